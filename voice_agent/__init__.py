@@ -1,0 +1,1 @@
+"""The application: settings, CLI, service adapters, LiveKit rooms and the composition root."""

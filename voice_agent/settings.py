@@ -1,0 +1,177 @@
+"""Settings: ``config/default.toml``, then an optional override file, then environment.
+
+Environment variables are named ``VOICE_AGENT_<SECTION>__<KEY>`` (for example
+``VOICE_AGENT_STT__MODEL=base.en``); ``VOICE_AGENT_CONFIG`` names an override file.
+Only the composition root (CLI, server) reads settings; everything else receives values.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "default.toml"
+ENV_PREFIX = "VOICE_AGENT_"
+
+
+class SttSettings(BaseModel):
+    """Speech to text (faster-whisper)."""
+
+    model: str = "packaged:tiny.en"
+    """Model name, local CTranslate2 directory, or ``packaged:tiny.en``."""
+    language: str = "en"
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = Field(default=2, ge=1)
+    beam_size: int = Field(default=1, ge=1)
+
+
+class TtsSettings(BaseModel):
+    """Text to speech (Piper)."""
+
+    voice: str = "packaged:en_US-joe-medium"
+    """Path to a Piper ``.onnx`` voice (its ``.onnx.json`` beside it) or ``packaged:<voice>``."""
+    length_scale: float = Field(default=1.0, gt=0.2, lt=3.0)
+    """Piper length scale: below 1.0 speaks faster."""
+
+
+class VadSettings(BaseModel):
+    """Silero voice activity detection."""
+
+    confidence: float = Field(default=0.6, ge=0.0, le=1.0)
+    start_secs: float = Field(default=0.15, ge=0.0)
+    """Seconds of speech before a turn starts."""
+    stop_secs: float = Field(default=0.25, ge=0.05)
+    """Seconds of silence that end a turn candidate."""
+    min_volume: float = Field(default=0.4, ge=0.0, le=1.0)
+
+
+class TurnSettings(BaseModel):
+    """End-of-turn decisions beyond plain VAD silence."""
+
+    incomplete_wait_secs: float = Field(default=1.2, ge=0.0)
+    """Extra seconds to wait when a transcript looks unfinished."""
+
+
+class OpenAISettings(BaseModel):
+    """Any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, Ollama, llama.cpp)."""
+
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None
+    first_token_deadline_secs: float = Field(default=1.5, gt=0.0)
+    """Without a first token by then, the grounded answer is spoken instead."""
+    max_tokens: int = Field(default=120, ge=8)
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+
+
+class AnswererSettings(BaseModel):
+    """Which answerer speaks, and who to name when the knowledge base has no answer."""
+
+    kind: Literal["grounded", "openai"] = "grounded"
+    contact: str = "the promotions desk at headquarters"
+    openai: OpenAISettings = OpenAISettings()
+
+
+class KnowledgeBaseSettings(BaseModel):
+    """Where the promotion knowledge base lives."""
+
+    path: str = ""
+    """Directory of promotion and catalogue files; empty means the packaged sample content."""
+
+
+class AudioSettings(BaseModel):
+    """Pipeline audio formats."""
+
+    input_sample_rate: int = 16000
+    """Hertz."""
+    output_sample_rate: int = 16000
+    """Hertz."""
+
+
+class StorageSettings(BaseModel):
+    """Durable storage (feedback, question mining, sessions)."""
+
+    database_url: str = "sqlite:///var/voice-agent.sqlite3"
+    """``sqlite:///relative/or/absolute/path`` (relative to the working directory)."""
+
+
+class LiveKitSettings(BaseModel):
+    """LiveKit server: the local dev server by default, any deployment by URL and keys."""
+
+    url: str = "ws://127.0.0.1:7880"
+    api_key: str = "devkey"
+    api_secret: SecretStr = SecretStr("secret")
+    start_local_server: bool = True
+    """Start the locally built livekit-server (development and the default run)."""
+
+
+class Settings(BaseSettings):
+    """All settings of the voice agent."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
+    )
+
+    stt: SttSettings = SttSettings()
+    tts: TtsSettings = TtsSettings()
+    vad: VadSettings = VadSettings()
+    turn: TurnSettings = TurnSettings()
+    answerer: AnswererSettings = AnswererSettings()
+    knowledge_base: KnowledgeBaseSettings = KnowledgeBaseSettings()
+    audio: AudioSettings = AudioSettings()
+    storage: StorageSettings = StorageSettings()
+    livekit: LiveKitSettings = LiveKitSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats explicit file values, which beat defaults.
+        return (env_settings, init_settings)
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class ConfigFileError(ValueError):
+    """A settings file is missing or not valid TOML."""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as e:
+        raise ConfigFileError(f"config file not found: {path}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigFileError(f"{path}: invalid TOML: {e}") from e
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Read defaults, then ``config_file`` (or ``$VOICE_AGENT_CONFIG``), then the environment."""
+    values = _read_toml(DEFAULT_CONFIG_FILE) if DEFAULT_CONFIG_FILE.exists() else {}
+    override = config_file or (
+        Path(os.environ[f"{ENV_PREFIX}CONFIG"]) if os.environ.get(f"{ENV_PREFIX}CONFIG") else None
+    )
+    if override is not None:
+        values = _deep_merge(values, _read_toml(override))
+    return Settings(**values)
