@@ -1,7 +1,10 @@
-"""``voice-agent bench`` commands."""
+"""``voice-agent bench``: benchmarks that print p50/p95 figures (``--json`` for scripts)."""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="bench commands.", no_args_is_help=True)
+app = typer.Typer(
+    help="Benchmarks over real models and servers; results belong in docs/BENCHMARKS.md.",
+    no_args_is_help=True,
+)
