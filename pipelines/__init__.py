@@ -1,0 +1,1 @@
+"""How a spoken turn flows: our Pipecat frame processors, service adapters and pipeline builders."""

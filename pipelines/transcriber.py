@@ -1,0 +1,92 @@
+"""Utterance transcription with a shared faster-whisper model."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipelines.errors import SpeechToTextError
+
+SAMPLE_RATE = 16000
+"""Whisper's input rate, in hertz."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What was said in one utterance."""
+
+    text: str
+    audio_secs: float
+    stt_secs: float
+    """Wall seconds spent transcribing."""
+
+
+class Transcriber:
+    """Transcribes finished utterances; one instance per process, shared by sessions.
+
+    Args:
+        model: A loaded ``faster_whisper.WhisperModel``.
+        language: Language code Whisper should assume (``en``, ``zh``); ``None`` detects it.
+        beam_size: 1 is greedy decoding (fastest).
+        hints: Product names and codes to bias recognition (Whisper's initial prompt).
+        max_concurrent: Transcriptions that may run at once; others wait their turn.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: object,
+        language: str | None = "en",
+        beam_size: int = 1,
+        hints: list[str] | None = None,
+        max_concurrent: int = 1,
+    ) -> None:
+        self._model = model
+        self._language = language
+        self._beam_size = beam_size
+        self._prompt = _hint_prompt(hints or [])
+        self._slots = asyncio.Semaphore(max_concurrent)
+
+    def transcribe_sync(self, pcm16: bytes) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM (blocking)."""
+        start = time.perf_counter()
+        audio = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
+        audio_secs = len(audio) / SAMPLE_RATE
+        if len(audio) < SAMPLE_RATE // 10:
+            return Transcript(text="", audio_secs=audio_secs, stt_secs=0.0)
+        samples = audio.astype(np.float32) / 32768.0
+        try:
+            segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
+                samples,
+                language=self._language,
+                beam_size=self._beam_size,
+                best_of=1,
+                temperature=0.0,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                vad_filter=False,
+                initial_prompt=self._prompt,
+                no_speech_threshold=0.6,
+            )
+            # The segments generator is lazy: decoding happens while we iterate.
+            text = " ".join(segment.text.strip() for segment in segments).strip()
+        except Exception as e:
+            raise SpeechToTextError(f"transcription failed: {e}") from e
+        return Transcript(text=text, audio_secs=audio_secs, stt_secs=time.perf_counter() - start)
+
+    async def transcribe(self, pcm16: bytes) -> Transcript:
+        """Transcribe off the event loop, at most ``max_concurrent`` at a time."""
+        async with self._slots:
+            return await asyncio.to_thread(self.transcribe_sync, pcm16)
+
+
+def _hint_prompt(hints: list[str]) -> str | None:
+    """A short initial prompt naming the catalogue, which biases Whisper's spelling."""
+    if not hints:
+        return None
+    # Whisper's prompt window is 224 tokens; keep well inside it.
+    prompt = ", ".join(hints)
+    return prompt[:600]

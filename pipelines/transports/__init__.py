@@ -1,0 +1,1 @@
+"""Transports our pipelines run over (besides Pipecat's LiveKit transport)."""

@@ -1,0 +1,79 @@
+"""Pure turn-taking rules: when a transcript is finished, and when speech may cut the bot off.
+
+No Pipecat here: these are plain functions and small value objects, tested with numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+# Words a finished English question rarely ends on: "is the AX-200 in the ...".
+_DANGLING_WORDS = frozenset(
+    """a an the and or but of in on at to for with from by about than as is are was
+    were be does do did can could will would should may might must if that which who
+    what when where how my your our their its this these those some any per um uh
+    like so because then plus""".split()
+)
+_NON_SPEECH = re.compile(
+    r"^\W*(\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|uh+|um+|hm+|mm+|ah+|oh+|huh|cough(ing)?)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_non_speech(transcript: str) -> bool:
+    """True when a transcript carries no words (empty, ``[cough]``, ``(music)``, ``uh``)."""
+    return bool(_NON_SPEECH.match(transcript.strip()))
+
+
+def looks_unfinished(transcript: str) -> bool:
+    """True when the transcript probably stops mid-sentence and the user will go on.
+
+    A question that ends on an article, preposition, conjunction or auxiliary verb
+    ("is the AX-200 in the", "member price for") or on a comma or dash is unfinished.
+    Sentence-final punctuation from the recogniser ends the turn.
+    """
+    text = transcript.strip()
+    if not text:
+        return False
+    if text[-1] in ".?!。？！":
+        # Whisper sometimes ends a fragment with a period anyway: still check the last word.
+        words = re.findall(r"[\w'-]+", text.lower())
+        return bool(words) and words[-1] in _DANGLING_WORDS and text[-1] != "?"
+    if text[-1] in ",;:-–—…":
+        return True
+    words = re.findall(r"[\w'-]+", text.lower())
+    return bool(words) and words[-1] in _DANGLING_WORDS
+
+
+def level_dbfs(pcm16: bytes) -> float:
+    """Root-mean-square level of 16-bit PCM in dB relative to full scale (-120 for silence)."""
+    if len(pcm16) < 2:
+        return -120.0
+    samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16).astype(np.float32)
+    rms = float(np.sqrt(np.mean(np.square(samples / 32768.0))))
+    return 20.0 * math.log10(rms) if rms > 1e-6 else -120.0
+
+
+@dataclass(frozen=True, slots=True)
+class BargeInPolicy:
+    """When the user's speech may stop the bot's audio.
+
+    The VAD has already required ``start_secs`` of speech; this adds a loudness floor so
+    that a customer's voice farther away, music or shop noise does not cut the bot off.
+    """
+
+    min_level_dbfs: float = -38.0
+    """Speech quieter than this (dBFS over the onset window) is not a barge-in."""
+    enabled: bool = True
+
+    def decide(self, *, onset_level_dbfs: float) -> tuple[bool, str]:
+        """Return (interrupt?, reason) for speech that started while the bot speaks."""
+        if not self.enabled:
+            return False, "barge-in disabled"
+        if onset_level_dbfs < self.min_level_dbfs:
+            return False, f"too quiet ({onset_level_dbfs:.1f} dBFS < {self.min_level_dbfs:.1f})"
+        return True, "speech"

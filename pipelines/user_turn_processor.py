@@ -1,0 +1,297 @@
+"""Turns VAD-segmented audio into finished user turns, and decides barge-ins.
+
+Upstream: a ``VADProcessor`` (Silero). Downstream: one ``TranscriptionFrame`` per finished
+turn. Each utterance is transcribed as soon as the VAD reports silence; a transcript that
+looks unfinished ("is the AX-200 in the ...") waits a little for the rest instead of being
+answered in halves. Speech that starts while the bot is speaking stops the bot's audio when
+it is loud enough to be the wearer; an interruption that turns out to carry no words makes
+the bot resume the sentence it was cut off in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+from loguru import logger
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    Frame,
+    InputAudioRawFrame,
+    TranscriptionFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+from pipecat.utils.time import time_now_iso8601
+
+from pipelines.conversation_state import ConversationState
+from pipelines.errors import SpeechToTextError
+from pipelines.events import (
+    BargeIn,
+    BargeInIgnored,
+    EventSink,
+    PipelineErrorEvent,
+    SpeechResumed,
+    Transcribed,
+    TurnWaiting,
+    UserSpeechStarted,
+    UserSpeechStopped,
+    UserTurn,
+    emit,
+)
+from pipelines.frames import ResumeSpeechFrame
+from pipelines.transcriber import SAMPLE_RATE, Transcriber
+from pipelines.turn_policy import BargeInPolicy, is_non_speech, level_dbfs, looks_unfinished
+
+BYTES_PER_SECOND = SAMPLE_RATE * 2
+
+
+class UserTurnProcessor(FrameProcessor):
+    """Segments, transcribes and completes user turns for one session.
+
+    Args:
+        state: This session's conversation state.
+        transcriber: The process-wide transcriber.
+        barge_in: When speech during the bot's audio may stop it.
+        incomplete_wait_secs: Extra wait after a transcript that looks unfinished.
+        preroll_secs: Audio kept from before the VAD's start decision, so first syllables
+            are not lost.
+        onset_window_secs: Audio measured for the loudness of a speech onset.
+        max_utterance_secs: Longer speech is cut into utterances of this length.
+        user_id: Identity put on transcription frames.
+        on_event: Receives session events.
+    """
+
+    def __init__(
+        self,
+        *,
+        state: ConversationState,
+        transcriber: Transcriber,
+        barge_in: BargeInPolicy,
+        incomplete_wait_secs: float = 1.2,
+        preroll_secs: float = 0.5,
+        onset_window_secs: float = 0.3,
+        max_utterance_secs: float = 30.0,
+        user_id: str = "clerk",
+        on_event: EventSink | None = None,
+    ) -> None:
+        super().__init__(name=f"UserTurnProcessor#{state.session_id}")
+        self._state = state
+        self._transcriber = transcriber
+        self._barge_in = barge_in
+        self._incomplete_wait = incomplete_wait_secs
+        self._preroll: deque[bytes] = deque()
+        self._preroll_bytes = 0
+        self._preroll_limit = int(preroll_secs * BYTES_PER_SECOND)
+        self._onset_bytes = int(onset_window_secs * BYTES_PER_SECOND)
+        self._max_utterance_bytes = int(max_utterance_secs * BYTES_PER_SECOND)
+        self._user_id = user_id
+        self._on_event = on_event
+
+        self._recording: bytearray | None = None
+        self._recording_barged_in = False
+        self._recording_ignored = False
+        self._pending_text = ""
+        self._pending_waited = False
+        self._finalize_task: asyncio.Task[None] | None = None
+        self._transcribe_tasks: set[asyncio.Task[None]] = set()
+        self._turn_lock = asyncio.Lock()
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        """Consume input audio and VAD frames; push finished turns downstream."""
+        await super().process_frame(frame, direction)
+
+        if isinstance(frame, InputAudioRawFrame):
+            self._on_audio(frame.audio)
+            return
+        if isinstance(frame, VADUserStartedSpeakingFrame):
+            await self._on_speech_started()
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            await self._on_speech_stopped()
+        elif isinstance(frame, BotStartedSpeakingFrame):
+            self._state.bot_speaking = True
+        elif isinstance(frame, BotStoppedSpeakingFrame):
+            self._state.bot_speaking = False
+        await self.push_frame(frame, direction)
+
+    async def cleanup(self) -> None:
+        """Cancel pending transcriptions and turn timers."""
+        await super().cleanup()
+        if self._finalize_task:
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
+        for task in list(self._transcribe_tasks):
+            await self.cancel_task(task)
+        self._transcribe_tasks.clear()
+
+    # Audio bookkeeping
+
+    def _on_audio(self, audio: bytes) -> None:
+        self._preroll.append(audio)
+        self._preroll_bytes += len(audio)
+        while self._preroll_bytes > self._preroll_limit and len(self._preroll) > 1:
+            self._preroll_bytes -= len(self._preroll.popleft())
+        if self._recording is not None:
+            self._recording.extend(audio)
+            if len(self._recording) >= self._max_utterance_bytes:
+                logger.warning(f"{self}: utterance longer than the limit, cutting it here")
+                self._start_transcription()
+                self._recording = bytearray()
+
+    def _recent_audio(self, num_bytes: int) -> bytes:
+        return b"".join(self._preroll)[-num_bytes:]
+
+    # VAD events
+
+    async def _on_speech_started(self) -> None:
+        level = level_dbfs(self._recent_audio(self._onset_bytes))
+        bot_speaking = self._state.reply_in_progress
+        await emit(
+            self._on_event,
+            UserSpeechStarted(
+                session_id=self._state.session_id, bot_speaking=bot_speaking, level_dbfs=level
+            ),
+        )
+        if self._finalize_task:
+            # The user went on after a pause: this speech continues the pending turn.
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
+
+        self._recording = bytearray(b"".join(self._preroll))
+        self._state.user_speaking = True
+        self._recording_barged_in = False
+        self._recording_ignored = False
+        if not bot_speaking:
+            return
+        interrupt, reason = self._barge_in.decide(onset_level_dbfs=level)
+        if interrupt:
+            self._recording_barged_in = True
+            self._state.mark_cut()
+            await emit(self._on_event, BargeIn(session_id=self._state.session_id, level_dbfs=level))
+            logger.debug(f"{self}: barge-in ({level:.1f} dBFS), stopping the bot's audio")
+            await self.broadcast_interruption()
+        else:
+            self._recording_ignored = True
+            await emit(
+                self._on_event, BargeInIgnored(session_id=self._state.session_id, reason=reason)
+            )
+            logger.debug(f"{self}: sound during bot speech ignored: {reason}")
+
+    async def _on_speech_stopped(self) -> None:
+        if self._recording is None:
+            return
+        self._state.user_speaking = False
+        speech_secs = len(self._recording) / BYTES_PER_SECOND
+        await emit(
+            self._on_event,
+            UserSpeechStopped(session_id=self._state.session_id, speech_secs=speech_secs),
+        )
+        if self._recording_ignored:
+            self._recording = None
+            return
+        self._start_transcription()
+
+    def _start_transcription(self) -> None:
+        assert self._recording is not None
+        audio = bytes(self._recording)
+        barged_in = self._recording_barged_in
+        self._recording = None
+        self._state.transcriptions_pending += 1
+        task = self.create_task(self._transcribe_and_continue(audio, barged_in))
+        self._transcribe_tasks.add(task)
+        task.add_done_callback(self._transcribe_tasks.discard)
+
+    # Transcripts and turn completion
+
+    async def _transcribe_and_continue(self, audio: bytes, barged_in: bool) -> None:
+        try:
+            await self._transcribe_and_handle(audio, barged_in)
+        finally:
+            self._state.transcriptions_pending -= 1
+            self._state.turn_pending = bool(self._pending_text)
+
+    async def _transcribe_and_handle(self, audio: bytes, barged_in: bool) -> None:
+        try:
+            transcript = await self._transcriber.transcribe(audio)
+        except SpeechToTextError as e:
+            await emit(
+                self._on_event,
+                PipelineErrorEvent(session_id=self._state.session_id, code=e.code, message=str(e)),
+            )
+            await self.push_error(f"speech recognition failed: {e}", exception=e)
+            return
+        await emit(
+            self._on_event,
+            Transcribed(
+                session_id=self._state.session_id,
+                text=transcript.text,
+                audio_secs=transcript.audio_secs,
+                stt_secs=transcript.stt_secs,
+            ),
+        )
+        logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
+        async with self._turn_lock:
+            await self._on_transcript(transcript.text, barged_in)
+
+    async def _on_transcript(self, text: str, barged_in: bool) -> None:
+        if is_non_speech(text):
+            if barged_in:
+                await self._resume_cut_speech()
+            elif self._pending_text and self._recording is None and self._finalize_task is None:
+                await self._finalize_turn()
+            return
+
+        self._pending_text = f"{self._pending_text} {text}".strip()
+        unfinished = looks_unfinished(self._pending_text)
+        if self._recording is not None and unfinished:
+            # The user is already speaking again: this is one turn with a pause in it.
+            return
+        if unfinished and not self._pending_waited:
+            self._pending_waited = True
+            await emit(
+                self._on_event,
+                TurnWaiting(
+                    session_id=self._state.session_id,
+                    text=self._pending_text,
+                    wait_secs=self._incomplete_wait,
+                ),
+            )
+            self._finalize_task = self.create_task(self._finalize_after(self._incomplete_wait))
+            return
+        await self._finalize_turn()
+
+    async def _finalize_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._finalize_task = None
+        async with self._turn_lock:
+            if self._recording is None and self._pending_text:
+                await self._finalize_turn()
+            self._state.turn_pending = bool(self._pending_text)
+
+    async def _finalize_turn(self) -> None:
+        text = self._pending_text
+        self._pending_text = ""
+        self._pending_waited = False
+        if not text:
+            return
+        if self._state.reply_in_progress:
+            # A new question supersedes the answer still being written or played.
+            self._state.mark_cut()
+            await self.broadcast_interruption()
+        await emit(self._on_event, UserTurn(session_id=self._state.session_id, text=text))
+        await self.push_frame(
+            TranscriptionFrame(text=text, user_id=self._user_id, timestamp=time_now_iso8601())
+        )
+
+    async def _resume_cut_speech(self) -> None:
+        sentences = self._state.sentences_to_resume()
+        if not sentences:
+            return
+        await emit(
+            self._on_event,
+            SpeechResumed(session_id=self._state.session_id, sentence=sentences[0]),
+        )
+        logger.debug(f"{self}: interruption had no words, resuming {sentences[0]!r}")
+        await self.push_frame(ResumeSpeechFrame())

@@ -1,0 +1,104 @@
+"""Builds the voice loop: audio in -> VAD -> turns + STT -> answer -> Piper -> audio out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipecat.audio.vad.vad_analyzer import VADParams
+from pipecat.pipeline.pipeline import Pipeline
+from pipecat.processors.audio.vad_processor import VADProcessor
+from pipecat.processors.frame_processor import FrameProcessor
+from pipecat.transports.base_transport import BaseTransport
+
+from knowledge_base.answering import Answerer
+from pipelines.answer_processor import AnswerListener, AnswerProcessor, CallerProfile
+from pipelines.conversation_state import ConversationState
+from pipelines.events import EventSink
+from pipelines.piper_tts import SharedPiperTTSService
+from pipelines.playback_tracker import PlaybackTracker
+from pipelines.speech_models import SpeechModels
+from pipelines.transcriber import Transcriber
+from pipelines.turn_policy import BargeInPolicy
+from pipelines.user_turn_processor import UserTurnProcessor
+from pipelines.vad import SharedSileroVADAnalyzer
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceLoopConfig:
+    """Tuning of one voice loop (values come from settings at the composition root)."""
+
+    vad_confidence: float = 0.6
+    vad_start_secs: float = 0.15
+    """Seconds of speech before the VAD reports a start."""
+    vad_stop_secs: float = 0.25
+    """Seconds of silence before the VAD reports a stop."""
+    vad_min_volume: float = 0.4
+    incomplete_wait_secs: float = 1.2
+    barge_in: BargeInPolicy = field(default_factory=BargeInPolicy)
+    tts_length_scale: float = 1.0
+
+
+@dataclass(slots=True)
+class VoiceLoop:
+    """One session's pipeline and the state its processors share."""
+
+    pipeline: Pipeline
+    state: ConversationState
+
+
+def build_voice_loop(
+    *,
+    session_id: str,
+    transport: BaseTransport,
+    models: SpeechModels,
+    transcriber: Transcriber,
+    answerer: Answerer,
+    caller: CallerProfile,
+    config: VoiceLoopConfig,
+    clock: Callable[[], datetime] | None = None,
+    on_event: EventSink | None = None,
+    on_answer: AnswerListener | None = None,
+    extra_processors: list[FrameProcessor] | None = None,
+) -> VoiceLoop:
+    """Assemble the voice loop for one session over ``transport``.
+
+    Models, transcriber and answerer are shared by sessions; everything built here is new.
+    ``extra_processors`` go between turn detection and answering (later: wake gating,
+    feedback capture, quizzes).
+    """
+    state = ConversationState(session_id=session_id)
+    vad = SharedSileroVADAnalyzer(
+        session=models.silero,
+        params=VADParams(
+            confidence=config.vad_confidence,
+            start_secs=config.vad_start_secs,
+            stop_secs=config.vad_stop_secs,
+            min_volume=config.vad_min_volume,
+        ),
+    )
+    processors: list[FrameProcessor] = [
+        transport.input(),
+        VADProcessor(vad_analyzer=vad),
+        UserTurnProcessor(
+            state=state,
+            transcriber=transcriber,
+            barge_in=config.barge_in,
+            incomplete_wait_secs=config.incomplete_wait_secs,
+            on_event=on_event,
+        ),
+        *(extra_processors or []),
+        AnswerProcessor(
+            state=state,
+            answerer=answerer,
+            caller=caller,
+            clock=clock,
+            on_answer=on_answer,
+            on_event=on_event,
+        ),
+        SharedPiperTTSService(voice=models.piper, length_scale=config.tts_length_scale),  # type: ignore[arg-type]
+        transport.output(),
+        PlaybackTracker(state=state, on_event=on_event),
+    ]
+    return VoiceLoop(pipeline=Pipeline(processors), state=state)
