@@ -46,7 +46,6 @@ CATALOGUE_FILE = "catalogue.yaml"
 CONTACTS_FILE = "contacts.yaml"
 PROMOTIONS_DIR = "promotions"
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
 _Model = TypeVar("_Model", bound=BaseModel)
 Path_ = tuple[str | int, ...]
@@ -74,19 +73,36 @@ def validate_knowledge_base(path: Path | None = None) -> list[Issue]:
 
 @dataclass(slots=True)
 class _Document:
-    """One YAML file as plain data, with the line of every value."""
+    """One YAML file as plain data; the line of every value is worked out when first asked."""
 
     file: str
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    text: str
+    data: Any = None
+    _lines: dict[Path_, int] | None = None
 
     def line(self, path: Path_) -> int | None:
         """Line of the deepest known value on ``path``."""
+        lines = self.lines
         for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
+            line = lines.get(path[:end])
             if line is not None:
                 return line
         return None
+
+    def has(self, path: Path_) -> bool:
+        """True when ``path`` names a value written in the file."""
+        return path in self.lines
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        """Path -> 1-based line, built on demand (valid files never need it)."""
+        if self._lines is None:
+            self._lines = {}
+            root = yaml.compose(self.text, Loader=_FastLoader)
+            if root is not None:
+                self._lines[()] = root.start_mark.line + 1
+                _convert(root, (), self._lines, None)
+        return self._lines
 
 
 class _Issues:
@@ -128,6 +144,38 @@ def format_field(path: Path_) -> str:
     return out
 
 
+class _FastLoader(getattr(yaml, "CParser", yaml.SafeLoader), yaml.resolver.Resolver):  # type: ignore[misc]
+    """libyaml's parser with a resolver that settles plain words without regular expressions.
+
+    Resolving every scalar through PyYAML's regex table is most of the cost of loading
+    thousands of promotion files; a plain word is text unless it is a YAML 1.1 boolean or null.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        yaml.resolver.Resolver.__init__(self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            first = value[:1]
+            if first.isalpha() and value not in _WORDS_WITH_MEANING:
+                return _STR
+            return yaml.resolver.Resolver.resolve(self, kind, value, implicit)
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+_STR = "tag:yaml.org,2002:str"
+_WORDS_WITH_MEANING = {
+    spelled
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for spelled in (word, word.capitalize(), word.upper())
+}
+
+
 def _read_yaml(file: Path, issues: _Issues) -> _Document | None:
     name = str(file)
     try:
@@ -139,7 +187,7 @@ def _read_yaml(file: Path, issues: _Issues) -> _Document | None:
         issues.add(name, None, f"not UTF-8 text: {e.reason}", code="encoding")
         return None
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         issues.items.append(
@@ -155,55 +203,72 @@ def _read_yaml(file: Path, issues: _Issues) -> _Document | None:
     except yaml.YAMLError as e:
         issues.add(name, None, f"invalid YAML: {e}", code="yaml_syntax")
         return None
-    doc = _Document(file=name, data=None)
     if root is None:
         issues.add(name, None, "file is empty", code="empty_file")
         return None
-    doc.lines[()] = root.start_mark.line + 1
-    doc.data = _convert(root, (), doc, issues)
+    doc = _Document(file=name, text=text)
+    doc.data = _convert(root, (), None, (doc, issues))
     return doc
 
 
-def _convert(node: yaml.Node, path: Path_, doc: _Document, issues: _Issues) -> Any:
+def _convert(
+    node: yaml.Node,
+    path: Path_,
+    lines: dict[Path_, int] | None,
+    report: tuple[_Document, _Issues] | None,
+) -> Any:
+    """Plain data from a node; records lines into ``lines`` and problems into ``report``."""
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
-                line = key_node.start_mark.line + 1
-                doc.lines[(*path, f"<key@{line}>")] = line
-                issues.add(doc, (*path, f"<key@{line}>"), "keys must be plain text", code="key")
+                key_path = (*path, f"<key@{key_node.start_mark.line + 1}>")
+                if lines is not None:
+                    lines[key_path] = key_node.start_mark.line + 1
+                if report is not None:
+                    report[1].add(report[0], key_path, "keys must be plain text", code="key")
                 continue
-            key = _scalar(key_node)
+            # Keys are field names: always text (YAML 1.1 would read `off:` as false).
+            key = key_node.value
             key_path = (*path, key)
+            if lines is not None and key_path not in lines:
+                lines[key_path] = key_node.start_mark.line + 1
             if key in out:
-                doc.lines[key_path] = key_node.start_mark.line + 1
-                issues.add(doc, key_path, f"duplicate key {key!r}", code="duplicate_key")
+                if report is not None:
+                    report[1].items.append(
+                        Issue(
+                            file=report[0].file,
+                            line=key_node.start_mark.line + 1,
+                            field=format_field(key_path),
+                            message=f"duplicate key {key!r}",
+                            code="duplicate_key",
+                        )
+                    )
                 continue
-            doc.lines[key_path] = key_node.start_mark.line + 1
-            out[key] = _convert(value_node, key_path, doc, issues)
+            out[key] = _convert(value_node, key_path, lines, report)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            doc.lines[(*path, index)] = item.start_mark.line + 1
-            items.append(_convert(item, (*path, index), doc, issues))
+            if lines is not None:
+                lines[(*path, index)] = item.start_mark.line + 1
+            items.append(_convert(item, (*path, index), lines, report))
         return items
     return _scalar(node)
 
 
 def _scalar(node: yaml.Node) -> Any:
     tag = node.tag
-    if tag.endswith(":str"):
+    if tag == _STR:
         return node.value
     if tag.endswith(":float"):
         # Money must not pass through float: read the decimal from its text.
         try:
             value = Decimal(node.value.replace("_", ""))
         except InvalidOperation:
-            return _constructor.construct_object(node, deep=True)
-        if value.is_finite():
+            value = None
+        if value is not None and value.is_finite():
             return value
-        return _constructor.construct_object(node, deep=True)
     return _constructor.construct_object(node, deep=True)
 
 
@@ -221,7 +286,7 @@ def _known_path(loc: tuple[Any, ...], doc: _Document) -> Path_:
     """Map a pydantic error location onto the document, skipping union tags and the like."""
     path: Path_ = ()
     for part in loc:
-        if (*path, part) in doc.lines:
+        if doc.has((*path, part)):
             path = (*path, part)
         elif isinstance(part, str) and not part.startswith("function-") and part not in _TAGS:
             # A missing field: name it, although it has no line of its own.

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import soxr
@@ -1158,17 +1158,21 @@ app = typer.Typer(add_completion=False)
 
 @app.command()
 def main(
-    only: str | None = typer.Option(
-        None, help=f"Regenerate one set ({', '.join(SETS)}); the manifest keeps the others."
+    only: Annotated[
+        str | None,
+        typer.Option(help=f"Regenerate one set ({', '.join(SETS)}); the manifest keeps the rest."),
+    ] = None,
+    long: Annotated[
+        Path | None,
+        typer.Option(help="Only write a long recording to this path (and PATH.json beside it)."),
+    ] = None,
+    long_minutes: Annotated[float, typer.Option(help="Length of the --long recording.")] = 10.0,
+    out: Annotated[Path, typer.Option(help="Output directory (default: the committed one).")] = (
+        AUDIO_DIR
     ),
-    long: Path | None = typer.Option(
-        None,
-        "--long",
-        help="Only write the long recording to this path (and PATH.json with its timeline).",
+    questions: Annotated[Path, typer.Option(help="The questions file to speak.")] = (
+        QUESTIONS_FILE
     ),
-    long_minutes: float = typer.Option(10.0, help="Length of the --long recording, minutes."),
-    out: Path = typer.Option(AUDIO_DIR, help="Output directory (default: the committed one)."),
-    questions: Path = typer.Option(QUESTIONS_FILE, help="The questions file to speak."),
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 

@@ -30,6 +30,12 @@ class SttSettings(BaseModel):
     compute_type: str = "int8"
     cpu_threads: int = Field(default=2, ge=1)
     beam_size: int = Field(default=1, ge=1)
+    num_workers: int = Field(default=1, ge=1)
+    """Transcriptions that may run at once across sessions."""
+    allow_download: bool = False
+    """Let faster-whisper fetch a named model from its hub (off: offline by design)."""
+    use_catalogue_hints: bool = True
+    """Bias recognition toward the catalogue's product names and SKU codes."""
 
 
 class TtsSettings(BaseModel):
@@ -57,6 +63,14 @@ class TurnSettings(BaseModel):
 
     incomplete_wait_secs: float = Field(default=1.2, ge=0.0)
     """Extra seconds to wait when a transcript looks unfinished."""
+
+
+class BargeInSettings(BaseModel):
+    """When the user's speech may cut the bot off."""
+
+    enabled: bool = True
+    min_level_dbfs: float = -38.0
+    """Quieter speech (a customer farther away, music) does not interrupt."""
 
 
 class OpenAISettings(BaseModel):
@@ -123,6 +137,7 @@ class Settings(BaseSettings):
     tts: TtsSettings = TtsSettings()
     vad: VadSettings = VadSettings()
     turn: TurnSettings = TurnSettings()
+    barge_in: BargeInSettings = BargeInSettings()
     answerer: AnswererSettings = AnswererSettings()
     knowledge_base: KnowledgeBaseSettings = KnowledgeBaseSettings()
     audio: AudioSettings = AudioSettings()

