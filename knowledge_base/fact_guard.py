@@ -21,11 +21,14 @@ not matter ("1,366.48" == "1366.48", "20 percent" == "20%" == "八折"). What su
 
 - a percentage, price, date or time needs the same value *of the same kind* in the facts
   (a price's currency must agree when both name one; "150 off" in the facts supports
-  "150 yuan off"). A number that is part of a name ("Aero X 200") never supports a price.
+  "150 yuan off").
 - a bare number needs the same value somewhere in the facts (as a number, price, percentage
-  or year). The question may also supply *small counts*: one to ten said by the clerk ("I
-  want two pairs") may be repeated; a percentage, price or date the clerk said may not
-  ("Is it 25 percent off?" does not make "25 percent" true).
+  or year). A number inside a name ("Aero X 200", "with Socks 3 for 2": a capitalised word
+  before it, not at the start of a sentence) backs only the same name ("X 200", "AX-200"),
+  never a quantity or a price: "costs 200 yuan" and "limit 3 pairs" stay unsupported.
+- the question may supply *small counts*: one to ten said by the clerk ("I want two
+  pairs") may be repeated. A percentage, price or date the clerk said may not ("Is it 25
+  percent off?" does not make "25 percent" true).
 - a code or weekday needs to be in the facts or the question; a weekday is also supported
   by the weekday of any full date in the facts.
 
@@ -46,7 +49,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -89,6 +92,8 @@ class Claim:
     """0 = Monday ... 6 = Sunday (for weekdays and for dates written with their weekday)."""
     times: tuple[tuple[int, int], ...] = ()
     """Possible (hour, minute) readings: "6 o'clock" is 06:00 or 18:00."""
+    name: str | None = None
+    """Lowercased word just before a number ("x" in "Aero X 200", "limit" in "limit 2")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +273,13 @@ def _replace_cn_number(match: re.Match[str]) -> str | None:
         or len(run) >= 2
         or (after != "" and after in _CN_CLASSIFIERS)
         or (before != "" and before in _CN_PREFIXES)
-        or (after == "点" and re.match(r"点\s*(?:钟|半|整|[\d零一二三四五六七八九十]+\s*分)",
-                                       text[match.end() :].lstrip()) is not None)
+        or (
+            after == "点"
+            and re.match(
+                r"点\s*(?:钟|半|整|[\d零一二三四五六七八九十]+\s*分)", text[match.end() :].lstrip()
+            )
+            is not None
+        )
         or re.search(r"(?:上午|早上|中午|下午|晚上|凌晨)\s*$", text[: match.start()]) is not None
     )
     if not converts:
@@ -418,9 +428,7 @@ class _Extractor:
     def run(self) -> list[Claim]:
         for pattern, handler in _PATTERNS:
             for match in pattern.finditer(self.text):
-                if match.end() == match.start() or any(
-                    self.taken[match.start() : match.end()]
-                ):
+                if match.end() == match.start() or any(self.taken[match.start() : match.end()]):
                     continue
                 claims = handler(self, match)
                 if claims is None:
@@ -514,9 +522,7 @@ class _Extractor:
         amount = _decimal(m["amount"])
         currency = _currency(m["cur"]) if m["cur"] else None
         value = f"{_fmt(amount)} {currency}" if currency else _fmt(amount)
-        return [
-            Claim(ClaimKind.MONEY, self.span_text(m), value, amount=amount, currency=currency)
-        ]
+        return [Claim(ClaimKind.MONEY, self.span_text(m), value, amount=amount, currency=currency)]
 
     def money_off(self, m: re.Match[str]) -> list[Claim] | None:
         # "get 150 off" in facts: an amount of money without a currency.
@@ -574,11 +580,16 @@ class _Extractor:
     def number(self, m: re.Match[str]) -> list[Claim] | None:
         amount = _decimal(m.group(0))
         before = self.text[: m.start()]
-        previous = re.search(r"([^\W\d_][\w]*)\s+$", before)
+        previous = re.search(r"([^\W\d_][\w]*)\s*$", before)
+        name = previous.group(1).lower() if previous else None
         kind = ClaimKind.NUMBER
-        if previous and previous.group(1)[0].isupper() and previous.group(1) not in ("I",):
-            kind = ClaimKind.LABEL
-        return [Claim(kind, self.span_text(m), _fmt(amount), amount=amount)]
+        if previous and previous.group(1)[0].isupper():
+            # "Aero X 200", "with Socks 3 for 2": a name. "Limit 2 pairs." starts a
+            # sentence: a quantity whose first word happens to be capitalised.
+            opening = before[: previous.start()].rstrip()
+            if opening and opening[-1] not in ".!?:;(。！？：；\n":
+                kind = ClaimKind.LABEL
+        return [Claim(kind, self.span_text(m), _fmt(amount), amount=amount, name=name)]
 
 
 def _p(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -648,11 +659,12 @@ class FactSet:
     """The values a set of facts supports, parsed once and checked against many sentences."""
 
     numbers: set[Decimal] = field(default_factory=set)
-    """Values any bare number may take (numbers, labels, prices, percentages, years)."""
+    """Values a bare number may take (quantities, prices, percentages, years, ordinals)."""
     plain_numbers: set[Decimal] = field(default_factory=set)
     """Bare quantities (no name before them): these may back a price."""
-    labels: set[Decimal] = field(default_factory=set)
-    """Digits of codes and names ("AX-200" 200): these back only names."""
+    names: set[tuple[str, Decimal]] = field(default_factory=set)
+    """(word, number) pairs of names and codes ("x" 200 from "Aero X 200" and "AX-200"):
+    a number inside a name backs the same name, never a quantity or a price."""
     percents: set[Decimal] = field(default_factory=set)
     money: set[tuple[Decimal, str | None]] = field(default_factory=set)
     dates: set[tuple[int | None, int, int]] = field(default_factory=set)
@@ -694,11 +706,11 @@ class FactSet:
 
     def _add(self, claim: Claim) -> None:
         kind, amount = claim.kind, claim.amount
+        if kind in (ClaimKind.NUMBER, ClaimKind.LABEL) and amount is not None and claim.name:
+            self.names.add((claim.name, amount))
         if kind is ClaimKind.NUMBER and amount is not None:
             self.numbers.add(amount)
             self.plain_numbers.add(amount)
-        elif kind is ClaimKind.LABEL and amount is not None:
-            self.numbers.add(amount)
         elif kind is ClaimKind.PERCENT and amount is not None:
             self.percents.add(amount)
             self.numbers.add(amount)
@@ -727,7 +739,8 @@ class FactSet:
             self.weekdays.add(claim.weekday)
         elif kind is ClaimKind.CODE:
             self.codes.add(_code_key(claim.value))
-            self.labels.update(Decimal(d) for d in re.findall(r"\d+", claim.value))
+            for letters, digits in re.findall(r"([A-Z]+)-(\d+)", claim.value):
+                self.names.add((letters.lower(), Decimal(digits)))
 
     def check(self, answer_text: str) -> FactCheck:
         """Check every claim of ``answer_text`` against these facts."""
@@ -741,12 +754,12 @@ class FactSet:
 
     def _unsupported_reason(self, claim: Claim) -> str | None:
         kind, amount = claim.kind, claim.amount
-        if kind is ClaimKind.NUMBER and amount is not None:
-            if amount in self.numbers or amount in self.question_counts:
-                return None
-            return "number not in the facts"
-        if kind is ClaimKind.LABEL and amount is not None:
-            if amount in self.numbers or amount in self.labels or amount in self.question_counts:
+        if kind in (ClaimKind.NUMBER, ClaimKind.LABEL) and amount is not None:
+            if (
+                amount in self.numbers
+                or amount in self.question_counts
+                or (claim.name is not None and (claim.name, amount) in self.names)
+            ):
                 return None
             return "number not in the facts"
         if kind is ClaimKind.PERCENT:
@@ -770,8 +783,7 @@ class FactSet:
             if claim.weekday is not None:
                 years = {claim.year} if claim.year else {y for y in matching_years if y}
                 if years and all(
-                    date(year, claim.month, claim.day).weekday() != claim.weekday
-                    for year in years
+                    date(year, claim.month, claim.day).weekday() != claim.weekday for year in years
                 ):
                     return "weekday does not match the date"
             return None

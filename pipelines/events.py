@@ -82,6 +82,19 @@ class UserTurn(_Event):
     text: str
 
 
+class TurnAddressed(_Event):
+    """A turn was meant for the assistant (``by``: wake_phrase, follow_up, push_to_talk)."""
+
+    type: Literal["turn_addressed"] = "turn_addressed"
+    by: str
+
+
+class TurnNotAddressed(_Event):
+    """A turn was not meant for the assistant; it is dropped (its text is not kept)."""
+
+    type: Literal["turn_not_addressed"] = "turn_not_addressed"
+
+
 class AnswerStarted(_Event):
     """The first sentence of the answer is ready for speech."""
 
@@ -130,6 +143,8 @@ SessionEvent = Annotated[
     | Transcribed
     | TurnWaiting
     | UserTurn
+    | TurnAddressed
+    | TurnNotAddressed
     | AnswerStarted
     | AnswerCompleted
     | BotAudioStarted

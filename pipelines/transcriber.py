@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +49,12 @@ class Transcriber:
         self._language = language
         self._beam_size = beam_size
         self._prompt = _hint_prompt(hints or [])
-        self._slots = asyncio.Semaphore(max_concurrent)
+        self._max_concurrent = max_concurrent
+        # One semaphore per event loop: asyncio primitives must not cross loops, and a
+        # process may run several loops over its life (CLI commands, tests).
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def transcribe_sync(self, pcm16: bytes) -> Transcript:
         """Transcribe 16 kHz mono 16-bit PCM (blocking)."""
@@ -79,7 +85,9 @@ class Transcriber:
 
     async def transcribe(self, pcm16: bytes) -> Transcript:
         """Transcribe off the event loop, at most ``max_concurrent`` at a time."""
-        async with self._slots:
+        loop = asyncio.get_running_loop()
+        slots = self._slots.setdefault(loop, asyncio.Semaphore(self._max_concurrent))
+        async with slots:
             return await asyncio.to_thread(self.transcribe_sync, pcm16)
 
 

@@ -13,6 +13,8 @@ from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.transports.base_transport import BaseTransport
 
 from knowledge_base.answering import Answerer
+from pipelines.address_gate import AddressGateProcessor
+from pipelines.addressing import DEFAULT_WAKE_PHRASES, AddressPolicy
 from pipelines.answer_processor import AnswerListener, AnswerProcessor, CallerProfile
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink
@@ -38,6 +40,12 @@ class VoiceLoopConfig:
     incomplete_wait_secs: float = 1.2
     barge_in: BargeInPolicy = field(default_factory=BargeInPolicy)
     tts_length_scale: float = 1.0
+    require_addressing: bool = False
+    """Answer only turns with a wake phrase, in the follow-up window, or under push-to-talk."""
+    wake_phrases: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_WAKE_PHRASES)
+    )
+    follow_up_secs: float = 6.0
 
 
 @dataclass(slots=True)
@@ -78,6 +86,12 @@ def build_voice_loop(
             min_volume=config.vad_min_volume,
         ),
     )
+    gate: list[FrameProcessor] = []
+    if config.require_addressing:
+        policy = AddressPolicy(
+            wake_phrases=dict(config.wake_phrases), follow_up_secs=config.follow_up_secs
+        )
+        gate.append(AddressGateProcessor(state=state, policy=policy, on_event=on_event))
     processors: list[FrameProcessor] = [
         transport.input(),
         VADProcessor(vad_analyzer=vad),
@@ -88,6 +102,7 @@ def build_voice_loop(
             incomplete_wait_secs=config.incomplete_wait_secs,
             on_event=on_event,
         ),
+        *gate,
         *(extra_processors or []),
         AnswerProcessor(
             state=state,

@@ -164,7 +164,9 @@ async def replay(
         await recording.input_done.wait()
         quiet_needed = settle_secs
         while time.monotonic() - started < limit:
-            quiet = time.monotonic() - max(collector.last_event_at, _last_output_end(recording.output))
+            quiet = time.monotonic() - max(
+                collector.last_event_at, _last_output_end(recording.output)
+            )
             if quiet >= quiet_needed and loop.state.is_idle:
                 break
             await asyncio.sleep(0.05)
@@ -243,9 +245,7 @@ def _turn_reports(
             reports.append(current)
         elif isinstance(event, AnswerStarted) and current is not None:
             current.answer_ready = _rel(event.at, origin)
-            audible = [
-                c for c in output if c.at >= event.at and level_dbfs(c.audio) > SILENCE_DBFS
-            ]
+            audible = [c for c in output if c.at >= event.at and level_dbfs(c.audio) > SILENCE_DBFS]
             if audible:
                 current.first_audio = _rel(audible[0].at, origin)
                 if current.speech_end is not None and current.first_audio is not None:

@@ -153,7 +153,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment beats explicit file values, which beat defaults.
+        """Environment beats explicit file values, which beat defaults."""
         return (env_settings, init_settings)
 
 

@@ -13,7 +13,7 @@ app = typer.Typer(
     name="voice-agent",
     help=(
         "Voice assistant for shop-floor promotions.\n\n"
-        "Ask it something:   voice-agent ask \"is the AX-200 in the weekend offer?\"\n\n"
+        'Ask it something:   voice-agent ask "is the AX-200 in the weekend offer?"\n\n'
         "Replay a recording: voice-agent replay question.wav --out answer.wav\n\n"
         "Everything runs offline on the packaged models by default."
     ),

@@ -8,3 +8,12 @@ app = typer.Typer(
     help="Benchmarks over real models and servers; results belong in docs/BENCHMARKS.md.",
     no_args_is_help=True,
 )
+
+
+def _register_benchmarks() -> None:
+    from voice_agent.benchmarks import loop
+
+    loop.register(app)
+
+
+_register_benchmarks()

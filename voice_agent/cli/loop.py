@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from knowledge_base.answering import Question, Role
-from pipelines.answer_processor import CallerProfile
 from voice_agent.audio_io import AudioInputError, load_audio, write_wav
 from voice_agent.cli.common import (
     AtOption,
@@ -150,7 +149,7 @@ def replay_command(
     Example: voice-agent replay tests/fixtures/audio/loop/ax200_weekend.wav --out answer.wav
     """
     configure_logging(verbose)
-    settings = settings_or_exit(config)
+    settings_or_exit(config)
     try:
         loaded = load_audio(audio)
     except AudioInputError as e:
@@ -169,9 +168,9 @@ def replay_command(
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the spoken answer.")] = Path(
-        "var/demo/answer.wav"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the spoken answer.")
+    ] = Path("var/demo/answer.wav"),
     question: Annotated[str, typer.Option(help="The question the simulated clerk asks.")] = (
         DEMO_QUESTION
     ),
@@ -237,6 +236,7 @@ def _run_replay(
     json_output: bool,
     settings_config: Path | None,
 ) -> None:
+    from pipelines.answer_processor import CallerProfile
     from voice_agent.replay import replay
     from voice_agent.runtime import build_runtime
 

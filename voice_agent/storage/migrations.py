@@ -71,6 +71,5 @@ def check_sequence(migrations: tuple[Migration, ...]) -> None:
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
             raise ValueError(
-                f"migration {migration.name!r} has version {migration.version}, "
-                f"expected {expected}"
+                f"migration {migration.name!r} has version {migration.version}, expected {expected}"
             )

@@ -11,9 +11,7 @@ from knowledge_base.gaps import GapReason, QuestionRecord
 from voice_agent.storage.database import Database
 from voice_agent.storage.timestamps import decode_time, encode_time
 
-_COLUMNS = (
-    "id, text, store_id, role, language, promotion_id, source, reason, answer_text, asked_at"
-)
+_COLUMNS = "id, text, store_id, role, language, promotion_id, source, reason, answer_text, asked_at"
 
 
 class SqliteQuestionLogRepository:

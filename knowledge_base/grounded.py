@@ -1,0 +1,694 @@
+"""The offline grounded answerer: short spoken answers composed only from knowledge-base facts.
+
+It reads the question with :func:`~knowledge_base.understanding.understand`, finds the
+promotions, products and categories it is about, resolves them at the caller's store and
+moment, and fills a sentence template. Every number it speaks comes from the knowledge base
+or from a :func:`~knowledge_base.pricing.quote` over it, and ``Answer.facts`` lists the
+knowledge-base text used (what a fact guard checks an LLM answer against).
+
+The first sentence carries the key fact (it is spoken first); a second sentence, when
+there is one, adds conditions (member extras, limits, end date). Answers take well under
+a few milliseconds: everything is dictionary lookups over indexes built at construction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+
+from loguru import logger
+
+from knowledge_base.answering import Answer, Answerer, AnswerSource, Question, Role
+from knowledge_base.errors import KnowledgeError
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.models import LocalizedText, Product, Promotion, PromotionStatus, is_chinese
+from knowledge_base.phrasing import (
+    contact_fact,
+    contact_phrase,
+    day,
+    ends_phrase,
+    is_discount_phrase,
+    join,
+    lower_first,
+    price_fact,
+    rule_phrases,
+    rules_fact,
+    sentence,
+    starts_phrase,
+    the_title,
+    title,
+    window_fact,
+)
+from knowledge_base.pricing import Basket, Quote
+from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.retrieval import Retriever
+from knowledge_base.speech import money
+from knowledge_base.understanding import Intent, ParsedQuestion, understand
+
+_ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
+
+
+@dataclass(slots=True)
+class _Turn:
+    """Everything one answer is composed from, and the facts it used."""
+
+    parsed: ParsedQuestion
+    store_id: str
+    at: datetime
+    role: Role
+    zh: bool
+    facts: list[str] = field(default_factory=list)
+    promotion_ids: list[str] = field(default_factory=list)
+
+    def fact(self, *texts: str | None) -> None:
+        for text in texts:
+            if text and text not in self.facts:
+                self.facts.append(text)
+
+    def about(self, promotion: Promotion) -> None:
+        if promotion.id not in self.promotion_ids:
+            self.promotion_ids.append(promotion.id)
+
+
+class GroundedAnswerer(Answerer):
+    """Answers from the knowledge base alone, offline, in a few milliseconds."""
+
+    name = "grounded"
+
+    def __init__(
+        self,
+        *,
+        knowledge: KnowledgeBase,
+        default_contact: str,
+        clock: Callable[[], datetime] | None = None,
+        default_store_id: str | None = None,
+    ) -> None:
+        """Build the answerer.
+
+        Args:
+            knowledge: The loaded knowledge base (shared, read-only).
+            default_contact: Who to ask when nothing matches ("the promotions desk at
+                headquarters, extension 1000").
+            clock: Returns the current time-zone-aware moment (default: now, UTC); used when a
+                question has no ``asked_at``.
+            default_store_id: Store for questions without ``store_id`` (default: the first
+                store of the first region, SH-01 in the sample chain).
+        """
+        self._kb = knowledge
+        self._default_contact = default_contact
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._default_store_id = default_store_id or next(iter(knowledge.stores))
+        knowledge.store(self._default_store_id)
+        self._retriever = Retriever.build(knowledge)
+        knowledge.matcher  # noqa: B018 - build the index now, not on the first question
+
+    @property
+    def default_contact(self) -> str:
+        """Who unknown answers tell the clerk to ask."""
+        return self._default_contact
+
+    async def answer(self, question: Question) -> Answer:
+        """Answer ``question`` (pure computation, fast enough to run on the event loop)."""
+        return self.answer_now(question)
+
+    def answer_now(self, question: Question) -> Answer:
+        """Synchronous :meth:`answer`, for benchmarks, tests and other answerers' fallbacks."""
+        started = time.perf_counter()
+        store_id = question.store_id or self._default_store_id
+        if store_id not in self._kb.stores:
+            logger.warning(f"unknown store {store_id!r}; answering for {self._default_store_id}")
+            store_id = self._default_store_id
+        at = question.asked_at or self._clock()
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=self._kb.zone(store_id))
+        parsed = understand(question.text, self._kb, chinese=is_chinese(question.language))
+        turn = _Turn(parsed=parsed, store_id=store_id, at=at, role=question.role, zh=parsed.chinese)
+        try:
+            answer = self._dispatch(turn)
+        except KnowledgeError as e:
+            logger.warning(f"grounded answer failed ({e.code}): {e}")
+            answer = None
+        if answer is None:
+            answer = self._unknown(turn)
+        answer.detail.update(
+            {
+                "intent": parsed.intent.value,
+                "store_id": store_id,
+                "language": "zh-CN" if turn.zh else "en",
+                "products": parsed.products,
+                "categories": parsed.categories,
+                "promotions_named": parsed.promotions,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 3),
+            }
+        )
+        return answer
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def _dispatch(self, turn: _Turn) -> Answer | None:
+        intent = turn.parsed.intent
+        handlers: dict[Intent, Callable[[_Turn], Answer | None]] = {
+            Intent.TARGETS: self._targets,
+            Intent.STAFFING: self._staffing,
+            Intent.CONTACT: self._contact,
+            Intent.CHANGES: self._changes,
+            Intent.FAQ: self._faq,
+            Intent.DATES: self._dates,
+            Intent.PRICE: self._price,
+            Intent.DISCOUNT: self._in_offer,
+            Intent.IN_OFFER: self._in_offer,
+            Intent.OVERVIEW: self._overview,
+        }
+        handler = handlers.get(intent)
+        return handler(turn) if handler else None
+
+    def _done(self, turn: _Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED) -> Answer:
+        parts = [sentence(s, turn.zh) for s in sentences if s]
+        text = ("" if turn.zh else " ").join(parts)
+        store = self._kb.store(turn.store_id)
+        turn.fact(f"store {store.id} {store.name.en} ({self._kb.zone_name(store.id)})")
+        return Answer(
+            text=text,
+            source=source,
+            promotion_ids=list(turn.promotion_ids),
+            facts=list(turn.facts),
+        )
+
+    def _unknown(self, turn: _Turn) -> Answer:
+        contact = self._default_contact
+        text = (
+            f"这个我不知道，请咨询{contact}。"
+            if turn.zh
+            else f"I don't know that one; please ask {contact}."
+        )
+        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
+
+    # --- shared lookups ------------------------------------------------------------------
+
+    @cached_property
+    def _all_categories_by_promotion(self) -> dict[str, set[str]]:
+        return {
+            p.id: {self._kb.products[s].category for s in self._kb.scope_skus(p)}
+            for p in self._kb.visible_promotions()
+        }
+
+    def _timing(self, turn: _Turn, promotion: Promotion) -> PromotionTiming:
+        return self._kb.timing(promotion, turn.store_id, turn.at)
+
+    def _at_store(self, turn: _Turn, promotion: Promotion) -> bool:
+        return turn.store_id in self._kb.scope_stores(promotion)
+
+    def _currency(self, turn: _Turn):  # noqa: ANN202 - Currency
+        return self._kb.currency_of(turn.store_id)
+
+    def _store_name(self, turn: _Turn) -> str:
+        return self._kb.store(turn.store_id).name.best("zh-CN" if turn.zh else "en")
+
+    def _text(self, turn: _Turn, text: LocalizedText) -> str:
+        """Localized text, recording both languages as facts."""
+        turn.fact(text.en, text.zh_cn)
+        return text.best("zh-CN" if turn.zh else "en")
+
+    def _promotion_facts(self, turn: _Turn, promotion: Promotion) -> PromotionTiming:
+        placed = self._timing(turn, promotion)
+        scope = ", ".join(promotion.scope.categories + promotion.scope.skus)
+        if promotion.scope.exclude_skus:
+            scope += f" excluding {', '.join(promotion.scope.exclude_skus)}"
+        turn.fact(
+            rules_fact(promotion, self._currency(turn), scope),
+            promotion.title.zh_cn,
+            window_fact(promotion, placed.starts, placed.ends, self._kb.zone_name(turn.store_id) or ""),
+        )
+        turn.about(promotion)
+        return placed
+
+    def _product_fact(self, turn: _Turn, product: Product) -> None:
+        currency = self._currency(turn)
+        price = product.list_price.get(currency.code)
+        turn.fact(
+            price_fact(product.sku, product.name.en, f"{price}" if price is not None else "none", currency)
+        )
+
+    def _relevant(self, turn: _Turn, promotions: list[Promotion]) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions at the store, best first: running, then the next upcoming, then the last ended."""
+        placed = [(p, self._timing(turn, p)) for p in promotions if p.visible and self._at_store(turn, p)]
+        running = [x for x in placed if x[1].phase is Phase.RUNNING and x[0].status is PromotionStatus.PUBLISHED]
+        upcoming = sorted(
+            (x for x in placed if x[1].phase is Phase.UPCOMING and x[0].status is PromotionStatus.PUBLISHED),
+            key=lambda x: x[1].starts,
+        )
+        over = sorted(
+            (x for x in placed if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)),
+            key=lambda x: x[1].ends,
+            reverse=True,
+        )
+        return running + upcoming + over
+
+    def _focus(self, turn: _Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        """The promotions a question is about: named ones, else those of its products or categories."""
+        kb, parsed = self._kb, turn.parsed
+        if parsed.promotions:
+            named = [kb.promotions[p] for p in parsed.promotions]
+            return [(p, self._timing(turn, p)) for p in named]
+        candidates: list[Promotion] = []
+        for sku in parsed.products:
+            candidates.extend(kb.promotions_for_sku(sku))
+        for category in parsed.categories:
+            candidates.extend(
+                p for p in kb.visible_promotions() if category in self._all_categories_by_promotion[p.id]
+            )
+        return self._relevant(turn, list(dict.fromkeys(candidates)))
+
+    def _running_at_store(self, turn: _Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        return [
+            x
+            for x in self._relevant(turn, self._kb.promotions_at_store(turn.store_id))
+            if x[1].phase is Phase.RUNNING
+        ]
+
+    # --- question kinds -----------------------------------------------------------------------
+
+    def _in_offer(self, turn: _Turn) -> Answer | None:
+        parsed = turn.parsed
+        if parsed.products:
+            product = self._kb.products[parsed.products[0]]
+            named = [self._kb.promotions[p] for p in parsed.promotions]
+            if named:
+                return self._product_in_named(turn, product, named[0])
+            return self._product_offers(turn, product)
+        if parsed.categories:
+            return self._category_offers(turn, parsed.categories[0])
+        if parsed.promotions:
+            return self._overview(turn)
+        return None
+
+    def _headline(self, turn: _Turn, subject: str, promotion: Promotion, *, plural: bool = False) -> tuple[str, list[str]]:
+        """``the AX-200 is 20 percent off in the Weekend Running Offer`` and the remaining phrases."""
+        phrases = rule_phrases(promotion, self._currency(turn), turn.zh)
+        first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
+        zh = turn.zh
+        if zh:
+            return f"{subject}参加{title(promotion, zh)}，{first}", rest
+        verb = "are" if plural else "is"
+        if is_discount_phrase(promotion):
+            return f"{subject} {verb} {first} in {the_title(promotion, zh)}", rest
+        return f"{subject} {verb} in {the_title(promotion, zh)}: {first}", rest
+
+    def _until(self, turn: _Turn, placed: PromotionTiming) -> str:
+        if turn.zh:
+            return ends_phrase(placed.ends, placed.local_now, True)
+        return "until " + ends_phrase(placed.ends, placed.local_now, False).removeprefix("ends on ").removeprefix("ends ")
+
+    def _product_offers(self, turn: _Turn, product: Product) -> Answer:
+        kb, zh = self._kb, turn.zh
+        self._product_fact(turn, product)
+        sku = product.sku
+        discount_question = turn.parsed.intent is Intent.DISCOUNT
+        relevant = self._relevant(turn, kb.promotions_for_sku(sku))
+        running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        if running:
+            promotion, placed = running[0]
+            self._promotion_facts(turn, promotion)
+            subject = sku if zh else f"the {sku}"
+            head, rest = self._headline(turn, subject, promotion)
+            if zh:
+                first = head if discount_question else f"是的，{head}"
+            else:
+                first = head if discount_question else f"Yes, {head}"
+            second = [*rest, self._until(turn, placed)]
+            sentences = [first, join(second, zh) if zh else join(second, zh)]
+            for other, _ in running[1:2]:
+                self._promotion_facts(turn, other)
+                head2, _rest = self._headline(turn, "它还" if zh else "it is also", other)
+                sentences.append(head2.replace("它还参加", "它还参加") if zh else head2)
+            return self._done(turn, sentences)
+        excluded = self._excluded_from(turn, sku)
+        if excluded:
+            promotion = excluded[0]
+            self._promotion_facts(turn, promotion)
+            price = money(product.list_price[self._currency(turn).code], self._currency(turn), "zh-CN" if zh else "en")
+            if zh:
+                return self._done(turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"])
+            return self._done(turn, [f"No, the {sku} is excluded from {the_title(promotion, zh)}", f"It stays at {price}"])
+        upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
+        if upcoming:
+            promotion, placed = upcoming[0]
+            self._promotion_facts(turn, promotion)
+            phrases = rule_phrases(promotion, self._currency(turn), zh)
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            if zh:
+                return self._done(
+                    turn,
+                    [f"还没有，{sku}将参加{title(promotion, zh)}，{start}", join(phrases, zh)],
+                )
+            return self._done(
+                turn,
+                [
+                    f"Not yet: the {sku} is in {the_title(promotion, zh)}, which {start}",
+                    f"It will be {join(phrases, zh)}",
+                ],
+            )
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        price = money(product.list_price[self._currency(turn).code], self._currency(turn), "zh-CN" if zh else "en")
+        if over:
+            promotion, placed = over[0]
+            self._promotion_facts(turn, promotion)
+            ended = self._ended_phrase(turn, promotion, placed)
+            if zh:
+                return self._done(turn, [f"现在没有，{sku}目前没有优惠，{ended}", f"价格是{price}"])
+            return self._done(turn, [f"No, the {sku} has no offer right now; {ended}", f"Its price is {price}"])
+        store = self._store_name(turn)
+        if zh:
+            return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
+        return self._done(turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"])
+
+    def _ended_phrase(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+        zh = turn.zh
+        if placed.phase is Phase.WITHDRAWN:
+            return f"{title(promotion, zh)}已撤销" if zh else f"{the_title(promotion, zh)} was withdrawn"
+        ended = ends_phrase(placed.ends, placed.local_now, zh, past=True)
+        return f"{title(promotion, zh)}{ended}" if zh else f"{the_title(promotion, zh)} {ended}"
+
+    def _excluded_from(self, turn: _Turn, sku: str) -> list[Promotion]:
+        """Running promotions at the store that would cover ``sku`` but exclude it."""
+        return [
+            p
+            for p, placed in self._running_at_store(turn)
+            if sku in p.scope.exclude_skus
+        ]
+
+    def _product_in_named(self, turn: _Turn, product: Product, promotion: Promotion) -> Answer:
+        zh, sku = turn.zh, product.sku
+        self._product_fact(turn, product)
+        placed = self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            if zh:
+                return self._done(turn, [f"{store}不参加{name}"])
+            return self._done(turn, [f"No, {name} does not run at {store}"])
+        if sku in promotion.scope.exclude_skus:
+            if zh:
+                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
+            return self._done(turn, [f"No, the {sku} is excluded from {name}"])
+        if sku not in self._kb.scope_skus(promotion):
+            if zh:
+                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
+            return self._done(turn, [f"No, the {sku} is not in {name}"])
+        if placed.phase is Phase.RUNNING:
+            head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion)
+            second = join([*rest, self._until(turn, placed)], zh)
+            return self._done(turn, [f"是的，{head}" if zh else f"Yes, {head}", second])
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if zh:
+                return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
+            return self._done(turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"])
+        ended = self._ended_phrase(turn, promotion, placed)
+        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _category_offers(self, turn: _Turn, category_id: str) -> Answer:
+        kb, zh = self._kb, turn.zh
+        category = kb.categories[category_id]
+        name = category.name.best("zh-CN" if zh else "en")
+        turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
+        candidates = [p for p in kb.visible_promotions() if category_id in self._all_categories_by_promotion[p.id]]
+        relevant = self._relevant(turn, candidates)
+        running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        if running:
+            promotion, placed = running[0]
+            self._promotion_facts(turn, promotion)
+            head, rest = self._headline(turn, name if zh else name.capitalize(), promotion, plural=True)
+            excluded = [s for s in promotion.scope.exclude_skus if kb.products.get(s) and kb.products[s].category == category_id]
+            if excluded:
+                head += f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
+            first = head if turn.parsed.intent is Intent.DISCOUNT else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
+            return self._done(turn, [first, join([*rest, self._until(turn, placed)], zh)])
+        upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
+        if upcoming:
+            promotion, placed = upcoming[0]
+            self._promotion_facts(turn, promotion)
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if zh:
+                return self._done(turn, [f"还没有，{name}将参加{title(promotion, zh)}，{start}", phrases])
+            return self._done(turn, [f"Not yet: {name} are in {the_title(promotion, zh)}, which {start}", f"They will be {phrases}"])
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        if over:
+            promotion, placed = over[0]
+            self._promotion_facts(turn, promotion)
+            ended = self._ended_phrase(turn, promotion, placed)
+            if zh:
+                return self._done(turn, [f"{name}目前没有优惠，{ended}"])
+            return self._done(turn, [f"No, {name} have no offer right now; {ended}"])
+        store = self._store_name(turn)
+        if zh:
+            return self._done(turn, [f"{name}在{store}目前没有优惠"])
+        return self._done(turn, [f"No, {name} have no offer at {store} right now"])
+
+    def _dates(self, turn: _Turn) -> Answer | None:
+        focus = self._focus(turn)
+        if not focus:
+            return None
+        promotion, placed = focus[0]
+        zh, parsed = turn.zh, turn.parsed
+        self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        now = placed.local_now
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            return self._done(turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"])
+        if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
+            ended = self._ended_phrase(turn, promotion, placed)
+            return self._done(turn, [ended])
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, now, zh)
+            if placed.starts.date() == placed.ends.date():
+                second = "只有这一天" if zh else "It runs for that one day"
+            else:
+                second = ends_phrase(placed.ends, now, zh) if zh else "It " + ends_phrase(placed.ends, now, zh)
+            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+        ends = ends_phrase(placed.ends, now, zh)
+        started = starts_phrase(placed.starts, now, zh, past=True)
+        if parsed.asks_start and not parsed.asks_end:
+            return self._done(turn, [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"])
+        return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
+
+    def _price(self, turn: _Turn) -> Answer | None:
+        parsed, kb, zh = turn.parsed, self._kb, turn.zh
+        if not parsed.products:
+            return self._in_offer(turn)
+        basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])
+        quote = kb.quote(basket, turn.store_id, turn.at, parsed.member)
+        currency = self._currency(turn)
+        lang = "zh-CN" if zh else "en"
+        for line in basket.lines:
+            self._product_fact(turn, kb.products[line.sku])
+        self._quote_facts(turn, quote)
+        used = [kb.promotions[p] for p in quote.promotion_ids]
+        for promotion in used:
+            self._promotion_facts(turn, promotion)
+        total = money(quote.total, currency, lang)
+        listed = money(quote.list_total, currency, lang)
+        single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
+        items = join([f"{line.quantity}{'' if zh else ' '}{line.sku}" for line in basket.lines], zh)
+        if not used:
+            what = parsed.products[0] if single else items
+            if zh:
+                return self._done(turn, [f"{what}是{total}", "目前没有优惠"])
+            return self._done(turn, [f"{'The ' + what if single else what} {'is' if single else 'come to'} {total}", "There is no offer on it right now" if single else "There is no offer on them right now"])
+        sentences: list[str] = []
+        if zh:
+            who = "会员" if parsed.member else ""
+            subject = parsed.products[0] if single else items
+            sentences.append(f"{who}{subject}{'' if single else '共'}{total}，原价{listed}")
+        else:
+            who = "For a member, " if parsed.member else ""
+            if single:
+                sentences.append(f"{who}the {parsed.products[0]} is {total}, down from {listed}")
+            else:
+                sentences.append(f"{who}{items} come to {total}, down from {listed}")
+        if not parsed.member:
+            member_quote = kb.quote(basket, turn.store_id, turn.at, True)
+            if member_quote.total != quote.total:
+                self._quote_facts(turn, member_quote)
+                member_total = money(member_quote.total, currency, lang)
+                sentences.append(f"会员{member_total}" if zh else f"Members pay {member_total}")
+                return self._done(turn, sentences)
+        summaries = []
+        for promotion in used:
+            phrases = [p for p in rule_phrases(promotion, currency, zh) if parsed.member or "member" not in p]
+            summaries.append(f"{title(promotion, zh)}：{join(phrases, zh)}" if zh else f"{promotion.title.en}: {join(phrases, zh)}")
+        sentences.append("；".join(summaries) if zh else "; ".join(summaries))
+        return self._done(turn, sentences)
+
+    def _quote_facts(self, turn: _Turn, quote: Quote) -> None:
+        currency = self._kb.currencies[quote.currency]
+        who = "member" if quote.member else "non-member"
+        turn.fact(
+            *(step.description for step in quote.steps),
+            f"quote for a {who}: "
+            + ", ".join(f"{line.quantity} x {line.sku}" for line in quote.lines)
+            + f", list {money(quote.list_total, currency)}, total {money(quote.total, currency)}",
+        )
+
+    def _faq(self, turn: _Turn) -> Answer | None:
+        focus = self._focus(turn)
+        focus_ids = frozenset(p.id for p, _ in focus) if turn.parsed.promotions else None
+        hits = self._retriever.search(turn.parsed.text, kinds=frozenset({"faq"}), promotion_ids=focus_ids, limit=3)
+        for hit in hits:
+            promotion = self._kb.promotions[hit.passage.promotion_id]
+            if not self._at_store(turn, promotion):
+                continue
+            if not self._retriever.shared_terms(turn.parsed.text, hit.passage):
+                continue
+            faq = promotion.faqs[hit.passage.index]
+            turn.fact(faq.question.en, faq.question.zh_cn)
+            self._promotion_facts(turn, promotion)
+            return self._done(turn, [self._text(turn, faq.answer)])
+        if turn.parsed.products:
+            return self._in_offer(turn)
+        if focus:
+            return self._talk_track(turn, *focus[0])
+        return None
+
+    def _talk_track(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
+        zh = turn.zh
+        self._promotion_facts(turn, promotion)
+        if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
+            return self._done(turn, [self._ended_phrase(turn, promotion, placed)])
+        sentences: list[str] = []
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            sentences.append(f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}")
+        if promotion.talk_track is not None:
+            sentences.append(self._text(turn, promotion.talk_track))
+        else:
+            phrases = rule_phrases(promotion, self._currency(turn), zh)
+            sentences.append(f"{title(promotion, zh)}：{join(phrases, zh)}" if zh else f"{the_title(promotion, zh)}: {join(phrases, zh)}")
+        if placed.phase is Phase.RUNNING and len(sentences) < 2:
+            ends = ends_phrase(placed.ends, placed.local_now, zh)
+            sentences.append(f"活动{ends}" if zh else f"It {ends}")
+        return self._done(turn, sentences)
+
+    def _contact(self, turn: _Turn) -> Answer | None:
+        focus = self._focus(turn)
+        if not focus:
+            return None
+        promotion, _ = focus[0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        contact = self._kb.contact_for(promotion)
+        if contact is None:
+            turn.fact(f"default contact: {self._default_contact}")
+            return self._done(turn, [f"关于{name}，请咨询{self._default_contact}" if zh else f"For {name}, ask {self._default_contact}"])
+        turn.fact(contact_fact(contact), contact.team.zh_cn)
+        phrase = contact_phrase(contact, zh)
+        return self._done(turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"])
+
+    def _changes(self, turn: _Turn) -> Answer | None:
+        focus = self._focus(turn)
+        if not focus:
+            return None
+        promotion, _ = focus[0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        change = promotion.changes_for(promotion.version)
+        if promotion.version == 1 or change is None:
+            if zh:
+                return self._done(turn, [f"{name}发布后没有改动，仍是第{promotion.version}版"])
+            return self._done(turn, [f"{name} has not changed since it was published; it is version {promotion.version}"])
+        notes = [self._text(turn, note) for note in change.notes]
+        if zh:
+            return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
+        return self._done(turn, [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]])
+
+    def _manager_section(
+        self,
+        turn: _Turn,
+        *,
+        depth: int,
+        pick: Callable[[Promotion], list[LocalizedText]],
+        refused_en: str,
+        refused_zh: str,
+        none_en: str,
+        none_zh: str,
+    ) -> Answer | None:
+        zh = turn.zh
+        if _ROLE_DEPTH[turn.role] < depth:
+            return Answer(text=refused_zh if turn.zh else refused_en, source=AnswerSource.REFUSED)
+        focus = self._focus(turn) or self._running_at_store(turn)
+        with_notes = [(p, placed) for p, placed in focus if pick(p)]
+        if not with_notes:
+            if not focus:
+                return None
+            promotion = focus[0][0]
+            self._promotion_facts(turn, promotion)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            return self._done(turn, [none_zh.format(name=name) if zh else none_en.format(name=name)])
+        sentences = []
+        for promotion, _ in with_notes[:2]:
+            self._promotion_facts(turn, promotion)
+            notes = " ".join(self._text(turn, note) for note in pick(promotion))
+            name = title(promotion, zh) if zh else promotion.title.en
+            sentences.append(f"{name}：{notes}" if zh else f"{name}: {notes}")
+        return self._done(turn, sentences)
+
+    def _staffing(self, turn: _Turn) -> Answer | None:
+        return self._manager_section(
+            turn,
+            depth=_ROLE_DEPTH[Role.STORE_MANAGER],
+            pick=lambda p: p.store_manager_notes,
+            refused_en="Staffing and execution notes are for store managers; please ask your store manager.",
+            refused_zh="人员安排和执行说明只对店长开放，请询问你的店长。",
+            none_en="There are no staffing notes for {name}",
+            none_zh="{name}没有人员安排说明",
+        )
+
+    def _targets(self, turn: _Turn) -> Answer | None:
+        return self._manager_section(
+            turn,
+            depth=_ROLE_DEPTH[Role.REGIONAL_MANAGER],
+            pick=lambda p: p.regional_manager_targets,
+            refused_en="Sales targets are not available to you; they are for regional managers.",
+            refused_zh="销售目标只对区域经理开放，你无法查看。",
+            none_en="There is no target set for {name}",
+            none_zh="{name}没有设定目标",
+        )
+
+    def _overview(self, turn: _Turn) -> Answer | None:
+        zh = turn.zh
+        focus = self._focus(turn)
+        if not focus:
+            running = self._running_at_store(turn)
+            if not running or turn.parsed.intent is not Intent.OVERVIEW:
+                return None
+            for promotion, _ in running:
+                self._promotion_facts(turn, promotion)
+            names = join([title(p, zh) if zh else the_title(p, zh) for p, _ in running], zh)
+            store = self._store_name(turn)
+            return self._done(turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"])
+        promotion, placed = focus[0]
+        if not self._at_store(turn, promotion):
+            self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            return self._done(turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"])
+        answer = self._talk_track(turn, promotion, placed)
+        depth = _ROLE_DEPTH[turn.role]
+        extra: list[LocalizedText] = []
+        if placed.phase is Phase.RUNNING and depth >= _ROLE_DEPTH[Role.REGIONAL_MANAGER]:
+            extra = promotion.regional_manager_targets
+        elif placed.phase is Phase.RUNNING and depth >= _ROLE_DEPTH[Role.STORE_MANAGER]:
+            extra = promotion.store_manager_notes
+        if extra:
+            first = answer.sentences()[0]
+            notes = [self._text(turn, note) for note in extra]
+            return self._done(turn, [first, *notes])
+        return answer

@@ -1,0 +1,263 @@
+"""Find products, categories and promotions in text as speech recognition writes it.
+
+Whisper writes a SKU the clerk said as "AX-200", "AX 200", "A X 200", "ax200" or
+"AX two hundred", and a name as "Aero X 200" or "Aero-X". Everything is reduced to a
+*compact* form (lowercase, number words to digits, no spaces or punctuation), and every run
+of up to six words of the question is looked up in a dictionary of compact names: exact,
+fast (a few dozen dictionary reads per question) and longest match first.
+
+When nothing exact is found, a run that contains a number is compared, loosely, with the
+codes and names that share that number ("ex 200", "acts 200" -> AX-200), because the digits
+of a code survive recognition far better than its letters do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+EntityKind = Literal["product", "category", "promotion"]
+MAX_WINDOW = 6
+FUZZY_THRESHOLD = 0.72
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:\.[0-9]+)?")
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` contains Chinese characters."""
+    return _CJK.search(text) is not None
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase word tokens with number words turned into digits; each CJK character a token.
+
+    ``"Is the A-X two hundred on sale?"`` -> ``["is", "the", "a", "x", "200", "on", "sale"]``.
+    """
+    folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", folded)  # 1,200 -> 1200
+    raw = _TOKEN.findall(folded)
+    return _numbers_to_digits(raw)
+
+
+def compact(text: str) -> str:
+    """The compact form used for lookups: ``"Aero X-200"`` -> ``"aerox200"``."""
+    return "".join(tokens(text))
+
+
+def _numbers_to_digits(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        value, used = _read_number(words, i)
+        if used:
+            out.append(str(value))
+            i += used
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _read_number(words: list[str], start: int) -> tuple[int, int]:
+    """Parse "two hundred and twenty" style numbers at ``start``: (value, words used).
+
+    Numbers that do not compose stay apart ("three ten" -> 3, 10), which is what a code
+    such as WB-310 read digit group by digit group needs.
+    """
+    total, current, i = 0, None, start
+    while i < len(words):
+        word = words[i]
+        if word in _UNITS:
+            unit = _UNITS[word]
+            if current is None:
+                current = unit
+            elif current >= 100 and current % 100 == 0 or (
+                current >= 20 and current % 10 == 0 and current % 100 != 0 and unit < 10
+            ):
+                current += unit
+            else:
+                break
+        elif word in _TENS:
+            if current is None:
+                current = _TENS[word]
+            elif current >= 100 and current % 100 == 0:
+                current += _TENS[word]
+            else:
+                break
+        elif word == "hundred" and current is not None and 0 < current < 100:
+            current *= 100
+        elif word == "thousand" and current is not None and 0 < current < 1000 and not total:
+            total, current = current * 1000, None
+        elif (
+            word == "and"
+            and current is not None
+            and (current >= 100 or total)
+            and i + 1 < len(words)
+            and (words[i + 1] in _UNITS or words[i + 1] in _TENS)
+        ):
+            pass
+        else:
+            break
+        i += 1
+    if current is None and not total:
+        return 0, 0
+    return total + (current or 0), i - start
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity found in the text."""
+
+    kind: EntityKind
+    key: str
+    """SKU, category id or promotion id."""
+    start: int
+    """First token index."""
+    end: int
+    """Token index after the last."""
+    heard: str
+    """The words matched, as normalised tokens."""
+    score: float = 1.0
+    """1.0 for an exact match, lower for a loose one."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductMatch:
+    """A product named in a question."""
+
+    sku: str
+    heard: str
+    score: float
+
+
+@dataclass(slots=True)
+class CatalogueMatcher:
+    """Compact-name dictionary over the catalogue and promotion names."""
+
+    index: dict[str, list[tuple[EntityKind, str]]] = field(default_factory=dict)
+    by_number: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Digits -> (compact form, SKU) of products whose code or name holds those digits."""
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
+        """Index every product, category and visible promotion of ``knowledge``."""
+        matcher = cls()
+        for product in knowledge.products.values():
+            names = [product.sku, product.name.en, *product.aliases]
+            if product.name.zh_cn:
+                names.append(product.name.zh_cn)
+            for name in names:
+                form = matcher.add("product", product.sku, name)
+                for digits in re.findall(r"\d+", form):
+                    matcher.by_number.setdefault(digits, []).append((form, product.sku))
+        for category in knowledge.categories.values():
+            names = [category.id, category.name.en, *category.aliases]
+            if category.name.zh_cn:
+                names.append(category.name.zh_cn)
+            for name in names:
+                matcher.add("category", category.id, name)
+        for promotion in knowledge.visible_promotions():
+            names = [promotion.id, promotion.title.en, *promotion.aliases]
+            if promotion.title.zh_cn:
+                names.append(promotion.title.zh_cn)
+            for name in names:
+                matcher.add("promotion", promotion.id, name)
+        return matcher
+
+    def add(self, kind: EntityKind, key: str, name: str) -> str:
+        """Index ``name`` (any spelling) for an entity; returns its compact form."""
+        form = compact(name)
+        if len(form) < 2:
+            return form
+        entries = self.index.setdefault(form, [])
+        if (kind, key) not in entries:
+            entries.append((kind, key))
+        return form
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every entity named in ``text``: longest runs first, no two overlapping."""
+        words = tokens(text)
+        taken = [False] * len(words)
+        found: list[Mention] = []
+        for size in range(min(MAX_WINDOW, len(words)), 0, -1):
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]):
+                    continue
+                form = "".join(words[start:end])
+                entries = self.index.get(form)
+                if entries is None and form.endswith("s") and len(form) > 3:
+                    entries = self.index.get(form[:-1])
+                if not entries:
+                    continue
+                for kind, key in entries:
+                    found.append(Mention(kind, key, start, end, " ".join(words[start:end])))
+                for i in range(start, end):
+                    taken[i] = True
+        if not any(m.kind == "product" for m in found):
+            found.extend(self._loose_products(words, taken))
+        found.sort(key=lambda m: (m.start, m.kind))
+        return found
+
+    def _loose_products(self, words: list[str], taken: list[bool]) -> Iterable[Mention]:
+        """Products whose code digits are heard, with letters that sound close enough."""
+        best: dict[str, Mention] = {}
+        for i, word in enumerate(words):
+            if taken[i] or not word.isdigit() or word not in self.by_number:
+                continue
+            for before in (1, 2, 3):
+                start = i - before
+                if start < 0 or any(taken[start:i]):
+                    break
+                for after in (0, 1, 2):
+                    end = i + 1 + after
+                    if end > len(words) or any(taken[i + 1 : end]):
+                        break
+                    heard = "".join(words[start:end])
+                    for form, sku in self.by_number[word]:
+                        score = SequenceMatcher(None, heard, form).ratio()
+                        if score >= FUZZY_THRESHOLD and score > best.get(sku, _NONE).score:
+                            best[sku] = Mention(
+                                "product", sku, start, end, " ".join(words[start:end]), score
+                            )
+        if not best:
+            return []
+        top = max(m.score for m in best.values())
+        return [m for m in best.values() if m.score == top]
+
+    def products(self, text: str) -> list[ProductMatch]:
+        """Products named in ``text``, in the order heard, each once."""
+        seen: dict[str, ProductMatch] = {}
+        for m in self.mentions(text):
+            if m.kind == "product" and m.key not in seen:
+                seen[m.key] = ProductMatch(sku=m.key, heard=m.heard, score=m.score)
+        return list(seen.values())
+
+    def categories(self, text: str) -> list[str]:
+        """Category ids named in ``text``, in the order heard, each once."""
+        return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "category"))
+
+    def promotions(self, text: str) -> list[str]:
+        """Promotion ids named in ``text``, in the order heard, each once."""
+        return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "promotion"))
+
+
+_NONE = Mention("product", "", 0, 0, "", 0.0)

@@ -1,0 +1,187 @@
+"""Spoken phrases for promotion facts, in English and Chinese.
+
+Every phrase is built from knowledge-base values only (rules, windows, titles, contacts),
+formatted by :mod:`knowledge_base.speech`, so the numbers an answer speaks are the numbers
+the knowledge base holds. Each function also returns nothing but text: the caller records
+the facts it used.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from knowledge_base.models import (
+    END_OF_DAY,
+    AmountOff,
+    BuyXGetY,
+    Contact,
+    Currency,
+    MemberExtraPercent,
+    PercentOff,
+    Promotion,
+    SpendThreshold,
+)
+from knowledge_base.speech import amount_text, money, number_text, percent, spoken_date, spoken_time
+
+
+def title(promotion: Promotion, zh: bool) -> str:
+    """The promotion's title in the answer's language."""
+    return (promotion.title.zh_cn or promotion.title.en) if zh else promotion.title.en
+
+
+def the_title(promotion: Promotion, zh: bool) -> str:
+    """``the Weekend Running Offer`` / ``周末跑鞋优惠``."""
+    return title(promotion, zh) if zh else f"the {promotion.title.en}"
+
+
+def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
+    """One phrase per rule, then the limit: ``["20 percent off", "members save another 5 percent",
+    "limit 2 pairs per customer"]``. Rules whose currency is missing are left out."""
+    lang = "zh-CN" if zh else "en"
+    code = currency.code
+    phrases: list[str] = []
+    for rule in promotion.rules:
+        if isinstance(rule, PercentOff):
+            phrases.append(f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off")
+            if rule.member_percent is not None:
+                phrases.append(
+                    f"会员优惠{percent(rule.member_percent, lang)}"
+                    if zh
+                    else f"members get {percent(rule.member_percent)} off instead"
+                )
+        elif isinstance(rule, MemberExtraPercent):
+            phrases.append(
+                f"会员再额外优惠{percent(rule.percent, lang)}"
+                if zh
+                else f"members save another {percent(rule.percent)}"
+            )
+        elif isinstance(rule, AmountOff) and code in rule.amount:
+            off = money(rule.amount[code], currency, lang)
+            if zh:
+                phrases.append(("会员" if rule.members_only else "") + f"每件减{off}")
+            else:
+                phrases.append(("members get " if rule.members_only else "") + f"{off} off each")
+        elif isinstance(rule, SpendThreshold):
+            for tier in rule.tiers:
+                if code not in tier.spend or code not in tier.off:
+                    continue
+                spend, off = money(tier.spend[code], currency, lang), money(tier.off[code], currency, lang)
+                phrases.append(f"满{spend}减{off}" if zh else f"spend {spend}, get {off} off")
+        elif isinstance(rule, BuyXGetY):
+            free = rule.percent_off == 100
+            if zh:
+                what = "免费" if free else f"优惠{percent(rule.percent_off, lang)}"
+                phrases.append(f"买{rule.buy}件，另{rule.get}件最便宜的{what}")
+            else:
+                what = "free" if free else f"at {percent(rule.percent_off)} off"
+                phrases.append(f"buy {rule.buy}, get the cheapest {rule.get} {what}")
+    if promotion.limit is not None:
+        unit = promotion.limit.unit
+        phrases.append(
+            f"每位顾客限{promotion.limit.per_customer}{unit.best('zh-CN')}"
+            if zh
+            else f"limit {promotion.limit.per_customer} {unit.en} per customer"
+        )
+    return phrases
+
+
+def is_discount_phrase(promotion: Promotion) -> bool:
+    """True when the first rule reads as "X off" (percent or amount), not as a condition."""
+    return isinstance(promotion.rules[0], PercentOff | AmountOff)
+
+
+def join(items: list[str], zh: bool) -> str:
+    """``a, b and c`` / ``a、b和c``."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    if zh:
+        return "、".join(items[:-1]) + "和" + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def sentence(text: str, zh: bool) -> str:
+    """Capitalise and end with a full stop (``。`` in Chinese)."""
+    text = text.strip()
+    if not text:
+        return text
+    if zh:
+        return text if text[-1] in "。！？" else text + "。"
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def lower_first(text: str) -> str:
+    """Lowercase the first word when it is an ordinary capitalised word (not a code)."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def day(moment: datetime, now: datetime, zh: bool) -> str:
+    """``Sunday 29 November`` (with the year when it is not this year)."""
+    return spoken_date(moment, "zh-CN" if zh else "en", with_year=moment.year != now.year)
+
+
+def ends_phrase(ends: datetime, now: datetime, zh: bool, *, past: bool = False) -> str:
+    """``ends on Sunday 29 November`` / ``ended on ...`` / ``ends at 18:00 on ...``."""
+    when = day(ends, now, zh)
+    at_time = ends.time() != END_OF_DAY
+    if zh:
+        clock = spoken_time(ends) if at_time else ""
+        return f"已于{when}{clock}结束" if past else f"{when}{clock}结束"
+    verb = "ended" if past else "ends"
+    return f"{verb} at {spoken_time(ends)} on {when}" if at_time else f"{verb} on {when}"
+
+
+def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = False) -> str:
+    """``starts on Saturday 12 December`` / ``started on ...`` / ``starts at 10:00 on ...``."""
+    when = day(starts, now, zh)
+    at_time = starts.hour != 0 or starts.minute != 0
+    if zh:
+        clock = spoken_time(starts) if at_time else ""
+        return f"已于{when}{clock}开始" if past else f"{when}{clock}开始"
+    verb = "started" if past else "starts"
+    return f"{verb} at {spoken_time(starts)} on {when}" if at_time else f"{verb} on {when}"
+
+
+def contact_phrase(contact: Contact, zh: bool) -> str:
+    """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``."""
+    if zh:
+        return f"{contact.team.best('zh-CN')}的{contact.name}，分机{contact.extension}"
+    return f"{contact.name}, {contact.team.en}, extension {contact.extension}"
+
+
+def contact_fact(contact: Contact) -> str:
+    """The contact as a fact line."""
+    return f"contact {contact.id}: {contact.name}, {contact.team.en}, extension {contact.extension}"
+
+
+def price_fact(sku: str, name: str, amount_value: str, currency: Currency) -> str:
+    """``AX-200 Aero X 200: list price 899 yuan (CNY)``."""
+    return f"{sku} {name}: list price {amount_value} {currency.name.en} ({currency.code})"
+
+
+def window_fact(promotion: Promotion, starts: datetime, ends: datetime, zone: str) -> str:
+    """The window with exact local times and the spoken dates, as a fact line."""
+    return (
+        f"{promotion.title.en} window at {zone}: {starts:%Y-%m-%d %H:%M} to {ends:%Y-%m-%d %H:%M}"
+        f" ({spoken_date(starts, with_year=True)} to {spoken_date(ends, with_year=True)};"
+        f" {spoken_date(starts, 'zh-CN', with_year=True)}至{spoken_date(ends, 'zh-CN', with_year=True)})"
+    )
+
+
+def rules_fact(promotion: Promotion, currency: Currency, scope: str) -> str:
+    """The rules in words, as a fact line."""
+    return (
+        f"{promotion.title.en} ({promotion.id}, version {promotion.version},"
+        f" {promotion.status.value}) on {scope}: {'; '.join(rule_phrases(promotion, currency, False))}"
+    )
+
+
+__all__ = [
+    "amount_text",
+    "number_text",
+]

@@ -1,0 +1,161 @@
+"""Retrieval over promotion text: BM25 over passages, plus hints for speech recognition.
+
+Passages are the pieces an answer can quote: titles, talk tracks, FAQs, manager notes,
+targets and change notes, in English and (where written) Chinese. Exact entity matching
+(SKUs, product and category names, promotion titles) lives in
+:mod:`knowledge_base.matching`; BM25 covers the free wording of questions such as "can the
+customer use a coupon with this?".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from rank_bm25 import BM25Okapi
+
+from knowledge_base.matching import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+PassageKind = Literal["title", "talk_track", "faq", "store_note", "target", "change"]
+
+_STOPWORDS = frozenset(
+    """a an the is are was were be been it its this that these those of in on at to for with
+    and or do does did can could will would should i you he she we they my your our their me
+    what which who whom how when where why there here about any some have has had if then so
+    customer customers asks ask say tell them us please just get also from by as not no yes
+    的 了 吗 呢 是 在 和 与 吧 啊 我 你 他 她 们 这 那 个 么 什 怎""".split()
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def search_terms(text: str) -> list[str]:
+    """BM25 terms: tokens without stopwords, lightly stemmed; CJK as characters and pairs."""
+    words = tokens(text)
+    terms: list[str] = []
+    for i, word in enumerate(words):
+        if _is_cjk(word):
+            if word not in _STOPWORDS:
+                terms.append(word)
+            if i + 1 < len(words) and _is_cjk(words[i + 1]):
+                terms.append(word + words[i + 1])
+            continue
+        if word in _STOPWORDS:
+            continue
+        terms.append(_stem(word))
+    return terms
+
+
+def _is_cjk(word: str) -> bool:
+    return len(word) == 1 and "\u3400" <= word <= "\u9fff"
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A piece of promotion text an answer can be composed from."""
+
+    promotion_id: str
+    kind: PassageKind
+    index: int
+    """Position within its kind (the n-th FAQ, note, ...)."""
+    text: str
+    """What is searched: for FAQs the question (both languages); else the text itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage and its BM25 score for a query."""
+
+    passage: Passage
+    score: float
+
+
+class Retriever:
+    """BM25 index over every visible promotion's passages."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        """Index ``passages`` (see :meth:`build`)."""
+        self.passages = passages
+        corpus = [search_terms(p.text) or ["<empty>"] for p in passages]
+        self._bm25 = BM25Okapi(corpus) if corpus else None
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase) -> Retriever:
+        """Index the passages of every published or retired promotion (drafts never)."""
+        passages: list[Passage] = []
+        for promotion in knowledge.visible_promotions():
+            pid = promotion.id
+            both = _both(promotion.title.en, promotion.title.zh_cn, *promotion.aliases)
+            passages.append(Passage(pid, "title", 0, both))
+            if promotion.talk_track:
+                passages.append(
+                    Passage(pid, "talk_track", 0, _both(promotion.talk_track.en, promotion.talk_track.zh_cn))
+                )
+            for i, faq in enumerate(promotion.faqs):
+                passages.append(Passage(pid, "faq", i, _both(faq.question.en, faq.question.zh_cn)))
+            for i, note in enumerate(promotion.store_manager_notes):
+                passages.append(Passage(pid, "store_note", i, _both(note.en, note.zh_cn)))
+            for i, target in enumerate(promotion.regional_manager_targets):
+                passages.append(Passage(pid, "target", i, _both(target.en, target.zh_cn)))
+            for change in promotion.changes:
+                for i, note in enumerate(change.notes):
+                    passages.append(
+                        Passage(pid, "change", change.version * 1000 + i, _both(note.en, note.zh_cn))
+                    )
+        return cls(passages)
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: frozenset[PassageKind] | None = None,
+        promotion_ids: frozenset[str] | None = None,
+        limit: int = 5,
+    ) -> list[Hit]:
+        """Best passages for ``query`` (score > 0), optionally only some kinds or promotions."""
+        terms = search_terms(query)
+        if self._bm25 is None or not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        hits = [
+            Hit(passage, float(score))
+            for passage, score in zip(self.passages, scores, strict=True)
+            if score > 0
+            and (kinds is None or passage.kind in kinds)
+            and (promotion_ids is None or passage.promotion_id in promotion_ids)
+        ]
+        hits.sort(key=lambda hit: -hit.score)
+        return hits[:limit]
+
+    def shared_terms(self, query: str, passage: Passage) -> set[str]:
+        """Query terms that also occur in ``passage`` (how much of the question it covers)."""
+        return set(search_terms(query)) & set(search_terms(passage.text))
+
+
+def _both(*texts: str | None) -> str:
+    return " ".join(t for t in texts if t)
+
+
+def stt_hints(knowledge: KnowledgeBase) -> list[str]:
+    """Product names, SKU codes, aliases and promotion titles, for a speech recogniser prompt.
+
+    In catalogue order, each once; Chinese names are left out (the English recogniser
+    cannot use them).
+    """
+    hints: list[str] = []
+    for product in knowledge.products.values():
+        hints.extend([product.sku, product.name.en, *product.aliases])
+    for promotion in knowledge.visible_promotions():
+        if promotion.status.value == "published":
+            hints.append(promotion.title.en)
+    return [h for h in dict.fromkeys(hints) if not re.search(r"[\u3400-\u9fff]", h)]

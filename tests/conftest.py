@@ -1,0 +1,50 @@
+"""Shared fixtures: settings, the process-wide runtime (real models), fixture files."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from voice_agent.settings import Settings, load_settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+AUDIO = FIXTURES / "audio"
+QUESTIONS_FILE = FIXTURES / "questions.yaml"
+
+
+def load_questions() -> dict[str, Any]:
+    """The spoken-question fixtures (``tests/fixtures/questions.yaml``)."""
+    return yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+
+
+def load_manifest() -> dict[str, Any]:
+    """The audio fixture manifest (``tests/fixtures/audio/manifest.json``)."""
+    return json.loads((AUDIO / "manifest.json").read_text(encoding="utf-8"))
+
+
+def reference_time() -> datetime:
+    """The naive store-local moment the question fixtures are asked at."""
+    return datetime.fromisoformat(str(load_questions()["reference_time"]))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Default settings with storage in a temporary directory."""
+    base = load_settings()
+    database = tmp_path_factory.mktemp("db") / "voice-agent.sqlite3"
+    return base.model_copy(
+        update={"storage": base.storage.model_copy(update={"database_url": f"sqlite:///{database}"})}
+    )
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings):  # noqa: ANN201 - Runtime import is heavy; keep it lazy
+    """The process-wide runtime: real Whisper tiny.en, Piper joe, Silero, the sample KB."""
+    from voice_agent.runtime import build_runtime
+
+    return build_runtime(settings)

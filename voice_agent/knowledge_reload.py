@@ -1,0 +1,205 @@
+"""Live reload of the knowledge base: serve the last valid version, pick up edits safely.
+
+:class:`KnowledgeBaseHolder` loads the knowledge-base directory once at startup (an
+invalid directory then is an error: there is nothing to serve). Afterwards it reloads on
+demand (:meth:`~KnowledgeBaseHolder.reload`) or when a file changes (a polling task
+compares every file's modification time and size). A reload that finds errors logs every
+issue with file, line and field and keeps serving the previous valid knowledge base, so a
+half-saved or mistyped edit never takes answers away from the shop floor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loguru import logger
+
+from knowledge_base.errors import Issue, KnowledgeBaseError
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
+
+Signature = tuple[tuple[str, int, int], ...]
+"""Each watched file as (relative path, modification time in nanoseconds, size in bytes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    """Outcome of one reload attempt."""
+
+    reloaded: bool
+    """True when the new content is now served."""
+    generation: int
+    """How many times a valid knowledge base has been loaded (1 after startup)."""
+    issues: list[Issue] = field(default_factory=list)
+    """Every problem found when the reload was refused."""
+
+
+def directory_signature(root: Path) -> Signature:
+    """Modification time and size of every file under ``root`` (hidden and backup files skipped).
+
+    Blocking (walks the directory): call it through ``asyncio.to_thread`` in async code.
+    """
+    if not root.is_dir():
+        return ()
+    entries: list[tuple[str, int, int]] = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
+            continue
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # deleted while we walked; the next poll sees the settled state
+        if path.is_file():
+            entries.append((relative.as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
+
+
+class KnowledgeBaseHolder:
+    """Holds the current valid knowledge base and swaps in valid edits.
+
+    Readers take :attr:`current` once per question and keep using that object: a
+    :class:`KnowledgeBase` is read-only, so a swap never changes one under their feet.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: Path | None,
+        loader: Callable[[Path | None], KnowledgeBase] = load_knowledge_base,
+        poll_interval_secs: float = 2.0,
+        on_reload: Callable[[KnowledgeBase], None] | None = None,
+    ) -> None:
+        """Create a holder; nothing is loaded until :meth:`load`.
+
+        Args:
+            path: Knowledge-base directory; ``None`` means the packaged sample content.
+            loader: Loads and validates a directory, raising ``KnowledgeBaseError``.
+            poll_interval_secs: Seconds between checks for changed files.
+            on_reload: Called with each newly loaded knowledge base (after startup).
+        """
+        if poll_interval_secs <= 0:
+            raise ValueError("poll_interval_secs must be positive")
+        self._path = path
+        self._root = path or SAMPLE_DATA_DIR
+        self._loader = loader
+        self._poll_interval = poll_interval_secs
+        self._on_reload = on_reload
+        self._current: KnowledgeBase | None = None
+        self._generation = 0
+        self._signature: Signature = ()
+        self._last_issues: list[Issue] = []
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def current(self) -> KnowledgeBase:
+        """The knowledge base to answer from.
+
+        Raises:
+            RuntimeError: :meth:`load` has not succeeded yet.
+        """
+        if self._current is None:
+            raise RuntimeError("knowledge base not loaded yet: call load() first")
+        return self._current
+
+    @property
+    def generation(self) -> int:
+        """How many valid loads happened (1 after startup, +1 per accepted edit)."""
+        return self._generation
+
+    @property
+    def last_issues(self) -> list[Issue]:
+        """Problems of the latest refused reload; empty after a successful one."""
+        return list(self._last_issues)
+
+    def load(self) -> KnowledgeBase:
+        """Load at startup (blocking).
+
+        Raises:
+            KnowledgeBaseError: The directory is not valid; there is nothing to serve.
+        """
+        signature = directory_signature(self._root)
+        knowledge = self._loader(self._path)
+        self._accept(knowledge, signature)
+        logger.info(
+            "knowledge base: loaded {} ({} promotions)", self._root, len(knowledge.promotions)
+        )
+        return knowledge
+
+    def changed(self) -> bool:
+        """True when a file under the directory changed since the last (attempted) load."""
+        return directory_signature(self._root) != self._signature
+
+    async def reload(self) -> ReloadResult:
+        """Load the directory again; keep the current knowledge base if the new one is invalid."""
+        async with self._lock:
+            signature = await asyncio.to_thread(directory_signature, self._root)
+            try:
+                knowledge = await asyncio.to_thread(self._loader, self._path)
+            except KnowledgeBaseError as e:
+                # Remember the broken state, so polling does not retry it until it changes.
+                self._signature = signature
+                self._last_issues = list(e.issues)
+                for issue in e.issues:
+                    if issue.severity == "error":
+                        logger.error("knowledge base: {}", issue)
+                    else:
+                        logger.warning("knowledge base: {}", issue)
+                logger.error(
+                    "knowledge base: edit refused ({} error(s)); still serving generation {}",
+                    len(e.errors),
+                    self._generation,
+                )
+                return ReloadResult(reloaded=False, generation=self._generation, issues=e.issues)
+            self._accept(knowledge, signature)
+            logger.info(
+                "knowledge base: reloaded {} (generation {}, {} promotions)",
+                self._root,
+                self._generation,
+                len(knowledge.promotions),
+            )
+        if self._on_reload is not None:
+            self._on_reload(knowledge)
+        return ReloadResult(reloaded=True, generation=self._generation)
+
+    def _accept(self, knowledge: KnowledgeBase, signature: Signature) -> None:
+        self._current = knowledge
+        self._signature = signature
+        self._generation += 1
+        self._last_issues = []
+
+    async def start(self) -> None:
+        """Load if not loaded yet, then poll for changed files in a background task."""
+        if self._current is None:
+            await asyncio.to_thread(self.load)
+        if self._task is None:
+            self._task = asyncio.create_task(self._watch(), name="knowledge-base-watch")
+
+    async def stop(self) -> None:
+        """Stop polling (waits for the task to end)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self._poll_interval)
+            try:
+                if await asyncio.to_thread(self.changed):
+                    await self.reload()
+            except Exception:  # noqa: BLE001 - keep watching whatever one poll hit
+                logger.exception("knowledge base: polling {} failed", self._root)
+
+    async def __aenter__(self) -> KnowledgeBaseHolder:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()

@@ -1,0 +1,387 @@
+"""Run the locally built ``livekit-server`` as a child process.
+
+:class:`LocalLiveKitServer` writes a YAML config (keys, loopback ports, webhook URLs),
+starts the binary, waits until its HTTP port answers and stops it with SIGTERM, a second
+SIGTERM (LiveKit's "force" stop) and finally SIGKILL. Ports it is not given are picked
+free, so parallel test runs do not clash.
+
+Example:
+    with LocalLiveKitServer(binary=find_livekit_server_binary(), api_key="key",
+                            api_secret="a-secret-of-at-least-32-characters") as server:
+        print(server.url)  # ws://127.0.0.1:<port>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+
+import yaml
+from loguru import logger
+
+from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
+
+BINARY_NAME = "livekit-server"
+BINARY_ENV = "VOICE_AGENT_LIVEKIT_BINARY"
+"""Environment variable naming the binary explicitly."""
+BIN_DIR_ENV = "LIVEKIT_BIN_DIR"
+"""The install script's target directory (``scripts/install_livekit_server.sh`` reads it too)."""
+DEFAULT_BIN_DIR = Path.home() / ".cache" / "voice-agent" / "bin"
+INSTALL_HINT = "build it with scripts/install_livekit_server.sh (needs Go >= 1.26)"
+MIN_SECRET_LENGTH = 32
+"""livekit-server logs an error for shorter secrets outside ``--dev``."""
+
+# Environment variables the binary reads as flags; a stray one would override our config.
+_SERVER_ENV_OVERRIDES = (
+    "LIVEKIT_CONFIG",
+    "LIVEKIT_KEYS",
+    "LIVEKIT_REGION",
+    "NODE_IP",
+    "UDP_PORT",
+    "REDIS_HOST",
+    "REDIS_PASSWORD",
+    "LIVEKIT_TURN_CERT",
+    "LIVEKIT_TURN_KEY",
+)
+_LOG_TAIL_LINES = 30
+_START_ATTEMPTS = 3
+"""Restarts with fresh ports when a picked port was taken in the meantime."""
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def default_binary_path() -> Path:
+    """Where ``scripts/install_livekit_server.sh`` installs the binary."""
+    bin_dir = os.environ.get(BIN_DIR_ENV)
+    return (Path(bin_dir) if bin_dir else DEFAULT_BIN_DIR) / BINARY_NAME
+
+
+def find_livekit_server_binary(configured: str | Path | None = None) -> Path:
+    """Locate ``livekit-server``.
+
+    Looks at, in order: ``configured`` (the settings value), ``$VOICE_AGENT_LIVEKIT_BINARY``,
+    the install script's directory (``$LIVEKIT_BIN_DIR`` or ``~/.cache/voice-agent/bin``),
+    then ``PATH``. A path named explicitly (argument or environment) must exist.
+
+    Raises:
+        LiveKitBinaryNotFoundError: Nothing found; the message says how to build it.
+    """
+    for origin, value in (("configured", configured), (BINARY_ENV, os.environ.get(BINARY_ENV))):
+        if value:
+            path = Path(value).expanduser()
+            if not _is_executable(path):
+                raise LiveKitBinaryNotFoundError(
+                    f"livekit-server from {origin} is not an executable file: {path}; "
+                    f"{INSTALL_HINT}"
+                )
+            return path
+    installed = default_binary_path()
+    if _is_executable(installed):
+        return installed
+    on_path = shutil.which(BINARY_NAME)
+    if on_path:
+        return Path(on_path)
+    raise LiveKitBinaryNotFoundError(
+        f"livekit-server not found (looked at ${BINARY_ENV}, {installed} and PATH); {INSTALL_HINT}"
+    )
+
+
+def pick_free_port(host: str = "127.0.0.1", *, udp: bool = False) -> int:
+    """A port on ``host`` that is free right now (the OS picks it)."""
+    kind = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalLiveKitServer:
+    """A ``livekit-server`` child process bound to loopback, with its own keys and ports.
+
+    Usable as a context manager (``with``) and an async context manager (``async with``,
+    which starts and stops it in a worker thread).
+    """
+
+    def __init__(
+        self,
+        *,
+        binary: str | Path,
+        api_key: str,
+        api_secret: str,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        rtc_tcp_port: int | None = None,
+        rtc_udp_port: int | None = None,
+        webhook_urls: Sequence[str] = (),
+        log_file: str | Path | None = None,
+        work_dir: str | Path | None = None,
+        departure_timeout_secs: int = 20,
+        startup_timeout_secs: float = 20.0,
+        stop_timeout_secs: float = 5.0,
+    ) -> None:
+        """Configure the server; nothing starts before :meth:`start`.
+
+        Args:
+            binary: Path of ``livekit-server`` (see :func:`find_livekit_server_binary`).
+            api_key: The one API key the server accepts.
+            api_secret: Its secret (at least 32 characters).
+            host: Address to bind and to advertise to clients.
+            port: HTTP/WebSocket port; ``None`` picks a free one.
+            rtc_tcp_port: ICE-over-TCP port; ``None`` picks a free one.
+            rtc_udp_port: The single UDP port for media (UDP mux); ``None`` picks a free one.
+            webhook_urls: URLs the server POSTs webhook events to, signed with ``api_key``.
+            log_file: Where the server's output goes; default ``<work_dir>/livekit-server.log``.
+            work_dir: Directory for the config and log; default a fresh temporary directory.
+            departure_timeout_secs: Seconds a room lives on after its last participant left.
+            startup_timeout_secs: Seconds to wait for the HTTP port to answer.
+            stop_timeout_secs: Seconds to wait after each stop signal before the next.
+        """
+        if len(api_secret) < MIN_SECRET_LENGTH:
+            raise LiveKitServerError(
+                f"api_secret must have at least {MIN_SECRET_LENGTH} characters",
+                code="weak_secret",
+            )
+        self._binary = Path(binary)
+        self._api_key = api_key
+        self._api_secret = api_secret
+        self._host = host
+        self._fixed_ports = (port, rtc_tcp_port, rtc_udp_port)
+        self._port, self._rtc_tcp_port, self._rtc_udp_port = self._fixed_ports
+        self._webhook_urls = list(webhook_urls)
+        self._work_dir = Path(work_dir) if work_dir else None
+        self._log_file = Path(log_file) if log_file else None
+        self._departure_timeout_secs = departure_timeout_secs
+        self._startup_timeout_secs = startup_timeout_secs
+        self._stop_timeout_secs = stop_timeout_secs
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_handle: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """WebSocket URL for clients, e.g. ``ws://127.0.0.1:7880``."""
+        return f"ws://{self._host}:{self._require_port()}"
+
+    @property
+    def http_url(self) -> str:
+        """HTTP URL of the same port (RoomService API, health check)."""
+        return f"http://{self._host}:{self._require_port()}"
+
+    @property
+    def api_key(self) -> str:
+        """The API key the server accepts."""
+        return self._api_key
+
+    @property
+    def api_secret(self) -> str:
+        """The secret of :attr:`api_key`."""
+        return self._api_secret
+
+    @property
+    def port(self) -> int:
+        """HTTP/WebSocket port (known once started, or when given)."""
+        return self._require_port()
+
+    @property
+    def rtc_ports(self) -> tuple[int | None, int | None]:
+        """``(tcp, udp)`` media ports."""
+        return self._rtc_tcp_port, self._rtc_udp_port
+
+    @property
+    def config_file(self) -> Path:
+        """The YAML config written at start."""
+        return self._dir() / "livekit.yaml"
+
+    @property
+    def log_file(self) -> Path:
+        """The server's combined stdout and stderr."""
+        return self._log_file or self._dir() / "livekit-server.log"
+
+    @property
+    def running(self) -> bool:
+        """True while the child process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+    def config(self) -> dict[str, Any]:
+        """The livekit-server configuration this instance runs with."""
+        config: dict[str, Any] = {
+            "port": self._require_port(),
+            "bind_addresses": [self._host],
+            "rtc": {
+                "tcp_port": self._rtc_tcp_port,
+                "udp_port": self._rtc_udp_port,
+                "use_external_ip": False,
+                "node_ip": self._host,
+            },
+            "keys": {self._api_key: self._api_secret},
+            "room": {"departure_timeout": self._departure_timeout_secs},
+            "logging": {"level": "info", "json": False},
+        }
+        if self._webhook_urls:
+            config["webhook"] = {"api_key": self._api_key, "urls": list(self._webhook_urls)}
+        return config
+
+    def start(self) -> None:
+        """Start the server and return once it accepts connections.
+
+        Raises:
+            LiveKitServerError: The process exited or did not answer in time; the message
+                ends with the tail of its log.
+        """
+        if self.running:
+            return
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            self._choose_ports()
+            self._spawn()
+            try:
+                self._wait_until_ready()
+                return
+            except LiveKitServerError as e:
+                self._terminate()
+                port_clash = "address already in use" in e.message.lower()
+                if not (port_clash and None in self._fixed_ports and attempt < _START_ATTEMPTS):
+                    raise
+                logger.warning("livekit-server: a picked port was taken, retrying with new ports")
+
+    def stop(self) -> None:
+        """Stop the server: SIGTERM, then a forcing second SIGTERM, then SIGKILL."""
+        if self._process is None:
+            return
+        self._terminate()
+        logger.info("livekit-server on port {} stopped", self._port)
+
+    def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
+        """The last ``lines`` lines of the server log (empty if there is none yet)."""
+        try:
+            text = self.log_file.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Self:
+        await asyncio.to_thread(self.start)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await asyncio.to_thread(self.stop)
+
+    def _dir(self) -> Path:
+        if self._work_dir is None:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="livekit-server-"))
+        self._work_dir.mkdir(parents=True, exist_ok=True)
+        return self._work_dir
+
+    def _require_port(self) -> int:
+        if self._port is None:
+            raise LiveKitServerError("the server has no port before start()", code="not_started")
+        return self._port
+
+    def _choose_ports(self) -> None:
+        port, tcp, udp = self._fixed_ports
+        self._port = port or pick_free_port(self._host)
+        self._rtc_tcp_port = tcp or pick_free_port(self._host)
+        while self._rtc_tcp_port == self._port:
+            self._rtc_tcp_port = pick_free_port(self._host)
+        self._rtc_udp_port = udp or pick_free_port(self._host, udp=True)
+
+    def _spawn(self) -> None:
+        if not _is_executable(self._binary):
+            raise LiveKitBinaryNotFoundError(
+                f"livekit-server is not an executable file: {self._binary}; {INSTALL_HINT}"
+            )
+        self.config_file.write_text(yaml.safe_dump(self.config(), sort_keys=False), "utf-8")
+        self.config_file.chmod(0o600)  # it holds the API secret
+        env = {k: v for k, v in os.environ.items() if k not in _SERVER_ENV_OVERRIDES}
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self._log_handle = self.log_file.open("ab")
+        command = [str(self._binary), "--config", str(self.config_file), "--bind", self._host]
+        logger.info(
+            "starting livekit-server on {} (rtc tcp {}, udp {}), log {}",
+            self.url,
+            self._rtc_tcp_port,
+            self._rtc_udp_port,
+            self.log_file,
+        )
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
+        )
+
+    def _wait_until_ready(self) -> None:
+        assert self._process is not None
+        deadline = time.monotonic() + self._startup_timeout_secs
+        while True:
+            code = self._process.poll()
+            if code is not None:
+                raise LiveKitServerError(
+                    f"livekit-server exited with code {code} during startup; "
+                    f"log {self.log_file}:\n{self.log_tail()}",
+                    code="start_failed",
+                )
+            try:
+                with urllib.request.urlopen(self.http_url, timeout=1.0) as response:
+                    if response.status == 200:
+                        logger.info("livekit-server ready on {}", self.url)
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise LiveKitServerError(
+                    f"livekit-server did not answer on {self.http_url} within "
+                    f"{self._startup_timeout_secs:.0f} s; log {self.log_file}:\n{self.log_tail()}",
+                    code="start_timeout",
+                    retryable=True,
+                )
+            time.sleep(0.05)
+
+    def _terminate(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            # The first SIGTERM drains (waits for participants), the second forces.
+            for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+                try:
+                    process.send_signal(sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    process.wait(timeout=self._stop_timeout_secs)
+                    break
+                except subprocess.TimeoutExpired:
+                    logger.warning("livekit-server did not stop after {}", sig.name)
+            process.wait()
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
