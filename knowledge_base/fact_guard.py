@@ -22,8 +22,8 @@ not matter ("1,366.48" == "1366.48", "20 percent" == "20%" == "八折"). What su
 - a percentage, price, date or time needs the same value *of the same kind* in the facts
   (a price's currency must agree when both name one; "150 off" in the facts supports
   "150 yuan off").
-- a bare number needs the same value somewhere in the facts (as a number, price, percentage
-  or year). A number inside a name ("Aero X 200", "with Socks 3 for 2": a capitalised word
+- a bare number needs the same value somewhere in the facts as a number, price or year (a
+  percentage does not count: "save 20" where the facts say 20 percent is ambiguous). A number inside a name ("Aero X 200", "with Socks 3 for 2": a capitalised word
   before it, not at the start of a sentence) backs only the same name ("X 200", "AX-200"),
   never a quantity or a price: "costs 200 yuan" and "limit 3 pairs" stay unsupported.
 - the question may supply *small counts*: one to ten said by the clerk ("I want two
@@ -659,7 +659,7 @@ class FactSet:
     """The values a set of facts supports, parsed once and checked against many sentences."""
 
     numbers: set[Decimal] = field(default_factory=set)
-    """Values a bare number may take (quantities, prices, percentages, years, ordinals)."""
+    """Values a bare number may take (quantities, prices, years, ordinals; not percentages)."""
     plain_numbers: set[Decimal] = field(default_factory=set)
     """Bare quantities (no name before them): these may back a price."""
     names: set[tuple[str, Decimal]] = field(default_factory=set)
@@ -712,8 +712,7 @@ class FactSet:
             self.numbers.add(amount)
             self.plain_numbers.add(amount)
         elif kind is ClaimKind.PERCENT and amount is not None:
-            self.percents.add(amount)
-            self.numbers.add(amount)
+            self.percents.add(amount)  # not a bare number: "it is 20" would sound like a price
         elif kind is ClaimKind.MONEY and amount is not None:
             self.money.add((amount, claim.currency))
             self.numbers.add(amount)

@@ -24,11 +24,18 @@ from loguru import logger
 from knowledge_base.answering import Answer, Answerer, AnswerSource, Question, Role
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.models import LocalizedText, Product, Promotion, PromotionStatus, is_chinese
+from knowledge_base.models import (
+    Currency,
+    LocalizedText,
+    Product,
+    Promotion,
+    PromotionStatus,
+    is_chinese,
+)
 from knowledge_base.phrasing import (
+    conditions,
     contact_fact,
     contact_phrase,
-    day,
     ends_phrase,
     is_discount_phrase,
     join,
@@ -44,7 +51,7 @@ from knowledge_base.phrasing import (
 )
 from knowledge_base.pricing import Basket, Quote
 from knowledge_base.resolution import Phase, PromotionTiming
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import Retriever, search_terms
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
@@ -162,10 +169,17 @@ class GroundedAnswerer(Answerer):
             Intent.IN_OFFER: self._in_offer,
             Intent.OVERVIEW: self._overview,
         }
+        if intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.OVERVIEW, Intent.UNKNOWN):
+            # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
+            answer = self._faq_answer(turn, strong=True)
+            if answer is not None:
+                return answer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
 
-    def _done(self, turn: _Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED) -> Answer:
+    def _done(
+        self, turn: _Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED
+    ) -> Answer:
         parts = [sentence(s, turn.zh) for s in sentences if s]
         text = ("" if turn.zh else " ").join(parts)
         store = self._kb.store(turn.store_id)
@@ -201,7 +215,7 @@ class GroundedAnswerer(Answerer):
     def _at_store(self, turn: _Turn, promotion: Promotion) -> bool:
         return turn.store_id in self._kb.scope_stores(promotion)
 
-    def _currency(self, turn: _Turn):  # noqa: ANN202 - Currency
+    def _currency(self, turn: _Turn) -> Currency:
         return self._kb.currency_of(turn.store_id)
 
     def _store_name(self, turn: _Turn) -> str:
@@ -220,7 +234,9 @@ class GroundedAnswerer(Answerer):
         turn.fact(
             rules_fact(promotion, self._currency(turn), scope),
             promotion.title.zh_cn,
-            window_fact(promotion, placed.starts, placed.ends, self._kb.zone_name(turn.store_id) or ""),
+            window_fact(
+                promotion, placed.starts, placed.ends, self._kb.zone_name(turn.store_id) or ""
+            ),
         )
         turn.about(promotion)
         return placed
@@ -229,15 +245,29 @@ class GroundedAnswerer(Answerer):
         currency = self._currency(turn)
         price = product.list_price.get(currency.code)
         turn.fact(
-            price_fact(product.sku, product.name.en, f"{price}" if price is not None else "none", currency)
+            price_fact(
+                product.sku, product.name.en, f"{price}" if price is not None else "none", currency
+            )
         )
 
-    def _relevant(self, turn: _Turn, promotions: list[Promotion]) -> list[tuple[Promotion, PromotionTiming]]:
-        """Promotions at the store, best first: running, then the next upcoming, then the last ended."""
-        placed = [(p, self._timing(turn, p)) for p in promotions if p.visible and self._at_store(turn, p)]
-        running = [x for x in placed if x[1].phase is Phase.RUNNING and x[0].status is PromotionStatus.PUBLISHED]
+    def _relevant(
+        self, turn: _Turn, promotions: list[Promotion]
+    ) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions at the store: running, then the next upcoming, then the last ended."""
+        placed = [
+            (p, self._timing(turn, p)) for p in promotions if p.visible and self._at_store(turn, p)
+        ]
+        running = [
+            x
+            for x in placed
+            if x[1].phase is Phase.RUNNING and x[0].status is PromotionStatus.PUBLISHED
+        ]
         upcoming = sorted(
-            (x for x in placed if x[1].phase is Phase.UPCOMING and x[0].status is PromotionStatus.PUBLISHED),
+            (
+                x
+                for x in placed
+                if x[1].phase is Phase.UPCOMING and x[0].status is PromotionStatus.PUBLISHED
+            ),
             key=lambda x: x[1].starts,
         )
         over = sorted(
@@ -248,7 +278,7 @@ class GroundedAnswerer(Answerer):
         return running + upcoming + over
 
     def _focus(self, turn: _Turn) -> list[tuple[Promotion, PromotionTiming]]:
-        """The promotions a question is about: named ones, else those of its products or categories."""
+        """Promotions a question is about: those named, else those of its products or categories."""
         kb, parsed = self._kb, turn.parsed
         if parsed.promotions:
             named = [kb.promotions[p] for p in parsed.promotions]
@@ -258,9 +288,11 @@ class GroundedAnswerer(Answerer):
             candidates.extend(kb.promotions_for_sku(sku))
         for category in parsed.categories:
             candidates.extend(
-                p for p in kb.visible_promotions() if category in self._all_categories_by_promotion[p.id]
+                p
+                for p in kb.visible_promotions()
+                if category in self._all_categories_by_promotion[p.id]
             )
-        return self._relevant(turn, list(dict.fromkeys(candidates)))
+        return self._relevant(turn, list({p.id: p for p in candidates}.values()))
 
     def _running_at_store(self, turn: _Turn) -> list[tuple[Promotion, PromotionTiming]]:
         return [
@@ -285,8 +317,10 @@ class GroundedAnswerer(Answerer):
             return self._overview(turn)
         return None
 
-    def _headline(self, turn: _Turn, subject: str, promotion: Promotion, *, plural: bool = False) -> tuple[str, list[str]]:
-        """``the AX-200 is 20 percent off in the Weekend Running Offer`` and the remaining phrases."""
+    def _headline(
+        self, turn: _Turn, subject: str, promotion: Promotion, *, plural: bool = False
+    ) -> tuple[str, list[str]]:
+        """``the AX-200 is 20 percent off in the Weekend Running Offer``, and the other phrases."""
         phrases = rule_phrases(promotion, self._currency(turn), turn.zh)
         first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
         zh = turn.zh
@@ -297,10 +331,15 @@ class GroundedAnswerer(Answerer):
             return f"{subject} {verb} {first} in {the_title(promotion, zh)}", rest
         return f"{subject} {verb} in {the_title(promotion, zh)}: {first}", rest
 
-    def _until(self, turn: _Turn, placed: PromotionTiming) -> str:
-        if turn.zh:
-            return ends_phrase(placed.ends, placed.local_now, True)
-        return "until " + ends_phrase(placed.ends, placed.local_now, False).removeprefix("ends on ").removeprefix("ends ")
+    def _then(self, turn: _Turn, rest: list[str], placed: PromotionTiming) -> str:
+        """The second sentence: remaining conditions, then when the promotion ends."""
+        zh = turn.zh
+        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        if zh:
+            return conditions([*rest, f"活动{ends}"], zh)
+        if not rest:
+            return f"It {ends.replace('ends on', 'runs until').replace('ends at', 'runs until')}"
+        return conditions([*rest, ends.replace("ends on", "until").replace("ends at", "until")], zh)
 
     def _product_offers(self, turn: _Turn, product: Product) -> Answer:
         kb, zh = self._kb, turn.zh
@@ -318,21 +357,32 @@ class GroundedAnswerer(Answerer):
                 first = head if discount_question else f"是的，{head}"
             else:
                 first = head if discount_question else f"Yes, {head}"
-            second = [*rest, self._until(turn, placed)]
-            sentences = [first, join(second, zh) if zh else join(second, zh)]
+            sentences = [first, self._then(turn, rest, placed)]
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)
-                head2, _rest = self._headline(turn, "它还" if zh else "it is also", other)
-                sentences.append(head2.replace("它还参加", "它还参加") if zh else head2)
+                also, _ = self._headline(turn, f"{sku}还" if zh else "it is also", other)
+                sentences.append(also)
             return self._done(turn, sentences)
         excluded = self._excluded_from(turn, sku)
         if excluded:
             promotion = excluded[0]
             self._promotion_facts(turn, promotion)
-            price = money(product.list_price[self._currency(turn).code], self._currency(turn), "zh-CN" if zh else "en")
+            price = money(
+                product.list_price[self._currency(turn).code],
+                self._currency(turn),
+                "zh-CN" if zh else "en",
+            )
             if zh:
-                return self._done(turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"])
-            return self._done(turn, [f"No, the {sku} is excluded from {the_title(promotion, zh)}", f"It stays at {price}"])
+                return self._done(
+                    turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"]
+                )
+            return self._done(
+                turn,
+                [
+                    f"No, the {sku} is excluded from {the_title(promotion, zh)}",
+                    f"It stays at {price}",
+                ],
+            )
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
         if upcoming:
             promotion, placed = upcoming[0]
@@ -352,33 +402,41 @@ class GroundedAnswerer(Answerer):
                 ],
             )
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
-        price = money(product.list_price[self._currency(turn).code], self._currency(turn), "zh-CN" if zh else "en")
+        price = money(
+            product.list_price[self._currency(turn).code],
+            self._currency(turn),
+            "zh-CN" if zh else "en",
+        )
         if over:
             promotion, placed = over[0]
             self._promotion_facts(turn, promotion)
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
                 return self._done(turn, [f"现在没有，{sku}目前没有优惠，{ended}", f"价格是{price}"])
-            return self._done(turn, [f"No, the {sku} has no offer right now; {ended}", f"Its price is {price}"])
+            return self._done(
+                turn, [f"No, the {sku} has no offer right now; {ended}", f"Its price is {price}"]
+            )
         store = self._store_name(turn)
         if zh:
             return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
-        return self._done(turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"])
+        return self._done(
+            turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
+        )
 
     def _ended_phrase(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> str:
         zh = turn.zh
         if placed.phase is Phase.WITHDRAWN:
-            return f"{title(promotion, zh)}已撤销" if zh else f"{the_title(promotion, zh)} was withdrawn"
+            return (
+                f"{title(promotion, zh)}已撤销"
+                if zh
+                else f"{the_title(promotion, zh)} was withdrawn"
+            )
         ended = ends_phrase(placed.ends, placed.local_now, zh, past=True)
         return f"{title(promotion, zh)}{ended}" if zh else f"{the_title(promotion, zh)} {ended}"
 
     def _excluded_from(self, turn: _Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""
-        return [
-            p
-            for p, placed in self._running_at_store(turn)
-            if sku in p.scope.exclude_skus
-        ]
+        return [p for p, placed in self._running_at_store(turn) if sku in p.scope.exclude_skus]
 
     def _product_in_named(self, turn: _Turn, product: Product, promotion: Promotion) -> Answer:
         zh, sku = turn.zh, product.sku
@@ -400,14 +458,16 @@ class GroundedAnswerer(Answerer):
             return self._done(turn, [f"No, the {sku} is not in {name}"])
         if placed.phase is Phase.RUNNING:
             head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion)
-            second = join([*rest, self._until(turn, placed)], zh)
+            second = self._then(turn, rest, placed)
             return self._done(turn, [f"是的，{head}" if zh else f"Yes, {head}", second])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
             if zh:
                 return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
-            return self._done(turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"])
+            return self._done(
+                turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"]
+            )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
 
@@ -416,18 +476,34 @@ class GroundedAnswerer(Answerer):
         category = kb.categories[category_id]
         name = category.name.best("zh-CN" if zh else "en")
         turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
-        candidates = [p for p in kb.visible_promotions() if category_id in self._all_categories_by_promotion[p.id]]
+        candidates = [
+            p
+            for p in kb.visible_promotions()
+            if category_id in self._all_categories_by_promotion[p.id]
+        ]
         relevant = self._relevant(turn, candidates)
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
-            head, rest = self._headline(turn, name if zh else name.capitalize(), promotion, plural=True)
-            excluded = [s for s in promotion.scope.exclude_skus if kb.products.get(s) and kb.products[s].category == category_id]
+            head, rest = self._headline(
+                turn, name if zh else name.capitalize(), promotion, plural=True
+            )
+            excluded = [
+                s
+                for s in promotion.scope.exclude_skus
+                if kb.products.get(s) and kb.products[s].category == category_id
+            ]
             if excluded:
-                head += f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
-            first = head if turn.parsed.intent is Intent.DISCOUNT else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
-            return self._done(turn, [first, join([*rest, self._until(turn, placed)], zh)])
+                head += (
+                    f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
+                )
+            first = (
+                head
+                if turn.parsed.intent is Intent.DISCOUNT
+                else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
+            )
+            return self._done(turn, [first, self._then(turn, rest, placed)])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
         if upcoming:
             promotion, placed = upcoming[0]
@@ -435,8 +511,16 @@ class GroundedAnswerer(Answerer):
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
             if zh:
-                return self._done(turn, [f"还没有，{name}将参加{title(promotion, zh)}，{start}", phrases])
-            return self._done(turn, [f"Not yet: {name} are in {the_title(promotion, zh)}, which {start}", f"They will be {phrases}"])
+                return self._done(
+                    turn, [f"还没有，{name}将参加{title(promotion, zh)}，{start}", phrases]
+                )
+            return self._done(
+                turn,
+                [
+                    f"Not yet: {name} are in {the_title(promotion, zh)}, which {start}",
+                    f"They will be {phrases}",
+                ],
+            )
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if over:
             promotion, placed = over[0]
@@ -461,7 +545,9 @@ class GroundedAnswerer(Answerer):
         now = placed.local_now
         if not self._at_store(turn, promotion):
             store = self._store_name(turn)
-            return self._done(turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"])
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
+            )
         if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
             ended = self._ended_phrase(turn, promotion, placed)
             return self._done(turn, [ended])
@@ -470,12 +556,19 @@ class GroundedAnswerer(Answerer):
             if placed.starts.date() == placed.ends.date():
                 second = "只有这一天" if zh else "It runs for that one day"
             else:
-                second = ends_phrase(placed.ends, now, zh) if zh else "It " + ends_phrase(placed.ends, now, zh)
+                second = (
+                    ends_phrase(placed.ends, now, zh)
+                    if zh
+                    else "It " + ends_phrase(placed.ends, now, zh)
+                )
             return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:
-            return self._done(turn, [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"])
+            return self._done(
+                turn,
+                [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"],
+            )
         return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
 
     def _price(self, turn: _Turn) -> Answer | None:
@@ -495,17 +588,16 @@ class GroundedAnswerer(Answerer):
         total = money(quote.total, currency, lang)
         listed = money(quote.list_total, currency, lang)
         single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
-        items = join([f"{line.quantity}{'' if zh else ' '}{line.sku}" for line in basket.lines], zh)
+        items = join(
+            [f"{line.quantity}{'件' if zh else ' '}{line.sku}" for line in basket.lines], zh
+        )
         if not used:
-            what = parsed.products[0] if single else items
-            if zh:
-                return self._done(turn, [f"{what}是{total}", "目前没有优惠"])
-            return self._done(turn, [f"{'The ' + what if single else what} {'is' if single else 'come to'} {total}", "There is no offer on it right now" if single else "There is no offer on them right now"])
+            return self._done(turn, self._no_discount(turn, basket, single, items, total))
         sentences: list[str] = []
         if zh:
             who = "会员" if parsed.member else ""
             subject = parsed.products[0] if single else items
-            sentences.append(f"{who}{subject}{'' if single else '共'}{total}，原价{listed}")
+            sentences.append(f"{who}买{subject}{'要' if single else '共'}{total}，原价{listed}")
         else:
             who = "For a member, " if parsed.member else ""
             if single:
@@ -521,10 +613,43 @@ class GroundedAnswerer(Answerer):
                 return self._done(turn, sentences)
         summaries = []
         for promotion in used:
-            phrases = [p for p in rule_phrases(promotion, currency, zh) if parsed.member or "member" not in p]
-            summaries.append(f"{title(promotion, zh)}：{join(phrases, zh)}" if zh else f"{promotion.title.en}: {join(phrases, zh)}")
+            phrases = [
+                p
+                for p in rule_phrases(promotion, currency, zh)
+                if parsed.member or "member" not in p
+            ]
+            summaries.append(
+                f"{title(promotion, zh)}：{conditions(phrases, zh)}"
+                if zh
+                else f"{promotion.title.en}: {conditions(phrases, zh)}"
+            )
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
         return self._done(turn, sentences)
+
+    def _no_discount(
+        self, turn: _Turn, basket: Basket, single: bool, items: str, total: str
+    ) -> list[str]:
+        """A basket no promotion reduces: its price, and any offer it could still qualify for."""
+        zh = turn.zh
+        what = basket.lines[0].sku if single else items
+        if zh:
+            first = f"{what}是{total}" if single else f"{what}共{total}"
+        else:
+            first = f"the {what} is {total}" if single else f"{what} come to {total}"
+        running = {
+            applied.promotion.id: applied.promotion
+            for line in basket.lines
+            for applied in self._kb.resolve(turn.store_id, turn.at, line.sku)
+        }
+        if not running:
+            return [first, "目前没有优惠" if zh else "There is no offer on it right now"]
+        promotion = next(iter(running.values()))
+        self._promotion_facts(turn, promotion)
+        phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+        return [
+            first,
+            f"{title(promotion, zh)}：{phrases}" if zh else f"{promotion.title.en}: {phrases}",
+        ]
 
     def _quote_facts(self, turn: _Turn, quote: Quote) -> None:
         currency = self._kb.currencies[quote.currency]
@@ -537,23 +662,41 @@ class GroundedAnswerer(Answerer):
         )
 
     def _faq(self, turn: _Turn) -> Answer | None:
+        answer = self._faq_answer(turn, strong=False)
+        if answer is not None:
+            return answer
+        if turn.parsed.products:
+            return self._in_offer(turn)
         focus = self._focus(turn)
-        focus_ids = frozenset(p.id for p, _ in focus) if turn.parsed.promotions else None
-        hits = self._retriever.search(turn.parsed.text, kinds=frozenset({"faq"}), promotion_ids=focus_ids, limit=3)
+        if focus:
+            return self._talk_track(turn, *focus[0])
+        return None
+
+    def _faq_answer(self, turn: _Turn, *, strong: bool) -> Answer | None:
+        """The answer of the FAQ the question matches, if any.
+
+        ``strong`` asks for a question worded like the FAQ itself (two or more shared terms
+        covering most of the FAQ question); otherwise one shared term is enough, because
+        the question already said it wants what to tell a customer.
+        """
+        named = frozenset(turn.parsed.promotions) or None
+        query = turn.parsed.residual
+        hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not self._at_store(turn, promotion):
                 continue
-            if not self._retriever.shared_terms(turn.parsed.text, hit.passage):
-                continue
+            shared = self._retriever.shared_terms(query, hit.passage)
             faq = promotion.faqs[hit.passage.index]
+            if strong:
+                own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en")))
+                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
+                    continue
+            elif not shared:
+                continue
             turn.fact(faq.question.en, faq.question.zh_cn)
             self._promotion_facts(turn, promotion)
             return self._done(turn, [self._text(turn, faq.answer)])
-        if turn.parsed.products:
-            return self._in_offer(turn)
-        if focus:
-            return self._talk_track(turn, *focus[0])
         return None
 
     def _talk_track(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
@@ -564,12 +707,18 @@ class GroundedAnswerer(Answerer):
         sentences: list[str] = []
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
-            sentences.append(f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}")
+            sentences.append(
+                f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
+            )
         if promotion.talk_track is not None:
             sentences.append(self._text(turn, promotion.talk_track))
         else:
             phrases = rule_phrases(promotion, self._currency(turn), zh)
-            sentences.append(f"{title(promotion, zh)}：{join(phrases, zh)}" if zh else f"{the_title(promotion, zh)}: {join(phrases, zh)}")
+            sentences.append(
+                f"{title(promotion, zh)}：{join(phrases, zh)}"
+                if zh
+                else f"{the_title(promotion, zh)}: {join(phrases, zh)}"
+            )
         if placed.phase is Phase.RUNNING and len(sentences) < 2:
             ends = ends_phrase(placed.ends, placed.local_now, zh)
             sentences.append(f"活动{ends}" if zh else f"It {ends}")
@@ -586,10 +735,19 @@ class GroundedAnswerer(Answerer):
         contact = self._kb.contact_for(promotion)
         if contact is None:
             turn.fact(f"default contact: {self._default_contact}")
-            return self._done(turn, [f"关于{name}，请咨询{self._default_contact}" if zh else f"For {name}, ask {self._default_contact}"])
+            return self._done(
+                turn,
+                [
+                    f"关于{name}，请咨询{self._default_contact}"
+                    if zh
+                    else f"For {name}, ask {self._default_contact}"
+                ],
+            )
         turn.fact(contact_fact(contact), contact.team.zh_cn)
         phrase = contact_phrase(contact, zh)
-        return self._done(turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"])
+        return self._done(
+            turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
+        )
 
     def _changes(self, turn: _Turn) -> Answer | None:
         focus = self._focus(turn)
@@ -603,11 +761,20 @@ class GroundedAnswerer(Answerer):
         if promotion.version == 1 or change is None:
             if zh:
                 return self._done(turn, [f"{name}发布后没有改动，仍是第{promotion.version}版"])
-            return self._done(turn, [f"{name} has not changed since it was published; it is version {promotion.version}"])
+            return self._done(
+                turn,
+                [
+                    f"{name} has not changed since it was published;"
+                    f" it is version {promotion.version}"
+                ],
+            )
         notes = [self._text(turn, note) for note in change.notes]
         if zh:
             return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
-        return self._done(turn, [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]])
+        return self._done(
+            turn,
+            [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]],
+        )
 
     def _manager_section(
         self,
@@ -631,7 +798,9 @@ class GroundedAnswerer(Answerer):
             promotion = focus[0][0]
             self._promotion_facts(turn, promotion)
             name = title(promotion, zh) if zh else the_title(promotion, zh)
-            return self._done(turn, [none_zh.format(name=name) if zh else none_en.format(name=name)])
+            return self._done(
+                turn, [none_zh.format(name=name) if zh else none_en.format(name=name)]
+            )
         sentences = []
         for promotion, _ in with_notes[:2]:
             self._promotion_facts(turn, promotion)
@@ -645,7 +814,10 @@ class GroundedAnswerer(Answerer):
             turn,
             depth=_ROLE_DEPTH[Role.STORE_MANAGER],
             pick=lambda p: p.store_manager_notes,
-            refused_en="Staffing and execution notes are for store managers; please ask your store manager.",
+            refused_en=(
+                "Staffing and execution notes are for store managers;"
+                " please ask your store manager."
+            ),
             refused_zh="人员安排和执行说明只对店长开放，请询问你的店长。",
             none_en="There are no staffing notes for {name}",
             none_zh="{name}没有人员安排说明",
@@ -667,19 +839,23 @@ class GroundedAnswerer(Answerer):
         focus = self._focus(turn)
         if not focus:
             running = self._running_at_store(turn)
-            if not running or turn.parsed.intent is not Intent.OVERVIEW:
+            if not running or not turn.parsed.asks_list:
                 return None
             for promotion, _ in running:
                 self._promotion_facts(turn, promotion)
             names = join([title(p, zh) if zh else the_title(p, zh) for p, _ in running], zh)
             store = self._store_name(turn)
-            return self._done(turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"])
+            return self._done(
+                turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"]
+            )
         promotion, placed = focus[0]
         if not self._at_store(turn, promotion):
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)
             name = title(promotion, zh) if zh else the_title(promotion, zh)
-            return self._done(turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"])
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
+            )
         answer = self._talk_track(turn, promotion, placed)
         depth = _ROLE_DEPTH[turn.role]
         extra: list[LocalizedText] = []

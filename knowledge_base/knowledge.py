@@ -7,7 +7,7 @@ makes on every question are dictionary reads; anything derived is computed at co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -64,9 +64,7 @@ class KnowledgeBase:
             for store in region.stores:
                 self.stores.setdefault(store.id, store)
                 self._store_region.setdefault(store.id, region)
-        self.contacts: dict[str, Contact] = (
-            {c.id: c for c in contacts.contacts} if contacts else {}
-        )
+        self.contacts: dict[str, Contact] = {c.id: c for c in contacts.contacts} if contacts else {}
         self.promotions: dict[str, Promotion] = {}
         for promotion in promotions:
             self.promotions.setdefault(promotion.id, promotion)
@@ -192,9 +190,7 @@ class KnowledgeBase:
             if p.visible and store_id in self._scope_stores.get(p.id, frozenset())
         ]
 
-    def resolve(
-        self, store_id: str, at: datetime, item: str | Product
-    ) -> list[AppliedPromotion]:
+    def resolve(self, store_id: str, at: datetime, item: str | Product) -> list[AppliedPromotion]:
         """Published promotions on ``item`` at ``store_id`` at the moment ``at``.
 
         See :func:`knowledge_base.resolution.resolve`.
@@ -235,8 +231,3 @@ class KnowledgeBase:
         if promotion.stores:
             return frozenset(s for s in promotion.stores if s in in_regions)
         return frozenset(in_regions)
-
-
-def iter_skus(items: Iterable[str | Product]) -> list[str]:
-    """SKU codes of products or codes."""
-    return [item.sku if isinstance(item, Product) else item for item in items]

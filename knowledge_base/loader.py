@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
@@ -286,7 +286,11 @@ def _scalar(node: yaml.Node) -> Any:
             value = None
         if value is not None and value.is_finite():
             return value
-    return _constructor.construct_object(node, deep=True)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):
+        # e.g. 2026-13-01 looks like a date but is none: keep the text, the schema says why.
+        return node.value
 
 
 def _validate(model: type[_Model], doc: _Document, issues: _Issues) -> _Model | None:
@@ -322,6 +326,12 @@ def _message(error: Any) -> str:
         return f"unknown field {name!r}"
     if kind == "missing":
         return f"missing required field {name!r}"
+    if kind == "union_tag_invalid":
+        context = error.get("ctx") or {}
+        return (
+            f"unknown {context.get('discriminator', 'kind')} {context.get('tag')!r};"
+            f" expected one of {context.get('expected_tags')}"
+        )
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
     if isinstance(value, str | int | float | Decimal | bool) and kind != "value_error":
@@ -358,9 +368,7 @@ def _load_directory(root: Path) -> tuple[KnowledgeBase | None, list[Issue]]:
 
     promotion_docs: list[tuple[_Document, Promotion]] = []
     promotions_dir = root / PROMOTIONS_DIR
-    files = sorted(
-        itertools.chain(promotions_dir.glob("*.yaml"), promotions_dir.glob("*.yml"))
-    )
+    files = sorted(itertools.chain(promotions_dir.glob("*.yaml"), promotions_dir.glob("*.yml")))
     for file in files:
         doc = _read_yaml(file, issues)
         if doc is None:
@@ -370,7 +378,7 @@ def _load_directory(root: Path) -> tuple[KnowledgeBase | None, list[Issue]]:
             promotion_docs.append((doc, promotion))
 
     if regions is None or catalogue is None or regions_doc is None or catalogue_doc is None:
-        return None, issues.items
+        return None, _in_file_order(issues.items)
 
     knowledge = KnowledgeBase(
         catalogue=catalogue,
@@ -385,7 +393,11 @@ def _load_directory(root: Path) -> tuple[KnowledgeBase | None, list[Issue]]:
     if contacts_doc is not None and contacts is not None:
         checker.check_contacts(contacts_doc, contacts)
     checker.check_promotions(promotion_docs)
-    return knowledge, issues.items
+    return knowledge, _in_file_order(issues.items)
+
+
+def _in_file_order(issues: list[Issue]) -> list[Issue]:
+    return sorted(issues, key=lambda issue: (issue.file, issue.line or 0))
 
 
 def _read_file(
@@ -401,9 +413,7 @@ def _read_file(
     return doc, _validate(model, doc, issues)
 
 
-def _duplicates(
-    values: list[Any], key: Callable[[Any], str]
-) -> Iterator[tuple[int, str]]:
+def _duplicates(values: list[Any], key: Callable[[Any], str]) -> Iterator[tuple[int, str]]:
     seen: set[str] = set()
     for index, value in enumerate(values):
         k = key(value)
@@ -507,7 +517,9 @@ class _Checker:
                     severity="warning",
                 )
         region_stores = {
-            s.id for r in promotion.regions if r in knowledge.regions
+            s.id
+            for r in promotion.regions
+            if r in knowledge.regions
             for s in knowledge.regions[r].stores
         }
         for i, store_id in enumerate(promotion.stores):
@@ -533,9 +545,9 @@ class _Checker:
             for i, sku in enumerate(getattr(scope, key)):
                 if sku not in knowledge.products:
                     add(doc, ("scope", key, i), f"unknown SKU {sku!r}", code="unknown_sku")
-        included = {
-            sku for c in scope.categories for sku in knowledge.category_skus(c)
-        } | set(scope.skus)
+        included = {sku for c in scope.categories for sku in knowledge.category_skus(c)} | set(
+            scope.skus
+        )
         for i, sku in enumerate(scope.exclude_skus):
             if sku in knowledge.products and sku not in included:
                 add(
@@ -628,9 +640,7 @@ class _Checker:
         from knowledge_base.resolution import stacking_relation
 
         knowledge = self.knowledge
-        published = [
-            p for _, p in docs.values() if p.status is PromotionStatus.PUBLISHED
-        ]
+        published = [p for _, p in docs.values() if p.status is PromotionStatus.PUBLISHED]
         by_sku: dict[str, list[Promotion]] = {}
         for promotion in published:
             for sku in knowledge.scope_skus(promotion):

@@ -14,8 +14,8 @@ of a code survive recognition far better than its letters do.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
@@ -25,20 +25,47 @@ if TYPE_CHECKING:
 
 EntityKind = Literal["product", "category", "promotion"]
 MAX_WINDOW = 6
+MAX_PRODUCTS = 4
+"""Loose matching stops looking once a question names this many products exactly."""
 FUZZY_THRESHOLD = 0.72
+"""Similarity (difflib ratio) a run with a code number needs to stand for that product."""
+NAME_THRESHOLD = 0.85
+"""Similarity a run of words needs to stand for a product name without numbers."""
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:\.[0-9]+)?")
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
 
 
 def has_cjk(text: str) -> bool:
@@ -89,8 +116,10 @@ def _read_number(words: list[str], start: int) -> tuple[int, int]:
             unit = _UNITS[word]
             if current is None:
                 current = unit
-            elif current >= 100 and current % 100 == 0 or (
-                current >= 20 and current % 10 == 0 and current % 100 != 0 and unit < 10
+            elif (
+                current >= 100
+                and current % 100 == 0
+                or (current >= 20 and current % 10 == 0 and current % 100 != 0 and unit < 10)
             ):
                 current += unit
             else:
@@ -155,6 +184,11 @@ class CatalogueMatcher:
     index: dict[str, list[tuple[EntityKind, str]]] = field(default_factory=dict)
     by_number: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Digits -> (compact form, SKU) of products whose code or name holds those digits."""
+    names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """First letter -> (compact form, SKU) of product names and aliases without digits."""
+    code_numbers: dict[str, list[str]] = field(default_factory=dict)
+    """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
+    _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
@@ -166,8 +200,13 @@ class CatalogueMatcher:
                 names.append(product.name.zh_cn)
             for name in names:
                 form = matcher.add("product", product.sku, name)
-                for digits in re.findall(r"\d+", form):
+                numbers = re.findall(r"\d+", form)
+                for digits in numbers:
                     matcher.by_number.setdefault(digits, []).append((form, product.sku))
+                if not numbers and len(form) >= 5:
+                    matcher.names_by_initial.setdefault(form[0], []).append((form, product.sku))
+            for digits in re.findall(r"\d+", product.sku):
+                matcher.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
             names = [category.id, category.name.en, *category.aliases]
             if category.name.zh_cn:
@@ -212,18 +251,65 @@ class CatalogueMatcher:
                     found.append(Mention(kind, key, start, end, " ".join(words[start:end])))
                 for i in range(start, end):
                     taken[i] = True
-        if not any(m.kind == "product" for m in found):
-            found.extend(self._loose_products(words, taken))
+        products = [m for m in found if m.kind == "product"]
+        if len(products) < MAX_PRODUCTS:
+            # A loosely heard product may overlap a category ("sports socks"): the product,
+            # being more specific, wins.
+            exact = [False] * len(words)
+            for m in products:
+                exact[m.start : m.end] = [True] * (m.end - m.start)
+            loose = [
+                m
+                for m in self._loose_products(words, exact, numbers_alone=not products)
+                if m.key not in {p.key for p in products}
+            ]
+            if loose:
+                spans = {i for m in loose for i in range(m.start, m.end)}
+                found = [
+                    m
+                    for m in found
+                    if m.kind != "category" or not spans & set(range(m.start, m.end))
+                ]
+                found.extend(loose)
         found.sort(key=lambda m: (m.start, m.kind))
         return found
 
-    def _loose_products(self, words: list[str], taken: list[bool]) -> Iterable[Mention]:
-        """Products whose code digits are heard, with letters that sound close enough."""
+    def _loose_products(
+        self, words: list[str], taken: list[bool], *, numbers_alone: bool
+    ) -> list[Mention]:
+        """Products heard imperfectly; tried only when nothing matched exactly.
+
+        1. A run with a number is compared with the codes and names holding that number, or
+           one digit off it ("x200", "arrow x200", "ax 203" -> AX-200).
+        2. A run of words is compared with names without numbers ("everyday tea"); where
+           both readings cover the same words, the closer one wins.
+        3. A three-digit number that belongs to exactly one code family stands for it
+           ("the road? no, the 300" -> RN-300).
+        """
         best: dict[str, Mention] = {}
+
+        def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
+            heard = "".join(words[start:end])
+            for form, sku in forms:
+                if abs(len(form) - len(heard)) > max(3, len(form) // 3):
+                    continue
+                matcher = self._sequence_matcher(form)
+                matcher.set_seq1(heard)
+                if matcher.quick_ratio() < threshold:
+                    continue
+                score = matcher.ratio()
+                if score >= threshold and score > best.get(sku, _NONE).score:
+                    best[sku] = Mention(
+                        "product", sku, start, end, " ".join(words[start:end]), score
+                    )
+
         for i, word in enumerate(words):
-            if taken[i] or not word.isdigit() or word not in self.by_number:
+            if taken[i] or not word.isdigit():
                 continue
-            for before in (1, 2, 3):
+            forms = self.by_number.get(word) or self._near_numbers(word)
+            if not forms:
+                continue
+            for before in (0, 1, 2, 3):
                 start = i - before
                 if start < 0 or any(taken[start:i]):
                     break
@@ -231,17 +317,52 @@ class CatalogueMatcher:
                     end = i + 1 + after
                     if end > len(words) or any(taken[i + 1 : end]):
                         break
-                    heard = "".join(words[start:end])
-                    for form, sku in self.by_number[word]:
-                        score = SequenceMatcher(None, heard, form).ratio()
-                        if score >= FUZZY_THRESHOLD and score > best.get(sku, _NONE).score:
-                            best[sku] = Mention(
-                                "product", sku, start, end, " ".join(words[start:end]), score
-                            )
-        if not best:
-            return []
-        top = max(m.score for m in best.values())
-        return [m for m in best.values() if m.score == top]
+                    if end - start > 1:  # a bare number is too little to go on here
+                        consider(start, end, forms, FUZZY_THRESHOLD)
+        for size in (3, 2, 1):
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]) or any(w.isdigit() for w in words[start:end]):
+                    continue
+                heard = "".join(words[start:end])
+                if len(heard) >= 5:
+                    # Speech recognition rarely gets the first sound of a name wrong.
+                    consider(start, end, self.names_by_initial.get(heard[0], []), NAME_THRESHOLD)
+        if not best and numbers_alone:
+            for i, word in enumerate(words):
+                family = self.code_numbers.get(word)
+                if not taken[i] and len(word) >= 3 and family:
+                    sku = min(family, key=len)
+                    best[sku] = Mention("product", sku, i, i + 1, word, 0.5)
+        # Keep the best reading of each stretch of words, not every product it resembles.
+        kept: list[Mention] = []
+        for mention in sorted(best.values(), key=lambda m: -m.score):
+            if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+                kept.append(mention)
+        return kept
+
+    def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:
+        """A difflib matcher with ``form`` as its fixed side, cached per thread.
+
+        difflib indexes the second sequence; keeping one matcher per form avoids rebuilding
+        that index for every run of words compared with it.
+        """
+        cache: dict[str, SequenceMatcher[str]] | None = getattr(self._local, "matchers", None)
+        if cache is None:
+            cache = self._local.matchers = {}
+        matcher = cache.get(form)
+        if matcher is None:
+            matcher = cache[form] = SequenceMatcher(None, "", form)
+        return matcher
+
+    def _near_numbers(self, digits: str) -> list[tuple[str, str]]:
+        """Forms whose number differs from ``digits`` in one digit of the same length."""
+        near: list[tuple[str, str]] = []
+        for number, forms in self.by_number.items():
+            if len(number) == len(digits) and len(digits) >= 3:
+                if sum(a != b for a, b in zip(number, digits, strict=True)) == 1:
+                    near.extend(forms)
+        return near
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""

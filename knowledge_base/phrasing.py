@@ -21,7 +21,7 @@ from knowledge_base.models import (
     Promotion,
     SpendThreshold,
 )
-from knowledge_base.speech import amount_text, money, number_text, percent, spoken_date, spoken_time
+from knowledge_base.speech import money, percent, spoken_date, spoken_time
 
 
 def title(promotion: Promotion, zh: bool) -> str:
@@ -35,14 +35,19 @@ def the_title(promotion: Promotion, zh: bool) -> str:
 
 
 def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
-    """One phrase per rule, then the limit: ``["20 percent off", "members save another 5 percent",
-    "limit 2 pairs per customer"]``. Rules whose currency is missing are left out."""
+    """One phrase per rule, then the limit.
+
+    ``["20 percent off", "members save another 5 percent", "limit 2 pairs per customer"]``.
+    Rules without an amount in the store's currency are left out.
+    """
     lang = "zh-CN" if zh else "en"
     code = currency.code
     phrases: list[str] = []
     for rule in promotion.rules:
         if isinstance(rule, PercentOff):
-            phrases.append(f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off")
+            phrases.append(
+                f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off"
+            )
             if rule.member_percent is not None:
                 phrases.append(
                     f"会员优惠{percent(rule.member_percent, lang)}"
@@ -62,11 +67,16 @@ def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str
             else:
                 phrases.append(("members get " if rule.members_only else "") + f"{off} off each")
         elif isinstance(rule, SpendThreshold):
-            for tier in rule.tiers:
-                if code not in tier.spend or code not in tier.off:
-                    continue
-                spend, off = money(tier.spend[code], currency, lang), money(tier.off[code], currency, lang)
-                phrases.append(f"满{spend}减{off}" if zh else f"spend {spend}, get {off} off")
+            tiers = [t for t in rule.tiers if code in t.spend and code in t.off]
+            for i, tier in enumerate(tiers):
+                spend, off = (
+                    money(tier.spend[code], currency, lang),
+                    money(tier.off[code], currency, lang),
+                )
+                if zh:
+                    phrases.append(f"满{spend}减{off}")
+                else:
+                    phrases.append(f"{'or ' if i else ''}spend {spend} and get {off} off")
         elif isinstance(rule, BuyXGetY):
             free = rule.percent_off == 100
             if zh:
@@ -99,6 +109,11 @@ def join(items: list[str], zh: bool) -> str:
     if zh:
         return "、".join(items[:-1]) + "和" + items[-1]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def conditions(phrases: list[str], zh: bool) -> str:
+    """Conditions read one after another: ``a, b, c`` / ``a，b，c``."""
+    return ("，" if zh else ", ").join(p for p in phrases if p)
 
 
 def sentence(text: str, zh: bool) -> str:
@@ -169,7 +184,8 @@ def window_fact(promotion: Promotion, starts: datetime, ends: datetime, zone: st
     return (
         f"{promotion.title.en} window at {zone}: {starts:%Y-%m-%d %H:%M} to {ends:%Y-%m-%d %H:%M}"
         f" ({spoken_date(starts, with_year=True)} to {spoken_date(ends, with_year=True)};"
-        f" {spoken_date(starts, 'zh-CN', with_year=True)}至{spoken_date(ends, 'zh-CN', with_year=True)})"
+        f" {spoken_date(starts, 'zh-CN', with_year=True)}"
+        f"至{spoken_date(ends, 'zh-CN', with_year=True)})"
     )
 
 
@@ -177,11 +193,6 @@ def rules_fact(promotion: Promotion, currency: Currency, scope: str) -> str:
     """The rules in words, as a fact line."""
     return (
         f"{promotion.title.en} ({promotion.id}, version {promotion.version},"
-        f" {promotion.status.value}) on {scope}: {'; '.join(rule_phrases(promotion, currency, False))}"
+        f" {promotion.status.value}) on {scope}:"
+        f" {'; '.join(rule_phrases(promotion, currency, False))}"
     )
-
-
-__all__ = [
-    "amount_text",
-    "number_text",
-]

@@ -271,27 +271,36 @@ def _price(
                 pct = rule.member_percent if member and rule.member_percent else rule.percent
                 who = "members get " if member and rule.member_percent else ""
                 _unit_step(
-                    steps, promotion, covered[promotion.id], unit_name,
+                    steps,
+                    promotion,
+                    covered[promotion.id],
+                    unit_name,
                     f"{who}{number_text(pct)} percent off",
-                    lambda u, pct=pct: to_cents(u.price * pct / 100),
+                    _percent_of(pct),
                 )
             elif isinstance(rule, AmountOff) and (member or not rule.members_only):
                 off = rule.amount.get(code)
                 if off is None:
                     raise PricingError(f"{promotion.id} has no amount off in {code}")
                 _unit_step(
-                    steps, promotion, covered[promotion.id], unit_name,
+                    steps,
+                    promotion,
+                    covered[promotion.id],
+                    unit_name,
                     f"{amount_text(off)} {unit_name} off",
-                    lambda u, off=off: min(off, u.price),
+                    _amount_of(off),
                 )
     if member:
         for promotion in promotions:
             for rule in promotion.rules:
                 if isinstance(rule, MemberExtraPercent):
                     _unit_step(
-                        steps, promotion, covered[promotion.id], unit_name,
+                        steps,
+                        promotion,
+                        covered[promotion.id],
+                        unit_name,
                         f"members save another {number_text(rule.percent)} percent",
-                        lambda u, pct=rule.percent: to_cents(u.price * pct / 100),
+                        _percent_of(rule.percent),
                     )
     for promotion in promotions:
         for rule in promotion.rules:
@@ -304,7 +313,11 @@ def _price(
                 off = sum((to_cents(u.price * rule.percent_off / 100) for u in reduced), Decimal(0))
                 for unit in reduced:
                     unit.price -= to_cents(unit.price * rule.percent_off / 100)
-                what = "free" if rule.percent_off == 100 else f"{number_text(rule.percent_off)} percent off"
+                what = (
+                    "free"
+                    if rule.percent_off == 100
+                    else f"{number_text(rule.percent_off)} percent off"
+                )
                 steps.append(
                     QuoteStep(
                         description=(
@@ -341,6 +354,24 @@ def _price(
                 )
             )
     return steps, units, basket_off
+
+
+def _percent_of(pct: Decimal) -> Callable[[_Unit], Decimal]:
+    """``pct`` percent of a unit's current price, in cents."""
+
+    def cut(unit: _Unit) -> Decimal:
+        return to_cents(unit.price * pct / 100)
+
+    return cut
+
+
+def _amount_of(off: Decimal) -> Callable[[_Unit], Decimal]:
+    """A fixed amount, never more than the unit's current price."""
+
+    def cut(unit: _Unit) -> Decimal:
+        return min(off, unit.price)
+
+    return cut
 
 
 def _unit_step(

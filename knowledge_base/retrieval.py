@@ -99,7 +99,12 @@ class Retriever:
             passages.append(Passage(pid, "title", 0, both))
             if promotion.talk_track:
                 passages.append(
-                    Passage(pid, "talk_track", 0, _both(promotion.talk_track.en, promotion.talk_track.zh_cn))
+                    Passage(
+                        pid,
+                        "talk_track",
+                        0,
+                        _both(promotion.talk_track.en, promotion.talk_track.zh_cn),
+                    )
                 )
             for i, faq in enumerate(promotion.faqs):
                 passages.append(Passage(pid, "faq", i, _both(faq.question.en, faq.question.zh_cn)))
@@ -110,7 +115,9 @@ class Retriever:
             for change in promotion.changes:
                 for i, note in enumerate(change.notes):
                     passages.append(
-                        Passage(pid, "change", change.version * 1000 + i, _both(note.en, note.zh_cn))
+                        Passage(
+                            pid, "change", change.version * 1000 + i, _both(note.en, note.zh_cn)
+                        )
                     )
         return cls(passages)
 

@@ -37,52 +37,165 @@ class Intent(StrEnum):
 
 # English keys are matched against " word word ... " (normalised tokens, spaces around).
 _EN: dict[Intent, tuple[str, ...]] = {
-    Intent.TARGETS: (" target", " kpi", " quota", " goal", " sell through", " sellthrough"),
+    # "target" without a leading space: Whisper writes "sell-through target" as "self-retarget".
+    Intent.TARGETS: ("target", " kpi", " quota", " goal", " sell through", " sellthrough"),
     Intent.STAFFING: (
-        " staff", " rota ", " shift", " execution ", " execute ", " crew ", " manpower ",
-        " set up ", " setup ", " manager notes ", " people on the floor ",
+        " staffing",
+        " staff plan",
+        " extra staff",
+        " staff on ",
+        " how many staff",
+        " rota ",
+        " shift",
+        " execution ",
+        " execute ",
+        " manpower ",
+        " manager notes ",
+        " people on the floor ",
+        " how many people ",
     ),
     Intent.CONTACT: (
-        " contact", " extension ", " phone number ", " responsible ", " in charge ",
-        " who do i call ", " who should i call ", " who can i call ", " who to call ",
-        " who do i ask ", " who should i ask ", " who can i ask ", " who to ask ",
-        " who do i talk to ", " who handles ", " who runs ", " call about ",
+        " contact",
+        " extension ",
+        " phone number ",
+        " responsible ",
+        " in charge ",
+        " who do i call ",
+        " who should i call ",
+        " who can i call ",
+        " who to call ",
+        " who do i ask ",
+        " who should i ask ",
+        " who can i ask ",
+        " who to ask ",
+        " who do i talk to ",
+        " who handles ",
+        " who runs ",
+        " call about ",
     ),
     Intent.CHANGES: (
-        " changed ", " change ", " changes ", " whats new ", " what s new ", " what is new ",
-        " different ", " updated ", " update ", " version ", " revised ",
+        " changed ",
+        " change ",
+        " changes ",
+        " whats new ",
+        " what s new ",
+        " what is new ",
+        " whats different ",
+        " what is different ",
+        " updated ",
+        " update ",
+        " version ",
+        " revised ",
     ),
     Intent.FAQ: (
-        " what do i say ", " what should i say ", " what do i tell ", " what should i tell ",
-        " how do i explain ", " how should i explain ", " how do i answer ",
-        " how do i respond ", " customer asks ", " customer wants to know ", " customer asked ",
-        " pitch ", " talk track ", " script ", " wording ", " what to say ", " what to tell ",
+        " what do i say ",
+        " what should i say ",
+        " what do i tell ",
+        " what should i tell ",
+        " how do i explain ",
+        " how should i explain ",
+        " how do i answer ",
+        " how do i respond ",
+        " customer asks ",
+        " customer wants to know ",
+        " customer asked ",
+        " pitch ",
+        " talk track ",
+        " script ",
+        " wording ",
+        " what to say ",
+        " what to tell ",
     ),
     Intent.DATES: (
-        " end ", " ends ", " ending ", " until ", " till ", " last day ", " finish",
-        " expire", " expiry ", " how long ", " start", " begin", " launch", " when is ",
-        " when does ", " when do ", " what date ", " which day ", " what day ", " still on ",
-        " still running ", " is it over ",
+        " end ",
+        " ends ",
+        " ending ",
+        " until ",
+        " till ",
+        " last day ",
+        " finish",
+        " expire",
+        " expiry ",
+        " how long ",
+        " start",
+        " begin",
+        " launch",
+        " when is ",
+        " when does ",
+        " when do ",
+        " what date ",
+        " which day ",
+        " what day ",
+        " still on ",
+        " still running ",
+        " is it over ",
     ),
     Intent.PRICE: (
-        " price", " cost", " pay ", " pays ", " total ", " quote ", " how much is ",
-        " how much are ", " how much does ", " how much do ", " how much for ",
-        " how much would ", " how much will ", " charge ",
+        " price",
+        " cost",
+        " pay ",
+        " pays ",
+        " total ",
+        " quote ",
+        " how much is ",
+        " how much are ",
+        " how much does ",
+        " how much do ",
+        " how much for ",
+        " how much would ",
+        " how much will ",
+        " how much ",
+        " charge ",
     ),
     Intent.DISCOUNT: (
-        " discount", " how much off ", " percent", " off ", " saving", " save ", " deal ",
-        " reduced ", " reduction ", " cheaper ",
+        " discount",
+        " how much off ",
+        " percent",
+        " off ",
+        " saving",
+        " save ",
+        " deal ",
+        " reduced ",
+        " reduction ",
+        " cheaper ",
     ),
     Intent.IN_OFFER: (
-        " included ", " include ", " includes ", " part of ", " count ", " counts ",
-        " on sale ", " eligible ", " on offer ", " on promotion ", " covered ", " qualif",
-        " any offer", " any deal", " any promotion", " excluded ", " exclude", " in the ",
+        " included ",
+        " include ",
+        " includes ",
+        " part of ",
+        " count ",
+        " counts ",
+        " on sale ",
+        " eligible ",
+        " on offer ",
+        " on promotion ",
+        " covered ",
+        " qualif",
+        " any offer",
+        " any deal",
+        " any promotion",
+        " excluded ",
+        " exclude",
+        " in the ",
     ),
     Intent.OVERVIEW: (
-        " tell me about ", " what is the ", " whats the ", " what s the ", " explain ",
-        " what offers ", " what promotions ", " which offers ", " which promotions ",
-        " whats on ", " what s on ", " what is on ", " any offers ", " what deals ",
-        " how does ", " how do ",
+        " tell me about ",
+        " what is the ",
+        " whats the ",
+        " what s the ",
+        " explain ",
+        " what offers ",
+        " what promotions ",
+        " which offers ",
+        " which promotions ",
+        " whats on ",
+        " what s on ",
+        " what is on ",
+        " any offers ",
+        " what deals ",
+        " how does ",
+        " how do ",
     ),
 }
 _ZH: dict[Intent, tuple[str, ...]] = {
@@ -94,7 +207,16 @@ _ZH: dict[Intent, tuple[str, ...]] = {
     Intent.DATES: ("结束", "截止", "到什么时候", "到哪天", "持续到", "开始", "什么时候", "哪天"),
     Intent.PRICE: ("多少钱", "价格", "价钱", "会员价", "总共", "一共", "要付", "付多少"),
     Intent.DISCOUNT: ("折扣", "打折", "优惠多少", "几折", "便宜多少", "打几折"),
-    Intent.IN_OFFER: ("参加", "参与", "包括", "算不算", "有没有优惠", "有优惠吗", "在优惠", "能打折吗"),
+    Intent.IN_OFFER: (
+        "参加",
+        "参与",
+        "包括",
+        "算不算",
+        "有没有优惠",
+        "有优惠吗",
+        "在优惠",
+        "能打折吗",
+    ),
     Intent.OVERVIEW: ("介绍", "是什么", "有哪些优惠", "什么活动", "哪些活动"),
 }
 _ORDER = (
@@ -113,14 +235,54 @@ _ORDER = (
 FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
 FAQ_TOPICS_ZH = ("优惠券", "代金券", "叠加", "一起用", "混搭", "同时使用")
 _START_EN = (" start", " begin", " launch", " from when ", " when is ")
-_END_EN = (" end ", " ends ", " ending ", " until ", " till ", " last day ", " finish",
-           " expire", " expiry ", " how long ", " still on ", " still running ", " is it over ")
+_END_EN = (
+    " end ",
+    " ends ",
+    " ending ",
+    " until ",
+    " till ",
+    " last day ",
+    " finish",
+    " expire",
+    " expiry ",
+    " how long ",
+    " still on ",
+    " still running ",
+    " is it over ",
+)
 _START_ZH = ("开始", "哪天开始")
 _END_ZH = ("结束", "截止", "到什么时候", "到哪天", "持续到")
+_LIST_EN = (
+    " what offers ",
+    " what promotions ",
+    " which offers ",
+    " which promotions ",
+    " whats on ",
+    " what is on ",
+    " any offers ",
+    " what deals ",
+    " all offers ",
+    " all promotions ",
+    " offers today ",
+    " promotions today ",
+    " offers are on ",
+    " promotions are on ",
+)
+_LIST_ZH = ("有哪些优惠", "什么活动", "哪些活动", "有什么优惠")
 _MEMBER_EN = (" member", " loyalty ")
 _MEMBER_ZH = ("会员",)
 _QUANTITY_WORDS = {
-    "pair", "pairs", "of", "the", "x", "units", "unit", "items", "packs", "pack", "boxes",
+    "pair",
+    "pairs",
+    "of",
+    "the",
+    "x",
+    "units",
+    "unit",
+    "items",
+    "packs",
+    "pack",
+    "boxes",
 }
 MAX_QUANTITY = 50
 
@@ -145,9 +307,19 @@ class ParsedQuestion:
     asks_end: bool = False
     faq_topic: bool = False
     """Mentions something only FAQs answer (coupons, combining, mixing)."""
+    asks_list: bool = False
+    """Asks which promotions are on ("what offers are on today?")."""
+
+    @property
+    def residual(self) -> str:
+        """The words that name no entity: what the question says *about* them."""
+        named = {i for m in self.mentions for i in range(m.start, m.end)}
+        return " ".join(w for i, w in enumerate(self.words) if i not in named)
 
 
-def understand(text: str, knowledge: KnowledgeBase, *, chinese: bool | None = None) -> ParsedQuestion:
+def understand(
+    text: str, knowledge: KnowledgeBase, *, chinese: bool | None = None
+) -> ParsedQuestion:
     """Read ``text`` (as transcribed) into a :class:`ParsedQuestion`."""
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
@@ -164,6 +336,8 @@ def understand(text: str, knowledge: KnowledgeBase, *, chinese: bool | None = No
         if has(_EN[candidate], _ZH[candidate]):
             intent = candidate
             break
+    if intent is Intent.PRICE and " how much off " in joined:
+        intent = Intent.DISCOUNT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
@@ -190,10 +364,22 @@ def understand(text: str, knowledge: KnowledgeBase, *, chinese: bool | None = No
         asks_start=has(_START_EN, _START_ZH),
         asks_end=has(_END_EN, _END_ZH),
         faq_topic=faq_topic,
+        asks_list=has(_LIST_EN, _LIST_ZH),
     )
 
 
-_ZH_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:

@@ -57,6 +57,12 @@ class SpeechResumed(_Event):
     sentence: str
 
 
+class StopRequested(_Event):
+    """The user told the assistant to stop ("stop", "never mind"); nothing is answered."""
+
+    type: Literal["stop_requested"] = "stop_requested"
+
+
 class Transcribed(_Event):
     """Speech recognition finished one utterance."""
 
@@ -140,6 +146,7 @@ SessionEvent = Annotated[
     | BargeIn
     | BargeInIgnored
     | SpeechResumed
+    | StopRequested
     | Transcribed
     | TurnWaiting
     | UserTurn

@@ -92,9 +92,19 @@ class Transcriber:
 
 
 def _hint_prompt(hints: list[str]) -> str | None:
-    """A short initial prompt naming the catalogue, which biases Whisper's spelling."""
+    """A short initial prompt naming the catalogue, which biases Whisper's spelling.
+
+    Written as a sentence with a question mark: Whisper imitates the prompt's style, and a
+    bare comma-separated list makes it drop capitals and question marks.
+    """
     if not hints:
         return None
-    # Whisper's prompt window is 224 tokens; keep well inside it.
-    prompt = ", ".join(hints)
-    return prompt[:600]
+    names: list[str] = []
+    length = 0
+    for hint in hints:
+        # Whisper's prompt window is 224 tokens; stay well inside it to keep decoding fast.
+        if length + len(hint) > 240:
+            break
+        names.append(hint)
+        length += len(hint) + 2
+    return f"Questions about {', '.join(names)}?"

@@ -24,6 +24,28 @@ _NON_SPEECH = re.compile(
 )
 
 
+_AUXILIARIES = frozenset("is are was were does do did can could will would should has have".split())
+_CONTINUATION_STARTS = (
+    _DANGLING_WORDS - _AUXILIARIES - {"what", "when", "where", "how", "who", "which"}
+)
+_STOP_COMMANDS = re.compile(
+    r"^\W*(ok(ay)?\W+)?(stop( it| talking| please)?|cancel|never ?mind|quiet|shh+|enough|"
+    r"that'?s (all|enough)|thanks?( you)?|got it)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_stop_command(transcript: str) -> bool:
+    """True when the user only told the assistant to stop ("stop", "never mind", "thanks")."""
+    return bool(_STOP_COMMANDS.match(transcript.strip()))
+
+
+def looks_like_continuation(transcript: str) -> bool:
+    """True when a transcript starts the way the rest of a sentence does ("in the weekend...")."""
+    words = re.findall(r"[\w'-]+", transcript.lower())
+    return bool(words) and words[0] in _CONTINUATION_STARTS
+
+
 def is_non_speech(transcript: str) -> bool:
     """True when a transcript carries no words (empty, ``[cough]``, ``(music)``, ``uh``)."""
     return bool(_NON_SPEECH.match(transcript.strip()))
@@ -39,6 +61,10 @@ def looks_unfinished(transcript: str) -> bool:
     text = transcript.strip()
     if not text:
         return False
+    words = re.findall(r"[\w'-]+", text.lower())
+    if words and words[0] in _AUXILIARIES and len(words) <= 3 and text[-1] != "?":
+        # "Is the AX-200." - a yes/no question without its predicate yet.
+        return True
     if text[-1] in ".?!。？！":
         # Whisper sometimes ends a fragment with a period anyway: still check the last word.
         words = re.findall(r"[\w'-]+", text.lower())

@@ -11,6 +11,7 @@ the bot resume the sentence it was cut off in.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 
 from loguru import logger
@@ -34,6 +35,7 @@ from pipelines.events import (
     EventSink,
     PipelineErrorEvent,
     SpeechResumed,
+    StopRequested,
     Transcribed,
     TurnWaiting,
     UserSpeechStarted,
@@ -43,7 +45,14 @@ from pipelines.events import (
 )
 from pipelines.frames import ResumeSpeechFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber
-from pipelines.turn_policy import BargeInPolicy, is_non_speech, level_dbfs, looks_unfinished
+from pipelines.turn_policy import (
+    BargeInPolicy,
+    is_non_speech,
+    is_stop_command,
+    level_dbfs,
+    looks_like_continuation,
+    looks_unfinished,
+)
 
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 
@@ -56,6 +65,8 @@ class UserTurnProcessor(FrameProcessor):
         transcriber: The process-wide transcriber.
         barge_in: When speech during the bot's audio may stop it.
         incomplete_wait_secs: Extra wait after a transcript that looks unfinished.
+        continuation_gap_secs: Speech that starts this soon after a finished turn and reads
+            like the rest of its sentence ("... in the weekend offer") is merged into it.
         preroll_secs: Audio kept from before the VAD's start decision, so first syllables
             are not lost.
         onset_window_secs: Audio measured for the loudness of a speech onset.
@@ -71,6 +82,7 @@ class UserTurnProcessor(FrameProcessor):
         transcriber: Transcriber,
         barge_in: BargeInPolicy,
         incomplete_wait_secs: float = 1.2,
+        continuation_gap_secs: float = 1.0,
         preroll_secs: float = 0.5,
         onset_window_secs: float = 0.3,
         max_utterance_secs: float = 30.0,
@@ -82,6 +94,7 @@ class UserTurnProcessor(FrameProcessor):
         self._transcriber = transcriber
         self._barge_in = barge_in
         self._incomplete_wait = incomplete_wait_secs
+        self._continuation_gap = continuation_gap_secs
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
         self._preroll_limit = int(preroll_secs * BYTES_PER_SECOND)
@@ -91,6 +104,10 @@ class UserTurnProcessor(FrameProcessor):
         self._on_event = on_event
 
         self._recording: bytearray | None = None
+        self._speech_started_at = 0.0
+        self._speech_stopped_at = 0.0
+        self._last_turn_text = ""
+        self._last_turn_ended_at = float("-inf")
         self._recording_barged_in = False
         self._recording_ignored = False
         self._pending_text = ""
@@ -160,6 +177,7 @@ class UserTurnProcessor(FrameProcessor):
             self._finalize_task = None
 
         self._recording = bytearray(b"".join(self._preroll))
+        self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
         self._recording_barged_in = False
         self._recording_ignored = False
@@ -183,6 +201,7 @@ class UserTurnProcessor(FrameProcessor):
         if self._recording is None:
             return
         self._state.user_speaking = False
+        self._speech_stopped_at = time.monotonic()
         speech_secs = len(self._recording) / BYTES_PER_SECOND
         await emit(
             self._on_event,
@@ -197,22 +216,27 @@ class UserTurnProcessor(FrameProcessor):
         assert self._recording is not None
         audio = bytes(self._recording)
         barged_in = self._recording_barged_in
+        started_at = self._speech_started_at
         self._recording = None
         self._state.transcriptions_pending += 1
-        task = self.create_task(self._transcribe_and_continue(audio, barged_in))
+        task = self.create_task(self._transcribe_and_continue(audio, barged_in, started_at))
         self._transcribe_tasks.add(task)
         task.add_done_callback(self._transcribe_tasks.discard)
 
     # Transcripts and turn completion
 
-    async def _transcribe_and_continue(self, audio: bytes, barged_in: bool) -> None:
+    async def _transcribe_and_continue(
+        self, audio: bytes, barged_in: bool, started_at: float
+    ) -> None:
         try:
-            await self._transcribe_and_handle(audio, barged_in)
+            await self._transcribe_and_handle(audio, barged_in, started_at)
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._pending_text)
 
-    async def _transcribe_and_handle(self, audio: bytes, barged_in: bool) -> None:
+    async def _transcribe_and_handle(
+        self, audio: bytes, barged_in: bool, started_at: float
+    ) -> None:
         try:
             transcript = await self._transcriber.transcribe(audio)
         except SpeechToTextError as e:
@@ -233,9 +257,15 @@ class UserTurnProcessor(FrameProcessor):
         )
         logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
         async with self._turn_lock:
-            await self._on_transcript(transcript.text, barged_in)
+            await self._on_transcript(transcript.text, barged_in, started_at)
 
-    async def _on_transcript(self, text: str, barged_in: bool) -> None:
+    async def _on_transcript(self, text: str, barged_in: bool, started_at: float) -> None:
+        if is_stop_command(text) and not self._pending_text:
+            if self._state.reply_in_progress:
+                self._state.mark_cut()
+                await self.broadcast_interruption()
+            await emit(self._on_event, StopRequested(session_id=self._state.session_id))
+            return
         if is_non_speech(text):
             if barged_in:
                 await self._resume_cut_speech()
@@ -243,6 +273,13 @@ class UserTurnProcessor(FrameProcessor):
                 await self._finalize_turn()
             return
 
+        if (
+            not self._pending_text
+            and started_at - self._last_turn_ended_at <= self._continuation_gap
+            and looks_like_continuation(text)
+        ):
+            # "Is the AX-200." ... "in the weekend offer?": the rest of the last question.
+            self._pending_text = self._last_turn_text
         self._pending_text = f"{self._pending_text} {text}".strip()
         unfinished = looks_unfinished(self._pending_text)
         if self._recording is not None and unfinished:
@@ -276,6 +313,8 @@ class UserTurnProcessor(FrameProcessor):
         self._pending_waited = False
         if not text:
             return
+        self._last_turn_text = text
+        self._last_turn_ended_at = self._speech_stopped_at
         if self._state.reply_in_progress:
             # A new question supersedes the answer still being written or played.
             self._state.mark_cut()

@@ -47,7 +47,6 @@ SPEECH_DBFS = -20.0
 """Active-speech RMS of a clerk's voice near the microphone (dB full scale)."""
 PIPER_VOICE = "en_US-joe-medium"
 SETS = ("questions", "loop", "conversations", "noise", "odd")
-SetName = Literal["questions", "loop", "conversations", "noise", "odd"]
 
 # Piper draws its generator and duration noise inside the ONNX graph from an unseeded RNG
 # (onnxruntime.set_seed does not reach it). With both scales at zero the output is identical
@@ -601,8 +600,12 @@ def load_questions(path: Path) -> list[SpokenQuestion]:
         where = f"{path}:{line}"
         if not isinstance(entry, dict):
             raise QuestionsFileError(f"{where}: expected a mapping per question")
-        for name, kind in (("id", str), ("text", str), ("language", str), ("spoken", bool)):
-            if not isinstance(entry.get(name), kind):
+        spoken = entry.get("spoken", False)
+        required: list[tuple[str, type]] = [("id", str), ("text", str), ("spoken", bool)]
+        if spoken is True:
+            required.append(("language", str))
+        for name, kind in required:
+            if not isinstance(entry.get(name, spoken if name == "spoken" else None), kind):
                 raise QuestionsFileError(f"{where}: field '{name}': expected {kind.__name__}")
         qid = entry["id"]
         if not qid or not all(c.isalnum() or c in "-_" for c in qid):
@@ -610,7 +613,7 @@ def load_questions(path: Path) -> list[SpokenQuestion]:
         if qid in seen:
             raise QuestionsFileError(f"{where}: field 'id': {qid!r} repeats line {seen[qid]}")
         seen[qid] = line
-        if entry["spoken"]:
+        if spoken:
             if not entry["text"].strip():
                 raise QuestionsFileError(f"{where}: field 'text': empty")
             result.append(SpokenQuestion(qid, entry["text"], entry["language"], line))
@@ -1025,10 +1028,12 @@ def build_odd(builder: Builder) -> None:
 
 
 def wav_header(rate: int, channels: int, width: int, tag: int, data_bytes: int) -> bytes:
-    """A canonical 44-byte RIFF/WAVE header (PCM tag 1, float tag 3 gets a fact chunk)."""
+    """A RIFF/WAVE header: 44 bytes for PCM (tag 1); other tags get cbSize and a fact chunk."""
     fmt = struct.pack(
         "<HHIIHH", tag, channels, rate, rate * channels * width, channels * width, width * 8
     )
+    if tag != 1:
+        fmt += struct.pack("<H", 0)
     chunks = b"fmt " + struct.pack("<I", len(fmt)) + fmt
     if tag != 1:
         frames = data_bytes // (channels * width)
@@ -1204,6 +1209,9 @@ def main(
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)
         raise typer.Exit(2)
     sets = (only,) if only is not None else SETS
+    if shutil.which("espeak-ng") is None:
+        typer.echo("error: espeak-ng not found (apt-get install -y espeak-ng)", err=True)
+        raise typer.Exit(2)
     spoken: list[SpokenQuestion] = []
     if "questions" in sets:
         try:  # before anything is deleted

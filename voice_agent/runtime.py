@@ -56,6 +56,11 @@ def shared_speech_models(
         return _models_cache[key]
 
 
+def default_store_id(knowledge: KnowledgeBase) -> str:
+    """The store a caller is assumed to be in when none is given (the first one listed)."""
+    return next(iter(knowledge.stores))
+
+
 def knowledge_path(settings: Settings) -> Path | None:
     """The configured knowledge-base directory, or ``None`` for the packaged sample."""
     return Path(settings.knowledge_base.path) if settings.knowledge_base.path else None

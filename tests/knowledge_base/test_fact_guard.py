@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from knowledge_base.answering import Question, Role
 from knowledge_base.fact_guard import (
     ClaimKind,
     FactSet,
     check_facts,
     extract_claims,
 )
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.loader import load_knowledge_base
+
+ZONES = {
+    "SH-01": "Asia/Shanghai",
+    "HZ-01": "Asia/Shanghai",
+    "SG-01": "Asia/Singapore",
+    "BER-01": "Europe/Berlin",
+}
 
 # Facts as the knowledge base and the tools phrase them (the sample chain).
 WEEKEND_FACTS = [
@@ -324,3 +337,57 @@ def test_a_violation_says_what_and_why() -> None:
     assert not check.ok
     assert check.describe() == ["'25 percent' (25%): percentage not in the facts"]
     assert [c.kind for c in check.claims] == [ClaimKind.PERCENT]
+
+
+# --- the guard and the grounded answerer agree ---------------------------------------------------
+
+GROUNDED_QUESTIONS = [
+    ("Is the Aero X 200 in the weekend offer?", "SH-01", "en", Role.CLERK),
+    ("What do two pairs of Aero X 200 cost for a member?", "SH-01", "en", Role.CLERK),
+    ("Is the AX-200 limited edition included?", "SH-01", "en", Role.CLERK),
+    ("How much off are winter boots?", "SH-01", "en", Role.CLERK),
+    ("What does a Winter Boot 310 cost?", "SH-01", "en", Role.CLERK),
+    ("Is the Storm Jacket on sale?", "BER-01", "en", Role.CLERK),
+    ("Is the autumn clearance still on?", "SH-01", "en", Role.CLERK),
+    ("When does Double 12 start?", "SG-01", "en", Role.CLERK),
+    ("Who do I call about the socks offer?", "SH-01", "en", Role.CLERK),
+    ("How much are three Sport Socks three-packs?", "SG-01", "en", Role.CLERK),
+    ("What changed in the weekend offer?", "SH-01", "en", Role.CLERK),
+    ("Is the TR-900 on sale?", "SH-01", "en", Role.CLERK),
+    ("Any staffing notes for the weekend offer?", "SH-01", "en", Role.STORE_MANAGER),
+    ("What is the sell-through target?", "SH-01", "en", Role.REGIONAL_MANAGER),
+    ("Is the Road Nova 300 discounted?", "SG-01", "en", Role.CLERK),
+    ("AX-200 周末有优惠吗？", "SH-01", "zh-CN", Role.CLERK),
+    ("两双 Aero X 200 会员多少钱？", "SH-01", "zh-CN", Role.CLERK),
+    ("冬季靴子有什么优惠？", "HZ-01", "zh-CN", Role.CLERK),
+]
+
+
+@pytest.fixture(scope="module")
+def grounded() -> GroundedAnswerer:
+    return GroundedAnswerer(
+        knowledge=load_knowledge_base(),
+        default_contact="the promotions desk at headquarters, extension 1000",
+    )
+
+
+@pytest.mark.parametrize(("text", "store_id", "language", "role"), GROUNDED_QUESTIONS)
+def test_every_grounded_answer_passes_the_guard_against_its_own_facts(
+    grounded: GroundedAnswerer, text: str, store_id: str, language: str, role: Role
+) -> None:
+    # Two independent readers of the same numbers: the grounded composer writes them, the
+    # guard reads them back. A disagreement is a bug in one of them.
+    asked_at = datetime(2026, 11, 28, 15, 0, tzinfo=ZoneInfo(ZONES[store_id]))
+    question = Question(text, role=role, store_id=store_id, language=language, asked_at=asked_at)
+    answer = grounded.answer_now(question)
+    check = check_facts(answer.text, answer.facts, question=text)
+    assert check.claims, f"no number in {answer.text!r}: pick a question with numbers"
+    assert check.describe() == []
+
+
+def test_a_grounded_answer_checked_against_other_facts_fails(grounded: GroundedAnswerer) -> None:
+    asked_at = datetime(2026, 11, 28, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    answer = grounded.answer_now(
+        Question("Is the Aero X 200 in the weekend offer?", store_id="SH-01", asked_at=asked_at)
+    )
+    assert not check_facts(answer.text, WINTER_FACTS).ok

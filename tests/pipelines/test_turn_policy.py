@@ -3,7 +3,14 @@ import math
 import numpy as np
 import pytest
 
-from pipelines.turn_policy import BargeInPolicy, is_non_speech, level_dbfs, looks_unfinished
+from pipelines.turn_policy import (
+    BargeInPolicy,
+    is_non_speech,
+    is_stop_command,
+    level_dbfs,
+    looks_like_continuation,
+    looks_unfinished,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,38 @@ def test_barge_in_requires_speech_above_the_level_floor() -> None:
 
 def test_barge_in_can_be_disabled() -> None:
     assert not BargeInPolicy(enabled=False).decide(onset_level_dbfs=0.0)[0]
+
+
+@pytest.mark.parametrize("transcript", ["Is the AX-200.", "is the TR-900", "Does the boot"])
+def test_a_yes_no_question_without_its_predicate_is_unfinished(transcript: str) -> None:
+    assert looks_unfinished(transcript)
+
+
+def test_a_short_yes_no_question_with_a_question_mark_is_finished() -> None:
+    assert not looks_unfinished("Is it on sale?")
+
+
+@pytest.mark.parametrize(
+    ("transcript", "expected"),
+    [
+        ("in the weekend offer?", True),
+        ("and the weekend offer.", True),
+        ("for members?", True),
+        ("What about socks?", False),
+        ("Is the TR-900 on sale?", False),
+    ],
+)
+def test_continuations_start_like_the_rest_of_a_sentence(transcript: str, expected: bool) -> None:
+    assert looks_like_continuation(transcript) is expected
+
+
+@pytest.mark.parametrize(
+    "transcript", ["Stop.", "stop it", "Never mind.", "OK, thanks.", "Cancel!"]
+)
+def test_stop_commands_are_recognised(transcript: str) -> None:
+    assert is_stop_command(transcript)
+
+
+@pytest.mark.parametrize("transcript", ["Stop. What about the Trail Runner 900?", "Is it stopped?"])
+def test_questions_are_not_stop_commands(transcript: str) -> None:
+    assert not is_stop_command(transcript)

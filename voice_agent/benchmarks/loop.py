@@ -56,8 +56,9 @@ async def _run(
 ) -> dict[str, Any]:
     from pipelines.answer_processor import CallerProfile
     from voice_agent.replay import replay
+    from voice_agent.runtime import default_store_id
 
-    store_id = runtime.knowledge.default_store_id
+    store_id = default_store_id(runtime.knowledge)
     asked_at = at.replace(tzinfo=runtime.knowledge.zone(store_id))
     caller = CallerProfile(store_id=store_id)
     voice_to_voice: list[float] = []

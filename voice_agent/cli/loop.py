@@ -64,11 +64,11 @@ def ask(
     configure_logging(verbose)
     settings = settings_or_exit(config)
     from knowledge_base.loader import load_knowledge_base
-    from voice_agent.runtime import build_answerer, knowledge_path
+    from voice_agent.runtime import build_answerer, default_store_id, knowledge_path
 
     knowledge = load_knowledge_base(knowledge_path(settings))
     answerer = build_answerer(settings, knowledge)
-    store_id = store or knowledge.default_store_id
+    store_id = store or default_store_id(knowledge)
     asked_at = parse_at(at, lambda: knowledge.zone(store_id))
     started = time.perf_counter()
     answer = asyncio.run(
@@ -238,12 +238,12 @@ def _run_replay(
 ) -> None:
     from pipelines.answer_processor import CallerProfile
     from voice_agent.replay import replay
-    from voice_agent.runtime import build_runtime
+    from voice_agent.runtime import build_runtime, default_store_id
 
     settings = settings_or_exit(settings_config)
     with loading_progress(not json_output) as progress:
         runtime = build_runtime(settings, progress=progress)
-    store_id = store or runtime.knowledge.default_store_id
+    store_id = store or default_store_id(runtime.knowledge)
     asked_at = parse_at(at, lambda: runtime.knowledge.zone(store_id))
     result = asyncio.run(
         replay(

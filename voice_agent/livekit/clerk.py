@@ -15,7 +15,7 @@ time is ``started_at_unix + t``. Sample ``n`` of the recording was heard at ``n 
 Example:
     clerk = SimulatedClerk(url=server.url, token=token, recording_path=Path("heard.wav"))
     report = await clerk.run(ClerkScript.from_files([Path("q1.wav"), Path("q2.wav")]))
-    print(report.to_json())
+    Path("report.json").write_text(report.to_json())
 """
 
 from __future__ import annotations

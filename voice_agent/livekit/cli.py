@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -22,20 +22,45 @@ from voice_agent.cli.common import (
     print_json,
     settings_or_exit,
 )
-from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
 from voice_agent.livekit.errors import ClerkError, LiveKitError
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.settings import Settings
 
+if TYPE_CHECKING:
+    from voice_agent.livekit.clerk import ClerkReport
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 
 
+TOKEN_HELP = (
+    "Mint a LiveKit token that opens one room with the least privilege of a role.\n\n"
+    "A clerk's token opens only their own room (store-<STORE>-clerk-<identity>); store and "
+    "regional managers get rooms of their store or region; HQ may list rooms and administer "
+    "the one it names; the agent joins as a visible participant. Keys come from the livekit "
+    "settings section.\n\n"
+    "Example: voice-agent token --identity ana --store SH-01\n\n"
+    "Example: voice-agent token --identity lin --role regional_manager --region east-china "
+    "--room store-HZ-01-clerk-ana --json"
+)
+CLERK_HELP = (
+    "Join a room as a simulated clerk, speak audio files in real time, time the replies.\n\n"
+    "Prints, per file: when its speech ended, when reply audio arrived (voice-to-voice "
+    "latency) and, when talking over a reply, how long it kept playing. Without --token, a "
+    "clerk token for the room is minted from the livekit settings.\n\n"
+    "Exit codes: 0 ok; 1 joining failed or a reply never came (with --wait-reply); "
+    "2 bad input.\n\n"
+    "Example: voice-agent clerk --room store-SH-01-clerk-ana --say q1.wav --say q2.wav\n\n"
+    "Example (barge-in): voice-agent clerk --room store-SH-01-clerk-ana --say q1.wav "
+    "--say stop.wav --barge-in-after 0.8 --record heard.wav --json"
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``token`` and ``clerk`` to ``app``."""
-    app.command("token")(token_command)
-    app.command("clerk")(clerk_command)
+    app.command("token", help=TOKEN_HELP)(token_command)
+    app.command("clerk", help=CLERK_HELP)(clerk_command)
 
 
 def token_command(
@@ -64,19 +89,13 @@ def token_command(
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
-    """Mint a LiveKit token that opens one room with the least privilege of a role.
-
-    A clerk's token opens only their own room; managers get rooms of their store or
-    region; HQ may list rooms (and administer the one it names).
-
-    Example: voice-agent token --identity ana --store SH-01
-
-    Example: voice-agent token --identity lin --role regional_manager --region east-china
-    --room store-HZ-01-clerk-ana --json
-    """
+    """Mint a LiveKit token that opens one room with the least privilege of a role."""
     settings = settings_or_exit(config)
     if room is None and role == ParticipantRole.CLERK.value:
-        room = _or_usage_error(lambda: clerk_room_name(store_id=store or "", identity=identity))
+        if store is None:
+            typer.echo("error: a clerk token needs --store, e.g. --store SH-01", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        room = _or_usage_error(lambda: clerk_room_name(store_id=store, identity=identity))
     region_stores = _region_stores(settings, region) if region else ()
     ttl = timedelta(minutes=ttl_minutes)
     token = _or_usage_error(
@@ -155,17 +174,10 @@ def clerk_command(
     config: ConfigOption = None,
     verbose: VerboseOption = False,
 ) -> None:
-    """Join a room as a simulated clerk, speak WAV files in real time, time the replies.
+    """Join a room as a simulated clerk, speak WAV files in real time, time the replies."""
+    # The WebRTC SDK loads only for this command, keeping `voice-agent --help` quick.
+    from voice_agent.livekit.clerk import ClerkScript, SimulatedClerk
 
-    Prints, per file: when its speech ended, when reply audio arrived (voice-to-voice
-    latency) and, when talking over a reply, how long it kept playing. Exit code 1 when
-    joining failed or a reply never came (with --wait-reply), 2 for bad input.
-
-    Example: voice-agent clerk --room store-SH-01-clerk-ana --say q1.wav --say q2.wav
-
-    Example (barge-in): voice-agent clerk --room store-SH-01-clerk-ana --say q1.wav
-    --say stop.wav --barge-in-after 0.8 --record heard.wav --json
-    """
     configure_logging(verbose)
     settings = settings_or_exit(config)
     if frame_ms not in (10, 20):
@@ -217,9 +229,9 @@ def _clerk_token(settings: Settings, room: str) -> str:
 
 def _region_stores(settings: Settings, region: str) -> tuple[str, ...]:
     from knowledge_base.loader import load_knowledge_base
-    from voice_agent.runtime import knowledge_path
 
-    knowledge = load_knowledge_base(knowledge_path(settings))
+    path = settings.knowledge_base.path
+    knowledge = load_knowledge_base(Path(path) if path else None)
     if region not in knowledge.regions:
         known = ", ".join(sorted(knowledge.regions))
         typer.echo(f"error: unknown region {region!r}; known: {known}", err=True)

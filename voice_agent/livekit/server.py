@@ -8,7 +8,7 @@ free, so parallel test runs do not clash.
 Example:
     with LocalLiveKitServer(binary=find_livekit_server_binary(), api_key="key",
                             api_secret="a-secret-of-at-least-32-characters") as server:
-        print(server.url)  # ws://127.0.0.1:<port>
+        url = server.url  # ws://127.0.0.1:<port>
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ class LocalLiveKitServer:
         work_dir: str | Path | None = None,
         departure_timeout_secs: int = 20,
         startup_timeout_secs: float = 20.0,
+        drain_secs: float = 1.0,
         stop_timeout_secs: float = 5.0,
     ) -> None:
         """Configure the server; nothing starts before :meth:`start`.
@@ -147,7 +148,9 @@ class LocalLiveKitServer:
             work_dir: Directory for the config and log; default a fresh temporary directory.
             departure_timeout_secs: Seconds a room lives on after its last participant left.
             startup_timeout_secs: Seconds to wait for the HTTP port to answer.
-            stop_timeout_secs: Seconds to wait after each stop signal before the next.
+            drain_secs: Seconds the first SIGTERM gets to drain (LiveKit's graceful stop often
+                takes longer: it waits for participants and HTTP shutdown).
+            stop_timeout_secs: Seconds the forcing second SIGTERM gets before SIGKILL.
         """
         if len(api_secret) < MIN_SECRET_LENGTH:
             raise LiveKitServerError(
@@ -165,6 +168,7 @@ class LocalLiveKitServer:
         self._log_file = Path(log_file) if log_file else None
         self._departure_timeout_secs = departure_timeout_secs
         self._startup_timeout_secs = startup_timeout_secs
+        self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
@@ -371,16 +375,21 @@ class LocalLiveKitServer:
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             # The first SIGTERM drains (waits for participants), the second forces.
-            for sig in (signal.SIGTERM, signal.SIGTERM, signal.SIGKILL):
+            steps = (
+                ("SIGTERM", signal.SIGTERM, self._drain_secs),
+                ("forcing SIGTERM", signal.SIGTERM, self._stop_timeout_secs),
+                ("SIGKILL", signal.SIGKILL, None),
+            )
+            for name, sig, timeout in steps:
                 try:
                     process.send_signal(sig)
                 except ProcessLookupError:
                     break
                 try:
-                    process.wait(timeout=self._stop_timeout_secs)
+                    process.wait(timeout=timeout)
                     break
                 except subprocess.TimeoutExpired:
-                    logger.warning("livekit-server did not stop after {}", sig.name)
+                    logger.debug("livekit-server still running {:.1f} s after {}", timeout, name)
             process.wait()
         if self._log_handle is not None:
             self._log_handle.close()

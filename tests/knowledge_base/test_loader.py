@@ -1,0 +1,191 @@
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
+from knowledge_base.models import PromotionStatus
+
+INVALID = Path(__file__).resolve().parents[1] / "fixtures" / "kb_invalid"
+
+
+def _where(issue) -> tuple[str, int | None, str | None, str, str]:
+    return (Path(issue.file).name, issue.line, issue.field, issue.code, issue.severity)
+
+
+def test_the_sample_chain_loads_with_every_store_product_and_promotion() -> None:
+    knowledge = load_knowledge_base()
+    assert set(knowledge.stores) == {"SH-01", "SH-02", "HZ-01", "SG-01", "BER-01"}
+    assert len(knowledge.products) == 12
+    assert set(knowledge.promotions) == {
+        "weekend-running",
+        "winter-boots",
+        "socks-3for2",
+        "berlin-black-friday",
+        "autumn-clearance",
+        "double-12",
+        "new-year-preview",
+    }
+    assert knowledge.promotion("new-year-preview").status is PromotionStatus.DRAFT
+    assert knowledge.zone_name("BER-01") == "Europe/Berlin"
+    assert knowledge.currency_of("SG-01").code == "SGD"
+
+
+def test_the_sample_chain_warns_only_that_double_12_and_winter_boots_do_not_say_how_they_stack():
+    issues = validate_knowledge_base()
+    assert [(Path(i.file).name, i.code, i.severity) for i in issues] == [
+        ("double-12.yaml", "stacking_undefined", "warning")
+    ]
+    assert "winter-boots" in issues[0].message
+
+
+def test_money_is_read_from_the_yaml_text_exactly() -> None:
+    price = load_knowledge_base().product("AX-200").list_price["CNY"]
+    assert price == Decimal("899") and isinstance(price, Decimal)
+
+
+def test_yaml_decimals_never_pass_through_float(sample_copy: Path) -> None:
+    file = sample_copy / "promotions" / "berlin-black-friday.yaml"
+    file.write_text(file.read_text().replace("percent: 25", "percent: 12.35"))
+    rule = load_knowledge_base(sample_copy).promotion("berlin-black-friday").rules[0]
+    assert rule.percent == Decimal("12.35")  # type: ignore[union-attr]
+
+
+def test_loading_reports_every_problem_with_file_line_and_field() -> None:
+    with pytest.raises(KnowledgeBaseError) as raised:
+        load_knowledge_base(INVALID)
+    found = {_where(issue) for issue in raised.value.issues}
+    expected_errors = {
+        ("catalogue.yaml", 21, "products[3].category", "unknown_category", "error"),
+        ("catalogue.yaml", 22, "products[3].list_price", "missing_price", "error"),
+        ("bad-yaml.yaml", 7, None, "yaml_syntax", "error"),
+        ("wrong-types.yaml", 2, "version", "schema_int_parsing", "error"),
+        ("wrong-types.yaml", 10, "rules[0].percent", "schema_decimal_parsing", "error"),
+        ("unknown-fields.yaml", 5, "discount", "schema_extra_forbidden", "error"),
+        ("unknown-fields.yaml", 11, "rules[0].precent", "schema_extra_forbidden", "error"),
+        ("unknown-fields.yaml", 10, "rules[0].percent", "schema_missing", "error"),
+        ("unknown-fields.yaml", 12, "rules[1]", "schema_union_tag_invalid", "error"),
+        ("bad-dates.yaml", 6, "window.start", "schema_value_error", "error"),
+        ("bad-dates.yaml", 7, "window.end", "schema_value_error", "error"),
+        ("window-backwards.yaml", 7, "window.end", "schema_value_error", "error"),
+        ("duplicate-key.yaml", 11, "title", "duplicate_key", "error"),
+        ("unknown-references.yaml", 6, "regions[1]", "unknown_region", "error"),
+        ("unknown-references.yaml", 7, "stores[0]", "unknown_store", "error"),
+        ("unknown-references.yaml", 9, "scope.categories[0]", "unknown_category", "error"),
+        ("unknown-references.yaml", 10, "scope.skus[0]", "unknown_sku", "error"),
+        ("unknown-references.yaml", 11, "contact", "unknown_contact", "error"),
+        ("unknown-references.yaml", 13, "stacking.stacks_with[0]", "unknown_promotion", "error"),
+        ("unknown-references.yaml", 16, "rules[0].amount", "missing_currency", "error"),
+        ("overlap-second.yaml", 11, "stacking", "overlap_not_stackable", "error"),
+    }
+    expected_warnings = {
+        ("pointless-exclusion.yaml", 9, "scope.exclude_skus[0]", "pointless_exclusion", "warning"),
+        ("zoneless-region.yaml", 6, "regions[0]", "region_without_time_zone", "warning"),
+        ("undefined-second.yaml", 12, "stacking", "stacking_undefined", "warning"),
+    }
+    assert found == expected_errors | expected_warnings
+    assert raised.value.code == "knowledge_base_invalid"
+
+
+def test_error_messages_name_the_place_and_the_value() -> None:
+    issues = {(Path(i.file).name, i.field): i for i in validate_knowledge_base(INVALID)}
+    assert "twenty" in issues[("wrong-types.yaml", "rules[0].percent")].message
+    assert "2026-13-01" in issues[("bad-dates.yaml", "window.start")].message
+    assert "before it starts" in issues[("window-backwards.yaml", "window.end")].message
+    assert "'precent'" in issues[("unknown-fields.yaml", "rules[0].precent")].message
+    assert "half_price" in issues[("unknown-fields.yaml", "rules[1]")].message
+    assert "ZZ-999" in issues[("unknown-references.yaml", "scope.skus[0]")].message
+    text = str(issues[("overlap-second.yaml", "stacking")])
+    assert text.startswith(f"{INVALID}/promotions/overlap-second.yaml:11: error: stacking:")
+    assert "overlap-first" in text
+
+
+def test_the_error_lists_every_error_in_its_message() -> None:
+    with pytest.raises(KnowledgeBaseError) as raised:
+        load_knowledge_base(INVALID)
+    assert "21 error(s)" in str(raised.value)
+    assert len(raised.value.errors) == 21
+
+
+def test_warnings_alone_do_not_stop_loading(sample_copy: Path) -> None:
+    # The sample's only finding is a warning; it loads.
+    assert load_knowledge_base(sample_copy).promotion("double-12")
+
+
+def test_a_missing_required_file_is_an_error(sample_copy: Path) -> None:
+    (sample_copy / "catalogue.yaml").unlink()
+    issues = validate_knowledge_base(sample_copy)
+    assert [(Path(i.file).name, i.code) for i in issues] == [("catalogue.yaml", "missing")]
+
+
+def test_a_missing_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError, match="directory not found"):
+        load_knowledge_base(tmp_path / "nowhere")
+
+
+def test_duplicate_promotion_ids_are_errors(sample_copy: Path) -> None:
+    source = sample_copy / "promotions" / "socks-3for2.yaml"
+    (sample_copy / "promotions" / "socks-copy.yaml").write_text(source.read_text())
+    issues = [i for i in validate_knowledge_base(sample_copy) if i.severity == "error"]
+    assert [(Path(i.file).name, i.line, i.field, i.code) for i in issues] == [
+        ("socks-copy.yaml", 1, "id", "dup")
+    ]
+
+
+def test_a_yaml_1_1_boolean_word_as_a_key_stays_a_field_name(sample_copy: Path) -> None:
+    # `off:` in the spend tiers would be the boolean false in YAML 1.1.
+    tiers = load_knowledge_base(sample_copy).promotion("winter-boots").rules[0].tiers  # type: ignore[union-attr]
+    assert tiers[0].off == {"CNY": Decimal(150)}
+
+
+def _generated_promotion(index: int) -> str:
+    day = 1 + index % 28
+    month = 1 + (index // 28) % 12
+    year = 2027 + index // (28 * 12)
+    sku = ["AX-200", "RN-300", "TR-900", "CL-50", "JK-700", "TE-100"][index % 6]
+    return f"""id: generated-{index:05d}
+version: 1
+status: published
+title: {{en: Generated Offer {index}, zh-CN: 生成优惠{index}}}
+aliases: [offer {index}]
+window:
+  start: {year}-{month:02d}-{day:02d}T00:00
+  end: {year}-{month:02d}-{day:02d}T23:59
+regions: [east-china, singapore]
+scope:
+  skus: [{sku}]
+rules:
+  - kind: percent_off
+    percent: {5 + index % 30}
+  - kind: member_extra_percent
+    percent: 5
+limit: {{per_customer: 2, unit: {{en: pairs, zh-CN: 双}}}}
+stacking:
+  stacks_with: ["*"]
+contact: lin-wei
+talk_track:
+  en: Generated offer {index} takes {5 + index % 30} percent off.
+  zh-CN: 生成优惠{index}优惠{5 + index % 30}%。
+faqs:
+  - question: {{en: "Can it be combined with a coupon?"}}
+    answer: {{en: "No, coupons cannot be combined."}}
+store_manager_notes: [Put one extra person on the floor.]
+changes:
+  - version: 1
+    notes: [First version.]
+"""
+
+
+@pytest.mark.slow
+def test_ten_thousand_promotions_load_within_a_few_seconds(sample_copy: Path) -> None:
+    promotions = sample_copy / "promotions"
+    for index in range(10_000):
+        (promotions / f"generated-{index:05d}.yaml").write_text(_generated_promotion(index))
+    started = time.process_time()
+    knowledge = load_knowledge_base(sample_copy)
+    cpu_seconds = time.process_time() - started
+    assert len(knowledge.promotions) == 10_007
+    # About 3.5 s of CPU on an idle 2-core runner; the bound leaves room for a busy one.
+    assert cpu_seconds < 10, f"loading took {cpu_seconds:.1f} s of CPU"
