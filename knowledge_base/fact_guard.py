@@ -23,9 +23,10 @@ not matter ("1,366.48" == "1366.48", "20 percent" == "20%" == "八折"). What su
   (a price's currency must agree when both name one; "150 off" in the facts supports
   "150 yuan off").
 - a bare number needs the same value somewhere in the facts as a number, price or year (a
-  percentage does not count: "save 20" where the facts say 20 percent is ambiguous). A number inside a name ("Aero X 200", "with Socks 3 for 2": a capitalised word
-  before it, not at the start of a sentence) backs only the same name ("X 200", "AX-200"),
-  never a quantity or a price: "costs 200 yuan" and "limit 3 pairs" stay unsupported.
+  percentage does not count: "save 20" where the facts say 20 percent is ambiguous).
+- a number inside a name ("Aero X 200", "with Socks 3 for 2": a capitalised word before
+  it, not at the start of a sentence) backs only the same name ("X 200", "AX-200"), never
+  a quantity or a price: "costs 200 yuan" and "limit 3 pairs" stay unsupported.
 - the question may supply *small counts*: one to ten said by the clerk ("I want two
   pairs") may be repeated. A percentage, price or date the clerk said may not ("Is it 25
   percent off?" does not make "25 percent" true).

@@ -126,8 +126,13 @@ class GroundedAnswerer(Answerer):
         started = time.perf_counter()
         store_id = question.store_id or self._default_store_id
         if store_id not in self._kb.stores:
-            logger.warning(f"unknown store {store_id!r}; answering for {self._default_store_id}")
-            store_id = self._default_store_id
+            # Answering for another store could quote the wrong currency or promotions.
+            logger.warning(f"question from unknown store {store_id!r}: not answered")
+            answer = self._unknown_for(is_chinese(question.language))
+            answer.detail.update(
+                {"intent": "unknown", "error": "unknown_store", "store_id": store_id}
+            )
+            return answer
         at = question.asked_at or self._clock()
         if at.tzinfo is None:
             at = at.replace(tzinfo=self._kb.zone(store_id))
@@ -192,10 +197,13 @@ class GroundedAnswerer(Answerer):
         )
 
     def _unknown(self, turn: _Turn) -> Answer:
+        return self._unknown_for(turn.zh)
+
+    def _unknown_for(self, zh: bool) -> Answer:
         contact = self._default_contact
         text = (
             f"这个我不知道，请咨询{contact}。"
-            if turn.zh
+            if zh
             else f"I don't know that one; please ask {contact}."
         )
         return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
@@ -387,20 +395,8 @@ class GroundedAnswerer(Answerer):
         if upcoming:
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
-            phrases = rule_phrases(promotion, self._currency(turn), zh)
-            start = starts_phrase(placed.starts, placed.local_now, zh)
-            if zh:
-                return self._done(
-                    turn,
-                    [f"还没有，{sku}将参加{title(promotion, zh)}，{start}", join(phrases, zh)],
-                )
-            return self._done(
-                turn,
-                [
-                    f"Not yet: the {sku} is in {the_title(promotion, zh)}, which {start}",
-                    f"It will be {join(phrases, zh)}",
-                ],
-            )
+            subject = sku if zh else f"the {sku}"
+            return self._done(turn, self._not_yet(turn, subject, promotion, placed))
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         price = money(
             product.list_price[self._currency(turn).code],
@@ -412,16 +408,48 @@ class GroundedAnswerer(Answerer):
             self._promotion_facts(turn, promotion)
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
-                return self._done(turn, [f"现在没有，{sku}目前没有优惠，{ended}", f"价格是{price}"])
-            return self._done(
-                turn, [f"No, the {sku} has no offer right now; {ended}", f"Its price is {price}"]
-            )
+                return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
+            return self._done(turn, [f"No, {ended}", f"The {sku} is {price} now"])
         store = self._store_name(turn)
         if zh:
             return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
         return self._done(
             turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
         )
+
+    def _not_yet(
+        self,
+        turn: _Turn,
+        subject: str,
+        promotion: Promotion,
+        placed: PromotionTiming,
+        *,
+        plural: bool = False,
+    ) -> list[str]:
+        """Sentences for an item whose promotion has not started: the discount and the day first."""
+        zh = turn.zh
+        phrases = rule_phrases(promotion, self._currency(turn), zh)
+        first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
+        start = starts_phrase(placed.starts, placed.local_now, zh)
+        if zh:
+            when = start.removesuffix("开始")
+            return [
+                f"还没有，{subject}将于{when}起参加{title(promotion, zh)}，{first}",
+                conditions(rest, zh),
+            ]
+        since = start.replace("starts on ", "from ").replace("starts at ", "from ")
+        if is_discount_phrase(promotion):
+            verb = "are" if plural else "is"
+            return [
+                f"Not yet: {subject} {verb} {first} {since}",
+                f"That is {the_title(promotion, zh)}"
+                + (f"; {conditions(rest, zh)}" if rest else ""),
+            ]
+        verb = "join" if plural else "joins"
+        return [
+            f"Not yet: {subject} {verb} {the_title(promotion, zh)} {since}",
+            conditions(phrases, zh),
+        ]
 
     def _ended_phrase(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> str:
         zh = turn.zh
@@ -508,19 +536,7 @@ class GroundedAnswerer(Answerer):
         if upcoming:
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
-            start = starts_phrase(placed.starts, placed.local_now, zh)
-            phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
-            if zh:
-                return self._done(
-                    turn, [f"还没有，{name}将参加{title(promotion, zh)}，{start}", phrases]
-                )
-            return self._done(
-                turn,
-                [
-                    f"Not yet: {name} are in {the_title(promotion, zh)}, which {start}",
-                    f"They will be {phrases}",
-                ],
-            )
+            return self._done(turn, self._not_yet(turn, name, promotion, placed, plural=True))
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if over:
             promotion, placed = over[0]

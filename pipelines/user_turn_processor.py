@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 
 from loguru import logger
+from pipecat.audio.vad.vad_analyzer import VADState
 from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
@@ -44,7 +46,7 @@ from pipelines.events import (
     emit,
 )
 from pipelines.frames import ResumeSpeechFrame
-from pipelines.transcriber import SAMPLE_RATE, Transcriber
+from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
 from pipelines.turn_policy import (
     BargeInPolicy,
     is_non_speech,
@@ -72,6 +74,9 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: Audio measured for the loudness of a speech onset.
         max_utterance_secs: Longer speech is cut into utterances of this length.
         user_id: Identity put on transcription frames.
+        vad_state: Reads the VAD's current state. When given, transcription starts as soon
+            as the VAD hears silence (``STOPPING``) instead of after its stop hangover; the
+            result is used if the stop is confirmed and dropped if speech resumes.
         on_event: Receives session events.
     """
 
@@ -87,6 +92,7 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: float = 0.3,
         max_utterance_secs: float = 30.0,
         user_id: str = "clerk",
+        vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
     ) -> None:
         super().__init__(name=f"UserTurnProcessor#{state.session_id}")
@@ -101,7 +107,9 @@ class UserTurnProcessor(FrameProcessor):
         self._onset_bytes = int(onset_window_secs * BYTES_PER_SECOND)
         self._max_utterance_bytes = int(max_utterance_secs * BYTES_PER_SECOND)
         self._user_id = user_id
+        self._vad_state = vad_state
         self._on_event = on_event
+        self._speculation: asyncio.Task[Transcript] | None = None
 
         self._recording: bytearray | None = None
         self._speech_started_at = 0.0
@@ -152,10 +160,29 @@ class UserTurnProcessor(FrameProcessor):
             self._preroll_bytes -= len(self._preroll.popleft())
         if self._recording is not None:
             self._recording.extend(audio)
+            self._speculate()
             if len(self._recording) >= self._max_utterance_bytes:
                 logger.warning(f"{self}: utterance longer than the limit, cutting it here")
                 self._start_transcription()
                 self._recording = bytearray()
+
+    def _speculate(self) -> None:
+        """Start transcribing at the first silence; forget it if the user goes on."""
+        if self._vad_state is None or self._recording is None:
+            return
+        state = self._vad_state()
+        if state == VADState.STOPPING and self._speculation is None:
+            self._speculation = self.create_task(
+                self._transcriber.transcribe(bytes(self._recording))
+            )
+        elif state == VADState.SPEAKING and self._speculation is not None:
+            self._drop_speculation()
+
+    def _drop_speculation(self) -> None:
+        if self._speculation is not None:
+            # The thread finishes on its own; its result is simply never used.
+            self._speculation.cancel()
+            self._speculation = None
 
     def _recent_audio(self, num_bytes: int) -> bytes:
         return b"".join(self._preroll)[-num_bytes:]
@@ -176,6 +203,7 @@ class UserTurnProcessor(FrameProcessor):
             await self.cancel_task(self._finalize_task)
             self._finalize_task = None
 
+        self._drop_speculation()
         self._recording = bytearray(b"".join(self._preroll))
         self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
@@ -209,6 +237,7 @@ class UserTurnProcessor(FrameProcessor):
         )
         if self._recording_ignored:
             self._recording = None
+            self._drop_speculation()
             return
         self._start_transcription()
 
@@ -218,27 +247,41 @@ class UserTurnProcessor(FrameProcessor):
         barged_in = self._recording_barged_in
         started_at = self._speech_started_at
         self._recording = None
+        speculation, self._speculation = self._speculation, None
         self._state.transcriptions_pending += 1
-        task = self.create_task(self._transcribe_and_continue(audio, barged_in, started_at))
+        task = self.create_task(
+            self._transcribe_and_continue(audio, barged_in, started_at, speculation)
+        )
         self._transcribe_tasks.add(task)
         task.add_done_callback(self._transcribe_tasks.discard)
 
     # Transcripts and turn completion
 
     async def _transcribe_and_continue(
-        self, audio: bytes, barged_in: bool, started_at: float
+        self,
+        audio: bytes,
+        barged_in: bool,
+        started_at: float,
+        speculation: asyncio.Task[Transcript] | None,
     ) -> None:
         try:
-            await self._transcribe_and_handle(audio, barged_in, started_at)
+            await self._transcribe_and_handle(audio, barged_in, started_at, speculation)
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._pending_text)
 
     async def _transcribe_and_handle(
-        self, audio: bytes, barged_in: bool, started_at: float
+        self,
+        audio: bytes,
+        barged_in: bool,
+        started_at: float,
+        speculation: asyncio.Task[Transcript] | None,
     ) -> None:
         try:
-            transcript = await self._transcriber.transcribe(audio)
+            if speculation is not None and not speculation.cancelled():
+                transcript = await speculation
+            else:
+                transcript = await self._transcriber.transcribe(audio)
         except SpeechToTextError as e:
             await emit(
                 self._on_event,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import onnxruntime
 from pipecat.audio.vad.silero import SileroOnnxModel, SileroVADAnalyzer
-from pipecat.audio.vad.vad_analyzer import VADAnalyzer, VADParams
+from pipecat.audio.vad.vad_analyzer import VADAnalyzer, VADParams, VADState
 
 
 class _SharedSessionSileroModel(SileroOnnxModel):
@@ -31,3 +31,8 @@ class SharedSileroVADAnalyzer(SileroVADAnalyzer):
         self._model = _SharedSessionSileroModel(session)
         self._windows_since_reset = 0
         self._low_confidence_windows = 0
+
+    @property
+    def state(self) -> VADState:
+        """The analyzer's current state (``STOPPING`` = silence heard, stop not yet confirmed)."""
+        return self._vad_state

@@ -40,6 +40,8 @@ class VoiceLoopConfig:
     incomplete_wait_secs: float = 1.2
     barge_in: BargeInPolicy = field(default_factory=BargeInPolicy)
     tts_length_scale: float = 1.0
+    speculative_stt: bool = True
+    """Start transcribing at the first silence instead of after the VAD's stop hangover."""
     require_addressing: bool = False
     """Answer only turns with a wake phrase, in the follow-up window, or under push-to-talk."""
     wake_phrases: dict[str, tuple[str, ...]] = field(
@@ -100,6 +102,7 @@ def build_voice_loop(
             transcriber=transcriber,
             barge_in=config.barge_in,
             incomplete_wait_secs=config.incomplete_wait_secs,
+            vad_state=(lambda: vad.state) if config.speculative_stt else None,
             on_event=on_event,
         ),
         *gate,

@@ -287,7 +287,8 @@ def _barge_in_reports(
 def _audio_stop_after(output: list[OutputChunk], at: float, sample_rate: int) -> float | None:
     """End of the bot's audio that was playing at ``at`` (the first gap after it)."""
     playing = [c for c in output if c.at + _chunk_secs(c, sample_rate) >= at]
-    if not playing:
+    if not playing or playing[0].at > at + 0.05:
+        # Nothing was audible yet: the reply was cancelled before it played.
         return at
     end = playing[0].at + _chunk_secs(playing[0], sample_rate)
     for chunk in playing[1:]:

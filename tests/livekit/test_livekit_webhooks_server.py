@@ -1,5 +1,8 @@
 """Real webhooks from livekit-server: verified and typed, forged ones refused."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -20,7 +23,8 @@ pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 ROOM = "store-SG-01-clerk-tan"
 
 
-async def join_tan(server: LocalLiveKitServer) -> None:
+@asynccontextmanager
+async def tan_in_room(server: LocalLiveKitServer) -> AsyncIterator[rtc.Room]:
     token = mint_token(
         api_key=server.api_key,
         api_secret=server.api_secret,
@@ -31,16 +35,23 @@ async def join_tan(server: LocalLiveKitServer) -> None:
     )
     room = rtc.Room()
     await room.connect(server.url, token)
-    await room.disconnect()
+    try:
+        yield room
+    finally:
+        await room.disconnect()
+
+
+async def wait_for(sink: Any, *markers: bytes) -> Any:
+    # LiveKit sends participant_joined once the participant's media connection is up, so
+    # the participant stays connected while we wait (in a thread: the sink blocks).
+    return await asyncio.to_thread(sink.wait_for, lambda r: all(m in r.body for m in markers))
 
 
 async def test_participant_joined_arrives_signed_and_becomes_a_typed_event(
     livekit_server: LocalLiveKitServer, webhook_sink: Any
 ) -> None:
-    await join_tan(livekit_server)
-    request = webhook_sink.wait_for(
-        lambda r: b'"participant_joined"' in r.body and b'"tan"' in r.body
-    )
+    async with tan_in_room(livekit_server):
+        request = await wait_for(webhook_sink, b'"participant_joined"', b'"tan"')
     assert request.content_type == CONTENT_TYPE
     verifier = WebhookVerifier(api_key=livekit_server.api_key, api_secret=livekit_server.api_secret)
     event = verifier.verify(request.body, request.authorization)
@@ -53,9 +64,7 @@ async def test_participant_joined_arrives_signed_and_becomes_a_typed_event(
     )
     assert event.participant_sid.startswith("PA_")
 
-    started = webhook_sink.wait_for(
-        lambda r: b'"room_started"' in r.body and ROOM.encode() in r.body
-    )
+    started = await wait_for(webhook_sink, b'"room_started"', ROOM.encode())
     room_event = verifier.verify(started.body, started.authorization)
     assert isinstance(room_event, RoomStarted) and room_event.room == ROOM
 
@@ -63,8 +72,8 @@ async def test_participant_joined_arrives_signed_and_becomes_a_typed_event(
 async def test_a_real_webhook_with_a_forged_signature_or_altered_body_is_refused(
     livekit_server: LocalLiveKitServer, webhook_sink: Any
 ) -> None:
-    await join_tan(livekit_server)
-    request = webhook_sink.wait_for(lambda r: b'"participant_joined"' in r.body)
+    async with tan_in_room(livekit_server):
+        request = await wait_for(webhook_sink, b'"participant_joined"', b'"tan"')
     wrong_secret = WebhookVerifier(api_key=livekit_server.api_key, api_secret="w" * 48)
     with pytest.raises(WebhookSignatureError):
         wrong_secret.verify(request.body, request.authorization)

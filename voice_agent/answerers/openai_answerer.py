@@ -136,6 +136,7 @@ class OpenAIAnswerer(Answerer):
         temperature: float = 0.2,
         on_event: Callable[[AnswererEvent], None] | None = None,
         stall_timeout: float = 4.0,
+        max_sentences: int = 3,
     ) -> None:
         """Answer with ``model`` through ``client``.
 
@@ -152,6 +153,8 @@ class OpenAIAnswerer(Answerer):
             on_event: Called with every :class:`AnswererEvent` (also logged and counted).
             stall_timeout: Seconds without a new token, once the model has started, before
                 the answer is abandoned as stalled.
+            max_sentences: Sentences spoken at most; the model is stopped after that (small
+                models ramble and repeat themselves; a clerk needs one or two sentences).
         """
         self._client = client
         self._model = model
@@ -162,6 +165,7 @@ class OpenAIAnswerer(Answerer):
         self._temperature = temperature
         self._on_event = on_event
         self._stall_timeout = stall_timeout
+        self._max_sentences = max_sentences
         self.counters = AnswererCounters()
         """How many violations, fallbacks and tool calls this answerer has seen."""
 
@@ -234,6 +238,8 @@ class OpenAIAnswerer(Answerer):
                 else:
                     continue
                 for sentence in sentences:
+                    if sentence in spoken:
+                        continue  # a model repeating itself is not worth hearing twice
                     check = facts.check(sentence)
                     if not check.ok:
                         fallback_reason = "fact_guard_violation"
@@ -244,6 +250,10 @@ class OpenAIAnswerer(Answerer):
                         break
                     spoken.append(sentence)
                     yield sentence
+                    if len(spoken) >= self._max_sentences:
+                        break
+                if len(spoken) >= self._max_sentences and fallback_reason is None:
+                    break  # enough said; the conversation is cancelled below
                 if isinstance(report, _Finished) and fallback_reason is None:
                     if not spoken:
                         fallback_reason = "empty"

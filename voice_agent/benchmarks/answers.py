@@ -218,6 +218,9 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--kb", help="Knowledge-base directory (default: the packaged sample)."),
         ] = None,
+        contact: Annotated[
+            str, typer.Option(help="Default contact the answerer names when it does not know.")
+        ] = DEFAULT_CONTACT,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Ask every fixture question by text and score the answers.
@@ -234,7 +237,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             question_set = load_questions(questions)
-            chosen, zones = build_grounded(knowledge_base)
+            chosen, zones = build_grounded(knowledge_base, contact)
         except (OSError, ValueError, KnowledgeBaseError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from e

@@ -41,7 +41,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _select(manifest: dict[str, Any], sets: list[str], limit: int | None) -> list[dict[str, Any]]:
-    entries = [e for e in manifest["entries"] if e["set"] in sets and e["kind"] == "question"]
+    kinds = {"question", "loop_question"}
+    entries = [e for e in manifest["files"] if e["set"] in sets and e["kind"] in kinds]
     return entries[:limit] if limit else entries
 
 
