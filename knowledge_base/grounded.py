@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 
 from loguru import logger
 
@@ -128,17 +127,23 @@ class GroundedAnswerer(Answerer):
         if store_id not in self._kb.stores:
             # Answering for another store could quote the wrong currency or promotions.
             logger.warning(f"question from unknown store {store_id!r}: not answered")
-            answer = self._unknown_for(is_chinese(question.language))
-            answer.detail.update(
+            refused = self._unknown_for(is_chinese(question.language))
+            refused.detail.update(
                 {"intent": "unknown", "error": "unknown_store", "store_id": store_id}
             )
-            return answer
-        at = question.asked_at or self._clock()
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=self._kb.zone(store_id))
+            return refused
         parsed = understand(question.text, self._kb, chinese=is_chinese(question.language))
-        turn = _Turn(parsed=parsed, store_id=store_id, at=at, role=question.role, zh=parsed.chinese)
+        turn = _Turn(
+            parsed=parsed,
+            store_id=store_id,
+            at=question.asked_at or self._clock(),
+            role=question.role,
+            zh=parsed.chinese,
+        )
+        answer: Answer | None
         try:
+            if turn.at.tzinfo is None:  # a naive moment is the store's wall-clock time
+                turn.at = turn.at.replace(tzinfo=self._kb.zone(store_id))
             answer = self._dispatch(turn)
         except KnowledgeError as e:
             logger.warning(f"grounded answer failed ({e.code}): {e}")
@@ -209,13 +214,6 @@ class GroundedAnswerer(Answerer):
         return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
 
     # --- shared lookups ------------------------------------------------------------------
-
-    @cached_property
-    def _all_categories_by_promotion(self) -> dict[str, set[str]]:
-        return {
-            p.id: {self._kb.products[s].category for s in self._kb.scope_skus(p)}
-            for p in self._kb.visible_promotions()
-        }
 
     def _timing(self, turn: _Turn, promotion: Promotion) -> PromotionTiming:
         return self._kb.timing(promotion, turn.store_id, turn.at)
@@ -295,11 +293,7 @@ class GroundedAnswerer(Answerer):
         for sku in parsed.products:
             candidates.extend(kb.promotions_for_sku(sku))
         for category in parsed.categories:
-            candidates.extend(
-                p
-                for p in kb.visible_promotions()
-                if category in self._all_categories_by_promotion[p.id]
-            )
+            candidates.extend(kb.promotions_for_category(category))
         return self._relevant(turn, list({p.id: p for p in candidates}.values()))
 
     def _running_at_store(self, turn: _Turn) -> list[tuple[Promotion, PromotionTiming]]:
@@ -504,12 +498,7 @@ class GroundedAnswerer(Answerer):
         category = kb.categories[category_id]
         name = category.name.best("zh-CN" if zh else "en")
         turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
-        candidates = [
-            p
-            for p in kb.visible_promotions()
-            if category_id in self._all_categories_by_promotion[p.id]
-        ]
-        relevant = self._relevant(turn, candidates)
+        relevant = self._relevant(turn, kb.promotions_for_category(category_id))
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         if running:
             promotion, placed = running[0]

@@ -76,13 +76,21 @@ class KnowledgeBase:
         self._scope_skus: dict[str, frozenset[str]] = {}
         self._scope_stores: dict[str, frozenset[str]] = {}
         self._by_sku: dict[str, list[Promotion]] = {}
+        self._by_category: dict[str, list[Promotion]] = {}
+        self._by_store: dict[str, list[Promotion]] = {}
         for promotion in self.promotions.values():
             skus = self._expand_scope(promotion)
+            stores = self._expand_stores(promotion)
             self._scope_skus[promotion.id] = skus
-            self._scope_stores[promotion.id] = self._expand_stores(promotion)
-            if promotion.visible:
-                for sku in skus:
-                    self._by_sku.setdefault(sku, []).append(promotion)
+            self._scope_stores[promotion.id] = stores
+            if not promotion.visible:
+                continue
+            for sku in skus:
+                self._by_sku.setdefault(sku, []).append(promotion)
+            for category in {self.products[sku].category for sku in skus}:
+                self._by_category.setdefault(category, []).append(promotion)
+            for store_id in stores:
+                self._by_store.setdefault(store_id, []).append(promotion)
 
     # --- catalogue ---------------------------------------------------------------------------
 
@@ -182,13 +190,13 @@ class KnowledgeBase:
         """Visible promotions whose scope includes ``sku`` (any time, any store)."""
         return list(self._by_sku.get(sku, []))
 
+    def promotions_for_category(self, category_id: str) -> list[Promotion]:
+        """Visible promotions covering at least one product of a category (any time, any store)."""
+        return list(self._by_category.get(category_id, []))
+
     def promotions_at_store(self, store_id: str) -> list[Promotion]:
         """Visible promotions a store takes part in (any time)."""
-        return [
-            p
-            for p in self.promotions.values()
-            if p.visible and store_id in self._scope_stores.get(p.id, frozenset())
-        ]
+        return list(self._by_store.get(store_id, []))
 
     def resolve(self, store_id: str, at: datetime, item: str | Product) -> list[AppliedPromotion]:
         """Published promotions on ``item`` at ``store_id`` at the moment ``at``.

@@ -31,6 +31,8 @@ FUZZY_THRESHOLD = 0.72
 """Similarity (difflib ratio) a run with a code number needs to stand for that product."""
 NAME_THRESHOLD = 0.85
 """Similarity a run of words needs to stand for a product name without numbers."""
+PROMOTION_THRESHOLD = 0.8
+"""Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
 
 _UNITS = {
     "zero": 0,
@@ -64,6 +66,7 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
+_FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
 
@@ -188,6 +191,8 @@ class CatalogueMatcher:
     """First letter -> (compact form, SKU) of product names and aliases without digits."""
     code_numbers: dict[str, list[str]] = field(default_factory=dict)
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
+    promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """First letter -> (compact form, promotion id) of promotion names of 8 letters or more."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -218,7 +223,10 @@ class CatalogueMatcher:
             if promotion.title.zh_cn:
                 names.append(promotion.title.zh_cn)
             for name in names:
-                matcher.add("promotion", promotion.id, name)
+                form = matcher.add("promotion", promotion.id, name)
+                if len(form) >= 8 and not has_cjk(form):
+                    entries = matcher.promotion_names_by_initial.setdefault(form[0], [])
+                    entries.append((form, promotion.id))
         return matcher
 
     def add(self, kind: EntityKind, key: str, name: str) -> str:
@@ -271,8 +279,37 @@ class CatalogueMatcher:
                     if m.kind != "category" or not spans & set(range(m.start, m.end))
                 ]
                 found.extend(loose)
+        if not any(m.kind == "promotion" for m in found):
+            occupied = [False] * len(words)
+            for m in found:
+                if m.kind == "product":
+                    occupied[m.start : m.end] = [True] * (m.end - m.start)
+            found.extend(self._loose_promotions(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _loose_promotions(self, words: list[str], taken: list[bool]) -> list[Mention]:
+        """A promotion name heard imperfectly ("the weakened offer", "we can offer")."""
+        best: Mention | None = None
+        for size in (4, 3, 2):
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]):
+                    continue
+                heard = "".join(words[start:end])
+                for form, key in self.promotion_names_by_initial.get(heard[:1], []):
+                    if abs(len(form) - len(heard)) > len(form) // 3:
+                        continue
+                    matcher = self._sequence_matcher(form)
+                    matcher.set_seq1(heard)
+                    if matcher.quick_ratio() < PROMOTION_THRESHOLD:
+                        continue
+                    score = matcher.ratio()
+                    if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
+                        best = Mention(
+                            "promotion", key, start, end, " ".join(words[start:end]), score
+                        )
+        return [best] if best else []
 
     def _loose_products(
         self, words: list[str], taken: list[bool], *, numbers_alone: bool
@@ -317,7 +354,9 @@ class CatalogueMatcher:
                     end = i + 1 + after
                     if end > len(words) or any(taken[i + 1 : end]):
                         break
-                    if end - start > 1:  # a bare number is too little to go on here
+                    letters = [w for w in words[start:end] if not w.isdigit()]
+                    # A bare number, or one after "to"/"of", is too little to go on here.
+                    if letters and not all(w in _FUNCTION_WORDS for w in letters):
                         consider(start, end, forms, FUZZY_THRESHOLD)
         for size in (3, 2, 1):
             for start in range(0, len(words) - size + 1):
@@ -331,7 +370,9 @@ class CatalogueMatcher:
         if not best and numbers_alone:
             for i, word in enumerate(words):
                 family = self.code_numbers.get(word)
-                if not taken[i] and len(word) >= 3 and family:
+                # Only where a product would be named: "the 300", not "next to 100".
+                named = i == 0 or words[i - 1] in ("the", "a", "an")
+                if not taken[i] and len(word) >= 3 and family and named:
                     sku = min(family, key=len)
                     best[sku] = Mention("product", sku, i, i + 1, word, 0.5)
         # Keep the best reading of each stretch of words, not every product it resembles.

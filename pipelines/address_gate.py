@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from loguru import logger
 from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     Frame,
     SystemFrame,
@@ -54,8 +55,10 @@ class AddressGateProcessor(FrameProcessor):
             return
         if isinstance(frame, VADUserStartedSpeakingFrame) and self._speech_started_at is None:
             self._speech_started_at = now
-        if isinstance(frame, BotStoppedSpeakingFrame) and direction == FrameDirection.UPSTREAM:
-            if not self._state.reply_in_progress:
+        if direction == FrameDirection.UPSTREAM:
+            if isinstance(frame, BotStartedSpeakingFrame):
+                self._policy.bot_started_speaking()
+            elif isinstance(frame, BotStoppedSpeakingFrame):
                 self._policy.bot_finished_speaking(now)
         if isinstance(frame, TranscriptionFrame) and direction == FrameDirection.DOWNSTREAM:
             decision = self._policy.decide(

@@ -62,8 +62,12 @@ class AddressPolicy:
     _push_to_talk: bool = False
     _push_to_talk_released_at: float = 0.0
 
+    def bot_started_speaking(self) -> None:
+        """Speech over the assistant's own answer is meant for it (the window stays open)."""
+        self._follow_up_until = float("inf")
+
     def bot_finished_speaking(self, now: float) -> None:
-        """Open the follow-up window."""
+        """Open the follow-up window for ``follow_up_secs`` from now."""
         self._follow_up_until = now + self.follow_up_secs
 
     def close_follow_up(self) -> None:

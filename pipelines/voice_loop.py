@@ -71,12 +71,13 @@ def build_voice_loop(
     on_event: EventSink | None = None,
     on_answer: AnswerListener | None = None,
     extra_processors: list[FrameProcessor] | None = None,
+    input_processors: list[FrameProcessor] | None = None,
 ) -> VoiceLoop:
     """Assemble the voice loop for one session over ``transport``.
 
     Models, transcriber and answerer are shared by sessions; everything built here is new.
-    ``extra_processors`` go between turn detection and answering (later: wake gating,
-    feedback capture, quizzes).
+    ``input_processors`` go right after the transport's input (e.g. a participant filter);
+    ``extra_processors`` go between turn detection and answering (feedback capture, quizzes).
     """
     state = ConversationState(session_id=session_id)
     vad = SharedSileroVADAnalyzer(
@@ -96,6 +97,7 @@ def build_voice_loop(
         gate.append(AddressGateProcessor(state=state, policy=policy, on_event=on_event))
     processors: list[FrameProcessor] = [
         transport.input(),
+        *(input_processors or []),
         VADProcessor(vad_analyzer=vad),
         UserTurnProcessor(
             state=state,

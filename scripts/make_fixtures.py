@@ -54,8 +54,9 @@ SETS = ("questions", "loop", "conversations", "noise", "odd")
 PIPER_NOISE_SCALE = 0.0
 PIPER_NOISE_W_SCALE = 0.0
 
-# The espeak-ng voices Whisper tiny.en understands best here (still about 1 word in 6 wrong).
-ESPEAK_VOICES = ("en-us", "en-us+f2", "en-gb", "en+m1", "en-us+m3")
+# The espeak-ng voices Whisper tiny.en understood best here, at 140 wpm with a word gap:
+# 82-86% of the questions kept their transcript keywords (Piper: 96%; en-gb, en+m1: 75%).
+ESPEAK_VOICES = ("en-us", "en-us+m3", "en-us+f2")
 ESPEAK_ZH_VOICES = ("cmn", "cmn+f3")
 
 LOOP_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -635,9 +636,9 @@ def question_style(qid: str) -> tuple[str, Voice, float | None]:
     espeak_voice = Voice(
         engine="espeak-ng",
         name=ESPEAK_VOICES[int(rng.integers(len(ESPEAK_VOICES)))],
-        speed=int(rng.integers(140, 156)),
+        speed=int(rng.integers(136, 151)),
         pitch=int(rng.integers(40, 61)),
-        word_gap=int(rng.integers(0, 3)),
+        word_gap=int(rng.integers(1, 3)),
     )
     snr = round(float(rng.uniform(15, 25)), 1)
     piper = Voice(engine="piper", name=PIPER_VOICE, length_scale=length_scale)

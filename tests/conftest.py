@@ -48,3 +48,19 @@ def runtime(settings: Settings):  # noqa: ANN201 - Runtime import is heavy; keep
     from voice_agent.runtime import build_runtime
 
     return build_runtime(settings)
+
+
+@pytest.fixture(scope="session")
+def livekit_binary() -> Path:
+    """The livekit-server built by scripts/install_livekit_server.sh (skip if missing)."""
+    import os
+
+    from voice_agent.livekit.errors import LiveKitBinaryNotFoundError
+    from voice_agent.livekit.server import find_livekit_server_binary
+
+    try:
+        return find_livekit_server_binary()
+    except LiveKitBinaryNotFoundError as e:
+        if os.environ.get("VOICE_AGENT_REQUIRE_LIVEKIT") == "1":
+            pytest.fail(e.message)
+        pytest.skip(e.message)

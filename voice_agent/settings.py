@@ -121,9 +121,12 @@ class LiveKitSettings(BaseModel):
 
     url: str = "ws://127.0.0.1:7880"
     api_key: str = "devkey"
-    api_secret: SecretStr = SecretStr("secret")
+    api_secret: SecretStr = SecretStr("development-only-secret-change-me-000000")
+    """At least 32 characters (livekit-server refuses shorter secrets outside --dev)."""
     start_local_server: bool = True
     """Start the locally built livekit-server (development and the default run)."""
+    binary: str = ""
+    """Path of livekit-server; empty: $VOICE_AGENT_LIVEKIT_BINARY, the install cache, PATH."""
 
 
 class Settings(BaseSettings):

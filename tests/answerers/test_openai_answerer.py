@@ -152,6 +152,57 @@ async def test_a_violation_after_a_spoken_sentence_completes_with_the_grounded_a
     assert timed.answer.text == " ".join(spoken)
 
 
+async def test_a_yes_where_the_knowledge_base_says_no_is_never_spoken(
+    make_answerer, grounded: GroundedAnswerer
+) -> None:
+    question = Question(
+        "Is the AX-200 limited edition included?", store_id="SH-01", asked_at=REFERENCE_TIME
+    )
+    script = [ScriptedReply(text=["Yes, the limited edition is included."])]
+    async with ScriptedOpenAIServer(script) as server:
+        timed = await ask(make_answerer(server.base_url), question)
+
+    expected = await grounded.answer(question)
+    assert expected.text.startswith("No")
+    assert timed.answer.text == expected.text
+    assert timed.answer.detail["fallback_reason"] == "fact_guard_violation"
+
+
+async def test_a_rambling_model_is_cut_after_three_sentences_and_never_repeats(
+    make_answerer,
+) -> None:
+    script = [
+        ScriptedReply(
+            text=[
+                "Running shoes are 20 percent off. ",
+                "Running shoes are 20 percent off. ",
+                "Members save another 5 percent. ",
+                "The limit is 2 pairs. ",
+                "Ask Lin Wei on extension 2204. ",
+            ]
+        )
+    ]
+    async with ScriptedOpenAIServer(script) as server:
+        timed = await ask(make_answerer(server.base_url), WEEKEND_QUESTION)
+
+    assert [s for _, s in timed.sentences] == [
+        "Running shoes are 20 percent off.",
+        "Members save another 5 percent.",
+        "The limit is 2 pairs.",
+    ]
+    assert timed.answer.source is AnswerSource.LLM
+
+
+async def test_an_english_prompt_carries_no_chinese_only_facts(make_answerer) -> None:
+    script = [ScriptedReply(text=["Running shoes are 20 percent off."])]
+    async with ScriptedOpenAIServer(script) as server:
+        await ask(make_answerer(server.base_url), WEEKEND_QUESTION)
+        prompt = server.requests[0]["messages"][1]["content"]
+
+    assert "周末跑鞋优惠" not in prompt
+    assert prompt.endswith("Question: Is the Aero X 200 in the weekend offer?")
+
+
 async def test_a_reply_cut_by_max_tokens_drops_the_unfinished_sentence(make_answerer) -> None:
     script = [
         ScriptedReply(

@@ -44,6 +44,9 @@ QUESTIONS = [
 ]
 
 
+STREAM_QUESTION = "What should I tell a customer about the weekend offer?"
+
+
 def question(text: str) -> Question:
     return Question(text=text, store_id="SH-01", asked_at=REFERENCE_TIME)
 
@@ -102,11 +105,9 @@ async def test_no_number_outside_the_facts_ever_reaches_the_clerk(make_answerer,
 
 
 async def test_sentences_stream_while_the_model_is_still_writing(make_answerer) -> None:
-    # Asked for a description, SmolLM2 writes several sentences (and is stopped after 3).
+    # Asked what to tell a customer, SmolLM2 writes several sentences (stopped after 3).
     answerer = make_answerer(max_sentences=3)
-    times, answer = await timed_stream(
-        answerer, question("Describe the Weekend Running Offer for a customer.")
-    )
+    times, answer = await timed_stream(answerer, question(STREAM_QUESTION))
     logger.info(f"streamed at {[round(t, 2) for t in times]} s: {answer.text!r} {answer.detail}")
     assert answer.detail["first_token_secs"] is not None
     assert len(times) >= 2
@@ -164,6 +165,7 @@ async def test_the_factory_points_the_service_at_llama_cpp(
     answerer = build_answerer(settings, knowledge)
     assert isinstance(answerer, OpenAIAnswerer)
     answer = await answerer.answer(question("When does the weekend offer end?"))
+    logger.info(f"factory answer {answer.source.value}: {answer.text!r} {answer.detail}")
     assert answer.source in (AnswerSource.LLM, AnswerSource.FALLBACK)
     assert answer.detail["first_token_secs"] is not None
     assert check_facts(answer.text, answer.facts).ok

@@ -29,8 +29,7 @@ def test_facts_for_a_question_name_the_moment_and_the_promotions_it_asks_about(
     facts = tools.facts_for(question)
 
     assert facts[0] == (
-        "Asked at store SH-01 (Shanghai Nanjing Road, region East China, prices in yuan) on "
-        "Saturday 28 November 2026 at 15:00 local time."
+        "Asked at store SH-01 (Shanghai Nanjing Road, region East China); prices there are in yuan."
     )
     text = " ".join(facts)
     assert "Aero X 200 (AX-200) is running shoes, list price 899 yuan at SH-01." in text
@@ -44,6 +43,14 @@ def test_facts_for_a_question_name_the_moment_and_the_promotions_it_asks_about(
     )
     # What is running comes before what is coming.
     assert text.index("Weekend Running Offer (") < text.index("Double 12 (")
+
+
+def test_facts_do_not_state_the_current_date(tools: KnowledgeBaseTools) -> None:
+    # Today's date as a fact would let "it ends on 28 November" (today) pass the guard.
+    question = Question(
+        "When does the weekend offer end?", store_id="SH-01", asked_at=REFERENCE_TIME
+    )
+    assert "28 November" not in " ".join(tools.facts_for(question))
 
 
 def test_facts_never_carry_manager_notes_or_targets(tools: KnowledgeBaseTools) -> None:

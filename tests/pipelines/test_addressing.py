@@ -58,3 +58,11 @@ def test_only_the_wake_phrase_leaves_an_empty_question() -> None:
     decision = AddressPolicy().decide("Hey promo.", now=1.0)
     assert decision.addressed
     assert decision.text == ""
+
+
+def test_speech_over_the_assistants_answer_is_meant_for_it() -> None:
+    policy = AddressPolicy(follow_up_secs=5.0)
+    policy.bot_started_speaking()
+    assert policy.decide("Is the TR-900 on sale?", now=30.0, speech_started_at=29.0).by is (
+        AddressedBy.FOLLOW_UP
+    )

@@ -9,7 +9,10 @@ One question, in order:
 2. The LLM streams its answer. Tool calls (lookup, quote, contact) are executed and fed back
    for at most :data:`MAX_TOOL_ROUNDS` rounds; every tool result becomes a fact.
 3. Every completed sentence goes through the fact guard before it is yielded: a sentence
-   whose numbers the facts do not all support is never spoken.
+   whose numbers the facts do not all support is never spoken. The first sentence must also
+   not open with "yes" where the grounded answer opens with "no" (or the reverse). The guard
+   checks numbers and that one yes/no; other words of the model are not verified, which is
+   why a model too weak to stay on its facts belongs behind ``answerer.kind = "grounded"``.
 
 Fallbacks. No first token (text or tool call) within ``first_token_deadline`` seconds of the
 question (or of a follow-up request after tool calls), an API error, a stalled stream or an
@@ -97,6 +100,8 @@ class _Turn:
     first_token_secs: float | None = None
     tool_calls: list[dict[str, object]] = field(default_factory=list)
     rounds: int = 0
+    text: str = ""
+    """Everything the model wrote, spoken or not (diagnostics)."""
 
 
 class _SentenceBuffer:
@@ -192,7 +197,7 @@ class OpenAIAnswerer(Answerer):
             yield grounded
             return
 
-        fact_texts = _unique([*grounded.facts, *tool_facts])
+        fact_texts = _for_language(_unique([*grounded.facts, *tool_facts]), question)
         facts = FactSet.from_texts(fact_texts, question=question.text)
         messages = build_messages(question, fact_texts)
         reports: asyncio.Queue[_Report] = asyncio.Queue()
@@ -230,6 +235,7 @@ class OpenAIAnswerer(Answerer):
                     turn.first_token_secs = round(time.perf_counter() - turn.started, 3)
                 waiting_first = False
                 if isinstance(report, _Text):
+                    turn.text += report.text
                     sentences = buffer.add(report.text)
                 elif isinstance(report, _Finished):
                     # A reply cut by max_tokens ends mid-sentence: that fragment is dropped.
@@ -246,6 +252,16 @@ class OpenAIAnswerer(Answerer):
                         fallback_detail = {
                             "sentence": sentence,
                             "violations": check.describe(),
+                        }
+                        break
+                    if not spoken and _contradicts(sentence, grounded):
+                        fallback_reason = "fact_guard_violation"
+                        fallback_detail = {
+                            "sentence": sentence,
+                            "violations": [
+                                f"{sentence!r} contradicts the knowledge base: "
+                                f"{grounded.sentences()[0]!r}"
+                            ],
                         }
                         break
                     spoken.append(sentence)
@@ -268,6 +284,7 @@ class OpenAIAnswerer(Answerer):
         if fallback_reason is None:
             yield self._llm_answer(question, spoken, grounded, fact_texts, turn)
             return
+        fallback_detail["llm_text"] = turn.text[:400]
         self._report_fallback(question, fallback_reason, fallback_detail, turn)
         answer = self._fallback_answer(
             question, spoken, grounded, fact_texts, turn, fallback_reason, fallback_detail
@@ -463,6 +480,48 @@ class OpenAIAnswerer(Answerer):
                 self._on_event(event)
             except Exception:  # a listener bug must not cost the clerk the answer
                 logger.exception(f"{self.name}: event listener failed")
+
+
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|sure|correct)\b|^(?:是的|是|对|可以|有的)(?:[，,。！]|$)", re.I
+)
+_NO = re.compile(r"^(?:no|nope|not|unfortunately|sorry)\b|^(?:不|没有|否)", re.IGNORECASE)
+
+
+def _polarity(sentence: str) -> bool | None:
+    text = sentence.strip()
+    if _YES.search(text):
+        return True
+    if _NO.search(text):
+        return False
+    return None
+
+
+def _contradicts(sentence: str, grounded: Answer) -> bool:
+    """A "yes" where the knowledge base says "no" (or the reverse), by the opening words.
+
+    The fact guard checks numbers; this catches the other answer a clerk acts on at once,
+    "Yes, the limited edition is included" when the grounded answer says "No, ... excluded".
+    """
+    if grounded.source is not AnswerSource.GROUNDED:
+        return False
+    first = grounded.sentences()[:1]
+    theirs = _polarity(first[0]) if first else None
+    ours = _polarity(sentence)
+    return theirs is not None and ours is not None and theirs != ours
+
+
+def _for_language(texts: list[str], question: Question) -> list[str]:
+    # A Chinese-only fact ("周末跑鞋优惠") in an English prompt makes small models switch language.
+    if is_chinese(question.language):
+        return texts
+    return [text for text in texts if not _mostly_cjk(text)]
+
+
+def _mostly_cjk(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    cjk = sum(1 for char in letters if "\u4e00" <= char <= "\u9fff")
+    return bool(letters) and cjk * 2 > len(letters)
 
 
 def _unique(texts: list[str]) -> list[str]:

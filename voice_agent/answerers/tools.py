@@ -8,7 +8,7 @@ results are *facts*: the fact guard accepts a number in the answer only when suc
 tools to an OpenAI-compatible endpoint and :func:`run_tool` executes one call.
 
 Only what every role may hear goes into these texts (windows, rules, limits, stacking,
-contacts, the clerk talk track); store-manager notes and regional targets never do.
+contacts, FAQs); store-manager notes and regional targets never do.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.speech import amount_text, number_text, spoken_date, spoken_time
 
-MAX_PROMOTIONS_PER_LOOKUP = 6
+MAX_PROMOTIONS_PER_LOOKUP = 4
 """More than this many promotions in one lookup are cut (the prompt must stay short)."""
 
 
@@ -292,10 +292,10 @@ class KnowledgeBaseTools:
     # --- KnowledgeTools ---------------------------------------------------------------------
 
     def facts_for(self, question: Question) -> list[str]:
-        """The moment and store asked at, then the promotions on what the question names."""
+        """The store asked at, then the promotions on what the question names."""
         store_id = question.store_id if question.store_id in self._kb.stores else None
         at = self._moment(question, store_id, None)
-        facts = [self._context_line(store_id, at)]
+        facts = [self._context_line(store_id)]
         products = self._products_named(question.text)
         categories = self._kb.find_categories(question.text)
         promotions = self._kb.find_promotions(question.text)
@@ -395,16 +395,17 @@ class KnowledgeBaseTools:
             at = at.replace(tzinfo=self._kb.zone(store_id) if store_id else UTC)
         return self._kb.local_time(store_id, at) if store_id else at
 
-    def _context_line(self, store_id: str | None, at: datetime) -> str:
-        when = f"{spoken_date(at, with_year=True)} at {spoken_time(at)} local time"
+    def _context_line(self, store_id: str | None) -> str:
+        # No date or time here: "now" as a fact would let a model pass off today's date as
+        # an end date. Each promotion line says where "now" falls ("running now", "ended on").
         if store_id is None:
-            return f"Asked on {when}; the store is unknown."
+            return "The store asked from is unknown."
         store = self._kb.store(store_id)
         region = self._kb.region_of(store_id)
         currency = self._kb.currency_of(store_id)
         return (
-            f"Asked at store {store_id} ({store.name.en}, region {region.name.en}, prices in "
-            f"{currency.name.en}) on {when}."
+            f"Asked at store {store_id} ({store.name.en}, region {region.name.en}); prices "
+            f"there are in {currency.name.en}."
         )
 
     def _products_named(self, text: str) -> list[Product]:
@@ -506,8 +507,6 @@ class KnowledgeBaseTools:
                 f"Limit {promotion.limit.per_customer} {promotion.limit.unit.en} per customer."
             )
         parts += self._stacking_texts(promotion)
-        if promotion.talk_track is not None:
-            parts.append(f"Talk track: {promotion.talk_track.en}")
         for faq in promotion.faqs:
             parts.append(f"Q: {faq.question.en} A: {faq.answer.en}")
         parts.append(self._contact_line(promotion))

@@ -145,7 +145,8 @@ class LocalLiveKitServer:
             rtc_udp_port: The single UDP port for media (UDP mux); ``None`` picks a free one.
             webhook_urls: URLs the server POSTs webhook events to, signed with ``api_key``.
             log_file: Where the server's output goes; default ``<work_dir>/livekit-server.log``.
-            work_dir: Directory for the config and log; default a fresh temporary directory.
+            work_dir: Directory for the config and log; default a fresh temporary directory,
+                removed by :meth:`stop` (kept when start fails, for its log).
             departure_timeout_secs: Seconds a room lives on after its last participant left.
             startup_timeout_secs: Seconds to wait for the HTTP port to answer.
             drain_secs: Seconds the first SIGTERM gets to drain (LiveKit's graceful stop often
@@ -165,6 +166,7 @@ class LocalLiveKitServer:
         self._port, self._rtc_tcp_port, self._rtc_udp_port = self._fixed_ports
         self._webhook_urls = list(webhook_urls)
         self._work_dir = Path(work_dir) if work_dir else None
+        self._owns_work_dir = work_dir is None
         self._log_file = Path(log_file) if log_file else None
         self._departure_timeout_secs = departure_timeout_secs
         self._startup_timeout_secs = startup_timeout_secs
@@ -265,6 +267,10 @@ class LocalLiveKitServer:
             return
         self._terminate()
         logger.info("livekit-server on port {} stopped", self._port)
+        if self._owns_work_dir and self._work_dir is not None and self._log_file is None:
+            # Our own temporary directory: config (with the secret) and log go with it.
+            shutil.rmtree(self._work_dir, ignore_errors=True)
+            self._work_dir = None
 
     def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
         """The last ``lines`` lines of the server log (empty if there is none yet)."""

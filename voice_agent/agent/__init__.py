@@ -1,0 +1,1 @@
+"""The assistant as a LiveKit participant: one session per clerk room."""
