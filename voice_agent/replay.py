@@ -162,6 +162,9 @@ async def replay(
     async def finish_when_quiet() -> None:
         recording = transport.recording
         await recording.input_done.wait()
+        # In fast mode the pipeline may still be working through queued input audio.
+        while loop.state.audio_bytes_heard < len(pcm16) and time.monotonic() - started < limit:
+            await asyncio.sleep(0.05)
         quiet_needed = settle_secs
         while time.monotonic() - started < limit:
             quiet = time.monotonic() - max(

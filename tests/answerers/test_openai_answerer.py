@@ -108,6 +108,7 @@ async def test_sentences_stream_out_before_the_model_has_finished(make_answerer)
     assert timed.answer.source is AnswerSource.LLM
     assert timed.answer.text == " ".join(s for _, s in timed.sentences)
     assert timed.answer.detail["first_token_secs"] < first_at
+    assert timed.answer.detail["first_sentence_secs"] < timed.answer.detail["answer_secs"] - 0.6
 
 
 async def test_a_wrong_discount_is_never_spoken_and_the_grounded_answer_is(
@@ -201,6 +202,21 @@ async def test_an_english_prompt_carries_no_chinese_only_facts(make_answerer) ->
 
     assert "周末跑鞋优惠" not in prompt
     assert prompt.endswith("Question: Is the Aero X 200 in the weekend offer?")
+
+
+async def test_markdown_is_not_spoken(make_answerer) -> None:
+    script = [
+        ScriptedReply(
+            text=["1. ", "**Running shoes** are 20 percent off.\n", "2. Members save ", "more."]
+        )
+    ]
+    async with ScriptedOpenAIServer(script) as server:
+        timed = await ask(make_answerer(server.base_url), WEEKEND_QUESTION)
+
+    assert [s for _, s in timed.sentences] == [
+        "Running shoes are 20 percent off.",
+        "Members save more.",
+    ]
 
 
 async def test_a_reply_cut_by_max_tokens_drops_the_unfinished_sentence(make_answerer) -> None:

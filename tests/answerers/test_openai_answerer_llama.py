@@ -44,7 +44,8 @@ QUESTIONS = [
 ]
 
 
-STREAM_QUESTION = "What should I tell a customer about the weekend offer?"
+STREAM_QUESTION = "When does the weekend offer end?"
+"""At temperature 0 SmolLM2 answers this in two sentences that pass the guard."""
 
 
 def question(text: str) -> Question:
@@ -105,15 +106,14 @@ async def test_no_number_outside_the_facts_ever_reaches_the_clerk(make_answerer,
 
 
 async def test_sentences_stream_while_the_model_is_still_writing(make_answerer) -> None:
-    # Asked what to tell a customer, SmolLM2 writes several sentences (stopped after 3).
-    answerer = make_answerer(max_sentences=3)
+    answerer = make_answerer()
     times, answer = await timed_stream(answerer, question(STREAM_QUESTION))
     logger.info(f"streamed at {[round(t, 2) for t in times]} s: {answer.text!r} {answer.detail}")
-    assert answer.detail["first_token_secs"] is not None
+    assert answer.source is AnswerSource.LLM
     assert len(times) >= 2
-    if answer.source is AnswerSource.LLM:
-        assert times[0] < times[-1]  # the first sentence did not wait for the last
-    assert times[0] >= answer.detail["first_token_secs"]
+    # The first sentence was handed to speech while the model was still writing the rest.
+    assert answer.detail["first_token_secs"] <= times[0] < times[-1]
+    assert answer.detail["first_sentence_secs"] < answer.detail["answer_secs"]
 
 
 async def test_tools_reach_the_model_and_any_call_it_makes_is_executed(

@@ -138,5 +138,3 @@ async def test_a_second_replay_reuses_the_loaded_models(runtime: Any) -> None:
     assert again.models is runtime.models
     await _replay(again, "loop/trail_runner_sale.wav", realtime=False)
     assert runtime_module.model_loads == loads_before == 1
-
-

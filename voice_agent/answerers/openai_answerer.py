@@ -52,6 +52,8 @@ MAX_TOOL_ROUNDS = 2
 """Requests that offer tools; the request after the last tool round offers none."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+_MARKUP = re.compile(r"^(?:[-*•#>]+\s*|\d{1,2}[.)](?:\s+|$))+|\*\*|__|`")
+"""List markers, headings and emphasis: formatting, not speech."""
 
 
 # --- what the LLM conversation reports to the speaker -------------------------------------------
@@ -98,6 +100,7 @@ class _Turn:
 
     started: float
     first_token_secs: float | None = None
+    first_sentence_secs: float | None = None
     tool_calls: list[dict[str, object]] = field(default_factory=list)
     rounds: int = 0
     text: str = ""
@@ -117,11 +120,18 @@ class _SentenceBuffer:
             return []
         cut = ends[-1].end()
         done, self._text = self._text[:cut], self._text[cut:]
-        return [part.strip() for part in _SENTENCE_END.split(done) if part.strip()]
+        parts = (_speakable(part) for part in _SENTENCE_END.split(done))
+        return [part for part in parts if part]
 
     def rest(self) -> str:
-        rest, self._text = self._text.strip(), ""
+        rest, self._text = _speakable(self._text), ""
         return rest
+
+
+def _speakable(text: str) -> str:
+    """``text`` without markdown; empty when only formatting or punctuation is left."""
+    cleaned = _MARKUP.sub("", text.strip()).strip()
+    return cleaned if any(char.isalnum() for char in cleaned) else ""
 
 
 class OpenAIAnswerer(Answerer):
@@ -265,6 +275,8 @@ class OpenAIAnswerer(Answerer):
                         }
                         break
                     spoken.append(sentence)
+                    if turn.first_sentence_secs is None:
+                        turn.first_sentence_secs = round(time.perf_counter() - turn.started, 3)
                     yield sentence
                     if len(spoken) >= self._max_sentences:
                         break
@@ -421,6 +433,7 @@ class OpenAIAnswerer(Answerer):
             detail={
                 "model": self._model,
                 "first_token_secs": turn.first_token_secs,
+                "first_sentence_secs": turn.first_sentence_secs,
                 "answer_secs": round(time.perf_counter() - turn.started, 3),
                 "rounds": turn.rounds,
                 "tool_calls": turn.tool_calls,
