@@ -13,6 +13,7 @@ a few milliseconds: everything is dictionary lookups over indexes built at const
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ from knowledge_base.phrasing import (
     window_fact,
 )
 from knowledge_base.pricing import Basket, Quote
-from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.resolution import Phase, PromotionTiming, may_run
 from knowledge_base.retrieval import Retriever, search_terms
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
@@ -259,22 +260,34 @@ class GroundedAnswerer(Answerer):
     def _relevant(
         self, turn: _Turn, promotions: list[Promotion]
     ) -> list[tuple[Promotion, PromotionTiming]]:
-        """Promotions at the store: running, then the next upcoming, then the last ended."""
-        placed = [
-            (p, self._timing(turn, p)) for p in promotions if p.visible and self._at_store(turn, p)
+        """Promotions at the store: running, then the next upcoming, then the last ended.
+
+        Naive local windows sort the candidates cheaply; only those near now, and the few
+        nearest on either side, are placed exactly in the store's zone.
+        """
+        local_now = self._kb.local_time(turn.store_id, turn.at).replace(tzinfo=None)
+        near: list[Promotion] = []
+        later: list[Promotion] = []
+        earlier: list[Promotion] = []
+        for promotion in promotions:
+            if not promotion.visible or not self._at_store(turn, promotion):
+                continue
+            if may_run(promotion, local_now):
+                near.append(promotion)
+            elif promotion.window.start > local_now:
+                later.append(promotion)
+            else:
+                earlier.append(promotion)
+        candidates = [
+            *near,
+            *heapq.nsmallest(3, later, key=lambda p: p.window.start),
+            *heapq.nlargest(3, earlier, key=lambda p: p.window.end),
         ]
-        running = [
-            x
-            for x in placed
-            if x[1].phase is Phase.RUNNING and x[0].status is PromotionStatus.PUBLISHED
-        ]
+        placed = [(p, self._timing(turn, p)) for p in candidates]
+        published = [x for x in placed if x[0].status is PromotionStatus.PUBLISHED]
+        running = [x for x in published if x[1].phase is Phase.RUNNING]
         upcoming = sorted(
-            (
-                x
-                for x in placed
-                if x[1].phase is Phase.UPCOMING and x[0].status is PromotionStatus.PUBLISHED
-            ),
-            key=lambda x: x[1].starts,
+            (x for x in published if x[1].phase is Phase.UPCOMING), key=lambda x: x[1].starts
         )
         over = sorted(
             (x for x in placed if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)),
@@ -458,7 +471,11 @@ class GroundedAnswerer(Answerer):
 
     def _excluded_from(self, turn: _Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""
-        return [p for p, placed in self._running_at_store(turn) if sku in p.scope.exclude_skus]
+        category = self._kb.products[sku].category
+        excluding = [
+            p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
+        ]
+        return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
 
     def _product_in_named(self, turn: _Turn, product: Product, promotion: Promotion) -> Answer:
         zh, sku = turn.zh, product.sku
@@ -843,8 +860,10 @@ class GroundedAnswerer(Answerer):
         zh = turn.zh
         focus = self._focus(turn)
         if not focus:
+            if not turn.parsed.asks_list:
+                return None
             running = self._running_at_store(turn)
-            if not running or not turn.parsed.asks_list:
+            if not running:
                 return None
             for promotion, _ in running:
                 self._promotion_facts(turn, promotion)

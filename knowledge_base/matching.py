@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 EntityKind = Literal["product", "category", "promotion"]
 MAX_WINDOW = 6
+MAX_LOOSE_CANDIDATES = 300
+"""Loose promotion matching skips a run whose first letters start more names than this."""
 MAX_PRODUCTS = 4
 """Loose matching stops looking once a question names this many products exactly."""
 FUZZY_THRESHOLD = 0.72
@@ -193,7 +195,7 @@ class CatalogueMatcher:
     code_numbers: dict[str, list[str]] = field(default_factory=dict)
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First letter -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -226,7 +228,7 @@ class CatalogueMatcher:
             for name in names:
                 form = matcher.add("promotion", promotion.id, name)
                 if len(form) >= 8 and not has_cjk(form):
-                    entries = matcher.promotion_names_by_initial.setdefault(form[0], [])
+                    entries = matcher.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
         return matcher
 
@@ -296,7 +298,10 @@ class CatalogueMatcher:
                 if any(taken[start:end]):
                     continue
                 heard = "".join(words[start:end])
-                for form, key in self.promotion_names_by_initial.get(heard[:1], []):
+                forms = self.promotion_names_by_initial.get(heard[:2], [])
+                if len(forms) > MAX_LOOSE_CANDIDATES:
+                    continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
+                for form, key in forms:
                     if abs(len(form) - len(heard)) > len(form) // 3:
                         continue
                     matcher = self._sequence_matcher(form)

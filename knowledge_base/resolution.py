@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 StackingRelation = Literal["stack", "exclusive", "undefined"]
 ONE_MINUTE = timedelta(minutes=1)
+NEAR = timedelta(days=1)
+"""Wall-clock slack for :func:`may_run`: more than any UTC offset change."""
 
 
 class Phase(StrEnum):
@@ -81,6 +83,15 @@ def stacking_relation(a: Promotion, b: Promotion) -> StackingRelation:
     return "undefined"
 
 
+def may_run(promotion: Promotion, local_now: datetime) -> bool:
+    """Cheap pre-check on naive local times.
+
+    ``False`` only when ``local_now`` is a day or more outside the window, so the exact
+    (zone-aware) :func:`timing` is not needed.
+    """
+    return promotion.window.start - NEAR <= local_now <= promotion.window.end + NEAR
+
+
 def timing(
     knowledge: KnowledgeBase, *, promotion: Promotion, store_id: str, at: datetime
 ) -> PromotionTiming:
@@ -123,9 +134,10 @@ def resolve(
     sku = item.sku if isinstance(item, Product) else item
     knowledge.product(sku)
     knowledge.store(store_id)
+    local_now = knowledge.local_time(store_id, at).replace(tzinfo=None)
     applied: list[AppliedPromotion] = []
     for promotion in knowledge.promotions_for_sku(sku):
-        if promotion.status is not PromotionStatus.PUBLISHED:
+        if promotion.status is not PromotionStatus.PUBLISHED or not may_run(promotion, local_now):
             continue
         if store_id not in knowledge.scope_stores(promotion):
             continue

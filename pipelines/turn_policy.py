@@ -92,7 +92,7 @@ class BargeInPolicy:
     that a customer's voice farther away, music or shop noise does not cut the bot off.
     """
 
-    min_level_dbfs: float = -38.0
+    min_level_dbfs: float = -26.0
     """Speech quieter than this (dBFS over the onset window) is not a barge-in."""
     enabled: bool = True
 

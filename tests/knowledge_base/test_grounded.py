@@ -2,7 +2,7 @@ import time
 from statistics import median
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT, local
+from kb_helpers import DEFAULT_CONTACT, generated_promotion, local
 
 from knowledge_base.answering import Answer, AnswerSource, Question, Role
 from knowledge_base.grounded import GroundedAnswerer
@@ -181,3 +181,29 @@ async def test_streaming_yields_the_sentences_then_the_whole_answer(answerer) ->
     assert sentences[0] == "Yes, the AX-200 is 20 percent off in the Weekend Running Offer."
     assert final.promotion_ids == ["weekend-running"]
     assert final.detail["intent"] == "in_offer"
+
+
+@pytest.mark.slow
+def test_answers_stay_fast_with_ten_thousand_promotions(sample_copy) -> None:
+    from knowledge_base.loader import load_knowledge_base
+
+    for index in range(10_000):
+        path = sample_copy / "promotions" / f"generated-{index:05d}.yaml"
+        path.write_text(generated_promotion(index))
+    big = GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+    questions = {
+        "Is the AX-200 in the weekend offer?": "20 percent",
+        "What's the member price for two pairs of AX-200?": "1366.48 yuan",
+        "Can a customer combine the weekend offer with a coupon?": "coupons cannot",
+        "Is the Storm Jacket on sale?": "JK-700",
+        "Who do I call about generated offer 42?": "Lin Wei",
+    }
+    for text, fact in questions.items():
+        ask(big, text)  # warm up
+        started = time.process_time()
+        answer = ask(big, text)
+        cpu_ms = (time.process_time() - started) * 1000
+        assert fact in answer.text, answer.text
+        assert cpu_ms < 50, f"{text!r} took {cpu_ms:.1f} ms of CPU"

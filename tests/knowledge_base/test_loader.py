@@ -3,6 +3,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from kb_helpers import generated_promotion
 
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
@@ -140,49 +141,11 @@ def test_a_yaml_1_1_boolean_word_as_a_key_stays_a_field_name(sample_copy: Path) 
     assert tiers[0].off == {"CNY": Decimal(150)}
 
 
-def _generated_promotion(index: int) -> str:
-    day = 1 + index % 28
-    month = 1 + (index // 28) % 12
-    year = 2027 + index // (28 * 12)
-    sku = ["AX-200", "RN-300", "TR-900", "CL-50", "JK-700", "TE-100"][index % 6]
-    return f"""id: generated-{index:05d}
-version: 1
-status: published
-title: {{en: Generated Offer {index}, zh-CN: 生成优惠{index}}}
-aliases: [offer {index}]
-window:
-  start: {year}-{month:02d}-{day:02d}T00:00
-  end: {year}-{month:02d}-{day:02d}T23:59
-regions: [east-china, singapore]
-scope:
-  skus: [{sku}]
-rules:
-  - kind: percent_off
-    percent: {5 + index % 30}
-  - kind: member_extra_percent
-    percent: 5
-limit: {{per_customer: 2, unit: {{en: pairs, zh-CN: 双}}}}
-stacking:
-  stacks_with: ["*"]
-contact: lin-wei
-talk_track:
-  en: Generated offer {index} takes {5 + index % 30} percent off.
-  zh-CN: 生成优惠{index}优惠{5 + index % 30}%。
-faqs:
-  - question: {{en: "Can it be combined with a coupon?"}}
-    answer: {{en: "No, coupons cannot be combined."}}
-store_manager_notes: [Put one extra person on the floor.]
-changes:
-  - version: 1
-    notes: [First version.]
-"""
-
-
 @pytest.mark.slow
 def test_ten_thousand_promotions_load_within_a_few_seconds(sample_copy: Path) -> None:
     promotions = sample_copy / "promotions"
     for index in range(10_000):
-        (promotions / f"generated-{index:05d}.yaml").write_text(_generated_promotion(index))
+        (promotions / f"generated-{index:05d}.yaml").write_text(generated_promotion(index))
     started = time.process_time()
     knowledge = load_knowledge_base(sample_copy)
     cpu_seconds = time.process_time() - started

@@ -256,23 +256,10 @@ class OpenAIAnswerer(Answerer):
                 for sentence in sentences:
                     if sentence in spoken:
                         continue  # a model repeating itself is not worth hearing twice
-                    check = facts.check(sentence)
-                    if not check.ok:
+                    violations = _violations(sentence, facts, grounded, first=not spoken)
+                    if violations:
                         fallback_reason = "fact_guard_violation"
-                        fallback_detail = {
-                            "sentence": sentence,
-                            "violations": check.describe(),
-                        }
-                        break
-                    if not spoken and _contradicts(sentence, grounded):
-                        fallback_reason = "fact_guard_violation"
-                        fallback_detail = {
-                            "sentence": sentence,
-                            "violations": [
-                                f"{sentence!r} contradicts the knowledge base: "
-                                f"{grounded.sentences()[0]!r}"
-                            ],
-                        }
+                        fallback_detail = {"sentence": sentence, "violations": violations}
                         break
                     spoken.append(sentence)
                     if turn.first_sentence_secs is None:
@@ -508,6 +495,16 @@ def _polarity(sentence: str) -> bool | None:
     if _NO.search(text):
         return False
     return None
+
+
+def _violations(sentence: str, facts: FactSet, grounded: Answer, *, first: bool) -> list[str]:
+    """Why ``sentence`` must not be spoken (empty when it may)."""
+    check = facts.check(sentence)
+    if not check.ok:
+        return check.describe()
+    if first and _contradicts(sentence, grounded):
+        return [f"{sentence!r} contradicts the knowledge base: {grounded.sentences()[0]!r}"]
+    return []
 
 
 def _contradicts(sentence: str, grounded: Answer) -> bool:

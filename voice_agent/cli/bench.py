@@ -11,9 +11,10 @@ app = typer.Typer(
 
 
 def _register_benchmarks() -> None:
-    from voice_agent.benchmarks import loop
+    from voice_agent.benchmarks import livekit_bench, loop
 
     loop.register(app)
+    livekit_bench.register(app)
 
 
 _register_benchmarks()

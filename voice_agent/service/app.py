@@ -1,0 +1,125 @@
+"""The HTTP API of the store service: ``create_app(...)`` assembles it from its parts.
+
+Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
+``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps`` and
+``POST /livekit/webhook``. Every error is ``{"error": {"code": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from loguru import logger
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from voice_agent.livekit.webhooks import WebhookVerifier
+from voice_agent.runtime import Runtime
+from voice_agent.service.auth import ApiKeyRegistry
+from voice_agent.service.deps import ServiceContext
+from voice_agent.service.errors import AuthenticationError, ServiceError
+from voice_agent.service.routes import gaps, health, sessions, tokens, webhooks
+from voice_agent.service.schemas import ErrorBody, ErrorDetail
+from voice_agent.service.sessions import SessionManager
+from voice_agent.service.settings import ServiceSettings
+from voice_agent.storage.database import Database
+from voice_agent.storage.errors import StorageError
+from voice_agent.storage.question_log import SqliteQuestionLogRepository
+
+_ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody} for status in (401, 403, 404, 422, 503)
+}
+
+
+def create_app(
+    *,
+    settings: ServiceSettings,
+    runtime: Runtime,
+    manager: SessionManager,
+    database: Database,
+    webhook_verifier: WebhookVerifier,
+) -> FastAPI:
+    """The FastAPI application over these collaborators (nothing is built here but routes).
+
+    Args:
+        settings: The ``[service]`` settings (API keys, token lifetime).
+        runtime: The process's runtime (its knowledge base scopes API keys).
+        manager: Runs the agent sessions; stopped with the application.
+        database: The migrated database (question log for ``/v1/gaps``).
+        webhook_verifier: Checks LiveKit's webhook signatures.
+
+    Raises:
+        ValueError: An API key names an unknown store or region.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await manager.stop_all()
+
+    app = FastAPI(
+        title="Stride promo assistant",
+        summary="Agent sessions in clerks' LiveKit rooms, tokens and question mining.",
+        lifespan=lifespan,
+        responses=_ERROR_RESPONSES,
+    )
+    app.state.context = ServiceContext(
+        settings=settings,
+        runtime=runtime,
+        manager=manager,
+        keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
+        webhook_verifier=webhook_verifier,
+        question_log=SqliteQuestionLogRepository(database=database),
+    )
+    for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
+        app.include_router(router)
+    _add_error_handlers(app)
+    return app
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """``{"error": {"code": ..., "message": ...}}`` with ``status``."""
+    body = ErrorBody(error=ErrorDetail(code=code, message=message, details=details))
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True), status_code=status, headers=headers
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
+        if error.http_status >= 500:
+            logger.warning("{} {}: {}", request.method, request.url.path, error.message)
+        return error_response(error.http_status, error.code, error.message, headers=headers)
+
+    @app.exception_handler(StorageError)
+    async def storage_error(request: Request, error: StorageError) -> JSONResponse:
+        logger.error("{} {}: storage failed: {}", request.method, request.url.path, error)
+        return error_response(503, error.code, f"storage unavailable: {error}")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(part) for part in e.get("loc", ())), "problem": e.get("msg")}
+            for e in error.errors()
+        ]
+        summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
+        return error_response(
+            422, "invalid_request", f"invalid request: {summary}", details=details
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return error_response(error.status_code, code, str(error.detail))

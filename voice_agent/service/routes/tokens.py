@@ -1,0 +1,147 @@
+"""``POST /v1/tokens``: LiveKit tokens for the caller, within what their API key allows.
+
+- A clerk key mints only a clerk token for itself, for its own room.
+- A store or regional manager mints their own token, or a clerk's, for clerk rooms of
+  their store or region.
+- HQ mints any role's token (never the agent's: the service mints those itself).
+
+:func:`voice_agent.livekit.tokens.mint_token` then applies the room policy of each role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter
+from loguru import logger
+
+from knowledge_base.answering import Role
+from knowledge_base.knowledge import KnowledgeBase
+from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
+from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
+from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.service.auth import Principal
+from voice_agent.service.deps import ContextDep, CurrentPrincipal
+from voice_agent.service.errors import BadRequestError, PermissionDeniedError
+from voice_agent.service.schemas import TokenCreate, TokenPublic
+
+router = APIRouter(prefix="/v1/tokens", tags=["tokens"])
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPlan:
+    """What to mint, after the API-key policy."""
+
+    identity: str
+    role: ParticipantRole
+    room: str | None
+    store_id: str | None = None
+    region_store_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@router.post("", status_code=201)
+async def create_token(
+    body: TokenCreate, principal: CurrentPrincipal, context: ContextDep
+) -> TokenPublic:
+    """Mint a LiveKit token (see the module docstring for who may mint what)."""
+    plan = plan_token(principal, body, knowledge=context.runtime.knowledge)
+    ttl = timedelta(minutes=body.ttl_minutes or context.settings.token_ttl_minutes)
+    endpoint = context.manager.endpoint
+    try:
+        token = mint_token(
+            api_key=endpoint.api_key,
+            api_secret=endpoint.api_secret,
+            identity=plan.identity,
+            role=plan.role,
+            room=plan.room,
+            store_id=plan.store_id,
+            region_store_ids=plan.region_store_ids,
+            ttl=ttl,
+        )
+    except TokenPolicyError as e:
+        raise PermissionDeniedError(e.message, code=e.code) from e
+    except RoomNameError as e:
+        raise BadRequestError(e.message, code=e.code) from e
+    logger.info(
+        "token minted by {} for {} as {} in {}",
+        principal.describe(),
+        plan.identity,
+        plan.role.value,
+        plan.room or "(no room)",
+    )
+    return TokenPublic(
+        token=token,
+        url=endpoint.url,
+        room=plan.room,
+        identity=plan.identity,
+        role=plan.role.value,
+        expires_at=datetime.now(UTC) + ttl,
+    )
+
+
+def plan_token(principal: Principal, body: TokenCreate, *, knowledge: KnowledgeBase) -> TokenPlan:
+    """Apply the API-key policy to a token request.
+
+    Raises:
+        PermissionDeniedError: The key may not have this token.
+        BadRequestError: The request lacks a room it needs, or names a malformed one.
+    """
+    role = ParticipantRole(body.role or principal.role.value)
+    identity = body.identity or principal.identity
+    if principal.role is Role.CLERK:
+        return _clerk_plan(principal, role, identity, body.room)
+    if principal.role is Role.HQ and role is ParticipantRole.HQ:
+        return TokenPlan(identity=identity, role=role, room=body.room)  # no room: list-only
+    if body.room is None:
+        raise BadRequestError(f"a {role.value} token needs a room", code="room_required")
+    store_id = _store_of(body.room)
+    if store_id not in knowledge.stores:
+        raise BadRequestError(
+            f"room {body.room!r} names unknown store {store_id!r}", code="unknown_store"
+        )
+    if principal.role is not Role.HQ:
+        if not principal.can_manage_store(store_id):
+            raise PermissionDeniedError(
+                f"{principal.describe()} may not mint tokens for room {body.room!r} "
+                f"(store {store_id})"
+            )
+        own_role = ParticipantRole(principal.role.value)
+        if role not in (ParticipantRole.CLERK, own_role):
+            raise PermissionDeniedError(
+                f"{principal.describe()} may mint clerk or {own_role.value} tokens, "
+                f"not {role.value}"
+            )
+        if role is own_role and identity != principal.identity:
+            raise PermissionDeniedError(
+                f"{principal.describe()} may mint a {role.value} token only for themselves"
+            )
+    if role is ParticipantRole.REGIONAL_MANAGER:
+        region = knowledge.region_of(store_id)
+        stores = frozenset(s.id for s in region.stores)
+        return TokenPlan(identity=identity, role=role, room=body.room, region_store_ids=stores)
+    return TokenPlan(identity=identity, role=role, room=body.room, store_id=store_id)
+
+
+def _clerk_plan(
+    principal: Principal, role: ParticipantRole, identity: str, room: str | None
+) -> TokenPlan:
+    if role is not ParticipantRole.CLERK or identity != principal.identity:
+        raise PermissionDeniedError(
+            f"{principal.describe()} may only mint a clerk token for themselves"
+        )
+    assert principal.store_id is not None  # settings require a store for clerk keys
+    own_room = clerk_room_name(store_id=principal.store_id, identity=principal.identity)
+    if room is not None and room != own_room:
+        raise PermissionDeniedError(
+            f"{principal.describe()} may only mint a token for their own room {own_room!r}, "
+            f"not {room!r}"
+        )
+    return TokenPlan(identity=identity, role=role, room=own_room, store_id=principal.store_id)
+
+
+def _store_of(room: str) -> str:
+    try:
+        return parse_clerk_room(room).store_id
+    except RoomNameError as e:
+        raise BadRequestError(e.message, code=e.code) from e

@@ -1,0 +1,138 @@
+"""``POST /livekit/webhook``: LiveKit tells us who joined and left; clerks get an agent.
+
+Only verified requests count (401 otherwise, and nothing happens). A clerk joining their
+own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in their token)
+starts the agent there; that clerk leaving, or the room closing, stops it. Everyone else
+(the agent itself, a manager listening in) is ignored. A refused session (capacity) is
+still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from loguru import logger
+
+from knowledge_base.answering import Role
+from pipelines.answer_processor import CallerProfile
+from voice_agent.agent.session import AGENT_IDENTITY
+from voice_agent.livekit.errors import RoomNameError, WebhookError, WebhookSignatureError
+from voice_agent.livekit.rooms import ClerkRoom, parse_clerk_room
+from voice_agent.livekit.tokens import ParticipantRole
+from voice_agent.livekit.webhooks import (
+    ParticipantJoined,
+    ParticipantLeft,
+    RoomFinished,
+    WebhookEvent,
+)
+from voice_agent.service.deps import ContextDep
+from voice_agent.service.errors import (
+    AuthenticationError,
+    BadRequestError,
+    CapacityReachedError,
+    SessionNotFoundError,
+)
+from voice_agent.service.schemas import WebhookResult
+from voice_agent.service.sessions import SessionManager
+
+router = APIRouter(prefix="/livekit", tags=["livekit"])
+
+
+@router.post("/webhook")
+async def receive_webhook(
+    request: Request,
+    context: ContextDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> WebhookResult:
+    """Verify a LiveKit webhook and start or stop the agent session it concerns."""
+    body = await request.body()
+    try:
+        event = context.webhook_verifier.verify(body, authorization)
+    except WebhookSignatureError as e:
+        logger.warning("webhook refused: {}", e.message)
+        raise AuthenticationError(e.message, code=e.code) from e
+    except WebhookError as e:
+        logger.warning("webhook refused: {}", e.message)
+        raise BadRequestError(e.message, code=e.code) from e
+    language = context.runtime.settings.stt.language
+    result = await handle_event(
+        event,
+        manager=context.manager,
+        language=language,
+        clerk_connections=context.clerk_connections,
+    )
+    logger.debug("webhook {} {}: {} {}", event.kind, result.room, result.action, result.detail)
+    return result
+
+
+async def handle_event(
+    event: WebhookEvent,
+    *,
+    manager: SessionManager,
+    language: str,
+    clerk_connections: dict[str, str],
+) -> WebhookResult:
+    """Start, stop or ignore, for one verified webhook event.
+
+    Args:
+        event: The verified event.
+        manager: Starts and stops the sessions.
+        language: The clerks' language.
+        clerk_connections: Room -> participant sid of the clerk's latest connection; a
+            clerk who reconnects (LiveKit replaces the old connection) is not "gone" when
+            the old connection's ``participant_left`` arrives after the new join.
+    """
+    if isinstance(event, RoomFinished):
+        clerk_connections.pop(event.room, None)
+        return await _stop(manager, event.room, "the room closed")
+    if not isinstance(event, ParticipantJoined | ParticipantLeft):
+        return WebhookResult(action="ignored", room=event.room, detail=f"{event.kind} event")
+    room, why_not = _clerk_of(event)
+    if room is None:
+        return WebhookResult(action="ignored", room=event.room, detail=why_not)
+    if isinstance(event, ParticipantLeft):
+        latest = clerk_connections.get(event.room)
+        if latest is not None and latest != event.participant_sid:
+            return WebhookResult(
+                action="ignored", room=event.room, detail="an earlier connection of the clerk left"
+            )
+        clerk_connections.pop(event.room, None)
+        return await _stop(manager, event.room, f"clerk {event.identity} left")
+    clerk_connections[event.room] = event.participant_sid
+    caller = CallerProfile(role=Role.CLERK, store_id=room.store_id, language=language)
+    try:
+        await manager.start(event.room, event.identity, caller)
+    except CapacityReachedError as e:
+        return WebhookResult(action="refused", room=event.room, code=e.code, detail=e.message)
+    return WebhookResult(action="started", room=event.room, detail=f"clerk {event.identity}")
+
+
+def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | None, str]:
+    """The clerk room when ``event`` is about its own clerk; else ``None`` and why not."""
+    if (
+        event.identity == AGENT_IDENTITY
+        or event.participant_kind == "agent"
+        or event.role == ParticipantRole.AGENT.value
+    ):
+        return None, "the assistant itself"
+    try:
+        room = parse_clerk_room(event.room)
+    except RoomNameError:
+        return None, "not a clerk room"
+    if event.role != ParticipantRole.CLERK.value:
+        return None, f"{event.identity} is not a clerk (role {event.role})"
+    if event.identity != room.identity:
+        return None, f"{event.identity} is not the clerk of this room"
+    if event.store_id is not None and event.store_id != room.store_id:
+        return None, f"{event.identity} works in {event.store_id}, not {room.store_id}"
+    return room, ""
+
+
+async def _stop(manager: SessionManager, room: str, why: str) -> WebhookResult:
+    try:
+        # Do not hold LiveKit's request while the pipeline winds down.
+        await manager.stop(room, wait=False)
+    except SessionNotFoundError:
+        return WebhookResult(action="ignored", room=room, detail=f"{why}; no session running")
+    return WebhookResult(action="stopped", room=room, detail=why)
