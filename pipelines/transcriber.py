@@ -103,7 +103,7 @@ def _hint_prompt(hints: list[str]) -> str | None:
     length = 0
     for hint in hints:
         # Whisper's prompt window is 224 tokens; stay well inside it to keep decoding fast.
-        if length + len(hint) > 240:
+        if length + len(hint) > 480:
             break
         names.append(hint)
         length += len(hint) + 2

@@ -106,13 +106,11 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
         progress("knowledge base")
     knowledge = load_knowledge_base(knowledge_path(settings))
     answerer = build_answerer(settings, knowledge)
-    from knowledge_base.retrieval import stt_hints
-
     transcriber = Transcriber(
         model=models.whisper,
         language=_whisper_language(settings.stt.language),
         beam_size=settings.stt.beam_size,
-        hints=stt_hints(knowledge) if settings.stt.use_catalogue_hints else None,
+        hints=recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None,
         max_concurrent=settings.stt.num_workers,
     )
     logger.info(
@@ -128,6 +126,20 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
         answerer=answerer,
         loop_config=loop_config(settings),
     )
+
+
+def recognition_hints(knowledge: KnowledgeBase) -> list[str]:
+    """What Whisper should expect to hear, most useful first: products, codes, categories, offers.
+
+    Whisper's prompt is short, so aliases (which the answerer's matcher already tolerates)
+    are left out in favour of every product name, SKU code and category.
+    """
+    hints: list[str] = []
+    for product in knowledge.products.values():
+        hints += [product.name.en, product.sku]
+    hints += [category.name.en for category in knowledge.categories.values()]
+    hints += [promotion.title.en for promotion in knowledge.visible_promotions()]
+    return list(dict.fromkeys(h for h in hints if h))
 
 
 def _whisper_language(language: str) -> str | None:

@@ -89,7 +89,7 @@ class AnswererSettings(BaseModel):
     """Which answerer speaks, and who to name when the knowledge base has no answer."""
 
     kind: Literal["grounded", "openai"] = "grounded"
-    contact: str = "the promotions desk at headquarters"
+    contact: str = "the promotions desk at headquarters, extension 1000"
     openai: OpenAISettings = OpenAISettings()
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import openai
 import pytest
-from conftest import DEFAULT_CONTACT, REFERENCE_TIME, free_port
+from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME, free_port
 from scripted_openai_server import ScriptedOpenAIServer, ScriptedReply, ScriptedToolCall
 
 from knowledge_base.answering import Answer, AnswerSource, Question, Role

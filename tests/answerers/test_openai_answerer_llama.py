@@ -15,7 +15,7 @@ import time
 
 import openai
 import pytest
-from conftest import DEFAULT_CONTACT, REFERENCE_TIME, LlamaServer
+from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME, LlamaServer
 from loguru import logger
 
 from knowledge_base.answering import Answer, AnswerSource, Question

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import DEFAULT_CONTACT, REFERENCE_TIME
+from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME
 
 from knowledge_base.answering import Question
 from knowledge_base.knowledge import KnowledgeBase

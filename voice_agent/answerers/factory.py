@@ -90,7 +90,7 @@ def build_answerer(
         AnswererConfigError: the LLM endpoint needs an API key and none is set.
     """
     config = settings.answerer
-    grounded = GroundedAnswerer(knowledge=knowledge, default_contact=config.contact)
+    grounded = GroundedAnswerer(knowledge=knowledge, default_contact=config.contact, clock=clock)
     if config.kind == "grounded":
         return grounded
     llm = config.openai

@@ -11,8 +11,9 @@ app = typer.Typer(
 
 
 def _register_benchmarks() -> None:
-    from voice_agent.benchmarks import livekit_bench, loop
+    from voice_agent.benchmarks import answers, livekit_bench, loop
 
+    answers.register(app)
     loop.register(app)
     livekit_bench.register(app)
 

@@ -16,6 +16,7 @@ reaches the session.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -338,7 +339,7 @@ class SessionManager:
         if self._reapers:
             await asyncio.gather(*self._reapers, return_exceptions=True)
 
-    def list(self) -> list[SessionInfo]:
+    def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
         return [self._info(self._live[room]) for room in sorted(self._live)]
 
@@ -350,7 +351,7 @@ class SessionManager:
         """
         return self._info(self._entry(room))
 
-    def events(self, room: str) -> list[ManagedEvent]:
+    def events(self, room: str) -> builtins.list[ManagedEvent]:
         """The last events of the live or recently ended session of ``room``, oldest first.
 
         Raises:
@@ -358,7 +359,7 @@ class SessionManager:
         """
         return list(self._entry(room).events)
 
-    def refusals(self) -> list[SessionRefusal]:
+    def refusals(self) -> builtins.list[SessionRefusal]:
         """Recent sessions not started, oldest first."""
         return list(self._refusals)
 

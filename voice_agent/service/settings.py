@@ -90,7 +90,7 @@ DEVELOPMENT_API_KEYS: tuple[dict[str, Any], ...] = (
         "identity": "lin",
         "region": "east-china",
     },
-    {"key": "dev-hq-key-0005", "role": "hq", "identity": "hq-admin"},
+    {"key": "dev-hq-admin-key-0005", "role": "hq", "identity": "hq-admin"},
 )
 """DEVELOPMENT ONLY: published in this repository, refused outside development."""
 
@@ -104,7 +104,8 @@ class ServiceSettings(BaseModel):
 
     host: str = "127.0.0.1"
     """Address the HTTP API binds to (loopback unless a proxy is in front)."""
-    port: int = Field(default=8088, ge=1, le=65535)
+    port: int = Field(default=8088, ge=0, le=65535)
+    """Port of the HTTP API; 0 picks a free one."""
     public_url: str = ""
     """URL LiveKit posts webhooks to (``<public_url>/livekit/webhook``); empty means
     ``http://<host>:<port>``."""

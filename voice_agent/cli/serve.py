@@ -1,0 +1,337 @@
+"""``voice-agent serve``: the service a store runs (LiveKit, agent sessions, HTTP API).
+
+``voice_agent/cli/__init__.py`` calls :func:`register` to add the command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from urllib.parse import urlparse
+
+import typer
+from loguru import logger
+
+from voice_agent.cli.common import (
+    ConfigOption,
+    JsonOption,
+    VerboseOption,
+    configure_logging,
+    loading_progress,
+    parse_at,
+    print_json,
+    settings_or_exit,
+)
+from voice_agent.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from voice_agent.runtime import Runtime
+    from voice_agent.service.demo import DemoResult
+    from voice_agent.service.runner import StoreService
+    from voice_agent.service.settings import ApiKeySettings, ServiceSettings
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
+SAMPLE_QUESTION = PROJECT_ROOT / "tests" / "fixtures" / "audio" / "loop" / "wake_ax200_weekend.wav"
+
+SERVE_HELP = (
+    "Run the store service: the assistant joins each clerk's LiveKit room while the clerk "
+    "is in it.\n\n"
+    "Loads the models once, opens the database, starts the local livekit-server (unless "
+    "livekit.start_local_server is false; then livekit.url is used and its webhook must "
+    "POST to /livekit/webhook), and serves the HTTP API on loopback: POST /v1/tokens, "
+    "GET /v1/sessions, DELETE /v1/sessions/{room}, GET /v1/sessions/{room}/events, "
+    "GET /v1/gaps, GET /healthz. Once up it prints how to talk to it. Ctrl-C or SIGTERM "
+    "stops the sessions, the API and LiveKit.\n\n"
+    "--once-demo proves the whole service offline: it starts everything on free ports, a "
+    "simulated clerk asks 'Hey promo, is the AX-200 in the weekend offer?' (spoken by "
+    "Piper), prints what the clerk heard (transcribed by Whisper) and exits.\n\n"
+    "Exit codes: 0 ok; 1 the service could not start or the demo heard no answer; "
+    "2 bad settings or options.\n\n"
+    "Example: voice-agent serve\n\n"
+    "Example: voice-agent serve --once-demo\n\n"
+    "Example: voice-agent serve --port 9000 --capacity 4 --at 2026-11-28T15:00"
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to ``app``."""
+    app.command("serve", help=SERVE_HELP)(serve_command)
+
+
+def serve_command(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address of the HTTP API (default: settings).")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=0, max=65535, help="Port of the HTTP API; 0 picks a free one."),
+    ] = None,
+    capacity: Annotated[
+        int | None, typer.Option("--capacity", min=1, help="Sessions that may run at once.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Pretend it is this time, ISO 8601 (store-local if no offset). "
+            "Default: now; with --once-demo 2026-11-28T15:00 (the weekend offer).",
+        ),
+    ] = None,
+    once_demo: Annotated[
+        bool,
+        typer.Option(
+            "--once-demo",
+            help="Start everything, let one simulated clerk ask a question, print what it "
+            "heard, stop.",
+        ),
+    ] = False,
+    demo_dir: Annotated[
+        Path, typer.Option("--demo-dir", help="Where --once-demo writes its WAV files.")
+    ] = Path("var/demo/serve"),
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Run the store service (see the command help)."""
+    from voice_agent.service.demo import DEMO_STORE, DEMO_TIME
+    from voice_agent.service.settings import (
+        check_production_secrets,
+        environment_of,
+        service_settings_of,
+    )
+
+    configure_logging(verbose)
+    settings = settings_or_exit(config)
+    service = service_settings_of(settings)
+    updates: dict[str, Any] = {"host": host, "port": port, "capacity": capacity}
+    if once_demo:
+        updates["port"] = 0  # the demo must not clash with a service already running
+    service = service.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    try:
+        check_production_secrets(
+            environment=environment_of(settings),
+            service=service,
+            livekit_api_secret=settings.livekit.api_secret.get_secret_value(),
+        )
+    except ValueError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from e
+
+    from voice_agent.runtime import build_runtime, default_store_id
+
+    with loading_progress(not json_output) as progress:
+        runtime = build_runtime(settings, progress=progress)
+    demo_store = DEMO_STORE if DEMO_STORE in runtime.knowledge.stores else None
+    store_id = demo_store or default_store_id(runtime.knowledge)
+    asked_at = parse_at(
+        at or (DEMO_TIME if once_demo else None), lambda: runtime.knowledge.zone(store_id)
+    )
+    clock = (lambda: asked_at) if asked_at is not None else None
+
+    from voice_agent.storage import StorageError, open_database
+
+    try:
+        database = open_database(settings.storage.database_url)
+    except StorageError as e:
+        typer.echo(f"error: cannot open the database: {e} ({e.code})", err=True)
+        raise typer.Exit(EXIT_FAILURE) from e
+    try:
+        store_service = _build_service(settings, service, runtime, database, clock, once_demo)
+        if once_demo:
+            result = _run(lambda: _demo(store_service, runtime, demo_dir, store_id))
+            _print_demo(result, json_output)
+            if result is None or not result.ok:
+                raise typer.Exit(EXIT_FAILURE)
+        else:
+            _run(lambda: _serve(store_service, settings, service, json_output))
+    finally:
+        database.close()
+
+
+def _build_service(
+    settings: Settings,
+    service: ServiceSettings,
+    runtime: Runtime,
+    database: Any,
+    clock: Callable[[], datetime] | None,
+    once_demo: bool,
+) -> StoreService:
+    from voice_agent.livekit.errors import LiveKitBinaryNotFoundError
+    from voice_agent.livekit.server import find_livekit_server_binary
+    from voice_agent.service.runner import LocalLiveKit, StoreService
+
+    local: LocalLiveKit | None = None
+    if settings.livekit.start_local_server or once_demo:
+        try:
+            binary = find_livekit_server_binary(settings.livekit.binary or None)
+        except LiveKitBinaryNotFoundError as e:
+            typer.echo(f"error: {e.message}", err=True)
+            raise typer.Exit(EXIT_FAILURE) from e
+        port = None if once_demo else urlparse(settings.livekit.url).port
+        local = LocalLiveKit(binary=binary, port=port)
+    return StoreService(
+        runtime=runtime,
+        database=database,
+        service=service,
+        livekit=settings.livekit,
+        local_livekit=local,
+        clock=clock,
+    )
+
+
+def _run(main: Callable[[], Awaitable[T]]) -> T | None:
+    """Run ``main()`` until it ends or Ctrl-C/SIGTERM cancels it; exit 1 on startup errors."""
+    from voice_agent.livekit.errors import LiveKitError
+    from voice_agent.service.errors import ServiceError
+
+    async def guarded() -> T | None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(main())
+        signals = (signal.SIGINT, signal.SIGTERM)
+
+        def on_signal(name: str) -> None:
+            if task.cancelling():
+                logger.warning("{} again: already stopping", name)
+                return
+            logger.info("{}: stopping", name)
+            task.cancel()
+
+        for sig in signals:
+            loop.add_signal_handler(sig, on_signal, sig.name)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return None
+        finally:
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+
+    try:
+        return asyncio.run(guarded())
+    except (ServiceError, LiveKitError) as e:
+        typer.echo(f"error: {e.message} ({e.code})", err=True)
+        raise typer.Exit(EXIT_FAILURE) from e
+    except ValueError as e:  # API keys naming unknown stores or regions
+        typer.echo(f"error: invalid settings: {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from e
+
+
+async def _serve(
+    store_service: StoreService, settings: Settings, service: ServiceSettings, json_output: bool
+) -> None:
+    try:
+        await store_service.start()
+        _print_instructions(store_service, settings, service, json_output)
+        await asyncio.Event().wait()  # until Ctrl-C / SIGTERM cancels us
+    finally:
+        # Shielded: a second Ctrl-C must not leave LiveKit or sessions behind.
+        await asyncio.shield(store_service.stop())
+
+
+async def _demo(
+    store_service: StoreService, runtime: Runtime, demo_dir: Path, store_id: str
+) -> DemoResult:
+    from voice_agent.service.demo import run_demo
+
+    try:
+        await store_service.start()
+        return await run_demo(
+            service=store_service, runtime=runtime, work_dir=demo_dir, store_id=store_id
+        )
+    finally:
+        await asyncio.shield(store_service.stop())
+
+
+def _print_instructions(
+    store_service: StoreService, settings: Settings, service: ServiceSettings, json_output: bool
+) -> None:
+    from voice_agent.livekit.rooms import clerk_room_name
+    from voice_agent.livekit.tokens import ParticipantRole, mint_token
+    from voice_agent.service.settings import development_keys_in_use, environment_of
+
+    endpoint = store_service.endpoint
+    clerk_key = _first_clerk_key(service.api_keys)
+    development = environment_of(settings) == "development"
+    document: dict[str, Any] = {
+        "api_url": store_service.api_url,
+        "livekit_url": endpoint.url,
+        "webhook_url": store_service.webhook_url,
+        "capacity": service.capacity,
+    }
+    if clerk_key is not None and clerk_key.store_id is not None and development:
+        room = clerk_room_name(store_id=clerk_key.store_id, identity=clerk_key.identity)
+        token = mint_token(
+            api_key=endpoint.api_key,
+            api_secret=endpoint.api_secret,
+            identity=clerk_key.identity,
+            role=ParticipantRole.CLERK,
+            room=room,
+            store_id=clerk_key.store_id,
+            ttl=timedelta(minutes=service.token_ttl_minutes),
+        )
+        say = SAMPLE_QUESTION if SAMPLE_QUESTION.exists() else Path("question.wav")
+        document["clerk_command"] = shlex.join(
+            ["voice-agent", "clerk", "--room", room, "--url", endpoint.url, "--token", token]
+            + ["--say", str(say)]
+        )
+    shown_key = (
+        clerk_key.key.get_secret_value()
+        if clerk_key is not None and clerk_key.identity in development_keys_in_use(service)
+        else "<your API key>"
+    )
+    document["token_curl"] = (
+        f"curl -s -X POST {store_service.api_url}/v1/tokens "
+        f"-H 'Authorization: Bearer {shown_key}' -H 'Content-Type: application/json' -d '{{}}'"
+    )
+    if json_output:
+        print_json(document)
+        return
+    typer.echo(f"API:      {document['api_url']}  (GET /healthz)")
+    typer.echo(f"LiveKit:  {document['livekit_url']}")
+    typer.echo(f"Webhooks: {document['webhook_url']}")
+    if "clerk_command" in document:
+        typer.echo(f"\nTalk to it as clerk {clerk_key.identity if clerk_key else ''} (dev token):")
+        typer.echo(f"  {document['clerk_command']}")
+    typer.echo("\nMint a token over the API:")
+    typer.echo(f"  {document['token_curl']}")
+    typer.echo("\nCtrl-C stops the service.")
+
+
+def _first_clerk_key(keys: list[ApiKeySettings]) -> ApiKeySettings | None:
+    return next((k for k in keys if k.role.value == "clerk"), None)
+
+
+def _print_demo(result: DemoResult | None, json_output: bool) -> None:
+    if result is None:
+        typer.echo("demo interrupted", err=True)
+        return
+    utterance = result.report.utterances[0]
+    if json_output:
+        print_json(
+            {
+                "room": result.room,
+                "question": result.question,
+                "answer": result.answer,
+                "heard": result.heard,
+                "voice_to_voice_secs": result.voice_to_voice_secs,
+                "replied": result.report.replied,
+                "question_wav": str(result.question_wav),
+                "heard_wav": str(result.heard_wav),
+                "ok": result.ok,
+            }
+        )
+        return
+    typer.echo(f"clerk said:  {result.question}")
+    typer.echo(f"agent said:  {result.answer or '(nothing)'}")
+    typer.echo(f"clerk heard: {result.heard or '(nothing)'}")
+    if utterance.voice_to_voice_secs is not None:
+        typer.echo(f"voice-to-voice {utterance.voice_to_voice_secs * 1000:.0f} ms over LiveKit")
+    typer.echo(f"recording: {result.heard_wav}")
+    if not result.ok:
+        typer.echo("error: the clerk heard no answer", err=True)

@@ -1,0 +1,130 @@
+"""One simulated clerk through the whole running service: ``voice-agent serve --once-demo``.
+
+Piper speaks the wake-phrase question into a WAV; a simulated clerk joins their room on
+the service's LiveKit server (LiveKit's webhook makes the service start the agent there),
+says it, records what it hears and leaves (the agent is stopped). Whisper transcribes the
+recording, so the demo proves that speech went through LiveKit both ways.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+from pipelines.events import AnswerCompleted
+from voice_agent.agent.session import AGENT_IDENTITY
+from voice_agent.audio_io import load_audio, write_wav
+from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.livekit.rooms import clerk_room_name
+from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.runtime import Runtime
+from voice_agent.service.errors import SessionNotFoundError
+from voice_agent.service.runner import StoreService
+
+DEMO_QUESTION = "Hey promo, is the AX-200 in the weekend offer?"
+DEMO_TIME = "2026-11-28T15:00"
+"""Saturday of the sample knowledge base's weekend offer, store-local."""
+DEMO_STORE = "SH-01"
+DEMO_CLERK = "demo-clerk"
+SAMPLE_RATE = 16000
+LEAD_IN_SECS = 4.0
+"""Silence the clerk sends before speaking: the agent joins after LiveKit's webhook."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What the simulated clerk said and heard."""
+
+    room: str
+    question: str
+    heard: str
+    """Whisper's transcript of everything the clerk heard."""
+    answer: str | None
+    """The agent's answer text, from its session events."""
+    voice_to_voice_secs: float | None
+    """From the end of the clerk's speech to the first reply audio."""
+    question_wav: Path
+    heard_wav: Path
+    report: ClerkReport
+
+    @property
+    def ok(self) -> bool:
+        """The clerk heard a reply with words in it."""
+        return self.report.replied and bool(self.heard.strip())
+
+
+def speak_16k(voice: object, text: str, *, pad_secs: float = 0.4) -> bytes:
+    """Speak ``text`` with a Piper voice; 16 kHz mono 16-bit PCM with silence around it."""
+    chunks = voice.synthesize(text)  # type: ignore[attr-defined]
+    audio = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
+    rate = int(voice.config.sample_rate)  # type: ignore[attr-defined]
+    resampled = soxr.resample(audio.astype(np.float32) / 32768.0, rate, SAMPLE_RATE)
+    silence = np.zeros(int(pad_secs * SAMPLE_RATE), dtype=np.float32)
+    padded = np.concatenate([silence, resampled, silence])
+    return (np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes()
+
+
+async def run_demo(
+    *,
+    service: StoreService,
+    runtime: Runtime,
+    work_dir: Path,
+    question: str = DEMO_QUESTION,
+    store_id: str = DEMO_STORE,
+    identity: str = DEMO_CLERK,
+) -> DemoResult:
+    """Say ``question`` as a clerk of ``store_id`` into the running ``service``.
+
+    Raises:
+        ClerkError: The clerk could not join or publish.
+    """
+    await asyncio.to_thread(work_dir.mkdir, parents=True, exist_ok=True)
+    question_wav, heard_wav = work_dir / "question.wav", work_dir / "heard.wav"
+    pcm = await asyncio.to_thread(speak_16k, runtime.models.piper, question)
+    await asyncio.to_thread(write_wav, question_wav, pcm, SAMPLE_RATE)
+    room = clerk_room_name(store_id=store_id, identity=identity)
+    endpoint = service.endpoint
+    token = mint_token(
+        api_key=endpoint.api_key,
+        api_secret=endpoint.api_secret,
+        identity=identity,
+        role=ParticipantRole.CLERK,
+        room=room,
+        store_id=store_id,
+    )
+    clerk = SimulatedClerk(
+        url=endpoint.url,
+        token=token,
+        recording_path=heard_wav,
+        reply_from=AGENT_IDENTITY,
+        hangover_secs=1.5,  # the reply may pause between its first sentence and the rest
+    )
+    script = ClerkScript.from_files(
+        [question_wav], lead_in_secs=LEAD_IN_SECS, reply_timeout_secs=15.0, max_reply_secs=30.0
+    )
+    report = await clerk.run(script)
+    heard_pcm = (await asyncio.to_thread(load_audio, heard_wav)).pcm16
+    transcript = await runtime.transcriber.transcribe(heard_pcm)
+    return DemoResult(
+        room=room,
+        question=question,
+        heard=transcript.text.strip(),
+        answer=_answer_of(service, room),
+        voice_to_voice_secs=report.utterances[0].voice_to_voice_secs,
+        question_wav=question_wav,
+        heard_wav=heard_wav,
+        report=report,
+    )
+
+
+def _answer_of(service: StoreService, room: str) -> str | None:
+    try:
+        events = service.manager.events(room)
+    except SessionNotFoundError:
+        return None
+    answers = [e.text for e in events if isinstance(e, AnswerCompleted)]
+    return answers[-1] if answers else None

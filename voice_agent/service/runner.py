@@ -1,0 +1,276 @@
+"""The running service: LiveKit, the session manager and the HTTP API, up and down together.
+
+:class:`StoreService` binds the API's socket first (so its port, and the webhook URL
+LiveKit must call, are known), then starts the local ``livekit-server`` pointing its
+webhooks at us (or uses a remote deployment), then serves the API with uvicorn in the
+current event loop. :meth:`StoreService.stop` ends the sessions first (the agent leaves
+the rooms), then the API, then LiveKit.
+
+uvicorn's own signal handling is switched off: the caller (``voice-agent serve``) decides
+what Ctrl-C and SIGTERM do, so nothing is left running when the process ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+from urllib.parse import urlparse
+
+import uvicorn
+from loguru import logger
+
+from knowledge_base.gaps import QuestionLogger
+from voice_agent.agent.session import AgentSession, LiveKitEndpoint
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.webhooks import WebhookVerifier
+from voice_agent.runtime import Runtime
+from voice_agent.service.app import create_app
+from voice_agent.service.errors import ServiceError
+from voice_agent.service.sessions import ManagedEventSink, SessionManager
+from voice_agent.service.settings import ServiceSettings
+from voice_agent.settings import LiveKitSettings
+from voice_agent.storage.database import Database
+from voice_agent.storage.question_log import SqliteQuestionLogRepository
+
+_API_STOP_TIMEOUT_SECS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class LocalLiveKit:
+    """How to run the local ``livekit-server``."""
+
+    binary: Path
+    port: int | None = None
+    """HTTP/WebSocket port; ``None`` picks a free one."""
+    work_dir: Path | None = None
+    """Config and log directory; ``None``: a temporary one."""
+    departure_timeout_secs: int = 20
+
+
+class _Uvicorn(uvicorn.Server):
+    """uvicorn without its signal handlers (the service's owner handles signals)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (``0``: a free port).
+
+    Raises:
+        ServiceError: The address is taken or not available (``code`` ``address_in_use``).
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise ServiceError(
+            f"cannot listen on {host}:{port}: {e.strerror}; choose another --port",
+            code="address_in_use",
+        ) from e
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class StoreService:
+    """The store service in this process (see the module docstring).
+
+    Args:
+        runtime: Models, answerer and knowledge base, loaded once.
+        database: The migrated database (question log).
+        service: The ``[service]`` settings; ``port = 0`` picks a free port.
+        livekit: The ``[livekit]`` settings (keys; URL of a remote deployment).
+        local_livekit: Run this local server; ``None`` uses ``livekit.url``.
+        clock: "Now" for questions (``--at``).
+        on_event: Receives every session event.
+        session_class: What runs a room (tests only).
+    """
+
+    def __init__(
+        self,
+        *,
+        runtime: Runtime,
+        database: Database,
+        service: ServiceSettings,
+        livekit: LiveKitSettings,
+        local_livekit: LocalLiveKit | None,
+        clock: Callable[[], datetime] | None = None,
+        on_event: ManagedEventSink | None = None,
+        session_class: type[AgentSession] = AgentSession,
+    ) -> None:
+        self._runtime = runtime
+        self._database = database
+        self._service = service
+        self._livekit = livekit
+        self._local = local_livekit
+        self._clock = clock
+        self._on_event = on_event
+        self._session_class = session_class
+        self._livekit_server: LocalLiveKitServer | None = None
+        self._manager: SessionManager | None = None
+        self._endpoint: LiveKitEndpoint | None = None
+        self._api: _Uvicorn | None = None
+        self._api_task: asyncio.Task[None] | None = None
+        self._api_port = 0
+
+    @property
+    def manager(self) -> SessionManager:
+        """The session manager (after :meth:`start`)."""
+        if self._manager is None:
+            raise ServiceError("the service is not started", code="not_started")
+        return self._manager
+
+    @property
+    def endpoint(self) -> LiveKitEndpoint:
+        """The LiveKit server clients and the agent join (after :meth:`start`)."""
+        if self._endpoint is None:
+            raise ServiceError("the service is not started", code="not_started")
+        return self._endpoint
+
+    @property
+    def api_url(self) -> str:
+        """``http://host:port`` of the HTTP API (after :meth:`start`)."""
+        return f"http://{self._service.host}:{self._api_port}"
+
+    @property
+    def webhook_url(self) -> str:
+        """Where LiveKit posts its webhooks."""
+        if self._service.public_url:
+            return self._service.webhook_url
+        return f"{self.api_url}/livekit/webhook"
+
+    @property
+    def livekit_log(self) -> Path | None:
+        """The local LiveKit server's log file, if it runs one."""
+        return self._livekit_server.log_file if self._livekit_server else None
+
+    async def start(self) -> None:
+        """Bind the API, start LiveKit, the session manager and the API server.
+
+        Raises:
+            ServiceError: The API port is taken.
+            LiveKitServerError: The local LiveKit server did not start.
+        """
+        sock = bind_socket(self._service.host, self._service.port)
+        self._api_port = int(sock.getsockname()[1])
+        try:
+            self._endpoint = await self._start_livekit()
+            self._manager = self._build_manager(self._endpoint)
+            app = create_app(
+                settings=self._service,
+                runtime=self._runtime,
+                manager=self._manager,
+                database=self._database,
+                webhook_verifier=WebhookVerifier(
+                    api_key=self._endpoint.api_key, api_secret=self._endpoint.api_secret
+                ),
+            )
+            config = uvicorn.Config(
+                app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
+            )
+            self._api = _Uvicorn(config)
+            self._api_task = asyncio.create_task(self._api.serve(sockets=[sock]), name="http-api")
+            while not self._api.started:
+                if self._api_task.done():
+                    self._api_task.result()  # raises what stopped it
+                    raise ServiceError("the HTTP API stopped during startup", code="api_failed")
+                await asyncio.sleep(0.02)
+        except BaseException:
+            sock.close()
+            await self.stop()
+            raise
+        logger.info(
+            "service ready: API {}, LiveKit {}, capacity {}",
+            self.api_url,
+            self._endpoint.url,
+            self._service.capacity,
+        )
+
+    async def stop(self) -> None:
+        """End the sessions, then the API, then the local LiveKit server (idempotent)."""
+        if self._manager is not None:
+            await self._manager.stop_all()
+        api, task = self._api, self._api_task
+        self._api, self._api_task = None, None
+        if api is not None and task is not None:
+            api.should_exit = True
+            _done, pending = await asyncio.wait({task}, timeout=_API_STOP_TIMEOUT_SECS)
+            if pending:
+                api.force_exit = True
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+            logger.info("HTTP API stopped")
+        server, self._livekit_server = self._livekit_server, None
+        if server is not None:
+            await asyncio.to_thread(server.stop)
+            logger.info("livekit-server stopped")
+
+    async def _start_livekit(self) -> LiveKitEndpoint:
+        secret = self._livekit.api_secret.get_secret_value()
+        if self._local is None:
+            logger.info(
+                "using the LiveKit server at {}; configure its webhook to POST to {}",
+                self._livekit.url,
+                self.webhook_url,
+            )
+            return LiveKitEndpoint(
+                url=self._livekit.url, api_key=self._livekit.api_key, api_secret=secret
+            )
+        server = LocalLiveKitServer(
+            binary=self._local.binary,
+            api_key=self._livekit.api_key,
+            api_secret=secret,
+            host=urlparse(self._livekit.url).hostname or "127.0.0.1",
+            port=self._local.port,
+            webhook_urls=[self.webhook_url],
+            work_dir=self._local.work_dir,
+            departure_timeout_secs=self._local.departure_timeout_secs,
+        )
+        self._livekit_server = server
+        await asyncio.to_thread(server.start)
+        return LiveKitEndpoint(url=server.url, api_key=server.api_key, api_secret=secret)
+
+    def _build_manager(self, endpoint: LiveKitEndpoint) -> SessionManager:
+        service = self._service
+        return SessionManager(
+            runtime=self._runtime,
+            endpoint=endpoint,
+            capacity=service.capacity,
+            loop_config=dataclasses.replace(
+                self._runtime.loop_config, require_addressing=service.require_addressing
+            ),
+            clock=self._clock,
+            on_event=self._on_event,
+            question_logger=QuestionLogger(
+                repository=SqliteQuestionLogRepository(database=self._database)
+            ),
+            session_class=self._session_class,
+            restart_delays=service.restart_delays,
+            max_restarts=service.max_restarts,
+            events_per_session=service.events_per_session,
+        )
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
