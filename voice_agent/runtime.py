@@ -15,11 +15,12 @@ from loguru import logger
 
 from knowledge_base.answering import Answerer
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import load_knowledge_base
 from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
 from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.voice_loop import VoiceLoopConfig
+from voice_agent.answerers.reloading import ReloadingAnswerer
+from voice_agent.knowledge_reload import KnowledgeBaseHolder
 from voice_agent.settings import Settings
 
 ProgressCallback = Callable[[str], None]
@@ -32,9 +33,16 @@ class Runtime:
     settings: Settings
     models: SpeechModels
     transcriber: Transcriber
-    knowledge: KnowledgeBase
+    knowledge_holder: KnowledgeBaseHolder
+    """The last valid knowledge base; ``start()`` it to follow edits on disk."""
     answerer: Answerer
+    """Answers from ``knowledge_holder.current`` (rebuilt when a valid edit is loaded)."""
     loop_config: VoiceLoopConfig
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base answers come from right now."""
+        return self.knowledge_holder.current
 
 
 _lock = threading.Lock()
@@ -104,8 +112,14 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
     )
     if progress:
         progress("knowledge base")
-    knowledge = load_knowledge_base(knowledge_path(settings))
-    answerer = build_answerer(settings, knowledge)
+    holder = KnowledgeBaseHolder(
+        path=knowledge_path(settings),
+        poll_interval_secs=settings.knowledge_base.poll_interval_secs,
+    )
+    knowledge = holder.load()
+    answerer = ReloadingAnswerer(
+        holder=holder, build=lambda current: build_answerer(settings, current)
+    )
     transcriber = Transcriber(
         model=models.whisper,
         language=_whisper_language(settings.stt.language),
@@ -122,7 +136,7 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
         settings=settings,
         models=models,
         transcriber=transcriber,
-        knowledge=knowledge,
+        knowledge_holder=holder,
         answerer=answerer,
         loop_config=loop_config(settings),
     )

@@ -98,6 +98,8 @@ class KnowledgeBaseSettings(BaseModel):
 
     path: str = ""
     """Directory of promotion and catalogue files; empty means the packaged sample content."""
+    poll_interval_secs: float = Field(default=2.0, gt=0.0)
+    """How often the service checks the files for edits (invalid edits are refused)."""
 
 
 class AudioSettings(BaseModel):

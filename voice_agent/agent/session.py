@@ -104,9 +104,9 @@ class AgentSession:
         """``[room]`` for log lines."""
         return f"[{self.room}]"
 
-    async def wait_connected(self, timeout: float) -> None:
+    async def wait_connected(self, limit_secs: float) -> None:
         """Wait until the agent is in the room."""
-        await asyncio.wait_for(self._connected.wait(), timeout)
+        await asyncio.wait_for(self._connected.wait(), limit_secs)
 
     async def run(self) -> None:
         """Serve the room until :meth:`stop`; rejoin whenever the connection drops."""

@@ -1,0 +1,287 @@
+"""Agent sessions started by real LiveKit webhooks: answers, leaving, capacity, crashes, logging."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from service_helpers import auth, eventually
+
+from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.gaps import QuestionLogger
+from pipelines.answer_processor import CallerProfile
+from tests.conftest import AUDIO
+from voice_agent.agent.session import AGENT_IDENTITY, AgentSession, SessionStatus
+from voice_agent.audio_io import load_audio
+from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.service.runner import StoreService
+from voice_agent.service.sessions import SessionManager, SessionState
+from voice_agent.storage import SqliteQuestionLogRepository, open_database
+
+pytestmark = [pytest.mark.livekit, pytest.mark.slow]
+
+LEAD_IN_SECS = 2.5
+"""Silence before the clerk speaks: LiveKit's webhook, then the agent joining, come first."""
+
+
+async def clerk_joins(
+    http_client: httpx.AsyncClient, key: str, script: ClerkScript, recording: Path | None = None
+) -> ClerkReport:
+    """The clerk holding ``key`` gets a token from the real API and runs ``script``."""
+    minted = await http_client.post("/v1/tokens", headers=auth(key), json={})
+    assert minted.status_code == 201, minted.text
+    clerk = SimulatedClerk(
+        url=minted.json()["url"],
+        token=minted.json()["token"],
+        recording_path=recording,
+        reply_from=AGENT_IDENTITY,
+        hangover_secs=1.5,  # a reply may pause between its first sentence and the rest
+    )
+    return await clerk.run(script)
+
+
+def heard_text(runtime: Any, recording: Path) -> str:
+    text = runtime.transcriber.transcribe_sync(load_audio(recording).pcm16).text
+    return " ".join(re.findall(r"[\w%]+", text.lower()))
+
+
+async def no_sessions_left(manager: SessionManager) -> None:
+    await eventually(lambda: not manager.list(), within=15, what="every session stopped")
+
+
+async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it(
+    runtime: Any, store_service: StoreService, http_client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    room = "store-SH-01-clerk-ana"
+    script = ClerkScript.from_files(
+        [AUDIO / "loop/wake_ax200_weekend.wav"], lead_in_secs=LEAD_IN_SECS, max_reply_secs=15
+    )
+    clerk = asyncio.create_task(clerk_joins(http_client, "ana", script, tmp_path / "heard.wav"))
+
+    async def listed() -> list[dict[str, Any]]:
+        response = await http_client.get("/v1/sessions", headers=auth("mei"))
+        return [s for s in response.json()["sessions"] if s["state"] == "connected"]
+
+    connected: list[dict[str, Any]] = []
+    for _ in range(200):
+        connected = await listed()
+        if connected or clerk.done():
+            break
+        await asyncio.sleep(0.05)
+    assert [(s["room"], s["clerk_identity"]) for s in connected] == [(room, "ana")]
+
+    report = await clerk
+    assert report.utterances[0].reply_started_at is not None
+    heard = heard_text(runtime, tmp_path / "heard.wav")
+    assert "20%" in heard or "20 percent" in heard, heard
+
+    await no_sessions_left(store_service.manager)
+    response = await http_client.get(f"/v1/sessions/{room}/events", headers=auth("mei"))
+    assert response.status_code == 200
+    body = response.json()
+    types = [event["type"] for event in body["events"]]
+    assert body["state"] == "stopped"
+    assert types[0] == "session_started" and types[-1] == "session_stopped"
+    assert {"turn_addressed", "answer_completed", "bot_audio_started"} <= set(types), types
+    answer = next(e for e in body["events"] if e["type"] == "answer_completed")
+    assert "20 percent" in answer["text"]
+
+
+async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    script = ClerkScript.from_files(
+        [AUDIO / "questions/q071_staff_toilet.wav"],
+        lead_in_secs=LEAD_IN_SECS,
+        push_to_talk=True,
+        max_reply_secs=15,
+    )
+    report = await clerk_joins(http_client, "ben", script)
+    assert report.utterances[0].reply_started_at is not None
+    await no_sessions_left(store_service.manager)
+    assert store_service.manager.get("store-SH-01-clerk-ben").gaps_logged == 1
+
+    response = await http_client.get("/v1/gaps", headers=auth("hq"))
+    assert response.status_code == 200
+    (group,) = response.json()["groups"]
+    assert group["reasons"] == {"unknown": 1} and group["stores"] == ["SH-01"]
+    assert "toilet" in group["examples"][0].lower()
+
+
+async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    manager = store_service.manager
+    first = asyncio.create_task(
+        clerk_joins(http_client, "ana", ClerkScript(lead_in_secs=6.0, wait_for_reply=False))
+    )
+    await eventually(lambda: manager.list(), what="ana's session")
+    second = await clerk_joins(
+        http_client, "ben", ClerkScript(lead_in_secs=2.0, wait_for_reply=False)
+    )
+    assert second.heard == []  # nobody spoke to ben
+
+    response = await http_client.get("/v1/sessions", headers=auth("mei"))
+    body = response.json()
+    assert [s["room"] for s in body["sessions"]] == ["store-SH-01-clerk-ana"]
+    assert (body["capacity"], body["active"]) == (1, 1)
+    refusal = next(r for r in body["refusals"] if r["room"] == "store-SH-01-clerk-ben")
+    assert refusal["code"] == "capacity_reached"
+    assert "1 of 1 sessions are running" in refusal["message"]
+    other_store = await http_client.get("/v1/sessions", headers=auth("tan"))
+    assert other_store.json()["sessions"] == [] and other_store.json()["refusals"] == []
+
+    await first
+    await no_sessions_left(manager)
+
+
+async def test_a_manager_stops_a_session_through_the_api(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    room = "store-SH-01-clerk-ana"
+    clerk = asyncio.create_task(
+        clerk_joins(http_client, "ana", ClerkScript(lead_in_secs=4.0, wait_for_reply=False))
+    )
+    await eventually(lambda: store_service.manager.list(), what="ana's session")
+    response = await http_client.delete(f"/v1/sessions/{room}", headers=auth("mei"))
+    assert response.status_code == 200, response.text
+    assert response.json()["state"] == "stopped"
+    assert store_service.manager.list() == []
+    await clerk
+
+
+# --- supervision, without webhooks ----------------------------------------------------------
+
+
+def crashing_session(crashes: int) -> type[AgentSession]:
+    """An AgentSession whose first ``crashes`` runs raise before joining."""
+
+    class CrashingSession(AgentSession):
+        runs = 0
+
+        async def run(self) -> None:
+            type(self).runs += 1
+            if type(self).runs <= crashes:
+                raise RuntimeError(f"pipeline bug #{type(self).runs}")
+            await super().run()
+
+    return CrashingSession
+
+
+async def test_a_crashed_session_is_restarted_and_joins_the_room(
+    runtime: Any, store_service: StoreService
+) -> None:
+    room = "store-SH-01-clerk-cai"
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=1,
+        loop_config=runtime.loop_config,
+        session_class=crashing_session(1),
+        restart_delays=(0.2,),
+    )
+    await manager.start(room, "cai", CallerProfile(store_id="SH-01"))
+    await eventually(
+        lambda: manager.get(room).state is SessionState.CONNECTED, within=20, what="rejoined"
+    )
+    info = manager.get(room)
+    assert (info.restarts, info.connections) == (1, 1)
+    assert info.last_error == "RuntimeError: pipeline bug #1"
+    types = [e.type for e in manager.events(room)]
+    assert types[:3] == ["session_started", "session_crashed", "session_restarted"]
+
+    await manager.stop(room)
+    assert manager.get(room).state is SessionState.STOPPED
+    assert manager.list() == []
+
+
+async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
+    runtime: Any, store_service: StoreService
+) -> None:
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=1,
+        loop_config=runtime.loop_config,
+        session_class=crashing_session(100),
+        restart_delays=(0.05,),
+        max_restarts=2,
+    )
+    await manager.start("store-SH-01-clerk-dan", "dan", CallerProfile(store_id="SH-01"))
+    await eventually(lambda: manager.active == 0, what="given up")
+    info = manager.get("store-SH-01-clerk-dan")
+    assert (info.state, info.restarts) == (SessionState.FAILED, 2)
+    events = manager.events("store-SH-01-clerk-dan")
+    crashes = [e for e in events if e.type == "session_crashed"]
+    assert [c.retry_in_secs for c in crashes] == [0.05, 0.05, None]  # type: ignore[union-attr]
+    assert events[-1].type == "session_stopped" and events[-1].reason == "failed"  # type: ignore[union-attr]
+
+    started = await manager.start("store-SH-01-clerk-eve", "eve", CallerProfile(store_id="SH-01"))
+    assert started.room == "store-SH-01-clerk-eve"  # the slot is free again
+    await manager.stop_all()
+
+
+class ScriptedAnswers(AgentSession):
+    """Reports two answers through the manager's ``on_answer``, then idles until stopped."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._listener = kwargs["on_answer"]
+        self._done = asyncio.Event()
+
+    async def run(self) -> None:
+        asked_at = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
+        await self._listener(
+            Question(text="Where is the staff toilet?", store_id="SH-01", asked_at=asked_at),
+            Answer(text="I don't know that one.", source=AnswerSource.UNKNOWN),
+        )
+        await self._listener(
+            Question(text="Is the AX-200 on sale?", store_id="SH-01", asked_at=asked_at),
+            Answer(text="Yes, 20 percent off.", source=AnswerSource.GROUNDED),
+        )
+        self.status = SessionStatus.CONNECTED
+        await self._done.wait()
+
+    async def stop(self) -> None:
+        self._done.set()
+        await super().stop()
+
+
+async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
+    runtime: Any, store_service: StoreService, tmp_path: Path
+) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    repository = SqliteQuestionLogRepository(database=database)
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=2,
+        loop_config=runtime.loop_config,
+        question_logger=QuestionLogger(repository=repository),
+        session_class=ScriptedAnswers,
+    )
+    caller = CallerProfile(store_id="SH-01")
+    await manager.start("store-SH-01-clerk-fay", "fay", caller)
+    again = await manager.start("store-SH-01-clerk-fay", "fay", caller)  # idempotent
+    assert manager.active == 1 and again.room == "store-SH-01-clerk-fay"
+    await eventually(lambda: manager.get("store-SH-01-clerk-fay").answers == 2)
+    fay = manager.get("store-SH-01-clerk-fay")
+    assert (fay.gaps_logged, fay.state) == (1, SessionState.CONNECTED)
+    assert [r.text for r in repository.find()] == ["Where is the staff toilet?"]
+
+    database.close()  # every write now fails with StorageError("closed")
+    await manager.start("store-SH-01-clerk-gus", "gus", caller)
+    await eventually(lambda: manager.get("store-SH-01-clerk-gus").answers == 2)
+    gus = manager.get("store-SH-01-clerk-gus")
+    assert (gus.gaps_logged, gus.state, gus.restarts) == (0, SessionState.CONNECTED, 0)
+    failures = [e for e in manager.events("store-SH-01-clerk-gus") if e.type == "question_log_failed"]
+    assert [f.code for f in failures] == ["closed"]  # type: ignore[union-attr]
+    assert manager.get("store-SH-01-clerk-fay").answers == 2  # per-session counts
+
+    await manager.stop_all()
+    assert manager.list() == []
