@@ -87,7 +87,7 @@ class UserTurnProcessor(FrameProcessor):
         transcriber: Transcriber,
         barge_in: BargeInPolicy,
         incomplete_wait_secs: float = 1.2,
-        continuation_gap_secs: float = 1.0,
+        continuation_gap_secs: float = 0.8,
         preroll_secs: float = 0.5,
         onset_window_secs: float = 0.3,
         max_utterance_secs: float = 30.0,
@@ -251,7 +251,9 @@ class UserTurnProcessor(FrameProcessor):
         speculation, self._speculation = self._speculation, None
         self._state.transcriptions_pending += 1
         task = self.create_task(
-            self._transcribe_and_continue(audio, barged_in, started_at, speculation)
+            self._transcribe_and_continue(
+                audio, barged_in, (started_at, time.monotonic()), speculation
+            )
         )
         self._transcribe_tasks.add(task)
         task.add_done_callback(self._transcribe_tasks.discard)
@@ -262,11 +264,11 @@ class UserTurnProcessor(FrameProcessor):
         self,
         audio: bytes,
         barged_in: bool,
-        started_at: float,
+        span: tuple[float, float],
         speculation: asyncio.Task[Transcript] | None,
     ) -> None:
         try:
-            await self._transcribe_and_handle(audio, barged_in, started_at, speculation)
+            await self._transcribe_and_handle(audio, barged_in, span, speculation)
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._pending_text)
@@ -275,7 +277,7 @@ class UserTurnProcessor(FrameProcessor):
         self,
         audio: bytes,
         barged_in: bool,
-        started_at: float,
+        span: tuple[float, float],
         speculation: asyncio.Task[Transcript] | None,
     ) -> None:
         try:
@@ -301,9 +303,11 @@ class UserTurnProcessor(FrameProcessor):
         )
         logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
         async with self._turn_lock:
-            await self._on_transcript(transcript.text, barged_in, started_at)
+            await self._on_transcript(transcript.text, barged_in, span)
 
-    async def _on_transcript(self, text: str, barged_in: bool, started_at: float) -> None:
+    async def _on_transcript(self, text: str, barged_in: bool, span: tuple[float, float]) -> None:
+        """Decide what a transcript of the utterance spoken during ``span`` means."""
+        started_at, ended_at = span
         if is_stop_command(text) and not self._pending_text:
             if self._state.reply_in_progress:
                 self._state.mark_cut()
@@ -325,8 +329,12 @@ class UserTurnProcessor(FrameProcessor):
             self._pending_text = self._last_turn_text
         self._pending_text = f"{self._pending_text} {text}".strip()
         unfinished = looks_unfinished(self._pending_text)
-        if self._recording is not None and unfinished:
-            # The user is already speaking again: this is one turn with a pause in it.
+        later_started = self._speech_started_at if self._speech_started_at > started_at else None
+        if later_started is not None and (
+            unfinished or later_started - ended_at <= self._continuation_gap
+        ):
+            # The user went on speaking after a short pause: one turn, finished by the
+            # transcript of what came next.
             return
         if unfinished and not self._pending_waited:
             self._pending_waited = True

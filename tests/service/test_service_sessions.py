@@ -76,7 +76,8 @@ async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it
     assert [(s["room"], s["clerk_identity"]) for s in connected] == [(room, "ana")]
 
     report = await clerk
-    assert report.utterances[0].reply_started_at is not None
+    events = [(round(e.at, 2), e.type) for e in store_service.manager.events(room)]
+    assert report.utterances[0].reply_started_at is not None, (report, events)
     heard = heard_text(runtime, tmp_path / "heard.wav")
     assert "20%" in heard or "20 percent" in heard, heard
 
@@ -279,7 +280,8 @@ async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
     await eventually(lambda: manager.get("store-SH-01-clerk-gus").answers == 2)
     gus = manager.get("store-SH-01-clerk-gus")
     assert (gus.gaps_logged, gus.state, gus.restarts) == (0, SessionState.CONNECTED, 0)
-    failures = [e for e in manager.events("store-SH-01-clerk-gus") if e.type == "question_log_failed"]
+    gus_events = manager.events("store-SH-01-clerk-gus")
+    failures = [e for e in gus_events if e.type == "question_log_failed"]
     assert [f.code for f in failures] == ["closed"]  # type: ignore[union-attr]
     assert manager.get("store-SH-01-clerk-fay").answers == 2  # per-session counts
 
