@@ -19,6 +19,7 @@ from tests.conftest import AUDIO
 from voice_agent.agent.session import AGENT_IDENTITY, AgentSession, SessionStatus
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.service.errors import ShuttingDownError
 from voice_agent.service.runner import StoreService
 from voice_agent.service.sessions import SessionManager, SessionState
 from voice_agent.storage import SqliteQuestionLogRepository, open_database
@@ -58,8 +59,13 @@ async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it
     runtime: Any, store_service: StoreService, http_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     room = "store-SH-01-clerk-ana"
+    # Push-to-talk addresses the turn whatever Whisper makes of a wake phrase: this test is
+    # about the service's plumbing (tests/agent covers wake-phrase addressing).
     script = ClerkScript.from_files(
-        [AUDIO / "loop/wake_ax200_weekend.wav"], lead_in_secs=LEAD_IN_SECS, max_reply_secs=15
+        [AUDIO / "loop/ax200_weekend.wav"],
+        lead_in_secs=LEAD_IN_SECS,
+        push_to_talk=True,
+        max_reply_secs=15,
     )
     clerk = asyncio.create_task(clerk_joins(http_client, "ana", script, tmp_path / "heard.wav"))
 
@@ -76,7 +82,9 @@ async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it
     assert [(s["room"], s["clerk_identity"]) for s in connected] == [(room, "ana")]
 
     report = await clerk
-    events = [(round(e.at, 2), e.type) for e in store_service.manager.events(room)]
+    events = [
+        (round(e.at, 2), e.type, getattr(e, "text", "")) for e in store_service.manager.events(room)
+    ]
     assert report.utterances[0].reply_started_at is not None, (report, events)
     heard = heard_text(runtime, tmp_path / "heard.wav")
     assert "20%" in heard or "20 percent" in heard, heard
@@ -97,7 +105,7 @@ async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     store_service: StoreService, http_client: httpx.AsyncClient
 ) -> None:
     script = ClerkScript.from_files(
-        [AUDIO / "questions/q071_staff_toilet.wav"],
+        [AUDIO / "questions/q072_return_receipt.wav"],
         lead_in_secs=LEAD_IN_SECS,
         push_to_talk=True,
         max_reply_secs=15,
@@ -111,7 +119,7 @@ async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     assert response.status_code == 200
     (group,) = response.json()["groups"]
     assert group["reasons"] == {"unknown": 1} and group["stores"] == ["SH-01"]
-    assert "toilet" in group["examples"][0].lower()
+    assert "receipt" in group["examples"][0].lower()
 
 
 async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
@@ -287,3 +295,21 @@ async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
 
     await manager.stop_all()
     assert manager.list() == []
+
+
+async def test_a_closed_manager_starts_no_more_sessions(
+    runtime: Any, store_service: StoreService
+) -> None:
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=1,
+        loop_config=runtime.loop_config,
+        session_class=ScriptedAnswers,
+    )
+    await manager.start("store-SH-01-clerk-hal", "hal", CallerProfile(store_id="SH-01"))
+    await manager.close()
+    assert manager.get("store-SH-01-clerk-hal").state is SessionState.STOPPED
+    with pytest.raises(ShuttingDownError) as refused:
+        await manager.start("store-SH-01-clerk-hal", "hal", CallerProfile(store_id="SH-01"))
+    assert refused.value.code == "shutting_down"

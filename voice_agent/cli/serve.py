@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from voice_agent.service.demo import DemoResult
     from voice_agent.service.runner import StoreService
     from voice_agent.service.settings import ApiKeySettings, ServiceSettings
+    from voice_agent.storage import Database
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
@@ -91,6 +92,10 @@ def serve_command(
             "heard, stop.",
         ),
     ] = False,
+    question: Annotated[
+        str | None,
+        typer.Option("--question", help="What the --once-demo clerk asks (Piper speaks it)."),
+    ] = None,
     demo_dir: Annotated[
         Path, typer.Option("--demo-dir", help="Where --once-demo writes its WAV files.")
     ] = Path("var/demo/serve"),
@@ -99,7 +104,7 @@ def serve_command(
     verbose: VerboseOption = False,
 ) -> None:
     """Run the store service (see the command help)."""
-    from voice_agent.service.demo import DEMO_STORE, DEMO_TIME
+    from voice_agent.service.demo import DEMO_QUESTION, DEMO_STORE, DEMO_TIME
     from voice_agent.service.settings import (
         check_production_secrets,
         environment_of,
@@ -144,7 +149,9 @@ def serve_command(
     try:
         store_service = _build_service(settings, service, runtime, database, clock, once_demo)
         if once_demo:
-            result = _run(lambda: _demo(store_service, runtime, demo_dir, store_id))
+            result = _run(
+                lambda: _demo(store_service, runtime, demo_dir, store_id, question or DEMO_QUESTION)
+            )
             _print_demo(result, json_output)
             if result is None or not result.ok:
                 raise typer.Exit(EXIT_FAILURE)
@@ -158,7 +165,7 @@ def _build_service(
     settings: Settings,
     service: ServiceSettings,
     runtime: Runtime,
-    database: Any,
+    database: Database,
     clock: Callable[[], datetime] | None,
     once_demo: bool,
 ) -> StoreService:
@@ -235,14 +242,18 @@ async def _serve(
 
 
 async def _demo(
-    store_service: StoreService, runtime: Runtime, demo_dir: Path, store_id: str
+    store_service: StoreService, runtime: Runtime, demo_dir: Path, store_id: str, question: str
 ) -> DemoResult:
     from voice_agent.service.demo import run_demo
 
     try:
         await store_service.start()
         return await run_demo(
-            service=store_service, runtime=runtime, work_dir=demo_dir, store_id=store_id
+            service=store_service,
+            runtime=runtime,
+            work_dir=demo_dir,
+            store_id=store_id,
+            question=question,
         )
     finally:
         await asyncio.shield(store_service.stop())

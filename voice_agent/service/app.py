@@ -58,7 +58,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        await manager.stop_all()
+        await manager.close()
 
     app = FastAPI(
         title="Stride promo assistant",

@@ -23,6 +23,13 @@ class CapacityReachedError(ServiceError):
     http_status = 503
 
 
+class ShuttingDownError(ServiceError):
+    """The service is stopping; no new session starts."""
+
+    code = "shutting_down"
+    http_status = 503
+
+
 class SessionNotFoundError(ServiceError):
     """No session runs (or recently ran) in that room."""
 

@@ -201,7 +201,7 @@ class StoreService:
     async def stop(self) -> None:
         """End the sessions, then the API, then the local LiveKit server (idempotent)."""
         if self._manager is not None:
-            await self._manager.stop_all()
+            await self._manager.close()
         api, task = self._api, self._api_task
         self._api, self._api_task = None, None
         if api is not None and task is not None:

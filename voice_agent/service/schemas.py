@@ -123,6 +123,12 @@ class EventList(BaseModel):
     room: str
     state: SessionState
     events: list[dict[str, Any]]
+    """Each with ``type``, ``session_id`` and ``at`` (the server's monotonic seconds)."""
+    server_time: datetime
+    """Wall time (UTC) when the list was made; an event happened at
+    ``server_time - (monotonic_now - event.at)``."""
+    monotonic_now: float
+    """The server's monotonic clock when the list was made."""
 
 
 class GapGroupPublic(BaseModel):

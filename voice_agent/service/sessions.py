@@ -35,7 +35,11 @@ from pipelines.events import SessionEvent
 from pipelines.voice_loop import VoiceLoopConfig
 from voice_agent.agent.session import AgentSession, LiveKitEndpoint, SessionStatus
 from voice_agent.runtime import Runtime
-from voice_agent.service.errors import CapacityReachedError, SessionNotFoundError
+from voice_agent.service.errors import (
+    CapacityReachedError,
+    SessionNotFoundError,
+    ShuttingDownError,
+)
 from voice_agent.storage.errors import StorageError
 
 
@@ -252,6 +256,7 @@ class SessionManager:
         self._refusals: deque[SessionRefusal] = deque(maxlen=50)
         self._reapers: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
+        self._closed = False
 
     @property
     def capacity(self) -> int:
@@ -265,7 +270,10 @@ class SessionManager:
 
     @property
     def active(self) -> int:
-        """Sessions holding a slot (stopping ones included, until they end)."""
+        """Sessions holding a slot, stopping ones included until they end.
+
+        A new session past capacity waits for stopping ones, up to ``stop_timeout_secs``.
+        """
         return len(self._live)
 
     async def start(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionInfo:
@@ -277,13 +285,20 @@ class SessionManager:
         Raises:
             CapacityReachedError: ``capacity`` sessions already run (``code``
                 ``capacity_reached``); the refusal is logged and listed by :meth:`refusals`.
+            ShuttingDownError: :meth:`close` was called.
         """
         async with self._lock:
+            if self._closed:
+                raise ShuttingDownError(f"the service is shutting down; not starting {room}")
             existing = self._live.get(room)
             if existing is not None and not existing.stopping.is_set():
                 return self._info(existing)
             if existing is not None:
                 await self._reap(existing)
+            if len(self._live) >= self._capacity:
+                # A clerk who just left still holds a slot while their session winds down.
+                stopping = [e for e in self._live.values() if e.stopping.is_set()]
+                await asyncio.gather(*(self._reap(e) for e in stopping))
             if len(self._live) >= self._capacity:
                 await self._refuse(room, clerk_identity)
             entry = _Entry(
@@ -338,6 +353,11 @@ class SessionManager:
                 await self.stop(room, wait=False)
         if self._reapers:
             await asyncio.gather(*self._reapers, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Refuse new sessions from now on, then end every session (at shutdown)."""
+        self._closed = True
+        await self.stop_all()
 
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""

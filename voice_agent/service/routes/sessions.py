@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 from fastapi import APIRouter
 
 from voice_agent.livekit.errors import RoomNameError
@@ -51,6 +54,8 @@ async def session_events(room: str, principal: ManagerPrincipal, manager: Manage
         room=room,
         state=info.state,
         events=[event.model_dump(mode="json") for event in manager.events(room)],
+        server_time=datetime.now(UTC),
+        monotonic_now=time.monotonic(),
     )
 
 

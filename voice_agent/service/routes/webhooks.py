@@ -32,6 +32,7 @@ from voice_agent.service.errors import (
     BadRequestError,
     CapacityReachedError,
     SessionNotFoundError,
+    ShuttingDownError,
 )
 from voice_agent.service.schemas import WebhookResult
 from voice_agent.service.sessions import SessionManager
@@ -103,7 +104,7 @@ async def handle_event(
     caller = CallerProfile(role=Role.CLERK, store_id=room.store_id, language=language)
     try:
         await manager.start(event.room, event.identity, caller)
-    except CapacityReachedError as e:
+    except (CapacityReachedError, ShuttingDownError) as e:
         return WebhookResult(action="refused", room=event.room, code=e.code, detail=e.message)
     return WebhookResult(action="started", room=event.room, detail=f"clerk {event.identity}")
 
