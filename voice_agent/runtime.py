@@ -148,7 +148,8 @@ def recognition_hints(knowledge: KnowledgeBase) -> list[str]:
     Whisper's prompt is short, so aliases (which the answerer's matcher already tolerates)
     are left out in favour of every product name, SKU code and category.
     """
-    hints: list[str] = []
+    # The wake phrase first: unprompted, tiny.en hears "Hey promo" as "April mode".
+    hints: list[str] = ["Hey promo"]
     for product in knowledge.products.values():
         hints += [product.name.en, product.sku]
     hints += [category.name.en for category in knowledge.categories.values()]

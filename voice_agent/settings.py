@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from voice_agent.service.settings import Environment, ServiceSettings, check_production_secrets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "default.toml"
@@ -148,6 +150,18 @@ class Settings(BaseSettings):
     audio: AudioSettings = AudioSettings()
     storage: StorageSettings = StorageSettings()
     livekit: LiveKitSettings = LiveKitSettings()
+    environment: Environment = "development"
+    """``production`` refuses the published development API keys and LiveKit secret."""
+    service: ServiceSettings = ServiceSettings()
+
+    @model_validator(mode="after")
+    def _no_development_secrets(self) -> Self:
+        check_production_secrets(
+            environment=self.environment,
+            service=self.service,
+            livekit_api_secret=self.livekit.api_secret.get_secret_value(),
+        )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -307,6 +307,8 @@ class SessionManager:
                 caller=caller,
                 events=deque(maxlen=self._events_per_session),
             )
+            started = SessionStarted(session_id=room, clerk_identity=clerk_identity)
+            entry.events.append(started)  # first in the history, before the task's events
             self._finished.pop(room, None)
             self._live[room] = entry
             entry.task = asyncio.create_task(self._supervise(entry), name=f"session {room}")
@@ -317,7 +319,7 @@ class SessionManager:
             len(self._live),
             self._capacity,
         )
-        await self._emit(entry, SessionStarted(session_id=room, clerk_identity=clerk_identity))
+        await self._deliver(started)
         return self._info(entry)
 
     async def stop(self, room: str, *, wait: bool = True) -> SessionInfo:
