@@ -55,6 +55,9 @@ from knowledge_base.retrieval import Retriever, search_terms
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
+ChangeSummaries = Callable[[Promotion, Role], list[str] | None]
+"""Spoken sentences saying what a promotion's current version changed, for a role."""
+
 _ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
 
 
@@ -92,6 +95,7 @@ class GroundedAnswerer(Answerer):
         default_contact: str,
         clock: Callable[[], datetime] | None = None,
         default_store_id: str | None = None,
+        change_summaries: ChangeSummaries | None = None,
     ) -> None:
         """Build the answerer.
 
@@ -101,6 +105,9 @@ class GroundedAnswerer(Answerer):
                 headquarters, extension 1000").
             clock: Returns the current time-zone-aware moment (default: now, UTC); used when a
                 question has no ``asked_at``.
+            change_summaries: Spoken sentences of what the current version changed,
+                computed from the stored previous version (``None``: the change notes
+                written in the promotion file are read instead).
             default_store_id: Store for questions without ``store_id`` (default: the first
                 store of the first region, SH-01 in the sample chain).
         """
@@ -108,6 +115,7 @@ class GroundedAnswerer(Answerer):
         self._default_contact = default_contact
         self._clock = clock or (lambda: datetime.now(UTC))
         self._default_store_id = default_store_id or next(iter(knowledge.stores))
+        self._change_summaries = change_summaries
         knowledge.store(self._default_store_id)
         self._retriever = Retriever.build(knowledge)
         knowledge.matcher  # noqa: B018 - build the index now, not on the first question
@@ -788,6 +796,19 @@ class GroundedAnswerer(Answerer):
                 [
                     f"{name} has not changed since it was published;"
                     f" it is version {promotion.version}"
+                ],
+            )
+        diffed = (
+            None
+            if zh or self._change_summaries is None
+            else self._change_summaries(promotion, turn.role)
+        )
+        if diffed:
+            return self._done(
+                turn,
+                [
+                    f"In version {promotion.version} of {name}, {lower_first(diffed[0])}",
+                    *diffed[1:2],
                 ],
             )
         notes = [self._text(turn, note) for note in change.notes]

@@ -120,6 +120,7 @@ async def replay(
     settle_secs: float = 2.0,
     timeout_secs: float | None = None,
     on_answer: AnswerListener | None = None,
+    stop_after_first_audio: bool = False,
 ) -> ReplayResult:
     """Stream 16 kHz mono PCM through the voice loop and report what happened.
 
@@ -129,6 +130,8 @@ async def replay(
             barge-in); otherwise as fast as possible.
         settle_secs: After the input ends, how long the session must be quiet to be done.
         timeout_secs: Give up after this long (default: twice the input plus 30 s).
+        stop_after_first_audio: End as soon as the last answer starts playing (benchmarks
+            need only its first sample; the rest of the answer is not waited for).
     """
     session_id = f"replay-{uuid.uuid4().hex[:8]}"
     collector = _Collector()
@@ -175,6 +178,15 @@ async def replay(
                 collector.last_event_at, _last_output_end(recording.output)
             )
             if quiet >= quiet_needed and loop.state.is_idle:
+                break
+            state = loop.state
+            if (
+                stop_after_first_audio
+                and state.sentences_played > 0
+                and not (state.user_speaking or state.transcriptions_pending)
+                and not (state.turn_pending or state.answering)
+            ):
+                await asyncio.sleep(0.3)  # let the first chunks be recorded
                 break
             await asyncio.sleep(0.05)
         else:

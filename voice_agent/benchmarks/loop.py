@@ -79,6 +79,7 @@ async def _run(
             caller=caller,
             clock=lambda: asked_at,
             settle_secs=0.5,
+            stop_after_first_audio=True,
         )
         turns = result.report.turns
         if len(turns) != 1 or turns[0].voice_to_voice_secs is None:
