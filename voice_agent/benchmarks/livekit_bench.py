@@ -97,9 +97,7 @@ async def _clerk_round(
     wall = time.monotonic() - wall_before
     cpu_after = process.cpu_times()
     rss_after = process.memory_info().rss
-    for _, _, session, task in sessions:
-        await session.stop()
-        await asyncio.wait_for(task, 30)
+    await _stop_sessions([(session, task) for _, _, session, task in sessions])
 
     voice_to_voice: list[float] = []
     barge_in: list[float] = []
@@ -168,14 +166,21 @@ async def _false_barge_ins(runtime: Any, server: Any, secret: str, at: Any) -> d
             max_reply_secs=30,
         )
         await SimulatedClerk(url=server.url, token=token, hangover_secs=1.0).run(script)
-    await session.stop()
-    await asyncio.wait_for(task, 30)
+    await _stop_sessions([(session, task)])
     false_barge_ins = sum(1 for e in events if e.type == "barge_in")
     return {
         "noise_minutes": round(noise_secs / 60, 2),
         "false_barge_ins": false_barge_ins,
         "false_barge_ins_per_minute": round(false_barge_ins / (noise_secs / 60), 2),
     }
+
+
+async def _stop_sessions(sessions: list[tuple[Any, asyncio.Task[None]]]) -> None:
+    """Stop every session at once; one that does not end in time is cancelled."""
+    await asyncio.gather(*(session.stop() for session, _ in sessions))
+    _done, pending = await asyncio.wait([task for _, task in sessions], timeout=20)
+    for task in pending:
+        task.cancel()
 
 
 def bench_livekit(
@@ -213,6 +218,8 @@ def bench_livekit(
             for count in counts:
                 console.print(f"[bold]{count} clerk(s)[/bold] ...")
                 results["rounds"].append(await _clerk_round(runtime, server, secret, count, at))
+                # Each round on stderr as soon as it is measured: long runs keep partial data.
+                console.print_json(json.dumps(results["rounds"][-1]))
             if noise:
                 console.print("noise beds over replies ...")
                 results["noise"] = await _false_barge_ins(runtime, server, secret, at)
