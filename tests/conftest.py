@@ -38,7 +38,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     base = load_settings()
     database = tmp_path_factory.mktemp("db") / "voice-agent.sqlite3"
     return base.model_copy(
-        update={"storage": base.storage.model_copy(update={"database_url": f"sqlite:///{database}"})}
+        update={
+            "storage": base.storage.model_copy(update={"database_url": f"sqlite:///{database}"})
+        }
     )
 
 

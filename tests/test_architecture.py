@@ -9,8 +9,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
     "knowledge_base": {
-        "pipecat", "livekit", "openai", "fastapi", "httpx", "aiohttp", "sqlite3",
-        "uvicorn", "pipelines", "voice_agent",
+        "pipecat",
+        "livekit",
+        "openai",
+        "fastapi",
+        "httpx",
+        "aiohttp",
+        "sqlite3",
+        "uvicorn",
+        "pipelines",
+        "voice_agent",
     },
     "pipelines": {"voice_agent", "livekit", "fastapi", "sqlite3", "openai"},
 }

@@ -1,4 +1,4 @@
-""""What changed?" is answered from the diff against the previous published version."""
+""" "What changed?" is answered from the diff against the previous published version."""
 
 from __future__ import annotations
 
