@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,9 @@ from voice_agent.cli.common import (
     print_json,
     settings_or_exit,
 )
+
+if TYPE_CHECKING:
+    from voice_agent.runtime import Runtime
 
 DEMO_QUESTION = "Is the AX-200 in the weekend offer?"
 DEMO_TIME = "2026-11-28T15:00"
@@ -186,17 +189,13 @@ def demo(
     """
     configure_logging(verbose)
     settings = settings_or_exit(config)
-    from pipelines.speech_models import PiperSpec, WhisperSpec
-    from voice_agent.runtime import shared_speech_models
+    from voice_agent.runtime import build_runtime
 
     with loading_progress(not json_output) as progress:
-        models = shared_speech_models(
-            WhisperSpec(model=settings.stt.model, cpu_threads=settings.stt.cpu_threads),
-            PiperSpec(voice=settings.tts.voice),
-            progress,
-        )
+        # The replay below reuses these models: build_runtime loads them once per process.
+        runtime = build_runtime(settings, progress=progress)
     question_wav = out.with_name("question.wav")
-    pcm = _speak_16k(models.piper, question)
+    pcm = _speak_16k(runtime.models.piper, question)
     write_wav(question_wav, pcm, 16000)
     if not json_output:
         typer.echo(f"question: {question!r} spoken into {question_wav}")
@@ -209,6 +208,7 @@ def demo(
         at=at,
         json_output=json_output,
         settings_config=config,
+        runtime=runtime,
     )
 
 
@@ -235,14 +235,16 @@ def _run_replay(
     at: str | None,
     json_output: bool,
     settings_config: Path | None,
+    runtime: Runtime | None = None,
 ) -> None:
     from pipelines.answer_processor import CallerProfile
     from voice_agent.replay import replay
     from voice_agent.runtime import build_runtime, default_store_id
 
     settings = settings_or_exit(settings_config)
-    with loading_progress(not json_output) as progress:
-        runtime = build_runtime(settings, progress=progress)
+    if runtime is None:
+        with loading_progress(not json_output) as progress:
+            runtime = build_runtime(settings, progress=progress)
     store_id = store or default_store_id(runtime.knowledge)
     asked_at = parse_at(at, lambda: runtime.knowledge.zone(store_id))
     result = asyncio.run(
