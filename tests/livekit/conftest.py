@@ -6,7 +6,6 @@ tests that need it are skipped with that instruction (failed when VOICE_AGENT_RE
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -18,8 +17,7 @@ from pathlib import Path
 import pytest
 from livekit_helpers import speech_like, write_wav
 
-from voice_agent.livekit.errors import LiveKitBinaryNotFoundError
-from voice_agent.livekit.server import LocalLiveKitServer, find_livekit_server_binary
+from voice_agent.livekit.server import LocalLiveKitServer
 
 API_KEY = "test-key"
 REQUIRE_ENV = "VOICE_AGENT_REQUIRE_LIVEKIT"
@@ -90,17 +88,6 @@ def webhook_sink() -> Iterator[WebhookSink]:
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def livekit_binary() -> Path:
-    try:
-        return find_livekit_server_binary()
-    except LiveKitBinaryNotFoundError as e:
-        # CI sets this so a missing server fails the run instead of skipping its tests.
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{REQUIRE_ENV}=1 but {e.message}")
-        pytest.skip(f"livekit-server binary missing: {e.message}")
 
 
 @pytest.fixture(scope="session")
