@@ -55,6 +55,7 @@ from pipelines.turn_policy import (
     looks_like_continuation,
     looks_unfinished,
 )
+from pipelines.vad_processor import stamped_vad_state
 
 BYTES_PER_SECOND = SAMPLE_RATE * 2
 
@@ -129,7 +130,7 @@ class UserTurnProcessor(FrameProcessor):
         await super().process_frame(frame, direction)
 
         if isinstance(frame, InputAudioRawFrame):
-            self._on_audio(frame.audio)
+            self._on_audio(frame.audio, stamped_vad_state(frame))
             return
         if isinstance(frame, VADUserStartedSpeakingFrame):
             await self._on_speech_started()
@@ -153,7 +154,7 @@ class UserTurnProcessor(FrameProcessor):
 
     # Audio bookkeeping
 
-    def _on_audio(self, audio: bytes) -> None:
+    def _on_audio(self, audio: bytes, vad_state: VADState | None = None) -> None:
         self._state.audio_bytes_heard += len(audio)
         self._preroll.append(audio)
         self._preroll_bytes += len(audio)
@@ -161,17 +162,22 @@ class UserTurnProcessor(FrameProcessor):
             self._preroll_bytes -= len(self._preroll.popleft())
         if self._recording is not None:
             self._recording.extend(audio)
-            self._speculate()
+            self._speculate(vad_state)
             if len(self._recording) >= self._max_utterance_bytes:
                 logger.warning(f"{self}: utterance longer than the limit, cutting it here")
                 self._start_transcription()
                 self._recording = bytearray()
 
-    def _speculate(self) -> None:
-        """Start transcribing at the first silence; forget it if the user goes on."""
+    def _speculate(self, stamped: VADState | None) -> None:
+        """Start transcribing at the first silence; forget it if the user goes on.
+
+        ``stamped`` is the VAD state right after this audio (see
+        :class:`~pipelines.vad_processor.StampedVADProcessor`); without it the analyzer is
+        asked, which may already be further along.
+        """
         if self._vad_state is None or self._recording is None:
             return
-        state = self._vad_state()
+        state = stamped if stamped is not None else self._vad_state()
         if state == VADState.STOPPING and self._speculation is None:
             self._speculation = self.create_task(
                 self._transcriber.transcribe(bytes(self._recording))

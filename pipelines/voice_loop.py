@@ -8,7 +8,6 @@ from datetime import datetime
 
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
-from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.transports.base_transport import BaseTransport
 
@@ -25,6 +24,7 @@ from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.user_turn_processor import UserTurnProcessor
 from pipelines.vad import SharedSileroVADAnalyzer
+from pipelines.vad_processor import StampedVADProcessor
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def build_voice_loop(
     processors: list[FrameProcessor] = [
         transport.input(),
         *(input_processors or []),
-        VADProcessor(vad_analyzer=vad),
+        StampedVADProcessor(vad_analyzer=vad),
         UserTurnProcessor(
             state=state,
             transcriber=transcriber,

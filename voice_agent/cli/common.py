@@ -46,7 +46,16 @@ err_console = Console(stderr=True)
 def configure_logging(verbose: bool) -> None:
     """Send logs to stderr: INFO by default, DEBUG with --verbose."""
     logger.remove()
-    logger.add(sys.stderr, level="DEBUG" if verbose else "INFO")
+    logger.add(_write_to_current_stderr, level="DEBUG" if verbose else "INFO")
+
+
+def _write_to_current_stderr(message: str) -> None:
+    """Write to whatever ``sys.stderr`` is now, not the stream it was when logging started.
+
+    A command run in-process (tests, ``CliRunner``) gets a temporary stderr that is closed
+    when the command returns, while threads and tasks it started may still log.
+    """
+    sys.stderr.write(message)
 
 
 def settings_or_exit(config: Path | None) -> Settings:
