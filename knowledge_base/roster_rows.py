@@ -40,6 +40,9 @@ class _Entry:
     dated: list[tuple[DatedShift, int]]
 
 
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 class RosterBuilder:
     """Checks roster rows one by one against the knowledge base; collects people and issues."""
 
@@ -115,7 +118,7 @@ class RosterBuilder:
             return None
         elif region_id is None or region_id not in self.kb.regions:
             message = (
-                "a regional manager needs a store or region"
+                f"a {role.value} needs a store or region"
                 if region_id is None
                 else (f"unknown region {region_id!r}")
             )
@@ -146,7 +149,7 @@ class RosterBuilder:
         day_text = (values.get(day_key) or "").strip().lower()
         weekday: int | None = None
         on: date | None = None
-        if day_text[:3] in WEEKDAYS and (len(day_text) == 3 or day_text.isalpha()):
+        if day_text in WEEKDAYS or day_text in _DAY_NAMES:
             weekday = WEEKDAYS.index(day_text[:3])
         else:
             try:
