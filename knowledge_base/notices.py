@@ -12,86 +12,26 @@ version's own change notes when every number in them is backed by the two versio
 with the fact guard), else the new version's rules (:func:`knowledge_base.phrasing.rule_phrases`).
 ``Notice.facts`` lists the version text a notice was built from, so a check can prove it.
 
-Scope: a notice concerns every store in the old *or* the new version's scope (a store that
-left the promotion must hear that too): its clerks and store managers, the regional
-managers of those stores' regions, and headquarters.
+Who a notice concerns is decided in :mod:`knowledge_base.notice_scope`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from knowledge_base.answering import Role
 from knowledge_base.fact_guard import check_facts
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.models import Currency, LocalizedText, Promotion, is_chinese
+from knowledge_base.models import Currency, Promotion, is_chinese
+from knowledge_base.notice_scope import Audience, Publication, notice_stores, promotion_stores
 from knowledge_base.phrasing import day, join, lower_first, rule_phrases, rules_fact, window_fact
 from knowledge_base.speech import spoken_time
-from knowledge_base.versions import PromotionVersion, change_lines, change_summary, spoken_names
+from knowledge_base.versions import change_lines, change_summary, spoken_names
 
 ACKNOWLEDGE_EN = 'Say "got it" when you have it.'
 ACKNOWLEDGE_ZH = "听清后请说“收到”。"
 MAX_CHANGE_SENTENCES = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Publication:
-    """A published version: the event every notice hangs on."""
-
-    promotion: Promotion
-    """The new version."""
-    previous: Promotion | None
-    """The version before it (``None``: first publication)."""
-    published_at: datetime
-    """Time-zone-aware moment of publishing."""
-    published_by: str
-    urgent: bool = False
-    notes: tuple[LocalizedText, ...] = ()
-    """Change notes given at publishing; empty means the version's own ``changes`` entry."""
-
-    @property
-    def notice_id(self) -> str:
-        """``<promotion id>@<version>``."""
-        return f"{self.promotion.id}@{self.promotion.version}"
-
-    def change_notes(self) -> list[LocalizedText]:
-        """The notes for this version (given at publishing, else written in the file)."""
-        if self.notes:
-            return list(self.notes)
-        change = self.promotion.changes_for(self.promotion.version)
-        return list(change.notes) if change else []
-
-    @classmethod
-    def from_versions(
-        cls,
-        previous: PromotionVersion | None,
-        new: PromotionVersion,
-        *,
-        urgent: bool = False,
-        notes: tuple[LocalizedText, ...] = (),
-    ) -> Publication:
-        """Build one from stored versions."""
-        return cls(
-            promotion=new.promotion(),
-            previous=previous.promotion() if previous else None,
-            published_at=new.published_at,
-            published_by=new.published_by,
-            urgent=urgent,
-            notes=notes,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Who a notice is for."""
-
-    role: Role
-    store_id: str | None = None
-    """The listener's store (clerks and store managers)."""
-    region_id: str | None = None
-    """The listener's region (regional managers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,39 +53,6 @@ class Notice:
     def text(self) -> str:
         """The whole notice."""
         return ("" if is_chinese(self.language) else " ").join(self.sentences)
-
-
-def promotion_stores(knowledge: KnowledgeBase, promotion: Promotion) -> frozenset[str]:
-    """Stores taking part in this version of a promotion.
-
-    (``KnowledgeBase.scope_stores`` caches by promotion id, so it answers for the loaded
-    version only; notices compare two versions.)
-    """
-    in_regions = {
-        store.id
-        for region_id in promotion.regions
-        if (region := knowledge.regions.get(region_id)) is not None
-        for store in region.stores
-    }
-    return frozenset(in_regions & set(promotion.stores) if promotion.stores else in_regions)
-
-
-def notice_stores(publication: Publication, knowledge: KnowledgeBase) -> frozenset[str]:
-    """Stores a notice concerns: in the new version's scope or in the previous one's."""
-    stores = promotion_stores(knowledge, publication.promotion)
-    if publication.previous is not None:
-        stores |= promotion_stores(knowledge, publication.previous)
-    return stores
-
-
-def concerns(publication: Publication, knowledge: KnowledgeBase, audience: Audience) -> bool:
-    """True when the notice is for ``audience``."""
-    stores = notice_stores(publication, knowledge)
-    if audience.role is Role.HQ:
-        return True
-    if audience.role is Role.REGIONAL_MANAGER:
-        return any(knowledge.region_of(store).id == audience.region_id for store in stores)
-    return audience.store_id in stores
 
 
 def compose_notice(

@@ -1,6 +1,7 @@
 """Spoken notices of a published change, per listener role, in English and Chinese."""
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -9,15 +10,9 @@ from knowledge_base.fact_guard import check_facts
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.models import LocalizedText, Promotion
-from knowledge_base.notices import (
-    ACKNOWLEDGE_EN,
-    ACKNOWLEDGE_ZH,
-    Audience,
-    Publication,
-    compose_notice,
-    concerns,
-    notice_stores,
-)
+from knowledge_base.notice_scope import Audience, Publication, concerns, notice_stores, recipients
+from knowledge_base.notices import ACKNOWLEDGE_EN, ACKNOWLEDGE_ZH, compose_notice
+from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import make_version, read_history
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -236,3 +231,22 @@ def test_a_publication_is_built_from_stored_versions(v2: Promotion) -> None:
     pub = Publication.from_versions(first, second, urgent=True)
     assert (pub.previous, pub.promotion, pub.published_by, pub.urgent) == (V1, v2, "Ana Li", True)
     assert [note.en for note in pub.change_notes()][0].startswith("The discount went up")
+
+
+def test_recipients_are_the_roster_members_the_notice_concerns(
+    knowledge: KnowledgeBase, v2: Promotion
+) -> None:
+    roster_file = Path(__file__).resolve().parent.parent / "fixtures" / "rosters" / "stride.yaml"
+    roster = parse_roster(
+        roster_file.read_text(encoding="utf-8"), file="stride.yaml", knowledge=knowledge
+    )
+    assert [m.identity for m in recipients(publication(v2, V1), knowledge, roster)] == [
+        "ana",
+        "ben",
+        "mei",
+        "lin",
+    ]  # jonas works in Berlin
+    berlin_only = edited(v2, regions=["germany"])
+    assert [m.identity for m in recipients(publication(berlin_only, None), knowledge, roster)] == [
+        "jonas"
+    ]
