@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from knowledge_base.answering import Role
+from knowledge_base.delivery import Delivery
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.rosters import Roster, StaffMember
 
@@ -40,6 +41,16 @@ class Receipt:
     acknowledged_at: datetime | None = None
     passed_at: datetime | None = None
     """Passed the quiz on this version."""
+
+    @classmethod
+    def of(cls, delivery: Delivery, *, passed_at: datetime | None = None) -> Receipt:
+        """The receipt of a delivery record (and the quiz result, e.g. from ``passed_at``)."""
+        return cls(
+            clerk=delivery.clerk,
+            heard_at=delivery.played_at,
+            acknowledged_at=delivery.acknowledged_at,
+            passed_at=passed_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

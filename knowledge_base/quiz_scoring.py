@@ -16,7 +16,9 @@ part, so it can never pass a wrong or missing number.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -49,6 +51,7 @@ class QuizResult:
     """The rule to speak again after a fail."""
     judged_by: str
     """``rules``, or ``judge`` when the judge accepted what the rules did not."""
+    answered_at: datetime | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain values for JSON and storage."""
@@ -61,6 +64,7 @@ class QuizResult:
             "reasons": list(self.reasons),
             "replay": self.replay,
             "judged_by": self.judged_by,
+            "answered_at": self.answered_at.isoformat() if self.answered_at else None,
         }
 
 
@@ -71,8 +75,9 @@ def score_answer(
     knowledge: KnowledgeBase,
     clerk: str = "",
     judge: Judge | None = None,
+    at: datetime | None = None,
 ) -> QuizResult:
-    """Score the transcript ``heard`` against ``question``."""
+    """Score the transcript ``heard`` (answered at ``at``) against ``question``."""
     claims = extract_claims(_spell_ordinals(heard))
     number_problems = _number_problems(question, claims)
     other_problems = _other_problems(question, heard, knowledge)
@@ -90,7 +95,26 @@ def score_answer(
         reasons=reasons,
         replay=question.rule if reasons else None,
         judged_by=judged_by,
+        answered_at=at,
     )
+
+
+def passed_at(results: Iterable[QuizResult], question_ids: Iterable[str]) -> datetime | None:
+    """When one clerk had passed every question of a quiz (retries count), or ``None``.
+
+    That is the latest of each question's first passing answer.
+    """
+    first: dict[str, datetime] = {}
+    for result in results:
+        if result.passed and result.answered_at is not None:
+            known = first.get(result.question_id)
+            first[result.question_id] = (
+                min(known, result.answered_at) if known else result.answered_at
+            )
+    wanted = list(question_ids)
+    if not wanted or any(question not in first for question in wanted):
+        return None
+    return max(first[question] for question in wanted)
 
 
 def _fmt(value: Decimal) -> str:

@@ -14,6 +14,7 @@ from knowledge_base.compliance import (
     scoped,
     version_compliance,
 )
+from knowledge_base.delivery import Acknowledged, Delivery, PlaybackFinished, PlaybackStarted, apply
 from knowledge_base.rosters import Roster, StaffMember
 from knowledge_base.shifts import Hours, ShiftCalendar, WeeklyShift
 
@@ -167,3 +168,11 @@ def test_the_report_is_json_ready() -> None:
         "acknowledged_at": at(2).isoformat(),
         "passed_at": at(10).isoformat(),
     }
+
+
+def test_a_receipt_is_read_from_the_delivery_record() -> None:
+    delivery = Delivery(notice_id="weekend-running@3", clerk="ana", created_at=PUBLISHED)
+    for event in (PlaybackStarted(at(0.5)), PlaybackFinished(at(1)), Acknowledged(at(2))):
+        delivery = apply(delivery, event)
+    receipt = Receipt.of(delivery, passed_at=at(10))
+    assert receipt == Receipt("ana", heard_at=at(1), acknowledged_at=at(2), passed_at=at(10))

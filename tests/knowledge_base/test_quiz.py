@@ -1,12 +1,13 @@
 """Quizzes: questions generated from a promotion's facts, and spoken answers scored."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz import QuestionKind, QuizQuestion, generate_quiz
-from knowledge_base.quiz_scoring import score_answer, yes_or_no
+from knowledge_base.quiz_scoring import passed_at, score_answer, yes_or_no
 
 
 def quiz(
@@ -185,6 +186,7 @@ def test_results_are_plain_values(knowledge: KnowledgeBase) -> None:
         "reasons": ["said 3, which the rule does not say", "did not say 2"],
         "replay": "The Weekend Running Offer: limit 2 pairs per customer.",
         "judged_by": "rules",
+        "answered_at": None,
     }
 
 
@@ -201,3 +203,36 @@ def test_results_are_plain_values(knowledge: KnowledgeBase) -> None:
 )
 def test_yes_or_no(heard: str, answer: bool | None) -> None:
     assert yes_or_no(heard) is answer
+
+
+def test_a_clerk_passes_a_quiz_when_every_question_has_a_right_answer_retries_included(
+    knowledge: KnowledgeBase,
+) -> None:
+    t0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    questions = generate_quiz(
+        knowledge.promotion("weekend-running"), knowledge=knowledge, store_id="SH-01"
+    )
+    ids = [q.id for q in questions]
+    discount, exclusions, end_date = questions
+    answers = [
+        score_answer(discount, "fifteen percent", knowledge=knowledge, clerk="ben", at=t0),
+        score_answer(
+            exclusions,
+            "the AX-200 limited edition",
+            knowledge=knowledge,
+            clerk="ben",
+            at=t0 + timedelta(minutes=1),
+        ),
+        score_answer(
+            end_date, "Sunday", knowledge=knowledge, clerk="ben", at=t0 + timedelta(minutes=2)
+        ),
+    ]
+    assert passed_at(answers, ids) is None  # the discount was wrong
+    assert answers[0].replay == discount.rule
+    retry = score_answer(
+        discount, "twenty percent", knowledge=knowledge, clerk="ben", at=t0 + timedelta(minutes=9)
+    )
+    assert retry.to_dict()["answered_at"] == (t0 + timedelta(minutes=9)).isoformat()
+    assert passed_at([*answers, retry], ids) == t0 + timedelta(minutes=9)
+    assert passed_at([], ids) is None
+    assert passed_at(answers, []) is None
