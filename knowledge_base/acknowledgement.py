@@ -23,6 +23,8 @@ from enum import StrEnum
 
 MAX_WORDS = 12
 """Longer utterances are not acknowledgements (a clerk acknowledging says a few words)."""
+MAX_CHARS = 200
+"""Longer text is not even read (bounded work on hostile input)."""
 
 
 class Reply(StrEnum):
@@ -152,6 +154,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 def read_reply(text: str) -> Reply:
     """What ``text`` (a transcript, English or Chinese) means as a reply to a notice."""
+    if len(text) > MAX_CHARS:
+        return Reply.OTHER
     folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'").strip()
     if not folded:
         return Reply.OTHER

@@ -64,6 +64,8 @@ class ClerkStatus:
     heard_at: datetime | None
     acknowledged_at: datetime | None
     passed_at: datetime | None
+    on_shift_from: datetime | None = None
+    """First moment on shift since publishing (``None``: no shift planned)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ class VersionCompliance:
                     "heard_at": _iso(c.heard_at),
                     "acknowledged_at": _iso(c.acknowledged_at),
                     "passed_at": _iso(c.passed_at),
+                    "on_shift_from": _iso(c.on_shift_from),
                 }
                 for c in store.clerks
             ],
@@ -176,18 +179,13 @@ def version_compliance(
             _status(member, by_clerk.get(member.identity), published_at, as_of)
             for member in roster.at_store(store_id, Role.CLERK)
         ]
-        members = {m.identity: m for m in roster.at_store(store_id, Role.CLERK)}
         stores.append(
             StoreCompliance(
                 store_id=store_id,
                 region_id=store_regions.get(store_id, ""),
                 clerks=tuple(clerks),
-                acknowledged_at=_compliant_at(
-                    clerks, members, published_at, as_of, lambda c: c.acknowledged_at
-                ),
-                passed_at=_compliant_at(
-                    clerks, members, published_at, as_of, lambda c: c.passed_at
-                ),
+                acknowledged_at=_compliant_at(clerks, as_of, lambda c: c.acknowledged_at),
+                passed_at=_compliant_at(clerks, as_of, lambda c: c.passed_at),
             )
         )
     return VersionCompliance(promotion_id, version, published_at, as_of, tuple(stores))
@@ -197,21 +195,21 @@ def _status(
     member: StaffMember, receipt: Receipt | None, published_at: datetime, as_of: datetime
 ) -> ClerkStatus:
     receipt = receipt or Receipt(member.identity)
-    worked = member.calendar.worked_between(published_at, as_of)
+    on_shift_from = member.calendar.available_from(published_at)
     return ClerkStatus(
         identity=member.identity,
         name=member.name,
-        required=worked or receipt.heard_at is not None,
+        required=(on_shift_from is not None and on_shift_from < as_of)
+        or receipt.heard_at is not None,
         heard_at=receipt.heard_at,
         acknowledged_at=receipt.acknowledged_at,
         passed_at=receipt.passed_at,
+        on_shift_from=on_shift_from,
     )
 
 
 def _compliant_at(
     clerks: list[ClerkStatus],
-    members: Mapping[str, StaffMember],
-    published_at: datetime,
     as_of: datetime,
     done: Callable[[ClerkStatus], datetime | None],
 ) -> datetime | None:
@@ -221,7 +219,7 @@ def _compliant_at(
         due = [
             c
             for c in clerks
-            if members[c.identity].calendar.worked_between(published_at, moment)
+            if (c.on_shift_from is not None and c.on_shift_from < moment)
             or (c.heard_at is not None and c.heard_at <= moment)
         ]
         if due and all((t := done(c)) is not None and t <= moment for c in due):

@@ -73,6 +73,7 @@ def test_chinese_acknowledgements_are_recognised(heard: str) -> None:
         "thanks",
         "",
         "got it " * 20,
+        "got it" + " " * 10_000,
     ],
 )
 def test_questions_and_statements_containing_the_words_are_not_acknowledgements(

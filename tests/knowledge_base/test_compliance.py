@@ -1,7 +1,7 @@
 """Compliance arithmetic: heard, acknowledged, passed, time to compliance, scoped views."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -167,7 +167,11 @@ def test_the_report_is_json_ready() -> None:
         "heard_at": at(1).isoformat(),
         "acknowledged_at": at(2).isoformat(),
         "passed_at": at(10).isoformat(),
+        "on_shift_from": at(0).astimezone(UTC).isoformat(),
     }
+    assert clerks[1]["required"] is False and clerks[1]["on_shift_from"] == (  # type: ignore[index]
+        datetime(2026, 12, 5, 1, 0, tzinfo=UTC).isoformat()
+    )
 
 
 def test_a_receipt_is_read_from_the_delivery_record() -> None:
