@@ -13,6 +13,7 @@ from datetime import datetime
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import LocalizedText, Promotion
+from knowledge_base.notice_queue import notice_id
 from knowledge_base.rosters import Roster, StaffMember
 from knowledge_base.versions import PromotionVersion
 
@@ -35,7 +36,7 @@ class Publication:
     @property
     def notice_id(self) -> str:
         """``<promotion id>@<version>``."""
-        return f"{self.promotion.id}@{self.promotion.version}"
+        return notice_id(self.promotion.id, self.promotion.version)
 
     def change_notes(self) -> list[LocalizedText]:
         """The notes for this version (given at publishing, else written in the file)."""
