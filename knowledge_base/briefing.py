@@ -9,7 +9,7 @@ offer changes. The AX-200 is out." -> the AX-200 leaves the weekend offer).
 Proposals are only proposals: :meth:`ProposedChange.apply` builds the next version of the
 promotion (with a change note) for a person to approve and publish; nothing here changes
 the knowledge base. A proposal that would change nothing (excluding an item already out)
-is not made. Recognised phrasings are listed in docs/broadcast.md.
+is not made, nor is one from a question. Recognised phrasings are listed in docs/broadcast.md.
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ _INCLUDE_ZH = re.compile(r"(?<!不)(?:参加|加入|纳入|包括|加到)")
 _PERCENT_WORDS = re.compile(
     r"\b(?:discount|off|goes to|now|changes? to|raised|lowered)\b|折扣|优惠|改为|调整", re.I
 )
+_QUESTION = re.compile(r"[?？]\s*$|[吗么]\W*$")
 _MEMBER = re.compile(r"\bmembers?\b|会员", re.IGNORECASE)
 _END_WORDS = re.compile(
     r"\b(?:extended|until|till|through|runs to|ends?)\b|延长|延至|截止|结束", re.I
@@ -163,8 +164,8 @@ def propose_changes(
     for caption, text in _sentences(captions, speaker):
         named = knowledge.find_promotions(text)
         current = named[0].id if named else current
-        if current is None:
-            continue
+        if current is None or _QUESTION.search(text):
+            continue  # a question states no change ("is the AX-200 out of it?")
         promotion = knowledge.promotion(current)
         for proposal in _heard(text, caption.start, promotion, knowledge):
             try:

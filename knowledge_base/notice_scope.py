@@ -15,7 +15,7 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import LocalizedText, Promotion
 from knowledge_base.notice_queue import notice_id
 from knowledge_base.rosters import Roster, StaffMember
-from knowledge_base.versions import PromotionVersion
+from knowledge_base.versions import PromotionVersion, change_summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,5 +117,17 @@ def concerns(publication: Publication, knowledge: KnowledgeBase, audience: Audie
 def recipients(
     publication: Publication, knowledge: KnowledgeBase, roster: Roster
 ) -> list[StaffMember]:
-    """Everyone on the roster the notice concerns, in roster order."""
-    return [m for m in roster.members if concerns(publication, knowledge, Audience.of(m))]
+    """Everyone on the roster the notice concerns and has news for, in roster order."""
+    return [
+        member
+        for member in roster.members
+        if has_news_for(publication, member.role)
+        and concerns(publication, knowledge, Audience.of(member))
+    ]
+
+
+def has_news_for(publication: Publication, role: Role) -> bool:
+    """False when nothing a ``role`` may hear changed (only manager notes, aliases, ...)."""
+    if publication.previous is None:
+        return True
+    return bool(change_summary(publication.previous, publication.promotion, role=role))

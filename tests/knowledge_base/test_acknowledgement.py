@@ -1,8 +1,13 @@
 """Reading a reply to a notice: acknowledgement, request to repeat, or something else."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from knowledge_base.acknowledgement import Reply, is_acknowledgement, read_reply
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -119,3 +124,11 @@ def test_negations_and_repeat_requests_ask_to_hear_it_again(heard: str) -> None:
 )
 def test_a_negated_statement_or_a_real_question_is_not_a_repeat_request(heard: str) -> None:
     assert read_reply(heard) is Reply.OTHER
+
+
+def test_no_question_from_the_question_bank_reads_as_an_acknowledgement() -> None:
+    bank = yaml.safe_load((FIXTURES / "questions.yaml").read_text(encoding="utf-8"))
+    assert len(bank["questions"]) > 50
+    for question in bank["questions"]:
+        for text in (question["text"], question["text"].rstrip("?？")):
+            assert read_reply(text) is not Reply.ACKNOWLEDGED, text

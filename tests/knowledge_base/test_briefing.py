@@ -191,3 +191,20 @@ def test_exclusions_and_inclusions_keep_the_scope_tidy(knowledge: KnowledgeBase)
 def test_items_outside_the_promotion_are_not_excluded_again(knowledge: KnowledgeBase) -> None:
     heard = [Caption(0, 2, "The Winter Boot 310 is out of the weekend offer.")]
     assert propose_changes(heard, knowledge=knowledge) == []
+
+
+def test_a_question_proposes_no_change(knowledge: KnowledgeBase) -> None:
+    heard = [
+        Caption(0, 2, "Is the AX-200 out of the weekend offer?"),
+        Caption(2, 4, "周末优惠AX-200不参加吗"),
+    ]
+    assert propose_changes(heard, knowledge=knowledge) == []
+
+
+def test_no_clerk_question_from_the_question_bank_reads_as_a_change(
+    knowledge: KnowledgeBase,
+) -> None:
+    bank = yaml.safe_load((FIXTURES.parent / "questions.yaml").read_text(encoding="utf-8"))
+    for question in bank["questions"]:
+        for text in (question["text"], question["text"].rstrip("?？")):
+            assert propose_changes([Caption(0, 1, text)], knowledge=knowledge) == [], text

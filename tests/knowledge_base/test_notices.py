@@ -10,7 +10,14 @@ from knowledge_base.fact_guard import check_facts
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.models import LocalizedText, Promotion
-from knowledge_base.notice_scope import Audience, Publication, concerns, notice_stores, recipients
+from knowledge_base.notice_scope import (
+    Audience,
+    Publication,
+    concerns,
+    has_news_for,
+    notice_stores,
+    recipients,
+)
 from knowledge_base.notices import ACKNOWLEDGE_EN, ACKNOWLEDGE_ZH, compose_notice
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import make_version, read_history
@@ -249,4 +256,12 @@ def test_recipients_are_the_roster_members_the_notice_concerns(
     berlin_only = edited(v2, regions=["germany"])
     assert [m.identity for m in recipients(publication(berlin_only, None), knowledge, roster)] == [
         "jonas"
+    ]
+
+    managers_only = edited(v2, store_manager_notes=["Put three extra staff on the running wall."])
+    assert not has_news_for(publication(managers_only, v2), Role.CLERK)
+    assert has_news_for(publication(managers_only, v2), Role.STORE_MANAGER)
+    assert [m.identity for m in recipients(publication(managers_only, v2), knowledge, roster)] == [
+        "mei",
+        "lin",
     ]
