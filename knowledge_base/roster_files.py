@@ -126,7 +126,7 @@ def _read_yaml(text: str, reader: RosterBuilder) -> None:
         fields = _mapping(node, reader, at, _PERSON_KEYS)
         if fields is None:
             continue
-        values = {k: str(v.value) for k, v in fields.items() if isinstance(v, yaml.ScalarNode)}
+        values = _scalars(fields, reader, at, skip=tuple(_SHIFT_KEYS))
         lines = {key: _line(value) for key, value in fields.items()}
         entry = reader.person(values, lines, _line(node), at)
         if entry is None:
@@ -150,13 +150,26 @@ def _read_yaml(text: str, reader: RosterBuilder) -> None:
                 shift_fields = _mapping(shift, reader, where, keys)
                 if shift_fields is None:
                     continue
-                shift_values = {
-                    k: str(v.value)
-                    for k, v in shift_fields.items()
-                    if isinstance(v, yaml.ScalarNode)
-                }
+                shift_values = _scalars(shift_fields, reader, where)
                 shift_lines = {key: _line(value) for key, value in shift_fields.items()}
                 reader.shift(entry, shift_values, shift_lines, _line(shift), where, day_key=keys[0])
+
+
+def _scalars(
+    fields: dict[str, yaml.Node], reader: RosterBuilder, at: str, skip: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """The plain values of a mapping as written (``09:00`` stays text); lists are refused."""
+    values: dict[str, str] = {}
+    for key, node in fields.items():
+        if key in skip:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            values[key] = str(node.value)
+        else:
+            reader.issue(
+                _line(node), f"{at}{key}", f"{key} must be a single value", "roster_bad_row"
+            )
+    return values
 
 
 def _line(node: yaml.Node) -> int:

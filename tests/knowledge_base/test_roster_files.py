@@ -154,3 +154,18 @@ def test_format_can_be_given_when_the_name_has_no_extension(knowledge: Knowledge
     text = (FIXTURES / "stride.csv").read_text(encoding="utf-8")
     roster = parse_roster(text, file="upload", knowledge=knowledge, format="csv")
     assert len(roster.members) == 5
+
+
+def test_yaml_fields_must_be_single_values(knowledge: KnowledgeBase) -> None:
+    text = (
+        "staff:\n"
+        "  - identity: ana\n"
+        "    name: Ana\n"
+        "    role: clerk\n"
+        "    store: [SH-01, SH-02]\n"
+        "    weekly: [{day: mon, start: [9], end: '17:00'}]\n"
+    )
+    with pytest.raises(RosterError) as caught:
+        parse_roster(text, file="r.yaml", knowledge=knowledge)
+    found = {(i.line, i.field, i.code) for i in caught.value.issues}
+    assert (5, "staff[0].store", "roster_bad_row") in found
