@@ -17,7 +17,7 @@ Who a notice concerns is decided in :mod:`knowledge_base.notice_scope`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from knowledge_base.answering import Role
@@ -66,6 +66,9 @@ def compose_notice(
     facts = _facts(old, new, currency, zone, names)
     stores = notice_stores(publication, knowledge)
     in_scope = _in_scope(knowledge, audience, new)
+    if old is not None and in_scope and not _in_scope(knowledge, audience, old):
+        # New to this listener's stores: announce it as a new promotion.
+        publication = replace(publication, previous=None)
     head = _headline(publication, zh) + ("，" if zh else ", ")
     if not in_scope:
         where = _where(knowledge, audience, old or new, zh)

@@ -265,3 +265,47 @@ def test_recipients_are_the_roster_members_the_notice_concerns(
         "mei",
         "lin",
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_every_sample_promotion_gives_short_notices_backed_by_its_versions(
+    knowledge: KnowledgeBase, language: str
+) -> None:
+    for old in knowledge.promotions.values():
+        changes: list[dict[str, object]] = [
+            {"window": {"start": old.window.start, "end": old.window.end + timedelta(days=2)}},
+            {"limit": {"per_customer": 5, "unit": {"en": "items", "zh-CN": "件"}}},
+            {"regions": [*old.regions, "germany"]} if "germany" not in old.regions else {},
+        ]
+        for change in filter(None, changes):
+            pub = publication(edited(old, **change), old, urgent=True)
+            for store in sorted(notice_stores(pub, knowledge)):
+                region = knowledge.region_of(store).id
+                for audience in (
+                    Audience(Role.CLERK, store_id=store),
+                    Audience(Role.STORE_MANAGER, store_id=store),
+                    Audience(Role.REGIONAL_MANAGER, region_id=region),
+                    Audience(Role.HQ),
+                ):
+                    notice = compose_notice(
+                        pub, knowledge=knowledge, audience=audience, language=language
+                    )
+                    check = check_facts(notice.text, notice.facts)
+                    assert check.ok, (old.id, change, audience, notice.text, check.describe())
+                    assert len(split_sentences(notice.text)) <= 3, notice.text
+
+
+def test_a_store_that_joins_the_promotion_hears_it_as_new(
+    knowledge: KnowledgeBase, v2: Promotion
+) -> None:
+    grown = edited(v2, regions=[*v2.regions, "germany"])
+    pub = publication(grown, v2)
+    berlin = compose_notice(
+        pub, knowledge=knowledge, audience=Audience(Role.CLERK, store_id="BER-01"), language="en"
+    )
+    assert berlin.sentences[0] == (
+        "New promotion, the Weekend Running Offer, effective Friday 27 November at your store:"
+        " 20 percent off, members save another 5 percent and limit 2 pairs per customer."
+    )
+    shanghai = compose_notice(pub, knowledge=knowledge, audience=CLERK, language="en")
+    assert shanghai.sentences[0].endswith("at your store: it now also runs in Germany.")
