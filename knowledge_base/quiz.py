@@ -39,6 +39,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
+from knowledge_base.quiz_facts import allowed_numbers, keywords, without_names
 
 
 class QuestionKind(StrEnum):
@@ -121,7 +122,7 @@ def generate_quiz(
     changed_fields = set(changed)
     kinds = sorted(_ORDER, key=lambda k: (_FIELDS[k] not in changed_fields, _ORDER.index(k)))
     currency = knowledge.currency_of(store_id)
-    allowed_percents, allowed_numbers = _allowed(promotion, knowledge, currency)
+    allowed_percents, allowed = allowed_numbers(promotion, knowledge, currency)
     questions: list[QuizQuestion] = []
     for kind in kinds:
         made = _make(kind, promotion, knowledge, currency, is_chinese(language))
@@ -139,37 +140,12 @@ def generate_quiz(
                 expected=expected,
                 rule=rule,
                 allowed_percents=allowed_percents,
-                allowed_numbers=allowed_numbers,
+                allowed_numbers=allowed,
             )
         )
         if len(questions) >= count:
             break
     return questions
-
-
-def _allowed(
-    promotion: Promotion, knowledge: KnowledgeBase, currency: Currency
-) -> tuple[frozenset[Decimal], frozenset[Decimal]]:
-    """Numbers of the version (percentages apart) plus the numbers in product codes."""
-    percents: set[Decimal] = set()
-    numbers: set[Decimal] = set()
-    texts = rule_phrases(promotion, currency, False) + [
-        f"{promotion.window.start:%Y-%m-%d} {promotion.window.end:%Y-%m-%d}"
-    ]
-    if promotion.talk_track is not None:
-        texts += [promotion.talk_track.en, promotion.talk_track.zh_cn or ""]
-    for claim in (c for text in texts for c in extract_claims(text)):
-        if claim.kind is ClaimKind.PERCENT and claim.amount is not None:
-            percents.add(claim.amount)
-        elif claim.amount is not None:
-            numbers.add(claim.amount)
-        elif claim.kind is ClaimKind.DATE and claim.day and claim.month:
-            numbers.update({Decimal(claim.day), Decimal(claim.month)})
-            if claim.year:
-                numbers.add(Decimal(claim.year))
-    for sku in knowledge.products:
-        numbers.update(Decimal(part) for part in sku.replace("-", " ").split() if part.isdigit())
-    return frozenset(percents), frozenset(numbers)
 
 
 def _make(
@@ -255,12 +231,12 @@ def _make(
         return text, Expected(numbers=(n,)), rule
     if kind is QuestionKind.TALK_TRACK and promotion.talk_track is not None:
         track = promotion.talk_track.best("zh-CN" if zh else "en")
-        claims = [c for c in extract_claims(track) if c.amount is not None]
+        claims = [c for c in extract_claims(without_names(track, knowledge, promotion)) if c.amount]
         percents = tuple(c.amount for c in claims if c.kind is ClaimKind.PERCENT and c.amount)
         amounts = tuple(
             c.amount for c in claims if c.kind in (ClaimKind.MONEY, ClaimKind.NUMBER) and c.amount
         )
-        words = tuple(_keywords(promotion, knowledge, zh))
+        words = tuple(keywords(promotion, knowledge, zh))
         text = (
             f"顾客问起{name}，你怎么介绍？" if zh else f"How do you tell a customer about {name}?"
         )
@@ -284,23 +260,3 @@ def _discount(promotion: Promotion, currency: Currency) -> Expected | None:
             Expected(numbers=(tier.spend[currency.code], tier.off[currency.code])) if tier else None
         )
     return None
-
-
-def _keywords(promotion: Promotion, knowledge: KnowledgeBase, zh: bool) -> list[str]:
-    """Words that show the answer is about the right items: category and product names."""
-    words: list[str] = []
-    for category_id in promotion.scope.categories:
-        category = knowledge.categories.get(category_id)
-        if category is not None:
-            words += [
-                category.name.best("zh-CN" if zh else "en").lower(),
-                *(a.lower() for a in category.aliases),
-            ]
-    for sku in promotion.scope.skus:
-        product = knowledge.products.get(sku)
-        if product is not None:
-            words += [
-                product.name.best("zh-CN" if zh else "en").lower(),
-                *(a.lower() for a in product.aliases),
-            ]
-    return words

@@ -26,6 +26,7 @@ from knowledge_base.fact_guard import Claim, ClaimKind, extract_claims
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.matching import compact, tokens
 from knowledge_base.quiz import QuestionKind, QuizQuestion
+from knowledge_base.quiz_facts import without_names
 
 
 class Judge(Protocol):
@@ -78,7 +79,8 @@ def score_answer(
     at: datetime | None = None,
 ) -> QuizResult:
     """Score the transcript ``heard`` (answered at ``at``) against ``question``."""
-    claims = extract_claims(_spell_ordinals(heard))
+    quizzed = knowledge.promotions.get(question.promotion_id)
+    claims = extract_claims(_spell_ordinals(without_names(heard, knowledge, quizzed)))
     number_problems = _number_problems(question, claims)
     other_problems = _other_problems(question, heard, knowledge)
     judged_by = "rules"

@@ -1,5 +1,6 @@
 """Quizzes: questions generated from a promotion's facts, and spoken answers scored."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -236,3 +237,43 @@ def test_a_clerk_passes_a_quiz_when_every_question_has_a_right_answer_retries_in
     assert passed_at([*answers, retry], ids) == t0 + timedelta(minutes=9)
     assert passed_at([], ids) is None
     assert passed_at(answers, []) is None
+
+
+def every_question(knowledge: KnowledgeBase) -> list[QuizQuestion]:
+    questions = []
+    for promotion in knowledge.promotions.values():
+        store = knowledge.regions[promotion.regions[0]].stores[0].id
+        for language in ("en", "zh-CN"):
+            questions += generate_quiz(
+                promotion, knowledge=knowledge, store_id=store, language=language, count=6
+            )
+    return questions
+
+
+def test_reading_the_rule_back_passes_every_sample_question(knowledge: KnowledgeBase) -> None:
+    questions = every_question(knowledge)
+    assert len(questions) > 30
+    for question in questions:
+        result = score_answer(question, question.rule, knowledge=knowledge)
+        assert result.passed, (question.id, question.language, question.rule, result.reasons)
+
+
+def test_changing_any_expected_number_in_the_rule_fails_every_sample_question(
+    knowledge: KnowledgeBase,
+) -> None:
+    checked = 0
+    for question in every_question(knowledge):
+        expected = question.expected
+        values = [*expected.percents, *expected.numbers]
+        if expected.last_day:
+            values.append(Decimal(expected.last_day[1]))
+        for value in values:
+            digits = f"{value.normalize():f}"
+            wrong = str(value + 1 if value < 28 else value - 1)
+            changed = re.sub(rf"(?<![\d.]){re.escape(digits)}(?![\d.])", wrong, question.rule)
+            if changed == question.rule:
+                continue
+            result = score_answer(question, changed, knowledge=knowledge)
+            assert not result.passed, (question.id, changed)
+            checked += 1
+    assert checked > 30
