@@ -95,6 +95,24 @@ def compose_notice(
     )
 
 
+def escalation_notice(
+    publication: Publication, *, clerk_name: str, plays: int, language: str
+) -> str:
+    """What a store manager hears when a clerk has not acknowledged a notice.
+
+    ``Ana Li has not acknowledged the update to the Weekend Running Offer, version 3, after
+    hearing it 2 times.``
+    """
+    promotion = publication.promotion
+    if is_chinese(language):
+        name = promotion.title.best("zh-CN")
+        return f"{clerk_name}收听{plays}次后仍未确认{name}第{promotion.version}版的更新。"
+    return (
+        f"{clerk_name} has not acknowledged the update to the {promotion.title.en},"
+        f" version {promotion.version}, after hearing it {plays} times."
+    )
+
+
 def _end(text: str, zh: bool) -> str:
     text = text.strip().rstrip("。.，, ")
     return text + ("。" if zh else ".")

@@ -18,7 +18,12 @@ from knowledge_base.notice_scope import (
     notice_stores,
     recipients,
 )
-from knowledge_base.notices import ACKNOWLEDGE_EN, ACKNOWLEDGE_ZH, compose_notice
+from knowledge_base.notices import (
+    ACKNOWLEDGE_EN,
+    ACKNOWLEDGE_ZH,
+    compose_notice,
+    escalation_notice,
+)
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import make_version, read_history
 
@@ -309,3 +314,14 @@ def test_a_store_that_joins_the_promotion_hears_it_as_new(
     )
     shanghai = compose_notice(pub, knowledge=knowledge, audience=CLERK, language="en")
     assert shanghai.sentences[0].endswith("at your store: it now also runs in Germany.")
+
+
+def test_the_store_manager_hears_who_has_not_acknowledged(v2: Promotion) -> None:
+    pub = publication(v2, V1, urgent=True)
+    assert escalation_notice(pub, clerk_name="Ana Li", plays=2, language="en") == (
+        "Ana Li has not acknowledged the update to the Weekend Running Offer, version 2,"
+        " after hearing it 2 times."
+    )
+    assert escalation_notice(pub, clerk_name="Ana Li", plays=2, language="zh-CN") == (
+        "Ana Li收听2次后仍未确认周末跑鞋优惠第2版的更新。"
+    )
