@@ -126,7 +126,9 @@ class RosterBuilder:
             return None
         else:
             region = self.kb.regions[region_id]
-            zone = region.time_zone or next((s.time_zone for s in region.stores), None)
+            zone = region.time_zone or next(
+                (s.time_zone for s in region.stores if s.time_zone), None
+            )
         if zone is None:
             self.issue(
                 line, f"{at}store", "the store has no time zone in regions.yaml", "roster_no_zone"
