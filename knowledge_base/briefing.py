@@ -14,6 +14,7 @@ is not made, nor is one from a question. Recognised phrasings are listed in docs
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,9 +25,10 @@ from functools import partial
 from typing import Any
 
 from knowledge_base.answering import split_sentences
-from knowledge_base.fact_guard import ClaimKind, extract_claims
+from knowledge_base.fact_guard import Claim, ClaimKind, extract_claims
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion
+from knowledge_base.quiz_facts import without_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,23 +192,41 @@ def _heard(
         yield from (make(ChangeKind.EXCLUDE_SKU, sku=s) for s in skus if s in covered)
     elif skus and (_INCLUDE_EN.search(text) or _INCLUDE_ZH.search(text)):
         yield from (make(ChangeKind.INCLUDE_SKU, sku=s) for s in skus if s not in covered)
-    claims = extract_claims(text)
+    claims = extract_claims(without_names(text, knowledge, promotion))
     percents = [c.amount for c in claims if c.kind is ClaimKind.PERCENT and c.amount]
     if percents and _PERCENT_WORDS.search(text):
         kind = ChangeKind.SET_MEMBER_PERCENT if _MEMBER.search(text) else ChangeKind.SET_PERCENT
         yield make(kind, percent=percents[-1])
-    dates = [c for c in claims if c.kind is ClaimKind.DATE and c.month and c.day]
-    if dates and _END_WORDS.search(text):
-        claim = dates[-1]
-        assert claim.month is not None and claim.day is not None
-        year = claim.year or promotion.window.end.year
-        end = date(year, claim.month, claim.day)
-        if end < promotion.window.start.date() and claim.year is None:
-            end = date(year + 1, claim.month, claim.day)
+    end = _end_date(claims, promotion)
+    if end is not None and _END_WORDS.search(text):
         yield make(ChangeKind.SET_END, end=end)
     counts = [c.amount for c in claims if c.kind is ClaimKind.NUMBER and c.amount]
     if counts and not percents and _LIMIT_WORDS.search(text):
         yield make(ChangeKind.SET_LIMIT, limit=int(counts[-1]))
+
+
+def _end_date(claims: list[Claim], promotion: Promotion) -> date | None:
+    """The last date said, or ``None``.
+
+    A day alone ("until the 1st", "延长到30号") is the first such day on or after the
+    window's start.
+    """
+    start = promotion.window.start.date()
+    for claim in reversed(claims):
+        if claim.kind is ClaimKind.DATE and claim.month and claim.day:
+            year = claim.year or promotion.window.end.year
+            end = date(year, claim.month, claim.day)
+            if end < start and claim.year is None:
+                end = date(year + 1, claim.month, claim.day)
+            return end
+        if claim.kind is ClaimKind.ORDINAL and claim.amount and 1 <= claim.amount <= 31:
+            day, year, month = int(claim.amount), start.year, start.month
+            for _ in range(13):
+                with contextlib.suppress(ValueError):
+                    if (candidate := date(year, month, day)) >= start:
+                        return candidate
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
 
 
 def _sentences(captions: Sequence[Caption], speaker: str | None) -> Iterable[tuple[Caption, str]]:

@@ -208,3 +208,23 @@ def test_no_clerk_question_from_the_question_bank_reads_as_a_change(
     for question in bank["questions"]:
         for text in (question["text"], question["text"].rstrip("?？")):
             assert propose_changes([Caption(0, 1, text)], knowledge=knowledge) == [], text
+
+
+def test_a_day_alone_is_read_within_the_promotion_and_names_carry_no_numbers(
+    knowledge: KnowledgeBase,
+) -> None:
+    heard = [
+        Caption(0, 2, "The weekend offer is extended until the 1st."),
+        Caption(2, 4, "周末优惠延长到30号。"),
+        Caption(4, 6, "Socks 3 for 2 has no limit change today."),
+        Caption(6, 8, "Double 12 is extended until the 13th of December."),
+    ]
+    proposals = [
+        (p.promotion_id, p.kind, p.end, p.limit)
+        for p in propose_changes(heard, knowledge=knowledge)
+    ]
+    assert proposals == [
+        ("weekend-running", ChangeKind.SET_END, date(2026, 12, 1), None),
+        ("weekend-running", ChangeKind.SET_END, date(2026, 11, 30), None),
+        ("double-12", ChangeKind.SET_END, date(2026, 12, 13), None),
+    ]
