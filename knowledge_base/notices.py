@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from knowledge_base.answering import Role
-from knowledge_base.fact_guard import check_facts
+from knowledge_base.fact_guard import FactSet
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Currency, Promotion, is_chinese
 from knowledge_base.notice_scope import Audience, Publication, notice_stores, promotion_stores
@@ -221,7 +221,8 @@ def _changes(
             return summary[:MAX_CHANGE_SENTENCES]
     if old is not None and zh:
         notes = [n.zh_cn for n in publication.change_notes() if n.zh_cn]
-        if notes and all(check_facts(note, facts).ok for note in notes):
+        backed = FactSet.from_texts(facts) if notes else None
+        if backed is not None and all(backed.check(note).ok for note in notes):
             return notes[:MAX_CHANGE_SENTENCES]
     phrases = rule_phrases(new, currency, zh)
     if zh:
