@@ -15,7 +15,8 @@ event, so a restart resumes exactly; a record left ``speaking`` by a restart goe
 :func:`recover` (it was cut off, so it is spoken again from the start).
 
 The rules: a clerk off shift is never spoken to nor escalated about (the notice waits for
-their next shift start); a notice is spoken only at a quiet moment (:func:`is_quiet`);
+their next shift start); a notice is spoken only at a quiet moment
+(:func:`knowledge_base.quiet_moments.is_quiet`);
 unacknowledged ``acknowledge_within`` after it was played, it is replayed once at the next
 quiet moment, and unacknowledged ``acknowledge_within`` after that, escalated to the store
 manager (also when the clerk, on shift, has disconnected by then).
@@ -23,6 +24,7 @@ manager (also when the clerk, on shift, has disconnected by then).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -92,6 +94,27 @@ class Delivery:
             key: value.isoformat() if isinstance(value, datetime) else value
             for key, value in ((name, getattr(self, name)) for name in self.__dataclass_fields__)
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Delivery:
+        """The record from :meth:`to_dict`'s values (times as ISO 8601 text)."""
+        values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        for name in _TIMES:
+            if isinstance(values.get(name), str):
+                values[name] = datetime.fromisoformat(str(values[name]))
+        values["state"] = DeliveryState(str(values.get("state", DeliveryState.PENDING)))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+_TIMES = (
+    "created_at",
+    "delivered_at",
+    "played_at",
+    "last_played_at",
+    "acknowledged_at",
+    "escalated_at",
+    "superseded_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +227,7 @@ class Situation:
     on_shift: bool
     connected: bool
     quiet: bool
-    """A quiet moment in the clerk's session (:func:`is_quiet`)."""
+    """A quiet moment in the clerk's session (:func:`knowledge_base.quiet_moments.is_quiet`)."""
     next_shift_start: datetime | None = None
     """When off shift: when the next shift starts (``None``: none planned)."""
 
@@ -258,41 +281,3 @@ def _speak_when_possible(situation: Situation, action: Action) -> Decision:
     if not situation.quiet:
         return Decision(Action.WAIT, "waiting for a pause")
     return Decision(action, "a quiet moment")
-
-
-# --- quiet moments -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SessionMoment:
-    """What the clerk's voice session is doing right now."""
-
-    clerk_speaking: bool
-    assistant_speaking: bool
-    answering: bool
-    """A question is being transcribed or answered (text not yet spoken)."""
-    seconds_since_last_turn: float | None
-    """Seconds since the clerk or the assistant last finished speaking (``None``: no turn yet)."""
-
-
-DEFAULT_PAUSE_SECONDS = 4.0
-"""A pause this long ends a conversation; keep it at least the follow-up window."""
-
-
-def not_quiet_because(moment: SessionMoment, *, pause_seconds: float) -> str | None:
-    """Why this is not a moment to speak a notice, or ``None`` when it is."""
-    if moment.clerk_speaking:
-        return "the clerk is speaking"
-    if moment.answering:
-        return "a question is being answered"
-    if moment.assistant_speaking:
-        return "the assistant is speaking"
-    since = moment.seconds_since_last_turn
-    if since is not None and since < pause_seconds:
-        return "a conversation is going on"
-    return None
-
-
-def is_quiet(moment: SessionMoment, *, pause_seconds: float = DEFAULT_PAUSE_SECONDS) -> bool:
-    """True at a pause: nobody speaking, nothing being answered, the last turn long enough ago."""
-    return not_quiet_because(moment, pause_seconds=pause_seconds) is None

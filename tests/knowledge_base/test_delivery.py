@@ -15,15 +15,13 @@ from knowledge_base.delivery import (
     PlaybackInterrupted,
     PlaybackStarted,
     RepeatRequested,
-    SessionMoment,
     Situation,
     Superseded,
     apply,
     decide,
-    is_quiet,
-    not_quiet_because,
     recover,
 )
+from knowledge_base.quiet_moments import SessionMoment, is_quiet, not_quiet_because
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
@@ -202,3 +200,9 @@ def test_a_quiet_moment_is_a_pause_outside_any_conversation(
 ) -> None:
     assert not_quiet_because(moment, pause_seconds=4.0) == reason
     assert is_quiet(moment) is (reason is None)
+
+
+def test_a_record_survives_a_round_trip_through_plain_values() -> None:
+    record = apply(played(0, 5), RepeatRequested(at(7)))
+    assert Delivery.from_dict(record.to_dict()) == record
+    assert Delivery.from_dict(new().to_dict()) == new()
