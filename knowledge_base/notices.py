@@ -54,6 +54,19 @@ class Notice:
         """The whole notice."""
         return ("" if is_chinese(self.language) else " ").join(self.sentences)
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain values for JSON."""
+        return {
+            "notice_id": self.notice_id,
+            "promotion_id": self.promotion_id,
+            "version": self.version,
+            "role": self.role.value,
+            "language": self.language,
+            "text": self.text,
+            "sentences": list(self.sentences),
+            "store_ids": list(self.store_ids),
+        }
+
 
 def compose_notice(
     publication: Publication, *, knowledge: KnowledgeBase, audience: Audience, language: str

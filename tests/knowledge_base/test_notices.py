@@ -71,6 +71,12 @@ def test_a_clerk_hears_what_changed_from_when_and_where(
         ACKNOWLEDGE_EN,
     )
     assert (notice.notice_id, notice.version, notice.role) == ("weekend-running@2", 2, Role.CLERK)
+    data = notice.to_dict()
+    assert (data["role"], data["text"], data["store_ids"]) == (
+        "clerk",
+        " ".join(notice.sentences),
+        ["HZ-01", "SG-01", "SH-01", "SH-02"],
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
