@@ -10,6 +10,8 @@ Usage::
     python scripts/make_fixtures.py --only questions     # one set; the other entries are kept
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
+    python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
+    python scripts/make_fixtures.py --feedback           # the held-out feedback lines
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
 """
@@ -71,6 +73,18 @@ LOOP_QUESTIONS: tuple[tuple[str, str], ...] = (
 )
 WAKE_VARIANTS = ("ax200_weekend", "trail_runner_sale", "socks_contact")
 WAKE_PREFIX = "Hey promo, "
+
+CHAINS_DIR = REPO_ROOT / "tests" / "fixtures" / "chains"
+FEEDBACK_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "heldout.yaml"
+FEEDBACK_AUDIO_DIR = REPO_ROOT / "tests" / "fixtures" / "feedback" / "audio"
+HELDOUT_SNR_DB = 12.0
+"""Shop babble under the clear Piper voice in the held-out ``noisy`` renderings."""
+# Regional English accents espeak-ng ships (its gmw voices; the mbrola ones need packages that
+# are not installed). Measured with Whisper tiny.en on 16 held-out questions at 143 wpm, word
+# sequence similarity to the text: en-gb-x-rp 0.78, en-gb 0.75, en-us-nyc 0.69, en-gb-x-gbclan
+# 0.68 (en-us 0.74); en-gb-x-gbcwmd 0.66, en-gb-scotland 0.62 and en-029 0.62 were left out.
+ACCENT_VOICES = ("en-gb-x-rp", "en-gb", "en-us-nyc", "en-gb-x-gbclan")
+HELDOUT_STYLES = ("clean", "accented", "noisy")
 
 SHOP_CHATTER = (
     "Do you have these in a size nine?",
@@ -1124,6 +1138,130 @@ def write_long(path: Path, minutes: float, echo: Callable[[str], None]) -> None:
     )
 
 
+# ------------------------------------------------------------- held-out chains and feedback
+# Kept apart from the sets above: each held-out set has its own folder and manifest, and
+# nothing here changes a byte of tests/fixtures/audio/.
+
+
+def load_feedback_lines(path: Path) -> list[SpokenQuestion]:
+    """The ``spoken: true`` English items of a feedback set, in file order."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise QuestionsFileError(f"{path}: file not found") from e
+    except yaml.YAMLError as e:
+        raise QuestionsFileError(f"{path}: invalid YAML: {e}") from e
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise QuestionsFileError(f"{path}: field 'items': expected a list")
+    lines: list[SpokenQuestion] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("spoken") is not True:
+            continue
+        if not isinstance(item.get("id"), str) or not isinstance(item.get("text"), str):
+            raise QuestionsFileError(f"{path}: items[{index}]: fields 'id' and 'text' needed")
+        lines.append(SpokenQuestion(item["id"], item["text"], item.get("language", "en"), 0))
+    return lines
+
+
+def heldout_voice(style: str, key: str) -> Voice:
+    """The voice of one held-out rendering, derived from its style and id alone.
+
+    ``noisy`` is the ``clean`` take with babble under it, so a failure points at the noise.
+    """
+    rng = np.random.default_rng(stable_seed("heldout", "clean" if style == "noisy" else style, key))
+    if style == "accented":
+        return Voice(
+            engine="espeak-ng",
+            name=ACCENT_VOICES[int(rng.integers(len(ACCENT_VOICES)))],
+            speed=int(rng.integers(136, 151)),
+            pitch=int(rng.integers(40, 61)),
+            word_gap=int(rng.integers(1, 3)),
+        )
+    return Voice(
+        engine="piper", name=PIPER_VOICE, length_scale=round(float(rng.uniform(0.95, 1.1)), 2)
+    )
+
+
+def render_heldout(
+    builder: Builder, set_name: str, kind: str, item: SpokenQuestion, style: str
+) -> None:
+    """Write ``<style>/<id>.wav``: clean Piper, accented espeak-ng, or Piper over babble."""
+    rng = np.random.default_rng(stable_seed("heldout-take", style, item.id, item.text))
+    voice = heldout_voice(style, item.id)
+    clip = SPEAKER.say(item.text, voice)
+    track = Track()
+    track.speech(round(float(rng.uniform(0.3, 0.5)), 2), clip, item.text, voice)
+    track.extend_to(track.end + 0.8)
+    noise = None
+    if style == "noisy":
+        bed = fit(babble_bed(30.0, 11), track.audio.size, rng)
+        bed = bed * (active_rms(clip) / rms(bed) / gain(HELDOUT_SNR_DB))
+        track.audio = track.audio + bed.astype(np.float32)
+        noise = {"bed": "shop_babble", "snr_db": HELDOUT_SNR_DB}
+    path = f"{style}/{item.id}.wav"
+    entry = wav_entry(
+        path,
+        set_name,
+        kind,
+        track.audio,
+        question_id=item.id,
+        text=item.text,
+        language=item.language,
+        style=style,
+        voice=voice.describe(),
+        noise=noise,
+        timeline=track.events,
+    )
+    builder.write(path, track.audio, entry)
+
+
+def write_heldout_manifest(out: Path, entries: list[dict[str, Any]], regenerate: str) -> None:
+    manifest = {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "generator": "scripts/make_fixtures.py",
+        "regenerate": regenerate,
+        "sample_rate": RATE,
+        "speech_level_dbfs": SPEECH_DBFS,
+        "styles": {
+            "clean": f"Piper {PIPER_VOICE}, length_scale 0.95-1.1",
+            "accented": f"espeak-ng, one of {', '.join(ACCENT_VOICES)}, 136-150 wpm",
+            "noisy": f"the clean Piper take with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
+        },
+        "files": sorted(entries, key=lambda entry: entry["path"]),
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+
+
+def build_heldout(
+    out: Path,
+    items: list[SpokenQuestion],
+    *,
+    set_name: str,
+    kind: str,
+    every_style: bool,
+    regenerate: str,
+    echo: Callable[[str], None],
+) -> int:
+    """Render English ``items`` into ``out`` (replacing it); returns the number of files.
+
+    ``every_style`` renders each item clean, accented and noisy; otherwise each item gets one
+    style, taking turns in file order, so the three styles are equally represented.
+    """
+    if out.exists():
+        shutil.rmtree(out)  # recordings of removed items must not linger
+    out.mkdir(parents=True)
+    builder = Builder(out=out, echo=echo)
+    english = [item for item in items if item.language.lower().startswith("en")]
+    for index, item in enumerate(english):
+        styles = HELDOUT_STYLES if every_style else (HELDOUT_STYLES[index % 3],)
+        for style in styles:
+            render_heldout(builder, set_name, kind, item, style)
+    write_heldout_manifest(out, builder.entries, regenerate)
+    return len(builder.entries)
+
+
 # -------------------------------------------------------------------------------------- main
 
 
@@ -1191,6 +1329,21 @@ def main(
     questions: Annotated[Path, typer.Option(help="The questions file to speak.")] = (
         QUESTIONS_FILE
     ),
+    chain: Annotated[
+        str | None,
+        typer.Option(
+            help="Only render the spoken English questions of tests/fixtures/chains/CHAIN/"
+            "questions.yaml, each clean, accented and noisy, into that chain's audio/."
+        ),
+    ] = None,
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback",
+            help="Only render the spoken English lines of tests/fixtures/feedback/heldout.yaml "
+            "(one style each, in turn) into tests/fixtures/feedback/audio/.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 
@@ -1205,6 +1358,9 @@ def main(
     if long is not None:
         typer.echo(f"long recording: {long} ({long_minutes:g} min)")
         write_long(long, long_minutes, typer.echo)
+        return
+    if chain is not None or feedback:
+        heldout(chain, feedback, out if out != AUDIO_DIR else None)
         return
     if only is not None and only not in SETS:
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)
@@ -1228,6 +1384,44 @@ def main(
     write_manifest(out, entries)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     typer.echo(f"{len(entries)} files in the manifest; {size / 1e6:.1f} MB under {out}")
+
+
+def heldout(chain: str | None, feedback: bool, out: Path | None) -> None:
+    """The ``--chain`` / ``--feedback`` renderings (``out`` overrides the folder)."""
+    if chain is not None and feedback:
+        typer.echo("use --chain or --feedback, not both", err=True)
+        raise typer.Exit(2)
+    if shutil.which("espeak-ng") is None:
+        typer.echo("error: espeak-ng not found (apt-get install -y espeak-ng)", err=True)
+        raise typer.Exit(2)
+    try:
+        if chain is not None:
+            if not chain or not all(c.isalnum() or c in "-_" for c in chain):
+                raise QuestionsFileError(f"--chain {chain!r}: not a chain folder name")
+            source = CHAINS_DIR / chain / "questions.yaml"
+            items, target = load_questions(source), out or CHAINS_DIR / chain / "audio"
+            regenerate = f"python scripts/make_fixtures.py --chain {chain}"
+            set_name, kind, every_style = f"chain:{chain}", "question", True
+        else:
+            source = FEEDBACK_FILE
+            items, target = load_feedback_lines(source), out or FEEDBACK_AUDIO_DIR
+            regenerate = "python scripts/make_fixtures.py --feedback"
+            set_name, kind, every_style = "feedback", "feedback", False
+    except QuestionsFileError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+    typer.echo(f"[{set_name}] {source.relative_to(REPO_ROOT)} -> {target}")
+    count = build_heldout(
+        target,
+        items,
+        set_name=set_name,
+        kind=kind,
+        every_style=every_style,
+        regenerate=regenerate,
+        echo=typer.echo,
+    )
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    typer.echo(f"{count} files in the manifest; {size / 1e6:.1f} MB under {target}")
 
 
 if __name__ == "__main__":
