@@ -127,8 +127,9 @@ async def replay(
     Args:
         pcm16: Input audio, 16 kHz mono 16-bit.
         realtime: Feed and play audio at real-time pace (needed for meaningful latency and
-            barge-in); otherwise as fast as possible, pausing the input while an utterance is
-            transcribed, so that the turns, transcripts and answers depend on the audio alone.
+            barge-in); otherwise as fast as possible. Where an utterance is cut for
+            transcription depends on the audio alone either way (the VAD's state travels
+            with each frame, see :mod:`pipelines.vad_processor`).
         settle_secs: After the input ends, how long the session must be quiet to be done.
         timeout_secs: Give up after this long (default: twice the input plus 30 s).
         stop_after_first_audio: End as soon as the last answer starts playing (benchmarks
@@ -151,13 +152,6 @@ async def replay(
         on_event=collector,
         on_answer=on_answer,
     )
-    if not realtime:
-        # Lockstep: each frame is heard before the next is fed, and nothing is fed while an
-        # utterance is transcribed, as if the VAD and Whisper took no time at all.
-        state = loop.state
-        transport.hold_input_while(
-            lambda fed: state.audio_bytes_heard < fed or state.transcriptions_pending > 0
-        )
     worker = PipelineWorker(
         loop.pipeline,
         params=PipelineParams(audio_in_sample_rate=16000, audio_out_sample_rate=output_sample_rate),

@@ -1,18 +1,14 @@
 """A transport that plays PCM audio into a pipeline and records what comes out.
 
 Input is fed in 20 ms frames, at real-time pace (as a microphone would) or as fast as
-possible. A fast replay can be held until the pipeline has digested what it was fed
-(:meth:`ReplayTransport.hold_input_while`): then how the audio is cut into turns depends on
-the file alone, not on how fast this machine runs the VAD or transcribes. Output is "played"
-at real-time pace (as a speaker would), so barge-in behaves as it would in a room, and every
-output write is recorded with its time.
+possible. Output is "played" at real-time pace (as a speaker would), so barge-in behaves
+as it would in a room, and every output write is recorded with its time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipecat.frames.frames import (
@@ -68,8 +64,6 @@ class ReplayInputTransport(BaseInputTransport):
         self._realtime = realtime
         self._recording = recording
         self._feed_task: asyncio.Task[None] | None = None
-        self.hold: Callable[[int], bool] | None = None
-        """Fast mode only: called with the bytes fed so far; while True, no more is fed."""
 
     async def start(self, frame: StartFrame) -> None:
         """Start feeding once the pipeline has started."""
@@ -107,9 +101,6 @@ class ReplayInputTransport(BaseInputTransport):
                     await asyncio.sleep(delay)
             else:
                 await asyncio.sleep(0)
-                # Polled: the condition is another processor's state, with no event to await.
-                while self.hold is not None and self.hold(offset):  # noqa: ASYNC110
-                    await asyncio.sleep(0.001)
             await self.push_audio_frame(
                 InputAudioRawFrame(audio=chunk, sample_rate=self._sample_rate, num_channels=1)
             )
@@ -183,10 +174,6 @@ class ReplayTransport(BaseTransport):
     def input(self) -> FrameProcessor:
         """The input side."""
         return self._input
-
-    def hold_input_while(self, busy: Callable[[int], bool]) -> None:
-        """In fast mode, feed no input while ``busy(bytes_fed)`` (real-time input never waits)."""
-        self._input.hold = busy
 
     def output(self) -> FrameProcessor:
         """The output side."""
