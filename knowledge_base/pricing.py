@@ -11,6 +11,10 @@ Order of application (each step rounds to cents, half up):
 5. ``spend_threshold``: the highest tier reached by the covered units' current total comes
    off the basket, once.
 
+A promotion with several rule sets prices each unit with the rule set in force for its item
+at that moment (:func:`knowledge_base.resolution.rule_set_at`); the per-customer limit is
+shared by all of them, and spend and buy-x-get-y rules count the units of their own rule set.
+
 Promotions that apply to the same item combine only when their stacking says so. When two
 do not combine (or their stacking is undefined), each combination that keeps them apart is
 priced and the one cheapest for the customer is quoted; a step says so.
@@ -32,6 +36,7 @@ from knowledge_base.models import (
     MemberExtraPercent,
     PercentOff,
     Promotion,
+    RuleSet,
     SpendThreshold,
 )
 from knowledge_base.resolution import stacking_relation
@@ -121,6 +126,10 @@ class _Unit:
     price: Decimal
 
 
+_Placements = dict[tuple[str, str], tuple[int, RuleSet]]
+"""(promotion id, SKU) -> the rule set (index, rules) pricing that SKU now."""
+
+
 def quote(
     knowledge: KnowledgeBase, *, basket: Basket, store_id: str, at: datetime, member: bool
 ) -> Quote:
@@ -136,6 +145,7 @@ def quote(
     currency = knowledge.currency_of(store_id)
     code = currency.code
     candidates: dict[str, Promotion] = {}
+    placements: _Placements = {}
     for line in basket.lines:
         if line.quantity < 1:
             raise PricingError(f"quantity of {line.sku} must be at least 1 (got {line.quantity})")
@@ -144,25 +154,31 @@ def quote(
             raise PricingError(f"{line.sku} has no list price in {code}")
         for applied in knowledge.resolve(store_id, at, line.sku):
             candidates.setdefault(applied.promotion.id, applied.promotion)
+            placements[(applied.promotion.id, line.sku)] = (
+                applied.rule_set_index,
+                applied.rule_set,
+            )
 
-    skus = {line.sku for line in basket.lines}
     promotions = list(candidates.values())
+    active = {p.id: {sku for (pid, sku) in placements if pid == p.id} for p in promotions}
     conflicts = {
         (a.id, b.id)
         for a, b in itertools.combinations(promotions, 2)
-        if stacking_relation(a, b) != "stack"
-        and knowledge.scope_skus(a) & knowledge.scope_skus(b) & skus
+        if stacking_relation(a, b) != "stack" and active[a.id] & active[b.id]
     }
     unit_name = currency.name.en
 
+    def price(chosen: list[Promotion]) -> tuple[list[QuoteStep], list[_Unit], Decimal]:
+        return _price(knowledge, basket, chosen, placements, code, unit_name, member)
+
     if not conflicts:
-        steps, units, basket_off = _price(knowledge, basket, promotions, code, unit_name, member)
+        steps, units, basket_off = price(promotions)
     else:
         if len(promotions) > MAX_COMBINED_PROMOTIONS:
             raise PricingError(f"{len(promotions)} overlapping promotions; too many to combine")
         best: tuple[list[QuoteStep], list[_Unit], Decimal, list[Promotion]] | None = None
         for chosen in _compatible_sets(promotions, conflicts):
-            priced = _price(knowledge, basket, chosen, code, unit_name, member)
+            priced = price(chosen)
             total = sum((u.price for u in priced[1]), Decimal(0)) - priced[2]
             if best is None or total < sum((u.price for u in best[1]), Decimal(0)) - best[2]:
                 best = (*priced, chosen)
@@ -234,6 +250,7 @@ def _price(
     knowledge: KnowledgeBase,
     basket: Basket,
     promotions: list[Promotion],
+    placements: _Placements,
     code: str,
     unit_name: str,
     member: bool,
@@ -245,10 +262,12 @@ def _price(
         for _ in range(line.quantity)
     ]
     steps: list[QuoteStep] = []
-    covered: dict[str, list[_Unit]] = {}
+    # Per promotion: its covered units grouped by the rule set pricing them, in rule-set order.
+    groups: list[tuple[Promotion, RuleSet, list[_Unit]]] = []
     for promotion in promotions:
-        scope = knowledge.scope_skus(promotion)
-        mine = sorted((u for u in units if u.sku in scope), key=lambda u: -u.list_price)
+        mine = sorted(
+            (u for u in units if (promotion.id, u.sku) in placements), key=lambda u: -u.list_price
+        )
         if promotion.limit is not None and len(mine) > promotion.limit.per_customer:
             over = mine[promotion.limit.per_customer :]
             mine = mine[: promotion.limit.per_customer]
@@ -263,17 +282,22 @@ def _price(
                     promotion_id=promotion.id,
                 )
             )
-        covered[promotion.id] = mine
+        by_set: dict[int, tuple[RuleSet, list[_Unit]]] = {}
+        for unit in mine:
+            index, rule_set = placements[(promotion.id, unit.sku)]
+            by_set.setdefault(index, (rule_set, []))[1].append(unit)
+        for index in sorted(by_set):
+            groups.append((promotion, *by_set[index]))
 
-    for promotion in promotions:
-        for rule in promotion.rules:
+    for promotion, rule_set, covered in groups:
+        for rule in rule_set.rules:
             if isinstance(rule, PercentOff):
                 pct = rule.member_percent if member and rule.member_percent else rule.percent
                 who = "members get " if member and rule.member_percent else ""
                 _unit_step(
                     steps,
                     promotion,
-                    covered[promotion.id],
+                    covered,
                     unit_name,
                     f"{who}{number_text(pct)} percent off",
                     _percent_of(pct),
@@ -285,55 +309,33 @@ def _price(
                 _unit_step(
                     steps,
                     promotion,
-                    covered[promotion.id],
+                    covered,
                     unit_name,
                     f"{amount_text(off)} {unit_name} off",
                     _amount_of(off),
                 )
     if member:
-        for promotion in promotions:
-            for rule in promotion.rules:
+        for promotion, rule_set, covered in groups:
+            for rule in rule_set.rules:
                 if isinstance(rule, MemberExtraPercent):
                     _unit_step(
                         steps,
                         promotion,
-                        covered[promotion.id],
+                        covered,
                         unit_name,
                         f"members save another {number_text(rule.percent)} percent",
                         _percent_of(rule.percent),
                     )
-    for promotion in promotions:
-        for rule in promotion.rules:
+    for promotion, rule_set, covered in groups:
+        for rule in rule_set.rules:
             if isinstance(rule, BuyXGetY):
-                group = rule.buy + rule.get
-                ordered = sorted(covered[promotion.id], key=lambda u: -u.price)
-                reduced = [u for i, u in enumerate(ordered) if i % group >= rule.buy]
-                if not reduced:
-                    continue
-                off = sum((to_cents(u.price * rule.percent_off / 100) for u in reduced), Decimal(0))
-                for unit in reduced:
-                    unit.price -= to_cents(unit.price * rule.percent_off / 100)
-                what = (
-                    "free"
-                    if rule.percent_off == 100
-                    else f"{number_text(rule.percent_off)} percent off"
-                )
-                steps.append(
-                    QuoteStep(
-                        description=(
-                            f"{promotion.title.en}: buy {rule.buy} get {rule.get},"
-                            f" {_count(reduced)} {what}, {amount_text(off)} {unit_name} off"
-                        ),
-                        discount=off,
-                        promotion_id=promotion.id,
-                    )
-                )
+                _buy_x_get_y(steps, promotion, rule, covered, unit_name)
     basket_off = Decimal(0)
-    for promotion in promotions:
-        for rule in promotion.rules:
+    for promotion, rule_set, covered in groups:
+        for rule in rule_set.rules:
             if not isinstance(rule, SpendThreshold) or (rule.members_only and not member):
                 continue
-            spent = sum((u.price for u in covered[promotion.id]), Decimal(0))
+            spent = sum((u.price for u in covered), Decimal(0))
             reached = [
                 tier for tier in rule.tiers if code in tier.spend and spent >= tier.spend[code]
             ]
@@ -354,6 +356,34 @@ def _price(
                 )
             )
     return steps, units, basket_off
+
+
+def _buy_x_get_y(
+    steps: list[QuoteStep],
+    promotion: Promotion,
+    rule: BuyXGetY,
+    covered: list[_Unit],
+    unit_name: str,
+) -> None:
+    group = rule.buy + rule.get
+    ordered = sorted(covered, key=lambda u: -u.price)
+    reduced = [u for i, u in enumerate(ordered) if i % group >= rule.buy]
+    if not reduced:
+        return
+    off = sum((to_cents(u.price * rule.percent_off / 100) for u in reduced), Decimal(0))
+    for unit in reduced:
+        unit.price -= to_cents(unit.price * rule.percent_off / 100)
+    what = "free" if rule.percent_off == 100 else f"{number_text(rule.percent_off)} percent off"
+    steps.append(
+        QuoteStep(
+            description=(
+                f"{promotion.title.en}: buy {rule.buy} get {rule.get},"
+                f" {_count(reduced)} {what}, {amount_text(off)} {unit_name} off"
+            ),
+            discount=off,
+            promotion_id=promotion.id,
+        )
+    )
 
 
 def _percent_of(pct: Decimal) -> Callable[[_Unit], Decimal]:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -44,10 +44,29 @@ def test_english_text_is_required() -> None:
         LocalizedText.model_validate({"zh-CN": "袜子"})
 
 
-def test_a_bare_date_window_runs_from_midnight_to_the_last_minute() -> None:
+def test_a_bare_date_window_runs_from_midnight_through_the_end_of_its_last_day() -> None:
     window = Window.model_validate({"start": "2026-11-15", "end": "2026-12-15"})
     assert window.start == datetime(2026, 11, 15, 0, 0)
-    assert window.end == datetime(2026, 12, 15, 23, 59)
+    assert window.end == datetime(2026, 12, 16, 0, 0)  # the first moment it is off
+    assert window.last_day == date(2026, 12, 15)
+
+
+def test_an_end_time_is_the_first_moment_the_offer_is_off() -> None:
+    window = Window.model_validate({"start": "2026-11-15", "end": "2026-12-15T22:00"})
+    assert window.end == datetime(2026, 12, 15, 22, 0)
+    assert window.contains(datetime(2026, 12, 15, 21, 59, 59))
+    assert not window.contains(datetime(2026, 12, 15, 22, 0))
+    assert window.last_day == date(2026, 12, 15)
+
+
+def test_an_end_at_24_00_is_the_end_of_that_day() -> None:
+    window = Window.model_validate({"start": "2026-11-15", "end": "2026-12-15T24:00"})
+    assert window.end == datetime(2026, 12, 16, 0, 0)
+
+
+def test_a_one_day_window_is_a_bare_date_twice() -> None:
+    window = Window.model_validate({"start": "2026-12-12", "end": "2026-12-12"})
+    assert (window.start, window.end) == (datetime(2026, 12, 12), datetime(2026, 12, 13))
 
 
 def test_a_window_ending_before_it_starts_is_refused() -> None:

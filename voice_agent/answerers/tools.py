@@ -35,6 +35,8 @@ from knowledge_base.models import (
     Promotion,
     PromotionStatus,
     SpendThreshold,
+    last_day,
+    runs_to_midnight,
 )
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase, stacking_relation
@@ -519,20 +521,20 @@ class KnowledgeBaseTools:
                 self._kb.regions[r].name.en for r in promotion.regions if r in self._kb.regions
             )
             return (
-                f"runs from {_when(window.start)} to {_when(window.end)} local time in "
+                f"runs from {_when(window.start)} to {_until(window.end)} local time in "
                 f"{regions}; status {promotion.status.value}."
             )
         if store_id not in self._kb.scope_stores(promotion):
             return f"not offered at store {store_id}."
         timing = self._kb.timing(promotion, store_id, at)
-        span = f"from {_when(timing.starts)} to {_when(timing.ends)} local time"
+        span = f"from {_when(timing.starts)} to {_until(timing.ends)} local time"
         if timing.phase is Phase.RUNNING:
             return f"running now at {store_id}, {span}."
         if timing.phase is Phase.UPCOMING:
             return f"not started yet at {store_id}; it runs {span}."
         if timing.phase is Phase.WITHDRAWN:
             return f"withdrawn early; it was planned {span}."
-        return f"over: it ended on {spoken_date(timing.ends, with_year=True)}; it ran {span}."
+        return f"over: it ended on {spoken_date(timing.last_day, with_year=True)}; it ran {span}."
 
     def _rule_texts(self, promotion: Promotion, store_id: str | None) -> list[str]:
         scope = self._scope_text(promotion)
@@ -623,3 +625,10 @@ class KnowledgeBaseTools:
 
 def _when(moment: datetime) -> str:
     return f"{spoken_date(moment, with_year=True)} {spoken_time(moment)}"
+
+
+def _until(end: datetime) -> str:
+    """An exclusive end: ``Sunday 29 November 2026 24:00``, never the next day's date."""
+    if runs_to_midnight(end):
+        return f"{spoken_date(last_day(end), with_year=True)} 24:00"
+    return _when(end)

@@ -1,0 +1,107 @@
+"""Other ways customers save, and whether a promotion combines with them.
+
+A promotion's ``channels:`` says, per channel, whether it combines (``yes``) or not
+(``no``); a channel it does not mention is *not said* and is never guessed. The vocabulary is
+closed (:class:`Channel`, spoken names in :data:`CHANNEL_NAMES`) so a typo is an error, and a
+chain adds its own channels under ``other:`` with a name and aliases.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from knowledge_base.text import Aliases, Schema, ShortText
+
+
+class Channel(StrEnum):
+    """A discount channel every chain knows."""
+
+    COUPONS = "coupons"
+    """Paper or printed store coupons."""
+    APP_COUPONS = "app_coupons"
+    VOUCHERS = "vouchers"
+    GIFT_CARDS = "gift_cards"
+    STAFF_DISCOUNT = "staff_discount"
+    LOYALTY_POINTS = "loyalty_points"
+    """Paying with, or earning, loyalty points."""
+    BANK_OFFERS = "bank_offers"
+    """Card issuers' and payment apps' discounts."""
+    PRICE_MATCH = "price_match"
+
+
+CHANNEL_NAMES: dict[Channel, tuple[ShortText, tuple[str, ...]]] = {
+    Channel.COUPONS: (ShortText(en="coupons", zh_cn="优惠券"), ("coupon", "paper coupon")),
+    Channel.APP_COUPONS: (
+        ShortText(en="app coupons", zh_cn="App优惠券"),
+        ("app coupon", "app voucher", "mobile coupon"),
+    ),
+    Channel.VOUCHERS: (ShortText(en="vouchers", zh_cn="代金券"), ("voucher", "cash voucher")),
+    Channel.GIFT_CARDS: (ShortText(en="gift cards", zh_cn="礼品卡"), ("gift card",)),
+    Channel.STAFF_DISCOUNT: (
+        ShortText(en="the staff discount", zh_cn="员工折扣"),
+        ("staff discount", "employee discount"),
+    ),
+    Channel.LOYALTY_POINTS: (
+        ShortText(en="loyalty points", zh_cn="积分"),
+        ("points", "member points", "reward points"),
+    ),
+    Channel.BANK_OFFERS: (
+        ShortText(en="bank card offers", zh_cn="银行卡优惠"),
+        ("bank offer", "credit card offer", "card offer"),
+    ),
+    Channel.PRICE_MATCH: (ShortText(en="price match", zh_cn="比价保障"), ("price matching",)),
+}
+"""Spoken name (English, Chinese) and other words clerks use, per channel."""
+
+
+class OtherChannel(Schema):
+    """A chain's own discount channel (a student card, a partner's voucher)."""
+
+    name: ShortText
+    aliases: Aliases = []
+    combines: bool
+    """Whether the promotion combines with it."""
+
+
+class Channels(Schema):
+    """Whether a promotion combines with each discount channel; unset means not said."""
+
+    coupons: bool | None = None
+    app_coupons: bool | None = None
+    vouchers: bool | None = None
+    gift_cards: bool | None = None
+    staff_discount: bool | None = None
+    loyalty_points: bool | None = None
+    bank_offers: bool | None = None
+    price_match: bool | None = None
+    other: list[OtherChannel] = Field(default=[], max_length=20)
+
+    def combines(self, channel: Channel | str) -> bool | None:
+        """``True``/``False`` as written, ``None`` when the promotion does not say.
+
+        ``channel`` is a :class:`Channel` (or its value) or the English name or an alias of
+        an ``other`` channel (case-insensitive).
+        """
+        if channel in Channel.__members__.values():
+            value: bool | None = getattr(self, Channel(channel).value)
+            return value
+        wanted = str(channel).strip().lower()
+        for other in self.other:
+            names = {other.name.en.lower(), *(a.lower() for a in other.aliases)}
+            if other.name.zh_cn:
+                names.add(other.name.zh_cn)
+            if wanted in names:
+                return other.combines
+        return None
+
+    def said(self) -> list[tuple[ShortText, bool]]:
+        """Every channel the promotion speaks about, with whether it combines, in order."""
+        out = [
+            (CHANNEL_NAMES[channel][0], value)
+            for channel in Channel
+            if (value := getattr(self, channel.value)) is not None
+        ]
+        out += [(other.name, other.combines) for other in self.other]
+        return out
