@@ -31,27 +31,31 @@ class Channel(StrEnum):
     PRICE_MATCH = "price_match"
 
 
+def _name(en: str, zh: str) -> ShortText:
+    return ShortText.model_validate({"en": en, "zh-CN": zh})
+
+
 CHANNEL_NAMES: dict[Channel, tuple[ShortText, tuple[str, ...]]] = {
-    Channel.COUPONS: (ShortText(en="coupons", zh_cn="优惠券"), ("coupon", "paper coupon")),
+    Channel.COUPONS: (_name("coupons", "优惠券"), ("coupon", "paper coupon")),
     Channel.APP_COUPONS: (
-        ShortText(en="app coupons", zh_cn="App优惠券"),
+        _name("app coupons", "App优惠券"),
         ("app coupon", "app voucher", "mobile coupon"),
     ),
-    Channel.VOUCHERS: (ShortText(en="vouchers", zh_cn="代金券"), ("voucher", "cash voucher")),
-    Channel.GIFT_CARDS: (ShortText(en="gift cards", zh_cn="礼品卡"), ("gift card",)),
+    Channel.VOUCHERS: (_name("vouchers", "代金券"), ("voucher", "cash voucher")),
+    Channel.GIFT_CARDS: (_name("gift cards", "礼品卡"), ("gift card",)),
     Channel.STAFF_DISCOUNT: (
-        ShortText(en="the staff discount", zh_cn="员工折扣"),
+        _name("the staff discount", "员工折扣"),
         ("staff discount", "employee discount"),
     ),
     Channel.LOYALTY_POINTS: (
-        ShortText(en="loyalty points", zh_cn="积分"),
+        _name("loyalty points", "积分"),
         ("points", "member points", "reward points"),
     ),
     Channel.BANK_OFFERS: (
-        ShortText(en="bank card offers", zh_cn="银行卡优惠"),
+        _name("bank card offers", "银行卡优惠"),
         ("bank offer", "credit card offer", "card offer"),
     ),
-    Channel.PRICE_MATCH: (ShortText(en="price match", zh_cn="比价保障"), ("price matching",)),
+    Channel.PRICE_MATCH: (_name("price match", "比价保障"), ("price matching",)),
 }
 """Spoken name (English, Chinese) and other words clerks use, per channel."""
 

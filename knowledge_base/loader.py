@@ -126,7 +126,11 @@ def _load_directory(root: Path, limits: YamlLimits) -> tuple[KnowledgeBase | Non
         promotions=[p for _, p in promotion_docs],
         sources={p.id: doc.file for doc, p in promotion_docs},
     )
-    checker = Checker(knowledge=knowledge, issues=issues)
+    checker = Checker(
+        knowledge=knowledge,
+        issues=issues,
+        contacts_readable=contacts is not None or not (root / CONTACTS_FILE).exists(),
+    )
     checker.check_regions(regions_doc, regions)
     checker.check_catalogue(catalogue_doc, catalogue)
     if contacts_doc is not None and contacts is not None:

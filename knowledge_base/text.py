@@ -72,7 +72,7 @@ _PLACEHOLDER = re.compile(
     r"""^(
         tbd|tba|tbc|todo|fixme|n/?a|none|null|nil|unknown|unset|placeholder|dummy|example
         |sample|test|changeme|name|phone|extension|email|desk|contact
-        |x+|\?+|-+|_+|\.+|\*+|#+|0+|1234|12345|123456|1234567|12345678
+        |x+|\?+|-+|_+|\.+|\*+|\#+|0+|1234|12345|123456|1234567|12345678
         |<.*>|\[.*\]|\{.*\}
     )$""",
     re.VERBOSE,

@@ -162,12 +162,13 @@ def parse_yaml(
     if root is None:
         return None, [_issue(file, "file is empty", "empty_file")]
     doc = YamlDocument(file=file, text=text, limits=limits)
-    converter = _Converter(doc, limits, issues=[])
+    issues: list[Issue] = []
+    converter = _Converter(doc, limits, issues=issues)
     try:
         doc.data = converter.convert(root, ())
     except _Refused as refused:
-        return None, [*converter.issues, refused.issue]
-    return doc, converter.issues
+        return None, [*issues, refused.issue]
+    return doc, issues
 
 
 def yaml_files(directory: Path) -> list[Path]:

@@ -167,3 +167,94 @@ def test_ten_thousand_promotions_load_within_a_few_seconds(sample_copy: Path) ->
     assert len(knowledge.promotions) == 10_007
     # About 3.5 s of CPU on an idle 2-core runner; the bound leaves room for a busy one.
     assert cpu_seconds < 10, f"loading took {cpu_seconds:.1f} s of CPU"
+
+
+# --- hostile input is bounded ----------------------------------------------------------------
+
+ALIAS_BOMB = """a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def _only(issues, code: str):
+    found = [i for i in issues if i.code == code]
+    assert len(found) == 1, issues
+    return found[0]
+
+
+def test_nested_aliases_are_refused_before_they_expand(sample_copy: Path) -> None:
+    assert len(ALIAS_BOMB) < 500  # would expand to 9**9 = 387 million values
+    (sample_copy / "promotions" / "bomb.yaml").write_text(ALIAS_BOMB)
+    started = time.process_time()
+    issue = _only(validate_knowledge_base(sample_copy), "yaml_alias_limit")
+    assert time.process_time() - started < 5
+    assert Path(issue.file).name == "bomb.yaml" and issue.line is not None
+    assert "aliases expand to more than 10000 values" in issue.message
+
+
+def test_a_few_aliases_are_fine(sample_copy: Path) -> None:
+    file = sample_copy / "catalogue.yaml"
+    text = file.read_text().replace(
+        "list_price: {CNY: 79, SGD: 15, EUR: 12}", "list_price: &cheap {CNY: 79, SGD: 15, EUR: 12}"
+    )
+    text = text.replace("list_price: {CNY: 99, SGD: 19, EUR: 15}", "list_price: *cheap")
+    file.write_text(text)
+    assert load_knowledge_base(sample_copy).product("SK-WOOL").list_price["CNY"] == 79
+
+
+def test_an_alias_that_contains_itself_is_refused(sample_copy: Path) -> None:
+    (sample_copy / "promotions" / "loop.yaml").write_text("id: &x [1, *x]\n")
+    issue = _only(validate_knowledge_base(sample_copy), "yaml_alias_recursive")
+    assert (Path(issue.file).name, issue.line) == ("loop.yaml", 1)
+
+
+def test_a_file_larger_than_the_limit_is_not_read(sample_copy: Path) -> None:
+    big = sample_copy / "promotions" / "big.yaml"
+    big.write_text("talk_track: " + "a" * (5 * 1024 * 1024) + "\n")
+    issue = _only(validate_knowledge_base(sample_copy), "file_too_large")
+    assert Path(issue.file).name == "big.yaml"
+    assert "larger than 4194304 bytes" in issue.message
+
+
+def test_a_very_long_value_is_refused_with_its_line_and_field(sample_copy: Path) -> None:
+    file = sample_copy / "promotions" / "weekend-running.yaml"
+    text = file.read_text().replace(
+        "  en: This weekend all running shoes", "  en: " + "x" * 1_000_000 + " This weekend", 1
+    )
+    file.write_text(text)
+    issue = _only(validate_knowledge_base(sample_copy), "value_too_long")
+    assert (Path(issue.file).name, issue.line, issue.field) == (
+        "weekend-running.yaml",
+        29,
+        "talk_track.en",
+    )
+    assert "1000069 characters long (at most 20000)" in issue.message
+
+
+def test_a_talk_track_longer_than_a_minute_of_speech_is_refused(sample_copy: Path) -> None:
+    file = sample_copy / "promotions" / "weekend-running.yaml"
+    text = file.read_text().replace(
+        "  en: This weekend all running shoes", "  en: " + "so " * 600, 1
+    )
+    file.write_text(text)
+    issue = _only(validate_knowledge_base(sample_copy), "schema_value_error")
+    assert (issue.line, issue.field) == (28, "talk_track")
+    assert "at most 1000" in issue.message
+    assert len(str(issue)) < 300  # the value is not echoed back whole
+
+
+def test_a_long_title_is_refused_and_not_echoed_whole(sample_copy: Path) -> None:
+    file = sample_copy / "promotions" / "double-12.yaml"
+    file.write_text(
+        file.read_text().replace("title: {en: Double 12,", "title: {en: " + "D" * 5000 + ",")
+    )
+    issue = _only(validate_knowledge_base(sample_copy), "schema_value_error")
+    assert (issue.line, issue.field) == (4, "title")
+    assert "at most 120" in issue.message and len(issue.message) < 200

@@ -534,7 +534,8 @@ class KnowledgeBaseTools:
             return f"not started yet at {store_id}; it runs {span}."
         if timing.phase is Phase.WITHDRAWN:
             return f"withdrawn early; it was planned {span}."
-        return f"over: it ended on {spoken_date(timing.last_day, with_year=True)}; it ran {span}."
+        last = datetime.combine(timing.last_day, timing.ends.time())  # ends are exclusive
+        return f"over: it ended on {spoken_date(last, with_year=True)}; it ran {span}."
 
     def _rule_texts(self, promotion: Promotion, store_id: str | None) -> list[str]:
         scope = self._scope_text(promotion)
@@ -630,5 +631,5 @@ def _when(moment: datetime) -> str:
 def _until(end: datetime) -> str:
     """An exclusive end: ``Sunday 29 November 2026 24:00``, never the next day's date."""
     if runs_to_midnight(end):
-        return f"{spoken_date(last_day(end), with_year=True)} 24:00"
+        return f"{spoken_date(datetime.combine(last_day(end), end.time()), with_year=True)} 24:00"
     return _when(end)
