@@ -1,7 +1,7 @@
 """What a chain can now write without tricks: excluded stores, later rule sets, discount
 channels, contacts without an extension, windows that end at a clock time."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from kb_helpers import local
 from knowledge_base.channels import Channel
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
+from knowledge_base.phrasing import ends_phrase
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase
 
@@ -136,10 +137,15 @@ def test_an_item_is_priced_by_the_rule_set_in_force_on_that_day(later_rule_sets)
             Basket.of({"AX-200": 1}), "SH-01", local("SH-01", at), member
         ).total
 
+    assert total("2026-11-28T11:00", True) == Decimal("683.24")  # 20, then members 5 more
     assert total("2026-11-28T15:00", False) == Decimal("719.20")  # 20 percent
     assert total("2026-11-29T15:00", False) == Decimal("674.25")  # 25 percent from Sunday
     # The Sunday rule set has no member extra: members pay the same.
     assert total("2026-11-29T15:00", True) == Decimal("674.25")
+    trail = later_rule_sets.quote(
+        Basket.of({"TR-900": 1}), "SH-01", local("SH-01", "2026-11-29T10:00"), True
+    )
+    assert trail.total == Decimal("769.30")  # Saturday's rule set still prices it on Sunday
 
 
 def test_rule_sets_share_the_promotions_per_customer_limit(later_rule_sets) -> None:
@@ -284,3 +290,12 @@ def test_an_end_written_at_23_59_is_warned_about(sample_copy: Path) -> None:
     assert [(Path(i.file).name, i.line, i.field, i.severity) for i in issues] == [
         ("weekend-running.yaml", 8, "window.end", "warning")
     ]
+
+
+def test_answers_name_the_last_day_on_or_the_clock_time_it_stops() -> None:
+    now = datetime(2026, 11, 28, 15, 0)
+    assert ends_phrase(datetime(2026, 11, 30, 0, 0), now, False) == "ends on Sunday 29 November"
+    assert ends_phrase(datetime(2026, 12, 24, 22, 0), now, False) == (
+        "ends at 22:00 on Thursday 24 December"
+    )
+    assert ends_phrase(datetime(2026, 11, 30, 0, 0), now, True) == "11月29日星期日结束"
