@@ -64,12 +64,13 @@ def runs_to_midnight(end: datetime) -> bool:
 
 
 def end_text(end: datetime) -> str:
-    """An exclusive end as people write it: ``2026-11-29 24:00`` or ``2026-11-29 22:00``.
+    """An exclusive end as an author writes it: ``2026-11-29`` or ``2026-11-29 22:00``.
 
-    Never the next day's date: a fact line must not hold a date the offer is not on.
+    A bare date means through that day. Never the next day's date: a fact line or a change
+    note must not hold a date the offer is not on.
     """
     if runs_to_midnight(end):
-        return f"{last_day(end):%Y-%m-%d} 24:00"
+        return f"{last_day(end):%Y-%m-%d}"
     return f"{end:%Y-%m-%d %H:%M}"
 
 
