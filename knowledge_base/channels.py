@@ -109,3 +109,23 @@ class Channels(Schema):
         ]
         out += [(other.name, other.combines) for other in self.other]
         return out
+
+
+def channel_words(channels: Channels | None = None) -> dict[str, Channel | str]:
+    """Every name and alias of a channel (lowercase; English and Chinese) -> the channel.
+
+    Built-in channels map to their :class:`Channel`; with ``channels``, that promotion's own
+    ``other`` channels map to their English name. Both are what
+    :meth:`Channels.combines` accepts, so a question reader can match a clerk's words
+    against this closed vocabulary and ask the knowledge base.
+    """
+    words: dict[str, Channel | str] = {}
+    for channel, (name, aliases) in CHANNEL_NAMES.items():
+        for word in (channel.value.replace("_", " "), name.en, name.zh_cn, *aliases):
+            if word:
+                words.setdefault(word.lower().removeprefix("the "), channel)
+    for other in channels.other if channels else []:
+        for word in (other.name.en, other.name.zh_cn, *other.aliases):
+            if word:
+                words.setdefault(word.lower(), other.name.en)
+    return words

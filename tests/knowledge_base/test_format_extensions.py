@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import local
 
-from knowledge_base.channels import Channel
+from knowledge_base.channels import Channel, channel_words
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
 from knowledge_base.phrasing import ends_phrase
@@ -299,3 +299,12 @@ def test_answers_name_the_last_day_on_or_the_clock_time_it_stops() -> None:
         "ends at 22:00 on Thursday 24 December"
     )
     assert ends_phrase(datetime(2026, 11, 30, 0, 0), now, True) == "11月29日星期日结束"
+
+
+def test_the_channel_vocabulary_maps_spoken_words_to_channels(knowledge) -> None:
+    words = channel_words()
+    assert words["app coupons"] is Channel.APP_COUPONS
+    assert words["优惠券"] is Channel.COUPONS
+    assert words["staff discount"] is Channel.STAFF_DISCOUNT
+    weekend = knowledge.promotion("weekend-running")
+    assert knowledge.combines_with_channel(weekend, words["app coupon"]) is False
