@@ -4,21 +4,31 @@ These models describe the YAML files one to one (``docs/knowledge-base.md`` docu
 with an example). Unknown fields are refused. Money is :class:`~decimal.Decimal` (YAML
 numbers are read from their text, never through ``float``). Promotion windows are *local*
 wall-clock times: each store reads them in its own IANA time zone.
+
+The schema's parts live in small modules (text, values, windows, rules, channels, contacts)
+and are all importable from here, the one place callers import content models from.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from knowledge_base.channels import Channel, Channels, OtherChannel
 from knowledge_base.contacts import Contact, ContactsFile
+from knowledge_base.rules import (
+    AmountOff,
+    BuyXGetY,
+    MemberExtraPercent,
+    PercentOff,
+    Rule,
+    SpendThreshold,
+    SpendTier,
+)
 from knowledge_base.text import (
     Aliases,
     LocalizedText,
@@ -26,6 +36,16 @@ from knowledge_base.text import (
     ShortText,
     is_chinese,
     looks_like_placeholder,
+)
+from knowledge_base.values import (
+    CurrencyCode,
+    Money,
+    Percent,
+    Prices,
+    Sku,
+    Slug,
+    StoreId,
+    TimeZoneName,
 )
 from knowledge_base.windows import Window, end_text, last_day, parse_local, runs_to_midnight
 
@@ -62,6 +82,14 @@ __all__ = [
     "Stacking",
     "Store",
     "Window",
+    "CurrencyCode",
+    "Money",
+    "Percent",
+    "Prices",
+    "Sku",
+    "Slug",
+    "StoreId",
+    "TimeZoneName",
     "end_text",
     "is_chinese",
     "last_day",
@@ -71,31 +99,6 @@ __all__ = [
 
 ALL = "*"
 """In ``stacking.stacks_with``: combines with every other promotion."""
-
-
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise ValueError(f"unknown IANA time zone {value!r}") from e
-    return value
-
-
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-"""Lowercase id: letters, digits and hyphens (``weekend-running``)."""
-Sku = Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=40)]
-"""Stock-keeping unit code as printed on the tag (``AX-200``, ``SK-3P``)."""
-StoreId = Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=40)]
-CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-"""ISO 4217 code (``CNY``)."""
-TimeZoneName = Annotated[str, AfterValidator(_zone)]
-"""IANA time zone (``Asia/Shanghai``)."""
-Money = Annotated[Decimal, Field(ge=0, lt=Decimal("1e10"), decimal_places=2, allow_inf_nan=False)]
-"""An amount in one currency, at most two decimals."""
-Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2, allow_inf_nan=False)]
-"""A percentage, 0 < p <= 100 (``20`` means 20 percent)."""
-Prices = dict[CurrencyCode, Money]
-"""An amount per currency: ``{CNY: 899, SGD: 169, EUR: 119}``."""
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -190,60 +193,6 @@ class Scope(Schema):
         if not self.categories and not self.skus:
             raise ValueError("scope needs at least one category or SKU")
         return self
-
-
-class PercentOff(Schema):
-    """``percent`` off each item in scope; members get ``member_percent`` instead, if set."""
-
-    kind: Literal["percent_off"]
-    percent: Percent
-    member_percent: Percent | None = None
-
-
-class AmountOff(Schema):
-    """A fixed amount off each item in scope."""
-
-    kind: Literal["amount_off"]
-    amount: Prices
-    members_only: bool = False
-
-
-class MemberExtraPercent(Schema):
-    """Members get a further ``percent`` off the already discounted price."""
-
-    kind: Literal["member_extra_percent"]
-    percent: Percent
-
-
-class SpendTier(Schema):
-    """Spend at least ``spend`` on items in scope, get ``off`` off."""
-
-    spend: Prices
-    off: Prices
-
-
-class SpendThreshold(Schema):
-    """Spend-and-save: the highest tier reached applies, once per basket."""
-
-    kind: Literal["spend_threshold"]
-    tiers: list[SpendTier] = Field(min_length=1, max_length=20)
-    members_only: bool = False
-
-
-class BuyXGetY(Schema):
-    """Buy ``buy`` items in scope, get ``get`` more (the cheapest) ``percent_off`` off."""
-
-    kind: Literal["buy_x_get_y"]
-    buy: int = Field(ge=1, le=100)
-    get: int = Field(ge=1, le=100)
-    percent_off: Percent = Decimal(100)
-    """100 means free."""
-
-
-Rule = Annotated[
-    PercentOff | AmountOff | MemberExtraPercent | SpendThreshold | BuyXGetY,
-    Field(discriminator="kind"),
-]
 
 
 class Limit(Schema):
