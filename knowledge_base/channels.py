@@ -80,7 +80,8 @@ class Channels(Schema):
     loyalty_points: bool | None = None
     bank_offers: bool | None = None
     price_match: bool | None = None
-    other: list[OtherChannel] = Field(default=[], max_length=20)
+    other: tuple[OtherChannel, ...] = Field(default=(), max_length=20)
+    """A tuple, so that the (shared, immutable) default needs no copy per promotion."""
 
     def combines(self, channel: Channel | str) -> bool | None:
         """``True``/``False`` as written, ``None`` when the promotion does not say.

@@ -334,7 +334,9 @@ class Promotion(Schema):
     @cached_property
     def all_rule_sets(self) -> tuple[RuleSet, ...]:
         """The promotion's own scope and rules (index 0), then ``rule_sets`` in order."""
-        return (RuleSet(scope=self.scope, rules=self.rules), *self.rule_sets)
+        # Built from already validated parts: no need to validate them again.
+        own = RuleSet.model_construct(start=None, end=None, scope=self.scope, rules=self.rules)
+        return (own, *self.rule_sets)
 
     @property
     def visible(self) -> bool:

@@ -38,7 +38,7 @@ class YamlLimits:
     max_scalar_chars: int = 20_000
     """Longest single value (characters); the models set tighter limits per field."""
     max_alias_nodes: int = 10_000
-    """Nodes reached through aliases beyond their first occurrence, per file."""
+    """Values aliases may add to a file beyond what its text holds (one per character)."""
     max_depth: int = 40
     """Deepest nesting of mappings and lists."""
 
@@ -117,11 +117,10 @@ def read_yaml(
     """
     name = str(file)
     try:
-        with file.open("rb") as stream:
-            raw = stream.read(limits.max_file_bytes + 1)
+        raw = _read_bounded(file, limits.max_file_bytes)
     except OSError as e:
         return None, [_issue(name, f"cannot read file: {e.strerror or e}", "unreadable")]
-    if len(raw) > limits.max_file_bytes:
+    if raw is None:
         return None, [
             _issue(
                 name,
@@ -134,6 +133,22 @@ def read_yaml(
     except UnicodeDecodeError as e:
         return None, [_issue(name, f"not UTF-8 text: {e.reason}", "encoding")]
     return parse_yaml(text, file=name, limits=limits)
+
+
+_CHUNK = 64 * 1024
+
+
+def _read_bounded(file: Path, limit: int) -> bytes | None:
+    """The file's bytes, or ``None`` once it proves longer than ``limit`` (never reads more)."""
+    chunks: list[bytes] = []
+    total = 0
+    with file.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def parse_yaml(
@@ -335,9 +350,11 @@ class _Converter:
         self.limits = limits
         self.lines = lines
         self.issues = issues
-        self._seen: set[int] = set()
         self._on_path: set[int] = set()
-        self._alias_nodes = 0
+        # Without aliases every value takes at least one character of the text, so a file
+        # can hold at most len(text) values; whatever aliases add beyond that is bounded.
+        self._budget = len(doc.text) + limits.max_alias_nodes
+        self._values = 0
 
     def _refuse(self, node: yaml.Node, path: Path_, message: str, code: str) -> _Refused:
         return _Refused(
@@ -350,37 +367,34 @@ class _Converter:
             )
         )
 
-    def _enter(self, node: yaml.Node, path: Path_) -> None:
-        key = id(node)
-        if key in self._on_path:
-            raise self._refuse(node, path, "an alias refers to itself", "yaml_alias_recursive")
-        if key in self._seen:
-            self._alias_nodes += 1
-            if self._alias_nodes > self.limits.max_alias_nodes:
+    def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self._values += 1
+        if self._values > self._budget:
+            raise self._refuse(
+                node,
+                path,
+                f"aliases expand to more than {self.limits.max_alias_nodes} extra values;"
+                " write the values out or use fewer aliases",
+                "yaml_alias_limit",
+            )
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            key = id(node)
+            if key in self._on_path:
+                raise self._refuse(node, path, "an alias refers to itself", "yaml_alias_recursive")
+            if len(path) >= self.limits.max_depth:
                 raise self._refuse(
                     node,
                     path,
-                    f"aliases expand to more than {self.limits.max_alias_nodes} values;"
-                    " write the values out or use fewer aliases",
-                    "yaml_alias_limit",
+                    f"nested deeper than {self.limits.max_depth} levels",
+                    "yaml_too_deep",
                 )
-        else:
-            self._seen.add(key)
-        if len(path) > self.limits.max_depth:
-            raise self._refuse(
-                node, path, f"nested deeper than {self.limits.max_depth} levels", "yaml_too_deep"
-            )
-
-    def convert(self, node: yaml.Node, path: Path_) -> Any:
-        self._enter(node, path)
-        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-            self._on_path.add(id(node))
+            self._on_path.add(key)
             try:
                 if isinstance(node, yaml.MappingNode):
                     return self._mapping(node, path)
                 return self._sequence(node, path)
             finally:
-                self._on_path.discard(id(node))
+                self._on_path.discard(key)
         if isinstance(node.value, str) and len(node.value) > self.limits.max_scalar_chars:
             raise self._refuse(
                 node,
