@@ -167,13 +167,28 @@ def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = Fal
 def contact_phrase(contact: Contact, zh: bool) -> str:
     """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``."""
     if zh:
-        return f"{contact.team.best('zh-CN')}的{contact.name}，分机{contact.extension}"
-    return f"{contact.name}, {contact.team.en}, extension {contact.extension}"
+        return f"{contact.team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
+    return f"{contact.name}, {contact.team.en}, {contact_ways(contact, zh)}"
+
+
+def contact_ways(contact: Contact, zh: bool) -> str:
+    """How to reach them, only as written: ``extension 2204 or email ops@...`` / ``分机2204``."""
+    words = {"extension": "分机", "phone": "电话", "email": "邮箱"} if zh else {}
+    ways = []
+    for kind, value in contact.ways:
+        if kind == "desk":
+            desk = contact.desk.best("zh-CN") if zh and contact.desk else value
+            ways.append(desk)
+        else:
+            ways.append(f"{words[kind]}{value}" if zh else f"{kind} {value}")
+    return ("或" if zh else " or ").join(ways)
 
 
 def contact_fact(contact: Contact) -> str:
     """The contact as a fact line."""
-    return f"contact {contact.id}: {contact.name}, {contact.team.en}, extension {contact.extension}"
+    return (
+        f"contact {contact.id}: {contact.name}, {contact.team.en}, {contact_ways(contact, False)}"
+    )
 
 
 def price_fact(sku: str, name: str, amount_value: str, currency: Currency) -> str:

@@ -11,7 +11,7 @@ from kb_helpers import local
 from knowledge_base.channels import Channel, channel_words
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
-from knowledge_base.phrasing import ends_phrase
+from knowledge_base.phrasing import contact_phrase, ends_phrase
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase
 
@@ -308,3 +308,25 @@ def test_the_channel_vocabulary_maps_spoken_words_to_channels(knowledge) -> None
     assert words["staff discount"] is Channel.STAFF_DISCOUNT
     weekend = knowledge.promotion("weekend-running")
     assert knowledge.combines_with_channel(weekend, words["app coupon"]) is False
+
+
+def test_a_contact_is_spoken_only_with_the_ways_written(sample_copy: Path) -> None:
+    _edit(
+        sample_copy,
+        "contacts.yaml",
+        '    extension: "3100"\n',
+        "    email: maria.keller@stride.example\n"
+        "    desk: {en: the merchandising desk, zh-CN: 商品部服务台}\n",
+    )
+    knowledge = load_knowledge_base(sample_copy)
+    maria = knowledge.contacts["maria-keller"]
+    assert contact_phrase(maria, False) == (
+        "Maria Keller, merchandising, email maria.keller@stride.example or the merchandising desk"
+    )
+    assert (
+        contact_phrase(maria, True)
+        == "商品部的Maria Keller，邮箱maria.keller@stride.example或商品部服务台"
+    )
+    assert "None" not in contact_phrase(maria, False)
+    lin = knowledge.contacts["lin-wei"]
+    assert contact_phrase(lin, False) == "Lin Wei, east region promotions, extension 2204"

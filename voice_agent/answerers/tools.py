@@ -38,6 +38,7 @@ from knowledge_base.models import (
     last_day,
     runs_to_midnight,
 )
+from knowledge_base.phrasing import contact_phrase
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.speech import amount_text, number_text, spoken_date, spoken_time
@@ -618,10 +619,7 @@ class KnowledgeBaseTools:
         contact = self._kb.contact_for(promotion)
         if contact is None:
             return f"Contact for {promotion.title.en}: {self._default_contact}."
-        return (
-            f"Contact for {promotion.title.en}: {contact.name}, {contact.team.en}, "
-            f"extension {contact.extension}."
-        )
+        return f"Contact for {promotion.title.en}: {contact_phrase(contact, zh=False)}."
 
 
 def _when(moment: datetime) -> str:
