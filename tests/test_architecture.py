@@ -35,7 +35,6 @@ IO_METHODS = {
     "iterdir",
     "glob",
     "rglob",
-    "walk",
     "exists",
     "is_dir",
     "is_file",
