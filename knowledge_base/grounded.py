@@ -583,7 +583,7 @@ class GroundedAnswerer(Answerer):
             return self._done(turn, [ended])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, now, zh)
-            if placed.starts.date() == placed.ends.date():
+            if placed.starts.date() == placed.last_day:
                 second = "只有这一天" if zh else "It runs for that one day"
             else:
                 second = (

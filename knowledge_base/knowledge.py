@@ -28,9 +28,10 @@ from knowledge_base.models import (
 )
 
 if TYPE_CHECKING:
+    from knowledge_base.channels import Channel
     from knowledge_base.matching import CatalogueMatcher, ProductMatch
     from knowledge_base.pricing import Basket, Quote
-    from knowledge_base.resolution import AppliedPromotion, PromotionTiming
+    from knowledge_base.resolution import AppliedPromotion, PromotionTiming, RuleSetPlacement
 
 
 class KnowledgeBase:
@@ -65,6 +66,10 @@ class KnowledgeBase:
                 self.stores.setdefault(store.id, store)
                 self._store_region.setdefault(store.id, region)
         self.contacts: dict[str, Contact] = {c.id: c for c in contacts.contacts} if contacts else {}
+        self.default_contact: Contact | None = (
+            self.contacts.get(contacts.default) if contacts and contacts.default else None
+        )
+        """The chain's own default contact (``contacts.yaml`` ``default:``), if it set one."""
         self.promotions: dict[str, Promotion] = {}
         for promotion in promotions:
             self.promotions.setdefault(promotion.id, promotion)
@@ -74,13 +79,16 @@ class KnowledgeBase:
         for product in catalogue.products:
             self._category_skus.setdefault(product.category, []).append(product.sku)
         self._scope_skus: dict[str, frozenset[str]] = {}
+        self._rule_set_skus: dict[str, tuple[frozenset[str], ...]] = {}
         self._scope_stores: dict[str, frozenset[str]] = {}
         self._by_sku: dict[str, list[Promotion]] = {}
         self._by_category: dict[str, list[Promotion]] = {}
         self._by_store: dict[str, list[Promotion]] = {}
         for promotion in self.promotions.values():
-            skus = self._expand_scope(promotion)
+            per_set = self._expand_rule_sets(promotion)
+            skus = frozenset().union(*per_set)
             stores = self._expand_stores(promotion)
+            self._rule_set_skus[promotion.id] = per_set
             self._scope_skus[promotion.id] = skus
             self._scope_stores[promotion.id] = stores
             if not promotion.visible:
@@ -160,10 +168,16 @@ class KnowledgeBase:
         return self.currencies[self.region_of(store_id).currency]
 
     def contact_for(self, promotion: Promotion | None) -> Contact | None:
-        """The promotion's contact, or ``None`` (the caller's default contact applies)."""
-        if promotion is None or promotion.contact is None:
-            return None
-        return self.contacts.get(promotion.contact)
+        """The promotion's contact, else the chain's default contact, else ``None``.
+
+        ``None`` means the knowledge base names nobody: the assistant's built-in default
+        contact (the ``answerer.contact`` setting) applies.
+        """
+        if promotion is not None and promotion.contact is not None:
+            contact = self.contacts.get(promotion.contact)
+            if contact is not None:
+                return contact
+        return self.default_contact
 
     # --- promotions -----------------------------------------------------------------------------
 
@@ -179,12 +193,69 @@ class KnowledgeBase:
         return [p for p in self.promotions.values() if p.visible]
 
     def scope_skus(self, promotion: Promotion) -> frozenset[str]:
-        """SKUs a promotion covers: its categories and SKUs, minus exclusions."""
-        return self._scope_skus.get(promotion.id) or self._expand_scope(promotion)
+        """SKUs a promotion covers at some time.
+
+        Every rule set's categories and SKUs, minus that rule set's exclusions.
+        """
+        found = self._scope_skus.get(promotion.id)
+        return found if found is not None else frozenset().union(*self.rule_set_skus(promotion))
+
+    def rule_set_skus(self, promotion: Promotion) -> tuple[frozenset[str], ...]:
+        """SKUs of each rule set, in :attr:`Promotion.all_rule_sets` order."""
+        found = self._rule_set_skus.get(promotion.id)
+        return found if found is not None else self._expand_rule_sets(promotion)
 
     def scope_stores(self, promotion: Promotion) -> frozenset[str]:
-        """Stores taking part: the listed stores, else every store of the listed regions."""
-        return self._scope_stores.get(promotion.id) or self._expand_stores(promotion)
+        """Stores taking part.
+
+        The listed stores (else every store of the listed regions), minus ``exclude_stores``.
+        """
+        found = self._scope_stores.get(promotion.id)
+        return found if found is not None else self._expand_stores(promotion)
+
+    def is_store_excluded(self, promotion: Promotion, store_id: str) -> bool:
+        """True when ``store_id`` is in the promotion's regions but named in ``exclude_stores``.
+
+        Tells "this store is left out of the offer" apart from "the offer is not in this
+        region" (both mean the store is not in :meth:`scope_stores`).
+        """
+        return store_id in promotion.exclude_stores and store_id in self._region_stores(promotion)
+
+    def combines_with_channel(self, promotion: Promotion, channel: Channel | str) -> bool | None:
+        """Whether ``promotion`` combines with a discount channel; ``None``: it does not say.
+
+        ``channel`` is a :class:`~knowledge_base.channels.Channel` or the name or alias of
+        one of the promotion's ``channels.other``.
+        """
+        return promotion.channels.combines(channel)
+
+    def rule_set_at(
+        self, promotion: Promotion, sku: str, store_id: str, at: datetime
+    ) -> RuleSetPlacement | None:
+        """Which rule set of ``promotion`` prices ``sku`` at ``store_id`` at ``at``.
+
+        See :func:`knowledge_base.resolution.rule_set_at`.
+        """
+        from knowledge_base.resolution import rule_set_at
+
+        return rule_set_at(self, promotion=promotion, sku=sku, store_id=store_id, at=at)
+
+    def sku_window(self, promotion: Promotion, sku: str) -> tuple[datetime, datetime] | None:
+        """Local (naive) start and exclusive end of the time ``promotion`` covers ``sku``.
+
+        ``None`` when no rule set covers it. With rule sets from later dates, an item can
+        join a promotion after it started.
+        """
+        bounds = [
+            rule_set.bounds(promotion.window)
+            for rule_set, skus in zip(
+                promotion.all_rule_sets, self.rule_set_skus(promotion), strict=True
+            )
+            if sku in skus
+        ]
+        if not bounds:
+            return None
+        return min(b[0] for b in bounds), max(b[1] for b in bounds)
 
     def promotions_for_sku(self, sku: str) -> list[Promotion]:
         """Visible promotions whose scope includes ``sku`` (any time, any store)."""
@@ -207,11 +278,13 @@ class KnowledgeBase:
 
         return resolve(self, store_id=store_id, at=at, item=item)
 
-    def timing(self, promotion: Promotion, store_id: str, at: datetime) -> PromotionTiming:
-        """Whether ``promotion`` is upcoming, running or over at a store at ``at``."""
+    def timing(
+        self, promotion: Promotion, store_id: str, at: datetime, sku: str | None = None
+    ) -> PromotionTiming:
+        """Whether ``promotion`` (for ``sku``, when given) is upcoming, running or over."""
         from knowledge_base.resolution import timing
 
-        return timing(self, promotion=promotion, store_id=store_id, at=at)
+        return timing(self, promotion=promotion, store_id=store_id, at=at, sku=sku)
 
     def quote(self, basket: Basket, store_id: str, at: datetime, member: bool) -> Quote:
         """Price a basket; see :func:`knowledge_base.pricing.quote`."""
@@ -221,21 +294,28 @@ class KnowledgeBase:
 
     # --- helpers --------------------------------------------------------------------------------
 
-    def _expand_scope(self, promotion: Promotion) -> frozenset[str]:
-        skus: set[str] = set()
-        for category in promotion.scope.categories:
-            skus.update(self._category_skus.get(category, ()))
-        skus.update(sku for sku in promotion.scope.skus if sku in self.products)
-        skus.difference_update(promotion.scope.exclude_skus)
-        return frozenset(skus)
+    def _expand_rule_sets(self, promotion: Promotion) -> tuple[frozenset[str], ...]:
+        out = []
+        for rule_set in promotion.all_rule_sets:
+            scope = rule_set.scope
+            skus: set[str] = set()
+            for category in scope.categories:
+                skus.update(self._category_skus.get(category, ()))
+            skus.update(sku for sku in scope.skus if sku in self.products)
+            skus.difference_update(scope.exclude_skus)
+            out.append(frozenset(skus))
+        return tuple(out)
 
-    def _expand_stores(self, promotion: Promotion) -> frozenset[str]:
-        in_regions = {
+    def _region_stores(self, promotion: Promotion) -> set[str]:
+        return {
             store.id
             for region_id in promotion.regions
             if (region := self.regions.get(region_id)) is not None
             for store in region.stores
         }
+
+    def _expand_stores(self, promotion: Promotion) -> frozenset[str]:
+        in_regions = self._region_stores(promotion)
         if promotion.stores:
-            return frozenset(s for s in promotion.stores if s in in_regions)
-        return frozenset(in_regions)
+            in_regions &= set(promotion.stores)
+        return frozenset(in_regions - set(promotion.exclude_stores))

@@ -4,88 +4,101 @@ These models describe the YAML files one to one (``docs/knowledge-base.md`` docu
 with an example). Unknown fields are refused. Money is :class:`~decimal.Decimal` (YAML
 numbers are read from their text, never through ``float``). Promotion windows are *local*
 wall-clock times: each store reads them in its own IANA time zone.
+
+The schema's parts live in small modules (text, values, windows, rules, channels, contacts)
+and are all importable from here, the one place callers import content models from.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cached_property
+from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from knowledge_base.channels import Channel, Channels, OtherChannel
+from knowledge_base.contacts import Contact, ContactsFile
+from knowledge_base.rules import (
+    AmountOff,
+    BuyXGetY,
+    MemberExtraPercent,
+    PercentOff,
+    Rule,
+    SpendThreshold,
+    SpendTier,
 )
+from knowledge_base.text import (
+    Aliases,
+    LocalizedText,
+    Schema,
+    ShortText,
+    is_chinese,
+    looks_like_placeholder,
+)
+from knowledge_base.values import (
+    CurrencyCode,
+    Money,
+    Percent,
+    Prices,
+    Sku,
+    Slug,
+    StoreId,
+    TimeZoneName,
+)
+from knowledge_base.windows import Window, end_text, last_day, parse_local, runs_to_midnight
+
+__all__ = [
+    "ALL",
+    "AmountOff",
+    "BuyXGetY",
+    "CatalogueFile",
+    "Category",
+    "Change",
+    "Channel",
+    "Channels",
+    "Contact",
+    "ContactsFile",
+    "Currency",
+    "Faq",
+    "Limit",
+    "LocalizedText",
+    "MemberExtraPercent",
+    "OtherChannel",
+    "PercentOff",
+    "Product",
+    "Promotion",
+    "PromotionStatus",
+    "Region",
+    "RegionsFile",
+    "Rule",
+    "RuleSet",
+    "Schema",
+    "Scope",
+    "ShortText",
+    "SpendThreshold",
+    "SpendTier",
+    "Stacking",
+    "Store",
+    "Window",
+    "CurrencyCode",
+    "Money",
+    "Percent",
+    "Prices",
+    "Sku",
+    "Slug",
+    "StoreId",
+    "TimeZoneName",
+    "end_text",
+    "is_chinese",
+    "last_day",
+    "looks_like_placeholder",
+    "runs_to_midnight",
+]
 
 ALL = "*"
 """In ``stacking.stacks_with``: combines with every other promotion."""
-
-
-class Schema(BaseModel):
-    """Base of every content model: strict about unknown fields, immutable once loaded."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        raise ValueError(f"unknown IANA time zone {value!r}") from e
-    return value
-
-
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-"""Lowercase id: letters, digits and hyphens (``weekend-running``)."""
-Sku = Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=40)]
-"""Stock-keeping unit code as printed on the tag (``AX-200``, ``SK-3P``)."""
-StoreId = Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)*$", max_length=40)]
-CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-"""ISO 4217 code (``CNY``)."""
-TimeZoneName = Annotated[str, AfterValidator(_zone)]
-"""IANA time zone (``Asia/Shanghai``)."""
-Money = Annotated[Decimal, Field(ge=0, decimal_places=2, allow_inf_nan=False)]
-"""An amount in one currency, at most two decimals."""
-Percent = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2, allow_inf_nan=False)]
-"""A percentage, 0 < p <= 100 (``20`` means 20 percent)."""
-Prices = dict[CurrencyCode, Money]
-"""An amount per currency: ``{CNY: 899, SGD: 169, EUR: 119}``."""
-
-
-class LocalizedText(Schema):
-    """Text in English (required) and Simplified Chinese (optional).
-
-    A plain string in YAML is the English text.
-    """
-
-    en: str = Field(min_length=1)
-    zh_cn: str | None = Field(default=None, alias="zh-CN", min_length=1)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _plain_string_is_english(cls, value: Any) -> Any:
-        return {"en": value} if isinstance(value, str) else value
-
-    def get(self, language: str) -> str | None:
-        """The text in ``language`` (``en`` or ``zh-CN``), or ``None`` when it has none."""
-        return self.zh_cn if is_chinese(language) else self.en
-
-    def best(self, language: str) -> str:
-        """The text in ``language``, falling back to English."""
-        return self.get(language) or self.en
-
-
-def is_chinese(language: str) -> bool:
-    """True for ``zh``, ``zh-CN``, ``zh-Hans`` and friends."""
-    return language.lower().startswith("zh")
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -95,8 +108,8 @@ class Category(Schema):
     """A product category (``running-shoes``) and the words a clerk uses for it."""
 
     id: Slug
-    name: LocalizedText
-    aliases: list[str] = []
+    name: ShortText
+    aliases: Aliases = []
     """Other spoken forms: ``runners``, ``running shoes``."""
 
 
@@ -104,8 +117,8 @@ class Product(Schema):
     """One catalogue item."""
 
     sku: Sku
-    name: LocalizedText
-    aliases: list[str] = []
+    name: ShortText
+    aliases: Aliases = []
     """Other names clerks say: ``Aero X``, ``AX two hundred``."""
     category: Slug
     list_price: Prices
@@ -126,7 +139,7 @@ class Currency(Schema):
     """A currency and how to say it."""
 
     code: CurrencyCode
-    name: LocalizedText
+    name: ShortText
     """Spoken unit, plural: ``yuan``, ``Singapore dollars``, ``euros`` / ``元``."""
 
 
@@ -134,7 +147,7 @@ class Store(Schema):
     """A shop."""
 
     id: StoreId
-    name: LocalizedText
+    name: ShortText
     time_zone: TimeZoneName | None = None
     """Overrides the region's time zone (rarely needed)."""
 
@@ -143,7 +156,7 @@ class Region(Schema):
     """A selling region: one currency, usually one time zone, several stores."""
 
     id: Slug
-    name: LocalizedText
+    name: ShortText
     time_zone: TimeZoneName | None = None
     """IANA zone the region's stores read promotion windows in."""
     currency: CurrencyCode
@@ -157,26 +170,6 @@ class RegionsFile(Schema):
     regions: list[Region] = Field(min_length=1)
 
 
-# --- contacts -------------------------------------------------------------------------------
-
-
-class Contact(Schema):
-    """Someone a clerk can call about a promotion."""
-
-    id: Slug
-    name: str = Field(min_length=1)
-    team: LocalizedText
-    """What they do, said after the name: ``east region promotions``."""
-    extension: str = Field(pattern=r"^[0-9]{2,8}$")
-    """Internal phone extension."""
-
-
-class ContactsFile(Schema):
-    """``contacts.yaml``."""
-
-    contacts: list[Contact] = Field(min_length=1)
-
-
 # --- promotions -----------------------------------------------------------------------------
 
 
@@ -188,69 +181,12 @@ class PromotionStatus(StrEnum):
     RETIRED = "retired"
 
 
-END_OF_DAY = time(23, 59)
-
-
-def _local_datetime(value: Any, *, default_time: time) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            raise ValueError("window times are local to each store; remove the UTC offset")
-        return value
-    if isinstance(value, date):
-        return datetime.combine(value, default_time)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text), default_time)
-            parsed = datetime.fromisoformat(text)
-        except ValueError as e:
-            raise ValueError(
-                f"not a date or local date-time: {value!r} (write 2026-11-27 or 2026-11-27T00:00)"
-            ) from e
-        if parsed.tzinfo is not None:
-            raise ValueError("window times are local to each store; remove the UTC offset")
-        return parsed
-    return value
-
-
-class Window(Schema):
-    """When a promotion runs, in each store's local time.
-
-    A bare date means 00:00 for ``start`` and 23:59 for ``end``. ``end`` is the last minute
-    the promotion is on: a window ending 23:59 runs until midnight.
-    """
-
-    start: datetime
-    end: datetime
-
-    @field_validator("start", mode="before")
-    @classmethod
-    def _start(cls, value: Any) -> Any:
-        return _local_datetime(value, default_time=time(0, 0))
-
-    @field_validator("end", mode="before")
-    @classmethod
-    def _end(cls, value: Any) -> Any:
-        return _local_datetime(value, default_time=END_OF_DAY)
-
-    @field_validator("end")
-    @classmethod
-    def _after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
-        start = info.data.get("start")
-        if isinstance(start, datetime) and end <= start:
-            raise ValueError(
-                f"window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})"
-            )
-        return end
-
-
 class Scope(Schema):
     """Which items a promotion covers: categories and SKUs, minus exclusions."""
 
-    categories: list[Slug] = []
-    skus: list[Sku] = []
-    exclude_skus: list[Sku] = []
+    categories: Annotated[list[Slug], Field(max_length=500)] = []
+    skus: Annotated[list[Sku], Field(max_length=5000)] = []
+    exclude_skus: Annotated[list[Sku], Field(max_length=5000)] = []
 
     @model_validator(mode="after")
     def _not_empty(self) -> Scope:
@@ -259,65 +195,11 @@ class Scope(Schema):
         return self
 
 
-class PercentOff(Schema):
-    """``percent`` off each item in scope; members get ``member_percent`` instead, if set."""
-
-    kind: Literal["percent_off"]
-    percent: Percent
-    member_percent: Percent | None = None
-
-
-class AmountOff(Schema):
-    """A fixed amount off each item in scope."""
-
-    kind: Literal["amount_off"]
-    amount: Prices
-    members_only: bool = False
-
-
-class MemberExtraPercent(Schema):
-    """Members get a further ``percent`` off the already discounted price."""
-
-    kind: Literal["member_extra_percent"]
-    percent: Percent
-
-
-class SpendTier(Schema):
-    """Spend at least ``spend`` on items in scope, get ``off`` off."""
-
-    spend: Prices
-    off: Prices
-
-
-class SpendThreshold(Schema):
-    """Spend-and-save: the highest tier reached applies, once per basket."""
-
-    kind: Literal["spend_threshold"]
-    tiers: list[SpendTier] = Field(min_length=1)
-    members_only: bool = False
-
-
-class BuyXGetY(Schema):
-    """Buy ``buy`` items in scope, get ``get`` more (the cheapest) ``percent_off`` off."""
-
-    kind: Literal["buy_x_get_y"]
-    buy: int = Field(ge=1)
-    get: int = Field(ge=1)
-    percent_off: Percent = Decimal(100)
-    """100 means free."""
-
-
-Rule = Annotated[
-    PercentOff | AmountOff | MemberExtraPercent | SpendThreshold | BuyXGetY,
-    Field(discriminator="kind"),
-]
-
-
 class Limit(Schema):
     """How many items one customer may buy at the promotion price."""
 
-    per_customer: int = Field(ge=1)
-    unit: LocalizedText = LocalizedText(en="items")
+    per_customer: int = Field(ge=1, le=10_000)
+    unit: ShortText = ShortText(en="items")
     """Spoken unit, plural: ``pairs`` / ``双``."""
 
 
@@ -335,6 +217,48 @@ class Stacking(Schema):
     not_with: list[Slug] = []
 
 
+class RuleSet(Schema):
+    """Rules for a scope of their own inside a promotion, optionally from a later date.
+
+    A promotion's own ``scope`` and ``rules`` are its first rule set; ``rule_sets`` adds more.
+    Each item is priced by one rule set at a time: the *last* one listed whose scope covers it
+    and whose time has come. All rule sets share the promotion's window, stores, limit and
+    stacking.
+    """
+
+    start: datetime | None = None
+    """First local moment these rules apply (unset: the promotion's start)."""
+    end: datetime | None = None
+    """First local moment they no longer apply (unset: the promotion's end)."""
+    scope: Scope
+    rules: list[Rule] = Field(min_length=1, max_length=20)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, value: Any) -> Any:
+        return None if value is None else parse_local(value, is_end=False)
+
+    @field_validator("end", mode="before")
+    @classmethod
+    def _end(cls, value: Any) -> Any:
+        return None if value is None else parse_local(value, is_end=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RuleSet:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(
+                f"rule set ends ({self.end:%Y-%m-%d %H:%M}) before it starts"
+                f" ({self.start:%Y-%m-%d %H:%M})"
+            )
+        return self
+
+    def bounds(self, window: Window) -> tuple[datetime, datetime]:
+        """Local start and (exclusive) end of these rules inside the promotion's ``window``."""
+        start = window.start if self.start is None else max(self.start, window.start)
+        end = window.end if self.end is None else min(self.end, window.end)
+        return start, end
+
+
 class Faq(Schema):
     """A question customers ask, and what the clerk answers."""
 
@@ -345,8 +269,8 @@ class Faq(Schema):
 class Change(Schema):
     """Human-written notes on what a version changed."""
 
-    version: int = Field(ge=1)
-    notes: list[LocalizedText] = Field(min_length=1)
+    version: int = Field(ge=1, le=1_000_000)
+    notes: list[LocalizedText] = Field(min_length=1, max_length=50)
 
 
 def _one_or_many(value: Any) -> Any:
@@ -359,27 +283,38 @@ class Promotion(Schema):
     id: Slug
     version: int = Field(ge=1)
     status: PromotionStatus
-    title: LocalizedText
-    aliases: list[str] = []
+    title: ShortText
+    aliases: Aliases = []
     """Other names clerks use: ``weekend offer``, ``weekend deal``."""
     window: Window
     regions: list[Slug] = Field(min_length=1)
     stores: list[StoreId] = []
     """Only these stores of the regions take part; empty means all of them."""
+    exclude_stores: list[StoreId] = []
+    """Stores of those regions that do not take part."""
     scope: Scope
-    rules: list[Rule] = Field(min_length=1)
+    rules: list[Rule] = Field(min_length=1, max_length=20)
+    rule_sets: list[RuleSet] = Field(default=[], max_length=20)
+    """More scopes with rules of their own, optionally from a later date (see :class:`RuleSet`)."""
     limit: Limit | None = None
+    """Shared by every rule set."""
     stacking: Stacking = Stacking()
+    channels: Channels = Channels()
+    """Whether it combines with coupons, vouchers, the staff discount and the like."""
     contact: Slug | None = None
-    """Contact id from ``contacts.yaml``; unset means the default contact."""
+    """Contact id from ``contacts.yaml``; unset means the chain's default contact."""
     talk_track: LocalizedText | None = None
     """What a clerk says (clerk and up)."""
-    faqs: list[Faq] = []
-    store_manager_notes: Annotated[list[LocalizedText], BeforeValidator(_one_or_many)] = []
+    faqs: Annotated[list[Faq], Field(max_length=50)] = []
+    store_manager_notes: Annotated[
+        list[LocalizedText], BeforeValidator(_one_or_many), Field(max_length=50)
+    ] = []
     """Execution and staffing notes (store managers and up)."""
-    regional_manager_targets: Annotated[list[LocalizedText], BeforeValidator(_one_or_many)] = []
+    regional_manager_targets: Annotated[
+        list[LocalizedText], BeforeValidator(_one_or_many), Field(max_length=50)
+    ] = []
     """Targets (regional managers and headquarters)."""
-    changes: list[Change] = []
+    changes: Annotated[list[Change], Field(max_length=200)] = []
     """What each version changed, newest first."""
 
     @model_validator(mode="after")
@@ -395,6 +330,13 @@ class Promotion(Schema):
                 raise ValueError(f"changes list version {change.version} twice")
             seen.add(change.version)
         return self
+
+    @cached_property
+    def all_rule_sets(self) -> tuple[RuleSet, ...]:
+        """The promotion's own scope and rules (index 0), then ``rule_sets`` in order."""
+        # Built from already validated parts: no need to validate them again.
+        own = RuleSet.model_construct(start=None, end=None, scope=self.scope, rules=self.rules)
+        return (own, *self.rule_sets)
 
     @property
     def visible(self) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from knowledge_base.models import (
-    END_OF_DAY,
     AmountOff,
     BuyXGetY,
     Contact,
@@ -20,6 +19,9 @@ from knowledge_base.models import (
     PercentOff,
     Promotion,
     SpendThreshold,
+    end_text,
+    last_day,
+    runs_to_midnight,
 )
 from knowledge_base.speech import money, percent, spoken_date, spoken_time
 
@@ -142,8 +144,8 @@ def day(moment: datetime, now: datetime, zh: bool) -> str:
 
 def ends_phrase(ends: datetime, now: datetime, zh: bool, *, past: bool = False) -> str:
     """``ends on Sunday 29 November`` / ``ended on ...`` / ``ends at 18:00 on ...``."""
-    when = day(ends, now, zh)
-    at_time = ends.time() != END_OF_DAY
+    at_time = not runs_to_midnight(ends)  # ``ends`` is exclusive: 00:00 = through the day before
+    when = day(ends if at_time else _last(ends), now, zh)
     if zh:
         clock = spoken_time(ends) if at_time else ""
         return f"已于{when}{clock}结束" if past else f"{when}{clock}结束"
@@ -165,13 +167,28 @@ def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = Fal
 def contact_phrase(contact: Contact, zh: bool) -> str:
     """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``."""
     if zh:
-        return f"{contact.team.best('zh-CN')}的{contact.name}，分机{contact.extension}"
-    return f"{contact.name}, {contact.team.en}, extension {contact.extension}"
+        return f"{contact.team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
+    return f"{contact.name}, {contact.team.en}, {contact_ways(contact, zh)}"
+
+
+def contact_ways(contact: Contact, zh: bool) -> str:
+    """How to reach them, only as written: ``extension 2204 or email ops@...`` / ``分机2204``."""
+    words = {"extension": "分机", "phone": "电话", "email": "邮箱"} if zh else {}
+    ways = []
+    for kind, value in contact.ways:
+        if kind == "desk":
+            desk = contact.desk.best("zh-CN") if zh and contact.desk else value
+            ways.append(desk)
+        else:
+            ways.append(f"{words[kind]}{value}" if zh else f"{kind} {value}")
+    return ("或" if zh else " or ").join(ways)
 
 
 def contact_fact(contact: Contact) -> str:
     """The contact as a fact line."""
-    return f"contact {contact.id}: {contact.name}, {contact.team.en}, extension {contact.extension}"
+    return (
+        f"contact {contact.id}: {contact.name}, {contact.team.en}, {contact_ways(contact, False)}"
+    )
 
 
 def price_fact(sku: str, name: str, amount_value: str, currency: Currency) -> str:
@@ -182,11 +199,16 @@ def price_fact(sku: str, name: str, amount_value: str, currency: Currency) -> st
 def window_fact(promotion: Promotion, starts: datetime, ends: datetime, zone: str) -> str:
     """The window with exact local times and the spoken dates, as a fact line."""
     return (
-        f"{promotion.title.en} window at {zone}: {starts:%Y-%m-%d %H:%M} to {ends:%Y-%m-%d %H:%M}"
-        f" ({spoken_date(starts, with_year=True)} to {spoken_date(ends, with_year=True)};"
+        f"{promotion.title.en} window at {zone}: {starts:%Y-%m-%d %H:%M} to {end_text(ends)}"
+        f" ({spoken_date(starts, with_year=True)} to {spoken_date(_last(ends), with_year=True)};"
         f" {spoken_date(starts, 'zh-CN', with_year=True)}"
-        f"至{spoken_date(ends, 'zh-CN', with_year=True)})"
+        f"至{spoken_date(_last(ends), 'zh-CN', with_year=True)})"
     )
+
+
+def _last(ends: datetime) -> datetime:
+    """The last day on of an exclusive end, as a datetime for :func:`spoken_date`."""
+    return datetime.combine(last_day(ends), ends.time())
 
 
 def rules_fact(promotion: Promotion, currency: Currency, scope: str) -> str:

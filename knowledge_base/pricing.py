@@ -11,6 +11,10 @@ Order of application (each step rounds to cents, half up):
 5. ``spend_threshold``: the highest tier reached by the covered units' current total comes
    off the basket, once.
 
+A promotion with several rule sets prices each unit with the rule set in force for its item
+at that moment (:func:`knowledge_base.resolution.rule_set_at`); the per-customer limit is
+shared by all of them, and spend and buy-x-get-y rules count the units of their own rule set.
+
 Promotions that apply to the same item combine only when their stacking says so. When two
 do not combine (or their stacking is undefined), each combination that keeps them apart is
 priced and the one cheapest for the customer is quoted; a step says so.
@@ -19,106 +23,31 @@ priced and the one cheapest for the customer is quoted; a step says so.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from knowledge_base.errors import PricingError
-from knowledge_base.models import (
-    AmountOff,
-    BuyXGetY,
-    MemberExtraPercent,
-    PercentOff,
-    Promotion,
-    SpendThreshold,
-)
+from knowledge_base.models import Promotion
+from knowledge_base.price_steps import Placements, Unit, price_units
+from knowledge_base.quotes import Basket, BasketLine, Quote, QuoteLine, QuoteStep
 from knowledge_base.resolution import stacking_relation
-from knowledge_base.speech import amount_text, number_text, to_cents
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
+__all__ = [
+    "MAX_COMBINED_PROMOTIONS",
+    "Basket",
+    "BasketLine",
+    "Quote",
+    "QuoteLine",
+    "QuoteStep",
+    "quote",
+]
+
 MAX_COMBINED_PROMOTIONS = 12
 """More promotions than this on one basket is refused rather than searched."""
-
-
-@dataclass(frozen=True, slots=True)
-class BasketLine:
-    """``quantity`` units of one SKU."""
-
-    sku: str
-    quantity: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Basket:
-    """What the customer wants to buy."""
-
-    lines: tuple[BasketLine, ...]
-
-    @classmethod
-    def of(cls, items: Mapping[str, int] | Iterable[tuple[str, int]]) -> Basket:
-        """``Basket.of({"AX-200": 2, "SK-3P": 3})``."""
-        pairs = items.items() if isinstance(items, Mapping) else items
-        return cls(tuple(BasketLine(sku, quantity) for sku, quantity in pairs))
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteStep:
-    """One thing that changed the price, in words, with the amount it took off."""
-
-    description: str
-    """English, with amounts written as in answers (``20 percent off 2 x AX-200``)."""
-    discount: Decimal
-    """Amount taken off by this step (0 for notes such as a limit)."""
-    promotion_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteLine:
-    """A basket line after the per-unit steps (before basket-level spend discounts)."""
-
-    sku: str
-    quantity: int
-    unit_list_price: Decimal
-    list_total: Decimal
-    total: Decimal
-
-    @property
-    def discount(self) -> Decimal:
-        """Taken off this line by per-unit steps."""
-        return self.list_total - self.total
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A priced basket."""
-
-    store_id: str
-    currency: str
-    """ISO code of the store's currency."""
-    member: bool
-    at: datetime
-    lines: tuple[QuoteLine, ...]
-    steps: tuple[QuoteStep, ...]
-    list_total: Decimal
-    total: Decimal
-    promotion_ids: tuple[str, ...] = field(default=())
-    """Promotions that took money off, in order."""
-
-    @property
-    def discount(self) -> Decimal:
-        """Everything taken off."""
-        return self.list_total - self.total
-
-
-@dataclass(slots=True)
-class _Unit:
-    sku: str
-    list_price: Decimal
-    price: Decimal
 
 
 def quote(
@@ -136,6 +65,7 @@ def quote(
     currency = knowledge.currency_of(store_id)
     code = currency.code
     candidates: dict[str, Promotion] = {}
+    placements: Placements = {}
     for line in basket.lines:
         if line.quantity < 1:
             raise PricingError(f"quantity of {line.sku} must be at least 1 (got {line.quantity})")
@@ -144,25 +74,31 @@ def quote(
             raise PricingError(f"{line.sku} has no list price in {code}")
         for applied in knowledge.resolve(store_id, at, line.sku):
             candidates.setdefault(applied.promotion.id, applied.promotion)
+            placements[(applied.promotion.id, line.sku)] = (
+                applied.rule_set_index,
+                applied.rule_set,
+            )
 
-    skus = {line.sku for line in basket.lines}
     promotions = list(candidates.values())
+    active = {p.id: {sku for (pid, sku) in placements if pid == p.id} for p in promotions}
     conflicts = {
         (a.id, b.id)
         for a, b in itertools.combinations(promotions, 2)
-        if stacking_relation(a, b) != "stack"
-        and knowledge.scope_skus(a) & knowledge.scope_skus(b) & skus
+        if stacking_relation(a, b) != "stack" and active[a.id] & active[b.id]
     }
     unit_name = currency.name.en
 
+    def price(chosen: list[Promotion]) -> tuple[list[QuoteStep], list[Unit], Decimal]:
+        return price_units(knowledge, basket, chosen, placements, code, unit_name, member)
+
     if not conflicts:
-        steps, units, basket_off = _price(knowledge, basket, promotions, code, unit_name, member)
+        steps, units, basket_off = price(promotions)
     else:
         if len(promotions) > MAX_COMBINED_PROMOTIONS:
             raise PricingError(f"{len(promotions)} overlapping promotions; too many to combine")
-        best: tuple[list[QuoteStep], list[_Unit], Decimal, list[Promotion]] | None = None
+        best: tuple[list[QuoteStep], list[Unit], Decimal, list[Promotion]] | None = None
         for chosen in _compatible_sets(promotions, conflicts):
-            priced = _price(knowledge, basket, chosen, code, unit_name, member)
+            priced = price(chosen)
             total = sum((u.price for u in priced[1]), Decimal(0)) - priced[2]
             if best is None or total < sum((u.price for u in best[1]), Decimal(0)) - best[2]:
                 best = (*priced, chosen)
@@ -228,186 +164,3 @@ def _compatible_sets(
                 continue
             sets.append(list(combo))
     return sets
-
-
-def _price(
-    knowledge: KnowledgeBase,
-    basket: Basket,
-    promotions: list[Promotion],
-    code: str,
-    unit_name: str,
-    member: bool,
-) -> tuple[list[QuoteStep], list[_Unit], Decimal]:
-    units = [
-        _Unit(sku=line.sku, list_price=price, price=price)
-        for line in basket.lines
-        for price in [knowledge.product(line.sku).list_price[code]]
-        for _ in range(line.quantity)
-    ]
-    steps: list[QuoteStep] = []
-    covered: dict[str, list[_Unit]] = {}
-    for promotion in promotions:
-        scope = knowledge.scope_skus(promotion)
-        mine = sorted((u for u in units if u.sku in scope), key=lambda u: -u.list_price)
-        if promotion.limit is not None and len(mine) > promotion.limit.per_customer:
-            over = mine[promotion.limit.per_customer :]
-            mine = mine[: promotion.limit.per_customer]
-            steps.append(
-                QuoteStep(
-                    description=(
-                        f"{promotion.title.en}: limit {promotion.limit.per_customer}"
-                        f" {promotion.limit.unit.en} per customer, {len(over)} more at the"
-                        " regular price"
-                    ),
-                    discount=Decimal(0),
-                    promotion_id=promotion.id,
-                )
-            )
-        covered[promotion.id] = mine
-
-    for promotion in promotions:
-        for rule in promotion.rules:
-            if isinstance(rule, PercentOff):
-                pct = rule.member_percent if member and rule.member_percent else rule.percent
-                who = "members get " if member and rule.member_percent else ""
-                _unit_step(
-                    steps,
-                    promotion,
-                    covered[promotion.id],
-                    unit_name,
-                    f"{who}{number_text(pct)} percent off",
-                    _percent_of(pct),
-                )
-            elif isinstance(rule, AmountOff) and (member or not rule.members_only):
-                off = rule.amount.get(code)
-                if off is None:
-                    raise PricingError(f"{promotion.id} has no amount off in {code}")
-                _unit_step(
-                    steps,
-                    promotion,
-                    covered[promotion.id],
-                    unit_name,
-                    f"{amount_text(off)} {unit_name} off",
-                    _amount_of(off),
-                )
-    if member:
-        for promotion in promotions:
-            for rule in promotion.rules:
-                if isinstance(rule, MemberExtraPercent):
-                    _unit_step(
-                        steps,
-                        promotion,
-                        covered[promotion.id],
-                        unit_name,
-                        f"members save another {number_text(rule.percent)} percent",
-                        _percent_of(rule.percent),
-                    )
-    for promotion in promotions:
-        for rule in promotion.rules:
-            if isinstance(rule, BuyXGetY):
-                group = rule.buy + rule.get
-                ordered = sorted(covered[promotion.id], key=lambda u: -u.price)
-                reduced = [u for i, u in enumerate(ordered) if i % group >= rule.buy]
-                if not reduced:
-                    continue
-                off = sum((to_cents(u.price * rule.percent_off / 100) for u in reduced), Decimal(0))
-                for unit in reduced:
-                    unit.price -= to_cents(unit.price * rule.percent_off / 100)
-                what = (
-                    "free"
-                    if rule.percent_off == 100
-                    else f"{number_text(rule.percent_off)} percent off"
-                )
-                steps.append(
-                    QuoteStep(
-                        description=(
-                            f"{promotion.title.en}: buy {rule.buy} get {rule.get},"
-                            f" {_count(reduced)} {what}, {amount_text(off)} {unit_name} off"
-                        ),
-                        discount=off,
-                        promotion_id=promotion.id,
-                    )
-                )
-    basket_off = Decimal(0)
-    for promotion in promotions:
-        for rule in promotion.rules:
-            if not isinstance(rule, SpendThreshold) or (rule.members_only and not member):
-                continue
-            spent = sum((u.price for u in covered[promotion.id]), Decimal(0))
-            reached = [
-                tier for tier in rule.tiers if code in tier.spend and spent >= tier.spend[code]
-            ]
-            if not reached:
-                continue
-            tier = max(reached, key=lambda t: t.spend[code])
-            off = min(tier.off[code], spent)
-            basket_off += off
-            steps.append(
-                QuoteStep(
-                    description=(
-                        f"{promotion.title.en}: spent {amount_text(spent)} {unit_name}, over"
-                        f" {amount_text(tier.spend[code])} {unit_name}, so"
-                        f" {amount_text(off)} {unit_name} off"
-                    ),
-                    discount=off,
-                    promotion_id=promotion.id,
-                )
-            )
-    return steps, units, basket_off
-
-
-def _percent_of(pct: Decimal) -> Callable[[_Unit], Decimal]:
-    """``pct`` percent of a unit's current price, in cents."""
-
-    def cut(unit: _Unit) -> Decimal:
-        return to_cents(unit.price * pct / 100)
-
-    return cut
-
-
-def _amount_of(off: Decimal) -> Callable[[_Unit], Decimal]:
-    """A fixed amount, never more than the unit's current price."""
-
-    def cut(unit: _Unit) -> Decimal:
-        return min(off, unit.price)
-
-    return cut
-
-
-def _unit_step(
-    steps: list[QuoteStep],
-    promotion: Promotion,
-    units: list[_Unit],
-    unit_name: str,
-    what: str,
-    cut: Callable[[_Unit], Decimal],
-) -> None:
-    if not units:
-        return
-    total = Decimal(0)
-    by_sku: dict[str, tuple[int, Decimal, Decimal]] = {}
-    for unit in units:
-        before = unit.price
-        off = cut(unit)
-        unit.price = before - off
-        total += off
-        count, _, _ = by_sku.get(unit.sku, (0, before, unit.price))
-        by_sku[unit.sku] = (count + 1, before, unit.price)
-    detail = ", ".join(
-        f"{count} x {sku} {amount_text(before)} to {amount_text(after)} {unit_name}"
-        for sku, (count, before, after) in by_sku.items()
-    )
-    steps.append(
-        QuoteStep(
-            description=f"{promotion.title.en}: {what}, {detail}",
-            discount=total,
-            promotion_id=promotion.id,
-        )
-    )
-
-
-def _count(units: list[_Unit]) -> str:
-    counts: dict[str, int] = {}
-    for unit in units:
-        counts[unit.sku] = counts.get(unit.sku, 0) + 1
-    return ", ".join(f"{n} x {sku}" for sku, n in counts.items())

@@ -1,26 +1,28 @@
 """Which promotions apply at a store at a moment, read in the store's own time zone.
 
-A promotion window is local wall-clock time (``2026-11-27T00:00`` to ``2026-11-29T23:59``).
-At a store it becomes two instants in the store's IANA zone; ``end`` is the last minute the
-promotion is on, so it runs until ``end + 1 minute`` (exclusive). Instants are compared in
-UTC, which keeps DST changes exact: a window ending at 23:59 on the night the clocks go back
-still ends at local midnight, one hour later in UTC than the night before.
+A promotion window is local wall-clock time (``2026-11-27T00:00`` until ``2026-11-30T00:00``,
+written ``end: 2026-11-29``). At a store it becomes two instants in the store's IANA zone;
+``end`` is the first moment the promotion is off. Instants are compared in UTC, which keeps
+DST changes exact: a window ending at midnight on the night the clocks go back still ends at
+local midnight, one hour later in UTC than the night before.
+
+A promotion prices each item with one rule set at a time (:func:`rule_set_at`): the last
+listed rule set whose scope covers the item and whose own start and end bracket the moment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
-from knowledge_base.models import ALL, Product, Promotion, PromotionStatus
+from knowledge_base.models import ALL, Product, Promotion, PromotionStatus, RuleSet, last_day
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
 StackingRelation = Literal["stack", "exclusive", "undefined"]
-ONE_MINUTE = timedelta(minutes=1)
 NEAR = timedelta(days=1)
 """Wall-clock slack for :func:`may_run`: more than any UTC offset change."""
 
@@ -45,9 +47,14 @@ class PromotionTiming:
     starts: datetime
     """First moment, aware, in the store's zone."""
     ends: datetime
-    """Last minute the promotion is on (``window.end``), aware, in the store's zone."""
+    """First moment it is off (``window.end``, exclusive), aware, in the store's zone."""
     local_now: datetime
     """The moment asked about, in the store's zone."""
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day it is on (``ends`` at 00:00 means the day before)."""
+        return last_day(self.ends)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +67,26 @@ class AppliedPromotion:
     starts: datetime
     """Aware, in the store's zone."""
     ends: datetime
-    """Last minute, aware, in the store's zone."""
+    """First moment it is off (exclusive), aware, in the store's zone."""
+    rule_set: RuleSet
+    """The rule set that prices ``sku`` now (see :func:`rule_set_at`)."""
+    rule_set_index: int = 0
+    """Its place in :attr:`Promotion.all_rule_sets` (0: the promotion's own rules)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetPlacement:
+    """The rule set that prices an item at a moment, and when it applies at that store."""
+
+    promotion: Promotion
+    sku: str
+    index: int
+    """Place in :attr:`Promotion.all_rule_sets` (0: the promotion's own scope and rules)."""
+    rule_set: RuleSet
+    starts: datetime
+    """First moment these rules apply, aware, in the store's zone."""
+    ends: datetime
+    """First moment they no longer apply, aware, in the store's zone."""
 
 
 def stacking_relation(a: Promotion, b: Promotion) -> StackingRelation:
@@ -93,17 +119,29 @@ def may_run(promotion: Promotion, local_now: datetime) -> bool:
 
 
 def timing(
-    knowledge: KnowledgeBase, *, promotion: Promotion, store_id: str, at: datetime
+    knowledge: KnowledgeBase,
+    *,
+    promotion: Promotion,
+    store_id: str,
+    at: datetime,
+    sku: str | None = None,
 ) -> PromotionTiming:
-    """Place ``promotion``'s window at ``store_id`` and say where ``at`` falls in it."""
+    """Place ``promotion``'s window at ``store_id`` and say where ``at`` falls in it.
+
+    With ``sku``, the window is the time the promotion covers that item (an item added by a
+    later rule set is ``upcoming`` until its rules start), falling back to the promotion's
+    window when no rule set covers it.
+    """
     zone = knowledge.zone(store_id)
     local_now = knowledge.local_time(store_id, at)
-    starts = promotion.window.start.replace(tzinfo=zone)
-    ends = promotion.window.end.replace(tzinfo=zone)
+    bounds = knowledge.sku_window(promotion, sku) if sku is not None else None
+    start, end = bounds or (promotion.window.start, promotion.window.end)
+    starts = start.replace(tzinfo=zone)
+    ends = end.replace(tzinfo=zone)
     now_utc = local_now.astimezone(UTC)
     if now_utc < starts.astimezone(UTC):
         phase = Phase.UPCOMING
-    elif now_utc < (ends.astimezone(UTC) + ONE_MINUTE):
+    elif now_utc < ends.astimezone(UTC):
         phase = Phase.RUNNING
     else:
         phase = Phase.ENDED
@@ -142,14 +180,51 @@ def resolve(
         if store_id not in knowledge.scope_stores(promotion):
             continue
         placed = timing(knowledge, promotion=promotion, store_id=store_id, at=at)
-        if placed.phase is Phase.RUNNING:
-            applied.append(
-                AppliedPromotion(
-                    promotion=promotion,
-                    sku=sku,
-                    store_id=store_id,
-                    starts=placed.starts,
-                    ends=placed.ends,
-                )
+        if placed.phase is not Phase.RUNNING:
+            continue
+        rule_set = rule_set_at(knowledge, promotion=promotion, sku=sku, store_id=store_id, at=at)
+        if rule_set is None:
+            continue
+        applied.append(
+            AppliedPromotion(
+                promotion=promotion,
+                sku=sku,
+                store_id=store_id,
+                starts=placed.starts,
+                ends=placed.ends,
+                rule_set=rule_set.rule_set,
+                rule_set_index=rule_set.index,
             )
+        )
     return applied
+
+
+def rule_set_at(
+    knowledge: KnowledgeBase, *, promotion: Promotion, sku: str, store_id: str, at: datetime
+) -> RuleSetPlacement | None:
+    """The rule set of ``promotion`` that prices ``sku`` at ``store_id`` at ``at``.
+
+    The last rule set in :attr:`Promotion.all_rule_sets` whose scope covers ``sku`` and whose
+    own start and end (inside the promotion's window) bracket ``at``; ``None`` when none
+    does. It does not check the promotion's status or stores (:func:`resolve` does).
+    """
+    zone = knowledge.zone(store_id)
+    now_utc = knowledge.local_time(store_id, at).astimezone(UTC)
+    found: RuleSetPlacement | None = None
+    for index, (rule_set, skus) in enumerate(
+        zip(promotion.all_rule_sets, knowledge.rule_set_skus(promotion), strict=True)
+    ):
+        if sku not in skus:
+            continue
+        start, end = rule_set.bounds(promotion.window)
+        starts, ends = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
+        if starts.astimezone(UTC) <= now_utc < ends.astimezone(UTC):
+            found = RuleSetPlacement(
+                promotion=promotion,
+                sku=sku,
+                index=index,
+                rule_set=rule_set,
+                starts=starts,
+                ends=ends,
+            )
+    return found

@@ -125,7 +125,7 @@ def test_publish_flow_end_to_end(kb_dir: Path, db_url: str) -> None:
     assert "0 version(s) stored, 6 unchanged" in result.stdout
 
     # An edit without a version bump is refused with file:line, and nothing is stored.
-    _edit(kb_dir, "end: 2026-11-29T23:59", "end: 2026-11-30T23:59")
+    _edit(kb_dir, "end: 2026-11-29\n", "end: 2026-11-30\n")
     result = runner.invoke(app, ["publish", str(kb_dir), "--database", db_url])
     assert result.exit_code == 1
     assert (
@@ -156,7 +156,7 @@ def test_publish_flow_end_to_end(kb_dir: Path, db_url: str) -> None:
         "exclusions: added AX-200-LE",
     ]
     assert rows[2]["changes"] == ["end: 2026-11-29 -> 2026-11-30"]
-    assert "+  end: 2026-11-30T23:59" in rows[2]["diff"]
+    assert "+  end: 2026-12-01T00:00" in rows[2]["diff"]
 
     result = runner.invoke(app, ["history", "weekend-running", "--database", db_url])
     assert "v1  2026-11-20 01:00 UTC  Lin Wei  sha256:" in result.stdout
@@ -166,7 +166,7 @@ def test_publish_flow_end_to_end(kb_dir: Path, db_url: str) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("weekend-running v2 -> v3\n    end: 2026-11-29 -> 2026-11-30\n")
     assert "Spoken: It now ends on 30 November instead of 29 November." in result.stdout
-    assert "-  end: 2026-11-29T23:59\n+  end: 2026-11-30T23:59\n" in result.stdout
+    assert "-  end: 2026-11-30T00:00\n+  end: 2026-12-01T00:00\n" in result.stdout
 
     result = runner.invoke(
         app, ["diff", "weekend-running", "--from", "1", "--to", "3", "--json", "--database", db_url]

@@ -33,7 +33,7 @@ title: {{en: Generated Offer {index}, zh-CN: 生成优惠{index}}}
 aliases: [offer {index}]
 window:
   start: {year}-{month:02d}-{day:02d}T00:00
-  end: {year}-{month:02d}-{day:02d}T23:59
+  end: {year}-{month:02d}-{day:02d}
 regions: [east-china, singapore]
 scope:
   skus: [{sku}]

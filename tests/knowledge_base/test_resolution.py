@@ -18,7 +18,8 @@ def test_the_weekend_offer_applies_to_the_ax200_on_saturday_afternoon(knowledge)
     applied = knowledge.resolve("SH-01", local("SH-01", "2026-11-28T15:00"), "AX-200")
     assert [a.promotion.id for a in applied] == ["weekend-running"]
     assert applied[0].starts.isoformat() == "2026-11-27T00:00:00+08:00"
-    assert applied[0].ends.isoformat() == "2026-11-29T23:59:00+08:00"
+    assert applied[0].ends.isoformat() == "2026-11-30T00:00:00+08:00"  # first moment off
+    assert applied[0].rule_set_index == 0
 
 
 def test_an_excluded_sku_gets_nothing(knowledge) -> None:
@@ -113,10 +114,10 @@ rules: [{{kind: percent_off, percent: 10}}]
 def berlin_dst(sample_copy: Path) -> KnowledgeBase:
     windows = {
         # Clocks go forward 2026-03-29 02:00 -> 03:00 (CET -> CEST).
-        "spring-forward": ("2026-03-29T03:00", "2026-03-29T23:59"),
-        "spring-gap": ("2026-03-29T02:30", "2026-03-29T23:59"),
+        "spring-forward": ("2026-03-29T03:00", "2026-03-29"),
+        "spring-gap": ("2026-03-29T02:30", "2026-03-29"),
         # Clocks go back 2026-10-25 03:00 -> 02:00 (CEST -> CET): a 25-hour day.
-        "fall-back": ("2026-10-25T00:00", "2026-10-25T23:59"),
+        "fall-back": ("2026-10-25T00:00", "2026-10-25"),
     }
     for pid, (start, end) in windows.items():
         (sample_copy / "promotions" / f"{pid}.yaml").write_text(

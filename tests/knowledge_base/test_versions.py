@@ -90,7 +90,7 @@ def test_yaml_text_and_models_give_the_same_diff() -> None:
 
 
 def test_a_moved_end_date_reads_as_dates() -> None:
-    later = _edited(V2, window__end="2026-11-30T23:59")
+    later = _edited(V2, window__end="2026-11-30")
     assert change_lines(V2, later) == ["end: 2026-11-29 -> 2026-11-30"]
     assert change_summary(V2, later) == ["It now ends on 30 November instead of 29 November."]
 
@@ -256,7 +256,7 @@ def test_unchanged_content_is_not_versioned_again() -> None:
 
 def test_changed_content_with_the_next_version_number_is_stored_with_its_diff() -> None:
     stored = make_version(V2, previous=None, published_at=NOW, published_by="HQ")
-    v3 = _edited(V2, version=3, window__end="2026-11-30T23:59")
+    v3 = _edited(V2, version=3, window__end="2026-11-30")
     plan = plan_publication(
         _candidates(v3),
         latest={"weekend-running": stored},
@@ -266,7 +266,7 @@ def test_changed_content_with_the_next_version_number_is_stored_with_its_diff() 
     )
     (version,) = plan.new_versions
     assert (version.version, version.published_by) == (3, "Maria")
-    assert "-  end: 2026-11-29T23:59\n+  end: 2026-11-30T23:59\n" in version.diff
+    assert "-  end: 2026-11-30T00:00\n+  end: 2026-12-01T00:00\n" in version.diff
 
 
 @pytest.mark.parametrize(

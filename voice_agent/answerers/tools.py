@@ -35,7 +35,10 @@ from knowledge_base.models import (
     Promotion,
     PromotionStatus,
     SpendThreshold,
+    last_day,
+    runs_to_midnight,
 )
+from knowledge_base.phrasing import contact_phrase
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.speech import amount_text, number_text, spoken_date, spoken_time
@@ -519,20 +522,21 @@ class KnowledgeBaseTools:
                 self._kb.regions[r].name.en for r in promotion.regions if r in self._kb.regions
             )
             return (
-                f"runs from {_when(window.start)} to {_when(window.end)} local time in "
+                f"runs from {_when(window.start)} to {_until(window.end)} local time in "
                 f"{regions}; status {promotion.status.value}."
             )
         if store_id not in self._kb.scope_stores(promotion):
             return f"not offered at store {store_id}."
         timing = self._kb.timing(promotion, store_id, at)
-        span = f"from {_when(timing.starts)} to {_when(timing.ends)} local time"
+        span = f"from {_when(timing.starts)} to {_until(timing.ends)} local time"
         if timing.phase is Phase.RUNNING:
             return f"running now at {store_id}, {span}."
         if timing.phase is Phase.UPCOMING:
             return f"not started yet at {store_id}; it runs {span}."
         if timing.phase is Phase.WITHDRAWN:
             return f"withdrawn early; it was planned {span}."
-        return f"over: it ended on {spoken_date(timing.ends, with_year=True)}; it ran {span}."
+        last = datetime.combine(timing.last_day, timing.ends.time())  # ends are exclusive
+        return f"over: it ended on {spoken_date(last, with_year=True)}; it ran {span}."
 
     def _rule_texts(self, promotion: Promotion, store_id: str | None) -> list[str]:
         scope = self._scope_text(promotion)
@@ -615,11 +619,15 @@ class KnowledgeBaseTools:
         contact = self._kb.contact_for(promotion)
         if contact is None:
             return f"Contact for {promotion.title.en}: {self._default_contact}."
-        return (
-            f"Contact for {promotion.title.en}: {contact.name}, {contact.team.en}, "
-            f"extension {contact.extension}."
-        )
+        return f"Contact for {promotion.title.en}: {contact_phrase(contact, zh=False)}."
 
 
 def _when(moment: datetime) -> str:
     return f"{spoken_date(moment, with_year=True)} {spoken_time(moment)}"
+
+
+def _until(end: datetime) -> str:
+    """An exclusive end: ``Sunday 29 November 2026 24:00``, never the next day's date."""
+    if runs_to_midnight(end):
+        return f"{spoken_date(datetime.combine(last_day(end), end.time()), with_year=True)} 24:00"
+    return _when(end)

@@ -23,7 +23,10 @@ ConfigOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
 StoreOption = Annotated[
-    str | None, typer.Option("--store", help="Store the caller works in (default: SH-01).")
+    str | None,
+    typer.Option(
+        "--store", help="Store id the caller works in (default: the knowledge base's first store)."
+    ),
 ]
 RoleOption = Annotated[
     str, typer.Option("--role", help="clerk, store_manager, regional_manager or hq.")

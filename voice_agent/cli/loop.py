@@ -26,7 +26,9 @@ from voice_agent.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
     from voice_agent.runtime import Runtime
+    from voice_agent.settings import Settings
 
 DEMO_QUESTION = "Is the AX-200 in the weekend offer?"
 DEMO_TIME = "2026-11-28T15:00"
@@ -39,6 +41,27 @@ def _role(value: str) -> Role:
     except ValueError as e:
         choices = ", ".join(r.value for r in Role)
         typer.echo(f"error: unknown role {value!r}; choose one of {choices}", err=True)
+        raise typer.Exit(2) from e
+
+
+def _knowledge_or_exit(settings: Settings) -> KnowledgeBase:
+    """Load the configured knowledge base, or print its ``file:line: field`` errors and exit 2."""
+    from knowledge_base.errors import KnowledgeBaseError
+    from knowledge_base.loader import load_knowledge_base
+    from voice_agent.runtime import knowledge_path
+
+    path = knowledge_path(settings)
+    try:
+        return load_knowledge_base(path)
+    except KnowledgeBaseError as e:
+        for issue in e.errors:
+            typer.echo(str(issue), err=True)
+        where = path or "the packaged sample"
+        typer.echo(
+            f"error: the knowledge base at {where} has {len(e.errors)} error(s);"
+            " nothing was answered (check it with: voice-agent kb validate)",
+            err=True,
+        )
         raise typer.Exit(2) from e
 
 
@@ -66,25 +89,33 @@ def ask(
     """
     configure_logging(verbose)
     settings = settings_or_exit(config)
-    from knowledge_base.loader import load_knowledge_base
-    from voice_agent.runtime import build_answerer, default_store_id, knowledge_path
+    from knowledge_base.errors import KnowledgeError
+    from voice_agent.runtime import build_answerer, default_store_id
 
-    knowledge = load_knowledge_base(knowledge_path(settings))
+    knowledge = _knowledge_or_exit(settings)
     answerer = build_answerer(settings, knowledge)
     store_id = store or default_store_id(knowledge)
-    asked_at = parse_at(at, lambda: knowledge.zone(store_id))
-    started = time.perf_counter()
-    answer = asyncio.run(
-        answerer.answer(
-            Question(
-                text=question,
-                role=_role(role),
-                store_id=store_id,
-                language=language,
-                asked_at=asked_at,
+    if store_id not in knowledge.stores:
+        known = ", ".join(knowledge.stores)
+        typer.echo(f"error: unknown store {store_id!r}; stores: {known}", err=True)
+        raise typer.Exit(2)
+    try:
+        asked_at = parse_at(at, lambda: knowledge.zone(store_id))
+        started = time.perf_counter()
+        answer = asyncio.run(
+            answerer.answer(
+                Question(
+                    text=question,
+                    role=_role(role),
+                    store_id=store_id,
+                    language=language,
+                    asked_at=asked_at,
+                )
             )
         )
-    )
+    except KnowledgeError as e:  # e.g. a store without a time zone, an unknown SKU
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
     elapsed = time.perf_counter() - started
     if json_output:
         print_json(

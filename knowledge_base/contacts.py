@@ -1,0 +1,83 @@
+"""People and desks a clerk can call about a promotion.
+
+A contact needs at least one way to reach them (an extension, a phone number, an email or a
+desk) and none of them may look like a placeholder (``TBD``, ``0000``, ``<ext>``): whatever is
+written here is read out to the clerk.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from knowledge_base.text import Schema, ShortText, looks_like_placeholder
+
+
+def _real(value: str | None) -> str | None:
+    if value is not None and looks_like_placeholder(value):
+        raise ValueError(
+            f"{value!r} looks like a placeholder; write the real value or leave the field out"
+        )
+    return value
+
+
+class Contact(Schema):
+    """Someone a clerk can call about a promotion."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    name: str = Field(min_length=1, max_length=120)
+    team: ShortText
+    """What they do, said after the name: ``east region promotions``."""
+    extension: str | None = Field(default=None, pattern=r"^[0-9]{2,8}$")
+    """Internal phone extension."""
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ()-]{3,23}[0-9]$")
+    """Phone number as dialled: ``+86 21 5555 0100``."""
+    email: str | None = Field(
+        default=None, pattern=r"^[^@\s]{1,64}@[^@\s]{1,200}\.[A-Za-z]{2,24}$", max_length=254
+    )
+    desk: ShortText | None = None
+    """A place to go or a desk to ask for: ``the service desk on the ground floor``."""
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not (self.extension or self.phone or self.email or self.desk):
+            raise ValueError(
+                "a contact needs at least one way to reach them: extension, phone, email or desk"
+            )
+        return self
+
+    @field_validator("name", "extension", "phone", "email")
+    @classmethod
+    def _not_placeholder(cls, value: str | None) -> str | None:
+        return _real(value)
+
+    @field_validator("team", "desk")
+    @classmethod
+    def _text_not_placeholder(cls, value: ShortText | None) -> ShortText | None:
+        if value is not None:
+            _real(value.en)
+        return value
+
+    @property
+    def ways(self) -> list[tuple[str, str]]:
+        """How to reach them, in English, best first: ``[("extension", "2204"), ...]``."""
+        out = [
+            (kind, value)
+            for kind, value in (
+                ("extension", self.extension),
+                ("phone", self.phone),
+                ("email", self.email),
+            )
+            if value
+        ]
+        if self.desk:
+            out.append(("desk", self.desk.en))
+        return out
+
+
+class ContactsFile(Schema):
+    """``contacts.yaml``."""
+
+    default: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Who answers for promotions without a ``contact:`` (unset: the assistant's built-in
+    default contact, the ``answerer.contact`` setting)."""
+    contacts: list[Contact] = Field(min_length=1)
