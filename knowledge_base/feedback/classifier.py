@@ -1,0 +1,141 @@
+"""The offline feedback classifier: naive Bayes over word and character n-grams.
+
+Three independent models (category, urgency, sentiment) share one feature extractor
+(:mod:`knowledge_base.feedback.features`). Training is one pass over the labelled items
+(a few milliseconds for a thousand texts), so the classifier is trained at start-up from
+the shipped set instead of shipping weights. Priors are uniform: the training set's class
+balance says nothing about what a store will report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from knowledge_base.feedback.features import features
+from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
+from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+
+Label = TypeVar("Label", bound=StrEnum)
+DEFAULT_ALPHA = 0.3
+"""Additive smoothing of feature counts."""
+
+
+@dataclass(slots=True)
+class NaiveBayes(Generic[Label]):
+    """Bernoulli-style multinomial naive Bayes over binary features."""
+
+    labels: list[Label]
+    alpha: float = DEFAULT_ALPHA
+    _log_likelihood: dict[str, list[float]] = field(default_factory=dict)
+    _log_unseen: list[float] = field(default_factory=list)
+
+    @classmethod
+    def train(
+        cls,
+        examples: Iterable[tuple[set[str], Label]],
+        labels: Sequence[Label],
+        *,
+        alpha: float = DEFAULT_ALPHA,
+    ) -> NaiveBayes[Label]:
+        """Count features per label and turn the counts into log-likelihoods."""
+        model = cls(labels=list(labels), alpha=alpha)
+        index = {label: i for i, label in enumerate(model.labels)}
+        counts: dict[str, list[int]] = {}
+        totals = [0] * len(model.labels)
+        for feats, label in examples:
+            i = index[label]
+            for feature in feats:
+                counts.setdefault(feature, [0] * len(model.labels))[i] += 1
+            totals[i] += len(feats)
+        vocabulary = len(counts) + 1
+        denominators = [math.log(total + alpha * vocabulary) for total in totals]
+        model._log_unseen = [math.log(alpha) - d for d in denominators]
+        model._log_likelihood = {
+            feature: [math.log(c + alpha) - d for c, d in zip(row, denominators, strict=True)]
+            for feature, row in counts.items()
+        }
+        return model
+
+    def probabilities(self, feats: set[str]) -> dict[Label, float]:
+        """Posterior probability of every label (uniform prior)."""
+        scores = [0.0] * len(self.labels)
+        for feature in feats:
+            row = self._log_likelihood.get(feature)
+            if row is None:
+                continue  # unseen everywhere: says nothing about any label
+            for i, value in enumerate(row):
+                scores[i] += value
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+
+    def predict(self, feats: set[str]) -> tuple[Label, float]:
+        """The most probable label and its probability."""
+        probabilities = self.probabilities(feats)
+        label = max(probabilities, key=lambda k: probabilities[k])
+        return label, probabilities[label]
+
+
+@dataclass(slots=True)
+class OfflineClassifier:
+    """Category, urgency and sentiment of a feedback text, in English or Chinese."""
+
+    category: NaiveBayes[FeedbackCategory]
+    urgency: NaiveBayes[Urgency]
+    sentiment: NaiveBayes[Sentiment]
+    trained_on: int
+    """Number of labelled texts it learnt from."""
+
+    @classmethod
+    def train(
+        cls, items: Sequence[LabelledItem], *, alpha: float = DEFAULT_ALPHA
+    ) -> OfflineClassifier:
+        """Train the three models on labelled items."""
+        if not items:
+            raise ValueError("the offline feedback classifier needs at least one labelled item")
+        extracted = [(features(item.text), item) for item in items]
+        return cls(
+            category=NaiveBayes.train(
+                ((f, i.category) for f, i in extracted), list(FeedbackCategory), alpha=alpha
+            ),
+            urgency=NaiveBayes.train(
+                ((f, i.urgency) for f, i in extracted), list(Urgency), alpha=alpha
+            ),
+            sentiment=NaiveBayes.train(
+                ((f, i.sentiment) for f, i in extracted), list(Sentiment), alpha=alpha
+            ),
+            trained_on=len(items),
+        )
+
+    def classify(self, text: str) -> Classification:
+        """Label ``text``; an empty or wordless text is ``other``, normal, neutral."""
+        feats = features(text)
+        if not feats:
+            return Classification(
+                category=FeedbackCategory.OTHER,
+                urgency=Urgency.NORMAL,
+                sentiment=Sentiment.NEUTRAL,
+                confidence=0.0,
+                source=ClassifierSource.OFFLINE,
+            )
+        category, confidence = self.category.predict(feats)
+        urgency, _ = self.urgency.predict(feats)
+        sentiment, _ = self.sentiment.predict(feats)
+        return Classification(
+            category=category,
+            urgency=urgency,
+            sentiment=sentiment,
+            confidence=round(confidence, 4),
+            source=ClassifierSource.OFFLINE,
+        )
+
+
+def label_counts(items: Iterable[LabelledItem]) -> Counter[FeedbackCategory]:
+    """How many items each category has (to spot a thin category)."""
+    return Counter(item.category for item in items)
