@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
 import pytest
+from feedback_helpers import REGION_OF, TRAINING_SET, MakeRecord
 
 from knowledge_base.feedback.classifier import OfflineClassifier
 from knowledge_base.feedback.models import FeedbackRecord
 from knowledge_base.feedback.sets import parse_feedback_set
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
-from knowledge_base.loader import SAMPLE_DATA_DIR
-
-TRAINING_SET = SAMPLE_DATA_DIR / "feedback" / "train.yaml"
-VALIDATION_SET = SAMPLE_DATA_DIR / "feedback" / "validation.yaml"
-REGION_OF = {"SH-01": "east-china", "SH-02": "east-china", "HZ-01": "east-china",
-             "SG-01": "singapore", "BER-01": "germany"}  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +20,6 @@ def offline_classifier() -> OfflineClassifier:
     """The offline classifier trained on the packaged training set."""
     items = parse_feedback_set(TRAINING_SET.read_text(encoding="utf-8")).items
     return OfflineClassifier.train(items)
-
-
-MakeRecord = Callable[..., FeedbackRecord]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import MakeRecord
+from feedback_helpers import MakeRecord
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.anomalies import (

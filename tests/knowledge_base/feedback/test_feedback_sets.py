@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import TRAINING_SET, VALIDATION_SET
+from feedback_helpers import TRAINING_SET, VALIDATION_SET
 
 from knowledge_base.feedback.features import normalise
 from knowledge_base.feedback.sets import FeedbackSetError, parse_feedback_set

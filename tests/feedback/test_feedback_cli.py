@@ -1,0 +1,73 @@
+"""``voice-agent feedback classify`` and ``voice-agent bench feedback``, offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from voice_agent.cli.app import app
+from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
+
+
+def test_classify_prints_labels_products_and_promotions_as_json() -> None:
+    result = CliRunner().invoke(
+        app,
+        ["feedback", "classify", "hey promo, feedback: size 40 of the AX-200 sold out. done",
+         "--store", "SH-01", "--at", "2026-11-28T15:00", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["text"] == "size 40 of the AX-200 sold out"
+    assert document["category"] == "stock_availability"
+    assert document["classifier"] == "offline"
+    assert document["products"] == ["AX-200"]
+    assert document["promotions_in_force"] == ["weekend-running"]
+    assert document["local_time"] == "2026-11-28T15:00:00+08:00"
+    assert document["confirmation"].startswith("Noted: size 40 of the AX-200 sold out")
+
+
+def test_classify_reads_chinese() -> None:
+    result = CliRunner().invoke(app, ["feedback", "classify", "收银机不认周末优惠", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["language"] == "zh-CN" and document["confirmation"].startswith("已记录")
+
+
+def test_classify_refuses_empty_feedback_and_unknown_stores() -> None:
+    empty = CliRunner().invoke(app, ["feedback", "classify", "record feedback. done"])
+    assert empty.exit_code == 2 and "empty" in empty.output
+    unknown = CliRunner().invoke(app, ["feedback", "classify", "sold out", "--store", "XX-1"])
+    assert unknown.exit_code == 2 and "unknown store" in unknown.output
+
+
+def test_bench_scores_the_validation_split() -> None:
+    result = CliRunner().invoke(app, ["bench", "feedback", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["items"] == 120 and report["set"] == str(DEFAULT_VALIDATION_SET)
+    assert set(report["by_language"]) == {"en", "zh-CN"}
+    assert len(report["per_category"]) == 10
+    assert report["overlap_with_training"] == 0
+    assert 0.0 <= report["macro_f1"] <= 1.0 and 0.0 <= report["product_match_accuracy"] <= 1.0
+
+
+def test_bench_reports_a_bad_set_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "items:\n  - {id: a, text: hi, language: fr, category: other, urgency: low,"
+        " sentiment: neutral}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["bench", "feedback", "--set", str(bad)])
+    assert result.exit_code == 2
+    assert "line 2" in result.output and "items.0.language" in result.output
+
+
+def test_bench_fails_below_the_required_macro_f1(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["bench", "feedback", "--set", str(DEFAULT_VALIDATION_SET), "--min-macro-f1", "1.01"]
+    )
+    assert result.exit_code == 1
+    assert "macro-F1" in result.output
