@@ -226,3 +226,68 @@ def _duration(span: timedelta) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minutes"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertThresholds:
+    """Every threshold of the alert rules (``[feedback.alerts]`` in the settings)."""
+
+    stock_out_min_stores: int = STOCK_OUT_MIN_STORES
+    stock_out_window: timedelta = STOCK_OUT_WINDOW
+    surge_ratio: float = SURGE_RATIO
+    surge_min_count: int = SURGE_MIN_COUNT
+    surge_baseline_days: int = SURGE_BASELINE_DAYS
+    confusion_min_stores: int = CONFUSION_MIN_STORES
+    confusion_window: timedelta = CONFUSION_WINDOW
+
+    @property
+    def lookback(self) -> timedelta:
+        """How far back records must reach for every rule to see all it needs."""
+        return max(
+            self.stock_out_window,
+            timedelta(days=self.surge_baseline_days + 1),
+            self.confusion_window,
+        )
+
+
+def evaluate_alerts(
+    records: Sequence[FeedbackRecord],
+    *,
+    today: date,
+    publications: Sequence[Publication] = (),
+    thresholds: AlertThresholds | None = None,
+    zone: tzinfo = UTC,
+) -> list[Alert]:
+    """Every rule over ``records``, in rule order; deduplicated by :attr:`Alert.dedupe_key`."""
+    limits = thresholds or AlertThresholds()
+    alerts = [
+        *stock_out_spread(
+            records, min_stores=limits.stock_out_min_stores, window=limits.stock_out_window
+        ),
+        *category_surge(
+            records, today=today, zone=zone, ratio=limits.surge_ratio,
+            min_count=limits.surge_min_count, baseline_days=limits.surge_baseline_days,
+        ),
+        *confusion_after_publish(
+            records, publications, min_stores=limits.confusion_min_stores,
+            window=limits.confusion_window,
+        ),
+    ]  # fmt: skip
+    return list({alert.dedupe_key: alert for alert in alerts}.values())
+
+
+def spoken_alert(alert: Alert, language: str = "en") -> str:
+    """One sentence to say to a store or regional manager."""
+    stores = len(alert.stores)
+    if language.lower().startswith("zh"):
+        if alert.rule is AlertRule.STOCK_OUT_SPREAD:
+            return f"提醒：{stores}家门店报告{alert.key}缺货。"
+        if alert.rule is AlertRule.CATEGORY_SURGE:
+            return f"提醒：今天“{alert.key}”类反馈明显增多，共{int(alert.figures['today'])}条。"
+        return f"提醒：{stores}家门店在{alert.key}发布后对规则有疑问。"
+    if alert.rule is AlertRule.STOCK_OUT_SPREAD:
+        return f"Alert: {stores} stores report the {alert.key} out of stock."
+    if alert.rule is AlertRule.CATEGORY_SURGE:
+        label = alert.key.replace("_", " ")
+        return f"Alert: {int(alert.figures['today'])} {label} reports today, far above usual."
+    return f"Alert: {stores} stores are confused by {alert.key} since it was published."

@@ -71,3 +71,16 @@ def test_bench_fails_below_the_required_macro_f1(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "macro-F1" in result.output
+
+
+def test_alert_thresholds_come_from_the_feedback_alerts_settings() -> None:
+    from datetime import timedelta
+
+    from voice_agent.feedback.factory import alert_thresholds
+    from voice_agent.settings import load_settings
+
+    settings = load_settings()
+    thresholds = alert_thresholds(settings.feedback.alerts)
+    assert thresholds.stock_out_min_stores == 3
+    assert thresholds.stock_out_window == timedelta(hours=2)
+    assert thresholds.confusion_window == timedelta(hours=1)

@@ -1,9 +1,11 @@
-"""Build the configured feedback classifier from settings (the composition root's helper)."""
+"""Build the configured feedback classifier and alert thresholds from settings."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from knowledge_base.feedback.anomalies import AlertThresholds
 from voice_agent.answerers.factory import build_client
 from voice_agent.feedback.classifiers import (
     FeedbackClassifier,
@@ -11,7 +13,7 @@ from voice_agent.feedback.classifiers import (
     OfflineFeedbackClassifier,
 )
 from voice_agent.feedback.sets import shared_offline_classifier
-from voice_agent.settings import Settings
+from voice_agent.settings import FeedbackAlertSettings, Settings
 
 
 def build_feedback_classifier(settings: Settings, *, kind: str | None = None) -> FeedbackClassifier:
@@ -43,4 +45,17 @@ def build_feedback_classifier(settings: Settings, *, kind: str | None = None) ->
         fallback=offline,
         deadline_secs=config.llm.deadline_secs,
         max_tokens=config.llm.max_tokens,
+    )
+
+
+def alert_thresholds(config: FeedbackAlertSettings) -> AlertThresholds:
+    """The alert rules' thresholds from ``[feedback.alerts]``."""
+    return AlertThresholds(
+        stock_out_min_stores=config.stock_out_min_stores,
+        stock_out_window=timedelta(minutes=config.stock_out_window_minutes),
+        surge_ratio=config.surge_ratio,
+        surge_min_count=config.surge_min_count,
+        surge_baseline_days=config.surge_baseline_days,
+        confusion_min_stores=config.confusion_min_stores,
+        confusion_window=timedelta(minutes=config.confusion_window_minutes),
     )
