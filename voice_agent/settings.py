@@ -158,6 +158,10 @@ class FeedbackSettings(BaseModel):
     """Longest text of one record; a longer monologue becomes several records."""
     llm: FeedbackLLMSettings = FeedbackLLMSettings()
     alerts: FeedbackAlertSettings = FeedbackAlertSettings()
+    webhook_url: str = ""
+    """Alerts are POSTed here as signed JSON; empty: no webhook."""
+    webhook_secret: SecretStr | None = None
+    """HMAC-SHA256 key of the ``X-Voice-Agent-Signature`` header (required with a URL)."""
 
 
 class LiveKitSettings(BaseModel):

@@ -13,6 +13,7 @@ from voice_agent.feedback.classifiers import (
     OfflineFeedbackClassifier,
 )
 from voice_agent.feedback.sets import shared_offline_classifier
+from voice_agent.feedback.webhook import AlertWebhook
 from voice_agent.settings import FeedbackAlertSettings, Settings
 
 
@@ -59,3 +60,21 @@ def alert_thresholds(config: FeedbackAlertSettings) -> AlertThresholds:
         confusion_min_stores=config.confusion_min_stores,
         confusion_window=timedelta(minutes=config.confusion_window_minutes),
     )
+
+
+def build_alert_webhook(settings: Settings) -> AlertWebhook | None:
+    """The signed alert webhook, or ``None`` when ``feedback.webhook_url`` is empty.
+
+    Raises:
+        ValueError: a URL without ``feedback.webhook_secret``.
+    """
+    config = settings.feedback
+    if not config.webhook_url:
+        return None
+    secret = config.webhook_secret.get_secret_value() if config.webhook_secret else ""
+    if not secret:
+        raise ValueError(
+            "feedback.webhook_url is set but feedback.webhook_secret is empty: set"
+            " VOICE_AGENT_FEEDBACK__WEBHOOK_SECRET"
+        )
+    return AlertWebhook(url=config.webhook_url, secret=secret)
