@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from voice_agent.cli.app import app
@@ -84,3 +87,30 @@ def test_alert_thresholds_come_from_the_feedback_alerts_settings() -> None:
     assert thresholds.stock_out_min_stores == 3
     assert thresholds.stock_out_window == timedelta(hours=2)
     assert thresholds.confusion_window == timedelta(hours=1)
+
+
+@pytest.mark.slow
+def test_bench_spoken_scores_what_whisper_heard(tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(tmp_path / "till.wav"),
+         "The till rejects the weekend discount on the A X 200."],
+        check=True,
+    )  # fmt: skip
+    (tmp_path / "set.yaml").write_text(
+        "catalogue: knowledge_base/data\nitems:\n"
+        "  - {id: s1, text: 'The till rejects the weekend discount on the AX-200.', language: en,"
+        " category: display_till_system, urgency: high, sentiment: negative, products: [AX-200],"
+        " audio: till.wav}\n"
+        "  - {id: s2, text: '收银机不认周末优惠', language: zh-CN, category: display_till_system,"
+        " urgency: high, sentiment: negative}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["bench", "feedback", "--set", str(tmp_path / "set.yaml"), "--spoken", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["spoken"] is True and report["items"] == 1 and report["skipped_audio"] == 1
+    assert report["product_match_accuracy"] == 1.0

@@ -26,6 +26,7 @@ from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.benchmarks.answers import PROJECT_ROOT, percentile
 from voice_agent.feedback.classifiers import FeedbackClassifier
 from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
+from voice_agent.settings import Settings
 
 
 @dataclass(slots=True)
@@ -50,6 +51,10 @@ class FeedbackBenchReport:
     items_per_sec: float
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     mistakes: list[dict[str, Any]] = field(default_factory=list)
+    spoken: bool = False
+    """Scored on speech-recognition transcripts of the items' ``audio`` (``--spoken``)."""
+    skipped_audio: int = 0
+    """Spoken items left out: no ``audio``, or a language the speech model cannot hear."""
 
 
 def _summary(scores: Scores) -> dict[str, float]:
@@ -132,6 +137,44 @@ async def run_feedback_bench(
     )
 
 
+async def transcribe_items(
+    feedback_set: FeedbackSet, set_path: Path, settings: Settings, knowledge: KnowledgeBase
+) -> tuple[FeedbackSet, int]:
+    """The set's items that have ``audio``, with their text replaced by what Whisper heard.
+
+    Uses the configured speech model (``[stt]``), as the runtime does, with the catalogue
+    hints; each item is heard in its own language. An English-only model (``*.en``) cannot
+    hear Chinese: those items are skipped and counted. Returns the spoken set and the count
+    of items skipped.
+    """
+    from pipelines.transcriber import Transcriber
+    from voice_agent.audio_io import load_audio
+    from voice_agent.runtime import build_runtime, recognition_hints
+
+    with_audio = [item for item in feedback_set.items if item.audio]
+    english_only = settings.stt.model.endswith(".en")
+    hearable = [i for i in with_audio if not (english_only and i.language != "en")]
+    skipped = len(feedback_set.items) - len(hearable)
+    if not hearable:
+        return feedback_set.model_copy(update={"items": []}), skipped
+    runtime = build_runtime(settings)
+    hints = recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
+    transcribers: dict[str, Transcriber] = {}
+    heard = []
+    for item in hearable:
+        language = item.language.split("-")[0].lower()
+        if language not in transcribers:
+            transcribers[language] = Transcriber(
+                model=runtime.models.whisper, language=language,
+                beam_size=settings.stt.beam_size, hints=hints,
+            )  # fmt: skip
+        assert item.audio is not None
+        audio = load_audio(set_path.parent / item.audio)
+        transcript = await transcribers[language].transcribe(audio.pcm16)
+        heard.append(item.model_copy(update={"text": transcript.text or " "}))
+    return feedback_set.model_copy(update={"items": heard}), skipped
+
+
 def _knowledge_path(
     feedback_set: FeedbackSet, set_path: Path, override: Path | None
 ) -> Path | None:
@@ -168,8 +211,9 @@ def print_report(report: FeedbackBenchReport) -> None:
             f"  {language:6s} macro-F1 {s['macro_f1']:.3f}, urgency {s['urgency_accuracy']:.3f},"
             f" products {s['product_match_accuracy']:.3f} ({int(s['items'])} items)"
         )
+    heard = f" (spoken; {report.skipped_audio} skipped)" if report.spoken else ""
     typer.echo(
-        f"classifier {report.classifier} on {report.set}: {report.items} items,"
+        f"classifier {report.classifier} on {report.set}{heard}: {report.items} items,"
         f" macro-F1 {report.macro_f1:.3f}, urgency accuracy {report.urgency_accuracy:.3f},"
         f" sentiment accuracy {report.sentiment_accuracy:.3f},"
         f" product match {report.product_match_accuracy:.3f}, fallbacks {report.fallbacks},"
@@ -200,6 +244,13 @@ def register(app: typer.Typer) -> None:
         min_macro_f1: Annotated[
             float, typer.Option(help="Exit 1 when macro-F1 is below this (0..1).")
         ] = 0.0,
+        spoken: Annotated[
+            bool,
+            typer.Option(
+                "--spoken",
+                help="Score the items with `audio` on what the configured Whisper model hears.",
+            ),
+        ] = False,
         config: Annotated[
             Path | None,
             typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
@@ -213,13 +264,15 @@ def register(app: typer.Typer) -> None:
 
           voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --json
 
+          voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --spoken
+
         Exit code 0 when macro-F1 reaches --min-macro-f1, 1 below it, 2 when the set,
         knowledge base or settings cannot be read.
         """
         from knowledge_base.errors import KnowledgeBaseError
         from knowledge_base.loader import load_knowledge_base
         from voice_agent.answerers.errors import AnswererError
-        from voice_agent.cli.common import settings_or_exit
+        from voice_agent.cli.common import configure_logging, settings_or_exit
         from voice_agent.feedback.factory import build_feedback_classifier
         from voice_agent.feedback.sets import (
             DEFAULT_TRAINING_SET,
@@ -227,6 +280,7 @@ def register(app: typer.Typer) -> None:
             load_feedback_set,
         )
 
+        configure_logging(False)
         settings = settings_or_exit(config)
         try:
             feedback_set = load_feedback_set(set_path)
@@ -241,11 +295,26 @@ def register(app: typer.Typer) -> None:
         except (FeedbackSetError, KnowledgeBaseError, AnswererError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from e
+        from voice_agent.audio_io import AudioInputError
+
+        skipped = 0
+        if spoken:
+            try:
+                feedback_set, skipped = asyncio.run(
+                    transcribe_items(feedback_set, set_path, settings, knowledge)
+                )
+            except AudioInputError as e:
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(2) from e
+            if not feedback_set.items:
+                typer.echo("error: no item of the set has audio this speech model hears", err=True)
+                raise typer.Exit(2)
         report = asyncio.run(
             run_feedback_bench(
                 chosen, feedback_set, knowledge, set_name=str(set_path), training_texts=training
             )
         )
+        report.spoken, report.skipped_audio = spoken, skipped
         if as_json:
             typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
         else:
