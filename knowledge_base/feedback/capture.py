@@ -84,6 +84,15 @@ def strip_end_phrase(text: str) -> tuple[str, bool]:
     return text.strip(), False
 
 
+def feedback_content(text: str) -> str:
+    """What a one-shot feedback text says: trigger and end phrase removed, if present.
+
+    ``"hey promo, feedback: the till is down. done"`` -> ``"the till is down"``.
+    """
+    content, _ = strip_end_phrase(feedback_trigger(text) or text)
+    return content
+
+
 def is_correction(text: str) -> bool:
     """True when the clerk asks to correct what was just noted ("correct that", "不对")."""
     return _CORRECTION.match(text) is not None

@@ -114,3 +114,28 @@ def test_bench_spoken_scores_what_whisper_heard(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["spoken"] is True and report["items"] == 1 and report["skipped_audio"] == 1
     assert report["product_match_accuracy"] == 1.0
+
+
+def test_check_set_counts_a_valid_set() -> None:
+    result = CliRunner().invoke(
+        app, ["feedback", "check-set", str(DEFAULT_VALIDATION_SET), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["items"] == 120 and summary["overlap_with_training"] == []
+    assert summary["per_language"] == {"en": 61, "zh-CN": 59}
+
+
+def test_check_set_reports_unknown_skus_and_bad_lines(tmp_path: Path) -> None:
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(
+        "items:\n  - {id: a, text: sold out, language: en, category: stock_availability,"
+        " urgency: high, sentiment: negative, products: [XX-1]}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["feedback", "check-set", str(unknown)])
+    assert result.exit_code == 1 and "unknown SKU(s) XX-1" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items:\n  - {id: a, text: x, language: en}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["feedback", "check-set", str(bad)])
+    assert result.exit_code == 1 and "line 2" in result.output

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from knowledge_base.feedback.capture import feedback_content
 from knowledge_base.feedback.evaluation import Prediction, Scores, score
 from knowledge_base.feedback.features import normalise
 from knowledge_base.feedback.models import ClassifierSource, FeedbackSet
@@ -81,8 +82,11 @@ async def run_feedback_bench(
     started = time.perf_counter()
     for item in feedback_set.items:
         begun = time.perf_counter()
-        label = await classifier.classify(item.text)
-        products = mentioned_products(knowledge, item.text)
+        # As the runtime does: "hey promo, feedback: ... done" is classified without the
+        # trigger and the end phrase.
+        content = feedback_content(item.text) or item.text
+        label = await classifier.classify(content)
+        products = mentioned_products(knowledge, content)
         latencies.append((time.perf_counter() - begun) * 1000)
         texts[item.id] = item.text
         predictions.append(

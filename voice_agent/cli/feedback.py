@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -62,7 +62,7 @@ def classify(
       voice-agent feedback classify "the till rejects the discount" --json
     """
     from knowledge_base.errors import KnowledgeBaseError
-    from knowledge_base.feedback.capture import feedback_trigger, strip_end_phrase
+    from knowledge_base.feedback.capture import feedback_content
     from knowledge_base.feedback.confirmation import confirmation
     from knowledge_base.feedback.products import feedback_subjects
     from knowledge_base.feedback.records import detect_language
@@ -73,7 +73,7 @@ def classify(
 
     configure_logging(verbose)
     settings = settings_or_exit(config)
-    content, _ = strip_end_phrase(feedback_trigger(text) or text)
+    content = feedback_content(text)
     if not content.strip():
         typer.echo("error: the feedback text is empty", err=True)
         raise typer.Exit(2)
@@ -131,3 +131,83 @@ def classify(
     typer.echo(f"products: {', '.join(subjects.products) or 'none'}")
     typer.echo(f"promotions in force: {', '.join(subjects.promotions_in_force) or 'none'}")
     typer.echo(f"would say: {spoken}")
+
+
+@app.command("check-set")
+def check_set(
+    path: Annotated[Path, typer.Argument(help="A labelled feedback set (YAML).", dir_okay=False)],
+    knowledge_base: Annotated[
+        Path | None,
+        typer.Option("--kb", help="Knowledge base the SKUs refer to (default: the sample)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate a labelled feedback set and count its items by category and language.
+
+    Every problem is listed with its line and field; SKUs and promotions that the knowledge
+    base does not hold, and texts also in the packaged training set, are reported too.
+
+    Examples:
+      voice-agent feedback check-set tests/fixtures/feedback/heldout.yaml
+
+    Exit code 0 when the set is valid and refers only to known SKUs and promotions, 1 when
+    it has problems, 2 when it cannot be read at all.
+    """
+    from collections import Counter
+
+    from knowledge_base.errors import KnowledgeBaseError
+    from knowledge_base.feedback.features import normalise
+    from knowledge_base.loader import load_knowledge_base
+    from voice_agent.feedback.sets import (
+        DEFAULT_TRAINING_SET,
+        FeedbackSetError,
+        load_feedback_set,
+    )
+
+    try:
+        feedback_set = load_feedback_set(path)
+    except FeedbackSetError as e:
+        if as_json:
+            print_json({"valid": False, "problems": [str(p) for p in e.problems]})
+        else:
+            typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1 if e.problems and e.problems[0].line is not None else 2) from e
+    try:
+        knowledge = load_knowledge_base(knowledge_base)
+    except KnowledgeBaseError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+    problems = []
+    for item in feedback_set.items:
+        unknown = [sku for sku in item.products if sku not in knowledge.products]
+        if unknown:
+            problems.append(f"{item.id}: unknown SKU(s) {', '.join(unknown)}")
+        if item.promotion and item.promotion not in knowledge.promotions:
+            problems.append(f"{item.id}: unknown promotion {item.promotion}")
+    training = {normalise(i.text) for i in load_feedback_set(DEFAULT_TRAINING_SET).items}
+    overlap = [i.id for i in feedback_set.items if normalise(i.text) in training]
+    per_category = Counter(item.category.value for item in feedback_set.items)
+    per_language = Counter(item.language for item in feedback_set.items)
+    summary: dict[str, Any] = {
+        "valid": not problems,
+        "items": len(feedback_set.items),
+        "with_audio": sum(1 for item in feedback_set.items if item.audio),
+        "per_category": dict(sorted(per_category.items())),
+        "per_language": dict(sorted(per_language.items())),
+        "overlap_with_training": overlap,
+        "problems": problems,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        for problem in problems:
+            typer.echo(f"problem: {problem}")
+        typer.echo(
+            f"{path}: {summary['items']} items ({summary['with_audio']} with audio); "
+            + ", ".join(f"{k} {v}" for k, v in summary["per_language"].items())
+        )
+        for category, n in summary["per_category"].items():
+            typer.echo(f"  {category:22s} {n}")
+        if overlap:
+            typer.echo(f"{len(overlap)} item(s) repeat a training text: {', '.join(overlap[:10])}")
+    raise typer.Exit(0 if not problems else 1)

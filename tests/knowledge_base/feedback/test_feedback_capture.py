@@ -8,6 +8,7 @@ from knowledge_base.feedback.capture import (
     CaptureEnd,
     FeedbackCapture,
     chunk_text,
+    feedback_content,
     feedback_trigger,
     is_correction,
     join_utterances,
@@ -142,3 +143,9 @@ def test_the_clerk_can_ask_to_correct_the_last_record(said: str) -> None:
 
 def test_feedback_about_correct_prices_is_not_a_correction() -> None:
     assert not is_correction("the price labels are now correct")
+
+
+def test_one_shot_feedback_loses_its_trigger_and_end_phrase() -> None:
+    assert feedback_content("hey promo, feedback: the till is down. done") == "the till is down"
+    assert feedback_content("反馈：40码卖完了。好了") == "40码卖完了"
+    assert feedback_content("the till is down") == "the till is down"
