@@ -62,6 +62,14 @@ def system_prompt() -> str:
     )
 
 
+def quoted(text: str) -> str:
+    """``text`` as the model sees it: bounded, and unable to close the ``<feedback>`` tag.
+
+    Angle brackets become look-alikes in the prompt only; the record keeps the text verbatim.
+    """
+    return text[:MAX_TEXT_CHARS].replace("<", "‹").replace(">", "›")
+
+
 class _Label(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -133,7 +141,7 @@ class LLMFeedbackClassifier(FeedbackClassifier):
             "model": self._model,
             "messages": [
                 {"role": "system", "content": system_prompt()},
-                {"role": "user", "content": f"<feedback>\n{text[:MAX_TEXT_CHARS]}\n</feedback>"},
+                {"role": "user", "content": f"<feedback>\n{quoted(text)}\n</feedback>"},
             ],
             "response_format": {
                 "type": "json_schema",
