@@ -27,12 +27,18 @@ DEFAULT_ALPHA = 0.3
 
 @dataclass(slots=True)
 class NaiveBayes(Generic[Label]):
-    """Bernoulli-style multinomial naive Bayes over binary features."""
+    """Multinomial naive Bayes over binary features, uniform prior.
+
+    Training only counts; log-likelihoods are read from the counts when a text is scored
+    (a text has a few dozen features, the vocabulary thousands).
+    """
 
     labels: list[Label]
     alpha: float = DEFAULT_ALPHA
-    _log_likelihood: dict[str, list[float]] = field(default_factory=dict)
-    _log_unseen: list[float] = field(default_factory=list)
+    _counts: dict[str, list[int]] = field(default_factory=dict)
+    _log_denominators: list[float] = field(default_factory=list)
+    _log_count: list[float] = field(default_factory=list)
+    """``log(c + alpha)`` for every count ``c`` seen."""
 
     @classmethod
     def train(
@@ -42,34 +48,38 @@ class NaiveBayes(Generic[Label]):
         *,
         alpha: float = DEFAULT_ALPHA,
     ) -> NaiveBayes[Label]:
-        """Count features per label and turn the counts into log-likelihoods."""
+        """Count features per label."""
         model = cls(labels=list(labels), alpha=alpha)
         index = {label: i for i, label in enumerate(model.labels)}
-        counts: dict[str, list[int]] = {}
+        counts = model._counts
         totals = [0] * len(model.labels)
         for feats, label in examples:
             i = index[label]
             for feature in feats:
-                counts.setdefault(feature, [0] * len(model.labels))[i] += 1
+                row = counts.get(feature)
+                if row is None:
+                    row = counts[feature] = [0] * len(model.labels)
+                row[i] += 1
             totals[i] += len(feats)
         vocabulary = len(counts) + 1
-        denominators = [math.log(total + alpha * vocabulary) for total in totals]
-        model._log_unseen = [math.log(alpha) - d for d in denominators]
-        model._log_likelihood = {
-            feature: [math.log(c + alpha) - d for c, d in zip(row, denominators, strict=True)]
-            for feature, row in counts.items()
-        }
+        model._log_denominators = [math.log(total + alpha * vocabulary) for total in totals]
+        largest = max((max(row) for row in counts.values()), default=0)
+        model._log_count = [math.log(c + alpha) for c in range(largest + 1)]
         return model
 
     def probabilities(self, feats: set[str]) -> dict[Label, float]:
         """Posterior probability of every label (uniform prior)."""
         scores = [0.0] * len(self.labels)
+        known = 0
+        log_count = self._log_count
         for feature in feats:
-            row = self._log_likelihood.get(feature)
+            row = self._counts.get(feature)
             if row is None:
                 continue  # unseen everywhere: says nothing about any label
-            for i, value in enumerate(row):
-                scores[i] += value
+            known += 1
+            for i, c in enumerate(row):
+                scores[i] += log_count[c]
+        scores = [s - known * d for s, d in zip(scores, self._log_denominators, strict=True)]
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
