@@ -76,6 +76,8 @@ class FeedbackRecord(BaseModel):
     parts: int = Field(default=1, ge=1)
     audio_uri: str | None = None
     """Where the compressed audio is kept (set by the storage layer)."""
+    supersedes: str | None = None
+    """Id of the record this one corrects (the clerk said "correct that" and spoke again)."""
 
 
 class LabelledItem(BaseModel):

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.capture import DEFAULT_CHUNK_CHARS, chunk_text
-from knowledge_base.feedback.models import Classification, FeedbackRecord
+from knowledge_base.feedback.models import Classification, ClassifierSource, FeedbackRecord
 from knowledge_base.feedback.products import feedback_subjects
+from knowledge_base.feedback.taxonomy import FeedbackCategory
 from knowledge_base.matching import has_cjk
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def build_records(
     language: str | None = None,
     max_chunk_chars: int = DEFAULT_CHUNK_CHARS,
     new_id: Callable[[], str] = new_record_id,
+    supersedes: str | None = None,
 ) -> list[FeedbackRecord]:
     """The records for one captured feedback text (one per chunk of a long monologue).
 
@@ -59,6 +61,7 @@ def build_records(
         language: ``en`` / ``zh-CN``; detected from the text when ``None``.
         max_chunk_chars: Longest record text; longer speech is split at sentence ends.
         new_id: Makes record ids (and the capture id of a chunked text).
+        supersedes: Id of the record these correct (set on the first part).
 
     Raises:
         EmptyFeedbackError: ``text`` has no words.
@@ -95,6 +98,14 @@ def build_records(
                 capture_id=capture_id,
                 part=part,
                 parts=len(chunks),
+                supersedes=supersedes if part == 1 else None,
             )
         )
     return records
+
+
+def with_category(
+    record: FeedbackRecord, category: FeedbackCategory, *, source: ClassifierSource
+) -> FeedbackRecord:
+    """``record`` relabelled (by a manager, or by a later classifier), transcript untouched."""
+    return record.model_copy(update={"category": category, "classifier": source})

@@ -73,3 +73,17 @@ async def test_a_monologue_is_committed_as_one_capture(
     [batch] = sink.committed
     assert len(batch) > 1 and len({r.capture_id for r in batch}) == 1
     assert outcome.saved
+
+
+async def test_a_correction_supersedes_the_record_it_replaces(
+    offline_classifier: OfflineClassifier,
+) -> None:
+    sink = ListSink()
+    recorder = _recorder(sink, offline_classifier)
+    first = await recorder.record("the till is slow", clerk_id="x", store_id="SH-01")
+    second = await recorder.record(
+        "the till rejects the member discount", clerk_id="x", store_id="SH-01",
+        supersedes=first.records[0].id,
+    )  # fmt: skip
+    assert second.records[0].supersedes == first.records[0].id
+    assert first.records[0].transcript == "the till is slow"  # kept, not rewritten

@@ -72,9 +72,13 @@ class FeedbackRecorder:
 
     async def record(
         self, text: str, *, clerk_id: str, store_id: str, role: Role = Role.CLERK,
-        language: str | None = None,
+        language: str | None = None, supersedes: str | None = None,
     ) -> RecordOutcome:  # fmt: skip
-        """Classify, commit, then confirm; never raises for a storage failure."""
+        """Classify, commit, then confirm; never raises for a storage failure.
+
+        ``supersedes`` names the record a correction replaces (the sink keeps both; lists
+        show the newest).
+        """
         spoken_language = language or detect_language(text)
         chunks = chunk_text(text, self._max_chunk_chars)
         if not chunks:
@@ -85,7 +89,7 @@ class FeedbackRecorder:
         records = build_records(
             self._knowledge, text, clerk_id=clerk_id, store_id=store_id, at=self._clock(),
             classify=labels.__getitem__, role=role, language=language,
-            max_chunk_chars=self._max_chunk_chars,
+            max_chunk_chars=self._max_chunk_chars, supersedes=supersedes,
         )  # fmt: skip
         try:
             await self._sink.add(records)

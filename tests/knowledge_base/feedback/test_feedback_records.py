@@ -127,3 +127,45 @@ def test_a_long_feedback_is_shortened_for_the_ear() -> None:
 def test_a_failed_save_is_never_claimed_as_saved(language: str) -> None:
     assert "Noted" not in not_saved(language) and "已记录" not in not_saved(language)
     assert "saved" in nothing_heard("en") and "保存" in nothing_heard("zh-CN")
+
+
+def test_a_manager_can_relabel_a_record_without_touching_its_words(
+    knowledge: KnowledgeBase, offline_classifier: OfflineClassifier
+) -> None:
+    from knowledge_base.feedback.models import ClassifierSource
+    from knowledge_base.feedback.records import with_category
+
+    [record] = build_records(knowledge, "the till is slow", clerk_id="x", store_id="SH-01",
+                             at=SATURDAY_UTC, classify=offline_classifier.classify)  # fmt: skip
+    fixed = with_category(record, FeedbackCategory.OTHER, source=ClassifierSource.MANUAL)
+    assert (fixed.category, fixed.classifier) == (FeedbackCategory.OTHER, ClassifierSource.MANUAL)
+    assert fixed.transcript == record.transcript and fixed.id == record.id
+
+
+def test_the_docs_define_and_exemplify_every_category() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "feedback.md").read_text("utf-8")
+    for category in FeedbackCategory:
+        row = next((line for line in docs.splitlines() if line.startswith(f"| `{category}` |")), "")
+        assert row.count("|") >= 4 and '"' in row, category
+
+
+def test_the_default_config_states_every_alert_threshold() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from knowledge_base.feedback.anomalies import AlertThresholds
+
+    config = tomllib.loads(
+        (Path(__file__).resolve().parents[3] / "config" / "default.toml").read_text("utf-8")
+    )
+    alerts = config["feedback"]["alerts"]
+    defaults = AlertThresholds()
+    assert alerts["stock_out_min_stores"] == defaults.stock_out_min_stores
+    assert alerts["stock_out_window_minutes"] * 60 == defaults.stock_out_window.total_seconds()
+    assert alerts["surge_ratio"] == defaults.surge_ratio
+    assert alerts["surge_min_count"] == defaults.surge_min_count
+    assert alerts["surge_baseline_days"] == defaults.surge_baseline_days
+    assert alerts["confusion_min_stores"] == defaults.confusion_min_stores
+    assert alerts["confusion_window_minutes"] * 60 == defaults.confusion_window.total_seconds()
