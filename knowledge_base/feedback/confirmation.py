@@ -31,23 +31,15 @@ def summary(text: str, language: str = "en") -> str:
 
 
 def _names_store(text: str, store_names: list[str]) -> bool:
+    """True when ``text`` names the store, in full or by its last words ("Nanjing Road")."""
     heard = compact(text)
     for name in store_names:
         words = name.split()
-        # "Shanghai Nanjing Road" is also named by "Nanjing Road".
         for start in range(len(words)):
             tail = compact(" ".join(words[start:]))
             if len(tail) >= 4 and tail in heard:
                 return True
-        if has_name(name, heard):
-            return True
     return False
-
-
-def has_name(name: str, heard_compact: str) -> bool:
-    """True when the compact form of ``name`` occurs in ``heard_compact``."""
-    form = compact(name)
-    return len(form) >= 2 and form in heard_compact
 
 
 def confirmation(

@@ -111,10 +111,3 @@ class FeedbackSet(BaseModel):
     reference_time: datetime | None = None
     """Optional: naive store-local moment the items were said (for promotions in force)."""
     items: list[LabelledItem] = Field(min_length=1)
-
-
-def utc_moment(local_time: datetime) -> datetime:
-    """``local_time`` (aware) in UTC."""
-    from datetime import UTC
-
-    return local_time.astimezone(UTC)

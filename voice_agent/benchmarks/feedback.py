@@ -27,7 +27,6 @@ from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.benchmarks.answers import PROJECT_ROOT, percentile
 from voice_agent.feedback.classifiers import FeedbackClassifier
 from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
-from voice_agent.settings import Settings
 
 
 @dataclass(slots=True)
@@ -139,44 +138,6 @@ async def run_feedback_bench(
         confusion=scores.confusion,
         mistakes=mistakes,
     )
-
-
-async def transcribe_items(
-    feedback_set: FeedbackSet, set_path: Path, settings: Settings, knowledge: KnowledgeBase
-) -> tuple[FeedbackSet, int]:
-    """The set's items that have ``audio``, with their text replaced by what Whisper heard.
-
-    Uses the configured speech model (``[stt]``), as the runtime does, with the catalogue
-    hints; each item is heard in its own language. An English-only model (``*.en``) cannot
-    hear Chinese: those items are skipped and counted. Returns the spoken set and the count
-    of items skipped.
-    """
-    from pipelines.transcriber import Transcriber
-    from voice_agent.audio_io import load_audio
-    from voice_agent.runtime import build_runtime, recognition_hints
-
-    with_audio = [item for item in feedback_set.items if item.audio]
-    english_only = settings.stt.model.endswith(".en")
-    hearable = [i for i in with_audio if not (english_only and i.language != "en")]
-    skipped = len(feedback_set.items) - len(hearable)
-    if not hearable:
-        return feedback_set.model_copy(update={"items": []}), skipped
-    runtime = build_runtime(settings)
-    hints = recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
-    transcribers: dict[str, Transcriber] = {}
-    heard = []
-    for item in hearable:
-        language = item.language.split("-")[0].lower()
-        if language not in transcribers:
-            transcribers[language] = Transcriber(
-                model=runtime.models.whisper, language=language,
-                beam_size=settings.stt.beam_size, hints=hints,
-            )  # fmt: skip
-        assert item.audio is not None
-        audio = load_audio(set_path.parent / item.audio)
-        transcript = await transcribers[language].transcribe(audio.pcm16)
-        heard.append(item.model_copy(update={"text": transcript.text or " "}))
-    return feedback_set.model_copy(update={"items": heard}), skipped
 
 
 def _knowledge_path(
@@ -304,6 +265,8 @@ def register(app: typer.Typer) -> None:
         skipped = 0
         if spoken:
             try:
+                from voice_agent.benchmarks.feedback_spoken import transcribe_items
+
                 feedback_set, skipped = asyncio.run(
                     transcribe_items(feedback_set, set_path, settings, knowledge)
                 )
