@@ -163,6 +163,8 @@ class FeedbackCapture:
     max_chars: int = DEFAULT_MAX_CAPTURE_CHARS
     utterances: list[str] = field(default_factory=list)
     ended: CaptureEnd | None = None
+    overflow: str = ""
+    """What did not fit when the capture reached ``max_chars`` (start the next one with it)."""
     _chars: int = 0
 
     def add(self, utterance: str) -> CaptureEnd | None:
@@ -174,10 +176,11 @@ class FeedbackCapture:
         if content:
             self.utterances.append(content[:room])
             self._chars += min(len(content), room)
-        if done:
-            self.ended = CaptureEnd.DONE
-        elif self._chars >= self.max_chars:
+            self.overflow = content[room:]
+        if self._chars >= self.max_chars:
             self.ended = CaptureEnd.LIMIT
+        elif done:
+            self.ended = CaptureEnd.DONE
         return self.ended
 
     def silence(self, seconds: float) -> CaptureEnd | None:

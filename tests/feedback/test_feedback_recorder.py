@@ -87,3 +87,37 @@ async def test_a_correction_supersedes_the_record_it_replaces(
     )  # fmt: skip
     assert second.records[0].supersedes == first.records[0].id
     assert first.records[0].transcript == "the till is slow"  # kept, not rewritten
+
+
+async def test_a_spoken_conversation_records_once_and_confirms_after_the_commit(
+    offline_classifier: OfflineClassifier,
+) -> None:
+    from voice_agent.feedback.conversation import FeedbackConversation
+
+    sink = ListSink()
+    talk = FeedbackConversation(
+        recorder=_recorder(sink, offline_classifier), clerk_id="li.na", store_id="SH-01"
+    )
+    assert not (await talk.hear("is the AX-200 on sale?")).consumed
+    assert (await talk.hear("hey promo, feedback: size 40 of the AX-200 sold out")).say is None
+    reply = await talk.hear("again at Nanjing Road. done")
+    assert reply.consumed and reply.outcome is not None and reply.outcome.saved
+    assert len(sink.committed) == 1 and reply.say is not None and reply.say.startswith("Noted:")
+    again = await talk.hear("correct that")
+    assert again.say == "Okay, please say the feedback again."
+    fixed = await talk.hear("size 41 of the AX-200 sold out. done")
+    assert fixed.outcome is not None
+    assert fixed.outcome.records[0].supersedes == reply.outcome.records[0].id
+
+
+async def test_a_failed_save_is_spoken_and_cannot_be_corrected(
+    offline_classifier: OfflineClassifier,
+) -> None:
+    from voice_agent.feedback.conversation import FeedbackConversation
+
+    talk = FeedbackConversation(
+        recorder=_recorder(ListSink(fail=True), offline_classifier), clerk_id="x", store_id="SH-01"
+    )
+    reply = await talk.hear("feedback: the till is down. done")
+    assert reply.say is not None and reply.say.startswith("Sorry, I could not save")
+    assert not (await talk.hear("correct that")).consumed

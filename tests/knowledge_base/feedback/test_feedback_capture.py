@@ -149,3 +149,9 @@ def test_one_shot_feedback_loses_its_trigger_and_end_phrase() -> None:
     assert feedback_content("hey promo, feedback: the till is down. done") == "the till is down"
     assert feedback_content("反馈：40码卖完了。好了") == "40码卖完了"
     assert feedback_content("the till is down") == "the till is down"
+
+
+def test_what_does_not_fit_a_full_capture_is_kept_as_overflow() -> None:
+    capture = FeedbackCapture(max_chars=10)
+    assert capture.add("0123456789abc") is CaptureEnd.LIMIT
+    assert capture.text == "0123456789" and capture.overflow == "abc"
