@@ -41,6 +41,12 @@ class FeedbackSetError(ValueError):
         super().__init__(f"{source}: {len(problems)} problem(s):\n{shown}{more}")
 
 
+class FeedbackSetUnreadableError(FeedbackSetError):
+    """The file could not be read at all (missing, too large, not UTF-8)."""
+
+    code = "feedback_set_unreadable"
+
+
 def parse_feedback_set(text: str, *, source: str = "<feedback set>") -> FeedbackSet:
     """Validate the YAML ``text`` of a feedback set.
 

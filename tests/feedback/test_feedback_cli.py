@@ -139,3 +139,9 @@ def test_check_set_reports_unknown_skus_and_bad_lines(tmp_path: Path) -> None:
     bad.write_text("items:\n  - {id: a, text: x, language: en}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["feedback", "check-set", str(bad)])
     assert result.exit_code == 1 and "line 2" in result.output
+
+
+def test_a_missing_set_cannot_be_read(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    assert CliRunner().invoke(app, ["feedback", "check-set", missing]).exit_code == 2
+    assert CliRunner().invoke(app, ["bench", "feedback", "--set", missing]).exit_code == 2

@@ -195,7 +195,10 @@ def register(app: typer.Typer) -> None:
         set_path: Annotated[
             Path,
             typer.Option(
-                "--set", help="Labelled feedback set (YAML, docs/feedback.md).", dir_okay=False
+                "--set",
+                help="Labelled feedback set (YAML, docs/feedback.md).",
+                dir_okay=False,
+                show_default="the packaged validation split",
             ),
         ] = DEFAULT_VALIDATION_SET,
         classifier: Annotated[
@@ -235,15 +238,12 @@ def register(app: typer.Typer) -> None:
         knowledge base or settings cannot be read.
         """
         from knowledge_base.errors import KnowledgeBaseError
+        from knowledge_base.feedback.sets import FeedbackSetError
         from knowledge_base.loader import load_knowledge_base
         from voice_agent.answerers.errors import AnswererError
         from voice_agent.cli.common import configure_logging, settings_or_exit
         from voice_agent.feedback.factory import build_feedback_classifier
-        from voice_agent.feedback.sets import (
-            DEFAULT_TRAINING_SET,
-            FeedbackSetError,
-            load_feedback_set,
-        )
+        from voice_agent.feedback.sets import DEFAULT_TRAINING_SET, load_feedback_set
 
         configure_logging(False)
         settings = settings_or_exit(config)

@@ -66,10 +66,10 @@ def classify(
     from knowledge_base.feedback.confirmation import confirmation
     from knowledge_base.feedback.products import feedback_subjects
     from knowledge_base.feedback.records import detect_language
+    from knowledge_base.feedback.sets import FeedbackSetError
     from knowledge_base.loader import load_knowledge_base
     from voice_agent.answerers.errors import AnswererError
     from voice_agent.feedback.factory import build_feedback_classifier
-    from voice_agent.feedback.sets import FeedbackSetError
 
     configure_logging(verbose)
     settings = settings_or_exit(config)
@@ -157,12 +157,9 @@ def check_set(
 
     from knowledge_base.errors import KnowledgeBaseError
     from knowledge_base.feedback.features import normalise
+    from knowledge_base.feedback.sets import FeedbackSetError, FeedbackSetUnreadableError
     from knowledge_base.loader import load_knowledge_base
-    from voice_agent.feedback.sets import (
-        DEFAULT_TRAINING_SET,
-        FeedbackSetError,
-        load_feedback_set,
-    )
+    from voice_agent.feedback.sets import DEFAULT_TRAINING_SET, load_feedback_set
 
     try:
         feedback_set = load_feedback_set(path)
@@ -171,7 +168,7 @@ def check_set(
             print_json({"valid": False, "problems": [str(p) for p in e.problems]})
         else:
             typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1 if e.problems and e.problems[0].line is not None else 2) from e
+        raise typer.Exit(2 if isinstance(e, FeedbackSetUnreadableError) else 1) from e
     try:
         knowledge = load_knowledge_base(knowledge_base)
     except KnowledgeBaseError as e:

@@ -10,7 +10,11 @@ from loguru import logger
 
 from knowledge_base.feedback.classifier import OfflineClassifier
 from knowledge_base.feedback.models import FeedbackSet
-from knowledge_base.feedback.sets import FeedbackSetError, SetProblem, parse_feedback_set
+from knowledge_base.feedback.sets import (
+    FeedbackSetUnreadableError,
+    SetProblem,
+    parse_feedback_set,
+)
 from knowledge_base.loader import SAMPLE_DATA_DIR
 
 FEEDBACK_DATA_DIR = SAMPLE_DATA_DIR / "feedback"
@@ -26,17 +30,20 @@ def load_feedback_set(path: Path) -> FeedbackSet:
     """Read and validate a feedback-set file.
 
     Raises:
-        FeedbackSetError: unreadable, too large or invalid (with line and field).
+        FeedbackSetUnreadableError: missing, too large or not UTF-8.
+        FeedbackSetError: invalid (with line and field).
     """
     try:
         size = path.stat().st_size
         if size > MAX_SET_BYTES:
-            raise FeedbackSetError(
+            raise FeedbackSetUnreadableError(
                 str(path), [SetProblem(None, None, f"file is {size} bytes, over {MAX_SET_BYTES}")]
             )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise FeedbackSetError(str(path), [SetProblem(None, None, f"cannot read: {e}")]) from e
+        raise FeedbackSetUnreadableError(
+            str(path), [SetProblem(None, None, f"cannot read: {e}")]
+        ) from e
     return parse_feedback_set(text, source=str(path))
 
 
