@@ -81,9 +81,13 @@ class FeedbackRecord(BaseModel):
 
 
 class LabelledItem(BaseModel):
-    """One labelled feedback text of a training or evaluation set."""
+    """One labelled feedback text of a training or evaluation set.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Fields beyond the schema are kept (``model_extra``), not refused: sets written by others
+    may carry their own optional extensions (a voice, a noise level); ``check-set`` lists them.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=80)
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
@@ -101,9 +105,9 @@ class LabelledItem(BaseModel):
 
 
 class FeedbackSet(BaseModel):
-    """A labelled set of feedback texts (one YAML file)."""
+    """A labelled set of feedback texts (one YAML file); extra top-level fields are kept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     language_mix: str | None = None
     catalogue: str | None = None
@@ -111,3 +115,11 @@ class FeedbackSet(BaseModel):
     reference_time: datetime | None = None
     """Optional: naive store-local moment the items were said (for promotions in force)."""
     items: list[LabelledItem] = Field(min_length=1)
+
+
+def extension_fields(feedback_set: FeedbackSet) -> list[str]:
+    """Fields used in the set beyond the documented schema (``items.<field>`` for items)."""
+    found = dict.fromkeys(feedback_set.model_extra or {})
+    for item in feedback_set.items:
+        found.update(dict.fromkeys(f"items.{name}" for name in item.model_extra or {}))
+    return list(found)

@@ -157,6 +157,7 @@ def check_set(
 
     from knowledge_base.errors import KnowledgeBaseError
     from knowledge_base.feedback.features import normalise
+    from knowledge_base.feedback.models import extension_fields
     from knowledge_base.feedback.sets import FeedbackSetError, FeedbackSetUnreadableError
     from knowledge_base.loader import load_knowledge_base
     from voice_agent.feedback.sets import DEFAULT_TRAINING_SET, load_feedback_set
@@ -183,6 +184,7 @@ def check_set(
             problems.append(f"{item.id}: unknown promotion {item.promotion}")
     training = {normalise(i.text) for i in load_feedback_set(DEFAULT_TRAINING_SET).items}
     overlap = [i.id for i in feedback_set.items if normalise(i.text) in training]
+    extensions = extension_fields(feedback_set)
     per_category = Counter(item.category.value for item in feedback_set.items)
     per_language = Counter(item.language for item in feedback_set.items)
     summary: dict[str, Any] = {
@@ -192,6 +194,7 @@ def check_set(
         "per_category": dict(sorted(per_category.items())),
         "per_language": dict(sorted(per_language.items())),
         "overlap_with_training": overlap,
+        "extension_fields": extensions,
         "problems": problems,
     }
     if as_json:
@@ -207,4 +210,6 @@ def check_set(
             typer.echo(f"  {category:22s} {n}")
         if overlap:
             typer.echo(f"{len(overlap)} item(s) repeat a training text: {', '.join(overlap[:10])}")
+        if extensions:
+            typer.echo(f"fields beyond the schema (kept, not used): {', '.join(extensions)}")
     raise typer.Exit(0 if not problems else 1)

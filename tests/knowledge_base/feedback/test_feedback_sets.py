@@ -92,3 +92,13 @@ def test_every_labelled_sku_and_promotion_exists_in_the_sample_chain(
         for item in parse_feedback_set(path.read_text(encoding="utf-8")).items:
             assert set(item.products) <= set(knowledge.products), item.id
             assert item.promotion is None or item.promotion in knowledge.promotions, item.id
+
+
+def test_fields_beyond_the_schema_are_kept_and_listed() -> None:
+    from knowledge_base.feedback.models import extension_fields
+
+    extended = GOOD.replace(
+        "    promotion: weekend-running\n", "    promotion: weekend-running\n    voice: espeak-ng\n"
+    )
+    feedback_set = parse_feedback_set("author: lead\n" + extended)
+    assert extension_fields(feedback_set) == ["author", "items.voice"]
