@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.models import FeedbackRecord
@@ -176,3 +177,20 @@ def window(
     """Records said within ``length`` before ``end`` (aware)."""
     start = end - length
     return [r for r in records if start <= r.utc_time < end]
+
+
+STATS_DIMENSIONS = (
+    Dimension.CATEGORY, Dimension.URGENCY, Dimension.SENTIMENT, Dimension.STORE,
+    Dimension.REGION, Dimension.PRODUCT, Dimension.PROMOTION, Dimension.DAY,
+)  # fmt: skip
+"""What ``feedback stats`` counts by default."""
+
+
+def stats(
+    records: Iterable[FeedbackRecord], *, viewer: Viewer, where: FeedbackFilter | None = None,
+    by: Iterable[Dimension] = STATS_DIMENSIONS,
+) -> dict[str, Any]:  # fmt: skip
+    """The records the viewer may see that match ``where``: total and counts per dimension."""
+    where = where or FeedbackFilter()
+    chosen = [r for r in records if visible_to(r, viewer) and where.matches(r)]
+    return {"total": len(chosen), **{d.value: counts(chosen, d) for d in by}}

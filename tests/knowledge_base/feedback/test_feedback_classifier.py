@@ -90,3 +90,17 @@ def test_a_tiny_training_set_is_learnt_exactly() -> None:
     classifier = OfflineClassifier.train(items)
     assert classifier.classify("sold out again").category is FeedbackCategory.STOCK_AVAILABILITY
     assert classifier.classify("great job").sentiment is Sentiment.POSITIVE
+
+
+def test_the_validation_split_stays_above_its_floor(offline_classifier: OfflineClassifier) -> None:
+    # A regression guard, not a claim of quality: the split was written by the author of the
+    # training set (docs/feedback.md). The held-out set measures quality.
+    from feedback_helpers import VALIDATION_SET
+
+    from knowledge_base.feedback.evaluation import category_scores
+    from knowledge_base.feedback.sets import parse_feedback_set
+
+    items = parse_feedback_set(VALIDATION_SET.read_text(encoding="utf-8")).items
+    predicted = [offline_classifier.classify(item.text).category.value for item in items]
+    scores = category_scores([item.category.value for item in items], predicted)
+    assert sum(s.f1 for s in scores.values()) / len(scores) >= 0.85

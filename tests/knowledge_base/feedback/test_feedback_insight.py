@@ -168,3 +168,16 @@ def test_macro_f1_is_the_mean_over_gold_and_predicted_categories() -> None:
                             ("AX-200",), ("AX-200",))  # fmt: skip
     result = score([prediction])
     assert (result.macro_f1, result.product_match_accuracy) == (1.0, 1.0)
+
+
+def test_stats_count_only_what_the_viewer_may_see(make_record: MakeRecord) -> None:
+    from knowledge_base.feedback.queries import stats
+
+    records = [make_record(store_id="SH-01"), make_record(store_id="SH-02"),
+               make_record(store_id="BER-01", category=CONFUSION)]  # fmt: skip
+    manager = Viewer(Role.REGIONAL_MANAGER, "rm", region_id="east-china")
+    summary = stats(records, viewer=manager)
+    assert summary["total"] == 2
+    assert summary["store"] == {"SH-01": 1, "SH-02": 1}
+    assert summary["category"] == {"stock_availability": 2}
+    assert stats(records, viewer=Viewer(Role.HQ, "hq"))["region"] == {"east-china": 2, "germany": 1}
