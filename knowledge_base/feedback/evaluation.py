@@ -40,6 +40,8 @@ class Prediction:
     gold_products: tuple[str, ...]
     products: tuple[str, ...]
     source: str = "offline"
+    gold_promotion: str | None = None
+    promotion: str | None = None
 
     @property
     def products_match(self) -> bool:
@@ -58,6 +60,9 @@ class Scores:
     sentiment_accuracy: float
     product_match_accuracy: float
     category_accuracy: float
+    promotion_accuracy: float | None = None
+    """Share of the items labelled with a promotion whose promotion was found; ``None``
+    when no item has one."""
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     """Gold category -> predicted category -> count (mistakes only)."""
 
@@ -99,6 +104,12 @@ def score(predictions: Sequence[Prediction]) -> Scores:
         if p.gold_category != p.category:
             row = confusion.setdefault(p.gold_category, {})
             row[p.category] = row.get(p.category, 0) + 1
+    with_promotion = [p for p in predictions if p.gold_promotion]
+    promotion_accuracy = (
+        round(sum(p.promotion == p.gold_promotion for p in with_promotion) / len(with_promotion), 4)
+        if with_promotion
+        else None
+    )
     return Scores(
         items=n,
         macro_f1=round(sum(s.f1 for s in per_category.values()) / len(per_category), 4),
@@ -107,5 +118,6 @@ def score(predictions: Sequence[Prediction]) -> Scores:
         sentiment_accuracy=round(sum(p.sentiment == p.gold_sentiment for p in predictions) / n, 4),
         product_match_accuracy=round(sum(p.products_match for p in predictions) / n, 4),
         category_accuracy=round(sum(p.category == p.gold_category for p in predictions) / n, 4),
+        promotion_accuracy=promotion_accuracy,
         confusion=confusion,
     )

@@ -145,3 +145,17 @@ def test_a_missing_set_cannot_be_read(tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.yaml")
     assert CliRunner().invoke(app, ["feedback", "check-set", missing]).exit_code == 2
     assert CliRunner().invoke(app, ["bench", "feedback", "--set", missing]).exit_code == 2
+
+
+def test_bench_finds_the_promotion_in_force_at_the_items_store_and_time(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.yaml"
+    labelled.write_text(
+        "reference_time: '2026-11-28T15:00:00'\ncatalogue: knowledge_base/data\nitems:\n"
+        "  - {id: a, text: RN-300 sold out in 41, language: en, category: stock_availability,"
+        " urgency: high, sentiment: negative, products: [RN-300], promotion: weekend-running,"
+        " store: SH-01}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["bench", "feedback", "--set", str(labelled), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["promotion_accuracy"] == 1.0

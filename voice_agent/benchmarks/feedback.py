@@ -22,7 +22,7 @@ from knowledge_base.feedback.capture import feedback_content
 from knowledge_base.feedback.evaluation import Prediction, Scores, score
 from knowledge_base.feedback.features import normalise
 from knowledge_base.feedback.models import ClassifierSource, FeedbackSet
-from knowledge_base.feedback.products import mentioned_products
+from knowledge_base.feedback.products import feedback_subjects
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.benchmarks.answers import PROJECT_ROOT, percentile
 from voice_agent.feedback.classifiers import FeedbackClassifier
@@ -41,6 +41,9 @@ class FeedbackBenchReport:
     urgency_accuracy: float
     sentiment_accuracy: float
     product_match_accuracy: float
+    promotion_accuracy: float | None
+    """Over the items labelled with a promotion: named in the text, or the only one in force
+    at the item's ``store`` at the set's ``reference_time`` (when both are given)."""
     per_category: dict[str, dict[str, float]]
     by_language: dict[str, dict[str, float]]
     fallbacks: int
@@ -85,7 +88,11 @@ async def run_feedback_bench(
         # trigger and the end phrase.
         content = feedback_content(item.text) or item.text
         label = await classifier.classify(content)
-        products = mentioned_products(knowledge, content)
+        store = item.store if item.store in knowledge.stores else None
+        at = None
+        if store is not None and feedback_set.reference_time is not None:
+            at = feedback_set.reference_time.replace(tzinfo=knowledge.zone(store))
+        subjects = feedback_subjects(knowledge, content, store_id=store, at=at)
         latencies.append((time.perf_counter() - begun) * 1000)
         texts[item.id] = item.text
         predictions.append(
@@ -94,8 +101,9 @@ async def run_feedback_bench(
                 gold_category=item.category.value, category=label.category.value,
                 gold_urgency=item.urgency.value, urgency=label.urgency.value,
                 gold_sentiment=item.sentiment.value, sentiment=label.sentiment.value,
-                gold_products=tuple(item.products), products=tuple(products),
-                source=label.source.value,
+                gold_products=tuple(item.products), products=tuple(subjects.products),
+                source=label.source.value, gold_promotion=item.promotion,
+                promotion=subjects.promotion,
             )
         )  # fmt: skip
     elapsed = time.perf_counter() - started
@@ -126,6 +134,7 @@ async def run_feedback_bench(
         urgency_accuracy=scores.urgency_accuracy,
         sentiment_accuracy=scores.sentiment_accuracy,
         product_match_accuracy=scores.product_match_accuracy,
+        promotion_accuracy=scores.promotion_accuracy,
         per_category={name: asdict(s) for name, s in scores.per_category.items()},
         by_language=by_language,
         fallbacks=sum(p.source == ClassifierSource.FALLBACK for p in predictions),
@@ -181,7 +190,13 @@ def print_report(report: FeedbackBenchReport) -> None:
         f"classifier {report.classifier} on {report.set}{heard}: {report.items} items,"
         f" macro-F1 {report.macro_f1:.3f}, urgency accuracy {report.urgency_accuracy:.3f},"
         f" sentiment accuracy {report.sentiment_accuracy:.3f},"
-        f" product match {report.product_match_accuracy:.3f}, fallbacks {report.fallbacks},"
+        f" product match {report.product_match_accuracy:.3f},"
+        + (
+            f" promotion {report.promotion_accuracy:.3f},"
+            if report.promotion_accuracy is not None
+            else ""
+        )
+        + f" fallbacks {report.fallbacks},"
         f" overlap with training {report.overlap_with_training},"
         f" p50 {report.classify_p50_ms:.2f} ms, {report.items_per_sec:.0f} items/s"
     )
