@@ -183,15 +183,18 @@ class LLMFeedbackClassifier(FeedbackClassifier):
         stream = await self._client.chat.completions.create(**self.request(text))
         parts: list[str] = []
         size = 0
-        async for chunk in stream:
-            if not chunk.choices:
-                continue
-            piece = chunk.choices[0].delta.content or ""
-            parts.append(piece)
-            size += len(piece)
-            if size > MAX_REPLY_CHARS:
-                await stream.close()
-                break
+        try:
+            async for chunk in stream:
+                if not chunk.choices:
+                    continue
+                piece = chunk.choices[0].delta.content or ""
+                parts.append(piece)
+                size += len(piece)
+                if size > MAX_REPLY_CHARS:
+                    break
+        finally:
+            # Also on a deadline: the connection is released, not left to the collector.
+            await stream.close()
         return "".join(parts)
 
     def _fall_back(self, text: str, reason: str) -> Classification:
