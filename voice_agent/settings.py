@@ -120,6 +120,50 @@ class StorageSettings(BaseModel):
     """``sqlite:///relative/or/absolute/path`` (relative to the working directory)."""
 
 
+class FeedbackLLMSettings(BaseModel):
+    """The LLM feedback classifier (``feedback.classifier = "llm"``)."""
+
+    base_url: str | None = None
+    """OpenAI-compatible endpoint; empty: the answerer's (``answerer.openai.base_url``)."""
+    model: str | None = None
+    """Model name; empty: the answerer's."""
+    deadline_secs: float = Field(default=3.0, gt=0.0)
+    """Without a complete, valid label by then, the offline classifier labels the feedback."""
+    max_tokens: int = Field(default=60, ge=16)
+
+
+class FeedbackAlertSettings(BaseModel):
+    """Thresholds of the anomaly rules (``docs/feedback.md``)."""
+
+    stock_out_min_stores: int = Field(default=3, ge=1)
+    stock_out_window_minutes: int = Field(default=120, ge=1)
+    surge_ratio: float = Field(default=3.0, gt=1.0)
+    """Today's count at least this many times the trailing daily mean."""
+    surge_min_count: int = Field(default=5, ge=1)
+    surge_baseline_days: int = Field(default=7, ge=1)
+    confusion_min_stores: int = Field(default=3, ge=1)
+    confusion_window_minutes: int = Field(default=60, ge=1)
+
+
+class FeedbackSettings(BaseModel):
+    """Spoken feedback: capture, classification and alerts."""
+
+    classifier: Literal["offline", "llm"] = "offline"
+    """``llm`` asks an OpenAI-compatible model and falls back to the offline classifier."""
+    training_set: str = ""
+    """YAML set the offline classifier learns at start-up; empty: the packaged one."""
+    end_silence_secs: float = Field(default=4.0, gt=0.0)
+    """Silence that ends a feedback turn."""
+    max_chunk_chars: int = Field(default=1500, ge=100, le=4000)
+    """Longest text of one record; a longer monologue becomes several records."""
+    llm: FeedbackLLMSettings = FeedbackLLMSettings()
+    alerts: FeedbackAlertSettings = FeedbackAlertSettings()
+    webhook_url: str = ""
+    """Alerts are POSTed here as signed JSON; empty: no webhook."""
+    webhook_secret: SecretStr | None = None
+    """HMAC-SHA256 key of the ``X-Voice-Agent-Signature`` header (required with a URL)."""
+
+
 class LiveKitSettings(BaseModel):
     """LiveKit server: the local dev server by default, any deployment by URL and keys."""
 
@@ -150,6 +194,7 @@ class Settings(BaseSettings):
     audio: AudioSettings = AudioSettings()
     storage: StorageSettings = StorageSettings()
     livekit: LiveKitSettings = LiveKitSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
     environment: Environment = "development"
     """``production`` refuses the published development API keys and LiveKit secret."""
     service: ServiceSettings = ServiceSettings()

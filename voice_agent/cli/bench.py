@@ -11,11 +11,12 @@ app = typer.Typer(
 
 
 def _register_benchmarks() -> None:
-    from voice_agent.benchmarks import answers, livekit_bench, loop
+    from voice_agent.benchmarks import answers, feedback, livekit_bench, loop
 
     answers.register(app)
     loop.register(app)
     livekit_bench.register(app)
+    feedback.register(app)
 
 
 _register_benchmarks()

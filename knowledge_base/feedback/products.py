@@ -1,0 +1,70 @@
+"""Products and promotions a feedback text is about, from the catalogue and the calendar.
+
+Products are found by the knowledge base's speech-tolerant :class:`CatalogueMatcher` (names,
+aliases, SKU codes, recognition errors such as "acts 200"). The promotions in force are
+those :meth:`KnowledgeBase.resolve` applies to each product at the clerk's store at the
+moment the feedback was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+MIN_PRODUCT_SCORE = 0.5
+"""Loose matches below this similarity are not counted as a mention."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackSubjects:
+    """What a feedback text names, and the promotions running on it."""
+
+    products: list[str]
+    """SKUs, in the order heard, each once."""
+    promotions_named: list[str]
+    """Promotion ids named in the text (title or alias)."""
+    promotions_in_force: list[str]
+    """Published promotions on the named products at the store and moment."""
+
+    @property
+    def promotion(self) -> str | None:
+        """The promotion the feedback is about: the one named, else the only one in force."""
+        if self.promotions_named:
+            return self.promotions_named[0]
+        if len(self.promotions_in_force) == 1:
+            return self.promotions_in_force[0]
+        return None
+
+
+def mentioned_products(knowledge: KnowledgeBase, text: str) -> list[str]:
+    """SKUs named in ``text``."""
+    return [m.sku for m in knowledge.find_products(text) if m.score >= MIN_PRODUCT_SCORE]
+
+
+def promotions_in_force(
+    knowledge: KnowledgeBase, skus: list[str], *, store_id: str, at: datetime
+) -> list[str]:
+    """Ids of the published promotions on ``skus`` at ``store_id`` at ``at`` (aware)."""
+    found: dict[str, None] = {}
+    for sku in skus:
+        if sku not in knowledge.products:
+            continue
+        for applied in knowledge.resolve(store_id, at, sku):
+            found[applied.promotion.id] = None
+    return list(found)
+
+
+def feedback_subjects(
+    knowledge: KnowledgeBase, text: str, *, store_id: str | None, at: datetime | None
+) -> FeedbackSubjects:
+    """Products and promotions of a feedback text (no store or moment: none in force)."""
+    products = mentioned_products(knowledge, text)
+    named = [p.id for p in knowledge.find_promotions(text)]
+    in_force: list[str] = []
+    if store_id is not None and at is not None and store_id in knowledge.stores:
+        in_force = promotions_in_force(knowledge, products, store_id=store_id, at=at)
+    return FeedbackSubjects(products=products, promotions_named=named, promotions_in_force=in_force)
