@@ -18,7 +18,7 @@ import contextlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from functools import partial
@@ -29,6 +29,7 @@ from knowledge_base.fact_guard import Claim, ClaimKind, extract_claims
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion
 from knowledge_base.quiz_facts import without_names
+from knowledge_base.windows import runs_to_midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,13 @@ class ProposedChange:
             _set_percent(data["rules"], self.kind is ChangeKind.SET_MEMBER_PERCENT, self.percent)
         elif self.kind is ChangeKind.SET_END:
             assert self.end is not None
-            data["window"]["end"] = datetime.combine(self.end, promotion.window.end.time())
+            # The end is exclusive: "until 5 December" runs through that day.
+            old_end = promotion.window.end
+            data["window"]["end"] = (
+                datetime.combine(self.end + timedelta(days=1), old_end.time())
+                if runs_to_midnight(old_end)
+                else datetime.combine(self.end, old_end.time())
+            )
         elif self.kind is ChangeKind.SET_LIMIT:
             data["limit"] = {**data.get("limit", {}), "per_customer": self.limit}
         version = promotion.version + 1

@@ -184,9 +184,12 @@ def _make(
         return text, Expected(skus=skus), rule
     if kind is QuestionKind.END_DATE:
         end = promotion.window.end
-        short = (end - promotion.window.start).days < 7
-        expected = Expected(last_day=(end.month, end.day), weekday=end.weekday() if short else None)
-        reference = datetime(end.year, 1, 1)
+        last = promotion.window.last_day
+        short = (end - promotion.window.start).days <= 7
+        expected = Expected(
+            last_day=(last.month, last.day), weekday=last.weekday() if short else None
+        )
+        reference = datetime(last.year, 1, 1)
         rule = sentence(
             f"{name}{ends_phrase(end, reference, zh)}"
             if zh

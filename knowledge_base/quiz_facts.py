@@ -25,7 +25,7 @@ def allowed_numbers(
     percents: set[Decimal] = set()
     numbers: set[Decimal] = set()
     texts = rule_phrases(promotion, currency, False) + [
-        f"{promotion.window.start:%Y-%m-%d} {promotion.window.end:%Y-%m-%d}"
+        f"{promotion.window.start:%Y-%m-%d} {promotion.window.last_day:%Y-%m-%d}"
     ]
     if promotion.talk_track is not None:
         texts += [promotion.talk_track.en, promotion.talk_track.zh_cn or ""]

@@ -40,13 +40,13 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import yaml
-from pydantic import ValidationError
 
 from knowledge_base.answering import Role
 from knowledge_base.errors import Issue, KnowledgeError
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import format_field
 from knowledge_base.models import Promotion, PromotionStatus
+from knowledge_base.windows import end_text, last_day, runs_to_midnight
+from knowledge_base.yaml_source import files_under, parse_yaml, read_yaml, validate_document
 
 HISTORY_DIR = "history"
 """Subdirectory of a knowledge-base directory holding past versions."""
@@ -166,21 +166,6 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNo
 _CanonicalDumper.add_representer(Decimal, _represent_decimal)
 
 
-class _DecimalLoader(yaml.SafeLoader):
-    """Reads YAML floats as Decimals, as the knowledge-base loader does."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    assert isinstance(node, yaml.ScalarNode)
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        return loader.construct_yaml_float(node)
-    return value if value.is_finite() else loader.construct_yaml_float(node)
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def canonical_text(promotion: Promotion) -> str:
@@ -211,14 +196,13 @@ def promotion_from_text(text: str) -> Promotion:
     Raises:
         VersionContentError: The text is not YAML or not a valid promotion.
     """
-    try:
-        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as e:
-        raise VersionContentError(f"not valid YAML: {e}") from e
-    try:
-        return Promotion.model_validate(data)
-    except ValidationError as e:
-        raise VersionContentError(f"not a valid promotion: {e}") from e
+    doc, issues = parse_yaml(text, file="<version>")
+    if doc is None:
+        raise VersionContentError(f"not valid YAML: {'; '.join(i.message for i in issues)}")
+    promotion, invalid = validate_document(Promotion, doc)
+    if promotion is None:
+        raise VersionContentError(f"not a valid promotion: {'; '.join(map(str, invalid))}")
+    return promotion
 
 
 def _as_promotion(value: Promotion | str) -> Promotion:
@@ -462,6 +446,13 @@ def _is_percent(change: FieldChange) -> bool:
     return bool(names) and names[-1] in {"percent", "member_percent", "percent_off"}
 
 
+def _format_end(text: str) -> str:
+    try:
+        return end_text(datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def _format_time(text: str, *, default: str) -> str:
     try:
         moment = datetime.fromisoformat(text)
@@ -479,7 +470,7 @@ def _format(value: Any, change: FieldChange) -> str:
     if names == ("window", "start"):
         return _format_time(str(value), default="00:00")
     if names == ("window", "end"):
-        return _format_time(str(value), default="23:59")
+        return _format_end(str(value))
     if names == ("limit",) and isinstance(value, Mapping):
         return _limit_text(value)
     if names == ("changes",) and isinstance(value, Mapping):
@@ -629,7 +620,18 @@ def _spoken(value: Any, names: Mapping[str, str]) -> str:
     return text.replace("-", " ") if text.islower() else text
 
 
-def _spoken_time(text: str, *, default: str) -> str:
+def _spoken_end(text: str) -> str:
+    try:
+        end = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if runs_to_midnight(end):
+        day = last_day(end)
+        return f"{day.day} {day:%B}"
+    return f"{end.day} {end:%B} at {end:%H:%M}"
+
+
+def _spoken_time(text: str, *, default: str = "00:00") -> str:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -657,12 +659,9 @@ def _sentence(change: FieldChange, names: Mapping[str, str]) -> str:  # noqa: C9
         return f"The rule {_rule_text(old)} no longer applies."
     if fields in {("window", "start"), ("window", "end")}:
         verb = "starts" if fields[1] == "start" else "ends"
-        default = "00:00" if fields[1] == "start" else "23:59"
+        say = _spoken_time if fields[1] == "start" else _spoken_end
         if kind == "changed":
-            return (
-                f"It now {verb} on {_spoken_time(str(new), default=default)} instead of "
-                f"{_spoken_time(str(old), default=default)}."
-            )
+            return f"It now {verb} on {say(str(new))} instead of {say(str(old))}."
     if fields == ("scope", "exclude_skus"):
         if kind == "added":
             return f"The {_spoken(new, names)} is now excluded."
@@ -824,15 +823,13 @@ def read_history(directory: Path) -> tuple[dict[str, list[HistoryEntry]], list[I
     entries: dict[str, list[HistoryEntry]] = {}
     issues: list[Issue] = []
     root = directory / HISTORY_DIR
-    if not root.is_dir():
-        return entries, issues
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        for file in sorted(folder.iterdir()):
-            if not file.is_file() or file.name.startswith("."):
-                continue
-            entry = _read_history_file(file, folder.name, issues)
-            if entry is not None:
-                entries.setdefault(folder.name, []).append(entry)
+    for file in files_under(root):
+        if file.parent.parent != root:
+            continue  # history/<id>/v<N>.yaml only
+        folder = file.parent.name
+        entry = _read_history_file(file, folder, issues)
+        if entry is not None:
+            entries.setdefault(folder, []).append(entry)
     for items in entries.values():
         items.sort(key=lambda entry: entry.promotion.version)
     return entries, issues
@@ -849,21 +846,13 @@ def _read_history_file(file: Path, promotion_id: str, issues: list[Issue]) -> Hi
     if match is None:
         report("history files are named v<N>.yaml (v1.yaml, v2.yaml, ...)")
         return None
-    try:
-        text = file.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=_DecimalLoader)
-        data = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
-    except (OSError, UnicodeDecodeError) as e:
-        report(f"cannot read file: {e}")
+    doc, found = read_yaml(file)
+    for issue in found:
+        report(issue.message, line=issue.line, at=issue.field)
+    if doc is None:
         return None
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        report(f"invalid YAML: {e.problem or e.context}", line=mark.line + 1 if mark else None)
-        return None
-    except yaml.YAMLError as e:
-        report(f"invalid YAML: {e}")
-        return None
-    lines = _key_lines(root)
+    data = doc.data
+    lines = doc.lines
     if not isinstance(data, dict):
         report("expected a mapping with published_at, published_by and promotion", line=1)
         return None
@@ -889,22 +878,10 @@ def _read_history_file(file: Path, promotion_id: str, issues: list[Issue]) -> Hi
             line=lines.get(("published_by",)),
             at="published_by",
         )
-    try:
-        promotion = Promotion.model_validate(data.get("promotion"))
-    except ValidationError as e:
-        for error in e.errors(include_url=False):
-            path: tuple[str | int, ...] = ("promotion",)
-            for part in error["loc"]:
-                # Skip what is not in the file (union tags such as ``percent_off``).
-                if (*path, part) in lines or part == error["loc"][-1]:
-                    path = (*path, part)
-            line = next(
-                (lines[path[:end]] for end in range(len(path), 0, -1) if path[:end] in lines),
-                None,
-            )
-            report(
-                str(error["msg"]).removeprefix("Value error, "), line=line, at=format_field(path)
-            )
+    promotion, invalid = validate_document(Promotion, doc, at=("promotion",))
+    for issue in invalid:
+        report(issue.message, line=issue.line, at=issue.field)
+    if promotion is None:
         return None
     if promotion.id != promotion_id:
         report(
@@ -927,33 +904,10 @@ def _read_history_file(file: Path, promotion_id: str, issues: list[Issue]) -> Hi
     )
 
 
-def _key_lines(root: yaml.Node | None) -> dict[tuple[str | int, ...], int]:
-    """1-based line of every mapping key and list entry in a composed YAML document."""
-    lines: dict[tuple[str | int, ...], int] = {}
-
-    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                key_path = (*path, str(key.value))
-                lines[key_path] = key.start_mark.line + 1
-                walk(value, key_path)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[(*path, index)] = item.start_mark.line + 1
-                walk(item, (*path, index))
-
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
 def version_line(file: Path) -> int | None:
     """1-based line of the top-level ``version`` key in a promotion file, if found."""
-    try:
-        root = yaml.compose(file.read_text(encoding="utf-8"), Loader=_DecimalLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    return _key_lines(root).get(("version",))
+    doc, _ = read_yaml(file)
+    return doc.line(("version",)) if doc is not None and doc.has(("version",)) else None
 
 
 # --- publishing ----------------------------------------------------------------------------------
