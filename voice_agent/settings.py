@@ -117,7 +117,8 @@ class StorageSettings(BaseModel):
     """Durable storage (feedback, question mining, sessions)."""
 
     database_url: str = "sqlite:///var/voice-agent.sqlite3"
-    """``sqlite:///relative/or/absolute/path`` (relative to the working directory)."""
+    """``sqlite:///relative/path`` (to the working directory), ``sqlite:////absolute/path``,
+    or ``postgresql://user:password@host/dbname`` for several nodes (see docs/storage.md)."""
 
 
 class LiveKitSettings(BaseModel):

@@ -15,8 +15,8 @@ from knowledge_base.gaps import GapReason, QuestionRecord
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from voice_agent.cli.kb import app
 from voice_agent.storage import (
-    SqlitePromotionVersionRepository,
-    SqliteQuestionLogRepository,
+    SqlPromotionVersionRepository,
+    SqlQuestionLogRepository,
     open_database,
 )
 
@@ -45,7 +45,7 @@ def _edit(kb_dir: Path, old: str, new: str) -> None:
 
 def _stored(db_url: str, promotion_id: str) -> list[int]:
     with open_database(db_url) as database:
-        history = SqlitePromotionVersionRepository(database=database).history(promotion_id)
+        history = SqlPromotionVersionRepository(database=database).history(promotion_id)
     return [version.version for version in history]
 
 
@@ -189,7 +189,7 @@ def test_publish_refuses_an_invalid_knowledge_base_and_stores_nothing(
     assert f"{kb_dir / WEEKEND}:9: error: regions[1]: unknown region 'atlantis'" in result.stderr
     assert "nothing was published" in result.stderr
     with open_database(db_url) as database:
-        assert SqlitePromotionVersionRepository(database=database).latest_versions() == {}
+        assert SqlPromotionVersionRepository(database=database).latest_versions() == {}
 
 
 def test_publish_dry_run_shows_the_plan_and_stores_nothing(kb_dir: Path, db_url: str) -> None:
@@ -229,9 +229,9 @@ def test_diff_of_a_single_version_or_a_missing_one_exits_1(kb_dir: Path, db_url:
 
 
 def test_a_bad_database_url_is_a_usage_error(kb_dir: Path) -> None:
-    result = runner.invoke(app, ["publish", str(kb_dir), "--database", "postgres://x/y"])
+    result = runner.invoke(app, ["publish", str(kb_dir), "--database", "mysql://x/y"])
     assert result.exit_code == 2
-    assert "sqlite:///" in result.stderr
+    assert "sqlite:///" in result.stderr and "postgresql://" in result.stderr
 
 
 def test_settings_file_names_the_database(kb_dir: Path, tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
 def _log(db_url: str, *items: tuple[str, str | None, str, int]) -> None:
     with open_database(db_url) as database:
-        repository = SqliteQuestionLogRepository(database=database)
+        repository = SqlQuestionLogRepository(database=database)
         for text, promotion, store, minutes in items:
             repository.add(
                 QuestionRecord(

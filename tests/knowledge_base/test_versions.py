@@ -27,7 +27,7 @@ from knowledge_base.versions import (
     unified_diff,
     version_line,
 )
-from voice_agent.storage import SqlitePromotionVersionRepository, open_database
+from voice_agent.storage import SqlPromotionVersionRepository, open_database
 
 SHANGHAI = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
@@ -357,7 +357,7 @@ def test_history_file_name_must_match_its_version(tmp_path: Path) -> None:
 
 def test_latest_changes_compares_the_two_newest_stored_versions(tmp_path: Path) -> None:
     with open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
-        repository = SqlitePromotionVersionRepository(database=database)
+        repository = SqlPromotionVersionRepository(database=database)
         assert latest_changes(repository, "weekend-running") is None
         history, _ = read_history(SAMPLE_DATA_DIR)
         plan = plan_publication(

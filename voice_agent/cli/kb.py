@@ -35,8 +35,8 @@ from voice_agent.settings import ConfigFileError, Settings, load_settings
 from voice_agent.storage import (
     Database,
     DatabaseUrlError,
-    SqlitePromotionVersionRepository,
-    SqliteQuestionLogRepository,
+    SqlPromotionVersionRepository,
+    SqlQuestionLogRepository,
     StorageError,
     open_database,
 )
@@ -59,7 +59,10 @@ DatabaseOption = Annotated[
     str | None,
     typer.Option(
         "--database",
-        help="sqlite:///path URL of the database (default: storage.database_url).",
+        help=(
+            "Database URL, sqlite:///path or postgresql://user@host/dbname"
+            " (default: storage.database_url)."
+        ),
         show_default=False,
     ),
 ]
@@ -240,7 +243,7 @@ def publish(
     ]
     publisher = by or _login_name()
     with _database(settings, database) as db:
-        repository = SqlitePromotionVersionRepository(database=db)
+        repository = SqlPromotionVersionRepository(database=db)
         latest = repository.latest_versions()
         plan = plan_publication(
             candidates,
@@ -312,7 +315,7 @@ def _login_name() -> str:
 
 def _history(settings: Settings, database: str | None, promotion_id: str) -> list[PromotionVersion]:
     with _database(settings, database) as db:
-        versions = SqlitePromotionVersionRepository(database=db).history(promotion_id)
+        versions = SqlPromotionVersionRepository(database=db).history(promotion_id)
     if not versions:
         raise _fail(f"no stored versions of {promotion_id!r} (publish it first)", 1)
     return versions
@@ -464,7 +467,7 @@ def gaps(
     settings = _settings(config)
     start, end = _parse_when(since, "--since"), _parse_when(until, "--until")
     with _database(settings, database) as db:
-        records = SqliteQuestionLogRepository(database=db).find(since=start, until=end)
+        records = SqlQuestionLogRepository(database=db).find(since=start, until=end)
     groups = group_gaps(records, threshold=threshold)
     shown = top_gaps(groups, per_promotion=limit)
     if json_output:

@@ -25,9 +25,9 @@ from voice_agent.service.routes import gaps, health, sessions, tokens, webhooks
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
-from voice_agent.storage.database import Database
+from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorBody} for status in (401, 403, 404, 422, 503)
@@ -72,7 +72,7 @@ def create_app(
         manager=manager,
         keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
         webhook_verifier=webhook_verifier,
-        question_log=SqliteQuestionLogRepository(database=database),
+        question_log=SqlQuestionLogRepository(database=database),
     )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)

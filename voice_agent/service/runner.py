@@ -37,8 +37,8 @@ from voice_agent.service.errors import ServiceError
 from voice_agent.service.sessions import ManagedEventSink, SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
-from voice_agent.storage.database import Database
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.engine import Database
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 _API_STOP_TIMEOUT_SECS = 5.0
 
@@ -255,7 +255,7 @@ class StoreService:
             clock=self._clock,
             on_event=self._on_event,
             question_logger=QuestionLogger(
-                repository=SqliteQuestionLogRepository(database=self._database)
+                repository=SqlQuestionLogRepository(database=self._database)
             ),
             session_class=self._session_class,
             restart_delays=service.restart_delays,
