@@ -101,7 +101,10 @@ class KnowledgeBaseSettings(BaseModel):
     path: str = ""
     """Directory of promotion and catalogue files; empty means the packaged sample content."""
     poll_interval_secs: float = Field(default=2.0, gt=0.0)
-    """How often the service checks the files for edits (invalid edits are refused)."""
+    """How often the service checks for new publications and edited files."""
+    publish_edits: bool = True
+    """Publish valid edits of the promotion files automatically (``published_by`` file-watch;
+    one node). Off: only ``kb publish`` and ``POST /v1/publications`` publish."""
 
 
 class AudioSettings(BaseModel):

@@ -1,8 +1,9 @@
 """The HTTP API of the store service: ``create_app(...)`` assembles it from its parts.
 
 Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
-``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps`` and
-``POST /livekit/webhook``. Every error is ``{"error": {"code": ..., "message": ...}}``.
+``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps``,
+``POST|GET /v1/publications`` and ``POST /livekit/webhook``. Every error is
+``{"error": {"code": ..., "message": ...}}``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
-from voice_agent.service.routes import gaps, health, sessions, tokens, webhooks
+from voice_agent.service.routes import gaps, health, publications, sessions, tokens, webhooks
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
@@ -74,8 +75,10 @@ def create_app(
         webhook_verifier=webhook_verifier,
         question_log=SqlQuestionLogRepository(database=database),
     )
+    app.state.database = database
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
+    app.include_router(publications.router)
     _add_error_handlers(app)
     return app
 

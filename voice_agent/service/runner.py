@@ -166,6 +166,8 @@ class StoreService:
         sock = bind_socket(self._service.host, self._service.port)
         self._api_port = int(sock.getsockname()[1])
         try:
+            # Follow publications and edited files while the service runs.
+            await self._runtime.knowledge_holder.start()
             self._endpoint = await self._start_livekit()
             self._manager = self._build_manager(self._endpoint)
             app = create_app(
@@ -200,6 +202,7 @@ class StoreService:
 
     async def stop(self) -> None:
         """End the sessions, then the API, then the local LiveKit server (idempotent)."""
+        await self._runtime.knowledge_holder.stop()
         if self._manager is not None:
             await self._manager.close()
         api, task = self._api, self._api_task
