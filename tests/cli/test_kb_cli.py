@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from typer.testing import CliRunner
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
 from knowledge_base.loader import SAMPLE_DATA_DIR
+from tests.storage.engines import ENGINES, fresh_database_url
 from voice_agent.cli.kb import app
 from voice_agent.storage import (
     SqlPromotionVersionRepository,
+    SqlPublicationRepository,
     SqlQuestionLogRepository,
     open_database,
 )
@@ -31,9 +34,11 @@ def kb_dir(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'var' / 'agent.sqlite3'}"
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database on each engine (SQLite file, PostgreSQL database)."""
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 def _edit(kb_dir: Path, old: str, new: str) -> None:
@@ -178,6 +183,29 @@ def test_publish_flow_end_to_end(kb_dir: Path, db_url: str) -> None:
         "The Aero X 200 Limited Edition is now excluded.",
         "It now ends on 30 November instead of 29 November.",
     ]
+
+
+def test_a_publication_records_who_when_notes_and_urgency(kb_dir: Path, db_url: str) -> None:
+    before = datetime.now(UTC)
+    result = runner.invoke(
+        app,
+        ["publish", str(kb_dir), "--by", "Lin Wei", "--notes", "Winter launch", "--urgent"]
+        + ["--json", "--database", db_url],
+    )
+    assert result.exit_code == 0, result.output
+    publication = json.loads(result.stdout)["publication"]
+    assert (publication["id"], publication["published_by"]) == (1, "Lin Wei")
+    assert (publication["notes"], publication["urgent"]) == ("Winter launch", True)
+    published_at = datetime.fromisoformat(publication["published_at"])
+    assert published_at.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=1) <= published_at <= datetime.now(UTC)
+    with open_database(db_url) as database:
+        (stored,) = SqlPublicationRepository(database=database).list()
+    assert stored.notes == "Winter launch" and stored.urgent
+    assert ("weekend-running", 2) in [(v.promotion_id, v.version) for v in stored.versions]
+
+    again = runner.invoke(app, ["publish", str(kb_dir), "--database", db_url])
+    assert "nothing changed, no publication recorded" in again.stdout
 
 
 def test_publish_refuses_an_invalid_knowledge_base_and_stores_nothing(
