@@ -30,6 +30,7 @@ from knowledge_base.versions.history import (
     version_line,
 )
 from knowledge_base.versions.publishing import (
+    STALE_VERSION,
     PublicationPlan,
     PublishCandidate,
     make_version,
@@ -52,6 +53,7 @@ from knowledge_base.versions.wording import (
 
 __all__ = [
     "HISTORY_DIR",
+    "STALE_VERSION",
     "DecimalLoader",
     "FieldChange",
     "HistoryEntry",

@@ -26,6 +26,9 @@ from knowledge_base.versions.canonical import canonical_text, content_hash
 from knowledge_base.versions.history import HistoryEntry
 from knowledge_base.versions.records import PromotionVersion
 
+STALE_VERSION = "stale_version"
+"""Issue code: a file's version is older than the newest published one (published elsewhere)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PublishCandidate:
@@ -194,6 +197,17 @@ def _plan_next(
                     "version_without_change",
                 )
             )
+        return
+    if promotion.version < stored.version:
+        plan.issues.append(
+            _version_issue(
+                candidate,
+                f"version {promotion.version} is older than the published version"
+                f" {stored.version}: the file is behind what was published (see voice-agent kb"
+                f" history {promotion.id}); bring it up to date, then edit it",
+                STALE_VERSION,
+            )
+        )
         return
     expected = stored.version + 1
     if promotion.version != expected:

@@ -275,6 +275,7 @@ def test_changed_content_with_the_next_version_number_is_stored_with_its_diff() 
         (2, True, "version_mismatch", "so version must be 3 (it is 2)"),
         (4, True, "version_mismatch", "so version must be 3 (it is 4)"),
         (3, False, "version_without_change", "set version to 2"),
+        (1, True, "stale_version", "older than the published version 2"),
     ],
 )
 def test_a_version_number_that_does_not_follow_the_store_is_reported_with_file_and_line(

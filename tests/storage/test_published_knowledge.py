@@ -220,3 +220,44 @@ async def test_an_observer_that_fails_does_not_stop_the_others(
     result = await holder.refresh()
     assert result.reloaded
     assert heard == [stored.publication.id]
+
+
+async def test_a_file_behind_an_http_publish_does_not_block_edits_of_other_promotions(
+    database: Database, kb_dir: Path, log_lines: list[str]
+) -> None:
+    holder = _holder(database, kb_dir)
+    answerer = _answerer(holder)
+    publications = SqlPublicationRepository(database=database)
+    async with holder:
+        over_http = await asyncio.to_thread(
+            Publisher(database=database).publish_files,
+            kb_dir,
+            {"weekend-running.yaml": weekend_text(kb_dir, percent=25, version=3)},
+            published_by="hq-admin",
+        )
+        assert over_http.publication is not None
+        await eventually(lambda: _says(answerer, "25 percent"))  # the file still says v2, 20
+
+        socks = kb_dir / "promotions" / "socks-3for2.yaml"
+        text = socks.read_text(encoding="utf-8")
+        socks.write_text(
+            text.replace("version: 1", "version: 2", 1).replace(
+                "end: 2026-12-31", "end: 2027-01-05"
+            ),
+            encoding="utf-8",
+        )
+
+        async def socks_published() -> bool:
+            latest = publications.get(publications.latest_id())
+            return (
+                latest is not None
+                and latest.published_by == "file-watch"
+                and any(v.promotion_id == "socks-3for2" for v in latest.versions)
+            )
+
+        await eventually(socks_published)
+        assert await _says(answerer, "25 percent")  # the stale weekend file was not published
+    assert holder.snapshot.served["weekend-running"].version == 3
+    assert any(
+        "WARNING" in line and "older than the published version 3" in line for line in log_lines
+    )

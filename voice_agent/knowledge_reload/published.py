@@ -25,7 +25,7 @@ from knowledge_base.errors import Issue, KnowledgeBaseError
 from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
-from knowledge_base.versions import Publication
+from knowledge_base.versions import STALE_VERSION, Publication
 from voice_agent.knowledge_reload.signature import ReloadResult, Signature, directory_signature
 from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
@@ -146,7 +146,7 @@ class PublishedKnowledgeHolder:
         problems: list[Issue] = []
         if self._publish_edits:
             outcome = self._publisher.publish_directory(
-                self._root, published_by=FILE_WATCH_PUBLISHER
+                self._root, published_by=FILE_WATCH_PUBLISHER, skip_stale=True
             )
             problems = _errors(outcome)
             _log_publish(outcome, self._root)
@@ -187,6 +187,7 @@ class PublishedKnowledgeHolder:
                     self._publisher.publish_directory,
                     self._root,
                     published_by=FILE_WATCH_PUBLISHER,
+                    skip_stale=True,
                 )
                 _log_publish(outcome, self._root)
                 refused = not outcome.ok
@@ -280,6 +281,9 @@ def _errors(outcome: PublishOutcome) -> list[Issue]:
 
 
 def _log_publish(outcome: PublishOutcome, root: Path) -> None:
+    for issue in outcome.issues:
+        if issue.code == STALE_VERSION:
+            logger.warning("knowledge base: {}", _plain(issue))
     if not outcome.ok:
         for issue in _errors(outcome):
             logger.error("knowledge base: {}", _plain(issue))

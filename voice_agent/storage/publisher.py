@@ -29,6 +29,7 @@ from knowledge_base.loader import (
 )
 from knowledge_base.versions import (
     HISTORY_DIR,
+    STALE_VERSION,
     PromotionVersion,
     Publication,
     PublicationPlan,
@@ -86,10 +87,16 @@ class Publisher:
         urgent: bool = False,
         dry_run: bool = False,
         now: datetime | None = None,
+        skip_stale: bool = False,
     ) -> PublishOutcome:
         """Publish every promotion of ``root`` whose content changed since its stored version.
 
         Blocking (reads files and the database): call it through ``asyncio.to_thread``.
+
+        Args:
+            skip_stale: A file older than its published version (published over HTTP or from
+                another node) is a warning and skipped instead of blocking the publish (the
+                file watcher uses this, so one stale file does not block every other edit).
 
         Raises:
             StorageError: The database failed (nothing stored).
@@ -118,6 +125,8 @@ class Publisher:
             published_at=published_at,
             published_by=published_by,
         )
+        if skip_stale:
+            plan.issues = [_as_warning(i) if i.code == STALE_VERSION else i for i in plan.issues]
         outcome = PublishOutcome(issues=issues + plan.issues, plan=plan, previous=dict(latest))
         if not plan.ok or dry_run or not plan.new_versions:
             return outcome
@@ -168,6 +177,17 @@ class Publisher:
             )
             outcome.issues = [_relative(issue, overlay, root) for issue in outcome.issues]
         return outcome
+
+
+def _as_warning(issue: Issue) -> Issue:
+    return Issue(
+        file=issue.file,
+        line=issue.line,
+        field=issue.field,
+        message=f"{issue.message}; not published",
+        severity="warning",
+        code=issue.code,
+    )
 
 
 def _check_upload(files: Mapping[str, str]) -> list[Issue]:
