@@ -275,7 +275,6 @@ def test_changed_content_with_the_next_version_number_is_stored_with_its_diff() 
         (2, True, "version_mismatch", "so version must be 3 (it is 2)"),
         (4, True, "version_mismatch", "so version must be 3 (it is 4)"),
         (3, False, "version_without_change", "set version to 2"),
-        (1, True, "stale_version", "older than the published version 2"),
     ],
 )
 def test_a_version_number_that_does_not_follow_the_store_is_reported_with_file_and_line(
@@ -371,3 +370,19 @@ def test_latest_changes_compares_the_two_newest_stored_versions(tmp_path: Path) 
     assert changes.sentences[0] == "The discount went up from 15 percent to 20 percent."
     assert "discount: 15 percent -> 20 percent" in changes.lines
     assert changes.published_at == NOW.astimezone(UTC)
+
+
+def test_a_file_older_than_the_published_version_is_reported_as_stale() -> None:
+    newer = _edited(V2, version=3, rules__0__percent=30)
+    stored = make_version(newer, previous=None, published_at=NOW, published_by="HQ")
+    plan = plan_publication(
+        _candidates(_edited(V2, rules__0__percent=25)),
+        latest={"weekend-running": stored},
+        history={},
+        published_at=NOW,
+        published_by="file-watch",
+    )
+    (issue,) = plan.issues
+    assert (issue.line, issue.field, issue.code) == (2, "version", "stale_version")
+    assert "older than the published version 3" in issue.message
+    assert plan.new_versions == []
