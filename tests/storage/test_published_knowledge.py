@@ -261,3 +261,21 @@ async def test_a_file_behind_an_http_publish_does_not_block_edits_of_other_promo
     assert any(
         "WARNING" in line and "older than the published version 3" in line for line in log_lines
     )
+
+
+async def test_a_valid_catalogue_edit_is_served_without_a_publication(
+    database: Database, kb_dir: Path
+) -> None:
+    holder = _holder(database, kb_dir)
+    publications = SqlPublicationRepository(database=database)
+    async with holder:
+        first = publications.latest_id()
+        catalogue = kb_dir / "catalogue.yaml"
+        text = catalogue.read_text(encoding="utf-8")
+        catalogue.write_text(text.replace("Aero X 200", "Aero X 200 Pro", 1), encoding="utf-8")
+
+        async def renamed() -> bool:
+            return holder.current.products["AX-200"].name.en == "Aero X 200 Pro"
+
+        await eventually(renamed)
+    assert publications.latest_id() == first
