@@ -215,17 +215,18 @@ def publish(
 ) -> None:
     """Publish every promotion whose content changed since its last published version.
 
-    The published versions in the database are what the service answers from (a running
-    service picks a publication up within knowledge_base.poll_interval_secs), and what
-    "what changed?" compares with. They are the source of truth for version numbers:
-    a changed promotion's file must say version = stored latest + 1; an unchanged one the
-    latest. Otherwise, or when the knowledge base has errors, nothing is stored (exit 1).
+    A running service answers from the published versions within
+    knowledge_base.poll_interval_secs; "what changed?" compares with them.
+
+    The database is the source of truth for version numbers.
+    A changed promotion's file must say version = stored latest + 1; an unchanged one the latest.
+    Otherwise, or when the knowledge base has errors, nothing is stored (exit 1).
     On first publish the file's version is adopted, after any history/<id>/v<N>.yaml files.
-    Drafts are not versioned. Nothing changed: no publication is recorded.
+    Drafts are not versioned. When nothing changed, no publication is recorded.
 
     For example:
 
-        voice-agent kb publish knowledge_base/data --by "Lin Wei" --notes "AX-200 excluded"
+        voice-agent kb publish knowledge_base/data --by "Lin Wei" --notes "LE excluded"
 
         voice-agent kb publish kb/ --urgent --notes "Boots now 30 percent" --json
 
