@@ -17,6 +17,7 @@ from knowledge_base.versions import PromotionVersion, Publication
 from voice_agent.storage.engine import Database
 from voice_agent.storage.promotion_versions import insert_versions, version_from_row
 from voice_agent.storage.schema import promotion_versions, publication_versions, publications
+from voice_agent.storage.timestamps import encode_time
 
 
 class SqlPublicationRepository:
@@ -39,10 +40,11 @@ class SqlPublicationRepository:
 
         Raises:
             VersionConflictError: One version is already stored; nothing is stored.
-            ValueError: ``versions`` is empty.
+            ValueError: ``versions`` is empty or ``published_at`` is naive.
         """
         if not versions:
             raise ValueError("a publication stores at least one version")
+        encode_time(published_at)  # a naive time is refused before anything is written
         with self._database.transaction() as connection:
             insert_versions(connection, versions)
             publication_id = connection.execute(

@@ -139,14 +139,19 @@ async def publish(
             for issue in errors
         ]
         message = "; ".join(str(issue) for issue in errors[:5])
+        # Another publish stored the same version first: retrying may succeed.
+        conflict = any(issue.code == "version_conflict" for issue in errors)
         body_out = ErrorBody(
             error=ErrorDetail(
-                code="invalid_knowledge_base",
+                code="version_conflict" if conflict else "invalid_knowledge_base",
                 message=f"nothing was published: {message}",
                 details=details,
             )
         )
-        return JSONResponse(body_out.model_dump(mode="json", exclude_none=True), status_code=422)
+        return JSONResponse(
+            body_out.model_dump(mode="json", exclude_none=True),
+            status_code=409 if conflict else 422,
+        )
     publication = outcome.publication
     if publication is not None:
         logger.info(
