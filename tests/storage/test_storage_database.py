@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from knowledge_base.answering import AnswerSource, Role
@@ -34,6 +36,7 @@ from voice_agent.storage.migrations import (
     head_revision,
     upgrade,
 )
+from voice_agent.storage.schema import metadata
 
 T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +145,16 @@ def test_a_new_database_is_upgraded_to_the_newest_revision(database: Database) -
         "publication_versions",
         "alembic_version",
     } <= _table_names(database)
+
+
+def _schema_drift(db: Database) -> list[object]:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+def test_the_migrated_schema_matches_the_table_descriptions(database: Database) -> None:
+    assert _schema_drift(database) == []
 
 
 def test_upgrading_again_changes_nothing_and_keeps_data(database_url: str) -> None:
@@ -269,6 +282,10 @@ def test_a_file_from_the_pre_alembic_storage_is_adopted_with_every_row(tmp_path:
     with open_database(f"sqlite:///{path}") as db:
         assert current_revision(db) == "0001_base"
         assert "schema_migrations" not in _table_names(db)
+        # The old `id INTEGER PRIMARY KEY` reflects as nullable; SQLite never lets a rowid be
+        # null, so that is the only difference allowed.
+        drift = [str(change) for change in _schema_drift(db)]
+        assert all("modify_nullable" in d and "'question_log', 'id'" in d for d in drift)
         versions = SqlPromotionVersionRepository(database=db)
         assert [v.version for v in versions.history("weekend-running")] == [1, 2]
         assert versions.get("weekend-running", 2).published_at == datetime(  # type: ignore[union-attr]
