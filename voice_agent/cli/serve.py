@@ -150,6 +150,10 @@ def serve_command(
             typer.echo(str(issue), err=True)
         typer.echo("error: nothing to serve: fix the files above and start again", err=True)
         raise typer.Exit(EXIT_USAGE) from e
+    except StorageError as e:
+        database.close()
+        typer.echo(f"error: cannot read the published versions: {e} ({e.code})", err=True)
+        raise typer.Exit(EXIT_FAILURE) from e
     except BaseException:
         database.close()
         raise
