@@ -10,6 +10,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from knowledge_base.versions import Publication
 from tests.storage.knowledge_helpers import AX200_QUESTION, copy_sample, eventually, weekend_text
 from voice_agent.agent.session import LiveKitEndpoint
 from voice_agent.livekit.webhooks import WebhookVerifier
@@ -165,3 +166,23 @@ async def test_publishing_unchanged_files_records_no_publication(
     assert response.status_code == 200
     assert response.json()["publication"] is None
     assert "weekend-running v2" in response.json()["unchanged"]
+
+
+async def test_runtime_observers_hear_each_new_publication(
+    client: httpx.AsyncClient, published_runtime: Runtime, kb_dir: Path
+) -> None:
+    heard: list[Publication] = []
+    unsubscribe = published_runtime.on_publication(heard.append)
+    body = {
+        "files": {"weekend-running.yaml": weekend_text(kb_dir, percent=25, version=3)},
+        "urgent": True,
+    }
+    response = await client.post("/v1/publications", json=body, headers=_auth("hq"))
+    assert response.status_code == 201
+
+    async def heard_it() -> bool:
+        return len(heard) == 1
+
+    await eventually(heard_it)
+    assert heard[0].id == response.json()["publication"]["id"] and heard[0].urgent
+    unsubscribe()
