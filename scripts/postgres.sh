@@ -12,7 +12,7 @@
 # Progress goes to stderr; stdout is only the URL, so `URL=$(scripts/postgres.sh)` works.
 set -euo pipefail
 
-PG_DIR="${VOICE_AGENT_PG_DIR:-/tmp/voice-agent-postgres}"
+PG_DIR="$(realpath -m "${VOICE_AGENT_PG_DIR:-/tmp/voice-agent-postgres}")"
 PG_PORT="${VOICE_AGENT_PG_PORT:-55432}"
 PG_DB="${VOICE_AGENT_PG_DB:-voice_agent_test}"
 DATA="$PG_DIR/data"
@@ -38,10 +38,11 @@ if [ -z "$BIN" ]; then
     [ -n "$BIN" ] || { say "postgresql installed but no pg_ctl found"; exit 1; }
 fi
 
-# Run a command as the cluster's owner: postgres when we are root, ourselves otherwise.
+# Run a command as the cluster's owner: postgres when we are root, ourselves otherwise
+# (from /, which the postgres user can always enter, unlike a root-only checkout).
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
