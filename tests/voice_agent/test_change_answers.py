@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.answering import Question
+from knowledge_base.fact_guard import check_facts
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.versions import HISTORY_DIR
 from tests.storage.engines import database, database_url
@@ -48,6 +49,7 @@ async def test_what_changed_is_the_diff_against_the_stored_previous_version(
     # Every number spoken is backed by the stored previous version's text.
     previous = next(fact for fact in answer.facts if "version 1 as published" in fact)
     assert "percent: 15" in previous and "start: 2026-11-27T00:00" in previous
+    assert check_facts(answer.text, answer.facts, question=WHAT_CHANGED.text).violations == ()
 
 
 async def test_history_files_only_seed_the_first_import_and_are_never_read_again(
