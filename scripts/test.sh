@@ -21,6 +21,13 @@ if ! command -v espeak-ng >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null
 fi
 
+# Storage tests run on SQLite and on a throwaway PostgreSQL cluster (installed from Debian
+# when missing); here a missing PostgreSQL must fail the run instead of skipping its tests.
+echo "==> PostgreSQL for the storage tests"
+VOICE_AGENT_TEST_POSTGRES_URL="$(scripts/postgres.sh)"
+export VOICE_AGENT_TEST_POSTGRES_URL
+export VOICE_AGENT_REQUIRE_POSTGRES=1
+
 echo "==> ruff"
 .venv/bin/ruff check knowledge_base pipelines voice_agent tests scripts
 echo "==> types"

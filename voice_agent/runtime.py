@@ -14,14 +14,21 @@ from pathlib import Path
 from loguru import logger
 
 from knowledge_base.answering import Answerer
+from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
 from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.voice_loop import VoiceLoopConfig
 from voice_agent.answerers.reloading import ReloadingAnswerer
-from voice_agent.knowledge_reload import KnowledgeBaseHolder
+from voice_agent.knowledge_reload import (
+    KnowledgeBaseHolder,
+    KnowledgeSource,
+    PublicationObserver,
+    PublishedKnowledgeHolder,
+)
 from voice_agent.settings import Settings
+from voice_agent.storage.engine import Database
 
 ProgressCallback = Callable[[str], None]
 
@@ -33,16 +40,31 @@ class Runtime:
     settings: Settings
     models: SpeechModels
     transcriber: Transcriber
-    knowledge_holder: KnowledgeBaseHolder
-    """The last valid knowledge base; ``start()`` it to follow edits on disk."""
+    knowledge_holder: KnowledgeSource
+    """The served knowledge base: the published versions when built with a database, else
+    the directory's files; ``start()`` it to follow publications and edits."""
     answerer: Answerer
-    """Answers from ``knowledge_holder.current`` (rebuilt when a valid edit is loaded)."""
+    """Answers from ``knowledge_holder.current`` (rebuilt when it changes)."""
     loop_config: VoiceLoopConfig
 
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base answers come from right now."""
         return self.knowledge_holder.current
+
+    def on_publication(self, observer: PublicationObserver) -> Callable[[], None]:
+        """Call ``observer`` with each new publication picked up; returns an unsubscriber.
+
+        Observers run in the event loop, oldest publication first (see docs/storage.md).
+
+        Raises:
+            RuntimeError: The runtime was built without a database (nothing is published).
+        """
+        if not isinstance(self.knowledge_holder, PublishedKnowledgeHolder):
+            raise RuntimeError(
+                "this runtime serves files, not publications: build it with a database"
+            )
+        return self.knowledge_holder.subscribe(observer)
 
 
 _lock = threading.Lock()
@@ -89,15 +111,33 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
     )
 
 
-def build_answerer(settings: Settings, knowledge: KnowledgeBase) -> Answerer:
+def build_answerer(
+    settings: Settings,
+    knowledge: KnowledgeBase,
+    *,
+    change_summaries: ChangeSummaries | None = None,
+) -> Answerer:
     """The answerer named in settings (the offline grounded one by default)."""
     from voice_agent.answerers.factory import build_answerer as build
 
-    return build(settings, knowledge)
+    return build(settings, knowledge, change_summaries=change_summaries)
 
 
-def build_runtime(settings: Settings, *, progress: ProgressCallback | None = None) -> Runtime:
-    """Load (or reuse) everything a process shares, as configured."""
+def build_runtime(
+    settings: Settings,
+    *,
+    progress: ProgressCallback | None = None,
+    database: Database | None = None,
+) -> Runtime:
+    """Load (or reuse) everything a process shares, as configured.
+
+    With a ``database`` the runtime answers from the published versions stored there
+    (publishing valid edits when ``knowledge_base.publish_edits``); without one, from the
+    knowledge-base files as they are.
+
+    Raises:
+        KnowledgeBaseError: Nothing can be served (issues with file, line and field).
+    """
     models = shared_speech_models(
         WhisperSpec(
             model=settings.stt.model,
@@ -112,13 +152,23 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
     )
     if progress:
         progress("knowledge base")
-    holder = KnowledgeBaseHolder(
-        path=knowledge_path(settings),
-        poll_interval_secs=settings.knowledge_base.poll_interval_secs,
-    )
+    holder: KnowledgeBaseHolder | PublishedKnowledgeHolder
+    if database is not None:
+        holder = PublishedKnowledgeHolder(
+            database=database,
+            path=knowledge_path(settings),
+            poll_interval_secs=settings.knowledge_base.poll_interval_secs,
+            publish_edits=settings.knowledge_base.publish_edits,
+        )
+    else:
+        holder = KnowledgeBaseHolder(
+            path=knowledge_path(settings),
+            poll_interval_secs=settings.knowledge_base.poll_interval_secs,
+        )
     knowledge = holder.load()
     answerer = ReloadingAnswerer(
-        holder=holder, build=lambda current: build_answerer(settings, current)
+        holder=holder,
+        build=lambda current, changes: build_answerer(settings, current, change_summaries=changes),
     )
     transcriber = Transcriber(
         model=models.whisper,

@@ -101,7 +101,10 @@ class KnowledgeBaseSettings(BaseModel):
     path: str = ""
     """Directory of promotion and catalogue files; empty means the packaged sample content."""
     poll_interval_secs: float = Field(default=2.0, gt=0.0)
-    """How often the service checks the files for edits (invalid edits are refused)."""
+    """How often the service checks for new publications and edited files."""
+    publish_edits: bool = True
+    """Publish valid edits of the promotion files automatically (``published_by`` file-watch;
+    one node). Off: only ``kb publish`` and ``POST /v1/publications`` publish."""
 
 
 class AudioSettings(BaseModel):
@@ -117,7 +120,8 @@ class StorageSettings(BaseModel):
     """Durable storage (feedback, question mining, sessions)."""
 
     database_url: str = "sqlite:///var/voice-agent.sqlite3"
-    """``sqlite:///relative/or/absolute/path`` (relative to the working directory)."""
+    """``sqlite:///relative/path`` (to the working directory), ``sqlite:////absolute/path``,
+    or ``postgresql://user:password@host/dbname`` for several nodes (see docs/storage.md)."""
 
 
 class FeedbackLLMSettings(BaseModel):

@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from typer.testing import CliRunner
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
 from knowledge_base.loader import SAMPLE_DATA_DIR
+from tests.storage.engines import ENGINES, fresh_database_url
 from voice_agent.cli.kb import app
 from voice_agent.storage import (
-    SqlitePromotionVersionRepository,
-    SqliteQuestionLogRepository,
+    SqlPromotionVersionRepository,
+    SqlPublicationRepository,
+    SqlQuestionLogRepository,
     open_database,
 )
 
@@ -31,9 +34,11 @@ def kb_dir(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'var' / 'agent.sqlite3'}"
+@pytest.fixture(params=ENGINES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database on each engine (SQLite file, PostgreSQL database)."""
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 def _edit(kb_dir: Path, old: str, new: str) -> None:
@@ -45,7 +50,7 @@ def _edit(kb_dir: Path, old: str, new: str) -> None:
 
 def _stored(db_url: str, promotion_id: str) -> list[int]:
     with open_database(db_url) as database:
-        history = SqlitePromotionVersionRepository(database=database).history(promotion_id)
+        history = SqlPromotionVersionRepository(database=database).history(promotion_id)
     return [version.version for version in history]
 
 
@@ -180,6 +185,29 @@ def test_publish_flow_end_to_end(kb_dir: Path, db_url: str) -> None:
     ]
 
 
+def test_a_publication_records_who_when_notes_and_urgency(kb_dir: Path, db_url: str) -> None:
+    before = datetime.now(UTC)
+    result = runner.invoke(
+        app,
+        ["publish", str(kb_dir), "--by", "Lin Wei", "--notes", "Winter launch", "--urgent"]
+        + ["--json", "--database", db_url],
+    )
+    assert result.exit_code == 0, result.output
+    publication = json.loads(result.stdout)["publication"]
+    assert (publication["id"], publication["published_by"]) == (1, "Lin Wei")
+    assert (publication["notes"], publication["urgent"]) == ("Winter launch", True)
+    published_at = datetime.fromisoformat(publication["published_at"])
+    assert published_at.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=1) <= published_at <= datetime.now(UTC)
+    with open_database(db_url) as database:
+        (stored,) = SqlPublicationRepository(database=database).list()
+    assert stored.notes == "Winter launch" and stored.urgent
+    assert ("weekend-running", 2) in [(v.promotion_id, v.version) for v in stored.versions]
+
+    again = runner.invoke(app, ["publish", str(kb_dir), "--database", db_url])
+    assert "nothing changed, no publication recorded" in again.stdout
+
+
 def test_publish_refuses_an_invalid_knowledge_base_and_stores_nothing(
     kb_dir: Path, db_url: str
 ) -> None:
@@ -189,7 +217,7 @@ def test_publish_refuses_an_invalid_knowledge_base_and_stores_nothing(
     assert f"{kb_dir / WEEKEND}:9: error: regions[1]: unknown region 'atlantis'" in result.stderr
     assert "nothing was published" in result.stderr
     with open_database(db_url) as database:
-        assert SqlitePromotionVersionRepository(database=database).latest_versions() == {}
+        assert SqlPromotionVersionRepository(database=database).latest_versions() == {}
 
 
 def test_publish_dry_run_shows_the_plan_and_stores_nothing(kb_dir: Path, db_url: str) -> None:
@@ -229,9 +257,9 @@ def test_diff_of_a_single_version_or_a_missing_one_exits_1(kb_dir: Path, db_url:
 
 
 def test_a_bad_database_url_is_a_usage_error(kb_dir: Path) -> None:
-    result = runner.invoke(app, ["publish", str(kb_dir), "--database", "postgres://x/y"])
+    result = runner.invoke(app, ["publish", str(kb_dir), "--database", "mysql://x/y"])
     assert result.exit_code == 2
-    assert "sqlite:///" in result.stderr
+    assert "sqlite:///" in result.stderr and "postgresql://" in result.stderr
 
 
 def test_settings_file_names_the_database(kb_dir: Path, tmp_path: Path) -> None:
@@ -257,7 +285,7 @@ T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
 def _log(db_url: str, *items: tuple[str, str | None, str, int]) -> None:
     with open_database(db_url) as database:
-        repository = SqliteQuestionLogRepository(database=database)
+        repository = SqlQuestionLogRepository(database=database)
         for text, promotion, store, minutes in items:
             repository.add(
                 QuestionRecord(

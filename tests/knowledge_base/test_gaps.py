@@ -17,7 +17,7 @@ from knowledge_base.gaps import (
     similarity,
     top_gaps,
 )
-from voice_agent.storage import SqliteQuestionLogRepository, open_database
+from voice_agent.storage import SqlQuestionLogRepository, open_database
 
 T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 
@@ -190,7 +190,7 @@ def test_top_gaps_keeps_the_first_groups_of_each_promotion() -> None:
 async def test_question_logger_stores_gaps_and_ignores_grounded_answers(tmp_path: Path) -> None:
     shanghai = timezone(timedelta(hours=8))
     with open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
-        repository = SqliteQuestionLogRepository(database=database)
+        repository = SqlQuestionLogRepository(database=database)
         question_logger = QuestionLogger(repository=repository, clock=lambda: T0)
         asked = Question(
             text="Can it be combined with a coupon?",

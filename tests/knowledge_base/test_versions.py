@@ -27,7 +27,7 @@ from knowledge_base.versions import (
     unified_diff,
     version_line,
 )
-from voice_agent.storage import SqlitePromotionVersionRepository, open_database
+from voice_agent.storage import SqlPromotionVersionRepository, open_database
 
 SHANGHAI = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
@@ -357,7 +357,7 @@ def test_history_file_name_must_match_its_version(tmp_path: Path) -> None:
 
 def test_latest_changes_compares_the_two_newest_stored_versions(tmp_path: Path) -> None:
     with open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}") as database:
-        repository = SqlitePromotionVersionRepository(database=database)
+        repository = SqlPromotionVersionRepository(database=database)
         assert latest_changes(repository, "weekend-running") is None
         history, _ = read_history(SAMPLE_DATA_DIR)
         plan = plan_publication(
@@ -370,3 +370,19 @@ def test_latest_changes_compares_the_two_newest_stored_versions(tmp_path: Path) 
     assert changes.sentences[0] == "The discount went up from 15 percent to 20 percent."
     assert "discount: 15 percent -> 20 percent" in changes.lines
     assert changes.published_at == NOW.astimezone(UTC)
+
+
+def test_a_file_older_than_the_published_version_is_reported_as_stale() -> None:
+    newer = _edited(V2, version=3, rules__0__percent=30)
+    stored = make_version(newer, previous=None, published_at=NOW, published_by="HQ")
+    plan = plan_publication(
+        _candidates(_edited(V2, rules__0__percent=25)),
+        latest={"weekend-running": stored},
+        history={},
+        published_at=NOW,
+        published_by="file-watch",
+    )
+    (issue,) = plan.issues
+    assert (issue.line, issue.field, issue.code) == (2, "version", "stale_version")
+    assert "older than the published version 3" in issue.message
+    assert plan.new_versions == []

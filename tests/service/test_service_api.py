@@ -18,7 +18,7 @@ from voice_agent.service.settings import (
     ServiceSettings,
     check_production_secrets,
 )
-from voice_agent.storage import Database, SqliteQuestionLogRepository
+from voice_agent.storage import Database, SqlQuestionLogRepository
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 
@@ -270,7 +270,7 @@ async def test_only_the_rooms_own_clerk_joining_starts_a_session(
 async def test_gaps_are_grouped_for_hq_only(
     api_client: httpx.AsyncClient, api_database: Database
 ) -> None:
-    repository = SqliteQuestionLogRepository(database=api_database)
+    repository = SqlQuestionLogRepository(database=api_database)
     asked = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
     for text in (
         "Can the weekend offer be combined with a coupon?",

@@ -22,7 +22,7 @@ from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
 from voice_agent.service.errors import ShuttingDownError
 from voice_agent.service.runner import StoreService
 from voice_agent.service.sessions import SessionManager, SessionState
-from voice_agent.storage import SqliteQuestionLogRepository, open_database
+from voice_agent.storage import SqlQuestionLogRepository, open_database
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 
@@ -265,7 +265,7 @@ async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
     runtime: Any, store_service: StoreService, tmp_path: Path
 ) -> None:
     database = open_database(f"sqlite:///{tmp_path / 'log.sqlite3'}")
-    repository = SqliteQuestionLogRepository(database=database)
+    repository = SqlQuestionLogRepository(database=database)
     manager = SessionManager(
         runtime=runtime,
         endpoint=store_service.endpoint,

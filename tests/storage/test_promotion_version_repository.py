@@ -1,11 +1,11 @@
-"""Promotion versions in SQLite: stored whole, read back in order, conflicts refused."""
+"""Promotion versions on both engines: stored whole, read back in order, conflicts refused."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from knowledge_base.versions import PromotionVersion, VersionConflictError
-from voice_agent.storage import Database, SqlitePromotionVersionRepository
+from voice_agent.storage import Database, SqlPromotionVersionRepository
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -23,18 +23,18 @@ def _version(promotion_id: str, number: int, *, by: str = "Lin Wei") -> Promotio
 
 
 @pytest.fixture
-def repository(database: Database) -> SqlitePromotionVersionRepository:
-    return SqlitePromotionVersionRepository(database=database)
+def repository(database: Database) -> SqlPromotionVersionRepository:
+    return SqlPromotionVersionRepository(database=database)
 
 
-def test_a_stored_version_reads_back_equal(repository: SqlitePromotionVersionRepository) -> None:
+def test_a_stored_version_reads_back_equal(repository: SqlPromotionVersionRepository) -> None:
     version = _version("weekend-running", 1)
     repository.add([version])
     assert repository.get("weekend-running", 1) == version
 
 
 def test_published_at_keeps_its_instant_and_comes_back_in_utc(
-    repository: SqlitePromotionVersionRepository,
+    repository: SqlPromotionVersionRepository,
 ) -> None:
     repository.add([_version("weekend-running", 1)])
     stored = repository.get("weekend-running", 1)
@@ -44,7 +44,7 @@ def test_published_at_keeps_its_instant_and_comes_back_in_utc(
 
 
 def test_history_is_oldest_first_and_latest_is_the_highest_version(
-    repository: SqlitePromotionVersionRepository,
+    repository: SqlPromotionVersionRepository,
 ) -> None:
     repository.add([_version("weekend-running", 2), _version("weekend-running", 1)])
     repository.add([_version("weekend-running", 3)])
@@ -53,14 +53,14 @@ def test_history_is_oldest_first_and_latest_is_the_highest_version(
     assert latest is not None and latest.version == 3
 
 
-def test_unknown_promotions_have_no_versions(repository: SqlitePromotionVersionRepository) -> None:
+def test_unknown_promotions_have_no_versions(repository: SqlPromotionVersionRepository) -> None:
     assert repository.latest("nope") is None
     assert repository.get("nope", 1) is None
     assert repository.history("nope") == []
 
 
 def test_latest_versions_gives_the_newest_of_each_promotion(
-    repository: SqlitePromotionVersionRepository,
+    repository: SqlPromotionVersionRepository,
 ) -> None:
     repository.add(
         [_version("weekend-running", 1), _version("weekend-running", 2), _version("double-12", 1)]
@@ -73,7 +73,7 @@ def test_latest_versions_gives_the_newest_of_each_promotion(
 
 
 def test_storing_an_existing_version_is_a_conflict_and_stores_none_of_the_batch(
-    repository: SqlitePromotionVersionRepository,
+    repository: SqlPromotionVersionRepository,
 ) -> None:
     repository.add([_version("weekend-running", 1)])
     with pytest.raises(VersionConflictError) as error:

@@ -1,4 +1,4 @@
-"""Gap questions in SQLite: every field kept, filtered by time, oldest first."""
+"""Gap questions on both engines: every field kept, filtered by time, oldest first."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -6,7 +6,7 @@ import pytest
 
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
-from voice_agent.storage import Database, SqliteQuestionLogRepository
+from voice_agent.storage import Database, SqlQuestionLogRepository
 
 SHANGHAI = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 28, 15, 0, tzinfo=SHANGHAI)
@@ -29,11 +29,11 @@ def _record(text: str, minutes: int = 0, **overrides: object) -> QuestionRecord:
 
 
 @pytest.fixture
-def repository(database: Database) -> SqliteQuestionLogRepository:
-    return SqliteQuestionLogRepository(database=database)
+def repository(database: Database) -> SqlQuestionLogRepository:
+    return SqlQuestionLogRepository(database=database)
 
 
-def test_every_field_of_a_record_is_kept(repository: SqliteQuestionLogRepository) -> None:
+def test_every_field_of_a_record_is_kept(repository: SqlQuestionLogRepository) -> None:
     stored = repository.add(_record("可以和优惠券一起用吗？"))
     assert stored.id is not None
     (found,) = repository.find()
@@ -43,7 +43,7 @@ def test_every_field_of_a_record_is_kept(repository: SqliteQuestionLogRepository
 
 
 def test_questions_without_store_or_promotion_are_kept(
-    repository: SqliteQuestionLogRepository,
+    repository: SqlQuestionLogRepository,
 ) -> None:
     stored = repository.add(
         _record(
@@ -58,7 +58,7 @@ def test_questions_without_store_or_promotion_are_kept(
 
 
 def test_find_filters_by_half_open_time_range_and_returns_oldest_first(
-    repository: SqliteQuestionLogRepository,
+    repository: SqlQuestionLogRepository,
 ) -> None:
     for minutes in (30, 0, 10, 20):
         repository.add(_record(f"q{minutes}", minutes))

@@ -22,7 +22,9 @@ def _answerer(directory: Path) -> tuple[KnowledgeBaseHolder, ReloadingAnswerer]:
     holder.load()
     answerer = ReloadingAnswerer(
         holder=holder,
-        build=lambda kb: GroundedAnswerer(knowledge=kb, default_contact="the promotions desk"),
+        build=lambda kb, changes: GroundedAnswerer(
+            knowledge=kb, default_contact="the promotions desk", change_summaries=changes
+        ),
     )
     return holder, answerer
 

@@ -6,18 +6,13 @@ import ipaddress
 import os
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlparse
 
 import openai
-from loguru import logger
 
-from knowledge_base.answering import Answerer, Role
+from knowledge_base.answering import Answerer
 from knowledge_base.grounded import ChangeSummaries, GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import SAMPLE_DATA_DIR
-from knowledge_base.models import Promotion
-from knowledge_base.versions import change_summary, read_history, spoken_names
 from voice_agent.answerers.errors import AnswererConfigError
 from voice_agent.answerers.events import EventListener
 from voice_agent.answerers.openai_answerer import OpenAIAnswerer
@@ -79,6 +74,7 @@ def build_answerer(
     *,
     on_event: EventListener | None = None,
     clock: Callable[[], datetime] | None = None,
+    change_summaries: ChangeSummaries | None = None,
 ) -> Answerer:
     """The answerer ``settings.answerer.kind`` asks for, over ``knowledge``.
 
@@ -90,17 +86,18 @@ def build_answerer(
         knowledge: The loaded knowledge base.
         on_event: Receives the LLM answerer's events (violations, fallbacks, tool calls).
         clock: Current aware time for questions without ``asked_at`` (default: now).
+        change_summaries: Answers to "what changed?" from the stored previous versions
+            (see ``voice_agent.storage.published``); ``None``: the written change notes.
 
     Raises:
         AnswererConfigError: the LLM endpoint needs an API key and none is set.
     """
     config = settings.answerer
-    root = Path(settings.knowledge_base.path) if settings.knowledge_base.path else SAMPLE_DATA_DIR
     grounded = GroundedAnswerer(
         knowledge=knowledge,
         default_contact=config.contact,
         clock=clock,
-        change_summaries=history_change_summaries(knowledge, root),
+        change_summaries=change_summaries,
     )
     if config.kind == "grounded":
         return grounded
@@ -117,27 +114,3 @@ def build_answerer(
         temperature=llm.temperature,
         on_event=on_event,
     )
-
-
-def history_change_summaries(knowledge: KnowledgeBase, root: Path) -> ChangeSummaries:
-    """Answers to "what changed?" from the diff against the previous published version.
-
-    Previous versions come from ``<root>/history/<id>/v<N>.yaml`` (what ``kb publish``
-    keeps); a promotion without one falls back to its written change notes.
-    """
-    history, issues = read_history(root)
-    for issue in issues:
-        logger.warning("knowledge base history: {}:{} {}", issue.file, issue.line, issue.message)
-    names = spoken_names(knowledge)
-
-    def summarize(promotion: Promotion, role: Role) -> list[str] | None:
-        earlier = [
-            entry.promotion
-            for entry in history.get(promotion.id, [])
-            if entry.promotion.version < promotion.version
-        ]
-        if not earlier:
-            return None
-        return change_summary(earlier[-1], promotion, role=role, names=names) or None
-
-    return summarize

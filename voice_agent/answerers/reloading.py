@@ -1,24 +1,28 @@
-"""An answerer that follows the knowledge base as it is edited and reloaded."""
+"""An answerer that follows the served knowledge base as publications and edits arrive."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
 from knowledge_base.answering import Answer, Answerer, Question
+from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.knowledge_reload import KnowledgeBaseHolder
+from voice_agent.knowledge_reload import KnowledgeSource
+
+AnswererBuilder = Callable[[KnowledgeBase, ChangeSummaries | None], Answerer]
+"""Builds an answerer over a knowledge base and its "what changed?" answers."""
 
 
 class ReloadingAnswerer(Answerer):
-    """Answers from the holder's current (last valid) knowledge base.
+    """Answers from the holder's current knowledge base.
 
-    When the holder loads a new valid version, the next question gets an answerer built over
-    it; an invalid edit never reaches here, so the last valid knowledge base keeps serving.
+    When the holder serves a new knowledge base (a publication, a valid edit), the next
+    question gets an answerer built over it; an invalid edit never reaches here, so the last
+    good knowledge base keeps serving.
     """
 
-    def __init__(
-        self, *, holder: KnowledgeBaseHolder, build: Callable[[KnowledgeBase], Answerer]
-    ) -> None:
+    def __init__(self, *, holder: KnowledgeSource, build: AnswererBuilder) -> None:
+        """Follow ``holder``; ``build`` makes the answerer for each knowledge base it serves."""
         self._holder = holder
         self._build = build
         self._generation = -1
@@ -32,7 +36,7 @@ class ReloadingAnswerer(Answerer):
     def _current(self) -> Answerer:
         if self._answerer is None or self._holder.generation != self._generation:
             self._generation = self._holder.generation
-            self._answerer = self._build(self._holder.current)
+            self._answerer = self._build(self._holder.current, self._holder.change_summaries)
         return self._answerer
 
     async def answer(self, question: Question) -> Answer:

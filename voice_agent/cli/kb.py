@@ -22,24 +22,21 @@ from knowledge_base.gaps import GapGroup, group_gaps, top_gaps
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base, validate_knowledge_base
 from knowledge_base.versions import (
     PromotionVersion,
-    PublishCandidate,
-    VersionConflictError,
     change_lines,
     change_summary,
-    plan_publication,
     read_history,
     spoken_names,
-    version_line,
 )
 from voice_agent.settings import ConfigFileError, Settings, load_settings
 from voice_agent.storage import (
     Database,
     DatabaseUrlError,
-    SqlitePromotionVersionRepository,
-    SqliteQuestionLogRepository,
+    SqlPromotionVersionRepository,
+    SqlQuestionLogRepository,
     StorageError,
     open_database,
 )
+from voice_agent.storage.publisher import Publisher
 
 app = typer.Typer(
     help=(
@@ -59,7 +56,10 @@ DatabaseOption = Annotated[
     str | None,
     typer.Option(
         "--database",
-        help="sqlite:///path URL of the database (default: storage.database_url).",
+        help=(
+            "Database URL, sqlite:///path or postgresql://user@host/dbname"
+            " (default: storage.database_url)."
+        ),
         show_default=False,
     ),
 ]
@@ -199,6 +199,13 @@ def publish(
         str | None,
         typer.Option("--by", help="Who publishes (default: the login name).", show_default=False),
     ] = None,
+    notes: Annotated[
+        str, typer.Option("--notes", help="Change notes stored with the publication.")
+    ] = "",
+    urgent: Annotated[
+        bool,
+        typer.Option("--urgent", help="Mark the publication urgent (announced to clerks)."),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be stored; store nothing.")
     ] = False,
@@ -206,59 +213,40 @@ def publish(
     config: ConfigOption = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Store a new version of every promotion whose content changed since its last version.
+    """Publish every promotion whose content changed since its last published version.
+
+    A running service answers from the published versions within
+    knowledge_base.poll_interval_secs; "what changed?" compares with them.
 
     The database is the source of truth for version numbers.
     A changed promotion's file must say version = stored latest + 1; an unchanged one the latest.
     Otherwise, or when the knowledge base has errors, nothing is stored (exit 1).
     On first publish the file's version is adopted, after any history/<id>/v<N>.yaml files.
-    Drafts are not versioned.
+    Drafts are not versioned. When nothing changed, no publication is recorded.
 
     For example:
 
-        voice-agent kb publish knowledge_base/data --by "Lin Wei"
+        voice-agent kb publish knowledge_base/data --by "Lin Wei" --notes "LE excluded"
+
+        voice-agent kb publish kb/ --urgent --notes "Boots now 30 percent" --json
 
         voice-agent kb publish kb/ --dry-run --json
     """
     settings = _settings(config)
     root = _directory(settings, directory)
-    issues = _all_issues(root)
-    if any(issue.severity == "error" for issue in issues):
-        _print_issues(issues)
-        raise _fail("the knowledge base has errors; nothing was published", 1)
-    knowledge = load_knowledge_base(root)
-    history, _ = read_history(root)
-    candidates = [
-        PublishCandidate(
-            promotion=promotion,
-            file=knowledge.sources.get(promotion.id, promotion.id),
-            version_line=version_line(Path(knowledge.sources[promotion.id]))
-            if promotion.id in knowledge.sources
-            else None,
-        )
-        for promotion in knowledge.promotions.values()
-    ]
-    publisher = by or _login_name()
     with _database(settings, database) as db:
-        repository = SqlitePromotionVersionRepository(database=db)
-        latest = repository.latest_versions()
-        plan = plan_publication(
-            candidates,
-            latest=latest,
-            history=history,
-            published_at=datetime.now(UTC),
-            published_by=publisher,
+        outcome = Publisher(database=db).publish_directory(
+            root,
+            published_by=by or _login_name(),
+            notes=notes,
+            urgent=urgent,
+            dry_run=dry_run,
         )
-        if not plan.ok:
-            _print_issues(plan.issues)
-            raise _fail("version numbers do not follow the store; nothing was published", 1)
-        if not dry_run and plan.new_versions:
-            try:
-                repository.add(plan.new_versions)
-            except VersionConflictError as e:
-                raise _fail(f"{e}; run publish again", 1) from e
-
-    previous = dict(latest)
+    if not outcome.ok or outcome.plan is None:
+        _print_issues(outcome.issues)
+        raise _fail("nothing was published: fix the problems above and publish again", 1)
+    plan = outcome.plan
+    previous = dict(outcome.previous)
     stored: list[dict[str, Any]] = []
     for version in plan.new_versions:
         before = previous.get(version.promotion_id)
@@ -272,16 +260,26 @@ def publish(
             }
         )
         previous[version.promotion_id] = version
+    publication = outcome.publication
     if json_output:
         report = {
             "directory": str(root),
             "dry_run": dry_run,
+            "publication": None
+            if publication is None
+            else {
+                "id": publication.id,
+                "published_at": publication.published_at.isoformat(),
+                "published_by": publication.published_by,
+                "notes": publication.notes,
+                "urgent": publication.urgent,
+            },
             "stored": stored,
             "unchanged": [
                 {"promotion_id": v.promotion_id, "version": v.version} for v in plan.unchanged
             ],
             "drafts": plan.drafts,
-            "issues": [issue.to_dict() for issue in plan.issues],
+            "issues": [issue.to_dict() for issue in outcome.issues],
         }
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -297,7 +295,13 @@ def publish(
         typer.echo(f"unchanged {version.promotion_id} v{version.version}")
     for promotion_id in plan.drafts:
         typer.echo(f"skipped draft {promotion_id}")
-    typer.echo(f"{len(stored)} version(s) {verb}, {len(plan.unchanged)} unchanged")
+    summary = f"{len(stored)} version(s) {verb}, {len(plan.unchanged)} unchanged"
+    if publication is not None:
+        flag = ", urgent" if publication.urgent else ""
+        summary += f"; publication {publication.id}{flag}"
+    elif not dry_run:
+        summary += "; nothing changed, no publication recorded"
+    typer.echo(summary)
 
 
 def _login_name() -> str:
@@ -312,7 +316,7 @@ def _login_name() -> str:
 
 def _history(settings: Settings, database: str | None, promotion_id: str) -> list[PromotionVersion]:
     with _database(settings, database) as db:
-        versions = SqlitePromotionVersionRepository(database=db).history(promotion_id)
+        versions = SqlPromotionVersionRepository(database=db).history(promotion_id)
     if not versions:
         raise _fail(f"no stored versions of {promotion_id!r} (publish it first)", 1)
     return versions
@@ -464,7 +468,7 @@ def gaps(
     settings = _settings(config)
     start, end = _parse_when(since, "--since"), _parse_when(until, "--until")
     with _database(settings, database) as db:
-        records = SqliteQuestionLogRepository(database=db).find(since=start, until=end)
+        records = SqlQuestionLogRepository(database=db).find(since=start, until=end)
     groups = group_gaps(records, threshold=threshold)
     shown = top_gaps(groups, per_promotion=limit)
     if json_output:

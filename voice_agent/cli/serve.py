@@ -47,7 +47,10 @@ SERVE_HELP = (
     "livekit.start_local_server is false; then livekit.url is used and its webhook must "
     "POST to /livekit/webhook), and serves the HTTP API on loopback: POST /v1/tokens, "
     "GET /v1/sessions, DELETE /v1/sessions/{room}, GET /v1/sessions/{room}/events, "
-    "GET /v1/gaps, GET /healthz. Once up it prints how to talk to it. Ctrl-C or SIGTERM "
+    "GET /v1/gaps, POST|GET /v1/publications, GET /healthz. Answers come from the published "
+    "promotion versions in the database; new publications (and, with "
+    "knowledge_base.publish_edits, valid edits of the promotion files) are picked up within "
+    "knowledge_base.poll_interval_secs. Once up it prints how to talk to it. Ctrl-C or SIGTERM "
     "stops the sessions, the API and LiveKit.\n\n"
     "--once-demo proves the whole service offline: it starts everything on free ports, a "
     "simulated clerk asks 'Hey promo, is the AX-200 in the weekend offer?' (spoken by "
@@ -128,17 +131,8 @@ def serve_command(
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(EXIT_USAGE) from e
 
+    from knowledge_base.errors import KnowledgeBaseError
     from voice_agent.runtime import build_runtime, default_store_id
-
-    with loading_progress(not json_output) as progress:
-        runtime = build_runtime(settings, progress=progress)
-    demo_store = DEMO_STORE if DEMO_STORE in runtime.knowledge.stores else None
-    store_id = demo_store or default_store_id(runtime.knowledge)
-    asked_at = parse_at(
-        at or (DEMO_TIME if once_demo else None), lambda: runtime.knowledge.zone(store_id)
-    )
-    clock = (lambda: asked_at) if asked_at is not None else None
-
     from voice_agent.storage import StorageError, open_database
 
     try:
@@ -146,6 +140,29 @@ def serve_command(
     except StorageError as e:
         typer.echo(f"error: cannot open the database: {e} ({e.code})", err=True)
         raise typer.Exit(EXIT_FAILURE) from e
+    try:
+        with loading_progress(not json_output) as progress:
+            runtime = build_runtime(settings, progress=progress, database=database)
+    except KnowledgeBaseError as e:
+        # Nothing published and the files are broken: there is nothing to serve.
+        database.close()
+        for issue in e.issues:
+            typer.echo(str(issue), err=True)
+        typer.echo("error: nothing to serve: fix the files above and start again", err=True)
+        raise typer.Exit(EXIT_USAGE) from e
+    except StorageError as e:
+        database.close()
+        typer.echo(f"error: cannot read the published versions: {e} ({e.code})", err=True)
+        raise typer.Exit(EXIT_FAILURE) from e
+    except BaseException:
+        database.close()
+        raise
+    demo_store = DEMO_STORE if DEMO_STORE in runtime.knowledge.stores else None
+    store_id = demo_store or default_store_id(runtime.knowledge)
+    asked_at = parse_at(
+        at or (DEMO_TIME if once_demo else None), lambda: runtime.knowledge.zone(store_id)
+    )
+    clock = (lambda: asked_at) if asked_at is not None else None
     try:
         store_service = _build_service(settings, service, runtime, database, clock, once_demo)
         if once_demo:

@@ -1,8 +1,9 @@
 """The HTTP API of the store service: ``create_app(...)`` assembles it from its parts.
 
 Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
-``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps`` and
-``POST /livekit/webhook``. Every error is ``{"error": {"code": ..., "message": ...}}``.
+``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps``,
+``POST|GET /v1/publications`` and ``POST /livekit/webhook``. Every error is
+``{"error": {"code": ..., "message": ...}}``.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
-from voice_agent.service.routes import gaps, health, sessions, tokens, webhooks
+from voice_agent.service.routes import gaps, health, publications, sessions, tokens, webhooks
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
-from voice_agent.storage.database import Database
+from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorBody} for status in (401, 403, 404, 422, 503)
@@ -72,10 +73,12 @@ def create_app(
         manager=manager,
         keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
         webhook_verifier=webhook_verifier,
-        question_log=SqliteQuestionLogRepository(database=database),
+        question_log=SqlQuestionLogRepository(database=database),
     )
+    app.state.database = database
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
+    app.include_router(publications.router)
     _add_error_handlers(app)
     return app
 

@@ -18,7 +18,7 @@ from voice_agent.service.auth import (
 )
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class ServiceContext:
     manager: SessionManager
     keys: ApiKeyRegistry
     webhook_verifier: WebhookVerifier
-    question_log: SqliteQuestionLogRepository
+    question_log: SqlQuestionLogRepository
     clerk_connections: dict[str, str] = field(default_factory=dict)
     """Room -> participant sid of the clerk's latest connection (see the webhook route)."""
 

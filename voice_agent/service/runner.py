@@ -37,8 +37,8 @@ from voice_agent.service.errors import ServiceError
 from voice_agent.service.sessions import ManagedEventSink, SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
-from voice_agent.storage.database import Database
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.engine import Database
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 _API_STOP_TIMEOUT_SECS = 5.0
 
@@ -166,6 +166,8 @@ class StoreService:
         sock = bind_socket(self._service.host, self._service.port)
         self._api_port = int(sock.getsockname()[1])
         try:
+            # Follow publications and edited files while the service runs.
+            await self._runtime.knowledge_holder.start()
             self._endpoint = await self._start_livekit()
             self._manager = self._build_manager(self._endpoint)
             app = create_app(
@@ -200,6 +202,7 @@ class StoreService:
 
     async def stop(self) -> None:
         """End the sessions, then the API, then the local LiveKit server (idempotent)."""
+        await self._runtime.knowledge_holder.stop()
         if self._manager is not None:
             await self._manager.close()
         api, task = self._api, self._api_task
@@ -255,7 +258,7 @@ class StoreService:
             clock=self._clock,
             on_event=self._on_event,
             question_logger=QuestionLogger(
-                repository=SqliteQuestionLogRepository(database=self._database)
+                repository=SqlQuestionLogRepository(database=self._database)
             ),
             session_class=self._session_class,
             restart_delays=service.restart_delays,

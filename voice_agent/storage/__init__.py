@@ -1,23 +1,27 @@
-"""Durable storage: one SQLite file, numbered migrations, one repository per concern.
+"""Durable storage: SQLite or PostgreSQL through SQLAlchemy Core, schema by Alembic.
 
-A new concern (feedback, briefings, ...) adds a migration to :mod:`.migrations`, a record
-dataclass and repository Protocol in its domain module, and one module here implementing
-it over :class:`Database`. Repositories are blocking; async code calls them through
-``asyncio.to_thread``.
+Tables are described once in :mod:`.schema`; :mod:`.migrations` holds one Alembic revision
+per feature, applied when storage opens. Each concern has a repository here implementing
+its domain Protocol. Repositories are blocking; async code calls them through
+``asyncio.to_thread``. See docs/storage.md.
 """
 
-from voice_agent.storage.database import Database, open_database, path_from_url
+from voice_agent.storage.database import open_database
+from voice_agent.storage.engine import Database, normalise_url, path_from_url
 from voice_agent.storage.errors import DatabaseUrlError, MigrationError, StorageError
-from voice_agent.storage.promotion_versions import SqlitePromotionVersionRepository
-from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
+from voice_agent.storage.publications import SqlPublicationRepository
+from voice_agent.storage.question_log import SqlQuestionLogRepository
 
 __all__ = [
     "Database",
     "DatabaseUrlError",
     "MigrationError",
-    "SqlitePromotionVersionRepository",
-    "SqliteQuestionLogRepository",
+    "SqlPromotionVersionRepository",
+    "SqlPublicationRepository",
+    "SqlQuestionLogRepository",
     "StorageError",
+    "normalise_url",
     "open_database",
     "path_from_url",
 ]

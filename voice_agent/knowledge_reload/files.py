@@ -1,4 +1,7 @@
-"""Live reload of the knowledge base: serve the last valid version, pick up edits safely.
+"""Files mode: serve the knowledge-base directory as it is, reloading valid edits.
+
+Used where no database is configured (``ask``, ``replay``, benchmarks); ``serve`` answers
+from the published versions instead (:mod:`.published`).
 
 :class:`KnowledgeBaseHolder` loads the knowledge-base directory once at startup (an
 invalid directory then is an error: there is nothing to serve). Afterwards it reloads on
@@ -13,50 +16,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from loguru import logger
 
 from knowledge_base.errors import Issue, KnowledgeBaseError
+from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
-
-Signature = tuple[tuple[str, int, int], ...]
-"""Each watched file as (relative path, modification time in nanoseconds, size in bytes)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReloadResult:
-    """Outcome of one reload attempt."""
-
-    reloaded: bool
-    """True when the new content is now served."""
-    generation: int
-    """How many times a valid knowledge base has been loaded (1 after startup)."""
-    issues: list[Issue] = field(default_factory=list)
-    """Every problem found when the reload was refused."""
-
-
-def directory_signature(root: Path) -> Signature:
-    """Modification time and size of every file under ``root`` (hidden and backup files skipped).
-
-    Blocking (walks the directory): call it through ``asyncio.to_thread`` in async code.
-    """
-    if not root.is_dir():
-        return ()
-    entries: list[tuple[str, int, int]] = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
-            continue
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue  # deleted while we walked; the next poll sees the settled state
-        if path.is_file():
-            entries.append((relative.as_posix(), stat.st_mtime_ns, stat.st_size))
-    return tuple(sorted(entries))
+from voice_agent.knowledge_reload.signature import ReloadResult, Signature, directory_signature
 
 
 class KnowledgeBaseHolder:
@@ -111,6 +79,11 @@ class KnowledgeBaseHolder:
     def generation(self) -> int:
         """How many valid loads happened (1 after startup, +1 per accepted edit)."""
         return self._generation
+
+    @property
+    def change_summaries(self) -> ChangeSummaries | None:
+        """Nothing: without stored versions "what changed?" uses the written change notes."""
+        return None
 
     @property
     def last_issues(self) -> list[Issue]:
