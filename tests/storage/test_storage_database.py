@@ -38,6 +38,9 @@ from voice_agent.storage.migrations import (
 )
 from voice_agent.storage.schema import metadata
 
+HEAD = head_revision()
+"""The newest revision this program knows."""
+
 T0 = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,7 +140,7 @@ def test_an_unreachable_postgresql_is_unavailable_not_a_traceback() -> None:
 
 
 def test_a_new_database_is_upgraded_to_the_newest_revision(database: Database) -> None:
-    assert current_revision(database) == head_revision() == "0001_base"
+    assert current_revision(database) == head_revision() == HEAD
     assert {
         "promotion_versions",
         "question_log",
@@ -161,7 +164,7 @@ def test_upgrading_again_changes_nothing_and_keeps_data(database_url: str) -> No
     with open_database(database_url) as first:
         SqlQuestionLogRepository(database=first).add(_record("is it on sale"))
     with open_database(database_url) as second:
-        assert upgrade(second) == ("0001_base", "0001_base")
+        assert upgrade(second) == (HEAD, HEAD)
         assert SqlQuestionLogRepository(database=second).count() == 1
 
 
@@ -176,7 +179,7 @@ open_database({database_url!r}).close()
     ]
     assert [child.wait(timeout=120) for child in children] == [0, 0, 0]
     with open_database(database_url) as db:
-        assert current_revision(db) == "0001_base"
+        assert current_revision(db) == HEAD
 
 
 def test_upgrades_racing_from_two_threads_apply_the_revision_once(database_url: str) -> None:
@@ -194,8 +197,8 @@ def test_upgrades_racing_from_two_threads_apply_the_revision_once(database_url: 
     for thread in threads:
         thread.join()
     assert sorted(results, key=lambda result: result[0] or "") == [
-        (None, "0001_base"),
-        ("0001_base", "0001_base"),
+        (None, HEAD),
+        (HEAD, HEAD),
     ]
     for db in databases:
         db.close()
@@ -216,7 +219,7 @@ def test_a_failing_revision_leaves_nothing_of_itself_behind(
     shutil.copytree(MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0002_broken.py").write_text(
         'from alembic import op\nimport sqlalchemy as sa\nrevision = "0002_broken"\n'
-        'down_revision = "0001_base"\n'
+        f'down_revision = "{HEAD}"\n'
         "def upgrade():\n"
         '    op.create_table("half_done", sa.Column("x", sa.Integer()))\n'
         '    op.execute("THIS IS NOT SQL")\n',
@@ -227,7 +230,7 @@ def test_a_failing_revision_leaves_nothing_of_itself_behind(
         config.set_main_option("script_location", str(scripts))
         with pytest.raises(Exception, match="(?i)syntax"):
             command.upgrade(config, "head")
-        assert current_revision(db) == "0001_base"
+        assert current_revision(db) == HEAD
         assert "half_done" not in _table_names(db)
 
 
@@ -280,7 +283,7 @@ def test_a_file_from_the_pre_alembic_storage_is_adopted_with_every_row(tmp_path:
     from voice_agent.storage.publications import SqlPublicationRepository
 
     with open_database(f"sqlite:///{path}") as db:
-        assert current_revision(db) == "0001_base"
+        assert current_revision(db) == HEAD
         assert "schema_migrations" not in _table_names(db)
         # The old `id INTEGER PRIMARY KEY` reflects as nullable; SQLite never lets a rowid be
         # null, so that is the only difference allowed.
