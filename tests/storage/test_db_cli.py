@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from voice_agent.cli.app import app
-from voice_agent.storage.engine import head_revision
+from voice_agent.storage.migrations import head_revision
 
 runner = CliRunner()
 
