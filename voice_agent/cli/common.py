@@ -22,6 +22,17 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help=(
+            "Database URL, sqlite:///path or postgresql://user@host/dbname"
+            " (default: storage.database_url)."
+        ),
+        show_default=False,
+    ),
+]
 StoreOption = Annotated[
     str | None,
     typer.Option(

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated
 
 import typer
 
+from voice_agent.cli.common import ConfigOption
 from voice_agent.settings import ConfigFileError, load_settings
 
 app = typer.Typer(help="Inspect settings (defaults, override file, VOICE_AGENT_* environment).")
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
-]
 
 
 @app.command("show")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from pydantic import ValidationError
 
+from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
 from voice_agent.settings import ConfigFileError, Settings, load_settings
 from voice_agent.storage import Database, DatabaseUrlError, StorageError
 from voice_agent.storage.migrations import current_revision, head_revision, upgrade
@@ -27,22 +28,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
-]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help=(
-            "Database URL, sqlite:///path or postgresql://user@host/dbname"
-            " (default: storage.database_url)."
-        ),
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _fail(message: str, code: int) -> typer.Exit:

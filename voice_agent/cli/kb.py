@@ -27,6 +27,7 @@ from knowledge_base.versions import (
     read_history,
     spoken_names,
 )
+from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
 from voice_agent.settings import ConfigFileError, Settings, load_settings
 from voice_agent.storage import (
     Database,
@@ -48,22 +49,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
-]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help=(
-            "Database URL, sqlite:///path or postgresql://user@host/dbname"
-            " (default: storage.database_url)."
-        ),
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 DirectoryArgument = Annotated[
     Path | None,
     typer.Argument(
