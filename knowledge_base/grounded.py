@@ -55,8 +55,20 @@ from knowledge_base.retrieval import Retriever, search_terms
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
-ChangeSummaries = Callable[[Promotion, Role], list[str] | None]
-"""Spoken sentences saying what a promotion's current version changed, for a role."""
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What a promotion's current version changed, as spoken sentences and their facts."""
+
+    sentences: list[str]
+    """Spoken English sentences, most important first ("The discount went up from ...")."""
+    facts: list[str]
+    """Knowledge-base text backing every number in ``sentences``: the previous version as
+    stored, and the names spoken (``AX-200-LE: Aero X 200 Limited Edition``)."""
+
+
+ChangeSummaries = Callable[[Promotion, Role], ChangeSummary | None]
+"""What a promotion's current version changed for a role; ``None`` when nothing is stored."""
 
 _ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
 
@@ -803,14 +815,16 @@ class GroundedAnswerer(Answerer):
             if zh or self._change_summaries is None
             else self._change_summaries(promotion, turn.role)
         )
-        if diffed:
+        if diffed is not None and diffed.sentences:
+            # The summary compares with the previous version: its numbers rely on that
+            # version's facts, which the answer must carry for the fact guard.
+            turn.fact(*diffed.facts)
+            said = diffed.sentences
             return self._done(
                 turn,
-                [
-                    f"In version {promotion.version} of {name}, {lower_first(diffed[0])}",
-                    *diffed[1:2],
-                ],
+                [f"In version {promotion.version} of {name}, {lower_first(said[0])}", *said[1:2]],
             )
+        turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
         notes = [self._text(turn, note) for note in change.notes]
         if zh:
             return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
