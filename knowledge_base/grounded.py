@@ -27,6 +27,8 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Currency,
     LocalizedText,
+    MemberExtraPercent,
+    PercentOff,
     Product,
     Promotion,
     PromotionStatus,
@@ -46,6 +48,7 @@ from knowledge_base.phrasing import (
     sentence,
     starts_phrase,
     the_title,
+    tidy,
     title,
     window_fact,
 )
@@ -70,6 +73,11 @@ class ChangeSummary:
 ChangeSummaries = Callable[[Promotion, Role], ChangeSummary | None]
 """What a promotion's current version changed for a role; ``None`` when nothing is stored."""
 
+_OWN_SECTIONS = frozenset(
+    {Intent.TARGETS, Intent.STAFFING, Intent.CONTACT, Intent.CHANGES, Intent.LIMIT}
+)
+"""Intents answered from their own part of a promotion, never from an FAQ."""
+
 _ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
 
 
@@ -84,6 +92,8 @@ class _Turn:
     zh: bool
     facts: list[str] = field(default_factory=list)
     promotion_ids: list[str] = field(default_factory=list)
+    named_store: bool = False
+    """The question named another store or city than the caller's: the answer is for it."""
 
     def fact(self, *texts: str | None) -> None:
         for text in texts:
@@ -93,6 +103,17 @@ class _Turn:
     def about(self, promotion: Promotion) -> None:
         if promotion.id not in self.promotion_ids:
             self.promotion_ids.append(promotion.id)
+
+
+def _member_rule(promotion: Promotion) -> bool:
+    """The promotion gives members something of their own."""
+    return any(
+        isinstance(rule, PercentOff)
+        and rule.member_percent is not None
+        or isinstance(rule, MemberExtraPercent)
+        or getattr(rule, "members_only", False)
+        for rule in promotion.rules
+    )
 
 
 class GroundedAnswerer(Answerer):
@@ -131,6 +152,7 @@ class GroundedAnswerer(Answerer):
         knowledge.store(self._default_store_id)
         self._retriever = Retriever.build(knowledge)
         knowledge.matcher  # noqa: B018 - build the index now, not on the first question
+        understand("warm up", knowledge, vocabulary=self._retriever.vocabulary)
 
     @property
     def default_contact(self) -> str:
@@ -153,7 +175,12 @@ class GroundedAnswerer(Answerer):
                 {"intent": "unknown", "error": "unknown_store", "store_id": store_id}
             )
             return refused
-        parsed = understand(question.text, self._kb, chinese=is_chinese(question.language))
+        parsed = understand(
+            question.text,
+            self._kb,
+            chinese=is_chinese(question.language),
+            vocabulary=self._retriever.vocabulary,
+        )
         turn = _Turn(
             parsed=parsed,
             store_id=store_id,
@@ -163,8 +190,11 @@ class GroundedAnswerer(Answerer):
         )
         answer: Answer | None
         try:
-            if turn.at.tzinfo is None:  # a naive moment is the store's wall-clock time
+            if turn.at.tzinfo is None:  # a naive moment is the caller's wall-clock time
                 turn.at = turn.at.replace(tzinfo=self._kb.zone(store_id))
+            if parsed.stores and store_id not in parsed.stores:
+                # A store or city named in the question wins over the caller's own store.
+                turn.store_id, turn.named_store = parsed.stores[0], True
             answer = self._dispatch(turn)
         except KnowledgeError as e:
             logger.warning(f"grounded answer failed ({e.code}): {e}")
@@ -174,7 +204,8 @@ class GroundedAnswerer(Answerer):
         answer.detail.update(
             {
                 "intent": parsed.intent.value,
-                "store_id": store_id,
+                "store_id": turn.store_id,
+                "store_named": turn.named_store,
                 "language": "zh-CN" if turn.zh else "en",
                 "products": parsed.products,
                 "categories": parsed.categories,
@@ -193,6 +224,7 @@ class GroundedAnswerer(Answerer):
             Intent.STAFFING: self._staffing,
             Intent.CONTACT: self._contact,
             Intent.CHANGES: self._changes,
+            Intent.LIMIT: self._limit,
             Intent.FAQ: self._faq,
             Intent.DATES: self._dates,
             Intent.PRICE: self._price,
@@ -200,7 +232,8 @@ class GroundedAnswerer(Answerer):
             Intent.IN_OFFER: self._in_offer,
             Intent.OVERVIEW: self._overview,
         }
-        if intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.OVERVIEW, Intent.UNKNOWN):
+        priced = intent is Intent.PRICE and turn.parsed.products
+        if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
             answer = self._faq_answer(turn, strong=True)
             if answer is not None:
@@ -211,7 +244,10 @@ class GroundedAnswerer(Answerer):
     def _done(
         self, turn: _Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED
     ) -> Answer:
-        parts = [sentence(s, turn.zh) for s in sentences if s]
+        said = [s for s in sentences if s]
+        if said and turn.named_store:
+            said[0] = self._for_store(turn, said[0])
+        parts = [sentence(s if turn.zh else tidy(s), turn.zh) for s in said]
         text = ("" if turn.zh else " ").join(parts)
         store = self._kb.store(turn.store_id)
         turn.fact(f"store {store.id} {store.name.en} ({self._kb.zone_name(store.id)})")
@@ -221,6 +257,53 @@ class GroundedAnswerer(Answerer):
             promotion_ids=list(turn.promotion_ids),
             facts=list(turn.facts),
         )
+
+    def _for_store(self, turn: _Turn, first: str) -> str:
+        """Say which store an answer is for when the question named another one."""
+        store = self._store_name(turn)
+        if store in first:
+            return first
+        if turn.zh:
+            return f"{store}：{first}"
+        for opening in ("Yes, ", "No, ", "Not yet: "):
+            if first.startswith(opening):
+                return f"{opening}at {store}, {lower_first(first[len(opening) :])}"
+        return f"At {store}, {lower_first(first)}"
+
+    def _clarify(self, turn: _Turn, candidates: list[Promotion]) -> Answer:
+        """One short question back: which of these offers."""
+        zh = turn.zh
+        for promotion in candidates:
+            self._promotion_facts(turn, promotion)
+        names = [title(p, zh) if zh else the_title(p, zh) for p in candidates[:4]]
+        if len(candidates) > 4:
+            names[-1] = "另一个" if zh else "another one"
+        question = (
+            f"您问的是{join(names, zh, word='or')}？"
+            if zh
+            else f"Which offer do you mean: {join(names, zh, word='or')}?"
+        )
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
+    def _in_force(
+        self, turn: _Turn, fits: Callable[[Promotion], bool] | None = None
+    ) -> list[tuple[Promotion, PromotionTiming]] | Answer:
+        """The promotion an attribute question without a name is about, or a question back.
+
+        Named promotions, products and categories decide first (:meth:`_focus`). Else the
+        promotions running at the store that ``fits`` (has a limit, a member price, ...):
+        one is the answer; several are asked back about; none is an empty list.
+        """
+        focus = self._focus(turn)
+        parsed = turn.parsed
+        if focus or parsed.promotions or parsed.products or parsed.categories:
+            return focus
+        if parsed.unknown_words:
+            return []  # it says something we do not follow: better "I don't know" than a guess
+        running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
+        if len(running) > 1:
+            return self._clarify(turn, [p for p, _ in running])
+        return running
 
     def _unknown(self, turn: _Turn) -> Answer:
         return self._unknown_for(turn.zh)
@@ -350,6 +433,14 @@ class GroundedAnswerer(Answerer):
             return self._category_offers(turn, parsed.categories[0])
         if parsed.promotions:
             return self._overview(turn)
+        if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
+            # "How much is the discount?": the one offer in force (that has a member price,
+            # when members are asked about), or which one.
+            focus = self._in_force(turn, _member_rule if parsed.member else None)
+            if isinstance(focus, Answer):
+                return focus
+            if focus:
+                return self._talk_track(turn, *focus[0])
         return None
 
     def _headline(
@@ -395,7 +486,9 @@ class GroundedAnswerer(Answerer):
             sentences = [first, self._then(turn, rest, placed)]
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)
-                also, _ = self._headline(turn, f"{sku}还" if zh else "it is also", other)
+                also, _ = self._headline(turn, f"{sku}还" if zh else "it", other)
+                if not zh:
+                    also = also.replace("it is ", "it is also ", 1)
                 sentences.append(also)
             return self._done(turn, sentences)
         excluded = self._excluded_from(turn, sku)
@@ -577,7 +670,9 @@ class GroundedAnswerer(Answerer):
         return self._done(turn, [f"No, {name} have no offer at {store} right now"])
 
     def _dates(self, turn: _Turn) -> Answer | None:
-        focus = self._focus(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
         if not focus:
             return None
         promotion, placed = focus[0]
@@ -709,7 +804,9 @@ class GroundedAnswerer(Answerer):
             return answer
         if turn.parsed.products:
             return self._in_offer(turn)
-        focus = self._focus(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
         if focus:
             return self._talk_track(turn, *focus[0])
         return None
@@ -722,7 +819,9 @@ class GroundedAnswerer(Answerer):
         the question already said it wants what to tell a customer.
         """
         named = frozenset(turn.parsed.promotions) or None
-        query = turn.parsed.residual
+        # Product words count when the wording must match closely ("do kettles and toasters
+        # count together?"); promotion and store names never do (they are filtered on).
+        query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
@@ -767,7 +866,9 @@ class GroundedAnswerer(Answerer):
         return self._done(turn, sentences)
 
     def _contact(self, turn: _Turn) -> Answer | None:
-        focus = self._focus(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
         if not focus:
             return None
         promotion, _ = focus[0]
@@ -791,8 +892,58 @@ class GroundedAnswerer(Answerer):
             turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
         )
 
+    def _limit(self, turn: _Turn) -> Answer | None:
+        """How many units one customer gets at the offer price."""
+        zh = turn.zh
+        focus = self._in_force(turn, lambda p: p.limit is not None)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            running = self._running_at_store(turn)
+            if not running:
+                return None
+            for promotion, _ in running:
+                self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            return self._done(
+                turn,
+                [
+                    f"{store}目前的活动都没有限购"
+                    if zh
+                    else f"None of the offers on at {store} has a per-customer limit"
+                ],
+            )
+        limited = [(p, placed) for p, placed in focus if p.limit is not None]
+        if not limited:
+            promotion = focus[0][0]
+            self._promotion_facts(turn, promotion)
+            if zh:
+                return self._done(turn, [f"{title(promotion, zh)}没有限购"])
+            return self._done(turn, [f"{the_title(promotion, zh)} has no per-customer limit"])
+        promotion, _ = limited[0]
+        self._promotion_facts(turn, promotion)
+        limit = promotion.limit
+        if limit is None:  # filtered above; for the type checker
+            return None
+        if zh:
+            unit = limit.unit.best("zh-CN")
+            return self._done(
+                turn,
+                [f"{title(promotion, zh)}每位顾客限{limit.per_customer}{unit}，超出部分按原价"],
+            )
+        return self._done(
+            turn,
+            [
+                f"In {the_title(promotion, zh)}, each customer gets up to"
+                f" {limit.per_customer} {limit.unit.en} at the offer price",
+                "Any more are at the regular price",
+            ],
+        )
+
     def _changes(self, turn: _Turn) -> Answer | None:
-        focus = self._focus(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
         if not focus:
             return None
         promotion, _ = focus[0]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
-EntityKind = Literal["product", "category", "promotion"]
+EntityKind = Literal["product", "category", "promotion", "store"]
 MAX_WINDOW = 6
 MAX_LOOSE_CANDIDATES = 300
 """Loose promotion matching skips a run whose first letters start more names than this."""
@@ -35,6 +35,12 @@ NAME_THRESHOLD = 0.85
 """Similarity a run of words needs to stand for a product name without numbers."""
 PROMOTION_THRESHOLD = 0.8
 """Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
+PLACE_THRESHOLD = 0.8
+"""Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
+SOUND_MIN = 4
+"""Sound keys shorter than this are too common to compare ("kfr" is many words)."""
+SOUND_FLOOR = 0.7
+"""Letter similarity a run needs before its sound is compared at all."""
 
 _UNITS = {
     "zero": 0,
@@ -92,6 +98,43 @@ def tokens(text: str) -> list[str]:
 def compact(text: str) -> str:
     """The compact form used for lookups: ``"Aero X-200"`` -> ``"aerox200"``."""
     return "".join(tokens(text))
+
+
+_SOUND_RULES = (
+    (re.compile(r"^kn"), "n"),
+    (re.compile(r"^wr"), "r"),
+    (re.compile(r"^wh"), "w"),
+    (re.compile(r"(?<=.)gh"), ""),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"tch"), "ch"),
+    (re.compile(r"sch"), "sk"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"c(?=[eiy])"), "s"),
+    (re.compile(r"ch"), "1"),
+    (re.compile(r"sh"), "2"),
+    (re.compile(r"th"), "3"),
+    (re.compile(r"c|q"), "k"),
+    (re.compile(r"x"), "ks"),
+)
+_VOICING = str.maketrans("bdgvz", "ptkfs")
+
+
+def sound(text: str) -> str:
+    """A rough sound key of ``text``'s letters, for comparing what recognition may confuse.
+
+    Voiced and unvoiced consonants fold together (d/t, v/f, b/p, g/k, z/s), vowels after the
+    first letter and silent letters drop, doubles collapse: "Dutch oven" and "dutch often"
+    give close keys, "cook club weak" and "Cook Club Week" the same one.
+    """
+    letters = "".join(w for w in tokens(text) if w.isalpha() and w.isascii())
+    if not letters:
+        return ""
+    for pattern, replacement in _SOUND_RULES:
+        letters = pattern.sub(replacement, letters)
+    letters = letters.translate(_VOICING)
+    head, tail = letters[0], re.sub(r"[aeiouyhw]", "", letters[1:])
+    key = ("a" if head in "aeiouy" else head) + tail
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 def _numbers_to_digits(words: list[str]) -> list[str]:
@@ -196,6 +239,10 @@ class CatalogueMatcher:
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
+    sounds: dict[str, str] = field(default_factory=dict)
+    """Compact form -> its :func:`sound` key, for the loosely matched names."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -230,7 +277,45 @@ class CatalogueMatcher:
                 if len(form) >= 8 and not has_cjk(form):
                     entries = matcher.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
+        matcher._add_places(knowledge)
+        for entries in [*matcher.names_by_initial.values(), *matcher.places.values()]:
+            for form, _ in entries:
+                matcher.sounds[form] = sound(form)
+        for entries in matcher.promotion_names_by_initial.values():
+            for form, _ in entries:
+                matcher.sounds[form] = sound(form)
         return matcher
+
+    def _add_places(self, knowledge: KnowledgeBase) -> None:
+        """Index stores by code, full name, city (first word) and the rest; regions by name.
+
+        A city or region names every store in it ("Shanghai" -> SH-01, SH-02); the reader
+        picks among them. A place word that already names a product, category or promotion
+        is left to that entity.
+        """
+        taken = set(self.index)
+        for region in knowledge.regions.values():
+            region_names = [region.id, region.name.en]
+            if region.name.zh_cn:
+                region_names.append(region.name.zh_cn)
+            for store in region.stores:
+                names = [store.id, store.name.en]
+                words = store.name.en.split()
+                if len(words) > 1:
+                    names += [words[0], " ".join(words[1:])]
+                if store.name.zh_cn:
+                    names.append(store.name.zh_cn)
+                    if len(store.name.zh_cn) > 3:
+                        names.append(store.name.zh_cn[:2])
+                for name in [*names, *region_names]:
+                    form = compact(name)
+                    if form in taken or form in _FUNCTION_WORDS or len(form) < 2:
+                        continue
+                    self.add("store", store.id, name)
+                    if len(form) >= 5 and not has_cjk(form) and not any(c.isdigit() for c in form):
+                        entries = self.places.setdefault(form[0], [])
+                        if (form, store.id) not in entries:
+                            entries.append((form, store.id))
 
     def add(self, kind: EntityKind, key: str, name: str) -> str:
         """Index ``name`` (any spelling) for an entity; returns its compact form."""
@@ -269,7 +354,12 @@ class CatalogueMatcher:
                 exact[m.start : m.end] = [True] * (m.end - m.start)
             loose = [
                 m
-                for m in self._loose_products(words, exact, numbers_alone=not products)
+                for m in self._loose_products(
+                    words,
+                    exact,
+                    numbers_alone=not products,
+                    named=[(m.start, m.end) for m in found if m.kind != "product"],
+                )
                 if m.key not in {p.key for p in products}
             ]
             if loose:
@@ -286,6 +376,11 @@ class CatalogueMatcher:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self._loose_promotions(words, occupied))
+        if not any(m.kind == "store" for m in found):
+            occupied = [False] * len(words)
+            for m in found:
+                occupied[m.start : m.end] = [True] * (m.end - m.start)
+            found.extend(self._loose_places(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
 
@@ -304,11 +399,7 @@ class CatalogueMatcher:
                 for form, key in forms:
                     if abs(len(form) - len(heard)) > len(form) // 3:
                         continue
-                    matcher = self._sequence_matcher(form)
-                    matcher.set_seq1(heard)
-                    if matcher.quick_ratio() < PROMOTION_THRESHOLD:
-                        continue
-                    score = matcher.ratio()
+                    score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
                             "promotion", key, start, end, " ".join(words[start:end]), score
@@ -316,7 +407,12 @@ class CatalogueMatcher:
         return [best] if best else []
 
     def _loose_products(
-        self, words: list[str], taken: list[bool], *, numbers_alone: bool
+        self,
+        words: list[str],
+        taken: list[bool],
+        *,
+        numbers_alone: bool,
+        named: list[tuple[int, int]] | None = None,
     ) -> list[Mention]:
         """Products heard imperfectly; tried only when nothing matched exactly.
 
@@ -328,17 +424,17 @@ class CatalogueMatcher:
            ("the road? no, the 300" -> RN-300).
         """
         best: dict[str, Mention] = {}
+        exact_spans = named or []
 
         def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
             heard = "".join(words[start:end])
+            # Over words that already name something exactly, only letters are evidence
+            # enough: a sound match must not undo an exact one ("knives still" != knife set).
+            by_sound = not any(start < e and s < end for s, e in exact_spans)
             for form, sku in forms:
                 if abs(len(form) - len(heard)) > max(3, len(form) // 3):
                     continue
-                matcher = self._sequence_matcher(form)
-                matcher.set_seq1(heard)
-                if matcher.quick_ratio() < threshold:
-                    continue
-                score = matcher.ratio()
+                score = self._similarity(form, heard, threshold, by_sound=by_sound)
                 if score >= threshold and score > best.get(sku, _NONE).score:
                     best[sku] = Mention(
                         "product", sku, start, end, " ".join(words[start:end]), score
@@ -375,8 +471,8 @@ class CatalogueMatcher:
             for i, word in enumerate(words):
                 family = self.code_numbers.get(word)
                 # Only where a product would be named: "the 300", not "next to 100".
-                named = i == 0 or words[i - 1] in ("the", "a", "an")
-                if not taken[i] and len(word) >= 3 and family and named:
+                after_article = i == 0 or words[i - 1] in ("the", "a", "an")
+                if not taken[i] and len(word) >= 3 and family and after_article:
                     sku = min(family, key=len)
                     best[sku] = Mention("product", sku, i, i + 1, word, 0.5)
         # Keep the best reading of each stretch of words, not every product it resembles.
@@ -385,6 +481,60 @@ class CatalogueMatcher:
             if all(mention.end <= k.start or mention.start >= k.end for k in kept):
                 kept.append(mention)
         return kept
+
+    def _similarity(
+        self, form: str, heard: str, threshold: float, *, by_sound: bool = True
+    ) -> float:
+        """How alike a known name and a heard run are: by letters, else by sound.
+
+        The sound key counts only when it is long enough to mean something and the letters
+        are not far off either ("dutch often" -> "Dutch oven", not "dish" -> "Dutch").
+        """
+        matcher = self._sequence_matcher(form)
+        matcher.set_seq1(heard)
+        quick = matcher.quick_ratio()
+        if quick < SOUND_FLOOR:
+            return 0.0
+        score = matcher.ratio() if quick >= threshold else 0.0
+        if score >= threshold or not by_sound:
+            return score
+        known = self.sounds.get(form)
+        if known is None or len(known) < SOUND_MIN or matcher.ratio() < SOUND_FLOOR:
+            return score
+        heard_key = sound(heard)
+        if len(heard_key) < SOUND_MIN:
+            return score
+        return max(score, SequenceMatcher(None, heard_key, known).ratio())
+
+    def _loose_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
+        """A city or store name heard imperfectly ("Sidney", "Manchaster")."""
+        found: list[Mention] = []
+        for size in (2, 1):
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]):
+                    continue
+                heard = "".join(words[start:end])
+                if len(heard) < 5 or not heard.isalpha():
+                    continue
+                scored: dict[str, float] = {}
+                for form, store_id in self.places.get(heard[0], []):
+                    if abs(len(form) - len(heard)) > max(2, len(form) // 4):
+                        continue
+                    score = self._similarity(form, heard, PLACE_THRESHOLD)
+                    if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
+                        scored[store_id] = score
+                if scored:
+                    top = max(scored.values())
+                    for store_id, score in scored.items():
+                        if score == top:
+                            found.append(
+                                Mention(
+                                    "store", store_id, start, end, " ".join(words[start:end]), score
+                                )
+                            )
+                    taken[start:end] = [True] * (end - start)
+        return found
 
     def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:
         """A difflib matcher with ``form`` as its fixed side, cached per thread.
@@ -424,6 +574,10 @@ class CatalogueMatcher:
     def promotions(self, text: str) -> list[str]:
         """Promotion ids named in ``text``, in the order heard, each once."""
         return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "promotion"))
+
+    def stores(self, text: str) -> list[str]:
+        """Store ids named in ``text`` by code, store name, city or region, each once."""
+        return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "store"))
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)

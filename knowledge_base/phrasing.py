@@ -8,6 +8,7 @@ the facts it used.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from knowledge_base.models import (
@@ -35,7 +36,7 @@ def the_title(promotion: Promotion, zh: bool) -> str:
 
 
 def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
-    """One phrase per rule, then the limit.
+    """One phrase per rule, then the limit: the one place a rule is rendered as speech.
 
     ``["20 percent off", "members save another 5 percent", "limit 2 pairs per customer"]``.
     Rules without an amount in the store's currency are left out.
@@ -67,16 +68,16 @@ def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str
             else:
                 phrases.append(("members get " if rule.members_only else "") + f"{off} off each")
         elif isinstance(rule, SpendThreshold):
-            tiers = [t for t in rule.tiers if code in t.spend and code in t.off]
-            for i, tier in enumerate(tiers):
-                spend, off = (
-                    money(tier.spend[code], currency, lang),
-                    money(tier.off[code], currency, lang),
-                )
-                if zh:
-                    phrases.append(f"满{spend}减{off}")
-                else:
-                    phrases.append(f"{'or ' if i else ''}spend {spend} and get {off} off")
+            # All tiers in one phrase: "spend A and get B off, or spend C and get D off".
+            tiers = []
+            for tier in rule.tiers:
+                if code in tier.spend and code in tier.off:
+                    spend = money(tier.spend[code], currency, lang)
+                    off = money(tier.off[code], currency, lang)
+                    tiers.append(f"满{spend}减{off}" if zh else f"spend {spend} and get {off} off")
+            if tiers:
+                who = ("会员" if zh else "for members, ") if rule.members_only else ""
+                phrases.append(who + ("，".join(tiers) if zh else ", or ".join(tiers)))
         elif isinstance(rule, BuyXGetY):
             free = rule.percent_off == 100
             if zh:
@@ -100,15 +101,29 @@ def is_discount_phrase(promotion: Promotion) -> bool:
     return isinstance(promotion.rules[0], PercentOff | AmountOff)
 
 
-def join(items: list[str], zh: bool) -> str:
-    """``a, b and c`` / ``a、b和c``."""
+def join(items: list[str], zh: bool, *, word: str = "and") -> str:
+    """``a, b and c`` / ``a、b和c`` (``word="or"``: ``a, b or c`` / ``a、b或c``)."""
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
     if zh:
-        return "、".join(items[:-1]) + "和" + items[-1]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return "、".join(items[:-1]) + ("和" if word == "and" else "还是") + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+_DOUBLED = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+_BROKEN = re.compile(r"\b(?:and|or)\s+(and|or)\b", re.IGNORECASE)
+
+
+def tidy(text: str) -> str:
+    """Remove doubled words ("is is") and broken joins ("and or") from spoken English.
+
+    Templates should not produce them; this is the last line of defence before the ear.
+    Numbers are never touched ("2 2" can be meant), only words.
+    """
+    text = _BROKEN.sub(lambda m: m.group(1), text)
+    return _DOUBLED.sub(lambda m: m.group(0) if m.group(1).isdigit() else m.group(1), text)
 
 
 def conditions(phrases: list[str], zh: bool) -> str:

@@ -347,14 +347,14 @@ def build_grounded(
 
 
 def build_configured(
-    knowledge_path: Path | None, kind: str, contact: str
+    knowledge_path: Path | None, kind: str, contact: str, config: Path | None = None
 ) -> tuple[Answerer, dict[str, str]]:
     """The answerer the settings configure (``openai``: the LLM endpoint, fact-guarded)."""
     from knowledge_base.loader import load_knowledge_base
     from voice_agent.answerers.factory import build_answerer
-    from voice_agent.settings import get_settings
+    from voice_agent.settings import load_settings
 
-    settings = get_settings()
+    settings = load_settings(config)
     answerer_settings = settings.answerer.model_copy(update={"kind": kind, "contact": contact})
     settings = settings.model_copy(update={"answerer": answerer_settings})
     knowledge = load_knowledge_base(knowledge_path)
@@ -429,6 +429,12 @@ def register(app: typer.Typer) -> None:
         contact: Annotated[
             str, typer.Option(help="Default contact the answerer names when it does not know.")
         ] = DEFAULT_CONTACT,
+        config: Annotated[
+            Path | None,
+            typer.Option(
+                "--config", "-c", help="Settings file (for --answerer openai).", dir_okay=False
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:
         """Ask every question of a chain by text and score the answers, per intent.
@@ -453,7 +459,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("error: --audio is not implemented yet; run without it", err=True)
             raise typer.Exit(2)
         files = questions or [DEFAULT_QUESTIONS]
-        directories: list[Path | None] = list(knowledge_base or [None])
+        directories: list[Path | None] = [*knowledge_base] if knowledge_base else [None]
         if len(directories) != len(files):
             typer.echo("error: give one --kb for each --questions file", err=True)
             raise typer.Exit(2)
@@ -464,7 +470,7 @@ def register(app: typer.Typer) -> None:
                 if answerer == "grounded":
                     chosen, zones = build_grounded(directory, contact)
                 else:
-                    chosen, zones = build_configured(directory, answerer, contact)
+                    chosen, zones = build_configured(directory, answerer, contact, config)
                 unknown_stores = {q.store for q in question_set.questions} - set(zones)
                 if unknown_stores:
                     raise ValueError(
