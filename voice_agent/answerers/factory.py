@@ -13,11 +13,11 @@ import openai
 from loguru import logger
 
 from knowledge_base.answering import Answerer, Role
-from knowledge_base.grounded import ChangeSummaries, GroundedAnswerer
+from knowledge_base.grounded import ChangeSummaries, ChangeSummary, GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.models import Promotion
-from knowledge_base.versions import change_summary, read_history, spoken_names
+from knowledge_base.versions import canonical_text, change_summary, read_history, spoken_names
 from voice_agent.answerers.errors import AnswererConfigError
 from voice_agent.answerers.events import EventListener
 from voice_agent.answerers.openai_answerer import OpenAIAnswerer
@@ -130,7 +130,7 @@ def history_change_summaries(knowledge: KnowledgeBase, root: Path) -> ChangeSumm
         logger.warning("knowledge base history: {}:{} {}", issue.file, issue.line, issue.message)
     names = spoken_names(knowledge)
 
-    def summarize(promotion: Promotion, role: Role) -> list[str] | None:
+    def summarize(promotion: Promotion, role: Role) -> ChangeSummary | None:
         earlier = [
             entry.promotion
             for entry in history.get(promotion.id, [])
@@ -138,6 +138,17 @@ def history_change_summaries(knowledge: KnowledgeBase, root: Path) -> ChangeSumm
         ]
         if not earlier:
             return None
-        return change_summary(earlier[-1], promotion, role=role, names=names) or None
+        previous = earlier[-1]
+        sentences = change_summary(previous, promotion, role=role, names=names)
+        if not sentences:
+            return None
+        # The previous version as stored, and the names spoken: what the numbers rely on.
+        said = " ".join(sentences)
+        facts = [
+            f"{promotion.id} version {previous.version}: {line}"
+            for line in canonical_text(previous).splitlines()
+        ]
+        facts += [f"{key}: {name}" for key, name in names.items() if name in said]
+        return ChangeSummary(sentences=sentences, facts=facts)
 
     return summarize
