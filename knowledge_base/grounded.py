@@ -430,6 +430,9 @@ class GroundedAnswerer(Answerer):
                 return self._product_in_named(turn, product, named[0])
             return self._product_offers(turn, product)
         if parsed.categories:
+            if parsed.promotions:
+                named = self._kb.promotions[parsed.promotions[0]]
+                return self._category_in_named(turn, parsed.categories[0], named)
             return self._category_offers(turn, parsed.categories[0])
         if parsed.promotions:
             return self._overview(turn)
@@ -620,6 +623,34 @@ class GroundedAnswerer(Answerer):
             return self._done(
                 turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"]
             )
+        ended = self._ended_phrase(turn, promotion, placed)
+        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _category_in_named(self, turn: _Turn, category_id: str, promotion: Promotion) -> Answer:
+        """A category asked about in a named promotion: that promotion, whatever else runs."""
+        kb, zh = self._kb, turn.zh
+        category = kb.categories[category_id]
+        label = category.name.best("zh-CN" if zh else "en")
+        turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
+        placed = self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"No, {name} does not run at {store}"]
+            )
+        covered = set(kb.category_skus(category_id)) & kb.scope_skus(promotion)
+        if not covered:
+            return self._done(
+                turn, [f"{label}不在{name}范围内" if zh else f"No, {label} are not in {name}"]
+            )
+        if placed.phase is Phase.RUNNING:
+            head, rest = self._headline(
+                turn, label if zh else label.capitalize(), promotion, plural=True
+            )
+            return self._done(turn, [head, self._then(turn, rest, placed)])
+        if placed.phase is Phase.UPCOMING:
+            return self._done(turn, self._not_yet(turn, label, promotion, placed, plural=True))
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
 

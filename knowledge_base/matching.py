@@ -75,6 +75,12 @@ _TENS = {
     "ninety": 90,
 }
 _FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
+# Words that start or end many store names and name no place by themselves.
+_PLACE_WORDS = frozenset(
+    """city centre center central mall plaza street road avenue park square station airport
+    outlet north south east west new old main market high downtown uptown flagship store shop
+    shops the upper lower grand great royal village town harbour harbor bay beach hill""".split()
+)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
 
@@ -293,7 +299,7 @@ class CatalogueMatcher:
         picks among them. A place word that already names a product, category or promotion
         is left to that entity.
         """
-        taken = set(self.index)
+        taken = set(self.index) | _PLACE_WORDS
         for region in knowledge.regions.values():
             region_names = [region.id, region.name.en]
             if region.name.zh_cn:
