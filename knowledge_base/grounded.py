@@ -17,7 +17,7 @@ import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from loguru import logger
 
@@ -38,6 +38,7 @@ from knowledge_base.phrasing import (
     conditions,
     contact_fact,
     contact_phrase,
+    day,
     ends_phrase,
     is_discount_phrase,
     join,
@@ -55,8 +56,8 @@ from knowledge_base.phrasing import (
 from knowledge_base.pricing import Basket, Quote
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
 from knowledge_base.retrieval import Retriever, search_terms
-from knowledge_base.speech import money
-from knowledge_base.understanding import Intent, ParsedQuestion, understand
+from knowledge_base.speech import money, spoken_date
+from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,18 @@ _OWN_SECTIONS = frozenset(
 )
 """Intents answered from their own part of a promotion, never from an FAQ."""
 
+_DAY_INTENTS = frozenset(
+    {
+        Intent.IN_OFFER,
+        Intent.DISCOUNT,
+        Intent.PRICE,
+        Intent.OVERVIEW,
+        Intent.LIMIT,
+        Intent.UNKNOWN,
+    }
+)
+"""Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
+
 _ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
 
 
@@ -94,6 +107,8 @@ class _Turn:
     promotion_ids: list[str] = field(default_factory=list)
     named_store: bool = False
     """The question named another store or city than the caller's: the answer is for it."""
+    named_day: datetime | None = None
+    """The question asked about another day ("tomorrow"): local midnight of that day."""
 
     def fact(self, *texts: str | None) -> None:
         for text in texts:
@@ -195,6 +210,8 @@ class GroundedAnswerer(Answerer):
             if parsed.stores and store_id not in parsed.stores:
                 # A store or city named in the question wins over the caller's own store.
                 turn.store_id, turn.named_store = parsed.stores[0], True
+            if parsed.when is not None and parsed.intent in _DAY_INTENTS:
+                self._move_to_day(turn, parsed.when)
             answer = self._dispatch(turn)
         except KnowledgeError as e:
             logger.warning(f"grounded answer failed ({e.code}): {e}")
@@ -247,6 +264,9 @@ class GroundedAnswerer(Answerer):
         said = [s for s in sentences if s]
         if said and turn.named_store:
             said[0] = self._for_store(turn, said[0])
+        if said and turn.named_day is not None:
+            said = [s.replace(" right now", "").replace("目前", "") for s in said]
+            said[0] = self._for_day(turn, said[0])
         parts = [sentence(s if turn.zh else tidy(s), turn.zh) for s in said]
         text = ("" if turn.zh else " ").join(parts)
         store = self._kb.store(turn.store_id)
@@ -269,6 +289,41 @@ class GroundedAnswerer(Answerer):
             if first.startswith(opening):
                 return f"{opening}at {store}, {lower_first(first[len(opening) :])}"
         return f"At {store}, {lower_first(first)}"
+
+    def _move_to_day(self, turn: _Turn, when: When) -> None:
+        """Ask about the day the question named, at the same local clock time."""
+        local = self._kb.local_time(turn.store_id, turn.at)
+        if when.days is not None:
+            days = when.days
+        elif when.weekday is not None:
+            days = (when.weekday - local.weekday()) % 7
+            if days == 0 and when.next_one:
+                days = 7
+        else:
+            return
+        if days == 0:
+            return
+        moved = local + timedelta(days=days)
+        turn.at = moved
+        turn.named_day = moved
+        turn.fact(
+            f"the day asked about: {spoken_date(moved, with_year=True)}"
+            f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
+        )
+
+    def _for_day(self, turn: _Turn, first: str) -> str:
+        """Say which day an answer is for when the question named another day."""
+        if turn.named_day is None:
+            return first
+        when = day(turn.named_day, turn.named_day, turn.zh)
+        if turn.zh:
+            return first if first.startswith("还没") else f"{when}：{first}"
+        if first.startswith("Not yet: "):
+            return first  # it already says from which day
+        for opening in ("Yes, ", "No, "):
+            if first.startswith(opening):
+                return f"{opening}on {when}, {lower_first(first[len(opening) :])}"
+        return f"On {when}, {lower_first(first)}"
 
     def _clarify(self, turn: _Turn, candidates: list[Promotion]) -> Answer:
         """One short question back: which of these offers."""

@@ -13,6 +13,7 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -44,7 +45,7 @@ from knowledge_base.retrieval import search_terms
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
-__all__ = ["Intent", "ParsedQuestion", "understand"]
+__all__ = ["Intent", "ParsedQuestion", "When", "understand"]
 
 UNKNOWN_WORDS_MAX = 1
 """A question without an intent cue that has more words than this which no part of the
@@ -66,6 +67,48 @@ def _cue_terms() -> frozenset[str]:
                 terms.update(key.split())
     terms.update(search_terms(" ".join(GENERIC_WORDS)))
     return frozenset(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A day named relative to the moment of the question."""
+
+    days: int | None = None
+    """Days from today ("tomorrow" 1, "yesterday" -1, "next week" 7)."""
+    weekday: int | None = None
+    """0 = Monday ... 6 = Sunday: the next such day (today when it is that day)."""
+    next_one: bool = False
+    """"next Saturday": never today."""
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE_EN = {"tomorrow": 1, "yesterday": -1}
+_RELATIVE_ZH = (("大后天", 3), ("后天", 2), ("明天", 1), ("昨天", -1), ("下周", 7), ("下星期", 7))
+_ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def _when(words: list[str], named: set[int], text: str) -> When | None:
+    """The day a question asks about, when it is not today; words inside names never count."""
+    free = [w if i not in named else "" for i, w in enumerate(words)]
+    joined = " " + " ".join(free) + " "
+    if " day after tomorrow " in joined:
+        return When(days=2)
+    for word, days in _RELATIVE_EN.items():
+        if f" {word} " in joined:
+            return When(days=days)
+    if " next week " in joined:
+        return When(days=7)
+    for i, word in enumerate(free):
+        if word in _WEEKDAYS and i > 0 and free[i - 1] in ("on", "this", "next", "coming"):
+            return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
+    for marker, days in _RELATIVE_ZH:
+        if marker in text:
+            return When(days=days)
+    match = _ZH_WEEKDAY.search(text)
+    if match and not match.group(0).startswith("周末"):
+        return When(weekday=_ZH_WEEKDAY_NUMBER[match.group(2)], next_one=bool(match.group(1)))
+    return None
 
 
 @dataclass(slots=True)
@@ -97,6 +140,8 @@ class ParsedQuestion:
     """Content words no part of the knowledge base or of the cue vocabulary uses."""
     corrected: dict[str, str] = field(default_factory=dict)
     """Heard word -> the cue word it was read as ("todal" -> "total")."""
+    when: When | None = None
+    """Another day than today the question is about ("tomorrow", "on Saturday")."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -198,6 +243,7 @@ def understand(
         stores=stores,
         unknown_words=unknown_words,
         corrected=corrected,
+        when=_when(words, named, text),
     )
 
 

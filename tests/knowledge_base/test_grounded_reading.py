@@ -158,3 +158,20 @@ def test_no_answer_doubles_a_word_or_breaks_a_join(answerer, text) -> None:
         answer = ask(answerer, text, store=store)
         assert not DOUBLED.search(answer.text), answer.text
         assert ". Or " not in answer.text, answer.text
+
+
+# --- the day asked about ----------------------------------------------------------------------
+
+
+def test_a_question_about_another_day_is_answered_for_that_day_and_says_so(answerer) -> None:
+    # Saturday: the Weekend Running Offer ends on Sunday night.
+    tomorrow = ask(answerer, "Is the AX-200 on sale tomorrow?")
+    assert tomorrow.text.startswith("Yes, on Sunday 29 November, the AX-200 is 20 percent off")
+    monday = ask(answerer, "Is the AX-200 on sale next week?")
+    assert "20 percent" not in monday.text
+    assert "right now" not in monday.text
+
+
+def test_a_weekday_inside_a_promotion_name_is_no_day(knowledge) -> None:
+    assert understand("When does Black Friday end?", knowledge).when is None
+    assert understand("Is it on on Monday?", knowledge).when is not None
