@@ -486,8 +486,8 @@ class GroundedAnswerer(Answerer):
             return self._product_offers(turn, product)
         if parsed.categories:
             if parsed.promotions:
-                named = self._kb.promotions[parsed.promotions[0]]
-                return self._category_in_named(turn, parsed.categories[0], named)
+                asked = self._kb.promotions[parsed.promotions[0]]
+                return self._category_in_named(turn, parsed.categories[0], asked)
             return self._category_offers(turn, parsed.categories[0])
         if parsed.promotions:
             return self._overview(turn)
