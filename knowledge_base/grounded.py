@@ -57,7 +57,13 @@ from knowledge_base.pricing import Basket, Quote
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
 from knowledge_base.retrieval import Retriever, search_terms
 from knowledge_base.speech import money, spoken_date
-from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
+from knowledge_base.understanding import (
+    Intent,
+    ParsedQuestion,
+    When,
+    content_terms,
+    understand,
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ _OWN_SECTIONS = frozenset(
     {Intent.TARGETS, Intent.STAFFING, Intent.CONTACT, Intent.CHANGES, Intent.LIMIT}
 )
 """Intents answered from their own part of a promotion, never from an FAQ."""
+
+_ONE_PROMOTION_INTENTS = frozenset({Intent.DATES, Intent.CONTACT, Intent.CHANGES})
+"""Intents whose answer belongs to one promotion: asked back when two running ones fit."""
 
 _DAY_INTENTS = frozenset(
     {
@@ -351,14 +360,48 @@ class GroundedAnswerer(Answerer):
         """
         focus = self._focus(turn)
         parsed = turn.parsed
-        if focus or parsed.promotions or parsed.products or parsed.categories:
+        if parsed.promotions:
+            return focus
+        if focus and parsed.intent in _ONE_PROMOTION_INTENTS:
+            # A product or category in two running offers: which one's end date or contact?
+            running = [x for x in focus if x[1].phase is Phase.RUNNING]
+            if len(running) > 1:
+                text = parsed.without_places_and_promotions
+                named = self._partly_named(turn, [p for p, _ in running], text)
+                if named is not None:
+                    return [x for x in running if x[0].id == named]
+                return self._clarify(turn, [p for p, _ in running])
+        if focus or parsed.products or parsed.categories:
             return focus
         if parsed.unknown_words:
             return []  # it says something we do not follow: better "I don't know" than a guess
         running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
         if len(running) > 1:
+            named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
+            if named is not None:
+                return [x for x in running if x[0].id == named]
             return self._clarify(turn, [p for p, _ in running])
         return running
+
+    def _partly_named(self, turn: _Turn, candidates: list[Promotion], text: str) -> str | None:
+        """The one candidate whose name or scope the words of ``text`` point to, if any.
+
+        "When does the appliance offer end?" names no promotion exactly, but only one
+        running promotion has "appliance" in its title, aliases or categories. Cue and
+        everyday words ("offer", "end") point nowhere.
+        """
+        terms = content_terms(text)
+        if not terms:
+            return None
+        hits = self._retriever.search(
+            " ".join(terms),
+            kinds=frozenset({"title"}),
+            promotion_ids=frozenset(p.id for p in candidates),
+            limit=2,
+        )
+        if not hits or (len(hits) > 1 and hits[1].score >= 0.8 * hits[0].score):
+            return None
+        return hits[0].passage.promotion_id
 
     def _unknown(self, turn: _Turn) -> Answer:
         return self._unknown_for(turn.zh)
@@ -498,7 +541,7 @@ class GroundedAnswerer(Answerer):
             if isinstance(focus, Answer):
                 return focus
             if focus:
-                return self._talk_track(turn, *focus[0])
+                return self._rules(turn, *focus[0])
         return None
 
     def _headline(
@@ -925,6 +968,17 @@ class GroundedAnswerer(Answerer):
             self._promotion_facts(turn, promotion)
             return self._done(turn, [self._text(turn, faq.answer)])
         return None
+
+    def _rules(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
+        """The promotion by name and its rules: "The Cook Club Week: 25 percent off, ..."."""
+        zh = turn.zh
+        self._promotion_facts(turn, promotion)
+        phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+        first = (
+            f"{title(promotion, zh)}：{phrases}" if zh else f"{the_title(promotion, zh)}: {phrases}"
+        )
+        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
 
     def _talk_track(self, turn: _Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
         zh = turn.zh

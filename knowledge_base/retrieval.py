@@ -146,8 +146,15 @@ class Retriever:
         passages: list[Passage] = []
         for promotion in knowledge.visible_promotions():
             pid = promotion.id
+            scope_names: list[str] = []
+            for category_id in promotion.scope.categories:
+                category = knowledge.categories.get(category_id)
+                if category is not None:
+                    scope_names += [category.name.en, category.name.zh_cn or "", *category.aliases]
             both = _both(promotion.title.en, promotion.title.zh_cn, *promotion.aliases)
-            passages.append(Passage(pid, "title", 0, both))
+            # A title passage also carries the names of the categories in scope, so "the
+            # appliance offer" finds the promotion on small appliances.
+            passages.append(Passage(pid, "title", 0, _both(both, *scope_names)))
             if promotion.talk_track:
                 passages.append(
                     Passage(

@@ -45,11 +45,21 @@ from knowledge_base.retrieval import search_terms
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
-__all__ = ["Intent", "ParsedQuestion", "When", "understand"]
+__all__ = ["Intent", "ParsedQuestion", "When", "content_terms", "understand"]
 
 UNKNOWN_WORDS_MAX = 1
 """A question without an intent cue that has more words than this which no part of the
 knowledge base uses ("return", "receipt") is not about promotions, whatever it names."""
+
+
+def content_terms(text: str) -> list[str]:
+    """Search terms of ``text`` that are not cue or everyday question words.
+
+    What is left says *what* a question is about ("appliance", "coffee"), not what it
+    asks ("when", "offer", "end").
+    """
+    cue_terms = _cue_terms()
+    return [t for t in search_terms(text) if t not in cue_terms]
 
 
 @lru_cache(maxsize=1)

@@ -175,3 +175,28 @@ def test_a_question_about_another_day_is_answered_for_that_day_and_says_so(answe
 def test_a_weekday_inside_a_promotion_name_is_no_day(knowledge) -> None:
     assert understand("When does Black Friday end?", knowledge).when is None
     assert understand("Is it on on Monday?", knowledge).when is not None
+
+
+def test_words_from_one_offers_name_or_scope_pick_it_among_those_in_force(answerer) -> None:
+    answer = ask(answerer, "Who do I call about the spend offer?")
+    assert answer.promotion_ids[0] == "winter-boots"
+    assert "Lin Wei" in answer.text
+
+
+def test_a_member_question_without_a_name_goes_to_the_one_offer_with_a_member_price(
+    answerer,
+) -> None:
+    answer = ask(answerer, "What's the member discount?")
+    assert answer.text.startswith("The Weekend Running Offer: 20 percent off")
+
+
+def test_an_item_in_two_offers_in_force_is_asked_back_about_for_one_offers_date(
+    answerer,
+) -> None:
+    at = local("SH-01", "2026-12-12T12:00")
+    question = Question(text="When does the offer on the WB-310 end?", asked_at=at)
+    answer = answerer.answer_now(question)
+    assert answer.source is AnswerSource.CLARIFY
+    assert "Double 12" in answer.text and "Winter Boots Spend and Save" in answer.text
+    named = answerer.answer_now(Question(text="When does the winter boots offer end?", asked_at=at))
+    assert named.text == "The Winter Boots Spend and Save ends on Tuesday 15 December."
