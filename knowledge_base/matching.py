@@ -1,27 +1,41 @@
-"""Find products, categories and promotions in text as speech recognition writes it.
+"""Find products, categories, promotions and stores in text as speech recognition writes it.
 
 Whisper writes a SKU the clerk said as "AX-200", "AX 200", "A X 200", "ax200" or
 "AX two hundred", and a name as "Aero X 200" or "Aero-X". Everything is reduced to a
-*compact* form (lowercase, number words to digits, no spaces or punctuation), and every run
-of up to six words of the question is looked up in a dictionary of compact names: exact,
-fast (a few dozen dictionary reads per question) and longest match first.
+*compact* form (:mod:`knowledge_base.words`), and every run of up to six words of the
+question is looked up in a dictionary of compact names: exact, fast (a few dozen dictionary
+reads per question) and longest match first. Stores are found by code, store name, city
+(the first word of a store name) and region name.
 
 When nothing exact is found, a run that contains a number is compared, loosely, with the
 codes and names that share that number ("ex 200", "acts 200" -> AX-200), because the digits
-of a code survive recognition far better than its letters do.
+of a code survive recognition far better than its letters do; names without numbers,
+promotion names and place names are compared by letters and by sound ("dutch often" ->
+Dutch oven, "Sidney" -> Sydney), only against this closed vocabulary.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
 
+from knowledge_base.words import compact, has_cjk, sound, tokens
+
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
+
+__all__ = [
+    "CatalogueMatcher",
+    "Mention",
+    "ProductMatch",
+    "compact",
+    "has_cjk",
+    "sound",
+    "tokens",
+]
 
 EntityKind = Literal["product", "category", "promotion", "store"]
 MAX_WINDOW = 6
@@ -42,38 +56,6 @@ SOUND_MIN = 4
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
 _FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 # Words that start or end many store names and name no place by themselves.
 _PLACE_WORDS = frozenset(
@@ -81,128 +63,6 @@ _PLACE_WORDS = frozenset(
     outlet north south east west new old main market high downtown uptown flagship store shop
     shops the upper lower grand great royal village town harbour harbor bay beach hill""".split()
 )
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
-
-
-def has_cjk(text: str) -> bool:
-    """True when ``text`` contains Chinese characters."""
-    return _CJK.search(text) is not None
-
-
-def tokens(text: str) -> list[str]:
-    """Lowercase word tokens with number words turned into digits; each CJK character a token.
-
-    ``"Is the A-X two hundred on sale?"`` -> ``["is", "the", "a", "x", "200", "on", "sale"]``.
-    """
-    folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", folded)  # 1,200 -> 1200
-    raw = _TOKEN.findall(folded)
-    return _numbers_to_digits(raw)
-
-
-def compact(text: str) -> str:
-    """The compact form used for lookups: ``"Aero X-200"`` -> ``"aerox200"``."""
-    return "".join(tokens(text))
-
-
-_SOUND_RULES = (
-    (re.compile(r"^kn"), "n"),
-    (re.compile(r"^wr"), "r"),
-    (re.compile(r"^wh"), "w"),
-    (re.compile(r"(?<=.)gh"), ""),
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"tch"), "ch"),
-    (re.compile(r"sch"), "sk"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"c(?=[eiy])"), "s"),
-    (re.compile(r"ch"), "1"),
-    (re.compile(r"sh"), "2"),
-    (re.compile(r"th"), "3"),
-    (re.compile(r"c|q"), "k"),
-    (re.compile(r"x"), "ks"),
-)
-_VOICING = str.maketrans("bdgvz", "ptkfs")
-
-
-def sound(text: str) -> str:
-    """A rough sound key of ``text``'s letters, for comparing what recognition may confuse.
-
-    Voiced and unvoiced consonants fold together (d/t, v/f, b/p, g/k, z/s), vowels after the
-    first letter and silent letters drop, doubles collapse: "Dutch oven" and "dutch often"
-    give close keys, "cook club weak" and "Cook Club Week" the same one.
-    """
-    letters = "".join(w for w in tokens(text) if w.isalpha() and w.isascii())
-    if not letters:
-        return ""
-    for pattern, replacement in _SOUND_RULES:
-        letters = pattern.sub(replacement, letters)
-    letters = letters.translate(_VOICING)
-    head, tail = letters[0], re.sub(r"[aeiouyhw]", "", letters[1:])
-    key = ("a" if head in "aeiouy" else head) + tail
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def _numbers_to_digits(words: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        value, used = _read_number(words, i)
-        if used:
-            out.append(str(value))
-            i += used
-        else:
-            out.append(words[i])
-            i += 1
-    return out
-
-
-def _read_number(words: list[str], start: int) -> tuple[int, int]:
-    """Parse "two hundred and twenty" style numbers at ``start``: (value, words used).
-
-    Numbers that do not compose stay apart ("three ten" -> 3, 10), which is what a code
-    such as WB-310 read digit group by digit group needs.
-    """
-    total, current, i = 0, None, start
-    while i < len(words):
-        word = words[i]
-        if word in _UNITS:
-            unit = _UNITS[word]
-            if current is None:
-                current = unit
-            elif (
-                current >= 100
-                and current % 100 == 0
-                or (current >= 20 and current % 10 == 0 and current % 100 != 0 and unit < 10)
-            ):
-                current += unit
-            else:
-                break
-        elif word in _TENS:
-            if current is None:
-                current = _TENS[word]
-            elif current >= 100 and current % 100 == 0:
-                current += _TENS[word]
-            else:
-                break
-        elif word == "hundred" and current is not None and 0 < current < 100:
-            current *= 100
-        elif word == "thousand" and current is not None and 0 < current < 1000 and not total:
-            total, current = current * 1000, None
-        elif (
-            word == "and"
-            and current is not None
-            and (current >= 100 or total)
-            and i + 1 < len(words)
-            and (words[i + 1] in _UNITS or words[i + 1] in _TENS)
-        ):
-            pass
-        else:
-            break
-        i += 1
-    if current is None and not total:
-        return 0, 0
-    return total + (current or 0), i - start
 
 
 @dataclass(frozen=True, slots=True)
