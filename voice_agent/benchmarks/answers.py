@@ -460,7 +460,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         files = questions or [DEFAULT_QUESTIONS]
         directories: list[Path | None] = [*knowledge_base] if knowledge_base else [None]
-        if len(directories) != len(files):
+        if len(directories) != len(files) or (knowledge_base and not questions):
             typer.echo("error: give one --kb for each --questions file", err=True)
             raise typer.Exit(2)
         reports: list[AnswersReport] = []
