@@ -189,7 +189,7 @@ def test_the_command_takes_several_chains_and_refuses_unpaired_options() -> None
     assert "one --kb for each --questions" in unpaired.output
 
 
-def test_audio_is_refused_with_a_clear_message_until_it_is_built() -> None:
-    result = CliRunner().invoke(_app(), ["answers", "--audio"])
+def test_audio_without_recordings_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["answers", "--audio", "--audio-dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert "--audio is not implemented yet" in result.output
+    assert "no recording of any spoken question" in result.output

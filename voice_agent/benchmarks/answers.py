@@ -5,6 +5,8 @@ For each chain (a knowledge-base directory and its question file) and for each i
 promotion, product or store than the question's ``target``), unknown, a clarifying question,
 or otherwise wrong; how many state a number their own facts do not back (the runtime fact
 guard's check, :func:`knowledge_base.fact_guard.invented_numbers`); and answer time p50/p95.
+Typed by default; ``--audio`` replays the recordings through the voice loop
+(:mod:`voice_agent.benchmarks.answers_audio`).
 
 :func:`score_answer` is the scoring rule on its own, for callers that produce the answer
 some other way (for example after replaying the question's audio through speech
@@ -300,7 +302,6 @@ async def run_answers(
 ) -> AnswersReport:
     """Ask every question (text) and score the answers."""
     results: list[ScoredAnswer] = []
-    clarify_ok: dict[str, bool] = {}
     for fixture in question_set.questions:
         question = make_question(fixture, question_set, zone_of)
         started = time.perf_counter()
@@ -309,15 +310,22 @@ async def run_answers(
         scored = score_answer(fixture, answer)
         scored.latency_ms = round(elapsed, 3)
         results.append(scored)
-        clarify_ok[fixture.id] = fixture.clarify_ok
+    return summarize(results, question_set, answerer=answerer.name, chain=chain)
+
+
+def summarize(
+    results: list[ScoredAnswer], question_set: QuestionSet, *, answerer: str, chain: str
+) -> AnswersReport:
+    """Totals, per-intent counts and answer-time percentiles of scored answers."""
+    clarify_ok = {fixture.id: fixture.clarify_ok for fixture in question_set.questions}
     per_intent: dict[str, IntentCounts] = {}
     for scored in results:
         per_intent.setdefault(scored.kind, IntentCounts()).add(scored)
-    latencies = [r.latency_ms or 0.0 for r in results]
+    latencies = [r.latency_ms for r in results if r.latency_ms is not None]
     clarify = [r for r in results if r.outcome == Outcome.CLARIFY]
     return AnswersReport(
         chain=chain,
-        answerer=answerer.name,
+        answerer=answerer,
         questions=len(results),
         correct=sum(r.correct for r in results),
         wrong_target=sum(r.outcome == Outcome.WRONG_TARGET for r in results),
@@ -391,6 +399,38 @@ def _print_report(report: AnswersReport) -> None:
     )
 
 
+def _spoken_report(
+    question_set: QuestionSet,
+    file: Path,
+    directory: Path | None,
+    answerer: str,
+    contact: str,
+    chain: str,
+    *,
+    audio_dir: Path | None,
+    config: Path | None,
+    limit: int | None,
+) -> AnswersReport:
+    from voice_agent.benchmarks.answers_audio import audio_directory, run_spoken_answers
+
+    try:
+        return asyncio.run(
+            run_spoken_answers(
+                settings_path=config,
+                knowledge_dir=directory,
+                answerer_kind=answerer,
+                contact=contact,
+                question_set=question_set,
+                audio_dir=audio_dir or audio_directory(file),
+                chain=chain,
+                limit=limit,
+            )
+        )
+    except (OSError, ValueError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``answers`` command to the ``bench`` group."""
 
@@ -424,8 +464,23 @@ def register(app: typer.Typer) -> None:
         ] = None,
         audio: Annotated[
             bool,
-            typer.Option(help="Ask the spoken versions through the voice loop (not yet built)."),
+            typer.Option(
+                help="Replay the spoken questions' recordings through the real voice loop"
+                " (VAD, Whisper, answerer, Piper) instead of asking by text."
+            ),
         ] = False,
+        audio_dir: Annotated[
+            Path | None,
+            typer.Option(
+                help="Recordings <id>.wav (default: audio/questions/ or audio/ beside the"
+                " question file).",
+                file_okay=False,
+            ),
+        ] = None,
+        limit: Annotated[
+            int | None,
+            typer.Option(min=1, help="With --audio: replay only the first N recordings."),
+        ] = None,
         contact: Annotated[
             str, typer.Option(help="Default contact the answerer names when it does not know.")
         ] = DEFAULT_CONTACT,
@@ -449,15 +504,14 @@ def register(app: typer.Typer) -> None:
           voice-agent bench answers --kb knowledge_base/samples/hearth
             --questions tests/fixtures/chains/hearth/questions.yaml --json
 
+          voice-agent bench answers --audio --limit 10
+
         Exit code 0 when every answer is right (or an allowed clarifying question) and no
         number is invented, 1 otherwise, 2 when a question file or knowledge base cannot
         be read or the options do not fit together.
         """
         from knowledge_base.errors import KnowledgeBaseError
 
-        if audio:
-            typer.echo("error: --audio is not implemented yet; run without it", err=True)
-            raise typer.Exit(2)
         files = questions or [DEFAULT_QUESTIONS]
         directories: list[Path | None] = [*knowledge_base] if knowledge_base else [None]
         if len(directories) != len(files) or (knowledge_base and not questions):
@@ -480,6 +534,21 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {e}", err=True)
                 raise typer.Exit(2) from e
             chain = directory.name if directory is not None else "sample"
+            if audio:
+                reports.append(
+                    _spoken_report(
+                        question_set,
+                        file,
+                        directory,
+                        answerer,
+                        contact,
+                        chain,
+                        audio_dir=audio_dir,
+                        config=config,
+                        limit=limit,
+                    )
+                )
+                continue
             reports.append(asyncio.run(run_answers(chosen, question_set, zones, chain=chain)))
         if as_json:
             payload: object = (
