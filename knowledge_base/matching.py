@@ -39,6 +39,9 @@ __all__ = [
 
 EntityKind = Literal["product", "category", "promotion", "store"]
 MAX_WINDOW = 6
+"""Longest run of words looked up as one name."""
+MAX_CJK_WINDOW = 16
+"""Longest run of tokens looked up when Chinese characters (one token each) are among them."""
 MAX_LOOSE_CANDIDATES = 300
 """Loose promotion matching skips a run whose first letters start more names than this."""
 MAX_PRODUCTS = 4
@@ -171,8 +174,11 @@ class CatalogueMatcher:
                     names += [words[0], " ".join(words[1:])]
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
-                    if len(store.name.zh_cn) > 3:
-                        names.append(store.name.zh_cn[:2])
+                    # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its
+                    # first two or three characters, and the name without the trailing 店.
+                    zh = store.name.zh_cn
+                    names.append(zh.removesuffix("店"))
+                    names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
                 for name in [*names, *region_names]:
                     form = compact(name)
                     if form in taken or form in _FUNCTION_WORDS or len(form) < 2:
@@ -196,9 +202,16 @@ class CatalogueMatcher:
         words = tokens(text)
         taken = [False] * len(words)
         found: list[Mention] = []
-        for size in range(min(MAX_WINDOW, len(words)), 0, -1):
+        # Chinese is one token per character: its names need longer runs than words do.
+        latin = [0]
+        for word in words:
+            latin.append(latin[-1] + (not has_cjk(word)))
+        longest = MAX_CJK_WINDOW if latin[-1] < len(words) else MAX_WINDOW
+        for size in range(min(longest, len(words)), 0, -1):
             for start in range(0, len(words) - size + 1):
                 end = start + size
+                if size > MAX_WINDOW and latin[end] - latin[start] > MAX_WINDOW:
+                    continue
                 if any(taken[start:end]):
                     continue
                 form = "".join(words[start:end])

@@ -98,7 +98,7 @@ _ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五�
 _ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
-def _when(words: list[str], named: set[int], text: str) -> When | None:
+def _when(words: list[str], named: set[int]) -> When | None:
     """The day a question asks about, when it is not today; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
     joined = " " + " ".join(free) + " "
@@ -112,10 +112,12 @@ def _when(words: list[str], named: set[int], text: str) -> When | None:
     for i, word in enumerate(free):
         if word in _WEEKDAYS and i > 0 and free[i - 1] in ("on", "this", "next", "coming"):
             return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
+    # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
+    free_text = "".join(w if has_cjk(w) else " " for w in free)
     for marker, days in _RELATIVE_ZH:
-        if marker in text:
+        if marker in free_text:
             return When(days=days)
-    match = _ZH_WEEKDAY.search(text)
+    match = _ZH_WEEKDAY.search(free_text)
     if match and not match.group(0).startswith("周末"):
         return When(weekday=_ZH_WEEKDAY_NUMBER[match.group(2)], next_one=bool(match.group(1)))
     return None
@@ -253,7 +255,7 @@ def understand(
         stores=stores,
         unknown_words=unknown_words,
         corrected=corrected,
-        when=_when(words, named, text),
+        when=_when(words, named),
     )
 
 

@@ -200,3 +200,15 @@ def test_an_item_in_two_offers_in_force_is_asked_back_about_for_one_offers_date(
     assert "Double 12" in answer.text and "Winter Boots Spend and Save" in answer.text
     named = answerer.answer_now(Question(text="When does the winter boots offer end?", asked_at=at))
     assert named.text == "The Winter Boots Spend and Save ends on Tuesday 15 December."
+
+
+def test_chinese_names_longer_than_six_characters_are_found(knowledge) -> None:
+    parsed = understand("柏林店有黑色星期五外套优惠吗？", knowledge)
+    assert parsed.promotions == ["berlin-black-friday"]
+    assert parsed.stores == ["BER-01"]
+
+
+def test_a_chinese_question_about_another_city_is_answered_for_it(answerer) -> None:
+    answer = ask(answerer, "柏林有黑色星期五外套优惠吗？", language="zh-CN")
+    assert answer.detail["store_id"] == "BER-01"
+    assert "柏林亚历山大广场店" in answer.text and "25%" in answer.text
