@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from kb_helpers import DEFAULT_CONTACT, local
 
 from knowledge_base.answering import Question, Role
@@ -17,6 +18,7 @@ from knowledge_base.grounded import ChangeSummary, GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from knowledge_base.models import Promotion
+from knowledge_base.phrasing import rules_fact
 from knowledge_base.speech import invented_numbers
 from knowledge_base.versions import canonical_text, change_summary, read_history, spoken_names
 from voice_agent.benchmarks.answers import load_questions, make_question
@@ -45,6 +47,10 @@ def stored_change_summaries(knowledge: KnowledgeBase, root: Path):
             for line in canonical_text(previous).splitlines()
         ]
         facts += [f"{key}: {name}" for key, name in names.items() if name in " ".join(sentences)]
+        facts += [
+            f"version {previous.version}: " + rules_fact(previous, currency, "its scope")
+            for currency in knowledge.currencies.values()
+        ]
         return ChangeSummary(sentences=sentences, facts=facts) if sentences else None
 
     return summarize
@@ -114,3 +120,26 @@ def test_a_change_summary_without_facts_is_caught_by_the_check(knowledge) -> Non
         )
     )
     assert [c.value for c in check_facts(answer.text, answer.facts).unsupported] == ["15%"]
+
+
+def test_a_previous_discount_no_text_mentions_is_backed_by_its_rules(sample_copy) -> None:
+    v1 = sample_copy / "history" / "weekend-running" / "v1.yaml"
+    stored = yaml.safe_load(v1.read_text(encoding="utf-8"))
+    stored["promotion"]["rules"][0]["percent"] = 10
+    del stored["promotion"]["talk_track"]  # no text of version 1 says "10 percent"
+    stored["promotion"]["changes"] = [{"version": 1, "notes": ["First version."]}]
+    v1.write_text(yaml.safe_dump(stored, allow_unicode=True), encoding="utf-8")
+    knowledge = load_knowledge_base(sample_copy)
+    answerer = GroundedAnswerer(
+        knowledge=knowledge,
+        default_contact=DEFAULT_CONTACT,
+        change_summaries=stored_change_summaries(knowledge, sample_copy),
+    )
+    answer = answerer.answer_now(
+        Question(
+            text="What changed in the weekend offer?",
+            asked_at=local("SH-01", "2026-11-28T15:00"),
+        )
+    )
+    assert "from 10 percent to 20 percent" in answer.text
+    assert check_facts(answer.text, answer.facts).ok, answer.facts
