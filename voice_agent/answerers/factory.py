@@ -17,6 +17,7 @@ from knowledge_base.grounded import ChangeSummaries, ChangeSummary, GroundedAnsw
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.models import Promotion
+from knowledge_base.phrasing import rules_fact
 from knowledge_base.versions import canonical_text, change_summary, read_history, spoken_names
 from voice_agent.answerers.errors import AnswererConfigError
 from voice_agent.answerers.events import EventListener
@@ -149,6 +150,11 @@ def history_change_summaries(knowledge: KnowledgeBase, root: Path) -> ChangeSumm
             for line in canonical_text(previous).splitlines()
         ]
         facts += [f"{key}: {name}" for key, name in names.items() if name in said]
+        # Its rules as the answers speak them ("15 percent off"), in every currency.
+        facts += [
+            f"version {previous.version}: " + rules_fact(previous, currency, "its scope")
+            for currency in knowledge.currencies.values()
+        ]
         return ChangeSummary(sentences=sentences, facts=facts)
 
     return summarize
