@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
-    AnswerCore,
     Turn,
     member_rule,
 )
+from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -26,7 +26,7 @@ from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
 
 
-class OfferAnswers(AnswerCore):
+class OfferAnswers(AnswerSentences):
     """Is a product or category in an offer (named or any), and what an offer is."""
 
     def _in_offer(self, turn: Turn) -> Answer | None:

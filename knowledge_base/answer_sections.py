@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
-    AnswerCore,
     Turn,
 )
+from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -27,7 +27,7 @@ from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 
 
-class SectionAnswers(AnswerCore):
+class SectionAnswers(AnswerSentences):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
