@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from loguru import logger
-
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
@@ -117,8 +115,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
         started = time.perf_counter()
         store_id = question.store_id or self._default_store_id
         if store_id not in self._kb.stores:
-            # Answering for another store could quote the wrong currency or promotions.
-            logger.warning(f"question from unknown store {store_id!r}: not answered")
+            # Answering for another store could quote the wrong currency or promotions; the
+            # reason is in the detail for the adapter to log (the domain does not log).
             refused = self._unknown_for(is_chinese(question.language))
             refused.detail.update(
                 {"intent": "unknown", "error": "unknown_store", "store_id": store_id}
@@ -138,6 +136,7 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
             zh=parsed.chinese,
         )
         answer: Answer | None
+        error: str | None = None
         try:
             if turn.at.tzinfo is None:  # a naive moment is the caller's wall-clock time
                 turn.at = turn.at.replace(tzinfo=self._kb.zone(store_id))
@@ -148,10 +147,11 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
                 self._move_to_day(turn, parsed.when)
             answer = self._dispatch(turn)
         except KnowledgeError as e:
-            logger.warning(f"grounded answer failed ({e.code}): {e}")
-            answer = None
+            answer, error = None, f"{e.code}: {e}"
         if answer is None:
             answer = self._unknown(turn)
+            if error is not None:
+                answer.detail["error"] = error
         answer.detail.update(
             {
                 "intent": parsed.intent.value,
