@@ -15,6 +15,9 @@ from knowledge_base.models import (
     Promotion,
 )
 from knowledge_base.phrasing import (
+    conditions,
+    ends_phrase,
+    is_plural,
     join,
     rule_phrases,
     starts_phrase,
@@ -181,15 +184,22 @@ class OfferAnswers(AnswerSentences):
         covered = set(kb.category_skus(category_id)) & kb.scope_skus(promotion)
         if not covered:
             return self._done(
-                turn, [f"{label}不在{name}范围内" if zh else f"No, {label} are not in {name}"]
+                turn,
+                [
+                    f"{label}不在{name}范围内"
+                    if zh
+                    else f"No, {label} {'are' if is_plural(label) else 'is'} not in {name}"
+                ],
             )
         if placed.phase is Phase.RUNNING:
             head, rest = self._headline(
-                turn, label if zh else label.capitalize(), promotion, plural=True
+                turn, label if zh else label.capitalize(), promotion, plural=is_plural(label)
             )
             return self._done(turn, [head, self._then(turn, rest, placed)])
         if placed.phase is Phase.UPCOMING:
-            return self._done(turn, self._not_yet(turn, label, promotion, placed, plural=True))
+            return self._done(
+                turn, self._not_yet(turn, label, promotion, placed, plural=is_plural(label))
+            )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
 
@@ -204,7 +214,7 @@ class OfferAnswers(AnswerSentences):
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
             head, rest = self._headline(
-                turn, name if zh else name.capitalize(), promotion, plural=True
+                turn, name if zh else name.capitalize(), promotion, plural=is_plural(name)
             )
             excluded = [
                 s
@@ -225,7 +235,9 @@ class OfferAnswers(AnswerSentences):
         if upcoming:
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
-            return self._done(turn, self._not_yet(turn, name, promotion, placed, plural=True))
+            return self._done(
+                turn, self._not_yet(turn, name, promotion, placed, plural=is_plural(name))
+            )
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if over:
             promotion, placed = over[0]
@@ -233,11 +245,13 @@ class OfferAnswers(AnswerSentences):
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
                 return self._done(turn, [f"{name}目前没有优惠，{ended}"])
-            return self._done(turn, [f"No, {name} have no offer right now; {ended}"])
+            have = "have" if is_plural(name) else "has"
+            return self._done(turn, [f"No, {name} {have} no offer right now; {ended}"])
         store = self._store_name(turn)
         if zh:
             return self._done(turn, [f"{name}在{store}目前没有优惠"])
-        return self._done(turn, [f"No, {name} have no offer at {store} right now"])
+        have = "have" if is_plural(name) else "has"
+        return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
 
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh
@@ -262,6 +276,20 @@ class OfferAnswers(AnswerSentences):
             name = title(promotion, zh) if zh else the_title(promotion, zh)
             return self._done(
                 turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
+            )
+        if turn.named_store and placed.phase is Phase.RUNNING:
+            # "Does it work in the Manchester store?": yes, there, and what it gives.
+            self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            ends = ends_phrase(placed.ends, placed.local_now, zh)
+            if zh:
+                return self._done(
+                    turn, [f"{store}参加{title(promotion, zh)}：{phrases}", f"活动{ends}"]
+                )
+            return self._done(
+                turn,
+                [f"Yes, {the_title(promotion, zh)} runs at {store}: {phrases}", f"It {ends}"],
             )
         answer = self._talk_track(turn, promotion, placed)
         depth = ROLE_DEPTH[turn.role]

@@ -114,6 +114,11 @@ def is_discount_phrase(promotion: Promotion) -> bool:
     return isinstance(promotion.rules[0], PercentOff | AmountOff)
 
 
+def is_plural(noun: str) -> bool:
+    """English plural by its ending: "boots", "kitchen textiles"; not "cookware", "glass"."""
+    return noun.endswith("s") and not noun.endswith("ss")
+
+
 def join(items: list[str], zh: bool, *, word: str = "and") -> str:
     """``a, b and c`` / ``a、b和c`` (``word="or"``: ``a, b or c`` / ``a、b或c``)."""
     if not items:
