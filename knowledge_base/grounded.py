@@ -85,9 +85,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
                 headquarters, extension 1000").
             clock: Returns the current time-zone-aware moment (default: now, UTC); used when a
                 question has no ``asked_at``.
-            change_summaries: Spoken sentences of what the current version changed,
-                computed from the stored previous version (``None``: the change notes
-                written in the promotion file are read instead).
+            change_summaries: What the current version changed, computed from the stored
+                previous version, with the facts its numbers rely on (they are attached to
+                the answer); ``None``, or a ``None`` result: the change notes written in the
+                promotion file are read instead.
             default_store_id: Store for questions without ``store_id`` (default: the first
                 store of the first region, SH-01 in the sample chain).
         """
