@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Intent", "ParsedQuestion", "When", "content_terms", "understand"]
 
+MAX_QUESTION_CHARS = 600
+"""Only this much of a question is read: a spoken question is far shorter, and the time a
+reading takes grows with its length (bounded work on hostile input)."""
+
 UNKNOWN_WORDS_MAX = 1
 """A question without an intent cue that has more words than this which no part of the
 knowledge base uses ("return", "receipt") is not about promotions, whatever it names."""
@@ -187,6 +191,7 @@ def understand(
     base uses are never "corrected" into cue words, and a question full of words it never
     uses is not mistaken for a question about the product it happens to name.
     """
+    text = text[:MAX_QUESTION_CHARS]
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
     mentions = knowledge.matcher.mentions(text)

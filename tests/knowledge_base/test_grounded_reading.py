@@ -212,3 +212,10 @@ def test_a_chinese_question_about_another_city_is_answered_for_it(answerer) -> N
     answer = ask(answerer, "柏林有黑色星期五外套优惠吗？", language="zh-CN")
     assert answer.detail["store_id"] == "BER-01"
     assert "柏林亚历山大广场店" in answer.text and "25%" in answer.text
+
+
+def test_a_very_long_question_is_read_only_as_far_as_a_spoken_one_goes(knowledge) -> None:
+    endless = "is the AX-200 in the weekend offer " * 2000
+    parsed = understand(endless, knowledge)
+    assert len(parsed.text) <= 600
+    assert parsed.products == ["AX-200"]
