@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
 
+from knowledge_base.cues import GENERIC_WORDS, cue_words
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ _FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so n
 _PLACE_WORDS = frozenset(
     """city centre center central mall plaza street road avenue park square station airport
     outlet north south east west new old main market high downtown uptown flagship store shop
-    shops the upper lower grand great royal village town harbour harbor bay beach hill""".split()
+    shops the upper lower grand great royal village town harbour harbor bay beach hill times
+    union king kings queen queens saint st port fort mount lake river garden gardens world
+    national metro plus one first""".split()
 )
 
 
@@ -162,7 +165,8 @@ class CatalogueMatcher:
         picks among them. A place word that already names a product, category or promotion
         is left to that entity.
         """
-        taken = set(self.index) | _PLACE_WORDS
+        # Everyday and cue words never name a place ("times" of Times Square, "deal").
+        taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
         for region in knowledge.regions.values():
             region_names = [region.id, region.name.en]
             if region.name.zh_cn:
