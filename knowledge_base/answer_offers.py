@@ -47,6 +47,8 @@ class OfferAnswers(AnswerSentences):
             return self._category_offers(turn, parsed.categories[0])
         if parsed.promotions:
             return self._overview(turn)
+        if parsed.asks_list:
+            return self._overview(turn)
         if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
             # "How much is the discount?": the one offer in force (that has a member price,
             # when members are asked about), or which one.

@@ -34,6 +34,11 @@ EN: dict[Intent, tuple[str, ...]] = {
     # "target" without a leading space: Whisper writes "sell-through target" as "self-retarget".
     Intent.LIMIT: (
         " limit ",
+        " cap ",
+        " how many pairs ",
+        " how many items ",
+        " how many units ",
+        " customer can buy ",
         " limits ",
         " limited to ",
         " per customer ",
@@ -246,6 +251,9 @@ ORDER = (
 # Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
 FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
 FAQ_TOPICS_ZH = ("优惠券", "代金券", "叠加", "一起用", "混搭", "同时使用")
+# Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
+STACK_EN = (" combin", " stack", " together with ", " on top of ", " use both ")
+STACK_ZH = ("叠加", "一起用", "同时使用", "同时参加", "一起参加")
 START_EN = (" start", " begin", " launch", " from when ", " when is ")
 END_EN = (
     " end ",

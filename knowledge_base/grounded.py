@@ -182,6 +182,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
             Intent.IN_OFFER: self._in_offer,
             Intent.OVERVIEW: self._overview,
         }
+        if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
+            return self._stacking(turn)
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.

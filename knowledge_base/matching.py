@@ -111,6 +111,8 @@ class CatalogueMatcher:
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    singular: dict[str, dict[tuple[EntityKind, str], None]] = field(default_factory=dict)
+    """Names of several words, each word without a plural "s" -> the entities they name."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
     sounds: dict[str, str] = field(default_factory=dict)
@@ -199,6 +201,10 @@ class CatalogueMatcher:
         if len(form) < 2:
             return form
         self.index.setdefault(form, {})[(kind, key)] = None
+        words = tokens(name)
+        if len(words) > 1:
+            # "socks deal" for the alias "sock deal": every word without its plural "s".
+            self.singular.setdefault(_singular(words), {})[(kind, key)] = None
         return form
 
     def mentions(self, text: str) -> list[Mention]:
@@ -222,6 +228,8 @@ class CatalogueMatcher:
                 entries = self.index.get(form)
                 if entries is None and form.endswith("s") and len(form) > 3:
                     entries = self.index.get(form[:-1])
+                if entries is None and size > 1:
+                    entries = self.singular.get(_singular(words[start:end]))
                 if not entries:
                     continue
                 for kind, key in entries:
@@ -232,9 +240,11 @@ class CatalogueMatcher:
         if len(products) < MAX_PRODUCTS:
             # A loosely heard product may overlap a category ("sports socks"): the product,
             # being more specific, wins.
+            # Words that name a product, promotion or store exactly are not read again.
             exact = [False] * len(words)
-            for m in products:
-                exact[m.start : m.end] = [True] * (m.end - m.start)
+            for m in found:
+                if m.kind != "category":
+                    exact[m.start : m.end] = [True] * (m.end - m.start)
             loose = [
                 m
                 for m in self._loose_products(
@@ -464,3 +474,10 @@ class CatalogueMatcher:
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def _singular(words: list[str]) -> str:
+    """The compact form with each word's plural "s" dropped ("socks deal" -> "sockdeal")."""
+    return "".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )

@@ -32,6 +32,8 @@ from knowledge_base.cues import (
     MEMBER_ZH,
     ORDER,
     QUANTITY_WORDS,
+    STACK_EN,
+    STACK_ZH,
     START_EN,
     START_ZH,
     ZH,
@@ -158,6 +160,8 @@ class ParsedQuestion:
     """Heard word -> the cue word it was read as ("todal" -> "total")."""
     when: When | None = None
     """Another day than today the question is about ("tomorrow", "on Saturday")."""
+    asks_stacking: bool = False
+    """Asks whether offers combine ("does it stack with ...", "叠加")."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -261,6 +265,7 @@ def understand(
         unknown_words=unknown_words,
         corrected=corrected,
         when=_when(words, named),
+        asks_stacking=has(STACK_EN, STACK_ZH),
     )
 
 

@@ -219,3 +219,29 @@ def test_a_very_long_question_is_read_only_as_far_as_a_spoken_one_goes(knowledge
     parsed = understand(endless, knowledge)
     assert len(parsed.text) <= 600
     assert parsed.products == ["AX-200"]
+
+
+# --- whether offers combine ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("Can the weekend offer be combined with the socks deal?", "Yes, the Weekend Running"),
+        ("Does the weekend offer stack with the winter boots offer?", "No, the Weekend Running"),
+        ("Does Double 12 stack with the boots offer?", "The Double 12 and the Winter Boots"),
+    ],
+)
+def test_two_offers_named_with_a_combine_question_are_answered_from_their_stacking(
+    answerer, text, opening
+) -> None:
+    answer = ask(answerer, text)
+    assert answer.text.startswith(opening), answer.text
+
+
+def test_a_plural_inside_a_name_still_names_it_and_a_promotion_is_not_read_as_a_product(
+    knowledge,
+) -> None:
+    parsed = understand("Do the winter boot offers include the Glacier Boot?", knowledge)
+    assert parsed.promotions == ["winter-boots"]
+    assert parsed.products == ["WB-320"]
