@@ -72,7 +72,9 @@ def test_the_command_answers_every_fixture_correctly_with_no_invented_number() -
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["questions"] == len(yaml.safe_load(DEFAULT_QUESTIONS.read_text())["questions"])
-    assert report["accuracy"] == 1.0
+    # Every answer right, or the one short question back the fixture allows.
+    assert report["correct"] + report["clarify_acceptable"] == report["questions"]
+    assert report["wrong_target"] == 0
     assert report["invented_numbers"] == 0
     assert report["unknown"] >= 5 and report["refused"] >= 3
     assert 0 < report["latency_p50_ms"] <= report["latency_p95_ms"]
