@@ -36,6 +36,9 @@ class AnswerSource(StrEnum):
     """Nothing in the knowledge base matched; the answer names who to ask."""
     REFUSED = "refused"
     """The caller's role may not hear this (e.g. a clerk asking for regional targets)."""
+    CLARIFY = "clarify"
+    """The question was too uncertain to answer safely; the text is one short question back
+    ("The Weekend Running Offer or Double 12?")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -833,3 +833,18 @@ def check_facts(answer_text: str, facts: Iterable[str], *, question: str = "") -
         Every claim found and the ones the facts do not support.
     """
     return FactSet.from_texts(facts, question=question).check(answer_text)
+
+
+def invented_numbers(answer_text: str, facts: Iterable[str], *, question: str = "") -> list[str]:
+    """The number-like claims of ``answer_text`` its facts do not support, as short values.
+
+    The one invented-number check: the runtime guard and ``voice-agent bench answers`` both
+    call it (through :func:`check_facts`). Amounts are given without their unit (``"25"``
+    for "25 percent", ``"674.25"`` for "674.25 yuan"); dates, times, codes and weekdays as
+    written.
+    """
+    check = check_facts(answer_text, facts, question=question)
+    return [
+        _fmt(claim.amount) if claim.amount is not None else claim.text
+        for claim in check.unsupported
+    ]

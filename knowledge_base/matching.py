@@ -1,30 +1,48 @@
-"""Find products, categories and promotions in text as speech recognition writes it.
+"""Find products, categories, promotions and stores in text as speech recognition writes it.
 
 Whisper writes a SKU the clerk said as "AX-200", "AX 200", "A X 200", "ax200" or
 "AX two hundred", and a name as "Aero X 200" or "Aero-X". Everything is reduced to a
-*compact* form (lowercase, number words to digits, no spaces or punctuation), and every run
-of up to six words of the question is looked up in a dictionary of compact names: exact,
-fast (a few dozen dictionary reads per question) and longest match first.
+*compact* form (:mod:`knowledge_base.words`), and every run of up to six words of the
+question is looked up in a dictionary of compact names: exact, fast (a few dozen dictionary
+reads per question) and longest match first. Stores are found by code, store name, city
+(the first word of a store name) and region name.
 
 When nothing exact is found, a run that contains a number is compared, loosely, with the
 codes and names that share that number ("ex 200", "acts 200" -> AX-200), because the digits
-of a code survive recognition far better than its letters do.
+of a code survive recognition far better than its letters do; names without numbers,
+promotion names and place names are compared by letters and by sound ("dutch often" ->
+Dutch oven, "Sidney" -> Sydney), only against this closed vocabulary.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
 
+from knowledge_base.cues import GENERIC_WORDS, cue_words
+from knowledge_base.words import compact, has_cjk, sound, tokens
+
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
-EntityKind = Literal["product", "category", "promotion"]
+__all__ = [
+    "CatalogueMatcher",
+    "Mention",
+    "ProductMatch",
+    "compact",
+    "has_cjk",
+    "sound",
+    "tokens",
+]
+
+EntityKind = Literal["product", "category", "promotion", "store"]
 MAX_WINDOW = 6
+"""Longest run of words looked up as one name."""
+MAX_CJK_WINDOW = 16
+"""Longest run of tokens looked up when Chinese characters (one token each) are among them."""
 MAX_LOOSE_CANDIDATES = 300
 """Loose promotion matching skips a run whose first letters start more names than this."""
 MAX_PRODUCTS = 4
@@ -35,125 +53,22 @@ NAME_THRESHOLD = 0.85
 """Similarity a run of words needs to stand for a product name without numbers."""
 PROMOTION_THRESHOLD = 0.8
 """Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
+PLACE_THRESHOLD = 0.8
+"""Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
+SOUND_MIN = 4
+"""Sound keys shorter than this are too common to compare ("kfr" is many words)."""
+SOUND_FLOOR = 0.7
+"""Letter similarity a run needs before its sound is compared at all."""
 
-_UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
 _FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
-
-
-def has_cjk(text: str) -> bool:
-    """True when ``text`` contains Chinese characters."""
-    return _CJK.search(text) is not None
-
-
-def tokens(text: str) -> list[str]:
-    """Lowercase word tokens with number words turned into digits; each CJK character a token.
-
-    ``"Is the A-X two hundred on sale?"`` -> ``["is", "the", "a", "x", "200", "on", "sale"]``.
-    """
-    folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", folded)  # 1,200 -> 1200
-    raw = _TOKEN.findall(folded)
-    return _numbers_to_digits(raw)
-
-
-def compact(text: str) -> str:
-    """The compact form used for lookups: ``"Aero X-200"`` -> ``"aerox200"``."""
-    return "".join(tokens(text))
-
-
-def _numbers_to_digits(words: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        value, used = _read_number(words, i)
-        if used:
-            out.append(str(value))
-            i += used
-        else:
-            out.append(words[i])
-            i += 1
-    return out
-
-
-def _read_number(words: list[str], start: int) -> tuple[int, int]:
-    """Parse "two hundred and twenty" style numbers at ``start``: (value, words used).
-
-    Numbers that do not compose stay apart ("three ten" -> 3, 10), which is what a code
-    such as WB-310 read digit group by digit group needs.
-    """
-    total, current, i = 0, None, start
-    while i < len(words):
-        word = words[i]
-        if word in _UNITS:
-            unit = _UNITS[word]
-            if current is None:
-                current = unit
-            elif (
-                current >= 100
-                and current % 100 == 0
-                or (current >= 20 and current % 10 == 0 and current % 100 != 0 and unit < 10)
-            ):
-                current += unit
-            else:
-                break
-        elif word in _TENS:
-            if current is None:
-                current = _TENS[word]
-            elif current >= 100 and current % 100 == 0:
-                current += _TENS[word]
-            else:
-                break
-        elif word == "hundred" and current is not None and 0 < current < 100:
-            current *= 100
-        elif word == "thousand" and current is not None and 0 < current < 1000 and not total:
-            total, current = current * 1000, None
-        elif (
-            word == "and"
-            and current is not None
-            and (current >= 100 or total)
-            and i + 1 < len(words)
-            and (words[i + 1] in _UNITS or words[i + 1] in _TENS)
-        ):
-            pass
-        else:
-            break
-        i += 1
-    if current is None and not total:
-        return 0, 0
-    return total + (current or 0), i - start
+# Words that start or end many store names and name no place by themselves.
+_PLACE_WORDS = frozenset(
+    """city centre center central mall plaza street road avenue park square station airport
+    outlet north south east west new old main market high downtown uptown flagship store shop
+    shops the upper lower grand great royal village town harbour harbor bay beach hill times
+    union king kings queen queens saint st port fort mount lake river garden gardens world
+    national metro plus one first""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +111,12 @@ class CatalogueMatcher:
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    singular: dict[str, dict[tuple[EntityKind, str], None]] = field(default_factory=dict)
+    """Names of several words, each word without a plural "s" -> the entities they name."""
+    places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
+    sounds: dict[str, str] = field(default_factory=dict)
+    """Compact form -> its :func:`sound` key, for the loosely matched names."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     @classmethod
@@ -230,7 +151,49 @@ class CatalogueMatcher:
                 if len(form) >= 8 and not has_cjk(form):
                     entries = matcher.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
+        matcher._add_places(knowledge)
+        for entries in [*matcher.names_by_initial.values(), *matcher.places.values()]:
+            for form, _ in entries:
+                matcher.sounds[form] = sound(form)
+        for entries in matcher.promotion_names_by_initial.values():
+            for form, _ in entries:
+                matcher.sounds[form] = sound(form)
         return matcher
+
+    def _add_places(self, knowledge: KnowledgeBase) -> None:
+        """Index stores by code, full name, city (first word) and the rest; regions by name.
+
+        A city or region names every store in it ("Shanghai" -> SH-01, SH-02); the reader
+        picks among them. A place word that already names a product, category or promotion
+        is left to that entity.
+        """
+        # Everyday and cue words never name a place ("times" of Times Square, "deal").
+        taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
+        for region in knowledge.regions.values():
+            region_names = [region.id, region.name.en]
+            if region.name.zh_cn:
+                region_names.append(region.name.zh_cn)
+            for store in region.stores:
+                names = [store.id, store.name.en]
+                words = store.name.en.split()
+                if len(words) > 1:
+                    names += [words[0], " ".join(words[1:])]
+                if store.name.zh_cn:
+                    names.append(store.name.zh_cn)
+                    # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its
+                    # first two or three characters, and the name without the trailing 店.
+                    zh = store.name.zh_cn
+                    names.append(zh.removesuffix("店"))
+                    names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
+                for name in [*names, *region_names]:
+                    form = compact(name)
+                    if form in taken or form in _FUNCTION_WORDS or len(form) < 2:
+                        continue
+                    self.add("store", store.id, name)
+                    if len(form) >= 5 and not has_cjk(form) and not any(c.isdigit() for c in form):
+                        entries = self.places.setdefault(form[0], [])
+                        if (form, store.id) not in entries:
+                            entries.append((form, store.id))
 
     def add(self, kind: EntityKind, key: str, name: str) -> str:
         """Index ``name`` (any spelling) for an entity; returns its compact form."""
@@ -238,6 +201,10 @@ class CatalogueMatcher:
         if len(form) < 2:
             return form
         self.index.setdefault(form, {})[(kind, key)] = None
+        words = tokens(name)
+        if len(words) > 1:
+            # "socks deal" for the alias "sock deal": every word without its plural "s".
+            self.singular.setdefault(_singular(words), {})[(kind, key)] = None
         return form
 
     def mentions(self, text: str) -> list[Mention]:
@@ -245,15 +212,24 @@ class CatalogueMatcher:
         words = tokens(text)
         taken = [False] * len(words)
         found: list[Mention] = []
-        for size in range(min(MAX_WINDOW, len(words)), 0, -1):
+        # Chinese is one token per character: its names need longer runs than words do.
+        latin = [0]
+        for word in words:
+            latin.append(latin[-1] + (not has_cjk(word)))
+        longest = MAX_CJK_WINDOW if latin[-1] < len(words) else MAX_WINDOW
+        for size in range(min(longest, len(words)), 0, -1):
             for start in range(0, len(words) - size + 1):
                 end = start + size
+                if size > MAX_WINDOW and latin[end] - latin[start] > MAX_WINDOW:
+                    continue
                 if any(taken[start:end]):
                     continue
                 form = "".join(words[start:end])
                 entries = self.index.get(form)
                 if entries is None and form.endswith("s") and len(form) > 3:
                     entries = self.index.get(form[:-1])
+                if entries is None and size > 1:
+                    entries = self.singular.get(_singular(words[start:end]))
                 if not entries:
                     continue
                 for kind, key in entries:
@@ -264,12 +240,19 @@ class CatalogueMatcher:
         if len(products) < MAX_PRODUCTS:
             # A loosely heard product may overlap a category ("sports socks"): the product,
             # being more specific, wins.
+            # Words that name a product, promotion or store exactly are not read again.
             exact = [False] * len(words)
-            for m in products:
-                exact[m.start : m.end] = [True] * (m.end - m.start)
+            for m in found:
+                if m.kind != "category":
+                    exact[m.start : m.end] = [True] * (m.end - m.start)
             loose = [
                 m
-                for m in self._loose_products(words, exact, numbers_alone=not products)
+                for m in self._loose_products(
+                    words,
+                    exact,
+                    numbers_alone=not products,
+                    named=[(m.start, m.end) for m in found if m.kind != "product"],
+                )
                 if m.key not in {p.key for p in products}
             ]
             if loose:
@@ -286,6 +269,11 @@ class CatalogueMatcher:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self._loose_promotions(words, occupied))
+        if not any(m.kind == "store" for m in found):
+            occupied = [False] * len(words)
+            for m in found:
+                occupied[m.start : m.end] = [True] * (m.end - m.start)
+            found.extend(self._loose_places(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
 
@@ -304,11 +292,7 @@ class CatalogueMatcher:
                 for form, key in forms:
                     if abs(len(form) - len(heard)) > len(form) // 3:
                         continue
-                    matcher = self._sequence_matcher(form)
-                    matcher.set_seq1(heard)
-                    if matcher.quick_ratio() < PROMOTION_THRESHOLD:
-                        continue
-                    score = matcher.ratio()
+                    score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
                             "promotion", key, start, end, " ".join(words[start:end]), score
@@ -316,7 +300,12 @@ class CatalogueMatcher:
         return [best] if best else []
 
     def _loose_products(
-        self, words: list[str], taken: list[bool], *, numbers_alone: bool
+        self,
+        words: list[str],
+        taken: list[bool],
+        *,
+        numbers_alone: bool,
+        named: list[tuple[int, int]] | None = None,
     ) -> list[Mention]:
         """Products heard imperfectly; tried only when nothing matched exactly.
 
@@ -328,17 +317,17 @@ class CatalogueMatcher:
            ("the road? no, the 300" -> RN-300).
         """
         best: dict[str, Mention] = {}
+        exact_spans = named or []
 
         def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
             heard = "".join(words[start:end])
+            # Over words that already name something exactly, only letters are evidence
+            # enough: a sound match must not undo an exact one ("knives still" != knife set).
+            by_sound = not any(start < e and s < end for s, e in exact_spans)
             for form, sku in forms:
                 if abs(len(form) - len(heard)) > max(3, len(form) // 3):
                     continue
-                matcher = self._sequence_matcher(form)
-                matcher.set_seq1(heard)
-                if matcher.quick_ratio() < threshold:
-                    continue
-                score = matcher.ratio()
+                score = self._similarity(form, heard, threshold, by_sound=by_sound)
                 if score >= threshold and score > best.get(sku, _NONE).score:
                     best[sku] = Mention(
                         "product", sku, start, end, " ".join(words[start:end]), score
@@ -375,8 +364,8 @@ class CatalogueMatcher:
             for i, word in enumerate(words):
                 family = self.code_numbers.get(word)
                 # Only where a product would be named: "the 300", not "next to 100".
-                named = i == 0 or words[i - 1] in ("the", "a", "an")
-                if not taken[i] and len(word) >= 3 and family and named:
+                after_article = i == 0 or words[i - 1] in ("the", "a", "an")
+                if not taken[i] and len(word) >= 3 and family and after_article:
                     sku = min(family, key=len)
                     best[sku] = Mention("product", sku, i, i + 1, word, 0.5)
         # Keep the best reading of each stretch of words, not every product it resembles.
@@ -385,6 +374,60 @@ class CatalogueMatcher:
             if all(mention.end <= k.start or mention.start >= k.end for k in kept):
                 kept.append(mention)
         return kept
+
+    def _similarity(
+        self, form: str, heard: str, threshold: float, *, by_sound: bool = True
+    ) -> float:
+        """How alike a known name and a heard run are: by letters, else by sound.
+
+        The sound key counts only when it is long enough to mean something and the letters
+        are not far off either ("dutch often" -> "Dutch oven", not "dish" -> "Dutch").
+        """
+        matcher = self._sequence_matcher(form)
+        matcher.set_seq1(heard)
+        quick = matcher.quick_ratio()
+        if quick < SOUND_FLOOR:
+            return 0.0
+        score = matcher.ratio() if quick >= threshold else 0.0
+        if score >= threshold or not by_sound:
+            return score
+        known = self.sounds.get(form)
+        if known is None or len(known) < SOUND_MIN or matcher.ratio() < SOUND_FLOOR:
+            return score
+        heard_key = sound(heard)
+        if len(heard_key) < SOUND_MIN:
+            return score
+        return max(score, SequenceMatcher(None, heard_key, known).ratio())
+
+    def _loose_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
+        """A city or store name heard imperfectly ("Sidney", "Manchaster")."""
+        found: list[Mention] = []
+        for size in (2, 1):
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]):
+                    continue
+                heard = "".join(words[start:end])
+                if len(heard) < 5 or not heard.isalpha():
+                    continue
+                scored: dict[str, float] = {}
+                for form, store_id in self.places.get(heard[0], []):
+                    if abs(len(form) - len(heard)) > max(2, len(form) // 4):
+                        continue
+                    score = self._similarity(form, heard, PLACE_THRESHOLD)
+                    if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
+                        scored[store_id] = score
+                if scored:
+                    top = max(scored.values())
+                    for store_id, score in scored.items():
+                        if score == top:
+                            found.append(
+                                Mention(
+                                    "store", store_id, start, end, " ".join(words[start:end]), score
+                                )
+                            )
+                    taken[start:end] = [True] * (end - start)
+        return found
 
     def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:
         """A difflib matcher with ``form`` as its fixed side, cached per thread.
@@ -425,5 +468,16 @@ class CatalogueMatcher:
         """Promotion ids named in ``text``, in the order heard, each once."""
         return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "promotion"))
 
+    def stores(self, text: str) -> list[str]:
+        """Store ids named in ``text`` by code, store name, city or region, each once."""
+        return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "store"))
+
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def _singular(words: list[str]) -> str:
+    """The compact form with each word's plural "s" dropped ("socks deal" -> "sockdeal")."""
+    return "".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )

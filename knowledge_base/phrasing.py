@@ -8,6 +8,7 @@ the facts it used.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from knowledge_base.models import (
@@ -15,9 +16,11 @@ from knowledge_base.models import (
     BuyXGetY,
     Contact,
     Currency,
+    Limit,
     MemberExtraPercent,
     PercentOff,
     Promotion,
+    Rule,
     SpendThreshold,
     end_text,
     last_day,
@@ -37,64 +40,75 @@ def the_title(promotion: Promotion, zh: bool) -> str:
 
 
 def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
-    """One phrase per rule, then the limit.
+    """The promotion's rules in speech, one phrase per rule, then the limit.
 
     ``["20 percent off", "members save another 5 percent", "limit 2 pairs per customer"]``.
     Rules without an amount in the store's currency are left out.
     """
+    phrases = [phrase for rule in promotion.rules for phrase in rule_phrase(rule, currency, zh)]
+    if promotion.limit is not None:
+        phrases.append(limit_phrase(promotion.limit, zh))
+    return phrases
+
+
+def rule_phrase(rule: Rule, currency: Currency, zh: bool) -> list[str]:
+    """One rule in speech: the one place a rule is rendered for the ear.
+
+    Usually one phrase; a percentage with a member percentage gives two
+    (``["12 percent off", "members get 15 percent off instead"]``); none when the rule has
+    no amount in ``currency``.
+    """
     lang = "zh-CN" if zh else "en"
     code = currency.code
-    phrases: list[str] = []
-    for rule in promotion.rules:
-        if isinstance(rule, PercentOff):
+    if isinstance(rule, PercentOff):
+        phrases = [f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off"]
+        if rule.member_percent is not None:
             phrases.append(
-                f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off"
-            )
-            if rule.member_percent is not None:
-                phrases.append(
-                    f"会员优惠{percent(rule.member_percent, lang)}"
-                    if zh
-                    else f"members get {percent(rule.member_percent)} off instead"
-                )
-        elif isinstance(rule, MemberExtraPercent):
-            phrases.append(
-                f"会员再额外优惠{percent(rule.percent, lang)}"
+                f"会员优惠{percent(rule.member_percent, lang)}"
                 if zh
-                else f"members save another {percent(rule.percent)}"
+                else f"members get {percent(rule.member_percent)} off instead"
             )
-        elif isinstance(rule, AmountOff) and code in rule.amount:
-            off = money(rule.amount[code], currency, lang)
-            if zh:
-                phrases.append(("会员" if rule.members_only else "") + f"每件减{off}")
-            else:
-                phrases.append(("members get " if rule.members_only else "") + f"{off} off each")
-        elif isinstance(rule, SpendThreshold):
-            tiers = [t for t in rule.tiers if code in t.spend and code in t.off]
-            for i, tier in enumerate(tiers):
-                spend, off = (
-                    money(tier.spend[code], currency, lang),
-                    money(tier.off[code], currency, lang),
-                )
-                if zh:
-                    phrases.append(f"满{spend}减{off}")
-                else:
-                    phrases.append(f"{'or ' if i else ''}spend {spend} and get {off} off")
-        elif isinstance(rule, BuyXGetY):
-            free = rule.percent_off == 100
-            if zh:
-                what = "免费" if free else f"优惠{percent(rule.percent_off, lang)}"
-                phrases.append(f"买{rule.buy}件，另{rule.get}件最便宜的{what}")
-            else:
-                what = "free" if free else f"at {percent(rule.percent_off)} off"
-                phrases.append(f"buy {rule.buy}, get the cheapest {rule.get} {what}")
-    if promotion.limit is not None:
-        unit = promotion.limit.unit
-        phrases.append(
-            f"每位顾客限{promotion.limit.per_customer}{unit.best('zh-CN')}"
+        return phrases
+    if isinstance(rule, MemberExtraPercent):
+        return [
+            f"会员再额外优惠{percent(rule.percent, lang)}"
             if zh
-            else f"limit {promotion.limit.per_customer} {unit.en} per customer"
-        )
-    return phrases
+            else f"members save another {percent(rule.percent)}"
+        ]
+    if isinstance(rule, AmountOff):
+        if code not in rule.amount:
+            return []
+        off = money(rule.amount[code], currency, lang)
+        if zh:
+            return [("会员" if rule.members_only else "") + f"每件减{off}"]
+        return [("members get " if rule.members_only else "") + f"{off} off each"]
+    if isinstance(rule, SpendThreshold):
+        # All tiers in one phrase: "spend A and get B off, or spend C and get D off".
+        tiers = []
+        for tier in rule.tiers:
+            if code in tier.spend and code in tier.off:
+                spend = money(tier.spend[code], currency, lang)
+                off = money(tier.off[code], currency, lang)
+                tiers.append(f"满{spend}减{off}" if zh else f"spend {spend} and get {off} off")
+        if not tiers:
+            return []
+        who = ("会员" if zh else "for members, ") if rule.members_only else ""
+        return [who + ("，".join(tiers) if zh else ", or ".join(tiers))]
+    if isinstance(rule, BuyXGetY):
+        free = rule.percent_off == 100
+        if zh:
+            what = "免费" if free else f"优惠{percent(rule.percent_off, lang)}"
+            return [f"买{rule.buy}件，另{rule.get}件最便宜的{what}"]
+        what = "free" if free else f"at {percent(rule.percent_off)} off"
+        return [f"buy {rule.buy}, get the cheapest {rule.get} {what}"]
+    return []
+
+
+def limit_phrase(limit: Limit, zh: bool) -> str:
+    """``limit 2 pairs per customer`` / ``每位顾客限2双``."""
+    if zh:
+        return f"每位顾客限{limit.per_customer}{limit.unit.best('zh-CN')}"
+    return f"limit {limit.per_customer} {limit.unit.en} per customer"
 
 
 def is_discount_phrase(promotion: Promotion) -> bool:
@@ -102,15 +116,34 @@ def is_discount_phrase(promotion: Promotion) -> bool:
     return isinstance(promotion.rules[0], PercentOff | AmountOff)
 
 
-def join(items: list[str], zh: bool) -> str:
-    """``a, b and c`` / ``a、b和c``."""
+def is_plural(noun: str) -> bool:
+    """English plural by its ending: "boots", "kitchen textiles"; not "cookware", "glass"."""
+    return noun.endswith("s") and not noun.endswith("ss")
+
+
+def join(items: list[str], zh: bool, *, word: str = "and") -> str:
+    """``a, b and c`` / ``a、b和c`` (``word="or"``: ``a, b or c`` / ``a、b或c``)."""
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
     if zh:
-        return "、".join(items[:-1]) + "和" + items[-1]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return "、".join(items[:-1]) + ("和" if word == "and" else "还是") + items[-1]
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+_DOUBLED = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+_BROKEN = re.compile(r"\b(?:and|or)\s+(and|or)\b", re.IGNORECASE)
+
+
+def tidy(text: str) -> str:
+    """Remove doubled words ("is is") and broken joins ("and or") from spoken English.
+
+    Templates should not produce them; this is the last line of defence before the ear.
+    Numbers are never touched ("2 2" can be meant), only words.
+    """
+    text = _BROKEN.sub(lambda m: m.group(1), text)
+    return _DOUBLED.sub(lambda m: m.group(0) if m.group(1).isdigit() else m.group(1), text)
 
 
 def conditions(phrases: list[str], zh: bool) -> str:

@@ -128,10 +128,17 @@ class Bm25:
 class Retriever:
     """BM25 index over every visible promotion's passages."""
 
-    def __init__(self, passages: list[Passage]) -> None:
-        """Index ``passages`` (see :meth:`build`)."""
+    def __init__(self, passages: list[Passage], *, names: list[str] | None = None) -> None:
+        """Index ``passages`` (see :meth:`build`); ``names`` add to the vocabulary only."""
         self.passages = passages
-        self._bm25 = Bm25([search_terms(p.text) for p in passages])
+        corpus = [search_terms(p.text) for p in passages]
+        self._bm25 = Bm25(corpus)
+        words = {term for terms in corpus for term in terms}
+        for name in names or []:
+            words.update(search_terms(name))
+            words.update(tokens(name))
+        self.vocabulary: frozenset[str] = frozenset(words)
+        """Every search term (and name word) the knowledge base's texts and names use."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> Retriever:
@@ -139,8 +146,15 @@ class Retriever:
         passages: list[Passage] = []
         for promotion in knowledge.visible_promotions():
             pid = promotion.id
+            scope_names: list[str] = []
+            for category_id in promotion.scope.categories:
+                category = knowledge.categories.get(category_id)
+                if category is not None:
+                    scope_names += [category.name.en, category.name.zh_cn or "", *category.aliases]
             both = _both(promotion.title.en, promotion.title.zh_cn, *promotion.aliases)
-            passages.append(Passage(pid, "title", 0, both))
+            # A title passage also carries the names of the categories in scope, so "the
+            # appliance offer" finds the promotion on small appliances.
+            passages.append(Passage(pid, "title", 0, _both(both, *scope_names)))
             if promotion.talk_track:
                 passages.append(
                     Passage(
@@ -163,7 +177,14 @@ class Retriever:
                             pid, "change", change.version * 1000 + i, _both(note.en, note.zh_cn)
                         )
                     )
-        return cls(passages)
+        names: list[str] = []
+        for product in knowledge.products.values():
+            names += [product.sku, product.name.en, *product.aliases]
+        for category in knowledge.categories.values():
+            names += [category.name.en, *category.aliases]
+        for region in knowledge.regions.values():
+            names += [region.name.en, *(store.name.en for store in region.stores)]
+        return cls(passages, names=names)
 
     def search(
         self,

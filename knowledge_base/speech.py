@@ -88,6 +88,17 @@ def numbers_in(text: str) -> list[Decimal]:
 
 
 def invented_numbers(text: str, sources: list[str]) -> list[Decimal]:
-    """Numbers in ``text`` that appear in none of ``sources`` (compared as values)."""
-    known = {n.normalize() for source in sources for n in numbers_in(source)}
-    return [n for n in numbers_in(text) if n.normalize() not in known]
+    """Numbers in ``text`` that ``sources`` do not back, by the fact guard's own check.
+
+    Kept for callers that want values; it is :func:`knowledge_base.fact_guard.check_facts`
+    (the runtime guard) underneath, so a percentage needs a percentage, a price a price.
+    """
+    from knowledge_base.fact_guard import check_facts
+
+    invented: list[Decimal] = []
+    for claim in check_facts(text, sources).unsupported:
+        if claim.amount is not None:
+            invented.append(claim.amount)
+        else:
+            invented.extend(numbers_in(claim.text))
+    return invented

@@ -1,290 +1,132 @@
-"""What a spoken question asks: its kind, the entities in it, quantities and membership.
+"""The one place questions are read: a structured reading of what a question asks.
+
+A reading has an intent and slots: promotions, products, categories, stores (by code,
+store name, city or region), member, quantities. Every slot is matched against the
+knowledge base's own vocabulary by :class:`~knowledge_base.matching.CatalogueMatcher`,
+tolerant to recognition errors (loose spelling and sound over that closed vocabulary). Cue
+words (:mod:`knowledge_base.cues`) decide the intent; a word one letter off a cue word
+("todal", "menber") counts as that cue when it is no word of the knowledge base.
 
 Rules, not a model: a question is short, the vocabulary of the shop floor is small, and the
-rules are fast (well under a millisecond) and explainable. Keyword lists cover the words
-clerks use and the ways speech recognition writes them; entities come from
-:class:`~knowledge_base.matching.CatalogueMatcher`.
+rules are fast (well under a millisecond) and explainable.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from knowledge_base.cues import (
+    EN,
+    END_EN,
+    END_ZH,
+    FAQ_TOPICS_EN,
+    FAQ_TOPICS_ZH,
+    GENERIC_WORDS,
+    LIST_EN,
+    LIST_ZH,
+    MAX_QUANTITY,
+    MEMBER_EN,
+    MEMBER_ZH,
+    ORDER,
+    QUANTITY_WORDS,
+    STACK_EN,
+    STACK_ZH,
+    START_EN,
+    START_ZH,
+    ZH,
+    CueSpeller,
+    Intent,
+    cue_words,
+)
 from knowledge_base.matching import Mention, has_cjk, tokens
+from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
+__all__ = ["Intent", "ParsedQuestion", "When", "content_terms", "understand"]
 
-class Intent(StrEnum):
-    """The kind of question."""
+MAX_QUESTION_CHARS = 600
+"""Only this much of a question is read: a spoken question is far shorter, and the time a
+reading takes grows with its length (bounded work on hostile input)."""
 
-    TARGETS = "targets"
-    STAFFING = "staffing"
-    CONTACT = "contact"
-    CHANGES = "changes"
-    FAQ = "faq"
-    """What to say to a customer (FAQ answer or talk track)."""
-    DATES = "dates"
-    PRICE = "price"
-    DISCOUNT = "discount"
-    IN_OFFER = "in_offer"
-    OVERVIEW = "overview"
-    UNKNOWN = "unknown"
+UNKNOWN_WORDS_MAX = 1
+"""A question without an intent cue that has more words than this which no part of the
+knowledge base uses ("return", "receipt") is not about promotions, whatever it names."""
 
 
-# English keys are matched against " word word ... " (normalised tokens, spaces around).
-_EN: dict[Intent, tuple[str, ...]] = {
-    # "target" without a leading space: Whisper writes "sell-through target" as "self-retarget".
-    Intent.TARGETS: ("target", " kpi", " quota", " goal", " sell through", " sellthrough"),
-    Intent.STAFFING: (
-        " staffing",
-        " staff plan",
-        " extra staff",
-        " staff on ",
-        " how many staff",
-        " rota ",
-        " shift",
-        " execution ",
-        " execute ",
-        " manpower ",
-        " manager notes ",
-        " people on the floor ",
-        " how many people ",
-    ),
-    Intent.CONTACT: (
-        " contact",
-        " extension ",
-        " phone number ",
-        " responsible ",
-        " in charge ",
-        " who do i call ",
-        " who should i call ",
-        " who can i call ",
-        " who to call ",
-        " who do i ask ",
-        " who should i ask ",
-        " who can i ask ",
-        " who to ask ",
-        " who do i talk to ",
-        " who handles ",
-        " who runs ",
-        " call about ",
-    ),
-    Intent.CHANGES: (
-        " changed ",
-        " change ",
-        " changes ",
-        " whats new ",
-        " what s new ",
-        " what is new ",
-        " whats different ",
-        " what is different ",
-        " updated ",
-        " update ",
-        " version ",
-        " revised ",
-    ),
-    Intent.FAQ: (
-        " what do i say ",
-        " what should i say ",
-        " what do i tell ",
-        " what should i tell ",
-        " how do i explain ",
-        " how should i explain ",
-        " how do i answer ",
-        " how do i respond ",
-        " customer asks ",
-        " customer wants to know ",
-        " customer asked ",
-        " pitch ",
-        " talk track ",
-        " script ",
-        " wording ",
-        " what to say ",
-        " what to tell ",
-    ),
-    Intent.DATES: (
-        " end ",
-        " ends ",
-        " ending ",
-        " until ",
-        " till ",
-        " last day ",
-        " finish",
-        " expire",
-        " expiry ",
-        " how long ",
-        " start",
-        " begin",
-        " launch",
-        " when is ",
-        " when does ",
-        " when do ",
-        " what date ",
-        " which day ",
-        " what day ",
-        " still on ",
-        " still running ",
-        " is it over ",
-    ),
-    Intent.PRICE: (
-        " price",
-        " cost",
-        " pay ",
-        " pays ",
-        " total ",
-        " quote ",
-        " how much is ",
-        " how much are ",
-        " how much does ",
-        " how much do ",
-        " how much for ",
-        " how much would ",
-        " how much will ",
-        " how much ",
-        " charge ",
-    ),
-    Intent.DISCOUNT: (
-        " discount",
-        " how much off ",
-        " percent",
-        " off ",
-        " saving",
-        " save ",
-        " deal ",
-        " reduced ",
-        " reduction ",
-        " cheaper ",
-    ),
-    Intent.IN_OFFER: (
-        " included ",
-        " include ",
-        " includes ",
-        " part of ",
-        " count ",
-        " counts ",
-        " on sale ",
-        " eligible ",
-        " on offer ",
-        " on promotion ",
-        " covered ",
-        " qualif",
-        " any offer",
-        " any deal",
-        " any promotion",
-        " excluded ",
-        " exclude",
-        " in the ",
-    ),
-    Intent.OVERVIEW: (
-        " tell me about ",
-        " what is the ",
-        " whats the ",
-        " what s the ",
-        " explain ",
-        " what offers ",
-        " what promotions ",
-        " which offers ",
-        " which promotions ",
-        " whats on ",
-        " what s on ",
-        " what is on ",
-        " any offers ",
-        " what deals ",
-        " how does ",
-        " how do ",
-    ),
-}
-_ZH: dict[Intent, tuple[str, ...]] = {
-    Intent.TARGETS: ("目标", "指标", "任务"),
-    Intent.STAFFING: ("人手", "排班", "员工", "执行", "安排人", "人员"),
-    Intent.CONTACT: ("联系", "找谁", "负责人", "分机", "打给谁", "问谁"),
-    Intent.CHANGES: ("变化", "改了", "变更", "更新", "有什么不同", "新版本"),
-    Intent.FAQ: ("怎么说", "怎么回答", "顾客问", "客人问", "怎么跟顾客", "怎么解释"),
-    Intent.DATES: ("结束", "截止", "到什么时候", "到哪天", "持续到", "开始", "什么时候", "哪天"),
-    Intent.PRICE: ("多少钱", "价格", "价钱", "会员价", "总共", "一共", "要付", "付多少"),
-    Intent.DISCOUNT: ("折扣", "打折", "优惠多少", "几折", "便宜多少", "打几折"),
-    Intent.IN_OFFER: (
-        "参加",
-        "参与",
-        "包括",
-        "算不算",
-        "有没有优惠",
-        "有优惠吗",
-        "在优惠",
-        "能打折吗",
-    ),
-    Intent.OVERVIEW: ("介绍", "是什么", "有哪些优惠", "什么活动", "哪些活动"),
-}
-_ORDER = (
-    Intent.TARGETS,
-    Intent.STAFFING,
-    Intent.CONTACT,
-    Intent.CHANGES,
-    Intent.FAQ,
-    Intent.DATES,
-    Intent.PRICE,
-    Intent.DISCOUNT,
-    Intent.IN_OFFER,
-    Intent.OVERVIEW,
-)
-# Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
-FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
-FAQ_TOPICS_ZH = ("优惠券", "代金券", "叠加", "一起用", "混搭", "同时使用")
-_START_EN = (" start", " begin", " launch", " from when ", " when is ")
-_END_EN = (
-    " end ",
-    " ends ",
-    " ending ",
-    " until ",
-    " till ",
-    " last day ",
-    " finish",
-    " expire",
-    " expiry ",
-    " how long ",
-    " still on ",
-    " still running ",
-    " is it over ",
-)
-_START_ZH = ("开始", "哪天开始")
-_END_ZH = ("结束", "截止", "到什么时候", "到哪天", "持续到")
-_LIST_EN = (
-    " what offers ",
-    " what promotions ",
-    " which offers ",
-    " which promotions ",
-    " whats on ",
-    " what is on ",
-    " any offers ",
-    " what deals ",
-    " all offers ",
-    " all promotions ",
-    " offers today ",
-    " promotions today ",
-    " offers are on ",
-    " promotions are on ",
-)
-_LIST_ZH = ("有哪些优惠", "什么活动", "哪些活动", "有什么优惠")
-_MEMBER_EN = (" member", " loyalty ")
-_MEMBER_ZH = ("会员",)
-_QUANTITY_WORDS = {
-    "pair",
-    "pairs",
-    "of",
-    "the",
-    "x",
-    "units",
-    "unit",
-    "items",
-    "packs",
-    "pack",
-    "boxes",
-}
-MAX_QUANTITY = 50
+def content_terms(text: str) -> list[str]:
+    """Search terms of ``text`` that are not cue or everyday question words.
+
+    What is left says *what* a question is about ("appliance", "coffee"), not what it
+    asks ("when", "offer", "end").
+    """
+    cue_terms = _cue_terms()
+    return [t for t in search_terms(text) if t not in cue_terms]
+
+
+@lru_cache(maxsize=1)
+def _speller() -> CueSpeller:
+    return CueSpeller(cue_words())
+
+
+@lru_cache(maxsize=1)
+def _cue_terms() -> frozenset[str]:
+    terms: set[str] = set(GENERIC_WORDS)
+    for table in (EN, {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN)}):
+        for keys in table.values():
+            for key in keys:
+                terms.update(search_terms(key))
+                terms.update(key.split())
+    terms.update(search_terms(" ".join(GENERIC_WORDS)))
+    return frozenset(terms)
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A day named relative to the moment of the question."""
+
+    days: int | None = None
+    """Days from today ("tomorrow" 1, "yesterday" -1, "next week" 7)."""
+    weekday: int | None = None
+    """0 = Monday ... 6 = Sunday: the next such day (today when it is that day)."""
+    next_one: bool = False
+    """"next Saturday": never today."""
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE_EN = {"tomorrow": 1, "yesterday": -1}
+_RELATIVE_ZH = (("大后天", 3), ("后天", 2), ("明天", 1), ("昨天", -1), ("下周", 7), ("下星期", 7))
+_ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def _when(words: list[str], named: set[int]) -> When | None:
+    """The day a question asks about, when it is not today; words inside names never count."""
+    free = [w if i not in named else "" for i, w in enumerate(words)]
+    joined = " " + " ".join(free) + " "
+    if " day after tomorrow " in joined:
+        return When(days=2)
+    for word, days in _RELATIVE_EN.items():
+        if f" {word} " in joined:
+            return When(days=days)
+    if " next week " in joined:
+        return When(days=7)
+    for i, word in enumerate(free):
+        if word in _WEEKDAYS and i > 0 and free[i - 1] in ("on", "this", "next", "coming"):
+            return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
+    # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
+    free_text = "".join(w if has_cjk(w) else " " for w in free)
+    for marker, days in _RELATIVE_ZH:
+        if marker in free_text:
+            return When(days=days)
+    match = _ZH_WEEKDAY.search(free_text)
+    if match and not match.group(0).startswith("周末"):
+        return When(weekday=_ZH_WEEKDAY_NUMBER[match.group(2)], next_one=bool(match.group(1)))
+    return None
 
 
 @dataclass(slots=True)
@@ -309,6 +151,28 @@ class ParsedQuestion:
     """Mentions something only FAQs answer (coupons, combining, mixing)."""
     asks_list: bool = False
     """Asks which promotions are on ("what offers are on today?")."""
+    stores: list[str] = field(default_factory=list)
+    """Stores named (by code, name, city or region), in the order heard; a city or region
+    names all of its stores."""
+    unknown_words: list[str] = field(default_factory=list)
+    """Content words no part of the knowledge base or of the cue vocabulary uses."""
+    corrected: dict[str, str] = field(default_factory=dict)
+    """Heard word -> the cue word it was read as ("todal" -> "total")."""
+    when: When | None = None
+    """Another day than today the question is about ("tomorrow", "on Saturday")."""
+    asks_stacking: bool = False
+    """Asks whether offers combine ("does it stack with ...", "叠加")."""
+
+    @property
+    def without_places_and_promotions(self) -> str:
+        """The words that name no promotion and no store (products and categories stay)."""
+        named = {
+            i
+            for m in self.mentions
+            if m.kind in ("promotion", "store")
+            for i in range(m.start, m.end)
+        }
+        return " ".join(w for i, w in enumerate(self.words) if i not in named)
 
     @property
     def residual(self) -> str:
@@ -318,22 +182,44 @@ class ParsedQuestion:
 
 
 def understand(
-    text: str, knowledge: KnowledgeBase, *, chinese: bool | None = None
+    text: str,
+    knowledge: KnowledgeBase,
+    *,
+    chinese: bool | None = None,
+    vocabulary: frozenset[str] | None = None,
 ) -> ParsedQuestion:
-    """Read ``text`` (as transcribed) into a :class:`ParsedQuestion`."""
+    """Read ``text`` (as transcribed) into a :class:`ParsedQuestion`.
+
+    ``vocabulary``: the search terms of the knowledge base's texts
+    (:attr:`~knowledge_base.retrieval.Retriever.vocabulary`). With it, words the knowledge
+    base uses are never "corrected" into cue words, and a question full of words it never
+    uses is not mistaken for a question about the product it happens to name.
+    """
+    text = text[:MAX_QUESTION_CHARS]
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
-    joined = " " + " ".join(words).replace(" s ", "s ") + " "
     mentions = knowledge.matcher.mentions(text)
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    corrected: dict[str, str] = {}
+    if not is_chinese:
+        speller = _speller()
+        for i, word in enumerate(words):
+            if i in named or (vocabulary is not None and word in vocabulary):
+                continue
+            cue = speller.correct(word)
+            if cue is not None:
+                corrected[word] = cue
+    heard = [corrected.get(w, w) for w in words]
+    joined = " " + " ".join(heard).replace(" s ", "s ") + " "
 
     def has(keys: tuple[str, ...], zh: tuple[str, ...]) -> bool:
         return any(k in joined for k in keys) or any(k in text for k in zh)
 
-    if words and words[-1] == "over":  # "is the autumn sale over"
+    if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
     intent = Intent.UNKNOWN
-    for candidate in _ORDER:
-        if has(_EN[candidate], _ZH[candidate]):
+    for candidate in ORDER:
+        if has(EN[candidate], ZH[candidate]):
             intent = candidate
             break
     if intent is Intent.PRICE and " how much off " in joined:
@@ -345,7 +231,17 @@ def understand(
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
-    if intent is Intent.UNKNOWN and (products or categories):
+    stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
+    residual = " ".join(w for i, w in enumerate(heard) if i not in named)
+    unknown_words: list[str] = []
+    if vocabulary is not None and not is_chinese:
+        cue_terms = _cue_terms()
+        unknown_words = [
+            t for t in search_terms(residual) if t not in vocabulary and t not in cue_terms
+        ]
+    if intent is Intent.UNKNOWN and len(unknown_words) > UNKNOWN_WORDS_MAX:
+        pass  # about something the knowledge base does not cover: stay unknown
+    elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
@@ -360,11 +256,16 @@ def understand(
         quantities=_quantities(words, mentions),
         categories=categories,
         promotions=promotions,
-        member=has(_MEMBER_EN, _MEMBER_ZH),
-        asks_start=has(_START_EN, _START_ZH),
-        asks_end=has(_END_EN, _END_ZH),
+        member=has(MEMBER_EN, MEMBER_ZH),
+        asks_start=has(START_EN, START_ZH),
+        asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
-        asks_list=has(_LIST_EN, _LIST_ZH),
+        asks_list=has(LIST_EN, LIST_ZH),
+        stores=stores,
+        unknown_words=unknown_words,
+        corrected=corrected,
+        when=_when(words, named),
+        asks_stacking=has(STACK_EN, STACK_ZH),
     )
 
 
@@ -401,7 +302,7 @@ def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
                 break
-            if word not in _QUANTITY_WORDS and not (len(word) == 1 and word in "双件个"):
+            if word not in QUANTITY_WORDS and not (len(word) == 1 and word in "双件个"):
                 break
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end = mention.end

@@ -21,6 +21,11 @@ QUESTIONS = load_questions()
 BY_ID = {q.id: q for q in QUESTIONS.questions}
 EXPECTED_SOURCE = {"unknown": AnswerSource.UNKNOWN, "refused": AnswerSource.REFUSED}
 
+
+def _expected_source(fixture: QuestionFixture) -> set[AnswerSource]:
+    sources = {EXPECTED_SOURCE.get(fixture.kind, AnswerSource.GROUNDED)}
+    return sources | {AnswerSource.CLARIFY} if fixture.clarify_ok else sources
+
 # What Whisper tiny.en wrote for the Piper (en_US-joe-medium) reading of each question, where
 # it differs from the text beyond case and punctuation. Recorded from a replay of the fixtures.
 WHISPER_TINY_EN = {
@@ -119,7 +124,8 @@ def _check(grounded: GroundedAnswerer, zones, fixture: QuestionFixture, text: st
     assert not scored.missing, f"{text!r} -> {answer.text!r}"
     assert not scored.forbidden, f"{text!r} -> {answer.text!r}"
     assert not scored.invented_numbers, f"{answer.text!r} vs facts {answer.facts}"
-    assert answer.source is EXPECTED_SOURCE.get(fixture.kind, AnswerSource.GROUNDED)
+    assert answer.source in _expected_source(fixture)
+    assert scored.off_target == [], f"{text!r} -> {answer.text!r}"
     guard = check_facts(answer.text, answer.facts, question=text)
     assert guard.ok, guard.describe()
     sentences = answer.sentences()

@@ -1,0 +1,337 @@
+"""The ground every grounded answer stands on: one turn, its facts, and shared lookups.
+
+:class:`AnswerCore` holds what the answer kinds share: the turn being answered and the facts
+it used, and the promotions a question is about (named ones first, then those of its
+products and categories, then the one in force that fits, or a question back). Sentences
+several kinds speak are in :mod:`knowledge_base.answer_sentences`; the kinds themselves live
+in :mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_prices` and
+:mod:`knowledge_base.answer_sections`; :class:`~knowledge_base.grounded.GroundedAnswerer`
+puts them together.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.models import (
+    Currency,
+    LocalizedText,
+    MemberExtraPercent,
+    PercentOff,
+    Product,
+    Promotion,
+    PromotionStatus,
+)
+from knowledge_base.phrasing import (
+    day,
+    join,
+    lower_first,
+    price_fact,
+    rules_fact,
+    sentence,
+    the_title,
+    tidy,
+    title,
+    window_fact,
+)
+from knowledge_base.resolution import Phase, PromotionTiming, may_run
+from knowledge_base.retrieval import Retriever
+from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
+
+if TYPE_CHECKING:
+    from knowledge_base.grounded import ChangeSummaries
+
+ONE_PROMOTION_INTENTS = frozenset({Intent.DATES, Intent.CONTACT, Intent.CHANGES})
+"""Intents whose answer belongs to one promotion: asked back when two running ones fit."""
+
+ROLE_DEPTH = {Role.CLERK: 0, Role.STORE_MANAGER: 1, Role.REGIONAL_MANAGER: 2, Role.HQ: 3}
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything one answer is composed from, and the facts it used."""
+
+    parsed: ParsedQuestion
+    store_id: str
+    at: datetime
+    role: Role
+    zh: bool
+    facts: list[str] = field(default_factory=list)
+    promotion_ids: list[str] = field(default_factory=list)
+    named_store: bool = False
+    """The question named another store or city than the caller's: the answer is for it."""
+    named_day: datetime | None = None
+    """The question asked about another day ("tomorrow"): local midnight of that day."""
+
+    def fact(self, *texts: str | None) -> None:
+        """Record knowledge-base text the answer used (each once, in order)."""
+        for text in texts:
+            if text and text not in self.facts:
+                self.facts.append(text)
+
+    def about(self, promotion: Promotion) -> None:
+        """Record a promotion the answer is about (the first is its main subject)."""
+        if promotion.id not in self.promotion_ids:
+            self.promotion_ids.append(promotion.id)
+
+
+def member_rule(promotion: Promotion) -> bool:
+    """The promotion gives members something of their own."""
+    return any(
+        isinstance(rule, PercentOff)
+        and rule.member_percent is not None
+        or isinstance(rule, MemberExtraPercent)
+        or getattr(rule, "members_only", False)
+        for rule in promotion.rules
+    )
+
+
+class AnswerCore:
+    """State and helpers shared by every kind of grounded answer (see the module doc)."""
+
+    _kb: KnowledgeBase
+    _default_contact: str
+    _clock: Callable[[], datetime]
+    _retriever: Retriever
+    _change_summaries: ChangeSummaries | None
+
+    def _in_offer(self, turn: Turn) -> Answer | None:
+        """Is X in an offer (see :class:`~knowledge_base.answer_offers.OfferAnswers`)."""
+        raise NotImplementedError
+
+    def _overview(self, turn: Turn) -> Answer | None:
+        """What an offer is (see :class:`~knowledge_base.answer_offers.OfferAnswers`)."""
+        raise NotImplementedError
+
+    def _done(
+        self, turn: Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED
+    ) -> Answer:
+        said = [s for s in sentences if s]
+        if said and turn.named_store:
+            said[0] = self._for_store(turn, said[0])
+        if said and turn.named_day is not None:
+            said = [s.replace(" right now", "").replace("目前", "") for s in said]
+            said[0] = self._for_day(turn, said[0])
+        parts = [sentence(s if turn.zh else tidy(s), turn.zh) for s in said]
+        text = ("" if turn.zh else " ").join(parts)
+        store = self._kb.store(turn.store_id)
+        turn.fact(f"store {store.id} {store.name.en} ({self._kb.zone_name(store.id)})")
+        return Answer(
+            text=text,
+            source=source,
+            promotion_ids=list(turn.promotion_ids),
+            facts=list(turn.facts),
+        )
+
+    def _for_store(self, turn: Turn, first: str) -> str:
+        """Say which store an answer is for when the question named another one."""
+        store = self._store_name(turn)
+        if store in first:
+            return first
+        if turn.zh:
+            return f"{store}：{first}"
+        for opening in ("Yes, ", "No, ", "Not yet: "):
+            if first.startswith(opening):
+                return f"{opening}at {store}, {lower_first(first[len(opening) :])}"
+        return f"At {store}, {lower_first(first)}"
+
+    def _for_day(self, turn: Turn, first: str) -> str:
+        """Say which day an answer is for when the question named another day."""
+        if turn.named_day is None:
+            return first
+        when = day(turn.named_day, turn.named_day, turn.zh)
+        if turn.zh:
+            return first if first.startswith("还没") else f"{when}：{first}"
+        if first.startswith("Not yet: "):
+            return first  # it already says from which day
+        for opening in ("Yes, ", "No, "):
+            if first.startswith(opening):
+                return f"{opening}on {when}, {lower_first(first[len(opening) :])}"
+        return f"On {when}, {lower_first(first)}"
+
+    def _clarify(self, turn: Turn, candidates: list[Promotion]) -> Answer:
+        """One short question back: which of these offers."""
+        zh = turn.zh
+        for promotion in candidates:
+            self._promotion_facts(turn, promotion)
+        names = [title(p, zh) if zh else the_title(p, zh) for p in candidates[:4]]
+        if len(candidates) > 4:
+            names[-1] = "另一个" if zh else "another one"
+        question = (
+            f"您问的是{join(names, zh, word='or')}？"
+            if zh
+            else f"Which offer do you mean: {join(names, zh, word='or')}?"
+        )
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
+    def _in_force(
+        self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
+    ) -> list[tuple[Promotion, PromotionTiming]] | Answer:
+        """The promotion an attribute question without a name is about, or a question back.
+
+        Named promotions, products and categories decide first (:meth:`_focus`). Else the
+        promotions running at the store that ``fits`` (has a limit, a member price, ...):
+        one is the answer; several are asked back about; none is an empty list.
+        """
+        focus = self._focus(turn)
+        parsed = turn.parsed
+        if parsed.promotions:
+            return focus
+        if focus and parsed.intent in ONE_PROMOTION_INTENTS:
+            # A product or category in two running offers: which one's end date or contact?
+            running = [x for x in focus if x[1].phase is Phase.RUNNING]
+            if len(running) > 1:
+                text = parsed.without_places_and_promotions
+                named = self._partly_named(turn, [p for p, _ in running], text)
+                if named is not None:
+                    return [x for x in running if x[0].id == named]
+                return self._clarify(turn, [p for p, _ in running])
+        if focus or parsed.products or parsed.categories:
+            return focus
+        if parsed.unknown_words:
+            return []  # it says something we do not follow: better "I don't know" than a guess
+        running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
+        if len(running) > 1:
+            named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
+            if named is not None:
+                return [x for x in running if x[0].id == named]
+            return self._clarify(turn, [p for p, _ in running])
+        return running
+
+    def _partly_named(self, turn: Turn, candidates: list[Promotion], text: str) -> str | None:
+        """The one candidate whose name or scope the words of ``text`` point to, if any.
+
+        "When does the appliance offer end?" names no promotion exactly, but only one
+        running promotion has "appliance" in its title, aliases or categories. Cue and
+        everyday words ("offer", "end") point nowhere.
+        """
+        terms = content_terms(text)
+        if not terms:
+            return None
+        hits = self._retriever.search(
+            " ".join(terms),
+            kinds=frozenset({"title"}),
+            promotion_ids=frozenset(p.id for p in candidates),
+            limit=2,
+        )
+        if not hits or (len(hits) > 1 and hits[1].score >= 0.8 * hits[0].score):
+            return None
+        return hits[0].passage.promotion_id
+
+    def _unknown(self, turn: Turn) -> Answer:
+        return self._unknown_for(turn.zh)
+
+    def _unknown_for(self, zh: bool) -> Answer:
+        contact = self._default_contact
+        text = (
+            f"这个我不知道，请咨询{contact}。"
+            if zh
+            else f"I don't know that one; please ask {contact}."
+        )
+        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
+
+    def _timing(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
+        return self._kb.timing(promotion, turn.store_id, turn.at)
+
+    def _at_store(self, turn: Turn, promotion: Promotion) -> bool:
+        return turn.store_id in self._kb.scope_stores(promotion)
+
+    def _currency(self, turn: Turn) -> Currency:
+        return self._kb.currency_of(turn.store_id)
+
+    def _store_name(self, turn: Turn) -> str:
+        return self._kb.store(turn.store_id).name.best("zh-CN" if turn.zh else "en")
+
+    def _text(self, turn: Turn, text: LocalizedText) -> str:
+        """Localized text, recording both languages as facts."""
+        turn.fact(text.en, text.zh_cn)
+        return text.best("zh-CN" if turn.zh else "en")
+
+    def _promotion_facts(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
+        placed = self._timing(turn, promotion)
+        scope = ", ".join(promotion.scope.categories + promotion.scope.skus)
+        if promotion.scope.exclude_skus:
+            scope += f" excluding {', '.join(promotion.scope.exclude_skus)}"
+        turn.fact(
+            rules_fact(promotion, self._currency(turn), scope),
+            promotion.title.zh_cn,
+            window_fact(
+                promotion, placed.starts, placed.ends, self._kb.zone_name(turn.store_id) or ""
+            ),
+        )
+        turn.about(promotion)
+        return placed
+
+    def _product_fact(self, turn: Turn, product: Product) -> None:
+        currency = self._currency(turn)
+        price = product.list_price.get(currency.code)
+        turn.fact(
+            price_fact(
+                product.sku, product.name.en, f"{price}" if price is not None else "none", currency
+            )
+        )
+
+    def _relevant(
+        self, turn: Turn, promotions: list[Promotion]
+    ) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions at the store: running, then the next upcoming, then the last ended.
+
+        Naive local windows sort the candidates cheaply; only those near now, and the few
+        nearest on either side, are placed exactly in the store's zone.
+        """
+        local_now = self._kb.local_time(turn.store_id, turn.at).replace(tzinfo=None)
+        near: list[Promotion] = []
+        later: list[Promotion] = []
+        earlier: list[Promotion] = []
+        for promotion in promotions:
+            if not promotion.visible or not self._at_store(turn, promotion):
+                continue
+            if may_run(promotion, local_now):
+                near.append(promotion)
+            elif promotion.window.start > local_now:
+                later.append(promotion)
+            else:
+                earlier.append(promotion)
+        candidates = [
+            *near,
+            *heapq.nsmallest(3, later, key=lambda p: p.window.start),
+            *heapq.nlargest(3, earlier, key=lambda p: p.window.end),
+        ]
+        placed = [(p, self._timing(turn, p)) for p in candidates]
+        published = [x for x in placed if x[0].status is PromotionStatus.PUBLISHED]
+        running = [x for x in published if x[1].phase is Phase.RUNNING]
+        upcoming = sorted(
+            (x for x in published if x[1].phase is Phase.UPCOMING), key=lambda x: x[1].starts
+        )
+        over = sorted(
+            (x for x in placed if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)),
+            key=lambda x: x[1].ends,
+            reverse=True,
+        )
+        return running + upcoming + over
+
+    def _focus(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions a question is about: those named, else those of its products or categories."""
+        kb, parsed = self._kb, turn.parsed
+        if parsed.promotions:
+            named = [kb.promotions[p] for p in parsed.promotions]
+            return [(p, self._timing(turn, p)) for p in named]
+        candidates: list[Promotion] = []
+        for sku in parsed.products:
+            candidates.extend(kb.promotions_for_sku(sku))
+        for category in parsed.categories:
+            candidates.extend(kb.promotions_for_category(category))
+        return self._relevant(turn, list({p.id: p for p in candidates}.values()))
+
+    def _running_at_store(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        return [
+            x
+            for x in self._relevant(turn, self._kb.promotions_at_store(turn.store_id))
+            if x[1].phase is Phase.RUNNING
+        ]

@@ -1,0 +1,307 @@
+"""Answers about what is on offer: is X in an offer, which offers are on, what one is."""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import (
+    ROLE_DEPTH,
+    Turn,
+    member_rule,
+)
+from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answering import Answer, Role
+from knowledge_base.models import (
+    LocalizedText,
+    Product,
+    Promotion,
+)
+from knowledge_base.phrasing import (
+    conditions,
+    ends_phrase,
+    is_plural,
+    join,
+    rule_phrases,
+    starts_phrase,
+    the_title,
+    title,
+)
+from knowledge_base.resolution import Phase
+from knowledge_base.speech import money
+from knowledge_base.understanding import Intent
+
+
+class OfferAnswers(AnswerSentences):
+    """Is a product or category in an offer (named or any), and what an offer is."""
+
+    def _in_offer(self, turn: Turn) -> Answer | None:
+        parsed = turn.parsed
+        if parsed.products:
+            product = self._kb.products[parsed.products[0]]
+            named = [self._kb.promotions[p] for p in parsed.promotions]
+            if named:
+                return self._product_in_named(turn, product, named[0])
+            return self._product_offers(turn, product)
+        if parsed.categories:
+            if parsed.promotions:
+                asked = self._kb.promotions[parsed.promotions[0]]
+                return self._category_in_named(turn, parsed.categories[0], asked)
+            return self._category_offers(turn, parsed.categories[0])
+        if parsed.promotions:
+            return self._overview(turn)
+        if parsed.asks_list:
+            return self._overview(turn)
+        if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
+            # "How much is the discount?": the one offer in force (that has a member price,
+            # when members are asked about), or which one.
+            focus = self._in_force(turn, member_rule if parsed.member else None)
+            if isinstance(focus, Answer):
+                return focus
+            if focus:
+                return self._rules(turn, *focus[0])
+        return None
+
+    def _product_offers(self, turn: Turn, product: Product) -> Answer:
+        kb, zh = self._kb, turn.zh
+        self._product_fact(turn, product)
+        sku = product.sku
+        discount_question = turn.parsed.intent is Intent.DISCOUNT
+        relevant = self._relevant(turn, kb.promotions_for_sku(sku))
+        running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        if running:
+            promotion, placed = running[0]
+            self._promotion_facts(turn, promotion)
+            subject = sku if zh else f"the {sku}"
+            head, rest = self._headline(turn, subject, promotion)
+            if zh:
+                first = head if discount_question else f"是的，{head}"
+            else:
+                first = head if discount_question else f"Yes, {head}"
+            sentences = [first, self._then(turn, rest, placed)]
+            for other, _ in running[1:2]:
+                self._promotion_facts(turn, other)
+                also, _ = self._headline(turn, f"{sku}还" if zh else "it", other)
+                if not zh:
+                    also = also.replace("it is ", "it is also ", 1)
+                sentences.append(also)
+            return self._done(turn, sentences)
+        excluded = self._excluded_from(turn, sku)
+        if excluded:
+            promotion = excluded[0]
+            self._promotion_facts(turn, promotion)
+            price = money(
+                product.list_price[self._currency(turn).code],
+                self._currency(turn),
+                "zh-CN" if zh else "en",
+            )
+            if zh:
+                return self._done(
+                    turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"]
+                )
+            return self._done(
+                turn,
+                [
+                    f"No, the {sku} is excluded from {the_title(promotion, zh)}",
+                    f"It stays at {price}",
+                ],
+            )
+        upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
+        if upcoming:
+            promotion, placed = upcoming[0]
+            self._promotion_facts(turn, promotion)
+            subject = sku if zh else f"the {sku}"
+            return self._done(turn, self._not_yet(turn, subject, promotion, placed))
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        price = money(
+            product.list_price[self._currency(turn).code],
+            self._currency(turn),
+            "zh-CN" if zh else "en",
+        )
+        if over:
+            promotion, placed = over[0]
+            self._promotion_facts(turn, promotion)
+            ended = self._ended_phrase(turn, promotion, placed)
+            if zh:
+                return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
+            return self._done(turn, [f"No, {ended}", f"The {sku} is {price} now"])
+        store = self._store_name(turn)
+        if zh:
+            return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
+        return self._done(
+            turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
+        )
+
+    def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
+        """Running promotions at the store that would cover ``sku`` but exclude it."""
+        category = self._kb.products[sku].category
+        excluding = [
+            p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
+        ]
+        return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
+
+    def _product_in_named(self, turn: Turn, product: Product, promotion: Promotion) -> Answer:
+        zh, sku = turn.zh, product.sku
+        self._product_fact(turn, product)
+        placed = self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            if zh:
+                return self._done(turn, [f"{store}不参加{name}"])
+            return self._done(turn, [f"No, {name} does not run at {store}"])
+        if sku in promotion.scope.exclude_skus:
+            if zh:
+                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
+            return self._done(turn, [f"No, the {sku} is excluded from {name}"])
+        if sku not in self._kb.scope_skus(promotion):
+            if zh:
+                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
+            return self._done(turn, [f"No, the {sku} is not in {name}"])
+        if placed.phase is Phase.RUNNING:
+            head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion)
+            second = self._then(turn, rest, placed)
+            return self._done(turn, [f"是的，{head}" if zh else f"Yes, {head}", second])
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            phrases = join(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if zh:
+                return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
+            return self._done(
+                turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"]
+            )
+        ended = self._ended_phrase(turn, promotion, placed)
+        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _category_in_named(self, turn: Turn, category_id: str, promotion: Promotion) -> Answer:
+        """A category asked about in a named promotion: that promotion, whatever else runs."""
+        kb, zh = self._kb, turn.zh
+        category = kb.categories[category_id]
+        label = category.name.best("zh-CN" if zh else "en")
+        turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
+        placed = self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"No, {name} does not run at {store}"]
+            )
+        covered = set(kb.category_skus(category_id)) & kb.scope_skus(promotion)
+        if not covered:
+            return self._done(
+                turn,
+                [
+                    f"{label}不在{name}范围内"
+                    if zh
+                    else f"No, {label} {'are' if is_plural(label) else 'is'} not in {name}"
+                ],
+            )
+        if placed.phase is Phase.RUNNING:
+            head, rest = self._headline(
+                turn, label if zh else label.capitalize(), promotion, plural=is_plural(label)
+            )
+            return self._done(turn, [head, self._then(turn, rest, placed)])
+        if placed.phase is Phase.UPCOMING:
+            return self._done(
+                turn, self._not_yet(turn, label, promotion, placed, plural=is_plural(label))
+            )
+        ended = self._ended_phrase(turn, promotion, placed)
+        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _category_offers(self, turn: Turn, category_id: str) -> Answer:
+        kb, zh = self._kb, turn.zh
+        category = kb.categories[category_id]
+        name = category.name.best("zh-CN" if zh else "en")
+        turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
+        relevant = self._relevant(turn, kb.promotions_for_category(category_id))
+        running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        if running:
+            promotion, placed = running[0]
+            self._promotion_facts(turn, promotion)
+            head, rest = self._headline(
+                turn, name if zh else name.capitalize(), promotion, plural=is_plural(name)
+            )
+            excluded = [
+                s
+                for s in promotion.scope.exclude_skus
+                if kb.products.get(s) and kb.products[s].category == category_id
+            ]
+            if excluded:
+                head += (
+                    f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
+                )
+            first = (
+                head
+                if turn.parsed.intent is Intent.DISCOUNT
+                else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
+            )
+            return self._done(turn, [first, self._then(turn, rest, placed)])
+        upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
+        if upcoming:
+            promotion, placed = upcoming[0]
+            self._promotion_facts(turn, promotion)
+            return self._done(
+                turn, self._not_yet(turn, name, promotion, placed, plural=is_plural(name))
+            )
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        if over:
+            promotion, placed = over[0]
+            self._promotion_facts(turn, promotion)
+            ended = self._ended_phrase(turn, promotion, placed)
+            if zh:
+                return self._done(turn, [f"{name}目前没有优惠，{ended}"])
+            have = "have" if is_plural(name) else "has"
+            return self._done(turn, [f"No, {name} {have} no offer right now; {ended}"])
+        store = self._store_name(turn)
+        if zh:
+            return self._done(turn, [f"{name}在{store}目前没有优惠"])
+        have = "have" if is_plural(name) else "has"
+        return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
+
+    def _overview(self, turn: Turn) -> Answer | None:
+        zh = turn.zh
+        focus = self._focus(turn)
+        if not focus:
+            if not turn.parsed.asks_list:
+                return None
+            running = self._running_at_store(turn)
+            if not running:
+                return None
+            for promotion, _ in running:
+                self._promotion_facts(turn, promotion)
+            names = join([title(p, zh) if zh else the_title(p, zh) for p, _ in running], zh)
+            store = self._store_name(turn)
+            return self._done(
+                turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"]
+            )
+        promotion, placed = focus[0]
+        if not self._at_store(turn, promotion):
+            self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
+            )
+        if turn.named_store and placed.phase is Phase.RUNNING:
+            # "Does it work in the Manchester store?": yes, there, and what it gives.
+            self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            ends = ends_phrase(placed.ends, placed.local_now, zh)
+            if zh:
+                return self._done(
+                    turn, [f"{store}参加{title(promotion, zh)}：{phrases}", f"活动{ends}"]
+                )
+            return self._done(
+                turn,
+                [f"Yes, {the_title(promotion, zh)} runs at {store}: {phrases}", f"It {ends}"],
+            )
+        answer = self._talk_track(turn, promotion, placed)
+        depth = ROLE_DEPTH[turn.role]
+        extra: list[LocalizedText] = []
+        if placed.phase is Phase.RUNNING and depth >= ROLE_DEPTH[Role.REGIONAL_MANAGER]:
+            extra = promotion.regional_manager_targets
+        elif placed.phase is Phase.RUNNING and depth >= ROLE_DEPTH[Role.STORE_MANAGER]:
+            extra = promotion.store_manager_notes
+        if extra:
+            first = answer.sentences()[0]
+            notes = [self._text(turn, note) for note in extra]
+            return self._done(turn, [first, *notes])
+        return answer

@@ -1,0 +1,328 @@
+"""Answers from one part of a promotion: dates, FAQs, contact, limit, changes, manager notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from knowledge_base.answer_core import (
+    ROLE_DEPTH,
+    Turn,
+)
+from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.models import (
+    LocalizedText,
+    Promotion,
+)
+from knowledge_base.phrasing import (
+    contact_fact,
+    contact_phrase,
+    ends_phrase,
+    lower_first,
+    starts_phrase,
+    the_title,
+    title,
+)
+from knowledge_base.resolution import Phase, stacking_relation
+from knowledge_base.retrieval import search_terms
+
+
+class SectionAnswers(AnswerSentences):
+    """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
+
+    def _dates(self, turn: Turn) -> Answer | None:
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            return None
+        promotion, placed = focus[0]
+        zh, parsed = turn.zh, turn.parsed
+        self._promotion_facts(turn, promotion)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        now = placed.local_now
+        if not self._at_store(turn, promotion):
+            store = self._store_name(turn)
+            return self._done(
+                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
+            )
+        if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
+            ended = self._ended_phrase(turn, promotion, placed)
+            return self._done(turn, [ended])
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, now, zh)
+            if placed.starts.date() == placed.last_day:
+                second = "只有这一天" if zh else "It runs for that one day"
+            else:
+                second = (
+                    ends_phrase(placed.ends, now, zh)
+                    if zh
+                    else "It " + ends_phrase(placed.ends, now, zh)
+                )
+            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+        ends = ends_phrase(placed.ends, now, zh)
+        started = starts_phrase(placed.starts, now, zh, past=True)
+        if parsed.asks_start and not parsed.asks_end:
+            return self._done(
+                turn,
+                [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"],
+            )
+        return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
+
+    def _faq(self, turn: Turn) -> Answer | None:
+        answer = self._faq_answer(turn, strong=False)
+        if answer is not None:
+            return answer
+        if turn.parsed.products:
+            return self._in_offer(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if focus:
+            return self._talk_track(turn, *focus[0])
+        return None
+
+    def _faq_answer(self, turn: Turn, *, strong: bool) -> Answer | None:
+        """The answer of the FAQ the question matches, if any.
+
+        ``strong`` asks for a question worded like the FAQ itself (two or more shared terms
+        covering most of the FAQ question); otherwise one shared term is enough, because
+        the question already said it wants what to tell a customer.
+        """
+        named = frozenset(turn.parsed.promotions) or None
+        # Product words count when the wording must match closely ("do kettles and toasters
+        # count together?"); promotion and store names never do (they are filtered on).
+        query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
+        hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
+        for hit in hits:
+            promotion = self._kb.promotions[hit.passage.promotion_id]
+            if not self._at_store(turn, promotion):
+                continue
+            shared = self._retriever.shared_terms(query, hit.passage)
+            faq = promotion.faqs[hit.passage.index]
+            if strong:
+                own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en")))
+                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
+                    continue
+            elif not shared:
+                continue
+            turn.fact(faq.question.en, faq.question.zh_cn)
+            self._promotion_facts(turn, promotion)
+            return self._done(turn, [self._text(turn, faq.answer)])
+        return None
+
+    def _contact(self, turn: Turn) -> Answer | None:
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            return None
+        promotion, _ = focus[0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        contact = self._kb.contact_for(promotion)
+        if contact is None:
+            turn.fact(f"default contact: {self._default_contact}")
+            return self._done(
+                turn,
+                [
+                    f"关于{name}，请咨询{self._default_contact}"
+                    if zh
+                    else f"For {name}, ask {self._default_contact}"
+                ],
+            )
+        turn.fact(contact_fact(contact), contact.team.zh_cn)
+        phrase = contact_phrase(contact, zh)
+        return self._done(
+            turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
+        )
+
+    def _limit(self, turn: Turn) -> Answer | None:
+        """How many units one customer gets at the offer price."""
+        zh = turn.zh
+        focus = self._in_force(turn, lambda p: p.limit is not None)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            running = self._running_at_store(turn)
+            if not running:
+                return None
+            for promotion, _ in running:
+                self._promotion_facts(turn, promotion)
+            store = self._store_name(turn)
+            return self._done(
+                turn,
+                [
+                    f"{store}目前的活动都没有限购"
+                    if zh
+                    else f"None of the offers on at {store} has a per-customer limit"
+                ],
+            )
+        limited = [(p, placed) for p, placed in focus if p.limit is not None]
+        if not limited:
+            promotion = focus[0][0]
+            self._promotion_facts(turn, promotion)
+            if zh:
+                return self._done(turn, [f"{title(promotion, zh)}没有限购"])
+            return self._done(turn, [f"{the_title(promotion, zh)} has no per-customer limit"])
+        promotion, _ = limited[0]
+        self._promotion_facts(turn, promotion)
+        limit = promotion.limit
+        if limit is None:  # filtered above; for the type checker
+            return None
+        if zh:
+            unit = limit.unit.best("zh-CN")
+            return self._done(
+                turn,
+                [f"{title(promotion, zh)}每位顾客限{limit.per_customer}{unit}，超出部分按原价"],
+            )
+        return self._done(
+            turn,
+            [
+                f"In {the_title(promotion, zh)}, each customer gets up to"
+                f" {limit.per_customer} {limit.unit.en} at the offer price",
+                "Any more are at the regular price",
+            ],
+        )
+
+    def _changes(self, turn: Turn) -> Answer | None:
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            return None
+        promotion, _ = focus[0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        change = promotion.changes_for(promotion.version)
+        if promotion.version == 1 or change is None:
+            if zh:
+                return self._done(turn, [f"{name}发布后没有改动，仍是第{promotion.version}版"])
+            return self._done(
+                turn,
+                [
+                    f"{name} has not changed since it was published;"
+                    f" it is version {promotion.version}"
+                ],
+            )
+        diffed = (
+            None
+            if zh or self._change_summaries is None
+            else self._change_summaries(promotion, turn.role)
+        )
+        if diffed is not None and diffed.sentences:
+            # The summary compares with the previous version: its numbers rely on that
+            # version's facts, which the answer must carry for the fact guard.
+            turn.fact(*diffed.facts)
+            said = diffed.sentences
+            return self._done(
+                turn,
+                [f"In version {promotion.version} of {name}, {lower_first(said[0])}", *said[1:2]],
+            )
+        turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
+        notes = [self._text(turn, note) for note in change.notes]
+        if zh:
+            return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
+        return self._done(
+            turn,
+            [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]],
+        )
+
+    def _manager_section(
+        self,
+        turn: Turn,
+        *,
+        depth: int,
+        pick: Callable[[Promotion], list[LocalizedText]],
+        refused_en: str,
+        refused_zh: str,
+        none_en: str,
+        none_zh: str,
+    ) -> Answer | None:
+        zh = turn.zh
+        if ROLE_DEPTH[turn.role] < depth:
+            return Answer(text=refused_zh if turn.zh else refused_en, source=AnswerSource.REFUSED)
+        focus = self._focus(turn) or self._running_at_store(turn)
+        with_notes = [(p, placed) for p, placed in focus if pick(p)]
+        if not with_notes:
+            if not focus:
+                return None
+            promotion = focus[0][0]
+            self._promotion_facts(turn, promotion)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            return self._done(
+                turn, [none_zh.format(name=name) if zh else none_en.format(name=name)]
+            )
+        sentences = []
+        for promotion, _ in with_notes[:2]:
+            self._promotion_facts(turn, promotion)
+            notes = " ".join(self._text(turn, note) for note in pick(promotion))
+            name = title(promotion, zh) if zh else promotion.title.en
+            sentences.append(f"{name}：{notes}" if zh else f"{name}: {notes}")
+        return self._done(turn, sentences)
+
+    def _staffing(self, turn: Turn) -> Answer | None:
+        return self._manager_section(
+            turn,
+            depth=ROLE_DEPTH[Role.STORE_MANAGER],
+            pick=lambda p: p.store_manager_notes,
+            refused_en=(
+                "Staffing and execution notes are for store managers;"
+                " please ask your store manager."
+            ),
+            refused_zh="人员安排和执行说明只对店长开放，请询问你的店长。",
+            none_en="There are no staffing notes for {name}",
+            none_zh="{name}没有人员安排说明",
+        )
+
+    def _targets(self, turn: Turn) -> Answer | None:
+        return self._manager_section(
+            turn,
+            depth=ROLE_DEPTH[Role.REGIONAL_MANAGER],
+            pick=lambda p: p.regional_manager_targets,
+            refused_en="Sales targets are not available to you; they are for regional managers.",
+            refused_zh="销售目标只对区域经理开放，你无法查看。",
+            none_en="There is no target set for {name}",
+            none_zh="{name}没有设定目标",
+        )
+
+    def _stacking(self, turn: Turn) -> Answer:
+        """Whether the first two promotions named combine on the same item."""
+        zh = turn.zh
+        first, second = (self._kb.promotions[p] for p in turn.parsed.promotions[:2])
+        for promotion in (first, second):
+            self._promotion_facts(turn, promotion)
+        relation = stacking_relation(first, second)
+        turn.fact(f"stacking of {first.id} and {second.id}: {relation}")
+        a, b = (title(p, zh) if zh else the_title(p, zh) for p in (first, second))
+        if relation == "stack":
+            return self._done(
+                turn,
+                [
+                    f"可以，{a}和{b}可以同时使用"
+                    if zh
+                    else f"Yes, {a} and {b} combine on the same item"
+                ],
+            )
+        cheaper = (
+            "按对顾客更优惠的一个计算" if zh else "the customer gets whichever is cheaper for them"
+        )
+        if relation == "exclusive":
+            return self._done(
+                turn,
+                [
+                    f"不可以，{a}和{b}不能同时使用，{cheaper}"
+                    if zh
+                    else f"No, {a} and {b} do not combine; {cheaper}"
+                ],
+            )
+        return self._done(
+            turn,
+            [
+                f"{a}和{b}没有说明能否同时使用，{cheaper}"
+                if zh
+                else f"{a} and {b} do not say whether they combine; {cheaper}"
+            ],
+        )

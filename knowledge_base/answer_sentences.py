@@ -1,0 +1,134 @@
+"""Sentences several kinds of answer share: headlines, conditions, "not yet", "ended", rules.
+
+:class:`AnswerSentences` builds them from a promotion at the turn's store and moment; the
+offer and section answers (:mod:`knowledge_base.answer_offers`,
+:mod:`knowledge_base.answer_sections`) speak them.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import AnswerCore, Turn
+from knowledge_base.answering import Answer
+from knowledge_base.models import (
+    Promotion,
+)
+from knowledge_base.phrasing import (
+    conditions,
+    ends_phrase,
+    is_discount_phrase,
+    join,
+    rule_phrases,
+    starts_phrase,
+    the_title,
+    title,
+)
+from knowledge_base.resolution import Phase, PromotionTiming
+
+
+class AnswerSentences(AnswerCore):
+    """Sentence parts shared by the offer and section answers."""
+
+    def _headline(
+        self, turn: Turn, subject: str, promotion: Promotion, *, plural: bool = False
+    ) -> tuple[str, list[str]]:
+        """``the AX-200 is 20 percent off in the Weekend Running Offer``, and the other phrases."""
+        phrases = rule_phrases(promotion, self._currency(turn), turn.zh)
+        first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
+        zh = turn.zh
+        if zh:
+            return f"{subject}参加{title(promotion, zh)}，{first}", rest
+        verb = "are" if plural else "is"
+        if is_discount_phrase(promotion):
+            return f"{subject} {verb} {first} in {the_title(promotion, zh)}", rest
+        return f"{subject} {verb} in {the_title(promotion, zh)}: {first}", rest
+
+    def _then(self, turn: Turn, rest: list[str], placed: PromotionTiming) -> str:
+        """The second sentence: remaining conditions, then when the promotion ends."""
+        zh = turn.zh
+        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        if zh:
+            return conditions([*rest, f"活动{ends}"], zh)
+        if not rest:
+            return f"It {ends.replace('ends on', 'runs until').replace('ends at', 'runs until')}"
+        return conditions([*rest, ends.replace("ends on", "until").replace("ends at", "until")], zh)
+
+    def _not_yet(
+        self,
+        turn: Turn,
+        subject: str,
+        promotion: Promotion,
+        placed: PromotionTiming,
+        *,
+        plural: bool = False,
+    ) -> list[str]:
+        """Sentences for an item whose promotion has not started: the discount and the day first."""
+        zh = turn.zh
+        phrases = rule_phrases(promotion, self._currency(turn), zh)
+        first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
+        start = starts_phrase(placed.starts, placed.local_now, zh)
+        if zh:
+            when = start.removesuffix("开始")
+            return [
+                f"还没有，{subject}将于{when}起参加{title(promotion, zh)}，{first}",
+                conditions(rest, zh),
+            ]
+        since = start.replace("starts on ", "from ").replace("starts at ", "from ")
+        if is_discount_phrase(promotion):
+            verb = "are" if plural else "is"
+            return [
+                f"Not yet: {subject} {verb} {first} {since}",
+                f"That is {the_title(promotion, zh)}"
+                + (f"; {conditions(rest, zh)}" if rest else ""),
+            ]
+        verb = "join" if plural else "joins"
+        return [
+            f"Not yet: {subject} {verb} {the_title(promotion, zh)} {since}",
+            conditions(phrases, zh),
+        ]
+
+    def _ended_phrase(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+        zh = turn.zh
+        if placed.phase is Phase.WITHDRAWN:
+            return (
+                f"{title(promotion, zh)}已撤销"
+                if zh
+                else f"{the_title(promotion, zh)} was withdrawn"
+            )
+        ended = ends_phrase(placed.ends, placed.local_now, zh, past=True)
+        return f"{title(promotion, zh)}{ended}" if zh else f"{the_title(promotion, zh)} {ended}"
+
+    def _rules(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
+        """The promotion by name and its rules: "The Cook Club Week: 25 percent off, ..."."""
+        zh = turn.zh
+        self._promotion_facts(turn, promotion)
+        phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+        first = (
+            f"{title(promotion, zh)}：{phrases}" if zh else f"{the_title(promotion, zh)}: {phrases}"
+        )
+        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
+
+    def _talk_track(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
+        zh = turn.zh
+        self._promotion_facts(turn, promotion)
+        if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
+            return self._done(turn, [self._ended_phrase(turn, promotion, placed)])
+        sentences: list[str] = []
+        if placed.phase is Phase.UPCOMING:
+            start = starts_phrase(placed.starts, placed.local_now, zh)
+            sentences.append(
+                f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
+            )
+        if promotion.talk_track is not None:
+            sentences.append(self._text(turn, promotion.talk_track))
+        else:
+            phrases = rule_phrases(promotion, self._currency(turn), zh)
+            sentences.append(
+                f"{title(promotion, zh)}：{join(phrases, zh)}"
+                if zh
+                else f"{the_title(promotion, zh)}: {join(phrases, zh)}"
+            )
+        if placed.phase is Phase.RUNNING and len(sentences) < 2:
+            ends = ends_phrase(placed.ends, placed.local_now, zh)
+            sentences.append(f"活动{ends}" if zh else f"It {ends}")
+        return self._done(turn, sentences)

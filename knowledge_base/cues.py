@@ -1,0 +1,362 @@
+"""The words a question uses for each intent, slot and topic, in English and Chinese.
+
+Keyword lists cover the words clerks use and the ways speech recognition writes them; the
+reader (:mod:`knowledge_base.understanding`) also accepts a single word one letter off a cue
+word ("todal" for "total"), through :func:`near_cue`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    """The kind of question."""
+
+    TARGETS = "targets"
+    STAFFING = "staffing"
+    CONTACT = "contact"
+    CHANGES = "changes"
+    LIMIT = "limit"
+    """How many units one customer gets at the offer price."""
+    FAQ = "faq"
+    """What to say to a customer (FAQ answer or talk track)."""
+    DATES = "dates"
+    PRICE = "price"
+    DISCOUNT = "discount"
+    IN_OFFER = "in_offer"
+    OVERVIEW = "overview"
+    UNKNOWN = "unknown"
+
+
+# English keys are matched against " word word ... " (normalised tokens, spaces around).
+EN: dict[Intent, tuple[str, ...]] = {
+    # "target" without a leading space: Whisper writes "sell-through target" as "self-retarget".
+    Intent.LIMIT: (
+        " limit ",
+        " cap ",
+        " how many pairs ",
+        " how many items ",
+        " how many units ",
+        " customer can buy ",
+        " limits ",
+        " limited to ",
+        " per customer ",
+        " per person ",
+        " each customer ",
+        " 1 customer ",
+        " 1 person ",
+        " a customer buy ",
+        " how many can ",
+        " how many discounted ",
+        " maximum ",
+        " at most ",
+        " max ",
+    ),
+    Intent.TARGETS: ("target", " kpi", " quota", " goal", " sell through", " sellthrough"),
+    Intent.STAFFING: (
+        " staffing",
+        " staff plan",
+        " extra staff",
+        " staff on ",
+        " how many staff",
+        " rota ",
+        " shift",
+        " execution ",
+        " execute ",
+        " manpower ",
+        " manager notes ",
+        " people on the floor ",
+        " how many people ",
+    ),
+    Intent.CONTACT: (
+        " contact",
+        " extension ",
+        " phone number ",
+        " responsible ",
+        " in charge ",
+        " who do i call ",
+        " who should i call ",
+        " who can i call ",
+        " who to call ",
+        " who do i ask ",
+        " who should i ask ",
+        " who can i ask ",
+        " who to ask ",
+        " who do i talk to ",
+        " who handles ",
+        " who runs ",
+        " call about ",
+    ),
+    Intent.CHANGES: (
+        " changed ",
+        " change ",
+        " changes ",
+        " whats new ",
+        " what s new ",
+        " what is new ",
+        " whats different ",
+        " what is different ",
+        " updated ",
+        " update ",
+        " version ",
+        " revised ",
+    ),
+    Intent.FAQ: (
+        " what do i say ",
+        " what should i say ",
+        " what do i tell ",
+        " what should i tell ",
+        " how do i explain ",
+        " how should i explain ",
+        " how do i answer ",
+        " how do i respond ",
+        " customer asks ",
+        " customer wants to know ",
+        " customer asked ",
+        " pitch ",
+        " talk track ",
+        " script ",
+        " wording ",
+        " what to say ",
+        " what to tell ",
+    ),
+    Intent.DATES: (
+        " end ",
+        " ends ",
+        " ending ",
+        " until ",
+        " till ",
+        " last day ",
+        " finish",
+        " expire",
+        " expiry ",
+        " how long ",
+        " start",
+        " begin",
+        " launch",
+        " when is ",
+        " when does ",
+        " when do ",
+        " what date ",
+        " which day ",
+        " what day ",
+        " still on ",
+        " still running ",
+        " is it over ",
+    ),
+    Intent.PRICE: (
+        " price",
+        " cost",
+        " pay ",
+        " pays ",
+        " total ",
+        " quote ",
+        " how much is ",
+        " how much are ",
+        " how much does ",
+        " how much do ",
+        " how much for ",
+        " how much would ",
+        " how much will ",
+        " how much ",
+        " charge ",
+    ),
+    Intent.DISCOUNT: (
+        " discount",
+        " how much off ",
+        " percent",
+        " off ",
+        " saving",
+        " save ",
+        " deal ",
+        " reduced ",
+        " reduction ",
+        " cheaper ",
+    ),
+    Intent.IN_OFFER: (
+        " included ",
+        " include ",
+        " includes ",
+        " part of ",
+        " count ",
+        " counts ",
+        " on sale ",
+        " eligible ",
+        " on offer ",
+        " on promotion ",
+        " covered ",
+        " qualif",
+        " any offer",
+        " any deal",
+        " any promotion",
+        " excluded ",
+        " exclude",
+        " in the ",
+    ),
+    Intent.OVERVIEW: (
+        " tell me about ",
+        " what is the ",
+        " whats the ",
+        " what s the ",
+        " explain ",
+        " what offers ",
+        " what promotions ",
+        " which offers ",
+        " which promotions ",
+        " whats on ",
+        " what s on ",
+        " what is on ",
+        " any offers ",
+        " what deals ",
+        " how does ",
+        " how do ",
+    ),
+}
+ZH: dict[Intent, tuple[str, ...]] = {
+    Intent.LIMIT: ("限购", "每人最多", "每位顾客限", "最多买", "限几"),
+    Intent.TARGETS: ("目标", "指标", "任务"),
+    Intent.STAFFING: ("人手", "排班", "员工", "执行", "安排人", "人员"),
+    Intent.CONTACT: ("联系", "找谁", "负责人", "分机", "打给谁", "问谁"),
+    Intent.CHANGES: ("变化", "改了", "变更", "更新", "有什么不同", "新版本"),
+    Intent.FAQ: ("怎么说", "怎么回答", "顾客问", "客人问", "怎么跟顾客", "怎么解释"),
+    Intent.DATES: ("结束", "截止", "到什么时候", "到哪天", "持续到", "开始", "什么时候", "哪天"),
+    Intent.PRICE: ("多少钱", "价格", "价钱", "会员价", "总共", "一共", "要付", "付多少"),
+    Intent.DISCOUNT: ("折扣", "打折", "优惠多少", "几折", "便宜多少", "打几折"),
+    Intent.IN_OFFER: (
+        "参加",
+        "参与",
+        "包括",
+        "算不算",
+        "有没有优惠",
+        "有优惠吗",
+        "在优惠",
+        "能打折吗",
+    ),
+    Intent.OVERVIEW: ("介绍", "是什么", "有哪些优惠", "什么活动", "哪些活动"),
+}
+ORDER = (
+    Intent.TARGETS,
+    Intent.STAFFING,
+    Intent.CONTACT,
+    Intent.CHANGES,
+    Intent.LIMIT,
+    Intent.FAQ,
+    Intent.DATES,
+    Intent.PRICE,
+    Intent.DISCOUNT,
+    Intent.IN_OFFER,
+    Intent.OVERVIEW,
+)
+# Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
+FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
+FAQ_TOPICS_ZH = ("优惠券", "代金券", "叠加", "一起用", "混搭", "同时使用")
+# Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
+STACK_EN = (" combin", " stack", " together with ", " on top of ", " use both ")
+STACK_ZH = ("叠加", "一起用", "同时使用", "同时参加", "一起参加")
+START_EN = (" start", " begin", " launch", " from when ", " when is ")
+END_EN = (
+    " end ",
+    " ends ",
+    " ending ",
+    " until ",
+    " till ",
+    " last day ",
+    " finish",
+    " expire",
+    " expiry ",
+    " how long ",
+    " still on ",
+    " still running ",
+    " is it over ",
+)
+START_ZH = ("开始", "哪天开始")
+END_ZH = ("结束", "截止", "到什么时候", "到哪天", "持续到")
+LIST_EN = (
+    " what offers ",
+    " what promotions ",
+    " which offers ",
+    " which promotions ",
+    " whats on ",
+    " what is on ",
+    " any offers ",
+    " what deals ",
+    " all offers ",
+    " all promotions ",
+    " offers today ",
+    " promotions today ",
+    " offers are on ",
+    " promotions are on ",
+)
+LIST_ZH = ("有哪些优惠", "什么活动", "哪些活动", "有什么优惠")
+MEMBER_EN = (" member", " loyalty ")
+MEMBER_ZH = ("会员",)
+QUANTITY_WORDS = {
+    "pair",
+    "pairs",
+    "of",
+    "the",
+    "x",
+    "units",
+    "unit",
+    "items",
+    "packs",
+    "pack",
+    "boxes",
+}
+MAX_QUANTITY = 50
+
+# Words ordinary in questions that no knowledge base needs to contain.
+GENERIC_WORDS = frozenset(
+    """today now right still currently moment this week weekend tomorrow yesterday store shop
+    here there offer offers promotion promotions sale sales deal deals discounted discount cheap
+    cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
+    price prices cost costs pay total thing things know want wants need needs like also
+    currently running run runs work works available on off go going see look looking
+    please okay ok hey promo hi hello thanks thank mate""".split()
+)
+
+
+def cue_words() -> frozenset[str]:
+    """Single English cue words of five letters or more ("total", "discount", "member")."""
+    words = {"member", "members", "limit"}
+    for keys in EN.values():
+        for key in keys:
+            word = key.strip()
+            if word.isalpha() and " " not in word and len(word) >= 5:
+                words.add(word)
+    for key in (*FAQ_TOPICS_EN, *START_EN, *END_EN):
+        word = key.strip()
+        if word.isalpha() and " " not in word and len(word) >= 5:
+            words.add(word)
+    return frozenset(words)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class CueSpeller:
+    """Finds the cue word one letter away from a heard word ("todal" -> "total").
+
+    Deletion neighbourhoods (as in SymSpell): a word and a cue one insertion, deletion,
+    substitution or swap apart share a form with one letter removed. Fast: a few set
+    lookups per word.
+    """
+
+    def __init__(self, cues: frozenset[str]) -> None:
+        """Index ``cues``."""
+        self._cues = cues
+        self._by_form: dict[str, set[str]] = {}
+        for cue in cues:
+            for form in {cue, *_deletions(cue)}:
+                self._by_form.setdefault(form, set()).add(cue)
+
+    def correct(self, word: str) -> str | None:
+        """The one cue word ``word`` is a slip of, or ``None`` (none, or more than one)."""
+        if word in self._cues or len(word) < 5 or not word.isalpha():
+            return None
+        found: set[str] = set()
+        for form in {word, *_deletions(word)}:
+            found |= self._by_form.get(form, set())
+        return next(iter(found)) if len(found) == 1 else None
