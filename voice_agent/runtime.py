@@ -158,6 +158,7 @@ def build_transcriber(
         model=models.whisper,
         language=language,
         beam_size=stt.beam_size,
+        short_beam_size=stt.engine_beam_size,
         hints=hints,
         batch_wait_secs=stt.batch_wait_ms / 1000,
         max_batch=stt.max_batch,

@@ -41,6 +41,8 @@ class SttSettings(BaseModel):
     engine: Literal["batched", "full_window"] = "batched"
     """``batched``: one shared engine batches every session's utterances on a short window;
     ``full_window``: each utterance alone through faster-whisper's 30 s window."""
+    engine_beam_size: int = Field(default=3, ge=1, le=8)
+    """Beam on the engine's short window (``beam_size`` is for the full window)."""
     batch_wait_ms: float = Field(default=5.0, ge=0.0, le=100.0)
     """Milliseconds the engine waits for more utterances to decode together."""
     max_batch: int = Field(default=8, ge=1, le=64)
