@@ -6,6 +6,9 @@ looks unfinished ("is the AX-200 in the ...") waits a little for the rest instea
 answered in halves. Speech that starts while the bot is speaking stops the bot's audio when
 it is loud enough to be the wearer; an interruption that turns out to carry no words makes
 the bot resume the sentence it was cut off in.
+
+Push-to-talk: while the button is held, pauses do not end the turn; releasing it ends the
+turn at once, transcribing what was recorded without waiting for the VAD's stop hangover.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from pipelines.events import (
     UserTurn,
     emit,
 )
-from pipelines.frames import ResumeSpeechFrame
+from pipelines.frames import PushToTalkFrame, ResumeSpeechFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
 from pipelines.turn_policy import (
     BargeInPolicy,
@@ -123,6 +126,9 @@ class UserTurnProcessor(FrameProcessor):
         self._finalize_task: asyncio.Task[None] | None = None
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
         self._turn_lock = asyncio.Lock()
+        self._ptt_held = False
+        self._ptt_released = False
+        """Push-to-talk was released: the next transcript ends the turn without waiting."""
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Consume input audio and VAD frames; push finished turns downstream."""
@@ -135,6 +141,8 @@ class UserTurnProcessor(FrameProcessor):
             await self._on_speech_started()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             await self._on_speech_stopped()
+        elif isinstance(frame, PushToTalkFrame):
+            await self._on_push_to_talk(pressed=frame.pressed)
         elif isinstance(frame, BotStartedSpeakingFrame):
             self._state.bot_speaking = True
         elif isinstance(frame, BotStoppedSpeakingFrame):
@@ -225,6 +233,29 @@ class UserTurnProcessor(FrameProcessor):
                 self._on_event, BargeInIgnored(session_id=self._state.session_id, reason=reason)
             )
             logger.debug(f"{self}: sound during bot speech ignored: {reason}")
+
+    async def _on_push_to_talk(self, *, pressed: bool) -> None:
+        self._ptt_held = pressed
+        if pressed:
+            self._ptt_released = False
+            if self._finalize_task:
+                # Pressed again while an unfinished question waited: it goes on.
+                await self.cancel_task(self._finalize_task)
+                self._finalize_task = None
+            return
+        self._ptt_released = True
+        if self._recording is not None:
+            logger.debug(f"{self}: push-to-talk released, ending the turn now")
+            await self._on_speech_stopped()
+            return
+        if self._finalize_task:
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
+        async with self._turn_lock:
+            if self._state.transcriptions_pending == 0 and self._pending_text:
+                self._ptt_released = False
+                await self._finalize_turn()
+            self._state.turn_pending = bool(self._pending_text)
 
     async def _on_speech_stopped(self) -> None:
         if self._recording is None:
@@ -317,7 +348,13 @@ class UserTurnProcessor(FrameProcessor):
         if is_non_speech(text):
             if barged_in:
                 await self._resume_cut_speech()
-            elif self._pending_text and self._recording is None and self._finalize_task is None:
+            elif (
+                self._pending_text
+                and self._recording is None
+                and self._finalize_task is None
+                and not self._ptt_held
+            ):
+                self._ptt_released = False
                 await self._finalize_turn()
             return
 
@@ -328,6 +365,14 @@ class UserTurnProcessor(FrameProcessor):
             # answer to the first was heard: both are the rest of the last question.
             self._pending_text = self._last_turn_text
         self._pending_text = f"{self._pending_text} {text}".strip()
+        if self._ptt_held:
+            # The button is still down: a pause does not end the question.
+            return
+        if self._ptt_released:
+            if self._recording is None and self._state.transcriptions_pending <= 1:
+                self._ptt_released = False
+                await self._finalize_turn()
+            return
         unfinished = looks_unfinished(self._pending_text)
         later_started = self._speech_started_at if self._speech_started_at > started_at else None
         if later_started is not None and (
