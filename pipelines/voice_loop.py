@@ -117,7 +117,12 @@ def build_voice_loop(
             on_answer=on_answer,
             on_event=on_event,
         ),
-        SharedPiperTTSService(voice=models.piper, length_scale=config.tts_length_scale),  # type: ignore[arg-type]
+        SharedPiperTTSService(
+            voice=models.piper,  # type: ignore[arg-type]
+            voice_id=models.piper_spec.voice,
+            length_scale=config.tts_length_scale,
+            cache=models.tts_cache,
+        ),
         transport.output(),
         PlaybackTracker(state=state, on_event=on_event),
     ]

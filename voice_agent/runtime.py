@@ -109,7 +109,7 @@ def build_runtime(settings: Settings, *, progress: ProgressCallback | None = Non
             num_workers=settings.stt.num_workers,
             allow_download=settings.stt.allow_download,
         ),
-        PiperSpec(voice=settings.tts.voice),
+        PiperSpec(voice=settings.tts.voice, cache_mib=settings.tts.cache_mib),
         progress,
     )
     if progress:

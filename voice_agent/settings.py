@@ -66,6 +66,8 @@ class TtsSettings(BaseModel):
     """Path to a Piper ``.onnx`` voice (its ``.onnx.json`` beside it) or ``packaged:<voice>``."""
     length_scale: float = Field(default=1.0, gt=0.2, lt=3.0)
     """Piper length scale: below 1.0 speaks faster."""
+    cache_mib: float = Field(default=32.0, ge=0.0, le=4096.0)
+    """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
 
 
 class VadSettings(BaseModel):
