@@ -18,6 +18,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+import numpy as np
+import soxr
 from loguru import logger
 from pipecat.audio.vad.vad_analyzer import VADState
 from pipecat.frames.frames import (
@@ -59,8 +61,6 @@ from pipelines.turn_policy import (
     looks_unfinished,
 )
 
-BYTES_PER_SECOND = SAMPLE_RATE * 2
-
 
 class UserTurnProcessor(FrameProcessor):
     """Segments, transcribes and completes user turns for one session.
@@ -77,6 +77,7 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: Audio measured for the loudness of a speech onset.
         max_utterance_secs: Longer speech is cut into utterances of this length.
         user_id: Identity put on transcription frames.
+        sample_rate: Rate of the input audio frames, in hertz (resampled to Whisper's 16 kHz).
         vad_state: Reads the VAD's current state. When given, transcription starts as soon
             as the VAD hears silence (``STOPPING``) instead of after its stop hangover; the
             result is used if the stop is confirmed and dropped if speech resumes.
@@ -95,6 +96,7 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: float = 0.3,
         max_utterance_secs: float = 30.0,
         user_id: str = "clerk",
+        sample_rate: int = SAMPLE_RATE,
         vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
     ) -> None:
@@ -106,9 +108,11 @@ class UserTurnProcessor(FrameProcessor):
         self._continuation_gap = continuation_gap_secs
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
-        self._preroll_limit = int(preroll_secs * BYTES_PER_SECOND)
-        self._onset_bytes = int(onset_window_secs * BYTES_PER_SECOND)
-        self._max_utterance_bytes = int(max_utterance_secs * BYTES_PER_SECOND)
+        self._sample_rate = sample_rate
+        self._bytes_per_sec = sample_rate * 2
+        self._preroll_limit = int(preroll_secs * self._bytes_per_sec)
+        self._onset_bytes = int(onset_window_secs * self._bytes_per_sec)
+        self._max_utterance_bytes = int(max_utterance_secs * self._bytes_per_sec)
         self._user_id = user_id
         self._vad_state = vad_state
         self._on_event = on_event
@@ -181,11 +185,16 @@ class UserTurnProcessor(FrameProcessor):
             return
         state = self._vad_state()
         if state == VADState.STOPPING and self._speculation is None:
-            self._speculation = self.create_task(
-                self._transcriber.transcribe(bytes(self._recording))
-            )
+            self._speculation = self.create_task(self._transcribe(bytes(self._recording)))
         elif state == VADState.SPEAKING and self._speculation is not None:
             self._drop_speculation()
+
+    async def _transcribe(self, pcm16: bytes) -> Transcript:
+        if self._sample_rate != SAMPLE_RATE:
+            samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
+            resampled = soxr.resample(samples, self._sample_rate, SAMPLE_RATE)
+            pcm16 = np.asarray(resampled, dtype=np.int16).tobytes()
+        return await self._transcriber.transcribe(pcm16)
 
     def _drop_speculation(self) -> None:
         if self._speculation is not None:
@@ -262,7 +271,7 @@ class UserTurnProcessor(FrameProcessor):
             return
         self._state.user_speaking = False
         self._speech_stopped_at = time.monotonic()
-        speech_secs = len(self._recording) / BYTES_PER_SECOND
+        speech_secs = len(self._recording) / self._bytes_per_sec
         await emit(
             self._on_event,
             UserSpeechStopped(session_id=self._state.session_id, speech_secs=speech_secs),
@@ -315,7 +324,7 @@ class UserTurnProcessor(FrameProcessor):
             if speculation is not None and not speculation.cancelled():
                 transcript = await speculation
             else:
-                transcript = await self._transcriber.transcribe(audio)
+                transcript = await self._transcribe(audio)
         except SpeechToTextError as e:
             await emit(
                 self._on_event,

@@ -88,6 +88,8 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
             min_level_dbfs=settings.barge_in.min_level_dbfs, enabled=settings.barge_in.enabled
         ),
         tts_length_scale=settings.tts.length_scale,
+        input_sample_rate=settings.audio.input_sample_rate,
+        output_sample_rate=settings.audio.output_sample_rate,
     )
 
 

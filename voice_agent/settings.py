@@ -128,10 +128,10 @@ class KnowledgeBaseSettings(BaseModel):
 class AudioSettings(BaseModel):
     """Pipeline audio formats."""
 
-    input_sample_rate: int = 16000
-    """Hertz."""
-    output_sample_rate: int = 16000
-    """Hertz."""
+    input_sample_rate: Literal[8000, 16000] = 16000
+    """Hertz of the audio sessions receive (the rates Silero VAD accepts); Whisper gets 16 kHz."""
+    output_sample_rate: int = Field(default=16000, ge=8000, le=48000)
+    """Hertz of the audio sessions send (Piper's voice is resampled to it)."""
 
 
 class StorageSettings(BaseModel):

@@ -13,14 +13,16 @@ from pipelines.transcriber import Transcriber, Transcript
 SAMPLE_RATE = 16000
 
 
-def speech_frames(secs: float, *, level: float = 0.3, chunk_secs: float = 0.02) -> list[Frame]:
+def speech_frames(
+    secs: float, *, level: float = 0.3, chunk_secs: float = 0.02, sample_rate: int = SAMPLE_RATE
+) -> list[Frame]:
     """Loud tone frames standing for speech (the processors under test do not listen)."""
     count = round(secs / chunk_secs)
-    samples = round(chunk_secs * SAMPLE_RATE)
-    t = np.arange(samples) / SAMPLE_RATE
+    samples = round(chunk_secs * sample_rate)
+    t = np.arange(samples) / sample_rate
     pcm = (np.sin(2 * np.pi * 220 * t) * level * 32767).astype(np.int16).tobytes()
     return [
-        InputAudioRawFrame(audio=pcm, sample_rate=SAMPLE_RATE, num_channels=1) for _ in range(count)
+        InputAudioRawFrame(audio=pcm, sample_rate=sample_rate, num_channels=1) for _ in range(count)
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     Frame,
@@ -179,3 +180,26 @@ async def test_a_stop_command_is_not_a_question() -> None:
     )
     assert _turns(list(down)) == []
     assert "stop_requested" in events.types()
+
+
+async def test_8_khz_input_reaches_the_recogniser_as_16_khz_of_the_same_length() -> None:
+    transcriber = ScriptedTranscriber(["Is the AX-200 on sale?"])
+    processor = UserTurnProcessor(
+        state=ConversationState(session_id="s1"),
+        transcriber=transcriber,
+        barge_in=BargeInPolicy(),
+        preroll_secs=0.0,
+        sample_rate=8000,
+    )
+    down, _ = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(1.0, sample_rate=8000),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.1),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 on sale?"]
+    # The recogniser counts seconds at 16 kHz: one second of 8 kHz audio is still one second.
+    assert transcriber.heard_secs[0] == pytest.approx(1.0, abs=0.03)
