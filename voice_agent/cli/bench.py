@@ -19,14 +19,15 @@ app = typer.Typer(
 )
 
 DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+"""Where a source checkout keeps the audio fixtures (pass ``--fixtures`` elsewhere)."""
 
 
 def _register_benchmarks() -> None:
-    from voice_agent.benchmarks import answers, livekit_bench, loop
+    from voice_agent.benchmarks import answers
+    from voice_agent.cli import bench_voice
 
     answers.register(app)
-    loop.register(app)
-    livekit_bench.register(app)
+    bench_voice.register(app)
 
 
 _register_benchmarks()
