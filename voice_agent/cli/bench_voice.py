@@ -36,9 +36,10 @@ DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``bench loop`` and ``bench livekit`` to ``app``."""
+    """Add ``bench loop``, ``bench livekit`` and ``bench idle`` to ``app``."""
     app.command("loop")(bench_loop)
     app.command("livekit")(bench_livekit)
+    app.command("idle")(bench_idle)
 
 
 def bench_loop(
@@ -236,3 +237,45 @@ def bench_livekit(
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value * 1000:.0f}"
+
+
+def bench_idle(
+    sessions: Annotated[
+        str, typer.Option(help="Comma-separated numbers of sessions listening at once.")
+    ] = "1,5,10",
+    secs: Annotated[float, typer.Option(help="Seconds each round listens.", min=2.0)] = 20.0,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Measure CPU and memory of sessions that only listen (quiet room noise, no questions).
+
+    Example: voice-agent bench idle --sessions 1,10 --secs 30 --json
+    """
+    from loguru import logger
+
+    from voice_agent.benchmarks.idle import measure_idle
+    from voice_agent.runtime import build_runtime
+
+    logger.remove()
+    settings = settings_or_exit(config)
+    with loading_progress(not json_output) as step:
+        runtime = build_runtime(settings, progress=step)
+    rounds = [
+        asyncio.run(measure_idle(runtime=runtime, sessions=int(count), secs=secs))
+        for count in sessions.split(",")
+        if count.strip()
+    ]
+    if json_output:
+        typer.echo(json.dumps({"rounds": rounds, "cpus": os.cpu_count()}, indent=2))
+        return
+    table = Table(title=f"idle listening, {secs:.0f} s per round")
+    for column in ("sessions", "CPU % of a core", "CPU %/session", "MiB/session"):
+        table.add_column(column, justify="right")
+    for row in rounds:
+        table.add_row(
+            str(row["sessions"]),
+            str(row["cpu_percent_of_a_core"]),
+            str(row["cpu_percent_per_session"]),
+            str(row["rss_growth_mib_per_session"]),
+        )
+    Console().print(table)
