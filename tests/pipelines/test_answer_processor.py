@@ -73,7 +73,7 @@ async def test_a_question_is_answered_with_speech_and_not_read_aloud(
     processor, state, events, answered = _processor(knowledge)
     down, _ = await run_test(
         processor,
-        frames_to_send=[_said("Is the AX-200 in the weekend offer?"), SleepFrame(sleep=0.1)],
+        frames_to_send=[_said("Is the AX-200 in the weekend offer?"), SleepFrame(sleep=0.5)],
     )
     spoken = [f.text for f in down if isinstance(f, TTSSpeakFrame)]
     assert not any(isinstance(f, TranscriptionFrame) for f in down)
@@ -92,9 +92,9 @@ async def test_an_interruption_cancels_the_answer_in_progress(knowledge: Knowled
         processor,
         frames_to_send=[
             _said("Is the AX-200 on sale?"),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
             InterruptionFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     spoken = [f.text for f in down if isinstance(f, TTSSpeakFrame)]

@@ -48,7 +48,7 @@ async def test_a_finished_question_becomes_one_transcription_after_the_vad_stop(
             VADUserStartedSpeakingFrame(),
             *speech_frames(1.0),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
@@ -65,7 +65,7 @@ async def test_push_to_talk_release_ends_the_turn_without_waiting_for_the_vad() 
             VADUserStartedSpeakingFrame(),
             *speech_frames(1.0),
             PushToTalkFrame(pressed=False),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     # No VADUserStoppedSpeakingFrame was ever sent: the release alone ended the turn.
@@ -89,7 +89,7 @@ async def test_a_pause_while_push_to_talk_is_held_does_not_split_the_question() 
             VADUserStoppedSpeakingFrame(),
             SleepFrame(sleep=0.3),
             PushToTalkFrame(pressed=False),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert _turns(list(down)) == ["What's the discount on the AX-200? For members?"]
@@ -107,7 +107,7 @@ async def test_an_unfinished_question_waits_for_the_rest() -> None:
             VADUserStartedSpeakingFrame(),
             *speech_frames(0.6),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
@@ -122,7 +122,7 @@ async def test_an_unfinished_question_is_answered_after_the_wait_if_nothing_foll
             VADUserStartedSpeakingFrame(),
             *speech_frames(0.8),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
+            SleepFrame(sleep=1.2),
         ],
     )
     assert _turns(list(down)) == ["What about the"]
@@ -139,7 +139,7 @@ async def test_loud_speech_while_the_bot_talks_interrupts_it() -> None:
             VADUserStartedSpeakingFrame(),
             *speech_frames(0.6, level=0.3),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert any(isinstance(f, InterruptionFrame) for f in up)
@@ -158,7 +158,7 @@ async def test_quiet_sound_while_the_bot_talks_is_ignored() -> None:
             VADUserStartedSpeakingFrame(),
             *speech_frames(0.6, level=0.005),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert not any(isinstance(f, InterruptionFrame) for f in up)
@@ -175,7 +175,7 @@ async def test_a_stop_command_is_not_a_question() -> None:
             VADUserStartedSpeakingFrame(),
             *speech_frames(0.5),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert _turns(list(down)) == []
@@ -197,7 +197,7 @@ async def test_8_khz_input_reaches_the_recogniser_as_16_khz_of_the_same_length()
             VADUserStartedSpeakingFrame(),
             *speech_frames(1.0, sample_rate=8000),
             VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.1),
+            SleepFrame(sleep=0.5),
         ],
     )
     assert _turns(list(down)) == ["Is the AX-200 on sale?"]
