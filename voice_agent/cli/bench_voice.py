@@ -50,6 +50,13 @@ def bench_loop(
         int | None, typer.Option(help="Replay at most this many question files.")
     ] = None,
     barge_in_runs: Annotated[int, typer.Option(help="Replays of the barge-in conversation.")] = 5,
+    against: Annotated[
+        str,
+        typer.Option(
+            help="'pipecat': instead, time the same questions through a stock Pipecat pipeline "
+            "(default turn handling, same models) and ours, in turn, and report the ratio."
+        ),
+    ] = "",
     fixtures: Annotated[Path, typer.Option(help="Fixture directory.")] = DEFAULT_FIXTURES,
     json_output: JsonOption = False,
     config: ConfigOption = None,
@@ -78,6 +85,31 @@ def bench_loop(
     with loading_progress(True) as step:
         runtime = build_runtime(settings, progress=step)
     load_secs = time.perf_counter() - started
+    if against:
+        if against != "pipecat":
+            typer.echo(f"--against takes 'pipecat', not {against!r}", err=True)
+            raise typer.Exit(2)
+        comparison = _against_pipecat(
+            runtime=runtime, fixtures=fixtures, questions=questions, at=at
+        )
+        comparison |= {"questions": len(questions), "stt_model": settings.stt.model}
+        if json_output:
+            typer.echo(json.dumps(comparison, indent=2))
+            return
+        table = Table(title=f"voice-to-voice, {len(questions)} questions, ours vs stock Pipecat")
+        for column in ("pipeline", "n", "p50 ms", "p95 ms", "max ms", "unanswered"):
+            table.add_column(column, justify="right")
+        for name in ("ours", "pipecat"):
+            row = comparison[name]
+            table.add_row(
+                name,
+                str(row["n"]),
+                *(_ms(row[k]) for k in ("p50", "p95", "max")),
+                str(row["unanswered"]),
+            )
+        Console().print(table)
+        typer.echo(f"stock p50 / our p50 = {comparison['p50_ratio']}")
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -279,3 +311,31 @@ def bench_idle(
             str(row["rss_growth_mib_per_session"]),
         )
     Console().print(table)
+
+
+def _against_pipecat(
+    *, runtime: Any, fixtures: Path, questions: list[dict[str, Any]], at: datetime
+) -> dict[str, Any]:
+    from pipelines.answer_processor import CallerProfile
+    from voice_agent.benchmarks.stats import summary
+    from voice_agent.benchmarks.stock_pipecat import compare_with_stock
+    from voice_agent.runtime import default_store_id
+
+    store_id = default_store_id(runtime.knowledge)
+    asked_at = at.replace(tzinfo=runtime.knowledge.zone(store_id))
+    latencies = asyncio.run(
+        compare_with_stock(
+            runtime=runtime,
+            paths=[fixtures / "audio" / entry["path"] for entry in questions],
+            caller=CallerProfile(store_id=store_id),
+            clock=lambda: asked_at,
+        )
+    )
+    result: dict[str, Any] = {
+        name: summary([v for v in values if v is not None])
+        | {"unanswered": sum(v is None for v in values)}
+        for name, values in latencies.items()
+    }
+    ours, theirs = result["ours"]["p50"], result["pipecat"]["p50"]
+    result["p50_ratio"] = round(theirs / ours, 2) if ours and theirs else None
+    return result
