@@ -261,7 +261,7 @@ class UserTurnProcessor(FrameProcessor):
             await self.cancel_task(self._finalize_task)
             self._finalize_task = None
         async with self._turn_lock:
-            if self._state.transcriptions_pending == 0 and self._pending_text:
+            if self._state.transcriptions_pending == 0:
                 self._ptt_released = False
                 await self._finalize_turn()
             self._state.turn_pending = bool(self._pending_text)
@@ -312,6 +312,9 @@ class UserTurnProcessor(FrameProcessor):
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._pending_text)
+            if not self._state.transcriptions_pending and self._recording is None:
+                # A push-to-talk release ends one turn only, never the ones after it.
+                self._ptt_released = False
 
     async def _transcribe_and_handle(
         self,

@@ -203,3 +203,26 @@ async def test_8_khz_input_reaches_the_recogniser_as_16_khz_of_the_same_length()
     assert _turns(list(down)) == ["Is the AX-200 on sale?"]
     # The recogniser counts seconds at 16 kHz: one second of 8 kHz audio is still one second.
     assert transcriber.heard_secs[0] == pytest.approx(1.0, abs=0.03)
+
+
+async def test_a_release_without_speech_does_not_rush_the_next_turn() -> None:
+    # Pressed and released with nothing said; then an unfinished question without the button.
+    processor, _, events, _ = _processor(["Is the AX-200 in the", "weekend offer?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            PushToTalkFrame(pressed=True),
+            PushToTalkFrame(pressed=False),
+            SleepFrame(sleep=0.2),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.3),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.6),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert "turn_waiting" in events.types()
