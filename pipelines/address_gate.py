@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from loguru import logger
 from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     Frame,
-    SystemFrame,
     TranscriptionFrame,
     VADUserStartedSpeakingFrame,
 )
@@ -19,13 +17,9 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipelines.addressing import AddressPolicy
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink, TurnAddressed, TurnNotAddressed, emit
+from pipelines.frames import PushToTalkFrame
 
-
-@dataclass
-class PushToTalkFrame(SystemFrame):
-    """The earpiece's push-to-talk button changed (from a LiveKit data message)."""
-
-    pressed: bool = True
+__all__ = ["AddressGateProcessor", "PushToTalkFrame"]
 
 
 class AddressGateProcessor(FrameProcessor):

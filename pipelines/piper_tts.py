@@ -12,17 +12,34 @@ from pipecat.services.piper.tts import PiperTTSSettings
 from pipecat.services.tts_service import TTSService
 from piper import PiperVoice, SynthesisConfig
 
+from pipelines.speech_cache import RenderedSpeechCache
+
 
 class SharedPiperTTSService(TTSService):
     """Pipecat TTS service that speaks with a shared, already loaded :class:`PiperVoice`.
 
     Pipecat's own ``PiperTTSService`` loads (or downloads) its voice per instance; one voice
     per process is enough for any number of sessions, since synthesis keeps no state.
+    Sentences already rendered in this voice come from ``cache`` without synthesis.
+
+    Args:
+        voice: The process-wide Piper voice.
+        voice_id: Names the voice in cache keys (its file path).
+        length_scale: Piper's speaking rate (below 1.0 is faster).
+        cache: The process-wide cache of rendered sentences (``None``: no cache).
     """
 
     Settings = PiperTTSSettings
 
-    def __init__(self, *, voice: PiperVoice, length_scale: float = 1.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        voice: PiperVoice,
+        voice_id: str = "piper",
+        length_scale: float = 1.0,
+        cache: RenderedSpeechCache | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             push_start_frame=True,
             push_stop_frames=True,
@@ -31,30 +48,47 @@ class SharedPiperTTSService(TTSService):
         )
         self._voice = voice
         self._syn_config = SynthesisConfig(length_scale=length_scale)
+        self._cache = cache
+        self._cache_voice = f"{voice_id}@{length_scale}"
 
     def can_generate_metrics(self) -> bool:
         """Piper reports TTFB and usage metrics."""
         return True
 
     async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame, None]:
-        """Synthesize ``text`` sentence by sentence, off the event loop."""
-        chunks: Iterator[Any] = iter(self._voice.synthesize(text, syn_config=self._syn_config))
+        """Speak ``text`` from the cache, or synthesize it sentence by sentence off the loop."""
+        cached = self._cache.get(self._cache_voice, text) if self._cache else None
+        rendered: list[bytes] = []
+
+        async def from_cache() -> AsyncIterator[bytes]:
+            for chunk in cached or ():
+                yield chunk
+
+        chunks: Iterator[Any] = iter(())
+        if cached is None:
+            chunks = iter(self._voice.synthesize(text, syn_config=self._syn_config))
 
         def next_chunk() -> bytes | None:
             chunk = next(chunks, None)
             return None if chunk is None else chunk.audio_int16_bytes
 
-        async def audio() -> AsyncIterator[bytes]:
+        async def synthesized() -> AsyncIterator[bytes]:
             while (data := await asyncio.to_thread(next_chunk)) is not None:
+                rendered.append(data)
                 yield data
 
         try:
             await self.start_tts_usage_metrics(text)
             async for frame in self._stream_audio_frames_from_iterator(
-                audio(), in_sample_rate=self._voice.config.sample_rate, context_id=context_id
+                from_cache() if cached is not None else synthesized(),
+                in_sample_rate=self._voice.config.sample_rate,
+                context_id=context_id,
             ):
                 await self.stop_ttfb_metrics()
                 yield frame
+            if cached is None and self._cache is not None:
+                # Only complete renderings are kept (an interruption cancels this generator).
+                self._cache.put(self._cache_voice, text, rendered)
         except Exception as e:
             logger.error(f"{self}: synthesis failed for {text!r}: {e}")
             yield ErrorFrame(error=f"Piper synthesis failed: {e}")

@@ -15,6 +15,7 @@ import onnxruntime
 from loguru import logger
 
 from pipelines.errors import ModelLoadError
+from pipelines.speech_cache import RenderedSpeechCache
 
 PACKAGED_PREFIX = "packaged:"
 
@@ -40,6 +41,8 @@ class PiperSpec:
 
     voice: str
     """Path to a ``.onnx`` voice (``.onnx.json`` beside it) or ``packaged:en_US-joe-medium``."""
+    cache_mib: float = 32.0
+    """Rendered sentences kept for reuse by every session, in MiB (0 turns the cache off)."""
 
 
 def resolve_whisper_model(model: str) -> str:
@@ -106,6 +109,8 @@ class SpeechModels:
     piper_spec: PiperSpec
     load_seconds: dict[str, float]
     """Seconds each model took to load (``whisper``, ``piper``, ``silero``)."""
+    tts_cache: RenderedSpeechCache | None = None
+    """Rendered sentences shared by every session (``None``: off)."""
 
     @property
     def output_sample_rate(self) -> int:
@@ -186,4 +191,9 @@ def load_speech_models(
         whisper_spec=whisper,
         piper_spec=piper,
         load_seconds=timings,
+        tts_cache=(
+            RenderedSpeechCache(max_bytes=int(piper.cache_mib * 1024 * 1024))
+            if piper.cache_mib > 0
+            else None
+        ),
     )

@@ -23,6 +23,10 @@ class Transcript:
     audio_secs: float
     stt_secs: float
     """Wall seconds spent transcribing."""
+    window_secs: float = 30.0
+    """Whisper encoder window the text came from, in seconds (0 when too short to decode)."""
+    fallback: str | None = None
+    """Why a short-window result was redone on the full window, if it was."""
 
 
 class Transcriber:
@@ -57,13 +61,17 @@ class Transcriber:
         )
 
     def transcribe_sync(self, pcm16: bytes) -> Transcript:
-        """Transcribe 16 kHz mono 16-bit PCM (blocking)."""
+        """Transcribe 16 kHz mono 16-bit PCM (blocking), on Whisper's full 30 s window."""
         start = time.perf_counter()
         audio = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
         audio_secs = len(audio) / SAMPLE_RATE
         if len(audio) < SAMPLE_RATE // 10:
-            return Transcript(text="", audio_secs=audio_secs, stt_secs=0.0)
-        samples = audio.astype(np.float32) / 32768.0
+            return Transcript(text="", audio_secs=audio_secs, stt_secs=0.0, window_secs=0.0)
+        text = self.full_window_text(audio.astype(np.float32) / 32768.0)
+        return Transcript(text=text, audio_secs=audio_secs, stt_secs=time.perf_counter() - start)
+
+    def full_window_text(self, samples: np.ndarray) -> str:
+        """Text of float32 samples in [-1, 1] through faster-whisper's padded 30 s path."""
         try:
             segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
                 samples,
@@ -78,10 +86,9 @@ class Transcriber:
                 no_speech_threshold=0.6,
             )
             # The segments generator is lazy: decoding happens while we iterate.
-            text = " ".join(segment.text.strip() for segment in segments).strip()
+            return " ".join(segment.text.strip() for segment in segments).strip()
         except Exception as e:
             raise SpeechToTextError(f"transcription failed: {e}") from e
-        return Transcript(text=text, audio_secs=audio_secs, stt_secs=time.perf_counter() - start)
 
     async def transcribe(self, pcm16: bytes) -> Transcript:
         """Transcribe off the event loop, at most ``max_concurrent`` at a time."""

@@ -6,6 +6,9 @@ looks unfinished ("is the AX-200 in the ...") waits a little for the rest instea
 answered in halves. Speech that starts while the bot is speaking stops the bot's audio when
 it is loud enough to be the wearer; an interruption that turns out to carry no words makes
 the bot resume the sentence it was cut off in.
+
+Push-to-talk: while the button is held, pauses do not end the turn; releasing it ends the
+turn at once, transcribing what was recorded without waiting for the VAD's stop hangover.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+import numpy as np
+import soxr
 from loguru import logger
 from pipecat.audio.vad.vad_analyzer import VADState
 from pipecat.frames.frames import (
@@ -45,7 +50,7 @@ from pipelines.events import (
     UserTurn,
     emit,
 )
-from pipelines.frames import ResumeSpeechFrame
+from pipelines.frames import PushToTalkFrame, ResumeSpeechFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
 from pipelines.turn_policy import (
     BargeInPolicy,
@@ -56,8 +61,6 @@ from pipelines.turn_policy import (
     looks_unfinished,
 )
 from pipelines.vad_processor import stamped_vad_state
-
-BYTES_PER_SECOND = SAMPLE_RATE * 2
 
 
 class UserTurnProcessor(FrameProcessor):
@@ -75,6 +78,7 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: Audio measured for the loudness of a speech onset.
         max_utterance_secs: Longer speech is cut into utterances of this length.
         user_id: Identity put on transcription frames.
+        sample_rate: Rate of the input audio frames, in hertz (resampled to Whisper's 16 kHz).
         vad_state: Reads the VAD's current state. When given, transcription starts as soon
             as the VAD hears silence (``STOPPING``) instead of after its stop hangover; the
             result is used if the stop is confirmed and dropped if speech resumes.
@@ -93,6 +97,7 @@ class UserTurnProcessor(FrameProcessor):
         onset_window_secs: float = 0.3,
         max_utterance_secs: float = 30.0,
         user_id: str = "clerk",
+        sample_rate: int = SAMPLE_RATE,
         vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
     ) -> None:
@@ -104,9 +109,11 @@ class UserTurnProcessor(FrameProcessor):
         self._continuation_gap = continuation_gap_secs
         self._preroll: deque[bytes] = deque()
         self._preroll_bytes = 0
-        self._preroll_limit = int(preroll_secs * BYTES_PER_SECOND)
-        self._onset_bytes = int(onset_window_secs * BYTES_PER_SECOND)
-        self._max_utterance_bytes = int(max_utterance_secs * BYTES_PER_SECOND)
+        self._sample_rate = sample_rate
+        self._bytes_per_sec = sample_rate * 2
+        self._preroll_limit = int(preroll_secs * self._bytes_per_sec)
+        self._onset_bytes = int(onset_window_secs * self._bytes_per_sec)
+        self._max_utterance_bytes = int(max_utterance_secs * self._bytes_per_sec)
         self._user_id = user_id
         self._vad_state = vad_state
         self._on_event = on_event
@@ -124,6 +131,9 @@ class UserTurnProcessor(FrameProcessor):
         self._finalize_task: asyncio.Task[None] | None = None
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
         self._turn_lock = asyncio.Lock()
+        self._ptt_held = False
+        self._ptt_released = False
+        """Push-to-talk was released: the next transcript ends the turn without waiting."""
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Consume input audio and VAD frames; push finished turns downstream."""
@@ -136,6 +146,8 @@ class UserTurnProcessor(FrameProcessor):
             await self._on_speech_started()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             await self._on_speech_stopped()
+        elif isinstance(frame, PushToTalkFrame):
+            await self._on_push_to_talk(pressed=frame.pressed)
         elif isinstance(frame, BotStartedSpeakingFrame):
             self._state.bot_speaking = True
         elif isinstance(frame, BotStoppedSpeakingFrame):
@@ -179,11 +191,16 @@ class UserTurnProcessor(FrameProcessor):
             return
         state = stamped if stamped is not None else self._vad_state()
         if state == VADState.STOPPING and self._speculation is None:
-            self._speculation = self.create_task(
-                self._transcriber.transcribe(bytes(self._recording))
-            )
+            self._speculation = self.create_task(self._transcribe(bytes(self._recording)))
         elif state == VADState.SPEAKING and self._speculation is not None:
             self._drop_speculation()
+
+    async def _transcribe(self, pcm16: bytes) -> Transcript:
+        if self._sample_rate != SAMPLE_RATE:
+            samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
+            resampled = soxr.resample(samples, self._sample_rate, SAMPLE_RATE)
+            pcm16 = np.asarray(resampled, dtype=np.int16).tobytes()
+        return await self._transcriber.transcribe(pcm16)
 
     def _drop_speculation(self) -> None:
         if self._speculation is not None:
@@ -232,12 +249,35 @@ class UserTurnProcessor(FrameProcessor):
             )
             logger.debug(f"{self}: sound during bot speech ignored: {reason}")
 
+    async def _on_push_to_talk(self, *, pressed: bool) -> None:
+        self._ptt_held = pressed
+        if pressed:
+            self._ptt_released = False
+            if self._finalize_task:
+                # Pressed again while an unfinished question waited: it goes on.
+                await self.cancel_task(self._finalize_task)
+                self._finalize_task = None
+            return
+        self._ptt_released = True
+        if self._recording is not None:
+            logger.debug(f"{self}: push-to-talk released, ending the turn now")
+            await self._on_speech_stopped()
+            return
+        if self._finalize_task:
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
+        async with self._turn_lock:
+            if self._state.transcriptions_pending == 0:
+                self._ptt_released = False
+                await self._finalize_turn()
+            self._state.turn_pending = bool(self._pending_text)
+
     async def _on_speech_stopped(self) -> None:
         if self._recording is None:
             return
         self._state.user_speaking = False
         self._speech_stopped_at = time.monotonic()
-        speech_secs = len(self._recording) / BYTES_PER_SECOND
+        speech_secs = len(self._recording) / self._bytes_per_sec
         await emit(
             self._on_event,
             UserSpeechStopped(session_id=self._state.session_id, speech_secs=speech_secs),
@@ -278,6 +318,9 @@ class UserTurnProcessor(FrameProcessor):
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._pending_text)
+            if not self._state.transcriptions_pending and self._recording is None:
+                # A push-to-talk release ends one turn only, never the ones after it.
+                self._ptt_released = False
 
     async def _transcribe_and_handle(
         self,
@@ -290,7 +333,7 @@ class UserTurnProcessor(FrameProcessor):
             if speculation is not None and not speculation.cancelled():
                 transcript = await speculation
             else:
-                transcript = await self._transcriber.transcribe(audio)
+                transcript = await self._transcribe(audio)
         except SpeechToTextError as e:
             await emit(
                 self._on_event,
@@ -323,7 +366,13 @@ class UserTurnProcessor(FrameProcessor):
         if is_non_speech(text):
             if barged_in:
                 await self._resume_cut_speech()
-            elif self._pending_text and self._recording is None and self._finalize_task is None:
+            elif (
+                self._pending_text
+                and self._recording is None
+                and self._finalize_task is None
+                and not self._ptt_held
+            ):
+                self._ptt_released = False
                 await self._finalize_turn()
             return
 
@@ -334,6 +383,14 @@ class UserTurnProcessor(FrameProcessor):
             # answer to the first was heard: both are the rest of the last question.
             self._pending_text = self._last_turn_text
         self._pending_text = f"{self._pending_text} {text}".strip()
+        if self._ptt_held:
+            # The button is still down: a pause does not end the question.
+            return
+        if self._ptt_released:
+            if self._recording is None and self._state.transcriptions_pending <= 1:
+                self._ptt_released = False
+                await self._finalize_turn()
+            return
         unfinished = looks_unfinished(self._pending_text)
         later_started = self._speech_started_at if self._speech_started_at > started_at else None
         if later_started is not None and (

@@ -48,6 +48,10 @@ class VoiceLoopConfig:
         default_factory=lambda: dict(DEFAULT_WAKE_PHRASES)
     )
     follow_up_secs: float = 6.0
+    input_sample_rate: int = 16000
+    """Hertz of the audio the transport delivers (Silero accepts 8000 or 16000)."""
+    output_sample_rate: int = 16000
+    """Hertz of the audio the transport plays (Piper's voice is resampled to it)."""
 
 
 @dataclass(slots=True)
@@ -82,6 +86,7 @@ def build_voice_loop(
     state = ConversationState(session_id=session_id)
     vad = SharedSileroVADAnalyzer(
         session=models.silero,
+        sample_rate=config.input_sample_rate,
         params=VADParams(
             confidence=config.vad_confidence,
             start_secs=config.vad_start_secs,
@@ -104,6 +109,7 @@ def build_voice_loop(
             transcriber=transcriber,
             barge_in=config.barge_in,
             incomplete_wait_secs=config.incomplete_wait_secs,
+            sample_rate=config.input_sample_rate,
             vad_state=(lambda: vad.state) if config.speculative_stt else None,
             on_event=on_event,
         ),
@@ -117,7 +123,12 @@ def build_voice_loop(
             on_answer=on_answer,
             on_event=on_event,
         ),
-        SharedPiperTTSService(voice=models.piper, length_scale=config.tts_length_scale),  # type: ignore[arg-type]
+        SharedPiperTTSService(
+            voice=models.piper,  # type: ignore[arg-type]
+            voice_id=models.piper_spec.voice,
+            length_scale=config.tts_length_scale,
+            cache=models.tts_cache,
+        ),
         transport.output(),
         PlaybackTracker(state=state, on_event=on_event),
     ]

@@ -16,7 +16,9 @@ from loguru import logger
 from knowledge_base.answering import Answerer
 from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
+from pipelines.speech_engine import SpeechEngine
 from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
+from pipelines.stt_guards import OutputGuard, WindowPolicy
 from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.voice_loop import VoiceLoopConfig
@@ -108,6 +110,8 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
             min_level_dbfs=settings.barge_in.min_level_dbfs, enabled=settings.barge_in.enabled
         ),
         tts_length_scale=settings.tts.length_scale,
+        input_sample_rate=settings.audio.input_sample_rate,
+        output_sample_rate=settings.audio.output_sample_rate,
     )
 
 
@@ -147,7 +151,7 @@ def build_runtime(
             num_workers=settings.stt.num_workers,
             allow_download=settings.stt.allow_download,
         ),
-        PiperSpec(voice=settings.tts.voice),
+        PiperSpec(voice=settings.tts.voice, cache_mib=settings.tts.cache_mib),
         progress,
     )
     if progress:
@@ -170,12 +174,8 @@ def build_runtime(
         holder=holder,
         build=lambda current, changes: build_answerer(settings, current, change_summaries=changes),
     )
-    transcriber = Transcriber(
-        model=models.whisper,
-        language=_whisper_language(settings.stt.language),
-        beam_size=settings.stt.beam_size,
-        hints=recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None,
-        max_concurrent=settings.stt.num_workers,
+    transcriber = build_transcriber(
+        settings, models, recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
     )
     logger.info(
         "runtime ready: answerer {}, knowledge base {}",
@@ -189,6 +189,36 @@ def build_runtime(
         knowledge_holder=holder,
         answerer=answerer,
         loop_config=loop_config(settings),
+    )
+
+
+def build_transcriber(
+    settings: Settings, models: SpeechModels, hints: list[str] | None
+) -> Transcriber:
+    """The process-wide transcriber: the batched speech engine, or today's full-window path."""
+    stt = settings.stt
+    language = _whisper_language(stt.language)
+    if stt.engine == "full_window":
+        return Transcriber(
+            model=models.whisper,
+            language=language,
+            beam_size=stt.beam_size,
+            hints=hints,
+            max_concurrent=stt.num_workers,
+        )
+    return SpeechEngine(
+        model=models.whisper,
+        language=language,
+        beam_size=stt.beam_size,
+        short_beam_size=stt.engine_beam_size,
+        hints=hints,
+        batch_wait_secs=stt.batch_wait_ms / 1000,
+        max_batch=stt.max_batch,
+        window=WindowPolicy(floor_secs=stt.window_floor_secs, margin_secs=stt.window_margin_secs),
+        guard=OutputGuard(
+            tokens_per_sec=stt.max_tokens_per_sec, min_avg_logprob=stt.min_avg_logprob
+        ),
+        no_repeat_ngram_size=stt.no_repeat_ngram_size,
     )
 
 

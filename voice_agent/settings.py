@@ -38,6 +38,25 @@ class SttSettings(BaseModel):
     """Let faster-whisper fetch a named model from its hub (off: offline by design)."""
     use_catalogue_hints: bool = True
     """Bias recognition toward the catalogue's product names and SKU codes."""
+    engine: Literal["batched", "full_window"] = "batched"
+    """``batched``: one shared engine batches every session's utterances on a short window;
+    ``full_window``: each utterance alone through faster-whisper's 30 s window."""
+    engine_beam_size: int = Field(default=3, ge=1, le=8)
+    """Beam on the engine's short window (``beam_size`` is for the full window)."""
+    batch_wait_ms: float = Field(default=5.0, ge=0.0, le=100.0)
+    """Milliseconds the engine waits for more utterances to decode together."""
+    max_batch: int = Field(default=8, ge=1, le=64)
+    """Most utterances decoded in one call."""
+    window_floor_secs: float = Field(default=10.0, ge=5.0, le=30.0)
+    """Smallest encoder window, in seconds (shorter windows make Whisper loop)."""
+    window_margin_secs: float = Field(default=2.0, ge=0.5, le=10.0)
+    """Silence the window keeps after the utterance, at least, in seconds."""
+    max_tokens_per_sec: float = Field(default=6.0, gt=0.0)
+    """Output cap per second of audio on a short window; reaching it means a runaway."""
+    min_avg_logprob: float = Field(default=-1.0, le=0.0)
+    """Short-window results less confident than this are redone on the full window."""
+    no_repeat_ngram_size: int = Field(default=3, ge=0)
+    """Token n-grams that may not repeat on a short window (0 turns the guard off)."""
 
 
 class TtsSettings(BaseModel):
@@ -47,6 +66,8 @@ class TtsSettings(BaseModel):
     """Path to a Piper ``.onnx`` voice (its ``.onnx.json`` beside it) or ``packaged:<voice>``."""
     length_scale: float = Field(default=1.0, gt=0.2, lt=3.0)
     """Piper length scale: below 1.0 speaks faster."""
+    cache_mib: float = Field(default=32.0, ge=0.0, le=4096.0)
+    """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
 
 
 class VadSettings(BaseModel):
@@ -110,10 +131,10 @@ class KnowledgeBaseSettings(BaseModel):
 class AudioSettings(BaseModel):
     """Pipeline audio formats."""
 
-    input_sample_rate: int = 16000
-    """Hertz."""
-    output_sample_rate: int = 16000
-    """Hertz."""
+    input_sample_rate: Literal[8000, 16000] = 16000
+    """Hertz of the audio sessions receive (the rates Silero VAD accepts); Whisper gets 16 kHz."""
+    output_sample_rate: int = Field(default=16000, ge=8000, le=48000)
+    """Hertz of the audio sessions send (Piper's voice is resampled to it)."""
 
 
 class StorageSettings(BaseModel):

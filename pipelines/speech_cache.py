@@ -1,0 +1,72 @@
+"""A bounded, process-wide cache of rendered speech, keyed by voice and text.
+
+Clerks ask the same questions all day, so the same answer sentences are spoken again and
+again; a cached sentence starts playing at once instead of after Piper renders it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechCacheStats:
+    """Counters of a :class:`RenderedSpeechCache`."""
+
+    entries: int
+    bytes: int
+    hits: int
+    misses: int
+
+
+class RenderedSpeechCache:
+    """Least-recently-used audio chunks per (voice, text), at most ``max_bytes`` in total.
+
+    Thread-safe; share one instance per process. An entry larger than the whole budget is
+    not stored.
+    """
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self._max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, str], tuple[bytes, ...]] = OrderedDict()
+        self._bytes = 0
+        self._hits = 0
+        self._misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, voice: str, text: str) -> tuple[bytes, ...] | None:
+        """The audio chunks rendered for ``text`` in ``voice``, or ``None``."""
+        key = (voice, text)
+        with self._lock:
+            chunks = self._entries.get(key)
+            if chunks is None:
+                self._misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self._hits += 1
+            return chunks
+
+    def put(self, voice: str, text: str, chunks: list[bytes]) -> None:
+        """Remember the audio of ``text`` in ``voice``, evicting the least recently used."""
+        size = sum(len(chunk) for chunk in chunks)
+        if size > self._max_bytes or not chunks:
+            return
+        key = (voice, text)
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= sum(len(chunk) for chunk in old)
+            self._entries[key] = tuple(chunks)
+            self._bytes += size
+            while self._bytes > self._max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= sum(len(chunk) for chunk in evicted)
+
+    def stats(self) -> SpeechCacheStats:
+        """Entries, bytes held, hits and misses so far."""
+        with self._lock:
+            return SpeechCacheStats(
+                entries=len(self._entries), bytes=self._bytes, hits=self._hits, misses=self._misses
+            )

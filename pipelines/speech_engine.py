@@ -1,0 +1,323 @@
+"""One speech engine per process: batched, short-window Whisper shared by every session.
+
+Sessions submit finished utterances. A single worker thread takes what arrives within a few
+milliseconds, groups it by encoder window, and decodes each group with one CTranslate2
+``generate`` call on the loaded faster-whisper model, on a window picked from the audio
+length instead of Whisper's fixed 30 s. Guards cap the output and forbid repeated n-grams;
+a result that still looks unreliable is decoded again on the full window through
+:class:`~pipelines.transcriber.Transcriber`'s path (today's path).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+import time
+from collections import Counter
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from loguru import logger
+
+from pipelines.errors import SpeechToTextError
+from pipelines.stt_guards import FULL_WINDOW_SECS, OutputGuard, WindowPolicy
+from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
+
+FRAMES_PER_SEC = 100
+"""Whisper's mel frames per second of audio (hop of 160 samples at 16 kHz)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStats:
+    """What the engine has done since it started (counters, for tests and health)."""
+
+    utterances: int = 0
+    """Utterances submitted."""
+    batches: int = 0
+    """``generate`` calls on a short window."""
+    largest_batch: int = 0
+    """Most utterances decoded in one ``generate`` call."""
+    full_window: int = 0
+    """Utterances decoded on the full 30 s window (fallbacks and long clips)."""
+    fallbacks: dict[str, int] = field(default_factory=dict)
+    """Fallbacks to the full window by reason (:class:`~pipelines.stt_guards.Unreliable`)."""
+
+
+@dataclass(slots=True)
+class _Job:
+    samples: np.ndarray
+    audio_secs: float
+    submitted: float
+    future: Future[Transcript]
+
+
+@dataclass(slots=True)
+class _Decoded:
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    num_tokens: int
+
+
+class SpeechEngine(Transcriber):
+    """Batches utterances from every session into short-window Whisper decodes.
+
+    A drop-in :class:`Transcriber`: ``transcribe`` and ``transcribe_sync`` return the same
+    :class:`Transcript` per utterance. One instance per process; it starts its worker thread
+    on first use.
+
+    Args:
+        model: A loaded ``faster_whisper.WhisperModel``.
+        language: Language code; ``None`` (detect) sends everything through the full path.
+        beam_size: Beam of the full-window path (1 is greedy decoding).
+        short_beam_size: Beam on a short window. A small beam there costs less than the full
+            window and recovers the accuracy a short window loses with greedy decoding.
+        hints: Catalogue names for Whisper's initial prompt.
+        batch_wait_secs: How long the worker waits for more utterances after the first.
+        max_batch: Most utterances per ``generate`` call.
+        window: How the encoder window follows the audio length.
+        guard: Output cap and the rules that send a result to the full window.
+        no_repeat_ngram_size: Token n-grams that may not repeat in a short-window decode.
+    """
+
+    def __init__(
+        self,
+        *,
+        model: Any,
+        language: str | None = "en",
+        beam_size: int = 1,
+        short_beam_size: int = 3,
+        hints: list[str] | None = None,
+        batch_wait_secs: float = 0.005,
+        max_batch: int = 8,
+        window: WindowPolicy | None = None,
+        guard: OutputGuard | None = None,
+        no_repeat_ngram_size: int = 3,
+    ) -> None:
+        super().__init__(model=model, language=language, beam_size=beam_size, hints=hints)
+        self._short_beam = short_beam_size
+        self._batch_wait = batch_wait_secs
+        self._max_batch = max_batch
+        self._window = window or WindowPolicy()
+        self._guard = guard or OutputGuard()
+        self._no_repeat = no_repeat_ngram_size
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._counts_lock = threading.Lock()
+        self._utterances = 0
+        self._batches = 0
+        self._largest_batch = 0
+        self._full_window = 0
+        self._fallbacks: Counter[str] = Counter()
+        self._prompt_tokens: list[int] | None = None
+        self._suppress: list[int] = []
+        self._tokenizer: Any = None
+        self._eot = 0
+        if language is not None:
+            self._prompt_tokens, self._suppress = self._build_prompt(language)
+
+    # Public API
+
+    def submit(self, pcm16: bytes) -> Future[Transcript]:
+        """Queue 16 kHz mono 16-bit PCM for transcription; the future holds its transcript."""
+        audio = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
+        future: Future[Transcript] = Future()
+        job = _Job(
+            samples=audio.astype(np.float32) / 32768.0,
+            audio_secs=len(audio) / SAMPLE_RATE,
+            submitted=time.perf_counter(),
+            future=future,
+        )
+        with self._counts_lock:
+            self._utterances += 1
+        self._ensure_worker()
+        self._queue.put(job)
+        return future
+
+    async def transcribe(self, pcm16: bytes) -> Transcript:
+        """Transcribe together with whatever other sessions submit at the same moment."""
+        return await asyncio.wrap_future(self.submit(pcm16))
+
+    def transcribe_sync(self, pcm16: bytes) -> Transcript:
+        """Transcribe and wait (blocking)."""
+        return self.submit(pcm16).result()
+
+    def stats(self) -> EngineStats:
+        """A snapshot of the engine's counters."""
+        with self._counts_lock:
+            return EngineStats(
+                utterances=self._utterances,
+                batches=self._batches,
+                largest_batch=self._largest_batch,
+                full_window=self._full_window,
+                fallbacks=dict(self._fallbacks),
+            )
+
+    def close(self) -> None:
+        """Stop the worker thread after the utterances already queued."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    # Worker
+
+    def _ensure_worker(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._work, name="speech-engine", daemon=True
+                )
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.perf_counter() + self._batch_wait
+            stop = False
+            while len(batch) < self._max_batch:
+                try:
+                    job = self._queue.get(timeout=max(0.0, deadline - time.perf_counter()))
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            live = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            try:
+                self._run(live)
+            except Exception as e:  # never let the worker die: fail these jobs instead
+                logger.exception("speech engine batch failed")
+                for job in live:
+                    if not job.future.done():
+                        job.future.set_exception(SpeechToTextError(f"transcription failed: {e}"))
+            if stop:
+                return
+
+    def _run(self, jobs: list[_Job]) -> None:
+        groups: dict[float, list[_Job]] = {}
+        for job in jobs:
+            if job.audio_secs < 0.1:
+                self._finish(job, "", window_secs=0.0)
+                continue
+            window = self._window.window_secs(job.audio_secs)
+            if self._prompt_tokens is None or window >= FULL_WINDOW_SECS:
+                self._full(job, reason=None)
+                continue
+            groups.setdefault(window, []).append(job)
+        for window, group in groups.items():
+            decoded = self._decode(group, window)
+            for job, result in zip(group, decoded, strict=True):
+                if self._guard.is_silence(
+                    avg_logprob=result.avg_logprob, no_speech_prob=result.no_speech_prob
+                ):
+                    self._finish(job, "", window_secs=window)
+                    continue
+                reason = self._guard.unreliable(
+                    text=result.text,
+                    avg_logprob=result.avg_logprob,
+                    num_tokens=result.num_tokens,
+                    audio_secs=job.audio_secs,
+                )
+                if reason is None:
+                    self._finish(job, result.text, window_secs=window)
+                else:
+                    logger.debug(
+                        "speech engine: {} on a {:.0f} s window ({!r}), redoing on 30 s",
+                        reason,
+                        window,
+                        result.text[:80],
+                    )
+                    self._full(job, reason=str(reason))
+
+    def _decode(self, jobs: list[_Job], window_secs: float) -> list[_Decoded]:
+        from faster_whisper.transcribe import get_ctranslate2_storage
+
+        model: Any = self._model
+        frames = int(window_secs * FRAMES_PER_SEC)
+        features = np.zeros((len(jobs), model.feature_extractor.mel_filters.shape[0], frames))
+        for index, job in enumerate(jobs):
+            # As faster-whisper does: the clip's own mel frames, zero-padded to the window.
+            mel = model.feature_extractor(job.samples)[:, :-1][:, :frames]
+            features[index, :, : mel.shape[1]] = mel
+        assert self._prompt_tokens is not None
+        caps = [self._guard.max_new_tokens(job.audio_secs) for job in jobs]
+        max_length = min(model.max_length, len(self._prompt_tokens) + max(caps))
+        results = model.model.generate(
+            get_ctranslate2_storage(features.astype(np.float32)),
+            [self._prompt_tokens] * len(jobs),
+            beam_size=self._short_beam,
+            max_length=max_length,
+            no_repeat_ngram_size=self._no_repeat,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=self._suppress,
+        )
+        with self._counts_lock:
+            self._batches += 1
+            self._largest_batch = max(self._largest_batch, len(jobs))
+        decoded: list[_Decoded] = []
+        for result in results:
+            tokens = [t for t in result.sequences_ids[0] if t < self._eot]
+            # CTranslate2 returns the length-normalised score; recover the mean log-prob.
+            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+            decoded.append(
+                _Decoded(
+                    text=self._tokenizer.decode(tokens).strip(),
+                    avg_logprob=avg_logprob,
+                    no_speech_prob=result.no_speech_prob,
+                    num_tokens=len(tokens),
+                )
+            )
+        return decoded
+
+    def _full(self, job: _Job, *, reason: str | None) -> None:
+        with self._counts_lock:
+            self._full_window += 1
+            if reason is not None:
+                self._fallbacks[reason] += 1
+        try:
+            text = self.full_window_text(job.samples)
+        except SpeechToTextError as e:
+            job.future.set_exception(e)
+            return
+        self._finish(job, text, window_secs=FULL_WINDOW_SECS, fallback=reason)
+
+    def _finish(
+        self, job: _Job, text: str, *, window_secs: float, fallback: str | None = None
+    ) -> None:
+        job.future.set_result(
+            Transcript(
+                text=text,
+                audio_secs=job.audio_secs,
+                stt_secs=time.perf_counter() - job.submitted,
+                window_secs=window_secs,
+                fallback=fallback,
+            )
+        )
+
+    def _build_prompt(self, language: str) -> tuple[list[int], list[int]]:
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        model: Any = self._model
+        multilingual = bool(model.model.is_multilingual)
+        self._tokenizer = Tokenizer(
+            model.hf_tokenizer,
+            multilingual,
+            task="transcribe",
+            language=language if multilingual else "en",
+        )
+        self._eot = self._tokenizer.eot
+        previous = self._tokenizer.encode(" " + self._prompt.strip()) if self._prompt else []
+        prompt = model.get_prompt(self._tokenizer, previous, without_timestamps=True)
+        return list(prompt), list(get_suppressed_tokens(self._tokenizer, [-1]) or [])

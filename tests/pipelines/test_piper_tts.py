@@ -1,0 +1,34 @@
+"""The shared Piper service on the real packaged voice, with the rendered-speech cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pipecat.frames.frames import TTSAudioRawFrame, TTSSpeakFrame
+from pipecat.tests.utils import SleepFrame, run_test
+
+from pipelines.piper_tts import SharedPiperTTSService
+from pipelines.speech_cache import RenderedSpeechCache
+
+pytestmark = pytest.mark.slow
+
+
+async def _speak(voice: Any, cache: RenderedSpeechCache, text: str) -> bytes:
+    down, _ = await run_test(
+        SharedPiperTTSService(voice=voice, voice_id="joe", cache=cache),
+        frames_to_send=[TTSSpeakFrame(text=text), SleepFrame(sleep=1.0)],
+    )
+    return b"".join(f.audio for f in down if isinstance(f, TTSAudioRawFrame))
+
+
+async def test_a_sentence_spoken_twice_is_rendered_once(runtime: Any) -> None:
+    cache = RenderedSpeechCache(max_bytes=8 * 1024 * 1024)
+    sentence = "The Winter Boots offer ends on Tuesday 15 December."
+    first = await _speak(runtime.models.piper, cache, sentence)
+    second = await _speak(runtime.models.piper, cache, sentence)
+
+    assert len(first) > 16000  # about a second or more of audio
+    assert second == first
+    stats = cache.stats()
+    assert (stats.entries, stats.hits, stats.misses) == (1, 1, 1)

@@ -1,0 +1,228 @@
+"""The turn processor on real Pipecat frames (the recogniser is scripted)."""
+
+from __future__ import annotations
+
+import pytest
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    Frame,
+    InterruptionFrame,
+    TranscriptionFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.tests.utils import SleepFrame, run_test
+
+from pipelines.conversation_state import ConversationState
+from pipelines.frames import PushToTalkFrame
+from pipelines.turn_policy import BargeInPolicy
+from pipelines.user_turn_processor import UserTurnProcessor
+from tests.pipelines.frame_helpers import EventLog, ScriptedTranscriber, speech_frames
+
+
+def _processor(
+    texts: list[str], *, incomplete_wait_secs: float = 5.0
+) -> tuple[UserTurnProcessor, ScriptedTranscriber, EventLog, ConversationState]:
+    transcriber = ScriptedTranscriber(texts)
+    events = EventLog()
+    state = ConversationState(session_id="s1")
+    processor = UserTurnProcessor(
+        state=state,
+        transcriber=transcriber,
+        barge_in=BargeInPolicy(min_level_dbfs=-26.0),
+        incomplete_wait_secs=incomplete_wait_secs,
+        on_event=events,
+    )
+    return processor, transcriber, events, state
+
+
+def _turns(frames: list[Frame]) -> list[str]:
+    return [f.text for f in frames if isinstance(f, TranscriptionFrame)]
+
+
+async def test_a_finished_question_becomes_one_transcription_after_the_vad_stop() -> None:
+    processor, transcriber, events, _ = _processor(["Is the AX-200 in the weekend offer?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(1.0),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert transcriber.heard_secs and transcriber.heard_secs[0] >= 1.0
+    assert events.types()[-1] == "user_turn"
+
+
+async def test_push_to_talk_release_ends_the_turn_without_waiting_for_the_vad() -> None:
+    processor, _, events, _ = _processor(["Is the AX-200 in the weekend offer?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            PushToTalkFrame(pressed=True),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(1.0),
+            PushToTalkFrame(pressed=False),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    # No VADUserStoppedSpeakingFrame was ever sent: the release alone ended the turn.
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert "user_speech_stopped" in events.types()
+
+
+async def test_a_pause_while_push_to_talk_is_held_does_not_split_the_question() -> None:
+    # The first half reads as a finished question; the held button says it is not.
+    processor, _, _, _ = _processor(["What's the discount on the AX-200?", "For members?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            PushToTalkFrame(pressed=True),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.3),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.3),
+            PushToTalkFrame(pressed=False),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["What's the discount on the AX-200? For members?"]
+
+
+async def test_an_unfinished_question_waits_for_the_rest() -> None:
+    processor, _, events, _ = _processor(["Is the AX-200 in the", "weekend offer?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.2),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.6),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert "turn_waiting" in events.types()
+
+
+async def test_an_unfinished_question_is_answered_after_the_wait_if_nothing_follows() -> None:
+    processor, _, _, _ = _processor(["What about the"], incomplete_wait_secs=0.2)
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=1.2),
+        ],
+    )
+    assert _turns(list(down)) == ["What about the"]
+
+
+async def test_loud_speech_while_the_bot_talks_interrupts_it() -> None:
+    processor, _, events, state = _processor(["What about the Trail Runner 900?"])
+    state.answering = True
+    down, up = await run_test(
+        processor,
+        frames_to_send=[
+            BotStartedSpeakingFrame(),
+            *speech_frames(0.4, level=0.3),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.6, level=0.3),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert any(isinstance(f, InterruptionFrame) for f in up)
+    assert "barge_in" in events.types()
+    assert _turns(list(down)) == ["What about the Trail Runner 900?"]
+
+
+async def test_quiet_sound_while_the_bot_talks_is_ignored() -> None:
+    processor, transcriber, events, state = _processor(["(music)"])
+    state.answering = True
+    down, up = await run_test(
+        processor,
+        frames_to_send=[
+            BotStartedSpeakingFrame(),
+            *speech_frames(0.4, level=0.005),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.6, level=0.005),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert not any(isinstance(f, InterruptionFrame) for f in up)
+    assert "barge_in_ignored" in events.types()
+    assert _turns(list(down)) == []
+    assert transcriber.heard_secs == []
+
+
+async def test_a_stop_command_is_not_a_question() -> None:
+    processor, _, events, _ = _processor(["Stop."])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.5),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == []
+    assert "stop_requested" in events.types()
+
+
+async def test_8_khz_input_reaches_the_recogniser_as_16_khz_of_the_same_length() -> None:
+    transcriber = ScriptedTranscriber(["Is the AX-200 on sale?"])
+    processor = UserTurnProcessor(
+        state=ConversationState(session_id="s1"),
+        transcriber=transcriber,
+        barge_in=BargeInPolicy(),
+        preroll_secs=0.0,
+        sample_rate=8000,
+    )
+    down, _ = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(1.0, sample_rate=8000),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 on sale?"]
+    # The recogniser counts seconds at 16 kHz: one second of 8 kHz audio is still one second.
+    assert transcriber.heard_secs[0] == pytest.approx(1.0, abs=0.03)
+
+
+async def test_a_release_without_speech_does_not_rush_the_next_turn() -> None:
+    # Pressed and released with nothing said; then an unfinished question without the button.
+    processor, _, events, _ = _processor(["Is the AX-200 in the", "weekend offer?"])
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            PushToTalkFrame(pressed=True),
+            PushToTalkFrame(pressed=False),
+            SleepFrame(sleep=0.2),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.8),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.3),
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(0.6),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert "turn_waiting" in events.types()

@@ -1,0 +1,341 @@
+"""``voice-agent bench loop`` and ``bench livekit``: the voice loop's latency, in replay and live.
+
+The measuring lives in :mod:`voice_agent.benchmarks`; these commands read options, load the
+runtime and print the tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import secrets
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from voice_agent.benchmarks.stats import peak_rss_mib
+from voice_agent.cli.common import (
+    ConfigOption,
+    JsonOption,
+    configure_logging,
+    loading_progress,
+    settings_or_exit,
+)
+from voice_agent.settings import PROJECT_ROOT
+
+DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+"""Where a source checkout keeps the audio fixtures (pass ``--fixtures`` elsewhere)."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bench loop``, ``bench livekit`` and ``bench idle`` to ``app``."""
+    app.command("loop")(bench_loop)
+    app.command("livekit")(bench_livekit)
+    app.command("idle")(bench_idle)
+
+
+def bench_loop(
+    sets: Annotated[
+        str, typer.Option(help="Comma-separated fixture sets to replay: loop, questions.")
+    ] = "loop,questions",
+    limit: Annotated[
+        int | None, typer.Option(help="Replay at most this many question files.")
+    ] = None,
+    barge_in_runs: Annotated[int, typer.Option(help="Replays of the barge-in conversation.")] = 5,
+    against: Annotated[
+        str,
+        typer.Option(
+            help="'pipecat': instead, time the same questions through a stock Pipecat pipeline "
+            "(default turn handling, same models) and ours, in turn, and report the ratio."
+        ),
+    ] = "",
+    fixtures: Annotated[Path, typer.Option(help="Fixture directory.")] = DEFAULT_FIXTURES,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Measure the voice loop over the audio fixtures at real-time pace.
+
+    Example: voice-agent bench loop --limit 20 --json > loop.json
+    """
+    configure_logging(False)
+    from loguru import logger
+
+    logger.remove()  # per-turn logs would drown the progress bar
+    settings = settings_or_exit(config)
+    from voice_agent.benchmarks.loop import measure_loop, select_questions
+    from voice_agent.runtime import build_runtime
+
+    manifest = json.loads((fixtures / "audio" / "manifest.json").read_text(encoding="utf-8"))
+    questions = select_questions(manifest, [s.strip() for s in sets.split(",")], limit)
+    import yaml
+
+    reference = yaml.safe_load((fixtures / "questions.yaml").read_text(encoding="utf-8"))
+    at = datetime.fromisoformat(str(reference["reference_time"]))
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    with loading_progress(True) as step:
+        runtime = build_runtime(settings, progress=step)
+    load_secs = time.perf_counter() - started
+    if against:
+        if against != "pipecat":
+            typer.echo(f"--against takes 'pipecat', not {against!r}", err=True)
+            raise typer.Exit(2)
+        comparison = _against_pipecat(
+            runtime=runtime, fixtures=fixtures, questions=questions, at=at
+        )
+        comparison |= {"questions": len(questions), "stt_model": settings.stt.model}
+        if json_output:
+            typer.echo(json.dumps(comparison, indent=2))
+            return
+        table = Table(title=f"voice-to-voice, {len(questions)} questions, ours vs stock Pipecat")
+        for column in ("pipeline", "n", "p50 ms", "p95 ms", "max ms", "unanswered"):
+            table.add_column(column, justify="right")
+        for name in ("ours", "pipecat"):
+            row = comparison[name]
+            table.add_row(
+                name,
+                str(row["n"]),
+                *(_ms(row[k]) for k in ("p50", "p95", "max")),
+                str(row["unanswered"]),
+            )
+        Console().print(table)
+        typer.echo(f"stock p50 / our p50 = {comparison['p50_ratio']}")
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        results = asyncio.run(
+            measure_loop(
+                runtime=runtime,
+                fixtures=fixtures,
+                questions=questions,
+                barge_in_runs=barge_in_runs,
+                at=at,
+                progress=progress,
+            )
+        )
+    results.update(
+        {
+            "machine": {
+                "cpus": __import__("os").cpu_count(),
+                "platform": platform.platform(),
+                "python": platform.python_version(),
+            },
+            "stt_model": settings.stt.model,
+            "answerer": runtime.answerer.name,
+            "questions": len(questions),
+            "model_load_secs": round(load_secs, 2),
+            "peak_rss_mib": round(peak_rss_mib(), 1),
+        }
+    )
+    if json_output:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    table = Table(title=f"voice loop, {len(questions)} questions, {runtime.answerer.name}")
+    table.add_column("measure")
+    for column in ("n", "p50 ms", "p95 ms", "max ms"):
+        table.add_column(column, justify="right")
+    for key, label in [
+        ("voice_to_voice_secs", "voice-to-voice"),
+        ("barge_in_secs", "barge-in (onset to audio stop)"),
+        ("answer_secs", "answer (transcript to first sentence)"),
+        ("tts_first_audio_secs", "TTS time to first audio"),
+    ]:
+        row = results[key]
+        table.add_row(label, str(row["n"]), *(_ms(row[k]) for k in ("p50", "p95", "max")))
+    rtf = results["stt_real_time_factor"]
+    table.add_row(
+        "STT real-time factor", str(rtf["n"]), *(_ratio(rtf[k]) for k in ("p50", "p95", "max"))
+    )
+    Console().print(table)
+    typer.echo(f"peak memory {results['peak_rss_mib']} MiB; models loaded in {load_secs:.1f} s")
+    if results["failures"]:
+        typer.echo(f"{len(results['failures'])} replays did not give exactly one answered turn:")
+        for failure in results["failures"]:
+            typer.echo(f"  {failure['path']}: {failure['turns']}")
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def bench_livekit(
+    clerks: Annotated[
+        str, typer.Option(help="Comma-separated numbers of simultaneous clerks.")
+    ] = "1,5,10,20",
+    noise: Annotated[bool, typer.Option(help="Also measure false barge-ins on noise.")] = True,
+    fixtures: Annotated[
+        Path, typer.Option(help="Fixture directory (its audio/ is played by the clerks).")
+    ] = DEFAULT_FIXTURES,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Measure the service over a real local LiveKit server with simulated clerks.
+
+    Example: voice-agent bench livekit --clerks 1,5 --json > livekit.json
+    """
+    from datetime import datetime
+
+    from loguru import logger
+
+    logger.remove()
+    settings = settings_or_exit(config)
+    from voice_agent.benchmarks.livekit_bench import API_KEY, clerk_round, false_barge_ins
+    from voice_agent.livekit.server import LocalLiveKitServer, find_livekit_server_binary
+    from voice_agent.runtime import build_runtime
+
+    counts = [int(c) for c in clerks.split(",") if c.strip()]
+    console = Console(stderr=True)
+    with loading_progress(True) as step:
+        runtime = build_runtime(settings, progress=step)
+    at = datetime.fromisoformat("2026-11-28T15:00").replace(tzinfo=runtime.knowledge.zone("SH-01"))
+    secret = secrets.token_hex(24)
+    results: dict[str, Any] = {"rounds": []}
+    binary = find_livekit_server_binary(settings.livekit.binary or None)
+    with LocalLiveKitServer(binary=binary, api_key=API_KEY, api_secret=secret) as server:
+
+        async def run_all() -> None:
+            for count in counts:
+                console.print(f"[bold]{count} clerk(s)[/bold] ...")
+                results["rounds"].append(
+                    await clerk_round(runtime, server, secret, count, at, audio=fixtures / "audio")
+                )
+                # Each round on stderr as soon as it is measured: long runs keep partial data.
+                console.print_json(json.dumps(results["rounds"][-1]))
+            if noise:
+                console.print("noise beds over replies ...")
+                results["noise"] = await false_barge_ins(
+                    runtime, server, secret, at, audio=fixtures / "audio"
+                )
+
+        asyncio.run(run_all())
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    results["stt_model"] = settings.stt.model
+    results["answerer"] = runtime.answerer.name
+    results["peak_rss_mib"] = round(peak_rss_mib(), 1)
+    if json_output:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    table = Table(title="voice loop over LiveKit (measured at the clerk)")
+    for column in (
+        "clerks",
+        "v2v p50",
+        "v2v p95",
+        "barge-in p50",
+        "barge-in p95",
+        "unanswered",
+        "CPU %/session",
+        "MiB/session",
+    ):
+        table.add_column(column, justify="right")
+    for row in results["rounds"]:
+        v2v, barge = row["voice_to_voice_secs"], row["barge_in_secs"]
+        table.add_row(
+            str(row["clerks"]),
+            _ms(v2v["p50"]),
+            _ms(v2v["p95"]),
+            _ms(barge["p50"]),
+            _ms(barge["p95"]),
+            str(row["unanswered"]),
+            str(row["cpu_percent_per_session"]),
+            str(row["rss_growth_mib_per_session"]),
+        )
+    Console().print(table)
+    if "noise" in results:
+        n = results["noise"]
+        typer.echo(
+            f"false barge-ins: {n['false_barge_ins']} in {n['noise_minutes']} min of noise "
+            f"({n['false_barge_ins_per_minute']}/min)"
+        )
+    typer.echo(f"peak memory {results['peak_rss_mib']} MiB")
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value * 1000:.0f}"
+
+
+def bench_idle(
+    sessions: Annotated[
+        str, typer.Option(help="Comma-separated numbers of sessions listening at once.")
+    ] = "1,5,10",
+    secs: Annotated[float, typer.Option(help="Seconds each round listens.", min=2.0)] = 20.0,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Measure CPU and memory of sessions that only listen (quiet room noise, no questions).
+
+    Example: voice-agent bench idle --sessions 1,10 --secs 30 --json
+    """
+    from loguru import logger
+
+    from voice_agent.benchmarks.idle import measure_idle
+    from voice_agent.runtime import build_runtime
+
+    logger.remove()
+    settings = settings_or_exit(config)
+    with loading_progress(not json_output) as step:
+        runtime = build_runtime(settings, progress=step)
+    rounds = [
+        asyncio.run(measure_idle(runtime=runtime, sessions=int(count), secs=secs))
+        for count in sessions.split(",")
+        if count.strip()
+    ]
+    if json_output:
+        typer.echo(json.dumps({"rounds": rounds, "cpus": os.cpu_count()}, indent=2))
+        return
+    table = Table(title=f"idle listening, {secs:.0f} s per round")
+    for column in ("sessions", "CPU % of a core", "CPU %/session", "MiB/session"):
+        table.add_column(column, justify="right")
+    for row in rounds:
+        table.add_row(
+            str(row["sessions"]),
+            str(row["cpu_percent_of_a_core"]),
+            str(row["cpu_percent_per_session"]),
+            str(row["rss_growth_mib_per_session"]),
+        )
+    Console().print(table)
+
+
+def _against_pipecat(
+    *, runtime: Any, fixtures: Path, questions: list[dict[str, Any]], at: datetime
+) -> dict[str, Any]:
+    from pipelines.answer_processor import CallerProfile
+    from voice_agent.benchmarks.stats import summary
+    from voice_agent.benchmarks.stock_pipecat import compare_with_stock
+    from voice_agent.runtime import default_store_id
+
+    store_id = default_store_id(runtime.knowledge)
+    asked_at = at.replace(tzinfo=runtime.knowledge.zone(store_id))
+    latencies = asyncio.run(
+        compare_with_stock(
+            runtime=runtime,
+            paths=[fixtures / "audio" / entry["path"] for entry in questions],
+            caller=CallerProfile(store_id=store_id),
+            clock=lambda: asked_at,
+        )
+    )
+    result: dict[str, Any] = {
+        name: summary([v for v in values if v is not None])
+        | {"unanswered": sum(v is None for v in values)}
+        for name, values in latencies.items()
+    }
+    ours, theirs = result["ours"]["p50"], result["pipecat"]["p50"]
+    result["p50_ratio"] = round(theirs / ours, 2) if ours and theirs else None
+    return result
