@@ -18,10 +18,8 @@ is reported as typed events (:data:`~pipelines.events.FloorEvent`).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from loguru import logger
 from pipecat.frames.frames import (
@@ -38,18 +36,8 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from knowledge_base.quiet_moments import DEFAULT_PAUSE_SECONDS, SessionMoment, is_quiet
 from pipelines.conversation_state import ConversationState
-from pipelines.events import (
-    EventSink,
-    FloorEvent,
-    ReplyReceived,
-    ReplyTimedOut,
-    TurnNotAddressed,
-    UtteranceInterrupted,
-    UtterancePlayed,
-    UtteranceStarted,
-    UtteranceWithdrawn,
-    emit,
-)
+from pipelines.events import EventSink, TurnNotAddressed, emit
+from pipelines.floor_agenda import FloorAgenda, Queued
 from pipelines.floor_models import (
     ExpectedReply,
     FloorListener,
@@ -58,6 +46,7 @@ from pipelines.floor_models import (
     Utterance,
 )
 from pipelines.floor_replies import ReplyAction, route_turn
+from pipelines.floor_reports import FloorReporter
 from pipelines.frames import (
     AcknowledgeFrame,
     ResumeSpeechFrame,
@@ -65,32 +54,6 @@ from pipelines.frames import (
     UtteranceEndFrame,
     UtterancePlayedFrame,
 )
-
-
-@dataclass(slots=True)
-class _Queued:
-    utterance: Utterance
-    seq: int
-    play: int = 1
-    """The how-manieth playing this will be."""
-    at_once: bool = False
-    """A repeat or a resumed cut: spoken as soon as nothing goes on, before anything else."""
-
-
-@dataclass(slots=True)
-class _Playing:
-    item: _Queued
-    token: int
-    give_up_at: float
-    started: bool = False
-
-
-@dataclass(slots=True)
-class _Awaiting:
-    utterance: Utterance
-    deadline: float | None = None
-    """Monotonic seconds; ``None`` while the utterance is still playing."""
-    repeats: int = 0
 
 
 class FloorProcessor(FrameProcessor):
@@ -128,21 +91,20 @@ class FloorProcessor(FrameProcessor):
         super().__init__(name=f"FloorProcessor#{state.session_id}")
         self._state = state
         self._pause_secs = pause_secs
-        self._listener = listener
-        self._on_quiz_answer = on_quiz_answer
-        self._on_free_text = on_free_text
+        self._report = FloorReporter(
+            session_id=state.session_id, on_event=on_event, listener=listener
+        )
+        self._callbacks = {
+            ExpectedReply.QUIZ_ANSWER: on_quiz_answer,
+            ExpectedReply.FREE_TEXT: on_free_text,
+        }
         self._on_event = on_event
         self._clock = clock
         self._tick = tick_secs
         self._secs_per_char = playback_secs_per_char
         self._margin = playback_margin_secs
         self._commands: asyncio.Queue[tuple[str, Utterance | str]] = asyncio.Queue()
-        self._queue: list[_Queued] = []
-        self._playing: _Playing | None = None
-        self._awaiting: _Awaiting | None = None
-        self._cut: _Queued | None = None
-        self._seq = itertools.count()
-        self._tokens = itertools.count(1)
+        self._agenda = FloorAgenda()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
@@ -160,12 +122,13 @@ class FloorProcessor(FrameProcessor):
     @property
     def queued(self) -> list[str]:
         """Ids of the utterances waiting to be said, in speaking order."""
-        return [item.utterance.id for item in sorted(self._queue, key=_order)]
+        return [item.utterance.id for item in self._agenda.ordered()]
 
     @property
     def awaiting_reply(self) -> str | None:
         """The id of the utterance whose reply is awaited, if any."""
-        return self._awaiting.utterance.id if self._awaiting else None
+        awaiting = self._agenda.awaiting
+        return awaiting.utterance.id if awaiting else None
 
     # Frames
 
@@ -175,37 +138,27 @@ class FloorProcessor(FrameProcessor):
         now = self._clock()
         if isinstance(frame, StartFrame) and self._task is None:
             self._task = self.create_task(self._run())
-        if isinstance(frame, UtterancePlayedFrame):
+        if isinstance(frame, (UtterancePlayedFrame, AcknowledgeFrame, UnaddressedTurnFrame)):
             async with self._lock:
-                await self._on_played(frame, now)
-            return
-        if isinstance(frame, AcknowledgeFrame):
-            async with self._lock:
-                await self._on_push_to_talk_ack()
-            return
-        if isinstance(frame, UnaddressedTurnFrame):
-            self._state.last_activity_at = now
-            async with self._lock:
-                self._cut = None
-                if not await self._on_turn(frame.text, addressed=False):
-                    await emit(self._on_event, TurnNotAddressed(session_id=self._state.session_id))
+                await self._consume(frame, now)
             return
         if isinstance(frame, TranscriptionFrame) and direction == FrameDirection.DOWNSTREAM:
             self._state.last_activity_at = now
             async with self._lock:
-                self._cut = None
+                self._agenda.cut = None
                 if await self._on_turn(frame.text, addressed=True):
                     return
-        elif isinstance(frame, ResumeSpeechFrame) and self._cut is not None:
+        elif isinstance(frame, ResumeSpeechFrame) and self._agenda.cut is not None:
             # The barge-in that cut our utterance carried no words: say it again, whole.
-            async with self._lock:
-                self._requeue_cut()
+            self._agenda.resume_cut()
             return
         elif isinstance(frame, InterruptionFrame):
             async with self._lock:
                 await self._on_interruption(now)
         elif isinstance(frame, BotStartedSpeakingFrame) and direction == FrameDirection.UPSTREAM:
-            await self._on_bot_started()
+            item = self._agenda.started()
+            if item is not None:
+                await self._report.started(item.utterance, item.play)
         elif isinstance(frame, BotStoppedSpeakingFrame) and direction == FrameDirection.UPSTREAM:
             self._state.last_activity_at = now
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
@@ -219,14 +172,30 @@ class FloorProcessor(FrameProcessor):
             await self.cancel_task(self._task)
             self._task = None
 
+    async def _consume(self, frame: Frame, now: float) -> None:
+        if isinstance(frame, UtterancePlayedFrame):
+            playing = self._agenda.played(frame.token, now)
+            if playing is not None:
+                self._state.last_activity_at = now
+                if not playing.started:
+                    await self._report.started(playing.item.utterance, playing.item.play)
+                await self._report.played(playing.item.utterance)
+        elif isinstance(frame, AcknowledgeFrame):
+            await self._on_push_to_talk_ack()
+        elif isinstance(frame, UnaddressedTurnFrame):
+            self._state.last_activity_at = now
+            self._agenda.cut = None
+            if not await self._on_turn(frame.text, addressed=False):
+                await emit(self._on_event, TurnNotAddressed(session_id=self._state.session_id))
+        self._state.expecting_reply = self._agenda.expecting_reply
+
     # The floor's own task: offers, withdrawals, deadlines, quiet moments
 
     async def _run(self) -> None:
         while True:
-            busy = self._queue or self._playing or self._awaiting
             try:
                 command = await asyncio.wait_for(
-                    self._commands.get(), timeout=self._tick if busy else None
+                    self._commands.get(), timeout=self._tick if self._agenda.busy else None
                 )
             except TimeoutError:
                 command = None
@@ -235,73 +204,37 @@ class FloorProcessor(FrameProcessor):
                     await self._apply(*command)
                 await self._check_deadlines(self._clock())
                 await self._maybe_speak(self._clock())
+                self._state.expecting_reply = self._agenda.expecting_reply
 
     async def _apply(self, action: str, value: Utterance | str) -> None:
         if action == "offer" and isinstance(value, Utterance):
-            self._queue = [item for item in self._queue if item.utterance.id != value.id]
-            self._queue.append(_Queued(value, next(self._seq)))
+            self._agenda.offer(value)
             logger.debug(f"{self}: offered {value.kind} {value.id!r}")
         elif action == "withdraw" and isinstance(value, str):
-            await self._withdraw(value)
-
-    async def _withdraw(self, utterance_id: str) -> None:
-        found = [item.utterance for item in self._queue if item.utterance.id == utterance_id]
-        self._queue = [item for item in self._queue if item.utterance.id != utterance_id]
-        playing = self._playing is not None and self._playing.item.utterance.id == utterance_id
-        if self._playing is not None and playing:
-            found.append(self._playing.item.utterance)
-            self._playing = None
-            self._state.mark_cut()
-            await self.broadcast_interruption()
-        if self._cut is not None and self._cut.utterance.id == utterance_id:
-            self._cut = None
-        if self._awaiting is not None and self._awaiting.utterance.id == utterance_id:
-            found.append(self._awaiting.utterance)
-            self._stop_awaiting()
-        if found:
-            await self._report(
-                UtteranceWithdrawn(
-                    session_id=self._state.session_id,
-                    utterance_id=utterance_id,
-                    kind=str(found[0].kind),
-                    was_playing=playing,
-                )
-            )
+            utterance, was_playing = self._agenda.withdraw(value)
+            if was_playing:
+                self._state.mark_cut()
+                await self.broadcast_interruption()
+            if utterance is not None:
+                await self._report.withdrawn(utterance, was_playing=was_playing)
 
     async def _check_deadlines(self, now: float) -> None:
-        if self._playing is not None and now >= self._playing.give_up_at:
-            utterance = self._playing.item.utterance
-            logger.warning(f"{self}: {utterance.id!r} never finished playing; giving up on it")
-            self._playing = None
+        lost = self._agenda.lost(now)
+        if lost is not None:
+            logger.warning(f"{self}: {lost.id!r} never finished playing; giving up on it")
             self._state.mark_cut()
-            await self._report_interrupted(utterance, "no_playback", now)
-        awaiting = self._awaiting
-        if awaiting is not None and awaiting.deadline is not None and now >= awaiting.deadline:
-            self._stop_awaiting()
-            await self._report(
-                ReplyTimedOut(
-                    session_id=self._state.session_id,
-                    utterance_id=awaiting.utterance.id,
-                    kind=str(awaiting.utterance.kind),
-                )
-            )
+            await self._report.interrupted(lost, "no_playback")
+        timed_out = self._agenda.timed_out(now)
+        if timed_out is not None:
+            await self._report.timed_out(timed_out)
 
     async def _maybe_speak(self, now: float) -> None:
-        if self._playing is not None or not self._queue:
+        item = self._agenda.next_up()
+        if item is None:
             return
-        candidates = self._queue
-        if self._awaiting is not None:
-            # One exchange at a time: only the awaited utterance itself may be said again.
-            awaited = self._awaiting.utterance.id
-            candidates = [item for item in self._queue if item.utterance.id == awaited]
-        if not candidates:
-            return
-        item = min(candidates, key=_order)
         waits = item.utterance.wait_for_pause and not item.at_once
-        if not is_quiet(self._moment(now), pause_seconds=self._pause_secs if waits else 0.0):
-            return
-        self._queue.remove(item)
-        await self._speak(item, now)
+        if is_quiet(self._moment(now), pause_seconds=self._pause_secs if waits else 0.0):
+            await self._speak(item, now)
 
     def _moment(self, now: float) -> SessionMoment:
         state = self._state
@@ -312,75 +245,30 @@ class FloorProcessor(FrameProcessor):
             seconds_since_last_turn=state.seconds_since_activity(now),
         )
 
-    async def _speak(self, item: _Queued, now: float) -> None:
+    async def _speak(self, item: Queued, now: float) -> None:
         utterance = item.utterance
-        token = next(self._tokens)
         limit = self._margin + self._secs_per_char * len(utterance.text)
-        self._playing = _Playing(item=item, token=token, give_up_at=now + limit)
-        self._cut = None
-        if utterance.expects is ExpectedReply.NONE:
-            if self._awaiting is not None and self._awaiting.utterance.id == utterance.id:
-                self._stop_awaiting()
-        else:
-            same = self._awaiting is not None and self._awaiting.utterance.id == utterance.id
-            repeats = self._awaiting.repeats if self._awaiting is not None and same else 0
-            self._awaiting = _Awaiting(utterance=utterance, repeats=repeats)
-            self._state.expecting_reply = True
+        token = self._agenda.begin(item, give_up_at=now + limit)
+        self._state.expecting_reply = self._agenda.expecting_reply
         self._state.speak(list(utterance.sentences))
         logger.debug(f"{self}: speaking {utterance.kind} {utterance.id!r} (play {item.play})")
         for sentence in utterance.sentences:
             await self.push_frame(TTSSpeakFrame(text=sentence, append_to_context=False))
         await self.push_frame(UtteranceEndFrame(utterance_id=utterance.id, token=token))
 
-    # Playback
-
-    async def _on_bot_started(self) -> None:
-        if self._playing is not None and not self._playing.started:
-            self._playing.started = True
-            await self._report_started(self._playing.item)
-
-    async def _on_played(self, frame: UtterancePlayedFrame, now: float) -> None:
-        playing = self._playing
-        if playing is None or playing.token != frame.token:
-            return
-        self._playing = None
-        self._state.last_activity_at = now
-        utterance = playing.item.utterance
-        if not playing.started:
-            await self._report_started(playing.item)
-        if self._awaiting is not None and self._awaiting.utterance.id == utterance.id:
-            self._awaiting.deadline = now + utterance.reply_within_secs
-        await self._report(
-            UtterancePlayed(
-                session_id=self._state.session_id,
-                utterance_id=utterance.id,
-                kind=str(utterance.kind),
-            )
-        )
-
     async def _on_interruption(self, now: float) -> None:
-        if self._playing is None:
+        item = self._agenda.interrupted(now)
+        if item is None:
             return
-        item = self._playing.item
-        self._playing = None
         if not self._state.reply_interrupted:
             self._state.mark_cut()
-        self._cut = item
-        await self._report_interrupted(item.utterance, "barge_in", now)
-
-    def _requeue_cut(self) -> None:
-        assert self._cut is not None
-        item, self._cut = self._cut, None
-        self._queue = [queued for queued in self._queue if queued.utterance.id != item.utterance.id]
-        self._queue.append(
-            _Queued(item.utterance, next(self._seq), play=item.play + 1, at_once=True)
-        )
+        await self._report.interrupted(item.utterance, "barge_in")
 
     # Replies
 
     async def _on_turn(self, text: str, *, addressed: bool) -> bool:
         """Take a finished turn as a reply; True when it was consumed here."""
-        awaiting = self._awaiting
+        awaiting = self._agenda.awaiting
         if awaiting is None:
             return False
         utterance = awaiting.utterance
@@ -388,103 +276,28 @@ class FloorProcessor(FrameProcessor):
         if routing.action is ReplyAction.DROP:
             # Not for the assistant (a customer conversation): its text is not kept.
             return False
-        await self._report_reply(utterance, routing.heard, text, by="voice")
+        await self._report.reply(utterance, routing.heard, text, by="voice")
         if routing.action is ReplyAction.ACCEPT:
-            self._stop_awaiting()
-            callback = (
-                self._on_quiz_answer
-                if utterance.expects is ExpectedReply.QUIZ_ANSWER
-                else self._on_free_text
-                if utterance.expects is ExpectedReply.FREE_TEXT
-                else None
-            )
+            self._agenda.replied()
+            self._state.expecting_reply = False
+            callback = self._callbacks.get(utterance.expects)
             if callback is not None:
                 try:
                     await callback(utterance, text)
-                except Exception:  # a listener bug must not end the session
+                except Exception:  # a callback bug must not end the session
                     logger.exception(f"{self}: reply callback failed for {utterance.id!r}")
             return True
         if routing.action is ReplyAction.REPEAT:
-            self._repeat(awaiting)
+            if not self._agenda.repeat():
+                logger.debug(f"{self}: {utterance.id!r} was repeated as often as allowed")
             return True
         # An ordinary question: answered as usual while the wait goes on.
         return False
 
-    def _repeat(self, awaiting: _Awaiting) -> None:
-        utterance = awaiting.utterance
-        if awaiting.repeats >= utterance.max_repeats:
-            logger.debug(f"{self}: {utterance.id!r} was repeated {awaiting.repeats} times already")
-            return
-        awaiting.repeats += 1
-        awaiting.deadline = None
-        if self._playing is not None and self._playing.item.utterance.id == utterance.id:
-            return
-        self._queue = [item for item in self._queue if item.utterance.id != utterance.id]
-        self._queue.append(
-            _Queued(utterance, next(self._seq), play=awaiting.repeats + 1, at_once=True)
-        )
-
     async def _on_push_to_talk_ack(self) -> None:
-        awaiting = self._awaiting
+        awaiting = self._agenda.awaiting
         if awaiting is None or awaiting.utterance.expects is not ExpectedReply.ACKNOWLEDGEMENT:
             logger.debug(f"{self}: push-to-talk acknowledgement with nothing to acknowledge")
             return
-        self._stop_awaiting()
-        await self._report_reply(awaiting.utterance, HeardReply.ACKNOWLEDGED, "", by="push_to_talk")
-
-    def _stop_awaiting(self) -> None:
-        self._awaiting = None
-        self._state.expecting_reply = False
-
-    # Reports
-
-    async def _report(self, event: FloorEvent) -> None:
-        await emit(self._on_event, event)
-        if self._listener is not None:
-            try:
-                result = self._listener(event)
-                if result is not None:
-                    await result
-            except Exception:  # a listener bug must not end the session
-                logger.exception(f"{self}: floor listener failed on {event.type}")
-
-    async def _report_started(self, item: _Queued) -> None:
-        utterance = item.utterance
-        await self._report(
-            UtteranceStarted(
-                session_id=self._state.session_id,
-                utterance_id=utterance.id,
-                kind=str(utterance.kind),
-                play=item.play,
-            )
-        )
-
-    async def _report_interrupted(self, utterance: Utterance, reason: str, now: float) -> None:
-        if self._awaiting is not None and self._awaiting.utterance.id == utterance.id:
-            self._awaiting.deadline = now + utterance.reply_within_secs
-        await self._report(
-            UtteranceInterrupted(
-                session_id=self._state.session_id,
-                utterance_id=utterance.id,
-                kind=str(utterance.kind),
-                reason=reason,
-            )
-        )
-
-    async def _report_reply(
-        self, utterance: Utterance, heard: HeardReply, text: str, *, by: str
-    ) -> None:
-        await self._report(
-            ReplyReceived(
-                session_id=self._state.session_id,
-                utterance_id=utterance.id,
-                kind=str(utterance.kind),
-                reply=str(heard),
-                text=text,
-                by=by,
-            )
-        )
-
-
-def _order(item: _Queued) -> tuple[bool, int, int]:
-    return (not item.at_once, -item.utterance.priority, item.seq)
+        self._agenda.replied()
+        await self._report.reply(awaiting.utterance, HeardReply.ACKNOWLEDGED, "", by="push_to_talk")
