@@ -22,6 +22,7 @@ from pipecat.frames.frames import (
     StartFrame,
     TranscriptionFrame,
     TTSAudioRawFrame,
+    VADUserStoppedSpeakingFrame,
 )
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams
@@ -39,7 +40,7 @@ from pipelines.events import SessionEvent
 from pipelines.floor_models import ExpectedReply, Utterance, UtteranceError, UtteranceKind
 from pipelines.floor_playback import FloorPlaybackProbe
 from pipelines.floor_processor import FloorProcessor
-from pipelines.frames import AcknowledgeFrame
+from pipelines.frames import AcknowledgeFrame, ResumeSpeechFrame
 from pipelines.playback_tracker import PlaybackTracker
 from pipelines.transports.replay import ReplayTransport
 
@@ -285,6 +286,42 @@ async def test_a_notice_cut_off_by_the_clerk_is_reported_interrupted_not_played(
         ("utterance_interrupted", "barge_in"),
     ]
     assert session.floor.awaiting_reply == NOTICE.id  # "got it" may still come
+
+
+async def test_a_barge_in_without_words_has_the_notice_said_again_whole() -> None:
+    async def scenario(session: Session) -> None:
+        await session.floor.offer(NOTICE)
+        await session.until_event("utterance_started")
+        await session.clerk.push_frame(InterruptionFrame())
+        await session.until_event("utterance_interrupted")
+        # What the turn processor sends when the interruption's transcript had no words.
+        await session.clerk.push_frame(ResumeSpeechFrame())
+        await session.until_event("utterance_played")
+
+    session = await run_session(scenario)
+    plays = [e.model_dump()["play"] for e in session.events if e.type == "utterance_started"]
+    assert plays == [1, 2]
+    assert session.spoken[-len(NOTICE.sentences) :] == list(NOTICE.sentences)
+    assert session.answerer.questions == []
+
+
+async def test_a_notice_waits_for_a_pause_after_the_clerks_own_speech() -> None:
+    async def scenario(session: Session) -> None:
+        # The clerk talks to a customer (not to the assistant): the gate drops the turn,
+        # but the end of the speech still counts.
+        await session.clerk.push_frame(VADUserStoppedSpeakingFrame())
+        await session.clerk.says("The fitting rooms are just over there.")
+        await session.until_event("turn_not_addressed")
+        stopped_at.append(session.state.last_activity_at)
+        await session.floor.offer(NOTICE)
+        await session.until_event("utterance_started")
+
+    stopped_at: list[float | None] = []
+    session = await run_session(scenario, reply_pause_secs=0.5)
+    assert session.answerer.questions == []
+    assert stopped_at[0] is not None  # the end of the clerk's speech was noted
+    started_at = next(e.at for e in session.events if e.type == "utterance_started")
+    assert started_at - stopped_at[0] >= 0.5
 
 
 async def test_got_it_after_a_notice_is_an_acknowledgement_and_never_reaches_the_answerer() -> None:
