@@ -107,6 +107,9 @@ class FloorProcessor(FrameProcessor):
         self._agenda = FloorAgenda()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._bot_audio = False
+        """The output transport plays the bot's audio (followed here too, so the floor does
+        not depend on which processor keeps ``ConversationState.bot_speaking``)."""
 
     # Public API (any task on the pipeline's event loop; from another thread use
     # asyncio.run_coroutine_threadsafe).
@@ -156,10 +159,12 @@ class FloorProcessor(FrameProcessor):
             async with self._lock:
                 await self._on_interruption(now)
         elif isinstance(frame, BotStartedSpeakingFrame) and direction == FrameDirection.UPSTREAM:
+            self._bot_audio = True
             item = self._agenda.started()
             if item is not None:
                 await self._report.started(item.utterance, item.play)
         elif isinstance(frame, BotStoppedSpeakingFrame) and direction == FrameDirection.UPSTREAM:
+            self._bot_audio = False
             self._state.last_activity_at = now
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._state.last_activity_at = now
@@ -240,7 +245,7 @@ class FloorProcessor(FrameProcessor):
         state = self._state
         return SessionMoment(
             clerk_speaking=state.user_speaking,
-            assistant_speaking=state.bot_speaking or state.reply_in_progress,
+            assistant_speaking=self._bot_audio or state.bot_speaking or state.reply_in_progress,
             answering=state.answering or state.transcriptions_pending > 0 or state.turn_pending,
             seconds_since_last_turn=state.seconds_since_activity(now),
         )
