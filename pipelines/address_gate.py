@@ -17,7 +17,7 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipelines.addressing import AddressPolicy
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink, TurnAddressed, TurnNotAddressed, emit
-from pipelines.frames import PushToTalkFrame
+from pipelines.frames import PushToTalkFrame, UnaddressedTurnFrame
 
 __all__ = ["AddressGateProcessor", "PushToTalkFrame"]
 
@@ -59,6 +59,14 @@ class AddressGateProcessor(FrameProcessor):
                 frame.text, now=now, speech_started_at=self._speech_started_at
             )
             self._speech_started_at = None
+            if not decision.addressed and self._state.expecting_reply:
+                # A reply to what the assistant asked needs no wake phrase: the floor decides.
+                await self.push_frame(
+                    UnaddressedTurnFrame(
+                        text=decision.text, user_id=frame.user_id, timestamp=frame.timestamp
+                    )
+                )
+                return
             if not decision.addressed:
                 logger.debug(f"{self}: turn not addressed to the assistant, dropped")
                 await emit(self._on_event, TurnNotAddressed(session_id=self._state.session_id))

@@ -31,6 +31,11 @@ class ConversationState:
     """Input audio the turn processor has taken in (replays wait for all of it)."""
     reply_interrupted: bool = False
     """The current answer was cut off by the user."""
+    expecting_reply: bool = False
+    """The floor awaits the clerk's reply to what it said: the address gate lets turns
+    through without the wake phrase (the floor decides what they are)."""
+    last_activity_at: float | None = None
+    """Monotonic seconds when the clerk or the assistant last finished speaking."""
 
     @property
     def reply_in_progress(self) -> bool:
@@ -47,6 +52,15 @@ class ConversationState:
             or self.transcriptions_pending
             or self.turn_pending
         )
+
+    def seconds_since_activity(self, now: float) -> float | None:
+        """Seconds since the clerk or the assistant last finished speaking (``None``: never)."""
+        return None if self.last_activity_at is None else max(now - self.last_activity_at, 0.0)
+
+    def speak(self, sentences: list[str]) -> None:
+        """Make ``sentences`` what the bot is saying now (not an answer: a floor utterance)."""
+        self.start_answer()
+        self.answer_sentences = list(sentences)
 
     def start_answer(self) -> None:
         """Forget the previous answer."""

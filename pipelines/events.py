@@ -134,6 +134,68 @@ class BotAudioStopped(_Event):
     type: Literal["bot_audio_stopped"] = "bot_audio_stopped"
 
 
+class UtteranceStarted(_Event):
+    """A floor utterance (notice, quiz question, ...) started playing."""
+
+    type: Literal["utterance_started"] = "utterance_started"
+    utterance_id: str
+    kind: str
+    play: int
+    """1 the first time, 2 for the first repeat, ..."""
+
+
+class UtterancePlayed(_Event):
+    """A floor utterance was played to its end."""
+
+    type: Literal["utterance_played"] = "utterance_played"
+    utterance_id: str
+    kind: str
+
+
+class UtteranceInterrupted(_Event):
+    """A floor utterance was cut off before its end (it is not queued again by the floor)."""
+
+    type: Literal["utterance_interrupted"] = "utterance_interrupted"
+    utterance_id: str
+    kind: str
+    reason: str
+    """``barge_in`` (the clerk spoke or asked something), ``no_playback`` (never played out)."""
+
+
+class UtteranceWithdrawn(_Event):
+    """A floor utterance was withdrawn (superseded); it was stopped if it was playing."""
+
+    type: Literal["utterance_withdrawn"] = "utterance_withdrawn"
+    utterance_id: str
+    kind: str
+    was_playing: bool
+
+
+class ReplyReceived(_Event):
+    """The clerk replied to a floor utterance.
+
+    ``reply``: ``acknowledged``, ``repeat``, ``other`` (a question, answered as usual),
+    ``answer`` (a quiz answer) or ``text`` (free text).
+    """
+
+    type: Literal["reply_received"] = "reply_received"
+    utterance_id: str
+    kind: str
+    reply: str
+    text: str
+    """What was heard (empty for a push-to-talk acknowledgement)."""
+    by: str
+    """``voice`` or ``push_to_talk``."""
+
+
+class ReplyTimedOut(_Event):
+    """No reply came within the utterance's reply window; the clerk needs the wake phrase again."""
+
+    type: Literal["reply_timed_out"] = "reply_timed_out"
+    utterance_id: str
+    kind: str
+
+
 class PipelineErrorEvent(_Event):
     """A stage failed; the session goes on."""
 
@@ -158,9 +220,25 @@ SessionEvent = Annotated[
     | AnswerCompleted
     | BotAudioStarted
     | BotAudioStopped
+    | UtteranceStarted
+    | UtterancePlayed
+    | UtteranceInterrupted
+    | UtteranceWithdrawn
+    | ReplyReceived
+    | ReplyTimedOut
     | PipelineErrorEvent,
     Field(discriminator="type"),
 ]
+
+FloorEvent = (
+    UtteranceStarted
+    | UtterancePlayed
+    | UtteranceInterrupted
+    | UtteranceWithdrawn
+    | ReplyReceived
+    | ReplyTimedOut
+)
+"""What the floor reports about the utterances it was offered."""
 
 EventSink = Callable[[SessionEvent], Awaitable[None] | None]
 """Receives session events; may be sync or async."""

@@ -357,7 +357,7 @@ class UserTurnProcessor(FrameProcessor):
     async def _on_transcript(self, text: str, barged_in: bool, span: tuple[float, float]) -> None:
         """Decide what a transcript of the utterance spoken during ``span`` means."""
         started_at, ended_at = span
-        if is_stop_command(text) and not self._pending_text:
+        if is_stop_command(text) and not self._pending_text and not self._state.expecting_reply:
             if self._state.reply_in_progress:
                 self._state.mark_cut()
                 await self.broadcast_interruption()

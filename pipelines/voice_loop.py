@@ -17,6 +17,9 @@ from pipelines.addressing import DEFAULT_WAKE_PHRASES, AddressPolicy
 from pipelines.answer_processor import AnswerListener, AnswerProcessor, CallerProfile
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink
+from pipelines.floor_options import FloorOptions
+from pipelines.floor_playback import FloorPlaybackProbe
+from pipelines.floor_processor import FloorProcessor
 from pipelines.piper_tts import SharedPiperTTSService
 from pipelines.playback_tracker import PlaybackTracker
 from pipelines.speech_models import SpeechModels
@@ -60,6 +63,8 @@ class VoiceLoop:
 
     pipeline: Pipeline
     state: ConversationState
+    floor: FloorProcessor
+    """Where headquarters offers what to say to this session's clerk (idle if never offered)."""
 
 
 def build_voice_loop(
@@ -76,12 +81,15 @@ def build_voice_loop(
     on_answer: AnswerListener | None = None,
     extra_processors: list[FrameProcessor] | None = None,
     input_processors: list[FrameProcessor] | None = None,
+    floor: FloorOptions | None = None,
 ) -> VoiceLoop:
     """Assemble the voice loop for one session over ``transport``.
 
     Models, transcriber and answerer are shared by sessions; everything built here is new.
     ``input_processors`` go right after the transport's input (e.g. a participant filter);
     ``extra_processors`` go between turn detection and answering (feedback capture, quizzes).
+    ``floor`` configures the session's :class:`FloorProcessor` (always present; it stays
+    idle until something is offered to ``VoiceLoop.floor``).
     """
     state = ConversationState(session_id=session_id)
     vad = SharedSileroVADAnalyzer(
@@ -100,6 +108,9 @@ def build_voice_loop(
             wake_phrases=dict(config.wake_phrases), follow_up_secs=config.follow_up_secs
         )
         gate.append(AddressGateProcessor(state=state, policy=policy, on_event=on_event))
+    floor_processor = (floor or FloorOptions()).build(
+        state=state, follow_up_secs=config.follow_up_secs, on_event=on_event
+    )
     processors: list[FrameProcessor] = [
         transport.input(),
         *(input_processors or []),
@@ -114,6 +125,7 @@ def build_voice_loop(
             on_event=on_event,
         ),
         *gate,
+        floor_processor,
         *(extra_processors or []),
         AnswerProcessor(
             state=state,
@@ -131,5 +143,6 @@ def build_voice_loop(
         ),
         transport.output(),
         PlaybackTracker(state=state, on_event=on_event),
+        FloorPlaybackProbe(),
     ]
-    return VoiceLoop(pipeline=Pipeline(processors), state=state)
+    return VoiceLoop(pipeline=Pipeline(processors), state=state, floor=floor_processor)

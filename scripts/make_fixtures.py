@@ -8,6 +8,7 @@ Usage::
 
     python scripts/make_fixtures.py                      # every set, rewrites manifest.json
     python scripts/make_fixtures.py --only questions     # one set; the other entries are kept
+    python scripts/make_fixtures.py --only replies       # the replies to a notice ("got it")
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
@@ -48,7 +49,7 @@ RATE = 16000
 SPEECH_DBFS = -20.0
 """Active-speech RMS of a clerk's voice near the microphone (dB full scale)."""
 PIPER_VOICE = "en_US-joe-medium"
-SETS = ("questions", "loop", "conversations", "noise", "odd")
+SETS = ("questions", "loop", "conversations", "noise", "odd", "replies")
 
 # Piper draws its generator and duration noise inside the ONNX graph from an unseeded RNG
 # (onnxruntime.set_seed does not reach it). With both scales at zero the output is identical
@@ -72,6 +73,12 @@ LOOP_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("autumn_clearance", "Is the autumn clearance still running?"),
 )
 WAKE_VARIANTS = ("ax200_weekend", "trail_runner_sale", "socks_contact")
+REPLIES: tuple[tuple[str, str, str], ...] = (
+    # (name, text, what the floor reads it as): a clerk's replies to a notice.
+    ("got_it", "Got it.", "acknowledged"),
+    ("understood", "Understood.", "acknowledged"),
+    ("say_that_again", "Sorry, say that again?", "repeat"),
+)
 WAKE_PREFIX = "Hey promo, "
 
 CHAINS_DIR = REPO_ROOT / "tests" / "fixtures" / "chains"
@@ -753,6 +760,28 @@ def build_loop(builder: Builder) -> None:
     builder.write(entry["path"], track.audio, entry)
 
 
+def build_replies(builder: Builder) -> None:
+    """Short clean Piper replies to a notice, without a wake phrase."""
+    for name, text, reply in REPLIES:
+        clip = SPEAKER.say(text, JOE)
+        track = Track()
+        track.speech(0.4, clip, text, JOE)
+        track.extend_to(track.end + 0.8)
+        entry = wav_entry(
+            f"replies/{name}.wav",
+            "replies",
+            "reply",
+            track.audio,
+            text=text,
+            reply=reply,
+            language="en",
+            voice=JOE.describe(),
+            noise=None,
+            timeline=track.events,
+        )
+        builder.write(entry["path"], track.audio, entry)
+
+
 def build_conversations(builder: Builder) -> None:
     speaker = SPEAKER
     rng = np.random.default_rng(stable_seed("conversations"))
@@ -1304,6 +1333,8 @@ def build_set(
         build_conversations(builder)
     elif set_name == "noise":
         build_noise(builder)
+    elif set_name == "replies":
+        build_replies(builder)
     else:
         build_odd(builder)
     return builder.entries
