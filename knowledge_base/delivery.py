@@ -203,7 +203,12 @@ def apply(delivery: Delivery, event: Event) -> Delivery:
         # Never heard to the end: back to pending; a cut-off replay is retried as a replay.
         back = DeliveryState.PLAYED if delivery.plays else DeliveryState.PENDING
         return replace(delivery, state=back, interruptions=delivery.interruptions + 1)
-    if isinstance(event, Acknowledged) and state in (DeliveryState.SPEAKING, DeliveryState.PLAYED):
+    if isinstance(event, Acknowledged) and (
+        state in (DeliveryState.SPEAKING, DeliveryState.PLAYED)
+        # "Got it" said over the notice cuts it off (interrupted, back to pending) and is
+        # then heard as the acknowledgement: it still counts; played_at stays unset.
+        or (state is DeliveryState.PENDING and delivery.delivered_at is not None)
+    ):
         return replace(delivery, state=DeliveryState.ACKNOWLEDGED, acknowledged_at=event.at)
     if isinstance(event, RepeatRequested) and state is DeliveryState.PLAYED:
         return replace(delivery, repeat_requested=True)

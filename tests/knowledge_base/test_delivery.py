@@ -105,6 +105,16 @@ def test_an_acknowledgement_while_it_is_still_playing_counts() -> None:
     assert apply(d, PlaybackFinished(at(5))) == d
 
 
+def test_got_it_said_over_the_notice_cuts_it_off_and_still_counts() -> None:
+    # The floor reports the barge-in first, then the reply it carried.
+    cut = apply(apply(new(), PlaybackStarted(at(0))), PlaybackInterrupted(at(2)))
+    assert cut.state is DeliveryState.PENDING
+    d = apply(cut, Acknowledged(at(3)))
+    assert d.state is DeliveryState.ACKNOWLEDGED
+    assert d.acknowledged_at == at(3)
+    assert d.played_at is None
+
+
 def test_an_acknowledgement_before_anything_was_spoken_is_ignored() -> None:
     assert apply(new(), Acknowledged(at(0))) == new()
 
