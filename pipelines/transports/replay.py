@@ -1,14 +1,17 @@
 """A transport that plays PCM audio into a pipeline and records what comes out.
 
 Input is fed in 20 ms frames, at real-time pace (as a microphone would) or as fast as
-possible. Output is "played" at real-time pace (as a speaker would), so barge-in behaves
-as it would in a room, and every output write is recorded with its time.
+possible; a fast replay can be held until the pipeline is ready for more
+(:meth:`ReplayTransport.hold_input_while`, e.g. "the reply is said once the notice has
+played"). Output is "played" at real-time pace (as a speaker would), so barge-in behaves as
+it would in a room, and every output write is recorded with its time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipecat.frames.frames import (
@@ -64,6 +67,8 @@ class ReplayInputTransport(BaseInputTransport):
         self._realtime = realtime
         self._recording = recording
         self._feed_task: asyncio.Task[None] | None = None
+        self.hold: Callable[[int], bool] | None = None
+        """Fast mode only: called with the bytes fed so far; while True, no more is fed."""
 
     async def start(self, frame: StartFrame) -> None:
         """Start feeding once the pipeline has started."""
@@ -101,6 +106,9 @@ class ReplayInputTransport(BaseInputTransport):
                     await asyncio.sleep(delay)
             else:
                 await asyncio.sleep(0)
+                # Polled: the condition is another processor's state, with no event to await.
+                while self.hold is not None and self.hold(offset):  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
             await self.push_audio_frame(
                 InputAudioRawFrame(audio=chunk, sample_rate=self._sample_rate, num_channels=1)
             )
@@ -174,6 +182,10 @@ class ReplayTransport(BaseTransport):
     def input(self) -> FrameProcessor:
         """The input side."""
         return self._input
+
+    def hold_input_while(self, busy: Callable[[int], bool]) -> None:
+        """In fast mode, feed no input while ``busy(bytes_fed)`` (real-time input never waits)."""
+        self._input.hold = busy
 
     def output(self) -> FrameProcessor:
         """The output side."""
