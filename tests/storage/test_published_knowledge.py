@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from loguru import logger
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from knowledge_base.errors import KnowledgeBaseError
@@ -25,6 +26,7 @@ from voice_agent.answerers.reloading import ReloadingAnswerer
 from voice_agent.cli.app import app
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.storage import Database, SqlPublicationRepository
+from voice_agent.storage.published import load_published
 from voice_agent.storage.publisher import Publisher
 
 runner = CliRunner()
@@ -247,16 +249,16 @@ async def test_a_file_behind_an_http_publish_does_not_block_edits_of_other_promo
             encoding="utf-8",
         )
 
-        async def socks_published() -> bool:
-            latest = publications.get(publications.latest_id())
-            return (
-                latest is not None
-                and latest.published_by == "file-watch"
-                and any(v.promotion_id == "socks-3for2" for v in latest.versions)
-            )
+        async def socks_served() -> bool:
+            # Served, not just stored: the holder logs what it published before it serves it.
+            return holder.snapshot.served["socks-3for2"].version == 2
 
-        await eventually(socks_published)
+        await eventually(socks_served)
         assert await _says(answerer, "25 percent")  # the stale weekend file was not published
+    latest = publications.get(publications.latest_id())
+    assert latest is not None
+    assert latest.published_by == "file-watch"
+    assert [(v.promotion_id, v.version) for v in latest.versions] == [("socks-3for2", 2)]
     assert holder.snapshot.served["weekend-running"].version == 3
     assert any(
         "WARNING" in line and "older than the published version 3" in line for line in log_lines
@@ -279,3 +281,30 @@ async def test_a_valid_catalogue_edit_is_served_without_a_publication(
 
         await eventually(renamed)
     assert publications.latest_id() == first
+
+
+def test_a_publication_committed_while_the_served_versions_are_read_is_served_whole_or_not_at_all(
+    database: Database, kb_dir: Path
+) -> None:
+    publisher = Publisher(database=database)
+    publisher.publish_directory(kb_dir, published_by="Lin Wei")
+    write_weekend(kb_dir, weekend_text(kb_dir, percent=25, version=3))
+    racing: list[Publication | None] = []
+
+    def publish_after_the_first_read(_conn: object, _cursor: object, statement: str, *_: object):
+        if racing or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        racing.append(None)  # before publishing: the publisher's own reads come here too
+        racing[0] = publisher.publish_directory(kb_dir, published_by="Lin Wei").publication
+
+    event.listen(database.engine, "after_cursor_execute", publish_after_the_first_read)
+    try:
+        snapshot = load_published(database, kb_dir)
+    finally:
+        event.remove(database.engine, "after_cursor_execute", publish_after_the_first_read)
+
+    (publication,) = racing
+    assert publication is not None
+    included = snapshot.publication_id >= publication.id
+    assert snapshot.served["weekend-running"].version == (3 if included else 2)
+    assert snapshot.publication_id in (publication.id, publication.id - 1)
