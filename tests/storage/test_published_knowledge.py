@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from loguru import logger
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from knowledge_base.errors import KnowledgeBaseError
@@ -26,6 +27,7 @@ from voice_agent.answerers.reloading import ReloadingAnswerer
 from voice_agent.cli.app import app
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.storage import Database, SqlPublicationRepository
+from voice_agent.storage.errors import StorageError
 from voice_agent.storage.published import load_published
 from voice_agent.storage.publisher import Publisher
 
@@ -308,3 +310,66 @@ def test_a_publication_committed_while_the_served_versions_are_read_is_served_wh
     included = snapshot.publication_id >= publication.id
     assert snapshot.served["weekend-running"].version == (3 if included else 2)
     assert snapshot.publication_id in (publication.id, publication.id - 1)
+
+
+async def test_an_edit_seen_while_the_database_fails_is_published_by_the_next_poll(
+    database: Database, kb_dir: Path
+) -> None:
+    holder = _holder(database, kb_dir)
+    holder.load()
+    write_weekend(kb_dir, weekend_text(kb_dir, percent=25, version=3))
+
+    def fail_writes(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            raise OperationalError(statement, None, RuntimeError("database went away"))
+
+    event.listen(database.engine, "before_cursor_execute", fail_writes)
+    try:
+        with pytest.raises(StorageError):
+            await holder.refresh()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", fail_writes)
+    assert holder.snapshot.served["weekend-running"].version == 2
+
+    result = await holder.refresh()  # nothing changed on disk since the failed poll
+    assert result.reloaded
+    assert holder.snapshot.served["weekend-running"].version == 3
+
+
+async def test_observers_hear_publications_oldest_first_when_refreshes_overlap(
+    database: Database, kb_dir: Path
+) -> None:
+    publisher = Publisher(database=database)
+    publisher.publish_directory(kb_dir, published_by="Lin Wei")
+    holder = _holder(database, kb_dir, publish_edits=False)
+    holder.load()
+
+    async def publish(*, percent: int, version: int) -> int:
+        write_weekend(kb_dir, weekend_text(kb_dir, percent=percent, version=version))
+        stored = await asyncio.to_thread(
+            publisher.publish_directory, kb_dir, published_by="Lin Wei"
+        )
+        assert stored.publication is not None
+        return stored.publication.id
+
+    async def served(publication_id: int) -> bool:
+        return holder.snapshot.publication_id == publication_id
+
+    second = await publish(percent=25, version=3)
+    heard: list[int] = []
+    slow_observer_may_finish = asyncio.Event()
+
+    async def slow(publication: Publication) -> None:
+        if publication.id == second:
+            await slow_observer_may_finish.wait()
+        heard.append(publication.id)
+
+    holder.subscribe(slow)
+    poll = asyncio.create_task(holder.refresh())
+    await eventually(lambda: served(second))  # the poll now waits in the slow observer
+    third = await publish(percent=30, version=4)
+    at_once = asyncio.create_task(holder.refresh())  # as a publish over HTTP serves at once
+    await eventually(lambda: served(third))
+    slow_observer_may_finish.set()
+    await asyncio.gather(poll, at_once)
+    assert heard == [second, third]
