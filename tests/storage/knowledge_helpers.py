@@ -35,11 +35,20 @@ def weekend_text(kb_dir: Path, *, percent: int, version: int) -> str:
 
 
 def write_weekend(kb_dir: Path, text: str) -> None:
-    """Rewrite the weekend promotion file and move its mtime on (same-size edits must show)."""
+    """Replace the weekend promotion file at once and move its mtime on.
+
+    Atomic (like an editor's save), so a poll never reads a half-written file; the mtime
+    moves a second on so a same-size edit shows even within one timestamp tick.
+    """
     file = kb_dir / WEEKEND
-    file.write_text(text, encoding="utf-8")
-    stat = file.stat()
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    before = file.stat()
+    draft = file.with_name(f".{file.stem}.tmp")  # hidden: the watchers skip it
+    draft.write_text(text, encoding="utf-8")
+    os.utime(
+        draft,
+        ns=(before.st_atime_ns, max(before.st_mtime_ns, draft.stat().st_mtime_ns) + 1_000_000_000),
+    )
+    draft.replace(file)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, deadline_secs: float = 15) -> None:

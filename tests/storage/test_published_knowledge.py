@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from loguru import logger
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from knowledge_base.errors import KnowledgeBaseError
@@ -25,6 +27,8 @@ from voice_agent.answerers.reloading import ReloadingAnswerer
 from voice_agent.cli.app import app
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.storage import Database, SqlPublicationRepository
+from voice_agent.storage.errors import StorageError
+from voice_agent.storage.published import load_published
 from voice_agent.storage.publisher import Publisher
 
 runner = CliRunner()
@@ -247,16 +251,16 @@ async def test_a_file_behind_an_http_publish_does_not_block_edits_of_other_promo
             encoding="utf-8",
         )
 
-        async def socks_published() -> bool:
-            latest = publications.get(publications.latest_id())
-            return (
-                latest is not None
-                and latest.published_by == "file-watch"
-                and any(v.promotion_id == "socks-3for2" for v in latest.versions)
-            )
+        async def socks_served() -> bool:
+            # Served, not just stored: the holder logs what it published before it serves it.
+            return holder.snapshot.served["socks-3for2"].version == 2
 
-        await eventually(socks_published)
+        await eventually(socks_served)
         assert await _says(answerer, "25 percent")  # the stale weekend file was not published
+    latest = publications.get(publications.latest_id())
+    assert latest is not None
+    assert latest.published_by == "file-watch"
+    assert [(v.promotion_id, v.version) for v in latest.versions] == [("socks-3for2", 2)]
     assert holder.snapshot.served["weekend-running"].version == 3
     assert any(
         "WARNING" in line and "older than the published version 3" in line for line in log_lines
@@ -279,3 +283,93 @@ async def test_a_valid_catalogue_edit_is_served_without_a_publication(
 
         await eventually(renamed)
     assert publications.latest_id() == first
+
+
+def test_a_publication_committed_while_the_served_versions_are_read_is_served_whole_or_not_at_all(
+    database: Database, kb_dir: Path
+) -> None:
+    publisher = Publisher(database=database)
+    publisher.publish_directory(kb_dir, published_by="Lin Wei")
+    write_weekend(kb_dir, weekend_text(kb_dir, percent=25, version=3))
+    racing: list[Publication | None] = []
+
+    def publish_after_the_first_read(_conn: object, _cursor: object, statement: str, *_: object):
+        if racing or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        racing.append(None)  # before publishing: the publisher's own reads come here too
+        racing[0] = publisher.publish_directory(kb_dir, published_by="Lin Wei").publication
+
+    event.listen(database.engine, "after_cursor_execute", publish_after_the_first_read)
+    try:
+        snapshot = load_published(database, kb_dir)
+    finally:
+        event.remove(database.engine, "after_cursor_execute", publish_after_the_first_read)
+
+    (publication,) = racing
+    assert publication is not None
+    included = snapshot.publication_id >= publication.id
+    assert snapshot.served["weekend-running"].version == (3 if included else 2)
+    assert snapshot.publication_id in (publication.id, publication.id - 1)
+
+
+async def test_an_edit_seen_while_the_database_fails_is_published_by_the_next_poll(
+    database: Database, kb_dir: Path
+) -> None:
+    holder = _holder(database, kb_dir)
+    holder.load()
+    write_weekend(kb_dir, weekend_text(kb_dir, percent=25, version=3))
+
+    def fail_writes(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            raise OperationalError(statement, None, RuntimeError("database went away"))
+
+    event.listen(database.engine, "before_cursor_execute", fail_writes)
+    try:
+        with pytest.raises(StorageError):
+            await holder.refresh()
+    finally:
+        event.remove(database.engine, "before_cursor_execute", fail_writes)
+    assert holder.snapshot.served["weekend-running"].version == 2
+
+    result = await holder.refresh()  # nothing changed on disk since the failed poll
+    assert result.reloaded
+    assert holder.snapshot.served["weekend-running"].version == 3
+
+
+async def test_observers_hear_publications_oldest_first_when_refreshes_overlap(
+    database: Database, kb_dir: Path
+) -> None:
+    publisher = Publisher(database=database)
+    publisher.publish_directory(kb_dir, published_by="Lin Wei")
+    holder = _holder(database, kb_dir, publish_edits=False)
+    holder.load()
+
+    async def publish(*, percent: int, version: int) -> int:
+        write_weekend(kb_dir, weekend_text(kb_dir, percent=percent, version=version))
+        stored = await asyncio.to_thread(
+            publisher.publish_directory, kb_dir, published_by="Lin Wei"
+        )
+        assert stored.publication is not None
+        return stored.publication.id
+
+    async def served(publication_id: int) -> bool:
+        return holder.snapshot.publication_id == publication_id
+
+    second = await publish(percent=25, version=3)
+    heard: list[int] = []
+    slow_observer_may_finish = asyncio.Event()
+
+    async def slow(publication: Publication) -> None:
+        if publication.id == second:
+            await slow_observer_may_finish.wait()
+        heard.append(publication.id)
+
+    holder.subscribe(slow)
+    poll = asyncio.create_task(holder.refresh())
+    await eventually(lambda: served(second))  # the poll now waits in the slow observer
+    third = await publish(percent=30, version=4)
+    at_once = asyncio.create_task(holder.refresh())  # as a publish over HTTP serves at once
+    await eventually(lambda: served(third))
+    slow_observer_may_finish.set()
+    await asyncio.gather(poll, at_once)
+    assert heard == [second, third]

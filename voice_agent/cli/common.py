@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -57,10 +58,24 @@ VerboseOption = Annotated[
 err_console = Console(stderr=True)
 
 
+_LOGURU_DEFAULT_HANDLER = 0
+"""The id of loguru's own stderr handler (DEBUG), added when loguru is imported."""
+_stderr_handler: list[int] = []
+"""The id of the handler :func:`configure_logging` added (at most one)."""
+
+
 def configure_logging(verbose: bool) -> None:
-    """Send logs to stderr: INFO by default, DEBUG with --verbose."""
-    logger.remove()
-    logger.add(_write_to_current_stderr, level="DEBUG" if verbose else "INFO")
+    """Send logs to stderr: INFO by default, DEBUG with --verbose.
+
+    Replaces only loguru's default handler and the one an earlier call added, so a command
+    run in-process (tests, ``CliRunner``) leaves the caller's own sinks in place.
+    """
+    for handler in (_LOGURU_DEFAULT_HANDLER, *_stderr_handler):
+        with contextlib.suppress(ValueError):  # already gone (loguru ids are never reused)
+            logger.remove(handler)
+    _stderr_handler[:] = [
+        logger.add(_write_to_current_stderr, level="DEBUG" if verbose else "INFO")
+    ]
 
 
 def _write_to_current_stderr(message: str) -> None:

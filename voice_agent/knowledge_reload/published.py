@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -83,6 +84,8 @@ class PublishedKnowledgeHolder:
         self._refused: tuple[int, Signature] | None = None
         self._observers: list[PublicationObserver] = []
         self._lock = asyncio.Lock()
+        self._pending: deque[Publication] = deque()
+        self._notifying = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -179,63 +182,85 @@ class PublishedKnowledgeHolder:
         """One poll: publish a valid edit, pick up new publications, serve the result."""
         async with self._lock:
             signature = await asyncio.to_thread(directory_signature, self._root)
-            files_changed = signature != self._signature
+            handled = self._signature
             self._signature = signature
-            refused = False
-            if files_changed and self._publish_edits:
-                outcome = await asyncio.to_thread(
-                    self._publisher.publish_directory,
-                    self._root,
-                    published_by=FILE_WATCH_PUBLISHER,
-                    skip_stale=True,
-                )
-                _log_publish(outcome, self._root)
-                refused = not outcome.ok
-                self._last_issues = _errors(outcome)
-            latest = await asyncio.to_thread(self._publications.latest_id)
-            seen = self.snapshot.publication_id
-            rebuild = latest != seen or (files_changed and not refused)
-            if not rebuild or self._refused == (latest, signature):
-                return ReloadResult(
-                    reloaded=False, generation=self._generation, issues=self._last_issues
-                )
             try:
-                snapshot = await asyncio.to_thread(load_published, self._database, self._root)
-            except KnowledgeBaseError as e:
-                self._refused = (latest, signature)
-                self._last_issues = list(e.issues)
-                for issue in e.errors:
-                    logger.error("knowledge base: {}", issue)
-                logger.error(
-                    "knowledge base: cannot serve publication {}; still serving publication {}",
-                    latest,
-                    seen,
-                )
-                return ReloadResult(reloaded=False, generation=self._generation, issues=e.issues)
-            new = await asyncio.to_thread(self._publications.list, after_id=seen)
-            self._accept(snapshot)
-            if not refused:
-                self._last_issues = []
-            logger.info(
-                "knowledge base: now serving publication {} (generation {})",
-                snapshot.publication_id,
-                self._generation,
+                result = await self._pick_up(signature, files_changed=signature != handled)
+            except BaseException:
+                # Nothing was handled (the database failed, or we were stopped): the next
+                # poll must see this edit as new again, not as already published.
+                self._signature = handled
+                raise
+        if result.reloaded and self._on_reload is not None:
+            self._on_reload(self.snapshot.knowledge)
+        await self._notify_pending()
+        return result
+
+    async def _pick_up(self, signature: Signature, *, files_changed: bool) -> ReloadResult:
+        """Under the lock: publish a valid edit, then serve what is newly published."""
+        refused = False
+        if files_changed and self._publish_edits:
+            outcome = await asyncio.to_thread(
+                self._publisher.publish_directory,
+                self._root,
+                published_by=FILE_WATCH_PUBLISHER,
+                skip_stale=True,
             )
-        if self._on_reload is not None:
-            self._on_reload(snapshot.knowledge)
-        for publication in new:
-            if publication.id <= snapshot.publication_id:
-                await self._notify(publication)
+            _log_publish(outcome, self._root)
+            refused = not outcome.ok
+            self._last_issues = _errors(outcome)
+        latest = await asyncio.to_thread(self._publications.latest_id)
+        seen = self.snapshot.publication_id
+        rebuild = latest != seen or (files_changed and not refused)
+        if not rebuild or self._refused == (latest, signature):
+            return ReloadResult(
+                reloaded=False, generation=self._generation, issues=self._last_issues
+            )
+        try:
+            snapshot = await asyncio.to_thread(load_published, self._database, self._root)
+        except KnowledgeBaseError as e:
+            self._refused = (latest, signature)
+            self._last_issues = list(e.issues)
+            for issue in e.errors:
+                logger.error("knowledge base: {}", issue)
+            logger.error(
+                "knowledge base: cannot serve publication {}; still serving publication {}",
+                latest,
+                seen,
+            )
+            return ReloadResult(reloaded=False, generation=self._generation, issues=e.issues)
+        new = await asyncio.to_thread(self._publications.list, after_id=seen)
+        self._accept(snapshot)
+        # Queued before the lock is released, so a later refresh queues newer ones after these.
+        self._pending.extend(p for p in new if p.id <= snapshot.publication_id)
+        if not refused:
+            self._last_issues = []
+        logger.info(
+            "knowledge base: now serving publication {} (generation {})",
+            snapshot.publication_id,
+            self._generation,
+        )
         return ReloadResult(reloaded=True, generation=self._generation)
 
-    async def _notify(self, publication: Publication) -> None:
-        for observer in list(self._observers):
-            try:
-                result = observer(publication)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:  # noqa: BLE001 - one observer must not stop the others
-                logger.exception("publication observer failed on publication {}", publication.id)
+    async def _notify_pending(self) -> None:
+        """Tell observers about queued publications, oldest first, one at a time.
+
+        Concurrent refreshes (the poll and a publish over HTTP) share the queue: whoever
+        holds the turn tells every queued publication in order, so a slow async observer
+        still hears publication 2 before publication 3.
+        """
+        async with self._notifying:
+            while self._pending:
+                publication = self._pending.popleft()
+                for observer in list(self._observers):
+                    try:
+                        result = observer(publication)
+                        if inspect.isawaitable(result):
+                            await result
+                    except Exception:  # noqa: BLE001 - one observer must not stop the others
+                        logger.exception(
+                            "publication observer failed on publication {}", publication.id
+                        )
 
     def _accept(self, snapshot: PublishedSnapshot) -> None:
         self._snapshot = snapshot

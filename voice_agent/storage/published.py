@@ -64,15 +64,18 @@ def load_published(database: Database, root: Path) -> PublishedSnapshot:
             fits them (issues name the file or the published version).
         StorageError: The database failed.
     """
+    # One statement, so one snapshot on every engine: PostgreSQL (read committed) gives each
+    # statement of a transaction its own, and a publication committed between two reads would
+    # be served under the previous publication's id (and its observers told a poll late).
+    newest = select(func.max(publications.c.id)).scalar_subquery().label("newest_publication")
+    query = select(promotion_versions, newest).order_by(
+        promotion_versions.c.promotion_id, promotion_versions.c.version
+    )
+    publication_id = 0
+    by_promotion: dict[str, list[PromotionVersion]] = {}
     with database.read() as connection:
-        publication_id = int(connection.execute(select(func.max(publications.c.id))).scalar() or 0)
-        rows = connection.execute(
-            select(promotion_versions).order_by(
-                promotion_versions.c.promotion_id, promotion_versions.c.version
-            )
-        ).mappings()
-        by_promotion: dict[str, list[PromotionVersion]] = {}
-        for row in rows:
+        for row in connection.execute(query).mappings():
+            publication_id = int(row["newest_publication"] or 0)
             version = version_from_row(row)
             by_promotion.setdefault(version.promotion_id, []).append(version)
     if not by_promotion:
