@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,10 +19,13 @@ from knowledge_base.delivery import (
 )
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
+from knowledge_base.quiz import QuestionKind
+from knowledge_base.quiz_scoring import QuizResult
 from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver, load_roster
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
+from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
-from voice_agent.storage import Database, SqlNoticeRepository
+from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
 
 SECRET = "test-escalation-secret"
 POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
@@ -272,3 +275,55 @@ async def test_a_publication_missed_while_down_is_announced_at_start(
     await second.start()
     notice = SqlNoticeRepository(database=database).get("weekend-running@4")
     assert notice is not None and notice.publication_id == missed.id
+
+
+async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
+    broadcaster: Broadcaster,
+    chain: Chain,
+    database: Database,
+    clock: Clock,
+    knowledge: KnowledgeBase,
+) -> None:
+    publication = chain.publish_weekend(version=3, percent=25)
+    channels = await _connect(broadcaster, database, "ana", "ben", "chen")
+    await broadcaster.on_publication(publication)
+    for name in ("ana", "ben", "chen"):
+        await _hear(broadcaster, channels[name], clock)
+        clock.advance(seconds=2)
+        await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
+    last_ack = clock()
+    quiz = SqlQuizResultRepository(database=database)
+    for name, passed in (("ana", True), ("ben", True), ("chen", False)):
+        clock.advance(minutes=1)
+        quiz.add(
+            QuizResult(
+                question_id="weekend-running@3:discount",
+                clerk=name,
+                kind=QuestionKind.DISCOUNT,
+                heard="25 percent" if passed else "20 percent",
+                passed=passed,
+                reasons=() if passed else ("expected 25",),
+                replay=None,
+                judged_by="rules",
+                answered_at=clock(),
+            ),
+            promotion_id="weekend-running",
+            version=3,
+        )
+    report = compliance_report(
+        database, knowledge, promotion_id="weekend-running", version=None, as_of=clock()
+    )
+    (store,) = [s for s in report.to_dict()["stores"] if s["store_id"] == "SH-01"]  # type: ignore[union-attr]
+    assert (store["required"], store["heard"], store["acknowledged"], store["passed"]) == (
+        3,
+        3,
+        3,
+        2,
+    )
+    assert store["time_to_acknowledged"] == {
+        "compliant": True,
+        "at": last_ack.astimezone(UTC).isoformat(),
+        "seconds": (last_ack - publication.published_at).total_seconds(),
+    }
+    assert store["time_to_passed"]["compliant"] is False
+    assert store["waiting_for_quiz"] == ["chen"]
