@@ -327,3 +327,46 @@ async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
     }
     assert store["time_to_passed"]["compliant"] is False
     assert store["waiting_for_quiz"] == ["chen"]
+
+
+async def test_an_acknowledgement_before_a_queued_replay_is_spoken_withdraws_the_replay(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    channels = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, channels["ana"], clock)
+    clock.advance(minutes=3)
+    await broadcaster.tick()
+    replay = channels["ana"].offered[-1]
+    assert replay.kind is UtteranceKind.REPLAY
+    await broadcaster.report("ana", "weekend-running@3", Acknowledged(clock()))
+    assert channels["ana"].withdrawn == [replay.id]
+    await broadcaster.tick()
+    assert channels["ana"].live == [channels["ana"].offered[0]]
+
+
+async def test_a_failing_webhook_leaves_the_escalation_recorded_and_spoken(
+    database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
+) -> None:
+    unreachable = EscalationWebhook(url="http://127.0.0.1:9/escalations", secret=SECRET)
+    broadcaster = Broadcaster(
+        database=database,
+        knowledge=lambda: knowledge,
+        policy=POLICY,
+        webhook=unreachable,
+        clock=clock,
+    )
+    await broadcaster.start()
+    channels = await _connect(broadcaster, database, "chen", "mei")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, channels["chen"], clock)
+    await broadcaster.disconnect("chen")
+    clock.advance(minutes=3)
+    await broadcaster.tick()
+    await broadcaster.stop()
+    (record,) = SqlNoticeRepository(database=database).deliveries(clerk="chen")
+    assert record.escalated_at == clock() and record.plays == 1
+    assert [u.kind for u in channels["mei"].offered] == [
+        UtteranceKind.NOTICE,
+        UtteranceKind.ESCALATION,
+    ]

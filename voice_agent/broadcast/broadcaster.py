@@ -33,8 +33,8 @@ from knowledge_base.delivery import (
     DeliveryState,
     Escalated,
     Event,
+    PlaybackFinished,
     PlaybackInterrupted,
-    PlaybackStarted,
     Situation,
     Superseded,
     apply,
@@ -225,8 +225,10 @@ class Broadcaster:
             if (
                 offered is not None
                 and offered.notice_id == notice
-                and not isinstance(event, PlaybackStarted)
+                and isinstance(event, PlaybackFinished | PlaybackInterrupted)
             ):
+                # That utterance is over; anything else (an acknowledgement before a queued
+                # replay was spoken) is settled by the decision below, withdrawing it.
                 del self._offered[identity]
             await self._evaluate(identity)
             return updated
