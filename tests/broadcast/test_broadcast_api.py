@@ -137,11 +137,14 @@ async def test_a_store_manager_replaces_only_their_own_store(client: httpx.Async
     assert response.status_code == 200, response.text
     everyone = (await client.get("/v1/roster", headers=_auth("hq"))).json()["members"]
     assert sorted(m["identity"] for m in everyone) == ["ana", "jonas"]
-    other = "identity,name,role,store,region,day,start,end\nx,X Y,clerk,SH-02,,fri,10:00,18:00\n"
-    response = await client.put(
-        "/v1/roster", json={"format": "csv", "content": other}, headers=_auth("mei")
-    )
-    assert response.status_code == 403
+    header = "identity,name,role,store,region,day,start,end\n"
+    for row in ("x,X Y,clerk,SH-02,,fri,10:00,18:00", "y,Y Z,hq,SH-01,,,,"):
+        response = await client.put(
+            "/v1/roster",
+            json={"format": "csv", "content": header + row + "\n"},
+            headers=_auth("mei"),
+        )
+        assert response.status_code == 403, row
 
 
 async def test_an_urgent_publish_over_http_becomes_notices_and_compliance_scoped_by_role(

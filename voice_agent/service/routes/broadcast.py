@@ -186,11 +186,15 @@ async def put_roster(
         return _invalid(e)
     repository = SqlRosterRepository(database=_database(request))
     if principal.role is Role.STORE_MANAGER:
-        outside = [m.identity for m in uploaded.members if m.store_id != principal.store_id]
+        outside = [
+            m.identity
+            for m in uploaded.members
+            if m.store_id != principal.store_id or m.role not in (Role.CLERK, Role.STORE_MANAGER)
+        ]
         if outside:
             raise PermissionDeniedError(
-                f"a store manager loads only the people of {principal.store_id};"
-                f" not of it: {', '.join(outside[:10])}"
+                f"a store manager loads only the clerks and store managers of"
+                f" {principal.store_id}; not: {', '.join(outside[:10])}"
             )
         stored = await asyncio.to_thread(repository.load) or Roster(())
         kept = [m for m in stored.members if m.store_id != principal.store_id]
