@@ -187,3 +187,16 @@ async def test_an_urgent_publish_over_http_becomes_notices_and_compliance_scoped
         404,
         "unknown_promotion_version",
     )
+
+
+async def test_an_invalid_urgent_publish_is_refused_and_announces_nothing(
+    client: httpx.AsyncClient, kb_dir: Path, database: Database
+) -> None:
+    await _load(client)
+    broken = weekend_text(kb_dir, percent=25, version=3).replace("percent: 25", "percent: many")
+    body = {"files": {"weekend-running.yaml": broken}, "urgent": True}
+    response = await client.post("/v1/publications", json=body, headers=_auth("hq"))
+    assert response.status_code == 422
+    assert any(d["line"] for d in response.json()["error"]["details"])
+    assert SqlNoticeRepository(database=database).notices() == []
+    assert (await client.get("/v1/notices", headers=_auth("hq"))).json() == {"notices": []}
