@@ -216,3 +216,13 @@ def test_a_briefing_keeps_attendance_and_changes_are_decided_once(database: Data
     }
     with pytest.raises(BriefingStateError):
         repository.decide(second, status=ChangeStatus.APPROVED, decided_by="hq", decided_at=T0)
+
+
+def test_notices_list_oldest_first_and_a_limit_keeps_the_newest(database: Database) -> None:
+    repository = SqlNoticeRepository(database=database)
+    stored = [_notice(_publish(database, version), version) for version in (2, 3, 4)]
+    for notice in stored:
+        repository.create(notice, [])
+    assert repository.notices() == stored
+    assert repository.notices(limit=2) == stored[1:]
+    assert repository.notices(promotion_id="other") == []

@@ -119,13 +119,17 @@ class SqlNoticeRepository:
             row = connection.execute(select(notices).where(notices.c.id == notice_id)).first()
         return _notice(row._mapping) if row is not None else None
 
-    def notices(self, *, promotion_id: str | None = None) -> list[NoticeRecord]:
-        """Notices, oldest first (optionally of one promotion)."""
-        query = select(notices).order_by(notices.c.created_at, notices.c.id)
+    def notices(
+        self, *, promotion_id: str | None = None, limit: int | None = None
+    ) -> list[NoticeRecord]:
+        """Notices, oldest first (optionally of one promotion; ``limit``: the newest ones)."""
+        query = select(notices).order_by(notices.c.created_at.desc(), notices.c.id.desc())
         if promotion_id is not None:
             query = query.where(notices.c.promotion_id == promotion_id)
+        if limit is not None:
+            query = query.limit(limit)
         with self._database.read() as connection:
-            return [_notice(row) for row in connection.execute(query).mappings()]
+            return [_notice(row) for row in connection.execute(query).mappings()][::-1]
 
     def last_publication_id(self) -> int:
         """The newest publication a notice was made for (0: none)."""

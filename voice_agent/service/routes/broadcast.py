@@ -277,12 +277,13 @@ async def list_notices(
     principal: ManagerPrincipal,
     request: Request,
     promotion_id: Annotated[str | None, Query(description="Only this promotion.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="The newest this many.")] = 50,
 ) -> NoticeList:
     """Urgent notices with each person's state (delivered, played, acknowledged, escalated)."""
     database = _database(request)
     notices = SqlNoticeRepository(database=database)
     roster = await asyncio.to_thread(SqlRosterRepository(database=database).load) or Roster(())
-    found = await asyncio.to_thread(notices.notices, promotion_id=promotion_id)
+    found = await asyncio.to_thread(notices.notices, promotion_id=promotion_id, limit=limit)
     out = []
     for notice in found:
         records = await asyncio.to_thread(notices.deliveries, notice_id=notice.id)
