@@ -189,6 +189,35 @@ class FeedbackSettings(BaseModel):
     """HMAC-SHA256 key of the ``X-Voice-Agent-Signature`` header (required with a URL)."""
 
 
+class BroadcastSettings(BaseModel):
+    """Urgent notices to clerks: acknowledgement timing, escalation, the roster."""
+
+    acknowledge_within_secs: float = Field(default=120.0, gt=0.0)
+    """After a complete playing, how long an acknowledgement may take before the notice is
+    replayed once, and after the replay, before the store manager is told."""
+    max_plays: int = Field(default=3, ge=1)
+    """Complete plays of one notice at most, repeats the clerk asked for included."""
+    language: str = "en"
+    """Language of notices when the clerk's session does not say (``en`` or ``zh-CN``)."""
+    escalation_webhook_url: str = ""
+    """Escalations are POSTed here as signed JSON; empty: no webhook."""
+    escalation_webhook_secret: SecretStr | None = None
+    """HMAC-SHA256 key of the ``X-Voice-Agent-Signature`` header (required with a URL)."""
+    roster_file: str = ""
+    """Roster (CSV or YAML) ``voice-agent roster load`` reads when no file is given."""
+    tick_secs: float = Field(default=1.0, gt=0.0)
+    """How often due replays, escalations and shift starts are looked at."""
+
+    @model_validator(mode="after")
+    def _secret_with_url(self) -> Self:
+        if self.escalation_webhook_url and self.escalation_webhook_secret is None:
+            raise ValueError(
+                "broadcast.escalation_webhook_secret is required with escalation_webhook_url"
+                " (set VOICE_AGENT_BROADCAST__ESCALATION_WEBHOOK_SECRET)"
+            )
+        return self
+
+
 class LiveKitSettings(BaseModel):
     """LiveKit server: the local dev server by default, any deployment by URL and keys."""
 
@@ -220,6 +249,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     livekit: LiveKitSettings = LiveKitSettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    broadcast: BroadcastSettings = BroadcastSettings()
     environment: Environment = "development"
     """``production`` refuses the published development API keys and LiveKit secret."""
     service: ServiceSettings = ServiceSettings()

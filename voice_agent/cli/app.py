@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from voice_agent.cli import bench, config_cmd, db, feedback, kb, livekit_cmds, loop
+from voice_agent.cli import bench, config_cmd, db, feedback, kb, livekit_cmds, loop, roster
 
 app = typer.Typer(
     name="voice-agent",
@@ -24,6 +24,7 @@ app = typer.Typer(
 
 loop.register(app)
 livekit_cmds.register(app)
+roster.register(app)
 app.add_typer(kb.app, name="kb")
 app.add_typer(db.app, name="db")
 app.add_typer(bench.app, name="bench")

@@ -22,7 +22,15 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
-from voice_agent.service.routes import gaps, health, publications, sessions, tokens, webhooks
+from voice_agent.service.routes import (
+    broadcast,
+    gaps,
+    health,
+    publications,
+    sessions,
+    tokens,
+    webhooks,
+)
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
@@ -58,7 +66,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with broadcast.lifespan(_app):
+            yield
         await manager.close()
 
     app = FastAPI(
@@ -76,9 +85,11 @@ def create_app(
         question_log=SqlQuestionLogRepository(database=database),
     )
     app.state.database = database
+    app.state.broadcaster = broadcast.build(runtime, database)
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
     app.include_router(publications.router)
+    app.include_router(broadcast.router)
     _add_error_handlers(app)
     return app
 

@@ -6,6 +6,9 @@ its domain Protocol. Repositories are blocking; async code calls them through
 ``asyncio.to_thread``. See docs/storage.md.
 """
 
+from voice_agent.storage.broadcast import NoticeRecord, SqlNoticeRepository, SqlQuizResultRepository
+from voice_agent.storage.broadcast_briefings import SqlBriefingRepository
+from voice_agent.storage.broadcast_rosters import SqlRosterRepository
 from voice_agent.storage.database import open_database
 from voice_agent.storage.engine import Database, normalise_url, path_from_url
 from voice_agent.storage.errors import DatabaseUrlError, MigrationError, StorageError
@@ -17,9 +20,14 @@ __all__ = [
     "Database",
     "DatabaseUrlError",
     "MigrationError",
+    "NoticeRecord",
+    "SqlBriefingRepository",
+    "SqlNoticeRepository",
     "SqlPromotionVersionRepository",
     "SqlPublicationRepository",
     "SqlQuestionLogRepository",
+    "SqlQuizResultRepository",
+    "SqlRosterRepository",
     "StorageError",
     "normalise_url",
     "open_database",

@@ -1,0 +1,372 @@
+"""The broadcaster over real storage, with real in-process channels and a real webhook receiver."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from knowledge_base.delivery import (
+    Acknowledged,
+    DeliveryPolicy,
+    DeliveryState,
+    PlaybackFinished,
+    PlaybackStarted,
+    RepeatRequested,
+)
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
+from knowledge_base.quiz import QuestionKind
+from knowledge_base.quiz_scoring import QuizResult
+from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver, load_roster
+from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
+from voice_agent.broadcast.compliance import compliance_report
+from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
+from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
+
+SECRET = "test-escalation-secret"
+POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def chain(database: Database, tmp_path: Path, clock: Clock, knowledge: KnowledgeBase) -> Chain:
+    load_roster(database, knowledge)
+    return Chain(database, tmp_path, clock)
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    server = WebhookReceiver()
+    yield server
+    server.close()
+
+
+def _broadcaster(
+    database: Database, knowledge: KnowledgeBase, clock: Clock, receiver: WebhookReceiver | None
+) -> Broadcaster:
+    webhook = EscalationWebhook(url=receiver.url, secret=SECRET) if receiver else None
+    return Broadcaster(
+        database=database, knowledge=lambda: knowledge, policy=POLICY, webhook=webhook, clock=clock
+    )
+
+
+@pytest_asyncio.fixture
+async def broadcaster(
+    database: Database,
+    knowledge: KnowledgeBase,
+    clock: Clock,
+    receiver: WebhookReceiver,
+    chain: Chain,
+) -> AsyncIterator[Broadcaster]:
+    started = _broadcaster(database, knowledge, clock, receiver)
+    await started.start()
+    yield started
+    await started.stop()
+
+
+async def _connect(
+    broadcaster: Broadcaster, database: Database, *identities: str
+) -> dict[str, RecordingChannel]:
+    notices = SqlNoticeRepository(database=database)
+    channels = {i: RecordingChannel(i, notices=notices) for i in identities}
+    for channel in channels.values():
+        await broadcaster.connect(channel)
+    return channels
+
+
+async def _hear(broadcaster: Broadcaster, channel: RecordingChannel, clock: Clock) -> None:
+    """The session speaks the latest live offer to its end."""
+    utterance = channel.live[-1]
+    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackStarted(clock()))
+    clock.advance(seconds=8)
+    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackFinished(clock()))
+
+
+async def test_an_urgent_publication_is_stored_for_everyone_in_scope_before_it_is_spoken(
+    broadcaster: Broadcaster, chain: Chain, database: Database
+) -> None:
+    channels = await _connect(broadcaster, database, "ana", "ben", "chen", "jonas")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    stored = SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
+    # SH-01 is in the weekend offer's scope, BER-01 is not; Dan is stored though off shift.
+    assert {d.clerk for d in stored} == {"ana", "ben", "chen", "dan", "mei"}
+    for name in ("ana", "ben", "chen"):
+        (utterance,) = channels[name].offered
+        assert utterance.kind is UtteranceKind.NOTICE and "25 percent" in utterance.text
+        assert [d.state for d in channels[name].stored_at_offer] == [DeliveryState.PENDING]
+    assert channels["jonas"].offered == []
+
+
+async def test_a_publication_that_is_not_urgent_announces_nothing(
+    broadcaster: Broadcaster, chain: Chain, database: Database
+) -> None:
+    channels = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25, urgent=False))
+    assert SqlNoticeRepository(database=database).notices() == []
+    assert channels["ana"].offered == []
+
+
+async def test_two_acknowledge_one_stays_silent_hears_it_once_more_and_is_escalated(
+    broadcaster: Broadcaster,
+    chain: Chain,
+    database: Database,
+    clock: Clock,
+    receiver: WebhookReceiver,
+) -> None:
+    channels = await _connect(broadcaster, database, "ana", "ben", "chen", "mei")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    for name in ("ana", "ben", "chen"):
+        await _hear(broadcaster, channels[name], clock)
+    for name in ("ana", "ben"):
+        await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
+
+    clock.advance(minutes=1)
+    await broadcaster.tick()
+    assert len(channels["chen"].offered) == 1  # not yet due
+    clock.advance(minutes=2)
+    await broadcaster.tick()
+    replay = channels["chen"].offered[-1]
+    assert replay.kind is UtteranceKind.REPLAY
+    await _hear(broadcaster, channels["chen"], clock)
+    clock.advance(minutes=3)
+    await broadcaster.tick()
+    await broadcaster.tick()  # escalated once only
+    await broadcaster.wait_idle()
+
+    records = {
+        d.clerk: d
+        for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
+    }
+    assert records["ana"].state is records["ben"].state is DeliveryState.ACKNOWLEDGED
+    assert records["chen"].plays == 2 and records["chen"].escalated_at == clock()
+    assert [len(channels[n].offered) for n in ("ana", "ben", "chen")] == [1, 1, 2]
+    spoken = [u for u in channels["mei"].offered if u.kind is UtteranceKind.ESCALATION]
+    assert [u.text for u in spoken] == [
+        "Chen Bo has not acknowledged the update to the Weekend Running Offer, version 3,"
+        " after hearing it 2 times."
+    ]
+    ((payload, headers, body),) = receiver.received
+    assert verify(body, headers[SIGNATURE_HEADER], SECRET)
+    assert (payload["clerk"], payload["store_id"], payload["managers"], payload["plays"]) == (
+        "chen",
+        "SH-01",
+        ["mei"],
+        2,
+    )
+
+
+async def test_a_clerk_who_connects_later_is_offered_the_notice_at_once(
+    broadcaster: Broadcaster, chain: Chain, database: Database
+) -> None:
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    channels = await _connect(broadcaster, database, "ana")
+    assert [u.notice_id for u in channels["ana"].offered] == ["weekend-running@3"]
+
+
+async def test_an_off_shift_clerk_is_not_spoken_to_until_the_shift_starts(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    channels = await _connect(broadcaster, database, "dan")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    clock.advance(days=1, hours=22, minutes=59)  # Wednesday 08:59
+    await broadcaster.tick()
+    assert channels["dan"].offered == []
+    clock.advance(minutes=1)
+    await broadcaster.tick()
+    assert [u.notice_id for u in channels["dan"].offered] == ["weekend-running@3"]
+
+
+async def test_a_superseded_notice_is_withdrawn_and_never_played(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    channels = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    first = channels["ana"].offered[0]
+    clock.advance(seconds=30)
+    await broadcaster.on_publication(chain.publish_weekend(version=4, percent=30))
+    assert channels["ana"].withdrawn == [first.id]
+    assert [u.notice_id for u in channels["ana"].live] == ["weekend-running@4"]
+    late = RecordingChannel("ben")
+    await broadcaster.connect(late)
+    assert [u.notice_id for u in late.offered] == ["weekend-running@4"]
+    states = {
+        d.notice_id: d.state for d in SqlNoticeRepository(database=database).deliveries(clerk="ben")
+    }
+    assert states == {
+        "weekend-running@3": DeliveryState.SUPERSEDED,
+        "weekend-running@4": DeliveryState.PENDING,
+    }
+
+
+async def test_a_clerk_who_asks_to_hear_it_again_gets_a_replay(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    channels = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, channels["ana"], clock)
+    await broadcaster.report("ana", "weekend-running@3", RepeatRequested(clock()))
+    assert [u.kind for u in channels["ana"].offered] == [UtteranceKind.NOTICE, UtteranceKind.REPLAY]
+
+
+async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
+    database: Database,
+    knowledge: KnowledgeBase,
+    chain: Chain,
+    clock: Clock,
+    receiver: WebhookReceiver,
+) -> None:
+    first = _broadcaster(database, knowledge, clock, receiver)
+    await first.start()
+    channels = await _connect(first, database, "ana", "ben", "chen")
+    await first.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(first, channels["ana"], clock)
+    await first.report("ana", "weekend-running@3", Acknowledged(clock()))
+    await first.report("ben", "weekend-running@3", PlaybackStarted(clock()))  # killed mid-notice
+    await _hear(first, channels["chen"], clock)  # heard, not yet acknowledged
+    before = {
+        d.clerk: d
+        for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
+    }
+    # The process dies here: no stop(), no disconnects.
+
+    second = _broadcaster(database, knowledge, clock, receiver)
+    await second.start()
+    again = await _connect(second, database, "ana", "ben", "chen", "dan")
+    after = {
+        d.clerk: d
+        for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
+    }
+    assert again["ana"].offered == []  # acknowledged: never told twice
+    assert again["chen"].offered == []  # heard: waits for the acknowledgement, not replayed yet
+    assert [u.kind for u in again["ben"].offered] == [UtteranceKind.NOTICE]  # cut off: again
+    assert again["dan"].offered == []  # off shift, still waiting
+    assert after["ana"] == before["ana"] and after["chen"] == before["chen"]
+    assert after["ben"].state is DeliveryState.PENDING and after["ben"].interruptions == 1
+    assert after["ben"].delivered_at == before["ben"].delivered_at
+    await second.report("chen", "weekend-running@3", Acknowledged(clock()))
+    final = SqlNoticeRepository(database=database).deliveries(
+        notice_id="weekend-running@3", clerk="chen"
+    )
+    assert final[0].state is DeliveryState.ACKNOWLEDGED
+    await second.stop()
+
+
+async def test_a_publication_missed_while_down_is_announced_at_start(
+    database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
+) -> None:
+    first = _broadcaster(database, knowledge, clock, None)
+    await first.start()
+    await first.on_publication(chain.publish_weekend(version=3, percent=25))
+    missed = chain.publish_weekend(version=4, percent=30)  # nobody was running
+    second = _broadcaster(database, knowledge, clock, None)
+    await second.start()
+    notice = SqlNoticeRepository(database=database).get("weekend-running@4")
+    assert notice is not None and notice.publication_id == missed.id
+
+
+async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
+    broadcaster: Broadcaster,
+    chain: Chain,
+    database: Database,
+    clock: Clock,
+    knowledge: KnowledgeBase,
+) -> None:
+    publication = chain.publish_weekend(version=3, percent=25)
+    channels = await _connect(broadcaster, database, "ana", "ben", "chen")
+    await broadcaster.on_publication(publication)
+    for name in ("ana", "ben", "chen"):
+        await _hear(broadcaster, channels[name], clock)
+        clock.advance(seconds=2)
+        await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
+    last_ack = clock()
+    quiz = SqlQuizResultRepository(database=database)
+    for name, passed in (("ana", True), ("ben", True), ("chen", False)):
+        clock.advance(minutes=1)
+        quiz.add(
+            QuizResult(
+                question_id="weekend-running@3:discount",
+                clerk=name,
+                kind=QuestionKind.DISCOUNT,
+                heard="25 percent" if passed else "20 percent",
+                passed=passed,
+                reasons=() if passed else ("expected 25",),
+                replay=None,
+                judged_by="rules",
+                answered_at=clock(),
+            ),
+            promotion_id="weekend-running",
+            version=3,
+        )
+    report = compliance_report(
+        database, knowledge, promotion_id="weekend-running", version=None, as_of=clock()
+    )
+    (store,) = [s for s in report.to_dict()["stores"] if s["store_id"] == "SH-01"]  # type: ignore[union-attr]
+    assert (store["required"], store["heard"], store["acknowledged"], store["passed"]) == (
+        3,
+        3,
+        3,
+        2,
+    )
+    assert store["time_to_acknowledged"] == {
+        "compliant": True,
+        "at": last_ack.astimezone(UTC).isoformat(),
+        "seconds": (last_ack - publication.published_at).total_seconds(),
+    }
+    assert store["time_to_passed"]["compliant"] is False
+    assert store["waiting_for_quiz"] == ["chen"]
+
+
+async def test_an_acknowledgement_before_a_queued_replay_is_spoken_withdraws_the_replay(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    channels = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, channels["ana"], clock)
+    clock.advance(minutes=3)
+    await broadcaster.tick()
+    replay = channels["ana"].offered[-1]
+    assert replay.kind is UtteranceKind.REPLAY
+    await broadcaster.report("ana", "weekend-running@3", Acknowledged(clock()))
+    assert channels["ana"].withdrawn == [replay.id]
+    await broadcaster.tick()
+    assert channels["ana"].live == [channels["ana"].offered[0]]
+
+
+async def test_a_failing_webhook_leaves_the_escalation_recorded_and_spoken(
+    database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
+) -> None:
+    unreachable = EscalationWebhook(url="http://127.0.0.1:9/escalations", secret=SECRET)
+    broadcaster = Broadcaster(
+        database=database,
+        knowledge=lambda: knowledge,
+        policy=POLICY,
+        webhook=unreachable,
+        clock=clock,
+    )
+    await broadcaster.start()
+    channels = await _connect(broadcaster, database, "chen", "mei")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, channels["chen"], clock)
+    await broadcaster.disconnect("chen")
+    clock.advance(minutes=3)
+    await broadcaster.tick()
+    await broadcaster.stop()
+    (record,) = SqlNoticeRepository(database=database).deliveries(clerk="chen")
+    assert record.escalated_at == clock() and record.plays == 1
+    assert [u.kind for u in channels["mei"].offered] == [
+        UtteranceKind.NOTICE,
+        UtteranceKind.ESCALATION,
+    ]

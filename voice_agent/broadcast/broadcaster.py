@@ -1,0 +1,426 @@
+"""The broadcaster: urgent publications become notices, spoken to each clerk and acknowledged.
+
+For an urgent publication it stores the notice and one delivery per person in scope
+(:func:`knowledge_base.notice_scope.recipients` on the stored roster), and supersedes the open
+notices of older versions of the promotion, in one transaction, *before* anything is spoken.
+Then, per person, the pure rules (:func:`knowledge_base.notice_queue.next_step`) say what to
+do now: offer the notice (or a replay) to their connected session (a :class:`NoticeChannel`,
+which speaks it at the next quiet moment), escalate to the store manager, or wait. The
+session reports playback and acknowledgement events back (:meth:`Broadcaster.report`); each
+is applied with :func:`knowledge_base.delivery.apply` and stored before anything else
+happens, so a new broadcaster over the same database resumes every delivery where it was.
+
+One broadcaster per process; its state beyond the database is only which utterance is
+offered to which connected session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+
+from loguru import logger
+
+from knowledge_base.answering import Role
+from knowledge_base.delivery import (
+    Action,
+    Delivery,
+    DeliveryPolicy,
+    DeliveryState,
+    Escalated,
+    Event,
+    PlaybackFinished,
+    PlaybackInterrupted,
+    Situation,
+    Superseded,
+    apply,
+    recover,
+)
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.notice_queue import next_step, notice_id, parse_notice_id
+from knowledge_base.notice_scope import Audience, recipients
+from knowledge_base.notice_scope import Publication as Announcement
+from knowledge_base.notices import compose_notice, escalation_notice
+from knowledge_base.rosters import Roster, StaffMember
+from knowledge_base.versions import Publication
+from voice_agent.broadcast.announcements import announcement
+from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
+from voice_agent.broadcast.escalation import Escalation
+from voice_agent.storage import (
+    Database,
+    NoticeRecord,
+    SqlNoticeRepository,
+    SqlPromotionVersionRepository,
+    SqlPublicationRepository,
+    SqlRosterRepository,
+)
+
+Clock = Callable[[], datetime]
+
+
+class EscalationSink(Protocol):
+    """Where escalations go besides the record and the managers' sessions (the webhook)."""
+
+    async def send(self, escalation: Escalation) -> None:
+        """Deliver it (raise on failure; the broadcaster logs and carries on)."""
+        ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Broadcaster:
+    """Notices from urgent publications to the people in scope, durably."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        knowledge: Callable[[], KnowledgeBase],
+        policy: DeliveryPolicy | None = None,
+        language: str = "en",
+        webhook: EscalationSink | None = None,
+        clock: Clock = _utc_now,
+    ) -> None:
+        """Work over ``database`` (upgraded).
+
+        Args:
+            database: Notices, deliveries, the roster and the published versions.
+            knowledge: The served knowledge base (stores, regions, names), asked each time.
+            policy: Acknowledgement timing and plays (from ``[broadcast]``).
+            language: Notice language when a session does not say.
+            webhook: Also told of every escalation (optional).
+            clock: The current time (aware).
+        """
+        self._notices = SqlNoticeRepository(database=database)
+        self._versions = SqlPromotionVersionRepository(database=database)
+        self._publications = SqlPublicationRepository(database=database)
+        self._rosters = SqlRosterRepository(database=database)
+        self._knowledge = knowledge
+        self._policy = policy or DeliveryPolicy()
+        self._language = language
+        self._webhook = webhook
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._channels: dict[str, NoticeChannel] = {}
+        self._offered: dict[str, Utterance] = {}
+        self._announcements: dict[str, Announcement] = {}
+        self._roster: Roster | None = None
+        self._roster_id: int | None = None
+        self._handled_publication = 0
+        self._serial = itertools.count(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ticker: asyncio.Task[None] | None = None
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self, *, tick_secs: float | None = None) -> None:
+        """Resume: recover cut-off playbacks, read the roster, catch up on publications.
+
+        A delivery left ``speaking`` by a previous process counts as cut off (spoken again
+        from the start). Urgent publications stored after the newest one with a notice are
+        announced now (none before the first notice: history is not replayed). With
+        ``tick_secs`` a background task looks at due replays, escalations and shift starts.
+        """
+        async with self._lock:
+            now = self._clock()
+            cut_off = await asyncio.to_thread(self._notices.deliveries, open_only=True)
+            recovered = [recover(d, now) for d in cut_off if d.state is DeliveryState.SPEAKING]
+            if recovered:
+                await asyncio.to_thread(self._notices.save_all, recovered)
+                logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+            await self._refresh_roster()
+            last = await asyncio.to_thread(self._notices.last_publication_id)
+            self._handled_publication = last or await asyncio.to_thread(
+                self._publications.latest_id
+            )
+            missed = await asyncio.to_thread(
+                self._publications.list, after_id=self._handled_publication
+            )
+        for publication in missed:
+            await self.on_publication(publication)
+        if tick_secs is not None:
+            self._ticker = asyncio.create_task(self._tick_forever(tick_secs))
+
+    async def stop(self) -> None:
+        """Stop the background task and wait for escalations being sent."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.wait_idle()
+
+    async def wait_idle(self) -> None:
+        """Wait until every escalation being sent has been sent (or failed)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _tick_forever(self, tick_secs: float) -> None:
+        while True:
+            await asyncio.sleep(tick_secs)
+            try:
+                await self.tick()
+            except Exception:  # noqa: BLE001 - one failed look must not stop the next
+                logger.exception("broadcast: looking at due notices failed")
+
+    # --- inputs -------------------------------------------------------------------------------
+
+    async def on_publication(self, publication: Publication) -> None:
+        """The runtime's publication observer: announce an urgent publication's versions."""
+        async with self._lock:
+            self._handled_publication = max(self._handled_publication, publication.id)
+            if not publication.urgent:
+                return
+            await self._refresh_roster()
+            for version in publication.versions:
+                # Idempotent: a notice stored already (another node, a replayed observer
+                # call) is not stored or offered again.
+                await self._announce(publication, notice_id(version.promotion_id, version.version))
+
+    async def connect(self, channel: NoticeChannel) -> None:
+        """A person's session is live: what is due is offered at once."""
+        async with self._lock:
+            self._channels[channel.identity] = channel
+            self._offered.pop(channel.identity, None)
+            await self._evaluate(channel.identity)
+
+    async def disconnect(self, identity: str) -> None:
+        """A person's session ended: a notice being spoken was cut off."""
+        async with self._lock:
+            self._channels.pop(identity, None)
+            self._offered.pop(identity, None)
+            now = self._clock()
+            open_ones = await asyncio.to_thread(
+                self._notices.deliveries, clerk=identity, open_only=True
+            )
+            for delivery in open_ones:
+                if delivery.state is DeliveryState.SPEAKING:
+                    await self._store(apply(delivery, PlaybackInterrupted(now)))
+
+    async def report(self, identity: str, notice: str, event: Event) -> Delivery | None:
+        """Apply an event a session reports about ``notice``; store it; act on what is due.
+
+        Returns:
+            The stored record after the event (``None``: no such delivery, e.g. an
+            escalation utterance or a notice for someone else).
+        """
+        async with self._lock:
+            found = await asyncio.to_thread(
+                self._notices.deliveries, notice_id=notice, clerk=identity
+            )
+            if not found:
+                logger.debug("broadcast: {} reported {} for {}", identity, event, notice)
+                return None
+            record = found[0]
+            updated = apply(record, event)
+            if updated != record:
+                await self._store(updated)
+            offered = self._offered.get(identity)
+            if (
+                offered is not None
+                and offered.notice_id == notice
+                and isinstance(event, PlaybackFinished | PlaybackInterrupted)
+            ):
+                # That utterance is over; anything else (an acknowledgement before a queued
+                # replay was spoken) is settled by the decision below, withdrawing it.
+                del self._offered[identity]
+            await self._evaluate(identity)
+            return updated
+
+    async def tick(self) -> None:
+        """Look at every open delivery (deadlines passed, shifts started, a new roster)."""
+        async with self._lock:
+            await self._refresh_roster()
+            open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
+            for identity in sorted({d.clerk for d in open_ones}):
+                await self._evaluate(identity)
+
+    async def roster_changed(self) -> None:
+        """Re-read the stored roster now (after a load in this process)."""
+        async with self._lock:
+            await self._refresh_roster()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def connected(self) -> list[str]:
+        """Identities with a live session."""
+        return sorted(self._channels)
+
+    # --- the work -----------------------------------------------------------------------------
+
+    async def _refresh_roster(self) -> None:
+        current = await asyncio.to_thread(self._rosters.current)
+        current_id = current.id if current else None
+        if current_id != self._roster_id or self._roster is None:
+            self._roster = await asyncio.to_thread(self._rosters.load)
+            self._roster_id = current_id
+
+    async def _announcement(self, notice: str) -> Announcement:
+        if notice not in self._announcements:
+            self._announcements[notice] = await asyncio.to_thread(
+                announcement, self._versions, notice
+            )
+        return self._announcements[notice]
+
+    async def _announce(self, publication: Publication, notice: str) -> None:
+        announced = await self._announcement(notice)
+        roster = self._roster or Roster(())
+        if self._roster is None:
+            logger.warning("broadcast: no roster loaded; {} reaches nobody", notice)
+        people = recipients(announced, self._knowledge(), roster)
+        now = self._clock()
+        promotion_id, version = parse_notice_id(notice)
+        older = await asyncio.to_thread(self._notices.open_of_promotion, promotion_id)
+        superseded = [
+            apply(d, Superseded(now)) for d in older if parse_notice_id(d.notice_id)[1] < version
+        ]
+        record = NoticeRecord(notice, publication.id, promotion_id, version, True, now)
+        created = await asyncio.to_thread(
+            self._notices.create,
+            record,
+            [Delivery(notice, person.identity, now) for person in people],
+            superseded=superseded,
+        )
+        if not created:
+            return
+        logger.info(
+            "broadcast: {} for {} people ({} older notice(s) superseded)",
+            notice,
+            len(people),
+            len(superseded),
+        )
+        touched = {person.identity for person in people} | {d.clerk for d in superseded}
+        for identity in sorted(touched):
+            await self._evaluate(identity)
+
+    async def _store(self, delivery: Delivery) -> None:
+        await asyncio.to_thread(self._notices.save, delivery)
+
+    def _situation(self, member: StaffMember | None, identity: str) -> Situation:
+        now = self._clock()
+        connected = identity in self._channels
+        if member is None:
+            # Not on the roster (any more): nobody to speak to or escalate about.
+            return Situation(now=now, on_shift=False, connected=connected, quiet=True)
+        on_shift = member.calendar.on_shift(now)
+        return Situation(
+            now=now,
+            on_shift=on_shift,
+            connected=connected,
+            # The session speaks an offered notice at its own next quiet moment.
+            quiet=True,
+            next_shift_start=None if on_shift else member.calendar.next_start(now),
+        )
+
+    async def _evaluate(self, identity: str) -> None:
+        records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
+        member = self._roster.member(identity) if self._roster else None
+        step = next_step(records, self._situation(member, identity), self._policy)
+        offered = self._offered.get(identity)
+        if offered is not None:
+            still = next((d for d in records if d.notice_id == offered.notice_id), None)
+            due = step is not None and step.delivery.notice_id == offered.notice_id
+            if still is not None and (still.state is DeliveryState.SPEAKING or due):
+                return
+            del self._offered[identity]
+            channel = self._channels.get(identity)
+            if channel is not None:
+                await channel.withdraw(offered.id)
+        if step is None or member is None:
+            return
+        action = step.decision.action
+        if action in (Action.SPEAK, Action.REPLAY):
+            await self._offer(member, step.delivery, action)
+        elif action is Action.ESCALATE:
+            await self._escalate(member, step.delivery)
+
+    async def _offer(self, member: StaffMember, delivery: Delivery, action: Action) -> None:
+        channel = self._channels.get(member.identity)
+        if channel is None:
+            return
+        language = channel.language or self._language
+        announced = await self._announcement(delivery.notice_id)
+        notice = compose_notice(
+            announced,
+            knowledge=self._knowledge(),
+            audience=Audience.of(member),
+            language=language,
+        )
+        kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
+        utterance = Utterance(
+            id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
+            notice_id=delivery.notice_id,
+            kind=kind,
+            text=notice.text,
+            language=language,
+        )
+        self._offered[member.identity] = utterance
+        logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
+        await channel.offer(utterance)
+
+    async def _escalate(self, member: StaffMember, delivery: Delivery) -> None:
+        now = self._clock()
+        escalated = apply(delivery, Escalated(now))
+        await self._store(escalated)
+        announced = await self._announcement(delivery.notice_id)
+        managers = (
+            [m for m in (self._roster or Roster(())).store_managers(member.store_id)]
+            if member.role is Role.CLERK and member.store_id
+            else []
+        )
+        text = escalation_notice(
+            announced, clerk_name=member.name, plays=delivery.plays, language=self._language
+        )
+        escalation = Escalation(
+            delivery=escalated,
+            clerk_name=member.name,
+            store_id=member.store_id,
+            managers=tuple(m.identity for m in managers),
+            text=text,
+            at=now,
+        )
+        logger.info(
+            "broadcast: {} not acknowledged by {}; escalated to {}",
+            delivery.notice_id,
+            member.identity,
+            ", ".join(escalation.managers) or "nobody on the roster",
+        )
+        for manager in managers:
+            channel = self._channels.get(manager.identity)
+            if channel is None:
+                continue
+            language = channel.language or self._language
+            spoken = escalation_notice(
+                announced, clerk_name=member.name, plays=delivery.plays, language=language
+            )
+            await channel.offer(
+                Utterance(
+                    id=f"{delivery.notice_id}/{member.identity}/escalation/{next(self._serial)}",
+                    notice_id=delivery.notice_id,
+                    kind=UtteranceKind.ESCALATION,
+                    text=spoken,
+                    language=language,
+                )
+            )
+        if self._webhook is not None:
+            task = asyncio.create_task(self._send(escalation))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, escalation: Escalation) -> None:
+        assert self._webhook is not None
+        try:
+            await self._webhook.send(escalation)
+        except Exception as e:  # noqa: BLE001 - the record and the spoken notice stand
+            logger.warning(
+                "broadcast: escalation webhook failed for {} ({}): {}",
+                escalation.delivery.notice_id,
+                escalation.delivery.clerk,
+                e,
+            )

@@ -1,0 +1,65 @@
+"""What the broadcaster needs from a person's live session: a way to say something and unsay it.
+
+A clerk's (or manager's) LiveKit session implements :class:`NoticeChannel`; its pipeline
+decides the moment (the next quiet moment in the clerk's own speech, never over a customer
+conversation) and reports what happened back to
+:meth:`voice_agent.broadcast.Broadcaster.report` as :mod:`knowledge_base.delivery` events
+(``PlaybackStarted``, ``PlaybackFinished``, ``PlaybackInterrupted``, ``Acknowledged``,
+``RepeatRequested``) with the utterance's ``notice_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class UtteranceKind(StrEnum):
+    """Why something is to be said."""
+
+    NOTICE = "notice"
+    """An urgent notice, the first time."""
+    REPLAY = "replay"
+    """The same notice again (not acknowledged in time, or the clerk asked)."""
+    ESCALATION = "escalation"
+    """To a store manager: a clerk has not acknowledged (no acknowledgement is asked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """Something the broadcaster asks a session to say at its next quiet moment."""
+
+    id: str
+    """Unique per offer: ``<notice id>/<identity>/<kind>/<n>``."""
+    notice_id: str
+    kind: UtteranceKind
+    text: str
+    language: str
+
+    @property
+    def wants_acknowledgement(self) -> bool:
+        """Notices and replays ask for "got it"; escalations do not."""
+        return self.kind is not UtteranceKind.ESCALATION
+
+
+class NoticeChannel(Protocol):
+    """A connected person's session, as the broadcaster sees it."""
+
+    @property
+    def identity(self) -> str:
+        """The participant's identity (as on the roster)."""
+        ...
+
+    @property
+    def language(self) -> str | None:
+        """The language the person speaks with the assistant (``None``: the default)."""
+        ...
+
+    async def offer(self, utterance: Utterance) -> None:
+        """Say ``utterance`` at the next quiet moment (return at once; report events later)."""
+        ...
+
+    async def withdraw(self, utterance_id: str) -> None:
+        """Do not say it; stop it if it is being said (unknown ids are ignored)."""
+        ...

@@ -1,0 +1,55 @@
+"""Building the broadcaster from settings and running it beside the service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from knowledge_base.delivery import DeliveryPolicy
+from knowledge_base.knowledge import KnowledgeBase
+from voice_agent.broadcast.broadcaster import Broadcaster
+from voice_agent.broadcast.escalation import EscalationWebhook
+from voice_agent.knowledge_reload.published import PublicationObserver
+from voice_agent.settings import BroadcastSettings
+from voice_agent.storage import Database
+
+
+def build_broadcaster(
+    settings: BroadcastSettings, *, database: Database, knowledge: Callable[[], KnowledgeBase]
+) -> Broadcaster:
+    """A broadcaster with the ``[broadcast]`` timing, language and webhook."""
+    webhook = None
+    if settings.escalation_webhook_url and settings.escalation_webhook_secret is not None:
+        webhook = EscalationWebhook(
+            url=settings.escalation_webhook_url,
+            secret=settings.escalation_webhook_secret.get_secret_value(),
+        )
+    policy = DeliveryPolicy(
+        acknowledge_within=timedelta(seconds=settings.acknowledge_within_secs),
+        max_plays=settings.max_plays,
+    )
+    return Broadcaster(
+        database=database,
+        knowledge=knowledge,
+        policy=policy,
+        language=settings.language,
+        webhook=webhook,
+    )
+
+
+@asynccontextmanager
+async def running(
+    broadcaster: Broadcaster,
+    *,
+    subscribe: Callable[[PublicationObserver], Callable[[], None]],
+    tick_secs: float,
+) -> AsyncIterator[Broadcaster]:
+    """Start it, follow publications (``subscribe`` is ``Runtime.on_publication``), stop it."""
+    unsubscribe = subscribe(broadcaster.on_publication)
+    await broadcaster.start(tick_secs=tick_secs)
+    try:
+        yield broadcaster
+    finally:
+        unsubscribe()
+        await broadcaster.stop()
