@@ -9,6 +9,7 @@ its domain Protocol. Repositories are blocking; async code calls them through
 from voice_agent.storage.database import open_database
 from voice_agent.storage.engine import Database, normalise_url, path_from_url
 from voice_agent.storage.errors import DatabaseUrlError, MigrationError, StorageError
+from voice_agent.storage.feedback import SqlFeedbackRepository
 from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
 from voice_agent.storage.publications import SqlPublicationRepository
 from voice_agent.storage.question_log import SqlQuestionLogRepository
@@ -17,6 +18,7 @@ __all__ = [
     "Database",
     "DatabaseUrlError",
     "MigrationError",
+    "SqlFeedbackRepository",
     "SqlPromotionVersionRepository",
     "SqlPublicationRepository",
     "SqlQuestionLogRepository",
