@@ -2,7 +2,8 @@
 
 Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
 ``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps``,
-``POST|GET /v1/publications`` and ``POST /livekit/webhook``. Every error is
+``POST|GET /v1/publications``, ``/v1/feedback`` (see :mod:`.routes.feedback`) and
+``POST /livekit/webhook``. Every error is
 ``{"error": {"code": ..., "message": ...}}``.
 """
 
@@ -17,12 +18,21 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
-from voice_agent.service.routes import gaps, health, publications, sessions, tokens, webhooks
+from voice_agent.service.routes import (
+    feedback,
+    gaps,
+    health,
+    publications,
+    sessions,
+    tokens,
+    webhooks,
+)
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
@@ -76,9 +86,11 @@ def create_app(
         question_log=SqlQuestionLogRepository(database=database),
     )
     app.state.database = database
+    app.state.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
     app.include_router(publications.router)
+    app.include_router(feedback.router)
     _add_error_handlers(app)
     return app
 
