@@ -145,3 +145,9 @@ def test_stats_count_within_the_viewers_scope(database: Database) -> None:
     assert figures["total"] == 3
     assert figures["store"] == {"SH-01": 2, "SH-02": 1}
     assert figures["product"] == {"AX-200": 2, "RN-300": 1}
+
+
+def test_a_capped_selection_keeps_the_newest_oldest_first(database: Database) -> None:
+    repo = _repo(database)
+    _planted(repo)
+    assert [r.id for r in repo.matching(viewer=HQ, limit=2)] == ["d1", "e1"]

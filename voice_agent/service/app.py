@@ -63,13 +63,15 @@ def create_app(
         webhook_verifier: Checks LiveKit's webhook signatures.
 
     Raises:
-        ValueError: An API key names an unknown store or region.
+        ValueError: An API key names an unknown store or region, or
+            ``feedback.webhook_url`` is set without ``feedback.webhook_secret``.
     """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         await manager.close()
+        await app.state.feedback.sink.drain()
 
     app = FastAPI(
         title="Stride promo assistant",

@@ -32,7 +32,7 @@ from voice_agent.storage.timestamps import encode_time
 
 _r = feedback_records
 MAX_SELECTION = 100_000
-"""Most records one stats or export call reads (bounded memory); narrow by time beyond."""
+"""Most records one stats, export or alert check reads (bounded memory): the newest."""
 AUDIO_URI_PREFIX = "feedback_audio:"
 
 
@@ -141,13 +141,16 @@ class SqlFeedbackRepository(FeedbackSink):
         self, *, viewer: Viewer, where: FeedbackFilter | None = None,
         include_superseded: bool = False, limit: int = MAX_SELECTION,
     ) -> list[FeedbackRecord]:  # fmt: skip
-        """Every record the viewer may see matching ``where`` (at most ``limit``), oldest first."""
+        """Every record the viewer may see matching ``where``, oldest first.
+
+        At most ``limit``: beyond it the newest are kept (narrow by time to see older ones).
+        """
         query = (
             select(_r).where(_condition(viewer, where, include_superseded))
-            .order_by(_r.c.utc_time, _r.c.id).limit(limit)
+            .order_by(_r.c.utc_time.desc(), _r.c.id.desc()).limit(limit)
         )  # fmt: skip
         with self._database.read() as connection:
-            return _records(connection, query)
+            return list(reversed(_records(connection, query)))
 
     def stats(self, *, viewer: Viewer, where: FeedbackFilter | None = None) -> dict[str, Any]:
         """Total and counts per dimension (:func:`knowledge_base.feedback.queries.stats`)."""
