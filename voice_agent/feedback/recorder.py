@@ -11,6 +11,7 @@ import abc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
@@ -20,8 +21,10 @@ from knowledge_base.feedback.confirmation import confirmation, not_saved, nothin
 from knowledge_base.feedback.models import Classification, FeedbackRecord
 from knowledge_base.feedback.records import build_records, detect_language
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.feedback.audio import FeedbackAudio
-from voice_agent.feedback.classifiers import FeedbackClassifier
+
+if TYPE_CHECKING:
+    from voice_agent.feedback.audio import FeedbackAudio
+    from voice_agent.feedback.classifiers import FeedbackClassifier
 
 
 class FeedbackSink(abc.ABC):
