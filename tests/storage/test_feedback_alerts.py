@@ -149,3 +149,32 @@ async def test_alerts_are_scoped_like_records(
         await sink.add([record(f"r-{store}", minutes=minutes, store=store, clerk=f"c-{store}")])
         await sink.drain()
     assert bool(alerts.list(viewer=viewer)) is sees
+
+
+async def test_rule_confusion_soon_after_a_publish_raises_an_alert(
+    database: Database, receiver: Receiver
+) -> None:
+    from knowledge_base.feedback.taxonomy import FeedbackCategory
+    from knowledge_base.versions.records import PromotionVersion
+    from voice_agent.storage import SqlPublicationRepository
+
+    publications = SqlPublicationRepository(database=database)
+    version = PromotionVersion(
+        promotion_id="weekend-running", version=2, content_hash="h", content="id: x\n", diff="",
+        published_at=T0, published_by="hq",
+    )  # fmt: skip
+    publications.publish([version], published_at=T0, published_by="hq")
+    repository = SqlFeedbackRepository(database=database)
+    alerts = SqlFeedbackAlertRepository(database=database)
+    alerter = FeedbackAlerter(
+        records=repository, alerts=alerts, publications=publications,
+        webhook=AlertWebhook(url=receiver.url, secret=SECRET), clock=lambda: NOW,
+    )  # fmt: skip
+    sink = AlertingSink(repository=repository, alerter=alerter)
+    confused = FeedbackCategory.PRICE_RULE_CONFUSION
+    for minutes, store in ((5, "SH-01"), (15, "SH-02"), (25, "SG-01")):
+        await sink.add([record(f"q-{store}", minutes=minutes, store=store, category=confused)])
+        await sink.drain()
+    [stored] = alerts.list(viewer=HQ)
+    assert stored.alert.rule == "confusion_after_publish" and stored.alert.key == "weekend-running"
+    assert [a["key"] for a in receiver.accepted] == ["weekend-running"]
