@@ -54,9 +54,18 @@ class FeedbackAlerter:
         self._thresholds = thresholds or AlertThresholds()
         self._webhook = webhook
         self._clock = clock
+        self._lock = asyncio.Lock()
 
     async def check(self, *, zone: tzinfo = UTC) -> list[StoredAlert]:
-        """Evaluate the rules now (days read in ``zone``); store, push and return new alerts."""
+        """Evaluate the rules now (days read in ``zone``); store, push and return new alerts.
+
+        Checks run one at a time in a process (a burst of captures queues, it does not pile
+        up webhook requests).
+        """
+        async with self._lock:
+            return await self._check(zone)
+
+    async def _check(self, zone: tzinfo) -> list[StoredAlert]:
         now = self._clock()
         start = now - self._thresholds.lookback
         recent = await asyncio.to_thread(self._records.since, start)
@@ -72,7 +81,11 @@ class FeedbackAlerter:
         return new
 
     async def deliver(self) -> int:
-        """Push every undelivered alert to the webhook; return how many it accepted."""
+        """Push undelivered alerts to the webhook, oldest first; return how many it accepted.
+
+        The round stops at the first refusal (the receiver is down: the rest wait for the
+        next capture rather than each waiting out a timeout now).
+        """
         if self._webhook is None:
             return 0
         delivered = 0
@@ -82,7 +95,7 @@ class FeedbackAlerter:
             except WebhookError as e:
                 logger.warning("alert {} not delivered: {}", stored.alert.dedupe_key, e)
                 await asyncio.to_thread(self._alerts.mark_failed, stored.id, error=str(e))
-                continue
+                break
             await asyncio.to_thread(self._alerts.mark_delivered, stored.id, at=self._clock())
             delivered += 1
         return delivered
