@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from knowledge_base.feedback.classifier import OfflineClassifier
 from knowledge_base.feedback.models import FeedbackRecord
 from knowledge_base.loader import load_knowledge_base
+from voice_agent.feedback.audio import FeedbackAudio
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
 from voice_agent.feedback.recorder import FeedbackRecorder, FeedbackSink
 
@@ -21,7 +22,9 @@ class ListSink(FeedbackSink):
         self.committed: list[list[FeedbackRecord]] = []
         self.fail = fail
 
-    async def add(self, records: Sequence[FeedbackRecord]) -> None:
+    async def add(
+        self, records: Sequence[FeedbackRecord], *, audio: FeedbackAudio | None = None
+    ) -> None:
         if self.fail:
             raise ConnectionError("database is down")
         self.committed.append(list(records))

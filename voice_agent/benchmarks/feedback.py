@@ -2,7 +2,9 @@
 
 Reports macro-F1 and per-category F1, urgency and sentiment accuracy, product-match
 accuracy (the catalogue matcher the runtime uses, against the labelled SKUs), the same
-split by language, how often the LLM fell back, and classification time. Items whose text
+split by language, how often the LLM fell back, and classification time; with
+``--store-rate``, records per second committed into SQLite and PostgreSQL
+(:mod:`.feedback_store`). Items whose text
 is also in the classifier's training set are counted (``overlap_with_training``): a set
 meant for evaluation should have none.
 """
@@ -58,6 +60,8 @@ class FeedbackBenchReport:
     """Scored on speech-recognition transcripts of the items' ``audio`` (``--spoken``)."""
     skipped_audio: int = 0
     """Spoken items left out: no ``audio``, or a language the speech model cannot hear."""
+    store_rate: list[dict[str, Any]] = field(default_factory=list)
+    """Records per second into each database (``--store-rate``; see ``feedback_store``)."""
 
 
 def _summary(scores: Scores) -> dict[str, float]:
@@ -200,6 +204,12 @@ def print_report(report: FeedbackBenchReport) -> None:
         f" overlap with training {report.overlap_with_training},"
         f" p50 {report.classify_p50_ms:.2f} ms, {report.items_per_sec:.0f} items/s"
     )
+    for rate in report.store_rate:
+        typer.echo(
+            f"store {rate['engine']} ({rate['url']}): {rate['records_per_sec']:.1f} records/s"
+            f" over {rate['captures']} captures{' with audio' if rate['with_audio'] else ''},"
+            f" commit p50 {rate['commit_p50_ms']:.1f} ms, p95 {rate['commit_p95_ms']:.1f} ms"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -234,6 +244,27 @@ def register(app: typer.Typer) -> None:
                 help="Score the items with `audio` on what the configured Whisper model hears.",
             ),
         ] = False,
+        store_rate: Annotated[
+            bool,
+            typer.Option(
+                "--store-rate",
+                help="Also measure records per second committed into each --store-database.",
+            ),
+        ] = False,
+        store_databases: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--store-database",
+                help="Database to measure (repeat for several); rows written are deleted"
+                " afterwards. Default: a temporary SQLite file.",
+            ),
+        ] = None,
+        store_captures: Annotated[
+            int, typer.Option(min=1, max=100_000, help="Captures committed per database.")
+        ] = 200,
+        store_audio: Annotated[
+            bool, typer.Option(help="Store 3 s of FLAC with each capture.")
+        ] = True,
         config: Annotated[
             Path | None,
             typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
@@ -248,6 +279,9 @@ def register(app: typer.Typer) -> None:
           voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --json
 
           voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --spoken
+
+          voice-agent bench feedback --store-rate --store-database sqlite:///var/bench.sqlite3
+            --store-database postgresql://postgres@127.0.0.1:55432/voice_agent_test
 
         Exit code 0 when macro-F1 reaches --min-macro-f1, 1 below it, 2 when the set,
         knowledge base or settings cannot be read.
@@ -297,8 +331,38 @@ def register(app: typer.Typer) -> None:
             )
         )
         report.spoken, report.skipped_audio = spoken, skipped
+        if store_rate:
+            report.store_rate = _store_rates(
+                feedback_set, knowledge, store_databases, store_captures, store_audio
+            )
         if as_json:
             typer.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
         else:
             print_report(report)
         raise typer.Exit(0 if report.macro_f1 >= min_macro_f1 else 1)
+
+
+def _store_rates(
+    feedback_set: FeedbackSet, knowledge: KnowledgeBase, urls: list[str] | None, captures: int,
+    audio: bool,
+) -> list[dict[str, Any]]:  # fmt: skip
+    import tempfile
+
+    from voice_agent.benchmarks.feedback_store import (
+        bench_records,
+        measure_store_rate,
+        speech_like_audio,
+    )
+    from voice_agent.storage import StorageError
+
+    clip = speech_like_audio() if audio else None
+    rates = []
+    with tempfile.TemporaryDirectory(prefix="feedback-store-bench-") as scratch:
+        for url in urls or [f"sqlite:///{scratch}/bench.sqlite3"]:
+            records = bench_records(feedback_set, knowledge, captures)
+            try:
+                rates.append(asdict(measure_store_rate(url, records, audio=clip)))
+            except StorageError as e:
+                typer.echo(f"error: {e} ({e.code})", err=True)
+                raise typer.Exit(2) from e
+    return rates

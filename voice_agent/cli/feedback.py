@@ -1,4 +1,4 @@
-"""``voice-agent feedback``: classify shop-floor feedback (storage-backed commands follow).
+"""``voice-agent feedback``: classify shop-floor feedback; list, count, export what is stored.
 
 Exit codes: 0 ok; 2 usage or input error (empty text, unknown store, bad settings).
 """
@@ -21,11 +21,14 @@ from voice_agent.cli.common import (
     print_json,
     settings_or_exit,
 )
+from voice_agent.cli.feedback_records import register as register_records
 
 app = typer.Typer(
     help=(
         "Feedback from the shop floor: what clerks report to headquarters.\n\n"
-        'Label a text:  voice-agent feedback classify "size 40 of the AX-200 sold out"'
+        'Label a text:  voice-agent feedback classify "size 40 of the AX-200 sold out"\n\n'
+        "Stored feedback (the configured database):  voice-agent feedback list | stats |"
+        " alerts | export"
     ),
     no_args_is_help=True,
 )
@@ -213,3 +216,6 @@ def check_set(
         if extensions:
             typer.echo(f"fields beyond the schema (kept, not used): {', '.join(extensions)}")
     raise typer.Exit(0 if not problems else 1)
+
+
+register_records(app)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.dialogue import DialogueStep, FeedbackDialogue
+from voice_agent.feedback.audio import FeedbackAudio
 from voice_agent.feedback.recorder import FeedbackRecorder, RecordOutcome
 
 
@@ -54,20 +55,27 @@ class FeedbackConversation:
         self._role = role
         self.dialogue = dialogue or FeedbackDialogue()
 
-    async def hear(self, utterance: str, *, push_to_talk: bool = False) -> FeedbackReply:
-        """A final transcript from the clerk."""
-        return await self._act(self.dialogue.hear(utterance, push_to_talk=push_to_talk))
+    async def hear(
+        self, utterance: str, *, push_to_talk: bool = False, audio: FeedbackAudio | None = None
+    ) -> FeedbackReply:
+        """A final transcript from the clerk.
 
-    async def silence(self, seconds: float) -> FeedbackReply:
-        """``seconds`` of silence since the clerk last spoke."""
-        return await self._act(self.dialogue.silence(seconds))
+        ``audio`` is the capture's compressed audio so far; it is stored with the record
+        if this utterance ends the capture (see :func:`~voice_agent.feedback.audio.encode_flac`).
+        """
+        step = self.dialogue.hear(utterance, push_to_talk=push_to_talk)
+        return await self._act(step, audio)
 
-    async def _act(self, step: DialogueStep) -> FeedbackReply:
+    async def silence(self, seconds: float, *, audio: FeedbackAudio | None = None) -> FeedbackReply:
+        """``seconds`` of silence since the clerk last spoke (``audio`` as in :meth:`hear`)."""
+        return await self._act(self.dialogue.silence(seconds), audio)
+
+    async def _act(self, step: DialogueStep, audio: FeedbackAudio | None = None) -> FeedbackReply:
         if step.record is None:
             return FeedbackReply(consumed=step.consumed, say=step.say)
         outcome = await self._recorder.record(
             step.record, clerk_id=self._clerk_id, store_id=self._store_id, role=self._role,
-            supersedes=step.supersedes,
+            supersedes=step.supersedes, audio=audio,
         )  # fmt: skip
         if outcome.saved and outcome.records:
             self.dialogue.saved(outcome.records[0].id)

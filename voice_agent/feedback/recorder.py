@@ -11,6 +11,7 @@ import abc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
@@ -20,15 +21,20 @@ from knowledge_base.feedback.confirmation import confirmation, not_saved, nothin
 from knowledge_base.feedback.models import Classification, FeedbackRecord
 from knowledge_base.feedback.records import build_records, detect_language
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.feedback.classifiers import FeedbackClassifier
+
+if TYPE_CHECKING:
+    from voice_agent.feedback.audio import FeedbackAudio
+    from voice_agent.feedback.classifiers import FeedbackClassifier
 
 
 class FeedbackSink(abc.ABC):
     """Where records are committed (the storage layer's feedback repository)."""
 
     @abc.abstractmethod
-    async def add(self, records: Sequence[FeedbackRecord]) -> None:
-        """Commit every record of one capture in one transaction, or raise and keep none."""
+    async def add(
+        self, records: Sequence[FeedbackRecord], *, audio: FeedbackAudio | None = None
+    ) -> None:
+        """Commit the records of one capture and its audio in one transaction, or keep none."""
 
 
 @dataclass(slots=True)
@@ -73,11 +79,13 @@ class FeedbackRecorder:
     async def record(
         self, text: str, *, clerk_id: str, store_id: str, role: Role = Role.CLERK,
         language: str | None = None, supersedes: str | None = None,
+        audio: FeedbackAudio | None = None,
     ) -> RecordOutcome:  # fmt: skip
         """Classify, commit, then confirm; never raises for a storage failure.
 
         ``supersedes`` names the record a correction replaces (the sink keeps both; lists
-        show the newest).
+        show the newest). ``audio`` is the capture's compressed audio, committed with the
+        records.
         """
         spoken_language = language or detect_language(text)
         chunks = chunk_text(text, self._max_chunk_chars)
@@ -92,7 +100,7 @@ class FeedbackRecorder:
             max_chunk_chars=self._max_chunk_chars, supersedes=supersedes,
         )  # fmt: skip
         try:
-            await self._sink.add(records)
+            await self._sink.add(records, audio=audio)
         except Exception as e:  # noqa: BLE001 - any storage failure: the clerk must hear it
             code = getattr(e, "code", type(e).__name__)
             logger.error("feedback from {} at {} not saved: {} ({})", clerk_id, store_id, code, e)

@@ -2,7 +2,8 @@
 
 Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
 ``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps``,
-``POST|GET /v1/publications`` and ``POST /livekit/webhook``. Every error is
+``POST|GET /v1/publications``, ``/v1/feedback`` (see :mod:`.routes.feedback`) and
+``POST /livekit/webhook``. Every error is
 ``{"error": {"code": ..., "message": ...}}``.
 """
 
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
@@ -24,6 +26,7 @@ from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
 from voice_agent.service.routes import (
     broadcast,
+    feedback,
     gaps,
     health,
     publications,
@@ -61,7 +64,8 @@ def create_app(
         webhook_verifier: Checks LiveKit's webhook signatures.
 
     Raises:
-        ValueError: An API key names an unknown store or region.
+        ValueError: An API key names an unknown store or region, or
+            ``feedback.webhook_url`` is set without ``feedback.webhook_secret``.
     """
 
     @asynccontextmanager
@@ -69,6 +73,7 @@ def create_app(
         async with broadcast.lifespan(_app):
             yield
         await manager.close()
+        await app.state.feedback.sink.drain()
 
     app = FastAPI(
         title="Stride promo assistant",
@@ -86,10 +91,11 @@ def create_app(
     )
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
+    app.state.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
-    app.include_router(publications.router)
-    app.include_router(broadcast.router)
+    for router in (publications.router, broadcast.router, feedback.router):
+        app.include_router(router)
     _add_error_handlers(app)
     return app
 

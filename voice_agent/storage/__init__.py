@@ -12,6 +12,7 @@ from voice_agent.storage.broadcast_rosters import SqlRosterRepository
 from voice_agent.storage.database import open_database
 from voice_agent.storage.engine import Database, normalise_url, path_from_url
 from voice_agent.storage.errors import DatabaseUrlError, MigrationError, StorageError
+from voice_agent.storage.feedback import SqlFeedbackRepository
 from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
 from voice_agent.storage.publications import SqlPublicationRepository
 from voice_agent.storage.question_log import SqlQuestionLogRepository
@@ -23,6 +24,7 @@ __all__ = [
     "NoticeRecord",
     "SqlBriefingRepository",
     "SqlNoticeRepository",
+    "SqlFeedbackRepository",
     "SqlPromotionVersionRepository",
     "SqlPublicationRepository",
     "SqlQuestionLogRepository",
