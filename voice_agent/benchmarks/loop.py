@@ -22,6 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from voice_agent.audio_io import load_audio
+from voice_agent.benchmarks import loop_comparison
+from voice_agent.benchmarks.loop_comparison import Baseline
 from voice_agent.benchmarks.stats import peak_rss_mib, summary
 from voice_agent.cli.common import (
     ConfigOption,
@@ -148,12 +150,20 @@ def bench_loop(
     ] = None,
     barge_in_runs: Annotated[int, typer.Option(help="Replays of the barge-in conversation.")] = 5,
     fixtures: Annotated[Path, typer.Option(help="Fixture directory.")] = DEFAULT_FIXTURES,
+    against: Annotated[
+        Baseline | None,
+        typer.Option(
+            help="Also replay each question through this stock pipeline (same models and "
+            "answerer) and compare, fixture by fixture: pipecat = Pipecat 1.14's defaults."
+        ),
+    ] = None,
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Measure the voice loop over the audio fixtures at real-time pace.
 
     Example: voice-agent bench loop --limit 20 --json > loop.json
+    Against stock Pipecat: voice-agent bench loop --limit 20 --against pipecat
     """
     configure_logging(False)
     from loguru import logger
@@ -181,12 +191,22 @@ def bench_loop(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
+        benchmark = _run(
+            runtime=runtime,
+            fixtures=fixtures,
+            questions=questions,
+            barge_in_runs=barge_in_runs,
+            at=at,
+            progress=progress,
+        )
+        # --against: the comparison lives in loop_comparison.py.
         results = asyncio.run(
-            _run(
+            loop_comparison.then_compare(
+                benchmark,
+                against=against,
                 runtime=runtime,
                 fixtures=fixtures,
                 questions=questions,
-                barge_in_runs=barge_in_runs,
                 at=at,
                 progress=progress,
             )
@@ -230,6 +250,8 @@ def bench_loop(
         typer.echo(f"{len(results['failures'])} replays did not give exactly one answered turn:")
         for failure in results["failures"]:
             typer.echo(f"  {failure['path']}: {failure['turns']}")
+    if "against" in results:
+        loop_comparison.print_comparison(results["against"], Console())
 
 
 def _ms(value: float | None) -> str:
