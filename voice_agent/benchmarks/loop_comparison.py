@@ -43,6 +43,7 @@ class Answered:
     answered_at: float
     first_audio: float | None
     heard: str
+    answer: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Outcome:
     half_question_answers: int
     """Answers started before the clerk's speech ended."""
     heard: list[str]
+    answers: list[str]
 
 
 def outcome(answers: Sequence[Answered], question_end: float) -> Outcome:
@@ -71,6 +73,7 @@ def outcome(answers: Sequence[Answered], question_end: float) -> Outcome:
         unanswered=not final,
         half_question_answers=len(early),
         heard=[a.heard for a in answers],
+        answers=[a.answer for a in answers],
     )
 
 
@@ -117,7 +120,12 @@ async def compare_with_stock(
             stop_after_first_audio=True,
         )
         ours_answers = [
-            Answered(answered_at=t.answer_ready, first_audio=t.first_audio, heard=t.transcript)
+            Answered(
+                answered_at=t.answer_ready,
+                first_audio=t.first_audio,
+                heard=t.transcript,
+                answer=t.answer or "",
+            )
             for t in ours.report.turns
             if t.answer_ready is not None
         ]
@@ -139,6 +147,7 @@ async def compare_with_stock(
                     answered_at=reply.answered_at,
                     first_audio=round(played[0] - stock.origin, 3) if played else None,
                     heard=reply.heard,
+                    answer=reply.answer,
                 )
             )
         rows.append(
