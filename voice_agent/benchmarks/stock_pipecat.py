@@ -4,7 +4,8 @@ The baseline of ``voice-agent bench loop --against pipecat``. Everything is Pipe
 its defaults: ``SileroVADAnalyzer`` and the default user-turn strategies (VAD and transcription
 to start a turn, smart-turn v3 ``LocalSmartTurnAnalyzerV3`` to end it) on the user aggregator,
 the segmented ``WhisperSTTService`` and ``PiperTTSService``. Only the models are ours (the same
-Whisper directory and Piper voice the project loads, nothing fetched) and the LLM is replaced
+Whisper directory, device and compute type and the Piper voice the project loads, nothing
+fetched; Whisper gets no recognition hints, as stock has none) and the LLM is replaced
 by :class:`InstantReply`, which answers each user turn at once with the project's answerer, so
 the speech stack and the turn handling are all that differ from our loop.
 """
