@@ -191,25 +191,19 @@ def bench_loop(
         TimeElapsedColumn(),
         console=console,
     ) as progress:
-        benchmark = _run(
-            runtime=runtime,
-            fixtures=fixtures,
-            questions=questions,
-            barge_in_runs=barge_in_runs,
-            at=at,
-            progress=progress,
-        )
-        # --against: the comparison lives in loop_comparison.py.
         results = asyncio.run(
-            loop_comparison.then_compare(
-                benchmark,
-                against=against,
+            _run(
                 runtime=runtime,
                 fixtures=fixtures,
                 questions=questions,
+                barge_in_runs=barge_in_runs,
                 at=at,
                 progress=progress,
             )
+        )
+    if against is not None:  # --against: the comparison lives in loop_comparison.py
+        results["against"] = loop_comparison.run(
+            runtime=runtime, fixtures=fixtures, questions=questions, at=at, console=console
         )
     results.update(
         {

@@ -11,7 +11,8 @@ audible answer after the speech ended is unanswered.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+import asyncio
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from voice_agent.audio_io import load_audio
@@ -162,26 +163,27 @@ async def compare_with_stock(
     return summarise(rows)
 
 
-async def then_compare(
-    benchmark: Awaitable[dict[str, Any]],
+def run(
     *,
-    against: Baseline | None,
     runtime: Any,
     fixtures: Path,
     questions: list[dict[str, Any]],
     at: datetime,
-    progress: Progress,
+    console: Console,
 ) -> dict[str, Any]:
-    """Await ``benchmark``; with ``against``, add the comparison under ``"against"``.
-
-    Both run in one event loop, as the runtime's shared models expect.
-    """
-    results = await benchmark
-    if against is not None:
-        results["against"] = await compare_with_stock(
-            runtime=runtime, fixtures=fixtures, questions=questions, at=at, progress=progress
+    """Run :func:`compare_with_stock` with a progress bar on ``console``."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        return asyncio.run(
+            compare_with_stock(
+                runtime=runtime, fixtures=fixtures, questions=questions, at=at, progress=progress
+            )
         )
-    return results
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
