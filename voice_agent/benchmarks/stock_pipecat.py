@@ -1,23 +1,31 @@
-"""Our voice loop against a stock Pipecat 1.14 pipeline, same models, same fixtures, same run.
+"""A stock Pipecat 1.14 voice pipeline, replayed over the project's ``ReplayTransport``.
 
-The stock pipeline is what Pipecat's documentation builds: ``WhisperSTTService`` (segmented,
-its own model, 30 s window), the universal user aggregator with its default turn handling
-(Silero VAD and the default start/stop strategies), ``PiperTTSService``. The LLM's place is
-taken by the same answerer our loop uses, so only speech and turn handling differ. Both are
-timed the same way: last voiced input sample (Silero over the file) to the first audible
-sample of the reply, replayed at real-time pace.
+The baseline of ``voice-agent bench loop --against pipecat``. Everything is Pipecat's own, with
+its defaults: ``SileroVADAnalyzer`` and the default user-turn strategies (VAD and transcription
+to start a turn, smart-turn v3 ``LocalSmartTurnAnalyzerV3`` to end it) on the user aggregator,
+the segmented ``WhisperSTTService`` and ``PiperTTSService``. Only the models are ours (the same
+Whisper directory, device and compute type and the Piper voice the project loads, nothing
+fetched; Whisper gets no recognition hints, as stock has none) and the LLM is replaced
+by :class:`InstantReply`, which answers each user turn at once with the project's answerer, so
+the speech stack and the turn handling are all that differ from our loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 from pipecat.audio.vad.silero import SileroVADAnalyzer
-from pipecat.frames.frames import EndFrame, Frame, LLMContextFrame, TTSSpeakFrame
+from pipecat.frames.frames import (
+    Frame,
+    LLMContextFrame,
+    LLMFullResponseEndFrame,
+    LLMFullResponseStartFrame,
+    LLMTextFrame,
+)
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.processors.aggregators.llm_context import LLMContext
@@ -30,105 +38,159 @@ from pipecat.services.piper.tts import PiperTTSService
 from pipecat.services.whisper.stt import WhisperSTTService
 from pipecat.workers.runner import WorkerRunner
 
-from knowledge_base.answering import Answer, Answerer, Question
+from knowledge_base.answering import Answerer, Question
 from pipelines.answer_processor import CallerProfile
-from pipelines.speech_models import resolve_piper_voice, resolve_whisper_model
-from pipelines.speech_segments import find_speech_segments
-from pipelines.transports.replay import ReplayTransport
-from pipelines.turn_policy import level_dbfs
-from pipelines.voice_loop import build_voice_loop
+from pipelines.speech_models import SpeechModels, resolve_piper_voice, resolve_whisper_model
+from pipelines.transports.replay import OutputChunk, ReplayTransport
 
-AUDIBLE_DBFS = -55.0
-"""Output chunks louder than this count as the reply's first audio."""
+OUTPUT_SAMPLE_RATE = 16000
 
 
-class AnswererAsLLM(FrameProcessor):
-    """Takes the LLM's place in a stock pipeline: speaks the answerer's sentences."""
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer the pipeline started. Times are seconds from the start of the input."""
+
+    answered_at: float
+    """When the answer was handed to speech (the turn had ended for the pipeline)."""
+    heard: str
+    answer: str
+
+
+@dataclass(slots=True)
+class StockReplay:
+    """What the stock pipeline answered and played while one recording was replayed."""
+
+    replies: list[Reply]
+    output: list[OutputChunk]
+    origin: float
+    """Monotonic seconds of the first input sample (output chunk times are monotonic)."""
+
+
+@dataclass(slots=True)
+class _ReplyLog:
+    replies: list[tuple[float, str, str]] = field(default_factory=list)
+
+
+class InstantReply(FrameProcessor):
+    """Stands in for the LLM: answers each user turn at once with ``answerer``.
+
+    On every ``LLMContextFrame`` from the user aggregator (the end of a user turn, as
+    Pipecat's turn strategies decided it) the last user message is answered and the whole
+    answer is pushed as one LLM response, which ``PiperTTSService`` splits into sentences.
+
+    Args:
+        answerer: The grounded answerer our own loop uses.
+        caller: Role, store and language of the questions.
+        clock: The "now" of each question.
+        on_reply: Called with (monotonic time, question, answer) for every answer.
+    """
 
     def __init__(
-        self, *, answerer: Answerer, caller: CallerProfile, clock: Callable[[], datetime]
+        self,
+        *,
+        answerer: Answerer,
+        caller: CallerProfile,
+        clock: Callable[[], datetime] | None,
+        on_reply: Callable[[float, str, str], None],
     ) -> None:
-        super().__init__(name="AnswererAsLLM")
+        super().__init__(name="InstantReply")
         self._answerer = answerer
         self._caller = caller
         self._clock = clock
+        self._on_reply = on_reply
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
-        """Answer each confirmed context's last user message; pass everything else."""
+        """Answer context frames; pass everything else on."""
         await super().process_frame(frame, direction)
         if not isinstance(frame, LLMContextFrame):
             await self.push_frame(frame, direction)
             return
-        if frame.speculation:
-            return  # a provisional context: a stock LLM must not speak for it either
-        messages: list[Any] = list(frame.context.get_messages())
-        said = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
-        if not said:
+        heard = _last_user_text(frame.context)
+        if frame.speculation or not heard:
             return
-        content = said[-1].get("content")
-        text = content if isinstance(content, str) else str(content)
-        question = Question(
-            text=text,
-            role=self._caller.role,
-            store_id=self._caller.store_id,
-            language=self._caller.language,
-            asked_at=self._clock(),
+        answer = await self._answerer.answer(
+            Question(
+                text=heard,
+                role=self._caller.role,
+                store_id=self._caller.store_id,
+                language=self._caller.language,
+                asked_at=self._clock() if self._clock else None,
+            )
         )
-        async for item in self._answerer.stream(question):
-            if isinstance(item, Answer):
-                break
-            await self.push_frame(TTSSpeakFrame(text=item, append_to_context=False))
+        self._on_reply(time.monotonic(), heard, answer.text)
+        await self.push_frame(LLMFullResponseStartFrame())
+        await self.push_frame(LLMTextFrame(text=answer.text))
+        await self.push_frame(LLMFullResponseEndFrame())
+
+
+def _last_user_text(context: LLMContext) -> str:
+    for message in reversed(context.messages):
+        if isinstance(message, dict) and message.get("role") == "user":
+            content = message.get("content")
+            return content.strip() if isinstance(content, str) else ""
+    return ""
 
 
 def build_stock_pipeline(
     *,
     transport: ReplayTransport,
-    whisper_model: str,
-    piper_voice: str,
+    models: SpeechModels,
     answerer: Answerer,
     caller: CallerProfile,
-    clock: Callable[[], datetime],
+    clock: Callable[[], datetime] | None,
+    on_reply: Callable[[float, str, str], None],
 ) -> Pipeline:
-    """A stock Pipecat 1.14 voice pipeline over ``transport`` (default turn handling)."""
-    voice_path = resolve_piper_voice(piper_voice)
-    aggregators = LLMContextAggregatorPair(
+    """Pipecat's default cascade over ``transport``, with :class:`InstantReply` as the LLM."""
+    spec = models.whisper_spec
+    stt = WhisperSTTService(
+        device=spec.device,
+        compute_type=spec.compute_type,
+        settings=WhisperSTTService.Settings(model=resolve_whisper_model(spec.model)),
+    )
+    voice = resolve_piper_voice(models.piper_spec.voice)
+    tts = PiperTTSService(
+        download_dir=voice.parent, settings=PiperTTSService.Settings(voice=voice.stem)
+    )
+    user, assistant = LLMContextAggregatorPair(
         LLMContext(), user_params=LLMUserAggregatorParams(vad_analyzer=SileroVADAnalyzer())
     )
-    return Pipeline(
-        [
-            transport.input(),
-            WhisperSTTService(
-                device="cpu",
-                compute_type="int8",
-                settings=WhisperSTTService.Settings(model=resolve_whisper_model(whisper_model)),
-            ),
-            aggregators.user(),
-            AnswererAsLLM(answerer=answerer, caller=caller, clock=clock),
-            PiperTTSService(
-                download_dir=voice_path.parent,
-                settings=PiperTTSService.Settings(voice=voice_path.stem),
-            ),
-            transport.output(),
-            aggregators.assistant(),
-        ]
-    )
+    reply = InstantReply(answerer=answerer, caller=caller, clock=clock, on_reply=on_reply)
+    return Pipeline([transport.input(), stt, user, reply, tts, transport.output(), assistant])
 
 
-async def reply_latency(
+async def replay_stock(
     *,
     pcm16: bytes,
-    build: Callable[[ReplayTransport], Pipeline],
-    silero: Any,
-    reply_wait_secs: float = 8.0,
-) -> float | None:
-    """Seconds from the last voiced input sample to the reply's first audible sample."""
-    segments = find_speech_segments(pcm16, session=silero)
-    if not segments:
-        return None
-    transport = ReplayTransport(pcm16=pcm16)
+    question_end: float,
+    models: SpeechModels,
+    answerer: Answerer,
+    caller: CallerProfile,
+    clock: Callable[[], datetime] | None = None,
+    is_audible: Callable[[bytes], bool],
+    answer_wait_secs: float = 10.0,
+) -> StockReplay:
+    """Stream 16 kHz mono PCM at real-time pace through the stock pipeline.
+
+    The recording is followed by silence, as a live microphone keeps streaming after the
+    clerk stops (Pipecat's VAD, smart-turn and idle timers run on incoming audio). The replay
+    ends once an answer given after ``question_end`` (seconds from the start of the input)
+    has started to play, or ``answer_wait_secs`` after the recording ended.
+    """
+    input_secs = len(pcm16) / 32000
+    silence = b"\x00\x00" * int(16000 * (answer_wait_secs + 1))
+    transport = ReplayTransport(pcm16=pcm16 + silence, output_sample_rate=OUTPUT_SAMPLE_RATE)
+    log = _ReplyLog()
+    pipeline = build_stock_pipeline(
+        transport=transport,
+        models=models,
+        answerer=answerer,
+        caller=caller,
+        clock=clock,
+        on_reply=lambda at, heard, answer: log.replies.append((at, heard, answer)),
+    )
     worker = PipelineWorker(
-        build(transport),
-        params=PipelineParams(audio_in_sample_rate=16000, audio_out_sample_rate=16000),
+        pipeline,
+        params=PipelineParams(audio_in_sample_rate=16000, audio_out_sample_rate=OUTPUT_SAMPLE_RATE),
         cancel_on_idle_timeout=False,
         idle_timeout_secs=None,
         enable_rtvi=False,
@@ -137,68 +199,33 @@ async def reply_latency(
     runner = WorkerRunner(handle_sigint=False, check_dangling_tasks=False)
     await runner.add_workers(worker)
     recording = transport.recording
-    speech_end = segments[-1].end
-    found: list[float] = []
 
-    def first_audio() -> float | None:
+    def answer_playing() -> bool:
         origin = recording.input_started_at
-        for chunk in recording.output:
-            if origin is not None and level_dbfs(chunk.audio) > AUDIBLE_DBFS:
-                return chunk.at - origin - speech_end
-        return None
-
-    async def until_reply() -> None:
-        await recording.input_done.wait()
-        for _ in range(round(reply_wait_secs / 0.05)):
-            # The recording has no event for "audible output"; look at it every 50 ms.
-            if (latency := first_audio()) is not None:
-                found.append(latency)
-                break
-            await asyncio.sleep(0.05)
-        await worker.queue_frame(EndFrame())
-
-    await asyncio.gather(runner.run(), until_reply())
-    return found[0] if found else None
-
-
-async def compare_with_stock(
-    *,
-    runtime: Any,
-    paths: list[Path],
-    caller: CallerProfile,
-    clock: Callable[[], datetime],
-) -> dict[str, list[float | None]]:
-    """Reply latency of each recording through our loop and the stock pipeline, in turn."""
-    from voice_agent.audio_io import load_audio
-
-    settings = runtime.settings
-
-    def ours(transport: ReplayTransport) -> Pipeline:
-        return build_voice_loop(
-            session_id="ours",
-            transport=transport,
-            models=runtime.models,
-            transcriber=runtime.transcriber,
-            answerer=runtime.answerer,
-            caller=caller,
-            config=runtime.loop_config,
-            clock=clock,
-        ).pipeline
-
-    def stock(transport: ReplayTransport) -> Pipeline:
-        return build_stock_pipeline(
-            transport=transport,
-            whisper_model=settings.stt.model,
-            piper_voice=settings.tts.voice,
-            answerer=runtime.answerer,
-            caller=caller,
-            clock=clock,
+        if origin is None:
+            return False
+        final = [at for at, _, _ in log.replies if at - origin >= question_end - 0.05]
+        return bool(final) and any(
+            c.at >= final[0] and is_audible(c.audio) for c in list(recording.output)
         )
 
-    results: dict[str, list[float | None]] = {"ours": [], "pipecat": []}
-    for path in paths:
-        pcm16 = load_audio(path).pcm16
-        for name, build in (("ours", ours), ("pipecat", stock)):
-            latency = await reply_latency(pcm16=pcm16, build=build, silero=runtime.models.silero)
-            results[name].append(latency)
-    return results
+    async def finish() -> None:
+        # Polled: the input task and the output transport set these, with no event to await.
+        while recording.input_started_at is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        deadline = recording.input_started_at + input_secs + answer_wait_secs
+        while time.monotonic() < deadline and not answer_playing():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # let the first chunks be recorded
+        await worker.cancel(reason="stock replay done")
+
+    await asyncio.gather(runner.run(), finish())
+    origin = recording.input_started_at or 0.0
+    return StockReplay(
+        replies=[
+            Reply(answered_at=round(at - origin, 3), heard=heard, answer=answer)
+            for at, heard, answer in log.replies
+        ],
+        output=list(recording.output),
+        origin=origin,
+    )

@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from voice_agent.benchmarks import loop_comparison
+from voice_agent.benchmarks.loop_comparison import Baseline
 from voice_agent.benchmarks.stats import peak_rss_mib
 from voice_agent.cli.common import (
     ConfigOption,
@@ -86,29 +88,17 @@ def bench_loop(
         runtime = build_runtime(settings, progress=step)
     load_secs = time.perf_counter() - started
     if against:
-        if against != "pipecat":
+        if against != Baseline.PIPECAT:
             typer.echo(f"--against takes 'pipecat', not {against!r}", err=True)
             raise typer.Exit(2)
-        comparison = _against_pipecat(
-            runtime=runtime, fixtures=fixtures, questions=questions, at=at
+        comparison = loop_comparison.run(
+            runtime=runtime, fixtures=fixtures, questions=questions, at=at, console=console
         )
         comparison |= {"questions": len(questions), "stt_model": settings.stt.model}
         if json_output:
-            typer.echo(json.dumps(comparison, indent=2))
+            typer.echo(json.dumps({"against": comparison}, indent=2))
             return
-        table = Table(title=f"voice-to-voice, {len(questions)} questions, ours vs stock Pipecat")
-        for column in ("pipeline", "n", "p50 ms", "p95 ms", "max ms", "unanswered"):
-            table.add_column(column, justify="right")
-        for name in ("ours", "pipecat"):
-            row = comparison[name]
-            table.add_row(
-                name,
-                str(row["n"]),
-                *(_ms(row[k]) for k in ("p50", "p95", "max")),
-                str(row["unanswered"]),
-            )
-        Console().print(table)
-        typer.echo(f"stock p50 / our p50 = {comparison['p50_ratio']}")
+        loop_comparison.print_comparison(comparison, Console())
         return
     with Progress(
         TextColumn("{task.description}"),
@@ -311,31 +301,3 @@ def bench_idle(
             str(row["rss_growth_mib_per_session"]),
         )
     Console().print(table)
-
-
-def _against_pipecat(
-    *, runtime: Any, fixtures: Path, questions: list[dict[str, Any]], at: datetime
-) -> dict[str, Any]:
-    from pipelines.answer_processor import CallerProfile
-    from voice_agent.benchmarks.stats import summary
-    from voice_agent.benchmarks.stock_pipecat import compare_with_stock
-    from voice_agent.runtime import default_store_id
-
-    store_id = default_store_id(runtime.knowledge)
-    asked_at = at.replace(tzinfo=runtime.knowledge.zone(store_id))
-    latencies = asyncio.run(
-        compare_with_stock(
-            runtime=runtime,
-            paths=[fixtures / "audio" / entry["path"] for entry in questions],
-            caller=CallerProfile(store_id=store_id),
-            clock=lambda: asked_at,
-        )
-    )
-    result: dict[str, Any] = {
-        name: summary([v for v in values if v is not None])
-        | {"unanswered": sum(v is None for v in values)}
-        for name, values in latencies.items()
-    }
-    ours, theirs = result["ours"]["p50"], result["pipecat"]["p50"]
-    result["p50_ratio"] = round(theirs / ours, 2) if ours and theirs else None
-    return result
