@@ -28,20 +28,19 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     AmountOff,
-    BuyXGetY,
     MemberExtraPercent,
-    PercentOff,
     Product,
     Promotion,
     PromotionStatus,
+    Rule,
     SpendThreshold,
     last_day,
     runs_to_midnight,
 )
-from knowledge_base.phrasing import contact_phrase
+from knowledge_base.phrasing import contact_phrase, limit_phrase, rule_phrase, sentence
 from knowledge_base.pricing import Basket
 from knowledge_base.resolution import Phase, stacking_relation
-from knowledge_base.speech import amount_text, number_text, spoken_date, spoken_time
+from knowledge_base.speech import amount_text, spoken_date, spoken_time
 
 MAX_PROMOTIONS_PER_LOOKUP = 4
 """More than this many promotions in one lookup are cut (the prompt must stay short)."""
@@ -506,9 +505,7 @@ class KnowledgeBaseTools:
         parts.append(self._timing_text(promotion, store_id, at))
         parts += self._rule_texts(promotion, store_id)
         if promotion.limit is not None:
-            parts.append(
-                f"Limit {promotion.limit.per_customer} {promotion.limit.unit.en} per customer."
-            )
+            parts.append(sentence(limit_phrase(promotion.limit, zh=False), zh=False))
         parts += self._stacking_texts(promotion)
         for faq in promotion.faqs:
             parts.append(f"Q: {faq.question.en} A: {faq.answer.en}")
@@ -539,37 +536,34 @@ class KnowledgeBaseTools:
         return f"over: it ended on {spoken_date(last, with_year=True)}; it ran {span}."
 
     def _rule_texts(self, promotion: Promotion, store_id: str | None) -> list[str]:
+        """Each rule as :func:`rule_phrase` says it, with its scope and how it applies."""
         scope = self._scope_text(promotion)
         texts = []
         for rule in promotion.rules:
-            if isinstance(rule, PercentOff):
-                text = f"{number_text(rule.percent)} percent off {scope}."
-                if rule.member_percent:
-                    text += f" Members get {number_text(rule.member_percent)} percent off instead."
-                texts.append(text)
-            elif isinstance(rule, AmountOff):
-                who = " for members" if rule.members_only else ""
-                texts.append(f"{self._amounts(rule.amount, store_id)} off each of {scope}{who}.")
-            elif isinstance(rule, MemberExtraPercent):
-                texts.append(
-                    f"Members save another {number_text(rule.percent)} percent off the "
-                    "discounted price."
-                )
+            said = "; ".join(self._rule_phrases(rule, store_id))
+            if not said:
+                continue
+            if isinstance(rule, MemberExtraPercent):
+                said += " off the discounted price"
             elif isinstance(rule, SpendThreshold):
-                tiers = "; ".join(
-                    f"spend {self._amounts(tier.spend, store_id)} get "
-                    f"{self._amounts(tier.off, store_id)} off"
-                    for tier in rule.tiers
-                )
-                texts.append(f"On {scope}: {tiers} (the highest threshold reached applies once).")
-            elif isinstance(rule, BuyXGetY):
-                what = (
-                    "free"
-                    if rule.percent_off == 100
-                    else f"{number_text(rule.percent_off)} percent off"
-                )
-                texts.append(f"On {scope}: buy {rule.buy} get {rule.get} {what} (the cheapest).")
+                said += " (the highest threshold reached applies once)"
+            texts.append(f"On {scope}: {said}.")
         return texts
+
+    def _rule_phrases(self, rule: Rule, store_id: str | None) -> list[str]:
+        """In the store's currency; in every currency the rule names when that gives none."""
+        if store_id is not None:
+            phrases = rule_phrase(rule, self._kb.currency_of(store_id), zh=False)
+            if phrases:
+                return phrases
+        if isinstance(rule, AmountOff):
+            codes = list(rule.amount)
+        elif isinstance(rule, SpendThreshold):
+            codes = list(rule.tiers[0].spend)
+        else:
+            return rule_phrase(rule, None, zh=False)
+        currencies = [self._kb.currencies[code] for code in codes if code in self._kb.currencies]
+        return [" / ".join(p for c in currencies for p in rule_phrase(rule, c, zh=False))]
 
     def _scope_text(self, promotion: Promotion) -> str:
         names = [
