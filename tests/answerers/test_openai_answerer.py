@@ -424,6 +424,24 @@ async def test_a_refused_question_never_reaches_the_model(make_answerer) -> None
     assert "1,200" not in timed.answer.text
 
 
+async def test_a_question_asked_back_never_reaches_the_model(make_answerer, grounded) -> None:
+    question = Question(
+        text="When does the offer end?",
+        store_id="SH-01",
+        asked_at=REFERENCE_TIME,
+    )
+    async with ScriptedOpenAIServer([ScriptedReply(text=["It ends on Sunday."])]) as server:
+        timed = await ask(make_answerer(server.base_url), question)
+        requests = server.requests
+
+    expected = await grounded.answer(question)
+    assert expected.source is AnswerSource.CLARIFY
+    assert requests == []
+    assert timed.answer.source is AnswerSource.CLARIFY
+    assert timed.answer.text == expected.text
+    assert [s for _, s in timed.sentences] == expected.sentences()
+
+
 async def test_stopping_the_stream_early_closes_the_model_request(make_answerer) -> None:
     script = [
         ScriptedReply(

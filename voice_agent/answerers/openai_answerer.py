@@ -51,6 +51,11 @@ from voice_agent.answerers.tools import TOOL_DEFINITIONS, KnowledgeTools, run_to
 MAX_TOOL_ROUNDS = 2
 """Requests that offer tools; the request after the last tool round offers none."""
 
+# Grounded answers the LLM never rewrites, with the reason recorded in ``detail["llm"]``.
+_PASS_THROUGH: dict[AnswerSource, str] = {
+    AnswerSource.REFUSED: "skipped: the caller's role may not hear this",
+    AnswerSource.CLARIFY: "skipped: the question is asked back",
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 _MARKUP = re.compile(r"^(?:[-*•#>]+\s*|\d{1,2}[.)](?:\s+|$))+|\*\*|__|`")
 """List markers, headings and emphasis: formatting, not speech."""
@@ -200,8 +205,8 @@ class OpenAIAnswerer(Answerer):
         grounded, tool_facts = await asyncio.gather(
             self._fallback.answer(question), self._facts_for(question)
         )
-        if grounded.source is AnswerSource.REFUSED:
-            grounded.detail["llm"] = "skipped: the caller's role may not hear this"
+        if grounded.source in _PASS_THROUGH:
+            grounded.detail["llm"] = _PASS_THROUGH[grounded.source]
             for sentence in grounded.sentences():
                 yield sentence
             yield grounded
