@@ -22,8 +22,8 @@ from knowledge_base.answering import Answer, AnswerSource, Question, Role
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.events import AnswererEvent
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
 from voice_agent.answerers.openai_answerer import MAX_TOOL_ROUNDS, OpenAIAnswerer
-from voice_agent.answerers.tools import KnowledgeBaseTools
 
 WEEKEND_QUESTION = Question(
     text="Is the Aero X 200 in the weekend offer?",

@@ -10,7 +10,8 @@ from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME
 
 from knowledge_base.answering import Question
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.answerers.tools import TOOL_DEFINITIONS, KnowledgeBaseTools, run_tool
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
+from voice_agent.answerers.tools import TOOL_DEFINITIONS, run_tool
 
 AT_SH01 = Question("", store_id="SH-01", asked_at=REFERENCE_TIME)
 
