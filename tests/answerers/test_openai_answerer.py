@@ -23,7 +23,8 @@ from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.events import AnswererEvent
 from voice_agent.answerers.kb_tools import KnowledgeBaseTools
-from voice_agent.answerers.openai_answerer import MAX_TOOL_ROUNDS, OpenAIAnswerer
+from voice_agent.answerers.llm_conversation import MAX_TOOL_ROUNDS
+from voice_agent.answerers.openai_answerer import OpenAIAnswerer
 
 WEEKEND_QUESTION = Question(
     text="Is the Aero X 200 in the weekend offer?",
@@ -456,7 +457,7 @@ async def test_stopping_the_stream_early_closes_the_model_request(make_answerer)
         await stream.aclose()  # a barge-in: the pipeline stops listening
         closed_secs = time.perf_counter() - started
         await asyncio.sleep(0.05)
-        open_tasks = [t for t in asyncio.all_tasks() if "_converse" in repr(t.get_coro())]
+        open_tasks = [t for t in asyncio.all_tasks() if "ModelConversation.run" in repr(t.get_coro())]
 
     assert first == "Yes, it is 20 percent off."
     assert closed_secs < 0.5
