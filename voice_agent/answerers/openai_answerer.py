@@ -4,8 +4,8 @@ One question, in order:
 
 1. The fallback (grounded) answerer answers first; it is local and fast. Its answer is kept
    ready, its facts and the :class:`KnowledgeTools` facts for the question go into the
-   prompt. A refusal (the caller's role may not hear this) is returned as is: the LLM never
-   sees the question.
+   prompt. A refusal (the caller's role may not hear this) or a question asked back (which
+   offer is meant) is returned as is: the LLM never sees the question.
 2. The LLM streams its answer. Tool calls (lookup, quote, contact) are executed and fed back
    for at most :data:`~voice_agent.answerers.llm_conversation.MAX_TOOL_ROUNDS` rounds
    (:mod:`~voice_agent.answerers.llm_conversation`); every tool result becomes a fact.
