@@ -127,8 +127,9 @@ def _format(value: Any, change: FieldChange) -> str:
 def _limit_text(limit: Mapping[str, Any]) -> str:
     try:
         return per_customer(Limit.model_validate(limit), zh=False)
-    except ValidationError:
-        return f"{limit.get('per_customer')} per customer"
+    except ValidationError:  # not a stored limit: say what it holds
+        unit = limit.get("unit", {}).get("en", "items")
+        return f"{limit.get('per_customer')} {unit} per customer"
 
 
 def _rule_text(rule: Mapping[str, Any]) -> str:
