@@ -25,7 +25,8 @@ from functools import partial
 from typing import Any
 
 from knowledge_base.answering import split_sentences
-from knowledge_base.fact_guard import Claim, ClaimKind, extract_claims
+from knowledge_base.claim_extraction import extract_claims
+from knowledge_base.claims import Claim, ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion
 from knowledge_base.quiz_facts import without_names

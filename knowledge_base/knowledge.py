@@ -29,7 +29,8 @@ from knowledge_base.models import (
 
 if TYPE_CHECKING:
     from knowledge_base.channels import Channel
-    from knowledge_base.matching import CatalogueMatcher, ProductMatch
+    from knowledge_base.matching import CatalogueMatcher
+    from knowledge_base.mentions import ProductMatch
     from knowledge_base.pricing import Basket, Quote
     from knowledge_base.resolution import AppliedPromotion, PromotionTiming, RuleSetPlacement
 

@@ -17,12 +17,12 @@ Dutch oven, "Sidney" -> Sydney), only against this closed vocabulary.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from knowledge_base.cues import GENERIC_WORDS, cue_words
+from knowledge_base.loose_matching import FUNCTION_WORDS, LooseVocabulary
+from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -30,37 +30,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CatalogueMatcher",
-    "Mention",
-    "ProductMatch",
     "compact",
     "has_cjk",
     "sound",
     "tokens",
 ]
 
-EntityKind = Literal["product", "category", "promotion", "store"]
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
 MAX_CJK_WINDOW = 16
 """Longest run of tokens looked up when Chinese characters (one token each) are among them."""
-MAX_LOOSE_CANDIDATES = 300
-"""Loose promotion matching skips a run whose first letters start more names than this."""
 MAX_PRODUCTS = 4
 """Loose matching stops looking once a question names this many products exactly."""
-FUZZY_THRESHOLD = 0.72
-"""Similarity (difflib ratio) a run with a code number needs to stand for that product."""
-NAME_THRESHOLD = 0.85
-"""Similarity a run of words needs to stand for a product name without numbers."""
-PROMOTION_THRESHOLD = 0.8
-"""Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
-PLACE_THRESHOLD = 0.8
-"""Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
-SOUND_MIN = 4
-"""Sound keys shorter than this are too common to compare ("kfr" is many words)."""
-SOUND_FLOOR = 0.7
-"""Letter similarity a run needs before its sound is compared at all."""
 
-_FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 # Words that start or end many store names and name no place by themselves.
 _PLACE_WORDS = frozenset(
     """city centre center central mall plaza street road avenue park square station airport
@@ -71,58 +53,22 @@ _PLACE_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """An entity found in the text."""
-
-    kind: EntityKind
-    key: str
-    """SKU, category id or promotion id."""
-    start: int
-    """First token index."""
-    end: int
-    """Token index after the last."""
-    heard: str
-    """The words matched, as normalised tokens."""
-    score: float = 1.0
-    """1.0 for an exact match, lower for a loose one."""
-
-
-@dataclass(frozen=True, slots=True)
-class ProductMatch:
-    """A product named in a question."""
-
-    sku: str
-    heard: str
-    score: float
-
-
 @dataclass(slots=True)
 class CatalogueMatcher:
     """Compact-name dictionary over the catalogue and promotion names."""
 
     index: dict[str, dict[tuple[EntityKind, str], None]] = field(default_factory=dict)
     """Compact name -> the entities it names, in insertion order (an ordered set)."""
-    by_number: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """Digits -> (compact form, SKU) of products whose code or name holds those digits."""
-    names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First letter -> (compact form, SKU) of product names and aliases without digits."""
-    code_numbers: dict[str, list[str]] = field(default_factory=dict)
-    """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
-    promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
     singular: dict[str, dict[tuple[EntityKind, str], None]] = field(default_factory=dict)
     """Names of several words, each word without a plural "s" -> the entities they name."""
-    places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
-    sounds: dict[str, str] = field(default_factory=dict)
-    """Compact form -> its :func:`sound` key, for the loosely matched names."""
-    _local: threading.local = field(default_factory=threading.local, repr=False)
+    loose: LooseVocabulary = field(default_factory=LooseVocabulary)
+    """The names compared loosely when nothing matches exactly."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
         """Index every product, category and visible promotion of ``knowledge``."""
         matcher = cls()
+        loose = matcher.loose
         for product in knowledge.products.values():
             names = [product.sku, product.name.en, *product.aliases]
             if product.name.zh_cn:
@@ -131,11 +77,11 @@ class CatalogueMatcher:
                 form = matcher.add("product", product.sku, name)
                 numbers = re.findall(r"\d+", form)
                 for digits in numbers:
-                    matcher.by_number.setdefault(digits, []).append((form, product.sku))
+                    loose.by_number.setdefault(digits, []).append((form, product.sku))
                 if not numbers and len(form) >= 5:
-                    matcher.names_by_initial.setdefault(form[0], []).append((form, product.sku))
+                    loose.names_by_initial.setdefault(form[0], []).append((form, product.sku))
             for digits in re.findall(r"\d+", product.sku):
-                matcher.code_numbers.setdefault(digits, []).append(product.sku)
+                loose.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
             names = [category.id, category.name.en, *category.aliases]
             if category.name.zh_cn:
@@ -149,15 +95,10 @@ class CatalogueMatcher:
             for name in names:
                 form = matcher.add("promotion", promotion.id, name)
                 if len(form) >= 8 and not has_cjk(form):
-                    entries = matcher.promotion_names_by_initial.setdefault(form[:2], [])
+                    entries = loose.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
         matcher._add_places(knowledge)
-        for entries in [*matcher.names_by_initial.values(), *matcher.places.values()]:
-            for form, _ in entries:
-                matcher.sounds[form] = sound(form)
-        for entries in matcher.promotion_names_by_initial.values():
-            for form, _ in entries:
-                matcher.sounds[form] = sound(form)
+        loose.index_sounds()
         return matcher
 
     def _add_places(self, knowledge: KnowledgeBase) -> None:
@@ -187,11 +128,11 @@ class CatalogueMatcher:
                     names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
                 for name in [*names, *region_names]:
                     form = compact(name)
-                    if form in taken or form in _FUNCTION_WORDS or len(form) < 2:
+                    if form in taken or form in FUNCTION_WORDS or len(form) < 2:
                         continue
                     self.add("store", store.id, name)
                     if len(form) >= 5 and not has_cjk(form) and not any(c.isdigit() for c in form):
-                        entries = self.places.setdefault(form[0], [])
+                        entries = self.loose.places.setdefault(form[0], [])
                         if (form, store.id) not in entries:
                             entries.append((form, store.id))
 
@@ -247,7 +188,7 @@ class CatalogueMatcher:
                     exact[m.start : m.end] = [True] * (m.end - m.start)
             loose = [
                 m
-                for m in self._loose_products(
+                for m in self.loose.find_products(
                     words,
                     exact,
                     numbers_alone=not products,
@@ -268,189 +209,14 @@ class CatalogueMatcher:
             for m in found:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
-            found.extend(self._loose_promotions(words, occupied))
+            found.extend(self.loose.find_promotions(words, occupied))
         if not any(m.kind == "store" for m in found):
             occupied = [False] * len(words)
             for m in found:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
-            found.extend(self._loose_places(words, occupied))
+            found.extend(self.loose.find_places(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
-
-    def _loose_promotions(self, words: list[str], taken: list[bool]) -> list[Mention]:
-        """A promotion name heard imperfectly ("the weakened offer", "we can offer")."""
-        best: Mention | None = None
-        for size in (4, 3, 2):
-            for start in range(0, len(words) - size + 1):
-                end = start + size
-                if any(taken[start:end]):
-                    continue
-                heard = "".join(words[start:end])
-                forms = self.promotion_names_by_initial.get(heard[:2], [])
-                if len(forms) > MAX_LOOSE_CANDIDATES:
-                    continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
-                for form, key in forms:
-                    if abs(len(form) - len(heard)) > len(form) // 3:
-                        continue
-                    score = self._similarity(form, heard, PROMOTION_THRESHOLD)
-                    if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
-                        best = Mention(
-                            "promotion", key, start, end, " ".join(words[start:end]), score
-                        )
-        return [best] if best else []
-
-    def _loose_products(
-        self,
-        words: list[str],
-        taken: list[bool],
-        *,
-        numbers_alone: bool,
-        named: list[tuple[int, int]] | None = None,
-    ) -> list[Mention]:
-        """Products heard imperfectly; tried only when nothing matched exactly.
-
-        1. A run with a number is compared with the codes and names holding that number, or
-           one digit off it ("x200", "arrow x200", "ax 203" -> AX-200).
-        2. A run of words is compared with names without numbers ("everyday tea"); where
-           both readings cover the same words, the closer one wins.
-        3. A three-digit number that belongs to exactly one code family stands for it
-           ("the road? no, the 300" -> RN-300).
-        """
-        best: dict[str, Mention] = {}
-        exact_spans = named or []
-
-        def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
-            heard = "".join(words[start:end])
-            # Over words that already name something exactly, only letters are evidence
-            # enough: a sound match must not undo an exact one ("knives still" != knife set).
-            by_sound = not any(start < e and s < end for s, e in exact_spans)
-            for form, sku in forms:
-                if abs(len(form) - len(heard)) > max(3, len(form) // 3):
-                    continue
-                score = self._similarity(form, heard, threshold, by_sound=by_sound)
-                if score >= threshold and score > best.get(sku, _NONE).score:
-                    best[sku] = Mention(
-                        "product", sku, start, end, " ".join(words[start:end]), score
-                    )
-
-        for i, word in enumerate(words):
-            if taken[i] or not word.isdigit():
-                continue
-            forms = self.by_number.get(word) or self._near_numbers(word)
-            if not forms:
-                continue
-            for before in (0, 1, 2, 3):
-                start = i - before
-                if start < 0 or any(taken[start:i]):
-                    break
-                for after in (0, 1, 2):
-                    end = i + 1 + after
-                    if end > len(words) or any(taken[i + 1 : end]):
-                        break
-                    letters = [w for w in words[start:end] if not w.isdigit()]
-                    # A bare number, or one after "to"/"of", is too little to go on here.
-                    if letters and not all(w in _FUNCTION_WORDS for w in letters):
-                        consider(start, end, forms, FUZZY_THRESHOLD)
-        for size in (3, 2, 1):
-            for start in range(0, len(words) - size + 1):
-                end = start + size
-                if any(taken[start:end]) or any(w.isdigit() for w in words[start:end]):
-                    continue
-                heard = "".join(words[start:end])
-                if len(heard) >= 5:
-                    # Speech recognition rarely gets the first sound of a name wrong.
-                    consider(start, end, self.names_by_initial.get(heard[0], []), NAME_THRESHOLD)
-        if not best and numbers_alone:
-            for i, word in enumerate(words):
-                family = self.code_numbers.get(word)
-                # Only where a product would be named: "the 300", not "next to 100".
-                after_article = i == 0 or words[i - 1] in ("the", "a", "an")
-                if not taken[i] and len(word) >= 3 and family and after_article:
-                    sku = min(family, key=len)
-                    best[sku] = Mention("product", sku, i, i + 1, word, 0.5)
-        # Keep the best reading of each stretch of words, not every product it resembles.
-        kept: list[Mention] = []
-        for mention in sorted(best.values(), key=lambda m: -m.score):
-            if all(mention.end <= k.start or mention.start >= k.end for k in kept):
-                kept.append(mention)
-        return kept
-
-    def _similarity(
-        self, form: str, heard: str, threshold: float, *, by_sound: bool = True
-    ) -> float:
-        """How alike a known name and a heard run are: by letters, else by sound.
-
-        The sound key counts only when it is long enough to mean something and the letters
-        are not far off either ("dutch often" -> "Dutch oven", not "dish" -> "Dutch").
-        """
-        matcher = self._sequence_matcher(form)
-        matcher.set_seq1(heard)
-        quick = matcher.quick_ratio()
-        if quick < SOUND_FLOOR:
-            return 0.0
-        score = matcher.ratio() if quick >= threshold else 0.0
-        if score >= threshold or not by_sound:
-            return score
-        known = self.sounds.get(form)
-        if known is None or len(known) < SOUND_MIN or matcher.ratio() < SOUND_FLOOR:
-            return score
-        heard_key = sound(heard)
-        if len(heard_key) < SOUND_MIN:
-            return score
-        return max(score, SequenceMatcher(None, heard_key, known).ratio())
-
-    def _loose_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
-        """A city or store name heard imperfectly ("Sidney", "Manchaster")."""
-        found: list[Mention] = []
-        for size in (2, 1):
-            for start in range(0, len(words) - size + 1):
-                end = start + size
-                if any(taken[start:end]):
-                    continue
-                heard = "".join(words[start:end])
-                if len(heard) < 5 or not heard.isalpha():
-                    continue
-                scored: dict[str, float] = {}
-                for form, store_id in self.places.get(heard[0], []):
-                    if abs(len(form) - len(heard)) > max(2, len(form) // 4):
-                        continue
-                    score = self._similarity(form, heard, PLACE_THRESHOLD)
-                    if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
-                        scored[store_id] = score
-                if scored:
-                    top = max(scored.values())
-                    for store_id, score in scored.items():
-                        if score == top:
-                            found.append(
-                                Mention(
-                                    "store", store_id, start, end, " ".join(words[start:end]), score
-                                )
-                            )
-                    taken[start:end] = [True] * (end - start)
-        return found
-
-    def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:
-        """A difflib matcher with ``form`` as its fixed side, cached per thread.
-
-        difflib indexes the second sequence; keeping one matcher per form avoids rebuilding
-        that index for every run of words compared with it.
-        """
-        cache: dict[str, SequenceMatcher[str]] | None = getattr(self._local, "matchers", None)
-        if cache is None:
-            cache = self._local.matchers = {}
-        matcher = cache.get(form)
-        if matcher is None:
-            matcher = cache[form] = SequenceMatcher(None, "", form)
-        return matcher
-
-    def _near_numbers(self, digits: str) -> list[tuple[str, str]]:
-        """Forms whose number differs from ``digits`` in one digit of the same length."""
-        near: list[tuple[str, str]] = []
-        for number, forms in self.by_number.items():
-            if len(number) == len(digits) and len(digits) >= 3:
-                if sum(a != b for a, b in zip(number, digits, strict=True)) == 1:
-                    near.extend(forms)
-        return near
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""
@@ -471,9 +237,6 @@ class CatalogueMatcher:
     def stores(self, text: str) -> list[str]:
         """Store ids named in ``text`` by code, store name, city or region, each once."""
         return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "store"))
-
-
-_NONE = Mention("product", "", 0, 0, "", 0.0)
 
 
 def _singular(words: list[str]) -> str:

@@ -51,15 +51,35 @@ def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str
     return phrases
 
 
-def rule_phrase(rule: Rule, currency: Currency, zh: bool) -> list[str]:
-    """One rule in speech: the one place a rule is rendered for the ear.
+def rule_phrase(rule: Rule, currency: Currency | None, zh: bool) -> list[str]:
+    """One rule in words: the one place a promotion rule is rendered.
 
     Usually one phrase; a percentage with a member percentage gives two
     (``["12 percent off", "members get 15 percent off instead"]``); none when the rule has
-    no amount in ``currency``.
+    no amount in ``currency``. With no currency (a change line, where the amounts live in
+    their own fields) amounts are named but not spoken: ``an amount off each``,
+    ``spend and save tiers``.
     """
+    if currency is None:
+        return _currency_free(rule, zh) or _in_currency(rule, None, zh)
+    return _in_currency(rule, currency, zh)
+
+
+def _currency_free(rule: Rule, zh: bool) -> list[str]:
+    """The amount rules without their amounts; empty for the other rules."""
+    if isinstance(rule, AmountOff):
+        if zh:
+            return [("会员" if rule.members_only else "") + "每件减价"]
+        return [("members get " if rule.members_only else "") + "an amount off each"]
+    if isinstance(rule, SpendThreshold):
+        who = ("会员" if zh else "for members, ") if rule.members_only else ""
+        return [who + ("满额减价" if zh else "spend and save tiers")]
+    return []
+
+
+def _in_currency(rule: Rule, currency: Currency | None, zh: bool) -> list[str]:
+    """The rule with its amounts in ``currency`` (amount rules give nothing without one)."""
     lang = "zh-CN" if zh else "en"
-    code = currency.code
     if isinstance(rule, PercentOff):
         phrases = [f"优惠{percent(rule.percent, lang)}" if zh else percent(rule.percent) + " off"]
         if rule.member_percent is not None:
@@ -76,14 +96,17 @@ def rule_phrase(rule: Rule, currency: Currency, zh: bool) -> list[str]:
             else f"members save another {percent(rule.percent)}"
         ]
     if isinstance(rule, AmountOff):
-        if code not in rule.amount:
+        if currency is None or currency.code not in rule.amount:
             return []
-        off = money(rule.amount[code], currency, lang)
+        off = money(rule.amount[currency.code], currency, lang)
         if zh:
             return [("会员" if rule.members_only else "") + f"每件减{off}"]
         return [("members get " if rule.members_only else "") + f"{off} off each"]
     if isinstance(rule, SpendThreshold):
         # All tiers in one phrase: "spend A and get B off, or spend C and get D off".
+        if currency is None:
+            return []
+        code = currency.code
         tiers = []
         for tier in rule.tiers:
             if code in tier.spend and code in tier.off:
@@ -106,9 +129,14 @@ def rule_phrase(rule: Rule, currency: Currency, zh: bool) -> list[str]:
 
 def limit_phrase(limit: Limit, zh: bool) -> str:
     """``limit 2 pairs per customer`` / ``每位顾客限2双``."""
+    return per_customer(limit, zh) if zh else f"limit {per_customer(limit, zh)}"
+
+
+def per_customer(limit: Limit, zh: bool) -> str:
+    """``2 pairs per customer`` / ``每位顾客限2双``: the limit without its lead word."""
     if zh:
         return f"每位顾客限{limit.per_customer}{limit.unit.best('zh-CN')}"
-    return f"limit {limit.per_customer} {limit.unit.en} per customer"
+    return f"{limit.per_customer} {limit.unit.en} per customer"
 
 
 def is_discount_phrase(promotion: Promotion) -> bool:

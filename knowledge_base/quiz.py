@@ -18,7 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from knowledge_base.fact_guard import ClaimKind, extract_claims
+from knowledge_base.claim_extraction import extract_claims
+from knowledge_base.claims import ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     AmountOff,

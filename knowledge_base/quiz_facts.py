@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from knowledge_base.fact_guard import ClaimKind, extract_claims
+from knowledge_base.claim_extraction import extract_claims
+from knowledge_base.claims import ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Currency, Promotion
 from knowledge_base.phrasing import rule_phrases

@@ -22,7 +22,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from knowledge_base.fact_guard import Claim, ClaimKind, extract_claims
+from knowledge_base.claim_extraction import extract_claims
+from knowledge_base.claims import Claim, ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.matching import compact, tokens
 from knowledge_base.quiz import QuestionKind, QuizQuestion

@@ -41,7 +41,8 @@ from knowledge_base.cues import (
     Intent,
     cue_words,
 )
-from knowledge_base.matching import Mention, has_cjk, tokens
+from knowledge_base.matching import has_cjk, tokens
+from knowledge_base.mentions import Mention
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:

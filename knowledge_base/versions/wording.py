@@ -13,12 +13,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.models import Promotion, PromotionStatus
+from knowledge_base.models import Limit, Promotion, PromotionStatus, Rule
+from knowledge_base.phrasing import per_customer, rule_phrase
 from knowledge_base.versions.diff import FieldChange, Item, diff_promotions, path_names
 from knowledge_base.versions.records import PromotionVersion, PromotionVersionRepository
 from knowledge_base.windows import end_text, last_day, runs_to_midnight
+
+_RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
 
 _LINE_LABELS: dict[tuple[str, ...], str] = {
     ("window", "start"): "start",
@@ -120,28 +125,20 @@ def _format(value: Any, change: FieldChange) -> str:
 
 
 def _limit_text(limit: Mapping[str, Any]) -> str:
-    unit = limit.get("unit", {}).get("en", "items")
-    return f"{limit.get('per_customer')} {unit} per customer"
+    try:
+        return per_customer(Limit.model_validate(limit), zh=False)
+    except ValidationError:  # not a stored limit: say what it holds
+        unit = limit.get("unit", {}).get("en", "items")
+        return f"{limit.get('per_customer')} {unit} per customer"
 
 
 def _rule_text(rule: Mapping[str, Any]) -> str:
-    kind = rule.get("kind")
-    if kind == "percent_off":
-        text = f"{rule.get('percent')} percent off"
-        if rule.get("member_percent") is not None:
-            text += f" ({rule['member_percent']} percent for members)"
-        return text
-    if kind == "member_extra_percent":
-        return f"an extra {rule.get('percent')} percent off for members"
-    if kind == "buy_x_get_y":
-        free = rule.get("percent_off", 100)
-        off = "free" if free == 100 else f"{free} percent off"
-        return f"buy {rule.get('buy')} get {rule.get('get')} {off}"
-    if kind == "spend_threshold":
-        return "spend and save tiers"
-    if kind == "amount_off":
-        return "an amount off"
-    return str(kind)
+    """The rule in words without amounts (they show as their own changed fields)."""
+    try:
+        parsed = _RULE.validate_python(rule)
+    except ValidationError:
+        return str(rule.get("kind"))
+    return ", ".join(rule_phrase(parsed, None, zh=False))
 
 
 def change_lines(old: Promotion | str, new: Promotion | str) -> list[str]:
@@ -283,7 +280,7 @@ def _sentence(change: FieldChange, names: Mapping[str, str]) -> str:  # noqa: C9
     if fields == ("rules",):
         if kind == "added":
             return f"There is a new rule: {_rule_text(new)}."
-        return f"The rule {_rule_text(old)} no longer applies."
+        return f"This rule no longer applies: {_rule_text(old)}."
     if fields in {("window", "start"), ("window", "end")}:
         verb = "starts" if fields[1] == "start" else "ends"
         say = _spoken_time if fields[1] == "start" else _spoken_end

@@ -22,8 +22,9 @@ from knowledge_base.answering import Answer, AnswerSource, Question, Role
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.events import AnswererEvent
-from voice_agent.answerers.openai_answerer import MAX_TOOL_ROUNDS, OpenAIAnswerer
-from voice_agent.answerers.tools import KnowledgeBaseTools
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
+from voice_agent.answerers.llm_conversation import MAX_TOOL_ROUNDS
+from voice_agent.answerers.openai_answerer import OpenAIAnswerer
 
 WEEKEND_QUESTION = Question(
     text="Is the Aero X 200 in the weekend offer?",
@@ -424,6 +425,24 @@ async def test_a_refused_question_never_reaches_the_model(make_answerer) -> None
     assert "1,200" not in timed.answer.text
 
 
+async def test_a_question_asked_back_never_reaches_the_model(make_answerer, grounded) -> None:
+    question = Question(
+        text="When does the offer end?",
+        store_id="SH-01",
+        asked_at=REFERENCE_TIME,
+    )
+    async with ScriptedOpenAIServer([ScriptedReply(text=["It ends on Sunday."])]) as server:
+        timed = await ask(make_answerer(server.base_url), question)
+        requests = server.requests
+
+    expected = await grounded.answer(question)
+    assert expected.source is AnswerSource.CLARIFY
+    assert requests == []
+    assert timed.answer.source is AnswerSource.CLARIFY
+    assert timed.answer.text == expected.text
+    assert [s for _, s in timed.sentences] == expected.sentences()
+
+
 async def test_stopping_the_stream_early_closes_the_model_request(make_answerer) -> None:
     script = [
         ScriptedReply(
@@ -438,7 +457,7 @@ async def test_stopping_the_stream_early_closes_the_model_request(make_answerer)
         await stream.aclose()  # a barge-in: the pipeline stops listening
         closed_secs = time.perf_counter() - started
         await asyncio.sleep(0.05)
-        open_tasks = [t for t in asyncio.all_tasks() if "_converse" in repr(t.get_coro())]
+        open_tasks = [t for t in asyncio.all_tasks() if "ModelConversation.run" in repr(t.get_coro())]
 
     assert first == "Yes, it is 20 percent off."
     assert closed_secs < 0.5

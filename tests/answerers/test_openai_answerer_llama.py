@@ -24,8 +24,8 @@ from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.events import AnswererEvent
 from voice_agent.answerers.factory import build_answerer
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
 from voice_agent.answerers.openai_answerer import OpenAIAnswerer
-from voice_agent.answerers.tools import KnowledgeBaseTools
 from voice_agent.settings import AnswererSettings, OpenAISettings, Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]

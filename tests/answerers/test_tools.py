@@ -10,7 +10,8 @@ from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME
 
 from knowledge_base.answering import Question
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.answerers.tools import TOOL_DEFINITIONS, KnowledgeBaseTools, run_tool
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
+from voice_agent.answerers.tools import TOOL_DEFINITIONS, run_tool
 
 AT_SH01 = Question("", store_id="SH-01", asked_at=REFERENCE_TIME)
 
@@ -34,8 +35,13 @@ def test_facts_for_a_question_name_the_moment_and_the_promotions_it_asks_about(
     text = " ".join(facts)
     assert "Aero X 200 (AX-200) is running shoes, list price 899 yuan at SH-01." in text
     assert "Weekend Running Offer (weekend-running): running now at SH-01" in text
-    assert "20 percent off running shoes, except Aero X 200 Limited Edition (AX-200-LE)" in text
-    assert "Members save another 5 percent off the discounted price." in text
+    assert (
+        "On running shoes, except Aero X 200 Limited Edition (AX-200-LE): 20 percent off." in text
+    )
+    assert (
+        "On running shoes, except Aero X 200 Limited Edition (AX-200-LE): members save another"
+        " 5 percent off the discounted price." in text
+    )
     assert "Limit 2 pairs per customer." in text
     assert (
         "Contact for Weekend Running Offer: Lin Wei, east region promotions, extension 2204."
@@ -95,7 +101,7 @@ def test_a_lookup_on_a_future_day_sees_that_day(tools: KnowledgeBaseTools) -> No
 def test_a_lookup_at_another_store_uses_that_store(tools: KnowledgeBaseTools) -> None:
     text = tools.lookup_promotions(AT_SH01, item="Storm Jacket 700", store_id="BER-01")
     assert "list price 199 euros at BER-01" in text
-    assert "25 percent off outerwear" in text
+    assert "On outerwear: 25 percent off" in text
     assert "Jonas Weber, Germany promotions, extension 4410" in text
 
 

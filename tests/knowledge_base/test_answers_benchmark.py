@@ -8,15 +8,10 @@ import yaml
 from typer.testing import CliRunner
 
 from knowledge_base.answering import Answer, AnswerSource
-from voice_agent.benchmarks.answers import (
-    DEFAULT_QUESTIONS,
-    Outcome,
-    QuestionFixture,
-    Target,
-    percentile,
-    register,
-    score_answer,
-)
+from voice_agent.benchmarks.answer_fixtures import DEFAULT_QUESTIONS, QuestionFixture, Target
+from voice_agent.benchmarks.answer_report import percentile
+from voice_agent.benchmarks.answer_scoring import Outcome, score_answer
+from voice_agent.benchmarks.answers import register
 
 FIXTURE = QuestionFixture(
     id="q_test",

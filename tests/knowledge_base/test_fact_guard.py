@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge_base.answering import Question, Role
-from knowledge_base.fact_guard import (
-    ClaimKind,
-    FactSet,
-    check_facts,
-    extract_claims,
-)
+from knowledge_base.claim_extraction import extract_claims
+from knowledge_base.claims import ClaimKind
+from knowledge_base.fact_guard import FactSet, check_facts
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 

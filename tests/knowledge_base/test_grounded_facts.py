@@ -21,7 +21,7 @@ from knowledge_base.models import Promotion
 from knowledge_base.phrasing import rules_fact
 from knowledge_base.speech import invented_numbers
 from knowledge_base.versions import canonical_text, change_summary, read_history, spoken_names
-from voice_agent.benchmarks.answers import load_questions, make_question
+from voice_agent.benchmarks.answer_fixtures import load_questions, make_question
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHAIN_SETS = sorted((PROJECT / "tests" / "fixtures" / "chains").glob("*/questions.yaml"))

@@ -10,12 +10,8 @@ import pytest
 from knowledge_base.answering import AnswerSource
 from knowledge_base.fact_guard import check_facts
 from knowledge_base.grounded import GroundedAnswerer
-from voice_agent.benchmarks.answers import (
-    QuestionFixture,
-    load_questions,
-    make_question,
-    score_answer,
-)
+from voice_agent.benchmarks.answer_fixtures import QuestionFixture, load_questions, make_question
+from voice_agent.benchmarks.answer_scoring import score_answer
 
 QUESTIONS = load_questions()
 BY_ID = {q.id: q for q in QUESTIONS.questions}
@@ -25,6 +21,7 @@ EXPECTED_SOURCE = {"unknown": AnswerSource.UNKNOWN, "refused": AnswerSource.REFU
 def _expected_source(fixture: QuestionFixture) -> set[AnswerSource]:
     sources = {EXPECTED_SOURCE.get(fixture.kind, AnswerSource.GROUNDED)}
     return sources | {AnswerSource.CLARIFY} if fixture.clarify_ok else sources
+
 
 # What Whisper tiny.en wrote for the Piper (en_US-joe-medium) reading of each question, where
 # it differs from the text beyond case and punctuation. Recorded from a replay of the fixtures.

@@ -132,7 +132,7 @@ def test_a_new_rule_and_a_new_stacking_partner_are_spoken() -> None:
     data["stacking"]["stacks_with"] = ["socks-3for2", "double-12"]
     changed = Promotion.model_validate(data)
     assert change_summary(V2, changed, names=NAMES) == [
-        "The rule an extra 5 percent off for members no longer applies.",
+        "This rule no longer applies: members save another 5 percent.",
         "It can now be combined with Double 12.",
     ]
 

@@ -15,8 +15,8 @@ from knowledge_base.grounded import ChangeSummaries, GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.errors import AnswererConfigError
 from voice_agent.answerers.events import EventListener
+from voice_agent.answerers.kb_tools import KnowledgeBaseTools
 from voice_agent.answerers.openai_answerer import OpenAIAnswerer
-from voice_agent.answerers.tools import KnowledgeBaseTools
 from voice_agent.settings import OpenAISettings, Settings
 
 LOCAL_API_KEY = "no-key-required"

@@ -3,7 +3,7 @@
 Each spoken question's recording is streamed through the voice loop the service runs
 (Silero VAD, Whisper, the configured answerer, Piper) with
 :func:`voice_agent.replay.replay`, as fast as the machine allows, and the answer the loop
-produced is scored like a typed one (:func:`~voice_agent.benchmarks.answers.score_answer`,
+produced is scored like a typed one (:func:`~voice_agent.benchmarks.answer_scoring.score_answer`,
 against the transcript). Answer time is the loop's own: from the transcript to the answer.
 
 Recordings are found as ``<audio dir>/<id>.wav``; the default directory is
@@ -19,13 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from knowledge_base.answering import Answer, AnswerSource, Question
-from voice_agent.benchmarks.answers import (
-    AnswersReport,
-    QuestionSet,
-    ScoredAnswer,
-    score_answer,
-    summarize,
-)
+from voice_agent.benchmarks.answer_fixtures import QuestionSet
+from voice_agent.benchmarks.answer_report import AnswersReport, summarize
+from voice_agent.benchmarks.answer_scoring import ScoredAnswer, score_answer
 
 
 def audio_directory(questions_file: Path) -> Path:

@@ -26,7 +26,8 @@ from knowledge_base.feedback.features import normalise
 from knowledge_base.feedback.models import ClassifierSource, FeedbackSet
 from knowledge_base.feedback.products import feedback_subjects
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.benchmarks.answers import PROJECT_ROOT, percentile
+from voice_agent.benchmarks.answer_fixtures import PROJECT_ROOT
+from voice_agent.benchmarks.answer_report import percentile
 from voice_agent.feedback.classifiers import FeedbackClassifier
 from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
 
