@@ -16,12 +16,13 @@ from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO
-from voice_agent.agent.session import AGENT_IDENTITY, AgentSession, SessionStatus
+from voice_agent.agent.connection import AGENT_IDENTITY, RoomConnection
+from voice_agent.agent.lifecycle import EndReason, SessionState
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
 from voice_agent.service.errors import ShuttingDownError
 from voice_agent.service.runner import StoreService
-from voice_agent.service.sessions import SessionManager, SessionState
+from voice_agent.service.sessions import SessionManager
 from voice_agent.storage import SqliteQuestionLogRepository, open_database
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
@@ -167,19 +168,19 @@ async def test_a_manager_stops_a_session_through_the_api(
 # --- supervision, without webhooks ----------------------------------------------------------
 
 
-def crashing_session(crashes: int) -> type[AgentSession]:
-    """An AgentSession whose first ``crashes`` runs raise before joining."""
+def crashing_connection(crashes: int) -> type[RoomConnection]:
+    """A RoomConnection whose first ``crashes`` runs raise before joining."""
 
-    class CrashingSession(AgentSession):
+    class CrashingConnection(RoomConnection):
         runs = 0
 
-        async def run(self) -> None:
+        async def run(self) -> EndReason:
             type(self).runs += 1
             if type(self).runs <= crashes:
                 raise RuntimeError(f"pipeline bug #{type(self).runs}")
-            await super().run()
+            return await super().run()
 
-    return CrashingSession
+    return CrashingConnection
 
 
 async def test_a_crashed_session_is_restarted_and_joins_the_room(
@@ -191,7 +192,7 @@ async def test_a_crashed_session_is_restarted_and_joins_the_room(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=crashing_session(1),
+        connection_class=crashing_connection(1),
         restart_delays=(0.2,),
     )
     await manager.start(room, "cai", CallerProfile(store_id="SH-01"))
@@ -217,7 +218,7 @@ async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=crashing_session(100),
+        connection_class=crashing_connection(100),
         restart_delays=(0.05,),
         max_restarts=2,
     )
@@ -235,15 +236,16 @@ async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
     await manager.stop_all()
 
 
-class ScriptedAnswers(AgentSession):
-    """Reports two answers through the manager's ``on_answer``, then idles until stopped."""
+class ScriptedAnswers(RoomConnection):
+    """Reports two answers through ``on_answer``, then stays "in the room" until closed."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._listener = kwargs["on_answer"]
+        self._joined = kwargs["on_connected"]
         self._done = asyncio.Event()
 
-    async def run(self) -> None:
+    async def run(self) -> EndReason:
         asked_at = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
         await self._listener(
             Question(text="Where is the staff toilet?", store_id="SH-01", asked_at=asked_at),
@@ -253,12 +255,12 @@ class ScriptedAnswers(AgentSession):
             Question(text="Is the AX-200 on sale?", store_id="SH-01", asked_at=asked_at),
             Answer(text="Yes, 20 percent off.", source=AnswerSource.GROUNDED),
         )
-        self.status = SessionStatus.CONNECTED
+        self._joined()
         await self._done.wait()
+        return "stopped"
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         self._done.set()
-        await super().stop()
 
 
 async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
@@ -272,7 +274,7 @@ async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
         capacity=2,
         loop_config=runtime.loop_config,
         question_logger=QuestionLogger(repository=repository),
-        session_class=ScriptedAnswers,
+        connection_class=ScriptedAnswers,
     )
     caller = CallerProfile(store_id="SH-01")
     await manager.start("store-SH-01-clerk-fay", "fay", caller)
@@ -305,7 +307,7 @@ async def test_a_closed_manager_starts_no_more_sessions(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=ScriptedAnswers,
+        connection_class=ScriptedAnswers,
     )
     await manager.start("store-SH-01-clerk-hal", "hal", CallerProfile(store_id="SH-01"))
     await manager.close()

@@ -14,6 +14,8 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -55,6 +57,9 @@ _SERVER_ENV_OVERRIDES = (
     "LIVEKIT_TURN_CERT",
     "LIVEKIT_TURN_KEY",
 )
+DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
+"""Where servers started by ``voice-agent`` leave their pid files."""
+_PR_SET_PDEATHSIG = 1
 _LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
@@ -132,6 +137,7 @@ class LocalLiveKitServer:
         startup_timeout_secs: float = 20.0,
         drain_secs: float = 1.0,
         stop_timeout_secs: float = 5.0,
+        pid_dir: str | Path | None = None,
     ) -> None:
         """Configure the server; nothing starts before :meth:`start`.
 
@@ -152,6 +158,9 @@ class LocalLiveKitServer:
             drain_secs: Seconds the first SIGTERM gets to drain (LiveKit's graceful stop often
                 takes longer: it waits for participants and HTTP shutdown).
             stop_timeout_secs: Seconds the forcing second SIGTERM gets before SIGKILL.
+            pid_dir: Where to keep ``livekit-server-<port>.pid`` while it runs; a server
+                left behind by a process that was killed (``kill -9``) is found there and
+                stopped at the next start. ``None``: no pid file.
         """
         if len(api_secret) < MIN_SECRET_LENGTH:
             raise LiveKitServerError(
@@ -172,6 +181,7 @@ class LocalLiveKitServer:
         self._startup_timeout_secs = startup_timeout_secs
         self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
+        self._pid_dir = Path(pid_dir) if pid_dir else None
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -216,6 +226,18 @@ class LocalLiveKitServer:
         return self._log_file or self._dir() / "livekit-server.log"
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def pid_file(self) -> Path | None:
+        """``<pid_dir>/livekit-server-<port>.pid`` (``None`` without a pid directory)."""
+        if self._pid_dir is None or self._port is None:
+            return None
+        return self._pid_dir / f"livekit-server-{self._port}.pid"
+
+    @property
     def running(self) -> bool:
         """True while the child process is alive."""
         return self._process is not None and self._process.poll() is None
@@ -250,6 +272,13 @@ class LocalLiveKitServer:
             return
         for attempt in range(1, _START_ATTEMPTS + 1):
             self._choose_ports()
+            self._stop_stale_server()
+            try:
+                self._check_port_free()
+            except LiveKitServerError:
+                if self._fixed_ports[0] is None and attempt < _START_ATTEMPTS:
+                    continue  # a picked port was taken in the meantime: pick again
+                raise
             self._spawn()
             try:
                 self._wait_until_ready()
@@ -260,6 +289,16 @@ class LocalLiveKitServer:
                 if not (port_clash and None in self._fixed_ports and attempt < _START_ATTEMPTS):
                     raise
                 logger.warning("livekit-server: a picked port was taken, retrying with new ports")
+
+    def restart(self) -> None:
+        """Start again on the same ports (after the process died), so clients can rejoin.
+
+        Raises:
+            LiveKitServerError: It did not come back.
+        """
+        self._terminate()
+        self._fixed_ports = (self._port, self._rtc_tcp_port, self._rtc_udp_port)
+        self.start()
 
     def stop(self) -> None:
         """Stop the server: SIGTERM, then a forcing second SIGTERM, then SIGKILL."""
@@ -348,7 +387,12 @@ class LocalLiveKitServer:
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
+            preexec_fn=_die_with_parent,
         )
+        pid_file = self.pid_file
+        if pid_file is not None:
+            pid_file.parent.mkdir(parents=True, exist_ok=True)
+            pid_file.write_text(f"{self._process.pid}\n", "utf-8")
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
@@ -363,7 +407,7 @@ class LocalLiveKitServer:
                 )
             try:
                 with urllib.request.urlopen(self.http_url, timeout=1.0) as response:
-                    if response.status == 200:
+                    if response.status == 200 and self._process.poll() is None:
                         logger.info("livekit-server ready on {}", self.url)
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -400,3 +444,60 @@ class LocalLiveKitServer:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+        pid_file = self.pid_file
+        if process is not None and pid_file is not None:
+            with contextlib.suppress(OSError):
+                if pid_file.read_text("utf-8").strip() == str(process.pid):
+                    pid_file.unlink()
+
+    def _stop_stale_server(self) -> None:
+        """Stop a livekit-server left on our port by a process that was killed."""
+        pid_file = self.pid_file
+        if pid_file is None or not pid_file.exists():
+            return
+        try:
+            pid = int(pid_file.read_text("utf-8").strip())
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            pid_file.unlink(missing_ok=True)  # gone already, or not ours to read
+            return
+        if BINARY_NAME.encode() not in command:
+            pid_file.unlink(missing_ok=True)  # the pid was reused by something else
+            return
+        logger.warning(
+            "a livekit-server (pid {}) left behind on port {} by an earlier run: stopping it",
+            pid,
+            self._port,
+        )
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + self._stop_timeout_secs
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+            time.sleep(0.05)
+        pid_file.unlink(missing_ok=True)
+
+    def _check_port_free(self) -> None:
+        """Refuse to start when something already answers on our port."""
+        port = self._require_port()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            in_use = probe.connect_ex((self._host, port)) == 0
+        if in_use:
+            raise LiveKitServerError(
+                f"port {port} on {self._host} is already in use by another process (an "
+                "earlier livekit-server?); stop it, or choose another port in livekit.url",
+                code="port_in_use",
+            )
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGKILL when the parent dies, even by ``kill -9``.
+
+    Linux ties this to the thread that forked; servers are started from the main thread
+    or the event loop's long-lived executor threads.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

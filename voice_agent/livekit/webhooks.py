@@ -151,8 +151,18 @@ class WebhookVerifier:
 
 
 def translate_event(event: api.WebhookEvent) -> WebhookEvent:
-    """Our typed event for a (verified) LiveKit protobuf ``WebhookEvent``."""
-    at = datetime.fromtimestamp(event.created_at, tz=UTC)
+    """Our typed event for a (verified) LiveKit protobuf ``WebhookEvent``.
+
+    Raises:
+        WebhookError: ``createdAt`` is not a representable time (``webhook_malformed``).
+    """
+    try:
+        at = datetime.fromtimestamp(event.created_at, tz=UTC)
+    except (ValueError, OverflowError, OSError) as e:
+        raise WebhookError(
+            f"webhook createdAt {event.created_at} is not a valid time: {e}",
+            code="webhook_malformed",
+        ) from e
     room = event.room.name if event.HasField("room") else ""
     room_sid = event.room.sid if event.HasField("room") else ""
     if event.event == "room_started":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,8 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
+from voice_agent.service.body_limit import BodyLimitMiddleware
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
+from voice_agent.service.health import CheckResult, HealthSource, LiveKitMonitor, models_check
 from voice_agent.service.routes import gaps, health, sessions, tokens, webhooks
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
@@ -30,7 +33,7 @@ from voice_agent.storage.errors import StorageError
 from voice_agent.storage.question_log import SqliteQuestionLogRepository
 
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorBody} for status in (401, 403, 404, 422, 503)
+    status: {"model": ErrorBody} for status in (401, 403, 404, 413, 422, 503)
 }
 
 
@@ -41,6 +44,8 @@ def create_app(
     manager: SessionManager,
     database: Database,
     webhook_verifier: WebhookVerifier,
+    livekit_monitor: LiveKitMonitor | None = None,
+    agent_worker: AgentWorkerHealth | None = None,
 ) -> FastAPI:
     """The FastAPI application over these collaborators (nothing is built here but routes).
 
@@ -50,6 +55,10 @@ def create_app(
         manager: Runs the agent sessions; stopped with the application.
         database: The migrated database (question log for ``/v1/gaps``).
         webhook_verifier: Checks LiveKit's webhook signatures.
+        livekit_monitor: Watches the LiveKit server for ``/healthz``; ``None`` leaves
+            LiveKit out of the health checks (an app mounted next to a running service).
+        agent_worker: The agent worker LiveKit dispatches clerks to, when this process runs
+            one; its registration is the ``agent`` health check.
 
     Raises:
         ValueError: An API key names an unknown store or region.
@@ -73,11 +82,48 @@ def create_app(
         keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
         webhook_verifier=webhook_verifier,
         question_log=SqliteQuestionLogRepository(database=database),
+        health=_health_source(runtime, manager, livekit_monitor, agent_worker),
     )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
     _add_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     return app
+
+
+class AgentWorkerHealth(Protocol):
+    """Anything that can say whether LiveKit can dispatch clerks to it."""
+
+    def health(self) -> CheckResult:
+        """The ``agent`` check."""
+        ...
+
+
+def _health_source(
+    runtime: Runtime,
+    manager: SessionManager,
+    monitor: LiveKitMonitor | None,
+    worker: AgentWorkerHealth | None,
+) -> HealthSource:
+    def checks() -> dict[str, CheckResult]:
+        found: dict[str, CheckResult] = {}
+        if monitor is not None:
+            found["livekit"] = monitor.status
+        found["agent"] = (
+            CheckResult(ok=False, detail="shutting down: no new sessions start")
+            if manager.closed
+            else worker.health()
+            if worker is not None
+            else CheckResult(
+                ok=True,
+                detail=f"sessions start when clerks join ({manager.active} of "
+                f"{manager.capacity} slots taken)",
+            )
+        )
+        found["models"] = models_check(runtime.models)
+        return found
+
+    return checks
 
 
 def error_response(

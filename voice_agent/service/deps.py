@@ -16,6 +16,7 @@ from voice_agent.service.auth import (
     require_hq,
     require_manager,
 )
+from voice_agent.service.health import HealthSource
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.storage.question_log import SqliteQuestionLogRepository
@@ -31,6 +32,8 @@ class ServiceContext:
     keys: ApiKeyRegistry
     webhook_verifier: WebhookVerifier
     question_log: SqliteQuestionLogRepository
+    health: HealthSource
+    """The chain's checks for ``/healthz``."""
     clerk_connections: dict[str, str] = field(default_factory=dict)
     """Room -> participant sid of the clerk's latest connection (see the webhook route)."""
 

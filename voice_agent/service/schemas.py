@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.gaps import GapGroup
-from voice_agent.service.sessions import SessionInfo, SessionRefusal, SessionState
+from voice_agent.agent.lifecycle import SessionState
+from voice_agent.service.sessions import SessionInfo, SessionRefusal
 
 
 class ErrorDetail(BaseModel):
@@ -168,12 +169,21 @@ class GapReport(BaseModel):
     groups: list[GapGroupPublic]
 
 
-class Health(BaseModel):
-    """Liveness."""
+class CheckPublic(BaseModel):
+    """One link of the chain."""
 
-    status: Literal["ok"] = "ok"
+    ok: bool
+    detail: str
+
+
+class Health(BaseModel):
+    """Whether the whole chain works; ``failing`` (HTTP 503) names the broken link."""
+
+    status: Literal["ok", "failing"]
     sessions: int
     capacity: int
+    checks: dict[str, CheckPublic]
+    """``livekit`` (reachable), ``agent`` (sessions can start), ``models`` (loaded)."""
 
 
 class WebhookResult(BaseModel):

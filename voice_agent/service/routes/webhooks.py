@@ -1,8 +1,10 @@
-"""``POST /livekit/webhook``: LiveKit tells us who joined and left; clerks get an agent.
+"""``POST /livekit/webhook``: LiveKit tells us who joined and left.
 
-Only verified requests count (401 otherwise, and nothing happens). A clerk joining their
-own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in their token)
-starts the agent there; that clerk leaving, or the room closing, stops it. Everyone else
+Only verified requests count (401 otherwise, and nothing happens). With agent dispatch
+(the default) LiveKit starts the assistant on a worker; without it (the fallback), a clerk
+joining their own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in
+their token) starts the agent here. Either way, that clerk leaving, or the room closing,
+stops the session at once. Everyone else
 (the agent itself, a manager listening in) is ignored. A refused session (capacity) is
 still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
 """
@@ -34,6 +36,7 @@ from voice_agent.service.errors import (
     SessionNotFoundError,
     ShuttingDownError,
 )
+from voice_agent.service.printable import printable
 from voice_agent.service.schemas import WebhookResult
 from voice_agent.service.sessions import SessionManager
 
@@ -51,19 +54,27 @@ async def receive_webhook(
     try:
         event = context.webhook_verifier.verify(body, authorization)
     except WebhookSignatureError as e:
-        logger.warning("webhook refused: {}", e.message)
+        logger.warning("webhook refused: {}", printable(e.message))
         raise AuthenticationError(e.message, code=e.code) from e
     except WebhookError as e:
-        logger.warning("webhook refused: {}", e.message)
+        logger.warning("webhook refused: {}", printable(e.message))
         raise BadRequestError(e.message, code=e.code) from e
     language = context.runtime.settings.stt.language
     result = await handle_event(
         event,
         manager=context.manager,
         language=language,
+        stores=frozenset(context.runtime.knowledge.stores),
         clerk_connections=context.clerk_connections,
+        start_sessions=not context.settings.agent_dispatch,
     )
-    logger.debug("webhook {} {}: {} {}", event.kind, result.room, result.action, result.detail)
+    logger.debug(
+        "webhook {} {}: {} {}",
+        event.kind,
+        printable(result.room or ""),
+        result.action,
+        printable(result.detail),
+    )
     return result
 
 
@@ -72,7 +83,9 @@ async def handle_event(
     *,
     manager: SessionManager,
     language: str,
+    stores: frozenset[str],
     clerk_connections: dict[str, str],
+    start_sessions: bool = True,
 ) -> WebhookResult:
     """Start, stop or ignore, for one verified webhook event.
 
@@ -80,9 +93,13 @@ async def handle_event(
         event: The verified event.
         manager: Starts and stops the sessions.
         language: The clerks' language.
+        stores: Store ids of the knowledge base; a clerk of any other store gets no agent.
         clerk_connections: Room -> participant sid of the clerk's latest connection; a
             clerk who reconnects (LiveKit replaces the old connection) is not "gone" when
             the old connection's ``participant_left`` arrives after the new join.
+        start_sessions: Start a session when a clerk joins (the fallback without agent
+            dispatch); with dispatch LiveKit starts it on a worker, and a clerk leaving
+            still stops it here at once.
     """
     if isinstance(event, RoomFinished):
         clerk_connections.pop(event.room, None)
@@ -100,7 +117,21 @@ async def handle_event(
             )
         clerk_connections.pop(event.room, None)
         return await _stop(manager, event.room, f"clerk {event.identity} left")
+    if room.store_id not in stores:
+        logger.warning(
+            "[{}] no session: store {} is not in the knowledge base", event.room, room.store_id
+        )
+        return WebhookResult(
+            action="refused",
+            room=event.room,
+            code="unknown_store",
+            detail=f"store {room.store_id} is not in the knowledge base",
+        )
     clerk_connections[event.room] = event.participant_sid
+    if not start_sessions:
+        return WebhookResult(
+            action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
+        )
     caller = CallerProfile(role=Role.CLERK, store_id=room.store_id, language=language)
     try:
         await manager.start(event.room, event.identity, caller)
