@@ -1,4 +1,4 @@
-"""Agent sessions started by real LiveKit webhooks: answers, leaving, capacity, crashes, logging."""
+"""Agent sessions dispatched by real LiveKit: answers, leaving, capacity, crashes, logging."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     assert "receipt" in group["examples"][0].lower()
 
 
-async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
+async def test_a_full_worker_gets_no_more_clerks_from_livekit(
     store_service: StoreService, http_client: httpx.AsyncClient
 ) -> None:
     manager = store_service.manager
@@ -131,6 +131,7 @@ async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
         clerk_joins(http_client, "ana", ClerkScript(lead_in_secs=6.0, wait_for_reply=False))
     )
     await eventually(lambda: manager.list(), what="ana's session")
+    # At capacity the worker reports itself full: LiveKit does not dispatch ben to it.
     second = await clerk_joins(
         http_client, "ben", ClerkScript(lead_in_secs=2.0, wait_for_reply=False)
     )
@@ -140,11 +141,8 @@ async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
     body = response.json()
     assert [s["room"] for s in body["sessions"]] == ["store-SH-01-clerk-ana"]
     assert (body["capacity"], body["active"]) == (1, 1)
-    refusal = next(r for r in body["refusals"] if r["room"] == "store-SH-01-clerk-ben")
-    assert refusal["code"] == "capacity_reached"
-    assert "1 of 1 sessions are running" in refusal["message"]
     other_store = await http_client.get("/v1/sessions", headers=auth("tan"))
-    assert other_store.json()["sessions"] == [] and other_store.json()["refusals"] == []
+    assert other_store.json()["sessions"] == []
 
     await first
     await no_sessions_left(manager)

@@ -166,6 +166,11 @@ class StoreService:
         return f"{self.api_url}/livekit/webhook"
 
     @property
+    def agent_dispatch(self) -> bool:
+        """Clerks get the assistant through LiveKit's agent dispatch (see the settings)."""
+        return self._service.agent_dispatch
+
+    @property
     def livekit_server(self) -> LocalLiveKitServer | None:
         """The local LiveKit server this service runs, if any."""
         return self._livekit_server

@@ -109,7 +109,7 @@ class ServiceSettings(BaseModel):
     public_url: str = ""
     """URL LiveKit posts webhooks to (``<public_url>/livekit/webhook``); empty means
     ``http://<host>:<port>``."""
-    agent_dispatch: bool = False
+    agent_dispatch: bool = True
     """Clerks get the assistant through LiveKit's agent dispatch: their tokens ask for it,
     and this process registers as an agent worker. ``false`` is the fallback for a LiveKit
     deployment without agent dispatch: the service starts a session itself when LiveKit's

@@ -27,6 +27,7 @@ from loguru import logger
 from knowledge_base.answering import Role
 from pipelines.answer_processor import CallerProfile
 from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.lifecycle import SessionState
 from voice_agent.livekit.dispatch import AGENT_NAME
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
@@ -195,7 +196,7 @@ class DispatchedSessions:
 
         ctx.add_shutdown_callback(stop_session)
         future = asyncio.run_coroutine_threadsafe(
-            self._manager.run(room, clerk.identity, caller), main
+            self._run_session(room, clerk.identity, caller), main
         )
         try:
             state = await asyncio.wrap_future(future)
@@ -204,6 +205,25 @@ class DispatchedSessions:
             ctx.shutdown(reason=e.code)
             return
         ctx.shutdown(reason=f"session {state.value}")
+
+    async def _run_session(
+        self, room: str, clerk_identity: str, caller: CallerProfile
+    ) -> SessionState:
+        try:
+            return await self._manager.run(room, clerk_identity, caller)
+        finally:
+            await self._report_load()
+
+    async def _report_load(self) -> None:
+        """Tell LiveKit at once that a slot is free (it would otherwise wait up to 2.5 s).
+
+        AgentServer has no public call for this; a full worker that LiveKit still
+        believes full gets no job, and a clerk whose room starts meanwhile gets no agent.
+        """
+        server = self._server
+        with contextlib.suppress(Exception):
+            await server._refresh_worker_load()
+            await server._update_worker_status()
 
     async def _stop(self, room: str) -> None:
         with contextlib.suppress(ServiceError):
