@@ -21,6 +21,12 @@ if ! command -v espeak-ng >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null
 fi
 
+if ! command -v redis-server >/dev/null 2>&1; then
+    # The cluster tests share one Redis between LiveKit nodes (scripts/redis.sh runs it).
+    echo "==> installing redis-server (Debian)"
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+fi
+
 echo "==> ruff"
 .venv/bin/ruff check knowledge_base pipelines voice_agent tests scripts
 echo "==> types"

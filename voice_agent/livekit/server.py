@@ -138,6 +138,7 @@ class LocalLiveKitServer:
         drain_secs: float = 1.0,
         stop_timeout_secs: float = 5.0,
         pid_dir: str | Path | None = None,
+        redis_address: str | None = None,
     ) -> None:
         """Configure the server; nothing starts before :meth:`start`.
 
@@ -161,6 +162,8 @@ class LocalLiveKitServer:
             pid_dir: Where to keep ``livekit-server-<port>.pid`` while it runs; a server
                 left behind by a process that was killed (``kill -9``) is found there and
                 stopped at the next start. ``None``: no pid file.
+            redis_address: ``host:port`` of the Redis shared by every node of a cluster
+                (LiveKit's multi-node mode); ``None``: a single node.
         """
         if len(api_secret) < MIN_SECRET_LENGTH:
             raise LiveKitServerError(
@@ -182,6 +185,7 @@ class LocalLiveKitServer:
         self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
         self._pid_dir = Path(pid_dir) if pid_dir else None
+        self._redis_address = redis_address
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -257,6 +261,8 @@ class LocalLiveKitServer:
             "room": {"departure_timeout": self._departure_timeout_secs},
             "logging": {"level": "info", "json": False},
         }
+        if self._redis_address:
+            config["redis"] = {"address": self._redis_address}
         if self._webhook_urls:
             config["webhook"] = {"api_key": self._api_key, "urls": list(self._webhook_urls)}
         return config

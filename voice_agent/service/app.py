@@ -31,6 +31,7 @@ from voice_agent.service.settings import ServiceSettings
 from voice_agent.storage.database import Database
 from voice_agent.storage.errors import StorageError
 from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.worker.redispatch import Redispatcher
 
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorBody} for status in (401, 403, 404, 413, 422, 503)
@@ -46,6 +47,7 @@ def create_app(
     webhook_verifier: WebhookVerifier,
     livekit_monitor: LiveKitMonitor | None = None,
     agent_worker: AgentWorkerHealth | None = None,
+    redispatcher: Redispatcher | None = None,
 ) -> FastAPI:
     """The FastAPI application over these collaborators (nothing is built here but routes).
 
@@ -59,6 +61,8 @@ def create_app(
             LiveKit out of the health checks (an app mounted next to a running service).
         agent_worker: The agent worker LiveKit dispatches clerks to, when this process runs
             one; its registration is the ``agent`` health check.
+        redispatcher: Dispatches the assistant again when it leaves a clerk who stays
+            (agent dispatch only).
 
     Raises:
         ValueError: An API key names an unknown store or region.
@@ -83,6 +87,7 @@ def create_app(
         webhook_verifier=webhook_verifier,
         question_log=SqliteQuestionLogRepository(database=database),
         health=_health_source(runtime, manager, livekit_monitor, agent_worker),
+        redispatcher=redispatcher,
     )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)

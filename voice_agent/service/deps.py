@@ -20,6 +20,7 @@ from voice_agent.service.health import HealthSource
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.storage.question_log import SqliteQuestionLogRepository
+from voice_agent.worker.redispatch import Redispatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class ServiceContext:
     question_log: SqliteQuestionLogRepository
     health: HealthSource
     """The chain's checks for ``/healthz``."""
+    redispatcher: Redispatcher | None = None
+    """Dispatches the assistant again when it leaves a clerk who is still there."""
     clerk_connections: dict[str, str] = field(default_factory=dict)
     """Room -> participant sid of the clerk's latest connection (see the webhook route)."""
 

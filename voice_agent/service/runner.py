@@ -48,6 +48,7 @@ from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.database import Database
 from voice_agent.storage.question_log import SqliteQuestionLogRepository
 from voice_agent.worker.agent_server import DispatchedSessions
+from voice_agent.worker.redispatch import Redispatcher
 
 _API_STOP_TIMEOUT_SECS = 5.0
 
@@ -131,6 +132,7 @@ class StoreService:
         self._connection_class = connection_class
         self._livekit_server: LocalLiveKitServer | None = None
         self._dispatcher: DispatchedSessions | None = None
+        self._redispatcher: Redispatcher | None = None
         self._monitor: LiveKitMonitor | None = None
         self._monitor_task: asyncio.Task[None] | None = None
         self._manager: SessionManager | None = None
@@ -171,6 +173,11 @@ class StoreService:
         return self._service.agent_dispatch
 
     @property
+    def redispatcher_count(self) -> int:
+        """Times the assistant was dispatched again after leaving a clerk who stayed."""
+        return self._redispatcher.redispatched if self._redispatcher else 0
+
+    @property
     def livekit_server(self) -> LocalLiveKitServer | None:
         """The local LiveKit server this service runs, if any."""
         return self._livekit_server
@@ -205,6 +212,8 @@ class StoreService:
             self._monitor_task = asyncio.create_task(self._monitor.run(), name="livekit-monitor")
             self._manager = self._build_manager(self._endpoint)
             if self._service.agent_dispatch:
+                self._redispatcher = Redispatcher(endpoint=self._endpoint)
+            if self._service.agent_dispatch and self._service.run_worker:
                 self._dispatcher = DispatchedSessions(
                     manager=self._manager,
                     endpoint=self._endpoint,
@@ -222,6 +231,7 @@ class StoreService:
                 ),
                 livekit_monitor=self._monitor,
                 agent_worker=self._dispatcher,
+                redispatcher=self._redispatcher,
             )
             config = uvicorn.Config(
                 app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
@@ -248,6 +258,9 @@ class StoreService:
         """End the sessions, then the API, then the local LiveKit server (idempotent)."""
         if self._manager is not None:
             await self._manager.close()
+        redispatcher, self._redispatcher = self._redispatcher, None
+        if redispatcher is not None:
+            await redispatcher.close()
         dispatcher, self._dispatcher = self._dispatcher, None
         if dispatcher is not None:
             await dispatcher.stop(drain=False)  # its sessions ended just above

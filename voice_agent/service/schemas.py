@@ -189,7 +189,9 @@ class Health(BaseModel):
 class WebhookResult(BaseModel):
     """What the service did with a LiveKit webhook."""
 
-    action: Literal["started", "stopped", "refused", "ignored"]
+    action: Literal["started", "stopped", "refused", "ignored", "watching"]
+    """``watching``: the assistant left a clerk room; it is dispatched again if the clerk
+    stays (its worker died)."""
     room: str | None = None
     code: str | None = None
     """Why a session was refused (``capacity_reached``)."""

@@ -241,6 +241,14 @@ class SessionManager:
             ShuttingDownError: :meth:`close` was called.
         """
         await self.start(room, clerk_identity, caller)
+        return await self.wait(room)
+
+    async def wait(self, room: str) -> SessionState:
+        """Wait until the session in ``room`` ends; its final state.
+
+        Raises:
+            SessionNotFoundError: ``room`` has had no session recently.
+        """
         entry = self._live.get(room)
         if entry is not None and entry.task is not None:
             await asyncio.wait({entry.task})

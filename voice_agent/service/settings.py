@@ -114,6 +114,10 @@ class ServiceSettings(BaseModel):
     and this process registers as an agent worker. ``false`` is the fallback for a LiveKit
     deployment without agent dispatch: the service starts a session itself when LiveKit's
     webhook reports a clerk joining (this node only; no cluster)."""
+    run_worker: bool = True
+    """With agent dispatch: also run an agent worker in this process. ``false`` serves only
+    the API and webhooks (tokens, re-dispatch after a worker died) next to
+    ``voice-agent worker`` nodes; see docs/cluster.md."""
     capacity: int = Field(default=10, ge=1)
     """Agent sessions that may run at once (each holds a pipeline and a share of the CPU)."""
     require_addressing: bool = True

@@ -210,15 +210,18 @@ class DispatchedSessions:
         self, room: str, clerk_identity: str, caller: CallerProfile
     ) -> SessionState:
         try:
-            return await self._manager.run(room, clerk_identity, caller)
+            await self._manager.start(room, clerk_identity, caller)
+            await self._report_load()  # LiveKit routes the next job by this worker's load
+            return await self._manager.wait(room)
         finally:
             await self._report_load()
 
     async def _report_load(self) -> None:
-        """Tell LiveKit at once that a slot is free (it would otherwise wait up to 2.5 s).
+        """Tell LiveKit this worker's load at once (it would otherwise wait up to 2.5 s).
 
-        AgentServer has no public call for this; a full worker that LiveKit still
-        believes full gets no job, and a clerk whose room starts meanwhile gets no agent.
+        AgentServer has no public call for this. LiveKit routes a job to the node whose
+        workers report the most room and does not retry elsewhere when that worker turns
+        out to be full, so a stale load loses clerks at the edge of capacity.
         """
         server = self._server
         with contextlib.suppress(Exception):

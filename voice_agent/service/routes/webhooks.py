@@ -39,6 +39,7 @@ from voice_agent.service.errors import (
 from voice_agent.service.printable import printable
 from voice_agent.service.schemas import WebhookResult
 from voice_agent.service.sessions import SessionManager
+from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])
 
@@ -67,6 +68,7 @@ async def receive_webhook(
         stores=frozenset(context.runtime.knowledge.stores),
         clerk_connections=context.clerk_connections,
         start_sessions=not context.settings.agent_dispatch,
+        redispatcher=context.redispatcher,
     )
     logger.debug(
         "webhook {} {}: {} {}",
@@ -86,6 +88,7 @@ async def handle_event(
     stores: frozenset[str],
     clerk_connections: dict[str, str],
     start_sessions: bool = True,
+    redispatcher: Redispatcher | None = None,
 ) -> WebhookResult:
     """Start, stop or ignore, for one verified webhook event.
 
@@ -100,12 +103,25 @@ async def handle_event(
         start_sessions: Start a session when a clerk joins (the fallback without agent
             dispatch); with dispatch LiveKit starts it on a worker, and a clerk leaving
             still stops it here at once.
+        redispatcher: Told when the assistant leaves a clerk room (see
+            :mod:`voice_agent.worker.redispatch`).
     """
     if isinstance(event, RoomFinished):
         clerk_connections.pop(event.room, None)
         return await _stop(manager, event.room, "the room closed")
     if not isinstance(event, ParticipantJoined | ParticipantLeft):
         return WebhookResult(action="ignored", room=event.room, detail=f"{event.kind} event")
+    if redispatcher is not None and isinstance(event, ParticipantLeft) and _is_assistant(event):
+        try:
+            parse_clerk_room(event.room)
+        except RoomNameError:
+            return WebhookResult(action="ignored", room=event.room, detail="not a clerk room")
+        redispatcher.assistant_left(event.room)
+        return WebhookResult(
+            action="watching",
+            room=event.room,
+            detail="the assistant left; it is dispatched again if the clerk stays",
+        )
     room, why_not = _clerk_of(event)
     if room is None:
         return WebhookResult(action="ignored", room=event.room, detail=why_not)
@@ -142,11 +158,7 @@ async def handle_event(
 
 def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | None, str]:
     """The clerk room when ``event`` is about its own clerk; else ``None`` and why not."""
-    if (
-        event.identity == AGENT_IDENTITY
-        or event.participant_kind == "agent"
-        or event.role == ParticipantRole.AGENT.value
-    ):
+    if _is_assistant(event):
         return None, "the assistant itself"
     try:
         room = parse_clerk_room(event.room)
@@ -159,6 +171,14 @@ def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | N
     if event.store_id is not None and event.store_id != room.store_id:
         return None, f"{event.identity} works in {event.store_id}, not {room.store_id}"
     return room, ""
+
+
+def _is_assistant(event: ParticipantJoined | ParticipantLeft) -> bool:
+    return (
+        event.identity == AGENT_IDENTITY
+        or event.participant_kind == "agent"
+        or event.role == ParticipantRole.AGENT.value
+    )
 
 
 async def _stop(manager: SessionManager, room: str, why: str) -> WebhookResult:
