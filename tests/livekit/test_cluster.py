@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -154,6 +155,7 @@ def start_worker(url: str, directory: Path) -> Worker:
         "VOICE_AGENT_LIVEKIT__API_KEY": API_KEY,
         "VOICE_AGENT_LIVEKIT__API_SECRET": API_SECRET,
         "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "VOICE_AGENT_SERVICE__CLERK_ABSENT_TIMEOUT_SECS": "5",
     }
     log = directory / "worker.log"
     process = subprocess.Popen(
@@ -268,3 +270,39 @@ async def test_a_killed_worker_s_clerk_is_redispatched_and_answered(
     assert served(other, "finn")
     assert front.redispatcher_count == 1
     print(f"re-dispatched {redispatch_secs:.1f} s after the kill")
+
+
+async def test_a_draining_worker_finishes_its_clerk_and_takes_no_new_one(
+    nodes: list[LocalLiveKitServer], workers: list[Worker], front: StoreService
+) -> None:
+    script = ClerkScript.from_files(
+        [QUESTION, QUESTION],
+        lead_in_secs=3.0,
+        silence_between_secs=6.0,
+        push_to_talk=True,
+        max_reply_secs=15,
+        reply_timeout_secs=20,
+    )
+    staying = asyncio.create_task(clerk_says(nodes[0], "gia", script))
+    serving: Worker | None = None
+    for _ in range(300):
+        serving = next((w for w in workers if w.active_jobs() == 1), None)
+        if serving is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert serving is not None, "no worker took the clerk"
+    other = next(w for w in workers if w is not serving)
+    serving.process.send_signal(signal.SIGTERM)  # drain: finish gia, take nobody new
+
+    newcomer = await clerk_says(
+        nodes[1],
+        "hal",
+        ClerkScript.from_files([QUESTION], lead_in_secs=4.0, push_to_talk=True, max_reply_secs=15),
+    )
+    assert newcomer.utterances[0].reply_started_at is not None, newcomer
+    assert served(other, "hal") and not served(serving, "hal")
+
+    report = await staying
+    assert all(u.reply_started_at is not None for u in report.utterances), report
+    assert served(serving, "gia") and not served(other, "gia")  # nobody moved mid-answer
+    assert serving.process.wait(timeout=90) == 0  # it exits once gia's session ended

@@ -86,7 +86,7 @@ def create_app(
         keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
         webhook_verifier=webhook_verifier,
         question_log=SqliteQuestionLogRepository(database=database),
-        health=_health_source(runtime, manager, livekit_monitor, agent_worker),
+        health=_health_source(settings, runtime, manager, livekit_monitor, agent_worker),
         redispatcher=redispatcher,
     )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
@@ -105,6 +105,7 @@ class AgentWorkerHealth(Protocol):
 
 
 def _health_source(
+    settings: ServiceSettings,
     runtime: Runtime,
     manager: SessionManager,
     monitor: LiveKitMonitor | None,
@@ -114,21 +115,31 @@ def _health_source(
         found: dict[str, CheckResult] = {}
         if monitor is not None:
             found["livekit"] = monitor.status
-        found["agent"] = (
-            CheckResult(ok=False, detail="shutting down: no new sessions start")
-            if manager.closed
-            else worker.health()
-            if worker is not None
-            else CheckResult(
-                ok=True,
-                detail=f"sessions start when clerks join ({manager.active} of "
-                f"{manager.capacity} slots taken)",
-            )
-        )
+        found["agent"] = _agent_check(settings, manager, worker)
         found["models"] = models_check(runtime.models)
         return found
 
     return checks
+
+
+def _agent_check(
+    settings: ServiceSettings, manager: SessionManager, worker: AgentWorkerHealth | None
+) -> CheckResult:
+    if manager.closed:
+        return CheckResult(ok=False, detail="shutting down: no new sessions start")
+    if worker is not None:
+        return worker.health()
+    if settings.agent_dispatch:
+        return CheckResult(
+            ok=True,
+            detail="no agent worker in this process: LiveKit dispatches clerks to "
+            "voice-agent worker nodes",
+        )
+    return CheckResult(
+        ok=True,
+        detail=f"sessions start when clerks join ({manager.active} of {manager.capacity} "
+        "slots taken)",
+    )
 
 
 def error_response(

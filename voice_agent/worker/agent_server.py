@@ -36,6 +36,9 @@ from voice_agent.service.health import CheckResult
 from voice_agent.service.sessions import SessionManager
 
 _REGISTER_TIMEOUT_SECS = 30.0
+_RECONNECT_FOREVER = 1_000_000
+"""AgentServer gives up after ``max_retry`` failed reconnections (16 is about 2.5 min);
+a worker must outlive any LiveKit outage: it keeps trying, and health reports it."""
 
 
 class DispatchedSessions:
@@ -75,6 +78,7 @@ class DispatchedSessions:
             load_threshold=1.0,
             num_idle_processes=1,
             drain_timeout=drain_timeout_secs,
+            max_retry=_RECONNECT_FOREVER,
             ws_url=endpoint.url,
             api_key=endpoint.api_key,
             api_secret=endpoint.api_secret,
@@ -146,7 +150,9 @@ class DispatchedSessions:
             return CheckResult(ok=False, detail="the agent worker is not running")
         if self._server.draining:
             return CheckResult(ok=False, detail="the agent worker is draining")
-        if not self._registered.is_set():
+        # AgentServer has no public "connected" state; _connecting is set while it
+        # (re)connects and cleared once LiveKit has accepted its registration.
+        if not self._registered.is_set() or self._server._connecting:
             return CheckResult(ok=False, detail="the agent worker is not registered with LiveKit")
         manager = self._manager
         return CheckResult(
