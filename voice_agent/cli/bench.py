@@ -16,6 +16,9 @@ def _register_benchmarks() -> None:
     answers.register(app)
     loop.register(app)
     livekit_bench.register(app)
+    from voice_agent.worker import bench as cluster_bench
+
+    cluster_bench.register(app)
 
 
 _register_benchmarks()
