@@ -58,9 +58,9 @@ class SessionInfo:
     started_at: datetime
     """Wall time (UTC) the manager started it."""
     restarts: int
-    """Crashes it was restarted after."""
+    """Times it rejoined the room after a failed or dropped connection."""
     connections: int
-    """Times the agent joined the room (reconnections and restarts included)."""
+    """Times the agent joined the room (rejoins included)."""
     answers: int
     gaps_logged: int
     """Answers stored as knowledge-base gaps."""
