@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -34,8 +33,13 @@ import yaml
 from loguru import logger
 
 from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
+from voice_agent.livekit.process_guard import (
+    BINARY_NAME,
+    die_with_parent,
+    ensure_port_free,
+    stop_stale_server,
+)
 
-BINARY_NAME = "livekit-server"
 BINARY_ENV = "VOICE_AGENT_LIVEKIT_BINARY"
 """Environment variable naming the binary explicitly."""
 BIN_DIR_ENV = "LIVEKIT_BIN_DIR"
@@ -59,7 +63,6 @@ _SERVER_ENV_OVERRIDES = (
 )
 DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
 """Where servers started by ``voice-agent`` leave their pid files."""
-_PR_SET_PDEATHSIG = 1
 _LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
@@ -278,9 +281,9 @@ class LocalLiveKitServer:
             return
         for attempt in range(1, _START_ATTEMPTS + 1):
             self._choose_ports()
-            self._stop_stale_server()
+            stop_stale_server(self.pid_file, timeout_secs=self._stop_timeout_secs)
             try:
-                self._check_port_free()
+                ensure_port_free(self._host, self._require_port())
             except LiveKitServerError:
                 if self._fixed_ports[0] is None and attempt < _START_ATTEMPTS:
                     continue  # a picked port was taken in the meantime: pick again
@@ -393,7 +396,7 @@ class LocalLiveKitServer:
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         pid_file = self.pid_file
         if pid_file is not None:
@@ -455,55 +458,3 @@ class LocalLiveKitServer:
             with contextlib.suppress(OSError):
                 if pid_file.read_text("utf-8").strip() == str(process.pid):
                     pid_file.unlink()
-
-    def _stop_stale_server(self) -> None:
-        """Stop a livekit-server left on our port by a process that was killed."""
-        pid_file = self.pid_file
-        if pid_file is None or not pid_file.exists():
-            return
-        try:
-            pid = int(pid_file.read_text("utf-8").strip())
-            command = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, ValueError):
-            pid_file.unlink(missing_ok=True)  # gone already, or not ours to read
-            return
-        if BINARY_NAME.encode() not in command:
-            pid_file.unlink(missing_ok=True)  # the pid was reused by something else
-            return
-        logger.warning(
-            "a livekit-server (pid {}) left behind on port {} by an earlier run: stopping it",
-            pid,
-            self._port,
-        )
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + self._stop_timeout_secs
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            time.sleep(0.05)
-        pid_file.unlink(missing_ok=True)
-
-    def _check_port_free(self) -> None:
-        """Refuse to start when something already answers on our port."""
-        port = self._require_port()
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.settimeout(1.0)
-            in_use = probe.connect_ex((self._host, port)) == 0
-        if in_use:
-            raise LiveKitServerError(
-                f"port {port} on {self._host} is already in use by another process (an "
-                "earlier livekit-server?); stop it, or choose another port in livekit.url",
-                code="port_in_use",
-            )
-
-
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGKILL when the parent dies, even by ``kill -9``.
-
-    Linux ties this to the thread that forked; servers are started from the main thread
-    or the event loop's long-lived executor threads.
-    """
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
