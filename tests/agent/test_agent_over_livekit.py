@@ -272,7 +272,9 @@ async def test_the_agent_rejoins_after_the_server_restarts(
                 tmp_path / "after.wav",
             )
         assert after.utterances[0].reply_started_at is not None
-        assert "maria" in heard_text(runtime, tmp_path / "after.wav")
+        heard = heard_text(runtime, tmp_path / "after.wav")
+        # The socks answer names Maria at extension 3100; Whisper may split the name.
+        assert "maria" in heard or "3100" in heard, heard
     finally:
         first.stop()
         if second is not None:
