@@ -21,6 +21,12 @@ if ! command -v espeak-ng >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null
 fi
 
+if ! command -v redis-server >/dev/null 2>&1; then
+    # The cluster tests share one Redis between LiveKit nodes (scripts/redis.sh runs it).
+    echo "==> installing redis-server (Debian)"
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+fi
+
 # Storage tests run on SQLite and on a throwaway PostgreSQL cluster (installed from Debian
 # when missing); here a missing PostgreSQL must fail the run instead of skipping its tests.
 echo "==> PostgreSQL for the storage tests"

@@ -72,7 +72,7 @@ async def agent_in_room(
         clock=lambda: asked_at,
         on_event=events.append,
         on_answer=record_answer,
-        reconnect_delays=(0.3, 0.5, 1.0),
+        restart_delays=(0.3, 0.5, 1.0),
     )
     task = asyncio.create_task(session.run())
     try:
@@ -261,7 +261,7 @@ async def test_the_agent_rejoins_after_the_server_restarts(
             )
             second.start()
             for _ in range(200):
-                if room.session.connections >= 2 and room.session.status == "connected":
+                if room.session.connections >= 2 and room.session.state == "connected":
                     break
                 await asyncio.sleep(0.1)
             assert room.session.connections >= 2
@@ -272,7 +272,9 @@ async def test_the_agent_rejoins_after_the_server_restarts(
                 tmp_path / "after.wav",
             )
         assert after.utterances[0].reply_started_at is not None
-        assert "maria" in heard_text(runtime, tmp_path / "after.wav")
+        heard = heard_text(runtime, tmp_path / "after.wav")
+        # The socks answer names Maria at extension 3100; Whisper may split the name.
+        assert "maria" in heard or "3100" in heard, heard
     finally:
         first.stop()
         if second is not None:

@@ -457,7 +457,9 @@ async def test_stopping_the_stream_early_closes_the_model_request(make_answerer)
         await stream.aclose()  # a barge-in: the pipeline stops listening
         closed_secs = time.perf_counter() - started
         await asyncio.sleep(0.05)
-        open_tasks = [t for t in asyncio.all_tasks() if "ModelConversation.run" in repr(t.get_coro())]
+        open_tasks = [
+            t for t in asyncio.all_tasks() if "ModelConversation.run" in repr(t.get_coro())
+        ]
 
     assert first == "Yes, it is 20 percent off."
     assert closed_secs < 0.5

@@ -2,6 +2,8 @@
 
 import socket
 import stat
+import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -15,9 +17,15 @@ from voice_agent.livekit.server import (
     BINARY_ENV,
     LocalLiveKitServer,
     find_livekit_server_binary,
+    pick_free_port,
 )
 
 SECRET = "s" * 40
+
+
+def port_answers(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def executable(path: Path, text: str = "#!/bin/sh\nexit 0\n") -> Path:
@@ -164,4 +172,72 @@ async def test_real_server_runs_as_async_context_manager_with_our_keys_despite_e
         finally:
             await client.aclose()
         assert list(rooms.rooms) == []
+    assert not server.running
+
+
+@pytest.mark.livekit
+@pytest.mark.slow
+def test_a_server_left_behind_on_our_port_is_stopped_at_the_next_start(
+    livekit_binary: Path, tmp_path: Path
+) -> None:
+    port, tcp, udp = pick_free_port(), pick_free_port(), pick_free_port(udp=True)
+    config = {
+        "port": port,
+        "rtc": {"tcp_port": tcp, "udp_port": udp, "use_external_ip": False},
+        "keys": {"key": SECRET},
+    }
+    (tmp_path / "stale.yaml").write_text(yaml.safe_dump(config))
+    # What a `serve` killed with -9 by an older version left: a server and its pid file.
+    stale = subprocess.Popen(
+        [str(livekit_binary), "--config", str(tmp_path / "stale.yaml"), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        run_dir = tmp_path / "run"
+        run_dir.mkdir()
+        (run_dir / f"livekit-server-{port}.pid").write_text(f"{stale.pid}\n")
+        deadline = time.monotonic() + 20
+        while not port_answers(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert port_answers(port)
+
+        with LocalLiveKitServer(
+            binary=livekit_binary,
+            api_key="key",
+            api_secret=SECRET,
+            port=port,
+            work_dir=tmp_path / "new",
+            pid_dir=run_dir,
+        ) as server:
+            assert stale.wait(timeout=10) is not None  # the stale one is gone
+            assert server.running and server.port == port
+            pid_file = run_dir / f"livekit-server-{port}.pid"
+            assert pid_file.read_text().strip() == str(server.pid)
+        assert not pid_file.exists()
+    finally:
+        if stale.poll() is None:
+            stale.kill()
+            stale.wait()
+
+
+def test_a_port_held_by_another_program_is_refused_before_anything_starts(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        server = LocalLiveKitServer(
+            binary=executable(tmp_path / "livekit-server"),
+            api_key="key",
+            api_secret=SECRET,
+            port=port,
+            work_dir=tmp_path,
+            pid_dir=tmp_path / "run",
+        )
+        with pytest.raises(LiveKitServerError) as error:
+            server.start()
+    assert error.value.code == "port_in_use" and str(port) in error.value.message
     assert not server.running

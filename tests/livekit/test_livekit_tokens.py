@@ -1,5 +1,6 @@
 """Token policy: each role gets one room and the least it needs (no server needed)."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -151,3 +152,14 @@ def test_roles_match_the_knowledge_base_roles_plus_agent() -> None:
     from knowledge_base.answering import Role
 
     assert {r.value for r in ParticipantRole} == {r.value for r in Role} | {"agent"}
+
+
+def test_a_clerk_token_can_ask_livekit_to_dispatch_the_assistant() -> None:
+    config = claims_of(mint(dispatch_agent=True)).room_config
+    assert config is not None
+    (dispatch,) = config.agents
+    assert dispatch.agent_name == "promo-assistant"
+    assert json.loads(dispatch.metadata) == {"clerk": "ana", "store_id": "SH-01"}
+    assert claims_of(mint()).room_config is None
+    manager = mint(role="store_manager", identity="mei", dispatch_agent=True)
+    assert claims_of(manager).room_config is None  # only a clerk's join dispatches

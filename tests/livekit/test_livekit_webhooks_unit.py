@@ -11,6 +11,7 @@ from voice_agent.livekit.errors import WebhookError, WebhookSignatureError
 from voice_agent.livekit.webhooks import (
     OtherWebhookEvent,
     ParticipantJoined,
+    ParticipantLeft,
     RoomFinished,
     WebhookVerifier,
 )
@@ -96,3 +97,16 @@ def test_room_finished_and_untranslated_events() -> None:
     track = b'{"event": "track_published", "id": "EV_3", "room": {"name": "r"}}'
     other = verifier().verify(track, sign(track))
     assert isinstance(other, OtherWebhookEvent) and other.event == "track_published"
+
+
+def test_a_connection_that_died_counts_as_the_participant_leaving() -> None:
+    body = joined_body().replace(b"participant_joined", b"participant_connection_aborted")
+    event = verifier().verify(body, sign(body))
+    assert isinstance(event, ParticipantLeft) and event.identity == "ana"
+
+
+def test_a_created_at_no_calendar_can_hold_is_a_malformed_webhook() -> None:
+    body = joined_body().replace(b'"1795878000"', b'"99999999999999999"')
+    with pytest.raises(WebhookError) as error:
+        verifier().verify(body, sign(body))
+    assert error.value.code == "webhook_malformed" and "createdAt" in error.value.message

@@ -58,12 +58,13 @@ def signed_webhook(
     attributes: dict[str, str] | None = None,
     kind: int = 0,
     secret: str = LIVEKIT_SECRET,
+    created_at: int | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """A LiveKit webhook body and its headers, signed like livekit-server signs them."""
     message = api.WebhookEvent(
         event=event,
         id=f"EV_{secrets.token_hex(6)}",
-        created_at=int(time.time()),
+        created_at=int(time.time()) if created_at is None else created_at,
         room=api.Room(name=room, sid=f"RM_{secrets.token_hex(6)}"),
         participant=api.ParticipantInfo(
             identity=identity,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -68,7 +69,9 @@ def test_serve_prints_how_to_talk_to_it_and_sigterm_stops_api_and_livekit(
         assert f"{ready['api_url']}/v1/tokens" in ready["token_curl"]
 
         health = httpx.get(f"{ready['api_url']}/healthz", timeout=5)
-        assert health.json() == {"status": "ok", "sessions": 0, "capacity": 10}
+        assert health.status_code == 200, health.text
+        assert health.json()["status"] == "ok"
+        assert set(health.json()["checks"]) == {"livekit", "agent", "models"}
         minted = httpx.post(
             f"{ready['api_url']}/v1/tokens",
             headers={"X-API-Key": "dev-clerk-ana-key-0001"},
@@ -88,3 +91,64 @@ def test_serve_prints_how_to_talk_to_it_and_sigterm_stops_api_and_livekit(
     assert not port_open(livekit_port), "livekit-server outlived the service"
     api_port = int(ready["api_url"].rsplit(":", 1)[1])
     assert not port_open(api_port)
+
+
+def start_serve(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """Run `voice-agent serve --json` and read the document it prints once ready."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE, "serve", "--port", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        env=env,
+        text=True,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("}"):
+            break
+    assert lines, "serve printed nothing"
+    return process, json.loads("".join(lines))
+
+
+def test_after_serve_is_killed_no_livekit_is_left_and_the_next_serve_works(
+    livekit_binary: Path, tmp_path: Path
+) -> None:
+    livekit_port = pick_free_port()
+    env = {
+        **os.environ,
+        "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VOICE_AGENT_LIVEKIT__URL": f"ws://127.0.0.1:{livekit_port}",
+        "VOICE_AGENT_LIVEKIT__BINARY": str(livekit_binary),
+    }
+    processes: list[subprocess.Popen[str]] = []
+    with (tmp_path / "serve.log").open("w") as log:
+        try:
+            first, _ready = start_serve(env, log)
+            processes.append(first)
+            assert port_open(livekit_port)
+            first.kill()  # SIGKILL: no chance to stop its children
+            first.wait(timeout=10)
+            deadline = time.monotonic() + 15
+            while port_open(livekit_port) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not port_open(livekit_port), "livekit-server outlived the killed service"
+
+            second, ready = start_serve(env, log)
+            processes.append(second)
+            assert ready["livekit_url"] == f"ws://127.0.0.1:{livekit_port}"
+            health = httpx.get(f"{ready['api_url']}/healthz", timeout=5)
+            assert health.status_code == 200, health.text
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=20) == 0
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    assert not port_open(livekit_port)

@@ -1,4 +1,4 @@
-"""Agent sessions started by real LiveKit webhooks: answers, leaving, capacity, crashes, logging."""
+"""Agent sessions dispatched by real LiveKit: answers, leaving, capacity, crashes, logging."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO
-from voice_agent.agent.session import AGENT_IDENTITY, AgentSession, SessionStatus
+from voice_agent.agent.connection import AGENT_IDENTITY, RoomConnection
+from voice_agent.agent.lifecycle import EndReason, SessionState
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
 from voice_agent.service.errors import ShuttingDownError
 from voice_agent.service.runner import StoreService
-from voice_agent.service.sessions import SessionManager, SessionState
+from voice_agent.service.sessions import SessionManager
 from voice_agent.storage import SqlQuestionLogRepository, open_database
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
@@ -122,7 +123,7 @@ async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     assert "receipt" in group["examples"][0].lower()
 
 
-async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
+async def test_a_full_worker_gets_no_more_clerks_from_livekit(
     store_service: StoreService, http_client: httpx.AsyncClient
 ) -> None:
     manager = store_service.manager
@@ -130,6 +131,7 @@ async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
         clerk_joins(http_client, "ana", ClerkScript(lead_in_secs=6.0, wait_for_reply=False))
     )
     await eventually(lambda: manager.list(), what="ana's session")
+    # At capacity the worker reports itself full: LiveKit does not dispatch ben to it.
     second = await clerk_joins(
         http_client, "ben", ClerkScript(lead_in_secs=2.0, wait_for_reply=False)
     )
@@ -139,11 +141,8 @@ async def test_past_capacity_a_second_clerk_is_refused_and_the_api_says_why(
     body = response.json()
     assert [s["room"] for s in body["sessions"]] == ["store-SH-01-clerk-ana"]
     assert (body["capacity"], body["active"]) == (1, 1)
-    refusal = next(r for r in body["refusals"] if r["room"] == "store-SH-01-clerk-ben")
-    assert refusal["code"] == "capacity_reached"
-    assert "1 of 1 sessions are running" in refusal["message"]
     other_store = await http_client.get("/v1/sessions", headers=auth("tan"))
-    assert other_store.json()["sessions"] == [] and other_store.json()["refusals"] == []
+    assert other_store.json()["sessions"] == []
 
     await first
     await no_sessions_left(manager)
@@ -167,19 +166,19 @@ async def test_a_manager_stops_a_session_through_the_api(
 # --- supervision, without webhooks ----------------------------------------------------------
 
 
-def crashing_session(crashes: int) -> type[AgentSession]:
-    """An AgentSession whose first ``crashes`` runs raise before joining."""
+def crashing_connection(crashes: int) -> type[RoomConnection]:
+    """A RoomConnection whose first ``crashes`` runs raise before joining."""
 
-    class CrashingSession(AgentSession):
+    class CrashingConnection(RoomConnection):
         runs = 0
 
-        async def run(self) -> None:
+        async def run(self) -> EndReason:
             type(self).runs += 1
             if type(self).runs <= crashes:
                 raise RuntimeError(f"pipeline bug #{type(self).runs}")
-            await super().run()
+            return await super().run()
 
-    return CrashingSession
+    return CrashingConnection
 
 
 async def test_a_crashed_session_is_restarted_and_joins_the_room(
@@ -191,7 +190,7 @@ async def test_a_crashed_session_is_restarted_and_joins_the_room(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=crashing_session(1),
+        connection_class=crashing_connection(1),
         restart_delays=(0.2,),
     )
     await manager.start(room, "cai", CallerProfile(store_id="SH-01"))
@@ -217,7 +216,7 @@ async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=crashing_session(100),
+        connection_class=crashing_connection(100),
         restart_delays=(0.05,),
         max_restarts=2,
     )
@@ -235,15 +234,16 @@ async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
     await manager.stop_all()
 
 
-class ScriptedAnswers(AgentSession):
-    """Reports two answers through the manager's ``on_answer``, then idles until stopped."""
+class ScriptedAnswers(RoomConnection):
+    """Reports two answers through ``on_answer``, then stays "in the room" until closed."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._listener = kwargs["on_answer"]
+        self._joined = kwargs["on_connected"]
         self._done = asyncio.Event()
 
-    async def run(self) -> None:
+    async def run(self) -> EndReason:
         asked_at = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)
         await self._listener(
             Question(text="Where is the staff toilet?", store_id="SH-01", asked_at=asked_at),
@@ -253,12 +253,12 @@ class ScriptedAnswers(AgentSession):
             Question(text="Is the AX-200 on sale?", store_id="SH-01", asked_at=asked_at),
             Answer(text="Yes, 20 percent off.", source=AnswerSource.GROUNDED),
         )
-        self.status = SessionStatus.CONNECTED
+        self._joined()
         await self._done.wait()
+        return "stopped"
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         self._done.set()
-        await super().stop()
 
 
 async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
@@ -272,7 +272,7 @@ async def test_answers_are_logged_per_session_and_a_broken_log_never_ends_it(
         capacity=2,
         loop_config=runtime.loop_config,
         question_logger=QuestionLogger(repository=repository),
-        session_class=ScriptedAnswers,
+        connection_class=ScriptedAnswers,
     )
     caller = CallerProfile(store_id="SH-01")
     await manager.start("store-SH-01-clerk-fay", "fay", caller)
@@ -305,7 +305,7 @@ async def test_a_closed_manager_starts_no_more_sessions(
         endpoint=store_service.endpoint,
         capacity=1,
         loop_config=runtime.loop_config,
-        session_class=ScriptedAnswers,
+        connection_class=ScriptedAnswers,
     )
     await manager.start("store-SH-01-clerk-hal", "hal", CallerProfile(store_id="SH-01"))
     await manager.close()

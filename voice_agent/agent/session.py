@@ -1,70 +1,70 @@
-"""One clerk's voice session in a LiveKit room, kept alive across dropped connections."""
+"""One clerk's session with the assistant, from start to end: THE place a session lives.
+
+:meth:`AgentSession.run` joins the clerk's room through a :class:`RoomConnection` and owns
+everything that follows:
+
+- **reconnect**: a connection that fails or drops (LiveKit restarted, a pipeline bug) is
+  replaced after ``restart_delays[n]`` seconds (the last delay repeats);
+- **give up**: after ``max_restarts`` failures in a row (a connection that ran for
+  ``healthy_after_secs`` resets the count) the session ends as ``failed``;
+- **end**: :meth:`AgentSession.stop`, or the clerk staying out of the room for
+  ``clerk_absent_timeout_secs``.
+
+Its :class:`~voice_agent.agent.lifecycle.SessionState` and lifecycle events tell where it
+is. :class:`~voice_agent.service.sessions.SessionManager` only decides which sessions run
+(capacity) and keeps their history.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from loguru import logger
-from pipecat.frames.frames import EndFrame
-from pipecat.pipeline.worker import PipelineParams, PipelineWorker
-from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
-from pipecat.workers.runner import WorkerRunner
 
-from pipelines.address_gate import PushToTalkFrame
 from pipelines.answer_processor import AnswerListener, CallerProfile
-from pipelines.events import EventSink
-from pipelines.participant_filter import ParticipantAudioFilter
-from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
-from voice_agent.livekit.clerk import PTT_TOPIC
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from pipelines.voice_loop import VoiceLoopConfig
+from voice_agent.agent.connection import (
+    AGENT_IDENTITY,
+    LiveKitEndpoint,
+    RoomConnection,
+)
+from voice_agent.agent.lifecycle import (
+    EndReason,
+    ManagedEvent,
+    SessionCrashed,
+    SessionRestarted,
+    SessionState,
+    SessionStopped,
+)
 from voice_agent.runtime import Runtime
 
-AGENT_IDENTITY = "promo-assistant"
+__all__ = ["AGENT_IDENTITY", "AgentSession", "LiveKitEndpoint", "SessionState"]
 
-
-class SessionStatus(StrEnum):
-    """Where a session is in its life."""
-
-    STARTING = "starting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class LiveKitEndpoint:
-    """Where the LiveKit server is and the keys to mint the agent's tokens."""
-
-    url: str
-    api_key: str
-    api_secret: str
+EventListener = Callable[[ManagedEvent], Awaitable[None] | None]
 
 
 class AgentSession:
-    """The assistant in one clerk's room: joins, runs the voice loop, rejoins after drops.
-
-    Models, transcriber and answerer come from the shared :class:`Runtime`; the pipeline,
-    VAD state, turn state and address policy are this session's own.
+    """The assistant in one clerk's room, rejoining after failures (see the module docstring).
 
     Args:
-        runtime: What the process shares.
+        runtime: What the process shares (models, transcriber, answerer).
         endpoint: LiveKit server and keys.
         room: The clerk's room.
         clerk_identity: The only participant whose audio is listened to.
         caller: Role, store and language of the clerk.
         config: Voice-loop tuning (``require_addressing`` on for shop floors).
         clock: "Now" for questions (tests pin it).
-        on_event: Receives session events.
+        on_event: Receives pipeline and lifecycle events.
         on_answer: Receives every question and answer (question mining).
-        reconnect_delays: Seconds to wait before each reconnection attempt; the last one
-            repeats until ``stop()``.
+        restart_delays: Seconds before each rejoin; the last one repeats.
+        max_restarts: Failures in a row tolerated; one more gives the session up.
+        healthy_after_secs: A connection that ran this long resets the failure count.
+        connect_timeout_secs: A join that takes longer is a failure.
+        clerk_absent_timeout_secs: The session ends once the clerk is away this long.
+        connection_class: What runs one connection (tests substitute a subclass).
     """
 
     def __init__(
@@ -77,156 +77,137 @@ class AgentSession:
         caller: CallerProfile,
         config: VoiceLoopConfig,
         clock: Callable[[], datetime] | None = None,
-        on_event: EventSink | None = None,
+        on_event: EventListener | None = None,
         on_answer: AnswerListener | None = None,
-        reconnect_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0),
+        restart_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0),
+        max_restarts: int = 5,
+        healthy_after_secs: float = 30.0,
+        connect_timeout_secs: float = 20.0,
+        clerk_absent_timeout_secs: float = 60.0,
+        connection_class: type[RoomConnection] = RoomConnection,
     ) -> None:
+        if not restart_delays:
+            raise ValueError("restart_delays needs at least one delay")
         self.room = room
         self.clerk_identity = clerk_identity
-        self.status = SessionStatus.STARTING
+        self.caller = caller
+        self.state = SessionState.STARTING
         self.connections = 0
-        """How many times the session has joined the room (1 + reconnections)."""
-        self.started_at = time.monotonic()
+        """Times the agent joined the room."""
+        self.restarts = 0
+        """Times the session rejoined after a failure."""
+        self.last_error: str | None = None
         self._runtime = runtime
         self._endpoint = endpoint
-        self._caller = caller
         self._config = config
         self._clock = clock
         self._on_event = on_event
         self._on_answer = on_answer
-        self._reconnect_delays = reconnect_delays
+        self._restart_delays = restart_delays
+        self._max_restarts = max_restarts
+        self._healthy_after = healthy_after_secs
+        self._connect_timeout = connect_timeout_secs
+        self._absent_timeout = clerk_absent_timeout_secs
+        self._connection_class = connection_class
+        self._connection: RoomConnection | None = None
         self._stopping = asyncio.Event()
-        self._worker: PipelineWorker | None = None
         self._connected = asyncio.Event()
-
-    @property
-    def log_prefix(self) -> str:
-        """``[room]`` for log lines."""
-        return f"[{self.room}]"
 
     async def wait_connected(self, limit_secs: float) -> None:
         """Wait until the agent is in the room."""
         await asyncio.wait_for(self._connected.wait(), limit_secs)
 
     async def run(self) -> None:
-        """Serve the room until :meth:`stop`; rejoin whenever the connection drops."""
-        attempt = 0
+        """Serve the room until the session ends; :attr:`state` then says how."""
+        failures = 0
+        reason: EndReason = "stopped"
         while not self._stopping.is_set():
-            started = time.monotonic()
+            connection = self._new_connection()
+            self._connection = connection
+            began = time.monotonic()
             try:
-                await self._run_once()
+                reason = await connection.run()
+                break
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # a dropped server or a pipeline crash: rejoin
-                logger.warning(f"{self.log_prefix} session failed: {e!r}")
+            except Exception as e:  # noqa: BLE001 - a dropped server or a pipeline bug: rejoin
+                self.last_error = f"{type(e).__name__}: {e}"
+            finally:
+                self._connection = None
+                self._connected.clear()
             if self._stopping.is_set():
                 break
-            self.status = SessionStatus.RECONNECTING
-            if time.monotonic() - started > 30:
-                attempt = 0  # it ran well for a while: start the back-off again
-            delay = self._reconnect_delays[min(attempt, len(self._reconnect_delays) - 1)]
-            attempt += 1
-            logger.info(f"{self.log_prefix} reconnecting in {delay:.1f}s (attempt {attempt})")
+            if time.monotonic() - began >= self._healthy_after:
+                failures = 0
+            failures += 1
+            delay = None if failures > self._max_restarts else self._delay(failures)
+            logger.warning(
+                "[{}] connection failed ({} in a row: {}); {}",
+                self.room,
+                failures,
+                self.last_error,
+                "giving up" if delay is None else f"rejoining in {delay:.1f}s",
+            )
+            await self._emit(
+                SessionCrashed(
+                    session_id=self.room, error=self.last_error or "", retry_in_secs=delay
+                )
+            )
+            if delay is None:
+                self.state = SessionState.FAILED
+                await self._emit(SessionStopped(session_id=self.room, reason="failed"))
+                return
+            self.state = SessionState.RECONNECTING
             try:
                 await asyncio.wait_for(self._stopping.wait(), delay)
+                break
             except TimeoutError:
                 pass
-        self.status = SessionStatus.STOPPED
+            self.restarts += 1
+            await self._emit(SessionRestarted(session_id=self.room, restarts=self.restarts))
+        self.state = SessionState.STOPPED
+        logger.info("[{}] session ended ({})", self.room, reason)
+        await self._emit(SessionStopped(session_id=self.room, reason=reason))
 
     async def stop(self) -> None:
         """Leave the room and end the session."""
         self._stopping.set()
-        if self._worker is not None:
-            await self._worker.queue_frame(EndFrame())
+        if self.state not in (SessionState.STOPPED, SessionState.FAILED):
+            self.state = SessionState.STOPPING
+        if self._connection is not None:
+            await self._connection.close()
 
-    async def _run_once(self) -> None:
-        token = mint_token(
-            api_key=self._endpoint.api_key,
-            api_secret=self._endpoint.api_secret,
-            identity=AGENT_IDENTITY,
-            role=ParticipantRole.AGENT,
+    def _delay(self, failures: int) -> float:
+        return self._restart_delays[min(failures - 1, len(self._restart_delays) - 1)]
+
+    def _new_connection(self) -> RoomConnection:
+        def connected() -> None:
+            self.connections += 1
+            self.state = SessionState.CONNECTED
+            self._connected.set()
+            logger.info("[{}] agent joined (connection {})", self.room, self.connections)
+
+        return self._connection_class(
+            runtime=self._runtime,
+            endpoint=self._endpoint,
             room=self.room,
-            ttl=timedelta(hours=12),
-            name="Promo assistant",
-        )
-        sample_rate = 16000
-        transport = LiveKitTransport(
-            url=self._endpoint.url,
-            token=token,
-            room_name=self.room,
-            params=LiveKitParams(
-                audio_in_enabled=True,
-                audio_in_sample_rate=sample_rate,
-                audio_out_enabled=True,
-                audio_out_sample_rate=sample_rate,
-                audio_in_user_tracks=True,
-                audio_out_queue_size_ms=200,
-            ),
-        )
-        loop = build_voice_loop(
-            session_id=self.room,
-            transport=transport,
-            models=self._runtime.models,
-            transcriber=self._runtime.transcriber,
-            answerer=self._runtime.answerer,
-            caller=self._caller,
+            clerk_identity=self.clerk_identity,
+            caller=self.caller,
             config=self._config,
             clock=self._clock,
             on_event=self._on_event,
             on_answer=self._on_answer,
-            input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
+            on_connected=connected,
+            connect_timeout_secs=self._connect_timeout,
+            clerk_absent_timeout_secs=self._absent_timeout,
         )
-        worker = PipelineWorker(
-            loop.pipeline,
-            params=PipelineParams(
-                audio_in_sample_rate=sample_rate, audio_out_sample_rate=sample_rate
-            ),
-            cancel_on_idle_timeout=False,
-            idle_timeout_secs=None,
-            enable_rtvi=False,
-        )
-        self._worker = worker
 
-        @transport.event_handler("on_connected")
-        async def on_connected(_transport: LiveKitTransport) -> None:
-            self.connections += 1
-            self.status = SessionStatus.CONNECTED
-            self._connected.set()
-            logger.info(f"{self.log_prefix} agent joined (connection {self.connections})")
-
-        @transport.event_handler("on_disconnected")
-        async def on_disconnected(_transport: LiveKitTransport) -> None:
-            self._connected.clear()
-            if not self._stopping.is_set():
-                logger.warning(f"{self.log_prefix} connection lost")
-                await worker.cancel()
-
-        @transport.event_handler("on_data_received")
-        async def on_data_received(
-            _transport: LiveKitTransport, data: bytes, participant_id: str | None
-        ) -> None:
-            pressed = _push_to_talk(data)
-            if pressed is not None and participant_id == self.clerk_identity:
-                await worker.queue_frame(PushToTalkFrame(pressed=pressed))
-
-        runner = WorkerRunner(handle_sigint=False)
-        await runner.add_workers(worker)
+    async def _emit(self, event: ManagedEvent) -> None:
+        if self._on_event is None:
+            return
         try:
-            await runner.run()
-        finally:
-            self._worker = None
-            self._connected.clear()
-
-
-def _push_to_talk(data: bytes) -> bool | None:
-    """``True``/``False`` for a push-to-talk start/stop message, ``None`` for anything else."""
-    try:
-        message = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(message, dict):
-        return None
-    action = message.get("action")
-    if message.get("topic", PTT_TOPIC) != PTT_TOPIC:
-        return None
-    return {"start": True, "stop": False}.get(action) if isinstance(action, str) else None
+            result = self._on_event(event)
+            if result is not None:
+                await result
+        except Exception as e:  # noqa: BLE001 - an observer must not break a session
+            logger.opt(exception=e).warning("[{}] event observer failed", self.room)

@@ -18,7 +18,7 @@ from sqlalchemy import delete
 
 from knowledge_base.feedback.models import FeedbackRecord, FeedbackSet
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.benchmarks.answers import percentile
+from voice_agent.benchmarks.answer_report import percentile
 from voice_agent.feedback.audio import FeedbackAudio, encode_flac
 from voice_agent.storage import open_database
 from voice_agent.storage.feedback import SqlFeedbackRepository

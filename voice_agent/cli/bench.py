@@ -29,6 +29,9 @@ def _register_benchmarks() -> None:
     answers.register(app)
     bench_voice.register(app)
     feedback.register(app)
+    from voice_agent.worker import bench as cluster_bench
+
+    cluster_bench.register(app)
 
 
 _register_benchmarks()

@@ -1,4 +1,4 @@
-"""LiveKit commands: ``serve`` (the store service), ``token`` and ``clerk``."""
+"""LiveKit commands: ``serve`` (the store service), ``worker``, ``token`` and ``clerk``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the LiveKit commands to ``app``."""
-    from voice_agent.cli import serve
+    from voice_agent.cli import serve, worker
     from voice_agent.livekit import cli as livekit_cli
 
     serve.register(app)
+    worker.register(app)
     livekit_cli.register(app)

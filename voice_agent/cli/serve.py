@@ -45,13 +45,18 @@ SERVE_HELP = (
     "is in it.\n\n"
     "Loads the models once, opens the database, starts the local livekit-server (unless "
     "livekit.start_local_server is false; then livekit.url is used and its webhook must "
-    "POST to /livekit/webhook), and serves the HTTP API on loopback: POST /v1/tokens, "
-    "GET /v1/sessions, DELETE /v1/sessions/{room}, GET /v1/sessions/{room}/events, "
-    "GET /v1/gaps, POST|GET /v1/publications, GET /healthz. Answers come from the published "
-    "promotion versions in the database; new publications (and, with "
-    "knowledge_base.publish_edits, valid edits of the promotion files) are picked up within "
-    "knowledge_base.poll_interval_secs. Once up it prints how to talk to it. Ctrl-C or SIGTERM "
-    "stops the sessions, the API and LiveKit.\n\n"
+    "POST to /livekit/webhook; a local server that dies is restarted on the same ports), "
+    "registers one agent worker with it (clerk tokens ask LiveKit to dispatch the "
+    "assistant; service.agent_dispatch = false starts sessions from webhooks instead), and "
+    "serves the HTTP API on loopback: POST /v1/tokens, GET /v1/sessions, "
+    "DELETE /v1/sessions/{room}, GET /v1/sessions/{room}/events, GET /v1/gaps, "
+    "POST|GET /v1/publications, the feedback, roster, notice and compliance endpoints, "
+    "GET /healthz (200 only while LiveKit, the agent worker and the models all work). "
+    "Answers come from the published promotion versions in the database; new publications "
+    "(and, with knowledge_base.publish_edits, valid edits of the promotion files) are picked "
+    "up within knowledge_base.poll_interval_secs. Once up it prints how to talk to it. Ctrl-C "
+    "or SIGTERM stops the sessions, the API and LiveKit. For more nodes see voice-agent worker "
+    "and docs/cluster.md.\n\n"
     "--once-demo proves the whole service offline: it starts everything on free ports, a "
     "simulated clerk asks 'Hey promo, is the AX-200 in the weekend offer?' (spoken by "
     "Piper), prints what the clerk heard (transcribed by Whisper) and exits.\n\n"
@@ -302,6 +307,7 @@ def _print_instructions(
             room=room,
             store_id=clerk_key.store_id,
             ttl=timedelta(minutes=service.token_ttl_minutes),
+            dispatch_agent=service.agent_dispatch,
         )
         say = SAMPLE_QUESTION if SAMPLE_QUESTION.exists() else Path("question.wav")
         document["clerk_command"] = shlex.join(

@@ -108,6 +108,7 @@ def token_command(
             store_id=store,
             region_store_ids=region_stores,
             ttl=ttl,
+            dispatch_agent=settings.service.agent_dispatch,
         )
     )
     if json_output:
@@ -224,6 +225,7 @@ def _clerk_token(settings: Settings, room: str) -> str:
         role=ParticipantRole.CLERK,
         room=room,
         store_id=target.store_id,
+        dispatch_agent=settings.service.agent_dispatch,
     )
 
 

@@ -17,11 +17,17 @@ STORE_ID_PATTERN = r"[A-Z0-9]+(?:-[A-Z0-9]+)*"
 IDENTITY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}"
 """Participant identities: letters, digits and ``_.@-``, at most 64 characters."""
 
-_STORE_ID = re.compile(rf"^{STORE_ID_PATTERN}$")
-_IDENTITY = re.compile(rf"^{IDENTITY_PATTERN}$")
+ROOM_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}"
+"""Any room name (HQ may open rooms that are not clerk rooms): no spaces, no control
+characters, at most 128 characters."""
+
+# fullmatch, never match with "$": "$" also matches before a trailing newline.
+_STORE_ID = re.compile(STORE_ID_PATTERN)
+_IDENTITY = re.compile(IDENTITY_PATTERN)
+_ROOM = re.compile(ROOM_PATTERN)
 # The store part is upper-case only, so "-clerk-" ends it unambiguously.
 _CLERK_ROOM = re.compile(
-    rf"^store-(?P<store_id>{STORE_ID_PATTERN})-clerk-(?P<identity>{IDENTITY_PATTERN})$"
+    rf"store-(?P<store_id>{STORE_ID_PATTERN})-clerk-(?P<identity>{IDENTITY_PATTERN})"
 )
 
 
@@ -41,7 +47,7 @@ class ClerkRoom:
 
 def validate_store_id(store_id: str) -> str:
     """Return ``store_id`` if it looks like a store id, else raise :class:`RoomNameError`."""
-    if not _STORE_ID.match(store_id):
+    if not _STORE_ID.fullmatch(store_id):
         raise RoomNameError(
             f"store id {store_id!r} is not valid: expected upper-case segments like 'SH-01'",
             code="bad_store_id",
@@ -51,13 +57,23 @@ def validate_store_id(store_id: str) -> str:
 
 def validate_identity(identity: str) -> str:
     """Return ``identity`` if it is a valid participant identity, else raise."""
-    if not _IDENTITY.match(identity):
+    if not _IDENTITY.fullmatch(identity):
         raise RoomNameError(
             f"identity {identity!r} is not valid: expected 1-64 letters, digits or "
             "'_.@-', starting with a letter or digit",
             code="bad_identity",
         )
     return identity
+
+
+def validate_room_name(room: str) -> str:
+    """Return ``room`` if LiveKit and our logs can take it as a room name, else raise."""
+    if not _ROOM.fullmatch(room):
+        raise RoomNameError(
+            f"room {room!r} is not valid: expected 1-128 letters, digits or '_.@-', "
+            "starting with a letter or digit (no spaces, newlines or control characters)"
+        )
+    return room
 
 
 def clerk_room_name(*, store_id: str, identity: str) -> str:
@@ -71,7 +87,7 @@ def parse_clerk_room(room: str) -> ClerkRoom:
     Raises:
         RoomNameError: ``room`` is not ``store-<STORE>-clerk-<identity>``.
     """
-    match = _CLERK_ROOM.match(room)
+    match = _CLERK_ROOM.fullmatch(room)
     if match is None:
         raise RoomNameError(
             f"room {room!r} is not a clerk room: expected 'store-<STORE>-clerk-<identity>', "

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -32,8 +33,13 @@ import yaml
 from loguru import logger
 
 from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
+from voice_agent.livekit.process_guard import (
+    BINARY_NAME,
+    die_with_parent,
+    ensure_port_free,
+    stop_stale_server,
+)
 
-BINARY_NAME = "livekit-server"
 BINARY_ENV = "VOICE_AGENT_LIVEKIT_BINARY"
 """Environment variable naming the binary explicitly."""
 BIN_DIR_ENV = "LIVEKIT_BIN_DIR"
@@ -55,6 +61,8 @@ _SERVER_ENV_OVERRIDES = (
     "LIVEKIT_TURN_CERT",
     "LIVEKIT_TURN_KEY",
 )
+DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
+"""Where servers started by ``voice-agent`` leave their pid files."""
 _LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
@@ -132,6 +140,8 @@ class LocalLiveKitServer:
         startup_timeout_secs: float = 20.0,
         drain_secs: float = 1.0,
         stop_timeout_secs: float = 5.0,
+        pid_dir: str | Path | None = None,
+        redis_address: str | None = None,
     ) -> None:
         """Configure the server; nothing starts before :meth:`start`.
 
@@ -152,6 +162,11 @@ class LocalLiveKitServer:
             drain_secs: Seconds the first SIGTERM gets to drain (LiveKit's graceful stop often
                 takes longer: it waits for participants and HTTP shutdown).
             stop_timeout_secs: Seconds the forcing second SIGTERM gets before SIGKILL.
+            pid_dir: Where to keep ``livekit-server-<port>.pid`` while it runs; a server
+                left behind by a process that was killed (``kill -9``) is found there and
+                stopped at the next start. ``None``: no pid file.
+            redis_address: ``host:port`` of the Redis shared by every node of a cluster
+                (LiveKit's multi-node mode); ``None``: a single node.
         """
         if len(api_secret) < MIN_SECRET_LENGTH:
             raise LiveKitServerError(
@@ -172,6 +187,8 @@ class LocalLiveKitServer:
         self._startup_timeout_secs = startup_timeout_secs
         self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
+        self._pid_dir = Path(pid_dir) if pid_dir else None
+        self._redis_address = redis_address
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
 
@@ -216,6 +233,18 @@ class LocalLiveKitServer:
         return self._log_file or self._dir() / "livekit-server.log"
 
     @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def pid_file(self) -> Path | None:
+        """``<pid_dir>/livekit-server-<port>.pid`` (``None`` without a pid directory)."""
+        if self._pid_dir is None or self._port is None:
+            return None
+        return self._pid_dir / f"livekit-server-{self._port}.pid"
+
+    @property
     def running(self) -> bool:
         """True while the child process is alive."""
         return self._process is not None and self._process.poll() is None
@@ -235,6 +264,8 @@ class LocalLiveKitServer:
             "room": {"departure_timeout": self._departure_timeout_secs},
             "logging": {"level": "info", "json": False},
         }
+        if self._redis_address:
+            config["redis"] = {"address": self._redis_address}
         if self._webhook_urls:
             config["webhook"] = {"api_key": self._api_key, "urls": list(self._webhook_urls)}
         return config
@@ -250,6 +281,13 @@ class LocalLiveKitServer:
             return
         for attempt in range(1, _START_ATTEMPTS + 1):
             self._choose_ports()
+            stop_stale_server(self.pid_file, timeout_secs=self._stop_timeout_secs)
+            try:
+                ensure_port_free(self._host, self._require_port())
+            except LiveKitServerError:
+                if self._fixed_ports[0] is None and attempt < _START_ATTEMPTS:
+                    continue  # a picked port was taken in the meantime: pick again
+                raise
             self._spawn()
             try:
                 self._wait_until_ready()
@@ -260,6 +298,16 @@ class LocalLiveKitServer:
                 if not (port_clash and None in self._fixed_ports and attempt < _START_ATTEMPTS):
                     raise
                 logger.warning("livekit-server: a picked port was taken, retrying with new ports")
+
+    def restart(self) -> None:
+        """Start again on the same ports (after the process died), so clients can rejoin.
+
+        Raises:
+            LiveKitServerError: It did not come back.
+        """
+        self._terminate()
+        self._fixed_ports = (self._port, self._rtc_tcp_port, self._rtc_udp_port)
+        self.start()
 
     def stop(self) -> None:
         """Stop the server: SIGTERM, then a forcing second SIGTERM, then SIGKILL."""
@@ -348,7 +396,12 @@ class LocalLiveKitServer:
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
+            preexec_fn=die_with_parent,
         )
+        pid_file = self.pid_file
+        if pid_file is not None:
+            pid_file.parent.mkdir(parents=True, exist_ok=True)
+            pid_file.write_text(f"{self._process.pid}\n", "utf-8")
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
@@ -363,7 +416,7 @@ class LocalLiveKitServer:
                 )
             try:
                 with urllib.request.urlopen(self.http_url, timeout=1.0) as response:
-                    if response.status == 200:
+                    if response.status == 200 and self._process.poll() is None:
                         logger.info("livekit-server ready on {}", self.url)
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -400,3 +453,8 @@ class LocalLiveKitServer:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+        pid_file = self.pid_file
+        if process is not None and pid_file is not None:
+            with contextlib.suppress(OSError):
+                if pid_file.read_text("utf-8").strip() == str(process.pid):
+                    pid_file.unlink()

@@ -35,8 +35,14 @@ from enum import StrEnum
 
 from livekit import api
 
+from voice_agent.livekit.dispatch import clerk_room_config
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
-from voice_agent.livekit.rooms import parse_clerk_room, validate_identity, validate_store_id
+from voice_agent.livekit.rooms import (
+    parse_clerk_room,
+    validate_identity,
+    validate_room_name,
+    validate_store_id,
+)
 
 DEFAULT_TTL = timedelta(hours=1)
 MAX_TTL = timedelta(hours=12)
@@ -161,6 +167,7 @@ def build_access_token(
     region_store_ids: Collection[str] = (),
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
+    dispatch_agent: bool = False,
 ) -> api.AccessToken:
     """An unsigned :class:`livekit.api.AccessToken` after the policy check (see module doc).
 
@@ -168,12 +175,14 @@ def build_access_token(
 
     Raises:
         TokenPolicyError: The role may not join ``room``, or ``ttl`` is out of range.
-        RoomNameError: ``identity`` or ``store_id`` is malformed.
+        RoomNameError: ``identity``, ``store_id`` or ``room`` is malformed.
     """
     role = parse_role(role)
     validate_identity(identity)
     if store_id is not None:
         validate_store_id(store_id)
+    if room is not None:
+        validate_room_name(room)
     if not timedelta(0) < ttl <= MAX_TTL:
         raise TokenPolicyError(
             f"ttl must be positive and at most {MAX_TTL}, got {ttl}", code="bad_ttl"
@@ -199,6 +208,8 @@ def build_access_token(
     )
     if role is ParticipantRole.AGENT:
         token.with_kind("agent")
+    if dispatch_agent and role is ParticipantRole.CLERK:
+        token.with_room_config(clerk_room_config(identity=identity, store_id=store_id))
     return token
 
 
@@ -213,6 +224,7 @@ def mint_token(
     region_store_ids: Collection[str] = (),
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
+    dispatch_agent: bool = False,
 ) -> str:
     """A signed JWT that lets ``identity`` join ``room`` as ``role`` and nothing more.
 
@@ -226,10 +238,12 @@ def mint_token(
         region_store_ids: The stores of a regional manager's region.
         ttl: Lifetime; positive and at most :data:`MAX_TTL`.
         name: Display name (defaults to the identity).
+        dispatch_agent: For a clerk: when their join creates the room, LiveKit dispatches
+            the assistant to it (agent dispatch to a worker).
 
     Raises:
         TokenPolicyError: The role may not have this token.
-        RoomNameError: ``identity`` or ``store_id`` is malformed.
+        RoomNameError: ``identity``, ``store_id`` or ``room`` is malformed.
 
     Example:
         >>> mint_token(api_key="k", api_secret="s" * 32, identity="ana", role="clerk",
@@ -245,4 +259,5 @@ def mint_token(
         region_store_ids=region_store_ids,
         ttl=ttl,
         name=name,
+        dispatch_agent=dispatch_agent,
     ).to_jwt()

@@ -74,7 +74,7 @@ class ParticipantJoined:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantLeft:
-    """A participant left a room (or was disconnected)."""
+    """A participant left a room, was disconnected, or its connection died."""
 
     room: str
     room_sid: str
@@ -150,16 +150,30 @@ class WebhookVerifier:
         return translate_event(event)
 
 
+_PARTICIPANT_EVENTS = ("participant_joined", "participant_left", "participant_connection_aborted")
+"""A connection that dies without leaving (a killed process) ends with ``..._aborted``."""
+
+
 def translate_event(event: api.WebhookEvent) -> WebhookEvent:
-    """Our typed event for a (verified) LiveKit protobuf ``WebhookEvent``."""
-    at = datetime.fromtimestamp(event.created_at, tz=UTC)
+    """Our typed event for a (verified) LiveKit protobuf ``WebhookEvent``.
+
+    Raises:
+        WebhookError: ``createdAt`` is not a representable time (``webhook_malformed``).
+    """
+    try:
+        at = datetime.fromtimestamp(event.created_at, tz=UTC)
+    except (ValueError, OverflowError, OSError) as e:
+        raise WebhookError(
+            f"webhook createdAt {event.created_at} is not a valid time: {e}",
+            code="webhook_malformed",
+        ) from e
     room = event.room.name if event.HasField("room") else ""
     room_sid = event.room.sid if event.HasField("room") else ""
     if event.event == "room_started":
         return RoomStarted(room=room, room_sid=room_sid, event_id=event.id, at=at)
     if event.event == "room_finished":
         return RoomFinished(room=room, room_sid=room_sid, event_id=event.id, at=at)
-    if event.event in ("participant_joined", "participant_left") and event.HasField("participant"):
+    if event.event in _PARTICIPANT_EVENTS and event.HasField("participant"):
         participant = event.participant
         attributes = dict(participant.attributes)
         cls = ParticipantJoined if event.event == "participant_joined" else ParticipantLeft

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,8 +23,10 @@ from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
+from voice_agent.service.body_limit import BodyLimitMiddleware
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
+from voice_agent.service.health import CheckResult, HealthSource, LiveKitMonitor, models_check
 from voice_agent.service.routes import (
     broadcast,
     feedback,
@@ -40,9 +43,10 @@ from voice_agent.service.settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.worker.redispatch import Redispatcher
 
 _ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorBody} for status in (401, 403, 404, 422, 503)
+    status: {"model": ErrorBody} for status in (401, 403, 404, 413, 422, 503)
 }
 
 
@@ -53,6 +57,9 @@ def create_app(
     manager: SessionManager,
     database: Database,
     webhook_verifier: WebhookVerifier,
+    livekit_monitor: LiveKitMonitor | None = None,
+    agent_worker: AgentWorkerHealth | None = None,
+    redispatcher: Redispatcher | None = None,
 ) -> FastAPI:
     """The FastAPI application over these collaborators (nothing is built here but routes).
 
@@ -62,6 +69,12 @@ def create_app(
         manager: Runs the agent sessions; stopped with the application.
         database: The migrated database (question log for ``/v1/gaps``).
         webhook_verifier: Checks LiveKit's webhook signatures.
+        livekit_monitor: Watches the LiveKit server for ``/healthz``; ``None`` leaves
+            LiveKit out of the health checks (an app mounted next to a running service).
+        agent_worker: The agent worker LiveKit dispatches clerks to, when this process runs
+            one; its registration is the ``agent`` health check.
+        redispatcher: Dispatches the assistant again when it leaves a clerk who stays
+            (agent dispatch only).
 
     Raises:
         ValueError: An API key names an unknown store or region, or
@@ -88,6 +101,8 @@ def create_app(
         keys=ApiKeyRegistry(keys=settings.api_keys, knowledge=runtime.knowledge),
         webhook_verifier=webhook_verifier,
         question_log=SqlQuestionLogRepository(database=database),
+        health=_health_source(settings, runtime, manager, livekit_monitor, agent_worker),
+        redispatcher=redispatcher,
     )
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
@@ -97,7 +112,54 @@ def create_app(
     for router in (publications.router, broadcast.router, feedback.router):
         app.include_router(router)
     _add_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     return app
+
+
+class AgentWorkerHealth(Protocol):
+    """Anything that can say whether LiveKit can dispatch clerks to it."""
+
+    def health(self) -> CheckResult:
+        """The ``agent`` check."""
+        ...
+
+
+def _health_source(
+    settings: ServiceSettings,
+    runtime: Runtime,
+    manager: SessionManager,
+    monitor: LiveKitMonitor | None,
+    worker: AgentWorkerHealth | None,
+) -> HealthSource:
+    def checks() -> dict[str, CheckResult]:
+        found: dict[str, CheckResult] = {}
+        if monitor is not None:
+            found["livekit"] = monitor.status
+        found["agent"] = _agent_check(settings, manager, worker)
+        found["models"] = models_check(runtime.models)
+        return found
+
+    return checks
+
+
+def _agent_check(
+    settings: ServiceSettings, manager: SessionManager, worker: AgentWorkerHealth | None
+) -> CheckResult:
+    if manager.closed:
+        return CheckResult(ok=False, detail="shutting down: no new sessions start")
+    if worker is not None:
+        return worker.health()
+    if settings.agent_dispatch:
+        return CheckResult(
+            ok=True,
+            detail="no agent worker in this process: LiveKit dispatches clerks to "
+            "voice-agent worker nodes",
+        )
+    return CheckResult(
+        ok=True,
+        detail=f"sessions start when clerks join ({manager.active} of {manager.capacity} "
+        "slots taken)",
+    )
 
 
 def error_response(

@@ -95,6 +95,7 @@ async def run_demo(
         role=ParticipantRole.CLERK,
         room=room,
         store_id=store_id,
+        dispatch_agent=service.agent_dispatch,
     )
     clerk = SimulatedClerk(
         url=endpoint.url,

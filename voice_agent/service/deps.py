@@ -16,9 +16,11 @@ from voice_agent.service.auth import (
     require_hq,
     require_manager,
 )
+from voice_agent.service.health import HealthSource
 from voice_agent.service.sessions import SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.worker.redispatch import Redispatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,10 @@ class ServiceContext:
     keys: ApiKeyRegistry
     webhook_verifier: WebhookVerifier
     question_log: SqlQuestionLogRepository
+    health: HealthSource
+    """The chain's checks for ``/healthz``."""
+    redispatcher: Redispatcher | None = None
+    """Dispatches the assistant again when it leaves a clerk who is still there."""
     clerk_connections: dict[str, str] = field(default_factory=dict)
     """Room -> participant sid of the clerk's latest connection (see the webhook route)."""
 

@@ -3,8 +3,15 @@
 :class:`StoreService` binds the API's socket first (so its port, and the webhook URL
 LiveKit must call, are known), then starts the local ``livekit-server`` pointing its
 webhooks at us (or uses a remote deployment), then serves the API with uvicorn in the
-current event loop. :meth:`StoreService.stop` ends the sessions first (the agent leaves
-the rooms), then the API, then LiveKit.
+current event loop. With ``service.agent_dispatch`` (the default) the process also
+registers as a LiveKit agent worker (:class:`~voice_agent.worker.agent_server.DispatchedSessions`),
+so clerks get the assistant through LiveKit's dispatch; otherwise the webhook route starts
+sessions. A :class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
+for ``/healthz`` and restarts the local server if it dies. :meth:`StoreService.stop` ends
+the sessions first (the agent leaves the rooms), then the API, then LiveKit.
+
+The local server dies with this process even on ``kill -9`` (``PR_SET_PDEATHSIG``), and
+its pid file lets the next start stop one that was left behind anyway.
 
 uvicorn's own signal handling is switched off: the caller (``voice-agent serve``) decides
 what Ctrl-C and SIGTERM do, so nothing is left running when the process ends.
@@ -28,17 +35,20 @@ import uvicorn
 from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
-from voice_agent.agent.session import AgentSession, LiveKitEndpoint
-from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
+from voice_agent.service.health import LiveKitMonitor
 from voice_agent.service.sessions import ManagedEventSink, SessionManager
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.worker.agent_server import DispatchedSessions
+from voice_agent.worker.redispatch import Redispatcher
 
 _API_STOP_TIMEOUT_SECS = 5.0
 
@@ -53,6 +63,8 @@ class LocalLiveKit:
     work_dir: Path | None = None
     """Config and log directory; ``None``: a temporary one."""
     departure_timeout_secs: int = 20
+    pid_dir: Path | None = DEFAULT_RUN_DIR
+    """Where the server's pid file lives (see :class:`LocalLiveKitServer`)."""
 
 
 class _Uvicorn(uvicorn.Server):
@@ -95,7 +107,7 @@ class StoreService:
         local_livekit: Run this local server; ``None`` uses ``livekit.url``.
         clock: "Now" for questions (``--at``).
         on_event: Receives every session event.
-        session_class: What runs a room (tests only).
+        connection_class: What runs one connection to a room (tests only).
     """
 
     def __init__(
@@ -108,7 +120,7 @@ class StoreService:
         local_livekit: LocalLiveKit | None,
         clock: Callable[[], datetime] | None = None,
         on_event: ManagedEventSink | None = None,
-        session_class: type[AgentSession] = AgentSession,
+        connection_class: type[RoomConnection] = RoomConnection,
     ) -> None:
         self._runtime = runtime
         self._database = database
@@ -117,8 +129,12 @@ class StoreService:
         self._local = local_livekit
         self._clock = clock
         self._on_event = on_event
-        self._session_class = session_class
+        self._connection_class = connection_class
         self._livekit_server: LocalLiveKitServer | None = None
+        self._dispatcher: DispatchedSessions | None = None
+        self._redispatcher: Redispatcher | None = None
+        self._monitor: LiveKitMonitor | None = None
+        self._monitor_task: asyncio.Task[None] | None = None
         self._manager: SessionManager | None = None
         self._endpoint: LiveKitEndpoint | None = None
         self._api: _Uvicorn | None = None
@@ -152,6 +168,28 @@ class StoreService:
         return f"{self.api_url}/livekit/webhook"
 
     @property
+    def agent_dispatch(self) -> bool:
+        """Clerks get the assistant through LiveKit's agent dispatch (see the settings)."""
+        return self._service.agent_dispatch
+
+    @property
+    def redispatcher_count(self) -> int:
+        """Times the assistant was dispatched again after leaving a clerk who stayed."""
+        return self._redispatcher.redispatched if self._redispatcher else 0
+
+    @property
+    def livekit_server(self) -> LocalLiveKitServer | None:
+        """The local LiveKit server this service runs, if any."""
+        return self._livekit_server
+
+    @property
+    def livekit_monitor(self) -> LiveKitMonitor:
+        """What watches LiveKit (after :meth:`start`)."""
+        if self._monitor is None:
+            raise ServiceError("the service is not started", code="not_started")
+        return self._monitor
+
+    @property
     def livekit_log(self) -> Path | None:
         """The local LiveKit server's log file, if it runs one."""
         return self._livekit_server.log_file if self._livekit_server else None
@@ -169,7 +207,22 @@ class StoreService:
             # Follow publications and edited files while the service runs.
             await self._runtime.knowledge_holder.start()
             self._endpoint = await self._start_livekit()
+            self._monitor = LiveKitMonitor(
+                http_url=self._endpoint.url.replace("ws", "http", 1),
+                local=self._livekit_server,
+            )
+            self._monitor_task = asyncio.create_task(self._monitor.run(), name="livekit-monitor")
             self._manager = self._build_manager(self._endpoint)
+            if self._service.agent_dispatch:
+                self._redispatcher = Redispatcher(endpoint=self._endpoint)
+            if self._service.agent_dispatch and self._service.run_worker:
+                self._dispatcher = DispatchedSessions(
+                    manager=self._manager,
+                    endpoint=self._endpoint,
+                    language=self._runtime.settings.stt.language,
+                    stores=lambda: frozenset(self._runtime.knowledge.stores),
+                )
+                await self._dispatcher.start()
             app = create_app(
                 settings=self._service,
                 runtime=self._runtime,
@@ -178,6 +231,9 @@ class StoreService:
                 webhook_verifier=WebhookVerifier(
                     api_key=self._endpoint.api_key, api_secret=self._endpoint.api_secret
                 ),
+                livekit_monitor=self._monitor,
+                agent_worker=self._dispatcher,
+                redispatcher=self._redispatcher,
             )
             config = uvicorn.Config(
                 app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
@@ -205,6 +261,12 @@ class StoreService:
         await self._runtime.knowledge_holder.stop()
         if self._manager is not None:
             await self._manager.close()
+        redispatcher, self._redispatcher = self._redispatcher, None
+        if redispatcher is not None:
+            await redispatcher.close()
+        dispatcher, self._dispatcher = self._dispatcher, None
+        if dispatcher is not None:
+            await dispatcher.stop(drain=False)  # its sessions ended just above
         api, task = self._api, self._api_task
         self._api, self._api_task = None, None
         if api is not None and task is not None:
@@ -216,6 +278,11 @@ class StoreService:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
             logger.info("HTTP API stopped")
+        monitor_task, self._monitor_task = self._monitor_task, None
+        if monitor_task is not None:
+            monitor_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await monitor_task
         server, self._livekit_server = self._livekit_server, None
         if server is not None:
             await asyncio.to_thread(server.stop)
@@ -241,6 +308,7 @@ class StoreService:
             webhook_urls=[self.webhook_url],
             work_dir=self._local.work_dir,
             departure_timeout_secs=self._local.departure_timeout_secs,
+            pid_dir=self._local.pid_dir,
         )
         self._livekit_server = server
         await asyncio.to_thread(server.start)
@@ -260,9 +328,10 @@ class StoreService:
             question_logger=QuestionLogger(
                 repository=SqlQuestionLogRepository(database=self._database)
             ),
-            session_class=self._session_class,
+            connection_class=self._connection_class,
             restart_delays=service.restart_delays,
             max_restarts=service.max_restarts,
+            clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
             events_per_session=service.events_per_session,
         )
 

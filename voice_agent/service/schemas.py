@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.gaps import GapGroup
-from voice_agent.service.sessions import SessionInfo, SessionRefusal, SessionState
+from voice_agent.agent.lifecycle import SessionState
+from voice_agent.service.sessions import SessionInfo, SessionRefusal
 
 
 class ErrorDetail(BaseModel):
@@ -168,18 +169,29 @@ class GapReport(BaseModel):
     groups: list[GapGroupPublic]
 
 
-class Health(BaseModel):
-    """Liveness."""
+class CheckPublic(BaseModel):
+    """One link of the chain."""
 
-    status: Literal["ok"] = "ok"
+    ok: bool
+    detail: str
+
+
+class Health(BaseModel):
+    """Whether the whole chain works; ``failing`` (HTTP 503) names the broken link."""
+
+    status: Literal["ok", "failing"]
     sessions: int
     capacity: int
+    checks: dict[str, CheckPublic]
+    """``livekit`` (reachable), ``agent`` (sessions can start), ``models`` (loaded)."""
 
 
 class WebhookResult(BaseModel):
     """What the service did with a LiveKit webhook."""
 
-    action: Literal["started", "stopped", "refused", "ignored"]
+    action: Literal["started", "stopped", "refused", "ignored", "watching"]
+    """``watching``: the assistant left a clerk room; it is dispatched again if the clerk
+    stays (its worker died)."""
     room: str | None = None
     code: str | None = None
     """Why a session was refused (``capacity_reached``)."""

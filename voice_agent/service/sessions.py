@@ -1,39 +1,41 @@
-"""The store's agent sessions: one per clerk room, within a capacity, restarted after crashes.
+"""The store's agent sessions: which run (capacity), and what each did (history, counts).
 
-:class:`SessionManager` starts an :class:`~voice_agent.agent.session.AgentSession` task per
-clerk room (the webhook route calls it when a clerk joins and leaves), refuses sessions
-beyond its capacity with :class:`~voice_agent.service.errors.CapacityReachedError`, and
-supervises each task: if ``AgentSession.run()`` raises (dropped connections are handled
-inside the session; this is for bugs and the unforeseen), a fresh session replaces it after
-a back-off, until too many crashes in a row give it up and free the slot.
+:class:`SessionManager` starts an :class:`~voice_agent.agent.session.AgentSession` per
+clerk room (the webhook route calls it when a clerk joins and leaves) and refuses sessions
+beyond its capacity with :class:`~voice_agent.service.errors.CapacityReachedError`. A
+session's own life (joining, rejoining after failures, giving up, ending when the clerk is
+gone) is the session's business; when it ends, its slot is freed.
 
-Each session keeps its own state: its last events (pipeline events and the lifecycle
-events below), answer and restart counts. Every answer goes to the
-:class:`~knowledge_base.gaps.QuestionLogger`; a storage failure there is logged and never
-reaches the session.
+Each session keeps its own history here: its last events (pipeline and lifecycle), answer
+and gap counts. Every answer goes to the :class:`~knowledge_base.gaps.QuestionLogger`; a
+storage failure there is logged and never reaches the session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import builtins
-import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Annotated, Literal
 
 from loguru import logger
-from pydantic import BaseModel, Field
 
 from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
-from pipelines.events import SessionEvent
 from pipelines.voice_loop import VoiceLoopConfig
-from voice_agent.agent.session import AgentSession, LiveKitEndpoint, SessionStatus
+from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.lifecycle import (
+    ManagedEvent,
+    ManagedEventSink,
+    QuestionLogFailed,
+    SessionRefused,
+    SessionStarted,
+    SessionState,
+)
+from voice_agent.agent.session import AgentSession
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import (
     CapacityReachedError,
@@ -42,90 +44,7 @@ from voice_agent.service.errors import (
 )
 from voice_agent.storage.errors import StorageError
 
-
-class SessionState(StrEnum):
-    """Where a managed session is, as the API shows it."""
-
-    STARTING = "starting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-    """The agent lost the room and is rejoining (inside the same session)."""
-    RESTARTING = "restarting"
-    """The session crashed; a fresh one starts after the back-off."""
-    STOPPING = "stopping"
-    STOPPED = "stopped"
-    FAILED = "failed"
-    """Crashed too often in a row; given up."""
-
-
-class _LifecycleEvent(BaseModel):
-    session_id: str
-    """The room."""
-    at: float = Field(default_factory=time.monotonic)
-    """Monotonic seconds, like the pipeline's events."""
-
-
-class SessionStarted(_LifecycleEvent):
-    """The manager started a session for a clerk."""
-
-    type: Literal["session_started"] = "session_started"
-    clerk_identity: str
-
-
-class SessionCrashed(_LifecycleEvent):
-    """``AgentSession.run()`` raised."""
-
-    type: Literal["session_crashed"] = "session_crashed"
-    error: str
-    retry_in_secs: float | None
-    """Seconds until the restart; ``None`` when the session is given up."""
-
-
-class SessionRestarted(_LifecycleEvent):
-    """A fresh session replaced a crashed one."""
-
-    type: Literal["session_restarted"] = "session_restarted"
-    restarts: int
-    """Restarts of this room's session so far."""
-
-
-class SessionStopped(_LifecycleEvent):
-    """The session ended (``reason``: ``stopped`` or ``failed``)."""
-
-    type: Literal["session_stopped"] = "session_stopped"
-    reason: Literal["stopped", "failed"]
-
-
-class SessionRefused(_LifecycleEvent):
-    """A session was not started (``code``: ``capacity_reached``)."""
-
-    type: Literal["session_refused"] = "session_refused"
-    clerk_identity: str
-    code: str
-    message: str
-
-
-class QuestionLogFailed(_LifecycleEvent):
-    """A gap question could not be stored; the session went on."""
-
-    type: Literal["question_log_failed"] = "question_log_failed"
-    code: str
-    message: str
-
-
-LifecycleEvent = Annotated[
-    SessionStarted
-    | SessionCrashed
-    | SessionRestarted
-    | SessionStopped
-    | SessionRefused
-    | QuestionLogFailed,
-    Field(discriminator="type"),
-]
-ManagedEvent = SessionEvent | LifecycleEvent
-"""Anything kept in a session's event history."""
-ManagedEventSink = Callable[[ManagedEvent], Awaitable[None] | None]
-"""Receives every session's events (pipeline and lifecycle); may be sync or async."""
+__all__ = ["ManagedEvent", "ManagedEventSink", "SessionInfo", "SessionManager", "SessionState"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +58,9 @@ class SessionInfo:
     started_at: datetime
     """Wall time (UTC) the manager started it."""
     restarts: int
-    """Crashes it was restarted after."""
+    """Times it rejoined the room after a failed or dropped connection."""
     connections: int
-    """Times the agent joined the room (reconnections and restarts included)."""
+    """Times the agent joined the room (rejoins included)."""
     answers: int
     gaps_logged: int
     """Answers stored as knowledge-base gaps."""
@@ -163,31 +82,17 @@ class SessionRefusal:
 
 @dataclass(slots=True)
 class _Entry:
-    room: str
-    clerk_identity: str
-    caller: CallerProfile
+    session: AgentSession
     events: deque[ManagedEvent]
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    stopping: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
-    session: AgentSession | None = None
-    restarting: bool = False
-    final_state: SessionState | None = None
-    restarts: int = 0
-    earlier_connections: int = 0
     answers: int = 0
     gaps_logged: int = 0
-    last_error: str | None = None
     ended_at: datetime | None = None
 
-
-_STATUS_STATES = {
-    SessionStatus.STARTING: SessionState.STARTING,
-    SessionStatus.CONNECTED: SessionState.CONNECTED,
-    SessionStatus.RECONNECTING: SessionState.RECONNECTING,
-    SessionStatus.STOPPED: SessionState.STOPPING,
-    SessionStatus.FAILED: SessionState.RESTARTING,
-}
+    @property
+    def room(self) -> str:
+        return self.session.room
 
 
 class SessionManager:
@@ -201,16 +106,15 @@ class SessionManager:
         clock: "Now" for questions (the demo and tests pin it).
         on_event: Receives every session's pipeline and lifecycle events.
         question_logger: Stores gap questions; ``None`` stores nothing.
-        session_class: What runs a room (tests pass a subclass that crashes).
-        restart_delays: Seconds before each restart after a crash; the last one repeats.
-        max_restarts: Crashes in a row (each within ``healthy_after_secs`` of its start)
-            that are restarted; the next one gives the session up.
-        healthy_after_secs: A session that ran this long before crashing starts the
-            back-off again.
-        reconnect_delays: Passed to each session (rejoining after dropped connections).
+        restart_delays: Seconds before each rejoin of a failed session (last repeats).
+        max_restarts: Failures in a row after which a session is given up.
+        healthy_after_secs: A connection that ran this long resets the failure count.
+        connect_timeout_secs: A join that takes longer is a failure.
+        clerk_absent_timeout_secs: A session ends once its clerk is away this long.
         events_per_session: Events kept per session.
-        stop_timeout_secs: Seconds a stopping session gets before its task is cancelled.
-        keep_finished: Ended sessions remembered for :meth:`get` and :meth:`events`.
+        stop_timeout_secs: A stopping session that takes longer is cancelled.
+        keep_finished: Ended sessions kept for :meth:`get` and :meth:`events`.
+        connection_class: What runs one connection (tests substitute a subclass).
     """
 
     def __init__(
@@ -223,14 +127,15 @@ class SessionManager:
         clock: Callable[[], datetime] | None = None,
         on_event: ManagedEventSink | None = None,
         question_logger: QuestionLogger | None = None,
-        session_class: type[AgentSession] = AgentSession,
         restart_delays: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0),
         max_restarts: int = 5,
         healthy_after_secs: float = 30.0,
-        reconnect_delays: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0),
+        connect_timeout_secs: float = 20.0,
+        clerk_absent_timeout_secs: float = 60.0,
         events_per_session: int = 200,
         stop_timeout_secs: float = 5.0,
         keep_finished: int = 50,
+        connection_class: type[RoomConnection] = RoomConnection,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
@@ -243,13 +148,14 @@ class SessionManager:
         self._clock = clock
         self._on_event = on_event
         self._question_logger = question_logger
-        self._session_class = session_class
         self._restart_delays = restart_delays
         self._max_restarts = max_restarts
         self._healthy_after = healthy_after_secs
-        self._reconnect_delays = reconnect_delays
+        self._connect_timeout = connect_timeout_secs
+        self._absent_timeout = clerk_absent_timeout_secs
         self._events_per_session = events_per_session
         self._stop_timeout = stop_timeout_secs
+        self._connection_class = connection_class
         self._live: dict[str, _Entry] = {}
         self._finished: dict[str, _Entry] = {}
         self._keep_finished = keep_finished
@@ -262,6 +168,11 @@ class SessionManager:
     def capacity(self) -> int:
         """Sessions that may run at once."""
         return self._capacity
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called: no new session starts."""
+        return self._closed
 
     @property
     def endpoint(self) -> LiveKitEndpoint:
@@ -291,27 +202,25 @@ class SessionManager:
             if self._closed:
                 raise ShuttingDownError(f"the service is shutting down; not starting {room}")
             existing = self._live.get(room)
-            if existing is not None and not existing.stopping.is_set():
+            if existing is not None and not _stopping(existing):
                 return self._info(existing)
             if existing is not None:
                 await self._reap(existing)
             if len(self._live) >= self._capacity:
                 # A clerk who just left still holds a slot while their session winds down.
-                stopping = [e for e in self._live.values() if e.stopping.is_set()]
+                stopping = [e for e in self._live.values() if _stopping(e)]
                 await asyncio.gather(*(self._reap(e) for e in stopping))
             if len(self._live) >= self._capacity:
                 await self._refuse(room, clerk_identity)
             entry = _Entry(
-                room=room,
-                clerk_identity=clerk_identity,
-                caller=caller,
+                session=self._new_session(room, clerk_identity, caller),
                 events=deque(maxlen=self._events_per_session),
             )
             started = SessionStarted(session_id=room, clerk_identity=clerk_identity)
             entry.events.append(started)  # first in the history, before the task's events
             self._finished.pop(room, None)
             self._live[room] = entry
-            entry.task = asyncio.create_task(self._supervise(entry), name=f"session {room}")
+            entry.task = asyncio.create_task(self._run(entry), name=f"session {room}")
         logger.info(
             "[{}] session started for {} ({} of {} slots)",
             room,
@@ -321,6 +230,29 @@ class SessionManager:
         )
         await self._deliver(started)
         return self._info(entry)
+
+    async def run(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionState:
+        """Start the session in ``room`` (see :meth:`start`) and wait until it ends.
+
+        A dispatched job lives exactly as long as this call.
+
+        Raises:
+            CapacityReachedError: ``capacity`` sessions already run.
+            ShuttingDownError: :meth:`close` was called.
+        """
+        await self.start(room, clerk_identity, caller)
+        return await self.wait(room)
+
+    async def wait(self, room: str) -> SessionState:
+        """Wait until the session in ``room`` ends; its final state.
+
+        Raises:
+            SessionNotFoundError: ``room`` has had no session recently.
+        """
+        entry = self._live.get(room)
+        if entry is not None and entry.task is not None:
+            await asyncio.wait({entry.task})
+        return self.get(room).state
 
     async def stop(self, room: str, *, wait: bool = True) -> SessionInfo:
         """End the session in ``room``; with ``wait=False`` return while it winds down.
@@ -333,11 +265,9 @@ class SessionManager:
         entry = self._live.get(room)
         if entry is None:
             raise SessionNotFoundError(f"no session is running in room {room!r}")
-        if not entry.stopping.is_set():
+        if not _stopping(entry):
             logger.info("[{}] stopping session", room)
-            entry.stopping.set()
-            if entry.session is not None:
-                await entry.session.stop()
+            await entry.session.stop()
         reaper = asyncio.create_task(self._reap(entry), name=f"stop {room}")
         self._reapers.add(reaper)
         reaper.add_done_callback(self._reapers.discard)
@@ -413,94 +343,44 @@ class SessionManager:
         await self._deliver(event)
         raise error
 
-    async def _supervise(self, entry: _Entry) -> None:
-        """Run the room's session until stopped or given up, then retire it."""
-        failed = False
+    async def _run(self, entry: _Entry) -> None:
+        """Run the room's session until it ends, then free its slot."""
         try:
-            failed = await self._run_with_restarts(entry)
+            await entry.session.run()
         finally:
-            if entry.session is not None:
-                entry.earlier_connections += entry.session.connections
-                entry.session = None
-            entry.restarting = False
-            entry.final_state = SessionState.FAILED if failed else SessionState.STOPPED
             entry.ended_at = datetime.now(UTC)
             self._retire(entry)
-            logger.info("[{}] session {}", entry.room, entry.final_state.value)
-            stopped = SessionStopped(
-                session_id=entry.room, reason="failed" if failed else "stopped"
-            )
-            entry.events.append(stopped)
-        await self._deliver(stopped)  # not reached when cancelled: observers may miss it
+            logger.info("[{}] session {}", entry.room, entry.session.state.value)
 
-    async def _run_with_restarts(self, entry: _Entry) -> bool:
-        """Run sessions for ``entry`` until stopped; ``True`` when given up after crashes."""
-        crashes_in_a_row = 0
-        while not entry.stopping.is_set():
-            session = self._new_session(entry)
-            entry.session = session
-            entry.restarting = False
-            began = time.monotonic()
-            try:
-                await session.run()
-                return False  # run() returns only after stop()
-            except Exception as e:  # noqa: BLE001 - a crash must not take the service down
-                entry.earlier_connections += session.connections
-                entry.session = None
-                entry.last_error = f"{type(e).__name__}: {e}"
-                if time.monotonic() - began >= self._healthy_after:
-                    crashes_in_a_row = 0
-                crashes_in_a_row += 1
-                given_up = crashes_in_a_row > self._max_restarts
-                delay = None if given_up else self._restart_delay(crashes_in_a_row)
-                logger.opt(exception=e).error(
-                    "[{}] session crashed ({} in a row); {}",
-                    entry.room,
-                    crashes_in_a_row,
-                    "giving up" if delay is None else f"restarting in {delay:.1f}s",
-                )
-                entry.restarting = not given_up
-                await self._emit(
-                    entry,
-                    SessionCrashed(
-                        session_id=entry.room, error=entry.last_error, retry_in_secs=delay
-                    ),
-                )
-            if delay is None:
-                return True
-            try:
-                await asyncio.wait_for(entry.stopping.wait(), delay)
-                return False
-            except TimeoutError:
-                pass
-            entry.restarts += 1
-            logger.info("[{}] session restarted ({} restarts)", entry.room, entry.restarts)
-            await self._emit(
-                entry, SessionRestarted(session_id=entry.room, restarts=entry.restarts)
-            )
-        return False
+    def _new_session(self, room: str, clerk_identity: str, caller: CallerProfile) -> AgentSession:
+        entry_of = self._live.get
 
-    def _restart_delay(self, crashes_in_a_row: int) -> float:
-        return self._restart_delays[min(crashes_in_a_row - 1, len(self._restart_delays) - 1)]
-
-    def _new_session(self, entry: _Entry) -> AgentSession:
         async def on_answer(question: Question, answer: Answer) -> None:
-            await self._record_answer(entry, question, answer)
+            entry = entry_of(room)
+            if entry is not None:
+                await self._record_answer(entry, question, answer)
 
-        async def on_event(event: SessionEvent) -> None:
-            await self._emit(entry, event)
+        async def on_event(event: ManagedEvent) -> None:
+            entry = self._live.get(room) or self._finished.get(room)
+            if entry is not None:
+                await self._emit(entry, event)
 
-        return self._session_class(
+        return AgentSession(
             runtime=self._runtime,
             endpoint=self._endpoint,
-            room=entry.room,
-            clerk_identity=entry.clerk_identity,
-            caller=entry.caller,
+            room=room,
+            clerk_identity=clerk_identity,
+            caller=caller,
             config=self._loop_config,
             clock=self._clock,
             on_event=on_event,
             on_answer=on_answer,
-            reconnect_delays=self._reconnect_delays,
+            restart_delays=self._restart_delays,
+            max_restarts=self._max_restarts,
+            healthy_after_secs=self._healthy_after,
+            connect_timeout_secs=self._connect_timeout,
+            clerk_absent_timeout_secs=self._absent_timeout,
+            connection_class=self._connection_class,
         )
 
     async def _record_answer(self, entry: _Entry, question: Question, answer: Answer) -> None:
@@ -562,8 +442,7 @@ class SessionManager:
     def _retire(self, entry: _Entry) -> None:
         if self._live.get(entry.room) is entry:
             del self._live[entry.room]
-        if entry.final_state is None:
-            entry.final_state = SessionState.STOPPED
+        if entry.ended_at is None:
             entry.ended_at = datetime.now(UTC)
         self._finished.pop(entry.room, None)
         self._finished[entry.room] = entry
@@ -572,28 +451,26 @@ class SessionManager:
 
     def _info(self, entry: _Entry) -> SessionInfo:
         session = entry.session
+        state = session.state
+        if entry.task is not None and entry.task.done() and state not in _ENDED:
+            state = SessionState.STOPPED  # cancelled before it could say so
         return SessionInfo(
             room=entry.room,
-            clerk_identity=entry.clerk_identity,
-            store_id=entry.caller.store_id,
-            state=self._state(entry),
+            clerk_identity=session.clerk_identity,
+            store_id=session.caller.store_id,
+            state=state,
             started_at=entry.started_at,
-            restarts=entry.restarts,
-            connections=entry.earlier_connections + (session.connections if session else 0),
+            restarts=session.restarts,
+            connections=session.connections,
             answers=entry.answers,
             gaps_logged=entry.gaps_logged,
-            last_error=entry.last_error,
+            last_error=session.last_error,
             ended_at=entry.ended_at,
         )
 
-    @staticmethod
-    def _state(entry: _Entry) -> SessionState:
-        if entry.final_state is not None:
-            return entry.final_state
-        if entry.stopping.is_set():
-            return SessionState.STOPPING
-        if entry.restarting:
-            return SessionState.RESTARTING
-        if entry.session is None:
-            return SessionState.STARTING
-        return _STATUS_STATES[entry.session.status]
+
+_ENDED = frozenset({SessionState.STOPPED, SessionState.FAILED})
+
+
+def _stopping(entry: _Entry) -> bool:
+    return entry.session.state in (SessionState.STOPPING, *_ENDED)

@@ -109,6 +109,15 @@ class ServiceSettings(BaseModel):
     public_url: str = ""
     """URL LiveKit posts webhooks to (``<public_url>/livekit/webhook``); empty means
     ``http://<host>:<port>``."""
+    agent_dispatch: bool = True
+    """Clerks get the assistant through LiveKit's agent dispatch: their tokens ask for it,
+    and this process registers as an agent worker. ``false`` is the fallback for a LiveKit
+    deployment without agent dispatch: the service starts a session itself when LiveKit's
+    webhook reports a clerk joining (this node only; no cluster)."""
+    run_worker: bool = True
+    """With agent dispatch: also run an agent worker in this process. ``false`` serves only
+    the API and webhooks (tokens, re-dispatch after a worker died) next to
+    ``voice-agent worker`` nodes; see docs/cluster.md."""
     capacity: int = Field(default=10, ge=1)
     """Agent sessions that may run at once (each holds a pipeline and a share of the CPU)."""
     require_addressing: bool = True
@@ -119,6 +128,10 @@ class ServiceSettings(BaseModel):
     """Consecutive crashes after which a session is given up (its slot freed)."""
     events_per_session: int = Field(default=200, ge=1)
     """Session events kept in memory per session for the API."""
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    """Largest request body accepted (413 beyond; LiveKit webhooks are a few KB)."""
+    clerk_absent_timeout_secs: float = Field(default=60.0, gt=0)
+    """A session whose clerk is not in the room for this long ends and frees its slot."""
     token_ttl_minutes: float = Field(default=60.0, gt=0, le=720)
     """Lifetime of tokens minted by ``POST /v1/tokens``."""
     api_keys: list[ApiKeySettings] = Field(default_factory=_development_keys)

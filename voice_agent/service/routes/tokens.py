@@ -19,7 +19,7 @@ from loguru import logger
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
-from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
+from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room, validate_room_name
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, CurrentPrincipal
@@ -58,6 +58,7 @@ async def create_token(
             store_id=plan.store_id,
             region_store_ids=plan.region_store_ids,
             ttl=ttl,
+            dispatch_agent=context.settings.agent_dispatch,
         )
     except TokenPolicyError as e:
         raise PermissionDeniedError(e.message, code=e.code) from e
@@ -87,6 +88,11 @@ def plan_token(principal: Principal, body: TokenCreate, *, knowledge: KnowledgeB
         PermissionDeniedError: The key may not have this token.
         BadRequestError: The request lacks a room it needs, or names a malformed one.
     """
+    if body.room is not None:
+        try:
+            validate_room_name(body.room)
+        except RoomNameError as e:
+            raise BadRequestError(e.message, code=e.code) from e
     role = ParticipantRole(body.role or principal.role.value)
     identity = body.identity or principal.identity
     if principal.role is Role.CLERK:

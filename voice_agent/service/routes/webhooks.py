@@ -1,8 +1,10 @@
-"""``POST /livekit/webhook``: LiveKit tells us who joined and left; clerks get an agent.
+"""``POST /livekit/webhook``: LiveKit tells us who joined and left.
 
-Only verified requests count (401 otherwise, and nothing happens). A clerk joining their
-own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in their token)
-starts the agent there; that clerk leaving, or the room closing, stops it. Everyone else
+Only verified requests count (401 otherwise, and nothing happens). With agent dispatch
+(the default) LiveKit starts the assistant on a worker; without it (the fallback), a clerk
+joining their own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in
+their token) starts the agent here. Either way, that clerk leaving, or the room closing,
+stops the session at once. Everyone else
 (the agent itself, a manager listening in) is ignored. A refused session (capacity) is
 still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
 """
@@ -34,8 +36,10 @@ from voice_agent.service.errors import (
     SessionNotFoundError,
     ShuttingDownError,
 )
+from voice_agent.service.printable import printable
 from voice_agent.service.schemas import WebhookResult
 from voice_agent.service.sessions import SessionManager
+from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])
 
@@ -51,19 +55,28 @@ async def receive_webhook(
     try:
         event = context.webhook_verifier.verify(body, authorization)
     except WebhookSignatureError as e:
-        logger.warning("webhook refused: {}", e.message)
+        logger.warning("webhook refused: {}", printable(e.message))
         raise AuthenticationError(e.message, code=e.code) from e
     except WebhookError as e:
-        logger.warning("webhook refused: {}", e.message)
+        logger.warning("webhook refused: {}", printable(e.message))
         raise BadRequestError(e.message, code=e.code) from e
     language = context.runtime.settings.stt.language
     result = await handle_event(
         event,
         manager=context.manager,
         language=language,
+        stores=frozenset(context.runtime.knowledge.stores),
         clerk_connections=context.clerk_connections,
+        start_sessions=not context.settings.agent_dispatch,
+        redispatcher=context.redispatcher,
     )
-    logger.debug("webhook {} {}: {} {}", event.kind, result.room, result.action, result.detail)
+    logger.debug(
+        "webhook {} {}: {} {}",
+        event.kind,
+        printable(result.room or ""),
+        result.action,
+        printable(result.detail),
+    )
     return result
 
 
@@ -72,7 +85,10 @@ async def handle_event(
     *,
     manager: SessionManager,
     language: str,
+    stores: frozenset[str],
     clerk_connections: dict[str, str],
+    start_sessions: bool = True,
+    redispatcher: Redispatcher | None = None,
 ) -> WebhookResult:
     """Start, stop or ignore, for one verified webhook event.
 
@@ -80,15 +96,32 @@ async def handle_event(
         event: The verified event.
         manager: Starts and stops the sessions.
         language: The clerks' language.
+        stores: Store ids of the knowledge base; a clerk of any other store gets no agent.
         clerk_connections: Room -> participant sid of the clerk's latest connection; a
             clerk who reconnects (LiveKit replaces the old connection) is not "gone" when
             the old connection's ``participant_left`` arrives after the new join.
+        start_sessions: Start a session when a clerk joins (the fallback without agent
+            dispatch); with dispatch LiveKit starts it on a worker, and a clerk leaving
+            still stops it here at once.
+        redispatcher: Told when the assistant leaves a clerk room (see
+            :mod:`voice_agent.worker.redispatch`).
     """
     if isinstance(event, RoomFinished):
         clerk_connections.pop(event.room, None)
         return await _stop(manager, event.room, "the room closed")
     if not isinstance(event, ParticipantJoined | ParticipantLeft):
         return WebhookResult(action="ignored", room=event.room, detail=f"{event.kind} event")
+    if redispatcher is not None and isinstance(event, ParticipantLeft) and _is_assistant(event):
+        try:
+            parse_clerk_room(event.room)
+        except RoomNameError:
+            return WebhookResult(action="ignored", room=event.room, detail="not a clerk room")
+        redispatcher.assistant_left(event.room)
+        return WebhookResult(
+            action="watching",
+            room=event.room,
+            detail="the assistant left; it is dispatched again if the clerk stays",
+        )
     room, why_not = _clerk_of(event)
     if room is None:
         return WebhookResult(action="ignored", room=event.room, detail=why_not)
@@ -100,7 +133,21 @@ async def handle_event(
             )
         clerk_connections.pop(event.room, None)
         return await _stop(manager, event.room, f"clerk {event.identity} left")
+    if room.store_id not in stores:
+        logger.warning(
+            "[{}] no session: store {} is not in the knowledge base", event.room, room.store_id
+        )
+        return WebhookResult(
+            action="refused",
+            room=event.room,
+            code="unknown_store",
+            detail=f"store {room.store_id} is not in the knowledge base",
+        )
     clerk_connections[event.room] = event.participant_sid
+    if not start_sessions:
+        return WebhookResult(
+            action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
+        )
     caller = CallerProfile(role=Role.CLERK, store_id=room.store_id, language=language)
     try:
         await manager.start(event.room, event.identity, caller)
@@ -111,11 +158,7 @@ async def handle_event(
 
 def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | None, str]:
     """The clerk room when ``event`` is about its own clerk; else ``None`` and why not."""
-    if (
-        event.identity == AGENT_IDENTITY
-        or event.participant_kind == "agent"
-        or event.role == ParticipantRole.AGENT.value
-    ):
+    if _is_assistant(event):
         return None, "the assistant itself"
     try:
         room = parse_clerk_room(event.room)
@@ -128,6 +171,14 @@ def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | N
     if event.store_id is not None and event.store_id != room.store_id:
         return None, f"{event.identity} works in {event.store_id}, not {room.store_id}"
     return room, ""
+
+
+def _is_assistant(event: ParticipantJoined | ParticipantLeft) -> bool:
+    return (
+        event.identity == AGENT_IDENTITY
+        or event.participant_kind == "agent"
+        or event.role == ParticipantRole.AGENT.value
+    )
 
 
 async def _stop(manager: SessionManager, room: str, why: str) -> WebhookResult:

@@ -1,0 +1,107 @@
+"""Faults healed: LiveKit killed under a running session, a clerk who never comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from service_helpers import eventually
+from test_service_sessions import LEAD_IN_SECS, clerk_joins, heard_text
+
+from pipelines.answer_processor import CallerProfile
+from tests.conftest import AUDIO
+from voice_agent.agent.lifecycle import SessionState
+from voice_agent.livekit.clerk import ClerkScript
+from voice_agent.service.runner import StoreService
+from voice_agent.service.sessions import SessionManager
+
+pytestmark = [pytest.mark.livekit, pytest.mark.slow]
+
+
+async def test_after_livekit_is_killed_health_fails_it_restarts_and_the_clerk_is_answered_again(
+    runtime: Any, store_service: StoreService, http_client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    room = "store-SH-01-clerk-ana"
+    manager = store_service.manager
+    # As the webhook does when ana joins; ana herself comes (back) after the outage.
+    await manager.start(room, "ana", CallerProfile(store_id="SH-01"))
+    await eventually(
+        lambda: manager.list() and manager.get(room).state is SessionState.CONNECTED,
+        within=30,
+        what="the agent in ana's room",
+    )
+    assert (await http_client.get("/healthz")).status_code == 200
+
+    server = store_service.livekit_server
+    assert server is not None and server.pid is not None
+    port = server.port
+    os.kill(server.pid, signal.SIGKILL)
+
+    failing: list[dict[str, Any]] = []
+
+    async def health() -> int:
+        response = await http_client.get("/healthz")
+        if response.status_code != 200:
+            failing.append(response.json())
+        return response.status_code
+
+    for _ in range(400):  # the monitor probes every second; catch the outage while it lasts
+        if await health() == 503:
+            break
+        await asyncio.sleep(0.05)
+    assert failing, "healthz never reported the outage"
+    # Whichever link noticed first (the LiveKit probe, or the agent worker losing its
+    # registration), the answer names what is broken.
+    assert failing[0]["status"] == "failing"
+    assert any(not check["ok"] for check in failing[0]["checks"].values()), failing[0]
+
+    for _ in range(600):
+        if await health() == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert store_service.livekit_monitor.restarts == 1
+    assert server.port == port and server.running
+
+    await eventually(
+        lambda: (
+            manager.get(room).state is SessionState.CONNECTED and manager.get(room).connections >= 2
+        ),
+        within=60,
+        what="the agent back in ana's room",
+    )
+    script = ClerkScript.from_files(
+        [AUDIO / "loop/ax200_weekend.wav"],
+        lead_in_secs=LEAD_IN_SECS,
+        push_to_talk=True,
+        max_reply_secs=15,
+    )
+    report = await clerk_joins(http_client, "ana", script, tmp_path / "heard.wav")
+    assert report.utterances[0].reply_started_at is not None
+    heard = heard_text(runtime, tmp_path / "heard.wav")
+    assert "20%" in heard or "20 percent" in heard, heard
+    await manager.stop(room)
+
+
+async def test_a_session_whose_clerk_never_joins_ends_and_frees_its_slot(
+    runtime: Any, store_service: StoreService
+) -> None:
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=1,
+        loop_config=runtime.loop_config,
+        clerk_absent_timeout_secs=1.0,
+    )
+    room = "store-SH-01-clerk-kim"
+    await manager.start(room, "kim", CallerProfile(store_id="SH-01"))
+    await eventually(lambda: manager.active == 0, within=40, what="the slot freed")
+    info = manager.get(room)
+    assert info.state is SessionState.STOPPED and info.connections == 1
+    stopped = manager.events(room)[-1]
+    assert stopped.type == "session_stopped" and stopped.reason == "clerk_absent"  # type: ignore[union-attr]
+    await manager.close()

@@ -1,0 +1,302 @@
+"""One connection of the assistant to a clerk's room: join, run the voice loop, end.
+
+:class:`RoomConnection` joins with its own agent token, runs the Pipecat voice loop and
+ends in one of three ways: :meth:`RoomConnection.close` was called (``"stopped"``), the
+clerk stayed out of the room for ``clerk_absent_timeout_secs`` (``"clerk_absent"``), or
+the connection failed: it did not come up within ``connect_timeout_secs`` or dropped
+(:class:`ConnectionLostError`). Rejoining is not its business: the
+:class:`~voice_agent.agent.session.AgentSession` that owns it decides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from livekit import rtc
+from loguru import logger
+from pipecat.frames.frames import EndFrame
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
+from pipecat.workers.runner import WorkerRunner
+
+from pipelines.address_gate import PushToTalkFrame
+from pipelines.answer_processor import AnswerListener, CallerProfile
+from pipelines.events import EventSink
+from pipelines.participant_filter import ParticipantAudioFilter
+from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
+from voice_agent.agent.lifecycle import EndReason
+from voice_agent.livekit.clerk import PTT_TOPIC
+from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.runtime import Runtime
+
+AGENT_IDENTITY = "promo-assistant"
+_SAMPLE_RATE = 16000
+_WATCH_INTERVAL_SECS = 0.25
+_RESUME_GRACE_SECS = 0.0
+"""How long the SDK may try to resume a dropped link before we rejoin from scratch.
+
+After LiveKit restarts, what the SDK's own reconnection leaves of the pipeline (tracks,
+subscriptions) is not something to rely on; a fresh join always works and costs well under
+a second, so the link's first loss ends the connection."""
+_CANCEL_GRACE_SECS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class LiveKitEndpoint:
+    """Where the LiveKit server is and the keys to mint the agent's tokens."""
+
+    url: str
+    api_key: str
+    api_secret: str
+
+
+class ConnectionLostError(Exception):
+    """The connection to the room did not come up in time, or dropped."""
+
+    code = "connection_lost"
+
+
+class RoomConnection:
+    """The assistant in one room for one connection (see the module docstring).
+
+    Args:
+        runtime: Models, transcriber and answerer shared by the process.
+        endpoint: LiveKit server and keys.
+        room: The clerk's room.
+        clerk_identity: The only participant whose audio is listened to.
+        caller: Role, store and language of the clerk.
+        config: Voice-loop tuning.
+        clock: "Now" for questions (tests pin it).
+        on_event: Receives pipeline events.
+        on_answer: Receives every question and answer.
+        on_connected: Called each time the agent is in the room.
+        connect_timeout_secs: A join that takes longer counts as a failure.
+        clerk_absent_timeout_secs: The connection ends once the clerk has been out of the
+            room this long (from joining, or from the clerk leaving).
+    """
+
+    def __init__(
+        self,
+        *,
+        runtime: Runtime,
+        endpoint: LiveKitEndpoint,
+        room: str,
+        clerk_identity: str,
+        caller: CallerProfile,
+        config: VoiceLoopConfig,
+        clock: Callable[[], datetime] | None = None,
+        on_event: EventSink | None = None,
+        on_answer: AnswerListener | None = None,
+        on_connected: Callable[[], None] | None = None,
+        connect_timeout_secs: float = 20.0,
+        clerk_absent_timeout_secs: float = 60.0,
+    ) -> None:
+        self.room = room
+        self.clerk_identity = clerk_identity
+        self._runtime = runtime
+        self._endpoint = endpoint
+        self._caller = caller
+        self._config = config
+        self._clock = clock
+        self._on_event = on_event
+        self._on_answer = on_answer
+        self._on_connected = on_connected
+        self._connect_timeout = connect_timeout_secs
+        self._absent_timeout = clerk_absent_timeout_secs
+        self._worker: PipelineWorker | None = None
+        self._closing = False
+        self._connected = False
+        self._lost: str | None = None
+        self._end_reason: EndReason = "stopped"
+        self._clerk_absent_since: float | None = time.monotonic()
+        self._link_down_since: float | None = None
+        self._following_link = False
+
+    async def run(self) -> EndReason:
+        """Join and serve the room until it ends (see the class docstring).
+
+        Raises:
+            ConnectionLostError: The join failed or timed out, or the connection dropped.
+        """
+        transport = self._transport()
+        loop = build_voice_loop(
+            session_id=self.room,
+            transport=transport,
+            models=self._runtime.models,
+            transcriber=self._runtime.transcriber,
+            answerer=self._runtime.answerer,
+            caller=self._caller,
+            config=self._config,
+            clock=self._clock,
+            on_event=self._on_event,
+            on_answer=self._on_answer,
+            input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
+        )
+        worker = PipelineWorker(
+            loop.pipeline,
+            params=PipelineParams(
+                audio_in_sample_rate=_SAMPLE_RATE, audio_out_sample_rate=_SAMPLE_RATE
+            ),
+            cancel_on_idle_timeout=False,
+            idle_timeout_secs=None,
+            enable_rtvi=False,
+        )
+        self._worker = worker
+        self._handle_transport_events(transport, worker)
+
+        runner = WorkerRunner(handle_sigint=False)
+        await runner.add_workers(worker)
+        running = asyncio.create_task(runner.run(), name=f"pipeline {self.room}")
+        watching = asyncio.create_task(self._watch(worker), name=f"watch {self.room}")
+        try:
+            await running
+        finally:
+            watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+            if not running.done():  # cancelled from outside: take the pipeline down too
+                await worker.cancel()
+                await asyncio.wait({running}, timeout=_CANCEL_GRACE_SECS)
+                running.cancel()
+            self._worker = None
+        if self._lost is not None:
+            raise ConnectionLostError(self._lost)
+        if not self._connected and not self._closing:
+            raise ConnectionLostError("the pipeline ended before the agent joined the room")
+        return self._end_reason
+
+    async def close(self) -> None:
+        """Leave the room; :meth:`run` returns ``"stopped"``."""
+        self._closing = True
+        if self._worker is not None:
+            await self._worker.queue_frame(EndFrame())
+
+    def _transport(self) -> LiveKitTransport:
+        token = mint_token(
+            api_key=self._endpoint.api_key,
+            api_secret=self._endpoint.api_secret,
+            identity=AGENT_IDENTITY,
+            role=ParticipantRole.AGENT,
+            room=self.room,
+            ttl=timedelta(hours=12),
+            name="Promo assistant",
+        )
+        return LiveKitTransport(
+            url=self._endpoint.url,
+            token=token,
+            room_name=self.room,
+            params=LiveKitParams(
+                audio_in_enabled=True,
+                audio_in_sample_rate=_SAMPLE_RATE,
+                audio_out_enabled=True,
+                audio_out_sample_rate=_SAMPLE_RATE,
+                audio_in_user_tracks=True,
+                audio_out_queue_size_ms=200,
+            ),
+        )
+
+    def _handle_transport_events(self, transport: LiveKitTransport, worker: PipelineWorker) -> None:
+        @transport.event_handler("on_connected")
+        async def on_connected(_transport: LiveKitTransport) -> None:
+            self._connected = True
+            self._link_down_since = None
+            self._follow_link(transport)
+            if self._on_connected is not None:
+                self._on_connected()
+
+        @transport.event_handler("on_disconnected")
+        async def on_disconnected(_transport: LiveKitTransport) -> None:
+            if not self._closing:
+                await self._fail(worker, "the connection to LiveKit dropped")
+
+        @transport.event_handler("on_participant_connected")
+        async def on_participant_connected(_transport: LiveKitTransport, identity: str) -> None:
+            if identity == self.clerk_identity:
+                self._clerk_absent_since = None
+
+        @transport.event_handler("on_participant_disconnected")
+        async def on_participant_disconnected(_transport: LiveKitTransport, identity: str) -> None:
+            if identity == self.clerk_identity:
+                self._clerk_absent_since = time.monotonic()
+
+        @transport.event_handler("on_data_received")
+        async def on_data_received(
+            _transport: LiveKitTransport, data: bytes, participant_id: str | None
+        ) -> None:
+            pressed = push_to_talk(data)
+            if pressed is not None and participant_id == self.clerk_identity:
+                await worker.queue_frame(PushToTalkFrame(pressed=pressed))
+
+    async def _watch(self, worker: PipelineWorker) -> None:
+        """Fail a slow join or a link that stays down; end when the clerk stays away."""
+        began = time.monotonic()
+        while not self._closing:
+            await asyncio.sleep(_WATCH_INTERVAL_SECS)
+            now = time.monotonic()
+            if not self._connected:
+                if now - began > self._connect_timeout:
+                    await self._fail(
+                        worker, f"not in the room {self._connect_timeout:.0f} s after joining"
+                    )
+                    return
+                continue
+            down_since = self._link_down_since
+            if down_since is not None and now - down_since >= _RESUME_GRACE_SECS:
+                await self._fail(worker, "the link to LiveKit did not come back")
+                return
+            absent_since = self._clerk_absent_since
+            if absent_since is not None and now - absent_since > self._absent_timeout:
+                logger.info(
+                    "[{}] clerk {} away for {:.0f} s: ending the session",
+                    self.room,
+                    self.clerk_identity,
+                    self._absent_timeout,
+                )
+                self._end_reason = "clerk_absent"
+                await self.close()
+                return
+
+    def _follow_link(self, transport: LiveKitTransport) -> None:
+        """Note when the SDK starts and ends its own reconnection attempts."""
+        if self._following_link:
+            return
+        # The transport does not pass these events on; its client's rtc.Room has them.
+        room: rtc.Room = transport._client.room
+        self._following_link = True
+
+        def reconnecting() -> None:
+            if self._link_down_since is None:
+                self._link_down_since = time.monotonic()
+                logger.info("[{}] link to LiveKit lost; the SDK tries to resume", self.room)
+
+        def reconnected() -> None:
+            self._link_down_since = None
+
+        room.on("reconnecting", reconnecting)
+        room.on("reconnected", reconnected)
+
+    async def _fail(self, worker: PipelineWorker, why: str) -> None:
+        if self._lost is None:
+            self._lost = why
+            logger.warning("[{}] {}", self.room, why)
+        await worker.cancel()
+
+
+def push_to_talk(data: bytes) -> bool | None:
+    """``True``/``False`` for a push-to-talk start/stop message, ``None`` for anything else."""
+    try:
+        message = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(message, dict):
+        return None
+    action = message.get("action")
+    if message.get("topic", PTT_TOPIC) != PTT_TOPIC:
+        return None
+    return {"start": True, "stop": False}.get(action) if isinstance(action, str) else None

@@ -1,0 +1,1 @@
+"""Agent workers: LiveKit dispatches clerk rooms to them (``livekit-agents``' AgentServer)."""

@@ -1,0 +1,239 @@
+"""The worker side of agent dispatch: ``livekit-agents``' AgentServer running our sessions.
+
+:class:`DispatchedSessions` registers with LiveKit under
+:data:`~voice_agent.worker.dispatch.AGENT_NAME` (explicit dispatch), reports its load as
+running sessions / capacity (so LiveKit stops offering jobs to a full worker), accepts
+only clerk rooms of stores in the knowledge base, and drains on shutdown (no new jobs;
+running sessions finish).
+
+Jobs run in the thread executor: each job's thread only hands the room to the
+:class:`~voice_agent.service.sessions.SessionManager`, whose sessions run on the main
+event loop with the process's one set of models. The Pipecat transport joins the room
+with its own agent token (it cannot adopt the job's connection), so the job never calls
+``ctx.connect()``; it ends with ``ctx.shutdown()`` when the session ends, and a job that
+LiveKit terminates stops its session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from livekit.agents import JobContext, JobExecutorType, JobRequest
+from livekit.agents.worker import AgentServer
+from loguru import logger
+
+from knowledge_base.answering import Role
+from pipelines.answer_processor import CallerProfile
+from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.lifecycle import SessionState
+from voice_agent.livekit.dispatch import AGENT_NAME
+from voice_agent.livekit.errors import RoomNameError
+from voice_agent.livekit.rooms import parse_clerk_room
+from voice_agent.service.errors import ServiceError
+from voice_agent.service.health import CheckResult
+from voice_agent.service.sessions import SessionManager
+
+_REGISTER_TIMEOUT_SECS = 30.0
+_RECONNECT_FOREVER = 1_000_000
+"""AgentServer gives up after ``max_retry`` failed reconnections (16 is about 2.5 min);
+a worker must outlive any LiveKit outage: it keeps trying, and health reports it."""
+
+
+class DispatchedSessions:
+    """An AgentServer whose jobs are our sessions (see the module docstring).
+
+    Args:
+        manager: Runs the sessions (and holds the capacity).
+        endpoint: The LiveKit node to register with.
+        language: The clerks' language.
+        stores: Store ids the knowledge base knows, now (jobs for others are refused).
+        drain_timeout_secs: How long a draining worker waits for running sessions.
+        health_port: Port of the AgentServer's own health endpoint (``GET /`` answers 200
+            while it is connected to LiveKit); 0 picks a free one.
+    """
+
+    def __init__(
+        self,
+        *,
+        manager: SessionManager,
+        endpoint: LiveKitEndpoint,
+        language: str,
+        stores: Callable[[], frozenset[str]],
+        drain_timeout_secs: int = 600,
+        health_port: int = 0,
+    ) -> None:
+        self._manager = manager
+        self._endpoint = endpoint
+        self._language = language
+        self._stores = stores
+        self._drain_timeout = drain_timeout_secs
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._registered = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._server = AgentServer(
+            job_executor_type=JobExecutorType.THREAD,
+            load_fnc=self._load,
+            load_threshold=1.0,
+            num_idle_processes=1,
+            drain_timeout=drain_timeout_secs,
+            max_retry=_RECONNECT_FOREVER,
+            ws_url=endpoint.url,
+            api_key=endpoint.api_key,
+            api_secret=endpoint.api_secret,
+            host="127.0.0.1",
+            port=health_port,
+        )
+        self._server.rtc_session(self._entrypoint, agent_name=AGENT_NAME, on_request=self._request)
+        self._server.on("worker_registered", self._on_registered)
+
+    @property
+    def worker_id(self) -> str:
+        """LiveKit's id of this worker (``unregistered`` before it registers)."""
+        return self._server.id
+
+    @property
+    def health_port(self) -> int:
+        """Port of the AgentServer's health endpoint (once started)."""
+        return self._server.worker_info.http_port
+
+    @property
+    def draining(self) -> bool:
+        """True once :meth:`stop` began: no new jobs are taken."""
+        return self._server.draining
+
+    async def start(self) -> None:
+        """Register with LiveKit; return once registered.
+
+        Raises:
+            ServiceError: Not registered within 30 s (``code`` ``worker_not_registered``).
+        """
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.create_task(self._server.run(), name="agent-server")
+        registered = asyncio.create_task(self._registered.wait())
+        done, _ = await asyncio.wait(
+            {registered, self._task},
+            timeout=_REGISTER_TIMEOUT_SECS,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if registered not in done:
+            registered.cancel()
+            error = self._task.exception() if self._task.done() else None
+            await self.stop(drain=False)
+            raise ServiceError(
+                f"the agent worker did not register with LiveKit at {self._endpoint.url}"
+                + (f": {error}" if error else f" within {_REGISTER_TIMEOUT_SECS:.0f} s"),
+                code="worker_not_registered",
+            )
+        logger.info(
+            "agent worker {} registered with {} as {!r}",
+            self.worker_id,
+            self._endpoint.url,
+            AGENT_NAME,
+        )
+
+    async def stop(self, *, drain: bool = True) -> None:
+        """Take no new jobs; with ``drain``, let running sessions finish first; then close."""
+        if drain and self._task is not None and not self._task.done():
+            with contextlib.suppress(Exception):
+                await self._server.drain(timeout=self._drain_timeout)
+        await self._server.aclose()
+        task, self._task = self._task, None
+        if task is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(task, 10)
+
+    def health(self) -> CheckResult:
+        """Whether LiveKit can dispatch clerks to this worker."""
+        if self._task is None or self._task.done():
+            return CheckResult(ok=False, detail="the agent worker is not running")
+        if self._server.draining:
+            return CheckResult(ok=False, detail="the agent worker is draining")
+        # AgentServer has no public "connected" state; _connecting is set while it
+        # (re)connects and cleared once LiveKit has accepted its registration.
+        if not self._registered.is_set() or self._server._connecting:
+            return CheckResult(ok=False, detail="the agent worker is not registered with LiveKit")
+        manager = self._manager
+        return CheckResult(
+            ok=True,
+            detail=f"worker {self.worker_id} registered; {manager.active} of "
+            f"{manager.capacity} sessions",
+        )
+
+    def _on_registered(self, *_args: object) -> None:
+        self._registered.set()
+
+    def _load(self) -> float:
+        """Running sessions / capacity: at 1.0 LiveKit offers this worker no more jobs."""
+        return min(1.0, self._manager.active / self._manager.capacity)
+
+    async def _request(self, request: JobRequest) -> None:
+        room = request.room.name
+        why_not = self._refusal(room)
+        if why_not is not None:
+            logger.warning("[{}] dispatch refused: {}", room, why_not)
+            await request.reject()
+            return
+        await request.accept(name="Promo assistant")
+
+    def _refusal(self, room: str) -> str | None:
+        try:
+            clerk = parse_clerk_room(room)
+        except RoomNameError:
+            return "not a clerk room"
+        if clerk.store_id not in self._stores():
+            return f"store {clerk.store_id} is not in the knowledge base"
+        if self._manager.active >= self._manager.capacity:
+            return "this worker is at capacity"
+        return None
+
+    async def _entrypoint(self, ctx: JobContext) -> None:
+        """In the job's thread: run the room's session on the main loop until it ends."""
+        assert self._loop is not None
+        room = ctx.job.room.name
+        clerk = parse_clerk_room(room)
+        caller = CallerProfile(role=Role.CLERK, store_id=clerk.store_id, language=self._language)
+        main = self._loop
+
+        async def stop_session(_reason: str = "") -> None:
+            future = asyncio.run_coroutine_threadsafe(self._stop(room), main)
+            await asyncio.wrap_future(future)
+
+        ctx.add_shutdown_callback(stop_session)
+        future = asyncio.run_coroutine_threadsafe(
+            self._run_session(room, clerk.identity, caller), main
+        )
+        try:
+            state = await asyncio.wrap_future(future)
+        except ServiceError as e:
+            logger.warning("[{}] dispatched session not started: {}", room, e.message)
+            ctx.shutdown(reason=e.code)
+            return
+        ctx.shutdown(reason=f"session {state.value}")
+
+    async def _run_session(
+        self, room: str, clerk_identity: str, caller: CallerProfile
+    ) -> SessionState:
+        try:
+            await self._manager.start(room, clerk_identity, caller)
+            await self._report_load()  # LiveKit routes the next job by this worker's load
+            return await self._manager.wait(room)
+        finally:
+            await self._report_load()
+
+    async def _report_load(self) -> None:
+        """Tell LiveKit this worker's load at once (it would otherwise wait up to 2.5 s).
+
+        AgentServer has no public call for this. LiveKit routes a job to the node whose
+        workers report the most room and does not retry elsewhere when that worker turns
+        out to be full, so a stale load loses clerks at the edge of capacity.
+        """
+        server = self._server
+        with contextlib.suppress(Exception):
+            await server._refresh_worker_load()
+            await server._update_worker_status()
+
+    async def _stop(self, room: str) -> None:
+        with contextlib.suppress(ServiceError):
+            await self._manager.stop(room)

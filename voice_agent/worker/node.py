@@ -1,0 +1,98 @@
+"""A worker node: sessions for the clerks LiveKit dispatches to it, nothing else.
+
+:class:`WorkerNode` is what ``voice-agent worker`` runs on each machine of a cluster: the
+shared models (:class:`~voice_agent.runtime.Runtime`), a
+:class:`~voice_agent.service.sessions.SessionManager` with this node's capacity, and the
+agent worker that registers with a LiveKit node (any node of the cluster: they share
+Redis). Answers are logged to the configured database like in ``voice-agent serve``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from types import TracebackType
+from typing import Self
+
+from knowledge_base.gaps import QuestionLogger
+from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.runtime import Runtime
+from voice_agent.service.health import CheckResult
+from voice_agent.service.sessions import SessionManager
+from voice_agent.service.settings import ServiceSettings
+from voice_agent.storage.engine import Database
+from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.worker.agent_server import DispatchedSessions
+
+
+class WorkerNode:
+    """Sessions dispatched by LiveKit to this process (see the module docstring).
+
+    Args:
+        runtime: Models, answerer and knowledge base, loaded once.
+        database: Where gap questions are logged.
+        endpoint: The LiveKit node to register with, and the keys.
+        service: Capacity, restart and timeout settings of sessions.
+        drain_timeout_secs: How long :meth:`stop` lets running sessions finish.
+        health_port: Port of the worker's health endpoint (0: a free one).
+    """
+
+    def __init__(
+        self,
+        *,
+        runtime: Runtime,
+        database: Database,
+        endpoint: LiveKitEndpoint,
+        service: ServiceSettings,
+        drain_timeout_secs: int = 600,
+        health_port: int = 0,
+    ) -> None:
+        self.manager = SessionManager(
+            runtime=runtime,
+            endpoint=endpoint,
+            capacity=service.capacity,
+            loop_config=dataclasses.replace(
+                runtime.loop_config, require_addressing=service.require_addressing
+            ),
+            question_logger=QuestionLogger(
+                repository=SqlQuestionLogRepository(database=database)
+            ),
+            restart_delays=service.restart_delays,
+            max_restarts=service.max_restarts,
+            clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
+            events_per_session=service.events_per_session,
+        )
+        self.dispatcher = DispatchedSessions(
+            manager=self.manager,
+            endpoint=endpoint,
+            language=runtime.settings.stt.language,
+            stores=lambda: frozenset(runtime.knowledge.stores),
+            drain_timeout_secs=drain_timeout_secs,
+            health_port=health_port,
+        )
+
+    async def start(self) -> None:
+        """Register with LiveKit (see :meth:`DispatchedSessions.start`)."""
+        await self.dispatcher.start()
+
+    async def stop(self, *, drain: bool = True) -> None:
+        """Take no new clerks; with ``drain`` let running sessions finish; then close."""
+        if not drain:
+            await self.manager.close()
+        await self.dispatcher.stop(drain=drain)
+        await self.manager.close()
+
+    def health(self) -> CheckResult:
+        """Whether LiveKit can dispatch clerks here."""
+        return self.dispatcher.health()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop(drain=False)

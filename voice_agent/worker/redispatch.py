@@ -1,0 +1,77 @@
+"""Re-dispatch after a worker died: LiveKit 1.13 does not move a dead worker's jobs.
+
+When a worker is killed, its agent leaves the clerk's room and LiveKit drops the job; the
+clerk would wait forever. The service's webhook route tells :class:`Redispatcher` each
+time the assistant leaves a clerk room. After a grace period (a session that only
+rejoins is back by then) it looks at the room: if the clerk is still there and no
+assistant is, it asks LiveKit's dispatch API for the agent again, and LiveKit offers the
+job to a worker with room to spare.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from livekit import api
+from loguru import logger
+
+from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.livekit.dispatch import AGENT_NAME
+from voice_agent.livekit.rooms import parse_clerk_room
+
+
+class Redispatcher:
+    """Dispatches the assistant again to clerk rooms it left unexpectedly.
+
+    Args:
+        endpoint: Any LiveKit node of the cluster, and the keys.
+        grace_secs: How long the assistant may be gone before it is dispatched again.
+    """
+
+    def __init__(self, *, endpoint: LiveKitEndpoint, grace_secs: float = 3.0) -> None:
+        self._endpoint = endpoint
+        self._grace = grace_secs
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self.redispatched = 0
+        """Dispatches created so far."""
+
+    def assistant_left(self, room: str) -> None:
+        """Check ``room`` after the grace period (one check per room at a time)."""
+        if room in self._pending:
+            return
+        task = asyncio.create_task(self._check(room), name=f"redispatch {room}")
+        self._pending[room] = task
+        task.add_done_callback(lambda _t: self._pending.pop(room, None))
+
+    async def close(self) -> None:
+        """Cancel the pending checks."""
+        tasks = list(self._pending.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _check(self, room: str) -> None:
+        await asyncio.sleep(self._grace)
+        clerk = parse_clerk_room(room)
+        http_url = self._endpoint.url.replace("ws", "http", 1)
+        client = api.LiveKitAPI(http_url, self._endpoint.api_key, self._endpoint.api_secret)
+        try:
+            listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
+            present = {p.identity for p in listed.participants}
+            if clerk.identity not in present or AGENT_IDENTITY in present:
+                return
+            metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
+            await client.agent_dispatch.create_dispatch(
+                api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
+            )
+            self.redispatched += 1
+            logger.warning(
+                "[{}] the assistant left while {} is still there: dispatched it again",
+                room,
+                clerk.identity,
+            )
+        except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
+            logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)
+        finally:
+            await client.aclose()
