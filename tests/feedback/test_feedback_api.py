@@ -61,7 +61,9 @@ class _Manager:
 
 
 def _app(database: Database, settings: Settings) -> Any:
-    runtime = SimpleNamespace(knowledge=load_knowledge_base(), settings=settings)
+    runtime = SimpleNamespace(
+        knowledge=load_knowledge_base(), settings=settings, knowledge_holder=None
+    )
     return create_app(
         settings=ServiceSettings(api_keys=API_KEYS), runtime=runtime,  # type: ignore[arg-type]
         manager=_Manager(), database=database,  # type: ignore[arg-type]
