@@ -27,11 +27,16 @@ class Redispatcher:
     Args:
         endpoint: Any LiveKit node of the cluster, and the keys.
         grace_secs: How long the assistant may be gone before it is dispatched again.
+        checks: How many times, ``grace_secs`` apart, the room is looked at before giving
+            up: a clerk whose own connection is resuming is seen again on a later look.
     """
 
-    def __init__(self, *, endpoint: LiveKitEndpoint, grace_secs: float = 3.0) -> None:
+    def __init__(
+        self, *, endpoint: LiveKitEndpoint, grace_secs: float = 3.0, checks: int = 10
+    ) -> None:
         self._endpoint = endpoint
         self._grace = grace_secs
+        self._checks = checks
         self._pending: dict[str, asyncio.Task[None]] = {}
         self.redispatched = 0
         """Dispatches created so far."""
@@ -52,25 +57,33 @@ class Redispatcher:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _check(self, room: str) -> None:
-        await asyncio.sleep(self._grace)
         clerk = parse_clerk_room(room)
         http_url = self._endpoint.url.replace("ws", "http", 1)
         client = api.LiveKitAPI(http_url, self._endpoint.api_key, self._endpoint.api_secret)
         try:
-            listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
-            present = {p.identity for p in listed.participants}
-            if clerk.identity not in present or AGENT_IDENTITY in present:
+            for _ in range(self._checks):
+                await asyncio.sleep(self._grace)
+                listed = await client.room.list_participants(
+                    api.ListParticipantsRequest(room=room)
+                )
+                present = {p.identity for p in listed.participants}
+                if AGENT_IDENTITY in present:
+                    return  # back already (a session that only rejoined)
+                if clerk.identity not in present:
+                    continue  # the clerk is away, maybe only while their connection resumes
+                metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
+                await client.agent_dispatch.create_dispatch(
+                    api.CreateAgentDispatchRequest(
+                        agent_name=AGENT_NAME, room=room, metadata=metadata
+                    )
+                )
+                self.redispatched += 1
+                logger.warning(
+                    "[{}] the assistant left while {} is still there: dispatched it again",
+                    room,
+                    clerk.identity,
+                )
                 return
-            metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
-            await client.agent_dispatch.create_dispatch(
-                api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
-            )
-            self.redispatched += 1
-            logger.warning(
-                "[{}] the assistant left while {} is still there: dispatched it again",
-                room,
-                clerk.identity,
-            )
         except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
             logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)
         finally:
