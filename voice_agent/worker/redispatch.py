@@ -29,40 +29,72 @@ class Redispatcher:
         grace_secs: How long the assistant may be gone before it is dispatched again.
         checks: How many times, ``grace_secs`` apart, the room is looked at before giving
             up: a clerk whose own connection is resuming is seen again on a later look.
+        join_secs: After a clerk joins, how long the dispatched assistant may take to
+            arrive before it is dispatched again.
     """
 
     def __init__(
-        self, *, endpoint: LiveKitEndpoint, grace_secs: float = 3.0, checks: int = 10
+        self,
+        *,
+        endpoint: LiveKitEndpoint,
+        grace_secs: float = 3.0,
+        checks: int = 10,
+        join_secs: float = 15.0,
     ) -> None:
         self._endpoint = endpoint
         self._grace = grace_secs
         self._checks = checks
-        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._join_secs = join_secs
+        self._pending: dict[str, tuple[asyncio.Task[None], float]] = {}
+        """Room -> its watch and when (event-loop time) it first looks."""
         self.redispatched = 0
         """Dispatches created so far."""
 
     def assistant_left(self, room: str) -> None:
         """Check ``room`` after the grace period (one check per room at a time)."""
-        if room in self._pending:
-            return
-        task = asyncio.create_task(self._check(room), name=f"redispatch {room}")
-        self._pending[room] = task
-        task.add_done_callback(lambda _t: self._pending.pop(room, None))
+        self._watch(room, first_after=self._grace)
+
+    def expect_assistant(self, room: str) -> None:
+        """A clerk joined: make sure an assistant is there within ``join_secs``.
+
+        A dispatched worker that dies after taking the job but before joining leaves the
+        clerk alone without any ``participant_left`` to react to.
+        """
+        self._watch(room, first_after=self._join_secs)
+
+    def _watch(self, room: str, *, first_after: float) -> None:
+        """One watch per room; a sooner one (the assistant left) replaces a later one."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + first_after
+        pending = self._pending.get(room)
+        if pending is not None:
+            task, pending_due = pending
+            if pending_due <= due:
+                return
+            task.cancel()
+        task = asyncio.create_task(self._check(room, first_after), name=f"redispatch {room}")
+        self._pending[room] = (task, due)
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._pending.get(room, (None, 0.0))[0] is done:
+                del self._pending[room]
+
+        task.add_done_callback(forget)
 
     async def close(self) -> None:
         """Cancel the pending checks."""
-        tasks = list(self._pending.values())
+        tasks = [task for task, _due in self._pending.values()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _check(self, room: str) -> None:
+    async def _check(self, room: str, first_after: float) -> None:
         clerk = parse_clerk_room(room)
         http_url = self._endpoint.url.replace("ws", "http", 1)
         client = api.LiveKitAPI(http_url, self._endpoint.api_key, self._endpoint.api_secret)
         try:
-            for _ in range(self._checks):
-                await asyncio.sleep(self._grace)
+            for attempt in range(self._checks):
+                await asyncio.sleep(first_after if attempt == 0 else self._grace)
                 listed = await client.room.list_participants(
                     api.ListParticipantsRequest(room=room)
                 )

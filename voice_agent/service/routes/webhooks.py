@@ -145,6 +145,10 @@ async def handle_event(
         )
     clerk_connections[event.room] = event.participant_sid
     if not start_sessions:
+        if redispatcher is not None:
+            # A worker that dies between taking the job and joining leaves no assistant to
+            # leave the room, so no participant_left: watch the room from the clerk's side.
+            redispatcher.expect_assistant(event.room)
         return WebhookResult(
             action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
         )
