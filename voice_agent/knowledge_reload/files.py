@@ -14,7 +14,6 @@ half-saved or mistyped edit never takes answers away from the shop floor.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from knowledge_base.errors import Issue, KnowledgeBaseError
 from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
+from voice_agent.knowledge_reload.polling import Poller
 from voice_agent.knowledge_reload.signature import ReloadResult, Signature, directory_signature
 
 
@@ -50,19 +50,18 @@ class KnowledgeBaseHolder:
             poll_interval_secs: Seconds between checks for changed files.
             on_reload: Called with each newly loaded knowledge base (after startup).
         """
-        if poll_interval_secs <= 0:
-            raise ValueError("poll_interval_secs must be positive")
         self._path = path
         self._root = path or SAMPLE_DATA_DIR
         self._loader = loader
-        self._poll_interval = poll_interval_secs
         self._on_reload = on_reload
         self._current: KnowledgeBase | None = None
         self._generation = 0
         self._signature: Signature = ()
         self._last_issues: list[Issue] = []
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
+        self._poller = Poller(
+            poll=self._poll_files, interval_secs=poll_interval_secs, name="knowledge-base-watch"
+        )
 
     @property
     def current(self) -> KnowledgeBase:
@@ -150,25 +149,15 @@ class KnowledgeBaseHolder:
         """Load if not loaded yet, then poll for changed files in a background task."""
         if self._current is None:
             await asyncio.to_thread(self.load)
-        if self._task is None:
-            self._task = asyncio.create_task(self._watch(), name="knowledge-base-watch")
+        self._poller.start()
 
     async def stop(self) -> None:
         """Stop polling (waits for the task to end)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._poller.stop()
 
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(self._poll_interval)
-            try:
-                if await asyncio.to_thread(self.changed):
-                    await self.reload()
-            except Exception:  # noqa: BLE001 - keep watching whatever one poll hit
-                logger.exception("knowledge base: polling {} failed", self._root)
+    async def _poll_files(self) -> None:
+        if await asyncio.to_thread(self.changed):
+            await self.reload()
 
     async def __aenter__(self) -> KnowledgeBaseHolder:
         await self.start()

@@ -14,7 +14,6 @@ edits of the catalogue, regions or contacts are served as soon as they are seen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -27,9 +26,9 @@ from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.versions import STALE_VERSION, Publication
+from voice_agent.knowledge_reload.polling import Poller
 from voice_agent.knowledge_reload.signature import ReloadResult, Signature, directory_signature
 from voice_agent.storage.engine import Database
-from voice_agent.storage.errors import StorageError
 from voice_agent.storage.publications import SqlPublicationRepository
 from voice_agent.storage.published import (
     PublishedSnapshot,
@@ -67,11 +66,8 @@ class PublishedKnowledgeHolder:
             publish_edits: Publish valid edits of the promotion files (single node).
             on_reload: Called with each newly served knowledge base (after startup).
         """
-        if poll_interval_secs <= 0:
-            raise ValueError("poll_interval_secs must be positive")
         self._database = database
         self._root = path or SAMPLE_DATA_DIR
-        self._poll_interval = poll_interval_secs
         self._publish_edits = publish_edits
         self._on_reload = on_reload
         self._publisher = Publisher(database=database)
@@ -86,7 +82,9 @@ class PublishedKnowledgeHolder:
         self._lock = asyncio.Lock()
         self._pending: deque[Publication] = deque()
         self._notifying = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
+        self._poller = Poller(
+            poll=self.refresh, interval_secs=poll_interval_secs, name="publication-watch"
+        )
 
     @property
     def current(self) -> KnowledgeBase:
@@ -272,26 +270,11 @@ class PublishedKnowledgeHolder:
         """Load if not loaded yet, then poll in a background task."""
         if self._snapshot is None:
             await asyncio.to_thread(self.load)
-        if self._task is None:
-            self._task = asyncio.create_task(self._watch(), name="publication-watch")
+        self._poller.start()
 
     async def stop(self) -> None:
         """Stop polling (waits for the task to end)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(self._poll_interval)
-            try:
-                await self.refresh()
-            except StorageError as e:
-                logger.warning("knowledge base: cannot check for publications: {}", e)
-            except Exception:  # noqa: BLE001 - keep watching whatever one poll hit
-                logger.exception("knowledge base: polling {} failed", self._root)
+        await self._poller.stop()
 
     async def __aenter__(self) -> PublishedKnowledgeHolder:
         await self.start()
