@@ -459,3 +459,17 @@ with open_database({database_url!r}) as db:
             repository.add(_record(f"parent {i}", minutes=i))
         assert child.wait(timeout=120) == 0
         assert repository.count() == 80
+
+
+def test_a_read_sees_one_snapshot_while_another_transaction_commits(database: Database) -> None:
+    with database.transaction() as connection:
+        connection.exec_driver_sql("CREATE TABLE snapshot_probe (n INTEGER)")
+        connection.exec_driver_sql("INSERT INTO snapshot_probe VALUES (1)")
+    with database.read() as reader:
+        first = reader.exec_driver_sql("SELECT count(*) FROM snapshot_probe").scalar()
+        with database.transaction() as writer:
+            writer.exec_driver_sql("INSERT INTO snapshot_probe VALUES (2)")
+        second = reader.exec_driver_sql("SELECT count(*) FROM snapshot_probe").scalar()
+    assert first == second == 1
+    with database.read() as reader:
+        assert reader.exec_driver_sql("SELECT count(*) FROM snapshot_probe").scalar() == 2

@@ -183,10 +183,18 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """Run the block in one read transaction (a consistent snapshot)."""
+        """Run the block in one read transaction that sees one consistent snapshot.
+
+        SQLite (WAL) keeps the snapshot of a transaction's first read; PostgreSQL gets
+        ``REPEATABLE READ`` (its default, ``READ COMMITTED``, would let each statement see
+        writes committed in between).
+        """
         try:
-            with self.engine.connect() as connection, connection.begin():
-                yield connection
+            with self.engine.connect() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execution_options(isolation_level="REPEATABLE READ")
+                with connection.begin():
+                    yield connection
         except SQLAlchemyError as e:
             raise storage_error(self.url, e) from e
 
