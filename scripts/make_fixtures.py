@@ -12,6 +12,7 @@ Usage::
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
+    python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
