@@ -27,7 +27,7 @@ from voice_agent.cli.common import (
     print_json,
     settings_or_exit,
 )
-from voice_agent.settings import PROJECT_ROOT, Settings
+from voice_agent.settings import Settings
 
 if TYPE_CHECKING:
     from voice_agent.runtime import Runtime
@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
-SAMPLE_QUESTION = PROJECT_ROOT / "tests" / "fixtures" / "audio" / "loop" / "wake_ax200_weekend.wav"
+SAMPLE_QUESTION = Path(__file__).resolve().parent.parent / "data" / "sample_question.wav"
+"""A spoken 'Hey promo, is the AX-200 in the weekend offer?' shipped in the package."""
 
 SERVE_HELP = (
     "Run the store service: the assistant joins each clerk's LiveKit room while the clerk "
