@@ -15,7 +15,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from voice_agent.service.settings import Environment, ServiceSettings, check_production_secrets
+from voice_agent.service_settings import Environment, ServiceSettings, check_production_secrets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "default.toml"
