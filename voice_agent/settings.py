@@ -68,6 +68,8 @@ class TtsSettings(BaseModel):
     """Piper length scale: below 1.0 speaks faster."""
     cache_mib: float = Field(default=32.0, ge=0.0, le=4096.0)
     """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
+    prerender_max_sentences: int = Field(default=64, ge=0, le=10_000)
+    """Sentences of likely answers rendered ahead into the cache per publication (0: none)."""
 
 
 class VadSettings(BaseModel):
