@@ -77,10 +77,15 @@ class RenderedSpeechCache:
         with self._lock:
             return self._live_renders
 
-    def wait_for_no_live_renders(self) -> None:
-        """Block until no session's synthesis is in progress (call it from a worker thread)."""
+    def wait_for_no_live_renders(self, timeout_secs: float | None = None) -> bool:
+        """Block until no session's synthesis is in progress (call it from a worker thread).
+
+        Returns False when ``timeout_secs`` passed first.
+        """
         with self._no_live_renders:
-            self._no_live_renders.wait_for(lambda: self._live_renders == 0)
+            return self._no_live_renders.wait_for(
+                lambda: self._live_renders == 0, timeout=timeout_secs
+            )
 
     def put(self, voice: str, text: str, chunks: list[bytes]) -> None:
         """Remember the audio of ``text`` in ``voice``, evicting the least recently used."""

@@ -29,6 +29,8 @@ from pipelines.answer_processor import split_lead_in
 from pipelines.piper_tts import cache_voice, render_sentence
 from pipelines.speech_cache import RenderedSpeechCache
 
+LIVE_WAIT_SLICE_SECS = 0.5
+"""A render waiting for the sessions' syntheses looks again whether it was cancelled this often."""
 _LIKELY_PHASES = (Phase.RUNNING, Phase.UPCOMING)
 
 
@@ -161,7 +163,11 @@ class AnswerPrerenderer:
         for text in list(missing)[: self._max_sentences]:
             if self._cache.live_renders:
                 waited += 1
-                await asyncio.to_thread(self._cache.wait_for_no_live_renders)
+                # In slices, so that cancelling the round never leaves a thread waiting.
+                while not await asyncio.to_thread(
+                    self._cache.wait_for_no_live_renders, LIVE_WAIT_SLICE_SECS
+                ):
+                    pass
             self.renders_started += 1
             chunks = await asyncio.to_thread(
                 render_sentence, self._voice, text, length_scale=self._length_scale
