@@ -9,13 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 import soundfile
+from pydantic import ValidationError
 
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO, reference_time
 from voice_agent.audio_io import load_audio, resample_pcm16
 from voice_agent.replay import ReplayResult, replay
 from voice_agent.runtime import loop_config
-from voice_agent.settings import Settings
+from voice_agent.settings import Settings, load_settings
 
 QUESTION = AUDIO / "loop" / "ax200_weekend.wav"
 
@@ -46,6 +47,16 @@ async def _replay(runtime: Any, pcm16: bytes, *, input_sample_rate: int) -> Repl
 def test_the_loop_config_takes_the_input_rate_from_the_settings() -> None:
     settings = Settings.model_validate({"audio": {"input_sample_rate": 8000}})
     assert loop_config(settings).input_sample_rate == 8000
+
+
+def test_the_input_rate_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICE_AGENT_AUDIO__INPUT_SAMPLE_RATE", "8000")
+    assert load_settings().audio.input_sample_rate == 8000
+
+
+def test_an_input_rate_silero_cannot_take_is_refused_with_the_rates_it_can() -> None:
+    with pytest.raises(ValidationError, match="8000, 16000"):
+        Settings.model_validate({"audio": {"input_sample_rate": 44100}})
 
 
 def test_audio_is_loaded_at_the_rate_asked_for(tmp_path: Path) -> None:
