@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import voice_agent
 from voice_agent.audio_io import load_audio
@@ -18,3 +21,9 @@ def test_the_sample_question_lives_in_the_installed_package_not_in_tests() -> No
 def test_the_sample_question_is_a_readable_spoken_question() -> None:
     audio = load_audio(SAMPLE_QUESTION)
     assert audio.seconds > 1.0
+
+
+@pytest.mark.slow
+def test_the_sample_question_asks_about_the_ax200_in_the_weekend_offer(runtime: Any) -> None:
+    text = runtime.transcriber.transcribe_sync(load_audio(SAMPLE_QUESTION).pcm16).text
+    assert "ax-200" in text.lower() and "weekend" in text.lower()
