@@ -128,10 +128,6 @@ class AnswerPrerenderer:
         """The round in progress or last run, if any."""
         return self._task
 
-    def on_publication(self, publication: object) -> None:
-        """Start a new round in the background, replacing one still under way (non-blocking)."""
-        self.schedule()
-
     def schedule(self) -> asyncio.Task[PrerenderReport]:
         """Start a round in the background (a round still under way is cancelled first)."""
         if self._task is not None and not self._task.done():

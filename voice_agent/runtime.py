@@ -51,8 +51,9 @@ class Runtime:
     """Answers from ``knowledge_holder.current`` (rebuilt when it changes)."""
     loop_config: VoiceLoopConfig
     prerenderer: AnswerPrerenderer | None = None
-    """Renders the likely answers into the speech cache on each publication (with a database,
-    a cache and ``tts.prerender_max_sentences`` > 0; else ``None``)."""
+    """Renders the likely answers into the speech cache on each publication picked up, or
+    each valid edit of the files when serving files (``None`` without a speech cache or with
+    ``tts.prerender_max_sentences = 0``)."""
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -161,6 +162,12 @@ def build_runtime(
     )
     if progress:
         progress("knowledge base")
+    prerenderer: AnswerPrerenderer | None = None
+
+    def render_ahead(_: object) -> None:
+        if prerenderer is not None:
+            prerenderer.schedule()
+
     holder: KnowledgeBaseHolder | PublishedKnowledgeHolder
     if database is not None:
         holder = PublishedKnowledgeHolder(
@@ -173,6 +180,7 @@ def build_runtime(
         holder = KnowledgeBaseHolder(
             path=knowledge_path(settings),
             poll_interval_secs=settings.knowledge_base.poll_interval_secs,
+            on_reload=render_ahead,
         )
     knowledge = holder.load()
     answerer = ReloadingAnswerer(
@@ -182,11 +190,9 @@ def build_runtime(
     transcriber = build_transcriber(
         settings, models, recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
     )
-    prerenderer = None
+    prerenderer = build_prerenderer(settings, models, answerer, holder)
     if isinstance(holder, PublishedKnowledgeHolder):
-        prerenderer = build_prerenderer(settings, models, answerer, holder)
-        if prerenderer is not None:
-            holder.subscribe(prerenderer.on_publication)
+        holder.subscribe(render_ahead)
     logger.info(
         "runtime ready: answerer {}, knowledge base {}",
         answerer.name,

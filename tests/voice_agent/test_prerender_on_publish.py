@@ -56,3 +56,28 @@ async def test_after_a_publish_the_cache_holds_the_answers_about_the_active_offe
     assert report.questions == len(questions) > 0
     spoken = [s for q in questions for s in await prerenderer.spoken_sentences(q)]
     assert spoken and all(cache.contains(voice, sentence) for sentence in spoken)
+
+
+async def test_serving_files_a_valid_edit_renders_the_likely_answers_ahead(
+    settings: Settings, tmp_path: Path
+) -> None:
+    kb_dir = copy_sample(tmp_path / "kb")
+    configured = settings.model_copy(
+        update={
+            "knowledge_base": settings.knowledge_base.model_copy(
+                update={"path": str(kb_dir), "poll_interval_secs": 0.05}
+            )
+        }
+    )
+    runtime = build_runtime(configured)
+    prerenderer = runtime.prerenderer
+    assert prerenderer is not None and prerenderer.task is None
+    async with runtime.knowledge_holder:
+        write_weekend(kb_dir, weekend_text(kb_dir, percent=40, version=3))
+
+        async def rendered() -> bool:
+            return prerenderer.task is not None and prerenderer.task.done()
+
+        await eventually(rendered, deadline_secs=120)
+    assert prerenderer.task is not None
+    assert prerenderer.task.result().questions > 0
