@@ -151,6 +151,7 @@ class AnswerPrerenderer:
         for question in questions:
             if len(missing) >= self._max_sentences:
                 break  # enough to render: ask an answerer (maybe an LLM) no more
+            await asyncio.sleep(0)  # an offline answerer never yields: let live turns run
             for text in await self.spoken_sentences(question):
                 sentences[text] = None
                 if not self._cache.contains(self._voice_key, text):
