@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from contextlib import nullcontext
 from typing import Any
 
 from loguru import logger
@@ -13,6 +14,17 @@ from pipecat.services.tts_service import TTSService
 from piper import PiperVoice, SynthesisConfig
 
 from pipelines.speech_cache import RenderedSpeechCache
+
+
+def cache_voice(voice_id: str, length_scale: float) -> str:
+    """The voice part of a rendered sentence's cache key: the voice and its speaking rate."""
+    return f"{voice_id}@{length_scale}"
+
+
+def render_sentence(voice: PiperVoice, text: str, *, length_scale: float) -> list[bytes]:
+    """Synthesize ``text`` whole (blocking): Piper's audio chunks, as the live path caches them."""
+    config = SynthesisConfig(length_scale=length_scale)
+    return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
 
 
 class SharedPiperTTSService(TTSService):
@@ -49,7 +61,7 @@ class SharedPiperTTSService(TTSService):
         self._voice = voice
         self._syn_config = SynthesisConfig(length_scale=length_scale)
         self._cache = cache
-        self._cache_voice = f"{voice_id}@{length_scale}"
+        self._cache_voice = cache_voice(voice_id, length_scale)
 
     def can_generate_metrics(self) -> bool:
         """Piper reports TTFB and usage metrics."""
@@ -77,15 +89,17 @@ class SharedPiperTTSService(TTSService):
                 rendered.append(data)
                 yield data
 
+        live = self._cache.live_render() if self._cache and cached is None else nullcontext()
         try:
-            await self.start_tts_usage_metrics(text)
-            async for frame in self._stream_audio_frames_from_iterator(
-                from_cache() if cached is not None else synthesized(),
-                in_sample_rate=self._voice.config.sample_rate,
-                context_id=context_id,
-            ):
-                await self.stop_ttfb_metrics()
-                yield frame
+            with live:
+                await self.start_tts_usage_metrics(text)
+                async for frame in self._stream_audio_frames_from_iterator(
+                    from_cache() if cached is not None else synthesized(),
+                    in_sample_rate=self._voice.config.sample_rate,
+                    context_id=context_id,
+                ):
+                    await self.stop_ttfb_metrics()
+                    yield frame
             if cached is None and self._cache is not None:
                 # Only complete renderings are kept (an interruption cancels this generator).
                 self._cache.put(self._cache_voice, text, rendered)

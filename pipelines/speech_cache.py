@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -25,7 +27,8 @@ class RenderedSpeechCache:
     """Least-recently-used audio chunks per (voice, text), at most ``max_bytes`` in total.
 
     Thread-safe; share one instance per process. An entry larger than the whole budget is
-    not stored.
+    not stored. It also counts the live renders in progress (sessions' own sentences), so
+    that rendering ahead (:mod:`pipelines.speech_prerender`) can keep out of their way.
     """
 
     def __init__(self, *, max_bytes: int) -> None:
@@ -34,7 +37,9 @@ class RenderedSpeechCache:
         self._bytes = 0
         self._hits = 0
         self._misses = 0
+        self._live_renders = 0
         self._lock = threading.Lock()
+        self._no_live_renders = threading.Condition(self._lock)
 
     def get(self, voice: str, text: str) -> tuple[bytes, ...] | None:
         """The audio chunks rendered for ``text`` in ``voice``, or ``None``."""
@@ -47,6 +52,40 @@ class RenderedSpeechCache:
             self._entries.move_to_end(key)
             self._hits += 1
             return chunks
+
+    def contains(self, voice: str, text: str) -> bool:
+        """Whether ``text`` in ``voice`` is held (not counted as a hit or a miss)."""
+        with self._lock:
+            return (voice, text) in self._entries
+
+    @contextmanager
+    def live_render(self) -> Iterator[None]:
+        """Mark a session's synthesis as in progress for the duration of the block."""
+        with self._lock:
+            self._live_renders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._live_renders -= 1
+                if self._live_renders == 0:
+                    self._no_live_renders.notify_all()
+
+    @property
+    def live_renders(self) -> int:
+        """Sessions' syntheses in progress right now."""
+        with self._lock:
+            return self._live_renders
+
+    def wait_for_no_live_renders(self, timeout_secs: float | None = None) -> bool:
+        """Block until no session's synthesis is in progress (call it from a worker thread).
+
+        Returns False when ``timeout_secs`` passed first.
+        """
+        with self._no_live_renders:
+            return self._no_live_renders.wait_for(
+                lambda: self._live_renders == 0, timeout=timeout_secs
+            )
 
     def put(self, voice: str, text: str, chunks: list[bytes]) -> None:
         """Remember the audio of ``text`` in ``voice``, evicting the least recently used."""

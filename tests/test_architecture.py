@@ -194,3 +194,173 @@ def test_the_loader_may_read_files_but_not_import_outer_layers() -> None:
 def test_pipelines_may_not_import_voice_agent() -> None:
     source = "from voice_agent.settings import Settings\nimport pipecat\n"
     assert forbidden_imports(source, FORBIDDEN["pipelines"]) == {"imports voice_agent"}
+
+
+# --- voice_agent's parts depend on each other one way ----------------------------------------
+
+ADAPTERS = "voice_agent"
+
+KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
+    ("storage", "feedback"): (
+        "storage/feedback.py (the SQL feedback sink) imports feedback.audio and "
+        "feedback.recorder: it belongs in voice_agent/feedback/, beside what it stores"
+    ),
+    ("worker", "service"): (
+        "the agent worker uses service.sessions.SessionManager, service.health and "
+        "service.errors while service.runner starts the worker: those three belong below both"
+    ),
+    ("worker", "cli"): "worker/bench.py is a typer command: it belongs in voice_agent/cli/",
+    ("benchmarks", "cli"): (
+        "benchmarks/feedback.py's command imports cli.common: the command belongs in "
+        "voice_agent/cli/, the benchmark stays below it"
+    ),
+}
+"""Imports that close a cycle today, each with its fix, for the owner of the file to remove.
+
+The list may only shrink: ``test_known_cycle_edges_are_still_real`` fails once one is gone.
+"""
+
+
+def _part(module: str) -> str | None:
+    """The part of ``voice_agent`` (subpackage or top-level module) ``module`` lies in."""
+    parts = module.split(".")
+    if parts[0] != ADAPTERS or len(parts) == 1:
+        return None
+    base = ROOT / ADAPTERS / parts[1]
+    return parts[1] if base.is_dir() or base.with_suffix(".py").exists() else None
+
+
+def part_imports(source: str, *, part: str) -> set[str]:
+    """The other parts of ``voice_agent`` that ``source``, in ``part``, imports anywhere.
+
+    Imports inside functions and under ``TYPE_CHECKING`` count too: moving an import into a
+    function hides a cycle from the interpreter, not from the design.
+    """
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        found.update(p for name in names if (p := _part(name)) not in (None, part))
+    return found
+
+
+def _part_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in sorted((ROOT / ADAPTERS).rglob("*.py")):
+        part = path.relative_to(ROOT / ADAPTERS).parts[0].removesuffix(".py")
+        if part == "__init__":
+            continue
+        imported = part_imports(path.read_text(encoding="utf-8"), part=part)
+        graph.setdefault(part, set()).update(imported)
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of ``graph`` as the list of its nodes (first repeated last), or None."""
+    done: set[str] = set()
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        if node in path:
+            return path[path.index(node) :] + [node]
+        if node in done:
+            return None
+        for target in sorted(graph.get(node, ())):
+            cycle = visit(target, [*path, node])
+            if cycle:
+                return cycle
+        done.add(node)
+        return None
+
+    for start in sorted(graph):
+        cycle = visit(start, [])
+        if cycle:
+            return cycle
+    return None
+
+
+def _without_known(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {
+        part: {t for t in targets if (part, t) not in KNOWN_CYCLE_EDGES}
+        for part, targets in graph.items()
+    }
+
+
+def test_the_parts_of_voice_agent_import_each_other_without_cycles() -> None:
+    assert find_cycle(_without_known(_part_graph())) is None
+
+
+def test_known_cycle_edges_are_still_real() -> None:
+    graph = _part_graph()
+    gone = [edge for edge in KNOWN_CYCLE_EDGES if edge[1] not in graph.get(edge[0], set())]
+    assert gone == [], "fixed: delete these entries from KNOWN_CYCLE_EDGES"
+
+
+def test_the_cycle_finder_reports_a_cycle_and_accepts_a_layering() -> None:
+    assert find_cycle({"cli": {"livekit"}, "livekit": {"cli"}}) == ["cli", "livekit", "cli"]
+    assert find_cycle({"cli": {"runtime", "settings"}, "runtime": {"settings"}}) is None
+
+
+def test_a_local_import_still_counts_as_a_dependency() -> None:
+    source = "def f():\n    from voice_agent.cli.common import settings_or_exit\n"
+    assert part_imports(source, part="benchmarks") == {"cli"}
+
+
+# --- production code ships what it reads -------------------------------------------------------
+
+DEVELOPER_TOOLS = {
+    "voice_agent/benchmarks",
+    "voice_agent/cli/bench.py",
+    "voice_agent/cli/bench_voice.py",
+    "voice_agent/worker/bench.py",
+}
+"""Benchmarks measure the fixtures of a checkout; they default to ``tests/fixtures``."""
+
+
+def names_test_fixtures(source: str) -> bool:
+    """Whether ``source`` builds a path into ``tests/fixtures`` (prose in strings is fine)."""
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Div)
+            and isinstance(node.right, ast.Constant)
+            and node.right.value == "fixtures"
+            and isinstance(node.left, ast.BinOp)
+            and isinstance(node.left.right, ast.Constant)
+            and node.left.right.value == "tests"
+        ):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and str(node.args[0].value).startswith("tests/fixtures")
+        ):
+            return True
+    return False
+
+
+def test_production_code_never_reads_the_test_fixtures() -> None:
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for package in ("voice_agent", "pipelines", "knowledge_base")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if not any(path.relative_to(ROOT).as_posix().startswith(t) for t in DEVELOPER_TOOLS)
+        and names_test_fixtures(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('SAMPLE = ROOT / "tests" / "fixtures" / "audio" / "q.wav"\n', True),
+        ('SAMPLE = Path("tests/fixtures/audio/q.wav")\n', True),
+        ('HELP = "Example: voice-agent replay tests/fixtures/audio/q.wav"\n', False),
+        ('SAMPLE = Path(__file__).parent / "data" / "q.wav"\n', False),
+    ],
+)
+def test_the_fixture_path_checker(source: str, expected: bool) -> None:
+    assert names_test_fixtures(source) is expected

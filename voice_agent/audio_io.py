@@ -1,7 +1,8 @@
 """Reading and writing audio files, with clear errors for odd input.
 
-Anything soundfile can read (WAV of any width, float, stereo, other rates) is converted to
-16 kHz mono 16-bit PCM; what it cannot read is refused with a reason.
+Anything soundfile can read (WAV of any width, float, stereo, any rate) is converted to mono
+16-bit PCM at the rate the caller asks for (the pipeline's ``audio.input_sample_rate``); what it
+cannot read is refused with a reason.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import numpy as np
 import soundfile
 import soxr
 
-TARGET_RATE = 16000
-"""Hertz."""
+DEFAULT_SAMPLE_RATE = 16000
+"""Hertz: the default of ``audio.input_sample_rate`` and the rate of the audio fixtures."""
 DEFAULT_MAX_SECONDS = 15 * 60
 
 
@@ -32,7 +33,9 @@ class LoadedAudio:
     """Audio ready for the pipeline, with what it was before conversion."""
 
     pcm16: bytes
-    """16 kHz mono signed 16-bit little-endian PCM."""
+    """Mono signed 16-bit little-endian PCM at ``sample_rate``."""
+    sample_rate: int
+    """Hertz of ``pcm16``."""
     source_rate: int
     """Hertz."""
     source_channels: int
@@ -42,11 +45,16 @@ class LoadedAudio:
     @property
     def seconds(self) -> float:
         """Duration in seconds."""
-        return len(self.pcm16) / (2 * TARGET_RATE)
+        return len(self.pcm16) / (2 * self.sample_rate)
 
 
-def load_audio(path: Path, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> LoadedAudio:
-    """Read ``path`` and convert it to 16 kHz mono 16-bit PCM.
+def load_audio(
+    path: Path,
+    *,
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+) -> LoadedAudio:
+    """Read ``path`` and convert it to mono 16-bit PCM at ``sample_rate`` hertz.
 
     Raises:
         AudioInputError: missing, empty, unreadable, truncated or too long input.
@@ -74,12 +82,25 @@ def load_audio(path: Path, *, max_seconds: float = DEFAULT_MAX_SECONDS) -> Loade
     if samples.shape[0] == 0:
         raise AudioInputError("truncated", f"{path}: the header promises audio but none is there")
     mono = samples.mean(axis=1) if samples.shape[1] > 1 else samples[:, 0]
-    if rate != TARGET_RATE:
-        mono = soxr.resample(mono, rate, TARGET_RATE, quality="HQ")
+    if rate != sample_rate:
+        mono = soxr.resample(mono, rate, sample_rate, quality="HQ")
     pcm = (np.clip(mono, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
     return LoadedAudio(
-        pcm16=pcm, source_rate=rate, source_channels=info.channels, source_subtype=info.subtype
+        pcm16=pcm,
+        sample_rate=sample_rate,
+        source_rate=rate,
+        source_channels=info.channels,
+        source_subtype=info.subtype,
     )
+
+
+def resample_pcm16(pcm16: bytes, from_rate: int, to_rate: int) -> bytes:
+    """Mono 16-bit PCM at ``from_rate`` converted to ``to_rate`` (unchanged when equal)."""
+    if from_rate == to_rate:
+        return pcm16
+    samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2").astype(np.float32)
+    resampled = soxr.resample(samples / 32768.0, from_rate, to_rate, quality="HQ")
+    return (np.clip(resampled, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 
 def write_wav(path: Path, pcm16: bytes, sample_rate: int) -> None:

@@ -37,7 +37,10 @@ from pipelines.transcriber import Transcriber
 from pipelines.transports.replay import OutputChunk, ReplayTransport
 from pipelines.turn_policy import level_dbfs
 from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
+from voice_agent.audio_io import resample_pcm16
 
+SEGMENTS_RATE = 16000
+"""Hertz :func:`find_speech_segments` sizes its Silero windows for (input is resampled to it)."""
 SILENCE_DBFS = -55.0
 """Output chunks quieter than this count as silence when timing the bot's audio."""
 
@@ -116,16 +119,19 @@ async def replay(
     caller: CallerProfile | None = None,
     clock: Callable[[], datetime] | None = None,
     realtime: bool = True,
-    output_sample_rate: int = 16000,
+    output_sample_rate: int | None = None,
     settle_secs: float = 2.0,
     timeout_secs: float | None = None,
     on_answer: AnswerListener | None = None,
     stop_after_first_audio: bool = False,
 ) -> ReplayResult:
-    """Stream 16 kHz mono PCM through the voice loop and report what happened.
+    """Stream mono PCM through the voice loop and report what happened.
 
     Args:
-        pcm16: Input audio, 16 kHz mono 16-bit.
+        pcm16: Input audio, mono 16-bit at ``config.input_sample_rate`` (the rate a room's
+            transport delivers; ``audio.input_sample_rate`` in the settings).
+        output_sample_rate: Hertz of the recorded answer audio (default:
+            ``config.output_sample_rate``).
         realtime: Feed and play audio at real-time pace (needed for meaningful latency and
             barge-in); otherwise as fast as possible. Where an utterance is cut for
             transcription depends on the audio alone either way (the VAD's state travels
@@ -137,8 +143,10 @@ async def replay(
     """
     session_id = f"replay-{uuid.uuid4().hex[:8]}"
     collector = _Collector()
+    input_rate = config.input_sample_rate
+    output_rate = output_sample_rate or config.output_sample_rate
     transport = ReplayTransport(
-        pcm16=pcm16, output_sample_rate=output_sample_rate, realtime=realtime
+        pcm16=pcm16, input_sample_rate=input_rate, output_sample_rate=output_rate, realtime=realtime
     )
     loop = build_voice_loop(
         session_id=session_id,
@@ -154,7 +162,7 @@ async def replay(
     )
     worker = PipelineWorker(
         loop.pipeline,
-        params=PipelineParams(audio_in_sample_rate=16000, audio_out_sample_rate=output_sample_rate),
+        params=PipelineParams(audio_in_sample_rate=input_rate, audio_out_sample_rate=output_rate),
         cancel_on_idle_timeout=False,
         idle_timeout_secs=None,
         enable_rtvi=False,
@@ -162,7 +170,7 @@ async def replay(
     )
     runner = WorkerRunner(handle_sigint=False, check_dangling_tasks=False)
     await runner.add_workers(worker)
-    input_secs = len(pcm16) / 32000
+    input_secs = len(pcm16) / (2 * input_rate)
     limit = timeout_secs if timeout_secs is not None else 2 * input_secs + 30
     started = time.monotonic()
 
@@ -177,7 +185,7 @@ async def replay(
         quiet_needed = settle_secs
         while time.monotonic() - started < limit:
             quiet = time.monotonic() - max(
-                collector.last_event_at, _last_output_end(recording.output)
+                collector.last_event_at, _last_output_end(recording.output, output_rate)
             )
             if quiet >= quiet_needed and loop.state.is_idle:
                 break
@@ -198,18 +206,20 @@ async def replay(
     await asyncio.gather(runner.run(), finish_when_quiet())
     wall = time.monotonic() - started
 
-    segments = find_speech_segments(pcm16, session=models.silero)
+    segments = find_speech_segments(
+        resample_pcm16(pcm16, input_rate, SEGMENTS_RATE), session=models.silero
+    )
     origin = transport.recording.input_started_at or started
     output = transport.recording.output
     report = ReplayReport(
         session_id=session_id,
         input_secs=round(input_secs, 3),
         realtime=realtime,
-        turns=_turn_reports(collector.events, segments, output, origin, output_sample_rate),
-        barge_ins=_barge_in_reports(collector.events, segments, output, origin, output_sample_rate),
+        turns=_turn_reports(collector.events, segments, output, origin, output_rate),
+        barge_ins=_barge_in_reports(collector.events, segments, output, origin, output_rate),
         resumed_sentences=[e.sentence for e in collector.events if isinstance(e, SpeechResumed)],
-        output_secs=round(sum(len(c.audio) for c in output) / (2 * output_sample_rate), 3),
-        output_sample_rate=output_sample_rate,
+        output_secs=round(sum(len(c.audio) for c in output) / (2 * output_rate), 3),
+        output_sample_rate=output_rate,
         speech_segments=[(s.start, s.end) for s in segments],
         wall_secs=round(wall, 3),
         events=[
@@ -219,7 +229,7 @@ async def replay(
     return ReplayResult(
         report=report,
         output_pcm16=b"".join(c.audio for c in output),
-        output_sample_rate=output_sample_rate,
+        output_sample_rate=output_rate,
     )
 
 
@@ -227,7 +237,7 @@ def _chunk_secs(chunk: OutputChunk, sample_rate: int) -> float:
     return len(chunk.audio) / (2 * sample_rate)
 
 
-def _last_output_end(output: list[OutputChunk], sample_rate: int = 16000) -> float:
+def _last_output_end(output: list[OutputChunk], sample_rate: int) -> float:
     if not output:
         return 0.0
     return output[-1].at + _chunk_secs(output[-1], sample_rate)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from loguru import logger
@@ -18,6 +19,7 @@ from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from pipelines.speech_engine import SpeechEngine
 from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
+from pipelines.speech_prerender import AnswerPrerenderer
 from pipelines.stt_guards import OutputGuard, WindowPolicy
 from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
@@ -48,6 +50,10 @@ class Runtime:
     answerer: Answerer
     """Answers from ``knowledge_holder.current`` (rebuilt when it changes)."""
     loop_config: VoiceLoopConfig
+    prerenderer: AnswerPrerenderer | None = None
+    """Renders the likely answers into the speech cache on each publication picked up, or
+    each valid edit of the files when serving files (``None`` without a speech cache or with
+    ``tts.prerender_max_sentences = 0``)."""
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -156,6 +162,12 @@ def build_runtime(
     )
     if progress:
         progress("knowledge base")
+    prerenderer: AnswerPrerenderer | None = None
+
+    def render_ahead(_: object) -> None:
+        if prerenderer is not None:
+            prerenderer.schedule()
+
     holder: KnowledgeBaseHolder | PublishedKnowledgeHolder
     if database is not None:
         holder = PublishedKnowledgeHolder(
@@ -168,6 +180,7 @@ def build_runtime(
         holder = KnowledgeBaseHolder(
             path=knowledge_path(settings),
             poll_interval_secs=settings.knowledge_base.poll_interval_secs,
+            on_reload=render_ahead,
         )
     knowledge = holder.load()
     answerer = ReloadingAnswerer(
@@ -177,6 +190,9 @@ def build_runtime(
     transcriber = build_transcriber(
         settings, models, recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
     )
+    prerenderer = build_prerenderer(settings, models, answerer, holder)
+    if isinstance(holder, PublishedKnowledgeHolder):
+        holder.subscribe(render_ahead)
     logger.info(
         "runtime ready: answerer {}, knowledge base {}",
         answerer.name,
@@ -189,6 +205,27 @@ def build_runtime(
         knowledge_holder=holder,
         answerer=answerer,
         loop_config=loop_config(settings),
+        prerenderer=prerenderer,
+    )
+
+
+def build_prerenderer(
+    settings: Settings, models: SpeechModels, answerer: Answerer, holder: KnowledgeSource
+) -> AnswerPrerenderer | None:
+    """What renders the likely answers ahead, or ``None`` when the settings leave it off."""
+    if models.tts_cache is None or settings.tts.prerender_max_sentences == 0:
+        return None
+    language = settings.stt.language
+    return AnswerPrerenderer(
+        answerer=answerer,
+        knowledge=lambda: holder.current,
+        voice=models.piper,  # type: ignore[arg-type]
+        voice_id=models.piper_spec.voice,
+        length_scale=settings.tts.length_scale,
+        cache=models.tts_cache,
+        languages=[language if language not in ("", "auto") else "en"],
+        max_sentences=settings.tts.prerender_max_sentences,
+        now=lambda: datetime.now(UTC),
     )
 
 

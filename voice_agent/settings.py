@@ -12,10 +12,10 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from voice_agent.service.settings import Environment, ServiceSettings, check_production_secrets
+from voice_agent.service_settings import Environment, ServiceSettings, check_production_secrets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_FILE = PROJECT_ROOT / "config" / "default.toml"
@@ -68,6 +68,8 @@ class TtsSettings(BaseModel):
     """Piper length scale: below 1.0 speaks faster."""
     cache_mib: float = Field(default=32.0, ge=0.0, le=4096.0)
     """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
+    prerender_max_sentences: int = Field(default=64, ge=0, le=10_000)
+    """Sentences of likely answers rendered ahead into the cache per publication (0: none)."""
 
 
 class VadSettings(BaseModel):
@@ -128,13 +130,25 @@ class KnowledgeBaseSettings(BaseModel):
     one node). Off: only ``kb publish`` and ``POST /v1/publications`` publish."""
 
 
+INPUT_SAMPLE_RATES = (8000, 16000)
+"""Input rates Silero VAD accepts, in hertz."""
+
+
 class AudioSettings(BaseModel):
     """Pipeline audio formats."""
 
-    input_sample_rate: Literal[8000, 16000] = 16000
-    """Hertz of the audio sessions receive (the rates Silero VAD accepts); Whisper gets 16 kHz."""
+    input_sample_rate: int = 16000
+    """Hertz of the audio sessions receive: 8000 or 16000 (the rates Silero VAD accepts);
+    Whisper's 16 kHz input is resampled from it."""
     output_sample_rate: int = Field(default=16000, ge=8000, le=48000)
     """Hertz of the audio sessions send (Piper's voice is resampled to it)."""
+
+    @field_validator("input_sample_rate")
+    @classmethod
+    def _a_rate_silero_takes(cls, value: int) -> int:
+        if value not in INPUT_SAMPLE_RATES:
+            raise ValueError(f"must be one of {', '.join(map(str, INPUT_SAMPLE_RATES))} (hertz)")
+        return value
 
 
 class StorageSettings(BaseModel):

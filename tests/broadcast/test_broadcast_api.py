@@ -16,7 +16,7 @@ from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime, build_runtime
 from voice_agent.service.app import create_app
 from voice_agent.service.sessions import SessionManager
-from voice_agent.service.settings import ApiKeySettings, ServiceSettings
+from voice_agent.service_settings import ApiKeySettings, ServiceSettings
 from voice_agent.settings import Settings
 from voice_agent.storage import Database, SqlNoticeRepository
 

@@ -25,7 +25,7 @@ from tests.storage.feedback_helpers import T0, record, tone_audio
 from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.service.app import create_app
-from voice_agent.service.settings import ApiKeySettings, ServiceSettings
+from voice_agent.service_settings import ApiKeySettings, ServiceSettings
 from voice_agent.settings import Settings
 from voice_agent.storage import Database, SqlFeedbackRepository, open_database
 from voice_agent.storage.feedback_alerts import SqlFeedbackAlertRepository

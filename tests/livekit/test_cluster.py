@@ -34,7 +34,7 @@ from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage import open_database
 

@@ -9,7 +9,7 @@ from livekit import api
 from livekit_helpers import speech_like, write_wav
 from typer.testing import CliRunner
 
-from voice_agent.livekit.cli import register
+from voice_agent.cli.clerk import register
 from voice_agent.livekit.server import LocalLiveKitServer
 
 KEY, SECRET = "cli-key", "c" * 40

@@ -16,7 +16,7 @@ from livekit import api
 from pydantic import SecretStr
 
 from tests.conftest import reference_time
-from voice_agent.service.settings import ApiKeySettings
+from voice_agent.service_settings import ApiKeySettings
 
 LIVEKIT_KEY = "service-tests"
 LIVEKIT_SECRET = secrets.token_hex(24)

@@ -13,7 +13,7 @@ from service_helpers import KEYS, LIVEKIT_KEY, LIVEKIT_SECRET, auth, signed_webh
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
 from voice_agent.service.runner import StoreService
-from voice_agent.service.settings import (
+from voice_agent.service_settings import (
     DEVELOPMENT_API_KEYS,
     ServiceSettings,
     check_production_secrets,

@@ -36,7 +36,6 @@ from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
 
 AGENT_IDENTITY = "promo-assistant"
-_SAMPLE_RATE = 16000
 _WATCH_INTERVAL_SECS = 0.25
 _RESUME_GRACE_SECS = 0.0
 """How long the SDK may try to resume a dropped link before we rejoin from scratch.
@@ -141,7 +140,8 @@ class RoomConnection:
         worker = PipelineWorker(
             loop.pipeline,
             params=PipelineParams(
-                audio_in_sample_rate=_SAMPLE_RATE, audio_out_sample_rate=_SAMPLE_RATE
+                audio_in_sample_rate=self._config.input_sample_rate,
+                audio_out_sample_rate=self._config.output_sample_rate,
             ),
             cancel_on_idle_timeout=False,
             idle_timeout_secs=None,
@@ -193,9 +193,9 @@ class RoomConnection:
             room_name=self.room,
             params=LiveKitParams(
                 audio_in_enabled=True,
-                audio_in_sample_rate=_SAMPLE_RATE,
+                audio_in_sample_rate=self._config.input_sample_rate,
                 audio_out_enabled=True,
-                audio_out_sample_rate=_SAMPLE_RATE,
+                audio_out_sample_rate=self._config.output_sample_rate,
                 audio_in_user_tracks=True,
                 audio_out_queue_size_ms=200,
             ),

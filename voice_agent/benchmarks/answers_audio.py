@@ -88,7 +88,9 @@ async def run_spoken_answers(
         asked_at = question_set.reference_time.replace(tzinfo=zone)
         heard = _Heard()
         result = await replay(
-            pcm16=load_audio(audio_dir / f"{fixture.id}.wav").pcm16,
+            pcm16=load_audio(
+                audio_dir / f"{fixture.id}.wav", sample_rate=runtime.loop_config.input_sample_rate
+            ).pcm16,
             models=runtime.models,
             transcriber=runtime.transcriber,
             answerer=runtime.answerer,

@@ -22,7 +22,7 @@ from pipelines.transports.replay import ReplayTransport
 from pipelines.voice_loop import build_voice_loop
 
 
-def room_noise(secs: float, *, level_dbfs: float = -50.0, sample_rate: int = 16000) -> bytes:
+def room_noise(secs: float, *, sample_rate: int, level_dbfs: float = -50.0) -> bytes:
     """Quiet white noise (no speech): what an earpiece hears between questions."""
     rng = np.random.default_rng(0)
     amplitude = 10 ** (level_dbfs / 20)

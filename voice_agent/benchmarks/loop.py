@@ -45,6 +45,7 @@ async def measure_loop(
     store_id = default_store_id(runtime.knowledge)
     asked_at = at.replace(tzinfo=runtime.knowledge.zone(store_id))
     caller = CallerProfile(store_id=store_id)
+    input_rate = runtime.loop_config.input_sample_rate
     voice_to_voice: list[float] = []
     stt_rtf: list[float] = []
     answer_secs: list[float] = []
@@ -52,7 +53,7 @@ async def measure_loop(
     failures: list[dict[str, Any]] = []
     task = progress.add_task("replaying questions", total=len(questions) + barge_in_runs)
     for entry in questions:
-        audio = load_audio(fixtures / "audio" / entry["path"])
+        audio = load_audio(fixtures / "audio" / entry["path"], sample_rate=input_rate)
         result = await replay(
             pcm16=audio.pcm16,
             models=runtime.models,
@@ -77,7 +78,9 @@ async def measure_loop(
                 stt_rtf.append(float(event["stt_secs"]) / float(event["audio_secs"]))  # type: ignore[arg-type]
         progress.advance(task)
 
-    conversation = load_audio(fixtures / "audio" / "conversations" / "barge_in.wav")
+    conversation = load_audio(
+        fixtures / "audio" / "conversations" / "barge_in.wav", sample_rate=input_rate
+    )
     for _ in range(barge_in_runs):
         result = await replay(
             pcm16=conversation.pcm16,

@@ -12,6 +12,7 @@ audible answer after the speech ended is unanswered.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -90,7 +91,7 @@ async def compare_with_stock(
     from pipelines.answer_processor import CallerProfile
     from pipelines.speech_segments import find_speech_segments
     from pipelines.turn_policy import level_dbfs
-    from voice_agent.benchmarks.stock_pipecat import replay_stock
+    from voice_agent.benchmarks.stock_pipecat import INPUT_SAMPLE_RATE, replay_stock
     from voice_agent.replay import SILENCE_DBFS, replay
     from voice_agent.runtime import default_store_id
 
@@ -104,7 +105,8 @@ async def compare_with_stock(
     rows: list[dict[str, Any]] = []
     task = progress.add_task("ours vs stock Pipecat", total=len(questions))
     for entry in questions:
-        pcm16 = load_audio(fixtures / "audio" / entry["path"]).pcm16
+        # Both stacks hear the same audio, at the rate the stock one takes.
+        pcm16 = load_audio(fixtures / "audio" / entry["path"], sample_rate=INPUT_SAMPLE_RATE).pcm16
         segments = find_speech_segments(pcm16, session=runtime.models.silero)
         if not segments:
             continue
@@ -114,7 +116,7 @@ async def compare_with_stock(
             models=runtime.models,
             transcriber=runtime.transcriber,
             answerer=runtime.answerer,
-            config=runtime.loop_config,
+            config=dataclasses.replace(runtime.loop_config, input_sample_rate=INPUT_SAMPLE_RATE),
             caller=caller,
             clock=lambda: asked_at,
             settle_secs=0.5,

@@ -43,6 +43,8 @@ from pipelines.answer_processor import CallerProfile
 from pipelines.speech_models import SpeechModels, resolve_piper_voice, resolve_whisper_model
 from pipelines.transports.replay import OutputChunk, ReplayTransport
 
+INPUT_SAMPLE_RATE = 16000
+"""Hertz the stock pipeline hears: its ``WhisperSTTService`` takes audio as Whisper wants it."""
 OUTPUT_SAMPLE_RATE = 16000
 
 
@@ -169,16 +171,20 @@ async def replay_stock(
     is_audible: Callable[[bytes], bool],
     answer_wait_secs: float = 10.0,
 ) -> StockReplay:
-    """Stream 16 kHz mono PCM at real-time pace through the stock pipeline.
+    """Stream mono PCM at ``INPUT_SAMPLE_RATE`` and real-time pace through the stock pipeline.
 
     The recording is followed by silence, as a live microphone keeps streaming after the
     clerk stops (Pipecat's VAD, smart-turn and idle timers run on incoming audio). The replay
     ends once an answer given after ``question_end`` (seconds from the start of the input)
     has started to play, or ``answer_wait_secs`` after the recording ended.
     """
-    input_secs = len(pcm16) / 32000
-    silence = b"\x00\x00" * int(16000 * (answer_wait_secs + 1))
-    transport = ReplayTransport(pcm16=pcm16 + silence, output_sample_rate=OUTPUT_SAMPLE_RATE)
+    input_secs = len(pcm16) / (2 * INPUT_SAMPLE_RATE)
+    silence = b"\x00\x00" * int(INPUT_SAMPLE_RATE * (answer_wait_secs + 1))
+    transport = ReplayTransport(
+        pcm16=pcm16 + silence,
+        input_sample_rate=INPUT_SAMPLE_RATE,
+        output_sample_rate=OUTPUT_SAMPLE_RATE,
+    )
     log = _ReplyLog()
     pipeline = build_stock_pipeline(
         transport=transport,
@@ -190,7 +196,9 @@ async def replay_stock(
     )
     worker = PipelineWorker(
         pipeline,
-        params=PipelineParams(audio_in_sample_rate=16000, audio_out_sample_rate=OUTPUT_SAMPLE_RATE),
+        params=PipelineParams(
+            audio_in_sample_rate=INPUT_SAMPLE_RATE, audio_out_sample_rate=OUTPUT_SAMPLE_RATE
+        ),
         cancel_on_idle_timeout=False,
         idle_timeout_secs=None,
         enable_rtvi=False,

@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
+from pipelines.transcriber import SAMPLE_RATE as WHISPER_RATE
 from pipelines.transcriber import Transcriber
-from voice_agent.audio_io import TARGET_RATE, load_audio
+from voice_agent.audio_io import load_audio
 from voice_agent.benchmarks.stats import summary
 
 SINGLE_UTTERANCE_KINDS = frozenset(
@@ -54,12 +55,12 @@ def spoken_clips(fixtures: Path) -> list[SpokenClip]:
                     name=entry["path"],
                     fixture_set=entry["set"],
                     text=entry["text"],
-                    pcm16=load_audio(audio_dir / entry["path"]).pcm16,
+                    pcm16=load_audio(audio_dir / entry["path"], sample_rate=WHISPER_RATE).pcm16,
                     keywords=tuple(keywords.get(entry.get("question_id", ""), ())),
                 )
             )
         elif entry["kind"] == "conversation":
-            pcm16 = load_audio(audio_dir / entry["path"]).pcm16
+            pcm16 = load_audio(audio_dir / entry["path"], sample_rate=WHISPER_RATE).pcm16
             speech = [part for part in entry["timeline"] if part["kind"] == "speech"]
             for index, part in enumerate(speech):
                 start = max(0.0, part["start_s"] - CONVERSATION_PAD_SECS)
@@ -69,7 +70,7 @@ def spoken_clips(fixtures: Path) -> list[SpokenClip]:
                         name=f"{entry['path']}#{index + 1}",
                         fixture_set=entry["set"],
                         text=part["text"],
-                        pcm16=pcm16[int(start * TARGET_RATE) * 2 : int(end * TARGET_RATE) * 2],
+                        pcm16=pcm16[int(start * WHISPER_RATE) * 2 : int(end * WHISPER_RATE) * 2],
                     )
                 )
     return clips

@@ -7,9 +7,8 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add the LiveKit commands to ``app``."""
-    from voice_agent.cli import serve, worker
-    from voice_agent.livekit import cli as livekit_cli
+    from voice_agent.cli import clerk, serve, worker
 
     serve.register(app)
     worker.register(app)
-    livekit_cli.register(app)
+    clerk.register(app)

@@ -183,9 +183,9 @@ def replay_command(
     Example: voice-agent replay tests/fixtures/audio/loop/ax200_weekend.wav --out answer.wav
     """
     configure_logging(verbose)
-    settings_or_exit(config)
+    settings = settings_or_exit(config)
     try:
-        loaded = load_audio(audio)
+        loaded = load_audio(audio, sample_rate=settings.audio.input_sample_rate)
     except AudioInputError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e
@@ -226,8 +226,9 @@ def demo(
         # The replay below reuses these models: build_runtime loads them once per process.
         runtime = build_runtime(settings, progress=progress)
     question_wav = out.with_name("question.wav")
-    pcm = _speak_16k(runtime.models.piper, question)
-    write_wav(question_wav, pcm, 16000)
+    rate = settings.audio.input_sample_rate
+    pcm = _speak(runtime.models.piper, question, sample_rate=rate)
+    write_wav(question_wav, pcm, rate)
     if not json_output:
         typer.echo(f"question: {question!r} spoken into {question_wav}")
     _run_replay(
@@ -243,15 +244,15 @@ def demo(
     )
 
 
-def _speak_16k(voice: object, text: str) -> bytes:
+def _speak(voice: object, text: str, *, sample_rate: int) -> bytes:
     import numpy as np
     import soxr
 
     chunks = voice.synthesize(text)  # type: ignore[attr-defined]
     audio = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
     rate = voice.config.sample_rate  # type: ignore[attr-defined]
-    resampled = soxr.resample(audio.astype(np.float32) / 32768.0, rate, 16000)
-    silence = np.zeros(int(0.4 * 16000), dtype=np.float32)
+    resampled = soxr.resample(audio.astype(np.float32) / 32768.0, rate, sample_rate)
+    silence = np.zeros(int(0.4 * sample_rate), dtype=np.float32)
     padded = np.concatenate([silence, resampled, silence, silence])
     return (np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes()
 
@@ -288,7 +289,6 @@ def _run_replay(
             caller=CallerProfile(role=role, store_id=store_id, language=settings.stt.language),
             clock=(lambda: asked_at) if asked_at else None,
             realtime=realtime,
-            output_sample_rate=settings.audio.output_sample_rate,
         )
     )
     if out is not None:

@@ -27,18 +27,19 @@ from voice_agent.cli.common import (
     print_json,
     settings_or_exit,
 )
-from voice_agent.settings import PROJECT_ROOT, Settings
+from voice_agent.settings import Settings
 
 if TYPE_CHECKING:
     from voice_agent.runtime import Runtime
     from voice_agent.service.demo import DemoResult
     from voice_agent.service.runner import StoreService
-    from voice_agent.service.settings import ApiKeySettings, ServiceSettings
+    from voice_agent.service_settings import ApiKeySettings, ServiceSettings
     from voice_agent.storage import Database
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
-SAMPLE_QUESTION = PROJECT_ROOT / "tests" / "fixtures" / "audio" / "loop" / "wake_ax200_weekend.wav"
+SAMPLE_QUESTION = Path(__file__).resolve().parent.parent / "data" / "sample_question.wav"
+"""A spoken 'Hey promo, is the AX-200 in the weekend offer?' shipped in the package."""
 
 SERVE_HELP = (
     "Run the store service: the assistant joins each clerk's LiveKit room while the clerk "
@@ -113,7 +114,7 @@ def serve_command(
 ) -> None:
     """Run the store service (see the command help)."""
     from voice_agent.service.demo import DEMO_QUESTION, DEMO_STORE, DEMO_TIME
-    from voice_agent.service.settings import (
+    from voice_agent.service_settings import (
         check_production_secrets,
         environment_of,
         service_settings_of,
@@ -286,7 +287,7 @@ def _print_instructions(
 ) -> None:
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import ParticipantRole, mint_token
-    from voice_agent.service.settings import development_keys_in_use, environment_of
+    from voice_agent.service_settings import development_keys_in_use, environment_of
 
     endpoint = store_service.endpoint
     clerk_key = _first_clerk_key(service.api_keys)

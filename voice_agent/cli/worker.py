@@ -71,7 +71,7 @@ def worker_command(
     """Run an agent worker (see the command help)."""
     from voice_agent.agent.connection import LiveKitEndpoint
     from voice_agent.runtime import build_runtime
-    from voice_agent.service.settings import service_settings_of
+    from voice_agent.service_settings import service_settings_of
     from voice_agent.storage import StorageError, open_database
     from voice_agent.worker.node import WorkerNode
 

@@ -39,7 +39,7 @@ from voice_agent.service.routes import (
 )
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.service.sessions import SessionManager
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
 from voice_agent.storage.question_log import SqlQuestionLogRepository

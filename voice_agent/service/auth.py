@@ -1,6 +1,6 @@
 """API keys: who is calling, in which role, and which stores they may see.
 
-Each configured key (see :class:`~voice_agent.service.settings.ApiKeySettings`) becomes a
+Each configured key (see :class:`~voice_agent.service_settings.ApiKeySettings`) becomes a
 :class:`Principal`. Scope follows the chain's structure: a store manager sees their store,
 a regional manager the stores of their region, HQ everything; clerks only themselves.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.service.errors import AuthenticationError, PermissionDeniedError
-from voice_agent.service.settings import ApiKeySettings
+from voice_agent.service_settings import ApiKeySettings
 
 MANAGER_ROLES = frozenset({Role.STORE_MANAGER, Role.REGIONAL_MANAGER, Role.HQ})
 

@@ -18,7 +18,7 @@ from voice_agent.service.auth import (
 )
 from voice_agent.service.health import HealthSource
 from voice_agent.service.sessions import SessionManager
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.worker.redispatch import Redispatcher
 

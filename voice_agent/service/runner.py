@@ -43,7 +43,7 @@ from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
 from voice_agent.service.sessions import ManagedEventSink, SessionManager
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository

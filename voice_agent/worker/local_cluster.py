@@ -30,7 +30,7 @@ from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.runner import StoreService
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import PROJECT_ROOT, LiveKitSettings
 from voice_agent.storage import Database, open_database
 

@@ -18,7 +18,7 @@ from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.runtime import Runtime
 from voice_agent.service.health import CheckResult
 from voice_agent.service.sessions import SessionManager
-from voice_agent.service.settings import ServiceSettings
+from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.worker.agent_server import DispatchedSessions

@@ -1,0 +1,204 @@
+"""Rendering the likely answers ahead, so the first question after a publish is a cache hit.
+
+When a promotion version is published, clerks ask about the new offers first. For each store
+and each promotion running or coming up there, :class:`AnswerPrerenderer` asks the answerer
+"What is the <promotion> offer?" in each answer language and renders the spoken sentences
+into the shared :class:`~pipelines.speech_cache.RenderedSpeechCache`, exactly as a session
+would speak them.
+
+It keeps out of the sessions' way: one sentence at a time, in one background task, never
+while a session's own synthesis is in progress (a live sentence waits for at most the one
+render already under way), and at most ``max_sentences`` per publication.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from loguru import logger
+from piper import PiperVoice
+
+from knowledge_base.answering import Answer, Answerer, Question, Role
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.resolution import Phase
+from pipelines.answer_processor import split_lead_in
+from pipelines.piper_tts import cache_voice, render_sentence
+from pipelines.speech_cache import RenderedSpeechCache
+
+LIVE_WAIT_SLICE_SECS = 0.5
+"""A render waiting for the sessions' syntheses looks again whether it was cancelled this often."""
+_LIKELY_PHASES = (Phase.RUNNING, Phase.UPCOMING)
+
+
+@dataclass(frozen=True, slots=True)
+class PrerenderReport:
+    """What one round of rendering ahead did."""
+
+    questions: int
+    """Likely questions found (not all are asked once the budget is met)."""
+    sentences: int
+    """Distinct sentences of the answers asked."""
+    rendered: int
+    """Sentences rendered now (the others were cached already or over the budget)."""
+    waited_for_live: int
+    """Times a render waited for sessions' syntheses to finish."""
+
+
+def likely_questions(
+    knowledge: KnowledgeBase, *, languages: Sequence[str], now: Callable[[], datetime]
+) -> list[Question]:
+    """Asks "What is the <promotion> offer?" per store, language and running or upcoming offer."""
+    questions: list[Question] = []
+    for store_id in knowledge.stores:
+        asked_at = now().astimezone(knowledge.zone(store_id))
+        for promotion in knowledge.promotions_at_store(store_id):
+            if knowledge.timing(promotion, store_id, asked_at).phase not in _LIKELY_PHASES:
+                continue
+            for language in languages:
+                title = promotion.title.get(language)
+                if title is None:
+                    continue
+                questions.append(
+                    Question(
+                        text=_offer_question(title, language),
+                        role=Role.CLERK,
+                        store_id=store_id,
+                        language=language,
+                        asked_at=asked_at,
+                    )
+                )
+    return questions
+
+
+def _offer_question(title: str, language: str) -> str:
+    if language.lower().startswith("zh"):
+        return f"{title}是什么优惠？"
+    if title.lower().endswith(("offer", "sale", "deal")):
+        return f"What is the {title}?"
+    return f"What is the {title} offer?"
+
+
+class AnswerPrerenderer:
+    """Renders the likely answers of the served knowledge base into the speech cache.
+
+    Args:
+        answerer: Answers as the sessions do (the same instance they use).
+        knowledge: The knowledge base served right now.
+        voice: The process-wide Piper voice.
+        voice_id: Names the voice in cache keys, as the sessions' TTS service does.
+        length_scale: Piper's speaking rate, as the sessions use it.
+        cache: The process-wide cache of rendered sentences.
+        languages: Languages the sessions answer in.
+        max_sentences: Renders per publication at most.
+        now: The current moment (aware).
+    """
+
+    def __init__(
+        self,
+        *,
+        answerer: Answerer,
+        knowledge: Callable[[], KnowledgeBase],
+        voice: PiperVoice,
+        voice_id: str,
+        length_scale: float,
+        cache: RenderedSpeechCache,
+        languages: Sequence[str],
+        max_sentences: int,
+        now: Callable[[], datetime],
+    ) -> None:
+        self._answerer = answerer
+        self._knowledge = knowledge
+        self._voice = voice
+        self._voice_key = cache_voice(voice_id, length_scale)
+        self._length_scale = length_scale
+        self._cache = cache
+        self._languages = tuple(languages)
+        self._max_sentences = max_sentences
+        self._now = now
+        self._task: asyncio.Task[PrerenderReport] | None = None
+        self.renders_started = 0
+        """Sentences whose rendering began, over the prerenderer's life."""
+
+    @property
+    def task(self) -> asyncio.Task[PrerenderReport] | None:
+        """The round in progress or last run, if any."""
+        return self._task
+
+    def schedule(self) -> asyncio.Task[PrerenderReport]:
+        """Start a round in the background (a round still under way is cancelled first)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._task = asyncio.create_task(self.run(), name="answer-prerender")
+        self._task.add_done_callback(_log_outcome)
+        return self._task
+
+    async def stop(self) -> None:
+        """Cancel the round under way, if any."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def run(self) -> PrerenderReport:
+        """Answer the likely questions and render their sentences not cached yet."""
+        questions = likely_questions(self._knowledge(), languages=self._languages, now=self._now)
+        sentences: dict[str, None] = {}
+        missing: dict[str, None] = {}
+        for question in questions:
+            if len(missing) >= self._max_sentences:
+                break  # enough to render: ask an answerer (maybe an LLM) no more
+            await asyncio.sleep(0)  # an offline answerer never yields: let live turns run
+            for text in await self.spoken_sentences(question):
+                sentences[text] = None
+                if not self._cache.contains(self._voice_key, text):
+                    missing[text] = None
+        rendered = waited = 0
+        for text in list(missing)[: self._max_sentences]:
+            if self._cache.live_renders:
+                waited += 1
+                # In slices, so that cancelling the round never leaves a thread waiting.
+                while not await asyncio.to_thread(
+                    self._cache.wait_for_no_live_renders, LIVE_WAIT_SLICE_SECS
+                ):
+                    pass
+            self.renders_started += 1
+            chunks = await asyncio.to_thread(
+                render_sentence, self._voice, text, length_scale=self._length_scale
+            )
+            self._cache.put(self._voice_key, text, chunks)
+            rendered += 1
+        return PrerenderReport(
+            questions=len(questions),
+            sentences=len(sentences),
+            rendered=rendered,
+            waited_for_live=waited,
+        )
+
+    async def spoken_sentences(self, question: Question) -> list[str]:
+        """The texts a session hands to speech for ``question`` (see ``AnswerProcessor``)."""
+        spoken: list[str] = []
+        async for item in self._answerer.stream(question):
+            if isinstance(item, Answer):
+                break
+            spoken += split_lead_in(item) if not spoken else [item]
+        return spoken
+
+
+def _log_outcome(task: asyncio.Task[PrerenderReport]) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        logger.opt(exception=error).warning("rendering answers ahead failed")
+        return
+    report = task.result()
+    logger.info(
+        "rendered answers ahead: {} questions, {} sentences, {} new renders",
+        report.questions,
+        report.sentences,
+        report.rendered,
+    )
