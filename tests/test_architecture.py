@@ -210,10 +210,6 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
         "service.errors while service.runner starts the worker: those three belong below both"
     ),
     ("worker", "cli"): "worker/bench.py is a typer command: it belongs in voice_agent/cli/",
-    ("benchmarks", "cli"): (
-        "benchmarks/feedback.py's command imports cli.common: the command belongs in "
-        "voice_agent/cli/, the benchmark stays below it"
-    ),
 }
 """Imports that close a cycle today, each with its fix, for the owner of the file to remove.
 

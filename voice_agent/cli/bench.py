@@ -23,12 +23,12 @@ DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 
 
 def _register_benchmarks() -> None:
-    from voice_agent.benchmarks import answers, feedback
-    from voice_agent.cli import bench_voice
+    from voice_agent.benchmarks import answers
+    from voice_agent.cli import bench_feedback, bench_voice
 
     answers.register(app)
     bench_voice.register(app)
-    feedback.register(app)
+    bench_feedback.register(app)
     from voice_agent.worker import bench as cluster_bench
 
     cluster_bench.register(app)
