@@ -25,6 +25,7 @@ from loguru import logger
 from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
+from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
 from pipelines.voice_loop import VoiceLoopConfig
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.agent.lifecycle import (
@@ -36,6 +37,7 @@ from voice_agent.agent.lifecycle import (
     SessionState,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.session_store import SessionStore
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import (
     CapacityReachedError,
@@ -115,6 +117,8 @@ class SessionManager:
         stop_timeout_secs: A stopping session that takes longer is cancelled.
         keep_finished: Ended sessions kept for :meth:`get` and :meth:`events`.
         connection_class: What runs one connection (tests substitute a subclass).
+        session_store: Where clerks' conversations are stored and picked up.
+        context_secs: A stored conversation older than this is not picked up.
     """
 
     def __init__(
@@ -136,6 +140,8 @@ class SessionManager:
         stop_timeout_secs: float = 5.0,
         keep_finished: int = 50,
         connection_class: type[RoomConnection] = RoomConnection,
+        session_store: SessionStore | None = None,
+        context_secs: float = DEFAULT_CONTEXT_SECS,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
@@ -156,6 +162,8 @@ class SessionManager:
         self._events_per_session = events_per_session
         self._stop_timeout = stop_timeout_secs
         self._connection_class = connection_class
+        self._session_store = session_store
+        self._context_secs = context_secs
         self._live: dict[str, _Entry] = {}
         self._finished: dict[str, _Entry] = {}
         self._keep_finished = keep_finished
@@ -381,6 +389,8 @@ class SessionManager:
             connect_timeout_secs=self._connect_timeout,
             clerk_absent_timeout_secs=self._absent_timeout,
             connection_class=self._connection_class,
+            session_store=self._session_store,
+            context_secs=self._context_secs,
         )
 
     async def _record_answer(self, entry: _Entry, question: Question, answer: Answer) -> None:
