@@ -98,7 +98,7 @@ async def test_a_new_session_answers_a_follow_up_from_the_stored_conversation(
     assert "AX-200" in follow_up and "Members save another 5 percent" in follow_up
     assert after.memory.turns == 2
     resumed = [e for e in events if isinstance(e, SessionResumed)]
-    assert [(e.turns, e.follow_up) for e in resumed] == [(1, True)]
+    assert [(e.turns, e.follow_up, e.language) for e in resumed] == [(1, True, "en")]
 
 
 async def test_another_clerk_starts_without_that_conversation(

@@ -53,6 +53,8 @@ class SessionResumed(_LifecycleEvent):
     """Questions answered in the conversation before."""
     follow_up: bool
     """A follow-up context came with it ("and for members?" follows the last question)."""
+    language: str | None
+    """Language of the conversation's last question."""
     answered_secs_ago: float
     """Seconds since the conversation's last answer."""
 

@@ -254,6 +254,7 @@ class AgentSession:
                 session_id=self.room,
                 turns=stored.turns,
                 follow_up=stored.follow_up is not None,
+                language=stored.language,
                 answered_secs_ago=round(ago, 3),
             )
         )
