@@ -8,6 +8,7 @@ real worker.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,12 @@ from pipelines.conversation_state import ConversationState
 from pipelines.voice_loop import VoiceLoopConfig
 from tests.conftest import reference_time
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
-from voice_agent.agent.lifecycle import EndReason, ManagedEvent, SessionResumed
+from voice_agent.agent.lifecycle import (
+    ConversationStoreFailed,
+    EndReason,
+    ManagedEvent,
+    SessionResumed,
+)
 from voice_agent.agent.session import AgentSession
 from voice_agent.storage import Database, SqlSessionStore, open_database
 
@@ -130,7 +136,7 @@ async def test_a_conversation_older_than_the_context_lifetime_is_not_picked_up(
     assert "AX-200" not in said  # the unknown answer above replaced the stored conversation
 
 
-@pytest.mark.parametrize("broken", ["load", "save"])
+@pytest.mark.parametrize("broken", ["load", "save", "slow"])
 async def test_a_failing_store_never_costs_an_answer(
     database: Database, database_url: str, broken: str
 ) -> None:
@@ -138,6 +144,9 @@ async def test_a_failing_store_never_costs_an_answer(
         def load(self, *args: Any, **kwargs: Any) -> ConversationMemory | None:
             if broken == "load":
                 raise RuntimeError("disk on fire")
+            if broken == "slow":
+                time.sleep(6)  # twice the session's patience (3 s): it starts without
+                return None
             return super().load(*args, **kwargs)
 
         def save(self, *args: Any, **kwargs: Any) -> None:
@@ -167,6 +176,6 @@ async def test_a_failing_store_never_costs_an_answer(
     )
     await session.run()
     assert len(answered) == 1 and "AX-200" in answered[0]
-    assert [e.type for e in events if e.type == "conversation_store_failed"] == [
-        "conversation_store_failed"
-    ]
+    failures = [e for e in events if isinstance(e, ConversationStoreFailed)]
+    expected = "conversation_store_timeout" if broken == "slow" else "conversation_store_error"
+    assert [f.code for f in failures] == [expected]

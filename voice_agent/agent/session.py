@@ -55,6 +55,8 @@ from voice_agent.runtime import Runtime
 __all__ = ["AGENT_IDENTITY", "AgentSession", "LiveKitEndpoint", "SessionState"]
 
 EventListener = Callable[[ManagedEvent], Awaitable[None] | None]
+_LOAD_TIMEOUT_SECS = 3.0
+"""A conversation not loaded by then is left behind: the clerk is not kept waiting."""
 
 
 class AgentSession:
@@ -231,8 +233,11 @@ class AgentSession:
         now = datetime.now(UTC)
         since = now - timedelta(seconds=self._context_secs)
         try:
-            stored = await asyncio.to_thread(
-                self._store.load, self.room, self.clerk_identity, answered_since=since
+            stored = await asyncio.wait_for(
+                asyncio.to_thread(
+                    self._store.load, self.room, self.clerk_identity, answered_since=since
+                ),
+                _LOAD_TIMEOUT_SECS,
             )
         except Exception as e:  # noqa: BLE001 - a session without its past still answers
             await self._store_failed("loading", e)
@@ -272,7 +277,8 @@ class AgentSession:
             await self._on_answer(question, answer)
 
     async def _store_failed(self, doing: str, error: Exception) -> None:
-        code = getattr(error, "code", "conversation_store_error")
+        default = "conversation_store_timeout" if isinstance(error, TimeoutError) else None
+        code = getattr(error, "code", default or "conversation_store_error")
         logger.error("[{}] {} the conversation failed ({}): {}", self.room, doing, code, error)
         await self._emit(
             ConversationStoreFailed(session_id=self.room, code=str(code), message=str(error))
