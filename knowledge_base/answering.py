@@ -42,6 +42,25 @@ class AnswerSource(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpContext:
+    """What a clerk's last answered question was about, so "and for members?" can follow it."""
+
+    products: tuple[str, ...] = ()
+    """SKUs the question named."""
+    categories: tuple[str, ...] = ()
+    """Category ids the question named."""
+    promotions: tuple[str, ...] = ()
+    """Promotion ids the answer was about."""
+    store_id: str | None = None
+    """A store the question named (not the caller's own); ``None`` when it named none."""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to follow up on."""
+        return not (self.products or self.categories or self.promotions or self.store_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     """A question as heard, with who asked it, where and when."""
 
@@ -53,6 +72,9 @@ class Question:
     """BCP-47 language of the question (``en``, ``zh-CN``); the answer uses the same."""
     asked_at: datetime | None = None
     """Time-zone-aware moment of the question; ``None`` means now."""
+    context: FollowUpContext | None = None
+    """What the previous question of the conversation was about; a question naming no
+    product, category or promotion of its own is read as a follow-up to it."""
 
 
 @dataclass(slots=True)
@@ -67,6 +89,9 @@ class Answer:
     """Knowledge-base text the answer was composed from (what the fact guard checks against)."""
     detail: dict[str, object] = field(default_factory=dict)
     """Answerer-specific diagnostics (timings, guard violations, retrieval scores)."""
+    about: FollowUpContext | None = None
+    """What the question was about, for the next question's ``context`` (``None``: the
+    answerer does not say; the conversation keeps its previous context)."""
 
     @property
     def known(self) -> bool:

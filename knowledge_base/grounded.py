@@ -24,6 +24,7 @@ from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.errors import KnowledgeError
+from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.retrieval import Retriever
@@ -129,6 +130,7 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
             chinese=is_chinese(question.language),
             vocabulary=self._retriever.vocabulary,
         )
+        parsed = follow_up(parsed, question.context)
         turn = Turn(
             parsed=parsed,
             store_id=store_id,
@@ -153,6 +155,9 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
             answer = self._unknown(turn)
             if error is not None:
                 answer.detail["error"] = error
+        answer.about = context_of(
+            parsed, answer.promotion_ids, turn.store_id if turn.named_store else None
+        )
         answer.detail.update(
             {
                 "intent": parsed.intent.value,

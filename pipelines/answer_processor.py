@@ -7,13 +7,14 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from loguru import logger
 from pipecat.frames.frames import Frame, InterruptionFrame, TranscriptionFrame, TTSSpeakFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from knowledge_base.answering import Answer, Answerer, Question, Role
+from pipelines.conversation_memory import ConversationMemory
 from pipelines.conversation_state import ConversationState
 from pipelines.events import (
     AnswerCompleted,
@@ -65,6 +66,8 @@ class AnswerProcessor(FrameProcessor):
         clock: Returns the time-zone-aware "now" of each question (tests pin it).
         on_answer: Receives each question with its complete answer.
         on_event: Receives session events.
+        memory: The conversation so far (follow-up context, turns); the owning session
+            keeps it across connections. ``None``: a memory of this processor's own.
     """
 
     def __init__(
@@ -76,8 +79,10 @@ class AnswerProcessor(FrameProcessor):
         clock: Callable[[], datetime] | None = None,
         on_answer: AnswerListener | None = None,
         on_event: EventSink | None = None,
+        memory: ConversationMemory | None = None,
     ) -> None:
         super().__init__(name=f"AnswerProcessor#{state.session_id}")
+        self._memory = memory if memory is not None else ConversationMemory()
         self._state = state
         self._answerer = answerer
         self._caller = caller
@@ -121,6 +126,7 @@ class AnswerProcessor(FrameProcessor):
             store_id=self._caller.store_id,
             language=self._caller.language,
             asked_at=self._clock() if self._clock else None,
+            context=self._memory.context(datetime.now(UTC)),
         )
         started = time.perf_counter()
         self._state.start_answer()
@@ -159,6 +165,7 @@ class AnswerProcessor(FrameProcessor):
             self._state.answering = False
 
     async def _complete(self, question: Question, answer: Answer) -> None:
+        self._memory.remember(question, answer, datetime.now(UTC))
         await emit(
             self._on_event,
             AnswerCompleted(

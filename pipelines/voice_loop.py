@@ -15,6 +15,7 @@ from knowledge_base.answering import Answerer
 from pipelines.address_gate import AddressGateProcessor
 from pipelines.addressing import DEFAULT_WAKE_PHRASES, AddressPolicy
 from pipelines.answer_processor import AnswerListener, AnswerProcessor, CallerProfile
+from pipelines.conversation_memory import ConversationMemory
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink
 from pipelines.floor_options import FloorOptions
@@ -82,6 +83,7 @@ def build_voice_loop(
     extra_processors: list[FrameProcessor] | None = None,
     input_processors: list[FrameProcessor] | None = None,
     floor: FloorOptions | None = None,
+    memory: ConversationMemory | None = None,
 ) -> VoiceLoop:
     """Assemble the voice loop for one session over ``transport``.
 
@@ -89,7 +91,8 @@ def build_voice_loop(
     ``input_processors`` go right after the transport's input (e.g. a participant filter);
     ``extra_processors`` go between turn detection and answering (feedback capture, quizzes).
     ``floor`` configures the session's :class:`FloorProcessor` (always present; it stays
-    idle until something is offered to ``VoiceLoop.floor``).
+    idle until something is offered to ``VoiceLoop.floor``). ``memory`` is the conversation
+    so far (a session passes the same one to each of its pipelines).
     """
     state = ConversationState(session_id=session_id)
     vad = SharedSileroVADAnalyzer(
@@ -134,6 +137,7 @@ def build_voice_loop(
             clock=clock,
             on_answer=on_answer,
             on_event=on_event,
+            memory=memory,
         ),
         SharedPiperTTSService(
             voice=models.piper,  # type: ignore[arg-type]

@@ -132,6 +132,10 @@ class ServiceSettings(BaseModel):
     """Largest request body accepted (413 beyond; LiveKit webhooks are a few KB)."""
     clerk_absent_timeout_secs: float = Field(default=60.0, gt=0)
     """A session whose clerk is not in the room for this long ends and frees its slot."""
+    session_context_secs: float = Field(default=600.0, gt=0)
+    """A clerk's conversation (follow-up context, turns) is picked up by a session started
+    again within this many seconds of the last answer (a worker died, the clerk rejoined),
+    and a follow-up context is used this long after the last answer."""
     token_ttl_minutes: float = Field(default=60.0, gt=0, le=720)
     """Lifetime of tokens minted by ``POST /v1/tokens``."""
     api_keys: list[ApiKeySettings] = Field(default_factory=_development_keys)

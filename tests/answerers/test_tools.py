@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME
 
-from knowledge_base.answering import Question
+from knowledge_base.answering import FollowUpContext, Question
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.kb_tools import KnowledgeBaseTools
 from voice_agent.answerers.tools import TOOL_DEFINITIONS, run_tool
@@ -19,6 +19,19 @@ AT_SH01 = Question("", store_id="SH-01", asked_at=REFERENCE_TIME)
 @pytest.fixture(scope="module")
 def tools(knowledge: KnowledgeBase) -> KnowledgeBaseTools:
     return KnowledgeBaseTools(knowledge=knowledge, default_contact=DEFAULT_CONTACT)
+
+
+def test_facts_for_a_follow_up_are_those_of_the_previous_question_s_subject(
+    tools: KnowledgeBaseTools,
+) -> None:
+    context = FollowUpContext(products=("AX-200",), promotions=("weekend-running",))
+    follow_up = Question(
+        "And for members?", store_id="SH-01", asked_at=REFERENCE_TIME, context=context
+    )
+    alone = Question("And for members?", store_id="SH-01", asked_at=REFERENCE_TIME)
+    text = " ".join(tools.facts_for(follow_up))
+    assert "Aero X 200 (AX-200) is running shoes, list price 899 yuan at SH-01." in text
+    assert "AX-200) is running shoes" not in " ".join(tools.facts_for(alone))
 
 
 def test_facts_for_a_question_name_the_moment_and_the_promotions_it_asks_about(

@@ -3,7 +3,8 @@
 Each worker takes one clerk at a time (``--capacity 1``), so LiveKit's dispatch has to
 spread clerks over both, and a third clerk finds both full. Killing the worker of a clerk
 mid-conversation gets the clerk re-dispatched to the other one: the store service (API
-and webhooks only, no worker of its own) sees the assistant leave and dispatches it again.
+and webhooks only, no worker of its own) sees the assistant leave and dispatches it again,
+and the new session picks up the conversation from the database the workers share.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
-from voice_agent.storage import open_database
+from voice_agent.storage import SqlSessionStore, open_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
@@ -148,13 +150,13 @@ async def front(
         database.close()
 
 
-def start_worker(url: str, directory: Path) -> Worker:
+def start_worker(url: str, directory: Path, database_url: str) -> Worker:
     directory.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "VOICE_AGENT_LIVEKIT__API_KEY": API_KEY,
         "VOICE_AGENT_LIVEKIT__API_SECRET": API_SECRET,
-        "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+        "VOICE_AGENT_STORAGE__DATABASE_URL": database_url,
         "VOICE_AGENT_SERVICE__CLERK_ABSENT_TIMEOUT_SECS": "5",
     }
     log = directory / "worker.log"
@@ -178,11 +180,20 @@ def start_worker(url: str, directory: Path) -> Worker:
 
 
 @pytest.fixture
-def workers(nodes: list[LocalLiveKitServer], tmp_path: Path) -> Iterator[list[Worker]]:
+def shared_database_url(tmp_path: Path) -> str:
+    """The database both workers store conversations in (as a cluster's workers would)."""
+    return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+
+
+@pytest.fixture
+def workers(
+    nodes: list[LocalLiveKitServer], tmp_path: Path, shared_database_url: str
+) -> Iterator[list[Worker]]:
     started: list[Worker] = []
     try:
         for index, node in enumerate(nodes):
-            started.append(start_worker(node.url, tmp_path / f"worker{index + 1}"))
+            directory = tmp_path / f"worker{index + 1}"
+            started.append(start_worker(node.url, directory, shared_database_url))
         yield started
     finally:
         for worker in started:
@@ -238,7 +249,10 @@ async def test_clerks_spread_over_workers_and_a_full_cluster_takes_no_more(
 
 
 async def test_a_killed_worker_s_clerk_is_redispatched_and_answered(
-    nodes: list[LocalLiveKitServer], workers: list[Worker], front: StoreService
+    nodes: list[LocalLiveKitServer],
+    workers: list[Worker],
+    front: StoreService,
+    shared_database_url: str,
 ) -> None:
     # LiveKit reports a killed agent's connection anywhere from at once to tens of seconds
     # later (its signal ping timeout); the second question waits that out.
@@ -259,7 +273,18 @@ async def test_a_killed_worker_s_clerk_is_redispatched_and_answered(
         await asyncio.sleep(0.1)
     assert serving is not None, "no worker took the clerk"
     other = next(w for w in workers if w is not serving)
-    serving.process.kill()  # mid-question: the clerk is still speaking or waiting
+    room = clerk_room_name(store_id="SH-01", identity="finn")
+    database = open_database(shared_database_url)
+    try:
+        conversations = SqlSessionStore(database=database)
+        since = datetime.now(UTC) - timedelta(minutes=5)
+        for _ in range(400):  # the first answer is stored right after it was written
+            if conversations.load(room, "finn", answered_since=since) is not None:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        database.close()
+    serving.process.kill()  # mid-conversation: the clerk is hearing the first answer
     killed_at = time.monotonic()
     for _ in range(650):
         if other.active_jobs() == 1:
@@ -270,6 +295,7 @@ async def test_a_killed_worker_s_clerk_is_redispatched_and_answered(
     report = await clerk
     assert report.utterances[1].reply_started_at is not None, report
     assert served(other, "finn")
+    assert f"[{room}] picked up finn's conversation: 1 turn(s)" in other.log.read_text()
     assert front.redispatcher_count == 1
     print(f"re-dispatched {redispatch_secs:.1f} s after the kill")
 

@@ -27,6 +27,7 @@ from pipecat.workers.runner import WorkerRunner
 
 from pipelines.address_gate import PushToTalkFrame
 from pipelines.answer_processor import AnswerListener, CallerProfile
+from pipelines.conversation_memory import ConversationMemory
 from pipelines.events import EventSink
 from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
@@ -78,6 +79,7 @@ class RoomConnection:
         connect_timeout_secs: A join that takes longer counts as a failure.
         clerk_absent_timeout_secs: The connection ends once the clerk has been out of the
             room this long (from joining, or from the clerk leaving).
+        memory: The clerk's conversation (the session's, shared by its connections).
     """
 
     def __init__(
@@ -95,8 +97,10 @@ class RoomConnection:
         on_connected: Callable[[], None] | None = None,
         connect_timeout_secs: float = 20.0,
         clerk_absent_timeout_secs: float = 60.0,
+        memory: ConversationMemory | None = None,
     ) -> None:
         self.room = room
+        self.memory = memory if memory is not None else ConversationMemory()
         self.clerk_identity = clerk_identity
         self._runtime = runtime
         self._endpoint = endpoint
@@ -136,6 +140,7 @@ class RoomConnection:
             on_event=self._on_event,
             on_answer=self._on_answer,
             input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
+            memory=self.memory,
         )
         worker = PipelineWorker(
             loop.pipeline,

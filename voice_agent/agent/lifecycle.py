@@ -45,6 +45,20 @@ class SessionStarted(_LifecycleEvent):
     clerk_identity: str
 
 
+class SessionResumed(_LifecycleEvent):
+    """The session picked up the clerk's stored conversation (e.g. after a worker died)."""
+
+    type: Literal["session_resumed"] = "session_resumed"
+    turns: int
+    """Questions answered in the conversation before."""
+    follow_up: bool
+    """A follow-up context came with it ("and for members?" follows the last question)."""
+    language: str | None
+    """Language of the conversation's last question."""
+    answered_secs_ago: float
+    """Seconds since the conversation's last answer."""
+
+
 class SessionCrashed(_LifecycleEvent):
     """A connection of the session failed, dropped or raised."""
 
@@ -86,13 +100,23 @@ class QuestionLogFailed(_LifecycleEvent):
     message: str
 
 
+class ConversationStoreFailed(_LifecycleEvent):
+    """The conversation could not be stored or loaded; the session went on without it."""
+
+    type: Literal["conversation_store_failed"] = "conversation_store_failed"
+    code: str
+    message: str
+
+
 LifecycleEvent = Annotated[
     SessionStarted
+    | SessionResumed
     | SessionCrashed
     | SessionRestarted
     | SessionStopped
     | SessionRefused
-    | QuestionLogFailed,
+    | QuestionLogFailed
+    | ConversationStoreFailed,
     Field(discriminator="type"),
 ]
 ManagedEvent = SessionEvent | LifecycleEvent

@@ -10,6 +10,12 @@ everything that follows:
 - **end**: :meth:`AgentSession.stop`, or the clerk staying out of the room for
   ``clerk_absent_timeout_secs``.
 
+It also owns the clerk's conversation (:class:`~pipelines.conversation_memory.ConversationMemory`:
+the follow-up context, the turns so far): every connection's pipeline shares it, it is
+stored after every answered turn, and a session started for the same clerk and room, on
+any worker, loads it first (:class:`~voice_agent.agent.session_store.SessionStore`) unless
+it is older than ``context_secs``.
+
 Its :class:`~voice_agent.agent.lifecycle.SessionState` and lifecycle events tell where it
 is. :class:`~voice_agent.service.sessions.SessionManager` only decides which sessions run
 (capacity) and keeps their history.
@@ -20,11 +26,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from loguru import logger
 
+from knowledge_base.answering import Answer, Question
 from pipelines.answer_processor import AnswerListener, CallerProfile
+from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS, ConversationMemory
 from pipelines.voice_loop import VoiceLoopConfig
 from voice_agent.agent.connection import (
     AGENT_IDENTITY,
@@ -32,18 +40,23 @@ from voice_agent.agent.connection import (
     RoomConnection,
 )
 from voice_agent.agent.lifecycle import (
+    ConversationStoreFailed,
     EndReason,
     ManagedEvent,
     SessionCrashed,
     SessionRestarted,
+    SessionResumed,
     SessionState,
     SessionStopped,
 )
+from voice_agent.agent.session_store import SessionStore
 from voice_agent.runtime import Runtime
 
 __all__ = ["AGENT_IDENTITY", "AgentSession", "LiveKitEndpoint", "SessionState"]
 
 EventListener = Callable[[ManagedEvent], Awaitable[None] | None]
+_LOAD_TIMEOUT_SECS = 3.0
+"""A conversation not loaded by then is left behind: the clerk is not kept waiting."""
 
 
 class AgentSession:
@@ -65,6 +78,9 @@ class AgentSession:
         connect_timeout_secs: A join that takes longer is a failure.
         clerk_absent_timeout_secs: The session ends once the clerk is away this long.
         connection_class: What runs one connection (tests substitute a subclass).
+        session_store: Where the conversation is stored and picked up; ``None``: memory only.
+        context_secs: A stored conversation older than this is not picked up, and a
+            follow-up context older than this is not used.
     """
 
     def __init__(
@@ -85,6 +101,8 @@ class AgentSession:
         connect_timeout_secs: float = 20.0,
         clerk_absent_timeout_secs: float = 60.0,
         connection_class: type[RoomConnection] = RoomConnection,
+        session_store: SessionStore | None = None,
+        context_secs: float = DEFAULT_CONTEXT_SECS,
     ) -> None:
         if not restart_delays:
             raise ValueError("restart_delays needs at least one delay")
@@ -97,6 +115,8 @@ class AgentSession:
         self.restarts = 0
         """Times the session rejoined after a failure."""
         self.last_error: str | None = None
+        self.memory = ConversationMemory(context_secs=context_secs)
+        """The clerk's conversation, shared by every connection of the session."""
         self._runtime = runtime
         self._endpoint = endpoint
         self._config = config
@@ -109,6 +129,8 @@ class AgentSession:
         self._connect_timeout = connect_timeout_secs
         self._absent_timeout = clerk_absent_timeout_secs
         self._connection_class = connection_class
+        self._store = session_store
+        self._context_secs = context_secs
         self._connection: RoomConnection | None = None
         self._stopping = asyncio.Event()
         self._connected = asyncio.Event()
@@ -119,6 +141,7 @@ class AgentSession:
 
     async def run(self) -> None:
         """Serve the room until the session ends; :attr:`state` then says how."""
+        await self._resume()
         failures = 0
         reason: EndReason = "stopped"
         while not self._stopping.is_set():
@@ -196,10 +219,69 @@ class AgentSession:
             config=self._config,
             clock=self._clock,
             on_event=self._on_event,
-            on_answer=self._on_answer,
+            on_answer=self._answered,
             on_connected=connected,
+            memory=self.memory,
             connect_timeout_secs=self._connect_timeout,
             clerk_absent_timeout_secs=self._absent_timeout,
+        )
+
+    async def _resume(self) -> None:
+        """Pick up the clerk's stored conversation, if a recent one is stored."""
+        if self._store is None:
+            return
+        now = datetime.now(UTC)
+        since = now - timedelta(seconds=self._context_secs)
+        try:
+            stored = await asyncio.wait_for(
+                asyncio.to_thread(
+                    self._store.load, self.room, self.clerk_identity, answered_since=since
+                ),
+                _LOAD_TIMEOUT_SECS,
+            )
+        except Exception as e:  # noqa: BLE001 - a session without its past still answers
+            await self._store_failed("loading", e)
+            return
+        if stored is None or stored.answered_at is None:
+            return
+        stored.context_secs = self._context_secs
+        self.memory = stored
+        ago = (now - stored.answered_at).total_seconds()
+        logger.info(
+            "[{}] picked up {}'s conversation: {} turn(s), last answer {:.0f} s ago",
+            self.room,
+            self.clerk_identity,
+            stored.turns,
+            ago,
+        )
+        await self._emit(
+            SessionResumed(
+                session_id=self.room,
+                turns=stored.turns,
+                follow_up=stored.follow_up is not None,
+                language=stored.language,
+                answered_secs_ago=round(ago, 3),
+            )
+        )
+
+    async def _answered(self, question: Question, answer: Answer) -> None:
+        """Store the conversation after an answered turn, then pass the answer on."""
+        if self._store is not None:
+            try:
+                await asyncio.to_thread(
+                    self._store.save, self.room, self.clerk_identity, self.memory.snapshot()
+                )
+            except Exception as e:  # noqa: BLE001 - an answer is never lost over storage
+                await self._store_failed("storing", e)
+        if self._on_answer is not None:
+            await self._on_answer(question, answer)
+
+    async def _store_failed(self, doing: str, error: Exception) -> None:
+        default = "conversation_store_timeout" if isinstance(error, TimeoutError) else None
+        code = getattr(error, "code", default or "conversation_store_error")
+        logger.error("[{}] {} the conversation failed ({}): {}", self.room, doing, code, error)
+        await self._emit(
+            ConversationStoreFailed(session_id=self.room, code=str(code), message=str(error))
         )
 
     async def _emit(self, event: ManagedEvent) -> None:

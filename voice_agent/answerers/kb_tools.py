@@ -53,13 +53,26 @@ class KnowledgeBaseTools:
     # --- KnowledgeTools ---------------------------------------------------------------------
 
     def facts_for(self, question: Question) -> list[str]:
-        """The store asked at, then the promotions on what the question names."""
+        """The store asked at, then the promotions on what the question names.
+
+        A question naming nothing gets the facts on its follow-up context, if it has one.
+        """
         store_id = question.store_id if question.store_id in self._kb.stores else None
         at = self._moment(question, store_id, None)
         facts = [self._context_line(store_id)]
         products = self._products_named(question.text)
         categories = self._kb.find_categories(question.text)
         promotions = self._kb.find_promotions(question.text)
+        context = question.context
+        if not (products or categories or promotions) and context is not None:
+            # A follow-up ("and for members?"): the facts on what the last question was about.
+            products = [self._kb.products[s] for s in context.products if s in self._kb.products]
+            categories = [
+                self._kb.categories[c] for c in context.categories if c in self._kb.categories
+            ]
+            promotions = [
+                self._kb.promotions[p] for p in context.promotions if p in self._kb.promotions
+            ]
         if products or categories or promotions:
             facts += self._lookup_lines(products, categories, promotions, store_id, at)
         else:

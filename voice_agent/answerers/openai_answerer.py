@@ -255,6 +255,7 @@ class OpenAIAnswerer(Answerer):
             text=join_sentences(spoken, question),
             source=AnswerSource.LLM,
             promotion_ids=list(grounded.promotion_ids),
+            about=grounded.about,
             facts=list(fact_texts),
             detail={
                 "model": self._model,
@@ -284,6 +285,7 @@ class OpenAIAnswerer(Answerer):
             text=join_sentences([*spoken, *grounded.sentences()], question),
             source=source,
             promotion_ids=list(grounded.promotion_ids),
+            about=grounded.about,
             facts=unique([*grounded.facts, *fact_texts]) if spoken else list(grounded.facts),
             detail={
                 **grounded.detail,

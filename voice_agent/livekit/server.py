@@ -1,5 +1,9 @@
 """Run the locally built ``livekit-server`` as a child process.
 
+Finding the binary is :mod:`voice_agent.livekit.binary`'s business (re-exported here, where
+callers start servers); what the server is told, :mod:`.server_config`'s; waiting for and
+stopping the child, :mod:`.child_process`'s.
+
 :class:`LocalLiveKitServer` writes a YAML config (keys, loopback ports, webhook URLs),
 starts the binary, waits until its HTTP port answers and stops it with SIGTERM, a second
 SIGTERM (LiveKit's "force" stop) and finally SIGKILL. Ports it is not given are picked
@@ -15,15 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -32,80 +31,35 @@ from typing import IO, Any, Self
 import yaml
 from loguru import logger
 
-from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
-from voice_agent.livekit.process_guard import (
-    BINARY_NAME,
-    die_with_parent,
-    ensure_port_free,
-    stop_stale_server,
+from voice_agent.livekit.binary import (
+    BIN_DIR_ENV,
+    BINARY_ENV,
+    INSTALL_HINT,
+    find_livekit_server_binary,
+    is_executable,
 )
+from voice_agent.livekit.child_process import stop_in_steps, wait_until_answering
+from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
+from voice_agent.livekit.process_guard import die_with_parent, ensure_port_free, stop_stale_server
+from voice_agent.livekit.server_config import server_config, server_environment
 
-BINARY_ENV = "VOICE_AGENT_LIVEKIT_BINARY"
-"""Environment variable naming the binary explicitly."""
-BIN_DIR_ENV = "LIVEKIT_BIN_DIR"
-"""The install script's target directory (``scripts/install_livekit_server.sh`` reads it too)."""
-DEFAULT_BIN_DIR = Path.home() / ".cache" / "voice-agent" / "bin"
-INSTALL_HINT = "build it with scripts/install_livekit_server.sh (needs Go >= 1.26)"
+__all__ = [
+    "BINARY_ENV",
+    "BIN_DIR_ENV",
+    "DEFAULT_RUN_DIR",
+    "LocalLiveKitServer",
+    "find_livekit_server_binary",
+    "pick_free_port",
+]
+
 MIN_SECRET_LENGTH = 32
 """livekit-server logs an error for shorter secrets outside ``--dev``."""
 
-# Environment variables the binary reads as flags; a stray one would override our config.
-_SERVER_ENV_OVERRIDES = (
-    "LIVEKIT_CONFIG",
-    "LIVEKIT_KEYS",
-    "LIVEKIT_REGION",
-    "NODE_IP",
-    "UDP_PORT",
-    "REDIS_HOST",
-    "REDIS_PASSWORD",
-    "LIVEKIT_TURN_CERT",
-    "LIVEKIT_TURN_KEY",
-)
 DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
 """Where servers started by ``voice-agent`` leave their pid files."""
 _LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
-
-
-def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
-
-
-def default_binary_path() -> Path:
-    """Where ``scripts/install_livekit_server.sh`` installs the binary."""
-    bin_dir = os.environ.get(BIN_DIR_ENV)
-    return (Path(bin_dir) if bin_dir else DEFAULT_BIN_DIR) / BINARY_NAME
-
-
-def find_livekit_server_binary(configured: str | Path | None = None) -> Path:
-    """Locate ``livekit-server``.
-
-    Looks at, in order: ``configured`` (the settings value), ``$VOICE_AGENT_LIVEKIT_BINARY``,
-    the install script's directory (``$LIVEKIT_BIN_DIR`` or ``~/.cache/voice-agent/bin``),
-    then ``PATH``. A path named explicitly (argument or environment) must exist.
-
-    Raises:
-        LiveKitBinaryNotFoundError: Nothing found; the message says how to build it.
-    """
-    for origin, value in (("configured", configured), (BINARY_ENV, os.environ.get(BINARY_ENV))):
-        if value:
-            path = Path(value).expanduser()
-            if not _is_executable(path):
-                raise LiveKitBinaryNotFoundError(
-                    f"livekit-server from {origin} is not an executable file: {path}; "
-                    f"{INSTALL_HINT}"
-                )
-            return path
-    installed = default_binary_path()
-    if _is_executable(installed):
-        return installed
-    on_path = shutil.which(BINARY_NAME)
-    if on_path:
-        return Path(on_path)
-    raise LiveKitBinaryNotFoundError(
-        f"livekit-server not found (looked at ${BINARY_ENV}, {installed} and PATH); {INSTALL_HINT}"
-    )
 
 
 def pick_free_port(host: str = "127.0.0.1", *, udp: bool = False) -> int:
@@ -251,24 +205,15 @@ class LocalLiveKitServer:
 
     def config(self) -> dict[str, Any]:
         """The livekit-server configuration this instance runs with."""
-        config: dict[str, Any] = {
-            "port": self._require_port(),
-            "bind_addresses": [self._host],
-            "rtc": {
-                "tcp_port": self._rtc_tcp_port,
-                "udp_port": self._rtc_udp_port,
-                "use_external_ip": False,
-                "node_ip": self._host,
-            },
-            "keys": {self._api_key: self._api_secret},
-            "room": {"departure_timeout": self._departure_timeout_secs},
-            "logging": {"level": "info", "json": False},
-        }
-        if self._redis_address:
-            config["redis"] = {"address": self._redis_address}
-        if self._webhook_urls:
-            config["webhook"] = {"api_key": self._api_key, "urls": list(self._webhook_urls)}
-        return config
+        return server_config(
+            host=self._host,
+            port=self._require_port(),
+            rtc_ports=(self._rtc_tcp_port, self._rtc_udp_port),
+            keys={self._api_key: self._api_secret},
+            departure_timeout_secs=self._departure_timeout_secs,
+            redis_address=self._redis_address,
+            webhook_urls=self._webhook_urls,
+        )
 
     def start(self) -> None:
         """Start the server and return once it accepts connections.
@@ -372,13 +317,13 @@ class LocalLiveKitServer:
         self._rtc_udp_port = udp or pick_free_port(self._host, udp=True)
 
     def _spawn(self) -> None:
-        if not _is_executable(self._binary):
+        if not is_executable(self._binary):
             raise LiveKitBinaryNotFoundError(
                 f"livekit-server is not an executable file: {self._binary}; {INSTALL_HINT}"
             )
         self.config_file.write_text(yaml.safe_dump(self.config(), sort_keys=False), "utf-8")
         self.config_file.chmod(0o600)  # it holds the API secret
-        env = {k: v for k, v in os.environ.items() if k not in _SERVER_ENV_OVERRIDES}
+        env = server_environment()
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self._log_handle = self.log_file.open("ab")
         command = [str(self._binary), "--config", str(self.config_file), "--bind", self._host]
@@ -405,51 +350,40 @@ class LocalLiveKitServer:
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
-        deadline = time.monotonic() + self._startup_timeout_secs
-        while True:
-            code = self._process.poll()
-            if code is not None:
-                raise LiveKitServerError(
-                    f"livekit-server exited with code {code} during startup; "
-                    f"log {self.log_file}:\n{self.log_tail()}",
-                    code="start_failed",
-                )
-            try:
-                with urllib.request.urlopen(self.http_url, timeout=1.0) as response:
-                    if response.status == 200 and self._process.poll() is None:
-                        logger.info("livekit-server ready on {}", self.url)
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise LiveKitServerError(
-                    f"livekit-server did not answer on {self.http_url} within "
-                    f"{self._startup_timeout_secs:.0f} s; log {self.log_file}:\n{self.log_tail()}",
-                    code="start_timeout",
-                    retryable=True,
-                )
-            time.sleep(0.05)
+
+        def exited(code: int) -> Exception:
+            return LiveKitServerError(
+                f"livekit-server exited with code {code} during startup; "
+                f"log {self.log_file}:\n{self.log_tail()}",
+                code="start_failed",
+            )
+
+        def timed_out() -> Exception:
+            return LiveKitServerError(
+                f"livekit-server did not answer on {self.http_url} within "
+                f"{self._startup_timeout_secs:.0f} s; log {self.log_file}:\n{self.log_tail()}",
+                code="start_timeout",
+                retryable=True,
+            )
+
+        wait_until_answering(
+            self._process,
+            self.http_url,
+            timeout_secs=self._startup_timeout_secs,
+            on_exit=exited,
+            on_timeout=timed_out,
+        )
+        logger.info("livekit-server ready on {}", self.url)
 
     def _terminate(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            # The first SIGTERM drains (waits for participants), the second forces.
-            steps = (
-                ("SIGTERM", signal.SIGTERM, self._drain_secs),
-                ("forcing SIGTERM", signal.SIGTERM, self._stop_timeout_secs),
-                ("SIGKILL", signal.SIGKILL, None),
+        if process is not None:
+            stop_in_steps(
+                process,
+                drain_secs=self._drain_secs,
+                stop_timeout_secs=self._stop_timeout_secs,
+                name="livekit-server",
             )
-            for name, sig, timeout in steps:
-                try:
-                    process.send_signal(sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    process.wait(timeout=timeout)
-                    break
-                except subprocess.TimeoutExpired:
-                    logger.debug("livekit-server still running {:.1f} s after {}", timeout, name)
-            process.wait()
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None

@@ -47,6 +47,7 @@ from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.storage.sessions import SqlSessionStore
 from voice_agent.worker.agent_server import DispatchedSessions
 from voice_agent.worker.redispatch import Redispatcher
 
@@ -333,6 +334,8 @@ class StoreService:
             max_restarts=service.max_restarts,
             clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
             events_per_session=service.events_per_session,
+            session_store=SqlSessionStore(database=self._database),
+            context_secs=service.session_context_secs,
         )
 
     async def __aenter__(self) -> Self:

@@ -1,4 +1,4 @@
-"""The store's agent sessions: which run (capacity), and what each did (history, counts).
+"""The store's agent sessions: which run (capacity), started and stopped here.
 
 :class:`SessionManager` starts an :class:`~voice_agent.agent.session.AgentSession` per
 clerk room (the webhook route calls it when a clerk joins and leaves) and refuses sessions
@@ -6,9 +6,8 @@ beyond its capacity with :class:`~voice_agent.service.errors.CapacityReachedErro
 session's own life (joining, rejoining after failures, giving up, ending when the clerk is
 gone) is the session's business; when it ends, its slot is freed.
 
-Each session keeps its own history here: its last events (pipeline and lifecycle), answer
-and gap counts. Every answer goes to the :class:`~knowledge_base.gaps.QuestionLogger`; a
-storage failure there is logged and never reaches the session.
+What each session did (its last events, answer and gap counts, the snapshots the API
+shows) is kept in :mod:`voice_agent.service.session_history`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import asyncio
 import builtins
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from loguru import logger
@@ -25,74 +23,39 @@ from loguru import logger
 from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
+from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
 from pipelines.voice_loop import VoiceLoopConfig
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.agent.lifecycle import (
     ManagedEvent,
     ManagedEventSink,
-    QuestionLogFailed,
     SessionRefused,
     SessionStarted,
     SessionState,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.session_store import SessionStore
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import (
     CapacityReachedError,
     SessionNotFoundError,
     ShuttingDownError,
 )
-from voice_agent.storage.errors import StorageError
+from voice_agent.service.session_history import (
+    SessionEntry,
+    SessionHistory,
+    SessionInfo,
+    SessionRefusal,
+)
 
-__all__ = ["ManagedEvent", "ManagedEventSink", "SessionInfo", "SessionManager", "SessionState"]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
-    """A snapshot of one session."""
-
-    room: str
-    clerk_identity: str
-    store_id: str | None
-    state: SessionState
-    started_at: datetime
-    """Wall time (UTC) the manager started it."""
-    restarts: int
-    """Times it rejoined the room after a failed or dropped connection."""
-    connections: int
-    """Times the agent joined the room (rejoins included)."""
-    answers: int
-    gaps_logged: int
-    """Answers stored as knowledge-base gaps."""
-    last_error: str | None = None
-    ended_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRefusal:
-    """A session the manager did not start, and why."""
-
-    room: str
-    clerk_identity: str
-    code: str
-    message: str
-    at: datetime
-    """Wall time (UTC)."""
-
-
-@dataclass(slots=True)
-class _Entry:
-    session: AgentSession
-    events: deque[ManagedEvent]
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    task: asyncio.Task[None] | None = None
-    answers: int = 0
-    gaps_logged: int = 0
-    ended_at: datetime | None = None
-
-    @property
-    def room(self) -> str:
-        return self.session.room
+__all__ = [
+    "ManagedEvent",
+    "ManagedEventSink",
+    "SessionInfo",
+    "SessionManager",
+    "SessionRefusal",
+    "SessionState",
+]
 
 
 class SessionManager:
@@ -115,6 +78,8 @@ class SessionManager:
         stop_timeout_secs: A stopping session that takes longer is cancelled.
         keep_finished: Ended sessions kept for :meth:`get` and :meth:`events`.
         connection_class: What runs one connection (tests substitute a subclass).
+        session_store: Where clerks' conversations are stored and picked up.
+        context_secs: A stored conversation older than this is not picked up.
     """
 
     def __init__(
@@ -136,6 +101,8 @@ class SessionManager:
         stop_timeout_secs: float = 5.0,
         keep_finished: int = 50,
         connection_class: type[RoomConnection] = RoomConnection,
+        session_store: SessionStore | None = None,
+        context_secs: float = DEFAULT_CONTEXT_SECS,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
@@ -156,10 +123,10 @@ class SessionManager:
         self._events_per_session = events_per_session
         self._stop_timeout = stop_timeout_secs
         self._connection_class = connection_class
-        self._live: dict[str, _Entry] = {}
-        self._finished: dict[str, _Entry] = {}
-        self._keep_finished = keep_finished
-        self._refusals: deque[SessionRefusal] = deque(maxlen=50)
+        self._session_store = session_store
+        self._context_secs = context_secs
+        self._live: dict[str, SessionEntry] = {}
+        self._history = SessionHistory(keep_finished=keep_finished)
         self._reapers: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
         self._closed = False
@@ -202,23 +169,23 @@ class SessionManager:
             if self._closed:
                 raise ShuttingDownError(f"the service is shutting down; not starting {room}")
             existing = self._live.get(room)
-            if existing is not None and not _stopping(existing):
-                return self._info(existing)
+            if existing is not None and not existing.stopping:
+                return existing.info()
             if existing is not None:
                 await self._reap(existing)
             if len(self._live) >= self._capacity:
                 # A clerk who just left still holds a slot while their session winds down.
-                stopping = [e for e in self._live.values() if _stopping(e)]
+                stopping = [e for e in self._live.values() if e.stopping]
                 await asyncio.gather(*(self._reap(e) for e in stopping))
             if len(self._live) >= self._capacity:
                 await self._refuse(room, clerk_identity)
-            entry = _Entry(
+            entry = SessionEntry(
                 session=self._new_session(room, clerk_identity, caller),
                 events=deque(maxlen=self._events_per_session),
             )
             started = SessionStarted(session_id=room, clerk_identity=clerk_identity)
             entry.events.append(started)  # first in the history, before the task's events
-            self._finished.pop(room, None)
+            self._history.forget(room)
             self._live[room] = entry
             entry.task = asyncio.create_task(self._run(entry), name=f"session {room}")
         logger.info(
@@ -229,7 +196,7 @@ class SessionManager:
             self._capacity,
         )
         await self._deliver(started)
-        return self._info(entry)
+        return entry.info()
 
     async def run(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionState:
         """Start the session in ``room`` (see :meth:`start`) and wait until it ends.
@@ -265,7 +232,7 @@ class SessionManager:
         entry = self._live.get(room)
         if entry is None:
             raise SessionNotFoundError(f"no session is running in room {room!r}")
-        if not _stopping(entry):
+        if not entry.stopping:
             logger.info("[{}] stopping session", room)
             await entry.session.stop()
         reaper = asyncio.create_task(self._reap(entry), name=f"stop {room}")
@@ -273,7 +240,7 @@ class SessionManager:
         reaper.add_done_callback(self._reapers.discard)
         if wait:
             await reaper
-        return self._info(entry)
+        return entry.info()
 
     async def stop_all(self) -> None:
         """End every session and wait until all have."""
@@ -293,7 +260,7 @@ class SessionManager:
 
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
-        return [self._info(self._live[room]) for room in sorted(self._live)]
+        return [self._live[room].info() for room in sorted(self._live)]
 
     def get(self, room: str) -> SessionInfo:
         """The live or recently ended session of ``room``.
@@ -301,7 +268,7 @@ class SessionManager:
         Raises:
             SessionNotFoundError: ``room`` has had no session recently.
         """
-        return self._info(self._entry(room))
+        return self._entry(room).info()
 
     def events(self, room: str) -> builtins.list[ManagedEvent]:
         """The last events of the live or recently ended session of ``room``, oldest first.
@@ -313,10 +280,10 @@ class SessionManager:
 
     def refusals(self) -> builtins.list[SessionRefusal]:
         """Recent sessions not started, oldest first."""
-        return list(self._refusals)
+        return self._history.refusals()
 
-    def _entry(self, room: str) -> _Entry:
-        entry = self._live.get(room) or self._finished.get(room)
+    def _entry(self, room: str) -> SessionEntry:
+        entry = self._live.get(room) or self._history.get(room)
         if entry is None:
             raise SessionNotFoundError(f"no session in room {room!r}")
         return entry
@@ -327,15 +294,7 @@ class SessionManager:
             f"so the assistant did not join {room} for {clerk_identity}; stop a session or "
             "raise service.capacity"
         )
-        self._refusals.append(
-            SessionRefusal(
-                room=room,
-                clerk_identity=clerk_identity,
-                code=error.code,
-                message=error.message,
-                at=datetime.now(UTC),
-            )
-        )
+        self._history.refused(room, clerk_identity, code=error.code, message=error.message)
         logger.warning("[{}] session refused: {}", room, error.message)
         event = SessionRefused(
             session_id=room, clerk_identity=clerk_identity, code=error.code, message=error.message
@@ -343,7 +302,7 @@ class SessionManager:
         await self._deliver(event)
         raise error
 
-    async def _run(self, entry: _Entry) -> None:
+    async def _run(self, entry: SessionEntry) -> None:
         """Run the room's session until it ends, then free its slot."""
         try:
             await entry.session.run()
@@ -361,7 +320,7 @@ class SessionManager:
                 await self._record_answer(entry, question, answer)
 
         async def on_event(event: ManagedEvent) -> None:
-            entry = self._live.get(room) or self._finished.get(room)
+            entry = self._live.get(room) or self._history.get(room)
             if entry is not None:
                 await self._emit(entry, event)
 
@@ -381,32 +340,16 @@ class SessionManager:
             connect_timeout_secs=self._connect_timeout,
             clerk_absent_timeout_secs=self._absent_timeout,
             connection_class=self._connection_class,
+            session_store=self._session_store,
+            context_secs=self._context_secs,
         )
 
-    async def _record_answer(self, entry: _Entry, question: Question, answer: Answer) -> None:
-        entry.answers += 1
-        if self._question_logger is None:
-            return
-        try:
-            record = await self._question_logger.record(question, answer)
-        except StorageError as e:
-            logger.error("[{}] question not logged ({}): {}", entry.room, e.code, e)
-            await self._emit(
-                entry, QuestionLogFailed(session_id=entry.room, code=e.code, message=str(e))
-            )
-            return
-        except Exception as e:  # noqa: BLE001 - logging a question must never end a session
-            logger.opt(exception=e).error("[{}] question not logged", entry.room)
-            await self._emit(
-                entry,
-                QuestionLogFailed(session_id=entry.room, code="question_log_error", message=str(e)),
-            )
-            return
-        if record is not None:
-            entry.gaps_logged += 1
-            logger.debug("[{}] gap question logged ({})", entry.room, record.reason)
+    async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:
+        failure = await entry.record_answer(question, answer, self._question_logger)
+        if failure is not None:
+            await self._emit(entry, failure)
 
-    async def _emit(self, entry: _Entry, event: ManagedEvent) -> None:
+    async def _emit(self, entry: SessionEntry, event: ManagedEvent) -> None:
         entry.events.append(event)
         await self._deliver(event)
 
@@ -420,7 +363,7 @@ class SessionManager:
         except Exception as e:  # noqa: BLE001 - an observer must not break a session
             logger.opt(exception=e).warning("[{}] event observer failed", event.session_id)
 
-    async def _reap(self, entry: _Entry) -> None:
+    async def _reap(self, entry: SessionEntry) -> None:
         """Wait for the entry's task to end; cancel it after the stop timeout."""
         task = entry.task
         if task is None or task.done():
@@ -439,38 +382,7 @@ class SessionManager:
             logger.opt(exception=results[0]).error("[{}] session task failed", entry.room)
         self._retire(entry)
 
-    def _retire(self, entry: _Entry) -> None:
+    def _retire(self, entry: SessionEntry) -> None:
         if self._live.get(entry.room) is entry:
             del self._live[entry.room]
-        if entry.ended_at is None:
-            entry.ended_at = datetime.now(UTC)
-        self._finished.pop(entry.room, None)
-        self._finished[entry.room] = entry
-        while len(self._finished) > self._keep_finished:
-            del self._finished[next(iter(self._finished))]
-
-    def _info(self, entry: _Entry) -> SessionInfo:
-        session = entry.session
-        state = session.state
-        if entry.task is not None and entry.task.done() and state not in _ENDED:
-            state = SessionState.STOPPED  # cancelled before it could say so
-        return SessionInfo(
-            room=entry.room,
-            clerk_identity=session.clerk_identity,
-            store_id=session.caller.store_id,
-            state=state,
-            started_at=entry.started_at,
-            restarts=session.restarts,
-            connections=session.connections,
-            answers=entry.answers,
-            gaps_logged=entry.gaps_logged,
-            last_error=session.last_error,
-            ended_at=entry.ended_at,
-        )
-
-
-_ENDED = frozenset({SessionState.STOPPED, SessionState.FAILED})
-
-
-def _stopping(entry: _Entry) -> bool:
-    return entry.session.state in (SessionState.STOPPING, *_ENDED)
+        self._history.ended(entry)

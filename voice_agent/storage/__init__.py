@@ -16,6 +16,7 @@ from voice_agent.storage.feedback import SqlFeedbackRepository
 from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
 from voice_agent.storage.publications import SqlPublicationRepository
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.storage.sessions import SqlSessionStore
 
 __all__ = [
     "Database",
@@ -30,6 +31,7 @@ __all__ = [
     "SqlQuestionLogRepository",
     "SqlQuizResultRepository",
     "SqlRosterRepository",
+    "SqlSessionStore",
     "StorageError",
     "normalise_url",
     "open_database",

@@ -36,6 +36,7 @@ from voice_agent.service.health import CheckResult
 from voice_agent.service.sessions import SessionManager
 
 _REGISTER_TIMEOUT_SECS = 30.0
+_LINK_WATCH_SECS = 0.25
 _RECONNECT_FOREVER = 1_000_000
 """AgentServer gives up after ``max_retry`` failed reconnections (16 is about 2.5 min);
 a worker must outlive any LiveKit outage: it keeps trying, and health reports it."""
@@ -72,6 +73,7 @@ class DispatchedSessions:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._registered = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._link_watch: asyncio.Task[None] | None = None
         self._server = AgentServer(
             job_executor_type=JobExecutorType.THREAD,
             load_fnc=self._load,
@@ -111,6 +113,7 @@ class DispatchedSessions:
         """
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._server.run(), name="agent-server")
+        self._link_watch = asyncio.create_task(self._watch_link(), name="agent-server link")
         registered = asyncio.create_task(self._registered.wait())
         done, _ = await asyncio.wait(
             {registered, self._task},
@@ -138,6 +141,10 @@ class DispatchedSessions:
         if drain and self._task is not None and not self._task.done():
             with contextlib.suppress(Exception):
                 await self._server.drain(timeout=self._drain_timeout)
+        if self._link_watch is not None:
+            self._link_watch.cancel()
+            await asyncio.gather(self._link_watch, return_exceptions=True)
+            self._link_watch = None
         await self._server.aclose()
         task, self._task = self._task, None
         if task is not None:
@@ -152,7 +159,7 @@ class DispatchedSessions:
             return CheckResult(ok=False, detail="the agent worker is draining")
         # AgentServer has no public "connected" state; _connecting is set while it
         # (re)connects and cleared once LiveKit has accepted its registration.
-        if not self._registered.is_set() or self._server._connecting:
+        if not self._connected():
             return CheckResult(ok=False, detail="the agent worker is not registered with LiveKit")
         manager = self._manager
         return CheckResult(
@@ -160,6 +167,20 @@ class DispatchedSessions:
             detail=f"worker {self.worker_id} registered; {manager.active} of "
             f"{manager.capacity} sessions",
         )
+
+    async def _watch_link(self) -> None:
+        """Make the AgentServer's own ``GET /`` answer 503 while LiveKit is out of reach.
+
+        Its health check only fails once it gives up reconnecting (``max_retry``), which
+        ours never does; it reads no other state than ``_connection_failed``, so that flag
+        follows whether the worker is registered right now.
+        """
+        while True:
+            self._server._connection_failed = not self._connected()
+            await asyncio.sleep(_LINK_WATCH_SECS)
+
+    def _connected(self) -> bool:
+        return self._registered.is_set() and not self._server._connecting
 
     def _on_registered(self, *_args: object) -> None:
         self._registered.set()

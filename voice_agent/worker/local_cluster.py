@@ -4,7 +4,8 @@ For benchmarks and trials (``voice-agent bench cluster``): everything on loopbac
 free ports, torn down on exit. :class:`LocalCluster` starts Redis through
 ``scripts/redis.sh``, ``nodes`` livekit-servers sharing it, the store service with no
 worker of its own (API, webhooks, re-dispatch) in this process, and ``workers``
-``voice-agent worker`` processes registered round-robin with the nodes.
+``voice-agent worker`` processes registered round-robin with the nodes, sharing one
+SQLite database.
 """
 
 from __future__ import annotations
@@ -168,7 +169,9 @@ class LocalCluster:
             **os.environ,
             "VOICE_AGENT_LIVEKIT__API_KEY": self.api_key,
             "VOICE_AGENT_LIVEKIT__API_SECRET": self.api_secret,
-            "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{directory / 'db.sqlite3'}",
+            # One database for all workers, as in a real cluster: a re-dispatched clerk's
+            # conversation is picked up by whichever worker takes them.
+            "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{self._dir / 'workers.sqlite3'}",
             # Benchmarks run rounds back to back: a clerk gone 5 s frees the slot.
             "VOICE_AGENT_SERVICE__CLERK_ABSENT_TIMEOUT_SECS": "5",
         }

@@ -21,6 +21,7 @@ from voice_agent.service.sessions import SessionManager
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
+from voice_agent.storage.sessions import SqlSessionStore
 from voice_agent.worker.agent_server import DispatchedSessions
 
 
@@ -53,13 +54,13 @@ class WorkerNode:
             loop_config=dataclasses.replace(
                 runtime.loop_config, require_addressing=service.require_addressing
             ),
-            question_logger=QuestionLogger(
-                repository=SqlQuestionLogRepository(database=database)
-            ),
+            question_logger=QuestionLogger(repository=SqlQuestionLogRepository(database=database)),
             restart_delays=service.restart_delays,
             max_restarts=service.max_restarts,
             clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
             events_per_session=service.events_per_session,
+            session_store=SqlSessionStore(database=database),
+            context_secs=service.session_context_secs,
         )
         self.dispatcher = DispatchedSessions(
             manager=self.manager,
