@@ -121,8 +121,8 @@ class SectionAnswers(AnswerSentences):
         self._promotion_facts(turn, promotion)
         zh = turn.zh
         name = title(promotion, zh) if zh else the_title(promotion, zh)
-        contact = self._kb.contact_for(promotion)
-        if contact is None:
+        contacts = self._kb.contacts_for(promotion, turn.store_id)
+        if not contacts:
             turn.fact(f"default contact: {self._default_contact}")
             return self._done(
                 turn,
@@ -132,8 +132,14 @@ class SectionAnswers(AnswerSentences):
                     else f"For {name}, ask {self._default_contact}"
                 ],
             )
-        turn.fact(contact_fact(contact), contact.team.zh_cn)
-        phrase = contact_phrase(contact, zh)
+        phrases = []
+        for contact, entry in contacts:
+            turn.fact(contact_fact(contact), contact.team.zh_cn)
+            role = entry.role if entry is not None else None
+            if role is not None:
+                turn.fact(role.en, role.zh_cn)
+            phrases.append(contact_phrase(contact, zh, role))
+        phrase = ("；或" if zh else "; or ").join(phrases)
         return self._done(
             turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
         )

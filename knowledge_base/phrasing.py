@@ -21,6 +21,7 @@ from knowledge_base.models import (
     PercentOff,
     Promotion,
     Rule,
+    ShortText,
     SpendThreshold,
     end_text,
     last_day,
@@ -225,11 +226,15 @@ def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = Fal
     return f"{verb} at {spoken_time(starts)} on {when}" if at_time else f"{verb} on {when}"
 
 
-def contact_phrase(contact: Contact, zh: bool) -> str:
-    """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``."""
+def contact_phrase(contact: Contact, zh: bool, role: ShortText | None = None) -> str:
+    """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``.
+
+    ``role`` (what they do for this promotion) replaces the team when given.
+    """
+    team = role or contact.team
     if zh:
-        return f"{contact.team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
-    return f"{contact.name}, {contact.team.en}, {contact_ways(contact, zh)}"
+        return f"{team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
+    return f"{contact.name}, {team.en}, {contact_ways(contact, zh)}"
 
 
 def contact_ways(contact: Contact, zh: bool) -> str:
@@ -237,7 +242,9 @@ def contact_ways(contact: Contact, zh: bool) -> str:
     words = {"extension": "分机", "phone": "电话", "email": "邮箱"} if zh else {}
     ways = []
     for kind, value in contact.ways:
-        if kind == "desk":
+        if kind == "messaging":
+            ways.append(f"{value}联系" if zh else f"on {value}")
+        elif kind == "desk":
             desk = contact.desk.best("zh-CN") if zh and contact.desk else value
             ways.append(desk)
         else:
