@@ -113,6 +113,8 @@ class AnswerCore:
         self, turn: Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED
     ) -> Answer:
         said = [s for s in sentences if s]
+        if said and turn.parsed.asks_which and source is AnswerSource.GROUNDED:
+            said[0] = self._naming_offer(turn, said)
         if said and turn.named_store:
             said[0] = self._for_store(turn, said[0])
         if said and turn.named_day is not None:
@@ -128,6 +130,19 @@ class AnswerCore:
             promotion_ids=list(turn.promotion_ids),
             facts=list(turn.facts),
         )
+
+    def _naming_offer(self, turn: Turn, said: list[str]) -> str:
+        """For "which offer gives ...?": the first sentence names the offer when none does."""
+        first = said[0]
+        if not turn.promotion_ids:
+            return first
+        promotion = self._kb.promotions[turn.promotion_ids[0]]
+        name = title(promotion, turn.zh)
+        if any(name.lower() in s.lower() for s in said):
+            return first
+        if turn.zh:
+            return f"{name}：{first}"
+        return f"{the_title(promotion, False)}: {lower_first(first)}"
 
     def _for_store(self, turn: Turn, first: str) -> str:
         """Say which store an answer is for when the question named another one."""
@@ -314,6 +329,10 @@ class AnswerCore:
             key=lambda x: x[1].ends,
             reverse=True,
         )
+        if turn.parsed.asks_still:
+            # "Is it still discounted?" asks about an offer that was on: the one that ended
+            # comes before one that has not started.
+            return running + over + upcoming
         return running + upcoming + over
 
     def _focus(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:

@@ -104,12 +104,12 @@ class OfferAnswers(AnswerSentences):
                 ],
             )
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
-        if upcoming:
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
             subject = sku if zh else f"the {sku}"
             return self._done(turn, self._not_yet(turn, subject, promotion, placed))
-        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         price = money(
             product.list_price[self._currency(turn).code],
             self._currency(turn),

@@ -143,6 +143,11 @@ EN: dict[Intent, tuple[str, ...]] = {
         " what day ",
         " still on ",
         " still running ",
+        " still run ",
+        " still runs ",
+        " still valid ",
+        " still going ",
+        " still active ",
         " is it over ",
     ),
     Intent.PRICE: (
@@ -161,6 +166,11 @@ EN: dict[Intent, tuple[str, ...]] = {
         " how much will ",
         " how much ",
         " charge ",
+        " come to ",
+        " comes to ",
+        " add up to ",
+        " adds up to ",
+        " ring up ",
     ),
     Intent.DISCOUNT: (
         " discount",
@@ -214,14 +224,49 @@ EN: dict[Intent, tuple[str, ...]] = {
     ),
 }
 ZH: dict[Intent, tuple[str, ...]] = {
-    Intent.LIMIT: ("限购", "每人最多", "每位顾客限", "最多买", "限几"),
+    Intent.LIMIT: (
+        "限购",
+        "每人最多",
+        "每位顾客限",
+        "最多买",
+        "限几",
+        "最多能买",
+        "最多可以买",
+        "最多可买",
+    ),
     Intent.TARGETS: ("目标", "指标", "任务"),
     Intent.STAFFING: ("人手", "排班", "员工", "执行", "安排人", "人员"),
-    Intent.CONTACT: ("联系", "找谁", "负责人", "分机", "打给谁", "问谁"),
+    # Cantonese too: 边个 = 谁.
+    Intent.CONTACT: (
+        "联系",
+        "找谁",
+        "负责人",
+        "分机",
+        "打给谁",
+        "问谁",
+        "找边个",
+        "问边个",
+        "边个负责",
+    ),
     Intent.CHANGES: ("变化", "改了", "变更", "更新", "有什么不同", "新版本"),
     Intent.FAQ: ("怎么说", "怎么回答", "顾客问", "客人问", "怎么跟顾客", "怎么解释"),
     Intent.DATES: ("结束", "截止", "到什么时候", "到哪天", "持续到", "开始", "什么时候", "哪天"),
-    Intent.PRICE: ("多少钱", "价格", "价钱", "会员价", "总共", "一共", "要付", "付多少"),
+    Intent.PRICE: (
+        "多少钱",
+        "价格",
+        "价钱",
+        "会员价",
+        "总共",
+        "一共",
+        "要付",
+        "付多少",
+        "到手价",
+        "什么价",
+        "卖多少",
+        "怎么卖",
+        "几多钱",
+        "几钱",
+    ),
     Intent.DISCOUNT: ("折扣", "打折", "优惠多少", "几折", "便宜多少", "打几折"),
     Intent.IN_OFFER: (
         "参加",
@@ -268,8 +313,25 @@ END_EN = (
     " how long ",
     " still on ",
     " still running ",
+    " still run ",
+    " still runs ",
+    " still valid ",
+    " still going ",
+    " still active ",
     " is it over ",
 )
+# Asks which offer something belongs to: the answer names it.
+WHICH_EN = (
+    " which offer ",
+    " what offer ",
+    " which promotion ",
+    " what promotion ",
+    " which deal ",
+    " what deal ",
+    " which sale ",
+    " which one ",
+)
+WHICH_ZH = ("哪个活动", "哪个优惠", "什么活动", "哪一个活动", "哪个促销")
 START_ZH = ("开始", "哪天开始")
 END_ZH = ("结束", "截止", "到什么时候", "到哪天", "持续到")
 LIST_EN = (

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.mentions import Mention
 from knowledge_base.words import sound
 
@@ -195,6 +196,8 @@ class LooseVocabulary:
                 heard = "".join(words[start:end])
                 if len(heard) < 5 or not heard.isalpha():
                     continue
+                if any(w in GENERIC_WORDS for w in words[start:end]):
+                    continue  # "any deal" is not a misheard "Arndale": question words stay
                 scored: dict[str, float] = {}
                 for form, store_id in self.places.get(heard[0], []):
                     if abs(len(form) - len(heard)) > max(2, len(form) // 4):

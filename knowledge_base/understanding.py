@@ -36,6 +36,8 @@ from knowledge_base.cues import (
     STACK_ZH,
     START_EN,
     START_ZH,
+    WHICH_EN,
+    WHICH_ZH,
     ZH,
     CueSpeller,
     Intent,
@@ -163,6 +165,10 @@ class ParsedQuestion:
     """Another day than today the question is about ("tomorrow", "on Saturday")."""
     asks_stacking: bool = False
     """Asks whether offers combine ("does it stack with ...", "叠加")."""
+    asks_still: bool = False
+    """Asks whether something goes on ("still", "还"): an ended offer is nearer than a later one."""
+    asks_which: bool = False
+    """Asks which offer something is ("which offer gives ...", "哪个活动"): name it."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -267,6 +273,8 @@ def understand(
         corrected=corrected,
         when=_when(words, named),
         asks_stacking=has(STACK_EN, STACK_ZH),
+        asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
+        asks_which=has(WHICH_EN, WHICH_ZH),
     )
 
 
@@ -282,6 +290,10 @@ _ZH_DIGITS = {
     "八": 8,
     "九": 9,
 }
+
+
+_ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
+"""Chinese measure words between a number and the thing counted ("两台", "三条")."""
 
 
 def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
@@ -303,7 +315,7 @@ def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
                 break
-            if word not in QUANTITY_WORDS and not (len(word) == 1 and word in "双件个"):
+            if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end = mention.end
