@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
+from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.cues import (
     EN,
     END_EN,
@@ -218,9 +220,22 @@ def understand(
                 corrected[word] = cue
     heard = [corrected.get(w, w) for w in words]
     joined = " " + " ".join(heard).replace(" s ", "s ") + " "
+    zh_heard = text
+    if is_chinese:
+        # A Chinese cue heard one character off counts ("会圆价" -> 会员价), never inside a name.
+        compact = "".join(words)
+        named_chars = {
+            offset
+            for i, word in enumerate(words)
+            for offset in range(len("".join(words[:i])), len("".join(words[:i])) + len(word))
+            if i in named
+        }
+        fixes = zh_corrected_cues(compact, named_chars, vocabulary)
+        if fixes:
+            zh_heard = text + " " + " ".join(fixes)
 
     def has(keys: tuple[str, ...], zh: tuple[str, ...]) -> bool:
-        return any(k in joined for k in keys) or any(k in text for k in zh)
+        return any(k in joined for k in keys) or any(k in zh_heard for k in zh)
 
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
@@ -246,12 +261,21 @@ def understand(
         unknown_words = [
             t for t in search_terms(residual) if t not in vocabulary and t not in cue_terms
         ]
-    if intent is Intent.UNKNOWN and len(unknown_words) > UNKNOWN_WORDS_MAX:
+    elif vocabulary is not None:
+        unknown_words = zh_unknown_words(residual.replace(" ", ""), vocabulary)
+    # Chinese is typed or heard by a Chinese recogniser: a word the chain never uses is no
+    # recognition noise, so one is enough when no product or promotion is named ("苹果手机"
+    # is not our phones); English allows one misheard word.
+    most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
+    if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
         pass  # about something the knowledge base does not cover: stay unknown
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
+    asks_list = has(LIST_EN, LIST_ZH)
+    if intent is Intent.UNKNOWN and asks_list and not unknown_words:
+        intent = Intent.OVERVIEW  # "现在有什么优惠？"
 
     return ParsedQuestion(
         text=text,
@@ -267,7 +291,7 @@ def understand(
         asks_start=has(START_EN, START_ZH),
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
-        asks_list=has(LIST_EN, LIST_ZH),
+        asks_list=asks_list,
         stores=stores,
         unknown_words=unknown_words,
         corrected=corrected,
