@@ -8,14 +8,15 @@ mention is not answered here (nothing guesses): the FAQs or "I don't know" speak
 
 from __future__ import annotations
 
-from knowledge_base.answer_core import AnswerCore, Turn
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
 from knowledge_base.models import Promotion, ShortText
 from knowledge_base.phrasing import join, title
 
 
-class ChannelAnswers(AnswerCore):
+class ChannelAnswers(AnswerFocus):
     """Whether the promotion asked about combines with the discount channels named."""
 
     def _channel(self, turn: Turn) -> Answer | None:

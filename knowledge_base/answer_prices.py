@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from knowledge_base.answer_core import (
-    AnswerCore,
-    Turn,
-)
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import (
@@ -19,7 +17,7 @@ from knowledge_base.quotes import QuoteStep
 from knowledge_base.speech import money
 
 
-class PriceAnswers(AnswerCore):
+class PriceAnswers(AnswerFocus):
     """Prices and basket totals, with the quote lines as facts."""
 
     def _price(self, turn: Turn) -> Answer | None:

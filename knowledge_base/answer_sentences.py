@@ -7,7 +7,8 @@ offer and section answers (:mod:`knowledge_base.answer_offers`,
 
 from __future__ import annotations
 
-from knowledge_base.answer_core import AnswerCore, Turn
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.models import (
     Promotion,
@@ -25,7 +26,7 @@ from knowledge_base.phrasing import (
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
-class AnswerSentences(AnswerCore):
+class AnswerSentences(AnswerFocus):
     """Sentence parts shared by the offer and section answers."""
 
     def _headline(
