@@ -12,7 +12,7 @@ when asked which). Which promotions a question is about is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,11 +26,13 @@ from knowledge_base.models import (
     PercentOff,
     Product,
     Promotion,
+    Rule,
 )
 from knowledge_base.phrasing import (
     day,
     lower_first,
     price_fact,
+    rule_phrases,
     rules_fact,
     sentence,
     the_title,
@@ -38,7 +40,7 @@ from knowledge_base.phrasing import (
     title,
     window_fact,
 )
-from knowledge_base.resolution import PromotionTiming
+from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, ParsedQuestion
 
@@ -211,6 +213,27 @@ class AnswerCore:
         )
         turn.about(promotion)
         return placed
+
+    def _item_terms(
+        self, turn: Turn, promotion: Promotion, sku: str
+    ) -> tuple[PromotionTiming, Sequence[Rule]]:
+        """When ``promotion`` covers ``sku`` at the store, and the rules that price it then.
+
+        An item added by a later rule set is upcoming until its rules start and is then
+        priced by them, not by the promotion's own rules.
+        """
+        placed = self._kb.timing(promotion, turn.store_id, turn.at, sku=sku)
+        at = placed.starts if placed.phase is Phase.UPCOMING else turn.at
+        placement = self._kb.rule_set_at(promotion, sku, turn.store_id, at)
+        if placement is None or placement.index == 0:
+            return placed, promotion.rules
+        rules = placement.rule_set.rules
+        currency = self._currency(turn)
+        turn.fact(
+            f"{promotion.title.en} for {sku} from {placement.starts:%Y-%m-%d %H:%M}:"
+            f" {'; '.join(rule_phrases(promotion, currency, False, rules))}"
+        )
+        return placed, rules
 
     def _product_fact(self, turn: Turn, product: Product) -> None:
         currency = self._currency(turn)

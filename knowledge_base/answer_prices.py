@@ -76,9 +76,11 @@ class PriceAnswers(AnswerFocus):
                 return self._priced(turn, sentences, used)
         summaries = []
         for promotion in used:
+            covered = [s for s in parsed.products if s in kb.scope_skus(promotion)]
+            rules = self._item_terms(turn, promotion, covered[0])[1] if covered else None
             phrases = [
                 p
-                for p in rule_phrases(promotion, currency, zh)
+                for p in rule_phrases(promotion, currency, zh, rules)
                 if parsed.member or "member" not in p
             ]
             summaries.append(

@@ -51,6 +51,13 @@ class SectionAnswers(AnswerSentences):
             return self._done(turn, [ended])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, now, zh)
+            if parsed.asks_end and not parsed.asks_start:
+                # "When does it finish?" of an offer not yet on: the end first, then the start.
+                ends = ends_phrase(placed.ends, now, zh)
+                return self._done(
+                    turn,
+                    [f"{name}{ends}" if zh else f"{name} {ends}", start if zh else f"It {start}"],
+                )
             if placed.starts.date() == placed.last_day:
                 second = "只有这一天" if zh else "It runs for that one day"
             else:

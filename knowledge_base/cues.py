@@ -387,7 +387,8 @@ GENERIC_WORDS = frozenset(
     cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
     price prices cost costs pay total thing things know want wants need needs like also
     currently running run runs work works available on off go going see look looking
-    please okay ok hey promo hi hello thanks thank mate""".split()
+    please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
+    friday saturday sunday next coming day days morning afternoon evening tonight""".split()
 )
 
 

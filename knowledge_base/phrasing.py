@@ -9,6 +9,7 @@ the facts it used.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from knowledge_base.models import (
@@ -40,13 +41,17 @@ def the_title(promotion: Promotion, zh: bool) -> str:
     return title(promotion, zh) if zh else f"the {promotion.title.en}"
 
 
-def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
+def rule_phrases(
+    promotion: Promotion, currency: Currency, zh: bool, rules: Sequence[Rule] | None = None
+) -> list[str]:
     """The promotion's rules in speech, one phrase per rule, then the limit.
 
     ``["20 percent off", "members save another 5 percent", "limit 2 pairs per customer"]``.
-    Rules without an amount in the store's currency are left out.
+    Rules without an amount in the store's currency are left out. ``rules``: those of the
+    rule set pricing the item asked about (default: the promotion's own).
     """
-    phrases = [phrase for rule in promotion.rules for phrase in rule_phrase(rule, currency, zh)]
+    said = promotion.rules if rules is None else rules
+    phrases = [phrase for rule in said for phrase in rule_phrase(rule, currency, zh)]
     if promotion.limit is not None:
         phrases.append(limit_phrase(promotion.limit, zh))
     return phrases
@@ -140,9 +145,9 @@ def per_customer(limit: Limit, zh: bool) -> str:
     return f"{limit.per_customer} {limit.unit.en} per customer"
 
 
-def is_discount_phrase(promotion: Promotion) -> bool:
+def is_discount_phrase(promotion: Promotion, rules: Sequence[Rule] | None = None) -> bool:
     """True when the first rule reads as "X off" (percent or amount), not as a condition."""
-    return isinstance(promotion.rules[0], PercentOff | AmountOff)
+    return isinstance((promotion.rules if rules is None else rules)[0], PercentOff | AmountOff)
 
 
 def is_plural(noun: str) -> bool:

@@ -188,3 +188,31 @@ def test_every_typed_question_of_the_measured_chains_is_answered_right() -> None
         ]
         assert report["wrong_target"] == 0
         assert report["invented_numbers"] == 0
+
+
+# --- an item that joins a promotion later, under rules of its own ---------------------------
+
+
+def test_an_item_joining_later_is_excluded_until_then_and_says_its_own_rules(lumiere) -> None:
+    before = _ask(lumiere, "Is the retinol on offer?", "LON-01", LUMIERE_AT)
+    assert before.text == (
+        "No, the SK-RN30 is excluded from the Autumn Glow until Wednesday 28 October."
+        " Then it is 10 percent off, limit 3 products per customer."
+    )
+    after = _ask(lumiere, "Is the retinol on offer?", "LON-01", "2026-10-29T14:00")
+    assert after.text.startswith("Yes, the SK-RN30 is 10 percent off in the Autumn Glow.")
+    assert "20 percent" not in after.text and "25 percent" not in after.text
+
+
+def test_a_price_is_explained_by_the_rules_that_priced_it(lumiere, xingchen) -> None:
+    retinol = _ask(lumiere, "How much is the Night Repair?", "LON-01", "2026-10-29T14:00")
+    assert "41.40 pounds" in retinol.text and "Autumn Glow: 10 percent off" in retinol.text
+    watch = _ask(xingchen, "手表S3会员价多少？", "SH-XJH", "2026-11-14T15:00")
+    assert "1199.20元" in watch.text and "会员优惠20%" in watch.text
+
+
+def test_asking_when_an_offer_not_yet_on_finishes_gives_its_end_first(lumiere) -> None:
+    answer = _ask(lumiere, "What time does the Insider Evening finish?", "LON-01", LUMIERE_AT)
+    assert answer.sentences()[0] == (
+        "The Lumière Insider Evening ends at 21:00 on Thursday 29 October."
+    )
