@@ -14,6 +14,7 @@ from knowledge_base.phrasing import (
 )
 from knowledge_base.pricing import Basket, Quote
 from knowledge_base.quotes import QuoteStep
+from knowledge_base.resolution import Phase
 from knowledge_base.speech import money
 
 
@@ -24,6 +25,17 @@ class PriceAnswers(AnswerFocus):
         parsed, kb, zh = turn.parsed, self._kb, turn.zh
         if not parsed.products:
             return self._in_offer(turn)
+        if parsed.promotions:
+            # A promotion named decides: priced now only while it covers the item.
+            named = kb.promotions[parsed.promotions[0]]
+            item, _ = self._item_terms(turn, named, parsed.products[0])
+            if (
+                parsed.products[0] not in kb.scope_skus(named)
+                or not self._at_store(turn, named)
+                or item.phase is not Phase.RUNNING
+            ):
+                return self._in_offer(turn)
+            turn.about(named)
         basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])
         quote = kb.quote(basket, turn.store_id, turn.at, parsed.member)
         currency = self._currency(turn)

@@ -22,6 +22,7 @@ from knowledge_base.phrasing import (
     starts_phrase,
     the_title,
     title,
+    unit_for,
 )
 from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.retrieval import search_terms
@@ -38,6 +39,17 @@ class SectionAnswers(AnswerSentences):
             return None
         promotion, placed = focus[0]
         zh, parsed = turn.zh, turn.parsed
+        taking_part = sorted(self._kb.scope_stores(promotion))
+        if (
+            parsed.promotions
+            and not turn.named_store
+            and taking_part
+            and not (self._at_store(turn, promotion))
+        ):
+            # "When does the Causeway Bay opening end?" asked elsewhere: its dates where it
+            # runs, saying where.
+            turn.store_id, turn.named_store = taking_part[0], True
+            placed = self._timing(turn, promotion)
         self._promotion_facts(turn, promotion)
         name = title(promotion, zh) if zh else the_title(promotion, zh)
         now = placed.local_now
@@ -194,7 +206,8 @@ class SectionAnswers(AnswerSentences):
             turn,
             [
                 f"In {the_title(promotion, zh)}, each customer gets up to"
-                f" {limit.per_customer} {limit.unit.en} at the offer price",
+                f" {limit.per_customer} {unit_for(limit.per_customer, limit.unit.en)} at the"
+                " offer price",
                 "Any more are at the regular price",
             ],
         )

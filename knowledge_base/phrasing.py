@@ -142,7 +142,17 @@ def per_customer(limit: Limit, zh: bool) -> str:
     """``2 pairs per customer`` / ``每位顾客限2双``: the limit without its lead word."""
     if zh:
         return f"每位顾客限{limit.per_customer}{limit.unit.best('zh-CN')}"
-    return f"{limit.per_customer} {limit.unit.en} per customer"
+    return f"{limit.per_customer} {unit_for(limit.per_customer, limit.unit.en)} per customer"
+
+
+def unit_for(count: int, unit: str) -> str:
+    """The spoken unit (written plural) for ``count``: ``1 laptop``, ``2 laptops``, ``1 box``."""
+    if count != 1 or not unit.endswith("s") or unit.endswith("ss"):
+        return unit
+    for ending in ("ches", "shes", "xes", "sses"):
+        if unit.endswith(ending):
+            return unit[:-2]
+    return unit[:-1]
 
 
 def is_discount_phrase(promotion: Promotion, rules: Sequence[Rule] | None = None) -> bool:

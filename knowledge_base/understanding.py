@@ -267,6 +267,8 @@ def understand(
     # recognition noise, so one is enough when no product or promotion is named ("苹果手机"
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
+    if intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown:
+        intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
         pass  # about something the knowledge base does not cover: stay unknown
     elif intent is Intent.UNKNOWN and (products or categories):
@@ -341,6 +343,21 @@ def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
                 break
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
+        if quantity == 1:
+            quantity = _quantity_after(words, mention.end, inside) or 1
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end = mention.end
     return quantities
+
+
+def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
+    """A Chinese number after the thing counted: "数据线买三条", "P12要两部"."""
+    i = end
+    if i < len(words) and words[i] in ("买", "要", "来", "拿"):
+        i += 1
+    if i + 1 >= len(words) or i in inside or words[i + 1] not in _ZH_MEASURE_WORDS:
+        return None
+    word = words[i]
+    if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+        return int(word)
+    return _ZH_DIGITS.get(word)

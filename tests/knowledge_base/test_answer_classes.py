@@ -216,3 +216,34 @@ def test_asking_when_an_offer_not_yet_on_finishes_gives_its_end_first(lumiere) -
     assert answer.sentences()[0] == (
         "The Lumière Insider Evening ends at 21:00 on Thursday 29 October."
     )
+
+
+# --- named promotions, Chinese counts, units -------------------------------------------------
+
+
+def test_a_price_asked_in_a_named_promotion_that_does_not_cover_the_item_says_so(xingchen) -> None:
+    answer = _ask(xingchen, "A5在双十二多少钱？", "SH-XJH", XINGCHEN_AT)
+    assert answer.promotion_ids[0] == "double-12"
+    assert "不在双十二范围内" in answer.text
+
+
+def test_the_dates_of_an_offer_of_other_stores_are_said_for_where_it_runs(xingchen) -> None:
+    answer = _ask(xingchen, "When does the anniversary sale end?", "SH-XJH", XINGCHEN_AT)
+    assert answer.text == "At Taipei Xinyi, the Anniversary Sale ends on Sunday 22 November."
+
+
+def test_a_chinese_count_after_the_item_is_read(xingchen) -> None:
+    answer = _ask(xingchen, "数据线买三条多少钱？", "SH-XJH", XINGCHEN_AT)
+    assert "138元" in answer.text and "207元" in answer.text
+
+
+def test_a_limit_of_one_is_said_in_the_singular(xingchen) -> None:
+    answer = _ask(
+        xingchen, "How many laptops can one customer buy at the discount?", "SH-XJH", XINGCHEN_AT
+    )
+    assert "up to 1 laptop at the offer price" in answer.text
+
+
+def test_what_is_something_the_chain_never_mentions_is_unknown(xingchen) -> None:
+    answer = _ask(xingchen, "What is the trade-in credit for an old laptop?", "SH-XJH", XINGCHEN_AT)
+    assert answer.source is AnswerSource.UNKNOWN
