@@ -88,3 +88,12 @@ def _spoken(promotion: Promotion, channel: Channel | str) -> ShortText:
         if other.name.en == channel:
             return other.name
     return ShortText(en=str(channel))
+
+
+def names_channel(words: list[str], text: str) -> bool:
+    """Whether a question names one of the discount channels every chain knows."""
+    joined = " " + " ".join(words) + " "
+    return any(
+        f" {word} " in joined or f" {word}s " in joined or (not word.isascii() and word in text)
+        for word in channel_words()
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from knowledge_base.answer_channels import names_channel
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
@@ -92,6 +93,10 @@ class SectionAnswers(AnswerSentences):
         answer = self._faq_answer(turn, strong=False)
         if answer is not None:
             return answer
+        if names_channel(turn.parsed.words, turn.parsed.text):
+            # Coupons, vouchers ... that neither an FAQ nor the promotion's channels speak
+            # about: not guessed, and no talk track beside the point.
+            return None
         if turn.parsed.products:
             return self._in_offer(turn)
         focus = self._in_force(turn)

@@ -247,3 +247,18 @@ def test_a_limit_of_one_is_said_in_the_singular(xingchen) -> None:
 def test_what_is_something_the_chain_never_mentions_is_unknown(xingchen) -> None:
     answer = _ask(xingchen, "What is the trade-in credit for an old laptop?", "SH-XJH", XINGCHEN_AT)
     assert answer.source is AnswerSource.UNKNOWN
+
+
+@pytest.fixture(scope="module")
+def hearth() -> GroundedAnswerer:
+    return _answerer("hearth")
+
+
+def test_who_looks_after_an_offer_is_a_contact_question(hearth) -> None:
+    answer = _ask(hearth, "who looks after black week", "LON-01", "2026-11-20T14:00")
+    assert "Sam Whitfield" in answer.text
+
+
+def test_a_channel_nothing_speaks_about_gets_no_talk_track_instead(hearth) -> None:
+    answer = _ask(hearth, "can i use a voucher with black week", "LON-01", "2026-11-20T14:00")
+    assert answer.source is AnswerSource.UNKNOWN
