@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,9 @@ __all__ = ["Intent", "ParsedQuestion", "When", "content_terms", "understand"]
 MAX_QUESTION_CHARS = 600
 """Only this much of a question is read: a spoken question is far shorter, and the time a
 reading takes grows with its length (bounded work on hostile input)."""
+
+MEMBER_LIKENESS = 0.6
+"""Letter likeness (difflib ratio) a word before "price" needs to be heard as *member*."""
 
 UNKNOWN_WORDS_MAX = 1
 """A question without an intent cue that has more words than this which no part of the
@@ -216,6 +220,8 @@ def understand(
             if i in named or (vocabulary is not None and word in vocabulary):
                 continue
             cue = speller.correct(word)
+            if cue is None and _sounds_like_member(words, i):
+                cue = "member"
             if cue is not None:
                 corrected[word] = cue
     heard = [corrected.get(w, w) for w in words]
@@ -286,7 +292,7 @@ def understand(
         words=words,
         mentions=mentions,
         products=products,
-        quantities=_quantities(words, mentions),
+        quantities=_quantities(words, mentions, knowledge),
         categories=categories,
         promotions=promotions,
         member=has(MEMBER_EN, MEMBER_ZH),
@@ -322,8 +328,25 @@ _ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
 """Chinese measure words between a number and the thing counted ("两台", "三条")."""
 
 
-def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
-    """Units per product: a small number heard just before the product ("2 pairs of AX-200")."""
+_PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})
+
+
+def _sounds_like_member(words: list[str], i: int) -> bool:
+    """A word heard for *member* just before a price word ("number price", "remember price")."""
+    word = words[i]
+    if i + 1 >= len(words) or words[i + 1] not in _PRICE_WORDS or len(word) < 5:
+        return False
+    return SequenceMatcher(None, word, "member").ratio() >= MEMBER_LIKENESS
+
+
+def _quantities(
+    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase
+) -> dict[str, int]:
+    """Units per product: a small number heard just before the product ("2 pairs of AX-200").
+
+    Words of the product's own name between the number and the part of the name heard are
+    skipped ("2 velvet mat lipsticks").
+    """
     inside = {i for m in mentions for i in range(m.start, m.end)}
     quantities: dict[str, int] = {}
     previous_end = 0
@@ -341,6 +364,8 @@ def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
                 break
+            if word[:3] in _name_stems(knowledge, mention.key):
+                continue
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
         if quantity == 1:
@@ -348,6 +373,13 @@ def _quantities(words: list[str], mentions: list[Mention]) -> dict[str, int]:
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end = mention.end
     return quantities
+
+
+def _name_stems(knowledge: KnowledgeBase, sku: str) -> frozenset[str]:
+    """First three letters of each word of a product's English name and aliases."""
+    product = knowledge.products[sku]
+    names = [product.name.en, *product.aliases]
+    return frozenset(w[:3] for name in names for w in name.lower().split() if len(w) >= 3)
 
 
 def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:

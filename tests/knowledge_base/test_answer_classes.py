@@ -262,3 +262,22 @@ def test_who_looks_after_an_offer_is_a_contact_question(hearth) -> None:
 def test_a_channel_nothing_speaks_about_gets_no_talk_track_instead(hearth) -> None:
     answer = _ask(hearth, "can i use a voucher with black week", "LON-01", "2026-11-20T14:00")
     assert answer.source is AnswerSource.UNKNOWN
+
+
+@pytest.mark.parametrize("heard", ["number", "remember"])
+def test_a_word_heard_for_member_before_price_is_member(lumiere, heard: str) -> None:
+    text = f"what's the {heard} price for the glow serum"
+    answer = _ask(lumiere, text, "LON-01", LUMIERE_AT)
+    assert answer.text.startswith("For a member, the SK-VC30 is 28.50 pounds")
+
+
+def test_other_words_before_price_stay_what_they_are(lumiere) -> None:
+    answer = _ask(lumiere, "what's the regular price of the glow serum", "LON-01", LUMIERE_AT)
+    assert answer.text.startswith("The SK-VC30 is 30.40 pounds")
+
+
+def test_a_count_before_a_half_heard_product_name_is_kept(lumiere) -> None:
+    answer = _ask(
+        lumiere, "how much for two velvet mat lipsticks and a lash lift", "LON-01", LUMIERE_AT
+    )
+    assert answer.text.startswith("2 MU-LP12 and 1 MU-MS10 come to 44 pounds")
