@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge_base.cues import (
+from knowledge_base.cues_zh import (
     END_ZH,
     FAQ_TOPICS_ZH,
     LIST_ZH,
