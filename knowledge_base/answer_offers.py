@@ -182,7 +182,11 @@ class OfferAnswers(AnswerSentences):
                 return self._done(turn, [f"No, the {sku} is excluded from {name}"])
             return self._done(turn, [f"No, the {sku} is not in {name}"])
         item, rules = self._item_terms(turn, promotion, sku)
-        if sku in promotion.scope.exclude_skus and item.phase is Phase.UPCOMING:
+        joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
+        if joins_later and sku not in promotion.scope.exclude_skus:
+            subject = sku if zh else f"the {sku}"
+            return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
+        if joins_later:
             # Left out of the offer's own rules, it joins later under rules of its own.
             phrases = ("，" if zh else ", ").join(
                 rule_phrases(promotion, self._currency(turn), zh, rules)

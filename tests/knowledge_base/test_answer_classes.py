@@ -281,3 +281,23 @@ def test_a_count_before_a_half_heard_product_name_is_kept(lumiere) -> None:
         lumiere, "how much for two velvet mat lipsticks and a lash lift", "LON-01", LUMIERE_AT
     )
     assert answer.text.startswith("2 MU-LP12 and 1 MU-MS10 come to 44 pounds")
+
+
+def test_an_item_a_later_rule_set_adds_is_not_yet_in_then_in_at_its_own_rules(
+    sample_copy: Path,
+) -> None:
+    path = sample_copy / "promotions" / "weekend-running.yaml"
+    text = path.read_text(encoding="utf-8")
+    later = (
+        "rule_sets:\n  - start: 2026-11-28T12:00\n    scope: {skus: [TR-900]}\n"
+        "    rules: [{kind: percent_off, percent: 30}]\nlimit:\n"
+    )
+    path.write_text(text.replace("limit:\n", later, 1), encoding="utf-8")
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+    question = "Is the TR-900 in the weekend offer?"
+    before = _ask(answerer, question, "SH-01", "2026-11-28T11:00")
+    assert before.text.startswith("Not yet: the TR-900 is 30 percent off from 12:00")
+    after = _ask(answerer, question, "SH-01", "2026-11-28T15:00")
+    assert after.text.startswith("Yes, the TR-900 is 30 percent off in the Weekend Running Offer")
