@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
-from knowledge_base.answering import Answer
+from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
 from knowledge_base.models import Promotion, ShortText
-from knowledge_base.phrasing import join, title
+from knowledge_base.phrasing import contact_fact, contact_phrase, join, the_title, title
 
 
 class ChannelAnswers(AnswerFocus):
@@ -56,6 +56,40 @@ class ChannelAnswers(AnswerFocus):
                 opening = "It does" if sentences else f"Yes, {name}"
                 sentences.append(f"{opening} combine{'' if sentences else 's'} with {said}")
         return self._done(turn, sentences)
+
+    def _channel_not_said(self, turn: Turn) -> Answer | None:
+        """A channel the promotion asked about does not mention: say so, and whom to ask."""
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer) or len(focus) != 1:
+            return None
+        promotion, _ = focus[0]
+        joined = " " + " ".join(turn.parsed.words) + " "
+        words = channel_words()
+        heard = [
+            word
+            for word in words
+            if f" {word} " in joined
+            or f" {word}s " in joined
+            or (not word.isascii() and word in turn.parsed.text)
+        ]
+        if not heard:
+            return None
+        zh = turn.zh
+        said = _spoken(promotion, words[max(heard, key=len)]).best("zh-CN" if zh else "en")
+        contact = self._kb.contact_for(promotion, turn.store_id)
+        ask = contact_phrase(contact, zh) if contact is not None else self._default_contact
+        self._promotion_facts(turn, promotion)
+        if contact is not None:
+            turn.fact(contact_fact(contact), contact.team.zh_cn)
+        else:
+            turn.fact(f"default contact: {self._default_contact}")
+        text = (
+            f"{title(promotion, zh)}没有说明能否与{said}同时使用，请咨询{ask}"
+            if zh
+            else f"{the_title(promotion, zh)} does not say whether it combines with {said};"
+            f" please ask {ask}"
+        )
+        return self._done(turn, [text], AnswerSource.UNKNOWN)
 
 
 def _named(promotion: Promotion, words: str, text: str) -> list[tuple[ShortText, bool]]:

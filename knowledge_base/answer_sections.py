@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge_base.answer_channels import names_channel
+from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
@@ -29,7 +29,7 @@ from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.retrieval import search_terms
 
 
-class SectionAnswers(AnswerSentences):
+class SectionAnswers(AnswerSentences, ChannelAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
@@ -96,7 +96,7 @@ class SectionAnswers(AnswerSentences):
         if names_channel(turn.parsed.words, turn.parsed.text):
             # Coupons, vouchers ... that neither an FAQ nor the promotion's channels speak
             # about: not guessed, and no talk track beside the point.
-            return None
+            return self._channel_not_said(turn)
         if turn.parsed.products:
             return self._in_offer(turn)
         focus = self._in_force(turn)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from knowledge_base.answer_channels import ChannelAnswers
+from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
@@ -197,6 +197,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 if answer is not None:
                     return answer
             answer = self._channel(turn)
+            if answer is None and names_channel(turn.parsed.words, turn.parsed.text):
+                answer = self._channel_not_said(turn)
             if answer is not None:
                 return answer
         handler = handlers.get(intent)
