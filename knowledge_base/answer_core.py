@@ -1,18 +1,18 @@
 """The ground every grounded answer stands on: one turn, its facts, and shared lookups.
 
-:class:`AnswerCore` holds what the answer kinds share: the turn being answered and the facts
-it used, and the promotions a question is about (named ones first, then those of its
-products and categories, then the one in force that fits, or a question back). Sentences
-several kinds speak are in :mod:`knowledge_base.answer_sentences`; the kinds themselves live
-in :mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_prices` and
-:mod:`knowledge_base.answer_sections`; :class:`~knowledge_base.grounded.GroundedAnswerer`
-puts them together.
+:class:`AnswerCore` holds what the answer kinds share: the turn being answered, the facts
+it used, and how a finished answer is said (for the store or day named, naming the offer
+when asked which). Which promotions a question is about is
+:mod:`knowledge_base.answer_focus`; sentences several kinds speak are in
+:mod:`knowledge_base.answer_sentences`; the kinds themselves live in
+:mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_prices`,
+:mod:`knowledge_base.answer_sections` and :mod:`knowledge_base.answer_channels`;
+:class:`~knowledge_base.grounded.GroundedAnswerer` puts them together.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,13 +26,13 @@ from knowledge_base.models import (
     PercentOff,
     Product,
     Promotion,
-    PromotionStatus,
+    Rule,
 )
 from knowledge_base.phrasing import (
     day,
-    join,
     lower_first,
     price_fact,
+    rule_phrases,
     rules_fact,
     sentence,
     the_title,
@@ -40,9 +40,9 @@ from knowledge_base.phrasing import (
     title,
     window_fact,
 )
-from knowledge_base.resolution import Phase, PromotionTiming, may_run
+from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
-from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
+from knowledge_base.understanding import Intent, ParsedQuestion
 
 if TYPE_CHECKING:
     from knowledge_base.grounded import ChangeSummaries
@@ -113,6 +113,8 @@ class AnswerCore:
         self, turn: Turn, sentences: list[str], source: AnswerSource = AnswerSource.GROUNDED
     ) -> Answer:
         said = [s for s in sentences if s]
+        if said and turn.parsed.asks_which and source is AnswerSource.GROUNDED:
+            said[0] = self._naming_offer(turn, said)
         if said and turn.named_store:
             said[0] = self._for_store(turn, said[0])
         if said and turn.named_day is not None:
@@ -128,6 +130,19 @@ class AnswerCore:
             promotion_ids=list(turn.promotion_ids),
             facts=list(turn.facts),
         )
+
+    def _naming_offer(self, turn: Turn, said: list[str]) -> str:
+        """For "which offer gives ...?": the first sentence names the offer when none does."""
+        first = said[0]
+        if not turn.promotion_ids:
+            return first
+        promotion = self._kb.promotions[turn.promotion_ids[0]]
+        name = title(promotion, turn.zh)
+        if any(name.lower() in s.lower() for s in said):
+            return first
+        if turn.zh:
+            return f"{name}：{first}"
+        return f"{the_title(promotion, False)}: {lower_first(first)}"
 
     def _for_store(self, turn: Turn, first: str) -> str:
         """Say which store an answer is for when the question named another one."""
@@ -154,75 +169,6 @@ class AnswerCore:
             if first.startswith(opening):
                 return f"{opening}on {when}, {lower_first(first[len(opening) :])}"
         return f"On {when}, {lower_first(first)}"
-
-    def _clarify(self, turn: Turn, candidates: list[Promotion]) -> Answer:
-        """One short question back: which of these offers."""
-        zh = turn.zh
-        for promotion in candidates:
-            self._promotion_facts(turn, promotion)
-        names = [title(p, zh) if zh else the_title(p, zh) for p in candidates[:4]]
-        if len(candidates) > 4:
-            names[-1] = "另一个" if zh else "another one"
-        question = (
-            f"您问的是{join(names, zh, word='or')}？"
-            if zh
-            else f"Which offer do you mean: {join(names, zh, word='or')}?"
-        )
-        return self._done(turn, [question], AnswerSource.CLARIFY)
-
-    def _in_force(
-        self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
-    ) -> list[tuple[Promotion, PromotionTiming]] | Answer:
-        """The promotion an attribute question without a name is about, or a question back.
-
-        Named promotions, products and categories decide first (:meth:`_focus`). Else the
-        promotions running at the store that ``fits`` (has a limit, a member price, ...):
-        one is the answer; several are asked back about; none is an empty list.
-        """
-        focus = self._focus(turn)
-        parsed = turn.parsed
-        if parsed.promotions:
-            return focus
-        if focus and parsed.intent in ONE_PROMOTION_INTENTS:
-            # A product or category in two running offers: which one's end date or contact?
-            running = [x for x in focus if x[1].phase is Phase.RUNNING]
-            if len(running) > 1:
-                text = parsed.without_places_and_promotions
-                named = self._partly_named(turn, [p for p, _ in running], text)
-                if named is not None:
-                    return [x for x in running if x[0].id == named]
-                return self._clarify(turn, [p for p, _ in running])
-        if focus or parsed.products or parsed.categories:
-            return focus
-        if parsed.unknown_words:
-            return []  # it says something we do not follow: better "I don't know" than a guess
-        running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
-        if len(running) > 1:
-            named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
-            if named is not None:
-                return [x for x in running if x[0].id == named]
-            return self._clarify(turn, [p for p, _ in running])
-        return running
-
-    def _partly_named(self, turn: Turn, candidates: list[Promotion], text: str) -> str | None:
-        """The one candidate whose name or scope the words of ``text`` point to, if any.
-
-        "When does the appliance offer end?" names no promotion exactly, but only one
-        running promotion has "appliance" in its title, aliases or categories. Cue and
-        everyday words ("offer", "end") point nowhere.
-        """
-        terms = content_terms(text)
-        if not terms:
-            return None
-        hits = self._retriever.search(
-            " ".join(terms),
-            kinds=frozenset({"title"}),
-            promotion_ids=frozenset(p.id for p in candidates),
-            limit=2,
-        )
-        if not hits or (len(hits) > 1 and hits[1].score >= 0.8 * hits[0].score):
-            return None
-        return hits[0].passage.promotion_id
 
     def _unknown(self, turn: Turn) -> Answer:
         return self._unknown_for(turn.zh)
@@ -268,6 +214,27 @@ class AnswerCore:
         turn.about(promotion)
         return placed
 
+    def _item_terms(
+        self, turn: Turn, promotion: Promotion, sku: str
+    ) -> tuple[PromotionTiming, Sequence[Rule]]:
+        """When ``promotion`` covers ``sku`` at the store, and the rules that price it then.
+
+        An item added by a later rule set is upcoming until its rules start and is then
+        priced by them, not by the promotion's own rules.
+        """
+        placed = self._kb.timing(promotion, turn.store_id, turn.at, sku=sku)
+        at = placed.starts if placed.phase is Phase.UPCOMING else turn.at
+        placement = self._kb.rule_set_at(promotion, sku, turn.store_id, at)
+        if placement is None or placement.index == 0:
+            return placed, promotion.rules
+        rules = placement.rule_set.rules
+        currency = self._currency(turn)
+        turn.fact(
+            f"{promotion.title.en} for {sku} from {placement.starts:%Y-%m-%d %H:%M}:"
+            f" {'; '.join(rule_phrases(promotion, currency, False, rules))}"
+        )
+        return placed, rules
+
     def _product_fact(self, turn: Turn, product: Product) -> None:
         currency = self._currency(turn)
         price = product.list_price.get(currency.code)
@@ -276,62 +243,3 @@ class AnswerCore:
                 product.sku, product.name.en, f"{price}" if price is not None else "none", currency
             )
         )
-
-    def _relevant(
-        self, turn: Turn, promotions: list[Promotion]
-    ) -> list[tuple[Promotion, PromotionTiming]]:
-        """Promotions at the store: running, then the next upcoming, then the last ended.
-
-        Naive local windows sort the candidates cheaply; only those near now, and the few
-        nearest on either side, are placed exactly in the store's zone.
-        """
-        local_now = self._kb.local_time(turn.store_id, turn.at).replace(tzinfo=None)
-        near: list[Promotion] = []
-        later: list[Promotion] = []
-        earlier: list[Promotion] = []
-        for promotion in promotions:
-            if not promotion.visible or not self._at_store(turn, promotion):
-                continue
-            if may_run(promotion, local_now):
-                near.append(promotion)
-            elif promotion.window.start > local_now:
-                later.append(promotion)
-            else:
-                earlier.append(promotion)
-        candidates = [
-            *near,
-            *heapq.nsmallest(3, later, key=lambda p: p.window.start),
-            *heapq.nlargest(3, earlier, key=lambda p: p.window.end),
-        ]
-        placed = [(p, self._timing(turn, p)) for p in candidates]
-        published = [x for x in placed if x[0].status is PromotionStatus.PUBLISHED]
-        running = [x for x in published if x[1].phase is Phase.RUNNING]
-        upcoming = sorted(
-            (x for x in published if x[1].phase is Phase.UPCOMING), key=lambda x: x[1].starts
-        )
-        over = sorted(
-            (x for x in placed if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)),
-            key=lambda x: x[1].ends,
-            reverse=True,
-        )
-        return running + upcoming + over
-
-    def _focus(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
-        """Promotions a question is about: those named, else those of its products or categories."""
-        kb, parsed = self._kb, turn.parsed
-        if parsed.promotions:
-            named = [kb.promotions[p] for p in parsed.promotions]
-            return [(p, self._timing(turn, p)) for p in named]
-        candidates: list[Promotion] = []
-        for sku in parsed.products:
-            candidates.extend(kb.promotions_for_sku(sku))
-        for category in parsed.categories:
-            candidates.extend(kb.promotions_for_category(category))
-        return self._relevant(turn, list({p.id: p for p in candidates}.values()))
-
-    def _running_at_store(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
-        return [
-            x
-            for x in self._relevant(turn, self._kb.promotions_at_store(turn.store_id))
-            if x[1].phase is Phase.RUNNING
-        ]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge_base.answer_core import (
-    AnswerCore,
-    Turn,
-)
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
+from knowledge_base.models import Promotion
 from knowledge_base.phrasing import (
     conditions,
     join,
@@ -14,16 +13,29 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.pricing import Basket, Quote
+from knowledge_base.quotes import QuoteStep
+from knowledge_base.resolution import Phase
 from knowledge_base.speech import money
 
 
-class PriceAnswers(AnswerCore):
+class PriceAnswers(AnswerFocus):
     """Prices and basket totals, with the quote lines as facts."""
 
     def _price(self, turn: Turn) -> Answer | None:
         parsed, kb, zh = turn.parsed, self._kb, turn.zh
         if not parsed.products:
             return self._in_offer(turn)
+        if parsed.promotions:
+            # A promotion named decides: priced now only while it covers the item.
+            named = kb.promotions[parsed.promotions[0]]
+            item, _ = self._item_terms(turn, named, parsed.products[0])
+            if (
+                parsed.products[0] not in kb.scope_skus(named)
+                or not self._at_store(turn, named)
+                or item.phase is not Phase.RUNNING
+            ):
+                return self._in_offer(turn)
+            turn.about(named)
         basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])
         quote = kb.quote(basket, turn.store_id, turn.at, parsed.member)
         currency = self._currency(turn)
@@ -43,28 +55,44 @@ class PriceAnswers(AnswerCore):
         if not used:
             return self._done(turn, self._no_discount(turn, basket, single, items, total))
         sentences: list[str] = []
+        # A basket priced by several offers names them all: the answer is about each.
+        offers = join([title(p, zh) for p in used], zh) if len(used) > 1 else ""
         if zh:
             who = "会员" if parsed.member else ""
             subject = parsed.products[0] if single else items
-            sentences.append(f"{who}买{subject}{'要' if single else '共'}{total}，原价{listed}")
+            with_offers = f"（{offers}）" if offers else ""
+            sentences.append(
+                f"{who}买{subject}{'要' if single else '共'}{total}{with_offers}，原价{listed}"
+            )
         else:
             who = "For a member, " if parsed.member else ""
+            with_offers = f" with {offers}" if offers else ""
             if single:
-                sentences.append(f"{who}the {parsed.products[0]} is {total}, down from {listed}")
+                sentences.append(
+                    f"{who}the {parsed.products[0]} is {total}{with_offers}, down from {listed}"
+                )
             else:
-                sentences.append(f"{who}{items} come to {total}, down from {listed}")
+                sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
+        limits = [step for step in quote.steps if _is_limit(step) and step.promotion_id]
         if not parsed.member:
             member_quote = kb.quote(basket, turn.store_id, turn.at, True)
             if member_quote.total != quote.total:
                 self._quote_facts(turn, member_quote)
                 member_total = money(member_quote.total, currency, lang)
-                sentences.append(f"会员{member_total}" if zh else f"Members pay {member_total}")
-                return self._done(turn, sentences)
+                # One second sentence: the limits the basket goes over, then the member price.
+                second = [
+                    *self._limit_notes(turn, limits),
+                    f"会员{member_total}" if zh else f"members pay {member_total}",
+                ]
+                sentences.append(("；" if zh else "; ").join(second))
+                return self._priced(turn, sentences, used)
         summaries = []
         for promotion in used:
+            covered = [s for s in parsed.products if s in kb.scope_skus(promotion)]
+            rules = self._item_terms(turn, promotion, covered[0])[1] if covered else None
             phrases = [
                 p
-                for p in rule_phrases(promotion, currency, zh)
+                for p in rule_phrases(promotion, currency, zh, rules)
                 if parsed.member or "member" not in p
             ]
             summaries.append(
@@ -73,7 +101,25 @@ class PriceAnswers(AnswerCore):
                 else f"{promotion.title.en}: {conditions(phrases, zh)}"
             )
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
-        return self._done(turn, sentences)
+        return self._priced(turn, sentences, used)
+
+    def _priced(self, turn: Turn, sentences: list[str], used: list[Promotion]) -> Answer:
+        answer = self._done(turn, sentences)
+        if len(used) > 1:
+            answer.detail["priced_together"] = [p.id for p in used]
+        return answer
+
+    def _limit_notes(self, turn: Turn, steps: list[QuoteStep]) -> list[str]:
+        """Each limit the basket goes over: ``Autumn Glow: limit 3 products per customer, ...``."""
+        if not turn.zh:
+            return [step.description for step in steps]
+        notes = []
+        for step in steps:
+            promotion = self._kb.promotions[step.promotion_id or ""]
+            if promotion.limit is not None:
+                count, unit = promotion.limit.per_customer, promotion.limit.unit.best("zh-CN")
+                notes.append(f"{title(promotion, True)}每位顾客限{count}{unit}，其余按原价")
+        return notes
 
     def _no_discount(
         self, turn: Turn, basket: Basket, single: bool, items: str, total: str
@@ -109,3 +155,8 @@ class PriceAnswers(AnswerCore):
             + ", ".join(f"{line.quantity} x {line.sku}" for line in quote.lines)
             + f", list {money(quote.list_total, currency)}, total {money(quote.total, currency)}",
         )
+
+
+def _is_limit(step: QuoteStep) -> bool:
+    """The quote step that says a per-customer limit left units at the regular price."""
+    return step.discount == 0 and ": limit " in step.description

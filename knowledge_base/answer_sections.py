@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
@@ -22,12 +23,13 @@ from knowledge_base.phrasing import (
     starts_phrase,
     the_title,
     title,
+    unit_for,
 )
 from knowledge_base.resolution import Phase, stacking_relation
 from knowledge_base.retrieval import search_terms
 
 
-class SectionAnswers(AnswerSentences):
+class SectionAnswers(AnswerSentences, ChannelAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
@@ -38,6 +40,17 @@ class SectionAnswers(AnswerSentences):
             return None
         promotion, placed = focus[0]
         zh, parsed = turn.zh, turn.parsed
+        taking_part = sorted(self._kb.scope_stores(promotion))
+        if (
+            parsed.promotions
+            and not turn.named_store
+            and taking_part
+            and not (self._at_store(turn, promotion))
+        ):
+            # "When does the Causeway Bay opening end?" asked elsewhere: its dates where it
+            # runs, saying where.
+            turn.store_id, turn.named_store = taking_part[0], True
+            placed = self._timing(turn, promotion)
         self._promotion_facts(turn, promotion)
         name = title(promotion, zh) if zh else the_title(promotion, zh)
         now = placed.local_now
@@ -51,6 +64,13 @@ class SectionAnswers(AnswerSentences):
             return self._done(turn, [ended])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, now, zh)
+            if parsed.asks_end and not parsed.asks_start:
+                # "When does it finish?" of an offer not yet on: the end first, then the start.
+                ends = ends_phrase(placed.ends, now, zh)
+                return self._done(
+                    turn,
+                    [f"{name}{ends}" if zh else f"{name} {ends}", start if zh else f"It {start}"],
+                )
             if placed.starts.date() == placed.last_day:
                 second = "只有这一天" if zh else "It runs for that one day"
             else:
@@ -73,6 +93,10 @@ class SectionAnswers(AnswerSentences):
         answer = self._faq_answer(turn, strong=False)
         if answer is not None:
             return answer
+        if names_channel(turn.parsed.words, turn.parsed.text):
+            # Coupons, vouchers ... that neither an FAQ nor the promotion's channels speak
+            # about: not guessed, and no talk track beside the point.
+            return self._channel_not_said(turn)
         if turn.parsed.products:
             return self._in_offer(turn)
         focus = self._in_force(turn)
@@ -121,8 +145,8 @@ class SectionAnswers(AnswerSentences):
         self._promotion_facts(turn, promotion)
         zh = turn.zh
         name = title(promotion, zh) if zh else the_title(promotion, zh)
-        contact = self._kb.contact_for(promotion)
-        if contact is None:
+        contacts = self._kb.contacts_for(promotion, turn.store_id)
+        if not contacts:
             turn.fact(f"default contact: {self._default_contact}")
             return self._done(
                 turn,
@@ -132,8 +156,14 @@ class SectionAnswers(AnswerSentences):
                     else f"For {name}, ask {self._default_contact}"
                 ],
             )
-        turn.fact(contact_fact(contact), contact.team.zh_cn)
-        phrase = contact_phrase(contact, zh)
+        phrases = []
+        for contact, entry in contacts:
+            turn.fact(contact_fact(contact), contact.team.zh_cn)
+            role = entry.role if entry is not None else None
+            if role is not None:
+                turn.fact(role.en, role.zh_cn)
+            phrases.append(contact_phrase(contact, zh, role))
+        phrase = ("；或" if zh else "; or ").join(phrases)
         return self._done(
             turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
         )
@@ -181,7 +211,8 @@ class SectionAnswers(AnswerSentences):
             turn,
             [
                 f"In {the_title(promotion, zh)}, each customer gets up to"
-                f" {limit.per_customer} {limit.unit.en} at the offer price",
+                f" {limit.per_customer} {unit_for(limit.per_customer, limit.unit.en)} at the"
+                " offer price",
                 "Any more are at the regular price",
             ],
         )

@@ -7,11 +7,12 @@ offer and section answers (:mod:`knowledge_base.answer_offers`,
 
 from __future__ import annotations
 
-from knowledge_base.answer_core import AnswerCore, Turn
+from collections.abc import Sequence
+
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
-from knowledge_base.models import (
-    Promotion,
-)
+from knowledge_base.models import Promotion, Rule
 from knowledge_base.phrasing import (
     conditions,
     ends_phrase,
@@ -25,20 +26,29 @@ from knowledge_base.phrasing import (
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
-class AnswerSentences(AnswerCore):
+class AnswerSentences(AnswerFocus):
     """Sentence parts shared by the offer and section answers."""
 
     def _headline(
-        self, turn: Turn, subject: str, promotion: Promotion, *, plural: bool = False
+        self,
+        turn: Turn,
+        subject: str,
+        promotion: Promotion,
+        *,
+        plural: bool = False,
+        rules: Sequence[Rule] | None = None,
     ) -> tuple[str, list[str]]:
-        """``the AX-200 is 20 percent off in the Weekend Running Offer``, and the other phrases."""
-        phrases = rule_phrases(promotion, self._currency(turn), turn.zh)
+        """``the AX-200 is 20 percent off in the Weekend Running Offer``, and the other phrases.
+
+        ``rules``: those pricing the item asked about (see ``_item_terms``).
+        """
+        phrases = rule_phrases(promotion, self._currency(turn), turn.zh, rules)
         first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
         zh = turn.zh
         if zh:
             return f"{subject}参加{title(promotion, zh)}，{first}", rest
         verb = "are" if plural else "is"
-        if is_discount_phrase(promotion):
+        if is_discount_phrase(promotion, rules):
             return f"{subject} {verb} {first} in {the_title(promotion, zh)}", rest
         return f"{subject} {verb} in {the_title(promotion, zh)}: {first}", rest
 
@@ -60,10 +70,11 @@ class AnswerSentences(AnswerCore):
         placed: PromotionTiming,
         *,
         plural: bool = False,
+        rules: Sequence[Rule] | None = None,
     ) -> list[str]:
         """Sentences for an item whose promotion has not started: the discount and the day first."""
         zh = turn.zh
-        phrases = rule_phrases(promotion, self._currency(turn), zh)
+        phrases = rule_phrases(promotion, self._currency(turn), zh, rules)
         first, rest = (phrases[0], phrases[1:]) if phrases else ("", [])
         start = starts_phrase(placed.starts, placed.local_now, zh)
         if zh:
@@ -73,7 +84,7 @@ class AnswerSentences(AnswerCore):
                 conditions(rest, zh),
             ]
         since = start.replace("starts on ", "from ").replace("starts at ", "from ")
-        if is_discount_phrase(promotion):
+        if is_discount_phrase(promotion, rules):
             verb = "are" if plural else "is"
             return [
                 f"Not yet: {subject} {verb} {first} {since}",

@@ -153,7 +153,7 @@ class Checker:
         """
         if doc is None or contacts is None or contacts.default is not None:
             return
-        orphans = [p.id for p in promotions if p.visible and p.contact is None]
+        orphans = [p.id for p in promotions if p.visible and p.contact is None and not p.contacts]
         if not orphans:
             return
         shown = ", ".join(orphans[:5]) + (

@@ -36,16 +36,19 @@ class Contact(Schema):
     )
     desk: ShortText | None = None
     """A place to go or a desk to ask for: ``the service desk on the ground floor``."""
+    messaging: str | None = Field(default=None, min_length=1, max_length=80)
+    """A messaging app, with the handle when there is one: ``LINE`` / ``LINE @yating.lin``."""
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
-        if not (self.extension or self.phone or self.email or self.desk):
+        if not (self.extension or self.phone or self.email or self.desk or self.messaging):
             raise ValueError(
-                "a contact needs at least one way to reach them: extension, phone, email or desk"
+                "a contact needs at least one way to reach them: extension, phone, email,"
+                " messaging or desk"
             )
         return self
 
-    @field_validator("name", "extension", "phone", "email")
+    @field_validator("name", "extension", "phone", "email", "messaging")
     @classmethod
     def _not_placeholder(cls, value: str | None) -> str | None:
         return _real(value)
@@ -66,6 +69,7 @@ class Contact(Schema):
                 ("extension", self.extension),
                 ("phone", self.phone),
                 ("email", self.email),
+                ("messaging", self.messaging),
             )
             if value
         ]
@@ -81,3 +85,23 @@ class ContactsFile(Schema):
     """Who answers for promotions without a ``contact:`` (unset: the assistant's built-in
     default contact, the ``answerer.contact`` setting)."""
     contacts: list[Contact] = Field(min_length=1)
+
+
+class PromotionContact(Schema):
+    """Who answers for a promotion at some of its stores (``contacts:`` of a promotion).
+
+    Without ``regions`` and ``stores`` the entry covers every store of the promotion; with
+    them, only those. At a store every entry covering it is named, in the order written.
+    """
+
+    contact: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    regions: list[str] = Field(default=[], max_length=100)
+    stores: list[str] = Field(default=[], max_length=1000)
+    role: ShortText | None = None
+    """What they do for this promotion, said after the name: ``on the shop floor``."""
+
+    def covers(self, store_id: str, region_id: str) -> bool:
+        """Whether this entry answers for ``store_id`` (of region ``region_id``)."""
+        if not self.regions and not self.stores:
+            return True
+        return store_id in self.stores or region_id in self.regions

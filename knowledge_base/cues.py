@@ -87,6 +87,15 @@ EN: dict[Intent, tuple[str, ...]] = {
         " who handles ",
         " who runs ",
         " call about ",
+        " who looks after ",
+        " who is looking after ",
+        " who owns ",
+        " who manages ",
+        " who organises ",
+        " who organizes ",
+        " who knows about ",
+        " who s the owner ",
+        " whos the owner ",
     ),
     Intent.CHANGES: (
         " changed ",
@@ -143,6 +152,11 @@ EN: dict[Intent, tuple[str, ...]] = {
         " what day ",
         " still on ",
         " still running ",
+        " still run ",
+        " still runs ",
+        " still valid ",
+        " still going ",
+        " still active ",
         " is it over ",
     ),
     Intent.PRICE: (
@@ -161,6 +175,11 @@ EN: dict[Intent, tuple[str, ...]] = {
         " how much will ",
         " how much ",
         " charge ",
+        " come to ",
+        " comes to ",
+        " add up to ",
+        " adds up to ",
+        " ring up ",
     ),
     Intent.DISCOUNT: (
         " discount",
@@ -213,28 +232,6 @@ EN: dict[Intent, tuple[str, ...]] = {
         " how do ",
     ),
 }
-ZH: dict[Intent, tuple[str, ...]] = {
-    Intent.LIMIT: ("限购", "每人最多", "每位顾客限", "最多买", "限几"),
-    Intent.TARGETS: ("目标", "指标", "任务"),
-    Intent.STAFFING: ("人手", "排班", "员工", "执行", "安排人", "人员"),
-    Intent.CONTACT: ("联系", "找谁", "负责人", "分机", "打给谁", "问谁"),
-    Intent.CHANGES: ("变化", "改了", "变更", "更新", "有什么不同", "新版本"),
-    Intent.FAQ: ("怎么说", "怎么回答", "顾客问", "客人问", "怎么跟顾客", "怎么解释"),
-    Intent.DATES: ("结束", "截止", "到什么时候", "到哪天", "持续到", "开始", "什么时候", "哪天"),
-    Intent.PRICE: ("多少钱", "价格", "价钱", "会员价", "总共", "一共", "要付", "付多少"),
-    Intent.DISCOUNT: ("折扣", "打折", "优惠多少", "几折", "便宜多少", "打几折"),
-    Intent.IN_OFFER: (
-        "参加",
-        "参与",
-        "包括",
-        "算不算",
-        "有没有优惠",
-        "有优惠吗",
-        "在优惠",
-        "能打折吗",
-    ),
-    Intent.OVERVIEW: ("介绍", "是什么", "有哪些优惠", "什么活动", "哪些活动"),
-}
 ORDER = (
     Intent.TARGETS,
     Intent.STAFFING,
@@ -250,10 +247,8 @@ ORDER = (
 )
 # Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
 FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
-FAQ_TOPICS_ZH = ("优惠券", "代金券", "叠加", "一起用", "混搭", "同时使用")
 # Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
 STACK_EN = (" combin", " stack", " together with ", " on top of ", " use both ")
-STACK_ZH = ("叠加", "一起用", "同时使用", "同时参加", "一起参加")
 START_EN = (" start", " begin", " launch", " from when ", " when is ")
 END_EN = (
     " end ",
@@ -268,10 +263,24 @@ END_EN = (
     " how long ",
     " still on ",
     " still running ",
+    " still run ",
+    " still runs ",
+    " still valid ",
+    " still going ",
+    " still active ",
     " is it over ",
 )
-START_ZH = ("开始", "哪天开始")
-END_ZH = ("结束", "截止", "到什么时候", "到哪天", "持续到")
+# Asks which offer something belongs to: the answer names it.
+WHICH_EN = (
+    " which offer ",
+    " what offer ",
+    " which promotion ",
+    " what promotion ",
+    " which deal ",
+    " what deal ",
+    " which sale ",
+    " which one ",
+)
 LIST_EN = (
     " what offers ",
     " what promotions ",
@@ -288,9 +297,7 @@ LIST_EN = (
     " offers are on ",
     " promotions are on ",
 )
-LIST_ZH = ("有哪些优惠", "什么活动", "哪些活动", "有什么优惠")
 MEMBER_EN = (" member", " loyalty ")
-MEMBER_ZH = ("会员",)
 QUANTITY_WORDS = {
     "pair",
     "pairs",
@@ -313,7 +320,8 @@ GENERIC_WORDS = frozenset(
     cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
     price prices cost costs pay total thing things know want wants need needs like also
     currently running run runs work works available on off go going see look looking
-    please okay ok hey promo hi hello thanks thank mate""".split()
+    please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
+    friday saturday sunday next coming day days morning afternoon evening tonight""".split()
 )
 
 

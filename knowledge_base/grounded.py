@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
@@ -64,7 +65,7 @@ _DAY_INTENTS = frozenset(
 """Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
 
 
-class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
+class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer):
     """Answers from the knowledge base alone, offline, in a few milliseconds."""
 
     name = "grounded"
@@ -193,6 +194,16 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, Answerer):
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
             answer = self._faq_answer(turn, strong=True)
+            if answer is not None:
+                return answer
+            if intent is Intent.FAQ:
+                # The chain's own FAQ wording first; the channel fact when no FAQ says it.
+                answer = self._faq_answer(turn, strong=False)
+                if answer is not None:
+                    return answer
+            answer = self._channel(turn)
+            if answer is None and names_channel(turn.parsed.words, turn.parsed.text):
+                answer = self._channel_not_said(turn)
             if answer is not None:
                 return answer
         handler = handlers.get(intent)

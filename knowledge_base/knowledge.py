@@ -22,6 +22,7 @@ from knowledge_base.models import (
     Currency,
     Product,
     Promotion,
+    PromotionContact,
     Region,
     RegionsFile,
     Store,
@@ -168,17 +169,40 @@ class KnowledgeBase:
         """The currency a store sells in."""
         return self.currencies[self.region_of(store_id).currency]
 
-    def contact_for(self, promotion: Promotion | None) -> Contact | None:
-        """The promotion's contact, else the chain's default contact, else ``None``.
+    def contact_for(
+        self, promotion: Promotion | None, store_id: str | None = None
+    ) -> Contact | None:
+        """The promotion's first contact at ``store_id``, else the chain's default, else ``None``.
 
         ``None`` means the knowledge base names nobody: the assistant's built-in default
         contact (the ``answerer.contact`` setting) applies.
         """
+        found = self.contacts_for(promotion, store_id)
+        return found[0][0] if found else None
+
+    def contacts_for(
+        self, promotion: Promotion | None, store_id: str | None = None
+    ) -> list[tuple[Contact, PromotionContact | None]]:
+        """Everyone who answers for ``promotion`` at ``store_id``, in order, with their entry.
+
+        A promotion's ``contacts:`` entries covering the store (all of them when no store is
+        given), else its ``contact:``, else the chain's default contact, else nobody.
+        """
+        if promotion is not None and promotion.contacts:
+            region = self.region_of(store_id).id if store_id in self.stores else None
+            found: list[tuple[Contact, PromotionContact | None]] = [
+                (self.contacts[entry.contact], entry)
+                for entry in promotion.contacts
+                if entry.contact in self.contacts
+                and (store_id is None or region is None or entry.covers(store_id, region))
+            ]
+            if found:
+                return found
         if promotion is not None and promotion.contact is not None:
             contact = self.contacts.get(promotion.contact)
             if contact is not None:
-                return contact
-        return self.default_contact
+                return [(contact, None)]
+        return [] if self.default_contact is None else [(self.default_contact, None)]
 
     # --- promotions -----------------------------------------------------------------------------
 

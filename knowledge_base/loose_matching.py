@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.mentions import Mention
 from knowledge_base.words import sound
 
@@ -49,6 +50,8 @@ class LooseVocabulary:
     """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
+    cjk_places: list[tuple[str, str]] = field(default_factory=list)
+    """(Chinese store name of 3+ characters without its trailing 店, store id)."""
     sounds: dict[str, str] = field(default_factory=dict)
     """Compact form -> its :func:`sound` key, for the loosely matched names."""
     _local: threading.local = field(default_factory=threading.local, repr=False)
@@ -195,6 +198,8 @@ class LooseVocabulary:
                 heard = "".join(words[start:end])
                 if len(heard) < 5 or not heard.isalpha():
                     continue
+                if any(w in GENERIC_WORDS for w in words[start:end]):
+                    continue  # "any deal" is not a misheard "Arndale": question words stay
                 scored: dict[str, float] = {}
                 for form, store_id in self.places.get(heard[0], []):
                     if abs(len(form) - len(heard)) > max(2, len(form) // 4):
@@ -212,6 +217,27 @@ class LooseVocabulary:
                                 )
                             )
                     taken[start:end] = [True] * (end - start)
+        return found
+
+    def find_cjk_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
+        """A Chinese store or city name heard with one character wrong ("铜罗湾" -> 铜锣湾).
+
+        Chinese is one token per character; a run of free characters as long as a known
+        name, differing in one character that is not the first, stands for it.
+        """
+        found: list[Mention] = []
+        for form, store_id in self.cjk_places:
+            size = len(form)
+            for start in range(0, len(words) - size + 1):
+                end = start + size
+                if any(taken[start:end]):
+                    continue
+                run = words[start:end]
+                if any(len(w) != 1 for w in run) or run[0] != form[0]:
+                    continue
+                if sum(a != b for a, b in zip(run, form, strict=True)) == 1:
+                    found.append(Mention("store", store_id, start, end, "".join(run), 0.8))
+                    taken[start:end] = [True] * size
         return found
 
     def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:

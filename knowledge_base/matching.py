@@ -125,6 +125,9 @@ class CatalogueMatcher:
                     # first two or three characters, and the name without the trailing 店.
                     zh = store.name.zh_cn
                     names.append(zh.removesuffix("店"))
+                    bare = zh.removesuffix("店")
+                    if len(bare) >= 3 and (bare, store.id) not in self.loose.cjk_places:
+                        self.loose.cjk_places.append((bare, store.id))
                     names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
                 for name in [*names, *region_names]:
                     form = compact(name)
@@ -215,6 +218,7 @@ class CatalogueMatcher:
             for m in found:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_places(words, occupied))
+            found.extend(self.loose.find_cjk_places(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
 

@@ -11,7 +11,7 @@ and are all importable from here, the one place callers import content models fr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from knowledge_base.channels import Channel, Channels, OtherChannel
-from knowledge_base.contacts import Contact, ContactsFile
+from knowledge_base.contacts import Contact, ContactsFile, PromotionContact
 from knowledge_base.rules import (
     AmountOff,
     BuyXGetY,
@@ -60,6 +60,7 @@ __all__ = [
     "Channels",
     "Contact",
     "ContactsFile",
+    "PromotionContact",
     "Currency",
     "Faq",
     "Limit",
@@ -303,6 +304,10 @@ class Promotion(Schema):
     """Whether it combines with coupons, vouchers, the staff discount and the like."""
     contact: Slug | None = None
     """Contact id from ``contacts.yaml``; unset means the chain's default contact."""
+    contacts: Annotated[list[PromotionContact], Field(max_length=20)] = []
+    """Instead of ``contact``: several contacts, each for all or some stores."""
+    published_at: datetime | date | None = None
+    """When this version went out: a date, or a time with its UTC offset; informative."""
     talk_track: LocalizedText | None = None
     """What a clerk says (clerk and up)."""
     faqs: Annotated[list[Faq], Field(max_length=50)] = []
@@ -316,6 +321,19 @@ class Promotion(Schema):
     """Targets (regional managers and headquarters)."""
     changes: Annotated[list[Change], Field(max_length=200)] = []
     """What each version changed, newest first."""
+
+    @field_validator("published_at")
+    @classmethod
+    def _aware(cls, value: datetime | date | None) -> datetime | date | None:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError("a publish time needs its UTC offset, e.g. 2026-10-21T09:00+01:00")
+        return value
+
+    @model_validator(mode="after")
+    def _one_way_to_name_contacts(self) -> Promotion:
+        if self.contact is not None and self.contacts:
+            raise ValueError("write either contact: (one contact) or contacts: (several), not both")
+        return self
 
     @model_validator(mode="after")
     def _changes_fit_version(self) -> Promotion:

@@ -9,6 +9,7 @@ the facts it used.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from knowledge_base.models import (
@@ -21,6 +22,7 @@ from knowledge_base.models import (
     PercentOff,
     Promotion,
     Rule,
+    ShortText,
     SpendThreshold,
     end_text,
     last_day,
@@ -39,13 +41,17 @@ def the_title(promotion: Promotion, zh: bool) -> str:
     return title(promotion, zh) if zh else f"the {promotion.title.en}"
 
 
-def rule_phrases(promotion: Promotion, currency: Currency, zh: bool) -> list[str]:
+def rule_phrases(
+    promotion: Promotion, currency: Currency, zh: bool, rules: Sequence[Rule] | None = None
+) -> list[str]:
     """The promotion's rules in speech, one phrase per rule, then the limit.
 
     ``["20 percent off", "members save another 5 percent", "limit 2 pairs per customer"]``.
-    Rules without an amount in the store's currency are left out.
+    Rules without an amount in the store's currency are left out. ``rules``: those of the
+    rule set pricing the item asked about (default: the promotion's own).
     """
-    phrases = [phrase for rule in promotion.rules for phrase in rule_phrase(rule, currency, zh)]
+    said = promotion.rules if rules is None else rules
+    phrases = [phrase for rule in said for phrase in rule_phrase(rule, currency, zh)]
     if promotion.limit is not None:
         phrases.append(limit_phrase(promotion.limit, zh))
     return phrases
@@ -136,12 +142,22 @@ def per_customer(limit: Limit, zh: bool) -> str:
     """``2 pairs per customer`` / ``每位顾客限2双``: the limit without its lead word."""
     if zh:
         return f"每位顾客限{limit.per_customer}{limit.unit.best('zh-CN')}"
-    return f"{limit.per_customer} {limit.unit.en} per customer"
+    return f"{limit.per_customer} {unit_for(limit.per_customer, limit.unit.en)} per customer"
 
 
-def is_discount_phrase(promotion: Promotion) -> bool:
+def unit_for(count: int, unit: str) -> str:
+    """The spoken unit (written plural) for ``count``: ``1 laptop``, ``2 laptops``, ``1 box``."""
+    if count != 1 or not unit.endswith("s") or unit.endswith("ss"):
+        return unit
+    for ending in ("ches", "shes", "xes", "sses"):
+        if unit.endswith(ending):
+            return unit[:-2]
+    return unit[:-1]
+
+
+def is_discount_phrase(promotion: Promotion, rules: Sequence[Rule] | None = None) -> bool:
     """True when the first rule reads as "X off" (percent or amount), not as a condition."""
-    return isinstance(promotion.rules[0], PercentOff | AmountOff)
+    return isinstance((promotion.rules if rules is None else rules)[0], PercentOff | AmountOff)
 
 
 def is_plural(noun: str) -> bool:
@@ -225,11 +241,15 @@ def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = Fal
     return f"{verb} at {spoken_time(starts)} on {when}" if at_time else f"{verb} on {when}"
 
 
-def contact_phrase(contact: Contact, zh: bool) -> str:
-    """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``."""
+def contact_phrase(contact: Contact, zh: bool, role: ShortText | None = None) -> str:
+    """``Lin Wei, east region promotions, extension 2204`` / ``华东区促销的Lin Wei，分机2204``.
+
+    ``role`` (what they do for this promotion) replaces the team when given.
+    """
+    team = role or contact.team
     if zh:
-        return f"{contact.team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
-    return f"{contact.name}, {contact.team.en}, {contact_ways(contact, zh)}"
+        return f"{team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
+    return f"{contact.name}, {team.en}, {contact_ways(contact, zh)}"
 
 
 def contact_ways(contact: Contact, zh: bool) -> str:
@@ -237,7 +257,9 @@ def contact_ways(contact: Contact, zh: bool) -> str:
     words = {"extension": "分机", "phone": "电话", "email": "邮箱"} if zh else {}
     ways = []
     for kind, value in contact.ways:
-        if kind == "desk":
+        if kind == "messaging":
+            ways.append(f"{value}联系" if zh else f"on {value}")
+        elif kind == "desk":
             desk = contact.desk.best("zh-CN") if zh and contact.desk else value
             ways.append(desk)
         else:

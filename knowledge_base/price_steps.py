@@ -21,6 +21,7 @@ from knowledge_base.models import (
     RuleSet,
     SpendThreshold,
 )
+from knowledge_base.phrasing import per_customer
 from knowledge_base.quotes import Basket, QuoteStep
 from knowledge_base.speech import amount_text, number_text, to_cents
 
@@ -75,8 +76,8 @@ def price_units(
             steps.append(
                 QuoteStep(
                     description=(
-                        f"{promotion.title.en}: limit {promotion.limit.per_customer}"
-                        f" {promotion.limit.unit.en} per customer, {len(over)} more at the"
+                        f"{promotion.title.en}: limit"
+                        f" {per_customer(promotion.limit, False)}, {len(over)} more at the"
                         " regular price"
                     ),
                     discount=Decimal(0),

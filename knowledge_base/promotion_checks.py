@@ -99,8 +99,38 @@ class PromotionChecker:
             and promotion.contact not in knowledge.contacts
         ):
             add(doc, ("contact",), f"unknown contact {promotion.contact!r}", code="unknown_contact")
+        self._check_contacts(doc, promotion)
         self._check_stacking_references(doc, promotion)
         self._check_money(doc, promotion)
+
+    def _check_contacts(self, doc: YamlDocument, promotion: Promotion) -> None:
+        """Each ``contacts:`` entry names a known contact and the promotion's regions or stores."""
+        knowledge, add = self.knowledge, self.issues.add
+        taking_part = knowledge.scope_stores(promotion)
+        for i, entry in enumerate(promotion.contacts):
+            if self.contacts_readable and entry.contact not in knowledge.contacts:
+                add(
+                    doc,
+                    ("contacts", i, "contact"),
+                    f"unknown contact {entry.contact!r}",
+                    code="unknown_contact",
+                )
+            for j, region in enumerate(entry.regions):
+                if region not in promotion.regions:
+                    add(
+                        doc,
+                        ("contacts", i, "regions", j),
+                        f"region {region!r} is not one of the promotion's regions",
+                        code="unknown_region",
+                    )
+            for j, store in enumerate(entry.stores):
+                if store not in taking_part:
+                    add(
+                        doc,
+                        ("contacts", i, "stores", j),
+                        f"store {store!r} does not take part in the promotion",
+                        code="unknown_store",
+                    )
 
     def _check_scope(self, doc: YamlDocument, at: Path_, scope: Scope) -> None:
         knowledge, add = self.knowledge, self.issues.add

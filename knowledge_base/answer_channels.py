@@ -1,0 +1,133 @@
+"""Answers about other ways customers save: does an offer combine with coupons, vouchers, ...
+
+Read from a promotion's ``channels`` (:mod:`knowledge_base.channels`), a fact of the
+promotion rather than an FAQ: "Can a customer use student discount with Autumn Glow?" ->
+"No, Autumn Glow does not combine with student discount." A channel the promotion does not
+mention is not answered here (nothing guesses): the FAQs or "I don't know" speak instead.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
+from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
+from knowledge_base.models import Promotion, ShortText
+from knowledge_base.phrasing import contact_fact, contact_phrase, join, the_title, title
+
+
+class ChannelAnswers(AnswerFocus):
+    """Whether the promotion asked about combines with the discount channels named."""
+
+    def _channel(self, turn: Turn) -> Answer | None:
+        """The answer when the question names a channel the promotion in focus speaks about."""
+        lowered = " " + " ".join(turn.parsed.words) + " "
+        focus = self._in_force(turn, lambda p: bool(_named(p, lowered, turn.parsed.text)))
+        if isinstance(focus, Answer) or not focus:
+            return None
+        promotion, _ = focus[0]
+        named = _named(promotion, lowered, turn.parsed.text)
+        if not named:
+            return None
+        zh = turn.zh
+        self._promotion_facts(turn, promotion)
+        name = title(promotion, zh)
+        sentences: list[str] = []
+        for combines in (False, True):
+            names = [n for n, value in named if value is combines]
+            if not names:
+                continue
+            for n in names:
+                turn.fact(
+                    f"{promotion.title.en} {'combines' if combines else 'does not combine'}"
+                    f" with {n.en}",
+                    n.zh_cn,
+                )
+            said = join([n.best("zh-CN" if zh else "en") for n in names], zh)
+            if zh:
+                sentences.append(
+                    f"可以，{name}可以与{said}同时使用"
+                    if combines
+                    else f"不可以，{name}不能与{said}同时使用"
+                )
+            elif not combines:
+                sentences.append(f"No, {name} does not combine with {said}")
+            else:
+                opening = "It does" if sentences else f"Yes, {name}"
+                sentences.append(f"{opening} combine{'' if sentences else 's'} with {said}")
+        return self._done(turn, sentences)
+
+    def _channel_not_said(self, turn: Turn) -> Answer | None:
+        """A channel the promotion asked about does not mention: say so, and whom to ask."""
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer) or len(focus) != 1:
+            return None
+        promotion, _ = focus[0]
+        joined = " " + " ".join(turn.parsed.words) + " "
+        words = channel_words()
+        heard = [
+            word
+            for word in words
+            if f" {word} " in joined
+            or f" {word}s " in joined
+            or (not word.isascii() and word in turn.parsed.text)
+        ]
+        if not heard:
+            return None
+        zh = turn.zh
+        said = _spoken(promotion, words[max(heard, key=len)]).best("zh-CN" if zh else "en")
+        contact = self._kb.contact_for(promotion, turn.store_id)
+        ask = contact_phrase(contact, zh) if contact is not None else self._default_contact
+        self._promotion_facts(turn, promotion)
+        if contact is not None:
+            turn.fact(contact_fact(contact), contact.team.zh_cn)
+        else:
+            turn.fact(f"default contact: {self._default_contact}")
+        text = (
+            f"{title(promotion, zh)}没有说明能否与{said}同时使用，请咨询{ask}"
+            if zh
+            else f"{the_title(promotion, zh)} does not say whether it combines with {said};"
+            f" please ask {ask}"
+        )
+        return self._done(turn, [text], AnswerSource.UNKNOWN)
+
+
+def _named(promotion: Promotion, words: str, text: str) -> list[tuple[ShortText, bool]]:
+    """Channels of ``promotion`` the question names, with whether they combine (said only)."""
+    found: dict[str, tuple[ShortText, bool]] = {}
+    for word, channel in channel_words(promotion.channels).items():
+        heard = (
+            f" {word} " in words or f" {word}s " in words or (not word.isascii() and word in text)
+        )
+        if not heard:
+            continue
+        value = promotion.channels.combines(channel)
+        if value is None:
+            continue
+        name = _spoken(promotion, channel)
+        if word.isascii() and word != name.en.lower().removeprefix("the "):
+            # Say it in the clerk's words ("app vouchers", not "app coupons").
+            plural = name.en.endswith("s") and not word.endswith("s")
+            name = ShortText.model_validate(
+                {"en": word + ("s" if plural else ""), "zh-CN": name.zh_cn}
+            )
+        found.setdefault(str(channel), (name, value))
+    return list(found.values())
+
+
+def _spoken(promotion: Promotion, channel: Channel | str) -> ShortText:
+    if isinstance(channel, Channel):
+        return CHANNEL_NAMES[channel][0]
+    for other in promotion.channels.other:
+        if other.name.en == channel:
+            return other.name
+    return ShortText(en=str(channel))
+
+
+def names_channel(words: list[str], text: str) -> bool:
+    """Whether a question names one of the discount channels every chain knows."""
+    joined = " " + " ".join(words) + " "
+    return any(
+        f" {word} " in joined or f" {word}s " in joined or (not word.isascii() and word in text)
+        for word in channel_words()
+    )

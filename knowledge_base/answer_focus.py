@@ -1,0 +1,155 @@
+"""Which promotions a question is about: named ones, those of its items, or the one in force.
+
+:class:`AnswerFocus` adds to :class:`~knowledge_base.answer_core.AnswerCore` the lookups
+every answer kind starts from: named promotions first, then those of the question's
+products and categories (running, then the next upcoming, then the last ended), then the
+one running promotion that fits an attribute question, or one short question back.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+
+from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn
+from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.models import Promotion, PromotionStatus
+from knowledge_base.phrasing import join, the_title, title
+from knowledge_base.resolution import Phase, PromotionTiming, may_run
+from knowledge_base.understanding import content_terms
+
+
+class AnswerFocus(AnswerCore):
+    """The promotions a question is about (see the module doc)."""
+
+    def _clarify(self, turn: Turn, candidates: list[Promotion]) -> Answer:
+        """One short question back: which of these offers."""
+        zh = turn.zh
+        for promotion in candidates:
+            self._promotion_facts(turn, promotion)
+        names = [title(p, zh) if zh else the_title(p, zh) for p in candidates[:4]]
+        if len(candidates) > 4:
+            names[-1] = "另一个" if zh else "another one"
+        question = (
+            f"您问的是{join(names, zh, word='or')}？"
+            if zh
+            else f"Which offer do you mean: {join(names, zh, word='or')}?"
+        )
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
+    def _in_force(
+        self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
+    ) -> list[tuple[Promotion, PromotionTiming]] | Answer:
+        """The promotion an attribute question without a name is about, or a question back.
+
+        Named promotions, products and categories decide first (:meth:`_focus`). Else the
+        promotions running at the store that ``fits`` (has a limit, a member price, ...):
+        one is the answer; several are asked back about; none is an empty list.
+        """
+        focus = self._focus(turn)
+        parsed = turn.parsed
+        if parsed.promotions:
+            return focus
+        if focus and parsed.intent in ONE_PROMOTION_INTENTS:
+            # A product or category in two running offers: which one's end date or contact?
+            running = [x for x in focus if x[1].phase is Phase.RUNNING]
+            if len(running) > 1:
+                text = parsed.without_places_and_promotions
+                named = self._partly_named(turn, [p for p, _ in running], text)
+                if named is not None:
+                    return [x for x in running if x[0].id == named]
+                return self._clarify(turn, [p for p, _ in running])
+        if focus or parsed.products or parsed.categories:
+            return focus
+        if parsed.unknown_words:
+            return []  # it says something we do not follow: better "I don't know" than a guess
+        running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
+        if len(running) > 1:
+            named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
+            if named is not None:
+                return [x for x in running if x[0].id == named]
+            return self._clarify(turn, [p for p, _ in running])
+        return running
+
+    def _partly_named(self, turn: Turn, candidates: list[Promotion], text: str) -> str | None:
+        """The one candidate whose name or scope the words of ``text`` point to, if any.
+
+        "When does the appliance offer end?" names no promotion exactly, but only one
+        running promotion has "appliance" in its title, aliases or categories. Cue and
+        everyday words ("offer", "end") point nowhere.
+        """
+        terms = content_terms(text)
+        if not terms:
+            return None
+        hits = self._retriever.search(
+            " ".join(terms),
+            kinds=frozenset({"title"}),
+            promotion_ids=frozenset(p.id for p in candidates),
+            limit=2,
+        )
+        if not hits or (len(hits) > 1 and hits[1].score >= 0.8 * hits[0].score):
+            return None
+        return hits[0].passage.promotion_id
+
+    def _relevant(
+        self, turn: Turn, promotions: list[Promotion]
+    ) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions at the store: running, then the next upcoming, then the last ended.
+
+        Naive local windows sort the candidates cheaply; only those near now, and the few
+        nearest on either side, are placed exactly in the store's zone.
+        """
+        local_now = self._kb.local_time(turn.store_id, turn.at).replace(tzinfo=None)
+        near: list[Promotion] = []
+        later: list[Promotion] = []
+        earlier: list[Promotion] = []
+        for promotion in promotions:
+            if not promotion.visible or not self._at_store(turn, promotion):
+                continue
+            if may_run(promotion, local_now):
+                near.append(promotion)
+            elif promotion.window.start > local_now:
+                later.append(promotion)
+            else:
+                earlier.append(promotion)
+        candidates = [
+            *near,
+            *heapq.nsmallest(3, later, key=lambda p: p.window.start),
+            *heapq.nlargest(3, earlier, key=lambda p: p.window.end),
+        ]
+        placed = [(p, self._timing(turn, p)) for p in candidates]
+        published = [x for x in placed if x[0].status is PromotionStatus.PUBLISHED]
+        running = [x for x in published if x[1].phase is Phase.RUNNING]
+        upcoming = sorted(
+            (x for x in published if x[1].phase is Phase.UPCOMING), key=lambda x: x[1].starts
+        )
+        over = sorted(
+            (x for x in placed if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)),
+            key=lambda x: x[1].ends,
+            reverse=True,
+        )
+        if turn.parsed.asks_still:
+            # "Is it still discounted?" asks about an offer that was on: the one that ended
+            # comes before one that has not started.
+            return running + over + upcoming
+        return running + upcoming + over
+
+    def _focus(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        """Promotions a question is about: those named, else those of its products or categories."""
+        kb, parsed = self._kb, turn.parsed
+        if parsed.promotions:
+            named = [kb.promotions[p] for p in parsed.promotions]
+            return [(p, self._timing(turn, p)) for p in named]
+        candidates: list[Promotion] = []
+        for sku in parsed.products:
+            candidates.extend(kb.promotions_for_sku(sku))
+        for category in parsed.categories:
+            candidates.extend(kb.promotions_for_category(category))
+        return self._relevant(turn, list({p.id: p for p in candidates}.values()))
+
+    def _running_at_store(self, turn: Turn) -> list[tuple[Promotion, PromotionTiming]]:
+        return [
+            x
+            for x in self._relevant(turn, self._kb.promotions_at_store(turn.store_id))
+            if x[1].phase is Phase.RUNNING
+        ]

@@ -1,0 +1,137 @@
+"""Slots of a question read from its words: the day it names and how many of each item.
+
+Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
+"明天", "下周六" become a :class:`When`; "2 pairs of AX-200", "两台A5", "数据线买三条"
+become units per SKU.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS
+from knowledge_base.matching import has_cjk
+from knowledge_base.mentions import Mention
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A day named relative to the moment of the question."""
+
+    days: int | None = None
+    """Days from today ("tomorrow" 1, "yesterday" -1, "next week" 7)."""
+    weekday: int | None = None
+    """0 = Monday ... 6 = Sunday: the next such day (today when it is that day)."""
+    next_one: bool = False
+    """"next Saturday": never today."""
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE_EN = {"tomorrow": 1, "yesterday": -1}
+_RELATIVE_ZH = (("大后天", 3), ("后天", 2), ("明天", 1), ("昨天", -1), ("下周", 7), ("下星期", 7))
+_ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def when_named(words: list[str], named: set[int]) -> When | None:
+    """The day a question asks about, when it is not today; words inside names never count."""
+    free = [w if i not in named else "" for i, w in enumerate(words)]
+    joined = " " + " ".join(free) + " "
+    if " day after tomorrow " in joined:
+        return When(days=2)
+    for word, days in _RELATIVE_EN.items():
+        if f" {word} " in joined:
+            return When(days=days)
+    if " next week " in joined:
+        return When(days=7)
+    for i, word in enumerate(free):
+        if word in _WEEKDAYS and i > 0 and free[i - 1] in ("on", "this", "next", "coming"):
+            return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
+    # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
+    free_text = "".join(w if has_cjk(w) else " " for w in free)
+    for marker, days in _RELATIVE_ZH:
+        if marker in free_text:
+            return When(days=days)
+    match = _ZH_WEEKDAY.search(free_text)
+    if match and not match.group(0).startswith("周末"):
+        return When(weekday=_ZH_WEEKDAY_NUMBER[match.group(2)], next_one=bool(match.group(1)))
+    return None
+
+
+_ZH_DIGITS = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+_ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
+"""Chinese measure words between a number and the thing counted ("两台", "三条")."""
+
+
+def quantities(
+    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase
+) -> dict[str, int]:
+    """Units per product: a small number heard just before the product ("2 pairs of AX-200").
+
+    Words of the product's own name between the number and the part of the name heard are
+    skipped ("2 velvet mat lipsticks").
+    """
+    inside = {i for m in mentions for i in range(m.start, m.end)}
+    quantities: dict[str, int] = {}
+    previous_end = 0
+    for mention in mentions:
+        if mention.kind != "product":
+            continue
+        quantity = 1
+        for i in range(mention.start - 1, max(previous_end, mention.start - 4) - 1, -1):
+            word = words[i]
+            if i in inside:
+                break
+            if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+                quantity = int(word)
+                break
+            if word in _ZH_DIGITS:
+                quantity = _ZH_DIGITS[word]
+                break
+            if word[:3] in _name_stems(knowledge, mention.key):
+                continue
+            if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
+                break
+        if quantity == 1:
+            quantity = _quantity_after(words, mention.end, inside) or 1
+        quantities[mention.key] = quantities.get(mention.key, 0) + quantity
+        previous_end = mention.end
+    return quantities
+
+
+def _name_stems(knowledge: KnowledgeBase, sku: str) -> frozenset[str]:
+    """First three letters of each word of a product's English name and aliases."""
+    product = knowledge.products[sku]
+    names = [product.name.en, *product.aliases]
+    return frozenset(w[:3] for name in names for w in name.lower().split() if len(w) >= 3)
+
+
+def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
+    """A Chinese number after the thing counted: "数据线买三条", "P12要两部"."""
+    i = end
+    if i < len(words) and words[i] in ("买", "要", "来", "拿"):
+        i += 1
+    if i + 1 >= len(words) or i in inside or words[i + 1] not in _ZH_MEASURE_WORDS:
+        return None
+    word = words[i]
+    if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+        return int(word)
+    return _ZH_DIGITS.get(word)
