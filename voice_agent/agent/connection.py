@@ -28,9 +28,11 @@ from pipecat.workers.runner import WorkerRunner
 from pipelines.address_gate import PushToTalkFrame
 from pipelines.answer_processor import AnswerListener, CallerProfile
 from pipelines.events import EventSink
+from pipelines.feedback_processor import FeedbackTalkFrame
 from pipelines.participant_filter import ParticipantAudioFilter
-from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig, build_voice_loop
 from voice_agent.agent.lifecycle import EndReason
+from voice_agent.feedback.live import feedback_button
 from voice_agent.livekit.clerk import PTT_TOPIC
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
@@ -79,6 +81,8 @@ class RoomConnection:
         connect_timeout_secs: A join that takes longer counts as a failure.
         clerk_absent_timeout_secs: The connection ends once the clerk has been out of the
             room this long (from joining, or from the clerk leaving).
+        session_processors: Builds extra processors for each voice loop (e.g. the feedback
+            capture of ``voice_agent.feedback.live``).
     """
 
     def __init__(
@@ -96,8 +100,10 @@ class RoomConnection:
         on_connected: Callable[[], None] | None = None,
         connect_timeout_secs: float = 20.0,
         clerk_absent_timeout_secs: float = 60.0,
+        session_processors: SessionProcessorFactory | None = None,
     ) -> None:
         self.room = room
+        self._session_processors = session_processors
         self.clerk_identity = clerk_identity
         self._runtime = runtime
         self._endpoint = endpoint
@@ -137,6 +143,7 @@ class RoomConnection:
             on_event=self._on_event,
             on_answer=self._on_answer,
             input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
+            session_processors=self._session_processors,
         )
         worker = PipelineWorker(
             loop.pipeline,
@@ -232,6 +239,8 @@ class RoomConnection:
             pressed = push_to_talk(data)
             if pressed is not None and participant_id == self.clerk_identity:
                 await worker.queue_frame(PushToTalkFrame(pressed=pressed))
+            elif participant_id == self.clerk_identity and feedback_button(data):
+                await worker.queue_frame(FeedbackTalkFrame())
 
     async def _watch(self, worker: PipelineWorker) -> None:
         """Fail a slow join or a link that stays down; end when the clerk stays away."""
