@@ -117,6 +117,8 @@ class FeedbackProcessor(FrameProcessor):
         self._run_started_at: float | None = None
         self._speech_stopped_at = float("-inf")
         self._last_heard = clock()
+        self._last_taken = ""
+        """The text of the last turn the capture took (see :meth:`_new_part`)."""
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Offer turns to the capture; follow the clerk's speech; pass the rest on."""
@@ -153,6 +155,7 @@ class FeedbackProcessor(FrameProcessor):
             # The turn may start a capture: its audio is the capture's first audio.
             self._audio.start(since=started_at - PREROLL_SECS)
         pcm, rate = self._pcm()
+        said, text = text, self._new_part(text)
         try:
             reply = await self._capture.hear(
                 text, push_to_talk=push_to_talk, pcm=pcm, sample_rate=rate
@@ -161,8 +164,21 @@ class FeedbackProcessor(FrameProcessor):
             logger.exception(f"{self}: feedback capture failed on a turn")
             reply = CaptureReply(consumed=False)
         self._last_heard = self._clock()
+        self._last_taken = said if reply.consumed else ""
         await self._after(reply)
         return reply.consumed
+
+    def _new_part(self, text: str) -> str:
+        """``text`` without the last turn the capture took, when it repeats it first.
+
+        The turn processor sends speech that follows an unanswered turn quickly as one turn
+        with it ("Record feedback." then "Record feedback. No more size 38"); the capture
+        already has the first part.
+        """
+        last = self._last_taken
+        if self._capture.capturing and last and text.startswith(last):
+            return text[len(last) :].lstrip(" ,.;:!?，。；：")
+        return text
 
     async def _watch_silence(self) -> None:
         while True:

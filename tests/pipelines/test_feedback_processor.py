@@ -117,3 +117,48 @@ async def test_the_gate_lets_turns_without_wake_phrase_through_while_feedback_is
         expected_down_frames=[TranscriptionFrame],
     )
     assert down[0].text == "size 46 is gone too"
+
+
+class Collects:
+    """Opens a capture on the first turn and collects every text it is handed."""
+
+    listening = False
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    @property
+    def capturing(self) -> bool:
+        return bool(self.texts)
+
+    async def hear(
+        self, text: str, *, push_to_talk: bool, pcm: bytes, sample_rate: int
+    ) -> CaptureReply:
+        self.texts.append(text)
+        return CaptureReply(consumed=True)
+
+    async def silence(self, seconds: float, *, pcm: bytes, sample_rate: int) -> CaptureReply:
+        return CaptureReply(consumed=False)
+
+
+async def test_a_turn_merged_with_the_one_before_hands_the_capture_only_the_new_part() -> None:
+    capture = Collects()
+    processor = FeedbackProcessor(state=ConversationState("s1"), capture=capture)
+    await run_test(
+        processor,
+        frames_to_send=[
+            _said("Record feedback."),
+            SleepFrame(sleep=0.05),
+            _said("Record feedback. No more Glacier Boot 320 in 38"),
+            SleepFrame(sleep=0.05),
+            _said("Record feedback. No more Glacier Boot 320 in 38, and 39"),
+            SleepFrame(sleep=0.05),
+            _said("Record feedback is what I said"),
+        ],
+    )
+    assert capture.texts == [
+        "Record feedback.",
+        "No more Glacier Boot 320 in 38",
+        "and 39",
+        "Record feedback is what I said",
+    ]
