@@ -34,8 +34,14 @@ from pipelines.feedback_processor import FeedbackTalkFrame
 from tests.pipelines.frame_helpers import speech_frames
 from voice_agent.feedback.audio import FeedbackAudio, decode_flac
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
-from voice_agent.feedback.live import feedback_button, feedback_session_processors
+from voice_agent.feedback.desk import FeedbackDesk
+from voice_agent.feedback.live import (
+    feedback_button,
+    feedback_for_clerks,
+    feedback_session_processors,
+)
 from voice_agent.feedback.recorder import FeedbackRecorder, FeedbackSink
+from voice_agent.settings import Settings
 from voice_agent.storage import SqlFeedbackRepository, open_database
 from voice_agent.storage.engine import Database
 
@@ -244,3 +250,25 @@ def test_the_feedback_button_message_is_told_apart_from_push_to_talk() -> None:
     assert not feedback_button(b'{"action": "start"}')
     assert not feedback_button(b'{"action": "feedback", "topic": "chat"}')
     assert not feedback_button(b"not json")
+
+
+async def test_the_service_desk_gives_each_clerk_with_a_store_a_capture_into_its_database(
+    settings: Settings, database: Database
+) -> None:
+    desk = FeedbackDesk.build(settings=settings, database=database)
+
+    class Served:
+        knowledge = load_knowledge_base()
+
+    for_clerk = feedback_for_clerks(desk=desk, runtime=Served())
+    assert for_clerk("hq.anna", CallerProfile(role=Role.HQ)) is None
+    build = for_clerk("li.na", CallerProfile(store_id="SH-01"))
+    assert build is not None
+    state = ConversationState("s1")
+    extra = build(state)
+    await run_test(
+        Pipeline([*extra.input, *extra.before_answer]),
+        frames_to_send=[*_turn("feedback: the till rejects the discount, done")],
+    )
+    (record,) = desk.records.matching(viewer=HQ)
+    assert record.clerk_id == "li.na" and record.category == "display_till_system"

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from loguru import logger
 
 from knowledge_base.feedback.capture import DEFAULT_SILENCE_SECS
 from knowledge_base.feedback.dialogue import DialogueState, FeedbackDialogue
+from knowledge_base.knowledge import KnowledgeBase
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_state import ConversationState
 from pipelines.feedback_audio import FeedbackAudioTap
@@ -26,6 +28,9 @@ from voice_agent.feedback.audio import FeedbackAudio, FeedbackAudioError, encode
 from voice_agent.feedback.conversation import FeedbackConversation, FeedbackReply
 from voice_agent.feedback.recorder import FeedbackRecorder
 from voice_agent.livekit.clerk import PTT_TOPIC
+
+if TYPE_CHECKING:
+    from voice_agent.feedback.desk import FeedbackDesk
 
 FEEDBACK_ACTION = "feedback"
 """``action`` of the earpiece's feedback-button data message (topic ``ptt``, as push-to-talk)."""
@@ -100,6 +105,37 @@ def feedback_session_processors(
         return SessionProcessors(input=[tap], before_answer=[processor])
 
     return build
+
+
+class ServesKnowledge(Protocol):
+    """What serves the knowledge base right now (the process's ``Runtime``)."""
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base served now."""
+        ...
+
+
+def feedback_for_clerks(
+    *, desk: FeedbackDesk, runtime: ServesKnowledge
+) -> Callable[[str, CallerProfile], SessionProcessorFactory | None]:
+    """Per clerk, the feedback capture of their sessions, recording through ``desk``.
+
+    Each voice loop records over the knowledge base served when it is built. A caller with
+    no store gets ``None`` (a record needs a store).
+    """
+
+    def for_clerk(clerk_id: str, caller: CallerProfile) -> SessionProcessorFactory | None:
+        if not caller.store_id:
+            return None
+        return feedback_session_processors(
+            recorder=lambda: desk.recorder(runtime.knowledge),
+            clerk_id=clerk_id,
+            caller=caller,
+            silence_secs=desk.settings.feedback.end_silence_secs,
+        )
+
+    return for_clerk
 
 
 def feedback_button(data: bytes) -> bool:
