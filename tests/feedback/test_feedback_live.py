@@ -272,3 +272,28 @@ async def test_the_service_desk_gives_each_clerk_with_a_store_a_capture_into_its
     )
     (record,) = desk.records.matching(viewer=HQ)
     assert record.clerk_id == "li.na" and record.category == "display_till_system"
+
+
+async def test_correct_after_the_confirmation_replaces_the_record(
+    offline_classifier: OfflineClassifier, database: Database
+) -> None:
+    repository = SqlFeedbackRepository(database=database)
+    down, _ = await run_test(
+        _session(offline_classifier, LoggingSink(repository, []), ConversationState("s1")),
+        frames_to_send=[
+            *_turn("feedback: size 40 of the AX-200 sold out, done"),
+            SleepFrame(sleep=0.2),
+            *_turn("correct"),
+            SleepFrame(sleep=0.1),
+            *_turn("size 41 of the AX-200 sold out, done"),
+            SleepFrame(sleep=0.2),
+        ],
+    )
+    spoken = [frame.text for frame in _of(down, TTSSpeakFrame)]
+    assert spoken[1] == "Okay, please say the feedback again."
+    assert spoken[2].startswith("Noted: size 41")
+    first, second = sorted(
+        repository.matching(viewer=HQ, include_superseded=True), key=lambda r: r.utc_time
+    )
+    assert second.supersedes == first.id and "41" in second.transcript
+    assert [r.id for r in repository.matching(viewer=HQ)] == [second.id]
