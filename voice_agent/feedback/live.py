@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from loguru import logger
 
-from knowledge_base.feedback.capture import DEFAULT_SILENCE_SECS
+from knowledge_base.feedback.capture import DEFAULT_SILENCE_SECS, feedback_trigger
 from knowledge_base.feedback.dialogue import DialogueState, FeedbackDialogue
 from knowledge_base.knowledge import KnowledgeBase
 from pipelines.answer_processor import CallerProfile
@@ -57,6 +57,10 @@ class LiveFeedbackCapture:
         self, text: str, *, push_to_talk: bool, pcm: bytes, sample_rate: int
     ) -> CaptureReply:
         """A finished turn of the clerk."""
+        idle = self.conversation.dialogue.state is DialogueState.IDLE
+        if idle and not push_to_talk and feedback_trigger(text) is None:
+            # An ordinary question: no record can come of it, so no audio is encoded.
+            return _reply(await self.conversation.hear(text))
         reply = await self.conversation.hear(
             text, push_to_talk=push_to_talk, audio=_flac(pcm, sample_rate)
         )
