@@ -14,7 +14,7 @@ from pipecat.frames.frames import (
 )
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
-from pipelines.addressing import AddressPolicy
+from pipelines.addressing import AddressDecision, AddressedBy, AddressPolicy
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink, TurnAddressed, TurnNotAddressed, emit
 from pipelines.frames import PushToTalkFrame, UnaddressedTurnFrame
@@ -59,6 +59,11 @@ class AddressGateProcessor(FrameProcessor):
                 frame.text, now=now, speech_started_at=self._speech_started_at
             )
             self._speech_started_at = None
+            if not decision.addressed and self._state.feedback_capturing:
+                # The clerk is speaking feedback: what follows the trigger needs no wake phrase.
+                decision = AddressDecision(
+                    addressed=True, text=decision.text, by=AddressedBy.FOLLOW_UP
+                )
             if not decision.addressed and self._state.expecting_reply:
                 # A reply to what the assistant asked needs no wake phrase: the floor decides.
                 await self.push_frame(

@@ -34,6 +34,9 @@ class ConversationState:
     expecting_reply: bool = False
     """The floor awaits the clerk's reply to what it said: the address gate lets turns
     through without the wake phrase (the floor decides what they are)."""
+    feedback_capturing: bool = False
+    """A spoken feedback capture is open: the address gate lets the clerk's turns through
+    without the wake phrase (``pipelines.feedback_processor``)."""
     last_activity_at: float | None = None
     """Monotonic seconds when the clerk or the assistant last finished speaking."""
 

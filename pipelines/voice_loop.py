@@ -68,6 +68,20 @@ class VoiceLoop:
     """Where headquarters offers what to say to this session's clerk (idle if never offered)."""
 
 
+@dataclass(frozen=True, slots=True)
+class SessionProcessors:
+    """Processors a session adds to its voice loop, built with the loop's own state."""
+
+    input: list[FrameProcessor] = field(default_factory=list)
+    """Right after the transport's input (they see the clerk's raw audio)."""
+    before_answer: list[FrameProcessor] = field(default_factory=list)
+    """Between the floor and the answerer (they see each finished, addressed turn first)."""
+
+
+SessionProcessorFactory = Callable[[ConversationState], SessionProcessors]
+"""Builds a session's extra processors for each new voice loop (e.g. the feedback capture)."""
+
+
 def build_voice_loop(
     *,
     session_id: str,
@@ -84,6 +98,7 @@ def build_voice_loop(
     input_processors: list[FrameProcessor] | None = None,
     floor: FloorOptions | None = None,
     memory: ConversationMemory | None = None,
+    session_processors: SessionProcessorFactory | None = None,
 ) -> VoiceLoop:
     """Assemble the voice loop for one session over ``transport``.
 
@@ -93,8 +108,11 @@ def build_voice_loop(
     ``floor`` configures the session's :class:`FloorProcessor` (always present; it stays
     idle until something is offered to ``VoiceLoop.floor``). ``memory`` is the conversation
     so far (a session passes the same one to each of its pipelines).
+    idle until something is offered to ``VoiceLoop.floor``). ``session_processors`` adds
+    processors built with the loop's state, after those two lists.
     """
     state = ConversationState(session_id=session_id)
+    extra = session_processors(state) if session_processors else SessionProcessors()
     vad = SharedSileroVADAnalyzer(
         session=models.silero,
         sample_rate=config.input_sample_rate,
@@ -117,6 +135,7 @@ def build_voice_loop(
     processors: list[FrameProcessor] = [
         transport.input(),
         *(input_processors or []),
+        *extra.input,
         StampedVADProcessor(vad_analyzer=vad),
         UserTurnProcessor(
             state=state,
@@ -130,6 +149,7 @@ def build_voice_loop(
         *gate,
         floor_processor,
         *(extra_processors or []),
+        *extra.before_answer,
         AnswerProcessor(
             state=state,
             answerer=answerer,

@@ -25,9 +25,11 @@ DEFAULT_MAX_CAPTURE_CHARS = 40_000
 """Bounded memory: a capture that grows past this ends (``LIMIT``) and a new one may start."""
 
 _WAKE = r"(?:(?:hey|hi|ok|okay)[\s,]*)?promo\b[\s,.:;!-]*"
+_FEEDBACK = r"feed[\s-]?back"
+"""Recognisers often hear "feed back" or "feed-back"."""
 _EN_TRIGGER = re.compile(
     rf"^\s*(?:{_WAKE})?(?:(?:please\s+)?(?:record|log|leave|take|new|start|give)\s+(?:some\s+|a\s+)?"
-    r"feedback|i(?:'ve| have)\s+(?:got\s+)?(?:some\s+|a\s+)?feedback|feedback)"
+    rf"{_FEEDBACK}|i(?:'ve| have)\s+(?:got\s+)?(?:some\s+|a\s+)?{_FEEDBACK}|{_FEEDBACK})"
     r"(?:\s+(?:for|to)\s+(?:headquarters|hq))?\b[\s,.:;!-]*",
     re.IGNORECASE,
 )

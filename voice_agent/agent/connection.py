@@ -29,9 +29,11 @@ from pipelines.address_gate import PushToTalkFrame
 from pipelines.answer_processor import AnswerListener, CallerProfile
 from pipelines.conversation_memory import ConversationMemory
 from pipelines.events import EventSink
+from pipelines.feedback_processor import FeedbackTalkFrame
 from pipelines.participant_filter import ParticipantAudioFilter
-from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig, build_voice_loop
 from voice_agent.agent.lifecycle import EndReason
+from voice_agent.feedback.live import feedback_button
 from voice_agent.livekit.clerk import PTT_TOPIC
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
@@ -80,6 +82,8 @@ class RoomConnection:
         clerk_absent_timeout_secs: The connection ends once the clerk has been out of the
             room this long (from joining, or from the clerk leaving).
         memory: The clerk's conversation (the session's, shared by its connections).
+        session_processors: Builds extra processors for each voice loop (e.g. the feedback
+            capture of ``voice_agent.feedback.live``).
     """
 
     def __init__(
@@ -98,9 +102,11 @@ class RoomConnection:
         connect_timeout_secs: float = 20.0,
         clerk_absent_timeout_secs: float = 60.0,
         memory: ConversationMemory | None = None,
+        session_processors: SessionProcessorFactory | None = None,
     ) -> None:
         self.room = room
         self.memory = memory if memory is not None else ConversationMemory()
+        self._session_processors = session_processors
         self.clerk_identity = clerk_identity
         self._runtime = runtime
         self._endpoint = endpoint
@@ -141,6 +147,7 @@ class RoomConnection:
             on_answer=self._on_answer,
             input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
             memory=self.memory,
+            session_processors=self._session_processors,
         )
         worker = PipelineWorker(
             loop.pipeline,
@@ -237,6 +244,8 @@ class RoomConnection:
             pressed = push_to_talk(data)
             if pressed is not None and participant_id == self.clerk_identity:
                 await worker.queue_frame(PushToTalkFrame(pressed=pressed))
+            elif participant_id == self.clerk_identity and feedback_button(data):
+                await worker.queue_frame(FeedbackTalkFrame())
 
     async def _watch(self, worker: PipelineWorker) -> None:
         """Fail a slow join or a link that stays down; end when the clerk stays away."""

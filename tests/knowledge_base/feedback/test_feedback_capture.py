@@ -155,3 +155,10 @@ def test_what_does_not_fit_a_full_capture_is_kept_as_overflow() -> None:
     capture = FeedbackCapture(max_chars=10)
     assert capture.add("0123456789abc") is CaptureEnd.LIMIT
     assert capture.text == "0123456789" and capture.overflow == "abc"
+
+
+def test_a_trigger_heard_as_two_words_still_starts_feedback() -> None:
+    # Whisper often writes the spoken trigger as "Feed Back" or "feed-back".
+    assert feedback_trigger("Feed Back, no more Glacier Boot 320") == "no more Glacier Boot 320"
+    assert feedback_trigger("feed-back: the till is down") == "the till is down"
+    assert feedback_trigger("is the feed back good?") is None

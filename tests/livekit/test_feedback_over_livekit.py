@@ -1,0 +1,182 @@
+"""Spoken feedback through a real LiveKit room: real server, real models, real SQLite.
+
+A simulated clerk says "hey promo, feedback: ..." into the room; the assistant's voice loop
+(with the feedback capture the live session adds) must store the record, with its
+transcript, category, products and FLAC audio, and only then speak the confirmation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge_base.answering import Role
+from knowledge_base.feedback.models import FeedbackRecord
+from knowledge_base.feedback.queries import Viewer
+from pipelines.answer_processor import CallerProfile
+from pipelines.events import SessionEvent
+from tests.conftest import FIXTURES
+from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.audio_io import load_audio
+from voice_agent.feedback.audio import FeedbackAudio, decode_flac
+from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
+from voice_agent.feedback.live import feedback_session_processors
+from voice_agent.feedback.recorder import FeedbackRecorder, FeedbackSink
+from voice_agent.feedback.sets import shared_offline_classifier
+from voice_agent.livekit.clerk import ClerkScript, SimulatedClerk
+from voice_agent.livekit.rooms import clerk_room_name
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.tokens import mint_token
+from voice_agent.storage import SqlFeedbackRepository, open_database
+from voice_agent.storage.engine import Database
+
+pytestmark = [pytest.mark.slow, pytest.mark.livekit]
+
+API_KEY = "feedback-tests"
+API_SECRET = secrets.token_hex(24)
+LIVE = FIXTURES / "feedback/audio/live"
+HELD_OUT = FIXTURES / "feedback/audio/clean"
+HQ = Viewer(role=Role.HQ, identity="hq")
+
+
+@pytest.fixture(scope="module")
+def server(livekit_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with LocalLiveKitServer(
+        binary=livekit_binary,
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        work_dir=tmp_path_factory.mktemp("livekit-feedback"),
+        departure_timeout_secs=1,
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(f"sqlite:///{tmp_path / 'feedback.sqlite3'}")
+    yield db
+    db.close()
+
+
+class TimedSink(FeedbackSink):
+    """The real repository, noting when each commit returned (monotonic seconds)."""
+
+    def __init__(self, repository: SqlFeedbackRepository) -> None:
+        self.repository = repository
+        self.committed_at: list[float] = []
+
+    async def add(
+        self, records: Sequence[FeedbackRecord], *, audio: FeedbackAudio | None = None
+    ) -> None:
+        await self.repository.add(records, audio=audio)
+        self.committed_at.append(time.monotonic())
+
+
+async def _clerk_gives_feedback(
+    runtime: Any, server: Any, sink: FeedbackSink, script: ClerkScript, recording: Path,
+    identity: str,
+) -> list[SessionEvent]:  # fmt: skip
+    room = clerk_room_name(store_id="SH-01", identity=identity)
+    caller = CallerProfile(store_id="SH-01")
+    events: list[SessionEvent] = []
+    joined = asyncio.Event()
+    connection = RoomConnection(
+        runtime=runtime,
+        endpoint=LiveKitEndpoint(url=server.url, api_key=API_KEY, api_secret=API_SECRET),
+        room=room,
+        clerk_identity=identity,
+        caller=caller,
+        config=dataclasses.replace(runtime.loop_config, require_addressing=True),
+        on_event=events.append,
+        on_connected=joined.set,
+        session_processors=feedback_session_processors(
+            recorder=lambda: FeedbackRecorder(
+                knowledge=runtime.knowledge,
+                classifier=OfflineFeedbackClassifier(classifier=shared_offline_classifier(None)),
+                sink=sink,
+            ),
+            clerk_id=identity,
+            caller=caller,
+        ),
+    )
+    running = asyncio.create_task(connection.run())
+    try:
+        await asyncio.wait_for(joined.wait(), 20)
+        token = mint_token(
+            api_key=API_KEY, api_secret=API_SECRET, identity=identity, role="clerk",
+            room=room, store_id="SH-01",
+        )  # fmt: skip
+        # A long hangover: the confirmation's two sentences may pause on a busy machine.
+        clerk = SimulatedClerk(
+            url=server.url, token=token, recording_path=recording, hangover_secs=1.5
+        )
+        await clerk.run(script)
+    finally:
+        await connection.close()
+        await asyncio.wait_for(running, 30)
+    return events
+
+
+def _heard(runtime: Any, recording: Path) -> str:
+    text = runtime.transcriber.transcribe_sync(load_audio(recording).pcm16).text
+    return " ".join(re.findall(r"[\w%]+", text.lower()))
+
+
+async def test_spoken_feedback_is_stored_with_its_audio_before_the_confirmation_is_spoken(
+    runtime: Any, server: Any, database: Database, tmp_path: Path
+) -> None:
+    repository = SqlFeedbackRepository(database=database)
+    sink = TimedSink(repository)
+    # One turn: wake phrase, trigger and held-out item hf0003; silence then ends the capture.
+    script = ClerkScript.from_files(
+        [LIVE / "wake_hf0003.wav"], reply_timeout_secs=15, max_reply_secs=30, tail_secs=2.0
+    )
+    events = await _clerk_gives_feedback(
+        runtime, server, sink, script, tmp_path / "heard.wav", "fei"
+    )
+    (record,) = repository.matching(viewer=HQ)
+    assert "glacier boot" in record.transcript.lower()
+    assert "feedback" not in record.transcript.lower()  # the trigger is not part of it
+    assert record.category == "stock_availability"
+    assert record.products == ["WB-320"]
+    assert record.clerk_id == "fei" and record.store_id == "SH-01" and record.region_id
+    audio = repository.audio(record.id, viewer=HQ)
+    assert audio is not None and audio.format == "flac"
+    samples, rate = decode_flac(audio.data)
+    assert rate == 16000 and samples.size / rate >= 3.0  # the spoken turn, not a fragment
+    assert "answer_completed" not in [event.type for event in events]  # never answered
+    spoken = [event.at for event in events if event.type == "bot_audio_started"]
+    (committed,) = sink.committed_at
+    assert spoken and spoken[0] > committed  # the confirmation only after the commit
+    heard = _heard(runtime, tmp_path / "heard.wav")
+    # "Noted: no more Glacier Boot 320 ..., filed as stock availability. Say ..."
+    assert "note" in heard and any(word in heard for word in ("glacier", "boot", "stock")), heard
+
+
+async def test_feedback_spoken_after_the_trigger_needs_no_wake_phrase(
+    runtime: Any, server: Any, database: Database, tmp_path: Path
+) -> None:
+    repository = SqlFeedbackRepository(database=database)
+    # "Hey promo, feedback." then, as a turn of its own, held-out item hf0213.
+    script = ClerkScript.from_files(
+        [LIVE / "wake_feedback.wav", HELD_OUT / "hf0213.wav"],
+        reply_timeout_secs=1.0,
+        silence_between_secs=0.3,
+        tail_secs=12.0,
+    )
+    await _clerk_gives_feedback(
+        runtime, server, TimedSink(repository), script, tmp_path / "heard.wav", "gus"
+    )
+    (record,) = repository.matching(viewer=HQ)
+    assert "price tag" in record.transcript.lower()
+    assert record.category == "display_till_system" and record.products == ["RN-300"]
+    heard = _heard(runtime, tmp_path / "heard.wav")
+    assert "note" in heard and any(word in heard for word in ("price", "nova", "display")), heard
