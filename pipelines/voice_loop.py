@@ -107,9 +107,8 @@ def build_voice_loop(
     ``extra_processors`` go between turn detection and answering (feedback capture, quizzes).
     ``floor`` configures the session's :class:`FloorProcessor` (always present; it stays
     idle until something is offered to ``VoiceLoop.floor``). ``memory`` is the conversation
-    so far (a session passes the same one to each of its pipelines).
-    idle until something is offered to ``VoiceLoop.floor``). ``session_processors`` adds
-    processors built with the loop's state, after those two lists.
+    so far (a session passes the same one to each of its pipelines). ``session_processors``
+    adds processors built with the loop's state, after those two lists.
     """
     state = ConversationState(session_id=session_id)
     extra = session_processors(state) if session_processors else SessionProcessors()
