@@ -33,7 +33,7 @@ from loguru import logger
 from knowledge_base.answering import Answer, Question
 from pipelines.answer_processor import AnswerListener, CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS, ConversationMemory
-from pipelines.voice_loop import VoiceLoopConfig
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
 from voice_agent.agent.connection import (
     AGENT_IDENTITY,
     LiveKitEndpoint,
@@ -81,6 +81,8 @@ class AgentSession:
         session_store: Where the conversation is stored and picked up; ``None``: memory only.
         context_secs: A stored conversation older than this is not picked up, and a
             follow-up context older than this is not used.
+        session_processors: Builds per-session processors into each connection's voice
+            loop (feedback capture); ``None``: none.
     """
 
     def __init__(
@@ -103,6 +105,7 @@ class AgentSession:
         connection_class: type[RoomConnection] = RoomConnection,
         session_store: SessionStore | None = None,
         context_secs: float = DEFAULT_CONTEXT_SECS,
+        session_processors: SessionProcessorFactory | None = None,
     ) -> None:
         if not restart_delays:
             raise ValueError("restart_delays needs at least one delay")
@@ -131,6 +134,7 @@ class AgentSession:
         self._connection_class = connection_class
         self._store = session_store
         self._context_secs = context_secs
+        self._session_processors = session_processors
         self._connection: RoomConnection | None = None
         self._stopping = asyncio.Event()
         self._connected = asyncio.Event()
@@ -222,6 +226,7 @@ class AgentSession:
             on_answer=self._answered,
             on_connected=connected,
             memory=self.memory,
+            session_processors=self._session_processors,
             connect_timeout_secs=self._connect_timeout,
             clerk_absent_timeout_secs=self._absent_timeout,
         )

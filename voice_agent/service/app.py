@@ -60,6 +60,7 @@ def create_app(
     livekit_monitor: LiveKitMonitor | None = None,
     agent_worker: AgentWorkerHealth | None = None,
     redispatcher: Redispatcher | None = None,
+    feedback_desk: FeedbackDesk | None = None,
 ) -> FastAPI:
     """The FastAPI application over these collaborators (nothing is built here but routes).
 
@@ -75,6 +76,8 @@ def create_app(
             one; its registration is the ``agent`` health check.
         redispatcher: Dispatches the assistant again when it leaves a clerk who stays
             (agent dispatch only).
+        feedback_desk: The process's feedback desk, shared with the sessions that capture spoken
+            feedback (``None``: one is built from the runtime's settings).
 
     Raises:
         ValueError: An API key names an unknown store or region, or
@@ -106,7 +109,9 @@ def create_app(
     )
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
-    app.state.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
+    app.state.feedback = feedback_desk or FeedbackDesk.build(
+        settings=runtime.settings, database=database
+    )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
     for router in (publications.router, broadcast.router, feedback.router):

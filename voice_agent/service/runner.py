@@ -36,6 +36,8 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.feedback.desk import FeedbackDesk
+from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
@@ -134,6 +136,7 @@ class StoreService:
         self._livekit_server: LocalLiveKitServer | None = None
         self._dispatcher: DispatchedSessions | None = None
         self._redispatcher: Redispatcher | None = None
+        self._feedback: FeedbackDesk | None = None
         self._monitor: LiveKitMonitor | None = None
         self._monitor_task: asyncio.Task[None] | None = None
         self._manager: SessionManager | None = None
@@ -213,7 +216,11 @@ class StoreService:
                 local=self._livekit_server,
             )
             self._monitor_task = asyncio.create_task(self._monitor.run(), name="livekit-monitor")
-            self._manager = self._build_manager(self._endpoint)
+            # One feedback desk for the HTTP API and the sessions' spoken feedback.
+            self._feedback = FeedbackDesk.build(
+                settings=self._runtime.settings, database=self._database
+            )
+            self._manager = self._build_manager(self._endpoint, self._feedback)
             if self._service.agent_dispatch:
                 self._redispatcher = Redispatcher(endpoint=self._endpoint)
             if self._service.agent_dispatch and self._service.run_worker:
@@ -235,6 +242,7 @@ class StoreService:
                 livekit_monitor=self._monitor,
                 agent_worker=self._dispatcher,
                 redispatcher=self._redispatcher,
+                feedback_desk=self._feedback,
             )
             config = uvicorn.Config(
                 app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
@@ -315,7 +323,7 @@ class StoreService:
         await asyncio.to_thread(server.start)
         return LiveKitEndpoint(url=server.url, api_key=server.api_key, api_secret=secret)
 
-    def _build_manager(self, endpoint: LiveKitEndpoint) -> SessionManager:
+    def _build_manager(self, endpoint: LiveKitEndpoint, feedback: FeedbackDesk) -> SessionManager:
         service = self._service
         return SessionManager(
             runtime=self._runtime,
@@ -336,6 +344,7 @@ class StoreService:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=self._database),
             context_secs=service.session_context_secs,
+            session_processors=feedback_for_clerks(desk=feedback, runtime=self._runtime),
         )
 
     async def __aenter__(self) -> Self:

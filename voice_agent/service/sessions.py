@@ -24,7 +24,7 @@ from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
-from pipelines.voice_loop import VoiceLoopConfig
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.agent.lifecycle import (
     ManagedEvent,
@@ -48,12 +48,16 @@ from voice_agent.service.session_history import (
     SessionRefusal,
 )
 
+SessionProcessorsFor = Callable[[str, CallerProfile], SessionProcessorFactory | None]
+"""Per clerk identity and caller: the processors built into that clerk's voice loop."""
+
 __all__ = [
     "ManagedEvent",
     "ManagedEventSink",
     "SessionInfo",
     "SessionManager",
     "SessionRefusal",
+    "SessionProcessorsFor",
     "SessionState",
 ]
 
@@ -80,6 +84,8 @@ class SessionManager:
         connection_class: What runs one connection (tests substitute a subclass).
         session_store: Where clerks' conversations are stored and picked up.
         context_secs: A stored conversation older than this is not picked up.
+        session_processors: Per clerk, what to build into their voice loop (feedback
+            capture; see :func:`voice_agent.feedback.live.feedback_for_clerks`).
     """
 
     def __init__(
@@ -103,6 +109,7 @@ class SessionManager:
         connection_class: type[RoomConnection] = RoomConnection,
         session_store: SessionStore | None = None,
         context_secs: float = DEFAULT_CONTEXT_SECS,
+        session_processors: SessionProcessorsFor | None = None,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
@@ -125,6 +132,7 @@ class SessionManager:
         self._connection_class = connection_class
         self._session_store = session_store
         self._context_secs = context_secs
+        self._session_processors = session_processors
         self._live: dict[str, SessionEntry] = {}
         self._history = SessionHistory(keep_finished=keep_finished)
         self._reapers: set[asyncio.Task[None]] = set()
@@ -342,6 +350,11 @@ class SessionManager:
             connection_class=self._connection_class,
             session_store=self._session_store,
             context_secs=self._context_secs,
+            session_processors=(
+                self._session_processors(clerk_identity, caller)
+                if self._session_processors is not None
+                else None
+            ),
         )
 
     async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:

@@ -4,7 +4,8 @@
 shared models (:class:`~voice_agent.runtime.Runtime`), a
 :class:`~voice_agent.service.sessions.SessionManager` with this node's capacity, and the
 agent worker that registers with a LiveKit node (any node of the cluster: they share
-Redis). Answers are logged to the configured database like in ``voice-agent serve``.
+Redis). Answers are logged, and spoken feedback is captured and stored, in the configured
+database like in ``voice-agent serve``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Self
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.feedback.desk import FeedbackDesk
+from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
 from voice_agent.service.health import CheckResult
 from voice_agent.service.sessions import SessionManager
@@ -30,7 +33,7 @@ class WorkerNode:
 
     Args:
         runtime: Models, answerer and knowledge base, loaded once.
-        database: Where gap questions are logged.
+        database: Where gap questions, conversations and feedback are stored.
         endpoint: The LiveKit node to register with, and the keys.
         service: Capacity, restart and timeout settings of sessions.
         drain_timeout_secs: How long :meth:`stop` lets running sessions finish.
@@ -47,6 +50,7 @@ class WorkerNode:
         drain_timeout_secs: int = 600,
         health_port: int = 0,
     ) -> None:
+        self.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
         self.manager = SessionManager(
             runtime=runtime,
             endpoint=endpoint,
@@ -61,6 +65,7 @@ class WorkerNode:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=database),
             context_secs=service.session_context_secs,
+            session_processors=feedback_for_clerks(desk=self.feedback, runtime=runtime),
         )
         self.dispatcher = DispatchedSessions(
             manager=self.manager,
@@ -81,6 +86,7 @@ class WorkerNode:
             await self.manager.close()
         await self.dispatcher.stop(drain=drain)
         await self.manager.close()
+        await self.feedback.sink.drain()
 
     def health(self) -> CheckResult:
         """Whether LiveKit can dispatch clerks here."""
