@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from answerer_support import DEFAULT_CONTACT, REFERENCE_TIME
 
 from knowledge_base.answering import FollowUpContext, Question
 from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
 from voice_agent.answerers.kb_tools import KnowledgeBaseTools
 from voice_agent.answerers.tools import TOOL_DEFINITIONS, run_tool
 
@@ -166,3 +168,14 @@ async def test_run_tool_turns_model_mistakes_into_readable_errors(
 def test_every_tool_definition_has_an_implementation() -> None:
     names = {tool["function"]["name"] for tool in TOOL_DEFINITIONS}
     assert names == {"lookup_promotions", "quote_price", "promotion_contact"}
+
+
+def test_the_contact_is_the_one_for_the_asking_store() -> None:
+    lumiere = load_knowledge_base(
+        Path(__file__).resolve().parents[2] / "knowledge_base/samples/lumiere-beauty"
+    )
+    tools = KnowledgeBaseTools(knowledge=lumiere, default_contact=DEFAULT_CONTACT)
+    in_paris = Question("", store_id="PAR-01", asked_at=REFERENCE_TIME)
+    in_london = Question("", store_id="LON-01", asked_at=REFERENCE_TIME)
+    assert "Claire Dubois" in tools.contact(in_paris, promotion="black-friday")
+    assert "Priya Shah" in tools.contact(in_london, promotion="black-friday")

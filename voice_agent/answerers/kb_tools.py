@@ -147,7 +147,8 @@ class KnowledgeBaseTools:
         found = self._promotion_named(promotion)
         if found is None:
             return f"No promotion matches {promotion!r}; ask {self._default_contact}."
-        return self._texts.contact_line(found)
+        store_id = question.store_id if question.store_id in self._kb.stores else None
+        return self._texts.contact_line(found, store_id)
 
     # --- helpers ----------------------------------------------------------------------------
 

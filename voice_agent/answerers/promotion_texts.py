@@ -42,7 +42,7 @@ class PromotionTexts:
         parts += self._stacking_texts(promotion)
         for faq in promotion.faqs:
             parts.append(f"Q: {faq.question.en} A: {faq.answer.en}")
-        parts.append(self.contact_line(promotion))
+        parts.append(self.contact_line(promotion, store_id))
         return " ".join(parts)
 
     def _timing_text(self, promotion: Promotion, store_id: str | None, at: datetime) -> str:
@@ -133,9 +133,9 @@ class PromotionTexts:
             texts.append(f"Combines with {', '.join(together)}.")
         return texts
 
-    def contact_line(self, promotion: Promotion) -> str:
-        """Who to contact about ``promotion`` (the default contact when it names none)."""
-        contact = self._kb.contact_for(promotion)
+    def contact_line(self, promotion: Promotion, store_id: str | None) -> str:
+        """Who to contact about ``promotion`` at ``store_id`` (the default when it names none)."""
+        contact = self._kb.contact_for(promotion, store_id)
         if contact is None:
             return f"Contact for {promotion.title.en}: {self._default_contact}."
         return f"Contact for {promotion.title.en}: {contact_phrase(contact, zh=False)}."
