@@ -201,10 +201,6 @@ def test_pipelines_may_not_import_voice_agent() -> None:
 ADAPTERS = "voice_agent"
 
 KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    ("storage", "feedback"): (
-        "storage/feedback.py (the SQL feedback sink) imports feedback.audio and "
-        "feedback.recorder: it belongs in voice_agent/feedback/, beside what it stores"
-    ),
     ("worker", "service"): (
         "the agent worker uses service.sessions.SessionManager, service.health and "
         "service.errors while service.runner starts the worker: those three belong below both"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import numpy as np
 import soundfile
+
+from knowledge_base.feedback.sink import FeedbackAudio
 
 FLAC = "flac"
 MAX_AUDIO_SECS = 600.0
@@ -17,16 +18,6 @@ class FeedbackAudioError(ValueError):
     """Audio that cannot be encoded or decoded."""
 
     code = "feedback_audio_invalid"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackAudio:
-    """Compressed audio of one capture, as stored."""
-
-    data: bytes
-    format: str
-    sample_rate: int
-    duration_secs: float
 
 
 def encode_flac(pcm: bytes | np.ndarray, sample_rate: int) -> FeedbackAudio:

@@ -7,8 +7,7 @@ clerk hears that nothing was saved. The storage layer implements :class:`Feedbac
 
 from __future__ import annotations
 
-import abc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,21 +19,11 @@ from knowledge_base.feedback.capture import DEFAULT_CHUNK_CHARS, chunk_text
 from knowledge_base.feedback.confirmation import confirmation, not_saved, nothing_heard
 from knowledge_base.feedback.models import Classification, FeedbackRecord
 from knowledge_base.feedback.records import build_records, detect_language
+from knowledge_base.feedback.sink import FeedbackAudio, FeedbackSink
 from knowledge_base.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
-    from voice_agent.feedback.audio import FeedbackAudio
     from voice_agent.feedback.classifiers import FeedbackClassifier
-
-
-class FeedbackSink(abc.ABC):
-    """Where records are committed (the storage layer's feedback repository)."""
-
-    @abc.abstractmethod
-    async def add(
-        self, records: Sequence[FeedbackRecord], *, audio: FeedbackAudio | None = None
-    ) -> None:
-        """Commit the records of one capture and its audio in one transaction, or keep none."""
 
 
 @dataclass(slots=True)

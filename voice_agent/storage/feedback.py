@@ -1,6 +1,6 @@
 """Feedback records and their audio in the ``feedback_*`` tables, on either engine.
 
-Implements :class:`voice_agent.feedback.recorder.FeedbackSink`: every record of one capture,
+Implements :class:`knowledge_base.feedback.sink.FeedbackSink`: every record of one capture,
 with its audio, is committed in one transaction (all or nothing). Reads apply the role scope
 and filters of :mod:`knowledge_base.feedback.queries` in SQL; what they mean is defined there.
 """
@@ -18,9 +18,8 @@ from sqlalchemy import true as sql_true
 from knowledge_base.answering import Role
 from knowledge_base.feedback.models import ClassifierSource, FeedbackRecord
 from knowledge_base.feedback.queries import MAX_PAGE, FeedbackFilter, Page, Viewer, stats
+from knowledge_base.feedback.sink import FeedbackAudio, FeedbackSink
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
-from voice_agent.feedback.audio import FeedbackAudio
-from voice_agent.feedback.recorder import FeedbackSink
 from voice_agent.storage.engine import Database
 from voice_agent.storage.feedback_schema import (
     feedback_audio,
