@@ -205,7 +205,6 @@ KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
         "the agent worker uses service.sessions.SessionManager, service.health and "
         "service.errors while service.runner starts the worker: those three belong below both"
     ),
-    ("worker", "cli"): "worker/bench.py is a typer command: it belongs in voice_agent/cli/",
 }
 """Imports that close a cycle today, each with its fix, for the owner of the file to remove.
 
@@ -306,7 +305,6 @@ DEVELOPER_TOOLS = {
     "voice_agent/benchmarks",
     "voice_agent/cli/bench.py",
     "voice_agent/cli/bench_voice.py",
-    "voice_agent/worker/bench.py",
 }
 """Benchmarks measure the fixtures of a checkout; they default to ``tests/fixtures``."""
 

@@ -14,16 +14,12 @@ questions, asked 20 s after the first, went unanswered.
 from __future__ import annotations
 
 import asyncio
-import json
-import platform
 import time
-from typing import Annotated, Any
+from typing import Any
 
 import psutil
-import typer
 
 from voice_agent.benchmarks.stats import summary
-from voice_agent.cli.common import ConfigOption, JsonOption, loading_progress, settings_or_exit
 from voice_agent.settings import PROJECT_ROOT
 
 AUDIO = PROJECT_ROOT / "tests" / "fixtures" / "audio"
@@ -31,33 +27,8 @@ QUESTION = AUDIO / "loop" / "ax200_weekend.wav"
 _JOIN_SPACING_SECS = 0.3
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``bench cluster`` to ``app``."""
-    app.command("cluster", help=__doc__)(bench_cluster)
-
-
-def bench_cluster(
-    clerks: Annotated[int, typer.Option("--clerks", min=2, help="Simulated clerks.")] = 20,
-    json_output: JsonOption = False,
-    config: ConfigOption = None,
-) -> None:
-    """Run the cluster benchmark (see the command help)."""
-    from voice_agent.livekit.server import find_livekit_server_binary
-    from voice_agent.runtime import build_runtime
-
-    settings = settings_or_exit(config)
-    with loading_progress(not json_output) as progress:
-        runtime = build_runtime(settings, progress=progress)
-    binary = find_livekit_server_binary(settings.livekit.binary or None)
-    result = asyncio.run(_bench(runtime, binary, clerks))
-    result["machine"] = {"cpus": psutil.cpu_count(), "platform": platform.platform()}
-    if json_output:
-        typer.echo(json.dumps(result, indent=2))
-        return
-    typer.echo(json.dumps(result, indent=2))
-
-
-async def _bench(runtime: Any, binary: Any, clerks: int) -> dict[str, Any]:
+async def run_cluster_bench(runtime: Any, binary: Any, clerks: int) -> dict[str, Any]:
+    """Both phases on a local cluster of two nodes and two workers; the report as a dict."""
     from voice_agent.worker.local_cluster import LocalCluster
 
     async with LocalCluster(
