@@ -190,9 +190,15 @@ class Broadcaster:
             self._offered.pop(channel.identity, None)
             await self._evaluate(channel.identity)
 
-    async def disconnect(self, identity: str) -> None:
-        """A person's session ended: a notice being spoken was cut off."""
+    async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
+        """A person's session ended: a notice being spoken was cut off.
+
+        With ``channel``, only that session ends (a newer session of the same person, e.g.
+        after a rejoin, stays connected).
+        """
         async with self._lock:
+            if channel is not None and self._channels.get(identity) is not channel:
+                return
             self._channels.pop(identity, None)
             self._offered.pop(identity, None)
             now = self._clock()

@@ -6,7 +6,11 @@ webhooks at us (or uses a remote deployment), then serves the API with uvicorn i
 current event loop. With ``service.agent_dispatch`` (the default) the process also
 registers as a LiveKit agent worker (:class:`~voice_agent.worker.agent_server.DispatchedSessions`),
 so clerks get the assistant through LiveKit's dispatch; otherwise the webhook route starts
-sessions. A :class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
+sessions. Either way every session is connected to the application's broadcaster
+(:class:`~voice_agent.broadcast.session_channel.SessionNotices`; the broadcaster runs in the
+application's lifespan and follows publications), so an urgent publication is spoken to the
+clerks in its scope who are in their rooms, and to the others when they next join. A
+:class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
 for ``/healthz`` and restarts the local server if it dies. :meth:`StoreService.stop` ends
 the sessions first (the agent leaves the rooms), then the API, then LiveKit.
 
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlparse
 
 import uvicorn
@@ -36,6 +40,7 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
@@ -140,6 +145,7 @@ class StoreService:
         self._api: _Uvicorn | None = None
         self._api_task: asyncio.Task[None] | None = None
         self._api_port = 0
+        self._notices = SessionNotices()
 
     @property
     def manager(self) -> SessionManager:
@@ -222,7 +228,6 @@ class StoreService:
                     language=self._runtime.settings.stt.language,
                     stores=lambda: frozenset(self._runtime.knowledge.stores),
                 )
-                await self._dispatcher.start()
             app = create_app(
                 settings=self._service,
                 runtime=self._runtime,
@@ -235,6 +240,10 @@ class StoreService:
                 agent_worker=self._dispatcher,
                 redispatcher=self._redispatcher,
             )
+            # Sessions speak the application's notices (none when it serves files).
+            self._notices.broadcaster = app.state.broadcaster
+            if self._dispatcher is not None:
+                await self._dispatcher.start()
             config = uvicorn.Config(
                 app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
             )
@@ -328,7 +337,7 @@ class StoreService:
             question_logger=QuestionLogger(
                 repository=SqlQuestionLogRepository(database=self._database)
             ),
-            connection_class=self._connection_class,
+            connection_class=_with_notices(self._connection_class, self._notices),
             restart_delays=service.restart_delays,
             max_restarts=service.max_restarts,
             clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
@@ -346,3 +355,14 @@ class StoreService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+def _with_notices(base: type[RoomConnection], notices: SessionNotices) -> type[RoomConnection]:
+    """``base`` whose connections are given ``notices`` (sessions build them without it)."""
+
+    class NoticeConnection(base):  # type: ignore[valid-type,misc]
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options, notices=notices)
+
+    NoticeConnection.__name__ = NoticeConnection.__qualname__ = f"{base.__name__}WithNotices"
+    return NoticeConnection
