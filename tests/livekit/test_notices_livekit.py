@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
 import numpy as np
 import pytest
 from livekit import rtc
