@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +31,12 @@ from voice_agent.runtime import build_runtime
 from voice_agent.service.runner import LocalLiveKit, StoreService
 from voice_agent.service.settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings, Settings
-from voice_agent.storage import SqlNoticeRepository, SqlRosterRepository, open_database
+from voice_agent.storage import (
+    Database,
+    SqlNoticeRepository,
+    SqlRosterRepository,
+    open_database,
+)
 from voice_agent.storage.publisher import Publisher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
@@ -84,9 +91,50 @@ class Earpiece:
         await self.room.disconnect()
 
 
-async def test_an_urgent_version_is_heard_by_the_connected_clerk_and_the_ack_stored(
+@dataclass
+class Served:
+    """The running service over the published sample chain, and its storage."""
+
+    service: StoreService
+    database: Database
+    kb: Path
+
+    def delivery(self) -> Delivery | None:
+        found = SqlNoticeRepository(database=self.database).deliveries(
+            notice_id="weekend-running@3", clerk="ana"
+        )
+        return found[0] if found else None
+
+    def publish_urgent(self) -> None:
+        outcome = Publisher(database=self.database).publish_files(
+            self.kb,
+            {WEEKEND.name: weekend_text(self.kb, percent=25, version=3)},
+            published_by="hq",
+            urgent=True,
+            now=datetime.now(UTC),
+        )
+        assert outcome.publication is not None, outcome.issues
+
+    async def clerk_joins(self) -> Earpiece:
+        earpiece = Earpiece()
+        endpoint = self.service.endpoint
+        token = mint_token(
+            api_key=endpoint.api_key,
+            api_secret=endpoint.api_secret,
+            identity="ana",
+            role="clerk",
+            room=ROOM,
+            store_id="SH-01",
+        )
+        await earpiece.room.connect(endpoint.url, token)
+        return earpiece
+
+
+@asynccontextmanager
+async def serving(
     settings: Settings, livekit_binary: Path, tmp_path: Path
-) -> None:
+) -> AsyncIterator[Served]:
+    """The real service (webhook path) serving publications, with Ana always on shift."""
     database = open_database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
     kb = copy_sample(tmp_path / "kb")
     configured = settings.model_copy(
@@ -115,59 +163,64 @@ async def test_an_urgent_version_is_heard_by_the_connected_clerk_and_the_ack_sto
             binary=livekit_binary, work_dir=tmp_path / "livekit", departure_timeout_secs=1
         ),
     )
-    notices = SqlNoticeRepository(database=database)
+    try:
+        async with service:
+            yield Served(service=service, database=database, kb=kb)
+    finally:
+        database.close()
 
-    def delivery() -> Delivery | None:
-        found = notices.deliveries(notice_id="weekend-running@3", clerk="ana")
-        return found[0] if found else None
 
-    async with service:
-        earpiece = Earpiece()
-        token = mint_token(
-            api_key=service.endpoint.api_key,
-            api_secret=service.endpoint.api_secret,
-            identity="ana",
-            role="clerk",
-            room=ROOM,
-            store_id="SH-01",
-        )
-        await earpiece.room.connect(service.endpoint.url, token)
-        try:
-            await eventually(
-                lambda: (
-                    AGENT_IDENTITY
-                    in {p.identity for p in earpiece.room.remote_participants.values()}
-                ),
-                within=30,
-                what="the agent joined the clerk's room",
-            )
-            await asyncio.sleep(1.0)  # the clerk subscribes to the agent's track
-            before = earpiece.voiced_secs
-            outcome = Publisher(database=database).publish_files(
-                kb,
-                {WEEKEND.name: weekend_text(kb, percent=25, version=3)},
-                published_by="hq",
-                urgent=True,
-                now=datetime.now(UTC),
-            )
-            assert outcome.publication is not None, outcome.issues
-            await eventually(
-                lambda: (d := delivery()) is not None and d.state is DeliveryState.PLAYED,
-                within=60,
-                what="the notice was played to the end",
-            )
-            assert earpiece.voiced_secs - before > 2.0  # the clerk heard the notice
-            await earpiece.acknowledge()
-            await eventually(
-                lambda: (d := delivery()) is not None and d.state is DeliveryState.ACKNOWLEDGED,
-                within=20,
-                what="the acknowledgement was stored",
-            )
-        finally:
-            await earpiece.leave()
-    stored = delivery()
+def _agent_in(earpiece: Earpiece) -> bool:
+    return AGENT_IDENTITY in {p.identity for p in earpiece.room.remote_participants.values()}
+
+
+async def _heard_and_acknowledged(served: Served, earpiece: Earpiece, before: float) -> None:
+    def played() -> bool:
+        d = served.delivery()
+        return d is not None and d.state is DeliveryState.PLAYED
+
+    def acknowledged() -> bool:
+        d = served.delivery()
+        return d is not None and d.state is DeliveryState.ACKNOWLEDGED
+
+    await eventually(played, within=60, what="the notice was played to the end")
+    assert earpiece.voiced_secs - before > 2.0  # the clerk heard the notice
+    await earpiece.acknowledge()
+    await eventually(acknowledged, within=20, what="the acknowledgement was stored")
+    stored = served.delivery()
     assert stored is not None and stored.plays == 1
     assert stored.delivered_at is not None and stored.played_at is not None
     assert stored.acknowledged_at is not None
     assert stored.delivered_at <= stored.played_at <= stored.acknowledged_at
-    database.close()
+
+
+async def test_an_urgent_version_is_heard_by_the_connected_clerk_and_the_ack_stored(
+    settings: Settings, livekit_binary: Path, tmp_path: Path
+) -> None:
+    async with serving(settings, livekit_binary, tmp_path) as served:
+        earpiece = await served.clerk_joins()
+        try:
+            await eventually(lambda: _agent_in(earpiece), within=30, what="the agent joined")
+            await asyncio.sleep(1.0)  # the clerk subscribes to the agent's track
+            before = earpiece.voiced_secs
+            served.publish_urgent()
+            await _heard_and_acknowledged(served, earpiece, before)
+        finally:
+            await earpiece.leave()
+
+
+async def test_a_clerk_not_connected_at_publishing_hears_the_notice_on_joining(
+    settings: Settings, livekit_binary: Path, tmp_path: Path
+) -> None:
+    async with serving(settings, livekit_binary, tmp_path) as served:
+        served.publish_urgent()
+        await eventually(
+            lambda: served.delivery() is not None, within=20, what="the notice was stored"
+        )
+        delivery = served.delivery()
+        assert delivery is not None and delivery.state is DeliveryState.PENDING
+        earpiece = await served.clerk_joins()
+        try:
+            await _heard_and_acknowledged(served, earpiece, 0.0)
+        finally:
+            await earpiece.leave()
