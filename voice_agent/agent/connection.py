@@ -6,6 +6,13 @@ clerk stayed out of the room for ``clerk_absent_timeout_secs`` (``"clerk_absent"
 the connection failed: it did not come up within ``connect_timeout_secs`` or dropped
 (:class:`ConnectionLostError`). Rejoining is not its business: the
 :class:`~voice_agent.agent.session.AgentSession` that owns it decides.
+
+Given ``notices``, the connection is also the clerk's
+:class:`~voice_agent.broadcast.session_channel.SessionChannel`: connected to the
+broadcaster while both the agent and the clerk are in the room, so urgent notices are
+spoken through the voice loop's floor. The clerk's data messages ``{"action": "start"}`` /
+``{"action": "stop"}`` (push-to-talk) and ``{"action": "ack"}`` (acknowledge the notice)
+become frames pushed downstream from the transport's input.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from datetime import datetime, timedelta
 
 from livekit import rtc
 from loguru import logger
-from pipecat.frames.frames import EndFrame
+from pipecat.frames.frames import EndFrame, Frame
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 from pipecat.workers.runner import WorkerRunner
@@ -30,9 +37,12 @@ from pipelines.answer_processor import AnswerListener, CallerProfile
 from pipelines.conversation_memory import ConversationMemory
 from pipelines.events import EventSink
 from pipelines.feedback_processor import FeedbackTalkFrame
+from pipelines.floor_options import FloorOptions
+from pipelines.frames import AcknowledgeFrame
 from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig, build_voice_loop
 from voice_agent.agent.lifecycle import EndReason
+from voice_agent.broadcast.session_channel import SessionChannel, SessionNotices
 from voice_agent.feedback.live import feedback_button
 from voice_agent.livekit.clerk import PTT_TOPIC
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
@@ -84,6 +94,7 @@ class RoomConnection:
         memory: The clerk's conversation (the session's, shared by its connections).
         session_processors: Builds extra processors for each voice loop (e.g. the feedback
             capture of ``voice_agent.feedback.live``).
+        notices: Connects the clerk's session to the broadcaster (``None``: no notices).
     """
 
     def __init__(
@@ -103,6 +114,7 @@ class RoomConnection:
         clerk_absent_timeout_secs: float = 60.0,
         memory: ConversationMemory | None = None,
         session_processors: SessionProcessorFactory | None = None,
+        notices: SessionNotices | None = None,
     ) -> None:
         self.room = room
         self.memory = memory if memory is not None else ConversationMemory()
@@ -126,6 +138,9 @@ class RoomConnection:
         self._clerk_absent_since: float | None = time.monotonic()
         self._link_down_since: float | None = None
         self._following_link = False
+        self._notices = notices
+        self._channel: SessionChannel | None = None
+        self._channel_connected = False
 
     async def run(self) -> EndReason:
         """Join and serve the room until it ends (see the class docstring).
@@ -134,6 +149,12 @@ class RoomConnection:
             ConnectionLostError: The join failed or timed out, or the connection dropped.
         """
         transport = self._transport()
+        channel = None
+        if self._notices is not None:
+            channel = self._notices.channel(
+                identity=self.clerk_identity, language=self._caller.language
+            )
+        self._channel = channel
         loop = build_voice_loop(
             session_id=self.room,
             transport=transport,
@@ -148,7 +169,10 @@ class RoomConnection:
             input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
             memory=self.memory,
             session_processors=self._session_processors,
+            floor=FloorOptions(listener=channel.on_floor_event) if channel else None,
         )
+        if channel is not None:
+            channel.attach(loop.floor)
         worker = PipelineWorker(
             loop.pipeline,
             params=PipelineParams(
@@ -177,6 +201,7 @@ class RoomConnection:
                 await asyncio.wait({running}, timeout=_CANCEL_GRACE_SECS)
                 running.cancel()
             self._worker = None
+            await self._notices_off()
         if self._lost is not None:
             raise ConnectionLostError(self._lost)
         if not self._connected and not self._closing:
@@ -221,6 +246,10 @@ class RoomConnection:
             self._follow_link(transport)
             if self._on_connected is not None:
                 self._on_connected()
+            # A clerk already in the room gets no participant_connected event.
+            if self.clerk_identity in transport._client.room.remote_participants:
+                self._clerk_absent_since = None
+                await self._notices_on()
 
         @transport.event_handler("on_disconnected")
         async def on_disconnected(_transport: LiveKitTransport) -> None:
@@ -231,21 +260,34 @@ class RoomConnection:
         async def on_participant_connected(_transport: LiveKitTransport, identity: str) -> None:
             if identity == self.clerk_identity:
                 self._clerk_absent_since = None
+                if self._connected:
+                    await self._notices_on()
 
         @transport.event_handler("on_participant_disconnected")
         async def on_participant_disconnected(_transport: LiveKitTransport, identity: str) -> None:
             if identity == self.clerk_identity:
                 self._clerk_absent_since = time.monotonic()
+                await self._notices_off()
 
         @transport.event_handler("on_data_received")
         async def on_data_received(
             _transport: LiveKitTransport, data: bytes, participant_id: str | None
         ) -> None:
-            pressed = push_to_talk(data)
-            if pressed is not None and participant_id == self.clerk_identity:
-                await worker.queue_frame(PushToTalkFrame(pressed=pressed))
-            elif participant_id == self.clerk_identity and feedback_button(data):
-                await worker.queue_frame(FeedbackTalkFrame())
+            frame = clerk_message_frame(data)
+            if frame is not None and participant_id == self.clerk_identity:
+                await worker.queue_frame(frame)
+
+    async def _notices_on(self) -> None:
+        if self._notices is None or self._channel is None or self._channel_connected:
+            return
+        self._channel_connected = True
+        await self._notices.connect(self._channel)
+
+    async def _notices_off(self) -> None:
+        if self._notices is None or self._channel is None or not self._channel_connected:
+            return
+        self._channel_connected = False
+        await self._notices.disconnect(self._channel)
 
     async def _watch(self, worker: PipelineWorker) -> None:
         """Fail a slow join or a link that stays down; end when the clerk stays away."""
@@ -302,15 +344,35 @@ class RoomConnection:
         await worker.cancel()
 
 
+def clerk_message_frame(data: bytes) -> Frame | None:
+    """The frame a clerk's data message stands for (push-to-talk, ack, feedback), else ``None``."""
+    pressed = push_to_talk(data)
+    if pressed is not None:
+        return PushToTalkFrame(pressed=pressed)
+    if acknowledgement(data):
+        return AcknowledgeFrame()
+    return FeedbackTalkFrame() if feedback_button(data) else None
+
+
+def acknowledgement(data: bytes) -> bool:
+    """Whether ``data`` is the earpiece's acknowledge message ``{"action": "ack"}``."""
+    message = _ptt_message(data)
+    return message is not None and message.get("action") == "ack"
+
+
 def push_to_talk(data: bytes) -> bool | None:
     """``True``/``False`` for a push-to-talk start/stop message, ``None`` for anything else."""
+    message = _ptt_message(data)
+    action = message.get("action") if message is not None else None
+    return {"start": True, "stop": False}.get(action) if isinstance(action, str) else None
+
+
+def _ptt_message(data: bytes) -> dict[str, object] | None:
+    """A JSON object on the earpiece's topic (``ptt``, the default), else ``None``."""
     try:
         message = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(message, dict):
+    if not isinstance(message, dict) or message.get("topic", PTT_TOPIC) != PTT_TOPIC:
         return None
-    action = message.get("action")
-    if message.get("topic", PTT_TOPIC) != PTT_TOPIC:
-        return None
-    return {"start": True, "stop": False}.get(action) if isinstance(action, str) else None
+    return message

@@ -50,6 +50,7 @@ from voice_agent.agent.lifecycle import (
     SessionStopped,
 )
 from voice_agent.agent.session_store import SessionStore
+from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
 
 __all__ = ["AGENT_IDENTITY", "AgentSession", "LiveKitEndpoint", "SessionState"]
@@ -83,6 +84,7 @@ class AgentSession:
             follow-up context older than this is not used.
         session_processors: Builds per-session processors into each connection's voice
             loop (feedback capture); ``None``: none.
+        notices: Connects the session to the broadcaster (``None``: no notices).
     """
 
     def __init__(
@@ -106,6 +108,7 @@ class AgentSession:
         session_store: SessionStore | None = None,
         context_secs: float = DEFAULT_CONTEXT_SECS,
         session_processors: SessionProcessorFactory | None = None,
+        notices: SessionNotices | None = None,
     ) -> None:
         if not restart_delays:
             raise ValueError("restart_delays needs at least one delay")
@@ -135,6 +138,7 @@ class AgentSession:
         self._store = session_store
         self._context_secs = context_secs
         self._session_processors = session_processors
+        self._notices = notices
         self._connection: RoomConnection | None = None
         self._stopping = asyncio.Event()
         self._connected = asyncio.Event()
@@ -227,6 +231,7 @@ class AgentSession:
             on_connected=connected,
             memory=self.memory,
             session_processors=self._session_processors,
+            notices=self._notices,
             connect_timeout_secs=self._connect_timeout,
             clerk_absent_timeout_secs=self._absent_timeout,
         )

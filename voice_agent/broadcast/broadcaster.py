@@ -109,6 +109,9 @@ class Broadcaster:
         self._lock = asyncio.Lock()
         self._channels: dict[str, NoticeChannel] = {}
         self._offered: dict[str, Utterance] = {}
+        self._last_offers: dict[tuple[str, str], str] = {}
+        """(identity, notice id) -> the utterance last offered for it (played ones included:
+        the session may still await its acknowledgement)."""
         self._announcements: dict[str, Announcement] = {}
         self._roster: Roster | None = None
         self._roster_id: int | None = None
@@ -190,11 +193,19 @@ class Broadcaster:
             self._offered.pop(channel.identity, None)
             await self._evaluate(channel.identity)
 
-    async def disconnect(self, identity: str) -> None:
-        """A person's session ended: a notice being spoken was cut off."""
+    async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
+        """A person's session ended: a notice being spoken was cut off.
+
+        With ``channel``, only that session ends (a newer session of the same person, e.g.
+        after a rejoin, stays connected).
+        """
         async with self._lock:
+            if channel is not None and self._channels.get(identity) is not channel:
+                return
             self._channels.pop(identity, None)
             self._offered.pop(identity, None)
+            for key in [key for key in self._last_offers if key[0] == identity]:
+                del self._last_offers[key]
             now = self._clock()
             open_ones = await asyncio.to_thread(
                 self._notices.deliveries, clerk=identity, open_only=True
@@ -295,9 +306,20 @@ class Broadcaster:
             len(people),
             len(superseded),
         )
+        for old in superseded:
+            await self._withdraw_superseded(old)
         touched = {person.identity for person in people} | {d.clerk for d in superseded}
         for identity in sorted(touched):
             await self._evaluate(identity)
+
+    async def _withdraw_superseded(self, delivery: Delivery) -> None:
+        """Stop a session saying (or awaiting "got it" for) a notice a newer one replaced."""
+        last = self._last_offers.pop((delivery.clerk, delivery.notice_id), None)
+        offered = self._offered.get(delivery.clerk)
+        channel = self._channels.get(delivery.clerk)
+        if last is None or channel is None or (offered is not None and offered.id == last):
+            return  # never offered here, gone, or withdrawn with the current offer
+        await channel.withdraw(last)
 
     async def _store(self, delivery: Delivery) -> None:
         await asyncio.to_thread(self._notices.save, delivery)
@@ -361,6 +383,7 @@ class Broadcaster:
             language=language,
         )
         self._offered[member.identity] = utterance
+        self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
         logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
         await channel.offer(utterance)
 

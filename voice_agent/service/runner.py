@@ -6,7 +6,11 @@ webhooks at us (or uses a remote deployment), then serves the API with uvicorn i
 current event loop. With ``service.agent_dispatch`` (the default) the process also
 registers as a LiveKit agent worker (:class:`~voice_agent.worker.agent_server.DispatchedSessions`),
 so clerks get the assistant through LiveKit's dispatch; otherwise the webhook route starts
-sessions. A :class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
+sessions. Either way every session is connected to the application's broadcaster
+(:class:`~voice_agent.broadcast.session_channel.SessionNotices`; the broadcaster runs in the
+application's lifespan and follows publications), so an urgent publication is spoken to the
+clerks in its scope who are in their rooms, and to the others when they next join. A
+:class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
 for ``/healthz`` and restarts the local server if it dies. :meth:`StoreService.stop` ends
 the sessions first (the agent leaves the rooms), then the API, then LiveKit.
 
@@ -36,6 +40,7 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
@@ -144,6 +149,7 @@ class StoreService:
         self._api: _Uvicorn | None = None
         self._api_task: asyncio.Task[None] | None = None
         self._api_port = 0
+        self._notices = SessionNotices()
 
     @property
     def manager(self) -> SessionManager:
@@ -230,7 +236,6 @@ class StoreService:
                     language=self._runtime.settings.stt.language,
                     stores=lambda: frozenset(self._runtime.knowledge.stores),
                 )
-                await self._dispatcher.start()
             app = create_app(
                 settings=self._service,
                 runtime=self._runtime,
@@ -244,6 +249,10 @@ class StoreService:
                 redispatcher=self._redispatcher,
                 feedback_desk=self._feedback,
             )
+            # Sessions speak the application's notices (none when it serves files).
+            self._notices.broadcaster = app.state.broadcaster
+            if self._dispatcher is not None:
+                await self._dispatcher.start()
             config = uvicorn.Config(
                 app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
             )
@@ -338,6 +347,7 @@ class StoreService:
                 repository=SqlQuestionLogRepository(database=self._database)
             ),
             connection_class=self._connection_class,
+            notices=self._notices,
             restart_delays=service.restart_delays,
             max_restarts=service.max_restarts,
             clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
@@ -358,3 +368,4 @@ class StoreService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+

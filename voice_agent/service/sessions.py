@@ -35,6 +35,7 @@ from voice_agent.agent.lifecycle import (
 )
 from voice_agent.agent.session import AgentSession
 from voice_agent.agent.session_store import SessionStore
+from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import (
     CapacityReachedError,
@@ -86,6 +87,7 @@ class SessionManager:
         context_secs: A stored conversation older than this is not picked up.
         session_processors: Per clerk, what to build into their voice loop (feedback
             capture; see :func:`voice_agent.feedback.live.feedback_for_clerks`).
+        notices: Connects every session to the broadcaster (``None``: no notices).
     """
 
     def __init__(
@@ -110,6 +112,7 @@ class SessionManager:
         session_store: SessionStore | None = None,
         context_secs: float = DEFAULT_CONTEXT_SECS,
         session_processors: SessionProcessorsFor | None = None,
+        notices: SessionNotices | None = None,
     ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
@@ -133,6 +136,7 @@ class SessionManager:
         self._session_store = session_store
         self._context_secs = context_secs
         self._session_processors = session_processors
+        self._notices = notices
         self._live: dict[str, SessionEntry] = {}
         self._history = SessionHistory(keep_finished=keep_finished)
         self._reapers: set[asyncio.Task[None]] = set()
@@ -355,6 +359,7 @@ class SessionManager:
                 if self._session_processors is not None
                 else None
             ),
+            notices=self._notices,
         )
 
     async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:

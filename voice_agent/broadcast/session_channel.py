@@ -1,0 +1,248 @@
+"""A clerk's live voice session as a :class:`~voice_agent.broadcast.channel.NoticeChannel`.
+
+:class:`SessionChannel` turns the broadcaster's utterances into floor utterances
+(:class:`pipelines.floor_models.Utterance`) offered to the session's
+:class:`~pipelines.floor_processor.FloorProcessor`, and the floor's events back into
+:mod:`knowledge_base.delivery` events given to :meth:`Broadcaster.report`:
+
+| floor event | delivery event |
+|---|---|
+| ``utterance_started`` | ``PlaybackStarted`` |
+| ``utterance_played`` | ``PlaybackFinished`` |
+| ``utterance_interrupted`` | ``PlaybackInterrupted`` |
+| ``reply_received`` ``acknowledged`` | ``Acknowledged`` |
+| ``reply_received`` ``repeat`` | ``RepeatRequested`` |
+
+Every offer of one notice (first time, replay, offered again after a cut) goes to the floor
+under one id, the notice id, so the floor holds at most one of them: an offer replaces the
+queued one, and a cut-off notice the floor resumes by itself is the same utterance the
+broadcaster offers again. Escalations (to a store manager) keep their own id and report
+nothing: they are no delivery of the manager's.
+
+The listener awaits :meth:`Broadcaster.report`, which stores the event before it returns,
+so the floor goes on only once the delivery is committed.
+
+:class:`SessionNotices` is what a :class:`~voice_agent.agent.connection.RoomConnection`
+is given: it makes the channel and connects it to the broadcaster while the clerk is in the
+room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from loguru import logger
+
+from knowledge_base.answering import split_sentences
+from knowledge_base.delivery import (
+    Acknowledged,
+    Event,
+    PlaybackFinished,
+    PlaybackInterrupted,
+    PlaybackStarted,
+    RepeatRequested,
+)
+from pipelines.events import (
+    FloorEvent,
+    ReplyReceived,
+    UtteranceInterrupted,
+    UtterancePlayed,
+    UtteranceStarted,
+)
+from pipelines.floor_models import (
+    MAX_SENTENCE_CHARS,
+    MAX_SENTENCES,
+    ExpectedReply,
+    HeardReply,
+)
+from pipelines.floor_models import Utterance as FloorUtterance
+from pipelines.floor_models import UtteranceKind as FloorKind
+from pipelines.floor_processor import FloorProcessor
+from voice_agent.broadcast.broadcaster import Broadcaster
+from voice_agent.broadcast.channel import Utterance, UtteranceKind
+
+Clock = Callable[[], datetime]
+
+_FLOOR_KINDS = {
+    UtteranceKind.NOTICE: FloorKind.NOTICE,
+    UtteranceKind.REPLAY: FloorKind.REPLAY,
+    UtteranceKind.ESCALATION: FloorKind.ESCALATION,
+}
+_NOTICE_PRIORITY = 10
+"""Notices go before quiz questions and other offers waiting for the same quiet moment."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def floor_sentences(text: str) -> tuple[str, ...]:
+    """``text`` as floor sentences: split at sentence ends, within the floor's limits.
+
+    A sentence longer than the floor takes is cut at a space; sentences beyond the floor's
+    count are joined into the last one it takes (nothing of the notice is dropped unless it
+    is longer than the floor can say at all).
+    """
+    parts: list[str] = []
+    for sentence in split_sentences(text):
+        while len(sentence) > MAX_SENTENCE_CHARS:
+            cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS) or MAX_SENTENCE_CHARS
+            parts.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if sentence:
+            parts.append(sentence)
+    if len(parts) > MAX_SENTENCES:
+        tail = " ".join(parts[MAX_SENTENCES - 1 :])[:MAX_SENTENCE_CHARS]
+        parts = [*parts[: MAX_SENTENCES - 1], tail]
+    return tuple(parts)
+
+
+def floor_utterance(utterance: Utterance) -> FloorUtterance:
+    """The floor utterance for a broadcast one (see the module docstring for its id)."""
+    acknowledge = utterance.wants_acknowledgement
+    return FloorUtterance(
+        id=utterance.notice_id if acknowledge else utterance.id,
+        kind=_FLOOR_KINDS[utterance.kind],
+        sentences=floor_sentences(utterance.text),
+        expects=ExpectedReply.ACKNOWLEDGEMENT if acknowledge else ExpectedReply.NONE,
+        priority=_NOTICE_PRIORITY,
+    )
+
+
+def delivery_event(event: FloorEvent, at: datetime) -> Event | None:
+    """The delivery event a floor event stands for (``None``: nothing to record)."""
+    if isinstance(event, UtteranceStarted):
+        return PlaybackStarted(at)
+    if isinstance(event, UtterancePlayed):
+        return PlaybackFinished(at)
+    if isinstance(event, UtteranceInterrupted):
+        return PlaybackInterrupted(at)
+    if isinstance(event, ReplyReceived):
+        if event.reply == HeardReply.ACKNOWLEDGED:
+            return Acknowledged(at)
+        if event.reply == HeardReply.REPEAT:
+            return RepeatRequested(at)
+    return None
+
+
+class SessionChannel:
+    """One person's voice session, as the broadcaster's :class:`NoticeChannel`.
+
+    Args:
+        identity: The participant (as on the roster).
+        language: The language the person speaks with the assistant.
+        broadcaster: Receives the delivery events.
+        clock: Wall time (aware) stamped on the events.
+    """
+
+    def __init__(
+        self,
+        *,
+        identity: str,
+        language: str | None,
+        broadcaster: Broadcaster,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self._identity = identity
+        self._language = language
+        self._broadcaster = broadcaster
+        self._clock = clock
+        self._floor: FloorProcessor | None = None
+        self._current: dict[str, str] = {}
+        """Notice id -> id of the broadcast utterance last offered for it."""
+        self._repeating: set[str] = set()
+        """Notices whose repeat the floor queued by itself (the clerk asked for it)."""
+
+    @property
+    def identity(self) -> str:
+        """The participant's identity."""
+        return self._identity
+
+    @property
+    def language(self) -> str | None:
+        """The session's language (``None``: the broadcaster's default)."""
+        return self._language
+
+    def attach(self, floor: FloorProcessor) -> None:
+        """Speak through ``floor`` (the session's voice loop was built)."""
+        self._floor = floor
+
+    async def offer(self, utterance: Utterance) -> None:
+        """Offer it to the floor (said at the session's next quiet moment)."""
+        floor = self._require_floor()
+        spoken = floor_utterance(utterance)
+        if utterance.wants_acknowledgement:
+            self._current[utterance.notice_id] = utterance.id
+            if utterance.kind is UtteranceKind.REPLAY and utterance.notice_id in self._repeating:
+                # The clerk asked to hear it again: the floor has queued that repeat already.
+                self._repeating.discard(utterance.notice_id)
+                return
+        await floor.offer(spoken)
+
+    async def withdraw(self, utterance_id: str) -> None:
+        """Withdraw it from the floor (an older offer of a notice offered since is ignored)."""
+        floor = self._require_floor()
+        notice = next((n for n, u in self._current.items() if u == utterance_id), None)
+        if notice is not None:
+            del self._current[notice]
+            self._repeating.discard(notice)
+            await floor.withdraw(notice)
+        else:
+            await floor.withdraw(utterance_id)  # an escalation (unknown ids are ignored)
+
+    async def on_floor_event(self, event: FloorEvent) -> None:
+        """The floor's listener: record what happened to a notice, durably, then go on."""
+        notice = event.utterance_id
+        if notice not in self._current:
+            return  # an escalation, a quiz question, a feedback confirmation
+        happened = delivery_event(event, self._clock())
+        if happened is None:
+            return
+        if isinstance(happened, RepeatRequested):
+            self._repeating.add(notice)
+        elif isinstance(happened, PlaybackStarted):
+            self._repeating.discard(notice)
+        try:
+            await self._broadcaster.report(self._identity, notice, happened)
+        except Exception:  # noqa: BLE001 - a storage failure must not end the clerk's session
+            logger.exception("broadcast: could not record {} for {}", event.type, self._identity)
+
+    def _require_floor(self) -> FloorProcessor:
+        if self._floor is None:
+            raise RuntimeError(f"the session of {self._identity} has no floor yet")
+        return self._floor
+
+
+class SessionNotices:
+    """Connects live sessions to the broadcaster (given to each room connection).
+
+    Args:
+        broadcaster: The process's broadcaster; ``None`` until it is known (sessions that
+            start before it connect nothing).
+        clock: Wall time (aware) stamped on delivery events.
+    """
+
+    def __init__(self, *, broadcaster: Broadcaster | None = None, clock: Clock = _utc_now) -> None:
+        self.broadcaster = broadcaster
+        self._clock = clock
+
+    def channel(self, *, identity: str, language: str | None) -> SessionChannel | None:
+        """A channel for a new session (``None`` without a broadcaster)."""
+        if self.broadcaster is None:
+            return None
+        return SessionChannel(
+            identity=identity, language=language, broadcaster=self.broadcaster, clock=self._clock
+        )
+
+    async def connect(self, channel: SessionChannel) -> None:
+        """The person is in the room with the assistant: what is due is offered now."""
+        if self.broadcaster is not None:
+            logger.info("broadcast: {} connected", channel.identity)
+            await self.broadcaster.connect(channel)
+
+    async def disconnect(self, channel: SessionChannel) -> None:
+        """The person left (or the session ended): nothing more is offered through it."""
+        if self.broadcaster is not None:
+            logger.info("broadcast: {} disconnected", channel.identity)
+            await self.broadcaster.disconnect(channel.identity, channel=channel)
