@@ -23,6 +23,8 @@ from typing import Protocol
 
 from loguru import logger
 from pipecat.frames.frames import (
+    CancelFrame,
+    EndFrame,
     Frame,
     StartFrame,
     SystemFrame,
@@ -132,6 +134,8 @@ class FeedbackProcessor(FrameProcessor):
             self._last_heard = now
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._speech_stopped_at = self._last_heard = now
+        elif isinstance(frame, (EndFrame, CancelFrame)):
+            await self._record_open_capture()
         elif isinstance(frame, FeedbackTalkFrame):
             async with self._lock:
                 await self._hear("", push_to_talk=True, started_at=now)
@@ -179,6 +183,24 @@ class FeedbackProcessor(FrameProcessor):
         if self._capture.capturing and last and text.startswith(last):
             return text[len(last) :].lstrip(" ,.;:!?，。；：")
         return text
+
+    async def _record_open_capture(self) -> None:
+        """The session ends (the clerk left, the service stops): record what was said so far.
+
+        Nothing can be spoken any more, but a capture the clerk left open is feedback they
+        gave; it is committed as if their silence had ended it.
+        """
+        async with self._lock:
+            if not self._capture.capturing:
+                return
+            pcm, rate = self._pcm()
+            try:
+                reply = await self._capture.silence(float("inf"), pcm=pcm, sample_rate=rate)
+            except Exception:
+                logger.exception(f"{self}: feedback capture failed at the end of the session")
+                return
+            self._state.feedback_capturing = self._capture.capturing
+            logger.info(f"{self}: the session ended during a capture; recorded: {reply.recorded}")
 
     async def _watch_silence(self) -> None:
         while True:

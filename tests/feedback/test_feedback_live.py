@@ -87,7 +87,10 @@ class LoggingSink(FeedbackSink):
 
 
 def _session(
-    offline_classifier: OfflineClassifier, sink: FeedbackSink, state: ConversationState
+    offline_classifier: OfflineClassifier,
+    sink: FeedbackSink,
+    state: ConversationState,
+    silence_secs: float = 0.6,
 ) -> Pipeline:
     knowledge = load_knowledge_base()
     build = feedback_session_processors(
@@ -98,7 +101,7 @@ def _session(
         ),
         clerk_id="li.na",
         caller=CallerProfile(store_id="SH-01"),
-        silence_secs=0.6,
+        silence_secs=silence_secs,
     )
     extra = build(state)
     log = sink.log if isinstance(sink, LoggingSink) else []
@@ -297,3 +300,20 @@ async def test_correct_after_the_confirmation_replaces_the_record(
     )
     assert second.supersedes == first.id and "41" in second.transcript
     assert [r.id for r in repository.matching(viewer=HQ)] == [second.id]
+
+
+async def test_a_capture_left_open_when_the_session_ends_is_still_recorded(
+    offline_classifier: OfflineClassifier, database: Database
+) -> None:
+    log: list[str] = []
+    repository = SqlFeedbackRepository(database=database)
+    state = ConversationState(session_id="s1")
+    # The clerk leaves (the pipeline ends) long before the silence that would end the capture.
+    await run_test(
+        _session(offline_classifier, LoggingSink(repository, log), state, silence_secs=30),
+        frames_to_send=[*_turn("Feedback: size 40 of the AX-200 sold out again", secs=1.5)],
+    )
+    (record,) = repository.matching(viewer=HQ)
+    assert "size 40" in record.transcript and record.products == ["AX-200"]
+    assert repository.audio(record.id, viewer=HQ) is not None
+    assert log == [f"committed: {record.id}"]  # nothing could be spoken any more

