@@ -1300,6 +1300,9 @@ FEEDBACK_ZH_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "heldout2.yam
 FEEDBACK_ZH_DIR = REPO_ROOT / "tests" / "fixtures" / "feedback" / "audio_zh"
 FEEDBACK_ZH_IDS = ("h2f0030", "h2f0080", "h2f0169", "h2f0210", "h2f0229")
 """Chinese items of heldout2.yaml (stock, complaint, traffic, competitor, till), in this order."""
+FEEDBACK_ZH_VOICES = ("cmn-latn-pinyin", "cmn-latn-pinyin+f3")
+"""espeak-ng 1.51's ``cmn`` turns characters into tone-numbered pinyin and reads that as English
+("nan two jing one ..."); its ``cmn-latn-pinyin`` voice reads the same pinyin as Mandarin."""
 
 
 def load_feedback_items(path: Path, ids: tuple[str, ...]) -> list[SpokenQuestion]:
@@ -1326,7 +1329,7 @@ def load_feedback_items(path: Path, ids: tuple[str, ...]) -> list[SpokenQuestion
 def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[str], None]) -> int:
     """Render ``items`` into ``out`` (replacing it) with espeak-ng Mandarin; returns the count.
 
-    Voices alternate between ``cmn`` and ``cmn+f3``; every second take has shop babble under it
+    Voices alternate between :data:`FEEDBACK_ZH_VOICES`; every second take has shop babble under it
     at :data:`HELDOUT_SNR_DB`. Speed and pitch derive from the item's id and text alone.
     """
     if out.exists():
@@ -1337,7 +1340,7 @@ def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[st
         rng = np.random.default_rng(stable_seed("feedback-zh", item.id, item.text))
         voice = Voice(
             engine="espeak-ng",
-            name=ESPEAK_ZH_VOICES[index % len(ESPEAK_ZH_VOICES)],
+            name=FEEDBACK_ZH_VOICES[index % len(FEEDBACK_ZH_VOICES)],
             speed=int(rng.integers(150, 171)),
             pitch=int(rng.integers(40, 61)),
         )
@@ -1374,7 +1377,7 @@ def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[st
         "sample_rate": RATE,
         "speech_level_dbfs": SPEECH_DBFS,
         "styles": {
-            "clean": f"espeak-ng {' or '.join(ESPEAK_ZH_VOICES)}, 150-170 wpm",
+            "clean": f"espeak-ng {' or '.join(FEEDBACK_ZH_VOICES)}, 150-170 wpm",
             "noisy": f"the same with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
         },
         "files": sorted(builder.entries, key=lambda entry: entry["path"]),
