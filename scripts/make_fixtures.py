@@ -14,6 +14,7 @@ Usage::
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
     python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
+    python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
 """
@@ -1292,6 +1293,100 @@ def build_heldout(
     return len(builder.entries)
 
 
+# ------------------------------------------------------------------ Chinese spoken feedback
+# No Chinese Piper voice is packaged, so these lines are spoken by espeak-ng's Mandarin voices.
+
+FEEDBACK_ZH_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "heldout2.yaml"
+FEEDBACK_ZH_DIR = REPO_ROOT / "tests" / "fixtures" / "feedback" / "audio_zh"
+FEEDBACK_ZH_IDS = ("h2f0030", "h2f0080", "h2f0169", "h2f0210", "h2f0229")
+"""Chinese items of heldout2.yaml (stock, complaint, traffic, competitor, till), in this order."""
+FEEDBACK_ZH_VOICES = ("cmn-latn-pinyin", "cmn-latn-pinyin+f3")
+"""espeak-ng 1.51's ``cmn`` turns characters into tone-numbered pinyin and reads that as English
+("nan two jing one ..."); its ``cmn-latn-pinyin`` voice reads the same pinyin as Mandarin."""
+
+
+def load_feedback_items(path: Path, ids: tuple[str, ...]) -> list[SpokenQuestion]:
+    """The items of a feedback set with the given ids, in the order of ``ids``."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise QuestionsFileError(f"{path}: file not found") from e
+    except yaml.YAMLError as e:
+        raise QuestionsFileError(f"{path}: invalid YAML: {e}") from e
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        raise QuestionsFileError(f"{path}: field 'items': expected a list")
+    found = {item.get("id"): item for item in items if isinstance(item, dict)}
+    lines: list[SpokenQuestion] = []
+    for item_id in ids:
+        item = found.get(item_id)
+        if item is None or not isinstance(item.get("text"), str):
+            raise QuestionsFileError(f"{path}: no item {item_id!r} with a 'text'")
+        lines.append(SpokenQuestion(item_id, item["text"], item.get("language", "zh-CN"), 0))
+    return lines
+
+
+def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[str], None]) -> int:
+    """Render ``items`` into ``out`` (replacing it) with espeak-ng Mandarin; returns the count.
+
+    Voices alternate between :data:`FEEDBACK_ZH_VOICES`; every second take has shop babble under it
+    at :data:`HELDOUT_SNR_DB`. Speed and pitch derive from the item's id and text alone.
+    """
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    builder = Builder(out=out, echo=echo)
+    for index, item in enumerate(items):
+        rng = np.random.default_rng(stable_seed("feedback-zh", item.id, item.text))
+        voice = Voice(
+            engine="espeak-ng",
+            name=FEEDBACK_ZH_VOICES[index % len(FEEDBACK_ZH_VOICES)],
+            speed=int(rng.integers(150, 171)),
+            pitch=int(rng.integers(40, 61)),
+        )
+        clip = SPEAKER.say(item.text, voice)
+        track = Track()
+        track.speech(round(float(rng.uniform(0.3, 0.5)), 2), clip, item.text, voice)
+        track.extend_to(track.end + 0.8)
+        style, noise = "clean", None
+        if index % 2:
+            bed = fit(babble_bed(30.0, 11), track.audio.size, rng)
+            bed = bed * (active_rms(clip) / rms(bed) / gain(HELDOUT_SNR_DB))
+            track.audio = track.audio + bed.astype(np.float32)
+            style, noise = "noisy", {"bed": "shop_babble", "snr_db": HELDOUT_SNR_DB}
+        path = f"{item.id}.wav"
+        entry = wav_entry(
+            path,
+            "feedback-zh",
+            "feedback",
+            track.audio,
+            question_id=item.id,
+            text=item.text,
+            language=item.language,
+            style=style,
+            voice=voice.describe(),
+            noise=noise,
+            timeline=track.events,
+        )
+        builder.write(path, track.audio, entry)
+    manifest = {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "generator": "scripts/make_fixtures.py",
+        "regenerate": "python scripts/make_fixtures.py --feedback-zh",
+        "source": str(FEEDBACK_ZH_FILE.relative_to(REPO_ROOT)),
+        "sample_rate": RATE,
+        "speech_level_dbfs": SPEECH_DBFS,
+        "styles": {
+            "clean": f"espeak-ng {' or '.join(FEEDBACK_ZH_VOICES)}, 150-170 wpm",
+            "noisy": f"the same with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
+        },
+        "files": sorted(builder.entries, key=lambda entry: entry["path"]),
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    return len(builder.entries)
+
+
 # -------------------------------------------------------------------------------------- main
 
 
@@ -1376,6 +1471,15 @@ def main(
             "(one style each, in turn) into tests/fixtures/feedback/audio/.",
         ),
     ] = False,
+    feedback_zh: Annotated[
+        bool,
+        typer.Option(
+            "--feedback-zh",
+            help="Only render five Chinese lines of tests/fixtures/feedback/heldout2.yaml "
+            "(espeak-ng Mandarin, every second one over shop babble) into "
+            "tests/fixtures/feedback/audio_zh/.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 
@@ -1393,6 +1497,9 @@ def main(
         return
     if chain is not None or feedback:
         heldout(chain, feedback, out if out != AUDIO_DIR else None)
+        return
+    if feedback_zh:
+        feedback_chinese(out if out != AUDIO_DIR else FEEDBACK_ZH_DIR)
         return
     if only is not None and only not in SETS:
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)
@@ -1454,6 +1561,21 @@ def heldout(chain: str | None, feedback: bool, out: Path | None) -> None:
     )
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     typer.echo(f"{count} files in the manifest; {size / 1e6:.1f} MB under {target}")
+
+
+def feedback_chinese(target: Path) -> None:
+    """The ``--feedback-zh`` rendering into ``target``."""
+    if shutil.which("espeak-ng") is None:
+        typer.echo("error: espeak-ng not found (apt-get install -y espeak-ng)", err=True)
+        raise typer.Exit(2)
+    try:
+        items = load_feedback_items(FEEDBACK_ZH_FILE, FEEDBACK_ZH_IDS)
+    except QuestionsFileError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+    typer.echo(f"[feedback-zh] {FEEDBACK_ZH_FILE.relative_to(REPO_ROOT)} -> {target}")
+    count = build_feedback_zh(target, items, typer.echo)
+    typer.echo(f"{count} files in the manifest under {target}")
 
 
 if __name__ == "__main__":
