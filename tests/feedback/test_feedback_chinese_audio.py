@@ -98,7 +98,7 @@ async def test_a_chinese_feedback_turn_is_stored_with_its_text_and_its_recording
         ),
         clerk_id="wang.fang",
         caller=CallerProfile(store_id="SH-01", language="zh-CN"),
-        silence_secs=0.6,
+        silence_secs=30.0,  # only the end phrase ends it
     )
     extra = build(ConversationState(session_id="zh"))
     recording = _samples(AUDIO_ZH / entry["path"])
@@ -116,7 +116,12 @@ async def test_a_chinese_feedback_turn_is_stored_with_its_text_and_its_recording
             *audio,
             VADUserStoppedSpeakingFrame(),
             TranscriptionFrame(text=entry["text"], user_id="clerk", timestamp=""),
-            SleepFrame(sleep=1.5),  # silence ends the capture
+            # "好了" (done) ends the capture: no timer, so a loaded machine cannot end the
+            # test before the silence would have
+            VADUserStartedSpeakingFrame(),
+            VADUserStoppedSpeakingFrame(),
+            TranscriptionFrame(text="好了", user_id="clerk", timestamp=""),
+            SleepFrame(sleep=0.2),
         ],
     )
     (record,) = repository.matching(viewer=HQ)
