@@ -1,0 +1,107 @@
+"""The taxonomy's precedence between categories, read from cue words.
+
+When several categories apply, a record gets the most actionable one (``docs/feedback.md``):
+a till, scanner, label or screen at fault is ``display_till_system`` even when the text is
+about a price or a stock count ("the till gives 20 percent on an excluded shoe", "the system
+shows six but the shelf is empty"); a competitor's or an online price is
+``competitor_activity`` even when customers object to ours. The statistical model reads
+words, not this rule, so a text that names a device or a competitor is moved to that
+category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
+first. The cue words are general retail vocabulary in English and Chinese, not phrases of
+any labelled set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knowledge_base.feedback.features import CJK_RUN, normalise, words
+from knowledge_base.feedback.taxonomy import FeedbackCategory
+
+TOP_RANKS = 3
+"""The cue's category must be at least this high in the model's ranking to win."""
+
+
+@dataclass(frozen=True, slots=True)
+class Precedence:
+    """One rule: cue words that make ``category`` win over the ``over`` categories."""
+
+    category: FeedbackCategory
+    over: frozenset[FeedbackCategory]
+    words: frozenset[str]
+    """Latin words (lower case) that are a cue on their own."""
+    bigrams: frozenset[tuple[str, str]]
+    """Pairs of consecutive Latin words that are a cue."""
+    chinese: tuple[str, ...]
+    """Chinese substrings that are a cue."""
+
+    def cued(self, latin: list[str], folded: str) -> bool:
+        """Whether the text (its Latin words and its normalised form) holds a cue."""
+        if self.words.intersection(latin):
+            return True
+        if self.bigrams and self.bigrams.intersection(zip(latin, latin[1:], strict=False)):
+            return True
+        return any(cue in folded for cue in self.chinese)
+
+
+DEVICE_FAULT = Precedence(
+    category=FeedbackCategory.DISPLAY_TILL_SYSTEM,
+    over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.STOCK_AVAILABILITY}),
+    words=frozenset(
+        """till tills pos register registers checkout scanner scanners terminal terminals
+        printer printers system systems screen screens tablet tablets barcode barcodes label
+        labels sticker stickers reader readers handheld handhelds poster posters signage wifi
+        app""".split()
+    ),
+    bigrams=frozenset(
+        {
+            ("card", "machine"),
+            ("price", "tag"),
+            ("price", "tags"),
+            ("shelf", "label"),
+            ("rings", "up"),
+            ("self", "checkout"),
+        }
+    ),
+    chinese=tuple(
+        """收银 刷卡机 扫码枪 扫不 系统 价签 标签 吊牌 条码 打印机 终端 屏幕 黑屏
+        显示屏 海报 平板 读卡器 pos机""".split()
+    ),
+)
+COMPETITOR = Precedence(
+    category=FeedbackCategory.COMPETITOR_ACTIVITY,
+    over=frozenset(
+        {
+            FeedbackCategory.CUSTOMER_OBJECTION,
+            FeedbackCategory.STOCK_AVAILABILITY,
+            FeedbackCategory.CONVERSION_INSIGHT,
+            FeedbackCategory.FOOT_TRAFFIC,
+            FeedbackCategory.PRICE_RULE_CONFUSION,
+        }
+    ),
+    words=frozenset(
+        """competitor competitors competitor's online jd tmall taobao pinduoduo douyin amazon
+        zalando shopee lazada decathlon nike adidas anta skechers asics puma""".split()
+    ),
+    bigrams=frozenset({("across", "the"), ("next", "door"), ("other", "brand")}),
+    chinese=tuple(
+        """竞品 对手 京东 天猫 淘宝 拼多多 抖音 网上 线上 网店 耐克 阿迪 安踏 李宁
+        迪卡侬 斯凯奇 隔壁 对面""".split()
+    ),
+)
+RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR)
+"""Tried in this order; the first that applies decides."""
+
+
+def apply_precedence(
+    text: str, chosen: FeedbackCategory, probabilities: Mapping[FeedbackCategory, float]
+) -> FeedbackCategory:
+    """The category after the taxonomy's precedence (``chosen`` when no rule applies)."""
+    ranked = sorted(probabilities, key=lambda label: -probabilities[label])[:TOP_RANKS]
+    folded = normalise(text)
+    latin = words(CJK_RUN.sub(" | ", folded))
+    for rule in RULES:
+        if chosen in rule.over and rule.category in ranked and rule.cued(latin, folded):
+            return rule.category
+    return chosen
