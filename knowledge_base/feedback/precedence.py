@@ -4,11 +4,13 @@ When several categories apply, a record gets the most actionable one (``docs/fee
 a till, scanner, label or screen at fault is ``display_till_system`` even when the text is
 about a price or a stock count ("the till gives 20 percent on an excluded shoe", "the system
 shows six but the shelf is empty"); a competitor's or an online price is
-``competitor_activity`` even when customers object to ours. The statistical model reads
+``competitor_activity`` even when customers object to ours; the words of a pitch that
+confuse or annoy customers are ``talk_track_reception``. The statistical model reads
 words, not this rule, so a text that names a device or a competitor is moved to that
 category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
 first. The cue words are general retail vocabulary in English and Chinese, not phrases of
-any labelled set.
+any labelled set. Some words are left out on purpose: a poster is as often the source of a
+confusion as a fault, and "online" may be the chain's own shop, so neither decides alone.
 """
 
 from __future__ import annotations
@@ -51,8 +53,7 @@ DEVICE_FAULT = Precedence(
     words=frozenset(
         """till tills pos register registers checkout scanner scanners terminal terminals
         printer printers system systems screen screens tablet tablets barcode barcodes label
-        labels sticker stickers reader readers handheld handhelds poster posters signage wifi
-        app""".split()
+        labels sticker stickers reader readers handheld handhelds wifi""".split()
     ),
     bigrams=frozenset(
         {
@@ -66,7 +67,7 @@ DEVICE_FAULT = Precedence(
     ),
     chinese=tuple(
         """收银 刷卡机 扫码枪 扫不 系统 价签 标签 吊牌 条码 打印机 终端 屏幕 黑屏
-        显示屏 海报 平板 读卡器 pos机""".split()
+        显示屏 平板 读卡器 pos机""".split()
     ),
 )
 COMPETITOR = Precedence(
@@ -81,16 +82,33 @@ COMPETITOR = Precedence(
         }
     ),
     words=frozenset(
-        """competitor competitors competitor's online jd tmall taobao pinduoduo douyin amazon
+        """competitor competitors jd tmall taobao pinduoduo douyin amazon
         zalando shopee lazada decathlon nike adidas anta skechers asics puma""".split()
     ),
     bigrams=frozenset({("across", "the"), ("next", "door"), ("other", "brand")}),
     chinese=tuple(
-        """竞品 对手 京东 天猫 淘宝 拼多多 抖音 网上 线上 网店 耐克 阿迪 安踏 李宁
-        迪卡侬 斯凯奇 隔壁 对面""".split()
+        """竞品 对手 京东 天猫 淘宝 拼多多 抖音 耐克 阿迪 安踏 李宁 迪卡侬 斯凯奇 隔壁
+        对面""".split()
     ),
 )
-RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR)
+TALK_TRACK = Precedence(
+    category=FeedbackCategory.TALK_TRACK_RECEPTION,
+    over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.CUSTOMER_OBJECTION}),
+    words=frozenset("pitch pitches script scripted scripts opener phrase wording".split()),
+    bigrams=frozenset(
+        {
+            ("talk", "track"),
+            ("i", "say"),
+            ("we", "say"),
+            ("i", "mention"),
+            ("we", "mention"),
+            ("open", "with"),
+            ("lead", "with"),
+        }
+    ),
+    chinese=tuple("话术 开场 说法 这句话 那句话 这句 那句".split()),
+)
+RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK)
 """Tried in this order; the first that applies decides."""
 
 

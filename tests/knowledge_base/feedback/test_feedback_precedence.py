@@ -52,3 +52,11 @@ def test_a_category_outside_the_rule_is_never_overridden() -> None:
     praise = FeedbackCategory.PRAISE_SUGGESTION
     text = "the new till is so fast, thank you"
     assert apply_precedence(text, praise, ranking(praise, DISPLAY)) is praise
+
+
+@pytest.mark.parametrize(
+    "text", ["the wording of the pitch confuses people", "这个话术顾客听不懂满减怎么算"]
+)
+def test_a_pitch_that_confuses_is_talk_track_reception(text: str) -> None:
+    talk = FeedbackCategory.TALK_TRACK_RECEPTION
+    assert apply_precedence(text, PRICE, ranking(PRICE, talk)) is talk
