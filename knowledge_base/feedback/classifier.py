@@ -2,7 +2,8 @@
 
 Three independent models (category, urgency, sentiment) share one feature extractor
 (:mod:`knowledge_base.feedback.features`); the taxonomy's precedence between categories
-(:mod:`knowledge_base.feedback.precedence`) has the last word on the category. Training is
+(:mod:`knowledge_base.feedback.precedence`) has the last word on the category, and the
+consequences it calls urgent (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
 one pass over the labelled items (a few milliseconds for a thousand texts), so the
 classifier is trained at start-up from the shipped set instead of shipping weights. Priors
 are uniform: the training set's class balance says nothing about what a store will report.
@@ -21,6 +22,7 @@ from knowledge_base.feedback.features import features
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
 from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+from knowledge_base.feedback.urgency import apply_consequences
 
 Label = TypeVar("Label", bound=StrEnum)
 DEFAULT_ALPHA = 0.3
@@ -146,6 +148,7 @@ class OfflineClassifier:
         category = apply_precedence(text, chosen, probabilities)
         confidence = probabilities[category]
         urgency, _ = self.urgency.predict(feats)
+        urgency = apply_consequences(text, category, urgency)
         sentiment, _ = self.sentiment.predict(feats)
         return Classification(
             category=category,

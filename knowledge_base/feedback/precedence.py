@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from knowledge_base.feedback.features import CJK_RUN, normalise, words
+from knowledge_base.feedback.cue_words import Cues, CueText
 from knowledge_base.feedback.taxonomy import FeedbackCategory
 
 TOP_RANKS = 3
@@ -31,43 +31,32 @@ class Precedence:
 
     category: FeedbackCategory
     over: frozenset[FeedbackCategory]
-    words: frozenset[str]
-    """Latin words (lower case) that are a cue on their own."""
-    bigrams: frozenset[tuple[str, str]]
-    """Pairs of consecutive Latin words that are a cue."""
-    chinese: tuple[str, ...]
-    """Chinese substrings that are a cue."""
-
-    def cued(self, latin: list[str], folded: str) -> bool:
-        """Whether the text (its Latin words and its normalised form) holds a cue."""
-        if self.words.intersection(latin):
-            return True
-        if self.bigrams and self.bigrams.intersection(zip(latin, latin[1:], strict=False)):
-            return True
-        return any(cue in folded for cue in self.chinese)
+    cues: Cues
 
 
 DEVICE_FAULT = Precedence(
     category=FeedbackCategory.DISPLAY_TILL_SYSTEM,
     over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.STOCK_AVAILABILITY}),
-    words=frozenset(
-        """till tills pos register registers checkout scanner scanners terminal terminals
-        printer printers system systems screen screens tablet tablets barcode barcodes label
-        labels sticker stickers reader readers handheld handhelds wifi""".split()
-    ),
-    bigrams=frozenset(
-        {
-            ("card", "machine"),
-            ("price", "tag"),
-            ("price", "tags"),
-            ("shelf", "label"),
-            ("rings", "up"),
-            ("self", "checkout"),
-        }
-    ),
-    chinese=tuple(
-        """收银 刷卡机 扫码枪 扫不 系统 价签 标签 吊牌 条码 打印机 终端 屏幕 黑屏
-        显示屏 平板 读卡器 pos机""".split()
+    cues=Cues(
+        words=frozenset(
+            """till tills pos register registers checkout scanner scanners terminal terminals
+            printer printers system systems screen screens tablet tablets barcode barcodes label
+            labels sticker stickers reader readers handheld handhelds wifi""".split()
+        ),
+        bigrams=frozenset(
+            {
+                ("card", "machine"),
+                ("price", "tag"),
+                ("price", "tags"),
+                ("shelf", "label"),
+                ("rings", "up"),
+                ("self", "checkout"),
+            }
+        ),
+        chinese=tuple(
+            """收银 刷卡机 扫码枪 扫不 系统 价签 标签 吊牌 条码 打印机 终端 屏幕 黑屏
+            显示屏 平板 读卡器 pos机""".split()
+        ),
     ),
 )
 COMPETITOR = Precedence(
@@ -81,32 +70,36 @@ COMPETITOR = Precedence(
             FeedbackCategory.PRICE_RULE_CONFUSION,
         }
     ),
-    words=frozenset(
-        """competitor competitors jd tmall taobao pinduoduo douyin amazon
-        zalando shopee lazada decathlon nike adidas anta skechers asics puma""".split()
-    ),
-    bigrams=frozenset({("across", "the"), ("next", "door"), ("other", "brand")}),
-    chinese=tuple(
-        """竞品 对手 京东 天猫 淘宝 拼多多 抖音 耐克 阿迪 安踏 李宁 迪卡侬 斯凯奇 隔壁
-        对面""".split()
+    cues=Cues(
+        words=frozenset(
+            """competitor competitors jd tmall taobao pinduoduo douyin amazon
+            zalando shopee lazada decathlon nike adidas anta skechers asics puma""".split()
+        ),
+        bigrams=frozenset({("across", "the"), ("next", "door"), ("other", "brand")}),
+        chinese=tuple(
+            """竞品 对手 京东 天猫 淘宝 拼多多 抖音 耐克 阿迪 安踏 李宁 迪卡侬 斯凯奇 隔壁
+            对面""".split()
+        ),
     ),
 )
 TALK_TRACK = Precedence(
     category=FeedbackCategory.TALK_TRACK_RECEPTION,
     over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.CUSTOMER_OBJECTION}),
-    words=frozenset("pitch pitches script scripted scripts opener phrase wording".split()),
-    bigrams=frozenset(
-        {
-            ("talk", "track"),
-            ("i", "say"),
-            ("we", "say"),
-            ("i", "mention"),
-            ("we", "mention"),
-            ("open", "with"),
-            ("lead", "with"),
-        }
+    cues=Cues(
+        words=frozenset("pitch pitches script scripted scripts opener phrase wording".split()),
+        bigrams=frozenset(
+            {
+                ("talk", "track"),
+                ("i", "say"),
+                ("we", "say"),
+                ("i", "mention"),
+                ("we", "mention"),
+                ("open", "with"),
+                ("lead", "with"),
+            }
+        ),
+        chinese=tuple("话术 开场 说法 这句话 那句话 这句 那句".split()),
     ),
-    chinese=tuple("话术 开场 说法 这句话 那句话 这句 那句".split()),
 )
 RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK)
 """Tried in this order; the first that applies decides."""
@@ -117,9 +110,8 @@ def apply_precedence(
 ) -> FeedbackCategory:
     """The category after the taxonomy's precedence (``chosen`` when no rule applies)."""
     ranked = sorted(probabilities, key=lambda label: -probabilities[label])[:TOP_RANKS]
-    folded = normalise(text)
-    latin = words(CJK_RUN.sub(" | ", folded))
+    read = CueText.of(text)
     for rule in RULES:
-        if chosen in rule.over and rule.category in ranked and rule.cued(latin, folded):
+        if chosen in rule.over and rule.category in ranked and rule.cues.found(read):
             return rule.category
     return chosen

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 MIN_PRODUCT_SCORE = 0.5
 """Loose matches below this similarity are not counted as a mention."""
-_EVERYDAY_WORDS = FUNCTION_WORDS | GENERIC_WORDS | frozenset(
-    "every all each some any other more less same new old back then".split()
+_EVERYDAY_WORDS = (
+    FUNCTION_WORDS
+    | GENERIC_WORDS
+    | frozenset("every all each some any other more less same new old back then".split())
 )
 """Words too common to name a product on their own when heard loosely."""
 
