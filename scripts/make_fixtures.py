@@ -84,7 +84,7 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
 WAKE_PREFIX = "Hey promo, "
 
 CHAINS_DIR = REPO_ROOT / "tests" / "fixtures" / "chains"
-FEEDBACK_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "heldout.yaml"
+FEEDBACK_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "dev.yaml"
 FEEDBACK_AUDIO_DIR = REPO_ROOT / "tests" / "fixtures" / "feedback" / "audio"
 HELDOUT_SNR_DB = 12.0
 """Shop babble under the clear Piper voice in the held-out ``noisy`` renderings."""
@@ -1467,7 +1467,7 @@ def main(
         bool,
         typer.Option(
             "--feedback",
-            help="Only render the spoken English lines of tests/fixtures/feedback/heldout.yaml "
+            help="Only render the spoken English lines of tests/fixtures/feedback/dev.yaml "
             "(one style each, in turn) into tests/fixtures/feedback/audio/.",
         ),
     ] = False,

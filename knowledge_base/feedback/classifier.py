@@ -1,10 +1,12 @@
 """The offline feedback classifier: naive Bayes over word and character n-grams.
 
 Three independent models (category, urgency, sentiment) share one feature extractor
-(:mod:`knowledge_base.feedback.features`). Training is one pass over the labelled items
-(a few milliseconds for a thousand texts), so the classifier is trained at start-up from
-the shipped set instead of shipping weights. Priors are uniform: the training set's class
-balance says nothing about what a store will report.
+(:mod:`knowledge_base.feedback.features`); the taxonomy's precedence between categories
+(:mod:`knowledge_base.feedback.precedence`) has the last word on the category, and the
+consequences it calls urgent (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
+one pass over the labelled items (a few milliseconds for a thousand texts), so the
+classifier is trained at start-up from the shipped set instead of shipping weights. Priors
+are uniform: the training set's class balance says nothing about what a store will report.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Generic, TypeVar
 
 from knowledge_base.feedback.features import features
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
+from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+from knowledge_base.feedback.urgency import apply_consequences
 
 Label = TypeVar("Label", bound=StrEnum)
 DEFAULT_ALPHA = 0.3
@@ -124,7 +128,12 @@ class OfflineClassifier:
         )
 
     def classify(self, text: str) -> Classification:
-        """Label ``text``; an empty or wordless text is ``other``, normal, neutral."""
+        """Label ``text``; an empty or wordless text is ``other``, normal, neutral.
+
+        The category is the model's, unless the taxonomy's precedence
+        (:mod:`~knowledge_base.feedback.precedence`) moves it to a more actionable one the
+        model also ranked high; ``confidence`` is then that category's probability.
+        """
         feats = features(text)
         if not feats:
             return Classification(
@@ -134,8 +143,12 @@ class OfflineClassifier:
                 confidence=0.0,
                 source=ClassifierSource.OFFLINE,
             )
-        category, confidence = self.category.predict(feats)
+        probabilities = self.category.probabilities(feats)
+        chosen = max(probabilities, key=lambda k: probabilities[k])
+        category = apply_precedence(text, chosen, probabilities)
+        confidence = probabilities[category]
         urgency, _ = self.urgency.predict(feats)
+        urgency = apply_consequences(text, category, urgency)
         sentiment, _ = self.sentiment.predict(feats)
         return Classification(
             category=category,

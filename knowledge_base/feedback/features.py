@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
 MAX_FEATURE_CHARS = 4000
 """Text beyond this is not read (bounded work on hostile input)."""
@@ -40,7 +40,7 @@ def features(text: str) -> set[str]:
     """The binary features of ``text``."""
     folded = normalise(text)
     found: set[str] = set()
-    latin = words(_CJK_RUN.sub(" | ", folded))
+    latin = words(CJK_RUN.sub(" | ", folded))
     previous = "<s>"
     for word in latin:
         found.add(f"w:{word}")
@@ -48,7 +48,7 @@ def features(text: str) -> set[str]:
             found.add(f"p:{word[:STEM_CHARS]}")
         found.add(f"b:{previous}_{word}")
         previous = word
-    for run in _CJK_RUN.findall(folded):
+    for run in CJK_RUN.findall(folded):
         for size in (1, 2, 3):
             for start in range(0, len(run) - size + 1):
                 found.add(f"c{size}:{run[start : start + size]}")

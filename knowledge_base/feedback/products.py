@@ -12,11 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.loose_matching import FUNCTION_WORDS
+from knowledge_base.words import compact, tokens
+
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
 MIN_PRODUCT_SCORE = 0.5
 """Loose matches below this similarity are not counted as a mention."""
+_EVERYDAY_WORDS = (
+    FUNCTION_WORDS
+    | GENERIC_WORDS
+    | frozenset("every all each some any other more less same new old back then".split())
+)
+"""Words too common to name a product on their own when heard loosely."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +51,22 @@ class FeedbackSubjects:
 
 
 def mentioned_products(knowledge: KnowledgeBase, text: str) -> list[str]:
-    """SKUs named in ``text``."""
-    return [m.sku for m in knowledge.find_products(text) if m.score >= MIN_PRODUCT_SCORE]
+    """SKUs named in ``text``.
+
+    Feedback is free speech, not a question about a product: a loose match made only of
+    everyday words and numbers ("every day" for the Everyday Tee, "get 100" for TE-100) is
+    chance, not a mention. Exact names, aliases and codes always count.
+    """
+    found = []
+    for match in knowledge.find_products(text):
+        if match.score < MIN_PRODUCT_SCORE:
+            continue
+        if compact(match.heard) not in knowledge.matcher.index and all(
+            word in _EVERYDAY_WORDS or word.isdigit() for word in tokens(match.heard)
+        ):
+            continue
+        found.append(match.sku)
+    return found
 
 
 def promotions_in_force(

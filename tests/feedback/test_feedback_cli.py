@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from knowledge_base.loader import SAMPLE_DATA_DIR
 from voice_agent.cli.app import app
 from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
 
@@ -139,6 +140,23 @@ def test_check_set_reports_unknown_skus_and_bad_lines(tmp_path: Path) -> None:
     bad.write_text("items:\n  - {id: a, text: x, language: en}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["feedback", "check-set", str(bad)])
     assert result.exit_code == 1 and "line 2" in result.output
+
+
+def test_check_set_reads_skus_against_the_sets_own_catalogue(tmp_path: Path) -> None:
+    labelled = tmp_path / "hearth.yaml"
+    labelled.write_text(
+        "catalogue: knowledge_base/samples/hearth\nitems:\n"
+        "  - {id: a, text: the PAN-28 sold out, language: en, category: stock_availability,"
+        " urgency: high, sentiment: negative, products: [PAN-28]}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["feedback", "check-set", str(labelled), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["problems"] == []
+    sample = CliRunner().invoke(
+        app, ["feedback", "check-set", str(labelled), "--kb", str(SAMPLE_DATA_DIR)]
+    )
+    assert sample.exit_code == 1 and "unknown SKU(s) PAN-28" in sample.output
 
 
 def test_a_missing_set_cannot_be_read(tmp_path: Path) -> None:

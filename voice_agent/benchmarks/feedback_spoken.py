@@ -14,14 +14,15 @@ async def transcribe_items(
 ) -> tuple[FeedbackSet, int]:
     """The set's items that have ``audio``, with their text replaced by what Whisper heard.
 
-    Uses the configured speech model (``[stt]``), as the runtime does, with the catalogue
-    hints; each item is heard in its own language. An English-only model (``*.en``) cannot
+    Each recording is heard as a clerk's utterance is live: by the transcriber the runtime
+    builds from ``[stt]`` (the batched speech engine by default, or the full-window path),
+    with the catalogue hints, in the item's own language. An English-only model (``*.en``) cannot
     hear Chinese: those items are skipped and counted. Returns the spoken set and the count
     of items skipped.
     """
     from pipelines.transcriber import Transcriber
     from voice_agent.audio_io import load_audio
-    from voice_agent.runtime import build_runtime, recognition_hints
+    from voice_agent.runtime import build_runtime, build_transcriber, recognition_hints
 
     with_audio = [item for item in feedback_set.items if item.audio]
     english_only = settings.stt.model.endswith(".en")
@@ -33,15 +34,21 @@ async def transcribe_items(
     hints = recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
     transcribers: dict[str, Transcriber] = {}
     heard = []
-    for item in hearable:
-        language = item.language.split("-")[0].lower()
-        if language not in transcribers:
-            transcribers[language] = Transcriber(
-                model=runtime.models.whisper, language=language,
-                beam_size=settings.stt.beam_size, hints=hints,
-            )  # fmt: skip
-        assert item.audio is not None
-        audio = load_audio(set_path.parent / item.audio)
-        transcript = await transcribers[language].transcribe(audio.pcm16)
-        heard.append(item.model_copy(update={"text": transcript.text or " "}))
+    try:
+        for item in hearable:
+            language = item.language
+            if language not in transcribers:
+                stt = settings.stt.model_copy(update={"language": language})
+                transcribers[language] = build_transcriber(
+                    settings.model_copy(update={"stt": stt}), runtime.models, hints
+                )
+            assert item.audio is not None
+            audio = load_audio(set_path.parent / item.audio)
+            transcript = await transcribers[language].transcribe(audio.pcm16)
+            heard.append(item.model_copy(update={"text": transcript.text or " "}))
+    finally:
+        for transcriber in transcribers.values():
+            close = getattr(transcriber, "close", None)
+            if close is not None:
+                close()
     return feedback_set.model_copy(update={"items": heard}), skipped

@@ -6,29 +6,15 @@ import asyncio
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from knowledge_base.feedback.models import FeedbackSet
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.benchmarks.answer_fixtures import PROJECT_ROOT
 from voice_agent.benchmarks.feedback import FeedbackBenchReport, run_feedback_bench
+from voice_agent.cli.common import ClassifierOption, ConfigOption, JsonOption, KnowledgeBaseOption
 from voice_agent.feedback.sets import DEFAULT_VALIDATION_SET
-
-
-def _knowledge_path(
-    feedback_set: FeedbackSet, set_path: Path, override: Path | None
-) -> Path | None:
-    """The knowledge base the set's SKUs refer to: ``--kb``, else its ``catalogue``."""
-    if override is not None:
-        return override
-    if feedback_set.catalogue:
-        for base in (Path.cwd(), set_path.parent, PROJECT_ROOT):
-            candidate = base / feedback_set.catalogue
-            if (candidate / "catalogue.yaml").is_file():
-                return candidate
-    return None
 
 
 def print_report(report: FeedbackBenchReport) -> None:
@@ -90,14 +76,8 @@ def register(app: typer.Typer) -> None:
                 show_default="the packaged validation split",
             ),
         ] = DEFAULT_VALIDATION_SET,
-        classifier: Annotated[
-            Literal["offline", "llm"] | None,
-            typer.Option(help="offline or llm (default: feedback.classifier from settings)."),
-        ] = None,
-        knowledge_base: Annotated[
-            Path | None,
-            typer.Option("--kb", help="Knowledge base of the set's SKUs (default: its catalogue)."),
-        ] = None,
+        classifier: ClassifierOption = None,
+        knowledge_base: KnowledgeBaseOption = None,
         min_macro_f1: Annotated[
             float, typer.Option(help="Exit 1 when macro-F1 is below this (0..1).")
         ] = 0.0,
@@ -129,20 +109,17 @@ def register(app: typer.Typer) -> None:
         store_audio: Annotated[
             bool, typer.Option(help="Store 3 s of FLAC with each capture.")
         ] = True,
-        config: Annotated[
-            Path | None,
-            typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        config: ConfigOption = None,
+        as_json: JsonOption = False,
     ) -> None:
         """Classify every text of a labelled feedback set and score it.
 
         Examples:
           voice-agent bench feedback          (the packaged validation split)
 
-          voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --json
+          voice-agent bench feedback --set tests/fixtures/feedback/dev.yaml --json
 
-          voice-agent bench feedback --set tests/fixtures/feedback/heldout.yaml --spoken
+          voice-agent bench feedback --set tests/fixtures/feedback/dev.yaml --spoken
 
           voice-agent bench feedback --store-rate --store-database sqlite:///var/bench.sqlite3
             --store-database postgresql://postgres@127.0.0.1:55432/voice_agent_test
@@ -156,13 +133,25 @@ def register(app: typer.Typer) -> None:
         from voice_agent.answerers.errors import AnswererError
         from voice_agent.cli.common import configure_logging, settings_or_exit
         from voice_agent.feedback.factory import build_feedback_classifier
-        from voice_agent.feedback.sets import DEFAULT_TRAINING_SET, load_feedback_set
+        from voice_agent.feedback.sets import (
+            DEFAULT_TRAINING_SET,
+            load_feedback_set,
+            set_knowledge_path,
+        )
 
         configure_logging(False)
         settings = settings_or_exit(config)
         try:
             feedback_set = load_feedback_set(set_path)
-            knowledge = load_knowledge_base(_knowledge_path(feedback_set, set_path, knowledge_base))
+            configured = settings.knowledge_base.path
+            knowledge = load_knowledge_base(
+                set_knowledge_path(
+                    feedback_set,
+                    set_path,
+                    override=knowledge_base,
+                    configured=Path(configured) if configured else None,
+                )
+            )
             chosen = build_feedback_classifier(settings, kind=classifier)
             training_file = (
                 Path(settings.feedback.training_set)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from loguru import logger
@@ -49,6 +49,24 @@ AtOption = Annotated[
         "--at",
         help="Pretend it is this time, ISO 8601 (store-local if no offset), "
         "e.g. 2026-11-28T15:00. Default: now.",
+    ),
+]
+ClassifierOption = Annotated[
+    Literal["offline", "llm"] | None,
+    typer.Option(
+        "--classifier",
+        help="Feedback classifier: offline or llm (default: feedback.classifier from settings).",
+        show_default=False,
+    ),
+]
+KnowledgeBaseOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--kb",
+        help="Knowledge-base directory (default: a labelled set's `catalogue`, else"
+        " knowledge_base.path from settings, else the packaged sample).",
+        file_okay=False,
+        show_default=False,
     ),
 ]
 VerboseOption = Annotated[

@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from voice_agent.cli.common import (
     AtOption,
+    ClassifierOption,
     ConfigOption,
     JsonOption,
+    KnowledgeBaseOption,
     configure_logging,
     parse_at,
     print_json,
@@ -41,14 +43,8 @@ def classify(
         str, typer.Option("--store", help="Store it was said at (for promotions in force).")
     ] = "SH-01",
     at: AtOption = None,
-    classifier: Annotated[
-        Literal["offline", "llm"] | None,
-        typer.Option(help="offline or llm (default: feedback.classifier from settings)."),
-    ] = None,
-    knowledge_base: Annotated[
-        Path | None,
-        typer.Option("--kb", help="Knowledge-base directory (default: knowledge_base.path)."),
-    ] = None,
+    classifier: ClassifierOption = None,
+    knowledge_base: KnowledgeBaseOption = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show debug logs.")] = False,
@@ -139,10 +135,8 @@ def classify(
 @app.command("check-set")
 def check_set(
     path: Annotated[Path, typer.Argument(help="A labelled feedback set (YAML).", dir_okay=False)],
-    knowledge_base: Annotated[
-        Path | None,
-        typer.Option("--kb", help="Knowledge base the SKUs refer to (default: the sample)."),
-    ] = None,
+    knowledge_base: KnowledgeBaseOption = None,
+    config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate a labelled feedback set and count its items by category and language.
@@ -151,7 +145,7 @@ def check_set(
     base does not hold, and texts also in the packaged training set, are reported too.
 
     Examples:
-      voice-agent feedback check-set tests/fixtures/feedback/heldout.yaml
+      voice-agent feedback check-set tests/fixtures/feedback/dev.yaml
 
     Exit code 0 when the set is valid and refers only to known SKUs and promotions, 1 when
     it has problems, 2 when it cannot be read at all.
@@ -163,8 +157,13 @@ def check_set(
     from knowledge_base.feedback.models import extension_fields
     from knowledge_base.feedback.sets import FeedbackSetError, FeedbackSetUnreadableError
     from knowledge_base.loader import load_knowledge_base
-    from voice_agent.feedback.sets import DEFAULT_TRAINING_SET, load_feedback_set
+    from voice_agent.feedback.sets import (
+        DEFAULT_TRAINING_SET,
+        load_feedback_set,
+        set_knowledge_path,
+    )
 
+    settings = settings_or_exit(config)
     try:
         feedback_set = load_feedback_set(path)
     except FeedbackSetError as e:
@@ -174,7 +173,15 @@ def check_set(
             typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2 if isinstance(e, FeedbackSetUnreadableError) else 1) from e
     try:
-        knowledge = load_knowledge_base(knowledge_base)
+        configured = settings.knowledge_base.path
+        knowledge = load_knowledge_base(
+            set_knowledge_path(
+                feedback_set,
+                path,
+                override=knowledge_base,
+                configured=Path(configured) if configured else None,
+            )
+        )
     except KnowledgeBaseError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e

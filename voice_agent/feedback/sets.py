@@ -16,6 +16,7 @@ from knowledge_base.feedback.sets import (
     parse_feedback_set,
 )
 from knowledge_base.loader import SAMPLE_DATA_DIR
+from voice_agent.settings import PROJECT_ROOT
 
 FEEDBACK_DATA_DIR = SAMPLE_DATA_DIR / "feedback"
 DEFAULT_TRAINING_SET = FEEDBACK_DATA_DIR / "train.yaml"
@@ -45,6 +46,24 @@ def load_feedback_set(path: Path) -> FeedbackSet:
             str(path), [SetProblem(None, None, f"cannot read: {e}")]
         ) from e
     return parse_feedback_set(text, source=str(path))
+
+
+def set_knowledge_path(
+    feedback_set: FeedbackSet, set_path: Path, *, override: Path | None, configured: Path | None
+) -> Path | None:
+    """The knowledge base a set's SKUs refer to (``None``: the packaged sample).
+
+    ``override`` (``--kb``) first, then the set's ``catalogue`` (relative to the working
+    directory, the set's folder or the project), then ``configured`` (knowledge_base.path).
+    """
+    if override is not None:
+        return override
+    if feedback_set.catalogue:
+        for base in (Path.cwd(), set_path.parent, PROJECT_ROOT):
+            candidate = base / feedback_set.catalogue
+            if (candidate / "catalogue.yaml").is_file():
+                return candidate
+    return configured
 
 
 def train_offline_classifier(path: Path | None = None) -> OfflineClassifier:

@@ -37,6 +37,38 @@ def test_products_are_found_by_name_alias_code_and_as_misheard(
     assert mentioned_products(knowledge, text) == skus
 
 
+@pytest.mark.parametrize(
+    ("text", "skus"),
+    [
+        ("冰川靴女款37码断货了", ["WB-320"]),
+        ("风暴夹克拉链坏了", ["JK-700"]),
+        ("抓绒卫衣和日常T恤一起买的人多", ["HD-220", "TE-100"]),
+        ("限量版AX-200只剩两双", ["AX-200-LE"]),
+    ],
+)
+def test_the_sample_catalogue_names_its_products_in_chinese_too(
+    knowledge: KnowledgeBase, text: str, skus: list[str]
+) -> None:
+    assert mentioned_products(knowledge, text) == skus
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the regulars come in every day now",
+        "bring old shoes and get 100 off at the mall",
+    ],
+)
+def test_everyday_words_heard_loosely_name_no_product(knowledge: KnowledgeBase, text: str) -> None:
+    assert mentioned_products(knowledge, text) == []
+
+
+def test_an_exact_product_code_counts_even_when_it_looks_like_a_number(
+    knowledge: KnowledgeBase,
+) -> None:
+    assert mentioned_products(knowledge, "TE 100 in white is gone") == ["TE-100"]
+
+
 def test_the_weekend_offer_is_in_force_on_the_ax200_in_shanghai_on_saturday(
     knowledge: KnowledgeBase,
 ) -> None:

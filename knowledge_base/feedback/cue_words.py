@@ -1,0 +1,45 @@
+"""Cue words in a feedback text, English and Chinese, read once per text.
+
+Used by the rules the taxonomy states outright: the precedence between categories
+(:mod:`.precedence`) and the consequences that make a report urgent (:mod:`.urgency`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge_base.feedback.features import CJK_RUN, normalise, words
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Cue words in English and Chinese; a text holds a cue when any of them is in it."""
+
+    words: frozenset[str] = frozenset()
+    """Latin words (lower case) that are a cue on their own."""
+    bigrams: frozenset[tuple[str, str]] = frozenset()
+    """Pairs of consecutive Latin words that are a cue."""
+    chinese: tuple[str, ...] = ()
+    """Chinese substrings that are a cue."""
+
+    def found(self, text: CueText) -> bool:
+        """Whether ``text`` holds one of the cues."""
+        if self.words.intersection(text.latin):
+            return True
+        if self.bigrams.intersection(zip(text.latin, text.latin[1:], strict=False)):
+            return True
+        return any(cue in text.folded for cue in self.chinese)
+
+
+@dataclass(frozen=True, slots=True)
+class CueText:
+    """A text read once for cue matching: normalised, and its Latin words."""
+
+    folded: str
+    latin: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> CueText:
+        """Read ``text`` (normalised as the features are)."""
+        folded = normalise(text)
+        return cls(folded=folded, latin=words(CJK_RUN.sub(" | ", folded)))

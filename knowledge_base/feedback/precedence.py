@@ -1,0 +1,117 @@
+"""The taxonomy's precedence between categories, read from cue words.
+
+When several categories apply, a record gets the most actionable one (``docs/feedback.md``):
+a till, scanner, label or screen at fault is ``display_till_system`` even when the text is
+about a price or a stock count ("the till gives 20 percent on an excluded shoe", "the system
+shows six but the shelf is empty"); a competitor's or an online price is
+``competitor_activity`` even when customers object to ours; the words of a pitch that
+confuse or annoy customers are ``talk_track_reception``. The statistical model reads
+words, not this rule, so a text that names a device or a competitor is moved to that
+category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
+first. The cue words are general retail vocabulary in English and Chinese, not phrases of
+any labelled set. Some words are left out on purpose: a poster is as often the source of a
+confusion as a fault, and "online" may be the chain's own shop, so neither decides alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from knowledge_base.feedback.cue_words import Cues, CueText
+from knowledge_base.feedback.taxonomy import FeedbackCategory
+
+TOP_RANKS = 3
+"""The cue's category must be at least this high in the model's ranking to win."""
+
+
+@dataclass(frozen=True, slots=True)
+class Precedence:
+    """One rule: cue words that make ``category`` win over the ``over`` categories."""
+
+    category: FeedbackCategory
+    over: frozenset[FeedbackCategory]
+    cues: Cues
+
+
+DEVICE_FAULT = Precedence(
+    category=FeedbackCategory.DISPLAY_TILL_SYSTEM,
+    over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.STOCK_AVAILABILITY}),
+    cues=Cues(
+        words=frozenset(
+            """till tills pos register registers checkout scanner scanners terminal terminals
+            printer printers system systems screen screens tablet tablets barcode barcodes label
+            labels sticker stickers reader readers handheld handhelds wifi""".split()
+        ),
+        bigrams=frozenset(
+            {
+                ("card", "machine"),
+                ("price", "tag"),
+                ("price", "tags"),
+                ("shelf", "label"),
+                ("rings", "up"),
+                ("self", "checkout"),
+            }
+        ),
+        chinese=tuple(
+            """收银 刷卡机 扫码枪 扫不 系统 价签 标签 吊牌 条码 打印机 终端 屏幕 黑屏
+            显示屏 平板 读卡器 pos机""".split()
+        ),
+    ),
+)
+COMPETITOR = Precedence(
+    category=FeedbackCategory.COMPETITOR_ACTIVITY,
+    over=frozenset(
+        {
+            FeedbackCategory.CUSTOMER_OBJECTION,
+            FeedbackCategory.STOCK_AVAILABILITY,
+            FeedbackCategory.CONVERSION_INSIGHT,
+            FeedbackCategory.FOOT_TRAFFIC,
+            FeedbackCategory.PRICE_RULE_CONFUSION,
+        }
+    ),
+    cues=Cues(
+        words=frozenset(
+            """competitor competitors jd tmall taobao pinduoduo douyin amazon
+            zalando shopee lazada decathlon nike adidas anta skechers asics puma""".split()
+        ),
+        bigrams=frozenset({("across", "the"), ("next", "door"), ("other", "brand")}),
+        chinese=tuple(
+            """竞品 对手 京东 天猫 淘宝 拼多多 抖音 耐克 阿迪 安踏 李宁 迪卡侬 斯凯奇 隔壁
+            对面""".split()
+        ),
+    ),
+)
+TALK_TRACK = Precedence(
+    category=FeedbackCategory.TALK_TRACK_RECEPTION,
+    over=frozenset({FeedbackCategory.PRICE_RULE_CONFUSION, FeedbackCategory.CUSTOMER_OBJECTION}),
+    cues=Cues(
+        words=frozenset("pitch pitches script scripted scripts opener phrase wording".split()),
+        bigrams=frozenset(
+            {
+                ("talk", "track"),
+                ("i", "say"),
+                ("we", "say"),
+                ("i", "mention"),
+                ("we", "mention"),
+                ("open", "with"),
+                ("lead", "with"),
+            }
+        ),
+        chinese=tuple("话术 开场 说法 这句话 那句话 这句 那句".split()),
+    ),
+)
+RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK)
+"""Tried in this order; the first that applies decides."""
+
+
+def apply_precedence(
+    text: str, chosen: FeedbackCategory, probabilities: Mapping[FeedbackCategory, float]
+) -> FeedbackCategory:
+    """The category after the taxonomy's precedence (``chosen`` when no rule applies)."""
+    ranked = sorted(probabilities, key=lambda label: -probabilities[label])[:TOP_RANKS]
+    read = CueText.of(text)
+    for rule in RULES:
+        if chosen in rule.over and rule.category in ranked and rule.cues.found(read):
+            return rule.category
+    return chosen

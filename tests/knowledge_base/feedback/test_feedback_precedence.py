@@ -1,0 +1,62 @@
+"""The taxonomy's precedence: a device at fault or a competitor wins over a weaker reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.feedback.precedence import TOP_RANKS, apply_precedence
+from knowledge_base.feedback.taxonomy import FeedbackCategory
+
+PRICE = FeedbackCategory.PRICE_RULE_CONFUSION
+DISPLAY = FeedbackCategory.DISPLAY_TILL_SYSTEM
+COMPETITOR = FeedbackCategory.COMPETITOR_ACTIVITY
+OBJECTION = FeedbackCategory.CUSTOMER_OBJECTION
+
+
+def ranking(*ordered: FeedbackCategory) -> dict[FeedbackCategory, float]:
+    """Probabilities that rank ``ordered`` first, in that order, and the rest after."""
+    rest = [c for c in FeedbackCategory if c not in ordered]
+    return {c: 1.0 / (i + 2) for i, c in enumerate([*ordered, *rest])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the register gives 30 percent on an excluded shoe",
+        "the price tags still show last week's discount",
+        "结账时收银机多减了100",
+    ],
+)
+def test_a_device_at_fault_beats_price_confusion_when_the_model_also_ranked_it(text: str) -> None:
+    assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION, DISPLAY)) is DISPLAY
+
+
+@pytest.mark.parametrize(
+    "text", ["customers say it is 100 cheaper on Tmall", "顾客说京东上便宜一百"]
+)
+def test_a_competitor_price_beats_an_objection(text: str) -> None:
+    assert apply_precedence(text, OBJECTION, ranking(OBJECTION, COMPETITOR)) is COMPETITOR
+
+
+def test_a_category_the_model_ranks_low_is_not_forced() -> None:
+    low = [c for c in FeedbackCategory if c not in (PRICE, DISPLAY)][:TOP_RANKS]
+    probabilities = ranking(PRICE, *low, DISPLAY)
+    assert apply_precedence("does the till discount stack?", PRICE, probabilities) is PRICE
+
+
+def test_without_a_cue_the_models_choice_stands() -> None:
+    assert apply_precedence("is the offer per pair?", PRICE, ranking(PRICE, DISPLAY)) is PRICE
+
+
+def test_a_category_outside_the_rule_is_never_overridden() -> None:
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    text = "the new till is so fast, thank you"
+    assert apply_precedence(text, praise, ranking(praise, DISPLAY)) is praise
+
+
+@pytest.mark.parametrize(
+    "text", ["the wording of the pitch confuses people", "这个话术顾客听不懂满减怎么算"]
+)
+def test_a_pitch_that_confuses_is_talk_track_reception(text: str) -> None:
+    talk = FeedbackCategory.TALK_TRACK_RECEPTION
+    assert apply_precedence(text, PRICE, ranking(PRICE, talk)) is talk
