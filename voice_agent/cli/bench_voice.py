@@ -271,22 +271,49 @@ def bench_idle(
 ) -> None:
     """Measure CPU and memory of sessions that only listen (quiet room noise, no questions).
 
+    Each session is a clerk's session as ``serve`` runs it, spoken feedback capture included
+    (recording into a temporary SQLite database; nothing is recorded while sessions listen).
+
     Example: voice-agent bench idle --sessions 1,10 --secs 30 --json
     """
+    import tempfile
+
     from loguru import logger
 
+    from knowledge_base.answering import Role
+    from pipelines.answer_processor import CallerProfile
     from voice_agent.benchmarks.idle import measure_idle
+    from voice_agent.feedback.desk import FeedbackDesk
+    from voice_agent.feedback.live import feedback_for_clerks
     from voice_agent.runtime import build_runtime
+    from voice_agent.storage import open_database
 
     logger.remove()
     settings = settings_or_exit(config)
     with loading_progress(not json_output) as step:
         runtime = build_runtime(settings, progress=step)
-    rounds = [
-        asyncio.run(measure_idle(runtime=runtime, sessions=int(count), secs=secs))
-        for count in sessions.split(",")
-        if count.strip()
-    ]
+    store = min(runtime.knowledge.stores, default=None)
+    caller = CallerProfile(role=Role.CLERK, store_id=store, language=settings.stt.language)
+    with tempfile.TemporaryDirectory(prefix="bench-idle-") as scratch:
+        database = open_database(f"sqlite:///{scratch}/idle.db")
+        try:
+            desk = FeedbackDesk.build(settings=settings, database=database)
+            processors = feedback_for_clerks(desk=desk, runtime=runtime)("clerk", caller)
+            rounds = [
+                asyncio.run(
+                    measure_idle(
+                        runtime=runtime,
+                        sessions=int(count),
+                        secs=secs,
+                        caller=caller,
+                        session_processors=processors,
+                    )
+                )
+                for count in sessions.split(",")
+                if count.strip()
+            ]
+        finally:
+            database.close()
     if json_output:
         typer.echo(json.dumps({"rounds": rounds, "cpus": os.cpu_count()}, indent=2))
         return
