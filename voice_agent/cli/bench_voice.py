@@ -55,8 +55,10 @@ def bench_loop(
     against: Annotated[
         str,
         typer.Option(
-            help="'pipecat': instead, time the same questions through a stock Pipecat pipeline "
-            "(default turn handling, same models) and ours, in turn, and report the ratio."
+            help="'pipecat': instead, time the same questions, plus the sets' paused-question "
+            "fixtures (a pause mid-question: no half-question answer allowed), through a stock "
+            "Pipecat pipeline (default turn handling, same models) and ours, in turn, and "
+            "report the ratio."
         ),
     ] = "",
     fixtures: Annotated[Path, typer.Option(help="Fixture directory.")] = DEFAULT_FIXTURES,
@@ -72,7 +74,7 @@ def bench_loop(
 
     logger.remove()  # per-turn logs would drown the progress bar
     settings = settings_or_exit(config)
-    from voice_agent.benchmarks.loop import measure_loop, select_questions
+    from voice_agent.benchmarks.loop import measure_loop, paused_questions, select_questions
     from voice_agent.runtime import build_runtime
 
     manifest = json.loads((fixtures / "audio" / "manifest.json").read_text(encoding="utf-8"))
@@ -91,10 +93,19 @@ def bench_loop(
         if against != Baseline.PIPECAT:
             typer.echo(f"--against takes 'pipecat', not {against!r}", err=True)
             raise typer.Exit(2)
+        paused = paused_questions(manifest, [s.strip() for s in sets.split(",")])
         comparison = loop_comparison.run(
-            runtime=runtime, fixtures=fixtures, questions=questions, at=at, console=console
+            runtime=runtime,
+            fixtures=fixtures,
+            questions=questions + paused,
+            at=at,
+            console=console,
         )
-        comparison |= {"questions": len(questions), "stt_model": settings.stt.model}
+        comparison |= {
+            "questions": len(questions),
+            "paused_questions": len(paused),
+            "stt_model": settings.stt.model,
+        }
         if json_output:
             typer.echo(json.dumps({"against": comparison}, indent=2))
             return
