@@ -6,8 +6,10 @@ the capture takes ("hey promo, feedback: size 40 of the AX-200 sold out") never 
 the answerer; what the capture says back (the confirmation, composed only after the record
 was committed, or that it could not be saved) is spoken at once. While a capture is open
 the clerk needs no wake phrase (``ConversationState.feedback_capturing``), and silence ends
-it: the processor reports the seconds since the clerk last spoke. The earpiece's feedback
-button (:class:`FeedbackTalkFrame`) starts a capture without words.
+it: the processor reports the seconds since the clerk last spoke. That timer runs only while
+the capture listens (a capture is open, or its record may still be corrected); a session
+with nothing to capture has no timer at all. The earpiece's feedback button
+(:class:`FeedbackTalkFrame`) starts a capture without words.
 
 The capture rules and the recording are the adapter's (:class:`FeedbackCapturer`); this
 module only moves frames, audio and time.
@@ -26,7 +28,6 @@ from pipecat.frames.frames import (
     CancelFrame,
     EndFrame,
     Frame,
-    StartFrame,
     SystemFrame,
     TranscriptionFrame,
     TTSSpeakFrame,
@@ -96,7 +97,7 @@ class FeedbackProcessor(FrameProcessor):
         capture: The clerk's feedback capture.
         audio: Where the capture's audio comes from (none: records keep no audio).
         clock: Monotonic seconds (tests may pin it).
-        tick_secs: How often silence is measured while a capture listens.
+        tick_secs: How often silence is measured while a capture listens (never otherwise).
     """
 
     def __init__(
@@ -116,6 +117,8 @@ class FeedbackProcessor(FrameProcessor):
         self._tick = tick_secs
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        """The silence timer: only while the capture listens (see :meth:`_watch_silence`)."""
+        self._ended = False
         self._run_started_at: float | None = None
         self._speech_stopped_at = float("-inf")
         self._last_heard = clock()
@@ -126,15 +129,14 @@ class FeedbackProcessor(FrameProcessor):
         """Offer turns to the capture; follow the clerk's speech; pass the rest on."""
         await super().process_frame(frame, direction)
         now = self._clock()
-        if isinstance(frame, StartFrame) and self._task is None:
-            self._task = self.create_task(self._watch_silence())
-        elif isinstance(frame, VADUserStartedSpeakingFrame):
+        if isinstance(frame, VADUserStartedSpeakingFrame):
             if self._run_started_at is None or now - self._speech_stopped_at > SPEECH_RUN_GAP_SECS:
                 self._run_started_at = now
             self._last_heard = now
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._speech_stopped_at = self._last_heard = now
         elif isinstance(frame, (EndFrame, CancelFrame)):
+            self._ended = True
             await self._record_open_capture()
         elif isinstance(frame, FeedbackTalkFrame):
             async with self._lock:
@@ -147,12 +149,18 @@ class FeedbackProcessor(FrameProcessor):
                     return
         await self.push_frame(frame, direction)
 
+    @property
+    def watching_silence(self) -> bool:
+        """The silence timer runs (only while the capture listens)."""
+        return self._task is not None
+
     async def cleanup(self) -> None:
         """Stop measuring silence."""
         await super().cleanup()
-        if self._task is not None:
-            await self.cancel_task(self._task)
-            self._task = None
+        self._ended = True
+        task, self._task = self._task, None
+        if task is not None:
+            await self.cancel_task(task)
 
     async def _hear(self, text: str, *, push_to_talk: bool, started_at: float) -> bool:
         if self._audio is not None and not self._capture.capturing:
@@ -203,6 +211,11 @@ class FeedbackProcessor(FrameProcessor):
             logger.info(f"{self}: the session ended during a capture; recorded: {reply.recorded}")
 
     async def _watch_silence(self) -> None:
+        """Report silence to the capture every tick until it stops listening, then end.
+
+        Started by :meth:`_after` when a turn opens a capture; the capture's own rules
+        decide when silence closes it (and when a record can no longer be corrected).
+        """
         while True:
             await asyncio.sleep(self._tick)
             now = self._clock()
@@ -212,7 +225,8 @@ class FeedbackProcessor(FrameProcessor):
                 continue
             async with self._lock:
                 if not self._capture.listening:
-                    continue
+                    self._task = None
+                    return
                 pcm, rate = self._pcm()
                 try:
                     reply = await self._capture.silence(
@@ -232,6 +246,8 @@ class FeedbackProcessor(FrameProcessor):
                 # A monologue went on past one record: keep recording the rest.
                 self._audio.start(since=self._clock())
         self._state.feedback_capturing = capturing
+        if self._capture.listening and self._task is None and not self._ended:
+            self._task = self.create_task(self._watch_silence(), "silence")
         if reply.say:
             self._state.start_answer()
             self._state.answer_sentences.append(reply.say)

@@ -67,7 +67,7 @@ def test_the_summary_counts_unanswered_and_divides_stock_by_ours():
 
 
 @pytest.mark.slow
-def test_bench_loop_against_pipecat_answers_two_fixtures_through_both_pipelines():
+def test_bench_loop_against_pipecat_answers_two_fixtures_and_the_paused_question_through_both():
     result = CliRunner().invoke(
         app,
         [
@@ -83,11 +83,17 @@ def test_bench_loop_against_pipecat_answers_two_fixtures_through_both_pipelines(
     assert [row["path"] for row in report["fixtures"]] == [
         "loop/autumn_clearance.wav",
         "loop/ax200_member_two_pairs.wav",
+        "loop/pause_ax200_weekend.wav",  # added whatever the limit: a pause in mid-question
     ]
+    assert report["paused_questions"] == 1
     for side in ("ours", "stock"):
-        assert report[side]["unanswered"] == 0, report
-        assert report[side]["voice_to_voice_secs"]["n"] == 2
         assert report[side]["voice_to_voice_secs"]["p50"] > 0
+        for row in report["fixtures"][:2]:
+            assert not row[side]["unanswered"], row
+    paused = report["fixtures"][2]
+    assert paused["kind"] == "paused_question"
+    assert not paused["ours"]["unanswered"], paused
+    assert paused["ours"]["half_question_answers"] == 0, paused
     autumn = report["fixtures"][0]
     for side in ("ours", "stock"):
         assert any("Autumn Clearance" in answer for answer in autumn[side]["answers"]), autumn

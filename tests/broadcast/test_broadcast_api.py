@@ -11,11 +11,11 @@ from pydantic import SecretStr
 
 from tests.broadcast.helpers import ROSTERS
 from tests.storage.knowledge_helpers import copy_sample, eventually, weekend_text
+from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.session import LiveKitEndpoint
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime, build_runtime
 from voice_agent.service.app import create_app
-from voice_agent.service.sessions import SessionManager
 from voice_agent.service_settings import ApiKeySettings, ServiceSettings
 from voice_agent.settings import Settings
 from voice_agent.storage import Database, SqlNoticeRepository

@@ -6,20 +6,25 @@ tested with the real dialogue, recorder and SQLite in ``tests/feedback``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pipecat.frames.frames import (
+    DataFrame,
+    Frame,
     TranscriptionFrame,
     TTSSpeakFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
 from pipecat.pipeline.pipeline import Pipeline
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipecat.tests.utils import SleepFrame, run_test
 
 from pipelines.address_gate import AddressGateProcessor
 from pipelines.addressing import AddressPolicy
 from pipelines.conversation_state import ConversationState
 from pipelines.feedback_audio import FeedbackAudioTap
-from pipelines.feedback_processor import CaptureReply, FeedbackProcessor
+from pipelines.feedback_processor import CaptureReply, FeedbackProcessor, FeedbackTalkFrame
 from tests.pipelines.frame_helpers import speech_frames
 
 
@@ -162,3 +167,135 @@ async def test_a_turn_merged_with_the_one_before_hands_the_capture_only_the_new_
         "and 39",
         "Record feedback is what I said",
     ]
+
+
+# --- the silence timer runs only while the capture listens ------------------------------------
+
+
+class Opens:
+    """A capture opened by "feedback: ...", ended by silence, then correctable for a while.
+
+    Silence of ``ends_secs`` records the capture; silence of ``window_secs`` closes the
+    correction window. Every silence it is told of is noted with the state it was in.
+    """
+
+    def __init__(self, *, ends_secs: float = 0.1, window_secs: float = 0.2) -> None:
+        self.state = "idle"
+        self.ends_secs = ends_secs
+        self.window_secs = window_secs
+        self.silences: list[str] = []
+
+    @property
+    def capturing(self) -> bool:
+        return self.state == "capturing"
+
+    @property
+    def listening(self) -> bool:
+        return self.state != "idle"
+
+    async def hear(
+        self, text: str, *, push_to_talk: bool, pcm: bytes, sample_rate: int
+    ) -> CaptureReply:
+        if self.state == "capturing":
+            return CaptureReply(consumed=True)
+        self.state = "idle"
+        if push_to_talk or text.startswith("feedback:"):
+            self.state = "capturing"
+            return CaptureReply(consumed=True)
+        return CaptureReply(consumed=False)
+
+    async def silence(self, seconds: float, *, pcm: bytes, sample_rate: int) -> CaptureReply:
+        self.silences.append(self.state)
+        if self.state == "capturing" and seconds >= self.ends_secs:
+            self.state = "correctable"
+            return CaptureReply(consumed=True, say="Saved.", recorded=True)
+        if self.state == "correctable" and seconds >= self.window_secs:
+            self.state = "idle"
+        return CaptureReply(consumed=False)
+
+
+@dataclass
+class ProbeFrame(DataFrame):
+    """Marks a moment of the test: the probe notes whether the silence timer runs then."""
+
+    label: str = ""
+
+
+class TimerProbe(FrameProcessor):
+    """Downstream of the feedback processor: on each probe frame, notes its silence timer."""
+
+    def __init__(self, feedback: FeedbackProcessor) -> None:
+        super().__init__()
+        self._feedback = feedback
+        self.seen: dict[str, bool] = {}
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, ProbeFrame):
+            self.seen[frame.label] = self._feedback.watching_silence
+        await self.push_frame(frame, direction)
+
+
+def _probed(capture: Opens) -> tuple[FeedbackProcessor, TimerProbe, Pipeline]:
+    processor = FeedbackProcessor(state=ConversationState("s1"), capture=capture, tick_secs=0.02)
+    probe = TimerProbe(processor)
+    return processor, probe, Pipeline([processor, probe])
+
+
+async def test_no_timer_runs_while_no_capture_listens() -> None:
+    capture = Opens()
+    _, probe, pipeline = _probed(capture)
+    down, _ = await run_test(
+        pipeline,
+        frames_to_send=[
+            ProbeFrame(label="started"),
+            _said("Is the AX-200 on sale?"),
+            SleepFrame(sleep=0.2),
+            ProbeFrame(label="after a question"),
+        ],
+    )
+    assert probe.seen == {"started": False, "after a question": False}
+    assert capture.silences == []  # nobody was told of silence: nothing listened
+    assert [f.text for f in down if isinstance(f, TranscriptionFrame)] == ["Is the AX-200 on sale?"]
+
+
+async def test_the_timer_runs_from_the_capture_until_its_correction_window_closes() -> None:
+    capture = Opens(ends_secs=0.1, window_secs=0.2)
+    processor, probe, pipeline = _probed(capture)
+    down, _ = await run_test(
+        pipeline,
+        frames_to_send=[
+            _said("feedback: the till is down"),
+            ProbeFrame(label="capturing"),
+            SleepFrame(sleep=0.8),
+            ProbeFrame(label="after the window"),
+        ],
+    )
+    assert probe.seen == {"capturing": True, "after the window": False}
+    assert [f.text for f in down if isinstance(f, TTSSpeakFrame)] == ["Saved."]
+    # Silence was measured while capturing and while the record was correctable, then no more.
+    assert capture.silences[0] == "capturing"
+    assert "correctable" in capture.silences
+    assert capture.silences[-1] == "correctable"
+    assert capture.state == "idle"
+    assert not processor.watching_silence
+
+
+async def test_the_next_capture_starts_the_timer_again() -> None:
+    capture = Opens(ends_secs=0.05, window_secs=0.1)
+    _, probe, pipeline = _probed(capture)
+    down, _ = await run_test(
+        pipeline,
+        frames_to_send=[
+            _said("feedback: size 40 sold out"),
+            SleepFrame(sleep=0.5),
+            ProbeFrame(label="between"),
+            SleepFrame(sleep=0.05),  # the button is a system frame: it would overtake the probe
+            FeedbackTalkFrame(),
+            ProbeFrame(label="second capture"),
+            SleepFrame(sleep=0.5),
+            ProbeFrame(label="after"),
+        ],
+    )
+    assert probe.seen == {"between": False, "second capture": True, "after": False}
+    assert [f.text for f in down if isinstance(f, TTSSpeakFrame)] == ["Saved.", "Saved."]

@@ -16,9 +16,9 @@ from test_service_sessions import LEAD_IN_SECS, clerk_joins, heard_text
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO
 from voice_agent.agent.lifecycle import SessionState
+from voice_agent.agent.manager import SessionManager
 from voice_agent.livekit.clerk import ClerkScript
 from voice_agent.service.runner import StoreService
-from voice_agent.service.sessions import SessionManager
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 

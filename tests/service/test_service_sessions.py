@@ -17,12 +17,12 @@ from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO, FIXTURES
 from voice_agent.agent.connection import AGENT_IDENTITY, RoomConnection
+from voice_agent.agent.errors import ShuttingDownError
 from voice_agent.agent.lifecycle import EndReason, SessionState
+from voice_agent.agent.manager import SessionManager
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
-from voice_agent.service.errors import ShuttingDownError
 from voice_agent.service.runner import StoreService
-from voice_agent.service.sessions import SessionManager
 from voice_agent.storage import SqlQuestionLogRepository, open_database
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]

@@ -42,6 +42,7 @@ from pipelines.frames import AcknowledgeFrame
 from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig, build_voice_loop
 from voice_agent.agent.lifecycle import EndReason
+from voice_agent.agent.watchdog import WatchVerdict, watch_step
 from voice_agent.broadcast.session_channel import SessionChannel, SessionNotices
 from voice_agent.feedback.live import feedback_button
 from voice_agent.livekit.clerk import PTT_TOPIC
@@ -49,7 +50,6 @@ from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
 
 AGENT_IDENTITY = "promo-assistant"
-_WATCH_INTERVAL_SECS = 0.25
 _RESUME_GRACE_SECS = 0.0
 """How long the SDK may try to resume a dropped link before we rejoin from scratch.
 
@@ -138,6 +138,7 @@ class RoomConnection:
         self._clerk_absent_since: float | None = time.monotonic()
         self._link_down_since: float | None = None
         self._following_link = False
+        self._state_changed = asyncio.Event()
         self._notices = notices
         self._channel: SessionChannel | None = None
         self._channel_connected = False
@@ -211,6 +212,7 @@ class RoomConnection:
     async def close(self) -> None:
         """Leave the room; :meth:`run` returns ``"stopped"``."""
         self._closing = True
+        self._changed()
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
 
@@ -243,12 +245,14 @@ class RoomConnection:
         async def on_connected(_transport: LiveKitTransport) -> None:
             self._connected = True
             self._link_down_since = None
+            self._changed()
             self._follow_link(transport)
             if self._on_connected is not None:
                 self._on_connected()
             # A clerk already in the room gets no participant_connected event.
             if self.clerk_identity in transport._client.room.remote_participants:
                 self._clerk_absent_since = None
+                self._changed()
                 await self._notices_on()
 
         @transport.event_handler("on_disconnected")
@@ -260,6 +264,7 @@ class RoomConnection:
         async def on_participant_connected(_transport: LiveKitTransport, identity: str) -> None:
             if identity == self.clerk_identity:
                 self._clerk_absent_since = None
+                self._changed()
                 if self._connected:
                     await self._notices_on()
 
@@ -267,6 +272,7 @@ class RoomConnection:
         async def on_participant_disconnected(_transport: LiveKitTransport, identity: str) -> None:
             if identity == self.clerk_identity:
                 self._clerk_absent_since = time.monotonic()
+                self._changed()
                 await self._notices_off()
 
         @transport.event_handler("on_data_received")
@@ -290,24 +296,33 @@ class RoomConnection:
         await self._notices.disconnect(self._channel)
 
     async def _watch(self, worker: PipelineWorker) -> None:
-        """Fail a slow join or a link that stays down; end when the clerk stays away."""
+        """Fail a slow join or a link that stays down; end when the clerk stays away.
+
+        Sleeps until the next deadline or until the connection's state changes
+        (:meth:`_changed`); a connected session with its clerk present does not wake at all.
+        """
         began = time.monotonic()
         while not self._closing:
-            await asyncio.sleep(_WATCH_INTERVAL_SECS)
-            now = time.monotonic()
-            if not self._connected:
-                if now - began > self._connect_timeout:
-                    await self._fail(
-                        worker, f"not in the room {self._connect_timeout:.0f} s after joining"
-                    )
-                    return
-                continue
-            down_since = self._link_down_since
-            if down_since is not None and now - down_since >= _RESUME_GRACE_SECS:
+            self._state_changed.clear()
+            step = watch_step(
+                now=time.monotonic(),
+                began=began,
+                connected=self._connected,
+                link_down_since=self._link_down_since,
+                clerk_absent_since=self._clerk_absent_since,
+                connect_timeout_secs=self._connect_timeout,
+                resume_grace_secs=_RESUME_GRACE_SECS,
+                absent_timeout_secs=self._absent_timeout,
+            )
+            if step.verdict is WatchVerdict.NOT_JOINED:
+                await self._fail(
+                    worker, f"not in the room {self._connect_timeout:.0f} s after joining"
+                )
+                return
+            if step.verdict is WatchVerdict.LINK_LOST:
                 await self._fail(worker, "the link to LiveKit did not come back")
                 return
-            absent_since = self._clerk_absent_since
-            if absent_since is not None and now - absent_since > self._absent_timeout:
+            if step.verdict is WatchVerdict.CLERK_ABSENT:
                 logger.info(
                     "[{}] clerk {} away for {:.0f} s: ending the session",
                     self.room,
@@ -317,6 +332,12 @@ class RoomConnection:
                 self._end_reason = "clerk_absent"
                 await self.close()
                 return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._state_changed.wait(), step.wait_secs)
+
+    def _changed(self) -> None:
+        """The connection's state changed: the watchdog decides again."""
+        self._state_changed.set()
 
     def _follow_link(self, transport: LiveKitTransport) -> None:
         """Note when the SDK starts and ends its own reconnection attempts."""
@@ -329,10 +350,12 @@ class RoomConnection:
         def reconnecting() -> None:
             if self._link_down_since is None:
                 self._link_down_since = time.monotonic()
+                self._changed()
                 logger.info("[{}] link to LiveKit lost; the SDK tries to resume", self.room)
 
         def reconnected() -> None:
             self._link_down_since = None
+            self._changed()
 
         room.on("reconnecting", reconnecting)
         room.on("reconnected", reconnected)

@@ -17,7 +17,7 @@ any worker, loads it first (:class:`~voice_agent.agent.session_store.SessionStor
 it is older than ``context_secs``.
 
 Its :class:`~voice_agent.agent.lifecycle.SessionState` and lifecycle events tell where it
-is. :class:`~voice_agent.service.sessions.SessionManager` only decides which sessions run
+is. :class:`~voice_agent.agent.manager.SessionManager` only decides which sessions run
 (capacity) and keeps their history.
 """
 

@@ -29,7 +29,7 @@ _JOIN_SPACING_SECS = 0.3
 
 async def run_cluster_bench(runtime: Any, binary: Any, clerks: int) -> dict[str, Any]:
     """Both phases on a local cluster of two nodes and two workers; the report as a dict."""
-    from voice_agent.worker.local_cluster import LocalCluster
+    from voice_agent.benchmarks.local_cluster import LocalCluster
 
     async with LocalCluster(
         runtime=runtime, livekit_binary=binary, nodes=2, workers=2, capacity=clerks

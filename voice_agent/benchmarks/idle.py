@@ -1,8 +1,10 @@
 """CPU and memory of sessions that only listen: the cost of a clerk who is not asking.
 
 Each session is the full voice loop (Silero VAD, turn processor, answerer, Piper) over a
-replay transport fed at real-time pace with quiet room noise; CPU is the whole process's
-(every thread), counted only while the sessions listen.
+replay transport fed at real-time pace with quiet room noise, with the processors a clerk's
+session of ``serve`` and ``worker`` carries besides (``session_processors``: the spoken
+feedback capture); CPU is the whole process's (every thread), counted only while the
+sessions listen.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pipecat.workers.runner import WorkerRunner
 
 from pipelines.answer_processor import CallerProfile
 from pipelines.transports.replay import ReplayTransport
-from pipelines.voice_loop import build_voice_loop
+from pipelines.voice_loop import SessionProcessorFactory, build_voice_loop
 
 
 def room_noise(secs: float, *, sample_rate: int, level_dbfs: float = -50.0) -> bytes:
@@ -30,8 +32,23 @@ def room_noise(secs: float, *, sample_rate: int, level_dbfs: float = -50.0) -> b
     return np.clip(samples, -32768, 32767).astype(np.int16).tobytes()
 
 
-async def measure_idle(*, runtime: Any, sessions: int, secs: float) -> dict[str, Any]:
-    """Run ``sessions`` listening sessions for ``secs``; CPU % of one core and MiB each."""
+async def measure_idle(
+    *,
+    runtime: Any,
+    sessions: int,
+    secs: float,
+    caller: CallerProfile | None = None,
+    session_processors: SessionProcessorFactory | None = None,
+) -> dict[str, Any]:
+    """Run ``sessions`` listening sessions for ``secs``; CPU % of one core and MiB each.
+
+    Args:
+        runtime: The process's models, transcriber and answerer.
+        sessions: Sessions listening at once.
+        secs: Seconds of room noise each hears.
+        caller: The clerk of every session (an anonymous caller by default).
+        session_processors: Extra processors of each session, as a live session has them.
+    """
     config = runtime.loop_config
     noise = room_noise(secs, sample_rate=config.input_sample_rate)
     process = psutil.Process()
@@ -49,8 +66,9 @@ async def measure_idle(*, runtime: Any, sessions: int, secs: float) -> dict[str,
             models=runtime.models,
             transcriber=runtime.transcriber,
             answerer=runtime.answerer,
-            caller=CallerProfile(),
+            caller=caller or CallerProfile(),
             config=config,
+            session_processors=session_processors,
         )
         worker = PipelineWorker(
             loop.pipeline,

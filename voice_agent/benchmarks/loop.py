@@ -18,14 +18,27 @@ from rich.progress import Progress
 from voice_agent.audio_io import load_audio
 from voice_agent.benchmarks.stats import summary
 
+QUESTION_KINDS = frozenset({"question", "loop_question"})
+"""Manifest kinds of one whole question spoken without a pause."""
+PAUSED_QUESTION_KIND = "paused_question"
+"""Manifest kind of a question with a pause in its middle (no half-question answer allowed)."""
+
 
 def select_questions(
-    manifest: dict[str, Any], sets: list[str], limit: int | None
+    manifest: dict[str, Any],
+    sets: list[str],
+    limit: int | None,
+    *,
+    kinds: frozenset[str] = QUESTION_KINDS,
 ) -> list[dict[str, Any]]:
-    """Question fixtures of the given sets, in manifest order, at most ``limit``."""
-    kinds = {"question", "loop_question"}
+    """Fixtures of ``kinds`` in the given sets, in manifest order, at most ``limit``."""
     entries = [e for e in manifest["files"] if e["set"] in sets and e["kind"] in kinds]
     return entries[:limit] if limit else entries
+
+
+def paused_questions(manifest: dict[str, Any], sets: list[str]) -> list[dict[str, Any]]:
+    """Every paused-question fixture of the given sets (``--limit`` does not apply)."""
+    return select_questions(manifest, sets, None, kinds=frozenset({PAUSED_QUESTION_KIND}))
 
 
 async def measure_loop(

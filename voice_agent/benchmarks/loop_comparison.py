@@ -6,7 +6,9 @@ alternating, so both see the same machine load. Both are measured the same way a
 own report: the end of the clerk's speech is the last voiced sample Silero finds in the file,
 voice-to-voice runs from there to the first audible sample of the answer given after it.
 An answer started before the clerk's speech ended is a half-question answer; a fixture with no
-audible answer after the speech ended is unanswered.
+audible answer after the speech ended is unanswered. The CLI adds the paused-question fixtures
+(a pause in mid-question) to whatever set it compares: they are where half-question answers
+come from.
 """
 
 from __future__ import annotations
@@ -156,6 +158,7 @@ async def compare_with_stock(
         rows.append(
             {
                 "path": entry["path"],
+                "kind": entry.get("kind", "question"),
                 "question_end": round(question_end, 3),
                 "ours": asdict(outcome(ours_answers, question_end)),
                 "stock": asdict(outcome(stock_answers, question_end)),
@@ -249,7 +252,8 @@ def print_comparison(comparison: dict[str, Any], console: Console) -> None:
     for column in ("fixture", "ours", "stock", "stock/ours"):
         table.add_column(column, justify="left" if column == "fixture" else "right")
     for row in comparison["fixtures"]:
-        table.add_row(row["path"], _cell(row["ours"]), _cell(row["stock"]), _x(row["ratio"]))
+        path = row["path"] + (" (paused)" if row.get("kind") == "paused_question" else "")
+        table.add_row(path, _cell(row["ours"]), _cell(row["stock"]), _x(row["ratio"]))
     console.print(table)
     overall = Table(title=f"overall, {len(comparison['fixtures'])} fixtures")
     for column in ("pipeline", "n", "p50 ms", "p95 ms", "unanswered", "half-question answers"):

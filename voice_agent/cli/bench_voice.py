@@ -55,8 +55,10 @@ def bench_loop(
     against: Annotated[
         str,
         typer.Option(
-            help="'pipecat': instead, time the same questions through a stock Pipecat pipeline "
-            "(default turn handling, same models) and ours, in turn, and report the ratio."
+            help="'pipecat': instead, time the same questions, plus the sets' paused-question "
+            "fixtures (a pause mid-question: no half-question answer allowed), through a stock "
+            "Pipecat pipeline (default turn handling, same models) and ours, in turn, and "
+            "report the ratio."
         ),
     ] = "",
     fixtures: Annotated[Path, typer.Option(help="Fixture directory.")] = DEFAULT_FIXTURES,
@@ -72,7 +74,7 @@ def bench_loop(
 
     logger.remove()  # per-turn logs would drown the progress bar
     settings = settings_or_exit(config)
-    from voice_agent.benchmarks.loop import measure_loop, select_questions
+    from voice_agent.benchmarks.loop import measure_loop, paused_questions, select_questions
     from voice_agent.runtime import build_runtime
 
     manifest = json.loads((fixtures / "audio" / "manifest.json").read_text(encoding="utf-8"))
@@ -91,10 +93,19 @@ def bench_loop(
         if against != Baseline.PIPECAT:
             typer.echo(f"--against takes 'pipecat', not {against!r}", err=True)
             raise typer.Exit(2)
+        paused = paused_questions(manifest, [s.strip() for s in sets.split(",")])
         comparison = loop_comparison.run(
-            runtime=runtime, fixtures=fixtures, questions=questions, at=at, console=console
+            runtime=runtime,
+            fixtures=fixtures,
+            questions=questions + paused,
+            at=at,
+            console=console,
         )
-        comparison |= {"questions": len(questions), "stt_model": settings.stt.model}
+        comparison |= {
+            "questions": len(questions),
+            "paused_questions": len(paused),
+            "stt_model": settings.stt.model,
+        }
         if json_output:
             typer.echo(json.dumps({"against": comparison}, indent=2))
             return
@@ -271,22 +282,49 @@ def bench_idle(
 ) -> None:
     """Measure CPU and memory of sessions that only listen (quiet room noise, no questions).
 
+    Each session is a clerk's session as ``serve`` runs it, spoken feedback capture included
+    (recording into a temporary SQLite database; nothing is recorded while sessions listen).
+
     Example: voice-agent bench idle --sessions 1,10 --secs 30 --json
     """
+    import tempfile
+
     from loguru import logger
 
+    from knowledge_base.answering import Role
+    from pipelines.answer_processor import CallerProfile
     from voice_agent.benchmarks.idle import measure_idle
+    from voice_agent.feedback.desk import FeedbackDesk
+    from voice_agent.feedback.live import feedback_for_clerks
     from voice_agent.runtime import build_runtime
+    from voice_agent.storage import open_database
 
     logger.remove()
     settings = settings_or_exit(config)
     with loading_progress(not json_output) as step:
         runtime = build_runtime(settings, progress=step)
-    rounds = [
-        asyncio.run(measure_idle(runtime=runtime, sessions=int(count), secs=secs))
-        for count in sessions.split(",")
-        if count.strip()
-    ]
+    store = min(runtime.knowledge.stores, default=None)
+    caller = CallerProfile(role=Role.CLERK, store_id=store, language=settings.stt.language)
+    with tempfile.TemporaryDirectory(prefix="bench-idle-") as scratch:
+        database = open_database(f"sqlite:///{scratch}/idle.db")
+        try:
+            desk = FeedbackDesk.build(settings=settings, database=database)
+            processors = feedback_for_clerks(desk=desk, runtime=runtime)("clerk", caller)
+            rounds = [
+                asyncio.run(
+                    measure_idle(
+                        runtime=runtime,
+                        sessions=int(count),
+                        secs=secs,
+                        caller=caller,
+                        session_processors=processors,
+                    )
+                )
+                for count in sessions.split(",")
+                if count.strip()
+            ]
+        finally:
+            database.close()
     if json_output:
         typer.echo(json.dumps({"rounds": rounds, "cpus": os.cpu_count()}, indent=2))
         return

@@ -217,6 +217,7 @@ def _build_service(
 
 def _run(main: Callable[[], Awaitable[T]]) -> T | None:
     """Run ``main()`` until it ends or Ctrl-C/SIGTERM cancels it; exit 1 on startup errors."""
+    from voice_agent.agent.errors import AgentError
     from voice_agent.livekit.errors import LiveKitError
     from voice_agent.service.errors import ServiceError
 
@@ -244,7 +245,7 @@ def _run(main: Callable[[], Awaitable[T]]) -> T | None:
 
     try:
         return asyncio.run(guarded())
-    except (ServiceError, LiveKitError) as e:
+    except (ServiceError, AgentError, LiveKitError) as e:
         typer.echo(f"error: {e.message} ({e.code})", err=True)
         raise typer.Exit(EXIT_FAILURE) from e
     except ValueError as e:  # API keys naming unknown stores or regions

@@ -109,11 +109,11 @@ def worker_command(
 
 
 async def _run(node: WorkerNode, *, capacity: int, json_output: bool) -> int:
-    from voice_agent.service.errors import ServiceError
+    from voice_agent.agent.errors import AgentError
 
     try:
         await node.start()
-    except ServiceError as e:
+    except AgentError as e:
         typer.echo(f"error: {e.message} ({e.code})", err=True)
         await node.stop(drain=False)
         return EXIT_FAILURE

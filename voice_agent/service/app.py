@@ -19,6 +19,9 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from voice_agent.agent.errors import AgentError
+from voice_agent.agent.health import CheckResult
+from voice_agent.agent.manager import SessionManager
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
@@ -26,7 +29,7 @@ from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.body_limit import BodyLimitMiddleware
 from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
-from voice_agent.service.health import CheckResult, HealthSource, LiveKitMonitor, models_check
+from voice_agent.service.health import HealthSource, LiveKitMonitor, models_check
 from voice_agent.service.routes import (
     broadcast,
     feedback,
@@ -38,7 +41,6 @@ from voice_agent.service.routes import (
     webhooks,
 )
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
-from voice_agent.service.sessions import SessionManager
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.errors import StorageError
@@ -183,12 +185,14 @@ def error_response(
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, error: ServiceError | AgentError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
         if error.http_status >= 500:
             logger.warning("{} {}: {}", request.method, request.url.path, error.message)
         return error_response(error.http_status, error.code, error.message, headers=headers)
+
+    app.add_exception_handler(ServiceError, service_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AgentError, service_error)  # type: ignore[arg-type]
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, error: StorageError) -> JSONResponse:

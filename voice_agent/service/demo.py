@@ -16,13 +16,13 @@ import numpy as np
 import soxr
 
 from pipelines.events import AnswerCompleted
+from voice_agent.agent.errors import SessionNotFoundError
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.audio_io import load_audio, write_wav
 from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
-from voice_agent.service.errors import SessionNotFoundError
 from voice_agent.service.runner import StoreService
 
 DEMO_QUESTION = "Hey promo, is the AX-200 in the weekend offer?"

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from voice_agent.agent.manager import SessionManager
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import (
@@ -17,7 +18,6 @@ from voice_agent.service.auth import (
     require_manager,
 )
 from voice_agent.service.health import HealthSource
-from voice_agent.service.sessions import SessionManager
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.worker.redispatch import Redispatcher

@@ -1,10 +1,14 @@
-"""Errors of the service layer, each with a machine-readable ``code`` and an HTTP status."""
+"""Errors of the service layer, each with a machine-readable ``code`` and an HTTP status.
+
+The agent side's errors (capacity, shutting down, no such session) are
+:mod:`voice_agent.agent.errors`; the API answers both families the same way.
+"""
 
 from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base error of the store service (sessions, API keys, requests)."""
+    """Base error of the store service (API keys, requests, starting the service)."""
 
     code = "service_error"
     http_status = 500
@@ -14,27 +18,6 @@ class ServiceError(Exception):
         self.message = message
         if code is not None:
             self.code = code
-
-
-class CapacityReachedError(ServiceError):
-    """Every session slot is taken; the new session was not started."""
-
-    code = "capacity_reached"
-    http_status = 503
-
-
-class ShuttingDownError(ServiceError):
-    """The service is stopping; no new session starts."""
-
-    code = "shutting_down"
-    http_status = 503
-
-
-class SessionNotFoundError(ServiceError):
-    """No session runs (or recently ran) in that room."""
-
-    code = "session_not_found"
-    http_status = 404
 
 
 class AuthenticationError(ServiceError):

@@ -11,22 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import httpx
 from loguru import logger
 
 from pipelines.speech_models import SpeechModels
+from voice_agent.agent.health import CheckResult
 from voice_agent.livekit.errors import LiveKitError
 from voice_agent.livekit.server import LocalLiveKitServer
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One link of the chain."""
-
-    ok: bool
-    detail: str
 
 
 class LiveKitMonitor:

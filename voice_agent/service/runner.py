@@ -40,6 +40,7 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.manager import ManagedEventSink, SessionManager
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
@@ -49,7 +50,6 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
-from voice_agent.service.sessions import ManagedEventSink, SessionManager
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
@@ -368,4 +368,3 @@ class StoreService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
-

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.gaps import GapGroup
 from voice_agent.agent.lifecycle import SessionState
-from voice_agent.service.sessions import SessionInfo, SessionRefusal
+from voice_agent.agent.manager import SessionInfo, SessionRefusal
 
 
 class ErrorDetail(BaseModel):

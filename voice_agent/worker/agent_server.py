@@ -7,7 +7,7 @@ only clerk rooms of stores in the knowledge base, and drains on shutdown (no new
 running sessions finish).
 
 Jobs run in the thread executor: each job's thread only hands the room to the
-:class:`~voice_agent.service.sessions.SessionManager`, whose sessions run on the main
+:class:`~voice_agent.agent.manager.SessionManager`, whose sessions run on the main
 event loop with the process's one set of models. The Pipecat transport joins the room
 with its own agent token (it cannot adopt the job's connection), so the job never calls
 ``ctx.connect()``; it ends with ``ctx.shutdown()`` when the session ends, and a job that
@@ -27,13 +27,13 @@ from loguru import logger
 from knowledge_base.answering import Role
 from pipelines.answer_processor import CallerProfile
 from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.errors import AgentError
+from voice_agent.agent.health import CheckResult
 from voice_agent.agent.lifecycle import SessionState
+from voice_agent.agent.manager import SessionManager
 from voice_agent.livekit.dispatch import AGENT_NAME
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
-from voice_agent.service.errors import ServiceError
-from voice_agent.service.health import CheckResult
-from voice_agent.service.sessions import SessionManager
 
 _REGISTER_TIMEOUT_SECS = 30.0
 _LINK_WATCH_SECS = 0.25
@@ -109,7 +109,7 @@ class DispatchedSessions:
         """Register with LiveKit; return once registered.
 
         Raises:
-            ServiceError: Not registered within 30 s (``code`` ``worker_not_registered``).
+            AgentError: Not registered within 30 s (``code`` ``worker_not_registered``).
         """
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._server.run(), name="agent-server")
@@ -124,7 +124,7 @@ class DispatchedSessions:
             registered.cancel()
             error = self._task.exception() if self._task.done() else None
             await self.stop(drain=False)
-            raise ServiceError(
+            raise AgentError(
                 f"the agent worker did not register with LiveKit at {self._endpoint.url}"
                 + (f": {error}" if error else f" within {_REGISTER_TIMEOUT_SECS:.0f} s"),
                 code="worker_not_registered",
@@ -227,7 +227,7 @@ class DispatchedSessions:
         )
         try:
             state = await asyncio.wrap_future(future)
-        except ServiceError as e:
+        except AgentError as e:
             logger.warning("[{}] dispatched session not started: {}", room, e.message)
             ctx.shutdown(reason=e.code)
             return
@@ -256,5 +256,5 @@ class DispatchedSessions:
             await server._update_worker_status()
 
     async def _stop(self, room: str) -> None:
-        with contextlib.suppress(ServiceError):
+        with contextlib.suppress(AgentError):
             await self._manager.stop(room)

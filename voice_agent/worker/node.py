@@ -2,7 +2,7 @@
 
 :class:`WorkerNode` is what ``voice-agent worker`` runs on each machine of a cluster: the
 shared models (:class:`~voice_agent.runtime.Runtime`), a
-:class:`~voice_agent.service.sessions.SessionManager` with this node's capacity, and the
+:class:`~voice_agent.agent.manager.SessionManager` with this node's capacity, and the
 agent worker that registers with a LiveKit node (any node of the cluster: they share
 Redis). Answers are logged, and spoken feedback is captured and stored, in the configured
 database like in ``voice-agent serve``.
@@ -16,11 +16,11 @@ from typing import Self
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.health import CheckResult
+from voice_agent.agent.manager import SessionManager
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
-from voice_agent.service.health import CheckResult
-from voice_agent.service.sessions import SessionManager
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository

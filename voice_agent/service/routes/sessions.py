@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
+from voice_agent.agent.manager import SessionInfo, SessionManager
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ManagerDep, ManagerPrincipal
 from voice_agent.service.errors import PermissionDeniedError
 from voice_agent.service.schemas import EventList, RefusalPublic, SessionList, SessionPublic
-from voice_agent.service.sessions import SessionInfo, SessionManager
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 

@@ -18,6 +18,12 @@ from loguru import logger
 
 from knowledge_base.answering import Role
 from pipelines.answer_processor import CallerProfile
+from voice_agent.agent.errors import (
+    CapacityReachedError,
+    SessionNotFoundError,
+    ShuttingDownError,
+)
+from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.livekit.errors import RoomNameError, WebhookError, WebhookSignatureError
 from voice_agent.livekit.rooms import ClerkRoom, parse_clerk_room
@@ -29,16 +35,9 @@ from voice_agent.livekit.webhooks import (
     WebhookEvent,
 )
 from voice_agent.service.deps import ContextDep
-from voice_agent.service.errors import (
-    AuthenticationError,
-    BadRequestError,
-    CapacityReachedError,
-    SessionNotFoundError,
-    ShuttingDownError,
-)
+from voice_agent.service.errors import AuthenticationError, BadRequestError
 from voice_agent.service.printable import printable
 from voice_agent.service.schemas import WebhookResult
-from voice_agent.service.sessions import SessionManager
 from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])

@@ -1,13 +1,14 @@
 """The store's agent sessions: which run (capacity), started and stopped here.
 
-:class:`SessionManager` starts an :class:`~voice_agent.agent.session.AgentSession` per
-clerk room (the webhook route calls it when a clerk joins and leaves) and refuses sessions
-beyond its capacity with :class:`~voice_agent.service.errors.CapacityReachedError`. A
-session's own life (joining, rejoining after failures, giving up, ending when the clerk is
-gone) is the session's business; when it ends, its slot is freed.
+:class:`SessionManager` starts an :class:`~voice_agent.agent.session.AgentSession` per clerk
+room (the service's webhook route, or a worker's dispatched job, calls it when a clerk joins and
+leaves) and refuses sessions beyond its capacity with
+:class:`~voice_agent.agent.errors.CapacityReachedError`. A session's own life (joining,
+rejoining after failures, giving up, ending when the clerk is gone) is the session's business;
+when it ends, its slot is freed.
 
-What each session did (its last events, answer and gap counts, the snapshots the API
-shows) is kept in :mod:`voice_agent.service.session_history`.
+What each session did (its last events, answer and gap counts, the snapshots the API shows) is
+kept in :mod:`voice_agent.agent.history`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.errors import (
+    CapacityReachedError,
+    SessionNotFoundError,
+    ShuttingDownError,
+)
+from voice_agent.agent.history import (
+    SessionEntry,
+    SessionHistory,
+    SessionInfo,
+    SessionRefusal,
+)
 from voice_agent.agent.lifecycle import (
     ManagedEvent,
     ManagedEventSink,
@@ -37,17 +49,6 @@ from voice_agent.agent.session import AgentSession
 from voice_agent.agent.session_store import SessionStore
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
-from voice_agent.service.errors import (
-    CapacityReachedError,
-    SessionNotFoundError,
-    ShuttingDownError,
-)
-from voice_agent.service.session_history import (
-    SessionEntry,
-    SessionHistory,
-    SessionInfo,
-    SessionRefusal,
-)
 
 SessionProcessorsFor = Callable[[str, CallerProfile], SessionProcessorFactory | None]
 """Per clerk identity and caller: the processors built into that clerk's voice loop."""
