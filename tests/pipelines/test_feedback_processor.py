@@ -267,7 +267,7 @@ async def test_the_timer_runs_from_the_capture_until_its_correction_window_close
         frames_to_send=[
             _said("feedback: the till is down"),
             ProbeFrame(label="capturing"),
-            SleepFrame(sleep=0.8),
+            SleepFrame(sleep=2.0),  # ample: a loaded machine may stall the timer
             ProbeFrame(label="after the window"),
         ],
     )
@@ -288,12 +288,12 @@ async def test_the_next_capture_starts_the_timer_again() -> None:
         pipeline,
         frames_to_send=[
             _said("feedback: size 40 sold out"),
-            SleepFrame(sleep=0.5),
+            SleepFrame(sleep=1.5),
             ProbeFrame(label="between"),
             SleepFrame(sleep=0.05),  # the button is a system frame: it would overtake the probe
             FeedbackTalkFrame(),
             ProbeFrame(label="second capture"),
-            SleepFrame(sleep=0.5),
+            SleepFrame(sleep=1.5),
             ProbeFrame(label="after"),
         ],
     )
