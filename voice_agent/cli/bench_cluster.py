@@ -56,6 +56,7 @@ def _print_report(result: dict[str, Any]) -> None:
     back = kill["kill_to_agents_back_secs"]
     typer.echo(
         f"  worker killed with {kill['clerks_on_killed_worker']} clerks:"
-        f" assistant back in every room after {back if back is not None else 'more than 60'} s,"
-        f" {kill['second_question_unanswered']} second questions unanswered"
+        f" assistant back in every room after {back if back is not None else 'more than 60'} s;"
+        f" their next question answered {json.dumps(kill['kill_to_next_reply_secs'])} s after"
+        f" the kill, {kill['next_question_unanswered']} unanswered"
     )

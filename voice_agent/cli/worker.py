@@ -121,7 +121,7 @@ async def _run(node: WorkerNode, *, capacity: int, json_output: bool) -> int:
         "worker_id": node.dispatcher.worker_id,
         "agent_name": "promo-assistant",
         "capacity": capacity,
-        "health_url": f"http://127.0.0.1:{node.dispatcher.health_port}/",
+        "health_url": node.dispatcher.health_url,
     }
     if json_output:
         print_json(document)
