@@ -266,7 +266,7 @@ async def test_a_killed_worker_s_clerk_has_the_assistant_back_at_once_and_is_ans
 
     assert front.worker_watch is not None
     deaths_before = front.worker_watch.deaths  # earlier tests' workers were killed too
-    serving.process.kill()  # mid-conversation: the clerk is hearing the first answer
+    serving.process.kill()  # mid-conversation: the first answer was just written
     killed_at, killed_at_unix = time.monotonic(), time.time()
     back_secs: float | None = None
     while time.monotonic() - killed_at < 30:

@@ -44,6 +44,7 @@ class WorkerNode:
         service: Capacity, restart and timeout settings of sessions.
         drain_timeout_secs: How long :meth:`stop` lets running sessions finish.
         health_port: Port of the worker's health endpoint (0: a free one).
+        health_host: Address of the health endpoint (one the store service can reach).
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class WorkerNode:
         service: ServiceSettings,
         drain_timeout_secs: int = 600,
         health_port: int = 0,
+        health_host: str = "127.0.0.1",
     ) -> None:
         self.worker_id = uuid.uuid4().hex[:12]
         """This process's id in the workers' table."""
@@ -83,6 +85,7 @@ class WorkerNode:
             stores=lambda: frozenset(runtime.knowledge.stores),
             drain_timeout_secs=drain_timeout_secs,
             health_port=health_port,
+            health_host=health_host,
             on_sessions_changed=self._sessions_changed,
         )
         self.heartbeat = WorkerHeartbeat(
