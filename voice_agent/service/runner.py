@@ -390,4 +390,3 @@ class StoreService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
-
