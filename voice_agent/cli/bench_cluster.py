@@ -49,7 +49,8 @@ def _print_report(result: dict[str, Any]) -> None:
     )
     typer.echo(f"  voice-to-voice: {json.dumps(v2v)}")
     typer.echo(
-        f"  unanswered {load['unanswered']}, sessions per worker {load['sessions_per_worker']},"
+        f"  unanswered {load['unanswered']} ({load['clerks_not_joined']} clerks could not join),"
+        f" sessions per worker {load['sessions_per_worker']},"
         f" CPU {load['cpu_percent_per_session']}% and"
         f" {load['rss_growth_mib_per_session']} MiB per session"
     )
