@@ -7,6 +7,10 @@ worker of its own (API, webhooks, the watch over the workers, re-dispatch) in th
 process, and ``workers`` ``voice-agent worker`` processes registered round-robin with the
 nodes, all sharing one SQLite database (conversations and the workers' heartbeats).
 
+Every child gets SIGKILL when this process dies, even by ``kill -9``
+(:func:`~voice_agent.livekit.process_guard.die_with_parent`): a benchmark that is
+killed leaves no worker or Redis holding a port.
+
 The parts are also offered one by one (:func:`start_redis`, :func:`start_worker_process`,
 :func:`assistants_in`) for the cluster tests, which build their cluster piece by piece.
 """
@@ -32,6 +36,7 @@ from livekit import api
 from pydantic import SecretStr
 
 from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.livekit.process_guard import die_with_parent
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import ServiceError
@@ -226,6 +231,7 @@ def start_redis(port: int) -> subprocess.Popen[bytes]:
         env={**os.environ, "PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,
     )
     _wait_for_port(port, "redis-server")
     return process
@@ -260,7 +266,14 @@ def start_worker_process(
     command += ["--capacity", str(capacity), "--livekit-url", url]
     log_path = directory / "worker.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, env=env, text=True)
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            text=True,
+            preexec_fn=die_with_parent,
+        )
     assert process.stdout is not None
     lines: list[str] = []
     while line := process.stdout.readline():
