@@ -8,7 +8,8 @@ worker: sessions taken, CPU and memory growth per session.
 Phase 2: the same clerks join again and ask two questions, 2 s apart; once every clerk
 has an assistant, worker 1 is killed (``kill -9``). Measured: seconds from the kill until
 the assistant is back (re-dispatched to the other worker) in every room of the killed
-worker's clerks, which should be under 5 s; for those clerks, seconds from the kill to
+worker's clerks, which should be under 5 s (``None``: not all within 60 s; the per-room
+summary counts those that were); for those clerks, seconds from the kill to
 the reply to the first question they began after it (their own pace included: the clerk
 does not know the worker died), and how many such questions went unanswered.
 """
@@ -147,20 +148,21 @@ async def _kill_phase(cluster: Any, clerks: int) -> dict[str, Any]:
     moved_rooms = _rooms_served_by(victim, rooms)
     victim.process.kill()
     killed_at, killed_at_unix = time.monotonic(), time.time()
-    back_secs: float | None = None
-    while time.monotonic() - killed_at < 60:
-        now = await assistants_in(cluster.endpoint, rooms)
-        # The dead worker's assistants are replaced by new participants (new sids).
-        if all(room in now and now[room] != before.get(room) for room in moved_rooms):
-            back_secs = round(time.monotonic() - killed_at, 2)
-            break
+    back_at: dict[str, float] = {}
+    while time.monotonic() - killed_at < 60 and len(back_at) < len(moved_rooms):
+        now = await assistants_in(cluster.endpoint, sorted(moved_rooms - back_at.keys()))
+        for room, sid in now.items():
+            if sid != before.get(room):  # a re-dispatched assistant is a new participant
+                back_at[room] = round(time.monotonic() - killed_at, 2)
         await asyncio.sleep(0.1)
+    all_back = len(back_at) == len(moved_rooms)
     reports = [r for r in await running if r is not None]
     after_kill = [_first_after(r, killed_at_unix) for r in reports if r.room in moved_rooms]
     replies = [secs for secs in after_kill if secs is not None]
     return {
         "clerks_on_killed_worker": len(moved_rooms),
-        "kill_to_agents_back_secs": back_secs,
+        "kill_to_agents_back_secs": max(back_at.values(), default=0.0) if all_back else None,
+        "kill_to_agent_back_per_room_secs": summary(list(back_at.values())),
         "kill_to_next_reply_secs": summary(replies),
         "next_question_unanswered": len(after_kill) - len(replies),
         "clerks_not_joined": clerks - len(reports),
