@@ -202,6 +202,16 @@ class FeedbackSettings(BaseModel):
     webhook_secret: SecretStr | None = None
     """HMAC-SHA256 key of the ``X-Voice-Agent-Signature`` header (required with a URL)."""
 
+    @model_validator(mode="after")
+    def _secret_with_url(self) -> Self:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and not secret:
+            raise ValueError(
+                "feedback.webhook_secret is required with feedback.webhook_url"
+                " (set VOICE_AGENT_FEEDBACK__WEBHOOK_SECRET)"
+            )
+        return self
+
 
 class BroadcastSettings(BaseModel):
     """Urgent notices to clerks: acknowledgement timing, escalation, the roster."""

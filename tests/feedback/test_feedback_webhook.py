@@ -116,3 +116,34 @@ def test_the_webhook_comes_from_settings_and_needs_its_secret() -> None:
         build_alert_webhook(settings.model_copy(update={"feedback": feedback}))
     signed = feedback.model_copy(update={"webhook_secret": SecretStr(SECRET)})
     assert build_alert_webhook(settings.model_copy(update={"feedback": signed})) is not None
+
+
+def test_a_webhook_url_without_a_secret_is_a_settings_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voice_agent.settings import load_settings
+
+    monkeypatch.setenv("VOICE_AGENT_FEEDBACK__WEBHOOK_URL", "http://127.0.0.1:9/alerts")
+    with pytest.raises(ValueError, match="VOICE_AGENT_FEEDBACK__WEBHOOK_SECRET"):
+        load_settings()
+    monkeypatch.setenv("VOICE_AGENT_FEEDBACK__WEBHOOK_SECRET", "")
+    with pytest.raises(ValueError, match="feedback.webhook_secret is required"):
+        load_settings()
+
+
+def test_a_worker_with_a_webhook_url_but_no_secret_exits_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from voice_agent.cli.worker import register
+
+    app = typer.Typer()
+    register(app)
+    app.command("unused")(lambda: None)  # a second command keeps "worker" a subcommand
+    monkeypatch.setenv("VOICE_AGENT_FEEDBACK__WEBHOOK_URL", "http://127.0.0.1:9/alerts")
+    result = CliRunner().invoke(app, ["worker", "--json"])
+    assert result.exit_code == 2, result.output
+    assert "feedback.webhook_secret is required" in result.output
+    assert "Traceback" not in result.output

@@ -5,10 +5,13 @@ their own room, and ask two questions under push-to-talk; LiveKit dispatches the
 workers. Measured at the clerk: voice-to-voice p50/p95 and unanswered questions; per
 worker: sessions taken, CPU and memory growth per session.
 
-Phase 2: the same clerks join again and ask one question; once every clerk has an agent,
-worker 1 is killed (``kill -9``). Measured: seconds from the kill until the assistant is
-back in every clerk's room (re-dispatched to the other worker), and how many second
-questions, asked 20 s after the first, went unanswered.
+Phase 2: the same clerks join again and ask two questions, 2 s apart; once every clerk
+has an assistant, worker 1 is killed (``kill -9``). Measured: seconds from the kill until
+the assistant is back (re-dispatched to the other worker) in every room of the killed
+worker's clerks, which should be under 5 s (``None``: not all within 60 s; the per-room
+summary counts those that were); for those clerks, seconds from the kill to
+the reply to the first question they began after it (their own pace included: the clerk
+does not know the worker died), and how many such questions went unanswered.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from voice_agent.settings import PROJECT_ROOT
 AUDIO = PROJECT_ROOT / "tests" / "fixtures" / "audio"
 QUESTION = AUDIO / "loop" / "ax200_weekend.wav"
 _JOIN_SPACING_SECS = 0.3
+_CONNECT_TIMEOUT_SECS = 30.0
+"""A loaded 2-core machine can take more than the clerk's default 10 s to join 20."""
 
 
 async def run_cluster_bench(runtime: Any, binary: Any, clerks: int) -> dict[str, Any]:
@@ -41,8 +46,12 @@ async def run_cluster_bench(runtime: Any, binary: Any, clerks: int) -> dict[str,
 
 
 async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
+    """The clerk's report, or ``None`` when they could not join (counted, not fatal)."""
+    from loguru import logger
+
     from voice_agent.agent.connection import AGENT_IDENTITY
     from voice_agent.livekit.clerk import SimulatedClerk
+    from voice_agent.livekit.errors import ClerkError
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
 
@@ -58,8 +67,18 @@ async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
         dispatch_agent=True,
     )
     await asyncio.sleep(index * _JOIN_SPACING_SECS)
-    clerk = SimulatedClerk(url=node.url, token=token, reply_from=AGENT_IDENTITY, hangover_secs=1.5)
-    return await clerk.run(script)
+    clerk = SimulatedClerk(
+        url=node.url,
+        token=token,
+        reply_from=AGENT_IDENTITY,
+        hangover_secs=1.5,
+        connect_timeout_secs=_CONNECT_TIMEOUT_SECS,
+    )
+    try:
+        return await clerk.run(script)
+    except ClerkError as e:
+        logger.error("clerk {} did not take part: {} ({})", identity, e, e.code)
+        return None
 
 
 async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
@@ -82,20 +101,21 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
         jobs = await asyncio.to_thread(lambda: [w.active_jobs() for w in cluster.workers])
         peak = [max(a, b) for a, b in zip(peak, jobs, strict=True)]
         await asyncio.sleep(0.5)
-    reports = await running
+    joined = [r for r in await running if r is not None]
     wall = time.monotonic() - began
     voice_to_voice = [
         u.voice_to_voice_secs
-        for r in reports
+        for r in joined
         for u in r.utterances
         if u.voice_to_voice_secs is not None
     ]
-    asked = sum(len(r.utterances) for r in reports)
+    asked = sum(len(r.utterances) for r in joined)
     cpu = [_cpu(p) - c for p, c in zip(processes, cpu_before, strict=True)]
     rss = [p.memory_info().rss - r for p, r in zip(processes, rss_before, strict=True)]
     return {
         "voice_to_voice_secs": summary(voice_to_voice),
         "unanswered": asked - len(voice_to_voice),
+        "clerks_not_joined": clerks - len(joined),
         "sessions_per_worker": peak,
         "cpu_percent_per_session": round(100 * sum(cpu) / wall / clerks, 1),
         "rss_growth_mib_per_session": round(sum(rss) / 2**20 / clerks, 1),
@@ -105,13 +125,14 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
 async def _kill_phase(cluster: Any, clerks: int) -> dict[str, Any]:
     from voice_agent.livekit.clerk import ClerkScript
     from voice_agent.livekit.rooms import clerk_room_name
+    from voice_agent.benchmarks.local_cluster import assistants_in
 
     script = ClerkScript.from_files(
         [QUESTION, QUESTION],
         lead_in_secs=3.0,
-        silence_between_secs=20.0,
+        silence_between_secs=2.0,
         push_to_talk=True,
-        reply_timeout_secs=20,
+        reply_timeout_secs=8,
         max_reply_secs=20,
     )
     running = asyncio.gather(*(_clerk(cluster, i, script, "k") for i in range(clerks)))
@@ -120,52 +141,52 @@ async def _kill_phase(cluster: Any, clerks: int) -> dict[str, Any]:
     deadline = time.monotonic() + 60
     before: dict[str, str] = {}
     while time.monotonic() < deadline:
-        before = await _agents(cluster, rooms)
+        before = await assistants_in(cluster.endpoint, rooms)
         if len(before) == clerks:
             break
         await asyncio.sleep(0.2)
-    moved = max(victim.active_jobs(), 0)
+    moved_rooms = _rooms_served_by(victim, rooms)
     victim.process.kill()
-    killed_at = time.monotonic()
-    redispatch_secs: float | None = None
-    while time.monotonic() - killed_at < 60:
-        now = await _agents(cluster, rooms)
-        replaced = [room for room in rooms if room in now and now[room] != before.get(room)]
-        # The dead worker's agents are replaced by new participants (new sids).
-        if len(now) == clerks and len(replaced) >= moved:
-            redispatch_secs = round(time.monotonic() - killed_at, 2)
-            break
-        await asyncio.sleep(0.2)
-    reports = await running
-    second = [r.utterances[1] for r in reports]
+    killed_at, killed_at_unix = time.monotonic(), time.time()
+    back_at: dict[str, float] = {}
+    while time.monotonic() - killed_at < 60 and len(back_at) < len(moved_rooms):
+        now = await assistants_in(cluster.endpoint, sorted(moved_rooms - back_at.keys()))
+        for room, sid in now.items():
+            if sid != before.get(room):  # a re-dispatched assistant is a new participant
+                back_at[room] = round(time.monotonic() - killed_at, 2)
+        await asyncio.sleep(0.1)
+    all_back = len(back_at) == len(moved_rooms)
+    reports = [r for r in await running if r is not None]
+    after_kill = [_first_after(r, killed_at_unix) for r in reports if r.room in moved_rooms]
+    replies = [secs for secs in after_kill if secs is not None]
     return {
-        "clerks_on_killed_worker": moved,
-        "kill_to_agents_back_secs": redispatch_secs,
-        "second_question_unanswered": sum(u.voice_to_voice_secs is None for u in second),
+        "clerks_on_killed_worker": len(moved_rooms),
+        "kill_to_agents_back_secs": max(back_at.values(), default=0.0) if all_back else None,
+        "kill_to_agent_back_per_room_secs": summary(list(back_at.values())),
+        "kill_to_next_reply_secs": summary(replies),
+        "next_question_unanswered": len(after_kill) - len(replies),
+        "clerks_not_joined": clerks - len(reports),
     }
 
 
-async def _agents(cluster: Any, rooms: list[str]) -> dict[str, str]:
-    """Room -> participant sid of the assistant, for the rooms it is in right now."""
-    from livekit import api
+def _rooms_served_by(worker: Any, rooms: list[str]) -> set[str]:
+    """The rooms whose session started in ``worker``'s log."""
+    log = worker.log.read_text(errors="replace")
+    return {room for room in rooms if f"[{room}] session started" in log}
 
-    from voice_agent.agent.connection import AGENT_IDENTITY
 
-    http_url = cluster.nodes[0].url.replace("ws", "http", 1)
-    client = api.LiveKitAPI(http_url, cluster.api_key, cluster.api_secret)
-    found: dict[str, str] = {}
-    try:
-        for room in rooms:
-            try:
-                listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
-            except api.TwirpError:
-                continue  # the room does not exist (yet)
-            for participant in listed.participants:
-                if participant.identity == AGENT_IDENTITY:
-                    found[room] = participant.sid
-    finally:
-        await client.aclose()
-    return found
+def _first_after(report: Any, moment_unix: float) -> float | None:
+    """Seconds from ``moment_unix`` to the reply to the clerk's first question after it.
+
+    ``None`` when the clerk began no question after it or that question got no reply.
+    """
+    for utterance in report.utterances:
+        if report.started_at_unix + utterance.started_at < moment_unix:
+            continue
+        if utterance.reply_started_at is None:
+            return None
+        return round(report.started_at_unix + utterance.reply_started_at - moment_unix, 2)
+    return None
 
 
 async def _wait_idle(cluster: Any) -> None:

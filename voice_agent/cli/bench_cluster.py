@@ -49,13 +49,15 @@ def _print_report(result: dict[str, Any]) -> None:
     )
     typer.echo(f"  voice-to-voice: {json.dumps(v2v)}")
     typer.echo(
-        f"  unanswered {load['unanswered']}, sessions per worker {load['sessions_per_worker']},"
+        f"  unanswered {load['unanswered']} ({load['clerks_not_joined']} clerks could not join),"
+        f" sessions per worker {load['sessions_per_worker']},"
         f" CPU {load['cpu_percent_per_session']}% and"
         f" {load['rss_growth_mib_per_session']} MiB per session"
     )
     back = kill["kill_to_agents_back_secs"]
     typer.echo(
         f"  worker killed with {kill['clerks_on_killed_worker']} clerks:"
-        f" assistant back in every room after {back if back is not None else 'more than 60'} s,"
-        f" {kill['second_question_unanswered']} second questions unanswered"
+        f" assistant back in every room after {back if back is not None else 'more than 60'} s;"
+        f" their next question answered {json.dumps(kill['kill_to_next_reply_secs'])} s after"
+        f" the kill, {kill['next_question_unanswered']} unanswered"
     )

@@ -33,7 +33,9 @@ WORKER_HELP = (
     "livekit.api_key / livekit.api_secret; any node of a cluster sharing Redis will do) "
     "under the agent name 'promo-assistant', and runs one session per dispatched clerk, at "
     "most --capacity at once: at capacity LiveKit sends the next clerk to another worker. "
-    "Gap questions go to storage.database_url.\n\n"
+    "Gap questions, conversations and its heartbeat (alive, registered, its clerk rooms) "
+    "go to storage.database_url: point every worker and the store service at one shared "
+    "database, so a clerk whose worker died gets the assistant back at once.\n\n"
     "SIGTERM or Ctrl-C drains: no new clerks, running sessions go on until their clerks "
     "leave (at most --drain-timeout seconds); a second signal stops at once.\n\n"
     "Exit codes: 0 stopped; 1 could not register with LiveKit; 2 bad settings or options.\n\n"
@@ -64,6 +66,14 @@ def worker_command(
             "--health-port", min=0, max=65535, help="Port of GET / (200 while registered)."
         ),
     ] = 0,
+    health_host: Annotated[
+        str,
+        typer.Option(
+            "--health-host",
+            help="Address of GET / (on a cluster: this node's address the store service "
+            "can reach; it probes a worker whose heartbeat is late).",
+        ),
+    ] = "127.0.0.1",
     json_output: JsonOption = False,
     config: ConfigOption = None,
     verbose: VerboseOption = False,
@@ -100,6 +110,7 @@ def worker_command(
             service=service,
             drain_timeout_secs=drain_timeout,
             health_port=health_port,
+            health_host=health_host,
         )
         code = asyncio.run(_run(node, capacity=service.capacity, json_output=json_output))
     finally:
@@ -121,7 +132,7 @@ async def _run(node: WorkerNode, *, capacity: int, json_output: bool) -> int:
         "worker_id": node.dispatcher.worker_id,
         "agent_name": "promo-assistant",
         "capacity": capacity,
-        "health_url": f"http://127.0.0.1:{node.dispatcher.health_port}/",
+        "health_url": node.dispatcher.health_url,
     }
     if json_output:
         print_json(document)

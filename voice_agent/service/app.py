@@ -75,7 +75,8 @@ def create_app(
         livekit_monitor: Watches the LiveKit server for ``/healthz``; ``None`` leaves
             LiveKit out of the health checks (an app mounted next to a running service).
         agent_worker: The agent worker LiveKit dispatches clerks to, when this process runs
-            one; its registration is the ``agent`` health check.
+            one, or the watch over the cluster's workers on a front node; its verdict is
+            the ``agent`` health check.
         redispatcher: Dispatches the assistant again when it leaves a clerk who stays
             (agent dispatch only).
         feedback_desk: The process's feedback desk, shared with the sessions that capture spoken

@@ -5,7 +5,10 @@ LiveKit must call, are known), then starts the local ``livekit-server`` pointing
 webhooks at us (or uses a remote deployment), then serves the API with uvicorn in the
 current event loop. With ``service.agent_dispatch`` (the default) the process also
 registers as a LiveKit agent worker (:class:`~voice_agent.worker.agent_server.DispatchedSessions`),
-so clerks get the assistant through LiveKit's dispatch; otherwise the webhook route starts
+so clerks get the assistant through LiveKit's dispatch; with ``service.run_worker`` off
+(a front node), a :class:`~voice_agent.worker.watch.WorkerWatch` reads the workers'
+heartbeats from the shared database for ``/healthz`` and puts the assistant back at once
+in the rooms of a worker that died. Without agent dispatch the webhook route starts
 sessions. Either way every session is connected to the application's broadcaster
 (:class:`~voice_agent.broadcast.session_channel.SessionNotices`; the broadcaster runs in the
 application's lifespan and follows publications), so an urgent publication is spoken to the
@@ -55,8 +58,10 @@ from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.storage.sessions import SqlSessionStore
+from voice_agent.storage.workers import SqlWorkerRegistry
 from voice_agent.worker.agent_server import DispatchedSessions
 from voice_agent.worker.redispatch import Redispatcher
+from voice_agent.worker.watch import WorkerWatch
 
 _API_STOP_TIMEOUT_SECS = 5.0
 
@@ -141,6 +146,8 @@ class StoreService:
         self._livekit_server: LocalLiveKitServer | None = None
         self._dispatcher: DispatchedSessions | None = None
         self._redispatcher: Redispatcher | None = None
+        self._watch: WorkerWatch | None = None
+        self._watch_task: asyncio.Task[None] | None = None
         self._feedback: FeedbackDesk | None = None
         self._monitor: LiveKitMonitor | None = None
         self._monitor_task: asyncio.Task[None] | None = None
@@ -186,6 +193,11 @@ class StoreService:
     def redispatcher_count(self) -> int:
         """Times the assistant was dispatched again after leaving a clerk who stayed."""
         return self._redispatcher.redispatched if self._redispatcher else 0
+
+    @property
+    def worker_watch(self) -> WorkerWatch | None:
+        """What watches the cluster's workers (a front node only, after :meth:`start`)."""
+        return self._watch
 
     @property
     def livekit_server(self) -> LocalLiveKitServer | None:
@@ -236,6 +248,12 @@ class StoreService:
                     language=self._runtime.settings.stt.language,
                     stores=lambda: frozenset(self._runtime.knowledge.stores),
                 )
+            elif self._redispatcher is not None:
+                self._watch = WorkerWatch(
+                    registry=SqlWorkerRegistry(database=self._database),
+                    redispatcher=self._redispatcher,
+                )
+                self._watch_task = asyncio.create_task(self._watch.run(), name="worker-watch")
             app = create_app(
                 settings=self._service,
                 runtime=self._runtime,
@@ -245,7 +263,7 @@ class StoreService:
                     api_key=self._endpoint.api_key, api_secret=self._endpoint.api_secret
                 ),
                 livekit_monitor=self._monitor,
-                agent_worker=self._dispatcher,
+                agent_worker=self._dispatcher or self._watch,
                 redispatcher=self._redispatcher,
                 feedback_desk=self._feedback,
             )
@@ -279,6 +297,10 @@ class StoreService:
         await self._runtime.knowledge_holder.stop()
         if self._manager is not None:
             await self._manager.close()
+        watch_task, self._watch_task = self._watch_task, None
+        if watch_task is not None:
+            watch_task.cancel()
+            await asyncio.gather(watch_task, return_exceptions=True)
         redispatcher, self._redispatcher = self._redispatcher, None
         if redispatcher is not None:
             await redispatcher.close()

@@ -17,6 +17,7 @@ from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
 from voice_agent.storage.publications import SqlPublicationRepository
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.storage.sessions import SqlSessionStore
+from voice_agent.storage.workers import SqlWorkerRegistry, WorkerBeat
 
 __all__ = [
     "Database",
@@ -32,8 +33,10 @@ __all__ = [
     "SqlQuizResultRepository",
     "SqlRosterRepository",
     "SqlSessionStore",
+    "SqlWorkerRegistry",
     "StorageError",
     "normalise_url",
     "open_database",
     "path_from_url",
+    "WorkerBeat",
 ]

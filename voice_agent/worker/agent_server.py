@@ -53,6 +53,9 @@ class DispatchedSessions:
         drain_timeout_secs: How long a draining worker waits for running sessions.
         health_port: Port of the AgentServer's own health endpoint (``GET /`` answers 200
             while it is connected to LiveKit); 0 picks a free one.
+        health_host: Address it listens on, and that its URL names: on a cluster, the
+            node's address the store service can reach.
+        on_sessions_changed: Called on the event loop when a session starts or ends.
     """
 
     def __init__(
@@ -64,8 +67,12 @@ class DispatchedSessions:
         stores: Callable[[], frozenset[str]],
         drain_timeout_secs: int = 600,
         health_port: int = 0,
+        health_host: str = "127.0.0.1",
+        on_sessions_changed: Callable[[], None] | None = None,
     ) -> None:
         self._manager = manager
+        self._on_sessions_changed = on_sessions_changed
+        self._health_host = health_host
         self._endpoint = endpoint
         self._language = language
         self._stores = stores
@@ -84,7 +91,7 @@ class DispatchedSessions:
             ws_url=endpoint.url,
             api_key=endpoint.api_key,
             api_secret=endpoint.api_secret,
-            host="127.0.0.1",
+            host=health_host,
             port=health_port,
         )
         self._server.rtc_session(self._entrypoint, agent_name=AGENT_NAME, on_request=self._request)
@@ -99,6 +106,16 @@ class DispatchedSessions:
     def health_port(self) -> int:
         """Port of the AgentServer's health endpoint (once started)."""
         return self._server.worker_info.http_port
+
+    @property
+    def health_url(self) -> str:
+        """URL of the AgentServer's health endpoint (once started)."""
+        return f"http://{self._health_host}:{self.health_port}/"
+
+    @property
+    def accepting(self) -> bool:
+        """Registered with LiveKit and not draining: clerks can be dispatched here."""
+        return self._connected() and not self._server.draining
 
     @property
     def draining(self) -> bool:
@@ -250,6 +267,8 @@ class DispatchedSessions:
         workers report the most room and does not retry elsewhere when that worker turns
         out to be full, so a stale load loses clerks at the edge of capacity.
         """
+        if self._on_sessions_changed is not None:
+            self._on_sessions_changed()
         server = self._server
         with contextlib.suppress(Exception):
             await server._refresh_worker_load()

@@ -5,12 +5,16 @@ shared models (:class:`~voice_agent.runtime.Runtime`), a
 :class:`~voice_agent.agent.manager.SessionManager` with this node's capacity, and the
 agent worker that registers with a LiveKit node (any node of the cluster: they share
 Redis). Answers are logged, and spoken feedback is captured and stored, in the configured
-database like in ``voice-agent serve``.
+database like in ``voice-agent serve``; its heartbeat there
+(:class:`~voice_agent.worker.heartbeat.WorkerHeartbeat`) tells the store service it is
+alive and which clerk rooms it runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import uuid
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -25,7 +29,9 @@ from voice_agent.service_settings import ServiceSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.storage.sessions import SqlSessionStore
+from voice_agent.storage.workers import SqlWorkerRegistry, WorkerBeat
 from voice_agent.worker.agent_server import DispatchedSessions
+from voice_agent.worker.heartbeat import WorkerHeartbeat
 
 
 class WorkerNode:
@@ -38,6 +44,7 @@ class WorkerNode:
         service: Capacity, restart and timeout settings of sessions.
         drain_timeout_secs: How long :meth:`stop` lets running sessions finish.
         health_port: Port of the worker's health endpoint (0: a free one).
+        health_host: Address of the health endpoint (one the store service can reach).
     """
 
     def __init__(
@@ -49,7 +56,11 @@ class WorkerNode:
         service: ServiceSettings,
         drain_timeout_secs: int = 600,
         health_port: int = 0,
+        health_host: str = "127.0.0.1",
     ) -> None:
+        self.worker_id = uuid.uuid4().hex[:12]
+        """This process's id in the workers' table."""
+        self._endpoint = endpoint
         self.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
         self.manager = SessionManager(
             runtime=runtime,
@@ -74,11 +85,17 @@ class WorkerNode:
             stores=lambda: frozenset(runtime.knowledge.stores),
             drain_timeout_secs=drain_timeout_secs,
             health_port=health_port,
+            health_host=health_host,
+            on_sessions_changed=self._sessions_changed,
+        )
+        self.heartbeat = WorkerHeartbeat(
+            registry=SqlWorkerRegistry(database=database), describe=self._beat
         )
 
     async def start(self) -> None:
-        """Register with LiveKit (see :meth:`DispatchedSessions.start`)."""
+        """Register with LiveKit (see :meth:`DispatchedSessions.start`), then start beating."""
         await self.dispatcher.start()
+        self.heartbeat.start()
 
     async def stop(self, *, drain: bool = True) -> None:
         """Take no new clerks; with ``drain`` let running sessions finish; then close."""
@@ -86,11 +103,27 @@ class WorkerNode:
             await self.manager.close()
         await self.dispatcher.stop(drain=drain)
         await self.manager.close()
+        await self.heartbeat.stop()
         await self.feedback.sink.drain()
 
     def health(self) -> CheckResult:
         """Whether LiveKit can dispatch clerks here."""
         return self.dispatcher.health()
+
+    def _sessions_changed(self) -> None:
+        self.heartbeat.poke()
+
+    def _beat(self, now: datetime) -> WorkerBeat:
+        return WorkerBeat(
+            worker_id=self.worker_id,
+            livekit_worker_id=self.dispatcher.worker_id,
+            health_url=self.dispatcher.health_url,
+            livekit_url=self._endpoint.url,
+            registered=self.dispatcher.accepting,
+            capacity=self.manager.capacity,
+            rooms=tuple(info.room for info in self.manager.list()),
+            seen_at=now,
+        )
 
     async def __aenter__(self) -> Self:
         await self.start()

@@ -1,24 +1,40 @@
 """Re-dispatch after a worker died: LiveKit 1.13 does not move a dead worker's jobs.
 
-When a worker is killed, its agent leaves the clerk's room and LiveKit drops the job; the
-clerk would wait forever. The service's webhook route tells :class:`Redispatcher` each
-time the assistant leaves a clerk room. After a grace period (a session that only
-rejoins is back by then) it looks at the room: if the clerk is still there and no
-assistant is, it asks LiveKit's dispatch API for the agent again, and LiveKit offers the
-job to a worker with room to spare.
+When a worker is killed, LiveKit drops its job, and its agent stays in the clerk's room
+as a silent participant until the server gives up on its media connection: about 20 s
+(livekit-server keeps a participant whose signalling dropped for it to resume; it is
+removed only when ICE fails, 10 s + 5 s, plus a 5 s clean-up; fixed in the server's
+code, not configurable). Two things bring the assistant back:
+
+- :meth:`Redispatcher.worker_lost`: the store service's
+  :class:`~voice_agent.worker.watch.WorkerWatch` found a worker dead (its heartbeat
+  stopped and its health endpoint refuses connections). Each of its rooms at once: the
+  dead agent is removed through LiveKit's room API and, if the clerk is there, the agent
+  is dispatched again through LiveKit's dispatch API.
+- :meth:`Redispatcher.assistant_left`: the webhook route saw the assistant leave a clerk
+  room. After a grace period (a session that only rejoins is back by then) it looks at the
+  room: if the clerk is still there and no assistant is, it dispatches the agent again.
+
+Either way LiveKit offers the job to a worker with room to spare.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Callable, Iterable
 
 from livekit import api
 from loguru import logger
 
 from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME
+from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
+
+_BACK_POLL_SECS = 0.2
+"""How often a replaced assistant's room is looked at until it is back."""
 
 
 class Redispatcher:
@@ -49,6 +65,31 @@ class Redispatcher:
         """Room -> its watch and when (event-loop time) it first looks."""
         self.redispatched = 0
         """Dispatches created so far."""
+        self._replacing: set[str] = set()
+        """Rooms of a dead worker whose assistant is not back yet."""
+
+    @property
+    def replacing(self) -> frozenset[str]:
+        """Rooms of a dead worker still waiting for the assistant to be back."""
+        return frozenset(self._replacing)
+
+    def worker_lost(self, rooms: Iterable[str]) -> None:
+        """A worker died running ``rooms``: replace its assistant in each, now."""
+        loop = asyncio.get_running_loop()
+        for room in rooms:
+            try:
+                parse_clerk_room(room)
+            except RoomNameError:
+                logger.warning("a dead worker listed {!r}, which is no clerk room", room)
+                continue
+            pending = self._pending.get(room)
+            if pending is not None:
+                pending[0].cancel()
+            self._replacing.add(room)
+            task = asyncio.create_task(self._replace(room), name=f"replace {room}")
+            # Due "now": the webhooks about the removed agent cannot replace this watch.
+            self._pending[room] = (task, loop.time())
+            task.add_done_callback(self._forget(room))
 
     def assistant_left(self, room: str) -> None:
         """Check ``room`` after the grace period (one check per room at a time)."""
@@ -74,12 +115,14 @@ class Redispatcher:
             task.cancel()
         task = asyncio.create_task(self._check(room, first_after), name=f"redispatch {room}")
         self._pending[room] = (task, due)
+        task.add_done_callback(self._forget(room))
 
+    def _forget(self, room: str) -> Callable[[asyncio.Task[None]], None]:
         def forget(done: asyncio.Task[None]) -> None:
             if self._pending.get(room, (None, 0.0))[0] is done:
                 del self._pending[room]
 
-        task.add_done_callback(forget)
+        return forget
 
     async def close(self) -> None:
         """Cancel the pending checks."""
@@ -88,33 +131,72 @@ class Redispatcher:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    def _client(self) -> api.LiveKitAPI:
+        http_url = self._endpoint.url.replace("ws", "http", 1)
+        return api.LiveKitAPI(http_url, self._endpoint.api_key, self._endpoint.api_secret)
+
+    async def _replace(self, room: str) -> None:
+        """Remove the dead worker's agent from ``room``, dispatch a new one, see it back."""
+        clerk = parse_clerk_room(room)
+        client = self._client()
+        loop = asyncio.get_running_loop()
+        try:
+            with contextlib.suppress(api.TwirpError):  # gone already, or the room is
+                await client.room.remove_participant(
+                    api.RoomParticipantIdentity(room=room, identity=AGENT_IDENTITY)
+                )
+            if clerk.identity not in await self._present(client, room):
+                logger.info("[{}] a dead worker's clerk is not in the room: nothing to do", room)
+                return
+            await self._dispatch(client, room, "its worker died")
+            deadline = loop.time() + self._join_secs
+            while loop.time() < deadline:
+                await asyncio.sleep(_BACK_POLL_SECS)
+                if AGENT_IDENTITY in await self._present(client, room):
+                    return
+            logger.warning("[{}] the re-dispatched assistant is not back yet", room)
+            self._pending.pop(room, None)
+            self._watch(room, first_after=self._grace)  # the ordinary checks take over
+        except Exception as e:  # noqa: BLE001 - one room's failure must not stop the others
+            logger.error("[{}] could not replace the dead worker's assistant: {!r}", room, e)
+        finally:
+            self._replacing.discard(room)
+            await client.aclose()
+
+    async def _present(self, client: api.LiveKitAPI, room: str) -> set[str]:
+        try:
+            listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
+        except api.TwirpError:
+            return set()  # the room is gone
+        return {p.identity for p in listed.participants}
+
+    async def _dispatch(self, client: api.LiveKitAPI, room: str, why: str) -> None:
+        clerk = parse_clerk_room(room)
+        metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
+        await client.agent_dispatch.create_dispatch(
+            api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
+        )
+        self.redispatched += 1
+        logger.warning(
+            "[{}] {} while {} is still there: dispatched the assistant again",
+            room,
+            why,
+            clerk.identity,
+        )
+
     async def _check(self, room: str, first_after: float) -> None:
         clerk = parse_clerk_room(room)
-        http_url = self._endpoint.url.replace("ws", "http", 1)
-        client = api.LiveKitAPI(http_url, self._endpoint.api_key, self._endpoint.api_secret)
+        client = self._client()
         try:
             for attempt in range(self._checks):
                 await asyncio.sleep(first_after if attempt == 0 else self._grace)
-                listed = await client.room.list_participants(
-                    api.ListParticipantsRequest(room=room)
-                )
+                listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
                 present = {p.identity for p in listed.participants}
                 if AGENT_IDENTITY in present:
                     return  # back already (a session that only rejoined)
                 if clerk.identity not in present:
                     continue  # the clerk is away, maybe only while their connection resumes
-                metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
-                await client.agent_dispatch.create_dispatch(
-                    api.CreateAgentDispatchRequest(
-                        agent_name=AGENT_NAME, room=room, metadata=metadata
-                    )
-                )
-                self.redispatched += 1
-                logger.warning(
-                    "[{}] the assistant left while {} is still there: dispatched it again",
-                    room,
-                    clerk.identity,
-                )
+                await self._dispatch(client, room, "the assistant left")
                 return
         except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
             logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)

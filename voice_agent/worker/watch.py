@@ -1,0 +1,148 @@
+"""The store service's view of the cluster's workers, from their heartbeats.
+
+A front node runs no worker of its own, so it cannot see workers through LiveKit
+(LiveKit 1.13 has no API that lists them). :class:`WorkerWatch` reads the workers'
+heartbeats from the shared database (:mod:`voice_agent.storage.workers`) every
+``interval_secs`` and
+
+- says in ``/healthz`` how many workers are registered with LiveKit and how full they
+  are, and fails while no worker can take clerks or a dead worker's clerks wait for the
+  assistant;
+- finds a dead worker at once: a worker whose heartbeat is late is probed at its health
+  endpoint, and a refused connection (the process is gone) or ``lost_secs`` of silence
+  (the machine is gone) makes it dead. Its clerk rooms go to
+  :meth:`~voice_agent.worker.redispatch.Redispatcher.worker_lost`, which puts an
+  assistant back in them through LiveKit's APIs, and its row is deleted.
+
+A late heartbeat alone proves nothing (a loaded worker's event loop may be slow), and a
+probe that only times out is not a death before ``lost_secs``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import httpx
+from loguru import logger
+
+from voice_agent.agent.health import CheckResult
+from voice_agent.storage.errors import StorageError
+from voice_agent.storage.workers import SqlWorkerRegistry, WorkerBeat
+from voice_agent.worker.heartbeat import BEAT_SECS
+from voice_agent.worker.redispatch import Redispatcher
+
+
+class WorkerWatch:
+    """Watches the workers' heartbeats (see the module docstring).
+
+    Args:
+        registry: The shared table of workers.
+        redispatcher: Puts the assistant back in a dead worker's rooms.
+        interval_secs: Seconds between looks at the table.
+        late_secs: A heartbeat older than this gets the worker probed.
+        lost_secs: A heartbeat older than this makes the worker dead, probe or not.
+        probe_timeout_secs: A health probe slower than this proves nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        registry: SqlWorkerRegistry,
+        redispatcher: Redispatcher,
+        interval_secs: float = 0.25,
+        late_secs: float = 2 * BEAT_SECS,
+        lost_secs: float = 10.0,
+        probe_timeout_secs: float = 1.0,
+    ) -> None:
+        self._registry = registry
+        self._redispatcher = redispatcher
+        self._interval = interval_secs
+        self._late = late_secs
+        self._lost = lost_secs
+        self._probe_timeout = probe_timeout_secs
+        self._alive: list[WorkerBeat] = []
+        self._problem: str | None = "the workers' heartbeats were not read yet"
+        self._last_death: str | None = None
+        self.deaths = 0
+        """Workers found dead so far."""
+
+    async def run(self) -> None:
+        """Look at the heartbeats until cancelled."""
+        async with httpx.AsyncClient(timeout=self._probe_timeout) as client:
+            while True:
+                await self.look(client)
+                await asyncio.sleep(self._interval)
+
+    async def look(self, client: httpx.AsyncClient) -> None:
+        """One look: sort the workers into alive and dead; deal with the dead."""
+        try:
+            beats = await asyncio.to_thread(self._registry.workers)
+        except StorageError as e:
+            if self._problem is None or not self._problem.startswith("cannot read"):
+                logger.error("cannot read the workers' heartbeats ({}): {}", e.code, e)
+            self._problem = f"cannot read the workers' heartbeats: {e}"
+            return
+        self._problem = None
+        now = datetime.now(UTC)
+        verdicts = await asyncio.gather(*(self._dead(client, b, now) for b in beats))
+        dead = [(b, why) for b, why in zip(beats, verdicts, strict=True) if why is not None]
+        self._alive = [b for b, why in zip(beats, verdicts, strict=True) if why is None]
+        served = {room for beat in self._alive for room in beat.rooms}
+        for beat, why in dead:
+            rooms = [room for room in beat.rooms if room not in served]
+            logger.error(
+                "agent worker {} ({}) is dead: {}; putting the assistant back for its {} clerk(s)",
+                beat.worker_id,
+                beat.livekit_worker_id,
+                why,
+                len(rooms),
+            )
+            self._redispatcher.worker_lost(rooms)
+            self.deaths += 1
+            self._last_death = f"worker {beat.worker_id} died ({why})"
+            try:
+                await asyncio.to_thread(self._registry.remove, beat.worker_id)
+            except StorageError as e:
+                logger.error("could not forget dead worker {}: {}", beat.worker_id, e)
+
+    def health(self) -> CheckResult:
+        """The ``agent`` check of a service whose workers run elsewhere."""
+        if self._problem is not None:
+            return CheckResult(ok=False, detail=self._problem)
+        waiting = self._redispatcher.replacing
+        if waiting:
+            return CheckResult(
+                ok=False,
+                detail=f"{self._last_death or 'a worker died'}; {len(waiting)} clerk(s) "
+                "waiting for the assistant to be back",
+            )
+        registered = [b for b in self._alive if b.registered]
+        if not registered:
+            return CheckResult(
+                ok=False,
+                detail="no agent worker is registered with LiveKit "
+                f"({len(self._alive)} alive in the shared database, none taking clerks)",
+            )
+        sessions = sum(len(b.rooms) for b in registered)
+        capacity = sum(b.capacity for b in registered)
+        return CheckResult(
+            ok=True,
+            detail=f"{len(registered)} agent worker(s) registered with LiveKit; "
+            f"{sessions} of {capacity} sessions",
+        )
+
+    async def _dead(self, client: httpx.AsyncClient, beat: WorkerBeat, now: datetime) -> str | None:
+        """Why ``beat``'s worker is dead, or ``None`` while it may be alive."""
+        silent = (now - beat.seen_at).total_seconds()
+        if silent <= self._late:
+            return None
+        if silent > self._lost:
+            return f"no heartbeat for {silent:.1f} s"
+        try:
+            await client.get(beat.health_url)
+        except httpx.ConnectError:
+            return f"no heartbeat for {silent:.1f} s and {beat.health_url} refuses connections"
+        except httpx.HTTPError:
+            return None  # slow, not gone
+        return None
