@@ -17,13 +17,9 @@ import pytest
 from livekit import rtc
 from livekit_helpers import rms_dbfs, speech_like, write_wav
 
-from voice_agent.livekit.clerk import (
-    PTT_TOPIC,
-    ClerkScript,
-    ClerkUtterance,
-    SimulatedClerk,
-    read_clerk_audio,
-)
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
+from voice_agent.livekit.earpiece import PTT_TOPIC
 from voice_agent.livekit.errors import AudioFileError, ClerkError
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import build_access_token, mint_token
