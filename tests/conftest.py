@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from voice_agent.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from voice_agent.livekit.server import LocalLiveKitServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AUDIO = FIXTURES / "audio"
@@ -66,3 +70,25 @@ def livekit_binary() -> Path:
         if os.environ.get("VOICE_AGENT_REQUIRE_LIVEKIT") == "1":
             pytest.fail(e.message)
         pytest.skip(e.message)
+
+
+@pytest.fixture(scope="module")
+def module_livekit(
+    livekit_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalLiveKitServer]:
+    """A real livekit-server of the test module's own: a fresh key, no webhooks.
+
+    Rooms close a second after their last participant leaves, so each test can reuse names.
+    """
+    import secrets
+
+    from voice_agent.livekit.server import LocalLiveKitServer
+
+    with LocalLiveKitServer(
+        binary=livekit_binary,
+        api_key="module-tests",
+        api_secret=secrets.token_hex(24),
+        work_dir=tmp_path_factory.mktemp("livekit-module"),
+        departure_timeout_secs=1,
+    ) as server:
+        yield server
