@@ -368,4 +368,3 @@ class StoreService:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
-
