@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from loguru import logger
 
 from voice_agent.settings import Settings, load_settings
 
@@ -92,3 +93,12 @@ def module_livekit(
         departure_timeout_secs=1,
     ) as server:
         yield server
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every log line (DEBUG and up) written during the test, as ``LEVEL | message``."""
+    lines: list[str] = []
+    sink = logger.add(lines.append, level="DEBUG", format="{level} | {message}")
+    yield lines
+    logger.remove(sink)

@@ -3,12 +3,11 @@
 import asyncio
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from loguru import logger
 
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.knowledge import KnowledgeBase
@@ -24,14 +23,6 @@ def kb_dir(tmp_path: Path) -> Path:
     target = tmp_path / "kb"
     shutil.copytree(SAMPLE_DATA_DIR, target)
     return target
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="INFO")
-    yield lines
-    logger.remove(sink)
 
 
 def _edit(kb_dir: Path, old: str, new: str) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from loguru import logger
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
@@ -37,14 +35,6 @@ runner = CliRunner()
 @pytest.fixture
 def kb_dir(tmp_path: Path) -> Path:
     return copy_sample(tmp_path / "kb")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="INFO")
-    yield lines
-    logger.remove(sink)
 
 
 def _holder(
