@@ -37,6 +37,14 @@ def reference_time() -> datetime:
     return datetime.fromisoformat(str(load_questions()["reference_time"]))
 
 
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A writable copy of the packaged sample knowledge base (``tmp_path / "kb"``)."""
+    from tests.storage.knowledge_helpers import copy_sample
+
+    return copy_sample(tmp_path / "kb")
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Default settings with storage in a temporary directory."""

@@ -10,7 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.broadcast.helpers import ROSTERS
-from tests.storage.knowledge_helpers import copy_sample, eventually, weekend_text
+from tests.storage.knowledge_helpers import eventually, weekend_text
 from tests.storage.service_client import publishing_runtime, service_client
 from voice_agent.runtime import Runtime
 from voice_agent.service_settings import ApiKeySettings
@@ -38,11 +38,6 @@ ROSTER_CSV = (ROSTERS / "broadcast.csv").read_text(encoding="utf-8")
 
 def _auth(name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[name]}"}
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from knowledge_base.versions import Publication
-from tests.storage.knowledge_helpers import AX200_QUESTION, copy_sample, eventually, weekend_text
+from tests.storage.knowledge_helpers import AX200_QUESTION, eventually, weekend_text
 from tests.storage.service_client import publishing_runtime, service_client
 from voice_agent.runtime import Runtime
 from voice_agent.service_settings import ApiKeySettings
@@ -34,11 +34,6 @@ API_KEYS = [
 
 def _auth(name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[name]}"}
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
 
 
 @pytest.fixture

@@ -32,11 +32,6 @@ from voice_agent.storage.publisher import Publisher
 runner = CliRunner()
 
 
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
-
-
 def _holder(
     database: Database, kb_dir: Path, *, publish_edits: bool = True
 ) -> PublishedKnowledgeHolder:
