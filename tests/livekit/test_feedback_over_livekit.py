@@ -22,7 +22,7 @@ from knowledge_base.feedback.queries import Viewer
 from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
 from tests.conftest import FIXTURES
-from tests.livekit.livekit_helpers import heard_words
+from tests.livekit.livekit_helpers import heard_words, room_token
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.feedback.audio import FeedbackAudio, decode_flac
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
@@ -33,7 +33,6 @@ from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.storage import SqlFeedbackRepository, open_database
 from voice_agent.storage.engine import Database
 
@@ -97,10 +96,7 @@ async def _clerk_gives_feedback(
     running = asyncio.create_task(connection.run())
     try:
         await asyncio.wait_for(joined.wait(), 20)
-        token = mint_token(
-            api_key=server.api_key, api_secret=server.api_secret, identity=identity, role="clerk",
-            room=room, store_id="SH-01",
-        )  # fmt: skip
+        token = room_token(server, identity, room=room)
         # A long hangover: the confirmation's two sentences may pause on a busy machine.
         clerk = SimulatedClerk(
             url=server.url, token=token, recording_path=recording, hangover_secs=1.5
