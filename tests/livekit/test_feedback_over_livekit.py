@@ -22,7 +22,7 @@ from knowledge_base.feedback.queries import Viewer
 from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
 from tests.conftest import FIXTURES
-from tests.livekit.livekit_helpers import heard_words, room_token
+from tests.livekit.livekit_helpers import heard_words, room_token, share_of, words
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.feedback.audio import FeedbackAudio, decode_flac
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
@@ -121,7 +121,9 @@ async def test_spoken_feedback_is_stored_with_its_audio_before_the_confirmation_
         runtime, module_livekit, sink, script, tmp_path / "heard.wav", "fei"
     )
     (record,) = repository.matching(viewer=HQ)
-    assert "glacier boot" in record.transcript.lower()
+    # The whole item was stored (Whisper may spell a name its own way, so: most of its words).
+    said = "no more Glacier Boot 320 in women's 38 at Hangzhou"  # held-out item hf0003
+    assert share_of(words(record.transcript), said) >= 0.5, record.transcript
     assert "feedback" not in record.transcript.lower()  # the trigger is not part of it
     assert record.category == "stock_availability"
     assert record.products == ["WB-320"]
@@ -155,7 +157,8 @@ async def test_feedback_spoken_after_the_trigger_needs_no_wake_phrase(
         runtime, module_livekit, TimedSink(repository), script, tmp_path / "heard.wav", "gus"
     )
     (record,) = repository.matching(viewer=HQ)
-    assert "price tag" in record.transcript.lower()
+    said = "the price tags on the Road Nova still show the old 15 percent"  # hf0213
+    assert share_of(words(record.transcript), said) >= 0.5, record.transcript
     assert record.category == "display_till_system" and record.products == ["RN-300"]
     assert "bot_audio_started" in [event.type for event in events]  # the confirmation
     heard = heard_words(runtime, tmp_path / "heard.wav")
