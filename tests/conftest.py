@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from loguru import logger
 
 from voice_agent.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from voice_agent.livekit.server import LocalLiveKitServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AUDIO = FIXTURES / "audio"
@@ -30,6 +35,14 @@ def load_manifest() -> dict[str, Any]:
 def reference_time() -> datetime:
     """The naive store-local moment the question fixtures are asked at."""
     return datetime.fromisoformat(str(load_questions()["reference_time"]))
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A writable copy of the packaged sample knowledge base (``tmp_path / "kb"``)."""
+    from tests.storage.knowledge_helpers import copy_sample
+
+    return copy_sample(tmp_path / "kb")
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +79,34 @@ def livekit_binary() -> Path:
         if os.environ.get("VOICE_AGENT_REQUIRE_LIVEKIT") == "1":
             pytest.fail(e.message)
         pytest.skip(e.message)
+
+
+@pytest.fixture(scope="module")
+def module_livekit(
+    livekit_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalLiveKitServer]:
+    """A real livekit-server of the test module's own: a fresh key, no webhooks.
+
+    Rooms close a second after their last participant leaves, so each test can reuse names.
+    """
+    import secrets
+
+    from voice_agent.livekit.server import LocalLiveKitServer
+
+    with LocalLiveKitServer(
+        binary=livekit_binary,
+        api_key="module-tests",
+        api_secret=secrets.token_hex(24),
+        work_dir=tmp_path_factory.mktemp("livekit-module"),
+        departure_timeout_secs=1,
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every log line (DEBUG and up) written during the test, as ``LEVEL | message``."""
+    lines: list[str] = []
+    sink = logger.add(lines.append, level="DEBUG", format="{level} | {message}")
+    yield lines
+    logger.remove(sink)

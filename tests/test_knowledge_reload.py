@@ -2,36 +2,18 @@
 
 import asyncio
 import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from loguru import logger
 
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.models import PercentOff
 from voice_agent.knowledge_reload import KnowledgeBaseHolder, directory_signature
 
 WEEKEND = Path("promotions") / "weekend-running.yaml"
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "kb"
-    shutil.copytree(SAMPLE_DATA_DIR, target)
-    return target
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="INFO")
-    yield lines
-    logger.remove(sink)
 
 
 def _edit(kb_dir: Path, old: str, new: str) -> None:

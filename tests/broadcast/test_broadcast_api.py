@@ -10,13 +10,10 @@ import pytest
 from pydantic import SecretStr
 
 from tests.broadcast.helpers import ROSTERS
-from tests.storage.knowledge_helpers import copy_sample, eventually, weekend_text
-from voice_agent.agent.manager import SessionManager
-from voice_agent.agent.session import LiveKitEndpoint
-from voice_agent.livekit.webhooks import WebhookVerifier
-from voice_agent.runtime import Runtime, build_runtime
-from voice_agent.service.app import create_app
-from voice_agent.service_settings import ApiKeySettings, ServiceSettings
+from tests.storage.knowledge_helpers import eventually, weekend_text
+from tests.storage.service_client import publishing_runtime, service_client
+from voice_agent.runtime import Runtime
+from voice_agent.service_settings import ApiKeySettings
 from voice_agent.settings import Settings
 from voice_agent.storage import Database, SqlNoticeRepository
 
@@ -44,47 +41,16 @@ def _auth(name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
-
-
-@pytest.fixture
 def published_runtime(settings: Settings, kb_dir: Path, database: Database) -> Runtime:
-    configured = settings.model_copy(
-        update={
-            "knowledge_base": settings.knowledge_base.model_copy(
-                update={"path": str(kb_dir), "poll_interval_secs": 0.05}
-            )
-        }
-    )
-    return build_runtime(configured, database=database)
+    return publishing_runtime(settings, kb_dir, database)
 
 
 @pytest.fixture
 async def client(
     published_runtime: Runtime, database: Database
 ) -> AsyncIterator[httpx.AsyncClient]:
-    manager = SessionManager(
-        runtime=published_runtime,
-        endpoint=LiveKitEndpoint(url="ws://127.0.0.1:9", api_key="k", api_secret="s" * 32),
-        capacity=1,
-        loop_config=published_runtime.loop_config,
-    )
-    app = create_app(
-        settings=ServiceSettings(capacity=1, api_keys=API_KEYS),
-        runtime=published_runtime,
-        manager=manager,
-        database=database,
-        webhook_verifier=WebhookVerifier(api_key="k", api_secret="s" * 32),
-    )
-    await published_runtime.knowledge_holder.start()
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as c:
-                yield c
-    finally:
-        await published_runtime.knowledge_holder.stop()
+    async with service_client(published_runtime, database, API_KEYS) as c:
+        yield c
 
 
 async def _load(client: httpx.AsyncClient) -> None:

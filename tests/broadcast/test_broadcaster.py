@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -18,10 +17,9 @@ from knowledge_base.delivery import (
     RepeatRequested,
 )
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import load_knowledge_base
 from knowledge_base.quiz import QuestionKind
 from knowledge_base.quiz_scoring import QuizResult
-from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver, load_roster
+from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
@@ -29,22 +27,6 @@ from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepo
 
 SECRET = "test-escalation-secret"
 POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge_base()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def chain(database: Database, tmp_path: Path, clock: Clock, knowledge: KnowledgeBase) -> Chain:
-    load_roster(database, knowledge)
-    return Chain(database, tmp_path, clock)
 
 
 @pytest.fixture

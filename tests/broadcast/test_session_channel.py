@@ -13,7 +13,6 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -24,7 +23,6 @@ from pipecat.tests.utils import SleepFrame, run_test
 
 from knowledge_base.delivery import Delivery, DeliveryPolicy, DeliveryState
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.loader import load_knowledge_base
 from pipelines.address_gate import AddressGateProcessor, PushToTalkFrame
 from pipelines.addressing import AddressPolicy
 from pipelines.answer_processor import AnswerProcessor, CallerProfile
@@ -37,7 +35,7 @@ from pipelines.floor_processor import FloorProcessor
 from pipelines.frames import AcknowledgeFrame
 from pipelines.playback_tracker import PlaybackTracker
 from pipelines.transports.replay import ReplayTransport
-from tests.broadcast.helpers import Chain, Clock, RecordingChannel, load_roster
+from tests.broadcast.helpers import Chain, Clock, RecordingChannel
 from tests.pipelines.test_floor_processor import RATE, Clerk, ScriptedAnswerer, ToneTTS
 from voice_agent.agent.connection import clerk_message_frame
 from voice_agent.broadcast import Broadcaster, Utterance, UtteranceKind
@@ -45,22 +43,6 @@ from voice_agent.broadcast.session_channel import SessionChannel, floor_sentence
 from voice_agent.storage import Database, SqlNoticeRepository
 
 NOTICE = "weekend-running@3"
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeBase:
-    return load_knowledge_base()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def chain(database: Database, tmp_path: Path, clock: Clock, knowledge: KnowledgeBase) -> Chain:
-    load_roster(database, knowledge)
-    return Chain(database, tmp_path, clock)
 
 
 @pytest_asyncio.fixture

@@ -1,7 +1,6 @@
 """``voice-agent kb``: validate, publish, history, diff and gaps on a copy of the sample data."""
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,6 @@ from typer.testing import CliRunner
 
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
-from knowledge_base.loader import SAMPLE_DATA_DIR
 from tests.storage.engines import ENGINES, fresh_database_url
 from voice_agent.cli.kb import app
 from voice_agent.storage import (
@@ -25,13 +23,6 @@ from voice_agent.storage import (
 
 runner = CliRunner()
 WEEKEND = Path("promotions") / "weekend-running.yaml"
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "kb"
-    shutil.copytree(SAMPLE_DATA_DIR, target)
-    return target
 
 
 @pytest.fixture(params=ENGINES)

@@ -1,9 +1,20 @@
-"""Audio helpers for the LiveKit tests (synthetic speech-like signals, WAV writing, levels)."""
+"""Helpers of the LiveKit tests: tokens and joining, synthetic speech, levels, replies heard."""
 
+import re
 import wave
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from livekit import rtc
+
+from voice_agent.audio_io import load_audio
+from voice_agent.livekit.clerk_report import ClerkReport
+from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.tokens import mint_token
 
 SAMPLE_RATE = 16000
 
@@ -36,3 +47,64 @@ def rms_dbfs(samples: np.ndarray) -> float:
     """RMS level of int16 samples in dB full scale."""
     rms = float(np.sqrt(np.mean(np.square(samples.astype(np.float64)))))
     return 20 * np.log10(max(rms, 1e-9) / 32768)
+
+
+def reply_secs(report: ClerkReport) -> float:
+    """Seconds of voiced reply audio the simulated clerk heard, over all its segments."""
+    return sum(segment.end - segment.start for segment in report.heard)
+
+
+def words(text: str) -> set[str]:
+    """The lower-case words and numbers of ``text`` ("20%" gives "20")."""
+    return set(re.findall(r"[a-z]+|\d+", text.lower()))
+
+
+def heard_words(runtime: Any, recording: Path) -> set[str]:
+    """What Whisper makes of a clerk's recording, as :func:`words`.
+
+    Whisper hears the assistant's own speech back loosely ("Maria Keller" as "calmeria
+    color"), so tests decide on the session's events and stored answers and use this only
+    for a loose check that the audio carried that answer (see :func:`share_of`).
+    """
+    text = runtime.transcriber.transcribe_sync(load_audio(recording).pcm16).text
+    return words(text)
+
+
+def share_of(heard: set[str], text: str) -> float:
+    """The share of ``text``'s words of three or more letters (and its numbers) in ``heard``."""
+    wanted = {word for word in words(text) if len(word) >= 3 or word.isdigit()}
+    return len(wanted & heard) / len(wanted) if wanted else 0.0
+
+
+def room_token(
+    server: LocalLiveKitServer,
+    identity: str,
+    *,
+    store: str = "SH-01",
+    room: str | None = None,
+    role: str = "clerk",
+) -> str:
+    """A token of ``server`` for ``identity`` in ``room`` (default: their clerk room of ``store``).
+
+    A clerk room's name sets the token's store.
+    """
+    room = room or clerk_room_name(store_id=store, identity=identity)
+    return mint_token(
+        api_key=server.api_key,
+        api_secret=server.api_secret,
+        identity=identity,
+        role=role,
+        room=room,
+        store_id=parse_clerk_room(room).store_id,
+    )
+
+
+@asynccontextmanager
+async def joined(server: LocalLiveKitServer, token: str) -> AsyncIterator[rtc.Room]:
+    """A participant in the token's room for the length of the block."""
+    room = rtc.Room()
+    await room.connect(server.url, token)
+    try:
+        yield room
+    finally:
+        await room.disconnect()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
-import secrets
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,39 +22,25 @@ from knowledge_base.feedback.queries import Viewer
 from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
 from tests.conftest import FIXTURES
+from tests.livekit.livekit_helpers import heard_words, room_token, share_of, words
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
-from voice_agent.audio_io import load_audio
 from voice_agent.feedback.audio import FeedbackAudio, decode_flac
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
 from voice_agent.feedback.live import feedback_session_processors
 from voice_agent.feedback.recorder import FeedbackRecorder, FeedbackSink
 from voice_agent.feedback.sets import shared_offline_classifier
-from voice_agent.livekit.clerk import ClerkScript, SimulatedClerk
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.storage import SqlFeedbackRepository, open_database
 from voice_agent.storage.engine import Database
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
-API_KEY = "feedback-tests"
-API_SECRET = secrets.token_hex(24)
 LIVE = FIXTURES / "feedback/audio/live"
 HELD_OUT = FIXTURES / "feedback/audio/clean"
 HQ = Viewer(role=Role.HQ, identity="hq")
-
-
-@pytest.fixture(scope="module")
-def server(livekit_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with LocalLiveKitServer(
-        binary=livekit_binary,
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        work_dir=tmp_path_factory.mktemp("livekit-feedback"),
-        departure_timeout_secs=1,
-    ) as running:
-        yield running
 
 
 @pytest.fixture
@@ -81,8 +65,8 @@ class TimedSink(FeedbackSink):
 
 
 async def _clerk_gives_feedback(
-    runtime: Any, server: Any, sink: FeedbackSink, script: ClerkScript, recording: Path,
-    identity: str,
+    runtime: Any, server: LocalLiveKitServer, sink: FeedbackSink, script: ClerkScript,
+    recording: Path, identity: str,
 ) -> list[SessionEvent]:  # fmt: skip
     room = clerk_room_name(store_id="SH-01", identity=identity)
     caller = CallerProfile(store_id="SH-01")
@@ -90,7 +74,9 @@ async def _clerk_gives_feedback(
     joined = asyncio.Event()
     connection = RoomConnection(
         runtime=runtime,
-        endpoint=LiveKitEndpoint(url=server.url, api_key=API_KEY, api_secret=API_SECRET),
+        endpoint=LiveKitEndpoint(
+            url=server.url, api_key=server.api_key, api_secret=server.api_secret
+        ),
         room=room,
         clerk_identity=identity,
         caller=caller,
@@ -110,10 +96,7 @@ async def _clerk_gives_feedback(
     running = asyncio.create_task(connection.run())
     try:
         await asyncio.wait_for(joined.wait(), 20)
-        token = mint_token(
-            api_key=API_KEY, api_secret=API_SECRET, identity=identity, role="clerk",
-            room=room, store_id="SH-01",
-        )  # fmt: skip
+        token = room_token(server, identity, room=room)
         # A long hangover: the confirmation's two sentences may pause on a busy machine.
         clerk = SimulatedClerk(
             url=server.url, token=token, recording_path=recording, hangover_secs=1.5
@@ -125,13 +108,8 @@ async def _clerk_gives_feedback(
     return events
 
 
-def _heard(runtime: Any, recording: Path) -> str:
-    text = runtime.transcriber.transcribe_sync(load_audio(recording).pcm16).text
-    return " ".join(re.findall(r"[\w%]+", text.lower()))
-
-
 async def test_spoken_feedback_is_stored_with_its_audio_before_the_confirmation_is_spoken(
-    runtime: Any, server: Any, database: Database, tmp_path: Path
+    runtime: Any, module_livekit: LocalLiveKitServer, database: Database, tmp_path: Path
 ) -> None:
     repository = SqlFeedbackRepository(database=database)
     sink = TimedSink(repository)
@@ -140,10 +118,12 @@ async def test_spoken_feedback_is_stored_with_its_audio_before_the_confirmation_
         [LIVE / "wake_hf0003.wav"], reply_timeout_secs=15, max_reply_secs=30, tail_secs=2.0
     )
     events = await _clerk_gives_feedback(
-        runtime, server, sink, script, tmp_path / "heard.wav", "fei"
+        runtime, module_livekit, sink, script, tmp_path / "heard.wav", "fei"
     )
     (record,) = repository.matching(viewer=HQ)
-    assert "glacier boot" in record.transcript.lower()
+    # The whole item was stored (Whisper may spell a name its own way, so: most of its words).
+    said = "no more Glacier Boot 320 in women's 38 at Hangzhou"  # held-out item hf0003
+    assert share_of(words(record.transcript), said) >= 0.5, record.transcript
     assert "feedback" not in record.transcript.lower()  # the trigger is not part of it
     assert record.category == "stock_availability"
     assert record.products == ["WB-320"]
@@ -156,13 +136,14 @@ async def test_spoken_feedback_is_stored_with_its_audio_before_the_confirmation_
     spoken = [event.at for event in events if event.type == "bot_audio_started"]
     (committed,) = sink.committed_at
     assert spoken and spoken[0] > committed  # the confirmation only after the commit
-    heard = _heard(runtime, tmp_path / "heard.wav")
-    # "Noted: no more Glacier Boot 320 ..., filed as stock availability. Say ..."
-    assert "note" in heard and any(word in heard for word in ("glacier", "boot", "stock")), heard
+    # "Noted: no more Glacier Boot 320 ..., filed as stock availability. Say ...": the
+    # record above is the verdict; of Whisper's loose hearing, any of its words will do.
+    heard = heard_words(runtime, tmp_path / "heard.wav")
+    assert heard & {"noted", "glacier", "boot", "stock", "filed", "correct"}, heard
 
 
 async def test_feedback_spoken_after_the_trigger_needs_no_wake_phrase(
-    runtime: Any, server: Any, database: Database, tmp_path: Path
+    runtime: Any, module_livekit: LocalLiveKitServer, database: Database, tmp_path: Path
 ) -> None:
     repository = SqlFeedbackRepository(database=database)
     # "Hey promo, feedback." then, as a turn of its own, held-out item hf0213.
@@ -172,11 +153,13 @@ async def test_feedback_spoken_after_the_trigger_needs_no_wake_phrase(
         silence_between_secs=0.3,
         tail_secs=12.0,
     )
-    await _clerk_gives_feedback(
-        runtime, server, TimedSink(repository), script, tmp_path / "heard.wav", "gus"
+    events = await _clerk_gives_feedback(
+        runtime, module_livekit, TimedSink(repository), script, tmp_path / "heard.wav", "gus"
     )
     (record,) = repository.matching(viewer=HQ)
-    assert "price tag" in record.transcript.lower()
+    said = "the price tags on the Road Nova still show the old 15 percent"  # hf0213
+    assert share_of(words(record.transcript), said) >= 0.5, record.transcript
     assert record.category == "display_till_system" and record.products == ["RN-300"]
-    heard = _heard(runtime, tmp_path / "heard.wav")
-    assert "note" in heard and any(word in heard for word in ("price", "nova", "display")), heard
+    assert "bot_audio_started" in [event.type for event in events]  # the confirmation
+    heard = heard_words(runtime, tmp_path / "heard.wav")
+    assert heard & {"noted", "price", "nova", "display", "filed", "correct"}, heard

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from livekit import api, rtc
 from livekit.api.room_service import RoomService
+from livekit_helpers import joined, room_token
 
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import build_access_token, mint_token
@@ -15,27 +16,6 @@ from voice_agent.livekit.tokens import build_access_token, mint_token
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 
 ANA_ROOM = "store-SH-01-clerk-ana"
-
-
-def clerk_token(server: LocalLiveKitServer, identity: str = "ana", store: str = "SH-01") -> str:
-    return mint_token(
-        api_key=server.api_key,
-        api_secret=server.api_secret,
-        identity=identity,
-        role="clerk",
-        room=f"store-{store}-clerk-{identity}",
-        store_id=store,
-    )
-
-
-@asynccontextmanager
-async def joined(server: LocalLiveKitServer, token: str) -> AsyncIterator[rtc.Room]:
-    room = rtc.Room()
-    await room.connect(server.url, token)
-    try:
-        yield room
-    finally:
-        await room.disconnect()
 
 
 @asynccontextmanager
@@ -48,7 +28,7 @@ async def room_service(server: LocalLiveKitServer, token: str) -> AsyncIterator[
 
 
 async def test_a_valid_clerk_token_joins_its_room(livekit_server: LocalLiveKitServer) -> None:
-    async with joined(livekit_server, clerk_token(livekit_server)) as room:
+    async with joined(livekit_server, room_token(livekit_server, "ana")) as room:
         assert room.name == ANA_ROOM
         assert room.local_participant.identity == "ana"
 
@@ -91,8 +71,8 @@ async def test_another_clerks_token_never_enters_this_clerks_room(
 ) -> None:
     # The room is fixed by the token: bo's token lands in bo's room and sees nobody of ana's.
     async with (
-        joined(livekit_server, clerk_token(livekit_server, "ana")) as ana,
-        joined(livekit_server, clerk_token(livekit_server, "bo")) as bo,
+        joined(livekit_server, room_token(livekit_server, "ana")) as ana,
+        joined(livekit_server, room_token(livekit_server, "bo")) as bo,
     ):
         assert bo.name == "store-SH-01-clerk-bo"
         assert "ana" not in bo.remote_participants and "bo" not in ana.remote_participants
@@ -109,8 +89,8 @@ async def test_an_admin_token_for_one_room_is_refused_for_another(
         room=ANA_ROOM,
     )
     async with (
-        joined(livekit_server, clerk_token(livekit_server, "ana")),
-        joined(livekit_server, clerk_token(livekit_server, "bo")),
+        joined(livekit_server, room_token(livekit_server, "ana")),
+        joined(livekit_server, room_token(livekit_server, "bo")),
         room_service(livekit_server, hq) as rooms,
     ):
         listed = await rooms.list_participants(api.ListParticipantsRequest(room=ANA_ROOM))
@@ -123,7 +103,7 @@ async def test_an_admin_token_for_one_room_is_refused_for_another(
 async def test_a_clerk_token_cannot_create_or_list_rooms(
     livekit_server: LocalLiveKitServer,
 ) -> None:
-    async with room_service(livekit_server, clerk_token(livekit_server)) as rooms:
+    async with room_service(livekit_server, room_token(livekit_server, "ana")) as rooms:
         with pytest.raises(api.TwirpError) as created:
             await rooms.create_room(api.CreateRoomRequest(name="store-SH-01-clerk-mallory"))
         with pytest.raises(api.TwirpError) as listed:
@@ -140,7 +120,7 @@ async def test_an_hq_token_may_list_rooms(livekit_server: LocalLiveKitServer) ->
         room=None,
     )
     async with (
-        joined(livekit_server, clerk_token(livekit_server, "cy")),
+        joined(livekit_server, room_token(livekit_server, "cy")),
         room_service(livekit_server, hq) as rooms,
     ):
         listed = await rooms.list_rooms(api.ListRoomsRequest())
@@ -167,7 +147,7 @@ async def server_view(server: LocalLiveKitServer, room: str, identity: str) -> a
 async def test_a_clerk_cannot_publish_anything_but_a_microphone(
     livekit_server: LocalLiveKitServer,
 ) -> None:
-    async with joined(livekit_server, clerk_token(livekit_server, "dee")) as room:
+    async with joined(livekit_server, room_token(livekit_server, "dee")) as room:
         source = rtc.AudioSource(16000, 1)
         track = rtc.LocalAudioTrack.create_audio_track("screen-audio", source)
         options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_SCREENSHARE_AUDIO)
@@ -182,7 +162,7 @@ async def test_a_clerk_cannot_publish_anything_but_a_microphone(
 async def test_a_clerk_cannot_rewrite_the_role_in_their_attributes(
     livekit_server: LocalLiveKitServer,
 ) -> None:
-    async with joined(livekit_server, clerk_token(livekit_server, "eve")) as eve:
+    async with joined(livekit_server, room_token(livekit_server, "eve")) as eve:
         before = await server_view(livekit_server, "store-SH-01-clerk-eve", "eve")
         await eve.local_participant.set_attributes({"role": "hq"})
         await asyncio.sleep(0.5)

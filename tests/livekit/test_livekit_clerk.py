@@ -15,31 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from livekit import rtc
-from livekit_helpers import rms_dbfs, speech_like, write_wav
+from livekit_helpers import rms_dbfs, room_token, speech_like, write_wav
 
-from voice_agent.livekit.clerk import (
-    PTT_TOPIC,
-    ClerkScript,
-    ClerkUtterance,
-    SimulatedClerk,
-    read_clerk_audio,
-)
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
+from voice_agent.livekit.earpiece import PTT_TOPIC
 from voice_agent.livekit.errors import AudioFileError, ClerkError
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import build_access_token, mint_token
+from voice_agent.livekit.tokens import build_access_token
 
 RATE = 16000
-
-
-def token(server: LocalLiveKitServer, identity: str, room: str, role: str = "clerk") -> str:
-    return mint_token(
-        api_key=server.api_key,
-        api_secret=server.api_secret,
-        identity=identity,
-        role=role,
-        room=room,
-        store_id=room.split("-clerk-")[0].removeprefix("store-"),
-    )
 
 
 def test_any_wav_is_read_as_16k_mono(tmp_path: Path) -> None:
@@ -110,9 +95,12 @@ async def test_a_listener_receives_the_clerks_speech_at_its_energy_and_ptt_messa
         data.append((packet.topic, json.loads(packet.data)))
 
     await listener.connect(
-        livekit_server.url, token(livekit_server, "mgr-li", room_name, "store_manager")
+        livekit_server.url,
+        room_token(livekit_server, "mgr-li", room=room_name, role="store_manager"),
     )
-    clerk = SimulatedClerk(url=livekit_server.url, token=token(livekit_server, "kai", room_name))
+    clerk = SimulatedClerk(
+        url=livekit_server.url, token=room_token(livekit_server, "kai", room=room_name)
+    )
     script = ClerkScript.from_files(
         [wav], wait_for_reply=False, lead_in_secs=0.3, tail_secs=0.8, push_to_talk=True
     )
@@ -123,7 +111,8 @@ async def test_a_listener_receives_the_clerks_speech_at_its_energy_and_ptt_messa
 
     (utterance,) = report.utterances
     assert utterance.audio_secs == pytest.approx(1.2, abs=0.01)
-    assert utterance.ended_at - utterance.started_at == pytest.approx(1.2, abs=0.1)  # real time
+    # Paced in real time, not sent in a burst (a loaded machine may only fall behind).
+    assert utterance.ended_at - utterance.started_at >= 1.2 - 0.1
     assert utterance.reply_started_at is None and report.heard == []
     assert report.data_messages_sent == 2
     assert data == [(PTT_TOPIC, {"action": "start"}), (PTT_TOPIC, {"action": "stop"})]
@@ -206,7 +195,9 @@ async def test_voice_to_voice_and_barge_in_timings_match_the_responders_truth(
     def on_track(track: rtc.Track, *_: object) -> None:
         readers.append(asyncio.create_task(responder.listen(track)))
 
-    await bot.connect(livekit_server.url, token(livekit_server, "promo-agent", room_name, "agent"))
+    await bot.connect(
+        livekit_server.url, room_token(livekit_server, "promo-agent", room=room_name, role="agent")
+    )
     responder.source = rtc.AudioSource(RATE, 1, queue_size_ms=100)
     await bot.local_participant.publish_track(
         rtc.LocalAudioTrack.create_audio_track("reply", responder.source),
@@ -217,7 +208,7 @@ async def test_voice_to_voice_and_barge_in_timings_match_the_responders_truth(
     recording = tmp_path / "heard.wav"
     clerk = SimulatedClerk(
         url=livekit_server.url,
-        token=token(livekit_server, "wen", room_name),
+        token=room_token(livekit_server, "wen", room=room_name),
         recording_path=recording,
         reply_from="promo-agent",
         hangover_secs=0.4,

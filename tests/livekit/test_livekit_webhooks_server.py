@@ -1,16 +1,13 @@
 """Real webhooks from livekit-server: verified and typed, forged ones refused."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from livekit import rtc
+from livekit_helpers import joined, room_token
 
 from voice_agent.livekit.errors import WebhookSignatureError
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.livekit.webhooks import (
     CONTENT_TYPE,
     ParticipantJoined,
@@ -23,24 +20,6 @@ pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 ROOM = "store-SG-01-clerk-tan"
 
 
-@asynccontextmanager
-async def tan_in_room(server: LocalLiveKitServer) -> AsyncIterator[rtc.Room]:
-    token = mint_token(
-        api_key=server.api_key,
-        api_secret=server.api_secret,
-        identity="tan",
-        role="clerk",
-        room=ROOM,
-        store_id="SG-01",
-    )
-    room = rtc.Room()
-    await room.connect(server.url, token)
-    try:
-        yield room
-    finally:
-        await room.disconnect()
-
-
 async def wait_for(sink: Any, *markers: bytes) -> Any:
     # LiveKit sends participant_joined once the participant's media connection is up, so
     # the participant stays connected while we wait (in a thread: the sink blocks).
@@ -50,7 +29,7 @@ async def wait_for(sink: Any, *markers: bytes) -> Any:
 async def test_participant_joined_arrives_signed_and_becomes_a_typed_event(
     livekit_server: LocalLiveKitServer, webhook_sink: Any
 ) -> None:
-    async with tan_in_room(livekit_server):
+    async with joined(livekit_server, room_token(livekit_server, "tan", room=ROOM)):
         request = await wait_for(webhook_sink, b'"participant_joined"', b'"tan"')
     assert request.content_type == CONTENT_TYPE
     verifier = WebhookVerifier(api_key=livekit_server.api_key, api_secret=livekit_server.api_secret)
@@ -72,7 +51,7 @@ async def test_participant_joined_arrives_signed_and_becomes_a_typed_event(
 async def test_a_real_webhook_with_a_forged_signature_or_altered_body_is_refused(
     livekit_server: LocalLiveKitServer, webhook_sink: Any
 ) -> None:
-    async with tan_in_room(livekit_server):
+    async with joined(livekit_server, room_token(livekit_server, "tan", room=ROOM)):
         request = await wait_for(webhook_sink, b'"participant_joined"', b'"tan"')
     wrong_secret = WebhookVerifier(api_key=livekit_server.api_key, api_secret="w" * 48)
     with pytest.raises(WebhookSignatureError):

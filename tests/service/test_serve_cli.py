@@ -43,26 +43,8 @@ def test_serve_prints_how_to_talk_to_it_and_sigterm_stops_api_and_livekit(
         "VOICE_AGENT_LIVEKIT__BINARY": str(livekit_binary),
     }
     log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVE, "serve", "--port", "0", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        env=env,
-        text=True,
-    )
+    process, ready = start_serve(env, log)
     try:
-        assert process.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("}"):
-                break
-        assert lines, (tmp_path / "serve.log").read_text()
-        ready = json.loads("".join(lines))
         assert ready["livekit_url"] == f"ws://127.0.0.1:{livekit_port}"
         assert "voice-agent clerk --room store-SH-01-clerk-ana" in ready["clerk_command"]
         assert "--token" in ready["clerk_command"]
@@ -112,7 +94,11 @@ def start_serve(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[str
         lines.append(line)
         if line.startswith("}"):
             break
-    assert lines, "serve printed nothing"
+    if not lines:
+        process.kill()
+        process.wait()
+        log.flush()
+        raise AssertionError(f"serve printed nothing; its log:\n{Path(log.name).read_text()}")
     return process, json.loads("".join(lines))
 
 

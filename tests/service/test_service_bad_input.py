@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import psutil
 import pytest
-from loguru import logger
 from service_helpers import auth, signed_webhook
 
 from voice_agent.service.runner import StoreService
@@ -15,15 +14,6 @@ from voice_agent.service.runner import StoreService
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 
 CLERK = {"role": "clerk", "store_id": "SH-01"}
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    """Every log line written during the test, as the sink receives it."""
-    lines: list[str] = []
-    sink = logger.add(lines.append, level="DEBUG", format="{message}")
-    yield lines
-    logger.remove(sink)
 
 
 async def test_a_signed_webhook_with_an_impossible_created_at_is_a_422(

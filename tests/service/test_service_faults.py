@@ -11,13 +11,14 @@ from typing import Any
 import httpx
 import pytest
 from service_helpers import eventually
-from test_service_sessions import LEAD_IN_SECS, clerk_joins, heard_text
+from test_service_sessions import LEAD_IN_SECS, clerk_joins
 
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO
+from tests.livekit.livekit_helpers import heard_words, share_of
 from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.manager import SessionManager
-from voice_agent.livekit.clerk import ClerkScript
+from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.service.runner import StoreService
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
@@ -82,8 +83,11 @@ async def test_after_livekit_is_killed_health_fails_it_restarts_and_the_clerk_is
     )
     report = await clerk_joins(http_client, "ana", script, tmp_path / "heard.wav")
     assert report.utterances[0].reply_started_at is not None
-    heard = heard_text(runtime, tmp_path / "heard.wav")
-    assert "20%" in heard or "20 percent" in heard, heard
+    answers = [e for e in manager.events(room) if e.type == "answer_completed"]
+    assert answers and "20 percent" in answers[-1].text, answers  # type: ignore[union-attr]
+    # Whisper hears the assistant's voice loosely: some of the answer's words will do.
+    heard = heard_words(runtime, tmp_path / "heard.wav")
+    assert share_of(heard, answers[-1].text) >= 0.3, (heard, answers[-1])  # type: ignore[union-attr]
     await manager.stop(room)
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from loguru import logger
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
@@ -32,19 +30,6 @@ from voice_agent.storage.published import load_published
 from voice_agent.storage.publisher import Publisher
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    lines: list[str] = []
-    sink = logger.add(lambda message: lines.append(str(message)), level="INFO")
-    yield lines
-    logger.remove(sink)
 
 
 def _holder(

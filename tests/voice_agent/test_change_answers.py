@@ -5,14 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from knowledge_base.answering import Question
 from knowledge_base.fact_guard import check_facts
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.versions import HISTORY_DIR
 from tests.storage.engines import database, database_url
-from tests.storage.knowledge_helpers import SATURDAY, copy_sample
+from tests.storage.knowledge_helpers import SATURDAY
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.storage import Database
 
@@ -21,11 +19,6 @@ __all__ = ["database", "database_url"]
 WHAT_CHANGED = Question(
     text="What changed in the weekend offer?", store_id="SH-01", asked_at=SATURDAY
 )
-
-
-@pytest.fixture
-def kb_dir(tmp_path: Path) -> Path:
-    return copy_sample(tmp_path / "kb")
 
 
 def _answerer(database: Database, kb_dir: Path) -> GroundedAnswerer:

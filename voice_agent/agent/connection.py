@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from voice_agent.agent.lifecycle import EndReason
 from voice_agent.agent.watchdog import WatchVerdict, watch_step
 from voice_agent.broadcast.session_channel import SessionChannel, SessionNotices
 from voice_agent.feedback.live import feedback_button
-from voice_agent.livekit.clerk import PTT_TOPIC
+from voice_agent.livekit.earpiece import earpiece_action
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
 
@@ -379,23 +378,10 @@ def clerk_message_frame(data: bytes) -> Frame | None:
 
 def acknowledgement(data: bytes) -> bool:
     """Whether ``data`` is the earpiece's acknowledge message ``{"action": "ack"}``."""
-    message = _ptt_message(data)
-    return message is not None and message.get("action") == "ack"
+    return earpiece_action(data) == "ack"
 
 
 def push_to_talk(data: bytes) -> bool | None:
     """``True``/``False`` for a push-to-talk start/stop message, ``None`` for anything else."""
-    message = _ptt_message(data)
-    action = message.get("action") if message is not None else None
-    return {"start": True, "stop": False}.get(action) if isinstance(action, str) else None
-
-
-def _ptt_message(data: bytes) -> dict[str, object] | None:
-    """A JSON object on the earpiece's topic (``ptt``, the default), else ``None``."""
-    try:
-        message = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(message, dict) or message.get("topic", PTT_TOPIC) != PTT_TOPIC:
-        return None
-    return message
+    action = earpiece_action(data)
+    return {"start": True, "stop": False}.get(action) if action is not None else None

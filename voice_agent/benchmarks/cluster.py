@@ -82,7 +82,7 @@ async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
 
 
 async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
-    from voice_agent.livekit.clerk import ClerkScript
+    from voice_agent.livekit.clerk_script import ClerkScript
 
     script = ClerkScript.from_files(
         [QUESTION, QUESTION],
@@ -123,9 +123,9 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
 
 
 async def _kill_phase(cluster: Any, clerks: int) -> dict[str, Any]:
-    from voice_agent.livekit.clerk import ClerkScript
-    from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.benchmarks.local_cluster import assistants_in
+    from voice_agent.livekit.clerk_script import ClerkScript
+    from voice_agent.livekit.rooms import clerk_room_name
 
     script = ClerkScript.from_files(
         [QUESTION, QUESTION],

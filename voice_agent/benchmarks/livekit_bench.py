@@ -31,7 +31,8 @@ async def clerk_round(
     """``count`` simulated clerks asking at once; latency, unanswered, CPU and memory."""
     from pipelines.answer_processor import CallerProfile
     from voice_agent.agent.session import AgentSession, LiveKitEndpoint
-    from voice_agent.livekit.clerk import ClerkScript, ClerkUtterance, SimulatedClerk
+    from voice_agent.livekit.clerk import SimulatedClerk
+    from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
 
@@ -116,7 +117,8 @@ async def false_barge_ins(
     from pipelines.answer_processor import CallerProfile
     from voice_agent.agent.session import AgentSession, LiveKitEndpoint
     from voice_agent.audio_io import load_audio
-    from voice_agent.livekit.clerk import ClerkScript, ClerkUtterance, SimulatedClerk
+    from voice_agent.livekit.clerk import SimulatedClerk
+    from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
 

@@ -28,7 +28,7 @@ from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.settings import Settings
 
 if TYPE_CHECKING:
-    from voice_agent.livekit.clerk import ClerkReport
+    from voice_agent.livekit.clerk_report import ClerkReport
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
@@ -177,7 +177,8 @@ def clerk_command(
 ) -> None:
     """Join a room as a simulated clerk, speak WAV files in real time, time the replies."""
     # The WebRTC SDK loads only for this command, keeping `voice-agent --help` quick.
-    from voice_agent.livekit.clerk import ClerkScript, SimulatedClerk
+    from voice_agent.livekit.clerk import SimulatedClerk
+    from voice_agent.livekit.clerk_script import ClerkScript
 
     configure_logging(verbose)
     settings = settings_or_exit(config)

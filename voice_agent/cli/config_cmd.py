@@ -12,7 +12,6 @@ from voice_agent.settings import ConfigFileError, load_settings
 app = typer.Typer(help="Inspect settings (defaults, override file, VOICE_AGENT_* environment).")
 
 
-
 @app.command("show")
 def show(config: ConfigOption = None) -> None:
     """Print the effective settings as JSON (secrets masked)."""

@@ -29,7 +29,6 @@ app = typer.Typer(
 )
 
 
-
 def _fail(message: str, code: int) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)

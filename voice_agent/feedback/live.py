@@ -10,7 +10,6 @@ the processor for one clerk. The earpiece's feedback button is the data message
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
@@ -27,7 +26,7 @@ from pipelines.voice_loop import SessionProcessorFactory, SessionProcessors
 from voice_agent.feedback.audio import FeedbackAudio, FeedbackAudioError, encode_flac
 from voice_agent.feedback.conversation import FeedbackConversation, FeedbackReply
 from voice_agent.feedback.recorder import FeedbackRecorder
-from voice_agent.livekit.clerk import PTT_TOPIC
+from voice_agent.livekit.earpiece import earpiece_action
 
 if TYPE_CHECKING:
     from voice_agent.feedback.desk import FeedbackDesk
@@ -144,15 +143,7 @@ def feedback_for_clerks(
 
 def feedback_button(data: bytes) -> bool:
     """True for the earpiece's feedback-button message ``{"action": "feedback"}``."""
-    try:
-        message = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return False
-    return (
-        isinstance(message, dict)
-        and message.get("action") == FEEDBACK_ACTION
-        and message.get("topic", PTT_TOPIC) == PTT_TOPIC
-    )
+    return earpiece_action(data) == FEEDBACK_ACTION
 
 
 def _flac(pcm: bytes, sample_rate: int) -> FeedbackAudio | None:

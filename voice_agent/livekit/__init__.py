@@ -1,8 +1,10 @@
 """LiveKit edge: the local server process, tokens, room names, webhooks and a simulated clerk.
 
 Modules: ``server`` (run livekit-server), ``tokens`` (least-privilege tokens per role),
-``rooms`` (one room per clerk), ``webhooks`` (verified, typed events), ``clerk``
-(``SimulatedClerk``), ``activity`` (energy onsets/offsets), ``cli`` (``token``, ``clerk``).
+``rooms`` (one room per clerk), ``webhooks`` (verified, typed events), ``earpiece`` (the
+earpiece's data messages), ``clerk`` (``SimulatedClerk``) with ``clerk_script`` (what it
+says), ``clerk_report`` (what it heard, timed) and ``clerk_recording``, ``activity`` (energy
+onsets/offsets).
 Import the module you need; nothing is re-exported here, so importing ``tokens`` does not
 load the native WebRTC library.
 """

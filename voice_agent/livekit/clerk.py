@@ -23,206 +23,32 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from livekit import rtc
 from loguru import logger
-from pydantic import BaseModel, ConfigDict, Field
 
-from voice_agent.audio_io import AudioInputError, load_audio, write_wav
-from voice_agent.livekit.activity import ActivityDetector, ActivitySegment, level_dbfs
-from voice_agent.livekit.errors import AudioFileError, ClerkError
+from voice_agent.audio_io import write_wav
+from voice_agent.livekit.activity import ActivityDetector, level_dbfs
+from voice_agent.livekit.clerk_recording import SAMPLE_RATE, ArrivalRecording, mix
+from voice_agent.livekit.clerk_report import (
+    ClerkReport,
+    HeardSegment,
+    ReceivedFrame,
+    SentUtterance,
+    heard_segment,
+    utterance_reports,
+)
+from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
+from voice_agent.livekit.earpiece import PTT_TOPIC
+from voice_agent.livekit.errors import ClerkError
 
-SAMPLE_RATE = 16000
-"""Hertz: what the clerk sends, subscribes at and records."""
-PTT_TOPIC = "ptt"
-"""Data topic of push-to-talk messages: ``{"action": "start"}`` / ``{"action": "stop"}``."""
 TRACK_NAME = "clerk-microphone"
 _RESYNC_SECS = 0.2
 """Falling this far behind the real-time schedule restarts it instead of bursting frames."""
-_GAP_TOLERANCE_SECS = 0.06
-"""Arrival later than this past the recorded audio is a gap, filled with silence."""
-
-
-class ClerkUtterance(BaseModel):
-    """One WAV file the clerk says."""
-
-    model_config = ConfigDict(frozen=True)
-
-    path: Path
-    barge_in_after_secs: float | None = Field(default=None, ge=0.0)
-    """Start this many seconds after reply audio to the previous utterance starts arriving,
-    i.e. talk over the reply; ``None`` waits for the reply to end, then the pause."""
-
-
-class ClerkScript(BaseModel):
-    """What the simulated clerk says, and how it paces itself."""
-
-    model_config = ConfigDict(frozen=True)
-
-    utterances: list[ClerkUtterance] = Field(default_factory=list)
-    lead_in_secs: float = Field(default=0.5, ge=0.0)
-    """Silence sent after joining, before the first utterance."""
-    silence_between_secs: float = Field(default=1.0, ge=0.0)
-    """Silence after a reply ended (or, without waiting, after an utterance) before the next."""
-    wait_for_reply: bool = True
-    """Wait for each reply to finish before going on (or up to the timeouts)."""
-    reply_timeout_secs: float = Field(default=10.0, gt=0.0)
-    """Give up waiting for a reply that has not started this long after speech ended."""
-    max_reply_secs: float = Field(default=30.0, gt=0.0)
-    """Give up waiting for a reply that is still playing this long after speech ended."""
-    tail_secs: float = Field(default=0.5, ge=0.0)
-    """Silence sent at the end, before leaving."""
-    push_to_talk: bool = False
-    """Send ``ptt`` start/stop data messages around each utterance."""
-
-    @classmethod
-    def from_files(
-        cls, paths: Sequence[Path], *, barge_in_after_secs: float | None = None, **options: object
-    ) -> ClerkScript:
-        """A script saying ``paths`` in order; ``barge_in_after_secs`` applies from the 2nd."""
-        utterances = [
-            ClerkUtterance(path=p, barge_in_after_secs=barge_in_after_secs if i else None)
-            for i, p in enumerate(paths)
-        ]
-        return cls.model_validate({"utterances": utterances, **options})
-
-
-class HeardSegment(BaseModel):
-    """A stretch of audio from one remote participant above the energy threshold."""
-
-    participant: str
-    start: float
-    """Seconds since session start: arrival of its first voiced frame."""
-    end: float
-    """Seconds since session start: arrival of its last voiced frame."""
-    peak_dbfs: float
-
-
-class ReceivedFrame(BaseModel):
-    """One audio frame as it arrived."""
-
-    participant: str
-    at: float
-    """Seconds since session start, when the frame was handed to the clerk."""
-    samples: int
-    level_dbfs: float
-
-
-class UtteranceReport(BaseModel):
-    """Timings of one utterance and the reply to it."""
-
-    index: int
-    file: str
-    audio_secs: float
-    """Length of the file as sent."""
-    started_at: float
-    """First sample sent."""
-    speech_started_at: float | None
-    """First voiced sample sent (``None``: the file is silent)."""
-    speech_ended_at: float | None
-    """Last voiced sample sent: where voice-to-voice latency is measured from."""
-    ended_at: float
-    """Last sample sent."""
-    barge_in: bool
-    """The script started this utterance over a reply."""
-    reply_started_at: float | None = None
-    """First reply audio that began after this utterance's speech started."""
-    reply_ended_at: float | None = None
-    voice_to_voice_secs: float | None = None
-    """``reply_started_at - speech_ended_at``; negative if the reply began mid-utterance."""
-    reply_from: str | None = None
-    """Identity of the participant who replied."""
-    interrupted_reply_ended_at: float | None = None
-    """A reply was playing when this utterance's speech started; when it stopped."""
-    barge_in_stop_secs: float | None = None
-    """``interrupted_reply_ended_at - speech_started_at``: how long the reply talked over us."""
-
-
-class ClerkReport(BaseModel):
-    """Everything the simulated clerk sent and heard, with timings."""
-
-    room: str
-    identity: str
-    started_at_unix: float
-    """Wall time (Unix seconds) of t = 0."""
-    duration_secs: float
-    sample_rate: int
-    frame_ms: int
-    recording: str | None
-    """WAV of everything heard, sample 0 at t = 0."""
-    utterances: list[UtteranceReport]
-    heard: list[HeardSegment]
-    frames_received: int
-    data_messages_sent: int
-    received_frames: list[ReceivedFrame] = Field(default_factory=list, exclude=True)
-    """Per-frame arrival log (left out of :meth:`to_json` unless asked)."""
-
-    def to_json(self, *, include_frames: bool = False, indent: int | None = 2) -> str:
-        """The report as JSON; ``include_frames`` adds the per-frame arrival log."""
-        data = self.model_dump(mode="json")
-        if include_frames:
-            data["received_frames"] = [f.model_dump(mode="json") for f in self.received_frames]
-        return json.dumps(data, indent=indent)
-
-    @property
-    def replied(self) -> bool:
-        """True if every utterance got a reply."""
-        return all(u.reply_started_at is not None for u in self.utterances)
-
-
-def read_clerk_audio(path: Path) -> np.ndarray:
-    """Read any audio file as 16 kHz mono int16 samples (down-mixed and resampled).
-
-    Raises:
-        AudioFileError: Missing, empty or unreadable file; ``code`` says which.
-    """
-    try:
-        loaded = load_audio(path)
-    except AudioInputError as e:
-        raise AudioFileError(str(e), code=f"audio_{e.code}") from e
-    return np.frombuffer(loaded.pcm16, dtype="<i2").astype(np.int16)
-
-
-@dataclass(slots=True)
-class _Recording:
-    """Received audio of one participant, placed on the session clock by arrival time."""
-
-    chunks: list[tuple[int, np.ndarray]] = field(default_factory=list)
-    written: int = 0
-    """Samples placed so far (the next chunk's position unless a gap is detected)."""
-
-    def add(self, arrived_at: float, samples: np.ndarray) -> None:
-        position = round(arrived_at * SAMPLE_RATE) - samples.size
-        if position > self.written + _GAP_TOLERANCE_SECS * SAMPLE_RATE:
-            self.written = position
-        self.chunks.append((self.written, samples))
-        self.written += samples.size
-
-
-def _mix(recordings: Sequence[_Recording]) -> np.ndarray:
-    length = max((r.written for r in recordings), default=0)
-    mixed = np.zeros(length, dtype=np.int32)
-    for recording in recordings:
-        for position, samples in recording.chunks:
-            mixed[position : position + samples.size] += samples
-    return np.clip(mixed, -32768, 32767).astype(np.int16)
-
-
-@dataclass(slots=True)
-class _Sent:
-    index: int
-    path: Path
-    audio_secs: float
-    barge_in: bool
-    started_at: float = 0.0
-    ended_at: float = 0.0
-    speech_started_at: float | None = None
-    speech_ended_at: float | None = None
 
 
 class SimulatedClerk:
@@ -269,7 +95,7 @@ class SimulatedClerk:
         self._room: rtc.Room | None = None
         self._source: rtc.AudioSource | None = None
         self._detectors: dict[str, ActivityDetector] = {}
-        self._recordings: dict[str, _Recording] = {}
+        self._recordings: dict[str, ArrivalRecording] = {}
         self._frames: list[ReceivedFrame] = []
         self._readers: set[asyncio.Task[None]] = set()
         self._data_sent = 0
@@ -299,7 +125,7 @@ class SimulatedClerk:
         duration = self._now()
         heard = self._finish_segments()
         if self._recording_path is not None:
-            heard_audio = _mix(list(self._recordings.values()))
+            heard_audio = mix(list(self._recordings.values()))
             await asyncio.to_thread(
                 write_wav, self._recording_path, heard_audio.tobytes(), SAMPLE_RATE
             )
@@ -311,7 +137,7 @@ class SimulatedClerk:
             sample_rate=SAMPLE_RATE,
             frame_ms=self._frame_ms,
             recording=str(self._recording_path) if self._recording_path else None,
-            utterances=_utterance_reports(sent, heard, self._reply_from),
+            utterances=utterance_reports(sent, heard, self._reply_from),
             heard=heard,
             frames_received=len(self._frames),
             data_messages_sent=self._data_sent,
@@ -374,7 +200,7 @@ class SimulatedClerk:
         detector = self._detectors.setdefault(
             identity, ActivityDetector(threshold_dbfs=self._threshold, hangover_secs=self._hangover)
         )
-        recording = self._recordings.setdefault(identity, _Recording())
+        recording = self._recordings.setdefault(identity, ArrivalRecording())
         stream = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1)
         try:
             async for event in stream:
@@ -396,8 +222,8 @@ class SimulatedClerk:
         finally:
             await stream.aclose()
 
-    async def _perform(self, script: ClerkScript, audio: list[np.ndarray]) -> list[_Sent]:
-        sent: list[_Sent] = []
+    async def _perform(self, script: ClerkScript, audio: list[np.ndarray]) -> list[SentUtterance]:
+        sent: list[SentUtterance] = []
         self._next_send = time.monotonic()
         await self._send_silence(script.lead_in_secs)
         for index, (utterance, samples) in enumerate(zip(script.utterances, audio, strict=True)):
@@ -410,14 +236,14 @@ class SimulatedClerk:
         return sent
 
     async def _pause_before(
-        self, utterance: ClerkUtterance, previous: _Sent, script: ClerkScript
+        self, utterance: ClerkUtterance, previous: SentUtterance, script: ClerkScript
     ) -> None:
         if utterance.barge_in_after_secs is None:
             if script.wait_for_reply:
                 await self._wait_for_reply_end(previous, script)
             await self._send_silence(script.silence_between_secs)
             return
-        since = _speech_start(previous)
+        since = previous.speech_start
         limit = previous.ended_at + script.reply_timeout_secs
         await self._send_silence_until(lambda: self._reply_onset_after(since) is not None, limit)
         onset = self._reply_onset_after(since)
@@ -427,8 +253,8 @@ class SimulatedClerk:
         start_at = onset + utterance.barge_in_after_secs
         await self._send_silence_until(lambda: self._now() >= start_at, start_at + 1.0)
 
-    async def _wait_for_reply_end(self, previous: _Sent, script: ClerkScript) -> None:
-        since = _speech_start(previous)
+    async def _wait_for_reply_end(self, previous: SentUtterance, script: ClerkScript) -> None:
+        since = previous.speech_start
         onset_limit = previous.ended_at + script.reply_timeout_secs
         await self._send_silence_until(
             lambda: self._reply_onset_after(since) is not None, onset_limit
@@ -442,8 +268,8 @@ class SimulatedClerk:
 
     async def _say(
         self, index: int, utterance: ClerkUtterance, samples: np.ndarray, push_to_talk: bool
-    ) -> _Sent:
-        record = _Sent(
+    ) -> SentUtterance:
+        record = SentUtterance(
             index=index,
             path=utterance.path,
             audio_secs=round(samples.size / SAMPLE_RATE, 3),
@@ -527,57 +353,5 @@ class SimulatedClerk:
         heard: list[HeardSegment] = []
         for identity, detector in self._detectors.items():
             for segment in detector.finish():
-                heard.append(_heard(identity, segment))
+                heard.append(heard_segment(identity, segment))
         return sorted(heard, key=lambda s: s.start)
-
-
-def _heard(identity: str, segment: ActivitySegment) -> HeardSegment:
-    end = segment.end if segment.end is not None else segment.start
-    return HeardSegment(
-        participant=identity,
-        start=round(segment.start, 4),
-        end=round(end, 4),
-        peak_dbfs=round(segment.peak_dbfs, 1),
-    )
-
-
-def _speech_start(sent: _Sent) -> float:
-    return sent.speech_started_at if sent.speech_started_at is not None else sent.started_at
-
-
-def _utterance_reports(
-    sent: Sequence[_Sent], heard: Sequence[HeardSegment], reply_from: str | None
-) -> list[UtteranceReport]:
-    """Match each utterance with the reply it got and the reply it interrupted."""
-    replies = [s for s in heard if reply_from is None or s.participant == reply_from]
-    reports: list[UtteranceReport] = []
-    for i, utterance in enumerate(sent):
-        speech_start = _speech_start(utterance)
-        next_start = _speech_start(sent[i + 1]) if i + 1 < len(sent) else float("inf")
-        report = UtteranceReport(
-            index=utterance.index,
-            file=str(utterance.path),
-            audio_secs=utterance.audio_secs,
-            started_at=round(utterance.started_at, 4),
-            speech_started_at=_round(utterance.speech_started_at),
-            speech_ended_at=_round(utterance.speech_ended_at),
-            ended_at=round(utterance.ended_at, 4),
-            barge_in=utterance.barge_in,
-        )
-        reply = next((s for s in replies if speech_start <= s.start < next_start), None)
-        if reply is not None:
-            report.reply_started_at = reply.start
-            report.reply_ended_at = reply.end
-            report.reply_from = reply.participant
-            if utterance.speech_ended_at is not None:
-                report.voice_to_voice_secs = round(reply.start - utterance.speech_ended_at, 4)
-        interrupted = next((s for s in replies if s.start < speech_start <= s.end), None)
-        if interrupted is not None:
-            report.interrupted_reply_ended_at = interrupted.end
-            report.barge_in_stop_secs = round(interrupted.end - speech_start, 4)
-        reports.append(report)
-    return reports
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

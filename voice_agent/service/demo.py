@@ -19,7 +19,9 @@ from pipelines.events import AnswerCompleted
 from voice_agent.agent.errors import SessionNotFoundError
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.audio_io import load_audio, write_wav
-from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_report import ClerkReport
+from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
