@@ -146,9 +146,7 @@ class Served:
     def session_events(self, identity: str, kind: str) -> list[Any]:
         """Session events of type ``kind`` from ``identity``'s room."""
         room = clerk_room_name(store_id="SH-01", identity=identity)
-        return [
-            e for e in self.events if e.type == kind and getattr(e, "session_id", "") == room
-        ]
+        return [e for e in self.events if e.type == kind and getattr(e, "session_id", "") == room]
 
     def publish_urgent(self) -> None:
         """Headquarters publishes version 3 of the weekend offer (25 %), urgent."""
