@@ -381,6 +381,7 @@ class Broadcaster:
             kind=kind,
             text=notice.text,
             language=language,
+            acknowledge_within_secs=self._policy.acknowledge_within.total_seconds(),
         )
         self._offered[member.identity] = utterance
         self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
