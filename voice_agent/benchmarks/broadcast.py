@@ -66,12 +66,16 @@ class _Earpiece:
             self.tasks.add(task)
 
     async def _listen(self, track: rtc.Track) -> None:
-        async for event in rtc.AudioStream(track, sample_rate=RATE, num_channels=1):
-            if self.publish_at is None or self.first_audio_at is not None:
-                continue
-            samples = np.frombuffer(event.frame.data, dtype=np.int16).astype(np.float64)
-            if samples.size and np.sqrt(np.mean(samples**2)) > VOICED_RMS:
-                self.first_audio_at = time.monotonic()
+        stream = rtc.AudioStream(track, sample_rate=RATE, num_channels=1)
+        try:
+            async for event in stream:
+                if self.publish_at is None or self.first_audio_at is not None:
+                    continue
+                samples = np.frombuffer(event.frame.data, dtype=np.int16).astype(np.float64)
+                if samples.size and np.sqrt(np.mean(samples**2)) > VOICED_RMS:
+                    self.first_audio_at = time.monotonic()
+        finally:
+            await stream.aclose()
 
     async def acknowledge(self) -> None:
         from voice_agent.livekit.clerk import PTT_TOPIC
@@ -199,7 +203,12 @@ async def _round(
             )
             if outcome.publication is None:
                 raise RuntimeError(f"the benchmark's publish was refused: {outcome.issues}")
-            notice_id = f"weekend-running@{outcome.publication.versions[0].version}"
+            newest = max(
+                v.version
+                for v in outcome.publication.versions
+                if v.promotion_id == PROMOTION_FILE.stem
+            )
+            notice_id = f"{PROMOTION_FILE.stem}@{newest}"
             by_clerk = {e.identity: e for e in earpieces}
             records: dict[str, Any] = {}
             while time.monotonic() < publish_at + limit_secs:
