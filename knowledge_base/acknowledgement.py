@@ -5,9 +5,13 @@ An utterance is an acknowledgement only when *all* of it is made of acknowledgem
 "thanks", "嗯", "谢谢"). Anything else left over makes it something else, so a question
 that happens to contain "got" ("have we got the AX-200 in 40?") or a statement about stock
 ("we've got it in 40") is never taken for "got it" (its question words and items are not
-acknowledgement vocabulary). Questions (a question mark, 吗/呢/什么) and negations
-("didn't get it", "没收到", "不明白") are never acknowledgements; a negation or "say that again" is
-read as a request to repeat.
+acknowledgement vocabulary). Questions (吗/呢/什么, or a question mark on anything but
+acknowledgement words) and negations ("didn't get it", "没收到", "不明白") are never
+acknowledgements; a negation or "say that again" is read as a request to repeat.
+
+The recogniser's punctuation is not evidence: Whisper writes a flatly spoken "Got it." as
+"Got it?" and sometimes doubles it ("Got it. Got it?"), so a question mark does not undo an
+utterance made only of acknowledgement words.
 
 Speech recognition writes the same words in many ways ("Got it.", "gotit", "O.K.", "okay",
 "under stood"): text is folded (NFKC, lowercase, punctuation and spaces dropped between
@@ -174,8 +178,8 @@ def _read_en(text: str) -> Reply:
     words = _WORD.findall(folded)
     if not words or len(words) > MAX_WORDS:
         return Reply.OTHER
-    # "will do" opens like a question but is whole acknowledgement phrases: only "?" counts.
-    if "?" not in text and _covered(words, _ACK_EN, _FILLER_EN):
+    # Only acknowledgement words (a "?" from the recogniser notwithstanding, see above).
+    if _covered(words, _ACK_EN, _FILLER_EN):
         return Reply.ACKNOWLEDGED
     # "didn't get it", "not understood", "say that again?": a request to hear it again.
     rest = [word for word in words if word not in _NEGATION_EN]
@@ -219,7 +223,7 @@ def _read_zh(text: str) -> Reply:
         or any(_negates(compact, negation) for negation in _NEGATION_ZH)
     ):
         return Reply.REPEAT
-    if "?" in text or any(marker in compact for marker in _QUESTION_ZH):
+    if any(marker in compact for marker in _QUESTION_ZH):
         return Reply.OTHER
     return Reply.ACKNOWLEDGED if _covered_zh(compact) else Reply.OTHER
 

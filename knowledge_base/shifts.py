@@ -134,7 +134,9 @@ class ShiftCalendar:
 
     def current(self, at: datetime) -> Interval | None:
         """The shift going on at ``at``, or ``None``."""
-        return next((i for i in self.intervals(at, at + timedelta(seconds=1))), None)
+        window = self.intervals(at, at + timedelta(seconds=1))
+        # The shift must have begun: one starting within the next second has not yet.
+        return next((i for i in window if i.start <= at < i.end), None)
 
     def on_shift(self, at: datetime) -> bool:
         """True when a shift is going on at ``at``."""

@@ -178,6 +178,23 @@ class AnswerPrerenderer:
             waited_for_live=waited,
         )
 
+    async def render_texts(self, texts: Sequence[str]) -> int:
+        """Render ``texts`` (whole TTS requests) not cached yet, one at a time; how many.
+
+        For speech many sessions are about to say at once (an urgent notice): rendered here
+        once, each session's TTS finds it in the cache instead of rendering it too.
+        """
+        rendered = 0
+        for text in dict.fromkeys(texts):
+            if self._cache.contains(self._voice_key, text):
+                continue
+            chunks = await asyncio.to_thread(
+                render_sentence, self._voice, text, length_scale=self._length_scale
+            )
+            self._cache.put(self._voice_key, text, chunks)
+            rendered += 1
+        return rendered
+
     async def spoken_sentences(self, question: Question) -> list[str]:
         """The texts a session hands to speech for ``question`` (see ``AnswerProcessor``)."""
         spoken: list[str] = []

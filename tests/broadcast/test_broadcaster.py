@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, timedelta
 
 import pytest
@@ -352,3 +352,32 @@ async def test_a_failing_webhook_leaves_the_escalation_recorded_and_spoken(
         UtteranceKind.NOTICE,
         UtteranceKind.ESCALATION,
     ]
+
+
+async def test_a_new_notice_is_rendered_ahead_once_per_text_before_anyone_is_offered_it(
+    database: Database, knowledge: KnowledgeBase, clock: Clock, chain: Chain
+) -> None:
+    rendered: list[list[str]] = []
+    channels: dict[str, RecordingChannel] = {}
+
+    async def speak_ahead(texts: Sequence[str]) -> None:
+        assert not any(channel.offered for channel in channels.values())  # before any offer
+        rendered.append(list(texts))
+
+    broadcaster = Broadcaster(
+        database=database,
+        knowledge=lambda: knowledge,
+        policy=POLICY,
+        speak_ahead=speak_ahead,
+        clock=clock,
+    )
+    await broadcaster.start()
+    try:
+        channels.update(await _connect(broadcaster, database, "ana", "ben", "mei"))
+        await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    finally:
+        await broadcaster.stop()
+    # The clerks hear one text ("at your store"), the store manager another (the store's name).
+    (texts,) = rendered
+    offered = {channel.offered[0].text for channel in channels.values()}
+    assert sorted(texts) == sorted(offered) and len(texts) == 2

@@ -274,6 +274,14 @@ def test_a_notice_becomes_a_floor_utterance_awaiting_an_acknowledgement_under_it
     assert (escalation.kind, escalation.expects) == (FloorKind.ESCALATION, ExpectedReply.NONE)
 
 
+def test_the_floor_awaits_got_it_as_long_as_the_broadcaster_waits_before_replaying() -> None:
+    # With a window shorter than the policy's, a "got it" in between was a "stop" command.
+    notice = Utterance(
+        "weekend-running@3/ana/notice/1", NOTICE, UtteranceKind.NOTICE, "Urgent.", "en", 300.0
+    )
+    assert floor_utterance(notice).reply_within_secs == 300.0
+
+
 def test_a_long_notice_is_fitted_into_the_floors_limits_without_losing_its_start() -> None:
     long_sentence = "word " * 200
     many = " ".join(f"Sentence {n}." for n in range(20))

@@ -61,6 +61,14 @@ def test_chinese_acknowledgements_are_recognised(heard: str) -> None:
     assert read_reply(heard) is Reply.ACKNOWLEDGED
 
 
+@pytest.mark.parametrize("heard", ["Got it?", "Got it. Got it?", "Understood?", "OK?", "收到？"])
+def test_a_question_mark_from_the_recogniser_does_not_undo_an_acknowledgement(
+    heard: str,
+) -> None:
+    # Whisper tiny.en wrote the fixture "Got it." (flat, Piper) as "Got it?" over LiveKit.
+    assert read_reply(heard) is Reply.ACKNOWLEDGED
+
+
 @pytest.mark.parametrize(
     "heard",
     [

@@ -51,6 +51,8 @@ def test_a_weekly_shift_is_read_in_the_store_time_zone() -> None:
     assert calendar.on_shift(utc("2026-11-30T08:59"))  # 16:59 in Shanghai
     assert not calendar.on_shift(utc("2026-11-30T09:00"))  # 17:00: the end is exclusive
     assert not calendar.on_shift(monday_nine_local - timedelta(minutes=1))
+    # Not even a moment early (a notice would reach the clerk before the shift began).
+    assert not calendar.on_shift(monday_nine_local - timedelta(milliseconds=500))
 
 
 def test_on_shift_follows_the_wall_clock_across_the_spring_dst_change() -> None:

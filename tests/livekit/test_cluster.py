@@ -35,7 +35,9 @@ from voice_agent.benchmarks.local_cluster import (
     start_redis,
     start_worker_process,
 )
-from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_report import ClerkReport
+from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.livekit.tokens import mint_token

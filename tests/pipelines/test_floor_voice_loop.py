@@ -40,15 +40,6 @@ NOTICE = Utterance(
 )
 
 
-
-
-@pytest.mark.parametrize(
-    ("fixture", "said"),
-    [
-        ("understood.wav", "understood"),
-        ("got_it.wav", "got it"),
-    ],
-)
 @dataclass
 class Heard:
     """What a session reported, and how much audio it played."""

@@ -144,3 +144,19 @@ async def test_a_live_synthesis_waits_behind_at_most_one_render_ahead(
     assert started_during <= 1
     assert report.waited_for_live >= 1
     assert report.rendered > 3
+
+
+async def test_texts_rendered_ahead_are_rendered_once_and_then_hit_by_a_session(
+    runtime: Any, knowledge: KnowledgeBase
+) -> None:
+    cache = CountingCache(max_bytes=8 * 1024 * 1024)
+    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
+    notice = "Urgent update to the Weekend Running Offer: the discount went up to 25 percent."
+    assert await prerenderer.render_texts([notice, notice]) == 1
+    assert await prerenderer.render_texts([notice]) == 0  # cached already
+    down, _ = await run_test(
+        SharedPiperTTSService(voice=runtime.models.piper, voice_id="joe", cache=cache),
+        frames_to_send=[TTSSpeakFrame(text=notice), SleepFrame(sleep=0.5)],
+    )
+    assert any(isinstance(f, TTSAudioRawFrame) for f in down)
+    assert cache.stats().hits == 1 and cache.live_renders_marked == 0

@@ -21,7 +21,9 @@ from voice_agent.agent.errors import ShuttingDownError
 from voice_agent.agent.lifecycle import EndReason, SessionState
 from voice_agent.agent.manager import SessionManager
 from voice_agent.audio_io import load_audio
-from voice_agent.livekit.clerk import ClerkReport, ClerkScript, SimulatedClerk
+from voice_agent.livekit.clerk import SimulatedClerk
+from voice_agent.livekit.clerk_report import ClerkReport
+from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.service.runner import StoreService
 from voice_agent.storage import SqlQuestionLogRepository, open_database
 

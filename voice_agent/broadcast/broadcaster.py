@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -62,6 +62,10 @@ from voice_agent.storage import (
 Clock = Callable[[], datetime]
 
 
+SpeakAhead = Callable[[Sequence[str]], Awaitable[object]]
+"""Renders notice texts into the speech cache before they are offered (see ``Broadcaster``)."""
+
+
 class EscalationSink(Protocol):
     """Where escalations go besides the record and the managers' sessions (the webhook)."""
 
@@ -85,6 +89,7 @@ class Broadcaster:
         policy: DeliveryPolicy | None = None,
         language: str = "en",
         webhook: EscalationSink | None = None,
+        speak_ahead: SpeakAhead | None = None,
         clock: Clock = _utc_now,
     ) -> None:
         """Work over ``database`` (upgraded).
@@ -95,6 +100,9 @@ class Broadcaster:
             policy: Acknowledgement timing and plays (from ``[broadcast]``).
             language: Notice language when a session does not say.
             webhook: Also told of every escalation (optional).
+            speak_ahead: Given the notice texts of a new notice for its connected people
+                (one per role, store and language) before any is offered, so their sessions
+                find the speech rendered instead of each rendering it at once (optional).
             clock: The current time (aware).
         """
         self._notices = SqlNoticeRepository(database=database)
@@ -105,6 +113,7 @@ class Broadcaster:
         self._policy = policy or DeliveryPolicy()
         self._language = language
         self._webhook = webhook
+        self._speak_ahead = speak_ahead
         self._clock = clock
         self._lock = asyncio.Lock()
         self._channels: dict[str, NoticeChannel] = {}
@@ -308,9 +317,28 @@ class Broadcaster:
         )
         for old in superseded:
             await self._withdraw_superseded(old)
+        await self._render_ahead(announced, [p for p in people if p.identity in self._channels])
         touched = {person.identity for person in people} | {d.clerk for d in superseded}
         for identity in sorted(touched):
             await self._evaluate(identity)
+
+    async def _render_ahead(self, announced: Announcement, people: list[StaffMember]) -> None:
+        if self._speak_ahead is None or not people:
+            return
+        texts: dict[str, None] = {}
+        for member in people:
+            channel = self._channels[member.identity]
+            notice = compose_notice(
+                announced,
+                knowledge=self._knowledge(),
+                audience=Audience.of(member),
+                language=channel.language or self._language,
+            )
+            texts[notice.text] = None
+        try:
+            await self._speak_ahead(list(texts))
+        except Exception:  # noqa: BLE001 - the sessions render it themselves then
+            logger.exception("broadcast: rendering the notice ahead failed")
 
     async def _withdraw_superseded(self, delivery: Delivery) -> None:
         """Stop a session saying (or awaiting "got it" for) a notice a newer one replaced."""
@@ -381,6 +409,7 @@ class Broadcaster:
             kind=kind,
             text=notice.text,
             language=language,
+            acknowledge_within_secs=self._policy.acknowledge_within.total_seconds(),
         )
         self._offered[member.identity] = utterance
         self._last_offers[(member.identity, delivery.notice_id)] = utterance.id

@@ -36,6 +36,10 @@ class Utterance:
     kind: UtteranceKind
     text: str
     language: str
+    acknowledge_within_secs: float = 120.0
+    """How long after it is played "got it" is awaited (the ``[broadcast]`` policy: the
+    replay or the escalation comes then); meanwhile a bare "got it" is the acknowledgement,
+    not the clerk's "stop, thanks"."""
 
     @property
     def wants_acknowledgement(self) -> bool:

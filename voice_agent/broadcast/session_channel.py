@@ -107,6 +107,7 @@ def floor_utterance(utterance: Utterance) -> FloorUtterance:
         sentences=floor_sentences(utterance.text),
         expects=ExpectedReply.ACKNOWLEDGEMENT if acknowledge else ExpectedReply.NONE,
         priority=_NOTICE_PRIORITY,
+        reply_within_secs=utterance.acknowledge_within_secs,
     )
 
 

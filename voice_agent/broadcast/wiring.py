@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from knowledge_base.delivery import DeliveryPolicy
 from knowledge_base.knowledge import KnowledgeBase
-from voice_agent.broadcast.broadcaster import Broadcaster
+from pipelines.speech_prerender import AnswerPrerenderer
+from voice_agent.broadcast.broadcaster import Broadcaster, SpeakAhead
 from voice_agent.broadcast.escalation import EscalationWebhook
+from voice_agent.broadcast.session_channel import floor_sentences
 from voice_agent.knowledge_reload.published import PublicationObserver
 from voice_agent.settings import BroadcastSettings
 from voice_agent.storage import Database
 
 
+def notice_renderer(prerenderer: AnswerPrerenderer | None) -> SpeakAhead | None:
+    """Renders notice texts, as the sessions' floors will speak them, into the speech cache."""
+    if prerenderer is None:
+        return None
+    renderer = prerenderer
+
+    async def render(texts: Sequence[str]) -> int:
+        return await renderer.render_texts([s for text in texts for s in floor_sentences(text)])
+
+    return render
+
+
 def build_broadcaster(
-    settings: BroadcastSettings, *, database: Database, knowledge: Callable[[], KnowledgeBase]
+    settings: BroadcastSettings,
+    *,
+    database: Database,
+    knowledge: Callable[[], KnowledgeBase],
+    speak_ahead: SpeakAhead | None = None,
 ) -> Broadcaster:
     """A broadcaster with the ``[broadcast]`` timing, language and webhook."""
     webhook = None
@@ -35,6 +53,7 @@ def build_broadcaster(
         policy=policy,
         language=settings.language,
         webhook=webhook,
+        speak_ahead=speak_ahead,
     )
 
 

@@ -24,12 +24,13 @@ DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 
 def _register_benchmarks() -> None:
     from voice_agent.benchmarks import answers
-    from voice_agent.cli import bench_cluster, bench_feedback, bench_voice
+    from voice_agent.cli import bench_broadcast, bench_cluster, bench_feedback, bench_voice
 
     answers.register(app)
     bench_voice.register(app)
     bench_feedback.register(app)
     bench_cluster.register(app)
+    bench_broadcast.register(app)
 
 
 _register_benchmarks()

@@ -30,7 +30,7 @@ from knowledge_base.rosters import Roster, RosterError, StaffMember
 from knowledge_base.shifts import WEEKDAYS
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.compliance import UnknownVersionError, compliance_report
-from voice_agent.broadcast.wiring import build_broadcaster, running
+from voice_agent.broadcast.wiring import build_broadcaster, notice_renderer, running
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import Principal
@@ -50,7 +50,10 @@ def build(runtime: Runtime, database: Database) -> Broadcaster | None:
     if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
         return None
     return build_broadcaster(
-        runtime.settings.broadcast, database=database, knowledge=lambda: runtime.knowledge
+        runtime.settings.broadcast,
+        database=database,
+        knowledge=lambda: runtime.knowledge,
+        speak_ahead=notice_renderer(runtime.prerenderer),
     )
 
 

@@ -3,9 +3,11 @@
 Only verified requests count (401 otherwise, and nothing happens). With agent dispatch
 (the default) LiveKit starts the assistant on a worker; without it (the fallback), a clerk
 joining their own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in
-their token) starts the agent here. Either way, that clerk leaving, or the room closing,
-stops the session at once. Everyone else
-(the agent itself, a manager listening in) is ignored. A refused session (capacity) is
+their token) starts the agent here. A store manager joining their own room
+(``store-<STORE>-clerk-<their identity>`` with the ``store_manager`` role) gets a session
+too, as a store manager: that is where escalations are spoken to them. Either way, that
+person leaving, or the room closing, stops the session at once. Everyone else (the agent
+itself, a manager listening in to a clerk's room) is ignored. A refused session (capacity) is
 still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
 """
 
@@ -41,6 +43,12 @@ from voice_agent.service.schemas import WebhookResult
 from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])
+
+_OWN_ROOM_ROLES = {
+    ParticipantRole.CLERK.value: Role.CLERK,
+    ParticipantRole.STORE_MANAGER.value: Role.STORE_MANAGER,
+}
+"""Token roles whose holder gets a session in their own room, and the role it answers."""
 
 
 @router.post("/webhook")
@@ -151,12 +159,14 @@ async def handle_event(
         return WebhookResult(
             action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
         )
-    caller = CallerProfile(role=Role.CLERK, store_id=room.store_id, language=language)
+    role = _OWN_ROOM_ROLES.get(event.role or "", Role.CLERK)
+    caller = CallerProfile(role=role, store_id=room.store_id, language=language)
     try:
         await manager.start(event.room, event.identity, caller)
     except (CapacityReachedError, ShuttingDownError) as e:
         return WebhookResult(action="refused", room=event.room, code=e.code, detail=e.message)
-    return WebhookResult(action="started", room=event.room, detail=f"clerk {event.identity}")
+    who = role.value.replace("_", " ")
+    return WebhookResult(action="started", room=event.room, detail=f"{who} {event.identity}")
 
 
 def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | None, str]:
@@ -167,7 +177,7 @@ def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | N
         room = parse_clerk_room(event.room)
     except RoomNameError:
         return None, "not a clerk room"
-    if event.role != ParticipantRole.CLERK.value:
+    if event.role not in _OWN_ROOM_ROLES:
         return None, f"{event.identity} is not a clerk (role {event.role})"
     if event.identity != room.identity:
         return None, f"{event.identity} is not the clerk of this room"

@@ -1,0 +1,75 @@
+"""``voice-agent bench broadcast``: the command over :mod:`voice_agent.benchmarks.broadcast`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+from typing import Annotated, Any
+
+import psutil
+import typer
+
+from voice_agent.benchmarks import broadcast
+from voice_agent.cli.common import ConfigOption, JsonOption, settings_or_exit
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bench broadcast`` to ``app``."""
+    app.command("broadcast", help=broadcast.__doc__)(bench_broadcast)
+
+
+def _counts(value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"expected clerk counts like 10,20,50, got {value!r}") from None
+    if not counts or any(n < 1 or n > 200 for n in counts):
+        raise typer.BadParameter("each clerk count must be 1-200")
+    return counts
+
+
+def bench_broadcast(
+    clerks: Annotated[
+        str, typer.Option("--clerks", help="Connected clerks per round, comma-separated.")
+    ] = "10,20,50",
+    limit_secs: Annotated[
+        float, typer.Option("--limit-secs", min=10.0, help="Give up on a round after this.")
+    ] = 180.0,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Run the broadcast benchmark (see the command help)."""
+    from voice_agent.livekit.server import find_livekit_server_binary
+
+    counts = _counts(clerks)
+    settings = settings_or_exit(config)
+    binary = find_livekit_server_binary(settings.livekit.binary or None)
+    result = asyncio.run(
+        broadcast.run_broadcast_bench(settings, binary, counts, limit_secs=limit_secs)
+    )
+    result["machine"] = {"cpus": psutil.cpu_count(), "platform": platform.platform()}
+    if json_output:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    _print_report(result)
+
+
+def _print_report(result: dict[str, Any]) -> None:
+    typer.echo(f"Urgent notice to connected clerks ({result['machine']['cpus']} CPUs), seconds:")
+    for row in result["rounds"]:
+        typer.echo(f"  {row['clerks']} clerks:")
+        for key, label in (
+            ("first_audio_secs", "publish -> first audio"),
+            ("finished_secs", "publish -> played to the end"),
+            ("ack_recorded_secs", "publish -> acknowledgement stored"),
+            ("ack_store_secs", "button -> acknowledgement stored"),
+        ):
+            stats = row[key]
+            typer.echo(
+                f"    {label:36} p50 {stats['p50']}  p95 {stats['p95']}  max {stats['max']}"
+                f"  (n={stats['n']})"
+            )
+        missing = {k: v for k, v in row["missing"].items() if v}
+        if missing:
+            typer.echo(f"    not within {result['limit_secs']:.0f} s: {missing}")
