@@ -5,7 +5,7 @@ Whisper writes a SKU the clerk said as "AX-200", "AX 200", "A X 200", "ax200" or
 *compact* form (:mod:`knowledge_base.words`), and every run of up to six words of the
 question is looked up in a dictionary of compact names: exact, fast (a few dozen dictionary
 reads per question) and longest match first. Stores are found by code, store name, city
-(the first word of a store name) and region name.
+(the leading words of a store name: "Toronto", "New York") and region name.
 
 When nothing exact is found, a run that contains a number is compared, loosely, with the
 codes and names that share that number ("ex 200", "acts 200" -> AX-200), because the digits
@@ -102,11 +102,13 @@ class CatalogueMatcher:
         return matcher
 
     def _add_places(self, knowledge: KnowledgeBase) -> None:
-        """Index stores by code, full name, city (first word) and the rest; regions by name.
+        """Index stores by code, full name, city and the rest; regions by name.
 
-        A city or region names every store in it ("Shanghai" -> SH-01, SH-02); the reader
-        picks among them. A place word that already names a product, category or promotion
-        is left to that entity.
+        The city is a store name's leading words: each of its prefixes is indexed ("New
+        York" of "New York Flatiron"; a lone "New" is a place word and names nothing), and
+        so is the name without its first word. A city or region names every store in it
+        ("Shanghai" -> SH-01, SH-02); the reader picks among them. A place word that already
+        names a product, category or promotion is left to that entity.
         """
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
         taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
@@ -118,7 +120,8 @@ class CatalogueMatcher:
                 names = [store.id, store.name.en]
                 words = store.name.en.split()
                 if len(words) > 1:
-                    names += [words[0], " ".join(words[1:])]
+                    names += [" ".join(words[:n]) for n in range(1, len(words))]
+                    names.append(" ".join(words[1:]))
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
                     # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its

@@ -1,0 +1,50 @@
+"""Classes of answers found missing on the Northbound Sports chain, each shown on its files.
+
+Northbound Sports became a development chain after it was measured unseen; each rule here
+is one class of behaviour (not one question's wording) that must hold on any chain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from kb_helpers import DEFAULT_CONTACT
+
+from knowledge_base.answering import Answer, Question
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.loader import load_knowledge_base
+
+PROJECT = Path(__file__).resolve().parents[2]
+NORTHBOUND = PROJECT / "knowledge_base" / "samples" / "northbound-sports"
+AT = "2026-10-31T14:00"
+"""Saturday of the fall-back weekend: Puck Drop, Camp Season, Ride Safe and the bottle offer on."""
+
+
+@pytest.fixture(scope="module")
+def northbound() -> GroundedAnswerer:
+    return GroundedAnswerer(
+        knowledge=load_knowledge_base(NORTHBOUND), default_contact=DEFAULT_CONTACT
+    )
+
+
+def _ask(answerer: GroundedAnswerer, text: str, store: str = "TOR-01", at: str = AT) -> Answer:
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+
+
+# --- a city of several words names its stores -------------------------------------------------
+
+
+def test_a_city_of_several_words_names_its_store(northbound) -> None:
+    answer = _ask(northbound, "When does the hockey sale end in New York?")
+    assert answer.detail["store_id"] == "NYC-01"
+    assert answer.text.startswith("At New York Flatiron")
+
+
+def test_a_basket_in_a_named_city_is_priced_there_in_its_currency(northbound) -> None:
+    answer = _ask(northbound, "Family tent plus a sleeping bag in New York, how much?")
+    assert "503 US dollars" in answer.text
+    assert "Canadian" not in answer.text
