@@ -47,7 +47,7 @@ from knowledge_base.cues_zh import (
 )
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.mentions import Mention
-from knowledge_base.question_slots import When, quantities, when_named
+from knowledge_base.question_slots import When, asks_price_idiom, quantities, when_named
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -198,6 +198,8 @@ def understand(
 
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
+    if asks_price_idiom(heard):
+        joined += "how much is "
     intent = Intent.UNKNOWN
     for candidate in ORDER:
         if has(EN[candidate], ZH[candidate]):
@@ -210,6 +212,7 @@ def understand(
         intent = Intent.FAQ
 
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
+    counts = quantities(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
@@ -230,6 +233,8 @@ def understand(
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
         pass  # about something the knowledge base does not cover: stay unknown
+    elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
+        intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
@@ -245,7 +250,7 @@ def understand(
         words=words,
         mentions=mentions,
         products=products,
-        quantities=quantities(words, mentions, knowledge),
+        quantities=counts,
         categories=categories,
         promotions=promotions,
         member=has(MEMBER_EN, MEMBER_ZH),

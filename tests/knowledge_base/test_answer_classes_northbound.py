@@ -48,3 +48,36 @@ def test_a_basket_in_a_named_city_is_priced_there_in_its_currency(northbound) ->
     answer = _ask(northbound, "Family tent plus a sleeping bag in New York, how much?")
     assert "503 US dollars" in answer.text
     assert "Canadian" not in answer.text
+
+
+# --- a bare list of items asks for their total --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "total"),
+    [
+        ("Two bike helmets?", "178.50 Canadian dollars"),
+        ("Three big Summit bottles?", "70 Canadian dollars"),
+        ("Ridgeline 2 and the Alpine Zero together?", "488 Canadian dollars"),
+    ],
+)
+def test_items_named_with_a_count_and_no_question_word_ask_for_their_total(
+    northbound, question: str, total: str
+) -> None:
+    assert total in _ask(northbound, question).sentences()[0]
+
+
+def test_a_size_before_the_item_is_not_its_count(northbound) -> None:
+    answer = _ask(
+        northbound, "Customer wants six of the one litre Summit bottles, what do they pay?"
+    )
+    assert "140 Canadian dollars" in answer.sentences()[0]
+    answer = _ask(northbound, "Three one liter Summit bottles, what's the total?", store="NYC-01")
+    assert "56 US dollars" in answer.sentences()[0]
+
+
+@pytest.mark.parametrize(
+    "question", ["What's the Blade Pro at right now?", "What's the Blade Pro going for?"]
+)
+def test_a_price_asked_in_everyday_words_gets_the_price(northbound, question: str) -> None:
+    assert "171.75 Canadian dollars" in _ask(northbound, question).sentences()[0]
