@@ -32,6 +32,9 @@ SOUND_MIN = 4
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
 
+OFFER_WORDS = frozenset("offer offers promotion promotions sale sales deal deals".split())
+"""Everyday words that stand for one another in a promotion's name ("bottle deal")."""
+
 FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 """Words too small to identify anything by themselves."""
 
@@ -80,6 +83,8 @@ class LooseVocabulary:
                 for form, key in forms:
                     if abs(len(form) - len(heard)) > len(form) // 3:
                         continue
+                    if any(_foreign(w, form) for w in words[start:end]):
+                        continue  # "members pay for" is no misheard "members offer"
                     score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
@@ -265,3 +270,8 @@ class LooseVocabulary:
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def _foreign(word: str, form: str) -> bool:
+    """An everyday question word a promotion's name does not hold ("pay" for "members offer")."""
+    return word in GENERIC_WORDS and word not in OFFER_WORDS and word not in form

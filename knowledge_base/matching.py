@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.cues import GENERIC_WORDS, cue_words
-from knowledge_base.loose_matching import FUNCTION_WORDS, LooseVocabulary
+from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
@@ -35,6 +35,9 @@ __all__ = [
     "sound",
     "tokens",
 ]
+
+_BEFORE_OFFER = [[w] for w in OFFER_WORDS]
+"""A word followed by one of these qualifies an offer ("the bottle deal")."""
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
@@ -63,6 +66,9 @@ class CatalogueMatcher:
     """Names of several words, each word without a plural "s" -> the entities they name."""
     loose: LooseVocabulary = field(default_factory=LooseVocabulary)
     """The names compared loosely when nothing matches exactly."""
+    heads: dict[str, dict[str, None]] = field(default_factory=dict)
+    """Last word of a product name or alias, without its plural "s" -> the SKUs it ends
+    ("helmet" -> HK-HLM2, CY-HELM): what a question naming only that word may mean."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
@@ -80,6 +86,9 @@ class CatalogueMatcher:
                     loose.by_number.setdefault(digits, []).append((form, product.sku))
                 if not numbers and len(form) >= 5:
                     loose.names_by_initial.setdefault(form[0], []).append((form, product.sku))
+                last = tokens(name)[-1:]
+                if last and last[0].isalpha() and len(last[0]) >= 3:
+                    matcher.heads.setdefault(_singular(last), {})[product.sku] = None
             for digits in re.findall(r"\d+", product.sku):
                 loose.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
@@ -224,6 +233,20 @@ class CatalogueMatcher:
             found.extend(self.loose.find_cjk_places(words, occupied))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def products_sharing(self, words: list[str], taken: set[int]) -> list[str]:
+        """The products a lone shared word may mean ("the helmet": hockey or bike helmet).
+
+        Only a word that ends two or more product names and names nothing else counts, and
+        not before an offer word: "the bottle deal" is about a deal.
+        """
+        for i, word in enumerate(words):
+            if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
+                continue
+            skus = self.heads.get(_singular([word]), {})
+            if len(skus) > 1 and _singular([word]) not in self.index:
+                return list(skus)
+        return []
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""

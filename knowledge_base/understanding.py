@@ -128,6 +128,8 @@ class ParsedQuestion:
     """Asks whether something goes on ("still", "还"): an ended offer is nearer than a later one."""
     asks_which: bool = False
     """Asks which offer something is ("which offer gives ...", "哪个活动"): name it."""
+    product_choices: list[str] = field(default_factory=list)
+    """SKUs a lone word shared by their names may mean ("the helmet"), when none is named."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -265,6 +267,7 @@ def understand(
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
+        product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
     )
 
 

@@ -81,3 +81,24 @@ def test_a_size_before_the_item_is_not_its_count(northbound) -> None:
 )
 def test_a_price_asked_in_everyday_words_gets_the_price(northbound, question: str) -> None:
     assert "171.75 Canadian dollars" in _ask(northbound, question).sentences()[0]
+
+
+# --- everyday words are never a misheard promotion name; a shared word is asked back ------------
+
+
+def test_question_words_around_member_are_not_a_misheard_members_offer(northbound) -> None:
+    answer = _ask(northbound, "What do members pay for a Guardian helmet?")
+    assert answer.promotion_ids[0] == "puck-drop"
+    assert "111.30 Canadian dollars" in answer.sentences()[0]
+
+
+def test_a_word_several_products_share_is_asked_back_naming_them(northbound) -> None:
+    answer = _ask(northbound, "How much is the helmet?")
+    assert answer.source.value == "clarify"
+    assert "Guardian Hockey Helmet" in answer.text and "Velo Air Bike Helmet" in answer.text
+
+
+def test_a_shared_word_before_an_offer_word_names_the_offer_not_a_product(northbound) -> None:
+    answer = _ask(northbound, "Is the bottle deal on in Boston?")
+    assert answer.source.value == "grounded"
+    assert answer.promotion_ids == ["bottle-3for2"]
