@@ -102,3 +102,21 @@ def test_a_shared_word_before_an_offer_word_names_the_offer_not_a_product(northb
     answer = _ask(northbound, "Is the bottle deal on in Boston?")
     assert answer.source.value == "grounded"
     assert answer.promotion_ids == ["bottle-3for2"]
+
+
+# --- the words that name an offer say which offer, not what about it ---------------------------
+
+
+def test_an_faq_naming_its_offer_matches_a_question_naming_it_by_that_name(northbound) -> None:
+    answer = _ask(northbound, "What's this Grand Sunday stick deal?")
+    assert "40 percent" in answer.text
+
+
+def test_a_pitch_for_an_offer_named_in_part_is_its_talk_track_not_another_offers_faq(
+    northbound,
+) -> None:
+    answer = _ask(northbound, "How do I pitch the bottle deal?")
+    assert answer.promotion_ids[0] == "bottle-3for2"
+    assert "pay for two" in answer.text
+    tent = _ask(northbound, "Do they get a free bottle with the tent?")
+    assert "free Summit Steel Bottle 500 ml" in tent.text
