@@ -180,7 +180,8 @@ def understand(
             if cue is not None:
                 corrected[word] = cue
     heard = [corrected.get(w, w) for w in words]
-    joined = " " + " ".join(heard).replace(" s ", "s ") + " "
+    # Cue words inside a promotion's name ("pay" of "Buy 3 Pay 2") ask nothing.
+    joined = " " + " ".join(_names_as_offer(heard, mentions)).replace(" s ", "s ") + " "
     zh_heard = text
     if is_chinese:
         # A Chinese cue heard one character off counts ("会圆价" -> 会员价), never inside a name.
@@ -269,6 +270,17 @@ def understand(
         asks_which=has(WHICH_EN, WHICH_ZH),
         product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
     )
+
+
+def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
+    """The words with each promotion name heard replaced by the one word "offer"."""
+    ends = {m.start: m.end for m in mentions if m.kind == "promotion"}
+    words: list[str] = []
+    i = 0
+    while i < len(heard):
+        words.append("offer" if i in ends else heard[i])
+        i = ends.get(i, i + 1)
+    return words
 
 
 _PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})

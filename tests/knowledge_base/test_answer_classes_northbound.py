@@ -120,3 +120,8 @@ def test_a_pitch_for_an_offer_named_in_part_is_its_talk_track_not_another_offers
     assert "pay for two" in answer.text
     tent = _ask(northbound, "Do they get a free bottle with the tent?")
     assert "free Summit Steel Bottle 500 ml" in tent.text
+
+
+def test_a_cue_word_inside_an_offers_name_asks_nothing(northbound) -> None:
+    answer = _ask(northbound, "Does the small Summit bottle count in the buy 3 pay 2?")
+    assert answer.text.startswith("Yes, the HY-BOT5 is in the Summit Bottle Buy 3 Pay 2")
