@@ -11,8 +11,9 @@ from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
-from knowledge_base.models import Promotion
+from knowledge_base.models import Faq, Promotion
 from knowledge_base.retrieval import search_terms
+from knowledge_base.understanding import content_terms
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -53,6 +54,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         # count together?"); promotion and store names never do (they are filtered on).
         query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
+        best: tuple[int, Promotion, Faq] | None = None
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not self._at_store(turn, promotion):
@@ -64,12 +66,28 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
                 if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
                     continue
-            elif not shared:
-                continue
-            turn.fact(faq.question.en, faq.question.zh_cn)
-            self._promotion_facts(turn, promotion)
-            return self._done(turn, [self._text(turn, faq.answer)])
-        return None
+            # The FAQ that covers most of the question's words, the best ranked among equals.
+            if shared and (best is None or len(shared) > best[0]):
+                best = (len(shared), promotion, faq)
+        if not strong and named:
+            # What to say about a named offer: its FAQ whose question or answer covers more
+            # of what the question is about ("can they mix helmets and lights?").
+            about = set(content_terms(query))
+            for promotion in (self._kb.promotions[p] for p in sorted(named)):
+                names = skip | _name_terms(promotion)
+                for faq in promotion.faqs:
+                    said = f"{faq.question.best('en')} {faq.answer.best('en')}"
+                    if turn.zh:
+                        said = f"{faq.question.best('zh-CN')} {faq.answer.best('zh-CN')}"
+                    covered = len(about & set(search_terms(said)) - names)
+                    if covered and (best is None or covered > best[0]):
+                        best = (covered, promotion, faq)
+        if best is None:
+            return None
+        _, promotion, faq = best
+        turn.fact(faq.question.en, faq.question.zh_cn)
+        self._promotion_facts(turn, promotion)
+        return self._done(turn, [self._text(turn, faq.answer)])
 
     def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
         """The one running promotion the question's words point to ("the bottle deal")."""

@@ -125,3 +125,10 @@ def test_a_pitch_for_an_offer_named_in_part_is_its_talk_track_not_another_offers
 def test_a_cue_word_inside_an_offers_name_asks_nothing(northbound) -> None:
     answer = _ask(northbound, "Does the small Summit bottle count in the buy 3 pay 2?")
     assert answer.text.startswith("Yes, the HY-BOT5 is in the Summit Bottle Buy 3 Pay 2")
+
+
+def test_what_to_say_about_a_named_offer_is_its_faq_covering_most_of_the_question(
+    northbound,
+) -> None:
+    answer = _ask(northbound, "Can they mix helmets and lights in Ride Safe?")
+    assert "cheaper of each pair" in answer.text
