@@ -273,8 +273,11 @@ def understand(
 
 
 def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
-    """The words with each promotion name heard replaced by the one word "offer"."""
-    ends = {m.start: m.end for m in mentions if m.kind == "promotion"}
+    """The words with each promotion name heard replaced by the one word "offer".
+
+    Only names heard exactly: a loosely heard one may have taken question words with it.
+    """
+    ends = {m.start: m.end for m in mentions if m.kind == "promotion" and m.score >= 1.0}
     words: list[str] = []
     i = 0
     while i < len(heard):
