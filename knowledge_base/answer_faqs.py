@@ -7,10 +7,13 @@ the offer it is about. The words of an offer's names say *which* offer, never wh
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
+from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import content_terms
@@ -61,6 +64,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 continue
             names = skip | _name_terms(promotion) if partly else skip
             shared = self._retriever.shared_terms(query, hit.passage) - names
+            if not strong:
+                shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
@@ -94,6 +99,11 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         running = [p for p, _ in self._running_at_store(turn)]
         named = self._partly_named(turn, running, turn.parsed.residual) if running else None
         return frozenset({named}) if named else None
+
+
+@lru_cache(maxsize=1)
+def _everyday_terms() -> frozenset[str]:
+    return frozenset(search_terms(" ".join(GENERIC_WORDS)))
 
 
 def _name_terms(promotion: Promotion) -> set[str]:

@@ -132,3 +132,9 @@ def test_what_to_say_about_a_named_offer_is_its_faq_covering_most_of_the_questio
 ) -> None:
     answer = _ask(northbound, "Can they mix helmets and lights in Ride Safe?")
     assert "cheaper of each pair" in answer.text
+
+
+def test_an_everyday_verb_shared_with_an_faq_is_no_topic(northbound) -> None:
+    # "use" is in the team-discount FAQ too; the question is about app coupons.
+    answer = _ask(northbound, "Can they use app coupons on the puck drop?")
+    assert "does not combine with app coupons" in answer.text
