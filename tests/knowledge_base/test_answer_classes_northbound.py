@@ -138,3 +138,10 @@ def test_an_everyday_verb_shared_with_an_faq_is_no_topic(northbound) -> None:
     # "use" is in the team-discount FAQ too; the question is about app coupons.
     answer = _ask(northbound, "Can they use app coupons on the puck drop?")
     assert "does not combine with app coupons" in answer.text
+
+
+def test_an_item_asked_at_a_store_its_regions_offer_leaves_out_says_so(northbound) -> None:
+    answer = _ask(northbound, "Is the Blade Pro stick on sale here?", store="BOS-01")
+    assert answer.text.startswith("No, the HK-STK1 has no offer at Boston Newbury Street")
+    assert "Puck Drop Frenzy does not run there" in answer.text
+    assert "179 US dollars" in answer.text
