@@ -145,3 +145,10 @@ def test_an_item_asked_at_a_store_its_regions_offer_leaves_out_says_so(northboun
     assert answer.text.startswith("No, the HK-STK1 has no offer at Boston Newbury Street")
     assert "Puck Drop Frenzy does not run there" in answer.text
     assert "179 US dollars" in answer.text
+
+
+def test_a_price_in_a_named_offer_not_yet_on_is_its_price_on_the_first_day(northbound) -> None:
+    answer = _ask(northbound, "Member price for a kettlebell in the Winter Warmup?")
+    assert answer.text.startswith("On Friday 6 November")
+    assert "59.25 Canadian dollars" in answer.text
+    assert answer.promotion_ids == ["winter-warmup"]
