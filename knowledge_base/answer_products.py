@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn
+from knowledge_base.answer_core import Turn, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import Product, Promotion, Rule
@@ -40,6 +40,14 @@ class ProductAnswers(AnswerSentences):
                 first = head if discount_question else f"是的，{head}"
             else:
                 first = head if discount_question else f"Yes, {head}"
+            if turn.parsed.member and not any(member_rule(p) for p, _ in running):
+                # "Do members get anything extra?": no, and what everyone gets.
+                it, _ = self._headline(turn, "it", promotion, rules=rules[promotion.id])
+                first = (
+                    f"会员没有额外优惠，{head}"
+                    if zh
+                    else f"No, members get nothing extra on {subject}; {it}"
+                )
             sentences = [first, self._then(turn, rest, placed)]
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)

@@ -152,3 +152,11 @@ def test_a_price_in_a_named_offer_not_yet_on_is_its_price_on_the_first_day(north
     assert answer.text.startswith("On Friday 6 November")
     assert "59.25 Canadian dollars" in answer.text
     assert answer.promotion_ids == ["winter-warmup"]
+
+
+def test_asking_what_members_get_on_an_item_no_member_rule_covers_says_nothing_extra(
+    northbound,
+) -> None:
+    answer = _ask(northbound, "Do members get anything extra on the Beacon light?")
+    assert answer.text.startswith("No, members get nothing extra on the CY-LITE; it is in")
+    assert not answer.text.startswith("Yes")
