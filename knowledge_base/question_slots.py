@@ -119,6 +119,9 @@ def quantities(
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
                 break
+            if word == "too":
+                quantity = 2  # "too home ice jerseys": "two" as speech recognition wrote it
+                break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):

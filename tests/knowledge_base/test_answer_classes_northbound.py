@@ -160,3 +160,8 @@ def test_asking_what_members_get_on_an_item_no_member_rule_covers_says_nothing_e
     answer = _ask(northbound, "Do members get anything extra on the Beacon light?")
     assert answer.text.startswith("No, members get nothing extra on the CY-LITE; it is in")
     assert not answer.text.startswith("Yes")
+
+
+def test_two_written_as_too_before_an_item_is_a_count_of_two(northbound) -> None:
+    answer = _ask(northbound, "Too home ice jursies, how much?")
+    assert answer.text.startswith("2 HK-JER1 come to 210 Canadian dollars")
