@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import GENERIC_WORDS, cue_words
+from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.words import compact, has_cjk, sound, tokens
@@ -38,6 +38,11 @@ __all__ = [
 
 _BEFORE_OFFER = [[w] for w in OFFER_WORDS]
 """A word followed by one of these qualifies an offer ("the bottle deal")."""
+
+_COUNTED_NOT_ITEMS = frozenset(
+    "hour hours minute minutes percent dollars dollar euros pounds yuan times people".split()
+)
+"""Words a count comes before that are never an item asked about."""
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
@@ -231,8 +236,25 @@ class CatalogueMatcher:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_places(words, occupied))
             found.extend(self.loose.find_cjk_places(words, occupied))
+        if not any(m.kind == "product" for m in found):
+            found.extend(self._counted_heads(words, found))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _counted_heads(self, words: list[str], found: list[Mention]) -> list[Mention]:
+        """A counted word that ends one product's names only: "five jerseys" -> the jersey."""
+        taken = {i for m in found for i in range(m.start, m.end)}
+        heard: list[Mention] = []
+        for i in range(1, len(words)):
+            word, count = words[i], words[i - 1]
+            if i in taken or word in GENERIC_WORDS or word in _COUNTED_NOT_ITEMS:
+                continue
+            if not (count.isdigit() and 0 < int(count) <= MAX_QUANTITY):
+                continue
+            skus = self.heads.get(_singular([word]), {})
+            if len(skus) == 1 and _singular([word]) not in self.index:
+                heard.append(Mention("product", next(iter(skus)), i, i + 1, word, 0.9))
+        return heard
 
     def products_sharing(self, words: list[str], taken: set[int]) -> list[str]:
         """The products a lone shared word may mean ("the helmet": hockey or bike helmet).

@@ -165,3 +165,10 @@ def test_asking_what_members_get_on_an_item_no_member_rule_covers_says_nothing_e
 def test_two_written_as_too_before_an_item_is_a_count_of_two(northbound) -> None:
     answer = _ask(northbound, "Too home ice jursies, how much?")
     assert answer.text.startswith("2 HK-JER1 come to 210 Canadian dollars")
+
+
+def test_a_counted_word_that_ends_one_products_names_is_that_product(northbound) -> None:
+    answer = _ask(northbound, "Can a customer get five jerseys at the sale price?")
+    assert answer.text.startswith("5 HK-JER1")
+    assert "limit 3 hockey items per customer" in answer.text
+    assert _ask(northbound, "Is the store open 24 hours?").source.value == "unknown"
