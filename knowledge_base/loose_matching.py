@@ -50,7 +50,8 @@ class LooseVocabulary:
     code_numbers: dict[str, list[str]] = field(default_factory=dict)
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more;
+    also ``"_"`` + the second and third letters, for a first sound heard as another."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
     cjk_places: list[tuple[str, str]] = field(default_factory=list)
@@ -78,6 +79,11 @@ class LooseVocabulary:
                     continue
                 heard = "".join(words[start:end])
                 forms = self.promotion_names_by_initial.get(heard[:2], [])
+                forms = forms + [
+                    entry
+                    for entry in self.promotion_names_by_initial.get("_" + heard[1:3], [])
+                    if entry not in forms
+                ]
                 if len(forms) > MAX_LOOSE_CANDIDATES:
                     continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
                 for form, key in forms:

@@ -111,6 +111,9 @@ class CatalogueMatcher:
                 if len(form) >= 8 and not has_cjk(form):
                     entries = loose.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
+                    # Its first sound heard as another ("buck drop", "huck drop").
+                    entries = loose.promotion_names_by_initial.setdefault("_" + form[1:3], [])
+                    entries.append((form, promotion.id))
         matcher._add_places(knowledge)
         loose.index_sounds()
         return matcher

@@ -172,3 +172,12 @@ def test_a_counted_word_that_ends_one_products_names_is_that_product(northbound)
     assert answer.text.startswith("5 HK-JER1")
     assert "limit 3 hockey items per customer" in answer.text
     assert _ask(northbound, "Is the store open 24 hours?").source.value == "unknown"
+
+
+@pytest.mark.parametrize("heard", ["When does Buck drop end?", "When does Huck drop Andy?"])
+def test_a_promotion_name_with_its_first_sound_misheard_is_that_promotion(
+    northbound, heard: str
+) -> None:
+    answer = _ask(northbound, heard)
+    assert answer.promotion_ids == ["puck-drop"]
+    assert "Sunday 1 November" in answer.text
