@@ -279,5 +279,8 @@ _NONE = Mention("product", "", 0, 0, "", 0.0)
 
 
 def _foreign(word: str, form: str) -> bool:
-    """An everyday question word a promotion's name does not hold ("pay" for "members offer")."""
-    return word in GENERIC_WORDS and word not in OFFER_WORDS and word not in form
+    """An everyday question word a promotion's name does not hold ("pay" for "members offer").
+
+    Held in part counts as held: "member weekend" is still a misheard "Member Week".
+    """
+    return word in GENERIC_WORDS and word not in OFFER_WORDS and word[:4] not in form

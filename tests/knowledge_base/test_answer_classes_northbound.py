@@ -181,3 +181,12 @@ def test_a_promotion_name_with_its_first_sound_misheard_is_that_promotion(
     answer = _ask(northbound, heard)
     assert answer.promotion_ids == ["puck-drop"]
     assert "Sunday 1 November" in answer.text
+
+
+def test_an_everyday_word_holding_part_of_a_promotion_name_may_still_be_that_name() -> None:
+    xingchen = GroundedAnswerer(
+        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "samples" / "xingchen-digital"),
+        default_contact=DEFAULT_CONTACT,
+    )
+    answer = _ask(xingchen, "When does member weekend?", store="HK-MK", at="2026-11-11T15:00")
+    assert answer.promotion_ids == ["member-week"]
