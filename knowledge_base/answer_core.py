@@ -5,8 +5,9 @@ it used, and how a finished answer is said (for the store or day named, naming t
 when asked which). Which promotions a question is about is
 :mod:`knowledge_base.answer_focus`; sentences several kinds speak are in
 :mod:`knowledge_base.answer_sentences`; the kinds themselves live in
-:mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_prices`,
-:mod:`knowledge_base.answer_sections` and :mod:`knowledge_base.answer_channels`;
+:mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_products`,
+:mod:`knowledge_base.answer_prices`, :mod:`knowledge_base.answer_sections`,
+:mod:`knowledge_base.answer_faqs` and :mod:`knowledge_base.answer_channels`;
 :class:`~knowledge_base.grounded.GroundedAnswerer` puts them together.
 """
 

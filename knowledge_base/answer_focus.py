@@ -37,6 +37,20 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _which_product(self, turn: Turn) -> Answer:
+        """One short question back: which of the products a shared word may mean."""
+        zh = turn.zh
+        products = [self._kb.products[sku] for sku in turn.parsed.product_choices[:4]]
+        for product in products:
+            self._product_fact(turn, product)
+        names = [p.name.best("zh-CN") if zh else f"the {p.name.en}" for p in products]
+        question = (
+            f"您问的是{join(names, zh, word='or')}？"
+            if zh
+            else f"Which one do you mean: {join(names, zh, word='or')}?"
+        )
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
     def _in_force(
         self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
     ) -> list[tuple[Promotion, PromotionTiming]] | Answer:

@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
     member_rule,
 )
-from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answer_products import ProductAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.models import (
     LocalizedText,
-    Product,
     Promotion,
-    Rule,
 )
 from knowledge_base.phrasing import (
     conditions,
-    day,
     ends_phrase,
     is_plural,
     join,
     rule_phrases,
-    starts_phrase,
     the_title,
     title,
 )
-from knowledge_base.resolution import Phase, PromotionTiming
-from knowledge_base.speech import money
+from knowledge_base.resolution import Phase
 from knowledge_base.understanding import Intent
 
 
-class OfferAnswers(AnswerSentences):
+class OfferAnswers(ProductAnswers):
     """Is a product or category in an offer (named or any), and what an offer is."""
 
     def _in_offer(self, turn: Turn) -> Answer | None:
@@ -62,156 +55,6 @@ class OfferAnswers(AnswerSentences):
             if focus:
                 return self._rules(turn, *focus[0])
         return None
-
-    def _product_offers(self, turn: Turn, product: Product) -> Answer:
-        kb, zh = self._kb, turn.zh
-        self._product_fact(turn, product)
-        sku = product.sku
-        discount_question = turn.parsed.intent is Intent.DISCOUNT
-        relevant, rules = self._relevant_for_item(turn, kb.promotions_for_sku(sku), sku)
-        running = [x for x in relevant if x[1].phase is Phase.RUNNING]
-        if running:
-            promotion, placed = running[0]
-            self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {sku}"
-            head, rest = self._headline(turn, subject, promotion, rules=rules[promotion.id])
-            if zh:
-                first = head if discount_question else f"是的，{head}"
-            else:
-                first = head if discount_question else f"Yes, {head}"
-            sentences = [first, self._then(turn, rest, placed)]
-            for other, _ in running[1:2]:
-                self._promotion_facts(turn, other)
-                also, _ = self._headline(
-                    turn, f"{sku}还" if zh else "it", other, rules=rules[other.id]
-                )
-                if not zh:
-                    also = also.replace("it is ", "it is also ", 1)
-                sentences.append(also)
-            return self._done(turn, sentences)
-        excluded = self._excluded_from(turn, sku)
-        if excluded:
-            promotion = excluded[0]
-            if any(p.id == promotion.id for p, _ in relevant):
-                return self._product_in_named(turn, product, promotion)  # it joins later
-            self._promotion_facts(turn, promotion)
-            price = money(
-                product.list_price[self._currency(turn).code],
-                self._currency(turn),
-                "zh-CN" if zh else "en",
-            )
-            if zh:
-                return self._done(
-                    turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"]
-                )
-            return self._done(
-                turn,
-                [
-                    f"No, the {sku} is excluded from {the_title(promotion, zh)}",
-                    f"It stays at {price}",
-                ],
-            )
-        upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
-        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
-        if upcoming and not (over and turn.parsed.asks_still):
-            promotion, placed = upcoming[0]
-            self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {sku}"
-            return self._done(
-                turn, self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
-            )
-        price = money(
-            product.list_price[self._currency(turn).code],
-            self._currency(turn),
-            "zh-CN" if zh else "en",
-        )
-        if over:
-            promotion, placed = over[0]
-            self._promotion_facts(turn, promotion)
-            ended = self._ended_phrase(turn, promotion, placed)
-            if zh:
-                return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
-            return self._done(turn, [f"No, {ended}", f"The {sku} is {price} now"])
-        store = self._store_name(turn)
-        if zh:
-            return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
-        return self._done(
-            turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
-        )
-
-    def _relevant_for_item(
-        self, turn: Turn, promotions: list[Promotion], sku: str
-    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
-        """:meth:`_relevant` placed for the item, with the rules that price it in each.
-
-        An item may join a promotion later than it starts (a later rule set).
-        """
-        placed: list[tuple[Promotion, PromotionTiming]] = []
-        rules: dict[str, Sequence[Rule]] = {}
-        for promotion, _ in self._relevant(turn, promotions):
-            timing, rules[promotion.id] = self._item_terms(turn, promotion, sku)
-            placed.append((promotion, timing))
-        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
-        if turn.parsed.asks_still:
-            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
-        placed.sort(key=lambda x: order.index(x[1].phase))
-        return placed, rules
-
-    def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
-        """Running promotions at the store that would cover ``sku`` but exclude it."""
-        category = self._kb.products[sku].category
-        excluding = [
-            p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
-        ]
-        return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
-
-    def _product_in_named(self, turn: Turn, product: Product, promotion: Promotion) -> Answer:
-        zh, sku = turn.zh, product.sku
-        self._product_fact(turn, product)
-        placed = self._promotion_facts(turn, promotion)
-        name = title(promotion, zh) if zh else the_title(promotion, zh)
-        if not self._at_store(turn, promotion):
-            store = self._store_name(turn)
-            if zh:
-                return self._done(turn, [f"{store}不参加{name}"])
-            return self._done(turn, [f"No, {name} does not run at {store}"])
-        if sku not in self._kb.scope_skus(promotion):
-            if zh:
-                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
-            if sku in promotion.scope.exclude_skus:
-                return self._done(turn, [f"No, the {sku} is excluded from {name}"])
-            return self._done(turn, [f"No, the {sku} is not in {name}"])
-        item, rules = self._item_terms(turn, promotion, sku)
-        joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
-        if joins_later and sku not in promotion.scope.exclude_skus:
-            subject = sku if zh else f"the {sku}"
-            return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
-        if joins_later:
-            # Left out of the offer's own rules, it joins later under rules of its own.
-            phrases = ("，" if zh else ", ").join(
-                rule_phrases(promotion, self._currency(turn), zh, rules)
-            )
-            since = day(item.starts, item.local_now, zh)
-            if zh:
-                return self._done(turn, [f"暂不参加，{sku}从{since}起参加{name}", f"届时{phrases}"])
-            return self._done(
-                turn,
-                [f"No, the {sku} is excluded from {name} until {since}", f"Then it is {phrases}"],
-            )
-        if item.phase is Phase.RUNNING and placed.phase is Phase.RUNNING:
-            head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion, rules=rules)
-            second = self._then(turn, rest, placed)
-            return self._done(turn, [f"是的，{head}" if zh else f"Yes, {head}", second])
-        if placed.phase is Phase.UPCOMING:
-            start = starts_phrase(placed.starts, placed.local_now, zh)
-            phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
-            if zh:
-                return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
-            return self._done(
-                turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"]
-            )
-        ended = self._ended_phrase(turn, promotion, placed)
-        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
 
     def _category_in_named(self, turn: Turn, category_id: str, promotion: Promotion) -> Answer:
         """A category asked about in a named promotion: that promotion, whatever else runs."""

@@ -15,7 +15,7 @@ from knowledge_base.phrasing import (
 from knowledge_base.pricing import Basket, Quote
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
-from knowledge_base.speech import money
+from knowledge_base.speech import money, spoken_date
 
 
 class PriceAnswers(AnswerFocus):
@@ -29,11 +29,16 @@ class PriceAnswers(AnswerFocus):
             # A promotion named decides: priced now only while it covers the item.
             named = kb.promotions[parsed.promotions[0]]
             item, _ = self._item_terms(turn, named, parsed.products[0])
-            if (
-                parsed.products[0] not in kb.scope_skus(named)
-                or not self._at_store(turn, named)
-                or item.phase is not Phase.RUNNING
-            ):
+            covers = parsed.products[0] in kb.scope_skus(named) and self._at_store(turn, named)
+            if covers and item.phase is Phase.UPCOMING and turn.named_day is None:
+                # A price in an offer not yet on is the price on its first day, said as such.
+                turn.at = turn.named_day = item.starts
+                turn.fact(
+                    f"the day asked about: {spoken_date(item.starts, with_year=True)}"
+                    f" ({spoken_date(item.starts, 'zh-CN', with_year=True)})"
+                )
+                item, _ = self._item_terms(turn, named, parsed.products[0])
+            if not covers or item.phase is not Phase.RUNNING:
                 return self._in_offer(turn)
             turn.about(named)
         basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])

@@ -1,15 +1,14 @@
-"""Answers from one part of a promotion: dates, FAQs, contact, limit, changes, manager notes."""
+"""Answers from one part of a promotion: dates, contact, limit, changes, manager notes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
 )
-from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answer_faqs import FaqAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -26,10 +25,9 @@ from knowledge_base.phrasing import (
     unit_for,
 )
 from knowledge_base.resolution import Phase, stacking_relation
-from knowledge_base.retrieval import search_terms
 
 
-class SectionAnswers(AnswerSentences, ChannelAnswers):
+class SectionAnswers(FaqAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
@@ -88,52 +86,6 @@ class SectionAnswers(AnswerSentences, ChannelAnswers):
                 [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"],
             )
         return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
-
-    def _faq(self, turn: Turn) -> Answer | None:
-        answer = self._faq_answer(turn, strong=False)
-        if answer is not None:
-            return answer
-        if names_channel(turn.parsed.words, turn.parsed.text):
-            # Coupons, vouchers ... that neither an FAQ nor the promotion's channels speak
-            # about: not guessed, and no talk track beside the point.
-            return self._channel_not_said(turn)
-        if turn.parsed.products:
-            return self._in_offer(turn)
-        focus = self._in_force(turn)
-        if isinstance(focus, Answer):
-            return focus
-        if focus:
-            return self._talk_track(turn, *focus[0])
-        return None
-
-    def _faq_answer(self, turn: Turn, *, strong: bool) -> Answer | None:
-        """The answer of the FAQ the question matches, if any.
-
-        ``strong`` asks for a question worded like the FAQ itself (two or more shared terms
-        covering most of the FAQ question); otherwise one shared term is enough, because
-        the question already said it wants what to tell a customer.
-        """
-        named = frozenset(turn.parsed.promotions) or None
-        # Product words count when the wording must match closely ("do kettles and toasters
-        # count together?"); promotion and store names never do (they are filtered on).
-        query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
-        hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
-        for hit in hits:
-            promotion = self._kb.promotions[hit.passage.promotion_id]
-            if not self._at_store(turn, promotion):
-                continue
-            shared = self._retriever.shared_terms(query, hit.passage)
-            faq = promotion.faqs[hit.passage.index]
-            if strong:
-                own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en")))
-                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
-                    continue
-            elif not shared:
-                continue
-            turn.fact(faq.question.en, faq.question.zh_cn)
-            self._promotion_facts(turn, promotion)
-            return self._done(turn, [self._text(turn, faq.answer)])
-        return None
 
     def _contact(self, turn: Turn) -> Answer | None:
         focus = self._in_force(turn)

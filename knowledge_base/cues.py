@@ -321,7 +321,8 @@ GENERIC_WORDS = frozenset(
     price prices cost costs pay total thing things know want wants need needs like also
     currently running run runs work works available on off go going see look looking
     please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
-    friday saturday sunday next coming day days morning afternoon evening tonight""".split()
+    friday saturday sunday next coming day days morning afternoon evening tonight use using
+    used""".split()
 )
 
 

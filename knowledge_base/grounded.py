@@ -65,6 +65,10 @@ _DAY_INTENTS = frozenset(
 """Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
 
 
+_ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Intent.LIMIT})
+"""Intents about one item: asked back when a word several products share names none."""
+
+
 class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer):
     """Answers from the knowledge base alone, offline, in a few milliseconds."""
 
@@ -190,6 +194,13 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
         }
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
+        parsed = turn.parsed
+        if (
+            parsed.product_choices
+            and intent in _ITEM_INTENTS
+            and not (parsed.products or parsed.categories or parsed.promotions)
+        ):
+            return self._which_product(turn)  # "How much is the helmet?": which helmet
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.

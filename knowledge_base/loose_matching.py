@@ -32,6 +32,9 @@ SOUND_MIN = 4
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
 
+OFFER_WORDS = frozenset("offer offers promotion promotions sale sales deal deals".split())
+"""Everyday words that stand for one another in a promotion's name ("bottle deal")."""
+
 FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 """Words too small to identify anything by themselves."""
 
@@ -47,7 +50,8 @@ class LooseVocabulary:
     code_numbers: dict[str, list[str]] = field(default_factory=dict)
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more."""
+    """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more;
+    also ``"_"`` + the second and third letters, for a first sound heard as another."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
     cjk_places: list[tuple[str, str]] = field(default_factory=list)
@@ -75,11 +79,18 @@ class LooseVocabulary:
                     continue
                 heard = "".join(words[start:end])
                 forms = self.promotion_names_by_initial.get(heard[:2], [])
+                forms = forms + [
+                    entry
+                    for entry in self.promotion_names_by_initial.get("_" + heard[1:3], [])
+                    if entry not in forms
+                ]
                 if len(forms) > MAX_LOOSE_CANDIDATES:
                     continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
                 for form, key in forms:
                     if abs(len(form) - len(heard)) > len(form) // 3:
                         continue
+                    if any(_foreign(w, form) for w in words[start:end]):
+                        continue  # "members pay for" is no misheard "members offer"
                     score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
@@ -265,3 +276,11 @@ class LooseVocabulary:
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def _foreign(word: str, form: str) -> bool:
+    """An everyday question word a promotion's name does not hold ("pay" for "members offer").
+
+    Held in part counts as held: "member weekend" is still a misheard "Member Week".
+    """
+    return word in GENERIC_WORDS and word not in OFFER_WORDS and word[:4] not in form

@@ -5,7 +5,7 @@ Whisper writes a SKU the clerk said as "AX-200", "AX 200", "A X 200", "ax200" or
 *compact* form (:mod:`knowledge_base.words`), and every run of up to six words of the
 question is looked up in a dictionary of compact names: exact, fast (a few dozen dictionary
 reads per question) and longest match first. Stores are found by code, store name, city
-(the first word of a store name) and region name.
+(the leading words of a store name: "Toronto", "New York") and region name.
 
 When nothing exact is found, a run that contains a number is compared, loosely, with the
 codes and names that share that number ("ex 200", "acts 200" -> AX-200), because the digits
@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import GENERIC_WORDS, cue_words
-from knowledge_base.loose_matching import FUNCTION_WORDS, LooseVocabulary
+from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
+from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
@@ -35,6 +35,14 @@ __all__ = [
     "sound",
     "tokens",
 ]
+
+_BEFORE_OFFER = [[w] for w in OFFER_WORDS]
+"""A word followed by one of these qualifies an offer ("the bottle deal")."""
+
+_COUNTED_NOT_ITEMS = frozenset(
+    "hour hours minute minutes percent dollars dollar euros pounds yuan times people".split()
+)
+"""Words a count comes before that are never an item asked about."""
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
@@ -63,6 +71,9 @@ class CatalogueMatcher:
     """Names of several words, each word without a plural "s" -> the entities they name."""
     loose: LooseVocabulary = field(default_factory=LooseVocabulary)
     """The names compared loosely when nothing matches exactly."""
+    heads: dict[str, dict[str, None]] = field(default_factory=dict)
+    """Last word of a product name or alias, without its plural "s" -> the SKUs it ends
+    ("helmet" -> HK-HLM2, CY-HELM): what a question naming only that word may mean."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
@@ -80,6 +91,9 @@ class CatalogueMatcher:
                     loose.by_number.setdefault(digits, []).append((form, product.sku))
                 if not numbers and len(form) >= 5:
                     loose.names_by_initial.setdefault(form[0], []).append((form, product.sku))
+                last = tokens(name)[-1:]
+                if last and last[0].isalpha() and len(last[0]) >= 3:
+                    matcher.heads.setdefault(_singular(last), {})[product.sku] = None
             for digits in re.findall(r"\d+", product.sku):
                 loose.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
@@ -97,16 +111,21 @@ class CatalogueMatcher:
                 if len(form) >= 8 and not has_cjk(form):
                     entries = loose.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
+                    # Its first sound heard as another ("buck drop", "huck drop").
+                    entries = loose.promotion_names_by_initial.setdefault("_" + form[1:3], [])
+                    entries.append((form, promotion.id))
         matcher._add_places(knowledge)
         loose.index_sounds()
         return matcher
 
     def _add_places(self, knowledge: KnowledgeBase) -> None:
-        """Index stores by code, full name, city (first word) and the rest; regions by name.
+        """Index stores by code, full name, city and the rest; regions by name.
 
-        A city or region names every store in it ("Shanghai" -> SH-01, SH-02); the reader
-        picks among them. A place word that already names a product, category or promotion
-        is left to that entity.
+        The city is a store name's leading words: each of its prefixes is indexed ("New
+        York" of "New York Flatiron"; a lone "New" is a place word and names nothing), and
+        so is the name without its first word. A city or region names every store in it
+        ("Shanghai" -> SH-01, SH-02); the reader picks among them. A place word that already
+        names a product, category or promotion is left to that entity.
         """
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
         taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
@@ -118,7 +137,8 @@ class CatalogueMatcher:
                 names = [store.id, store.name.en]
                 words = store.name.en.split()
                 if len(words) > 1:
-                    names += [words[0], " ".join(words[1:])]
+                    names += [" ".join(words[:n]) for n in range(1, len(words))]
+                    names.append(" ".join(words[1:]))
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
                     # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its
@@ -219,8 +239,39 @@ class CatalogueMatcher:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_places(words, occupied))
             found.extend(self.loose.find_cjk_places(words, occupied))
+        if not any(m.kind == "product" for m in found):
+            found.extend(self._counted_heads(words, found))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _counted_heads(self, words: list[str], found: list[Mention]) -> list[Mention]:
+        """A counted word that ends one product's names only: "five jerseys" -> the jersey."""
+        taken = {i for m in found for i in range(m.start, m.end)}
+        heard: list[Mention] = []
+        for i in range(1, len(words)):
+            word, count = words[i], words[i - 1]
+            if i in taken or word in GENERIC_WORDS or word in _COUNTED_NOT_ITEMS:
+                continue
+            if not (count.isdigit() and 0 < int(count) <= MAX_QUANTITY):
+                continue
+            skus = self.heads.get(_singular([word]), {})
+            if len(skus) == 1 and _singular([word]) not in self.index:
+                heard.append(Mention("product", next(iter(skus)), i, i + 1, word, 0.9))
+        return heard
+
+    def products_sharing(self, words: list[str], taken: set[int]) -> list[str]:
+        """The products a lone shared word may mean ("the helmet": hockey or bike helmet).
+
+        Only a word that ends two or more product names and names nothing else counts, and
+        not before an offer word: "the bottle deal" is about a deal.
+        """
+        for i, word in enumerate(words):
+            if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
+                continue
+            skus = self.heads.get(_singular([word]), {})
+            if len(skus) > 1 and _singular([word]) not in self.index:
+                return list(skus)
+        return []
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""

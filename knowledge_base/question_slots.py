@@ -2,7 +2,7 @@
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
 "明天", "下周六" become a :class:`When`; "2 pairs of AX-200", "两台A5", "数据线买三条"
-become units per SKU.
+become units per SKU; "what's the Blade Pro at?" and "what is it going for?" ask a price.
 """
 
 from __future__ import annotations
@@ -77,6 +77,13 @@ _ZH_DIGITS = {
 }
 
 
+SIZE_UNITS = frozenset(
+    """l litre litres liter liters ml millilitre milliliter kg kilo kilos g gram grams lb lbs
+    oz ounce ounces cm mm m metre meter inch inches gb tb mah w watt watts person""".split()
+)
+"""Units after a number that make it a size ("1 litre", "12 kg", "2 person"), not a count."""
+
+
 _ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
 """Chinese measure words between a number and the thing counted ("两台", "三条")."""
 
@@ -87,7 +94,7 @@ def quantities(
     """Units per product: a small number heard just before the product ("2 pairs of AX-200").
 
     Words of the product's own name between the number and the part of the name heard are
-    skipped ("2 velvet mat lipsticks").
+    skipped ("2 velvet mat lipsticks"), and so is a size ("3 one litre bottles": 3).
     """
     inside = {i for m in mentions for i in range(m.start, m.end)}
     quantities: dict[str, int] = {}
@@ -96,15 +103,24 @@ def quantities(
         if mention.kind != "product":
             continue
         quantity = 1
-        for i in range(mention.start - 1, max(previous_end, mention.start - 4) - 1, -1):
+        i, reach = mention.start, 4
+        while i > max(previous_end, mention.start - reach):
+            i -= 1
             word = words[i]
             if i in inside:
                 break
+            if word in SIZE_UNITS and i > 0 and words[i - 1].isdigit():
+                # "six of the one litre bottles": "one litre" is a size, not a count.
+                i, reach = i - 1, reach + 2
+                continue
             if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
                 quantity = int(word)
                 break
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
+                break
+            if word == "too":
+                quantity = 2  # "too home ice jerseys": "two" as speech recognition wrote it
                 break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
@@ -135,3 +151,20 @@ def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
     if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
         return int(word)
     return _ZH_DIGITS.get(word)
+
+
+_PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
+_NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
+
+
+def asks_price_idiom(words: list[str]) -> bool:
+    """A price asked without a price word: "what's the Blade Pro at right now?", "going for"."""
+    joined = " " + " ".join(words) + " "
+    if any(phrase in joined for phrase in _PRICE_PHRASES):
+        return True
+    if not words or words[0] not in ("what", "whats"):
+        return False
+    end = len(words)
+    while end > 1 and words[end - 1] in _NOW_WORDS:
+        end -= 1
+    return end > 2 and words[end - 1] == "at"

@@ -47,7 +47,7 @@ from knowledge_base.cues_zh import (
 )
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.mentions import Mention
-from knowledge_base.question_slots import When, quantities, when_named
+from knowledge_base.question_slots import When, asks_price_idiom, quantities, when_named
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -128,6 +128,8 @@ class ParsedQuestion:
     """Asks whether something goes on ("still", "还"): an ended offer is nearer than a later one."""
     asks_which: bool = False
     """Asks which offer something is ("which offer gives ...", "哪个活动"): name it."""
+    product_choices: list[str] = field(default_factory=list)
+    """SKUs a lone word shared by their names may mean ("the helmet"), when none is named."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -178,7 +180,8 @@ def understand(
             if cue is not None:
                 corrected[word] = cue
     heard = [corrected.get(w, w) for w in words]
-    joined = " " + " ".join(heard).replace(" s ", "s ") + " "
+    # Cue words inside a promotion's name ("pay" of "Buy 3 Pay 2") ask nothing.
+    joined = " " + " ".join(_names_as_offer(heard, mentions)).replace(" s ", "s ") + " "
     zh_heard = text
     if is_chinese:
         # A Chinese cue heard one character off counts ("会圆价" -> 会员价), never inside a name.
@@ -198,6 +201,8 @@ def understand(
 
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
+    if asks_price_idiom(heard):
+        joined += "how much is "
     intent = Intent.UNKNOWN
     for candidate in ORDER:
         if has(EN[candidate], ZH[candidate]):
@@ -210,6 +215,7 @@ def understand(
         intent = Intent.FAQ
 
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
+    counts = quantities(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
@@ -230,6 +236,8 @@ def understand(
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
         pass  # about something the knowledge base does not cover: stay unknown
+    elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
+        intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
@@ -245,7 +253,7 @@ def understand(
         words=words,
         mentions=mentions,
         products=products,
-        quantities=quantities(words, mentions, knowledge),
+        quantities=counts,
         categories=categories,
         promotions=promotions,
         member=has(MEMBER_EN, MEMBER_ZH),
@@ -260,7 +268,22 @@ def understand(
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
+        product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
     )
+
+
+def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
+    """The words with each promotion name heard replaced by the one word "offer".
+
+    Only names heard exactly: a loosely heard one may have taken question words with it.
+    """
+    ends = {m.start: m.end for m in mentions if m.kind == "promotion" and m.score >= 1.0}
+    words: list[str] = []
+    i = 0
+    while i < len(heard):
+        words.append("offer" if i in ends else heard[i])
+        i = ends.get(i, i + 1)
+    return words
 
 
 _PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})

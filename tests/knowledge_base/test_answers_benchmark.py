@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from knowledge_base.answering import Answer, AnswerSource
 from voice_agent.benchmarks.answer_fixtures import DEFAULT_QUESTIONS, QuestionFixture, Target
 from voice_agent.benchmarks.answer_report import percentile
-from voice_agent.benchmarks.answer_scoring import Outcome, score_answer
+from voice_agent.benchmarks.answer_scoring import Outcome, says, score_answer
 from voice_agent.benchmarks.answers import register
 
 FIXTURE = QuestionFixture(
@@ -54,6 +54,25 @@ def test_missing_facts_forbidden_phrases_and_invented_numbers_are_reported() -> 
     assert scored.missing == ["683.24 yuan"]
     assert scored.forbidden == ["25 percent"]
     assert scored.invented_numbers == ["25", "674.25"]
+
+
+def test_a_figure_said_in_other_words_is_the_same_claim_both_ways() -> None:
+    # As the runtime fact guard reads them: "half price" is 50 percent off, "three" is 3.
+    assert says("buy 1, get the cheapest 1 at 50 percent off", "half price")
+    assert says("the second one is half price", "50 percent")
+    assert says("three hockey items", "3 hockey items")
+    assert not says("buy 1, get the cheapest 1 at 20 percent off", "half price")
+    half = QuestionFixture(
+        id="q_half",
+        text="Is the Beacon light in Ride Safe?",
+        answer_must_contain=["yes"],
+        answer_must_not_contain=["half price"],
+        kind="in_offer",
+    )
+    scored = score_answer(
+        half, Answer(text="Yes, at 50 percent off.", source=AnswerSource.GROUNDED)
+    )
+    assert scored.forbidden == ["half price"]
 
 
 def test_percentiles_interpolate() -> None:

@@ -48,8 +48,10 @@ class QuestionFixture(BaseModel):
     transcript_keywords: list[str] = []
     """Lowercase words a speech-recognition transcript must contain."""
     answer_must_contain: list[str] = Field(min_length=1)
-    """Case-insensitive substrings of the answer text."""
+    """Phrases the answer must say: case-insensitive substrings of its text, or the same
+    figure in other words as the fact guard reads it ("half price" = "50 percent off")."""
     answer_must_not_contain: list[str] = []
+    """Phrases the answer must not say, compared the same way."""
     kind: str
     """The intent label answers are reported under."""
     target: Target | None = None

@@ -6,11 +6,13 @@ way (for example after replaying the question's audio through speech recognition
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.fact_guard import invented_numbers
+from knowledge_base.number_words import normalise
 from voice_agent.benchmarks.answer_fixtures import QuestionFixture, Target
 
 
@@ -77,14 +79,31 @@ def off_target(target: Target | None, answer: Answer) -> list[str]:
     return misses
 
 
+_PERCENT = re.compile(r"\s*\b(?:percent|per cent)\b", re.IGNORECASE)
+
+
+def says(text: str, phrase: str) -> bool:
+    """Whether ``text`` says ``phrase``, word for word or as the same figure.
+
+    Figures are compared as the runtime fact guard reads them (:func:`normalise`): "half
+    price" and "50 percent off" are one claim, and so are "three" and "3".
+    """
+    if phrase.lower() in text.lower():
+        return True
+    return _figures(phrase) in _figures(text)
+
+
+def _figures(text: str) -> str:
+    return _PERCENT.sub("%", normalise(text).text).lower()
+
+
 def score_answer(
     question_fixture: QuestionFixture, answer: Answer, *, question_text: str | None = None
 ) -> ScoredAnswer:
     """Score ``answer`` against its fixture (``question_text``: what was actually asked)."""
     asked = question_text or question_fixture.text
-    lowered = answer.text.lower()
-    missing = [p for p in question_fixture.answer_must_contain if p.lower() not in lowered]
-    forbidden = [p for p in question_fixture.answer_must_not_contain if p.lower() in lowered]
+    missing = [p for p in question_fixture.answer_must_contain if not says(answer.text, p)]
+    forbidden = [p for p in question_fixture.answer_must_not_contain if says(answer.text, p)]
     invented = invented_numbers(answer.text, answer.facts, question=asked)
     expects_unknown = question_fixture.kind == "unknown"
     misses: list[str] = []

@@ -1,0 +1,112 @@
+"""Answers with what to tell a customer: the promotion's own FAQ answers, else its talk track.
+
+A question worded like an FAQ gets that FAQ's answer; one that asks what to say ("how do I
+pitch the bottle deal?") gets the FAQ it shares a topic word with, else the talk track of
+the offer it is about. The words of an offer's names say *which* offer, never what about it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from knowledge_base.answer_channels import ChannelAnswers, names_channel
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answering import Answer
+from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.models import Faq, Promotion
+from knowledge_base.retrieval import search_terms
+from knowledge_base.understanding import content_terms
+
+
+class FaqAnswers(AnswerSentences, ChannelAnswers):
+    """The FAQ or talk track a question asks for."""
+
+    def _faq(self, turn: Turn) -> Answer | None:
+        answer = self._faq_answer(turn, strong=False)
+        if answer is not None:
+            return answer
+        if names_channel(turn.parsed.words, turn.parsed.text):
+            # Coupons, vouchers ... that neither an FAQ nor the promotion's channels speak
+            # about: not guessed, and no talk track beside the point.
+            return self._channel_not_said(turn)
+        if turn.parsed.products:
+            return self._in_offer(turn)
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if focus:
+            return self._talk_track(turn, *focus[0])
+        return None
+
+    def _faq_answer(self, turn: Turn, *, strong: bool) -> Answer | None:
+        """The answer of the FAQ the question matches, if any.
+
+        ``strong`` asks for a question worded like the FAQ itself (two or more shared terms
+        covering most of the FAQ question); otherwise one shared term is enough, because
+        the question already said it wants what to tell a customer.
+        """
+        named = frozenset(turn.parsed.promotions) or None
+        # Words of a promotion's names say which offer, not what about it: those heard are
+        # not in the query, so they do not count in the FAQ's own question either.
+        heard = " ".join(m.heard for m in turn.parsed.mentions if m.kind == "promotion")
+        skip = set(search_terms(heard))
+        partly = None if strong or named else self._partly_named_running(turn)
+        named = named or partly
+        # Product words count when the wording must match closely ("do kettles and toasters
+        # count together?"); promotion and store names never do (they are filtered on).
+        query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
+        hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
+        best: tuple[int, Promotion, Faq] | None = None
+        for hit in hits:
+            promotion = self._kb.promotions[hit.passage.promotion_id]
+            if not self._at_store(turn, promotion):
+                continue
+            names = skip | _name_terms(promotion) if partly else skip
+            shared = self._retriever.shared_terms(query, hit.passage) - names
+            if not strong:
+                shared -= _everyday_terms()  # "use" says no topic
+            faq = promotion.faqs[hit.passage.index]
+            if strong:
+                own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
+                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
+                    continue
+            # The FAQ that covers most of the question's words, the best ranked among equals.
+            if shared and (best is None or len(shared) > best[0]):
+                best = (len(shared), promotion, faq)
+        if not strong and named:
+            # What to say about a named offer: its FAQ whose question or answer covers more
+            # of what the question is about ("can they mix helmets and lights?").
+            about = set(content_terms(query))
+            for promotion in (self._kb.promotions[p] for p in sorted(named)):
+                names = skip | _name_terms(promotion)
+                for faq in promotion.faqs:
+                    said = f"{faq.question.best('en')} {faq.answer.best('en')}"
+                    if turn.zh:
+                        said = f"{faq.question.best('zh-CN')} {faq.answer.best('zh-CN')}"
+                    covered = len(about & set(search_terms(said)) - names)
+                    if covered and (best is None or covered > best[0]):
+                        best = (covered, promotion, faq)
+        if best is None:
+            return None
+        _, promotion, faq = best
+        turn.fact(faq.question.en, faq.question.zh_cn)
+        self._promotion_facts(turn, promotion)
+        return self._done(turn, [self._text(turn, faq.answer)])
+
+    def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
+        """The one running promotion the question's words point to ("the bottle deal")."""
+        running = [p for p, _ in self._running_at_store(turn)]
+        named = self._partly_named(turn, running, turn.parsed.residual) if running else None
+        return frozenset({named}) if named else None
+
+
+@lru_cache(maxsize=1)
+def _everyday_terms() -> frozenset[str]:
+    return frozenset(search_terms(" ".join(GENERIC_WORDS)))
+
+
+def _name_terms(promotion: Promotion) -> set[str]:
+    """Search terms of a promotion's title and aliases, in both languages."""
+    names = [promotion.title.en, promotion.title.zh_cn or "", *promotion.aliases]
+    return {term for name in names for term in search_terms(name)}
