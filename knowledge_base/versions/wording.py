@@ -13,17 +13,23 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.models import Limit, Promotion, PromotionStatus, Rule
-from knowledge_base.phrasing import per_customer, rule_phrase
+from knowledge_base.models import Limit, Promotion, PromotionStatus
+from knowledge_base.phrasing import per_customer
 from knowledge_base.versions.diff import FieldChange, Item, diff_promotions, path_names
 from knowledge_base.versions.records import PromotionVersion, PromotionVersionRepository
-from knowledge_base.windows import end_text, last_day, runs_to_midnight
-
-_RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
+from knowledge_base.versions.spoken import (
+    rule_set_sentence,
+    rule_text,
+    spoken_amount_sentence,
+    spoken_end,
+    spoken_name,
+    spoken_time,
+)
+from knowledge_base.windows import end_text
 
 _LINE_LABELS: dict[tuple[str, ...], str] = {
     ("window", "start"): "start",
@@ -110,7 +116,7 @@ def _format(value: Any, change: FieldChange) -> str:
     if _is_percent(change):
         return f"{value} percent"
     if names[:1] == ("rules",) and isinstance(value, Mapping) and len(names) == 1:
-        return _rule_text(value)
+        return rule_text(value)
     if isinstance(value, Mapping):
         if "en" in value:
             return str(value["en"])
@@ -130,15 +136,6 @@ def _limit_text(limit: Mapping[str, Any]) -> str:
     except ValidationError:  # not a stored limit: say what it holds
         unit = limit.get("unit", {}).get("en", "items")
         return f"{limit.get('per_customer')} {unit} per customer"
-
-
-def _rule_text(rule: Mapping[str, Any]) -> str:
-    """The rule in words without amounts (they show as their own changed fields)."""
-    try:
-        parsed = _RULE.validate_python(rule)
-    except ValidationError:
-        return str(rule.get("kind"))
-    return ", ".join(rule_phrase(parsed, None, zh=False))
 
 
 def change_lines(old: Promotion | str, new: Promotion | str) -> list[str]:
@@ -162,7 +159,7 @@ _RESTRICTED: dict[str, frozenset[Role]] = {
     "regional_manager_targets": frozenset({Role.REGIONAL_MANAGER, Role.HQ}),
 }
 # Bookkeeping nobody needs read aloud.
-_UNSPOKEN = frozenset({"changes", "aliases"})
+_UNSPOKEN = frozenset({"changes", "aliases", "published_at"})
 
 
 # Order of changes in summaries: what changes the price first, bookkeeping last.
@@ -231,38 +228,8 @@ def spoken_names(knowledge: KnowledgeBase) -> dict[str, str]:
     names.update({rid: region.name.en for rid, region in knowledge.regions.items()})
     names.update({pid: promotion.title.en for pid, promotion in knowledge.promotions.items()})
     names.update({cid: contact.name for cid, contact in knowledge.contacts.items()})
+    names.update({code: currency.name.en for code, currency in knowledge.currencies.items()})
     return names
-
-
-def _spoken(value: Any, names: Mapping[str, str]) -> str:
-    if value == "*":
-        return "every other promotion"
-    text = str(value)
-    if text in names:
-        return names[text]
-    return text.replace("-", " ") if text.islower() else text
-
-
-def _spoken_end(text: str) -> str:
-    """An exclusive end as said: its last day, or the day and the time it stops."""
-    try:
-        end = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    if runs_to_midnight(end):
-        day = last_day(end)
-        return f"{day.day} {day:%B}"
-    return f"{end.day} {end:%B} at {end:%H:%M}"
-
-
-def _spoken_time(text: str, *, default: str = "00:00") -> str:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    day = f"{moment.day} {moment:%B}"
-    clock = moment.strftime("%H:%M")
-    return day if clock == default else f"{day} at {clock}"
 
 
 def _sentence(change: FieldChange, names: Mapping[str, str]) -> str:  # noqa: C901
@@ -277,31 +244,36 @@ def _sentence(change: FieldChange, names: Mapping[str, str]) -> str:  # noqa: C9
         if kind == "added":
             return f"There is now a {label} of {new} percent."
         return f"The {label} of {old} percent was removed."
+    amount = spoken_amount_sentence(change, _rule_kind(change), names)
+    if amount is not None:
+        return amount
+    if fields[:1] == ("rule_sets",):
+        return rule_set_sentence(change, names)
     if fields == ("rules",):
         if kind == "added":
-            return f"There is a new rule: {_rule_text(new)}."
-        return f"This rule no longer applies: {_rule_text(old)}."
+            return f"There is a new rule: {rule_text(new)}."
+        return f"This rule no longer applies: {rule_text(old)}."
     if fields in {("window", "start"), ("window", "end")}:
         verb = "starts" if fields[1] == "start" else "ends"
-        say = _spoken_time if fields[1] == "start" else _spoken_end
+        say = spoken_time if fields[1] == "start" else spoken_end
         if kind == "changed":
             return f"It now {verb} on {say(str(new))} instead of {say(str(old))}."
     if fields == ("scope", "exclude_skus"):
         if kind == "added":
-            return f"The {_spoken(new, names)} is now excluded."
-        return f"The {_spoken(old, names)} is no longer excluded."
+            return f"The {spoken_name(new, names)} is now excluded."
+        return f"The {spoken_name(old, names)} is no longer excluded."
     if fields == ("scope", "skus"):
         if kind == "added":
-            return f"The {_spoken(new, names)} is now included."
-        return f"The {_spoken(old, names)} is no longer included."
+            return f"The {spoken_name(new, names)} is now included."
+        return f"The {spoken_name(old, names)} is no longer included."
     if fields == ("scope", "categories"):
         if kind == "added":
-            return f"{_spoken(new, names).capitalize()} are now included."
-        return f"{_spoken(old, names).capitalize()} are no longer included."
+            return f"{spoken_name(new, names).capitalize()} are now included."
+        return f"{spoken_name(old, names).capitalize()} are no longer included."
     if fields == ("regions",):
         if kind == "added":
-            return f"It now also runs in {_spoken(new, names)}."
-        return f"It no longer runs in {_spoken(old, names)}."
+            return f"It now also runs in {spoken_name(new, names)}."
+        return f"It no longer runs in {spoken_name(old, names)}."
     if fields == ("stores",):
         if kind == "added":
             return f"Store {new} now takes part."
@@ -320,18 +292,20 @@ def _sentence(change: FieldChange, names: Mapping[str, str]) -> str:  # noqa: C9
         return "There is no longer a purchase limit."
     if fields == ("stacking", "not_with"):
         if kind == "added":
-            return f"It can no longer be combined with {_spoken(new, names)}."
-        return f"The rule against combining it with {_spoken(old, names)} was removed."
+            return f"It can no longer be combined with {spoken_name(new, names)}."
+        return f"The rule against combining it with {spoken_name(old, names)} was removed."
     if fields == ("stacking", "stacks_with"):
         if kind == "added":
-            return f"It can now be combined with {_spoken(new, names)}."
-        return f"It no longer combines with {_spoken(old, names)}."
+            return f"It can now be combined with {spoken_name(new, names)}."
+        return f"It no longer combines with {spoken_name(old, names)}."
     if fields == ("stacking", "exclusive"):
         if new:
             return "It can no longer be combined with any other promotion."
         return "It is no longer exclusive."
     if fields == ("contact",):
-        return f"The contact is now {_spoken(new, names)}." if new else "The contact was removed."
+        if not new:
+            return "The contact was removed."
+        return f"The contact is now {spoken_name(new, names)}."
     if fields[:1] == ("title",) and kind == "changed" and fields[1:] in {(), ("en",)}:
         return f"It is now called {new}."
     if fields[:1] == ("title",):

@@ -20,7 +20,13 @@ from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import rules_fact
 from knowledge_base.speech import invented_numbers
-from knowledge_base.versions import canonical_text, change_summary, read_history, spoken_names
+from knowledge_base.versions import (
+    canonical_text,
+    change_lines,
+    change_summary,
+    read_history,
+    spoken_names,
+)
 from voice_agent.benchmarks.answer_fixtures import load_questions, make_question
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -45,6 +51,10 @@ def stored_change_summaries(knowledge: KnowledgeBase, root: Path):
         facts = [
             f"previous version {previous.version}: {line}"
             for line in canonical_text(previous).splitlines()
+        ]
+        facts += [  # as voice_agent.storage.published does: the field-level change lines
+            f"{promotion.id} v{previous.version} -> v{promotion.version}: {line}"
+            for line in change_lines(previous, promotion)
         ]
         facts += [f"{key}: {name}" for key, name in names.items() if name in " ".join(sentences)]
         facts += [

@@ -137,6 +137,27 @@ def test_a_new_rule_and_a_new_stacking_partner_are_spoken() -> None:
     ]
 
 
+def test_an_amount_per_currency_and_a_later_rule_set_are_spoken_in_words() -> None:
+    data = yaml.safe_load(canonical_text(V2))
+    data["rules"] = [{"kind": "amount_off", "amount": {"CNY": 50, "SGD": 5}}]
+    before = Promotion.model_validate(data)
+    data["rules"] = [{"kind": "amount_off", "amount": {"CNY": 80, "SGD": 5}}]
+    data["rule_sets"] = [
+        {
+            "start": "2026-11-28",
+            "scope": {"skus": ["AX-200-LE"]},
+            "rules": [{"kind": "percent_off", "percent": 10}],
+        }
+    ]
+    data["published_at"] = "2026-11-27T10:00+08:00"
+    after = Promotion.model_validate(data)
+    names = {**NAMES, "CNY": "yuan"}
+    assert change_summary(before, after, names=names) == [
+        "The amount off went up from 50 to 80 yuan.",
+        f"New: 10 percent off on the {NAMES['AX-200-LE']} from 28 November.",
+    ]  # and when it was published is bookkeeping, not news
+
+
 def test_reordered_lists_matched_by_identity_are_not_changes() -> None:
     data = yaml.safe_load(canonical_text(V2))
     data["rules"].reverse()
