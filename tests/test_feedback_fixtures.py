@@ -26,7 +26,7 @@ SET_FILE = FEEDBACK / "heldout3.yaml"
 AUDIO = FEEDBACK / "audio3"
 REGENERATE = "run `python scripts/make_fixtures.py --feedback3` and commit the folder"
 RATE = 16000
-MAX_COMMITTED_BYTES = 10_000_000
+MAX_COMMITTED_BYTES = 11_000_000
 HELD = load_feedback_set(SET_FILE)
 MANIFEST: dict[str, Any] = json.loads((AUDIO / "manifest.json").read_text(encoding="utf-8"))
 ENTRIES: list[dict[str, Any]] = MANIFEST["files"]
@@ -122,5 +122,6 @@ def test_a_recording_is_16khz_mono_pcm16_with_speech_where_its_timeline_says(
     assert dbfs(samples[inside]) > -30
     if entry["noise"] is None:
         assert dbfs(samples[~inside]) < -80, "a clean take has sound outside its speech"
-    else:
-        assert 10 < dbfs(samples[inside]) - dbfs(samples[~inside]) < 30
+    else:  # the babble sits the stated SNR below the voice's active level
+        expected = speech["level_dbfs"] - entry["noise"]["snr_db"]
+        assert dbfs(samples[~inside]) == pytest.approx(expected, abs=2.5)
