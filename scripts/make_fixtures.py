@@ -15,6 +15,7 @@ Usage::
     python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
+    python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
 """
@@ -1175,7 +1176,7 @@ def write_long(path: Path, minutes: float, echo: Callable[[str], None]) -> None:
 
 
 def load_feedback_lines(path: Path) -> list[SpokenQuestion]:
-    """The ``spoken: true`` English items of a feedback set, in file order."""
+    """The ``spoken: true`` items of a feedback set (any language), in file order."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
@@ -1247,18 +1248,29 @@ def render_heldout(
     builder.write(path, track.audio, entry)
 
 
-def write_heldout_manifest(out: Path, entries: list[dict[str, Any]], regenerate: str) -> None:
+HELDOUT_STYLE_NOTES = {
+    "clean": f"Piper {PIPER_VOICE}, length_scale 0.95-1.1",
+    "accented": f"espeak-ng, one of {', '.join(ACCENT_VOICES)}, 136-150 wpm",
+    "noisy": f"the clean Piper take with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
+}
+
+
+def write_heldout_manifest(
+    out: Path,
+    entries: list[dict[str, Any]],
+    regenerate: str,
+    *,
+    styles: dict[str, str] | None = None,
+    source: Path | None = None,
+) -> None:
     manifest = {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "generator": "scripts/make_fixtures.py",
         "regenerate": regenerate,
+        **({"source": str(source.relative_to(REPO_ROOT))} if source is not None else {}),
         "sample_rate": RATE,
         "speech_level_dbfs": SPEECH_DBFS,
-        "styles": {
-            "clean": f"Piper {PIPER_VOICE}, length_scale 0.95-1.1",
-            "accented": f"espeak-ng, one of {', '.join(ACCENT_VOICES)}, 136-150 wpm",
-            "noisy": f"the clean Piper take with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
-        },
+        "styles": styles or HELDOUT_STYLE_NOTES,
         "files": sorted(entries, key=lambda entry: entry["path"]),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -1326,64 +1338,108 @@ def load_feedback_items(path: Path, ids: tuple[str, ...]) -> list[SpokenQuestion
     return lines
 
 
-def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[str], None]) -> int:
-    """Render ``items`` into ``out`` (replacing it) with espeak-ng Mandarin; returns the count.
+FEEDBACK_ZH_STYLE_NOTES = {
+    "clean": f"espeak-ng {' or '.join(FEEDBACK_ZH_VOICES)}, 150-170 wpm",
+    "noisy": f"the same with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
+}
 
-    Voices alternate between :data:`FEEDBACK_ZH_VOICES`; every second take has shop babble under it
-    at :data:`HELDOUT_SNR_DB`. Speed and pitch derive from the item's id and text alone.
+
+def render_feedback_zh(
+    builder: Builder, set_name: str, item: SpokenQuestion, index: int, *, folder: str = ""
+) -> None:
+    """Write ``<folder><id>.wav``: espeak-ng Mandarin, over shop babble when ``index`` is odd.
+
+    Voices alternate between :data:`FEEDBACK_ZH_VOICES` with ``index``; speed and pitch derive
+    from the item's id and text alone.
     """
+    rng = np.random.default_rng(stable_seed("feedback-zh", item.id, item.text))
+    voice = Voice(
+        engine="espeak-ng",
+        name=FEEDBACK_ZH_VOICES[index % len(FEEDBACK_ZH_VOICES)],
+        speed=int(rng.integers(150, 171)),
+        pitch=int(rng.integers(40, 61)),
+    )
+    clip = SPEAKER.say(item.text, voice)
+    track = Track()
+    track.speech(round(float(rng.uniform(0.3, 0.5)), 2), clip, item.text, voice)
+    track.extend_to(track.end + 0.8)
+    style, noise = "clean", None
+    if index % 2:
+        bed = fit(babble_bed(30.0, 11), track.audio.size, rng)
+        bed = bed * (active_rms(clip) / rms(bed) / gain(HELDOUT_SNR_DB))
+        track.audio = track.audio + bed.astype(np.float32)
+        style, noise = "noisy", {"bed": "shop_babble", "snr_db": HELDOUT_SNR_DB}
+    path = f"{folder}{item.id}.wav"
+    entry = wav_entry(
+        path,
+        set_name,
+        "feedback",
+        track.audio,
+        question_id=item.id,
+        text=item.text,
+        language=item.language,
+        style=style,
+        voice=voice.describe(),
+        noise=noise,
+        timeline=track.events,
+    )
+    builder.write(path, track.audio, entry)
+
+
+def build_feedback_zh(out: Path, items: list[SpokenQuestion], echo: Callable[[str], None]) -> int:
+    """Render ``items`` into ``out`` (replacing it) with espeak-ng Mandarin; returns the count."""
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     builder = Builder(out=out, echo=echo)
     for index, item in enumerate(items):
-        rng = np.random.default_rng(stable_seed("feedback-zh", item.id, item.text))
-        voice = Voice(
-            engine="espeak-ng",
-            name=FEEDBACK_ZH_VOICES[index % len(FEEDBACK_ZH_VOICES)],
-            speed=int(rng.integers(150, 171)),
-            pitch=int(rng.integers(40, 61)),
-        )
-        clip = SPEAKER.say(item.text, voice)
-        track = Track()
-        track.speech(round(float(rng.uniform(0.3, 0.5)), 2), clip, item.text, voice)
-        track.extend_to(track.end + 0.8)
-        style, noise = "clean", None
-        if index % 2:
-            bed = fit(babble_bed(30.0, 11), track.audio.size, rng)
-            bed = bed * (active_rms(clip) / rms(bed) / gain(HELDOUT_SNR_DB))
-            track.audio = track.audio + bed.astype(np.float32)
-            style, noise = "noisy", {"bed": "shop_babble", "snr_db": HELDOUT_SNR_DB}
-        path = f"{item.id}.wav"
-        entry = wav_entry(
-            path,
-            "feedback-zh",
-            "feedback",
-            track.audio,
-            question_id=item.id,
-            text=item.text,
-            language=item.language,
-            style=style,
-            voice=voice.describe(),
-            noise=noise,
-            timeline=track.events,
-        )
-        builder.write(path, track.audio, entry)
-    manifest = {
-        "schema_version": MANIFEST_SCHEMA_VERSION,
-        "generator": "scripts/make_fixtures.py",
-        "regenerate": "python scripts/make_fixtures.py --feedback-zh",
-        "source": str(FEEDBACK_ZH_FILE.relative_to(REPO_ROOT)),
-        "sample_rate": RATE,
-        "speech_level_dbfs": SPEECH_DBFS,
-        "styles": {
-            "clean": f"espeak-ng {' or '.join(FEEDBACK_ZH_VOICES)}, 150-170 wpm",
-            "noisy": f"the same with shop babble at {HELDOUT_SNR_DB:g} dB SNR",
-        },
-        "files": sorted(builder.entries, key=lambda entry: entry["path"]),
+        render_feedback_zh(builder, "feedback-zh", item, index)
+    write_heldout_manifest(
+        out,
+        builder.entries,
+        "python scripts/make_fixtures.py --feedback-zh",
+        styles=FEEDBACK_ZH_STYLE_NOTES,
+        source=FEEDBACK_ZH_FILE,
+    )
+    return len(builder.entries)
+
+
+# ------------------------------------------------------ the third held-out feedback set
+# heldout3.yaml was written blind (see its header); its `spoken: true` items are rendered here,
+# English in the held-out styles, Chinese with espeak-ng Mandarin, into one folder.
+
+FEEDBACK3_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "heldout3.yaml"
+FEEDBACK3_DIR = REPO_ROOT / "tests" / "fixtures" / "feedback" / "audio3"
+
+
+def build_feedback3(out: Path, items: list[SpokenQuestion], echo: Callable[[str], None]) -> int:
+    """Render the spoken items into ``out`` (replacing it); returns the number of files.
+
+    English items take the held-out styles in turn, in file order (``<style>/<id>.wav``);
+    Chinese items are ``zh/<id>.wav``, voices alternating and every second one over babble.
+    Each item's ``audio`` in the set names exactly this path.
+    """
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    builder = Builder(out=out, echo=echo)
+    english = [item for item in items if item.language.lower().startswith("en")]
+    chinese = [item for item in items if item.language.lower().startswith("zh")]
+    for index, item in enumerate(english):
+        render_heldout(builder, "feedback3", "feedback", item, HELDOUT_STYLES[index % 3])
+    for index, item in enumerate(chinese):
+        render_feedback_zh(builder, "feedback3", item, index, folder="zh/")
+    styles = {
+        **HELDOUT_STYLE_NOTES,
+        **{f"zh {name}": note for name, note in FEEDBACK_ZH_STYLE_NOTES.items()},
     }
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    (out / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    write_heldout_manifest(
+        out,
+        builder.entries,
+        "python scripts/make_fixtures.py --feedback3",
+        styles=styles,
+        source=FEEDBACK3_FILE,
+    )
     return len(builder.entries)
 
 
@@ -1480,6 +1536,15 @@ def main(
             "tests/fixtures/feedback/audio_zh/.",
         ),
     ] = False,
+    feedback3: Annotated[
+        bool,
+        typer.Option(
+            "--feedback3",
+            help="Only render the spoken lines of tests/fixtures/feedback/heldout3.yaml "
+            "(English in the clean, accented and noisy styles in turn; Chinese with espeak-ng "
+            "Mandarin) into tests/fixtures/feedback/audio3/.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 
@@ -1500,6 +1565,9 @@ def main(
         return
     if feedback_zh:
         feedback_chinese(out if out != AUDIO_DIR else FEEDBACK_ZH_DIR)
+        return
+    if feedback3:
+        feedback_third(out if out != AUDIO_DIR else FEEDBACK3_DIR)
         return
     if only is not None and only not in SETS:
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)
@@ -1576,6 +1644,22 @@ def feedback_chinese(target: Path) -> None:
     typer.echo(f"[feedback-zh] {FEEDBACK_ZH_FILE.relative_to(REPO_ROOT)} -> {target}")
     count = build_feedback_zh(target, items, typer.echo)
     typer.echo(f"{count} files in the manifest under {target}")
+
+
+def feedback_third(target: Path) -> None:
+    """The ``--feedback3`` rendering into ``target``."""
+    if shutil.which("espeak-ng") is None:
+        typer.echo("error: espeak-ng not found (apt-get install -y espeak-ng)", err=True)
+        raise typer.Exit(2)
+    try:
+        items = load_feedback_lines(FEEDBACK3_FILE)
+    except QuestionsFileError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+    typer.echo(f"[feedback3] {FEEDBACK3_FILE.relative_to(REPO_ROOT)} -> {target}")
+    count = build_feedback3(target, items, typer.echo)
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    typer.echo(f"{count} files in the manifest; {size / 1e6:.1f} MB under {target}")
 
 
 if __name__ == "__main__":
