@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from knowledge_base.answering import split_sentences
@@ -116,6 +117,30 @@ def briefing_answer(
     if chinese:
         return f"{when}的简报说：{quoted}"
     return f"The briefing {when} said: {quoted}"
+
+
+def briefing_day(day: date, *, today: date, language: str = "en") -> str:
+    """How the listener names the day of a briefing: "today", "yesterday", "on 28 November"."""
+    chinese = language.lower().startswith("zh")
+    if day == today:
+        return "今天" if chinese else "today"
+    if (today - day).days == 1:
+        return "昨天" if chinese else "yesterday"
+    return f"{day.month}月{day.day}日" if chinese else f"on {day.day} {day:%B}"
+
+
+def no_briefing(language: str = "en") -> str:
+    """What the assistant says when no briefing for the clerk's store has ended yet."""
+    if language.lower().startswith("zh"):
+        return "你们店还没有简报。"
+    return "There has been no briefing for your store yet."
+
+
+def no_recording(when: str, language: str = "en") -> str:
+    """What the assistant says when the briefing has no recording to play."""
+    if language.lower().startswith("zh"):
+        return f"{when}的简报没有录音。"
+    return f"The briefing {when} has no recording to play."
 
 
 def _about(request: BriefingRequest, knowledge: KnowledgeBase, chinese: bool) -> str:

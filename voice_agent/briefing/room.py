@@ -329,4 +329,3 @@ class BriefingRoom:
             await room.local_participant.publish_data(
                 json.dumps(payload, ensure_ascii=False), reliable=True, topic=CAPTION_TOPIC
             )
-
