@@ -136,6 +136,15 @@ def no_briefing(language: str = "en") -> str:
     return "There has been no briefing for your store yet."
 
 
+def playing_briefing(when: str, language: str = "en") -> str:
+    """What the assistant says before it plays a briefing's recording."""
+    if language.lower().startswith("zh"):
+        return f"下面是{when}的简报。"
+    if when in ("today", "yesterday"):
+        return f"Here is the briefing from {when}."
+    return f"Here is the briefing {when}."
+
+
 def no_recording(when: str, language: str = "en") -> str:
     """What the assistant says when the briefing has no recording to play."""
     if language.lower().startswith("zh"):

@@ -27,9 +27,10 @@ CHUNK_SECS = 0.5
 
 @dataclass(frozen=True, slots=True)
 class BriefingReply:
-    """What to do for a briefing request: play audio if there is any, else say the sentence.
+    """What to do for a briefing request: say the sentence, then play the audio.
 
-    Never both: the recording would pass the speech synthesizer before the sentence's audio.
+    Either may be missing. The speech service queues the audio behind the sentence's own,
+    so the order holds.
     """
 
     say: str | None = None
@@ -79,6 +80,9 @@ class BriefingRequestProcessor(FrameProcessor):
 
     async def _play(self, reply: BriefingReply) -> None:
         self._state.start_answer()
+        if reply.say:
+            self._state.answer_sentences.append(reply.say)
+            await self.push_frame(TTSSpeakFrame(text=reply.say, append_to_context=False))
         if reply.pcm and reply.sample_rate:
             pcm = _resampled(reply.pcm, reply.sample_rate, self._rate)
             step = int(CHUNK_SECS * self._rate) * 2
@@ -87,9 +91,6 @@ class BriefingRequestProcessor(FrameProcessor):
                 await self.push_frame(
                     OutputAudioRawFrame(audio=chunk, sample_rate=self._rate, num_channels=1)
                 )
-        elif reply.say:
-            self._state.answer_sentences.append(reply.say)
-            await self.push_frame(TTSSpeakFrame(text=reply.say, append_to_context=False))
 
 
 def _resampled(pcm: bytes, rate: int, target: int) -> bytes:

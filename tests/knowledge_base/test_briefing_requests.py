@@ -10,6 +10,7 @@ from knowledge_base.briefing_requests import (
     briefing_answer,
     briefing_day,
     mentioning,
+    playing_briefing,
     read_briefing_request,
 )
 from knowledge_base.knowledge import KnowledgeBase
@@ -94,3 +95,9 @@ def test_the_day_of_a_briefing_is_named_as_the_listener_knows_it() -> None:
     assert briefing_day(date(2026, 11, 30), today=today) == "yesterday"
     assert briefing_day(date(2026, 11, 28), today=today) == "on 28 November"
     assert briefing_day(date(2026, 11, 28), today=today, language="zh-CN") == "11月28日"
+
+
+def test_a_recording_is_introduced_with_its_day() -> None:
+    assert playing_briefing("today") == "Here is the briefing from today."
+    assert playing_briefing("on 28 November") == "Here is the briefing on 28 November."
+    assert playing_briefing("昨天", language="zh-CN") == "下面是昨天的简报。"

@@ -112,9 +112,10 @@ async def test_a_briefing_question_is_answered_by_the_quote_not_the_answerer() -
     assert passed == ["Is the AX-200 in the weekend offer?"]  # left to the answerer
 
 
-async def test_the_recording_is_played_resampled_to_the_output_rate() -> None:
+async def test_the_recording_is_played_after_its_introduction_at_the_output_rate() -> None:
     pcm = b"\x10\x00" * 16000 * 2  # two seconds at 16 kHz
-    responder = Responder(BriefingReply(say="unused", pcm=pcm, sample_rate=16000))
+    intro = "Here is the briefing from today."
+    responder = Responder(BriefingReply(say=intro, pcm=pcm, sample_rate=16000))
     processor = BriefingRequestProcessor(
         state=ConversationState("s1"), responder=responder, output_sample_rate=24000
     )
@@ -123,7 +124,10 @@ async def test_the_recording_is_played_resampled_to_the_output_rate() -> None:
     assert {f.sample_rate for f in audio} == {24000}
     total_secs = sum(len(f.audio) for f in audio) / 2 / 24000
     assert abs(total_secs - 2.0) < 0.05
-    assert not [f for f in down if isinstance(f, (TTSSpeakFrame, TranscriptionFrame))]
+    said = [i for i, f in enumerate(down) if isinstance(f, TTSSpeakFrame)]
+    assert [down[i].text for i in said] == [intro]  # type: ignore[attr-defined]
+    assert said[0] < down.index(audio[0])  # the introduction first
+    assert not [f for f in down if isinstance(f, TranscriptionFrame)]
 
 
 class Broken:

@@ -20,6 +20,7 @@ from knowledge_base.briefing_requests import (
     briefing_day,
     no_briefing,
     no_recording,
+    playing_briefing,
     read_briefing_request,
 )
 from knowledge_base.briefing_scope import scope_from_dict
@@ -78,7 +79,9 @@ class StoredBriefings:
             if audio is None:
                 return BriefingReply(say=no_recording(when, language))
             samples, rate = await asyncio.to_thread(decode_flac, audio.data)
-            return BriefingReply(pcm=samples.tobytes(), sample_rate=rate)
+            return BriefingReply(
+                say=playing_briefing(when, language), pcm=samples.tobytes(), sample_rate=rate
+            )
         captions = await asyncio.to_thread(self._media.captions, record.id)
         sentences = [c.text for c in captions if c.speaker == record.opened_by]
         return BriefingReply(

@@ -179,6 +179,8 @@ class BriefingRoom:
         runner = WorkerRunner(handle_sigint=False)
         await runner.add_workers(worker)
         running = asyncio.create_task(runner.run(), name=f"briefing {self.room}")
+        if self._closing:  # closed before it ran: end at once
+            await worker.queue_frame(EndFrame())
         watching = asyncio.create_task(self._watch(), name=f"watch {self.room}")
         try:
             await running
