@@ -13,7 +13,7 @@ from pipecat.pipeline.pipeline import Pipeline
 from pipecat.tests.utils import SleepFrame, run_test
 
 from knowledge_base.briefing import Caption
-from pipelines.briefing_captions import CaptionProcessor
+from pipelines.briefing_captions import CaptionProcessor, SpeechClock
 from pipelines.briefing_requests import BriefingReply, BriefingRequestProcessor
 from pipelines.conversation_state import ConversationState
 from pipelines.turn_policy import BargeInPolicy
@@ -33,11 +33,15 @@ async def test_each_finished_turn_becomes_a_caption_timed_in_the_speakers_audio(
     async def sink(start: float, end: float, text: str) -> None:
         captions.append(Caption(start, end, text, "mei"))
 
-    turns = UserTurnProcessor(
-        state=state, transcriber=ScriptedTranscriber(SAID), barge_in=BargeInPolicy()
+    turns = UserTurnProcessor(  # as the briefing room builds it: no sentence continues another
+        state=state,
+        transcriber=ScriptedTranscriber(SAID),
+        barge_in=BargeInPolicy(),
+        continuation_gap_secs=0.0,
     )
+    clock = SpeechClock()
     down, _ = await run_test(
-        Pipeline([turns, CaptionProcessor(state=state, sink=sink, sample_rate=16000)]),
+        Pipeline([clock, turns, CaptionProcessor(clock=clock, sink=sink)]),
         frames_to_send=[
             *speech_frames(1.0, level=0.0),  # the manager is silent for a second
             VADUserStartedSpeakingFrame(),
@@ -53,13 +57,12 @@ async def test_each_finished_turn_becomes_a_caption_timed_in_the_speakers_audio(
     )
     assert [c.text for c in captions] == SAID
     first, second = captions
-    assert 0.4 <= first.start <= 1.0 and 2.9 <= first.end <= 3.1  # pre-roll included
-    assert second.start >= first.end and 5.4 <= second.end <= 5.6
+    assert (first.start, first.end) == (0.5, 3.0)  # the pre-roll before the VAD's start
+    assert (second.start, second.end) == (3.5, 5.5)
     assert not [f for f in down if isinstance(f, TranscriptionFrame)]  # nothing is answered
 
 
 async def test_a_caption_that_cannot_be_delivered_does_not_stop_the_next_one() -> None:
-    state = ConversationState(session_id="briefing-x")
     delivered: list[str] = []
 
     async def sink(start: float, end: float, text: str) -> None:
@@ -69,7 +72,7 @@ async def test_a_caption_that_cannot_be_delivered_does_not_stop_the_next_one() -
         delivered.append(text)
 
     await run_test(
-        CaptionProcessor(state=state, sink=sink, sample_rate=16000),
+        CaptionProcessor(clock=SpeechClock(), sink=sink),
         frames_to_send=[
             TranscriptionFrame(text=SAID[0], user_id="mei", timestamp=""),
             TranscriptionFrame(text=SAID[1], user_id="mei", timestamp=""),

@@ -38,7 +38,7 @@ from pipecat.workers.runner import WorkerRunner
 
 from knowledge_base.attendance import Presence
 from knowledge_base.briefing import Caption
-from pipelines.briefing_captions import CaptionProcessor
+from pipelines.briefing_captions import CaptionProcessor, SpeechClock
 from pipelines.conversation_state import ConversationState
 from pipelines.feedback_audio import FeedbackAudioTap
 from pipelines.participant_filter import ParticipantAudioFilter
@@ -147,24 +147,27 @@ class BriefingRoom:
                 min_volume=config.vad_min_volume,
             ),
         )
+        clock = SpeechClock()
         pipeline = Pipeline(
             [
                 transport.input(),
                 ParticipantAudioFilter(identity=self.speaker),
                 self._tap,
                 StampedVADProcessor(vad_analyzer=vad),
+                clock,
                 UserTurnProcessor(
                     state=self._state,
                     transcriber=self._runtime.transcriber,
                     barge_in=config.barge_in,
                     incomplete_wait_secs=config.incomplete_wait_secs,
+                    # Nothing is answered here: a sentence after a pause is a caption of
+                    # its own, never the rest of the last one (only unfinished ones wait).
+                    continuation_gap_secs=0.0,
                     sample_rate=config.input_sample_rate,
                     vad_state=lambda: vad.state,
                     user_id=self.speaker,
                 ),
-                CaptionProcessor(
-                    state=self._state, sink=self._caption, sample_rate=config.input_sample_rate
-                ),
+                CaptionProcessor(clock=clock, sink=self._caption),
             ]
         )
         worker = PipelineWorker(
