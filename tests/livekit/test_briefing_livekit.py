@@ -252,35 +252,42 @@ async def test_the_manager_leaving_ends_the_briefing_and_stores_it(
         )
         assert opened.status_code == 201, opened.text
         briefing = opened.json()
-        grant = await token(client, "mei", briefing["room"])  # the opener may always join
+        ana = CaptionReader()
+        grant = await token(client, "ana", briefing["room"])
+        await ana.room.connect(grant["url"], grant["token"])
         mei = Earpiece()
+        grant = await token(client, "mei", briefing["room"])  # the opener may always join
         await mei.room.connect(grant["url"], grant["token"])
-        await eventually(mei.agent_joined, within=40, what="the assistant joined the briefing")
-        await asyncio.sleep(1.0)
-        await mei.leave()
+        try:
+            await mei.open_microphone()
+            await eventually(mei.agent_joined, within=40, what="the assistant joined the briefing")
+            await asyncio.sleep(3.0)
+            await mei.leave()  # the clerk stays; the briefing ends without its manager
 
-        async def shown() -> dict[str, Any]:
-            response = await client.get(
-                f"/v1/briefings/{briefing['id']}", headers={"X-API-Key": KEYS["mei"]}
-            )
-            assert response.status_code == 200, response.text
-            document: dict[str, Any] = response.json()
-            return document
+            async def shown() -> dict[str, Any]:
+                response = await client.get(
+                    f"/v1/briefings/{briefing['id']}", headers={"X-API-Key": KEYS["mei"]}
+                )
+                assert response.status_code == 200, response.text
+                document: dict[str, Any] = response.json()
+                return document
 
-        ended: dict[str, Any] = {}
+            ended: dict[str, Any] = {}
 
-        async def poll() -> None:
-            while True:
-                ended.update(await shown())
-                if not ended["open"]:
-                    return
-                await asyncio.sleep(0.5)
+            async def poll() -> None:
+                while True:
+                    ended.update(await shown())
+                    if not ended["open"]:
+                        return
+                    await asyncio.sleep(0.5)
 
-        await asyncio.wait_for(poll(), 60)
-        assert [a["identity"] for a in ended["attendance"]] == ["mei"]
+            await asyncio.wait_for(poll(), 90)
+        finally:
+            await ana.room.disconnect()
+        assert {a["identity"] for a in ended["attendance"]} == {"ana", "mei"}
         assert ended["changes"] == [] and ended["captions"] == []
         late = await client.post(
-            "/v1/tokens", json={"room": briefing["room"]}, headers={"X-API-Key": KEYS["ana"]}
+            "/v1/tokens", json={"room": briefing["room"]}, headers={"X-API-Key": KEYS["ben"]}
         )
         assert late.status_code == 409 and late.json()["error"]["code"] == "briefing_closed"
 

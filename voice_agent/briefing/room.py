@@ -121,7 +121,8 @@ class BriefingRoom:
         self._changed = asyncio.Event()
         self._closing = False
         self.ended_because = "closed"
-        """``closed``, ``speaker_left``, ``speaker_never_came`` or ``connection_failed``."""
+        """``closed``, ``speaker_left``, ``speaker_never_came``, ``disconnected`` (the room
+        closed: LiveKit closes it once only the assistant is left) or ``connection_failed``."""
 
     @property
     def connected(self) -> bool:
@@ -273,8 +274,9 @@ class BriefingRoom:
         @transport.event_handler("on_disconnected")
         async def on_disconnected(_transport: LiveKitTransport) -> None:
             if not self._closing:
-                logger.warning("[{}] the briefing room's connection dropped", self.room)
-                self.ended_because = "connection_failed"
+                # LiveKit closes a room once only agents are left in it (everyone went).
+                logger.info("[{}] disconnected from the briefing room", self.room)
+                self.ended_because = "disconnected"
                 await self.close()
 
     def _joined(self, identity: str, at: datetime | None) -> None:
