@@ -31,6 +31,7 @@ from tests.livekit.notice_helpers import Earpiece, Served, eventually, serving
 from voice_agent.briefing.room import CAPTION_TOPIC
 from voice_agent.feedback.audio import decode_flac, encode_flac
 from voice_agent.livekit.clerk_script import read_clerk_audio
+from voice_agent.livekit.earpiece import PTT_TOPIC
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import mint_token
 from voice_agent.service_settings import ApiKeySettings
@@ -307,6 +308,16 @@ class ListeningEarpiece(Earpiece):
             if level > 300:  # about -40 dBFS, as Earpiece counts
                 self.voiced_secs += samples.size / 16000
 
+    async def ask(self, wav: Path) -> None:
+        """Say ``wav`` holding push-to-talk: one turn however the VAD hears its pauses."""
+        await self._push_to_talk("start")
+        await self.say(wav, silence_after_secs=0.5)
+        await self._push_to_talk("stop")
+
+    async def _push_to_talk(self, action: str) -> None:
+        payload = json.dumps({"action": action})
+        await self.room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
+
     def audio_since(self, start: int) -> bytes:
         return np.concatenate(self.heard[start:] or [np.zeros(0, np.int16)]).tobytes()
 
@@ -355,7 +366,7 @@ async def test_a_clerk_who_missed_the_briefing_hears_what_it_said_about_an_item_
             await ana.open_microphone()
             await eventually(ana.agent_joined, within=40, what="the assistant joined")
             await asyncio.sleep(1.0)
-            await ana.say(ASK_AX200, silence_after_secs=1.0)
+            await ana.ask(ASK_AX200)
             await eventually(
                 lambda: bool(served.session_events("ana", "bot_audio_stopped")),
                 within=60,
@@ -364,7 +375,7 @@ async def test_a_clerk_who_missed_the_briefing_hears_what_it_said_about_an_item_
             quoted = ana.audio_since(0)
             heard_before = ana.voiced_secs
             mark = len(ana.heard)
-            await ana.say(PLAY, silence_after_secs=1.0)
+            await ana.ask(PLAY)
             await eventually(
                 lambda: ana.voiced_secs - heard_before >= 8.0,
                 within=90,
