@@ -43,6 +43,10 @@ class Caption:
     text: str
     speaker: str = ""
 
+    def to_dict(self) -> dict[str, object]:
+        """Plain values (JSON, the live caption messages)."""
+        return {"start": self.start, "end": self.end, "text": self.text, "speaker": self.speaker}
+
 
 class ChangeKind(StrEnum):
     """What a proposed change does to a promotion."""

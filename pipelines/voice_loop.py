@@ -88,6 +88,19 @@ SessionProcessorFactory = Callable[[ConversationState], SessionProcessors]
 """Builds a session's extra processors for each new voice loop (e.g. the feedback capture)."""
 
 
+def combine_session_processors(*factories: SessionProcessorFactory) -> SessionProcessorFactory:
+    """One factory building every factory's processors, in the order given."""
+
+    def build(state: ConversationState) -> SessionProcessors:
+        built = [factory(state) for factory in factories]
+        return SessionProcessors(
+            input=[p for b in built for p in b.input],
+            before_answer=[p for b in built for p in b.before_answer],
+        )
+
+    return build
+
+
 def build_voice_loop(
     *,
     session_id: str,

@@ -9,6 +9,7 @@ Usage::
     python scripts/make_fixtures.py                      # every set, rewrites manifest.json
     python scripts/make_fixtures.py --only questions     # one set; the other entries are kept
     python scripts/make_fixtures.py --only replies       # the replies to a notice ("got it")
+    python scripts/make_fixtures.py --only briefings     # a manager's briefing, clerks' requests
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
@@ -52,7 +53,7 @@ RATE = 16000
 SPEECH_DBFS = -20.0
 """Active-speech RMS of a clerk's voice near the microphone (dB full scale)."""
 PIPER_VOICE = "en_US-joe-medium"
-SETS = ("questions", "loop", "conversations", "noise", "odd", "replies")
+SETS = ("questions", "loop", "conversations", "noise", "odd", "replies", "briefings")
 
 # Piper draws its generator and duration noise inside the ONNX graph from an unseeded RNG
 # (onnxruntime.set_seed does not reach it). With both scales at zero the output is identical
@@ -83,6 +84,20 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
     ("say_that_again", "Sorry, say that again?", "repeat"),
 )
 WAKE_PREFIX = "Hey promo, "
+BRIEFING_SENTENCES = (
+    # A store manager's morning briefing: one change to the knowledge base among greetings.
+    "Good morning everyone, here is the briefing for this weekend.",
+    "From Saturday the AX-200 is out of the weekend offer.",
+    "Please tell customers before they get to the till.",
+    "Thanks, and have a good shift.",
+)
+BRIEFING_PAUSE_S = 1.2
+"""Between the manager's sentences: longer than a VAD stop, so each is its own caption."""
+BRIEFING_REQUESTS: tuple[tuple[str, str], ...] = (
+    # (name, text): a clerk who missed the briefing asks for it.
+    ("wake_play_briefing", "Hey promo, play me today's briefing."),
+    ("wake_briefing_ax200", "Hey promo, what did the briefing say about the AX-200?"),
+)
 
 CHAINS_DIR = REPO_ROOT / "tests" / "fixtures" / "chains"
 FEEDBACK_FILE = REPO_ROOT / "tests" / "fixtures" / "feedback" / "dev.yaml"
@@ -711,15 +726,23 @@ def build_questions(builder: Builder, questions: list[SpokenQuestion]) -> None:
 
 
 def loop_file(
-    builder: Builder, name: str, text: str, kind: str, *, lead: float = 0.4, **extra: Any
+    builder: Builder,
+    name: str,
+    text: str,
+    kind: str,
+    *,
+    lead: float = 0.4,
+    set_name: str = "loop",
+    **extra: Any,
 ) -> None:
+    """One clean Piper utterance of a clerk, in ``set_name``'s folder."""
     clip = SPEAKER.say(text, JOE)
     track = Track()
     track.speech(lead, clip, text, JOE)
     track.extend_to(track.end + 0.8)
     entry = wav_entry(
-        f"loop/{name}.wav",
-        "loop",
+        f"{set_name}/{name}.wav",
+        set_name,
         kind,
         track.audio,
         text=text,
@@ -783,6 +806,37 @@ def build_replies(builder: Builder) -> None:
             timeline=track.events,
         )
         builder.write(entry["path"], track.audio, entry)
+
+
+def build_briefings(builder: Builder) -> None:
+    """A manager's briefing (clean Piper, sentences apart) and clerks' requests about it."""
+    track = Track()
+    for index, text in enumerate(BRIEFING_SENTENCES):
+        clip = SPEAKER.say(text, JOE)
+        track.append(
+            0.5 if index == 0 else BRIEFING_PAUSE_S,
+            clip,
+            kind="speech",
+            speaker="manager",
+            text=text,
+            voice=JOE.describe(),
+            level_dbfs=round(db(active_rms(clip)), 1),
+        )
+    track.extend_to(track.end + 1.0)
+    entry = wav_entry(
+        "briefings/manager_weekend_change.wav",
+        "briefings",
+        "briefing",
+        track.audio,
+        text=" ".join(BRIEFING_SENTENCES),
+        language="en",
+        voice=JOE.describe(),
+        noise=None,
+        timeline=track.events,
+    )
+    builder.write(entry["path"], track.audio, entry)
+    for name, text in BRIEFING_REQUESTS:
+        loop_file(builder, name, text, "briefing_request", set_name="briefings")
 
 
 def build_conversations(builder: Builder) -> None:
@@ -1487,6 +1541,8 @@ def build_set(
         build_noise(builder)
     elif set_name == "replies":
         build_replies(builder)
+    elif set_name == "briefings":
+        build_briefings(builder)
     else:
         build_odd(builder)
     return builder.entries

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +34,7 @@ from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import mint_token
 from voice_agent.runtime import build_runtime
 from voice_agent.service.runner import LocalLiveKit, StoreService
-from voice_agent.service_settings import ServiceSettings
+from voice_agent.service_settings import ApiKeySettings, ServiceSettings
 from voice_agent.settings import LiveKitSettings, Settings
 from voice_agent.storage import (
     Database,
@@ -190,6 +190,7 @@ async def serving(
     roster: str = ALWAYS_ON_SHIFT,
     capacity: int = 1,
     broadcast: dict[str, object] | None = None,
+    api_keys: Sequence[ApiKeySettings] = (),
 ) -> AsyncIterator[Served]:
     """The real service (webhook path) serving publications, with ``roster`` loaded.
 
@@ -200,6 +201,7 @@ async def serving(
         roster: Roster CSV (default: Ana always on shift).
         capacity: Sessions the service runs at once.
         broadcast: ``[broadcast]`` settings to override (``tick_secs`` is 0.5 unless given).
+        api_keys: API keys of the HTTP API (``service.api_url``).
     """
     database = open_database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
     kb = copy_sample(tmp_path / "kb")
@@ -224,7 +226,9 @@ async def serving(
     service = StoreService(
         runtime=published,
         database=database,
-        service=ServiceSettings(port=0, capacity=capacity, agent_dispatch=False),
+        service=ServiceSettings(
+            port=0, capacity=capacity, agent_dispatch=False, api_keys=list(api_keys)
+        ),
         livekit=LiveKitSettings(
             url="ws://127.0.0.1:7880", api_key="notices-key", api_secret=SecretStr("n" * 40)
         ),

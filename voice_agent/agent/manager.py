@@ -25,7 +25,11 @@ from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
-from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
+from pipelines.voice_loop import (
+    SessionProcessorFactory,
+    VoiceLoopConfig,
+    combine_session_processors,
+)
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
 from voice_agent.agent.errors import (
     CapacityReachedError,
@@ -53,6 +57,17 @@ from voice_agent.runtime import Runtime
 SessionProcessorsFor = Callable[[str, CallerProfile], SessionProcessorFactory | None]
 """Per clerk identity and caller: the processors built into that clerk's voice loop."""
 
+
+def all_session_processors(*parts: SessionProcessorsFor) -> SessionProcessorsFor:
+    """Per clerk, every part's processors in the order given (parts may give none)."""
+
+    def for_clerk(identity: str, caller: CallerProfile) -> SessionProcessorFactory | None:
+        built = [f for part in parts if (f := part(identity, caller)) is not None]
+        return combine_session_processors(*built) if built else None
+
+    return for_clerk
+
+
 __all__ = [
     "ManagedEvent",
     "ManagedEventSink",
@@ -61,6 +76,7 @@ __all__ = [
     "SessionRefusal",
     "SessionProcessorsFor",
     "SessionState",
+    "all_session_processors",
 ]
 
 

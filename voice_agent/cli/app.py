@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import typer
 
-from voice_agent.cli import bench, config_cmd, db, feedback, kb, livekit_cmds, loop, roster
+from voice_agent.cli import (
+    bench,
+    briefing,
+    config_cmd,
+    db,
+    feedback,
+    kb,
+    livekit_cmds,
+    loop,
+    roster,
+)
 
 app = typer.Typer(
     name="voice-agent",
@@ -30,6 +40,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(bench.app, name="bench")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(feedback.app, name="feedback")
+app.add_typer(briefing.app, name="briefing")
 
 
 def main() -> None:

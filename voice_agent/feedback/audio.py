@@ -20,11 +20,16 @@ class FeedbackAudioError(ValueError):
     code = "feedback_audio_invalid"
 
 
-def encode_flac(pcm: bytes | np.ndarray, sample_rate: int) -> FeedbackAudio:
+def encode_flac(
+    pcm: bytes | np.ndarray, sample_rate: int, *, max_secs: float = MAX_AUDIO_SECS
+) -> FeedbackAudio:
     """FLAC of mono 16-bit PCM (``bytes``, little-endian) or an int16/float array.
 
+    ``max_secs``: the longest audio accepted (a briefing's recording allows more than a
+    feedback capture's :data:`MAX_AUDIO_SECS`).
+
     Raises:
-        FeedbackAudioError: No samples, a bad rate, or longer than :data:`MAX_AUDIO_SECS`.
+        FeedbackAudioError: No samples, a bad rate, or longer than ``max_secs``.
     """
     if not 8000 <= sample_rate <= 192_000:
         raise FeedbackAudioError(f"sample rate {sample_rate} Hz is not supported")
@@ -32,8 +37,8 @@ def encode_flac(pcm: bytes | np.ndarray, sample_rate: int) -> FeedbackAudio:
     if samples.ndim != 1 or samples.size == 0:
         raise FeedbackAudioError("feedback audio must be mono and not empty")
     duration = samples.size / sample_rate
-    if duration > MAX_AUDIO_SECS:
-        raise FeedbackAudioError(f"feedback audio of {duration:.0f} s exceeds {MAX_AUDIO_SECS} s")
+    if duration > max_secs:
+        raise FeedbackAudioError(f"audio of {duration:.0f} s exceeds {max_secs:.0f} s")
     buffer = io.BytesIO()
     soundfile.write(buffer, samples, sample_rate, format="FLAC", subtype="PCM_16")
     return FeedbackAudio(buffer.getvalue(), FLAC, sample_rate, round(duration, 3))

@@ -1,8 +1,9 @@
-"""Room names: one room per clerk, named after the store and the clerk.
+"""Room names: one room per clerk, named after the store and the clerk; briefing rooms.
 
 A clerk's room is ``store-<STORE>-clerk-<identity>`` (``store-SH-01-clerk-ana``), so the
 room alone tells which store it belongs to: token policy and dashboards read it back with
-:func:`parse_clerk_room`.
+:func:`parse_clerk_room`. A voice briefing's room is ``briefing-<id>``
+(``briefing-20261201-5f3a9c1e``); who may join it is the briefing's stored scope.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _ROOM = re.compile(ROOM_PATTERN)
 _CLERK_ROOM = re.compile(
     rf"store-(?P<store_id>{STORE_ID_PATTERN})-clerk-(?P<identity>{IDENTITY_PATTERN})"
 )
+
+
+_BRIEFING_ID = re.compile(r"[0-9]{8}-[0-9a-f]{8}")
+_BRIEFING_ROOM = re.compile(r"briefing-(?P<briefing_id>[0-9]{8}-[0-9a-f]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +99,19 @@ def parse_clerk_room(room: str) -> ClerkRoom:
             "e.g. 'store-SH-01-clerk-ana'"
         )
     return ClerkRoom(store_id=match["store_id"], identity=match["identity"])
+
+
+def briefing_room_name(briefing_id: str) -> str:
+    """The room of a voice briefing, e.g. ``briefing-20261201-5f3a9c1e``."""
+    if not _BRIEFING_ID.fullmatch(briefing_id):
+        raise RoomNameError(
+            f"briefing id {briefing_id!r} is not valid: expected YYYYMMDD-<8 hex digits>",
+            code="bad_briefing_id",
+        )
+    return f"briefing-{briefing_id}"
+
+
+def parse_briefing_room(room: str) -> str | None:
+    """The briefing id of a briefing room's name, or ``None`` for any other room."""
+    match = _BRIEFING_ROOM.fullmatch(room)
+    return match["briefing_id"] if match else None

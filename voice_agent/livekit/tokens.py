@@ -17,6 +17,11 @@ regional_manager   rooms of their region   publish microphone audio and data, su
 hq                 any room, or none       list rooms; in its room: admin, publish, subscribe
 =================  ======================  =====================================================
 
+A briefing room (``briefing-<id>``) admits the agent, headquarters, and the clerks, store
+managers and regional managers whose store (or region) is among the briefing's stores
+(``briefing_store_ids``, read from the stored briefing by the caller); clerks there only
+listen (subscribe, no publishing), managers may speak.
+
 No role may create rooms (the server creates a room on first join), record, or change
 its own metadata and attributes: the ``role`` and ``store_id`` attributes set here are what
 the agent trusts.
@@ -38,6 +43,7 @@ from livekit import api
 from voice_agent.livekit.dispatch import clerk_room_config
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
 from voice_agent.livekit.rooms import (
+    parse_briefing_room,
     parse_clerk_room,
     validate_identity,
     validate_room_name,
@@ -96,6 +102,10 @@ def grants_for(role: ParticipantRole, *, room: str | None) -> api.VideoGrants:
     if role is ParticipantRole.HQ:
         grants.room_list = True
         grants.room_admin = True
+    if role is ParticipantRole.CLERK and parse_briefing_room(room) is not None:
+        grants.can_publish = False  # clerks listen to a briefing
+        grants.can_publish_sources = []
+        grants.can_publish_data = False
     return grants
 
 
@@ -106,6 +116,7 @@ def check_room_allowed(
     room: str | None,
     store_id: str | None,
     region_store_ids: Collection[str] = (),
+    briefing_store_ids: Collection[str] = (),
 ) -> None:
     """Raise :class:`TokenPolicyError` unless ``role`` may join ``room``.
 
@@ -115,11 +126,15 @@ def check_room_allowed(
         room: The room the token is for; only HQ may ask for none.
         store_id: The caller's store (clerks and store managers: required).
         region_store_ids: A regional manager's stores (required for that role).
+        briefing_store_ids: For a briefing room: the stores of the briefing's scope.
     """
     if role is ParticipantRole.HQ:
         return
     if room is None:
         raise TokenPolicyError(f"role {role.value!r} needs a room", code="room_required")
+    if parse_briefing_room(room) is not None:
+        _check_briefing_room(role, room, store_id, region_store_ids, briefing_store_ids)
+        return
     try:
         target = parse_clerk_room(room)
     except RoomNameError as e:
@@ -156,6 +171,29 @@ def check_room_allowed(
             )
 
 
+def _check_briefing_room(
+    role: ParticipantRole,
+    room: str,
+    store_id: str | None,
+    region_store_ids: Collection[str],
+    briefing_store_ids: Collection[str],
+) -> None:
+    if role is ParticipantRole.AGENT:
+        return
+    if not briefing_store_ids:
+        raise TokenPolicyError(
+            f"{room!r} is a briefing room: its stores (briefing_store_ids) are required",
+            code="room_not_allowed",
+        )
+    own = set(region_store_ids) if role is ParticipantRole.REGIONAL_MANAGER else {store_id}
+    if not own & set(briefing_store_ids):
+        raise TokenPolicyError(
+            f"{role.value} of {', '.join(sorted(s for s in own if s)) or 'no store'} may not"
+            f" join {room!r}: the briefing is for {', '.join(sorted(briefing_store_ids))}",
+            code="room_not_allowed",
+        )
+
+
 def build_access_token(
     *,
     api_key: str,
@@ -168,6 +206,7 @@ def build_access_token(
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
     dispatch_agent: bool = False,
+    briefing_store_ids: Collection[str] = (),
 ) -> api.AccessToken:
     """An unsigned :class:`livekit.api.AccessToken` after the policy check (see module doc).
 
@@ -193,6 +232,7 @@ def build_access_token(
         room=room,
         store_id=store_id,
         region_store_ids=region_store_ids,
+        briefing_store_ids=briefing_store_ids,
     )
     attributes = {ROLE_ATTRIBUTE: role.value}
     if store_id is not None:
@@ -208,7 +248,8 @@ def build_access_token(
     )
     if role is ParticipantRole.AGENT:
         token.with_kind("agent")
-    if dispatch_agent and role is ParticipantRole.CLERK:
+    in_briefing = room is not None and parse_briefing_room(room) is not None
+    if dispatch_agent and role is ParticipantRole.CLERK and not in_briefing:
         token.with_room_config(clerk_room_config(identity=identity, store_id=store_id))
     return token
 
@@ -225,6 +266,7 @@ def mint_token(
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
     dispatch_agent: bool = False,
+    briefing_store_ids: Collection[str] = (),
 ) -> str:
     """A signed JWT that lets ``identity`` join ``room`` as ``role`` and nothing more.
 
@@ -240,6 +282,7 @@ def mint_token(
         name: Display name (defaults to the identity).
         dispatch_agent: For a clerk: when their join creates the room, LiveKit dispatches
             the assistant to it (agent dispatch to a worker).
+        briefing_store_ids: For a briefing room, the stores of the briefing's scope.
 
     Raises:
         TokenPolicyError: The role may not have this token.
@@ -260,4 +303,5 @@ def mint_token(
         ttl=ttl,
         name=name,
         dispatch_agent=dispatch_agent,
+        briefing_store_ids=briefing_store_ids,
     ).to_jwt()

@@ -2,8 +2,8 @@
 
 Routes (see each router): ``GET /healthz``, ``POST /v1/tokens``, ``GET /v1/sessions``,
 ``DELETE /v1/sessions/{room}``, ``GET /v1/sessions/{room}/events``, ``GET /v1/gaps``,
-``POST|GET /v1/publications``, ``/v1/feedback`` (see :mod:`.routes.feedback`) and
-``POST /livekit/webhook``. Every error is
+``POST|GET /v1/publications``, ``/v1/feedback`` (see :mod:`.routes.feedback`),
+``/v1/briefings`` (see :mod:`.routes.briefings`) and ``POST /livekit/webhook``. Every error is
 ``{"error": {"code": ..., "message": ...}}``.
 """
 
@@ -31,6 +31,7 @@ from voice_agent.service.deps import ServiceContext
 from voice_agent.service.errors import AuthenticationError, ServiceError
 from voice_agent.service.health import HealthSource, LiveKitMonitor, models_check
 from voice_agent.service.routes import (
+    briefings,
     broadcast,
     feedback,
     gaps,
@@ -89,7 +90,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with broadcast.lifespan(_app):
+        async with broadcast.lifespan(_app), briefings.lifespan(_app):
             yield
         await manager.close()
         await app.state.feedback.sink.drain()
@@ -112,12 +113,13 @@ def create_app(
     )
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
+    app.state.briefings = briefings.build(runtime, database, manager)
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database
     )
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
-    for router in (publications.router, broadcast.router, feedback.router):
+    for router in (publications.router, broadcast.router, feedback.router, briefings.router):
         app.include_router(router)
     _add_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)

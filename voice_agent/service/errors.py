@@ -39,3 +39,17 @@ class BadRequestError(ServiceError):
 
     code = "bad_request"
     http_status = 422
+
+
+class NotFoundError(ServiceError):
+    """The thing asked about does not exist."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class ConflictError(ServiceError):
+    """The request conflicts with the state of what it is about (a closed briefing)."""
+
+    code = "conflict"
+    http_status = 409

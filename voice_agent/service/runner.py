@@ -43,7 +43,8 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
-from voice_agent.agent.manager import ManagedEventSink, SessionManager
+from voice_agent.agent.manager import ManagedEventSink, SessionManager, all_session_processors
+from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
@@ -376,7 +377,14 @@ class StoreService:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=self._database),
             context_secs=service.session_context_secs,
-            session_processors=feedback_for_clerks(desk=feedback, runtime=self._runtime),
+            session_processors=all_session_processors(
+                feedback_for_clerks(desk=feedback, runtime=self._runtime),
+                briefings_for_clerks(
+                    database=self._database,
+                    knowledge=lambda: self._runtime.knowledge,
+                    output_sample_rate=self._runtime.loop_config.output_sample_rate,
+                ),
+            ),
         )
 
     async def __aenter__(self) -> Self:

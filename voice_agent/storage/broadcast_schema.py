@@ -12,9 +12,11 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Table,
     Text,
     false,
@@ -167,3 +169,28 @@ proposed_changes = Table(
     sqlite_autoincrement=True,
 )
 """A knowledge-base change heard in a briefing (JSON), waiting for a person's decision."""
+
+briefing_captions = Table(
+    "briefing_captions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("briefing_id", Text, ForeignKey("briefings.id", ondelete="CASCADE"), nullable=False),
+    Column("start_secs", Float, nullable=False),
+    Column("end_secs", Float, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("speaker", Text, nullable=False),
+    Index("briefing_captions_briefing", "briefing_id"),
+    sqlite_autoincrement=True,
+)
+"""One caption segment of a briefing, stored as it is published (revision 0006)."""
+
+briefing_recordings = Table(
+    "briefing_recordings",
+    metadata,
+    Column("briefing_id", Text, ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", Text, nullable=False),
+    Column("sample_rate", Integer, nullable=False),
+    Column("duration_secs", Float, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+"""The manager's audio of a briefing, compressed (FLAC bytes; revision 0006)."""

@@ -161,7 +161,7 @@ async def publish(
             len(publication.versions),
             publication.urgent,
         )
-        await _serve_now(context.runtime.knowledge_holder)
+        await serve_now(context.runtime.knowledge_holder)
     result = PublishResult(
         publication=PublicationPublic.of(publication) if publication else None,
         unchanged=[f"{v.promotion_id} v{v.version}" for v in outcome.plan.unchanged],
@@ -171,7 +171,7 @@ async def publish(
     )
 
 
-async def _serve_now(holder: object) -> None:
+async def serve_now(holder: object) -> None:
     """Serve the new publication on this node without waiting for the next poll."""
     if not isinstance(holder, PublishedKnowledgeHolder):
         return

@@ -4,27 +4,45 @@
 - A store or regional manager mints their own token, or a clerk's, for clerk rooms of
   their store or region.
 - HQ mints any role's token (never the agent's: the service mints those itself).
+- A briefing room (``briefing-<id>``, open or not yet closed): a clerk key mints its own
+  clerk token, a store manager their own or a clerk's of their store, a regional manager
+  their own, HQ an ``hq`` token, each only when the briefing's scope admits the role and
+  the store (:meth:`knowledge_base.briefing_scope.BriefingScope.admits`); 404 for an
+  unknown briefing, 409 for a closed one.
 
 :func:`voice_agent.livekit.tokens.mint_token` then applies the room policy of each role.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from loguru import logger
 
 from knowledge_base.answering import Role
+from knowledge_base.briefing_scope import BriefingScope, scope_from_dict
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
-from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room, validate_room_name
+from voice_agent.livekit.rooms import (
+    clerk_room_name,
+    parse_briefing_room,
+    parse_clerk_room,
+    validate_room_name,
+)
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, CurrentPrincipal
-from voice_agent.service.errors import BadRequestError, PermissionDeniedError
+from voice_agent.service.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from voice_agent.service.schemas import TokenCreate, TokenPublic
+from voice_agent.storage.broadcast_briefings import SqlBriefingRepository
 
 router = APIRouter(prefix="/v1/tokens", tags=["tokens"])
 
@@ -38,14 +56,27 @@ class TokenPlan:
     room: str | None
     store_id: str | None = None
     region_store_ids: frozenset[str] = field(default_factory=frozenset)
+    briefing_store_ids: tuple[str, ...] = ()
 
 
 @router.post("", status_code=201)
 async def create_token(
-    body: TokenCreate, principal: CurrentPrincipal, context: ContextDep
+    body: TokenCreate, principal: CurrentPrincipal, context: ContextDep, request: Request
 ) -> TokenPublic:
     """Mint a LiveKit token (see the module docstring for who may mint what)."""
-    plan = plan_token(principal, body, knowledge=context.runtime.knowledge)
+    briefing_id = parse_briefing_room(body.room) if body.room else None
+    if briefing_id is not None:
+        repository = SqlBriefingRepository(database=request.app.state.database)
+        record = await asyncio.to_thread(repository.get, briefing_id)
+        if record is None:
+            raise NotFoundError(f"no briefing {briefing_id!r}", code="unknown_briefing")
+        if record.ended_at is not None:
+            raise ConflictError(f"briefing {briefing_id!r} is closed", code="briefing_closed")
+        plan = plan_briefing_token(
+            principal, body, scope=scope_from_dict(record.scope), opened_by=record.opened_by
+        )
+    else:
+        plan = plan_token(principal, body, knowledge=context.runtime.knowledge)
     ttl = timedelta(minutes=body.ttl_minutes or context.settings.token_ttl_minutes)
     endpoint = context.manager.endpoint
     try:
@@ -59,6 +90,7 @@ async def create_token(
             region_store_ids=plan.region_store_ids,
             ttl=ttl,
             dispatch_agent=context.settings.agent_dispatch,
+            briefing_store_ids=plan.briefing_store_ids,
         )
     except TokenPolicyError as e:
         raise PermissionDeniedError(e.message, code=e.code) from e
@@ -127,6 +159,53 @@ def plan_token(principal: Principal, body: TokenCreate, *, knowledge: KnowledgeB
         stores = frozenset(s.id for s in region.stores)
         return TokenPlan(identity=identity, role=role, room=body.room, region_store_ids=stores)
     return TokenPlan(identity=identity, role=role, room=body.room, store_id=store_id)
+
+
+def plan_briefing_token(
+    principal: Principal, body: TokenCreate, *, scope: BriefingScope, opened_by: str
+) -> TokenPlan:
+    """Apply the API-key policy and the briefing's scope to a briefing-room token request.
+
+    The manager who opened the briefing may always join it (as themselves, in their role).
+
+    Raises:
+        PermissionDeniedError: The key may not have this token, or the scope does not admit it.
+    """
+    assert body.room is not None
+    role = ParticipantRole(body.role or principal.role.value)
+    identity = body.identity or principal.identity
+    own = role.value == principal.role.value
+    if principal.role is Role.STORE_MANAGER:
+        allowed = (own and identity == principal.identity) or role is ParticipantRole.CLERK
+    else:
+        allowed = own and identity == principal.identity
+    if not allowed:
+        raise PermissionDeniedError(
+            f"{principal.describe()} may not mint a {role.value} token for {identity!r} in a"
+            " briefing room (a store manager may mint their clerks' tokens; everyone else only"
+            " their own)"
+        )
+    if principal.role is Role.REGIONAL_MANAGER:
+        overseen: frozenset[str] = principal.region_store_ids
+    else:
+        overseen = frozenset({principal.store_id} if principal.store_id else ())
+    opener = own and identity == principal.identity == opened_by
+    if not opener and not scope.admits(Role(role.value), overseen):
+        raise PermissionDeniedError(
+            f"briefing {body.room!r} is for {', '.join(r.value for r in scope.roles)} of"
+            f" {', '.join(scope.store_ids)}; not for {principal.describe()} as {role.value}",
+            code="not_in_briefing_scope",
+        )
+    regional = role is ParticipantRole.REGIONAL_MANAGER
+    return TokenPlan(
+        identity=identity,
+        role=role,
+        room=body.room,
+        store_id=None if regional else principal.store_id,
+        region_store_ids=overseen if regional else frozenset(),
+        # The opener's own stores count too (a scope they oversee only in part).
+        briefing_store_ids=tuple(dict.fromkeys((*scope.store_ids, *(overseen if opener else ())))),
+    )
 
 
 def _clerk_plan(
