@@ -112,6 +112,7 @@ def create_app(
     )
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
+    app.state.quizmaster = broadcast.build_quiz(runtime, database)
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database
     )
