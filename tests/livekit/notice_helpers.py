@@ -190,6 +190,7 @@ async def serving(
     roster: str = ALWAYS_ON_SHIFT,
     capacity: int = 1,
     broadcast: dict[str, object] | None = None,
+    quiz: dict[str, object] | None = None,
 ) -> AsyncIterator[Served]:
     """The real service (webhook path) serving publications, with ``roster`` loaded.
 
@@ -200,6 +201,8 @@ async def serving(
         roster: Roster CSV (default: Ana always on shift).
         capacity: Sessions the service runs at once.
         broadcast: ``[broadcast]`` settings to override (``tick_secs`` is 0.5 unless given).
+        quiz: ``[quiz]`` settings to override (default: no quizzes, so the notice tests hear
+            only notices).
     """
     database = open_database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
     kb = copy_sample(tmp_path / "kb")
@@ -211,6 +214,7 @@ async def serving(
             "broadcast": settings.broadcast.model_copy(
                 update={"tick_secs": 0.5, **(broadcast or {})}
             ),
+            "quiz": settings.quiz.model_copy(update=quiz or {"enabled": False}),
         }
     )
     published = build_runtime(configured, database=database)

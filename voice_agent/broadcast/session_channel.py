@@ -22,6 +22,11 @@ nothing: they are no delivery of the manager's.
 The listener awaits :meth:`Broadcaster.report`, which stores the event before it returns,
 so the floor goes on only once the delivery is committed.
 
+With a :class:`~voice_agent.broadcast.quizmaster.Quizmaster`, the channel is also the
+clerk's quiz channel: once an acknowledgement is stored the quizmaster starts the quiz; quiz
+questions and feedback are offered through :meth:`SessionChannel.offer_quiz`, the floor's
+events about them go to the quizmaster, and so do the answers (:meth:`on_quiz_answer`).
+
 :class:`SessionNotices` is what a :class:`~voice_agent.agent.connection.RoomConnection`
 is given: it makes the channel and connects it to the broadcaster while the clerk is in the
 room.
