@@ -26,65 +26,24 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from loguru import logger
 
-from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import parse_notice_id
-from knowledge_base.notice_scope import promotion_stores
 from knowledge_base.quiz import QuizQuestion
-from knowledge_base.quiz_plan import (
-    QuizOutcome,
-    QuizPlan,
-    QuizPolicy,
-    feedback_sentences,
-    next_question,
-    quiz_status,
-)
-from knowledge_base.quiz_scoring import Judge, score_answer
+from knowledge_base.quiz_plan import QuizOutcome, QuizPlan, QuizPolicy, feedback_sentences
+from knowledge_base.quiz_scoring import Judge
 from knowledge_base.rosters import StaffMember
 from knowledge_base.versions import Publication
 from pipelines.events import FloorEvent, ReplyTimedOut
-from pipelines.floor_models import Utterance as FloorUtterance
-from voice_agent.broadcast.quiz_questions import (
-    QuizQuestions,
-    feedback_utterance,
-    question_utterance,
-)
+from voice_agent.broadcast.channel import QuizChannel
+from voice_agent.broadcast.quiz_speech import feedback_utterance, question_utterance
+from voice_agent.broadcast.quiz_store import QuizStore
 from voice_agent.broadcast.roster_cache import StoredRoster
-from voice_agent.storage import (
-    Database,
-    SqlNoticeRepository,
-    SqlPromotionVersionRepository,
-    SqlQuizPlanRepository,
-    SqlQuizResultRepository,
-)
+from voice_agent.storage import Database
 
 Clock = Callable[[], datetime]
-
-
-class QuizChannel(Protocol):
-    """A connected clerk's session, as the quizmaster sees it."""
-
-    @property
-    def identity(self) -> str:
-        """The participant's identity (as on the roster)."""
-        ...
-
-    @property
-    def language(self) -> str | None:
-        """The language the clerk speaks with the assistant (``None``: the default)."""
-        ...
-
-    async def offer_quiz(self, utterance: FloorUtterance) -> None:
-        """Say it at the fitting moment (a question waits for a quiet one)."""
-        ...
-
-    async def withdraw_quiz(self, utterance_id: str) -> None:
-        """Do not say it (any more); stop awaiting its answer."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +86,9 @@ class Quizmaster:
             judge: A second opinion on wording (never on numbers); ``None``: rules only.
             clock: The current time (aware).
         """
-        self._plans = SqlQuizPlanRepository(database=database)
-        self._results = SqlQuizResultRepository(database=database)
-        self._notices = SqlNoticeRepository(database=database)
-        self._versions = SqlPromotionVersionRepository(database=database)
-        self._questions = QuizQuestions(
-            database=database, knowledge=knowledge, policy=policy or QuizPolicy()
-        )
-        self._roster = StoredRoster(database=database)
-        self._knowledge = knowledge
         self._policy = policy or QuizPolicy()
+        self._store = QuizStore(database=database, knowledge=knowledge, policy=self._policy)
+        self._roster = StoredRoster(database=database)
         self._language = language
         self._answer_within = answer_within_secs
         self._enabled = enabled
@@ -151,11 +103,6 @@ class Quizmaster:
         """(identity, question id) -> an unanswered question is not asked again before."""
         self._serial = itertools.count(1)
         self._ticker: asyncio.Task[None] | None = None
-
-    @property
-    def policy(self) -> QuizPolicy:
-        """Questions per quiz and the retries."""
-        return self._policy
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -187,7 +134,15 @@ class Quizmaster:
         async with self._lock:
             self._channels[channel.identity] = channel
             self._asked.pop(channel.identity, None)
-            await self._catch_up(channel.identity)
+            member = (await self._roster.current()).member(channel.identity)
+            if self._enabled and member is not None:
+                for plan in await asyncio.to_thread(self._store.owed, member, at=self._clock()):
+                    logger.info(
+                        "quiz: {} owes the quiz on {}@{}",
+                        plan.clerk,
+                        plan.promotion_id,
+                        plan.version,
+                    )
             await self._evaluate(channel.identity)
 
     async def disconnect(self, identity: str, *, channel: QuizChannel | None = None) -> None:
@@ -230,22 +185,18 @@ class Quizmaster:
             LookupError: The version is not stored.
         """
         async with self._lock:
-            if version is None:
-                stored = await asyncio.to_thread(self._versions.latest, promotion_id)
-            else:
-                stored = await asyncio.to_thread(self._versions.get, promotion_id, version)
-            if stored is None:
-                raise LookupError(f"no published {promotion_id} version {version or ''}".strip())
+            roster = await self._roster.current()
             if clerks is None:
-                roster = await self._roster.current()
-                stores = promotion_stores(self._knowledge(), stored.promotion())
-                clerks = [
-                    m.identity for s in sorted(stores) for m in roster.at_store(s, Role.CLERK)
-                ]
+                clerks = await asyncio.to_thread(
+                    self._store.clerks_in_scope, roster, promotion_id, version
+                )
+            number = version or await asyncio.to_thread(self._store.newest, promotion_id)
+            if number is None:
+                raise LookupError(f"no published {promotion_id}")
             started = [
                 clerk
                 for clerk in clerks
-                if await self._start_quiz(clerk, promotion_id, stored.version, reason=reason)
+                if await self._start_quiz(clerk, promotion_id, number, reason=reason)
             ]
             for clerk in started:
                 await self._evaluate(clerk)
@@ -259,17 +210,13 @@ class Quizmaster:
                 logger.debug("quiz: {} answered {}, which is not asked now", identity, utterance_id)
                 return
             del self._asked[identity]
-            plan = asked.plan
-            result = score_answer(
+            result, status = await asyncio.to_thread(
+                self._store.record,
+                asked.plan,
                 asked.question,
                 heard,
-                knowledge=self._knowledge(),
-                clerk=identity,
                 judge=self._judge,
                 at=self._clock(),
-            )
-            await asyncio.to_thread(
-                self._results.add, result, promotion_id=plan.promotion_id, version=plan.version
             )
             logger.info(
                 "quiz: {} answered {} {} ({})",
@@ -278,19 +225,11 @@ class Quizmaster:
                 "right" if result.passed else "wrong",
                 "; ".join(result.reasons) or result.judged_by,
             )
-            results = await asyncio.to_thread(
-                self._results.results,
-                promotion_id=plan.promotion_id,
-                version=plan.version,
-                clerk=identity,
-            )
-            status = quiz_status(plan.question_ids, results, self._policy)
             channel = self._channels.get(identity)
             if channel is not None:
+                retry = status.outcome is QuizOutcome.IN_PROGRESS and not result.passed
                 sentences = feedback_sentences(
-                    result,
-                    language=asked.question.language,
-                    retry=status.outcome is QuizOutcome.IN_PROGRESS and not result.passed,
+                    result, language=asked.question.language, retry=retry
                 )
                 await channel.offer_quiz(
                     feedback_utterance(f"{asked.utterance_id}/feedback", sentences)
@@ -309,20 +248,17 @@ class Quizmaster:
             again = self._clock() + self._policy.retry_after
             self._not_before[(identity, asked.question.id)] = again
             self._wake_at(identity, again)
-            logger.info(
-                "quiz: {} did not answer {}; asked again later", identity, asked.question.id
-            )
+            logger.info("quiz: {} did not answer {}; asked later", identity, asked.question.id)
 
     async def on_publication(self, publication: Publication) -> None:
         """The runtime's publication observer: quizzes on older versions end as superseded."""
         async with self._lock:
-            now = self._clock()
             for version in publication.versions:
                 plans = await asyncio.to_thread(
-                    self._plans.plans, promotion_id=version.promotion_id, open_only=True
+                    self._store.open_plans, promotion_id=version.promotion_id
                 )
                 for plan in (p for p in plans if p.version < version.version):
-                    await self._close(plan, QuizOutcome.SUPERSEDED, now)
+                    await self._close(plan, QuizOutcome.SUPERSEDED)
 
     async def tick(self) -> None:
         """Ask the questions whose time has come (retries, shift starts)."""
@@ -339,37 +275,17 @@ class Quizmaster:
     async def _start_quiz(
         self, identity: str, promotion_id: str, version: int, *, reason: str
     ) -> bool:
-        """Store the plan of ``identity``'s quiz on the version (if a clerk, and it is current)."""
         member = (await self._roster.current()).member(identity)
         if member is None:
             return False
         plan = await asyncio.to_thread(
-            self._questions.plan, member, promotion_id, version, reason=reason, at=self._clock()
+            self._store.start, member, promotion_id, version, reason=reason, at=self._clock()
         )
-        if plan is None:
-            return False
-        created = await asyncio.to_thread(self._plans.create, plan)
-        if created:
+        if plan is not None:
             logger.info(
                 "quiz: {} is quizzed on {}@{} ({})", identity, promotion_id, version, reason
             )
-        return created
-
-    async def _catch_up(self, identity: str) -> None:
-        """Start the quiz on every acknowledged notice that has none (e.g. after a crash)."""
-        if not self._enabled:
-            return
-        deliveries = await asyncio.to_thread(self._notices.deliveries, clerk=identity)
-        planned = {
-            (p.promotion_id, p.version)
-            for p in await asyncio.to_thread(self._plans.plans, clerk=identity)
-        }
-        for delivery in deliveries:
-            if delivery.acknowledged_at is None:
-                continue
-            promotion_id, version = parse_notice_id(delivery.notice_id)
-            if (promotion_id, version) not in planned:
-                await self._start_quiz(identity, promotion_id, version, reason="notice")
+        return plan is not None
 
     async def _evaluate(self, identity: str) -> None:
         """Offer the clerk's next due question, if nothing is asked and they can be asked."""
@@ -385,23 +301,14 @@ class Quizmaster:
             if start is not None:
                 self._wake_at(identity, start)
             return
-        for plan in await asyncio.to_thread(self._plans.plans, clerk=identity, open_only=True):
-            if not await asyncio.to_thread(
-                self._questions.is_current, plan.promotion_id, plan.version
-            ):
-                await self._close(plan, QuizOutcome.SUPERSEDED, now)
+        for plan in await asyncio.to_thread(self._store.open_plans, clerk=identity):
+            if not await asyncio.to_thread(self._store.is_current, plan.promotion_id, plan.version):
+                await self._close(plan, QuizOutcome.SUPERSEDED)
                 continue
-            results = await asyncio.to_thread(
-                self._results.results,
-                promotion_id=plan.promotion_id,
-                version=plan.version,
-                clerk=identity,
-            )
-            status = quiz_status(plan.question_ids, results, self._policy)
+            status, step = await asyncio.to_thread(self._store.progress, plan)
             if status.outcome is not QuizOutcome.IN_PROGRESS:
-                await self._close(plan, status.outcome, now)
+                await self._close(plan, status.outcome)
                 continue
-            step = next_question(plan.question_ids, results, self._policy)
             if step is None:
                 continue
             due = max(step.due_at or now, self._not_before.get((identity, step.question_id), now))
@@ -416,7 +323,7 @@ class Quizmaster:
     ) -> None:
         assert member.store_id is not None
         question = await asyncio.to_thread(
-            self._questions.question,
+            self._store.question,
             plan,
             question_id,
             store_id=member.store_id,
@@ -434,11 +341,9 @@ class Quizmaster:
         logger.info("quiz: asking {} {}", member.identity, question_id)
         await channel.offer_quiz(utterance)
 
-    async def _close(self, plan: QuizPlan, outcome: QuizOutcome, now: datetime) -> None:
-        await asyncio.to_thread(self._plans.close, plan, outcome, at=now)
-        logger.info(
-            "quiz: {} on {}@{}: {}", plan.clerk, plan.promotion_id, plan.version, outcome.value
-        )
+    async def _close(self, plan: QuizPlan, outcome: QuizOutcome) -> None:
+        await asyncio.to_thread(self._store.close, plan, outcome, at=self._clock())
+        logger.info("quiz: {} on {}@{}: {}", plan.clerk, plan.promotion_id, plan.version, outcome)
         asked = self._asked.get(plan.clerk)
         if asked is not None and asked.plan == plan:
             del self._asked[plan.clerk]
