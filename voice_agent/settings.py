@@ -257,6 +257,11 @@ class QuizSettings(BaseModel):
     answer_within_secs: float = Field(default=60.0, gt=0.0)
     """How long an answer is awaited without the wake phrase after a question was asked; an
     unanswered question is asked again ``retry_after_secs`` later."""
+    judge: Literal["rules", "llm"] = "rules"
+    """``llm``: the answerer's OpenAI-compatible model may accept wording the rules rejected
+    (never a number)."""
+    judge_deadline_secs: float = Field(default=3.0, gt=0.0)
+    """Without a verdict by then the rules' verdict stands."""
 
 
 class LiveKitSettings(BaseModel):

@@ -12,10 +12,11 @@ from knowledge_base.quiz_plan import QuizPolicy
 from pipelines.speech_prerender import AnswerPrerenderer
 from voice_agent.broadcast.broadcaster import Broadcaster, SpeakAhead
 from voice_agent.broadcast.escalation import EscalationWebhook
+from voice_agent.broadcast.quiz_judge import build_quiz_judge
 from voice_agent.broadcast.quizmaster import Quizmaster
 from voice_agent.broadcast.session_channel import floor_sentences
 from voice_agent.knowledge_reload.published import PublicationObserver
-from voice_agent.settings import BroadcastSettings, QuizSettings
+from voice_agent.settings import BroadcastSettings, OpenAISettings, QuizSettings
 from voice_agent.storage import Database
 
 
@@ -65,8 +66,16 @@ def build_quizmaster(
     database: Database,
     knowledge: Callable[[], KnowledgeBase],
     language: str,
+    llm: OpenAISettings,
 ) -> Quizmaster:
-    """A quizmaster with the ``[quiz]`` policy (rules only: no LLM judge is built yet)."""
+    """A quizmaster with the ``[quiz]`` policy and judge (``llm``: the judge's endpoint).
+
+    Raises:
+        AnswererConfigError: ``judge = "llm"`` with no API key for a remote endpoint.
+    """
+    judge = None
+    if settings.judge == "llm":
+        judge = build_quiz_judge(llm, deadline_secs=settings.judge_deadline_secs)
     return Quizmaster(
         database=database,
         knowledge=knowledge,
@@ -78,6 +87,7 @@ def build_quizmaster(
         language=language,
         answer_within_secs=settings.answer_within_secs,
         enabled=settings.enabled,
+        judge=judge,
     )
 
 

@@ -72,6 +72,7 @@ def build_quiz(runtime: Runtime, database: Database) -> Quizmaster | None:
         database=database,
         knowledge=lambda: runtime.knowledge,
         language=runtime.settings.broadcast.language,
+        llm=runtime.settings.answerer.openai,
     )
 
 
