@@ -155,7 +155,7 @@ async def test_one_clerk_passes_another_fails_a_number_hears_the_rule_and_passes
         ("weekend-running@3:end_date", True),
         ("weekend-running@3:discount", True),
     ]
-    assert "said 20 percent, which the rule does not say" in stored[0].reasons
+    assert "did not say 25 percent" in stored[0].reasons
     plans = SqlQuizPlanRepository(database=database).plans(promotion_id="weekend-running")
     assert {p.clerk: p.outcome for p in plans} == {
         "ana": QuizOutcome.PASSED,

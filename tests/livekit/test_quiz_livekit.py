@@ -73,13 +73,13 @@ async def _takes_the_quiz(served: Served, clerk: Clerk) -> None:
         delivery = served.delivery(identity)
         return delivery is not None and delivery.state is DeliveryState.PLAYED
 
-    await eventually(acknowledged_notice_played, within=90, what=f"{identity} heard the notice")
+    await eventually(acknowledged_notice_played, within=240, what=f"{identity} heard the notice")
     await clerk.earpiece.acknowledge()
     answered = 0
     while any(clerk.script.values()):
         await eventually(
             lambda n=answered: len(_played(served, identity, "quiz_question")) > n,
-            within=60,
+            within=120,
             what=f"question {answered + 1} was put to {identity}",
         )
         question = _played(served, identity, "quiz_question")[answered].split("/")[2]
@@ -123,7 +123,7 @@ async def test_one_clerk_passes_the_other_hears_the_rule_after_a_wrong_number_an
         )
         try:
             for clerk in (ana, ben):
-                await eventually(clerk.earpiece.agent_joined, within=40, what="the agent joined")
+                await eventually(clerk.earpiece.agent_joined, within=90, what="the agent joined")
             await asyncio.sleep(1.0)  # both subscribe to the agent's track
             served.publish_urgent()
             await asyncio.gather(_takes_the_quiz(served, ana), _takes_the_quiz(served, ben))
@@ -136,7 +136,7 @@ async def test_one_clerk_passes_the_other_hears_the_rule_after_a_wrong_number_an
         wrong = SqlQuizResultRepository(database=served.database).results(
             promotion_id="weekend-running", version=3, clerk="ben"
         )[0]
-        assert "said 20 percent, which the rule does not say" in wrong.reasons
+        assert "did not say 25 percent" in wrong.reasons
         assert wrong.replay is not None and "25 percent off" in wrong.replay
         # Ben heard the rule again: "Not quite.", the rule and "I will ask you again later"
         # are seconds of speech, where "Right." is about half a second.
