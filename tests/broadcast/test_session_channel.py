@@ -276,6 +276,7 @@ async def test_after_the_acknowledgement_the_session_is_quizzed_and_hears_the_ru
         await session.until(lambda: any("not included" in s for s in session.spoken))
         await session.clerk.says("The AX-200 limited edition.")
         await session.until(lambda: answers() == [False, True])
+        await session.until(lambda: "Right." in session.spoken)
         await quizmaster.disconnect("ana", channel=session.channel)
 
     session = await run_session(broadcaster, database, clock, scenario, quizmaster)
