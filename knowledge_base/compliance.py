@@ -41,15 +41,24 @@ class Receipt:
     acknowledged_at: datetime | None = None
     passed_at: datetime | None = None
     """Passed the quiz on this version."""
+    quiz_failed_at: datetime | None = None
+    """Failed the quiz on this version (a question answered wrong as often as allowed)."""
 
     @classmethod
-    def of(cls, delivery: Delivery, *, passed_at: datetime | None = None) -> Receipt:
-        """The receipt of a delivery record (and the quiz result, e.g. from ``passed_at``)."""
+    def of(
+        cls,
+        delivery: Delivery,
+        *,
+        passed_at: datetime | None = None,
+        quiz_failed_at: datetime | None = None,
+    ) -> Receipt:
+        """The receipt of a delivery record (and the quiz's outcome, from its answers)."""
         return cls(
             clerk=delivery.clerk,
             heard_at=delivery.played_at,
             acknowledged_at=delivery.acknowledged_at,
             passed_at=passed_at,
+            quiz_failed_at=quiz_failed_at,
         )
 
 
@@ -66,6 +75,8 @@ class ClerkStatus:
     passed_at: datetime | None
     on_shift_from: datetime | None = None
     """First moment on shift since publishing (``None``: no shift planned)."""
+    quiz_failed_at: datetime | None = None
+    """Failed the quiz (it is not asked again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +131,10 @@ class VersionCompliance:
             "time_to_acknowledged": _milestone(self, store.acknowledged_at),
             "time_to_passed": _milestone(self, store.passed_at),
             "waiting_for_acknowledgement": [c.identity for c in required if not c.acknowledged_at],
-            "waiting_for_quiz": [c.identity for c in required if not c.passed_at],
+            "waiting_for_quiz": [
+                c.identity for c in required if not c.passed_at and not c.quiz_failed_at
+            ],
+            "failed_quiz": [c.identity for c in store.clerks if c.quiz_failed_at],
             "clerks": [
                 {
                     "identity": c.identity,
@@ -129,6 +143,7 @@ class VersionCompliance:
                     "heard_at": _iso(c.heard_at),
                     "acknowledged_at": _iso(c.acknowledged_at),
                     "passed_at": _iso(c.passed_at),
+                    "quiz_failed_at": _iso(c.quiz_failed_at),
                     "on_shift_from": _iso(c.on_shift_from),
                 }
                 for c in store.clerks
@@ -205,6 +220,7 @@ def _status(
         acknowledged_at=receipt.acknowledged_at,
         passed_at=receipt.passed_at,
         on_shift_from=on_shift_from,
+        quiz_failed_at=receipt.quiz_failed_at,
     )
 
 

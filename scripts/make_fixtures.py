@@ -10,6 +10,7 @@ Usage::
     python scripts/make_fixtures.py --only questions     # one set; the other entries are kept
     python scripts/make_fixtures.py --only replies       # the replies to a notice ("got it")
     python scripts/make_fixtures.py --only briefings     # a manager's briefing, clerks' requests
+    python scripts/make_fixtures.py --only quiz          # spoken quiz answers
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
@@ -53,7 +54,7 @@ RATE = 16000
 SPEECH_DBFS = -20.0
 """Active-speech RMS of a clerk's voice near the microphone (dB full scale)."""
 PIPER_VOICE = "en_US-joe-medium"
-SETS = ("questions", "loop", "conversations", "noise", "odd", "replies", "briefings")
+SETS = ("questions", "loop", "conversations", "noise", "odd", "replies", "briefings", "quiz")
 
 # Piper draws its generator and duration noise inside the ONNX graph from an unseeded RNG
 # (onnxruntime.set_seed does not reach it). With both scales at zero the output is identical
@@ -82,6 +83,14 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
     ("got_it", "Got it.", "acknowledged"),
     ("understood", "Understood.", "acknowledged"),
     ("say_that_again", "Sorry, say that again?", "repeat"),
+)
+QUIZ_ANSWERS: tuple[tuple[str, str, str, bool], ...] = (
+    # (name, text, question kind, right for weekend-running version 3 at 25 percent): a
+    # clerk's spoken quiz answers, numbers said as words the way clerks say them.
+    ("twenty_five_percent", "Twenty five percent.", "discount", True),
+    ("twenty_percent", "Twenty percent.", "discount", False),
+    ("ax200_limited", "The A X two hundred limited edition.", "exclusions", True),
+    ("sunday_twenty_ninth", "Sunday the twenty ninth.", "end_date", True),
 )
 WAKE_PREFIX = "Hey promo, "
 BRIEFING_SENTENCES = (
@@ -837,6 +846,27 @@ def build_briefings(builder: Builder) -> None:
     builder.write(entry["path"], track.audio, entry)
     for name, text in BRIEFING_REQUESTS:
         loop_file(builder, name, text, "briefing_request", set_name="briefings")
+def build_quiz(builder: Builder) -> None:
+    """Short clean Piper answers to quiz questions, without a wake phrase."""
+    for name, text, kind, right in QUIZ_ANSWERS:
+        clip = SPEAKER.say(text, JOE)
+        track = Track()
+        track.speech(0.4, clip, text, JOE)
+        track.extend_to(track.end + 0.8)
+        entry = wav_entry(
+            f"quiz/{name}.wav",
+            "quiz",
+            "quiz_answer",
+            track.audio,
+            text=text,
+            question_kind=kind,
+            right=right,
+            language="en",
+            voice=JOE.describe(),
+            noise=None,
+            timeline=track.events,
+        )
+        builder.write(entry["path"], track.audio, entry)
 
 
 def build_conversations(builder: Builder) -> None:
@@ -1543,6 +1573,8 @@ def build_set(
         build_replies(builder)
     elif set_name == "briefings":
         build_briefings(builder)
+    elif set_name == "quiz":
+        build_quiz(builder)
     else:
         build_odd(builder)
     return builder.entries

@@ -19,6 +19,8 @@ import numpy as np
 import pytest
 import yaml
 
+from knowledge_base.number_words import normalise
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 AUDIO = FIXTURES / "audio"
@@ -281,13 +283,14 @@ def test_committed_fixtures_stay_small() -> None:
     assert size < MAX_COMMITTED_BYTES
 
 
-NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
-
-
 def squashed(text: str) -> str:
-    """Lower-case letters and digits only, number words as digits ("A X 200" == "AX-200")."""
-    tokens = re.sub(r"[^a-z0-9 ]", " ", text.lower()).split()
-    return "".join(NUMBER_WORDS.get(token, token) for token in tokens)
+    """Lower-case letters and digits only, number words as digits ("A X 200" == "AX-200").
+
+    Numbers are read as the fact guard reads them ("twenty five" is 25), and "%" is
+    "percent" (Whisper writes "25%" for "twenty five percent").
+    """
+    text = normalise(text.replace("%", " percent ")).text
+    return "".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
 
 @pytest.mark.slow

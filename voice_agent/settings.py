@@ -245,6 +245,28 @@ class BroadcastSettings(BaseModel):
         return self
 
 
+class QuizSettings(BaseModel):
+    """Spoken quizzes after an acknowledged urgent notice (or a briefing's change)."""
+
+    enabled: bool = True
+    """Quiz each clerk who acknowledged an urgent notice."""
+    questions: int = Field(default=3, ge=1, le=6)
+    """Questions per quiz (fewer when the promotion's facts do not give that many)."""
+    retry_after_secs: float = Field(default=300.0, ge=0.0)
+    """A wrongly answered question is asked again this long after the answer, at the next
+    quiet moment from then."""
+    max_attempts: int = Field(default=3, ge=1)
+    """Answers per question at most (the first included); then the quiz counts as failed."""
+    answer_within_secs: float = Field(default=60.0, gt=0.0)
+    """How long an answer is awaited without the wake phrase after a question was asked; an
+    unanswered question is asked again ``retry_after_secs`` later."""
+    judge: Literal["rules", "llm"] = "rules"
+    """``llm``: the answerer's OpenAI-compatible model may accept wording the rules rejected
+    (never a number)."""
+    judge_deadline_secs: float = Field(default=3.0, gt=0.0)
+    """Without a verdict by then the rules' verdict stands."""
+
+
 class LiveKitSettings(BaseModel):
     """LiveKit server: the local dev server by default, any deployment by URL and keys."""
 
@@ -277,6 +299,7 @@ class Settings(BaseSettings):
     livekit: LiveKitSettings = LiveKitSettings()
     feedback: FeedbackSettings = FeedbackSettings()
     broadcast: BroadcastSettings = BroadcastSettings()
+    quiz: QuizSettings = QuizSettings()
     environment: Environment = "development"
     """``production`` refuses the published development API keys and LiveKit secret."""
     service: ServiceSettings = ServiceSettings()

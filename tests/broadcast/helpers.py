@@ -14,9 +14,15 @@ from knowledge_base.delivery import Delivery
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import Publication
+from pipelines.floor_models import Utterance as FloorUtterance
 from tests.storage.knowledge_helpers import copy_sample, weekend_text
 from voice_agent.broadcast import Utterance
-from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository
+from voice_agent.storage import (
+    Database,
+    SqlNoticeRepository,
+    SqlQuizResultRepository,
+    SqlRosterRepository,
+)
 from voice_agent.storage.publisher import Publisher
 
 ROSTERS = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
@@ -130,3 +136,44 @@ class WebhookReceiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@dataclass
+class RecordingQuizChannel:
+    """A real in-process QuizChannel: keeps what the quizmaster offered and withdrew.
+
+    At every offer it also notes how many answers were stored by then (an answer is stored
+    before "Right." or "Not quite." is offered).
+    """
+
+    identity: str
+    results: SqlQuizResultRepository
+    language: str | None = None
+    offered: list[FloorUtterance] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    answers_stored_at_offer: list[int] = field(default_factory=list)
+
+    async def offer_quiz(self, utterance: FloorUtterance) -> None:
+        stored = self.results.results(
+            promotion_id="weekend-running", version=3, clerk=self.identity
+        )
+        self.answers_stored_at_offer.append(len(stored))
+        self.offered.append(utterance)
+
+    async def withdraw_quiz(self, utterance_id: str) -> None:
+        self.withdrawn.append(utterance_id)
+
+    @property
+    def questions(self) -> list[FloorUtterance]:
+        """The questions offered, in order."""
+        return [u for u in self.offered if u.kind == "quiz_question"]
+
+    @property
+    def last_question(self) -> FloorUtterance:
+        """The question asked last."""
+        return self.questions[-1]
+
+    @property
+    def feedback(self) -> list[str]:
+        """What was said back after each answer."""
+        return [u.text for u in self.offered if u.kind == "quiz_feedback"]

@@ -18,12 +18,18 @@ from knowledge_base.delivery import (
 )
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz import QuestionKind
+from knowledge_base.quiz_plan import QuizPlan
 from knowledge_base.quiz_scoring import QuizResult
 from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
-from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
+from voice_agent.storage import (
+    Database,
+    SqlNoticeRepository,
+    SqlQuizPlanRepository,
+    SqlQuizResultRepository,
+)
 
 SECRET = "test-escalation-secret"
 POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
@@ -275,8 +281,12 @@ async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
         await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
     last_ack = clock()
     quiz = SqlQuizResultRepository(database=database)
+    plans = SqlQuizPlanRepository(database=database)
     for name, passed in (("ana", True), ("ben", True), ("chen", False)):
         clock.advance(minutes=1)
+        plans.create(
+            QuizPlan("weekend-running", 3, name, ("weekend-running@3:discount",), "notice", clock())
+        )
         quiz.add(
             QuizResult(
                 question_id="weekend-running@3:discount",

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from knowledge_base.loader import SAMPLE_DATA_DIR
+from knowledge_base.quiz import QuestionKind
+from knowledge_base.quiz_plan import QuizOutcome, QuizPlan
+from knowledge_base.quiz_scoring import QuizResult
 from tests.broadcast.helpers import ROSTERS
 from voice_agent.cli.app import app
-from voice_agent.storage import SqlRosterRepository, open_database
+from voice_agent.storage import (
+    SqlQuizPlanRepository,
+    SqlQuizResultRepository,
+    SqlRosterRepository,
+    open_database,
+)
 from voice_agent.storage.publisher import Publisher
 
 runner = CliRunner()
@@ -74,3 +83,42 @@ def test_status_reports_each_store_in_scope_and_narrows_to_one(tmp_path: Path) -
     assert "weekend-running version 2" in text.stdout and "SH-01: heard 0/" in text.stdout
     missing = runner.invoke(app, ["status", "no-such-offer", "--database", url])
     assert missing.exit_code == 1 and "unknown_promotion_version" in missing.stderr
+
+
+def test_status_shows_who_passed_and_who_failed_the_quiz_from_the_stored_answers(
+    tmp_path: Path,
+) -> None:
+    url = _url(tmp_path)
+    runner.invoke(app, ["roster", "load", str(ROSTERS / "broadcast.csv"), "--database", url])
+    discount, end = "weekend-running@2:discount", "weekend-running@2:end_date"
+    with open_database(url) as database:
+        Publisher(database=database).publish_directory(SAMPLE_DATA_DIR, published_by="hq")
+        plans, results = (
+            SqlQuizPlanRepository(database=database),
+            SqlQuizResultRepository(database=database),
+        )
+        now = datetime.now(UTC)
+        for clerk, answers in (
+            ("ana", [(discount, True), (end, True)]),
+            ("ben", [(discount, True)]),  # one of two questions: not passed
+            ("chen", [(discount, False), (discount, False)]),
+        ):
+            plan = QuizPlan("weekend-running", 2, clerk, (discount, end), "briefing", now)
+            plans.create(plan)
+            for question, passed in answers:
+                results.add(
+                    QuizResult(question, clerk, QuestionKind(question.split(":")[1]), "...",
+                               passed, (), None, "rules", now),
+                    promotion_id="weekend-running",
+                    version=2,
+                )  # fmt: skip
+        plans.close(plan, QuizOutcome.FAILED, at=now)
+    one = runner.invoke(
+        app, ["status", "weekend-running", "--store", "SH-01", "--json", "--database", url]
+    )
+    (store,) = json.loads(one.stdout)["stores"]
+    passed = {c["identity"]: c["passed_at"] for c in store["clerks"]}
+    assert passed["ana"] is not None and passed["ben"] is None and passed["chen"] is None
+    assert (store["passed"], store["failed_quiz"]) == (1, ["chen"])
+    text = runner.invoke(app, ["status", "weekend-running", "--store", "SH-01", "--database", url])
+    assert "failed the quiz: chen" in text.stdout

@@ -39,8 +39,9 @@ from tests.broadcast.helpers import Chain, Clock, RecordingChannel
 from tests.pipelines.test_floor_processor import RATE, Clerk, ScriptedAnswerer, ToneTTS
 from voice_agent.agent.connection import clerk_message_frame
 from voice_agent.broadcast import Broadcaster, Utterance, UtteranceKind
+from voice_agent.broadcast.quizmaster import Quizmaster
 from voice_agent.broadcast.session_channel import SessionChannel, floor_sentences, floor_utterance
-from voice_agent.storage import Database, SqlNoticeRepository
+from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
 
 NOTICE = "weekend-running@3"
 
@@ -90,16 +91,26 @@ Scenario = Callable[[Session], Awaitable[None]]
 
 
 async def run_session(
-    broadcaster: Broadcaster, database: Database, clock: Clock, scenario: Scenario
+    broadcaster: Broadcaster,
+    database: Database,
+    clock: Clock,
+    scenario: Scenario,
+    quizmaster: Quizmaster | None = None,
 ) -> Session:
     """Run ``scenario`` with Ana's session connected to ``broadcaster``; then end it."""
     state = ConversationState(session_id="store-SH-01-clerk-ana")
     spoken: list[str] = []
     clerk = Clerk()
     events: list[SessionEvent] = []
-    channel = SessionChannel(identity="ana", language="en", broadcaster=broadcaster, clock=clock)
+    channel = SessionChannel(
+        identity="ana", language="en", broadcaster=broadcaster, quizmaster=quizmaster, clock=clock
+    )
     floor = FloorProcessor(
-        state=state, pause_secs=0.3, listener=channel.on_floor_event, on_event=events.append
+        state=state,
+        pause_secs=0.3,
+        listener=channel.on_floor_event,
+        on_quiz_answer=channel.on_quiz_answer,
+        on_event=events.append,
     )
     channel.attach(floor)
     session = Session(
@@ -234,6 +245,49 @@ async def test_a_superseded_notice_is_withdrawn_from_the_floor_and_the_new_one_s
     assert any("30 percent" in sentence for sentence in session.spoken)
     withdrawn = [e.model_dump() for e in session.events if e.type == "utterance_withdrawn"]
     assert [w["utterance_id"] for w in withdrawn] == [NOTICE]
+
+
+async def test_after_the_acknowledgement_the_session_is_quizzed_and_hears_the_rule_after_a_miss(
+    broadcaster: Broadcaster,
+    chain: Chain,
+    database: Database,
+    clock: Clock,
+    knowledge: KnowledgeBase,
+) -> None:
+    quizmaster = Quizmaster(database=database, knowledge=lambda: knowledge, clock=clock)
+    results = SqlQuizResultRepository(database=database)
+
+    def answers() -> list[bool]:
+        stored = results.results(promotion_id="weekend-running", version=3, clerk="ana")
+        return [r.passed for r in stored]
+
+    async def scenario(session: Session) -> None:
+        await broadcaster.connect(session.channel)
+        await quizmaster.connect(session.channel)
+        await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+        await session.until_state(DeliveryState.PLAYED)
+        await session.clerk.says("Understood.")
+        await session.until_state(DeliveryState.ACKNOWLEDGED)
+        await session.until(
+            lambda: "What is the discount in the Weekend Running Offer?" in session.spoken
+        )
+        await session.clerk.says("Twenty percent.")  # no wake phrase: the answer is awaited
+        await session.until(lambda: answers() == [False])
+        await session.until(lambda: any("not included" in s for s in session.spoken))
+        await session.clerk.says("The AX-200 limited edition.")
+        await session.until(lambda: answers() == [False, True])
+        await session.until(lambda: "Right." in session.spoken)
+        await quizmaster.disconnect("ana", channel=session.channel)
+
+    session = await run_session(broadcaster, database, clock, scenario, quizmaster)
+    said = session.spoken
+    miss = said.index("Not quite.")
+    assert said[miss + 1].startswith("The Weekend Running Offer: 25 percent off")
+    assert said[miss + 2] == "I will ask you again later."
+    assert said.index("Which item is not included in the Weekend Running Offer?") > miss
+    assert "Right." in said[miss:]
+    # The answers were the quiz's: the answerer never saw them.
+    assert not any(e.type == "answer_started" for e in session.events)
 
 
 async def test_disconnecting_an_old_session_leaves_the_persons_new_session_connected(

@@ -97,6 +97,15 @@ def test_a_store_not_yet_compliant_shows_elapsed_time_and_who_is_missing() -> No
     assert sg01["time_to_passed"]["compliant"] is False  # type: ignore[index]
 
 
+def test_a_clerk_who_failed_the_quiz_is_listed_as_failed_not_as_waiting() -> None:
+    failed = Receipt("cho", heard_at=at(1), acknowledged_at=at(3), quiz_failed_at=at(30))
+    sh02 = stores(report([*MONDAY[:1], failed, *MONDAY[2:]], at(120)))["SH-02"]
+    assert (sh02["failed_quiz"], sh02["waiting_for_quiz"], sh02["passed"]) == (["cho"], [], 0)
+    assert sh02["time_to_passed"]["compliant"] is False  # type: ignore[index]
+    (cho,) = sh02["clerks"]  # type: ignore[misc]
+    assert cho["quiz_failed_at"] == at(30).isoformat()
+
+
 def test_a_store_with_nobody_on_shift_is_not_compliant_yet() -> None:
     hz01 = stores(report(MONDAY, at(120)))["HZ-01"]
     assert (hz01["clerks"], hz01["required"]) == ([], 0)
@@ -167,6 +176,7 @@ def test_the_report_is_json_ready() -> None:
         "heard_at": at(1).isoformat(),
         "acknowledged_at": at(2).isoformat(),
         "passed_at": at(10).isoformat(),
+        "quiz_failed_at": None,
         "on_shift_from": at(0).astimezone(UTC).isoformat(),
     }
     assert clerks[1]["required"] is False and clerks[1]["on_shift_from"] == (  # type: ignore[index]

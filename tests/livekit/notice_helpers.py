@@ -191,6 +191,7 @@ async def serving(
     capacity: int = 1,
     broadcast: dict[str, object] | None = None,
     api_keys: Sequence[ApiKeySettings] = (),
+    quiz: dict[str, object] | None = None,
 ) -> AsyncIterator[Served]:
     """The real service (webhook path) serving publications, with ``roster`` loaded.
 
@@ -202,6 +203,8 @@ async def serving(
         capacity: Sessions the service runs at once.
         broadcast: ``[broadcast]`` settings to override (``tick_secs`` is 0.5 unless given).
         api_keys: API keys of the HTTP API (``service.api_url``).
+        quiz: ``[quiz]`` settings to override (default: no quizzes, so the notice tests hear
+            only notices).
     """
     database = open_database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
     kb = copy_sample(tmp_path / "kb")
@@ -213,6 +216,7 @@ async def serving(
             "broadcast": settings.broadcast.model_copy(
                 update={"tick_secs": 0.5, **(broadcast or {})}
             ),
+            "quiz": settings.quiz.model_copy(update=quiz or {"enabled": False}),
         }
     )
     published = build_runtime(configured, database=database)

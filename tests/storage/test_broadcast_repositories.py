@@ -22,6 +22,7 @@ from knowledge_base.delivery import (
 )
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.quiz import QuestionKind
+from knowledge_base.quiz_plan import QuizOutcome, QuizPlan
 from knowledge_base.quiz_scoring import QuizResult
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import PromotionVersion
@@ -31,6 +32,7 @@ from voice_agent.storage import (
     SqlBriefingRepository,
     SqlNoticeRepository,
     SqlPublicationRepository,
+    SqlQuizPlanRepository,
     SqlQuizResultRepository,
     SqlRosterRepository,
     open_database,
@@ -151,6 +153,24 @@ def test_quiz_results_are_kept_per_clerk_and_question(database: Database) -> Non
     assert repository.results(promotion_id="weekend-running", version=2, clerk="ben") == []
     with pytest.raises(ValueError):
         repository.add(replace(wrong, answered_at=None), promotion_id="weekend-running", version=2)
+
+
+def test_a_quiz_plan_is_stored_once_per_clerk_and_version_and_closed_with_its_outcome(
+    database: Database,
+) -> None:
+    repository = SqlQuizPlanRepository(database=database)
+    questions = ("weekend-running@2:discount", "weekend-running@2:exclusions")
+    plan = QuizPlan("weekend-running", 2, "ana", questions, "notice", T0)
+    assert repository.create(plan) is True
+    assert repository.create(replace(plan, question_ids=questions[:1])) is False
+    ben = replace(plan, clerk="ben", reason="briefing", created_at=T0 + timedelta(minutes=1))
+    repository.create(ben)
+    assert repository.plans(promotion_id="weekend-running", version=2) == [plan, ben]
+    closed = repository.close(plan, QuizOutcome.PASSED, at=T0 + timedelta(minutes=9))
+    assert closed.outcome is QuizOutcome.PASSED and closed.closed_at == T0 + timedelta(minutes=9)
+    assert repository.plans(clerk="ana") == [closed]
+    assert repository.plans(open_only=True) == [ben]
+    assert repository.plans(promotion_id="weekend-running", version=3) == []
 
 
 def test_a_loaded_roster_reads_back_equal_and_a_new_load_replaces_it_whole(

@@ -169,7 +169,11 @@ class RoomConnection:
             input_processors=[ParticipantAudioFilter(identity=self.clerk_identity)],
             memory=self.memory,
             session_processors=self._session_processors,
-            floor=FloorOptions(listener=channel.on_floor_event) if channel else None,
+            floor=FloorOptions(
+                listener=channel.on_floor_event, on_quiz_answer=channel.on_quiz_answer
+            )
+            if channel
+            else None,
         )
         if channel is not None:
             channel.attach(loop.floor)

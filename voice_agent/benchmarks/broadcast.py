@@ -147,6 +147,8 @@ async def _round(
             "broadcast": settings.broadcast.model_copy(
                 update={"acknowledge_within_secs": 3600.0, "escalation_webhook_url": ""}
             ),
+            # Notices are measured: no quiz questions after the acknowledgements.
+            "quiz": settings.quiz.model_copy(update={"enabled": False}),
         }
     )
     runtime = build_runtime(configured, database=database)

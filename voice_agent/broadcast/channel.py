@@ -1,4 +1,4 @@
-"""What the broadcaster needs from a person's live session: a way to say something and unsay it.
+"""What the broadcaster (and the quizmaster) need from a person's live session: say, unsay.
 
 A clerk's (or manager's) LiveKit session implements :class:`NoticeChannel`; its pipeline
 decides the moment (the next quiet moment in the clerk's own speech, never over a customer
@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from pipelines.floor_models import Utterance as FloorUtterance
 
 
 class UtteranceKind(StrEnum):
@@ -66,4 +68,26 @@ class NoticeChannel(Protocol):
 
     async def withdraw(self, utterance_id: str) -> None:
         """Do not say it; stop it if it is being said (unknown ids are ignored)."""
+        ...
+
+
+class QuizChannel(Protocol):
+    """A connected clerk's session, as the quizmaster sees it (floor utterances as they are)."""
+
+    @property
+    def identity(self) -> str:
+        """The participant's identity (as on the roster)."""
+        ...
+
+    @property
+    def language(self) -> str | None:
+        """The language the clerk speaks with the assistant (``None``: the default)."""
+        ...
+
+    async def offer_quiz(self, utterance: FloorUtterance) -> None:
+        """Say it at the fitting moment (a question waits for a quiet one)."""
+        ...
+
+    async def withdraw_quiz(self, utterance_id: str) -> None:
+        """Do not say it (any more); stop awaiting its answer."""
         ...

@@ -1,7 +1,10 @@
-"""Compliance with a promotion version, from the stored deliveries, quiz results and roster.
+"""Compliance with a promotion version, from the stored deliveries, quizzes and roster.
 
 The arithmetic is :func:`knowledge_base.compliance.version_compliance`; this module gathers
 its inputs from storage (blocking: call it through ``asyncio.to_thread`` from async code).
+A clerk has passed the quiz when every question of their stored quiz plan was answered
+right once (:func:`~knowledge_base.quiz_scoring.passed_at`); failed when the quizmaster
+closed the plan as failed. Without a plan nothing counts as passed.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from knowledge_base.compliance import Receipt, VersionCompliance, version_compliance
+from knowledge_base.delivery import Delivery
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import notice_id
 from knowledge_base.notice_scope import notice_stores
+from knowledge_base.quiz_plan import QuizOutcome, QuizPlan
 from knowledge_base.quiz_scoring import QuizResult, passed_at
 from knowledge_base.rosters import Roster
 from voice_agent.broadcast.announcements import announcement
@@ -20,6 +25,7 @@ from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
     SqlPromotionVersionRepository,
+    SqlQuizPlanRepository,
     SqlQuizResultRepository,
     SqlRosterRepository,
 )
@@ -54,19 +60,21 @@ def compliance_report(
     notice = notice_id(stored.promotion_id, stored.version)
     stores = notice_stores(announcement(versions, notice), knowledge)
     deliveries = SqlNoticeRepository(database=database).deliveries(notice_id=notice)
+    plans = {
+        plan.clerk: plan
+        for plan in SqlQuizPlanRepository(database=database).plans(
+            promotion_id=stored.promotion_id, version=stored.version
+        )
+    }
     answers: dict[str, list[QuizResult]] = defaultdict(list)
     for result in SqlQuizResultRepository(database=database).results(
         promotion_id=stored.promotion_id, version=stored.version
     ):
         answers[result.clerk].append(result)
+    by_clerk = {d.clerk: d for d in deliveries}
     receipts = [
-        Receipt.of(
-            d,
-            passed_at=passed_at(answers[d.clerk], {r.question_id for r in answers[d.clerk]})
-            if answers[d.clerk]
-            else None,
-        )
-        for d in deliveries
+        _receipt(by_clerk.get(clerk), clerk, plans.get(clerk), answers[clerk])
+        for clerk in sorted(set(by_clerk) | set(plans))
     ]
     roster = SqlRosterRepository(database=database).load() or Roster(())
     return version_compliance(
@@ -79,3 +87,14 @@ def compliance_report(
         receipts=receipts,
         as_of=as_of,
     )
+
+
+def _receipt(
+    delivery: Delivery | None, clerk: str, plan: QuizPlan | None, answers: list[QuizResult]
+) -> Receipt:
+    """One clerk's receipt: the delivery (if the version was a notice to them) and the quiz."""
+    passed = passed_at(answers, plan.question_ids) if plan is not None else None
+    failed = plan.closed_at if plan is not None and plan.outcome is QuizOutcome.FAILED else None
+    if delivery is None:
+        return Receipt(clerk, passed_at=passed, quiz_failed_at=failed)
+    return Receipt.of(delivery, passed_at=passed, quiz_failed_at=failed)

@@ -22,6 +22,11 @@ nothing: they are no delivery of the manager's.
 The listener awaits :meth:`Broadcaster.report`, which stores the event before it returns,
 so the floor goes on only once the delivery is committed.
 
+With a :class:`~voice_agent.broadcast.quizmaster.Quizmaster`, the channel is also the
+clerk's quiz channel: once an acknowledgement is stored the quizmaster starts the quiz; quiz
+questions and feedback are offered through :meth:`SessionChannel.offer_quiz`, the floor's
+events about them go to the quizmaster, and so do the answers (:meth:`on_quiz_answer`).
+
 :class:`SessionNotices` is what a :class:`~voice_agent.agent.connection.RoomConnection`
 is given: it makes the channel and connects it to the broadcaster while the clerk is in the
 room.
@@ -31,12 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from knowledge_base.answering import split_sentences
 from knowledge_base.delivery import (
     Acknowledged,
+    DeliveryState,
     Event,
     PlaybackFinished,
     PlaybackInterrupted,
@@ -61,6 +68,9 @@ from pipelines.floor_models import UtteranceKind as FloorKind
 from pipelines.floor_processor import FloorProcessor
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.channel import Utterance, UtteranceKind
+
+if TYPE_CHECKING:  # the quizmaster builds its utterances with floor_sentences from here
+    from voice_agent.broadcast.quizmaster import Quizmaster
 
 Clock = Callable[[], datetime]
 
@@ -134,6 +144,7 @@ class SessionChannel:
         identity: The participant (as on the roster).
         language: The language the person speaks with the assistant.
         broadcaster: Receives the delivery events.
+        quizmaster: Quizzes the clerk once they acknowledged (``None``: no quizzes).
         clock: Wall time (aware) stamped on the events.
     """
 
@@ -143,12 +154,16 @@ class SessionChannel:
         identity: str,
         language: str | None,
         broadcaster: Broadcaster,
+        quizmaster: Quizmaster | None = None,
         clock: Clock = _utc_now,
     ) -> None:
         self._identity = identity
         self._language = language
         self._broadcaster = broadcaster
+        self._quizmaster = quizmaster
         self._clock = clock
+        self._quiz_ids: set[str] = set()
+        """Floor ids of the quiz utterances offered through this session."""
         self._floor: FloorProcessor | None = None
         self._current: dict[str, str] = {}
         """Notice id -> id of the broadcast utterance last offered for it."""
@@ -192,11 +207,30 @@ class SessionChannel:
         else:
             await floor.withdraw(utterance_id)  # an escalation (unknown ids are ignored)
 
+    async def offer_quiz(self, utterance: FloorUtterance) -> None:
+        """Offer a quiz question or feedback to the floor (the quizmaster's channel)."""
+        self._quiz_ids.add(utterance.id)
+        await self._require_floor().offer(utterance)
+
+    async def withdraw_quiz(self, utterance_id: str) -> None:
+        """Withdraw a quiz utterance from the floor."""
+        self._quiz_ids.discard(utterance_id)
+        await self._require_floor().withdraw(utterance_id)
+
+    async def on_quiz_answer(self, utterance: FloorUtterance, text: str) -> None:
+        """The floor's ``on_quiz_answer``: the quizmaster scores and stores it."""
+        if self._quizmaster is not None:
+            await self._quizmaster.answer(self._identity, utterance.id, text)
+
     async def on_floor_event(self, event: FloorEvent) -> None:
         """The floor's listener: record what happened to a notice, durably, then go on."""
         notice = event.utterance_id
+        if notice in self._quiz_ids:
+            if self._quizmaster is not None:
+                await self._quizmaster.floor_event(self._identity, event)
+            return
         if notice not in self._current:
-            return  # an escalation, a quiz question, a feedback confirmation
+            return  # an escalation, a feedback confirmation
         happened = delivery_event(event, self._clock())
         if happened is None:
             return
@@ -205,9 +239,16 @@ class SessionChannel:
         elif isinstance(happened, PlaybackStarted):
             self._repeating.discard(notice)
         try:
-            await self._broadcaster.report(self._identity, notice, happened)
+            stored = await self._broadcaster.report(self._identity, notice, happened)
         except Exception:  # noqa: BLE001 - a storage failure must not end the clerk's session
             logger.exception("broadcast: could not record {} for {}", event.type, self._identity)
+            return
+        acknowledged = stored is not None and stored.state is DeliveryState.ACKNOWLEDGED
+        if isinstance(happened, Acknowledged) and acknowledged and self._quizmaster is not None:
+            try:
+                await self._quizmaster.acknowledged(self._identity, notice)
+            except Exception:  # noqa: BLE001 - the quiz starts at the next connect instead
+                logger.exception("quiz: could not start {}'s quiz on {}", self._identity, notice)
 
     def _require_floor(self) -> FloorProcessor:
         if self._floor is None:
@@ -221,11 +262,19 @@ class SessionNotices:
     Args:
         broadcaster: The process's broadcaster; ``None`` until it is known (sessions that
             start before it connect nothing).
+        quizmaster: The process's quizmaster (``None``: sessions are quizzed on nothing).
         clock: Wall time (aware) stamped on delivery events.
     """
 
-    def __init__(self, *, broadcaster: Broadcaster | None = None, clock: Clock = _utc_now) -> None:
+    def __init__(
+        self,
+        *,
+        broadcaster: Broadcaster | None = None,
+        quizmaster: Quizmaster | None = None,
+        clock: Clock = _utc_now,
+    ) -> None:
         self.broadcaster = broadcaster
+        self.quizmaster = quizmaster
         self._clock = clock
 
     def channel(self, *, identity: str, language: str | None) -> SessionChannel | None:
@@ -233,7 +282,11 @@ class SessionNotices:
         if self.broadcaster is None:
             return None
         return SessionChannel(
-            identity=identity, language=language, broadcaster=self.broadcaster, clock=self._clock
+            identity=identity,
+            language=language,
+            broadcaster=self.broadcaster,
+            quizmaster=self.quizmaster,
+            clock=self._clock,
         )
 
     async def connect(self, channel: SessionChannel) -> None:
@@ -241,9 +294,13 @@ class SessionNotices:
         if self.broadcaster is not None:
             logger.info("broadcast: {} connected", channel.identity)
             await self.broadcaster.connect(channel)
+            if self.quizmaster is not None:
+                await self.quizmaster.connect(channel)
 
     async def disconnect(self, channel: SessionChannel) -> None:
         """The person left (or the session ended): nothing more is offered through it."""
         if self.broadcaster is not None:
             logger.info("broadcast: {} disconnected", channel.identity)
             await self.broadcaster.disconnect(channel.identity, channel=channel)
+            if self.quizmaster is not None:
+                await self.quizmaster.disconnect(channel.identity, channel=channel)

@@ -1,4 +1,4 @@
-"""Building the broadcaster from settings and running it beside the service."""
+"""Building the broadcaster and the quizmaster from settings, running them beside the service."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from datetime import timedelta
 
 from knowledge_base.delivery import DeliveryPolicy
 from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.quiz_plan import QuizPolicy
 from pipelines.speech_prerender import AnswerPrerenderer
 from voice_agent.broadcast.broadcaster import Broadcaster, SpeakAhead
 from voice_agent.broadcast.escalation import EscalationWebhook
+from voice_agent.broadcast.quiz_judge import build_quiz_judge
+from voice_agent.broadcast.quizmaster import Quizmaster
 from voice_agent.broadcast.session_channel import floor_sentences
 from voice_agent.knowledge_reload.published import PublicationObserver
-from voice_agent.settings import BroadcastSettings
+from voice_agent.settings import BroadcastSettings, OpenAISettings, QuizSettings
 from voice_agent.storage import Database
 
 
@@ -57,18 +60,59 @@ def build_broadcaster(
     )
 
 
+def build_quizmaster(
+    settings: QuizSettings,
+    *,
+    database: Database,
+    knowledge: Callable[[], KnowledgeBase],
+    language: str,
+    llm: OpenAISettings,
+) -> Quizmaster:
+    """A quizmaster with the ``[quiz]`` policy and judge (``llm``: the judge's endpoint).
+
+    Raises:
+        AnswererConfigError: ``judge = "llm"`` with no API key for a remote endpoint.
+    """
+    judge = None
+    if settings.judge == "llm":
+        judge = build_quiz_judge(llm, deadline_secs=settings.judge_deadline_secs)
+    return Quizmaster(
+        database=database,
+        knowledge=knowledge,
+        policy=QuizPolicy(
+            questions=settings.questions,
+            retry_after=timedelta(seconds=settings.retry_after_secs),
+            max_attempts=settings.max_attempts,
+        ),
+        language=language,
+        answer_within_secs=settings.answer_within_secs,
+        enabled=settings.enabled,
+        judge=judge,
+    )
+
+
 @asynccontextmanager
 async def running(
     broadcaster: Broadcaster,
     *,
     subscribe: Callable[[PublicationObserver], Callable[[], None]],
     tick_secs: float,
+    quizmaster: Quizmaster | None = None,
 ) -> AsyncIterator[Broadcaster]:
-    """Start it, follow publications (``subscribe`` is ``Runtime.on_publication``), stop it."""
-    unsubscribe = subscribe(broadcaster.on_publication)
+    """Start it and the quizmaster, follow publications, stop them.
+
+    ``subscribe`` is ``Runtime.on_publication``.
+    """
+    unsubscribers = [subscribe(broadcaster.on_publication)]
+    if quizmaster is not None:
+        unsubscribers.append(subscribe(quizmaster.on_publication))
+        await quizmaster.start(tick_secs=tick_secs)
     await broadcaster.start(tick_secs=tick_secs)
     try:
         yield broadcaster
     finally:
-        unsubscribe()
+        for unsubscribe in unsubscribers:
+            unsubscribe()
         await broadcaster.stop()
+        if quizmaster is not None:
+            await quizmaster.stop()

@@ -262,6 +262,8 @@ def _print_report(report: VersionCompliance) -> None:
             else:
                 names = ", ".join(entry[waiting]) or "no clerk on shift yet"
                 typer.echo(f"    not all {label} after {seconds}; waiting for {names}")
+        if entry["failed_quiz"]:
+            typer.echo(f"    failed the quiz: {', '.join(entry['failed_quiz'])}")
 
 
 def _duration(seconds: float) -> str:

@@ -114,6 +114,7 @@ def create_app(
     app.state.database = database
     app.state.broadcaster = broadcast.build(runtime, database)
     app.state.briefings = briefings.build(runtime, database, manager)
+    app.state.quizmaster = broadcast.build_quiz(runtime, database)
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database
     )

@@ -268,8 +268,9 @@ class StoreService:
                 redispatcher=self._redispatcher,
                 feedback_desk=self._feedback,
             )
-            # Sessions speak the application's notices (none when it serves files).
+            # Sessions speak the application's notices and quizzes (none when it serves files).
             self._notices.broadcaster = app.state.broadcaster
+            self._notices.quizmaster = app.state.quizmaster
             if self._dispatcher is not None:
                 await self._dispatcher.start()
             config = uvicorn.Config(

@@ -8,6 +8,7 @@ its domain Protocol. Repositories are blocking; async code calls them through
 
 from voice_agent.storage.broadcast import NoticeRecord, SqlNoticeRepository, SqlQuizResultRepository
 from voice_agent.storage.broadcast_briefings import SqlBriefingRepository
+from voice_agent.storage.broadcast_quizzes import SqlQuizPlanRepository
 from voice_agent.storage.broadcast_rosters import SqlRosterRepository
 from voice_agent.storage.database import open_database
 from voice_agent.storage.engine import Database, normalise_url, path_from_url
@@ -30,6 +31,7 @@ __all__ = [
     "SqlPromotionVersionRepository",
     "SqlPublicationRepository",
     "SqlQuestionLogRepository",
+    "SqlQuizPlanRepository",
     "SqlQuizResultRepository",
     "SqlRosterRepository",
     "SqlSessionStore",

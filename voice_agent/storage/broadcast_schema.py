@@ -1,9 +1,10 @@
 """Tables of headquarters-to-the-floor (revision ``0003_broadcast``), on the shared metadata.
 
 Notices and their per-clerk deliveries (the :mod:`knowledge_base.delivery` record, one column
-per field, rewritten after every event), quiz results, the loaded roster, briefings with their
-attendance and the knowledge-base changes proposed from them. Moments are
-:class:`~voice_agent.storage.timestamps.UtcDateTime` (UTC, either engine).
+per field, rewritten after every event), quiz plans (revision ``0007_quiz_plans``) and
+results, the loaded roster, briefings with their attendance and the knowledge-base changes
+proposed from them. Moments are :class:`~voice_agent.storage.timestamps.UtcDateTime` (UTC,
+either engine).
 """
 
 from __future__ import annotations
@@ -85,6 +86,27 @@ quiz_results = Table(
     sqlite_autoincrement=True,
 )
 """One spoken answer to one quiz question."""
+
+QUIZ_OUTCOMES = ("in_progress", "passed", "failed", "superseded")
+
+quiz_plans = Table(
+    "quiz_plans",
+    metadata,
+    Column("promotion_id", Text, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("clerk", Text, primary_key=True),
+    Column("question_ids", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("outcome", Text, nullable=False, server_default=text("'in_progress'")),
+    Column("closed_at", UtcDateTime),
+    CheckConstraint(
+        "outcome IN ('in_progress', 'passed', 'failed', 'superseded')", name="outcome_known"
+    ),
+    Index("quiz_plans_clerk", "clerk", "outcome"),
+)
+"""The questions (JSON list of ids) one clerk is quizzed on about one version (revision
+``0007_quiz_plans``), and how the quiz ended."""
 
 rosters = Table(
     "rosters",

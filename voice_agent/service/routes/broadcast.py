@@ -30,7 +30,13 @@ from knowledge_base.rosters import Roster, RosterError, StaffMember
 from knowledge_base.shifts import WEEKDAYS
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.compliance import UnknownVersionError, compliance_report
-from voice_agent.broadcast.wiring import build_broadcaster, notice_renderer, running
+from voice_agent.broadcast.quizmaster import Quizmaster
+from voice_agent.broadcast.wiring import (
+    build_broadcaster,
+    build_quizmaster,
+    notice_renderer,
+    running,
+)
 from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import Principal
@@ -57,9 +63,22 @@ def build(runtime: Runtime, database: Database) -> Broadcaster | None:
     )
 
 
+def build_quiz(runtime: Runtime, database: Database) -> Quizmaster | None:
+    """The service's quizmaster (``None`` when the runtime serves files, not publications)."""
+    if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
+        return None
+    return build_quizmaster(
+        runtime.settings.quiz,
+        database=database,
+        knowledge=lambda: runtime.knowledge,
+        language=runtime.settings.broadcast.language,
+        llm=runtime.settings.answerer.openai,
+    )
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run the application's broadcaster (if any) while the service runs."""
+    """Run the application's broadcaster and quizmaster (if any) while the service runs."""
     broadcaster: Broadcaster | None = getattr(app.state, "broadcaster", None)
     if broadcaster is None:
         yield
@@ -69,6 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         broadcaster,
         subscribe=runtime.on_publication,
         tick_secs=runtime.settings.broadcast.tick_secs,
+        quizmaster=getattr(app.state, "quizmaster", None),
     ):
         yield
 
