@@ -30,6 +30,8 @@ from knowledge_base.models import (
     Rule,
 )
 from knowledge_base.phrasing import (
+    contact_fact,
+    contact_phrase,
     day,
     lower_first,
     price_fact,
@@ -175,13 +177,20 @@ class AnswerCore:
         return self._unknown_for(turn.zh)
 
     def _unknown_for(self, zh: bool) -> Answer:
-        contact = self._default_contact
+        """"I don't know", naming the chain's own default contact, else the built-in one."""
+        chain_contact = self._kb.default_contact
+        if chain_contact is None:
+            contact = self._default_contact
+            facts = [f"default contact: {contact}"]
+        else:
+            contact = contact_phrase(chain_contact, zh)
+            facts = [contact_fact(chain_contact), chain_contact.team.zh_cn or ""]
         text = (
             f"这个我不知道，请咨询{contact}。"
             if zh
             else f"I don't know that one; please ask {contact}."
         )
-        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
+        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f for f in facts if f])
 
     def _timing(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
         return self._kb.timing(promotion, turn.store_id, turn.at)
