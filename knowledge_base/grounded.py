@@ -30,6 +30,7 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
+from knowledge_base.question_slots import days_until
 from knowledge_base.understanding import Intent, When, understand
 
 
@@ -223,7 +224,11 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
     def _move_to_day(self, turn: Turn, when: When) -> None:
         """Ask about the day the question named, at the same local clock time."""
         local = self._kb.local_time(turn.store_id, turn.at)
-        if when.days is not None:
+        if when.month_day is not None:
+            days = days_until(local.date(), *when.month_day)
+            if days is None:
+                return
+        elif when.days is not None:
             days = when.days
         elif when.weekday is not None:
             days = (when.weekday - local.weekday()) % 7

@@ -8,6 +8,7 @@ become units per SKU; "what's the Blade Pro at?" and "what is it going for?" ask
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ class When:
     """0 = Monday ... 6 = Sunday: the next such day (today when it is that day)."""
     next_one: bool = False
     """"next Saturday": never today."""
+    month_day: tuple[int, int] | None = None
+    """A calendar date (month, day): "on 12 December", "Dec 24th", "12月12日"; the one
+    nearest the question's own day (within half a year either way)."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -38,9 +42,63 @@ _ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五�
 _ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
+_ZH_DATE = re.compile(r"(\d{1,2})月(\d{1,2})(?:日|号)")
+
+
+def _day_number(word: str) -> int | None:
+    return int(word) if word.isdigit() and 1 <= int(word) <= 31 else None
+
+
+def calendar_date(free: list[str]) -> tuple[int, int] | None:
+    """(month, day) of "12 December", "the 12th of Dec", "December 12th", "12月12日"."""
+    for i, word in enumerate(free):
+        month = _MONTHS.get(word)
+        if month is None or (word == "may" and not _beside_number(free, i)):
+            continue  # "may" is a date only beside a day number ("may 3", not "may I")
+        before = [w for w in free[max(0, i - 3) : i] if w not in _ORDINAL_ENDINGS | {"of", "the"}]
+        if before and _day_number(before[-1]) is not None:
+            return month, int(before[-1])
+        after = free[i + 1] if i + 1 < len(free) else ""
+        if _day_number(after) is not None:
+            return month, int(after)
+    zh = _ZH_DATE.search("".join(free))
+    if zh and 1 <= int(zh.group(1)) <= 12 and _day_number(zh.group(2)) is not None:
+        return int(zh.group(1)), int(zh.group(2))
+    return None
+
+
+def _beside_number(free: list[str], i: int) -> bool:
+    return (i > 0 and free[i - 1].isdigit()) or (i + 1 < len(free) and free[i + 1].isdigit())
+
+
 def when_named(words: list[str], named: set[int]) -> When | None:
     """The day a question asks about, when it is not today; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
+    month_day = calendar_date(free)
+    if month_day is not None:
+        return When(month_day=month_day)
     joined = " " + " ".join(free) + " "
     if " day after tomorrow " in joined:
         return When(days=2)
@@ -168,3 +226,17 @@ def asks_price_idiom(words: list[str]) -> bool:
     while end > 1 and words[end - 1] in _NOW_WORDS:
         end -= 1
     return end > 2 and words[end - 1] == "at"
+
+
+def days_until(today: date, month: int, day_of_month: int) -> int | None:
+    """Days from ``today`` to the (month, day) nearest it; ``None`` for a date no year has."""
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(date(year, month, day_of_month))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    nearest = min(candidates, key=lambda d: abs((d - today).days))
+    return (nearest - today).days
