@@ -156,7 +156,7 @@ def quantities(
     """
     inside = {i for m in mentions for i in range(m.start, m.end)}
     quantities: dict[str, int] = {}
-    previous_end = 0
+    previous_end, previous_key = 0, ""
     for mention in mentions:
         if mention.kind != "product":
             continue
@@ -186,8 +186,13 @@ def quantities(
                 break
         if quantity == 1:
             quantity = _quantity_after(words, mention.end, inside) or 1
+            if quantity == 1 and mention.start <= previous_end and mention.key == previous_key:
+                # No count of its own, right after the same product ("two Frost Pro
+                # shovels": "shovels" names the Frost Pro again): the same units.
+                previous_end = mention.end
+                continue
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
-        previous_end = mention.end
+        previous_end, previous_key = mention.end, mention.key
     return quantities
 
 
