@@ -8,8 +8,8 @@ become units per SKU; "what's the Blade Pro at?" and "what is it going for?" ask
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS

@@ -14,7 +14,6 @@ rules are fast (well under a millisecond) and explainable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -46,6 +45,7 @@ from knowledge_base.cues_zh import (
     ZH,
 )
 from knowledge_base.matching import has_cjk, tokens
+from knowledge_base.membership import membership_named, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.question_slots import When, asks_price_idiom, quantities, when_named
 from knowledge_base.retrieval import search_terms
@@ -166,7 +166,7 @@ def understand(
     text = text[:MAX_QUESTION_CHARS]
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
-    mentions = knowledge.matcher.mentions(text)
+    mentions, membership = membership_named(knowledge.matcher.mentions(text), knowledge)
     named = {i for m in mentions for i in range(m.start, m.end)}
     corrected: dict[str, str] = {}
     if not is_chinese:
@@ -175,7 +175,7 @@ def understand(
             if i in named or (vocabulary is not None and word in vocabulary):
                 continue
             cue = speller.correct(word)
-            if cue is None and _sounds_like_member(words, i):
+            if cue is None and sounds_like_member(words, i):
                 cue = "member"
             if cue is not None:
                 corrected[word] = cue
@@ -256,7 +256,7 @@ def understand(
         quantities=counts,
         categories=categories,
         promotions=promotions,
-        member=has(MEMBER_EN, MEMBER_ZH),
+        member=membership or has(MEMBER_EN, MEMBER_ZH),
         asks_start=has(START_EN, START_ZH),
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
@@ -284,18 +284,3 @@ def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
         words.append("offer" if i in ends else heard[i])
         i = ends.get(i, i + 1)
     return words
-
-
-_PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})
-
-
-MEMBER_LIKENESS = 0.6
-"""Letter likeness (difflib ratio) a word before "price" needs to be heard as *member*."""
-
-
-def _sounds_like_member(words: list[str], i: int) -> bool:
-    """A word heard for *member* just before a price word ("number price", "remember price")."""
-    word = words[i]
-    if i + 1 >= len(words) or words[i + 1] not in _PRICE_WORDS or len(word) < 5:
-        return False
-    return SequenceMatcher(None, word, "member").ratio() >= MEMBER_LIKENESS
