@@ -177,7 +177,7 @@ class AnswerCore:
         return self._unknown_for(turn.zh)
 
     def _unknown_for(self, zh: bool) -> Answer:
-        """ "I don't know", naming the chain's own default contact, else the built-in one."""
+        """Not known: names the chain's own default contact, else the built-in one."""
         chain_contact = self._kb.default_contact
         if chain_contact is None:
             contact = self._default_contact

@@ -24,13 +24,14 @@ from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
+from knowledge_base.drafts import names_draft
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
+from knowledge_base.question_slots import days_until
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
-from knowledge_base.question_slots import days_until
 from knowledge_base.understanding import Intent, When, understand
 
 
@@ -154,7 +155,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 turn.store_id, turn.named_store = parsed.stores[0], True
             if parsed.when is not None and parsed.intent in _DAY_INTENTS:
                 self._move_to_day(turn, parsed.when)
-            answer = self._dispatch(turn)
+            if not parsed.promotions and names_draft(parsed.words, self._kb):
+                answer = None  # a draft is never spoken, nor anything its name resembles
+            else:
+                answer = self._dispatch(turn)
         except KnowledgeError as e:
             answer, error = None, f"{e.code}: {e}"
         if answer is None:

@@ -120,12 +120,15 @@ class LooseVocabulary:
 
         def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
             heard = "".join(words[start:end])
+            offer_words = [w for w in words[start:end] if w in OFFER_WORDS]
             # Over words that already name something exactly, only letters are evidence
             # enough: a sound match must not undo an exact one ("knives still" != knife set).
             by_sound = not any(start < e and s < end for s, e in exact_spans)
             for form, sku in forms:
                 if abs(len(form) - len(heard)) > max(3, len(form) // 3):
                     continue
+                if any(w not in form for w in offer_words):
+                    continue  # "the January Garden Sale" is a promotion, not the garden hose
                 score = self._similarity(form, heard, threshold, by_sound=by_sound)
                 if score >= threshold and score > best.get(sku, _NONE).score:
                     best[sku] = Mention(

@@ -1,7 +1,8 @@
 """Pricing steps: apply one combination of promotions' rules to the units of a basket.
 
 Used by :func:`knowledge_base.pricing.quote`, which picks the combinations. Each step rounds
-the unit's new price to cents, half up (never the amount taken off), and records a :class:`~knowledge_base.pricing.QuoteStep` in words.
+the unit's new price to cents, half up (never the amount taken off), and records a
+:class:`~knowledge_base.pricing.QuoteStep` in words.
 """
 
 from __future__ import annotations

@@ -1,0 +1,39 @@
+"""Questions that name a promotion not yet published (a draft).
+
+Drafts are never spoken: nothing of their content may reach a clerk. A question that names
+one by its title or an alias ("What's the January Garden Sale?") must not be answered from
+whatever else its words resemble either; the answerer says it does not know and names who to
+ask (:meth:`~knowledge_base.grounded.GroundedAnswerer.answer_now`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from knowledge_base.matching import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+
+@lru_cache(maxsize=8)
+def _draft_names(knowledge: KnowledgeBase) -> tuple[tuple[str, ...], ...]:
+    names: list[tuple[str, ...]] = []
+    for promotion in knowledge.promotions.values():
+        if promotion.visible:
+            continue
+        for text in (promotion.title.en, promotion.title.zh_cn, *promotion.aliases):
+            words = tuple(tokens(text or ""))
+            if len(words) >= 2 or (words and len(words[0]) >= 6):
+                names.append(words)
+    return tuple(names)
+
+
+def names_draft(words: list[str], knowledge: KnowledgeBase) -> bool:
+    """Whether ``words`` (a question's tokens) hold a draft promotion's title or alias."""
+    for name in _draft_names(knowledge):
+        size = len(name)
+        if any(tuple(words[i : i + size]) == name for i in range(len(words) - size + 1)):
+            return True
+    return False
