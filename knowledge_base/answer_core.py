@@ -164,6 +164,8 @@ class AnswerCore:
         if turn.named_day is None:
             return first
         when = day(turn.named_day, turn.named_day, turn.zh)
+        if when in first:
+            return first  # it already says which day ("on Sunday 1 November only, ...")
         if turn.zh:
             return first if first.startswith("还没") else f"{when}：{first}"
         if first.startswith("Not yet: "):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from knowledge_base.matching import tokens
+from knowledge_base.promotion_names import promotion_names
+from knowledge_base.words import tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -23,8 +24,8 @@ def _draft_names(knowledge: KnowledgeBase) -> tuple[tuple[str, ...], ...]:
     for promotion in knowledge.promotions.values():
         if promotion.visible:
             continue
-        for text in (promotion.title.en, promotion.title.zh_cn, *promotion.aliases):
-            words = tuple(tokens(text or ""))
+        for text in promotion_names(promotion):
+            words = tuple(tokens(text))
             if len(words) >= 2 or (words and len(words[0]) >= 6):
                 names.append(words)
     return tuple(names)

@@ -29,6 +29,7 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
+from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_slots import days_until
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
@@ -155,6 +156,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 turn.store_id, turn.named_store = parsed.stores[0], True
             if parsed.when is not None and parsed.intent in _DAY_INTENTS:
                 self._move_to_day(turn, parsed.when)
+            elif parsed.intent in _DAY_INTENTS:
+                self._move_to_rule_set(turn)
             if not parsed.promotions and names_draft(parsed.words, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
             else:
@@ -224,6 +227,19 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 return answer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
+
+    def _move_to_rule_set(self, turn: Turn) -> None:
+        """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
+        named = named_rule_set(turn.parsed.mentions, self._kb)
+        if named is None or named[1].start is None:
+            return
+        local = self._kb.local_time(turn.store_id, turn.at)
+        days = (named[1].start.date() - local.date()).days
+        if days > 0:
+            self._move_to_day(turn, When(days=days))
+            if turn.at.replace(tzinfo=None) < named[1].start:
+                turn.at = named[1].start.replace(tzinfo=turn.at.tzinfo)
+                turn.named_day = turn.at
 
     def _move_to_day(self, turn: Turn, when: When) -> None:
         """Ask about the day the question named, at the same local clock time."""

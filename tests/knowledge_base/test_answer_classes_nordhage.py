@@ -1,0 +1,125 @@
+"""Classes of answers found missing on the Nordhage Garden chain, each shown on its files.
+
+Nordhage Garden became a development chain after it was measured unseen; each rule here is
+one class of behaviour (not one question's wording) that must hold on any chain. The
+questions are worded differently from the chain's question set on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from kb_helpers import DEFAULT_CONTACT
+
+from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
+from knowledge_base.pricing import Basket
+
+PROJECT = Path(__file__).resolve().parents[2]
+NORDHAGE = PROJECT / "knowledge_base" / "samples" / "nordhage-garden"
+AT = "2026-12-05T11:00"
+"""Saturday 5 December: Tree Days, Advent Lights, Green Club Week and Snow Ready are on."""
+
+
+@pytest.fixture(scope="module")
+def nordhage_kb() -> KnowledgeBase:
+    return load_knowledge_base(NORDHAGE)
+
+
+@pytest.fixture(scope="module")
+def nordhage(nordhage_kb: KnowledgeBase) -> GroundedAnswerer:
+    return GroundedAnswerer(knowledge=nordhage_kb, default_contact=DEFAULT_CONTACT)
+
+
+def _ask(answerer: GroundedAnswerer, text: str, store: str = "OSL-01", at: str = AT) -> Answer:
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+
+
+# --- rounding: the new price is rounded, not the amount off -------------------------------------
+
+
+def test_a_percent_off_rounds_the_new_price_half_up(nordhage_kb: KnowledgeBase) -> None:
+    # 24.90 euros at 25 percent off is 18.675: the price is 18.68, the cut what is left.
+    at = datetime.fromisoformat(AT).replace(tzinfo=nordhage_kb.zone("HEL-01"))
+    quote = nordhage_kb.quote(Basket.of({"LT-STAR": 1}), "HEL-01", at, member=False)
+    assert quote.total == Decimal("18.68")
+
+
+def test_a_members_further_percent_rounds_the_price_too(nordhage) -> None:
+    answer = _ask(nordhage, "Bird seed for a Green Club member, what do they pay?", "HEL-01")
+    assert "12.67 euros" in answer.text
+
+
+# --- "I don't know" names the chain's own default contact --------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Is there a deal on snow blowers?", "圣诞火腿有优惠吗？"])
+def test_an_unknown_answer_names_the_chains_default_contact(nordhage, text: str) -> None:
+    answer = _ask(nordhage, text, "STO-01")
+    assert answer.source is AnswerSource.UNKNOWN
+    assert "The Promotions Office" in answer.text
+    assert "+47 22 55 50 00" in answer.text
+    assert "extension 1000" not in answer.text
+
+
+def test_without_a_chain_default_the_built_in_contact_answers(answerer) -> None:
+    answer = answerer.answer_now(Question(text="Is there a deal on snow blowers?"))
+    assert "extension 1000" in answer.text
+
+
+# --- a calendar date in the question is the day answered for -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["What will the Steady tree stand cost on 12 December?", "Tree stand price Dec 12th?"]
+)
+def test_a_date_named_is_the_day_priced_for(nordhage, text: str) -> None:
+    # The tree stand joins Christmas Tree Days at 30 percent from Saturday 12 December.
+    answer = _ask(nordhage, text)
+    assert "Saturday 12 December" in answer.text
+    assert "279.30 Norwegian kroner" in answer.text
+
+
+# --- a product named by its name and then an alias is counted once ------------------------------
+
+
+def test_a_count_before_a_name_then_an_alias_is_one_count(nordhage) -> None:
+    answer = _ask(nordhage, "Three Frost Pro snow shovels for a customer, total?", "HEL-01")
+    assert answer.sentences()[0].startswith("3 SN-SHOV come to 84.70 euros")
+
+
+# --- the chain's name for its members is not a promotion ----------------------------------------
+
+
+def test_the_membership_name_asks_for_the_member_price(nordhage) -> None:
+    # "Green Club" is how the chain's texts call members; Green Club Week does not hold the
+    # paper star, Advent Lights (members 30 percent) does.
+    answer = _ask(nordhage, "What's the Green Club price of the Aurora star?", "STO-01")
+    assert answer.promotion_ids == ["advent-lights"]
+    assert "195.30 Swedish kronor" in answer.text
+
+
+def test_the_full_promotion_name_still_names_the_promotion(nordhage) -> None:
+    answer = _ask(nordhage, "Is the bird seed in Green Club Week?")
+    assert answer.promotion_ids == ["green-club-week"]
+
+
+# --- a draft is never answered, nor what its name resembles -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tell me about the January Garden Sale", "Is the snow shovel in the January Garden Sale?"],
+)
+def test_a_question_naming_a_draft_is_not_known(nordhage, text: str) -> None:
+    answer = _ask(nordhage, text)
+    assert answer.source is AnswerSource.UNKNOWN
+    assert "35 percent" not in answer.text
+    assert "The Promotions Office" in answer.text
