@@ -15,8 +15,9 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
+from knowledge_base.phrasing import join, rule_phrases, title
 from knowledge_base.retrieval import search_terms
-from knowledge_base.understanding import content_terms
+from knowledge_base.understanding import Intent, content_terms
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -56,6 +57,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         # Product words count when the wording must match closely ("do kettles and toasters
         # count together?"); promotion and store names never do (they are filtered on).
         query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
+        said_terms = set(search_terms(query))
+        if strong:
+            # A product heard by one of its names matches an FAQ written with another
+            # ("grit" for the de-icing salt), but only the question's own words make it
+            # worded like that FAQ.
+            query = " ".join([query, *self._other_names(turn)])
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
         for hit in hits:
@@ -69,7 +76,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             faq = promotion.faqs[hit.passage.index]
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
-                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
+                if len(shared & said_terms) < 2 or len(shared & own) < 0.6 * len(own):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals.
             if shared and (best is None or len(shared) > best[0]):
@@ -92,7 +99,33 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         _, promotion, faq = best
         turn.fact(faq.question.en, faq.question.zh_cn)
         self._promotion_facts(turn, promotion)
-        return self._done(turn, [self._text(turn, faq.answer)])
+        said = self._text(turn, faq.answer)
+        return self._done(turn, [said, *self._item_rules(turn, promotion, said)])
+
+    def _other_names(self, turn: Turn) -> list[str]:
+        """Every name and alias of the products the question names."""
+        names: list[str] = []
+        for sku in turn.parsed.products:
+            product = self._kb.products[sku]
+            names += [product.name.en, product.name.zh_cn or "", *product.aliases]
+        return names
+
+    def _item_rules(self, turn: Turn, promotion: Promotion, said: str) -> list[str]:
+        """An FAQ answer with no figures, to "is this item in the offer?": the offer's terms.
+
+        "Does the de-icing salt count for Snow Ready?" -> the FAQ's "Yes, all snow gear
+        counts", then "Snow Ready Spend and Save: spend 500 ... and get 75 ... off".
+        """
+        products = turn.parsed.products
+        if turn.parsed.intent is not Intent.IN_OFFER or len(products) != 1:
+            return []
+        if any(ch.isdigit() for ch in said) or products[0] not in self._kb.scope_skus(promotion):
+            return []
+        _, rules = self._item_terms(turn, promotion, products[0])
+        phrases = rule_phrases(promotion, self._currency(turn), turn.zh, rules)
+        if not phrases:
+            return []
+        return [f"{title(promotion, turn.zh)}{'：' if turn.zh else ': '}{join(phrases, turn.zh)}"]
 
     def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
         """The one running promotion the question's words point to ("the bottle deal")."""

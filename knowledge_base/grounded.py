@@ -24,7 +24,7 @@ from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
-from knowledge_base.drafts import names_draft
+from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
@@ -158,7 +158,7 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 self._move_to_day(turn, parsed.when)
             elif parsed.intent in _DAY_INTENTS:
                 self._move_to_rule_set(turn)
-            if not parsed.promotions and names_draft(parsed.words, self._kb):
+            if names_draft_only(parsed, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
             else:
                 answer = self._dispatch(turn)

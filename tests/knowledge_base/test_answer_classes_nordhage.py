@@ -64,7 +64,7 @@ def test_a_members_further_percent_rounds_the_price_too(nordhage) -> None:
 def test_an_unknown_answer_names_the_chains_default_contact(nordhage, text: str) -> None:
     answer = _ask(nordhage, text, "STO-01")
     assert answer.source is AnswerSource.UNKNOWN
-    assert "The Promotions Office" in answer.text
+    assert "Promotions Office" in answer.text
     assert "+47 22 55 50 00" in answer.text
     assert "extension 1000" not in answer.text
 
@@ -114,12 +114,28 @@ def test_the_full_promotion_name_still_names_the_promotion(nordhage) -> None:
 # --- a draft is never answered, nor what its name resembles -------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["Tell me about the January Garden Sale", "Is the snow shovel in the January Garden Sale?"],
-)
-def test_a_question_naming_a_draft_is_not_known(nordhage, text: str) -> None:
+@pytest.mark.parametrize("text", ["Tell me about the January Garden Sale", "新年园艺特卖是什么？"])
+def test_a_question_about_nothing_but_a_draft_is_not_known(nordhage, text: str) -> None:
     answer = _ask(nordhage, text)
     assert answer.source is AnswerSource.UNKNOWN
-    assert "35 percent" not in answer.text
-    assert "The Promotions Office" in answer.text
+    assert "35" not in answer.text
+    assert "Promotions Office" in answer.text
+
+
+def test_a_product_asked_of_a_draft_is_answered_for_today_without_the_draft(nordhage) -> None:
+    # The draft would take 35 percent off garden tools; today the hose has no offer.
+    answer = _ask(nordhage, "Is the garden hose in the January Garden Sale?")
+    assert answer.text.startswith("No")
+    assert "35" not in answer.text
+    assert "January" not in answer.text
+
+
+# --- an FAQ written with another name of the product asked about --------------------------------
+
+
+def test_an_faq_matches_a_product_heard_by_another_of_its_names(nordhage) -> None:
+    # The FAQ says "de-icing salt"; "grit" is the salt's alias. Its answer has no figures,
+    # so the offer's terms follow it.
+    answer = _ask(nordhage, "Will grit count towards the snow spend?")
+    assert answer.sentences()[0].startswith("Yes, all snow and ice gear counts")
+    assert "spend 500 Norwegian kroner and get 75 Norwegian kroner off" in answer.text
