@@ -91,6 +91,8 @@ class LooseVocabulary:
                         continue
                     if any(_foreign(w, form) for w in words[start:end]):
                         continue  # "members pay for" is no misheard "members offer"
+                    if _loose_edge(words[start], words[end - 1], form):
+                        continue  # "candles at" is no misheard "candle day"
                     score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
@@ -287,3 +289,10 @@ def _foreign(word: str, form: str) -> bool:
     Held in part counts as held: "member weekend" is still a misheard "Member Week".
     """
     return word in GENERIC_WORDS and word not in OFFER_WORDS and word[:4] not in form
+
+
+def _loose_edge(first: str, last: str, form: str) -> bool:
+    """A run that starts or ends with a small word the name does not start or end with."""
+    return (first in FUNCTION_WORDS and not form.startswith(first)) or (
+        last in FUNCTION_WORDS and not form.endswith(last)
+    )

@@ -242,6 +242,9 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
+    member = membership or has(MEMBER_EN, MEMBER_ZH)
+    if intent is Intent.OVERVIEW and member and products and not promotions:
+        intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
     asks_list = has(LIST_EN, LIST_ZH)
     if intent is Intent.UNKNOWN and asks_list and not unknown_words:
         intent = Intent.OVERVIEW  # "现在有什么优惠？"
@@ -256,7 +259,7 @@ def understand(
         quantities=counts,
         categories=categories,
         promotions=promotions,
-        member=membership or has(MEMBER_EN, MEMBER_ZH),
+        member=member,
         asks_start=has(START_EN, START_ZH),
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
