@@ -43,8 +43,10 @@ from knowledge_base.phrasing import (
     title,
     window_fact,
 )
+from knowledge_base.quotes import Quote
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
+from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion
 
 if TYPE_CHECKING:
@@ -193,6 +195,17 @@ class AnswerCore:
             else f"I don't know that one; please ask {contact}."
         )
         return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f for f in facts if f])
+
+    def _quote_facts(self, turn: Turn, quote: Quote) -> None:
+        """A quote's steps and totals, as facts."""
+        currency = self._kb.currencies[quote.currency]
+        who = "member" if quote.member else "non-member"
+        turn.fact(
+            *(step.description for step in quote.steps),
+            f"quote for a {who}: "
+            + ", ".join(f"{line.quantity} x {line.sku}" for line in quote.lines)
+            + f", list {money(quote.list_total, currency)}, total {money(quote.total, currency)}",
+        )
 
     def _timing(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
         return self._kb.timing(promotion, turn.store_id, turn.at)

@@ -245,3 +245,13 @@ def days_until(today: date, month: int, day_of_month: int) -> int | None:
         return None
     nearest = min(candidates, key=lambda d: abs((d - today).days))
     return (nearest - today).days
+
+
+_YES_NO_OPENINGS = frozenset(
+    "is are will would does do did can could has have was were should".split()
+)
+
+
+def asks_yes_no(words: list[str]) -> bool:
+    """A question opening with an auxiliary ("Will the big tree still be 100 off?")."""
+    return bool(words) and words[0] in _YES_NO_OPENINGS

@@ -139,3 +139,32 @@ def test_an_faq_matches_a_product_heard_by_another_of_its_names(nordhage) -> Non
     answer = _ask(nordhage, "Will grit count towards the snow spend?")
     assert answer.sentences()[0].startswith("Yes, all snow and ice gear counts")
     assert "spend 500 Norwegian kroner and get 75 Norwegian kroner off" in answer.text
+
+
+# --- an amount off says what the item then costs; a yes/no question hears yes or no ------------
+
+
+def test_a_yes_no_discount_question_is_answered_yes_with_the_price(nordhage) -> None:
+    answer = _ask(nordhage, "Is the small Nordmann fir still 100 off on Sunday?", "STO-01")
+    assert answer.text.startswith("Yes, on Sunday 6 December")
+    assert "so 279 Swedish kronor" in answer.text
+
+
+def test_members_who_get_nothing_extra_hear_the_price_everyone_pays(nordhage) -> None:
+    answer = _ask(nordhage, "Is there a member extra on the small Nordmann fir?", "STO-01")
+    assert answer.text.startswith("No, members get nothing extra")
+    assert "so 279 Swedish kronor" in answer.text
+
+
+def test_a_product_asked_for_members_is_its_member_price(nordhage) -> None:
+    answer = _ask(nordhage, "What's the paper star for members?", "HEL-01")
+    assert answer.sentences()[0].startswith("For a member, the LT-STAR is")
+
+
+# --- a loosely heard promotion name does not end on a small word -------------------------------
+
+
+def test_a_category_then_a_small_word_is_no_misheard_promotion(nordhage) -> None:
+    answer = _ask(nordhage, "Any offer on candles at the moment?")
+    assert "green-club-week" in answer.promotion_ids
+    assert "lucia-candles" not in answer.promotion_ids
