@@ -208,7 +208,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             and intent in _ITEM_INTENTS
             and not (parsed.products or parsed.categories or parsed.promotions)
         ):
-            return self._which_product(turn)  # "How much is the helmet?": which helmet
+            category = self._shared_category(turn) if intent is not Intent.PRICE else None
+            if category is None:
+                return self._which_product(turn)  # "How much is the helmet?": which helmet
+            parsed.categories = [category]  # the same offer for either: say it once
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
