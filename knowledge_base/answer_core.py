@@ -7,6 +7,7 @@ when asked which). Which promotions a question is about is
 :mod:`knowledge_base.answer_sentences`; the kinds themselves live in
 :mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_products`,
 :mod:`knowledge_base.answer_prices`, :mod:`knowledge_base.answer_sections`,
+:mod:`knowledge_base.answer_changes`,
 :mod:`knowledge_base.answer_faqs` and :mod:`knowledge_base.answer_channels`;
 :class:`~knowledge_base.grounded.GroundedAnswerer` puts them together.
 """
