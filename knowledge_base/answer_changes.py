@@ -32,8 +32,12 @@ class ChangeAnswers(FaqAnswers):
             return self._done(
                 turn,
                 [
-                    f"{name} has not changed since it was published;"
-                    f" it is version {promotion.version}"
+                    f"{name} has not changed since it was published; it is"
+                    + (
+                        " its first version"
+                        if promotion.version == 1
+                        else f" version {promotion.version}"
+                    )
                 ],
             )
         diffed = (
