@@ -168,3 +168,28 @@ def test_a_category_then_a_small_word_is_no_misheard_promotion(nordhage) -> None
     answer = _ask(nordhage, "Any offer on candles at the moment?")
     assert "green-club-week" in answer.promotion_ids
     assert "lucia-candles" not in answer.promotion_ids
+
+
+# --- a named offer's FAQ is answered where the offer does not run --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("How come Bergen has no Christmas Tree Days?", "The Christmas Tree Days does not run"),
+        ("Do we get the Christmas Tree Days in Bergen?", "No, the Christmas Tree Days does not"),
+    ],
+)
+def test_a_named_offers_faq_holds_where_it_does_not_run(nordhage, text: str, opening: str) -> None:
+    answer = _ask(nordhage, text, "BGO-01")
+    assert answer.text.startswith(opening)
+    assert "Haugland farm" in answer.text
+
+
+# --- the same offer for every product a word may mean: no question back ---------------------------
+
+
+def test_a_shared_word_is_not_asked_back_when_the_answer_is_the_same(nordhage) -> None:
+    answer = _ask(nordhage, "How much off is a tree at the moment?", "AAR-01")
+    assert answer.source is not AnswerSource.CLARIFY
+    assert "75 Danish kroner off" in answer.text
