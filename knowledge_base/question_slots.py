@@ -255,3 +255,19 @@ _YES_NO_OPENINGS = frozenset(
 def asks_yes_no(words: list[str]) -> bool:
     """A question opening with an auxiliary ("Will the big tree still be 100 off?")."""
     return bool(words) and words[0] in _YES_NO_OPENINGS
+
+
+_ATTRIBUTE_WORDS = frozenset(
+    """white black red blue green pink yellow grey gray purple orange silver gold brown beige
+    colour colours color colors size sizes stock""".split()
+)
+"""Words asking a property of an item (colour, size, stock) that promotions never state."""
+
+
+def asks_unheld_attribute(unknown_words: list[str]) -> bool:
+    """A word asking an item's colour, size or stock that no text of the chain uses.
+
+    ``unknown_words`` are the question's words the knowledge base never uses, so a chain
+    that names a colour ("White Trail Runner") keeps it as a name.
+    """
+    return any(word in _ATTRIBUTE_WORDS for word in unknown_words)

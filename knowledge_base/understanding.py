@@ -47,7 +47,13 @@ from knowledge_base.cues_zh import (
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, sounds_like_member
 from knowledge_base.mentions import Mention
-from knowledge_base.question_slots import When, asks_price_idiom, quantities, when_named
+from knowledge_base.question_slots import (
+    When,
+    asks_price_idiom,
+    asks_unheld_attribute,
+    quantities,
+    when_named,
+)
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -232,9 +238,12 @@ def understand(
     # recognition noise, so one is enough when no product or promotion is named ("苹果手机"
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
-    if intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown:
+    unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    if unheld or (
+        intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown
+    ):
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
-    if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
+    if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
     elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
         intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total

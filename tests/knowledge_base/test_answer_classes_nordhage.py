@@ -193,3 +193,15 @@ def test_a_shared_word_is_not_asked_back_when_the_answer_is_the_same(nordhage) -
     answer = _ask(nordhage, "How much off is a tree at the moment?", "AAR-01")
     assert answer.source is not AnswerSource.CLARIFY
     assert "75 Danish kroner off" in answer.text
+
+
+# --- a colour, size or stock no text of the chain holds is not known ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["Is the Polar Glow available in blue?", "What sizes does the Frost Pro come in?"]
+)
+def test_an_item_property_the_chain_never_writes_is_not_known(nordhage, text: str) -> None:
+    answer = _ask(nordhage, text)
+    assert answer.source is AnswerSource.UNKNOWN
+    assert "please ask" in answer.text
