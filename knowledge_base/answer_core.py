@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Currency,
@@ -31,8 +32,6 @@ from knowledge_base.models import (
     Rule,
 )
 from knowledge_base.phrasing import (
-    contact_fact,
-    contact_phrase,
     day,
     lower_first,
     price_fact,
@@ -183,19 +182,13 @@ class AnswerCore:
 
     def _unknown_for(self, zh: bool) -> Answer:
         """Not known: names the chain's own default contact, else the built-in one."""
-        chain_contact = self._kb.default_contact
-        if chain_contact is None:
-            contact = self._default_contact
-            facts = [f"default contact: {contact}"]
-        else:
-            contact = contact_phrase(chain_contact, zh)
-            facts = [contact_fact(chain_contact), chain_contact.team.zh_cn or ""]
+        contact, facts = fallback_contact(self._kb, self._default_contact, zh)
         text = (
             f"这个我不知道，请咨询{contact}。"
             if zh
             else f"I don't know that one; please ask {contact}."
         )
-        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f for f in facts if f])
+        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=facts)
 
     def _quote_facts(self, turn: Turn, quote: Quote) -> None:
         """A quote's steps and totals, as facts."""
