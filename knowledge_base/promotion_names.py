@@ -29,14 +29,15 @@ def promotion_names(promotion: Promotion) -> list[str]:
 
 def rule_set_names(promotion: Promotion) -> list[str]:
     """Every name and alias its rule sets carry, in English and Chinese."""
-    names: list[str] = []
-    for rule_set in promotion.rule_sets:
-        if rule_set.name is not None:
-            names.append(rule_set.name.en)
-            if rule_set.name.zh_cn:
-                names.append(rule_set.name.zh_cn)
-        names.extend(rule_set.aliases)
-    return names
+    return [name for rule_set in promotion.rule_sets for name in names_of(rule_set)]
+
+
+def names_of(rule_set: RuleSet) -> list[str]:
+    """A rule set's name (English, then Chinese) and aliases; empty when it has none."""
+    names = [rule_set.name.en] if rule_set.name else []
+    if rule_set.name and rule_set.name.zh_cn:
+        names.append(rule_set.name.zh_cn)
+    return [*names, *rule_set.aliases]
 
 
 def named_rule_set(
@@ -51,7 +52,6 @@ def named_rule_set(
             continue
         heard = tokens(mention.heard)
         for rule_set in promotion.rule_sets:
-            names = [rule_set.name.en, rule_set.name.zh_cn] if rule_set.name else []
-            if any(tokens(name) == heard for name in [*names, *rule_set.aliases] if name):
+            if any(tokens(name) == heard for name in names_of(rule_set)):
                 return promotion, rule_set
     return None

@@ -82,3 +82,24 @@ def test_a_bad_rule_set_name_is_named_by_file_line_and_field(tmp_path: Path) -> 
     assert errors, "a list is no name"
     assert {(Path(i.file).name, i.line) for i in errors} == {("puck-drop.yaml", line)}
     assert all(i.field.startswith("rule_sets[0].name") for i in errors)
+
+
+def test_a_rule_set_name_another_promotion_answers_to_is_an_error(tmp_path: Path) -> None:
+    # "Puck Drop" (the Puck Drop Frenzy's own alias) as another offer's rule-set name would
+    # turn questions about one offer into answers about the other.
+    kb = _northbound_copy(tmp_path)
+    path = kb / "promotions" / "camp-spend.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nrules:" in text
+    text = text.replace(
+        "\nrules:",
+        "\nrule_sets:\n  - name: Puck Drop\n    scope: {categories: [camping]}\n"
+        "    rules: [{kind: percent_off, percent: 5}]\nrules:",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    clashes = [i for i in validate_knowledge_base(kb) if i.code == "name_clash"]
+    assert [(Path(i.file).name, i.field, i.severity) for i in clashes] == [
+        ("camp-spend.yaml", "rule_sets[0].name", "error")
+    ]
+    assert "puck-drop" in clashes[0].message
