@@ -18,9 +18,11 @@ from knowledge_base.models import (
     Promotion,
 )
 from knowledge_base.phrasing import (
+    conditions,
     contact_fact,
     contact_phrase,
     ends_phrase,
+    rule_phrases,
     starts_phrase,
     the_title,
     title,
@@ -79,7 +81,10 @@ class SectionAnswers(ChangeAnswers):
                     if zh
                     else "It " + ends_phrase(placed.ends, now, zh)
                 )
-            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+            # What it will be, too: the clerk cannot look it up in the till yet.
+            terms = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            then = (f"届时{terms}" if zh else f"Then it is {terms}") if terms else ""
+            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second, then])
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:

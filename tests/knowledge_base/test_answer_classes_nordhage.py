@@ -205,3 +205,12 @@ def test_an_item_property_the_chain_never_writes_is_not_known(nordhage, text: st
     answer = _ask(nordhage, text)
     assert answer.source is AnswerSource.UNKNOWN
     assert "please ask" in answer.text
+
+
+# --- when an offer not yet on starts, and what it will be ---------------------------------------
+
+
+def test_the_dates_of_an_offer_not_yet_on_say_what_it_will_be(nordhage) -> None:
+    answer = _ask(nordhage, "When does Lucia Day start?", "STO-01")
+    assert answer.sentences()[0] == "The Lucia Candle Day starts on Sunday 13 December."
+    assert "40 percent off" in answer.text
