@@ -10,9 +10,9 @@ product ("Is the Storm Jacket in the new year offer?") is answered about the pro
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from knowledge_base.per_knowledge import per_knowledge
 from knowledge_base.promotion_names import promotion_names
 from knowledge_base.words import tokens
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from knowledge_base.understanding import ParsedQuestion
 
 
-@lru_cache(maxsize=8)
+@per_knowledge
 def _draft_names(knowledge: KnowledgeBase) -> tuple[tuple[str, ...], ...]:
     names: list[tuple[str, ...]] = []
     for promotion in knowledge.promotions.values():

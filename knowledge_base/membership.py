@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from knowledge_base.per_knowledge import per_knowledge
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -27,7 +28,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-@lru_cache(maxsize=8)
+@per_knowledge
 def membership_names(knowledge: KnowledgeBase) -> frozenset[str]:
     """Lowercased names the chain's texts give its members ("green club")."""
     names: set[str] = set()
