@@ -15,7 +15,7 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
-from knowledge_base.phrasing import join, rule_phrases, the_title, title
+from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
 from knowledge_base.question_slots import asks_yes_no
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
@@ -111,6 +111,9 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             no = "No, " if asks_yes_no(turn.parsed.words) else ""
             first = f"{store}不参加{name}" if zh else f"{no}{name} does not run at {store}"
             return self._done(turn, [first, said])
+        excluded = self._excluded_item(turn, promotion, said)
+        if excluded is not None:
+            return self._done(turn, [excluded])
         return self._done(turn, [said, *self._item_rules(turn, promotion, said)])
 
     def _other_names(self, turn: Turn) -> list[str]:
@@ -137,6 +140,23 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         if not phrases:
             return []
         return [f"{title(promotion, turn.zh)}{'：' if turn.zh else ': '}{join(phrases, turn.zh)}"]
+
+    def _excluded_item(self, turn: Turn, promotion: Promotion, said: str) -> str | None:
+        """Asked whether an item the offer excludes is in it: that first, the FAQ as why.
+
+        "Are the Apex Pro skates in the hockey sale?" -> "No, the HK-SKT9 is excluded from
+        the Puck Drop Frenzy: the Apex Pro Skates are a new launch and stay at full price."
+        """
+        products = turn.parsed.products
+        if turn.parsed.intent is not Intent.IN_OFFER or len(products) != 1:
+            return None
+        if products[0] not in promotion.scope.exclude_skus:
+            return None
+        sku, zh = products[0], turn.zh
+        if zh:
+            return f"不参加，{sku}不在{title(promotion, zh)}范围内：{said}"
+        why = said.removeprefix("No, ").removeprefix("No. ")
+        return f"No, the {sku} is excluded from {the_title(promotion, zh)}: {lower_first(why)}"
 
     def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
         """The one running promotion the question's words point to ("the bottle deal")."""
