@@ -107,7 +107,9 @@ class ProductAnswers(AnswerSentences):
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
                 return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
-            return self._done(turn, [f"No, {ended}", f"The {sku} is {price} now"])
+            return self._done(
+                turn, [f"No, the {sku} is not on offer now: {ended}", f"It is {price}"]
+            )
         store = self._store_name(turn)
         left_out = self._left_out_here(turn, sku)
         if left_out is not None:
