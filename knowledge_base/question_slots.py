@@ -1,8 +1,10 @@
 """Slots of a question read from its words: the day it names and how many of each item.
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
-"明天", "下周六" become a :class:`When`; "2 pairs of AX-200", "两台A5", "数据线买三条"
-become units per SKU; "what's the Blade Pro at?" and "what is it going for?" ask a price.
+"on 12 December", "明天", "下周六", "12月12日" become a :class:`When`; "2 pairs of AX-200",
+"两台A5", "数据线买三条" become units per SKU; "what's the Blade Pro at?" and "what is it
+going for?" ask a price; "Will it still be ...?" asks yes or no; "in white?" asks a property
+promotions never state.
 """
 
 from __future__ import annotations
