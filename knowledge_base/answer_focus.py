@@ -51,6 +51,11 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _which_store(self, turn: Turn) -> Answer:
+        """One short question back: a place was said but not recognised."""
+        question = "您问的是哪家店？" if turn.zh else "Which store do you mean?"
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
     def _shared_category(self, turn: Turn) -> str | None:
         """The category of the products a shared word may mean, when the choice changes nothing.
 

@@ -30,10 +30,10 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.question_slots import days_until
+from knowledge_base.question_slots import days_until, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent, When, understand
+from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 self._move_to_rule_set(turn)
             if names_draft_only(parsed, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
+            elif not parsed.stores and unheard_place(
+                parsed.words, _named(parsed), parsed.unknown_words
+            ):
+                answer = self._which_store(turn)  # "... in virgin?": not our store's answer
             else:
                 answer = self._dispatch(turn)
         except KnowledgeError as e:
@@ -268,3 +272,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             f"the day asked about: {spoken_date(moved, with_year=True)}"
             f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
         )
+
+
+def _named(parsed: ParsedQuestion) -> set[int]:
+    """Positions of the words that name something the knowledge base knows."""
+    return {i for m in parsed.mentions for i in range(m.start, m.end)}

@@ -273,3 +273,22 @@ def asks_unheld_attribute(unknown_words: list[str]) -> bool:
     that names a colour ("White Trail Runner") keeps it as a name.
     """
     return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at"})
+_AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
+
+
+def unheard_place(words: list[str], named: set[int], unknown_words: list[str]) -> bool:
+    """The question ends "in <something>" or "at <something>" that names nothing we know.
+
+    "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
+    recognised, so an answer for the caller's own store would be about the wrong store.
+    """
+    unknown = set(unknown_words)
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        if words[i] not in _PLACE_PREPOSITIONS:
+            continue
+        after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
+        return bool(after) and not (named & set(after)) and any(words[j] in unknown for j in after)
+    return False
