@@ -54,6 +54,7 @@ class AnswerFocus(AnswerCore):
     def _which_store(self, turn: Turn) -> Answer:
         """One short question back: a place was said but not recognised."""
         question = "您问的是哪家店？" if turn.zh else "Which store do you mean?"
+        turn.named_day = None  # a question back carries no day ("in August 2" was "Aarhus too")
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
     def _shared_category(self, turn: Turn) -> str | None:
