@@ -160,8 +160,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 self._move_to_rule_set(turn)
             if names_draft_only(parsed, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
-            elif not parsed.stores and unheard_place(
-                parsed.words, _named(parsed), parsed.unknown_words
+            elif (
+                parsed.intent is not Intent.UNKNOWN  # "... in size 42?": not known anyway
+                and not parsed.stores
+                and unheard_place(parsed.words, _named(parsed), parsed.unknown_words)
             ):
                 answer = self._which_store(turn)  # "... in virgin?": not our store's answer
             else:
