@@ -83,8 +83,9 @@ class SectionAnswers(ChangeAnswers):
                 )
             # What it will be, too: the clerk cannot look it up in the till yet.
             terms = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
-            then = (f"届时{terms}" if zh else f"Then it is {terms}") if terms else ""
-            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second, then])
+            if terms:
+                second += f"，届时{terms}" if zh else f", at {terms}"
+            return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:
