@@ -290,5 +290,7 @@ def unheard_place(words: list[str], named: set[int], unknown_words: list[str]) -
         if words[i] not in _PLACE_PREPOSITIONS:
             continue
         after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
-        return bool(after) and not (named & set(after)) and any(words[j] in unknown for j in after)
+        heard = [words[j] for j in after if not words[j].isdigit()]
+        # Every word of it unknown: "in the pock drop" still holds a word of a name ("drop").
+        return bool(heard) and not (named & set(after)) and all(w in unknown for w in heard)
     return False
