@@ -7,6 +7,7 @@ when asked which). Which promotions a question is about is
 :mod:`knowledge_base.answer_sentences`; the kinds themselves live in
 :mod:`knowledge_base.answer_offers`, :mod:`knowledge_base.answer_products`,
 :mod:`knowledge_base.answer_prices`, :mod:`knowledge_base.answer_sections`,
+:mod:`knowledge_base.answer_changes`,
 :mod:`knowledge_base.answer_faqs` and :mod:`knowledge_base.answer_channels`;
 :class:`~knowledge_base.grounded.GroundedAnswerer` puts them together.
 """
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Currency,
@@ -41,8 +43,10 @@ from knowledge_base.phrasing import (
     title,
     window_fact,
 )
+from knowledge_base.quotes import Quote
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
+from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion
 
 if TYPE_CHECKING:
@@ -162,6 +166,8 @@ class AnswerCore:
         if turn.named_day is None:
             return first
         when = day(turn.named_day, turn.named_day, turn.zh)
+        if when in first:
+            return first  # it already says which day ("on Sunday 1 November only, ...")
         if turn.zh:
             return first if first.startswith("还没") else f"{when}：{first}"
         if first.startswith("Not yet: "):
@@ -175,13 +181,25 @@ class AnswerCore:
         return self._unknown_for(turn.zh)
 
     def _unknown_for(self, zh: bool) -> Answer:
-        contact = self._default_contact
+        """Not known: names the chain's own default contact, else the built-in one."""
+        contact, facts = fallback_contact(self._kb, self._default_contact, zh)
         text = (
             f"这个我不知道，请咨询{contact}。"
             if zh
             else f"I don't know that one; please ask {contact}."
         )
-        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=[f"default contact: {contact}"])
+        return Answer(text=text, source=AnswerSource.UNKNOWN, facts=facts)
+
+    def _quote_facts(self, turn: Turn, quote: Quote) -> None:
+        """A quote's steps and totals, as facts."""
+        currency = self._kb.currencies[quote.currency]
+        who = "member" if quote.member else "non-member"
+        turn.fact(
+            *(step.description for step in quote.steps),
+            f"quote for a {who}: "
+            + ", ".join(f"{line.quantity} x {line.sku}" for line in quote.lines)
+            + f", list {money(quote.list_total, currency)}, total {money(quote.total, currency)}",
+        )
 
     def _timing(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
         return self._kb.timing(promotion, turn.store_id, turn.at)

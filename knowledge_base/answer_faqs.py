@@ -15,8 +15,10 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
+from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
+from knowledge_base.question_slots import asks_yes_no
 from knowledge_base.retrieval import search_terms
-from knowledge_base.understanding import content_terms
+from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -53,23 +55,32 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         skip = set(search_terms(heard))
         partly = None if strong or named else self._partly_named_running(turn)
         named = named or partly
-        # Product words count when the wording must match closely ("do kettles and toasters
-        # count together?"); promotion and store names never do (they are filtered on).
-        query = turn.parsed.without_places_and_promotions if strong else turn.parsed.residual
+        # Product and place words count when the wording must match closely ("why is
+        # Bergen not in it?"); promotion names never do (they are filtered on).
+        query = _without_promotions(turn.parsed) if strong else turn.parsed.residual
+        said_terms = set(search_terms(query))
+        if strong:
+            # A product heard by one of its names matches an FAQ written with another
+            # ("grit" for the de-icing salt), but only the question's own words make it
+            # worded like that FAQ.
+            query = " ".join([query, *self._other_names(turn)])
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
-            if not self._at_store(turn, promotion):
-                continue
-            names = skip | _name_terms(promotion) if partly else skip
+            if not self._at_store(turn, promotion) and promotion.id not in turn.parsed.promotions:
+                continue  # a named offer's FAQ holds anywhere ("why not in Bergen?")
+            named_here = partly or promotion.id in turn.parsed.promotions
+            names = skip | _name_terms(promotion) if named_here else skip
             shared = self._retriever.shared_terms(query, hit.passage) - names
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
-                if len(shared) < 2 or len(shared & own) < 0.6 * len(own):
+                if len(shared & said_terms) < min(2, len(own)) or len(shared & own) < 0.6 * len(
+                    own
+                ):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals.
             if shared and (best is None or len(shared) > best[0]):
@@ -92,7 +103,60 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         _, promotion, faq = best
         turn.fact(faq.question.en, faq.question.zh_cn)
         self._promotion_facts(turn, promotion)
-        return self._done(turn, [self._text(turn, faq.answer)])
+        said = self._text(turn, faq.answer)
+        if not self._at_store(turn, promotion):
+            # A named offer's FAQ asked where it does not run: that first, then the FAQ.
+            store, zh = self._store_name(turn), turn.zh
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            no = "No, " if asks_yes_no(turn.parsed.words) else ""
+            first = f"{store}不参加{name}" if zh else f"{no}{name} does not run at {store}"
+            return self._done(turn, [first, said])
+        excluded = self._excluded_item(turn, promotion, said)
+        if excluded is not None:
+            return self._done(turn, [excluded])
+        return self._done(turn, [said, *self._item_rules(turn, promotion, said)])
+
+    def _other_names(self, turn: Turn) -> list[str]:
+        """Every name and alias of the products the question names."""
+        names: list[str] = []
+        for sku in turn.parsed.products:
+            product = self._kb.products[sku]
+            names += [product.name.en, product.name.zh_cn or "", *product.aliases]
+        return names
+
+    def _item_rules(self, turn: Turn, promotion: Promotion, said: str) -> list[str]:
+        """An FAQ answer with no figures, to "is this item in the offer?": the offer's terms.
+
+        "Does the de-icing salt count for Snow Ready?" -> the FAQ's "Yes, all snow gear
+        counts", then "Snow Ready Spend and Save: spend 500 ... and get 75 ... off".
+        """
+        products = turn.parsed.products
+        if turn.parsed.intent is not Intent.IN_OFFER or len(products) != 1:
+            return []
+        if any(ch.isdigit() for ch in said) or products[0] not in self._kb.scope_skus(promotion):
+            return []
+        _, rules = self._item_terms(turn, promotion, products[0])
+        phrases = rule_phrases(promotion, self._currency(turn), turn.zh, rules)
+        if not phrases:
+            return []
+        return [f"{title(promotion, turn.zh)}{'：' if turn.zh else ': '}{join(phrases, turn.zh)}"]
+
+    def _excluded_item(self, turn: Turn, promotion: Promotion, said: str) -> str | None:
+        """Asked whether an item the offer excludes is in it: that first, the FAQ as why.
+
+        "Are the Apex Pro skates in the hockey sale?" -> "No, the HK-SKT9 is excluded from
+        the Puck Drop Frenzy: the Apex Pro Skates are a new launch and stay at full price."
+        """
+        products = turn.parsed.products
+        if turn.parsed.intent is not Intent.IN_OFFER or len(products) != 1:
+            return None
+        if products[0] not in promotion.scope.exclude_skus:
+            return None
+        sku, zh = products[0], turn.zh
+        if zh:
+            return f"不参加，{sku}不在{title(promotion, zh)}范围内：{said}"
+        why = said.removeprefix("No, ").removeprefix("No. ")
+        return f"No, the {sku} is excluded from {the_title(promotion, zh)}: {lower_first(why)}"
 
     def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
         """The one running promotion the question's words point to ("the bottle deal")."""
@@ -110,3 +174,9 @@ def _name_terms(promotion: Promotion) -> set[str]:
     """Search terms of a promotion's title and aliases, in both languages."""
     names = [promotion.title.en, promotion.title.zh_cn or "", *promotion.aliases]
     return {term for name in names for term in search_terms(name)}
+
+
+def _without_promotions(parsed: ParsedQuestion) -> str:
+    """The question's words without the promotion names heard."""
+    named = {i for m in parsed.mentions if m.kind == "promotion" for i in range(m.start, m.end)}
+    return " ".join(w for i, w in enumerate(parsed.words) if i not in named)

@@ -51,6 +51,34 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _which_store(self, turn: Turn) -> Answer:
+        """One short question back: a place was said but not recognised."""
+        question = "您问的是哪家店？" if turn.zh else "Which store do you mean?"
+        turn.named_day = None  # a question back carries no day ("in August 2" was "Aarhus too")
+        return self._done(turn, [question], AnswerSource.CLARIFY)
+
+    def _shared_category(self, turn: Turn) -> str | None:
+        """The category of the products a shared word may mean, when the choice changes nothing.
+
+        "What's the tree discount here?" with two trees of one category, both in the same
+        offers under the same rules at the store: the answer is the same for either, so it
+        is given for their category instead of asking which tree.
+        """
+        skus = turn.parsed.product_choices
+        categories = {self._kb.products[sku].category for sku in skus}
+        if len(categories) != 1:
+            return None
+        offers = {
+            tuple(
+                (a.promotion.id, a.rule_set_index)
+                for a in self._kb.resolve(turn.store_id, turn.at, sku)
+            )
+            for sku in skus
+        }
+        if len(offers) != 1 or not next(iter(offers)):
+            return None
+        return categories.pop()
+
     def _in_force(
         self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
     ) -> list[tuple[Promotion, PromotionTiming]] | Answer:

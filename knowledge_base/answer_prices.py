@@ -12,7 +12,7 @@ from knowledge_base.phrasing import (
     rule_phrases,
     title,
 )
-from knowledge_base.pricing import Basket, Quote
+from knowledge_base.pricing import Basket
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
 from knowledge_base.speech import money, spoken_date
@@ -150,16 +150,6 @@ class PriceAnswers(AnswerFocus):
             first,
             f"{title(promotion, zh)}：{phrases}" if zh else f"{promotion.title.en}: {phrases}",
         ]
-
-    def _quote_facts(self, turn: Turn, quote: Quote) -> None:
-        currency = self._kb.currencies[quote.currency]
-        who = "member" if quote.member else "non-member"
-        turn.fact(
-            *(step.description for step in quote.steps),
-            f"quote for a {who}: "
-            + ", ".join(f"{line.quantity} x {line.sku}" for line in quote.lines)
-            + f", list {money(quote.list_total, currency)}, total {money(quote.total, currency)}",
-        )
 
 
 def _is_limit(step: QuoteStep) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from knowledge_base.answer_core import Turn, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
-from knowledge_base.models import Product, Promotion, Rule
+from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.phrasing import (
     day,
     join,
@@ -16,6 +16,8 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
+from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
@@ -36,10 +38,14 @@ class ProductAnswers(AnswerSentences):
             self._promotion_facts(turn, promotion)
             subject = sku if zh else f"the {sku}"
             head, rest = self._headline(turn, subject, promotion, rules=rules[promotion.id])
+            # An amount off does not say the price: say it ("100 off each, so 499").
+            priced = any(isinstance(r, AmountOff) for r in rules[promotion.id])
+            so = self._so_price(turn, sku) if priced and len(running) == 1 else ""
+            yes = not discount_question or asks_yes_no(turn.parsed.words)
             if zh:
-                first = head if discount_question else f"是的，{head}"
+                first = f"是的，{head}" if yes else head
             else:
-                first = head if discount_question else f"Yes, {head}"
+                first = f"Yes, {head}{so}" if yes else f"{head}{so}"
             if turn.parsed.member and not any(member_rule(p) for p, _ in running):
                 # "Do members get anything extra?": no, and what everyone gets.
                 it, _ = self._headline(turn, "it", promotion, rules=rules[promotion.id])
@@ -47,6 +53,7 @@ class ProductAnswers(AnswerSentences):
                     f"会员没有额外优惠，{head}"
                     if zh
                     else f"No, members get nothing extra on {subject}; {it}"
+                    f"{so or self._so_price(turn, sku)}"
                 )
             sentences = [first, self._then(turn, rest, placed)]
             for other, _ in running[1:2]:
@@ -100,7 +107,9 @@ class ProductAnswers(AnswerSentences):
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
                 return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
-            return self._done(turn, [f"No, {ended}", f"The {sku} is {price} now"])
+            return self._done(
+                turn, [f"No, the {sku} is not on offer now: {ended}", f"It is {price}"]
+            )
         store = self._store_name(turn)
         left_out = self._left_out_here(turn, sku)
         if left_out is not None:
@@ -122,6 +131,14 @@ class ProductAnswers(AnswerSentences):
         return self._done(
             turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
         )
+
+    def _so_price(self, turn: Turn, sku: str) -> str:
+        """``, so 499 Norwegian kroner``: what one unit costs now (English answers)."""
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        if quote.total == quote.list_total:
+            return ""
+        self._quote_facts(turn, quote)
+        return f", so {money(quote.total, self._currency(turn))}"
 
     def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
         """A running promotion covering ``sku`` whose region holds the store but leaves it out."""

@@ -1,24 +1,28 @@
-"""Answers from one part of a promotion: dates, contact, limit, changes, manager notes."""
+"""Answers from one part of a promotion: dates, contact, limit, manager notes, stacking.
+
+What changed is :mod:`knowledge_base.answer_changes`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from knowledge_base.answer_changes import ChangeAnswers
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
 )
-from knowledge_base.answer_faqs import FaqAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
 )
 from knowledge_base.phrasing import (
+    conditions,
     contact_fact,
     contact_phrase,
     ends_phrase,
-    lower_first,
+    rule_phrases,
     starts_phrase,
     the_title,
     title,
@@ -27,7 +31,7 @@ from knowledge_base.phrasing import (
 from knowledge_base.resolution import Phase, stacking_relation
 
 
-class SectionAnswers(FaqAnswers):
+class SectionAnswers(ChangeAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
@@ -77,6 +81,10 @@ class SectionAnswers(FaqAnswers):
                     if zh
                     else "It " + ends_phrase(placed.ends, now, zh)
                 )
+            # What it will be, too: the clerk cannot look it up in the till yet.
+            terms = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if terms:
+                second += f"，届时{terms}" if zh else f", at {terms}"
             return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
@@ -167,50 +175,6 @@ class SectionAnswers(FaqAnswers):
                 " offer price",
                 "Any more are at the regular price",
             ],
-        )
-
-    def _changes(self, turn: Turn) -> Answer | None:
-        focus = self._in_force(turn)
-        if isinstance(focus, Answer):
-            return focus
-        if not focus:
-            return None
-        promotion, _ = focus[0]
-        self._promotion_facts(turn, promotion)
-        zh = turn.zh
-        name = title(promotion, zh) if zh else the_title(promotion, zh)
-        change = promotion.changes_for(promotion.version)
-        if promotion.version == 1 or change is None:
-            if zh:
-                return self._done(turn, [f"{name}发布后没有改动，仍是第{promotion.version}版"])
-            return self._done(
-                turn,
-                [
-                    f"{name} has not changed since it was published;"
-                    f" it is version {promotion.version}"
-                ],
-            )
-        diffed = (
-            None
-            if zh or self._change_summaries is None
-            else self._change_summaries(promotion, turn.role)
-        )
-        if diffed is not None and diffed.sentences:
-            # The summary compares with the previous version: its numbers rely on that
-            # version's facts, which the answer must carry for the fact guard.
-            turn.fact(*diffed.facts)
-            said = diffed.sentences
-            return self._done(
-                turn,
-                [f"In version {promotion.version} of {name}, {lower_first(said[0])}", *said[1:2]],
-            )
-        turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
-        notes = [self._text(turn, note) for note in change.notes]
-        if zh:
-            return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
-        return self._done(
-            turn,
-            [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]],
         )
 
     def _manager_section(

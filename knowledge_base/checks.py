@@ -172,8 +172,10 @@ class Checker:
 
     def check_promotions(self, docs: list[tuple[YamlDocument, Promotion]]) -> None:
         """Ids, references, stores, rule sets, money, windows, overlaps and stacking."""
+        from knowledge_base.name_checks import check_rule_set_names
         from knowledge_base.promotion_checks import PromotionChecker
 
         PromotionChecker(
             knowledge=self.knowledge, issues=self.issues, contacts_readable=self.contacts_readable
         ).check(docs)
+        check_rule_set_names(self.issues, docs)

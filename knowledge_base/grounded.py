@@ -24,13 +24,16 @@ from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
+from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
+from knowledge_base.promotion_names import named_rule_set
+from knowledge_base.question_slots import days_until, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent, When, understand
+from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,18 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 turn.store_id, turn.named_store = parsed.stores[0], True
             if parsed.when is not None and parsed.intent in _DAY_INTENTS:
                 self._move_to_day(turn, parsed.when)
-            answer = self._dispatch(turn)
+            elif parsed.intent in _DAY_INTENTS:
+                self._move_to_rule_set(turn)
+            if names_draft_only(parsed, self._kb):
+                answer = None  # a draft is never spoken, nor anything its name resembles
+            elif (
+                parsed.intent is not Intent.UNKNOWN  # "... in size 42?": not known anyway
+                and not parsed.stores
+                and unheard_place(parsed.words, _named(parsed), parsed.unknown_words)
+            ):
+                answer = self._which_store(turn)  # "... in virgin?": not our store's answer
+            else:
+                answer = self._dispatch(turn)
         except KnowledgeError as e:
             answer, error = None, f"{e.code}: {e}"
         if answer is None:
@@ -200,7 +214,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             and intent in _ITEM_INTENTS
             and not (parsed.products or parsed.categories or parsed.promotions)
         ):
-            return self._which_product(turn)  # "How much is the helmet?": which helmet
+            category = self._shared_category(turn) if intent is not Intent.PRICE else None
+            if category is None:
+                return self._which_product(turn)  # "How much is the helmet?": which helmet
+            parsed.categories = [category]  # the same offer for either: say it once
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
@@ -220,10 +237,27 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
 
+    def _move_to_rule_set(self, turn: Turn) -> None:
+        """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
+        named = named_rule_set(turn.parsed.mentions, self._kb)
+        if named is None or named[1].start is None:
+            return
+        local = self._kb.local_time(turn.store_id, turn.at)
+        days = (named[1].start.date() - local.date()).days
+        if days > 0:
+            self._move_to_day(turn, When(days=days))
+            if turn.at.replace(tzinfo=None) < named[1].start:
+                turn.at = named[1].start.replace(tzinfo=turn.at.tzinfo)
+                turn.named_day = turn.at
+
     def _move_to_day(self, turn: Turn, when: When) -> None:
         """Ask about the day the question named, at the same local clock time."""
         local = self._kb.local_time(turn.store_id, turn.at)
-        if when.days is not None:
+        if when.month_day is not None:
+            days = days_until(local.date(), *when.month_day)
+            if days is None:
+                return
+        elif when.days is not None:
             days = when.days
         elif when.weekday is not None:
             days = (when.weekday - local.weekday()) % 7
@@ -240,3 +274,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             f"the day asked about: {spoken_date(moved, with_year=True)}"
             f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
         )
+
+
+def _named(parsed: ParsedQuestion) -> set[int]:
+    """Positions of the words that name something the knowledge base knows."""
+    return {i for m in parsed.mentions for i in range(m.start, m.end)}

@@ -91,6 +91,8 @@ class LooseVocabulary:
                         continue
                     if any(_foreign(w, form) for w in words[start:end]):
                         continue  # "members pay for" is no misheard "members offer"
+                    if _loose_edge(words[start], words[end - 1], form):
+                        continue  # "candles at" is no misheard "candle day"
                     score = self._similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
@@ -120,12 +122,15 @@ class LooseVocabulary:
 
         def consider(start: int, end: int, forms: list[tuple[str, str]], threshold: float) -> None:
             heard = "".join(words[start:end])
+            offer_words = [w for w in words[start:end] if w in OFFER_WORDS]
             # Over words that already name something exactly, only letters are evidence
             # enough: a sound match must not undo an exact one ("knives still" != knife set).
             by_sound = not any(start < e and s < end for s, e in exact_spans)
             for form, sku in forms:
                 if abs(len(form) - len(heard)) > max(3, len(form) // 3):
                     continue
+                if any(w not in form for w in offer_words):
+                    continue  # "the January Garden Sale" is a promotion, not the garden hose
                 score = self._similarity(form, heard, threshold, by_sound=by_sound)
                 if score >= threshold and score > best.get(sku, _NONE).score:
                     best[sku] = Mention(
@@ -284,3 +289,10 @@ def _foreign(word: str, form: str) -> bool:
     Held in part counts as held: "member weekend" is still a misheard "Member Week".
     """
     return word in GENERIC_WORDS and word not in OFFER_WORDS and word[:4] not in form
+
+
+def _loose_edge(first: str, last: str, form: str) -> bool:
+    """A run that starts or ends with a small word the name does not start or end with."""
+    return (first in FUNCTION_WORDS and not form.startswith(first)) or (
+        last in FUNCTION_WORDS and not form.endswith(last)
+    )

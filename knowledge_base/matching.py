@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
+from knowledge_base.promotion_names import promotion_names
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -103,10 +104,7 @@ class CatalogueMatcher:
             for name in names:
                 matcher.add("category", category.id, name)
         for promotion in knowledge.visible_promotions():
-            names = [promotion.id, promotion.title.en, *promotion.aliases]
-            if promotion.title.zh_cn:
-                names.append(promotion.title.zh_cn)
-            for name in names:
+            for name in [promotion.id, *promotion_names(promotion)]:
                 form = matcher.add("promotion", promotion.id, name)
                 if len(form) >= 8 and not has_cjk(form):
                     entries = loose.promotion_names_by_initial.setdefault(form[:2], [])

@@ -227,6 +227,10 @@ class RuleSet(Schema):
     stacking.
     """
 
+    name: ShortText | None = None
+    """What the chain calls this part of the offer ("Grand Sunday"): a question naming it is
+    about these rules, on their first day (see :mod:`knowledge_base.named_rule_sets`)."""
+    aliases: Aliases = []
     start: datetime | None = None
     """First local moment these rules apply (unset: the promotion's start)."""
     end: datetime | None = None

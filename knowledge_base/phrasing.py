@@ -249,7 +249,8 @@ def contact_phrase(contact: Contact, zh: bool, role: ShortText | None = None) ->
     team = role or contact.team
     if zh:
         return f"{team.best('zh-CN')}的{contact.name}，{contact_ways(contact, zh)}"
-    return f"{contact.name}, {team.en}, {contact_ways(contact, zh)}"
+    name = "the " + contact.name[4:] if contact.name.startswith("The ") else contact.name
+    return f"{name}, {team.en}, {contact_ways(contact, zh)}"  # "call the Green Club desk"
 
 
 def contact_ways(contact: Contact, zh: bool) -> str:

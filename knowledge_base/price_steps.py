@@ -1,7 +1,8 @@
 """Pricing steps: apply one combination of promotions' rules to the units of a basket.
 
 Used by :func:`knowledge_base.pricing.quote`, which picks the combinations. Each step rounds
-to cents, half up, and records a :class:`~knowledge_base.pricing.QuoteStep` in words.
+the unit's new price to cents, half up (never the amount taken off), and records a
+:class:`~knowledge_base.pricing.QuoteStep` in words.
 """
 
 from __future__ import annotations
@@ -172,9 +173,11 @@ def _buy_x_get_y(
     reduced = [u for i, u in enumerate(ordered) if i % group >= rule.buy]
     if not reduced:
         return
-    off = sum((to_cents(u.price * rule.percent_off / 100) for u in reduced), Decimal(0))
+    off = Decimal(0)
     for unit in reduced:
-        unit.price -= to_cents(unit.price * rule.percent_off / 100)
+        reduced_price = _percent_price(unit.price, rule.percent_off)
+        off += unit.price - reduced_price
+        unit.price = reduced_price
     what = "free" if rule.percent_off == 100 else f"{number_text(rule.percent_off)} percent off"
     steps.append(
         QuoteStep(
@@ -189,12 +192,20 @@ def _buy_x_get_y(
 
 
 def _percent_of(pct: Decimal) -> Callable[[Unit], Decimal]:
-    """``pct`` percent of a unit's current price, in cents."""
+    """``pct`` percent off a unit's current price: the new price is rounded, not the cut.
+
+    24.90 at 25 percent off is 18.675, so 18.68 (half up); the cut is what is left, 6.22.
+    """
 
     def cut(unit: Unit) -> Decimal:
-        return to_cents(unit.price * pct / 100)
+        return unit.price - _percent_price(unit.price, pct)
 
     return cut
+
+
+def _percent_price(price: Decimal, pct: Decimal) -> Decimal:
+    """``price`` less ``pct`` percent, rounded half up to cents."""
+    return to_cents(price * (100 - pct) / 100)
 
 
 def _amount_of(off: Decimal) -> Callable[[Unit], Decimal]:

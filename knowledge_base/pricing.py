@@ -1,6 +1,7 @@
 """Price a basket at a store and moment, step by step, from the promotions that apply.
 
-Order of application (each step rounds to cents, half up):
+Order of application (each step rounds the unit's new price to cents, half up; the amount
+taken off is what is left):
 
 1. per-customer limits pick which units a promotion covers (the dearest first);
 2. ``percent_off`` and ``amount_off`` on each covered unit (members get ``member_percent``

@@ -1,14 +1,17 @@
 """Slots of a question read from its words: the day it names and how many of each item.
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
-"明天", "下周六" become a :class:`When`; "2 pairs of AX-200", "两台A5", "数据线买三条"
-become units per SKU; "what's the Blade Pro at?" and "what is it going for?" ask a price.
+"on 12 December", "明天", "下周六", "12月12日" become a :class:`When`; "2 pairs of AX-200",
+"两台A5", "数据线买三条" become units per SKU; "what's the Blade Pro at?" and "what is it
+going for?" ask a price; "Will it still be ...?" asks yes or no; "in white?" asks a property
+promotions never state.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS
@@ -29,6 +32,9 @@ class When:
     """0 = Monday ... 6 = Sunday: the next such day (today when it is that day)."""
     next_one: bool = False
     """"next Saturday": never today."""
+    month_day: tuple[int, int] | None = None
+    """A calendar date (month, day): "on 12 December", "Dec 24th", "12月12日"; the one
+    nearest the question's own day (within half a year either way)."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -38,9 +44,63 @@ _ZH_WEEKDAY = re.compile(r"(下)?(?:这)?(?:周|星期|礼拜)([一二三四五�
 _ZH_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
+_ZH_DATE = re.compile(r"(\d{1,2})月(\d{1,2})(?:日|号)")
+
+
+def _day_number(word: str) -> int | None:
+    return int(word) if word.isdigit() and 1 <= int(word) <= 31 else None
+
+
+def calendar_date(free: list[str]) -> tuple[int, int] | None:
+    """(month, day) of "12 December", "the 12th of Dec", "December 12th", "12月12日"."""
+    for i, word in enumerate(free):
+        month = _MONTHS.get(word)
+        if month is None or (word == "may" and not _beside_number(free, i)):
+            continue  # "may" is a date only beside a day number ("may 3", not "may I")
+        before = [w for w in free[max(0, i - 3) : i] if w not in _ORDINAL_ENDINGS | {"of", "the"}]
+        if before and _day_number(before[-1]) is not None:
+            return month, int(before[-1])
+        after = free[i + 1] if i + 1 < len(free) else ""
+        if _day_number(after) is not None:
+            return month, int(after)
+    zh = _ZH_DATE.search("".join(free))
+    if zh and 1 <= int(zh.group(1)) <= 12 and _day_number(zh.group(2)) is not None:
+        return int(zh.group(1)), int(zh.group(2))
+    return None
+
+
+def _beside_number(free: list[str], i: int) -> bool:
+    return (i > 0 and free[i - 1].isdigit()) or (i + 1 < len(free) and free[i + 1].isdigit())
+
+
 def when_named(words: list[str], named: set[int]) -> When | None:
     """The day a question asks about, when it is not today; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
+    month_day = calendar_date(free)
+    if month_day is not None:
+        return When(month_day=month_day)
     joined = " " + " ".join(free) + " "
     if " day after tomorrow " in joined:
         return When(days=2)
@@ -98,7 +158,7 @@ def quantities(
     """
     inside = {i for m in mentions for i in range(m.start, m.end)}
     quantities: dict[str, int] = {}
-    previous_end = 0
+    previous_end, previous_key = 0, ""
     for mention in mentions:
         if mention.kind != "product":
             continue
@@ -128,8 +188,13 @@ def quantities(
                 break
         if quantity == 1:
             quantity = _quantity_after(words, mention.end, inside) or 1
+            if quantity == 1 and mention.start <= previous_end and mention.key == previous_key:
+                # No count of its own, right after the same product ("two Frost Pro
+                # shovels": "shovels" names the Frost Pro again): the same units.
+                previous_end = mention.end
+                continue
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
-        previous_end = mention.end
+        previous_end, previous_key = mention.end, mention.key
     return quantities
 
 
@@ -168,3 +233,64 @@ def asks_price_idiom(words: list[str]) -> bool:
     while end > 1 and words[end - 1] in _NOW_WORDS:
         end -= 1
     return end > 2 and words[end - 1] == "at"
+
+
+def days_until(today: date, month: int, day_of_month: int) -> int | None:
+    """Days from ``today`` to the (month, day) nearest it; ``None`` for a date no year has."""
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(date(year, month, day_of_month))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    nearest = min(candidates, key=lambda d: abs((d - today).days))
+    return (nearest - today).days
+
+
+_YES_NO_OPENINGS = frozenset(
+    "is are will would does do did can could has have was were should".split()
+)
+
+
+def asks_yes_no(words: list[str]) -> bool:
+    """A question opening with an auxiliary ("Will the big tree still be 100 off?")."""
+    return bool(words) and words[0] in _YES_NO_OPENINGS
+
+
+_ATTRIBUTE_WORDS = frozenset(
+    """white black red blue green pink yellow grey gray purple orange silver gold brown beige
+    colour colours color colors size sizes stock""".split()
+)
+"""Words asking a property of an item (colour, size, stock) that promotions never state."""
+
+
+def asks_unheld_attribute(unknown_words: list[str]) -> bool:
+    """A word asking an item's colour, size or stock that no text of the chain uses.
+
+    ``unknown_words`` are the question's words the knowledge base never uses, so a chain
+    that names a colour ("White Trail Runner") keeps it as a name.
+    """
+    return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "at"})
+_AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
+
+
+def unheard_place(words: list[str], named: set[int], unknown_words: list[str]) -> bool:
+    """The question ends "in <something>" or "at <something>" that names nothing we know.
+
+    "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
+    recognised, so an answer for the caller's own store would be about the wrong store.
+    """
+    unknown = set(unknown_words)
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        if words[i] not in _PLACE_PREPOSITIONS:
+            continue
+        after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
+        heard = [words[j] for j in after if not words[j].isdigit()]
+        # Every word of it unknown: "in the pock drop" still holds a word of a name ("drop").
+        return bool(heard) and not (named & set(after)) and all(w in unknown for w in heard)
+    return False

@@ -14,7 +14,6 @@ rules are fast (well under a millisecond) and explainable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -46,8 +45,15 @@ from knowledge_base.cues_zh import (
     ZH,
 )
 from knowledge_base.matching import has_cjk, tokens
+from knowledge_base.membership import membership_named, sounds_like_member
 from knowledge_base.mentions import Mention
-from knowledge_base.question_slots import When, asks_price_idiom, quantities, when_named
+from knowledge_base.question_slots import (
+    When,
+    asks_price_idiom,
+    asks_unheld_attribute,
+    quantities,
+    when_named,
+)
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -166,7 +172,7 @@ def understand(
     text = text[:MAX_QUESTION_CHARS]
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
-    mentions = knowledge.matcher.mentions(text)
+    mentions, membership = membership_named(knowledge.matcher.mentions(text), knowledge)
     named = {i for m in mentions for i in range(m.start, m.end)}
     corrected: dict[str, str] = {}
     if not is_chinese:
@@ -175,7 +181,7 @@ def understand(
             if i in named or (vocabulary is not None and word in vocabulary):
                 continue
             cue = speller.correct(word)
-            if cue is None and _sounds_like_member(words, i):
+            if cue is None and sounds_like_member(words, i):
                 cue = "member"
             if cue is not None:
                 corrected[word] = cue
@@ -232,9 +238,12 @@ def understand(
     # recognition noise, so one is enough when no product or promotion is named ("苹果手机"
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
-    if intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown:
+    unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    if unheld or (
+        intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown
+    ):
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
-    if intent is Intent.UNKNOWN and len(unknown_words) > most_unknown:
+    if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
     elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
         intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total
@@ -242,6 +251,9 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
+    member = membership or has(MEMBER_EN, MEMBER_ZH)
+    if intent is Intent.OVERVIEW and member and products and not promotions:
+        intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
     asks_list = has(LIST_EN, LIST_ZH)
     if intent is Intent.UNKNOWN and asks_list and not unknown_words:
         intent = Intent.OVERVIEW  # "现在有什么优惠？"
@@ -256,7 +268,7 @@ def understand(
         quantities=counts,
         categories=categories,
         promotions=promotions,
-        member=has(MEMBER_EN, MEMBER_ZH),
+        member=member,
         asks_start=has(START_EN, START_ZH),
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
@@ -284,18 +296,3 @@ def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
         words.append("offer" if i in ends else heard[i])
         i = ends.get(i, i + 1)
     return words
-
-
-_PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})
-
-
-MEMBER_LIKENESS = 0.6
-"""Letter likeness (difflib ratio) a word before "price" needs to be heard as *member*."""
-
-
-def _sounds_like_member(words: list[str], i: int) -> bool:
-    """A word heard for *member* just before a price word ("number price", "remember price")."""
-    word = words[i]
-    if i + 1 >= len(words) or words[i + 1] not in _PRICE_WORDS or len(word) < 5:
-        return False
-    return SequenceMatcher(None, word, "member").ratio() >= MEMBER_LIKENESS

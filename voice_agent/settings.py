@@ -118,6 +118,7 @@ class AnswererSettings(BaseModel):
 
     kind: Literal["grounded", "openai"] = "grounded"
     contact: str = "the promotions desk at headquarters, extension 1000"
+    """Named only when the chain's ``contacts.yaml`` sets no ``default:``."""
     openai: OpenAISettings = OpenAISettings()
 
 

@@ -190,3 +190,12 @@ def test_an_everyday_word_holding_part_of_a_promotion_name_may_still_be_that_nam
     )
     answer = _ask(xingchen, "When does member weekend?", store="HK-MK", at="2026-11-11T15:00")
     assert answer.promotion_ids == ["member-week"]
+
+
+# --- an FAQ about an excluded item says "excluded" first, then why ------------------------------
+
+
+def test_an_excluded_item_is_said_excluded_before_the_faqs_reason(northbound) -> None:
+    answer = _ask(northbound, "Do the Apex Pro skates count for the Puck Drop Frenzy?")
+    assert answer.text.startswith("No, the HK-SKT9 is excluded from the Puck Drop Frenzy: ")
+    assert "new launch" in answer.text

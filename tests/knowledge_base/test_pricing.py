@@ -140,9 +140,10 @@ def extra_rules(sample_copy: Path) -> KnowledgeBase:
     return load_knowledge_base(sample_copy)
 
 
-def test_rounding_is_half_up_to_cents(extra_rules) -> None:
-    # 12.5 percent of 129 is 16.125: half up gives 16.13 (banker's rounding would give 16.12).
-    assert _total(extra_rules, {"TE-100": 1}, member=False) == Decimal("112.87")
+def test_rounding_is_half_up_to_cents_on_the_new_price(extra_rules) -> None:
+    # 12.5 percent off 129 is 112.875: the price rounds half up to 112.88 (banker's rounding
+    # would give 112.88 too, but rounding the 16.125 off first would give 112.87).
+    assert _total(extra_rules, {"TE-100": 1}, member=False) == Decimal("112.88")
 
 
 def test_amount_off_each_unit_and_members_only_amounts(extra_rules) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from knowledge_base.answering import Question
 from knowledge_base.errors import KnowledgeError
+from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Product,
@@ -77,7 +78,8 @@ class KnowledgeBaseTools:
             facts += self._lookup_lines(products, categories, promotions, store_id, at)
         else:
             facts += self._all_promotion_lines(store_id, at)
-        facts.append(f"When nothing matches, ask {self._default_contact}.")
+        contact, _ = fallback_contact(self._kb, self._default_contact, zh=False)
+        facts.append(f"When nothing matches, ask {contact}.")
         return facts
 
     def lookup_promotions(

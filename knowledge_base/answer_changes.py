@@ -1,0 +1,64 @@
+"""Answers to "what changed?" in a promotion's current version.
+
+From the stored previous version when the answerer has it, else from the change notes
+written in the promotion file.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_faqs import FaqAnswers
+from knowledge_base.answering import Answer
+from knowledge_base.phrasing import lower_first, the_title, title
+
+
+class ChangeAnswers(FaqAnswers):
+    """What the promotion's current version changed."""
+
+    def _changes(self, turn: Turn) -> Answer | None:
+        focus = self._in_force(turn)
+        if isinstance(focus, Answer):
+            return focus
+        if not focus:
+            return None
+        promotion, _ = focus[0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        change = promotion.changes_for(promotion.version)
+        if promotion.version == 1 or change is None:
+            if zh:
+                return self._done(turn, [f"{name}发布后没有改动，仍是第{promotion.version}版"])
+            return self._done(
+                turn,
+                [
+                    f"{name} has not changed since it was published; it is"
+                    + (
+                        " its first version"
+                        if promotion.version == 1
+                        else f" version {promotion.version}"
+                    )
+                ],
+            )
+        diffed = (
+            None
+            if zh or self._change_summaries is None
+            else self._change_summaries(promotion, turn.role)
+        )
+        if diffed is not None and diffed.sentences:
+            # The summary compares with the previous version: its numbers rely on that
+            # version's facts, which the answer must carry for the fact guard.
+            turn.fact(*diffed.facts)
+            said = diffed.sentences
+            return self._done(
+                turn,
+                [f"In version {promotion.version} of {name}, {lower_first(said[0])}", *said[1:2]],
+            )
+        turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
+        notes = [self._text(turn, note) for note in change.notes]
+        if zh:
+            return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
+        return self._done(
+            turn,
+            [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]],
+        )

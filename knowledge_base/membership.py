@@ -1,0 +1,81 @@
+"""Whether a question is about members: a misheard "member", or the chain's name for them.
+
+A word heard for *member* before a price word ("number price") is read as "member".
+A chain's talk tracks and FAQ answers say "Green Club members get 30 percent off"; the
+words before "members" name the membership. A clerk asking for the "Green Club price" asks
+for the member price, even when a promotion ("Green Club Week") starts with the same words:
+the question reader (:mod:`knowledge_base.understanding`) uses :func:`membership_names` to
+tell a loosely heard promotion name from the membership's own name.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from knowledge_base.per_knowledge import per_knowledge
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+    from knowledge_base.mentions import Mention
+
+_NAMED_MEMBERS = re.compile(r"\b((?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*)\s+[Mm]embers?\b")
+"""Capitalised words just before "member(s)": "Green Club members", "Rewards member"."""
+
+_NOT_NAMES = frozenset(
+    "the our all for and yes no only club in on at to if so but of when then new every".split()
+)
+
+
+@per_knowledge
+def membership_names(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Lowercased names the chain's texts give its members ("green club")."""
+    names: set[str] = set()
+    for promotion in knowledge.promotions.values():
+        texts = [promotion.talk_track.en if promotion.talk_track else ""]
+        texts += [faq.answer.en for faq in promotion.faqs]
+        texts += [faq.question.en for faq in promotion.faqs]
+        for text in texts:
+            for match in _NAMED_MEMBERS.finditer(text):
+                words = match.group(1).lower().split()
+                while words and words[0] in _NOT_NAMES:
+                    words = words[1:]
+                if words and " ".join(words) not in _NOT_NAMES:
+                    names.add(" ".join(words))
+    return frozenset(names)
+
+
+def membership_named(
+    mentions: list[Mention], knowledge: KnowledgeBase
+) -> tuple[list[Mention], bool]:
+    """The mentions without a loosely heard promotion that is the membership's own name.
+
+    "Green Club price on the paper star?": "green club" is only part of "Green Club Week",
+    and the chain's texts call its members "Green Club members", so it means members (the
+    ``bool``), not that promotion. A promotion's full name ("Green Club Week") always stays.
+    """
+    names = membership_names(knowledge)
+    if not names:
+        return mentions, False
+    kept = [
+        m
+        for m in mentions
+        if not (m.kind == "promotion" and m.score < 1.0 and m.heard.lower() in names)
+    ]
+    return kept, len(kept) < len(mentions)
+
+
+_PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})
+
+
+MEMBER_LIKENESS = 0.6
+"""Letter likeness (difflib ratio) a word before "price" needs to be heard as *member*."""
+
+
+def sounds_like_member(words: list[str], i: int) -> bool:
+    """A word heard for *member* just before a price word ("number price", "remember price")."""
+    word = words[i]
+    if i + 1 >= len(words) or words[i + 1] not in _PRICE_WORDS or len(word) < 5:
+        return False
+    return SequenceMatcher(None, word, "member").ratio() >= MEMBER_LIKENESS

@@ -1,0 +1,57 @@
+"""Every name a promotion answers to, and which of its named rule sets a question names.
+
+A promotion is named by its title and aliases, and by the ``name:`` and ``aliases:`` of its
+rule sets ("Grand Sunday"; docs/knowledge-base.md, "Rule sets"). The matcher indexes them
+all as names of the promotion, so "the Blade Pro on Grand Sunday" is about
+the Puck Drop Frenzy; :func:`named_rule_set` then says which of its rule sets was named, so
+the answer is given for that rule set's first day and with its rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge_base.words import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+    from knowledge_base.mentions import Mention
+    from knowledge_base.models import Promotion, RuleSet
+
+
+def promotion_names(promotion: Promotion) -> list[str]:
+    """Its title (English, then Chinese), aliases, then its rule sets' names and aliases."""
+    names = [promotion.title.en, *promotion.aliases]
+    if promotion.title.zh_cn:
+        names.append(promotion.title.zh_cn)
+    return names + rule_set_names(promotion)
+
+
+def rule_set_names(promotion: Promotion) -> list[str]:
+    """Every name and alias its rule sets carry, in English and Chinese."""
+    return [name for rule_set in promotion.rule_sets for name in names_of(rule_set)]
+
+
+def names_of(rule_set: RuleSet) -> list[str]:
+    """A rule set's name (English, then Chinese) and aliases; empty when it has none."""
+    names = [rule_set.name.en] if rule_set.name else []
+    if rule_set.name and rule_set.name.zh_cn:
+        names.append(rule_set.name.zh_cn)
+    return [*names, *rule_set.aliases]
+
+
+def named_rule_set(
+    mentions: list[Mention], knowledge: KnowledgeBase
+) -> tuple[Promotion, RuleSet] | None:
+    """The named rule set a question's promotion mention was heard as, if any."""
+    for mention in mentions:
+        if mention.kind != "promotion":
+            continue
+        promotion = knowledge.promotions.get(mention.key)
+        if promotion is None:
+            continue
+        heard = tokens(mention.heard)
+        for rule_set in promotion.rule_sets:
+            if any(tokens(name) == heard for name in names_of(rule_set)):
+                return promotion, rule_set
+    return None
