@@ -14,7 +14,8 @@ Usage::
     python scripts/make_fixtures.py --long /tmp/long.wav # only the 10-minute file (not committed)
     python scripts/make_fixtures.py --out /tmp/fx        # build elsewhere (determinism check)
     python scripts/make_fixtures.py --chain lumiere-beauty  # a held-out chain's spoken questions
-    python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital)
+    python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital,
+                                                               # nordhage-garden, andina-pharmacy)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
