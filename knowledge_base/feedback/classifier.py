@@ -3,7 +3,7 @@
 Three independent models (category, urgency, sentiment) share one feature extractor
 (:mod:`knowledge_base.feedback.features`); the taxonomy's precedence between categories
 (:mod:`knowledge_base.feedback.precedence`) has the last word on the category, and the
-consequences it calls urgent (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
+urgency convention (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
 one pass over the labelled items (a few milliseconds for a thousand texts), so the
 classifier is trained at start-up from the shipped set instead of shipping weights. Priors
 are uniform: the training set's class balance says nothing about what a store will report.
@@ -22,7 +22,7 @@ from knowledge_base.feedback.features import features
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
 from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
-from knowledge_base.feedback.urgency import apply_consequences
+from knowledge_base.feedback.urgency import decide_urgency
 
 Label = TypeVar("Label", bound=StrEnum)
 DEFAULT_ALPHA = 0.3
@@ -147,9 +147,8 @@ class OfflineClassifier:
         chosen = max(probabilities, key=lambda k: probabilities[k])
         category = apply_precedence(text, chosen, probabilities)
         confidence = probabilities[category]
-        urgency, _ = self.urgency.predict(feats)
-        urgency = apply_consequences(text, category, urgency)
         sentiment, _ = self.sentiment.predict(feats)
+        urgency = decide_urgency(text, category, sentiment, self.urgency.probabilities(feats))
         return Classification(
             category=category,
             urgency=urgency,

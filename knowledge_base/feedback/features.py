@@ -3,7 +3,9 @@
 Latin text gives word unigrams, word bigrams and a five-letter prefix of longer words (a
 cheap stem: "complained", "complaints" -> "compl"). Chinese text gives character unigrams,
 bigrams and trigrams, which need no word segmenter. Numbers become ``#`` (sizes and prices
-vary; their presence is what matters). Features are binary: each counts once per text.
+vary; their presence is what matters). Hesitation fillers of speech ("um", "uh", "呃", "嗯")
+are dropped: they say nothing about the category, and a transcript is full of them. Features
+are binary: each counts once per text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?")
 MAX_FEATURE_CHARS = 4000
 """Text beyond this is not read (bounded work on hostile input)."""
 STEM_CHARS = 5
+FILLERS = frozenset("um umm uh uhh uhm er erm hmm mm ah eh".split())
+"""Latin hesitation fillers (not "like", "so", "well": those carry meaning too)."""
+CHINESE_FILLERS = re.compile(r"[呃嗯哦噢]+")
 
 
 def normalise(text: str) -> str:
@@ -32,7 +37,8 @@ def words(text: str) -> list[str]:
             continue
         if word.endswith("'s"):
             word = word[:-2]
-        out.append(word)
+        if word not in FILLERS:
+            out.append(word)
     return out
 
 
@@ -48,7 +54,7 @@ def features(text: str) -> set[str]:
             found.add(f"p:{word[:STEM_CHARS]}")
         found.add(f"b:{previous}_{word}")
         previous = word
-    for run in CJK_RUN.findall(folded):
+    for run in CJK_RUN.findall(CHINESE_FILLERS.sub(" ", folded)):
         for size in (1, 2, 3):
             for start in range(0, len(run) - size + 1):
                 found.add(f"c{size}:{run[start : start + size]}")
