@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from knowledge_base.feedback.features import features
+from knowledge_base.feedback.instructions import without_instructions
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
 from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
@@ -113,7 +114,8 @@ class OfflineClassifier:
         """Train the three models on labelled items."""
         if not items:
             raise ValueError("the offline feedback classifier needs at least one labelled item")
-        extracted = [(features(item.text), item) for item in items]
+        read = ((features(without_instructions(item.text)[0]), item) for item in items)
+        extracted = [(feats, item) for feats, item in read if feats]
         return cls(
             category=NaiveBayes.train(
                 ((f, i.category) for f, i in extracted), list(FeedbackCategory), alpha=alpha
@@ -130,25 +132,29 @@ class OfflineClassifier:
     def classify(self, text: str) -> Classification:
         """Label ``text``; an empty or wordless text is ``other``, normal, neutral.
 
+        Sentences that instruct the assistant (:mod:`~knowledge_base.feedback.instructions`)
+        are not read: a text of nothing else is ``other``, low, neutral.
+
         The category is the model's, unless the taxonomy's precedence
         (:mod:`~knowledge_base.feedback.precedence`) moves it to a more actionable one the
         model also ranked high; ``confidence`` is then that category's probability.
         """
-        feats = features(text)
+        reported, instructed = without_instructions(text)
+        feats = features(reported)
         if not feats:
             return Classification(
                 category=FeedbackCategory.OTHER,
-                urgency=Urgency.NORMAL,
+                urgency=Urgency.LOW if instructed else Urgency.NORMAL,
                 sentiment=Sentiment.NEUTRAL,
                 confidence=0.0,
                 source=ClassifierSource.OFFLINE,
             )
         probabilities = self.category.probabilities(feats)
         chosen = max(probabilities, key=lambda k: probabilities[k])
-        category = apply_precedence(text, chosen, probabilities)
+        category = apply_precedence(reported, chosen, probabilities)
         confidence = probabilities[category]
         sentiment, _ = self.sentiment.predict(feats)
-        urgency = decide_urgency(text, category, sentiment, self.urgency.probabilities(feats))
+        urgency = decide_urgency(reported, category, sentiment, self.urgency.probabilities(feats))
         return Classification(
             category=category,
             urgency=urgency,

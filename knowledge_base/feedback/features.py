@@ -54,7 +54,7 @@ def features(text: str) -> set[str]:
             found.add(f"p:{word[:STEM_CHARS]}")
         found.add(f"b:{previous}_{word}")
         previous = word
-    for run in CJK_RUN.findall(CHINESE_FILLERS.sub(" ", folded)):
+    for run in CJK_RUN.findall(CHINESE_FILLERS.sub("", folded)):
         for size in (1, 2, 3):
             for start in range(0, len(run) - size + 1):
                 found.add(f"c{size}:{run[start : start + size]}")
