@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from knowledge_base.feedback.features import features
+from knowledge_base.feedback.features import ProductNames, features
 from knowledge_base.feedback.instructions import without_instructions
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
 from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
 from knowledge_base.feedback.urgency import decide_urgency
+from knowledge_base.knowledge import KnowledgeBase
 
 Label = TypeVar("Label", bound=StrEnum)
 DEFAULT_ALPHA = 0.3
@@ -106,15 +107,26 @@ class OfflineClassifier:
     sentiment: NaiveBayes[Sentiment]
     trained_on: int
     """Number of labelled texts it learnt from."""
+    products: ProductNames
+    """Product names read as one placeholder word (the training catalogue's)."""
 
     @classmethod
     def train(
-        cls, items: Sequence[LabelledItem], *, alpha: float = DEFAULT_ALPHA
+        cls,
+        items: Sequence[LabelledItem],
+        *,
+        alpha: float = DEFAULT_ALPHA,
+        product_names: Iterable[str] = (),
     ) -> OfflineClassifier:
-        """Train the three models on labelled items."""
+        """Train the three models on labelled items.
+
+        ``product_names`` are the names and aliases of the catalogue the items talk about
+        (:func:`catalogue_names`); SKU-like codes are masked without them.
+        """
         if not items:
             raise ValueError("the offline feedback classifier needs at least one labelled item")
-        read = ((features(without_instructions(item.text)[0]), item) for item in items)
+        products = ProductNames.of(product_names)
+        read = ((features(products.mask(without_instructions(i.text)[0])), i) for i in items)
         extracted = [(feats, item) for feats, item in read if feats]
         return cls(
             category=NaiveBayes.train(
@@ -127,6 +139,7 @@ class OfflineClassifier:
                 ((f, i.sentiment) for f, i in extracted), list(Sentiment), alpha=alpha
             ),
             trained_on=len(items),
+            products=products,
         )
 
     def classify(self, text: str) -> Classification:
@@ -140,7 +153,7 @@ class OfflineClassifier:
         model also ranked high; ``confidence`` is then that category's probability.
         """
         reported, instructed = without_instructions(text)
-        feats = features(reported)
+        feats = features(self.products.mask(reported))
         if not feats:
             return Classification(
                 category=FeedbackCategory.OTHER,
@@ -162,6 +175,15 @@ class OfflineClassifier:
             confidence=round(confidence, 4),
             source=ClassifierSource.OFFLINE,
         )
+
+
+def catalogue_names(knowledge: KnowledgeBase) -> list[str]:
+    """Every product name and alias of ``knowledge`` (what the classifier masks)."""
+    return [
+        n
+        for p in knowledge.products.values()
+        for n in (p.sku, p.name.en, p.name.zh_cn or "", *p.aliases)
+    ]
 
 
 def label_counts(items: Iterable[LabelledItem]) -> Counter[FeedbackCategory]:

@@ -162,9 +162,17 @@ class Served:
         assert outcome.publication is not None, outcome.issues
 
     async def joins(
-        self, identity: str = "ana", *, role: str = "clerk", microphone: bool = False
+        self,
+        identity: str = "ana",
+        *,
+        role: str = "clerk",
+        microphone: bool = False,
+        region_store_ids: tuple[str, ...] = (),
     ) -> Earpiece:
-        """``identity`` joins their own room at SH-01 (with a microphone if asked)."""
+        """``identity`` joins their own room at SH-01 (with a microphone if asked).
+
+        A regional manager's token needs ``region_store_ids`` (their region's stores).
+        """
         earpiece = Earpiece()
         endpoint = self.service.endpoint
         token = mint_token(
@@ -174,6 +182,7 @@ class Served:
             role=role,
             room=clerk_room_name(store_id="SH-01", identity=identity),
             store_id="SH-01",
+            region_store_ids=region_store_ids,
         )
         await earpiece.room.connect(endpoint.url, token)
         if microphone:

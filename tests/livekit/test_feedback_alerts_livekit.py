@@ -31,6 +31,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 SPOKEN = FIXTURES / "feedback/audio/live/wake_hf0003.wav"
 """"Hey promo, record feedback: ..." about the Glacier Boot (WB-320) being out of stock."""
 HQ = Viewer(role=Role.HQ, identity="hq")
+EAST = ("SH-01", "SH-02", "HZ-01")
+"""The stores of east-china, Lin's region."""
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ROSTER = (
     "identity,name,role,store,region,day,start,end\n"
@@ -78,12 +80,9 @@ async def test_a_sku_out_of_stock_at_three_stores_is_stored_and_spoken_to_its_ma
         await _reported_elsewhere(served, settings)
         ana = await served.joins("ana", microphone=True)
         people = {
-            identity: await served.joins(identity, role=role)
-            for identity, role in (
-                ("mei", "store_manager"),
-                ("lin", "regional_manager"),
-                ("ola", "store_manager"),
-            )
+            "mei": await served.joins("mei", role="store_manager"),
+            "lin": await served.joins("lin", role="regional_manager", region_store_ids=EAST),
+            "ola": await served.joins("ola", role="store_manager"),
         }
         try:
             for person in (ana, *people.values()):
