@@ -22,7 +22,7 @@ _PATTERNS = (
     r"\bdeveloper mode\b",
     r"\bnew instructions?\b",
     r"\bpretend (you|to be)\b",
-    r"\b(respond|reply|answer|speak|talk) (only )?(in|like|as) ",
+    r"^(respond|reply|answer|speak|talk) (only )?(in|like|as) ",
     r"\bfrom now on,? (answer|reply|respond|say|label|mark)\b",
     r"(忽略|无视|不要管|忘掉|忘记).{0,12}(指令|规则|上面|之前|提示)",
     r"提示词",
