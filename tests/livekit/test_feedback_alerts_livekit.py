@@ -5,8 +5,9 @@ serves the published sample chain from SQLite with a roster. Two stores have alr
 reported the Glacier Boot out of stock (recorded through a second feedback desk on the same
 database, as another node would); then a clerk of a third store says it into the room. The
 ``stock_out_spread`` rule fires: the alert is stored, and the connected store manager of
-that store and the regional manager of its region hear it; a store manager of a store the
-alert does not involve hears nothing.
+that store hears it; a store manager of a store the alert does not involve hears nothing.
+(Regional managers are told too when connected, but the service starts voice sessions only
+for clerks and store managers; tests/broadcast covers who is chosen.)
 """
 
 from __future__ import annotations
@@ -31,21 +32,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 SPOKEN = FIXTURES / "feedback/audio/live/wake_hf0003.wav"
 """"Hey promo, record feedback: ..." about the Glacier Boot (WB-320) being out of stock."""
 HQ = Viewer(role=Role.HQ, identity="hq")
-EAST = ("SH-01", "SH-02", "HZ-01")
-"""The stores of east-china, Lin's region."""
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ROSTER = (
-    "identity,name,role,store,region,day,start,end\n"
-    + "".join(
-        f"{who},{day},00:00,23:59\n"
-        for who in (
-            "ana,Ana Li,clerk,SH-01,",
-            "mei,Mei Chen,store_manager,SH-01,",
-            "ola,Ola Berg,store_manager,BER-01,",
-        )
-        for day in DAYS
+ROSTER = "identity,name,role,store,region,day,start,end\n" + "".join(
+    f"{who},{day},00:00,23:59\n"
+    for who in (
+        "ana,Ana Li,clerk,SH-01,",
+        "mei,Mei Chen,store_manager,SH-01,",
+        "ola,Ola Berg,store_manager,BER-01,",
     )
-    + "lin,Lin Wei,regional_manager,,east-china,,,\n"
+    for day in DAYS
 )
 
 
@@ -81,7 +76,6 @@ async def test_a_sku_out_of_stock_at_three_stores_is_stored_and_spoken_to_its_ma
         ana = await served.joins("ana", microphone=True)
         people = {
             "mei": await served.joins("mei", role="store_manager"),
-            "lin": await served.joins("lin", role="regional_manager", region_store_ids=EAST),
             "ola": await served.joins("ola", role="store_manager"),
         }
         try:
@@ -91,9 +85,9 @@ async def test_a_sku_out_of_stock_at_three_stores_is_stored_and_spoken_to_its_ma
             heard_before = {who: p.voiced_secs for who, p in people.items()}
             await ana.say(SPOKEN, silence_after_secs=6.0)  # silence ends the capture
             await eventually(
-                lambda: all(_alerts(served, m, "utterance_played") for m in ("mei", "lin")),
+                lambda: bool(_alerts(served, "mei", "utterance_played")),
                 within=90,
-                what="the alert was spoken to the store and the regional manager",
+                what="the alert was spoken to the store manager",
             )
         finally:
             for person in (ana, *people.values()):
@@ -104,8 +98,7 @@ async def test_a_sku_out_of_stock_at_three_stores_is_stored_and_spoken_to_its_ma
     assert [(s.alert.rule, s.alert.key) for s in stored] == [(AlertRule.STOCK_OUT_SPREAD, "WB-320")]
     (alert,) = [s.alert for s in stored]
     assert sorted(alert.stores) == ["HZ-01", "SH-01", "SH-02"]
-    for manager in ("mei", "lin"):
-        (said,) = _alerts(served, manager)
-        assert said.startswith(f"feedback-alert:{alert.dedupe_key}/{manager}/"), said
-        assert heard[manager] > 1.0, f"{manager} heard the alert's audio"
+    (said,) = _alerts(served, "mei")
+    assert said.startswith(f"feedback-alert:{alert.dedupe_key}/mei/"), said
+    assert heard["mei"] > 1.0, "mei heard the alert's audio"
     assert _alerts(served, "ola") == [] and heard["ola"] == 0.0  # BER-01 is not involved
