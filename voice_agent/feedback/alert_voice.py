@@ -10,13 +10,11 @@ does not hear it later (the alert stays listed and pushed to the webhook).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from knowledge_base.feedback.anomalies import Alert, spoken_alert
 from knowledge_base.rosters import Roster, StaffMember
-
-if TYPE_CHECKING:
-    from voice_agent.broadcast.broadcaster import Broadcaster
 
 
 class AlertSpeaker(Protocol):
@@ -27,10 +25,24 @@ class AlertSpeaker(Protocol):
         ...
 
 
+class Teller(Protocol):
+    """What :class:`~voice_agent.broadcast.Broadcaster` offers for this (``tell``)."""
+
+    async def tell(
+        self,
+        select: Callable[[Roster], Iterable[StaffMember]],
+        *,
+        key: str,
+        text: Callable[[str], str],
+    ) -> list[str]:
+        """Say ``text(language)`` once to each connected person ``select`` picks."""
+        ...
+
+
 class ManagersHearAlerts:
     """Speaks alerts to connected store and regional managers through ``broadcaster``."""
 
-    def __init__(self, broadcaster: Broadcaster) -> None:
+    def __init__(self, broadcaster: Teller) -> None:
         """Speak through the sessions connected to ``broadcaster``."""
         self._broadcaster = broadcaster
 
