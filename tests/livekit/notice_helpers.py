@@ -115,6 +115,11 @@ class Earpiece:
         payload = json.dumps({"action": "ack"})
         await self.room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
 
+    async def open_feedback(self) -> None:
+        """The earpiece's feedback button: what is said next is feedback (no wake phrase)."""
+        payload = json.dumps({"action": "feedback"})
+        await self.room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
+
     def agent_joined(self) -> bool:
         """The assistant is in the room."""
         return AGENT_IDENTITY in {p.identity for p in self.room.remote_participants.values()}

@@ -93,6 +93,7 @@ async def clerk_says_feedback(api_url: str) -> Earpiece:
         assert time.monotonic() < deadline, "the agent never joined the clerk's room"
         await asyncio.sleep(0.1)
     await asyncio.sleep(1.0)  # the agent subscribes to the microphone
+    await ana.open_feedback()  # the button: no wake phrase for a loaded recogniser to split
     await ana.say(SPOKEN, silence_after_secs=6.0)  # silence ends the capture
     return ana
 
