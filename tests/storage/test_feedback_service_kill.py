@@ -69,7 +69,7 @@ def serve(
     if pause_at is not None:
         env[PAUSE_AT_ENV] = pause_at
     with (tmp_path / "serve.log").open("a") as log:
-        process, ready = start_serve(env, log)
+        process, ready = start_serve(env, log, within_secs=300)  # models load slowly under load
         try:
             yield process, ready["api_url"], marker
         finally:
