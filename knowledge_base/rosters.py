@@ -63,6 +63,17 @@ class Roster:
         """Who an unacknowledged notice at ``store_id`` is escalated to."""
         return self.at_store(store_id, Role.STORE_MANAGER)
 
+    def managers_of(
+        self, *, stores: Sequence[str] = (), regions: Sequence[str] = ()
+    ) -> list[StaffMember]:
+        """Store managers of ``stores`` and regional managers of ``regions``, roster order."""
+        return [
+            m
+            for m in self.members
+            if (m.role is Role.STORE_MANAGER and m.store_id in stores)
+            or (m.role is Role.REGIONAL_MANAGER and m.region_id in regions)
+        ]
+
     def in_region(self, region_id: str, role: Role | None = None) -> list[StaffMember]:
         """People of a region (optionally of one role)."""
         return [

@@ -30,6 +30,8 @@ class UtteranceKind(StrEnum):
     FEEDBACK_CONFIRMATION = "feedback_confirmation"
     ESCALATION = "escalation"
     """A store manager hears that a clerk has not acknowledged."""
+    ALERT = "alert"
+    """A store or regional manager hears a feedback alert (``docs/feedback.md``)."""
 
 
 class ExpectedReply(StrEnum):

@@ -3,7 +3,7 @@
 Three independent models (category, urgency, sentiment) share one feature extractor
 (:mod:`knowledge_base.feedback.features`); the taxonomy's precedence between categories
 (:mod:`knowledge_base.feedback.precedence`) has the last word on the category, and the
-consequences it calls urgent (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
+urgency convention (:mod:`knowledge_base.feedback.urgency`) on urgency. Training is
 one pass over the labelled items (a few milliseconds for a thousand texts), so the
 classifier is trained at start-up from the shipped set instead of shipping weights. Priors
 are uniform: the training set's class balance says nothing about what a store will report.
@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from knowledge_base.feedback.features import features
+from knowledge_base.feedback.features import ProductNames, features
+from knowledge_base.feedback.instructions import without_instructions
 from knowledge_base.feedback.models import Classification, ClassifierSource, LabelledItem
 from knowledge_base.feedback.precedence import apply_precedence
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
-from knowledge_base.feedback.urgency import apply_consequences
+from knowledge_base.feedback.urgency import decide_urgency
+from knowledge_base.knowledge import KnowledgeBase
 
 Label = TypeVar("Label", bound=StrEnum)
 DEFAULT_ALPHA = 0.3
@@ -105,15 +107,27 @@ class OfflineClassifier:
     sentiment: NaiveBayes[Sentiment]
     trained_on: int
     """Number of labelled texts it learnt from."""
+    products: ProductNames
+    """Product names read as one placeholder word (the training catalogue's)."""
 
     @classmethod
     def train(
-        cls, items: Sequence[LabelledItem], *, alpha: float = DEFAULT_ALPHA
+        cls,
+        items: Sequence[LabelledItem],
+        *,
+        alpha: float = DEFAULT_ALPHA,
+        product_names: Iterable[str] = (),
     ) -> OfflineClassifier:
-        """Train the three models on labelled items."""
+        """Train the three models on labelled items.
+
+        ``product_names`` are the names and aliases of the catalogue the items talk about
+        (:func:`catalogue_names`); SKU-like codes are masked without them.
+        """
         if not items:
             raise ValueError("the offline feedback classifier needs at least one labelled item")
-        extracted = [(features(item.text), item) for item in items]
+        products = ProductNames.of(product_names)
+        read = ((features(products.mask(without_instructions(i.text)[0])), i) for i in items)
+        extracted = [(feats, item) for feats, item in read if feats]
         return cls(
             category=NaiveBayes.train(
                 ((f, i.category) for f, i in extracted), list(FeedbackCategory), alpha=alpha
@@ -125,31 +139,35 @@ class OfflineClassifier:
                 ((f, i.sentiment) for f, i in extracted), list(Sentiment), alpha=alpha
             ),
             trained_on=len(items),
+            products=products,
         )
 
     def classify(self, text: str) -> Classification:
         """Label ``text``; an empty or wordless text is ``other``, normal, neutral.
 
+        Sentences that instruct the assistant (:mod:`~knowledge_base.feedback.instructions`)
+        are not read: a text of nothing else is ``other``, low, neutral.
+
         The category is the model's, unless the taxonomy's precedence
         (:mod:`~knowledge_base.feedback.precedence`) moves it to a more actionable one the
         model also ranked high; ``confidence`` is then that category's probability.
         """
-        feats = features(text)
+        reported, instructed = without_instructions(text)
+        feats = features(self.products.mask(reported))
         if not feats:
             return Classification(
                 category=FeedbackCategory.OTHER,
-                urgency=Urgency.NORMAL,
+                urgency=Urgency.LOW if instructed else Urgency.NORMAL,
                 sentiment=Sentiment.NEUTRAL,
                 confidence=0.0,
                 source=ClassifierSource.OFFLINE,
             )
         probabilities = self.category.probabilities(feats)
         chosen = max(probabilities, key=lambda k: probabilities[k])
-        category = apply_precedence(text, chosen, probabilities)
+        category = apply_precedence(reported, chosen, probabilities)
         confidence = probabilities[category]
-        urgency, _ = self.urgency.predict(feats)
-        urgency = apply_consequences(text, category, urgency)
         sentiment, _ = self.sentiment.predict(feats)
+        urgency = decide_urgency(reported, category, sentiment, self.urgency.probabilities(feats))
         return Classification(
             category=category,
             urgency=urgency,
@@ -157,6 +175,15 @@ class OfflineClassifier:
             confidence=round(confidence, 4),
             source=ClassifierSource.OFFLINE,
         )
+
+
+def catalogue_names(knowledge: KnowledgeBase) -> list[str]:
+    """Every product name and alias of ``knowledge`` (what the classifier masks)."""
+    return [
+        n
+        for p in knowledge.products.values()
+        for n in (p.sku, p.name.en, p.name.zh_cn or "", *p.aliases)
+    ]
 
 
 def label_counts(items: Iterable[LabelledItem]) -> Counter[FeedbackCategory]:

@@ -1,19 +1,69 @@
-"""Consequences the taxonomy calls urgent outright, read from cue words.
+"""The urgency convention of ``docs/feedback.md``, per category, read from the model and cues.
 
-``docs/feedback.md``: urgency is ``high`` when a report blocks sales or upsets customers
-right now, such as the till rejecting a discount or a card terminal being down. The
-statistical model learns urgency from words and often reads such a report as ``normal``
-(it is phrased like any other device fault), so a ``display_till_system`` report about the
-point of sale (till, POS, register, checkout, card terminal; 收银, 结账, 刷卡机) that names
-money taken wrongly (a discount, a price, a member rate; 折, 减, 价, 会员) or the device being
-down (down, broken, offline; 坏, 死机, 离线) is ``high``. A wrong shelf label or a
-blank screen is not at the till: the model decides those.
+The convention says which urgencies a category can have at all (a rule question is always
+``normal``, praise always ``low``, a till problem never ``low``) and names some consequences
+outright. The statistical model learns urgency from words, across categories, so its reading
+is kept only within what the category allows (the most probable allowed urgency wins), and
+the consequences the convention names decide where cue words show them:
+
+- a ``display_till_system`` report about the point of sale (till, POS, register, checkout,
+  card terminal; 收银, 结账, 刷卡机) that names money taken wrongly (a discount, a price, a
+  member rate; 折, 减, 价, 会员) or the device being down (down, broken, offline; 坏, 死机,
+  离线) is ``high``; a wrong shelf label or a black screen is not at the till;
+- ``foot_traffic`` is ``high`` only when nobody can come in (closed, power cut, entrance
+  blocked; 停电, 关门, 进不来), else ``normal`` whatever the count;
+- ``talk_track_reception`` is ``low`` when the pitch works (positive sentiment), else
+  ``normal``;
+- a ``customer_objection`` is ``high`` when the same fault comes back (a defect named with
+  "again", "third", returns, a batch; 又, 第三, 退货, 这批), else ``normal``.
+
+The cue words are general retail vocabulary in English and Chinese, not phrases of any
+labelled set.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from knowledge_base.feedback.cue_words import Cues, CueText
-from knowledge_base.feedback.taxonomy import FeedbackCategory, Urgency
+from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+
+_ALL = frozenset(Urgency)
+ALLOWED: dict[FeedbackCategory, frozenset[Urgency]] = {
+    FeedbackCategory.STOCK_AVAILABILITY: _ALL,
+    FeedbackCategory.PRICE_RULE_CONFUSION: frozenset({Urgency.NORMAL}),
+    FeedbackCategory.CUSTOMER_OBJECTION: frozenset({Urgency.HIGH, Urgency.NORMAL}),
+    FeedbackCategory.CONVERSION_INSIGHT: frozenset({Urgency.NORMAL, Urgency.LOW}),
+    FeedbackCategory.TALK_TRACK_RECEPTION: frozenset({Urgency.NORMAL, Urgency.LOW}),
+    FeedbackCategory.FOOT_TRAFFIC: frozenset({Urgency.HIGH, Urgency.NORMAL}),
+    FeedbackCategory.COMPETITOR_ACTIVITY: _ALL,
+    FeedbackCategory.DISPLAY_TILL_SYSTEM: frozenset({Urgency.HIGH, Urgency.NORMAL}),
+    FeedbackCategory.PRAISE_SUGGESTION: frozenset({Urgency.LOW}),
+    FeedbackCategory.OTHER: frozenset({Urgency.NORMAL, Urgency.LOW}),
+}
+"""The urgencies each category can have (``docs/feedback.md``, the urgency convention)."""
+CONVENTION: dict[FeedbackCategory, str] = {
+    FeedbackCategory.STOCK_AVAILABILITY: "high when sold out while customers ask for it (during"
+    " an offer, again and again); low when a restock arrived or stock is fine; else normal",
+    FeedbackCategory.PRICE_RULE_CONFUSION: "always normal",
+    FeedbackCategory.CUSTOMER_OBJECTION: "high when the same product fault comes back (returns,"
+    " a batch); else normal",
+    FeedbackCategory.CONVERSION_INSIGHT: "low for a sales-mix fact that needs no action; else"
+    " normal",
+    FeedbackCategory.TALK_TRACK_RECEPTION: "low when the pitch works; else normal",
+    FeedbackCategory.FOOT_TRAFFIC: "high only when nobody can come in (closed, power cut); else"
+    " normal",
+    FeedbackCategory.COMPETITOR_ACTIVITY: "high when a competitor undercuts us today; low when"
+    " their promotion ended; else normal",
+    FeedbackCategory.DISPLAY_TILL_SYSTEM: "high when the till, POS, card terminal or payment is"
+    " down or charges the wrong amount; else normal",
+    FeedbackCategory.PRAISE_SUGGESTION: "always low",
+    FeedbackCategory.OTHER: "normal for a staff or facility matter someone must act on; low for"
+    " tests, mistakes, questions that are not feedback",
+}
+"""The convention in one line per category (the LLM classifier's prompt; the docs' table)."""
+_TIES = (Urgency.NORMAL, Urgency.LOW, Urgency.HIGH)
+"""Equal probabilities go to the first of these."""
 
 POINT_OF_SALE = Cues(
     words=frozenset(
@@ -34,13 +84,62 @@ OUT_OF_ORDER = Cues(
     words=frozenset("down broken offline crashed crashes frozen declining declines dead".split()),
     chinese=tuple("坏 故障 死机 离线 宕机 卡死 用不了".split()),
 )
+NOBODY_CAN_COME_IN = Cues(
+    words=frozenset("closed shut evacuated evacuation blackout".split()),
+    bigrams=frozenset(
+        {
+            ("power", "cut"),
+            ("power", "outage"),
+            ("power", "is"),
+            ("no", "power"),
+            ("can't", "get"),
+            ("cannot", "get"),
+            ("entrance", "blocked"),
+            ("fire", "alarm"),
+        }
+    ),
+    chinese=tuple("停电 关门 封闭 进不来 封了 疏散 火警".split()),
+)
+FAULT_AGAIN = Cues(
+    words=frozenset(
+        """again third fourth fifth several batch returns returned returning keeps
+        another""".split()
+    ),
+    chinese=tuple("又 第三 第四 第五 好几 这批 退货 退回 批次".split()),
+)
+DEFECT = Cues(
+    words=frozenset(
+        """broke broken breaks split splitting splits cracked cracks cracking leaks leaking
+        leak tear torn tears peeling peels faulty defect defective fell squeaks unstitched
+        snapped""".split()
+    ),
+    bigrams=frozenset({("came", "apart"), ("comes", "apart"), ("falls", "apart"), ("came", "off")}),
+    chinese=tuple("开裂 裂 坏 漏水 脱胶 断了 掉了 起皮 质量问题 开线".split()),
+)
 
 
-def apply_consequences(text: str, category: FeedbackCategory, urgency: Urgency) -> Urgency:
-    """``high`` for a till that takes money wrongly or is down; else ``urgency``."""
-    if category is not FeedbackCategory.DISPLAY_TILL_SYSTEM or urgency is Urgency.HIGH:
-        return urgency
+def decide_urgency(
+    text: str,
+    category: FeedbackCategory,
+    sentiment: Sentiment,
+    probabilities: Mapping[Urgency, float],
+) -> Urgency:
+    """The urgency of ``text`` under the convention, given the model's ``probabilities``."""
+    allowed = [u for u in _TIES if u in ALLOWED[category]]
+    model = max(allowed, key=lambda u: probabilities.get(u, 0.0))
+    if len(allowed) == 1:
+        return model
     read = CueText.of(text)
-    if POINT_OF_SALE.found(read) and (MONEY_TAKEN.found(read) or OUT_OF_ORDER.found(read)):
-        return Urgency.HIGH
-    return urgency
+    if category is FeedbackCategory.DISPLAY_TILL_SYSTEM:
+        at_till = POINT_OF_SALE.found(read)
+        if at_till and (MONEY_TAKEN.found(read) or OUT_OF_ORDER.found(read)):
+            return Urgency.HIGH
+        return model
+    if category is FeedbackCategory.FOOT_TRAFFIC:
+        return Urgency.HIGH if NOBODY_CAN_COME_IN.found(read) else Urgency.NORMAL
+    if category is FeedbackCategory.TALK_TRACK_RECEPTION:
+        return Urgency.LOW if sentiment is Sentiment.POSITIVE else Urgency.NORMAL
+    if category is FeedbackCategory.CUSTOMER_OBJECTION:
+        repeated = DEFECT.found(read) and FAULT_AGAIN.found(read)
+        return Urgency.HIGH if repeated else Urgency.NORMAL
+    return model

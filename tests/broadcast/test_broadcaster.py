@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
@@ -16,6 +16,7 @@ from knowledge_base.delivery import (
     PlaybackStarted,
     RepeatRequested,
 )
+from knowledge_base.feedback.anomalies import Alert, AlertRule
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz import QuestionKind
 from knowledge_base.quiz_plan import QuizPlan
@@ -23,6 +24,7 @@ from knowledge_base.quiz_scoring import QuizResult
 from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
+from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
 from voice_agent.storage import (
     Database,
@@ -391,3 +393,25 @@ async def test_a_new_notice_is_rendered_ahead_once_per_text_before_anyone_is_off
     (texts,) = rendered
     offered = {channel.offered[0].text for channel in channels.values()}
     assert sorted(texts) == sorted(offered) and len(texts) == 2
+
+
+async def test_a_feedback_alert_is_said_once_to_the_connected_managers_it_concerns_only(
+    broadcaster: Broadcaster, database: Database
+) -> None:
+    channels = await _connect(broadcaster, database, "ana", "mei", "jonas")
+    alert = Alert(
+        rule=AlertRule.STOCK_OUT_SPREAD,
+        key="AX-200",
+        message="3 stores report AX-200 out of stock",
+        first_at=datetime(2026, 11, 30, 1, tzinfo=UTC),
+        last_at=datetime(2026, 11, 30, 2, tzinfo=UTC),
+        stores=["SH-01", "SH-02", "HZ-01"],
+        regions=["east-china"],
+    )
+    told = await ManagersHearAlerts(broadcaster).speak(alert)
+    assert told == ["mei"]  # the clerk and the Berlin clerk are no managers of it
+    (said,) = channels["mei"].offered
+    assert said.kind is UtteranceKind.ALERT and not said.wants_acknowledgement
+    assert said.text == "Alert: 3 stores report the AX-200 out of stock."
+    assert channels["ana"].offered == [] and channels["jonas"].offered == []
+    assert SqlNoticeRepository(database=database).deliveries(clerk="mei") == []  # nothing stored

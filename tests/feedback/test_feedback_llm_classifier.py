@@ -47,6 +47,19 @@ async def test_a_valid_label_is_taken_from_the_llm(offline_classifier: OfflineCl
     assert label.source is ClassifierSource.LLM and reasons == []
 
 
+async def test_the_urgency_convention_bounds_the_llms_urgency(
+    offline_classifier: OfflineClassifier,
+) -> None:
+    # docs/feedback.md: praise is always low, whatever the model says.
+    said = _json("praise_suggestion", urgency="high", sentiment="positive")
+    async with ScriptedOpenAIServer([ScriptedReply(text=said)]) as server:
+        classifier, _ = _classifier(server.base_url, offline_classifier)
+        label = await classifier.classify("the new socks display is lovely")
+        [request] = server.requests
+    assert (label.category, label.urgency) == (FeedbackCategory.PRAISE_SUGGESTION, Urgency.LOW)
+    assert "- price_rule_confusion: always normal" in request["messages"][0]["content"]
+
+
 async def test_the_request_carries_a_strict_schema_and_the_text_as_quoted_data(
     offline_classifier: OfflineClassifier,
 ) -> None:

@@ -115,6 +115,11 @@ class Earpiece:
         payload = json.dumps({"action": "ack"})
         await self.room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
 
+    async def open_feedback(self) -> None:
+        """The earpiece's feedback button: what is said next is feedback (no wake phrase)."""
+        payload = json.dumps({"action": "feedback"})
+        await self.room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
+
     def agent_joined(self) -> bool:
         """The assistant is in the room."""
         return AGENT_IDENTITY in {p.identity for p in self.room.remote_participants.values()}
@@ -162,9 +167,17 @@ class Served:
         assert outcome.publication is not None, outcome.issues
 
     async def joins(
-        self, identity: str = "ana", *, role: str = "clerk", microphone: bool = False
+        self,
+        identity: str = "ana",
+        *,
+        role: str = "clerk",
+        microphone: bool = False,
+        region_store_ids: tuple[str, ...] = (),
     ) -> Earpiece:
-        """``identity`` joins their own room at SH-01 (with a microphone if asked)."""
+        """``identity`` joins their own room at SH-01 (with a microphone if asked).
+
+        A regional manager's token needs ``region_store_ids`` (their region's stores).
+        """
         earpiece = Earpiece()
         endpoint = self.service.endpoint
         token = mint_token(
@@ -174,6 +187,7 @@ class Served:
             role=role,
             room=clerk_room_name(store_id="SH-01", identity=identity),
             store_id="SH-01",
+            region_store_ids=region_store_ids,
         )
         await earpiece.room.connect(endpoint.url, token)
         if microphone:

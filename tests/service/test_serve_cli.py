@@ -75,7 +75,9 @@ def test_serve_prints_how_to_talk_to_it_and_sigterm_stops_api_and_livekit(
     assert not port_open(api_port)
 
 
-def start_serve(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+def start_serve(
+    env: dict[str, str], log: IO[str], *, within_secs: float = 90
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
     """Run `voice-agent serve --json` and read the document it prints once ready."""
     process = subprocess.Popen(
         [sys.executable, "-c", SERVE, "serve", "--port", "0", "--json"],
@@ -86,7 +88,7 @@ def start_serve(env: dict[str, str], log: IO[str]) -> tuple[subprocess.Popen[str
     )
     assert process.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + within_secs
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:

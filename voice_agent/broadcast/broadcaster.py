@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -265,6 +265,39 @@ class Broadcaster:
         """Re-read the stored roster now (after a load in this process)."""
         async with self._lock:
             await self._refresh_roster()
+
+    async def tell(
+        self,
+        select: Callable[[Roster], Iterable[StaffMember]],
+        *,
+        key: str,
+        text: Callable[[str], str],
+    ) -> list[str]:
+        """Say ``text(language)`` once to each connected person ``select`` picks from the roster.
+
+        For a message no one acknowledges (a feedback alert to managers): nothing is stored,
+        nothing is awaited back, and people not connected now do not hear it. ``key`` names
+        what is said in the utterance ids. Returns the identities it was offered to.
+        """
+        async with self._lock:
+            await self._refresh_roster()
+            told: list[str] = []
+            for member in select(self._roster or Roster(())):
+                channel = self._channels.get(member.identity)
+                if channel is None or member.identity in told:
+                    continue
+                language = channel.language or self._language
+                utterance = Utterance(
+                    id=f"{key}/{member.identity}/alert/{next(self._serial)}",
+                    notice_id=key,
+                    kind=UtteranceKind.ALERT,
+                    text=text(language),
+                    language=language,
+                )
+                logger.info("broadcast: telling {} {}", member.identity, key)
+                await channel.offer(utterance)
+                told.append(member.identity)
+            return told
 
     # --- reading ------------------------------------------------------------------------------
 

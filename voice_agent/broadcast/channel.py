@@ -26,6 +26,8 @@ class UtteranceKind(StrEnum):
     """The same notice again (not acknowledged in time, or the clerk asked)."""
     ESCALATION = "escalation"
     """To a store manager: a clerk has not acknowledged (no acknowledgement is asked)."""
+    ALERT = "alert"
+    """To a manager: a feedback alert (no acknowledgement is asked, nothing is stored)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +47,8 @@ class Utterance:
 
     @property
     def wants_acknowledgement(self) -> bool:
-        """Notices and replays ask for "got it"; escalations do not."""
-        return self.kind is not UtteranceKind.ESCALATION
+        """Notices and replays ask for "got it"; escalations and alerts do not."""
+        return self.kind in (UtteranceKind.NOTICE, UtteranceKind.REPLAY)
 
 
 class NoticeChannel(Protocol):

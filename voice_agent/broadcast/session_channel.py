@@ -16,8 +16,8 @@
 Every offer of one notice (first time, replay, offered again after a cut) goes to the floor
 under one id, the notice id, so the floor holds at most one of them: an offer replaces the
 queued one, and a cut-off notice the floor resumes by itself is the same utterance the
-broadcaster offers again. Escalations (to a store manager) keep their own id and report
-nothing: they are no delivery of the manager's.
+broadcaster offers again. Escalations (to a store manager) and feedback alerts (to a manager)
+keep their own id and report nothing: they are no delivery of the manager's.
 
 The listener awaits :meth:`Broadcaster.report`, which stores the event before it returns,
 so the floor goes on only once the delivery is committed.
@@ -78,6 +78,7 @@ _FLOOR_KINDS = {
     UtteranceKind.NOTICE: FloorKind.NOTICE,
     UtteranceKind.REPLAY: FloorKind.REPLAY,
     UtteranceKind.ESCALATION: FloorKind.ESCALATION,
+    UtteranceKind.ALERT: FloorKind.ALERT,
 }
 _NOTICE_PRIORITY = 10
 """Notices go before quiz questions and other offers waiting for the same quiet moment."""

@@ -1,8 +1,10 @@
 """After each stored capture: evaluate the anomaly rules, store new alerts, push them.
 
 The rules are the domain's (:mod:`knowledge_base.feedback.anomalies`) with the thresholds of
-``[feedback.alerts]``; an alert is stored once and pushed to the signed webhook; delivery (or
-its failure) is recorded and undelivered alerts are retried after the next capture.
+``[feedback.alerts]``; an alert is stored once, spoken to the connected managers it concerns
+(:mod:`voice_agent.feedback.alert_voice`, when a speaker is attached) and pushed to the signed
+webhook; delivery (or its failure) is recorded and undelivered alerts are retried after the
+next capture.
 :class:`AlertingSink` runs this after the commit, off the confirmation's path: the clerk's
 confirmation never waits for the rules or the webhook.
 """
@@ -17,6 +19,7 @@ from loguru import logger
 
 from knowledge_base.feedback.anomalies import AlertThresholds, Publication, evaluate_alerts
 from knowledge_base.feedback.models import FeedbackRecord
+from voice_agent.feedback.alert_voice import AlertSpeaker
 from voice_agent.feedback.audio import FeedbackAudio
 from voice_agent.feedback.recorder import FeedbackSink
 from voice_agent.feedback.webhook import AlertWebhook, WebhookError
@@ -36,6 +39,7 @@ class FeedbackAlerter:
         publications: SqlPublicationRepository | None = None,
         thresholds: AlertThresholds | None = None,
         webhook: AlertWebhook | None = None,
+        speaker: AlertSpeaker | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """Wire the rules to storage and the webhook.
@@ -46,6 +50,8 @@ class FeedbackAlerter:
             publications: Publish moments (for the confusion-after-publish rule).
             thresholds: Rule thresholds (the defaults otherwise).
             webhook: Where alerts are pushed; ``None``: stored only.
+            speaker: Says new alerts to connected managers (also :attr:`speaker` later,
+                once the service's broadcaster exists); ``None``: nobody hears them.
             clock: The current moment (aware).
         """
         self._records = records
@@ -53,6 +59,7 @@ class FeedbackAlerter:
         self._publications = publications
         self._thresholds = thresholds or AlertThresholds()
         self._webhook = webhook
+        self.speaker = speaker
         self._clock = clock
         self._lock = asyncio.Lock()
 
@@ -77,6 +84,7 @@ class FeedbackAlerter:
         new = await asyncio.to_thread(self._alerts.add_new, found, now=now)
         for stored in new:
             logger.warning("feedback alert {}: {}", stored.alert.dedupe_key, stored.alert.message)
+            await self._speak(stored)
         await self.deliver()
         return new
 
@@ -99,6 +107,17 @@ class FeedbackAlerter:
             await asyncio.to_thread(self._alerts.mark_delivered, stored.id, at=self._clock())
             delivered += 1
         return delivered
+
+    async def _speak(self, stored: StoredAlert) -> None:
+        if self.speaker is None:
+            return
+        try:
+            told = await self.speaker.speak(stored.alert)
+        except Exception as e:  # noqa: BLE001 - the stored alert and the webhook stand
+            key = stored.alert.dedupe_key
+            logger.error("alert {} not spoken: {}: {}", key, type(e).__name__, e)
+            return
+        logger.info("alert {} offered to {}", stored.alert.dedupe_key, ", ".join(told) or "nobody")
 
     def _recent_publications(self, start: datetime) -> list[Publication]:
         if self._publications is None:

@@ -21,6 +21,7 @@ from knowledge_base.feedback.models import Classification, FeedbackRecord
 from knowledge_base.feedback.records import build_records, detect_language
 from knowledge_base.feedback.sink import FeedbackAudio, FeedbackSink
 from knowledge_base.knowledge import KnowledgeBase
+from voice_agent.fault_points import FaultPoint, reached
 
 if TYPE_CHECKING:
     from voice_agent.feedback.classifiers import FeedbackClassifier
@@ -94,6 +95,7 @@ class FeedbackRecorder:
             code = getattr(e, "code", type(e).__name__)
             logger.error("feedback from {} at {} not saved: {} ({})", clerk_id, store_id, code, e)
             return RecordOutcome(False, not_saved(spoken_language), records, str(code))
+        reached(FaultPoint.FEEDBACK_AFTER_COMMIT)
         store = self._knowledge.store(store_id)
         spoken = confirmation(
             records[0].transcript, language=spoken_language,

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from loguru import logger
 
-from knowledge_base.feedback.classifier import OfflineClassifier
+from knowledge_base.feedback.classifier import OfflineClassifier, catalogue_names
 from knowledge_base.feedback.models import FeedbackSet
 from knowledge_base.feedback.sets import (
     FeedbackSetUnreadableError,
     SetProblem,
     parse_feedback_set,
 )
-from knowledge_base.loader import SAMPLE_DATA_DIR
+from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from voice_agent.settings import PROJECT_ROOT
 
 FEEDBACK_DATA_DIR = SAMPLE_DATA_DIR / "feedback"
@@ -70,7 +70,11 @@ def train_offline_classifier(path: Path | None = None) -> OfflineClassifier:
     """Train the offline classifier on a labelled set (default: the packaged one)."""
     source = path or DEFAULT_TRAINING_SET
     started = time.perf_counter()
-    classifier = OfflineClassifier.train(load_feedback_set(source).items)
+    labelled = load_feedback_set(source)
+    catalogue = set_knowledge_path(labelled, source, override=None, configured=None)
+    classifier = OfflineClassifier.train(
+        labelled.items, product_names=catalogue_names(load_knowledge_base(catalogue))
+    )
     logger.debug(
         "feedback classifier trained on {} items from {} in {:.0f} ms",
         classifier.trained_on,

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
+from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
@@ -118,6 +119,9 @@ def create_app(
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database
     )
+    if app.state.broadcaster is not None:
+        # New feedback alerts are spoken to managers through the broadcaster's sessions.
+        app.state.feedback.alerter.speaker = ManagersHearAlerts(app.state.broadcaster)
     for router in (health.router, tokens.router, sessions.router, gaps.router, webhooks.router):
         app.include_router(router)
     for router in (publications.router, broadcast.router, feedback.router, briefings.router):

@@ -20,6 +20,7 @@ from knowledge_base.feedback.models import ClassifierSource, FeedbackRecord
 from knowledge_base.feedback.queries import MAX_PAGE, FeedbackFilter, Page, Viewer, stats
 from knowledge_base.feedback.sink import FeedbackAudio, FeedbackSink
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+from voice_agent.fault_points import FaultPoint, reached
 from voice_agent.storage.engine import Database
 from voice_agent.storage.feedback_schema import (
     feedback_audio,
@@ -89,6 +90,7 @@ class SqlFeedbackRepository(FeedbackSink):
             ]
             if promotions:
                 connection.execute(feedback_promotions.insert(), promotions)
+            reached(FaultPoint.FEEDBACK_MID_TRANSACTION)
 
     def get(self, record_id: str, *, viewer: Viewer) -> FeedbackRecord | None:
         """The record with ``record_id`` if the viewer may see it, else ``None``."""

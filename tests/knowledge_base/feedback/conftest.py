@@ -9,17 +9,18 @@ from typing import Any
 import pytest
 from feedback_helpers import REGION_OF, TRAINING_SET, MakeRecord
 
-from knowledge_base.feedback.classifier import OfflineClassifier
+from knowledge_base.feedback.classifier import OfflineClassifier, catalogue_names
 from knowledge_base.feedback.models import FeedbackRecord
 from knowledge_base.feedback.sets import parse_feedback_set
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+from knowledge_base.loader import load_knowledge_base
 
 
 @pytest.fixture(scope="session")
 def offline_classifier() -> OfflineClassifier:
     """The offline classifier trained on the packaged training set."""
     items = parse_feedback_set(TRAINING_SET.read_text(encoding="utf-8")).items
-    return OfflineClassifier.train(items)
+    return OfflineClassifier.train(items, product_names=catalogue_names(load_knowledge_base()))
 
 
 @pytest.fixture

@@ -80,6 +80,12 @@ def test_chinese_features_need_no_segmenter() -> None:
     assert {"c2:断货", "c1:断", "c3:又断货"} <= features("AX-200又断货了")
 
 
+def test_spoken_fillers_are_no_features() -> None:
+    assert features("um, uh, the till is, er, down") == features("the till is down")
+    assert features("呃，收银机嗯坏了") == features("，收银机坏了")
+    assert "w:like" in features("customers like the new line")  # a word, not only a filler
+
+
 def test_a_tiny_training_set_is_learnt_exactly() -> None:
     items = [
         LabelledItem(id="a", text="sold out", language="en", category="stock_availability",

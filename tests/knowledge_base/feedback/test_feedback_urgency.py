@@ -1,13 +1,20 @@
-"""Consequences the taxonomy calls urgent: a till that takes money wrongly or is down."""
+"""The urgency convention of docs/feedback.md: what each category allows, and named consequences."""
 
 from __future__ import annotations
 
 import pytest
 
-from knowledge_base.feedback.taxonomy import FeedbackCategory, Urgency
-from knowledge_base.feedback.urgency import apply_consequences
+from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
+from knowledge_base.feedback.urgency import ALLOWED, decide_urgency
 
 DISPLAY = FeedbackCategory.DISPLAY_TILL_SYSTEM
+NEUTRAL = Sentiment.NEUTRAL
+
+
+def model_says(urgency: Urgency) -> dict[Urgency, float]:
+    """A model sure of ``urgency``, with the other two behind in a fixed order."""
+    rest = [u for u in (Urgency.NORMAL, Urgency.LOW, Urgency.HIGH) if u is not urgency]
+    return {urgency: 0.7, rest[0]: 0.2, rest[1]: 0.1}
 
 
 @pytest.mark.parametrize(
@@ -20,19 +27,72 @@ DISPLAY = FeedbackCategory.DISPLAY_TILL_SYSTEM
     ],
 )
 def test_a_till_that_takes_money_wrongly_or_is_down_is_high(text: str) -> None:
-    assert apply_consequences(text, DISPLAY, Urgency.NORMAL) is Urgency.HIGH
+    assert decide_urgency(text, DISPLAY, NEUTRAL, model_says(Urgency.NORMAL)) is Urgency.HIGH
 
 
 @pytest.mark.parametrize(
     "text", ["the shelf label on the boots shows the wrong price", "门口的屏幕黑屏了"]
 )
-def test_a_fault_away_from_the_till_keeps_the_models_urgency(text: str) -> None:
-    assert apply_consequences(text, DISPLAY, Urgency.NORMAL) is Urgency.NORMAL
+def test_a_fault_away_from_the_till_keeps_the_models_urgency_but_is_never_low(text: str) -> None:
+    assert decide_urgency(text, DISPLAY, NEUTRAL, model_says(Urgency.NORMAL)) is Urgency.NORMAL
+    assert decide_urgency(text, DISPLAY, NEUTRAL, model_says(Urgency.LOW)) is Urgency.NORMAL
 
 
-def test_only_device_reports_are_raised() -> None:
+def test_a_rule_question_is_normal_and_praise_low_whatever_the_model_says() -> None:
     text = "customers ask whether the till takes the discount off the boots"
-    assert (
-        apply_consequences(text, FeedbackCategory.PRICE_RULE_CONFUSION, Urgency.NORMAL)
-        is Urgency.NORMAL
+    for said in Urgency:
+        confusion = FeedbackCategory.PRICE_RULE_CONFUSION
+        assert decide_urgency(text, confusion, NEUTRAL, model_says(said)) is Urgency.NORMAL
+        praise = FeedbackCategory.PRAISE_SUGGESTION
+        assert decide_urgency("love it", praise, NEUTRAL, model_says(said)) is Urgency.LOW
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the mall lost power and the store is closed until further notice", Urgency.HIGH),
+        ("商场停电，顾客进不来", Urgency.HIGH),
+        ("twice the visitors we planned for, queues at the door", Urgency.NORMAL),
+        ("客流只有计划的一半", Urgency.NORMAL),
+    ],
+)
+def test_foot_traffic_is_high_only_when_nobody_can_come_in(text: str, expected: Urgency) -> None:
+    traffic = FeedbackCategory.FOOT_TRAFFIC
+    assert decide_urgency(text, traffic, NEUTRAL, model_says(Urgency.LOW)) is expected
+
+
+def test_a_pitch_that_works_is_low_one_that_falls_flat_normal() -> None:
+    pitch = FeedbackCategory.TALK_TRACK_RECEPTION
+    works = decide_urgency(
+        "the new line works", pitch, Sentiment.POSITIVE, model_says(Urgency.NORMAL)
     )
+    flat = decide_urgency(
+        "the new line bores them", pitch, Sentiment.NEGATIVE, model_says(Urgency.LOW)
+    )
+    assert (works, flat) == (Urgency.LOW, Urgency.NORMAL)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "another pair of the hiking boots came back with the sole peeling, fourth one",
+            Urgency.HIGH,
+        ),
+        ("这批卫衣拉链又坏了，已经退货三件", Urgency.HIGH),
+        ("one customer thinks the hoodie is too expensive", Urgency.NORMAL),
+    ],
+)
+def test_an_objection_is_high_when_the_same_fault_comes_back(text: str, expected: Urgency) -> None:
+    objection = FeedbackCategory.CUSTOMER_OBJECTION
+    assert (
+        decide_urgency(text, objection, Sentiment.NEGATIVE, model_says(Urgency.NORMAL)) is expected
+    )
+
+
+def test_every_category_allows_some_urgency_and_only_stock_and_competitors_all_three() -> None:
+    assert set(ALLOWED) == set(FeedbackCategory)
+    assert {c for c, allowed in ALLOWED.items() if len(allowed) == 3} == {
+        FeedbackCategory.STOCK_AVAILABILITY,
+        FeedbackCategory.COMPETITOR_ACTIVITY,
+    }
