@@ -21,17 +21,14 @@ import contextlib
 import itertools
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
 
 from loguru import logger
 
-from knowledge_base.answering import Role
 from knowledge_base.delivery import (
     Action,
     Delivery,
     DeliveryPolicy,
     DeliveryState,
-    Escalated,
     Event,
     PlaybackFinished,
     PlaybackInterrupted,
@@ -44,12 +41,12 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import next_step, notice_id, parse_notice_id
 from knowledge_base.notice_scope import Audience, recipients
 from knowledge_base.notice_scope import Publication as Announcement
-from knowledge_base.notices import compose_notice, escalation_notice
+from knowledge_base.notices import compose_notice
 from knowledge_base.rosters import Roster, StaffMember
 from knowledge_base.versions import Publication
 from voice_agent.broadcast.announcements import announcement
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
-from voice_agent.broadcast.escalation import Escalation
+from voice_agent.broadcast.escalator import EscalationSink, Escalator
 from voice_agent.storage import (
     Database,
     NoticeRecord,
@@ -64,14 +61,6 @@ Clock = Callable[[], datetime]
 
 SpeakAhead = Callable[[Sequence[str]], Awaitable[object]]
 """Renders notice texts into the speech cache before they are offered (see ``Broadcaster``)."""
-
-
-class EscalationSink(Protocol):
-    """Where escalations go besides the record and the managers' sessions (the webhook)."""
-
-    async def send(self, escalation: Escalation) -> None:
-        """Deliver it (raise on failure; the broadcaster logs and carries on)."""
-        ...
 
 
 def _utc_now() -> datetime:
@@ -112,7 +101,6 @@ class Broadcaster:
         self._knowledge = knowledge
         self._policy = policy or DeliveryPolicy()
         self._language = language
-        self._webhook = webhook
         self._speak_ahead = speak_ahead
         self._clock = clock
         self._lock = asyncio.Lock()
@@ -126,7 +114,13 @@ class Broadcaster:
         self._roster_id: int | None = None
         self._handled_publication = 0
         self._serial = itertools.count(1)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._escalator = Escalator(
+            notices=self._notices,
+            language=language,
+            webhook=webhook,
+            clock=clock,
+            serial=self._serial,
+        )
         self._ticker: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -170,8 +164,7 @@ class Broadcaster:
 
     async def wait_idle(self) -> None:
         """Wait until every escalation being sent has been sent (or failed)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._escalator.wait_idle()
 
     async def _tick_forever(self, tick_secs: float) -> None:
         while True:
@@ -388,7 +381,13 @@ class Broadcaster:
         if action in (Action.SPEAK, Action.REPLAY):
             await self._offer(member, step.delivery, action)
         elif action is Action.ESCALATE:
-            await self._escalate(member, step.delivery)
+            await self._escalator.escalate(
+                member,
+                step.delivery,
+                announced=await self._announcement(step.delivery.notice_id),
+                roster=self._roster,
+                channels=self._channels,
+            )
 
     async def _offer(self, member: StaffMember, delivery: Delivery, action: Action) -> None:
         channel = self._channels.get(member.identity)
@@ -415,64 +414,3 @@ class Broadcaster:
         self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
         logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
         await channel.offer(utterance)
-
-    async def _escalate(self, member: StaffMember, delivery: Delivery) -> None:
-        now = self._clock()
-        escalated = apply(delivery, Escalated(now))
-        await self._store(escalated)
-        announced = await self._announcement(delivery.notice_id)
-        managers = (
-            [m for m in (self._roster or Roster(())).store_managers(member.store_id)]
-            if member.role is Role.CLERK and member.store_id
-            else []
-        )
-        text = escalation_notice(
-            announced, clerk_name=member.name, plays=delivery.plays, language=self._language
-        )
-        escalation = Escalation(
-            delivery=escalated,
-            clerk_name=member.name,
-            store_id=member.store_id,
-            managers=tuple(m.identity for m in managers),
-            text=text,
-            at=now,
-        )
-        logger.info(
-            "broadcast: {} not acknowledged by {}; escalated to {}",
-            delivery.notice_id,
-            member.identity,
-            ", ".join(escalation.managers) or "nobody on the roster",
-        )
-        for manager in managers:
-            channel = self._channels.get(manager.identity)
-            if channel is None:
-                continue
-            language = channel.language or self._language
-            spoken = escalation_notice(
-                announced, clerk_name=member.name, plays=delivery.plays, language=language
-            )
-            await channel.offer(
-                Utterance(
-                    id=f"{delivery.notice_id}/{member.identity}/escalation/{next(self._serial)}",
-                    notice_id=delivery.notice_id,
-                    kind=UtteranceKind.ESCALATION,
-                    text=spoken,
-                    language=language,
-                )
-            )
-        if self._webhook is not None:
-            task = asyncio.create_task(self._send(escalation))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _send(self, escalation: Escalation) -> None:
-        assert self._webhook is not None
-        try:
-            await self._webhook.send(escalation)
-        except Exception as e:  # noqa: BLE001 - the record and the spoken notice stand
-            logger.warning(
-                "broadcast: escalation webhook failed for {} ({}): {}",
-                escalation.delivery.notice_id,
-                escalation.delivery.clerk,
-                e,
-            )
