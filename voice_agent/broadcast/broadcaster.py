@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import itertools
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from loguru import logger
 
@@ -38,7 +38,12 @@ from knowledge_base.delivery import (
     recover,
 )
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.notice_queue import next_step, notice_id, parse_notice_id
+from knowledge_base.notice_queue import (
+    awaiting_acknowledgement,
+    next_step,
+    notice_id,
+    parse_notice_id,
+)
 from knowledge_base.notice_scope import Audience, recipients
 from knowledge_base.notice_scope import Publication as Announcement
 from knowledge_base.notices import compose_notice
@@ -79,6 +84,7 @@ class Broadcaster:
         language: str = "en",
         webhook: EscalationSink | None = None,
         speak_ahead: SpeakAhead | None = None,
+        shared: bool = False,
         clock: Clock = _utc_now,
     ) -> None:
         """Work over ``database`` (upgraded).
@@ -92,6 +98,10 @@ class Broadcaster:
             speak_ahead: Given the notice texts of a new notice for its connected people
                 (one per role, store and language) before any is offered, so their sessions
                 find the speech rendered instead of each rendering it at once (optional).
+            shared: Other nodes' broadcasters serve their own sessions from the same
+                database (a cluster): this one acts only for the people connected to it (a
+                delivery left speaking is recovered when its person connects here, not at
+                start, and nobody is escalated about by a node they are not connected to).
             clock: The current time (aware).
         """
         self._notices = SqlNoticeRepository(database=database)
@@ -102,6 +112,7 @@ class Broadcaster:
         self._policy = policy or DeliveryPolicy()
         self._language = language
         self._speak_ahead = speak_ahead
+        self._shared = shared
         self._clock = clock
         self._lock = asyncio.Lock()
         self._channels: dict[str, NoticeChannel] = {}
@@ -129,17 +140,14 @@ class Broadcaster:
         """Resume: recover cut-off playbacks, read the roster, catch up on publications.
 
         A delivery left ``speaking`` by a previous process counts as cut off (spoken again
-        from the start). Urgent publications stored after the newest one with a notice are
-        announced now (none before the first notice: history is not replayed). With
-        ``tick_secs`` a background task looks at due replays, escalations and shift starts.
+        from the start; when ``shared``, once its person connects here). Urgent publications
+        stored after the newest one with a notice are announced now (none before the first
+        notice: history is not replayed). With ``tick_secs`` a background task looks at
+        due replays, escalations and shift starts.
         """
         async with self._lock:
-            now = self._clock()
-            cut_off = await asyncio.to_thread(self._notices.deliveries, open_only=True)
-            recovered = [recover(d, now) for d in cut_off if d.state is DeliveryState.SPEAKING]
-            if recovered:
-                await asyncio.to_thread(self._notices.save_all, recovered)
-                logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+            if not self._shared:
+                await self._recover_cut_off()
             await self._refresh_roster()
             last = await asyncio.to_thread(self._notices.last_publication_id)
             self._handled_publication = last or await asyncio.to_thread(
@@ -189,11 +197,19 @@ class Broadcaster:
                 await self._announce(publication, notice_id(version.promotion_id, version.version))
 
     async def connect(self, channel: NoticeChannel) -> None:
-        """A person's session is live: what is due is offered at once."""
+        """A person's session is live: what is due is offered at once.
+
+        A notice an earlier session of theirs was still speaking (it died with its process,
+        or a rejoin replaced it) was cut off: it is offered again from the start. One played
+        to them and awaiting its acknowledgement is awaited by this session too, so "got
+        it" acknowledges it before its replay is due.
+        """
         async with self._lock:
             self._channels[channel.identity] = channel
             self._offered.pop(channel.identity, None)
+            await self._recover_cut_off(channel.identity)
             await self._evaluate(channel.identity)
+            await self._await_acknowledgement(channel)
 
     async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
         """A person's session ended: a notice being spoken was cut off.
@@ -301,6 +317,9 @@ class Broadcaster:
             superseded=superseded,
         )
         if not created:
+            # Stored already (by another node): its people connected here are looked at.
+            for identity in sorted({p.identity for p in people} & set(self._channels)):
+                await self._evaluate(identity)
             return
         logger.info(
             "broadcast: {} for {} people ({} older notice(s) superseded)",
@@ -362,6 +381,8 @@ class Broadcaster:
         )
 
     async def _evaluate(self, identity: str) -> None:
+        if self._shared and identity not in self._channels:
+            return  # the node the person is connected to acts for them
         records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
         member = self._roster.member(identity) if self._roster else None
         step = next_step(records, self._situation(member, identity), self._policy)
@@ -393,24 +414,65 @@ class Broadcaster:
         channel = self._channels.get(member.identity)
         if channel is None:
             return
+        kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
+        utterance = await self._utterance(channel, member, delivery, kind)
+        self._offered[member.identity] = utterance
+        self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
+        logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
+        await channel.offer(utterance)
+
+    async def _utterance(
+        self,
+        channel: NoticeChannel,
+        member: StaffMember,
+        delivery: Delivery,
+        kind: UtteranceKind,
+        *,
+        within: timedelta | None = None,
+    ) -> Utterance:
         language = channel.language or self._language
-        announced = await self._announcement(delivery.notice_id)
         notice = compose_notice(
-            announced,
+            await self._announcement(delivery.notice_id),
             knowledge=self._knowledge(),
             audience=Audience.of(member),
             language=language,
         )
-        kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
-        utterance = Utterance(
+        return Utterance(
             id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
             notice_id=delivery.notice_id,
             kind=kind,
             text=notice.text,
             language=language,
-            acknowledge_within_secs=self._policy.acknowledge_within.total_seconds(),
+            acknowledge_within_secs=(within or self._policy.acknowledge_within).total_seconds(),
         )
-        self._offered[member.identity] = utterance
-        self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
-        logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
-        await channel.offer(utterance)
+
+    async def _recover_cut_off(self, identity: str | None = None) -> None:
+        """Deliveries left ``speaking`` (of ``identity``, or everyone) were cut off."""
+        now = self._clock()
+        open_ones = await asyncio.to_thread(
+            self._notices.deliveries, clerk=identity, open_only=True
+        )
+        recovered = [recover(d, now) for d in open_ones if d.state is DeliveryState.SPEAKING]
+        if recovered:
+            await asyncio.to_thread(self._notices.save_all, recovered)
+            logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+
+    async def _await_acknowledgement(self, channel: NoticeChannel) -> None:
+        """Have a new session await "got it" for a notice played to the person before."""
+        member = self._roster.member(channel.identity) if self._roster else None
+        if member is None or channel.identity in self._offered:
+            return
+        records = await asyncio.to_thread(
+            self._notices.deliveries, clerk=channel.identity, open_only=True
+        )
+        found = awaiting_acknowledgement(records, now=self._clock(), policy=self._policy)
+        if found is None:
+            return
+        delivery, left = found
+        kind = UtteranceKind.REPLAY if delivery.plays > 1 else UtteranceKind.NOTICE
+        utterance = await self._utterance(channel, member, delivery, kind, within=left)
+        self._last_offers[(channel.identity, delivery.notice_id)] = utterance.id
+        logger.info(
+            "broadcast: {} awaits {}'s acknowledgement", delivery.notice_id, member.identity
+        )
+        await channel.await_acknowledgement(utterance)

@@ -67,3 +67,11 @@ class NoticeChannel(Protocol):
     async def withdraw(self, utterance_id: str) -> None:
         """Do not say it; stop it if it is being said (unknown ids are ignored)."""
         ...
+
+    async def await_acknowledgement(self, utterance: Utterance) -> None:
+        """Take "got it" as its acknowledgement for ``acknowledge_within_secs``, unsaid.
+
+        It was played to the person by an earlier session (before a rejoin or a restart);
+        its replay, if due, is offered later as usual.
+        """
+        ...

@@ -12,7 +12,11 @@ from pipelines.speech_prerender import AnswerPrerenderer
 from voice_agent.broadcast.broadcaster import Broadcaster, SpeakAhead
 from voice_agent.broadcast.escalation import EscalationWebhook
 from voice_agent.broadcast.session_channel import floor_sentences
-from voice_agent.knowledge_reload.published import PublicationObserver
+from voice_agent.knowledge_reload.published import (
+    PublicationObserver,
+    PublishedKnowledgeHolder,
+)
+from voice_agent.runtime import Runtime
 from voice_agent.settings import BroadcastSettings
 from voice_agent.storage import Database
 
@@ -35,6 +39,7 @@ def build_broadcaster(
     database: Database,
     knowledge: Callable[[], KnowledgeBase],
     speak_ahead: SpeakAhead | None = None,
+    shared: bool = False,
 ) -> Broadcaster:
     """A broadcaster with the ``[broadcast]`` timing, language and webhook."""
     webhook = None
@@ -54,6 +59,26 @@ def build_broadcaster(
         language=settings.language,
         webhook=webhook,
         speak_ahead=speak_ahead,
+        shared=shared,
+    )
+
+
+def runtime_broadcaster(
+    runtime: Runtime, database: Database, *, shared: bool = False
+) -> Broadcaster | None:
+    """A process's broadcaster (``None`` when the runtime serves files, not publications).
+
+    ``shared``: other nodes of a cluster serve sessions from the same database (see
+    :class:`Broadcaster`).
+    """
+    if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
+        return None
+    return build_broadcaster(
+        runtime.settings.broadcast,
+        database=database,
+        knowledge=lambda: runtime.knowledge,
+        speak_ahead=notice_renderer(runtime.prerenderer),
+        shared=shared,
     )
 
 
