@@ -6,7 +6,9 @@ mid-conversation gets the clerk re-dispatched to the other one: the store servic
 webhooks and the watch over the workers' heartbeats, no worker of its own) finds the
 worker dead, puts the assistant back in the clerk's room through LiveKit's APIs, and the
 new session picks up the conversation from the database they all share; the service's
-``/healthz`` reports the fault while the clerk waits.
+``/healthz`` reports the fault while the clerk waits. An urgent publication reaches a
+clerk whose session runs on a worker: the worker follows the publications in the shared
+database and speaks the notice to its own sessions.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from knowledge_base.delivery import DeliveryState
+from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
+from tests.livekit.notice_helpers import Earpiece, eventually
+from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.benchmarks.local_cluster import (
     WorkerProcess,
@@ -44,7 +50,13 @@ from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
-from voice_agent.storage import SqlSessionStore, open_database
+from voice_agent.storage import (
+    SqlNoticeRepository,
+    SqlRosterRepository,
+    SqlSessionStore,
+    open_database,
+)
+from voice_agent.storage.publisher import Publisher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
@@ -338,3 +350,69 @@ async def test_a_draining_worker_finishes_its_clerk_and_takes_no_new_one(
     assert all(u.reply_started_at is not None for u in report.utterances), report
     assert served(serving, "gia") and not served(other, "gia")  # nobody moved mid-answer
     assert serving.process.wait(timeout=90) == 0  # it exits once gia's session ended
+
+
+async def test_an_urgent_publication_is_spoken_to_a_clerk_on_a_worker_and_acknowledged(
+    runtime: Any,
+    nodes: list[LocalLiveKitServer],
+    workers: list[WorkerProcess],
+    shared_database_url: str,
+    tmp_path: Path,
+) -> None:
+    database = open_database(shared_database_url)
+    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
+        f"ivy,Ivy Tan,clerk,SH-01,,{day},00:00,23:59\n"
+        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    SqlRosterRepository(database=database).replace(
+        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
+        source="roster.csv",
+        loaded_by="test",
+        loaded_at=datetime.now(UTC),
+    )
+    ivy = Earpiece()
+    token = mint_token(
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        identity="ivy",
+        role="clerk",
+        room=clerk_room_name(store_id="SH-01", identity="ivy"),
+        store_id="SH-01",
+        dispatch_agent=True,
+    )
+    notices = SqlNoticeRepository(database=database)
+
+    def state() -> DeliveryState | None:
+        found = notices.deliveries(notice_id="weekend-running@3", clerk="ivy")
+        return found[0].state if found else None
+
+    try:
+        await ivy.room.connect(nodes[1].url, token)
+        await eventually(ivy.agent_joined, within=60, what="a worker's agent joined ivy")
+        await asyncio.sleep(1.0)  # ivy subscribes to the agent's track
+        kb = copy_sample(tmp_path / "kb")  # what headquarters publishes from
+        outcome = Publisher(database=database).publish_files(
+            kb,
+            {WEEKEND.name: weekend_text(kb, percent=25, version=3)},
+            published_by="hq",
+            urgent=True,
+            now=datetime.now(UTC),
+        )
+        assert outcome.publication is not None, outcome.issues
+        await eventually(
+            lambda: state() is DeliveryState.PLAYED, within=60, what="ivy heard the notice"
+        )
+        assert ivy.voiced_secs > 2.0
+        await ivy.acknowledge()
+        await eventually(
+            lambda: state() is DeliveryState.ACKNOWLEDGED,
+            within=20,
+            what="ivy's acknowledgement was stored",
+        )
+    finally:
+        await ivy.leave()
+        database.close()
+    offered = [
+        w for w in workers if "offering weekend-running@3 to ivy" in w.log.read_text("utf-8")
+    ]
+    assert len(offered) == 1 and served(offered[0], "ivy")  # by the worker running her session
