@@ -352,7 +352,7 @@ async def test_a_draining_worker_finishes_its_clerk_and_takes_no_new_one(
     assert serving.process.wait(timeout=90) == 0  # it exits once gia's session ended
 
 
-async def test_an_urgent_publication_is_spoken_to_a_clerk_on_a_worker_and_acknowledged(
+async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her_manager(
     runtime: Any,
     nodes: list[LocalLiveKitServer],
     workers: list[WorkerProcess],
@@ -361,7 +361,8 @@ async def test_an_urgent_publication_is_spoken_to_a_clerk_on_a_worker_and_acknow
 ) -> None:
     database = open_database(shared_database_url)
     roster = "identity,name,role,store,region,day,start,end\n" + "".join(
-        f"ivy,Ivy Tan,clerk,SH-01,,{day},00:00,23:59\n"
+        f"{who},{who.title()} Tan,{role},SH-01,,{day},00:00,23:59\n"
+        for who, role in (("ivy", "clerk"), ("mia", "store_manager"))
         for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     )
     SqlRosterRepository(database=database).replace(
@@ -370,26 +371,29 @@ async def test_an_urgent_publication_is_spoken_to_a_clerk_on_a_worker_and_acknow
         loaded_by="test",
         loaded_at=datetime.now(UTC),
     )
-    ivy = Earpiece()
-    token = mint_token(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        identity="ivy",
-        role="clerk",
-        room=clerk_room_name(store_id="SH-01", identity="ivy"),
-        store_id="SH-01",
-        dispatch_agent=True,
-    )
     notices = SqlNoticeRepository(database=database)
 
-    def state() -> DeliveryState | None:
-        found = notices.deliveries(notice_id="weekend-running@3", clerk="ivy")
+    def state(who: str) -> DeliveryState | None:
+        found = notices.deliveries(notice_id="weekend-running@3", clerk=who)
         return found[0].state if found else None
 
+    people: dict[str, Earpiece] = {}
     try:
-        await ivy.room.connect(nodes[1].url, token)
-        await eventually(ivy.agent_joined, within=60, what="a worker's agent joined ivy")
-        await asyncio.sleep(1.0)  # ivy subscribes to the agent's track
+        # Ivy on node 2, her store manager in her own room on node 1 (one per worker).
+        for who, role, node in (("ivy", "clerk", nodes[1]), ("mia", "store_manager", nodes[0])):
+            people[who] = Earpiece()
+            token = mint_token(
+                api_key=API_KEY,
+                api_secret=API_SECRET,
+                identity=who,
+                role=role,
+                room=clerk_room_name(store_id="SH-01", identity=who),
+                store_id="SH-01",
+                dispatch_agent=True,
+            )
+            await people[who].room.connect(node.url, token)
+            await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
+        await asyncio.sleep(1.0)  # they subscribe to the agent's track
         kb = copy_sample(tmp_path / "kb")  # what headquarters publishes from
         outcome = Publisher(database=database).publish_files(
             kb,
@@ -399,20 +403,26 @@ async def test_an_urgent_publication_is_spoken_to_a_clerk_on_a_worker_and_acknow
             now=datetime.now(UTC),
         )
         assert outcome.publication is not None, outcome.issues
+        for who, earpiece in people.items():
+            await eventually(
+                lambda who=who: state(who) is DeliveryState.PLAYED,  # type: ignore[misc]
+                within=90,
+                what=f"{who} heard the notice",
+            )
+            assert earpiece.voiced_secs > 2.0, who
+            await earpiece.acknowledge()
         await eventually(
-            lambda: state() is DeliveryState.PLAYED, within=60, what="ivy heard the notice"
-        )
-        assert ivy.voiced_secs > 2.0
-        await ivy.acknowledge()
-        await eventually(
-            lambda: state() is DeliveryState.ACKNOWLEDGED,
+            lambda: all(state(who) is DeliveryState.ACKNOWLEDGED for who in people),
             within=20,
-            what="ivy's acknowledgement was stored",
+            what="both acknowledgements were stored",
         )
     finally:
-        await ivy.leave()
+        for earpiece in people.values():
+            await earpiece.leave()
         database.close()
-    offered = [
-        w for w in workers if "offering weekend-running@3 to ivy" in w.log.read_text("utf-8")
-    ]
-    assert len(offered) == 1 and served(offered[0], "ivy")  # by the worker running her session
+    for who, role in (("ivy", "clerk"), ("mia", "store_manager")):
+        room = clerk_room_name(store_id="SH-01", identity=who)
+        logs = [w.log.read_text("utf-8") for w in workers]
+        offering = [log for log in logs if f"offering weekend-running@3 to {who} " in log]
+        assert len(offering) == 1, who  # by one node: the one running the session
+        assert f"[{room}] dispatched here for {who} ({role})" in offering[0]
