@@ -68,6 +68,8 @@ from voice_agent.worker.redispatch import Redispatcher
 from voice_agent.worker.watch import WorkerWatch
 
 _API_STOP_TIMEOUT_SECS = 5.0
+_RESUME_TIMEOUT_SECS = 15.0
+"""How long the start may spend giving people left in their rooms the assistant back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,15 +306,16 @@ class StoreService:
         if dispatch and not self._service.run_worker:
             return  # a front node: the worker watch looks after the workers' rooms
         try:
-            await resume_rooms(
-                self._endpoint,
-                manager=self._manager,
-                language=self._runtime.settings.stt.language,
-                stores=frozenset(self._runtime.knowledge.stores),
-                clerk_connections=clerk_connections,
-                redispatcher=self._redispatcher,
-                start_sessions=not dispatch,
-            )
+            async with asyncio.timeout(_RESUME_TIMEOUT_SECS):
+                await resume_rooms(
+                    self._endpoint,
+                    manager=self._manager,
+                    language=self._runtime.settings.stt.language,
+                    stores=frozenset(self._runtime.knowledge.stores),
+                    clerk_connections=clerk_connections,
+                    redispatcher=self._redispatcher,
+                    start_sessions=not dispatch,
+                )
         except Exception as e:  # noqa: BLE001 - they get the assistant when they rejoin
             logger.warning("could not look for people waiting in their rooms: {!r}", e)
 
