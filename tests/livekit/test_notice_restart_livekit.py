@@ -1,8 +1,11 @@
 """`voice-agent serve` killed (``kill -9``) in the middle of a broadcast, and started again.
 
 A real livekit-server runs on its own (as in production: the service is not its parent),
-and ``voice-agent serve`` runs as a child process with its default agent dispatch, over a
-SQLite database with the published sample chain and a roster. An urgent version goes out;
+and ``voice-agent serve`` runs as a child process, over a SQLite database with the
+published sample chain and a roster. Sessions start from LiveKit's webhooks
+(``agent_dispatch = false``): on this shared 2-core machine, livekit-agents' job
+dispatch lost jobs under load (a clerk joining right after the restart got no session
+within 90 s), which is not what this test is about. An urgent version goes out;
 the service is killed while ana has acknowledged it, ben has heard it to the end without
 acknowledging, chen is hearing it, and dan has not joined yet. After the restart the
 clerks still in their rooms get the assistant back at once, and from the stored
@@ -73,7 +76,7 @@ class Scene:
         return delivery.state if delivery else None
 
     async def joins(self, identity: str, *, microphone: bool = False) -> Earpiece:
-        """``identity`` joins their room; their token asks LiveKit to dispatch the agent."""
+        """``identity`` joins their room (the webhook starts their session)."""
         earpiece = Earpiece()
         token = mint_token(
             api_key=API_KEY,
@@ -82,7 +85,6 @@ class Scene:
             role="clerk",
             room=clerk_room_name(store_id="SH-01", identity=identity),
             store_id="SH-01",
-            dispatch_agent=True,
         )
         await earpiece.room.connect(self.livekit.url, token)
         if microphone:
@@ -124,6 +126,7 @@ def scene(livekit_binary: Path, tmp_path: Path) -> Iterator[Scene]:
         "VOICE_AGENT_LIVEKIT__API_KEY": API_KEY,
         "VOICE_AGENT_LIVEKIT__API_SECRET": API_SECRET,
         "VOICE_AGENT_SERVICE__CAPACITY": "4",
+        "VOICE_AGENT_SERVICE__AGENT_DISPATCH": "false",
     }
     with server:
         env["VOICE_AGENT_LIVEKIT__URL"] = server.url
