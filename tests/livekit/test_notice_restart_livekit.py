@@ -214,7 +214,7 @@ async def test_a_service_killed_mid_broadcast_resumes_it_without_telling_anyone_
             for name in ("ana", "ben"):
                 await eventually(
                     lambda name=name: scene.state(name) is DeliveryState.PLAYED,  # type: ignore[misc]
-                    within=90,
+                    within=180,
                     what=f"{name} heard the notice to its end",
                 )
             await clerks["ana"].acknowledge()
@@ -226,7 +226,7 @@ async def test_a_service_killed_mid_broadcast_resumes_it_without_telling_anyone_
             clerks["chen"] = await scene.joins("chen")
             await eventually(
                 lambda: scene.state("chen") is DeliveryState.SPEAKING,
-                within=90,
+                within=180,
                 what="chen's notice began",
             )
             first.send_signal(signal.SIGKILL)  # mid-notice for chen; dan not there yet
@@ -250,7 +250,7 @@ async def test_a_service_killed_mid_broadcast_resumes_it_without_telling_anyone_
             for name in ("chen", "dan"):
                 await eventually(
                     lambda name=name: scene.state(name) is DeliveryState.PLAYED,  # type: ignore[misc]
-                    within=90,
+                    within=180,
                     what=f"{name} heard the notice to its end after the restart",
                 )
                 await clerks[name].acknowledge()
