@@ -8,14 +8,16 @@ promotions changed, or a second version published before the first was heard). H
 * :func:`next_step` picks the one thing to do now: drop superseded notices first, then
   escalate, then speak or replay the oldest notice due, and never start a notice while
   another is playing;
-* :func:`wake_at` says when to look again if nothing is due now.
+* :func:`wake_at` says when to look again if nothing is due now;
+* :func:`awaiting_acknowledgement` is the notice whose "got it" is awaited now (a session
+  that starts, after a rejoin or a restart, awaits it too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from knowledge_base.delivery import (
     Action,
@@ -95,3 +97,21 @@ def wake_at(
         if (decision := decide(d, situation, policy)).action is Action.WAIT and decision.until
     ]
     return min(times, default=None)
+
+
+def awaiting_acknowledgement(
+    deliveries: Sequence[Delivery], *, now: datetime, policy: DeliveryPolicy
+) -> tuple[Delivery, timedelta] | None:
+    """The oldest notice played to its end whose acknowledgement is awaited now, and how long.
+
+    Not escalated, and its acknowledgement deadline (``acknowledge_within`` after its last
+    play) not yet reached; after the deadline its replay or escalation is due instead.
+    """
+    for delivery in sorted(deliveries, key=lambda d: (d.created_at, d.notice_id)):
+        if delivery.state is not DeliveryState.PLAYED or delivery.escalated_at is not None:
+            continue
+        assert delivery.last_played_at is not None
+        left = delivery.last_played_at + policy.acknowledge_within - now
+        if left > timedelta(0):
+            return delivery, left
+    return None

@@ -169,6 +169,13 @@ class FloorAgenda:
         self.awaiting = None
         return awaiting.utterance
 
+    def await_reply(self, utterance: Utterance, now: float) -> bool:
+        """Await the reply to ``utterance`` (said before) from ``now``; False when busy."""
+        if self.awaiting is not None or self.playing is not None:
+            return False
+        self.awaiting = Awaiting(utterance=utterance, deadline=now + utterance.reply_within_secs)
+        return True
+
     def replied(self) -> None:
         """The awaited reply came."""
         self.awaiting = None

@@ -118,6 +118,14 @@ class FloorProcessor(FrameProcessor):
         """Queue ``utterance`` to be said at the next fitting moment (same id: replaced)."""
         await self._commands.put(("offer", utterance))
 
+    async def await_reply(self, utterance: Utterance) -> None:
+        """Await the reply to ``utterance`` for its ``reply_within_secs`` without saying it.
+
+        For something said to the clerk before this session (a notice heard before a
+        rejoin or a restart). Ignored while another reply is awaited or something plays.
+        """
+        await self._commands.put(("await", utterance))
+
     async def withdraw(self, utterance_id: str) -> None:
         """Drop the utterance (superseded); stop it if it is playing; stop awaiting its reply."""
         await self._commands.put(("withdraw", utterance_id))
@@ -215,6 +223,9 @@ class FloorProcessor(FrameProcessor):
         if action == "offer" and isinstance(value, Utterance):
             self._agenda.offer(value)
             logger.debug(f"{self}: offered {value.kind} {value.id!r}")
+        elif action == "await" and isinstance(value, Utterance):
+            if self._agenda.await_reply(value, self._clock()):
+                logger.debug(f"{self}: awaiting the reply to {value.kind} {value.id!r}")
         elif action == "withdraw" and isinstance(value, str):
             utterance, was_playing = self._agenda.withdraw(value)
             if was_playing:

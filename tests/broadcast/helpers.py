@@ -90,6 +90,8 @@ class RecordingChannel:
     notices: SqlNoticeRepository | None = None
     offered: list[Utterance] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    awaited: list[Utterance] = field(default_factory=list)
+    """Played by an earlier session: only their acknowledgement is awaited."""
     stored_at_offer: list[Delivery] = field(default_factory=list)
 
     async def offer(self, utterance: Utterance) -> None:
@@ -97,6 +99,9 @@ class RecordingChannel:
             found = self.notices.deliveries(notice_id=utterance.notice_id, clerk=self.identity)
             self.stored_at_offer.extend(found)
         self.offered.append(utterance)
+
+    async def await_acknowledgement(self, utterance: Utterance) -> None:
+        self.awaited.append(utterance)
 
     async def withdraw(self, utterance_id: str) -> None:
         self.withdrawn.append(utterance_id)

@@ -239,8 +239,12 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
         d.clerk: d
         for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
     }
-    assert again["ana"].offered == []  # acknowledged: never told twice
+    assert again["ana"].offered == [] and again["ana"].awaited == []  # never told twice
     assert again["chen"].offered == []  # heard: waits for the acknowledgement, not replayed yet
+    # ... and the new session takes "got it" as it, for what is left of the two minutes.
+    (awaited,) = again["chen"].awaited
+    assert (awaited.notice_id, awaited.kind) == ("weekend-running@3", UtteranceKind.NOTICE)
+    assert awaited.acknowledge_within_secs == POLICY.acknowledge_within.total_seconds()
     assert [u.kind for u in again["ben"].offered] == [UtteranceKind.NOTICE]  # cut off: again
     assert again["dan"].offered == []  # off shift, still waiting
     assert after["ana"] == before["ana"] and after["chen"] == before["chen"]
@@ -251,6 +255,71 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
         notice_id="weekend-running@3", clerk="chen"
     )
     assert final[0].state is DeliveryState.ACKNOWLEDGED
+    await second.stop()
+
+
+async def test_a_clerk_who_rejoins_while_a_notice_awaits_got_it_is_awaited_not_told_again(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    first = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await _hear(broadcaster, first["ana"], clock)
+    await broadcaster.disconnect("ana", channel=first["ana"])
+    clock.advance(seconds=30)
+    rejoined = await _connect(broadcaster, database, "ana")
+    assert rejoined["ana"].offered == []
+    (awaited,) = rejoined["ana"].awaited
+    assert awaited.acknowledge_within_secs == 90.0  # the rest of the two minutes
+    stored = await broadcaster.report("ana", "weekend-running@3", Acknowledged(clock()))
+    assert stored is not None and stored.state is DeliveryState.ACKNOWLEDGED
+    assert stored.plays == 1
+
+
+async def test_a_rejoin_cuts_off_the_notice_the_replaced_session_was_speaking(
+    broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
+) -> None:
+    # The new session connects before the old one's end is reported (or ever is).
+    first = await _connect(broadcaster, database, "ana")
+    await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
+    await broadcaster.report("ana", "weekend-running@3", PlaybackStarted(clock()))
+    rejoined = await _connect(broadcaster, database, "ana")
+    await broadcaster.disconnect("ana", channel=first["ana"])  # ignored: not the live one
+    assert [u.kind for u in rejoined["ana"].offered] == [UtteranceKind.NOTICE]
+    (stored,) = SqlNoticeRepository(database=database).deliveries(clerk="ana")
+    assert stored.state is DeliveryState.PENDING and stored.interruptions == 1
+
+
+async def test_nodes_sharing_a_database_each_speak_to_their_own_sessions_only(
+    database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
+) -> None:
+    def node() -> Broadcaster:
+        return Broadcaster(
+            database=database, knowledge=lambda: knowledge, policy=POLICY, shared=True, clock=clock
+        )
+
+    first, second = node(), node()
+    await first.start()
+    on_first = await _connect(first, database, "ana", "ben")
+    publication = chain.publish_weekend(version=3, percent=25)
+    await first.on_publication(publication)
+    await first.report("ana", "weekend-running@3", PlaybackStarted(clock()))  # speaking there
+    await second.start()  # a node joining the cluster: ana's notice is not "cut off"
+    on_second = await _connect(second, database, "chen")
+    await second.on_publication(publication)  # stored already by the first: nothing twice
+    assert [c.identity for c in on_second.values() if c.offered] == ["chen"]
+    assert [u.kind for u in on_second["chen"].offered] == [UtteranceKind.NOTICE]
+    assert [len(on_first[name].offered) for name in ("ana", "ben")] == [1, 1]
+    repository = SqlNoticeRepository(database=database)
+    (ana,) = repository.deliveries(clerk="ana")
+    assert ana.state is DeliveryState.SPEAKING
+    await first.report("ana", "weekend-running@3", PlaybackFinished(clock()))
+    clock.advance(minutes=5)  # ana's acknowledgement is overdue
+    await second.tick()  # not connected to the second node: it does not escalate her
+    (ana,) = repository.deliveries(clerk="ana")
+    assert ana.escalated_at is None and ana.plays == 1
+    await first.tick()  # her own node replays it
+    assert [u.kind for u in on_first["ana"].offered][-1] is UtteranceKind.REPLAY
+    await first.stop()
     await second.stop()
 
 

@@ -5,16 +5,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from knowledge_base.delivery import (
+    Acknowledged,
     Action,
     Delivery,
     DeliveryPolicy,
     DeliveryState,
+    Escalated,
     PlaybackFinished,
     PlaybackStarted,
     Situation,
     apply,
 )
-from knowledge_base.notice_queue import next_step, notice_id, parse_notice_id, supersede, wake_at
+from knowledge_base.notice_queue import (
+    awaiting_acknowledgement,
+    next_step,
+    notice_id,
+    parse_notice_id,
+    supersede,
+    wake_at,
+)
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
@@ -95,3 +104,22 @@ def test_nothing_is_due_off_shift_and_the_wake_time_is_the_shift_start() -> None
     played = [apply(apply(queue[0], PlaybackStarted(at(0))), PlaybackFinished(at(5)))]
     assert wake_at(played, situation(10), POLICY) == at(125)
     assert wake_at(queue, situation(10), POLICY) is None
+
+
+def played(notice: str, at_seconds: float) -> Delivery:
+    started = apply(pending(notice), PlaybackStarted(at(at_seconds - 8)))
+    return apply(started, PlaybackFinished(at(at_seconds)))
+
+
+def test_a_notice_played_and_not_yet_due_for_its_replay_awaits_its_acknowledgement() -> None:
+    heard = played("weekend-running@3", 10)
+    found = awaiting_acknowledgement([pending("winter-boots@1"), heard], now=at(40), policy=POLICY)
+    assert found == (heard, timedelta(seconds=90))  # the rest of the two minutes
+
+
+def test_nothing_awaits_an_acknowledgement_once_it_came_was_escalated_or_fell_due() -> None:
+    heard = played("weekend-running@3", 10)
+    done = apply(heard, Acknowledged(at(20)))
+    escalated = apply(heard, Escalated(at(20)))
+    for records, now in (([done], 30), ([escalated], 30), ([heard], 130), ([pending("a@1")], 0)):
+        assert awaiting_acknowledgement(records, now=at(now), policy=POLICY) is None

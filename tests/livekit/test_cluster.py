@@ -6,7 +6,9 @@ mid-conversation gets the clerk re-dispatched to the other one: the store servic
 webhooks and the watch over the workers' heartbeats, no worker of its own) finds the
 worker dead, puts the assistant back in the clerk's room through LiveKit's APIs, and the
 new session picks up the conversation from the database they all share; the service's
-``/healthz`` reports the fault while the clerk waits.
+``/healthz`` reports the fault while the clerk waits. An urgent publication reaches a
+clerk whose session runs on a worker: the worker follows the publications in the shared
+database and speaks the notice to its own sessions.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from knowledge_base.delivery import DeliveryState
+from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
+from tests.livekit.notice_helpers import Earpiece, eventually
+from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.benchmarks.local_cluster import (
     WorkerProcess,
@@ -44,7 +50,13 @@ from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
-from voice_agent.storage import SqlSessionStore, open_database
+from voice_agent.storage import (
+    SqlNoticeRepository,
+    SqlRosterRepository,
+    SqlSessionStore,
+    open_database,
+)
+from voice_agent.storage.publisher import Publisher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
@@ -338,3 +350,79 @@ async def test_a_draining_worker_finishes_its_clerk_and_takes_no_new_one(
     assert all(u.reply_started_at is not None for u in report.utterances), report
     assert served(serving, "gia") and not served(other, "gia")  # nobody moved mid-answer
     assert serving.process.wait(timeout=90) == 0  # it exits once gia's session ended
+
+
+async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her_manager(
+    runtime: Any,
+    nodes: list[LocalLiveKitServer],
+    workers: list[WorkerProcess],
+    shared_database_url: str,
+    tmp_path: Path,
+) -> None:
+    database = open_database(shared_database_url)
+    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
+        f"{who},{who.title()} Tan,{role},SH-01,,{day},00:00,23:59\n"
+        for who, role in (("ivy", "clerk"), ("mia", "store_manager"))
+        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    SqlRosterRepository(database=database).replace(
+        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
+        source="roster.csv",
+        loaded_by="test",
+        loaded_at=datetime.now(UTC),
+    )
+    notices = SqlNoticeRepository(database=database)
+
+    def state(who: str) -> DeliveryState | None:
+        found = notices.deliveries(notice_id="weekend-running@3", clerk=who)
+        return found[0].state if found else None
+
+    people: dict[str, Earpiece] = {}
+    try:
+        # Ivy on node 2, her store manager in her own room on node 1 (one per worker).
+        for who, role, node in (("ivy", "clerk", nodes[1]), ("mia", "store_manager", nodes[0])):
+            people[who] = Earpiece()
+            token = mint_token(
+                api_key=API_KEY,
+                api_secret=API_SECRET,
+                identity=who,
+                role=role,
+                room=clerk_room_name(store_id="SH-01", identity=who),
+                store_id="SH-01",
+                dispatch_agent=True,
+            )
+            await people[who].room.connect(node.url, token)
+            await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
+        await asyncio.sleep(1.0)  # they subscribe to the agent's track
+        kb = copy_sample(tmp_path / "kb")  # what headquarters publishes from
+        outcome = Publisher(database=database).publish_files(
+            kb,
+            {WEEKEND.name: weekend_text(kb, percent=25, version=3)},
+            published_by="hq",
+            urgent=True,
+            now=datetime.now(UTC),
+        )
+        assert outcome.publication is not None, outcome.issues
+        for who, earpiece in people.items():
+            await eventually(
+                lambda who=who: state(who) is DeliveryState.PLAYED,  # type: ignore[misc]
+                within=90,
+                what=f"{who} heard the notice",
+            )
+            assert earpiece.voiced_secs > 2.0, who
+            await earpiece.acknowledge()
+        await eventually(
+            lambda: all(state(who) is DeliveryState.ACKNOWLEDGED for who in people),
+            within=20,
+            what="both acknowledgements were stored",
+        )
+    finally:
+        for earpiece in people.values():
+            await earpiece.leave()
+        database.close()
+    for who, role in (("ivy", "clerk"), ("mia", "store_manager")):
+        room = clerk_room_name(store_id="SH-01", identity=who)
+        logs = [w.log.read_text("utf-8") for w in workers]
+        offering = [log for log in logs if f"offering weekend-running@3 to {who} " in log]
+        assert len(offering) == 1, who  # by one node: the one running the session
+        assert f"[{room}] dispatched here for {who} ({role})" in offering[0]

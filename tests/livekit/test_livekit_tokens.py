@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from livekit import api
 
+from voice_agent.livekit.dispatch import dispatched_role
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.tokens import MAX_TTL, ParticipantRole, mint_token
@@ -159,7 +160,20 @@ def test_a_clerk_token_can_ask_livekit_to_dispatch_the_assistant() -> None:
     assert config is not None
     (dispatch,) = config.agents
     assert dispatch.agent_name == "promo-assistant"
-    assert json.loads(dispatch.metadata) == {"clerk": "ana", "store_id": "SH-01"}
+    assert json.loads(dispatch.metadata) == {"clerk": "ana", "store_id": "SH-01", "role": "clerk"}
+    assert dispatched_role(dispatch.metadata) == "clerk"
     assert claims_of(mint()).room_config is None
-    manager = mint(role="store_manager", identity="mei", dispatch_agent=True)
-    assert claims_of(manager).room_config is None  # only a clerk's join dispatches
+    listening_in = mint(role="store_manager", identity="mei", dispatch_agent=True)
+    assert claims_of(listening_in).room_config is None  # ana's room: ana's join dispatches
+
+
+def test_a_store_manager_in_their_own_room_gets_the_assistant_as_a_store_manager() -> None:
+    own = mint(
+        role="store_manager", identity="mei", room="store-SH-01-clerk-mei", dispatch_agent=True
+    )
+    config = claims_of(own).room_config
+    assert config is not None
+    (dispatch,) = config.agents
+    assert dispatched_role(dispatch.metadata) == "store_manager"
+    # A job dispatched again after a worker died names no role: a clerk's session.
+    assert dispatched_role('{"clerk": "ana", "store_id": "SH-01"}') == "clerk"

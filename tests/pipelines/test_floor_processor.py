@@ -350,6 +350,19 @@ async def test_without_an_awaited_reply_the_wake_phrase_is_needed_again() -> Non
     assert session.answerer.questions == []
 
 
+async def test_got_it_acknowledges_a_notice_heard_before_this_session_without_saying_it() -> None:
+    async def scenario(session: Session) -> None:
+        await session.floor.await_reply(NOTICE)  # played by the session before a restart
+        await session.until(lambda: session.state.expecting_reply)
+        await session.clerk.says("Got it.")  # no wake phrase: the reply is awaited
+        await session.until_event("reply_received")
+
+    session = await run_session(scenario)
+    assert session.floor_events() == [("reply_received", "acknowledged")]
+    assert session.spoken == [] and session.answerer.questions == []
+    assert session.floor.awaiting_reply is None
+
+
 async def test_push_to_talk_acknowledges_a_notice() -> None:
     async def scenario(session: Session) -> None:
         await _notice_played(session)

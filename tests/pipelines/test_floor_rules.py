@@ -83,6 +83,16 @@ def test_the_reply_window_opens_when_playing_ends_and_closes_after_it() -> None:
     assert timed_out is not None and timed_out.id == "a" and not agenda.expecting_reply
 
 
+def test_a_reply_is_awaited_unsaid_only_when_the_floor_is_free() -> None:
+    agenda = FloorAgenda()
+    assert agenda.await_reply(_utterance("a"), now=1.0)
+    assert agenda.expecting_reply and agenda.queue == [] and agenda.playing is None
+    assert not agenda.await_reply(_utterance("b"), now=2.0)  # one exchange at a time
+    assert agenda.timed_out(now=10.9) is None
+    timed_out = agenda.timed_out(now=11.0)  # reply_within_secs after it was awaited
+    assert timed_out is not None and timed_out.id == "a"
+
+
 def test_an_utterance_that_never_plays_out_is_given_up() -> None:
     agenda = FloorAgenda()
     agenda.offer(_utterance("a", expects=ExpectedReply.NONE))

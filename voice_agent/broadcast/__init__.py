@@ -4,9 +4,10 @@ The rules are pure (``knowledge_base.delivery``, ``notice_queue``, ``notice_scop
 ``notices``, ``compliance``); this package stores and acts on them. See docs/broadcast.md.
 """
 
-from voice_agent.broadcast.broadcaster import Broadcaster, EscalationSink
+from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
 from voice_agent.broadcast.escalation import Escalation, EscalationWebhook, escalation_payload
+from voice_agent.broadcast.escalator import EscalationSink
 
 __all__ = [
     "Broadcaster",

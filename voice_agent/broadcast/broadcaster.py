@@ -20,18 +20,15 @@ import asyncio
 import contextlib
 import itertools
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import UTC, datetime, timedelta
 
 from loguru import logger
 
-from knowledge_base.answering import Role
 from knowledge_base.delivery import (
     Action,
     Delivery,
     DeliveryPolicy,
     DeliveryState,
-    Escalated,
     Event,
     PlaybackFinished,
     PlaybackInterrupted,
@@ -41,15 +38,20 @@ from knowledge_base.delivery import (
     recover,
 )
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.notice_queue import next_step, notice_id, parse_notice_id
+from knowledge_base.notice_queue import (
+    awaiting_acknowledgement,
+    next_step,
+    notice_id,
+    parse_notice_id,
+)
 from knowledge_base.notice_scope import Audience, recipients
 from knowledge_base.notice_scope import Publication as Announcement
-from knowledge_base.notices import compose_notice, escalation_notice
+from knowledge_base.notices import compose_notice
 from knowledge_base.rosters import Roster, StaffMember
 from knowledge_base.versions import Publication
 from voice_agent.broadcast.announcements import announcement
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
-from voice_agent.broadcast.escalation import Escalation
+from voice_agent.broadcast.escalator import EscalationSink, Escalator
 from voice_agent.storage import (
     Database,
     NoticeRecord,
@@ -64,14 +66,6 @@ Clock = Callable[[], datetime]
 
 SpeakAhead = Callable[[Sequence[str]], Awaitable[object]]
 """Renders notice texts into the speech cache before they are offered (see ``Broadcaster``)."""
-
-
-class EscalationSink(Protocol):
-    """Where escalations go besides the record and the managers' sessions (the webhook)."""
-
-    async def send(self, escalation: Escalation) -> None:
-        """Deliver it (raise on failure; the broadcaster logs and carries on)."""
-        ...
 
 
 def _utc_now() -> datetime:
@@ -90,6 +84,7 @@ class Broadcaster:
         language: str = "en",
         webhook: EscalationSink | None = None,
         speak_ahead: SpeakAhead | None = None,
+        shared: bool = False,
         clock: Clock = _utc_now,
     ) -> None:
         """Work over ``database`` (upgraded).
@@ -103,6 +98,10 @@ class Broadcaster:
             speak_ahead: Given the notice texts of a new notice for its connected people
                 (one per role, store and language) before any is offered, so their sessions
                 find the speech rendered instead of each rendering it at once (optional).
+            shared: Other nodes' broadcasters serve their own sessions from the same
+                database (a cluster): this one acts only for the people connected to it (a
+                delivery left speaking is recovered when its person connects here, not at
+                start, and nobody is escalated about by a node they are not connected to).
             clock: The current time (aware).
         """
         self._notices = SqlNoticeRepository(database=database)
@@ -112,8 +111,8 @@ class Broadcaster:
         self._knowledge = knowledge
         self._policy = policy or DeliveryPolicy()
         self._language = language
-        self._webhook = webhook
         self._speak_ahead = speak_ahead
+        self._shared = shared
         self._clock = clock
         self._lock = asyncio.Lock()
         self._channels: dict[str, NoticeChannel] = {}
@@ -126,7 +125,13 @@ class Broadcaster:
         self._roster_id: int | None = None
         self._handled_publication = 0
         self._serial = itertools.count(1)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._escalator = Escalator(
+            notices=self._notices,
+            language=language,
+            webhook=webhook,
+            clock=clock,
+            serial=self._serial,
+        )
         self._ticker: asyncio.Task[None] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -135,17 +140,14 @@ class Broadcaster:
         """Resume: recover cut-off playbacks, read the roster, catch up on publications.
 
         A delivery left ``speaking`` by a previous process counts as cut off (spoken again
-        from the start). Urgent publications stored after the newest one with a notice are
-        announced now (none before the first notice: history is not replayed). With
-        ``tick_secs`` a background task looks at due replays, escalations and shift starts.
+        from the start; when ``shared``, once its person connects here). Urgent publications
+        stored after the newest one with a notice are announced now (none before the first
+        notice: history is not replayed). With ``tick_secs`` a background task looks at
+        due replays, escalations and shift starts.
         """
         async with self._lock:
-            now = self._clock()
-            cut_off = await asyncio.to_thread(self._notices.deliveries, open_only=True)
-            recovered = [recover(d, now) for d in cut_off if d.state is DeliveryState.SPEAKING]
-            if recovered:
-                await asyncio.to_thread(self._notices.save_all, recovered)
-                logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+            if not self._shared:
+                await self._recover_cut_off()
             await self._refresh_roster()
             last = await asyncio.to_thread(self._notices.last_publication_id)
             self._handled_publication = last or await asyncio.to_thread(
@@ -170,8 +172,7 @@ class Broadcaster:
 
     async def wait_idle(self) -> None:
         """Wait until every escalation being sent has been sent (or failed)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._escalator.wait_idle()
 
     async def _tick_forever(self, tick_secs: float) -> None:
         while True:
@@ -196,11 +197,19 @@ class Broadcaster:
                 await self._announce(publication, notice_id(version.promotion_id, version.version))
 
     async def connect(self, channel: NoticeChannel) -> None:
-        """A person's session is live: what is due is offered at once."""
+        """A person's session is live: what is due is offered at once.
+
+        A notice an earlier session of theirs was still speaking (it died with its process,
+        or a rejoin replaced it) was cut off: it is offered again from the start. One played
+        to them and awaiting its acknowledgement is awaited by this session too, so "got
+        it" acknowledges it before its replay is due.
+        """
         async with self._lock:
             self._channels[channel.identity] = channel
             self._offered.pop(channel.identity, None)
+            await self._recover_cut_off(channel.identity)
             await self._evaluate(channel.identity)
+            await self._await_acknowledgement(channel)
 
     async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
         """A person's session ended: a notice being spoken was cut off.
@@ -341,6 +350,9 @@ class Broadcaster:
             superseded=superseded,
         )
         if not created:
+            # Stored already (by another node): its people connected here are looked at.
+            for identity in sorted({p.identity for p in people} & set(self._channels)):
+                await self._evaluate(identity)
             return
         logger.info(
             "broadcast: {} for {} people ({} older notice(s) superseded)",
@@ -402,6 +414,8 @@ class Broadcaster:
         )
 
     async def _evaluate(self, identity: str) -> None:
+        if self._shared and identity not in self._channels:
+            return  # the node the person is connected to acts for them
         records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
         member = self._roster.member(identity) if self._roster else None
         step = next_step(records, self._situation(member, identity), self._policy)
@@ -421,91 +435,77 @@ class Broadcaster:
         if action in (Action.SPEAK, Action.REPLAY):
             await self._offer(member, step.delivery, action)
         elif action is Action.ESCALATE:
-            await self._escalate(member, step.delivery)
+            await self._escalator.escalate(
+                member,
+                step.delivery,
+                announced=await self._announcement(step.delivery.notice_id),
+                roster=self._roster,
+                channels=self._channels,
+            )
 
     async def _offer(self, member: StaffMember, delivery: Delivery, action: Action) -> None:
         channel = self._channels.get(member.identity)
         if channel is None:
             return
-        language = channel.language or self._language
-        announced = await self._announcement(delivery.notice_id)
-        notice = compose_notice(
-            announced,
-            knowledge=self._knowledge(),
-            audience=Audience.of(member),
-            language=language,
-        )
         kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
-        utterance = Utterance(
-            id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
-            notice_id=delivery.notice_id,
-            kind=kind,
-            text=notice.text,
-            language=language,
-            acknowledge_within_secs=self._policy.acknowledge_within.total_seconds(),
-        )
+        utterance = await self._utterance(channel, member, delivery, kind)
         self._offered[member.identity] = utterance
         self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
         logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
         await channel.offer(utterance)
 
-    async def _escalate(self, member: StaffMember, delivery: Delivery) -> None:
-        now = self._clock()
-        escalated = apply(delivery, Escalated(now))
-        await self._store(escalated)
-        announced = await self._announcement(delivery.notice_id)
-        managers = (
-            [m for m in (self._roster or Roster(())).store_managers(member.store_id)]
-            if member.role is Role.CLERK and member.store_id
-            else []
+    async def _utterance(
+        self,
+        channel: NoticeChannel,
+        member: StaffMember,
+        delivery: Delivery,
+        kind: UtteranceKind,
+        *,
+        within: timedelta | None = None,
+    ) -> Utterance:
+        language = channel.language or self._language
+        notice = compose_notice(
+            await self._announcement(delivery.notice_id),
+            knowledge=self._knowledge(),
+            audience=Audience.of(member),
+            language=language,
         )
-        text = escalation_notice(
-            announced, clerk_name=member.name, plays=delivery.plays, language=self._language
+        return Utterance(
+            id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
+            notice_id=delivery.notice_id,
+            kind=kind,
+            text=notice.text,
+            language=language,
+            acknowledge_within_secs=(within or self._policy.acknowledge_within).total_seconds(),
         )
-        escalation = Escalation(
-            delivery=escalated,
-            clerk_name=member.name,
-            store_id=member.store_id,
-            managers=tuple(m.identity for m in managers),
-            text=text,
-            at=now,
-        )
-        logger.info(
-            "broadcast: {} not acknowledged by {}; escalated to {}",
-            delivery.notice_id,
-            member.identity,
-            ", ".join(escalation.managers) or "nobody on the roster",
-        )
-        for manager in managers:
-            channel = self._channels.get(manager.identity)
-            if channel is None:
-                continue
-            language = channel.language or self._language
-            spoken = escalation_notice(
-                announced, clerk_name=member.name, plays=delivery.plays, language=language
-            )
-            await channel.offer(
-                Utterance(
-                    id=f"{delivery.notice_id}/{member.identity}/escalation/{next(self._serial)}",
-                    notice_id=delivery.notice_id,
-                    kind=UtteranceKind.ESCALATION,
-                    text=spoken,
-                    language=language,
-                )
-            )
-        if self._webhook is not None:
-            task = asyncio.create_task(self._send(escalation))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, escalation: Escalation) -> None:
-        assert self._webhook is not None
-        try:
-            await self._webhook.send(escalation)
-        except Exception as e:  # noqa: BLE001 - the record and the spoken notice stand
-            logger.warning(
-                "broadcast: escalation webhook failed for {} ({}): {}",
-                escalation.delivery.notice_id,
-                escalation.delivery.clerk,
-                e,
-            )
+    async def _recover_cut_off(self, identity: str | None = None) -> None:
+        """Deliveries left ``speaking`` (of ``identity``, or everyone) were cut off."""
+        now = self._clock()
+        open_ones = await asyncio.to_thread(
+            self._notices.deliveries, clerk=identity, open_only=True
+        )
+        recovered = [recover(d, now) for d in open_ones if d.state is DeliveryState.SPEAKING]
+        if recovered:
+            await asyncio.to_thread(self._notices.save_all, recovered)
+            logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+
+    async def _await_acknowledgement(self, channel: NoticeChannel) -> None:
+        """Have a new session await "got it" for a notice played to the person before."""
+        member = self._roster.member(channel.identity) if self._roster else None
+        if member is None or channel.identity in self._offered:
+            return
+        records = await asyncio.to_thread(
+            self._notices.deliveries, clerk=channel.identity, open_only=True
+        )
+        found = awaiting_acknowledgement(records, now=self._clock(), policy=self._policy)
+        if found is None:
+            return
+        delivery, left = found
+        kind = UtteranceKind.REPLAY if delivery.plays > 1 else UtteranceKind.NOTICE
+        utterance = await self._utterance(channel, member, delivery, kind, within=left)
+        self._last_offers[(channel.identity, delivery.notice_id)] = utterance.id
+        logger.info(
+            "broadcast: {} awaits {}'s acknowledgement", delivery.notice_id, member.identity
+        )
+        await channel.await_acknowledgement(utterance)

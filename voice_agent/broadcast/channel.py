@@ -72,6 +72,14 @@ class NoticeChannel(Protocol):
         """Do not say it; stop it if it is being said (unknown ids are ignored)."""
         ...
 
+    async def await_acknowledgement(self, utterance: Utterance) -> None:
+        """Take "got it" as its acknowledgement for ``acknowledge_within_secs``, unsaid.
+
+        It was played to the person by an earlier session (before a rejoin or a restart);
+        its replay, if due, is offered later as usual.
+        """
+        ...
+
 
 class QuizChannel(Protocol):
     """A connected clerk's session, as the quizmaster sees it (floor utterances as they are)."""

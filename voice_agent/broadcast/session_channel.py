@@ -197,6 +197,12 @@ class SessionChannel:
                 return
         await floor.offer(spoken)
 
+    async def await_acknowledgement(self, utterance: Utterance) -> None:
+        """The floor awaits "got it" for it without saying it (played by an earlier session)."""
+        floor = self._require_floor()
+        self._current[utterance.notice_id] = utterance.id
+        await floor.await_reply(floor_utterance(utterance))
+
     async def withdraw(self, utterance_id: str) -> None:
         """Withdraw it from the floor (an older offer of a notice offered since is ignored)."""
         floor = self._require_floor()

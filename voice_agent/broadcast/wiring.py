@@ -15,7 +15,11 @@ from voice_agent.broadcast.escalation import EscalationWebhook
 from voice_agent.broadcast.quiz_judge import build_quiz_judge
 from voice_agent.broadcast.quizmaster import Quizmaster
 from voice_agent.broadcast.session_channel import floor_sentences
-from voice_agent.knowledge_reload.published import PublicationObserver
+from voice_agent.knowledge_reload.published import (
+    PublicationObserver,
+    PublishedKnowledgeHolder,
+)
+from voice_agent.runtime import Runtime
 from voice_agent.settings import BroadcastSettings, OpenAISettings, QuizSettings
 from voice_agent.storage import Database
 
@@ -38,6 +42,7 @@ def build_broadcaster(
     database: Database,
     knowledge: Callable[[], KnowledgeBase],
     speak_ahead: SpeakAhead | None = None,
+    shared: bool = False,
 ) -> Broadcaster:
     """A broadcaster with the ``[broadcast]`` timing, language and webhook."""
     webhook = None
@@ -57,6 +62,26 @@ def build_broadcaster(
         language=settings.language,
         webhook=webhook,
         speak_ahead=speak_ahead,
+        shared=shared,
+    )
+
+
+def runtime_broadcaster(
+    runtime: Runtime, database: Database, *, shared: bool = False
+) -> Broadcaster | None:
+    """A process's broadcaster (``None`` when the runtime serves files, not publications).
+
+    ``shared``: other nodes of a cluster serve sessions from the same database (see
+    :class:`Broadcaster`).
+    """
+    if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
+        return None
+    return build_broadcaster(
+        runtime.settings.broadcast,
+        database=database,
+        knowledge=lambda: runtime.knowledge,
+        speak_ahead=notice_renderer(runtime.prerenderer),
+        shared=shared,
     )
 
 

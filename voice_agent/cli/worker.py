@@ -33,9 +33,11 @@ WORKER_HELP = (
     "livekit.api_key / livekit.api_secret; any node of a cluster sharing Redis will do) "
     "under the agent name 'promo-assistant', and runs one session per dispatched clerk, at "
     "most --capacity at once: at capacity LiveKit sends the next clerk to another worker. "
-    "Gap questions, conversations and its heartbeat (alive, registered, its clerk rooms) "
-    "go to storage.database_url: point every worker and the store service at one shared "
-    "database, so a clerk whose worker died gets the assistant back at once.\n\n"
+    "Gap questions, conversations, urgent notices' deliveries and its heartbeat (alive, "
+    "registered, its clerk rooms) go to storage.database_url: point every worker and the "
+    "store service at one shared database, so a clerk whose worker died gets the assistant "
+    "back at once. It answers from the versions published there and follows every "
+    "publication: an urgent one is spoken to the clerks it runs sessions for.\n\n"
     "SIGTERM or Ctrl-C drains: no new clerks, running sessions go on until their clerks "
     "leave (at most --drain-timeout seconds); a second signal stops at once.\n\n"
     "Exit codes: 0 stopped; 1 could not register with LiveKit; 2 bad settings or options.\n\n"
@@ -79,6 +81,7 @@ def worker_command(
     verbose: VerboseOption = False,
 ) -> None:
     """Run an agent worker (see the command help)."""
+    from knowledge_base.errors import KnowledgeBaseError
     from voice_agent.agent.connection import LiveKitEndpoint
     from voice_agent.runtime import build_runtime
     from voice_agent.service_settings import service_settings_of
@@ -95,14 +98,22 @@ def worker_command(
         api_key=settings.livekit.api_key,
         api_secret=settings.livekit.api_secret.get_secret_value(),
     )
-    with loading_progress(not json_output) as progress:
-        runtime = build_runtime(settings, progress=progress)
     try:
         database = open_database(settings.storage.database_url)
     except StorageError as e:
         typer.echo(f"error: cannot open the database: {e} ({e.code})", err=True)
         raise typer.Exit(EXIT_FAILURE) from e
     try:
+        # The published versions in the shared database: every node answers from them and
+        # follows each publication (urgent ones are spoken to this node's clerks).
+        try:
+            with loading_progress(not json_output) as progress:
+                runtime = build_runtime(settings, progress=progress, database=database)
+        except KnowledgeBaseError as e:
+            for issue in e.issues:
+                typer.echo(str(issue), err=True)
+            typer.echo("error: nothing to serve: nothing is published", err=True)
+            raise typer.Exit(EXIT_USAGE) from e
         node = WorkerNode(
             runtime=runtime,
             database=database,

@@ -16,9 +16,28 @@ AGENT_NAME = "promo-assistant"
 """The name workers register under (explicit dispatch: LiveKit sends only named jobs)."""
 
 
-def clerk_room_config(*, identity: str, store_id: str | None) -> api.RoomConfiguration:
-    """The room configuration that dispatches the assistant when the clerk's room starts."""
-    metadata = json.dumps({"clerk": identity, "store_id": store_id}, sort_keys=True)
+def clerk_room_config(
+    *, identity: str, store_id: str | None, role: str = "clerk"
+) -> api.RoomConfiguration:
+    """The room configuration that dispatches the assistant when the clerk's room starts.
+
+    ``role`` (``clerk`` or ``store_manager``, whose own room it is) travels in the job's
+    metadata: the worker answers that person in that role (see :func:`dispatched_role`).
+    """
+    metadata = json.dumps({"clerk": identity, "store_id": store_id, "role": role}, sort_keys=True)
     return api.RoomConfiguration(
         agents=[api.RoomAgentDispatch(agent_name=AGENT_NAME, metadata=metadata)]
     )
+
+
+def dispatched_role(metadata: str) -> str:
+    """The role a dispatched job's metadata names (``clerk`` when it names none).
+
+    A job dispatched again by the store service after a worker died carries no role.
+    """
+    try:
+        document = json.loads(metadata) if metadata else {}
+    except ValueError:
+        return "clerk"
+    role = document.get("role") if isinstance(document, dict) else None
+    return role if isinstance(role, str) and role else "clerk"

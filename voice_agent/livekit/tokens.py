@@ -249,9 +249,23 @@ def build_access_token(
     if role is ParticipantRole.AGENT:
         token.with_kind("agent")
     in_briefing = room is not None and parse_briefing_room(room) is not None
-    if dispatch_agent and role is ParticipantRole.CLERK and not in_briefing:
-        token.with_room_config(clerk_room_config(identity=identity, store_id=store_id))
+    if dispatch_agent and not in_briefing and _own_room(role, identity, room):
+        token.with_room_config(
+            clerk_room_config(identity=identity, store_id=store_id, role=role.value)
+        )
     return token
+
+
+def _own_room(role: ParticipantRole, identity: str, room: str | None) -> bool:
+    """A clerk's (or a store manager's own) room, where the person gets a session."""
+    if role is ParticipantRole.CLERK:
+        return True
+    if role is not ParticipantRole.STORE_MANAGER or room is None:
+        return False
+    try:
+        return parse_clerk_room(room).identity == identity
+    except RoomNameError:
+        return False
 
 
 def mint_token(
@@ -280,8 +294,9 @@ def mint_token(
         region_store_ids: The stores of a regional manager's region.
         ttl: Lifetime; positive and at most :data:`MAX_TTL`.
         name: Display name (defaults to the identity).
-        dispatch_agent: For a clerk: when their join creates the room, LiveKit dispatches
-            the assistant to it (agent dispatch to a worker).
+        dispatch_agent: For a clerk, or a store manager in their own room
+            (``store-<STORE>-clerk-<their identity>``): when their join creates the room,
+            LiveKit dispatches the assistant to it (agent dispatch to a worker).
         briefing_store_ids: For a briefing room, the stores of the briefing's scope.
 
     Raises:

@@ -113,7 +113,8 @@ def create_app(
         redispatcher=redispatcher,
     )
     app.state.database = database
-    app.state.broadcaster = broadcast.build(runtime, database)
+    front_only = settings.agent_dispatch and not settings.run_worker
+    app.state.broadcaster = broadcast.build(runtime, database, shared=front_only)
     app.state.briefings = briefings.build(runtime, database, manager)
     app.state.quizmaster = broadcast.build_quiz(runtime, database)
     app.state.feedback = feedback_desk or FeedbackDesk.build(

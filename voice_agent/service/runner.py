@@ -9,7 +9,10 @@ so clerks get the assistant through LiveKit's dispatch; with ``service.run_worke
 (a front node), a :class:`~voice_agent.worker.watch.WorkerWatch` reads the workers'
 heartbeats from the shared database for ``/healthz`` and puts the assistant back at once
 in the rooms of a worker that died. Without agent dispatch the webhook route starts
-sessions. Either way every session is connected to the application's broadcaster
+sessions. A service that runs sessions gives the people still in their rooms when it
+starts (an earlier run died under them) the assistant back at once
+(:mod:`~voice_agent.service.resume`). Either way every session is connected to the
+application's broadcaster
 (:class:`~voice_agent.broadcast.session_channel.SessionNotices`; the broadcaster runs in the
 application's lifespan and follows publications), so an urgent publication is spoken to the
 clerks in its scope who are in their rooms, and to the others when they next join. A
@@ -54,6 +57,7 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
+from voice_agent.service.resume import resume_rooms
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
@@ -65,6 +69,8 @@ from voice_agent.worker.redispatch import Redispatcher
 from voice_agent.worker.watch import WorkerWatch
 
 _API_STOP_TIMEOUT_SECS = 5.0
+_RESUME_TIMEOUT_SECS = 15.0
+"""How long the start may spend giving people left in their rooms the assistant back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +289,7 @@ class StoreService:
                     self._api_task.result()  # raises what stopped it
                     raise ServiceError("the HTTP API stopped during startup", code="api_failed")
                 await asyncio.sleep(0.02)
+            await self._resume_rooms(app.state.context.clerk_connections)
         except BaseException:
             sock.close()
             await self.stop()
@@ -293,6 +300,26 @@ class StoreService:
             self._endpoint.url,
             self._service.capacity,
         )
+
+    async def _resume_rooms(self, clerk_connections: dict[str, str]) -> None:
+        """People left in their rooms by an earlier run get the assistant back now."""
+        assert self._endpoint is not None and self._manager is not None
+        dispatch = self._service.agent_dispatch
+        if dispatch and not self._service.run_worker:
+            return  # a front node: the worker watch looks after the workers' rooms
+        try:
+            async with asyncio.timeout(_RESUME_TIMEOUT_SECS):
+                await resume_rooms(
+                    self._endpoint,
+                    manager=self._manager,
+                    language=self._runtime.settings.stt.language,
+                    stores=frozenset(self._runtime.knowledge.stores),
+                    clerk_connections=clerk_connections,
+                    redispatcher=self._redispatcher,
+                    start_sessions=not dispatch,
+                )
+        except Exception as e:  # noqa: BLE001 - they get the assistant when they rejoin
+            logger.warning("could not look for people waiting in their rooms: {!r}", e)
 
     async def stop(self) -> None:
         """End the sessions, then the API, then the local LiveKit server (idempotent)."""

@@ -31,10 +31,12 @@ from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.manager import SessionManager
-from voice_agent.livekit.dispatch import AGENT_NAME
+from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 
+_SESSION_ROLES = {"clerk": Role.CLERK, "store_manager": Role.STORE_MANAGER}
+"""Roles a dispatched job may name; the session answers in that role."""
 _REGISTER_TIMEOUT_SECS = 30.0
 _LINK_WATCH_SECS = 0.25
 _RECONNECT_FOREVER = 1_000_000
@@ -231,7 +233,10 @@ class DispatchedSessions:
         assert self._loop is not None
         room = ctx.job.room.name
         clerk = parse_clerk_room(room)
-        caller = CallerProfile(role=Role.CLERK, store_id=clerk.store_id, language=self._language)
+        # A store manager's own room answers them as a store manager (escalations too).
+        role = _SESSION_ROLES.get(dispatched_role(ctx.job.metadata), Role.CLERK)
+        caller = CallerProfile(role=role, store_id=clerk.store_id, language=self._language)
+        logger.info("[{}] dispatched here for {} ({})", room, clerk.identity, role.value)
         main = self._loop
 
         async def stop_session(_reason: str = "") -> None:

@@ -5,7 +5,10 @@ shared models (:class:`~voice_agent.runtime.Runtime`), a
 :class:`~voice_agent.agent.manager.SessionManager` with this node's capacity, and the
 agent worker that registers with a LiveKit node (any node of the cluster: they share
 Redis). Answers are logged, and spoken feedback is captured and stored, in the configured
-database like in ``voice-agent serve``; its heartbeat there
+database like in ``voice-agent serve``. With the runtime serving the published versions
+of that database, the node follows every publication and has its own broadcaster (shared:
+it speaks urgent notices to, and records the deliveries of, the sessions it runs); its
+heartbeat there
 (:class:`~voice_agent.worker.heartbeat.WorkerHeartbeat`) tells the store service it is
 alive and which clerk rooms it runs.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from contextlib import AsyncExitStack
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -22,6 +26,8 @@ from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
+from voice_agent.broadcast.session_channel import SessionNotices
+from voice_agent.broadcast.wiring import running, runtime_broadcaster
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
@@ -61,7 +67,12 @@ class WorkerNode:
         self.worker_id = uuid.uuid4().hex[:12]
         """This process's id in the workers' table."""
         self._endpoint = endpoint
+        self._runtime = runtime
+        self._running = AsyncExitStack()
         self.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
+        self.notices = SessionNotices(
+            broadcaster=runtime_broadcaster(runtime, database, shared=True)
+        )
         self.manager = SessionManager(
             runtime=runtime,
             endpoint=endpoint,
@@ -77,6 +88,7 @@ class WorkerNode:
             session_store=SqlSessionStore(database=database),
             context_secs=service.session_context_secs,
             session_processors=feedback_for_clerks(desk=self.feedback, runtime=runtime),
+            notices=self.notices,
         )
         self.dispatcher = DispatchedSessions(
             manager=self.manager,
@@ -93,7 +105,16 @@ class WorkerNode:
         )
 
     async def start(self) -> None:
-        """Register with LiveKit (see :meth:`DispatchedSessions.start`), then start beating."""
+        """Follow publications, run the broadcaster, register with LiveKit, start beating."""
+        runtime = self._runtime
+        await runtime.knowledge_holder.start()
+        self._running.push_async_callback(runtime.knowledge_holder.stop)
+        broadcaster = self.notices.broadcaster
+        if broadcaster is not None:
+            tick_secs = runtime.settings.broadcast.tick_secs
+            await self._running.enter_async_context(
+                running(broadcaster, subscribe=runtime.on_publication, tick_secs=tick_secs)
+            )
         await self.dispatcher.start()
         self.heartbeat.start()
 
@@ -104,6 +125,7 @@ class WorkerNode:
         await self.dispatcher.stop(drain=drain)
         await self.manager.close()
         await self.heartbeat.stop()
+        await self._running.aclose()
         await self.feedback.sink.drain()
 
     def health(self) -> CheckResult:
