@@ -93,7 +93,11 @@ class WorkerNode:
         )
 
     async def start(self) -> None:
-        """Register with LiveKit (see :meth:`DispatchedSessions.start`), then start beating."""
+        """Train the feedback classifier, register with LiveKit, then start beating.
+
+        See :meth:`DispatchedSessions.start` for the registration.
+        """
+        await self.feedback.prepare()
         await self.dispatcher.start()
         self.heartbeat.start()
 
