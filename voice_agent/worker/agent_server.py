@@ -17,8 +17,8 @@ Many jobs at once (a dead worker's clerks, all re-dispatched together) are taken
 as the main loop can start their sessions: one job thread is kept warm per free slot
 (livekit-agents readies at most two at a time on two cores, and a job waiting for one
 is a clerk without an assistant), and the job threads run without livekit-agents' event
-loop monitor (a 20 ms heartbeat and a watchdog thread per job, which on a full worker
-took more of the interpreter than the threads' real work: waiting).
+loop monitor (a 20 ms heartbeat and a watchdog thread per job thread, whose loop only
+waits for its session; not measured separately).
 """
 
 from __future__ import annotations
