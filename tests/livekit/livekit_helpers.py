@@ -1,9 +1,13 @@
-"""Helpers of the LiveKit tests: tokens and joining, synthetic speech, levels, replies heard."""
+"""Helpers of the LiveKit tests: tokens and joining, synthetic speech, levels, replies heard,
+fault moments and the conversations stored."""
 
+import os
 import re
+import secrets
 import wave
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import mint_token
+from voice_agent.storage import SqlSessionStore, open_database
 
 SAMPLE_RATE = 16000
 
@@ -108,3 +113,22 @@ async def joined(server: LocalLiveKitServer, token: str) -> AsyncIterator[rtc.Ro
         yield room
     finally:
         await room.disconnect()
+
+
+def fault_seed() -> int:
+    """The seed of a fault's moment: ``VOICE_AGENT_FAULT_SEED``, or a new one each run.
+
+    Tests print it, so a failing moment can be replayed.
+    """
+    return int(os.environ.get("VOICE_AGENT_FAULT_SEED") or secrets.randbelow(10**6))
+
+
+def stored_turns(database_url: str, room: str, identity: str) -> int:
+    """Answered turns of the clerk's conversation stored in the database (0: none)."""
+    database = open_database(database_url)
+    try:
+        since = datetime.now(UTC) - timedelta(hours=1)
+        stored = SqlSessionStore(database=database).load(room, identity, answered_since=since)
+    finally:
+        database.close()
+    return 0 if stored is None else stored.turns

@@ -6,15 +6,21 @@ mid-conversation gets the clerk re-dispatched to the other one: the store servic
 webhooks and the watch over the workers' heartbeats, no worker of its own) finds the
 worker dead, puts the assistant back in the clerk's room through LiveKit's APIs, and the
 new session picks up the conversation from the database they all share; the service's
-``/healthz`` reports the fault while the clerk waits. An urgent publication reaches a
-clerk whose session runs on a worker: the worker follows the publications in the shared
-database and speaks the notice to its own sessions.
+``/healthz`` reports the fault while the clerk waits. A worker offered many clerks at once
+(a dead worker's) takes all it has room for. A LiveKit node killed at a random moment of
+a conversation (seeded and printed; ``VOICE_AGENT_FAULT_SEED`` replays one) and brought
+back is reported by ``/healthz``, and its clerk, joining again, is answered and goes on
+with the stored conversation. An urgent publication reaches a clerk whose session runs on
+a worker: the worker follows the publications in the shared database and speaks the
+notice to its own sessions.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -27,6 +33,7 @@ from typing import Any
 
 import httpx
 import pytest
+from livekit_helpers import fault_seed, joined, room_token, stored_turns
 from pydantic import SecretStr
 
 from knowledge_base.delivery import DeliveryState
@@ -44,6 +51,7 @@ from voice_agent.benchmarks.local_cluster import (
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.clerk_script import ClerkScript
+from voice_agent.livekit.errors import ClerkError
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.livekit.tokens import mint_token
@@ -57,6 +65,7 @@ from voice_agent.storage import (
     open_database,
 )
 from voice_agent.storage.publisher import Publisher
+from voice_agent.worker.redispatch import Redispatcher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
@@ -426,3 +435,145 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
         offering = [log for log in logs if f"offering weekend-running@3 to {who} " in log]
         assert len(offering) == 1, who  # by one node: the one running the session
         assert f"[{room}] dispatched here for {who} ({role})" in offering[0]
+
+
+async def test_a_worker_takes_a_dead_worker_s_clerks_all_at_once(
+    nodes: list[LocalLiveKitServer], tmp_path: Path, shared_database_url: str
+) -> None:
+    # What the store service does when a worker dies: every room of the dead worker is
+    # dispatched at once. LiveKit offers each job to a worker once; one refused while the
+    # worker has room is a clerk left alone until the service's slower checks try again
+    # (here there are none: the re-dispatcher waits up to 90 s for each room).
+    clerks = ["ivy", "jon", "kai", "lea"]
+    rooms = [clerk_room_name(store_id="SH-01", identity=c) for c in clerks]
+    taker = start_worker_process(
+        url=nodes[1].url,
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        directory=tmp_path / "taker",
+        database_url=shared_database_url,
+        capacity=len(clerks),
+    )
+    endpoint = LiveKitEndpoint(url=nodes[0].url, api_key=API_KEY, api_secret=API_SECRET)
+    redispatcher = Redispatcher(endpoint=endpoint, join_secs=90)
+    try:
+        async with contextlib.AsyncExitStack() as present:
+            for clerk in clerks:  # in their rooms, no assistant yet
+                await present.enter_async_context(joined(nodes[0], room_token(nodes[0], clerk)))
+            redispatcher.worker_lost(rooms)
+            for _ in range(1200):
+                if not redispatcher.replacing:
+                    break
+                await asyncio.sleep(0.1)
+            back = await assistants_in(endpoint, rooms)
+        assert sorted(back) == sorted(rooms), f"back in {sorted(back)} only"
+        assert redispatcher.redispatched == len(clerks)  # each room dispatched once
+        refusals = [
+            line
+            for node in nodes
+            for line in node.log_file.read_text(errors="replace").splitlines()
+            if "failed to assign job" in line and any(room in line for room in rooms)
+        ]
+        assert refusals == [], "jobs refused while the worker had room:\n" + "\n".join(refusals)
+        log = taker.log.read_text(errors="replace")
+        assert all(log.count(f"[{room}] session started") == 1 for room in rooms), log[-3000:]
+    finally:
+        await redispatcher.close()
+        taker.process.kill()
+        taker.process.wait(timeout=20)
+
+
+LIVEKIT_NODE_STALE_SECS = 5.0
+"""livekit-server 1.13.5 takes a node whose stats are this old for gone."""
+
+
+async def rejoin(node: LocalLiveKitServer, identity: str, script: ClerkScript) -> ClerkReport:
+    """Join again as a clerk's app does after losing LiveKit: until LiveKit lets it (30 s)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return await clerk_says(node, identity, script)
+        except ClerkError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def test_a_killed_livekit_node_restarts_and_its_clerk_is_answered_again(
+    nodes: list[LocalLiveKitServer],
+    workers: list[WorkerProcess],
+    front: StoreService,
+    shared_database_url: str,
+) -> None:
+    # kill -9 of the node the clerk talks to (and the store service's API calls go to),
+    # at a random moment after the first answer; it is back (as systemd's Restart= would
+    # bring it) after a random outage, and the clerk's app joins again.
+    seed = fault_seed()
+    rng = random.Random(seed)
+    kill_after, down_secs = rng.uniform(0.0, 8.0), rng.uniform(1.5, 4.0)
+    print(
+        f"fault seed {seed}: node 1 killed {kill_after:.2f} s after the first answer, "
+        f"back {down_secs:.2f} s later"
+    )
+    room = clerk_room_name(store_id="SH-01", identity="oli")
+    endpoint = LiveKitEndpoint(url=nodes[0].url, api_key=API_KEY, api_secret=API_SECRET)
+    talking = ClerkScript.from_files(
+        [QUESTION, QUESTION, QUESTION],
+        lead_in_secs=3.0,
+        silence_between_secs=1.0,
+        push_to_talk=True,
+        max_reply_secs=15,
+        reply_timeout_secs=15,
+    )
+    health = HealthLog()
+    polling = asyncio.create_task(health.poll(front.api_url))
+    conversation = asyncio.create_task(clerk_says(nodes[0], "oli", talking))
+    try:
+        for _ in range(900):
+            if await asyncio.to_thread(stored_turns, shared_database_url, room, "oli") >= 1:
+                break
+            assert not conversation.done(), conversation
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the first answer was never stored")
+        await asyncio.sleep(kill_after)
+        node = nodes[0]
+        assert node.pid is not None
+        os.kill(node.pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        await asyncio.sleep(down_secs)
+        await asyncio.to_thread(node.restart)  # same ports
+        back_at = time.monotonic()
+        conversation.cancel()
+        await asyncio.gather(conversation, return_exceptions=True)
+        turns = await asyncio.to_thread(stored_turns, shared_database_url, room, "oli")
+
+        # LiveKit keeps routing the room to the dead node until that node's stats are
+        # stale (selector.AvailableSeconds, 5 s): only then may another node (or the node
+        # back, which has a new id) take the room over.
+        usable_at = max(back_at, killed_at + LIVEKIT_NODE_STALE_SECS)
+        asking = ClerkScript.from_files(
+            [QUESTION], lead_in_secs=3.0, push_to_talk=True, max_reply_secs=15
+        )
+        rejoined = asyncio.create_task(rejoin(node, "oli", asking))
+        assistant_secs = None
+        while assistant_secs is None and not rejoined.done():
+            if room in await assistants_in(endpoint, [room]):
+                assistant_secs = time.monotonic() - usable_at
+            await asyncio.sleep(0.1)
+        report = await rejoined
+        await asyncio.sleep(1.0)  # /healthz catches up with the node being back
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+    assert assistant_secs is not None, "no assistant joined the clerk after the node was back"
+    print(
+        f"{turns} turn(s) stored at the kill; assistant in the rejoined room "
+        f"{assistant_secs:.1f} s after LiveKit could route the room again"
+    )
+    assert assistant_secs < 5.0
+    assert report.utterances[0].reply_started_at is not None, report
+    assert await asyncio.to_thread(stored_turns, shared_database_url, room, "oli") == turns + 1
+    faults = [d for t, status, d in health.seen if status == 503 and killed_at < t < back_at]
+    assert faults, "/healthz did not report the node's outage"
+    assert health.seen[-1][1] == 200, health.seen[-1]

@@ -101,7 +101,16 @@ def start_serve(
         process.wait()
         log.flush()
         raise AssertionError(f"serve printed nothing; its log:\n{Path(log.name).read_text()}")
-    return process, json.loads("".join(lines))
+    try:
+        return process, json.loads("".join(lines))
+    except json.JSONDecodeError as e:
+        process.kill()
+        process.wait()
+        log.flush()
+        raise AssertionError(
+            f"serve printed no JSON document ({e}):\n{''.join(lines)}\n"
+            f"its log:\n{Path(log.name).read_text()[-3000:]}"
+        ) from e
 
 
 def test_after_serve_is_killed_no_livekit_is_left_and_the_next_serve_works(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -44,8 +45,9 @@ def test_the_next_beat_replaces_the_worker_s_row(registry: SqlWorkerRegistry) ->
 
 def test_a_removed_worker_is_gone(registry: SqlWorkerRegistry) -> None:
     registry.beat(BEAT)
-    registry.remove("w1")
-    registry.remove("never-there")
+    assert registry.remove("w1")
+    assert not registry.remove("never-there")
+    assert not registry.remove("w1")  # a second remover finds nothing: it did not claim it
     assert registry.workers() == []
 
 
@@ -58,3 +60,16 @@ def test_an_unreadable_row_is_a_storage_error_naming_the_worker(
     with pytest.raises(StorageError, match="worker w1") as caught:
         registry.workers()
     assert caught.value.code == "worker_beat_unreadable"
+
+
+def test_the_database_clock_is_aware_utc_and_finer_than_a_second(
+    registry: SqlWorkerRegistry,
+) -> None:
+    # Heartbeats are written and judged by this clock, never a node's own. The test
+    # database runs on this machine, so it agrees with this process's clock.
+    first = registry.clock()
+    time.sleep(0.05)
+    second = registry.clock()
+    assert first.utcoffset() == timedelta(0)
+    assert abs((first - datetime.now(UTC)).total_seconds()) < 5
+    assert timedelta(milliseconds=40) <= second - first < timedelta(seconds=5)

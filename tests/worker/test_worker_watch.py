@@ -116,6 +116,19 @@ async def test_a_late_worker_whose_health_endpoint_refuses_is_dead_and_its_clerk
     assert watch.deaths == 1
 
 
+async def test_of_two_services_watching_one_database_one_hands_a_dead_worker_s_clerks_over(
+    registry: SqlWorkerRegistry, watch: WorkerWatch, redispatcher: RecordingRedispatcher
+) -> None:
+    other_redispatcher = RecordingRedispatcher()
+    other = WorkerWatch(
+        registry=registry, redispatcher=other_redispatcher, late_secs=5, lost_secs=30
+    )
+    registry.beat(beat("w1", DEAD_URL, silent_secs=6.0, rooms=("store-SH-01-clerk-ana",)))
+    await asyncio.gather(look(watch), look(other))
+    assert redispatcher.lost + other_redispatcher.lost == [["store-SH-01-clerk-ana"]]
+    assert watch.deaths + other.deaths == 1
+
+
 async def test_a_late_worker_that_still_answers_is_alive(
     watch: WorkerWatch,
     registry: SqlWorkerRegistry,

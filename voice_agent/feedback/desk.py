@@ -6,6 +6,7 @@ repository, the sink that commits then checks the alert rules, and recorders for
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from knowledge_base.knowledge import KnowledgeBase
@@ -64,6 +65,19 @@ class FeedbackDesk:
         if self._classifier is None:
             self._classifier = build_feedback_classifier(self.settings)
         return self._classifier
+
+    async def prepare(self) -> None:
+        """Build the classifier now, off the event loop.
+
+        Training reads the labelled set and takes seconds; built by a clerk's first session
+        instead, it held up the whole event loop: every other session, and the worker's
+        answers to LiveKit's job offers (which LiveKit gives up on after 3 s).
+
+        Raises:
+            AnswererConfigError: ``llm`` with no API key for a remote endpoint.
+            FeedbackSetError: The training set cannot be read.
+        """
+        await asyncio.to_thread(self.classifier)
 
     def recorder(self, knowledge: KnowledgeBase) -> FeedbackRecorder:
         """A recorder over ``knowledge`` (the one served now) committing into :attr:`sink`."""

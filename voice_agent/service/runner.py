@@ -245,6 +245,7 @@ class StoreService:
             self._feedback = FeedbackDesk.build(
                 settings=self._runtime.settings, database=self._database
             )
+            await self._feedback.prepare()  # before the first clerk, not in their session
             self._manager = self._build_manager(self._endpoint, self._feedback)
             if self._service.agent_dispatch:
                 self._redispatcher = Redispatcher(endpoint=self._endpoint)

@@ -6,15 +6,19 @@ it runs. A worker that stops cleanly deletes its row; one that is killed leaves 
 behind, going stale. The store service reads the table to tell the truth about workers
 in ``/healthz`` and to notice a dead worker's rooms at once
 (:class:`~voice_agent.worker.watch.WorkerWatch`).
+
+Beats are timed by the database's clock (:meth:`SqlWorkerRegistry.clock`), both when a
+worker writes one and when the store service judges how old it is, so nodes whose clocks
+disagree do not make a live worker look silent or a dead one fresh.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, Column, Integer, RowMapping, Table, Text, delete, select
+from sqlalchemy import Boolean, Column, Integer, RowMapping, Table, Text, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from voice_agent.storage.engine import Database
@@ -58,7 +62,7 @@ class WorkerBeat:
     rooms: tuple[str, ...]
     """Clerk rooms whose sessions it runs."""
     seen_at: datetime
-    """When it wrote this beat (aware)."""
+    """When it wrote this beat (aware), by the database's clock."""
 
 
 class SqlWorkerRegistry:
@@ -93,10 +97,33 @@ class SqlWorkerRegistry:
         with self._database.transaction() as connection:
             connection.execute(upsert)
 
-    def remove(self, worker_id: str) -> None:
-        """Forget a worker (it stopped, or it was found dead)."""
+    def clock(self) -> datetime:
+        """The database's time now (aware, UTC): the one clock heartbeats are timed by.
+
+        Raises:
+            StorageError: The database failed.
+        """
+        with self._database.read() as connection:
+            if self._database.dialect == "postgresql":
+                moment = connection.execute(select(func.clock_timestamp())).scalar_one()
+                return moment.astimezone(UTC)
+            text = connection.execute(
+                select(func.strftime("%Y-%m-%dT%H:%M:%f", "now"))
+            ).scalar_one()
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+    def remove(self, worker_id: str) -> bool:
+        """Forget a worker (it stopped, or it was found dead); whether its row was there.
+
+        Of several store services that found the same worker dead, exactly one removes
+        its row: that one puts the worker's clerks back.
+
+        Raises:
+            StorageError: The database failed.
+        """
         with self._database.transaction() as connection:
-            connection.execute(delete(_table).where(_table.c.worker_id == worker_id))
+            result = connection.execute(delete(_table).where(_table.c.worker_id == worker_id))
+            return bool(result.rowcount)
 
     def workers(self) -> list[WorkerBeat]:
         """Every worker's last beat, by id.

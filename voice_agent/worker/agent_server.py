@@ -12,12 +12,20 @@ event loop with the process's one set of models. The Pipecat transport joins the
 with its own agent token (it cannot adopt the job's connection), so the job never calls
 ``ctx.connect()``; it ends with ``ctx.shutdown()`` when the session ends, and a job that
 LiveKit terminates stops its session.
+
+Many jobs at once (a dead worker's clerks, all re-dispatched together) are taken as fast
+as the main loop can start their sessions: one job thread is kept warm per free slot
+(livekit-agents readies at most two at a time on two cores, and a job waiting for one
+is a clerk without an assistant), and the job threads run without livekit-agents' event
+loop monitor (a 20 ms heartbeat and a watchdog thread per job thread, whose loop only
+waits for its session; not measured separately).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 
 from livekit.agents import JobContext, JobExecutorType, JobRequest
@@ -42,6 +50,11 @@ _LINK_WATCH_SECS = 0.25
 _RECONNECT_FOREVER = 1_000_000
 """AgentServer gives up after ``max_retry`` failed reconnections (16 is about 2.5 min);
 a worker must outlive any LiveKit outage: it keeps trying, and health reports it."""
+_THREAD_INIT_TIMEOUT_SECS = 60.0
+"""Readying a job thread takes milliseconds; on a loaded machine it can take seconds,
+and livekit-agents' 10 s default then throws the thread away and starts over."""
+_LOOP_MONITOR_ENV = "LIVEKIT_AGENTS_LOOP_BLOCK_WARN_MS"
+"""livekit-agents' switch for its per-loop block monitor; ``0`` turns it off."""
 
 
 class DispatchedSessions:
@@ -83,11 +96,18 @@ class DispatchedSessions:
         self._registered = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._link_watch: asyncio.Task[None] | None = None
+        # Job threads only wait for their session on the main loop: a monitor of their
+        # loops measures nothing of ours (an operator may still turn it on).
+        os.environ.setdefault(_LOOP_MONITOR_ENV, "0")
         self._server = AgentServer(
             job_executor_type=JobExecutorType.THREAD,
             load_fnc=self._load,
             load_threshold=1.0,
-            num_idle_processes=1,
+            # One warm job thread per free slot (the pool lowers its target as sessions
+            # run); also makes AgentServer count a job as 1/capacity of the load while
+            # none runs yet, instead of all of it, so an idle worker takes several at once.
+            num_idle_processes=manager.capacity,
+            initialize_process_timeout=_THREAD_INIT_TIMEOUT_SECS,
             drain_timeout=drain_timeout_secs,
             max_retry=_RECONNECT_FOREVER,
             ws_url=endpoint.url,

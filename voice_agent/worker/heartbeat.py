@@ -4,7 +4,9 @@
 (:class:`~voice_agent.storage.workers.SqlWorkerRegistry`) every ``interval_secs`` and at
 once when its sessions change (:meth:`WorkerHeartbeat.poke`), so the rooms a killed
 worker leaves behind are known to the store service within a beat. A clean stop deletes
-the row. A failing database is logged once per outage and never stops the worker.
+the row. A beat is timed by the database's clock, not this node's
+(:meth:`~voice_agent.storage.workers.SqlWorkerRegistry.clock`). A failing database is
+logged once per outage and never stops the worker.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from loguru import logger
 
@@ -28,7 +30,7 @@ class WorkerHeartbeat:
 
     Args:
         registry: The shared table of workers.
-        describe: This worker's beat as of the given moment.
+        describe: This worker's beat as of the given moment (the database's time).
         interval_secs: Seconds between beats.
     """
 
@@ -73,9 +75,10 @@ class WorkerHeartbeat:
                 await asyncio.wait_for(self._wake.wait(), self._interval)
 
     async def _beat(self) -> None:
-        beat = self._describe(datetime.now(UTC))
-        self._worker_id = beat.worker_id
         try:
+            now = await asyncio.to_thread(self._registry.clock)
+            beat = self._describe(now)
+            self._worker_id = beat.worker_id
             await asyncio.to_thread(self._registry.beat, beat)
         except StorageError as e:
             if not self._failing:

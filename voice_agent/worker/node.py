@@ -105,7 +105,11 @@ class WorkerNode:
         )
 
     async def start(self) -> None:
-        """Follow publications, run the broadcaster, register with LiveKit, start beating."""
+        """Follow publications, run the broadcaster, train the classifier, register, beat.
+
+        The feedback classifier is trained before registering with LiveKit, off the loop (see
+        :meth:`DispatchedSessions.start` for the registration).
+        """
         runtime = self._runtime
         await runtime.knowledge_holder.start()
         self._running.push_async_callback(runtime.knowledge_holder.stop)
@@ -115,6 +119,7 @@ class WorkerNode:
             await self._running.enter_async_context(
                 running(broadcaster, subscribe=runtime.on_publication, tick_secs=tick_secs)
             )
+        await self.feedback.prepare()
         await self.dispatcher.start()
         self.heartbeat.start()
 

@@ -10,18 +10,20 @@ heartbeats from the shared database (:mod:`voice_agent.storage.workers`) every
   assistant;
 - finds a dead worker at once: a worker whose heartbeat is late is probed at its health
   endpoint, and a refused connection (the process is gone) or ``lost_secs`` of silence
-  (the machine is gone) makes it dead. Its clerk rooms go to
+  (the machine is gone) makes it dead. Its row is deleted, and its clerk rooms go to
   :meth:`~voice_agent.worker.redispatch.Redispatcher.worker_lost`, which puts an
-  assistant back in them through LiveKit's APIs, and its row is deleted.
+  assistant back in them through LiveKit's APIs. Several store services may watch one
+  database: only the one whose delete removed the row moves the clerks.
 
 A late heartbeat alone proves nothing (a loaded worker's event loop may be slow), and a
-probe that only times out is not a death before ``lost_secs``.
+probe that only times out is not a death before ``lost_secs``. How late is measured on
+the database's clock, which also timed the beats: the nodes' own clocks do not matter.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 from loguru import logger
@@ -77,19 +79,28 @@ class WorkerWatch:
     async def look(self, client: httpx.AsyncClient) -> None:
         """One look: sort the workers into alive and dead; deal with the dead."""
         try:
-            beats = await asyncio.to_thread(self._registry.workers)
+            now, beats = await asyncio.to_thread(self._read)
         except StorageError as e:
             if self._problem is None or not self._problem.startswith("cannot read"):
                 logger.error("cannot read the workers' heartbeats ({}): {}", e.code, e)
             self._problem = f"cannot read the workers' heartbeats: {e}"
             return
         self._problem = None
-        now = datetime.now(UTC)
         verdicts = await asyncio.gather(*(self._dead(client, b, now) for b in beats))
         dead = [(b, why) for b, why in zip(beats, verdicts, strict=True) if why is not None]
         self._alive = [b for b, why in zip(beats, verdicts, strict=True) if why is None]
         served = {room for beat in self._alive for room in beat.rooms}
         for beat, why in dead:
+            try:  # claim the dead worker: of several watching services, one moves its clerks
+                claimed = await asyncio.to_thread(self._registry.remove, beat.worker_id)
+            except StorageError as e:
+                logger.error("could not claim dead worker {} (next look): {}", beat.worker_id, e)
+                continue
+            if not claimed:
+                logger.info(
+                    "agent worker {} is dead; another store service claimed it", beat.worker_id
+                )
+                continue
             rooms = [room for room in beat.rooms if room not in served]
             logger.error(
                 "agent worker {} ({}) is dead: {}; putting the assistant back for its {} clerk(s)",
@@ -101,10 +112,10 @@ class WorkerWatch:
             self._redispatcher.worker_lost(rooms)
             self.deaths += 1
             self._last_death = f"worker {beat.worker_id} died ({why})"
-            try:
-                await asyncio.to_thread(self._registry.remove, beat.worker_id)
-            except StorageError as e:
-                logger.error("could not forget dead worker {}: {}", beat.worker_id, e)
+
+    def _read(self) -> tuple[datetime, list[WorkerBeat]]:
+        """The database's time and the workers' beats."""
+        return self._registry.clock(), self._registry.workers()
 
     def health(self) -> CheckResult:
         """The ``agent`` check of a service whose workers run elsewhere."""
