@@ -119,8 +119,8 @@ class AnswerProcessor(FrameProcessor):
         self._answer_task = None
         self._state.answering = False
 
-    def _question(self, text: str) -> Question:
-        return Question(
+    async def _answer(self, text: str) -> None:
+        question = Question(
             text=text,
             role=self._caller.role,
             store_id=self._caller.store_id,
@@ -128,25 +128,6 @@ class AnswerProcessor(FrameProcessor):
             asked_at=self._clock() if self._clock else None,
             context=self._memory.context(datetime.now(UTC)),
         )
-
-    async def first_chunks(self, text: str) -> list[str]:
-        """What this processor would hand to speech first if ``text`` were the turn.
-
-        Changes nothing (no memory, no events): :class:`~pipelines.speech_warmer.SpeechWarmer`
-        renders these while the VAD still waits to confirm the turn's end.
-        """
-        stream = self._answerer.stream(self._question(text))
-        try:
-            async for item in stream:
-                return [] if isinstance(item, Answer) else split_lead_in(item)
-        finally:
-            close = getattr(stream, "aclose", None)
-            if close is not None:
-                await close()
-        return []
-
-    async def _answer(self, text: str) -> None:
-        question = self._question(text)
         started = time.perf_counter()
         self._state.start_answer()
         spoken: list[str] = []

@@ -27,34 +27,6 @@ def render_sentence(voice: PiperVoice, text: str, *, length_scale: float) -> lis
     return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
 
 
-def render_into_cache(
-    voice: PiperVoice,
-    text: str,
-    *,
-    cache: RenderedSpeechCache,
-    voice_key: str,
-    length_scale: float,
-) -> bool:
-    """Render ``text`` into ``cache`` (blocking) unless it is held or rendering; whether it did.
-
-    Counted as a live render, so rendering ahead keeps out of its way.
-    """
-    if not cache.claim(voice_key, text):
-        return False
-    chunks: list[bytes] | None = None
-    try:
-        with cache.live_render():
-            chunks = render_sentence(voice, text, length_scale=length_scale)
-    finally:
-        cache.release(voice_key, text, chunks)
-    return True
-
-
-IN_FLIGHT_WAIT_SECS = 30.0
-"""How long a session waits for a render of its sentence under way (one always ends: its
-renderer releases it, kept or not) before rendering the sentence itself."""
-
-
 class SharedPiperTTSService(TTSService):
     """Pipecat TTS service that speaks with a shared, already loaded :class:`PiperVoice`.
 
@@ -97,12 +69,8 @@ class SharedPiperTTSService(TTSService):
 
     async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame, None]:
         """Speak ``text`` from the cache, or synthesize it sentence by sentence off the loop."""
-        cached = await self._cached(text)
-        claimed = cached is None and self._cache is not None
-        if claimed and self._cache is not None:
-            claimed = self._cache.claim(self._cache_voice, text)
+        cached = self._cache.get(self._cache_voice, text) if self._cache else None
         rendered: list[bytes] = []
-        complete = False
 
         async def from_cache() -> AsyncIterator[bytes]:
             for chunk in cached or ():
@@ -132,24 +100,11 @@ class SharedPiperTTSService(TTSService):
                 ):
                     await self.stop_ttfb_metrics()
                     yield frame
-            # Only complete renderings are kept (an interruption cancels this generator).
-            complete = True
+            if cached is None and self._cache is not None:
+                # Only complete renderings are kept (an interruption cancels this generator).
+                self._cache.put(self._cache_voice, text, rendered)
         except Exception as e:
             logger.error(f"{self}: synthesis failed for {text!r}: {e}")
             yield ErrorFrame(error=f"Piper synthesis failed: {e}")
         finally:
-            if claimed and self._cache is not None:
-                self._cache.release(self._cache_voice, text, rendered if complete else None)
             await self.stop_ttfb_metrics()
-
-    async def _cached(self, text: str) -> tuple[bytes, ...] | None:
-        """The held audio of ``text``, waiting for a render of it already under way."""
-        if self._cache is None:
-            return None
-        cached = self._cache.get(self._cache_voice, text)
-        if cached is None and self._cache.rendering(self._cache_voice, text):
-            # Being rendered already (speculatively, or by another session): never twice.
-            cached = await asyncio.to_thread(
-                self._cache.wait_rendered, self._cache_voice, text, IN_FLIGHT_WAIT_SECS
-            )
-        return cached

@@ -38,7 +38,6 @@ class RenderedSpeechCache:
         self._hits = 0
         self._misses = 0
         self._live_renders = 0
-        self._rendering: dict[tuple[str, str], threading.Event] = {}
         self._lock = threading.Lock()
         self._no_live_renders = threading.Condition(self._lock)
 
@@ -58,45 +57,6 @@ class RenderedSpeechCache:
         """Whether ``text`` in ``voice`` is held (not counted as a hit or a miss)."""
         with self._lock:
             return (voice, text) in self._entries
-
-    def claim(self, voice: str, text: str) -> bool:
-        """Reserve rendering ``text`` in ``voice``: False when it is held or already rendering.
-
-        Whoever gets True must call :meth:`release` when done, so that two sessions (or a
-        speculative render and the live one) never render one sentence twice at once.
-        """
-        key = (voice, text)
-        with self._lock:
-            if key in self._entries or key in self._rendering:
-                return False
-            self._rendering[key] = threading.Event()
-            return True
-
-    def release(self, voice: str, text: str, chunks: list[bytes] | None) -> None:
-        """End a render reserved with :meth:`claim`, keeping its audio when it completed."""
-        if chunks:
-            self.put(voice, text, chunks)
-        with self._lock:
-            done = self._rendering.pop((voice, text), None)
-        if done is not None:
-            done.set()
-
-    def rendering(self, voice: str, text: str) -> bool:
-        """Whether a render of ``text`` in ``voice`` reserved with :meth:`claim` is under way."""
-        with self._lock:
-            return (voice, text) in self._rendering
-
-    def wait_rendered(self, voice: str, text: str, timeout_secs: float) -> tuple[bytes, ...] | None:
-        """Block until a render under way ends (call it from a worker thread); its audio.
-
-        ``None`` when nothing is held for ``text`` by then (the render failed, was not
-        kept, or took longer than ``timeout_secs``).
-        """
-        with self._lock:
-            done = self._rendering.get((voice, text))
-        if done is not None:
-            done.wait(timeout_secs)
-        return self.get(voice, text)
 
     @contextmanager
     def live_render(self) -> Iterator[None]:

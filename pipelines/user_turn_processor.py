@@ -83,9 +83,6 @@ class UserTurnProcessor(FrameProcessor):
             as the VAD hears silence (``STOPPING``) instead of after its stop hangover; the
             result is used if the stop is confirmed and dropped if speech resumes.
         on_event: Receives session events.
-        on_speculation: Called with each speculative transcript and when its speech began
-            (the answer's first words are rendered with it, see
-            :class:`~pipelines.speech_warmer.SpeechWarmer`).
     """
 
     def __init__(
@@ -103,7 +100,6 @@ class UserTurnProcessor(FrameProcessor):
         sample_rate: int = SAMPLE_RATE,
         vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
-        on_speculation: Callable[[str, float], None] | None = None,
     ) -> None:
         super().__init__(name=f"UserTurnProcessor#{state.session_id}")
         self._state = state
@@ -121,7 +117,6 @@ class UserTurnProcessor(FrameProcessor):
         self._user_id = user_id
         self._vad_state = vad_state
         self._on_event = on_event
-        self._on_speculation = on_speculation
         self._speculation: asyncio.Task[Transcript] | None = None
 
         self._recording: bytearray | None = None
@@ -197,18 +192,8 @@ class UserTurnProcessor(FrameProcessor):
         state = stamped if stamped is not None else self._vad_state()
         if state == VADState.STOPPING and self._speculation is None:
             self._speculation = self.create_task(self._transcribe(bytes(self._recording)))
-            if self._on_speculation is not None:
-                self._speculation.add_done_callback(self._speculated)
         elif state == VADState.SPEAKING and self._speculation is not None:
             self._drop_speculation()
-
-    def _speculated(self, task: asyncio.Task[Transcript]) -> None:
-        """Hand a speculative transcript on (it may still be dropped if the user goes on)."""
-        if task is not self._speculation or task.cancelled() or task.exception() is not None:
-            return
-        text = task.result().text
-        if text.strip() and self._on_speculation is not None:
-            self._on_speculation(text, self._speech_started_at)
 
     async def _transcribe(self, pcm16: bytes) -> Transcript:
         if self._sample_rate != SAMPLE_RATE:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,10 +21,9 @@ from pipelines.events import EventSink
 from pipelines.floor_options import FloorOptions
 from pipelines.floor_playback import FloorPlaybackProbe
 from pipelines.floor_processor import FloorProcessor
-from pipelines.piper_tts import SharedPiperTTSService, cache_voice, render_into_cache
+from pipelines.piper_tts import SharedPiperTTSService
 from pipelines.playback_tracker import PlaybackTracker
 from pipelines.speech_models import SpeechModels
-from pipelines.speech_warmer import SpeechWarmer
 from pipelines.transcriber import Transcriber
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.user_turn_processor import UserTurnProcessor
@@ -48,10 +46,6 @@ class VoiceLoopConfig:
     tts_length_scale: float = 1.0
     speculative_stt: bool = True
     """Start transcribing at the first silence instead of after the VAD's stop hangover."""
-    speculative_speech: bool = True
-    """Render the answer's first sentence to the speculative transcript during the hangover
-    (needs ``speculative_stt`` and a speech cache; only for an answerer that is cheap to ask
-    twice, such as the offline one)."""
     require_addressing: bool = False
     """Answer only turns with a wake phrase, in the follow-up window, or under push-to-talk."""
     wake_phrases: dict[str, tuple[str, ...]] = field(
@@ -142,7 +136,6 @@ def build_voice_loop(
         ),
     )
     gate: list[FrameProcessor] = []
-    policy: AddressPolicy | None = None
     if config.require_addressing:
         policy = AddressPolicy(
             wake_phrases=dict(config.wake_phrases), follow_up_secs=config.follow_up_secs
@@ -151,16 +144,6 @@ def build_voice_loop(
     floor_processor = (floor or FloorOptions()).build(
         state=state, follow_up_secs=config.follow_up_secs, on_event=on_event
     )
-    answers = AnswerProcessor(
-        state=state,
-        answerer=answerer,
-        caller=caller,
-        clock=clock,
-        on_answer=on_answer,
-        on_event=on_event,
-        memory=memory,
-    )
-    warmer = _speech_warmer(state, answers, models, config, policy)
     processors: list[FrameProcessor] = [
         transport.input(),
         *(input_processors or []),
@@ -174,13 +157,20 @@ def build_voice_loop(
             sample_rate=config.input_sample_rate,
             vad_state=(lambda: vad.state) if config.speculative_stt else None,
             on_event=on_event,
-            on_speculation=warmer.warm if warmer is not None else None,
         ),
         *gate,
         floor_processor,
         *(extra_processors or []),
         *extra.before_answer,
-        answers,
+        AnswerProcessor(
+            state=state,
+            answerer=answerer,
+            caller=caller,
+            clock=clock,
+            on_answer=on_answer,
+            on_event=on_event,
+            memory=memory,
+        ),
         SharedPiperTTSService(
             voice=models.piper,  # type: ignore[arg-type]
             voice_id=models.piper_spec.voice,
@@ -192,31 +182,3 @@ def build_voice_loop(
         FloorPlaybackProbe(),
     ]
     return VoiceLoop(pipeline=Pipeline(processors), state=state, floor=floor_processor)
-
-
-def _speech_warmer(
-    state: ConversationState,
-    answers: AnswerProcessor,
-    models: SpeechModels,
-    config: VoiceLoopConfig,
-    policy: AddressPolicy | None,
-) -> SpeechWarmer | None:
-    cache = models.tts_cache
-    if not (config.speculative_speech and config.speculative_stt) or cache is None:
-        return None
-    voice = models.piper
-    voice_key = cache_voice(models.piper_spec.voice, config.tts_length_scale)
-
-    async def render(text: str) -> bool:
-        return await asyncio.to_thread(
-            render_into_cache,
-            voice,  # type: ignore[arg-type]
-            text,
-            cache=cache,
-            voice_key=voice_key,
-            length_scale=config.tts_length_scale,
-        )
-
-    return SpeechWarmer(
-        state=state, first_chunks=answers.first_chunks, render=render, policy=policy
-    )

@@ -116,9 +116,6 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
             min_level_dbfs=settings.barge_in.min_level_dbfs, enabled=settings.barge_in.enabled
         ),
         tts_length_scale=settings.tts.length_scale,
-        speculative_speech=(
-            settings.tts.render_while_listening and settings.answerer.kind == "grounded"
-        ),
         input_sample_rate=settings.audio.input_sample_rate,
         output_sample_rate=settings.audio.output_sample_rate,
     )

@@ -70,9 +70,6 @@ class TtsSettings(BaseModel):
     """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
     prerender_max_sentences: int = Field(default=64, ge=0, le=10_000)
     """Sentences of likely answers rendered ahead into the cache per publication (0: none)."""
-    render_while_listening: bool = True
-    """Render the answer's first sentence to the speculative transcript while the VAD still
-    waits to confirm the end of the turn (offline answerer only: an LLM is never asked twice)."""
 
 
 class VadSettings(BaseModel):

@@ -1,5 +1,3 @@
-from concurrent.futures import ThreadPoolExecutor
-
 from pipelines.speech_cache import RenderedSpeechCache
 
 
@@ -38,38 +36,3 @@ def test_rendering_the_same_text_again_replaces_it() -> None:
     cache.put("v", "a", [b"1234"])
     assert cache.get("v", "a") == (b"1234",)
     assert cache.stats().bytes == 4
-
-
-def test_a_sentence_is_claimed_for_rendering_once_until_released() -> None:
-    cache = RenderedSpeechCache(max_bytes=1000)
-    assert cache.claim("joe@1.0", "Yes,")
-    assert cache.rendering("joe@1.0", "Yes,")
-    assert not cache.claim("joe@1.0", "Yes,")  # a second render would be wasted work
-    cache.release("joe@1.0", "Yes,", [b"ab"])
-    assert not cache.rendering("joe@1.0", "Yes,")
-    assert not cache.claim("joe@1.0", "Yes,")  # held now
-    assert cache.get("joe@1.0", "Yes,") == (b"ab",)
-
-
-def test_a_render_that_did_not_complete_keeps_nothing_and_frees_the_claim() -> None:
-    cache = RenderedSpeechCache(max_bytes=1000)
-    assert cache.claim("joe@1.0", "No,")
-    cache.release("joe@1.0", "No,", None)
-    assert cache.get("joe@1.0", "No,") is None
-    assert cache.claim("joe@1.0", "No,")
-
-
-def test_a_waiter_gets_the_audio_of_the_render_under_way_when_it_ends() -> None:
-    cache = RenderedSpeechCache(max_bytes=1000)
-    assert cache.claim("joe@1.0", "Yes,")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        waiting = pool.submit(cache.wait_rendered, "joe@1.0", "Yes,", 30.0)
-        assert not waiting.done()
-        cache.release("joe@1.0", "Yes,", [b"ab", b"cd"])
-        assert waiting.result(timeout=30) == (b"ab", b"cd")
-
-
-def test_waiting_gives_up_after_its_timeout_with_nothing() -> None:
-    cache = RenderedSpeechCache(max_bytes=1000)
-    assert cache.claim("joe@1.0", "Yes,")
-    assert cache.wait_rendered("joe@1.0", "Yes,", 0.01) is None
