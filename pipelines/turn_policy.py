@@ -62,8 +62,9 @@ def looks_unfinished(transcript: str) -> bool:
     if not text:
         return False
     words = re.findall(r"[\w'-]+", text.lower())
-    if words and words[0] in _AUXILIARIES and len(words) <= 3 and text[-1] != "?":
-        # "Is the AX-200." - a yes/no question without its predicate yet.
+    if words and words[0] in _AUXILIARIES and len(words) <= 3:
+        # "Is the AX-200?" - a yes/no question without its predicate yet, whatever mark
+        # Whisper ends it with; if nothing follows it is answered after the extra wait.
         return True
     if text[-1] in ".?!。？！":
         # Whisper sometimes ends a fragment with a period anyway: still check the last word.

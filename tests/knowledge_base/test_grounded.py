@@ -166,9 +166,9 @@ def test_answers_take_well_under_a_few_milliseconds(answerer) -> None:
         ask(answerer, text)  # warm up
     cpu_ms = []
     for text in questions * 5:
-        started = time.process_time()
+        started = time.thread_time()
         ask(answerer, text)
-        cpu_ms.append((time.process_time() - started) * 1000)
+        cpu_ms.append((time.thread_time() - started) * 1000)
     assert median(cpu_ms) < 5, cpu_ms
 
 
@@ -202,8 +202,9 @@ def test_answers_stay_fast_with_ten_thousand_promotions(sample_copy) -> None:
     }
     for text, fact in questions.items():
         ask(big, text)  # warm up
-        started = time.process_time()
+        # This thread's CPU only: the suite's other threads (servers, pipelines) do not count.
+        started = time.thread_time()
         answer = ask(big, text)
-        cpu_ms = (time.process_time() - started) * 1000
+        cpu_ms = (time.thread_time() - started) * 1000
         assert fact in answer.text, answer.text
         assert cpu_ms < 50, f"{text!r} took {cpu_ms:.1f} ms of CPU"

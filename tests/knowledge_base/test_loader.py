@@ -161,9 +161,9 @@ def test_ten_thousand_promotions_load_within_a_few_seconds(sample_copy: Path) ->
     promotions = sample_copy / "promotions"
     for index in range(10_000):
         (promotions / f"generated-{index:05d}.yaml").write_text(generated_promotion(index))
-    started = time.process_time()
+    started = time.thread_time()
     knowledge = load_knowledge_base(sample_copy)
-    cpu_seconds = time.process_time() - started
+    cpu_seconds = time.thread_time() - started
     assert len(knowledge.promotions) == 10_007
     # About 3.5 s of CPU on an idle 2-core runner; the bound leaves room for a busy one.
     assert cpu_seconds < 10, f"loading took {cpu_seconds:.1f} s of CPU"
@@ -192,9 +192,9 @@ def _only(issues, code: str):
 def test_nested_aliases_are_refused_before_they_expand(sample_copy: Path) -> None:
     assert len(ALIAS_BOMB) < 500  # would expand to 9**9 = 387 million values
     (sample_copy / "promotions" / "bomb.yaml").write_text(ALIAS_BOMB)
-    started = time.process_time()
+    started = time.thread_time()
     issue = _only(validate_knowledge_base(sample_copy), "yaml_alias_limit")
-    assert time.process_time() - started < 5
+    assert time.thread_time() - started < 5
     assert Path(issue.file).name == "bomb.yaml" and issue.line is not None
     assert "aliases expand to more than 10000 extra values" in issue.message
 

@@ -85,7 +85,9 @@ def test_barge_in_can_be_disabled() -> None:
     assert not BargeInPolicy(enabled=False).decide(onset_level_dbfs=0.0)[0]
 
 
-@pytest.mark.parametrize("transcript", ["Is the AX-200.", "is the TR-900", "Does the boot"])
+@pytest.mark.parametrize(
+    "transcript", ["Is the AX-200.", "Is the AX-200?", "is the TR-900", "Does the boot"]
+)
 def test_a_yes_no_question_without_its_predicate_is_unfinished(transcript: str) -> None:
     assert looks_unfinished(transcript)
 
