@@ -110,4 +110,3 @@ async def test_a_session_whose_clerk_never_joins_ends_and_frees_its_slot(
     stopped = manager.events(room)[-1]
     assert stopped.type == "session_stopped" and stopped.reason == "clerk_absent"  # type: ignore[union-attr]
     await manager.close()
-
