@@ -24,6 +24,7 @@ _NON_SPEECH = re.compile(
 )
 
 
+_DETERMINERS = frozenset("the a an this that these those your our".split())
 _AUXILIARIES = frozenset("is are was were does do did can could will would should has have".split())
 _CONTINUATION_STARTS = (
     _DANGLING_WORDS - _AUXILIARIES - {"what", "when", "where", "how", "who", "which"}
@@ -63,9 +64,12 @@ def looks_unfinished(transcript: str) -> bool:
         return False
     words = re.findall(r"[\w'-]+", text.lower())
     if words and words[0] in _AUXILIARIES and len(words) <= 3:
-        # "Is the AX-200?" - a yes/no question without its predicate yet, whatever mark
-        # Whisper ends it with; if nothing follows it is answered after the extra wait.
-        return True
+        # "Is the AX-200." - a yes/no question without its predicate yet. "Is the AX-200?"
+        # too (an auxiliary, a determiner, a name): Whisper adds the question mark at a
+        # mid-question pause; "Are candles discounted?" has its predicate. If nothing
+        # follows, the turn is answered after the extra wait.
+        if text[-1] != "?" or (len(words) == 3 and words[1] in _DETERMINERS):
+            return True
     if text[-1] in ".?!。？！":
         # Whisper sometimes ends a fragment with a period anyway: still check the last word.
         words = re.findall(r"[\w'-]+", text.lower())

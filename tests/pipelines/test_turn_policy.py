@@ -92,8 +92,9 @@ def test_a_yes_no_question_without_its_predicate_is_unfinished(transcript: str) 
     assert looks_unfinished(transcript)
 
 
-def test_a_short_yes_no_question_with_a_question_mark_is_finished() -> None:
-    assert not looks_unfinished("Is it on sale?")
+@pytest.mark.parametrize("transcript", ["Is it on sale?", "Are candles discounted?", "Is it on?"])
+def test_a_short_yes_no_question_with_its_predicate_is_finished(transcript: str) -> None:
+    assert not looks_unfinished(transcript)
 
 
 @pytest.mark.parametrize(
