@@ -444,7 +444,9 @@ async def test_a_worker_takes_a_dead_worker_s_clerks_all_at_once(
     # dispatched at once. LiveKit offers each job to a worker once; one refused while the
     # worker has room is a clerk left alone until the service's slower checks try again
     # (here there are none: the re-dispatcher waits up to 90 s for each room).
-    clerks = ["ivy", "jon", "kai", "lea"]
+    # Names no other test here uses: this module's store service re-dispatches the rooms of
+    # workers the earlier tests stopped, and would dispatch such a room a second time.
+    clerks = ["pia", "jon", "kai", "lea"]
     rooms = [clerk_room_name(store_id="SH-01", identity=c) for c in clerks]
     taker = start_worker_process(
         url=nodes[1].url,
@@ -552,8 +554,12 @@ async def test_a_killed_livekit_node_restarts_and_its_clerk_is_answered_again(
         # stale (selector.AvailableSeconds, 5 s): only then may another node (or the node
         # back, which has a new id) take the room over.
         usable_at = max(back_at, killed_at + LIVEKIT_NODE_STALE_SECS)
-        asking = ClerkScript.from_files(
-            [QUESTION], lead_in_secs=3.0, push_to_talk=True, max_reply_secs=15
+        asking = ClerkScript.from_files(  # the app waits for the assistant, then speaks
+            [QUESTION],
+            wait_for_assistant_secs=20,
+            lead_in_secs=1.0,
+            push_to_talk=True,
+            max_reply_secs=15,
         )
         rejoined = asyncio.create_task(rejoin(node, "oli", asking))
         assistant_secs = None

@@ -19,7 +19,7 @@ from livekit_helpers import rms_dbfs, room_token, speech_like, write_wav
 
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
-from voice_agent.livekit.earpiece import PTT_TOPIC
+from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LEAVING, LISTENING, PTT_TOPIC
 from voice_agent.livekit.errors import AudioFileError, ClerkError
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import build_access_token
@@ -123,6 +123,75 @@ async def test_a_listener_receives_the_clerks_speech_at_its_energy_and_ptt_messa
     assert voiced.size / RATE == pytest.approx(1.2, abs=0.15)
     assert rms_dbfs(voiced) == pytest.approx(rms_dbfs(sent), abs=3.0)
     assert received.size / RATE > 1.5  # silence around the speech arrives too
+
+
+@pytest.mark.livekit
+@pytest.mark.slow
+async def test_a_clerk_waiting_for_the_assistant_speaks_only_once_it_says_it_listens(
+    livekit_server: LocalLiveKitServer, tmp_path: Path
+) -> None:
+    # As a clerk's app waits for the assistant after (re)joining: a question spoken into an
+    # empty room, or to an assistant that is leaving, is lost.
+    room_name = "store-SH-02-clerk-uma"
+    wav = write_wav(tmp_path / "q.wav", speech_like(1.2, rate=RATE), rate=RATE)
+    voiced: list[np.ndarray] = []
+    listener = rtc.Room()
+    readers: list[asyncio.Task[None]] = []
+
+    async def read(track: rtc.Track) -> None:
+        async for event in rtc.AudioStream(track, sample_rate=RATE, num_channels=1):
+            frame = np.frombuffer(event.frame.data, dtype=np.int16).copy()
+            if rms_dbfs(frame) > -45:
+                voiced.append(frame)
+
+    @listener.on("track_subscribed")
+    def on_track(track: rtc.Track, *_: object) -> None:
+        readers.append(asyncio.create_task(read(track)))
+
+    async def listen_late() -> None:
+        await asyncio.sleep(1.0)
+        await listener.connect(
+            livekit_server.url,
+            room_token(livekit_server, "assistant", room=room_name, role="agent"),
+        )
+        await listener.local_participant.set_attributes({AGENT_STATE_ATTRIBUTE: LEAVING})
+        await asyncio.sleep(1.0)  # in the room, subscribed, but not listening yet
+        await listener.local_participant.set_attributes({AGENT_STATE_ATTRIBUTE: LISTENING})
+
+    clerk = SimulatedClerk(
+        url=livekit_server.url, token=room_token(livekit_server, "uma", room=room_name)
+    )
+    script = ClerkScript.from_files(
+        [wav], wait_for_reply=False, wait_for_assistant_secs=20, lead_in_secs=0.2, tail_secs=0.8
+    )
+    joining = asyncio.create_task(listen_late())
+    report = await clerk.run(script)
+    await joining
+    for reader in readers:
+        reader.cancel()
+    await listener.disconnect()
+
+    (utterance,) = report.utterances
+    assert utterance.started_at >= 2.0 + 0.2
+    assert sum(f.size for f in voiced) / RATE == pytest.approx(1.2, abs=0.15)
+
+
+@pytest.mark.livekit
+@pytest.mark.slow
+async def test_a_clerk_no_assistant_listens_to_speaks_anyway_after_its_wait(
+    livekit_server: LocalLiveKitServer, tmp_path: Path
+) -> None:
+    wav = write_wav(tmp_path / "q.wav", speech_like(0.5, rate=RATE), rate=RATE)
+    clerk = SimulatedClerk(
+        url=livekit_server.url,
+        token=room_token(livekit_server, "una", room="store-SH-02-clerk-una"),
+    )
+    script = ClerkScript.from_files(
+        [wav], wait_for_reply=False, wait_for_assistant_secs=1.0, lead_in_secs=0.0, tail_secs=0.0
+    )
+    report = await clerk.run(script)
+    (utterance,) = report.utterances
+    assert 1.0 <= utterance.started_at < 3.0
 
 
 @dataclass

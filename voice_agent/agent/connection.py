@@ -44,7 +44,13 @@ from voice_agent.agent.lifecycle import EndReason
 from voice_agent.agent.watchdog import WatchVerdict, watch_step
 from voice_agent.broadcast.session_channel import SessionChannel, SessionNotices
 from voice_agent.feedback.live import feedback_button
-from voice_agent.livekit.earpiece import earpiece_action
+from voice_agent.livekit import cancel_safe
+from voice_agent.livekit.earpiece import (
+    AGENT_STATE_ATTRIBUTE,
+    LEAVING,
+    LISTENING,
+    earpiece_action,
+)
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
 
@@ -56,6 +62,8 @@ After LiveKit restarts, what the SDK's own reconnection leaves of the pipeline (
 subscriptions) is not something to rely on; a fresh join always works and costs well under
 a second, so the link's first loss ends the connection."""
 _CANCEL_GRACE_SECS = 10.0
+_STATE_TIMEOUT_SECS = 1.0
+"""Longest wait for LiveKit to take the assistant's ``lk.agent.state``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,7 @@ class RoomConnection:
         self._notices = notices
         self._channel: SessionChannel | None = None
         self._channel_connected = False
+        self._live_transport: LiveKitTransport | None = None
 
     async def run(self) -> EndReason:
         """Join and serve the room until it ends (see the class docstring).
@@ -148,7 +157,9 @@ class RoomConnection:
         Raises:
             ConnectionLostError: The join failed or timed out, or the connection dropped.
         """
+        cancel_safe.install()  # the pipeline may be cancelled while the transport joins
         transport = self._transport()
+        self._live_transport = transport
         channel = None
         if self._notices is not None:
             channel = self._notices.channel(
@@ -205,6 +216,7 @@ class RoomConnection:
                 await asyncio.wait({running}, timeout=_CANCEL_GRACE_SECS)
                 running.cancel()
             self._worker = None
+            self._live_transport = None
             await self._notices_off()
         if self._lost is not None:
             raise ConnectionLostError(self._lost)
@@ -216,6 +228,8 @@ class RoomConnection:
         """Leave the room; :meth:`run` returns ``"stopped"``."""
         self._closing = True
         self._changed()
+        if self._live_transport is not None and self._connected:
+            await self._announce(self._live_transport, LEAVING)
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
 
@@ -243,6 +257,17 @@ class RoomConnection:
             ),
         )
 
+    async def _announce(self, transport: LiveKitTransport, state: str) -> None:
+        """Tell the clerk's app whether the assistant listens (see ``earpiece``)."""
+        participant = transport._client.room.local_participant
+        try:
+            await asyncio.wait_for(
+                participant.set_attributes({AGENT_STATE_ATTRIBUTE: state}),
+                timeout=_STATE_TIMEOUT_SECS,
+            )
+        except Exception as e:  # the app misses a hint; the voice loop itself is unaffected
+            logger.warning("[{}] could not say the assistant is {}: {!r}", self.room, state, e)
+
     def _handle_transport_events(self, transport: LiveKitTransport, worker: PipelineWorker) -> None:
         @transport.event_handler("on_connected")
         async def on_connected(_transport: LiveKitTransport) -> None:
@@ -252,6 +277,7 @@ class RoomConnection:
             self._follow_link(transport)
             if self._on_connected is not None:
                 self._on_connected()
+            await self._announce(transport, LISTENING)
             # A clerk already in the room gets no participant_connected event.
             if self.clerk_identity in transport._client.room.remote_participants:
                 self._clerk_absent_since = None

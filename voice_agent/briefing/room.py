@@ -46,6 +46,7 @@ from pipelines.user_turn_processor import UserTurnProcessor
 from pipelines.vad import SharedSileroVADAnalyzer
 from pipelines.vad_processor import StampedVADProcessor
 from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.livekit import cancel_safe
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 from voice_agent.runtime import Runtime
 
@@ -136,6 +137,7 @@ class BriefingRoom:
     async def run(self) -> None:
         """Join and listen until the room ends (see the class docstring)."""
         config = self._runtime.loop_config
+        cancel_safe.install()
         transport = self._build_transport(config.input_sample_rate)
         self._transport = transport
         vad = SharedSileroVADAnalyzer(

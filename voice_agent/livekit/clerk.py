@@ -32,6 +32,7 @@ from livekit import rtc
 from loguru import logger
 
 from voice_agent.audio_io import write_wav
+from voice_agent.livekit import cancel_safe
 from voice_agent.livekit.activity import ActivityDetector, level_dbfs
 from voice_agent.livekit.clerk_recording import SAMPLE_RATE, ArrivalRecording, mix
 from voice_agent.livekit.clerk_report import (
@@ -43,7 +44,7 @@ from voice_agent.livekit.clerk_report import (
     utterance_reports,
 )
 from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
-from voice_agent.livekit.earpiece import PTT_TOPIC
+from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LISTENING, PTT_TOPIC
 from voice_agent.livekit.errors import ClerkError
 
 TRACK_NAME = "clerk-microphone"
@@ -99,6 +100,7 @@ class SimulatedClerk:
         self._frames: list[ReceivedFrame] = []
         self._readers: set[asyncio.Task[None]] = set()
         self._data_sent = 0
+        self._listened = asyncio.Event()
 
     async def run(self, script: ClerkScript) -> ClerkReport:
         """Join, say the script, leave; return what was sent and heard, with timings.
@@ -110,9 +112,11 @@ class SimulatedClerk:
         """
         audio = [await asyncio.to_thread(read_clerk_audio, u.path) for u in script.utterances]
         self._reset()
+        cancel_safe.install()
         room = rtc.Room()
         self._room = room
         room.on("track_subscribed", self._on_track_subscribed)
+        room.on("local_track_subscribed", lambda _track: self._listened.set())
         self._t0 = time.monotonic()
         started_at_unix = time.time()
         await self._connect(room)
@@ -150,6 +154,17 @@ class SimulatedClerk:
         self._frames.clear()
         self._readers.clear()
         self._data_sent = 0
+        self._listened = asyncio.Event()
+
+    def _assistant_listens(self) -> bool:
+        """Our microphone is subscribed and an assistant says it listens."""
+        if self._room is None or not self._listened.is_set():
+            return False
+        return any(
+            p.attributes.get(AGENT_STATE_ATTRIBUTE) == LISTENING
+            for p in self._room.remote_participants.values()
+            if self._reply_from is None or p.identity == self._reply_from
+        )
 
     def _now(self) -> float:
         return time.monotonic() - self._t0
@@ -225,6 +240,14 @@ class SimulatedClerk:
     async def _perform(self, script: ClerkScript, audio: list[np.ndarray]) -> list[SentUtterance]:
         sent: list[SentUtterance] = []
         self._next_send = time.monotonic()
+        if script.wait_for_assistant_secs > 0:
+            limit = self._now() + script.wait_for_assistant_secs
+            await self._send_silence_until(self._assistant_listens, limit)
+            if not self._assistant_listens():
+                logger.warning(
+                    "[clerk] no assistant listened within {:.1f} s; speaking anyway",
+                    script.wait_for_assistant_secs,
+                )
         await self._send_silence(script.lead_in_secs)
         for index, (utterance, samples) in enumerate(zip(script.utterances, audio, strict=True)):
             if sent:

@@ -102,6 +102,8 @@ def grants_for(role: ParticipantRole, *, room: str | None) -> api.VideoGrants:
     if role is ParticipantRole.HQ:
         grants.room_list = True
         grants.room_admin = True
+    if role is ParticipantRole.AGENT:
+        grants.can_update_own_metadata = True  # it says whether it listens (see earpiece)
     if role is ParticipantRole.CLERK and parse_briefing_room(room) is not None:
         grants.can_publish = False  # clerks listen to a briefing
         grants.can_publish_sources = []

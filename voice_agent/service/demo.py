@@ -33,8 +33,10 @@ DEMO_TIME = "2026-11-28T15:00"
 DEMO_STORE = "SH-01"
 DEMO_CLERK = "demo-clerk"
 SAMPLE_RATE = 16000
-LEAD_IN_SECS = 4.0
-"""Silence the clerk sends before speaking: the agent joins after LiveKit's webhook."""
+ASSISTANT_WAIT_SECS = 30.0
+"""How long the clerk waits for the assistant to listen before speaking anyway."""
+LEAD_IN_SECS = 1.0
+"""Silence the clerk sends once the assistant listens, before speaking."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,11 @@ async def run_demo(
         hangover_secs=1.5,  # the reply may pause between its first sentence and the rest
     )
     script = ClerkScript.from_files(
-        [question_wav], lead_in_secs=LEAD_IN_SECS, reply_timeout_secs=15.0, max_reply_secs=30.0
+        [question_wav],
+        wait_for_assistant_secs=ASSISTANT_WAIT_SECS,
+        lead_in_secs=LEAD_IN_SECS,
+        reply_timeout_secs=15.0,
+        max_reply_secs=30.0,
     )
     report = await clerk.run(script)
     heard_pcm = (await asyncio.to_thread(load_audio, heard_wav)).pcm16
