@@ -149,3 +149,29 @@ def test_after_serve_is_killed_no_livekit_is_left_and_the_next_serve_works(
                     process.kill()
                     process.wait()
     assert not port_open(livekit_port)
+
+
+def test_the_readme_s_first_command_answers_a_clerk_over_a_real_room(
+    livekit_binary: Path, tmp_path: Path
+) -> None:
+    # `voice-agent serve --once-demo`: everything on free ports, offline, a clerk asks by
+    # voice and the command prints what the clerk heard.
+    env = {
+        **os.environ,
+        "VOICE_AGENT_STORAGE__DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VOICE_AGENT_LIVEKIT__BINARY": str(livekit_binary),
+    }
+    demo = subprocess.run(
+        [sys.executable, "-m", "voice_agent.cli", "serve", "--once-demo", "--json"]
+        + ["--demo-dir", str(tmp_path / "demo")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert demo.returncode == 0, demo.stderr[-4000:]
+    result = json.loads(demo.stdout)
+    assert result["ok"] is True and result["replied"] is True
+    assert "AX-200" in result["answer"] and "20 percent" in result["answer"]
+    assert "20" in result["heard"], result["heard"]  # the discount reached the clerk's ear
+    assert Path(result["heard_wav"]).stat().st_size > 0

@@ -150,6 +150,8 @@ class RoomConnection:
         self._channel: SessionChannel | None = None
         self._channel_connected = False
         self._live_transport: LiveKitTransport | None = None
+        self._pipeline_started = False
+        self._said_listening = False
 
     async def run(self) -> EndReason:
         """Join and serve the room until it ends (see the class docstring).
@@ -200,6 +202,11 @@ class RoomConnection:
         )
         self._worker = worker
         self._handle_transport_events(transport, worker)
+
+        @worker.event_handler("on_pipeline_started")
+        async def on_pipeline_started(_worker: PipelineWorker, _frame: Frame) -> None:
+            self._pipeline_started = True
+            await self._listening_once_ready(transport)
 
         runner = WorkerRunner(handle_sigint=False)
         await runner.add_workers(worker)
@@ -257,6 +264,12 @@ class RoomConnection:
             ),
         )
 
+    async def _listening_once_ready(self, transport: LiveKitTransport) -> None:
+        """Say ``listening`` once the agent is in the room and the voice loop has started."""
+        if self._connected and self._pipeline_started and not self._said_listening:
+            self._said_listening = True
+            await self._announce(transport, LISTENING)
+
     async def _announce(self, transport: LiveKitTransport, state: str) -> None:
         """Tell the clerk's app whether the assistant listens (see ``earpiece``)."""
         participant = transport._client.room.local_participant
@@ -277,7 +290,7 @@ class RoomConnection:
             self._follow_link(transport)
             if self._on_connected is not None:
                 self._on_connected()
-            await self._announce(transport, LISTENING)
+            await self._listening_once_ready(transport)
             # A clerk already in the room gets no participant_connected event.
             if self.clerk_identity in transport._client.room.remote_participants:
                 self._clerk_absent_since = None

@@ -243,7 +243,9 @@ class SimulatedClerk:
         if script.wait_for_assistant_secs > 0:
             limit = self._now() + script.wait_for_assistant_secs
             await self._send_silence_until(self._assistant_listens, limit)
-            if not self._assistant_listens():
+            if self._assistant_listens():
+                logger.info("[clerk] the assistant listens {:.2f} s after joining", self._now())
+            else:
                 logger.warning(
                     "[clerk] no assistant listened within {:.1f} s; speaking anyway",
                     script.wait_for_assistant_secs,

@@ -35,6 +35,8 @@ DEMO_CLERK = "demo-clerk"
 SAMPLE_RATE = 16000
 ASSISTANT_WAIT_SECS = 30.0
 """How long the clerk waits for the assistant to listen before speaking anyway."""
+_REPLY_MARGIN_SECS = 0.3
+"""Recording kept around the reply's first and last sound."""
 LEAD_IN_SECS = 1.0
 """Silence the clerk sends once the assistant listens, before speaking."""
 
@@ -106,7 +108,7 @@ async def run_demo(
         token=token,
         recording_path=heard_wav,
         reply_from=AGENT_IDENTITY,
-        hangover_secs=1.5,  # the reply may pause between its first sentence and the rest
+        hangover_secs=3.0,  # the reply may pause between its first sentence and the rest
     )
     script = ClerkScript.from_files(
         [question_wav],
@@ -117,7 +119,7 @@ async def run_demo(
     )
     report = await clerk.run(script)
     heard_pcm = (await asyncio.to_thread(load_audio, heard_wav)).pcm16
-    transcript = await runtime.transcriber.transcribe(heard_pcm)
+    transcript = await runtime.transcriber.transcribe(_reply_only(heard_pcm, report))
     return DemoResult(
         room=room,
         question=question,
@@ -128,6 +130,22 @@ async def run_demo(
         heard_wav=heard_wav,
         report=report,
     )
+
+
+def _reply_only(pcm16: bytes, report: ClerkReport) -> bytes:
+    """The recording from the reply's first sound to its last (empty without a reply).
+
+    Whisper hears long silence before a reply as room for words it makes up ("yes, yes,
+    yes, ..."), so the clerk's side is transcribed from where the reply starts.
+    """
+    utterance = report.utterances[0]
+    segments = [s for s in report.heard if s.participant == AGENT_IDENTITY]
+    if utterance.reply_started_at is None or not segments:
+        return b""
+    start = max(0.0, utterance.reply_started_at - _REPLY_MARGIN_SECS)
+    end = segments[-1].end + _REPLY_MARGIN_SECS
+    bytes_per_sec = SAMPLE_RATE * 2
+    return pcm16[int(start * bytes_per_sec) // 2 * 2 : int(end * bytes_per_sec) // 2 * 2]
 
 
 def _answer_of(service: StoreService, room: str) -> str | None:
