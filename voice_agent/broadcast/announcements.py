@@ -30,7 +30,7 @@ def announcement(versions: SqlPromotionVersionRepository, notice_id: str) -> Ann
 
 
 class Announcements:
-    """The announced publication of each notice, read once per process (versions never change)."""
+    """The announced publication of each notice, read once (a stored version is never changed)."""
 
     def __init__(self, versions: SqlPromotionVersionRepository) -> None:
         """Read from ``versions``."""
