@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from loguru import logger
@@ -33,6 +32,7 @@ from voice_agent.knowledge_reload import (
 )
 from voice_agent.settings import Settings
 from voice_agent.storage.engine import Database
+from voice_agent.storage.timestamps import utc_now
 
 ProgressCallback = Callable[[str], None]
 
@@ -225,7 +225,7 @@ def build_prerenderer(
         cache=models.tts_cache,
         languages=[language if language not in ("", "auto") else "en"],
         max_sentences=settings.tts.prerender_max_sentences,
-        now=lambda: datetime.now(UTC),
+        now=utc_now,
     )
 
 

@@ -15,7 +15,6 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from loguru import logger
 
@@ -29,6 +28,7 @@ from voice_agent.runtime import Runtime
 from voice_agent.storage.briefing_media import SqlBriefingMediaRepository
 from voice_agent.storage.broadcast_briefings import BriefingRecord, SqlBriefingRepository
 from voice_agent.storage.engine import Database
+from voice_agent.storage.timestamps import Clock, utc_now
 
 
 class BriefingNotOpenError(LookupError):
@@ -63,7 +63,7 @@ class BriefingDesk:
         endpoint: Callable[[], LiveKitEndpoint],
         speaker_absent_secs: float = 15.0,
         speaker_wait_secs: float = 600.0,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self._runtime = runtime
         self._endpoint = endpoint

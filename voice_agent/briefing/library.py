@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 
 from knowledge_base.answering import Role
 from knowledge_base.briefing_requests import (
@@ -33,6 +33,7 @@ from voice_agent.feedback.audio import decode_flac
 from voice_agent.storage.briefing_media import SqlBriefingMediaRepository
 from voice_agent.storage.broadcast_briefings import BriefingRecord, SqlBriefingRepository
 from voice_agent.storage.engine import Database
+from voice_agent.storage.timestamps import Clock, utc_now
 
 
 class StoredBriefings:
@@ -44,7 +45,7 @@ class StoredBriefings:
         database: Database,
         knowledge: Callable[[], KnowledgeBase],
         caller: CallerProfile,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         """Answer for ``caller`` (role, store, language) from ``database``."""
         self._briefings = SqlBriefingRepository(database=database)

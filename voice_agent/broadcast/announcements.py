@@ -8,6 +8,8 @@ publish's free-text notes are English only and not fact-checked, so they are not
 
 from __future__ import annotations
 
+import asyncio
+
 from knowledge_base.notice_queue import parse_notice_id
 from knowledge_base.notice_scope import Publication as Announcement
 from voice_agent.storage.promotion_versions import SqlPromotionVersionRepository
@@ -25,3 +27,18 @@ def announcement(versions: SqlPromotionVersionRepository, notice_id: str) -> Ann
         raise KeyError(f"{notice_id} is not stored")
     previous = versions.get(promotion_id, number - 1) if number > 1 else None
     return Announcement.from_versions(previous, new, urgent=True)
+
+
+class Announcements:
+    """The announced publication of each notice, read once (a stored version is never changed)."""
+
+    def __init__(self, versions: SqlPromotionVersionRepository) -> None:
+        """Read from ``versions``."""
+        self._versions = versions
+        self._read: dict[str, Announcement] = {}
+
+    async def of(self, notice_id: str) -> Announcement:
+        """The urgent publication ``notice_id`` announces (see :func:`announcement`)."""
+        if notice_id not in self._read:
+            self._read[notice_id] = await asyncio.to_thread(announcement, self._versions, notice_id)
+        return self._read[notice_id]

@@ -25,7 +25,7 @@ import contextlib
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from loguru import logger
 
@@ -42,8 +42,7 @@ from voice_agent.broadcast.quiz_speech import feedback_utterance, question_utter
 from voice_agent.broadcast.quiz_store import QuizStore
 from voice_agent.broadcast.roster_cache import StoredRoster
 from voice_agent.storage import Database
-
-Clock = Callable[[], datetime]
+from voice_agent.storage.timestamps import Clock, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +52,6 @@ class _Asked:
     utterance_id: str
     plan: QuizPlan
     question: QuizQuestion
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Quizmaster:
@@ -72,7 +67,7 @@ class Quizmaster:
         answer_within_secs: float = 60.0,
         enabled: bool = True,
         judge: Judge | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         """Work over ``database`` (upgraded).
 

@@ -34,8 +34,7 @@ room.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from loguru import logger
@@ -68,11 +67,10 @@ from pipelines.floor_models import UtteranceKind as FloorKind
 from pipelines.floor_processor import FloorProcessor
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.channel import Utterance, UtteranceKind
+from voice_agent.storage.timestamps import Clock, utc_now
 
 if TYPE_CHECKING:  # the quizmaster builds its utterances with floor_sentences from here
     from voice_agent.broadcast.quizmaster import Quizmaster
-
-Clock = Callable[[], datetime]
 
 _FLOOR_KINDS = {
     UtteranceKind.NOTICE: FloorKind.NOTICE,
@@ -82,10 +80,6 @@ _FLOOR_KINDS = {
 }
 _NOTICE_PRIORITY = 10
 """Notices go before quiz questions and other offers waiting for the same quiet moment."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def floor_sentences(text: str) -> tuple[str, ...]:
@@ -156,7 +150,7 @@ class SessionChannel:
         language: str | None,
         broadcaster: Broadcaster,
         quizmaster: Quizmaster | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self._identity = identity
         self._language = language
@@ -278,7 +272,7 @@ class SessionNotices:
         *,
         broadcaster: Broadcaster | None = None,
         quizmaster: Quizmaster | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.broadcaster = broadcaster
         self.quizmaster = quizmaster

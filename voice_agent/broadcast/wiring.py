@@ -10,8 +10,9 @@ from knowledge_base.delivery import DeliveryPolicy
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz_plan import QuizPolicy
 from pipelines.speech_prerender import AnswerPrerenderer
-from voice_agent.broadcast.broadcaster import Broadcaster, SpeakAhead
+from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.escalation import EscalationWebhook
+from voice_agent.broadcast.fan_out import SpeakAhead
 from voice_agent.broadcast.quiz_judge import build_quiz_judge
 from voice_agent.broadcast.quizmaster import Quizmaster
 from voice_agent.broadcast.session_channel import floor_sentences

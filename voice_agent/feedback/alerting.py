@@ -12,7 +12,7 @@ confirmation never waits for the rules or the webhook.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
 from loguru import logger
@@ -26,6 +26,7 @@ from voice_agent.feedback.webhook import AlertWebhook, WebhookError
 from voice_agent.storage.feedback import SqlFeedbackRepository
 from voice_agent.storage.feedback_alerts import SqlFeedbackAlertRepository, StoredAlert
 from voice_agent.storage.publications import SqlPublicationRepository
+from voice_agent.storage.timestamps import Clock, utc_now
 
 
 class FeedbackAlerter:
@@ -40,7 +41,7 @@ class FeedbackAlerter:
         thresholds: AlertThresholds | None = None,
         webhook: AlertWebhook | None = None,
         speaker: AlertSpeaker | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         """Wire the rules to storage and the webhook.
 

@@ -7,9 +7,7 @@ clerk hears that nothing was saved. The storage layer implements :class:`Feedbac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from loguru import logger
@@ -22,6 +20,7 @@ from knowledge_base.feedback.records import build_records, detect_language
 from knowledge_base.feedback.sink import FeedbackAudio, FeedbackSink
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.fault_points import FaultPoint, reached
+from voice_agent.storage.timestamps import Clock, utc_now
 
 if TYPE_CHECKING:
     from voice_agent.feedback.classifiers import FeedbackClassifier
@@ -49,7 +48,7 @@ class FeedbackRecorder:
         classifier: FeedbackClassifier,
         sink: FeedbackSink,
         max_chunk_chars: int = DEFAULT_CHUNK_CHARS,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         """Record into ``sink``, labelling with ``classifier``.
 

@@ -8,8 +8,8 @@ and filters of :mod:`knowledge_base.feedback.queries` in SQL; what they mean is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, and_, exists, false, func, or_, select
@@ -28,7 +28,7 @@ from voice_agent.storage.feedback_schema import (
     feedback_promotions,
     feedback_records,
 )
-from voice_agent.storage.timestamps import encode_time
+from voice_agent.storage.timestamps import Clock, encode_time, utc_now
 
 _r = feedback_records
 MAX_SELECTION = 100_000
@@ -39,9 +39,7 @@ AUDIO_URI_PREFIX = "feedback_audio:"
 class SqlFeedbackRepository(FeedbackSink):
     """Feedback records, their audio and the queries over them (revision ``0002_feedback``)."""
 
-    def __init__(
-        self, *, database: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, *, database: Database, clock: Clock = utc_now) -> None:
         """Use the (upgraded) ``database``; ``clock`` stamps ``stored_at``."""
         self._database = database
         self._clock = clock

@@ -3,15 +3,25 @@
 SQLite has no time type: a moment is ISO-8601 text in UTC with microseconds (fixed width,
 so text order is time order). PostgreSQL stores ``timestamp with time zone``. Either way a
 naive datetime is refused before it reaches the database, and reads come back aware, in UTC.
+The moments to store come from a :data:`Clock`; :func:`utc_now` is the real one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+Clock = Callable[[], datetime]
+"""The current moment, aware (tests give a settable one)."""
+
+
+def utc_now() -> datetime:
+    """The current moment, aware, in UTC: the default :data:`Clock`."""
+    return datetime.now(UTC)
 
 
 def encode_time(moment: datetime) -> str:

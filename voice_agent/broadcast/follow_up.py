@@ -1,0 +1,274 @@
+"""Following each person's deliveries: the notice, its replay or an escalation, when due.
+
+Per person, the pure rules (:func:`knowledge_base.notice_queue.next_step`) say what to do
+now: offer the notice (or a replay, once its acknowledgement deadline passed) to their
+connected session (a :class:`NoticeChannel`, which speaks it at the next quiet moment),
+escalate to the store manager (through the :class:`Escalator`), or wait. The session reports
+playback and acknowledgement events back; each is applied with
+:func:`knowledge_base.delivery.apply` and stored before anything else happens, so a new
+process over the same database resumes every delivery where it was.
+
+Its state beyond the database is only which utterance is offered to which connected session.
+The caller (:class:`voice_agent.broadcast.Broadcaster`) serialises every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+
+from loguru import logger
+
+from knowledge_base.delivery import (
+    Action,
+    Delivery,
+    DeliveryPolicy,
+    DeliveryState,
+    Event,
+    PlaybackFinished,
+    PlaybackInterrupted,
+    Situation,
+    apply,
+    recover,
+)
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.notice_queue import awaiting_acknowledgement, next_step
+from knowledge_base.notice_scope import Audience
+from knowledge_base.notices import compose_notice
+from knowledge_base.rosters import Roster, StaffMember
+from voice_agent.broadcast.announcements import Announcements
+from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
+from voice_agent.broadcast.escalator import Escalator
+from voice_agent.storage import SqlNoticeRepository
+from voice_agent.storage.timestamps import Clock
+
+
+class FollowUp:
+    """The connected sessions and, per person, what is due for them now."""
+
+    def __init__(
+        self,
+        *,
+        notices: SqlNoticeRepository,
+        announcements: Announcements,
+        knowledge: Callable[[], KnowledgeBase],
+        policy: DeliveryPolicy,
+        language: str,
+        escalator: Escalator,
+        shared: bool,
+        clock: Clock,
+        serial: itertools.count[int],
+    ) -> None:
+        """Follow the deliveries in ``notices`` (the arguments as the broadcaster's)."""
+        self._notices = notices
+        self._announcements = announcements
+        self._knowledge = knowledge
+        self._policy = policy
+        self._language = language
+        self._escalator = escalator
+        self._shared = shared
+        self._clock = clock
+        self._serial = serial
+        self._channels: dict[str, NoticeChannel] = {}
+        self._offered: dict[str, Utterance] = {}
+        self._last_offers: dict[tuple[str, str], str] = {}
+        """(identity, notice id) -> the utterance last offered for it (played ones included:
+        the session may still await its acknowledgement)."""
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def connected(self) -> list[str]:
+        """Identities with a live session."""
+        return sorted(self._channels)
+
+    def channel(self, identity: str) -> NoticeChannel | None:
+        """The live session of ``identity``, if any."""
+        return self._channels.get(identity)
+
+    def language(self, channel: NoticeChannel) -> str:
+        """The language to speak to ``channel`` in."""
+        return channel.language or self._language
+
+    async def connect(self, channel: NoticeChannel, roster: Roster) -> None:
+        """See :meth:`voice_agent.broadcast.Broadcaster.connect`."""
+        self._channels[channel.identity] = channel
+        self._offered.pop(channel.identity, None)
+        await self.recover_cut_off(channel.identity)
+        await self.evaluate(channel.identity, roster)
+        await self._await_acknowledgement(channel, roster)
+
+    async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
+        """See :meth:`voice_agent.broadcast.Broadcaster.disconnect`."""
+        if channel is not None and self._channels.get(identity) is not channel:
+            return
+        self._channels.pop(identity, None)
+        self._offered.pop(identity, None)
+        for key in [key for key in self._last_offers if key[0] == identity]:
+            del self._last_offers[key]
+        now = self._clock()
+        open_ones = await asyncio.to_thread(
+            self._notices.deliveries, clerk=identity, open_only=True
+        )
+        for delivery in open_ones:
+            if delivery.state is DeliveryState.SPEAKING:
+                await self._store(apply(delivery, PlaybackInterrupted(now)))
+
+    async def report(
+        self, identity: str, notice: str, event: Event, roster: Roster
+    ) -> Delivery | None:
+        """See :meth:`voice_agent.broadcast.Broadcaster.report`."""
+        found = await asyncio.to_thread(self._notices.deliveries, notice_id=notice, clerk=identity)
+        if not found:
+            logger.debug("broadcast: {} reported {} for {}", identity, event, notice)
+            return None
+        record = found[0]
+        updated = apply(record, event)
+        if updated != record:
+            await self._store(updated)
+        offered = self._offered.get(identity)
+        if (
+            offered is not None
+            and offered.notice_id == notice
+            and isinstance(event, PlaybackFinished | PlaybackInterrupted)
+        ):
+            # That utterance is over; anything else (an acknowledgement before a queued
+            # replay was spoken) is settled by the decision below, withdrawing it.
+            del self._offered[identity]
+        await self.evaluate(identity, roster)
+        return updated
+
+    # --- what is due --------------------------------------------------------------------------
+
+    async def evaluate_open(self, roster: Roster) -> None:
+        """Act for everyone with an open delivery (deadlines passed, shifts started)."""
+        open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
+        for identity in sorted({d.clerk for d in open_ones}):
+            await self.evaluate(identity, roster)
+
+    async def evaluate(self, identity: str, roster: Roster) -> None:
+        """Do what is due for ``identity`` now: offer, replay, escalate, withdraw or wait."""
+        if self._shared and identity not in self._channels:
+            return  # the node the person is connected to acts for them
+        records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
+        member = roster.member(identity)
+        step = next_step(records, self._situation(member, identity), self._policy)
+        offered = self._offered.get(identity)
+        if offered is not None:
+            still = next((d for d in records if d.notice_id == offered.notice_id), None)
+            due = step is not None and step.delivery.notice_id == offered.notice_id
+            if still is not None and (still.state is DeliveryState.SPEAKING or due):
+                return
+            del self._offered[identity]
+            channel = self._channels.get(identity)
+            if channel is not None:
+                await channel.withdraw(offered.id)
+        if step is None or member is None:
+            return
+        action = step.decision.action
+        if action in (Action.SPEAK, Action.REPLAY):
+            await self._offer(member, step.delivery, action)
+        elif action is Action.ESCALATE:
+            await self._escalator.escalate(
+                member,
+                step.delivery,
+                announced=await self._announcements.of(step.delivery.notice_id),
+                roster=roster,
+                channels=self._channels,
+            )
+
+    async def withdraw_superseded(self, delivery: Delivery) -> None:
+        """Stop a session saying (or awaiting "got it" for) a notice a newer one replaced."""
+        last = self._last_offers.pop((delivery.clerk, delivery.notice_id), None)
+        offered = self._offered.get(delivery.clerk)
+        channel = self._channels.get(delivery.clerk)
+        if last is None or channel is None or (offered is not None and offered.id == last):
+            return  # never offered here, gone, or withdrawn with the current offer
+        await channel.withdraw(last)
+
+    async def recover_cut_off(self, identity: str | None = None) -> None:
+        """Deliveries left ``speaking`` (of ``identity``, or everyone) were cut off."""
+        now = self._clock()
+        open_ones = await asyncio.to_thread(
+            self._notices.deliveries, clerk=identity, open_only=True
+        )
+        recovered = [recover(d, now) for d in open_ones if d.state is DeliveryState.SPEAKING]
+        if recovered:
+            await asyncio.to_thread(self._notices.save_all, recovered)
+            logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+
+    async def _store(self, delivery: Delivery) -> None:
+        await asyncio.to_thread(self._notices.save, delivery)
+
+    def _situation(self, member: StaffMember | None, identity: str) -> Situation:
+        now = self._clock()
+        connected = identity in self._channels
+        if member is None:
+            # Not on the roster (any more): nobody to speak to or escalate about.
+            return Situation(now=now, on_shift=False, connected=connected, quiet=True)
+        on_shift = member.calendar.on_shift(now)
+        return Situation(
+            now=now,
+            on_shift=on_shift,
+            connected=connected,
+            # The session speaks an offered notice at its own next quiet moment.
+            quiet=True,
+            next_shift_start=None if on_shift else member.calendar.next_start(now),
+        )
+
+    async def _offer(self, member: StaffMember, delivery: Delivery, action: Action) -> None:
+        channel = self._channels.get(member.identity)
+        if channel is None:
+            return
+        kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
+        utterance = await self._utterance(channel, member, delivery, kind)
+        self._offered[member.identity] = utterance
+        self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
+        logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
+        await channel.offer(utterance)
+
+    async def _utterance(
+        self,
+        channel: NoticeChannel,
+        member: StaffMember,
+        delivery: Delivery,
+        kind: UtteranceKind,
+        *,
+        within: timedelta | None = None,
+    ) -> Utterance:
+        language = self.language(channel)
+        notice = compose_notice(
+            await self._announcements.of(delivery.notice_id),
+            knowledge=self._knowledge(),
+            audience=Audience.of(member),
+            language=language,
+        )
+        return Utterance(
+            id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
+            notice_id=delivery.notice_id,
+            kind=kind,
+            text=notice.text,
+            language=language,
+            acknowledge_within_secs=(within or self._policy.acknowledge_within).total_seconds(),
+        )
+
+    async def _await_acknowledgement(self, channel: NoticeChannel, roster: Roster) -> None:
+        """Have a new session await "got it" for a notice played to the person before."""
+        member = roster.member(channel.identity)
+        if member is None or channel.identity in self._offered:
+            return
+        records = await asyncio.to_thread(
+            self._notices.deliveries, clerk=channel.identity, open_only=True
+        )
+        found = awaiting_acknowledgement(records, now=self._clock(), policy=self._policy)
+        if found is None:
+            return
+        delivery, left = found
+        kind = UtteranceKind.REPLAY if delivery.plays > 1 else UtteranceKind.NOTICE
+        utterance = await self._utterance(channel, member, delivery, kind, within=left)
+        self._last_offers[(channel.identity, delivery.notice_id)] = utterance.id
+        logger.info(
+            "broadcast: {} awaits {}'s acknowledgement", delivery.notice_id, member.identity
+        )
+        await channel.await_acknowledgement(utterance)
