@@ -131,6 +131,7 @@ def test_agent_is_a_visible_participant_of_kind_agent_without_admin_rights() -> 
     assert video.room == ANA_ROOM and not video.hidden
     assert video.can_publish_sources == ["microphone"] and video.can_subscribe
     assert not video.room_admin and not video.room_create and not video.agent
+    assert video.can_update_own_metadata  # it says whether it listens (lk.agent.state)
     assert claims.kind == "agent"
 
 
