@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from livekit import rtc
 from service_helpers import auth, eventually
 
 from knowledge_base.answering import Answer, AnswerSource, Question
@@ -24,6 +25,7 @@ from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.clerk_script import ClerkScript
+from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LEAVING, LISTENING
 from voice_agent.service.runner import StoreService
 from voice_agent.storage import SqlQuestionLogRepository, open_database
 
@@ -347,3 +349,28 @@ async def test_feedback_spoken_to_the_service_is_stored_then_confirmed_and_seen_
     # "Noted: no more Glacier Boot 320 ..., filed as stock availability." (any word of it:
     # Whisper hears the assistant's own voice loosely)
     assert any(word in heard for word in ("note", "glacier", "boot", "stock")), heard
+
+
+async def test_the_assistant_says_it_listens_once_in_the_room_and_idle_as_it_leaves(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    # What a clerk's app shows as "ready" (voice_agent/livekit/earpiece.py).
+    room = "store-SH-01-clerk-ana"
+    minted = await http_client.post("/v1/tokens", headers=auth("ana"), json={})
+    assert minted.status_code == 201, minted.text
+    states: list[str] = []
+    app = rtc.Room()
+
+    @app.on("participant_attributes_changed")
+    def changed(attributes: dict[str, str], participant: rtc.Participant) -> None:
+        if participant.identity == AGENT_IDENTITY and AGENT_STATE_ATTRIBUTE in attributes:
+            states.append(attributes[AGENT_STATE_ATTRIBUTE])
+
+    await app.connect(minted.json()["url"], minted.json()["token"])
+    try:
+        await eventually(lambda: states == [LISTENING], within=60, what="the assistant listening")
+        await store_service.manager.stop(room)
+        await eventually(lambda: states == [LISTENING, LEAVING], within=15, what="it leaving")
+    finally:
+        await app.disconnect()
+    await no_sessions_left(store_service.manager)
