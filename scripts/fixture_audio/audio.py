@@ -31,10 +31,12 @@ def stable_seed(*parts: str) -> int:
 
 
 def silence(duration: float) -> np.ndarray:
+    """Digital silence of ``duration`` seconds."""
     return np.zeros(round(duration * RATE), dtype=np.float32)
 
 
 def rms(x: np.ndarray) -> float:
+    """Root mean square over the whole clip (0 for an empty one)."""
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
 
 
@@ -49,10 +51,12 @@ def active_rms(x: np.ndarray, frame: int = 320) -> float:
 
 
 def db(value: float) -> float:
+    """An amplitude ratio in decibels (floored at -240 dB)."""
     return 20 * math.log10(max(value, 1e-12))
 
 
 def gain(decibels: float) -> float:
+    """Decibels to an amplitude ratio."""
     return float(10 ** (decibels / 20))
 
 
@@ -83,6 +87,7 @@ def trim(x: np.ndarray, *, threshold_db: float = -40.0, margin: float = 0.01) ->
 
 
 def resample(x: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Resample with soxr (HQ); a no-op at equal rates."""
     if rate_in == rate_out:
         return x.astype(np.float32)
     return soxr.resample(x.astype(np.float32), rate_in, rate_out, quality="HQ").astype(np.float32)
@@ -112,6 +117,7 @@ def coloured_noise(rng: np.random.Generator, n: int, exponent: float) -> np.ndar
 
 
 def convolve(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Full linear convolution via the FFT."""
     n = x.size + h.size - 1
     size = 1 << (n - 1).bit_length()
     y = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(h, size), size)[:n]
@@ -135,6 +141,7 @@ def distant(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def fade(x: np.ndarray, duration: float = 0.01) -> np.ndarray:
+    """Linear fade-in and fade-out of ``duration`` seconds each."""
     n = min(round(duration * RATE), x.size // 2)
     if n == 0:
         return x

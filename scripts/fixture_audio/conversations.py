@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from .audio import RATE, active_rms, band, cough, db, distant, fade, rms, set_level, stable_seed
@@ -14,6 +12,7 @@ from .voices import JOE, SPEAKER, Voice
 
 
 def build_conversations(builder: Builder) -> None:
+    """Write ``conversations/``: clean Piper questions and what follows them."""
     speaker = SPEAKER
     rng = np.random.default_rng(stable_seed("conversations"))
     first = "Is the AX-200 in the weekend offer?"
@@ -23,21 +22,20 @@ def build_conversations(builder: Builder) -> None:
     second = "And when does the Winter Boots offer end?"
     track.speech(5.0, speaker.say(second, JOE), second, JOE)
     track.extend_to(track.end + 1.0)
-    builder.write(
-        "conversations/two_questions.wav",
-        track.audio,
-        conversation_entry("two_questions", track, expect_barge_in=False),
-    )
+    write_conversation(builder, "two_questions", track, expect_barge_in=False)
 
     track = Track()
     question = track.speech(0.4, speaker.say(first, JOE), first, JOE)
     interrupt = "Stop. What about the Trail Runner 900?"
     track.speech(1.7, speaker.say(interrupt, JOE), interrupt, JOE)
     track.extend_to(track.end + 3.0)
-    entry = conversation_entry(
-        "barge_in", track, expect_barge_in=True, reply_window=(question["end_s"], track.end)
+    write_conversation(
+        builder,
+        "barge_in",
+        track,
+        expect_barge_in=True,
+        reply_window=(question["end_s"], track.end),
     )
-    builder.write(entry["path"], track.audio, entry)
 
     # Sounds in the reply window that must NOT stop the bot: noise, music, a far voice.
     track = Track()
@@ -70,10 +68,13 @@ def build_conversations(builder: Builder) -> None:
         relative_db=relative,
     )
     track.extend_to(track.end + 1.5)
-    entry = conversation_entry(
-        "barge_in_noise", track, expect_barge_in=False, reply_window=(question["end_s"], track.end)
+    write_conversation(
+        builder,
+        "barge_in_noise",
+        track,
+        expect_barge_in=False,
+        reply_window=(question["end_s"], track.end),
     )
-    builder.write(entry["path"], track.audio, entry)
 
     track = Track()
     question = track.speech(0.4, speaker.say(first, JOE), first, JOE)
@@ -86,21 +87,26 @@ def build_conversations(builder: Builder) -> None:
         relative_db=relative,
     )
     track.extend_to(track.end + 3.0)
-    entry = conversation_entry(
-        "barge_in_cough", track, expect_barge_in=False, reply_window=(question["end_s"], track.end)
+    write_conversation(
+        builder,
+        "barge_in_cough",
+        track,
+        expect_barge_in=False,
+        reply_window=(question["end_s"], track.end),
     )
-    builder.write(entry["path"], track.audio, entry)
 
 
-def conversation_entry(
+def write_conversation(
+    builder: Builder,
     name: str,
     track: Track,
     *,
     expect_barge_in: bool,
     reply_window: tuple[float, float] | None = None,
-) -> dict[str, Any]:
+) -> None:
+    """Write ``conversations/<name>.wav``; ``reply_window`` is where the bot would answer."""
     speech = [event for event in track.events if event["kind"] == "speech"]
-    return wav_entry(
+    entry = wav_entry(
         f"conversations/{name}.wav",
         "conversations",
         "conversation",
@@ -117,3 +123,4 @@ def conversation_entry(
         ),
         timeline=track.events,
     )
+    builder.write(entry["path"], track.audio, entry)

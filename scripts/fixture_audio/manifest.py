@@ -46,6 +46,7 @@ class Builder:
     entries: list[dict[str, Any]] = field(default_factory=list)
 
     def write(self, relative: str, audio: np.ndarray, entry: dict[str, Any]) -> None:
+        """Write ``relative`` under ``out``, keep its entry and echo a line about it."""
         write_wav(self.out / relative, audio)
         self.entries.append(entry)
         self.echo(f"  {relative:<44} {entry['duration_s']:6.2f} s  {entry['kind']}")

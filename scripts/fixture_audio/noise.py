@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .audio import (
@@ -20,38 +22,52 @@ from .manifest import Builder, wav_entry
 from .track import Track
 
 
+def write_bed(
+    builder: Builder,
+    name: str,
+    audio: np.ndarray,
+    noise: dict[str, Any],
+    description: str,
+    *,
+    timeline: list[dict[str, Any]],
+) -> None:
+    """Write ``noise/<name>.wav``, one bed alone."""
+    path = f"noise/{name}.wav"
+    entry = wav_entry(
+        path,
+        "noise",
+        "noise_bed",
+        audio,
+        noise=noise,
+        description=description,
+        timeline=timeline,
+    )
+    builder.write(path, audio, entry)
+
+
 def build_noise(builder: Builder) -> None:
+    """Write ``noise/``: each bed alone, its level in the manifest."""
     rng = np.random.default_rng(stable_seed("noise"))
     level = -38.0
     babble = set_level(babble_bed(20.0, 31), level, measure=rms)
-    builder.write(
-        "noise/shop_babble.wav",
+    write_bed(
+        builder,
+        "shop_babble",
         babble,
-        wav_entry(
-            "noise/shop_babble.wav",
-            "noise",
-            "noise_bed",
-            babble,
-            noise={"bed": "shop_babble", "level_dbfs": level},
-            description="pink + brown noise and six distant espeak-ng voices chatting",
-            timeline=[],
-        ),
+        {"bed": "shop_babble", "level_dbfs": level},
+        "pink + brown noise and six distant espeak-ng voices chatting",
+        timeline=[],
     )
 
     level = -32.0
     music = set_level(music_bed(20.0, 32), level, measure=rms)
-    builder.write(
-        "noise/music.wav",
+    write_bed(
+        builder,
+        "music",
         music,
-        wav_entry(
-            "noise/music.wav",
-            "noise",
-            "noise_bed",
-            music,
-            noise={"bed": "music", "level_dbfs": level},
-            description="synthetic pop loop through a ceiling speaker (150 Hz - 6 kHz)",
-            timeline=[{"kind": "music", "start_s": 0.0, "end_s": seconds(music.size)}],
-        ),
+        {"bed": "music", "level_dbfs": level},
+        "synthetic pop loop through a ceiling speaker (150 Hz - 6 kHz)",
+        timeline=[{"kind": "music", "start_s": 0.0, "end_s": seconds(music.size)}],
     )
 
     level = -40.0
@@ -62,18 +78,13 @@ def build_noise(builder: Builder) -> None:
     voice = voice + floor
     for event in events:
         event["level_dbfs"] = level
-    builder.write(
-        "noise/distant_voice.wav",
+    write_bed(
+        builder,
+        "distant_voice",
         voice,
-        wav_entry(
-            "noise/distant_voice.wav",
-            "noise",
-            "noise_bed",
-            voice,
-            noise={"bed": "distant_voice", "level_dbfs": level},
-            description="far-away announcements and chatter, reverberant, 20 dB under a clerk",
-            timeline=events,
-        ),
+        {"bed": "distant_voice", "level_dbfs": level},
+        "far-away announcements and chatter, reverberant, 20 dB under a clerk",
+        timeline=events,
     )
 
     track = Track()
@@ -86,16 +97,11 @@ def build_noise(builder: Builder) -> None:
         at += float(rng.uniform(1.5, 3.5))
     floor = coloured_noise(rng, track.audio.size, 1.0) * gain(-62)
     audio = track.audio + floor
-    builder.write(
-        "noise/cough_bursts.wav",
+    write_bed(
+        builder,
+        "cough_bursts",
         audio,
-        wav_entry(
-            "noise/cough_bursts.wav",
-            "noise",
-            "noise_bed",
-            audio,
-            noise={"bed": "cough_bursts", "level_dbfs": round(SPEECH_DBFS - 3, 1)},
-            description="150-250 ms cough-like bursts over a -62 dBFS pink floor",
-            timeline=track.events,
-        ),
+        {"bed": "cough_bursts", "level_dbfs": round(SPEECH_DBFS - 3, 1)},
+        "150-250 ms cough-like bursts over a -62 dBFS pink floor",
+        timeline=track.events,
     )

@@ -1,4 +1,4 @@
-"""The ``odd`` set: a question in formats the service must convert, and broken files."""
+"""The ``odd`` set: a question in unusual WAV formats, five seconds of silence, broken files."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .wavfile import to_int16, wav_header, write_float_wav, write_wav
 
 
 def build_odd(builder: Builder) -> None:
+    """Write ``odd/``: one question at 44.1 kHz stereo, 8-bit, float, and broken files."""
     out = builder.out / "odd"
     out.mkdir(parents=True, exist_ok=True)
     text = "Is the Trail Runner 900 on sale?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,25 +11,32 @@ import yaml
 
 
 class QuestionsFileError(ValueError):
-    """``questions.yaml`` is missing or invalid; the message names file, line and field."""
+    """A questions or feedback file is missing or invalid; the message names file, line, field."""
 
 
 @dataclass(frozen=True)
 class SpokenQuestion:
+    """One line to speak; ``line`` is its line in a questions file (0 for feedback sets)."""
+
     id: str
     text: str
     language: str
     line: int
 
 
-def load_questions(path: Path) -> list[SpokenQuestion]:
-    """The ``spoken: true`` entries of ``path``, in file order."""
+def _parse(path: Path, parse: Callable[[str], Any]) -> Any:
+    """``parse`` applied to the text of ``path``; a missing file or bad YAML is an error."""
     try:
-        document = yaml.compose(path.read_text(encoding="utf-8"))
+        return parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
         raise QuestionsFileError(f"{path}: file not found") from e
     except yaml.YAMLError as e:
         raise QuestionsFileError(f"{path}: invalid YAML: {e}") from e
+
+
+def load_questions(path: Path) -> list[SpokenQuestion]:
+    """The ``spoken: true`` entries of ``path``, in file order."""
+    document = _parse(path, yaml.compose)
     if not isinstance(document, yaml.MappingNode):
         raise QuestionsFileError(f"{path}: expected a mapping with a 'questions' list")
     root = {key.value: value for key, value in document.value}
@@ -65,12 +73,7 @@ def load_questions(path: Path) -> list[SpokenQuestion]:
 
 def _feedback_items(path: Path) -> list[Any]:
     """The raw ``items`` list of a feedback set."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise QuestionsFileError(f"{path}: file not found") from e
-    except yaml.YAMLError as e:
-        raise QuestionsFileError(f"{path}: invalid YAML: {e}") from e
+    document = _parse(path, yaml.safe_load)
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):
         raise QuestionsFileError(f"{path}: field 'items': expected a list")

@@ -20,9 +20,11 @@ class Track:
 
     @property
     def end(self) -> float:
+        """Seconds of audio on the track so far."""
         return self.audio.size / RATE
 
     def extend_to(self, duration: float) -> None:
+        """Pad with silence up to ``duration`` seconds (never shortens)."""
         n = round(duration * RATE)
         if n > self.audio.size:
             self.audio = np.concatenate([self.audio, np.zeros(n - self.audio.size, np.float32)])

@@ -38,6 +38,7 @@ class Voice:
     """espeak-ng only: extra pause between words, in 10 ms units."""
 
     def describe(self) -> dict[str, Any]:
+        """The manifest record of this voice."""
         if self.engine == "piper":
             return {
                 "engine": "piper",
@@ -97,6 +98,7 @@ class Speaker:
         return espeak(text, voice), 22050
 
     def say(self, text: str, voice: Voice, *, level_dbfs: float = SPEECH_DBFS) -> np.ndarray:
+        """``text`` spoken, trimmed, at 16 kHz and ``level_dbfs`` active-speech level."""
         audio, rate = self.raw(text, voice)
         return set_level(trim(resample(audio, rate, RATE)), level_dbfs)
 

@@ -12,6 +12,7 @@ from .audio import RATE
 
 
 def to_int16(x: np.ndarray) -> np.ndarray:
+    """Float samples in [-1, 1] to clipped 16-bit integers."""
     return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)
 
 
@@ -49,5 +50,6 @@ def wav_header(rate: int, channels: int, width: int, tag: int, data_bytes: int) 
 
 
 def write_float_wav(path: Path, x: np.ndarray, rate: int) -> None:
+    """Write 32-bit IEEE float mono, which ``wave`` cannot write."""
     data = x.astype("<f4").tobytes()
     path.write_bytes(wav_header(rate, 1, 4, 3, len(data)) + data)
