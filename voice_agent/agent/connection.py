@@ -64,6 +64,8 @@ a second, so the link's first loss ends the connection."""
 _CANCEL_GRACE_SECS = 10.0
 _STATE_TIMEOUT_SECS = 1.0
 """Longest wait for LiveKit to take the assistant's ``lk.agent.state``."""
+_AUDIO_OUT_QUEUE_MS = 200
+"""LiveKit's buffer of the assistant's outgoing speech (LiveKit's default is 1000 ms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,42 @@ class LiveKitEndpoint:
     url: str
     api_key: str
     api_secret: str
+
+
+def agent_transport(
+    endpoint: LiveKitEndpoint,
+    room: str,
+    *,
+    input_sample_rate: int,
+    output_sample_rate: int | None = None,
+) -> LiveKitTransport:
+    """The Pipecat LiveKit transport that joins ``room`` as the assistant.
+
+    It mints its own agent token and hears each participant's audio as a stream of its own.
+    Given ``output_sample_rate`` the assistant also speaks; without it, it only listens.
+    Its join survives cancellation (:mod:`voice_agent.livekit.cancel_safe`): a session
+    stopped while it joins must not take the process down.
+    """
+    cancel_safe.install()
+    token = mint_token(
+        api_key=endpoint.api_key,
+        api_secret=endpoint.api_secret,
+        identity=AGENT_IDENTITY,
+        role=ParticipantRole.AGENT,
+        room=room,
+        ttl=timedelta(hours=12),
+        name="Promo assistant",
+    )
+    params = LiveKitParams(
+        audio_in_enabled=True,
+        audio_in_sample_rate=input_sample_rate,
+        audio_in_user_tracks=True,
+    )
+    if output_sample_rate is not None:
+        params.audio_out_enabled = True
+        params.audio_out_sample_rate = output_sample_rate
+        params.audio_out_queue_size_ms = _AUDIO_OUT_QUEUE_MS
+    return LiveKitTransport(url=endpoint.url, token=token, room_name=room, params=params)
 
 
 class ConnectionLostError(Exception):
@@ -159,8 +197,12 @@ class RoomConnection:
         Raises:
             ConnectionLostError: The join failed or timed out, or the connection dropped.
         """
-        cancel_safe.install()  # the pipeline may be cancelled while the transport joins
-        transport = self._transport()
+        transport = agent_transport(
+            self._endpoint,
+            self.room,
+            input_sample_rate=self._config.input_sample_rate,
+            output_sample_rate=self._config.output_sample_rate,
+        )
         self._live_transport = transport
         channel = None
         if self._notices is not None:
@@ -239,30 +281,6 @@ class RoomConnection:
             await self._announce(self._live_transport, LEAVING)
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
-
-    def _transport(self) -> LiveKitTransport:
-        token = mint_token(
-            api_key=self._endpoint.api_key,
-            api_secret=self._endpoint.api_secret,
-            identity=AGENT_IDENTITY,
-            role=ParticipantRole.AGENT,
-            room=self.room,
-            ttl=timedelta(hours=12),
-            name="Promo assistant",
-        )
-        return LiveKitTransport(
-            url=self._endpoint.url,
-            token=token,
-            room_name=self.room,
-            params=LiveKitParams(
-                audio_in_enabled=True,
-                audio_in_sample_rate=self._config.input_sample_rate,
-                audio_out_enabled=True,
-                audio_out_sample_rate=self._config.output_sample_rate,
-                audio_in_user_tracks=True,
-                audio_out_queue_size_ms=200,
-            ),
-        )
 
     async def _listening_once_ready(self, transport: LiveKitTransport) -> None:
         """Say ``listening`` once the agent is in the room and the voice loop has started."""

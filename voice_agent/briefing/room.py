@@ -25,7 +25,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from livekit import rtc
 from loguru import logger
@@ -33,7 +33,7 @@ from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.frames.frames import EndFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
-from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
+from pipecat.transports.livekit.transport import LiveKitTransport
 from pipecat.workers.runner import WorkerRunner
 
 from knowledge_base.attendance import Presence
@@ -45,9 +45,7 @@ from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.user_turn_processor import UserTurnProcessor
 from pipelines.vad import SharedSileroVADAnalyzer
 from pipelines.vad_processor import StampedVADProcessor
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
-from voice_agent.livekit import cancel_safe
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
 from voice_agent.runtime import Runtime
 
 CAPTION_TOPIC = "briefing-captions"
@@ -137,8 +135,9 @@ class BriefingRoom:
     async def run(self) -> None:
         """Join and listen until the room ends (see the class docstring)."""
         config = self._runtime.loop_config
-        cancel_safe.install()
-        transport = self._build_transport(config.input_sample_rate)
+        transport = agent_transport(
+            self._endpoint, self.room, input_sample_rate=config.input_sample_rate
+        )
         self._transport = transport
         vad = SharedSileroVADAnalyzer(
             session=self._runtime.models.silero,
@@ -233,28 +232,6 @@ class BriefingRoom:
         )
 
     # --- internals ------------------------------------------------------------------------
-
-    def _build_transport(self, sample_rate: int) -> LiveKitTransport:
-        token = mint_token(
-            api_key=self._endpoint.api_key,
-            api_secret=self._endpoint.api_secret,
-            identity=AGENT_IDENTITY,
-            role=ParticipantRole.AGENT,
-            room=self.room,
-            ttl=timedelta(hours=12),
-            name="Promo assistant",
-        )
-        return LiveKitTransport(
-            url=self._endpoint.url,
-            token=token,
-            room_name=self.room,
-            params=LiveKitParams(
-                audio_in_enabled=True,
-                audio_in_sample_rate=sample_rate,
-                audio_out_enabled=False,
-                audio_in_user_tracks=True,
-            ),
-        )
 
     def _handle_events(self, transport: LiveKitTransport) -> None:
         @transport.event_handler("on_connected")

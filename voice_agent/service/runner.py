@@ -23,8 +23,9 @@ the sessions first (the agent leaves the rooms), then the API, then LiveKit.
 The local server dies with this process even on ``kill -9`` (``PR_SET_PDEATHSIG``), and
 its pid file lets the next start stop one that was left behind anyway.
 
-uvicorn's own signal handling is switched off: the caller (``voice-agent serve``) decides
-what Ctrl-C and SIGTERM do, so nothing is left running when the process ends.
+uvicorn's own signal handling is switched off (:mod:`~voice_agent.service.api_server`): the
+caller (``voice-agent serve``) decides what Ctrl-C and SIGTERM do, so nothing is left running
+when the process ends.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +41,6 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlparse
 
-import uvicorn
 from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
@@ -54,6 +53,7 @@ from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
+from voice_agent.service.api_server import ApiServer, bind_socket
 from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
@@ -68,7 +68,6 @@ from voice_agent.worker.agent_server import DispatchedSessions
 from voice_agent.worker.redispatch import Redispatcher
 from voice_agent.worker.watch import WorkerWatch
 
-_API_STOP_TIMEOUT_SECS = 5.0
 _RESUME_TIMEOUT_SECS = 15.0
 """How long the start may spend giving people left in their rooms the assistant back."""
 
@@ -85,35 +84,6 @@ class LocalLiveKit:
     departure_timeout_secs: int = 20
     pid_dir: Path | None = DEFAULT_RUN_DIR
     """Where the server's pid file lives (see :class:`LocalLiveKitServer`)."""
-
-
-class _Uvicorn(uvicorn.Server):
-    """uvicorn without its signal handlers (the service's owner handles signals)."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on ``host:port`` (``0``: a free port).
-
-    Raises:
-        ServiceError: The address is taken or not available (``code`` ``address_in_use``).
-    """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as e:
-        sock.close()
-        raise ServiceError(
-            f"cannot listen on {host}:{port}: {e.strerror}; choose another --port",
-            code="address_in_use",
-        ) from e
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
 
 
 class StoreService:
@@ -160,8 +130,7 @@ class StoreService:
         self._monitor_task: asyncio.Task[None] | None = None
         self._manager: SessionManager | None = None
         self._endpoint: LiveKitEndpoint | None = None
-        self._api: _Uvicorn | None = None
-        self._api_task: asyncio.Task[None] | None = None
+        self._api: ApiServer | None = None
         self._api_port = 0
         self._notices = SessionNotices()
 
@@ -280,16 +249,8 @@ class StoreService:
             self._notices.quizmaster = app.state.quizmaster
             if self._dispatcher is not None:
                 await self._dispatcher.start()
-            config = uvicorn.Config(
-                app, log_config=None, access_log=False, lifespan="on", timeout_graceful_shutdown=3
-            )
-            self._api = _Uvicorn(config)
-            self._api_task = asyncio.create_task(self._api.serve(sockets=[sock]), name="http-api")
-            while not self._api.started:
-                if self._api_task.done():
-                    self._api_task.result()  # raises what stopped it
-                    raise ServiceError("the HTTP API stopped during startup", code="api_failed")
-                await asyncio.sleep(0.02)
+            self._api = ApiServer(app, sock)
+            await self._api.start()
             await self._resume_rooms(app.state.context.clerk_connections)
         except BaseException:
             sock.close()
@@ -337,17 +298,9 @@ class StoreService:
         dispatcher, self._dispatcher = self._dispatcher, None
         if dispatcher is not None:
             await dispatcher.stop(drain=False)  # its sessions ended just above
-        api, task = self._api, self._api_task
-        self._api, self._api_task = None, None
-        if api is not None and task is not None:
-            api.should_exit = True
-            _done, pending = await asyncio.wait({task}, timeout=_API_STOP_TIMEOUT_SECS)
-            if pending:
-                api.force_exit = True
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-            logger.info("HTTP API stopped")
+        api, self._api = self._api, None
+        if api is not None:
+            await api.stop()
         monitor_task, self._monitor_task = self._monitor_task, None
         if monitor_task is not None:
             monitor_task.cancel()

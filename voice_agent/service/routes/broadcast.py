@@ -36,7 +36,7 @@ from voice_agent.knowledge_reload import PublishedKnowledgeHolder
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, ManagerPrincipal
-from voice_agent.service.errors import PermissionDeniedError, ServiceError
+from voice_agent.service.errors import NotFoundError, PermissionDeniedError
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository
 
@@ -88,13 +88,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
-
-
-class NotFoundError(ServiceError):
-    """The promotion or version asked about is not published."""
-
-    code = "not_found"
-    http_status = 404
 
 
 # --- roster -----------------------------------------------------------------------------------

@@ -25,16 +25,11 @@ from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgenc
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, CurrentPrincipal
-from voice_agent.service.errors import BadRequestError, PermissionDeniedError, ServiceError
+from voice_agent.service.errors import BadRequestError, NotFoundError, PermissionDeniedError
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
-
-
-class FeedbackNotFoundError(ServiceError):
-    """No record with that id that the caller may see."""
-
-    code = "feedback_not_found"
-    http_status = 404
+_NO_RECORD = "feedback_not_found"
+"""The 404's code: no record with that id that the caller may see."""
 
 
 def get_desk(request: Request) -> FeedbackDesk:
@@ -142,7 +137,7 @@ async def get_feedback(
     viewer = viewer_of(principal)
     found = await asyncio.to_thread(desk.records.get, record_id, viewer=viewer)
     if found is None:
-        raise FeedbackNotFoundError(f"no feedback record {record_id!r} in your scope")
+        raise NotFoundError(f"no feedback record {record_id!r} in your scope", code=_NO_RECORD)
     audio = await asyncio.to_thread(desk.records.audio, record_id, viewer=viewer)
     return {
         "record": found.model_dump(mode="json"),
@@ -164,7 +159,9 @@ async def get_feedback_audio(
     """The compressed audio of the record's capture (``audio/flac``)."""
     audio = await asyncio.to_thread(desk.records.audio, record_id, viewer=viewer_of(principal))
     if audio is None:
-        raise FeedbackNotFoundError(f"no audio for feedback record {record_id!r} in your scope")
+        raise NotFoundError(
+            f"no audio for feedback record {record_id!r} in your scope", code=_NO_RECORD
+        )
     return Response(audio.data, media_type=f"audio/{audio.format}")
 
 
@@ -204,7 +201,9 @@ async def post_feedback(
             desk.records.get, body.supersedes, viewer=viewer_of(principal)
         )
         if corrected is None:
-            raise FeedbackNotFoundError(f"no feedback record {body.supersedes!r} in your scope")
+            raise NotFoundError(
+                f"no feedback record {body.supersedes!r} in your scope", code=_NO_RECORD
+            )
     recorder = await asyncio.to_thread(desk.recorder, knowledge)
     outcome = await recorder.record(
         body.text, clerk_id=principal.identity, store_id=store_id, role=principal.role,
