@@ -19,6 +19,7 @@ Usage::
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
+    python scripts/make_fixtures.py --replies-zh         # a clerk's "收到" (espeak-ng Mandarin)
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
 """
@@ -1528,6 +1529,57 @@ def build_feedback3(out: Path, items: list[SpokenQuestion], echo: Callable[[str]
     return len(builder.entries)
 
 
+# ------------------------------------------------------ Chinese replies to a notice ("收到")
+
+REPLIES_ZH_DIR = REPO_ROOT / "tests" / "fixtures" / "replies_zh"
+REPLIES_ZH: tuple[tuple[str, str, Voice], ...] = (
+    # (name, text, voice): voices and speeds chosen because multilingual Whisper base
+    # (language "zh") heard them as 收到 / 收到謝謝; see tests/fixtures/README.md.
+    ("shou_dao", "收到", Voice(engine="espeak-ng", name="cmn-latn-pinyin", speed=170)),
+    (
+        "shou_dao_xie_xie",
+        "收到，谢谢",
+        Voice(engine="espeak-ng", name="cmn-latn-pinyin+f3", speed=140),
+    ),
+)
+
+
+def build_replies_zh(out: Path, echo: Callable[[str], None]) -> int:
+    """Render a clerk's Chinese acknowledgements into ``out`` (replacing it); returns the count.
+
+    Clean espeak-ng Mandarin, laid out like the ``replies`` set (0.4 s before, 0.8 s after).
+    """
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    builder = Builder(out=out, echo=echo)
+    for name, text, voice in REPLIES_ZH:
+        clip = SPEAKER.say(text, voice)
+        track = Track()
+        track.speech(0.4, clip, text, voice)
+        track.extend_to(track.end + 0.8)
+        entry = wav_entry(
+            f"{name}.wav",
+            "replies-zh",
+            "reply",
+            track.audio,
+            text=text,
+            reply="acknowledged",
+            language="zh-CN",
+            voice=voice.describe(),
+            noise=None,
+            timeline=track.events,
+        )
+        builder.write(entry["path"], track.audio, entry)
+    write_heldout_manifest(
+        out,
+        builder.entries,
+        "python scripts/make_fixtures.py --replies-zh",
+        styles={"clean": "espeak-ng Mandarin (cmn-latn-pinyin), no noise"},
+    )
+    return len(builder.entries)
+
+
 # -------------------------------------------------------------------------------------- main
 
 
@@ -1634,6 +1686,14 @@ def main(
             "Mandarin) into tests/fixtures/feedback/audio3/.",
         ),
     ] = False,
+    replies_zh: Annotated[
+        bool,
+        typer.Option(
+            "--replies-zh",
+            help="Only render a clerk's Chinese acknowledgements of a notice (收到, 收到，谢谢; "
+            "espeak-ng Mandarin) into tests/fixtures/replies_zh/.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 
@@ -1657,6 +1717,11 @@ def main(
         return
     if feedback3:
         feedback_third(out if out != AUDIO_DIR else FEEDBACK3_DIR)
+        return
+    if replies_zh:
+        target = out if out != AUDIO_DIR else REPLIES_ZH_DIR
+        typer.echo(f"[replies-zh] -> {target}")
+        typer.echo(f"{build_replies_zh(target, typer.echo)} files in the manifest under {target}")
         return
     if only is not None and only not in SETS:
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)
