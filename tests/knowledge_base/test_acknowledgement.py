@@ -61,6 +61,24 @@ def test_chinese_acknowledgements_are_recognised(heard: str) -> None:
     assert read_reply(heard) is Reply.ACKNOWLEDGED
 
 
+@pytest.mark.parametrize(
+    ("heard", "meaning"),
+    [
+        # Multilingual Whisper base wrote espeak-ng's "收到，谢谢" as "收到謝謝" (language zh).
+        ("收到謝謝", Reply.ACKNOWLEDGED),
+        ("收到,謝謝", Reply.ACKNOWLEDGED),
+        ("好的，沒問題", Reply.ACKNOWLEDGED),
+        ("沒收到", Reply.REPEAT),
+        ("沒聽清", Reply.REPEAT),
+        ("能再說一遍嗎？", Reply.REPEAT),
+        ("收到了嗎", Reply.OTHER),
+        ("AX-200有幾雙？", Reply.OTHER),
+    ],
+)
+def test_traditional_characters_read_as_their_simplified_words(heard: str, meaning: Reply) -> None:
+    assert read_reply(heard) is meaning
+
+
 @pytest.mark.parametrize("heard", ["Got it?", "Got it. Got it?", "Understood?", "OK?", "收到？"])
 def test_a_question_mark_from_the_recogniser_does_not_undo_an_acknowledgement(
     heard: str,

@@ -22,7 +22,7 @@ import pytest
 from livekit import rtc
 from pydantic import SecretStr
 
-from knowledge_base.delivery import Delivery
+from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.roster_files import parse_roster
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.connection import AGENT_IDENTITY
@@ -62,6 +62,30 @@ async def eventually(condition: Callable[[], bool], *, within: float, what: str)
                 await asyncio.sleep(0.1)
     except TimeoutError:
         pytest.fail(f"not within {within:.0f} s: {what}")
+
+
+async def says_until_acknowledged(served: Served, earpiece: Earpiece, wav: Path) -> None:
+    """Say ``wav``; said again (up to three times, as a clerk would) until it acknowledges.
+
+    Whisper, shared by every session on a loaded machine, sometimes mishears a short reply
+    ("Got it." once came out as "That is...", "收到" detected as English "Oh, Tao."); a clerk
+    not understood repeats.
+    """
+    identity = earpiece.room.local_participant.identity
+
+    def acknowledged() -> bool:
+        delivery = served.delivery(identity)
+        return delivery is not None and delivery.state is DeliveryState.ACKNOWLEDGED
+
+    for _ in range(3):
+        await earpiece.say(wav)
+        try:
+            async with asyncio.timeout(5.0):
+                while not acknowledged():  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
+            return
+        except TimeoutError:
+            continue
 
 
 class Earpiece:

@@ -21,7 +21,13 @@ from pydantic import SecretStr
 from knowledge_base.delivery import DeliveryState
 from tests.conftest import AUDIO, FIXTURES
 from tests.livekit.conftest import WebhookSink
-from tests.livekit.notice_helpers import Earpiece, Served, eventually, serving
+from tests.livekit.notice_helpers import (
+    Earpiece,
+    Served,
+    eventually,
+    says_until_acknowledged,
+    serving,
+)
 from voice_agent.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
@@ -65,24 +71,6 @@ async def _hears_then(
     # Both sentences were heard, not only 'Say "got it" when you have it.'
     assert earpiece.voiced_secs > 5.0, identity
     await reply()
-
-
-async def _says_until_heard(served: Served, earpiece: Earpiece, wav: Path) -> None:
-    """Say ``wav``; said again (as a clerk would) if it was not taken as the acknowledgement.
-
-    Whisper tiny.en, shared by every session on a loaded machine, sometimes mishears a
-    short reply ("Got it." once came out as "That is..."); a clerk not understood repeats.
-    """
-    identity = earpiece.room.local_participant.identity
-    for _ in range(3):
-        await earpiece.say(wav)
-        try:
-            async with asyncio.timeout(5.0):
-                while _state(served, identity) is not DeliveryState.ACKNOWLEDGED:  # noqa: ASYNC110
-                    await asyncio.sleep(0.1)
-            return
-        except TimeoutError:
-            continue
 
 
 async def test_a_spoken_got_it_acknowledges_an_awaited_notice_and_only_then(
@@ -137,8 +125,12 @@ async def test_two_clerks_acknowledge_by_voice_the_silent_one_hears_it_again_and
             await _all_in(served, ana, ben, chen, mei)
             served.publish_urgent()
             await asyncio.gather(
-                _hears_then(served, "ana", ana, lambda: _says_until_heard(served, ana, GOT_IT)),
-                _hears_then(served, "ben", ben, lambda: _says_until_heard(served, ben, UNDERSTOOD)),
+                _hears_then(
+                    served, "ana", ana, lambda: says_until_acknowledged(served, ana, GOT_IT)
+                ),
+                _hears_then(
+                    served, "ben", ben, lambda: says_until_acknowledged(served, ben, UNDERSTOOD)
+                ),
                 # The manager uses the earpiece's button.
                 _hears_then(served, "mei", mei, mei.acknowledge),
             )
