@@ -83,7 +83,9 @@ async def clerk_says(
     token = room_token(server, room.identity, room=room.name)
     # A long hangover: a reply may pause between its lead-in and the rest on a busy machine.
     clerk = SimulatedClerk(url=server.url, token=token, recording_path=recording, hangover_secs=1.5)
-    return await clerk.run(script)
+    # As the earpiece app does: speak once the assistant has the microphone and listens (on
+    # a busy machine its subscription can take longer than the lead-in; "hey pro-" is lost).
+    return await clerk.run(script.model_copy(update={"wait_for_assistant_secs": 20.0}))
 
 
 def _types(events: list[SessionEvent]) -> list[str]:
