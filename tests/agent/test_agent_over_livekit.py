@@ -17,6 +17,7 @@ from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
 from tests.conftest import AUDIO, load_manifest, reference_time
 from tests.livekit.livekit_helpers import heard_words, reply_secs, room_token, share_of
+from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.session import AgentSession, LiveKitEndpoint
 from voice_agent.audio_io import load_audio, write_wav
 from voice_agent.livekit.clerk import SimulatedClerk
@@ -294,3 +295,25 @@ async def test_the_agent_rejoins_after_the_server_restarts(
         first.stop()
         if second is not None:
             second.stop()
+
+
+async def test_a_second_assistant_in_a_clerk_s_room_ends_the_first_instead_of_taking_turns(
+    runtime: Any, module_livekit: LocalLiveKitServer
+) -> None:
+    # Two sessions of one clerk (one rejoining on a worker while the room was dispatched
+    # again elsewhere) join with the same identity: LiveKit puts the earlier one out. If it
+    # rejoined, it would put the other out in turn, and neither would hear a whole question.
+    async with (
+        agent_in_room(runtime, module_livekit, "ira") as first,
+        agent_in_room(runtime, module_livekit, "ira") as second,
+    ):
+        for _ in range(200):
+            if first.session.state is SessionState.STOPPED:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(3.0)  # long enough for a rejoin (the first delay is 0.3 s)
+        assert first.session.state is SessionState.STOPPED, _types(first.events)
+        assert second.session.state is SessionState.CONNECTED, _types(second.events)
+    (stopped,) = [e for e in first.events if e.type == "session_stopped"]
+    assert stopped.reason == "replaced"  # type: ignore[union-attr]
+    assert "session_crashed" not in _types(second.events)

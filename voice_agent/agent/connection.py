@@ -1,8 +1,11 @@
 """One connection of the assistant to a clerk's room: join, run the voice loop, end.
 
 :class:`RoomConnection` joins with its own agent token, runs the Pipecat voice loop and
-ends in one of three ways: :meth:`RoomConnection.close` was called (``"stopped"``), the
-clerk stayed out of the room for ``clerk_absent_timeout_secs`` (``"clerk_absent"``), or
+ends in one of four ways: :meth:`RoomConnection.close` was called (``"stopped"``), the
+clerk stayed out of the room for ``clerk_absent_timeout_secs`` (``"clerk_absent"``),
+another assistant session joined the room and LiveKit put this one out for the duplicate
+identity (``"replaced"``: two sessions of one clerk, say one rejoining on a worker while
+the room was dispatched again to another, must not take turns pushing each other out), or
 the connection failed: it did not come up within ``connect_timeout_secs`` or dropped
 (:class:`ConnectionLostError`). Rejoining is not its business: the
 :class:`~voice_agent.agent.session.AgentSession` that owns it decides.
@@ -190,6 +193,7 @@ class RoomConnection:
         self._live_transport: LiveKitTransport | None = None
         self._pipeline_started = False
         self._said_listening = False
+        self._replaced = False
 
     async def run(self) -> EndReason:
         """Join and serve the room until it ends (see the class docstring).
@@ -317,7 +321,17 @@ class RoomConnection:
 
         @transport.event_handler("on_disconnected")
         async def on_disconnected(_transport: LiveKitTransport) -> None:
-            if not self._closing:
+            if self._replaced and not self._closing:
+                # Rejoining would push the other session out in turn, and so on: two
+                # assistants taking turns in the room, neither hearing a whole question.
+                logger.warning(
+                    "[{}] another assistant session took the room; this one ends", self.room
+                )
+                self._end_reason = "replaced"
+                self._closing = True
+                self._changed()
+                await worker.cancel()
+            elif not self._closing:
                 await self._fail(worker, "the connection to LiveKit dropped")
 
         @transport.event_handler("on_participant_connected")
@@ -417,8 +431,13 @@ class RoomConnection:
             self._link_down_since = None
             self._changed()
 
+        def disconnected(reason: int) -> None:
+            if reason == rtc.DisconnectReason.DUPLICATE_IDENTITY:
+                self._replaced = True
+
         room.on("reconnecting", reconnecting)
         room.on("reconnected", reconnected)
+        room.on("disconnected", disconnected)
 
     async def _fail(self, worker: PipelineWorker, why: str) -> None:
         if self._lost is None:

@@ -80,7 +80,7 @@ class SessionStopped(_LifecycleEvent):
     """The session ended: ``stopped`` (asked to), ``clerk_absent`` or ``failed``."""
 
     type: Literal["session_stopped"] = "session_stopped"
-    reason: Literal["stopped", "clerk_absent", "failed"]
+    reason: Literal["stopped", "clerk_absent", "replaced", "failed"]
 
 
 class SessionRefused(_LifecycleEvent):
@@ -123,5 +123,6 @@ ManagedEvent = SessionEvent | LifecycleEvent
 """Anything kept in a session's event history."""
 ManagedEventSink = Callable[[ManagedEvent], Awaitable[None] | None]
 """Receives pipeline and lifecycle events; may be sync or async."""
-EndReason = Literal["stopped", "clerk_absent"]
-"""Why a connection ended without an error."""
+EndReason = Literal["stopped", "clerk_absent", "replaced"]
+"""Why a connection ended without an error (``replaced``: another assistant session joined
+the room with the same identity, and LiveKit let it in; that one serves the clerk now)."""
