@@ -554,6 +554,9 @@ async def test_a_killed_livekit_node_restarts_and_its_clerk_is_answered_again(
         # stale (selector.AvailableSeconds, 5 s): only then may another node (or the node
         # back, which has a new id) take the room over.
         usable_at = max(back_at, killed_at + LIVEKIT_NODE_STALE_SECS)
+        # Before then a room joined on the node that is back is moved once the dead node's
+        # stats go stale, and everyone in it is disconnected: the clerk's app joins after.
+        await asyncio.sleep(max(0.0, usable_at - time.monotonic()))
         asking = ClerkScript.from_files(  # the app waits for the assistant, then speaks
             [QUESTION],
             wait_for_assistant_secs=20,

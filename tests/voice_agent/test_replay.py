@@ -188,7 +188,9 @@ async def test_a_second_replay_reuses_the_loaded_models(runtime: Any) -> None:
     again = build_runtime(runtime.settings)
     assert again.models is runtime.models
     await _replay(again, "loop/trail_runner_sale.wav", realtime=False)
-    assert runtime_module.model_loads == loads_before == 1
+    # Other tests of this process may have loaded other models (multilingual Whisper): none
+    # more is loaded for the same ones.
+    assert loads_before >= 1 and runtime_module.model_loads == loads_before
 
 
 async def test_a_fast_replay_hears_a_noisy_file_the_same_way_every_time(runtime: Any) -> None:
@@ -196,7 +198,5 @@ async def test_a_fast_replay_hears_a_noisy_file_the_same_way_every_time(runtime:
     noisy = next(e for e in VARIED if e["question_id"] == "q057_changes_weekend")
     first = await _replay_question(runtime, noisy)
     again = await _replay_question(runtime, noisy)
-    assert [t.transcript for t in first.report.turns] == [
-        t.transcript for t in again.report.turns
-    ]
+    assert [t.transcript for t in first.report.turns] == [t.transcript for t in again.report.turns]
     assert [t.answer for t in first.report.turns] == [t.answer for t in again.report.turns]
