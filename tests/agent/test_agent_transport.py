@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from livekit import api
 
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
 
 ENDPOINT = LiveKitEndpoint(url="ws://127.0.0.1:7880", api_key="k", api_secret="s" * 40)
 CLERK_ROOM = "store-SH-01-clerk-ana"

@@ -25,8 +25,8 @@ from pydantic import SecretStr
 from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.roster_files import parse_roster
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
-from voice_agent.agent.connection import AGENT_IDENTITY
 from voice_agent.agent.lifecycle import ManagedEvent
+from voice_agent.agent.transport import AGENT_IDENTITY
 from voice_agent.livekit.clerk import TRACK_NAME
 from voice_agent.livekit.clerk_script import read_clerk_audio
 from voice_agent.livekit.earpiece import PTT_TOPIC

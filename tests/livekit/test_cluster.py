@@ -41,7 +41,7 @@ from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.livekit.notice_helpers import Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.benchmarks.local_cluster import (
     WorkerProcess,
     assistants_in,

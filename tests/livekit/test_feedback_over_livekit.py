@@ -23,7 +23,8 @@ from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
 from tests.conftest import FIXTURES
 from tests.livekit.livekit_helpers import heard_words, room_token, share_of, words
-from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.connection import RoomConnection
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.feedback.audio import FeedbackAudio, decode_flac
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
 from voice_agent.feedback.live import feedback_session_processors

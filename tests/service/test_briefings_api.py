@@ -19,8 +19,8 @@ from service_helpers import API_KEYS, auth
 
 from knowledge_base.briefing import Caption, propose_changes
 from knowledge_base.loader import SAMPLE_DATA_DIR
-from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.service.app import create_app
 from voice_agent.service_settings import ServiceSettings

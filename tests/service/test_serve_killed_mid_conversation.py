@@ -23,7 +23,7 @@ from test_serve_cli import port_open, start_serve
 
 from tests.conftest import AUDIO
 from tests.livekit.livekit_helpers import fault_seed, stored_turns
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.benchmarks.local_cluster import assistants_in
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport

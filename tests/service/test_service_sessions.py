@@ -17,10 +17,11 @@ from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from tests.conftest import AUDIO, FIXTURES
-from voice_agent.agent.connection import AGENT_IDENTITY, RoomConnection
+from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.errors import ShuttingDownError
 from voice_agent.agent.lifecycle import EndReason, SessionState
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import AGENT_IDENTITY
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport

@@ -24,7 +24,7 @@ from pipelines.conversation_memory import ConversationMemory
 from pipelines.conversation_state import ConversationState
 from pipelines.voice_loop import VoiceLoopConfig
 from tests.conftest import reference_time
-from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.lifecycle import (
     ConversationStoreFailed,
     EndReason,
@@ -32,6 +32,7 @@ from voice_agent.agent.lifecycle import (
     SessionResumed,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.storage import Database, SqlSessionStore, open_database
 
 ROOM = "store-SH-01-clerk-ana"

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from pipelines.voice_loop import VoiceLoopConfig
-from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.worker.agent_server import DispatchedSessions
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.server import pick_free_port
 from voice_agent.storage import Database, SqlWorkerRegistry, WorkerBeat
 from voice_agent.worker.redispatch import Redispatcher

@@ -24,14 +24,13 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from livekit import rtc
 from loguru import logger
 from pipecat.frames.frames import EndFrame, Frame
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
-from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
+from pipecat.transports.livekit.transport import LiveKitTransport
 from pipecat.workers.runner import WorkerRunner
 
 from pipelines.address_gate import PushToTalkFrame
@@ -44,20 +43,17 @@ from pipelines.frames import AcknowledgeFrame
 from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig, build_voice_loop
 from voice_agent.agent.lifecycle import EndReason
+from voice_agent.agent.transport import (
+    LiveKitEndpoint,
+    agent_transport,
+    announce_state,
+)
 from voice_agent.agent.watchdog import WatchVerdict, watch_step
 from voice_agent.broadcast.session_channel import SessionChannel, SessionNotices
 from voice_agent.feedback.live import feedback_button
-from voice_agent.livekit import cancel_safe
-from voice_agent.livekit.earpiece import (
-    AGENT_STATE_ATTRIBUTE,
-    LEAVING,
-    LISTENING,
-    earpiece_action,
-)
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.earpiece import LEAVING, LISTENING, earpiece_action
 from voice_agent.runtime import Runtime
 
-AGENT_IDENTITY = "promo-assistant"
 _RESUME_GRACE_SECS = 0.0
 """How long the SDK may try to resume a dropped link before we rejoin from scratch.
 
@@ -65,55 +61,6 @@ After LiveKit restarts, what the SDK's own reconnection leaves of the pipeline (
 subscriptions) is not something to rely on; a fresh join always works and costs well under
 a second, so the link's first loss ends the connection."""
 _CANCEL_GRACE_SECS = 10.0
-_STATE_TIMEOUT_SECS = 1.0
-"""Longest wait for LiveKit to take the assistant's ``lk.agent.state``."""
-_AUDIO_OUT_QUEUE_MS = 200
-"""LiveKit's buffer of the assistant's outgoing speech (LiveKit's default is 1000 ms)."""
-
-
-@dataclass(frozen=True, slots=True)
-class LiveKitEndpoint:
-    """Where the LiveKit server is and the keys to mint the agent's tokens."""
-
-    url: str
-    api_key: str
-    api_secret: str
-
-
-def agent_transport(
-    endpoint: LiveKitEndpoint,
-    room: str,
-    *,
-    input_sample_rate: int,
-    output_sample_rate: int | None = None,
-) -> LiveKitTransport:
-    """The Pipecat LiveKit transport that joins ``room`` as the assistant.
-
-    It mints its own agent token and hears each participant's audio as a stream of its own.
-    Given ``output_sample_rate`` the assistant also speaks; without it, it only listens.
-    Its join survives cancellation (:mod:`voice_agent.livekit.cancel_safe`): a session
-    stopped while it joins must not take the process down.
-    """
-    cancel_safe.install()
-    token = mint_token(
-        api_key=endpoint.api_key,
-        api_secret=endpoint.api_secret,
-        identity=AGENT_IDENTITY,
-        role=ParticipantRole.AGENT,
-        room=room,
-        ttl=timedelta(hours=12),
-        name="Promo assistant",
-    )
-    params = LiveKitParams(
-        audio_in_enabled=True,
-        audio_in_sample_rate=input_sample_rate,
-        audio_in_user_tracks=True,
-    )
-    if output_sample_rate is not None:
-        params.audio_out_enabled = True
-        params.audio_out_sample_rate = output_sample_rate
-        params.audio_out_queue_size_ms = _AUDIO_OUT_QUEUE_MS
-    return LiveKitTransport(url=endpoint.url, token=token, room_name=room, params=params)
 
 
 class ConnectionLostError(Exception):
@@ -282,7 +229,7 @@ class RoomConnection:
         self._closing = True
         self._changed()
         if self._live_transport is not None and self._connected:
-            await self._announce(self._live_transport, LEAVING)
+            await announce_state(self._live_transport, self.room, LEAVING)
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
 
@@ -290,18 +237,7 @@ class RoomConnection:
         """Say ``listening`` once the agent is in the room and the voice loop has started."""
         if self._connected and self._pipeline_started and not self._said_listening:
             self._said_listening = True
-            await self._announce(transport, LISTENING)
-
-    async def _announce(self, transport: LiveKitTransport, state: str) -> None:
-        """Tell the clerk's app whether the assistant listens (see ``earpiece``)."""
-        participant = transport._client.room.local_participant
-        try:
-            await asyncio.wait_for(
-                participant.set_attributes({AGENT_STATE_ATTRIBUTE: state}),
-                timeout=_STATE_TIMEOUT_SECS,
-            )
-        except Exception as e:  # the app misses a hint; the voice loop itself is unaffected
-            logger.warning("[{}] could not say the assistant is {}: {!r}", self.room, state, e)
+            await announce_state(transport, self.room, LISTENING)
 
     def _handle_transport_events(self, transport: LiveKitTransport, worker: PipelineWorker) -> None:
         @transport.event_handler("on_connected")

@@ -30,7 +30,7 @@ from pipelines.voice_loop import (
     VoiceLoopConfig,
     combine_session_processors,
 )
-from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.errors import (
     CapacityReachedError,
     SessionNotFoundError,
@@ -51,6 +51,7 @@ from voice_agent.agent.lifecycle import (
 )
 from voice_agent.agent.session import AgentSession
 from voice_agent.agent.session_store import SessionStore
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
 

@@ -34,11 +34,7 @@ from knowledge_base.answering import Answer, Question
 from pipelines.answer_processor import AnswerListener, CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS, ConversationMemory
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
-from voice_agent.agent.connection import (
-    AGENT_IDENTITY,
-    LiveKitEndpoint,
-    RoomConnection,
-)
+from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.lifecycle import (
     ConversationStoreFailed,
     EndReason,
@@ -50,6 +46,7 @@ from voice_agent.agent.lifecycle import (
     SessionStopped,
 )
 from voice_agent.agent.session_store import SessionStore
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
 

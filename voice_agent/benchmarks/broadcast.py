@@ -126,7 +126,7 @@ async def _round(
     from knowledge_base.delivery import DeliveryState
     from knowledge_base.loader import SAMPLE_DATA_DIR
     from knowledge_base.roster_files import parse_roster
-    from voice_agent.agent.connection import AGENT_IDENTITY
+    from voice_agent.agent.transport import AGENT_IDENTITY
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
     from voice_agent.runtime import build_runtime

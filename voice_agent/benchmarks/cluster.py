@@ -49,7 +49,7 @@ async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
     """The clerk's report, or ``None`` when they could not join (counted, not fatal)."""
     from loguru import logger
 
-    from voice_agent.agent.connection import AGENT_IDENTITY
+    from voice_agent.agent.transport import AGENT_IDENTITY
     from voice_agent.livekit.clerk import SimulatedClerk
     from voice_agent.livekit.errors import ClerkError
     from voice_agent.livekit.rooms import clerk_room_name

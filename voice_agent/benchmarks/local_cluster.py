@@ -35,7 +35,7 @@ import httpx
 from livekit import api
 from pydantic import SecretStr
 
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.process_guard import die_with_parent
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
 from voice_agent.runtime import Runtime

@@ -20,7 +20,7 @@ from loguru import logger
 
 from knowledge_base.briefing import Caption, propose_changes, summarize
 from knowledge_base.briefing_scope import BriefingScope
-from voice_agent.agent.connection import LiveKitEndpoint
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.briefing.room import MAX_BRIEFING_SECS, BriefingRoom
 from voice_agent.feedback.audio import FeedbackAudioError, encode_flac
 from voice_agent.livekit.rooms import briefing_room_name

@@ -45,7 +45,7 @@ from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.user_turn_processor import UserTurnProcessor
 from pipelines.vad import SharedSileroVADAnalyzer
 from pipelines.vad_processor import StampedVADProcessor
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
 from voice_agent.runtime import Runtime
 
 CAPTION_TOPIC = "briefing-captions"

@@ -82,7 +82,7 @@ def worker_command(
 ) -> None:
     """Run an agent worker (see the command help)."""
     from knowledge_base.errors import KnowledgeBaseError
-    from voice_agent.agent.connection import LiveKitEndpoint
+    from voice_agent.agent.transport import LiveKitEndpoint
     from voice_agent.runtime import build_runtime
     from voice_agent.service_settings import service_settings_of
     from voice_agent.storage import StorageError, open_database

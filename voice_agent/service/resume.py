@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from livekit import api
 from loguru import logger
 
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.livekit.tokens import ROLE_ATTRIBUTE, STORE_ATTRIBUTE

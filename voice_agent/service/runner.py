@@ -44,8 +44,9 @@ from urllib.parse import urlparse
 from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
-from voice_agent.agent.connection import LiveKitEndpoint, RoomConnection
+from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.manager import ManagedEventSink, SessionManager, all_session_processors
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk

@@ -34,11 +34,11 @@ from loguru import logger
 
 from knowledge_base.answering import Role
 from pipelines.answer_processor import CallerProfile
-from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room

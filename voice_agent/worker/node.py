@@ -23,9 +23,9 @@ from types import TracebackType
 from typing import Self
 
 from knowledge_base.gaps import QuestionLogger
-from voice_agent.agent.connection import LiveKitEndpoint
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.broadcast.wiring import running, runtime_broadcaster
 from voice_agent.feedback.desk import FeedbackDesk

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from livekit import api
 from loguru import logger
 
-from voice_agent.agent.connection import AGENT_IDENTITY, LiveKitEndpoint
+from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
