@@ -24,17 +24,23 @@ def clerk_room_config(
     ``role`` (``clerk`` or ``store_manager``, whose own room it is) travels in the job's
     metadata: the worker answers that person in that role (see :func:`dispatched_role`).
     """
-    metadata = json.dumps({"clerk": identity, "store_id": store_id, "role": role}, sort_keys=True)
     return api.RoomConfiguration(
-        agents=[api.RoomAgentDispatch(agent_name=AGENT_NAME, metadata=metadata)]
+        agents=[
+            api.RoomAgentDispatch(
+                agent_name=AGENT_NAME,
+                metadata=dispatch_metadata(identity=identity, store_id=store_id, role=role),
+            )
+        ]
     )
 
 
-def dispatched_role(metadata: str) -> str:
-    """The role a dispatched job's metadata names (``clerk`` when it names none).
+def dispatch_metadata(*, identity: str, store_id: str | None, role: str = "clerk") -> str:
+    """The job metadata of a dispatch to ``identity``'s room: who, which store, which role."""
+    return json.dumps({"clerk": identity, "store_id": store_id, "role": role}, sort_keys=True)
 
-    A job dispatched again by the store service after a worker died carries no role.
-    """
+
+def dispatched_role(metadata: str) -> str:
+    """The role a dispatched job's metadata names (``clerk`` when it names none)."""
     try:
         document = json.loads(metadata) if metadata else {}
     except ValueError:

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Callable, Iterable
 
 from livekit import api
 from loguru import logger
 
 from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
-from voice_agent.livekit.dispatch import AGENT_NAME
+from voice_agent.livekit.dispatch import AGENT_NAME, dispatch_metadata
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
+from voice_agent.livekit.tokens import ROLE_ATTRIBUTE
 
 _BACK_POLL_SECS = 0.2
 """How often a replaced assistant's room is looked at until it is back."""
@@ -145,10 +145,11 @@ class Redispatcher:
                 await client.room.remove_participant(
                     api.RoomParticipantIdentity(room=room, identity=AGENT_IDENTITY)
                 )
-            if clerk.identity not in await self._present(client, room):
+            present = await self._present(client, room)
+            if clerk.identity not in present:
                 logger.info("[{}] a dead worker's clerk is not in the room: nothing to do", room)
                 return
-            await self._dispatch(client, room, "its worker died")
+            await self._dispatch(client, room, present[clerk.identity], "its worker died")
             deadline = loop.time() + self._join_secs
             while loop.time() < deadline:
                 await asyncio.sleep(_BACK_POLL_SECS)
@@ -163,16 +164,25 @@ class Redispatcher:
             self._replacing.discard(room)
             await client.aclose()
 
-    async def _present(self, client: api.LiveKitAPI, room: str) -> set[str]:
+    async def _present(self, client: api.LiveKitAPI, room: str) -> dict[str, api.ParticipantInfo]:
+        """Who is in ``room`` now, by identity (nobody when the room is gone)."""
         try:
             listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
         except api.TwirpError:
-            return set()  # the room is gone
-        return {p.identity for p in listed.participants}
+            return {}
+        return {p.identity: p for p in listed.participants}
 
-    async def _dispatch(self, client: api.LiveKitAPI, room: str, why: str) -> None:
+    async def _dispatch(
+        self, client: api.LiveKitAPI, room: str, owner: api.ParticipantInfo, why: str
+    ) -> None:
+        """Dispatch the assistant to ``room`` for its ``owner``, in the role their token gave.
+
+        A store manager in their own room is answered as a store manager again, not as a
+        clerk: the role comes from the token's ``role`` attribute, which they cannot change.
+        """
         clerk = parse_clerk_room(room)
-        metadata = json.dumps({"clerk": clerk.identity, "store_id": clerk.store_id})
+        role = owner.attributes.get(ROLE_ATTRIBUTE) or "clerk"
+        metadata = dispatch_metadata(identity=clerk.identity, store_id=clerk.store_id, role=role)
         await client.agent_dispatch.create_dispatch(
             api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
         )
@@ -190,13 +200,12 @@ class Redispatcher:
         try:
             for attempt in range(self._checks):
                 await asyncio.sleep(first_after if attempt == 0 else self._grace)
-                listed = await client.room.list_participants(api.ListParticipantsRequest(room=room))
-                present = {p.identity for p in listed.participants}
+                present = await self._present(client, room)
                 if AGENT_IDENTITY in present:
                     return  # back already (a session that only rejoined)
                 if clerk.identity not in present:
                     continue  # the clerk is away, maybe only while their connection resumes
-                await self._dispatch(client, room, "the assistant left")
+                await self._dispatch(client, room, present[clerk.identity], "the assistant left")
                 return
         except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
             logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)
