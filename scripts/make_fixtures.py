@@ -21,6 +21,7 @@ Usage::
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
+    python scripts/make_fixtures.py --feedback4          # the spoken lines of heldout4.yaml
     python scripts/make_fixtures.py --replies-zh         # a clerk's "收到" (espeak-ng Mandarin)
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from fixture_audio.feedback3 import build_feedback3
+from fixture_audio.feedback_blind import BLIND_FEEDBACK_SETS, build_blind_feedback
 from fixture_audio.feedback_zh import FEEDBACK_ZH_IDS, build_feedback_zh
 from fixture_audio.heldout import build_heldout
 from fixture_audio.long import write_long
@@ -42,8 +43,6 @@ from fixture_audio.manifest import read_manifest, write_manifest
 from fixture_audio.paths import (
     AUDIO_DIR,
     CHAINS_DIR,
-    FEEDBACK3_DIR,
-    FEEDBACK3_FILE,
     FEEDBACK_AUDIO_DIR,
     FEEDBACK_FILE,
     FEEDBACK_ZH_DIR,
@@ -117,6 +116,14 @@ def main(
             "Mandarin) into tests/fixtures/feedback/audio3/.",
         ),
     ] = False,
+    feedback4: Annotated[
+        bool,
+        typer.Option(
+            "--feedback4",
+            help="Only render the spoken lines of tests/fixtures/feedback/heldout4.yaml "
+            "(as --feedback3) into tests/fixtures/feedback/audio4/.",
+        ),
+    ] = False,
     replies_zh: Annotated[
         bool,
         typer.Option(
@@ -146,8 +153,11 @@ def main(
     if feedback_zh:
         feedback_chinese(out if out != AUDIO_DIR else FEEDBACK_ZH_DIR)
         return
-    if feedback3:
-        feedback_third(out if out != AUDIO_DIR else FEEDBACK3_DIR)
+    if feedback3 or feedback4:
+        if feedback3 and feedback4:
+            typer.echo("use --feedback3 or --feedback4, not both", err=True)
+            raise typer.Exit(2)
+        feedback_blind("feedback3" if feedback3 else "feedback4", out)
         return
     if replies_zh:
         require_espeak()
@@ -235,12 +245,14 @@ def feedback_chinese(target: Path) -> None:
     typer.echo(f"{count} files in the manifest under {target}")
 
 
-def feedback_third(target: Path) -> None:
-    """The ``--feedback3`` rendering into ``target``."""
+def feedback_blind(name: str, out: Path) -> None:
+    """The ``--feedback3`` / ``--feedback4`` rendering (``out`` overrides the set's folder)."""
     require_espeak()
-    items = read_or_exit(load_feedback_lines, FEEDBACK3_FILE)
-    typer.echo(f"[feedback3] {FEEDBACK3_FILE.relative_to(REPO_ROOT)} -> {target}")
-    count = build_feedback3(target, items, typer.echo)
+    blind = BLIND_FEEDBACK_SETS[name]
+    target = out if out != AUDIO_DIR else blind.folder
+    items = read_or_exit(load_feedback_lines, blind.source)
+    typer.echo(f"[{name}] {blind.source.relative_to(REPO_ROOT)} -> {target}")
+    count = build_blind_feedback(blind, target, items, typer.echo)
     typer.echo(f"{count} files in the manifest; {megabytes(target)} MB under {target}")
 
 

@@ -4,6 +4,6 @@
 clips on a timeline, ``beds`` makes shop noise, ``takes`` writes one spoken line to a file,
 ``manifest`` describes what was written, ``sources`` reads the questions and feedback files
 and ``paths`` says where they all live. Each other module is one fixture set: ``sets``
-lists those of ``tests/fixtures/audio/``; ``heldout``, ``feedback_zh``, ``feedback3`` and
+lists those of ``tests/fixtures/audio/``; ``heldout``, ``feedback_zh``, ``feedback_blind`` and
 ``long`` are the ones written elsewhere.
 """
