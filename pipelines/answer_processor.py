@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,21 +23,7 @@ from pipelines.events import (
     emit,
 )
 from pipelines.frames import ResumeSpeechFrame
-
-_LEAD_IN = re.compile(r"^(?P<lead>[^,:;]{1,24}[,:;])\s+(?P<rest>\S.*\S)$")
-
-
-def split_lead_in(sentence: str) -> list[str]:
-    """Split a short lead-in ("Yes,", "Not yet:") off a sentence so speech starts sooner.
-
-    Piper synthesizes a whole chunk before any of it plays; the lead-in is ready in a few
-    tens of milliseconds and plays while the rest is synthesized.
-    """
-    match = _LEAD_IN.match(sentence.strip())
-    if match is None or len(match["lead"].split()) > 3 or len(match["rest"].split()) < 3:
-        return [sentence]
-    return [match["lead"], match["rest"]]
-
+from pipelines.speech_chunks import first_sentence_pieces
 
 AnswerListener = Callable[[Question, Answer], Awaitable[None]]
 """Called with every question and its complete answer (question mining, analytics)."""
@@ -145,7 +130,7 @@ class AnswerProcessor(FrameProcessor):
                             answer_secs=time.perf_counter() - started,
                         ),
                     )
-                chunks = split_lead_in(item) if not spoken else [item]
+                chunks = first_sentence_pieces(item) if not spoken else [item]
                 spoken.append(item)
                 for chunk in chunks:
                     self._state.answer_sentences.append(chunk)

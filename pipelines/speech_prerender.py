@@ -25,9 +25,9 @@ from piper import PiperVoice
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.resolution import Phase
-from pipelines.answer_processor import split_lead_in
 from pipelines.piper_tts import cache_voice, render_sentence
 from pipelines.speech_cache import RenderedSpeechCache
+from pipelines.speech_chunks import first_sentence_pieces
 
 LIVE_WAIT_SLICE_SECS = 0.5
 """A render waiting for the sessions' syntheses looks again whether it was cancelled this often."""
@@ -201,7 +201,7 @@ class AnswerPrerenderer:
         async for item in self._answerer.stream(question):
             if isinstance(item, Answer):
                 break
-            spoken += split_lead_in(item) if not spoken else [item]
+            spoken += first_sentence_pieces(item) if not spoken else [item]
         return spoken
 
 

@@ -14,7 +14,7 @@ from livekit import api
 from livekit_helpers import joined, room_token
 
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.livekit.dispatch import dispatched_role
+from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.worker.redispatch import Redispatcher
@@ -26,7 +26,8 @@ async def _dispatched_roles(server: LocalLiveKitServer, room: str) -> list[str]:
         dispatches = await client.agent_dispatch.list_dispatch(room_name=room)
     finally:
         await client.aclose()
-    return [dispatched_role(d.metadata) for d in dispatches]
+    # LiveKit also lists its own automatic dispatch (no agent name) of every new room.
+    return [dispatched_role(d.metadata) for d in dispatches if d.agent_name == AGENT_NAME]
 
 
 def _redispatcher(server: LocalLiveKitServer) -> Redispatcher:

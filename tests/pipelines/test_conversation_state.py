@@ -38,20 +38,3 @@ def test_nothing_to_resume_without_an_answer() -> None:
     state = ConversationState(session_id="s1")
     state.mark_cut()
     assert state.resume() == []
-
-
-def test_a_short_lead_in_is_spoken_on_its_own() -> None:
-    from pipelines.answer_processor import split_lead_in
-
-    assert split_lead_in("Yes, the AX-200 is 20 percent off this weekend.") == [
-        "Yes,",
-        "the AX-200 is 20 percent off this weekend.",
-    ]
-    assert split_lead_in("Not yet: the TR-900 is in the Double 12.") == [
-        "Not yet:",
-        "the TR-900 is in the Double 12.",
-    ]
-    assert split_lead_in("The offer ends on Sunday 29 November.") == [
-        "The offer ends on Sunday 29 November."
-    ]
-    assert split_lead_in("Yes, it is.") == ["Yes, it is."]

@@ -27,6 +27,8 @@ from voice_agent.settings import PROJECT_ROOT
 
 AUDIO = PROJECT_ROOT / "tests" / "fixtures" / "audio"
 QUESTION = AUDIO / "loop" / "ax200_weekend.wav"
+_CLERK_DEADLINE_SECS = 240.0
+"""A clerk's script takes under a minute; one still running after this is stuck."""
 _JOIN_SPACING_SECS = 0.3
 _CONNECT_TIMEOUT_SECS = 30.0
 """A loaded 2-core machine can take more than the clerk's default 10 s to join 20."""
@@ -74,8 +76,21 @@ async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
         hangover_secs=1.5,
         connect_timeout_secs=_CONNECT_TIMEOUT_SECS,
     )
+    run = asyncio.create_task(clerk.run(script), name=f"clerk {identity}")
+    done, _ = await asyncio.wait({run}, timeout=_CLERK_DEADLINE_SECS)
+    if not done:
+        # Seen on an overloaded machine: a clerk whose WebRTC connection broke waited
+        # forever inside the SDK. The clerk counts as not taking part; the task is left
+        # cancelled without waiting for it (its clean-up may wait forever too).
+        run.cancel()
+        logger.error(
+            "clerk {} did not take part: still running after {:.0f} s",
+            identity,
+            _CLERK_DEADLINE_SECS,
+        )
+        return None
     try:
-        return await clerk.run(script)
+        return run.result()
     except ClerkError as e:
         logger.error("clerk {} did not take part: {} ({})", identity, e, e.code)
         return None
