@@ -5,12 +5,18 @@ a till, scanner, label or screen at fault is ``display_till_system`` even when t
 about a price or a stock count ("the till gives 20 percent on an excluded shoe", "the system
 shows six but the shelf is empty"); a competitor's or an online price is
 ``competitor_activity`` even when customers object to ours; the words of a pitch that
-confuse or annoy customers are ``talk_track_reception``. The statistical model reads
-words, not this rule, so a text that names a device or a competitor is moved to that
-category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
-first. The cue words are general retail vocabulary in English and Chinese, not phrases of
-any labelled set. Some words are left out on purpose: a poster is as often the source of a
-confusion as a fault, and "online" may be the chain's own shop, so neither decides alone.
+confuse or annoy customers are ``talk_track_reception``; a clerk's own idea ("we should
+bundle ...", "建议 ...") is ``praise_suggestion`` even when it is about stock, traffic or
+a pitch (the definition: "an idea for promotions, products or the store"); a complaint or
+a product fault (torn, leaks, 开胶, 投诉) is ``customer_objection`` even when it names a stock
+count, a try-on or a rule (the fault is what someone must act on). The statistical
+model reads words, not this rule, so a text that names a device, a competitor, a pitch, an
+idea or a fault is moved to that category when the model ranks it among its top
+:data:`TOP_RANKS` but put a weaker reading first. The cue words are general retail
+vocabulary in English and Chinese, not phrases of any labelled set. Some words are left out
+on purpose: a poster is as often the source of a confusion as a fault, and "online" may be
+the chain's own shop, so neither decides alone; "could we" is a suggestion, "can they" a rule
+question.
 """
 
 from __future__ import annotations
@@ -101,7 +107,57 @@ TALK_TRACK = Precedence(
         chinese=tuple("话术 开场 说法 这句话 那句话 这句 那句".split()),
     ),
 )
-RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK)
+SUGGESTION = Precedence(
+    category=FeedbackCategory.PRAISE_SUGGESTION,
+    over=frozenset(
+        {
+            FeedbackCategory.STOCK_AVAILABILITY,
+            FeedbackCategory.PRICE_RULE_CONFUSION,
+            FeedbackCategory.CUSTOMER_OBJECTION,
+            FeedbackCategory.CONVERSION_INSIGHT,
+            FeedbackCategory.TALK_TRACK_RECEPTION,
+            FeedbackCategory.FOOT_TRAFFIC,
+        }
+    ),
+    cues=Cues(
+        words=frozenset("suggestion suggestions idea ideas".split()),
+        bigrams=frozenset(
+            {
+                ("i", "suggest"),
+                ("would", "suggest"),
+                ("suggest", "we"),
+                ("we", "should"),
+                ("how", "about"),
+                ("could", "we"),
+                ("why", "not"),
+                ("maybe", "put"),
+            }
+        ),
+        chinese=tuple("建议 希望 就好了 不如 可以考虑".split()),
+    ),
+)
+COMPLAINT = Precedence(
+    category=FeedbackCategory.CUSTOMER_OBJECTION,
+    over=frozenset(
+        {
+            FeedbackCategory.STOCK_AVAILABILITY,
+            FeedbackCategory.CONVERSION_INSIGHT,
+            FeedbackCategory.PRICE_RULE_CONFUSION,
+        }
+    ),
+    cues=Cues(
+        words=frozenset(
+            """complain complained complains complaint complaints unfair ripped torn broke
+            peeling peeled leaks leaked smells stiff slippery faulty defect defective refund
+            returned returning""".split()
+        ),
+        chinese=tuple(
+            """投诉 抱怨 吐槽 不公平 开胶 掉色 起球 渗水 漏水 磨脚 挤脚 退货 质量 太贵
+            嫌贵""".split()
+        ),
+    ),
+)
+RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK, SUGGESTION, COMPLAINT)
 """Tried in this order; the first that applies decides."""
 
 

@@ -1,4 +1,4 @@
-"""The taxonomy's precedence: a device at fault or a competitor wins over a weaker reading."""
+"""The taxonomy's precedence: a device at fault, a competitor, a pitch, an idea or a fault wins."""
 
 from __future__ import annotations
 
@@ -60,3 +60,31 @@ def test_a_category_outside_the_rule_is_never_overridden() -> None:
 def test_a_pitch_that_confuses_is_talk_track_reception(text: str) -> None:
     talk = FeedbackCategory.TALK_TRACK_RECEPTION
     assert apply_precedence(text, PRICE, ranking(PRICE, talk)) is talk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we should put the socks by the door, people keep asking for them",
+        "建议把袜子放到门口，老有人问",
+    ],
+)
+def test_a_clerks_own_idea_is_a_suggestion_even_about_stock(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, stock, ranking(stock, praise)) is praise
+
+
+def test_suggesting_something_to_a_customer_is_no_idea_for_headquarters() -> None:
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    text = "buyers of the boots take the wool socks too if we suggest it"
+    assert apply_precedence(text, conversion, ranking(conversion, praise)) is conversion
+
+
+@pytest.mark.parametrize(
+    "text", ["the sole came apart and she wants a refund", "这双鞋穿了一周就开胶了"]
+)
+def test_a_product_fault_is_an_objection_even_with_a_stock_count(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    assert apply_precedence(text, stock, ranking(stock, OBJECTION)) is OBJECTION
