@@ -288,6 +288,14 @@ class SessionManager:
         self._closed = True
         await self.stop_all()
 
+    def session_processors_for(
+        self, clerk_identity: str, caller: CallerProfile
+    ) -> SessionProcessorFactory | None:
+        """What a session of ``clerk_identity`` builds into its voice loop (``None``: nothing)."""
+        if self._session_processors is None:
+            return None
+        return self._session_processors(clerk_identity, caller)
+
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
         return [self._live[room].info() for room in sorted(self._live)]
@@ -372,11 +380,7 @@ class SessionManager:
             connection_class=self._connection_class,
             session_store=self._session_store,
             context_secs=self._context_secs,
-            session_processors=(
-                self._session_processors(clerk_identity, caller)
-                if self._session_processors is not None
-                else None
-            ),
+            session_processors=self.session_processors_for(clerk_identity, caller),
             notices=self._notices,
         )
 

@@ -175,6 +175,11 @@ class SessionChannel:
         """The session's language (``None``: the broadcaster's default)."""
         return self._language
 
+    @property
+    def quizzes(self) -> bool:
+        """Whether the clerk is quizzed through this channel (a quizmaster is attached)."""
+        return self._quizmaster is not None
+
     def attach(self, floor: FloorProcessor) -> None:
         """Speak through ``floor`` (the session's voice loop was built)."""
         self._floor = floor

@@ -86,6 +86,19 @@ def runtime_broadcaster(
     )
 
 
+def runtime_quizmaster(runtime: Runtime, database: Database) -> Quizmaster | None:
+    """A process's quizmaster (``None`` when the runtime serves files, not publications)."""
+    if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
+        return None
+    return build_quizmaster(
+        runtime.settings.quiz,
+        database=database,
+        knowledge=lambda: runtime.knowledge,
+        language=runtime.settings.broadcast.language,
+        llm=runtime.settings.answerer.openai,
+    )
+
+
 def build_quizmaster(
     settings: QuizSettings,
     *,

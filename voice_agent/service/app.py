@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
+from voice_agent.broadcast.wiring import runtime_broadcaster, runtime_quizmaster
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.livekit.webhooks import WebhookVerifier
@@ -114,9 +115,11 @@ def create_app(
     )
     app.state.database = database
     front_only = settings.agent_dispatch and not settings.run_worker
-    app.state.broadcaster = broadcast.build(runtime, database, shared=front_only)
+    # shared: on a cluster's front node the workers run the sessions, each broadcaster
+    # acts for its own.
+    app.state.broadcaster = runtime_broadcaster(runtime, database, shared=front_only)
     app.state.briefings = briefings.build(runtime, database, manager)
-    app.state.quizmaster = broadcast.build_quiz(runtime, database)
+    app.state.quizmaster = runtime_quizmaster(runtime, database)
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database
     )

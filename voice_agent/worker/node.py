@@ -4,11 +4,12 @@
 shared models (:class:`~voice_agent.runtime.Runtime`), a
 :class:`~voice_agent.agent.manager.SessionManager` with this node's capacity, and the
 agent worker that registers with a LiveKit node (any node of the cluster: they share
-Redis). Answers are logged, and spoken feedback is captured and stored, in the configured
-database like in ``voice-agent serve``. With the runtime serving the published versions
-of that database, the node follows every publication and has its own broadcaster (shared:
-it speaks urgent notices to, and records the deliveries of, the sessions it runs); its
-heartbeat there
+Redis). Answers are logged, spoken feedback is captured and stored, and briefing requests
+("what did I miss?") are answered, from the configured database like in ``voice-agent
+serve``. With the runtime serving the published versions of that database, the node
+follows every publication and has its own broadcaster (shared: it speaks urgent notices to,
+and records the deliveries of, the sessions it runs) and quizmaster (it quizzes the clerks
+of its sessions once they acknowledged); its heartbeat there
 (:class:`~voice_agent.worker.heartbeat.WorkerHeartbeat`) tells the store service it is
 alive and which clerk rooms it runs.
 """
@@ -24,10 +25,11 @@ from typing import Self
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.health import CheckResult
-from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.manager import SessionManager, all_session_processors
 from voice_agent.agent.transport import LiveKitEndpoint
+from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
-from voice_agent.broadcast.wiring import running, runtime_broadcaster
+from voice_agent.broadcast.wiring import running, runtime_broadcaster, runtime_quizmaster
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
@@ -71,7 +73,8 @@ class WorkerNode:
         self._running = AsyncExitStack()
         self.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
         self.notices = SessionNotices(
-            broadcaster=runtime_broadcaster(runtime, database, shared=True)
+            broadcaster=runtime_broadcaster(runtime, database, shared=True),
+            quizmaster=runtime_quizmaster(runtime, database),
         )
         self.manager = SessionManager(
             runtime=runtime,
@@ -87,7 +90,14 @@ class WorkerNode:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=database),
             context_secs=service.session_context_secs,
-            session_processors=feedback_for_clerks(desk=self.feedback, runtime=runtime),
+            session_processors=all_session_processors(
+                feedback_for_clerks(desk=self.feedback, runtime=runtime),
+                briefings_for_clerks(
+                    database=database,
+                    knowledge=lambda: runtime.knowledge,
+                    output_sample_rate=runtime.loop_config.output_sample_rate,
+                ),
+            ),
             notices=self.notices,
         )
         self.dispatcher = DispatchedSessions(
@@ -105,7 +115,7 @@ class WorkerNode:
         )
 
     async def start(self) -> None:
-        """Follow publications, run the broadcaster, train the classifier, register, beat.
+        """Follow publications, run broadcaster and quizmaster, train the classifier, register.
 
         The feedback classifier is trained before registering with LiveKit, off the loop (see
         :meth:`DispatchedSessions.start` for the registration).
@@ -117,7 +127,12 @@ class WorkerNode:
         if broadcaster is not None:
             tick_secs = runtime.settings.broadcast.tick_secs
             await self._running.enter_async_context(
-                running(broadcaster, subscribe=runtime.on_publication, tick_secs=tick_secs)
+                running(
+                    broadcaster,
+                    subscribe=runtime.on_publication,
+                    tick_secs=tick_secs,
+                    quizmaster=self.notices.quizmaster,
+                )
             )
         await self.feedback.prepare()
         await self.dispatcher.start()

@@ -30,9 +30,7 @@ from knowledge_base.rosters import Roster, RosterError, StaffMember
 from knowledge_base.shifts import WEEKDAYS
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.compliance import UnknownVersionError, compliance_report
-from voice_agent.broadcast.quizmaster import Quizmaster
-from voice_agent.broadcast.wiring import build_quizmaster, running, runtime_broadcaster
-from voice_agent.knowledge_reload import PublishedKnowledgeHolder
+from voice_agent.broadcast.wiring import running
 from voice_agent.runtime import Runtime
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, ManagerPrincipal
@@ -44,28 +42,6 @@ router = APIRouter(prefix="/v1", tags=["broadcast"])
 
 
 # --- wiring -----------------------------------------------------------------------------------
-
-
-def build(runtime: Runtime, database: Database, *, shared: bool = False) -> Broadcaster | None:
-    """The service's broadcaster (``None`` when the runtime serves files, not publications).
-
-    ``shared``: the service runs no sessions of its own, workers do (a cluster's front node);
-    each worker's broadcaster acts for its own sessions.
-    """
-    return runtime_broadcaster(runtime, database, shared=shared)
-
-
-def build_quiz(runtime: Runtime, database: Database) -> Quizmaster | None:
-    """The service's quizmaster (``None`` when the runtime serves files, not publications)."""
-    if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
-        return None
-    return build_quizmaster(
-        runtime.settings.quiz,
-        database=database,
-        knowledge=lambda: runtime.knowledge,
-        language=runtime.settings.broadcast.language,
-        llm=runtime.settings.answerer.openai,
-    )
 
 
 @asynccontextmanager
