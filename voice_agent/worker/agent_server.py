@@ -13,6 +13,12 @@ with its own agent token (it cannot adopt the job's connection), so the job neve
 ``ctx.connect()``; it ends with ``ctx.shutdown()`` when the session ends, and a job that
 LiveKit terminates stops its session.
 
+The AgentServer runs on an event loop of its own, in a thread of its own: LiveKit gives a
+worker 3 s to answer a job offer, and the main loop, where every session starts, listens
+and speaks, can be held longer than that on a busy node (offers then timed out and
+clerks waited for the store service's checks). Offers are answered, the load is reported
+and the health endpoint answers on that loop whatever the sessions do.
+
 Many jobs at once (a dead worker's clerks, all re-dispatched together) are taken as fast
 as the main loop can start their sessions: one job thread is kept warm per free slot
 (livekit-agents readies at most two at a time on two cores, and a job waiting for one
@@ -25,8 +31,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 from collections.abc import Callable
+from typing import Any
 
 from livekit.agents import JobContext, JobExecutorType, JobRequest
 from livekit.agents.worker import AgentServer
@@ -42,6 +50,7 @@ from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
+from voice_agent.worker.loop_thread import LoopThread
 
 _SESSION_ROLES = {"clerk": Role.CLERK, "store_manager": Role.STORE_MANAGER}
 """Roles a dispatched job may name; the session answers in that role."""
@@ -55,6 +64,8 @@ _THREAD_INIT_TIMEOUT_SECS = 60.0
 and livekit-agents' 10 s default then throws the thread away and starts over."""
 _LOOP_MONITOR_ENV = "LIVEKIT_AGENTS_LOOP_BLOCK_WARN_MS"
 """livekit-agents' switch for its per-loop block monitor; ``0`` turns it off."""
+_STOP_SECS = 10.0
+"""How long a stop waits for the AgentServer to finish after closing it."""
 
 
 class DispatchedSessions:
@@ -93,8 +104,14 @@ class DispatchedSessions:
         self._stores = stores
         self._drain_timeout = drain_timeout_secs
         self._loop: asyncio.AbstractEventLoop | None = None
+        """The main loop: the sessions run there."""
+        self._server_loop = LoopThread("agent-server")
+        """The AgentServer's own loop."""
+        self._jobs_started = itertools.count()
+        self.jobs_started = 0
+        """Jobs LiveKit assigned to this worker so far (each began in a job thread)."""
         self._registered = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Future[None] | None = None
         self._link_watch: asyncio.Task[None] | None = None
         # Job threads only wait for their session on the main loop: a monitor of their
         # loops measures nothing of ours (an operator may still turn it on).
@@ -151,9 +168,10 @@ class DispatchedSessions:
             AgentError: Not registered within 30 s (``code`` ``worker_not_registered``).
         """
         self._loop = asyncio.get_running_loop()
-        self._task = asyncio.create_task(self._server.run(), name="agent-server")
+        self._server_loop.start()
+        self._task = self._server_loop.submit(self._server.run())
         self._link_watch = asyncio.create_task(self._watch_link(), name="agent-server link")
-        registered = asyncio.create_task(self._registered.wait())
+        registered: asyncio.Future[Any] = asyncio.ensure_future(self._registered.wait())
         done, _ = await asyncio.wait(
             {registered, self._task},
             timeout=_REGISTER_TIMEOUT_SECS,
@@ -179,16 +197,19 @@ class DispatchedSessions:
         """Take no new jobs; with ``drain``, let running sessions finish first; then close."""
         if drain and self._task is not None and not self._task.done():
             with contextlib.suppress(Exception):
-                await self._server.drain(timeout=self._drain_timeout)
+                await self._server_loop.submit(self._server.drain(timeout=self._drain_timeout))
         if self._link_watch is not None:
             self._link_watch.cancel()
             await asyncio.gather(self._link_watch, return_exceptions=True)
             self._link_watch = None
-        await self._server.aclose()
+        if self._server_loop.running:
+            with contextlib.suppress(Exception):
+                await self._server_loop.submit(self._server.aclose())
         task, self._task = self._task, None
         if task is not None:
             with contextlib.suppress(BaseException):
-                await asyncio.wait_for(task, 10)
+                await asyncio.wait_for(task, _STOP_SECS)
+        await self._server_loop.stop(_STOP_SECS)
 
     def health(self) -> CheckResult:
         """Whether LiveKit can dispatch clerks to this worker."""
@@ -222,13 +243,19 @@ class DispatchedSessions:
         return self._registered.is_set() and not self._server._connecting
 
     def _on_registered(self, *_args: object) -> None:
-        self._registered.set()
+        """On the AgentServer's loop: tell the main loop."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._registered.set)
 
     def _load(self) -> float:
-        """Running sessions / capacity: at 1.0 LiveKit offers this worker no more jobs."""
+        """Running sessions / capacity: at 1.0 LiveKit offers this worker no more jobs.
+
+        Called from the AgentServer's thread; it only reads a count.
+        """
         return min(1.0, self._manager.active / self._manager.capacity)
 
     async def _request(self, request: JobRequest) -> None:
+        """On the AgentServer's loop: accept or refuse a job offer (it only reads state)."""
         room = request.room.name
         why_not = self._refusal(room)
         if why_not is not None:
@@ -251,6 +278,7 @@ class DispatchedSessions:
     async def _entrypoint(self, ctx: JobContext) -> None:
         """In the job's thread: run the room's session on the main loop until it ends."""
         assert self._loop is not None
+        self.jobs_started = next(self._jobs_started) + 1  # job threads run at once
         room = ctx.job.room.name
         clerk = parse_clerk_room(room)
         # A store manager's own room answers them as a store manager (escalations too).
@@ -295,9 +323,14 @@ class DispatchedSessions:
         if self._on_sessions_changed is not None:
             self._on_sessions_changed()
         server = self._server
-        with contextlib.suppress(Exception):
+
+        async def report() -> None:
             await server._refresh_worker_load()
             await server._update_worker_status()
+
+        if self._server_loop.running:
+            with contextlib.suppress(Exception):
+                await self._server_loop.submit(report())
 
     async def _stop(self, room: str) -> None:
         with contextlib.suppress(AgentError):
