@@ -141,6 +141,18 @@ class OfferAnswers(ProductAnswers):
         have = "have" if is_plural(name) else "has"
         return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
 
+    def _stores_split(self, turn: Turn, promotion: Promotion) -> tuple[list[str], list[str]] | None:
+        """Names of the stores named (a city, a region) in and out of ``promotion``, when both."""
+        if len(turn.parsed.stores) < 2:
+            return None
+        scope = self._kb.scope_stores(promotion)
+        lang = "zh-CN" if turn.zh else "en"
+        inside = [self._kb.store(s).name.best(lang) for s in turn.parsed.stores if s in scope]
+        outside = [self._kb.store(s).name.best(lang) for s in turn.parsed.stores if s not in scope]
+        for name in inside + outside:
+            turn.fact(name)
+        return (inside, outside) if inside and outside else None
+
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh
         focus = self._focus(turn)
@@ -158,6 +170,28 @@ class OfferAnswers(ProductAnswers):
                 turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"]
             )
         promotion, placed = focus[0]
+        split = self._stores_split(turn, promotion)
+        if split is not None and placed.phase is Phase.RUNNING:
+            # "Is it on in Santiago?" where one of the city's stores is left out: say which.
+            self._promotion_facts(turn, promotion)
+            inside, outside = split
+            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if zh:
+                return self._done(
+                    turn,
+                    [
+                        f"{join(inside, zh)}参加{title(promotion, zh)}，{join(outside, zh)}不参加",
+                        phrases,
+                    ],
+                )
+            return self._done(
+                turn,
+                [
+                    f"The {promotion.title.en} runs at {join(inside, zh)},"
+                    f" not at {join(outside, zh)}: {phrases}",
+                    f"It {ends_phrase(placed.ends, placed.local_now, zh)}",
+                ],
+            )
         if not self._at_store(turn, promotion):
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)

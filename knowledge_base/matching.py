@@ -127,6 +127,7 @@ class CatalogueMatcher:
         """
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
         taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
+        own_words = _own_words(knowledge)
         for region in knowledge.regions.values():
             region_names = [region.id, region.name.en]
             if region.name.zh_cn:
@@ -137,6 +138,7 @@ class CatalogueMatcher:
                 if len(words) > 1:
                     names += [" ".join(words[:n]) for n in range(1, len(words))]
                     names.append(" ".join(words[1:]))
+                    names += own_words.get(store.id, [])
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
                     # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its
@@ -297,3 +299,20 @@ def _singular(words: list[str]) -> str:
     return "".join(
         w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
     )
+
+
+def _own_words(knowledge: KnowledgeBase) -> dict[str, list[str]]:
+    """Store id -> the words of its English name no other store's name has.
+
+    "Clínica" of "Santiago Clínica Los Andes" names that store alone, though it is neither
+    the city nor the name without it. Short words ("Los") and place words name nothing.
+    """
+    names = {s.id: s.name.en.split() for r in knowledge.regions.values() for s in r.stores}
+    seen: dict[str, set[str]] = {}
+    for store_id, words in names.items():
+        for word in words:
+            seen.setdefault(compact(word), set()).add(store_id)
+    return {
+        store_id: [w for w in words[1:] if len(compact(w)) >= 5 and len(seen[compact(w)]) == 1]
+        for store_id, words in names.items()
+    }

@@ -245,8 +245,12 @@ def understand(
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
-    elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
-        intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total
+    elif intent in (Intent.UNKNOWN, Intent.OVERVIEW) and not promotions and (
+        len(products) > 1 or any(n > 1 for n in counts.values())
+    ):
+        # "Two bike helmets?", "the tent and the bag together?", "What's it for three
+        # tents?": a total, however the word for it was heard.
+        intent = Intent.PRICE
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
