@@ -8,6 +8,7 @@ from knowledge_base.answer_core import (
     member_rule,
 )
 from knowledge_base.answer_products import ProductAnswers
+from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -26,7 +27,7 @@ from knowledge_base.resolution import Phase
 from knowledge_base.understanding import Intent
 
 
-class OfferAnswers(ProductAnswers):
+class OfferAnswers(ProductAnswers, StoreAnswers):
     """Is a product or category in an offer (named or any), and what an offer is."""
 
     def _in_offer(self, turn: Turn) -> Answer | None:
@@ -141,18 +142,6 @@ class OfferAnswers(ProductAnswers):
         have = "have" if is_plural(name) else "has"
         return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
 
-    def _stores_split(self, turn: Turn, promotion: Promotion) -> tuple[list[str], list[str]] | None:
-        """Names of the stores named (a city, a region) in and out of ``promotion``, when both."""
-        if len(turn.parsed.stores) < 2:
-            return None
-        scope = self._kb.scope_stores(promotion)
-        lang = "zh-CN" if turn.zh else "en"
-        inside = [self._kb.store(s).name.best(lang) for s in turn.parsed.stores if s in scope]
-        outside = [self._kb.store(s).name.best(lang) for s in turn.parsed.stores if s not in scope]
-        for name in inside + outside:
-            turn.fact(name)
-        return (inside, outside) if inside and outside else None
-
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh
         focus = self._focus(turn)
@@ -172,7 +161,7 @@ class OfferAnswers(ProductAnswers):
         promotion, placed = focus[0]
         split = self._stores_split(turn, promotion)
         if split is not None and placed.phase is Phase.RUNNING:
-            # "Is it on in Santiago?" where one of the city's stores is left out: say which.
+            # "Is it on in Bergen?" where one of the city's stores is left out: say which.
             self._promotion_facts(turn, promotion)
             inside, outside = split
             phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)

@@ -86,6 +86,14 @@ class SectionAnswers(ChangeAnswers):
             if terms:
                 second += f"，届时{terms}" if zh else f", at {terms}"
             return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+        for sku in parsed.products:
+            if sku not in self._kb.scope_skus(promotion):
+                continue
+            item, rules = self._item_terms(turn, promotion, sku)
+            if item.phase is Phase.UPCOMING:
+                # "When does the X join the offer?": the day its own rules start.
+                subject = sku if zh else f"the {sku}"
+                return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:

@@ -84,6 +84,13 @@ EN: dict[Intent, tuple[str, ...]] = {
         " who can i ask ",
         " who to ask ",
         " who do i talk to ",
+        " talk to about ",
+        " talk to for ",
+        " who should i talk to ",
+        " who can i talk to ",
+        " who to talk to ",
+        " who should i speak to ",
+        " who do i speak to ",
         " who handles ",
         " who runs ",
         " call about ",
@@ -281,6 +288,9 @@ WHICH_EN = (
     " which sale ",
     " which one ",
 )
+# Asks where an offer runs ("which stores have ...", "which shops are left out of ...").
+WHERE_EN = (" which store", " what store", " which shop", " what shop", " which branch")
+LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
 LIST_EN = (
     " what offers ",
     " what promotions ",
@@ -319,6 +329,7 @@ GENERIC_WORDS = frozenset(
     here there offer offers promotion promotions sale sales deal deals discounted discount cheap
     cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
     price prices cost costs pay total thing things know want wants need needs like also
+    stores shops
     currently running run runs work works available on off go going see look looking
     please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
     friday saturday sunday next coming day days morning afternoon evening tonight use using

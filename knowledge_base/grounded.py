@@ -209,6 +209,8 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed
+        if parsed.asks_where and parsed.promotions and not parsed.stores:
+            return self._where(turn)  # "Which stores have the X?"
         if (
             parsed.product_choices
             and intent in _ITEM_INTENTS

@@ -24,11 +24,13 @@ from knowledge_base.cues import (
     END_EN,
     FAQ_TOPICS_EN,
     GENERIC_WORDS,
+    LEFT_OUT_EN,
     LIST_EN,
     MEMBER_EN,
     ORDER,
     STACK_EN,
     START_EN,
+    WHERE_EN,
     WHICH_EN,
     CueSpeller,
     Intent,
@@ -37,10 +39,12 @@ from knowledge_base.cues import (
 from knowledge_base.cues_zh import (
     END_ZH,
     FAQ_TOPICS_ZH,
+    LEFT_OUT_ZH,
     LIST_ZH,
     MEMBER_ZH,
     STACK_ZH,
     START_ZH,
+    WHERE_ZH,
     WHICH_ZH,
     ZH,
 )
@@ -136,6 +140,10 @@ class ParsedQuestion:
     """Asks which offer something is ("which offer gives ...", "哪个活动"): name it."""
     product_choices: list[str] = field(default_factory=list)
     """SKUs a lone word shared by their names may mean ("the helmet"), when none is named."""
+    asks_where: bool = False
+    """Asks which stores an offer runs at ("which stores have ...", "哪些店")."""
+    asks_left_out: bool = False
+    """Asks what is left out ("which stores are left out of ...")."""
 
     @property
     def without_places_and_promotions(self) -> str:
@@ -245,8 +253,10 @@ def understand(
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
-    elif intent in (Intent.UNKNOWN, Intent.OVERVIEW) and not promotions and (
-        len(products) > 1 or any(n > 1 for n in counts.values())
+    elif (
+        intent in (Intent.UNKNOWN, Intent.OVERVIEW)
+        and not promotions
+        and (len(products) > 1 or any(n > 1 for n in counts.values()))
     ):
         # "Two bike helmets?", "the tent and the bag together?", "What's it for three
         # tents?": a total, however the word for it was heard.
@@ -285,18 +295,29 @@ def understand(
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
         product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
+        asks_where=has(WHERE_EN, WHERE_ZH),
+        asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),
     )
 
 
 def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
-    """The words with each promotion name heard replaced by the one word "offer".
+    """The words with each promotion name heard replaced by the one word "offer", and each
+    product or category name of several words by "item".
 
-    Only names heard exactly: a loosely heard one may have taken question words with it.
+    Cue words inside a name ask nothing: "pay" of "Buy 3 Pay 2", "contact" of "contact
+    lenses". Only names heard exactly: a loosely heard one may have taken question words
+    with it.
     """
-    ends = {m.start: m.end for m in mentions if m.kind == "promotion" and m.score >= 1.0}
+    ends = {
+        m.start: (m.end, "offer" if m.kind == "promotion" else "item")
+        for m in mentions
+        if m.score >= 1.0
+        and (m.kind == "promotion" or (m.kind in ("product", "category") and m.end - m.start > 1))
+    }
     words: list[str] = []
     i = 0
     while i < len(heard):
-        words.append("offer" if i in ends else heard[i])
-        i = ends.get(i, i + 1)
+        end, word = ends.get(i, (i + 1, heard[i]))
+        words.append(word)
+        i = end
     return words
