@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge_base.answer_changes import ChangeAnswers
+from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
@@ -139,7 +140,10 @@ class SectionAnswers(ChangeAnswers):
     def _limit(self, turn: Turn) -> Answer | None:
         """How many units one customer gets at the offer price."""
         zh = turn.zh
-        focus = self._in_force(turn, lambda p: p.limit is not None)
+        # "How many packs ...?": the limit counted in packs, when another counts items.
+        said = {w.removesuffix("s") for w in turn.parsed.words if w not in _PLAIN_UNITS}
+        units = {_unit(p) for p, _ in self._running_at_store(turn)} & said
+        focus = self._in_force(turn, lambda p: _unit(p) in units if units else p.limit is not None)
         if isinstance(focus, Answer):
             return focus
         if not focus:
@@ -281,3 +285,12 @@ class SectionAnswers(ChangeAnswers):
                 else f"{a} and {b} do not say whether they combine; {cheaper}"
             ],
         )
+
+
+_PLAIN_UNITS = GENERIC_WORDS | {"product", "products", "unit", "units", "item", "items"}
+"""Units every limit may count in: they pick no promotion."""
+
+
+def _unit(promotion: Promotion) -> str | None:
+    """The singular English unit a promotion's limit counts in, if it has a limit."""
+    return promotion.limit.unit.en.lower().removesuffix("s") if promotion.limit else None

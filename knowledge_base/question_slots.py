@@ -265,13 +265,15 @@ def asks_yes_no(words: list[str]) -> bool:
 
 _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
-    colour colours color colors size sizes stock""".split()
+    colour colours color colors size sizes stock return returns returned refund refunds
+    exchange exchanges warranty guarantee receipt""".split()
 )
-"""Words asking a property of an item (colour, size, stock) that promotions never state."""
+"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
+refunds, warranty) that promotions never state."""
 
 
 def asks_unheld_attribute(unknown_words: list[str]) -> bool:
-    """A word asking an item's colour, size or stock that no text of the chain uses.
+    """A word asking an item's colour, size, stock or returns that no text of the chain uses.
 
     ``unknown_words`` are the question's words the knowledge base never uses, so a chain
     that names a colour ("White Trail Runner") keeps it as a name.

@@ -247,8 +247,15 @@ def understand(
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
-    if unheld or (
-        intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown
+    unnamed_item = (
+        intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
+        and not (products or categories)
+        and len(unknown_words) > most_unknown
+    )  # "Are <brand> sunglasses in the X?": an item the catalogue does not have
+    if (
+        unheld
+        or unnamed_item
+        or (intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown)
     ):
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
