@@ -51,6 +51,29 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _member_offer(self, turn: Turn) -> Promotion | None:
+        """The one running members-only offer on the items asked about, beside those named.
+
+        "Can a member get the club discount and the 3 for 2 on the same vitamins?": the
+        club discount is the members-only offer on vitamins.
+        """
+        skus = list(turn.parsed.products)
+        for category in turn.parsed.categories:
+            skus += [s for s, p in self._kb.products.items() if p.category == category]
+        found = {
+            promotion.id: promotion
+            for sku in skus
+            for promotion in self._kb.promotions_for_sku(sku)
+            if promotion.id not in turn.parsed.promotions
+            and all(getattr(rule, "members_only", False) for rule in promotion.rules)
+        }
+        running = [
+            p
+            for p, placed in self._relevant(turn, list(found.values()))
+            if placed.phase is Phase.RUNNING
+        ]
+        return running[0] if len(running) == 1 else None
+
     def _which_store(self, turn: Turn) -> Answer:
         """One short question back: a place was said but not recognised."""
         question = "您问的是哪家店？" if turn.zh else "Which store do you mean?"

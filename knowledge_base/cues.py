@@ -259,7 +259,16 @@ ORDER = (
 # Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
 FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
 # Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
-STACK_EN = (" combin", " stack", " together with ", " on top of ", " use both ")
+STACK_EN = (
+    " combin",
+    " stack",
+    " together with ",
+    " on top of ",
+    " use both ",
+    " get both ",
+    " on the same ",
+    " at the same time ",
+)
 START_EN = (" start", " begin", " launch", " from when ", " when is ")
 END_EN = (
     " end ",

@@ -220,3 +220,17 @@ def test_an_item_without_an_offer_says_it_is_not_discounted(answerer: GroundedAn
     answer = _sample(answerer, "Is the Storm Jacket reduced?")
     assert "has no offer at Shanghai Nanjing Road" in answer.text
     assert "not discounted" in answer.text
+
+
+def test_the_member_discount_beside_a_named_offer_is_the_members_only_offer(
+    andina: GroundedAnswerer,
+) -> None:
+    # Whether two offers combine, when one of them is called "the member discount".
+    answer = _ask(
+        andina,
+        "Can a member have the member discount and the 3 for 2 at the same time on fish oil?",
+        "LIM-01",
+        ANDINA_AT,
+    )
+    assert set(answer.promotion_ids) == {"vitamins-3for2", "club-andina-week"}
+    assert "do not say whether they combine" in answer.text
