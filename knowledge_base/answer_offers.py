@@ -23,7 +23,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.resolution import Phase
+from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.understanding import Intent
 
 
@@ -50,12 +50,16 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
         if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
             # "How much is the discount?": the one offer in force (that has a member price,
             # when members are asked about), or which one.
-            focus = self._in_force(turn, member_rule if parsed.member else None)
+            focus = self._in_force(turn, member_rule if parsed.member else None, self._rules_each)
             if isinstance(focus, Answer):
                 return focus
             if focus:
                 return self._rules(turn, *focus[0])
         return None
+
+    def _rules_each(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+        """One of several offers' rules, as said after its name."""
+        return conditions(rule_phrases(promotion, self._currency(turn), turn.zh), turn.zh)
 
     def _category_in_named(self, turn: Turn, category_id: str, promotion: Promotion) -> Answer:
         """A category asked about in a named promotion: that promotion, whatever else runs."""

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from knowledge_base.answer_changes import ChangeAnswers
-from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
 )
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
@@ -29,14 +29,14 @@ from knowledge_base.phrasing import (
     title,
     unit_for,
 )
-from knowledge_base.resolution import Phase, stacking_relation
+from knowledge_base.resolution import Phase, PromotionTiming, stacking_relation
 
 
 class SectionAnswers(ChangeAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
-        focus = self._in_force(turn)
+        focus = self._in_force(turn, each=_when_each)
         if isinstance(focus, Answer):
             return focus
         if not focus:
@@ -143,7 +143,9 @@ class SectionAnswers(ChangeAnswers):
         # "How many packs ...?": the limit counted in packs, when another counts items.
         said = {w.removesuffix("s") for w in turn.parsed.words if w not in _PLAIN_UNITS}
         units = {_unit(p) for p, _ in self._running_at_store(turn)} & said
-        focus = self._in_force(turn, lambda p: _unit(p) in units if units else p.limit is not None)
+        focus = self._in_force(
+            turn, lambda p: _unit(p) in units if units else p.limit is not None, _limit_each
+        )
         if isinstance(focus, Answer):
             return focus
         if not focus:
@@ -294,3 +296,19 @@ _PLAIN_UNITS = GENERIC_WORDS | {"product", "products", "unit", "units", "item", 
 def _unit(promotion: Promotion) -> str | None:
     """The singular English unit a promotion's limit counts in, if it has a limit."""
     return promotion.limit.unit.en.lower().removesuffix("s") if promotion.limit else None
+
+
+def _when_each(turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+    """When one of several offers in force ends (or started, when that is asked)."""
+    if turn.parsed.asks_start and not turn.parsed.asks_end:
+        return starts_phrase(placed.starts, placed.local_now, turn.zh, past=True)
+    return ends_phrase(placed.ends, placed.local_now, turn.zh)
+
+
+def _limit_each(turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+    """One of several offers' per-customer limit."""
+    if promotion.limit is None:
+        return "不限购" if turn.zh else "no limit"
+    unit = promotion.limit.unit.best("zh-CN" if turn.zh else "en")
+    count = promotion.limit.per_customer
+    return f"每位顾客限{count}{unit}" if turn.zh else f"{count} {unit} per customer"

@@ -37,7 +37,7 @@ class StoreAnswers(AnswerFocus):
         return self._store_names(turn, inside), self._store_names(turn, outside)
 
     def _where(self, turn: Turn) -> Answer | None:
-        """ "Which stores have the X?" / "Which stores are left out of the X?"."""
+        """Which stores have the X, or are left out of it ("which stores ... ?")."""
         focus = self._focus(turn) if turn.parsed.promotions else []
         if not focus:
             return None

@@ -308,8 +308,7 @@ def understand(
 
 
 def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
-    """The words with each promotion name heard replaced by the one word "offer", and each
-    product or category name of several words by "item".
+    """The words with promotion names heard as "offer", product or category names as "item".
 
     Cue words inside a name ask nothing: "pay" of "Buy 3 Pay 2", "contact" of "contact
     lenses". Only names heard exactly: a loosely heard one may have taken question words

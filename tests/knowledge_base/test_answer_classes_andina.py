@@ -234,3 +234,46 @@ def test_the_member_discount_beside_a_named_offer_is_the_members_only_offer(
     )
     assert set(answer.promotion_ids) == {"vitamins-3for2", "club-andina-week"}
     assert "do not say whether they combine" in answer.text
+
+
+# --- an attribute question that several offers in force fit -----------------------------------
+
+
+def test_several_offers_in_force_are_told_apart_in_one_sentence(
+    answerer: GroundedAnswerer,
+) -> None:
+    answer = _sample(answerer, "Until when do the deals last?")
+    assert answer.source is AnswerSource.GROUNDED
+    assert answer.text.count(";") == 2  # three offers, three end dates, one sentence
+    for said in (
+        "Socks 3 for 2: ends on Thursday 31 December",
+        "Weekend Running Offer: ends on Sunday 29 November",
+        "Winter Boots Spend and Save: ends on Tuesday 15 December",
+    ):
+        assert said in answer.text
+
+
+def test_offers_giving_the_same_answer_are_said_together() -> None:
+    nordhage = PROJECT / "knowledge_base" / "samples" / "nordhage-garden"
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(nordhage), default_contact=DEFAULT_CONTACT
+    )
+    answer = _ask(answerer, "Until when do the deals last?", "OSL-01", "2026-12-05T11:00")
+    assert answer.text.startswith(
+        "The Advent Lights and the Christmas Plants 3 for 2: ends at 15:00 on Thursday 24"
+        " December; "
+    )
+
+
+def test_limits_of_several_offers_are_said_each_in_its_unit(andina: GroundedAnswerer) -> None:
+    answer = _ask(andina, "How many discounted items can a customer take?", "LIM-01", ANDINA_AT)
+    assert answer.text == (
+        "The Allergy Season: 2 packs per customer; the Club Andina Week: 4 items per customer."
+    )
+
+
+def test_too_many_different_answers_are_asked_back_instead(andina: GroundedAnswerer) -> None:
+    # Five offers on, five end dates: one question back is shorter than five answers.
+    answer = _ask(andina, "When does the offer finish?", "SCL-01", ANDINA_AT)
+    assert answer.source is AnswerSource.CLARIFY
+    assert answer.text.startswith("Which offer do you mean: ")
