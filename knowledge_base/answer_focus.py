@@ -57,8 +57,8 @@ class AnswerFocus(AnswerCore):
     def _member_offer(self, turn: Turn) -> Promotion | None:
         """The one running members-only offer on the items asked about, beside those named.
 
-        "Can a member get the club discount and the 3 for 2 on the same vitamins?": the
-        club discount is the members-only offer on vitamins.
+        "Can a member get the member discount and the 3 for 2 on the same items?": the
+        member discount is the members-only offer on those items.
         """
         skus = list(turn.parsed.products)
         for category in turn.parsed.categories:

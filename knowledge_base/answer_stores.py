@@ -1,9 +1,9 @@
 """Where an offer runs: which stores take part, which are left out.
 
-:class:`StoreAnswers` answers "which stores have the second pair offer?" and "which stores
+:class:`StoreAnswers` answers "which stores have the running offer?" and "which stores
 are left out of it?" from the promotion's scope (regions, the stores listed, the stores
 excluded), and says which stores of a city or region named take part when only some do
-("Is it on in Santiago?": "The X runs at A and B, not at C").
+("Is it on in Shanghai?": "The X runs at A and B, not at C").
 """
 
 from __future__ import annotations

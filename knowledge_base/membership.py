@@ -33,7 +33,7 @@ _NOT_NAMES = _LEADING | {"club"}
 
 HEARD_LIKENESS = 0.9
 """Letter likeness (difflib ratio) of a loosely heard name to the membership's name
-("club and dina" for "Club Andina")."""
+("green clap" for "Green Club")."""
 
 
 @per_knowledge
