@@ -18,6 +18,9 @@ from knowledge_base.phrasing import join, the_title, title
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
 from knowledge_base.understanding import content_terms
 
+MAX_EACH_PARTS = 4
+"""Most different answers said in one sentence for several offers in force."""
+
 
 class AnswerFocus(AnswerCore):
     """The promotions a question is about (see the module doc)."""
@@ -51,6 +54,29 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _member_offer(self, turn: Turn) -> Promotion | None:
+        """The one running members-only offer on the items asked about, beside those named.
+
+        "Can a member get the member discount and the 3 for 2 on the same items?": the
+        member discount is the members-only offer on those items.
+        """
+        skus = list(turn.parsed.products)
+        for category in turn.parsed.categories:
+            skus += [s for s, p in self._kb.products.items() if p.category == category]
+        found = {
+            promotion.id: promotion
+            for sku in skus
+            for promotion in self._kb.promotions_for_sku(sku)
+            if promotion.id not in turn.parsed.promotions
+            and all(getattr(rule, "members_only", False) for rule in promotion.rules)
+        }
+        running = [
+            p
+            for p, placed in self._relevant(turn, list(found.values()))
+            if placed.phase is Phase.RUNNING
+        ]
+        return running[0] if len(running) == 1 else None
+
     def _which_store(self, turn: Turn) -> Answer:
         """One short question back: a place was said but not recognised."""
         question = "您问的是哪家店？" if turn.zh else "Which store do you mean?"
@@ -80,13 +106,18 @@ class AnswerFocus(AnswerCore):
         return categories.pop()
 
     def _in_force(
-        self, turn: Turn, fits: Callable[[Promotion], bool] | None = None
+        self,
+        turn: Turn,
+        fits: Callable[[Promotion], bool] | None = None,
+        each: Callable[[Turn, Promotion, PromotionTiming], str] | None = None,
     ) -> list[tuple[Promotion, PromotionTiming]] | Answer:
         """The promotion an attribute question without a name is about, or a question back.
 
         Named promotions, products and categories decide first (:meth:`_focus`). Else the
         promotions running at the store that ``fits`` (has a limit, a member price, ...):
-        one is the answer; several are asked back about; none is an empty list.
+        one is the answer; several are said in one sentence by ``each`` (what each one
+        gives, those that give the same together) when that takes few parts, else asked
+        back about; none is an empty list.
         """
         focus = self._focus(turn)
         parsed = turn.parsed
@@ -110,8 +141,32 @@ class AnswerFocus(AnswerCore):
             named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
             if named is not None:
                 return [x for x in running if x[0].id == named]
-            return self._clarify(turn, [p for p, _ in running])
+            told = self._each(turn, running, each) if each is not None else None
+            return told if told is not None else self._clarify(turn, [p for p, _ in running])
         return running
+
+    def _each(
+        self,
+        turn: Turn,
+        running: list[tuple[Promotion, PromotionTiming]],
+        each: Callable[[Turn, Promotion, PromotionTiming], str],
+    ) -> Answer | None:
+        """One sentence saying what each offer gives, those giving the same together.
+
+        "When does the offer end?" with three on: "The A and the B: ends on Sunday 13
+        December; the C: ends on Thursday 24 December." ``None`` past
+        :data:`MAX_EACH_PARTS` different parts (a question back is shorter).
+        """
+        zh = turn.zh
+        parts: dict[str, list[str]] = {}
+        for promotion, placed in running:
+            self._promotion_facts(turn, promotion)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            parts.setdefault(each(turn, promotion, placed), []).append(name)
+        if len(parts) > MAX_EACH_PARTS:
+            return None
+        said = [f"{join(names, zh)}{'：' if zh else ': '}{part}" for part, names in parts.items()]
+        return self._done(turn, [("；" if zh else "; ").join(said)])
 
     def _partly_named(self, turn: Turn, candidates: list[Promotion], text: str) -> str | None:
         """The one candidate whose name or scope the words of ``text`` point to, if any.

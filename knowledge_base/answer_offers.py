@@ -8,6 +8,7 @@ from knowledge_base.answer_core import (
     member_rule,
 )
 from knowledge_base.answer_products import ProductAnswers
+from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -22,11 +23,11 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.resolution import Phase
+from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.understanding import Intent
 
 
-class OfferAnswers(ProductAnswers):
+class OfferAnswers(ProductAnswers, StoreAnswers):
     """Is a product or category in an offer (named or any), and what an offer is."""
 
     def _in_offer(self, turn: Turn) -> Answer | None:
@@ -49,12 +50,16 @@ class OfferAnswers(ProductAnswers):
         if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
             # "How much is the discount?": the one offer in force (that has a member price,
             # when members are asked about), or which one.
-            focus = self._in_force(turn, member_rule if parsed.member else None)
+            focus = self._in_force(turn, member_rule if parsed.member else None, self._rules_each)
             if isinstance(focus, Answer):
                 return focus
             if focus:
                 return self._rules(turn, *focus[0])
         return None
+
+    def _rules_each(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+        """One of several offers' rules, as said after its name."""
+        return conditions(rule_phrases(promotion, self._currency(turn), turn.zh), turn.zh)
 
     def _category_in_named(self, turn: Turn, category_id: str, promotion: Promotion) -> Answer:
         """A category asked about in a named promotion: that promotion, whatever else runs."""
@@ -158,6 +163,28 @@ class OfferAnswers(ProductAnswers):
                 turn, [f"{store}目前的活动有{names}" if zh else f"Today at {store}: {names}"]
             )
         promotion, placed = focus[0]
+        split = self._stores_split(turn, promotion)
+        if split is not None and placed.phase is Phase.RUNNING:
+            # "Is it on in Bergen?" where one of the city's stores is left out: say which.
+            self._promotion_facts(turn, promotion)
+            inside, outside = split
+            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if zh:
+                return self._done(
+                    turn,
+                    [
+                        f"{join(inside, zh)}参加{title(promotion, zh)}，{join(outside, zh)}不参加",
+                        phrases,
+                    ],
+                )
+            return self._done(
+                turn,
+                [
+                    f"The {promotion.title.en} runs at {join(inside, zh)},"
+                    f" not at {join(outside, zh)}: {phrases}",
+                    f"It {ends_phrase(placed.ends, placed.local_now, zh)}",
+                ],
+            )
         if not self._at_store(turn, promotion):
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)

@@ -123,13 +123,17 @@ class ProductAnswers(AnswerSentences):
                 turn,
                 [
                     f"No, the {sku} has no offer at {store}: {name} does not run there",
-                    f"Its price is {price}",
+                    f"It is not discounted: its price is {price}",
                 ],
             )
         if zh:
             return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
         return self._done(
-            turn, [f"No, the {sku} has no offer at {store} right now", f"Its price is {price}"]
+            turn,
+            [
+                f"No, the {sku} has no offer at {store} right now",
+                f"It is not discounted: its price is {price}",
+            ],
         )
 
     def _so_price(self, turn: Turn, sku: str) -> str:

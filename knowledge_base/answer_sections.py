@@ -1,6 +1,7 @@
-"""Answers from one part of a promotion: dates, contact, limit, manager notes, stacking.
+"""Answers from one part of a promotion: dates, contact, manager notes, stacking.
 
-What changed is :mod:`knowledge_base.answer_changes`.
+What changed is :mod:`knowledge_base.answer_changes`; limits are
+:mod:`knowledge_base.answer_limits`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
 )
+from knowledge_base.answer_limits import LimitAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.models import (
     LocalizedText,
@@ -26,16 +28,15 @@ from knowledge_base.phrasing import (
     starts_phrase,
     the_title,
     title,
-    unit_for,
 )
-from knowledge_base.resolution import Phase, stacking_relation
+from knowledge_base.resolution import Phase, PromotionTiming, stacking_relation
 
 
-class SectionAnswers(ChangeAnswers):
+class SectionAnswers(ChangeAnswers, LimitAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
-        focus = self._in_force(turn)
+        focus = self._in_force(turn, each=_when_each)
         if isinstance(focus, Answer):
             return focus
         if not focus:
@@ -86,6 +87,14 @@ class SectionAnswers(ChangeAnswers):
             if terms:
                 second += f"，届时{terms}" if zh else f", at {terms}"
             return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+        for sku in parsed.products:
+            if sku not in self._kb.scope_skus(promotion):
+                continue
+            item, rules = self._item_terms(turn, promotion, sku)
+            if item.phase is Phase.UPCOMING:
+                # "When does the X join the offer?": the day its own rules start.
+                subject = sku if zh else f"the {sku}"
+                return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:
@@ -126,55 +135,6 @@ class SectionAnswers(ChangeAnswers):
         phrase = ("；或" if zh else "; or ").join(phrases)
         return self._done(
             turn, [f"关于{name}，请联系{phrase}" if zh else f"For {name}, call {phrase}"]
-        )
-
-    def _limit(self, turn: Turn) -> Answer | None:
-        """How many units one customer gets at the offer price."""
-        zh = turn.zh
-        focus = self._in_force(turn, lambda p: p.limit is not None)
-        if isinstance(focus, Answer):
-            return focus
-        if not focus:
-            running = self._running_at_store(turn)
-            if not running:
-                return None
-            for promotion, _ in running:
-                self._promotion_facts(turn, promotion)
-            store = self._store_name(turn)
-            return self._done(
-                turn,
-                [
-                    f"{store}目前的活动都没有限购"
-                    if zh
-                    else f"None of the offers on at {store} has a per-customer limit"
-                ],
-            )
-        limited = [(p, placed) for p, placed in focus if p.limit is not None]
-        if not limited:
-            promotion = focus[0][0]
-            self._promotion_facts(turn, promotion)
-            if zh:
-                return self._done(turn, [f"{title(promotion, zh)}没有限购"])
-            return self._done(turn, [f"{the_title(promotion, zh)} has no per-customer limit"])
-        promotion, _ = limited[0]
-        self._promotion_facts(turn, promotion)
-        limit = promotion.limit
-        if limit is None:  # filtered above; for the type checker
-            return None
-        if zh:
-            unit = limit.unit.best("zh-CN")
-            return self._done(
-                turn,
-                [f"{title(promotion, zh)}每位顾客限{limit.per_customer}{unit}，超出部分按原价"],
-            )
-        return self._done(
-            turn,
-            [
-                f"In {the_title(promotion, zh)}, each customer gets up to"
-                f" {limit.per_customer} {unit_for(limit.per_customer, limit.unit.en)} at the"
-                " offer price",
-                "Any more are at the regular price",
-            ],
         )
 
     def _manager_section(
@@ -273,3 +233,10 @@ class SectionAnswers(ChangeAnswers):
                 else f"{a} and {b} do not say whether they combine; {cheaper}"
             ],
         )
+
+
+def _when_each(turn: Turn, promotion: Promotion, placed: PromotionTiming) -> str:
+    """When one of several offers in force ends (or started, when that is asked)."""
+    if turn.parsed.asks_start and not turn.parsed.asks_end:
+        return starts_phrase(placed.starts, placed.local_now, turn.zh, past=True)
+    return ends_phrase(placed.ends, placed.local_now, turn.zh)

@@ -2,7 +2,7 @@
 
 Keyword lists cover the words clerks use and the ways speech recognition writes them; the
 reader (:mod:`knowledge_base.understanding`) also accepts a single word one letter off a cue
-word ("todal" for "total"), through :func:`near_cue`.
+word ("todal" for "total"), through :class:`~knowledge_base.cue_speller.CueSpeller`.
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ EN: dict[Intent, tuple[str, ...]] = {
         " execute ",
         " manpower ",
         " manager notes ",
+        " notes for store manager",
+        " notes for the store manager",
+        " notes for managers ",
+        " store manager notes ",
         " people on the floor ",
         " how many people ",
     ),
@@ -84,6 +88,13 @@ EN: dict[Intent, tuple[str, ...]] = {
         " who can i ask ",
         " who to ask ",
         " who do i talk to ",
+        " talk to about ",
+        " talk to for ",
+        " who should i talk to ",
+        " who can i talk to ",
+        " who to talk to ",
+        " who should i speak to ",
+        " who do i speak to ",
         " who handles ",
         " who runs ",
         " call about ",
@@ -248,7 +259,16 @@ ORDER = (
 # Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
 FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
 # Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
-STACK_EN = (" combin", " stack", " together with ", " on top of ", " use both ")
+STACK_EN = (
+    " combin",
+    " stack",
+    " together with ",
+    " on top of ",
+    " use both ",
+    " get both ",
+    " on the same ",
+    " at the same time ",
+)
 START_EN = (" start", " begin", " launch", " from when ", " when is ")
 END_EN = (
     " end ",
@@ -281,6 +301,9 @@ WHICH_EN = (
     " which sale ",
     " which one ",
 )
+# Asks where an offer runs ("which stores have ...", "which shops are left out of ...").
+WHERE_EN = (" which store", " what store", " which shop", " what shop", " which branch")
+LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
 LIST_EN = (
     " what offers ",
     " what promotions ",
@@ -319,6 +342,7 @@ GENERIC_WORDS = frozenset(
     here there offer offers promotion promotions sale sales deal deals discounted discount cheap
     cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
     price prices cost costs pay total thing things know want wants need needs like also
+    stores shops
     currently running run runs work works available on off go going see look looking
     please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
     friday saturday sunday next coming day days morning afternoon evening tonight use using
@@ -339,33 +363,3 @@ def cue_words() -> frozenset[str]:
         if word.isalpha() and " " not in word and len(word) >= 5:
             words.add(word)
     return frozenset(words)
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-class CueSpeller:
-    """Finds the cue word one letter away from a heard word ("todal" -> "total").
-
-    Deletion neighbourhoods (as in SymSpell): a word and a cue one insertion, deletion,
-    substitution or swap apart share a form with one letter removed. Fast: a few set
-    lookups per word.
-    """
-
-    def __init__(self, cues: frozenset[str]) -> None:
-        """Index ``cues``."""
-        self._cues = cues
-        self._by_form: dict[str, set[str]] = {}
-        for cue in cues:
-            for form in {cue, *_deletions(cue)}:
-                self._by_form.setdefault(form, set()).add(cue)
-
-    def correct(self, word: str) -> str | None:
-        """The one cue word ``word`` is a slip of, or ``None`` (none, or more than one)."""
-        if word in self._cues or len(word) < 5 or not word.isalpha():
-            return None
-        found: set[str] = set()
-        for form in {word, *_deletions(word)}:
-            found |= self._by_form.get(form, set())
-        return next(iter(found)) if len(found) == 1 else None

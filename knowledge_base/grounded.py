@@ -206,9 +206,16 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             Intent.IN_OFFER: self._in_offer,
             Intent.OVERVIEW: self._overview,
         }
+        if turn.parsed.asks_stacking and len(turn.parsed.promotions) == 1 and turn.parsed.member:
+            # "the member discount and the X": the members-only offer on those items.
+            member_offer = self._member_offer(turn)
+            if member_offer is not None:
+                turn.parsed.promotions.append(member_offer.id)
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed
+        if parsed.asks_where and parsed.promotions and not parsed.stores:
+            return self._where(turn)  # "Which stores have the X?"
         if (
             parsed.product_choices
             and intent in _ITEM_INTENTS

@@ -24,6 +24,7 @@ from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.promotion_names import promotion_names
+from knowledge_base.store_names import PLACE_WORDS, store_own_words
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -51,15 +52,6 @@ MAX_CJK_WINDOW = 16
 """Longest run of tokens looked up when Chinese characters (one token each) are among them."""
 MAX_PRODUCTS = 4
 """Loose matching stops looking once a question names this many products exactly."""
-
-# Words that start or end many store names and name no place by themselves.
-_PLACE_WORDS = frozenset(
-    """city centre center central mall plaza street road avenue park square station airport
-    outlet north south east west new old main market high downtown uptown flagship store shop
-    shops the upper lower grand great royal village town harbour harbor bay beach hill times
-    union king kings queen queens saint st port fort mount lake river garden gardens world
-    national metro plus one first""".split()
-)
 
 
 @dataclass(slots=True)
@@ -126,7 +118,8 @@ class CatalogueMatcher:
         names a product, category or promotion is left to that entity.
         """
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
-        taken = set(self.index) | _PLACE_WORDS | GENERIC_WORDS | cue_words()
+        taken = set(self.index) | PLACE_WORDS | GENERIC_WORDS | cue_words()
+        own_words = store_own_words(knowledge)
         for region in knowledge.regions.values():
             region_names = [region.id, region.name.en]
             if region.name.zh_cn:
@@ -137,6 +130,7 @@ class CatalogueMatcher:
                 if len(words) > 1:
                     names += [" ".join(words[:n]) for n in range(1, len(words))]
                     names.append(" ".join(words[1:]))
+                    names += own_words.get(store.id, [])
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
                     # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its

@@ -23,9 +23,17 @@ if TYPE_CHECKING:
 _NAMED_MEMBERS = re.compile(r"\b((?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*)\s+[Mm]embers?\b")
 """Capitalised words just before "member(s)": "Green Club members", "Rewards member"."""
 
-_NOT_NAMES = frozenset(
-    "the our all for and yes no only club in on at to if so but of when then new every".split()
+_LEADING = frozenset(
+    "the our all for and yes no only in on at to if so but of when then new every".split()
 )
+"""Words that may start the capitalised run before "members" without being part of the name."""
+
+_NOT_NAMES = _LEADING | {"club"}
+"""Names too plain to be the membership's own ("Club members" names no club)."""
+
+HEARD_LIKENESS = 0.9
+"""Letter likeness (difflib ratio) of a loosely heard name to the membership's name
+("green clap" for "Green Club")."""
 
 
 @per_knowledge
@@ -39,7 +47,7 @@ def membership_names(knowledge: KnowledgeBase) -> frozenset[str]:
         for text in texts:
             for match in _NAMED_MEMBERS.finditer(text):
                 words = match.group(1).lower().split()
-                while words and words[0] in _NOT_NAMES:
+                while words and words[0] in _LEADING:
                     words = words[1:]
                 if words and " ".join(words) not in _NOT_NAMES:
                     names.add(" ".join(words))
@@ -61,9 +69,19 @@ def membership_named(
     kept = [
         m
         for m in mentions
-        if not (m.kind == "promotion" and m.score < 1.0 and m.heard.lower() in names)
+        if not (m.kind == "promotion" and m.score < 1.0 and _is_membership(m.heard, names))
     ]
     return kept, len(kept) < len(mentions)
+
+
+def _is_membership(heard: str, names: frozenset[str]) -> bool:
+    """Whether ``heard`` is one of the membership ``names``, as said or misheard."""
+    letters = "".join(c for c in heard.lower() if c.isalnum())
+    for name in names:
+        target = "".join(c for c in name if c.isalnum())
+        if letters == target or SequenceMatcher(None, letters, target).ratio() >= HEARD_LIKENESS:
+            return True
+    return False
 
 
 _PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})

@@ -156,8 +156,14 @@ def unit_for(count: int, unit: str) -> str:
 
 
 def is_discount_phrase(promotion: Promotion, rules: Sequence[Rule] | None = None) -> bool:
-    """True when the first rule reads as "X off" (percent or amount), not as a condition."""
-    return isinstance((promotion.rules if rules is None else rules)[0], PercentOff | AmountOff)
+    """True when the first rule reads as "X off" (percent or amount), not as a condition.
+
+    A members-only rule reads "members get X off": a condition, never "the item is X off".
+    """
+    first = (promotion.rules if rules is None else rules)[0]
+    if isinstance(first, AmountOff):
+        return not first.members_only
+    return isinstance(first, PercentOff)
 
 
 def is_plural(noun: str) -> bool:

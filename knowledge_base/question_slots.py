@@ -95,6 +95,10 @@ def _beside_number(free: list[str], i: int) -> bool:
     return (i > 0 and free[i - 1].isdigit()) or (i + 1 < len(free) and free[i + 1].isdigit())
 
 
+_BEFORE_WEEKDAY = ("on", "this", "next", "coming", "from", "by", "starting", "after")
+"""Words that make a weekday the day asked about ("from Monday", "on Saturday")."""
+
+
 def when_named(words: list[str], named: set[int]) -> When | None:
     """The day a question asks about, when it is not today; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
@@ -110,7 +114,7 @@ def when_named(words: list[str], named: set[int]) -> When | None:
     if " next week " in joined:
         return When(days=7)
     for i, word in enumerate(free):
-        if word in _WEEKDAYS and i > 0 and free[i - 1] in ("on", "this", "next", "coming"):
+        if word in _WEEKDAYS and i > 0 and free[i - 1] in _BEFORE_WEEKDAY:
             return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
     # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
     free_text = "".join(w if has_cjk(w) else " " for w in free)
@@ -261,13 +265,15 @@ def asks_yes_no(words: list[str]) -> bool:
 
 _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
-    colour colours color colors size sizes stock""".split()
+    colour colours color colors size sizes stock return returns returned refund refunds
+    exchange exchanges warranty guarantee receipt""".split()
 )
-"""Words asking a property of an item (colour, size, stock) that promotions never state."""
+"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
+refunds, warranty) that promotions never state."""
 
 
 def asks_unheld_attribute(unknown_words: list[str]) -> bool:
-    """A word asking an item's colour, size or stock that no text of the chain uses.
+    """A word asking an item's colour, size, stock or returns that no text of the chain uses.
 
     ``unknown_words`` are the question's words the knowledge base never uses, so a chain
     that names a colour ("White Trail Runner") keeps it as a name.

@@ -13,40 +13,44 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
+from knowledge_base.cue_speller import CueSpeller
 from knowledge_base.cues import (
     EN,
     END_EN,
     FAQ_TOPICS_EN,
     GENERIC_WORDS,
+    LEFT_OUT_EN,
     LIST_EN,
     MEMBER_EN,
     ORDER,
     STACK_EN,
     START_EN,
+    WHERE_EN,
     WHICH_EN,
-    CueSpeller,
     Intent,
     cue_words,
 )
 from knowledge_base.cues_zh import (
     END_ZH,
     FAQ_TOPICS_ZH,
+    LEFT_OUT_ZH,
     LIST_ZH,
     MEMBER_ZH,
     STACK_ZH,
     START_ZH,
+    WHERE_ZH,
     WHICH_ZH,
     ZH,
 )
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, sounds_like_member
 from knowledge_base.mentions import Mention
+from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_slots import (
     When,
     asks_price_idiom,
@@ -95,64 +99,6 @@ def _cue_terms() -> frozenset[str]:
                 terms.update(key.split())
     terms.update(search_terms(" ".join(GENERIC_WORDS)))
     return frozenset(terms)
-
-
-@dataclass(slots=True)
-class ParsedQuestion:
-    """The parts of a question the answerer works from."""
-
-    text: str
-    chinese: bool
-    intent: Intent
-    words: list[str]
-    mentions: list[Mention]
-    products: list[str] = field(default_factory=list)
-    """SKUs in the order heard."""
-    quantities: dict[str, int] = field(default_factory=dict)
-    """SKU -> units asked about (1 unless a number was heard before it)."""
-    categories: list[str] = field(default_factory=list)
-    promotions: list[str] = field(default_factory=list)
-    member: bool = False
-    asks_start: bool = False
-    asks_end: bool = False
-    faq_topic: bool = False
-    """Mentions something only FAQs answer (coupons, combining, mixing)."""
-    asks_list: bool = False
-    """Asks which promotions are on ("what offers are on today?")."""
-    stores: list[str] = field(default_factory=list)
-    """Stores named (by code, name, city or region), in the order heard; a city or region
-    names all of its stores."""
-    unknown_words: list[str] = field(default_factory=list)
-    """Content words no part of the knowledge base or of the cue vocabulary uses."""
-    corrected: dict[str, str] = field(default_factory=dict)
-    """Heard word -> the cue word it was read as ("todal" -> "total")."""
-    when: When | None = None
-    """Another day than today the question is about ("tomorrow", "on Saturday")."""
-    asks_stacking: bool = False
-    """Asks whether offers combine ("does it stack with ...", "叠加")."""
-    asks_still: bool = False
-    """Asks whether something goes on ("still", "还"): an ended offer is nearer than a later one."""
-    asks_which: bool = False
-    """Asks which offer something is ("which offer gives ...", "哪个活动"): name it."""
-    product_choices: list[str] = field(default_factory=list)
-    """SKUs a lone word shared by their names may mean ("the helmet"), when none is named."""
-
-    @property
-    def without_places_and_promotions(self) -> str:
-        """The words that name no promotion and no store (products and categories stay)."""
-        named = {
-            i
-            for m in self.mentions
-            if m.kind in ("promotion", "store")
-            for i in range(m.start, m.end)
-        }
-        return " ".join(w for i, w in enumerate(self.words) if i not in named)
-
-    @property
-    def residual(self) -> str:
-        """The words that name no entity: what the question says *about* them."""
-        named = {i for m in self.mentions for i in range(m.start, m.end)}
-        return " ".join(w for i, w in enumerate(self.words) if i not in named)
 
 
 def understand(
@@ -239,14 +185,27 @@ def understand(
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
-    if unheld or (
-        intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown
+    unnamed_item = (
+        intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
+        and not (products or categories)
+        and len(unknown_words) > most_unknown
+    )  # "Are <brand> sunglasses in the X?": an item the catalogue does not have
+    if (
+        unheld
+        or unnamed_item
+        or (intent is Intent.OVERVIEW and not promotions and len(unknown_words) > most_unknown)
     ):
         intent = Intent.UNKNOWN  # "what is the trade-in credit?": about something not here
     if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
-    elif intent is Intent.UNKNOWN and (len(products) > 1 or any(n > 1 for n in counts.values())):
-        intent = Intent.PRICE  # "Two bike helmets?", "the tent and the bag together?": a total
+    elif (
+        intent in (Intent.UNKNOWN, Intent.OVERVIEW)
+        and not promotions
+        and (len(products) > 1 or any(n > 1 for n in counts.values()))
+    ):
+        # "Two bike helmets?", "the tent and the bag together?", "What's it for three
+        # tents?": a total, however the word for it was heard.
+        intent = Intent.PRICE
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
@@ -281,18 +240,28 @@ def understand(
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
         product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
+        asks_where=has(WHERE_EN, WHERE_ZH),
+        asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),
     )
 
 
 def _names_as_offer(heard: list[str], mentions: list[Mention]) -> list[str]:
-    """The words with each promotion name heard replaced by the one word "offer".
+    """The words with promotion names heard as "offer", product or category names as "item".
 
-    Only names heard exactly: a loosely heard one may have taken question words with it.
+    Cue words inside a name ask nothing: "pay" of "Buy 3 Pay 2", "contact" of "contact
+    lenses". Only names heard exactly: a loosely heard one may have taken question words
+    with it.
     """
-    ends = {m.start: m.end for m in mentions if m.kind == "promotion" and m.score >= 1.0}
+    ends = {
+        m.start: (m.end, "offer" if m.kind == "promotion" else "item")
+        for m in mentions
+        if m.score >= 1.0
+        and (m.kind == "promotion" or (m.kind in ("product", "category") and m.end - m.start > 1))
+    }
     words: list[str] = []
     i = 0
     while i < len(heard):
-        words.append("offer" if i in ends else heard[i])
-        i = ends.get(i, i + 1)
+        end, word = ends.get(i, (i + 1, heard[i]))
+        words.append(word)
+        i = end
     return words

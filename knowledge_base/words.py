@@ -43,6 +43,8 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
+_TENS_PLURAL = {name[:-1] + "ies": name for name in _TENS}
+"""Several of an item named by a number ("two factor fifties" is two of "Factor 50")."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
 
@@ -59,7 +61,7 @@ def tokens(text: str) -> list[str]:
     """
     folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
     folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", folded)  # 1,200 -> 1200
-    raw = _TOKEN.findall(folded)
+    raw = [_TENS_PLURAL.get(word, word) for word in _TOKEN.findall(folded)]
     return _numbers_to_digits(raw)
 
 

@@ -427,7 +427,7 @@ async def test_a_refused_question_never_reaches_the_model(make_answerer) -> None
 
 async def test_a_question_asked_back_never_reaches_the_model(make_answerer, grounded) -> None:
     question = Question(
-        text="When does the offer end?",
+        text="Who do I call about the offer?",
         store_id="SH-01",
         asked_at=REFERENCE_TIME,
     )

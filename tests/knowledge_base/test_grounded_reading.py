@@ -82,8 +82,17 @@ def test_a_limit_question_without_a_name_is_answered_from_the_one_offer_with_a_l
     assert "Weekend Running Offer" in answer.text and "2 pairs" in answer.text
 
 
-def test_an_attribute_question_several_offers_fit_is_asked_back_in_one_sentence(answerer) -> None:
+def test_an_attribute_question_several_offers_fit_is_answered_for_each_in_one_sentence(
+    answerer,
+) -> None:
     answer = ask(answerer, "When does the offer end?")
+    assert answer.source is AnswerSource.GROUNDED
+    assert len(answer.sentences()) == 1
+    assert "the Weekend Running Offer: ends on Sunday 29 November" in answer.text
+
+
+def test_a_question_only_one_offer_can_answer_is_asked_back_when_several_fit(answerer) -> None:
+    answer = ask(answerer, "Who do I call about the offer?")
     assert answer.source is AnswerSource.CLARIFY
     assert answer.text.startswith("Which offer do you mean: ")
     assert answer.text.endswith("?") and len(answer.sentences()) == 1

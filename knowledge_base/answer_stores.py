@@ -1,0 +1,74 @@
+"""Where an offer runs: which stores take part, which are left out.
+
+:class:`StoreAnswers` answers "which stores have the running offer?" and "which stores
+are left out of it?" from the promotion's scope (regions, the stores listed, the stores
+excluded), and says which stores of a city or region named take part when only some do
+("Is it on in Shanghai?": "The X runs at A and B, not at C").
+"""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import AnswerFocus
+from knowledge_base.answering import Answer
+from knowledge_base.models import Promotion
+from knowledge_base.phrasing import join, title
+
+
+class StoreAnswers(AnswerFocus):
+    """Answers about the stores an offer runs at."""
+
+    def _store_names(self, turn: Turn, store_ids: list[str]) -> list[str]:
+        lang = "zh-CN" if turn.zh else "en"
+        names = [self._kb.store(s).name.best(lang) for s in store_ids]
+        for store_id, name in zip(store_ids, names, strict=True):
+            turn.fact(f"store {store_id} {name}")
+        return names
+
+    def _stores_split(self, turn: Turn, promotion: Promotion) -> tuple[list[str], list[str]] | None:
+        """Names of the stores named (a city, a region) in and out of ``promotion``, when both."""
+        if len(turn.parsed.stores) < 2:
+            return None
+        scope = self._kb.scope_stores(promotion)
+        inside = [s for s in turn.parsed.stores if s in scope]
+        outside = [s for s in turn.parsed.stores if s not in scope]
+        if not inside or not outside:
+            return None
+        return self._store_names(turn, inside), self._store_names(turn, outside)
+
+    def _where(self, turn: Turn) -> Answer | None:
+        """Which stores have the X, or are left out of it ("which stores ... ?")."""
+        focus = self._focus(turn) if turn.parsed.promotions else []
+        if not focus:
+            return None
+        promotion = focus[0][0]
+        self._promotion_facts(turn, promotion)
+        zh = turn.zh
+        name = title(promotion, zh)
+        scope = self._kb.scope_stores(promotion)
+        every = list(self._kb.stores)
+        inside = self._store_names(turn, [s for s in every if s in scope])
+        outside = self._store_names(turn, [s for s in every if s not in scope])
+        if not outside:
+            said = f"所有门店都参加{name}" if zh else f"The {name} runs at every store"
+            return self._done(turn, [said])
+        if turn.parsed.asks_left_out:
+            if zh:
+                return self._done(turn, [f"{join(outside, zh)}不参加{name}", "其他门店都参加"])
+            return self._done(
+                turn,
+                [f"The {name} does not run at {join(outside, zh)}", "It runs at every other store"],
+            )
+        if len(outside) < len(inside):
+            said = (
+                f"除{join(outside, zh)}外，所有门店都参加{name}"
+                if zh
+                else f"The {name} runs at every store but {join(outside, zh)}"
+            )
+        else:
+            said = (
+                f"只有{join(inside, zh)}参加{name}"
+                if zh
+                else f"The {name} runs only at {join(inside, zh)}"
+            )
+        return self._done(turn, [said])
