@@ -30,9 +30,7 @@ def _frames(pcm16: bytes) -> list[InputAudioRawFrame]:
 def _analyzer() -> SharedSileroVADAnalyzer:
     import onnxruntime
 
-    session = onnxruntime.InferenceSession(
-        silero_model_path(), providers=["CPUExecutionProvider"]
-    )
+    session = onnxruntime.InferenceSession(silero_model_path(), providers=["CPUExecutionProvider"])
     return SharedSileroVADAnalyzer(
         session=session, sample_rate=16000, params=VADParams(stop_secs=0.25)
     )
@@ -43,9 +41,7 @@ async def test_every_audio_frame_carries_the_vad_state_it_left_and_speech_is_bra
     silence = np.zeros(16000, dtype=np.int16).tobytes()
     frames = _frames(silence + speech + silence)
 
-    down, _ = await run_test(
-        StampedVADProcessor(vad_analyzer=_analyzer()), frames_to_send=frames
-    )
+    down, _ = await run_test(StampedVADProcessor(vad_analyzer=_analyzer()), frames_to_send=frames)
 
     audio = [f for f in down if isinstance(f, InputAudioRawFrame)]
     assert len(audio) == len(frames)
