@@ -1,4 +1,4 @@
-"""A worker node's sessions carry what a ``serve`` session carries: quizzes, briefings, feedback.
+"""A worker node's sessions carry what a ``serve`` session carries: quizzes, briefings, alerts.
 
 On a cluster every clerk session runs on a worker (``voice-agent worker``), so a part that
 only ``serve`` wires (the quizmaster, the briefing requests) would never reach a clerk of a
@@ -44,6 +44,12 @@ def node(settings: Settings, tmp_path: Path) -> Iterator[WorkerNode]:
         service=ServiceSettings(port=0, capacity=2),
     )
     database.close()
+
+
+def test_a_worker_speaks_feedback_alerts_to_the_managers_of_its_sessions(
+    node: WorkerNode,
+) -> None:
+    assert node.feedback.alerter.speaker is not None
 
 
 def test_a_worker_quizzes_the_clerks_of_its_sessions(node: WorkerNode) -> None:

@@ -30,6 +30,7 @@ from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.broadcast.wiring import running, runtime_broadcaster, runtime_quizmaster
+from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
@@ -76,6 +77,10 @@ class WorkerNode:
             broadcaster=runtime_broadcaster(runtime, database, shared=True),
             quizmaster=runtime_quizmaster(runtime, database),
         )
+        if self.notices.broadcaster is not None:
+            # Alerts raised by feedback this node captured are spoken to the managers
+            # connected to this node (as serve does for its own sessions).
+            self.feedback.alerter.speaker = ManagersHearAlerts(self.notices.broadcaster)
         self.manager = SessionManager(
             runtime=runtime,
             endpoint=endpoint,
