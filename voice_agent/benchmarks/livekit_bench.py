@@ -1,7 +1,10 @@
 """``voice-agent bench livekit``: the whole service over a real LiveKit server.
 
 For each clerk count, that many agent sessions and simulated clerks run at once, each clerk
-in their own room. Measured at the clerk (what the earpiece hears): voice-to-voice latency
+in their own room. The clerks run in a child process: on a real floor they are earpieces, not
+part of the node, and in the node's process their WebRTC and real-time pacing took the cores
+and the event loop the sessions are measured on. Measured at the clerk (what the earpiece
+hears): voice-to-voice latency
 (end of the clerk's speech as sent to the first reply audio received) and barge-in latency
 (clerk speech onset to the reply's audio stopping). Also: false barge-ins per minute of shop
 noise played over replies, and CPU and memory per session.
@@ -11,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +36,6 @@ async def clerk_round(
     """``count`` simulated clerks asking at once; latency, unanswered, CPU and memory."""
     from pipelines.answer_processor import CallerProfile
     from voice_agent.agent.session import AgentSession, LiveKitEndpoint
-    from voice_agent.livekit.clerk import SimulatedClerk
     from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
@@ -55,13 +59,23 @@ async def clerk_round(
     for _, _, session, _ in sessions:
         await session.wait_connected(30)
 
+    engine = getattr(runtime.transcriber, "stats", None)
+    engine_before = engine() if engine is not None else None
     process = psutil.Process()
     cpu_before = process.cpu_times()
     rss_before = process.memory_info().rss
     wall_before = time.monotonic()
-
-    async def one_clerk(identity: str, room: str) -> Any:
-        token = mint_token(
+    script = ClerkScript(
+        utterances=[
+            *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
+            ClerkUtterance(path=audio / QUESTIONS[0]),
+            ClerkUtterance(path=audio / BARGE_IN, barge_in_after_secs=1.0),
+        ],
+        reply_timeout_secs=15,
+        max_reply_secs=20,
+    )
+    tokens = [
+        mint_token(
             api_key=API_KEY,
             api_secret=secret,
             identity=identity,
@@ -69,19 +83,13 @@ async def clerk_round(
             room=room,
             store_id="SH-01",
         )
-        script = ClerkScript(
-            utterances=[
-                *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
-                ClerkUtterance(path=audio / QUESTIONS[0]),
-                ClerkUtterance(path=audio / BARGE_IN, barge_in_after_secs=1.0),
-            ],
-            reply_timeout_secs=15,
-            max_reply_secs=20,
+        for identity, room, _, _ in sessions
+    ]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        reports = await asyncio.get_running_loop().run_in_executor(
+            pool, run_clerks, server.url, tokens, script
         )
-        clerk = SimulatedClerk(url=server.url, token=token, hangover_secs=1.0)
-        return await clerk.run(script)
-
-    reports = await asyncio.gather(*(one_clerk(i, r) for i, r, _, _ in sessions))
     wall = time.monotonic() - wall_before
     cpu_after = process.cpu_times()
     rss_after = process.memory_info().rss
@@ -100,6 +108,15 @@ async def clerk_round(
             else:
                 unanswered += 1
     cpu_secs = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    speech_engine = None
+    if engine is not None and engine_before is not None:
+        now = engine()
+        speech_engine = {
+            "utterances": now.utterances - engine_before.utterances,
+            "short_window_batches": now.batches - engine_before.batches,
+            "full_window": now.full_window - engine_before.full_window,
+            "largest_batch_so_far": now.largest_batch,
+        }
     return {
         "clerks": count,
         "voice_to_voice_secs": summary(voice_to_voice),
@@ -107,7 +124,19 @@ async def clerk_round(
         "unanswered": unanswered,
         "cpu_percent_per_session": round(100 * cpu_secs / wall / count, 1),
         "rss_growth_mib_per_session": round((rss_after - rss_before) / 2**20 / count, 1),
+        "speech_engine": speech_engine,
     }
+
+
+def run_clerks(url: str, tokens: list[str], script: Any) -> list[Any]:
+    """In a child process: one simulated clerk per token, all at once; their reports."""
+    from voice_agent.livekit.clerk import SimulatedClerk
+
+    async def everyone() -> list[Any]:
+        clerks = [SimulatedClerk(url=url, token=token, hangover_secs=1.0) for token in tokens]
+        return list(await asyncio.gather(*(clerk.run(script) for clerk in clerks)))
+
+    return asyncio.run(everyone())
 
 
 async def false_barge_ins(
