@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from livekit import rtc
 
-from pipelines.voice_loop import VoiceLoopConfig
-from voice_agent.agent.manager import SessionManager
-from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import mint_token
@@ -28,39 +22,18 @@ from voice_agent.worker.agent_server import DispatchedSessions
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
-SECRET = "worker-offers-secret-0123456789abcdef"
 HELD_SECS = 6.0
 """Twice LiveKit's 3 s offer timeout."""
 
 
-@pytest.fixture
-async def livekit(livekit_binary: Path, tmp_path: Path) -> AsyncIterator[LocalLiveKitServer]:
-    server = LocalLiveKitServer(
-        binary=livekit_binary, api_key="offers", api_secret=SECRET, work_dir=tmp_path
-    )
-    async with server:
-        yield server
-
-
 async def test_an_offer_made_while_the_main_loop_is_held_is_taken(
-    livekit: LocalLiveKitServer,
+    livekit: LocalLiveKitServer, idle_worker: DispatchedSessions
 ) -> None:
-    endpoint = LiveKitEndpoint(url=livekit.url, api_key="offers", api_secret=SECRET)
-    manager = SessionManager(
-        runtime=Any,  # type: ignore[arg-type]  # the session is never started here
-        endpoint=endpoint,
-        capacity=2,
-        loop_config=VoiceLoopConfig(),
-    )
-    worker = DispatchedSessions(
-        manager=manager, endpoint=endpoint, language="en", stores=lambda: frozenset({"SH-01"})
-    )
-    await worker.start()
     clerk = rtc.Room()
     try:
         token = mint_token(
-            api_key="offers",
-            api_secret=SECRET,
+            api_key=livekit.api_key,
+            api_secret=livekit.api_secret,
             identity="ana",
             role="clerk",
             room=clerk_room_name(store_id="SH-01", identity="ana"),
@@ -70,9 +43,8 @@ async def test_an_offer_made_while_the_main_loop_is_held_is_taken(
         await clerk.connect(livekit.url, token)  # the room starts: LiveKit offers the job
         time.sleep(HELD_SECS)  # noqa: ASYNC251 - holds the main loop, as busy sessions would
         async with asyncio.timeout(15):
-            while worker.jobs_started == 0:  # noqa: ASYNC110 - polls a counter of job threads
+            while idle_worker.jobs_started == 0:  # noqa: ASYNC110 - polls a job-thread counter
                 await asyncio.sleep(0.1)
-        assert worker.jobs_started == 1
+        assert idle_worker.jobs_started == 1
     finally:
         await clerk.disconnect()
-        await worker.stop(drain=False)
