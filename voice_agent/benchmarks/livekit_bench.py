@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -132,11 +134,25 @@ def run_clerks(url: str, tokens: list[str], script: Any) -> list[Any]:
     """In a child process: one simulated clerk per token, all at once; their reports."""
     from voice_agent.livekit.clerk import SimulatedClerk
 
+    _exit_with_parent()
+
     async def everyone() -> list[Any]:
         clerks = [SimulatedClerk(url=url, token=token, hangover_secs=1.0) for token in tokens]
         return list(await asyncio.gather(*(clerk.run(script) for clerk in clerks)))
 
     return asyncio.run(everyone())
+
+
+def _exit_with_parent() -> None:
+    """End this child process when the benchmark that started it is killed."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit with parent", daemon=True).start()
 
 
 async def false_barge_ins(
