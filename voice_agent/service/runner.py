@@ -45,12 +45,10 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import RoomConnection
-from voice_agent.agent.manager import ManagedEventSink, SessionManager, all_session_processors
+from voice_agent.agent.manager import ManagedEventSink, SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
-from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
@@ -60,6 +58,7 @@ from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
 from voice_agent.service.resume import resume_rooms
 from voice_agent.service_settings import ServiceSettings
+from voice_agent.session_parts import clerk_session_processors
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
@@ -360,13 +359,8 @@ class StoreService:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=self._database),
             context_secs=service.session_context_secs,
-            session_processors=all_session_processors(
-                feedback_for_clerks(desk=feedback, runtime=self._runtime),
-                briefings_for_clerks(
-                    database=self._database,
-                    knowledge=lambda: self._runtime.knowledge,
-                    output_sample_rate=self._runtime.loop_config.output_sample_rate,
-                ),
+            session_processors=clerk_session_processors(
+                runtime=self._runtime, database=self._database, feedback=feedback
             ),
         )
 

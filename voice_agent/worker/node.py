@@ -25,16 +25,15 @@ from typing import Self
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.health import CheckResult
-from voice_agent.agent.manager import SessionManager, all_session_processors
+from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.broadcast.wiring import running, runtime_broadcaster, runtime_quizmaster
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
-from voice_agent.feedback.live import feedback_for_clerks
 from voice_agent.runtime import Runtime
 from voice_agent.service_settings import ServiceSettings
+from voice_agent.session_parts import clerk_session_processors
 from voice_agent.storage.engine import Database
 from voice_agent.storage.question_log import SqlQuestionLogRepository
 from voice_agent.storage.sessions import SqlSessionStore
@@ -95,13 +94,8 @@ class WorkerNode:
             events_per_session=service.events_per_session,
             session_store=SqlSessionStore(database=database),
             context_secs=service.session_context_secs,
-            session_processors=all_session_processors(
-                feedback_for_clerks(desk=self.feedback, runtime=runtime),
-                briefings_for_clerks(
-                    database=database,
-                    knowledge=lambda: runtime.knowledge,
-                    output_sample_rate=runtime.loop_config.output_sample_rate,
-                ),
+            session_processors=clerk_session_processors(
+                runtime=runtime, database=database, feedback=self.feedback
             ),
             notices=self.notices,
         )
