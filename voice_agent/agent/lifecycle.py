@@ -77,7 +77,7 @@ class SessionRestarted(_LifecycleEvent):
 
 
 class SessionStopped(_LifecycleEvent):
-    """The session ended: ``stopped`` (asked to), ``clerk_absent`` or ``failed``."""
+    """The session ended: ``stopped`` (asked to), ``clerk_absent``, ``replaced`` or ``failed``."""
 
     type: Literal["session_stopped"] = "session_stopped"
     reason: Literal["stopped", "clerk_absent", "replaced", "failed"]
