@@ -14,7 +14,7 @@ from datetime import timedelta
 from loguru import logger
 from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 
-from voice_agent.livekit import cancel_safe
+from voice_agent.livekit import cancel_safe, ffi_routing
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 
@@ -46,9 +46,11 @@ def agent_transport(
     It mints its own agent token and hears each participant's audio as a stream of its own.
     Given ``output_sample_rate`` the assistant also speaks; without it, it only listens.
     Its join survives cancellation (:mod:`voice_agent.livekit.cancel_safe`): a session
-    stopped while it joins must not take the process down.
+    stopped while it joins must not take the process down. Its audio streams and source
+    hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`).
     """
     cancel_safe.install()
+    ffi_routing.install()
     token = mint_token(
         api_key=endpoint.api_key,
         api_secret=endpoint.api_secret,

@@ -32,7 +32,7 @@ from livekit import rtc
 from loguru import logger
 
 from voice_agent.audio_io import write_wav
-from voice_agent.livekit import cancel_safe
+from voice_agent.livekit import cancel_safe, ffi_routing
 from voice_agent.livekit.activity import ActivityDetector, level_dbfs
 from voice_agent.livekit.clerk_recording import SAMPLE_RATE, ArrivalRecording, mix
 from voice_agent.livekit.clerk_report import (
@@ -113,6 +113,7 @@ class SimulatedClerk:
         audio = [await asyncio.to_thread(read_clerk_audio, u.path) for u in script.utterances]
         self._reset()
         cancel_safe.install()
+        ffi_routing.install()
         room = rtc.Room()
         self._room = room
         room.on("track_subscribed", self._on_track_subscribed)
