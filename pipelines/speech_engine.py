@@ -5,7 +5,9 @@ milliseconds, groups it by encoder window, and decodes each group with one CTran
 ``generate`` call on the loaded faster-whisper model, on a window picked from the audio
 length instead of Whisper's fixed 30 s. Guards cap the output and forbid repeated n-grams;
 a result that still looks unreliable is decoded again on the full window through
-:class:`~pipelines.transcriber.Transcriber`'s path (today's path).
+:class:`~pipelines.transcriber.Transcriber`'s path (today's path), after the rest of its
+batch. A result that is only unsure (low log-probability) is kept as it is when other
+utterances are waiting: under load a full-window redo would delay every session behind it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 from loguru import logger
 
 from pipelines.errors import SpeechToTextError
-from pipelines.stt_guards import FULL_WINDOW_SECS, OutputGuard, WindowPolicy
+from pipelines.stt_guards import FULL_WINDOW_SECS, OutputGuard, Unreliable, WindowPolicy
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
 
 FRAMES_PER_SEC = 100
@@ -44,6 +46,8 @@ class EngineStats:
     """Utterances decoded on the full 30 s window (fallbacks and long clips)."""
     fallbacks: dict[str, int] = field(default_factory=dict)
     """Fallbacks to the full window by reason (:class:`~pipelines.stt_guards.Unreliable`)."""
+    kept_unsure: int = 0
+    """Low-confidence short-window readings kept, not redone, because others were waiting."""
 
 
 @dataclass(slots=True)
@@ -113,6 +117,7 @@ class SpeechEngine(Transcriber):
         self._largest_batch = 0
         self._full_window = 0
         self._fallbacks: Counter[str] = Counter()
+        self._kept_unsure = 0
         self._prompt_tokens: list[int] | None = None
         self._suppress: list[int] = []
         self._tokenizer: Any = None
@@ -146,6 +151,10 @@ class SpeechEngine(Transcriber):
         """Transcribe and wait (blocking)."""
         return self.submit(pcm16).result()
 
+    def waiting(self) -> int:
+        """Utterances submitted and not yet taken up for decoding."""
+        return self._queue.qsize()
+
     def stats(self) -> EngineStats:
         """A snapshot of the engine's counters."""
         with self._counts_lock:
@@ -155,6 +164,7 @@ class SpeechEngine(Transcriber):
                 largest_batch=self._largest_batch,
                 full_window=self._full_window,
                 fallbacks=dict(self._fallbacks),
+                kept_unsure=self._kept_unsure,
             )
 
     def close(self) -> None:
@@ -213,6 +223,7 @@ class SpeechEngine(Transcriber):
                 self._full(job, reason=None)
                 continue
             groups.setdefault(window, []).append(job)
+        redo: list[tuple[_Job, Unreliable]] = []
         for window, group in groups.items():
             decoded = self._decode(group, window)
             for job, result in zip(group, decoded, strict=True):
@@ -227,16 +238,25 @@ class SpeechEngine(Transcriber):
                     num_tokens=result.num_tokens,
                     audio_secs=job.audio_secs,
                 )
+                if reason is Unreliable.LOW_LOGPROB and self.waiting():
+                    # A 30 s decode here would hold up every session waiting behind it:
+                    # an unsure reading now beats a sure one seconds late.
+                    with self._counts_lock:
+                        self._kept_unsure += 1
+                    reason = None
                 if reason is None:
                     self._finish(job, result.text, window_secs=window)
                 else:
+                    redo.append((job, reason))
                     logger.debug(
                         "speech engine: {} on a {:.0f} s window ({!r}), redoing on 30 s",
                         reason,
                         window,
                         result.text[:80],
                     )
-                    self._full(job, reason=str(reason))
+        # Redone last, so the batch's good readings are not held up behind them.
+        for job, reason in redo:
+            self._full(job, reason=str(reason))
 
     def _decode(self, jobs: list[_Job], window_secs: float) -> list[_Decoded]:
         from faster_whisper.transcribe import get_ctranslate2_storage

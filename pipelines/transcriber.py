@@ -59,6 +59,7 @@ class Transcriber:
         self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
         )
+        self._waiting = 0
 
     def transcribe_sync(self, pcm16: bytes) -> Transcript:
         """Transcribe 16 kHz mono 16-bit PCM (blocking), on Whisper's full 30 s window."""
@@ -90,12 +91,23 @@ class Transcriber:
         except Exception as e:
             raise SpeechToTextError(f"transcription failed: {e}") from e
 
+    def waiting(self) -> int:
+        """Transcriptions asked for and not yet started (sessions compete for the model)."""
+        return self._waiting
+
     async def transcribe(self, pcm16: bytes) -> Transcript:
         """Transcribe off the event loop, at most ``max_concurrent`` at a time."""
         loop = asyncio.get_running_loop()
         slots = self._slots.setdefault(loop, asyncio.Semaphore(self._max_concurrent))
-        async with slots:
+        self._waiting += 1
+        try:
+            await slots.acquire()
+        finally:
+            self._waiting -= 1
+        try:
             return await asyncio.to_thread(self.transcribe_sync, pcm16)
+        finally:
+            slots.release()
 
 
 def _hint_prompt(hints: list[str]) -> str | None:

@@ -81,7 +81,8 @@ class UserTurnProcessor(FrameProcessor):
         sample_rate: Rate of the input audio frames, in hertz (resampled to Whisper's 16 kHz).
         vad_state: Reads the VAD's current state. When given, transcription starts as soon
             as the VAD hears silence (``STOPPING``) instead of after its stop hangover; the
-            result is used if the stop is confirmed and dropped if speech resumes.
+            result is used if the stop is confirmed and dropped if speech resumes. Not while
+            other utterances wait for the transcriber: then only the confirmed stop is sent.
         on_event: Receives session events.
     """
 
@@ -191,6 +192,10 @@ class UserTurnProcessor(FrameProcessor):
             return
         state = stamped if stamped is not None else self._vad_state()
         if state == VADState.STOPPING and self._speculation is None:
+            if self._transcriber.waiting():
+                # Other sessions' utterances are queued: a guess that the user has finished
+                # would only add to the queue (and is wasted if they go on).
+                return
             self._speculation = self.create_task(self._transcribe(bytes(self._recording)))
         elif state == VADState.SPEAKING and self._speculation is not None:
             self._drop_speculation()

@@ -27,12 +27,19 @@ def speech_frames(
 
 
 class ScriptedTranscriber(Transcriber):
-    """A :class:`Transcriber` that hears the given texts, in order, one per utterance."""
+    """A :class:`Transcriber` that hears the given texts, in order, one per utterance.
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    ``others_waiting`` is how many other sessions' utterances it says are queued.
+    """
+
+    def __init__(self, texts: Sequence[str], *, others_waiting: int = 0) -> None:
         super().__init__(model=None)
         self._texts = list(texts)
+        self._others_waiting = others_waiting
         self.heard_secs: list[float] = []
+
+    def waiting(self) -> int:
+        return self._others_waiting
 
     async def transcribe(self, pcm16: bytes) -> Transcript:
         secs = len(pcm16) / (2 * SAMPLE_RATE)

@@ -106,3 +106,20 @@ def test_silence_gives_an_empty_transcript(runtime: Any) -> None:
     engine.close()
     assert transcript.text == ""
     assert too_short.text == ""
+
+
+def test_an_unsure_reading_is_kept_while_others_wait_and_redone_when_none_do(runtime: Any) -> None:
+    # A log-probability floor no decode reaches: every reading counts as unsure. One
+    # utterance per decode, three submitted together: the first two are decoded while
+    # others wait behind them (kept as read), the last with nobody waiting (redone on 30 s).
+    engine = _engine(runtime, max_batch=1, guard=OutputGuard(min_avg_logprob=0.0))
+    futures = [engine.submit(_pcm(path)) for path in list(QUESTIONS)[:3]]
+    transcripts = [future.result() for future in futures]
+    engine.close()
+
+    assert [t.window_secs for t in transcripts] == [10.0, 10.0, 30.0]
+    assert [t.fallback for t in transcripts] == [None, None, "low_logprob"]
+    assert engine.stats().kept_unsure == 2
+    assert engine.stats().fallbacks == {"low_logprob": 1}
+    for transcript, word in zip(transcripts, QUESTIONS.values(), strict=False):
+        assert word in transcript.text.lower()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from pipecat.audio.vad.vad_analyzer import VADState
 from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     Frame,
@@ -21,9 +24,13 @@ from tests.pipelines.frame_helpers import EventLog, ScriptedTranscriber, speech_
 
 
 def _processor(
-    texts: list[str], *, incomplete_wait_secs: float = 5.0
+    texts: list[str],
+    *,
+    incomplete_wait_secs: float = 5.0,
+    vad_state: Callable[[], VADState] | None = None,
+    others_waiting: int = 0,
 ) -> tuple[UserTurnProcessor, ScriptedTranscriber, EventLog, ConversationState]:
-    transcriber = ScriptedTranscriber(texts)
+    transcriber = ScriptedTranscriber(texts, others_waiting=others_waiting)
     events = EventLog()
     state = ConversationState(session_id="s1")
     processor = UserTurnProcessor(
@@ -31,6 +38,7 @@ def _processor(
         transcriber=transcriber,
         barge_in=BargeInPolicy(min_level_dbfs=-26.0),
         incomplete_wait_secs=incomplete_wait_secs,
+        vad_state=vad_state,
         on_event=events,
     )
     return processor, transcriber, events, state
@@ -54,6 +62,38 @@ async def test_a_finished_question_becomes_one_transcription_after_the_vad_stop(
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     assert transcriber.heard_secs and transcriber.heard_secs[0] >= 1.0
     assert events.types()[-1] == "user_turn"
+
+
+async def test_transcription_starts_at_the_first_silence_when_the_recogniser_is_free() -> None:
+    # The VAD reports silence (STOPPING) from the first frame: the audio so far is sent at
+    # once, before the stop is confirmed, and that early transcript is the one used.
+    processor, transcriber, _, _ = _processor(
+        ["Is the AX-200 in the weekend offer?"], vad_state=lambda: VADState.STOPPING
+    )
+    down, _up = await run_test(processor, frames_to_send=_one_question(1.0))
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    assert len(transcriber.heard_secs) == 1 and transcriber.heard_secs[0] < 0.5
+
+
+async def test_no_early_transcription_while_other_sessions_wait_for_the_recogniser() -> None:
+    processor, transcriber, _, _ = _processor(
+        ["Is the AX-200 in the weekend offer?"],
+        vad_state=lambda: VADState.STOPPING,
+        others_waiting=3,
+    )
+    down, _up = await run_test(processor, frames_to_send=_one_question(1.0))
+    assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
+    # One transcription, of the whole utterance, after the VAD's confirmed stop.
+    assert len(transcriber.heard_secs) == 1 and transcriber.heard_secs[0] >= 1.0
+
+
+def _one_question(secs: float) -> list[Frame]:
+    return [
+        VADUserStartedSpeakingFrame(),
+        *speech_frames(secs),
+        VADUserStoppedSpeakingFrame(),
+        SleepFrame(sleep=0.5),
+    ]
 
 
 async def test_push_to_talk_release_ends_the_turn_without_waiting_for_the_vad() -> None:
