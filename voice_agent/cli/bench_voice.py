@@ -25,8 +25,10 @@ from voice_agent.benchmarks import loop_comparison
 from voice_agent.benchmarks.loop_comparison import Baseline
 from voice_agent.benchmarks.stats import peak_rss_mib
 from voice_agent.cli.common import (
+    BenchLogOption,
     ConfigOption,
     JsonOption,
+    configure_bench_logging,
     configure_logging,
     loading_progress,
     settings_or_exit,
@@ -183,6 +185,7 @@ def bench_livekit(
     ] = DEFAULT_FIXTURES,
     json_output: JsonOption = False,
     config: ConfigOption = None,
+    log: BenchLogOption = None,
 ) -> None:
     """Measure the service over a real local LiveKit server with simulated clerks.
 
@@ -190,11 +193,14 @@ def bench_livekit(
     """
     from datetime import datetime
 
-    from loguru import logger
-
-    logger.remove()
+    configure_bench_logging(log)
     settings = settings_or_exit(config)
-    from voice_agent.benchmarks.livekit_bench import API_KEY, clerk_round, false_barge_ins
+    from voice_agent.benchmarks.livekit_bench import (
+        API_KEY,
+        ahead_of_the_node,
+        clerk_round,
+        false_barge_ins,
+    )
     from voice_agent.livekit.server import LocalLiveKitServer, find_livekit_server_binary
     from voice_agent.runtime import build_runtime
 
@@ -207,6 +213,7 @@ def bench_livekit(
     results: dict[str, Any] = {"rounds": []}
     binary = find_livekit_server_binary(settings.livekit.binary or None)
     with LocalLiveKitServer(binary=binary, api_key=API_KEY, api_secret=secret) as server:
+        ahead_of_the_node(server.pid)
 
         async def run_all() -> None:
             for count in counts:

@@ -23,6 +23,15 @@ ConfigOption = Annotated[
     typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for scripts.")]
+BenchLogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--log",
+        help="Also write the service's debug log to this file (what each session heard,"
+        " when it answered); without it a benchmark logs nothing.",
+        dir_okay=False,
+    ),
+]
 DatabaseOption = Annotated[
     str | None,
     typer.Option(
@@ -94,6 +103,14 @@ def configure_logging(verbose: bool) -> None:
     _stderr_handler[:] = [
         logger.add(_write_to_current_stderr, level="DEBUG" if verbose else "INFO")
     ]
+
+
+def configure_bench_logging(log_file: Path | None) -> None:
+    """A benchmark keeps stderr for its progress: no logs, or DEBUG logs into ``log_file``."""
+    logger.remove()
+    if log_file is not None:
+        # enqueue: a session's log line never waits on the disk in the event loop.
+        logger.add(log_file, level="DEBUG", enqueue=True)
 
 
 def _write_to_current_stderr(message: str) -> None:
