@@ -22,6 +22,7 @@ Usage::
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
     python scripts/make_fixtures.py --feedback4          # the spoken lines of heldout4.yaml
+    python scripts/make_fixtures.py --feedback5          # the spoken lines of heldout5.yaml
     python scripts/make_fixtures.py --replies-zh         # a clerk's "收到" (espeak-ng Mandarin)
 
 Exit codes: 0 done, 2 bad input (``questions.yaml`` unreadable or invalid, unknown option).
@@ -124,6 +125,14 @@ def main(
             "(as --feedback3) into tests/fixtures/feedback/audio4/.",
         ),
     ] = False,
+    feedback5: Annotated[
+        bool,
+        typer.Option(
+            "--feedback5",
+            help="Only render the spoken lines of tests/fixtures/feedback/heldout5.yaml "
+            "(as --feedback3) into tests/fixtures/feedback/audio5/.",
+        ),
+    ] = False,
     replies_zh: Annotated[
         bool,
         typer.Option(
@@ -153,11 +162,13 @@ def main(
     if feedback_zh:
         feedback_chinese(out if out != AUDIO_DIR else FEEDBACK_ZH_DIR)
         return
-    if feedback3 or feedback4:
-        if feedback3 and feedback4:
-            typer.echo("use --feedback3 or --feedback4, not both", err=True)
+    blind = {"feedback3": feedback3, "feedback4": feedback4, "feedback5": feedback5}
+    chosen = [name for name, wanted in blind.items() if wanted]
+    if chosen:
+        if len(chosen) > 1:
+            typer.echo("use one of --feedback3, --feedback4, --feedback5", err=True)
             raise typer.Exit(2)
-        feedback_blind("feedback3" if feedback3 else "feedback4", out)
+        feedback_blind(chosen[0], out)
         return
     if replies_zh:
         require_espeak()
@@ -246,7 +257,7 @@ def feedback_chinese(target: Path) -> None:
 
 
 def feedback_blind(name: str, out: Path) -> None:
-    """The ``--feedback3`` / ``--feedback4`` rendering (``out`` overrides the set's folder)."""
+    """The ``--feedback3/4/5`` rendering (``out`` overrides the set's folder)."""
     require_espeak()
     blind = BLIND_FEEDBACK_SETS[name]
     target = out if out != AUDIO_DIR else blind.folder

@@ -1,9 +1,10 @@
 """The blind held-out feedback sets load, and their recordings match their manifest and the set.
 
-``tests/fixtures/feedback/heldout3.yaml`` and ``heldout4.yaml`` are blind measures: nothing here
-classifies them (the figure comes from ``voice-agent bench feedback --set ... [--spoken]``).
-Regenerate a set's recordings with ``python scripts/make_fixtures.py --feedback3`` (or
-``--feedback4``) when a test here fails after an edit of the set.
+``tests/fixtures/feedback/heldout3.yaml``, ``heldout4.yaml`` and ``heldout5.yaml`` are blind
+measures: nothing here classifies them (the figure comes from
+``voice-agent bench feedback --set ... [--spoken]``). Regenerate a set's recordings with
+``python scripts/make_fixtures.py --feedback3`` (or ``--feedback4``, ``--feedback5``) when a test
+here fails after an edit of the set.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class BlindSet:
     name: str
     set_file: Path
     audio: Path
+    min_spoken_zh: int = 12
+    """heldout5 speaks only a few Chinese lines: Whisper base could not read espeak-ng Mandarin."""
 
     @property
     def held(self) -> FeedbackSet:
@@ -53,6 +56,7 @@ class BlindSet:
 BLIND_SETS = [
     BlindSet("feedback3", FEEDBACK / "heldout3.yaml", FEEDBACK / "audio3"),
     BlindSet("feedback4", FEEDBACK / "heldout4.yaml", FEEDBACK / "audio4"),
+    BlindSet("feedback5", FEEDBACK / "heldout5.yaml", FEEDBACK / "audio5", min_spoken_zh=6),
 ]
 RECORDINGS = [(blind, entry) for blind in BLIND_SETS for entry in blind.entries]
 
@@ -108,7 +112,8 @@ def test_every_spoken_item_names_a_recording_of_its_own_text(blind: BlindSet) ->
         assert entry["language"] == item.language
     assert len(recorded) == len(with_audio)
     languages = Counter(item.language for item in with_audio.values())
-    assert len(with_audio) >= 40 and languages["en"] >= 25 and languages["zh-CN"] >= 12
+    assert len(with_audio) >= 40 and languages["en"] >= 25
+    assert languages["zh-CN"] >= blind.min_spoken_zh
 
 
 @pytest.mark.parametrize("blind", BLIND_SETS, ids=lambda blind: blind.name)

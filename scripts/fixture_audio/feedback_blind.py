@@ -1,8 +1,8 @@
-"""The blind held-out feedback sets (``--feedback3``, ``--feedback4``): their spoken lines.
+"""The blind held-out feedback sets (``--feedback3/4/5``): their spoken lines.
 
-heldout3.yaml and heldout4.yaml were written blind (see their headers); the ``spoken: true``
-items of each are rendered here, English in the held-out styles, Chinese with espeak-ng
-Mandarin, into the set's own folder.
+heldout3.yaml, heldout4.yaml and heldout5.yaml were written blind (see their headers); the
+``spoken: true`` items of each are rendered here, English in the held-out styles, Chinese with
+espeak-ng Mandarin, into the set's own folder.
 """
 
 from __future__ import annotations
@@ -14,7 +14,14 @@ from pathlib import Path
 from .feedback_zh import FEEDBACK_ZH_STYLE_NOTES, render_feedback_zh
 from .heldout import HELDOUT_STYLE_NOTES, HELDOUT_STYLES, render_heldout
 from .manifest import Builder, fresh_folder, write_manifest
-from .paths import FEEDBACK3_DIR, FEEDBACK3_FILE, FEEDBACK4_DIR, FEEDBACK4_FILE
+from .paths import (
+    FEEDBACK3_DIR,
+    FEEDBACK3_FILE,
+    FEEDBACK4_DIR,
+    FEEDBACK4_FILE,
+    FEEDBACK5_DIR,
+    FEEDBACK5_FILE,
+)
 from .sources import SpokenQuestion
 
 
@@ -34,6 +41,7 @@ class BlindFeedbackSet:
 BLIND_FEEDBACK_SETS = {
     "feedback3": BlindFeedbackSet("feedback3", FEEDBACK3_FILE, FEEDBACK3_DIR),
     "feedback4": BlindFeedbackSet("feedback4", FEEDBACK4_FILE, FEEDBACK4_DIR),
+    "feedback5": BlindFeedbackSet("feedback5", FEEDBACK5_FILE, FEEDBACK5_DIR),
 }
 
 
