@@ -1,4 +1,4 @@
-"""Every sample chain's spoken questions match their manifest and their question set.
+"""Every sample chain's questions fit its knowledge base, and its spoken questions their manifest.
 
 Regenerate a chain's recordings with ``python scripts/make_fixtures.py --chain CHAIN``.
 """
@@ -13,7 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
+from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
+from voice_agent.benchmarks.answer_fixtures import load_questions
+
 CHAINS = Path(__file__).resolve().parent / "fixtures" / "chains"
+SAMPLES = Path(__file__).resolve().parents[1] / "knowledge_base" / "samples"
+QUESTION_CHAINS = sorted(path.parent.name for path in CHAINS.glob("*/questions.yaml"))
 SPOKEN_CHAINS = sorted(path.parent.parent.name for path in CHAINS.glob("*/audio/manifest.json"))
 STYLES = {"clean", "accented", "noisy"}
 
@@ -28,6 +33,27 @@ def _manifest(chain: str) -> dict[str, Any]:
 def _spoken_questions(chain: str) -> dict[str, str]:
     questions = yaml.safe_load((CHAINS / chain / "questions.yaml").read_text(encoding="utf-8"))
     return {q["id"]: q["text"] for q in questions["questions"] if q.get("spoken")}
+
+
+@pytest.mark.parametrize("chain", QUESTION_CHAINS)
+def test_every_questions_store_and_target_is_in_the_chains_valid_knowledge_base(chain: str) -> None:
+    errors = [
+        issue for issue in validate_knowledge_base(SAMPLES / chain) if issue.severity == "error"
+    ]
+    assert errors == []
+    knowledge = load_knowledge_base(SAMPLES / chain)
+    question_set = load_questions(CHAINS / chain / "questions.yaml")
+    stores = set(knowledge.stores)
+    promotions = set(knowledge.promotions) | {"none"}
+    skus = set(knowledge.products)
+    assert question_set.default_store in stores
+    for question in question_set.questions:
+        assert question.store in stores, question.id
+        target = question.target
+        if target is not None:
+            assert target.store in stores | {None}, question.id
+            assert target.promotion in promotions | {None}, question.id
+            assert target.product in skus | {None}, question.id
 
 
 def test_the_held_out_chains_have_recordings() -> None:
