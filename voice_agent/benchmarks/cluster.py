@@ -1,9 +1,11 @@
 """``voice-agent bench cluster``: clerks over two LiveKit nodes and two worker processes.
 
 Phase 1: ``--clerks`` simulated clerks join (a little apart, as a shift starts), each in
-their own room, and ask two questions under push-to-talk; LiveKit dispatches them to the
-workers. Measured at the clerk: voice-to-voice p50/p95 and unanswered questions; per
-worker: sessions taken, CPU and memory growth per session.
+their own room (the clerks run in a process of their own, ahead of the workers, and so do
+the LiveKit nodes: :mod:`voice_agent.benchmarks.clerk_process`), and ask two questions
+under push-to-talk; LiveKit dispatches them to the workers. Measured at the clerk:
+voice-to-voice p50/p95 and unanswered questions; per worker: sessions taken, CPU and memory
+growth per session.
 
 Phase 2: the same clerks join again and ask two questions, 2 s apart; once every clerk
 has an assistant, worker 1 is killed (``kill -9``). Measured: seconds from the kill until
@@ -18,10 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import psutil
 
+from voice_agent.benchmarks.clerk_process import ahead_of_the_node, run_in_clerk_process
 from voice_agent.benchmarks.stats import summary
 from voice_agent.settings import PROJECT_ROOT
 
@@ -41,42 +45,71 @@ async def run_cluster_bench(runtime: Any, binary: Any, clerks: int) -> dict[str,
     async with LocalCluster(
         runtime=runtime, livekit_binary=binary, nodes=2, workers=2, capacity=clerks
     ) as cluster:
+        for node in cluster.nodes:
+            ahead_of_the_node(node.pid)
         load = await _load_phase(cluster, clerks)
         await _wait_idle(cluster)
         kill = await _kill_phase(cluster, clerks)
     return {"clerks": clerks, "load": load, "worker_kill": kill}
 
 
-async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
+@dataclass(frozen=True, slots=True)
+class ClerkPlan:
+    """One simulated clerk: who, which node, and when they join."""
+
+    identity: str
+    url: str
+    token: str
+    join_after_secs: float
+
+
+def _plans(cluster: Any, clerks: int, prefix: str) -> list[ClerkPlan]:
+    from voice_agent.livekit.rooms import clerk_room_name
+    from voice_agent.livekit.tokens import mint_token
+
+    plans = []
+    for index in range(clerks):
+        identity = f"{prefix}{index:02d}"
+        token = mint_token(
+            api_key=cluster.api_key,
+            api_secret=cluster.api_secret,
+            identity=identity,
+            role="clerk",
+            room=clerk_room_name(store_id="SH-01", identity=identity),
+            store_id="SH-01",
+            dispatch_agent=True,
+        )
+        node = cluster.nodes[index % len(cluster.nodes)]
+        plans.append(ClerkPlan(identity, node.url, token, index * _JOIN_SPACING_SECS))
+    return plans
+
+
+def run_clerks(plans: list[ClerkPlan], script: Any) -> list[Any]:
+    """In the clerks' process: every planned clerk; each one's report or ``None``."""
+
+    async def everyone() -> list[Any]:
+        return list(await asyncio.gather(*(_clerk(plan, script) for plan in plans)))
+
+    return asyncio.run(everyone())
+
+
+async def _clerk(plan: ClerkPlan, script: Any) -> Any:
     """The clerk's report, or ``None`` when they could not join (counted, not fatal)."""
     from loguru import logger
 
     from voice_agent.agent.transport import AGENT_IDENTITY
     from voice_agent.livekit.clerk import SimulatedClerk
     from voice_agent.livekit.errors import ClerkError
-    from voice_agent.livekit.rooms import clerk_room_name
-    from voice_agent.livekit.tokens import mint_token
 
-    identity = f"{prefix}{index:02d}"
-    node = cluster.nodes[index % len(cluster.nodes)]
-    token = mint_token(
-        api_key=cluster.api_key,
-        api_secret=cluster.api_secret,
-        identity=identity,
-        role="clerk",
-        room=clerk_room_name(store_id="SH-01", identity=identity),
-        store_id="SH-01",
-        dispatch_agent=True,
-    )
-    await asyncio.sleep(index * _JOIN_SPACING_SECS)
+    await asyncio.sleep(plan.join_after_secs)
     clerk = SimulatedClerk(
-        url=node.url,
-        token=token,
+        url=plan.url,
+        token=plan.token,
         reply_from=AGENT_IDENTITY,
         hangover_secs=1.5,
         connect_timeout_secs=_CONNECT_TIMEOUT_SECS,
     )
-    run = asyncio.create_task(clerk.run(script), name=f"clerk {identity}")
+    run = asyncio.create_task(clerk.run(script), name=f"clerk {plan.identity}")
     done, _ = await asyncio.wait({run}, timeout=_CLERK_DEADLINE_SECS)
     if not done:
         # Seen on an overloaded machine: a clerk whose WebRTC connection broke waited
@@ -85,15 +118,21 @@ async def _clerk(cluster: Any, index: int, script: Any, prefix: str) -> Any:
         run.cancel()
         logger.error(
             "clerk {} did not take part: still running after {:.0f} s",
-            identity,
+            plan.identity,
             _CLERK_DEADLINE_SECS,
         )
         return None
     try:
         return run.result()
     except ClerkError as e:
-        logger.error("clerk {} did not take part: {} ({})", identity, e, e.code)
+        logger.error("clerk {} did not take part: {} ({})", plan.identity, e, e.code)
         return None
+
+
+def _clerks_apart(cluster: Any, clerks: int, prefix: str, script: Any) -> asyncio.Task[Any]:
+    """The clerks, run in their own process (:mod:`~voice_agent.benchmarks.clerk_process`)."""
+    plans = _plans(cluster, clerks, prefix)
+    return asyncio.ensure_future(run_in_clerk_process(run_clerks, plans, script))
 
 
 async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
@@ -111,7 +150,7 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
     rss_before = [p.memory_info().rss for p in processes]
     began = time.monotonic()
     peak = [0 for _ in cluster.workers]
-    running = asyncio.gather(*(_clerk(cluster, i, script, "c") for i in range(clerks)))
+    running = _clerks_apart(cluster, clerks, "c", script)
     while not running.done():
         jobs = await asyncio.to_thread(lambda: [w.active_jobs() for w in cluster.workers])
         peak = [max(a, b) for a, b in zip(peak, jobs, strict=True)]
@@ -150,7 +189,7 @@ async def _kill_phase(cluster: Any, clerks: int) -> dict[str, Any]:
         reply_timeout_secs=8,
         max_reply_secs=20,
     )
-    running = asyncio.gather(*(_clerk(cluster, i, script, "k") for i in range(clerks)))
+    running = _clerks_apart(cluster, clerks, "k", script)
     rooms = [clerk_room_name(store_id="SH-01", identity=f"k{i:02d}") for i in range(clerks)]
     victim = cluster.workers[0]
     deadline = time.monotonic() + 60

@@ -1,30 +1,25 @@
 """``voice-agent bench livekit``: the whole service over a real LiveKit server.
 
 For each clerk count, that many agent sessions and simulated clerks run at once, each clerk
-in their own room. The clerks run in a child process: on a real floor they are earpieces, not
-part of the node, and in the node's process their WebRTC and real-time pacing took the cores
-and the event loop the sessions are measured on. Measured at the clerk (what the earpiece
-hears): voice-to-voice latency
-(end of the clerk's speech as sent to the first reply audio received) and barge-in latency
-(clerk speech onset to the reply's audio stopping). Also: false barge-ins per minute of shop
-noise played over replies, and CPU and memory per session.
+in their own room. The clerks run in a process of their own, ahead of the node, and so does
+the LiveKit server (:mod:`voice_agent.benchmarks.clerk_process`). Measured at the clerk
+(what the earpiece hears): voice-to-voice latency (end of the clerk's speech as sent to the
+first reply audio received) and barge-in latency (clerk speech onset to the reply's audio
+stopping). Also: false barge-ins per minute of shop noise played over replies, and CPU and
+memory per session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import multiprocessing
-import os
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import psutil
-from loguru import logger
 
+from voice_agent.benchmarks.clerk_process import run_in_clerk_process
 from voice_agent.benchmarks.stats import summary
 
 QUESTIONS = ["loop/wake_ax200_weekend.wav", "loop/wake_socks_contact.wav"]
@@ -88,11 +83,7 @@ async def clerk_round(
         )
         for identity, room, _, _ in sessions
     ]
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        reports = await asyncio.get_running_loop().run_in_executor(
-            pool, run_clerks, server.url, tokens, script
-        )
+    reports = await run_in_clerk_process(run_clerks, server.url, tokens, script)
     wall = time.monotonic() - wall_before
     cpu_after = process.cpu_times()
     rss_after = process.memory_info().rss
@@ -132,47 +123,14 @@ async def clerk_round(
 
 
 def run_clerks(url: str, tokens: list[str], script: Any) -> list[Any]:
-    """In a child process: one simulated clerk per token, all at once; their reports."""
+    """In the clerks' process: one simulated clerk per token, all at once; their reports."""
     from voice_agent.livekit.clerk import SimulatedClerk
-
-    _exit_with_parent()
-    ahead_of_the_node()
 
     async def everyone() -> list[Any]:
         clerks = [SimulatedClerk(url=url, token=token, hangover_secs=1.0) for token in tokens]
         return list(await asyncio.gather(*(clerk.run(script) for clerk in clerks)))
 
     return asyncio.run(everyone())
-
-
-ENVIRONMENT_NICE = -10
-"""Scheduling priority of what stands in for other machines (the clerks, the LiveKit server)."""
-
-
-def ahead_of_the_node(pid: int | None = None) -> None:
-    """Run a process (default: this one) ahead of the node under test on the cores.
-
-    On a floor the earpieces and the LiveKit server are other machines; here they share two
-    cores with the node. Starved, they send a clerk's speech late and in pieces, and the
-    benchmark measures its own stand-ins. Needs the right to raise priority (root or
-    CAP_SYS_NICE); without it the process keeps its priority and a warning says so.
-    """
-    try:
-        psutil.Process(pid).nice(ENVIRONMENT_NICE)
-    except psutil.AccessDenied:
-        logger.warning("cannot raise the priority of process {}: it shares the cores", pid)
-
-
-def _exit_with_parent() -> None:
-    """End this child process when the benchmark that started it is killed."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit with parent", daemon=True).start()
 
 
 async def false_barge_ins(

@@ -16,7 +16,11 @@ from voice_agent.cli.common import ConfigOption, JsonOption, loading_progress, s
 
 def register(app: typer.Typer) -> None:
     """Add ``bench cluster`` to ``app``."""
-    app.command("cluster", help=cluster.__doc__)(bench_cluster)
+    paragraphs = (cluster.__doc__ or "").split("\n\n")
+    # One line per paragraph: the help's own wrapping, not the docstring's, fits the terminal.
+    app.command("cluster", help="\n\n".join(p.replace("\n", " ") for p in paragraphs))(
+        bench_cluster
+    )
 
 
 def bench_cluster(

@@ -195,12 +195,8 @@ def bench_livekit(
 
     configure_bench_logging(log)
     settings = settings_or_exit(config)
-    from voice_agent.benchmarks.livekit_bench import (
-        API_KEY,
-        ahead_of_the_node,
-        clerk_round,
-        false_barge_ins,
-    )
+    from voice_agent.benchmarks.clerk_process import ahead_of_the_node
+    from voice_agent.benchmarks.livekit_bench import API_KEY, clerk_round, false_barge_ins
     from voice_agent.livekit.server import LocalLiveKitServer, find_livekit_server_binary
     from voice_agent.runtime import build_runtime
 
