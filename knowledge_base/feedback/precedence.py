@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from knowledge_base.feedback.cue_words import Cues, CueText
+from knowledge_base.feedback.cue_words import PRODUCT_FAULT, Cues, CueText
 from knowledge_base.feedback.taxonomy import FeedbackCategory
 
 TOP_RANKS = 3
@@ -117,6 +117,7 @@ SUGGESTION = Precedence(
             FeedbackCategory.CONVERSION_INSIGHT,
             FeedbackCategory.TALK_TRACK_RECEPTION,
             FeedbackCategory.FOOT_TRAFFIC,
+            FeedbackCategory.DISPLAY_TILL_SYSTEM,
         }
     ),
     cues=Cues(
@@ -131,9 +132,15 @@ SUGGESTION = Precedence(
                 ("could", "we"),
                 ("why", "not"),
                 ("maybe", "put"),
+                ("should", "we"),
+                ("would", "help"),
+                ("be", "nice"),
+                ("be", "great"),
             }
         ),
-        chinese=tuple("建议 希望 就好了 不如 可以考虑".split()),
+        chinese=tuple(
+            "建议 希望 就好了 不如 可以考虑 能不能把 可不可以把 可以把 最好能 要是能 不妨".split()
+        ),
     ),
 )
 COMPLAINT = Precedence(
@@ -145,28 +152,87 @@ COMPLAINT = Precedence(
             FeedbackCategory.PRICE_RULE_CONFUSION,
         }
     ),
-    cues=Cues(
+    cues=PRODUCT_FAULT
+    | Cues(
         words=frozenset(
-            """complain complained complains complaint complaints unfair ripped torn broke
-            peeling peeled leaks leaked smells stiff slippery faulty defect defective refund
-            returned returning""".split()
+            """complain complained complains complaint complaints unfair smells stiff slippery
+            refund returned returning""".split()
         ),
-        chinese=tuple(
-            """投诉 抱怨 吐槽 不公平 开胶 掉色 起球 渗水 漏水 磨脚 挤脚 退货 质量 太贵
-            嫌贵""".split()
-        ),
+        chinese=tuple("投诉 抱怨 吐槽 不公平 磨脚 挤脚 退货 质量 太贵 嫌贵".split()),
     ),
 )
-RULES: tuple[Precedence, ...] = (DEVICE_FAULT, COMPETITOR, TALK_TRACK, SUGGESTION, COMPLAINT)
+SALES_MIX = Precedence(
+    category=FeedbackCategory.CONVERSION_INSIGHT,
+    over=frozenset({FeedbackCategory.STOCK_AVAILABILITY}),
+    cues=Cues(
+        words=frozenset("outsells outsell outsold outselling bestseller bestsellers".split()),
+        bigrams=frozenset(
+            {
+                ("best", "seller"),
+                ("best", "sellers"),
+                ("best", "selling"),
+                ("top", "seller"),
+                ("sells", "best"),
+                ("sells", "better"),
+                ("sell", "better"),
+                ("selling", "better"),
+                ("sells", "more"),
+                ("of", "sales"),
+                ("our", "sales"),
+                ("barely", "moves"),
+                ("don't", "carry"),
+                ("not", "carry"),
+            }
+        ),
+        chinese=tuple("卖得最好 卖得最多 卖得比 卖得更 最畅销 销量最 销量第 卖得好的".split()),
+    ),
+)
+RULES: tuple[Precedence, ...] = (
+    DEVICE_FAULT,
+    COMPETITOR,
+    TALK_TRACK,
+    SUGGESTION,
+    COMPLAINT,
+    SALES_MIX,
+)
 """Tried in this order; the first that applies decides."""
+STOCK_SUBJECT = Cues(
+    words=frozenset(
+        """stock stocks restock restocked restocking overstock overstocked topped sold sell
+        selling out left none zero gone missing delivery deliveries delivered shipment shipments
+        arrived arrive arrives arriving transfer transfers warehouse size sizes xs xl xxl empty
+        carton cartons boxes supply supplier inventory reorder allocation pair pairs shelf shelves
+        last only more stockroom storeroom replenishment replenish refill backorder backorders
+        bare truck pile nothing""".split()
+    ),
+    bigrams=frozenset({("don't", "have"), ("run", "out"), ("ran", "out"), ("no", "more")}),
+    chinese=tuple(
+        """卖完 卖光 卖断 断货 断码 缺货 没货 缺码 到货 补货 库存 仓 调货 发货 送货 配送 物流 压
+        货 码 没了 没有了 售罄 剩 不够 空 摆满 盘点 进货 订货""".split()
+    ),
+)
+"""What a stock report names (the definition: sold out, missing sizes, deliveries, too much
+stock): a text that names none of it (a sales mix, a quiet street, a rival's price) is not a
+``stock_availability`` report, whatever words it shares with one."""
+SUBJECTS: dict[FeedbackCategory, Cues] = {FeedbackCategory.STOCK_AVAILABILITY: STOCK_SUBJECT}
+"""Categories whose reports always name their subject, and the cue words that name it."""
 
 
 def apply_precedence(
     text: str, chosen: FeedbackCategory, probabilities: Mapping[FeedbackCategory, float]
 ) -> FeedbackCategory:
-    """The category after the taxonomy's precedence (``chosen`` when no rule applies)."""
-    ranked = sorted(probabilities, key=lambda label: -probabilities[label])[:TOP_RANKS]
+    """The category after the taxonomy's precedence (``chosen`` when no rule applies).
+
+    A ``chosen`` category whose subject (:data:`SUBJECTS`) the text does not name gives way
+    to the model's next choice before the rules are tried.
+    """
+    ranked = sorted(probabilities, key=lambda label: -probabilities[label])
     read = CueText.of(text)
+    subject = SUBJECTS.get(chosen)
+    if subject is not None and not subject.found(read):
+        ranked.remove(chosen)
+        chosen = ranked[0]
+    ranked = ranked[:TOP_RANKS]
     for rule in RULES:
         if chosen in rule.over and rule.category in ranked and rule.cues.found(read):
             return rule.category

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from knowledge_base.feedback.cue_words import Cues, CueText
+from knowledge_base.feedback.cue_words import PRODUCT_FAULT, Cues, CueText
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
 
 _ALL = frozenset(Urgency)
@@ -107,15 +107,8 @@ FAULT_AGAIN = Cues(
     ),
     chinese=tuple("又 第三 第四 第五 好几 这批 退货 退回 批次".split()),
 )
-DEFECT = Cues(
-    words=frozenset(
-        """broke broken breaks split splitting splits cracked cracks cracking leaks leaking
-        leak tear torn tears peeling peels faulty defect defective fell squeaks unstitched
-        snapped""".split()
-    ),
-    bigrams=frozenset({("came", "apart"), ("comes", "apart"), ("falls", "apart"), ("came", "off")}),
-    chinese=tuple("开裂 裂 坏 漏水 脱胶 断了 掉了 起皮 质量问题 开线".split()),
-)
+DEFECT = PRODUCT_FAULT | Cues(chinese=("坏", "裂", "断了"))
+"""A product fault (the shared cues, and "broken" in Chinese)."""
 
 
 def decide_urgency(
