@@ -214,7 +214,25 @@ STOCK_SUBJECT = Cues(
 """What a stock report names (the definition: sold out, missing sizes, deliveries, too much
 stock): a text that names none of it (a sales mix, a quiet street, a rival's price) is not a
 ``stock_availability`` report, whatever words it shares with one."""
-SUBJECTS: dict[FeedbackCategory, Cues] = {FeedbackCategory.STOCK_AVAILABILITY: STOCK_SUBJECT}
+RULE_QUESTION = Cues(
+    words=frozenset(
+        """does do did is are can could which how what whether if unsure unclear confused
+        confusing confuse understand sure know explain explained rule rules stack stacks
+        stacking combine combined count counts apply applies eligible excluded think thinks
+        thought assume assumed mean means meant ask asks asked question questions""".split()
+    ),
+    chinese=tuple(
+        """? ？ 吗 么 是不是 能不能 可不可以 算不算 还是 到底 哪些 哪个 多少 怎么 搞不清 不清楚 不懂
+        不知道 不确定 糊涂 弄不明白 叠加 规则 包括 包含 参加 适用 以为 要不要 哪 几折 问 理解
+        意思""".split()
+    ),
+)
+"""What a rule question names (the definition: customers or staff unsure how a promotion
+works, what it covers or what it costs): a question, or doubt, or the rule's own words."""
+SUBJECTS: dict[FeedbackCategory, Cues] = {
+    FeedbackCategory.STOCK_AVAILABILITY: STOCK_SUBJECT,
+    FeedbackCategory.PRICE_RULE_CONFUSION: RULE_QUESTION,
+}
 """Categories whose reports always name their subject, and the cue words that name it."""
 
 
