@@ -9,10 +9,14 @@ confuse or annoy customers are ``talk_track_reception``; a clerk's own idea ("we
 bundle ...", "建议 ...") is ``praise_suggestion`` even when it is about stock, traffic or
 a pitch (the definition: "an idea for promotions, products or the store"); a complaint or
 a product fault (torn, leaks, 开胶, 投诉) is ``customer_objection`` even when it names a stock
-count, a try-on or a rule (the fault is what someone must act on). The statistical
-model reads words, not this rule, so a text that names a device, a competitor, a pitch, an
-idea or a fault is moved to that category when the model ranks it among its top
-:data:`TOP_RANKS` but put a weaker reading first. The cue words are general retail
+count, a try-on or a rule (the fault is what someone must act on); a sales-mix fact
+("grey outsells navy", "卖得最好的是黑色") is ``conversion_insight``, not stock (the urgency
+table's own example). The statistical model reads words, not this rule, so a text that
+names a device, a competitor, a pitch, an idea, a fault or a sales mix is moved to that
+category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
+first. When no rule applies, a reading whose subject the text does not name
+(:mod:`.subjects`: a stock report names stock, a rule confusion a doubt) gives way to the
+model's next choice. The cue words are general retail
 vocabulary in English and Chinese, not phrases of any labelled set. Some words are left out
 on purpose: a poster is as often the source of a confusion as a fault, and "online" may be
 the chain's own shop, so neither decides alone; "could we" is a suggestion, "can they" a rule
@@ -25,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from knowledge_base.feedback.cue_words import PRODUCT_FAULT, Cues, CueText
+from knowledge_base.feedback.subjects import names_subject
 from knowledge_base.feedback.taxonomy import FeedbackCategory
 
 TOP_RANKS = 3
@@ -196,44 +201,6 @@ RULES: tuple[Precedence, ...] = (
     SALES_MIX,
 )
 """Tried in this order; the first that applies decides."""
-STOCK_SUBJECT = Cues(
-    words=frozenset(
-        """stock stocks restock restocked restocking overstock overstocked topped sold sell
-        selling out left none zero gone missing delivery deliveries delivered shipment shipments
-        arrived arrive arrives arriving transfer transfers warehouse size sizes xs xl xxl empty
-        carton cartons boxes supply supplier inventory reorder allocation pair pairs shelf shelves
-        last only more stockroom storeroom replenishment replenish refill backorder backorders
-        bare truck pile nothing""".split()
-    ),
-    bigrams=frozenset({("don't", "have"), ("run", "out"), ("ran", "out"), ("no", "more")}),
-    chinese=tuple(
-        """卖完 卖光 卖断 断货 断码 缺货 没货 缺码 到货 补货 库存 仓 调货 发货 送货 配送 物流 压
-        货 码 没了 没有了 售罄 剩 不够 空 摆满 盘点 进货 订货""".split()
-    ),
-)
-"""What a stock report names (the definition: sold out, missing sizes, deliveries, too much
-stock): a text that names none of it (a sales mix, a quiet street, a rival's price) is not a
-``stock_availability`` report, whatever words it shares with one."""
-RULE_QUESTION = Cues(
-    words=frozenset(
-        """does do did is are can could which how what whether if unsure unclear confused
-        confusing confuse understand sure know explain explained rule rules stack stacks
-        stacking combine combined count counts apply applies eligible excluded think thinks
-        thought assume assumed mean means meant ask asks asked question questions""".split()
-    ),
-    chinese=tuple(
-        """? ？ 吗 么 是不是 能不能 可不可以 算不算 还是 到底 哪些 哪个 多少 怎么 搞不清 不清楚 不懂
-        不知道 不确定 糊涂 弄不明白 叠加 规则 包括 包含 参加 适用 以为 要不要 哪 几折 问 理解
-        意思""".split()
-    ),
-)
-"""What a rule question names (the definition: customers or staff unsure how a promotion
-works, what it covers or what it costs): a question, or doubt, or the rule's own words."""
-SUBJECTS: dict[FeedbackCategory, Cues] = {
-    FeedbackCategory.STOCK_AVAILABILITY: STOCK_SUBJECT,
-    FeedbackCategory.PRICE_RULE_CONFUSION: RULE_QUESTION,
-}
-"""Categories whose reports always name their subject, and the cue words that name it."""
 
 
 def apply_precedence(
@@ -241,17 +208,15 @@ def apply_precedence(
 ) -> FeedbackCategory:
     """The category after the taxonomy's precedence (``chosen`` when no rule applies).
 
-    A ``chosen`` category whose subject (:data:`SUBJECTS`) the text does not name gives way
-    to the model's next choice before the rules are tried.
+    When no rule applies, a ``chosen`` category whose subject the text does not name
+    (:func:`~knowledge_base.feedback.subjects.names_subject`) gives way to the model's next
+    choice.
     """
     ranked = sorted(probabilities, key=lambda label: -probabilities[label])
     read = CueText.of(text)
-    subject = SUBJECTS.get(chosen)
-    if subject is not None and not subject.found(read):
-        ranked.remove(chosen)
-        chosen = ranked[0]
-    ranked = ranked[:TOP_RANKS]
     for rule in RULES:
-        if chosen in rule.over and rule.category in ranked and rule.cues.found(read):
+        if chosen in rule.over and rule.category in ranked[:TOP_RANKS] and rule.cues.found(read):
             return rule.category
-    return chosen
+    if names_subject(read, chosen):
+        return chosen
+    return next(label for label in ranked if label is not chosen)

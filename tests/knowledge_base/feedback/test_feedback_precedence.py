@@ -1,4 +1,4 @@
-"""The taxonomy's precedence: a device at fault, a competitor, a pitch, an idea or a fault wins."""
+"""The taxonomy's precedence: a device, a competitor, a pitch, an idea, a fault, a sales mix."""
 
 from __future__ import annotations
 
@@ -88,3 +88,49 @@ def test_suggesting_something_to_a_customer_is_no_idea_for_headquarters() -> Non
 def test_a_product_fault_is_an_objection_even_with_a_stock_count(text: str) -> None:
     stock = FeedbackCategory.STOCK_AVAILABILITY
     assert apply_precedence(text, stock, ranking(stock, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text", ["the fleece lining is fraying after two washes", "这件夹克洗了一次就褪色了"]
+)
+def test_a_product_fault_from_the_shared_fault_words_is_an_objection(text: str) -> None:
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    assert apply_precedence(text, conversion, ranking(conversion, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text", ["the green tee outsells the blue one two to one", "风暴夹克卖得最好的是黑色"]
+)
+def test_a_sales_mix_fact_is_conversion_not_stock(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    assert apply_precedence(text, stock, ranking(stock, conversion)) is conversion
+
+
+def test_a_stock_reading_that_names_no_stock_gives_way_to_the_next_choice() -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    traffic = FeedbackCategory.FOOT_TRAFFIC
+    text = "a heatwave, the street outside is deserted"
+    assert apply_precedence(text, stock, ranking(stock, traffic)) is traffic
+
+
+@pytest.mark.parametrize("text", ["size 41 is gone again", "41码又没货了", "the truck never came"])
+def test_a_stock_reading_that_names_stock_stands(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    traffic = FeedbackCategory.FOOT_TRAFFIC
+    assert apply_precedence(text, stock, ranking(stock, traffic)) is stock
+
+
+@pytest.mark.parametrize(
+    "text", ["customers hate that only members get the extra ten", "顾客很不满会员价只给老会员"]
+)
+def test_a_rule_reading_with_no_doubt_in_it_gives_way_to_the_next_choice(text: str) -> None:
+    assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["does the member rate stack with the socks offer?", "满减含不含袜子", "顾客以为送最贵的"],
+)
+def test_a_rule_question_or_doubt_stays_a_rule_confusion(text: str) -> None:
+    assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION)) is PRICE
