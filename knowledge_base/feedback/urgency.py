@@ -14,6 +14,10 @@ the consequences the convention names decide where cue words show them:
   blocked; 停电, 关门, 进不来), else ``normal`` whatever the count;
 - ``talk_track_reception`` is ``low`` when the pitch works (positive sentiment), else
   ``normal``;
+- ``competitor_activity`` is ``low`` when their offer has ended (ended, over, 结束, 撤了);
+  ``high`` when they undercut us now: a lower price or a discount (cheaper, half, off; 便宜,
+  折, 半价) named with today, now, this weekend or a request to match (今天, 现在, 跟价);
+  else never ``high``;
 - a ``customer_objection`` is ``high`` when the same fault comes back (a defect named with
   "again", "third", returns, a batch; 又, 第三, 退货, 这批), else ``normal``.
 
@@ -107,6 +111,23 @@ FAULT_AGAIN = Cues(
     ),
     chinese=tuple("又 第三 第四 第五 好几 这批 退货 退回 批次".split()),
 )
+UNDERCUT = Cues(
+    words=frozenset(
+        "cheaper lower less undercut undercuts undercutting beat beats half off".split()
+    ),
+    bigrams=frozenset({("price", "match"), ("match", "it"), ("match", "them")}),
+    chinese=tuple("便宜 更低 低于 一半 半价 折 直降 秒杀 跟价 减".split()),
+)
+RUNNING_NOW = Cues(
+    words=frozenset("today tonight now currently started starting match".split()),
+    bigrams=frozenset({("this", "weekend"), ("this", "week")}),
+    chinese=tuple("今天 现在 正在 这周末 这个周末 本周 开始 跟价 一样".split()),
+)
+OFFER_ENDED = Cues(
+    words=frozenset("ended ends stopped finished expired".split()),
+    bigrams=frozenset({("packed", "up"), ("is", "over"), ("was", "over"), ("took", "down")}),
+    chinese=tuple("结束 撤了 停了 下架 过期".split()),
+)
 DEFECT = PRODUCT_FAULT | Cues(chinese=("坏", "裂", "断了"))
 """A product fault (the shared cues, and "broken" in Chinese)."""
 
@@ -132,6 +153,12 @@ def decide_urgency(
         return Urgency.HIGH if NOBODY_CAN_COME_IN.found(read) else Urgency.NORMAL
     if category is FeedbackCategory.TALK_TRACK_RECEPTION:
         return Urgency.LOW if sentiment is Sentiment.POSITIVE else Urgency.NORMAL
+    if category is FeedbackCategory.COMPETITOR_ACTIVITY:
+        if OFFER_ENDED.found(read):
+            return Urgency.LOW
+        if UNDERCUT.found(read) and RUNNING_NOW.found(read):
+            return Urgency.HIGH
+        return Urgency.NORMAL if model is Urgency.HIGH else model
     if category is FeedbackCategory.CUSTOMER_OBJECTION:
         repeated = DEFECT.found(read) and FAULT_AGAIN.found(read)
         return Urgency.HIGH if repeated else Urgency.NORMAL
