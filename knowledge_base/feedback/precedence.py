@@ -11,8 +11,9 @@ a pitch (the definition: "an idea for promotions, products or the store"); a com
 a product fault (torn, leaks, 开胶, 投诉) is ``customer_objection`` even when it names a stock
 count, a try-on or a rule (the fault is what someone must act on); a sales-mix fact
 ("grey outsells navy", "卖得最好的是黑色") is ``conversion_insight``, not stock (the urgency
-table's own example). The statistical model reads words, not this rule, so a text that
-names a device, a competitor, a pitch, an idea, a fault or a sales mix is moved to that
+table's own example); praise of what works ("a hit", "划算") is ``praise_suggestion``
+over a reading of what is praised. The statistical model reads words, not this rule, so a text that
+names a device, a competitor, a pitch, an idea, a fault, a sales mix or praise is moved to that
 category when the model ranks it among its top :data:`TOP_RANKS` but put a weaker reading
 first. When no rule applies, a reading whose subject the text does not name
 (:mod:`.subjects`: a stock report names stock, a rule confusion a doubt) gives way to the
@@ -192,6 +193,32 @@ SALES_MIX = Precedence(
         chinese=tuple("卖得最好 卖得最多 卖得比 卖得更 最畅销 销量最 销量第 卖得好的".split()),
     ),
 )
+PRAISE = Precedence(
+    category=FeedbackCategory.PRAISE_SUGGESTION,
+    over=frozenset(
+        {
+            FeedbackCategory.STOCK_AVAILABILITY,
+            FeedbackCategory.PRICE_RULE_CONFUSION,
+            FeedbackCategory.CUSTOMER_OBJECTION,
+            FeedbackCategory.CONVERSION_INSIGHT,
+            FeedbackCategory.DISPLAY_TILL_SYSTEM,
+            FeedbackCategory.OTHER,
+        }
+    ),
+    cues=Cues(
+        words=frozenset(
+            """great brilliant love loves loved hit thank thanks compliment compliments useful
+            excellent fantastic""".split()
+        ),
+        bigrams=frozenset({("works", "well"), ("well", "done"), ("good", "job")}),
+        chinese=tuple(
+            "好评 点赞 划算 喜欢 效果很好 效果不错 特别好 不错 感谢 谢谢 好用 夸".split()
+        ),
+    ),
+)
+"""Praise of something that works (an offer, a fixture, a delivery: "a hit", "划算", "好用")
+is ``praise_suggestion`` over a reading of its subject; tried last, so a device at fault, a
+competitor, a pitch or a product fault the text names decides first."""
 RULES: tuple[Precedence, ...] = (
     DEVICE_FAULT,
     COMPETITOR,
@@ -199,6 +226,7 @@ RULES: tuple[Precedence, ...] = (
     SUGGESTION,
     COMPLAINT,
     SALES_MIX,
+    PRAISE,
 )
 """Tried in this order; the first that applies decides."""
 

@@ -134,3 +134,18 @@ def test_a_rule_reading_with_no_doubt_in_it_gives_way_to_the_next_choice(text: s
 )
 def test_a_rule_question_or_doubt_stays_a_rule_confusion(text: str) -> None:
     assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION)) is PRICE
+
+
+@pytest.mark.parametrize(
+    "text", ["the new boot bench is great, people sit and try more", "新的会员卡很好用，顾客都夸"]
+)
+def test_praise_of_what_works_is_praise_over_a_reading_of_its_subject(text: str) -> None:
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, conversion, ranking(conversion, praise)) is praise
+
+
+def test_praise_never_hides_a_device_at_fault() -> None:
+    text = "great, the till is charging full price for the socks offer again"
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, PRICE, ranking(PRICE, praise, DISPLAY)) is DISPLAY
