@@ -1,7 +1,8 @@
 """Cue words in a feedback text, English and Chinese, read once per text.
 
 Used by the rules the taxonomy states outright: the precedence between categories
-(:mod:`.precedence`) and the consequences that make a report urgent (:mod:`.urgency`).
+(:mod:`.precedence`), what a report of some categories always names (:mod:`.subjects`) and the
+consequences that make a report urgent (:mod:`.urgency`).
 """
 
 from __future__ import annotations
