@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from knowledge_base.feedback.cue_words import PRODUCT_FAULT, Cues, CueText
 from knowledge_base.feedback.subjects import names_subject
 from knowledge_base.feedback.taxonomy import FeedbackCategory
+from knowledge_base.feedback.urgency import OUT_OF_ORDER, SOLD_OUT
 
 TOP_RANKS = 3
 """The cue's category must be at least this high in the model's ranking to win."""
@@ -44,6 +45,8 @@ class Precedence:
     category: FeedbackCategory
     over: frozenset[FeedbackCategory]
     cues: Cues
+    unless: Cues = Cues()
+    """Cue words that stop the rule (none by default)."""
 
 
 DEVICE_FAULT = Precedence(
@@ -123,7 +126,6 @@ SUGGESTION = Precedence(
             FeedbackCategory.CONVERSION_INSIGHT,
             FeedbackCategory.TALK_TRACK_RECEPTION,
             FeedbackCategory.FOOT_TRAFFIC,
-            FeedbackCategory.DISPLAY_TILL_SYSTEM,
         }
     ),
     cues=Cues(
@@ -215,10 +217,18 @@ PRAISE = Precedence(
             "好评 点赞 划算 喜欢 效果很好 效果不错 特别好 不错 感谢 谢谢 好用 夸".split()
         ),
     ),
+    unless=PRODUCT_FAULT
+    | OUT_OF_ORDER
+    | SOLD_OUT
+    | Cues(
+        words=frozenset("again wrong complain complained complaint annoyed angry".split()),
+        chinese=tuple("又 错 投诉 生气".split()),
+    ),
 )
 """Praise of something that works (an offer, a fixture, a delivery: "a hit", "划算", "好用")
 is ``praise_suggestion`` over a reading of its subject; tried last, so a device at fault, a
-competitor, a pitch or a product fault the text names decides first."""
+competitor, a pitch or a product fault the text names decides first, and never when the text
+names a problem ("great, sold out again", "thanks a lot, the till crashed": sarcasm)."""
 RULES: tuple[Precedence, ...] = (
     DEVICE_FAULT,
     COMPETITOR,
@@ -243,7 +253,9 @@ def apply_precedence(
     ranked = sorted(probabilities, key=lambda label: -probabilities[label])
     read = CueText.of(text)
     for rule in RULES:
-        if chosen in rule.over and rule.category in ranked[:TOP_RANKS] and rule.cues.found(read):
+        if chosen not in rule.over or rule.category not in ranked[:TOP_RANKS]:
+            continue
+        if rule.cues.found(read) and not rule.unless.found(read):
             return rule.category
     if names_subject(read, chosen):
         return chosen

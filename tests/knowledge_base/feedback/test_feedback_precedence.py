@@ -149,3 +149,21 @@ def test_praise_never_hides_a_device_at_fault() -> None:
     text = "great, the till is charging full price for the socks offer again"
     praise = FeedbackCategory.PRAISE_SUGGESTION
     assert apply_precedence(text, PRICE, ranking(PRICE, praise, DISPLAY)) is DISPLAY
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("great, the wool socks are sold out again", FeedbackCategory.STOCK_AVAILABILITY),
+        ("thanks a lot, the till crashed twice", DISPLAY),
+    ],
+)
+def test_sarcastic_praise_of_a_problem_is_no_praise(text: str, chosen: FeedbackCategory) -> None:
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, chosen, ranking(chosen, praise)) is chosen
+
+
+def test_asking_for_a_device_to_be_fixed_stays_a_device_fault() -> None:
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    text = "we should get the broken scanner fixed, it can't read the barcodes"
+    assert apply_precedence(text, DISPLAY, ranking(DISPLAY, praise)) is DISPLAY
