@@ -10,10 +10,18 @@ the consequences the convention names decide where cue words show them:
   card terminal; 收银, 结账, 刷卡机) that names money taken wrongly (a discount, a price, a
   member rate; 折, 减, 价, 会员) or the device being down (down, broken, offline; 坏, 死机,
   离线) is ``high``; a wrong shelf label or a black screen is not at the till;
+- ``stock_availability`` is ``high`` when a sell-out (sold out, gone, 卖完, 断码) is named
+  with demand (again, customers asking, during an offer; 又, 问, 活动), ``low`` when stock
+  is back or fine (restocked, back in, 到货了) and there is no sell-out, and never ``high``
+  without a sell-out;
 - ``foot_traffic`` is ``high`` only when nobody can come in (closed, power cut, entrance
   blocked; 停电, 关门, 进不来), else ``normal`` whatever the count;
 - ``talk_track_reception`` is ``low`` when the pitch works (positive sentiment), else
   ``normal``;
+- ``competitor_activity`` is ``low`` when their offer has ended (ended, over, 结束, 撤了);
+  ``high`` when they undercut us now: a lower price or a discount (cheaper, half, off; 便宜,
+  折, 半价) named with today, now, this weekend or a request to match (今天, 现在, 跟价);
+  else never ``high``;
 - a ``customer_objection`` is ``high`` when the same fault comes back (a defect named with
   "again", "third", returns, a batch; 又, 第三, 退货, 这批), else ``normal``.
 
@@ -25,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from knowledge_base.feedback.cue_words import Cues, CueText
+from knowledge_base.feedback.cue_words import PRODUCT_FAULT, Cues, CueText
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
 
 _ALL = frozenset(Urgency)
@@ -107,15 +115,52 @@ FAULT_AGAIN = Cues(
     ),
     chinese=tuple("又 第三 第四 第五 好几 这批 退货 退回 批次".split()),
 )
-DEFECT = Cues(
+UNDERCUT = Cues(
     words=frozenset(
-        """broke broken breaks split splitting splits cracked cracks cracking leaks leaking
-        leak tear torn tears peeling peels faulty defect defective fell squeaks unstitched
-        snapped""".split()
+        "cheaper lower less undercut undercuts undercutting beat beats half off".split()
     ),
-    bigrams=frozenset({("came", "apart"), ("comes", "apart"), ("falls", "apart"), ("came", "off")}),
-    chinese=tuple("开裂 裂 坏 漏水 脱胶 断了 掉了 起皮 质量问题 开线".split()),
+    bigrams=frozenset({("price", "match"), ("match", "it"), ("match", "them")}),
+    chinese=tuple("便宜 更低 低于 一半 半价 折 直降 秒杀 跟价 减".split()),
 )
+RUNNING_NOW = Cues(
+    words=frozenset("today tonight now currently started starting match".split()),
+    bigrams=frozenset({("this", "weekend"), ("this", "week")}),
+    chinese=tuple("今天 现在 正在 这周末 这个周末 本周 开始 跟价 一样".split()),
+)
+OFFER_ENDED = Cues(
+    words=frozenset("ended ends stopped finished expired".split()),
+    bigrams=frozenset({("packed", "up"), ("is", "over"), ("was", "over"), ("took", "down")}),
+    chinese=tuple("结束 撤了 停了 下架 过期".split()),
+)
+SOLD_OUT = Cues(
+    words=frozenset("gone zero none".split()),
+    bigrams=frozenset(
+        {
+            ("sold", "out"),
+            ("out", "of"),
+            ("run", "out"),
+            ("ran", "out"),
+            ("no", "more"),
+            ("none", "left"),
+            ("nothing", "left"),
+        }
+    ),
+    chinese=tuple("卖完 卖光 卖断 断货 断码 没货 缺货 没了 售罄 一双都没".split()),
+)
+IN_DEMAND = Cues(
+    words=frozenset(
+        """again asking asked ask keep keeps offer promo promotion weekend deal walked turned
+        leaving lost""".split()
+    ),
+    chinese=tuple("又 问 活动 优惠 走了 流失 一直".split()),
+)
+STOCK_FINE = Cues(
+    words=frozenset("restocked replenished plenty fine".split()),
+    bigrams=frozenset({("back", "in"), ("topped", "up"), ("came", "in"), ("arrived", "today")}),
+    chinese=tuple("到货了 补齐 补上了 充足 够卖 到了".split()),
+)
+DEFECT = PRODUCT_FAULT | Cues(chinese=("坏", "裂", "断了"))
+"""A product fault (the shared cues, and "broken" in Chinese)."""
 
 
 def decide_urgency(
@@ -139,6 +184,18 @@ def decide_urgency(
         return Urgency.HIGH if NOBODY_CAN_COME_IN.found(read) else Urgency.NORMAL
     if category is FeedbackCategory.TALK_TRACK_RECEPTION:
         return Urgency.LOW if sentiment is Sentiment.POSITIVE else Urgency.NORMAL
+    if category is FeedbackCategory.STOCK_AVAILABILITY:
+        if SOLD_OUT.found(read):
+            return Urgency.HIGH if IN_DEMAND.found(read) else model
+        if STOCK_FINE.found(read):
+            return Urgency.LOW
+        return Urgency.NORMAL if model is Urgency.HIGH else model
+    if category is FeedbackCategory.COMPETITOR_ACTIVITY:
+        if OFFER_ENDED.found(read):
+            return Urgency.LOW
+        if UNDERCUT.found(read) and RUNNING_NOW.found(read):
+            return Urgency.HIGH
+        return Urgency.NORMAL if model is Urgency.HIGH else model
     if category is FeedbackCategory.CUSTOMER_OBJECTION:
         repeated = DEFECT.found(read) and FAULT_AGAIN.found(read)
         return Urgency.HIGH if repeated else Urgency.NORMAL

@@ -1,4 +1,4 @@
-"""The taxonomy's precedence: a device at fault, a competitor, a pitch, an idea or a fault wins."""
+"""The taxonomy's precedence: a device, a competitor, a pitch, an idea, a fault, a sales mix."""
 
 from __future__ import annotations
 
@@ -88,3 +88,82 @@ def test_suggesting_something_to_a_customer_is_no_idea_for_headquarters() -> Non
 def test_a_product_fault_is_an_objection_even_with_a_stock_count(text: str) -> None:
     stock = FeedbackCategory.STOCK_AVAILABILITY
     assert apply_precedence(text, stock, ranking(stock, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text", ["the fleece lining is fraying after two washes", "这件夹克洗了一次就褪色了"]
+)
+def test_a_product_fault_from_the_shared_fault_words_is_an_objection(text: str) -> None:
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    assert apply_precedence(text, conversion, ranking(conversion, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text", ["the green tee outsells the blue one two to one", "风暴夹克卖得最好的是黑色"]
+)
+def test_a_sales_mix_fact_is_conversion_not_stock(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    assert apply_precedence(text, stock, ranking(stock, conversion)) is conversion
+
+
+def test_a_stock_reading_that_names_no_stock_gives_way_to_the_next_choice() -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    traffic = FeedbackCategory.FOOT_TRAFFIC
+    text = "a heatwave, the street outside is deserted"
+    assert apply_precedence(text, stock, ranking(stock, traffic)) is traffic
+
+
+@pytest.mark.parametrize("text", ["size 41 is gone again", "41码又没货了", "the truck never came"])
+def test_a_stock_reading_that_names_stock_stands(text: str) -> None:
+    stock = FeedbackCategory.STOCK_AVAILABILITY
+    traffic = FeedbackCategory.FOOT_TRAFFIC
+    assert apply_precedence(text, stock, ranking(stock, traffic)) is stock
+
+
+@pytest.mark.parametrize(
+    "text", ["customers hate that only members get the extra ten", "顾客很不满会员价只给老会员"]
+)
+def test_a_rule_reading_with_no_doubt_in_it_gives_way_to_the_next_choice(text: str) -> None:
+    assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION)) is OBJECTION
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["does the member rate stack with the socks offer?", "满减含不含袜子", "顾客以为送最贵的"],
+)
+def test_a_rule_question_or_doubt_stays_a_rule_confusion(text: str) -> None:
+    assert apply_precedence(text, PRICE, ranking(PRICE, OBJECTION)) is PRICE
+
+
+@pytest.mark.parametrize(
+    "text", ["the new boot bench is great, people sit and try more", "新的会员卡很好用，顾客都夸"]
+)
+def test_praise_of_what_works_is_praise_over_a_reading_of_its_subject(text: str) -> None:
+    conversion = FeedbackCategory.CONVERSION_INSIGHT
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, conversion, ranking(conversion, praise)) is praise
+
+
+def test_praise_never_hides_a_device_at_fault() -> None:
+    text = "great, the till is charging full price for the socks offer again"
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, PRICE, ranking(PRICE, praise, DISPLAY)) is DISPLAY
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("great, the wool socks are sold out again", FeedbackCategory.STOCK_AVAILABILITY),
+        ("thanks a lot, the till crashed twice", DISPLAY),
+    ],
+)
+def test_sarcastic_praise_of_a_problem_is_no_praise(text: str, chosen: FeedbackCategory) -> None:
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    assert apply_precedence(text, chosen, ranking(chosen, praise)) is chosen
+
+
+def test_asking_for_a_device_to_be_fixed_stays_a_device_fault() -> None:
+    praise = FeedbackCategory.PRAISE_SUGGESTION
+    text = "we should get the broken scanner fixed, it can't read the barcodes"
+    assert apply_precedence(text, DISPLAY, ranking(DISPLAY, praise)) is DISPLAY

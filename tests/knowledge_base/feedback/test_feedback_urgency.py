@@ -96,3 +96,48 @@ def test_every_category_allows_some_urgency_and_only_stock_and_competitors_all_t
         FeedbackCategory.STOCK_AVAILABILITY,
         FeedbackCategory.COMPETITOR_ACTIVITY,
     }
+
+
+COMPETITOR = FeedbackCategory.COMPETITOR_ACTIVITY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the outlet down the road has our jackets 30 percent cheaper today", Urgency.HIGH),
+        ("对面今天跑鞋全场半价，顾客问我们跟不跟价", Urgency.HIGH),
+        ("their spring sale is over, prices are back to normal", Urgency.LOW),
+        ("隔壁的清仓活动昨天结束了", Urgency.LOW),
+    ],
+)
+def test_a_competitor_undercutting_us_now_is_high_and_an_ended_offer_low(
+    text: str, expected: Urgency
+) -> None:
+    assert decide_urgency(text, COMPETITOR, NEUTRAL, model_says(Urgency.NORMAL)) is expected
+
+
+def test_a_competitor_not_undercutting_us_now_is_never_high() -> None:
+    text = "a rival brand opened a running club at their store"
+    assert decide_urgency(text, COMPETITOR, NEUTRAL, model_says(Urgency.HIGH)) is Urgency.NORMAL
+    assert decide_urgency(text, COMPETITOR, NEUTRAL, model_says(Urgency.LOW)) is Urgency.LOW
+
+
+STOCK = FeedbackCategory.STOCK_AVAILABILITY
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("size 38 of the boots sold out and people keep asking", Urgency.HIGH),
+        ("活动期间42码又卖断了", Urgency.HIGH),
+        ("the hoodies were restocked this morning, all sizes back", Urgency.LOW),
+        ("冬靴到货了，尺码齐了", Urgency.LOW),
+    ],
+)
+def test_a_sell_out_in_demand_is_high_and_stock_back_low(text: str, expected: Urgency) -> None:
+    assert decide_urgency(text, STOCK, NEUTRAL, model_says(Urgency.NORMAL)) is expected
+
+
+def test_stock_with_no_sell_out_named_is_never_high() -> None:
+    text = "a few boxes of tees are running low"
+    assert decide_urgency(text, STOCK, NEUTRAL, model_says(Urgency.HIGH)) is Urgency.NORMAL
