@@ -153,10 +153,11 @@ async def _round(
                 await _until_ready(files, listening)
                 published = datetime.now(UTC)
                 await asyncio.to_thread(_publish, database, kb, edit, notice_id, published)
-            finally:
-                if not listening.done():
-                    files.stop.write_text("stop\n", encoding="utf-8")  # on an error only
-                earpieces = await listening
+            except BaseException:
+                files.stop.write_text("stop\n", encoding="utf-8")  # let the earpieces leave
+                await asyncio.wait({listening})
+                raise
+            earpieces = await listening
             records = await asyncio.to_thread(
                 SqlNoticeRepository(database=database).deliveries, notice_id=notice_id
             )

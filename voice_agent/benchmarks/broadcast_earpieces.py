@@ -209,6 +209,6 @@ async def _acknowledge_when_played(
             ):
                 await earpiece.acknowledge()
         acknowledged = {d.clerk for d in found if d.state is DeliveryState.ACKNOWLEDGED}
-        if acknowledged >= by_clerk.keys():
+        if set(by_clerk) <= acknowledged:
             return
         await asyncio.sleep(_POLL_SECS)
