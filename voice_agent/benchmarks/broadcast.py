@@ -14,7 +14,9 @@ the publish call:
   to stored part of it.
 
 Each is reported as p50, p95 and max over the clerks who got that far, with the count of
-those who did not within the time limit. The earpieces run in a process of their own, ahead
+those who did not within the time limit (``missing``). The publish waits, up to the time
+limit, for every earpiece to hear the assistant's audio track; those that did not are
+counted in ``without_assistant_at_publish``. The earpieces run in a process of their own, ahead
 of the service, and so does the LiveKit server (:mod:`voice_agent.benchmarks.clerk_process`,
 :mod:`voice_agent.benchmarks.broadcast_earpieces`): on a floor they are other machines. The
 times cross the two processes as wall-clock times.
@@ -236,6 +238,7 @@ def _round_report(
             "finished": clerks - len(finished),
             "ack_recorded": clerks - len(acked),
         },
+        "without_assistant_at_publish": sum(1 for e in earpieces if not e.heard_assistant),
     }
     logger.info("bench broadcast: {} clerks: {}", clerks, report)
     return report
