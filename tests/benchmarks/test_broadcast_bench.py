@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import typer
 
+from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.storage.knowledge_helpers import copy_sample
 from voice_agent.audio_io import load_audio
-from voice_agent.benchmarks.broadcast import notice_id_of, roster_csv, urgent_edit
+from voice_agent.benchmarks.broadcast import _round_report, notice_id_of, roster_csv, urgent_edit
 from voice_agent.benchmarks.broadcast_earpieces import EarpieceReport, is_voiced
 from voice_agent.cli.bench_broadcast import _counts
 from voice_agent.storage import open_database
@@ -72,6 +73,42 @@ def test_first_audio_is_the_first_voiced_onset_at_or_after_the_publish() -> None
     )
     assert heard.first_audio_after(published) == pytest.approx(1.25)
     assert heard.first_audio_after(published + timedelta(seconds=3)) is None
+
+
+def test_the_round_report_joins_what_earpieces_heard_with_what_was_stored() -> None:
+    published = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+
+    def after(secs: float) -> datetime:
+        return published + timedelta(seconds=secs)
+
+    earpieces = [
+        EarpieceReport("clerk001", True, (after(1.5).timestamp(),), after(9.0)),
+        EarpieceReport("clerk002", True, (after(2.5).timestamp(),), None),
+        EarpieceReport("clerk003", False, (), None),
+    ]
+    records = {
+        "clerk001": Delivery(
+            "weekend-running@3",
+            "clerk001",
+            created_at=published,
+            state=DeliveryState.ACKNOWLEDGED,
+            played_at=after(8.9),
+            acknowledged_at=after(9.25),
+        ),
+        "clerk002": Delivery(
+            "weekend-running@3",
+            "clerk002",
+            created_at=published,
+            state=DeliveryState.SPEAKING,
+        ),
+    }
+    report = _round_report(3, earpieces, records, published)
+    assert report["first_audio_secs"] == {"n": 2, "p50": 1.5, "p95": 2.5, "max": 2.5}
+    assert report["finished_secs"]["max"] == 8.9
+    assert report["ack_recorded_secs"]["max"] == 9.25
+    assert report["ack_store_secs"]["max"] == 0.25
+    assert report["missing"] == {"first_audio": 1, "finished": 2, "ack_recorded": 2}
+    assert report["without_assistant_at_publish"] == 1
 
 
 @pytest.mark.parametrize("value", ["", "ten", "0", "5,300"])
