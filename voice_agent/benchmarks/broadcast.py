@@ -16,10 +16,9 @@ the publish call:
 Each is reported as p50, p95 and max over the clerks who got that far, with the count of
 those who did not within the time limit (``missing``). The publish waits, up to the time
 limit, for every earpiece to hear the assistant's audio track; those that did not are
-counted in ``without_assistant_at_publish``. The earpieces run in a process of their own, ahead
-of the service, and so does the LiveKit server (:mod:`voice_agent.benchmarks.clerk_process`,
-:mod:`voice_agent.benchmarks.broadcast_earpieces`): on a floor they are other machines. The
-times cross the two processes as wall-clock times.
+counted in ``without_assistant_at_publish``. The earpieces run in a process of their own at a
+higher priority than the service, and so does the LiveKit server: on a floor they are other
+machines, not the service's CPU. Times cross the two processes as wall-clock times.
 """
 
 from __future__ import annotations
