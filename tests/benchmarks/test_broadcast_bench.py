@@ -1,17 +1,24 @@
-"""``bench broadcast``: its roster, its urgent edit and its clerk counts (no server needed)."""
+"""``bench broadcast``: its roster, its urgent edit, its earpieces' ears and clerk counts.
+
+No server needed: the round itself is checked by running the command (see docs/broadcast.md).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import typer
 
+from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.roster_files import parse_roster
+from tests.conftest import AUDIO
 from tests.storage.knowledge_helpers import copy_sample
-from voice_agent.benchmarks.broadcast import roster_csv, urgent_edit
+from voice_agent.audio_io import load_audio
+from voice_agent.benchmarks.broadcast import _round_report, notice_id_of, roster_csv, urgent_edit
+from voice_agent.benchmarks.broadcast_earpieces import EarpieceReport, is_voiced
 from voice_agent.cli.bench_broadcast import _counts
 from voice_agent.storage import open_database
 from voice_agent.storage.publisher import Publisher
@@ -27,10 +34,11 @@ def test_the_bench_roster_has_every_clerk_on_shift_at_any_time(tmp_path: Path) -
 
 def test_the_bench_edit_is_a_valid_urgent_publication_of_a_new_version(tmp_path: Path) -> None:
     kb = copy_sample(tmp_path / "kb")
+    edit = urgent_edit(kb)
     database = open_database(f"sqlite:///{tmp_path / 'bench.sqlite3'}")
     try:
         outcome = Publisher(database=database).publish_files(
-            kb, urgent_edit(kb), published_by="bench", urgent=True, now=datetime.now(UTC)
+            kb, edit, published_by="bench", urgent=True, now=datetime.now(UTC)
         )
     finally:
         database.close()
@@ -40,6 +48,67 @@ def test_the_bench_edit_is_a_valid_urgent_publication_of_a_new_version(tmp_path:
         v.version for v in outcome.publication.versions if v.promotion_id == "weekend-running"
     ]
     assert max(versions) == 3  # the sample's version 2, moved on
+    # The earpieces wait for this notice's deliveries before the publish has made it.
+    assert notice_id_of(edit) == "weekend-running@3"
+
+
+def test_an_earpiece_counts_speech_as_voiced_and_silence_not() -> None:
+    audio = load_audio(AUDIO / "loop" / "ax200_weekend.wav")
+    frames = [audio.pcm16[i : i + 320] for i in range(0, len(audio.pcm16), 320)]  # 10 ms
+    voiced = [is_voiced(frame) for frame in frames]
+    assert not any(voiced[:10])  # the recording's lead-in
+    assert sum(voiced) > len(frames) // 3
+    assert not is_voiced(bytes(320))
+    assert not is_voiced(b"")
+
+
+def test_first_audio_is_the_first_voiced_onset_at_or_after_the_publish() -> None:
+    published = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    at = published.timestamp()
+    heard = EarpieceReport(
+        identity="clerk001",
+        heard_assistant=True,
+        voiced_onsets_unix=(at - 0.5, at + 1.25, at + 2.0),
+        ack_pressed_at=published + timedelta(seconds=9),
+    )
+    assert heard.first_audio_after(published) == pytest.approx(1.25)
+    assert heard.first_audio_after(published + timedelta(seconds=3)) is None
+
+
+def test_the_round_report_joins_what_earpieces_heard_with_what_was_stored() -> None:
+    published = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+
+    def after(secs: float) -> datetime:
+        return published + timedelta(seconds=secs)
+
+    earpieces = [
+        EarpieceReport("clerk001", True, (after(1.5).timestamp(),), after(9.0)),
+        EarpieceReport("clerk002", True, (after(2.5).timestamp(),), None),
+        EarpieceReport("clerk003", False, (), None),
+    ]
+    records = {
+        "clerk001": Delivery(
+            "weekend-running@3",
+            "clerk001",
+            created_at=published,
+            state=DeliveryState.ACKNOWLEDGED,
+            played_at=after(8.9),
+            acknowledged_at=after(9.25),
+        ),
+        "clerk002": Delivery(
+            "weekend-running@3",
+            "clerk002",
+            created_at=published,
+            state=DeliveryState.SPEAKING,
+        ),
+    }
+    report = _round_report(3, earpieces, records, published)
+    assert report["first_audio_secs"] == {"n": 2, "p50": 1.5, "p95": 2.5, "max": 2.5}
+    assert report["finished_secs"]["max"] == 8.9
+    assert report["ack_recorded_secs"]["max"] == 9.25
+    assert report["ack_store_secs"]["max"] == 0.25
+    assert report["missing"] == {"first_audio": 1, "finished": 2, "ack_recorded": 2}
+    assert report["without_assistant_at_publish"] == 1
 
 
 @pytest.mark.parametrize("value", ["", "ten", "0", "5,300"])

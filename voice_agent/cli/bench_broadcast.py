@@ -73,3 +73,7 @@ def _print_report(result: dict[str, Any]) -> None:
         missing = {k: v for k, v in row["missing"].items() if v}
         if missing:
             typer.echo(f"    not within {result['limit_secs']:.0f} s: {missing}")
+        if row["without_assistant_at_publish"]:
+            typer.echo(
+                f"    no assistant yet at the publish: {row['without_assistant_at_publish']}"
+            )
