@@ -174,17 +174,31 @@ class FollowUp:
             )
         open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
         for identity in sorted({d.clerk for d in open_ones}):
-            await self.evaluate(identity, roster, connected_anywhere=identity in present)
+            # Someone connected elsewhere is skipped without a query; someone connected
+            # nowhere is judged on this read (an escalation is claimed conditionally).
+            elsewhere = identity not in self._channels
+            await self.evaluate(
+                identity,
+                roster,
+                connected_anywhere=identity in present,
+                records=[d for d in open_ones if d.clerk == identity] if elsewhere else None,
+            )
         await self._managers.offer_due(self._channels, roster)
 
     async def evaluate(
-        self, identity: str, roster: Roster, *, connected_anywhere: bool = True
+        self,
+        identity: str,
+        roster: Roster,
+        *,
+        connected_anywhere: bool = True,
+        records: list[Delivery] | None = None,
     ) -> None:
         """Do what is due for ``identity`` now: offer, replay, escalate, withdraw or wait.
 
         ``connected_anywhere``: whether ``identity`` has a session on any node (on a
         cluster, a node acts for someone connected elsewhere never; for someone connected
-        nowhere it may escalate).
+        nowhere it may escalate). ``records``: their open deliveries, read just now
+        (default: read them).
         """
         if not acts_for(
             shared=self._presence is not None,
@@ -192,7 +206,10 @@ class FollowUp:
             connected_anywhere=connected_anywhere or identity in self._channels,
         ):
             return  # the node the person is connected to acts for them
-        records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
+        if records is None:
+            records = await asyncio.to_thread(
+                self._notices.deliveries, clerk=identity, open_only=True
+            )
         member = roster.member(identity)
         step = next_step(records, self._situation(member, identity), self._policy)
         offered = self._offered.get(identity)
