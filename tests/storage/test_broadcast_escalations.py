@@ -50,6 +50,10 @@ def test_a_dead_node_s_sessions_go_stale_and_a_renewing_node_s_stay(database: Da
     age_presence(database, "b", timedelta(minutes=5))
     node_b.renew(["mei"])  # b ticks; a is dead
     assert node_b.present(fresh_within=timedelta(minutes=1)) == {"mei"}
+    assert node_b.rows() == [("chen", "a"), ("mei", "b")]  # kept a while (diagnostics)
+    age_presence(database, "a", timedelta(days=2))
+    node_b.renew(["mei"])
+    assert node_b.rows() == [("mei", "b")]  # a dead node's rows do not pile up
 
 
 def test_renewing_keeps_only_the_node_s_live_sessions_and_stopping_drops_them(

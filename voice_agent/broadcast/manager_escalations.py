@@ -69,8 +69,7 @@ class ManagersHearEscalations:
         managers = [
             member
             for identity in channels
-            if (member := roster.member(identity)) is not None
-            and member.role is Role.STORE_MANAGER
+            if (member := roster.member(identity)) is not None and member.role is Role.STORE_MANAGER
         ]
         if not managers:
             return 0

@@ -31,6 +31,9 @@ from voice_agent.storage.broadcast_schema import deliveries, escalations_spoken,
 from voice_agent.storage.engine import Database
 from voice_agent.storage.timestamps import encode_time
 
+FORGET_AFTER = timedelta(days=1)
+"""Rows of a node silent this long (it died long ago) are deleted by any renewing node."""
+
 
 class SqlPresence:
     """People's live sessions per node, on either engine."""
@@ -69,9 +72,15 @@ class SqlPresence:
             )
 
     def renew(self, identities: list[str]) -> None:
-        """Renew the node's rows: it is alive with exactly these sessions (others are dropped)."""
+        """Renew the node's rows: it is alive with exactly these sessions (others are dropped).
+
+        Also deletes every node's rows older than :data:`FORGET_AFTER` (dead nodes').
+        """
         now = self._database.now()
         with self._database.transaction() as connection:
+            connection.execute(
+                delete(notice_presence).where(notice_presence.c.seen_at < now - FORGET_AFTER)
+            )
             connection.execute(
                 delete(notice_presence)
                 .where(notice_presence.c.node == self._node)
@@ -87,6 +96,14 @@ class SqlPresence:
         """Drop every row of the node (it stops: none of its sessions is live any more)."""
         with self._database.transaction() as connection:
             connection.execute(delete(notice_presence).where(notice_presence.c.node == self._node))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """Every stored (identity, node), stale ones included (for tests and diagnostics)."""
+        query = select(notice_presence.c.identity, notice_presence.c.node).order_by(
+            notice_presence.c.identity, notice_presence.c.node
+        )
+        with self._database.read() as connection:
+            return [(identity, node) for identity, node in connection.execute(query)]
 
     def present(self, *, fresh_within: timedelta) -> set[str]:
         """Identities with a session on any node whose row was renewed within ``fresh_within``."""
