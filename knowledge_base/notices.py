@@ -122,7 +122,7 @@ def escalation_notice(
         return f"{clerk_name}收听{plays}次后仍未确认{name}第{promotion.version}版的更新。"
     return (
         f"{clerk_name} has not acknowledged the update to the {promotion.title.en},"
-        f" version {promotion.version}, after hearing it {plays} times."
+        f" version {promotion.version}, after hearing it {_times(plays)}."
     )
 
 
@@ -241,3 +241,8 @@ def _changes(
     if zh:
         return [("现在" if old is not None else "") + "，".join(phrases)]
     return [("it is now " if old is not None else "") + join(phrases, zh)]
+
+
+def _times(count: int) -> str:
+    """``once``, ``2 times``: "after hearing it once", not "1 times"."""
+    return "once" if count == 1 else f"{count} times"

@@ -232,6 +232,12 @@ class BroadcastSettings(BaseModel):
     """Roster (CSV or YAML) ``voice-agent roster load`` reads when no file is given."""
     tick_secs: float = Field(default=1.0, gt=0.0)
     """How often due replays, escalations and shift starts are looked at."""
+    presence_stale_secs: float = Field(default=10.0, gt=0.0)
+    """On a cluster, a node's sessions count as gone this long after its last tick (the node
+    died): its clerks may then be escalated by another node. Several times ``tick_secs``."""
+    escalation_spoken_within_secs: float = Field(default=8 * 3600.0, gt=0.0)
+    """A store manager who connects (to any node) this long after an escalation about one of
+    their clerks still hears it, unless the clerk acknowledged meanwhile."""
 
     @model_validator(mode="after")
     def _secret_with_url(self) -> Self:

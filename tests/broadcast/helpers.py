@@ -10,19 +10,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from knowledge_base.delivery import Delivery
+from sqlalchemy import select, update
+
+from knowledge_base.delivery import Delivery, PlaybackFinished, PlaybackStarted
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import Publication
 from pipelines.floor_models import Utterance as FloorUtterance
 from tests.storage.knowledge_helpers import copy_sample, weekend_text
-from voice_agent.broadcast import Utterance
+from voice_agent.broadcast import Broadcaster, Utterance
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
     SqlQuizResultRepository,
     SqlRosterRepository,
 )
+from voice_agent.storage.broadcast_schema import notice_presence
 from voice_agent.storage.publisher import Publisher
 
 ROSTERS = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
@@ -182,3 +185,39 @@ class RecordingQuizChannel:
     def feedback(self) -> list[str]:
         """What was said back after each answer."""
         return [u.text for u in self.offered if u.kind == "quiz_feedback"]
+
+
+def age_presence(database: Database, node: str, by: timedelta) -> None:
+    """Make ``node``'s rows look ``by`` older (it stopped renewing them: it died)."""
+    with database.transaction() as connection:
+        rows = connection.execute(
+            select(notice_presence.c.identity, notice_presence.c.seen_at).where(
+                notice_presence.c.node == node
+            )
+        ).all()
+        for identity, seen_at in rows:
+            connection.execute(
+                update(notice_presence)
+                .where(notice_presence.c.node == node)
+                .where(notice_presence.c.identity == identity)
+                .values(seen_at=seen_at - by)
+            )
+
+
+async def connect_all(
+    broadcaster: Broadcaster, database: Database, *identities: str
+) -> dict[str, RecordingChannel]:
+    """Connect a recording channel for each of ``identities``."""
+    notices = SqlNoticeRepository(database=database)
+    channels = {i: RecordingChannel(i, notices=notices) for i in identities}
+    for channel in channels.values():
+        await broadcaster.connect(channel)
+    return channels
+
+
+async def hear(broadcaster: Broadcaster, channel: RecordingChannel, clock: Clock) -> None:
+    """The session speaks the latest live offer to its end."""
+    utterance = channel.live[-1]
+    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackStarted(clock()))
+    clock.advance(seconds=8)
+    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackFinished(clock()))

@@ -21,7 +21,14 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz import QuestionKind
 from knowledge_base.quiz_plan import QuizPlan
 from knowledge_base.quiz_scoring import QuizResult
-from tests.broadcast.helpers import Chain, Clock, RecordingChannel, WebhookReceiver
+from tests.broadcast.helpers import (
+    Chain,
+    Clock,
+    RecordingChannel,
+    WebhookReceiver,
+    connect_all,
+    hear,
+)
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
@@ -67,28 +74,10 @@ async def broadcaster(
     await started.stop()
 
 
-async def _connect(
-    broadcaster: Broadcaster, database: Database, *identities: str
-) -> dict[str, RecordingChannel]:
-    notices = SqlNoticeRepository(database=database)
-    channels = {i: RecordingChannel(i, notices=notices) for i in identities}
-    for channel in channels.values():
-        await broadcaster.connect(channel)
-    return channels
-
-
-async def _hear(broadcaster: Broadcaster, channel: RecordingChannel, clock: Clock) -> None:
-    """The session speaks the latest live offer to its end."""
-    utterance = channel.live[-1]
-    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackStarted(clock()))
-    clock.advance(seconds=8)
-    await broadcaster.report(channel.identity, utterance.notice_id, PlaybackFinished(clock()))
-
-
 async def test_an_urgent_publication_is_stored_for_everyone_in_scope_before_it_is_spoken(
     broadcaster: Broadcaster, chain: Chain, database: Database
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana", "ben", "chen", "jonas")
+    channels = await connect_all(broadcaster, database, "ana", "ben", "chen", "jonas")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     stored = SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
     # SH-01 is in the weekend offer's scope, BER-01 is not; Dan is stored though off shift.
@@ -103,7 +92,7 @@ async def test_an_urgent_publication_is_stored_for_everyone_in_scope_before_it_i
 async def test_a_publication_that_is_not_urgent_announces_nothing(
     broadcaster: Broadcaster, chain: Chain, database: Database
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana")
+    channels = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25, urgent=False))
     assert SqlNoticeRepository(database=database).notices() == []
     assert channels["ana"].offered == []
@@ -116,10 +105,10 @@ async def test_two_acknowledge_one_stays_silent_hears_it_once_more_and_is_escala
     clock: Clock,
     receiver: WebhookReceiver,
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana", "ben", "chen", "mei")
+    channels = await connect_all(broadcaster, database, "ana", "ben", "chen", "mei")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     for name in ("ana", "ben", "chen"):
-        await _hear(broadcaster, channels[name], clock)
+        await hear(broadcaster, channels[name], clock)
     for name in ("ana", "ben"):
         await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
 
@@ -130,7 +119,7 @@ async def test_two_acknowledge_one_stays_silent_hears_it_once_more_and_is_escala
     await broadcaster.tick()
     replay = channels["chen"].offered[-1]
     assert replay.kind is UtteranceKind.REPLAY
-    await _hear(broadcaster, channels["chen"], clock)
+    await hear(broadcaster, channels["chen"], clock)
     clock.advance(minutes=3)
     await broadcaster.tick()
     await broadcaster.tick()  # escalated once only
@@ -162,14 +151,14 @@ async def test_a_clerk_who_connects_later_is_offered_the_notice_at_once(
     broadcaster: Broadcaster, chain: Chain, database: Database
 ) -> None:
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
-    channels = await _connect(broadcaster, database, "ana")
+    channels = await connect_all(broadcaster, database, "ana")
     assert [u.notice_id for u in channels["ana"].offered] == ["weekend-running@3"]
 
 
 async def test_an_off_shift_clerk_is_not_spoken_to_until_the_shift_starts(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
-    channels = await _connect(broadcaster, database, "dan")
+    channels = await connect_all(broadcaster, database, "dan")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     clock.advance(days=1, hours=22, minutes=59)  # Wednesday 08:59
     await broadcaster.tick()
@@ -182,7 +171,7 @@ async def test_an_off_shift_clerk_is_not_spoken_to_until_the_shift_starts(
 async def test_a_superseded_notice_is_withdrawn_and_never_played(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana")
+    channels = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     first = channels["ana"].offered[0]
     clock.advance(seconds=30)
@@ -204,9 +193,9 @@ async def test_a_superseded_notice_is_withdrawn_and_never_played(
 async def test_a_clerk_who_asks_to_hear_it_again_gets_a_replay(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana")
+    channels = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
-    await _hear(broadcaster, channels["ana"], clock)
+    await hear(broadcaster, channels["ana"], clock)
     await broadcaster.report("ana", "weekend-running@3", RepeatRequested(clock()))
     assert [u.kind for u in channels["ana"].offered] == [UtteranceKind.NOTICE, UtteranceKind.REPLAY]
 
@@ -220,12 +209,12 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
 ) -> None:
     first = _broadcaster(database, knowledge, clock, receiver)
     await first.start()
-    channels = await _connect(first, database, "ana", "ben", "chen")
+    channels = await connect_all(first, database, "ana", "ben", "chen")
     await first.on_publication(chain.publish_weekend(version=3, percent=25))
-    await _hear(first, channels["ana"], clock)
+    await hear(first, channels["ana"], clock)
     await first.report("ana", "weekend-running@3", Acknowledged(clock()))
     await first.report("ben", "weekend-running@3", PlaybackStarted(clock()))  # killed mid-notice
-    await _hear(first, channels["chen"], clock)  # heard, not yet acknowledged
+    await hear(first, channels["chen"], clock)  # heard, not yet acknowledged
     before = {
         d.clerk: d
         for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
@@ -234,7 +223,7 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
 
     second = _broadcaster(database, knowledge, clock, receiver)
     await second.start()
-    again = await _connect(second, database, "ana", "ben", "chen", "dan")
+    again = await connect_all(second, database, "ana", "ben", "chen", "dan")
     after = {
         d.clerk: d
         for d in SqlNoticeRepository(database=database).deliveries(notice_id="weekend-running@3")
@@ -261,12 +250,12 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
 async def test_a_clerk_who_rejoins_while_a_notice_awaits_got_it_is_awaited_not_told_again(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
-    first = await _connect(broadcaster, database, "ana")
+    first = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
-    await _hear(broadcaster, first["ana"], clock)
+    await hear(broadcaster, first["ana"], clock)
     await broadcaster.disconnect("ana", channel=first["ana"])
     clock.advance(seconds=30)
-    rejoined = await _connect(broadcaster, database, "ana")
+    rejoined = await connect_all(broadcaster, database, "ana")
     assert rejoined["ana"].offered == []
     (awaited,) = rejoined["ana"].awaited
     assert awaited.acknowledge_within_secs == 90.0  # the rest of the two minutes
@@ -279,10 +268,10 @@ async def test_a_rejoin_cuts_off_the_notice_the_replaced_session_was_speaking(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
     # The new session connects before the old one's end is reported (or ever is).
-    first = await _connect(broadcaster, database, "ana")
+    first = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     await broadcaster.report("ana", "weekend-running@3", PlaybackStarted(clock()))
-    rejoined = await _connect(broadcaster, database, "ana")
+    rejoined = await connect_all(broadcaster, database, "ana")
     await broadcaster.disconnect("ana", channel=first["ana"])  # ignored: not the live one
     assert [u.kind for u in rejoined["ana"].offered] == [UtteranceKind.NOTICE]
     (stored,) = SqlNoticeRepository(database=database).deliveries(clerk="ana")
@@ -294,17 +283,22 @@ async def test_nodes_sharing_a_database_each_speak_to_their_own_sessions_only(
 ) -> None:
     def node() -> Broadcaster:
         return Broadcaster(
-            database=database, knowledge=lambda: knowledge, policy=POLICY, shared=True, clock=clock
+            database=database,
+            knowledge=lambda: knowledge,
+            policy=POLICY,
+            shared=True,
+            presence_fresh=timedelta(hours=1),  # never stale while this test runs
+            clock=clock,
         )
 
     first, second = node(), node()
     await first.start()
-    on_first = await _connect(first, database, "ana", "ben")
+    on_first = await connect_all(first, database, "ana", "ben")
     publication = chain.publish_weekend(version=3, percent=25)
     await first.on_publication(publication)
     await first.report("ana", "weekend-running@3", PlaybackStarted(clock()))  # speaking there
     await second.start()  # a node joining the cluster: ana's notice is not "cut off"
-    on_second = await _connect(second, database, "chen")
+    on_second = await connect_all(second, database, "chen")
     await second.on_publication(publication)  # stored already by the first: nothing twice
     assert [c.identity for c in on_second.values() if c.offered] == ["chen"]
     assert [u.kind for u in on_second["chen"].offered] == [UtteranceKind.NOTICE]
@@ -344,10 +338,10 @@ async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
     knowledge: KnowledgeBase,
 ) -> None:
     publication = chain.publish_weekend(version=3, percent=25)
-    channels = await _connect(broadcaster, database, "ana", "ben", "chen")
+    channels = await connect_all(broadcaster, database, "ana", "ben", "chen")
     await broadcaster.on_publication(publication)
     for name in ("ana", "ben", "chen"):
-        await _hear(broadcaster, channels[name], clock)
+        await hear(broadcaster, channels[name], clock)
         clock.advance(seconds=2)
         await broadcaster.report(name, "weekend-running@3", Acknowledged(clock()))
     last_ack = clock()
@@ -395,9 +389,9 @@ async def test_compliance_counts_acknowledgements_and_quiz_passes_from_storage(
 async def test_an_acknowledgement_before_a_queued_replay_is_spoken_withdraws_the_replay(
     broadcaster: Broadcaster, chain: Chain, database: Database, clock: Clock
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana")
+    channels = await connect_all(broadcaster, database, "ana")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
-    await _hear(broadcaster, channels["ana"], clock)
+    await hear(broadcaster, channels["ana"], clock)
     clock.advance(minutes=3)
     await broadcaster.tick()
     replay = channels["ana"].offered[-1]
@@ -420,9 +414,9 @@ async def test_a_failing_webhook_leaves_the_escalation_recorded_and_spoken(
         clock=clock,
     )
     await broadcaster.start()
-    channels = await _connect(broadcaster, database, "chen", "mei")
+    channels = await connect_all(broadcaster, database, "chen", "mei")
     await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
-    await _hear(broadcaster, channels["chen"], clock)
+    await hear(broadcaster, channels["chen"], clock)
     await broadcaster.disconnect("chen")
     clock.advance(minutes=3)
     await broadcaster.tick()
@@ -454,7 +448,7 @@ async def test_a_new_notice_is_rendered_ahead_once_per_text_before_anyone_is_off
     )
     await broadcaster.start()
     try:
-        channels.update(await _connect(broadcaster, database, "ana", "ben", "mei"))
+        channels.update(await connect_all(broadcaster, database, "ana", "ben", "mei"))
         await broadcaster.on_publication(chain.publish_weekend(version=3, percent=25))
     finally:
         await broadcaster.stop()
@@ -467,7 +461,7 @@ async def test_a_new_notice_is_rendered_ahead_once_per_text_before_anyone_is_off
 async def test_a_feedback_alert_is_said_once_to_the_connected_managers_it_concerns_only(
     broadcaster: Broadcaster, database: Database
 ) -> None:
-    channels = await _connect(broadcaster, database, "ana", "mei", "jonas")
+    channels = await connect_all(broadcaster, database, "ana", "mei", "jonas")
     alert = Alert(
         rule=AlertRule.STOCK_OUT_SPREAD,
         key="AX-200",

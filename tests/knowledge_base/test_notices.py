@@ -331,3 +331,6 @@ def test_the_store_manager_hears_who_has_not_acknowledged(v2: Promotion) -> None
     assert escalation_notice(pub, clerk_name="Ana Li", plays=2, language="zh-CN") == (
         "Ana Li收听2次后仍未确认周末跑鞋优惠第2版的更新。"
     )
+    assert escalation_notice(pub, clerk_name="Ana Li", plays=1, language="en").endswith(
+        "after hearing it once."
+    )

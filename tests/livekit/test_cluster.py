@@ -12,7 +12,9 @@ a conversation (seeded and printed; ``VOICE_AGENT_FAULT_SEED`` replays one) and 
 back is reported by ``/healthz``, and its clerk, joining again, is answered and goes on
 with the stored conversation. An urgent publication reaches a clerk whose session runs on
 a worker: the worker follows the publications in the shared database and speaks the
-notice to its own sessions.
+notice to its own sessions. A clerk who hears it and leaves without "got it" is escalated
+by exactly one worker, and her store manager, whose session runs on the other worker,
+hears the escalation there.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import pytest
 from livekit_helpers import fault_seed, joined, room_token, stored_turns
 from pydantic import SecretStr
 
-from knowledge_base.delivery import DeliveryState
+from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.livekit.notice_helpers import Earpiece, eventually
@@ -60,10 +62,12 @@ from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage import (
     SqlNoticeRepository,
+    SqlPromotionVersionRepository,
     SqlRosterRepository,
     SqlSessionStore,
     open_database,
 )
+from voice_agent.storage.broadcast_escalations import SqlEscalations
 from voice_agent.storage.publisher import Publisher
 from voice_agent.worker.redispatch import Redispatcher
 
@@ -159,6 +163,32 @@ async def front(
 def workers(
     nodes: list[LocalLiveKitServer], tmp_path: Path, shared_database_url: str
 ) -> Iterator[list[WorkerProcess]]:
+    with running_workers(nodes, tmp_path, shared_database_url) as started:
+        yield started
+
+
+@pytest.fixture
+def quick_workers(
+    nodes: list[LocalLiveKitServer],
+    tmp_path: Path,
+    shared_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[list[WorkerProcess]]:
+    """Workers whose clerks have 8 s to say "got it" (then the replay, or an escalation).
+
+    No quizzes: what a manager hears after acknowledging is then only an escalation.
+    """
+    monkeypatch.setenv("VOICE_AGENT_BROADCAST__ACKNOWLEDGE_WITHIN_SECS", "8")
+    monkeypatch.setenv("VOICE_AGENT_QUIZ__ENABLED", "false")
+    with running_workers(nodes, tmp_path, shared_database_url) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_workers(
+    nodes: list[LocalLiveKitServer], tmp_path: Path, shared_database_url: str
+) -> Iterator[list[WorkerProcess]]:
+    """One capacity-1 worker per LiveKit node, killed at the end."""
     started: list[WorkerProcess] = []
     try:
         for index, node in enumerate(nodes):
@@ -435,6 +465,104 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
         offering = [log for log in logs if f"offering weekend-running@3 to {who} " in log]
         assert len(offering) == 1, who  # by one node: the one running the session
         assert f"[{room}] dispatched here for {who} ({role})" in offering[0]
+
+
+async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_the_other_worker(
+    runtime: Any,
+    nodes: list[LocalLiveKitServer],
+    quick_workers: list[WorkerProcess],
+    shared_database_url: str,
+    tmp_path: Path,
+) -> None:
+    database = open_database(shared_database_url)
+    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
+        f"{who},{who.title()} Lim,{role},SH-01,,{day},00:00,23:59\n"
+        for who, role in (("kai", "clerk"), ("lea", "store_manager"))
+        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    SqlRosterRepository(database=database).replace(
+        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
+        source="roster.csv",
+        loaded_by="test",
+        loaded_at=datetime.now(UTC),
+    )
+    notices = SqlNoticeRepository(database=database)
+    latest = SqlPromotionVersionRepository(database=database).latest("weekend-running")
+    version = (latest.version if latest else 2) + 1  # the module's other tests publish too
+    notice = f"weekend-running@{version}"
+
+    def record(who: str) -> Delivery | None:
+        found = notices.deliveries(notice_id=notice, clerk=who)
+        return found[0] if found else None
+
+    def state(who: str) -> DeliveryState | None:
+        found = record(who)
+        return found.state if found else None
+
+    people: dict[str, Earpiece] = {}
+    try:
+        # Her store manager in his own room on node 1, Kai on node 2 (one per worker).
+        for who, role, node in (("lea", "store_manager", nodes[0]), ("kai", "clerk", nodes[1])):
+            people[who] = Earpiece()
+            token = mint_token(
+                api_key=API_KEY,
+                api_secret=API_SECRET,
+                identity=who,
+                role=role,
+                room=clerk_room_name(store_id="SH-01", identity=who),
+                store_id="SH-01",
+                dispatch_agent=True,
+            )
+            await people[who].room.connect(node.url, token)
+            await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
+        await asyncio.sleep(1.0)  # they subscribe to the agent's track
+        kb = copy_sample(tmp_path / "kb")
+        outcome = Publisher(database=database).publish_files(
+            kb,
+            {WEEKEND.name: weekend_text(kb, percent=25, version=version)},
+            published_by="hq",
+            urgent=True,
+            now=datetime.now(UTC),
+        )
+        assert outcome.publication is not None, outcome.issues
+        await eventually(
+            lambda: state("lea") is DeliveryState.PLAYED, within=90, what="lea heard it"
+        )
+        await people["lea"].acknowledge()
+        await eventually(
+            lambda: state("kai") is DeliveryState.PLAYED, within=90, what="kai heard it"
+        )
+        await people.pop("kai").leave()  # walks away without "got it"
+        await eventually(
+            lambda: (found := record("kai")) is not None and found.escalated_at is not None,
+            within=60,
+            what="kai's notice was escalated",
+        )
+        told = SqlEscalations(database=database)
+        await eventually(
+            lambda: [t.manager for t in told.spoken(notice_id=notice)] == ["lea"],
+            within=30,
+            what="lea was offered the escalation",
+        )
+        before = people["lea"].voiced_secs
+        await eventually(
+            lambda: people["lea"].voiced_secs > before + 1.5,
+            within=30,
+            what="lea heard the escalation",
+        )
+    finally:
+        for earpiece in people.values():
+            await earpiece.leave()
+        database.close()
+    logs = [w.log.read_text("utf-8") for w in quick_workers]
+    kai_room = clerk_room_name(store_id="SH-01", identity="kai")
+    (kai_node,) = [i for i, log in enumerate(logs) if f"[{kai_room}] dispatched here" in log]
+    escalating = [i for i, log in enumerate(logs) if "not acknowledged by kai; escalated" in log]
+    telling = [
+        i for i, log in enumerate(logs) if "telling lea that kai has not acknowledged" in log
+    ]
+    assert len(escalating) == 1  # exactly one node escalated him
+    assert telling == [1 - kai_node]  # spoken by the node running lea's session, once
 
 
 async def test_a_worker_takes_a_dead_worker_s_clerks_all_at_once(

@@ -14,11 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import uuid
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from loguru import logger
 
 from knowledge_base.delivery import Delivery, DeliveryPolicy, Event
+from knowledge_base.escalation_reach import SPOKEN_WITHIN
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import notice_id
 from knowledge_base.rosters import Roster, StaffMember
@@ -28,6 +31,7 @@ from voice_agent.broadcast.channel import NoticeChannel
 from voice_agent.broadcast.escalator import EscalationSink, Escalator
 from voice_agent.broadcast.fan_out import FanOut, SpeakAhead
 from voice_agent.broadcast.follow_up import FollowUp
+from voice_agent.broadcast.manager_escalations import ManagersHearEscalations
 from voice_agent.broadcast.roster_cache import StoredRoster
 from voice_agent.storage import (
     Database,
@@ -35,7 +39,11 @@ from voice_agent.storage import (
     SqlPromotionVersionRepository,
     SqlPublicationRepository,
 )
+from voice_agent.storage.broadcast_escalations import SqlEscalations, SqlPresence
 from voice_agent.storage.timestamps import Clock, utc_now
+
+PRESENCE_FRESH = timedelta(seconds=10)
+"""On a cluster, a node's sessions count as gone this long after its last tick (it died)."""
 
 
 class Broadcaster:
@@ -51,6 +59,9 @@ class Broadcaster:
         webhook: EscalationSink | None = None,
         speak_ahead: SpeakAhead | None = None,
         shared: bool = False,
+        node: str | None = None,
+        presence_fresh: timedelta = PRESENCE_FRESH,
+        escalation_spoken_within: timedelta = SPOKEN_WITHIN,
         clock: Clock = utc_now,
     ) -> None:
         """Work over ``database`` (upgraded).
@@ -65,14 +76,23 @@ class Broadcaster:
                 (one per role, store and language) before any is offered, so their sessions
                 find the speech rendered instead of each rendering it at once (optional).
             shared: Other nodes' broadcasters serve their own sessions from the same
-                database (a cluster): this one acts only for the people connected to it (a
-                delivery left speaking is recovered when its person connects here, not at
-                start, and nobody is escalated about by a node they are not connected to).
+                database (a cluster): this one acts for the people connected to it, and
+                escalates people connected to no node (a delivery left speaking is
+                recovered when its person connects here, not at start; nobody connected
+                to another node is acted for here). Its sessions are recorded in
+                ``notice_presence`` so the other nodes can tell.
+            node: This node's id in the shared records (default: a new random one).
+            presence_fresh: When ``shared``, a node's session rows not renewed for this
+                long (it died) count as gone; several times the tick.
+            escalation_spoken_within: How long after an escalation a store manager who
+                connects (on any node) still hears it.
             clock: The current time (aware).
         """
         notices = SqlNoticeRepository(database=database)
         announcements = Announcements(SqlPromotionVersionRepository(database=database))
         serial = itertools.count(1)
+        self.node = node or uuid.uuid4().hex[:12]
+        self._presence = SqlPresence(database=database, node=self.node) if shared else None
         self._notices = notices
         self._publications = SqlPublicationRepository(database=database)
         self._stored_roster = StoredRoster(database=database)
@@ -81,7 +101,19 @@ class Broadcaster:
         self._lock = asyncio.Lock()
         self._handled_publication = 0
         self._escalator = Escalator(
-            notices=notices, language=language, webhook=webhook, clock=clock, serial=serial
+            escalations=SqlEscalations(database=database),
+            language=language,
+            webhook=webhook,
+            clock=clock,
+        )
+        managers = ManagersHearEscalations(
+            escalations=SqlEscalations(database=database),
+            announcements=announcements,
+            node=self.node,
+            language=language,
+            within=escalation_spoken_within,
+            clock=clock,
+            serial=serial,
         )
         self._follow_up = FollowUp(
             notices=notices,
@@ -90,7 +122,9 @@ class Broadcaster:
             policy=policy or DeliveryPolicy(),
             language=language,
             escalator=self._escalator,
-            shared=shared,
+            managers=managers,
+            presence=self._presence,
+            presence_fresh=presence_fresh,
             clock=clock,
             serial=serial,
         )
@@ -133,13 +167,19 @@ class Broadcaster:
             self._ticker = asyncio.create_task(self._tick_forever(tick_secs))
 
     async def stop(self) -> None:
-        """Stop the background task and wait for escalations being sent."""
+        """Stop the background task, wait for escalations being sent, leave the cluster.
+
+        When ``shared``, this node's sessions stop counting as connected at once (a node
+        that dies instead leaves them to go stale).
+        """
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
             self._ticker = None
         await self.wait_idle()
+        if self._presence is not None:
+            await asyncio.to_thread(self._presence.leave_all)
 
     async def wait_idle(self) -> None:
         """Wait until every escalation being sent has been sent (or failed)."""

@@ -1,17 +1,18 @@
-"""Escalating an unacknowledged notice: the record, the store managers' sessions, the webhook.
+"""Escalating an unacknowledged notice: the record (once, of all nodes) and the webhook.
 
 The broadcaster decides *when* (:func:`knowledge_base.notice_queue.next_step` says
 ``escalate``); :class:`Escalator` does it: it stores ``escalated_at`` on the delivery first,
-offers :func:`knowledge_base.notices.escalation_notice` to every connected store manager of
-the clerk's store (only clerks are escalated to a manager), and posts the signed webhook in
-the background (a failed POST is logged; the record and the spoken notice stand).
+by a conditional update that only one node of a cluster wins (the others do nothing), and
+posts the signed webhook in the background (a failed POST is logged; the record stands).
+The store managers hear it through
+:class:`~voice_agent.broadcast.manager_escalations.ManagersHearEscalations`, on whichever
+node runs their session (only clerks are escalated to a manager).
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -22,9 +23,8 @@ from knowledge_base.delivery import Delivery, Escalated, apply
 from knowledge_base.notice_scope import Publication as Announcement
 from knowledge_base.notices import escalation_notice
 from knowledge_base.rosters import Roster, StaffMember
-from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
 from voice_agent.broadcast.escalation import Escalation
-from voice_agent.storage import SqlNoticeRepository
+from voice_agent.storage.broadcast_escalations import SqlEscalations
 
 
 class EscalationSink(Protocol):
@@ -39,27 +39,24 @@ class Escalator:
     """Carries out escalations for one broadcaster.
 
     Args:
-        notices: Where the escalated delivery is stored.
-        language: Language of the escalation text when a session does not say.
+        escalations: Where the escalation is claimed and recorded (once, of all nodes).
+        language: Language of the webhook's text.
         webhook: Also told of every escalation (optional).
         clock: The current time (aware).
-        serial: Numbers the offered utterances (shared with the broadcaster's offers).
     """
 
     def __init__(
         self,
         *,
-        notices: SqlNoticeRepository,
+        escalations: SqlEscalations,
         language: str,
         webhook: EscalationSink | None,
         clock: Callable[[], datetime],
-        serial: itertools.count[int],
     ) -> None:
-        self._notices = notices
+        self._escalations = escalations
         self._language = language
         self._webhook = webhook
         self._clock = clock
-        self._serial = serial
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def escalate(
@@ -69,12 +66,22 @@ class Escalator:
         *,
         announced: Announcement,
         roster: Roster | None,
-        channels: Mapping[str, NoticeChannel],
-    ) -> None:
-        """``member`` has not acknowledged ``delivery``: record it, tell the managers."""
+    ) -> bool:
+        """``member`` has not acknowledged ``delivery``: record it, post the webhook.
+
+        Returns:
+            True when this node escalated it; False when another node did first (or the
+            clerk acknowledged meanwhile): nothing is sent then.
+        """
         now = self._clock()
         escalated = apply(delivery, Escalated(now))
-        await asyncio.to_thread(self._notices.save, escalated)
+        if not await asyncio.to_thread(self._escalations.claim, delivery, now):
+            logger.debug(
+                "broadcast: {} for {} escalated elsewhere or settled",
+                delivery.notice_id,
+                member.identity,
+            )
+            return False
         managers = (
             [m for m in (roster or Roster(())).store_managers(member.store_id)]
             if member.role is Role.CLERK and member.store_id
@@ -97,27 +104,11 @@ class Escalator:
             member.identity,
             ", ".join(escalation.managers) or "nobody on the roster",
         )
-        for manager in managers:
-            channel = channels.get(manager.identity)
-            if channel is None:
-                continue
-            language = channel.language or self._language
-            spoken = escalation_notice(
-                announced, clerk_name=member.name, plays=delivery.plays, language=language
-            )
-            await channel.offer(
-                Utterance(
-                    id=f"{delivery.notice_id}/{member.identity}/escalation/{next(self._serial)}",
-                    notice_id=delivery.notice_id,
-                    kind=UtteranceKind.ESCALATION,
-                    text=spoken,
-                    language=language,
-                )
-            )
         if self._webhook is not None:
             task = asyncio.create_task(self._send(escalation))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+        return True
 
     async def wait_idle(self) -> None:
         """Wait until every escalation being sent has been sent (or failed)."""

@@ -33,6 +33,7 @@ from knowledge_base.delivery import (
     apply,
     recover,
 )
+from knowledge_base.escalation_reach import acts_for
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import awaiting_acknowledgement, next_step
 from knowledge_base.notice_scope import Audience
@@ -41,7 +42,9 @@ from knowledge_base.rosters import Roster, StaffMember
 from voice_agent.broadcast.announcements import Announcements
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
 from voice_agent.broadcast.escalator import Escalator
+from voice_agent.broadcast.manager_escalations import ManagersHearEscalations
 from voice_agent.storage import SqlNoticeRepository
+from voice_agent.storage.broadcast_escalations import SqlPresence
 from voice_agent.storage.timestamps import Clock
 
 
@@ -57,18 +60,27 @@ class FollowUp:
         policy: DeliveryPolicy,
         language: str,
         escalator: Escalator,
-        shared: bool,
+        managers: ManagersHearEscalations,
+        presence: SqlPresence | None,
+        presence_fresh: timedelta,
         clock: Clock,
         serial: itertools.count[int],
     ) -> None:
-        """Follow the deliveries in ``notices`` (the arguments as the broadcaster's)."""
+        """Follow the deliveries in ``notices`` (the arguments as the broadcaster's).
+
+        ``presence`` (on a cluster, ``shared``): where this node records its sessions and
+        learns whether someone has one on any node (rows renewed within
+        ``presence_fresh``).
+        """
         self._notices = notices
         self._announcements = announcements
         self._knowledge = knowledge
         self._policy = policy
         self._language = language
         self._escalator = escalator
-        self._shared = shared
+        self._managers = managers
+        self._presence = presence
+        self._presence_fresh = presence_fresh
         self._clock = clock
         self._serial = serial
         self._channels: dict[str, NoticeChannel] = {}
@@ -95,9 +107,13 @@ class FollowUp:
         """See :meth:`voice_agent.broadcast.Broadcaster.connect`."""
         self._channels[channel.identity] = channel
         self._offered.pop(channel.identity, None)
+        if self._presence is not None:
+            await asyncio.to_thread(self._presence.connect, channel.identity)
         await self.recover_cut_off(channel.identity)
         await self.evaluate(channel.identity, roster)
         await self._await_acknowledgement(channel, roster)
+        # A store manager hears the recent escalations made before they connected.
+        await self._managers.offer_due({channel.identity: channel}, roster)
 
     async def disconnect(self, identity: str, *, channel: NoticeChannel | None = None) -> None:
         """See :meth:`voice_agent.broadcast.Broadcaster.disconnect`."""
@@ -105,6 +121,8 @@ class FollowUp:
             return
         self._channels.pop(identity, None)
         self._offered.pop(identity, None)
+        if self._presence is not None:
+            await asyncio.to_thread(self._presence.disconnect, identity)
         for key in [key for key in self._last_offers if key[0] == identity]:
             del self._last_offers[key]
         now = self._clock()
@@ -142,16 +160,56 @@ class FollowUp:
     # --- what is due --------------------------------------------------------------------------
 
     async def evaluate_open(self, roster: Roster) -> None:
-        """Act for everyone with an open delivery (deadlines passed, shifts started)."""
+        """Act for everyone with an open delivery (deadlines passed, shifts started).
+
+        On a cluster that includes people with a session on no node (they left, or their
+        node died): whichever node looks first escalates them. Then the connected store
+        managers are offered the escalations they have not heard (another node's too).
+        """
+        present: set[str] = set()
+        if self._presence is not None:
+            await asyncio.to_thread(self._presence.renew, self.connected())
+            present = await asyncio.to_thread(
+                self._presence.present, fresh_within=self._presence_fresh
+            )
         open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
         for identity in sorted({d.clerk for d in open_ones}):
-            await self.evaluate(identity, roster)
+            # Someone connected elsewhere is skipped without a query; someone connected
+            # nowhere is judged on this read (an escalation is claimed conditionally).
+            elsewhere = identity not in self._channels
+            await self.evaluate(
+                identity,
+                roster,
+                connected_anywhere=identity in present,
+                records=[d for d in open_ones if d.clerk == identity] if elsewhere else None,
+            )
+        await self._managers.offer_due(self._channels, roster)
 
-    async def evaluate(self, identity: str, roster: Roster) -> None:
-        """Do what is due for ``identity`` now: offer, replay, escalate, withdraw or wait."""
-        if self._shared and identity not in self._channels:
+    async def evaluate(
+        self,
+        identity: str,
+        roster: Roster,
+        *,
+        connected_anywhere: bool = True,
+        records: list[Delivery] | None = None,
+    ) -> None:
+        """Do what is due for ``identity`` now: offer, replay, escalate, withdraw or wait.
+
+        ``connected_anywhere``: whether ``identity`` has a session on any node (on a
+        cluster, a node acts for someone connected elsewhere never; for someone connected
+        nowhere it may escalate). ``records``: their open deliveries, read just now
+        (default: read them).
+        """
+        if not acts_for(
+            shared=self._presence is not None,
+            connected_here=identity in self._channels,
+            connected_anywhere=connected_anywhere or identity in self._channels,
+        ):
             return  # the node the person is connected to acts for them
-        records = await asyncio.to_thread(self._notices.deliveries, clerk=identity, open_only=True)
+        if records is None:
+            records = await asyncio.to_thread(
+                self._notices.deliveries, clerk=identity, open_only=True
+            )
         member = roster.member(identity)
         step = next_step(records, self._situation(member, identity), self._policy)
         offered = self._offered.get(identity)
@@ -170,13 +228,14 @@ class FollowUp:
         if action in (Action.SPEAK, Action.REPLAY):
             await self._offer(member, step.delivery, action)
         elif action is Action.ESCALATE:
-            await self._escalator.escalate(
+            escalated = await self._escalator.escalate(
                 member,
                 step.delivery,
                 announced=await self._announcements.of(step.delivery.notice_id),
                 roster=roster,
-                channels=self._channels,
             )
+            if escalated:  # the managers connected here hear it at once, others at a tick
+                await self._managers.offer_due(self._channels, roster)
 
     async def withdraw_superseded(self, delivery: Delivery) -> None:
         """Stop a session saying (or awaiting "got it" for) a notice a newer one replaced."""

@@ -44,8 +44,9 @@ def build_broadcaster(
     knowledge: Callable[[], KnowledgeBase],
     speak_ahead: SpeakAhead | None = None,
     shared: bool = False,
+    node: str | None = None,
 ) -> Broadcaster:
-    """A broadcaster with the ``[broadcast]`` timing, language and webhook."""
+    """A broadcaster with the ``[broadcast]`` timing, language and webhook (``node``: its id)."""
     webhook = None
     if settings.escalation_webhook_url and settings.escalation_webhook_secret is not None:
         webhook = EscalationWebhook(
@@ -64,16 +65,19 @@ def build_broadcaster(
         webhook=webhook,
         speak_ahead=speak_ahead,
         shared=shared,
+        node=node,
+        presence_fresh=timedelta(seconds=settings.presence_stale_secs),
+        escalation_spoken_within=timedelta(seconds=settings.escalation_spoken_within_secs),
     )
 
 
 def runtime_broadcaster(
-    runtime: Runtime, database: Database, *, shared: bool = False
+    runtime: Runtime, database: Database, *, shared: bool = False, node: str | None = None
 ) -> Broadcaster | None:
     """A process's broadcaster (``None`` when the runtime serves files, not publications).
 
     ``shared``: other nodes of a cluster serve sessions from the same database (see
-    :class:`Broadcaster`).
+    :class:`Broadcaster`); ``node``: its id there (a worker's heartbeat id).
     """
     if not isinstance(runtime.knowledge_holder, PublishedKnowledgeHolder):
         return None
@@ -83,6 +87,7 @@ def runtime_broadcaster(
         knowledge=lambda: runtime.knowledge,
         speak_ahead=notice_renderer(runtime.prerenderer),
         shared=shared,
+        node=node,
     )
 
 

@@ -155,7 +155,7 @@ class SqlNoticeRepository:
         if open_only:
             query = query.where(deliveries.c.state.in_([s.value for s in OPEN_STATES]))
         with self._database.read() as connection:
-            return [_delivery(row) for row in connection.execute(query).mappings()]
+            return [delivery_from_row(row) for row in connection.execute(query).mappings()]
 
     def open_of_promotion(self, promotion_id: str) -> list[Delivery]:
         """Open deliveries of every stored version of a promotion (to supersede)."""
@@ -166,7 +166,7 @@ class SqlNoticeRepository:
             .where(deliveries.c.state.in_([s.value for s in OPEN_STATES]))
         )
         with self._database.read() as connection:
-            return [_delivery(row) for row in connection.execute(query).mappings()]
+            return [delivery_from_row(row) for row in connection.execute(query).mappings()]
 
 
 def _values(delivery: Delivery) -> dict[str, object]:
@@ -187,7 +187,8 @@ def _update(connection: Connection, delivery: Delivery) -> bool:
     return result.rowcount == 1
 
 
-def _delivery(row: RowMapping) -> Delivery:
+def delivery_from_row(row: RowMapping) -> Delivery:
+    """A delivery record read back from its ``deliveries`` row."""
     values = {name: row[name] for name in _DELIVERY_FIELDS}
     values["state"] = DeliveryState(row["state"])
     values["repeat_requested"] = bool(row["repeat_requested"])

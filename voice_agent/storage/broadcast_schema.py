@@ -216,3 +216,29 @@ briefing_recordings = Table(
     Column("data", LargeBinary, nullable=False),
 )
 """The manager's audio of a briefing, compressed (FLAC bytes; revision 0006)."""
+
+notice_presence = Table(
+    "notice_presence",
+    metadata,
+    Column("identity", Text, primary_key=True),
+    Column("node", Text, primary_key=True),
+    Column("connected_at", UtcDateTime, nullable=False),
+    Column("seen_at", UtcDateTime, nullable=False),
+    Index("notice_presence_node", "node"),
+)
+"""One person's session on one node's broadcaster (revision ``0008_escalation_reach``);
+``seen_at`` is renewed by the node's tick, by the database's clock."""
+
+escalations_spoken = Table(
+    "escalations_spoken",
+    metadata,
+    Column("notice_id", Text, ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("clerk", Text, primary_key=True),
+    Column("manager", Text, primary_key=True),
+    Column("node", Text, nullable=False),
+    Column("offered_at", UtcDateTime, nullable=False),
+)
+"""An escalation offered to one store manager's session, once (revision
+``0008_escalation_reach``)."""
+
+Index("deliveries_escalated", deliveries.c.escalated_at)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -197,6 +198,24 @@ class Database:
                     yield connection
         except SQLAlchemyError as e:
             raise storage_error(self.url, e) from e
+
+    def now(self) -> datetime:
+        """The database server's time now (aware, UTC).
+
+        The one clock of what several nodes judge together (workers' heartbeats, who is
+        connected where), so nodes whose own clocks disagree still agree on it.
+
+        Raises:
+            StorageError: The database failed.
+        """
+        with self.read() as connection:
+            if self.dialect == "postgresql":
+                moment = connection.execute(select(func.clock_timestamp())).scalar_one()
+                return moment.astimezone(UTC)
+            text = connection.execute(
+                select(func.strftime("%Y-%m-%dT%H:%M:%f", "now"))
+            ).scalar_one()
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
     def pragma(self, name: str) -> object:
         """Return ``PRAGMA name`` (SQLite only; for diagnostics and tests)."""

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Integer, RowMapping, Table, Text, delete, func, select
+from sqlalchemy import Boolean, Column, Integer, RowMapping, Table, Text, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from voice_agent.storage.engine import Database
@@ -103,14 +103,7 @@ class SqlWorkerRegistry:
         Raises:
             StorageError: The database failed.
         """
-        with self._database.read() as connection:
-            if self._database.dialect == "postgresql":
-                moment = connection.execute(select(func.clock_timestamp())).scalar_one()
-                return moment.astimezone(UTC)
-            text = connection.execute(
-                select(func.strftime("%Y-%m-%dT%H:%M:%f", "now"))
-            ).scalar_one()
-            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        return self._database.now()
 
     def remove(self, worker_id: str) -> bool:
         """Forget a worker (it stopped, or it was found dead); whether its row was there.

@@ -73,7 +73,7 @@ class WorkerNode:
         self._running = AsyncExitStack()
         self.feedback = FeedbackDesk.build(settings=runtime.settings, database=database)
         self.notices = SessionNotices(
-            broadcaster=runtime_broadcaster(runtime, database, shared=True),
+            broadcaster=runtime_broadcaster(runtime, database, shared=True, node=self.worker_id),
             quizmaster=runtime_quizmaster(runtime, database),
         )
         if self.notices.broadcaster is not None:
