@@ -15,6 +15,9 @@ from piper import PiperVoice, SynthesisConfig
 
 from pipelines.speech_cache import RenderedSpeechCache
 
+CLAIM_WAIT_SECS = 10.0
+"""Longest wait for another renderer of the same text before rendering it here as well."""
+
 
 def cache_voice(voice_id: str, length_scale: float) -> str:
     """The voice part of a rendered sentence's cache key: the voice and its speaking rate."""
@@ -70,6 +73,16 @@ class SharedPiperTTSService(TTSService):
     async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame, None]:
         """Speak ``text`` from the cache, or synthesize it sentence by sentence off the loop."""
         cached = self._cache.get(self._cache_voice, text) if self._cache else None
+        claimed = False
+        if cached is None and self._cache is not None:
+            claimed = self._cache.claim(self._cache_voice, text)
+            if not claimed:
+                # Another session (or the notice renderer) is rendering this very text.
+                cached = await asyncio.to_thread(
+                    self._cache.wait_for, self._cache_voice, text, CLAIM_WAIT_SECS
+                )
+                if cached is None:
+                    claimed = self._cache.claim(self._cache_voice, text)
         rendered: list[bytes] = []
 
         async def from_cache() -> AsyncIterator[bytes]:
@@ -107,4 +120,6 @@ class SharedPiperTTSService(TTSService):
             logger.error(f"{self}: synthesis failed for {text!r}: {e}")
             yield ErrorFrame(error=f"Piper synthesis failed: {e}")
         finally:
+            if claimed and self._cache is not None:
+                self._cache.release(self._cache_voice, text)
             await self.stop_ttfb_metrics()

@@ -28,7 +28,9 @@ class RenderedSpeechCache:
 
     Thread-safe; share one instance per process. An entry larger than the whole budget is
     not stored. It also counts the live renders in progress (sessions' own sentences), so
-    that rendering ahead (:mod:`pipelines.speech_prerender`) can keep out of their way.
+    that rendering ahead (:mod:`pipelines.speech_prerender`) can keep out of their way, and
+    lets one renderer :meth:`claim` a text so that others :meth:`wait_for` its audio instead
+    of rendering the same sentence again (twenty clerks told the same notice at once).
     """
 
     def __init__(self, *, max_bytes: int) -> None:
@@ -40,6 +42,7 @@ class RenderedSpeechCache:
         self._live_renders = 0
         self._lock = threading.Lock()
         self._no_live_renders = threading.Condition(self._lock)
+        self._claimed: dict[tuple[str, str], threading.Event] = {}
 
     def get(self, voice: str, text: str) -> tuple[bytes, ...] | None:
         """The audio chunks rendered for ``text`` in ``voice``, or ``None``."""
@@ -57,6 +60,37 @@ class RenderedSpeechCache:
         """Whether ``text`` in ``voice`` is held (not counted as a hit or a miss)."""
         with self._lock:
             return (voice, text) in self._entries
+
+    def claim(self, voice: str, text: str) -> bool:
+        """Claim the rendering of ``text``: True when nobody holds or renders it yet.
+
+        The claimer renders and stores it with :meth:`put`, then calls :meth:`release`, also
+        when the render fails or is cancelled.
+        """
+        key = (voice, text)
+        with self._lock:
+            if key in self._entries or key in self._claimed:
+                return False
+            self._claimed[key] = threading.Event()
+            return True
+
+    def release(self, voice: str, text: str) -> None:
+        """End a :meth:`claim`: whoever waits for ``text`` looks in the cache now."""
+        with self._lock:
+            done = self._claimed.pop((voice, text), None)
+        if done is not None:
+            done.set()
+
+    def wait_for(self, voice: str, text: str, timeout_secs: float) -> tuple[bytes, ...] | None:
+        """The audio of ``text`` once its claimed render ends (blocking; call off the loop).
+
+        ``None`` when it was not rendered (the claim was given up, or ``timeout_secs`` passed).
+        """
+        with self._lock:
+            done = self._claimed.get((voice, text))
+        if done is not None and not done.wait(timeout_secs):
+            return None
+        return self.get(voice, text)
 
     @contextmanager
     def live_render(self) -> Iterator[None]:

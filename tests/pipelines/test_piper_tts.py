@@ -32,3 +32,21 @@ async def test_a_sentence_spoken_twice_is_rendered_once(runtime: Any) -> None:
     assert second == first
     stats = cache.stats()
     assert (stats.entries, stats.hits, stats.misses) == (1, 1, 1)
+
+
+async def test_sessions_saying_the_same_sentence_at_once_share_one_render(runtime: Any) -> None:
+    import asyncio
+
+    class CountingCache(RenderedSpeechCache):
+        puts = 0
+
+        def put(self, voice: str, text: str, chunks: list[bytes]) -> None:
+            self.puts += 1
+            super().put(voice, text, chunks)
+
+    cache = CountingCache(max_bytes=8 * 1024 * 1024)
+    sentence = "Urgent: the Weekend Running Offer is now 25 percent off, from today."
+    heard = await asyncio.gather(*(_speak(runtime.models.piper, cache, sentence) for _ in range(4)))
+
+    assert cache.puts == 1  # rendered by one session; the other three waited for it
+    assert all(audio == heard[0] and len(audio) > 16000 for audio in heard)

@@ -26,13 +26,21 @@ from voice_agent.storage import Database
 
 
 def notice_renderer(prerenderer: AnswerPrerenderer | None) -> SpeakAhead | None:
-    """Renders notice texts, as the sessions' floors will speak them, into the speech cache."""
+    """Renders notice texts, as the sessions' floors will speak them, into the speech cache.
+
+    It returns once each text's first sentence is rendered, so the notice can start; the
+    other sentences render while the first plays, claimed so that no session renders them
+    again (:meth:`~pipelines.speech_prerender.AnswerPrerenderer.render_texts`).
+    """
     if prerenderer is None:
         return None
     renderer = prerenderer
 
     async def render(texts: Sequence[str]) -> int:
-        return await renderer.render_texts([s for text in texts for s in floor_sentences(text)])
+        sentences = [floor_sentences(text) for text in texts]
+        first = [each[0] for each in sentences if each]
+        rest = [sentence for each in sentences for sentence in each[1:]]
+        return await renderer.render_texts(first, then=rest)
 
     return render
 
