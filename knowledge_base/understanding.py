@@ -48,7 +48,7 @@ from knowledge_base.cues_zh import (
     ZH,
 )
 from knowledge_base.matching import has_cjk, tokens
-from knowledge_base.membership import membership_named, sounds_like_member
+from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_slots import (
@@ -210,7 +210,7 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
-    member = membership or has(MEMBER_EN, MEMBER_ZH)
+    member = membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
     if intent is Intent.OVERVIEW and member and products and not promotions:
         intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
     asks_list = has(LIST_EN, LIST_ZH)

@@ -1,0 +1,61 @@
+"""Classes of answers found missing on the Southern Spokes chain, each shown on its files.
+
+Southern Spokes became a development chain after it was measured unseen; each rule here is
+one class of behaviour (not one question's wording) that must hold on any chain. The
+questions are worded differently from the chain's question set on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from kb_helpers import DEFAULT_CONTACT
+
+from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
+
+PROJECT = Path(__file__).resolve().parents[2]
+SOUTHERN = PROJECT / "knowledge_base" / "samples" / "southern-spokes"
+AT = "2026-12-05T11:00"
+"""Saturday 5 December: Summer Ride Sale, Helmet Head Start, Tube Stock-Up, Spoke Club
+Weekend and Kiwi Kids Christmas are on."""
+
+
+@pytest.fixture(scope="module")
+def southern_kb() -> KnowledgeBase:
+    return load_knowledge_base(SOUTHERN)
+
+
+@pytest.fixture(scope="module")
+def southern(southern_kb: KnowledgeBase) -> GroundedAnswerer:
+    return GroundedAnswerer(knowledge=southern_kb, default_contact=DEFAULT_CONTACT)
+
+
+def _ask(answerer: GroundedAnswerer, text: str, store: str = "SYD-01", at: str = AT) -> Answer:
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+
+
+# --- the membership's own name asks for the member price, not for a promotion -------------------
+
+
+def test_the_membership_name_alone_asks_for_the_member_price(southern) -> None:
+    # "Spoke Club" names the members (the chain's texts say "Spoke Club members"); lights get
+    # the members' further 10 percent: 39.95 less 10 percent is 35.96.
+    answer = _ask(southern, "Spoke Club price on the Glowtail?")
+    assert "35.96" in answer.text
+
+
+def test_a_member_of_the_club_is_priced_from_the_offer_on_the_item(southern) -> None:
+    # The members-only weekend does not cover mountain bikes; the bike sale's member rate
+    # does (1899 less 20 percent). Saying "not in the members weekend" would be about
+    # another promotion than the one that prices the bike.
+    answer = _ask(southern, "Ridgeback for a Spoke Club member, what's the price?")
+    assert "1519.20" in answer.text
+    assert answer.promotion_ids == ["summer-ride"]
+    assert answer.source is AnswerSource.GROUNDED
