@@ -221,6 +221,13 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             and intent in _ITEM_INTENTS
             and not (parsed.products or parsed.categories or parsed.promotions)
         ):
+            if intent is Intent.LIMIT and self._limit_units_said(turn):
+                return self._limit(turn)  # "how many sale bikes?": the offer counting bikes
+            # The chain's own FAQ on the question ("two bikes at the sale price?") is the
+            # answer whichever product the word could mean.
+            answer = self._faq_answer(turn, strong=True)
+            if answer is not None:
+                return answer
             category = self._shared_category(turn) if intent is not Intent.PRICE else None
             if category is None:
                 return self._which_product(turn)  # "How much is the helmet?": which helmet

@@ -59,3 +59,34 @@ def test_a_member_of_the_club_is_priced_from_the_offer_on_the_item(southern) -> 
     assert "1519.20" in answer.text
     assert answer.promotion_ids == ["summer-ride"]
     assert answer.source is AnswerSource.GROUNDED
+
+
+# --- a word several products share does not hide an answer that holds for all of them -----------
+
+
+def test_a_limit_counted_in_the_unit_said_needs_no_product(southern) -> None:
+    # "bikes" could be any of four bikes, but only one offer in force counts its limit in
+    # bikes: that offer's limit is the answer, named, not "which bike do you mean?".
+    answer = _ask(southern, "How many bikes can each shopper get on offer?")
+    assert answer.source is AnswerSource.GROUNDED
+    assert answer.promotion_ids == ["summer-ride"]
+    assert "1 bike" in answer.text
+
+
+def test_the_chains_faq_answers_before_asking_which_product(southern) -> None:
+    answer = _ask(southern, "Could a customer get two bikes at the sale price?")
+    assert answer.source is AnswerSource.GROUNDED
+    assert "one bike per customer" in answer.text
+
+
+def test_an_offer_without_a_limit_says_there_is_no_limit(southern) -> None:
+    answer = _ask(southern, "Any cap on how many tyres they can buy?", "BNE-01")
+    assert "no limit" in answer.text
+
+
+@pytest.mark.parametrize(
+    "text", ["Who should I ring about the tube deal?", "Who do I phone about tyres?"]
+)
+def test_ringing_or_phoning_someone_asks_for_the_contact(southern, text: str) -> None:
+    answer = _ask(southern, text, "BNE-01")
+    assert "Mia Nguyen" in answer.text
