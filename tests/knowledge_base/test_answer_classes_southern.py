@@ -90,3 +90,16 @@ def test_an_offer_without_a_limit_says_there_is_no_limit(southern) -> None:
 def test_ringing_or_phoning_someone_asks_for_the_contact(southern, text: str) -> None:
     answer = _ask(southern, text, "BNE-01")
     assert "Mia Nguyen" in answer.text
+
+
+# --- a counted category word that is one product's own name means that product -----------------
+
+
+def test_a_count_before_a_category_word_that_names_one_product_prices_that_product(
+    southern,
+) -> None:
+    # "tubes" is both the tyre category's alias and, singular, the inner tube's own name;
+    # counted, it is the tube: 4 tubes at 12.95, 3 for 2 makes one free: 38.85.
+    answer = _ask(southern, "What do 4 tubes cost?", "SYD-02")
+    assert "38.85" in answer.text
+    assert answer.promotion_ids == ["tube-stock-up"]
