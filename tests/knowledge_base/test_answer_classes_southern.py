@@ -103,3 +103,15 @@ def test_a_count_before_a_category_word_that_names_one_product_prices_that_produ
     answer = _ask(southern, "What do 4 tubes cost?", "SYD-02")
     assert "38.85" in answer.text
     assert answer.promotion_ids == ["tube-stock-up"]
+
+
+# --- what changed says when, and every note of the revision -------------------------------------
+
+
+def test_what_changed_says_when_the_version_was_published_and_all_its_notes(southern) -> None:
+    answer = _ask(southern, "Has anything changed in the summer ride?", "PER-01")
+    # Published at 08:30 on 3 December, Sydney time: still 3 December in Perth.
+    assert "published on Thursday 3 December" in answer.text
+    assert "15 percent" in answer.text  # the first note
+    assert "Newcastle" in answer.text  # the second
+    assert "Kea Week" in answer.text  # and the third, which used to be cut off
