@@ -115,3 +115,14 @@ def test_what_changed_says_when_the_version_was_published_and_all_its_notes(sout
     assert "15 percent" in answer.text  # the first note
     assert "Newcastle" in answer.text  # the second
     assert "Kea Week" in answer.text  # and the third, which used to be cut off
+
+
+# --- a named part of an offer still to come is dated on its own ---------------------------------
+
+
+def test_asking_when_a_named_later_part_begins_gives_its_own_day_and_terms(southern) -> None:
+    # The sale itself started on 1 December; its named part for one bike starts later.
+    answer = _ask(southern, "When does the Kea deal begin?", "AKL-01")
+    assert "Saturday 12 December" in answer.text
+    assert "25 percent" in answer.text
+    assert "1 December" not in answer.text
