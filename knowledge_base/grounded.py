@@ -23,6 +23,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
+from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
@@ -30,7 +31,7 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.question_slots import days_until, unheard_place
+from knowledge_base.question_slots import days_to_day_of_month, days_until, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import spoken_date
 from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
@@ -72,7 +73,9 @@ _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Inten
 """Intents about one item: asked back when a word several products share names none."""
 
 
-class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer):
+class GroundedAnswerer(
+    StatedFigureAnswers, OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer
+):
     """Answers from the knowledge base alone, offline, in a few milliseconds."""
 
     name = "grounded"
@@ -216,6 +219,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
         parsed = turn.parsed
         if parsed.asks_where and parsed.promotions and not parsed.stores:
             return self._where(turn)  # "Which stores have the X?"
+        if intent in (Intent.IN_OFFER, Intent.DISCOUNT) and turn.named_day is None:
+            stated = self._stated_later(turn)  # "Is the X 25 percent off yet?"
+            if stated is not None:
+                return stated
         if (
             parsed.product_choices
             and intent in _ITEM_INTENTS
@@ -269,6 +276,10 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
         local = self._kb.local_time(turn.store_id, turn.at)
         if when.month_day is not None:
             days = days_until(local.date(), *when.month_day)
+            if days is None:
+                return
+        elif when.day_of_month is not None:
+            days = days_to_day_of_month(local.date(), when.day_of_month)
             if days is None:
                 return
         elif when.days is not None:

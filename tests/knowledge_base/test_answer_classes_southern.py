@@ -126,3 +126,25 @@ def test_asking_when_a_named_later_part_begins_gives_its_own_day_and_terms(south
     assert "Saturday 12 December" in answer.text
     assert "25 percent" in answer.text
     assert "1 December" not in answer.text
+
+
+# --- a figure stated in the question is checked against the day it holds ------------------------
+
+
+def test_a_discount_the_item_gets_only_later_is_not_yet(southern) -> None:
+    answer = _ask(southern, "Has the Kea Enduro gone to 25% off already?", "WLG-01")
+    assert answer.text.startswith("Not yet")
+    assert "15 percent" in answer.text  # what it is today
+    assert "Saturday 12 December" in answer.text
+    assert "yes" not in answer.text.lower()
+
+
+def test_a_discount_that_holds_today_is_answered_as_usual(southern) -> None:
+    answer = _ask(southern, "Is the Ridgeback 15 percent off?", "WLG-01")
+    assert answer.text.startswith("Yes")
+
+
+def test_an_ordinal_day_without_a_month_is_the_next_such_day(southern) -> None:
+    answer = _ask(southern, "And the Kea Enduro on the 14th, how much off?", "PER-01")
+    assert "Monday 14 December" in answer.text
+    assert "25 percent" in answer.text
