@@ -148,3 +148,14 @@ def test_an_ordinal_day_without_a_month_is_the_next_such_day(southern) -> None:
     answer = _ask(southern, "And the Kea Enduro on the 14th, how much off?", "PER-01")
     assert "Monday 14 December" in answer.text
     assert "25 percent" in answer.text
+
+
+# --- a city heard with another first vowel is still that city -----------------------------------
+
+
+def test_a_city_heard_with_a_different_first_vowel_is_matched_by_sound(southern) -> None:
+    # Recognisers write Auckland as "Oakland": the same sounds, another first letter. The
+    # answer is for the store there, and says so.
+    answer = _ask(southern, "Is the Pip on offer at Oakland?")
+    assert answer.text.startswith("Yes, at Auckland")
+    assert answer.promotion_ids == ["kiwi-kids-christmas"]
