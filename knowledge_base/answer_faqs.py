@@ -17,6 +17,7 @@ from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
 from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
 
@@ -70,6 +71,10 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not self._at_store(turn, promotion) and promotion.id not in turn.parsed.promotions:
                 continue  # a named offer's FAQ holds anywhere ("why not in Bergen?")
+            if turn.named_day is not None and self._timing(turn, promotion).phase is not (
+                Phase.RUNNING
+            ):
+                continue  # "... still on Monday?": not the FAQ of an offer over by then
             named_here = partly or promotion.id in turn.parsed.promotions
             names = skip | _name_terms(promotion) if named_here else skip
             shared = self._retriever.shared_terms(query, hit.passage) - names

@@ -214,6 +214,14 @@ class GroundedAnswerer(
             member_offer = self._member_offer(turn)
             if member_offer is not None:
                 turn.parsed.promotions.append(member_offer.id)
+        if (
+            turn.parsed.member
+            and intent in (Intent.DISCOUNT, Intent.IN_OFFER, Intent.DATES)
+            and not (turn.parsed.products or turn.parsed.categories or turn.parsed.promotions)
+        ):
+            members_only = self._members_only_offer_here(turn)  # "the member discount"
+            if members_only is not None:
+                turn.parsed.promotions.append(members_only.id)
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed

@@ -159,3 +159,19 @@ def test_a_city_heard_with_a_different_first_vowel_is_matched_by_sound(southern)
     answer = _ask(southern, "Is the Pip on offer at Oakland?")
     assert answer.text.startswith("Yes, at Auckland")
     assert answer.promotion_ids == ["kiwi-kids-christmas"]
+
+
+# --- "will it still be on <day>?" is answered yes or no for that day ----------------------------
+
+
+def test_an_offer_still_on_the_day_asked_about_is_a_yes_for_that_day(southern) -> None:
+    answer = _ask(southern, "Will the tube stock-up still be on this Friday?", "PER-01")
+    assert answer.text.startswith("Yes, on Friday 11 December")
+
+
+def test_the_member_discount_over_by_the_day_asked_about_is_a_no(southern) -> None:
+    # No item named: "the members' discount" is the offer only members get, over on
+    # Sunday evening; not the chain's FAQ on joining, nor the bike sale's member rate.
+    answer = _ask(southern, "Can members still get their member discount on Tuesday?", "AKL-01")
+    assert answer.text.startswith("No, on Tuesday 8 December")
+    assert answer.promotion_ids == ["spoke-club-weekend"]
