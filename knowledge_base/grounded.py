@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
+from knowledge_base.answer_each_price import EachPriceAnswers
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
@@ -74,7 +75,13 @@ _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Inten
 
 
 class GroundedAnswerer(
-    StatedFigureAnswers, OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer
+    EachPriceAnswers,
+    StatedFigureAnswers,
+    OfferAnswers,
+    PriceAnswers,
+    SectionAnswers,
+    ChannelAnswers,
+    Answerer,
 ):
     """Answers from the knowledge base alone, offline, in a few milliseconds."""
 
@@ -243,10 +250,26 @@ class GroundedAnswerer(
             answer = self._faq_answer(turn, strong=True)
             if answer is not None:
                 return answer
+            each = (
+                self._each_price(turn, parsed.product_choices) if intent is Intent.PRICE else None
+            )
+            if each is not None:
+                return each  # "How much is the helmet?" of three helmets: each one's price
             category = self._shared_category(turn) if intent is not Intent.PRICE else None
             if category is None:
                 return self._which_product(turn)  # "How much is the helmet?": which helmet
             parsed.categories = [category]  # the same offer for either: say it once
+        if (
+            intent is Intent.PRICE
+            and len(parsed.categories) == 1
+            and not (parsed.products or parsed.promotions or parsed.quantities)
+        ):
+            in_category = [
+                sku for sku, p in self._kb.products.items() if p.category == parsed.categories[0]
+            ]
+            each = self._each_price(turn, in_category)
+            if each is not None:
+                return each  # "How much is a kids bike?": each one's price, when few
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.

@@ -175,3 +175,15 @@ def test_the_member_discount_over_by_the_day_asked_about_is_a_no(southern) -> No
     answer = _ask(southern, "Can members still get their member discount on Tuesday?", "AKL-01")
     assert answer.text.startswith("No, on Tuesday 8 December")
     assert answer.promotion_ids == ["spoke-club-weekend"]
+
+
+# --- a price of a word a few products share: each one's price, not "which one?" -----------------
+
+
+def test_a_price_of_a_shared_word_says_each_of_a_few_products_price(southern) -> None:
+    # Two kids bikes, both 25 percent off in New Zealand: 329 -> 246.75 and 169 -> 126.75.
+    answer = _ask(southern, "What's a kids bike going for?", "CHC-01")
+    assert "246.75" in answer.text
+    assert "126.75" in answer.text
+    assert answer.promotion_ids == ["kiwi-kids-christmas"]
+    assert answer.source is AnswerSource.GROUNDED
