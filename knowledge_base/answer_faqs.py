@@ -42,6 +42,17 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             return self._talk_track(turn, *focus[0])
         return None
 
+    def _covers_item_asked(self, turn: Turn, promotion: Promotion) -> bool:
+        """The promotion covers a product or category the question names."""
+        skus = self._kb.scope_skus(promotion)
+        if any(sku in skus for sku in turn.parsed.products):
+            return True
+        return any(
+            self._kb.products[sku].category in turn.parsed.categories
+            for sku in skus
+            if sku in self._kb.products
+        )
+
     def _faq_answer(self, turn: Turn, *, strong: bool) -> Answer | None:
         """The answer of the FAQ the question matches, if any.
 
@@ -69,8 +80,14 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         best: tuple[int, Promotion, Faq] | None = None
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
-            if not self._at_store(turn, promotion) and promotion.id not in turn.parsed.promotions:
-                continue  # a named offer's FAQ holds anywhere ("why not in Bergen?")
+            if not (
+                self._at_store(turn, promotion)
+                or promotion.id in turn.parsed.promotions
+                or (strong and self._covers_item_asked(turn, promotion))
+            ):
+                # A named offer's FAQ holds anywhere ("why not in Bergen?"), and so does
+                # one worded like the question on the item asked ("why no tube deal here?").
+                continue
             if turn.named_day is not None and self._timing(turn, promotion).phase is not (
                 Phase.RUNNING
             ):

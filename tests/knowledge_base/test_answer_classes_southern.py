@@ -187,3 +187,13 @@ def test_a_price_of_a_shared_word_says_each_of_a_few_products_price(southern) ->
     assert "126.75" in answer.text
     assert answer.promotion_ids == ["kiwi-kids-christmas"]
     assert answer.source is AnswerSource.GROUNDED
+
+
+# --- "why is there no deal on X here?" gets the chain's reason, from the offer covering X -------
+
+
+def test_why_an_items_offer_does_not_run_here_is_answered_from_its_faq(southern) -> None:
+    # The tyre 3 for 2 runs in Australia only; asked in New Zealand about tubes, the chain's
+    # own reason is the answer, not "no offer here" alone.
+    answer = _ask(southern, "Why is there no deal on tubes in New Zealand?", "CHC-01")
+    assert "supplier" in answer.text
