@@ -17,6 +17,7 @@ from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
+from knowledge_base.retrieval import search_terms
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOUTHERN = PROJECT / "knowledge_base" / "samples" / "southern-spokes"
@@ -197,3 +198,11 @@ def test_why_an_items_offer_does_not_run_here_is_answered_from_its_faq(southern)
     # own reason is the answer, not "no offer here" alone.
     answer = _ask(southern, "Why is there no deal on tubes in New Zealand?", "CHC-01")
     assert "supplier" in answer.text
+
+
+# --- an everyday paraphrase of an FAQ's wording still finds it ----------------------------------
+
+
+def test_someone_else_and_another_person_are_one_wording_for_the_faqs() -> None:
+    assert search_terms("Is it for somebody else?") == search_terms("Is it for another person?")
+    assert search_terms("for a different person") == search_terms("for someone else")
