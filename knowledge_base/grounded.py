@@ -16,10 +16,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
+from knowledge_base.answer_days import DayMoves
 from knowledge_base.answer_each_price import EachPriceAnswers
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
@@ -31,11 +32,9 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.question_slots import days_to_day_of_month, days_until, unheard_place
+from knowledge_base.question_slots import unheard_place
 from knowledge_base.retrieval import Retriever
-from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
+from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,7 @@ _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Inten
 
 
 class GroundedAnswerer(
+    DayMoves,
     EachPriceAnswers,
     StatedFigureAnswers,
     OfferAnswers,
@@ -288,48 +288,6 @@ class GroundedAnswerer(
                 return answer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
-
-    def _move_to_rule_set(self, turn: Turn) -> None:
-        """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
-        named = named_rule_set(turn.parsed.mentions, self._kb)
-        if named is None or named[1].start is None:
-            return
-        local = self._kb.local_time(turn.store_id, turn.at)
-        days = (named[1].start.date() - local.date()).days
-        if days > 0:
-            self._move_to_day(turn, When(days=days))
-            if turn.at.replace(tzinfo=None) < named[1].start:
-                turn.at = named[1].start.replace(tzinfo=turn.at.tzinfo)
-                turn.named_day = turn.at
-
-    def _move_to_day(self, turn: Turn, when: When) -> None:
-        """Ask about the day the question named, at the same local clock time."""
-        local = self._kb.local_time(turn.store_id, turn.at)
-        if when.month_day is not None:
-            days = days_until(local.date(), *when.month_day)
-            if days is None:
-                return
-        elif when.day_of_month is not None:
-            days = days_to_day_of_month(local.date(), when.day_of_month)
-            if days is None:
-                return
-        elif when.days is not None:
-            days = when.days
-        elif when.weekday is not None:
-            days = (when.weekday - local.weekday()) % 7
-            if days == 0 and when.next_one:
-                days = 7
-        else:
-            return
-        if days == 0:
-            return
-        moved = local + timedelta(days=days)
-        turn.at = moved
-        turn.named_day = moved
-        turn.fact(
-            f"the day asked about: {spoken_date(moved, with_year=True)}"
-            f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
-        )
 
 
 def _named(parsed: ParsedQuestion) -> set[int]:
