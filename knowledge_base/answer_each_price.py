@@ -9,7 +9,7 @@ from __future__ import annotations
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
 from knowledge_base.answering import Answer
-from knowledge_base.phrasing import join, the_title, title
+from knowledge_base.phrasing import conditions, join, rule_phrases, the_title, title
 from knowledge_base.pricing import Basket
 from knowledge_base.speech import money
 
@@ -50,4 +50,14 @@ class EachPriceAnswers(AnswerFocus):
         if offers:
             names = join([title(p, zh) if zh else the_title(p, zh) for p in offers], zh)
             sentences.append(f"以上为{names}的价格" if zh else f"That is with {names}")
+        for promotion, _ in self._running_at_store(turn):
+            # An offer on these items that one alone does not reduce ("the second one half
+            # price"): the clerk hears it is on, with its terms.
+            if promotion.id in used or not set(skus) & self._kb.scope_skus(promotion):
+                continue
+            self._promotion_facts(turn, promotion)
+            terms = conditions(rule_phrases(promotion, currency, zh), zh)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            sentences.append(f"{name}正在进行：{terms}" if zh else f"{name} is on: {terms}")
+            break
         return self._done(turn, sentences)

@@ -206,3 +206,10 @@ def test_why_an_items_offer_does_not_run_here_is_answered_from_its_faq(southern)
 def test_someone_else_and_another_person_are_one_wording_for_the_faqs() -> None:
     assert search_terms("Is it for somebody else?") == search_terms("Is it for another person?")
     assert search_terms("for a different person") == search_terms("for someone else")
+
+
+def test_each_price_names_an_offer_on_them_that_one_alone_does_not_reduce(southern) -> None:
+    # One helmet is at its shelf price; the second-one-half-price offer is still worth saying.
+    answer = _ask(southern, "What's a helmet going for?", "BNE-01")
+    assert "149 Australian dollars" in answer.text
+    assert "Helmet Head Start is on" in answer.text
