@@ -47,6 +47,7 @@ from knowledge_base.cues_zh import (
     WHICH_ZH,
     ZH,
 )
+from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
@@ -115,7 +116,7 @@ def understand(
     base uses are never "corrected" into cue words, and a question full of words it never
     uses is not mistaken for a question about the product it happens to name.
     """
-    text = text[:MAX_QUESTION_CHARS]
+    text = heard_as_offer_words(text[:MAX_QUESTION_CHARS], vocabulary)
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
     mentions, membership = membership_named(knowledge.matcher.mentions(text), knowledge)

@@ -15,6 +15,7 @@ from kb_helpers import DEFAULT_CONTACT
 
 from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.retrieval import search_terms
@@ -213,3 +214,20 @@ def test_each_price_names_an_offer_on_them_that_one_alone_does_not_reduce(southe
     answer = _ask(southern, "What's a helmet going for?", "BNE-01")
     assert "149 Australian dollars" in answer.text
     assert "Helmet Head Start is on" in answer.text
+
+
+# --- misheard speech: an offer word written as a same-sounding word -----------------------------
+
+
+def test_sail_heard_for_sale_is_read_as_sale(southern) -> None:
+    # Not "which store do you mean?" for an unknown word "sail": the chain never says it.
+    answer = _ask(southern, "Is the Ridgeback in the sail?", "PER-01")
+    assert answer.source is AnswerSource.GROUNDED
+    assert answer.promotion_ids == ["summer-ride"]
+
+
+def test_a_same_sounding_word_the_chain_uses_is_kept() -> None:
+    assert heard_as_offer_words("sail covers on sale?", frozenset({"sail"})) == (
+        "sail covers on sale?"
+    )
+    assert heard_as_offer_words("bikes in the sail", frozenset()) == "bikes in the sale"
