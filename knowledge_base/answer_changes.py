@@ -6,10 +6,17 @@ written in the promotion file.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_faqs import FaqAnswers
 from knowledge_base.answering import Answer
+from knowledge_base.models import Promotion
 from knowledge_base.phrasing import lower_first, the_title, title
+from knowledge_base.speech import spoken_date
+
+MAX_CHANGES_SAID = 3
+"""Change sentences spoken at most: every note of a usual revision, not a whole changelog."""
 
 
 class ChangeAnswers(FaqAnswers):
@@ -50,15 +57,35 @@ class ChangeAnswers(FaqAnswers):
             # version's facts, which the answer must carry for the fact guard.
             turn.fact(*diffed.facts)
             said = diffed.sentences
+            version = f"In version {promotion.version} of {name}{self._published(turn, promotion)}"
             return self._done(
-                turn,
-                [f"In version {promotion.version} of {name}, {lower_first(said[0])}", *said[1:2]],
+                turn, [f"{version}, {lower_first(said[0])}", *said[1:MAX_CHANGES_SAID]]
             )
         turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
         notes = [self._text(turn, note) for note in change.notes]
+        published = self._published(turn, promotion)
         if zh:
-            return self._done(turn, [f"{name}第{promotion.version}版：{notes[0]}", *notes[1:2]])
-        return self._done(
-            turn,
-            [f"In version {promotion.version} of {name}, {lower_first(notes[0])}", *notes[1:2]],
-        )
+            return self._done(
+                turn,
+                [
+                    f"{name}第{promotion.version}版{published}：{notes[0]}",
+                    *notes[1:MAX_CHANGES_SAID],
+                ],
+            )
+        version = f"In version {promotion.version} of {name}{published}"
+        return self._done(turn, [f"{version}, {lower_first(notes[0])}", *notes[1:MAX_CHANGES_SAID]])
+
+    def _published(self, turn: Turn, promotion: Promotion) -> str:
+        """When the version was published, as ", published on Thursday 3 December" (or "")."""
+        published = promotion.published_at
+        if published is None:
+            return ""
+        if isinstance(published, datetime):
+            if published.tzinfo is not None:
+                published = self._kb.local_time(turn.store_id, published)
+        else:
+            published = datetime(published.year, published.month, published.day)
+        language = "zh-CN" if turn.zh else "en"
+        day = spoken_date(published, language)
+        turn.fact(f"{promotion.title.en} version {promotion.version} published on {day}")
+        return f"（{day}发布）" if turn.zh else f", published on {day}"

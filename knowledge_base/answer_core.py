@@ -86,6 +86,14 @@ class Turn:
             self.promotion_ids.append(promotion.id)
 
 
+def members_only(promotion: Promotion) -> bool:
+    """Only members get anything from the promotion (a members' extra, members-only rules)."""
+    return bool(promotion.rules) and all(
+        isinstance(rule, MemberExtraPercent) or getattr(rule, "members_only", False)
+        for rule in promotion.rules
+    )
+
+
 def member_rule(promotion: Promotion) -> bool:
     """The promotion gives members something of their own."""
     return any(

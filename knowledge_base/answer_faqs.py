@@ -17,6 +17,7 @@ from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
 from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
 
@@ -40,6 +41,17 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         if focus:
             return self._talk_track(turn, *focus[0])
         return None
+
+    def _covers_item_asked(self, turn: Turn, promotion: Promotion) -> bool:
+        """The promotion covers a product or category the question names."""
+        skus = self._kb.scope_skus(promotion)
+        if any(sku in skus for sku in turn.parsed.products):
+            return True
+        return any(
+            self._kb.products[sku].category in turn.parsed.categories
+            for sku in skus
+            if sku in self._kb.products
+        )
 
     def _faq_answer(self, turn: Turn, *, strong: bool) -> Answer | None:
         """The answer of the FAQ the question matches, if any.
@@ -68,8 +80,18 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         best: tuple[int, Promotion, Faq] | None = None
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
-            if not self._at_store(turn, promotion) and promotion.id not in turn.parsed.promotions:
-                continue  # a named offer's FAQ holds anywhere ("why not in Bergen?")
+            if not (
+                self._at_store(turn, promotion)
+                or promotion.id in turn.parsed.promotions
+                or (strong and self._covers_item_asked(turn, promotion))
+            ):
+                # A named offer's FAQ holds anywhere ("why not in Bergen?"), and so does
+                # one worded like the question on the item asked ("why no tube deal here?").
+                continue
+            if turn.named_day is not None and self._timing(turn, promotion).phase is not (
+                Phase.RUNNING
+            ):
+                continue  # "... still on Monday?": not the FAQ of an offer over by then
             named_here = partly or promotion.id in turn.parsed.promotions
             names = skip | _name_terms(promotion) if named_here else skip
             shared = self._retriever.shared_terms(query, hit.passage) - names

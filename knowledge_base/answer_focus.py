@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from datetime import timedelta
 
-from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn
+from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn, members_only
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.models import Promotion, PromotionStatus
 from knowledge_base.phrasing import join, the_title, title
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
 from knowledge_base.understanding import content_terms
+
+_JUST_OVER = timedelta(days=7)
+"""How long after it ended a members-only offer is still "the member discount" asked about."""
 
 MAX_EACH_PARTS = 4
 """Most different answers said in one sentence for several offers in force."""
@@ -76,6 +80,22 @@ class AnswerFocus(AnswerCore):
             if placed.phase is Phase.RUNNING
         ]
         return running[0] if len(running) == 1 else None
+
+    def _members_only_offer_here(self, turn: Turn) -> Promotion | None:
+        """The store's one members-only offer on or just over at the moment asked about.
+
+        "Will the member discount still be on Monday?" names no item: the member discount
+        is the offer only members get, even when it is over by the day asked about.
+        """
+        found = []
+        for promotion in self._kb.visible_promotions():
+            if not members_only(promotion) or not self._at_store(turn, promotion):
+                continue
+            placed = self._timing(turn, promotion)
+            recent = placed.phase is Phase.ENDED and placed.local_now - placed.ends < _JUST_OVER
+            if placed.phase is Phase.RUNNING or recent:
+                found.append(promotion)
+        return found[0] if len(found) == 1 else None
 
     def _which_store(self, turn: Turn) -> Answer:
         """One short question back: a place was said but not recognised."""

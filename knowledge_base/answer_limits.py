@@ -19,12 +19,16 @@ from knowledge_base.resolution import PromotionTiming
 class LimitAnswers(AnswerSentences):
     """Per-customer limits."""
 
+    def _limit_units_said(self, turn: Turn) -> set[str | None]:
+        """Units of the offers on at the store that the question counts in ("how many packs")."""
+        said = {w.removesuffix("s") for w in turn.parsed.words if w not in _PLAIN_UNITS}
+        return {_unit(p) for p, _ in self._running_at_store(turn)} & said
+
     def _limit(self, turn: Turn) -> Answer | None:
         """How many units one customer gets at the offer price."""
         zh = turn.zh
         # "How many packs ...?": the limit counted in packs, when another counts items.
-        said = {w.removesuffix("s") for w in turn.parsed.words if w not in _PLAIN_UNITS}
-        units = {_unit(p) for p, _ in self._running_at_store(turn)} & said
+        units = self._limit_units_said(turn)
         focus = self._in_force(
             turn, lambda p: _unit(p) in units if units else p.limit is not None, _limit_each
         )
@@ -51,7 +55,9 @@ class LimitAnswers(AnswerSentences):
             self._promotion_facts(turn, promotion)
             if zh:
                 return self._done(turn, [f"{title(promotion, zh)}没有限购"])
-            return self._done(turn, [f"{the_title(promotion, zh)} has no per-customer limit"])
+            return self._done(
+                turn, [f"There is no limit per customer in {the_title(promotion, zh)}"]
+            )
         promotion, _ = limited[0]
         self._promotion_facts(turn, promotion)
         limit = promotion.limit

@@ -18,6 +18,7 @@ from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
+    RuleSet,
 )
 from knowledge_base.phrasing import (
     conditions,
@@ -29,6 +30,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
+from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.resolution import Phase, PromotionTiming, stacking_relation
 
 
@@ -87,6 +89,11 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
             if terms:
                 second += f"，届时{terms}" if zh else f", at {terms}"
             return self._done(turn, [f"{name}{start}" if zh else f"{name} {start}", second])
+        named = named_rule_set(parsed.mentions, self._kb)
+        if named is not None and named[0].id == promotion.id and not parsed.products:
+            part = self._named_part_later(turn, promotion, named[1], placed)
+            if part is not None:
+                return part
         for sku in parsed.products:
             if sku not in self._kb.scope_skus(promotion):
                 continue
@@ -103,6 +110,30 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
                 [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"],
             )
         return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
+
+    def _named_part_later(
+        self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
+    ) -> Answer | None:
+        """A named part of the offer still to come ("When does X Week start?"): its day, its terms.
+
+        ``None`` when the part is already on.
+        """
+        now = placed.local_now
+        if part.start is None or part.start <= now.replace(tzinfo=None):
+            return None
+        starts = part.start.replace(tzinfo=now.tzinfo)
+        zh = turn.zh
+        label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
+        terms = conditions(rule_phrases(promotion, self._currency(turn), zh, part.rules), zh)
+        turn.fact(f"{promotion.title.en}, {label} from {starts:%Y-%m-%d %H:%M}: {terms}")
+        items = [self._kb.products[s].name for s in part.scope.skus if s in self._kb.products]
+        said = ("、" if zh else " and ").join(n.best("zh-CN") if zh else n.en for n in items)
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        start = starts_phrase(starts, now, zh)
+        if zh:
+            return self._done(turn, [f"{name}的{label}{start}", f"{said}{terms}".strip()])
+        then = f"From then, the {said} is {terms}" if said else f"From then, {terms}"
+        return self._done(turn, [f"{label} in {name} {start}", then])
 
     def _contact(self, turn: Turn) -> Answer | None:
         focus = self._in_force(turn)

@@ -23,6 +23,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
+from knowledge_base.question_slots import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
@@ -123,7 +124,10 @@ class AnswerSentences(AnswerFocus):
         zh = turn.zh
         self._promotion_facts(turn, promotion)
         if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
-            return self._done(turn, [self._ended_phrase(turn, promotion, placed)])
+            ended = self._ended_phrase(turn, promotion, placed)
+            if asks_yes_no(turn.parsed.words):  # "Will it still be on Monday?": no
+                ended = f"没有了，{ended}" if zh else f"No, {ended}"
+            return self._done(turn, [ended])
         sentences: list[str] = []
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)

@@ -16,24 +16,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
+from knowledge_base.answer_days import DayMoves
+from knowledge_base.answer_each_price import EachPriceAnswers
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
+from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.question_slots import days_until, unheard_place
+from knowledge_base.question_slots import unheard_place
 from knowledge_base.retrieval import Retriever
-from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent, ParsedQuestion, When, understand
+from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,16 @@ _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Inten
 """Intents about one item: asked back when a word several products share names none."""
 
 
-class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswers, Answerer):
+class GroundedAnswerer(
+    DayMoves,
+    EachPriceAnswers,
+    StatedFigureAnswers,
+    OfferAnswers,
+    PriceAnswers,
+    SectionAnswers,
+    ChannelAnswers,
+    Answerer,
+):
     """Answers from the knowledge base alone, offline, in a few milliseconds."""
 
     name = "grounded"
@@ -211,20 +221,55 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
             member_offer = self._member_offer(turn)
             if member_offer is not None:
                 turn.parsed.promotions.append(member_offer.id)
+        if (
+            turn.parsed.member
+            and intent in (Intent.DISCOUNT, Intent.IN_OFFER, Intent.DATES)
+            and not (turn.parsed.products or turn.parsed.categories or turn.parsed.promotions)
+        ):
+            members_only = self._members_only_offer_here(turn)  # "the member discount"
+            if members_only is not None:
+                turn.parsed.promotions.append(members_only.id)
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed
         if parsed.asks_where and parsed.promotions and not parsed.stores:
             return self._where(turn)  # "Which stores have the X?"
+        if intent in (Intent.IN_OFFER, Intent.DISCOUNT) and turn.named_day is None:
+            stated = self._stated_later(turn)  # "Is the X 25 percent off yet?"
+            if stated is not None:
+                return stated
         if (
             parsed.product_choices
             and intent in _ITEM_INTENTS
             and not (parsed.products or parsed.categories or parsed.promotions)
         ):
+            if intent is Intent.LIMIT and self._limit_units_said(turn):
+                return self._limit(turn)  # "how many sale bikes?": the offer counting bikes
+            # The chain's own FAQ on the question ("two bikes at the sale price?") is the
+            # answer whichever product the word could mean.
+            answer = self._faq_answer(turn, strong=True)
+            if answer is not None:
+                return answer
+            each = (
+                self._each_price(turn, parsed.product_choices) if intent is Intent.PRICE else None
+            )
+            if each is not None:
+                return each  # "How much is the helmet?" of three helmets: each one's price
             category = self._shared_category(turn) if intent is not Intent.PRICE else None
             if category is None:
                 return self._which_product(turn)  # "How much is the helmet?": which helmet
             parsed.categories = [category]  # the same offer for either: say it once
+        if (
+            intent is Intent.PRICE
+            and len(parsed.categories) == 1
+            and not (parsed.products or parsed.promotions or parsed.quantities)
+        ):
+            in_category = [
+                sku for sku, p in self._kb.products.items() if p.category == parsed.categories[0]
+            ]
+            each = self._each_price(turn, in_category)
+            if each is not None:
+                return each  # "How much is a kids bike?": each one's price, when few
         priced = intent is Intent.PRICE and turn.parsed.products
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
@@ -243,44 +288,6 @@ class GroundedAnswerer(OfferAnswers, PriceAnswers, SectionAnswers, ChannelAnswer
                 return answer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
-
-    def _move_to_rule_set(self, turn: Turn) -> None:
-        """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
-        named = named_rule_set(turn.parsed.mentions, self._kb)
-        if named is None or named[1].start is None:
-            return
-        local = self._kb.local_time(turn.store_id, turn.at)
-        days = (named[1].start.date() - local.date()).days
-        if days > 0:
-            self._move_to_day(turn, When(days=days))
-            if turn.at.replace(tzinfo=None) < named[1].start:
-                turn.at = named[1].start.replace(tzinfo=turn.at.tzinfo)
-                turn.named_day = turn.at
-
-    def _move_to_day(self, turn: Turn, when: When) -> None:
-        """Ask about the day the question named, at the same local clock time."""
-        local = self._kb.local_time(turn.store_id, turn.at)
-        if when.month_day is not None:
-            days = days_until(local.date(), *when.month_day)
-            if days is None:
-                return
-        elif when.days is not None:
-            days = when.days
-        elif when.weekday is not None:
-            days = (when.weekday - local.weekday()) % 7
-            if days == 0 and when.next_one:
-                days = 7
-        else:
-            return
-        if days == 0:
-            return
-        moved = local + timedelta(days=days)
-        turn.at = moved
-        turn.named_day = moved
-        turn.fact(
-            f"the day asked about: {spoken_date(moved, with_year=True)}"
-            f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
-        )
 
 
 def _named(parsed: ParsedQuestion) -> set[int]:

@@ -26,6 +26,7 @@ NAME_THRESHOLD = 0.85
 PROMOTION_THRESHOLD = 0.8
 """Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
 PLACE_THRESHOLD = 0.8
+_VOWELS = "aeiou"
 """Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
 SOUND_MIN = 4
 """Sound keys shorter than this are too common to compare ("kfr" is many words)."""
@@ -217,7 +218,7 @@ class LooseVocabulary:
                 if any(w in GENERIC_WORDS for w in words[start:end]):
                     continue  # "any deal" is not a misheard "Arndale": question words stay
                 scored: dict[str, float] = {}
-                for form, store_id in self.places.get(heard[0], []):
+                for form, store_id in self._places_starting_like(heard):
                     if abs(len(form) - len(heard)) > max(2, len(form) // 4):
                         continue
                     score = self._similarity(form, heard, PLACE_THRESHOLD)
@@ -234,6 +235,12 @@ class LooseVocabulary:
                             )
                     taken[start:end] = [True] * (end - start)
         return found
+
+    def _places_starting_like(self, heard: str) -> list[tuple[str, str]]:
+        """Place names that may start like ``heard``: any vowel for a vowel ("Oakland")."""
+        if heard[0] not in _VOWELS:
+            return self.places.get(heard[0], [])
+        return [entry for vowel in _VOWELS for entry in self.places.get(vowel, [])]
 
     def find_cjk_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
         """A Chinese store or city name heard with one character wrong ("铜罗湾" -> 铜锣湾).

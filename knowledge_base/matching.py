@@ -231,10 +231,34 @@ class CatalogueMatcher:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_places(words, occupied))
             found.extend(self.loose.find_cjk_places(words, occupied))
+        found = self._counted_products(words, found)
         if not any(m.kind == "product" for m in found):
             found.extend(self._counted_heads(words, found))
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _counted_products(self, words: list[str], found: list[Mention]) -> list[Mention]:
+        """A counted category word that is one product's own name: "six tubes" -> the tube.
+
+        A category is not counted or priced by the unit; when its word, without the plural
+        "s", names exactly one product, a count before it says that product is meant.
+        """
+        read: list[Mention] = []
+        for m in found:
+            count = words[m.start - 1] if m.start > 0 else ""
+            if (
+                m.kind == "category"
+                and m.end - m.start == 1
+                and count.isdigit()
+                and 0 < int(count) <= MAX_QUANTITY
+            ):
+                own = self.index.get(_singular([words[m.start]]), {})
+                skus = [key for kind, key in own if kind == "product"]
+                if len(skus) == 1 and len(own) == 1:
+                    read.append(Mention("product", skus[0], m.start, m.end, m.heard))
+                    continue
+            read.append(m)
+        return read
 
     def _counted_heads(self, words: list[str], found: list[Mention]) -> list[Mention]:
         """A counted word that ends one product's names only: "five jerseys" -> the jersey."""

@@ -74,9 +74,26 @@ def membership_named(
     return kept, len(kept) < len(mentions)
 
 
+def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase) -> bool:
+    """Whether the membership's own name is said outside any other name ("Green Club price").
+
+    Words inside a promotion's or product's full name ("Green Club Week") do not count.
+    """
+    for name in membership_names(knowledge):
+        parts = name.split()
+        for i in range(len(words) - len(parts) + 1):
+            span = range(i, i + len(parts))
+            if words[i : i + len(parts)] == parts and not named.intersection(span):
+                return True
+    return False
+
+
 def _is_membership(heard: str, names: frozenset[str]) -> bool:
     """Whether ``heard`` is one of the membership ``names``, as said or misheard."""
-    letters = "".join(c for c in heard.lower() if c.isalnum())
+    said = heard.lower().split()
+    if said and said[-1] in ("member", "members"):
+        said = said[:-1]  # "Green Club member": the name, then what it calls its people
+    letters = "".join(c for c in " ".join(said) if c.isalnum())
     for name in names:
         target = "".join(c for c in name if c.isalnum())
         if letters == target or SequenceMatcher(None, letters, target).ratio() >= HEARD_LIKENESS:

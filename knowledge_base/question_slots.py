@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS
@@ -35,6 +35,8 @@ class When:
     month_day: tuple[int, int] | None = None
     """A calendar date (month, day): "on 12 December", "Dec 24th", "12月12日"; the one
     nearest the question's own day (within half a year either way)."""
+    day_of_month: int | None = None
+    """A day of the month without a month ("on the 12th"): the next such day from today."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -105,6 +107,12 @@ def when_named(words: list[str], named: set[int]) -> When | None:
     month_day = calendar_date(free)
     if month_day is not None:
         return When(month_day=month_day)
+    for i in range(1, len(free) - 1):
+        # "on the 12th": an ordinal day after "the", no month named
+        if free[i - 1] == "the" and free[i + 1] in _ORDINAL_ENDINGS:
+            day_number = _day_number(free[i])
+            if day_number is not None:
+                return When(day_of_month=day_number)
     joined = " " + " ".join(free) + " "
     if " day after tomorrow " in joined:
         return When(days=2)
@@ -237,6 +245,14 @@ def asks_price_idiom(words: list[str]) -> bool:
     while end > 1 and words[end - 1] in _NOW_WORDS:
         end -= 1
     return end > 2 and words[end - 1] == "at"
+
+
+def days_to_day_of_month(today: date, day_of_month: int) -> int | None:
+    """Days from ``today`` to the next ``day_of_month`` (today counts); ``None`` if none soon."""
+    for ahead in range(0, 62):
+        if (today + timedelta(days=ahead)).day == day_of_month:
+            return ahead
+    return None
 
 
 def days_until(today: date, month: int, day_of_month: int) -> int | None:

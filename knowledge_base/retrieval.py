@@ -32,9 +32,20 @@ _STOPWORDS = frozenset(
 _SUFFIXES = ("ing", "ed", "es", "s")
 
 
+_SAME_PHRASES = (
+    (re.compile(r"\b(?:someone|somebody|anyone|anybody) else\b"), "another person"),
+    (re.compile(r"\b(?:a )?(?:different|other) (person|people)\b"), r"another \1"),
+)
+"""Everyday paraphrases said one way in a question and another in an FAQ ("for someone
+else" / "for a different person"): read as one wording on both sides."""
+
+
 def search_terms(text: str) -> list[str]:
     """BM25 terms: tokens without stopwords, lightly stemmed; CJK as characters and pairs."""
-    words = tokens(text)
+    lowered = text.lower()
+    for pattern, said in _SAME_PHRASES:
+        lowered = pattern.sub(said, lowered)
+    words = tokens(lowered)
     terms: list[str] = []
     for i, word in enumerate(words):
         if _is_cjk(word):

@@ -47,8 +47,9 @@ from knowledge_base.cues_zh import (
     WHICH_ZH,
     ZH,
 )
+from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
-from knowledge_base.membership import membership_named, sounds_like_member
+from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_slots import (
@@ -115,7 +116,7 @@ def understand(
     base uses are never "corrected" into cue words, and a question full of words it never
     uses is not mistaken for a question about the product it happens to name.
     """
-    text = text[:MAX_QUESTION_CHARS]
+    text = heard_as_offer_words(text[:MAX_QUESTION_CHARS], vocabulary)
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
     mentions, membership = membership_named(knowledge.matcher.mentions(text), knowledge)
@@ -210,7 +211,7 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
-    member = membership or has(MEMBER_EN, MEMBER_ZH)
+    member = membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
     if intent is Intent.OVERVIEW and member and products and not promotions:
         intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
     asks_list = has(LIST_EN, LIST_ZH)

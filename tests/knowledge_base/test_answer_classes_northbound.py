@@ -93,9 +93,17 @@ def test_question_words_around_member_are_not_a_misheard_members_offer(northboun
 
 
 def test_a_word_several_products_share_is_asked_back_naming_them(northbound) -> None:
-    answer = _ask(northbound, "How much is the helmet?")
+    answer = _ask(northbound, "Is the helmet on offer?")
     assert answer.source.value == "clarify"
     assert "Guardian Hockey Helmet" in answer.text and "Velo Air Bike Helmet" in answer.text
+
+
+def test_the_price_of_a_word_a_few_products_share_is_each_ones_price(northbound) -> None:
+    # Nothing to ask back: saying both prices answers whichever helmet was meant.
+    answer = _ask(northbound, "How much is the helmet?")
+    assert answer.source.value == "grounded"
+    assert "Guardian Hockey Helmet is 119.25" in answer.text
+    assert "Velo Air Bike Helmet is 119" in answer.text
 
 
 def test_a_shared_word_before_an_offer_word_names_the_offer_not_a_product(northbound) -> None:

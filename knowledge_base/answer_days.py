@@ -1,0 +1,60 @@
+"""The day a question asks about, when it is not today ("on Saturday", "on Grand Sunday").
+
+:class:`DayMoves` moves a turn's moment to the day named, at the same local clock time, so
+every answer kind answers for that day and says which day it is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from knowledge_base.answer_core import AnswerCore, Turn
+from knowledge_base.promotion_names import named_rule_set
+from knowledge_base.question_slots import When, days_to_day_of_month, days_until
+from knowledge_base.speech import spoken_date
+
+
+class DayMoves(AnswerCore):
+    """Moving a turn to the day its question names."""
+
+    def _move_to_rule_set(self, turn: Turn) -> None:
+        """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
+        named = named_rule_set(turn.parsed.mentions, self._kb)
+        if named is None or named[1].start is None:
+            return
+        local = self._kb.local_time(turn.store_id, turn.at)
+        days = (named[1].start.date() - local.date()).days
+        if days > 0:
+            self._move_to_day(turn, When(days=days))
+            if turn.at.replace(tzinfo=None) < named[1].start:
+                turn.at = named[1].start.replace(tzinfo=turn.at.tzinfo)
+                turn.named_day = turn.at
+
+    def _move_to_day(self, turn: Turn, when: When) -> None:
+        """Ask about the day the question named, at the same local clock time."""
+        local = self._kb.local_time(turn.store_id, turn.at)
+        if when.month_day is not None:
+            days = days_until(local.date(), *when.month_day)
+            if days is None:
+                return
+        elif when.day_of_month is not None:
+            days = days_to_day_of_month(local.date(), when.day_of_month)
+            if days is None:
+                return
+        elif when.days is not None:
+            days = when.days
+        elif when.weekday is not None:
+            days = (when.weekday - local.weekday()) % 7
+            if days == 0 and when.next_one:
+                days = 7
+        else:
+            return
+        if days == 0:
+            return
+        moved = local + timedelta(days=days)
+        turn.at = moved
+        turn.named_day = moved
+        turn.fact(
+            f"the day asked about: {spoken_date(moved, with_year=True)}"
+            f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
+        )

@@ -1,0 +1,63 @@
+"""A price asked of a word several products share ("How much is the kids bike?").
+
+When only a few products fit, each one's price is said in one sentence (with the offer
+that prices it) instead of asking which one is meant; more than that, the question back.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.answer_core import Turn
+from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
+from knowledge_base.answering import Answer
+from knowledge_base.phrasing import conditions, join, rule_phrases, the_title, title
+from knowledge_base.pricing import Basket
+from knowledge_base.speech import money
+
+
+class EachPriceAnswers(AnswerFocus):
+    """Each of a few products' prices, said together."""
+
+    def _each_price(self, turn: Turn, skus: list[str]) -> Answer | None:
+        """Each product's price at the store now, or ``None`` when too many fit to list."""
+        skus = [s for s in dict.fromkeys(skus) if s in self._kb.products]
+        if not 1 < len(skus) <= MAX_EACH_PARTS:
+            return None
+        kb, zh, member = self._kb, turn.zh, turn.parsed.member
+        currency = self._currency(turn)
+        lang = "zh-CN" if zh else "en"
+        said: list[str] = []
+        used: dict[str, None] = {}
+        for sku in skus:
+            product = kb.products[sku]
+            if product.list_price.get(currency.code) is None:
+                return None  # not sold in this currency: no list of prices to say
+            quote = kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, member)
+            self._product_fact(turn, product)
+            self._quote_facts(turn, quote)
+            used.update(dict.fromkeys(quote.promotion_ids))
+            name = product.name.best(lang)
+            price = money(quote.total, currency, lang)
+            if quote.total != quote.list_total:
+                listed = money(quote.list_total, currency, lang)
+                price += f"（原价{listed}）" if zh else f", down from {listed}"
+            said.append(f"{name}{price}" if zh else f"the {name} is {price}")
+        for promotion_id in used:
+            self._promotion_facts(turn, kb.promotions[promotion_id])
+        offers = [kb.promotions[p] for p in used]
+        first = ("；" if zh else "; ").join(said)
+        who = ("会员价：" if zh else "For a member, ") if member else ""
+        sentences = [f"{who}{first}"]
+        if offers:
+            names = join([title(p, zh) if zh else the_title(p, zh) for p in offers], zh)
+            sentences.append(f"以上为{names}的价格" if zh else f"That is with {names}")
+        for promotion, _ in self._running_at_store(turn):
+            # An offer on these items that one alone does not reduce ("the second one half
+            # price"): the clerk hears it is on, with its terms.
+            if promotion.id in used or not set(skus) & self._kb.scope_skus(promotion):
+                continue
+            self._promotion_facts(turn, promotion)
+            terms = conditions(rule_phrases(promotion, currency, zh), zh)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            sentences.append(f"{name}正在进行：{terms}" if zh else f"{name} is on: {terms}")
+            break
+        return self._done(turn, sentences)
