@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from contextlib import nullcontext
 from typing import Any
@@ -15,8 +16,10 @@ from piper import PiperVoice, SynthesisConfig
 
 from pipelines.speech_cache import RenderedSpeechCache
 
-CLAIM_WAIT_SECS = 10.0
+CLAIM_WAIT_SECS = 30.0
 """Longest wait for another renderer of the same text before rendering it here as well."""
+CLAIM_POLL_SECS = 0.02
+"""How often a session waiting for another renderer looks again."""
 
 
 def cache_voice(voice_id: str, length_scale: float) -> str:
@@ -66,6 +69,20 @@ class SharedPiperTTSService(TTSService):
         self._cache = cache
         self._cache_voice = cache_voice(voice_id, length_scale)
 
+    async def _wait_for_claimed(self, text: str) -> tuple[bytes, ...] | None:
+        """The audio another renderer is making of ``text``; ``None`` if it gives up or is slow.
+
+        Polled on the loop: a worker thread blocked per waiting session would take the
+        default executor's few threads from the renders and stores the sessions wait for.
+        """
+        assert self._cache is not None
+        deadline = time.monotonic() + CLAIM_WAIT_SECS
+        while self._cache.is_claimed(self._cache_voice, text):
+            if time.monotonic() > deadline:
+                return None
+            await asyncio.sleep(CLAIM_POLL_SECS)
+        return self._cache.get(self._cache_voice, text)
+
     def can_generate_metrics(self) -> bool:
         """Piper reports TTFB and usage metrics."""
         return True
@@ -78,9 +95,7 @@ class SharedPiperTTSService(TTSService):
             claimed = self._cache.claim(self._cache_voice, text)
             if not claimed:
                 # Another session (or the notice renderer) is rendering this very text.
-                cached = await asyncio.to_thread(
-                    self._cache.wait_for, self._cache_voice, text, CLAIM_WAIT_SECS
-                )
+                cached = await self._wait_for_claimed(text)
                 if cached is None:
                     claimed = self._cache.claim(self._cache_voice, text)
         rendered: list[bytes] = []

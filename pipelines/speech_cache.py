@@ -81,6 +81,11 @@ class RenderedSpeechCache:
         if done is not None:
             done.set()
 
+    def is_claimed(self, voice: str, text: str) -> bool:
+        """Whether someone is rendering ``text`` in ``voice`` right now."""
+        with self._lock:
+            return (voice, text) in self._claimed
+
     def wait_for(self, voice: str, text: str, timeout_secs: float) -> tuple[bytes, ...] | None:
         """The audio of ``text`` once its claimed render ends (blocking; call off the loop).
 

@@ -120,7 +120,6 @@ class AnswerPrerenderer:
         self._max_sentences = max_sentences
         self._now = now
         self._task: asyncio.Task[PrerenderReport] | None = None
-        self._background: set[asyncio.Task[None]] = set()
         self.renders_started = 0
         """Sentences whose rendering began, over the prerenderer's life."""
 
@@ -138,12 +137,11 @@ class AnswerPrerenderer:
         return self._task
 
     async def stop(self) -> None:
-        """Cancel the round under way and the texts still rendering in the background."""
-        for task in [self._task, *self._background]:
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        """Cancel the round under way, if any."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
     async def run(self) -> PrerenderReport:
         """Answer the likely questions and render their sentences not cached yet."""
@@ -180,29 +178,17 @@ class AnswerPrerenderer:
             waited_for_live=waited,
         )
 
-    async def render_texts(self, texts: Sequence[str], *, then: Sequence[str] = ()) -> int:
+    async def render_texts(self, texts: Sequence[str]) -> int:
         """Render ``texts`` (whole TTS requests) not cached yet, one at a time; how many.
 
         For speech many sessions are about to say at once (an urgent notice): rendered here
-        once, each session's TTS finds it in the cache instead of rendering it too. ``then``
-        is rendered after, in the background, once this returns: its texts are claimed now
-        (:meth:`~pipelines.speech_cache.RenderedSpeechCache.claim`), so a session that
-        reaches one before it is ready waits for it instead of rendering it as well.
+        once, each session's TTS finds it in the cache instead of rendering it too. Each text
+        is claimed first (:meth:`~pipelines.speech_cache.RenderedSpeechCache.claim`): one a
+        session is rendering already is not rendered twice.
         """
-        claimed = [t for t in dict.fromkeys([*texts, *then]) if self._claim(t)]
-        now = [t for t in claimed if t in set(texts)]
-        later = [t for t in claimed if t not in set(texts)]
-        try:
-            await self._render_claimed(now)
-        except BaseException:
-            for text in later:
-                self._cache.release(self._voice_key, text)
-            raise
-        if later:
-            task = asyncio.create_task(self._render_claimed(later), name="render-ahead-rest")
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
-        return len(now)
+        claimed = [text for text in dict.fromkeys(texts) if self._claim(text)]
+        await self._render_claimed(claimed)
+        return len(claimed)
 
     def _claim(self, text: str) -> bool:
         return self._cache.claim(self._voice_key, text)

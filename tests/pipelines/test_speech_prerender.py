@@ -161,20 +161,3 @@ async def test_texts_rendered_ahead_are_rendered_once_and_then_hit_by_a_session(
     assert any(isinstance(f, TTSAudioRawFrame) for f in down)
     assert cache.stats().hits == 1 and cache.live_renders_marked == 0
 
-
-async def test_the_rest_of_a_notice_renders_after_its_first_sentence_and_once(
-    runtime: Any, knowledge: KnowledgeBase
-) -> None:
-    cache = CountingCache(max_bytes=8 * 1024 * 1024)
-    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
-    first = "Urgent update to the Weekend Running Offer."
-    rest = ["The discount went up to 25 percent.", "Members still save another 5 percent."]
-    assert await prerenderer.render_texts([first], then=rest) == 1
-    voice = cache_voice("joe", 1.0)
-    assert cache.contains(voice, first)
-    # Claimed by the background render (or rendered already): a session waits, never renders.
-    assert not cache.claim(voice, rest[-1])
-    assert await asyncio.to_thread(cache.wait_for, voice, rest[-1], 60.0) is not None
-    await prerenderer.stop()
-    assert all(cache.contains(voice, text) for text in rest)
-    assert cache.live_renders_marked == 0

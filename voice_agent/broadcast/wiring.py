@@ -28,19 +28,16 @@ from voice_agent.storage import Database
 def notice_renderer(prerenderer: AnswerPrerenderer | None) -> SpeakAhead | None:
     """Renders notice texts, as the sessions' floors will speak them, into the speech cache.
 
-    It returns once each text's first sentence is rendered, so the notice can start; the
-    other sentences render while the first plays, claimed so that no session renders them
-    again (:meth:`~pipelines.speech_prerender.AnswerPrerenderer.render_texts`).
+    Every sentence is rendered before the notice is offered (rendering only the first ahead
+    and the rest while it played was tried: at 20 sessions the rest came too late, the
+    floors gave up on the notice and offered it again, over and over).
     """
     if prerenderer is None:
         return None
     renderer = prerenderer
 
     async def render(texts: Sequence[str]) -> int:
-        sentences = [floor_sentences(text) for text in texts]
-        first = [each[0] for each in sentences if each]
-        rest = [sentence for each in sentences for sentence in each[1:]]
-        return await renderer.render_texts(first, then=rest)
+        return await renderer.render_texts([s for text in texts for s in floor_sentences(text)])
 
     return render
 
