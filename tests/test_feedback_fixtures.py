@@ -1,7 +1,8 @@
 """The blind held-out feedback sets load, and their recordings match their manifest and the set.
 
-``tests/fixtures/feedback/heldout3.yaml``, ``heldout4.yaml`` and ``heldout5.yaml`` are blind
-measures: nothing here classifies them (the figure comes from
+``tests/fixtures/feedback/heldout3.yaml``, ``heldout4.yaml`` and ``heldout5.yaml`` were written
+as blind measures (heldout3 and heldout4 are spent: their misses were read while tuning);
+nothing here classifies them (the figure comes from
 ``voice-agent bench feedback --set ... [--spoken]``). Regenerate a set's recordings with
 ``python scripts/make_fixtures.py --feedback3`` (or ``--feedback4``, ``--feedback5``) when a test
 here fails after an edit of the set.
