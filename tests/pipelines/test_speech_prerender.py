@@ -160,4 +160,3 @@ async def test_texts_rendered_ahead_are_rendered_once_and_then_hit_by_a_session(
     )
     assert any(isinstance(f, TTSAudioRawFrame) for f in down)
     assert cache.stats().hits == 1 and cache.live_renders_marked == 0
-
