@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-import soxr
 from loguru import logger
 from pipecat.frames.frames import Frame, OutputAudioRawFrame, TranscriptionFrame, TTSSpeakFrame
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from pipelines.conversation_state import ConversationState
+from pipelines.utterance_audio import resample_pcm16
 
 CHUNK_SECS = 0.5
 """Recorded audio is pushed in pieces of this length (the output transport queues them)."""
@@ -84,17 +83,10 @@ class BriefingRequestProcessor(FrameProcessor):
             self._state.answer_sentences.append(reply.say)
             await self.push_frame(TTSSpeakFrame(text=reply.say, append_to_context=False))
         if reply.pcm and reply.sample_rate:
-            pcm = _resampled(reply.pcm, reply.sample_rate, self._rate)
+            pcm = resample_pcm16(reply.pcm, reply.sample_rate, self._rate)
             step = int(CHUNK_SECS * self._rate) * 2
             for offset in range(0, len(pcm), step):
                 chunk = pcm[offset : offset + step]
                 await self.push_frame(
                     OutputAudioRawFrame(audio=chunk, sample_rate=self._rate, num_channels=1)
                 )
-
-
-def _resampled(pcm: bytes, rate: int, target: int) -> bytes:
-    if rate == target:
-        return pcm
-    samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype=np.int16)
-    return np.asarray(soxr.resample(samples, rate, target), dtype=np.int16).tobytes()

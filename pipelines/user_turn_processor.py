@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
 
-import numpy as np
-import soxr
 from loguru import logger
 from pipecat.audio.vad.vad_analyzer import VADState
 from pipecat.frames.frames import (
@@ -60,6 +57,7 @@ from pipelines.turn_policy import (
     looks_like_continuation,
     looks_unfinished,
 )
+from pipelines.utterance_audio import PrerollBuffer, resample_pcm16
 from pipelines.vad_processor import stamped_vad_state
 
 
@@ -108,11 +106,9 @@ class UserTurnProcessor(FrameProcessor):
         self._barge_in = barge_in
         self._incomplete_wait = incomplete_wait_secs
         self._continuation_gap = continuation_gap_secs
-        self._preroll: deque[bytes] = deque()
-        self._preroll_bytes = 0
         self._sample_rate = sample_rate
         self._bytes_per_sec = sample_rate * 2
-        self._preroll_limit = int(preroll_secs * self._bytes_per_sec)
+        self._preroll = PrerollBuffer(int(preroll_secs * self._bytes_per_sec))
         self._onset_bytes = int(onset_window_secs * self._bytes_per_sec)
         self._max_utterance_bytes = int(max_utterance_secs * self._bytes_per_sec)
         self._user_id = user_id
@@ -169,10 +165,7 @@ class UserTurnProcessor(FrameProcessor):
 
     def _on_audio(self, audio: bytes, vad_state: VADState | None = None) -> None:
         self._state.audio_bytes_heard += len(audio)
-        self._preroll.append(audio)
-        self._preroll_bytes += len(audio)
-        while self._preroll_bytes > self._preroll_limit and len(self._preroll) > 1:
-            self._preroll_bytes -= len(self._preroll.popleft())
+        self._preroll.add(audio)
         if self._recording is not None:
             self._recording.extend(audio)
             self._speculate(vad_state)
@@ -201,10 +194,7 @@ class UserTurnProcessor(FrameProcessor):
             self._drop_speculation()
 
     async def _transcribe(self, pcm16: bytes) -> Transcript:
-        if self._sample_rate != SAMPLE_RATE:
-            samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
-            resampled = soxr.resample(samples, self._sample_rate, SAMPLE_RATE)
-            pcm16 = np.asarray(resampled, dtype=np.int16).tobytes()
+        pcm16 = resample_pcm16(pcm16, self._sample_rate, SAMPLE_RATE)
         return await self._transcriber.transcribe(pcm16)
 
     def _drop_speculation(self) -> None:
@@ -213,13 +203,10 @@ class UserTurnProcessor(FrameProcessor):
             self._speculation.cancel()
             self._speculation = None
 
-    def _recent_audio(self, num_bytes: int) -> bytes:
-        return b"".join(self._preroll)[-num_bytes:]
-
     # VAD events
 
     async def _on_speech_started(self) -> None:
-        level = level_dbfs(self._recent_audio(self._onset_bytes))
+        level = level_dbfs(self._preroll.recent(self._onset_bytes))
         bot_speaking = self._state.reply_in_progress
         await emit(
             self._on_event,
@@ -233,7 +220,7 @@ class UserTurnProcessor(FrameProcessor):
             self._finalize_task = None
 
         self._drop_speculation()
-        self._recording = bytearray(b"".join(self._preroll))
+        self._recording = bytearray(self._preroll.audio())
         self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
         self._recording_barged_in = False
