@@ -29,8 +29,8 @@ class RenderedSpeechCache:
     Thread-safe; share one instance per process. An entry larger than the whole budget is
     not stored. It also counts the live renders in progress (sessions' own sentences), so
     that rendering ahead (:mod:`pipelines.speech_prerender`) can keep out of their way, and
-    lets one renderer :meth:`claim` a text so that others :meth:`wait_for` its audio instead
-    of rendering the same sentence again (twenty clerks told the same notice at once).
+    lets one renderer :meth:`claim` a text so that others wait for its audio
+    (:meth:`is_claimed`) instead of rendering the same sentence again.
     """
 
     def __init__(self, *, max_bytes: int) -> None:
@@ -42,7 +42,7 @@ class RenderedSpeechCache:
         self._live_renders = 0
         self._lock = threading.Lock()
         self._no_live_renders = threading.Condition(self._lock)
-        self._claimed: dict[tuple[str, str], threading.Event] = {}
+        self._claimed: set[tuple[str, str]] = set()
 
     def get(self, voice: str, text: str) -> tuple[bytes, ...] | None:
         """The audio chunks rendered for ``text`` in ``voice``, or ``None``."""
@@ -71,31 +71,18 @@ class RenderedSpeechCache:
         with self._lock:
             if key in self._entries or key in self._claimed:
                 return False
-            self._claimed[key] = threading.Event()
+            self._claimed.add(key)
             return True
 
     def release(self, voice: str, text: str) -> None:
-        """End a :meth:`claim`: whoever waits for ``text`` looks in the cache now."""
+        """End a :meth:`claim`: whoever waits for ``text`` finds it in the cache now, or not."""
         with self._lock:
-            done = self._claimed.pop((voice, text), None)
-        if done is not None:
-            done.set()
+            self._claimed.discard((voice, text))
 
     def is_claimed(self, voice: str, text: str) -> bool:
         """Whether someone is rendering ``text`` in ``voice`` right now."""
         with self._lock:
             return (voice, text) in self._claimed
-
-    def wait_for(self, voice: str, text: str, timeout_secs: float) -> tuple[bytes, ...] | None:
-        """The audio of ``text`` once its claimed render ends (blocking; call off the loop).
-
-        ``None`` when it was not rendered (the claim was given up, or ``timeout_secs`` passed).
-        """
-        with self._lock:
-            done = self._claimed.get((voice, text))
-        if done is not None and not done.wait(timeout_secs):
-            return None
-        return self.get(voice, text)
 
     @contextmanager
     def live_render(self) -> Iterator[None]:

@@ -186,12 +186,9 @@ class AnswerPrerenderer:
         is claimed first (:meth:`~pipelines.speech_cache.RenderedSpeechCache.claim`): one a
         session is rendering already is not rendered twice.
         """
-        claimed = [text for text in dict.fromkeys(texts) if self._claim(text)]
+        claimed = [t for t in dict.fromkeys(texts) if self._cache.claim(self._voice_key, t)]
         await self._render_claimed(claimed)
         return len(claimed)
-
-    def _claim(self, text: str) -> bool:
-        return self._cache.claim(self._voice_key, text)
 
     async def _render_claimed(self, texts: Sequence[str]) -> None:
         """Render and release each claimed text in turn (every claim is released)."""

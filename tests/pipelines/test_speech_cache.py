@@ -38,31 +38,21 @@ def test_rendering_the_same_text_again_replaces_it() -> None:
     assert cache.stats().bytes == 4
 
 
-def test_a_claimed_text_is_waited_for_and_then_found() -> None:
-    import threading
-
+def test_a_claimed_text_is_rendered_by_its_claimer_only_and_then_found() -> None:
     cache = RenderedSpeechCache(max_bytes=1000)
     assert cache.claim("joe", "Hello.")
-    assert not cache.claim("joe", "Hello.")  # one renderer at a time
-    found: list[tuple[bytes, ...] | None] = []
-    waiter = threading.Thread(target=lambda: found.append(cache.wait_for("joe", "Hello.", 5.0)))
-    waiter.start()
+    assert not cache.claim("joe", "Hello.")  # one renderer at a time; others wait
+    assert cache.is_claimed("joe", "Hello.")
     cache.put("joe", "Hello.", [b"ab", b"cd"])
     cache.release("joe", "Hello.")
-    waiter.join(5.0)
-    assert found == [(b"ab", b"cd")]
+    assert not cache.is_claimed("joe", "Hello.")
+    assert cache.get("joe", "Hello.") == (b"ab", b"cd")
     assert not cache.claim("joe", "Hello.")  # held now: nothing to render
 
 
-def test_a_claim_given_up_leaves_the_waiter_to_render_it_itself() -> None:
+def test_a_claim_given_up_leaves_the_text_to_the_next_renderer() -> None:
     cache = RenderedSpeechCache(max_bytes=1000)
     assert cache.claim("joe", "Hello.")
     cache.release("joe", "Hello.")  # the render was cancelled: nothing was put
-    assert cache.wait_for("joe", "Hello.", 0.1) is None
+    assert cache.get("joe", "Hello.") is None
     assert cache.claim("joe", "Hello.")
-
-
-def test_a_waiter_gives_up_after_its_timeout() -> None:
-    cache = RenderedSpeechCache(max_bytes=1000)
-    assert cache.claim("joe", "Hello.")
-    assert cache.wait_for("joe", "Hello.", 0.05) is None
