@@ -3,7 +3,7 @@
 Table described in :mod:`voice_agent.storage.broadcast_schema` (``quiz_plans``).
 
 Revision ID: 0007_quiz_plans
-Revises: 0005_workers
+Revises: 0006_briefing_captions
 """
 
 from __future__ import annotations
