@@ -41,6 +41,22 @@ class RecordingRedispatcher(Redispatcher):
 
 
 @pytest.fixture
+async def mute_health_url() -> AsyncIterator[str]:
+    """A health endpoint that accepts connections and never answers."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield f"http://127.0.0.1:{port}/"
+        for writer in held:
+            writer.close()
+
+
+@pytest.fixture
 async def live_health_url() -> AsyncIterator[str]:
     """A health endpoint that answers 200, as a live worker's does."""
 
@@ -82,7 +98,9 @@ def redispatcher() -> RecordingRedispatcher:
 
 @pytest.fixture
 def watch(registry: SqlWorkerRegistry, redispatcher: RecordingRedispatcher) -> WorkerWatch:
-    return WorkerWatch(registry=registry, redispatcher=redispatcher, late_secs=5, lost_secs=30)
+    return WorkerWatch(
+        registry=registry, redispatcher=redispatcher, late_secs=5, lost_secs=30, stuck_secs=60
+    )
 
 
 async def look(watch: WorkerWatch) -> None:
@@ -142,13 +160,46 @@ async def test_a_late_worker_that_still_answers_is_alive(
     assert watch.health().ok
 
 
-async def test_a_worker_silent_longer_than_lost_secs_is_dead_whatever_its_endpoint_says(
+async def test_a_worker_silent_past_lost_secs_that_still_answers_is_stalled_not_dead(
     watch: WorkerWatch,
     registry: SqlWorkerRegistry,
     redispatcher: RecordingRedispatcher,
     live_health_url: str,
 ) -> None:
-    registry.beat(beat("w1", live_health_url, silent_secs=31.0, rooms=("store-SH-01-clerk-ana",)))
+    # Its sessions' loop is held (the beats stop); the agent server's thread still answers.
+    registry.beat(beat("w1", live_health_url, silent_secs=40.0, rooms=("store-SH-01-clerk-ana",)))
+    await look(watch)
+    assert redispatcher.lost == []
+    assert watch.deaths == 0
+    health = watch.health()
+    assert health.ok
+    assert health.detail.endswith("; worker w1 slow (no heartbeat for 40 s, health answers)")
+    registry.beat(beat("w1", live_health_url, silent_secs=0.1, rooms=("store-SH-01-clerk-ana",)))
+    await look(watch)
+    assert watch.health().detail == "1 agent worker(s) registered with LiveKit; 1 of 4 sessions"
+
+
+async def test_a_worker_silent_past_lost_secs_whose_endpoint_never_answers_is_dead(
+    watch: WorkerWatch,
+    registry: SqlWorkerRegistry,
+    redispatcher: RecordingRedispatcher,
+    mute_health_url: str,
+) -> None:
+    registry.beat(beat("w1", mute_health_url, silent_secs=8.0, rooms=("store-SH-01-clerk-ana",)))
+    await look(watch)  # late, no answer yet: maybe only slow
+    assert redispatcher.lost == []
+    registry.beat(beat("w1", mute_health_url, silent_secs=31.0, rooms=("store-SH-01-clerk-ana",)))
+    await look(watch)  # the machine is gone
+    assert redispatcher.lost == [["store-SH-01-clerk-ana"]]
+
+
+async def test_a_worker_silent_past_stuck_secs_is_dead_whatever_its_endpoint_says(
+    watch: WorkerWatch,
+    registry: SqlWorkerRegistry,
+    redispatcher: RecordingRedispatcher,
+    live_health_url: str,
+) -> None:
+    registry.beat(beat("w1", live_health_url, silent_secs=61.0, rooms=("store-SH-01-clerk-ana",)))
     await look(watch)
     assert redispatcher.lost == [["store-SH-01-clerk-ana"]]
 

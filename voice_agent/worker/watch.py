@@ -10,14 +10,22 @@ heartbeats from the shared database (:mod:`voice_agent.storage.workers`) every
   assistant;
 - finds a dead worker at once: a worker whose heartbeat is late is probed at its health
   endpoint, and a refused connection (the process is gone) or ``lost_secs`` of silence
-  (the machine is gone) makes it dead. Its row is deleted, and its clerk rooms go to
+  with a probe that gets no answer (the machine is gone) makes it dead; so does
+  ``stuck_secs`` of silence even while the endpoint answers (the sessions' loop is stuck).
+  Its row is deleted, and its clerk rooms go to
   :meth:`~voice_agent.worker.redispatch.Redispatcher.worker_lost`, which puts an
   assistant back in them through LiveKit's APIs. Several store services may watch one
   database: only the one whose delete removed the row moves the clerks.
 
-A late heartbeat alone proves nothing (a loaded worker's event loop may be slow), and a
-probe that only times out is not a death before ``lost_secs``. How late is measured on
-the database's clock, which also timed the beats: the nodes' own clocks do not matter.
+A late heartbeat alone proves nothing, and a probe that only times out is not a death
+before ``lost_secs``. The beats come from the loop the sessions run on, while the health
+endpoint answers from the LiveKit agent server's own thread
+(:mod:`voice_agent.worker.agent_server`): a loaded worker whose sessions' loop is held
+for seconds stops beating but still answers. Declaring it dead would put a second
+assistant in its rooms, which pushes the first out once its loop runs again; so a worker
+that answers is only *stalled* (named in ``/healthz``, which stays ok) until
+``stuck_secs``. How late is measured on the database's clock, which also timed the beats:
+the nodes' own clocks do not matter.
 """
 
 from __future__ import annotations
@@ -43,7 +51,10 @@ class WorkerWatch:
         redispatcher: Puts the assistant back in a dead worker's rooms.
         interval_secs: Seconds between looks at the table.
         late_secs: A heartbeat older than this gets the worker probed.
-        lost_secs: A heartbeat older than this makes the worker dead, probe or not.
+        lost_secs: A heartbeat older than this makes the worker dead unless its health
+            endpoint answers.
+        stuck_secs: A heartbeat older than this makes the worker dead even though its
+            health endpoint answers.
         probe_timeout_secs: A health probe slower than this proves nothing.
     """
 
@@ -55,6 +66,7 @@ class WorkerWatch:
         interval_secs: float = 0.25,
         late_secs: float = 2 * BEAT_SECS,
         lost_secs: float = 10.0,
+        stuck_secs: float = 30.0,
         probe_timeout_secs: float = 1.0,
     ) -> None:
         self._registry = registry
@@ -62,8 +74,11 @@ class WorkerWatch:
         self._interval = interval_secs
         self._late = late_secs
         self._lost = lost_secs
+        self._stuck = stuck_secs
         self._probe_timeout = probe_timeout_secs
         self._alive: list[WorkerBeat] = []
+        self._stalled: dict[str, float] = {}
+        """Worker id -> seconds without a heartbeat, of live workers whose loop lags."""
         self._problem: str | None = "the workers' heartbeats were not read yet"
         self._last_death: str | None = None
         self.deaths = 0
@@ -89,6 +104,7 @@ class WorkerWatch:
         verdicts = await asyncio.gather(*(self._dead(client, b, now) for b in beats))
         dead = [(b, why) for b, why in zip(beats, verdicts, strict=True) if why is not None]
         self._alive = [b for b, why in zip(beats, verdicts, strict=True) if why is None]
+        self._note_stalls(now)
         served = {room for beat in self._alive for room in beat.rooms}
         for beat, why in dead:
             try:  # claim the dead worker: of several watching services, one moves its clerks
@@ -112,6 +128,25 @@ class WorkerWatch:
             self._redispatcher.worker_lost(rooms)
             self.deaths += 1
             self._last_death = f"worker {beat.worker_id} died ({why})"
+
+    def _note_stalls(self, now: datetime) -> None:
+        """Log a live worker's stall when it begins and ends (not on every look)."""
+        stalled = {
+            b.worker_id: silent
+            for b in self._alive
+            if (silent := (now - b.seen_at).total_seconds()) > self._lost
+        }
+        for worker_id in stalled.keys() - self._stalled.keys():
+            logger.warning(
+                "agent worker {}: no heartbeat for {:.1f} s but its health endpoint answers: "
+                "its sessions' loop is held (dead after {:.0f} s)",
+                worker_id,
+                stalled[worker_id],
+                self._stuck,
+            )
+        for worker_id in self._stalled.keys() - stalled.keys():
+            logger.info("agent worker {} beats again", worker_id)
+        self._stalled = stalled
 
     def _read(self) -> tuple[datetime, list[WorkerBeat]]:
         """The database's time and the workers' beats."""
@@ -137,10 +172,14 @@ class WorkerWatch:
             )
         sessions = sum(len(b.rooms) for b in registered)
         capacity = sum(b.capacity for b in registered)
+        stalled = "".join(
+            f"; worker {worker_id} slow (no heartbeat for {silent:.0f} s, health answers)"
+            for worker_id, silent in sorted(self._stalled.items())
+        )
         return CheckResult(
             ok=True,
             detail=f"{len(registered)} agent worker(s) registered with LiveKit; "
-            f"{sessions} of {capacity} sessions",
+            f"{sessions} of {capacity} sessions{stalled}",
         )
 
     async def _dead(self, client: httpx.AsyncClient, beat: WorkerBeat, now: datetime) -> str | None:
@@ -148,12 +187,14 @@ class WorkerWatch:
         silent = (now - beat.seen_at).total_seconds()
         if silent <= self._late:
             return None
-        if silent > self._lost:
+        if silent > self._stuck:
             return f"no heartbeat for {silent:.1f} s"
         try:
             await client.get(beat.health_url)
         except httpx.ConnectError:
             return f"no heartbeat for {silent:.1f} s and {beat.health_url} refuses connections"
-        except httpx.HTTPError:
-            return None  # slow, not gone
-        return None
+        except httpx.HTTPError:  # no answer in time: slow, or a machine that is gone
+            if silent > self._lost:
+                return f"no heartbeat for {silent:.1f} s and no answer from {beat.health_url}"
+            return None
+        return None  # it answers: alive, its sessions' loop only lags
