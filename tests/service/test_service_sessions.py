@@ -107,6 +107,30 @@ async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it
     assert "20 percent" in answer["text"]
 
 
+async def test_a_clerk_who_leaves_and_comes_straight_back_is_answered_again_without_a_wait(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    # Leaving stops the session; nothing rejoins a stopped session, so the assistant is
+    # dispatched again as soon as the clerk is back, not after the grace for a dropped link.
+    question = ClerkScript.from_files(
+        [AUDIO / "loop/ax200_weekend.wav"],
+        wait_for_assistant_secs=20,
+        lead_in_secs=1.0,
+        push_to_talk=True,
+        max_reply_secs=15,
+    )
+    first = await clerk_joins(http_client, "ana", question)
+    assert first.utterances[0].reply_started_at is not None, first
+    dispatched = store_service.redispatcher_count
+    again = await clerk_joins(http_client, "ana", question)
+    assert again.utterances[0].reply_started_at is not None, again
+    waited = again.utterances[0].started_at - 1.0
+    print(f"the returning clerk waited {waited:.1f} s for the assistant")
+    assert store_service.redispatcher_count > dispatched  # not the old session coming back
+    assert waited < 5.0
+    await no_sessions_left(store_service.manager)
+
+
 async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     store_service: StoreService, http_client: httpx.AsyncClient
 ) -> None:

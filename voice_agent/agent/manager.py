@@ -184,6 +184,17 @@ class SessionManager:
         """
         return len(self._live)
 
+    @property
+    def staying(self) -> int:
+        """Sessions holding a slot that are not stopping: what a new clerk competes with.
+
+        A stopping session gives its slot up within ``stop_timeout_secs``, and :meth:`start`
+        waits for that, so a worker may take a new clerk in its place at once (a clerk who
+        left and came straight back).
+        """
+        entries = list(self._live.values())  # a snapshot: the agent server's thread reads this
+        return sum(1 for entry in entries if not entry.stopping)
+
     async def start(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionInfo:
         """Start the agent in ``room`` for ``clerk_identity``; return the running session.
 

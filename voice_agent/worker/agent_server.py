@@ -248,11 +248,12 @@ class DispatchedSessions:
             self._loop.call_soon_threadsafe(self._registered.set)
 
     def _load(self) -> float:
-        """Running sessions / capacity: at 1.0 LiveKit offers this worker no more jobs.
+        """Sessions staying / capacity: at 1.0 LiveKit offers this worker no more jobs.
 
-        Called from the AgentServer's thread; it only reads a count.
+        Stopping sessions do not count (:attr:`SessionManager.staying`). Called from the
+        AgentServer's thread; it only reads the sessions.
         """
-        return min(1.0, self._manager.active / self._manager.capacity)
+        return min(1.0, self._manager.staying / self._manager.capacity)
 
     async def _request(self, request: JobRequest) -> None:
         """On the AgentServer's loop: accept or refuse a job offer (it only reads state)."""
@@ -271,7 +272,7 @@ class DispatchedSessions:
             return "not a clerk room"
         if clerk.store_id not in self._stores():
             return f"store {clerk.store_id} is not in the knowledge base"
-        if self._manager.active >= self._manager.capacity:
+        if self._manager.staying >= self._manager.capacity:
             return "this worker is at capacity"
         return None
 

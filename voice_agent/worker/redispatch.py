@@ -14,6 +14,12 @@ code, not configurable). Two things bring the assistant back:
 - :meth:`Redispatcher.assistant_left`: the webhook route saw the assistant leave a clerk
   room. After a grace period (a session that only rejoins is back by then) it looks at the
   room: if the clerk is still there and no assistant is, it dispatches the agent again.
+  No grace when the assistant left because its clerk had left (the route stopped the
+  session, :meth:`Redispatcher.session_stopped`): nothing rejoins then. A clerk who is
+  back already, or comes back while the room is looked at
+  (:meth:`Redispatcher.clerk_joined`), gets the assistant dispatched at once, even while
+  the stopped one, saying it is leaving, is still in the room (the new one, joining with
+  the same identity, puts it out).
 
 Either way LiveKit offers the job to a worker with room to spare.
 """
@@ -29,12 +35,21 @@ from loguru import logger
 
 from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME, dispatch_metadata
+from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LEAVING
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.livekit.tokens import ROLE_ATTRIBUTE
 
 _BACK_POLL_SECS = 0.2
 """How often a replaced assistant's room is looked at until it is back."""
+_OFFER_SECS = 2.0
+"""How long LiveKit may take to give a dispatch to a worker; also how often a room the
+assistant was dispatched to is looked at until it is there."""
+
+
+def _leaving(assistant: api.ParticipantInfo) -> bool:
+    """The assistant says it is leaving the room (:data:`~voice_agent.livekit.earpiece.LEAVING`)."""
+    return assistant.attributes.get(AGENT_STATE_ATTRIBUTE) == LEAVING
 
 
 class Redispatcher:
@@ -67,6 +82,10 @@ class Redispatcher:
         """Dispatches created so far."""
         self._replacing: set[str] = set()
         """Rooms of a dead worker whose assistant is not back yet."""
+        self._dispatched: dict[str, tuple[str, float]] = {}
+        """Room -> the id of the dispatch last created here, and when (event-loop time)."""
+        self._ended: dict[str, bool] = {}
+        """Rooms whose session was stopped (the clerk left) -> whether its assistant left."""
 
     @property
     def replacing(self) -> frozenset[str]:
@@ -91,9 +110,32 @@ class Redispatcher:
             self._pending[room] = (task, loop.time())
             task.add_done_callback(self._forget(room))
 
+    def session_stopped(self, room: str) -> None:
+        """The session in ``room`` was stopped because its clerk left: it will not rejoin."""
+        self._ended[room] = False
+
     def assistant_left(self, room: str) -> None:
-        """Check ``room`` after the grace period (one check per room at a time)."""
-        self._watch(room, first_after=self._grace)
+        """Check ``room`` after the grace period (one check per room at a time).
+
+        Right away if its session was stopped (:meth:`session_stopped`).
+        """
+        if room in self._ended:
+            self._ended[room] = True
+            self._watch(room, first_after=0.0)
+        else:
+            self._watch(room, first_after=self._grace)
+
+    def clerk_joined(self, room: str) -> None:
+        """A clerk (re)joined ``room``: have an assistant there.
+
+        If the room's session was stopped, the room is looked at now (a sooner look replaces
+        the pending one): an assistant there that says it is leaving counts as gone. Else
+        :meth:`expect_assistant`.
+        """
+        if room in self._ended and room not in self._replacing:
+            self._watch(room, first_after=0.0, now=True)
+        else:
+            self.expect_assistant(room)
 
     def expect_assistant(self, room: str) -> None:
         """A clerk joined: make sure an assistant is there within ``join_secs``.
@@ -103,14 +145,18 @@ class Redispatcher:
         """
         self._watch(room, first_after=self._join_secs)
 
-    def _watch(self, room: str, *, first_after: float) -> None:
-        """One watch per room; a sooner one (the assistant left) replaces a later one."""
+    def _watch(self, room: str, *, first_after: float, now: bool = False) -> None:
+        """One watch per room; a sooner one (the assistant left) replaces a later one.
+
+        ``now``: replace the pending watch whatever its due time (it may have looked
+        already and be sleeping until its next look).
+        """
         loop = asyncio.get_running_loop()
         due = loop.time() + first_after
         pending = self._pending.get(room)
         if pending is not None:
             task, pending_due = pending
-            if pending_due <= due:
+            if pending_due <= due and not now:
                 return
             task.cancel()
         task = asyncio.create_task(self._check(room, first_after), name=f"redispatch {room}")
@@ -121,6 +167,8 @@ class Redispatcher:
         def forget(done: asyncio.Task[None]) -> None:
             if self._pending.get(room, (None, 0.0))[0] is done:
                 del self._pending[room]
+                if self._ended.get(room):
+                    del self._ended[room]  # the looks are over: a later join is a new start
 
         return forget
 
@@ -183,9 +231,10 @@ class Redispatcher:
         clerk = parse_clerk_room(room)
         role = owner.attributes.get(ROLE_ATTRIBUTE) or "clerk"
         metadata = dispatch_metadata(identity=clerk.identity, store_id=clerk.store_id, role=role)
-        await client.agent_dispatch.create_dispatch(
+        created = await client.agent_dispatch.create_dispatch(
             api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
         )
+        self._dispatched[room] = (created.id, asyncio.get_running_loop().time())
         self.redispatched += 1
         logger.warning(
             "[{}] {} while {} is still there: dispatched the assistant again",
@@ -194,19 +243,48 @@ class Redispatcher:
             clerk.identity,
         )
 
+    async def _on_its_way(self, client: api.LiveKitAPI, room: str) -> bool:
+        """The assistant dispatched here to ``room`` was taken by a worker and is joining.
+
+        A dispatch no worker took within ``_OFFER_SECS`` (every worker was full when
+        LiveKit offered it: a full worker reports that it has room again only every 2.5 s)
+        is not offered again by LiveKit, so the caller dispatches again; so it does after
+        ``join_secs``. Old dispatches are left alone: deleting one whose job is just
+        starting would end that job.
+        """
+        loop = asyncio.get_running_loop()
+        dispatched = self._dispatched.pop(room, None)
+        if dispatched is None:
+            return False
+        dispatch_id, at = dispatched
+        if loop.time() - at < self._join_secs:
+            try:
+                listed = await client.agent_dispatch.list_dispatch(room_name=room)
+            except api.TwirpError:
+                listed = []
+            ours = next((d for d in listed if d.id == dispatch_id), None)
+            if ours is not None and (ours.state.jobs or loop.time() - at < _OFFER_SECS):
+                self._dispatched[room] = dispatched
+                return True
+        return False
+
     async def _check(self, room: str, first_after: float) -> None:
         clerk = parse_clerk_room(room)
         client = self._client()
         try:
+            await asyncio.sleep(first_after)
             for attempt in range(self._checks):
-                await asyncio.sleep(first_after if attempt == 0 else self._grace)
+                if attempt:  # a room dispatched to is followed closely until the assistant is in
+                    await asyncio.sleep(_OFFER_SECS if room in self._dispatched else self._grace)
                 present = await self._present(client, room)
-                if AGENT_IDENTITY in present:
+                if AGENT_IDENTITY in present and not _leaving(present[AGENT_IDENTITY]):
+                    self._dispatched.pop(room, None)
                     return  # back already (a session that only rejoined)
                 if clerk.identity not in present:
                     continue  # the clerk is away, maybe only while their connection resumes
+                if await self._on_its_way(client, room):
+                    continue
                 await self._dispatch(client, room, present[clerk.identity], "the assistant left")
-                return
         except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
             logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)
         finally:

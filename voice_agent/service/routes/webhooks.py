@@ -139,7 +139,10 @@ async def handle_event(
                 action="ignored", room=event.room, detail="an earlier connection of the clerk left"
             )
         clerk_connections.pop(event.room, None)
-        return await _stop(manager, event.room, f"clerk {event.identity} left")
+        result = await _stop(manager, event.room, f"clerk {event.identity} left")
+        if redispatcher is not None and result.action == "stopped":
+            redispatcher.session_stopped(event.room)
+        return result
     if room.store_id not in stores:
         logger.warning(
             "[{}] no session: store {} is not in the knowledge base", event.room, room.store_id
@@ -155,7 +158,8 @@ async def handle_event(
         if redispatcher is not None:
             # A worker that dies between taking the job and joining leaves no assistant to
             # leave the room, so no participant_left: watch the room from the clerk's side.
-            redispatcher.expect_assistant(event.room)
+            # A clerk back in a room whose assistant was stopped gets one at once.
+            redispatcher.clerk_joined(event.room)
         return WebhookResult(
             action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
         )
