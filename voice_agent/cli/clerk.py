@@ -106,6 +106,7 @@ def token_command(
             role=role,
             room=room,
             store_id=store,
+            region_id=region,
             region_store_ids=region_stores,
             ttl=ttl,
             dispatch_agent=settings.service.agent_dispatch,
