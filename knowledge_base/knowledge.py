@@ -148,6 +148,11 @@ class KnowledgeBase:
         self.store(store_id)
         return self._store_region[store_id]
 
+    @property
+    def store_regions(self) -> Mapping[str, str]:
+        """Every store id with the id of its region."""
+        return {store_id: region.id for store_id, region in self._store_region.items()}
+
     def zone_name(self, store_id: str) -> str | None:
         """IANA time zone name of a store (its own, else its region's), or ``None``."""
         return self.store(store_id).time_zone or self.region_of(store_id).time_zone

@@ -23,6 +23,7 @@ from livekit import rtc
 from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
+from knowledge_base.loader import load_knowledge_base
 from knowledge_base.roster_files import parse_roster
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.lifecycle import ManagedEvent
@@ -174,9 +175,9 @@ class Served:
         )
         return found[0] if found else None
 
-    def session_events(self, identity: str, kind: str) -> list[Any]:
-        """Session events of type ``kind`` from ``identity``'s room."""
-        room = clerk_room_name(store_id="SH-01", identity=identity)
+    def session_events(self, identity: str, kind: str, *, store_id: str = "SH-01") -> list[Any]:
+        """Session events of type ``kind`` from ``identity``'s room at ``store_id``."""
+        room = clerk_room_name(store_id=store_id, identity=identity)
         return [e for e in self.events if e.type == kind and getattr(e, "session_id", "") == room]
 
     def publish_urgent(self) -> None:
@@ -196,22 +197,28 @@ class Served:
         *,
         role: str = "clerk",
         microphone: bool = False,
-        region_store_ids: tuple[str, ...] = (),
+        store_id: str = "SH-01",
+        region_id: str | None = None,
     ) -> Earpiece:
-        """``identity`` joins their own room at SH-01 (with a microphone if asked).
+        """``identity`` joins their own room at ``store_id`` (with a microphone if asked).
 
-        A regional manager's token needs ``region_store_ids`` (their region's stores).
+        A regional manager names their ``region_id``; their token carries no store.
         """
         earpiece = Earpiece()
         endpoint = self.service.endpoint
+        region_stores: tuple[str, ...] = ()
+        if region_id is not None:
+            region = load_knowledge_base(self.kb).regions[region_id]
+            region_stores = tuple(store.id for store in region.stores)
         token = mint_token(
             api_key=endpoint.api_key,
             api_secret=endpoint.api_secret,
             identity=identity,
             role=role,
-            room=clerk_room_name(store_id="SH-01", identity=identity),
-            store_id="SH-01",
-            region_store_ids=region_store_ids,
+            room=clerk_room_name(store_id=store_id, identity=identity),
+            store_id=None if region_id is not None else store_id,
+            region_id=region_id,
+            region_store_ids=region_stores,
         )
         await earpiece.room.connect(endpoint.url, token)
         if microphone:

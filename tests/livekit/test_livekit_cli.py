@@ -41,6 +41,8 @@ def test_token_for_a_regional_manager_checks_the_region(app: typer.Typer, keys: 
     args = ["token", "--identity", "lin", "--role", "regional_manager", "--region", "east-china"]
     inside = CliRunner().invoke(app, [*args, "--room", "store-HZ-01-clerk-ana"])
     assert inside.exit_code == 0, inside.output
+    claims = api.TokenVerifier(KEY, SECRET).verify(inside.output.strip())
+    assert claims.attributes == {"role": "regional_manager", "region_id": "east-china"}
     outside = CliRunner().invoke(app, [*args, "--room", "store-SG-01-clerk-tan"])
     assert outside.exit_code == 2 and "not in their region" in outside.output
 

@@ -84,30 +84,40 @@ def test_store_manager_joins_any_clerk_room_of_their_store_only() -> None:
         mint(identity="mei", role="store_manager", room="store-HZ-01-clerk-li", store_id="SH-01")
 
 
+EAST_CHINA = {"region_id": "east-china", "region_store_ids": ("SH-01", "SH-02", "HZ-01")}
+
+
 def test_regional_manager_joins_rooms_of_their_region_only() -> None:
-    region = ("SH-01", "SH-02", "HZ-01")
     token = mint(
         identity="lin",
         role="regional_manager",
         room="store-HZ-01-clerk-li",
         store_id=None,
-        region_store_ids=region,
+        **EAST_CHINA,
     )
     claims = claims_of(token)
     assert claims.video.room == "store-HZ-01-clerk-li"  # type: ignore[union-attr]
-    assert claims.attributes == {"role": "regional_manager"}
+    assert claims.attributes == {"role": "regional_manager", "region_id": "east-china"}
     with pytest.raises(TokenPolicyError) as error:
         mint(
             identity="lin",
             role="regional_manager",
             room="store-SG-01-clerk-tan",
             store_id=None,
-            region_store_ids=region,
+            **EAST_CHINA,
         )
     assert error.value.code == "room_not_allowed"
     with pytest.raises(TokenPolicyError) as error:
-        mint(identity="lin", role="regional_manager", store_id=None)
-    assert error.value.code == "region_required"
+        mint(identity="lin", role="regional_manager", store_id=None, region_id="east-china")
+    assert error.value.code == "region_required"  # no region_store_ids
+    with pytest.raises(TokenPolicyError) as error:
+        mint(
+            identity="lin",
+            role="regional_manager",
+            store_id=None,
+            region_store_ids=EAST_CHINA["region_store_ids"],
+        )
+    assert error.value.code == "region_required"  # no region_id
 
 
 def test_hq_token_without_room_may_only_list_rooms() -> None:
@@ -178,3 +188,28 @@ def test_a_store_manager_in_their_own_room_gets_the_assistant_as_a_store_manager
     assert dispatched_role(dispatch.metadata) == "store_manager"
     # A job dispatched again after a worker died names no role: a clerk's session.
     assert dispatched_role('{"clerk": "ana", "store_id": "SH-01"}') == "clerk"
+
+
+def test_a_regional_manager_in_their_own_room_gets_the_assistant_as_a_regional_manager() -> None:
+    own_room = "store-SH-02-clerk-lin"
+    own = mint(
+        role="regional_manager",
+        identity="lin",
+        room=own_room,
+        store_id=None,
+        dispatch_agent=True,
+        **EAST_CHINA,
+    )
+    config = claims_of(own).room_config
+    assert config is not None
+    (dispatch,) = config.agents
+    assert dispatched_role(dispatch.metadata) == "regional_manager"
+    listening_in = mint(
+        role="regional_manager",
+        identity="lin",
+        room=ANA_ROOM,
+        store_id=None,
+        dispatch_agent=True,
+        **EAST_CHINA,
+    )
+    assert claims_of(listening_in).room_config is None  # ana's room: ana's join dispatches

@@ -3,7 +3,8 @@
 A store manager's own room is dispatched with ``role: store_manager`` when the manager
 joins; when the assistant has to be dispatched again (its worker died, or it left while
 the manager stayed), the new job must name the same role, or the manager is answered
-as a clerk (and gets no escalations).
+as a clerk (and gets no escalations). The same holds for a regional manager's own room
+(or they would hear no feedback alerts).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.tokens import mint_token
 from voice_agent.worker.redispatch import Redispatcher
 
 
@@ -55,6 +57,27 @@ async def test_a_store_manager_left_alone_gets_the_assistant_again_as_a_store_ma
         roles = await _wait_for_dispatch(livekit_server, room)
     await redispatcher.close()
     assert roles == ["store_manager"]
+
+
+async def test_a_regional_manager_left_alone_gets_the_assistant_again_as_a_regional_manager(
+    livekit_server: LocalLiveKitServer,
+) -> None:
+    room = clerk_room_name(store_id="HZ-01", identity="rm-zhao")
+    token = mint_token(
+        api_key=livekit_server.api_key,
+        api_secret=livekit_server.api_secret,
+        identity="rm-zhao",
+        role="regional_manager",
+        room=room,
+        region_id="east-china",
+        region_store_ids=("SH-01", "SH-02", "HZ-01"),
+    )
+    redispatcher = _redispatcher(livekit_server)
+    async with joined(livekit_server, token):
+        redispatcher.assistant_left(room)
+        roles = await _wait_for_dispatch(livekit_server, room)
+    await redispatcher.close()
+    assert roles == ["regional_manager"]
 
 
 async def test_a_dead_worker_s_clerk_gets_the_assistant_again_as_a_clerk(

@@ -136,6 +136,23 @@ async def test_clerks_in_scope_get_listen_only_tokens_for_the_briefing_room(
     assert manager_claims["video"]["canPublish"] is True  # she speaks
 
 
+async def test_a_regional_manager_s_briefing_token_names_their_region(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    regional = "20261201-0c0d0e0f"
+    scope = {"stores": ["HZ-01"], "regions": [], "roles": ["regional_manager"]}
+    SqlBriefingRepository(database=database).open(
+        BriefingRecord(regional, scope, "hq", datetime.now(UTC))
+    )
+    response = await client.post(
+        "/v1/tokens", json={"room": f"briefing-{regional}"}, headers=auth("lin")
+    )
+    assert response.status_code == 201, response.text
+    claims = jwt.decode(response.json()["token"], options={"verify_signature": False})
+    assert claims["attributes"] == {"role": "regional_manager", "region_id": "east-china"}
+    assert "roomConfig" not in claims  # no assistant session in a briefing room
+
+
 @pytest.mark.parametrize(
     ("who", "body", "status", "code"),
     [

@@ -12,6 +12,7 @@ from service_helpers import KEYS, LIVEKIT_KEY, LIVEKIT_SECRET, auth, signed_webh
 
 from knowledge_base.answering import AnswerSource, Role
 from knowledge_base.gaps import GapReason, QuestionRecord
+from voice_agent.livekit.dispatch import dispatched_role
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import (
     DEVELOPMENT_API_KEYS,
@@ -161,6 +162,20 @@ async def test_a_regional_manager_mints_for_any_store_of_their_region(
     response = await mint(api_client, "lin", room="store-HZ-01-clerk-cai")
     assert response.status_code == 201, response.text
     assert response.json()["role"] == "regional_manager"
+    granted = claims(response.json()["token"])
+    assert granted.attributes == {"role": "regional_manager", "region_id": "east-china"}
+    assert granted.room_config is None  # cai's room: cai's join dispatches the assistant
+
+
+async def test_a_regional_manager_s_own_room_in_their_region_dispatches_them_the_assistant(
+    api_client: httpx.AsyncClient,
+) -> None:
+    response = await mint(api_client, "lin", room="store-HZ-01-clerk-lin")
+    assert response.status_code == 201, response.text
+    config = claims(response.json()["token"]).room_config
+    assert config is not None
+    (dispatch,) = config.agents
+    assert dispatched_role(dispatch.metadata) == "regional_manager"
 
 
 async def test_hq_mints_anything_including_a_room_list_token(
@@ -263,6 +278,39 @@ async def test_only_the_rooms_own_clerk_joining_starts_a_session(
     response = await api_client.post("/livekit/webhook", content=body, headers=headers)
     assert response.status_code == 200
     assert response.json()["action"] == "ignored"
+    assert store_service.manager.list() == []
+
+
+LIN_OF_EAST_CHINA = {"role": "regional_manager", "region_id": "east-china"}
+
+
+@pytest.mark.parametrize(
+    ("room", "attributes", "detail"),
+    [
+        ("store-HZ-01-clerk-lin", LIN_OF_EAST_CHINA, "LiveKit dispatches the assistant"),
+        (
+            "store-BER-01-clerk-lin",
+            LIN_OF_EAST_CHINA,
+            "regional manager lin manages east-china; store BER-01 is in germany",
+        ),
+        ("store-HZ-01-clerk-lin", {"role": "regional_manager"}, "token names no region"),
+        ("store-HZ-01-clerk-cai", LIN_OF_EAST_CHINA, "lin is not the clerk of this room"),
+    ],
+)
+async def test_a_regional_manager_is_the_person_of_their_own_room_in_their_region_only(
+    api_client: httpx.AsyncClient,
+    store_service: StoreService,
+    room: str,
+    attributes: dict[str, str],
+    detail: str,
+) -> None:
+    body, headers = signed_webhook(
+        "participant_joined", room=room, identity="lin", attributes=attributes
+    )
+    response = await api_client.post("/livekit/webhook", content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["action"] == "ignored"  # agent dispatch: LiveKit starts it
+    assert detail in response.json()["detail"]
     assert store_service.manager.list() == []
 
 

@@ -85,7 +85,9 @@ async def test_a_clerk_joining_gets_the_agent_which_answers_and_leaving_stops_it
         if connected or clerk.done():
             break
         await asyncio.sleep(0.05)
-    assert [(s["room"], s["clerk_identity"]) for s in connected] == [(room, "ana")]
+    assert [(s["room"], s["clerk_identity"], s["role"]) for s in connected] == [
+        (room, "ana", "clerk")
+    ]
 
     report = await clerk
     events = [

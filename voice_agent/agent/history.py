@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from loguru import logger
 
-from knowledge_base.answering import Answer, Question
+from knowledge_base.answering import Answer, Question, Role
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.lifecycle import ManagedEvent, QuestionLogFailed, SessionState
 from voice_agent.agent.session import AgentSession
@@ -33,6 +33,8 @@ class SessionInfo:
     room: str
     clerk_identity: str
     store_id: str | None
+    role: Role
+    """Whom it answers: the room's clerk, or a store or regional manager in their own room."""
     state: SessionState
     started_at: datetime
     """Wall time (UTC) the manager started it."""
@@ -91,6 +93,7 @@ class SessionEntry:
             room=self.room,
             clerk_identity=session.clerk_identity,
             store_id=session.caller.store_id,
+            role=session.caller.role,
             state=state,
             started_at=self.started_at,
             restarts=session.restarts,

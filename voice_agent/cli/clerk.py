@@ -38,8 +38,10 @@ TOKEN_HELP = (
     "Mint a LiveKit token that opens one room with the least privilege of a role.\n\n"
     "A clerk's token opens only their own room (store-<STORE>-clerk-<identity>); store and "
     "regional managers get rooms of their store or region; HQ may list rooms and administer "
-    "the one it names; the agent joins as a visible participant. Keys come from the livekit "
-    "settings section.\n\n"
+    "the one it names; the agent joins as a visible participant. A store or regional "
+    "manager's token for their own room (store-<STORE>-clerk-<their identity>; a regional "
+    "manager's at a store of --region) gets them the assistant, answering in their role. "
+    "Keys come from the livekit settings section.\n\n"
     "Example: voice-agent token --identity ana --store SH-01\n\n"
     "Example: voice-agent token --identity lin --role regional_manager --region east-china "
     "--room store-HZ-01-clerk-ana --json"
@@ -106,6 +108,7 @@ def token_command(
             role=role,
             room=room,
             store_id=store,
+            region_id=region,
             region_store_ids=region_stores,
             ttl=ttl,
             dispatch_agent=settings.service.agent_dispatch,

@@ -21,8 +21,9 @@ def clerk_room_config(
 ) -> api.RoomConfiguration:
     """The room configuration that dispatches the assistant when the clerk's room starts.
 
-    ``role`` (``clerk`` or ``store_manager``, whose own room it is) travels in the job's
-    metadata: the worker answers that person in that role (see :func:`dispatched_role`).
+    ``role`` (``clerk``, ``store_manager`` or ``regional_manager``, whose own room it is)
+    travels in the job's metadata: the worker answers that person in that role (see
+    :func:`dispatched_role`).
     """
     return api.RoomConfiguration(
         agents=[

@@ -23,8 +23,12 @@ managers and regional managers whose store (or region) is among the briefing's s
 listen (subscribe, no publishing), managers may speak.
 
 No role may create rooms (the server creates a room on first join), record, or change
-its own metadata and attributes: the ``role`` and ``store_id`` attributes set here are what
-the agent trusts.
+its own metadata and attributes: the ``role``, ``store_id`` and (a regional manager's)
+``region_id`` attributes set here are what the agent trusts.
+
+A clerk, or a store or regional manager in their own room (``store-<STORE>-clerk-<their
+identity>``), gets the assistant: with ``dispatch_agent`` their token asks LiveKit to
+dispatch it, naming their role (:func:`voice_agent.livekit.dispatch.clerk_room_config`).
 
 The agent is deliberately *not* hidden: LiveKit hides a hidden participant from the
 others, so clerks could not subscribe to its replies. It joins with participant kind
@@ -58,6 +62,8 @@ MICROPHONE = "microphone"
 
 ROLE_ATTRIBUTE = "role"
 STORE_ATTRIBUTE = "store_id"
+REGION_ATTRIBUTE = "region_id"
+"""A regional manager's region (required in their tokens)."""
 
 
 class ParticipantRole(StrEnum):
@@ -68,6 +74,12 @@ class ParticipantRole(StrEnum):
     REGIONAL_MANAGER = "regional_manager"
     HQ = "hq"
     AGENT = "agent"
+
+
+OWN_ROOM_ROLES = frozenset(
+    {ParticipantRole.CLERK, ParticipantRole.STORE_MANAGER, ParticipantRole.REGIONAL_MANAGER}
+)
+"""Roles whose holder gets a session in their own room (``store-<STORE>-clerk-<identity>``)."""
 
 
 def parse_role(role: ParticipantRole | str) -> ParticipantRole:
@@ -204,6 +216,7 @@ def build_access_token(
     role: ParticipantRole | str,
     room: str | None,
     store_id: str | None = None,
+    region_id: str | None = None,
     region_store_ids: Collection[str] = (),
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
@@ -215,7 +228,8 @@ def build_access_token(
     :func:`mint_token` signs it; this step is public so tests and tools can inspect claims.
 
     Raises:
-        TokenPolicyError: The role may not join ``room``, or ``ttl`` is out of range.
+        TokenPolicyError: The role may not join ``room``, ``ttl`` is out of range, or a
+            regional manager's token names no ``region_id``.
         RoomNameError: ``identity``, ``store_id`` or ``room`` is malformed.
     """
     role = parse_role(role)
@@ -228,6 +242,10 @@ def build_access_token(
         raise TokenPolicyError(
             f"ttl must be positive and at most {MAX_TTL}, got {ttl}", code="bad_ttl"
         )
+    if role is ParticipantRole.REGIONAL_MANAGER and not region_id:
+        raise TokenPolicyError(
+            "regional_manager needs their region (region_id)", code="region_required"
+        )
     check_room_allowed(
         role=role,
         identity=identity,
@@ -239,6 +257,8 @@ def build_access_token(
     attributes = {ROLE_ATTRIBUTE: role.value}
     if store_id is not None:
         attributes[STORE_ATTRIBUTE] = store_id
+    if role is ParticipantRole.REGIONAL_MANAGER and region_id is not None:
+        attributes[REGION_ATTRIBUTE] = region_id
     token = (
         api.AccessToken(api_key, api_secret)
         .with_identity(identity)
@@ -259,10 +279,10 @@ def build_access_token(
 
 
 def _own_room(role: ParticipantRole, identity: str, room: str | None) -> bool:
-    """A clerk's (or a store manager's own) room, where the person gets a session."""
+    """The person's own room, where they get a session (a clerk's token opens no other)."""
     if role is ParticipantRole.CLERK:
         return True
-    if role is not ParticipantRole.STORE_MANAGER or room is None:
+    if role not in OWN_ROOM_ROLES or room is None:
         return False
     try:
         return parse_clerk_room(room).identity == identity
@@ -278,6 +298,7 @@ def mint_token(
     role: ParticipantRole | str,
     room: str | None,
     store_id: str | None = None,
+    region_id: str | None = None,
     region_store_ids: Collection[str] = (),
     ttl: timedelta = DEFAULT_TTL,
     name: str | None = None,
@@ -293,10 +314,12 @@ def mint_token(
         role: ``clerk``, ``store_manager``, ``regional_manager``, ``hq`` or ``agent``.
         room: The one room the token opens; ``None`` only for an HQ list-only token.
         store_id: The caller's store; required for clerks and store managers.
+        region_id: A regional manager's region (required for that role; carried in the
+            ``region_id`` attribute, which the webhook checks against the room's store).
         region_store_ids: The stores of a regional manager's region.
         ttl: Lifetime; positive and at most :data:`MAX_TTL`.
         name: Display name (defaults to the identity).
-        dispatch_agent: For a clerk, or a store manager in their own room
+        dispatch_agent: For a clerk, or a store or regional manager in their own room
             (``store-<STORE>-clerk-<their identity>``): when their join creates the room,
             LiveKit dispatches the assistant to it (agent dispatch to a worker).
         briefing_store_ids: For a briefing room, the stores of the briefing's scope.
@@ -316,6 +339,7 @@ def mint_token(
         role=role,
         room=room,
         store_id=store_id,
+        region_id=region_id,
         region_store_ids=region_store_ids,
         ttl=ttl,
         name=name,

@@ -7,7 +7,7 @@ about 20 s (docs/cluster.md). At start, a service that runs sessions itself look
 clerk room once (:func:`resume_rooms`):
 
 - without agent dispatch, a person in their own room counts as having just joined (the
-  webhook route's rules: role, store, capacity); the new assistant takes the dead one's
+  webhook route's rules: role, store, region, capacity); the new assistant takes the dead one's
   place (LiveKit replaces a participant that joins again under the same identity);
 - with agent dispatch, the rooms are handled like a dead worker's: the old assistant is
   removed and the agent dispatched again (to this process's own worker).
@@ -19,6 +19,7 @@ deliveries (a notice that was cut off is spoken again; one played awaits "got it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from livekit import api
@@ -80,7 +81,7 @@ async def resume_rooms(
     *,
     manager: SessionManager,
     language: str,
-    stores: frozenset[str],
+    stores: Mapping[str, str],
     clerk_connections: dict[str, str],
     redispatcher: Redispatcher | None,
     start_sessions: bool,
@@ -91,7 +92,7 @@ async def resume_rooms(
         endpoint: The LiveKit server the sessions run on.
         manager: Starts the sessions (without agent dispatch).
         language: The clerks' language.
-        stores: Store ids of the knowledge base.
+        stores: Store ids of the knowledge base, each with its region id.
         clerk_connections: The webhook route's room -> latest connection of its person.
         redispatcher: Replaces the assistant and dispatches it again (agent dispatch).
         start_sessions: Start the sessions here (no agent dispatch).

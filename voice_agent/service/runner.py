@@ -275,7 +275,7 @@ class StoreService:
                     self._endpoint,
                     manager=self._manager,
                     language=self._runtime.settings.stt.language,
-                    stores=frozenset(self._runtime.knowledge.stores),
+                    stores=self._runtime.knowledge.store_regions,
                     clerk_connections=clerk_connections,
                     redispatcher=self._redispatcher,
                     start_sessions=not dispatch,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from knowledge_base.answering import Role
 from knowledge_base.gaps import GapGroup
 from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.manager import SessionInfo, SessionRefusal
@@ -60,6 +61,8 @@ class SessionPublic(BaseModel):
     room: str
     clerk_identity: str
     store_id: str | None
+    role: Role
+    """The role the session answers its person in (``clerk``, ``store_manager``, ...)."""
     state: SessionState
     started_at: datetime
     ended_at: datetime | None
@@ -76,6 +79,7 @@ class SessionPublic(BaseModel):
             room=info.room,
             clerk_identity=info.clerk_identity,
             store_id=info.store_id,
+            role=info.role,
             state=info.state,
             started_at=info.started_at,
             ended_at=info.ended_at,

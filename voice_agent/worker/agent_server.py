@@ -50,9 +50,10 @@ from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
+from voice_agent.livekit.tokens import OWN_ROOM_ROLES
 from voice_agent.worker.loop_thread import LoopThread
 
-_SESSION_ROLES = {"clerk": Role.CLERK, "store_manager": Role.STORE_MANAGER}
+_SESSION_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
 """Roles a dispatched job may name; the session answers in that role."""
 _REGISTER_TIMEOUT_SECS = 30.0
 _LINK_WATCH_SECS = 0.25
@@ -282,7 +283,8 @@ class DispatchedSessions:
         self.jobs_started = next(self._jobs_started) + 1  # job threads run at once
         room = ctx.job.room.name
         clerk = parse_clerk_room(room)
-        # A store manager's own room answers them as a store manager (escalations too).
+        # A store or regional manager's own room answers them in their role (escalations
+        # and feedback alerts are spoken there too).
         role = _SESSION_ROLES.get(dispatched_role(ctx.job.metadata), Role.CLERK)
         caller = CallerProfile(role=role, store_id=clerk.store_id, language=self._language)
         logger.info("[{}] dispatched here for {} ({})", room, clerk.identity, role.value)

@@ -55,6 +55,7 @@ class TokenPlan:
     role: ParticipantRole
     room: str | None
     store_id: str | None = None
+    region_id: str | None = None
     region_store_ids: frozenset[str] = field(default_factory=frozenset)
     briefing_store_ids: tuple[str, ...] = ()
 
@@ -87,6 +88,7 @@ async def create_token(
             role=plan.role,
             room=plan.room,
             store_id=plan.store_id,
+            region_id=plan.region_id,
             region_store_ids=plan.region_store_ids,
             ttl=ttl,
             dispatch_agent=context.settings.agent_dispatch,
@@ -157,7 +159,13 @@ def plan_token(principal: Principal, body: TokenCreate, *, knowledge: KnowledgeB
     if role is ParticipantRole.REGIONAL_MANAGER:
         region = knowledge.region_of(store_id)
         stores = frozenset(s.id for s in region.stores)
-        return TokenPlan(identity=identity, role=role, room=body.room, region_store_ids=stores)
+        return TokenPlan(
+            identity=identity,
+            role=role,
+            room=body.room,
+            region_id=region.id,
+            region_store_ids=stores,
+        )
     return TokenPlan(identity=identity, role=role, room=body.room, store_id=store_id)
 
 
@@ -202,6 +210,7 @@ def plan_briefing_token(
         role=role,
         room=body.room,
         store_id=None if regional else principal.store_id,
+        region_id=principal.region if regional else None,
         region_store_ids=overseen if regional else frozenset(),
         # The opener's own stores count too (a scope they oversee only in part).
         briefing_store_ids=tuple(dict.fromkeys((*scope.store_ids, *(overseen if opener else ())))),

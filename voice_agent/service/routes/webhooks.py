@@ -5,7 +5,10 @@ Only verified requests count (401 otherwise, and nothing happens). With agent di
 joining their own room (``store-<STORE>-clerk-<identity>`` with the ``clerk`` role in
 their token) starts the agent here. A store manager joining their own room
 (``store-<STORE>-clerk-<their identity>`` with the ``store_manager`` role) gets a session
-too, as a store manager: that is where escalations are spoken to them. Either way, that
+too, as a store manager: that is where escalations are spoken to them. So does a regional
+manager (``regional_manager`` role) in their own room at a store of the region their
+token's ``region_id`` names, as a regional manager: that is where feedback alerts are
+spoken to them; their room at a store of another region gets none. Either way, that
 person leaving, or the room closing, stops the session at once. Everyone else (the agent
 itself, a manager listening in to a clerk's room) is ignored. A refused session (capacity) is
 still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
@@ -13,6 +16,7 @@ still answered with 200, so LiveKit does not retry; the reason is in the body an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -29,7 +33,7 @@ from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.livekit.errors import RoomNameError, WebhookError, WebhookSignatureError
 from voice_agent.livekit.rooms import ClerkRoom, parse_clerk_room
-from voice_agent.livekit.tokens import ParticipantRole
+from voice_agent.livekit.tokens import OWN_ROOM_ROLES, REGION_ATTRIBUTE, ParticipantRole
 from voice_agent.livekit.webhooks import (
     ParticipantJoined,
     ParticipantLeft,
@@ -44,10 +48,7 @@ from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])
 
-_OWN_ROOM_ROLES = {
-    ParticipantRole.CLERK.value: Role.CLERK,
-    ParticipantRole.STORE_MANAGER.value: Role.STORE_MANAGER,
-}
+_OWN_ROOM_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
 """Token roles whose holder gets a session in their own room, and the role it answers."""
 
 
@@ -72,7 +73,7 @@ async def receive_webhook(
         event,
         manager=context.manager,
         language=language,
-        stores=frozenset(context.runtime.knowledge.stores),
+        stores=context.runtime.knowledge.store_regions,
         clerk_connections=context.clerk_connections,
         start_sessions=not context.settings.agent_dispatch,
         redispatcher=context.redispatcher,
@@ -92,7 +93,7 @@ async def handle_event(
     *,
     manager: SessionManager,
     language: str,
-    stores: frozenset[str],
+    stores: Mapping[str, str],
     clerk_connections: dict[str, str],
     start_sessions: bool = True,
     redispatcher: Redispatcher | None = None,
@@ -103,7 +104,8 @@ async def handle_event(
         event: The verified event.
         manager: Starts and stops the sessions.
         language: The clerks' language.
-        stores: Store ids of the knowledge base; a clerk of any other store gets no agent.
+        stores: Store ids of the knowledge base, each with its region id; a clerk of any
+            other store gets no agent, a regional manager none outside their region.
         clerk_connections: Room -> participant sid of the clerk's latest connection; a
             clerk who reconnects (LiveKit replaces the old connection) is not "gone" when
             the old connection's ``participant_left`` arrives after the new join.
@@ -129,7 +131,7 @@ async def handle_event(
             room=event.room,
             detail="the assistant left; it is dispatched again if the clerk stays",
         )
-    room, why_not = _clerk_of(event)
+    room, why_not = _clerk_of(event, stores)
     if room is None:
         return WebhookResult(action="ignored", room=event.room, detail=why_not)
     if isinstance(event, ParticipantLeft):
@@ -173,8 +175,14 @@ async def handle_event(
     return WebhookResult(action="started", room=event.room, detail=f"{who} {event.identity}")
 
 
-def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | None, str]:
-    """The clerk room when ``event`` is about its own clerk; else ``None`` and why not."""
+def _clerk_of(
+    event: ParticipantJoined | ParticipantLeft, stores: Mapping[str, str]
+) -> tuple[ClerkRoom | None, str]:
+    """The clerk room when ``event`` is about its own clerk; else ``None`` and why not.
+
+    ``stores`` maps each store id to its region id (a regional manager's room must be at a
+    store of the region their token names).
+    """
     if _is_assistant(event):
         return None, "the assistant itself"
     try:
@@ -187,6 +195,18 @@ def _clerk_of(event: ParticipantJoined | ParticipantLeft) -> tuple[ClerkRoom | N
         return None, f"{event.identity} is not the clerk of this room"
     if event.store_id is not None and event.store_id != room.store_id:
         return None, f"{event.identity} works in {event.store_id}, not {room.store_id}"
+    if event.role == ParticipantRole.REGIONAL_MANAGER.value:
+        region = event.attributes.get(REGION_ATTRIBUTE)
+        if not region:
+            return None, f"regional manager {event.identity}'s token names no region"
+        if stores.get(room.store_id) != region:
+            why = (
+                f"regional manager {event.identity} manages {region}; store {room.store_id}"
+                f" is in {stores.get(room.store_id) or 'no region we know'}"
+            )
+            if isinstance(event, ParticipantJoined):
+                logger.warning("[{}] no session: {}", event.room, why)
+            return None, why
     return room, ""
 
 
