@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from livekit import rtc
-from service_helpers import auth, eventually
+from service_helpers import auth, eventually, signed_webhook
 
 from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.gaps import QuestionLogger
@@ -131,6 +132,25 @@ async def test_a_clerk_who_leaves_and_comes_straight_back_is_answered_again_with
     assert store_service.redispatcher_count > dispatched  # not the old session coming back
     assert waited < 5.0
     await no_sessions_left(store_service.manager)
+
+
+async def test_a_late_room_finished_of_an_earlier_room_leaves_the_session_of_a_later_one(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    # LiveKit's webhooks come late: a clerk back at once is in a new room of the same name
+    # by the time the old room's room_finished arrives.
+    room = "store-SH-01-clerk-eve"
+    manager = store_service.manager
+    await manager.start(room, "eve", CallerProfile(store_id="SH-01"))
+    earlier = int(time.time()) - 5
+    body, headers = signed_webhook("room_finished", room=room, identity="", created_at=earlier)
+    response = await http_client.post("/livekit/webhook", content=body, headers=headers)
+    assert response.json()["action"] == "ignored", response.text
+    assert manager.get(room).ended_at is None
+    body, headers = signed_webhook("room_finished", room=room, identity="", created_at=earlier + 10)
+    response = await http_client.post("/livekit/webhook", content=body, headers=headers)
+    assert response.json()["action"] == "stopped", response.text
+    await no_sessions_left(manager)
 
 
 async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(

@@ -160,6 +160,7 @@ class SessionManager:
         self._reapers: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
         self._closed = False
+        self._slot_watchers: list[Callable[[], None]] = []
 
     @property
     def capacity(self) -> int:
@@ -195,6 +196,18 @@ class SessionManager:
         entries = list(self._live.values())  # a snapshot: the agent server's thread reads this
         return sum(1 for entry in entries if not entry.stopping)
 
+    def watch_slots(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (on the loop) when :attr:`staying` may have changed.
+
+        A session started, was told to stop, or ended: the agent worker tells LiveKit its
+        load at once instead of at its next status report (every 2.5 s).
+        """
+        self._slot_watchers.append(callback)
+
+    def _slots_changed(self) -> None:
+        for callback in self._slot_watchers:
+            callback()
+
     async def start(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionInfo:
         """Start the agent in ``room`` for ``clerk_identity``; return the running session.
 
@@ -229,6 +242,7 @@ class SessionManager:
             self._history.forget(room)
             self._live[room] = entry
             entry.task = asyncio.create_task(self._run(entry), name=f"session {room}")
+        self._slots_changed()
         logger.info(
             "[{}] session started for {} ({} of {} slots)",
             room,
@@ -276,6 +290,7 @@ class SessionManager:
         if not entry.stopping:
             logger.info("[{}] stopping session", room)
             await entry.session.stop()
+            self._slots_changed()
         reaper = asyncio.create_task(self._reap(entry), name=f"stop {room}")
         self._reapers.add(reaper)
         reaper.add_done_callback(self._reapers.discard)
@@ -437,3 +452,4 @@ class SessionManager:
         if self._live.get(entry.room) is entry:
             del self._live[entry.room]
         self._history.ended(entry)
+        self._slots_changed()

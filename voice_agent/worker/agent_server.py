@@ -134,6 +134,8 @@ class DispatchedSessions:
             host=health_host,
             port=health_port,
         )
+        self._reports: set[asyncio.Task[None]] = set()
+        manager.watch_slots(self._slots_changed)
         self._server.rtc_session(self._entrypoint, agent_name=AGENT_NAME, on_request=self._request)
         self._server.on("worker_registered", self._on_registered)
 
@@ -289,8 +291,11 @@ class DispatchedSessions:
         caller = CallerProfile(role=role, store_id=clerk.store_id, language=self._language)
         logger.info("[{}] dispatched here for {} ({})", room, clerk.identity, role.value)
         main = self._loop
+        over = False  # this job's session ended (or never started): the room may be another's
 
         async def stop_session(_reason: str = "") -> None:
+            if over:
+                return  # stopping now would end the session of a later job in the room
             future = asyncio.run_coroutine_threadsafe(self._stop(room), main)
             await asyncio.wrap_future(future)
 
@@ -301,20 +306,24 @@ class DispatchedSessions:
         try:
             state = await asyncio.wrap_future(future)
         except AgentError as e:
+            over = True
             logger.warning("[{}] dispatched session not started: {}", room, e.message)
             ctx.shutdown(reason=e.code)
             return
+        over = True
         ctx.shutdown(reason=f"session {state.value}")
 
     async def _run_session(
         self, room: str, clerk_identity: str, caller: CallerProfile
     ) -> SessionState:
-        try:
-            await self._manager.start(room, clerk_identity, caller)
-            await self._report_load()  # LiveKit routes the next job by this worker's load
-            return await self._manager.wait(room)
-        finally:
-            await self._report_load()
+        await self._manager.start(room, clerk_identity, caller)
+        return await self._manager.wait(room)
+
+    def _slots_changed(self) -> None:
+        """On the main loop: a session started, is stopping or ended."""
+        task = asyncio.create_task(self._report_load(), name="report load")
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
 
     async def _report_load(self) -> None:
         """Tell LiveKit this worker's load at once (it would otherwise wait up to 2.5 s).

@@ -14,12 +14,12 @@ code, not configurable). Two things bring the assistant back:
 - :meth:`Redispatcher.assistant_left`: the webhook route saw the assistant leave a clerk
   room. After a grace period (a session that only rejoins is back by then) it looks at the
   room: if the clerk is still there and no assistant is, it dispatches the agent again.
-  No grace when the assistant left because its clerk had left (the route stopped the
-  session, :meth:`Redispatcher.session_stopped`): nothing rejoins then. A clerk who is
-  back already, or comes back while the room is looked at
-  (:meth:`Redispatcher.clerk_joined`), gets the assistant dispatched at once, even while
-  the stopped one, saying it is leaving, is still in the room (the new one, joining with
-  the same identity, puts it out).
+  A short grace when the assistant left because its clerk had left (the route stopped
+  the session, :meth:`Redispatcher.session_stopped`): nothing rejoins then. A clerk who
+  is back already, or comes back while the room is looked at
+  (:meth:`Redispatcher.clerk_joined`), is looked after within ``_OFFER_SECS``: LiveKit
+  dispatches the assistant by itself when a clerk joins with a token that asks for it,
+  so the room is dispatched to only if no dispatch made since got a worker.
 
 Either way LiveKit offers the job to a worker with room to spare.
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Iterable
 
 from livekit import api
@@ -82,10 +83,8 @@ class Redispatcher:
         """Dispatches created so far."""
         self._replacing: set[str] = set()
         """Rooms of a dead worker whose assistant is not back yet."""
-        self._dispatched: dict[str, tuple[str, float]] = {}
-        """Room -> the id of the dispatch last created here, and when (event-loop time)."""
-        self._ended: dict[str, bool] = {}
-        """Rooms whose session was stopped (the clerk left) -> whether its assistant left."""
+        self._ended: dict[str, int] = {}
+        """Rooms whose session was stopped (the clerk left) -> when (Unix ns)."""
 
     @property
     def replacing(self) -> frozenset[str]:
@@ -112,28 +111,25 @@ class Redispatcher:
 
     def session_stopped(self, room: str) -> None:
         """The session in ``room`` was stopped because its clerk left: it will not rejoin."""
-        self._ended[room] = False
+        self._ended[room] = time.time_ns()
 
     def assistant_left(self, room: str) -> None:
         """Check ``room`` after the grace period (one check per room at a time).
 
-        Right away if its session was stopped (:meth:`session_stopped`).
+        After ``_OFFER_SECS`` only if its session was stopped (:meth:`session_stopped`).
         """
-        if room in self._ended:
-            self._ended[room] = True
-            self._watch(room, first_after=0.0)
-        else:
-            self._watch(room, first_after=self._grace)
+        first_after = _OFFER_SECS if room in self._ended else self._grace
+        self._watch(room, first_after=first_after)
 
     def clerk_joined(self, room: str) -> None:
         """A clerk (re)joined ``room``: have an assistant there.
 
-        If the room's session was stopped, the room is looked at now (a sooner look replaces
-        the pending one): an assistant there that says it is leaving counts as gone. Else
+        If the room's session was stopped, the room is looked at ``_OFFER_SECS`` from now
+        (replacing a pending look, which may be sleeping a whole grace period); else
         :meth:`expect_assistant`.
         """
         if room in self._ended and room not in self._replacing:
-            self._watch(room, first_after=0.0, now=True)
+            self._watch(room, first_after=_OFFER_SECS, now=True)
         else:
             self.expect_assistant(room)
 
@@ -167,8 +163,7 @@ class Redispatcher:
         def forget(done: asyncio.Task[None]) -> None:
             if self._pending.get(room, (None, 0.0))[0] is done:
                 del self._pending[room]
-                if self._ended.get(room):
-                    del self._ended[room]  # the looks are over: a later join is a new start
+                self._ended.pop(room, None)  # the looks are over: a later join is a new start
 
         return forget
 
@@ -231,10 +226,9 @@ class Redispatcher:
         clerk = parse_clerk_room(room)
         role = owner.attributes.get(ROLE_ATTRIBUTE) or "clerk"
         metadata = dispatch_metadata(identity=clerk.identity, store_id=clerk.store_id, role=role)
-        created = await client.agent_dispatch.create_dispatch(
+        await client.agent_dispatch.create_dispatch(
             api.CreateAgentDispatchRequest(agent_name=AGENT_NAME, room=room, metadata=metadata)
         )
-        self._dispatched[room] = (created.id, asyncio.get_running_loop().time())
         self.redispatched += 1
         logger.warning(
             "[{}] {} while {} is still there: dispatched the assistant again",
@@ -243,48 +237,47 @@ class Redispatcher:
             clerk.identity,
         )
 
-    async def _on_its_way(self, client: api.LiveKitAPI, room: str) -> bool:
-        """The assistant dispatched here to ``room`` was taken by a worker and is joining.
+    async def _coming(self, client: api.LiveKitAPI, room: str, since_ns: int) -> bool:
+        """A dispatch of the assistant to ``room`` made since ``since_ns`` is being served.
 
-        A dispatch no worker took within ``_OFFER_SECS`` (every worker was full when
-        LiveKit offered it: a full worker reports that it has room again only every 2.5 s)
-        is not offered again by LiveKit, so the caller dispatches again; so it does after
-        ``join_secs``. Old dispatches are left alone: deleting one whose job is just
-        starting would end that job.
+        Served: a worker took it (it has a job), or it is younger than ``_OFFER_SECS`` and
+        may still be offered. LiveKit offers a dispatch once: one that every worker refused
+        (all full, or a full worker's stale report: it reports every 2.5 s) stays without a
+        job, so the room is dispatched to again. Jobs of older dispatches do not count: a
+        job stays listed as running after its session ended.
         """
-        loop = asyncio.get_running_loop()
-        dispatched = self._dispatched.pop(room, None)
-        if dispatched is None:
+        try:
+            listed = await client.agent_dispatch.list_dispatch(room_name=room)
+        except api.TwirpError:
             return False
-        dispatch_id, at = dispatched
-        if loop.time() - at < self._join_secs:
-            try:
-                listed = await client.agent_dispatch.list_dispatch(room_name=room)
-            except api.TwirpError:
-                listed = []
-            ours = next((d for d in listed if d.id == dispatch_id), None)
-            if ours is not None and (ours.state.jobs or loop.time() - at < _OFFER_SECS):
-                self._dispatched[room] = dispatched
-                return True
-        return False
+        now_ns = time.time_ns()
+        return any(
+            d.agent_name == AGENT_NAME
+            and d.state.created_at >= since_ns
+            and (d.state.jobs or now_ns - d.state.created_at < _OFFER_SECS * 1e9)
+            for d in listed
+        )
 
     async def _check(self, room: str, first_after: float) -> None:
         clerk = parse_clerk_room(room)
         client = self._client()
+        # Dispatches made after the session was stopped (or after this watch began) count.
+        since_ns = self._ended.get(room, time.time_ns())
+        dispatched = False
         try:
             await asyncio.sleep(first_after)
             for attempt in range(self._checks):
                 if attempt:  # a room dispatched to is followed closely until the assistant is in
-                    await asyncio.sleep(_OFFER_SECS if room in self._dispatched else self._grace)
+                    await asyncio.sleep(_OFFER_SECS if dispatched else self._grace)
                 present = await self._present(client, room)
                 if AGENT_IDENTITY in present and not _leaving(present[AGENT_IDENTITY]):
-                    self._dispatched.pop(room, None)
                     return  # back already (a session that only rejoined)
                 if clerk.identity not in present:
                     continue  # the clerk is away, maybe only while their connection resumes
-                if await self._on_its_way(client, room):
+                if await self._coming(client, room, since_ns):
                     continue
                 await self._dispatch(client, room, present[clerk.identity], "the assistant left")
+                dispatched = True
         except Exception as e:  # noqa: BLE001 - a failed check must not break the webhook path
             logger.error("[{}] could not re-dispatch the assistant: {!r}", room, e)
         finally:

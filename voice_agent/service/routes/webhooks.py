@@ -116,6 +116,11 @@ async def handle_event(
             :mod:`voice_agent.worker.redispatch`).
     """
     if isinstance(event, RoomFinished):
+        if _started_since(manager, event):
+            # Webhooks come late: a clerk back at once is in a new room of the same name.
+            return WebhookResult(
+                action="ignored", room=event.room, detail="a later room of that name is live"
+            )
         clerk_connections.pop(event.room, None)
         return await _stop(manager, event.room, "the room closed")
     if not isinstance(event, ParticipantJoined | ParticipantLeft):
@@ -208,6 +213,19 @@ def _clerk_of(
                 logger.warning("[{}] no session: {}", event.room, why)
             return None, why
     return room, ""
+
+
+def _started_since(manager: SessionManager, event: RoomFinished) -> bool:
+    """The room's live session started after ``event``'s room closed (a later room).
+
+    LiveKit times events to the second, so a session that started in that second counts
+    as later: the one that closed with the room had ended before it closed.
+    """
+    try:
+        info = manager.get(event.room)
+    except SessionNotFoundError:
+        return False
+    return info.ended_at is None and info.started_at >= event.at
 
 
 def _is_assistant(event: ParticipantJoined | ParticipantLeft) -> bool:
