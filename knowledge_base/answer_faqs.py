@@ -16,7 +16,7 @@ from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
-from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms

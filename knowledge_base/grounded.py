@@ -32,7 +32,7 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_slots import unheard_place
+from knowledge_base.question_forms import unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
