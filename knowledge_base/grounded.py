@@ -173,7 +173,7 @@ class GroundedAnswerer(
             elif (
                 parsed.intent is not Intent.UNKNOWN  # "... in size 42?": not known anyway
                 and not parsed.stores
-                and unheard_place(parsed.words, _named(parsed), parsed.unknown_words)
+                and unheard_place(parsed.words, _named(parsed), parsed.unknown_words, parsed.text)
             ):
                 answer = self._which_store(turn)  # "... in virgin?": not our store's answer
             else:

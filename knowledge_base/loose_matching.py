@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.mentions import Mention
-from knowledge_base.words import sound
+from knowledge_base.words import sound, spoken_letters
 
 MAX_LOOSE_CANDIDATES = 300
 """Loose promotion matching skips a run whose first letters start more names than this."""
@@ -205,14 +205,19 @@ class LooseVocabulary:
         return max(score, SequenceMatcher(None, heard_key, known).ratio())
 
     def find_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
-        """A city or store name heard imperfectly ("Sidney", "Manchaster")."""
+        """A city or store name heard imperfectly ("Sidney", "Manchaster", "L-Passel").
+
+        Runs of up to three words are compared, since a name of two words may be heard as
+        three ("Guada la Hara").
+        """
         found: list[Mention] = []
-        for size in (2, 1):
+        for size in (3, 2, 1):
             for start in range(0, len(words) - size + 1):
                 end = start + size
                 if any(taken[start:end]):
                     continue
-                heard = "".join(words[start:end])
+                # A syllable heard as a letter is compared as said: "L-Passel" -> El Paso.
+                heard = spoken_letters(words[start:end])
                 if len(heard) < 5 or not heard.isalpha():
                     continue
                 if any(w in GENERIC_WORDS for w in words[start:end]):

@@ -8,6 +8,8 @@ store that was not recognised.
 
 from __future__ import annotations
 
+from knowledge_base.words import tokens
+
 _PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
 _NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
 
@@ -53,22 +55,34 @@ def asks_unheld_attribute(unknown_words: list[str]) -> bool:
     return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
 
 
-_PLACE_PREPOSITIONS = frozenset({"in", "at"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
+_HEARD_FOR_IN = frozenset({"an", "and"})
+"""Words recognition writes for an unstressed "in" ("on offer an L-Passle"): a place after
+them counts only when it was written as a name (capitalised), never for "and the strings"."""
 _AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
 
 
-def unheard_place(words: list[str], named: set[int], unknown_words: list[str]) -> bool:
+def unheard_place(
+    words: list[str], named: set[int], unknown_words: list[str], text: str = ""
+) -> bool:
     """The question ends "in <something>" or "at <something>" that names nothing we know.
 
     "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
-    recognised, so an answer for the caller's own store would be about the wrong store.
+    recognised, so an answer for the caller's own store would be about the wrong store. In
+    ``text`` as recognition wrote it, "an" or "and" before capitalised unknown words ("the
+    Harbor and Elpazzle?") is read the same way.
     """
     unknown = set(unknown_words)
+    capitalised = {
+        token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
+    }
     for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
-        if words[i] not in _PLACE_PREPOSITIONS:
+        if words[i] not in _PLACE_PREPOSITIONS | _HEARD_FOR_IN:
             continue
         after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
         heard = [words[j] for j in after if not words[j].isdigit()]
         # Every word of it unknown: "in the pock drop" still holds a word of a name ("drop").
-        return bool(heard) and not (named & set(after)) and all(w in unknown for w in heard)
+        if not heard or named & set(after) or not all(w in unknown for w in heard):
+            return False
+        return words[i] in _PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False

@@ -107,6 +107,37 @@ def sound(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+LETTER_NAMES = {
+    "b": "bee",
+    "c": "see",
+    "d": "dee",
+    "f": "ef",
+    "g": "gee",
+    "j": "jay",
+    "k": "kay",
+    "l": "el",
+    "m": "em",
+    "n": "en",
+    "p": "pee",
+    "r": "ar",
+    "s": "es",
+    "t": "tee",
+    "v": "vee",
+    "x": "ex",
+    "z": "zee",
+}
+"""How a consonant letter is said: recognition writes a syllable as the letter it sounds like
+("El Paso" heard as "L-Passel", "Ellis" as "L-is")."""
+
+
+def spoken_letters(words: list[str]) -> str:
+    """``words`` joined, each lone consonant letter spelled as said: "l passel" -> "elpassel".
+
+    For comparing, by letters and sound, names that recognition split into a letter and a word.
+    """
+    return "".join(LETTER_NAMES.get(w, w) for w in words)
+
+
 def _numbers_to_digits(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
