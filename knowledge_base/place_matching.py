@@ -1,0 +1,86 @@
+"""Store and city names heard imperfectly, compared with the chain's own places.
+
+Part of the loose matching (:mod:`knowledge_base.loose_matching`), over the places its
+:class:`~knowledge_base.loose_matching.LooseVocabulary` indexes: "Sidney" -> Sydney,
+"Manchaster" -> Manchester, "L-Passel" -> El Paso, "铜罗湾" -> 铜锣湾.
+"""
+
+from __future__ import annotations
+
+from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.loose_matching import LooseVocabulary
+from knowledge_base.mentions import Mention
+from knowledge_base.words import spoken_letters
+
+PLACE_THRESHOLD = 0.8
+"""Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
+_VOWELS = "aeiou"
+
+
+def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]) -> list[Mention]:
+    """A city or store name heard imperfectly ("Sidney", "Manchaster", "L-Passel").
+
+    Runs of up to three words are compared, since a name of two words may be heard as
+    three ("Guada la Hara").
+    """
+    found: list[Mention] = []
+    for size in (3, 2, 1):
+        for start in range(0, len(words) - size + 1):
+            end = start + size
+            if any(taken[start:end]):
+                continue
+            # A syllable heard as a letter is compared as said: "L-Passel" -> El Paso.
+            heard = spoken_letters(words[start:end])
+            if len(heard) < 5 or not heard.isalpha():
+                continue
+            if any(w in GENERIC_WORDS for w in words[start:end]):
+                continue  # "any deal" is not a misheard "Arndale": question words stay
+            scored: dict[str, float] = {}
+            for form, store_id in _places_starting_like(vocabulary, heard):
+                if abs(len(form) - len(heard)) > max(2, len(form) // 4):
+                    continue
+                score = vocabulary.similarity(form, heard, PLACE_THRESHOLD)
+                if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
+                    scored[store_id] = score
+            if scored:
+                top = max(scored.values())
+                for store_id, score in scored.items():
+                    if score == top:
+                        found.append(
+                            Mention(
+                                "store", store_id, start, end, " ".join(words[start:end]), score
+                            )
+                        )
+                taken[start:end] = [True] * (end - start)
+    return found
+
+
+def _places_starting_like(vocabulary: LooseVocabulary, heard: str) -> list[tuple[str, str]]:
+    """Place names that may start like ``heard``: any vowel for a vowel ("Oakland")."""
+    if heard[0] not in _VOWELS:
+        return vocabulary.places.get(heard[0], [])
+    return [entry for vowel in _VOWELS for entry in vocabulary.places.get(vowel, [])]
+
+
+def find_cjk_places(
+    vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
+) -> list[Mention]:
+    """A Chinese store or city name heard with one character wrong ("铜罗湾" -> 铜锣湾).
+
+    Chinese is one token per character; a run of free characters as long as a known
+    name, differing in one character that is not the first, stands for it.
+    """
+    found: list[Mention] = []
+    for form, store_id in vocabulary.cjk_places:
+        size = len(form)
+        for start in range(0, len(words) - size + 1):
+            end = start + size
+            if any(taken[start:end]):
+                continue
+            run = words[start:end]
+            if any(len(w) != 1 for w in run) or run[0] != form[0]:
+                continue
+            if sum(a != b for a, b in zip(run, form, strict=True)) == 1:
+                found.append(Mention("store", store_id, start, end, "".join(run), 0.8))
+                taken[start:end] = [True] * size
+    return found
