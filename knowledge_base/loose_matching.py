@@ -31,6 +31,11 @@ SOUND_MIN = 4
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
 
+GLUED_IN = ("in", "ing")
+"""Endings of a word heard as a name run together with "in" ("harboring" for "Harbor in")."""
+GLUED_SCORE = 0.9
+"""Score of such a reading: below an exact name, above most loose ones."""
+
 OFFER_WORDS = frozenset("offer offers promotion promotions sale sales deal deals".split())
 """Everyday words that stand for one another in a promotion's name ("bottle deal")."""
 
@@ -163,6 +168,12 @@ class LooseVocabulary:
                 if len(heard) >= 5:
                     # Speech recognition rarely gets the first sound of a name wrong.
                     consider(start, end, self.names_by_initial.get(heard[0], []), NAME_THRESHOLD)
+                if size == 1 and heard.endswith(GLUED_IN):
+                    # "the harboring El Paso": a name with the "in" after it run together.
+                    stem = heard.removesuffix("g").removesuffix("in")
+                    for form, sku in self.names_by_initial.get(heard[0], []):
+                        if form == stem and GLUED_SCORE > best.get(sku, _NONE).score:
+                            best[sku] = Mention("product", sku, start, end, heard, GLUED_SCORE)
         if not best and numbers_alone:
             for i, word in enumerate(words):
                 family = self.code_numbers.get(word)

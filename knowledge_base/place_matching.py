@@ -7,23 +7,33 @@ Part of the loose matching (:mod:`knowledge_base.loose_matching`), over the plac
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from knowledge_base.cues import GENERIC_WORDS
-from knowledge_base.loose_matching import LooseVocabulary
+from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
-from knowledge_base.words import spoken_letters
+from knowledge_base.words import sound, spoken_letters
 
 PLACE_THRESHOLD = 0.8
 """Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
+SLOT_SOUND_THRESHOLD = 0.85
+"""Sound similarity a run needs to stand for a place where the question says a place."""
+SLOT_LETTER_FLOOR = 0.55
+"""Letter similarity it still needs there (below it, the sound keys agree by chance)."""
 _VOWELS = "aeiou"
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
+_AFTER_A_PLACE = frozenset({"too", "now", "today", "store", "shop", "branch"})
 
 
 def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]) -> list[Mention]:
     """A city or store name heard imperfectly ("Sidney", "Manchaster", "L-Passel").
 
     Runs of up to three words are compared, since a name of two words may be heard as
-    three ("Guada la Hara").
+    three ("Guada la Hara"). Where the question ends "in <run>" or "at <run>", a place is
+    what was said, and the run is compared more loosely by sound (:func:`_slot_similarity`).
     """
     found: list[Mention] = []
+    slot = _place_slot(words)
     for size in (3, 2, 1):
         for start in range(0, len(words) - size + 1):
             end = start + size
@@ -36,10 +46,13 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
             if any(w in GENERIC_WORDS for w in words[start:end]):
                 continue  # "any deal" is not a misheard "Arndale": question words stay
             scored: dict[str, float] = {}
+            in_slot = slot == (start, end)
             for form, store_id in _places_starting_like(vocabulary, heard):
-                if abs(len(form) - len(heard)) > max(2, len(form) // 4):
+                if abs(len(form) - len(heard)) > max(3 if in_slot else 2, len(form) // 4):
                     continue
                 score = vocabulary.similarity(form, heard, PLACE_THRESHOLD)
+                if in_slot and score < PLACE_THRESHOLD:
+                    score = _slot_similarity(vocabulary, form, heard)
                 if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
                     scored[store_id] = score
             if scored:
@@ -53,6 +66,35 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
                         )
                 taken[start:end] = [True] * (end - start)
     return found
+
+
+def _place_slot(words: list[str]) -> tuple[int, int] | None:
+    """The words after a closing "in" or "at" ("... on in Merfors?"): where a place was said."""
+    end = len(words)
+    while end > 0 and words[end - 1] in _AFTER_A_PLACE:
+        end -= 1
+    for start in range(end - 1, max(0, end - 3), -1):
+        if words[start - 1] in _PLACE_PREPOSITIONS:
+            return start, end
+        if words[start - 1] == "the" and start >= 2 and words[start - 2] in _PLACE_PREPOSITIONS:
+            return start, end
+    return None
+
+
+def _slot_similarity(vocabulary: LooseVocabulary, form: str, heard: str) -> float:
+    """How alike a place name and the words where a place was said sound.
+
+    The sound keys must nearly agree ("merfors" and Miraflores, "air kippa" and Arequipa)
+    while the letters may be further apart than elsewhere; short keys say too little.
+    """
+    known = vocabulary.sounds.get(form, "")
+    heard_key = sound(heard)
+    if min(len(known), len(heard_key)) < SOUND_MIN:
+        return 0.0
+    if SequenceMatcher(None, heard, form).ratio() < SLOT_LETTER_FLOOR:
+        return 0.0
+    by_sound = SequenceMatcher(None, heard_key, known).ratio()
+    return by_sound if by_sound >= SLOT_SOUND_THRESHOLD else 0.0
 
 
 def _places_starting_like(vocabulary: LooseVocabulary, heard: str) -> list[tuple[str, str]]:

@@ -8,7 +8,14 @@ store that was not recognised.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.promotion_names import promotion_names
 from knowledge_base.words import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 _PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
 _NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
@@ -62,13 +69,31 @@ them counts only when it was written as a name (capitalised), never for "and the
 _AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
 
 
+def name_words(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Every word of a product, category or promotion name or alias of ``knowledge``."""
+    names: list[str] = []
+    for product in knowledge.products.values():
+        names += [product.name.en, *product.aliases]
+    for category in knowledge.categories.values():
+        names += [category.name.en, *category.aliases]
+    for promotion in knowledge.visible_promotions():
+        names += promotion_names(promotion)
+    return frozenset(word for name in names for word in tokens(name) if word.isalpha())
+
+
 def unheard_place(
-    words: list[str], named: set[int], unknown_words: list[str], text: str = ""
+    words: list[str],
+    named: set[int],
+    unknown_words: list[str],
+    text: str = "",
+    name_words: frozenset[str] = frozenset(),
 ) -> bool:
     """The question ends "in <something>" or "at <something>" that names nothing we know.
 
     "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
-    recognised, so an answer for the caller's own store would be about the wrong store. In
+    recognised, so an answer for the caller's own store would be about the wrong store. At
+    least one word of it is one the chain never uses, and none is a question word or a word
+    of one of the chain's ``name_words`` (a name heard in part is no place). In
     ``text`` as recognition wrote it, "an" or "and" before capitalised unknown words ("the
     Harbor and Elpazzle?") is read the same way.
     """
@@ -81,8 +106,11 @@ def unheard_place(
             continue
         after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
         heard = [words[j] for j in after if not words[j].isdigit()]
-        # Every word of it unknown: "in the pock drop" still holds a word of a name ("drop").
-        if not heard or named & set(after) or not all(w in unknown for w in heard):
+        # No word of a name ("in the pock drop" holds "drop") nor a question word, and one
+        # word the chain never uses: "in air equivalent" (Arequipa) is a place not heard.
+        if not heard or named & set(after) or not any(w in unknown for w in heard):
+            return False
+        if any(w in GENERIC_WORDS or w in name_words for w in heard):
             return False
         return words[i] in _PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False

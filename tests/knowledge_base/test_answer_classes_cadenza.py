@@ -78,3 +78,34 @@ def test_and_before_ordinary_words_is_no_place() -> None:
     words = ["how", "much", "is", "the", "ax", "200", "and", "bremen"]
     assert not unheard_place(words, {4, 5}, ["bremen"], "how much is the ax-200 and bremen")
     assert unheard_place(words, {4, 5}, ["bremen"], "How much is the AX-200 and Bremen?")
+
+
+# --- where the question says a place, the words there are compared by sound ---------------------
+
+
+@pytest.mark.parametrize("heard", ["Burr Lynn", "Bear Lean"])
+def test_words_after_a_closing_in_that_sound_like_a_city_name_that_city(sample, heard) -> None:
+    # The letters are far from "Berlin"; the sound is the same, and "in ..." at the end of
+    # the question is where a place is said.
+    answer = _ask(sample, f"Is the AX-200 on offer in {heard}?")
+    assert answer.detail["store_id"] == "BER-01"
+
+
+def test_the_same_words_elsewhere_in_the_question_name_no_store(sample) -> None:
+    answer = _ask(sample, "Burr Lynn, is the AX-200 on offer?")
+    assert answer.detail["store_id"] == "SH-01"
+
+
+def test_a_place_word_after_in_that_sounds_like_no_store_asks_which_store(sample) -> None:
+    answer = _ask(sample, "Is the AX-200 on offer at Hang Chow?")
+    assert answer.source is AnswerSource.CLARIFY
+
+
+# --- a name run together with the "in" after it -----------------------------------------------
+
+
+def test_a_name_glued_to_a_following_in_is_that_name(sample) -> None:
+    # "Glacier in Berlin" written "glaciering Berlin": the boot, at Berlin; not every offer
+    # running there.
+    answer = _ask(sample, "What's the price of the glaciering Berlin?")
+    assert answer.text.startswith("At Berlin Alexanderplatz, the WB-320 is 189 euros.")
