@@ -67,6 +67,8 @@ _MONTHS = {
     for name in names
 }
 _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
+DAY_NUMBER_WORDS = _ORDINAL_ENDINGS
+"""Words a day number is written with ("14th" is read as "14", "th")."""
 _ZH_DATE = re.compile(r"(\d{1,2})月(\d{1,2})(?:日|号)")
 
 

@@ -53,7 +53,7 @@ from knowledge_base.membership import membership_named, membership_said, sounds_
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_forms import asks_price_idiom, asks_unheld_attribute
-from knowledge_base.question_slots import When, quantities, when_named
+from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, quantities, when_named
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -168,11 +168,18 @@ def understand(
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
     residual = " ".join(w for i, w in enumerate(heard) if i not in named)
+    when = when_named(words, named)  # its words ("the 14th") are no unknown words
     unknown_words: list[str] = []
     if vocabulary is not None and not is_chinese:
         cue_terms = _cue_terms()
+        day_words = DAY_NUMBER_WORDS if when is not None else frozenset()
         unknown_words = [
-            t for t in search_terms(residual) if t not in vocabulary and t not in cue_terms
+            t
+            for t in search_terms(residual)
+            if t not in vocabulary
+            and t not in cue_terms
+            and t not in day_words
+            and not (when is not None and t.isdigit())
         ]
     elif vocabulary is not None:
         unknown_words = zh_unknown_words(residual.replace(" ", ""), vocabulary)
@@ -231,7 +238,7 @@ def understand(
         stores=stores,
         unknown_words=unknown_words,
         corrected=corrected,
-        when=when_named(words, named),
+        when=when,
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),

@@ -109,3 +109,20 @@ def test_a_name_glued_to_a_following_in_is_that_name(sample) -> None:
     # running there.
     answer = _ask(sample, "What's the price of the glaciering Berlin?")
     assert answer.text.startswith("At Berlin Alexanderplatz, the WB-320 is 189 euros.")
+
+
+# --- "where does <offer> run?" and a day of the month without its month ----------------------
+
+
+def test_where_an_offer_runs_is_its_stores(sample) -> None:
+    # "Where" about a named offer asks for its stores, like "which stores".
+    for text in ("Where does the weekend running offer run?", "Where's the Double 12 on?"):
+        answer = _ask(sample, text)
+        assert answer.text.startswith("The ") and "Berlin" in answer.text, text
+        assert "runs at every store but Berlin Alexanderplatz" in answer.text, text
+
+
+def test_a_day_of_the_month_alone_is_the_day_asked_about(sample) -> None:
+    # "the 30th" is a day (Monday 30 November), not two words the chain never uses.
+    answer = _ask(sample, "Will the weekend running offer still be on the 30th?")
+    assert answer.text.startswith("No, on Monday 30 November, the Weekend Running Offer ended")
