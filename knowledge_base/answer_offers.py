@@ -142,10 +142,30 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             have = "have" if is_plural(name) else "has"
             return self._done(turn, [f"No, {name} {have} no offer right now; {ended}"])
         store = self._store_name(turn)
+        left_out = self._category_left_out_here(turn, category_id)
+        if left_out is not None:
+            # An offer on the category runs in the store's region but not here: say which.
+            self._promotion_facts(turn, left_out)
+            turn.fact(f"{left_out.id} excludes store {turn.store_id}")
+            offer = title(left_out, zh) if zh else the_title(left_out, zh)
+            if zh:
+                return self._done(turn, [f"没有，{store}不参加{offer}"])
+            return self._done(
+                turn, [f"No, {name} are not on offer at {store}: {offer} does not run there"]
+            )
         if zh:
             return self._done(turn, [f"{name}在{store}目前没有优惠"])
-        have = "have" if is_plural(name) else "has"
-        return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
+        be = "are" if is_plural(name) else "is"
+        return self._done(turn, [f"No, {name} {be} not on offer at {store} right now"])
+
+    def _category_left_out_here(self, turn: Turn, category_id: str) -> Promotion | None:
+        """A running offer on the category whose region holds the store but leaves it out."""
+        for promotion in self._kb.promotions_for_category(category_id):
+            if turn.store_id not in promotion.exclude_stores or not promotion.visible:
+                continue
+            if self._timing(turn, promotion).phase is Phase.RUNNING:
+                return promotion
+        return None
 
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh

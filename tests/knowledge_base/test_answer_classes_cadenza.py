@@ -126,3 +126,30 @@ def test_a_day_of_the_month_alone_is_the_day_asked_about(sample) -> None:
     # "the 30th" is a day (Monday 30 November), not two words the chain never uses.
     answer = _ask(sample, "Will the weekend running offer still be on the 30th?")
     assert answer.text.startswith("No, on Monday 30 November, the Weekend Running Offer ended")
+
+
+# --- a category with no offer at a store says "not", and why when the store is left out -------
+
+
+def test_a_category_without_an_offer_at_a_named_store_is_not_on_offer(sample) -> None:
+    answer = _ask(sample, "Are jackets in the sale at the Singapore store?")
+    assert answer.text == "No, outerwear is not on offer at Orchard Road right now."
+
+
+def test_a_category_at_a_store_its_offer_leaves_out_names_that_offer(sample_copy: Path) -> None:
+    path = sample_copy / "promotions" / "socks-3for2.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "regions: [east-china, singapore, germany]",
+            "regions: [east-china, singapore, germany]\nexclude_stores: [HZ-01]",
+        ),
+        encoding="utf-8",
+    )
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+    answer = _ask(answerer, "Are socks in the sale at the Hangzhou store?")
+    assert answer.text == (
+        "No, socks are not on offer at Hangzhou West Lake: the Socks 3 for 2 does not run there."
+    )
