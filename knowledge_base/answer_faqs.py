@@ -20,6 +20,7 @@ from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
+from knowledge_base.words import tokens
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -98,6 +99,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
+            if strong and _asks_why(faq.question.best("en")) and not _asks_why(turn.parsed.text):
+                continue  # "Is the X on offer in Y?" asks no reason, only shares its words
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
                 if len(shared & said_terms) < min(2, len(own)) or len(shared & own) < 0.6 * len(
@@ -202,3 +205,9 @@ def _without_promotions(parsed: ParsedQuestion) -> str:
     """The question's words without the promotion names heard."""
     named = {i for m in parsed.mentions if m.kind == "promotion" for i in range(m.start, m.end)}
     return " ".join(w for i, w in enumerate(parsed.words) if i not in named)
+
+
+def _asks_why(text: str) -> bool:
+    """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
+    folded = " " + " ".join(tokens(text)) + " "
+    return " why " in folded or " how come " in folded or "为什么" in text or "为啥" in text

@@ -153,3 +153,23 @@ def test_a_category_at_a_store_its_offer_leaves_out_names_that_offer(sample_copy
     assert answer.text == (
         "No, socks are not on offer at Hangzhou West Lake: the Socks 3 for 2 does not run there."
     )
+
+
+# --- an FAQ asking why answers a question asking why, not one sharing its place words -----------
+
+
+def test_a_why_faq_does_not_answer_a_question_that_asks_no_reason(sample_copy: Path) -> None:
+    path = sample_copy / "promotions" / "weekend-running.yaml"
+    why = (
+        'faqs:\n  - question: {en: "Why is Berlin not in this offer?"}\n'
+        '    answer: {en: "Berlin runs its own outerwear offer instead."}\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("faqs:\n", why, 1), encoding="utf-8")
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+    answer = _ask(answerer, "Is the AX-200 on offer in Berlin?")
+    assert answer.text.startswith("No, the AX-200 has no offer at Berlin Alexanderplatz")
+    assert "119 euros" in answer.text
+    asked_why = _ask(answerer, "Why is Berlin not in the weekend running offer?")
+    assert "its own outerwear offer" in asked_why.text
