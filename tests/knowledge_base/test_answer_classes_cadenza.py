@@ -173,3 +173,14 @@ def test_a_why_faq_does_not_answer_a_question_that_asks_no_reason(sample_copy: P
     assert "119 euros" in answer.text
     asked_why = _ask(answerer, "Why is Berlin not in the weekend running offer?")
     assert "its own outerwear offer" in asked_why.text
+
+
+# --- "is it on offer for members?" says what a member pays ------------------------------------
+
+
+def test_an_in_offer_question_for_members_says_the_member_price(sample) -> None:
+    # 899 yuan, 20 percent off, members a further 5 percent: 683.24.
+    answer = _ask(sample, "Is the AX-200 on offer for members?")
+    assert answer.text.startswith("Yes, the AX-200 is 20 percent off in the Weekend Running Offer.")
+    assert answer.text.endswith("A member pays 683.24 yuan.")
+    assert "683.24" not in _ask(sample, "Is the AX-200 on offer?").text
