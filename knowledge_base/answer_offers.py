@@ -89,6 +89,7 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             head, rest = self._headline(
                 turn, label if zh else label.capitalize(), promotion, plural=is_plural(label)
             )
+            head += self._except_excluded(turn, promotion, category_id)
             return self._done(turn, [head, self._then(turn, rest, placed)])
         if placed.phase is Phase.UPCOMING:
             return self._done(
@@ -96,6 +97,19 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _except_excluded(self, turn: Turn, promotion: Promotion, category_id: str) -> str:
+        """``, except the GT-VOLTLE``: the category's items the promotion leaves out."""
+        kb = self._kb
+        excluded = [
+            s
+            for s in promotion.scope.exclude_skus
+            if kb.products.get(s) and kb.products[s].category == category_id
+        ]
+        if not excluded:
+            return ""
+        zh = turn.zh
+        return f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
 
     def _category_offers(self, turn: Turn, category_id: str) -> Answer:
         kb, zh = self._kb, turn.zh
@@ -110,15 +124,7 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             head, rest = self._headline(
                 turn, name if zh else name.capitalize(), promotion, plural=is_plural(name)
             )
-            excluded = [
-                s
-                for s in promotion.scope.exclude_skus
-                if kb.products.get(s) and kb.products[s].category == category_id
-            ]
-            if excluded:
-                head += (
-                    f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
-                )
+            head += self._except_excluded(turn, promotion, category_id)
             first = (
                 head
                 if turn.parsed.intent is Intent.DISCOUNT

@@ -172,14 +172,15 @@ def understand(
     unknown_words: list[str] = []
     if vocabulary is not None and not is_chinese:
         cue_terms = _cue_terms()
-        day_words = DAY_NUMBER_WORDS if when is not None else frozenset()
+        # Words of a named day ("the 14th") and of a phrase said as a whole ("left out")
+        # are no unknown words; "left" alone ("left-handed") is.
+        said = {w for key in LEFT_OUT_EN if key in joined for w in key.split()}
+        if when is not None:
+            said |= DAY_NUMBER_WORDS | {t for t in words if t.isdigit()}
         unknown_words = [
             t
             for t in search_terms(residual)
-            if t not in vocabulary
-            and t not in cue_terms
-            and t not in day_words
-            and not (when is not None and t.isdigit())
+            if t not in vocabulary and t not in cue_terms and t not in said
         ]
     elif vocabulary is not None:
         unknown_words = zh_unknown_words(residual.replace(" ", ""), vocabulary)

@@ -184,3 +184,20 @@ def test_an_in_offer_question_for_members_says_the_member_price(sample) -> None:
     assert answer.text.startswith("Yes, the AX-200 is 20 percent off in the Weekend Running Offer.")
     assert answer.text.endswith("A member pays 683.24 yuan.")
     assert "683.24" not in _ask(sample, "Is the AX-200 on offer?").text
+
+
+# --- which items of a category a named offer leaves out -----------------------------------------
+
+
+@pytest.mark.parametrize("left_out", ["are left out of", "are excluded from"])
+def test_a_category_in_a_named_offer_names_the_items_it_excludes(sample, left_out) -> None:
+    answer = _ask(sample, f"Which running shoes {left_out} the weekend running offer?")
+    assert answer.text.startswith(
+        "Running shoes are 20 percent off in the Weekend Running Offer, except the AX-200-LE."
+    )
+
+
+def test_left_alone_is_still_a_word_the_chain_never_uses(sample) -> None:
+    # "left out" is said as a whole; "left-handed" asks about something the chain never says.
+    answer = _ask(sample, "Do we have the AX-200 in left-handed?")
+    assert answer.source is AnswerSource.UNKNOWN
