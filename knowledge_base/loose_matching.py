@@ -31,6 +31,8 @@ SOUND_MIN = 4
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
 
+CLOSE_INITIALS = {"b": "v", "v": "bf", "f": "v"}
+"""First letters recognition writes for one another at the start of a name ("bolt" for "volt")."""
 GLUED_IN = ("in", "ing")
 """Endings of a word heard as a name run together with "in" ("harboring" for "Harbor in")."""
 GLUED_SCORE = 0.9
@@ -166,8 +168,10 @@ class LooseVocabulary:
                     continue
                 heard = "".join(words[start:end])
                 if len(heard) >= 5:
-                    # Speech recognition rarely gets the first sound of a name wrong.
-                    consider(start, end, self.names_by_initial.get(heard[0], []), NAME_THRESHOLD)
+                    # Speech recognition rarely gets the first sound of a name wrong, save
+                    # for a close one ("bolt line" for the Voltline).
+                    for initial in heard[0] + CLOSE_INITIALS.get(heard[0], ""):
+                        consider(start, end, self.names_by_initial.get(initial, []), NAME_THRESHOLD)
                 if size == 1 and heard.endswith(GLUED_IN):
                     # "the harboring El Paso": a name with the "in" after it run together.
                     stem = heard.removesuffix("g").removesuffix("in")

@@ -197,6 +197,8 @@ def quantities(
                 break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
+            if word in _HEARD_FOR_OF and i >= 2 and _counted_unit(words, i - 1):
+                continue  # "3 sets on Brightwire strings": "of" heard as "on"
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
         if quantity == 1:
@@ -209,6 +211,24 @@ def quantities(
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end, previous_key = mention.end, mention.key
     return quantities
+
+
+_HEARD_FOR_OF = frozenset({"on", "a"})
+"""Words recognition writes for an unstressed "of" after a unit ("3 sets on ...")."""
+
+
+_NOT_UNITS = frozenset({"the", "for", "and", "off", "percent", "more", "less"})
+
+
+def _counted_unit(words: list[str], i: int) -> bool:
+    """``words[i]`` is a word for units right after a count ("3 sets", "two pairs")."""
+    return (
+        words[i].isalpha()
+        and len(words[i]) > 2
+        and words[i] not in _NOT_UNITS
+        and words[i - 1].isdigit()
+        and 0 < int(words[i - 1]) <= MAX_QUANTITY
+    )
 
 
 def _name_stems(knowledge: KnowledgeBase, sku: str) -> frozenset[str]:

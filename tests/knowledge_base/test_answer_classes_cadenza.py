@@ -201,3 +201,27 @@ def test_left_alone_is_still_a_word_the_chain_never_uses(sample) -> None:
     # "left out" is said as a whole; "left-handed" asks about something the chain never says.
     answer = _ask(sample, "Do we have the AX-200 in left-handed?")
     assert answer.source is AnswerSource.UNKNOWN
+
+
+# --- a count whose "of" was heard as "on"; a name whose first sound was heard as a close one ---
+
+
+def test_a_count_of_units_heard_with_on_for_of_is_still_a_count(sample) -> None:
+    answer = _ask(sample, "2 pairs on the AX-200")
+    assert answer.text.startswith("2 AX-200 come to 1438.40 yuan")
+
+
+def test_a_count_in_an_offer_name_is_no_count_of_the_item(sample) -> None:
+    answer = _ask(sample, "Is the 3 for 2 on sock three-packs?")
+    assert answer.text.startswith("Yes, the SK-3P is in the Socks 3 for 2")
+
+
+def test_a_name_heard_with_b_for_v_is_that_name() -> None:
+    # Whisper writes the Voltline as "bolt line"; V and B are the close first sounds it
+    # confuses, and the rest of the name is the same.
+    cadenza = GroundedAnswerer(
+        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "samples" / "cadenza-music"),
+        default_contact=DEFAULT_CONTACT,
+    )
+    answer = _ask(cadenza, "Is the bolt line on offer?", "MEX-01", "2026-12-05T11:00")
+    assert answer.text.startswith("Yes, the GT-VOLT is 15 percent off")
