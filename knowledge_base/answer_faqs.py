@@ -103,8 +103,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 continue  # "Is the X on offer in Y?" asks no reason, only shares its words
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
-                if len(shared & said_terms) < min(2, len(own)) or len(shared & own) < 0.6 * len(
-                    own
+                # The question is about a thing only this FAQ's question names: "is the
+                # setup free?" asks "Is the setup included?".
+                topic = _subject(turn.parsed, self._name_words) & shared & own
+                if not any(self._retriever.passages_with(t) == 1 for t in topic) and (
+                    len(shared & said_terms) < min(2, len(own))
+                    or len(shared & own) < 0.6 * len(own)
                 ):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals.
@@ -211,3 +215,18 @@ def _asks_why(text: str) -> bool:
     """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
     folded = " " + " ".join(tokens(text)) + " "
     return " why " in folded or " how come " in folded or "为什么" in text or "为啥" in text
+
+
+def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
+    """The search term of what a yes/no question is about, if no name holds its word.
+
+    "is the setup free?" -> setup; "are tea towels ...?" and "does salt ...?" -> nothing.
+    """
+    words = parsed.words
+    if not asks_yes_no(words):
+        return set()
+    named = {i for m in parsed.mentions for i in range(m.start, m.end)}
+    rest = [i for i in (1, 2) if i < len(words) and words[i] not in ("the", "a", "an")]
+    if not rest or rest[0] in named or words[rest[0]] in name_words:
+        return set()
+    return set(search_terms(words[rest[0]]))

@@ -225,3 +225,32 @@ def test_a_name_heard_with_b_for_v_is_that_name() -> None:
     )
     answer = _ask(cadenza, "Is the bolt line on offer?", "MEX-01", "2026-12-05T11:00")
     assert answer.text.startswith("Yes, the GT-VOLT is 15 percent off")
+
+
+# --- a yes/no question about a thing only one FAQ names gets that FAQ ---------------------------
+
+
+def _with_wrapping_faq(sample_copy: Path) -> GroundedAnswerer:
+    path = sample_copy / "promotions" / "weekend-running.yaml"
+    faq = (
+        'faqs:\n  - question: {en: "Is gift wrapping included?"}\n'
+        '    answer: {en: "Yes, every pair bought this weekend is gift wrapped for free."}\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("faqs:\n", faq, 1), encoding="utf-8")
+    return GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+
+
+def test_a_question_about_a_thing_only_one_faq_names_gets_that_faq(sample_copy: Path) -> None:
+    # "wrapping" is the FAQ's topic and no other text's; the running shoes only say which
+    # offer. One shared word is enough when it is what the question is about.
+    answerer = _with_wrapping_faq(sample_copy)
+    answer = _ask(answerer, "Is the wrapping free with running shoes?")
+    assert answer.text == "Yes, every pair bought this weekend is gift wrapped for free."
+
+
+def test_a_question_about_an_item_is_not_taken_by_an_faq_sharing_a_word(sample_copy) -> None:
+    answerer = _with_wrapping_faq(sample_copy)
+    answer = _ask(answerer, "Is the AX-200 included in the weekend running offer?")
+    assert answer.text.startswith("Yes, the AX-200 is 20 percent off")
