@@ -106,9 +106,17 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 # The question is about a thing only this FAQ's question names: "is the
                 # setup free?" asks "Is the setup included?".
                 topic = _subject(turn.parsed, self._name_words) & shared & own
-                if not any(self._retriever.passages_with(t) == 1 for t in topic) and (
-                    len(shared & said_terms) < min(2, len(own))
-                    or len(shared & own) < 0.6 * len(own)
+                # "Why is <store> not in the guitar offer?": a why-FAQ about the store named.
+                why_there = _asks_why(faq.question.best("en")) and bool(
+                    shared & own & _store_terms(turn.parsed)
+                )
+                if (
+                    not why_there
+                    and not any(self._retriever.passages_with(t) == 1 for t in topic)
+                    and (
+                        len(shared & said_terms) < min(2, len(own))
+                        or len(shared & own) < 0.6 * len(own)
+                    )
                 ):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals.
@@ -230,3 +238,8 @@ def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
     if not rest or rest[0] in named or words[rest[0]] in name_words:
         return set()
     return set(search_terms(words[rest[0]]))
+
+
+def _store_terms(parsed: ParsedQuestion) -> set[str]:
+    """Search terms of the store and city names the question says."""
+    return {t for m in parsed.mentions if m.kind == "store" for t in search_terms(m.heard)}

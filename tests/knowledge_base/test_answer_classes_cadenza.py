@@ -254,3 +254,19 @@ def test_a_question_about_an_item_is_not_taken_by_an_faq_sharing_a_word(sample_c
     answerer = _with_wrapping_faq(sample_copy)
     answer = _ask(answerer, "Is the AX-200 included in the weekend running offer?")
     assert answer.text.startswith("Yes, the AX-200 is 20 percent off")
+
+
+def test_why_a_named_store_is_not_in_an_offer_named_in_part_gets_its_why_faq(sample_copy) -> None:
+    # The offer is named by a word of its category only ("running"), the store in full: the
+    # FAQ asking why that store is left out answers, not the category's price there.
+    path = sample_copy / "promotions" / "weekend-running.yaml"
+    why = (
+        'faqs:\n  - question: {en: "Why is Berlin not in the Weekend Running Offer?"}\n'
+        '    answer: {en: "Berlin runs its own outerwear offer instead."}\n'
+    )
+    path.write_text(path.read_text(encoding="utf-8").replace("faqs:\n", why, 1), encoding="utf-8")
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(sample_copy), default_contact=DEFAULT_CONTACT
+    )
+    answer = _ask(answerer, "Why is Berlin not doing running shoes?")
+    assert answer.text.endswith("Berlin runs its own outerwear offer instead.")
