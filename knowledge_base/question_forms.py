@@ -91,9 +91,9 @@ def unheard_place(
     """The question ends "in <something>" or "at <something>" that names nothing we know.
 
     "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
-    recognised, so an answer for the caller's own store would be about the wrong store. At
-    least one word of it is one the chain never uses, and none is a question word or a word
-    of one of the chain's ``name_words`` (a name heard in part is no place). In
+    recognised, so an answer for the caller's own store would be about the wrong store. It
+    ends in a word the chain never uses that is none of its ``name_words`` (a name heard in
+    part keeps its last word), and holds no question word. In
     ``text`` as recognition wrote it, "an" or "and" before capitalised unknown words ("the
     Harbor and Elpazzle?") is read the same way.
     """
@@ -106,11 +106,11 @@ def unheard_place(
             continue
         after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
         heard = [words[j] for j in after if not words[j].isdigit()]
-        # No word of a name ("in the pock drop" holds "drop") nor a question word, and one
-        # word the chain never uses: "in air equivalent" (Arequipa) is a place not heard.
-        if not heard or named & set(after) or not any(w in unknown for w in heard):
+        # Ending in a word the chain never uses, with no question word: "in air equivalent"
+        # (Arequipa) is a place not heard; "in the pock drop" ends in a word of a name.
+        if not heard or named & set(after) or any(w in GENERIC_WORDS for w in heard):
             return False
-        if any(w in GENERIC_WORDS or w in name_words for w in heard):
+        if heard[-1] not in unknown or heard[-1] in name_words:
             return False
         return words[i] in _PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False

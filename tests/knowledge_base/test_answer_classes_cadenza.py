@@ -101,6 +101,20 @@ def test_a_place_word_after_in_that_sounds_like_no_store_asks_which_store(sample
     assert answer.source is AnswerSource.CLARIFY
 
 
+def test_a_place_not_heard_may_hold_a_known_word_but_ends_in_an_unknown_one(sample) -> None:
+    # "city" is a word of the chain's names ("City Loafer"); the place still ends in a word
+    # the chain never uses, so the clerk's own store is not the answer.
+    answer = _ask(sample, "Is the AX-200 on offer in city Wunderland?")
+    assert answer.source is AnswerSource.CLARIFY
+
+
+def test_words_after_in_ending_in_a_word_of_a_name_are_no_place() -> None:
+    # "in the pock drop" (a promotion "Puck Drop" heard in part) names an offer, not a store.
+    words = ["is", "the", "jersey", "in", "the", "pock", "drop"]
+    assert not unheard_place(words, {2}, ["pock"], "", frozenset({"puck", "drop"}))
+    assert unheard_place(words, {2}, ["pock", "drop"], "", frozenset({"puck"}))
+
+
 # --- a name run together with the "in" after it -----------------------------------------------
 
 
