@@ -99,8 +99,13 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
-            if strong and _asks_why(faq.question.best("en")) and not _asks_why(turn.parsed.text):
-                continue  # "Is the X on offer in Y?" asks no reason, only shares its words
+            if (
+                strong
+                and turn.parsed.products
+                and _asks_why(faq.question.best("en"))
+                and not _asks_why(turn.parsed.text)
+            ):
+                continue  # "Is the X on offer in Y?" asks for the item there, not a reason
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
                 # The question is about a thing only this FAQ's question names: "is the

@@ -169,7 +169,7 @@ def test_a_category_at_a_store_its_offer_leaves_out_names_that_offer(sample_copy
     )
 
 
-# --- an FAQ asking why answers a question asking why, not one sharing its place words -----------
+# --- a why-FAQ does not take a question about an item that shares its place words ----------------
 
 
 def test_a_why_faq_does_not_answer_a_question_that_asks_no_reason(sample_copy: Path) -> None:
