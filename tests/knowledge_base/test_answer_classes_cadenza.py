@@ -20,7 +20,7 @@ from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.question_forms import unheard_place
-from knowledge_base.words import spoken_letters
+from knowledge_base.words import spoken_letters, tokens
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE_AT = "2026-11-28T15:00"
@@ -284,3 +284,10 @@ def test_why_a_named_store_is_not_in_an_offer_named_in_part_gets_its_why_faq(sam
     )
     answer = _ask(answerer, "Why is Berlin not doing running shoes?")
     assert answer.text.endswith("Berlin runs its own outerwear offer instead.")
+
+
+def test_a_deal_of_n_for_m_heard_with_4_for_for_is_that_deal(sample) -> None:
+    # Recognition writes "3 for 2" as "3-4-2" when "for" sounds like the number.
+    answer = _ask(sample, "Is the socks 3-4-2 on in Berlin?")
+    assert answer.text.startswith("Yes, the Socks 3 for 2 runs at Berlin Alexanderplatz")
+    assert tokens("AX-200 3-4") == ["ax", "200", "3", "4"]  # other numbers stay numbers
