@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
+from knowledge_base.question_forms import AFTER_A_PLACE, PLACE_PREPOSITIONS
 from knowledge_base.words import sound, spoken_letters
 
 PLACE_THRESHOLD = 0.8
@@ -21,8 +22,6 @@ SLOT_SOUND_THRESHOLD = 0.85
 SLOT_LETTER_FLOOR = 0.55
 """Letter similarity it still needs there (below it, the sound keys agree by chance)."""
 _VOWELS = "aeiou"
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
-_AFTER_A_PLACE = frozenset({"too", "now", "today", "store", "shop", "branch"})
 
 
 def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]) -> list[Mention]:
@@ -71,12 +70,12 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
 def _place_slot(words: list[str]) -> tuple[int, int] | None:
     """The words after a closing "in" or "at" ("... on in Merfors?"): where a place was said."""
     end = len(words)
-    while end > 0 and words[end - 1] in _AFTER_A_PLACE:
+    while end > 0 and words[end - 1] in AFTER_A_PLACE:
         end -= 1
     for start in range(end - 1, max(0, end - 3), -1):
-        if words[start - 1] in _PLACE_PREPOSITIONS:
+        if words[start - 1] in PLACE_PREPOSITIONS:
             return start, end
-        if words[start - 1] == "the" and start >= 2 and words[start - 2] in _PLACE_PREPOSITIONS:
+        if words[start - 1] == "the" and start >= 2 and words[start - 2] in PLACE_PREPOSITIONS:
             return start, end
     return None
 

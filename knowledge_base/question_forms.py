@@ -62,11 +62,13 @@ def asks_unheld_attribute(unknown_words: list[str]) -> bool:
     return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
 
 
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
+"""Words after which a question names a place ("... on in Bergen?")."""
 _HEARD_FOR_IN = frozenset({"an", "and"})
 """Words recognition writes for an unstressed "in" ("on offer an L-Passle"): a place after
 them counts only when it was written as a name (capitalised), never for "and the strings"."""
-_AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
+AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
+"""Words around a place name that are not part of it ("in the Bergen store too")."""
 
 
 def name_words(knowledge: KnowledgeBase) -> frozenset[str]:
@@ -102,9 +104,9 @@ def unheard_place(
         token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
     }
     for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
-        if words[i] not in _PLACE_PREPOSITIONS | _HEARD_FOR_IN:
+        if words[i] not in PLACE_PREPOSITIONS | _HEARD_FOR_IN:
             continue
-        after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
+        after = [j for j in range(i + 1, len(words)) if words[j] not in AFTER_A_PLACE]
         heard = [words[j] for j in after if not words[j].isdigit()]
         # Ending in a word the chain never uses, with no question word: "in air equivalent"
         # (Arequipa) is a place not heard; "in the pock drop" ends in a word of a name.
@@ -112,5 +114,5 @@ def unheard_place(
             return False
         if heard[-1] not in unknown or heard[-1] in name_words:
             return False
-        return words[i] in _PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
+        return words[i] in PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False
