@@ -112,6 +112,8 @@ class AnswerCore:
     _default_contact: str
     _clock: Callable[[], datetime]
     _retriever: Retriever
+    _name_words: frozenset[str]
+    """Every word of a product, category or promotion name (:func:`question_forms.name_words`)."""
     _change_summaries: ChangeSummaries | None
 
     def _in_offer(self, turn: Turn) -> Answer | None:

@@ -16,10 +16,11 @@ from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
-from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
+from knowledge_base.words import tokens
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -98,10 +99,29 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
+            if (
+                strong
+                and turn.parsed.products
+                and _asks_why(faq.question.best("en"))
+                and not _asks_why(turn.parsed.text)
+            ):
+                continue  # "Is the X on offer in Y?" asks for the item there, not a reason
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
-                if len(shared & said_terms) < min(2, len(own)) or len(shared & own) < 0.6 * len(
-                    own
+                # The question is about a thing only this FAQ's question names: "is the
+                # setup free?" asks "Is the setup included?".
+                topic = _subject(turn.parsed, self._name_words) & shared & own
+                # "Why is <store> not in the guitar offer?": a why-FAQ about the store named.
+                why_there = _asks_why(faq.question.best("en")) and bool(
+                    shared & own & _store_terms(turn.parsed)
+                )
+                if (
+                    not why_there
+                    and not any(self._retriever.passages_with(t) == 1 for t in topic)
+                    and (
+                        len(shared & said_terms) < min(2, len(own))
+                        or len(shared & own) < 0.6 * len(own)
+                    )
                 ):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals.
@@ -202,3 +222,29 @@ def _without_promotions(parsed: ParsedQuestion) -> str:
     """The question's words without the promotion names heard."""
     named = {i for m in parsed.mentions if m.kind == "promotion" for i in range(m.start, m.end)}
     return " ".join(w for i, w in enumerate(parsed.words) if i not in named)
+
+
+def _asks_why(text: str) -> bool:
+    """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
+    folded = " " + " ".join(tokens(text)) + " "
+    return " why " in folded or " how come " in folded or "为什么" in text or "为啥" in text
+
+
+def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
+    """The search term of what a yes/no question is about, if no name holds its word.
+
+    "is the setup free?" -> setup; "are tea towels ...?" and "does salt ...?" -> nothing.
+    """
+    words = parsed.words
+    if not asks_yes_no(words):
+        return set()
+    named = {i for m in parsed.mentions for i in range(m.start, m.end)}
+    rest = [i for i in (1, 2) if i < len(words) and words[i] not in ("the", "a", "an")]
+    if not rest or rest[0] in named or words[rest[0]] in name_words:
+        return set()
+    return set(search_terms(words[rest[0]]))
+
+
+def _store_terms(parsed: ParsedQuestion) -> set[str]:
+    """Search terms of the store and city names the question says."""
+    return {t for m in parsed.mentions if m.kind == "store" for t in search_terms(m.heard)}

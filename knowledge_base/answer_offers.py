@@ -23,7 +23,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.understanding import Intent
 
@@ -89,6 +89,7 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             head, rest = self._headline(
                 turn, label if zh else label.capitalize(), promotion, plural=is_plural(label)
             )
+            head += self._except_excluded(turn, promotion, category_id)
             return self._done(turn, [head, self._then(turn, rest, placed)])
         if placed.phase is Phase.UPCOMING:
             return self._done(
@@ -96,6 +97,19 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+
+    def _except_excluded(self, turn: Turn, promotion: Promotion, category_id: str) -> str:
+        """``, except the GT-VOLTLE``: the category's items the promotion leaves out."""
+        kb = self._kb
+        excluded = [
+            s
+            for s in promotion.scope.exclude_skus
+            if kb.products.get(s) and kb.products[s].category == category_id
+        ]
+        if not excluded:
+            return ""
+        zh = turn.zh
+        return f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
 
     def _category_offers(self, turn: Turn, category_id: str) -> Answer:
         kb, zh = self._kb, turn.zh
@@ -110,15 +124,7 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             head, rest = self._headline(
                 turn, name if zh else name.capitalize(), promotion, plural=is_plural(name)
             )
-            excluded = [
-                s
-                for s in promotion.scope.exclude_skus
-                if kb.products.get(s) and kb.products[s].category == category_id
-            ]
-            if excluded:
-                head += (
-                    f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
-                )
+            head += self._except_excluded(turn, promotion, category_id)
             first = (
                 head
                 if turn.parsed.intent is Intent.DISCOUNT
@@ -142,10 +148,30 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             have = "have" if is_plural(name) else "has"
             return self._done(turn, [f"No, {name} {have} no offer right now; {ended}"])
         store = self._store_name(turn)
+        left_out = self._category_left_out_here(turn, category_id)
+        if left_out is not None:
+            # An offer on the category runs in the store's region but not here: say which.
+            self._promotion_facts(turn, left_out)
+            turn.fact(f"{left_out.id} excludes store {turn.store_id}")
+            offer = title(left_out, zh) if zh else the_title(left_out, zh)
+            if zh:
+                return self._done(turn, [f"没有，{store}不参加{offer}"])
+            return self._done(
+                turn, [f"No, {name} are not on offer at {store}: {offer} does not run there"]
+            )
         if zh:
             return self._done(turn, [f"{name}在{store}目前没有优惠"])
-        have = "have" if is_plural(name) else "has"
-        return self._done(turn, [f"No, {name} {have} no offer at {store} right now"])
+        be = "are" if is_plural(name) else "is"
+        return self._done(turn, [f"No, {name} {be} not on offer at {store} right now"])
+
+    def _category_left_out_here(self, turn: Turn, category_id: str) -> Promotion | None:
+        """A running offer on the category whose region holds the store but leaves it out."""
+        for promotion in self._kb.promotions_for_category(category_id):
+            if turn.store_id not in promotion.exclude_stores or not promotion.visible:
+                continue
+            if self._timing(turn, promotion).phase is Phase.RUNNING:
+                return promotion
+        return None
 
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh

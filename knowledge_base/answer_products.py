@@ -16,7 +16,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -56,6 +56,10 @@ class ProductAnswers(AnswerSentences):
                     f"{so or self._so_price(turn, sku)}"
                 )
             sentences = [first, self._then(turn, rest, placed)]
+            member_price = self._so_price(turn, sku).removeprefix(", so ")
+            if not (so or zh) and member_price and turn.parsed.member and member_rule(promotion):
+                # "... on offer for members?": what a member pays, not only the rate.
+                sentences.append(f"A member pays {member_price}")
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)
                 also, _ = self._headline(

@@ -23,7 +23,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_slots import asks_yes_no
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 

@@ -313,7 +313,17 @@ WHICH_EN = (
     " which one ",
 )
 # Asks where an offer runs ("which stores have ...", "which shops are left out of ...").
-WHERE_EN = (" which store", " what store", " which shop", " what shop", " which branch")
+WHERE_EN = (
+    " which store",
+    " what store",
+    " which shop",
+    " what shop",
+    " which branch",
+    " where does ",
+    " where is ",
+    " wheres ",
+    " where are ",
+)
 LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
 LIST_EN = (
     " what offers ",

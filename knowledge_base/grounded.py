@@ -32,7 +32,7 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_slots import unheard_place
+from knowledge_base.question_forms import name_words, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
@@ -118,6 +118,7 @@ class GroundedAnswerer(
         self._change_summaries = change_summaries
         knowledge.store(self._default_store_id)
         self._retriever = Retriever.build(knowledge)
+        self._name_words = name_words(knowledge)
         knowledge.matcher  # noqa: B018 - build the index now, not on the first question
         understand("warm up", knowledge, vocabulary=self._retriever.vocabulary)
 
@@ -173,7 +174,13 @@ class GroundedAnswerer(
             elif (
                 parsed.intent is not Intent.UNKNOWN  # "... in size 42?": not known anyway
                 and not parsed.stores
-                and unheard_place(parsed.words, _named(parsed), parsed.unknown_words)
+                and unheard_place(
+                    parsed.words,
+                    _named(parsed),
+                    parsed.unknown_words,
+                    parsed.text,
+                    self._name_words,
+                )
             ):
                 answer = self._which_store(turn)  # "... in virgin?": not our store's answer
             else:

@@ -1,6 +1,7 @@
 """Names heard imperfectly: loose comparison against the knowledge base's closed vocabulary.
 
-Used by :class:`~knowledge_base.matching.CatalogueMatcher` when nothing exact is found. A
+Used by :class:`~knowledge_base.matching.CatalogueMatcher` when nothing exact is found;
+store and city names are compared by :mod:`knowledge_base.place_matching` over this index. A
 run that contains a number is compared with the codes and names that share that number
 ("ex 200", "acts 200" -> AX-200), because the digits of a code survive recognition far
 better than its letters do; names without numbers, promotion names and place names are
@@ -25,13 +26,17 @@ NAME_THRESHOLD = 0.85
 """Similarity a run of words needs to stand for a product name without numbers."""
 PROMOTION_THRESHOLD = 0.8
 """Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
-PLACE_THRESHOLD = 0.8
-_VOWELS = "aeiou"
-"""Similarity a word needs to stand for a city or store name (of 5 letters or more)."""
 SOUND_MIN = 4
 """Sound keys shorter than this are too common to compare ("kfr" is many words)."""
 SOUND_FLOOR = 0.7
 """Letter similarity a run needs before its sound is compared at all."""
+
+CLOSE_INITIALS = {"b": "v", "v": "bf", "f": "v"}
+"""First letters recognition writes for one another at the start of a name ("bolt" for "volt")."""
+GLUED_IN = ("in", "ing")
+"""Endings of a word heard as a name run together with "in" ("harboring" for "Harbor in")."""
+GLUED_SCORE = 0.9
+"""Score of such a reading: below an exact name, above most loose ones."""
 
 OFFER_WORDS = frozenset("offer offers promotion promotions sale sales deal deals".split())
 """Everyday words that stand for one another in a promotion's name ("bottle deal")."""
@@ -94,7 +99,7 @@ class LooseVocabulary:
                         continue  # "members pay for" is no misheard "members offer"
                     if _loose_edge(words[start], words[end - 1], form):
                         continue  # "candles at" is no misheard "candle day"
-                    score = self._similarity(form, heard, PROMOTION_THRESHOLD)
+                    score = self.similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
                             "promotion", key, start, end, " ".join(words[start:end]), score
@@ -132,7 +137,7 @@ class LooseVocabulary:
                     continue
                 if any(w not in form for w in offer_words):
                     continue  # "the January Garden Sale" is a promotion, not the garden hose
-                score = self._similarity(form, heard, threshold, by_sound=by_sound)
+                score = self.similarity(form, heard, threshold, by_sound=by_sound)
                 if score >= threshold and score > best.get(sku, _NONE).score:
                     best[sku] = Mention(
                         "product", sku, start, end, " ".join(words[start:end]), score
@@ -163,8 +168,16 @@ class LooseVocabulary:
                     continue
                 heard = "".join(words[start:end])
                 if len(heard) >= 5:
-                    # Speech recognition rarely gets the first sound of a name wrong.
-                    consider(start, end, self.names_by_initial.get(heard[0], []), NAME_THRESHOLD)
+                    # Speech recognition rarely gets the first sound of a name wrong, save
+                    # for a close one ("bolt line" for the Voltline).
+                    for initial in heard[0] + CLOSE_INITIALS.get(heard[0], ""):
+                        consider(start, end, self.names_by_initial.get(initial, []), NAME_THRESHOLD)
+                if size == 1 and heard.endswith(GLUED_IN):
+                    # "the harboring El Paso": a name with the "in" after it run together.
+                    stem = heard.removesuffix("g").removesuffix("in")
+                    for form, sku in self.names_by_initial.get(heard[0], []):
+                        if form == stem and GLUED_SCORE > best.get(sku, _NONE).score:
+                            best[sku] = Mention("product", sku, start, end, heard, GLUED_SCORE)
         if not best and numbers_alone:
             for i, word in enumerate(words):
                 family = self.code_numbers.get(word)
@@ -180,7 +193,7 @@ class LooseVocabulary:
                 kept.append(mention)
         return kept
 
-    def _similarity(
+    def similarity(
         self, form: str, heard: str, threshold: float, *, by_sound: bool = True
     ) -> float:
         """How alike a known name and a heard run are: by letters, else by sound.
@@ -203,65 +216,6 @@ class LooseVocabulary:
         if len(heard_key) < SOUND_MIN:
             return score
         return max(score, SequenceMatcher(None, heard_key, known).ratio())
-
-    def find_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
-        """A city or store name heard imperfectly ("Sidney", "Manchaster")."""
-        found: list[Mention] = []
-        for size in (2, 1):
-            for start in range(0, len(words) - size + 1):
-                end = start + size
-                if any(taken[start:end]):
-                    continue
-                heard = "".join(words[start:end])
-                if len(heard) < 5 or not heard.isalpha():
-                    continue
-                if any(w in GENERIC_WORDS for w in words[start:end]):
-                    continue  # "any deal" is not a misheard "Arndale": question words stay
-                scored: dict[str, float] = {}
-                for form, store_id in self._places_starting_like(heard):
-                    if abs(len(form) - len(heard)) > max(2, len(form) // 4):
-                        continue
-                    score = self._similarity(form, heard, PLACE_THRESHOLD)
-                    if score >= PLACE_THRESHOLD and score > scored.get(store_id, 0.0):
-                        scored[store_id] = score
-                if scored:
-                    top = max(scored.values())
-                    for store_id, score in scored.items():
-                        if score == top:
-                            found.append(
-                                Mention(
-                                    "store", store_id, start, end, " ".join(words[start:end]), score
-                                )
-                            )
-                    taken[start:end] = [True] * (end - start)
-        return found
-
-    def _places_starting_like(self, heard: str) -> list[tuple[str, str]]:
-        """Place names that may start like ``heard``: any vowel for a vowel ("Oakland")."""
-        if heard[0] not in _VOWELS:
-            return self.places.get(heard[0], [])
-        return [entry for vowel in _VOWELS for entry in self.places.get(vowel, [])]
-
-    def find_cjk_places(self, words: list[str], taken: list[bool]) -> list[Mention]:
-        """A Chinese store or city name heard with one character wrong ("铜罗湾" -> 铜锣湾).
-
-        Chinese is one token per character; a run of free characters as long as a known
-        name, differing in one character that is not the first, stands for it.
-        """
-        found: list[Mention] = []
-        for form, store_id in self.cjk_places:
-            size = len(form)
-            for start in range(0, len(words) - size + 1):
-                end = start + size
-                if any(taken[start:end]):
-                    continue
-                run = words[start:end]
-                if any(len(w) != 1 for w in run) or run[0] != form[0]:
-                    continue
-                if sum(a != b for a, b in zip(run, form, strict=True)) == 1:
-                    found.append(Mention("store", store_id, start, end, "".join(run), 0.8))
-                    taken[start:end] = [True] * size
-        return found
 
     def _sequence_matcher(self, form: str) -> SequenceMatcher[str]:
         """A difflib matcher with ``form`` as its fixed side, cached per thread.

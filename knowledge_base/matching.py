@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
+from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
 from knowledge_base.store_names import PLACE_WORDS, store_own_words
 from knowledge_base.words import compact, has_cjk, sound, tokens
@@ -229,8 +230,8 @@ class CatalogueMatcher:
             occupied = [False] * len(words)
             for m in found:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
-            found.extend(self.loose.find_places(words, occupied))
-            found.extend(self.loose.find_cjk_places(words, occupied))
+            found.extend(find_places(self.loose, words, occupied))
+            found.extend(find_cjk_places(self.loose, words, occupied))
         found = self._counted_products(words, found)
         if not any(m.kind == "product" for m in found):
             found.extend(self._counted_heads(words, found))

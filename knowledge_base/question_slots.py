@@ -2,9 +2,8 @@
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
 "on 12 December", "明天", "下周六", "12月12日" become a :class:`When`; "2 pairs of AX-200",
-"两台A5", "数据线买三条" become units per SKU; "what's the Blade Pro at?" and "what is it
-going for?" ask a price; "Will it still be ...?" asks yes or no; "in white?" asks a property
-promotions never state.
+"两台A5", "数据线买三条" become units per SKU. The question's form (a price idiom, yes or
+no, an unheld attribute, an unheard place) is read by :mod:`knowledge_base.question_forms`.
 """
 
 from __future__ import annotations
@@ -68,6 +67,8 @@ _MONTHS = {
     for name in names
 }
 _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
+DAY_NUMBER_WORDS = _ORDINAL_ENDINGS
+"""Words a day number is written with ("14th" is read as "14", "th")."""
 _ZH_DATE = re.compile(r"(\d{1,2})月(\d{1,2})(?:日|号)")
 
 
@@ -196,6 +197,8 @@ def quantities(
                 break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
+            if word in _HEARD_FOR_OF and i >= 2 and _counted_unit(words, i - 1):
+                continue  # "3 sets on Brightwire strings": "of" heard as "on"
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
         if quantity == 1:
@@ -208,6 +211,24 @@ def quantities(
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end, previous_key = mention.end, mention.key
     return quantities
+
+
+_HEARD_FOR_OF = frozenset({"on", "a"})
+"""Words recognition writes for an unstressed "of" after a unit ("3 sets on ...")."""
+
+
+_NOT_UNITS = frozenset({"the", "for", "and", "off", "percent", "more", "less"})
+
+
+def _counted_unit(words: list[str], i: int) -> bool:
+    """``words[i]`` is a word for units right after a count ("3 sets", "two pairs")."""
+    return (
+        words[i].isalpha()
+        and len(words[i]) > 2
+        and words[i] not in _NOT_UNITS
+        and words[i - 1].isdigit()
+        and 0 < int(words[i - 1]) <= MAX_QUANTITY
+    )
 
 
 def _name_stems(knowledge: KnowledgeBase, sku: str) -> frozenset[str]:
@@ -230,23 +251,6 @@ def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
     return _ZH_DIGITS.get(word)
 
 
-_PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
-_NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
-
-
-def asks_price_idiom(words: list[str]) -> bool:
-    """A price asked without a price word: "what's the Blade Pro at right now?", "going for"."""
-    joined = " " + " ".join(words) + " "
-    if any(phrase in joined for phrase in _PRICE_PHRASES):
-        return True
-    if not words or words[0] not in ("what", "whats"):
-        return False
-    end = len(words)
-    while end > 1 and words[end - 1] in _NOW_WORDS:
-        end -= 1
-    return end > 2 and words[end - 1] == "at"
-
-
 def days_to_day_of_month(today: date, day_of_month: int) -> int | None:
     """Days from ``today`` to the next ``day_of_month`` (today counts); ``None`` if none soon."""
     for ahead in range(0, 62):
@@ -267,52 +271,3 @@ def days_until(today: date, month: int, day_of_month: int) -> int | None:
         return None
     nearest = min(candidates, key=lambda d: abs((d - today).days))
     return (nearest - today).days
-
-
-_YES_NO_OPENINGS = frozenset(
-    "is are will would does do did can could has have was were should".split()
-)
-
-
-def asks_yes_no(words: list[str]) -> bool:
-    """A question opening with an auxiliary ("Will the big tree still be 100 off?")."""
-    return bool(words) and words[0] in _YES_NO_OPENINGS
-
-
-_ATTRIBUTE_WORDS = frozenset(
-    """white black red blue green pink yellow grey gray purple orange silver gold brown beige
-    colour colours color colors size sizes stock return returns returned refund refunds
-    exchange exchanges warranty guarantee receipt""".split()
-)
-"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
-refunds, warranty) that promotions never state."""
-
-
-def asks_unheld_attribute(unknown_words: list[str]) -> bool:
-    """A word asking an item's colour, size, stock or returns that no text of the chain uses.
-
-    ``unknown_words`` are the question's words the knowledge base never uses, so a chain
-    that names a colour ("White Trail Runner") keeps it as a name.
-    """
-    return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
-
-
-_PLACE_PREPOSITIONS = frozenset({"in", "at"})
-_AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
-
-
-def unheard_place(words: list[str], named: set[int], unknown_words: list[str]) -> bool:
-    """The question ends "in <something>" or "at <something>" that names nothing we know.
-
-    "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
-    recognised, so an answer for the caller's own store would be about the wrong store.
-    """
-    unknown = set(unknown_words)
-    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
-        if words[i] not in _PLACE_PREPOSITIONS:
-            continue
-        after = [j for j in range(i + 1, len(words)) if words[j] not in _AFTER_A_PLACE]
-        heard = [words[j] for j in after if not words[j].isdigit()]
-        # Every word of it unknown: "in the pock drop" still holds a word of a name ("drop").
-        return bool(heard) and not (named & set(after)) and all(w in unknown for w in heard)
-    return False

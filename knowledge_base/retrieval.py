@@ -121,6 +121,10 @@ class Bm25:
         floor = 0.25 * (sum(idf.values()) / len(idf)) if idf else 0.0
         self._idf = {term: value if value >= 0 else floor for term, value in idf.items()}
 
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold ``term``."""
+        return len(self._postings.get(term, ()))
+
     def scores(self, query: list[str]) -> dict[int, float]:
         """Passage index -> score, for the passages holding at least one query term."""
         k1, b, average = self._k1, self._b, self._average or 1.0
@@ -218,6 +222,10 @@ class Retriever:
         ]
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
+
+    def passages_with(self, term: str) -> int:
+        """How many passages hold ``term`` (1: it is the topic of that passage alone)."""
+        return self._bm25.document_frequency(term)
 
     def shared_terms(self, query: str, passage: Passage) -> set[str]:
         """Query terms that also occur in ``passage`` (how much of the question it covers)."""

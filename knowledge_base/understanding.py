@@ -52,13 +52,8 @@ from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
-from knowledge_base.question_slots import (
-    When,
-    asks_price_idiom,
-    asks_unheld_attribute,
-    quantities,
-    when_named,
-)
+from knowledge_base.question_forms import asks_price_idiom, asks_unheld_attribute
+from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, quantities, when_named
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -173,11 +168,19 @@ def understand(
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
     residual = " ".join(w for i, w in enumerate(heard) if i not in named)
+    when = when_named(words, named)  # its words ("the 14th") are no unknown words
     unknown_words: list[str] = []
     if vocabulary is not None and not is_chinese:
         cue_terms = _cue_terms()
+        # Words of a named day ("the 14th") and of a phrase said as a whole ("left out")
+        # are no unknown words; "left" alone ("left-handed") is.
+        said = {w for key in LEFT_OUT_EN if key in joined for w in key.split()}
+        if when is not None:
+            said |= DAY_NUMBER_WORDS | {t for t in words if t.isdigit()}
         unknown_words = [
-            t for t in search_terms(residual) if t not in vocabulary and t not in cue_terms
+            t
+            for t in search_terms(residual)
+            if t not in vocabulary and t not in cue_terms and t not in said
         ]
     elif vocabulary is not None:
         unknown_words = zh_unknown_words(residual.replace(" ", ""), vocabulary)
@@ -236,7 +239,7 @@ def understand(
         stores=stores,
         unknown_words=unknown_words,
         corrected=corrected,
-        when=when_named(words, named),
+        when=when,
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),

@@ -45,6 +45,8 @@ _TENS = {
 }
 _TENS_PLURAL = {name[:-1] + "ies": name for name in _TENS}
 """Several of an item named by a number ("two factor fifties" is two of "Factor 50")."""
+_HEARD_FOR = re.compile(r"\b(\d)-4-(\d)\b")
+"""A deal "3 for 2" as recognition writes it when "for" is heard as the number 4: "3-4-2"."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|[0-9]+(?:\.[0-9]+)?")
 
@@ -61,6 +63,7 @@ def tokens(text: str) -> list[str]:
     """
     folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
     folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", folded)  # 1,200 -> 1200
+    folded = _HEARD_FOR.sub(r"\1 for \2", folded)  # "3-4-2" -> "3 for 2"
     raw = [_TENS_PLURAL.get(word, word) for word in _TOKEN.findall(folded)]
     return _numbers_to_digits(raw)
 
@@ -105,6 +108,37 @@ def sound(text: str) -> str:
     head, tail = letters[0], re.sub(r"[aeiouyhw]", "", letters[1:])
     key = ("a" if head in "aeiouy" else head) + tail
     return re.sub(r"(.)\1+", r"\1", key)
+
+
+LETTER_NAMES = {
+    "b": "bee",
+    "c": "see",
+    "d": "dee",
+    "f": "ef",
+    "g": "gee",
+    "j": "jay",
+    "k": "kay",
+    "l": "el",
+    "m": "em",
+    "n": "en",
+    "p": "pee",
+    "r": "ar",
+    "s": "es",
+    "t": "tee",
+    "v": "vee",
+    "x": "ex",
+    "z": "zee",
+}
+"""How a consonant letter is said: recognition writes a syllable as the letter it sounds like
+("El Paso" heard as "L-Passel", "Ellis" as "L-is")."""
+
+
+def spoken_letters(words: list[str]) -> str:
+    """``words`` joined, each lone consonant letter spelled as said: "l passel" -> "elpassel".
+
+    For comparing, by letters and sound, names that recognition split into a letter and a word.
+    """
+    return "".join(LETTER_NAMES.get(w, w) for w in words)
 
 
 def _numbers_to_digits(words: list[str]) -> list[str]:

@@ -1,0 +1,118 @@
+"""The form of a question, read from its words: what it asks beyond its slots.
+
+Part of the question reader (:mod:`knowledge_base.understanding`): "what's the Blade Pro
+at?" and "what is it going for?" ask a price; "Will it still be ...?" asks yes or no; "in
+white?" asks a property promotions never state; "... in <a place we do not know>?" names a
+store that was not recognised.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.promotion_names import promotion_names
+from knowledge_base.words import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+_PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
+_NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
+
+
+def asks_price_idiom(words: list[str]) -> bool:
+    """A price asked without a price word: "what's the Blade Pro at right now?", "going for"."""
+    joined = " " + " ".join(words) + " "
+    if any(phrase in joined for phrase in _PRICE_PHRASES):
+        return True
+    if not words or words[0] not in ("what", "whats"):
+        return False
+    end = len(words)
+    while end > 1 and words[end - 1] in _NOW_WORDS:
+        end -= 1
+    return end > 2 and words[end - 1] == "at"
+
+
+_YES_NO_OPENINGS = frozenset(
+    "is are will would does do did can could has have was were should".split()
+)
+
+
+def asks_yes_no(words: list[str]) -> bool:
+    """A question opening with an auxiliary ("Will the big tree still be 100 off?")."""
+    return bool(words) and words[0] in _YES_NO_OPENINGS
+
+
+_ATTRIBUTE_WORDS = frozenset(
+    """white black red blue green pink yellow grey gray purple orange silver gold brown beige
+    colour colours color colors size sizes stock return returns returned refund refunds
+    exchange exchanges warranty guarantee receipt""".split()
+)
+"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
+refunds, warranty) that promotions never state."""
+
+
+def asks_unheld_attribute(unknown_words: list[str]) -> bool:
+    """A word asking an item's colour, size, stock or returns that no text of the chain uses.
+
+    ``unknown_words`` are the question's words the knowledge base never uses, so a chain
+    that names a colour ("White Trail Runner") keeps it as a name.
+    """
+    return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+
+
+PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
+"""Words after which a question names a place ("... on in Bergen?")."""
+_HEARD_FOR_IN = frozenset({"an", "and"})
+"""Words recognition writes for an unstressed "in" ("on offer an L-Passle"): a place after
+them counts only when it was written as a name (capitalised), never for "and the strings"."""
+AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})
+"""Words around a place name that are not part of it ("in the Bergen store too")."""
+
+
+def name_words(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Every word of a product, category or promotion name or alias of ``knowledge``."""
+    names: list[str] = []
+    for product in knowledge.products.values():
+        names += [product.name.en, *product.aliases]
+    for category in knowledge.categories.values():
+        names += [category.name.en, *category.aliases]
+    for promotion in knowledge.visible_promotions():
+        names += promotion_names(promotion)
+    return frozenset(word for name in names for word in tokens(name) if word.isalpha())
+
+
+def unheard_place(
+    words: list[str],
+    named: set[int],
+    unknown_words: list[str],
+    text: str = "",
+    name_words: frozenset[str] = frozenset(),
+) -> bool:
+    """The question ends "in <something>" or "at <something>" that names nothing we know.
+
+    "Is the tree offer on in virgin?" ("in Bergen" misheard): a place was said but not
+    recognised, so an answer for the caller's own store would be about the wrong store. It
+    ends in a word the chain never uses that is none of its ``name_words`` (a name heard in
+    part keeps its last word), and holds no question word. In
+    ``text`` as recognition wrote it, "an" or "and" before capitalised unknown words ("the
+    Harbor and Elpazzle?") is read the same way.
+    """
+    unknown = set(unknown_words)
+    capitalised = {
+        token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
+    }
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        if words[i] not in PLACE_PREPOSITIONS | _HEARD_FOR_IN:
+            continue
+        after = [j for j in range(i + 1, len(words)) if words[j] not in AFTER_A_PLACE]
+        heard = [words[j] for j in after if not words[j].isdigit()]
+        # Ending in a word the chain never uses, with no question word: "in air equivalent"
+        # (Arequipa) is a place not heard; "in the pock drop" ends in a word of a name.
+        if not heard or named & set(after) or any(w in GENERIC_WORDS for w in heard):
+            return False
+        if heard[-1] not in unknown or heard[-1] in name_words:
+            return False
+        return words[i] in PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
+    return False
