@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
-from voice_agent.benchmarks.answer_fixtures import load_questions
+from voice_agent.benchmarks.answer_fixtures import QuestionSet, load_questions
 
 CHAINS = Path(__file__).resolve().parent / "fixtures" / "chains"
 SAMPLES = Path(__file__).resolve().parents[1] / "knowledge_base" / "samples"
@@ -87,3 +87,28 @@ def test_every_spoken_question_is_recorded_in_each_style_with_its_exact_text(cha
         recorded.setdefault(entry["question_id"], set()).add(entry["style"])
     assert set(recorded) == set(spoken)
     assert all(styles == STYLES for styles in recorded.values())
+
+
+def test_a_chain_with_spoken_questions_has_their_recordings() -> None:
+    marked = [chain for chain in QUESTION_CHAINS if _spoken_questions(chain)]
+    assert set(marked) <= set(SPOKEN_CHAINS)
+
+
+def test_a_question_without_a_store_of_its_own_is_asked_at_the_set_s_default_store() -> None:
+    question_set = QuestionSet.model_validate(
+        {
+            "reference_time": "2026-03-06T10:30:00",
+            "default_store": "TOR-01",
+            "questions": [
+                {"id": "q1", "text": "Price?", "kind": "price", "answer_must_contain": ["x"]},
+                {
+                    "id": "q2",
+                    "text": "Price in Regina?",
+                    "kind": "price",
+                    "store": "REG-01",
+                    "answer_must_contain": ["x"],
+                },
+            ],
+        }
+    )
+    assert [q.store for q in question_set.questions] == ["TOR-01", "REG-01"]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge_base.answering import Question, Role
 
@@ -67,7 +68,23 @@ class QuestionSet(BaseModel):
     reference_time: datetime
     """Naive: wall-clock time at each question's own store."""
     default_store: str = "SH-01"
+    """The store of every question that names none of its own."""
     questions: list[QuestionFixture] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _questions_default_to_the_set_s_store(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "default_store" not in data:
+            return data
+        questions = data.get("questions")
+        if not isinstance(questions, list):
+            return data
+        store = data["default_store"]
+        filled = [
+            {**q, "store": store} if isinstance(q, dict) and "store" not in q else q
+            for q in questions
+        ]
+        return {**data, "questions": filled}
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> QuestionSet:

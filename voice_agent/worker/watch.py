@@ -10,8 +10,8 @@ heartbeats from the shared database (:mod:`voice_agent.storage.workers`) every
   assistant;
 - finds a dead worker at once: a worker whose heartbeat is late is probed at its health
   endpoint, and a refused connection (the process is gone) or ``lost_secs`` of silence
-  with a probe that gets no answer (the machine is gone) makes it dead; so does
-  ``stuck_secs`` of silence even while the endpoint answers (the sessions' loop is stuck).
+  with a probe that cannot even connect (the machine is gone) makes it dead; so does
+  ``stuck_secs`` of silence while the process still accepts the probe's connection.
   Its row is deleted, and its clerk rooms go to
   :meth:`~voice_agent.worker.redispatch.Redispatcher.worker_lost`, which puts an
   assistant back in them through LiveKit's APIs. Several store services may watch one
@@ -21,10 +21,11 @@ A late heartbeat alone proves nothing, and a probe that only times out is not a 
 before ``lost_secs``. The beats come from the loop the sessions run on, while the health
 endpoint answers from the LiveKit agent server's own thread
 (:mod:`voice_agent.worker.agent_server`): a loaded worker whose sessions' loop is held
-for seconds stops beating but still answers. Declaring it dead would put a second
-assistant in its rooms, which pushes the first out once its loop runs again; so a worker
-that answers is only *stalled* (named in ``/healthz``, which stays ok) until
-``stuck_secs``. How late is measured on the database's clock, which also timed the beats:
+for seconds stops beating but still answers, or at least accepts the connection and
+answers late (on a loaded machine that thread waits for the interpreter too). Declaring it
+dead would put a second assistant in its rooms, which pushes the first out once its loop
+runs again; so such a worker is only *stalled* (named in ``/healthz``, which stays ok)
+until ``stuck_secs``. How late is measured on the database's clock, which also timed the beats:
 the nodes' own clocks do not matter.
 """
 
@@ -138,8 +139,8 @@ class WorkerWatch:
         }
         for worker_id in stalled.keys() - self._stalled.keys():
             logger.warning(
-                "agent worker {}: no heartbeat for {:.1f} s but its health endpoint answers: "
-                "its sessions' loop is held (dead after {:.0f} s)",
+                "agent worker {}: no heartbeat for {:.1f} s but its process answers its health "
+                "probe: its sessions' loop is held (dead after {:.0f} s)",
                 worker_id,
                 stalled[worker_id],
                 self._stuck,
@@ -173,7 +174,7 @@ class WorkerWatch:
         sessions = sum(len(b.rooms) for b in registered)
         capacity = sum(b.capacity for b in registered)
         stalled = "".join(
-            f"; worker {worker_id} slow (no heartbeat for {silent:.0f} s, health answers)"
+            f"; worker {worker_id} slow (no heartbeat for {silent:.0f} s, its process answers)"
             for worker_id, silent in sorted(self._stalled.items())
         )
         return CheckResult(
@@ -193,8 +194,10 @@ class WorkerWatch:
             await client.get(beat.health_url)
         except httpx.ConnectError:
             return f"no heartbeat for {silent:.1f} s and {beat.health_url} refuses connections"
-        except httpx.HTTPError:  # no answer in time: slow, or a machine that is gone
+        except httpx.ConnectTimeout:  # nothing answers at that address: the machine may be gone
             if silent > self._lost:
                 return f"no heartbeat for {silent:.1f} s and no answer from {beat.health_url}"
             return None
+        except httpx.HTTPError:
+            return None  # connected, answers late: the process lives, its loops are slow
         return None  # it answers: alive, its sessions' loop only lags
