@@ -52,6 +52,7 @@ def load_questions(path: Path) -> list[SpokenQuestion]:
         if not isinstance(entry, dict):
             raise QuestionsFileError(f"{where}: expected a mapping per question")
         spoken = entry.get("spoken", False)
+        entry.setdefault("language", "en")  # as the bench's question model defaults it
         required: list[tuple[str, type]] = [("id", str), ("text", str), ("spoken", bool)]
         if spoken is True:
             required.append(("language", str))
