@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
@@ -13,6 +15,7 @@ from knowledge_base.answering import Answer, Role
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
+    Rule,
 )
 from knowledge_base.phrasing import (
     conditions,
@@ -85,15 +88,25 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
                     else f"No, {label} {'are' if is_plural(label) else 'is'} not in {name}"
                 ],
             )
+        item = self._category_item(promotion, category_id)
+        rules: Sequence[Rule] | None = None
+        if item is not None and placed.phase is Phase.RUNNING:
+            # The category may join later, under a rule set of its own ("comics on one day").
+            placed, rules = self._item_terms(turn, promotion, item)
         if placed.phase is Phase.RUNNING:
             head, rest = self._headline(
-                turn, label if zh else label.capitalize(), promotion, plural=is_plural(label)
+                turn,
+                label if zh else label.capitalize(),
+                promotion,
+                plural=is_plural(label),
+                rules=rules,
             )
             head += self._except_excluded(turn, promotion, category_id)
             return self._done(turn, [head, self._then(turn, rest, placed)])
         if placed.phase is Phase.UPCOMING:
             return self._done(
-                turn, self._not_yet(turn, label, promotion, placed, plural=is_plural(label))
+                turn,
+                self._not_yet(turn, label, promotion, placed, plural=is_plural(label), rules=rules),
             )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
@@ -116,13 +129,19 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
         category = kb.categories[category_id]
         name = category.name.best("zh-CN" if zh else "en")
         turn.fact(f"category {category.id}: {category.name.en}", category.name.zh_cn)
-        relevant = self._relevant(turn, kb.promotions_for_category(category_id))
+        relevant, rules = self._relevant_for_category(
+            turn, kb.promotions_for_category(category_id), category_id
+        )
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
             head, rest = self._headline(
-                turn, name if zh else name.capitalize(), promotion, plural=is_plural(name)
+                turn,
+                name if zh else name.capitalize(),
+                promotion,
+                plural=is_plural(name),
+                rules=rules[promotion.id],
             )
             head += self._except_excluded(turn, promotion, category_id)
             first = (
@@ -136,7 +155,10 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
             return self._done(
-                turn, self._not_yet(turn, name, promotion, placed, plural=is_plural(name))
+                turn,
+                self._not_yet(
+                    turn, name, promotion, placed, plural=is_plural(name), rules=rules[promotion.id]
+                ),
             )
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if over:

@@ -175,6 +175,44 @@ class ProductAnswers(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
+    def _category_item(self, promotion: Promotion, category_id: str) -> str | None:
+        """The item of a category that stands for it in ``promotion``.
+
+        Of the category's items the promotion covers, one from the rule set that covers the
+        most of them (a rule set adding one item of the category does not speak for it all).
+        """
+        items = self._kb.category_skus(category_id)
+        best: tuple[int, str] | None = None
+        for skus in self._kb.rule_set_skus(promotion):
+            inside = [s for s in items if s in skus]
+            if inside and (best is None or len(inside) > best[0]):
+                best = (len(inside), inside[0])
+        return best[1] if best is not None else None
+
+    def _relevant_for_category(
+        self, turn: Turn, promotions: list[Promotion], category_id: str
+    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
+        """:meth:`_relevant_for_item` for a category: each promotion as it prices its items.
+
+        A category added by a later rule set ("comics on one day") is upcoming until that
+        rule set starts and is then priced by its rules, never by the promotion's own.
+        """
+        placed: list[tuple[Promotion, PromotionTiming]] = []
+        rules: dict[str, Sequence[Rule]] = {}
+        for promotion, timing in self._relevant(turn, promotions):
+            sku = self._category_item(promotion, category_id)
+            if sku is None:
+                placed.append((promotion, timing))
+                rules[promotion.id] = promotion.rules
+                continue
+            item, rules[promotion.id] = self._item_terms(turn, promotion, sku)
+            placed.append((promotion, item))
+        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
+        if turn.parsed.asks_still:
+            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
+        placed.sort(key=lambda x: order.index(x[1].phase))
+        return placed, rules
+
     def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""
         category = self._kb.products[sku].category
