@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from knowledge_base.answer_core import (
     ROLE_DEPTH,
     Turn,
+    everyone_first,
     member_rule,
+    members_only,
 )
 from knowledge_base.answer_products import ProductAnswers
 from knowledge_base.answer_stores import StoreAnswers
@@ -111,6 +113,36 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
 
+    def _members_also(
+        self,
+        turn: Turn,
+        category_id: str,
+        said: Promotion,
+        others: list[tuple[Promotion, PromotionTiming]],
+        rules: dict[str, Sequence[Rule]],
+    ) -> list[str]:
+        """A members-only offer on the category besides the one said, named after it."""
+        if members_only(said):
+            return []
+        kb, zh = self._kb, turn.zh
+        for other, _ in others:
+            if not members_only(other):
+                continue
+            self._promotion_facts(turn, other)
+            items = [s for s in kb.category_skus(category_id) if s in kb.scope_skus(other)]
+            label = kb.categories[category_id].name.best("zh-CN" if zh else "en")
+            whole = len(items) == len(kb.category_skus(category_id))
+            subject = label if whole else join(items, zh)
+            if not zh:
+                subject = subject.capitalize() if whole else f"The {subject}"
+            head, _ = self._headline(
+                turn, subject, other, plural=whole and is_plural(label), rules=rules[other.id]
+            )
+            if not zh:
+                head = head.replace(" is ", " is also ", 1).replace(" are ", " are also ", 1)
+            return [head]
+        return []
+
     def _except_excluded(self, turn: Turn, promotion: Promotion, category_id: str) -> str:
         """``, except the GT-VOLTLE``: the category's items the promotion leaves out."""
         kb = self._kb
@@ -133,6 +165,7 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
             turn, kb.promotions_for_category(category_id), category_id
         )
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        running = everyone_first(running, turn.parsed.member)
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -149,7 +182,9 @@ class OfferAnswers(ProductAnswers, StoreAnswers):
                 if turn.parsed.intent is Intent.DISCOUNT
                 else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
             )
-            return self._done(turn, [first, self._then(turn, rest, placed)])
+            sentences = [first, self._then(turn, rest, placed)]
+            also = self._members_also(turn, category_id, promotion, running[1:], rules)
+            return self._done(turn, [*sentences, *also])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
         if upcoming:
             promotion, placed = upcoming[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn, member_rule
+from knowledge_base.answer_core import Turn, everyone_first, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
@@ -33,6 +33,7 @@ class ProductAnswers(AnswerSentences):
         discount_question = turn.parsed.intent is Intent.DISCOUNT
         relevant, rules = self._relevant_for_item(turn, kb.promotions_for_sku(sku), sku)
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        running = everyone_first(running, turn.parsed.member)
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
