@@ -53,7 +53,13 @@ from knowledge_base.membership import membership_named, membership_said, sounds_
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_forms import asks_price_idiom, asks_unheld_attribute
-from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, quantities, when_named
+from knowledge_base.question_slots import (
+    DAY_NUMBER_WORDS,
+    When,
+    one_product_categories,
+    quantities,
+    when_named,
+)
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -162,6 +168,7 @@ def understand(
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
 
+    mentions = one_product_categories(words, mentions, knowledge)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     counts = quantities(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
