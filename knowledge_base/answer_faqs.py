@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge_base.answer_channels import ChannelAnswers, names_channel
+from knowledge_base.answer_channels import ChannelAnswers, channels_named, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
+from knowledge_base.channels import Channel
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
@@ -79,6 +80,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             query = " ".join([query, *self._other_names(turn)])
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
+        asks_channel = channels_named(turn.parsed.words, turn.parsed.text)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not (
@@ -99,6 +101,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
+            if asks_channel and not asks_channel & _channels_of(faq):
+                continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
             if (
                 strong
                 and turn.parsed.products
@@ -134,6 +138,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             for promotion in (self._kb.promotions[p] for p in sorted(named)):
                 names = skip | _name_terms(promotion)
                 for faq in promotion.faqs:
+                    if asks_channel and not asks_channel & _channels_of(faq):
+                        continue
                     said = f"{faq.question.best('en')} {faq.answer.best('en')}"
                     if turn.zh:
                         said = f"{faq.question.best('zh-CN')} {faq.answer.best('zh-CN')}"
@@ -248,3 +254,9 @@ def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
 def _store_terms(parsed: ParsedQuestion) -> set[str]:
     """Search terms of the store and city names the question says."""
     return {t for m in parsed.mentions if m.kind == "store" for t in search_terms(m.heard)}
+
+
+def _channels_of(faq: Faq) -> set[Channel | str]:
+    """The discount channels (coupons, vouchers, ...) an FAQ's question or answer names."""
+    text = " ".join([faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")])
+    return channels_named(tokens(text), text)
