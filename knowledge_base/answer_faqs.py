@@ -73,14 +73,18 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         # Bergen not in it?"); promotion names never do (they are filtered on).
         query = _without_promotions(turn.parsed) if strong else turn.parsed.residual
         said_terms = set(search_terms(query))
+        item_terms: set[str] = set()
         if strong:
             # A product heard by one of its names matches an FAQ written with another
             # ("grit" for the de-icing salt), but only the question's own words make it
             # worded like that FAQ.
-            query = " ".join([query, *self._other_names(turn)])
+            other_names = self._other_names(turn)
+            query = " ".join([query, *other_names])
+            item_terms = set(search_terms(" ".join(other_names))) - _everyday_terms()
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
         asks_channel = channels_named(turn.parsed.words, turn.parsed.text)
+        why_asked = _asks_why(turn.parsed.text)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not (
@@ -119,8 +123,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 why_there = _asks_why(faq.question.best("en")) and bool(
                     shared & own & _store_terms(turn.parsed)
                 )
+                # "Why is <item> not in it?": a why-FAQ naming that item by any of its names.
+                why_item = (
+                    _asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
+                )
                 if (
-                    not why_there
+                    not (why_there or why_item)
                     and not any(self._retriever.passages_with(t) == 1 for t in topic)
                     and (
                         len(shared & said_terms) < min(2, len(own))
@@ -128,9 +136,11 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                     )
                 ):
                     continue
-            # The FAQ that covers most of the question's words, the best ranked among equals.
-            if shared and (best is None or len(shared) > best[0]):
-                best = (len(shared), promotion, faq)
+            # The FAQ that covers most of the question's words, the best ranked among equals;
+            # a why-question is answered by an FAQ giving a reason before any other.
+            score = len(shared) + (_WHY_FIRST if why_asked and _asks_why(faq.question.en) else 0)
+            if shared and (best is None or score > best[0]):
+                best = (score, promotion, faq)
         if not strong and named:
             # What to say about a named offer: its FAQ whose question or answer covers more
             # of what the question is about ("can they mix helmets and lights?").
@@ -228,6 +238,10 @@ def _without_promotions(parsed: ParsedQuestion) -> str:
     """The question's words without the promotion names heard."""
     named = {i for m in parsed.mentions if m.kind == "promotion" for i in range(m.start, m.end)}
     return " ".join(w for i, w in enumerate(parsed.words) if i not in named)
+
+
+_WHY_FIRST = 1000
+"""Added to an FAQ's score when it and the question both ask why: more than any word count."""
 
 
 def _asks_why(text: str) -> bool:
