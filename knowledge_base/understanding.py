@@ -52,7 +52,11 @@ from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
-from knowledge_base.question_forms import asks_price_idiom, asks_unheld_attribute
+from knowledge_base.question_forms import (
+    asks_price_idiom,
+    asks_unheld_attribute,
+    names_unknown_model,
+)
 from knowledge_base.question_slots import (
     DAY_NUMBER_WORDS,
     When,
@@ -196,6 +200,8 @@ def understand(
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
+    unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge)
     unnamed_item = (
         intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
         and not (products or categories)
