@@ -201,7 +201,7 @@ def understand(
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
-    unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge)
+    unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
     unnamed_item = (
         intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
         and not (products or categories)
