@@ -73,7 +73,7 @@ def test_before_its_day_the_part_is_not_yet_on_and_names_its_own_discount(sample
     assert _engine_percent_off(sample, SATURDAY) == 0  # the till charges the full price
     text = _ask(sample, question, SATURDAY)
     assert text.startswith("Not yet"), text
-    assert "Sunday 29 November" in text
+    assert "on Sunday 29 November only" in text  # one day, not "from" it
     assert _percents(text) == {"35"}, text  # never the offer's everyday 20 percent
 
 
