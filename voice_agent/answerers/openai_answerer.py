@@ -44,6 +44,7 @@ from knowledge_base.answering import Answer, Answerer, AnswerSource, Question
 from knowledge_base.fact_guard import FactSet
 from knowledge_base.rate_check import misquoted_rates
 from voice_agent.answerers.events import AnswererCounters, AnswererEvent, AnswererEventKind
+from voice_agent.answerers.llm_answers import fallback_answer, llm_answer
 from voice_agent.answerers.llm_conversation import (
     Alive,
     Failed,
@@ -57,7 +58,6 @@ from voice_agent.answerers.llm_conversation import (
 from voice_agent.answerers.llm_sentences import (
     SentenceBuffer,
     for_language,
-    join_sentences,
     unique,
     why_unspeakable,
 )
@@ -250,12 +250,19 @@ class OpenAIAnswerer(Answerer):
             await asyncio.wait([conversation])
 
         if fallback_reason is None:
-            yield self._llm_answer(question, spoken, grounded, fact_texts, turn)
+            yield llm_answer(self._model, question, spoken, grounded, fact_texts, turn)
             return
         fallback_detail["llm_text"] = turn.text[:400]
         self._report_fallback(question, fallback_reason, fallback_detail, turn)
-        answer = self._fallback_answer(
-            question, spoken, grounded, fact_texts, turn, fallback_reason, fallback_detail
+        answer = fallback_answer(
+            self._model,
+            question,
+            spoken,
+            grounded,
+            fact_texts,
+            turn,
+            fallback_reason,
+            fallback_detail,
         )
         for sentence in grounded.sentences():
             yield sentence
@@ -268,63 +275,7 @@ class OpenAIAnswerer(Answerer):
             logger.exception(f"{self.name}: retrieving facts for {question.text!r} failed")
             return []
 
-    # --- answers and events ----------------------------------------------------------------
-
-    def _llm_answer(
-        self,
-        question: Question,
-        spoken: list[str],
-        grounded: Answer,
-        fact_texts: list[str],
-        turn: Turn,
-    ) -> Answer:
-        return Answer(
-            text=join_sentences(spoken, question),
-            source=AnswerSource.LLM,
-            promotion_ids=list(grounded.promotion_ids),
-            about=grounded.about,
-            facts=list(fact_texts),
-            detail={
-                "model": self._model,
-                "first_token_secs": turn.first_token_secs,
-                "first_sentence_secs": turn.first_sentence_secs,
-                "answer_secs": round(time.perf_counter() - turn.started, 3),
-                "rounds": turn.rounds,
-                "tool_calls": turn.tool_calls,
-            },
-        )
-
-    def _fallback_answer(
-        self,
-        question: Question,
-        spoken: list[str],
-        grounded: Answer,
-        fact_texts: list[str],
-        turn: Turn,
-        reason: str,
-        detail: dict[str, object],
-    ) -> Answer:
-        # UNKNOWN stays UNKNOWN: a fallback that knows nothing must not count as known.
-        source = (
-            AnswerSource.FALLBACK if grounded.source is AnswerSource.GROUNDED else grounded.source
-        )
-        return Answer(
-            text=join_sentences([*spoken, *grounded.sentences()], question),
-            source=source,
-            promotion_ids=list(grounded.promotion_ids),
-            about=grounded.about,
-            facts=unique([*grounded.facts, *fact_texts]) if spoken else list(grounded.facts),
-            detail={
-                **grounded.detail,
-                "model": self._model,
-                "fallback_reason": reason,
-                **detail,
-                "llm_sentences_spoken": len(spoken),
-                "first_token_secs": turn.first_token_secs,
-                "answer_secs": round(time.perf_counter() - turn.started, 3),
-                "tool_calls": turn.tool_calls,
-            },
-        )
+    # --- events ----------------------------------------------------------------------------
 
     def _report_fallback(
         self, question: Question, reason: str, detail: dict[str, object], turn: Turn
