@@ -95,11 +95,13 @@ class ChannelAnswers(AnswerFocus):
 def _named(promotion: Promotion, words: str, text: str) -> list[tuple[ShortText, bool]]:
     """Channels of ``promotion`` the question names, with whether they combine (said only)."""
     found: dict[str, tuple[ShortText, bool]] = {}
-    for word, channel in channel_words(promotion.channels).items():
+    vocabulary = channel_words(promotion.channels)
+    said = channels_named(words.split(), text, vocabulary)
+    for word, channel in vocabulary.items():
         heard = (
             f" {word} " in words or f" {word}s " in words or (not word.isascii() and word in text)
         )
-        if not heard:
+        if not heard or channel not in said:
             continue
         value = promotion.channels.combines(channel)
         if value is None:
@@ -126,8 +128,26 @@ def _spoken(promotion: Promotion, channel: Channel | str) -> ShortText:
 
 def names_channel(words: list[str], text: str) -> bool:
     """Whether a question names one of the discount channels every chain knows."""
+    return bool(channels_named(words, text))
+
+
+def channels_named(
+    words: list[str], text: str, vocabulary: dict[str, Channel | str] | None = None
+) -> set[Channel | str]:
+    """The channels ``words`` name (``vocabulary``: :func:`channel_words`, by default).
+
+    A name heard only inside a longer one heard is not said: "app coupons" names app
+    coupons, not coupons as well.
+    """
     joined = " " + " ".join(words) + " "
-    return any(
-        f" {word} " in joined or f" {word}s " in joined or (not word.isascii() and word in text)
-        for word in channel_words()
-    )
+    vocabulary = vocabulary if vocabulary is not None else channel_words()
+    heard = [
+        word
+        for word in vocabulary
+        if f" {word} " in joined or f" {word}s " in joined or (not word.isascii() and word in text)
+    ]
+    return {
+        vocabulary[word]
+        for word in heard
+        if not any(word != longer and word in longer for longer in heard)
+    }

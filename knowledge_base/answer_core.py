@@ -94,6 +94,19 @@ def members_only(promotion: Promotion) -> bool:
     )
 
 
+def everyone_first(
+    running: list[tuple[Promotion, PromotionTiming]], member: bool
+) -> list[tuple[Promotion, PromotionTiming]]:
+    """Offers for everyone before members-only ones, unless the question is about members.
+
+    "The discount" on an item is what every customer gets; a members-only offer on it is
+    said after, never as the discount.
+    """
+    if member:
+        return running
+    return sorted(running, key=lambda x: members_only(x[0]))
+
+
 def member_rule(promotion: Promotion) -> bool:
     """The promotion gives members something of their own."""
     return any(

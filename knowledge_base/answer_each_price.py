@@ -53,10 +53,16 @@ class EachPriceAnswers(AnswerFocus):
         for promotion, _ in self._running_at_store(turn):
             # An offer on these items that one alone does not reduce ("the second one half
             # price"): the clerk hears it is on, with its terms.
-            if promotion.id in used or not set(skus) & self._kb.scope_skus(promotion):
+            if promotion.id in used:
+                continue
+            # Only the rules in force for these items now: a part that starts later is not on.
+            placements = [kb.rule_set_at(promotion, s, turn.store_id, turn.at) for s in skus]
+            in_force = [p for p in placements if p is not None]
+            if not in_force:
                 continue
             self._promotion_facts(turn, promotion)
-            terms = conditions(rule_phrases(promotion, currency, zh), zh)
+            rules = in_force[0].rule_set.rules
+            terms = conditions(rule_phrases(promotion, currency, zh, rules), zh)
             name = title(promotion, zh) if zh else the_title(promotion, zh)
             sentences.append(f"{name}正在进行：{terms}" if zh else f"{name} is on: {terms}")
             break

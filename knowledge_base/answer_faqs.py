@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge_base.answer_channels import ChannelAnswers, names_channel
+from knowledge_base.answer_channels import ChannelAnswers, channels_named, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
+from knowledge_base.channels import Channel
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
@@ -72,13 +73,18 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         # Bergen not in it?"); promotion names never do (they are filtered on).
         query = _without_promotions(turn.parsed) if strong else turn.parsed.residual
         said_terms = set(search_terms(query))
+        item_terms: set[str] = set()
         if strong:
             # A product heard by one of its names matches an FAQ written with another
             # ("grit" for the de-icing salt), but only the question's own words make it
             # worded like that FAQ.
-            query = " ".join([query, *self._other_names(turn)])
+            other_names = self._other_names(turn)
+            query = " ".join([query, *other_names])
+            item_terms = set(search_terms(" ".join(other_names))) - _everyday_terms()
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
+        asks_channel = channels_named(turn.parsed.words, turn.parsed.text)
+        why_asked = _asks_why(turn.parsed.text)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not (
@@ -99,6 +105,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= _everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
+            if asks_channel and not asks_channel & _channels_of(faq):
+                continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
             if (
                 strong
                 and turn.parsed.products
@@ -115,8 +123,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 why_there = _asks_why(faq.question.best("en")) and bool(
                     shared & own & _store_terms(turn.parsed)
                 )
+                # "Why is <item> not in it?": a why-FAQ naming that item by any of its names.
+                why_item = (
+                    _asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
+                )
                 if (
-                    not why_there
+                    not (why_there or why_item)
                     and not any(self._retriever.passages_with(t) == 1 for t in topic)
                     and (
                         len(shared & said_terms) < min(2, len(own))
@@ -124,9 +136,11 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                     )
                 ):
                     continue
-            # The FAQ that covers most of the question's words, the best ranked among equals.
-            if shared and (best is None or len(shared) > best[0]):
-                best = (len(shared), promotion, faq)
+            # The FAQ that covers most of the question's words, the best ranked among equals;
+            # a why-question is answered by an FAQ giving a reason before any other.
+            score = len(shared) + (_WHY_FIRST if why_asked and _asks_why(faq.question.en) else 0)
+            if shared and (best is None or score > best[0]):
+                best = (score, promotion, faq)
         if not strong and named:
             # What to say about a named offer: its FAQ whose question or answer covers more
             # of what the question is about ("can they mix helmets and lights?").
@@ -134,6 +148,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             for promotion in (self._kb.promotions[p] for p in sorted(named)):
                 names = skip | _name_terms(promotion)
                 for faq in promotion.faqs:
+                    if asks_channel and not asks_channel & _channels_of(faq):
+                        continue
                     said = f"{faq.question.best('en')} {faq.answer.best('en')}"
                     if turn.zh:
                         said = f"{faq.question.best('zh-CN')} {faq.answer.best('zh-CN')}"
@@ -224,6 +240,10 @@ def _without_promotions(parsed: ParsedQuestion) -> str:
     return " ".join(w for i, w in enumerate(parsed.words) if i not in named)
 
 
+_WHY_FIRST = 1000
+"""Added to an FAQ's score when it and the question both ask why: more than any word count."""
+
+
 def _asks_why(text: str) -> bool:
     """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
     folded = " " + " ".join(tokens(text)) + " "
@@ -248,3 +268,9 @@ def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
 def _store_terms(parsed: ParsedQuestion) -> set[str]:
     """Search terms of the store and city names the question says."""
     return {t for m in parsed.mentions if m.kind == "store" for t in search_terms(m.heard)}
+
+
+def _channels_of(faq: Faq) -> set[Channel | str]:
+    """The discount channels (coupons, vouchers, ...) an FAQ's question or answer names."""
+    text = " ".join([faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")])
+    return channels_named(tokens(text), text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn, member_rule
+from knowledge_base.answer_core import Turn, everyone_first, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
@@ -33,6 +33,7 @@ class ProductAnswers(AnswerSentences):
         discount_question = turn.parsed.intent is Intent.DISCOUNT
         relevant, rules = self._relevant_for_item(turn, kb.promotions_for_sku(sku), sku)
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
+        running = everyone_first(running, turn.parsed.member)
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -169,6 +170,44 @@ class ProductAnswers(AnswerSentences):
         for promotion, _ in self._relevant(turn, promotions):
             timing, rules[promotion.id] = self._item_terms(turn, promotion, sku)
             placed.append((promotion, timing))
+        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
+        if turn.parsed.asks_still:
+            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
+        placed.sort(key=lambda x: order.index(x[1].phase))
+        return placed, rules
+
+    def _category_item(self, promotion: Promotion, category_id: str) -> str | None:
+        """The item of a category that stands for it in ``promotion``.
+
+        Of the category's items the promotion covers, one from the rule set that covers the
+        most of them (a rule set adding one item of the category does not speak for it all).
+        """
+        items = self._kb.category_skus(category_id)
+        best: tuple[int, str] | None = None
+        for skus in self._kb.rule_set_skus(promotion):
+            inside = [s for s in items if s in skus]
+            if inside and (best is None or len(inside) > best[0]):
+                best = (len(inside), inside[0])
+        return best[1] if best is not None else None
+
+    def _relevant_for_category(
+        self, turn: Turn, promotions: list[Promotion], category_id: str
+    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
+        """:meth:`_relevant_for_item` for a category: each promotion as it prices its items.
+
+        A category added by a later rule set ("comics on one day") is upcoming until that
+        rule set starts and is then priced by its rules, never by the promotion's own.
+        """
+        placed: list[tuple[Promotion, PromotionTiming]] = []
+        rules: dict[str, Sequence[Rule]] = {}
+        for promotion, timing in self._relevant(turn, promotions):
+            sku = self._category_item(promotion, category_id)
+            if sku is None:
+                placed.append((promotion, timing))
+                rules[promotion.id] = promotion.rules
+                continue
+            item, rules[promotion.id] = self._item_terms(turn, promotion, sku)
+            placed.append((promotion, item))
         order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
         if turn.parsed.asks_still:
             order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]

@@ -8,6 +8,7 @@ offer and section answers (:mod:`knowledge_base.answer_offers`,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
@@ -85,6 +86,8 @@ class AnswerSentences(AnswerFocus):
                 conditions(rest, zh),
             ]
         since = start.replace("starts on ", "from ").replace("starts at ", "from ")
+        if not _at_time(placed.starts) and placed.last_day == placed.starts.date():
+            since = start.replace("starts on ", "on ") + " only"  # a one-day part of an offer
         if is_discount_phrase(promotion, rules):
             verb = "are" if plural else "is"
             return [
@@ -147,3 +150,8 @@ class AnswerSentences(AnswerFocus):
             ends = ends_phrase(placed.ends, placed.local_now, zh)
             sentences.append(f"活动{ends}" if zh else f"It {ends}")
         return self._done(turn, sentences)
+
+
+def _at_time(moment: datetime) -> bool:
+    """Whether a start is at a time of day rather than at midnight."""
+    return moment.hour != 0 or moment.minute != 0

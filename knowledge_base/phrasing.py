@@ -167,8 +167,8 @@ def is_discount_phrase(promotion: Promotion, rules: Sequence[Rule] | None = None
 
 
 def is_plural(noun: str) -> bool:
-    """English plural by its ending: "boots", "kitchen textiles"; not "cookware", "glass"."""
-    return noun.endswith("s") and not noun.endswith("ss")
+    """English plural by its ending or an "and": "boots", "comics and manga"; not "glass"."""
+    return (noun.endswith("s") and not noun.endswith("ss")) or " and " in noun
 
 
 def join(items: list[str], zh: bool, *, word: str = "and") -> str:

@@ -16,6 +16,7 @@ from knowledge_base.words import tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
+    from knowledge_base.mentions import Mention
 
 _PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
 _NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
@@ -115,4 +116,36 @@ def unheard_place(
         if heard[-1] not in unknown or heard[-1] in name_words:
             return False
         return words[i] in PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
+    return False
+
+
+def names_unknown_model(
+    words: list[str],
+    mentions: list[Mention],
+    unknown_words: list[str],
+    knowledge: KnowledgeBase,
+    text: str,
+) -> bool:
+    """A product named by part of its name and then a capitalised word the chain never uses.
+
+    "Is the Kindle Scribe in it?" where the chain sells only the Kindle Paperwhite, known
+    also as "Kindle": "Scribe" makes it another model, not a misheard Paperwhite. A whole
+    name heard ("Kindle Paperwhite") is that product whatever follows, and an ordinary word
+    after a name ("the Stagebox during ...", "the kit plus ...") is no model name.
+    """
+    unknown = set(unknown_words)
+    capitalised = {
+        token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
+    }
+    for mention in mentions:
+        if mention.kind != "product" or mention.end >= len(words):
+            continue
+        after = words[mention.end]
+        if after not in unknown or after not in capitalised or after in GENERIC_WORDS:
+            continue
+        if not after.isalpha() or len(after) < 3:
+            continue
+        product = knowledge.products[mention.key]
+        if mention.heard != " ".join(tokens(product.name.en)):
+            return True
     return False

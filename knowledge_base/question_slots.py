@@ -9,7 +9,7 @@ no, an unheld attribute, an unheard place) is read by :mod:`knowledge_base.quest
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -159,6 +159,32 @@ SIZE_UNITS = frozenset(
 
 _ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
 """Chinese measure words between a number and the thing counted ("两台", "三条")."""
+
+
+def one_product_categories(
+    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase
+) -> list[Mention]:
+    """``mentions`` with a category of one product read as that product, in a basket.
+
+    "Two backpacks and the watercolour set": when the chain sells one backpack, "two
+    backpacks" are two of it. Only when the question names a product as well or counts the
+    category; "Are backpacks on offer?" stays a question about the category.
+    """
+    single = {
+        m.key: skus[0]
+        for m in mentions
+        if m.kind == "category" and len(skus := knowledge.category_skus(m.key)) == 1
+    }
+    if not single:
+        return mentions
+    as_products = [
+        replace(m, kind="product", key=single[m.key]) if m.key in single else m for m in mentions
+    ]
+    names_product = any(m.kind == "product" for m in mentions)
+    counted = quantities(words, as_products, knowledge)
+    if names_product or any(counted.get(sku, 1) > 1 for sku in single.values()):
+        return as_products
+    return mentions
 
 
 def quantities(

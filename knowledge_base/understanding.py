@@ -52,8 +52,18 @@ from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
-from knowledge_base.question_forms import asks_price_idiom, asks_unheld_attribute
-from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, quantities, when_named
+from knowledge_base.question_forms import (
+    asks_price_idiom,
+    asks_unheld_attribute,
+    names_unknown_model,
+)
+from knowledge_base.question_slots import (
+    DAY_NUMBER_WORDS,
+    When,
+    one_product_categories,
+    quantities,
+    when_named,
+)
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:
@@ -162,6 +172,7 @@ def understand(
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
 
+    mentions = one_product_categories(words, mentions, knowledge)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     counts = quantities(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
@@ -189,6 +200,8 @@ def understand(
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
+    unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
     unnamed_item = (
         intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
         and not (products or categories)

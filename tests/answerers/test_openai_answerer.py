@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import openai
 import pytest
@@ -70,7 +71,7 @@ def events() -> list[AnswererEvent]:
 
 @pytest.fixture
 def make_answerer(knowledge: KnowledgeBase, grounded: GroundedAnswerer, events: list):
-    def make(base_url: str, **options: float) -> OpenAIAnswerer:
+    def make(base_url: str, **options: Any) -> OpenAIAnswerer:
         client = openai.AsyncOpenAI(base_url=base_url, api_key="test", max_retries=0)
         return OpenAIAnswerer(
             client=client,
@@ -129,6 +130,28 @@ async def test_a_wrong_discount_is_never_spoken_and_the_grounded_answer_is(
     assert timed.answer.detail["violations"] == ["'25 percent' (25%): percentage not in the facts"]
     assert [e.kind for e in events] == ["fact_guard_violation"]
     assert answerer.counters["fact_guard_violation"] == 1
+
+
+async def test_a_rate_from_the_facts_said_of_an_item_that_does_not_get_it_is_never_spoken(
+    make_answerer, knowledge: KnowledgeBase
+) -> None:
+    # The weekend offer's 20 percent is in the facts, but it is for running shoes: trail
+    # shoes never get it. The fact guard alone lets it through; the rate check does not.
+    question = Question(
+        text="Are trail shoes in the weekend offer?", store_id="SH-01", asked_at=REFERENCE_TIME
+    )
+    wrong = "Trail shoes are 20 percent off in the Weekend Running Offer."  # no yes or no
+    async with ScriptedOpenAIServer([ScriptedReply(text=[wrong])]) as server:
+        unchecked = await ask(make_answerer(server.base_url), question)
+    assert unchecked.answer.text == wrong
+    async with ScriptedOpenAIServer([ScriptedReply(text=[wrong])]) as server:
+        checked = await ask(make_answerer(server.base_url, knowledge=knowledge), question)
+    assert checked.answer.source is AnswerSource.FALLBACK
+    assert checked.answer.detail["fallback_reason"] == "fact_guard_violation"
+    assert checked.answer.detail["violations"] == [
+        f"not the rate the pricing engine gives: 20 percent in {wrong!r}"
+    ]
+    assert "20 percent" not in checked.answer.text
 
 
 async def test_a_violation_after_a_spoken_sentence_completes_with_the_grounded_answer(

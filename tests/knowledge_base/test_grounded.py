@@ -108,8 +108,10 @@ def test_the_clock_is_used_when_the_question_has_no_moment(knowledge) -> None:
         clock=lambda: local("SH-01", "2026-11-30T10:00"),
     )
     answer = monday.answer_now(Question(text="Is the AX-200 on sale?"))
-    # The weekend offer is over on Monday; the next one for the AX-200 is Double 12.
-    assert answer.text.startswith("Not yet: the AX-200 is 12 percent off from Saturday 12 December")
+    # The weekend offer is over on Monday; the next one for the AX-200 is Double 12, one day.
+    assert answer.text.startswith(
+        "Not yet: the AX-200 is 12 percent off on Saturday 12 December only"
+    )
 
 
 def test_dates_in_another_year_say_the_year(answerer) -> None:

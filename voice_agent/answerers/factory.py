@@ -113,4 +113,5 @@ def build_answerer(
         max_tokens=llm.max_tokens,
         temperature=llm.temperature,
         on_event=on_event,
+        knowledge=knowledge,
     )

@@ -7,6 +7,7 @@ one, its yes or no agrees with the grounded answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.fact_guard import FactSet
@@ -60,11 +61,26 @@ def _polarity(sentence: str) -> bool | None:
     return None
 
 
-def why_unspeakable(sentence: str, facts: FactSet, grounded: Answer, *, first: bool) -> list[str]:
-    """Why ``sentence`` must not be spoken (empty when it may)."""
+def why_unspeakable(
+    sentence: str,
+    facts: FactSet,
+    grounded: Answer,
+    *,
+    first: bool,
+    misquoted: Callable[[str], list[str]] | None = None,
+) -> list[str]:
+    """Why ``sentence`` must not be spoken (empty when it may).
+
+    ``misquoted``: the rate check at the question's store and moment
+    (:func:`knowledge_base.rate_check.misquoted_rates`): a discount the facts hold but
+    said of an item that does not get it.
+    """
     check = facts.check(sentence)
     if not check.ok:
         return check.describe()
+    wrong = misquoted(sentence) if misquoted is not None else []
+    if wrong:
+        return [f"not the rate the pricing engine gives: {w}" for w in wrong]
     if first and _contradicts(sentence, grounded):
         return [f"{sentence!r} contradicts the knowledge base: {grounded.sentences()[0]!r}"]
     return []

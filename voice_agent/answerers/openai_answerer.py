@@ -34,13 +34,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import openai
 from loguru import logger
 
 from knowledge_base.answering import Answer, Answerer, AnswerSource, Question
 from knowledge_base.fact_guard import FactSet
+from knowledge_base.rate_check import misquoted_rates
 from voice_agent.answerers.events import AnswererCounters, AnswererEvent, AnswererEventKind
+from voice_agent.answerers.llm_answers import fallback_answer, llm_answer
 from voice_agent.answerers.llm_conversation import (
     Alive,
     Failed,
@@ -54,12 +58,14 @@ from voice_agent.answerers.llm_conversation import (
 from voice_agent.answerers.llm_sentences import (
     SentenceBuffer,
     for_language,
-    join_sentences,
     unique,
     why_unspeakable,
 )
 from voice_agent.answerers.prompt import build_messages
 from voice_agent.answerers.tools import KnowledgeTools
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 # Grounded answers the LLM never rewrites, with the reason recorded in ``detail["llm"]``.
 _PASS_THROUGH: dict[AnswerSource, str] = {
@@ -86,6 +92,7 @@ class OpenAIAnswerer(Answerer):
         on_event: Callable[[AnswererEvent], None] | None = None,
         stall_timeout: float = 4.0,
         max_sentences: int = 3,
+        knowledge: KnowledgeBase | None = None,
     ) -> None:
         """Answer with ``model`` through ``client``.
 
@@ -104,6 +111,9 @@ class OpenAIAnswerer(Answerer):
                 the answer is abandoned as stalled.
             max_sentences: Sentences spoken at most; the model is stopped after that (small
                 models ramble and repeat themselves; a clerk needs one or two sentences).
+            knowledge: The knowledge base, for the rate check: a sentence giving an item a
+                discount the pricing engine does not give it is not spoken, though the
+                facts hold the figure (``None``: the fact guard alone).
         """
         self._client = client
         self._model = model
@@ -115,6 +125,7 @@ class OpenAIAnswerer(Answerer):
         self._on_event = on_event
         self._stall_timeout = stall_timeout
         self._max_sentences = max_sentences
+        self._knowledge = knowledge
         self._conversation = ModelConversation(
             client=client,
             model=model,
@@ -125,6 +136,19 @@ class OpenAIAnswerer(Answerer):
         )
         self.counters = AnswererCounters()
         """How many violations, fallbacks and tool calls this answerer has seen."""
+
+    def _rate_check(
+        self, question: Question, grounded: Answer
+    ) -> Callable[[str], list[str]] | None:
+        """The rate check at the store the answer is for, at the moment asked."""
+        knowledge = self._knowledge
+        if knowledge is None:
+            return None
+        store = str(grounded.detail.get("store_id") or question.store_id)
+        if store not in knowledge.stores:
+            return None
+        at = question.asked_at or datetime.now(UTC)
+        return lambda sentence: misquoted_rates(sentence, knowledge, store, at)
 
     async def answer(self, question: Question) -> Answer:
         """The complete answer (the last item of :meth:`stream`)."""
@@ -151,6 +175,7 @@ class OpenAIAnswerer(Answerer):
 
         fact_texts = for_language(unique([*grounded.facts, *tool_facts]), question)
         facts = FactSet.from_texts(fact_texts, question=question.text)
+        misquoted = self._rate_check(question, grounded)
         messages = build_messages(question, fact_texts)
         reports: asyncio.Queue[Report] = asyncio.Queue()
         conversation = asyncio.create_task(
@@ -198,7 +223,9 @@ class OpenAIAnswerer(Answerer):
                 for sentence in sentences:
                     if sentence in spoken:
                         continue  # a model repeating itself is not worth hearing twice
-                    violations = why_unspeakable(sentence, facts, grounded, first=not spoken)
+                    violations = why_unspeakable(
+                        sentence, facts, grounded, first=not spoken, misquoted=misquoted
+                    )
                     if violations:
                         fallback_reason = "fact_guard_violation"
                         fallback_detail = {"sentence": sentence, "violations": violations}
@@ -223,12 +250,19 @@ class OpenAIAnswerer(Answerer):
             await asyncio.wait([conversation])
 
         if fallback_reason is None:
-            yield self._llm_answer(question, spoken, grounded, fact_texts, turn)
+            yield llm_answer(self._model, question, spoken, grounded, fact_texts, turn)
             return
         fallback_detail["llm_text"] = turn.text[:400]
         self._report_fallback(question, fallback_reason, fallback_detail, turn)
-        answer = self._fallback_answer(
-            question, spoken, grounded, fact_texts, turn, fallback_reason, fallback_detail
+        answer = fallback_answer(
+            self._model,
+            question,
+            spoken,
+            grounded,
+            fact_texts,
+            turn,
+            fallback_reason,
+            fallback_detail,
         )
         for sentence in grounded.sentences():
             yield sentence
@@ -241,63 +275,7 @@ class OpenAIAnswerer(Answerer):
             logger.exception(f"{self.name}: retrieving facts for {question.text!r} failed")
             return []
 
-    # --- answers and events ----------------------------------------------------------------
-
-    def _llm_answer(
-        self,
-        question: Question,
-        spoken: list[str],
-        grounded: Answer,
-        fact_texts: list[str],
-        turn: Turn,
-    ) -> Answer:
-        return Answer(
-            text=join_sentences(spoken, question),
-            source=AnswerSource.LLM,
-            promotion_ids=list(grounded.promotion_ids),
-            about=grounded.about,
-            facts=list(fact_texts),
-            detail={
-                "model": self._model,
-                "first_token_secs": turn.first_token_secs,
-                "first_sentence_secs": turn.first_sentence_secs,
-                "answer_secs": round(time.perf_counter() - turn.started, 3),
-                "rounds": turn.rounds,
-                "tool_calls": turn.tool_calls,
-            },
-        )
-
-    def _fallback_answer(
-        self,
-        question: Question,
-        spoken: list[str],
-        grounded: Answer,
-        fact_texts: list[str],
-        turn: Turn,
-        reason: str,
-        detail: dict[str, object],
-    ) -> Answer:
-        # UNKNOWN stays UNKNOWN: a fallback that knows nothing must not count as known.
-        source = (
-            AnswerSource.FALLBACK if grounded.source is AnswerSource.GROUNDED else grounded.source
-        )
-        return Answer(
-            text=join_sentences([*spoken, *grounded.sentences()], question),
-            source=source,
-            promotion_ids=list(grounded.promotion_ids),
-            about=grounded.about,
-            facts=unique([*grounded.facts, *fact_texts]) if spoken else list(grounded.facts),
-            detail={
-                **grounded.detail,
-                "model": self._model,
-                "fallback_reason": reason,
-                **detail,
-                "llm_sentences_spoken": len(spoken),
-                "first_token_secs": turn.first_token_secs,
-                "answer_secs": round(time.perf_counter() - turn.started, 3),
-                "tool_calls": turn.tool_calls,
-            },
-        )
+    # --- events ----------------------------------------------------------------------------
 
     def _report_fallback(
         self, question: Question, reason: str, detail: dict[str, object], turn: Turn

@@ -6,6 +6,7 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answerer, AnswerSource
 from voice_agent.benchmarks.answer_fixtures import (
@@ -14,6 +15,9 @@ from voice_agent.benchmarks.answer_fixtures import (
     make_question,
 )
 from voice_agent.benchmarks.answer_scoring import Outcome, ScoredAnswer, score_answer
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 
 @dataclass(slots=True)
@@ -102,15 +106,20 @@ async def run_answers(
     zone_of: dict[str, str],
     *,
     chain: str = "sample",
+    knowledge: KnowledgeBase | None = None,
 ) -> AnswersReport:
-    """Ask every question (text) and score the answers."""
+    """Ask every question (text) and score the answers.
+
+    ``knowledge``: also check each percentage an answer gives an item against the pricing
+    engine (see :func:`~voice_agent.benchmarks.answer_scoring.score_answer`).
+    """
     results: list[ScoredAnswer] = []
     for fixture in question_set.questions:
         question = make_question(fixture, question_set, zone_of)
         started = time.perf_counter()
         answer = await answerer.answer(question)
         elapsed = (time.perf_counter() - started) * 1000
-        scored = score_answer(fixture, answer)
+        scored = score_answer(fixture, answer, knowledge=knowledge, asked_at=question.asked_at)
         scored.latency_ms = round(elapsed, 3)
         results.append(scored)
     return summarize(results, question_set, answerer=answerer.name, chain=chain)

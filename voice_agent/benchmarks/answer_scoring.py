@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.fact_guard import invented_numbers
 from knowledge_base.number_words import normalise
+from knowledge_base.rate_check import misquoted_rates
 from voice_agent.benchmarks.answer_fixtures import QuestionFixture, Target
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 
 class Outcome(StrEnum):
@@ -98,13 +104,26 @@ def _figures(text: str) -> str:
 
 
 def score_answer(
-    question_fixture: QuestionFixture, answer: Answer, *, question_text: str | None = None
+    question_fixture: QuestionFixture,
+    answer: Answer,
+    *,
+    question_text: str | None = None,
+    knowledge: KnowledgeBase | None = None,
+    asked_at: datetime | None = None,
 ) -> ScoredAnswer:
-    """Score ``answer`` against its fixture (``question_text``: what was actually asked)."""
+    """Score ``answer`` against its fixture (``question_text``: what was actually asked).
+
+    With ``knowledge`` and ``asked_at``, a percentage the answer gives an item that the
+    pricing engine does not give it then (:func:`knowledge_base.rate_check.misquoted_rates`)
+    counts as an invented number too, though the fact guard finds it in the facts.
+    """
     asked = question_text or question_fixture.text
     missing = [p for p in question_fixture.answer_must_contain if not says(answer.text, p)]
     forbidden = [p for p in question_fixture.answer_must_not_contain if says(answer.text, p)]
     invented = invented_numbers(answer.text, answer.facts, question=asked)
+    if knowledge is not None and asked_at is not None:
+        store = str(answer.detail.get("store_id") or question_fixture.store)
+        invented += misquoted_rates(answer.text, knowledge, store, asked_at)
     expects_unknown = question_fixture.kind == "unknown"
     misses: list[str] = []
     if answer.source is AnswerSource.CLARIFY:

@@ -217,7 +217,14 @@ def register(app: typer.Typer) -> None:
                     )
                 )
                 continue
-            reports.append(asyncio.run(run_answers(chosen, question_set, zones, chain=chain)))
+            from knowledge_base.loader import load_knowledge_base
+
+            knowledge = load_knowledge_base(directory)  # for the rate check, as the answerer's
+            reports.append(
+                asyncio.run(
+                    run_answers(chosen, question_set, zones, chain=chain, knowledge=knowledge)
+                )
+            )
         if as_json:
             payload: object = (
                 reports[0].to_json()
