@@ -244,7 +244,8 @@ class Redispatcher:
         may still be offered. LiveKit offers a dispatch once: one that every worker refused
         (all full, or a full worker's stale report: it reports every 2.5 s) stays without a
         job, so the room is dispatched to again. Jobs of older dispatches do not count: a
-        job stays listed as running after its session ended.
+        job stays listed as running after its session ended. LiveKit's creation times are
+        compared with this node's clock, so the nodes must keep NTP time.
         """
         try:
             listed = await client.agent_dispatch.list_dispatch(room_name=room)
