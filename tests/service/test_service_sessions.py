@@ -259,6 +259,29 @@ async def test_a_crashed_session_is_restarted_and_joins_the_room(
     assert manager.list() == []
 
 
+async def test_a_stopping_session_stops_counting_against_capacity_and_the_worker_is_told(
+    runtime: Any, store_service: StoreService
+) -> None:
+    # The agent worker reports its load to LiveKit on every change: a clerk who left and
+    # came straight back must not find the worker "full" of their own stopping session.
+    room = "store-SH-01-clerk-fay"
+    manager = SessionManager(
+        runtime=runtime,
+        endpoint=store_service.endpoint,
+        capacity=1,
+        loop_config=runtime.loop_config,
+    )
+    told: list[tuple[int, int]] = []
+    manager.watch_slots(lambda: told.append((manager.active, manager.staying)))
+    await manager.start(room, "fay", CallerProfile(store_id="SH-01"))
+    assert told == [(1, 1)]
+    await manager.stop(room, wait=False)
+    assert told[-1] == (1, 0)  # still winding down, but no longer taking the place
+    await no_sessions_left(manager)
+    assert told[-1] == (0, 0)
+    await manager.close()
+
+
 async def test_a_session_that_keeps_crashing_is_given_up_and_frees_its_slot(
     runtime: Any, store_service: StoreService
 ) -> None:

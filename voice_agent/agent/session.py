@@ -197,10 +197,6 @@ class AgentSession:
         logger.info("[{}] session ended ({})", self.room, reason)
         await self._emit(SessionStopped(session_id=self.room, reason=reason))
 
-    async def stopping(self) -> None:
-        """Return once :meth:`stop` was called (at once if it was)."""
-        await self._stopping.wait()
-
     async def stop(self) -> None:
         """Leave the room and end the session."""
         self._stopping.set()
