@@ -209,3 +209,13 @@ def test_audio_without_recordings_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(_app(), ["answers", "--audio", "--audio-dir", str(tmp_path)])
     assert result.exit_code == 2
     assert "no recording of any spoken question" in result.output
+
+
+def test_audio_recorded_per_style_is_an_error_naming_the_style_folders(tmp_path: Path) -> None:
+    for style in ("clean", "noisy"):
+        (tmp_path / style).mkdir()
+        (tmp_path / style / "q001.wav").write_bytes(b"")
+    result = CliRunner().invoke(_app(), ["answers", "--audio", "--audio-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "per style in clean, noisy/" in result.output
+    assert f"--audio-dir {tmp_path / 'clean'}" in result.output.replace("\n", "")

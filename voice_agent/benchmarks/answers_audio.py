@@ -79,7 +79,8 @@ async def run_spoken_answers(
         f for f in question_set.questions if f.spoken and (audio_dir / f"{f.id}.wav").exists()
     ][:limit]
     if not fixtures:
-        raise FileNotFoundError(f"{audio_dir}: no recording of any spoken question")
+        hint = _style_hint(audio_dir)
+        raise FileNotFoundError(f"{audio_dir}: no recording of any spoken question{hint}")
     runtime = build_runtime(settings)
     knowledge = runtime.knowledge
     results: list[ScoredAnswer] = []
@@ -118,4 +119,15 @@ async def run_spoken_answers(
         results.append(scored)
     return summarize(
         results, question_set, answerer=runtime.answerer.name, chain=f"{chain} (spoken)"
+    )
+
+
+def _style_hint(audio_dir: Path) -> str:
+    """Where to point ``--audio-dir`` when ``audio_dir`` holds one folder per style."""
+    styles = sorted(d.name for d in audio_dir.glob("*") if d.is_dir() and any(d.glob("*.wav")))
+    if not styles:
+        return ""
+    return (
+        f" (its recordings are per style in {', '.join(styles)}/: pass --audio-dir "
+        f"{audio_dir / styles[0]})"
     )
