@@ -6,7 +6,7 @@ spoken feedback capture and the briefing requests ("what did I miss?").
 
 from __future__ import annotations
 
-from voice_agent.agent.manager import SessionProcessorsFor, all_session_processors
+from voice_agent.agent.session_processors import SessionProcessorsFor, all_session_processors
 from voice_agent.briefing.library import briefings_for_clerks
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.feedback.live import feedback_for_clerks

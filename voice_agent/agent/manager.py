@@ -28,7 +28,6 @@ from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
 from pipelines.voice_loop import (
     SessionProcessorFactory,
     VoiceLoopConfig,
-    combine_session_processors,
 )
 from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.errors import (
@@ -50,24 +49,11 @@ from voice_agent.agent.lifecycle import (
     SessionState,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.session_processors import SessionProcessorsFor
 from voice_agent.agent.session_store import SessionStore
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
-
-SessionProcessorsFor = Callable[[str, CallerProfile], SessionProcessorFactory | None]
-"""Per clerk identity and caller: the processors built into that clerk's voice loop."""
-
-
-def all_session_processors(*parts: SessionProcessorsFor) -> SessionProcessorsFor:
-    """Per clerk, every part's processors in the order given (parts may give none)."""
-
-    def for_clerk(identity: str, caller: CallerProfile) -> SessionProcessorFactory | None:
-        built = [f for part in parts if (f := part(identity, caller)) is not None]
-        return combine_session_processors(*built) if built else None
-
-    return for_clerk
-
 
 __all__ = [
     "ManagedEvent",
@@ -77,7 +63,6 @@ __all__ = [
     "SessionRefusal",
     "SessionProcessorsFor",
     "SessionState",
-    "all_session_processors",
 ]
 
 
