@@ -29,6 +29,12 @@ def answerer(knowledge: KnowledgeBase) -> GroundedAnswerer:
     )
 
 
+@pytest.fixture(scope="module")
+def sample(knowledge: KnowledgeBase) -> GroundedAnswerer:
+    """The grounded answerer over the sample chain on the real clock (tests give asked_at)."""
+    return GroundedAnswerer(knowledge=knowledge, default_contact=DEFAULT_CONTACT)
+
+
 @pytest.fixture
 def sample_copy(tmp_path: Path) -> Path:
     """A writable copy of the sample knowledge base."""

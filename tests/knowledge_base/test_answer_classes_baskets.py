@@ -8,26 +8,14 @@ the packaged sample chain, whose only trail shoe is the Trail Runner 900.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
 
 from knowledge_base.answering import Question
 from knowledge_base.grounded import GroundedAnswerer
-from knowledge_base.loader import load_knowledge_base
 from knowledge_base.pricing import Basket
 
-PROJECT = Path(__file__).resolve().parents[2]
 SATURDAY = "2026-11-28T15:00"
-
-
-@pytest.fixture(scope="module")
-def sample() -> GroundedAnswerer:
-    return GroundedAnswerer(
-        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "data"),
-        default_contact=DEFAULT_CONTACT,
-    )
 
 
 def _at(answerer: GroundedAnswerer) -> datetime:

@@ -27,14 +27,6 @@ SAMPLE_AT = "2026-11-28T15:00"
 """Saturday 28 November: the Weekend Running Offer is on in China and Singapore, not Berlin."""
 
 
-@pytest.fixture(scope="module")
-def sample() -> GroundedAnswerer:
-    return GroundedAnswerer(
-        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "data"),
-        default_contact=DEFAULT_CONTACT,
-    )
-
-
 def _ask(
     answerer: GroundedAnswerer, text: str, store: str = "SH-01", at: str = SAMPLE_AT
 ) -> Answer:

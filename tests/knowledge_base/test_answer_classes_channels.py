@@ -9,28 +9,14 @@ no to coupons and to app coupons and has an FAQ about (paper) coupons.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
-
-import pytest
-from kb_helpers import DEFAULT_CONTACT
 
 from knowledge_base.answer_channels import channels_named
 from knowledge_base.answering import Question
 from knowledge_base.channels import Channel
 from knowledge_base.grounded import GroundedAnswerer
-from knowledge_base.loader import load_knowledge_base
 from knowledge_base.words import tokens
 
-PROJECT = Path(__file__).resolve().parents[2]
 SATURDAY = "2026-11-28T15:00"
-
-
-@pytest.fixture(scope="module")
-def sample() -> GroundedAnswerer:
-    return GroundedAnswerer(
-        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "data"),
-        default_contact=DEFAULT_CONTACT,
-    )
 
 
 def _ask(answerer: GroundedAnswerer, text: str) -> str:

@@ -11,25 +11,13 @@ packaged sample chain, which sells the City Loafer 50 ("City Loafer") and the Tr
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
 
 from knowledge_base.answering import AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
-from knowledge_base.loader import load_knowledge_base
 
-PROJECT = Path(__file__).resolve().parents[2]
 SATURDAY = "2026-11-28T15:00"
-
-
-@pytest.fixture(scope="module")
-def sample() -> GroundedAnswerer:
-    return GroundedAnswerer(
-        knowledge=load_knowledge_base(PROJECT / "knowledge_base" / "data"),
-        default_contact=DEFAULT_CONTACT,
-    )
 
 
 def _ask(answerer: GroundedAnswerer, text: str):
