@@ -45,4 +45,4 @@ echo "==> ruff"
 echo "==> types"
 .venv/bin/mypy
 echo "==> pytest"
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=40 "$@"
