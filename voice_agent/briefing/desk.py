@@ -111,7 +111,7 @@ class BriefingDesk:
         """Close the briefings whose node died; with ``tick_secs``, keep doing so."""
         await self.recovery.recover()
         if tick_secs is not None:
-            self._ticker = asyncio.create_task(self._recover_forever(tick_secs))
+            self._ticker = asyncio.create_task(self.recovery.run(tick_secs))
 
     async def stop(self) -> None:
         """Stop looking for briefings whose node died (running ones go on)."""
@@ -192,14 +192,6 @@ class BriefingDesk:
     async def _store_caption(self, briefing_id: str, caption: Caption) -> None:
         await asyncio.to_thread(self._stores.media.add_caption, briefing_id, caption)
 
-    async def _recover_forever(self, tick_secs: float) -> None:
-        while True:
-            await asyncio.sleep(tick_secs)
-            try:
-                await self.recovery.recover()
-            except Exception:  # noqa: BLE001 - one failed look must not stop the next
-                logger.exception("briefings: closing briefings of dead nodes failed")
-
     async def _run(self, room: BriefingRoom) -> BriefingRecord:
         flushing = asyncio.create_task(self._flush_forever(room.briefing_id))
         try:
@@ -214,6 +206,15 @@ class BriefingDesk:
             await self._flush(room.briefing_id)
             record = await asyncio.to_thread(self._stores.briefings.get, room.briefing_id)
             assert record is not None
+            if record.ended_at is not None:
+                # This node was silent past the limit and another closed it: keep that.
+                logger.warning(
+                    "briefing {} was closed by another node ({}) meanwhile",
+                    record.id,
+                    record.ended_because,
+                )
+                await asyncio.to_thread(self._stores.journal.drop_chunks, record.id)
+                return record
             return await close_briefing(
                 self._stores,
                 record,

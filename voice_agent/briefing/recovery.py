@@ -53,6 +53,15 @@ class BriefingRecovery:
         self._stale_after = stale_after
         self._running_here = running_here
 
+    async def run(self, tick_secs: float) -> None:
+        """Recover every ``tick_secs`` until cancelled (a failed look is logged, not fatal)."""
+        while True:
+            await asyncio.sleep(tick_secs)
+            try:
+                await self.recover()
+            except Exception:  # noqa: BLE001 - one failed look must not stop the next
+                logger.exception("briefings: closing briefings of dead nodes failed")
+
     async def recover(self) -> list[BriefingRecord]:
         """Close every briefing whose node is gone; the records closed here."""
         journal = self._stores.journal
