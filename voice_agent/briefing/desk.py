@@ -31,7 +31,7 @@ from knowledge_base.briefing_scope import BriefingScope
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.briefing.closing import BriefingStores, close_briefing
 from voice_agent.briefing.recovery import BriefingRecovery
-from voice_agent.briefing.room import BriefingRoom
+from voice_agent.briefing.room import Attended, BriefingRoom
 from voice_agent.livekit.rooms import briefing_room_name
 from voice_agent.runtime import Runtime
 from voice_agent.storage.broadcast_briefings import BriefingRecord
@@ -51,6 +51,11 @@ class _Running:
     task: asyncio.Task[BriefingRecord]
     chunks: int = 0
     """Audio chunks stored so far."""
+    pcm: bytearray = field(default_factory=bytearray)
+    """Audio drained from the room and not stored yet."""
+    sample_rate: int = 0
+    attended: list[Attended] = field(default_factory=list)
+    """Joins and leaves drained from the room and not stored yet, in order."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     """One flush at a time (the periodic one and the last one at the end)."""
 
@@ -193,15 +198,16 @@ class BriefingDesk:
         await asyncio.to_thread(self._stores.media.add_caption, briefing_id, caption)
 
     async def _run(self, room: BriefingRoom) -> BriefingRecord:
-        flushing = asyncio.create_task(self._flush_forever(room.briefing_id))
+        ended = asyncio.Event()
+        flushing = asyncio.create_task(self._flush_until(room.briefing_id, ended))
         try:
             await room.run()
         except Exception:  # noqa: BLE001 - what was captured is still stored below
             logger.exception("[{}] briefing room failed", room.room)
         finally:
-            flushing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flushing
+            # Not cancelled: a write under way finishes first (a join before its leave).
+            ended.set()
+            await flushing
         try:
             await self._flush(room.briefing_id)
             record = await asyncio.to_thread(self._stores.briefings.get, room.briefing_id)
@@ -225,32 +231,42 @@ class BriefingDesk:
         finally:
             self._running.pop(room.briefing_id, None)
 
-    async def _flush_forever(self, briefing_id: str) -> None:
-        while True:
-            await asyncio.sleep(self._flush_secs)
+    async def _flush_until(self, briefing_id: str, ended: asyncio.Event) -> None:
+        while not ended.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), self._flush_secs)
             try:
                 await self._flush(briefing_id)
             except Exception:  # noqa: BLE001 - kept in memory: the next flush stores it
                 logger.exception("briefing {}: storing what it captured failed", briefing_id)
 
     async def _flush(self, briefing_id: str) -> None:
-        """Store the room's audio, joins and leaves since the last flush; renew the briefing."""
+        """Store the room's audio, joins and leaves since the last flush; renew the briefing.
+
+        What a failed write did not store stays pending for the next flush.
+        """
         running = self._running.get(briefing_id)
         if running is None:
             return
         journal = self._stores.journal
         async with running.lock:
             drained = running.room.drain()
-            for event in drained.attended:
+            running.attended.extend(drained.attended)
+            running.pcm.extend(drained.pcm)
+            running.sample_rate = drained.sample_rate
+            while running.attended:
+                event = running.attended[0]
                 store = journal.left if event.left else journal.joined
                 await asyncio.to_thread(store, briefing_id, event.identity, event.at)
-            if drained.pcm:
-                running.chunks += 1
+                running.attended.pop(0)
+            if running.pcm:
                 await asyncio.to_thread(
                     journal.add_chunk,
                     briefing_id,
-                    running.chunks,
-                    drained.pcm,
-                    sample_rate=drained.sample_rate,
+                    running.chunks + 1,
+                    bytes(running.pcm),
+                    sample_rate=running.sample_rate,
                 )
+                running.chunks += 1
+                running.pcm.clear()
             await asyncio.to_thread(journal.renew, [briefing_id], node=self.node)
