@@ -228,11 +228,6 @@ class BriefingRoom:
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
 
-    @property
-    def captions(self) -> list[Caption]:
-        """The captions so far."""
-        return list(self._captions)
-
     def drain(self) -> BriefingDrain:
         """The manager's audio, joins and leaves since the last drain (each handed over once)."""
         attended, self._attended = self._attended, []
