@@ -8,6 +8,11 @@ escalated by nobody (the clerk left) or spoken to nobody (the manager runs elsew
   whose session runs on no node at all (they left, or their node died): that is how a
   clerk who walked away without "got it" is still escalated. Someone with a session on
   another node is that node's.
+* :func:`cut_off_by_a_lost_node`: a notice left ``speaking`` for a person with a session on
+  no node was being spoken by a node that died (a live node renews its sessions' rows, and a
+  session that ends reports the cut-off itself); any node treats it as cut off
+  (:func:`knowledge_base.delivery.recover`) so the usual rules go on: offered again once the
+  person connects somewhere, escalated if a cut-off replay leaves them unreachable.
 * :func:`escalations_to_speak`: a store manager with a session hears each escalation about
   a clerk of their store once, while it is *recent* (``within`` of the escalation; one who
   connects later still hears it within that time) and still open (the clerk has not
@@ -36,6 +41,26 @@ def acts_for(*, shared: bool, connected_here: bool, connected_anywhere: bool) ->
         connected_anywhere: The person's session runs on some node (this one included).
     """
     return connected_here or not shared or not connected_anywhere
+
+
+def cut_off_by_a_lost_node(
+    delivery: Delivery, *, shared: bool, connected_here: bool, connected_anywhere: bool
+) -> bool:
+    """Whether a node treats ``delivery``, left ``speaking``, as cut off by a dead node.
+
+    On a cluster (``shared``), a notice is ``speaking`` only while a session plays it, and
+    that session's node renews a row saying the person is connected there; a session that
+    ends reports the cut-off itself. So ``speaking`` for someone connected on no node means
+    the node speaking it died. Someone connected anywhere (here included) is left alone:
+    the node they connected to recovered it when they connected. A single node
+    (not shared) recovers every such delivery at its start instead.
+    """
+    return (
+        shared
+        and delivery.state is DeliveryState.SPEAKING
+        and not connected_here
+        and not connected_anywhere
+    )
 
 
 def escalation_still_open(delivery: Delivery, *, now: datetime, within: timedelta) -> bool:

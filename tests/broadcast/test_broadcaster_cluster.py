@@ -14,7 +14,16 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 
-from knowledge_base.delivery import Delivery, DeliveryPolicy, DeliveryState
+from knowledge_base.delivery import (
+    Acknowledged,
+    Delivery,
+    DeliveryPolicy,
+    DeliveryState,
+    PlaybackFinished,
+    PlaybackStarted,
+    apply,
+    recover,
+)
 from knowledge_base.knowledge import KnowledgeBase
 from tests.broadcast.helpers import (
     Chain,
@@ -27,6 +36,7 @@ from tests.broadcast.helpers import (
 )
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.storage import Database, SqlNoticeRepository
+from voice_agent.storage.broadcast import NoticeRecord
 from voice_agent.storage.broadcast_escalations import SqlEscalations
 
 SECRET = "test-escalation-secret"
@@ -206,3 +216,98 @@ async def test_a_clerk_connected_elsewhere_is_replayed_by_their_node_and_escalat
         " after hearing it 2 times."
     ]
     assert len(receiver.received) == 1
+
+
+def _kill(cluster: Cluster, node: Broadcaster) -> None:
+    """The node's process died: no disconnect, no stop; its rows are not renewed any more."""
+    cluster.running.remove(node)
+    age_presence(cluster.database, node.node, timedelta(hours=2))
+
+
+async def test_a_notice_a_dead_node_was_speaking_is_offered_again_where_the_clerk_connects(
+    cluster: Cluster, chain: Chain, database: Database, clock: Clock, receiver: WebhookReceiver
+) -> None:
+    node_a, node_b = await cluster.node("a"), await cluster.node("b")
+    on_a = await connect_all(node_a, database, "chen")
+    await node_a.on_publication(chain.publish_weekend(version=3, percent=25))
+    offered = on_a["chen"].live[-1]
+    await node_a.report("chen", offered.notice_id, PlaybackStarted(clock()))
+    assert _chen(database).state is DeliveryState.SPEAKING
+    _kill(cluster, node_a)
+
+    clock.advance(hours=1)
+    await cluster.tick_all()  # node b finds it: cut off, never heard to the end
+    chen = _chen(database)
+    assert (chen.state, chen.interruptions, chen.plays) == (DeliveryState.PENDING, 1, 0)
+    await cluster.tick_all()
+    assert _chen(database).escalated_at is None  # never played: waits for chen, no escalation
+    assert receiver.received == []
+
+    on_b = await connect_all(node_b, database, "chen")  # chen comes back, on node b
+    assert [u.kind for u in on_b["chen"].offered] == [UtteranceKind.NOTICE]
+    await hear(node_b, on_b["chen"], clock)
+    await node_b.report("chen", NOTICE, Acknowledged(clock()))
+    assert _chen(database).state is DeliveryState.ACKNOWLEDGED
+
+
+async def test_a_replay_a_dead_node_was_speaking_is_escalated_when_the_clerk_stays_away(
+    cluster: Cluster, chain: Chain, database: Database, clock: Clock, receiver: WebhookReceiver
+) -> None:
+    node_a, node_b = await cluster.node("a"), await cluster.node("b")
+    on_a = await connect_all(node_a, database, "chen")
+    on_b = await connect_all(node_b, database, "mei")
+    await node_a.on_publication(chain.publish_weekend(version=3, percent=25))
+    await hear(node_a, on_a["chen"], clock)
+    clock.advance(minutes=3)
+    await node_a.tick()
+    replay = on_a["chen"].live[-1]
+    assert replay.kind is UtteranceKind.REPLAY
+    await node_a.report("chen", NOTICE, PlaybackStarted(clock()))
+    _kill(cluster, node_a)  # mid-replay
+
+    await cluster.tick_all()  # heard once to the end, deadline passed, chen connected nowhere
+    chen = _chen(database)
+    assert (chen.state, chen.plays, chen.interruptions) == (DeliveryState.PLAYED, 1, 1)
+    assert chen.escalated_at == clock()
+    assert [payload["clerk"] for payload, _, _ in receiver.received] == ["chen"]
+    assert _escalations(on_b["mei"]) == [ESCALATION_TEXT]
+
+
+async def test_a_notice_a_live_node_is_speaking_is_never_taken_by_another(
+    cluster: Cluster, chain: Chain, database: Database, clock: Clock, receiver: WebhookReceiver
+) -> None:
+    node_a, node_b = await cluster.node("a"), await cluster.node("b")
+    on_a = await connect_all(node_a, database, "chen")
+    await node_a.on_publication(chain.publish_weekend(version=3, percent=25))
+    await node_a.report("chen", NOTICE, PlaybackStarted(clock()))
+    before = _chen(database)
+    for _ in range(3):
+        clock.advance(minutes=5)
+        await node_b.tick()  # a renews nothing here, but its rows are fresh
+    assert _chen(database) == before
+    assert [u.kind for u in on_a["chen"].offered] == [UtteranceKind.NOTICE]
+    clock.advance(seconds=8)
+    await node_a.report("chen", NOTICE, PlaybackFinished(clock()))
+    assert _chen(database).plays == 1
+
+
+def test_of_two_nodes_recovering_one_reading_only_the_first_writes(
+    chain: Chain, database: Database, clock: Clock
+) -> None:
+    notices = SqlNoticeRepository(database=database)
+    record = Delivery(notice_id="n@1", clerk="chen", created_at=clock())
+    stored = NoticeRecord(
+        id="n@1",
+        publication_id=1,
+        promotion_id="n",
+        version=1,
+        urgent=True,
+        created_at=clock(),
+    )
+    assert notices.create(stored, [apply(record, PlaybackStarted(clock()))])
+    (speaking,) = notices.deliveries(notice_id="n@1")
+    cut_off = recover(speaking, clock())
+    assert notices.replace(speaking, cut_off)
+    assert not notices.replace(speaking, cut_off)  # read before the first write: refused
+    (now,) = notices.deliveries(notice_id="n@1")
+    assert (now.state, now.interruptions) == (DeliveryState.PENDING, 1)

@@ -10,6 +10,7 @@ from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.escalation_reach import (
     SPOKEN_WITHIN,
     acts_for,
+    cut_off_by_a_lost_node,
     escalation_still_open,
     escalations_to_speak,
 )
@@ -74,6 +75,29 @@ def test_a_node_acts_for_its_own_sessions_and_for_people_connected_nowhere(
     shared: bool, here: bool, anywhere: bool, acts: bool
 ) -> None:
     assert acts_for(shared=shared, connected_here=here, connected_anywhere=anywhere) is acts
+
+
+@pytest.mark.parametrize(
+    ("state", "shared", "here", "anywhere", "cut_off"),
+    [
+        (DeliveryState.SPEAKING, True, False, False, True),  # its node died
+        (DeliveryState.SPEAKING, True, False, True, False),  # a live node is speaking it
+        (DeliveryState.SPEAKING, True, True, True, False),  # this node is speaking it
+        (DeliveryState.SPEAKING, False, False, False, False),  # one node: recovered at start
+        (DeliveryState.PLAYED, True, False, False, False),  # nothing was being spoken
+        (DeliveryState.PENDING, True, False, False, False),
+    ],
+)
+def test_a_notice_left_speaking_for_someone_connected_nowhere_was_cut_off_by_a_dead_node(
+    state: DeliveryState, shared: bool, here: bool, anywhere: bool, cut_off: bool
+) -> None:
+    delivery = Delivery(
+        notice_id="weekend-running@3", clerk="chen", created_at=T0, state=state, delivered_at=T0
+    )
+    found = cut_off_by_a_lost_node(
+        delivery, shared=shared, connected_here=here, connected_anywhere=anywhere
+    )
+    assert found is cut_off
 
 
 def test_a_store_manager_hears_the_escalations_about_clerks_of_their_store_only() -> None:

@@ -37,6 +37,7 @@ from voice_agent.livekit.tokens import mint_token
 from voice_agent.service_settings import ApiKeySettings
 from voice_agent.settings import Settings
 from voice_agent.storage import SqlPublicationRepository
+from voice_agent.storage.briefing_journal import SqlBriefingJournal
 from voice_agent.storage.briefing_media import SqlBriefingMediaRepository
 from voice_agent.storage.broadcast_briefings import BriefingRecord, SqlBriefingRepository
 from voice_agent.storage.published import load_published
@@ -148,6 +149,15 @@ async def test_a_briefing_is_captioned_recorded_attended_summarised_and_its_chan
                     within=60,
                     what=f"{who} got the briefing's captions",
                 )
+            # Stored as it happens (a node dying now would lose about a second): the
+            # manager's audio so far, and everyone's open stretch.
+            await eventually(
+                lambda: _stored_secs(served, briefing["id"]) > 8.0,
+                within=10,
+                what="the manager's audio was stored while the briefing ran",
+            )
+            present = SqlBriefingRepository(database=served.database).presences(briefing["id"])
+            assert {p.identity for p in present if p.left_at is None} == {"ana", "ben", "mei"}
             closed = await client.post(
                 f"/v1/briefings/{briefing['id']}/close", headers={"X-API-Key": KEYS["mei"]}
             )
@@ -157,6 +167,7 @@ async def test_a_briefing_is_captioned_recorded_attended_summarised_and_its_chan
                 await reader.room.disconnect()
             await mei.leave()
         result = closed.json()
+        assert result["ended_because"] == "closed"
 
         # Captions: the manager's own words, in order, as every clerk saw them.
         ana_captions = clerks["ana"].captions
@@ -231,6 +242,12 @@ async def test_a_briefing_is_captioned_recorded_attended_summarised_and_its_chan
             headers={"X-API-Key": KEYS["hq"]},
         )
         assert again.status_code == 409
+
+
+def _stored_secs(served: Served, briefing_id: str) -> float:
+    """Seconds of the manager's audio stored so far for a running briefing."""
+    pcm, rate = SqlBriefingJournal(database=served.database).audio(briefing_id)
+    return len(pcm) / 2 / rate if rate else 0.0
 
 
 def _published_exclusions(served: Served) -> list[str]:

@@ -12,11 +12,15 @@ clerks still in their rooms get the assistant back at once, and from the stored
 deliveries: nobody is told twice (ana and ben hear nothing more, and ben's "got it" is
 his acknowledgement, not a "stop"), nobody is skipped (chen hears it again whole, dan on
 joining), and no receipt is lost (every time stored before the kill is still there).
+
+The same service killed in the middle of a briefing: the restarted one closes it from what
+was stored as it ran (recording, attendance, captions), marked ``node_failed``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import signal
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from knowledge_base.delivery import Delivery, DeliveryState
@@ -36,6 +41,8 @@ from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.livekit.notice_helpers import NOTICE, Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
+from voice_agent.briefing.closing import BriefingStores
+from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.process_guard import die_with_parent
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
@@ -292,3 +299,65 @@ async def test_a_service_killed_mid_broadcast_resumes_it_without_telling_anyone_
         assert now.played_at == was.played_at or was.played_at is None, name
         assert now.acknowledged_at == was.acknowledged_at or was.acknowledged_at is None, name
         assert now.acknowledged_at is not None, name
+
+
+MANAGER_KEY = "restart-mei-key-0001"
+BRIEFING_AUDIO = AUDIO / "briefings" / "manager_weekend_change.wav"
+"""Four sentences; the second: "From Saturday the AX-200 is out of the weekend offer." """
+
+
+async def test_a_service_killed_mid_briefing_closes_it_at_restart_with_what_it_stored(
+    scene: Scene,
+) -> None:
+    scene.env["VOICE_AGENT_SERVICE__API_KEYS"] = json.dumps(
+        [{"key": MANAGER_KEY, "role": "store_manager", "identity": "mei", "store_id": "SH-01"}]
+    )
+    stores = BriefingStores.of(scene.database)
+    mei = Earpiece()
+    try:
+        async with serving(scene, 1) as first:
+            base = f"http://127.0.0.1:{scene.port}"
+            headers = {"X-API-Key": MANAGER_KEY}
+            async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as client:
+                opened = await client.post("/v1/briefings", json={"scope": {"stores": ["SH-01"]}})
+                assert opened.status_code == 201, opened.text
+                briefing_id = opened.json()["id"]
+                grant = await client.post("/v1/tokens", json={"room": f"briefing-{briefing_id}"})
+                assert grant.status_code == 201, grant.text
+            await mei.room.connect(grant.json()["url"], grant.json()["token"])
+            await mei.open_microphone()
+            await eventually(mei.agent_joined, within=40, what="the assistant joined")
+            await mei.say(BRIEFING_AUDIO, silence_after_secs=1.0)
+            await eventually(
+                lambda: (
+                    len(stores.media.captions(briefing_id)) >= 2
+                    and len(stores.journal.audio(briefing_id)[0]) > 2 * 16000 * 8
+                ),
+                within=60,
+                what="captions and the manager's audio were stored",
+            )
+            first.send_signal(signal.SIGKILL)  # mid-briefing, mei still in the room
+            await asyncio.to_thread(first.wait, 20)
+        killed = stores.briefings.get(briefing_id)
+        assert killed is not None and killed.ended_at is None  # left open by the dead node
+
+        async with serving(scene, 2):
+            await eventually(
+                lambda: stores.briefings.get(briefing_id).ended_at is not None,  # type: ignore[union-attr]
+                within=30,
+                what="the restarted service closed the briefing",
+            )
+    finally:
+        await mei.leave()
+
+    closed = stores.briefings.get(briefing_id)
+    assert closed is not None and closed.ended_because == "node_failed"
+    stored = stores.media.recording(briefing_id)
+    assert stored is not None
+    samples, rate = decode_flac(stored.data)
+    assert rate == 16000 and samples.size / rate > 8.0  # all but the last second or so
+    (mei_there,) = stores.briefings.presences(briefing_id)
+    assert mei_there.identity == "mei" and mei_there.left_at == closed.ended_at
+    assert "weekend" in closed.summary.lower(), closed.summary
+    (change,) = stores.briefings.changes(briefing_id)
+    assert (change.change.kind.value, change.change.sku) == ("exclude_sku", "AX-200")

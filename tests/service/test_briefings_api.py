@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from fastapi import FastAPI
 from service_helpers import API_KEYS, auth
 
 from knowledge_base.briefing import Caption, propose_changes
@@ -58,19 +59,22 @@ def _runtime_knowledge() -> Any:
     return load_knowledge_base(SAMPLE_DATA_DIR)
 
 
-@pytest.fixture
-async def client(runtime: Any, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+def _app(runtime: Any, database: Database) -> FastAPI:
     manager = SessionManager(
         runtime=runtime, endpoint=ENDPOINT, capacity=1, loop_config=runtime.loop_config
     )
-    app = create_app(
+    return create_app(
         settings=ServiceSettings(capacity=1, api_keys=API_KEYS),
         runtime=runtime,
         manager=manager,
         database=database,
         webhook_verifier=WebhookVerifier(api_key=ENDPOINT.api_key, api_secret=ENDPOINT.api_secret),
     )
-    transport = httpx.ASGITransport(app=app)
+
+
+@pytest.fixture
+async def client(runtime: Any, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=_app(runtime, database))
     async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as http:
         yield http
 
@@ -218,3 +222,16 @@ async def test_approving_publishes_the_next_version(
     assert publication.published_by == "hq-admin"
     ((promotion_id, version),) = [(v.promotion_id, v.version) for v in publication.versions]
     assert promotion_id == "weekend-running" and version == 3
+
+
+async def test_a_briefing_left_open_by_the_previous_process_is_closed_when_the_service_starts(
+    runtime: Any, database: Database
+) -> None:
+    # OPEN's node (the previous serve of this single-node service) died: nothing runs it.
+    app = _app(runtime, database)
+    async with app.router.lifespan_context(app):
+        record = SqlBriefingRepository(database=database).get(OPEN)
+        assert record is not None and record.ended_because == "node_failed"
+        assert record.ended_at == record.started_at  # its node was never seen after opening
+        closed = SqlBriefingRepository(database=database).get(CLOSED)
+        assert closed is not None and closed.ended_because == "closed"  # left alone

@@ -1,5 +1,7 @@
 """A worker node's sessions carry what a ``serve`` session carries: quizzes, briefings, alerts.
 
+It also closes the briefings of a ``serve`` node that died.
+
 On a cluster every clerk session runs on a worker (``voice-agent worker``), so a part that
 only ``serve`` wires (the quizmaster, the briefing requests) would never reach a clerk of a
 chain that runs workers. These tests build a real worker node over the published sample
@@ -9,6 +11,7 @@ chain (nothing joins LiveKit) and look at what it gives a clerk's session.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,16 +23,24 @@ from pipelines.conversation_state import ConversationState
 from pipelines.feedback_processor import FeedbackProcessor
 from tests.storage.knowledge_helpers import copy_sample
 from voice_agent.agent.transport import LiveKitEndpoint
+from voice_agent.briefing.closing import BriefingStores
 from voice_agent.runtime import build_runtime
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import Settings
-from voice_agent.storage import open_database
+from voice_agent.storage import Database, open_database
+from voice_agent.storage.broadcast_briefings import BriefingRecord
 from voice_agent.worker.node import WorkerNode
 
 
 @pytest.fixture
-def node(settings: Settings, tmp_path: Path) -> Iterator[WorkerNode]:
+def database(tmp_path: Path) -> Iterator[Database]:
     database = open_database(f"sqlite:///{tmp_path / 'worker.sqlite3'}")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def node(settings: Settings, tmp_path: Path, database: Database) -> Iterator[WorkerNode]:
     kb = copy_sample(tmp_path / "kb")
     configured = settings.model_copy(
         update={
@@ -43,7 +54,6 @@ def node(settings: Settings, tmp_path: Path) -> Iterator[WorkerNode]:
         endpoint=LiveKitEndpoint(url="ws://127.0.0.1:9", api_key="k", api_secret="s" * 40),
         service=ServiceSettings(port=0, capacity=2),
     )
-    database.close()
 
 
 def test_a_worker_speaks_feedback_alerts_to_the_managers_of_its_sessions(
@@ -68,3 +78,22 @@ def test_a_worker_s_session_answers_briefing_requests_and_takes_feedback(
     kinds = {type(p) for p in processors}
     assert BriefingRequestProcessor in kinds
     assert FeedbackProcessor in kinds
+
+
+async def test_a_worker_closes_the_briefing_of_a_serve_node_that_died(
+    node: WorkerNode, database: Database
+) -> None:
+    stores = BriefingStores.of(database)
+    started = stores.journal.now() - timedelta(minutes=5)
+    stores.briefings.open(
+        BriefingRecord("20261201-5e7e0dea", {"stores": ["SH-01"]}, "mei", started)
+    )
+    stores.journal.renew(["20261201-5e7e0dea"], node="serve-a")  # renewed now: alive
+    assert await node.briefings.recover() == []
+    running = BriefingStores.of(database).journal.open_briefings()
+    assert [b.node for b in running] == ["serve-a"]
+    stores.briefings.open(
+        BriefingRecord("20261201-0dead000", {"stores": ["SH-01"]}, "mei", started)
+    )
+    (closed,) = await node.briefings.recover()  # never renewed since it opened 5 min ago
+    assert (closed.id, closed.ended_because) == ("20261201-0dead000", "node_failed")

@@ -2,31 +2,39 @@
 
 :class:`BriefingDesk` is built once per service (``app.state.briefings``). Opening stores
 the briefing and starts a :class:`~voice_agent.briefing.room.BriefingRoom` in
-``briefing-<id>``; each caption is stored as it is published. When the room ends (closed
-over HTTP or the CLI, the manager gone for ``speaker_absent_secs``, or never come) the desk
-stores, in this order: the recording (FLAC), every participant's stretches of presence, the
-changes proposed from the manager's captions, and the end with the summary. Only then does
-:meth:`BriefingDesk.close` return.
+``briefing-<id>``; each caption is stored as it is published. About every second
+(``flush_secs``) the desk stores what the room captured since: the manager's audio as a
+chunk, each join and leave, and renews the briefing's ``seen_at`` with this node's id, so
+that a node that dies loses at most the last second. When the room ends (closed over HTTP
+or the CLI, the manager gone for ``speaker_absent_secs``, or never come) the desk concludes
+it (:func:`~voice_agent.briefing.closing.close_briefing`: the recording, attendance,
+proposed changes and the summary, in that order); only then does :meth:`BriefingDesk.close`
+return. :meth:`BriefingDesk.start` closes briefings whose node died
+(:class:`~voice_agent.briefing.recovery.BriefingRecovery`) at start and at every tick.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from loguru import logger
 
-from knowledge_base.briefing import Caption, propose_changes, summarize
+from knowledge_base.briefing import Caption
+from knowledge_base.briefing_end import EndReason
 from knowledge_base.briefing_scope import BriefingScope
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.briefing.room import MAX_BRIEFING_SECS, BriefingRoom
-from voice_agent.feedback.audio import FeedbackAudioError, encode_flac
+from voice_agent.briefing.closing import BriefingStores, close_briefing
+from voice_agent.briefing.recovery import BriefingRecovery
+from voice_agent.briefing.room import Attended, BriefingRoom
 from voice_agent.livekit.rooms import briefing_room_name
 from voice_agent.runtime import Runtime
-from voice_agent.storage.briefing_media import SqlBriefingMediaRepository
-from voice_agent.storage.broadcast_briefings import BriefingRecord, SqlBriefingRepository
+from voice_agent.storage.broadcast_briefings import BriefingRecord
 from voice_agent.storage.engine import Database
 from voice_agent.storage.timestamps import Clock, utc_now
 
@@ -41,6 +49,15 @@ class BriefingNotOpenError(LookupError):
 class _Running:
     room: BriefingRoom
     task: asyncio.Task[BriefingRecord]
+    chunks: int = 0
+    """Audio chunks stored so far."""
+    pcm: bytearray = field(default_factory=bytearray)
+    """Audio drained from the room and not stored yet."""
+    sample_rate: int = 0
+    attended: list[Attended] = field(default_factory=list)
+    """Joins and leaves drained from the room and not stored yet, in order."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """One flush at a time (the periodic one and the last one at the end)."""
 
 
 class BriefingDesk:
@@ -52,6 +69,11 @@ class BriefingDesk:
         endpoint: The LiveKit server (called when a briefing opens).
         speaker_absent_secs: A briefing ends once its manager has been gone this long.
         speaker_wait_secs: A briefing ends if its manager has not joined by then.
+        node: This node's id on the briefings it runs (default: a new random one).
+        shared: Other nodes may run briefings over the same database (a cluster).
+        stale_after_secs: A briefing whose node has not renewed it this long (by the
+            database's clock) lost its node; with ``shared``, another node closes it then.
+        flush_secs: How often a running briefing's audio, joins and leaves are stored.
         clock: Now (aware).
     """
 
@@ -63,16 +85,46 @@ class BriefingDesk:
         endpoint: Callable[[], LiveKitEndpoint],
         speaker_absent_secs: float = 15.0,
         speaker_wait_secs: float = 600.0,
+        node: str | None = None,
+        shared: bool = False,
+        stale_after_secs: float = 10.0,
+        flush_secs: float = 1.0,
         clock: Clock = utc_now,
     ) -> None:
         self._runtime = runtime
         self._endpoint = endpoint
-        self._briefings = SqlBriefingRepository(database=database)
-        self._media = SqlBriefingMediaRepository(database=database)
+        self._stores = BriefingStores.of(database)
         self._absent_secs = speaker_absent_secs
         self._wait_secs = speaker_wait_secs
+        self._flush_secs = flush_secs
         self._clock = clock
+        self.node = node or uuid.uuid4().hex[:12]
+        """This node's id on the briefings it runs."""
         self._running: dict[str, _Running] = {}
+        self._opening: set[str] = set()
+        self.recovery = BriefingRecovery(
+            stores=self._stores,
+            knowledge=lambda: runtime.knowledge,
+            node=self.node,
+            shared=shared,
+            stale_after=timedelta(seconds=stale_after_secs),
+            running_here=lambda: self._opening | set(self._running),
+        )
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def start(self, *, tick_secs: float | None = None) -> None:
+        """Close the briefings whose node died; with ``tick_secs``, keep doing so."""
+        await self.recovery.recover()
+        if tick_secs is not None:
+            self._ticker = asyncio.create_task(self.recovery.run(tick_secs))
+
+    async def stop(self) -> None:
+        """Stop looking for briefings whose node died (running ones go on)."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
 
     @property
     def open_ids(self) -> list[str]:
@@ -89,7 +141,13 @@ class BriefingDesk:
         record = BriefingRecord(
             id=briefing_id, scope=scope.to_dict(), opened_by=opened_by, started_at=now
         )
-        await asyncio.to_thread(self._briefings.open, record)
+        self._opening.add(briefing_id)
+        try:
+            await asyncio.to_thread(self._stores.briefings.open, record)
+            await asyncio.to_thread(self._stores.journal.renew, [briefing_id], node=self.node)
+        except BaseException:
+            self._opening.discard(briefing_id)
+            raise
         room = BriefingRoom(
             runtime=self._runtime,
             endpoint=self._endpoint(),
@@ -102,6 +160,7 @@ class BriefingDesk:
         )
         task = asyncio.create_task(self._run(room), name=f"briefing {briefing_id}")
         self._running[briefing_id] = _Running(room=room, task=task)
+        self._opening.discard(briefing_id)
         logger.info("briefing {} opened by {} for {}", briefing_id, opened_by, scope.store_ids)
         return record
 
@@ -136,55 +195,78 @@ class BriefingDesk:
                 logger.exception("briefing {} did not close cleanly", briefing_id)
 
     async def _store_caption(self, briefing_id: str, caption: Caption) -> None:
-        await asyncio.to_thread(self._media.add_caption, briefing_id, caption)
+        await asyncio.to_thread(self._stores.media.add_caption, briefing_id, caption)
 
     async def _run(self, room: BriefingRoom) -> BriefingRecord:
+        ended = asyncio.Event()
+        flushing = asyncio.create_task(self._flush_until(room.briefing_id, ended))
         try:
             await room.run()
         except Exception:  # noqa: BLE001 - what was captured is still stored below
             logger.exception("[{}] briefing room failed", room.room)
+        finally:
+            # Not cancelled: a write under way finishes first (a join before its leave).
+            ended.set()
+            await flushing
         try:
-            return await self._finish(room)
+            await self._flush(room.briefing_id)
+            record = await asyncio.to_thread(self._stores.briefings.get, room.briefing_id)
+            assert record is not None
+            if record.ended_at is not None:
+                # This node was silent past the limit and another closed it: keep that.
+                logger.warning(
+                    "briefing {} was closed by another node ({}) meanwhile",
+                    record.id,
+                    record.ended_because,
+                )
+                await asyncio.to_thread(self._stores.journal.drop_chunks, record.id)
+                return record
+            return await close_briefing(
+                self._stores,
+                record,
+                knowledge=self._runtime.knowledge,
+                ended_at=self._clock(),
+                reason=EndReason(room.ended_because),
+            )
         finally:
             self._running.pop(room.briefing_id, None)
 
-    async def _finish(self, room: BriefingRoom) -> BriefingRecord:
-        """Store the recording, attendance, proposed changes and the summary, in that order."""
-        ended_at = self._clock()
-        take = room.take()
-        briefing_id = room.briefing_id
-        reference = None
-        if take.pcm:
+    async def _flush_until(self, briefing_id: str, ended: asyncio.Event) -> None:
+        while not ended.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ended.wait(), self._flush_secs)
             try:
-                audio = await asyncio.to_thread(
-                    encode_flac, take.pcm, take.sample_rate, max_secs=MAX_BRIEFING_SECS
+                await self._flush(briefing_id)
+            except Exception:  # noqa: BLE001 - kept in memory: the next flush stores it
+                logger.exception("briefing {}: storing what it captured failed", briefing_id)
+
+    async def _flush(self, briefing_id: str) -> None:
+        """Store the room's audio, joins and leaves since the last flush; renew the briefing.
+
+        What a failed write did not store stays pending for the next flush.
+        """
+        running = self._running.get(briefing_id)
+        if running is None:
+            return
+        journal = self._stores.journal
+        async with running.lock:
+            drained = running.room.drain()
+            running.attended.extend(drained.attended)
+            running.pcm.extend(drained.pcm)
+            running.sample_rate = drained.sample_rate
+            while running.attended:
+                event = running.attended[0]
+                store = journal.left if event.left else journal.joined
+                await asyncio.to_thread(store, briefing_id, event.identity, event.at)
+                running.attended.pop(0)
+            if running.pcm:
+                await asyncio.to_thread(
+                    journal.add_chunk,
+                    briefing_id,
+                    running.chunks + 1,
+                    bytes(running.pcm),
+                    sample_rate=running.sample_rate,
                 )
-            except FeedbackAudioError as e:
-                logger.warning("[{}] recording not kept: {}", room.room, e)
-            else:
-                reference = await asyncio.to_thread(self._media.save_recording, briefing_id, audio)
-        for presence in take.presences:
-            await asyncio.to_thread(self._briefings.add_presence, briefing_id, presence)
-        knowledge = self._runtime.knowledge
-        proposals = propose_changes(take.captions, knowledge=knowledge, speaker=room.speaker)
-        for proposal in proposals:
-            await asyncio.to_thread(self._briefings.propose, briefing_id, proposal)
-        summary = summarize(take.captions, knowledge=knowledge)
-        await asyncio.to_thread(
-            self._briefings.close,
-            briefing_id,
-            ended_at=ended_at,
-            recording=reference,
-            summary=summary.text,
-        )
-        logger.info(
-            "briefing {} closed ({}): {} caption(s), {} participant stretch(es), {} proposal(s)",
-            briefing_id,
-            room.ended_because,
-            len(take.captions),
-            len(take.presences),
-            len(proposals),
-        )
-        record = await asyncio.to_thread(self._briefings.get, briefing_id)
-        assert record is not None
-        return record
+                running.chunks += 1
+                running.pcm.clear()
+            await asyncio.to_thread(journal.renew, [briefing_id], node=self.node)

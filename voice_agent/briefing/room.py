@@ -10,11 +10,12 @@ published to everyone in the room as a LiveKit data message on topic
     {"type": "caption", "briefing_id": "...", "start": 3.1, "end": 6.4,
      "text": "From Saturday the AX-200 is out of the weekend offer.", "speaker": "mei"}
 
-Every participant's joins and leaves (not the assistant's) are kept as
-:class:`~knowledge_base.attendance.Presence` stretches. The room ends when
-:meth:`BriefingRoom.close` is called, when the manager has been gone for
-``speaker_absent_secs``, or when they never came within ``speaker_wait_secs``;
-:meth:`BriefingRoom.take` then returns what it captured.
+The manager's audio (a :class:`~voice_agent.briefing.recorder.BriefingRecorder`) and every
+participant's joins and leaves (not the assistant's) are kept until
+:meth:`BriefingRoom.drain` hands them over: the desk stores them about every second, so a
+node that dies loses little. The room ends when :meth:`BriefingRoom.close` is called, when
+the manager has been gone for ``speaker_absent_secs``, or when they never came within
+``speaker_wait_secs``; a last :meth:`BriefingRoom.drain` then returns the rest.
 """
 
 from __future__ import annotations
@@ -36,37 +37,44 @@ from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.transports.livekit.transport import LiveKitTransport
 from pipecat.workers.runner import WorkerRunner
 
-from knowledge_base.attendance import Presence
 from knowledge_base.briefing import Caption
 from pipelines.briefing_captions import CaptionProcessor, SpeechClock
 from pipelines.conversation_state import ConversationState
-from pipelines.feedback_audio import FeedbackAudioTap
 from pipelines.participant_filter import ParticipantAudioFilter
 from pipelines.user_turn_processor import UserTurnProcessor
 from pipelines.vad import SharedSileroVADAnalyzer
 from pipelines.vad_processor import StampedVADProcessor
 from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint, agent_transport
+from voice_agent.briefing.closing import MAX_BRIEFING_SECS
+from voice_agent.briefing.recorder import BriefingRecorder
 from voice_agent.runtime import Runtime
 
 CAPTION_TOPIC = "briefing-captions"
 """LiveKit data topic of the live captions."""
-MAX_BRIEFING_SECS = 3600.0
-"""Longest recording kept (an hour); later audio is captioned but not recorded."""
 _DRAIN_SECS = 20.0
 """At close, how long a turn still being transcribed may take to become a caption."""
 
 CaptionListener = Callable[[Caption], Awaitable[None]]
 
 
-@dataclass(slots=True)
-class BriefingTake:
-    """What the room captured."""
+@dataclass(frozen=True, slots=True)
+class Attended:
+    """A participant joined (``left`` false) or left the room at ``at``."""
 
-    captions: list[Caption]
+    identity: str
+    at: datetime
+    left: bool
+
+
+@dataclass(slots=True)
+class BriefingDrain:
+    """What the room captured since the last drain."""
+
     pcm: bytes
     """The manager's audio, 16-bit mono."""
     sample_rate: int
-    presences: list[Presence] = field(default_factory=list)
+    attended: list[Attended] = field(default_factory=list)
+    """Joins and leaves, in order."""
 
 
 class BriefingRoom:
@@ -107,11 +115,10 @@ class BriefingRoom:
         self._wait_secs = speaker_wait_secs
         self._connect_timeout = connect_timeout_secs
         self._state = ConversationState(session_id=room)
-        self._tap = FeedbackAudioTap(keep_secs=1.0, max_secs=MAX_BRIEFING_SECS)
-        self._tap.start(since=float("-inf"))
+        self._recorder = BriefingRecorder(max_secs=MAX_BRIEFING_SECS)
         self._captions: list[Caption] = []
         self._present: dict[str, datetime] = {}
-        self._presences: list[Presence] = []
+        self._attended: list[Attended] = []
         self._speaker_gone_since: float | None = time.monotonic()
         self._speaker_seen = False
         self._transport: LiveKitTransport | None = None
@@ -154,7 +161,7 @@ class BriefingRoom:
             [
                 transport.input(),
                 ParticipantAudioFilter(identity=self.speaker),
-                self._tap,
+                self._recorder,
                 StampedVADProcessor(vad_analyzer=vad),
                 clock,
                 UserTurnProcessor(
@@ -221,14 +228,13 @@ class BriefingRoom:
         if self._worker is not None:
             await self._worker.queue_frame(EndFrame())
 
-    def take(self) -> BriefingTake:
-        """The captions, the manager's audio and every stretch of presence so far."""
-        return BriefingTake(
-            captions=list(self._captions),
-            pcm=self._tap.take(),
-            sample_rate=self._tap.sample_rate or self._runtime.loop_config.input_sample_rate,
-            presences=list(self._presences)
-            + [Presence(identity, joined) for identity, joined in self._present.items()],
+    def drain(self) -> BriefingDrain:
+        """The manager's audio, joins and leaves since the last drain (each handed over once)."""
+        attended, self._attended = self._attended, []
+        return BriefingDrain(
+            pcm=self._recorder.drain(),
+            sample_rate=self._recorder.sample_rate or self._runtime.loop_config.input_sample_rate,
+            attended=attended,
         )
 
     # --- internals ------------------------------------------------------------------------
@@ -262,6 +268,7 @@ class BriefingRoom:
         if identity == AGENT_IDENTITY or identity in self._present:
             return
         self._present[identity] = at or datetime.now(UTC)
+        self._attended.append(Attended(identity, self._present[identity], left=False))
         logger.info("[{}] {} joined the briefing", self.room, identity)
         if identity == self.speaker:
             self._speaker_seen = True
@@ -272,7 +279,7 @@ class BriefingRoom:
         joined = self._present.pop(identity, None)
         if joined is None:
             return
-        self._presences.append(Presence(identity, joined, max(at, joined)))
+        self._attended.append(Attended(identity, max(at, joined), left=True))
         logger.info("[{}] {} left the briefing", self.room, identity)
         if identity == self.speaker:
             self._speaker_gone_since = time.monotonic()

@@ -31,6 +31,7 @@ def briefing_summary(record: BriefingRecord) -> dict[str, object]:
         "started_at": record.started_at.isoformat(),
         "ended_at": record.ended_at.isoformat() if record.ended_at else None,
         "open": record.ended_at is None,
+        "ended_because": record.ended_because,
         "recording": record.recording,
         "summary": record.summary,
     }

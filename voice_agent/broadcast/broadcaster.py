@@ -78,8 +78,9 @@ class Broadcaster:
             shared: Other nodes' broadcasters serve their own sessions from the same
                 database (a cluster): this one acts for the people connected to it, and
                 escalates people connected to no node (a delivery left speaking is
-                recovered when its person connects here, not at start; nobody connected
-                to another node is acted for here). Its sessions are recorded in
+                recovered when its person connects here, or at a tick once they have a
+                session on no node, its node having died; never at start; nobody
+                connected to another node is acted for here). Its sessions are recorded in
                 ``notice_presence`` so the other nodes can tell.
             node: This node's id in the shared records (default: a new random one).
             presence_fresh: When ``shared``, a node's session rows not renewed for this
@@ -145,7 +146,8 @@ class Broadcaster:
         """Resume: recover cut-off playbacks, read the roster, catch up on publications.
 
         A delivery left ``speaking`` by a previous process counts as cut off (spoken again
-        from the start; when ``shared``, once its person connects here). Urgent publications
+        from the start; when ``shared``, once its person connects here, or at a tick once
+        they have a session on no node). Urgent publications
         stored after the newest one with a notice are announced now (none before the first
         notice: history is not replayed). With ``tick_secs`` a background task looks at
         due replays, escalations and shift starts.
@@ -239,7 +241,7 @@ class Broadcaster:
             return await self._follow_up.report(identity, notice, event, self._roster)
 
     async def tick(self) -> None:
-        """Look at every open delivery (deadlines passed, shifts started, a new roster)."""
+        """Look at every open delivery: deadlines, shifts, the roster, dead nodes' notices."""
         async with self._lock:
             await self._refresh_roster()
             await self._follow_up.evaluate_open(self._roster)

@@ -31,7 +31,6 @@ from knowledge_base.delivery import (
     PlaybackInterrupted,
     Situation,
     apply,
-    recover,
 )
 from knowledge_base.escalation_reach import acts_for
 from knowledge_base.knowledge import KnowledgeBase
@@ -41,6 +40,7 @@ from knowledge_base.notices import compose_notice
 from knowledge_base.rosters import Roster, StaffMember
 from voice_agent.broadcast.announcements import Announcements
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
+from voice_agent.broadcast.cut_off import recover_left_speaking, recover_lost_node
 from voice_agent.broadcast.escalator import Escalator
 from voice_agent.broadcast.manager_escalations import ManagersHearEscalations
 from voice_agent.storage import SqlNoticeRepository
@@ -163,25 +163,39 @@ class FollowUp:
         """Act for everyone with an open delivery (deadlines passed, shifts started).
 
         On a cluster that includes people with a session on no node (they left, or their
-        node died): whichever node looks first escalates them. Then the connected store
+        node died): a notice their dead node left ``speaking`` is cut off
+        (:func:`~knowledge_base.escalation_reach.cut_off_by_a_lost_node`), and whichever
+        node looks first escalates them when due. Then the connected store
         managers are offered the escalations they have not heard (another node's too).
         """
         present: set[str] = set()
         if self._presence is not None:
             await asyncio.to_thread(self._presence.renew, self.connected())
+        open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
+        if self._presence is not None:
+            # Read after the deliveries: a session that started speaking one of them had
+            # its row written before, so a live node's notice is never taken for orphaned.
             present = await asyncio.to_thread(
                 self._presence.present, fresh_within=self._presence_fresh
             )
-        open_ones = await asyncio.to_thread(self._notices.deliveries, open_only=True)
         for identity in sorted({d.clerk for d in open_ones}):
             # Someone connected elsewhere is skipped without a query; someone connected
             # nowhere is judged on this read (an escalation is claimed conditionally).
             elsewhere = identity not in self._channels
+            records = [d for d in open_ones if d.clerk == identity] if elsewhere else None
+            if records is not None:
+                records = await recover_lost_node(
+                    self._notices,
+                    records,
+                    now=self._clock(),
+                    shared=self._presence is not None,
+                    connected_here=False,
+                    connected_anywhere=identity in present,
+                )
+                if records is None:
+                    continue  # changed by another node meanwhile: looked at next tick
             await self.evaluate(
-                identity,
-                roster,
-                connected_anywhere=identity in present,
-                records=[d for d in open_ones if d.clerk == identity] if elsewhere else None,
+                identity, roster, connected_anywhere=identity in present, records=records
             )
         await self._managers.offer_due(self._channels, roster)
 
@@ -248,14 +262,7 @@ class FollowUp:
 
     async def recover_cut_off(self, identity: str | None = None) -> None:
         """Deliveries left ``speaking`` (of ``identity``, or everyone) were cut off."""
-        now = self._clock()
-        open_ones = await asyncio.to_thread(
-            self._notices.deliveries, clerk=identity, open_only=True
-        )
-        recovered = [recover(d, now) for d in open_ones if d.state is DeliveryState.SPEAKING]
-        if recovered:
-            await asyncio.to_thread(self._notices.save_all, recovered)
-            logger.info("broadcast: {} cut-off notice(s) will be spoken again", len(recovered))
+        await recover_left_speaking(self._notices, now=self._clock(), identity=identity)
 
     async def _store(self, delivery: Delivery) -> None:
         await asyncio.to_thread(self._notices.save, delivery)

@@ -118,7 +118,8 @@ def create_app(
     # shared: on a cluster's front node the workers run the sessions, each broadcaster
     # acts for its own.
     app.state.broadcaster = runtime_broadcaster(runtime, database, shared=front_only)
-    app.state.briefings = briefings.build(runtime, database, manager)
+    node = app.state.broadcaster.node if app.state.broadcaster is not None else None
+    app.state.briefings = briefings.build(runtime, database, manager, shared=front_only, node=node)
     app.state.quizmaster = runtime_quizmaster(runtime, database)
     app.state.feedback = feedback_desk or FeedbackDesk.build(
         settings=runtime.settings, database=database

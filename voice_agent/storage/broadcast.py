@@ -113,6 +113,30 @@ class SqlNoticeRepository:
             for delivery in records:
                 _update(connection, delivery)
 
+    def replace(self, before: Delivery, after: Delivery) -> bool:
+        """Rewrite ``before`` as ``after`` unless someone changed it since it was read.
+
+        Its state, plays and interruptions must still be ``before``'s (every event that
+        moves a record changes one of them), so of two nodes acting on the same reading
+        only the first writes.
+
+        Returns:
+            True when the record was rewritten.
+        """
+        values = _values(after)
+        del values["notice_id"], values["clerk"]
+        with self._database.transaction() as connection:
+            result = connection.execute(
+                deliveries.update()
+                .where(deliveries.c.notice_id == before.notice_id)
+                .where(deliveries.c.clerk == before.clerk)
+                .where(deliveries.c.state == before.state.value)
+                .where(deliveries.c.plays == before.plays)
+                .where(deliveries.c.interruptions == before.interruptions)
+                .values(values)
+            )
+            return result.rowcount == 1
+
     def get(self, notice_id: str) -> NoticeRecord | None:
         """One notice, or ``None``."""
         with self._database.read() as connection:

@@ -38,6 +38,8 @@ class BriefingRecord:
     recording: str | None = None
     """Where the recording is (a path or object key)."""
     summary: str = ""
+    ended_because: str | None = None
+    """Why it ended (:class:`knowledge_base.briefing_end.EndReason`; ``None``: open)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +85,15 @@ class SqlBriefingRepository:
             )
 
     def close(
-        self, briefing_id: str, *, ended_at: datetime, recording: str | None, summary: str
+        self,
+        briefing_id: str,
+        *,
+        ended_at: datetime,
+        recording: str | None,
+        summary: str,
+        ended_because: str = "closed",
     ) -> None:
-        """Record the end, the recording and the summary.
+        """Record the end, why, the recording and the summary.
 
         Raises:
             KeyError: No such briefing.
@@ -95,7 +103,12 @@ class SqlBriefingRepository:
             done = connection.execute(
                 briefings.update()
                 .where(briefings.c.id == briefing_id)
-                .values(ended_at=ended_at, recording=recording, summary=summary)
+                .values(
+                    ended_at=ended_at,
+                    recording=recording,
+                    summary=summary,
+                    ended_because=ended_because,
+                )
             )
             if done.rowcount != 1:
                 raise KeyError(f"no briefing {briefing_id!r}")
@@ -108,13 +121,13 @@ class SqlBriefingRepository:
                 .mappings()
                 .first()
             )
-        return _briefing(row) if row is not None else None
+        return briefing_from_row(row) if row is not None else None
 
     def all(self) -> list[BriefingRecord]:
         """Briefings, oldest first."""
         with self._database.read() as connection:
             rows = connection.execute(select(briefings).order_by(briefings.c.started_at))
-            return [_briefing(row) for row in rows.mappings()]
+            return [briefing_from_row(row) for row in rows.mappings()]
 
     def add_presence(self, briefing_id: str, presence: Presence) -> None:
         """Record one stretch of a participant in the room."""
@@ -230,7 +243,8 @@ def change_from_dict(data: dict[str, object]) -> ProposedChange:
     )
 
 
-def _briefing(row: RowMapping) -> BriefingRecord:
+def briefing_from_row(row: RowMapping) -> BriefingRecord:
+    """A briefing read back from its ``briefings`` row."""
     return BriefingRecord(
         id=row["id"],
         scope=json.loads(row["scope"]),
@@ -239,6 +253,7 @@ def _briefing(row: RowMapping) -> BriefingRecord:
         ended_at=row["ended_at"],
         recording=row["recording"],
         summary=row["summary"],
+        ended_because=row["ended_because"],
     )
 
 

@@ -159,8 +159,13 @@ briefings = Table(
     Column("ended_at", UtcDateTime),
     Column("recording", Text),
     Column("summary", Text, nullable=False, server_default=text("''")),
+    Column("node", Text),
+    Column("seen_at", UtcDateTime),
+    Column("ended_because", Text),
 )
-"""Voice briefings: scope (JSON), who opened it, when, the recording reference, the summary."""
+"""Voice briefings: scope (JSON), who opened it, when, the recording reference, the summary;
+the node running it and when it last said so (``seen_at``, by the database's clock), and why
+it ended (revision ``0009_briefing_journal``)."""
 
 briefing_attendance = Table(
     "briefing_attendance",
@@ -216,6 +221,17 @@ briefing_recordings = Table(
     Column("data", LargeBinary, nullable=False),
 )
 """The manager's audio of a briefing, compressed (FLAC bytes; revision 0006)."""
+
+briefing_audio_chunks = Table(
+    "briefing_audio_chunks",
+    metadata,
+    Column("briefing_id", Text, ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("sample_rate", Integer, nullable=False),
+    Column("pcm", LargeBinary, nullable=False),
+)
+"""The manager's audio of a running briefing as it comes (16-bit mono PCM, about a second a
+row), until its close stores one recording (revision ``0009_briefing_journal``)."""
 
 notice_presence = Table(
     "notice_presence",

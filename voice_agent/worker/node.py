@@ -9,17 +9,21 @@ Redis). Answers are logged, spoken feedback is captured and stored, and briefing
 serve``. With the runtime serving the published versions of that database, the node
 follows every publication and has its own broadcaster (shared: it speaks urgent notices to,
 and records the deliveries of, the sessions it runs) and quizmaster (it quizzes the clerks
-of its sessions once they acknowledged); its heartbeat there
+of its sessions once they acknowledged). It runs no briefings, but its tick closes those
+whose ``serve`` node died (:class:`~voice_agent.briefing.recovery.BriefingRecovery`). Its
+heartbeat there
 (:class:`~voice_agent.worker.heartbeat.WorkerHeartbeat`) tells the store service it is
 alive and which clerk rooms it runs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import uuid
 from contextlib import AsyncExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
@@ -27,6 +31,8 @@ from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
+from voice_agent.briefing.closing import BriefingStores
+from voice_agent.briefing.recovery import BriefingRecovery
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.broadcast.wiring import running, runtime_broadcaster, runtime_quizmaster
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
@@ -109,6 +115,15 @@ class WorkerNode:
             health_host=health_host,
             on_sessions_changed=self._sessions_changed,
         )
+        self.briefings = BriefingRecovery(
+            stores=BriefingStores.of(database),
+            knowledge=lambda: runtime.knowledge,
+            node=self.worker_id,
+            shared=True,
+            stale_after=timedelta(seconds=runtime.settings.broadcast.presence_stale_secs),
+            running_here=frozenset,
+        )
+        """Closes briefings whose node died (this node runs none)."""
         self.heartbeat = WorkerHeartbeat(
             registry=SqlWorkerRegistry(database=database), describe=self._beat
         )
@@ -133,6 +148,10 @@ class WorkerNode:
                     quizmaster=self.notices.quizmaster,
                 )
             )
+        recovering = asyncio.create_task(
+            self.briefings.run(runtime.settings.broadcast.tick_secs), name="briefing recovery"
+        )
+        self._running.push_async_callback(_cancel, recovering)
         await self.feedback.prepare()
         await self.dispatcher.start()
         self.heartbeat.start()
@@ -177,3 +196,9 @@ class WorkerNode:
         tb: TracebackType | None,
     ) -> None:
         await self.stop(drain=False)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -60,19 +60,42 @@ router = APIRouter(prefix="/v1", tags=["briefings"])
 BriefingId = Annotated[str, PathParam(max_length=40)]
 
 
-def build(runtime: Runtime, database: Database, manager: SessionManager) -> BriefingDesk:
-    """The service's briefing desk (its rooms join the session manager's LiveKit server)."""
-    return BriefingDesk(runtime=runtime, database=database, endpoint=lambda: manager.endpoint)
+def build(
+    runtime: Runtime,
+    database: Database,
+    manager: SessionManager,
+    *,
+    shared: bool = False,
+    node: str | None = None,
+) -> BriefingDesk:
+    """The service's briefing desk (its rooms join the session manager's LiveKit server).
+
+    ``shared``: other nodes of a cluster may run briefings over the same database (a
+    briefing whose node died is then closed once ``[broadcast] presence_stale_secs`` passed
+    without its node renewing it; otherwise at start); ``node``: this node's id.
+    """
+    return BriefingDesk(
+        runtime=runtime,
+        database=database,
+        endpoint=lambda: manager.endpoint,
+        node=node,
+        shared=shared,
+        stale_after_secs=runtime.settings.broadcast.presence_stale_secs,
+    )
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Close the briefings still running when the service stops (their results are stored)."""
+    """Close briefings whose node died, and at the end the ones still running (stored)."""
+    desk: BriefingDesk | None = getattr(app.state, "briefings", None)
+    if desk is not None:
+        runtime: Runtime = app.state.context.runtime
+        await desk.start(tick_secs=runtime.settings.broadcast.tick_secs)
     try:
         yield
     finally:
-        desk: BriefingDesk | None = getattr(app.state, "briefings", None)
         if desk is not None:
+            await desk.stop()
             await desk.close_all()
 
 
