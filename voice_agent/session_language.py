@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.text import DEFAULT_LANGUAGE
-from pipelines.answer_processor import CallerProfile
-from pipelines.speech_models import english_only_whisper
 
-CallerFor = Callable[[Role, str], CallerProfile]
+if TYPE_CHECKING:  # imported when used: ``kb validate`` needs neither Pipecat nor ONNX
+    from pipelines.answer_processor import CallerProfile
+
+CallerFor = Callable[[Role, str], "CallerProfile"]
 """The profile of a session for a person in a role at a store (``Runtime.caller``)."""
 
 
@@ -33,17 +35,17 @@ class LanguageGap:
 
     language: str
     stores: tuple[str, ...]
-    reason: str
-    """``no_voice`` (no Piper voice configured) or ``not_heard`` (English-only recogniser)."""
+    reasons: tuple[str, ...]
+    """``no_voice`` (no Piper voice configured), ``not_heard`` (English-only recogniser)."""
 
     def message(self) -> str:
         """One line for logs and ``kb validate``."""
         stores = ", ".join(self.stores)
-        why = (
-            f"[tts] voices names no voice for {self.language}"
-            if self.reason == "no_voice"
-            else f"the recogniser ([stt] model) hears English only, not {self.language}"
-        )
+        said = {
+            "no_voice": f"[tts] voices names no voice for {self.language}",
+            "not_heard": "the recogniser ([stt] model) hears English only",
+        }
+        why = " and ".join(said[reason] for reason in self.reasons)
         return (
             f"stores {stores} speak {self.language}, but {why}: their sessions speak English"
             f" ({DEFAULT_LANGUAGE}) with the English voice"
@@ -65,21 +67,22 @@ class SessionLanguages:
     hears_all: bool
     stt_language: str = DEFAULT_LANGUAGE
 
-    def gap(self, language: str) -> str | None:
-        """Why this node cannot speak ``language`` (``no_voice``, ``not_heard``), or ``None``."""
-        if language not in self.voiced:
-            return "no_voice"
+    def gaps_in(self, language: str) -> tuple[str, ...]:
+        """Why this node cannot speak ``language`` (``no_voice``, ``not_heard``); empty: it can."""
+        reasons: tuple[str, ...] = () if language in self.voiced else ("no_voice",)
         if language != DEFAULT_LANGUAGE and not self.hears_all:
-            return "not_heard"
-        return None
+            reasons += ("not_heard",)
+        return reasons
 
     def spoken(self, knowledge: KnowledgeBase, store_id: str) -> str:
         """The language a session for ``store_id`` speaks here (the store's, else English)."""
         language = knowledge.language(store_id)
-        return DEFAULT_LANGUAGE if self.gap(language) else language
+        return DEFAULT_LANGUAGE if self.gaps_in(language) else language
 
     def caller(self, knowledge: KnowledgeBase, *, role: Role, store_id: str) -> CallerProfile:
         """The profile of a session for a person of ``store_id`` in ``role``."""
+        from pipelines.answer_processor import CallerProfile
+
         language = self.spoken(knowledge, store_id)
         stated = knowledge.stated_language(store_id) is not None
         return CallerProfile(
@@ -96,9 +99,9 @@ class SessionLanguages:
             by_language.setdefault(knowledge.language(store_id), []).append(store_id)
         found: list[LanguageGap] = []
         for language, stores in sorted(by_language.items()):
-            reason = self.gap(language)
-            if reason is not None:
-                found.append(LanguageGap(language, tuple(stores), reason))
+            reasons = self.gaps_in(language)
+            if reasons:
+                found.append(LanguageGap(language, tuple(stores), reasons))
         return found
 
 
@@ -106,6 +109,8 @@ def configured_languages(
     *, voices: Iterable[str], stt_model: str, stt_language: str
 ) -> SessionLanguages:
     """What settings promise, before any model is loaded (for ``kb validate``)."""
+    from pipelines.speech_models import english_only_whisper
+
     return SessionLanguages(
         voiced=frozenset([DEFAULT_LANGUAGE, *voices]),
         hears_all=not english_only_whisper(stt_model),

@@ -71,7 +71,7 @@ def test_a_store_whose_language_has_no_voice_speaks_english_and_is_reported(
     # Never Chinese text for the English voice: the session is English end to end.
     assert _profiles(english_voice_only, knowledge)["SH-01"] == ("en", "en")
     (gap,) = english_voice_only.gaps(knowledge)
-    assert gap == LanguageGap("zh-CN", ("SH-01", "SH-02", "HZ-01"), "no_voice")
+    assert gap == LanguageGap("zh-CN", ("SH-01", "SH-02", "HZ-01"), ("no_voice",))
     assert gap.message() == (
         "stores SH-01, SH-02, HZ-01 speak zh-CN, but [tts] voices names no voice for zh-CN:"
         " their sessions speak English (en) with the English voice"
@@ -84,8 +84,14 @@ def test_an_english_only_recogniser_makes_a_chinese_store_english(
     tiny_en = SessionLanguages(voiced=frozenset({"en", "zh-CN"}), hears_all=False)
     assert _profiles(tiny_en, knowledge)["SH-01"] == ("en", "en")
     (gap,) = tiny_en.gaps(knowledge)
-    assert (gap.language, gap.reason) == ("zh-CN", "not_heard")
+    assert (gap.language, gap.reasons) == ("zh-CN", ("not_heard",))
     assert "hears English only" in gap.message()
+    # The default node (tiny.en, the English voice only): both, said at once.
+    (both,) = SessionLanguages(voiced=frozenset({"en"}), hears_all=False).gaps(knowledge)
+    assert both.reasons == ("no_voice", "not_heard")
+    assert "no voice for zh-CN and the recogniser ([stt] model) hears English only" in (
+        both.message()
+    )
 
 
 def test_settings_say_whether_whisper_hears_only_english_before_it_loads(tmp_path: Path) -> None:
