@@ -27,6 +27,7 @@ from knowledge_base.models import (
     RegionsFile,
     Store,
 )
+from knowledge_base.text import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from knowledge_base.channels import Channel
@@ -156,6 +157,19 @@ class KnowledgeBase:
     def zone_name(self, store_id: str) -> str | None:
         """IANA time zone name of a store (its own, else its region's), or ``None``."""
         return self.store(store_id).time_zone or self.region_of(store_id).time_zone
+
+    def stated_language(self, store_id: str) -> str | None:
+        """The language the knowledge base names for a store (its own, else its region's)."""
+        return self.store(store_id).language or self.region_of(store_id).language
+
+    def language(self, store_id: str) -> str:
+        """The language a store's sessions speak: :meth:`stated_language`, else ``en``.
+
+        The one place that decides it: every adapter that opens a session for a store asks
+        here (a node may still speak English when it has no voice for it, see
+        ``voice_agent/session_language.py``).
+        """
+        return self.stated_language(store_id) or DEFAULT_LANGUAGE
 
     def zone(self, store_id: str) -> ZoneInfo:
         """Time zone of a store; :class:`ResolutionError` when neither store nor region has one."""

@@ -34,6 +34,7 @@ from knowledge_base.text import (
     LocalizedText,
     Schema,
     ShortText,
+    SpokenLanguage,
     is_chinese,
     looks_like_placeholder,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "ShortText",
     "SpendThreshold",
     "SpendTier",
+    "SpokenLanguage",
     "Stacking",
     "Store",
     "Window",
@@ -151,6 +153,8 @@ class Store(Schema):
     name: ShortText
     time_zone: TimeZoneName | None = None
     """Overrides the region's time zone (rarely needed)."""
+    language: SpokenLanguage | None = None
+    """Overrides the region's language (``en``, ``zh-CN``)."""
 
 
 class Region(Schema):
@@ -160,6 +164,9 @@ class Region(Schema):
     name: ShortText
     time_zone: TimeZoneName | None = None
     """IANA zone the region's stores read promotion windows in."""
+    language: SpokenLanguage | None = None
+    """What its stores' sessions speak: answers, notices, quizzes, confirmations (``en``,
+    ``zh-CN``; unset: ``en``, see :meth:`KnowledgeBase.language`)."""
     currency: CurrencyCode
     stores: list[Store] = Field(min_length=1)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class Schema(BaseModel):
@@ -21,6 +21,25 @@ class Schema(BaseModel):
 def is_chinese(language: str) -> bool:
     """True for ``zh``, ``zh-CN``, ``zh-Hans`` and friends."""
     return language.lower().startswith("zh")
+
+
+DEFAULT_LANGUAGE = "en"
+"""What a store speaks when neither it nor its region names a language."""
+SPOKEN_LANGUAGES = ("en", "zh-CN")
+"""Languages the chain's texts can be spoken in: those :class:`LocalizedText` holds."""
+
+
+def _spoken_language(value: str) -> str:
+    if value not in SPOKEN_LANGUAGES:
+        raise ValueError(
+            f"{value!r} is not a language the chain's texts can be spoken in"
+            f" (one of: {', '.join(SPOKEN_LANGUAGES)})"
+        )
+    return value
+
+
+SpokenLanguage = Annotated[str, AfterValidator(_spoken_language)]
+"""A BCP-47 tag of :data:`SPOKEN_LANGUAGES` (``en``, ``zh-CN``)."""
 
 
 class LocalizedText(Schema):

@@ -36,6 +36,9 @@ class CallerProfile:
     role: Role = Role.CLERK
     store_id: str | None = None
     language: str = "en"
+    """What the session speaks: answers, notices, quizzes (``en``, ``zh-CN``)."""
+    stt_language: str | None = None
+    """What the recogniser is told this person speaks (``None``: the node's ``[stt] language``)."""
 
 
 class AnswerProcessor(FrameProcessor):

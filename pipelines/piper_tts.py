@@ -83,6 +83,11 @@ class SharedPiperTTSService(TTSService):
             await asyncio.sleep(CLAIM_POLL_SECS)
         return self._cache.get(self._cache_voice, text)
 
+    @property
+    def voice(self) -> PiperVoice:
+        """The voice this service speaks with."""
+        return self._voice
+
     def can_generate_metrics(self) -> bool:
         """Piper reports TTFB and usage metrics."""
         return True

@@ -56,6 +56,8 @@ class _Job:
     audio_secs: float
     submitted: float
     future: Future[Transcript]
+    language: str | None
+    """Whisper's code of the language the utterance is in (``None``: detect it)."""
 
 
 @dataclass(slots=True)
@@ -71,11 +73,13 @@ class SpeechEngine(Transcriber):
 
     A drop-in :class:`Transcriber`: ``transcribe`` and ``transcribe_sync`` return the same
     :class:`Transcript` per utterance. One instance per process; it starts its worker thread
-    on first use.
+    on first use. Each utterance is decoded in its own language (its session's): utterances
+    in different languages share a ``generate`` call, each with its own prompt.
 
     Args:
         model: A loaded ``faster_whisper.WhisperModel``.
-        language: Language code; ``None`` (detect) sends everything through the full path.
+        language: Language of utterances that name none; ``None`` (detect) sends those
+            through the full path.
         beam_size: Beam of the full-window path (1 is greedy decoding).
         short_beam_size: Beam on a short window. A small beam there costs less than the full
             window and recovers the accuracy a short window loses with greedy decoding.
@@ -118,17 +122,21 @@ class SpeechEngine(Transcriber):
         self._full_window = 0
         self._fallbacks: Counter[str] = Counter()
         self._kept_unsure = 0
-        self._prompt_tokens: list[int] | None = None
+        self._prompts: dict[str, list[int]] = {}
+        """Whisper language code -> the decoder prompt for it (built on first use)."""
         self._suppress: list[int] = []
         self._tokenizer: Any = None
         self._eot = 0
-        if language is not None:
-            self._prompt_tokens, self._suppress = self._build_prompt(language)
+        if self._language is not None:
+            self._prompt_for(self._language)  # the usual one, before the first utterance
 
     # Public API
 
-    def submit(self, pcm16: bytes) -> Future[Transcript]:
-        """Queue 16 kHz mono 16-bit PCM for transcription; the future holds its transcript."""
+    def submit(self, pcm16: bytes, *, language: str | None = None) -> Future[Transcript]:
+        """Queue 16 kHz mono 16-bit PCM for transcription; the future holds its transcript.
+
+        ``language``: what the utterance is in (``zh-CN``); ``None``: the engine's own.
+        """
         audio = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
         future: Future[Transcript] = Future()
         job = _Job(
@@ -136,6 +144,7 @@ class SpeechEngine(Transcriber):
             audio_secs=len(audio) / SAMPLE_RATE,
             submitted=time.perf_counter(),
             future=future,
+            language=self.heard_language(language),
         )
         with self._counts_lock:
             self._utterances += 1
@@ -143,13 +152,13 @@ class SpeechEngine(Transcriber):
         self._queue.put(job)
         return future
 
-    async def transcribe(self, pcm16: bytes) -> Transcript:
+    async def transcribe(self, pcm16: bytes, *, language: str | None = None) -> Transcript:
         """Transcribe together with whatever other sessions submit at the same moment."""
-        return await asyncio.wrap_future(self.submit(pcm16))
+        return await asyncio.wrap_future(self.submit(pcm16, language=language))
 
-    def transcribe_sync(self, pcm16: bytes) -> Transcript:
+    def transcribe_sync(self, pcm16: bytes, *, language: str | None = None) -> Transcript:
         """Transcribe and wait (blocking)."""
-        return self.submit(pcm16).result()
+        return self.submit(pcm16, language=language).result()
 
     def waiting(self) -> int:
         """Utterances submitted and not yet taken up for decoding."""
@@ -213,18 +222,19 @@ class SpeechEngine(Transcriber):
                 return
 
     def _run(self, jobs: list[_Job]) -> None:
-        groups: dict[float, list[_Job]] = {}
+        # One call per window; prompts of one call have one length (languages' prompts do).
+        groups: dict[tuple[float, int], list[_Job]] = {}
         for job in jobs:
             if job.audio_secs < 0.1:
                 self._finish(job, "", window_secs=0.0)
                 continue
             window = self._window.window_secs(job.audio_secs)
-            if self._prompt_tokens is None or window >= FULL_WINDOW_SECS:
+            if job.language is None or window >= FULL_WINDOW_SECS:
                 self._full(job, reason=None)
                 continue
-            groups.setdefault(window, []).append(job)
+            groups.setdefault((window, len(self._prompt_for(job.language))), []).append(job)
         redo: list[tuple[_Job, Unreliable]] = []
-        for window, group in groups.items():
+        for (window, _), group in groups.items():
             decoded = self._decode(group, window)
             for job, result in zip(group, decoded, strict=True):
                 if self._guard.is_silence(
@@ -268,12 +278,12 @@ class SpeechEngine(Transcriber):
             # As faster-whisper does: the clip's own mel frames, zero-padded to the window.
             mel = model.feature_extractor(job.samples)[:, :-1][:, :frames]
             features[index, :, : mel.shape[1]] = mel
-        assert self._prompt_tokens is not None
+        prompts = [self._prompt_for(job.language) for job in jobs if job.language is not None]
         caps = [self._guard.max_new_tokens(job.audio_secs) for job in jobs]
-        max_length = min(model.max_length, len(self._prompt_tokens) + max(caps))
+        max_length = min(model.max_length, len(prompts[0]) + max(caps))
         results = model.model.generate(
             get_ctranslate2_storage(features.astype(np.float32)),
-            [self._prompt_tokens] * len(jobs),
+            prompts,
             beam_size=self._short_beam,
             max_length=max_length,
             no_repeat_ngram_size=self._no_repeat,
@@ -306,7 +316,7 @@ class SpeechEngine(Transcriber):
             if reason is not None:
                 self._fallbacks[reason] += 1
         try:
-            text = self.full_window_text(job.samples)
+            text = self.full_window_text(job.samples, language=job.language)
         except SpeechToTextError as e:
             job.future.set_exception(e)
             return
@@ -325,19 +335,27 @@ class SpeechEngine(Transcriber):
             )
         )
 
-    def _build_prompt(self, language: str) -> tuple[list[int], list[int]]:
+    def _prompt_for(self, language: str) -> list[int]:
+        """The decoder prompt (hints, then the start of a transcript in ``language``)."""
+        if language in self._prompts:
+            return self._prompts[language]
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 
         model: Any = self._model
         multilingual = bool(model.model.is_multilingual)
-        self._tokenizer = Tokenizer(
+        tokenizer = Tokenizer(
             model.hf_tokenizer,
             multilingual,
             task="transcribe",
             language=language if multilingual else "en",
         )
-        self._eot = self._tokenizer.eot
-        previous = self._tokenizer.encode(" " + self._prompt.strip()) if self._prompt else []
-        prompt = model.get_prompt(self._tokenizer, previous, without_timestamps=True)
-        return list(prompt), list(get_suppressed_tokens(self._tokenizer, [-1]) or [])
+        if self._tokenizer is None:
+            # Decoding, the end token and the suppressed tokens are the same in every language.
+            self._tokenizer = tokenizer
+            self._eot = tokenizer.eot
+            self._suppress = list(get_suppressed_tokens(tokenizer, [-1]) or [])
+        previous = tokenizer.encode(" " + self._prompt.strip()) if self._prompt else []
+        prompt = list(model.get_prompt(tokenizer, previous, without_timestamps=True))
+        self._prompts[language] = prompt
+        return prompt

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import onnxruntime
@@ -35,14 +35,25 @@ class WhisperSpec:
     """Let faster-whisper fetch a named model from its hub (never on the default path)."""
 
 
+DEFAULT_VOICE_LANGUAGE = "en"
+"""The language ``PiperSpec.voice`` speaks unless ``voices`` names another voice for it."""
+
+
 @dataclass(frozen=True, slots=True)
 class PiperSpec:
-    """Which Piper voice to load."""
+    """Which Piper voices to load."""
 
     voice: str
-    """Path to a ``.onnx`` voice (``.onnx.json`` beside it) or ``packaged:en_US-joe-medium``."""
+    """Path to a ``.onnx`` voice (``.onnx.json`` beside it) or ``packaged:en_US-joe-medium``:
+    the default voice, which speaks English."""
     cache_mib: float = 32.0
     """Rendered sentences kept for reuse by every session, in MiB (0 turns the cache off)."""
+    voices: tuple[tuple[str, str], ...] = ()
+    """(language, voice) pairs: the voice each language is spoken in (``zh-CN``, a path)."""
+
+    def voice_table(self) -> dict[str, str]:
+        """Language -> voice setting: ``voice`` for English unless ``voices`` names one."""
+        return {DEFAULT_VOICE_LANGUAGE: self.voice, **dict(self.voices)}
 
 
 def resolve_whisper_model(model: str) -> str:
@@ -88,11 +99,41 @@ def resolve_piper_voice(voice: str) -> Path:
     return path
 
 
+MULTILINGUAL_VOCABULARY = 51865
+"""Tokens of a multilingual Whisper vocabulary (English-only models have one fewer)."""
+
+
+def english_only_whisper(model: str) -> bool:
+    """Whether a ``[stt] model`` setting names an English-only Whisper, without loading it.
+
+    ``*.en`` names (``packaged:tiny.en``, ``base.en``) are; a local CTranslate2 directory is
+    when its vocabulary is an English-only one. Once loaded, the model itself says
+    (:attr:`SpeechModels.hears_all`).
+    """
+    if model.endswith(".en"):
+        return True
+    vocabulary = Path(model).expanduser() / "vocabulary.txt"
+    if vocabulary.is_file():
+        with vocabulary.open(encoding="utf-8") as lines:
+            return sum(1 for _ in lines) < MULTILINGUAL_VOCABULARY
+    return False
+
+
 def silero_model_path() -> str:
     """Path of the Silero VAD ONNX model that ships inside Pipecat."""
     from importlib import resources
 
     return str(resources.files("pipecat.audio.vad.data").joinpath("silero_vad.onnx"))
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenVoice:
+    """A loaded Piper voice and the name its rendered sentences are cached under."""
+
+    voice: object
+    """A ``piper.PiperVoice`` (one object per voice file, shared by every language naming it)."""
+    voice_id: str
+    """The voice file's path: names the voice in the speech cache's keys."""
 
 
 @dataclass(slots=True)
@@ -102,7 +143,7 @@ class SpeechModels:
     whisper: object
     """A ``faster_whisper.WhisperModel``."""
     piper: object
-    """A ``piper.PiperVoice``."""
+    """The default ``piper.PiperVoice`` (``PiperSpec.voice``)."""
     silero: onnxruntime.InferenceSession
     """The Silero VAD network; each session keeps its own recurrent state."""
     whisper_spec: WhisperSpec
@@ -111,6 +152,23 @@ class SpeechModels:
     """Seconds each model took to load (``whisper``, ``piper``, ``silero``)."""
     tts_cache: RenderedSpeechCache | None = None
     """Rendered sentences shared by every session (``None``: off)."""
+    voices: dict[str, SpokenVoice] = field(default_factory=dict)
+    """Language -> its voice (:meth:`PiperSpec.voice_table`)."""
+
+    def voice_for(self, language: str) -> SpokenVoice | None:
+        """The voice configured for ``language``, or ``None`` (see :meth:`default_voice`)."""
+        return self.voices.get(language)
+
+    def default_voice(self) -> SpokenVoice:
+        """The English voice: what a session speaks with when its language has none."""
+        return self.voices.get(DEFAULT_VOICE_LANGUAGE) or SpokenVoice(
+            voice=self.piper, voice_id=self.piper_spec.voice
+        )
+
+    @property
+    def hears_all(self) -> bool:
+        """Whether the loaded Whisper is multilingual (``False``: it hears English only)."""
+        return bool(self.whisper.model.is_multilingual)  # type: ignore[attr-defined]
 
     @property
     def output_sample_rate(self) -> int:
@@ -159,11 +217,22 @@ def load_speech_models(
 
     notify("piper")
     start = time.perf_counter()
+    loaded: dict[Path, SpokenVoice] = {}
+    voices: dict[str, SpokenVoice] = {}
+    for language, setting in piper.voice_table().items():
+        path = resolve_piper_voice(setting)
+        if path not in loaded:  # one load per voice file, however many languages name it
+            try:
+                loaded[path] = SpokenVoice(voice=PiperVoice.load(path), voice_id=str(path))
+            except Exception as e:
+                raise ModelLoadError(f"could not load Piper voice {path}: {e}") from e
+        voices[language] = loaded[path]
     voice_path = resolve_piper_voice(piper.voice)
-    try:
-        piper_voice = PiperVoice.load(voice_path)
-    except Exception as e:
-        raise ModelLoadError(f"could not load Piper voice {voice_path}: {e}") from e
+    if voice_path not in loaded:  # the default voice, when ``voices`` replaced it for English
+        loaded[voice_path] = SpokenVoice(
+            voice=PiperVoice.load(voice_path), voice_id=str(voice_path)
+        )
+    piper_voice = loaded[voice_path].voice
     timings["piper"] = time.perf_counter() - start
 
     notify("silero")
@@ -180,7 +249,7 @@ def load_speech_models(
         "speech models loaded: whisper {} ({:.2f}s), piper {} ({:.2f}s), silero ({:.3f}s)",
         whisper.model,
         timings["whisper"],
-        voice_path.name,
+        ", ".join(f"{lang} {Path(v.voice_id).name}" for lang, v in sorted(voices.items())),
         timings["piper"],
         timings["silero"],
     )
@@ -196,4 +265,5 @@ def load_speech_models(
             if piper.cache_mib > 0
             else None
         ),
+        voices=voices,
     )

@@ -25,6 +25,7 @@ from piper import PiperVoice
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.resolution import Phase
+from knowledge_base.words import has_cjk
 from pipelines.piper_tts import cache_voice, render_sentence
 from pipelines.speech_cache import RenderedSpeechCache
 from pipelines.speech_chunks import first_sentence_pieces
@@ -182,11 +183,14 @@ class AnswerPrerenderer:
         """Render ``texts`` (whole TTS requests) not cached yet, one at a time; how many.
 
         For speech many sessions are about to say at once (an urgent notice): rendered here
-        once, each session's TTS finds it in the cache instead of rendering it too. Each text
+        once, each session's TTS finds it in the cache instead of rendering it too. Texts in
+        Chinese are left out (never read by an English voice; see ``build_prerenderer``). Each text
         is claimed first (:meth:`~pipelines.speech_cache.RenderedSpeechCache.claim`): one a
         session is rendering already is not rendered twice.
         """
-        claimed = [t for t in dict.fromkeys(texts) if self._cache.claim(self._voice_key, t)]
+        # The voice here is the English one: Chinese text is for a session's Chinese voice.
+        english = [t for t in dict.fromkeys(texts) if not has_cjk(t)]
+        claimed = [t for t in english if self._cache.claim(self._voice_key, t)]
         await self._render_claimed(claimed)
         return len(claimed)
 

@@ -29,12 +29,23 @@ class Transcript:
     """Why a short-window result was redone on the full window, if it was."""
 
 
+def whisper_language(language: str | None) -> str | None:
+    """Whisper's code for a language tag: ``zh`` for ``zh-CN``; ``auto`` (or none): detect."""
+    if language is None or language in ("", "auto"):
+        return None
+    return language.split("-")[0].lower()
+
+
 class Transcriber:
     """Transcribes finished utterances; one instance per process, shared by sessions.
 
+    Each utterance may say the language it is in (the session's); without one, the
+    transcriber's own ``language`` holds. An English-only model always hears English.
+
     Args:
         model: A loaded ``faster_whisper.WhisperModel``.
-        language: Language code Whisper should assume (``en``, ``zh``); ``None`` detects it.
+        language: Language Whisper should assume (``en``, ``zh``, ``zh-CN``); ``None`` or
+            ``auto`` detects it.
         beam_size: 1 is greedy decoding (fastest).
         hints: Product names and codes to bias recognition (Whisper's initial prompt).
         max_concurrent: Transcriptions that may run at once; others wait their turn.
@@ -50,7 +61,7 @@ class Transcriber:
         max_concurrent: int = 1,
     ) -> None:
         self._model = model
-        self._language = language
+        self._language = whisper_language(language)
         self._beam_size = beam_size
         self._prompt = _hint_prompt(hints or [])
         self._max_concurrent = max_concurrent
@@ -61,22 +72,28 @@ class Transcriber:
         )
         self._waiting = 0
 
-    def transcribe_sync(self, pcm16: bytes) -> Transcript:
+    def heard_language(self, language: str | None) -> str | None:
+        """Whisper's code for an utterance said to be in ``language`` (``None``: detect)."""
+        if not getattr(getattr(self._model, "model", None), "is_multilingual", True):
+            return "en"  # an English-only model: telling it anything else only logs a warning
+        return whisper_language(language) if language is not None else self._language
+
+    def transcribe_sync(self, pcm16: bytes, *, language: str | None = None) -> Transcript:
         """Transcribe 16 kHz mono 16-bit PCM (blocking), on Whisper's full 30 s window."""
         start = time.perf_counter()
         audio = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype=np.int16)
         audio_secs = len(audio) / SAMPLE_RATE
         if len(audio) < SAMPLE_RATE // 10:
             return Transcript(text="", audio_secs=audio_secs, stt_secs=0.0, window_secs=0.0)
-        text = self.full_window_text(audio.astype(np.float32) / 32768.0)
+        text = self.full_window_text(audio.astype(np.float32) / 32768.0, language=language)
         return Transcript(text=text, audio_secs=audio_secs, stt_secs=time.perf_counter() - start)
 
-    def full_window_text(self, samples: np.ndarray) -> str:
+    def full_window_text(self, samples: np.ndarray, *, language: str | None = None) -> str:
         """Text of float32 samples in [-1, 1] through faster-whisper's padded 30 s path."""
         try:
             segments, _info = self._model.transcribe(  # type: ignore[attr-defined]
                 samples,
-                language=self._language,
+                language=self.heard_language(language),
                 beam_size=self._beam_size,
                 best_of=1,
                 temperature=0.0,
@@ -95,8 +112,11 @@ class Transcriber:
         """Transcriptions asked for and not yet started (sessions compete for the model)."""
         return self._waiting
 
-    async def transcribe(self, pcm16: bytes) -> Transcript:
-        """Transcribe off the event loop, at most ``max_concurrent`` at a time."""
+    async def transcribe(self, pcm16: bytes, *, language: str | None = None) -> Transcript:
+        """Transcribe off the event loop, at most ``max_concurrent`` at a time.
+
+        ``language``: what the utterance is in (``zh-CN``); ``None``: the transcriber's own.
+        """
         loop = asyncio.get_running_loop()
         slots = self._slots.setdefault(loop, asyncio.Semaphore(self._max_concurrent))
         self._waiting += 1
@@ -105,7 +125,7 @@ class Transcriber:
         finally:
             self._waiting -= 1
         try:
-            return await asyncio.to_thread(self.transcribe_sync, pcm16)
+            return await asyncio.to_thread(self.transcribe_sync, pcm16, language=language)
         finally:
             slots.release()
 

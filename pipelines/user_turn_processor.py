@@ -82,6 +82,8 @@ class UserTurnProcessor(FrameProcessor):
             result is used if the stop is confirmed and dropped if speech resumes. Not while
             other utterances wait for the transcriber: then only the confirmed stop is sent.
         on_event: Receives session events.
+        language: What the recogniser is told the user speaks (``en``, ``zh-CN``); ``None``:
+            the transcriber's own language (the node's ``[stt] language``).
     """
 
     def __init__(
@@ -99,8 +101,10 @@ class UserTurnProcessor(FrameProcessor):
         sample_rate: int = SAMPLE_RATE,
         vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__(name=f"UserTurnProcessor#{state.session_id}")
+        self._language = language
         self._state = state
         self._transcriber = transcriber
         self._barge_in = barge_in
@@ -195,7 +199,7 @@ class UserTurnProcessor(FrameProcessor):
 
     async def _transcribe(self, pcm16: bytes) -> Transcript:
         pcm16 = resample_pcm16(pcm16, self._sample_rate, SAMPLE_RATE)
-        return await self._transcriber.transcribe(pcm16)
+        return await self._transcriber.transcribe(pcm16, language=self._language)
 
     def _drop_speculation(self) -> None:
         if self._speculation is not None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from loguru import logger
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.processors.frame_processor import FrameProcessor
@@ -125,6 +126,14 @@ def build_voice_loop(
     """
     state = ConversationState(session_id=session_id)
     extra = session_processors(state) if session_processors else SessionProcessors()
+    voice = models.voice_for(caller.language)
+    if voice is None:
+        # The composition root gives a session only a language it has a voice for; this is
+        # a caller that did not ask it (a replay, a test): say which voice reads what.
+        logger.warning(
+            "[{}] no voice speaks {}: the default voice reads its text", session_id, caller.language
+        )
+        voice = models.default_voice()
     vad = SharedSileroVADAnalyzer(
         session=models.silero,
         sample_rate=config.input_sample_rate,
@@ -157,6 +166,7 @@ def build_voice_loop(
             sample_rate=config.input_sample_rate,
             vad_state=(lambda: vad.state) if config.speculative_stt else None,
             on_event=on_event,
+            language=caller.stt_language,
         ),
         *gate,
         floor_processor,
@@ -172,8 +182,8 @@ def build_voice_loop(
             memory=memory,
         ),
         SharedPiperTTSService(
-            voice=models.piper,  # type: ignore[arg-type]
-            voice_id=models.piper_spec.voice,
+            voice=voice.voice,  # type: ignore[arg-type]
+            voice_id=voice.voice_id,
             length_scale=config.tts_length_scale,
             cache=models.tts_cache,
         ),

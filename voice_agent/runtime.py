@@ -13,11 +13,18 @@ from pathlib import Path
 
 from loguru import logger
 
-from knowledge_base.answering import Answerer
+from knowledge_base.answering import Answerer, Role
 from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
+from pipelines.answer_processor import CallerProfile
 from pipelines.speech_engine import SpeechEngine
-from pipelines.speech_models import PiperSpec, SpeechModels, WhisperSpec, load_speech_models
+from pipelines.speech_models import (
+    DEFAULT_VOICE_LANGUAGE,
+    PiperSpec,
+    SpeechModels,
+    WhisperSpec,
+    load_speech_models,
+)
 from pipelines.speech_prerender import AnswerPrerenderer
 from pipelines.stt_guards import OutputGuard, WindowPolicy
 from pipelines.transcriber import Transcriber
@@ -30,6 +37,7 @@ from voice_agent.knowledge_reload import (
     PublicationObserver,
     PublishedKnowledgeHolder,
 )
+from voice_agent.session_language import SessionLanguages
 from voice_agent.settings import Settings
 from voice_agent.storage.engine import Database
 from voice_agent.storage.timestamps import utc_now
@@ -50,6 +58,9 @@ class Runtime:
     answerer: Answerer
     """Answers from ``knowledge_holder.current`` (rebuilt when it changes)."""
     loop_config: VoiceLoopConfig
+    languages: SessionLanguages
+    """What this node speaks and hears: each store's sessions speak its language, or English
+    when the node has no voice for it or its recogniser hears English only."""
     prerenderer: AnswerPrerenderer | None = None
     """Renders the likely answers into the speech cache on each publication picked up, or
     each valid edit of the files when serving files (``None`` without a speech cache or with
@@ -59,6 +70,10 @@ class Runtime:
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base answers come from right now."""
         return self.knowledge_holder.current
+
+    def caller(self, role: Role, store_id: str) -> CallerProfile:
+        """Who a session for a person of ``store_id`` speaks with: role, store, language."""
+        return self.languages.caller(self.knowledge, role=role, store_id=store_id)
 
     def on_publication(self, observer: PublicationObserver) -> Callable[[], None]:
         """Call ``observer`` with each new publication picked up; returns an unsubscriber.
@@ -157,7 +172,11 @@ def build_runtime(
             num_workers=settings.stt.num_workers,
             allow_download=settings.stt.allow_download,
         ),
-        PiperSpec(voice=settings.tts.voice, cache_mib=settings.tts.cache_mib),
+        PiperSpec(
+            voice=settings.tts.voice,
+            cache_mib=settings.tts.cache_mib,
+            voices=tuple(sorted(settings.tts.voices.items())),
+        ),
         progress,
     )
     if progress:
@@ -190,6 +209,13 @@ def build_runtime(
     transcriber = build_transcriber(
         settings, models, recognition_hints(knowledge) if settings.stt.use_catalogue_hints else None
     )
+    languages = SessionLanguages(
+        voiced=frozenset(models.voices),
+        hears_all=models.hears_all,
+        stt_language=settings.stt.language,
+    )
+    for gap in languages.gaps(knowledge):
+        logger.warning("language: {}", gap.message())
     prerenderer = build_prerenderer(settings, models, answerer, holder)
     if isinstance(holder, PublishedKnowledgeHolder):
         holder.subscribe(render_ahead)
@@ -205,6 +231,7 @@ def build_runtime(
         knowledge_holder=holder,
         answerer=answerer,
         loop_config=loop_config(settings),
+        languages=languages,
         prerenderer=prerenderer,
     )
 
@@ -212,18 +239,22 @@ def build_runtime(
 def build_prerenderer(
     settings: Settings, models: SpeechModels, answerer: Answerer, holder: KnowledgeSource
 ) -> AnswerPrerenderer | None:
-    """What renders the likely answers ahead, or ``None`` when the settings leave it off."""
+    """What renders the likely answers ahead, or ``None`` when the settings leave it off.
+
+    It renders English answers with the English voice, as English sessions speak them;
+    sessions in another language render their sentences with their own voice when first said.
+    """
     if models.tts_cache is None or settings.tts.prerender_max_sentences == 0:
         return None
-    language = settings.stt.language
+    voice = models.default_voice()
     return AnswerPrerenderer(
         answerer=answerer,
         knowledge=lambda: holder.current,
-        voice=models.piper,  # type: ignore[arg-type]
-        voice_id=models.piper_spec.voice,
+        voice=voice.voice,  # type: ignore[arg-type]
+        voice_id=voice.voice_id,
         length_scale=settings.tts.length_scale,
         cache=models.tts_cache,
-        languages=[language if language not in ("", "auto") else "en"],
+        languages=[DEFAULT_VOICE_LANGUAGE],
         max_sentences=settings.tts.prerender_max_sentences,
         now=utc_now,
     )
@@ -234,7 +265,7 @@ def build_transcriber(
 ) -> Transcriber:
     """The process-wide transcriber: the batched speech engine, or today's full-window path."""
     stt = settings.stt
-    language = _whisper_language(stt.language)
+    language = stt.language
     if stt.engine == "full_window":
         return Transcriber(
             model=models.whisper,
@@ -272,10 +303,3 @@ def recognition_hints(knowledge: KnowledgeBase) -> list[str]:
     hints += [category.name.en for category in knowledge.categories.values()]
     hints += [promotion.title.en for promotion in knowledge.visible_promotions()]
     return list(dict.fromkeys(h for h in hints if h))
-
-
-def _whisper_language(language: str) -> str | None:
-    """Whisper wants ``zh`` for ``zh-CN``; ``auto`` means detect."""
-    if language in ("", "auto"):
-        return None
-    return language.split("-")[0].lower()

@@ -15,6 +15,7 @@ from typing import Any, Literal, Self
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from knowledge_base.text import SPOKEN_LANGUAGES
 from voice_agent.service_settings import Environment, ServiceSettings, check_production_secrets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,9 @@ class SttSettings(BaseModel):
     model: str = "packaged:tiny.en"
     """Model name, local CTranslate2 directory, or ``packaged:tiny.en``."""
     language: str = "en"
+    """What a multilingual model is told when the store names no language (``en``, ``zh``,
+    ``auto`` to detect); a store's ``language`` in the knowledge base wins (it is also what
+    the session speaks). An English-only model (``*.en``) hears English whatever is set."""
     device: str = "cpu"
     compute_type: str = "int8"
     cpu_threads: int = Field(default=2, ge=1)
@@ -63,13 +67,29 @@ class TtsSettings(BaseModel):
     """Text to speech (Piper)."""
 
     voice: str = "packaged:en_US-joe-medium"
-    """Path to a Piper ``.onnx`` voice (its ``.onnx.json`` beside it) or ``packaged:<voice>``."""
+    """Path to a Piper ``.onnx`` voice (its ``.onnx.json`` beside it) or ``packaged:<voice>``:
+    the default voice, which speaks English (``en``) unless ``voices`` names another for it."""
+    voices: dict[str, str] = {}
+    """Language -> Piper voice (path or ``packaged:<voice>``) for the stores speaking it:
+    ``{"zh-CN" = "/opt/voices/zh_CN-huayan-medium.onnx"}``. Each voice file loads once per
+    node. A store whose language has no voice here speaks English (docs/knowledge-base.md)."""
     length_scale: float = Field(default=1.0, gt=0.2, lt=3.0)
     """Piper length scale: below 1.0 speaks faster."""
     cache_mib: float = Field(default=32.0, ge=0.0, le=4096.0)
     """Rendered answer sentences kept for every session to reuse, in MiB (0: no cache)."""
     prerender_max_sentences: int = Field(default=64, ge=0, le=10_000)
     """Sentences of likely answers rendered ahead into the cache per publication (0: none)."""
+
+    @field_validator("voices")
+    @classmethod
+    def _languages_the_texts_have(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(SPOKEN_LANGUAGES))
+        if unknown:
+            raise ValueError(
+                f"no texts are written in {', '.join(unknown)}: voices are for"
+                f" {', '.join(SPOKEN_LANGUAGES)}"
+            )
+        return value
 
 
 class VadSettings(BaseModel):

@@ -66,6 +66,28 @@ def test_validate_accepts_the_sample_and_shows_warnings(kb_dir: Path) -> None:
     assert ": warning: " in result.stdout
 
 
+def test_validate_warns_of_stores_the_configured_speech_cannot_serve_in_their_language(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    # The default configuration: tiny.en and the English voice; East China speaks zh-CN.
+    result = runner.invoke(app, ["validate", str(kb_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    (gap,) = [i for i in json.loads(result.stdout)["issues"] if i["code"] == "language_not_served"]
+    assert gap["file"] == str(kb_dir / "regions.yaml") and gap["severity"] == "warning"
+    assert gap["message"].startswith("stores SH-01, SH-02, HZ-01 speak zh-CN, but [tts] voices")
+    # A Chinese voice and a multilingual recogniser serve them: nothing to say.
+    config = tmp_path / "zh.toml"
+    config.write_text(
+        '[stt]\nmodel = "base"\n[tts]\nvoices = { "zh-CN" = "/opt/voices/zh_CN-huayan.onnx" }\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(kb_dir), "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert not [
+        i for i in json.loads(result.stdout)["issues"] if i["code"] == "language_not_served"
+    ]
+
+
 def test_validate_reports_each_error_with_file_line_and_field_and_exits_1(kb_dir: Path) -> None:
     _edit(kb_dir, "percent: 20", "percent: 120")
     result = runner.invoke(app, ["validate", str(kb_dir)])

@@ -1,13 +1,15 @@
 """A clerk acknowledges an urgent notice in Chinese ("收到") over a real LiveKit room.
 
-A Chinese-speaking store's service: multilingual Whisper base with ``[stt] language = "zh"``
-(the language is the whole service's, not a store's or a clerk's), so the notice is composed
-in Chinese too. The packaged Piper voice is English and spells the Chinese notice out for
-longer than the floor waits for a notice to finish (it is given up, never "played"); so here
+Ana's store (SH-01) speaks zh-CN (the sample chain's ``regions.yaml``), and the node has
+multilingual Whisper base and a voice under ``[tts] voices."zh-CN"``: her session is Chinese,
+so the notice is composed in Chinese and the recogniser is told Chinese. No Chinese Piper
+voice installs here, so the packaged English one stands in under that key; it spells the
+Chinese notice out for longer than the floor waits for a notice to finish (it is given up,
+never "played"); so here
 the clerk says 收到 once the notice has started, as a clerk who got the gist does (a bare
 acknowledgement counts from the moment the notice starts playing, docs/broadcast.md). With
-``language = "auto"`` the notice would be English, but Whisper base then took this 收到 for
-English in 3 of 4 runs ("Oh, Tao.", "So tall."). The reply is espeak-ng Mandarin
+Whisper detecting the language (``[stt] language = "auto"``, a store naming none) took this
+收到 for English in 3 of 4 runs ("Oh, Tao.", "So tall."). The reply is espeak-ng Mandarin
 (``tests/fixtures/replies_zh/``, ``scripts/make_fixtures.py --replies-zh``). Everything else
 is :func:`tests.livekit.notice_helpers.serving`: local livekit-server, webhooks, uvicorn,
 Silero, Piper, SQLite.
@@ -44,15 +46,17 @@ def _state(served: Served) -> DeliveryState | None:
 
 
 def _chinese_store(settings: Settings, model: Path) -> Settings:
-    """The service of a store whose clerks speak Mandarin.
+    """A node that can speak to a Mandarin-speaking store: a multilingual recogniser, a voice.
 
+    ``[stt] language`` stays English: the store's own language decides its sessions'.
     Without catalogue hints: the hints are the products' English names, and with them as
     Whisper's prompt base heard this 收到 as "Socks" (measured on the fixture, offline).
     """
     stt = settings.stt.model_copy(
-        update={"model": str(model), "language": "zh", "use_catalogue_hints": False}
+        update={"model": str(model), "language": "en", "use_catalogue_hints": False}
     )
-    return settings.model_copy(update={"stt": stt})
+    tts = settings.tts.model_copy(update={"voices": {"zh-CN": settings.tts.voice}})
+    return settings.model_copy(update={"stt": stt, "tts": tts})
 
 
 async def test_a_clerk_saying_shou_dao_to_a_playing_notice_acknowledges_it_and_it_is_stored(

@@ -37,13 +37,16 @@ class ScriptedTranscriber(Transcriber):
         self._texts = list(texts)
         self._others_waiting = others_waiting
         self.heard_secs: list[float] = []
+        self.languages: list[str | None] = []
+        """The language each utterance was said to be in (``None``: the transcriber's own)."""
 
     def waiting(self) -> int:
         return self._others_waiting
 
-    async def transcribe(self, pcm16: bytes) -> Transcript:
+    async def transcribe(self, pcm16: bytes, *, language: str | None = None) -> Transcript:
         secs = len(pcm16) / (2 * SAMPLE_RATE)
         self.heard_secs.append(secs)
+        self.languages.append(language)
         text = self._texts.pop(0) if self._texts else ""
         return Transcript(text=text, audio_secs=secs, stt_secs=0.0)
 

@@ -29,6 +29,7 @@ def _processor(
     incomplete_wait_secs: float = 5.0,
     vad_state: Callable[[], VADState] | None = None,
     others_waiting: int = 0,
+    language: str | None = None,
 ) -> tuple[UserTurnProcessor, ScriptedTranscriber, EventLog, ConversationState]:
     transcriber = ScriptedTranscriber(texts, others_waiting=others_waiting)
     events = EventLog()
@@ -40,6 +41,7 @@ def _processor(
         incomplete_wait_secs=incomplete_wait_secs,
         vad_state=vad_state,
         on_event=events,
+        language=language,
     )
     return processor, transcriber, events, state
 
@@ -62,6 +64,25 @@ async def test_a_finished_question_becomes_one_transcription_after_the_vad_stop(
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     assert transcriber.heard_secs and transcriber.heard_secs[0] >= 1.0
     assert events.types()[-1] == "user_turn"
+
+
+@pytest.mark.parametrize("language", ["zh-CN", None])
+async def test_the_recogniser_is_told_the_sessions_language_with_each_utterance(
+    language: str | None,
+) -> None:
+    # None: the session's store names no language; the transcriber's own ([stt] language).
+    processor, transcriber, _, _ = _processor(["收到"], language=language)
+    down, _up = await run_test(
+        processor,
+        frames_to_send=[
+            VADUserStartedSpeakingFrame(),
+            *speech_frames(1.0),
+            VADUserStoppedSpeakingFrame(),
+            SleepFrame(sleep=0.5),
+        ],
+    )
+    assert _turns(list(down)) == ["收到"]
+    assert transcriber.languages == [language]
 
 
 async def test_transcription_starts_at_the_first_silence_when_the_recogniser_is_free() -> None:

@@ -51,7 +51,8 @@ async def test_after_a_publish_the_cache_holds_the_answers_about_the_active_offe
 
     cache = runtime.models.tts_cache
     assert cache is not None
-    voice = cache_voice(configured.tts.voice, configured.tts.length_scale)
+    # Keyed as the English sessions' speech is: by the English voice's file.
+    voice = cache_voice(runtime.models.default_voice().voice_id, configured.tts.length_scale)
     questions = likely_questions(runtime.knowledge, languages=["en"], now=lambda: datetime.now(UTC))
     assert report.questions == len(questions) > 0
     spoken = [s for q in questions for s in await prerenderer.spoken_sentences(q)]

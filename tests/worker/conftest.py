@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pipelines.answer_processor import CallerProfile
 from pipelines.voice_loop import VoiceLoopConfig
 from tests.storage.engines import database, database_url
 from voice_agent.agent.manager import SessionManager
@@ -45,7 +46,10 @@ async def idle_worker(livekit: LocalLiveKitServer) -> AsyncIterator[DispatchedSe
         loop_config=VoiceLoopConfig(),
     )
     worker = DispatchedSessions(
-        manager=manager, endpoint=endpoint, language="en", stores=lambda: frozenset({"SH-01"})
+        manager=manager,
+        endpoint=endpoint,
+        callers=lambda role, store: CallerProfile(role=role, store_id=store),
+        stores=lambda: frozenset({"SH-01"}),
     )
     await worker.start()
     try:

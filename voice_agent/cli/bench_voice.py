@@ -307,7 +307,7 @@ def bench_idle(
     with loading_progress(not json_output) as step:
         runtime = build_runtime(settings, progress=step)
     store = min(runtime.knowledge.stores, default=None)
-    caller = CallerProfile(role=Role.CLERK, store_id=store, language=settings.stt.language)
+    caller = runtime.caller(Role.CLERK, store) if store else CallerProfile(role=Role.CLERK)
     with tempfile.TemporaryDirectory(prefix="bench-idle-") as scratch:
         database = open_database(f"sqlite:///{scratch}/idle.db")
         try:

@@ -24,6 +24,7 @@ from voice_agent.cli.kb_support import (
     cli_settings,
     fail,
     kb_directory,
+    language_issues,
     open_db,
     print_issues,
     utc_text,
@@ -52,7 +53,9 @@ def validate(
 ) -> None:
     """Check every knowledge-base file and print each problem with file, line and field.
 
-    Lines read FILE:LINE: SEVERITY: FIELD: MESSAGE; history/ files are checked too.
+    Lines read FILE:LINE: SEVERITY: FIELD: MESSAGE; history/ files are checked too, and
+    each store's language against the configured voices and recogniser ([tts] voices,
+    [stt] model): a store this configuration cannot speak to in its language is a warning.
     Exit 1 when there are errors (warnings alone exit 0).
 
     For example:
@@ -61,8 +64,9 @@ def validate(
 
         voice-agent kb validate kb/ --json | jq '.issues[] | select(.severity == "error")'
     """
-    root = kb_directory(cli_settings(config), directory)
-    issues = all_issues(root)
+    settings = cli_settings(config)
+    root = kb_directory(settings, directory)
+    issues = all_issues(root) + language_issues(root, settings)
     errors = sum(1 for issue in issues if issue.severity == "error")
     warnings = len(issues) - errors
     if json_output:

@@ -15,6 +15,7 @@ from knowledge_base.versions import (
     read_history,
     spoken_names,
 )
+from voice_agent.session_language import configured_languages
 from voice_agent.settings import ConfigFileError, Settings, load_settings
 from voice_agent.storage import (
     Database,
@@ -73,6 +74,32 @@ def open_db(settings: Settings, url: str | None) -> Database:
 def all_issues(root: Path) -> list[Issue]:
     """Knowledge-base issues, then history-file issues."""
     return validate_knowledge_base(root) + read_history(root)[1]
+
+
+def language_issues(root: Path, settings: Settings) -> list[Issue]:
+    """Warnings for stores whose language the configured voices or recogniser cannot serve.
+
+    Such stores still work, in English (``voice_agent/session_language.py``); nothing is
+    reported when the files do not load (their errors are reported already).
+    """
+    try:
+        knowledge = load_knowledge_base(root)
+    except KnowledgeBaseError:
+        return []
+    node = configured_languages(
+        voices=settings.tts.voices, stt_model=settings.stt.model, stt_language=settings.stt.language
+    )
+    return [
+        Issue(
+            file=str(root / "regions.yaml"),
+            line=None,
+            field=None,
+            message=gap.message(),
+            severity="warning",
+            code="language_not_served",
+        )
+        for gap in node.gaps(knowledge)
+    ]
 
 
 def print_issues(issues: list[Issue]) -> None:

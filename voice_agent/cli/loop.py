@@ -269,7 +269,6 @@ def _run_replay(
     settings_config: Path | None,
     runtime: Runtime | None = None,
 ) -> None:
-    from pipelines.answer_processor import CallerProfile
     from voice_agent.replay import replay
     from voice_agent.runtime import build_runtime, default_store_id
 
@@ -286,7 +285,7 @@ def _run_replay(
             transcriber=runtime.transcriber,
             answerer=runtime.answerer,
             config=runtime.loop_config,
-            caller=CallerProfile(role=role, store_id=store_id, language=settings.stt.language),
+            caller=runtime.caller(role, store_id),
             clock=(lambda: asked_at) if asked_at else None,
             realtime=realtime,
         )

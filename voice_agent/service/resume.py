@@ -32,6 +32,7 @@ from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.livekit.tokens import ROLE_ATTRIBUTE, STORE_ATTRIBUTE
 from voice_agent.livekit.webhooks import ParticipantJoined
 from voice_agent.service.routes.webhooks import handle_event
+from voice_agent.session_language import CallerFor
 from voice_agent.worker.redispatch import Redispatcher
 
 
@@ -80,7 +81,7 @@ async def resume_rooms(
     endpoint: LiveKitEndpoint,
     *,
     manager: SessionManager,
-    language: str,
+    callers: CallerFor,
     stores: Mapping[str, str],
     clerk_connections: dict[str, str],
     redispatcher: Redispatcher | None,
@@ -91,7 +92,7 @@ async def resume_rooms(
     Args:
         endpoint: The LiveKit server the sessions run on.
         manager: Starts the sessions (without agent dispatch).
-        language: The clerks' language.
+        callers: The profile of a session (role and store in, the store's language out).
         stores: Store ids of the knowledge base, each with its region id.
         clerk_connections: The webhook route's room -> latest connection of its person.
         redispatcher: Replaces the assistant and dispatches it again (agent dispatch).
@@ -108,7 +109,7 @@ async def resume_rooms(
             result = await handle_event(
                 person,
                 manager=manager,
-                language=language,
+                callers=callers,
                 stores=stores,
                 clerk_connections=clerk_connections,
             )

@@ -222,7 +222,7 @@ class StoreService:
                 self._dispatcher = DispatchedSessions(
                     manager=self._manager,
                     endpoint=self._endpoint,
-                    language=self._runtime.settings.stt.language,
+                    callers=self._runtime.caller,
                     stores=lambda: frozenset(self._runtime.knowledge.stores),
                 )
             elif self._redispatcher is not None:
@@ -274,7 +274,7 @@ class StoreService:
                 await resume_rooms(
                     self._endpoint,
                     manager=self._manager,
-                    language=self._runtime.settings.stt.language,
+                    callers=self._runtime.caller,
                     stores=self._runtime.knowledge.store_regions,
                     clerk_connections=clerk_connections,
                     redispatcher=self._redispatcher,

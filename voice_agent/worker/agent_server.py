@@ -51,6 +51,7 @@ from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.livekit.tokens import OWN_ROOM_ROLES
+from voice_agent.session_language import CallerFor
 from voice_agent.worker.loop_thread import LoopThread
 
 _SESSION_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
@@ -75,7 +76,7 @@ class DispatchedSessions:
     Args:
         manager: Runs the sessions (and holds the capacity).
         endpoint: The LiveKit node to register with.
-        language: The clerks' language.
+        callers: The profile of each session (role and store in, the store's language out).
         stores: Store ids the knowledge base knows, now (jobs for others are refused).
         drain_timeout_secs: How long a draining worker waits for running sessions.
         health_port: Port of the AgentServer's own health endpoint (``GET /`` answers 200
@@ -90,7 +91,7 @@ class DispatchedSessions:
         *,
         manager: SessionManager,
         endpoint: LiveKitEndpoint,
-        language: str,
+        callers: CallerFor,
         stores: Callable[[], frozenset[str]],
         drain_timeout_secs: int = 600,
         health_port: int = 0,
@@ -101,7 +102,7 @@ class DispatchedSessions:
         self._on_sessions_changed = on_sessions_changed
         self._health_host = health_host
         self._endpoint = endpoint
-        self._language = language
+        self._callers = callers
         self._stores = stores
         self._drain_timeout = drain_timeout_secs
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -288,7 +289,7 @@ class DispatchedSessions:
         # A store or regional manager's own room answers them in their role (escalations
         # and feedback alerts are spoken there too).
         role = _SESSION_ROLES.get(dispatched_role(ctx.job.metadata), Role.CLERK)
-        caller = CallerProfile(role=role, store_id=clerk.store_id, language=self._language)
+        caller = self._callers(role, clerk.store_id)
         logger.info("[{}] dispatched here for {} ({})", room, clerk.identity, role.value)
         main = self._loop
         over = False  # this job's session ended (or never started): the room may be another's

@@ -108,7 +108,7 @@ class WorkerNode:
         self.dispatcher = DispatchedSessions(
             manager=self.manager,
             endpoint=endpoint,
-            language=runtime.settings.stt.language,
+            callers=runtime.caller,
             stores=lambda: frozenset(runtime.knowledge.stores),
             drain_timeout_secs=drain_timeout_secs,
             health_port=health_port,

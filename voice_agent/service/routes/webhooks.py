@@ -23,7 +23,6 @@ from fastapi import APIRouter, Header, Request
 from loguru import logger
 
 from knowledge_base.answering import Role
-from pipelines.answer_processor import CallerProfile
 from voice_agent.agent.errors import (
     CapacityReachedError,
     SessionNotFoundError,
@@ -44,6 +43,7 @@ from voice_agent.service.deps import ContextDep
 from voice_agent.service.errors import AuthenticationError, BadRequestError
 from voice_agent.service.printable import printable
 from voice_agent.service.schemas import WebhookResult
+from voice_agent.session_language import CallerFor
 from voice_agent.worker.redispatch import Redispatcher
 
 router = APIRouter(prefix="/livekit", tags=["livekit"])
@@ -68,11 +68,10 @@ async def receive_webhook(
     except WebhookError as e:
         logger.warning("webhook refused: {}", printable(e.message))
         raise BadRequestError(e.message, code=e.code) from e
-    language = context.runtime.settings.stt.language
     result = await handle_event(
         event,
         manager=context.manager,
-        language=language,
+        callers=context.runtime.caller,
         stores=context.runtime.knowledge.store_regions,
         clerk_connections=context.clerk_connections,
         start_sessions=not context.settings.agent_dispatch,
@@ -92,7 +91,7 @@ async def handle_event(
     event: WebhookEvent,
     *,
     manager: SessionManager,
-    language: str,
+    callers: CallerFor,
     stores: Mapping[str, str],
     clerk_connections: dict[str, str],
     start_sessions: bool = True,
@@ -103,7 +102,7 @@ async def handle_event(
     Args:
         event: The verified event.
         manager: Starts and stops the sessions.
-        language: The clerks' language.
+        callers: The profile of a session (role and store in, the store's language out).
         stores: Store ids of the knowledge base, each with its region id; a clerk of any
             other store gets no agent, a regional manager none outside their region.
         clerk_connections: Room -> participant sid of the clerk's latest connection; a
@@ -171,7 +170,7 @@ async def handle_event(
             action="ignored", room=event.room, detail="LiveKit dispatches the assistant"
         )
     role = _OWN_ROOM_ROLES.get(event.role or "", Role.CLERK)
-    caller = CallerProfile(role=role, store_id=room.store_id, language=language)
+    caller = callers(role, room.store_id)
     try:
         await manager.start(event.room, event.identity, caller)
     except (CapacityReachedError, ShuttingDownError) as e:
