@@ -76,7 +76,7 @@ def _narrow_audio_streams() -> None:
         _ROUTER.forget(queue)
         original_unsubscribe(self, queue)
 
-    FfiQueue.put = put  # type: ignore[method-assign]
+    FfiQueue.put = put  # type: ignore[method-assign,assignment]
     FfiQueue.unsubscribe = unsubscribe  # type: ignore[method-assign,assignment]
 
 
