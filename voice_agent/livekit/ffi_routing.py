@@ -87,9 +87,10 @@ class AudioStreamRouter:
     pending request) and wakes the event loop once per event and subscriber. With N
     sessions at 100 frames a second each, that is N times N filter calls per frame and a
     wake-up per frame, each a hand-over of the interpreter lock between the FFI thread and
-    the loop: past about 5 sessions the loop fell seconds behind and frames were lost
-    (docs/BENCHMARKS.md). Here a stream's frames go straight to its queue, and frames that
-    arrive while the loop is busy are handed over together with one wake-up.
+    the loop: at 10 sessions the frames reached the loop seconds late and the sessions'
+    inputs got a few percent of them (docs/BENCHMARKS.md, "Ten clerks"). Here a stream's
+    frames go straight to its queue, and frames that arrive while the loop is busy are
+    handed over together with one wake-up.
     """
 
     def __init__(self) -> None:
