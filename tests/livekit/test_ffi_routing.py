@@ -1,7 +1,8 @@
 """Each audio stream and source hears only its own FFI events (voice_agent.livekit.ffi_routing).
 
 Without it every stream of a process receives every other stream's frames on the event loop,
-and every frame sent waits among all the process's events: N sessions cost N squared.
+and every frame sent waits among all the process's events: N sessions cost N squared. Node
+streams also arrive in the pipeline's format (voice_agent.livekit.stream_format).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from livekit.rtc._ffi_client import FfiClient
 from livekit.rtc._proto import audio_frame_pb2, ffi_pb2
 from livekit_helpers import room_token
 
-from voice_agent.livekit import ffi_routing
+from voice_agent.livekit import ffi_routing, stream_format
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
 
@@ -32,11 +33,77 @@ def _capture_done(async_id: int) -> ffi_pb2.FfiEvent:
     )
 
 
-def test_a_stream_takes_only_its_own_frames() -> None:
-    wanted = ffi_routing.stream_events_only(7)
-    assert wanted(_stream_frame(7))
-    assert not wanted(_stream_frame(8))
-    assert not wanted(_capture_done(7))
+def _eos(handle: int) -> ffi_pb2.FfiEvent:
+    return ffi_pb2.FfiEvent(
+        audio_stream_event=audio_frame_pb2.AudioStreamEvent(
+            stream_handle=handle, eos=audio_frame_pb2.AudioStreamEOS()
+        )
+    )
+
+
+def _handles(queue: asyncio.Queue[ffi_pb2.FfiEvent]) -> list[int]:
+    handles = []
+    while not queue.empty():
+        handles.append(queue.get_nowait().audio_stream_event.stream_handle)
+    return handles
+
+
+async def test_each_stream_gets_its_own_frames_in_order_with_one_wake_up_per_burst() -> None:
+    router = ffi_routing.AudioStreamRouter()
+    loop = asyncio.get_running_loop()
+    first: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    second: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    router.route(7, first, loop)
+    router.route(8, second, loop)
+    ready_before = len(loop._ready)  # type: ignore[attr-defined]
+
+    # A burst from LiveKit's thread while the loop is busy: 50 frames of each stream.
+    delivered = [router.deliver(_stream_frame(7 + index % 2)) for index in range(100)]
+
+    assert all(delivered)
+    assert first.empty() and second.empty()  # nothing runs in LiveKit's thread
+    assert len(loop._ready) == ready_before + 1  # type: ignore[attr-defined]
+    await asyncio.sleep(0)
+    assert _handles(first) == [7] * 50
+    assert _handles(second) == [8] * 50
+
+
+async def test_what_is_no_routed_streams_frame_is_left_to_the_sdk() -> None:
+    router = ffi_routing.AudioStreamRouter()
+    routed: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    router.route(7, routed, asyncio.get_running_loop())
+
+    assert not router.deliver(_stream_frame(9))  # a stream not yet taken over
+    assert not router.deliver(_capture_done(7))  # not a stream's event at all
+
+
+async def test_a_stream_is_no_longer_routed_after_its_end_or_once_forgotten() -> None:
+    router = ffi_routing.AudioStreamRouter()
+    loop = asyncio.get_running_loop()
+    ending: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    closed: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    router.route(7, ending, loop)
+    router.route(8, closed, loop)
+
+    assert router.deliver(_eos(7))
+    router.forget(closed)
+
+    assert router.routes() == {}
+    assert not router.deliver(_stream_frame(7))
+    await asyncio.sleep(0)
+    assert _handles(ending) == [7]  # the end itself still reaches the stream
+
+
+def test_node_streams_ask_for_one_format_per_process() -> None:
+    stream_format.install(sample_rate=16000)
+    stream_format.install(sample_rate=16000)  # the same again changes nothing
+    assert stream_format.installed_format() == {
+        "sample_rate": 16000,
+        "num_channels": 1,
+        "frame_size_ms": stream_format.FRAME_MS,
+    }
+    with pytest.raises(ValueError, match="already open"):
+        stream_format.install(sample_rate=8000)
 
 
 def test_a_send_waits_only_for_its_own_capture_callback() -> None:
@@ -57,6 +124,7 @@ async def test_two_rooms_in_one_process_each_hear_their_own_speaker(
 ) -> None:
     ffi_routing.install()
     ffi_routing.install()  # a second call changes nothing
+    stream_format.install(sample_rate=16000)
     tones = {"ffia": 440.0, "ffib": 1250.0}
     rooms: list[rtc.Room] = []
     sources: dict[str, rtc.AudioSource] = {}
@@ -69,7 +137,7 @@ async def test_two_rooms_in_one_process_each_hear_their_own_speaker(
         rooms += [speaker, listener]
 
         def on_track(track: rtc.Track, *_: object, name: str = name) -> None:
-            streams[name] = rtc.AudioStream(track, sample_rate=16000, num_channels=1)
+            streams[name] = rtc.AudioStream(track)  # as Pipecat opens it: no format named
             subscribed[name].set()
 
         listener.on("track_subscribed", on_track)
@@ -86,14 +154,12 @@ async def test_two_rooms_in_one_process_each_hear_their_own_speaker(
         )
     try:
         await asyncio.wait_for(asyncio.gather(*(e.wait() for e in subscribed.values())), 20)
-        # Each stream's subscription now lets through only its own handle's events.
-        events = FfiClient.instance.queue
-        handles = {name: stream._ffi_handle.handle for name, stream in streams.items()}
-        for name, stream in streams.items():
-            (wanted,) = [f for q, _loop, f in events._subscribers if q is stream._ffi_queue]
-            assert wanted is not None
-            other = next(h for n, h in handles.items() if n != name)
-            assert wanted(_stream_frame(handles[name])) and not wanted(_stream_frame(other))
+        # Each stream's frames are routed to it by handle, past the SDK's fan-out.
+        subscribed_queues = [q for q, _loop, _f in FfiClient.instance.queue._subscribers]
+        routes = ffi_routing.router().routes()
+        for stream in streams.values():
+            assert routes[stream._ffi_handle.handle] is stream._ffi_queue
+            assert stream._ffi_queue not in subscribed_queues
 
         async def speak(name: str) -> None:
             t = np.arange(320) / 16000
@@ -105,6 +171,8 @@ async def test_two_rooms_in_one_process_each_hear_their_own_speaker(
 
         async def listen(name: str) -> None:
             async for event in streams[name]:
+                assert event.frame.sample_rate == 16000  # resampled by LiveKit, not the loop
+                assert event.frame.samples_per_channel == 16 * stream_format.FRAME_MS
                 heard[name].append(np.frombuffer(event.frame.data, dtype=np.int16).copy())
                 if sum(chunk.size for chunk in heard[name]) >= 24000:
                     return

@@ -14,7 +14,7 @@ from datetime import timedelta
 from loguru import logger
 from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 
-from voice_agent.livekit import cancel_safe, ffi_routing
+from voice_agent.livekit import cancel_safe, ffi_routing, stream_format
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE
 from voice_agent.livekit.tokens import ParticipantRole, mint_token
 
@@ -47,10 +47,13 @@ def agent_transport(
     Given ``output_sample_rate`` the assistant also speaks; without it, it only listens.
     Its join survives cancellation (:mod:`voice_agent.livekit.cancel_safe`): a session
     stopped while it joins must not take the process down. Its audio streams and source
-    hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`).
+    hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`), and LiveKit
+    delivers them at ``input_sample_rate`` in 20 ms frames
+    (:mod:`voice_agent.livekit.stream_format`).
     """
     cancel_safe.install()
     ffi_routing.install()
+    stream_format.install(sample_rate=input_sample_rate)
     token = mint_token(
         api_key=endpoint.api_key,
         api_secret=endpoint.api_secret,

@@ -24,6 +24,10 @@ from loguru import logger
 
 ENVIRONMENT_NICE = -10
 """Scheduling priority of what stands in for other machines (the clerks, the LiveKit server)."""
+CLERKS_PER_PROCESS = 5
+"""Most simulated clerks one process keeps in real time on this machine: at 10 in one
+process the clerks sent 7-100% of real time, second by second (docs/BENCHMARKS.md,
+"Ten clerks")."""
 
 
 async def run_in_clerk_process(work: Callable[..., Any], *args: Any) -> Any:
@@ -35,6 +39,24 @@ async def run_in_clerk_process(work: Callable[..., Any], *args: Any) -> Any:
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         return await asyncio.get_running_loop().run_in_executor(pool, _as_clerk_process, work, args)
+
+
+async def run_spread_over_clerk_processes(
+    work: Callable[..., list[Any]], first: Any, items: list[Any], *rest: Any
+) -> list[Any]:
+    """``work(first, chunk, *rest)`` per chunk of ``items``, each in a clerk process of its own.
+
+    Chunks hold at most :data:`CLERKS_PER_PROCESS` items and all run at once (each as
+    :func:`run_in_clerk_process`); the results are joined in the order of ``items``.
+    """
+    chunks = [
+        items[start : start + CLERKS_PER_PROCESS]
+        for start in range(0, len(items), CLERKS_PER_PROCESS)
+    ]
+    results = await asyncio.gather(
+        *(run_in_clerk_process(work, first, chunk, *rest) for chunk in chunks)
+    )
+    return [result for chunk_results in results for result in chunk_results]
 
 
 def ahead_of_the_node(pid: int | None = None) -> None:

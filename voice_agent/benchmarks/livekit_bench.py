@@ -1,12 +1,13 @@
 """``voice-agent bench livekit``: the whole service over a real LiveKit server.
 
 For each clerk count, that many agent sessions and simulated clerks run at once, each clerk
-in their own room. The clerks run in a process of their own, ahead of the node, and so does
-the LiveKit server (:mod:`voice_agent.benchmarks.clerk_process`). Measured at the clerk
-(what the earpiece hears): voice-to-voice latency (end of the clerk's speech as sent to the
-first reply audio received) and barge-in latency (clerk speech onset to the reply's audio
-stopping). Also: false barge-ins per minute of shop noise played over replies, and CPU and
-memory per session.
+in their own room. The clerks run in processes of their own (at most five in each), ahead
+of the node, and so does the LiveKit server (:mod:`voice_agent.benchmarks.clerk_process`).
+Measured at the clerk (what the earpiece hears): voice-to-voice latency (end of the clerk's
+speech as sent to the first reply audio received) and barge-in latency (clerk speech onset
+to the reply's audio stopping). Also: false barge-ins per minute of shop noise played over
+replies, CPU and memory per session, and how far the node's event loop fell behind
+(:mod:`voice_agent.benchmarks.loop_health`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 import psutil
 
-from voice_agent.benchmarks.clerk_process import run_in_clerk_process
+from voice_agent.benchmarks.clerk_process import run_spread_over_clerk_processes
+from voice_agent.benchmarks.loop_health import LoopWatch
 from voice_agent.benchmarks.stats import summary
 
 QUESTIONS = ["loop/wake_ax200_weekend.wav", "loop/wake_socks_contact.wav"]
@@ -63,6 +65,8 @@ async def clerk_round(
     cpu_before = process.cpu_times()
     rss_before = process.memory_info().rss
     wall_before = time.monotonic()
+    loop_watch = LoopWatch()
+    loop_watch.start()
     script = ClerkScript(
         utterances=[
             *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
@@ -83,7 +87,8 @@ async def clerk_round(
         )
         for identity, room, _, _ in sessions
     ]
-    reports = await run_in_clerk_process(run_clerks, server.url, tokens, script)
+    reports = await run_spread_over_clerk_processes(run_clerks, server.url, tokens, script)
+    node_loop = await loop_watch.stop()
     wall = time.monotonic() - wall_before
     cpu_after = process.cpu_times()
     rss_after = process.memory_info().rss
@@ -119,6 +124,7 @@ async def clerk_round(
         "cpu_percent_per_session": round(100 * cpu_secs / wall / count, 1),
         "rss_growth_mib_per_session": round((rss_after - rss_before) / 2**20 / count, 1),
         "speech_engine": speech_engine,
+        "node_loop": node_loop,
     }
 
 

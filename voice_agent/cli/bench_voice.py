@@ -247,10 +247,12 @@ def bench_livekit(
         "unanswered",
         "CPU %/session",
         "MiB/session",
+        "node loop late p95 ms",
     ):
         table.add_column(column, justify="right")
     for row in results["rounds"]:
         v2v, barge = row["voice_to_voice_secs"], row["barge_in_secs"]
+        loop_late = row["node_loop"]["late_ms"]["p95"]
         table.add_row(
             str(row["clerks"]),
             _ms(v2v["p50"]),
@@ -260,6 +262,7 @@ def bench_livekit(
             str(row["unanswered"]),
             str(row["cpu_percent_per_session"]),
             str(row["rss_growth_mib_per_session"]),
+            "-" if loop_late is None else f"{loop_late:.0f}",
         )
     Console().print(table)
     if "noise" in results:

@@ -48,6 +48,8 @@ from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LISTENING, PTT_T
 from voice_agent.livekit.errors import ClerkError
 
 TRACK_NAME = "clerk-microphone"
+_HEARD_FRAME_MS = 20
+"""Length of the frames the clerk hears (and times replies by)."""
 _RESYNC_SECS = 0.2
 """Falling this far behind the real-time schedule restarts it instead of bursting frames."""
 
@@ -217,7 +219,11 @@ class SimulatedClerk:
             identity, ActivityDetector(threshold_dbfs=self._threshold, hangover_secs=self._hangover)
         )
         recording = self._recordings.setdefault(identity, ArrivalRecording())
-        stream = rtc.AudioStream(track, sample_rate=SAMPLE_RATE, num_channels=1)
+        # 20 ms frames: half the hand-overs of LiveKit's 10 ms, which kept 10 clerks of one
+        # process from sending in real time (docs/BENCHMARKS.md, "Ten clerks").
+        stream = rtc.AudioStream(
+            track, sample_rate=SAMPLE_RATE, num_channels=1, frame_size_ms=_HEARD_FRAME_MS
+        )
         try:
             async for event in stream:
                 now = self._now()

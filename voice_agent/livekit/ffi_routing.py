@@ -4,25 +4,29 @@ The LiveKit SDK (livekit 1.1.21, pinned by livekit-agents 1.8.9) delivers FFI ev
 subscribers on the event loop. Two of its subscriptions are far wider than they need be:
 
 - every ``AudioStream`` subscribes to *all* audio-stream events of the process and drops
-  the other streams' frames one by one on the loop;
+  the other streams' frames one by one on the loop, and every event of the process (each
+  10 ms frame of each stream) is offered to every subscriber's filter in the FFI thread;
 - every ``AudioSource.capture_frame`` (one per 10-20 ms frame sent) subscribes to *all*
   events of the process until its own callback arrives.
 
 With N sessions (a node) or N simulated clerks (``bench livekit``) in one process, that is
 N times the events for every stream and every send: work that grows with N squared, on
 the loop that should be reading speech. Measured in ``bench livekit`` (docs/BENCHMARKS.md).
-:func:`install` narrows both subscriptions, in the FFI thread, to the events they wait for;
-what each stream or source receives is unchanged.
+:func:`install` routes each stream's frames straight to it (:class:`AudioStreamRouter`)
+and narrows each send's subscription to its own callback; what each stream or source
+receives is unchanged.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from livekit import rtc
-from livekit.rtc._ffi_client import FfiClient
+from livekit.rtc._ffi_client import FfiClient, FfiQueue
 from livekit.rtc._proto import ffi_pb2 as proto_ffi
 
 _MARK = "_voice_agent_ffi_routing"
@@ -36,18 +40,6 @@ def install() -> None:
     setattr(_capture_frame, _MARK, True)
     _capture_frame.__doc__ = rtc.AudioSource.capture_frame.__doc__
     rtc.AudioSource.capture_frame = _capture_frame  # type: ignore[method-assign]
-
-
-def stream_events_only(handle: int) -> Callable[[proto_ffi.FfiEvent], bool]:
-    """The events one audio stream waits for: its own frames and end of stream."""
-
-    def wanted(event: proto_ffi.FfiEvent) -> bool:
-        return (
-            event.WhichOneof("message") == "audio_stream_event"
-            and event.audio_stream_event.stream_handle == handle
-        )
-
-    return wanted
 
 
 def capture_callback_only(async_id: list[int]) -> Callable[[proto_ffi.FfiEvent], bool]:
@@ -66,21 +58,110 @@ def _narrow_audio_streams() -> None:
 
     def __init__(self: rtc.AudioStream, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
-        # The stream subscribed before it knew its handle (so no frame is missed); frames
-        # already queued are still filtered by the stream itself.
-        _replace_filter(self._ffi_queue, stream_events_only(self._ffi_handle.handle))
+        # The stream subscribed before it knew its handle (so no frame is missed); from now
+        # on its frames reach it by handle, past every other subscriber.
+        _ROUTER.take_over(self._ffi_queue, self._ffi_handle.handle)
 
     __init__.__doc__ = original_init.__doc__
     rtc.AudioStream.__init__ = __init__  # type: ignore[method-assign]
+    original_put = FfiQueue.put
+    original_unsubscribe = FfiQueue.unsubscribe
+
+    def put(self: FfiQueue[proto_ffi.FfiEvent], item: proto_ffi.FfiEvent) -> None:
+        with self._lock:  # a stream taken over between the two sees each frame once
+            if not _ROUTER.deliver(item):
+                original_put(self, item)
+
+    def unsubscribe(self: FfiQueue[proto_ffi.FfiEvent], queue: Any) -> None:
+        _ROUTER.forget(queue)
+        original_unsubscribe(self, queue)
+
+    FfiQueue.put = put  # type: ignore[method-assign,assignment]
+    FfiQueue.unsubscribe = unsubscribe  # type: ignore[method-assign,assignment]
 
 
-def _replace_filter(queue: Any, wanted: Callable[[proto_ffi.FfiEvent], bool]) -> None:
-    events = FfiClient.instance.queue
-    with events._lock:
-        for index, (subscribed, loop, _old) in enumerate(events._subscribers):
-            if subscribed is queue:
-                events._subscribers[index] = (subscribed, loop, wanted)
-                return
+class AudioStreamRouter:
+    """Hands each audio-stream event to its own stream, in the FFI thread, in O(1).
+
+    The SDK offers every event to every subscriber's filter (each room, each stream, each
+    pending request) and wakes the event loop once per event and subscriber. With N
+    sessions at 100 frames a second each, that is N times N filter calls per frame and a
+    wake-up per frame, each a hand-over of the interpreter lock between the FFI thread and
+    the loop: at 10 sessions the frames reached the loop seconds late and the sessions'
+    inputs got a few percent of them (docs/BENCHMARKS.md, "Ten clerks"). Here a stream's
+    frames go straight to its queue, and frames that arrive while the loop is busy are
+    handed over together with one wake-up.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._streams: dict[int, tuple[Any, asyncio.AbstractEventLoop]] = {}
+        self._waiting: dict[asyncio.AbstractEventLoop, list[tuple[Any, proto_ffi.FfiEvent]]] = {}
+
+    def take_over(self, queue: Any, handle: int) -> None:
+        """Route ``handle``'s events to ``queue`` and take the queue out of the SDK's fan-out."""
+        events = FfiClient.instance.queue
+        with events._lock:
+            for index, (subscribed, loop, _wanted) in enumerate(events._subscribers):
+                if subscribed is queue:
+                    del events._subscribers[index]
+                    self.route(handle, queue, loop)
+                    return
+
+    def route(self, handle: int, queue: Any, loop: asyncio.AbstractEventLoop) -> None:
+        """Deliver stream ``handle``'s events to ``queue`` (an asyncio queue of ``loop``)."""
+        with self._lock:
+            self._streams[handle] = (queue, loop)
+
+    def routes(self) -> dict[int, Any]:
+        """The queue each routed stream handle delivers to."""
+        with self._lock:
+            return {handle: queue for handle, (queue, _loop) in self._streams.items()}
+
+    def forget(self, queue: Any) -> None:
+        """Stop routing to ``queue`` (its stream unsubscribed)."""
+        with self._lock:
+            for handle, (routed, _loop) in list(self._streams.items()):
+                if routed is queue:
+                    del self._streams[handle]
+
+    def deliver(self, event: proto_ffi.FfiEvent) -> bool:
+        """Queue ``event`` for its stream; ``False`` if it is not a routed stream's."""
+        if event.WhichOneof("message") != "audio_stream_event":
+            return False
+        handle = event.audio_stream_event.stream_handle
+        with self._lock:
+            route = self._streams.get(handle)
+            if route is None:
+                return False
+            queue, loop = route
+            if event.audio_stream_event.HasField("eos"):
+                del self._streams[handle]
+            waiting = self._waiting.get(loop)
+            if waiting is not None:  # a hand-over to this loop is already due
+                waiting.append((queue, event))
+                return True
+            self._waiting[loop] = [(queue, event)]
+        try:
+            loop.call_soon_threadsafe(self._hand_over, loop)
+        except RuntimeError:  # the loop is closed: nobody reads these streams any more
+            with self._lock:
+                self._waiting.pop(loop, None)
+        return True
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._lock:
+            waiting = self._waiting.pop(loop, [])
+        for queue, event in waiting:
+            queue.put_nowait(event)
+
+
+_ROUTER = AudioStreamRouter()
+
+
+def router() -> AudioStreamRouter:
+    """The process's router of audio-stream events (it routes once :func:`install` ran)."""
+    return _ROUTER
 
 
 async def _capture_frame(self: rtc.AudioSource, frame: rtc.AudioFrame) -> None:
