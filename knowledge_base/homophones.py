@@ -1,13 +1,14 @@
-"""Offer words a recogniser writes as a same-sounding word ("in the sail" for "in the sale").
+"""Offer and price words a recogniser writes as a same-sounding word ("sail", "prize").
 
-Only words the knowledge base never uses are read back: a chain that sells sails keeps them.
+"In the sail" is "in the sale", "the member prize" is "the member price". Only words the
+knowledge base never uses are read back: a chain that sells sails keeps them.
 """
 
 from __future__ import annotations
 
 import re
 
-HEARD_FOR = {"sail": "sale", "sails": "sales"}
+HEARD_FOR = {"sail": "sale", "sails": "sales", "prize": "price", "prizes": "prices"}
 """Heard word -> the offer word it sounds the same as."""
 
 _HEARD = re.compile(r"\b(" + "|".join(HEARD_FOR) + r")\b", re.IGNORECASE)
