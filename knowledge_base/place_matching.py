@@ -125,3 +125,77 @@ def find_cjk_places(
                 found.append(Mention("store", store_id, start, end, "".join(run), 0.8))
                 taken[start:end] = [True] * size
     return found
+
+
+CONTINUED_LETTERS = 0.7
+"""Letter likeness of a place heard in part plus the words after it to a longer place name."""
+CONTINUED_SOUND = 0.85
+"""Sound-key likeness it needs too ("porto liger" and Porto Alegre: both "prtlkr")."""
+MAX_CONTINUATION = 2
+"""Words after a place heard in part that may be the rest of its name."""
+
+
+def continued_places(
+    vocabulary: LooseVocabulary, words: list[str], found: list[Mention]
+) -> list[Mention]:
+    """``found`` with a place that names several stores narrowed by the words after it.
+
+    "Porto" leads both "Porto Santa Catarina" and "Porto Alegre Moinhos"; in "in Porto
+    Liger" the words after it sound like the rest of one of them, which is then the store
+    meant (the mention grows over those words). A place that names one store, or whose
+    following words continue none of its stores' names or several alike, stays as found.
+    """
+    taken = {i for m in found for i in range(m.start, m.end)}
+    spans: dict[tuple[int, int], set[str]] = {}
+    for m in found:
+        if m.kind == "store":
+            spans.setdefault((m.start, m.end), set()).add(m.key)
+    for (start, end), stores in spans.items():
+        if len(stores) < 2:
+            continue
+        head = "".join(words[start:end])
+        candidates = [
+            (form, store_id)
+            for form, store_id in vocabulary.places.get(head[:1], [])
+            if store_id in stores and form.startswith(head) and len(form) > len(head)
+        ]
+        best: dict[str, tuple[float, int]] = {}
+        for size in range(1, MAX_CONTINUATION + 1):
+            after = range(end, end + size)
+            if after.stop > len(words) or taken & set(after):
+                break
+            if any(w in GENERIC_WORDS for w in words[end : end + size]):
+                break
+            heard = head + spoken_letters(words[end : end + size])
+            if not heard.isalpha():
+                break
+            for form, store_id in candidates:
+                score = _continuation_likeness(form, heard)
+                if score > best.get(store_id, (0.0, 0))[0]:
+                    best[store_id] = (score, end + size)
+        if not best:
+            continue
+        top = max(score for score, _ in best.values())
+        winners = [store_id for store_id, (score, _) in best.items() if score == top]
+        if len(winners) != 1:
+            continue  # continues two names alike: the reader's ambiguity stays
+        store_id = winners[0]
+        new_end = best[store_id][1]
+        found = [m for m in found if not (m.kind == "store" and (m.start, m.end) == (start, end))]
+        found.append(
+            Mention(
+                "store", store_id, start, new_end, " ".join(words[start:new_end]), min(top, 0.95)
+            )
+        )
+    return found
+
+
+def _continuation_likeness(form: str, heard: str) -> float:
+    """How alike a place name and a heard run are, by letters and sound together; else 0."""
+    if SequenceMatcher(None, heard, form).ratio() < CONTINUED_LETTERS:
+        return 0.0
+    known, heard_key = sound(form), sound(heard)
+    if min(len(known), len(heard_key)) < SOUND_MIN:
+        return 0.0
+    by_sound = SequenceMatcher(None, heard_key, known).ratio()
+    return by_sound if by_sound >= CONTINUED_SOUND else 0.0

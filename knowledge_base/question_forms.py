@@ -113,10 +113,20 @@ def unheard_place(
         # (Arequipa) is a place not heard; "in the pock drop" ends in a word of a name.
         if not heard or named & set(after) or any(w in GENERIC_WORDS for w in heard):
             return False
-        if heard[-1] not in unknown or heard[-1] in name_words:
+        if not _unknown_word(heard[-1], unknown) or heard[-1] in name_words:
             return False
         return words[i] in PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False
+
+
+def _unknown_word(word: str, unknown: set[str]) -> bool:
+    """Whether ``word`` is one of the ``unknown`` search terms, as said or as its stem.
+
+    Unknown words are search terms, stemmed: "Manos" (Manaus misheard) is among them as "mano".
+    """
+    from knowledge_base.retrieval import search_terms  # retrieval -> matching -> this module
+
+    return word in unknown or any(term in unknown for term in search_terms(word))
 
 
 def names_unknown_model(
