@@ -103,6 +103,9 @@ def quantities(
                 break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
+            if _heard_count(words, i, mention):
+                quantity = HEARD_FOR_COUNT[word]
+                break
             if word in _HEARD_FOR_OF and i >= 2 and _counted_unit(words, i - 1):
                 continue  # "3 sets on Brightwire strings": "of" heard as "on"
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
@@ -117,6 +120,27 @@ def quantities(
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end, previous_key = mention.end, mention.key
     return quantities
+
+
+HEARD_FOR_COUNT = {"do": 2, "free": 3, "poor": 4, "pour": 4}
+"""Words recognition writes for a count said before a plural name ("free inner tubes")."""
+
+
+def _heard_count(words: list[str], i: int, mention: Mention) -> bool:
+    """``words[i]`` is a count heard as a like-sounding word, before a plural name.
+
+    Only before a name heard in the plural, or followed by a plural word ("free inner
+    tubes", "poor slicker brushes"), and "do" never first ("Do inner tubes count?" asks yes
+    or no).
+    """
+    word = words[i]
+    if word not in HEARD_FOR_COUNT or (word == "do" and i == 0):
+        return False
+    return any(_plural(w) for w in words[mention.end - 1 : mention.end + 1])
+
+
+def _plural(word: str) -> bool:
+    return word.isalpha() and len(word) > 3 and word.endswith("s") and not word.endswith("ss")
 
 
 _HEARD_FOR_OF = frozenset({"on", "a"})

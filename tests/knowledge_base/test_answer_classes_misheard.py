@@ -109,3 +109,32 @@ def test_a_misheard_place_that_reads_as_a_plural_is_asked_about_not_answered_for
     )
     assert answer.source is AnswerSource.CLARIFY
     assert answer.text == "Which store do you mean?"
+
+
+@pytest.fixture(scope="module")
+def nordhage() -> GroundedAnswerer:
+    return _answerer("nordhage-garden")
+
+
+NORDHAGE_AT = "2026-12-05T11:00"
+"""Saturday 5 December: Christmas Plants 3 for 2 and Christmas Tree Days are on."""
+
+
+@pytest.mark.parametrize(
+    ("heard", "units"),
+    [
+        ("Free poinsettias, how much?", "3 PL-POIN"),
+        ("How much for do big trees?", "2 XT-NF180"),
+        ("Poor poinsettias, what's the total?", "4 PL-POIN"),
+    ],
+)
+def test_a_count_heard_as_a_like_sounding_word_before_a_plural_name_is_that_count(
+    nordhage: GroundedAnswerer, heard: str, units: str
+) -> None:
+    answer = _ask(nordhage, heard, "OSL-01", NORDHAGE_AT)
+    assert answer.text.startswith(f"{units} come to")
+
+
+def test_do_opening_a_question_is_no_count(nordhage: GroundedAnswerer) -> None:
+    answer = _ask(nordhage, "Do poinsettias count for the 3 for 2?", "OSL-01", NORDHAGE_AT)
+    assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
