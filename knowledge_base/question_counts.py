@@ -130,11 +130,11 @@ def _heard_count(words: list[str], i: int, mention: Mention) -> bool:
     """``words[i]`` is a count heard as a like-sounding word, before a plural name.
 
     Only before a name heard in the plural, or followed by a plural word ("free inner
-    tubes", "poor slicker brushes"), and "do" never first ("Do inner tubes count?" asks yes
-    or no).
+    tubes", "poor slicker brushes"); "do" only after "for" ("how much for do helmets"), as
+    "Do inner tubes count?" and "What do the bikes cost?" ask no count.
     """
     word = words[i]
-    if word not in HEARD_FOR_COUNT or (word == "do" and i == 0):
+    if word not in HEARD_FOR_COUNT or (word == "do" and (i == 0 or words[i - 1] != "for")):
         return False
     return any(_plural(w) for w in words[mention.end - 1 : mention.end + 1])
 
