@@ -135,6 +135,30 @@ def test_a_count_heard_as_a_like_sounding_word_before_a_plural_name_is_that_coun
     assert answer.text.startswith(f"{units} come to")
 
 
-def test_do_opening_a_question_is_no_count(nordhage: GroundedAnswerer) -> None:
+def test_do_asking_a_question_is_no_count(nordhage: GroundedAnswerer) -> None:
     answer = _ask(nordhage, "Do poinsettias count for the 3 for 2?", "OSL-01", NORDHAGE_AT)
+    assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
+    price = _ask(nordhage, "What do the big trees cost?", "OSL-01", NORDHAGE_AT)
+    assert price.text.startswith("The XT-NF180 is 499")
+
+
+def test_a_word_two_products_resemble_equally_names_neither_of_them(
+    andina: GroundedAnswerer,
+) -> None:
+    """ "Vitamin" is as near the vitamin C as the vitamin D: the answer is for the vitamins,
+    never one of them guessed (a wrong product is worse than a broader answer)."""
+    answer = _ask(andina, "What's the vitamin B going for?", "LIM-01", ANDINA_AT)
+    assert "VT-C1000" not in answer.text
+    assert answer.detail["products"] == []
+    assert "Vitamin C 1000 mg" in answer.text and "Vitamin D3 Drops" in answer.text
+
+
+@pytest.mark.parametrize(
+    "heard", ["Is the poinsettia in the 3 4 2?", "Is the poinsettia in the 3-4-2?"]
+)
+def test_a_three_for_two_heard_with_a_four_names_that_offer(
+    nordhage: GroundedAnswerer, heard: str
+) -> None:
+    answer = _ask(nordhage, heard, "OSL-01", NORDHAGE_AT)
+    assert answer.promotion_ids[:1] == ["plants-3for2"]
     assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
