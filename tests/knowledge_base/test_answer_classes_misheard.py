@@ -162,3 +162,16 @@ def test_a_three_for_two_heard_with_a_four_names_that_offer(
     answer = _ask(nordhage, heard, "OSL-01", NORDHAGE_AT)
     assert answer.promotion_ids[:1] == ["plants-3for2"]
     assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
+
+
+def test_a_place_written_letter_by_letter_is_one_place_said_and_not_recognised() -> None:
+    """ "in K-R-A-K-O-W" names no store of the chain: ask which store, as for a misheard name."""
+    sample = GroundedAnswerer(knowledge=load_knowledge_base(), default_contact=DEFAULT_CONTACT)
+    answer = sample.answer_now(
+        Question(
+            text="What does the AX-200 cost in K-R-A-K-O-W?",
+            store_id="SH-01",
+            asked_at=local("SH-01", "2026-11-28T15:00"),
+        )
+    )
+    assert answer.source is AnswerSource.CLARIFY
