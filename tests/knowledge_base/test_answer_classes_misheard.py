@@ -175,3 +175,20 @@ def test_a_place_written_letter_by_letter_is_one_place_said_and_not_recognised()
         )
     )
     assert answer.source is AnswerSource.CLARIFY
+
+
+def test_a_product_named_in_part_then_the_rest_misheard_is_that_product() -> None:
+    """ "Knife Block" is an alias of the Knife Block Set; "Sett" after it is the rest of the
+    name heard imperfectly, not another model the chain does not sell."""
+    hearth = _answerer("hearth")
+    answer = _ask(hearth, "How much is the Knife Block Sett?", "LON-01", "2026-11-20T14:00")
+    assert answer.text.startswith("The KB-600 is 219 pounds")
+
+
+def test_a_product_named_in_part_then_another_model_name_is_not_grown_into_it() -> None:
+    """ "Slicker" is an alias of the Slicker Brush; "Slicker Pro" is no misheard Brush."""
+    timberpaw = _answerer("timberpaw-pets")
+    reading = timberpaw._kb.matcher.mentions("Is the Slicker Pro on sale?")  # noqa: SLF001
+    assert [(m.key, m.heard) for m in reading] == [("GR-BRUSH", "slicker")]
+    grown = timberpaw._kb.matcher.mentions("Is the Slicker Rush on sale?")  # noqa: SLF001
+    assert [(m.key, m.heard) for m in grown] == [("GR-BRUSH", "slicker rush")]
