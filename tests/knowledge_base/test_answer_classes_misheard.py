@@ -192,3 +192,20 @@ def test_a_product_named_in_part_then_another_model_name_is_not_grown_into_it() 
     assert [(m.key, m.heard) for m in reading] == [("GR-BRUSH", "slicker")]
     grown = timberpaw._kb.matcher.mentions("Is the Slicker Rush on sale?")  # noqa: SLF001
     assert [(m.key, m.heard) for m in grown] == [("GR-BRUSH", "slicker rush")]
+
+
+def test_total_run_together_with_the_words_before_it_still_asks_a_total() -> None:
+    hearth = _answerer("hearth")
+    answer = _ask(
+        hearth, "A customer takes a kettle and a toaster, wotsatotel", "LON-01", "2026-11-20T14:00"
+    )
+    assert "come to" in answer.text
+    assert answer.source is AnswerSource.GROUNDED
+
+
+def test_a_word_ending_like_total_without_its_first_letter_is_no_total() -> None:
+    from knowledge_base.cue_speller import CueSpeller
+
+    speller = CueSpeller(frozenset({"total"}))
+    assert speller.correct("watsmertotel") == "total"
+    assert speller.correct("pivotal") is None
