@@ -130,13 +130,20 @@ def _heard_count(words: list[str], i: int, mention: Mention) -> bool:
     """``words[i]`` is a count heard as a like-sounding word, before a plural name.
 
     Only before a name heard in the plural, or followed by a plural word ("free inner
-    tubes", "poor slicker brushes"); "do" only after "for" ("how much for do helmets"), as
-    "Do inner tubes count?" and "What do the bikes cost?" ask no count.
+    tubes", "poor slicker brushes"); "free" also before any item first or after a verb of
+    buying; "do" only after "for" ("how much for do helmets"), as "Do inner tubes count?"
+    and "What do the bikes cost?" ask no count.
     """
     word = words[i]
     if word not in HEARD_FOR_COUNT or (word == "do" and (i == 0 or words[i - 1] != "for")):
         return False
+    if word == "free" and (i == 0 or words[i - 1] in _BUYING):
+        return True  # "Free moose jerky, how much?", "a member buys free moose jerky"
     return any(_plural(w) for w in words[mention.end - 1 : mention.end + 1])
+
+
+_BUYING = frozenset({"buys", "buy", "takes", "take", "wants", "want"})
+"""Verbs after which "free" before an item is its count heard wrong, not a free gift."""
 
 
 def _plural(word: str) -> bool:

@@ -209,3 +209,14 @@ def test_a_word_ending_like_total_without_its_first_letter_is_no_total() -> None
     speller = CueSpeller(frozenset({"total"}))
     assert speller.correct("watsmertotel") == "total"
     assert speller.correct("pivotal") is None
+
+
+def test_free_first_or_after_buying_before_any_item_is_three(nordhage: GroundedAnswerer) -> None:
+    """ "Three" heard as "free" before an item named in the singular: first in the question,
+    or after "buys"; elsewhere "free" keeps its meaning."""
+    first = _ask(nordhage, "Free Red Lion amaryllis, how much?", "OSL-01", NORDHAGE_AT)
+    assert first.text.startswith("3 PL-AMAR come to")
+    bought = _ask(nordhage, "A customer buys free poinsettia, total?", "OSL-01", NORDHAGE_AT)
+    assert bought.text.startswith("3 PL-POIN come to")
+    gift = _ask(nordhage, "Does a customer get free poinsettia with a tree?", "OSL-01", NORDHAGE_AT)
+    assert not gift.text.startswith("3 ")
