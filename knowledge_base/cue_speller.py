@@ -1,4 +1,4 @@
-"""Cue words heard one letter off: :class:`CueSpeller` ("todal" -> "total")."""
+"""Cue words heard one letter off: :class:`CueSpeller` ("todal" -> "total", "watsmertotel")."""
 
 from __future__ import annotations
 
@@ -30,4 +30,29 @@ class CueSpeller:
         found: set[str] = set()
         for form in {word, *_deletions(word)}:
             found |= self._by_form.get(form, set())
-        return next(iter(found)) if len(found) == 1 else None
+        if len(found) == 1:
+            return next(iter(found))
+        return self._glued(word) if not found else None
+
+    def _glued(self, word: str) -> str | None:
+        """A glued cue at the end of a long word: "watsmertotel" is "what's the total".
+
+        Only the cues in :data:`GLUED_CUES` (few everyday words end in them), exact or one
+        letter off but with their first letter, after at least three letters of another word.
+        """
+        for cue in GLUED_CUES:
+            if cue not in self._cues:
+                continue
+            for size in (len(cue) - 1, len(cue), len(cue) + 1):
+                tail = word[-size:]
+                if len(word) - size < 3 or tail[:1] != cue[0]:
+                    continue  # its first letter heard right: "pivotal" is no total
+                if tail == cue or cue in {tail, *_deletions(tail)} or tail in _deletions(cue):
+                    return cue
+                if any(form in _deletions(cue) for form in _deletions(tail)):
+                    return cue
+        return None
+
+
+GLUED_CUES = ("total",)
+"""Cues recognition runs together with the words before them ("What's Nertotals")."""

@@ -191,7 +191,9 @@ class LooseVocabulary:
         for mention in sorted(best.values(), key=lambda m: -m.score):
             if all(mention.end <= k.start or mention.start >= k.end for k in kept):
                 kept.append(mention)
-        return kept
+        # A stretch two products fit equally well names neither: "vitamin" is as near the
+        # vitamin C as the vitamin D, and guessing one would answer about the wrong product.
+        return [k for k in kept if not any(_tied(k, m) for m in best.values())]
 
     def similarity(
         self, form: str, heard: str, threshold: float, *, by_sound: bool = True
@@ -242,6 +244,15 @@ class LooseVocabulary:
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def _tied(kept: Mention, other: Mention) -> bool:
+    """Whether ``other`` reads the same words as ``kept`` as another product, as closely."""
+    return (
+        other.key != kept.key
+        and (other.start, other.end) == (kept.start, kept.end)
+        and other.score == kept.score
+    )
 
 
 def _foreign(word: str, form: str) -> bool:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from knowledge_base.continued_names import continued_places, continued_products
 from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
@@ -226,6 +227,7 @@ class CatalogueMatcher:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_promotions(words, occupied))
+        found = continued_places(self.loose, words, continued_products(self.loose, words, found))
         if not any(m.kind == "store" for m in found):
             occupied = [False] * len(words)
             for m in found:

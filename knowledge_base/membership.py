@@ -14,7 +14,9 @@ import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+from knowledge_base.loose_matching import SOUND_MIN
 from knowledge_base.per_knowledge import per_knowledge
+from knowledge_base.words import sound
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -78,13 +80,47 @@ def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase)
     """Whether the membership's own name is said outside any other name ("Green Club price").
 
     Words inside a promotion's or product's full name ("Green Club Week") do not count.
+    Just before a price word the name may be heard imperfectly: "Clob and Deena price" is
+    the "Club Andina price" when it sounds like it (:func:`_sounds_like_membership`).
     """
-    for name in membership_names(knowledge):
+    names = membership_names(knowledge)
+    for name in names:
         parts = name.split()
         for i in range(len(words) - len(parts) + 1):
             span = range(i, i + len(parts))
             if words[i : i + len(parts)] == parts and not named.intersection(span):
                 return True
+    for i, word in enumerate(words):
+        if word not in _PRICE_WORDS:
+            continue
+        for start in range(i - 1, max(-1, i - 1 - MAX_NAME_WORDS), -1):
+            if start in named:
+                break
+            if _sounds_like_membership(words[start:i], names):
+                return True
+    return False
+
+
+MAX_NAME_WORDS = 4
+"""Words a membership name may be heard as before a price word ("clob and deena")."""
+SOUND_LIKENESS = 0.9
+"""Sound-key likeness a run before a price word needs to be heard as the membership's name."""
+LETTER_FLOOR = 0.65
+"""Letter likeness it still needs (below it, sound keys agree by chance)."""
+
+
+def _sounds_like_membership(run: list[str], names: frozenset[str]) -> bool:
+    """Whether the words ``run`` sound like one of the membership ``names``."""
+    letters = "".join(run)
+    heard_key = sound(letters)
+    if len(heard_key) < SOUND_MIN or not letters.isalpha():
+        return False
+    for name in names:
+        target = "".join(c for c in name if c.isalnum())
+        if SequenceMatcher(None, letters, target).ratio() < LETTER_FLOOR:
+            continue
+        if SequenceMatcher(None, heard_key, sound(target)).ratio() >= SOUND_LIKENESS:
+            return True
     return False
 
 
@@ -102,6 +138,7 @@ def _is_membership(heard: str, names: frozenset[str]) -> bool:
 
 
 _PRICE_WORDS = frozenset({"price", "prices", "discount", "discounts", "rate", "deal"})
+"""Words after which a member's name or "member" asks the member price."""
 
 
 MEMBER_LIKENESS = 0.6

@@ -104,7 +104,7 @@ def unheard_place(
     capitalised = {
         token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
     }
-    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+    for i in range(len(words) - 1, _last_words_start(words, PLACE_WORDS_MAX) - 1, -1):
         if words[i] not in PLACE_PREPOSITIONS | _HEARD_FOR_IN:
             continue
         after = [j for j in range(i + 1, len(words)) if words[j] not in AFTER_A_PLACE]
@@ -113,10 +113,38 @@ def unheard_place(
         # (Arequipa) is a place not heard; "in the pock drop" ends in a word of a name.
         if not heard or named & set(after) or any(w in GENERIC_WORDS for w in heard):
             return False
-        if heard[-1] not in unknown or heard[-1] in name_words:
+        if not _unknown_word(heard[-1], unknown) or heard[-1] in name_words:
             return False
         return words[i] in PLACE_PREPOSITIONS or all(w in capitalised for w in heard)
     return False
+
+
+PLACE_WORDS_MAX = 4
+"""Words from the end of a question within which a place is looked for ("in air equivalent")."""
+
+
+def _last_words_start(words: list[str], count: int) -> int:
+    """Where the last ``count`` words start, a name spelled out in letters counting as one.
+
+    Recognition writes a place it does not know letter by letter ("in V-N-E-L-MA" for Viña
+    del Mar): those letters are one word said, not four.
+    """
+    start, said = len(words), 0
+    while start > 0 and said < count:
+        start -= 1
+        if not (len(words[start]) == 1 and start > 0 and len(words[start - 1]) == 1):
+            said += 1
+    return start
+
+
+def _unknown_word(word: str, unknown: set[str]) -> bool:
+    """Whether ``word`` is one of the ``unknown`` search terms, as said or as its stem.
+
+    Unknown words are search terms, stemmed: "Manos" (Manaus misheard) is among them as "mano".
+    """
+    from knowledge_base.retrieval import search_terms  # retrieval -> matching -> this module
+
+    return word in unknown or any(term in unknown for term in search_terms(word))
 
 
 def names_unknown_model(

@@ -52,18 +52,13 @@ from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
+from knowledge_base.question_counts import one_product_categories, quantities
 from knowledge_base.question_forms import (
     asks_price_idiom,
     asks_unheld_attribute,
     names_unknown_model,
 )
-from knowledge_base.question_slots import (
-    DAY_NUMBER_WORDS,
-    When,
-    one_product_categories,
-    quantities,
-    when_named,
-)
+from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, when_named
 from knowledge_base.retrieval import search_terms
 
 if TYPE_CHECKING:

@@ -219,3 +219,49 @@ def test_audio_recorded_per_style_is_an_error_naming_the_style_folders(tmp_path:
     assert result.exit_code == 2
     assert "per style in clean, noisy/" in result.output
     assert f"--audio-dir {tmp_path / 'clean'}" in result.output.replace("\n", "")
+
+
+def _spoken_run(path: Path, transcripts: dict[str, str]) -> Path:
+    """A spoken run's JSON as ``bench answers --audio --json`` writes it (what matters)."""
+    results = [{"id": key, "question": heard} for key, heard in transcripts.items()]
+    path.write_text(json.dumps({"chain": "data (spoken)", "results": results}))
+    return path
+
+
+def test_heard_re_asks_each_transcript_by_text_and_scores_only_those_questions(
+    tmp_path: Path,
+) -> None:
+    run = _spoken_run(
+        tmp_path / "spoken.json",
+        {
+            "q001_ax200_weekend": "Is the AX-200 in the weekend offer?",
+            # Nothing heard at all: unknown, as the spoken run scored it.
+            "q002_ax200_spelled": "",
+            # A transcript of two turns is asked as one question.
+            "q003_aero_x_name": "Is the Aero X 200 / part of the running offer?",
+        },
+    )
+    result = CliRunner().invoke(_app(), ["answers", "--heard", str(run), "--json"])
+    report = json.loads(result.output)
+    assert report["chain"] == "sample (heard: spoken)"
+    by_id = {r["id"]: r for r in report["results"]}
+    assert set(by_id) == {"q001_ax200_weekend", "q002_ax200_spelled", "q003_aero_x_name"}
+    assert by_id["q001_ax200_weekend"]["outcome"] == "correct"
+    assert by_id["q002_ax200_spelled"]["outcome"] == "unknown"
+    assert by_id["q003_aero_x_name"]["question"] == "Is the Aero X 200 part of the running offer?"
+    assert by_id["q003_aero_x_name"]["outcome"] == "correct"
+    assert result.exit_code == 1  # one question was not answered
+
+
+def test_heard_refuses_a_file_that_is_no_spoken_run_and_audio_together(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"macro_f1": 0.9}))
+    no_run = CliRunner().invoke(_app(), ["answers", "--heard", str(other)])
+    assert no_run.exit_code == 2
+    assert "no results[]" in no_run.output
+    elsewhere = _spoken_run(tmp_path / "elsewhere.json", {"zz_other_chain": "Hello?"})
+    foreign = CliRunner().invoke(_app(), ["answers", "--heard", str(elsewhere)])
+    assert foreign.exit_code == 2
+    assert "none of its questions" in foreign.output
+    both = CliRunner().invoke(_app(), ["answers", "--audio", "--heard", str(elsewhere)])
+    assert both.exit_code == 2

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge_base.answering import Answerer, AnswerSource
+from knowledge_base.answering import Answer, Answerer, AnswerSource
 from voice_agent.benchmarks.answer_fixtures import (
     DEFAULT_CONTACT,
     QuestionSet,
@@ -107,19 +107,35 @@ async def run_answers(
     *,
     chain: str = "sample",
     knowledge: KnowledgeBase | None = None,
+    heard: dict[str, str] | None = None,
 ) -> AnswersReport:
     """Ask every question (text) and score the answers.
 
     ``knowledge``: also check each percentage an answer gives an item against the pricing
     engine (see :func:`~voice_agent.benchmarks.answer_scoring.score_answer`).
+    ``heard``: question id -> what speech recognition wrote for it
+    (:func:`~voice_agent.benchmarks.answers_heard.load_heard`); only those questions are
+    asked, each as it was heard. An empty transcript scores as unknown, as in a spoken run.
     """
     results: list[ScoredAnswer] = []
     for fixture in question_set.questions:
-        question = make_question(fixture, question_set, zone_of)
+        text = None if heard is None else heard.get(fixture.id)
+        if heard is not None and text is None:
+            continue
+        question = make_question(fixture, question_set, zone_of, text=text)
         started = time.perf_counter()
-        answer = await answerer.answer(question)
+        if question.text:
+            answer = await answerer.answer(question)
+        else:
+            answer = Answer(text="", source=AnswerSource.UNKNOWN)  # nothing was heard
         elapsed = (time.perf_counter() - started) * 1000
-        scored = score_answer(fixture, answer, knowledge=knowledge, asked_at=question.asked_at)
+        scored = score_answer(
+            fixture,
+            answer,
+            question_text=question.text,
+            knowledge=knowledge,
+            asked_at=question.asked_at,
+        )
         scored.latency_ms = round(elapsed, 3)
         results.append(scored)
     return summarize(results, question_set, answerer=answerer.name, chain=chain)

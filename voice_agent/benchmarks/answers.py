@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -36,6 +36,10 @@ from voice_agent.benchmarks.answer_report import (
     run_answers,
 )
 from voice_agent.benchmarks.answer_scoring import Outcome
+
+if TYPE_CHECKING:
+    from knowledge_base.answering import Answerer
+    from knowledge_base.knowledge import KnowledgeBase
 
 
 def _print_report(report: AnswersReport) -> None:
@@ -99,6 +103,26 @@ def _spoken_report(
         raise typer.Exit(2) from e
 
 
+def _heard_report(
+    answerer: Answerer,
+    question_set: QuestionSet,
+    zones: dict[str, str],
+    knowledge: KnowledgeBase,
+    *,
+    chain: str,
+    run: Path,
+) -> AnswersReport:
+    from voice_agent.benchmarks.answers_heard import run_heard_answers
+
+    try:
+        return asyncio.run(
+            run_heard_answers(answerer, question_set, zones, knowledge, chain=chain, run=run)
+        )
+    except (OSError, ValueError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from e
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``answers`` command to the ``bench`` group."""
 
@@ -145,6 +169,17 @@ def register(app: typer.Typer) -> None:
                 file_okay=False,
             ),
         ] = None,
+        heard: Annotated[
+            list[Path] | None,
+            typer.Option(
+                help="Re-ask, by text, what Whisper heard in an earlier --audio --json run"
+                " (its results[].question) and score it the same way: tuning on misheard"
+                " questions without replaying audio. Repeatable (one run per style); with"
+                " several --kb, give one --heard per --kb, in the same order.",
+                exists=True,
+                dir_okay=False,
+            ),
+        ] = None,
         limit: Annotated[
             int | None,
             typer.Option(min=1, help="With --audio: replay only the first N recordings."),
@@ -174,6 +209,14 @@ def register(app: typer.Typer) -> None:
 
           voice-agent bench answers --audio --limit 10
 
+          voice-agent bench answers --kb knowledge_base/samples/hearth
+            --questions tests/fixtures/chains/hearth/questions.yaml
+            --heard docs/bench-runs/hearth-spoken-noisy.json
+
+        --heard re-asks the transcripts of a spoken run in milliseconds: the answer to
+        "what does the answerer make of what Whisper wrote?", not a new spoken run (the
+        audio and Whisper are not replayed; a changed recogniser needs a fresh --audio run).
+
         Exit code 0 when every answer is right (or an allowed clarifying question) and no
         number is invented, 1 otherwise, 2 when a question file or knowledge base cannot
         be read or the options do not fit together.
@@ -184,6 +227,13 @@ def register(app: typer.Typer) -> None:
         directories: list[Path | None] = [*knowledge_base] if knowledge_base else [None]
         if len(directories) != len(files) or (knowledge_base and not questions):
             typer.echo("error: give one --kb for each --questions file", err=True)
+            raise typer.Exit(2)
+        runs = heard or []
+        if audio and runs:
+            typer.echo("error: --heard re-asks an earlier --audio run; give one of them", err=True)
+            raise typer.Exit(2)
+        if runs and len(files) > 1 and len(runs) != len(files):
+            typer.echo("error: with several --kb, give one --heard for each --kb", err=True)
             raise typer.Exit(2)
         reports: list[AnswersReport] = []
         for directory, file in zip(directories, files, strict=True):
@@ -220,11 +270,17 @@ def register(app: typer.Typer) -> None:
             from knowledge_base.loader import load_knowledge_base
 
             knowledge = load_knowledge_base(directory)  # for the rate check, as the answerer's
-            reports.append(
-                asyncio.run(
-                    run_answers(chosen, question_set, zones, chain=chain, knowledge=knowledge)
+            chain_runs = runs if len(files) == 1 else [runs[len(reports)]] if runs else []
+            if not chain_runs:
+                reports.append(
+                    asyncio.run(
+                        run_answers(chosen, question_set, zones, chain=chain, knowledge=knowledge)
+                    )
                 )
-            )
+            for run in chain_runs:
+                reports.append(
+                    _heard_report(chosen, question_set, zones, knowledge, chain=chain, run=run)
+                )
         if as_json:
             payload: object = (
                 reports[0].to_json()

@@ -4,7 +4,8 @@ Each spoken question's recording is streamed through the voice loop the service 
 (Silero VAD, Whisper, the configured answerer, Piper) with
 :func:`voice_agent.replay.replay`, as fast as the machine allows, and the answer the loop
 produced is scored like a typed one (:func:`~voice_agent.benchmarks.answer_scoring.score_answer`,
-against the transcript). Answer time is the loop's own: from the transcript to the answer.
+against the transcript, with the same invented-number and rate checks). Answer time is the
+loop's own: from the transcript to the answer.
 
 Recordings are found as ``<audio dir>/<id>.wav``; the default directory is
 ``audio/questions/`` beside the question file (the sample's layout), else ``audio/``.
@@ -109,7 +110,10 @@ async def run_spoken_answers(
         transcript = " / ".join(t.transcript for t in turns)
         # No answer at all (nothing heard, or not addressed) scores as unknown.
         answer = heard.answer or Answer(text="", source=AnswerSource.UNKNOWN)
-        scored = score_answer(fixture, answer, question_text=transcript)
+        # The same invented-number and rate checks as a typed run's.
+        scored = score_answer(
+            fixture, answer, question_text=transcript, knowledge=knowledge, asked_at=asked_at
+        )
         ready = [
             t.answer_ready - t.stt_done
             for t in turns
