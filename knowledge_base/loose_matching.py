@@ -60,6 +60,10 @@ class LooseVocabulary:
     also ``"_"`` + the second and third letters, for a first sound heard as another."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
+    inner_place_words: set[str] = field(default_factory=set)
+    """Compact forms of one word inside a store's name ("grampian" of Aviemore Grampian Road,
+    not a name's whole rest as "fisketorvet" of Copenhagen Fisketorvet): loosely matched
+    only where the question says a place ("in ...", "at ...")."""
     cjk_places: list[tuple[str, str]] = field(default_factory=list)
     """(Chinese store name of 3+ characters without its trailing 店, store id)."""
     sounds: dict[str, str] = field(default_factory=dict)

@@ -133,6 +133,12 @@ class CatalogueMatcher:
                     names += [" ".join(words[:n]) for n in range(1, len(words))]
                     names.append(" ".join(words[1:]))
                     names += own_words.get(store.id, [])
+                    rest = compact(" ".join(words[1:]))  # the name without its city
+                    self.loose.inner_place_words.update(
+                        form
+                        for word in own_words.get(store.id, [])
+                        if (form := compact(word)) != rest
+                    )
                 if store.name.zh_cn:
                     names.append(store.name.zh_cn)
                     # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its

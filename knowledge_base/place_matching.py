@@ -47,6 +47,10 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
             scored: dict[str, float] = {}
             in_slot = slot == (start, end)
             for form, store_id in _places_starting_like(vocabulary, heard):
+                if form in vocabulary.inner_place_words and not (
+                    in_slot or _after_a_preposition(words, start)
+                ):
+                    continue  # "Garmin watches" is not a misheard Grampian (Road)
                 if abs(len(form) - len(heard)) > max(3 if in_slot else 2, len(form) // 4):
                     continue
                 score = vocabulary.similarity(form, heard, PLACE_THRESHOLD)
@@ -78,6 +82,14 @@ def _place_slot(words: list[str]) -> tuple[int, int] | None:
         if words[start - 1] == "the" and start >= 2 and words[start - 2] in PLACE_PREPOSITIONS:
             return start, end
     return None
+
+
+def _after_a_preposition(words: list[str], start: int) -> bool:
+    """The run at ``start`` follows "in", "at" (or "in the", "at the"): a place is said there."""
+    before = words[max(0, start - 2) : start]
+    if before[-1:] and before[-1] == "the":
+        before = before[:-1]
+    return bool(before) and before[-1] in PLACE_PREPOSITIONS
 
 
 def _slot_similarity(vocabulary: LooseVocabulary, form: str, heard: str) -> float:

@@ -220,3 +220,29 @@ def test_free_first_or_after_buying_before_any_item_is_three(nordhage: GroundedA
     assert bought.text.startswith("3 PL-POIN come to")
     gift = _ask(nordhage, "Does a customer get free poinsettia with a tree?", "OSL-01", NORDHAGE_AT)
     assert not gift.text.startswith("3 ")
+
+
+CAIRNFELL_AT = "2026-10-22T10:30"
+"""Thursday 22 October: the Half-Term Trail Sale runs at every store but Betws-y-Coed."""
+
+
+def test_a_word_like_one_inside_a_store_name_is_no_place_where_no_place_is_said() -> None:
+    # "Garmin" sounds like "Grampian" of Aviemore Grampian Road, but nothing says a place.
+    answer = _ask(
+        _answerer("cairnfell-outdoor"),
+        "Are Garmin watches in the trail sale?",
+        "KES-01",
+        CAIRNFELL_AT,
+    )
+    assert "Aviemore" not in answer.text
+    assert not any("AVI-01" in fact for fact in answer.facts)
+
+
+@pytest.mark.parametrize(
+    "heard", ["Is the Stormline on offer in Grampain?", "Stormline on offer at the Grampain store?"]
+)
+def test_a_word_like_one_inside_a_store_name_is_that_store_where_a_place_is_said(
+    heard: str,
+) -> None:
+    answer = _ask(_answerer("cairnfell-outdoor"), heard, "KES-01", CAIRNFELL_AT)
+    assert "Aviemore Grampian Road" in answer.text
