@@ -34,12 +34,12 @@ def _state(served: Served, clerk: str) -> DeliveryState | None:
 
 
 def _shift_starting_soon() -> tuple[str, datetime]:
-    """A roster line for Dan whose shift starts at the first whole minute 45 s away or more.
+    """A roster line for Dan whose shift starts at the first whole minute 30 s away or more.
 
-    Long enough for the clerk on shift to hear the notice first on a loaded machine.
+    Long enough for the clerk on shift to hear the notice before Dan's shift starts.
     """
     now = datetime.now(SHANGHAI)
-    start = (now + timedelta(seconds=45)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    start = (now + timedelta(seconds=30)).replace(second=0, microsecond=0) + timedelta(minutes=1)
     if start.date() != now.date() or start.strftime("%H:%M") >= "23:59":
         pytest.skip("too close to midnight in Shanghai for a same-day shift")
     day = start.strftime("%a").lower()
