@@ -49,7 +49,7 @@ if [[ -z "$MODEL" || ! -f "$MODEL" ]]; then
   exit 2
 fi
 
-ARGS=(-m "$MODEL" --host 127.0.0.1 --port "$PORT" --jinja -c 2048 --threads "$THREADS" --no-webui)
+ARGS=(-m "$MODEL" --host 127.0.0.1 --port "$PORT" --jinja -c 4096 --threads "$THREADS" --no-webui)
 if [[ -n "${TEMPLATE:-}" ]]; then
   ARGS+=(--chat-template-file "$TEMPLATE")
 fi

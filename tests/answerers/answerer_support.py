@@ -94,6 +94,11 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], log_path: Path) ->
     raise RuntimeError(f"llama-server not healthy after {SERVER_START_TIMEOUT_SECS} s")
 
 
+CONTEXT_TOKENS = 4096
+"""The answerer's prompt with its tools and a question's facts reaches about 1,950 tokens here;
+with 2,048 a reply of 90 tokens overflowed it ("Context size has been exceeded")."""
+
+
 @contextmanager
 def running_llama_server(log_dir: Path, *, template: Path | None = None) -> Iterator[LlamaServer]:
     """llama.cpp's ``llama-server`` with SmolLM2-135M on a free loopback port, while inside.
@@ -123,7 +128,7 @@ def running_llama_server(log_dir: Path, *, template: Path | None = None) -> Iter
     log_path = log_dir / "llama-server.log"
     command = [
         str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
-        "--jinja", "-c", "2048", "--threads", "1", "--no-webui",
+        "--jinja", "-c", str(CONTEXT_TOKENS), "--threads", "1", "--no-webui",
     ]  # fmt: skip
     if template is not None:
         command += ["--chat-template-file", str(template)]

@@ -33,15 +33,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.llm]
 BEHAVIOUR_DEADLINE_SECS = float(os.environ.get("LLM_TEST_DEADLINE_SECS", "60"))
 
 QUESTIONS = [
-    "Is the Aero X 200 in the weekend offer?",
-    "What do two pairs of Aero X 200 cost for a member?",
-    "Is the TR-900 on sale?",
-    "When does the weekend offer end?",
-    "How much off are winter boots?",
-    "What's on sale today?",
-    "How much is the Storm Jacket 700?",
-    "Is the AX-200 limited edition included in the weekend offer?",
+    "What do two pairs of Aero X 200 cost for a member?",  # arithmetic on a member price
+    "Is the TR-900 on sale?",  # a product the model makes things up about
+    "When does the weekend offer end?",  # dates
+    "How much off are winter boots?",  # a percent on a category
+    "What's on sale today?",  # many offers, many numbers in the facts
 ]
+"""One question per kind of number; each costs 5-20 s of prompt reading on one shared core."""
 
 
 STREAM_QUESTION = "When does the weekend offer end?"
