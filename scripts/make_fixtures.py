@@ -18,7 +18,8 @@ Usage::
     python scripts/make_fixtures.py --chain northbound-sports  # (also xingchen-digital,
                                                                # nordhage-garden, andina-pharmacy,
                                                                # southern-spokes, cadenza-music,
-                                                               # folha-books, cairnfell-outdoor)
+                                                               # folha-books, cairnfell-outdoor,
+                                                               # jatekvar-toys)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
