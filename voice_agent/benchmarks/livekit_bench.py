@@ -56,56 +56,51 @@ async def clerk_round(
             clock=lambda: at,
         )
         sessions.append((identity, room, session, asyncio.create_task(session.run())))
-    for _, _, session, _ in sessions:
-        await session.wait_connected(30)
-
-    engine = getattr(runtime.transcriber, "stats", None)
-    engine_before = engine() if engine is not None else None
-    process = psutil.Process()
-    cpu_before = process.cpu_times()
-    rss_before = process.memory_info().rss
-    wall_before = time.monotonic()
-    loop_watch = LoopWatch()
-    loop_watch.start()
-    script = ClerkScript(
-        utterances=[
-            *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
-            ClerkUtterance(path=audio / QUESTIONS[0]),
-            ClerkUtterance(path=audio / BARGE_IN, barge_in_after_secs=1.0),
-        ],
-        reply_timeout_secs=15,
-        max_reply_secs=20,
-    )
-    tokens = [
-        mint_token(
-            api_key=API_KEY,
-            api_secret=secret,
-            identity=identity,
-            role="clerk",
-            room=room,
-            store_id="SH-01",
+    try:
+        for _, _, session, _ in sessions:
+            await session.wait_connected(30)
+        engine = getattr(runtime.transcriber, "stats", None)
+        engine_before = engine() if engine is not None else None
+        process = psutil.Process()
+        cpu_before = process.cpu_times()
+        rss_before = process.memory_info().rss
+        wall_before = time.monotonic()
+        loop_watch = LoopWatch()
+        loop_watch.start()
+        script = ClerkScript(
+            utterances=[
+                *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
+                ClerkUtterance(path=audio / QUESTIONS[0]),
+                ClerkUtterance(path=audio / BARGE_IN, barge_in_after_secs=1.0),
+            ],
+            reply_timeout_secs=15,
+            max_reply_secs=20,
         )
-        for identity, room, _, _ in sessions
-    ]
-    reports = await run_spread_over_clerk_processes(run_clerks, server.url, tokens, script)
-    node_loop = await loop_watch.stop()
-    wall = time.monotonic() - wall_before
-    cpu_after = process.cpu_times()
-    rss_after = process.memory_info().rss
-    await stop_sessions([(session, task) for _, _, session, task in sessions])
+        tokens = [
+            mint_token(
+                api_key=API_KEY,
+                api_secret=secret,
+                identity=identity,
+                role="clerk",
+                room=room,
+                store_id="SH-01",
+            )
+            for identity, room, _, _ in sessions
+        ]
+        try:
+            reports = await run_spread_over_clerk_processes(run_clerks, server.url, tokens, script)
+        finally:
+            node_loop = await loop_watch.stop()
+        wall = time.monotonic() - wall_before
+        cpu_after = process.cpu_times()
+        rss_after = process.memory_info().rss
+    finally:
+        # Also when a clerk or a session failed: a session left running keeps the round's
+        # event loop from ever closing.
+        await stop_sessions([(session, task) for _, _, session, task in sessions])
 
-    voice_to_voice: list[float] = []
-    barge_in: list[float] = []
-    unanswered = 0
-    for report in reports:
-        for utterance in report.utterances:
-            if utterance.barge_in:
-                if utterance.barge_in_stop_secs is not None:
-                    barge_in.append(utterance.barge_in_stop_secs)
-            elif utterance.voice_to_voice_secs is not None:
-                voice_to_voice.append(utterance.voice_to_voice_secs)
-            else:
-                unanswered += 1
+    questions = sum(1 for u in script.utterances if u.barge_in_after_secs is None)
+    tally = tally_replies(reports, questions_per_clerk=questions)
     cpu_secs = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
     speech_engine = None
     if engine is not None and engine_before is not None:
@@ -118,9 +113,11 @@ async def clerk_round(
         }
     return {
         "clerks": count,
-        "voice_to_voice_secs": summary(voice_to_voice),
-        "barge_in_secs": summary(barge_in),
-        "unanswered": unanswered,
+        "voice_to_voice_secs": summary(tally.voice_to_voice),
+        "barge_in_secs": summary(tally.barge_in),
+        "unanswered": tally.unanswered,
+        "clerks_failed": len(tally.clerk_errors),
+        "clerk_errors": tally.clerk_errors,
         "cpu_percent_per_session": round(100 * cpu_secs / wall / count, 1),
         "rss_growth_mib_per_session": round((rss_after - rss_before) / 2**20 / count, 1),
         "speech_engine": speech_engine,
@@ -128,15 +125,61 @@ async def clerk_round(
     }
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClerkFailed:
+    """A simulated clerk that could not join or finish: its questions count as unanswered."""
+
+    error: str
+
+
 def run_clerks(url: str, tokens: list[str], script: Any) -> list[Any]:
-    """In the clerks' process: one simulated clerk per token, all at once; their reports."""
+    """In the clerks' process: one simulated clerk per token, all at once.
+
+    Returns each clerk's report, or :class:`ClerkFailed` for one that raised: one clerk that
+    cannot join must not end the other clerks' round.
+    """
     from voice_agent.livekit.clerk import SimulatedClerk
 
     async def everyone() -> list[Any]:
         clerks = [SimulatedClerk(url=url, token=token, hangover_secs=1.0) for token in tokens]
-        return list(await asyncio.gather(*(clerk.run(script) for clerk in clerks)))
+        results = await asyncio.gather(
+            *(clerk.run(script) for clerk in clerks), return_exceptions=True
+        )
+        return [
+            ClerkFailed(error=f"{type(r).__name__}: {r}") if isinstance(r, Exception) else r
+            for r in results
+        ]
 
     return asyncio.run(everyone())
+
+
+@dataclasses.dataclass(slots=True)
+class ReplyTally:
+    """What a round's clerks heard: latencies, unanswered questions, clerks that failed."""
+
+    voice_to_voice: list[float] = dataclasses.field(default_factory=list)
+    barge_in: list[float] = dataclasses.field(default_factory=list)
+    unanswered: int = 0
+    clerk_errors: list[str] = dataclasses.field(default_factory=list)
+
+
+def tally_replies(reports: list[Any], *, questions_per_clerk: int) -> ReplyTally:
+    """Count the replies in the clerks' reports (a :class:`ClerkFailed` heard none)."""
+    tally = ReplyTally()
+    for report in reports:
+        if isinstance(report, ClerkFailed):
+            tally.unanswered += questions_per_clerk
+            tally.clerk_errors.append(report.error)
+            continue
+        for utterance in report.utterances:
+            if utterance.barge_in:
+                if utterance.barge_in_stop_secs is not None:
+                    tally.barge_in.append(utterance.barge_in_stop_secs)
+            elif utterance.voice_to_voice_secs is not None:
+                tally.voice_to_voice.append(utterance.voice_to_voice_secs)
+            else:
+                tally.unanswered += 1
+    return tally
 
 
 async def false_barge_ins(

@@ -245,6 +245,7 @@ def bench_livekit(
         "barge-in p50",
         "barge-in p95",
         "unanswered",
+        "clerks failed",
         "CPU %/session",
         "MiB/session",
         "node loop late p95 ms",
@@ -260,11 +261,15 @@ def bench_livekit(
             _ms(barge["p50"]),
             _ms(barge["p95"]),
             str(row["unanswered"]),
+            str(row["clerks_failed"]),
             str(row["cpu_percent_per_session"]),
             str(row["rss_growth_mib_per_session"]),
             "-" if loop_late is None else f"{loop_late:.0f}",
         )
     Console().print(table)
+    for row in results["rounds"]:
+        for error in row["clerk_errors"]:
+            typer.echo(f"{row['clerks']} clerk(s): a clerk failed: {error}", err=True)
     if "noise" in results:
         n = results["noise"]
         typer.echo(
