@@ -146,9 +146,7 @@ class UserTurnProcessor(FrameProcessor):
     async def cleanup(self) -> None:
         """Cancel pending transcriptions and turn timers."""
         await super().cleanup()
-        if self._finalize_task:
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        await self._cancel_wait()
         for task in list(self._transcribe_tasks):
             await self.cancel_task(task)
         self._transcribe_tasks.clear()
@@ -206,10 +204,8 @@ class UserTurnProcessor(FrameProcessor):
                 session_id=self._state.session_id, bot_speaking=bot_speaking, level_dbfs=level
             ),
         )
-        if self._finalize_task:
-            # The user went on after a pause: this speech continues the pending turn.
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        # The user went on after a pause: this speech continues the pending turn.
+        await self._cancel_wait()
 
         self._drop_speculation()
         self._recording = bytearray(self._preroll.audio())
@@ -236,19 +232,15 @@ class UserTurnProcessor(FrameProcessor):
     async def _on_push_to_talk(self, *, pressed: bool) -> None:
         if pressed:
             self._turns.press()
-            if self._finalize_task:
-                # Pressed again while an unfinished question waited: it goes on.
-                await self.cancel_task(self._finalize_task)
-                self._finalize_task = None
+            # Pressed again while an unfinished question waited: it goes on.
+            await self._cancel_wait()
             return
         self._turns.release()
         if self._recording is not None:
             logger.debug(f"{self}: push-to-talk released, ending the turn now")
             await self._on_speech_stopped()
             return
-        if self._finalize_task:
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        await self._cancel_wait()
         async with self._turn_lock:
             step = self._turns.after_release(
                 transcriptions_pending=self._state.transcriptions_pending
@@ -374,6 +366,12 @@ class UserTurnProcessor(FrameProcessor):
             expecting_reply=self._state.expecting_reply,
             answer_heard=self._state.sentences_played > 0,
         )
+
+    async def _cancel_wait(self) -> None:
+        """Stop waiting for the rest of an unfinished turn (it goes on, or is ended now)."""
+        if self._finalize_task:
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
 
     async def _finalize_after(self, delay: float) -> None:
         await asyncio.sleep(delay)
