@@ -1,9 +1,10 @@
 """Turns VAD-segmented audio into finished user turns, and decides barge-ins.
 
 Upstream: a ``VADProcessor`` (Silero). Downstream: one ``TranscriptionFrame`` per finished
-turn. Each utterance is transcribed as soon as the VAD reports silence; a transcript that
-looks unfinished ("is the AX-200 in the ...") waits a little for the rest instead of being
-answered in halves. Speech that starts while the bot is speaking stops the bot's audio when
+turn. Each utterance is transcribed as soon as the VAD reports silence; what its transcript
+does to the turn is decided by :class:`~pipelines.turn_assembly.TurnAssembly` (a transcript
+that looks unfinished, "is the AX-200 in the ...", waits a little for the rest instead of
+being answered in halves). Speech that starts while the bot is speaking stops the bot's audio when
 it is loud enough to be the wearer; an interruption that turns out to carry no words makes
 the bot resume the sentence it was cut off in.
 
@@ -49,14 +50,8 @@ from pipelines.events import (
 )
 from pipelines.frames import PushToTalkFrame, ResumeSpeechFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
-from pipelines.turn_policy import (
-    BargeInPolicy,
-    is_non_speech,
-    is_stop_command,
-    level_dbfs,
-    looks_like_continuation,
-    looks_unfinished,
-)
+from pipelines.turn_assembly import TurnAssembly, TurnContext, TurnStep, Utterance
+from pipelines.turn_policy import BargeInPolicy, level_dbfs
 from pipelines.utterance_audio import PrerollBuffer, resample_pcm16
 from pipelines.vad_processor import stamped_vad_state
 
@@ -109,7 +104,7 @@ class UserTurnProcessor(FrameProcessor):
         self._transcriber = transcriber
         self._barge_in = barge_in
         self._incomplete_wait = incomplete_wait_secs
-        self._continuation_gap = continuation_gap_secs
+        self._turns = TurnAssembly(continuation_gap_secs=continuation_gap_secs)
         self._sample_rate = sample_rate
         self._bytes_per_sec = sample_rate * 2
         self._preroll = PrerollBuffer(int(preroll_secs * self._bytes_per_sec))
@@ -123,18 +118,11 @@ class UserTurnProcessor(FrameProcessor):
         self._recording: bytearray | None = None
         self._speech_started_at = 0.0
         self._speech_stopped_at = 0.0
-        self._last_turn_text = ""
-        self._last_turn_ended_at = float("-inf")
         self._recording_barged_in = False
         self._recording_ignored = False
-        self._pending_text = ""
-        self._pending_waited = False
         self._finalize_task: asyncio.Task[None] | None = None
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
         self._turn_lock = asyncio.Lock()
-        self._ptt_held = False
-        self._ptt_released = False
-        """Push-to-talk was released: the next transcript ends the turn without waiting."""
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Consume input audio and VAD frames; push finished turns downstream."""
@@ -158,9 +146,7 @@ class UserTurnProcessor(FrameProcessor):
     async def cleanup(self) -> None:
         """Cancel pending transcriptions and turn timers."""
         await super().cleanup()
-        if self._finalize_task:
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        await self._cancel_wait()
         for task in list(self._transcribe_tasks):
             await self.cancel_task(task)
         self._transcribe_tasks.clear()
@@ -218,10 +204,8 @@ class UserTurnProcessor(FrameProcessor):
                 session_id=self._state.session_id, bot_speaking=bot_speaking, level_dbfs=level
             ),
         )
-        if self._finalize_task:
-            # The user went on after a pause: this speech continues the pending turn.
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        # The user went on after a pause: this speech continues the pending turn.
+        await self._cancel_wait()
 
         self._drop_speculation()
         self._recording = bytearray(self._preroll.audio())
@@ -246,27 +230,24 @@ class UserTurnProcessor(FrameProcessor):
             logger.debug(f"{self}: sound during bot speech ignored: {reason}")
 
     async def _on_push_to_talk(self, *, pressed: bool) -> None:
-        self._ptt_held = pressed
         if pressed:
-            self._ptt_released = False
-            if self._finalize_task:
-                # Pressed again while an unfinished question waited: it goes on.
-                await self.cancel_task(self._finalize_task)
-                self._finalize_task = None
+            self._turns.press()
+            # Pressed again while an unfinished question waited: it goes on.
+            await self._cancel_wait()
             return
-        self._ptt_released = True
+        self._turns.release()
         if self._recording is not None:
             logger.debug(f"{self}: push-to-talk released, ending the turn now")
             await self._on_speech_stopped()
             return
-        if self._finalize_task:
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
+        await self._cancel_wait()
         async with self._turn_lock:
-            if self._state.transcriptions_pending == 0:
-                self._ptt_released = False
+            step = self._turns.after_release(
+                transcriptions_pending=self._state.transcriptions_pending
+            )
+            if step is TurnStep.FINISH:
                 await self._finalize_turn()
-            self._state.turn_pending = bool(self._pending_text)
+            self._state.turn_pending = bool(self._turns.pending_text)
 
     async def _on_speech_stopped(self) -> None:
         if self._recording is None:
@@ -313,10 +294,9 @@ class UserTurnProcessor(FrameProcessor):
             await self._transcribe_and_handle(audio, barged_in, span, speculation)
         finally:
             self._state.transcriptions_pending -= 1
-            self._state.turn_pending = bool(self._pending_text)
+            self._state.turn_pending = bool(self._turns.pending_text)
             if not self._state.transcriptions_pending and self._recording is None:
-                # A push-to-talk release ends one turn only, never the ones after it.
-                self._ptt_released = False
+                self._turns.clear_release()
 
     async def _transcribe_and_handle(
         self,
@@ -347,84 +327,64 @@ class UserTurnProcessor(FrameProcessor):
             ),
         )
         logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
-        async with self._turn_lock:
-            await self._on_transcript(transcript.text, barged_in, span)
-
-    async def _on_transcript(self, text: str, barged_in: bool, span: tuple[float, float]) -> None:
-        """Decide what a transcript of the utterance spoken during ``span`` means."""
         started_at, ended_at = span
-        if is_stop_command(text) and not self._pending_text and not self._state.expecting_reply:
+        utterance = Utterance(
+            text=transcript.text, started_at=started_at, ended_at=ended_at, barged_in=barged_in
+        )
+        async with self._turn_lock:
+            await self._on_transcript(utterance)
+
+    async def _on_transcript(self, utterance: Utterance) -> None:
+        """Carry out what the turn assembly decides the transcript means."""
+        step = self._turns.decide(utterance, self._turn_context())
+        if step is TurnStep.STOP:
             if self._state.reply_in_progress:
                 self._state.mark_cut()
                 await self.broadcast_interruption()
             await emit(self._on_event, StopRequested(session_id=self._state.session_id))
-            return
-        if is_non_speech(text):
-            if barged_in:
-                await self._resume_cut_speech()
-            elif (
-                self._pending_text
-                and self._recording is None
-                and self._finalize_task is None
-                and not self._ptt_held
-            ):
-                self._ptt_released = False
-                await self._finalize_turn()
-            return
-
-        quick = started_at - self._last_turn_ended_at <= self._continuation_gap
-        unheard = self._state.sentences_played == 0
-        if not self._pending_text and quick and (looks_like_continuation(text) or unheard):
-            # "Is the AX-200." ... "in the weekend offer?", or a second sentence before the
-            # answer to the first was heard: both are the rest of the last question.
-            self._pending_text = self._last_turn_text
-        self._pending_text = f"{self._pending_text} {text}".strip()
-        if self._ptt_held:
-            # The button is still down: a pause does not end the question.
-            return
-        if self._ptt_released:
-            if self._recording is None and self._state.transcriptions_pending <= 1:
-                self._ptt_released = False
-                await self._finalize_turn()
-            return
-        unfinished = looks_unfinished(self._pending_text)
-        later_started = self._speech_started_at if self._speech_started_at > started_at else None
-        if later_started is not None and (
-            unfinished or later_started - ended_at <= self._continuation_gap
-        ):
-            # The user went on speaking after a short pause: one turn, finished by the
-            # transcript of what came next.
-            return
-        if unfinished and not self._pending_waited:
-            self._pending_waited = True
+        elif step is TurnStep.RESUME:
+            await self._resume_cut_speech()
+        elif step is TurnStep.WAIT:
             await emit(
                 self._on_event,
                 TurnWaiting(
                     session_id=self._state.session_id,
-                    text=self._pending_text,
+                    text=self._turns.pending_text,
                     wait_secs=self._incomplete_wait,
                 ),
             )
             self._finalize_task = self.create_task(self._finalize_after(self._incomplete_wait))
-            return
-        await self._finalize_turn()
+        elif step is TurnStep.FINISH:
+            await self._finalize_turn()
+
+    def _turn_context(self) -> TurnContext:
+        return TurnContext(
+            recording=self._recording is not None,
+            speech_started_at=self._speech_started_at,
+            waiting=self._finalize_task is not None,
+            transcriptions_pending=self._state.transcriptions_pending,
+            expecting_reply=self._state.expecting_reply,
+            answer_heard=self._state.sentences_played > 0,
+        )
+
+    async def _cancel_wait(self) -> None:
+        """Stop waiting for the rest of an unfinished turn (it goes on, or is ended now)."""
+        if self._finalize_task:
+            await self.cancel_task(self._finalize_task)
+            self._finalize_task = None
 
     async def _finalize_after(self, delay: float) -> None:
         await asyncio.sleep(delay)
         self._finalize_task = None
         async with self._turn_lock:
-            if self._recording is None and self._pending_text:
+            if self._recording is None and self._turns.pending_text:
                 await self._finalize_turn()
-            self._state.turn_pending = bool(self._pending_text)
+            self._state.turn_pending = bool(self._turns.pending_text)
 
     async def _finalize_turn(self) -> None:
-        text = self._pending_text
-        self._pending_text = ""
-        self._pending_waited = False
+        text = self._turns.finish(ended_at=self._speech_stopped_at)
         if not text:
             return
-        self._last_turn_text = text
-        self._last_turn_ended_at = self._speech_stopped_at
         if self._state.reply_in_progress:
             # A new question supersedes the answer still being written or played.
             self._state.mark_cut()

@@ -46,6 +46,16 @@ def _processor(
     return processor, transcriber, events, state
 
 
+def _utterance(secs: float, *, level: float = 0.3, pause: float = 0.5) -> list[Frame]:
+    """``secs`` of speech between the VAD's start and stop, then ``pause`` seconds of nothing."""
+    return [
+        VADUserStartedSpeakingFrame(),
+        *speech_frames(secs, level=level),
+        VADUserStoppedSpeakingFrame(),
+        SleepFrame(sleep=pause),
+    ]
+
+
 def _turns(frames: list[Frame]) -> list[str]:
     return [f.text for f in frames if isinstance(f, TranscriptionFrame)]
 
@@ -54,12 +64,7 @@ async def test_a_finished_question_becomes_one_transcription_after_the_vad_stop(
     processor, transcriber, events, _ = _processor(["Is the AX-200 in the weekend offer?"])
     down, _up = await run_test(
         processor,
-        frames_to_send=[
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(1.0),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
-        ],
+        frames_to_send=_utterance(1.0),
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     assert transcriber.heard_secs and transcriber.heard_secs[0] >= 1.0
@@ -74,12 +79,7 @@ async def test_the_recogniser_is_told_the_sessions_language_with_each_utterance(
     processor, transcriber, _, _ = _processor(["收到"], language=language)
     down, _up = await run_test(
         processor,
-        frames_to_send=[
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(1.0),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
-        ],
+        frames_to_send=_utterance(1.0),
     )
     assert _turns(list(down)) == ["收到"]
     assert transcriber.languages == [language]
@@ -91,7 +91,7 @@ async def test_transcription_starts_at_the_first_silence_when_the_recogniser_is_
     processor, transcriber, _, _ = _processor(
         ["Is the AX-200 in the weekend offer?"], vad_state=lambda: VADState.STOPPING
     )
-    down, _up = await run_test(processor, frames_to_send=_one_question(1.0))
+    down, _up = await run_test(processor, frames_to_send=_utterance(1.0))
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     assert len(transcriber.heard_secs) == 1 and transcriber.heard_secs[0] < 0.5
 
@@ -102,19 +102,10 @@ async def test_no_early_transcription_while_other_sessions_wait_for_the_recognis
         vad_state=lambda: VADState.STOPPING,
         others_waiting=3,
     )
-    down, _up = await run_test(processor, frames_to_send=_one_question(1.0))
+    down, _up = await run_test(processor, frames_to_send=_utterance(1.0))
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     # One transcription, of the whole utterance, after the VAD's confirmed stop.
     assert len(transcriber.heard_secs) == 1 and transcriber.heard_secs[0] >= 1.0
-
-
-def _one_question(secs: float) -> list[Frame]:
-    return [
-        VADUserStartedSpeakingFrame(),
-        *speech_frames(secs),
-        VADUserStoppedSpeakingFrame(),
-        SleepFrame(sleep=0.5),
-    ]
 
 
 async def test_push_to_talk_release_ends_the_turn_without_waiting_for_the_vad() -> None:
@@ -141,14 +132,8 @@ async def test_a_pause_while_push_to_talk_is_held_does_not_split_the_question() 
         processor,
         frames_to_send=[
             PushToTalkFrame(pressed=True),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.8),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.3),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.8),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.3),
+            *_utterance(0.8, pause=0.3),
+            *_utterance(0.8, pause=0.3),
             PushToTalkFrame(pressed=False),
             SleepFrame(sleep=0.5),
         ],
@@ -161,14 +146,8 @@ async def test_an_unfinished_question_waits_for_the_rest() -> None:
     down, _up = await run_test(
         processor,
         frames_to_send=[
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.8),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.2),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.6),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
+            *_utterance(0.8, pause=0.2),
+            *_utterance(0.6),
         ],
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
@@ -179,12 +158,7 @@ async def test_an_unfinished_question_is_answered_after_the_wait_if_nothing_foll
     processor, _, _, _ = _processor(["What about the"], incomplete_wait_secs=0.2)
     down, _up = await run_test(
         processor,
-        frames_to_send=[
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.8),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=1.2),
-        ],
+        frames_to_send=_utterance(0.8, pause=1.2),
     )
     assert _turns(list(down)) == ["What about the"]
 
@@ -197,10 +171,7 @@ async def test_loud_speech_while_the_bot_talks_interrupts_it() -> None:
         frames_to_send=[
             BotStartedSpeakingFrame(),
             *speech_frames(0.4, level=0.3),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.6, level=0.3),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
+            *_utterance(0.6, level=0.3),
         ],
     )
     assert any(isinstance(f, InterruptionFrame) for f in up)
@@ -216,10 +187,7 @@ async def test_quiet_sound_while_the_bot_talks_is_ignored() -> None:
         frames_to_send=[
             BotStartedSpeakingFrame(),
             *speech_frames(0.4, level=0.005),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.6, level=0.005),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
+            *_utterance(0.6, level=0.005),
         ],
     )
     assert not any(isinstance(f, InterruptionFrame) for f in up)
@@ -232,12 +200,7 @@ async def test_a_stop_command_is_not_a_question() -> None:
     processor, _, events, _ = _processor(["Stop."])
     down, _up = await run_test(
         processor,
-        frames_to_send=[
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.5),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
-        ],
+        frames_to_send=_utterance(0.5),
     )
     assert _turns(list(down)) == []
     assert "stop_requested" in events.types()
@@ -275,14 +238,8 @@ async def test_a_release_without_speech_does_not_rush_the_next_turn() -> None:
             PushToTalkFrame(pressed=True),
             PushToTalkFrame(pressed=False),
             SleepFrame(sleep=0.2),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.8),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.3),
-            VADUserStartedSpeakingFrame(),
-            *speech_frames(0.6),
-            VADUserStoppedSpeakingFrame(),
-            SleepFrame(sleep=0.5),
+            *_utterance(0.8, pause=0.3),
+            *_utterance(0.6),
         ],
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]

@@ -8,7 +8,8 @@ rejoining after failures, giving up, ending when the clerk is gone) is the sessi
 when it ends, its slot is freed.
 
 What each session did (its last events, answer and gap counts, the snapshots the API shows) is
-kept in :mod:`voice_agent.agent.history`.
+kept in :mod:`voice_agent.agent.history`; what each session is built of, in
+:mod:`voice_agent.agent.session_factory`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,7 @@ from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
-from pipelines.voice_loop import (
-    SessionProcessorFactory,
-    VoiceLoopConfig,
-)
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
 from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.errors import (
     CapacityReachedError,
@@ -49,6 +47,7 @@ from voice_agent.agent.lifecycle import (
     SessionState,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.session_factory import SessionFactory
 from voice_agent.agent.session_processors import SessionProcessorsFor
 from voice_agent.agent.session_store import SessionStore
 from voice_agent.agent.transport import LiveKitEndpoint
@@ -121,25 +120,27 @@ class SessionManager:
             raise ValueError("capacity must be at least 1")
         if not restart_delays:
             raise ValueError("restart_delays needs at least one delay")
-        self._runtime = runtime
-        self._endpoint = endpoint
+        self._sessions = SessionFactory(
+            runtime=runtime,
+            endpoint=endpoint,
+            loop_config=loop_config,
+            clock=clock,
+            restart_delays=restart_delays,
+            max_restarts=max_restarts,
+            healthy_after_secs=healthy_after_secs,
+            connect_timeout_secs=connect_timeout_secs,
+            clerk_absent_timeout_secs=clerk_absent_timeout_secs,
+            connection_class=connection_class,
+            session_store=session_store,
+            context_secs=context_secs,
+            session_processors=session_processors,
+            notices=notices,
+        )
         self._capacity = capacity
-        self._loop_config = loop_config
-        self._clock = clock
         self._on_event = on_event
         self._question_logger = question_logger
-        self._restart_delays = restart_delays
-        self._max_restarts = max_restarts
-        self._healthy_after = healthy_after_secs
-        self._connect_timeout = connect_timeout_secs
-        self._absent_timeout = clerk_absent_timeout_secs
         self._events_per_session = events_per_session
         self._stop_timeout = stop_timeout_secs
-        self._connection_class = connection_class
-        self._session_store = session_store
-        self._context_secs = context_secs
-        self._session_processors = session_processors
-        self._notices = notices
         self._live: dict[str, SessionEntry] = {}
         self._history = SessionHistory(keep_finished=keep_finished)
         self._reapers: set[asyncio.Task[None]] = set()
@@ -160,7 +161,7 @@ class SessionManager:
     @property
     def endpoint(self) -> LiveKitEndpoint:
         """The LiveKit server the sessions join."""
-        return self._endpoint
+        return self._sessions.endpoint
 
     @property
     def active(self) -> int:
@@ -303,9 +304,7 @@ class SessionManager:
         self, clerk_identity: str, caller: CallerProfile
     ) -> SessionProcessorFactory | None:
         """What a session of ``clerk_identity`` builds into its voice loop (``None``: nothing)."""
-        if self._session_processors is None:
-            return None
-        return self._session_processors(clerk_identity, caller)
+        return self._sessions.processors_for(clerk_identity, caller)
 
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
@@ -373,26 +372,8 @@ class SessionManager:
             if entry is not None:
                 await self._emit(entry, event)
 
-        return AgentSession(
-            runtime=self._runtime,
-            endpoint=self._endpoint,
-            room=room,
-            clerk_identity=clerk_identity,
-            caller=caller,
-            config=self._loop_config,
-            clock=self._clock,
-            on_event=on_event,
-            on_answer=on_answer,
-            restart_delays=self._restart_delays,
-            max_restarts=self._max_restarts,
-            healthy_after_secs=self._healthy_after,
-            connect_timeout_secs=self._connect_timeout,
-            clerk_absent_timeout_secs=self._absent_timeout,
-            connection_class=self._connection_class,
-            session_store=self._session_store,
-            context_secs=self._context_secs,
-            session_processors=self.session_processors_for(clerk_identity, caller),
-            notices=self._notices,
+        return self._sessions.session(
+            room, clerk_identity, caller, on_event=on_event, on_answer=on_answer
         )
 
     async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:

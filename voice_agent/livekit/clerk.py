@@ -3,10 +3,10 @@
 The clerk publishes a microphone track and streams each file at real-time pace in 10 or
 20 ms frames, with silence in between (a real microphone never stops sending). It
 subscribes to everyone else's audio, records it to one WAV aligned with its own clock and
-detects where replies start and stop by energy. The :class:`ClerkReport` gives, for each
-utterance, when its last voiced sample was sent, when the first reply audio arrived
-(voice-to-voice latency) and, when the clerk spoke over a reply, how long that reply kept
-playing (barge-in stop latency).
+detects where replies start and stop by energy (:mod:`voice_agent.livekit.clerk_hearing`).
+The :class:`ClerkReport` gives, for each utterance, when its last voiced sample was sent,
+when the first reply audio arrived (voice-to-voice latency) and, when the clerk spoke over
+a reply, how long that reply kept playing (barge-in stop latency).
 
 All times are seconds since the session started (just before joining), on a monotonic
 clock; ``ClerkReport.started_at_unix`` is that moment as wall time, so an event's wall
@@ -33,23 +33,15 @@ from loguru import logger
 
 from voice_agent.audio_io import write_wav
 from voice_agent.livekit import cancel_safe, ffi_routing
-from voice_agent.livekit.activity import ActivityDetector, level_dbfs
-from voice_agent.livekit.clerk_recording import SAMPLE_RATE, ArrivalRecording, mix
-from voice_agent.livekit.clerk_report import (
-    ClerkReport,
-    HeardSegment,
-    ReceivedFrame,
-    SentUtterance,
-    heard_segment,
-    utterance_reports,
-)
+from voice_agent.livekit.activity import level_dbfs
+from voice_agent.livekit.clerk_hearing import ClerkHearing
+from voice_agent.livekit.clerk_recording import SAMPLE_RATE
+from voice_agent.livekit.clerk_report import ClerkReport, SentUtterance, utterance_reports
 from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LISTENING, PTT_TOPIC
 from voice_agent.livekit.errors import ClerkError
 
 TRACK_NAME = "clerk-microphone"
-_HEARD_FRAME_MS = 20
-"""Length of the frames the clerk hears (and times replies by)."""
 _RESYNC_SECS = 0.2
 """Falling this far behind the real-time schedule restarts it instead of bursting frames."""
 
@@ -97,10 +89,7 @@ class SimulatedClerk:
         self._next_send = 0.0
         self._room: rtc.Room | None = None
         self._source: rtc.AudioSource | None = None
-        self._detectors: dict[str, ActivityDetector] = {}
-        self._recordings: dict[str, ArrivalRecording] = {}
-        self._frames: list[ReceivedFrame] = []
-        self._readers: set[asyncio.Task[None]] = set()
+        self._hearing = self._new_hearing()
         self._data_sent = 0
         self._listened = asyncio.Event()
 
@@ -118,7 +107,7 @@ class SimulatedClerk:
         ffi_routing.install()
         room = rtc.Room()
         self._room = room
-        room.on("track_subscribed", self._on_track_subscribed)
+        room.on("track_subscribed", self._hearing.on_track_subscribed)
         room.on("local_track_subscribed", lambda _track: self._listened.set())
         self._t0 = time.monotonic()
         started_at_unix = time.time()
@@ -130,9 +119,9 @@ class SimulatedClerk:
         finally:
             await self._leave(room)
         duration = self._now()
-        heard = self._finish_segments()
+        heard = self._hearing.segments()
         if self._recording_path is not None:
-            heard_audio = mix(list(self._recordings.values()))
+            heard_audio = self._hearing.recording()
             await asyncio.to_thread(
                 write_wav, self._recording_path, heard_audio.tobytes(), SAMPLE_RATE
             )
@@ -146,16 +135,21 @@ class SimulatedClerk:
             recording=str(self._recording_path) if self._recording_path else None,
             utterances=utterance_reports(sent, heard, self._reply_from),
             heard=heard,
-            frames_received=len(self._frames),
+            frames_received=len(self._hearing.frames),
             data_messages_sent=self._data_sent,
-            received_frames=list(self._frames),
+            received_frames=list(self._hearing.frames),
+        )
+
+    def _new_hearing(self) -> ClerkHearing:
+        return ClerkHearing(
+            clock=self._now,
+            threshold_dbfs=self._threshold,
+            hangover_secs=self._hangover,
+            reply_from=self._reply_from,
         )
 
     def _reset(self) -> None:
-        self._detectors.clear()
-        self._recordings.clear()
-        self._frames.clear()
-        self._readers.clear()
+        self._hearing = self._new_hearing()
         self._data_sent = 0
         self._listened = asyncio.Event()
 
@@ -166,7 +160,7 @@ class SimulatedClerk:
         return any(
             p.attributes.get(AGENT_STATE_ATTRIBUTE) == LISTENING
             for p in self._room.remote_participants.values()
-            if self._reply_from is None or p.identity == self._reply_from
+            if self._hearing.counts_as_reply(p.identity)
         )
 
     def _now(self) -> float:
@@ -194,55 +188,12 @@ class SimulatedClerk:
             raise ClerkError(f"could not publish the microphone: {e}", code="publish_failed") from e
 
     async def _leave(self, room: rtc.Room) -> None:
-        for task in self._readers:
-            task.cancel()
-        await asyncio.gather(*self._readers, return_exceptions=True)
+        await self._hearing.stop()
         await room.disconnect()
         if self._source is not None:
             await self._source.aclose()
             self._source = None
         logger.info("[{}] clerk left after {:.1f} s", room.name, self._now())
-
-    def _on_track_subscribed(
-        self,
-        track: rtc.Track,
-        publication: rtc.RemoteTrackPublication,
-        participant: rtc.RemoteParticipant,
-    ) -> None:
-        if track.kind != rtc.TrackKind.KIND_AUDIO:
-            return
-        task = asyncio.create_task(self._listen(track, participant.identity))
-        self._readers.add(task)
-
-    async def _listen(self, track: rtc.Track, identity: str) -> None:
-        detector = self._detectors.setdefault(
-            identity, ActivityDetector(threshold_dbfs=self._threshold, hangover_secs=self._hangover)
-        )
-        recording = self._recordings.setdefault(identity, ArrivalRecording())
-        # 20 ms frames: half the hand-overs of LiveKit's 10 ms, which kept 10 clerks of one
-        # process from sending in real time (docs/BENCHMARKS.md, "Ten clerks").
-        stream = rtc.AudioStream(
-            track, sample_rate=SAMPLE_RATE, num_channels=1, frame_size_ms=_HEARD_FRAME_MS
-        )
-        try:
-            async for event in stream:
-                now = self._now()
-                samples = np.frombuffer(event.frame.data, dtype=np.int16).copy()
-                level = level_dbfs(samples)
-                self._frames.append(
-                    ReceivedFrame(
-                        participant=identity,
-                        at=round(now, 4),
-                        samples=samples.size,
-                        level_dbfs=round(level, 1),
-                    )
-                )
-                recording.add(now, samples)
-                change = detector.process(now, level)
-                if change is not None:
-                    logger.debug("[clerk] {} from {} at {:.3f} s", change, identity, now)
-        finally:
-            await stream.aclose()
 
     async def _perform(self, script: ClerkScript, audio: list[np.ndarray]) -> list[SentUtterance]:
         sent: list[SentUtterance] = []
@@ -277,8 +228,10 @@ class SimulatedClerk:
             return
         since = previous.speech_start
         limit = previous.ended_at + script.reply_timeout_secs
-        await self._send_silence_until(lambda: self._reply_onset_after(since) is not None, limit)
-        onset = self._reply_onset_after(since)
+        await self._send_silence_until(
+            lambda: self._hearing.reply_onset_after(since) is not None, limit
+        )
+        onset = self._hearing.reply_onset_after(since)
         if onset is None:
             logger.warning("[clerk] no reply to barge in on; speaking anyway")
             return
@@ -289,13 +242,13 @@ class SimulatedClerk:
         since = previous.speech_start
         onset_limit = previous.ended_at + script.reply_timeout_secs
         await self._send_silence_until(
-            lambda: self._reply_onset_after(since) is not None, onset_limit
+            lambda: self._hearing.reply_onset_after(since) is not None, onset_limit
         )
-        if self._reply_onset_after(since) is None:
+        if self._hearing.reply_onset_after(since) is None:
             logger.warning("[clerk] no reply within {:.1f} s", script.reply_timeout_secs)
             return
         await self._send_silence_until(
-            lambda: not self._reply_active(), previous.ended_at + script.max_reply_secs
+            lambda: not self._hearing.reply_active(), previous.ended_at + script.max_reply_secs
         )
 
     async def _say(
@@ -357,33 +310,5 @@ class SimulatedClerk:
         await self._source.capture_frame(frame)
         self._next_send += samples.size / SAMPLE_RATE
         now = self._now()
-        for detector in self._detectors.values():
-            detector.poll(now)
+        self._hearing.poll(now)
         return now
-
-    def _counts_as_reply(self, identity: str) -> bool:
-        return self._reply_from is None or identity == self._reply_from
-
-    def _reply_onset_after(self, since: float) -> float | None:
-        onsets = [
-            segment.start
-            for identity, detector in self._detectors.items()
-            if self._counts_as_reply(identity)
-            for segment in detector.segments
-            if segment.start >= since
-        ]
-        return min(onsets, default=None)
-
-    def _reply_active(self) -> bool:
-        return any(
-            detector.active
-            for identity, detector in self._detectors.items()
-            if self._counts_as_reply(identity)
-        )
-
-    def _finish_segments(self) -> list[HeardSegment]:
-        heard: list[HeardSegment] = []
-        for identity, detector in self._detectors.items():
-            for segment in detector.finish():
-                heard.append(heard_segment(identity, segment))
-        return sorted(heard, key=lambda s: s.start)

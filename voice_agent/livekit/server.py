@@ -1,8 +1,9 @@
 """Run the locally built ``livekit-server`` as a child process.
 
 Finding the binary is :mod:`voice_agent.livekit.binary`'s business (re-exported here, where
-callers start servers); what the server is told, :mod:`.server_config`'s; waiting for and
-stopping the child, :mod:`.child_process`'s.
+callers start servers); what the server is told, :mod:`.server_config`'s; where its config,
+log and pid file are, :mod:`.server_files`'s; waiting for and stopping the child,
+:mod:`.child_process`'s.
 
 :class:`LocalLiveKitServer` writes a YAML config (keys, loopback ports, webhook URLs),
 starts the binary, waits until its HTTP port answers and stops it with SIGTERM, a second
@@ -18,17 +19,13 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import shutil
 import socket
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Self
 
-import yaml
 from loguru import logger
 
 from voice_agent.livekit.binary import (
@@ -42,6 +39,7 @@ from voice_agent.livekit.child_process import stop_in_steps, wait_until_answerin
 from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
 from voice_agent.livekit.process_guard import die_with_parent, ensure_port_free, stop_stale_server
 from voice_agent.livekit.server_config import server_config, server_environment
+from voice_agent.livekit.server_files import ServerFiles
 
 __all__ = [
     "BINARY_ENV",
@@ -134,14 +132,11 @@ class LocalLiveKitServer:
         self._fixed_ports = (port, rtc_tcp_port, rtc_udp_port)
         self._port, self._rtc_tcp_port, self._rtc_udp_port = self._fixed_ports
         self._webhook_urls = list(webhook_urls)
-        self._work_dir = Path(work_dir) if work_dir else None
-        self._owns_work_dir = work_dir is None
-        self._log_file = Path(log_file) if log_file else None
+        self._files = ServerFiles(work_dir=work_dir, log_file=log_file, pid_dir=pid_dir)
         self._departure_timeout_secs = departure_timeout_secs
         self._startup_timeout_secs = startup_timeout_secs
         self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
-        self._pid_dir = Path(pid_dir) if pid_dir else None
         self._redis_address = redis_address
         self._process: subprocess.Popen[bytes] | None = None
         self._log_handle: IO[bytes] | None = None
@@ -179,12 +174,12 @@ class LocalLiveKitServer:
     @property
     def config_file(self) -> Path:
         """The YAML config written at start."""
-        return self._dir() / "livekit.yaml"
+        return self._files.config_file
 
     @property
     def log_file(self) -> Path:
         """The server's combined stdout and stderr."""
-        return self._log_file or self._dir() / "livekit-server.log"
+        return self._files.log_file
 
     @property
     def pid(self) -> int | None:
@@ -194,9 +189,7 @@ class LocalLiveKitServer:
     @property
     def pid_file(self) -> Path | None:
         """``<pid_dir>/livekit-server-<port>.pid`` (``None`` without a pid directory)."""
-        if self._pid_dir is None or self._port is None:
-            return None
-        return self._pid_dir / f"livekit-server-{self._port}.pid"
+        return self._files.pid_file(self._port)
 
     @property
     def running(self) -> bool:
@@ -260,18 +253,11 @@ class LocalLiveKitServer:
             return
         self._terminate()
         logger.info("livekit-server on port {} stopped", self._port)
-        if self._owns_work_dir and self._work_dir is not None and self._log_file is None:
-            # Our own temporary directory: config (with the secret) and log go with it.
-            shutil.rmtree(self._work_dir, ignore_errors=True)
-            self._work_dir = None
+        self._files.clean_up()
 
     def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
         """The last ``lines`` lines of the server log (empty if there is none yet)."""
-        try:
-            text = self.log_file.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return self._files.log_tail(lines)
 
     def __enter__(self) -> Self:
         self.start()
@@ -297,12 +283,6 @@ class LocalLiveKitServer:
     ) -> None:
         await asyncio.to_thread(self.stop)
 
-    def _dir(self) -> Path:
-        if self._work_dir is None:
-            self._work_dir = Path(tempfile.mkdtemp(prefix="livekit-server-"))
-        self._work_dir.mkdir(parents=True, exist_ok=True)
-        return self._work_dir
-
     def _require_port(self) -> int:
         if self._port is None:
             raise LiveKitServerError("the server has no port before start()", code="not_started")
@@ -321,11 +301,9 @@ class LocalLiveKitServer:
             raise LiveKitBinaryNotFoundError(
                 f"livekit-server is not an executable file: {self._binary}; {INSTALL_HINT}"
             )
-        self.config_file.write_text(yaml.safe_dump(self.config(), sort_keys=False), "utf-8")
-        self.config_file.chmod(0o600)  # it holds the API secret
+        self._files.write_config(self.config())
         env = server_environment()
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
-        self._log_handle = self.log_file.open("ab")
+        self._log_handle = self._files.open_log()
         command = [str(self._binary), "--config", str(self.config_file), "--bind", self._host]
         logger.info(
             "starting livekit-server on {} (rtc tcp {}, udp {}), log {}",
@@ -343,10 +321,7 @@ class LocalLiveKitServer:
             start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
             preexec_fn=die_with_parent,
         )
-        pid_file = self.pid_file
-        if pid_file is not None:
-            pid_file.parent.mkdir(parents=True, exist_ok=True)
-            pid_file.write_text(f"{self._process.pid}\n", "utf-8")
+        self._files.write_pid(self._port, self._process.pid)
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
@@ -387,8 +362,5 @@ class LocalLiveKitServer:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
-        pid_file = self.pid_file
-        if process is not None and pid_file is not None:
-            with contextlib.suppress(OSError):
-                if pid_file.read_text("utf-8").strip() == str(process.pid):
-                    pid_file.unlink()
+        if process is not None:
+            self._files.remove_pid(self._port, process.pid)

@@ -1,0 +1,112 @@
+"""The session manager without LiveKit: what each session is built of, and capacity.
+
+A stand-in connection (a real :class:`RoomConnection` subclass whose ``run`` joins at once
+and serves until closed) replaces the LiveKit room; the sessions, the manager and the
+factory around it are the real ones. ``tests/service/test_service_sessions.py`` runs the
+same manager against a real LiveKit server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from knowledge_base.answering import Role
+from pipelines.answer_processor import CallerProfile
+from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
+from voice_agent.agent.connection import RoomConnection
+from voice_agent.agent.errors import CapacityReachedError
+from voice_agent.agent.lifecycle import EndReason, SessionState
+from voice_agent.agent.manager import SessionManager
+from voice_agent.agent.transport import LiveKitEndpoint
+
+ENDPOINT = LiveKitEndpoint(url="ws://127.0.0.1:1", api_key="unused", api_secret="unused")
+CLERK = CallerProfile(store_id="SH-01")
+MANAGER = CallerProfile(role=Role.STORE_MANAGER, store_id="SH-01")
+
+
+class ServesUntilClosed(RoomConnection):
+    """Joins at once and serves until closed; remembers what each connection was given."""
+
+    given: list[dict[str, Any]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        type(self).given.append(kwargs)
+        self._on_connected_ = kwargs["on_connected"]
+        self._closed = asyncio.Event()
+
+    async def run(self) -> EndReason:
+        self._on_connected_()
+        await self._closed.wait()
+        return "stopped"
+
+    async def close(self) -> None:
+        self._closed.set()
+
+
+def _managers_only(identity: str, caller: CallerProfile) -> SessionProcessorFactory | None:
+    if caller.role is not Role.STORE_MANAGER:
+        return None
+
+    def build(**_: Any) -> list[Any]:
+        return []
+
+    return build  # type: ignore[return-value]
+
+
+def _manager(capacity: int) -> tuple[SessionManager, type[ServesUntilClosed]]:
+    connection = type("Serves", (ServesUntilClosed,), {"given": []})
+    manager = SessionManager(
+        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
+        endpoint=ENDPOINT,
+        capacity=capacity,
+        loop_config=VoiceLoopConfig(),
+        connect_timeout_secs=7.0,
+        clerk_absent_timeout_secs=9.0,
+        connection_class=connection,
+        session_processors=_managers_only,
+    )
+    return manager, connection
+
+
+async def _connected(manager: SessionManager, room: str) -> None:
+    for _ in range(100):
+        if manager.get(room).state is SessionState.CONNECTED:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{room} never connected")
+
+
+async def test_each_session_joins_with_the_managers_tuning_and_its_clerks_processors() -> None:
+    manager, connection = _manager(capacity=2)
+    await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
+    await manager.start("store-SH-01-manager-mo", "mo", MANAGER)
+    await _connected(manager, "store-SH-01-clerk-ana")
+    await _connected(manager, "store-SH-01-manager-mo")
+
+    given = {g["clerk_identity"]: g for g in connection.given}
+    assert given["ana"]["connect_timeout_secs"] == 7.0
+    assert given["ana"]["clerk_absent_timeout_secs"] == 9.0
+    assert given["ana"]["endpoint"] == ENDPOINT
+    assert given["ana"]["session_processors"] is None
+    assert given["mo"]["session_processors"] is not None
+    assert manager.session_processors_for("mo", MANAGER) is not None
+    await manager.close()
+
+
+async def test_a_session_beyond_capacity_is_refused_until_a_slot_is_free() -> None:
+    manager, _ = _manager(capacity=1)
+    await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
+    with pytest.raises(CapacityReachedError):
+        await manager.start("store-SH-01-clerk-ben", "ben", CLERK)
+    assert [r.room for r in manager.refusals()] == ["store-SH-01-clerk-ben"]
+
+    stopped = await manager.stop("store-SH-01-clerk-ana")
+    assert stopped.state is SessionState.STOPPED
+    await manager.start("store-SH-01-clerk-ben", "ben", CLERK)
+    await _connected(manager, "store-SH-01-clerk-ben")
+    assert [info.room for info in manager.list()] == ["store-SH-01-clerk-ben"]
+    await manager.close()
