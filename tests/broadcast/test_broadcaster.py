@@ -32,7 +32,7 @@ from tests.broadcast.helpers import (
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
-from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
+from voice_agent.signed_webhook import SIGNATURE_HEADER, verify
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
