@@ -88,10 +88,12 @@ def room_token(
     store: str = "SH-01",
     room: str | None = None,
     role: str = "clerk",
+    dispatch_agent: bool = False,
 ) -> str:
     """A token of ``server`` for ``identity`` in ``room`` (default: their clerk room of ``store``).
 
-    A clerk room's name sets the token's store.
+    A clerk room's name sets the token's store; with ``dispatch_agent`` joining the room has
+    LiveKit dispatch the assistant to it.
     """
     room = room or clerk_room_name(store_id=store, identity=identity)
     return mint_token(
@@ -101,6 +103,7 @@ def room_token(
         role=role,
         room=room,
         store_id=parse_clerk_room(room).store_id,
+        dispatch_agent=dispatch_agent,
     )
 
 

@@ -56,7 +56,6 @@ from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.errors import ClerkError
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
@@ -210,16 +209,7 @@ def running_workers(
 
 
 async def clerk_says(node: LocalLiveKitServer, identity: str, script: ClerkScript) -> ClerkReport:
-    room = clerk_room_name(store_id="SH-01", identity=identity)
-    token = mint_token(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        identity=identity,
-        role="clerk",
-        room=room,
-        store_id="SH-01",
-        dispatch_agent=True,
-    )
+    token = room_token(node, identity, dispatch_agent=True)
     clerk = SimulatedClerk(url=node.url, token=token, reply_from=AGENT_IDENTITY, hangover_secs=1.5)
     return await clerk.run(script)
 
@@ -421,15 +411,7 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
         # Ivy on node 2, her store manager in her own room on node 1 (one per worker).
         for who, role, node in (("ivy", "clerk", nodes[1]), ("mia", "store_manager", nodes[0])):
             people[who] = Earpiece()
-            token = mint_token(
-                api_key=API_KEY,
-                api_secret=API_SECRET,
-                identity=who,
-                role=role,
-                room=clerk_room_name(store_id="SH-01", identity=who),
-                store_id="SH-01",
-                dispatch_agent=True,
-            )
+            token = room_token(node, who, role=role, dispatch_agent=True)
             await people[who].room.connect(node.url, token)
             await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
         await asyncio.sleep(1.0)  # they subscribe to the agent's track
@@ -504,15 +486,7 @@ async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_
         # Her store manager in his own room on node 1, Kai on node 2 (one per worker).
         for who, role, node in (("lea", "store_manager", nodes[0]), ("kai", "clerk", nodes[1])):
             people[who] = Earpiece()
-            token = mint_token(
-                api_key=API_KEY,
-                api_secret=API_SECRET,
-                identity=who,
-                role=role,
-                room=clerk_room_name(store_id="SH-01", identity=who),
-                store_id="SH-01",
-                dispatch_agent=True,
-            )
+            token = room_token(node, who, role=role, dispatch_agent=True)
             await people[who].room.connect(node.url, token)
             await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
         await asyncio.sleep(1.0)  # they subscribe to the agent's track

@@ -39,14 +39,13 @@ from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
+from tests.livekit.livekit_helpers import room_token
 from tests.livekit.notice_helpers import NOTICE, Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.briefing.closing import BriefingStores
 from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.process_guard import die_with_parent
-from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository, open_database
 from voice_agent.storage.publisher import Publisher
 
@@ -85,15 +84,7 @@ class Scene:
     async def joins(self, identity: str, *, microphone: bool = False) -> Earpiece:
         """``identity`` joins their room (the webhook starts their session)."""
         earpiece = Earpiece()
-        token = mint_token(
-            api_key=API_KEY,
-            api_secret=API_SECRET,
-            identity=identity,
-            role="clerk",
-            room=clerk_room_name(store_id="SH-01", identity=identity),
-            store_id="SH-01",
-        )
-        await earpiece.room.connect(self.livekit.url, token)
+        await earpiece.room.connect(self.livekit.url, room_token(self.livekit, identity))
         if microphone:
             await earpiece.open_microphone()
         return earpiece
