@@ -1,5 +1,5 @@
-"""Helpers of the LiveKit tests: tokens and joining, synthetic speech, levels, replies heard,
-fault moments and the conversations stored."""
+"""Helpers of the LiveKit tests: tokens and joining, rosters, synthetic speech, levels, replies
+heard, fault moments and the conversations stored."""
 
 import os
 import re
@@ -22,6 +22,18 @@ from voice_agent.livekit.tokens import mint_token
 from voice_agent.storage import SqlSessionStore, open_database
 
 SAMPLE_RATE = 16000
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def always_on_shift(*people: str) -> str:
+    """A roster CSV in which each person works every day from 00:00 to 23:59.
+
+    Args:
+        people: One ``"identity,name,role,store,region"`` per person (store or region empty).
+    """
+    return "identity,name,role,store,region,day,start,end\n" + "".join(
+        f"{person},{day},00:00,23:59\n" for person in people for day in WEEK
+    )
 
 
 def speech_like(secs: float, *, rate: int = SAMPLE_RATE, level: float = 0.25) -> np.ndarray:

@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 import pytest
-from livekit_helpers import fault_seed, joined, room_token, stored_turns
+from livekit_helpers import always_on_shift, fault_seed, joined, room_token, stored_turns
 from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
@@ -389,11 +389,7 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
-        f"{who},{who.title()} Tan,{role},SH-01,,{day},00:00,23:59\n"
-        for who, role in (("ivy", "clerk"), ("mia", "store_manager"))
-        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
+    roster = always_on_shift("ivy,Ivy Tan,clerk,SH-01,", "mia,Mia Tan,store_manager,SH-01,")
     SqlRosterRepository(database=database).replace(
         parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
         source="roster.csv",
@@ -457,11 +453,7 @@ async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
-        f"{who},{who.title()} Lim,{role},SH-01,,{day},00:00,23:59\n"
-        for who, role in (("kai", "clerk"), ("lea", "store_manager"))
-        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
+    roster = always_on_shift("kai,Kai Lim,clerk,SH-01,", "lea,Lea Lim,store_manager,SH-01,")
     SqlRosterRepository(database=database).replace(
         parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
         source="roster.csv",

@@ -39,7 +39,7 @@ from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
-from tests.livekit.livekit_helpers import room_token
+from tests.livekit.livekit_helpers import always_on_shift, room_token
 from tests.livekit.notice_helpers import NOTICE, Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.briefing.closing import BriefingStores
@@ -53,11 +53,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
 GOT_IT = AUDIO / "replies" / "got_it.wav"
 CLERKS = ("ana", "ben", "chen", "dan")
-ROSTER = "identity,name,role,store,region,day,start,end\n" + "".join(
-    f"{who},{who.title()},clerk,SH-01,,{day},00:00,23:59\n"
-    for who in CLERKS
-    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-)
+ROSTER = always_on_shift(*(f"{who},{who.title()},clerk,SH-01," for who in CLERKS))
 API_KEY = "restart-key"
 API_SECRET = secrets.token_hex(24)
 
