@@ -32,14 +32,7 @@ class AlertWebhook:
         self, *, url: str, secret: str, client: httpx.AsyncClient | None = None,
         timeout_secs: float = 5.0,
     ) -> None:  # fmt: skip
-        """Send to ``url``, signing with ``secret``.
-
-        Args:
-            url: The receiver's URL.
-            secret: Shared HMAC key (never logged).
-            client: An HTTP client to reuse; one is created per request otherwise.
-            timeout_secs: Upper bound of one request.
-        """
+        """Send to ``url``, signing with ``secret`` (the arguments of :class:`SignedWebhook`)."""
         self._webhook = SignedWebhook(
             url=url, secret=secret, client=client, timeout_secs=timeout_secs
         )
