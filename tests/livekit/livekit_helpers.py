@@ -14,12 +14,14 @@ from typing import Any
 import numpy as np
 from livekit import rtc
 
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.roster_files import parse_roster
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import mint_token
-from voice_agent.storage import SqlSessionStore, open_database
+from voice_agent.storage import Database, SqlRosterRepository, SqlSessionStore, open_database
 
 SAMPLE_RATE = 16000
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -33,6 +35,16 @@ def always_on_shift(*people: str) -> str:
     """
     return "identity,name,role,store,region,day,start,end\n" + "".join(
         f"{person},{day},00:00,23:59\n" for person in people for day in WEEK
+    )
+
+
+def load_roster(database: Database, knowledge: KnowledgeBase, roster_csv: str) -> None:
+    """Store ``roster_csv`` (read against ``knowledge``) as the roster in ``database``, now."""
+    SqlRosterRepository(database=database).replace(
+        parse_roster(roster_csv, file="roster.csv", knowledge=knowledge),
+        source="roster.csv",
+        loaded_by="test",
+        loaded_at=datetime.now(UTC),
     )
 
 

@@ -24,8 +24,7 @@ from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
-from knowledge_base.roster_files import parse_roster
-from tests.livekit.livekit_helpers import always_on_shift
+from tests.livekit.livekit_helpers import always_on_shift, load_roster
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.lifecycle import ManagedEvent
 from voice_agent.agent.transport import AGENT_IDENTITY
@@ -41,7 +40,6 @@ from voice_agent.settings import LiveKitSettings, Settings
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
-    SqlRosterRepository,
     open_database,
 )
 from voice_agent.storage.publisher import Publisher
@@ -263,12 +261,7 @@ async def serving(
         }
     )
     published = build_runtime(configured, database=database)
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=published.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
-    )
+    load_roster(database, published.knowledge, roster)
     events: list[ManagedEvent] = []
     service = StoreService(
         runtime=published,

@@ -35,11 +35,17 @@ from typing import Any
 
 import httpx
 import pytest
-from livekit_helpers import always_on_shift, fault_seed, joined, room_token, stored_turns
+from livekit_helpers import (
+    always_on_shift,
+    fault_seed,
+    joined,
+    load_roster,
+    room_token,
+    stored_turns,
+)
 from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
-from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.livekit.notice_helpers import Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
@@ -62,7 +68,6 @@ from voice_agent.settings import LiveKitSettings
 from voice_agent.storage import (
     SqlNoticeRepository,
     SqlPromotionVersionRepository,
-    SqlRosterRepository,
     SqlSessionStore,
     open_database,
 )
@@ -389,12 +394,10 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = always_on_shift("ivy,Ivy Tan,clerk,SH-01,", "mia,Mia Tan,store_manager,SH-01,")
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
+    load_roster(
+        database,
+        runtime.knowledge,
+        always_on_shift("ivy,Ivy Tan,clerk,SH-01,", "mia,Mia Tan,store_manager,SH-01,"),
     )
     notices = SqlNoticeRepository(database=database)
 
@@ -453,12 +456,10 @@ async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = always_on_shift("kai,Kai Lim,clerk,SH-01,", "lea,Lea Lim,store_manager,SH-01,")
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
+    load_roster(
+        database,
+        runtime.knowledge,
+        always_on_shift("kai,Kai Lim,clerk,SH-01,", "lea,Lea Lim,store_manager,SH-01,"),
     )
     notices = SqlNoticeRepository(database=database)
     latest = SqlPromotionVersionRepository(database=database).latest("weekend-running")

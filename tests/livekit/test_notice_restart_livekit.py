@@ -37,16 +37,15 @@ import pytest
 
 from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
-from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
-from tests.livekit.livekit_helpers import always_on_shift, room_token
+from tests.livekit.livekit_helpers import always_on_shift, load_roster, room_token
 from tests.livekit.notice_helpers import NOTICE, Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.briefing.closing import BriefingStores
 from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.process_guard import die_with_parent
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
-from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository, open_database
+from voice_agent.storage import Database, SqlNoticeRepository, open_database
 from voice_agent.storage.publisher import Publisher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
@@ -101,12 +100,7 @@ def scene(livekit_binary: Path, tmp_path: Path) -> Iterator[Scene]:
     database = open_database(url)
     kb = copy_sample(tmp_path / "kb")
     Publisher(database=database).publish_directory(kb, published_by="hq")
-    SqlRosterRepository(database=database).replace(
-        parse_roster(ROSTER, file="roster.csv", knowledge=load_knowledge_base(kb)),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
-    )
+    load_roster(database, load_knowledge_base(kb), ROSTER)
     env = {
         **os.environ,
         "VOICE_AGENT_STORAGE__DATABASE_URL": url,
