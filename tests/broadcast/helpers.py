@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from knowledge_base.delivery import Delivery, PlaybackFinished, PlaybackStarted
+from knowledge_base.delivery import Delivery, DeliveryPolicy, PlaybackFinished, PlaybackStarted
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.roster_files import parse_roster
 from knowledge_base.versions import Publication
 from pipelines.floor_models import Utterance as FloorUtterance
 from tests.storage.knowledge_helpers import copy_sample, weekend_text
-from voice_agent.broadcast import Broadcaster, Utterance
+from voice_agent.broadcast import Broadcaster, EscalationWebhook, Utterance
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
@@ -32,6 +32,8 @@ ROSTERS = Path(__file__).resolve().parents[1] / "fixtures" / "rosters"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_10 = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
 """Ana, Ben, Chen and Mei are on shift; Dan's only shift is on Wednesday 09:00."""
+ESCALATION_SECRET = "test-escalation-secret"
+DELIVERY_POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
 
 
 @dataclass
@@ -221,3 +223,20 @@ async def hear(broadcaster: Broadcaster, channel: RecordingChannel, clock: Clock
     await broadcaster.report(channel.identity, utterance.notice_id, PlaybackStarted(clock()))
     clock.advance(seconds=8)
     await broadcaster.report(channel.identity, utterance.notice_id, PlaybackFinished(clock()))
+
+
+def new_broadcaster(
+    database: Database,
+    knowledge: KnowledgeBase,
+    clock: Clock,
+    receiver: WebhookReceiver | None = None,
+) -> Broadcaster:
+    """A single-node broadcaster with the tests' policy, escalating to ``receiver`` if given."""
+    webhook = EscalationWebhook(url=receiver.url, secret=ESCALATION_SECRET) if receiver else None
+    return Broadcaster(
+        database=database,
+        knowledge=lambda: knowledge,
+        policy=DELIVERY_POLICY,
+        webhook=webhook,
+        clock=clock,
+    )

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-
-import pytest
-import pytest_asyncio
 
 from knowledge_base.delivery import (
     Acknowledged,
-    DeliveryPolicy,
     DeliveryState,
     PlaybackFinished,
     PlaybackStarted,
@@ -22,56 +18,26 @@ from knowledge_base.quiz import QuestionKind
 from knowledge_base.quiz_plan import QuizPlan
 from knowledge_base.quiz_scoring import QuizResult
 from tests.broadcast.helpers import (
+    DELIVERY_POLICY,
+    ESCALATION_SECRET,
     Chain,
     Clock,
     RecordingChannel,
     WebhookReceiver,
     connect_all,
     hear,
+    new_broadcaster,
 )
 from voice_agent.broadcast import Broadcaster, EscalationWebhook, UtteranceKind
 from voice_agent.broadcast.compliance import compliance_report
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
-from voice_agent.feedback.webhook import SIGNATURE_HEADER, verify
+from voice_agent.signed_webhook import SIGNATURE_HEADER, verify
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
     SqlQuizPlanRepository,
     SqlQuizResultRepository,
 )
-
-SECRET = "test-escalation-secret"
-POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.close()
-
-
-def _broadcaster(
-    database: Database, knowledge: KnowledgeBase, clock: Clock, receiver: WebhookReceiver | None
-) -> Broadcaster:
-    webhook = EscalationWebhook(url=receiver.url, secret=SECRET) if receiver else None
-    return Broadcaster(
-        database=database, knowledge=lambda: knowledge, policy=POLICY, webhook=webhook, clock=clock
-    )
-
-
-@pytest_asyncio.fixture
-async def broadcaster(
-    database: Database,
-    knowledge: KnowledgeBase,
-    clock: Clock,
-    receiver: WebhookReceiver,
-    chain: Chain,
-) -> AsyncIterator[Broadcaster]:
-    started = _broadcaster(database, knowledge, clock, receiver)
-    await started.start()
-    yield started
-    await started.stop()
 
 
 async def test_an_urgent_publication_is_stored_for_everyone_in_scope_before_it_is_spoken(
@@ -138,7 +104,7 @@ async def test_two_acknowledge_one_stays_silent_hears_it_once_more_and_is_escala
         " after hearing it 2 times."
     ]
     ((payload, headers, body),) = receiver.received
-    assert verify(body, headers[SIGNATURE_HEADER], SECRET)
+    assert verify(body, headers[SIGNATURE_HEADER], ESCALATION_SECRET)
     assert (payload["clerk"], payload["store_id"], payload["managers"], payload["plays"]) == (
         "chen",
         "SH-01",
@@ -207,7 +173,7 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
     clock: Clock,
     receiver: WebhookReceiver,
 ) -> None:
-    first = _broadcaster(database, knowledge, clock, receiver)
+    first = new_broadcaster(database, knowledge, clock, receiver)
     await first.start()
     channels = await connect_all(first, database, "ana", "ben", "chen")
     await first.on_publication(chain.publish_weekend(version=3, percent=25))
@@ -221,7 +187,7 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
     }
     # The process dies here: no stop(), no disconnects.
 
-    second = _broadcaster(database, knowledge, clock, receiver)
+    second = new_broadcaster(database, knowledge, clock, receiver)
     await second.start()
     again = await connect_all(second, database, "ana", "ben", "chen", "dan")
     after = {
@@ -233,7 +199,7 @@ async def test_a_new_broadcaster_over_the_same_database_resumes_every_delivery(
     # ... and the new session takes "got it" as it, for what is left of the two minutes.
     (awaited,) = again["chen"].awaited
     assert (awaited.notice_id, awaited.kind) == ("weekend-running@3", UtteranceKind.NOTICE)
-    assert awaited.acknowledge_within_secs == POLICY.acknowledge_within.total_seconds()
+    assert awaited.acknowledge_within_secs == DELIVERY_POLICY.acknowledge_within.total_seconds()
     assert [u.kind for u in again["ben"].offered] == [UtteranceKind.NOTICE]  # cut off: again
     assert again["dan"].offered == []  # off shift, still waiting
     assert after["ana"] == before["ana"] and after["chen"] == before["chen"]
@@ -285,7 +251,7 @@ async def test_nodes_sharing_a_database_each_speak_to_their_own_sessions_only(
         return Broadcaster(
             database=database,
             knowledge=lambda: knowledge,
-            policy=POLICY,
+            policy=DELIVERY_POLICY,
             shared=True,
             presence_fresh=timedelta(hours=1),  # never stale while this test runs
             clock=clock,
@@ -320,11 +286,11 @@ async def test_nodes_sharing_a_database_each_speak_to_their_own_sessions_only(
 async def test_a_publication_missed_while_down_is_announced_at_start(
     database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
 ) -> None:
-    first = _broadcaster(database, knowledge, clock, None)
+    first = new_broadcaster(database, knowledge, clock)
     await first.start()
     await first.on_publication(chain.publish_weekend(version=3, percent=25))
     missed = chain.publish_weekend(version=4, percent=30)  # nobody was running
-    second = _broadcaster(database, knowledge, clock, None)
+    second = new_broadcaster(database, knowledge, clock)
     await second.start()
     notice = SqlNoticeRepository(database=database).get("weekend-running@4")
     assert notice is not None and notice.publication_id == missed.id
@@ -405,11 +371,11 @@ async def test_an_acknowledgement_before_a_queued_replay_is_spoken_withdraws_the
 async def test_a_failing_webhook_leaves_the_escalation_recorded_and_spoken(
     database: Database, knowledge: KnowledgeBase, chain: Chain, clock: Clock
 ) -> None:
-    unreachable = EscalationWebhook(url="http://127.0.0.1:9/escalations", secret=SECRET)
+    unreachable = EscalationWebhook(url="http://127.0.0.1:9/escalations", secret=ESCALATION_SECRET)
     broadcaster = Broadcaster(
         database=database,
         knowledge=lambda: knowledge,
-        policy=POLICY,
+        policy=DELIVERY_POLICY,
         webhook=unreachable,
         clock=clock,
     )
@@ -442,7 +408,7 @@ async def test_a_new_notice_is_rendered_ahead_once_per_text_before_anyone_is_off
     broadcaster = Broadcaster(
         database=database,
         knowledge=lambda: knowledge,
-        policy=POLICY,
+        policy=DELIVERY_POLICY,
         speak_ahead=speak_ahead,
         clock=clock,
     )

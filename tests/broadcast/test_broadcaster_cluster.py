@@ -8,16 +8,14 @@ another node hears it, once, also after that node restarts.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 import pytest_asyncio
 
 from knowledge_base.delivery import (
     Acknowledged,
     Delivery,
-    DeliveryPolicy,
     DeliveryState,
     PlaybackFinished,
     PlaybackStarted,
@@ -26,6 +24,8 @@ from knowledge_base.delivery import (
 )
 from knowledge_base.knowledge import KnowledgeBase
 from tests.broadcast.helpers import (
+    DELIVERY_POLICY,
+    ESCALATION_SECRET,
     Chain,
     Clock,
     RecordingChannel,
@@ -39,16 +39,7 @@ from voice_agent.storage import Database, SqlNoticeRepository
 from voice_agent.storage.broadcast import NoticeRecord
 from voice_agent.storage.broadcast_escalations import SqlEscalations
 
-SECRET = "test-escalation-secret"
-POLICY = DeliveryPolicy(acknowledge_within=timedelta(minutes=2))
 NOTICE = "weekend-running@3"
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver()
-    yield server
-    server.close()
 
 
 class Cluster:
@@ -71,8 +62,8 @@ class Cluster:
         broadcaster = Broadcaster(
             database=self.database,
             knowledge=lambda: self.knowledge,
-            policy=POLICY,
-            webhook=EscalationWebhook(url=self.receiver.url, secret=SECRET),
+            policy=DELIVERY_POLICY,
+            webhook=EscalationWebhook(url=self.receiver.url, secret=ESCALATION_SECRET),
             shared=True,
             node=name,
             presence_fresh=timedelta(hours=1),  # never stale by itself while a test runs

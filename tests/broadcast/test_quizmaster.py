@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest_asyncio
 
-from knowledge_base.delivery import Acknowledged, DeliveryPolicy, PlaybackFinished, PlaybackStarted
+from knowledge_base.delivery import Acknowledged, PlaybackFinished, PlaybackStarted
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.quiz_plan import QuizOutcome, QuizPolicy
 from pipelines.events import ReplyTimedOut
@@ -34,21 +34,6 @@ RIGHT = {
     "weekend-running@3:end_date": "Sunday the twenty ninth",
 }
 POLICY = QuizPolicy(questions=3, retry_after=timedelta(minutes=5), max_attempts=2)
-
-
-@pytest_asyncio.fixture
-async def broadcaster(
-    database: Database, knowledge: KnowledgeBase, clock: Clock, chain: Chain
-) -> AsyncIterator[Broadcaster]:
-    started = Broadcaster(
-        database=database,
-        knowledge=lambda: knowledge,
-        policy=DeliveryPolicy(acknowledge_within=timedelta(minutes=2)),
-        clock=clock,
-    )
-    await started.start()
-    yield started
-    await started.stop()
 
 
 @pytest_asyncio.fixture

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from pipecat.frames.frames import Frame, InterruptionFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams
 from pipecat.tests.utils import SleepFrame, run_test
 
-from knowledge_base.delivery import Delivery, DeliveryPolicy, DeliveryState
+from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.knowledge import KnowledgeBase
 from pipelines.address_gate import AddressGateProcessor, PushToTalkFrame
 from pipelines.addressing import AddressPolicy
@@ -44,21 +43,6 @@ from voice_agent.broadcast.session_channel import SessionChannel, floor_sentence
 from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
 
 NOTICE = "weekend-running@3"
-
-
-@pytest_asyncio.fixture
-async def broadcaster(
-    database: Database, knowledge: KnowledgeBase, clock: Clock, chain: Chain
-) -> AsyncIterator[Broadcaster]:
-    started = Broadcaster(
-        database=database,
-        knowledge=lambda: knowledge,
-        policy=DeliveryPolicy(acknowledge_within=timedelta(minutes=2)),
-        clock=clock,
-    )
-    await started.start()
-    yield started
-    await started.stop()
 
 
 @dataclass

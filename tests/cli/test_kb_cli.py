@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from knowledge_base.answering import AnswerSource, Role
-from knowledge_base.gaps import GapReason, QuestionRecord
 from tests.storage.engines import ENGINES, fresh_database_url
+from tests.storage.question_helpers import unanswered
 from voice_agent.cli.kb import app
 from voice_agent.storage import (
     SqlPromotionVersionRepository,
@@ -301,12 +300,8 @@ def _log(db_url: str, *items: tuple[str, str | None, str, int]) -> None:
         repository = SqlQuestionLogRepository(database=database)
         for text, promotion, store, minutes in items:
             repository.add(
-                QuestionRecord(
-                    text=text,
-                    role=Role.CLERK,
-                    language="en",
-                    source=AnswerSource.UNKNOWN,
-                    reason=GapReason.UNKNOWN,
+                unanswered(
+                    text,
                     asked_at=T0 + timedelta(minutes=minutes),
                     store_id=store,
                     promotion_id=promotion,

@@ -10,13 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from knowledge_base.feedback.anomalies import Alert, AlertRule
-from voice_agent.feedback.webhook import (
-    SIGNATURE_HEADER,
-    AlertWebhook,
-    WebhookError,
-    sign,
-    verify,
-)
+from voice_agent.feedback.webhook import AlertWebhook
+from voice_agent.signed_webhook import SIGNATURE_HEADER, WebhookError, sign, verify
 
 SECRET = "a-shared-secret-for-tests"
 ALERT = Alert(

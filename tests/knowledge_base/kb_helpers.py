@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from knowledge_base.answering import Answer, Question, Role
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.loader import load_knowledge_base
+
+SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
+"""The sample chains' knowledge bases, one folder per chain."""
 DEFAULT_CONTACT = "the promotions desk at headquarters, extension 1000"
 ZONES = {
     "SH-01": "Asia/Shanghai",
@@ -18,6 +25,21 @@ ZONES = {
 def local(store_id: str, text: str) -> datetime:
     """Wall-clock time at a store as an aware datetime: ``local("SH-01", "2026-11-28T15:00")``."""
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(ZONES[store_id]))
+
+
+def sample_answerer(chain: str | None = None) -> GroundedAnswerer:
+    """The grounded answerer of ``knowledge_base/samples/<chain>`` (``None``: the packaged one)."""
+    knowledge = load_knowledge_base(None if chain is None else SAMPLES / chain)
+    return GroundedAnswerer(knowledge=knowledge, default_contact=DEFAULT_CONTACT)
+
+
+def ask_at(
+    answerer: GroundedAnswerer, text: str, store: str, at: str, *, role: Role = Role.CLERK
+) -> Answer:
+    """Ask ``text`` at ``store`` at the wall-clock time ``at`` in that store's own zone."""
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked, role=role))
 
 
 def generated_promotion(index: int) -> str:

@@ -8,11 +8,10 @@ question set's.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT, local
+from kb_helpers import DEFAULT_CONTACT, ask_at, local
 
 from knowledge_base.answering import Answer, AnswerSource, Question, Role
 from knowledge_base.grounded import GroundedAnswerer
@@ -41,9 +40,7 @@ def _ask(
     at: str,
     role: Role = Role.CLERK,
 ) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked, role=role))
+    return ask_at(answerer, text, store, at, role=role)
 
 
 def _sample(answerer: GroundedAnswerer, text: str, store: str = "SH-01", **kw: Role) -> Answer:

@@ -10,13 +10,12 @@ answered for the clerk's own store.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, ask_at
 
-from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.question_forms import unheard_place
@@ -30,9 +29,7 @@ SAMPLE_AT = "2026-11-28T15:00"
 def _ask(
     answerer: GroundedAnswerer, text: str, store: str = "SH-01", at: str = SAMPLE_AT
 ) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+    return ask_at(answerer, text, store, at)
 
 
 # --- a place name recognition split into a letter and a word ------------------------------------

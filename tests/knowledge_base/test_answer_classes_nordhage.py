@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, ask_at
 
 from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
@@ -37,9 +37,7 @@ def nordhage(nordhage_kb: KnowledgeBase) -> GroundedAnswerer:
 
 
 def _ask(answerer: GroundedAnswerer, text: str, store: str = "OSL-01", at: str = AT) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+    return ask_at(answerer, text, store, at)
 
 
 # --- rounding: the new price is rounded, not the amount off -------------------------------------

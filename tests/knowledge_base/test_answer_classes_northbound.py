@@ -6,13 +6,12 @@ is one class of behaviour (not one question's wording) that must hold on any cha
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, ask_at
 
-from knowledge_base.answering import Answer, Question
+from knowledge_base.answering import Answer
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 
@@ -30,9 +29,7 @@ def northbound() -> GroundedAnswerer:
 
 
 def _ask(answerer: GroundedAnswerer, text: str, store: str = "TOR-01", at: str = AT) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+    return ask_at(answerer, text, store, at)
 
 
 # --- a city of several words names its stores -------------------------------------------------

@@ -7,13 +7,12 @@ questions are worded differently from the chain's question set on purpose.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, ask_at
 
-from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.knowledge import KnowledgeBase
@@ -38,9 +37,7 @@ def southern(southern_kb: KnowledgeBase) -> GroundedAnswerer:
 
 
 def _ask(answerer: GroundedAnswerer, text: str, store: str = "SYD-01", at: str = AT) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+    return ask_at(answerer, text, store, at)
 
 
 # --- the membership's own name asks for the member price, not for a promotion -------------------

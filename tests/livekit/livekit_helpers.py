@@ -1,5 +1,5 @@
-"""Helpers of the LiveKit tests: tokens and joining, synthetic speech, levels, replies heard,
-fault moments and the conversations stored."""
+"""Helpers of the LiveKit tests: tokens and joining, rosters, synthetic speech, levels, replies
+heard, fault moments and the conversations stored."""
 
 import os
 import re
@@ -14,14 +14,38 @@ from typing import Any
 import numpy as np
 from livekit import rtc
 
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.roster_files import parse_roster
 from voice_agent.audio_io import load_audio
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.tokens import mint_token
-from voice_agent.storage import SqlSessionStore, open_database
+from voice_agent.storage import Database, SqlRosterRepository, SqlSessionStore, open_database
 
 SAMPLE_RATE = 16000
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def always_on_shift(*people: str) -> str:
+    """A roster CSV in which each person works every day from 00:00 to 23:59.
+
+    Args:
+        people: One ``"identity,name,role,store,region"`` per person (store or region empty).
+    """
+    return "identity,name,role,store,region,day,start,end\n" + "".join(
+        f"{person},{day},00:00,23:59\n" for person in people for day in WEEK
+    )
+
+
+def load_roster(database: Database, knowledge: KnowledgeBase, roster_csv: str) -> None:
+    """Store ``roster_csv`` (read against ``knowledge``) as the roster in ``database``, now."""
+    SqlRosterRepository(database=database).replace(
+        parse_roster(roster_csv, file="roster.csv", knowledge=knowledge),
+        source="roster.csv",
+        loaded_by="test",
+        loaded_at=datetime.now(UTC),
+    )
 
 
 def speech_like(secs: float, *, rate: int = SAMPLE_RATE, level: float = 0.25) -> np.ndarray:
@@ -88,10 +112,12 @@ def room_token(
     store: str = "SH-01",
     room: str | None = None,
     role: str = "clerk",
+    dispatch_agent: bool = False,
 ) -> str:
     """A token of ``server`` for ``identity`` in ``room`` (default: their clerk room of ``store``).
 
-    A clerk room's name sets the token's store.
+    A clerk room's name sets the token's store; with ``dispatch_agent`` joining the room has
+    LiveKit dispatch the assistant to it.
     """
     room = room or clerk_room_name(store_id=store, identity=identity)
     return mint_token(
@@ -101,6 +127,7 @@ def room_token(
         role=role,
         room=room,
         store_id=parse_clerk_room(room).store_id,
+        dispatch_agent=dispatch_agent,
     )
 
 

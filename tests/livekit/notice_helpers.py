@@ -24,7 +24,7 @@ from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
-from knowledge_base.roster_files import parse_roster
+from tests.livekit.livekit_helpers import always_on_shift, load_roster
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.agent.lifecycle import ManagedEvent
 from voice_agent.agent.transport import AGENT_IDENTITY
@@ -40,7 +40,6 @@ from voice_agent.settings import LiveKitSettings, Settings
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
-    SqlRosterRepository,
     open_database,
 )
 from voice_agent.storage.publisher import Publisher
@@ -49,10 +48,7 @@ RATE = 16000
 FRAME = RATE // 50
 """Samples per 20 ms frame sent into the room."""
 NOTICE = "weekend-running@3"
-ALWAYS_ON_SHIFT = "identity,name,role,store,region,day,start,end\n" + "".join(
-    f"ana,Ana Li,clerk,SH-01,,{day},00:00,23:59\n"
-    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-)
+ALWAYS_ON_SHIFT = always_on_shift("ana,Ana Li,clerk,SH-01,")
 
 
 async def eventually(condition: Callable[[], bool], *, within: float, what: str) -> None:
@@ -265,12 +261,7 @@ async def serving(
         }
     )
     published = build_runtime(configured, database=database)
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=published.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
-    )
+    load_roster(database, published.knowledge, roster)
     events: list[ManagedEvent] = []
     service = StoreService(
         runtime=published,

@@ -26,7 +26,7 @@ from pydantic import SecretStr
 from knowledge_base.briefing import Caption
 from knowledge_base.delivery import DeliveryState
 from tests.conftest import AUDIO, load_manifest
-from tests.livekit.livekit_helpers import words
+from tests.livekit.livekit_helpers import always_on_shift, words
 from tests.livekit.notice_helpers import Earpiece, Served, eventually, serving
 from voice_agent.briefing.room import CAPTION_TOPIC
 from voice_agent.feedback.audio import decode_flac, encode_flac
@@ -65,14 +65,8 @@ API_KEYS = [
     )
     for identity, role, store in PEOPLE
 ]
-ROSTER = "identity,name,role,store,region,day,start,end\n" + "".join(
-    f"{who},{name},{role},SH-01,,{day},00:00,23:59\n"
-    for who, name, role in (
-        ("ana", "Ana Li", "clerk"),
-        ("ben", "Ben Wu", "clerk"),
-        ("mei", "Mei Chen", "store_manager"),
-    )
-    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ROSTER = always_on_shift(
+    "ana,Ana Li,clerk,SH-01,", "ben,Ben Wu,clerk,SH-01,", "mei,Mei Chen,store_manager,SH-01,"
 )
 
 

@@ -35,11 +35,17 @@ from typing import Any
 
 import httpx
 import pytest
-from livekit_helpers import fault_seed, joined, room_token, stored_turns
+from livekit_helpers import (
+    always_on_shift,
+    fault_seed,
+    joined,
+    load_roster,
+    room_token,
+    stored_turns,
+)
 from pydantic import SecretStr
 
 from knowledge_base.delivery import Delivery, DeliveryState
-from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.livekit.notice_helpers import Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
@@ -56,14 +62,12 @@ from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.errors import ClerkError
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage import (
     SqlNoticeRepository,
     SqlPromotionVersionRepository,
-    SqlRosterRepository,
     SqlSessionStore,
     open_database,
 )
@@ -210,16 +214,7 @@ def running_workers(
 
 
 async def clerk_says(node: LocalLiveKitServer, identity: str, script: ClerkScript) -> ClerkReport:
-    room = clerk_room_name(store_id="SH-01", identity=identity)
-    token = mint_token(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        identity=identity,
-        role="clerk",
-        room=room,
-        store_id="SH-01",
-        dispatch_agent=True,
-    )
+    token = room_token(node, identity, dispatch_agent=True)
     clerk = SimulatedClerk(url=node.url, token=token, reply_from=AGENT_IDENTITY, hangover_secs=1.5)
     return await clerk.run(script)
 
@@ -399,16 +394,10 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
-        f"{who},{who.title()} Tan,{role},SH-01,,{day},00:00,23:59\n"
-        for who, role in (("ivy", "clerk"), ("mia", "store_manager"))
-        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
+    load_roster(
+        database,
+        runtime.knowledge,
+        always_on_shift("ivy,Ivy Tan,clerk,SH-01,", "mia,Mia Tan,store_manager,SH-01,"),
     )
     notices = SqlNoticeRepository(database=database)
 
@@ -421,15 +410,7 @@ async def test_an_urgent_publication_is_spoken_on_the_workers_to_a_clerk_and_her
         # Ivy on node 2, her store manager in her own room on node 1 (one per worker).
         for who, role, node in (("ivy", "clerk", nodes[1]), ("mia", "store_manager", nodes[0])):
             people[who] = Earpiece()
-            token = mint_token(
-                api_key=API_KEY,
-                api_secret=API_SECRET,
-                identity=who,
-                role=role,
-                room=clerk_room_name(store_id="SH-01", identity=who),
-                store_id="SH-01",
-                dispatch_agent=True,
-            )
+            token = room_token(node, who, role=role, dispatch_agent=True)
             await people[who].room.connect(node.url, token)
             await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
         await asyncio.sleep(1.0)  # they subscribe to the agent's track
@@ -475,16 +456,10 @@ async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_
     tmp_path: Path,
 ) -> None:
     database = open_database(shared_database_url)
-    roster = "identity,name,role,store,region,day,start,end\n" + "".join(
-        f"{who},{who.title()} Lim,{role},SH-01,,{day},00:00,23:59\n"
-        for who, role in (("kai", "clerk"), ("lea", "store_manager"))
-        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    )
-    SqlRosterRepository(database=database).replace(
-        parse_roster(roster, file="roster.csv", knowledge=runtime.knowledge),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
+    load_roster(
+        database,
+        runtime.knowledge,
+        always_on_shift("kai,Kai Lim,clerk,SH-01,", "lea,Lea Lim,store_manager,SH-01,"),
     )
     notices = SqlNoticeRepository(database=database)
     latest = SqlPromotionVersionRepository(database=database).latest("weekend-running")
@@ -504,15 +479,7 @@ async def test_a_clerk_who_leaves_without_got_it_is_escalated_to_her_manager_on_
         # Her store manager in his own room on node 1, Kai on node 2 (one per worker).
         for who, role, node in (("lea", "store_manager", nodes[0]), ("kai", "clerk", nodes[1])):
             people[who] = Earpiece()
-            token = mint_token(
-                api_key=API_KEY,
-                api_secret=API_SECRET,
-                identity=who,
-                role=role,
-                room=clerk_room_name(store_id="SH-01", identity=who),
-                store_id="SH-01",
-                dispatch_agent=True,
-            )
+            token = room_token(node, who, role=role, dispatch_agent=True)
             await people[who].room.connect(node.url, token)
             await eventually(people[who].agent_joined, within=60, what=f"{who} got the agent")
         await asyncio.sleep(1.0)  # they subscribe to the agent's track

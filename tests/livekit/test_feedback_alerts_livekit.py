@@ -22,6 +22,7 @@ from knowledge_base.feedback.anomalies import AlertRule
 from knowledge_base.feedback.queries import Viewer
 from knowledge_base.loader import load_knowledge_base
 from tests.conftest import FIXTURES
+from tests.livekit.livekit_helpers import always_on_shift
 from tests.livekit.notice_helpers import Served, eventually, serving
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.settings import Settings
@@ -32,17 +33,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 SPOKEN = FIXTURES / "feedback/audio/live/wake_hf0003.wav"
 """"Hey promo, record feedback: ..." about the Glacier Boot (WB-320) being out of stock."""
 HQ = Viewer(role=Role.HQ, identity="hq")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ROSTER = "identity,name,role,store,region,day,start,end\n" + "".join(
-    f"{who},{day},00:00,23:59\n"
-    for who in (
-        "ana,Ana Li,clerk,SH-01,",
-        "mei,Mei Chen,store_manager,SH-01,",
-        "ola,Ola Berg,store_manager,BER-01,",
-        "rex,Rex Zhao,regional_manager,,east-china",
-        "gus,Gus Braun,regional_manager,,germany",
-    )
-    for day in DAYS
+ROSTER = always_on_shift(
+    "ana,Ana Li,clerk,SH-01,",
+    "mei,Mei Chen,store_manager,SH-01,",
+    "ola,Ola Berg,store_manager,BER-01,",
+    "rex,Rex Zhao,regional_manager,,east-china",
+    "gus,Gus Braun,regional_manager,,germany",
 )
 
 

@@ -37,28 +37,22 @@ import pytest
 
 from knowledge_base.delivery import Delivery, DeliveryState
 from knowledge_base.loader import load_knowledge_base
-from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
+from tests.livekit.livekit_helpers import always_on_shift, load_roster, room_token
 from tests.livekit.notice_helpers import NOTICE, Earpiece, eventually
 from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.briefing.closing import BriefingStores
 from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.process_guard import die_with_parent
-from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
-from voice_agent.livekit.tokens import mint_token
-from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository, open_database
+from voice_agent.storage import Database, SqlNoticeRepository, open_database
 from voice_agent.storage.publisher import Publisher
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
 GOT_IT = AUDIO / "replies" / "got_it.wav"
 CLERKS = ("ana", "ben", "chen", "dan")
-ROSTER = "identity,name,role,store,region,day,start,end\n" + "".join(
-    f"{who},{who.title()},clerk,SH-01,,{day},00:00,23:59\n"
-    for who in CLERKS
-    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-)
+ROSTER = always_on_shift(*(f"{who},{who.title()},clerk,SH-01," for who in CLERKS))
 API_KEY = "restart-key"
 API_SECRET = secrets.token_hex(24)
 
@@ -85,15 +79,7 @@ class Scene:
     async def joins(self, identity: str, *, microphone: bool = False) -> Earpiece:
         """``identity`` joins their room (the webhook starts their session)."""
         earpiece = Earpiece()
-        token = mint_token(
-            api_key=API_KEY,
-            api_secret=API_SECRET,
-            identity=identity,
-            role="clerk",
-            room=clerk_room_name(store_id="SH-01", identity=identity),
-            store_id="SH-01",
-        )
-        await earpiece.room.connect(self.livekit.url, token)
+        await earpiece.room.connect(self.livekit.url, room_token(self.livekit, identity))
         if microphone:
             await earpiece.open_microphone()
         return earpiece
@@ -114,12 +100,7 @@ def scene(livekit_binary: Path, tmp_path: Path) -> Iterator[Scene]:
     database = open_database(url)
     kb = copy_sample(tmp_path / "kb")
     Publisher(database=database).publish_directory(kb, published_by="hq")
-    SqlRosterRepository(database=database).replace(
-        parse_roster(ROSTER, file="roster.csv", knowledge=load_knowledge_base(kb)),
-        source="roster.csv",
-        loaded_by="test",
-        loaded_at=datetime.now(UTC),
-    )
+    load_roster(database, load_knowledge_base(kb), ROSTER)
     env = {
         **os.environ,
         "VOICE_AGENT_STORAGE__DATABASE_URL": url,

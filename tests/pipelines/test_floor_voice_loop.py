@@ -20,24 +20,14 @@ from pipecat.workers.runner import WorkerRunner
 
 from pipelines.answer_processor import CallerProfile
 from pipelines.events import SessionEvent
-from pipelines.floor_models import ExpectedReply, Utterance, UtteranceKind
 from pipelines.floor_options import FloorOptions
 from pipelines.transports.replay import ReplayTransport
 from pipelines.voice_loop import build_voice_loop
 from tests.conftest import AUDIO
+from tests.pipelines.test_floor_processor import NOTICE
 from voice_agent.audio_io import load_audio
 
 pytestmark = pytest.mark.slow
-
-NOTICE = Utterance(
-    id="weekend-running@2",
-    kind=UtteranceKind.NOTICE,
-    sentences=(
-        "Urgent update to the Weekend Running Offer: the discount went up to 20 percent.",
-        'Say "got it" when you have it.',
-    ),
-    expects=ExpectedReply.ACKNOWLEDGEMENT,
-)
 
 
 @dataclass

@@ -10,8 +10,7 @@ import pytest
 from livekit import api
 from service_helpers import KEYS, LIVEKIT_KEY, LIVEKIT_SECRET, auth, signed_webhook
 
-from knowledge_base.answering import AnswerSource, Role
-from knowledge_base.gaps import GapReason, QuestionRecord
+from tests.storage.question_helpers import unanswered
 from voice_agent.livekit.dispatch import dispatched_role
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import (
@@ -327,18 +326,8 @@ async def test_gaps_are_grouped_for_hq_only(
         "Can I combine the weekend offer with coupons?",
         "Where is the staff toilet?",
     ):
-        repository.add(
-            QuestionRecord(
-                text=text,
-                role=Role.CLERK,
-                language="en",
-                source=AnswerSource.UNKNOWN,
-                reason=GapReason.UNKNOWN,
-                asked_at=asked,
-                store_id="SH-01",
-                promotion_id="weekend-running" if "weekend" in text else None,
-            )
-        )
+        promotion = "weekend-running" if "weekend" in text else None
+        repository.add(unanswered(text, asked_at=asked, promotion_id=promotion))
     refused = await api_client.get("/v1/gaps", headers=auth("mei"))
     assert refused.status_code == 403
 

@@ -8,29 +8,22 @@ and a database that is down gets the apology, never a confirmation.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.queries import Viewer
 from knowledge_base.loader import load_knowledge_base
 from tests.storage.feedback_durability_child import TEXT
+from tests.storage.kill_helpers import feedback_rows, kill9
 from voice_agent.feedback.classifiers import OfflineFeedbackClassifier
 from voice_agent.feedback.recorder import FeedbackRecorder
 from voice_agent.feedback.sets import shared_offline_classifier
 from voice_agent.storage import Database, SqlFeedbackRepository
-from voice_agent.storage.feedback_schema import (
-    feedback_audio,
-    feedback_products,
-    feedback_promotions,
-    feedback_records,
-)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("feedback_durability_child.py")
@@ -56,18 +49,10 @@ def _run_until_marker(url: str, mode: str, tmp_path: Path) -> subprocess.Popen[b
 
 
 def _kill(child: subprocess.Popen[bytes]) -> str:
-    child.send_signal(signal.SIGKILL)
+    """Kill the child with SIGKILL; what it had printed."""
+    kill9(child)
     out, _ = child.communicate(timeout=30)
-    assert child.returncode == -signal.SIGKILL
     return out.decode()
-
-
-def _rows(database: Database) -> dict[str, int]:
-    with database.read() as connection:
-        return {
-            table.name: int(connection.execute(select(func.count()).select_from(table)).scalar())
-            for table in (feedback_records, feedback_audio, feedback_products, feedback_promotions)
-        }
 
 
 @pytest.mark.slow
@@ -90,14 +75,14 @@ def test_a_kill_inside_the_transaction_leaves_no_half_record(
 ) -> None:
     said = _kill(_run_until_marker(database_url, "mid_transaction", tmp_path))
     assert said == ""
-    assert _rows(database) == dict.fromkeys(_rows(database), 0)
+    assert feedback_rows(database) == dict.fromkeys(feedback_rows(database), 0)
     # The database is usable afterwards: the same capture stores whole.
     child = subprocess.run(
         [sys.executable, str(CHILD), database_url, "normal", str(tmp_path / "unused")],
         env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, capture_output=True, timeout=120,
     )  # fmt: skip
     assert child.stdout.decode().startswith("Noted: size 40 of the AX-200"), child.stderr
-    assert _rows(database) == {
+    assert feedback_rows(database) == {
         "feedback_records": 1, "feedback_audio": 1, "feedback_products": 1,
         "feedback_promotions": 1,
     }  # fmt: skip

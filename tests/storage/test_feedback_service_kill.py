@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -27,29 +26,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
 from knowledge_base.answering import Role
 from knowledge_base.feedback.queries import Viewer
 from tests.conftest import FIXTURES
 from tests.livekit.notice_helpers import Earpiece
 from tests.service.test_serve_cli import start_serve
+from tests.storage.kill_helpers import FEEDBACK_TABLES, feedback_rows, kill9
 from voice_agent.fault_points import PAUSE_AT_ENV, PAUSE_MARKER_ENV, FaultPoint
 from voice_agent.livekit.server import pick_free_port
 from voice_agent.storage import Database, SqlFeedbackRepository
-from voice_agent.storage.feedback_schema import (
-    feedback_audio,
-    feedback_products,
-    feedback_promotions,
-    feedback_records,
-)
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
 
 SPOKEN = FIXTURES / "feedback/audio/live/wake_hf0003.wav"
 CLERK_KEY = "dev-clerk-ana-key-0001"
 HQ = Viewer(role=Role.HQ, identity="hq")
-TABLES = (feedback_records, feedback_audio, feedback_products, feedback_promotions)
 
 
 @contextmanager
@@ -106,56 +98,54 @@ async def until(condition: Callable[[], bool], *, within: float, what: str) -> N
         await asyncio.sleep(0.1)
 
 
-def killed(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+async def killed_during_capture(
+    database_url: str, livekit_binary: Path, tmp_path: Path, pause_at: FaultPoint, *, what: str
+) -> None:
+    """Ana says the feedback; the service is killed with SIGKILL where it holds at ``pause_at``.
+
+    ``what`` names the moment (for a timeout's message). Ana hears nothing before the kill.
+    """
+    with serve(database_url, livekit_binary, tmp_path, pause_at) as (process, api_url, marker):
+        ana = await clerk_says_feedback(api_url)
+        try:
+            await until(marker.exists, within=90, what=what)
+            kill9(process)
+            assert ana.voiced_secs == 0.0, "no confirmation was spoken before the kill"
+        finally:
+            await ana.leave()
 
 
-def rows(database: Database) -> dict[str, int]:
-    with database.read() as connection:
-        return {
-            table.name: int(connection.execute(select(func.count()).select_from(table)).scalar())
-            for table in TABLES
-        }
-
-
-def stored_record(database: Database) -> tuple[str, list[str], float | None]:
+def assert_the_spoken_feedback_is_stored_whole(database: Database) -> None:
+    """One record of Ana at SH-01: the Glacier Boot (WB-320) heard, its audio kept."""
     repository = SqlFeedbackRepository(database=database)
     (record,) = repository.page(viewer=HQ).records
     audio = repository.audio(record.id, viewer=HQ)
     assert record.clerk_id == "ana" and record.store_id == "SH-01"
-    return record.transcript, record.products, audio.duration_secs if audio else None
+    transcript = record.transcript.lower()
+    assert "glacier" in transcript or "boot" in transcript, record.transcript
+    assert record.products == ["WB-320"]
+    assert audio is not None and audio.duration_secs > 1.0
 
 
 async def test_killed_inside_the_transaction_nothing_remains_and_a_confirmed_retry_survives_a_kill(
     database_url: str, livekit_binary: Path, tmp_path: Path
 ) -> None:
-    with serve(database_url, livekit_binary, tmp_path, FaultPoint.FEEDBACK_MID_TRANSACTION) as (
-        process, api_url, marker,
-    ):  # fmt: skip
-        ana = await clerk_says_feedback(api_url)
-        try:
-            await until(marker.exists, within=90, what="the capture reached its transaction")
-            killed(process)
-            assert ana.voiced_secs == 0.0, "no confirmation before the commit"
-        finally:
-            await ana.leave()
+    await killed_during_capture(
+        database_url, livekit_binary, tmp_path, FaultPoint.FEEDBACK_MID_TRANSACTION,
+        what="the capture reached its transaction",
+    )  # fmt: skip
     database = Database(url=database_url)
     try:
-        assert rows(database) == dict.fromkeys((t.name for t in TABLES), 0)
+        assert feedback_rows(database) == dict.fromkeys((t.name for t in FEEDBACK_TABLES), 0)
 
         with serve(database_url, livekit_binary, tmp_path, None) as (process, api_url, _):
             ana = await clerk_says_feedback(api_url)
             try:
                 await until(lambda: ana.voiced_secs > 1.0, within=90, what="the confirmation")
-                killed(process)  # right after the clerk heard it
+                kill9(process)  # right after the clerk heard it
             finally:
                 await ana.leave()
-        transcript, products, audio_secs = stored_record(database)
-        assert "glacier" in transcript.lower() or "boot" in transcript.lower(), transcript
-        assert products == ["WB-320"] and audio_secs is not None and audio_secs > 1.0
-        assert rows(database)["feedback_records"] == 1
+        assert_the_spoken_feedback_is_stored_whole(database)
     finally:
         database.close()
 
@@ -163,22 +153,14 @@ async def test_killed_inside_the_transaction_nothing_remains_and_a_confirmed_ret
 async def test_killed_after_the_commit_before_the_confirmation_the_record_is_whole(
     database_url: str, livekit_binary: Path, tmp_path: Path
 ) -> None:
-    with serve(database_url, livekit_binary, tmp_path, FaultPoint.FEEDBACK_AFTER_COMMIT) as (
-        process, api_url, marker,
-    ):  # fmt: skip
-        ana = await clerk_says_feedback(api_url)
-        try:
-            await until(marker.exists, within=90, what="the capture was committed")
-            killed(process)
-            assert ana.voiced_secs == 0.0, "killed before the confirmation was composed"
-        finally:
-            await ana.leave()
+    await killed_during_capture(
+        database_url, livekit_binary, tmp_path, FaultPoint.FEEDBACK_AFTER_COMMIT,
+        what="the capture was committed",
+    )  # fmt: skip
     database = Database(url=database_url)
     try:
-        transcript, products, audio_secs = stored_record(database)
-        assert "glacier" in transcript.lower() or "boot" in transcript.lower(), transcript
-        assert products == ["WB-320"] and audio_secs is not None and audio_secs > 1.0
-        counts = rows(database)
+        assert_the_spoken_feedback_is_stored_whole(database)
+        counts = feedback_rows(database)
         assert counts["feedback_records"] == 1 and counts["feedback_audio"] == 1
         assert counts["feedback_products"] == 1
     finally:

@@ -17,8 +17,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from knowledge_base.answering import AnswerSource, Role
-from knowledge_base.gaps import GapReason, QuestionRecord
+from knowledge_base.gaps import QuestionRecord
+from tests.storage.question_helpers import unanswered
 from voice_agent.storage import (
     Database,
     DatabaseUrlError,
@@ -46,15 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _record(text: str, minutes: int = 0) -> QuestionRecord:
-    return QuestionRecord(
-        text=text,
-        role=Role.CLERK,
-        language="en",
-        source=AnswerSource.UNKNOWN,
-        reason=GapReason.UNKNOWN,
-        asked_at=T0 + timedelta(minutes=minutes),
-        store_id="SH-01",
-    )
+    return unanswered(text, asked_at=T0 + timedelta(minutes=minutes))
 
 
 def _table_names(db: Database) -> set[str]:

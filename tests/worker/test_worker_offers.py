@@ -15,9 +15,8 @@ import time
 import pytest
 from livekit import rtc
 
-from voice_agent.livekit.rooms import clerk_room_name
+from tests.livekit.livekit_helpers import room_token
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.worker.agent_server import DispatchedSessions
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]
@@ -31,15 +30,7 @@ async def test_an_offer_made_while_the_main_loop_is_held_is_taken(
 ) -> None:
     clerk = rtc.Room()
     try:
-        token = mint_token(
-            api_key=livekit.api_key,
-            api_secret=livekit.api_secret,
-            identity="ana",
-            role="clerk",
-            room=clerk_room_name(store_id="SH-01", identity="ana"),
-            store_id="SH-01",
-            dispatch_agent=True,
-        )
+        token = room_token(livekit, "ana", dispatch_agent=True)
         await clerk.connect(livekit.url, token)  # the room starts: LiveKit offers the job
         time.sleep(HELD_SECS)  # noqa: ASYNC251 - holds the main loop, as busy sessions would
         async with asyncio.timeout(15):

@@ -6,19 +6,13 @@ They sit below both front doors: the store service answers them over HTTP with t
 
 from __future__ import annotations
 
+from voice_agent.answered_error import AnsweredError
 
-class AgentError(Exception):
+
+class AgentError(AnsweredError):
     """Base error of the agent side: starting, finding and stopping sessions."""
 
     code = "agent_error"
-    http_status = 500
-    """The status the HTTP API answers this error with."""
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
 
 
 class CapacityReachedError(AgentError):

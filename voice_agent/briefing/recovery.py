@@ -21,6 +21,7 @@ from loguru import logger
 from knowledge_base.briefing_end import EndReason, abandoned, last_seen
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.briefing.closing import BriefingStores, close_briefing
+from voice_agent.periodic import run_every
 from voice_agent.storage.broadcast_briefings import BriefingRecord
 
 
@@ -55,12 +56,7 @@ class BriefingRecovery:
 
     async def run(self, tick_secs: float) -> None:
         """Recover every ``tick_secs`` until cancelled (a failed look is logged, not fatal)."""
-        while True:
-            await asyncio.sleep(tick_secs)
-            try:
-                await self.recover()
-            except Exception:  # noqa: BLE001 - one failed look must not stop the next
-                logger.exception("briefings: closing briefings of dead nodes failed")
+        await run_every(tick_secs, self.recover, "briefings: closing briefings of dead nodes")
 
     async def recover(self) -> list[BriefingRecord]:
         """Close every briefing whose node is gone; the records closed here."""

@@ -18,8 +18,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from loguru import logger
-
 from knowledge_base.delivery import Delivery, DeliveryPolicy, Event
 from knowledge_base.escalation_reach import SPOKEN_WITHIN
 from knowledge_base.knowledge import KnowledgeBase
@@ -33,6 +31,7 @@ from voice_agent.broadcast.fan_out import FanOut, SpeakAhead
 from voice_agent.broadcast.follow_up import FollowUp
 from voice_agent.broadcast.manager_escalations import ManagersHearEscalations
 from voice_agent.broadcast.roster_cache import StoredRoster
+from voice_agent.periodic import run_every
 from voice_agent.storage import (
     Database,
     SqlNoticeRepository,
@@ -166,7 +165,9 @@ class Broadcaster:
         for publication in missed:
             await self.on_publication(publication)
         if tick_secs is not None:
-            self._ticker = asyncio.create_task(self._tick_forever(tick_secs))
+            self._ticker = asyncio.create_task(
+                run_every(tick_secs, self.tick, "broadcast: looking at due notices")
+            )
 
     async def stop(self) -> None:
         """Stop the background task, wait for escalations being sent, leave the cluster.
@@ -186,14 +187,6 @@ class Broadcaster:
     async def wait_idle(self) -> None:
         """Wait until every escalation being sent has been sent (or failed)."""
         await self._escalator.wait_idle()
-
-    async def _tick_forever(self, tick_secs: float) -> None:
-        while True:
-            await asyncio.sleep(tick_secs)
-            try:
-                await self.tick()
-            except Exception:  # noqa: BLE001 - one failed look must not stop the next
-                logger.exception("broadcast: looking at due notices failed")
 
     # --- inputs -------------------------------------------------------------------------------
 

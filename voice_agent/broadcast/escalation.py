@@ -2,22 +2,19 @@
 
 The POSTed JSON (:func:`escalation_payload`) carries the notice, the clerk, their store,
 how often it was played and when; the header ``X-Voice-Agent-Signature`` is
-``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` (the same scheme as feedback
-alerts, :mod:`voice_agent.feedback.webhook`, so one receiver checks both).
+``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` (:mod:`voice_agent.signed_webhook`,
+the same scheme as feedback alerts, so one receiver checks both).
 """
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
 from loguru import logger
 
 from knowledge_base.delivery import Delivery
-from voice_agent.feedback.webhook import SIGNATURE_HEADER, WebhookError, sign
+from voice_agent.signed_webhook import SignedWebhook
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +53,11 @@ class EscalationWebhook:
 
     def __init__(self, *, url: str, secret: str, timeout_secs: float = 5.0) -> None:
         """Send to ``url``, signing with ``secret`` (never logged)."""
-        if not secret:
-            raise ValueError("a webhook needs a signing secret")
-        self._url = url
-        self._secret = secret
-        self._timeout = timeout_secs
+        self._webhook = SignedWebhook(url=url, secret=secret, timeout_secs=timeout_secs)
 
     async def send(self, escalation: Escalation) -> None:
-        """Post it; raises :class:`WebhookError` unless the receiver answers 2xx."""
-        body = json.dumps(escalation_payload(escalation), ensure_ascii=False).encode()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(body, self._secret, int(time.time())),
-        }
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
-                reply = await client.post(self._url, content=body, headers=headers)
-        except httpx.HTTPError as e:
-            raise WebhookError(f"webhook unreachable: {type(e).__name__}") from e
-        if not 200 <= reply.status_code < 300:
-            raise WebhookError(f"webhook answered {reply.status_code}", status=reply.status_code)
+        """Post it; raises :class:`~voice_agent.signed_webhook.WebhookError` unless 2xx."""
+        await self._webhook.post(escalation_payload(escalation))
         logger.info(
             "escalation of {} for {} sent to the webhook",
             escalation.delivery.notice_id,

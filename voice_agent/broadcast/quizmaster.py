@@ -41,6 +41,7 @@ from voice_agent.broadcast.channel import QuizChannel
 from voice_agent.broadcast.quiz_speech import feedback_utterance, question_utterance
 from voice_agent.broadcast.quiz_store import QuizStore
 from voice_agent.broadcast.roster_cache import StoredRoster
+from voice_agent.periodic import run_every
 from voice_agent.storage import Database
 from voice_agent.storage.timestamps import Clock, utc_now
 
@@ -104,7 +105,9 @@ class Quizmaster:
     async def start(self, *, tick_secs: float | None = None) -> None:
         """With ``tick_secs``, look for due retries that often in the background."""
         if tick_secs is not None and self._ticker is None:
-            self._ticker = asyncio.create_task(self._tick_forever(tick_secs))
+            self._ticker = asyncio.create_task(
+                run_every(tick_secs, self.tick, "quiz: looking at due questions")
+            )
 
     async def stop(self) -> None:
         """Stop the background task."""
@@ -113,14 +116,6 @@ class Quizmaster:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._ticker
             self._ticker = None
-
-    async def _tick_forever(self, tick_secs: float) -> None:
-        while True:
-            await asyncio.sleep(tick_secs)
-            try:
-                await self.tick()
-            except Exception:  # noqa: BLE001 - one failed look must not stop the next
-                logger.exception("quiz: looking at due questions failed")
 
     # --- inputs -------------------------------------------------------------------------------
 

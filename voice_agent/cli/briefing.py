@@ -21,11 +21,17 @@ import typer
 
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.loader import SAMPLE_DATA_DIR
-from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption, print_json
-from voice_agent.cli.common import settings_or_exit as _settings
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    fail,
+    print_json,
+    settings_or_exit,
+)
 from voice_agent.service_settings import service_settings_of
 from voice_agent.settings import Settings
-from voice_agent.storage import Database, DatabaseUrlError, StorageError, open_database
 
 app = typer.Typer(
     help=(
@@ -57,39 +63,25 @@ ApiKeyOption = Annotated[
 ByOption = Annotated[str, typer.Option("--by", help="Who decides (recorded).")]
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _database(settings: Settings, url: str | None) -> Database:
-    try:
-        return open_database(url or settings.storage.database_url)
-    except DatabaseUrlError as e:
-        raise _fail(str(e), 2) from e
-    except StorageError as e:
-        raise _fail(f"{e} ({e.code})", 1) from e
-
-
 def _call(
     settings: Settings, service_url: str | None, api_key: str | None, path: str, body: Any
 ) -> dict[str, Any]:
     if not api_key:
-        raise _fail("give a manager's API key: --api-key or VOICE_AGENT_API_KEY", 2)
+        raise fail("give a manager's API key: --api-key or VOICE_AGENT_API_KEY", 2)
     service = service_settings_of(settings)
     url = (service_url or f"http://{service.host}:{service.port}").rstrip("/") + path
     try:
         # Closing waits for the recording, attendance and proposals to be stored.
         response = httpx.post(url, json=body, headers={"X-API-Key": api_key}, timeout=120)
     except httpx.HTTPError as e:
-        raise _fail(
+        raise fail(
             f"cannot reach the service at {url}: {e}; is voice-agent serve running?", 2
         ) from e
     document: dict[str, Any] = response.json() if response.content else {}
     if response.is_error:
         error = document.get("error", {})
         details = "".join(f"\n  {d}" for d in error.get("details") or [])
-        raise _fail(f"{error.get('message', response.text)} ({error.get('code')}){details}", 1)
+        raise fail(f"{error.get('message', response.text)} ({error.get('code')}){details}", 1)
     return document
 
 
@@ -120,7 +112,7 @@ def open_briefing(
 
         voice-agent briefing open --region east-china --role clerk --json
     """
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     scope = {"stores": store or [], "regions": region or [], "roles": role or []}
     document = _call(settings, service_url, api_key, "/v1/briefings", {"scope": scope})
     if json_output:
@@ -140,7 +132,7 @@ def close_briefing(
     config: ConfigOption = None,
 ) -> None:
     """Close a briefing: its recording, attendance, summary and proposed changes are stored."""
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     document = _call(settings, service_url, api_key, f"/v1/briefings/{briefing_id}/close", {})
     if json_output:
         print_json(document)
@@ -156,8 +148,8 @@ def list_briefings(
     from voice_agent.briefing.views import briefing_summary
     from voice_agent.storage.broadcast_briefings import SqlBriefingRepository
 
-    settings = _settings(config)
-    db = _database(settings, database)
+    settings = settings_or_exit(config)
+    db = database_or_exit(settings, database)
     try:
         records = SqlBriefingRepository(database=db).all()
     finally:
@@ -185,12 +177,12 @@ def show_briefing(
     from voice_agent.briefing.views import briefing_document
     from voice_agent.storage.broadcast_briefings import SqlBriefingRepository
 
-    settings = _settings(config)
-    db = _database(settings, database)
+    settings = settings_or_exit(config)
+    db = database_or_exit(settings, database)
     try:
         record = SqlBriefingRepository(database=db).get(briefing_id)
         if record is None:
-            raise _fail(f"no briefing {briefing_id!r} (see voice-agent briefing list)", 1)
+            raise fail(f"no briefing {briefing_id!r} (see voice-agent briefing list)", 1)
         document = briefing_document(db, record, now=datetime.now(UTC))
     finally:
         db.close()
@@ -217,9 +209,9 @@ def approve(
     from voice_agent.storage.broadcast_briefings import BriefingStateError
     from voice_agent.storage.published import load_published
 
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     root = Path(settings.knowledge_base.path) if settings.knowledge_base.path else SAMPLE_DATA_DIR
-    db = _database(settings, database)
+    db = database_or_exit(settings, database)
     try:
         knowledge = load_published(db, root).knowledge
         decision = approve_change(
@@ -227,9 +219,9 @@ def approve(
             notes=notes,
         )  # fmt: skip
     except KnowledgeBaseError as e:
-        raise _fail(f"the published knowledge base does not load: {e}", 1) from e
+        raise fail(f"the published knowledge base does not load: {e}", 1) from e
     except (ChangeDecisionError, BriefingStateError) as e:
-        raise _fail(f"{e} ({e.code})", 1) from e
+        raise fail(f"{e} ({e.code})", 1) from e
     finally:
         db.close()
     publication = decision.publication
@@ -258,12 +250,12 @@ def reject(
     from voice_agent.briefing.decisions import ChangeDecisionError, reject_change
     from voice_agent.storage.broadcast_briefings import BriefingStateError
 
-    settings = _settings(config)
-    db = _database(settings, database)
+    settings = settings_or_exit(config)
+    db = database_or_exit(settings, database)
     try:
         decision = reject_change(db, change_id, decided_by=by)
     except (ChangeDecisionError, BriefingStateError) as e:
-        raise _fail(f"{e} ({e.code})", 1) from e
+        raise fail(f"{e} ({e.code})", 1) from e
     finally:
         db.close()
     if json_output:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from loguru import logger
@@ -17,6 +17,9 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from voice_agent.settings import ConfigFileError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from voice_agent.storage import Database
 
 ConfigOption = Annotated[
     Path | None,
@@ -122,13 +125,30 @@ def _write_to_current_stderr(message: str) -> None:
     sys.stderr.write(message)
 
 
+def fail(message: str, code: int) -> typer.Exit:
+    """Print ``message`` as an error; the exit to raise with ``code``."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
 def settings_or_exit(config: Path | None) -> Settings:
     """Load settings or exit with status 2 and the reason."""
     try:
         return load_settings(config)
     except (ConfigFileError, ValueError) as e:
-        typer.echo(f"error: invalid settings: {e}", err=True)
-        raise typer.Exit(2) from e
+        raise fail(f"invalid settings: {e}", 2) from e
+
+
+def database_or_exit(settings: Settings, url: str | None) -> Database:
+    """Open ``url`` (default: ``storage.database_url``); exit 2 on a bad URL, 1 when it fails."""
+    from voice_agent.storage import DatabaseUrlError, StorageError, open_database
+
+    try:
+        return open_database(url or settings.storage.database_url)
+    except DatabaseUrlError as e:
+        raise fail(str(e), 2) from e
+    except StorageError as e:
+        raise fail(f"{e} ({e.code})", 1) from e
 
 
 def parse_at(value: str | None, zone_of: Callable[[], Any]) -> datetime | None:

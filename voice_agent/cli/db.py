@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 
-from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
-from voice_agent.settings import ConfigFileError, Settings, load_settings
+from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption, fail, settings_or_exit
 from voice_agent.storage import Database, DatabaseUrlError, StorageError
 from voice_agent.storage.migrations import current_revision, head_revision, upgrade
 
@@ -29,22 +27,15 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 def _database(config: Path | None, url: str | None) -> Database:
-    try:
-        settings: Settings = load_settings(config)
-    except (ConfigFileError, ValidationError) as e:
-        raise _fail(str(e), 2) from e
+    """The database, not upgraded (``db current`` must see the revision as it is)."""
+    settings = settings_or_exit(config)
     try:
         return Database(url=url or settings.storage.database_url)
     except DatabaseUrlError as e:
-        raise _fail(str(e), 2) from e
+        raise fail(str(e), 2) from e
     except StorageError as e:
-        raise _fail(f"{e} ({e.code})", 1) from e
+        raise fail(f"{e} ({e.code})", 1) from e
 
 
 def _report(database: Database, before: str | None, after: str | None) -> dict[str, Any]:
@@ -77,7 +68,7 @@ def upgrade_command(
         try:
             before, after = upgrade(db)
         except StorageError as e:
-            raise _fail(f"{e} ({e.code})", 1) from e
+            raise fail(f"{e} ({e.code})", 1) from e
         report = _report(db, before, after)
     if json_output:
         typer.echo(json.dumps(report, indent=2))
@@ -104,7 +95,7 @@ def current_command(
         try:
             revision = current_revision(db)
         except StorageError as e:
-            raise _fail(f"{e} ({e.code})", 1) from e
+            raise fail(f"{e} ({e.code})", 1) from e
         report = _report(db, revision, revision)
     del report["previous_revision"]
     if json_output:

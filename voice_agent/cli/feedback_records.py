@@ -19,19 +19,18 @@ import typer
 from knowledge_base.answering import Role
 from knowledge_base.feedback.queries import MAX_PAGE, FeedbackFilter, Viewer
 from knowledge_base.feedback.taxonomy import FeedbackCategory, Sentiment, Urgency
-from voice_agent.cli.common import ConfigOption, JsonOption, print_json, settings_or_exit
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    print_json,
+    settings_or_exit,
+)
 
 OPERATOR = Viewer(role=Role.HQ, identity="cli")
 """Whoever can read the database file or URL sees everything."""
 
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help="sqlite:///path or postgresql://user@host/dbname (default: storage.database_url).",
-        show_default=False,
-    ),
-]
 StoreFilter = Annotated[str | None, typer.Option("--store", help="Only this store (SH-01).")]
 RegionFilter = Annotated[str | None, typer.Option("--region", help="Only this region.")]
 CategoryFilter = Annotated[FeedbackCategory | None, typer.Option("--category")]
@@ -76,17 +75,10 @@ def _filter(
 def _desk(config: Path | None, url: str | None) -> Iterator[Any]:
     """The feedback desk over the configured database; storage errors exit 1."""
     from voice_agent.feedback.desk import FeedbackDesk
-    from voice_agent.storage import DatabaseUrlError, StorageError, open_database
+    from voice_agent.storage import StorageError
 
     settings = settings_or_exit(config)
-    try:
-        database = open_database(url or settings.storage.database_url)
-    except DatabaseUrlError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from e
-    except StorageError as e:
-        typer.echo(f"error: {e} ({e.code})", err=True)
-        raise typer.Exit(1) from e
+    database = database_or_exit(settings, url)
     try:
         yield FeedbackDesk.build(settings=settings, database=database)
     except StorageError as e:

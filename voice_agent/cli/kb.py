@@ -17,15 +17,19 @@ from knowledge_base.versions import (
     change_lines,
 )
 from voice_agent.cli import kb_gaps, kb_history
-from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    fail,
+    settings_or_exit,
+)
 from voice_agent.cli.kb_support import (
     DirectoryArgument,
     all_issues,
-    cli_settings,
-    fail,
     kb_directory,
     language_issues,
-    open_db,
     print_issues,
     utc_text,
 )
@@ -64,7 +68,7 @@ def validate(
 
         voice-agent kb validate kb/ --json | jq '.issues[] | select(.severity == "error")'
     """
-    settings = cli_settings(config)
+    settings = settings_or_exit(config)
     root = kb_directory(settings, directory)
     issues = all_issues(root) + language_issues(root, settings)
     errors = sum(1 for issue in issues if issue.severity == "error")
@@ -129,9 +133,9 @@ def publish(
 
         voice-agent kb publish kb/ --dry-run --json
     """
-    settings = cli_settings(config)
+    settings = settings_or_exit(config)
     root = kb_directory(settings, directory)
-    with open_db(settings, database) as db:
+    with database_or_exit(settings, database) as db:
         outcome = Publisher(database=db).publish_directory(
             root,
             published_by=by or _login_name(),

@@ -8,10 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from knowledge_base.gaps import GapGroup, group_gaps, top_gaps
-from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    settings_or_exit,
+)
 from voice_agent.cli.kb_support import (
-    cli_settings,
-    open_db,
     parse_when,
     utc_text,
 )
@@ -50,9 +54,9 @@ def gaps(
 
         voice-agent kb gaps --since 2026-11-27T00:00+08:00 --limit 3 --json
     """
-    settings = cli_settings(config)
+    settings = settings_or_exit(config)
     start, end = parse_when(since, "--since"), parse_when(until, "--until")
-    with open_db(settings, database) as db:
+    with database_or_exit(settings, database) as db:
         records = SqlQuestionLogRepository(database=db).find(since=start, until=end)
     groups = group_gaps(records, threshold=threshold)
     shown = top_gaps(groups, per_promotion=limit)

@@ -14,13 +14,17 @@ from knowledge_base.versions import (
     change_lines,
     change_summary,
 )
-from voice_agent.cli.common import ConfigOption, DatabaseOption, JsonOption
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    fail,
+    settings_or_exit,
+)
 from voice_agent.cli.kb_support import (
     PromotionArgument,
-    cli_settings,
-    fail,
     names_for,
-    open_db,
     utc_text,
 )
 from voice_agent.settings import Settings
@@ -30,7 +34,7 @@ from voice_agent.storage import (
 
 
 def _history(settings: Settings, database: str | None, promotion_id: str) -> list[PromotionVersion]:
-    with open_db(settings, database) as db:
+    with database_or_exit(settings, database) as db:
         versions = SqlPromotionVersionRepository(database=db).history(promotion_id)
     if not versions:
         raise fail(f"no stored versions of {promotion_id!r} (publish it first)", 1)
@@ -51,7 +55,7 @@ def history(
 
         voice-agent kb history weekend-running --json | jq '.[-1].changes'
     """
-    settings = cli_settings(config)
+    settings = settings_or_exit(config)
     versions = _history(settings, database, promotion_id)
     rows: list[dict[str, Any]] = []
     for before, version in zip([None, *versions[:-1]], versions, strict=True):
@@ -99,7 +103,7 @@ def diff(
 
         voice-agent kb diff weekend-running --from 1 --to 3 --json
     """
-    settings = cli_settings(config)
+    settings = settings_or_exit(config)
     if from_version is not None and to_version is not None and from_version >= to_version:
         raise fail("--from must be older than --to", 2)
     versions = {v.version: v for v in _history(settings, database, promotion_id)}

@@ -1,4 +1,4 @@
-"""What the ``voice-agent kb`` commands share: arguments, settings, database, errors."""
+"""What the ``voice-agent kb`` commands share: arguments, directories, issues, times."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from knowledge_base.errors import Issue, KnowledgeBaseError
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base, validate_knowledge_base
@@ -15,14 +14,9 @@ from knowledge_base.versions import (
     read_history,
     spoken_names,
 )
+from voice_agent.cli.common import fail
 from voice_agent.session_language import configured_languages
-from voice_agent.settings import ConfigFileError, Settings, load_settings
-from voice_agent.storage import (
-    Database,
-    DatabaseUrlError,
-    StorageError,
-    open_database,
-)
+from voice_agent.settings import Settings
 
 DirectoryArgument = Annotated[
     Path | None,
@@ -37,20 +31,6 @@ DirectoryArgument = Annotated[
 PromotionArgument = Annotated[str, typer.Argument(help="Promotion id, e.g. weekend-running.")]
 
 
-def fail(message: str, code: int) -> typer.Exit:
-    """Print ``message`` as an error; the exit to raise with ``code``."""
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def cli_settings(config: Path | None) -> Settings:
-    """The settings (exit 2 on a bad config file)."""
-    try:
-        return load_settings(config)
-    except (ConfigFileError, ValidationError) as e:
-        raise fail(str(e), 2) from e
-
-
 def kb_directory(settings: Settings, directory: Path | None) -> Path:
     """The knowledge-base directory: given, configured, else the packaged sample."""
     if directory is None:
@@ -59,16 +39,6 @@ def kb_directory(settings: Settings, directory: Path | None) -> Path:
     if not root.is_dir():
         raise fail(f"knowledge-base directory not found: {root}", 2)
     return root
-
-
-def open_db(settings: Settings, url: str | None) -> Database:
-    """The configured (or given) database, opened (exit 2 on a bad URL, 1 on failure)."""
-    try:
-        return open_database(url or settings.storage.database_url)
-    except DatabaseUrlError as e:
-        raise fail(str(e), 2) from e
-    except StorageError as e:
-        raise fail(str(e), 1) from e
 
 
 def all_issues(root: Path) -> list[Issue]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from pydantic import ValidationError
 
 from knowledge_base.answering import Role
 from knowledge_base.compliance import VersionCompliance, scoped
@@ -23,13 +22,18 @@ from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from knowledge_base.roster_files import MAX_ROSTER_CHARS, parse_roster
 from knowledge_base.rosters import RosterError
 from voice_agent.broadcast.compliance import UnknownVersionError, compliance_report
-from voice_agent.settings import ConfigFileError, Settings, load_settings
+from voice_agent.cli.common import (
+    ConfigOption,
+    DatabaseOption,
+    JsonOption,
+    database_or_exit,
+    fail,
+    settings_or_exit,
+)
+from voice_agent.settings import Settings
 from voice_agent.storage import (
-    Database,
-    DatabaseUrlError,
     SqlRosterRepository,
     StorageError,
-    open_database,
 )
 
 app = typer.Typer(
@@ -41,32 +45,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),
-]
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help="Database URL (default: storage.database_url).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _settings(config: Path | None) -> Settings:
-    try:
-        return load_settings(config)
-    except (ConfigFileError, ValidationError) as e:
-        raise _fail(str(e), 2) from e
-
 
 def _knowledge(settings: Settings) -> KnowledgeBase:
     path = settings.knowledge_base.path
@@ -74,16 +52,7 @@ def _knowledge(settings: Settings) -> KnowledgeBase:
     try:
         return load_knowledge_base(root)
     except KnowledgeBaseError as e:
-        raise _fail(f"the knowledge base ({root}) does not load: {e}", 2) from e
-
-
-def _database(settings: Settings, url: str | None) -> Database:
-    try:
-        return open_database(url or settings.storage.database_url)
-    except DatabaseUrlError as e:
-        raise _fail(str(e), 2) from e
-    except StorageError as e:
-        raise _fail(f"{e} ({e.code})", 1) from e
+        raise fail(f"the knowledge base ({root}) does not load: {e}", 2) from e
 
 
 @app.command("load")
@@ -115,21 +84,21 @@ def load(
 
         voice-agent roster load staff.yaml --json
     """
-    settings = _settings(config)
+    settings = settings_or_exit(config)
     path = file or (
         Path(settings.broadcast.roster_file) if settings.broadcast.roster_file else None
     )
     if path is None:
-        raise _fail("give a roster FILE (or set broadcast.roster_file)", 2)
+        raise fail("give a roster FILE (or set broadcast.roster_file)", 2)
     if format not in (None, "csv", "yaml"):
-        raise _fail(f"--format must be csv or yaml, got {format!r}", 2)
+        raise fail(f"--format must be csv or yaml, got {format!r}", 2)
     kind: Literal["csv", "yaml"] | None = format  # type: ignore[assignment]
     try:
         if path.stat().st_size > MAX_ROSTER_CHARS * 4:
-            raise _fail(f"{path}: larger than a roster may be ({MAX_ROSTER_CHARS} characters)", 1)
+            raise fail(f"{path}: larger than a roster may be ({MAX_ROSTER_CHARS} characters)", 1)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise _fail(f"cannot read {path}: {e}", 2) from e
+        raise fail(f"cannot read {path}: {e}", 2) from e
     try:
         roster = parse_roster(text, file=str(path), knowledge=_knowledge(settings), format=kind)
     except RosterError as e:
@@ -150,13 +119,13 @@ def load(
                 typer.echo(str(issue), err=True)
             typer.echo(f"roster not loaded: {len(e.issues)} error(s); nothing stored", err=True)
         raise typer.Exit(1) from e
-    with _database(settings, database) as db:
+    with database_or_exit(settings, database) as db:
         try:
             stored = SqlRosterRepository(database=db).replace(
                 roster, source=str(path), loaded_by=by, loaded_at=datetime.now(UTC)
             )
         except StorageError as e:
-            raise _fail(f"{e} ({e.code})", 1) from e
+            raise fail(f"{e} ({e.code})", 1) from e
     roles = Counter(m.role.value for m in roster.members)
     shifts = sum(len(m.calendar.weekly) + len(m.calendar.dated) for m in roster.members)
     if json_output:
@@ -205,15 +174,15 @@ def status(
         voice-agent status weekend-running --version 3 --store SH-01 --json
     """
     if store and region:
-        raise _fail("give --store or --region, not both", 2)
-    settings = _settings(config)
+        raise fail("give --store or --region, not both", 2)
+    settings = settings_or_exit(config)
     knowledge = _knowledge(settings)
     if store is not None and store not in knowledge.stores:
-        raise _fail(f"unknown store {store!r}; known: {', '.join(sorted(knowledge.stores))}", 2)
+        raise fail(f"unknown store {store!r}; known: {', '.join(sorted(knowledge.stores))}", 2)
     if region is not None and region not in knowledge.regions:
         known = ", ".join(sorted(knowledge.regions))
-        raise _fail(f"unknown region {region!r}; known: {known}", 2)
-    with _database(settings, database) as db:
+        raise fail(f"unknown region {region!r}; known: {known}", 2)
+    with database_or_exit(settings, database) as db:
         try:
             report = compliance_report(
                 db,
@@ -223,9 +192,9 @@ def status(
                 as_of=datetime.now(UTC),
             )
         except UnknownVersionError as e:
-            raise _fail(f"{e} ({e.code})", 1) from e
+            raise fail(f"{e} ({e.code})", 1) from e
         except StorageError as e:
-            raise _fail(f"{e} ({e.code})", 1) from e
+            raise fail(f"{e} ({e.code})", 1) from e
     if store is not None:
         report = scoped(report, role=Role.STORE_MANAGER, store_id=store)
     elif region is not None:

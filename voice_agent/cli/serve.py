@@ -217,9 +217,8 @@ def _build_service(
 
 def _run(main: Callable[[], Awaitable[T]]) -> T | None:
     """Run ``main()`` until it ends or Ctrl-C/SIGTERM cancels it; exit 1 on startup errors."""
-    from voice_agent.agent.errors import AgentError
+    from voice_agent.answered_error import AnsweredError
     from voice_agent.livekit.errors import LiveKitError
-    from voice_agent.service.errors import ServiceError
 
     async def guarded() -> T | None:
         loop = asyncio.get_running_loop()
@@ -245,7 +244,7 @@ def _run(main: Callable[[], Awaitable[T]]) -> T | None:
 
     try:
         return asyncio.run(guarded())
-    except (ServiceError, AgentError, LiveKitError) as e:
+    except (AnsweredError, LiveKitError) as e:
         typer.echo(f"error: {e.message} ({e.code})", err=True)
         raise typer.Exit(EXIT_FAILURE) from e
     except ValueError as e:  # API keys naming unknown stores or regions

@@ -22,7 +22,8 @@ from knowledge_base.feedback.models import FeedbackRecord
 from voice_agent.feedback.alert_voice import AlertSpeaker
 from voice_agent.feedback.audio import FeedbackAudio
 from voice_agent.feedback.recorder import FeedbackSink
-from voice_agent.feedback.webhook import AlertWebhook, WebhookError
+from voice_agent.feedback.webhook import AlertWebhook
+from voice_agent.signed_webhook import WebhookError
 from voice_agent.storage.feedback import SqlFeedbackRepository
 from voice_agent.storage.feedback_alerts import SqlFeedbackAlertRepository, StoredAlert
 from voice_agent.storage.publications import SqlPublicationRepository

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from loguru import logger
 
+from voice_agent.periodic import run_every
 from voice_agent.storage.errors import StorageError
 
 
@@ -43,7 +44,9 @@ class Poller:
     def start(self) -> None:
         """Start polling (no-op when already running)."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=self._name)
+            self._task = asyncio.create_task(
+                run_every(self._interval, self._poll_once, f"{self._name}: poll"), name=self._name
+            )
 
     async def stop(self) -> None:
         """Stop polling and wait for the task to end."""
@@ -53,12 +56,8 @@ class Poller:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            try:
-                await self._poll()
-            except StorageError as e:
-                logger.warning("{}: cannot reach storage: {}", self._name, e)
-            except Exception:  # noqa: BLE001 - keep watching whatever one poll hit
-                logger.exception("{}: poll failed", self._name)
+    async def _poll_once(self) -> None:
+        try:
+            await self._poll()
+        except StorageError as e:  # expected while a database restarts: no traceback
+            logger.warning("{}: cannot reach storage: {}", self._name, e)

@@ -19,9 +19,9 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
 from voice_agent.agent.manager import SessionManager
+from voice_agent.answered_error import AnsweredError
 from voice_agent.broadcast.wiring import runtime_broadcaster, runtime_quizmaster
 from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
@@ -30,7 +30,7 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.auth import ApiKeyRegistry
 from voice_agent.service.body_limit import BodyLimitMiddleware
 from voice_agent.service.deps import ServiceContext
-from voice_agent.service.errors import AuthenticationError, ServiceError
+from voice_agent.service.errors import AuthenticationError
 from voice_agent.service.health import HealthSource, LiveKitMonitor, models_check
 from voice_agent.service.routes import (
     briefings,
@@ -198,14 +198,13 @@ def error_response(
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    async def service_error(request: Request, error: ServiceError | AgentError) -> JSONResponse:
+    async def service_error(request: Request, error: AnsweredError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, AuthenticationError) else None
         if error.http_status >= 500:
             logger.warning("{} {}: {}", request.method, request.url.path, error.message)
         return error_response(error.http_status, error.code, error.message, headers=headers)
 
-    app.add_exception_handler(ServiceError, service_error)  # type: ignore[arg-type]
-    app.add_exception_handler(AgentError, service_error)  # type: ignore[arg-type]
+    app.add_exception_handler(AnsweredError, service_error)  # type: ignore[arg-type]
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, error: StorageError) -> JSONResponse:

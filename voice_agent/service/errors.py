@@ -1,23 +1,19 @@
 """Errors of the service layer, each with a machine-readable ``code`` and an HTTP status.
 
 The agent side's errors (capacity, shutting down, no such session) are
-:mod:`voice_agent.agent.errors`; the API answers both families the same way.
+:mod:`voice_agent.agent.errors`; both derive from
+:class:`~voice_agent.answered_error.AnsweredError`, which the API answers the same way.
 """
 
 from __future__ import annotations
 
+from voice_agent.answered_error import AnsweredError
 
-class ServiceError(Exception):
+
+class ServiceError(AnsweredError):
     """Base error of the store service (API keys, requests, starting the service)."""
 
     code = "service_error"
-    http_status = 500
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
 
 
 class AuthenticationError(ServiceError):
