@@ -304,9 +304,7 @@ def test_piper_voiced_fixtures_are_understood_by_whisper_tiny_en() -> None:
         if item["voice"]["engine"] != "piper" or item.get("language") != "en":
             continue
         # Greedy, as the service decodes a full window (stt.beam_size = 1); beam 5 is slower.
-        segments, _ = model.transcribe(
-            read_pcm16(AUDIO / item["path"]), language="en", beam_size=1
-        )
+        segments, _ = model.transcribe(read_pcm16(AUDIO / item["path"]), language="en", beam_size=1)
         heard = squashed(" ".join(segment.text for segment in segments))
         said = squashed(" ".join(e["text"] for e in item["timeline"] if e["kind"] == "speech"))
         similarity[item["path"]] = SequenceMatcher(None, said, heard).ratio()
