@@ -218,3 +218,50 @@ def test_a_question_about_buying_online_gets_the_offers_online_faq(
 ) -> None:
     answer = _ask(answerers[chain], text, store, at)
     assert said in answer.text, answer.text
+
+
+# --- 5. a second offer heard as other words beside one named exactly ------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "text", "store", "at", "both"),
+    [
+        (
+            "cairnfell-outdoor",
+            "Does based camp we go on top of the tent clearance?",
+            "KES-01",
+            CAIRNFELL_AT,
+            {"basecamp-week", "tent-clearance"},
+        ),
+        (
+            "timberpaw-pets",
+            "Does paw perk weak go on top of the treat stack 3 for 2?",
+            "TOR-01",
+            TIMBERPAW_AT,
+            {"paw-perks-week", "treats-3for2"},
+        ),
+        (
+            "nordhage-garden",
+            "Does green club weak go on top of the advent lights?",
+            "OSL-01",
+            NORDHAGE_AT,
+            {"green-club-week", "advent-lights"},
+        ),
+    ],
+)
+def test_a_second_offer_heard_closely_beside_a_named_one_is_that_offer(
+    answerers, chain: str, text: str, store: str, at: str, both: set[str]
+) -> None:
+    answer = _ask(answerers[chain], text, store, at)
+    assert set(answer.promotion_ids) == both, answer.text
+
+
+def test_everyday_words_beside_a_named_offer_are_no_second_offer(answerers) -> None:
+    # "this week" is nothing like enough of "Basecamp Week".
+    answer = _ask(
+        answerers["cairnfell-outdoor"],
+        "Is the tent clearance on every day this week?",
+        "KES-01",
+        CAIRNFELL_AT,
+    )
+    assert answer.promotion_ids == ["tent-clearance"], answer.text
