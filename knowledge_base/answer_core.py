@@ -38,6 +38,7 @@ from knowledge_base.phrasing import (
     rule_phrases,
     rules_fact,
     sentence,
+    span_fact,
     the_title,
     tidy,
     title,
@@ -109,12 +110,17 @@ def everyone_first(
 
 def member_rule(promotion: Promotion) -> bool:
     """The promotion gives members something of their own."""
+    return gives_members(promotion.rules)
+
+
+def gives_members(rules: Sequence[Rule]) -> bool:
+    """Some of these rules give members something of their own."""
     return any(
         isinstance(rule, PercentOff)
         and rule.member_percent is not None
         or isinstance(rule, MemberExtraPercent)
         or getattr(rule, "members_only", False)
-        for rule in promotion.rules
+        for rule in rules
     )
 
 
@@ -272,7 +278,7 @@ class AnswerCore:
         rules = placement.rule_set.rules
         currency = self._currency(turn)
         turn.fact(
-            f"{promotion.title.en} for {sku} from {placement.starts:%Y-%m-%d %H:%M}:"
+            f"{promotion.title.en} for {sku} {span_fact(placement.starts, placement.ends)}:"
             f" {'; '.join(rule_phrases(promotion, currency, False, rules))}"
         )
         return placed, rules

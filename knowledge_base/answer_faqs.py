@@ -84,6 +84,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
         asks_channel = channels_named(turn.parsed.words, turn.parsed.text)
+        asks_online = _says_online(turn.parsed.text)
         why_asked = _asks_why(turn.parsed.text)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
@@ -107,6 +108,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             faq = promotion.faqs[hit.passage.index]
             if asks_channel and not asks_channel & _channels_of(faq):
                 continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
+            if asks_online and not _says_online(_faq_text(faq)):
+                continue  # "does it work online?" is answered only by an FAQ about online
             if (
                 strong
                 and turn.parsed.products
@@ -128,7 +131,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                     _asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
                 )
                 if (
-                    not (why_there or why_item)
+                    not (why_there or why_item or asks_online)
                     and not any(self._retriever.passages_with(t) == 1 for t in topic)
                     and (
                         len(shared & said_terms) < min(2, len(own))
@@ -139,8 +142,17 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # The FAQ that covers most of the question's words, the best ranked among equals;
             # a why-question is answered by an FAQ giving a reason before any other.
             score = len(shared) + (_WHY_FIRST if why_asked and _asks_why(faq.question.en) else 0)
-            if shared and (best is None or score > best[0]):
+            score += 1 if asks_online else 0  # the online FAQ, in other words ("website")
+            if (shared or asks_online) and (best is None or score > best[0]):
                 best = (score, promotion, faq)
+        if best is None and asks_online and named:
+            # "Is the X on the website?": the named offer's FAQ about buying online, however
+            # it words it ("online orders").
+            for promotion in (self._kb.promotions[p] for p in sorted(named)):
+                online = [f for f in promotion.faqs if _says_online(_faq_text(f))]
+                if online:
+                    best = (1, promotion, online[0])
+                    break
         if not strong and named:
             # What to say about a named offer: its FAQ whose question or answer covers more
             # of what the question is about ("can they mix helmets and lights?").
@@ -248,6 +260,24 @@ def _asks_why(text: str) -> bool:
     """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
     folded = " " + " ".join(tokens(text)) + " "
     return " why " in folded or " how come " in folded or "为什么" in text or "为啥" in text
+
+
+_ONLINE = frozenset({"online", "website", "web", "internet", "webshop", "e-shop", "eshop"})
+"""Words saying a sale online rather than in a store."""
+_ONLINE_ZH = ("网上", "线上", "网店", "官网", "网购")
+
+
+def _says_online(text: str) -> bool:
+    """Whether ``text`` speaks of buying online ("online orders", "the website", "网上")."""
+    return bool(_ONLINE & set(tokens(text))) or any(word in text for word in _ONLINE_ZH)
+
+
+def _faq_text(faq: Faq) -> str:
+    """An FAQ's question and answer, in English and Chinese, as one text."""
+    return " ".join(
+        [faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")]
+        + [faq.answer.best("zh-CN")]
+    )
 
 
 def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:

@@ -12,7 +12,7 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.cues import GENERIC_WORDS
 from knowledge_base.models import Promotion
-from knowledge_base.phrasing import the_title, title, unit_for
+from knowledge_base.phrasing import per_customer, the_title, title, unit_for
 from knowledge_base.resolution import PromotionTiming
 
 
@@ -93,6 +93,4 @@ def _limit_each(turn: Turn, promotion: Promotion, placed: PromotionTiming) -> st
     """One of several offers' per-customer limit."""
     if promotion.limit is None:
         return "不限购" if turn.zh else "no limit"
-    unit = promotion.limit.unit.best("zh-CN" if turn.zh else "en")
-    count = promotion.limit.per_customer
-    return f"每位顾客限{count}{unit}" if turn.zh else f"{count} {unit} per customer"
+    return per_customer(promotion.limit, turn.zh)

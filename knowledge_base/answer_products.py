@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn, everyone_first, member_rule
+from knowledge_base.answer_core import Turn, everyone_first, gives_members, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.phrasing import (
     day,
+    is_discount_phrase,
     join,
     rule_phrases,
     starts_phrase,
@@ -40,8 +41,9 @@ class ProductAnswers(AnswerSentences):
             subject = sku if zh else f"the {sku}"
             head, rest = self._headline(turn, subject, promotion, rules=rules[promotion.id])
             # An amount off does not say the price: say it ("100 off each, so 499").
-            priced = any(isinstance(r, AmountOff) for r in rules[promotion.id])
-            so = self._so_price(turn, sku) if priced and len(running) == 1 else ""
+            amount = any(isinstance(r, AmountOff) for r in rules[promotion.id])
+            so = self._so_price(turn, sku) if amount and len(running) == 1 else ""
+            so = so or self._so_rate(turn, sku, promotion, rules[promotion.id])
             yes = not discount_question or asks_yes_no(turn.parsed.words)
             if zh:
                 first = f"是的，{head}" if yes else head
@@ -141,13 +143,32 @@ class ProductAnswers(AnswerSentences):
             ],
         )
 
-    def _so_price(self, turn: Turn, sku: str) -> str:
-        """``, so 499 Norwegian kroner``: what one unit costs now (English answers)."""
+    def _so_price(self, turn: Turn, sku: str, only: Promotion | None = None) -> str:
+        """``, so 499 Norwegian kroner``: what one unit costs now (English answers).
+
+        ``only``: say it only when that promotion alone takes money off the unit (the price
+        follows that offer's terms, not those of another offer stacked on it).
+        """
         quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
         if quote.total == quote.list_total:
             return ""
+        if only is not None and quote.promotion_ids != (only.id,):
+            return ""
         self._quote_facts(turn, quote)
         return f", so {money(quote.total, self._currency(turn))}"
+
+    def _so_rate(self, turn: Turn, sku: str, promotion: Promotion, rules: Sequence[Rule]) -> str:
+        """``, so 105 pounds`` after "the X is 30 percent off in Y": the price that rate makes.
+
+        Only where the sentence gives everyone's rate or amount (a member asking about an
+        offer with member terms hears the member price in a sentence of its own) and that
+        offer alone makes the price.
+        """
+        if not is_discount_phrase(promotion, rules):
+            return ""
+        if turn.parsed.member and (member_rule(promotion) or gives_members(rules)):
+            return ""
+        return self._so_price(turn, sku, only=promotion)
 
     def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
         """A running promotion covering ``sku`` whose region holds the store but leaves it out."""
@@ -258,7 +279,10 @@ class ProductAnswers(AnswerSentences):
         if item.phase is Phase.RUNNING and placed.phase is Phase.RUNNING:
             head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion, rules=rules)
             second = self._then(turn, rest, placed)
-            return self._done(turn, [f"是的，{head}" if zh else f"Yes, {head}", second])
+            if zh:
+                return self._done(turn, [f"是的，{head}", second])
+            so = self._so_rate(turn, sku, promotion, rules)
+            return self._done(turn, [f"Yes, {head}{so}", second])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)

@@ -20,6 +20,7 @@ from knowledge_base.phrasing import (
     is_discount_phrase,
     join,
     rule_phrases,
+    says_end,
     starts_phrase,
     the_title,
     title,
@@ -137,8 +138,11 @@ class AnswerSentences(AnswerFocus):
             sentences.append(
                 f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
             )
+        said_end = False
         if promotion.talk_track is not None:
-            sentences.append(self._text(turn, promotion.talk_track))
+            track = self._text(turn, promotion.talk_track)
+            said_end = says_end(track, placed.ends)  # "... until 20:00 on Sunday 25 October."
+            sentences.append(track)
         else:
             phrases = rule_phrases(promotion, self._currency(turn), zh)
             sentences.append(
@@ -146,7 +150,7 @@ class AnswerSentences(AnswerFocus):
                 if zh
                 else f"{the_title(promotion, zh)}: {join(phrases, zh)}"
             )
-        if placed.phase is Phase.RUNNING and len(sentences) < 2:
+        if placed.phase is Phase.RUNNING and len(sentences) < 2 and not said_end:
             ends = ends_phrase(placed.ends, placed.local_now, zh)
             sentences.append(f"活动{ends}" if zh else f"It {ends}")
         return self._done(turn, sentences)

@@ -52,6 +52,8 @@ MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
 MAX_CJK_WINDOW = 16
 """Longest run of tokens looked up when Chinese characters (one token each) are among them."""
+SECOND_PROMOTION_SCORE = 0.85
+"""Loose score a second offer, heard beside one named exactly, needs to count."""
 MAX_PRODUCTS = 4
 """Loose matching stops looking once a question names this many products exactly."""
 
@@ -233,6 +235,19 @@ class CatalogueMatcher:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(self.loose.find_promotions(words, occupied))
+        elif sum(m.kind == "promotion" for m in found) == 1:
+            # A second offer heard imperfectly beside one named exactly ("does based camp we
+            # go on top of the tent clearance"): only a close reading of another offer.
+            occupied = [False] * len(words)
+            for m in found:
+                if m.kind in ("product", "promotion"):
+                    occupied[m.start : m.end] = [True] * (m.end - m.start)
+            named = {m.key for m in found if m.kind == "promotion"}
+            found.extend(
+                m
+                for m in self.loose.find_promotions(words, occupied)
+                if m.key not in named and m.score >= SECOND_PROMOTION_SCORE
+            )
         found = continued_places(self.loose, words, continued_products(self.loose, words, found))
         if not any(m.kind == "store" for m in found):
             occupied = [False] * len(words)

@@ -236,6 +236,19 @@ def ends_phrase(ends: datetime, now: datetime, zh: bool, *, past: bool = False) 
     return f"{verb} at {spoken_time(ends)} on {when}" if at_time else f"{verb} on {when}"
 
 
+def says_end(text: str, ends: datetime) -> bool:
+    """Whether ``text`` already says this end: its last day and, if it has one, its time.
+
+    "... until 20:00 on Sunday 25 October." says an end at 20:00 on 25 October; "until
+    Sunday at 18:00" does not say which Sunday, so the end is still worth a sentence.
+    """
+    at_time = not runs_to_midnight(ends)
+    last = _last(ends)
+    days = (f"{last.day} {last:%B}", f"{last.month}月{last.day}日")
+    named = any(re.search(rf"(?<!\d){re.escape(d)}", text) for d in days)
+    return named and (not at_time or spoken_time(ends) in text)
+
+
 def starts_phrase(starts: datetime, now: datetime, zh: bool, *, past: bool = False) -> str:
     """``starts on Saturday 12 December`` / ``started on ...`` / ``starts at 10:00 on ...``."""
     when = day(starts, now, zh)
@@ -288,8 +301,17 @@ def price_fact(sku: str, name: str, amount_value: str, currency: Currency) -> st
 
 def window_fact(promotion: Promotion, starts: datetime, ends: datetime, zone: str) -> str:
     """The window with exact local times and the spoken dates, as a fact line."""
+    return f"{promotion.title.en} window at {zone}: {span_fact(starts, ends)}"
+
+
+def span_fact(starts: datetime, ends: datetime) -> str:
+    """``2026-10-24 00:00 to 2026-10-25 (Saturday 24 October 2026 to Sunday 25 ...; ...)``.
+
+    A start and an exclusive end with their spoken dates in both languages: what a fact
+    line needs for an answer to say when something starts or ends.
+    """
     return (
-        f"{promotion.title.en} window at {zone}: {starts:%Y-%m-%d %H:%M} to {end_text(ends)}"
+        f"{starts:%Y-%m-%d %H:%M} to {end_text(ends)}"
         f" ({spoken_date(starts, with_year=True)} to {spoken_date(_last(ends), with_year=True)};"
         f" {spoken_date(starts, 'zh-CN', with_year=True)}"
         f"至{spoken_date(_last(ends), 'zh-CN', with_year=True)})"

@@ -35,6 +35,7 @@ from knowledge_base.phrasing import (
     conditions,
     ends_phrase,
     join,
+    limit_phrase,
     rule_phrases,
     sentence,
     the_title,
@@ -229,9 +230,7 @@ def _make(
             rule = f"{name}每位顾客限{promotion.limit.per_customer}{unit.best('zh-CN')}。"
         else:
             text = f"How many {unit.en} can one customer buy in {name}?"
-            rule = sentence(
-                f"{name}: limit {promotion.limit.per_customer} {unit.en} per customer", zh
-            )
+            rule = sentence(f"{name}: {limit_phrase(promotion.limit, zh)}", zh)
         return text, Expected(numbers=(n,)), rule
     if kind is QuestionKind.TALK_TRACK and promotion.talk_track is not None:
         track = promotion.talk_track.best("zh-CN" if zh else "en")

@@ -203,7 +203,9 @@ def test_an_item_joining_later_is_excluded_until_then_and_says_its_own_rules(lum
         " Then it is 10 percent off, limit 3 products per customer."
     )
     after = _ask(lumiere, "Is the retinol on offer?", "LON-01", "2026-10-29T14:00")
-    assert after.text.startswith("Yes, the SK-RN30 is 10 percent off in the Autumn Glow.")
+    assert after.text.startswith(
+        "Yes, the SK-RN30 is 10 percent off in the Autumn Glow, so 41.40 pounds."
+    )
     assert "20 percent" not in after.text and "25 percent" not in after.text
 
 

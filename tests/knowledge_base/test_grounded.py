@@ -180,7 +180,9 @@ async def test_streaming_yields_the_sentences_then_the_whole_answer(answerer) ->
     *sentences, final = items
     assert isinstance(final, Answer)
     assert sentences == final.sentences()
-    assert sentences[0] == "Yes, the AX-200 is 20 percent off in the Weekend Running Offer."
+    assert sentences[0] == (
+        "Yes, the AX-200 is 20 percent off in the Weekend Running Offer, so 719.20 yuan."
+    )
     assert final.promotion_ids == ["weekend-running"]
     assert final.detail["intent"] == "in_offer"
 
