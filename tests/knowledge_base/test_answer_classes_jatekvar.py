@@ -72,6 +72,7 @@ def test_a_city_typed_without_its_accents_is_that_city(jatekvar) -> None:
     assert answer.detail["store_id"] == "IAS-01"
     assert answer.source is AnswerSource.GROUNDED
     assert "does not run at Iași Palas" in answer.text
+    assert "319 lei" in answer.text
 
 
 def test_the_same_holds_on_another_chain(cairnfell) -> None:
@@ -191,3 +192,23 @@ def test_code_letters_after_in_ask_which_store(jatekvar) -> None:
 def test_code_letters_after_in_on_another_chain(cairnfell) -> None:
     answer = _ask(cairnfell, "Is the storm jacket on offer in JK?", "KES-01", CAIRNFELL_AT)
     assert answer.source is AnswerSource.CLARIFY
+
+
+# --- an offer named that does not run at the store asked about still gives the item's price ------
+
+
+def test_an_offer_not_at_the_store_named_says_the_item_price_there(jatekvar) -> None:
+    answer = _ask(jatekvar, "Is the Brickton castle in the Build Bonus in Iasi?", store="BUC-01")
+    assert answer.text == (
+        "No, the Brickton Build Bonus does not run at Iași Palas."
+        " The Brickton Royal Castle is 319 lei there."
+    )
+    assert "279" not in answer.text  # the Bucharest offer price
+
+
+def test_an_offer_not_at_the_store_named_on_the_sample_chain(sample) -> None:
+    zone = sample._kb.zone("SH-01")  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat("2026-11-28T15:00").replace(tzinfo=zone)
+    question = "is the AX-200 in the weekend offer in Berlin?"
+    answer = sample.answer_now(Question(text=question, store_id="SH-01", asked_at=asked))
+    assert answer.text.endswith("The AX-200 is 119 euros there.")
