@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.fallback_contact import fallback_contact
+from knowledge_base.item_labels import spoken_items
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Currency,
@@ -154,6 +155,8 @@ class AnswerCore:
         if said and turn.named_day is not None:
             said = [s.replace(" right now", "").replace("目前", "") for s in said]
             said[0] = self._for_day(turn, said[0])
+        if not turn.zh:  # "the RC-SKYLARK" is said "the Skylark Mini Drone"
+            said = [self._spoken_items(turn, s) for s in said]
         parts = [sentence(s if turn.zh else tidy(s), turn.zh) for s in said]
         text = ("" if turn.zh else " ").join(parts)
         store = self._kb.store(turn.store_id)
@@ -164,6 +167,13 @@ class AnswerCore:
             promotion_ids=list(turn.promotion_ids),
             facts=list(turn.facts),
         )
+
+    def _spoken_items(self, turn: Turn, text: str) -> str:
+        """``text`` naming products by name where their codes are not said (a fact each)."""
+        text, named = spoken_items(text, self._kb.products.values())
+        for product in named:
+            self._product_fact(turn, product)
+        return text
 
     def _naming_offer(self, turn: Turn, said: list[str]) -> str:
         """For "which offer gives ...?": the first sentence names the offer when none does."""

@@ -28,6 +28,7 @@ from knowledge_base.phrasing import (
 )
 from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.rules import SpendThreshold
 from knowledge_base.understanding import Intent
 
 
@@ -51,6 +52,12 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             return self._overview(turn)
         if parsed.asks_list:
             return self._overview(turn)
+        if parsed.intent in (Intent.DISCOUNT, Intent.PRICE) and "spend" in parsed.words:
+            # "How much do they need to spend to get money off?": the one spend-and-save
+            # running here, named, whatever else the question says.
+            spends = [x for x in self._running_at_store(turn) if spend_and_save(x[0])]
+            if len(spends) == 1:
+                return self._rules(turn, *spends[0])
         if parsed.intent in (Intent.DISCOUNT, Intent.PRICE):
             # "How much is the discount?": the one offer in force (that has a member price,
             # when members are asked about), or which one.
@@ -139,3 +146,8 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             notes = [self._text(turn, note) for note in extra]
             return self._done(turn, [first, *notes])
         return answer
+
+
+def spend_and_save(promotion: Promotion) -> bool:
+    """The promotion takes money off a basket that reaches a spend."""
+    return any(isinstance(rule, SpendThreshold) for rule in promotion.rules)

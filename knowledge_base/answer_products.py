@@ -235,6 +235,14 @@ class ProductAnswers(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
+    def _plain_price(self, turn: Turn, sku: str) -> str:
+        """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else ""."""
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        if quote.total != quote.list_total:
+            return ""  # another offer prices it: the named one's answer stays about that one
+        self._quote_facts(turn, quote)
+        return f"The {sku} is {money(quote.total, self._currency(turn), 'en')} there"
+
     def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""
         category = self._kb.products[sku].category
@@ -252,7 +260,9 @@ class ProductAnswers(AnswerSentences):
             store = self._store_name(turn)
             if zh:
                 return self._done(turn, [f"{store}不参加{name}"])
-            return self._done(turn, [f"No, {name} does not run at {store}"])
+            return self._done(
+                turn, [f"No, {name} does not run at {store}", self._plain_price(turn, sku)]
+            )
         if sku not in self._kb.scope_skus(promotion):
             if zh:
                 return self._done(turn, [f"不参加，{sku}不在{name}范围内"])

@@ -32,7 +32,7 @@ from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_forms import name_words, unheard_place
+from knowledge_base.question_forms import code_letters, name_words, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
@@ -119,6 +119,7 @@ class GroundedAnswerer(
         knowledge.store(self._default_store_id)
         self._retriever = Retriever.build(knowledge)
         self._name_words = name_words(knowledge)
+        self._code_letters = code_letters(knowledge)
         knowledge.matcher  # noqa: B018 - build the index now, not on the first question
         understand("warm up", knowledge, vocabulary=self._retriever.vocabulary)
 
@@ -177,7 +178,8 @@ class GroundedAnswerer(
                 and unheard_place(
                     parsed.words,
                     _named(parsed),
-                    parsed.unknown_words,
+                    # A code's letters alone ("in PZ?") name no place either.
+                    [*parsed.unknown_words, *(set(parsed.words) & self._code_letters)],
                     parsed.text,
                     self._name_words,
                 )

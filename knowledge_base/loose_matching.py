@@ -103,6 +103,8 @@ class LooseVocabulary:
                         continue  # "members pay for" is no misheard "members offer"
                     if _loose_edge(words[start], words[end - 1], form):
                         continue  # "candles at" is no misheard "candle day"
+                    if _only_the_customer(words[start:end], form):
+                        continue  # "a club member buys four" is no misheard "Member Days"
                     score = self.similarity(form, heard, PROMOTION_THRESHOLD)
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
@@ -265,6 +267,27 @@ def _foreign(word: str, form: str) -> bool:
     Held in part counts as held: "member weekend" is still a misheard "Member Week".
     """
     return word in GENERIC_WORDS and word not in OFFER_WORDS and word[:4] not in form
+
+
+CUSTOMER_WORDS = ("members", "member", "loyalty")
+"""Words that say who the customer is: in a name heard loosely they are not evidence."""
+
+
+def _only_the_customer(run: list[str], form: str) -> bool:
+    """A run whose likeness to a promotion's name rests on a word saying who the customer is.
+
+    "member buys 4" is as long as "member days" and shares "member": the rest of the name
+    ("days") must be heard too, alike by letters, for the run to be that promotion.
+    """
+    if not any(w in CUSTOMER_WORDS for w in run):
+        return False
+    rest_heard = "".join(w for w in run if w not in CUSTOMER_WORDS)
+    rest_form = form
+    for word in CUSTOMER_WORDS:
+        rest_form = rest_form.replace(word, "")
+    if not rest_heard or not rest_form:
+        return True
+    return SequenceMatcher(None, rest_form, rest_heard).ratio() < SOUND_FLOOR
 
 
 def _loose_edge(first: str, last: str, form: str) -> bool:

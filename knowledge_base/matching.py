@@ -26,7 +26,12 @@ from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVoca
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
-from knowledge_base.store_names import PLACE_WORDS, store_own_words
+from knowledge_base.store_names import (
+    PLACE_WORDS,
+    short_city_names,
+    store_own_words,
+    without_accents,
+)
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -124,6 +129,7 @@ class CatalogueMatcher:
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
         taken = set(self.index) | PLACE_WORDS | GENERIC_WORDS | cue_words()
         own_words = store_own_words(knowledge)
+        short_cities = short_city_names(knowledge)
         for region in knowledge.regions.values():
             region_names = [region.id, region.name.en]
             if region.name.zh_cn:
@@ -135,6 +141,7 @@ class CatalogueMatcher:
                     names += [" ".join(words[:n]) for n in range(1, len(words))]
                     names.append(" ".join(words[1:]))
                     names += own_words.get(store.id, [])
+                    names += short_cities.get(store.id, [])
                     rest = compact(" ".join(words[1:]))  # the name without its city
                     self.loose.inner_place_words.update(
                         form
@@ -151,7 +158,9 @@ class CatalogueMatcher:
                     if len(bare) >= 3 and (bare, store.id) not in self.loose.cjk_places:
                         self.loose.cjk_places.append((bare, store.id))
                     names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
-                for name in [*names, *region_names]:
+                # Each name also as typed or heard without its accents ("Iasi" for Iași).
+                plain = [without_accents(n) for n in [*names, *region_names]]
+                for name in dict.fromkeys([*names, *region_names, *plain]):
                     form = compact(name)
                     if form in taken or form in FUNCTION_WORDS or len(form) < 2:
                         continue

@@ -8,6 +8,7 @@ store that was not recognised.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from knowledge_base.cues import GENERIC_WORDS
@@ -17,6 +18,7 @@ from knowledge_base.words import tokens
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
     from knowledge_base.mentions import Mention
+    from knowledge_base.models import Product
 
 _PRICE_PHRASES = (" going for ", " selling for ", " sell for ", " sells for ", " go for ")
 _NOW_WORDS = frozenset({"now", "right", "today", "currently", "moment", "the", "this", "week"})
@@ -82,6 +84,15 @@ def name_words(knowledge: KnowledgeBase) -> frozenset[str]:
     for promotion in knowledge.visible_promotions():
         names += promotion_names(promotion)
     return frozenset(word for name in names for word in tokens(name) if word.isalpha())
+
+
+def code_letters(knowledge: KnowledgeBase) -> frozenset[str]:
+    """The letters that start product codes ("pz" of PZ-FARM) and are no word of a name.
+
+    Said alone where a place goes ("discounted in PZ?", Pécs misheard) they name nothing.
+    """
+    starts = {tokens(sku)[0] for sku in knowledge.products if "-" in sku and tokens(sku)}
+    return frozenset(w for w in starts if w.isalpha()) - name_words(knowledge)
 
 
 def unheard_place(
@@ -154,26 +165,51 @@ def names_unknown_model(
     knowledge: KnowledgeBase,
     text: str,
 ) -> bool:
-    """A product named by part of its name and then a capitalised word the chain never uses.
+    """A product named by part of its name next to a capitalised word the chain never uses.
 
     "Is the Kindle Scribe in it?" where the chain sells only the Kindle Paperwhite, known
-    also as "Kindle": "Scribe" makes it another model, not a misheard Paperwhite. A whole
-    name heard ("Kindle Paperwhite") is that product whatever follows, and an ordinary word
-    after a name ("the Stagebox during ...", "the kit plus ...") is no model name.
+    also as "Kindle": "Scribe" makes it another model, not a misheard Paperwhite. So does
+    a brand between the article and the name: "the Barbie Dreamhouse" of a chain whose
+    Luna Dream Dollhouse is also called "dream house" (unless the word is one of the
+    product's own misheard: "the Hopty Bunny"). A whole name heard ("Kindle Paperwhite")
+    is that product whatever is next to it, and an ordinary word next to a name ("the
+    Stagebox during ...", "the kit plus ...") is no model name.
     """
     unknown = set(unknown_words)
     capitalised = {
         token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
     }
     for mention in mentions:
-        if mention.kind != "product" or mention.end >= len(words):
-            continue
-        after = words[mention.end]
-        if after not in unknown or after not in capitalised or after in GENERIC_WORDS:
-            continue
-        if not after.isalpha() or len(after) < 3:
+        if mention.kind != "product":
             continue
         product = knowledge.products[mention.key]
-        if mention.heard != " ".join(tokens(product.name.en)):
+        if mention.heard == " ".join(tokens(product.name.en)):
+            continue
+        after = words[mention.end] if mention.end < len(words) else ""
+        if _another_model_word(after, unknown, capitalised):
+            return True
+        before = words[mention.start - 1] if mention.start >= 2 else ""
+        if (
+            words[mention.start - 2 : mention.start - 1] in (["the"], ["a"], ["an"])
+            and _another_model_word(before, unknown, capitalised)
+            and not _like_any(before, product)
+        ):
             return True
     return False
+
+
+def _like_any(word: str, product: Product) -> bool:
+    """Whether ``word`` is a word of the product's own names misheard ("Hopty" for Hopsy)."""
+    own = {w for name in [product.name.en, *product.aliases] for w in tokens(name)}
+    return any(SequenceMatcher(None, word, w).ratio() >= MISHEARD_NAME_WORD for w in own)
+
+
+MISHEARD_NAME_WORD = 0.6
+"""Letter likeness at which a word next to a product is its own name misheard ("Don" Dom)."""
+
+
+def _another_model_word(word: str, unknown: set[str], capitalised: set[str]) -> bool:
+    """A capitalised word the chain never uses, of three letters or more: a brand or model."""
+    if word not in unknown or word not in capitalised or word in GENERIC_WORDS:
+        return False
+    return word.isalpha() and len(word) >= 3

@@ -6,9 +6,10 @@ The matcher (:mod:`knowledge_base.matching`) indexes a store by its code, full n
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
-from knowledge_base.words import compact
+from knowledge_base.words import compact, tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -38,3 +39,26 @@ def store_own_words(knowledge: KnowledgeBase) -> dict[str, list[str]]:
         store_id: [w for w in words[1:] if len(compact(w)) >= 5 and len(seen[compact(w)]) == 1]
         for store_id, words in names.items()
     }
+
+
+def without_accents(text: str) -> str:
+    """``text`` without its accents, as clerks type it or Whisper writes it: "Iași" -> "Iasi"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def short_city_names(knowledge: KnowledgeBase) -> dict[str, list[str]]:
+    """Store id -> the first word of its city where the city is hyphenated: "Cluj" of Cluj-Napoca.
+
+    The city is the store name's first word; a clerk says its first part alone. Only a part
+    of four letters or more that starts no other city and is no place word counts.
+    """
+    cities = {s.id: s.name.en.split()[0] for r in knowledge.regions.values() for s in r.stores}
+    parts = {city: tokens(without_accents(city)) for city in cities.values()}
+    short: dict[str, list[str]] = {}
+    for store_id, city in cities.items():
+        first = parts[city][0] if len(parts[city]) > 1 else ""
+        alone = all(other == city or words[:1] != [first] for other, words in parts.items())
+        if len(first) >= 4 and first not in PLACE_WORDS and alone:
+            short[store_id] = [first]
+    return short

@@ -107,9 +107,9 @@ NORDHAGE_AT = "2026-12-05T11:00"
 @pytest.mark.parametrize(
     ("heard", "units"),
     [
-        ("Free poinsettias, how much?", "3 PL-POIN"),
+        ("Free poinsettias, how much?", "3 Poinsettia 12 cm"),
         ("How much for do big trees?", "2 XT-NF180"),
-        ("Poor poinsettias, what's the total?", "4 PL-POIN"),
+        ("Poor poinsettias, what's the total?", "4 Poinsettia 12 cm"),
     ],
 )
 def test_a_count_heard_as_a_like_sounding_word_before_a_plural_name_is_that_count(
@@ -121,7 +121,7 @@ def test_a_count_heard_as_a_like_sounding_word_before_a_plural_name_is_that_coun
 
 def test_do_asking_a_question_is_no_count(nordhage: GroundedAnswerer) -> None:
     answer = ask_at(nordhage, "Do poinsettias count for the 3 for 2?", "OSL-01", NORDHAGE_AT)
-    assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
+    assert answer.text.startswith("Yes, the Poinsettia 12 cm is in the Christmas Plants 3 for 2")
     price = ask_at(nordhage, "What do the big trees cost?", "OSL-01", NORDHAGE_AT)
     assert price.text.startswith("The XT-NF180 is 499")
 
@@ -145,7 +145,7 @@ def test_a_three_for_two_heard_with_a_four_names_that_offer(
 ) -> None:
     answer = ask_at(nordhage, heard, "OSL-01", NORDHAGE_AT)
     assert answer.promotion_ids[:1] == ["plants-3for2"]
-    assert answer.text.startswith("Yes, the PL-POIN is in the Christmas Plants 3 for 2")
+    assert answer.text.startswith("Yes, the Poinsettia 12 cm is in the Christmas Plants 3 for 2")
 
 
 def test_a_place_written_letter_by_letter_is_one_place_said_and_not_recognised(
@@ -194,9 +194,9 @@ def test_free_first_or_after_buying_before_any_item_is_three(nordhage: GroundedA
     """ "Three" heard as "free" before an item named in the singular: first in the question,
     or after "buys"; elsewhere "free" keeps its meaning."""
     first = ask_at(nordhage, "Free Red Lion amaryllis, how much?", "OSL-01", NORDHAGE_AT)
-    assert first.text.startswith("3 PL-AMAR come to")
+    assert first.text.startswith("3 Red Lion Amaryllis come to")
     bought = ask_at(nordhage, "A customer buys free poinsettia, total?", "OSL-01", NORDHAGE_AT)
-    assert bought.text.startswith("3 PL-POIN come to")
+    assert bought.text.startswith("3 Poinsettia 12 cm come to")
     gift = ask_at(
         nordhage, "Does a customer get free poinsettia with a tree?", "OSL-01", NORDHAGE_AT
     )
