@@ -28,33 +28,21 @@ QUESTIONS = ["loop/wake_ax200_weekend.wav", "loop/wake_socks_contact.wav"]
 BARGE_IN = "loop/trail_runner_sale.wav"
 NOISE_BEDS = ["noise/shop_babble.wav", "noise/music.wav", "noise/distant_voice.wav"]
 API_KEY = "bench"
+STORE = "SH-01"
 
 
 async def clerk_round(
     runtime: Any, server: Any, secret: str, count: int, at: Any, *, audio: Path
 ) -> dict[str, Any]:
     """``count`` simulated clerks asking at once; latency, unanswered, CPU and memory."""
-    from pipelines.answer_processor import CallerProfile
-    from voice_agent.agent.session import AgentSession, LiveKitEndpoint
     from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
-    from voice_agent.livekit.tokens import mint_token
 
-    endpoint = LiveKitEndpoint(url=server.url, api_key=API_KEY, api_secret=secret)
-    config = dataclasses.replace(runtime.loop_config, require_addressing=True)
     sessions = []
     for index in range(count):
         identity = f"clerk{index:02d}"
-        room = clerk_room_name(store_id="SH-01", identity=identity)
-        session = AgentSession(
-            runtime=runtime,
-            endpoint=endpoint,
-            room=room,
-            clerk_identity=identity,
-            caller=CallerProfile(store_id="SH-01"),
-            config=config,
-            clock=lambda: at,
-        )
+        room = clerk_room_name(store_id=STORE, identity=identity)
+        session = _agent_session(runtime, server, secret, identity, room, at)
         sessions.append((identity, room, session, asyncio.create_task(session.run())))
     try:
         for _, _, session, _ in sessions:
@@ -76,17 +64,7 @@ async def clerk_round(
             reply_timeout_secs=15,
             max_reply_secs=20,
         )
-        tokens = [
-            mint_token(
-                api_key=API_KEY,
-                api_secret=secret,
-                identity=identity,
-                role="clerk",
-                room=room,
-                store_id="SH-01",
-            )
-            for identity, room, _, _ in sessions
-        ]
+        tokens = [_clerk_token(secret, identity, room) for identity, room, _, _ in sessions]
         try:
             reports = await run_spread_over_clerk_processes(run_clerks, server.url, tokens, script)
         finally:
@@ -186,40 +164,21 @@ async def false_barge_ins(
     runtime: Any, server: Any, secret: str, at: Any, *, audio: Path
 ) -> dict[str, Any]:
     """Play each noise bed over a reply; count barge-ins per minute of noise."""
-    from pipelines.answer_processor import CallerProfile
-    from voice_agent.agent.session import AgentSession, LiveKitEndpoint
     from voice_agent.audio_io import load_audio
     from voice_agent.livekit.clerk import SimulatedClerk
     from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
-    from voice_agent.livekit.tokens import mint_token
 
     events: list[Any] = []
     identity = "noise-clerk"
-    room = clerk_room_name(store_id="SH-01", identity=identity)
-    session = AgentSession(
-        runtime=runtime,
-        endpoint=LiveKitEndpoint(url=server.url, api_key=API_KEY, api_secret=secret),
-        room=room,
-        clerk_identity=identity,
-        caller=CallerProfile(store_id="SH-01"),
-        config=dataclasses.replace(runtime.loop_config, require_addressing=True),
-        clock=lambda: at,
-        on_event=events.append,
-    )
+    room = clerk_room_name(store_id=STORE, identity=identity)
+    session = _agent_session(runtime, server, secret, identity, room, at, events.append)
     task = asyncio.create_task(session.run())
     await session.wait_connected(30)
     noise_secs = 0.0
     for bed in NOISE_BEDS:
         noise_secs += load_audio(audio / bed).seconds
-        token = mint_token(
-            api_key=API_KEY,
-            api_secret=secret,
-            identity=identity,
-            role="clerk",
-            room=room,
-            store_id="SH-01",
-        )
+        token = _clerk_token(secret, identity, room)
         script = ClerkScript(
             utterances=[
                 ClerkUtterance(path=audio / QUESTIONS[0]),
@@ -244,3 +203,42 @@ async def stop_sessions(sessions: list[tuple[Any, asyncio.Task[None]]]) -> None:
     _done, pending = await asyncio.wait([task for _, task in sessions], timeout=20)
     for task in pending:
         task.cancel()
+
+
+def _agent_session(
+    runtime: Any,
+    server: Any,
+    secret: str,
+    identity: str,
+    room: str,
+    at: Any,
+    on_event: Any = None,
+) -> Any:
+    """The node's session for one simulated clerk of :data:`STORE`, answering as if at ``at``."""
+    from pipelines.answer_processor import CallerProfile
+    from voice_agent.agent.session import AgentSession, LiveKitEndpoint
+
+    return AgentSession(
+        runtime=runtime,
+        endpoint=LiveKitEndpoint(url=server.url, api_key=API_KEY, api_secret=secret),
+        room=room,
+        clerk_identity=identity,
+        caller=CallerProfile(store_id=STORE),
+        config=dataclasses.replace(runtime.loop_config, require_addressing=True),
+        clock=lambda: at,
+        on_event=on_event,
+    )
+
+
+def _clerk_token(secret: str, identity: str, room: str) -> str:
+    """A clerk's token for their own room at :data:`STORE`."""
+    from voice_agent.livekit.tokens import mint_token
+
+    return mint_token(
+        api_key=API_KEY,
+        api_secret=secret,
+        identity=identity,
+        role="clerk",
+        room=room,
+        store_id=STORE,
+    )
