@@ -45,7 +45,8 @@ from loguru import logger
 
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import RoomConnection
-from voice_agent.agent.manager import ManagedEventSink, SessionManager
+from voice_agent.agent.lifecycle import ManagedEventSink
+from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
