@@ -194,7 +194,8 @@ def _build_service(
 ) -> StoreService:
     from voice_agent.livekit.errors import LiveKitBinaryNotFoundError
     from voice_agent.livekit.server import find_livekit_server_binary
-    from voice_agent.service.runner import LocalLiveKit, StoreService
+    from voice_agent.service.livekit_setup import LocalLiveKit
+    from voice_agent.service.runner import StoreService
 
     local: LocalLiveKit | None = None
     if settings.livekit.start_local_server or once_demo:
