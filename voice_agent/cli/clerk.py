@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from voice_agent.cli.common import (
+    EXIT_FAILURE,
+    EXIT_USAGE,
     ConfigOption,
     JsonOption,
     VerboseOption,
@@ -30,7 +32,6 @@ from voice_agent.settings import Settings
 if TYPE_CHECKING:
     from voice_agent.livekit.clerk_report import ClerkReport
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 
 
