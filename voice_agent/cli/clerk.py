@@ -25,8 +25,9 @@ from voice_agent.cli.common import (
     settings_or_exit,
 )
 from voice_agent.livekit.errors import ClerkError, LiveKitError
+from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.tokens import mint_token
 from voice_agent.settings import Settings
 
 if TYPE_CHECKING:

@@ -28,8 +28,9 @@ def print_instructions(
     store_service: StoreService, settings: Settings, service: ServiceSettings, json_output: bool
 ) -> None:
     """How to reach the service, a clerk command with a development token, a token request."""
+    from voice_agent.livekit.roles import ParticipantRole
     from voice_agent.livekit.rooms import clerk_room_name
-    from voice_agent.livekit.tokens import ParticipantRole, mint_token
+    from voice_agent.livekit.tokens import mint_token
     from voice_agent.service_settings import development_keys_in_use, environment_of
 
     endpoint = store_service.endpoint

@@ -23,8 +23,8 @@ from voice_agent.agent.errors import AgentError
 from voice_agent.agent.manager import SessionManager
 from voice_agent.livekit.dispatch import dispatched_role
 from voice_agent.livekit.errors import RoomNameError
+from voice_agent.livekit.roles import OWN_ROOM_ROLES
 from voice_agent.livekit.rooms import parse_clerk_room
-from voice_agent.livekit.tokens import OWN_ROOM_ROLES
 from voice_agent.session_language import CallerFor
 
 _SESSION_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
