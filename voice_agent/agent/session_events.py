@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from loguru import logger
-
 from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.history import SessionEntry
-from voice_agent.agent.lifecycle import ManagedEvent, ManagedEventSink
+from voice_agent.agent.lifecycle import ManagedEvent, ManagedEventSink, deliver
 from voice_agent.agent.slots import SessionSlots
 
 
@@ -61,14 +59,7 @@ class SessionEvents:
 
     async def deliver(self, event: ManagedEvent) -> None:
         """Hand ``event`` to the observer (it is not kept in a session's history)."""
-        if self._on_event is None:
-            return
-        try:
-            result = self._on_event(event)
-            if result is not None:
-                await result
-        except Exception as e:  # noqa: BLE001 - an observer must not break a session
-            logger.opt(exception=e).warning("[{}] event observer failed", event.session_id)
+        await deliver(self._on_event, event)
 
     async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:
         failure = await entry.record_answer(question, answer, self._question_logger)
