@@ -296,11 +296,7 @@ def test_a_local_import_still_counts_as_a_dependency() -> None:
 
 # --- production code ships what it reads -------------------------------------------------------
 
-DEVELOPER_TOOLS = {
-    "voice_agent/benchmarks",
-    "voice_agent/cli/bench.py",
-    "voice_agent/cli/bench_voice.py",
-}
+DEVELOPER_TOOLS = {"voice_agent/benchmarks"}
 """Benchmarks measure the fixtures of a checkout; they default to ``tests/fixtures``."""
 
 

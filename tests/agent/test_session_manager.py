@@ -110,3 +110,60 @@ async def test_a_session_beyond_capacity_is_refused_until_a_slot_is_free() -> No
     await _connected(manager, "store-SH-01-clerk-ben")
     assert [info.room for info in manager.list()] == ["store-SH-01-clerk-ben"]
     await manager.close()
+
+
+class IgnoresClose(ServesUntilClosed):
+    """Serves until cancelled: a session whose connection does not end when told to."""
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_session_that_does_not_end_within_the_stop_timeout_is_cancelled() -> None:
+    slot_changes: list[int] = []
+    manager = SessionManager(
+        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
+        endpoint=ENDPOINT,
+        capacity=1,
+        loop_config=VoiceLoopConfig(),
+        stop_timeout_secs=0.05,
+        connection_class=IgnoresClose,
+    )
+    manager.watch_slots(lambda: slot_changes.append(manager.staying))
+    await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
+    await _connected(manager, "store-SH-01-clerk-ana")
+
+    stopped = await manager.stop("store-SH-01-clerk-ana")
+
+    assert stopped.state is SessionState.STOPPED
+    assert stopped.ended_at is not None
+    assert manager.active == 0
+    assert manager.list() == []
+    assert slot_changes[0] == 1 and slot_changes[-1] == 0
+    await manager.close()
+
+
+async def test_a_failing_event_observer_does_not_break_the_session_nor_its_history() -> None:
+    seen: list[str] = []
+
+    def observer(event: Any) -> None:
+        seen.append(event.type)
+        raise RuntimeError("observer broke")
+
+    manager = SessionManager(
+        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
+        endpoint=ENDPOINT,
+        capacity=1,
+        loop_config=VoiceLoopConfig(),
+        on_event=observer,
+        connection_class=ServesUntilClosed,
+    )
+    room = "store-SH-01-clerk-ana"
+    await manager.start(room, "ana", CLERK)
+    await _connected(manager, room)
+    await manager.stop(room)
+
+    kept = [event.type for event in manager.events(room)]
+    assert kept[0] == "session_started" and kept[-1] == "session_stopped"
+    assert seen == kept
+    await manager.close()

@@ -38,8 +38,9 @@ from tests.broadcast.helpers import Chain, Clock, RecordingChannel
 from tests.pipelines.test_floor_processor import RATE, Clerk, ScriptedAnswerer, ToneTTS
 from voice_agent.agent.connection import clerk_message_frame
 from voice_agent.broadcast import Broadcaster, Utterance, UtteranceKind
+from voice_agent.broadcast.floor_text import floor_sentences
 from voice_agent.broadcast.quizmaster import Quizmaster
-from voice_agent.broadcast.session_channel import SessionChannel, floor_sentences, floor_utterance
+from voice_agent.broadcast.session_channel import SessionChannel, floor_utterance
 from voice_agent.storage import Database, SqlNoticeRepository, SqlQuizResultRepository
 
 NOTICE = "weekend-running@3"

@@ -9,7 +9,7 @@ import pytest
 
 import voice_agent
 from voice_agent.audio_io import load_audio
-from voice_agent.cli.serve import SAMPLE_QUESTION
+from voice_agent.cli.serve_output import SAMPLE_QUESTION
 
 
 def test_the_sample_question_lives_in_the_installed_package_not_in_tests() -> None:

@@ -34,7 +34,8 @@ from voice_agent.livekit.earpiece import PTT_TOPIC
 from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import mint_token
 from voice_agent.runtime import build_runtime
-from voice_agent.service.runner import LocalLiveKit, StoreService
+from voice_agent.service.livekit_setup import LocalLiveKit
+from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ApiKeySettings, ServiceSettings
 from voice_agent.settings import LiveKitSettings, Settings
 from voice_agent.storage import (

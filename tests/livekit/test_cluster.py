@@ -61,7 +61,8 @@ from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.errors import ClerkError
 from voice_agent.livekit.rooms import clerk_room_name
-from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings

@@ -17,8 +17,8 @@ from voice_agent.livekit.server import (
     BINARY_ENV,
     LocalLiveKitServer,
     find_livekit_server_binary,
-    pick_free_port,
 )
+from voice_agent.livekit.server_ports import pick_free_port
 
 SECRET = "s" * 40
 

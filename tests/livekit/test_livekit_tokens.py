@@ -8,8 +8,9 @@ from livekit import api
 
 from voice_agent.livekit.dispatch import dispatched_role
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
+from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
-from voice_agent.livekit.tokens import MAX_TTL, ParticipantRole, mint_token
+from voice_agent.livekit.tokens import MAX_TTL, mint_token
 
 KEY, SECRET = "k", "s" * 40
 ANA_ROOM = "store-SH-01-clerk-ana"

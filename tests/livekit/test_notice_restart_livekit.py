@@ -44,7 +44,8 @@ from tests.storage.knowledge_helpers import WEEKEND, copy_sample, weekend_text
 from voice_agent.briefing.closing import BriefingStores
 from voice_agent.feedback.audio import decode_flac
 from voice_agent.livekit.process_guard import die_with_parent
-from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.storage import Database, SqlNoticeRepository, open_database
 from voice_agent.storage.publisher import Publisher
 

@@ -26,7 +26,8 @@ from pipelines.transcriber import Transcriber
 from pipelines.transports.replay import ReplayTransport
 from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
 from tests.pipelines.test_answer_processor import SlowAnswerer
-from voice_agent.settings import Settings, TtsSettings
+from voice_agent.settings import Settings
+from voice_agent.speech_settings import TtsSettings
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,8 @@ from service_helpers import API_KEYS, LIVEKIT_KEY, LIVEKIT_SECRET, pinned_clock
 
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.service.app import create_app
-from voice_agent.service.runner import LocalLiveKit, StoreService
+from voice_agent.service.livekit_setup import LocalLiveKit
+from voice_agent.service.runner import StoreService
 from voice_agent.service_settings import ServiceSettings
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage import Database, open_database

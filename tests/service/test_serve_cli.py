@@ -15,7 +15,7 @@ from typing import IO, Any
 import httpx
 import pytest
 
-from voice_agent.livekit.server import pick_free_port
+from voice_agent.livekit.server_ports import pick_free_port
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]
 

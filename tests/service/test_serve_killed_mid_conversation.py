@@ -29,7 +29,7 @@ from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.clerk_script import ClerkScript
 from voice_agent.livekit.rooms import clerk_room_name
-from voice_agent.livekit.server import pick_free_port
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.livekit.tokens import mint_token
 
 pytestmark = [pytest.mark.livekit, pytest.mark.slow]

@@ -17,7 +17,7 @@ from tests.storage.feedback_helpers import T0, record
 from voice_agent.feedback.alerting import AlertingSink, FeedbackAlerter
 from voice_agent.feedback.factory import alert_thresholds
 from voice_agent.feedback.webhook import AlertWebhook
-from voice_agent.settings import FeedbackAlertSettings
+from voice_agent.feedback_settings import FeedbackAlertSettings
 from voice_agent.signed_webhook import SIGNATURE_HEADER, verify
 from voice_agent.storage import Database, SqlFeedbackRepository
 from voice_agent.storage.feedback_alerts import SqlFeedbackAlertRepository

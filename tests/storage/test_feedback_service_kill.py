@@ -34,7 +34,7 @@ from tests.livekit.notice_helpers import Earpiece
 from tests.service.test_serve_cli import start_serve
 from tests.storage.kill_helpers import FEEDBACK_TABLES, feedback_rows, kill9
 from voice_agent.fault_points import PAUSE_AT_ENV, PAUSE_MARKER_ENV, FaultPoint
-from voice_agent.livekit.server import pick_free_port
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.storage import Database, SqlFeedbackRepository
 
 pytestmark = [pytest.mark.slow, pytest.mark.livekit]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.storage.knowledge_helpers import copy_sample, weekend_text, write_weekend
-from voice_agent.livekit.server import pick_free_port
+from voice_agent.livekit.server_ports import pick_free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 HQ = {"X-API-Key": "dev-hq-admin-key-0005"}

@@ -1,4 +1,4 @@
-"""config/default.toml documents every setting of voice_agent/settings.py."""
+"""config/default.toml documents every setting of :class:`voice_agent.settings.Settings`."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.livekit.server import pick_free_port
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.storage import Database, SqlWorkerRegistry, WorkerBeat
 from voice_agent.worker.redispatch import Redispatcher
 from voice_agent.worker.watch import WorkerWatch

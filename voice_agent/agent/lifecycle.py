@@ -2,7 +2,7 @@
 
 One :class:`SessionState` describes a session everywhere (the session itself, the manager,
 the HTTP API). Lifecycle events share the pipeline events' shape (``type``, ``session_id``,
-monotonic ``at``), so one history holds both.
+monotonic ``at``), so one history holds both; :func:`deliver` hands either to an observer.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from loguru import logger
 from pydantic import BaseModel, Field
 
 from pipelines.events import SessionEvent
@@ -126,3 +127,15 @@ ManagedEventSink = Callable[[ManagedEvent], Awaitable[None] | None]
 EndReason = Literal["stopped", "clerk_absent", "replaced"]
 """Why a connection ended without an error (``replaced``: another assistant session joined
 the room with the same identity, and LiveKit let it in; that one serves the clerk now)."""
+
+
+async def deliver(sink: ManagedEventSink | None, event: ManagedEvent) -> None:
+    """Give ``event`` to ``sink`` (``None``: nobody); a failing sink is logged, never raised."""
+    if sink is None:
+        return
+    try:
+        result = sink(event)
+        if result is not None:
+            await result
+    except Exception as e:  # noqa: BLE001 - an observer must not break a session
+        logger.opt(exception=e).warning("[{}] event observer failed", event.session_id)

@@ -8,7 +8,9 @@ rejoining after failures, giving up, ending when the clerk is gone) is the sessi
 when it ends, its slot is freed.
 
 What each session did (its last events, answer and gap counts, the snapshots the API shows) is
-kept in :mod:`voice_agent.agent.history`; what each session is built of, in
+kept in :mod:`voice_agent.agent.history`, and where their events go, in
+:mod:`voice_agent.agent.session_events`; which session holds a slot, and freeing it when the
+session ends, in :mod:`voice_agent.agent.slots`; what each session is built of, in
 :mod:`voice_agent.agent.session_factory`.
 """
 
@@ -18,11 +20,10 @@ import asyncio
 import builtins
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from loguru import logger
 
-from knowledge_base.answering import Answer, Question
 from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
@@ -47,22 +48,14 @@ from voice_agent.agent.lifecycle import (
     SessionState,
 )
 from voice_agent.agent.session import AgentSession
+from voice_agent.agent.session_events import SessionEvents
 from voice_agent.agent.session_factory import SessionFactory
 from voice_agent.agent.session_processors import SessionProcessorsFor
 from voice_agent.agent.session_store import SessionStore
+from voice_agent.agent.slots import SessionSlots
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.runtime import Runtime
-
-__all__ = [
-    "ManagedEvent",
-    "ManagedEventSink",
-    "SessionInfo",
-    "SessionManager",
-    "SessionRefusal",
-    "SessionProcessorsFor",
-    "SessionState",
-]
 
 
 class SessionManager:
@@ -137,16 +130,14 @@ class SessionManager:
             notices=notices,
         )
         self._capacity = capacity
-        self._on_event = on_event
-        self._question_logger = question_logger
         self._events_per_session = events_per_session
-        self._stop_timeout = stop_timeout_secs
-        self._live: dict[str, SessionEntry] = {}
         self._history = SessionHistory(keep_finished=keep_finished)
-        self._reapers: set[asyncio.Task[None]] = set()
+        self._slots = SessionSlots(history=self._history, stop_timeout_secs=stop_timeout_secs)
+        self._events = SessionEvents(
+            slots=self._slots, on_event=on_event, question_logger=question_logger
+        )
         self._lock = asyncio.Lock()
         self._closed = False
-        self._slot_watchers: list[Callable[[], None]] = []
 
     @property
     def capacity(self) -> int:
@@ -169,7 +160,7 @@ class SessionManager:
 
         A new session past capacity waits for stopping ones, up to ``stop_timeout_secs``.
         """
-        return len(self._live)
+        return len(self._slots)
 
     @property
     def staying(self) -> int:
@@ -179,8 +170,7 @@ class SessionManager:
         waits for that, so a worker may take a new clerk in its place at once (a clerk who
         left and came straight back).
         """
-        entries = list(self._live.values())  # a snapshot: the agent server's thread reads this
-        return sum(1 for entry in entries if not entry.stopping)
+        return self._slots.staying
 
     def watch_slots(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (on the loop) when :attr:`staying` may have changed.
@@ -188,11 +178,7 @@ class SessionManager:
         A session started, was told to stop, or ended: the agent worker tells LiveKit its
         load at once instead of at its next status report (every 2.5 s).
         """
-        self._slot_watchers.append(callback)
-
-    def _slots_changed(self) -> None:
-        for callback in self._slot_watchers:
-            callback()
+        self._slots.watch(callback)
 
     async def start(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionInfo:
         """Start the agent in ``room`` for ``clerk_identity``; return the running session.
@@ -208,16 +194,15 @@ class SessionManager:
         async with self._lock:
             if self._closed:
                 raise ShuttingDownError(f"the service is shutting down; not starting {room}")
-            existing = self._live.get(room)
+            existing = self._slots.live(room)
             if existing is not None and not existing.stopping:
                 return existing.info()
             if existing is not None:
-                await self._reap(existing)
-            if len(self._live) >= self._capacity:
+                await self._slots.free(existing)
+            if len(self._slots) >= self._capacity:
                 # A clerk who just left still holds a slot while their session winds down.
-                stopping = [e for e in self._live.values() if e.stopping]
-                await asyncio.gather(*(self._reap(e) for e in stopping))
-            if len(self._live) >= self._capacity:
+                await self._slots.free_stopping()
+            if len(self._slots) >= self._capacity:
                 await self._refuse(room, clerk_identity)
             entry = SessionEntry(
                 session=self._new_session(room, clerk_identity, caller),
@@ -225,18 +210,16 @@ class SessionManager:
             )
             started = SessionStarted(session_id=room, clerk_identity=clerk_identity)
             entry.events.append(started)  # first in the history, before the task's events
-            self._history.forget(room)
-            self._live[room] = entry
-            entry.task = asyncio.create_task(self._run(entry), name=f"session {room}")
-        self._slots_changed()
+            self._slots.occupy(entry)
+        self._slots.changed()
         logger.info(
             "[{}] session started for {} ({} of {} slots)",
             room,
             clerk_identity,
-            len(self._live),
+            len(self._slots),
             self._capacity,
         )
-        await self._deliver(started)
+        await self._events.deliver(started)
         return entry.info()
 
     async def run(self, room: str, clerk_identity: str, caller: CallerProfile) -> SessionState:
@@ -257,7 +240,7 @@ class SessionManager:
         Raises:
             SessionNotFoundError: ``room`` has had no session recently.
         """
-        entry = self._live.get(room)
+        entry = self._slots.live(room)
         if entry is not None and entry.task is not None:
             await asyncio.wait({entry.task})
         return self.get(room).state
@@ -270,30 +253,27 @@ class SessionManager:
         Raises:
             SessionNotFoundError: No live session in ``room``.
         """
-        entry = self._live.get(room)
+        entry = self._slots.live(room)
         if entry is None:
             raise SessionNotFoundError(f"no session is running in room {room!r}")
         if not entry.stopping:
             logger.info("[{}] stopping session", room)
             await entry.session.stop()
-            self._slots_changed()
-        reaper = asyncio.create_task(self._reap(entry), name=f"stop {room}")
-        self._reapers.add(reaper)
-        reaper.add_done_callback(self._reapers.discard)
+            self._slots.changed()
+        release = self._slots.release(entry)
         if wait:
-            await reaper
+            await release
         return entry.info()
 
     async def stop_all(self) -> None:
         """End every session and wait until all have."""
-        rooms = list(self._live)
+        rooms = self._slots.rooms()
         if rooms:
             logger.info("stopping {} session(s)", len(rooms))
         for room in rooms:
-            if room in self._live:
+            if self._slots.live(room) is not None:
                 await self.stop(room, wait=False)
-        if self._reapers:
-            await asyncio.gather(*self._reapers, return_exceptions=True)
+        await self._slots.released()
 
     async def close(self) -> None:
         """Refuse new sessions from now on, then end every session (at shutdown)."""
@@ -308,7 +288,7 @@ class SessionManager:
 
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
-        return [self._live[room].info() for room in sorted(self._live)]
+        return [entry.info() for entry in self._slots.entries()]
 
     def get(self, room: str) -> SessionInfo:
         """The live or recently ended session of ``room``.
@@ -331,14 +311,14 @@ class SessionManager:
         return self._history.refusals()
 
     def _entry(self, room: str) -> SessionEntry:
-        entry = self._live.get(room) or self._history.get(room)
+        entry = self._slots.entry(room)
         if entry is None:
             raise SessionNotFoundError(f"no session in room {room!r}")
         return entry
 
     async def _refuse(self, room: str, clerk_identity: str) -> None:
         error = CapacityReachedError(
-            f"capacity reached: {len(self._live)} of {self._capacity} sessions are running, "
+            f"capacity reached: {len(self._slots)} of {self._capacity} sessions are running, "
             f"so the assistant did not join {room} for {clerk_identity}; stop a session or "
             "raise service.capacity"
         )
@@ -347,75 +327,14 @@ class SessionManager:
         event = SessionRefused(
             session_id=room, clerk_identity=clerk_identity, code=error.code, message=error.message
         )
-        await self._deliver(event)
+        await self._events.deliver(event)
         raise error
 
-    async def _run(self, entry: SessionEntry) -> None:
-        """Run the room's session until it ends, then free its slot."""
-        try:
-            await entry.session.run()
-        finally:
-            entry.ended_at = datetime.now(UTC)
-            self._retire(entry)
-            logger.info("[{}] session {}", entry.room, entry.session.state.value)
-
     def _new_session(self, room: str, clerk_identity: str, caller: CallerProfile) -> AgentSession:
-        entry_of = self._live.get
-
-        async def on_answer(question: Question, answer: Answer) -> None:
-            entry = entry_of(room)
-            if entry is not None:
-                await self._record_answer(entry, question, answer)
-
-        async def on_event(event: ManagedEvent) -> None:
-            entry = self._live.get(room) or self._history.get(room)
-            if entry is not None:
-                await self._emit(entry, event)
-
         return self._sessions.session(
-            room, clerk_identity, caller, on_event=on_event, on_answer=on_answer
+            room,
+            clerk_identity,
+            caller,
+            on_event=self._events.events_of(room),
+            on_answer=self._events.answers_of(room),
         )
-
-    async def _record_answer(self, entry: SessionEntry, question: Question, answer: Answer) -> None:
-        failure = await entry.record_answer(question, answer, self._question_logger)
-        if failure is not None:
-            await self._emit(entry, failure)
-
-    async def _emit(self, entry: SessionEntry, event: ManagedEvent) -> None:
-        entry.events.append(event)
-        await self._deliver(event)
-
-    async def _deliver(self, event: ManagedEvent) -> None:
-        if self._on_event is None:
-            return
-        try:
-            result = self._on_event(event)
-            if result is not None:
-                await result
-        except Exception as e:  # noqa: BLE001 - an observer must not break a session
-            logger.opt(exception=e).warning("[{}] event observer failed", event.session_id)
-
-    async def _reap(self, entry: SessionEntry) -> None:
-        """Wait for the entry's task to end; cancel it after the stop timeout."""
-        task = entry.task
-        if task is None or task.done():
-            self._retire(entry)
-            return
-        _done, pending = await asyncio.wait({task}, timeout=self._stop_timeout)
-        if pending:
-            logger.warning(
-                "[{}] session did not end within {:.0f}s; cancelling it",
-                entry.room,
-                self._stop_timeout,
-            )
-            task.cancel()
-        results = await asyncio.gather(task, return_exceptions=True)
-        if isinstance(results[0], Exception):
-            logger.opt(exception=results[0]).error("[{}] session task failed", entry.room)
-        self._retire(entry)
-
-    def _retire(self, entry: SessionEntry) -> None:
-        if self._live.get(entry.room) is entry:
-            del self._live[entry.room]
-        self._history.ended(entry)
-        self._slots_changed()

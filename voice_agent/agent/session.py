@@ -44,6 +44,7 @@ from voice_agent.agent.lifecycle import (
     SessionResumed,
     SessionState,
     SessionStopped,
+    deliver,
 )
 from voice_agent.agent.session_store import SessionStore
 from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
@@ -292,11 +293,4 @@ class AgentSession:
         )
 
     async def _emit(self, event: ManagedEvent) -> None:
-        if self._on_event is None:
-            return
-        try:
-            result = self._on_event(event)
-            if result is not None:
-                await result
-        except Exception as e:  # noqa: BLE001 - an observer must not break a session
-            logger.opt(exception=e).warning("[{}] event observer failed", self.room)
+        await deliver(self._on_event, event)

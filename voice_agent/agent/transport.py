@@ -16,7 +16,8 @@ from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 
 from voice_agent.livekit import cancel_safe, ffi_routing, stream_format
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.roles import ParticipantRole
+from voice_agent.livekit.tokens import mint_token
 
 AGENT_IDENTITY = "promo-assistant"
 _STATE_TIMEOUT_SECS = 1.0

@@ -93,7 +93,8 @@ async def _round(
     from knowledge_base.loader import SAMPLE_DATA_DIR
     from knowledge_base.roster_files import parse_roster
     from voice_agent.runtime import build_runtime
-    from voice_agent.service.runner import LocalLiveKit, StoreService
+    from voice_agent.service.livekit_setup import LocalLiveKit
+    from voice_agent.service.runner import StoreService
     from voice_agent.service_settings import ServiceSettings
     from voice_agent.storage import SqlNoticeRepository, SqlRosterRepository, open_database
 

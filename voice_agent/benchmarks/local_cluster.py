@@ -37,7 +37,8 @@ from pydantic import SecretStr
 
 from voice_agent.agent.transport import AGENT_IDENTITY, LiveKitEndpoint
 from voice_agent.livekit.process_guard import die_with_parent
-from voice_agent.livekit.server import LocalLiveKitServer, pick_free_port
+from voice_agent.livekit.server import LocalLiveKitServer
+from voice_agent.livekit.server_ports import pick_free_port
 from voice_agent.runtime import Runtime
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.runner import StoreService

@@ -28,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from voice_agent.audio_io import load_audio
-from voice_agent.benchmarks.stats import summary
+from voice_agent.benchmarks.stats import milliseconds, summary
 
 TOLERANCE_SECS = 0.05
 """Slack when comparing an answer's time with the end of speech (Silero's 32 ms windows)."""
@@ -264,8 +264,8 @@ def print_comparison(comparison: dict[str, Any], console: Console) -> None:
         overall.add_row(
             label,
             str(v2v["n"]),
-            _ms(v2v["p50"]),
-            _ms(v2v["p95"]),
+            milliseconds(v2v["p50"]),
+            milliseconds(v2v["p95"]),
             str(stats["unanswered"]),
             str(stats["half_question_answers"]),
         )
@@ -276,12 +276,8 @@ def print_comparison(comparison: dict[str, Any], console: Console) -> None:
 
 
 def _cell(side: dict[str, Any]) -> str:
-    text = "unanswered" if side["unanswered"] else _ms(side["voice_to_voice_secs"])
+    text = "unanswered" if side["unanswered"] else milliseconds(side["voice_to_voice_secs"])
     return text + " !" * side["half_question_answers"]
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value * 1000:.0f}"
 
 
 def _x(value: float | None) -> str:

@@ -1,8 +1,10 @@
-"""Small statistics helpers shared by the benchmarks."""
+"""Small helpers shared by the benchmarks: statistics, the machine, figures in tables."""
 
 from __future__ import annotations
 
 import math
+import os
+import platform
 import resource
 from collections.abc import Sequence
 
@@ -29,3 +31,17 @@ def summary(values: Sequence[float]) -> dict[str, float | int | None]:
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> dict[str, object]:
+    """The machine a benchmark ran on: CPUs, platform, Python version."""
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def milliseconds(secs: float | None) -> str:
+    """Seconds as whole milliseconds for a table cell; ``-`` for no value."""
+    return "-" if secs is None else f"{secs * 1000:.0f}"

@@ -6,7 +6,7 @@ from knowledge_base.quiz import QuizQuestion
 from pipelines.floor_models import ExpectedReply
 from pipelines.floor_models import Utterance as FloorUtterance
 from pipelines.floor_models import UtteranceKind as FloorKind
-from voice_agent.broadcast.session_channel import floor_sentences
+from voice_agent.broadcast.floor_text import floor_sentences
 
 FEEDBACK_PRIORITY = 20
 """What is said back to an answer goes right after it, before anything else waiting."""

@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 
-from knowledge_base.answering import split_sentences
 from knowledge_base.delivery import (
     Acknowledged,
     DeliveryState,
@@ -56,20 +55,16 @@ from pipelines.events import (
     UtterancePlayed,
     UtteranceStarted,
 )
-from pipelines.floor_models import (
-    MAX_SENTENCE_CHARS,
-    MAX_SENTENCES,
-    ExpectedReply,
-    HeardReply,
-)
+from pipelines.floor_models import ExpectedReply, HeardReply
 from pipelines.floor_models import Utterance as FloorUtterance
 from pipelines.floor_models import UtteranceKind as FloorKind
 from pipelines.floor_processor import FloorProcessor
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.channel import Utterance, UtteranceKind
+from voice_agent.broadcast.floor_text import floor_sentences
 from voice_agent.storage.timestamps import Clock, utc_now
 
-if TYPE_CHECKING:  # the quizmaster builds its utterances with floor_sentences from here
+if TYPE_CHECKING:
     from voice_agent.broadcast.quizmaster import Quizmaster
 
 _FLOOR_KINDS = {
@@ -80,27 +75,6 @@ _FLOOR_KINDS = {
 }
 _NOTICE_PRIORITY = 10
 """Notices go before quiz questions and other offers waiting for the same quiet moment."""
-
-
-def floor_sentences(text: str) -> tuple[str, ...]:
-    """``text`` as floor sentences: split at sentence ends, within the floor's limits.
-
-    A sentence longer than the floor takes is cut at a space; sentences beyond the floor's
-    count are joined into the last one it takes (nothing of the notice is dropped unless it
-    is longer than the floor can say at all).
-    """
-    parts: list[str] = []
-    for sentence in split_sentences(text):
-        while len(sentence) > MAX_SENTENCE_CHARS:
-            cut = sentence.rfind(" ", 0, MAX_SENTENCE_CHARS) or MAX_SENTENCE_CHARS
-            parts.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        if sentence:
-            parts.append(sentence)
-    if len(parts) > MAX_SENTENCES:
-        tail = " ".join(parts[MAX_SENTENCES - 1 :])[:MAX_SENTENCE_CHARS]
-        parts = [*parts[: MAX_SENTENCES - 1], tail]
-    return tuple(parts)
 
 
 def floor_utterance(utterance: Utterance) -> FloorUtterance:

@@ -13,15 +13,16 @@ from pipelines.speech_prerender import AnswerPrerenderer
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.escalation import EscalationWebhook
 from voice_agent.broadcast.fan_out import SpeakAhead
+from voice_agent.broadcast.floor_text import floor_sentences
 from voice_agent.broadcast.quiz_judge import build_quiz_judge
 from voice_agent.broadcast.quizmaster import Quizmaster
-from voice_agent.broadcast.session_channel import floor_sentences
+from voice_agent.broadcast_settings import BroadcastSettings, QuizSettings
 from voice_agent.knowledge_reload.published import (
     PublicationObserver,
     PublishedKnowledgeHolder,
 )
 from voice_agent.runtime import Runtime
-from voice_agent.settings import BroadcastSettings, OpenAISettings, QuizSettings
+from voice_agent.settings import OpenAISettings
 from voice_agent.storage import Database
 
 

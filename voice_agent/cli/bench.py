@@ -10,24 +10,29 @@ from typing import Annotated
 
 import typer
 
+from voice_agent.benchmarks import DEFAULT_FIXTURES
+from voice_agent.benchmarks.stats import milliseconds
 from voice_agent.cli.common import ConfigOption, JsonOption, loading_progress, settings_or_exit
-from voice_agent.settings import PROJECT_ROOT
 
 app = typer.Typer(
     help="Benchmarks over real models and servers; results belong in docs/BENCHMARKS.md.",
     no_args_is_help=True,
 )
 
-DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
-"""Where a source checkout keeps the audio fixtures (pass ``--fixtures`` elsewhere)."""
-
 
 def _register_benchmarks() -> None:
     from voice_agent.benchmarks import answers
-    from voice_agent.cli import bench_broadcast, bench_cluster, bench_feedback, bench_voice
+    from voice_agent.cli import (
+        bench_broadcast,
+        bench_cluster,
+        bench_feedback,
+        bench_idle,
+        bench_voice,
+    )
 
     answers.register(app)
     bench_voice.register(app)
+    bench_idle.register(app)
     bench_feedback.register(app)
     bench_cluster.register(app)
     bench_broadcast.register(app)
@@ -109,15 +114,11 @@ def bench_stt(
                 str(score.words),
                 f"{score.wer * 100:.1f}",
                 f"{score.keyword_hits}/{score.keywords}",
-                _ms(secs["p50"]),
-                _ms(secs["p95"]),
+                milliseconds(secs["p50"]),
+                milliseconds(secs["p95"]),
             )
     Console().print(table)
     for name, secs in result.batch_secs.items():
         typer.echo(f"{name}: all {len(clips)} clips submitted at once took {secs:.2f} s")
     if "engine_stats" in document:
         typer.echo(f"engine: {document['engine_stats']}")
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value * 1000:.0f}"

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import platform
 import secrets
 import time
 from datetime import datetime
@@ -21,9 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from voice_agent.benchmarks import loop_comparison
+from voice_agent.benchmarks import DEFAULT_FIXTURES, loop_comparison
 from voice_agent.benchmarks.loop_comparison import Baseline
-from voice_agent.benchmarks.stats import peak_rss_mib
+from voice_agent.benchmarks.stats import machine, milliseconds, peak_rss_mib
 from voice_agent.cli.common import (
     BenchLogOption,
     ConfigOption,
@@ -33,17 +31,12 @@ from voice_agent.cli.common import (
     loading_progress,
     settings_or_exit,
 )
-from voice_agent.settings import PROJECT_ROOT
-
-DEFAULT_FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
-"""Where a source checkout keeps the audio fixtures (pass ``--fixtures`` elsewhere)."""
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``bench loop``, ``bench livekit`` and ``bench idle`` to ``app``."""
+    """Add ``bench loop`` and ``bench livekit`` to ``app``."""
     app.command("loop")(bench_loop)
     app.command("livekit")(bench_livekit)
-    app.command("idle")(bench_idle)
 
 
 def bench_loop(
@@ -132,11 +125,7 @@ def bench_loop(
         )
     results.update(
         {
-            "machine": {
-                "cpus": __import__("os").cpu_count(),
-                "platform": platform.platform(),
-                "python": platform.python_version(),
-            },
+            "machine": machine(),
             "stt_model": settings.stt.model,
             "answerer": runtime.answerer.name,
             "questions": len(questions),
@@ -158,7 +147,7 @@ def bench_loop(
         ("tts_first_audio_secs", "TTS time to first audio"),
     ]:
         row = results[key]
-        table.add_row(label, str(row["n"]), *(_ms(row[k]) for k in ("p50", "p95", "max")))
+        table.add_row(label, str(row["n"]), *(milliseconds(row[k]) for k in ("p50", "p95", "max")))
     rtf = results["stt_real_time_factor"]
     table.add_row(
         "STT real-time factor", str(rtf["n"]), *(_ratio(rtf[k]) for k in ("p50", "p95", "max"))
@@ -226,11 +215,7 @@ def bench_livekit(
                 )
 
         asyncio.run(run_all())
-    results["machine"] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
+    results["machine"] = machine()
     results["stt_model"] = settings.stt.model
     results["answerer"] = runtime.answerer.name
     results["peak_rss_mib"] = round(peak_rss_mib(), 1)
@@ -256,10 +241,10 @@ def bench_livekit(
         loop_late = row["node_loop"]["late_ms"]["p95"]
         table.add_row(
             str(row["clerks"]),
-            _ms(v2v["p50"]),
-            _ms(v2v["p95"]),
-            _ms(barge["p50"]),
-            _ms(barge["p95"]),
+            milliseconds(v2v["p50"]),
+            milliseconds(v2v["p95"]),
+            milliseconds(barge["p50"]),
+            milliseconds(barge["p95"]),
             str(row["unanswered"]),
             str(row["clerks_failed"]),
             str(row["cpu_percent_per_session"]),
@@ -277,76 +262,3 @@ def bench_livekit(
             f"({n['false_barge_ins_per_minute']}/min)"
         )
     typer.echo(f"peak memory {results['peak_rss_mib']} MiB")
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value * 1000:.0f}"
-
-
-def bench_idle(
-    sessions: Annotated[
-        str, typer.Option(help="Comma-separated numbers of sessions listening at once.")
-    ] = "1,5,10",
-    secs: Annotated[float, typer.Option(help="Seconds each round listens.", min=2.0)] = 20.0,
-    json_output: JsonOption = False,
-    config: ConfigOption = None,
-) -> None:
-    """Measure CPU and memory of sessions that only listen (quiet room noise, no questions).
-
-    Each session is a clerk's session as ``serve`` runs it, spoken feedback capture included
-    (recording into a temporary SQLite database; nothing is recorded while sessions listen).
-
-    Example: voice-agent bench idle --sessions 1,10 --secs 30 --json
-    """
-    import tempfile
-
-    from loguru import logger
-
-    from knowledge_base.answering import Role
-    from pipelines.answer_processor import CallerProfile
-    from voice_agent.benchmarks.idle import measure_idle
-    from voice_agent.feedback.desk import FeedbackDesk
-    from voice_agent.feedback.live import feedback_for_clerks
-    from voice_agent.runtime import build_runtime
-    from voice_agent.storage import open_database
-
-    logger.remove()
-    settings = settings_or_exit(config)
-    with loading_progress(not json_output) as step:
-        runtime = build_runtime(settings, progress=step)
-    store = min(runtime.knowledge.stores, default=None)
-    caller = runtime.caller(Role.CLERK, store) if store else CallerProfile(role=Role.CLERK)
-    with tempfile.TemporaryDirectory(prefix="bench-idle-") as scratch:
-        database = open_database(f"sqlite:///{scratch}/idle.db")
-        try:
-            desk = FeedbackDesk.build(settings=settings, database=database)
-            processors = feedback_for_clerks(desk=desk, runtime=runtime)("clerk", caller)
-            rounds = [
-                asyncio.run(
-                    measure_idle(
-                        runtime=runtime,
-                        sessions=int(count),
-                        secs=secs,
-                        caller=caller,
-                        session_processors=processors,
-                    )
-                )
-                for count in sessions.split(",")
-                if count.strip()
-            ]
-        finally:
-            database.close()
-    if json_output:
-        typer.echo(json.dumps({"rounds": rounds, "cpus": os.cpu_count()}, indent=2))
-        return
-    table = Table(title=f"idle listening, {secs:.0f} s per round")
-    for column in ("sessions", "CPU % of a core", "CPU %/session", "MiB/session"):
-        table.add_column(column, justify="right")
-    for row in rounds:
-        table.add_row(
-            str(row["sessions"]),
-            str(row["cpu_percent_of_a_core"]),
-            str(row["cpu_percent_per_session"]),
-            str(row["rss_growth_mib_per_session"]),
-        )
-    Console().print(table)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from voice_agent.cli.common import (
+    EXIT_FAILURE,
+    EXIT_USAGE,
     ConfigOption,
     JsonOption,
     VerboseOption,
@@ -23,14 +25,14 @@ from voice_agent.cli.common import (
     settings_or_exit,
 )
 from voice_agent.livekit.errors import ClerkError, LiveKitError
+from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.tokens import mint_token
 from voice_agent.settings import Settings
 
 if TYPE_CHECKING:
     from voice_agent.livekit.clerk_report import ClerkReport
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
 
 

@@ -21,6 +21,9 @@ from voice_agent.settings import ConfigFileError, Settings, load_settings
 if TYPE_CHECKING:
     from voice_agent.storage import Database
 
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+"""Exit codes of the service commands: done; could not run; bad settings or options."""
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="TOML file overriding config/default.toml."),

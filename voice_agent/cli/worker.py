@@ -13,6 +13,9 @@ import typer
 from loguru import logger
 
 from voice_agent.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
     ConfigOption,
     JsonOption,
     VerboseOption,
@@ -25,7 +28,6 @@ from voice_agent.cli.common import (
 if TYPE_CHECKING:
     from voice_agent.worker.node import WorkerNode
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 WORKER_HELP = (
     "Join a LiveKit cluster as an agent worker: LiveKit dispatches clerks' rooms to it.\n\n"

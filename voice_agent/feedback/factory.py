@@ -14,7 +14,8 @@ from voice_agent.feedback.classifiers import (
 )
 from voice_agent.feedback.sets import shared_offline_classifier
 from voice_agent.feedback.webhook import AlertWebhook
-from voice_agent.settings import FeedbackAlertSettings, Settings
+from voice_agent.feedback_settings import FeedbackAlertSettings
+from voice_agent.settings import Settings
 
 
 def build_feedback_classifier(settings: Settings, *, kind: str | None = None) -> FeedbackClassifier:

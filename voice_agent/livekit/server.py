@@ -2,8 +2,8 @@
 
 Finding the binary is :mod:`voice_agent.livekit.binary`'s business (re-exported here, where
 callers start servers); what the server is told, :mod:`.server_config`'s; where its config,
-log and pid file are, :mod:`.server_files`'s; waiting for and stopping the child,
-:mod:`.child_process`'s.
+log and pid file are, :mod:`.server_files`'s; which ports it uses, :mod:`.server_ports`'s;
+waiting for and stopping the child, :mod:`.child_process`'s.
 
 :class:`LocalLiveKitServer` writes a YAML config (keys, loopback ports, webhook URLs),
 starts the binary, waits until its HTTP port answers and stops it with SIGTERM, a second
@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +39,7 @@ from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServer
 from voice_agent.livekit.process_guard import die_with_parent, ensure_port_free, stop_stale_server
 from voice_agent.livekit.server_config import server_config, server_environment
 from voice_agent.livekit.server_files import ServerFiles
+from voice_agent.livekit.server_ports import ServerPorts
 
 __all__ = [
     "BINARY_ENV",
@@ -47,7 +47,6 @@ __all__ = [
     "DEFAULT_RUN_DIR",
     "LocalLiveKitServer",
     "find_livekit_server_binary",
-    "pick_free_port",
 ]
 
 MIN_SECRET_LENGTH = 32
@@ -58,14 +57,6 @@ DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
 _LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
-
-
-def pick_free_port(host: str = "127.0.0.1", *, udp: bool = False) -> int:
-    """A port on ``host`` that is free right now (the OS picks it)."""
-    kind = socket.SOCK_DGRAM if udp else socket.SOCK_STREAM
-    with socket.socket(socket.AF_INET, kind) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 class LocalLiveKitServer:
@@ -129,8 +120,7 @@ class LocalLiveKitServer:
         self._api_key = api_key
         self._api_secret = api_secret
         self._host = host
-        self._fixed_ports = (port, rtc_tcp_port, rtc_udp_port)
-        self._port, self._rtc_tcp_port, self._rtc_udp_port = self._fixed_ports
+        self._ports = ServerPorts(host, http=port, rtc_tcp=rtc_tcp_port, rtc_udp=rtc_udp_port)
         self._webhook_urls = list(webhook_urls)
         self._files = ServerFiles(work_dir=work_dir, log_file=log_file, pid_dir=pid_dir)
         self._departure_timeout_secs = departure_timeout_secs
@@ -144,12 +134,12 @@ class LocalLiveKitServer:
     @property
     def url(self) -> str:
         """WebSocket URL for clients, e.g. ``ws://127.0.0.1:7880``."""
-        return f"ws://{self._host}:{self._require_port()}"
+        return f"ws://{self._host}:{self._ports.require_http()}"
 
     @property
     def http_url(self) -> str:
         """HTTP URL of the same port (RoomService API, health check)."""
-        return f"http://{self._host}:{self._require_port()}"
+        return f"http://{self._host}:{self._ports.require_http()}"
 
     @property
     def api_key(self) -> str:
@@ -164,12 +154,12 @@ class LocalLiveKitServer:
     @property
     def port(self) -> int:
         """HTTP/WebSocket port (known once started, or when given)."""
-        return self._require_port()
+        return self._ports.require_http()
 
     @property
     def rtc_ports(self) -> tuple[int | None, int | None]:
         """``(tcp, udp)`` media ports."""
-        return self._rtc_tcp_port, self._rtc_udp_port
+        return self._ports.rtc_tcp, self._ports.rtc_udp
 
     @property
     def config_file(self) -> Path:
@@ -189,7 +179,7 @@ class LocalLiveKitServer:
     @property
     def pid_file(self) -> Path | None:
         """``<pid_dir>/livekit-server-<port>.pid`` (``None`` without a pid directory)."""
-        return self._files.pid_file(self._port)
+        return self._files.pid_file(self._ports.http)
 
     @property
     def running(self) -> bool:
@@ -200,8 +190,8 @@ class LocalLiveKitServer:
         """The livekit-server configuration this instance runs with."""
         return server_config(
             host=self._host,
-            port=self._require_port(),
-            rtc_ports=(self._rtc_tcp_port, self._rtc_udp_port),
+            port=self._ports.require_http(),
+            rtc_ports=(self._ports.rtc_tcp, self._ports.rtc_udp),
             keys={self._api_key: self._api_secret},
             departure_timeout_secs=self._departure_timeout_secs,
             redis_address=self._redis_address,
@@ -218,12 +208,12 @@ class LocalLiveKitServer:
         if self.running:
             return
         for attempt in range(1, _START_ATTEMPTS + 1):
-            self._choose_ports()
+            self._ports.choose()
             stop_stale_server(self.pid_file, timeout_secs=self._stop_timeout_secs)
             try:
-                ensure_port_free(self._host, self._require_port())
+                ensure_port_free(self._host, self._ports.require_http())
             except LiveKitServerError:
-                if self._fixed_ports[0] is None and attempt < _START_ATTEMPTS:
+                if not self._ports.http_given and attempt < _START_ATTEMPTS:
                     continue  # a picked port was taken in the meantime: pick again
                 raise
             self._spawn()
@@ -233,7 +223,7 @@ class LocalLiveKitServer:
             except LiveKitServerError as e:
                 self._terminate()
                 port_clash = "address already in use" in e.message.lower()
-                if not (port_clash and None in self._fixed_ports and attempt < _START_ATTEMPTS):
+                if not (port_clash and self._ports.any_picked and attempt < _START_ATTEMPTS):
                     raise
                 logger.warning("livekit-server: a picked port was taken, retrying with new ports")
 
@@ -244,7 +234,7 @@ class LocalLiveKitServer:
             LiveKitServerError: It did not come back.
         """
         self._terminate()
-        self._fixed_ports = (self._port, self._rtc_tcp_port, self._rtc_udp_port)
+        self._ports.keep()
         self.start()
 
     def stop(self) -> None:
@@ -252,7 +242,7 @@ class LocalLiveKitServer:
         if self._process is None:
             return
         self._terminate()
-        logger.info("livekit-server on port {} stopped", self._port)
+        logger.info("livekit-server on port {} stopped", self._ports.http)
         self._files.clean_up()
 
     def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
@@ -283,19 +273,6 @@ class LocalLiveKitServer:
     ) -> None:
         await asyncio.to_thread(self.stop)
 
-    def _require_port(self) -> int:
-        if self._port is None:
-            raise LiveKitServerError("the server has no port before start()", code="not_started")
-        return self._port
-
-    def _choose_ports(self) -> None:
-        port, tcp, udp = self._fixed_ports
-        self._port = port or pick_free_port(self._host)
-        self._rtc_tcp_port = tcp or pick_free_port(self._host)
-        while self._rtc_tcp_port == self._port:
-            self._rtc_tcp_port = pick_free_port(self._host)
-        self._rtc_udp_port = udp or pick_free_port(self._host, udp=True)
-
     def _spawn(self) -> None:
         if not is_executable(self._binary):
             raise LiveKitBinaryNotFoundError(
@@ -308,8 +285,8 @@ class LocalLiveKitServer:
         logger.info(
             "starting livekit-server on {} (rtc tcp {}, udp {}), log {}",
             self.url,
-            self._rtc_tcp_port,
-            self._rtc_udp_port,
+            self._ports.rtc_tcp,
+            self._ports.rtc_udp,
             self.log_file,
         )
         self._process = subprocess.Popen(
@@ -321,7 +298,7 @@ class LocalLiveKitServer:
             start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
             preexec_fn=die_with_parent,
         )
-        self._files.write_pid(self._port, self._process.pid)
+        self._files.write_pid(self._ports.http, self._process.pid)
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
@@ -363,4 +340,4 @@ class LocalLiveKitServer:
             self._log_handle.close()
             self._log_handle = None
         if process is not None:
-            self._files.remove_pid(self._port, process.pid)
+            self._files.remove_pid(self._ports.http, process.pid)

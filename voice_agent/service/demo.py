@@ -22,8 +22,9 @@ from voice_agent.audio_io import load_audio, write_wav
 from voice_agent.livekit.clerk import SimulatedClerk
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.clerk_script import ClerkScript
+from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.rooms import clerk_room_name
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.tokens import mint_token
 from voice_agent.runtime import Runtime
 from voice_agent.service.runner import StoreService
 

@@ -18,7 +18,9 @@ application's lifespan and follows publications), so an urgent publication is sp
 clerks in its scope who are in their rooms, and to the others when they next join. A
 :class:`~voice_agent.service.health.LiveKitMonitor` watches LiveKit
 for ``/healthz`` and restarts the local server if it dies. :meth:`StoreService.stop` ends
-the sessions first (the agent leaves the rooms), then the API, then LiveKit.
+the sessions first (the agent leaves the rooms), then the API, then LiveKit. Which LiveKit
+it uses is configured in :mod:`~voice_agent.service.livekit_setup`; its session manager is
+built as on worker nodes (:func:`~voice_agent.session_parts.store_session_manager`).
 
 The local server dies with this process even on ``kill -9`` (``PR_SET_PDEATHSIG``), and
 its pid file lets the next start stop one that was left behind anyway.
@@ -32,37 +34,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
-from urllib.parse import urlparse
 
 from loguru import logger
 
-from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.connection import RoomConnection
-from voice_agent.agent.manager import ManagedEventSink, SessionManager
+from voice_agent.agent.lifecycle import ManagedEventSink
+from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.broadcast.session_channel import SessionNotices
 from voice_agent.feedback.desk import FeedbackDesk
-from voice_agent.livekit.server import DEFAULT_RUN_DIR, LocalLiveKitServer
+from voice_agent.livekit.server import LocalLiveKitServer
 from voice_agent.livekit.webhooks import WebhookVerifier
 from voice_agent.runtime import Runtime
 from voice_agent.service.api_server import ApiServer, bind_socket
 from voice_agent.service.app import create_app
 from voice_agent.service.errors import ServiceError
 from voice_agent.service.health import LiveKitMonitor
+from voice_agent.service.livekit_setup import LocalLiveKit, local_server, remote_endpoint
 from voice_agent.service.resume import resume_rooms
 from voice_agent.service_settings import ServiceSettings
-from voice_agent.session_parts import clerk_session_processors
+from voice_agent.session_parts import store_session_manager
 from voice_agent.settings import LiveKitSettings
 from voice_agent.storage.engine import Database
-from voice_agent.storage.question_log import SqlQuestionLogRepository
-from voice_agent.storage.sessions import SqlSessionStore
 from voice_agent.storage.workers import SqlWorkerRegistry
 from voice_agent.worker.agent_server import DispatchedSessions
 from voice_agent.worker.redispatch import Redispatcher
@@ -70,20 +68,6 @@ from voice_agent.worker.watch import WorkerWatch
 
 _RESUME_TIMEOUT_SECS = 15.0
 """How long the start may spend giving people left in their rooms the assistant back."""
-
-
-@dataclass(frozen=True, slots=True)
-class LocalLiveKit:
-    """How to run the local ``livekit-server``."""
-
-    binary: Path
-    port: int | None = None
-    """HTTP/WebSocket port; ``None`` picks a free one."""
-    work_dir: Path | None = None
-    """Config and log directory; ``None``: a temporary one."""
-    departure_timeout_secs: int = 20
-    pid_dir: Path | None = DEFAULT_RUN_DIR
-    """Where the server's pid file lives (see :class:`LocalLiveKitServer`)."""
 
 
 class StoreService:
@@ -215,7 +199,17 @@ class StoreService:
                 settings=self._runtime.settings, database=self._database
             )
             await self._feedback.prepare()  # before the first clerk, not in their session
-            self._manager = self._build_manager(self._endpoint, self._feedback)
+            self._manager = store_session_manager(
+                runtime=self._runtime,
+                database=self._database,
+                endpoint=self._endpoint,
+                service=self._service,
+                feedback=self._feedback,
+                notices=self._notices,
+                clock=self._clock,
+                on_event=self._on_event,
+                connection_class=self._connection_class,
+            )
             if self._service.agent_dispatch:
                 self._redispatcher = Redispatcher(endpoint=self._endpoint)
             if self._service.agent_dispatch and self._service.run_worker:
@@ -312,57 +306,12 @@ class StoreService:
             logger.info("livekit-server stopped")
 
     async def _start_livekit(self) -> LiveKitEndpoint:
-        secret = self._livekit.api_secret.get_secret_value()
         if self._local is None:
-            logger.info(
-                "using the LiveKit server at {}; configure its webhook to POST to {}",
-                self._livekit.url,
-                self.webhook_url,
-            )
-            return LiveKitEndpoint(
-                url=self._livekit.url, api_key=self._livekit.api_key, api_secret=secret
-            )
-        server = LocalLiveKitServer(
-            binary=self._local.binary,
-            api_key=self._livekit.api_key,
-            api_secret=secret,
-            host=urlparse(self._livekit.url).hostname or "127.0.0.1",
-            port=self._local.port,
-            webhook_urls=[self.webhook_url],
-            work_dir=self._local.work_dir,
-            departure_timeout_secs=self._local.departure_timeout_secs,
-            pid_dir=self._local.pid_dir,
-        )
+            return remote_endpoint(self._livekit, self.webhook_url)
+        server = local_server(self._livekit, self._local, self.webhook_url)
         self._livekit_server = server
         await asyncio.to_thread(server.start)
-        return LiveKitEndpoint(url=server.url, api_key=server.api_key, api_secret=secret)
-
-    def _build_manager(self, endpoint: LiveKitEndpoint, feedback: FeedbackDesk) -> SessionManager:
-        service = self._service
-        return SessionManager(
-            runtime=self._runtime,
-            endpoint=endpoint,
-            capacity=service.capacity,
-            loop_config=dataclasses.replace(
-                self._runtime.loop_config, require_addressing=service.require_addressing
-            ),
-            clock=self._clock,
-            on_event=self._on_event,
-            question_logger=QuestionLogger(
-                repository=SqlQuestionLogRepository(database=self._database)
-            ),
-            connection_class=self._connection_class,
-            notices=self._notices,
-            restart_delays=service.restart_delays,
-            max_restarts=service.max_restarts,
-            clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
-            events_per_session=service.events_per_session,
-            session_store=SqlSessionStore(database=self._database),
-            context_secs=service.session_context_secs,
-            session_processors=clerk_session_processors(
-                runtime=self._runtime, database=self._database, feedback=feedback
-            ),
-        )
+        return LiveKitEndpoint(url=server.url, api_key=server.api_key, api_secret=server.api_secret)
 
     async def __aenter__(self) -> Self:
         await self.start()

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.answering import Role
 from knowledge_base.gaps import GapGroup
+from voice_agent.agent.history import SessionInfo, SessionRefusal
 from voice_agent.agent.lifecycle import SessionState
-from voice_agent.agent.manager import SessionInfo, SessionRefusal
 
 
 class ErrorDetail(BaseModel):

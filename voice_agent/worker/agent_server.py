@@ -8,10 +8,8 @@ running sessions finish).
 
 Jobs run in the thread executor: each job's thread only hands the room to the
 :class:`~voice_agent.agent.manager.SessionManager`, whose sessions run on the main
-event loop with the process's one set of models. The Pipecat transport joins the room
-with its own agent token (it cannot adopt the job's connection), so the job never calls
-``ctx.connect()``; it ends with ``ctx.shutdown()`` when the session ends, and a job that
-LiveKit terminates stops its session.
+event loop with the process's one set of models (which offers are taken and what a job
+does: :mod:`voice_agent.worker.jobs`).
 
 The AgentServer runs on an event loop of its own, in a thread of its own: LiveKit gives a
 worker 3 s to answer a job offer, and the main loop, where every session starts, listens
@@ -31,31 +29,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import os
 from collections.abc import Callable
 from typing import Any
 
-from livekit.agents import JobContext, JobExecutorType, JobRequest
+from livekit.agents import JobExecutorType
 from livekit.agents.worker import AgentServer
 from loguru import logger
 
-from knowledge_base.answering import Role
-from pipelines.answer_processor import CallerProfile
 from voice_agent.agent.errors import AgentError
 from voice_agent.agent.health import CheckResult
-from voice_agent.agent.lifecycle import SessionState
 from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
-from voice_agent.livekit.dispatch import AGENT_NAME, dispatched_role
-from voice_agent.livekit.errors import RoomNameError
-from voice_agent.livekit.rooms import parse_clerk_room
-from voice_agent.livekit.tokens import OWN_ROOM_ROLES
+from voice_agent.livekit.dispatch import AGENT_NAME
 from voice_agent.session_language import CallerFor
+from voice_agent.worker.jobs import DispatchedJobs
 from voice_agent.worker.loop_thread import LoopThread
 
-_SESSION_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
-"""Roles a dispatched job may name; the session answers in that role."""
 _REGISTER_TIMEOUT_SECS = 30.0
 _LINK_WATCH_SECS = 0.25
 _RECONNECT_FOREVER = 1_000_000
@@ -102,16 +92,12 @@ class DispatchedSessions:
         self._on_sessions_changed = on_sessions_changed
         self._health_host = health_host
         self._endpoint = endpoint
-        self._callers = callers
-        self._stores = stores
+        self._jobs = DispatchedJobs(manager=manager, callers=callers, stores=stores)
         self._drain_timeout = drain_timeout_secs
         self._loop: asyncio.AbstractEventLoop | None = None
         """The main loop: the sessions run there."""
         self._server_loop = LoopThread("agent-server")
         """The AgentServer's own loop."""
-        self._jobs_started = itertools.count()
-        self.jobs_started = 0
-        """Jobs LiveKit assigned to this worker so far (each began in a job thread)."""
         self._registered = asyncio.Event()
         self._task: asyncio.Future[None] | None = None
         self._link_watch: asyncio.Task[None] | None = None
@@ -137,13 +123,20 @@ class DispatchedSessions:
         )
         self._reports: set[asyncio.Task[None]] = set()
         manager.watch_slots(self._slots_changed)
-        self._server.rtc_session(self._entrypoint, agent_name=AGENT_NAME, on_request=self._request)
+        self._server.rtc_session(
+            self._jobs.entrypoint, agent_name=AGENT_NAME, on_request=self._jobs.request
+        )
         self._server.on("worker_registered", self._on_registered)
 
     @property
     def worker_id(self) -> str:
         """LiveKit's id of this worker (``unregistered`` before it registers)."""
         return self._server.id
+
+    @property
+    def jobs_started(self) -> int:
+        """Jobs LiveKit assigned to this worker so far (each began in a job thread)."""
+        return self._jobs.jobs_started
 
     @property
     def health_port(self) -> int:
@@ -171,7 +164,7 @@ class DispatchedSessions:
         Raises:
             AgentError: Not registered within 30 s (``code`` ``worker_not_registered``).
         """
-        self._loop = asyncio.get_running_loop()
+        self._loop = self._jobs.main_loop = asyncio.get_running_loop()
         self._server_loop.start()
         self._task = self._server_loop.submit(self._server.run())
         self._link_watch = asyncio.create_task(self._watch_link(), name="agent-server link")
@@ -259,67 +252,6 @@ class DispatchedSessions:
         """
         return min(1.0, self._manager.staying / self._manager.capacity)
 
-    async def _request(self, request: JobRequest) -> None:
-        """On the AgentServer's loop: accept or refuse a job offer (it only reads state)."""
-        room = request.room.name
-        why_not = self._refusal(room)
-        if why_not is not None:
-            logger.warning("[{}] dispatch refused: {}", room, why_not)
-            await request.reject()
-            return
-        await request.accept(name="Promo assistant")
-
-    def _refusal(self, room: str) -> str | None:
-        try:
-            clerk = parse_clerk_room(room)
-        except RoomNameError:
-            return "not a clerk room"
-        if clerk.store_id not in self._stores():
-            return f"store {clerk.store_id} is not in the knowledge base"
-        if self._manager.staying >= self._manager.capacity:
-            return "this worker is at capacity"
-        return None
-
-    async def _entrypoint(self, ctx: JobContext) -> None:
-        """In the job's thread: run the room's session on the main loop until it ends."""
-        assert self._loop is not None
-        self.jobs_started = next(self._jobs_started) + 1  # job threads run at once
-        room = ctx.job.room.name
-        clerk = parse_clerk_room(room)
-        # A store or regional manager's own room answers them in their role (escalations
-        # and feedback alerts are spoken there too).
-        role = _SESSION_ROLES.get(dispatched_role(ctx.job.metadata), Role.CLERK)
-        caller = self._callers(role, clerk.store_id)
-        logger.info("[{}] dispatched here for {} ({})", room, clerk.identity, role.value)
-        main = self._loop
-        over = False  # this job's session ended (or never started): the room may be another's
-
-        async def stop_session(_reason: str = "") -> None:
-            if over:
-                return  # stopping now would end the session of a later job in the room
-            future = asyncio.run_coroutine_threadsafe(self._stop(room), main)
-            await asyncio.wrap_future(future)
-
-        ctx.add_shutdown_callback(stop_session)
-        future = asyncio.run_coroutine_threadsafe(
-            self._run_session(room, clerk.identity, caller), main
-        )
-        try:
-            state = await asyncio.wrap_future(future)
-        except AgentError as e:
-            over = True
-            logger.warning("[{}] dispatched session not started: {}", room, e.message)
-            ctx.shutdown(reason=e.code)
-            return
-        over = True
-        ctx.shutdown(reason=f"session {state.value}")
-
-    async def _run_session(
-        self, room: str, clerk_identity: str, caller: CallerProfile
-    ) -> SessionState:
-        await self._manager.start(room, clerk_identity, caller)
-        return await self._manager.wait(room)
-
     def _slots_changed(self) -> None:
         """On the main loop: a session started, is stopping or ended."""
         task = asyncio.create_task(self._report_load(), name="report load")
@@ -344,7 +276,3 @@ class DispatchedSessions:
         if self._server_loop.running:
             with contextlib.suppress(Exception):
                 await self._server_loop.submit(report())
-
-    async def _stop(self, room: str) -> None:
-        with contextlib.suppress(AgentError):
-            await self._manager.stop(room)

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import uuid
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.health import CheckResult
-from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.transport import LiveKitEndpoint
 from voice_agent.briefing.closing import BriefingStores
 from voice_agent.briefing.recovery import BriefingRecovery
@@ -39,10 +36,8 @@ from voice_agent.feedback.alert_voice import ManagersHearAlerts
 from voice_agent.feedback.desk import FeedbackDesk
 from voice_agent.runtime import Runtime
 from voice_agent.service_settings import ServiceSettings
-from voice_agent.session_parts import clerk_session_processors
+from voice_agent.session_parts import store_session_manager
 from voice_agent.storage.engine import Database
-from voice_agent.storage.question_log import SqlQuestionLogRepository
-from voice_agent.storage.sessions import SqlSessionStore
 from voice_agent.storage.workers import SqlWorkerRegistry, WorkerBeat
 from voice_agent.worker.agent_server import DispatchedSessions
 from voice_agent.worker.heartbeat import WorkerHeartbeat
@@ -86,23 +81,12 @@ class WorkerNode:
             # Alerts raised by feedback this node captured are spoken to the managers
             # connected to this node (as serve does for its own sessions).
             self.feedback.alerter.speaker = ManagersHearAlerts(self.notices.broadcaster)
-        self.manager = SessionManager(
+        self.manager = store_session_manager(
             runtime=runtime,
+            database=database,
             endpoint=endpoint,
-            capacity=service.capacity,
-            loop_config=dataclasses.replace(
-                runtime.loop_config, require_addressing=service.require_addressing
-            ),
-            question_logger=QuestionLogger(repository=SqlQuestionLogRepository(database=database)),
-            restart_delays=service.restart_delays,
-            max_restarts=service.max_restarts,
-            clerk_absent_timeout_secs=service.clerk_absent_timeout_secs,
-            events_per_session=service.events_per_session,
-            session_store=SqlSessionStore(database=database),
-            context_secs=service.session_context_secs,
-            session_processors=clerk_session_processors(
-                runtime=runtime, database=database, feedback=self.feedback
-            ),
+            service=service,
+            feedback=self.feedback,
             notices=self.notices,
         )
         self.dispatcher = DispatchedSessions(

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
-from voice_agent.agent.manager import SessionInfo, SessionManager
+from voice_agent.agent.history import SessionInfo
+from voice_agent.agent.manager import SessionManager
 from voice_agent.livekit.errors import RoomNameError
 from voice_agent.livekit.rooms import parse_clerk_room
 from voice_agent.service.auth import Principal

@@ -26,13 +26,14 @@ from knowledge_base.answering import Role
 from knowledge_base.briefing_scope import BriefingScope, scope_from_dict
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.livekit.errors import RoomNameError, TokenPolicyError
+from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.rooms import (
     clerk_room_name,
     parse_briefing_room,
     parse_clerk_room,
     validate_room_name,
 )
-from voice_agent.livekit.tokens import ParticipantRole, mint_token
+from voice_agent.livekit.tokens import mint_token
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, CurrentPrincipal
 from voice_agent.service.errors import (

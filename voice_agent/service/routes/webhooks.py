@@ -31,8 +31,9 @@ from voice_agent.agent.errors import (
 from voice_agent.agent.manager import SessionManager
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.livekit.errors import RoomNameError, WebhookError, WebhookSignatureError
+from voice_agent.livekit.roles import OWN_ROOM_ROLES, ParticipantRole
 from voice_agent.livekit.rooms import ClerkRoom, parse_clerk_room
-from voice_agent.livekit.tokens import OWN_ROOM_ROLES, REGION_ATTRIBUTE, ParticipantRole
+from voice_agent.livekit.tokens import REGION_ATTRIBUTE
 from voice_agent.livekit.webhooks import (
     ParticipantJoined,
     ParticipantLeft,
