@@ -87,7 +87,7 @@ class CategoryAnswers(ProductAnswers):
             items = [s for s in kb.category_skus(category_id) if s in kb.scope_skus(other)]
             label = kb.categories[category_id].name.best("zh-CN" if zh else "en")
             whole = len(items) == len(kb.category_skus(category_id))
-            subject = label if whole else join(items, zh)
+            subject = label if whole else join([self._item(turn, s) for s in items], zh)
             if not zh:
                 subject = subject.capitalize() if whole else f"The {subject}"
             head, _ = self._headline(
@@ -109,7 +109,8 @@ class CategoryAnswers(ProductAnswers):
         if not excluded:
             return ""
         zh = turn.zh
-        return f"，{join(excluded, zh)}除外" if zh else f", except the {join(excluded, zh)}"
+        said = join([self._item(turn, s) for s in excluded], zh)
+        return f"，{said}除外" if zh else f", except the {said}"
 
     def _category_offers(self, turn: Turn, category_id: str) -> Answer:
         kb, zh = self._kb, turn.zh

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.fallback_contact import fallback_contact
-from knowledge_base.item_labels import spoken_items
+from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     Currency,
@@ -132,6 +132,8 @@ class AnswerCore:
     _default_contact: str
     _clock: Callable[[], datetime]
     _retriever: Retriever
+    _labels: ItemLabels
+    """How answers name each product (:class:`~knowledge_base.item_labels.ItemLabels`)."""
     _name_words: frozenset[str]
     """Every word of a product, category or promotion name (:func:`question_forms.name_words`)."""
     _change_summaries: ChangeSummaries | None
@@ -155,8 +157,6 @@ class AnswerCore:
         if said and turn.named_day is not None:
             said = [s.replace(" right now", "").replace("目前", "") for s in said]
             said[0] = self._for_day(turn, said[0])
-        if not turn.zh:  # "the RC-SKYLARK" is said "the Skylark Mini Drone"
-            said = [self._spoken_items(turn, s) for s in said]
         parts = [sentence(s if turn.zh else tidy(s), turn.zh) for s in said]
         text = ("" if turn.zh else " ").join(parts)
         store = self._kb.store(turn.store_id)
@@ -168,12 +168,11 @@ class AnswerCore:
             facts=list(turn.facts),
         )
 
-    def _spoken_items(self, turn: Turn, text: str) -> str:
-        """``text`` naming products by name where their codes are not said (a fact each)."""
-        text, named = spoken_items(text, self._kb.products.values())
-        for product in named:
-            self._product_fact(turn, product)
-        return text
+    def _item(self, turn: Turn, sku: str) -> str:
+        """What the answer calls the product ``sku``: its code, or its name (then a fact)."""
+        if self._labels.said_by_name(sku, turn.zh):
+            self._product_fact(turn, self._kb.products[sku])
+        return self._labels.label(sku, turn.zh)
 
     def _naming_offer(self, turn: Turn, said: list[str]) -> str:
         """For "which offer gives ...?": the first sentence names the offer when none does."""

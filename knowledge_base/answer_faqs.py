@@ -226,7 +226,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         if zh:
             return f"不参加，{sku}不在{title(promotion, zh)}范围内：{said}"
         why = said.removeprefix("No, ").removeprefix("No. ")
-        return f"No, the {sku} is excluded from {the_title(promotion, zh)}: {lower_first(why)}"
+        item = self._item(turn, sku)
+        return f"No, the {item} is excluded from {the_title(promotion, zh)}: {lower_first(why)}"
 
     def _partly_named_running(self, turn: Turn) -> frozenset[str] | None:
         """The one running promotion the question's words point to ("the bottle deal")."""

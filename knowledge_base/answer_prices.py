@@ -55,7 +55,11 @@ class PriceAnswers(AnswerFocus):
         listed = money(quote.list_total, currency, lang)
         single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
         items = join(
-            [f"{line.quantity}{'件' if zh else ' '}{line.sku}" for line in basket.lines], zh
+            [
+                f"{line.quantity}{'件' if zh else ' '}{self._item(turn, line.sku)}"
+                for line in basket.lines
+            ],
+            zh,
         )
         if not used:
             return self._done(turn, self._no_discount(turn, basket, single, items, total))
@@ -74,7 +78,8 @@ class PriceAnswers(AnswerFocus):
             with_offers = f" with {offers}" if offers else ""
             if single:
                 sentences.append(
-                    f"{who}the {parsed.products[0]} is {total}{with_offers}, down from {listed}"
+                    f"{who}the {self._item(turn, parsed.products[0])} is {total}{with_offers},"
+                    f" down from {listed}"
                 )
             else:
                 sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
@@ -131,7 +136,7 @@ class PriceAnswers(AnswerFocus):
     ) -> list[str]:
         """A basket no promotion reduces: its price, and any offer it could still qualify for."""
         zh = turn.zh
-        what = basket.lines[0].sku if single else items
+        what = self._item(turn, basket.lines[0].sku) if single else items
         if zh:
             first = f"{what}是{total}" if single else f"{what}共{total}"
         else:

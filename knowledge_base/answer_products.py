@@ -38,7 +38,7 @@ class ProductAnswers(AnswerSentences):
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {sku}"
+            subject = sku if zh else f"the {self._item(turn, sku)}"
             head, rest = self._headline(turn, subject, promotion, rules=rules[promotion.id])
             # An amount off does not say the price: say it ("100 off each, so 499").
             amount = any(isinstance(r, AmountOff) for r in rules[promotion.id])
@@ -90,7 +90,7 @@ class ProductAnswers(AnswerSentences):
             return self._done(
                 turn,
                 [
-                    f"No, the {sku} is excluded from {the_title(promotion, zh)}",
+                    f"No, the {self._item(turn, sku)} is excluded from {the_title(promotion, zh)}",
                     f"It stays at {price}",
                 ],
             )
@@ -99,7 +99,7 @@ class ProductAnswers(AnswerSentences):
         if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {sku}"
+            subject = sku if zh else f"the {self._item(turn, sku)}"
             return self._done(
                 turn, self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
             )
@@ -115,7 +115,8 @@ class ProductAnswers(AnswerSentences):
             if zh:
                 return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
             return self._done(
-                turn, [f"No, the {sku} is not on offer now: {ended}", f"It is {price}"]
+                turn,
+                [f"No, the {self._item(turn, sku)} is not on offer now: {ended}", f"It is {price}"],
             )
         store = self._store_name(turn)
         left_out = self._left_out_here(turn, sku)
@@ -129,7 +130,8 @@ class ProductAnswers(AnswerSentences):
             return self._done(
                 turn,
                 [
-                    f"No, the {sku} has no offer at {store}: {name} does not run there",
+                    f"No, the {self._item(turn, sku)} has no offer at {store}:"
+                    f" {name} does not run there",
                     f"It is not discounted: its price is {price}",
                 ],
             )
@@ -138,7 +140,7 @@ class ProductAnswers(AnswerSentences):
         return self._done(
             turn,
             [
-                f"No, the {sku} has no offer at {store} right now",
+                f"No, the {self._item(turn, sku)} has no offer at {store} right now",
                 f"It is not discounted: its price is {price}",
             ],
         )
@@ -241,7 +243,9 @@ class ProductAnswers(AnswerSentences):
         if quote.total != quote.list_total:
             return ""  # another offer prices it: the named one's answer stays about that one
         self._quote_facts(turn, quote)
-        return f"The {sku} is {money(quote.total, self._currency(turn), 'en')} there"
+        return (
+            f"The {self._item(turn, sku)} is {money(quote.total, self._currency(turn), 'en')} there"
+        )
 
     def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""
@@ -267,12 +271,14 @@ class ProductAnswers(AnswerSentences):
             if zh:
                 return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
             if sku in promotion.scope.exclude_skus:
-                return self._done(turn, [f"No, the {sku} is excluded from {name}"])
-            return self._done(turn, [f"No, the {sku} is not in {name}"])
+                return self._done(
+                    turn, [f"No, the {self._item(turn, sku)} is excluded from {name}"]
+                )
+            return self._done(turn, [f"No, the {self._item(turn, sku)} is not in {name}"])
         item, rules = self._item_terms(turn, promotion, sku)
         joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
         if joins_later and sku not in promotion.scope.exclude_skus:
-            subject = sku if zh else f"the {sku}"
+            subject = sku if zh else f"the {self._item(turn, sku)}"
             return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         if joins_later:
             # Left out of the offer's own rules, it joins later under rules of its own.
@@ -284,10 +290,14 @@ class ProductAnswers(AnswerSentences):
                 return self._done(turn, [f"暂不参加，{sku}从{since}起参加{name}", f"届时{phrases}"])
             return self._done(
                 turn,
-                [f"No, the {sku} is excluded from {name} until {since}", f"Then it is {phrases}"],
+                [
+                    f"No, the {self._item(turn, sku)} is excluded from {name} until {since}",
+                    f"Then it is {phrases}",
+                ],
             )
         if item.phase is Phase.RUNNING and placed.phase is Phase.RUNNING:
-            head, rest = self._headline(turn, sku if zh else f"the {sku}", promotion, rules=rules)
+            subject = sku if zh else f"the {self._item(turn, sku)}"
+            head, rest = self._headline(turn, subject, promotion, rules=rules)
             second = self._then(turn, rest, placed)
             if zh:
                 return self._done(turn, [f"是的，{head}", second])
@@ -299,7 +309,8 @@ class ProductAnswers(AnswerSentences):
             if zh:
                 return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
             return self._done(
-                turn, [f"Not yet: {name} {start}", f"Then the {sku} will be {phrases}"]
+                turn,
+                [f"Not yet: {name} {start}", f"Then the {self._item(turn, sku)} will be {phrases}"],
             )
         ended = self._ended_phrase(turn, promotion, placed)
         return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])

@@ -65,7 +65,8 @@ class StatedFigureAnswers(AnswerFocus):
                 return self._done(
                     turn,
                     [
-                        f"Not yet: the {sku} is {current[0]} in {the_title(promotion, False)}"
+                        f"Not yet: the {self._item(turn, sku)} is {current[0]}"
+                        f" in {the_title(promotion, False)}"
                         " right now",
                         f"It is {later[0]} {when.replace('on ', 'from ', 1)}",
                     ],

@@ -30,6 +30,7 @@ from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
+from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.question_forms import code_letters, name_words, unheard_place
@@ -118,6 +119,7 @@ class GroundedAnswerer(
         self._change_summaries = change_summaries
         knowledge.store(self._default_store_id)
         self._retriever = Retriever.build(knowledge)
+        self._labels = ItemLabels.of(knowledge.products.values())
         self._name_words = name_words(knowledge)
         self._code_letters = code_letters(knowledge)
         knowledge.matcher  # noqa: B018 - build the index now, not on the first question

@@ -8,8 +8,8 @@ run together, so the answer says the product's name instead ("the Skylark Mini D
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from knowledge_base.models import Product
 
@@ -25,30 +25,29 @@ def codes_said(products: Iterable[Product]) -> bool:
     return sum(map(speakable_code, codes)) * 2 > len(codes)
 
 
-def spoken_items(text: str, products: Iterable[Product]) -> tuple[str, list[Product]]:
-    """``text`` with each unspeakable code after "the" or a count said as the product's name.
+@dataclass(frozen=True, slots=True)
+class ItemLabels:
+    """How a chain's answers name each product, decided once per knowledge base."""
 
-    Only the answer's own wording is changed ("the PL-HOPSY", "4 PL-HOPSY"); a code quoted
-    inside the chain's own text ("the puzzle PZ-DANUBE") stays. Returns the products so named.
-    """
-    named: list[Product] = []
-    catalogue = list(products)
-    if codes_said(catalogue):
-        return text, named
-    for product in catalogue:
-        if product.sku not in text or speakable_code(product.sku):
-            continue
-        code = re.compile(rf"\b((?:the|The|\d+) ){re.escape(product.sku)}(?![\w-])")
-        text, count = code.subn(_said_as(product.name.en), text)
-        if count:
-            named.append(product)
-    return text, named
+    names: Mapping[str, str]
+    """The English name said for each code nobody says; codes not here are said as they are."""
 
+    @classmethod
+    def of(cls, products: Iterable[Product]) -> ItemLabels:
+        """The labels for a catalogue: names for its unspeakable codes, unless codes are said."""
+        catalogue = list(products)
+        if codes_said(catalogue):
+            return cls(names={})
+        return cls(
+            names={p.sku: p.name.en for p in catalogue if not speakable_code(p.sku)},
+        )
 
-def _said_as(name: str) -> Callable[[re.Match[str]], str]:
-    """A replacement that keeps the article or count before a code and says ``name``."""
+    def label(self, sku: str, zh: bool = False) -> str:
+        """What an answer calls the product ``sku`` ("the {label} is ...")."""
+        if zh:
+            return sku
+        return self.names.get(sku, sku)
 
-    def replace(match: re.Match[str]) -> str:
-        return match.group(1) + name
-
-    return replace
+    def said_by_name(self, sku: str, zh: bool = False) -> bool:
+        """Whether :meth:`label` says the product's name instead of its code."""
+        return not zh and sku in self.names
