@@ -5,9 +5,10 @@ turn. Each utterance is transcribed as soon as the VAD reports silence
 (:mod:`pipelines.early_transcription`); what its transcript does to the turn is decided by
 :class:`~pipelines.turn_assembly.TurnAssembly` and carried out by
 :mod:`pipelines.turn_completion` (a transcript that looks unfinished, "is the AX-200 in the
-...", waits a little for the rest instead of being answered in halves). Speech that starts while the bot is speaking stops the bot's audio when
-it is loud enough to be the wearer; an interruption that turns out to carry no words makes
-the bot resume the sentence it was cut off in.
+...", waits a little for the rest instead of being answered in halves). Speech that starts
+while the bot is speaking stops the bot's audio when it is loud enough to be the wearer; an
+interruption that turns out to carry no words makes the bot resume the sentence it was cut
+off in.
 
 Push-to-talk: while the button is held, pauses do not end the turn; releasing it ends the
 turn at once, transcribing what was recorded without waiting for the VAD's stop hangover.
