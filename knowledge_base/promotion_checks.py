@@ -1,29 +1,25 @@
 """Checks of promotion files against the rest of the knowledge base.
 
 References (regions, stores, categories, SKUs, contacts, other promotions) in the promotion
-and in every rule set, money in every currency its regions sell in, excluded stores, rule-set
-times inside the window, clock-time ends, and overlaps between published promotions that do
-not say how they stack.
+and in every rule set, excluded stores, rule-set times inside the window and clock-time ends
+here; money in every currency its regions sell in in :mod:`knowledge_base.money_checks`;
+overlaps between published promotions that do not say how they stack in
+:mod:`knowledge_base.overlap_checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from knowledge_base.checks import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     ALL,
-    AmountOff,
-    Prices,
     Promotion,
-    PromotionStatus,
-    Rule,
     Scope,
-    SpendThreshold,
 )
+from knowledge_base.money_checks import check_money
+from knowledge_base.overlap_checks import check_overlaps
 from knowledge_base.windows import LEGACY_END_OF_DAY
 from knowledge_base.yaml_source import Path_, YamlDocument
 
@@ -51,7 +47,7 @@ class PromotionChecker:
                 continue
             seen[promotion.id] = doc.file
             self._check_references(doc, promotion)
-        self._check_overlaps({p.id: (doc, p) for doc, p in docs})
+        check_overlaps(self.knowledge, self.issues, {p.id: (doc, p) for doc, p in docs})
 
     def _check_references(self, doc: YamlDocument, promotion: Promotion) -> None:
         knowledge, add = self.knowledge, self.issues.add
@@ -101,7 +97,7 @@ class PromotionChecker:
             add(doc, ("contact",), f"unknown contact {promotion.contact!r}", code="unknown_contact")
         self._check_contacts(doc, promotion)
         self._check_stacking_references(doc, promotion)
-        self._check_money(doc, promotion)
+        check_money(self.knowledge, self.issues, doc, promotion)
 
     def _check_contacts(self, doc: YamlDocument, promotion: Promotion) -> None:
         """Each ``contacts:`` entry names a known contact and the promotion's regions or stores."""
@@ -254,107 +250,3 @@ class PromotionChecker:
                 "an exclusive promotion cannot stack with others",
                 code="stacking_contradiction",
             )
-
-    def _check_money(self, doc: YamlDocument, promotion: Promotion) -> None:
-        currencies = sorted(
-            {
-                self.knowledge.regions[r].currency
-                for r in promotion.regions
-                if r in self.knowledge.regions
-            }
-        )
-
-        def need(prices: Prices, path: Path_) -> None:
-            missing = [c for c in currencies if c not in prices]
-            if missing:
-                self.issues.add(
-                    doc,
-                    path,
-                    f"no amount in {', '.join(missing)} (the promotion's regions sell in it)",
-                    code="missing_currency",
-                )
-
-        for index, rule_set in enumerate(promotion.all_rule_sets):
-            base: Path_ = () if index == 0 else ("rule_sets", index - 1)
-            for i, rule in enumerate(rule_set.rules):
-                self._check_rule_money(doc, (*base, "rules", i), rule, need)
-
-    def _check_rule_money(
-        self, doc: YamlDocument, at: Path_, rule: Rule, need: Callable[[Prices, Path_], None]
-    ) -> None:
-        if isinstance(rule, AmountOff):
-            need(rule.amount, (*at, "amount"))
-        elif isinstance(rule, SpendThreshold):
-            for j, tier in enumerate(rule.tiers):
-                need(tier.spend, (*at, "tiers", j, "spend"))
-                need(tier.off, (*at, "tiers", j, "off"))
-                for code, off in tier.off.items():
-                    spend = tier.spend.get(code)
-                    if spend is not None and off > spend:
-                        self.issues.add(
-                            doc,
-                            (*at, "tiers", j, "off"),
-                            f"takes off more ({off} {code}) than the spend ({spend} {code})",
-                            code="threshold_off_exceeds_spend",
-                        )
-
-    def _check_overlaps(self, docs: dict[str, tuple[YamlDocument, Promotion]]) -> None:
-        """Published promotions on the same item, store and time must say how they stack.
-
-        Windows are compared as local wall-clock times: at any one store both promotions are
-        read in that store's zone, so naive comparison is exact. A sweep over start times per
-        SKU keeps this near-linear for thousands of promotions.
-        """
-        from knowledge_base.resolution import stacking_relation
-
-        knowledge = self.knowledge
-        published = [p for _, p in docs.values() if p.status is PromotionStatus.PUBLISHED]
-        # Per SKU: (local start, exclusive end, promotion) of the time each promotion covers it.
-        by_sku: dict[str, list[tuple[datetime, datetime, Promotion]]] = {}
-        for promotion in published:
-            simple = not promotion.rule_sets
-            for sku in knowledge.scope_skus(promotion):
-                bounds = (
-                    (promotion.window.start, promotion.window.end)
-                    if simple
-                    else knowledge.sku_window(promotion, sku)
-                )
-                if bounds is not None:
-                    by_sku.setdefault(sku, []).append((*bounds, promotion))
-        reported: set[tuple[str, str]] = set()
-        for sku in sorted(by_sku):
-            active: list[tuple[datetime, datetime, Promotion]] = []
-            for entry in sorted(by_sku[sku], key=lambda e: (e[0], e[2].id)):
-                start, _, promotion = entry
-                active = [a for a in active if a[1] > start]
-                for _, _, other in active:
-                    pair = (other.id, promotion.id)
-                    if pair in reported:
-                        continue
-                    stores = knowledge.scope_stores(other) & knowledge.scope_stores(promotion)
-                    if not stores:
-                        continue
-                    relation = stacking_relation(other, promotion)
-                    if relation == "stack":
-                        continue
-                    reported.add(pair)
-                    doc = docs[promotion.id][0]
-                    where = f"{sku} at {', '.join(sorted(stores)[:3])}"
-                    if relation == "exclusive":
-                        self.issues.add(
-                            doc,
-                            ("stacking",) if "stacking" in doc.data else ("window",),
-                            f"overlaps {other.id} on {where} but the two may not combine;"
-                            " move a window or narrow a scope",
-                            code="overlap_not_stackable",
-                        )
-                    else:
-                        self.issues.add(
-                            doc,
-                            ("stacking",) if "stacking" in doc.data else ("id",),
-                            f"overlaps {other.id} on {where} and neither says whether they"
-                            " combine; add stacks_with or not_with",
-                            code="stacking_undefined",
-                            severity="warning",
-                        )
-                active.append(entry)

@@ -25,11 +25,9 @@ import numpy as np
 from loguru import logger
 
 from pipelines.errors import SpeechToTextError
+from pipelines.short_window_decoder import ShortWindowDecoder
 from pipelines.stt_guards import FULL_WINDOW_SECS, OutputGuard, Unreliable, WindowPolicy
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
-
-FRAMES_PER_SEC = 100
-"""Whisper's mel frames per second of audio (hop of 160 samples at 16 kHz)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +56,6 @@ class _Job:
     future: Future[Transcript]
     language: str | None
     """Whisper's code of the language the utterance is in (``None``: detect it)."""
-
-
-@dataclass(slots=True)
-class _Decoded:
-    text: str
-    avg_logprob: float
-    no_speech_prob: float
-    num_tokens: int
 
 
 class SpeechEngine(Transcriber):
@@ -106,12 +96,10 @@ class SpeechEngine(Transcriber):
         no_repeat_ngram_size: int = 3,
     ) -> None:
         super().__init__(model=model, language=language, beam_size=beam_size, hints=hints)
-        self._short_beam = short_beam_size
         self._batch_wait = batch_wait_secs
         self._max_batch = max_batch
         self._window = window or WindowPolicy()
         self._guard = guard or OutputGuard()
-        self._no_repeat = no_repeat_ngram_size
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -122,13 +110,14 @@ class SpeechEngine(Transcriber):
         self._full_window = 0
         self._fallbacks: Counter[str] = Counter()
         self._kept_unsure = 0
-        self._prompts: dict[str, list[int]] = {}
-        """Whisper language code -> the decoder prompt for it (built on first use)."""
-        self._suppress: list[int] = []
-        self._tokenizer: Any = None
-        self._eot = 0
+        self._decoder = ShortWindowDecoder(
+            model=model,
+            prompt=self._prompt,
+            beam_size=short_beam_size,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+        )
         if self._language is not None:
-            self._prompt_for(self._language)  # the usual one, before the first utterance
+            self._decoder.prompt_for(self._language)  # the usual one, before the first utterance
 
     # Public API
 
@@ -232,10 +221,18 @@ class SpeechEngine(Transcriber):
             if job.language is None or window >= FULL_WINDOW_SECS:
                 self._full(job, reason=None)
                 continue
-            groups.setdefault((window, len(self._prompt_for(job.language))), []).append(job)
+            key = (window, len(self._decoder.prompt_for(job.language)))
+            groups.setdefault(key, []).append(job)
         redo: list[tuple[_Job, Unreliable]] = []
         for (window, _), group in groups.items():
-            decoded = self._decode(group, window)
+            decoded = self._decoder.decode(
+                [(job.samples, job.language) for job in group if job.language is not None],
+                max_new_tokens=[self._guard.max_new_tokens(job.audio_secs) for job in group],
+                window_secs=window,
+            )
+            with self._counts_lock:
+                self._batches += 1
+                self._largest_batch = max(self._largest_batch, len(group))
             for job, result in zip(group, decoded, strict=True):
                 if self._guard.is_silence(
                     avg_logprob=result.avg_logprob, no_speech_prob=result.no_speech_prob
@@ -268,48 +265,6 @@ class SpeechEngine(Transcriber):
         for job, reason in redo:
             self._full(job, reason=str(reason))
 
-    def _decode(self, jobs: list[_Job], window_secs: float) -> list[_Decoded]:
-        from faster_whisper.transcribe import get_ctranslate2_storage
-
-        model: Any = self._model
-        frames = int(window_secs * FRAMES_PER_SEC)
-        features = np.zeros((len(jobs), model.feature_extractor.mel_filters.shape[0], frames))
-        for index, job in enumerate(jobs):
-            # As faster-whisper does: the clip's own mel frames, zero-padded to the window.
-            mel = model.feature_extractor(job.samples)[:, :-1][:, :frames]
-            features[index, :, : mel.shape[1]] = mel
-        prompts = [self._prompt_for(job.language) for job in jobs if job.language is not None]
-        caps = [self._guard.max_new_tokens(job.audio_secs) for job in jobs]
-        max_length = min(model.max_length, len(prompts[0]) + max(caps))
-        results = model.model.generate(
-            get_ctranslate2_storage(features.astype(np.float32)),
-            prompts,
-            beam_size=self._short_beam,
-            max_length=max_length,
-            no_repeat_ngram_size=self._no_repeat,
-            return_scores=True,
-            return_no_speech_prob=True,
-            suppress_blank=True,
-            suppress_tokens=self._suppress,
-        )
-        with self._counts_lock:
-            self._batches += 1
-            self._largest_batch = max(self._largest_batch, len(jobs))
-        decoded: list[_Decoded] = []
-        for result in results:
-            tokens = [t for t in result.sequences_ids[0] if t < self._eot]
-            # CTranslate2 returns the length-normalised score; recover the mean log-prob.
-            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
-            decoded.append(
-                _Decoded(
-                    text=self._tokenizer.decode(tokens).strip(),
-                    avg_logprob=avg_logprob,
-                    no_speech_prob=result.no_speech_prob,
-                    num_tokens=len(tokens),
-                )
-            )
-        return decoded
-
     def _full(self, job: _Job, *, reason: str | None) -> None:
         with self._counts_lock:
             self._full_window += 1
@@ -334,28 +289,3 @@ class SpeechEngine(Transcriber):
                 fallback=fallback,
             )
         )
-
-    def _prompt_for(self, language: str) -> list[int]:
-        """The decoder prompt (hints, then the start of a transcript in ``language``)."""
-        if language in self._prompts:
-            return self._prompts[language]
-        from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import get_suppressed_tokens
-
-        model: Any = self._model
-        multilingual = bool(model.model.is_multilingual)
-        tokenizer = Tokenizer(
-            model.hf_tokenizer,
-            multilingual,
-            task="transcribe",
-            language=language if multilingual else "en",
-        )
-        if self._tokenizer is None:
-            # Decoding, the end token and the suppressed tokens are the same in every language.
-            self._tokenizer = tokenizer
-            self._eot = tokenizer.eot
-            self._suppress = list(get_suppressed_tokens(tokenizer, [-1]) or [])
-        previous = tokenizer.encode(" " + self._prompt.strip()) if self._prompt else []
-        prompt = list(model.get_prompt(tokenizer, previous, without_timestamps=True))
-        self._prompts[language] = prompt
-        return prompt

@@ -1,12 +1,14 @@
 """Turns VAD-segmented audio into finished user turns, and decides barge-ins.
 
 Upstream: a ``VADProcessor`` (Silero). Downstream: one ``TranscriptionFrame`` per finished
-turn. Each utterance is transcribed as soon as the VAD reports silence; what its transcript
-does to the turn is decided by :class:`~pipelines.turn_assembly.TurnAssembly` (a transcript
-that looks unfinished, "is the AX-200 in the ...", waits a little for the rest instead of
-being answered in halves). Speech that starts while the bot is speaking stops the bot's audio when
-it is loud enough to be the wearer; an interruption that turns out to carry no words makes
-the bot resume the sentence it was cut off in.
+turn. Each utterance is transcribed as soon as the VAD reports silence
+(:mod:`pipelines.early_transcription`); what its transcript does to the turn is decided by
+:class:`~pipelines.turn_assembly.TurnAssembly` and carried out by
+:mod:`pipelines.turn_completion` (a transcript that looks unfinished, "is the AX-200 in the
+...", waits a little for the rest instead of being answered in halves). Speech that starts
+while the bot is speaking stops the bot's audio when it is loud enough to be the wearer; an
+interruption that turns out to carry no words makes the bot resume the sentence it was cut
+off in.
 
 Push-to-talk: while the button is held, pauses do not end the turn; releasing it ends the
 turn at once, transcribing what was recorded without waiting for the VAD's stop hangover.
@@ -25,39 +27,38 @@ from pipecat.frames.frames import (
     BotStoppedSpeakingFrame,
     Frame,
     InputAudioRawFrame,
-    TranscriptionFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
-from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
-from pipecat.utils.time import time_now_iso8601
+from pipecat.processors.frame_processor import FrameDirection
 
 from pipelines.conversation_state import ConversationState
+from pipelines.early_transcription import EarlyTranscription
 from pipelines.errors import SpeechToTextError
 from pipelines.events import (
     BargeIn,
     BargeInIgnored,
     EventSink,
     PipelineErrorEvent,
-    SpeechResumed,
-    StopRequested,
     Transcribed,
-    TurnWaiting,
     UserSpeechStarted,
     UserSpeechStopped,
-    UserTurn,
     emit,
 )
-from pipelines.frames import PushToTalkFrame, ResumeSpeechFrame
+from pipelines.frames import PushToTalkFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
-from pipelines.turn_assembly import TurnAssembly, TurnContext, TurnStep, Utterance
+from pipelines.turn_assembly import TurnStep, Utterance
+from pipelines.turn_completion import TurnCompletionProcessor
 from pipelines.turn_policy import BargeInPolicy, level_dbfs
-from pipelines.utterance_audio import PrerollBuffer, resample_pcm16
+from pipelines.utterance_audio import PrerollBuffer
 from pipelines.vad_processor import stamped_vad_state
 
 
-class UserTurnProcessor(FrameProcessor):
+class UserTurnProcessor(TurnCompletionProcessor):
     """Segments, transcribes and completes user turns for one session.
+
+    The audio half lives here; what a transcript does to the turn is
+    :class:`~pipelines.turn_completion.TurnCompletionProcessor`'s.
 
     Args:
         state: This session's conversation state.
@@ -98,31 +99,29 @@ class UserTurnProcessor(FrameProcessor):
         on_event: EventSink | None = None,
         language: str | None = None,
     ) -> None:
-        super().__init__(name=f"UserTurnProcessor#{state.session_id}")
-        self._language = language
-        self._state = state
-        self._transcriber = transcriber
+        super().__init__(
+            state=state,
+            incomplete_wait_secs=incomplete_wait_secs,
+            continuation_gap_secs=continuation_gap_secs,
+            user_id=user_id,
+            on_event=on_event,
+            name=f"UserTurnProcessor#{state.session_id}",
+        )
         self._barge_in = barge_in
-        self._incomplete_wait = incomplete_wait_secs
-        self._turns = TurnAssembly(continuation_gap_secs=continuation_gap_secs)
-        self._sample_rate = sample_rate
         self._bytes_per_sec = sample_rate * 2
         self._preroll = PrerollBuffer(int(preroll_secs * self._bytes_per_sec))
         self._onset_bytes = int(onset_window_secs * self._bytes_per_sec)
         self._max_utterance_bytes = int(max_utterance_secs * self._bytes_per_sec)
-        self._user_id = user_id
-        self._vad_state = vad_state
-        self._on_event = on_event
-        self._speculation: asyncio.Task[Transcript] | None = None
-
-        self._recording: bytearray | None = None
-        self._speech_started_at = 0.0
-        self._speech_stopped_at = 0.0
+        self._early = EarlyTranscription(
+            transcriber=transcriber,
+            sample_rate=sample_rate,
+            language=language,
+            vad_state=vad_state,
+            create_task=self.create_task,
+        )
         self._recording_barged_in = False
         self._recording_ignored = False
-        self._finalize_task: asyncio.Task[None] | None = None
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
-        self._turn_lock = asyncio.Lock()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         """Consume input audio and VAD frames; push finished turns downstream."""
@@ -158,40 +157,11 @@ class UserTurnProcessor(FrameProcessor):
         self._preroll.add(audio)
         if self._recording is not None:
             self._recording.extend(audio)
-            self._speculate(vad_state)
+            self._early.speculate(self._recording, vad_state)
             if len(self._recording) >= self._max_utterance_bytes:
                 logger.warning(f"{self}: utterance longer than the limit, cutting it here")
                 self._start_transcription()
                 self._recording = bytearray()
-
-    def _speculate(self, stamped: VADState | None) -> None:
-        """Start transcribing at the first silence; forget it if the user goes on.
-
-        ``stamped`` is the VAD state right after this audio (see
-        :class:`~pipelines.vad_processor.StampedVADProcessor`); without it the analyzer is
-        asked, which may already be further along.
-        """
-        if self._vad_state is None or self._recording is None:
-            return
-        state = stamped if stamped is not None else self._vad_state()
-        if state == VADState.STOPPING and self._speculation is None:
-            if self._transcriber.waiting():
-                # Other sessions' utterances are queued: a guess that the user has finished
-                # would only add to the queue (and is wasted if they go on).
-                return
-            self._speculation = self.create_task(self._transcribe(bytes(self._recording)))
-        elif state == VADState.SPEAKING and self._speculation is not None:
-            self._drop_speculation()
-
-    async def _transcribe(self, pcm16: bytes) -> Transcript:
-        pcm16 = resample_pcm16(pcm16, self._sample_rate, SAMPLE_RATE)
-        return await self._transcriber.transcribe(pcm16, language=self._language)
-
-    def _drop_speculation(self) -> None:
-        if self._speculation is not None:
-            # The thread finishes on its own; its result is simply never used.
-            self._speculation.cancel()
-            self._speculation = None
 
     # VAD events
 
@@ -207,7 +177,7 @@ class UserTurnProcessor(FrameProcessor):
         # The user went on after a pause: this speech continues the pending turn.
         await self._cancel_wait()
 
-        self._drop_speculation()
+        self._early.drop()
         self._recording = bytearray(self._preroll.audio())
         self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
@@ -261,7 +231,7 @@ class UserTurnProcessor(FrameProcessor):
         )
         if self._recording_ignored:
             self._recording = None
-            self._drop_speculation()
+            self._early.drop()
             return
         self._start_transcription()
 
@@ -271,7 +241,7 @@ class UserTurnProcessor(FrameProcessor):
         barged_in = self._recording_barged_in
         started_at = self._speech_started_at
         self._recording = None
-        speculation, self._speculation = self._speculation, None
+        speculation = self._early.take()
         self._state.transcriptions_pending += 1
         task = self.create_task(
             self._transcribe_and_continue(
@@ -306,10 +276,7 @@ class UserTurnProcessor(FrameProcessor):
         speculation: asyncio.Task[Transcript] | None,
     ) -> None:
         try:
-            if speculation is not None and not speculation.cancelled():
-                transcript = await speculation
-            else:
-                transcript = await self._transcribe(audio)
+            transcript = await self._early.transcript(audio, speculation)
         except SpeechToTextError as e:
             await emit(
                 self._on_event,
@@ -333,74 +300,3 @@ class UserTurnProcessor(FrameProcessor):
         )
         async with self._turn_lock:
             await self._on_transcript(utterance)
-
-    async def _on_transcript(self, utterance: Utterance) -> None:
-        """Carry out what the turn assembly decides the transcript means."""
-        step = self._turns.decide(utterance, self._turn_context())
-        if step is TurnStep.STOP:
-            if self._state.reply_in_progress:
-                self._state.mark_cut()
-                await self.broadcast_interruption()
-            await emit(self._on_event, StopRequested(session_id=self._state.session_id))
-        elif step is TurnStep.RESUME:
-            await self._resume_cut_speech()
-        elif step is TurnStep.WAIT:
-            await emit(
-                self._on_event,
-                TurnWaiting(
-                    session_id=self._state.session_id,
-                    text=self._turns.pending_text,
-                    wait_secs=self._incomplete_wait,
-                ),
-            )
-            self._finalize_task = self.create_task(self._finalize_after(self._incomplete_wait))
-        elif step is TurnStep.FINISH:
-            await self._finalize_turn()
-
-    def _turn_context(self) -> TurnContext:
-        return TurnContext(
-            recording=self._recording is not None,
-            speech_started_at=self._speech_started_at,
-            waiting=self._finalize_task is not None,
-            transcriptions_pending=self._state.transcriptions_pending,
-            expecting_reply=self._state.expecting_reply,
-            answer_heard=self._state.sentences_played > 0,
-        )
-
-    async def _cancel_wait(self) -> None:
-        """Stop waiting for the rest of an unfinished turn (it goes on, or is ended now)."""
-        if self._finalize_task:
-            await self.cancel_task(self._finalize_task)
-            self._finalize_task = None
-
-    async def _finalize_after(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        self._finalize_task = None
-        async with self._turn_lock:
-            if self._recording is None and self._turns.pending_text:
-                await self._finalize_turn()
-            self._state.turn_pending = bool(self._turns.pending_text)
-
-    async def _finalize_turn(self) -> None:
-        text = self._turns.finish(ended_at=self._speech_stopped_at)
-        if not text:
-            return
-        if self._state.reply_in_progress:
-            # A new question supersedes the answer still being written or played.
-            self._state.mark_cut()
-            await self.broadcast_interruption()
-        await emit(self._on_event, UserTurn(session_id=self._state.session_id, text=text))
-        await self.push_frame(
-            TranscriptionFrame(text=text, user_id=self._user_id, timestamp=time_now_iso8601())
-        )
-
-    async def _resume_cut_speech(self) -> None:
-        sentences = self._state.sentences_to_resume()
-        if not sentences:
-            return
-        await emit(
-            self._on_event,
-            SpeechResumed(session_id=self._state.session_id, sentence=sentences[0]),
-        )
-        logger.debug(f"{self}: interruption had no words, resuming {sentences[0]!r}")
-        await self.push_frame(ResumeSpeechFrame())

@@ -20,6 +20,8 @@ from knowledge_base.versions.canonical import (
     promotion_from_text,
     unified_diff,
 )
+from knowledge_base.versions.change_lines import change_lines
+from knowledge_base.versions.change_sentences import change_summary, spoken_names
 from knowledge_base.versions.diff import FieldChange, Item, diff_promotions
 from knowledge_base.versions.errors import VersionConflictError, VersionContentError, VersionError
 from knowledge_base.versions.history import (
@@ -41,14 +43,7 @@ from knowledge_base.versions.records import (
     Publication,
     PublicationRepository,
 )
-from knowledge_base.versions.wording import (
-    VersionChanges,
-    change_lines,
-    change_summary,
-    compare_versions,
-    latest_changes,
-    spoken_names,
-)
+from knowledge_base.versions.wording import VersionChanges, compare_versions, latest_changes
 
 __all__ = [
     "HISTORY_DIR",

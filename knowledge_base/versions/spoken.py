@@ -1,6 +1,7 @@
 """How a change's ids, times, rules, amounts and rule sets are said in a spoken summary.
 
-The parts :mod:`knowledge_base.versions.wording` builds its "what changed?" sentences from.
+The parts :mod:`knowledge_base.versions.change_sentences` builds its "what changed?" sentences
+from.
 Every number said comes from the changed values themselves.
 """
 

@@ -35,14 +35,13 @@ from knowledge_base.delivery import (
 from knowledge_base.escalation_reach import acts_for
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.notice_queue import awaiting_acknowledgement, next_step
-from knowledge_base.notice_scope import Audience
-from knowledge_base.notices import compose_notice
 from knowledge_base.rosters import Roster, StaffMember
 from voice_agent.broadcast.announcements import Announcements
 from voice_agent.broadcast.channel import NoticeChannel, Utterance, UtteranceKind
 from voice_agent.broadcast.cut_off import recover_left_speaking, recover_lost_node
 from voice_agent.broadcast.escalator import Escalator
 from voice_agent.broadcast.manager_escalations import ManagersHearEscalations
+from voice_agent.broadcast.notice_utterances import NoticeUtterances
 from voice_agent.storage import SqlNoticeRepository
 from voice_agent.storage.broadcast_escalations import SqlPresence
 from voice_agent.storage.timestamps import Clock
@@ -74,15 +73,19 @@ class FollowUp:
         """
         self._notices = notices
         self._announcements = announcements
-        self._knowledge = knowledge
         self._policy = policy
-        self._language = language
         self._escalator = escalator
         self._managers = managers
         self._presence = presence
         self._presence_fresh = presence_fresh
         self._clock = clock
-        self._serial = serial
+        self._utterances = NoticeUtterances(
+            announcements=announcements,
+            knowledge=knowledge,
+            policy=policy,
+            language=language,
+            serial=serial,
+        )
         self._channels: dict[str, NoticeChannel] = {}
         self._offered: dict[str, Utterance] = {}
         self._last_offers: dict[tuple[str, str], str] = {}
@@ -101,7 +104,7 @@ class FollowUp:
 
     def language(self, channel: NoticeChannel) -> str:
         """The language to speak to ``channel`` in."""
-        return channel.language or self._language
+        return self._utterances.language(channel)
 
     async def connect(self, channel: NoticeChannel, roster: Roster) -> None:
         """See :meth:`voice_agent.broadcast.Broadcaster.connect`."""
@@ -288,36 +291,11 @@ class FollowUp:
         if channel is None:
             return
         kind = UtteranceKind.NOTICE if action is Action.SPEAK else UtteranceKind.REPLAY
-        utterance = await self._utterance(channel, member, delivery, kind)
+        utterance = await self._utterances.utterance(channel, member, delivery, kind)
         self._offered[member.identity] = utterance
         self._last_offers[(member.identity, delivery.notice_id)] = utterance.id
         logger.info("broadcast: offering {} to {} ({})", delivery.notice_id, member.identity, kind)
         await channel.offer(utterance)
-
-    async def _utterance(
-        self,
-        channel: NoticeChannel,
-        member: StaffMember,
-        delivery: Delivery,
-        kind: UtteranceKind,
-        *,
-        within: timedelta | None = None,
-    ) -> Utterance:
-        language = self.language(channel)
-        notice = compose_notice(
-            await self._announcements.of(delivery.notice_id),
-            knowledge=self._knowledge(),
-            audience=Audience.of(member),
-            language=language,
-        )
-        return Utterance(
-            id=f"{delivery.notice_id}/{member.identity}/{kind.value}/{next(self._serial)}",
-            notice_id=delivery.notice_id,
-            kind=kind,
-            text=notice.text,
-            language=language,
-            acknowledge_within_secs=(within or self._policy.acknowledge_within).total_seconds(),
-        )
 
     async def _await_acknowledgement(self, channel: NoticeChannel, roster: Roster) -> None:
         """Have a new session await "got it" for a notice played to the person before."""
@@ -332,7 +310,7 @@ class FollowUp:
             return
         delivery, left = found
         kind = UtteranceKind.REPLAY if delivery.plays > 1 else UtteranceKind.NOTICE
-        utterance = await self._utterance(channel, member, delivery, kind, within=left)
+        utterance = await self._utterances.utterance(channel, member, delivery, kind, within=left)
         self._last_offers[(channel.identity, delivery.notice_id)] = utterance.id
         logger.info(
             "broadcast: {} awaits {}'s acknowledgement", delivery.notice_id, member.identity

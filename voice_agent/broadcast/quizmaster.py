@@ -25,7 +25,6 @@ import contextlib
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from loguru import logger
 
@@ -40,6 +39,7 @@ from pipelines.events import FloorEvent, ReplyTimedOut
 from voice_agent.broadcast.channel import QuizChannel
 from voice_agent.broadcast.quiz_speech import feedback_utterance, question_utterance
 from voice_agent.broadcast.quiz_store import QuizStore
+from voice_agent.broadcast.quiz_wakeups import QuizWakeups
 from voice_agent.broadcast.roster_cache import StoredRoster
 from voice_agent.periodic import run_every
 from voice_agent.storage import Database
@@ -93,10 +93,7 @@ class Quizmaster:
         self._lock = asyncio.Lock()
         self._channels: dict[str, QuizChannel] = {}
         self._asked: dict[str, _Asked] = {}
-        self._wake: dict[str, datetime] = {}
-        """Identity -> when to look again (a retry due, an unanswered question, a shift)."""
-        self._not_before: dict[tuple[str, str], datetime] = {}
-        """(identity, question id) -> an unanswered question is not asked again before."""
+        self._wakeups = QuizWakeups()
         self._serial = itertools.count(1)
         self._ticker: asyncio.Task[None] | None = None
 
@@ -236,8 +233,7 @@ class Quizmaster:
                 return
             del self._asked[identity]
             again = self._clock() + self._policy.retry_after
-            self._not_before[(identity, asked.question.id)] = again
-            self._wake_at(identity, again)
+            self._wakeups.ask_later(identity, asked.question.id, again)
             logger.info("quiz: {} did not answer {}; asked later", identity, asked.question.id)
 
     async def on_publication(self, publication: Publication) -> None:
@@ -253,12 +249,8 @@ class Quizmaster:
     async def tick(self) -> None:
         """Ask the questions whose time has come (retries, shift starts)."""
         async with self._lock:
-            now = self._clock()
-            for identity in sorted(self._channels):
-                wake = self._wake.get(identity)
-                if wake is not None and wake <= now:
-                    del self._wake[identity]
-                    await self._evaluate(identity)
+            for identity in self._wakeups.take_due(self._channels, self._clock()):
+                await self._evaluate(identity)
 
     # --- the work -----------------------------------------------------------------------------
 
@@ -289,7 +281,7 @@ class Quizmaster:
         if not member.calendar.on_shift(now):
             start = member.calendar.next_start(now)
             if start is not None:
-                self._wake_at(identity, start)
+                self._wakeups.wake_at(identity, start)
             return
         for plan in await asyncio.to_thread(self._store.open_plans, clerk=identity):
             if not await asyncio.to_thread(self._store.is_current, plan.promotion_id, plan.version):
@@ -301,9 +293,9 @@ class Quizmaster:
                 continue
             if step is None:
                 continue
-            due = max(step.due_at or now, self._not_before.get((identity, step.question_id), now))
+            due = max(step.due_at or now, self._wakeups.not_before(identity, step.question_id, now))
             if due > now:
-                self._wake_at(identity, due)
+                self._wakeups.wake_at(identity, due)
                 continue
             await self._ask(channel, member, plan, step.question_id)
             return
@@ -340,7 +332,3 @@ class Quizmaster:
             channel = self._channels.get(plan.clerk)
             if channel is not None:
                 await channel.withdraw_quiz(asked.utterance_id)
-
-    def _wake_at(self, identity: str, moment: datetime) -> None:
-        known = self._wake.get(identity)
-        self._wake[identity] = moment if known is None else min(known, moment)

@@ -16,18 +16,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from loguru import logger
-from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.answering import Role
 from knowledge_base.compliance import scoped
-from knowledge_base.roster_files import MAX_ROSTER_CHARS, parse_roster
+from knowledge_base.roster_files import parse_roster
 from knowledge_base.rosters import Roster, RosterError, StaffMember
-from knowledge_base.shifts import WEEKDAYS
 from voice_agent.broadcast.broadcaster import Broadcaster
 from voice_agent.broadcast.compliance import UnknownVersionError, compliance_report
 from voice_agent.broadcast.wiring import running
@@ -35,6 +33,14 @@ from voice_agent.runtime import Runtime
 from voice_agent.service.auth import Principal
 from voice_agent.service.deps import ContextDep, ManagerPrincipal
 from voice_agent.service.errors import NotFoundError, PermissionDeniedError
+from voice_agent.service.routes.broadcast_schemas import (
+    DeliveryPublic,
+    MemberPublic,
+    NoticeList,
+    NoticePublic,
+    RosterPublic,
+    RosterUpload,
+)
 from voice_agent.service.schemas import ErrorBody, ErrorDetail
 from voice_agent.storage import Database, SqlNoticeRepository, SqlRosterRepository
 
@@ -67,65 +73,6 @@ def _database(request: Request) -> Database:
 
 
 # --- roster -----------------------------------------------------------------------------------
-
-
-class RosterUpload(BaseModel):
-    """A roster file's content (format in docs/broadcast.md)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    format: Literal["csv", "yaml"] = Field(description="csv or yaml.")
-    content: str = Field(max_length=MAX_ROSTER_CHARS, description="The roster file's text.")
-
-
-class ShiftPublic(BaseModel):
-    """One shift in the store's local time: weekly (``day`` mon..sun) or dated (ISO date)."""
-
-    day: str
-    start: str
-    end: str
-
-
-class MemberPublic(BaseModel):
-    """One person on the roster."""
-
-    identity: str
-    name: str
-    role: Role
-    store_id: str | None
-    region_id: str
-    time_zone: str
-    shifts: list[ShiftPublic]
-
-    @classmethod
-    def of(cls, member: StaffMember) -> MemberPublic:
-        """The public form of a roster member."""
-        calendar = member.calendar
-        weekly = [ShiftPublic(day=WEEKDAYS[s.weekday], **_hours(s.hours)) for s in calendar.weekly]
-        dated = [ShiftPublic(day=s.day.isoformat(), **_hours(s.hours)) for s in calendar.dated]
-        return cls(
-            identity=member.identity,
-            name=member.name,
-            role=member.role,
-            store_id=member.store_id,
-            region_id=member.region_id,
-            time_zone=calendar.time_zone,
-            shifts=weekly + dated,
-        )
-
-
-def _hours(hours: Any) -> dict[str, str]:
-    start, end = str(hours).split("-")
-    return {"start": start, "end": end}
-
-
-class RosterPublic(BaseModel):
-    """The roster, as far as the caller oversees it."""
-
-    source: str | None
-    loaded_by: str | None
-    loaded_at: datetime | None
-    members: list[MemberPublic]
 
 
 def _sees(principal: Principal, member: StaffMember) -> bool:
@@ -222,38 +169,6 @@ async def get_roster(principal: ManagerPrincipal, request: Request) -> RosterPub
 
 
 # --- notices ----------------------------------------------------------------------------------
-
-
-class DeliveryPublic(BaseModel):
-    """One person's delivery of one notice."""
-
-    identity: str
-    name: str | None
-    store_id: str | None
-    state: str
-    delivered_at: datetime | None
-    played_at: datetime | None
-    acknowledged_at: datetime | None
-    escalated_at: datetime | None
-    superseded_at: datetime | None
-    plays: int
-
-
-class NoticePublic(BaseModel):
-    """A notice and the deliveries the caller may see."""
-
-    id: str
-    publication_id: int
-    promotion_id: str
-    version: int
-    created_at: datetime
-    deliveries: list[DeliveryPublic]
-
-
-class NoticeList(BaseModel):
-    """Notices, oldest first."""
-
-    notices: list[NoticePublic]
 
 
 @router.get("/notices")
