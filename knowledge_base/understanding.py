@@ -13,6 +13,7 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -85,6 +86,9 @@ def content_terms(text: str) -> list[str]:
     return [t for t in search_terms(text) if t not in cue_terms]
 
 
+_STILL_ON_OFFER = re.compile(r" still on (?:sale|offer|special|promotion|discount)s? ")
+
+
 @lru_cache(maxsize=1)
 def _speller() -> CueSpeller:
     return CueSpeller(cue_words())
@@ -152,6 +156,8 @@ def understand(
     def has(keys: tuple[str, ...], zh: tuple[str, ...]) -> bool:
         return any(k in joined for k in keys) or any(k in zh_heard for k in zh)
 
+    # "Is the X still on sale?" asks whether the item is still discounted, not when an offer ends.
+    joined = _STILL_ON_OFFER.sub(" still discounted ", joined)
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
     if asks_price_idiom(heard):

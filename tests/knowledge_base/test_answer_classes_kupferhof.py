@@ -1,0 +1,102 @@
+"""Classes of answers found missing on the Kupferhof Kitchen chain, each shown as a rule.
+
+Kupferhof Kitchen became a development chain after it was measured unseen (and Kotwica DIY
+after it). Each rule here is one class of behaviour (not one question's wording) that must
+hold on any chain, worded differently from the chains' question sets on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from kb_helpers import DEFAULT_CONTACT
+
+from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.loader import load_knowledge_base
+
+SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
+KUPFERHOF_AT = "2027-01-14T11:00"
+"""Thursday 14 January 2027: the Advent Knife Sale ended on 24 December; the members-only
+Kupferhof Card Days (a further 10 percent on pans, pots and knives) run until Saturday."""
+NORTHBOUND_AT = "2026-10-31T14:00"
+"""Saturday 31 October 2026: the Thanksgiving Trail Sale ended on Monday 12 October."""
+
+
+def _answerer(chain: str) -> GroundedAnswerer:
+    return GroundedAnswerer(
+        knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
+    )
+
+
+@pytest.fixture(scope="module")
+def kupferhof() -> GroundedAnswerer:
+    return _answerer("kupferhof-kitchen")
+
+
+@pytest.fixture(scope="module")
+def northbound() -> GroundedAnswerer:
+    return _answerer("northbound-sports")
+
+
+def _ask(answerer: GroundedAnswerer, text: str, store: str, at: str) -> Answer:
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+
+
+# --- "still" about an offer that ended, where only a members' extra runs now ---------------------
+
+
+def test_still_on_offer_after_the_offer_ended_says_it_ended_before_the_members_extra(
+    kupferhof,
+) -> None:
+    answer = _ask(kupferhof, "is the klinge chef's knife still on sale", "ZRH-01", KUPFERHOF_AT)
+    assert answer.text.startswith("No, the Advent Knife Sale ended on Thursday 24 December")
+    assert "129 Swiss francs now" in answer.text  # the price everyone pays now
+    assert "members save another 10 percent" in answer.text  # and what members still get
+
+
+def test_still_on_sale_asks_about_the_item_not_when_an_offer_ends(kupferhof) -> None:
+    answer = _ask(kupferhof, "chef's knife still on sale?", "ZRH-01", KUPFERHOF_AT)
+    assert answer.detail["intent"] == "discount"
+    assert answer.text.startswith("No, the Advent Knife Sale ended")
+    offer = _ask(kupferhof, "are the card days still on", "ZRH-01", KUPFERHOF_AT)
+    assert offer.detail["intent"] == "dates"  # an offer "still on": when it ends
+
+
+def test_without_still_the_members_extra_is_the_answer(kupferhof) -> None:
+    answer = _ask(kupferhof, "is the klinge chef's knife on offer", "ZRH-01", KUPFERHOF_AT)
+    assert answer.text.startswith("Yes")
+    assert "Kupferhof Card Days" in answer.text
+    assert "Advent" not in answer.text
+
+
+def test_a_member_asking_still_hears_the_members_offer(kupferhof) -> None:
+    answer = _ask(
+        kupferhof, "is the chef's knife still discounted for members", "ZRH-01", KUPFERHOF_AT
+    )
+    assert answer.text.startswith("Yes")
+    assert "Kupferhof Card Days" in answer.text
+
+
+# --- an item asked about in an offer that ended: that it ended, and its price now ---------------
+
+
+def test_an_item_in_an_ended_offer_is_told_its_price_now(kupferhof, northbound) -> None:
+    block = _ask(
+        kupferhof, "what does the knife block cost in the advent knife sale", "ZRH-01", KUPFERHOF_AT
+    )
+    assert block.text.startswith("No, the Advent Knife Sale ended")
+    assert "349 Swiss francs now" in block.text
+    bag = _ask(northbound, "is the sleeping bag part of the trail sale", "TOR-01", NORTHBOUND_AT)
+    assert "ended on Monday 12 October" in bag.text
+    assert "199 Canadian dollars now" in bag.text
+
+
+def test_an_ended_offer_on_a_named_day_says_no_price_for_today(northbound) -> None:
+    answer = _ask(northbound, "sleeping bag in the trail sale on tuesday", "TOR-01", NORTHBOUND_AT)
+    assert "ended" in answer.text
+    assert "now" not in answer.text
