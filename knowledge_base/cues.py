@@ -273,7 +273,7 @@ FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination",
 STACK_EN = (
     " combin",
     " stack",
-    " together with ",
+    " together",
     " on top of ",
     " use both ",
     " get both ",

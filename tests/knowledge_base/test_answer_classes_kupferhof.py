@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import DEFAULT_CONTACT
 
-from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.answering import Answer, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 
@@ -21,6 +21,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 KUPFERHOF_AT = "2027-01-14T11:00"
 """Thursday 14 January 2027: the Advent Knife Sale ended on 24 December; the members-only
 Kupferhof Card Days (a further 10 percent on pans, pots and knives) run until Saturday."""
+KOTWICA_AT = "2026-10-22T11:00"
+"""Thursday 22 October 2026: Drill Days, Kotwica Club Days (members only) and the Warm Home
+Weeks (exclusive; three Czech stores) are on."""
 NORTHBOUND_AT = "2026-10-31T14:00"
 """Saturday 31 October 2026: the Thanksgiving Trail Sale ended on Monday 12 October."""
 
@@ -34,6 +37,11 @@ def _answerer(chain: str) -> GroundedAnswerer:
 @pytest.fixture(scope="module")
 def kupferhof() -> GroundedAnswerer:
     return _answerer("kupferhof-kitchen")
+
+
+@pytest.fixture(scope="module")
+def kotwica() -> GroundedAnswerer:
+    return _answerer("kotwica-diy")
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +108,49 @@ def test_an_ended_offer_on_a_named_day_says_no_price_for_today(northbound) -> No
     answer = _ask(northbound, "sleeping bag in the trail sale on tuesday", "TOR-01", NORTHBOUND_AT)
     assert "ended" in answer.text
     assert "now" not in answer.text
+
+
+# --- stacking asked with one offer named: its file's word, or the one offer it meets -----------
+
+
+def test_an_exclusive_offer_asked_about_other_offers_is_a_plain_no(kupferhof, kotwica) -> None:
+    stuebli = _ask(
+        kupferhof, "can stübli evenings be combined with anything", "ZRH-01", KUPFERHOF_AT
+    )
+    assert stuebli.text.startswith("No, the Stübli Evenings does not combine with any other offer")
+    warm = _ask(kotwica, "warm home weeks on top of other deals?", "BRQ-01", KOTWICA_AT)
+    assert warm.text.startswith("No, the Warm Home Weeks does not combine")
+
+
+def test_the_member_discount_with_a_named_offer_is_the_members_offer_on_its_items(
+    kupferhof, kotwica
+) -> None:
+    pans = _ask(
+        kupferhof, "pan days and the member discount at the same time?", "ZRH-01", KUPFERHOF_AT
+    )
+    assert pans.text == "Yes, the Pan Days and the Kupferhof Card Days combine on the same item."
+    drills = _ask(
+        kotwica, "member discount and drill days together on one drill", "WAW-01", KOTWICA_AT
+    )
+    assert drills.text.startswith("Yes, the Drill Days and the Kotwica Club Days combine")
+
+
+def test_a_members_offer_on_top_of_the_offer_everyone_gets_is_paired_with_that_one(
+    kupferhof,
+) -> None:
+    answer = _ask(
+        kupferhof,
+        "do card members get their extra 10 percent on top of pan days money off",
+        "ZRH-01",
+        KUPFERHOF_AT,
+    )
+    assert "combine on the same item" in answer.text
+    assert "Pan Days" in answer.text and "Card Days" in answer.text
+
+
+def test_a_discount_channel_named_is_not_taken_for_another_offer(northbound) -> None:
+    answer = _ask(
+        northbound, "staff discount on top of the members weekend", "TOR-01", NORTHBOUND_AT
+    )
+    assert "staff discount" in answer.text
+    assert "Spend and Save" not in answer.text
