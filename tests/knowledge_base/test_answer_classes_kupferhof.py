@@ -154,3 +154,15 @@ def test_a_discount_channel_named_is_not_taken_for_another_offer(northbound) -> 
     )
     assert "staff discount" in answer.text
     assert "Spend and Save" not in answer.text
+
+
+# --- "is <offer> on here?": yes or no for the asker's own store, then what it gives ------------
+
+
+def test_an_offer_asked_about_here_is_a_yes_for_the_own_store(kupferhof, kotwica) -> None:
+    towels = _ask(kupferhof, "does the tea towel 3 for 2 work here", "LUG-01", KUPFERHOF_AT)
+    assert towels.text.startswith("Yes, the Tea Towel 3 for 2 runs at Lugano Via Nassa")
+    drills = _ask(kotwica, "are drill days on in this store", "WAW-01", KOTWICA_AT)
+    assert drills.text.startswith("Yes, the Drill Days runs at Warsaw Mokotów")
+    elsewhere = _ask(kotwica, "is warm home weeks on here", "WAW-01", KOTWICA_AT)
+    assert elsewhere.text.startswith("The Warm Home Weeks does not run at Warsaw Mokotów")
