@@ -193,6 +193,8 @@ class GroundedAnswerer(
                 answer = self._dispatch(turn)
         except KnowledgeError as e:
             answer, error = None, f"{e.code}: {e}"
+        if answer is None and error is None:
+            answer = self._offer_does_not_say(turn)
         if answer is None:
             answer = self._unknown(turn)
             if error is not None:

@@ -50,7 +50,10 @@ def asks_yes_no(words: list[str]) -> bool:
 def asks_about_here(words: list[str]) -> bool:
     """The question is about the asker's own store ("is it on here?", "in this shop")."""
     joined = " " + " ".join(words) + " "
-    return " here " in joined or " this store " in joined or " this shop " in joined
+    return any(
+        f" {place} " in joined
+        for place in ("here", "this store", "this shop", "our store", "our shop")
+    )
 
 
 _ATTRIBUTE_WORDS = frozenset(

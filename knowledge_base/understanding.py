@@ -57,6 +57,7 @@ from knowledge_base.question_counts import one_product_categories, quantities
 from knowledge_base.question_forms import (
     asks_price_idiom,
     asks_unheld_attribute,
+    asks_yes_no,
     names_unknown_model,
 )
 from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, when_named
@@ -104,6 +105,17 @@ def _cue_terms() -> frozenset[str]:
                 terms.update(key.split())
     terms.update(search_terms(" ".join(GENERIC_WORDS)))
     return frozenset(terms)
+
+
+def _place_after(words: list[str], unknown_words: list[str]) -> bool:
+    """An unknown word within two words after "in", "at" or "on": a place not recognised."""
+    unknown = set(unknown_words)
+    for i, word in enumerate(words):
+        if word in ("in", "at", "on", "an") and any(
+            term in unknown for later in words[i + 1 : i + 3] for term in search_terms(later)
+        ):
+            return True
+    return False
 
 
 def understand(
@@ -203,6 +215,17 @@ def understand(
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
+    # "Is delivery free with the X?": a yes or no about the offer on a word none of the
+    # chain's texts uses is a question its file cannot answer, not a request for the offer.
+    unstated = (
+        intent in (Intent.UNKNOWN, Intent.OVERVIEW)
+        and bool(promotions)
+        and not (products or categories or stores)
+        and asks_yes_no(words)
+        and bool(unknown_words)
+        and not _place_after(words, unknown_words)  # "on in Manos?": a place, asked back
+    )
+    unheld = unheld or unstated
     unnamed_item = (
         intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
         and not (products or categories)
@@ -252,6 +275,7 @@ def understand(
         asks_list=asks_list,
         stores=stores,
         unknown_words=unknown_words,
+        asks_unstated=unstated,
         corrected=corrected,
         when=when,
         asks_stacking=has(STACK_EN, STACK_ZH),

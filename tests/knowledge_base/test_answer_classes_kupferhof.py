@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import DEFAULT_CONTACT
 
-from knowledge_base.answering import Answer, Question
+from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 
@@ -166,3 +166,28 @@ def test_an_offer_asked_about_here_is_a_yes_for_the_own_store(kupferhof, kotwica
     assert drills.text.startswith("Yes, the Drill Days runs at Warsaw Mokotów")
     elsewhere = _ask(kotwica, "is warm home weeks on here", "WAW-01", KOTWICA_AT)
     assert elsewhere.text.startswith("The Warm Home Weeks does not run at Warsaw Mokotów")
+
+
+# --- a yes or no about a named offer on something its file never mentions ----------------------
+
+
+def test_a_yes_no_about_an_offer_on_a_word_no_file_uses_is_not_answered_with_the_offer(
+    kotwica, kupferhof
+) -> None:
+    answer = _ask(kotwica, "is installation free with warm home weeks", "BRQ-01", KOTWICA_AT)
+    assert answer.source is AnswerSource.UNKNOWN
+    assert answer.text == (
+        "I don't know that for the Warm Home Weeks; please ask Jakub Dvořák, Czech promotions,"
+        " phone +420 234 555 140."
+    )
+    assert "3000" not in answer.text
+    # An offer asked about in a place not recognised is asked back, not "don't know".
+    place = _ask(kupferhof, "is the white weeks on in davos", "ZRH-01", KUPFERHOF_AT)
+    assert place.source is AnswerSource.CLARIFY
+
+
+def test_a_word_an_offer_shares_with_an_item_does_not_name_the_offer(kupferhof) -> None:
+    # "pan" is a word of the Pan Days; a question about returning a pan is not about it.
+    answer = _ask(kupferhof, "can a customer return a pan after using it", "ZRH-01", KUPFERHOF_AT)
+    assert answer.source is AnswerSource.UNKNOWN
+    assert "Pan Days" not in answer.text
