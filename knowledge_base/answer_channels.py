@@ -12,8 +12,10 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
+from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.models import Promotion, ShortText
 from knowledge_base.phrasing import contact_fact, contact_phrase, join, the_title, title
+from knowledge_base.words import tokens
 
 
 class ChannelAnswers(AnswerFocus):
@@ -76,13 +78,7 @@ class ChannelAnswers(AnswerFocus):
             return None
         zh = turn.zh
         said = _spoken(promotion, words[max(heard, key=len)]).best("zh-CN" if zh else "en")
-        contact = self._kb.contact_for(promotion, turn.store_id)
-        ask = contact_phrase(contact, zh) if contact is not None else self._default_contact
-        self._promotion_facts(turn, promotion)
-        if contact is not None:
-            turn.fact(contact_fact(contact), contact.team.zh_cn)
-        else:
-            turn.fact(f"default contact: {self._default_contact}")
+        ask = self._offer_contact(turn, promotion)
         text = (
             f"{title(promotion, zh)}没有说明能否与{said}同时使用，请咨询{ask}"
             if zh
@@ -90,6 +86,47 @@ class ChannelAnswers(AnswerFocus):
             f" please ask {ask}"
         )
         return self._done(turn, [text], AnswerSource.UNKNOWN)
+
+    def _offer_does_not_say(self, turn: Turn) -> Answer | None:
+        """Not known, about one offer named: say which, and ask that offer's contact.
+
+        "Is delivery free with the X?": the file of the X does not say, and whoever looks
+        after the X can tell, not the chain's general desk.
+        """
+        parsed = turn.parsed
+        if not parsed.asks_unstated or len(parsed.promotions) != 1:
+            return None
+        promotion = self._kb.promotions[parsed.promotions[0]]
+        if not promotion.visible or not (turn.zh or _named_by_its_words(promotion, parsed.words)):
+            return None  # "return a tent ...": a word of the Tent Clearance names no offer
+        zh = turn.zh
+        ask = self._offer_contact(turn, promotion)
+        if zh:
+            return self._done(
+                turn, [f"{title(promotion, zh)}没有说明这一点，请咨询{ask}"], AnswerSource.UNKNOWN
+            )
+        text = f"I don't know that for {the_title(promotion, zh)}; please ask {ask}"
+        return self._done(turn, [text], AnswerSource.UNKNOWN)
+
+    def _offer_contact(self, turn: Turn, promotion: Promotion) -> str:
+        """Whom to ask about ``promotion`` at the store (its facts recorded), as spoken."""
+        contact = self._kb.contact_for(promotion, turn.store_id)
+        self._promotion_facts(turn, promotion)
+        if contact is None:  # the chain's own default contact, else the built-in one
+            said, facts = fallback_contact(self._kb, self._default_contact, turn.zh)
+            turn.fact(*facts)
+            return said
+        turn.fact(contact_fact(contact), contact.team.zh_cn)
+        return contact_phrase(contact, turn.zh)
+
+
+def _named_by_its_words(promotion: Promotion, words: list[str]) -> bool:
+    """Whether the question says the offer's name, not one word it shares with an item.
+
+    Two words of the title (or its only one): "pan" alone does not name the Pan Days.
+    """
+    own = [w for w in tokens(promotion.title.en) if len(w) > 2]
+    return sum(w in words for w in own) >= min(2, len(own))
 
 
 def _named(promotion: Promotion, words: str, text: str) -> list[tuple[ShortText, bool]]:

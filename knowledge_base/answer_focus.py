@@ -58,29 +58,6 @@ class AnswerFocus(AnswerCore):
         )
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
-    def _member_offer(self, turn: Turn) -> Promotion | None:
-        """The one running members-only offer on the items asked about, beside those named.
-
-        "Can a member get the member discount and the 3 for 2 on the same items?": the
-        member discount is the members-only offer on those items.
-        """
-        skus = list(turn.parsed.products)
-        for category in turn.parsed.categories:
-            skus += [s for s, p in self._kb.products.items() if p.category == category]
-        found = {
-            promotion.id: promotion
-            for sku in skus
-            for promotion in self._kb.promotions_for_sku(sku)
-            if promotion.id not in turn.parsed.promotions
-            and all(getattr(rule, "members_only", False) for rule in promotion.rules)
-        }
-        running = [
-            p
-            for p, placed in self._relevant(turn, list(found.values()))
-            if placed.phase is Phase.RUNNING
-        ]
-        return running[0] if len(running) == 1 else None
-
     def _members_only_offer_here(self, turn: Turn) -> Promotion | None:
         """The store's one members-only offer on or just over at the moment asked about.
 

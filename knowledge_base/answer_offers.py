@@ -26,7 +26,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_yes_no
+from knowledge_base.question_forms import asks_about_here, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.rules import SpendThreshold
 from knowledge_base.understanding import Intent
@@ -118,10 +118,12 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             return self._done(
                 turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
             )
-        on_named_day = turn.named_day is not None and asks_yes_no(turn.parsed.words)
-        if (turn.named_store or on_named_day) and placed.phase is Phase.RUNNING:
-            # "Does it work in the Manchester store?", "Will it still be on next Saturday?":
-            # yes, there or then, and what it gives.
+        yes_no = asks_yes_no(turn.parsed.words)
+        on_named_day = turn.named_day is not None and yes_no
+        here = yes_no and asks_about_here(turn.parsed.words)
+        if (turn.named_store or on_named_day or here) and placed.phase is Phase.RUNNING:
+            # "Does it work in the Manchester store?", "Will it still be on next Saturday?",
+            # "Is it on here?": yes, there or then, and what it gives.
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)
             phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)

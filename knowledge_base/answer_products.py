@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from knowledge_base.answer_core import Turn, everyone_first, gives_members, member_rule
-from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answer_core import (
+    Turn,
+    everyone_first,
+    member_rule,
+    members_only,
+)
+from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.phrasing import (
     day,
-    is_discount_phrase,
     join,
     rule_phrases,
     starts_phrase,
@@ -24,7 +28,7 @@ from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
 
 
-class ProductAnswers(AnswerSentences):
+class ProductAnswers(ItemAnswerParts):
     """Is a product in an offer: running, joining later, excluded, left out at this store."""
 
     def _product_offers(self, turn: Turn, product: Product) -> Answer:
@@ -35,6 +39,9 @@ class ProductAnswers(AnswerSentences):
         relevant, rules = self._relevant_for_item(turn, kb.promotions_for_sku(sku), sku)
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         running = everyone_first(running, turn.parsed.member)
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
+        if running and over and self._still_asks_after_ended(turn, running):
+            return self._ended_members_left(turn, product, over[0], running[0], rules)
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -95,7 +102,6 @@ class ProductAnswers(AnswerSentences):
                 ],
             )
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
-        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
@@ -145,115 +151,46 @@ class ProductAnswers(AnswerSentences):
             ],
         )
 
-    def _so_price(self, turn: Turn, sku: str, only: Promotion | None = None) -> str:
-        """``, so 499 Norwegian kroner``: what one unit costs now (English answers).
+    def _still_asks_after_ended(
+        self, turn: Turn, running: list[tuple[Promotion, PromotionTiming]]
+    ) -> bool:
+        """Whether "is X still discounted?" finds only a members-only offer running on X.
 
-        ``only``: say it only when that promotion alone takes money off the unit (the price
-        follows that offer's terms, not those of another offer stacked on it).
+        "Still" points back to an offer everyone had; the members' extra that runs now is
+        not that discount, so the answer starts with the one that ended.
         """
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
-        if quote.total == quote.list_total:
-            return ""
-        if only is not None and quote.promotion_ids != (only.id,):
-            return ""
-        self._quote_facts(turn, quote)
-        return f", so {money(quote.total, self._currency(turn))}"
-
-    def _so_rate(self, turn: Turn, sku: str, promotion: Promotion, rules: Sequence[Rule]) -> str:
-        """``, so 105 pounds`` after "the X is 30 percent off in Y": the price that rate makes.
-
-        Only where the sentence gives everyone's rate or amount (a member asking about an
-        offer with member terms hears the member price in a sentence of its own) and that
-        offer alone makes the price.
-        """
-        if not is_discount_phrase(promotion, rules):
-            return ""
-        if turn.parsed.member and (member_rule(promotion) or gives_members(rules)):
-            return ""
-        return self._so_price(turn, sku, only=promotion)
-
-    def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
-        """A running promotion covering ``sku`` whose region holds the store but leaves it out."""
-        for promotion in self._kb.promotions_for_sku(sku):
-            if turn.store_id not in promotion.exclude_stores or not promotion.visible:
-                continue
-            if self._timing(turn, promotion).phase is Phase.RUNNING:
-                return promotion
-        return None
-
-    def _relevant_for_item(
-        self, turn: Turn, promotions: list[Promotion], sku: str
-    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
-        """:meth:`_relevant` placed for the item, with the rules that price it in each.
-
-        An item may join a promotion later than it starts (a later rule set).
-        """
-        placed: list[tuple[Promotion, PromotionTiming]] = []
-        rules: dict[str, Sequence[Rule]] = {}
-        for promotion, _ in self._relevant(turn, promotions):
-            timing, rules[promotion.id] = self._item_terms(turn, promotion, sku)
-            placed.append((promotion, timing))
-        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
-        if turn.parsed.asks_still:
-            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
-        placed.sort(key=lambda x: order.index(x[1].phase))
-        return placed, rules
-
-    def _category_item(self, promotion: Promotion, category_id: str) -> str | None:
-        """The item of a category that stands for it in ``promotion``.
-
-        Of the category's items the promotion covers, one from the rule set that covers the
-        most of them (a rule set adding one item of the category does not speak for it all).
-        """
-        items = self._kb.category_skus(category_id)
-        best: tuple[int, str] | None = None
-        for skus in self._kb.rule_set_skus(promotion):
-            inside = [s for s in items if s in skus]
-            if inside and (best is None or len(inside) > best[0]):
-                best = (len(inside), inside[0])
-        return best[1] if best is not None else None
-
-    def _relevant_for_category(
-        self, turn: Turn, promotions: list[Promotion], category_id: str
-    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
-        """:meth:`_relevant_for_item` for a category: each promotion as it prices its items.
-
-        A category added by a later rule set ("comics on one day") is upcoming until that
-        rule set starts and is then priced by its rules, never by the promotion's own.
-        """
-        placed: list[tuple[Promotion, PromotionTiming]] = []
-        rules: dict[str, Sequence[Rule]] = {}
-        for promotion, timing in self._relevant(turn, promotions):
-            sku = self._category_item(promotion, category_id)
-            if sku is None:
-                placed.append((promotion, timing))
-                rules[promotion.id] = promotion.rules
-                continue
-            item, rules[promotion.id] = self._item_terms(turn, promotion, sku)
-            placed.append((promotion, item))
-        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
-        if turn.parsed.asks_still:
-            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
-        placed.sort(key=lambda x: order.index(x[1].phase))
-        return placed, rules
-
-    def _plain_price(self, turn: Turn, sku: str) -> str:
-        """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else ""."""
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
-        if quote.total != quote.list_total:
-            return ""  # another offer prices it: the named one's answer stays about that one
-        self._quote_facts(turn, quote)
         return (
-            f"The {self._item(turn, sku)} is {money(quote.total, self._currency(turn), 'en')} there"
+            turn.parsed.asks_still
+            and not turn.parsed.member
+            and all(members_only(p) for p, _ in running)
         )
 
-    def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
-        """Running promotions at the store that would cover ``sku`` but exclude it."""
-        category = self._kb.products[sku].category
-        excluding = [
-            p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
-        ]
-        return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
+    def _ended_members_left(
+        self,
+        turn: Turn,
+        product: Product,
+        ended: tuple[Promotion, PromotionTiming],
+        running: tuple[Promotion, PromotionTiming],
+        rules: Mapping[str, Sequence[Rule]],
+    ) -> Answer:
+        """The offer that ended, the price now, and what members still get."""
+        zh, sku = turn.zh, product.sku
+        over, placed = ended
+        self._promotion_facts(turn, over)
+        price = money(
+            product.list_price[self._currency(turn).code],
+            self._currency(turn),
+            "zh-CN" if zh else "en",
+        )
+        members, members_placed = running
+        self._promotion_facts(turn, members)
+        head, rest = self._headline(turn, sku if zh else "it", members, rules=rules[members.id])
+        said = [self._ended_phrase(turn, over, placed)]
+        if zh:
+            said = [f"没有，{said[0]}", f"{sku}现价{price}", head]
+        else:
+            said = [f"No, {said[0]}", f"The {self._item(turn, sku)} is {price} now", head]
+        return self._done(turn, [*said, self._then(turn, rest, members_placed)])
 
     def _product_in_named(self, turn: Turn, product: Product, promotion: Promotion) -> Answer:
         zh, sku = turn.zh, product.sku
@@ -313,4 +250,12 @@ class ProductAnswers(AnswerSentences):
                 [f"Not yet: {name} {start}", f"Then the {self._item(turn, sku)} will be {phrases}"],
             )
         ended = self._ended_phrase(turn, promotion, placed)
-        return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+        if turn.named_day is not None:  # "... on Monday": today's price is not that day's
+            return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
+        # "<item> price with the <ended offer>": that it ended, and what the item costs now.
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        self._quote_facts(turn, quote)
+        now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
+        if zh:
+            return self._done(turn, [f"不参加了，{ended}", f"{sku}现价{now}"])
+        return self._done(turn, [f"No, {ended}", f"The {self._item(turn, sku)} is {now} now"])

@@ -31,7 +31,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.resolution import Phase, PromotionTiming, stacking_relation
+from knowledge_base.resolution import Phase, PromotionTiming
 
 
 class SectionAnswers(ChangeAnswers, LimitAnswers):
@@ -224,45 +224,6 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
             refused_zh="销售目标只对区域经理开放，你无法查看。",
             none_en="There is no target set for {name}",
             none_zh="{name}没有设定目标",
-        )
-
-    def _stacking(self, turn: Turn) -> Answer:
-        """Whether the first two promotions named combine on the same item."""
-        zh = turn.zh
-        first, second = (self._kb.promotions[p] for p in turn.parsed.promotions[:2])
-        for promotion in (first, second):
-            self._promotion_facts(turn, promotion)
-        relation = stacking_relation(first, second)
-        turn.fact(f"stacking of {first.id} and {second.id}: {relation}")
-        a, b = (title(p, zh) if zh else the_title(p, zh) for p in (first, second))
-        if relation == "stack":
-            return self._done(
-                turn,
-                [
-                    f"可以，{a}和{b}可以同时使用"
-                    if zh
-                    else f"Yes, {a} and {b} combine on the same item"
-                ],
-            )
-        cheaper = (
-            "按对顾客更优惠的一个计算" if zh else "the customer gets whichever is cheaper for them"
-        )
-        if relation == "exclusive":
-            return self._done(
-                turn,
-                [
-                    f"不可以，{a}和{b}不能同时使用，{cheaper}"
-                    if zh
-                    else f"No, {a} and {b} do not combine; {cheaper}"
-                ],
-            )
-        return self._done(
-            turn,
-            [
-                f"{a}和{b}没有说明能否同时使用，{cheaper}"
-                if zh
-                else f"{a} and {b} do not say whether they combine; {cheaper}"
-            ],
         )
 
 

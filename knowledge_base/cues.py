@@ -273,7 +273,7 @@ FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination",
 STACK_EN = (
     " combin",
     " stack",
-    " together with ",
+    " together",
     " on top of ",
     " use both ",
     " get both ",
@@ -367,7 +367,7 @@ GENERIC_WORDS = frozenset(
     currently running run runs work works available on off go going see look looking
     please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
     friday saturday sunday next coming day days morning afternoon evening tonight use using
-    used""".split()
+    used happen happens happening well too either""".split()
 )
 
 

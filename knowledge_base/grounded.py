@@ -25,6 +25,7 @@ from knowledge_base.answer_each_price import EachPriceAnswers
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
+from knowledge_base.answer_stacking import StackingAnswers
 from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.drafts import names_draft_only
@@ -81,6 +82,7 @@ class GroundedAnswerer(
     OfferAnswers,
     PriceAnswers,
     SectionAnswers,
+    StackingAnswers,
     ChannelAnswers,
     Answerer,
 ):
@@ -191,6 +193,8 @@ class GroundedAnswerer(
                 answer = self._dispatch(turn)
         except KnowledgeError as e:
             answer, error = None, f"{e.code}: {e}"
+        if answer is None and error is None:
+            answer = self._offer_does_not_say(turn)
         if answer is None:
             answer = self._unknown(turn)
             if error is not None:
@@ -227,11 +231,6 @@ class GroundedAnswerer(
             Intent.IN_OFFER: self._in_offer,
             Intent.OVERVIEW: self._overview,
         }
-        if turn.parsed.asks_stacking and len(turn.parsed.promotions) == 1 and turn.parsed.member:
-            # "the member discount and the X": the members-only offer on those items.
-            member_offer = self._member_offer(turn)
-            if member_offer is not None:
-                turn.parsed.promotions.append(member_offer.id)
         if (
             turn.parsed.member
             and intent in (Intent.DISCOUNT, Intent.IN_OFFER, Intent.DATES)
@@ -240,6 +239,11 @@ class GroundedAnswerer(
             members_only = self._members_only_offer_here(turn)  # "the member discount"
             if members_only is not None:
                 turn.parsed.promotions.append(members_only.id)
+        if turn.parsed.asks_stacking and len(turn.parsed.promotions) == 1:
+            # "X and the member discount?", "X with other offers?": one offer named.
+            one_named = self._stacking_one_named(turn)
+            if one_named is not None:
+                return one_named
         if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed

@@ -55,6 +55,9 @@ class ParsedQuestion:
     """Asks which stores an offer runs at ("which stores have ...", "哪些店")."""
     asks_left_out: bool = False
     """Asks what is left out ("which stores are left out of ...")."""
+    asks_unstated: bool = False
+    """Asks a yes or no about a named offer on something no text of the chain mentions
+    ("is delivery free with the X?"): the offer's file does not say."""
 
     @property
     def without_places_and_promotions(self) -> str:

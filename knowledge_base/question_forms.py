@@ -47,6 +47,15 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+def asks_about_here(words: list[str]) -> bool:
+    """The question is about the asker's own store ("is it on here?", "in this shop")."""
+    joined = " " + " ".join(words) + " "
+    return any(
+        f" {place} " in joined
+        for place in ("here", "this store", "this shop", "our store", "our shop")
+    )
+
+
 _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds

@@ -13,6 +13,7 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,7 @@ from knowledge_base.question_counts import one_product_categories, quantities
 from knowledge_base.question_forms import (
     asks_price_idiom,
     asks_unheld_attribute,
+    asks_yes_no,
     names_unknown_model,
 )
 from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, when_named
@@ -85,6 +87,9 @@ def content_terms(text: str) -> list[str]:
     return [t for t in search_terms(text) if t not in cue_terms]
 
 
+_STILL_ON_OFFER = re.compile(r" still on (?:sale|offer|special|promotion|discount)s? ")
+
+
 @lru_cache(maxsize=1)
 def _speller() -> CueSpeller:
     return CueSpeller(cue_words())
@@ -100,6 +105,17 @@ def _cue_terms() -> frozenset[str]:
                 terms.update(key.split())
     terms.update(search_terms(" ".join(GENERIC_WORDS)))
     return frozenset(terms)
+
+
+def _place_after(words: list[str], unknown_words: list[str]) -> bool:
+    """An unknown word within two words after "in", "at" or "on": a place not recognised."""
+    unknown = set(unknown_words)
+    for i, word in enumerate(words):
+        if word in ("in", "at", "on", "an") and any(
+            term in unknown for later in words[i + 1 : i + 3] for term in search_terms(later)
+        ):
+            return True
+    return False
 
 
 def understand(
@@ -152,6 +168,8 @@ def understand(
     def has(keys: tuple[str, ...], zh: tuple[str, ...]) -> bool:
         return any(k in joined for k in keys) or any(k in zh_heard for k in zh)
 
+    # "Is the X still on sale?" asks whether the item is still discounted, not when an offer ends.
+    joined = _STILL_ON_OFFER.sub(" still discounted ", joined)
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
     if asks_price_idiom(heard):
@@ -197,6 +215,17 @@ def understand(
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
+    # "Is delivery free with the X?": a yes or no about the offer on a word none of the
+    # chain's texts uses is a question its file cannot answer, not a request for the offer.
+    unstated = (
+        intent in (Intent.UNKNOWN, Intent.OVERVIEW)
+        and bool(promotions)
+        and not (products or categories or stores)
+        and asks_yes_no(words)
+        and bool(unknown_words)
+        and not _place_after(words, unknown_words)  # "on in Manos?": a place, asked back
+    )
+    unheld = unheld or unstated
     unnamed_item = (
         intent in (Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE)
         and not (products or categories)
@@ -246,6 +275,7 @@ def understand(
         asks_list=asks_list,
         stores=stores,
         unknown_words=unknown_words,
+        asks_unstated=unstated,
         corrected=corrected,
         when=when,
         asks_stacking=has(STACK_EN, STACK_ZH),

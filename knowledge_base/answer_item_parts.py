@@ -1,0 +1,132 @@
+"""The parts product answers are built from: an item's price now, its offers, why not here.
+
+:class:`ItemAnswerParts` places the promotions that cover an item or a category (with the
+rules that price the item in each), says the price one unit costs now, and finds the running
+offers an item is excluded from or its store is left out of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from knowledge_base.answer_core import Turn, gives_members, member_rule
+from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.models import Promotion, Rule
+from knowledge_base.phrasing import is_discount_phrase
+from knowledge_base.quotes import Basket
+from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.speech import money
+
+
+class ItemAnswerParts(AnswerSentences):
+    """Prices and placed offers of one item or category, for the answers about products."""
+
+    def _so_price(self, turn: Turn, sku: str, only: Promotion | None = None) -> str:
+        """``, so 499 Norwegian kroner``: what one unit costs now (English answers).
+
+        ``only``: say it only when that promotion alone takes money off the unit (the price
+        follows that offer's terms, not those of another offer stacked on it).
+        """
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        if quote.total == quote.list_total:
+            return ""
+        if only is not None and quote.promotion_ids != (only.id,):
+            return ""
+        self._quote_facts(turn, quote)
+        return f", so {money(quote.total, self._currency(turn))}"
+
+    def _so_rate(self, turn: Turn, sku: str, promotion: Promotion, rules: Sequence[Rule]) -> str:
+        """``, so 105 pounds`` after "the X is 30 percent off in Y": the price that rate makes.
+
+        Only where the sentence gives everyone's rate or amount (a member asking about an
+        offer with member terms hears the member price in a sentence of its own) and that
+        offer alone makes the price.
+        """
+        if not is_discount_phrase(promotion, rules):
+            return ""
+        if turn.parsed.member and (member_rule(promotion) or gives_members(rules)):
+            return ""
+        return self._so_price(turn, sku, only=promotion)
+
+    def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
+        """A running promotion covering ``sku`` whose region holds the store but leaves it out."""
+        for promotion in self._kb.promotions_for_sku(sku):
+            if turn.store_id not in promotion.exclude_stores or not promotion.visible:
+                continue
+            if self._timing(turn, promotion).phase is Phase.RUNNING:
+                return promotion
+        return None
+
+    def _relevant_for_item(
+        self, turn: Turn, promotions: list[Promotion], sku: str
+    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
+        """:meth:`_relevant` placed for the item, with the rules that price it in each.
+
+        An item may join a promotion later than it starts (a later rule set).
+        """
+        placed: list[tuple[Promotion, PromotionTiming]] = []
+        rules: dict[str, Sequence[Rule]] = {}
+        for promotion, _ in self._relevant(turn, promotions):
+            timing, rules[promotion.id] = self._item_terms(turn, promotion, sku)
+            placed.append((promotion, timing))
+        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
+        if turn.parsed.asks_still:
+            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
+        placed.sort(key=lambda x: order.index(x[1].phase))
+        return placed, rules
+
+    def _category_item(self, promotion: Promotion, category_id: str) -> str | None:
+        """The item of a category that stands for it in ``promotion``.
+
+        Of the category's items the promotion covers, one from the rule set that covers the
+        most of them (a rule set adding one item of the category does not speak for it all).
+        """
+        items = self._kb.category_skus(category_id)
+        best: tuple[int, str] | None = None
+        for skus in self._kb.rule_set_skus(promotion):
+            inside = [s for s in items if s in skus]
+            if inside and (best is None or len(inside) > best[0]):
+                best = (len(inside), inside[0])
+        return best[1] if best is not None else None
+
+    def _relevant_for_category(
+        self, turn: Turn, promotions: list[Promotion], category_id: str
+    ) -> tuple[list[tuple[Promotion, PromotionTiming]], dict[str, Sequence[Rule]]]:
+        """:meth:`_relevant_for_item` for a category: each promotion as it prices its items.
+
+        A category added by a later rule set ("comics on one day") is upcoming until that
+        rule set starts and is then priced by its rules, never by the promotion's own.
+        """
+        placed: list[tuple[Promotion, PromotionTiming]] = []
+        rules: dict[str, Sequence[Rule]] = {}
+        for promotion, timing in self._relevant(turn, promotions):
+            sku = self._category_item(promotion, category_id)
+            if sku is None:
+                placed.append((promotion, timing))
+                rules[promotion.id] = promotion.rules
+                continue
+            item, rules[promotion.id] = self._item_terms(turn, promotion, sku)
+            placed.append((promotion, item))
+        order = [Phase.RUNNING, Phase.UPCOMING, Phase.ENDED, Phase.WITHDRAWN]
+        if turn.parsed.asks_still:
+            order = [Phase.RUNNING, Phase.ENDED, Phase.WITHDRAWN, Phase.UPCOMING]
+        placed.sort(key=lambda x: order.index(x[1].phase))
+        return placed, rules
+
+    def _plain_price(self, turn: Turn, sku: str) -> str:
+        """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else ""."""
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        if quote.total != quote.list_total:
+            return ""  # another offer prices it: the named one's answer stays about that one
+        self._quote_facts(turn, quote)
+        return (
+            f"The {self._item(turn, sku)} is {money(quote.total, self._currency(turn), 'en')} there"
+        )
+
+    def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
+        """Running promotions at the store that would cover ``sku`` but exclude it."""
+        category = self._kb.products[sku].category
+        excluding = [
+            p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
+        ]
+        return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
