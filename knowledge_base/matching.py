@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.continued_names import continued_places, continued_products
-from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
+from knowledge_base.cues import cue_words
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
+from knowledge_base.question_counts import MAX_QUANTITY
 from knowledge_base.store_names import (
     PLACE_WORDS,
     short_city_names,

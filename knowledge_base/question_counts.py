@@ -9,12 +9,27 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS
 from knowledge_base.mentions import Mention
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
+# Words between a count and the item it counts ("2 pairs of").
+QUANTITY_WORDS = {
+    "pair",
+    "pairs",
+    "of",
+    "the",
+    "x",
+    "units",
+    "unit",
+    "items",
+    "packs",
+    "pack",
+    "boxes",
+}
+# The largest number read as a quantity.
+MAX_QUANTITY = 50
 
 _ZH_DIGITS = {
     "一": 1,
