@@ -31,6 +31,12 @@ QUANTITY_WORDS = {
 # The largest number read as a quantity.
 MAX_QUANTITY = 50
 
+
+def is_quantity(word: str) -> bool:
+    """A count of items written in digits, from 1 to :data:`MAX_QUANTITY` ("2", not "2026")."""
+    return word.isdigit() and 0 < int(word) <= MAX_QUANTITY
+
+
 _ZH_DIGITS = {
     "一": 1,
     "两": 2,
@@ -107,7 +113,7 @@ def quantities(
                 # "six of the one litre bottles": "one litre" is a size, not a count.
                 i, reach = i - 1, reach + 2
                 continue
-            if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+            if is_quantity(word):
                 quantity = int(word)
                 break
             if word in _ZH_DIGITS:
@@ -178,8 +184,7 @@ def _counted_unit(words: list[str], i: int) -> bool:
         words[i].isalpha()
         and len(words[i]) > 2
         and words[i] not in _NOT_UNITS
-        and words[i - 1].isdigit()
-        and 0 < int(words[i - 1]) <= MAX_QUANTITY
+        and is_quantity(words[i - 1])
     )
 
 
@@ -198,6 +203,6 @@ def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
     if i + 1 >= len(words) or i in inside or words[i + 1] not in _ZH_MEASURE_WORDS:
         return None
     word = words[i]
-    if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+    if is_quantity(word):
         return int(word)
     return _ZH_DIGITS.get(word)
