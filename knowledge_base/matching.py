@@ -21,15 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.continued_names import continued_places, continued_products
+from knowledge_base.count_words import is_quantity
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
-from knowledge_base.place_index import place_names
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
-from knowledge_base.question_counts import is_quantity
-from knowledge_base.store_names import PLACE_WORDS
+from knowledge_base.store_names import PLACE_WORDS, place_names
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:

@@ -9,32 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from knowledge_base.count_words import QUANTITY_WORDS, is_quantity
 from knowledge_base.mentions import Mention
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
-
-# Words between a count and the item it counts ("2 pairs of").
-QUANTITY_WORDS = {
-    "pair",
-    "pairs",
-    "of",
-    "the",
-    "x",
-    "units",
-    "unit",
-    "items",
-    "packs",
-    "pack",
-    "boxes",
-}
-# The largest number read as a quantity.
-MAX_QUANTITY = 50
-
-
-def is_quantity(word: str) -> bool:
-    """A count of items written in digits, from 1 to :data:`MAX_QUANTITY` ("2", not "2026")."""
-    return word.isdigit() and 0 < int(word) <= MAX_QUANTITY
 
 
 _ZH_DIGITS = {
