@@ -10,7 +10,7 @@ from __future__ import annotations
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import per_customer, the_title, title, unit_for
 from knowledge_base.resolution import PromotionTiming

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge_base.errors import Issue, Severity
+from knowledge_base.issues import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     CatalogueFile,
@@ -21,42 +21,12 @@ from knowledge_base.models import (
     Promotion,
     RegionsFile,
 )
-from knowledge_base.yaml_source import Path_, YamlDocument, format_field
+from knowledge_base.name_checks import check_rule_set_names
+from knowledge_base.promotion_checks import PromotionChecker
+from knowledge_base.yaml_source import YamlDocument
 
 BUILT_IN_CONTACT_SETTING = "answerer.contact"
 """The setting that names who to call when the knowledge base names nobody."""
-
-
-class Issues:
-    """Collects issues as loading goes on."""
-
-    def __init__(self) -> None:
-        self.items: list[Issue] = []
-
-    def add(
-        self,
-        doc: YamlDocument | str,
-        path: Path_ | None,
-        message: str,
-        *,
-        code: str,
-        severity: Severity = "error",
-    ) -> None:
-        """Record a problem at ``path`` of ``doc`` (or of a file with no document)."""
-        if isinstance(doc, YamlDocument):
-            file, line = doc.file, (doc.line(path) if path is not None else None)
-        else:
-            file, line = doc, None
-        self.items.append(
-            Issue(
-                file=file,
-                line=line,
-                field=format_field(path) if path else None,
-                message=message,
-                severity=severity,
-                code=code,
-            )
-        )
 
 
 def _duplicates(values: list[Any], key: Callable[[Any], str]) -> Iterator[tuple[int, str]]:
@@ -172,9 +142,6 @@ class Checker:
 
     def check_promotions(self, docs: list[tuple[YamlDocument, Promotion]]) -> None:
         """Ids, references, stores, rule sets, money, windows, overlaps and stacking."""
-        from knowledge_base.name_checks import check_rule_set_names
-        from knowledge_base.promotion_checks import PromotionChecker
-
         PromotionChecker(
             knowledge=self.knowledge, issues=self.issues, contacts_readable=self.contacts_readable
         ).check(docs)

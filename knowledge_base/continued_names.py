@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
 from knowledge_base.words import sound, spoken_letters

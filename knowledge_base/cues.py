@@ -1,4 +1,7 @@
-"""The words a question uses for each intent, slot and topic, in English and Chinese.
+"""The English words that tell a question's intent, and the intents in the order they are tried.
+
+The Chinese ones are in :mod:`knowledge_base.cues_zh`; the cue words for what a question asks
+besides its intent (start, end, stacking, where, ...) in :mod:`knowledge_base.role_cues`.
 
 Keyword lists cover the words clerks use and the ways speech recognition writes them; the
 reader (:mod:`knowledge_base.understanding`) also accepts a single word one letter off a cue
@@ -8,6 +11,8 @@ word ("todal" for "total"), through :class:`~knowledge_base.cue_speller.CueSpell
 from __future__ import annotations
 
 from enum import StrEnum
+
+from knowledge_base.role_cues import END_EN, FAQ_TOPICS_EN, START_EN
 
 
 class Intent(StrEnum):
@@ -153,16 +158,7 @@ EN: dict[Intent, tuple[str, ...]] = {
         " what to tell ",
     ),
     Intent.DATES: (
-        " end ",
-        " ends ",
-        " ending ",
-        " until ",
-        " till ",
-        " last day ",
-        " finish",
-        " expire",
-        " expiry ",
-        " how long ",
+        *END_EN,
         " start",
         " begin",
         " launch",
@@ -172,14 +168,6 @@ EN: dict[Intent, tuple[str, ...]] = {
         " what date ",
         " which day ",
         " what day ",
-        " still on ",
-        " still running ",
-        " still run ",
-        " still runs ",
-        " still valid ",
-        " still going ",
-        " still active ",
-        " is it over ",
     ),
     Intent.PRICE: (
         " price",
@@ -267,120 +255,14 @@ ORDER = (
     Intent.IN_OFFER,
     Intent.OVERVIEW,
 )
-# Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
-FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
-# Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
-STACK_EN = (
-    " combin",
-    " stack",
-    " together",
-    " on top of ",
-    " use both ",
-    " get both ",
-    " on the same ",
-    " at the same time ",
-)
-START_EN = (" start", " begin", " launch", " from when ", " when is ")
-END_EN = (
-    " end ",
-    " ends ",
-    " ending ",
-    " until ",
-    " till ",
-    " last day ",
-    " finish",
-    " expire",
-    " expiry ",
-    " how long ",
-    " still on ",
-    " still running ",
-    " still run ",
-    " still runs ",
-    " still valid ",
-    " still going ",
-    " still active ",
-    " is it over ",
-)
-# Asks which offer something belongs to: the answer names it.
-WHICH_EN = (
-    " which offer ",
-    " what offer ",
-    " which promotion ",
-    " what promotion ",
-    " which deal ",
-    " what deal ",
-    " which sale ",
-    " which one ",
-)
-# Asks where an offer runs ("which stores have ...", "which shops are left out of ...").
-WHERE_EN = (
-    " which store",
-    " what store",
-    " which shop",
-    " what shop",
-    " which branch",
-    " where does ",
-    " where is ",
-    " wheres ",
-    " where are ",
-)
-LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
-LIST_EN = (
-    " what offers ",
-    " what promotions ",
-    " which offers ",
-    " which promotions ",
-    " whats on ",
-    " what is on ",
-    " any offers ",
-    " what deals ",
-    " all offers ",
-    " all promotions ",
-    " offers today ",
-    " promotions today ",
-    " offers are on ",
-    " promotions are on ",
-)
-MEMBER_EN = (" member", " loyalty ")
-QUANTITY_WORDS = {
-    "pair",
-    "pairs",
-    "of",
-    "the",
-    "x",
-    "units",
-    "unit",
-    "items",
-    "packs",
-    "pack",
-    "boxes",
-}
-MAX_QUANTITY = 50
-
-# Words ordinary in questions that no knowledge base needs to contain.
-GENERIC_WORDS = frozenset(
-    """today now right still currently moment this week weekend tomorrow yesterday store shop
-    here there offer offers promotion promotions sale sales deal deals discounted discount cheap
-    cheaper buy buying bought get item items one pair pairs piece pieces unit units much many
-    price prices cost costs pay total thing things know want wants need needs like also
-    stores shops
-    currently running run runs work works available on off go going see look looking
-    please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
-    friday saturday sunday next coming day days morning afternoon evening tonight use using
-    used happen happens happening well too either""".split()
-)
 
 
 def cue_words() -> frozenset[str]:
     """Single English cue words of five letters or more ("total", "discount", "member")."""
     words = {"member", "members", "limit"}
-    for keys in EN.values():
+    for keys in (*EN.values(), FAQ_TOPICS_EN, START_EN, END_EN):
         for key in keys:
             word = key.strip()
             if word.isalpha() and " " not in word and len(word) >= 5:
                 words.add(word)
-    for key in (*FAQ_TOPICS_EN, *START_EN, *END_EN):
-        word = key.strip()
-        if word.isalpha() and " " not in word and len(word) >= 5:
-            words.add(word)
     return frozenset(words)

@@ -1,7 +1,8 @@
 """Chinese cue words: which words of a Chinese question say what it asks.
 
-The Chinese half of :mod:`knowledge_base.cues` (same intents, same roles); Mandarin, with
-common Cantonese forms where clerks use them (边个 = 谁, 几多钱 = 多少钱).
+The Chinese half of :mod:`knowledge_base.cues` and :mod:`knowledge_base.role_cues` (same
+intents, same roles); Mandarin, with common Cantonese forms where clerks use them
+(边个 = 谁, 几多钱 = 多少钱).
 """
 
 from __future__ import annotations

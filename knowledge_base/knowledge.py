@@ -27,6 +27,7 @@ from knowledge_base.models import (
     RegionsFile,
     Store,
 )
+from knowledge_base.promotion_scopes import PromotionScopes
 from knowledge_base.text import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
@@ -81,27 +82,12 @@ class KnowledgeBase:
         self._category_skus: dict[str, list[str]] = {}
         for product in catalogue.products:
             self._category_skus.setdefault(product.category, []).append(product.sku)
-        self._scope_skus: dict[str, frozenset[str]] = {}
-        self._rule_set_skus: dict[str, tuple[frozenset[str], ...]] = {}
-        self._scope_stores: dict[str, frozenset[str]] = {}
-        self._by_sku: dict[str, list[Promotion]] = {}
-        self._by_category: dict[str, list[Promotion]] = {}
-        self._by_store: dict[str, list[Promotion]] = {}
-        for promotion in self.promotions.values():
-            per_set = self._expand_rule_sets(promotion)
-            skus = frozenset().union(*per_set)
-            stores = self._expand_stores(promotion)
-            self._rule_set_skus[promotion.id] = per_set
-            self._scope_skus[promotion.id] = skus
-            self._scope_stores[promotion.id] = stores
-            if not promotion.visible:
-                continue
-            for sku in skus:
-                self._by_sku.setdefault(sku, []).append(promotion)
-            for category in {self.products[sku].category for sku in skus}:
-                self._by_category.setdefault(category, []).append(promotion)
-            for store_id in stores:
-                self._by_store.setdefault(store_id, []).append(promotion)
+        self._scopes = PromotionScopes(
+            products=self.products,
+            category_skus=self._category_skus,
+            regions=self.regions,
+            promotions=self.promotions.values(),
+        )
 
     # --- catalogue ---------------------------------------------------------------------------
 
@@ -237,33 +223,20 @@ class KnowledgeBase:
         return [p for p in self.promotions.values() if p.visible]
 
     def scope_skus(self, promotion: Promotion) -> frozenset[str]:
-        """SKUs a promotion covers at some time.
-
-        Every rule set's categories and SKUs, minus that rule set's exclusions.
-        """
-        found = self._scope_skus.get(promotion.id)
-        return found if found is not None else frozenset().union(*self.rule_set_skus(promotion))
+        """SKUs a promotion covers at some time; see :meth:`PromotionScopes.skus`."""
+        return self._scopes.skus(promotion)
 
     def rule_set_skus(self, promotion: Promotion) -> tuple[frozenset[str], ...]:
         """SKUs of each rule set, in :attr:`Promotion.all_rule_sets` order."""
-        found = self._rule_set_skus.get(promotion.id)
-        return found if found is not None else self._expand_rule_sets(promotion)
+        return self._scopes.rule_set_skus(promotion)
 
     def scope_stores(self, promotion: Promotion) -> frozenset[str]:
-        """Stores taking part.
-
-        The listed stores (else every store of the listed regions), minus ``exclude_stores``.
-        """
-        found = self._scope_stores.get(promotion.id)
-        return found if found is not None else self._expand_stores(promotion)
+        """Stores taking part; see :meth:`PromotionScopes.stores`."""
+        return self._scopes.stores(promotion)
 
     def is_store_excluded(self, promotion: Promotion, store_id: str) -> bool:
-        """True when ``store_id`` is in the promotion's regions but named in ``exclude_stores``.
-
-        Tells "this store is left out of the offer" apart from "the offer is not in this
-        region" (both mean the store is not in :meth:`scope_stores`).
-        """
-        return store_id in promotion.exclude_stores and store_id in self._region_stores(promotion)
+        """True when ``store_id`` is in the promotion's regions but named in ``exclude_stores``."""
+        return self._scopes.is_store_excluded(promotion, store_id)
 
     def combines_with_channel(self, promotion: Promotion, channel: Channel | str) -> bool | None:
         """Whether ``promotion`` combines with a discount channel; ``None``: it does not say.
@@ -285,33 +258,20 @@ class KnowledgeBase:
         return rule_set_at(self, promotion=promotion, sku=sku, store_id=store_id, at=at)
 
     def sku_window(self, promotion: Promotion, sku: str) -> tuple[datetime, datetime] | None:
-        """Local (naive) start and exclusive end of the time ``promotion`` covers ``sku``.
-
-        ``None`` when no rule set covers it. With rule sets from later dates, an item can
-        join a promotion after it started.
-        """
-        bounds = [
-            rule_set.bounds(promotion.window)
-            for rule_set, skus in zip(
-                promotion.all_rule_sets, self.rule_set_skus(promotion), strict=True
-            )
-            if sku in skus
-        ]
-        if not bounds:
-            return None
-        return min(b[0] for b in bounds), max(b[1] for b in bounds)
+        """When ``promotion`` covers ``sku``; see :meth:`PromotionScopes.sku_window`."""
+        return self._scopes.sku_window(promotion, sku)
 
     def promotions_for_sku(self, sku: str) -> list[Promotion]:
         """Visible promotions whose scope includes ``sku`` (any time, any store)."""
-        return list(self._by_sku.get(sku, []))
+        return self._scopes.for_sku(sku)
 
     def promotions_for_category(self, category_id: str) -> list[Promotion]:
         """Visible promotions covering at least one product of a category (any time, any store)."""
-        return list(self._by_category.get(category_id, []))
+        return self._scopes.for_category(category_id)
 
     def promotions_at_store(self, store_id: str) -> list[Promotion]:
         """Visible promotions a store takes part in (any time)."""
-        return list(self._by_store.get(store_id, []))
+        return self._scopes.at_store(store_id)
 
     def resolve(self, store_id: str, at: datetime, item: str | Product) -> list[AppliedPromotion]:
         """Published promotions on ``item`` at ``store_id`` at the moment ``at``.
@@ -335,31 +295,3 @@ class KnowledgeBase:
         from knowledge_base.pricing import quote
 
         return quote(self, basket=basket, store_id=store_id, at=at, member=member)
-
-    # --- helpers --------------------------------------------------------------------------------
-
-    def _expand_rule_sets(self, promotion: Promotion) -> tuple[frozenset[str], ...]:
-        out = []
-        for rule_set in promotion.all_rule_sets:
-            scope = rule_set.scope
-            skus: set[str] = set()
-            for category in scope.categories:
-                skus.update(self._category_skus.get(category, ()))
-            skus.update(sku for sku in scope.skus if sku in self.products)
-            skus.difference_update(scope.exclude_skus)
-            out.append(frozenset(skus))
-        return tuple(out)
-
-    def _region_stores(self, promotion: Promotion) -> set[str]:
-        return {
-            store.id
-            for region_id in promotion.regions
-            if (region := self.regions.get(region_id)) is not None
-            for store in region.stores
-        }
-
-    def _expand_stores(self, promotion: Promotion) -> frozenset[str]:
-        in_regions = self._region_stores(promotion)
-        if promotion.stores:
-            in_regions &= set(promotion.stores)
-        return frozenset(in_regions - set(promotion.exclude_stores))

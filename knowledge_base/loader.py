@@ -21,8 +21,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from knowledge_base.checks import Checker, Issues
+from knowledge_base.checks import Checker
 from knowledge_base.errors import Issue, KnowledgeBaseError
+from knowledge_base.issues import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import CatalogueFile, ContactsFile, Promotion, RegionsFile
 from knowledge_base.yaml_source import (

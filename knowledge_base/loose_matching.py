@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.mentions import Mention
 from knowledge_base.words import sound
 

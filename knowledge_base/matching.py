@@ -21,17 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.continued_names import continued_places, continued_products
-from knowledge_base.cues import GENERIC_WORDS, MAX_QUANTITY, cue_words
-from knowledge_base.loose_matching import FUNCTION_WORDS, OFFER_WORDS, LooseVocabulary
+from knowledge_base.count_words import is_quantity
+from knowledge_base.cues import cue_words
+from knowledge_base.generic_words import GENERIC_WORDS
+from knowledge_base.loose_matching import OFFER_WORDS, LooseVocabulary
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
-from knowledge_base.store_names import (
-    PLACE_WORDS,
-    short_city_names,
-    store_own_words,
-    without_accents,
-)
+from knowledge_base.store_names import PLACE_WORDS, place_names
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -118,57 +115,11 @@ class CatalogueMatcher:
         return matcher
 
     def _add_places(self, knowledge: KnowledgeBase) -> None:
-        """Index stores by code, full name, city and the rest; regions by name.
-
-        The city is a store name's leading words: each of its prefixes is indexed ("New
-        York" of "New York Flatiron"; a lone "New" is a place word and names nothing), and
-        so is the name without its first word. A city or region names every store in it
-        ("Shanghai" -> SH-01, SH-02); the reader picks among them. A place word that already
-        names a product, category or promotion is left to that entity.
-        """
+        """Index stores and regions by the names :func:`place_names` lists."""
         # Everyday and cue words never name a place ("times" of Times Square, "deal").
         taken = set(self.index) | PLACE_WORDS | GENERIC_WORDS | cue_words()
-        own_words = store_own_words(knowledge)
-        short_cities = short_city_names(knowledge)
-        for region in knowledge.regions.values():
-            region_names = [region.id, region.name.en]
-            if region.name.zh_cn:
-                region_names.append(region.name.zh_cn)
-            for store in region.stores:
-                names = [store.id, store.name.en]
-                words = store.name.en.split()
-                if len(words) > 1:
-                    names += [" ".join(words[:n]) for n in range(1, len(words))]
-                    names.append(" ".join(words[1:]))
-                    names += own_words.get(store.id, [])
-                    names += short_cities.get(store.id, [])
-                    rest = compact(" ".join(words[1:]))  # the name without its city
-                    self.loose.inner_place_words.update(
-                        form
-                        for word in own_words.get(store.id, [])
-                        if (form := compact(word)) != rest
-                    )
-                if store.name.zh_cn:
-                    names.append(store.name.zh_cn)
-                    # The city leads a Chinese store name (上海南京路店, 墨尔本伯克街店): its
-                    # first two or three characters, and the name without the trailing 店.
-                    zh = store.name.zh_cn
-                    names.append(zh.removesuffix("店"))
-                    bare = zh.removesuffix("店")
-                    if len(bare) >= 3 and (bare, store.id) not in self.loose.cjk_places:
-                        self.loose.cjk_places.append((bare, store.id))
-                    names += [zh[:n] for n in (2, 3) if len(zh) > n + 1]
-                # Each name also as typed or heard without its accents ("Iasi" for Iași).
-                plain = [without_accents(n) for n in [*names, *region_names]]
-                for name in dict.fromkeys([*names, *region_names, *plain]):
-                    form = compact(name)
-                    if form in taken or form in FUNCTION_WORDS or len(form) < 2:
-                        continue
-                    self.add("store", store.id, name)
-                    if len(form) >= 5 and not has_cjk(form) and not any(c.isdigit() for c in form):
-                        entries = self.loose.places.setdefault(form[0], [])
-                        if (form, store.id) not in entries:
-                            entries.append((form, store.id))
+        for store_id, name in place_names(knowledge, taken, self.loose):
+            self.add("store", store_id, name)
 
     def add(self, kind: EntityKind, key: str, name: str) -> str:
         """Index ``name`` (any spelling) for an entity; returns its compact form."""
@@ -279,12 +230,7 @@ class CatalogueMatcher:
         read: list[Mention] = []
         for m in found:
             count = words[m.start - 1] if m.start > 0 else ""
-            if (
-                m.kind == "category"
-                and m.end - m.start == 1
-                and count.isdigit()
-                and 0 < int(count) <= MAX_QUANTITY
-            ):
+            if m.kind == "category" and m.end - m.start == 1 and is_quantity(count):
                 own = self.index.get(_singular([words[m.start]]), {})
                 skus = [key for kind, key in own if kind == "product"]
                 if len(skus) == 1 and len(own) == 1:
@@ -301,7 +247,7 @@ class CatalogueMatcher:
             word, count = words[i], words[i - 1]
             if i in taken or word in GENERIC_WORDS or word in _COUNTED_NOT_ITEMS:
                 continue
-            if not (count.isdigit() and 0 < int(count) <= MAX_QUANTITY):
+            if not is_quantity(count):
                 continue
             skus = self.heads.get(_singular([word]), {})
             if len(skus) == 1 and _singular([word]) not in self.index:

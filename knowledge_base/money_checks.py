@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge_base.checks import Issues
+from knowledge_base.issues import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import AmountOff, Prices, Promotion, Rule, SpendThreshold
 from knowledge_base.yaml_source import Path_, YamlDocument

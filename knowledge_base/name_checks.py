@@ -14,7 +14,7 @@ from knowledge_base.promotion_names import names_of, promotion_names
 from knowledge_base.words import compact
 
 if TYPE_CHECKING:
-    from knowledge_base.checks import Issues
+    from knowledge_base.issues import Issues
     from knowledge_base.models import Promotion
     from knowledge_base.yaml_source import YamlDocument
 

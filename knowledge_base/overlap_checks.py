@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from knowledge_base.checks import Issues
+from knowledge_base.issues import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, PromotionStatus
 from knowledge_base.yaml_source import YamlDocument

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
 from knowledge_base.question_forms import AFTER_A_PLACE, PLACE_PREPOSITIONS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge_base.checks import Issues
+from knowledge_base.issues import Issues
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     ALL,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import MAX_QUANTITY, QUANTITY_WORDS
+from knowledge_base.count_words import QUANTITY_WORDS, is_quantity
 from knowledge_base.mentions import Mention
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def quantities(
                 # "six of the one litre bottles": "one litre" is a size, not a count.
                 i, reach = i - 1, reach + 2
                 continue
-            if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+            if is_quantity(word):
                 quantity = int(word)
                 break
             if word in _ZH_DIGITS:
@@ -163,8 +163,7 @@ def _counted_unit(words: list[str], i: int) -> bool:
         words[i].isalpha()
         and len(words[i]) > 2
         and words[i] not in _NOT_UNITS
-        and words[i - 1].isdigit()
-        and 0 < int(words[i - 1]) <= MAX_QUANTITY
+        and is_quantity(words[i - 1])
     )
 
 
@@ -183,6 +182,6 @@ def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
     if i + 1 >= len(words) or i in inside or words[i + 1] not in _ZH_MEASURE_WORDS:
         return None
     word = words[i]
-    if word.isdigit() and 0 < int(word) <= MAX_QUANTITY:
+    if is_quantity(word):
         return int(word)
     return _ZH_DIGITS.get(word)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.promotion_names import promotion_names
 from knowledge_base.words import tokens
 

@@ -20,22 +20,7 @@ from typing import TYPE_CHECKING
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.cue_speller import CueSpeller
-from knowledge_base.cues import (
-    EN,
-    END_EN,
-    FAQ_TOPICS_EN,
-    GENERIC_WORDS,
-    LEFT_OUT_EN,
-    LIST_EN,
-    MEMBER_EN,
-    ORDER,
-    STACK_EN,
-    START_EN,
-    WHERE_EN,
-    WHICH_EN,
-    Intent,
-    cue_words,
-)
+from knowledge_base.cues import EN, ORDER, Intent, cue_words
 from knowledge_base.cues_zh import (
     END_ZH,
     FAQ_TOPICS_ZH,
@@ -48,6 +33,7 @@ from knowledge_base.cues_zh import (
     WHICH_ZH,
     ZH,
 )
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
@@ -62,6 +48,17 @@ from knowledge_base.question_forms import (
 )
 from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, when_named
 from knowledge_base.retrieval import search_terms
+from knowledge_base.role_cues import (
+    END_EN,
+    FAQ_TOPICS_EN,
+    LEFT_OUT_EN,
+    LIST_EN,
+    MEMBER_EN,
+    STACK_EN,
+    START_EN,
+    WHERE_EN,
+    WHICH_EN,
+)
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase

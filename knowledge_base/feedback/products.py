@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from knowledge_base.cues import GENERIC_WORDS
+from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import FUNCTION_WORDS
 from knowledge_base.words import compact, tokens
 

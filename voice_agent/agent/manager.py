@@ -10,7 +10,8 @@ when it ends, its slot is freed.
 What each session did (its last events, answer and gap counts, the snapshots the API shows) is
 kept in :mod:`voice_agent.agent.history`, and where their events go, in
 :mod:`voice_agent.agent.session_events`; which session holds a slot, and freeing it when the
-session ends, in :mod:`voice_agent.agent.slots`; what each session is built of, in
+session ends, in :mod:`voice_agent.agent.slots`; whether a new session may take a slot, in
+:mod:`voice_agent.agent.admission`; what each session is built of, in
 :mod:`voice_agent.agent.session_factory`.
 """
 
@@ -28,11 +29,10 @@ from knowledge_base.gaps import QuestionLogger
 from pipelines.answer_processor import CallerProfile
 from pipelines.conversation_memory import DEFAULT_CONTEXT_SECS
 from pipelines.voice_loop import SessionProcessorFactory, VoiceLoopConfig
+from voice_agent.agent.admission import SessionAdmission
 from voice_agent.agent.connection import RoomConnection
 from voice_agent.agent.errors import (
-    CapacityReachedError,
     SessionNotFoundError,
-    ShuttingDownError,
 )
 from voice_agent.agent.history import (
     SessionEntry,
@@ -43,7 +43,6 @@ from voice_agent.agent.history import (
 from voice_agent.agent.lifecycle import (
     ManagedEvent,
     ManagedEventSink,
-    SessionRefused,
     SessionStarted,
     SessionState,
 )
@@ -129,25 +128,26 @@ class SessionManager:
             session_processors=session_processors,
             notices=notices,
         )
-        self._capacity = capacity
         self._events_per_session = events_per_session
         self._history = SessionHistory(keep_finished=keep_finished)
         self._slots = SessionSlots(history=self._history, stop_timeout_secs=stop_timeout_secs)
         self._events = SessionEvents(
             slots=self._slots, on_event=on_event, question_logger=question_logger
         )
+        self._admission = SessionAdmission(
+            capacity=capacity, slots=self._slots, history=self._history, events=self._events
+        )
         self._lock = asyncio.Lock()
-        self._closed = False
 
     @property
     def capacity(self) -> int:
         """Sessions that may run at once."""
-        return self._capacity
+        return self._admission.capacity
 
     @property
     def closed(self) -> bool:
         """True once :meth:`close` was called: no new session starts."""
-        return self._closed
+        return self._admission.closed
 
     @property
     def endpoint(self) -> LiveKitEndpoint:
@@ -192,18 +192,9 @@ class SessionManager:
             ShuttingDownError: :meth:`close` was called.
         """
         async with self._lock:
-            if self._closed:
-                raise ShuttingDownError(f"the service is shutting down; not starting {room}")
-            existing = self._slots.live(room)
-            if existing is not None and not existing.stopping:
-                return existing.info()
+            existing = await self._admission.admit(room, clerk_identity)
             if existing is not None:
-                await self._slots.free(existing)
-            if len(self._slots) >= self._capacity:
-                # A clerk who just left still holds a slot while their session winds down.
-                await self._slots.free_stopping()
-            if len(self._slots) >= self._capacity:
-                await self._refuse(room, clerk_identity)
+                return existing.info()
             entry = SessionEntry(
                 session=self._new_session(room, clerk_identity, caller),
                 events=deque(maxlen=self._events_per_session),
@@ -217,7 +208,7 @@ class SessionManager:
             room,
             clerk_identity,
             len(self._slots),
-            self._capacity,
+            self._admission.capacity,
         )
         await self._events.deliver(started)
         return entry.info()
@@ -277,7 +268,7 @@ class SessionManager:
 
     async def close(self) -> None:
         """Refuse new sessions from now on, then end every session (at shutdown)."""
-        self._closed = True
+        self._admission.close()
         await self.stop_all()
 
     def session_processors_for(
@@ -315,20 +306,6 @@ class SessionManager:
         if entry is None:
             raise SessionNotFoundError(f"no session in room {room!r}")
         return entry
-
-    async def _refuse(self, room: str, clerk_identity: str) -> None:
-        error = CapacityReachedError(
-            f"capacity reached: {len(self._slots)} of {self._capacity} sessions are running, "
-            f"so the assistant did not join {room} for {clerk_identity}; stop a session or "
-            "raise service.capacity"
-        )
-        self._history.refused(room, clerk_identity, code=error.code, message=error.message)
-        logger.warning("[{}] session refused: {}", room, error.message)
-        event = SessionRefused(
-            session_id=room, clerk_identity=clerk_identity, code=error.code, message=error.message
-        )
-        await self._events.deliver(event)
-        raise error
 
     def _new_session(self, room: str, clerk_identity: str, caller: CallerProfile) -> AgentSession:
         return self._sessions.session(

@@ -3,7 +3,7 @@
 Finding the binary is :mod:`voice_agent.livekit.binary`'s business (re-exported here, where
 callers start servers); what the server is told, :mod:`.server_config`'s; where its config,
 log and pid file are, :mod:`.server_files`'s; which ports it uses, :mod:`.server_ports`'s;
-waiting for and stopping the child, :mod:`.child_process`'s.
+starting, waiting for and stopping the child, :mod:`.child_process`'s.
 
 :class:`LocalLiveKitServer` writes a YAML config (keys, loopback ports, webhook URLs),
 starts the binary, waits until its HTTP port answers and stops it with SIGTERM, a second
@@ -19,11 +19,10 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import Any, Self
 
 from loguru import logger
 
@@ -34,10 +33,10 @@ from voice_agent.livekit.binary import (
     find_livekit_server_binary,
     is_executable,
 )
-from voice_agent.livekit.child_process import stop_in_steps, wait_until_answering
+from voice_agent.livekit.child_process import LOG_TAIL_LINES, ServerChild
 from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
-from voice_agent.livekit.process_guard import die_with_parent, ensure_port_free, stop_stale_server
-from voice_agent.livekit.server_config import server_config, server_environment
+from voice_agent.livekit.process_guard import ensure_port_free, stop_stale_server
+from voice_agent.livekit.server_config import server_config
 from voice_agent.livekit.server_files import ServerFiles
 from voice_agent.livekit.server_ports import ServerPorts
 
@@ -54,7 +53,6 @@ MIN_SECRET_LENGTH = 32
 
 DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
 """Where servers started by ``voice-agent`` leave their pid files."""
-_LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
 
@@ -128,8 +126,7 @@ class LocalLiveKitServer:
         self._drain_secs = drain_secs
         self._stop_timeout_secs = stop_timeout_secs
         self._redis_address = redis_address
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log_handle: IO[bytes] | None = None
+        self._child: ServerChild | None = None
 
     @property
     def url(self) -> str:
@@ -174,7 +171,7 @@ class LocalLiveKitServer:
     @property
     def pid(self) -> int | None:
         """The child's process id while it runs."""
-        return self._process.pid if self._process is not None else None
+        return self._child.process.pid if self._child is not None else None
 
     @property
     def pid_file(self) -> Path | None:
@@ -184,7 +181,7 @@ class LocalLiveKitServer:
     @property
     def running(self) -> bool:
         """True while the child process is alive."""
-        return self._process is not None and self._process.poll() is None
+        return self._child is not None and self._child.running
 
     def config(self) -> dict[str, Any]:
         """The livekit-server configuration this instance runs with."""
@@ -239,13 +236,13 @@ class LocalLiveKitServer:
 
     def stop(self) -> None:
         """Stop the server: SIGTERM, then a forcing second SIGTERM, then SIGKILL."""
-        if self._process is None:
+        if self._child is None:
             return
         self._terminate()
         logger.info("livekit-server on port {} stopped", self._ports.http)
         self._files.clean_up()
 
-    def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         """The last ``lines`` lines of the server log (empty if there is none yet)."""
         return self._files.log_tail(lines)
 
@@ -279,9 +276,6 @@ class LocalLiveKitServer:
                 f"livekit-server is not an executable file: {self._binary}; {INSTALL_HINT}"
             )
         self._files.write_config(self.config())
-        env = server_environment()
-        self._log_handle = self._files.open_log()
-        command = [str(self._binary), "--config", str(self.config_file), "--bind", self._host]
         logger.info(
             "starting livekit-server on {} (rtc tcp {}, udp {}), log {}",
             self.url,
@@ -289,55 +283,16 @@ class LocalLiveKitServer:
             self._ports.rtc_udp,
             self.log_file,
         )
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log_handle,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # a Ctrl-C in the terminal is ours to forward
-            preexec_fn=die_with_parent,
+        self._child = ServerChild.start(
+            self._binary, host=self._host, files=self._files, port=self._ports.http
         )
-        self._files.write_pid(self._ports.http, self._process.pid)
 
     def _wait_until_ready(self) -> None:
-        assert self._process is not None
-
-        def exited(code: int) -> Exception:
-            return LiveKitServerError(
-                f"livekit-server exited with code {code} during startup; "
-                f"log {self.log_file}:\n{self.log_tail()}",
-                code="start_failed",
-            )
-
-        def timed_out() -> Exception:
-            return LiveKitServerError(
-                f"livekit-server did not answer on {self.http_url} within "
-                f"{self._startup_timeout_secs:.0f} s; log {self.log_file}:\n{self.log_tail()}",
-                code="start_timeout",
-                retryable=True,
-            )
-
-        wait_until_answering(
-            self._process,
-            self.http_url,
-            timeout_secs=self._startup_timeout_secs,
-            on_exit=exited,
-            on_timeout=timed_out,
-        )
+        assert self._child is not None
+        self._child.wait_until_ready(self.http_url, timeout_secs=self._startup_timeout_secs)
         logger.info("livekit-server ready on {}", self.url)
 
     def _terminate(self) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            stop_in_steps(
-                process,
-                drain_secs=self._drain_secs,
-                stop_timeout_secs=self._stop_timeout_secs,
-                name="livekit-server",
-            )
-        if self._log_handle is not None:
-            self._log_handle.close()
-            self._log_handle = None
-        if process is not None:
-            self._files.remove_pid(self._ports.http, process.pid)
+        child, self._child = self._child, None
+        if child is not None:
+            child.stop(drain_secs=self._drain_secs, stop_timeout_secs=self._stop_timeout_secs)

@@ -1,0 +1,84 @@
+"""English cue words for what a question asks besides its intent.
+
+A topic only FAQs answer, whether two offers stack, a start or an end, which offer, where an
+offer runs or is left out, a list of offers, members. The Chinese ones are in
+:mod:`knowledge_base.cues_zh`; the intents' own cue words in :mod:`knowledge_base.cues`.
+"""
+
+from __future__ import annotations
+
+# Topics that only FAQs answer: they send a question to the FAQs even without "what do I say".
+FAQ_TOPICS_EN = (" coupon", " voucher", " combine", " combined", " combination", " mix ")
+# Whether two offers combine on one item ("does Double 12 stack with the boots offer?").
+STACK_EN = (
+    " combin",
+    " stack",
+    " together",
+    " on top of ",
+    " use both ",
+    " get both ",
+    " on the same ",
+    " at the same time ",
+)
+START_EN = (" start", " begin", " launch", " from when ", " when is ")
+END_EN = (
+    " end ",
+    " ends ",
+    " ending ",
+    " until ",
+    " till ",
+    " last day ",
+    " finish",
+    " expire",
+    " expiry ",
+    " how long ",
+    " still on ",
+    " still running ",
+    " still run ",
+    " still runs ",
+    " still valid ",
+    " still going ",
+    " still active ",
+    " is it over ",
+)
+# Asks which offer something belongs to: the answer names it.
+WHICH_EN = (
+    " which offer ",
+    " what offer ",
+    " which promotion ",
+    " what promotion ",
+    " which deal ",
+    " what deal ",
+    " which sale ",
+    " which one ",
+)
+# Asks where an offer runs ("which stores have ...", "which shops are left out of ...").
+WHERE_EN = (
+    " which store",
+    " what store",
+    " which shop",
+    " what shop",
+    " which branch",
+    " where does ",
+    " where is ",
+    " wheres ",
+    " where are ",
+)
+LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
+LIST_EN = (
+    " what offers ",
+    " what promotions ",
+    " which offers ",
+    " which promotions ",
+    " whats on ",
+    " what is on ",
+    " any offers ",
+    " what deals ",
+    " all offers ",
+    " all promotions ",
+    " offers today ",
+    " promotions today ",
+    " offers are on ",
+    " promotions are on ",
+)
+MEMBER_EN = (" member", " loyalty ")
