@@ -20,7 +20,7 @@ Usage::
                                                                # southern-spokes, cadenza-music,
                                                                # folha-books, cairnfell-outdoor,
                                                                # jatekvar-toys, kupferhof-kitchen,
-                                                               # kotwica-diy)
+                                                               # kotwica-diy, komorebi-drug)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
