@@ -156,6 +156,10 @@ EN: dict[Intent, tuple[str, ...]] = {
         " wording ",
         " what to say ",
         " what to tell ",
+        " give me the line ",
+        " the line for ",
+        " my line for ",
+        " a line for ",
     ),
     Intent.DATES: (
         *END_EN,

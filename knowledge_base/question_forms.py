@@ -47,6 +47,25 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+_AMOUNT_WORDS = frozenset("price prices cost costs pay total".split())
+
+
+def asks_amount(words: list[str]) -> bool:
+    """An amount is asked for, not a yes or no ("how much ...", "what's the member price").
+
+    "Kaze tablets with both offers together, what's the member price?" asks the price.
+    """
+    if asks_yes_no(words):
+        return False
+    joined = " " + " ".join(words) + " "
+    if " how much " in joined:
+        return True
+    for i, word in enumerate(words):
+        if word in ("what", "whats") and _AMOUNT_WORDS.intersection(words[i + 1 : i + 5]):
+            return True
+    return False
+
+
 def asks_about_here(words: list[str]) -> bool:
     """The question is about the asker's own store ("is it on here?", "in this shop")."""
     joined = " " + " ".join(words) + " "
@@ -72,6 +91,23 @@ def asks_unheld_attribute(unknown_words: list[str]) -> bool:
     that names a colour ("White Trail Runner") keeps it as a name.
     """
     return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+
+
+_STOCK_PHRASES = (("in", "stock"), ("out", "of", "stock"), ("sold", "out"))
+
+
+def asks_stock(words: list[str], named: set[int]) -> bool:
+    """Whether the question asks about stock ("do we have the night cream in stock?").
+
+    Promotion files never say what is on the shelf, even on a chain whose offer is called a
+    "Stock-Up": words inside a name (``named``) do not count.
+    """
+    for phrase in _STOCK_PHRASES:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) == phrase and not named.intersection(range(i, i + size)):
+                return True
+    return False
 
 
 PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
@@ -222,3 +258,16 @@ def _another_model_word(word: str, unknown: set[str], capitalised: set[str]) -> 
     if word not in unknown or word not in capitalised or word in GENERIC_WORDS:
         return False
     return word.isalpha() and len(word) >= 3
+
+
+_STORE_WORDS = frozenset("store stores shop shops branch branches".split())
+
+
+def asks_which_place_stores(words: list[str], mentions: list[Mention]) -> bool:
+    """Whether a place is named between "which" and "stores" ("which Tokyo stores ...")."""
+    for m in mentions:
+        if m.kind != "store" or m.start == 0 or words[m.start - 1] not in ("which", "what"):
+            continue
+        if words[m.end - 1] in _STORE_WORDS or words[m.end : m.end + 1] in (["stores"], ["shops"]):
+            return True
+    return False

@@ -82,3 +82,16 @@ LIST_EN = (
     " promotions are on ",
 )
 MEMBER_EN = (" member", " loyalty ")
+NON_MEMBER_EN = (
+    " non member",
+    " nonmember",
+    " not a member",
+    " not members",
+    " no member",
+    " without a card",
+    " without the card",
+    " without membership",
+    " without a membership",
+)
+"""Asked for someone who is not a member ("3 kaze tablets for a non member"): the price for
+everyone, never the member price. Checked before :data:`MEMBER_EN`, which they contain."""
