@@ -20,7 +20,8 @@ Usage::
                                                                # southern-spokes, cadenza-music,
                                                                # folha-books, cairnfell-outdoor,
                                                                # jatekvar-toys, kupferhof-kitchen,
-                                                               # kotwica-diy, komorebi-drug)
+                                                               # kotwica-diy, komorebi-drug,
+                                                               # loonwood-home)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml

@@ -18,9 +18,13 @@ from typing import IO
 
 from loguru import logger
 
+from voice_agent.livekit.errors import LiveKitServerError
 from voice_agent.livekit.process_guard import die_with_parent
 from voice_agent.livekit.server_config import server_environment
 from voice_agent.livekit.server_files import ServerFiles
+
+LOG_TAIL_LINES = 30
+"""Lines of the server log a start failure shows."""
 
 
 class ServerChild:
@@ -55,6 +59,34 @@ class ServerChild:
     def running(self) -> bool:
         """True while the process is alive."""
         return self.process.poll() is None
+
+    def wait_until_ready(self, url: str, *, timeout_secs: float) -> None:
+        """Return once ``url`` answers while the process runs.
+
+        Raises:
+            LiveKitServerError: The process exited first, or ``url`` did not answer within
+                ``timeout_secs``; the message ends with the tail of the log.
+        """
+        log_file = self._files.log_file
+
+        def exited(code: int) -> Exception:
+            return LiveKitServerError(
+                f"livekit-server exited with code {code} during startup; "
+                f"log {log_file}:\n{self._files.log_tail(LOG_TAIL_LINES)}",
+                code="start_failed",
+            )
+
+        def timed_out() -> Exception:
+            return LiveKitServerError(
+                f"livekit-server did not answer on {url} within {timeout_secs:.0f} s; "
+                f"log {log_file}:\n{self._files.log_tail(LOG_TAIL_LINES)}",
+                code="start_timeout",
+                retryable=True,
+            )
+
+        wait_until_answering(
+            self.process, url, timeout_secs=timeout_secs, on_exit=exited, on_timeout=timed_out
+        )
 
     def stop(self, *, drain_secs: float, stop_timeout_secs: float) -> None:
         """Stop the process in steps (:func:`stop_in_steps`), close its log, remove its pid."""

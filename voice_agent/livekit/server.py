@@ -33,7 +33,7 @@ from voice_agent.livekit.binary import (
     find_livekit_server_binary,
     is_executable,
 )
-from voice_agent.livekit.child_process import ServerChild, wait_until_answering
+from voice_agent.livekit.child_process import LOG_TAIL_LINES, ServerChild
 from voice_agent.livekit.errors import LiveKitBinaryNotFoundError, LiveKitServerError
 from voice_agent.livekit.process_guard import ensure_port_free, stop_stale_server
 from voice_agent.livekit.server_config import server_config
@@ -53,7 +53,6 @@ MIN_SECRET_LENGTH = 32
 
 DEFAULT_RUN_DIR = Path.home() / ".cache" / "voice-agent" / "run"
 """Where servers started by ``voice-agent`` leave their pid files."""
-_LOG_TAIL_LINES = 30
 _START_ATTEMPTS = 3
 """Restarts with fresh ports when a picked port was taken in the meantime."""
 
@@ -243,7 +242,7 @@ class LocalLiveKitServer:
         logger.info("livekit-server on port {} stopped", self._ports.http)
         self._files.clean_up()
 
-    def log_tail(self, lines: int = _LOG_TAIL_LINES) -> str:
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
         """The last ``lines`` lines of the server log (empty if there is none yet)."""
         return self._files.log_tail(lines)
 
@@ -290,29 +289,7 @@ class LocalLiveKitServer:
 
     def _wait_until_ready(self) -> None:
         assert self._child is not None
-
-        def exited(code: int) -> Exception:
-            return LiveKitServerError(
-                f"livekit-server exited with code {code} during startup; "
-                f"log {self.log_file}:\n{self.log_tail()}",
-                code="start_failed",
-            )
-
-        def timed_out() -> Exception:
-            return LiveKitServerError(
-                f"livekit-server did not answer on {self.http_url} within "
-                f"{self._startup_timeout_secs:.0f} s; log {self.log_file}:\n{self.log_tail()}",
-                code="start_timeout",
-                retryable=True,
-            )
-
-        wait_until_answering(
-            self._child.process,
-            self.http_url,
-            timeout_secs=self._startup_timeout_secs,
-            on_exit=exited,
-            on_timeout=timed_out,
-        )
+        self._child.wait_until_ready(self.http_url, timeout_secs=self._startup_timeout_secs)
         logger.info("livekit-server ready on {}", self.url)
 
     def _terminate(self) -> None:
