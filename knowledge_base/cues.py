@@ -83,6 +83,8 @@ EN: dict[Intent, tuple[str, ...]] = {
     ),
     Intent.CONTACT: (
         " contact",
+        " how do i reach ",
+        " how can i reach ",
         " extension ",
         " phone number ",
         " responsible ",

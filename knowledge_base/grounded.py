@@ -289,7 +289,12 @@ class GroundedAnswerer(
             each = self._each_price(turn, in_category)
             if each is not None:
                 return each  # "How much is a kids bike?": each one's price, when few
-        priced = intent is Intent.PRICE and turn.parsed.products
+        # "Can they pay for the Oslo with a gift card?" asks about the card, not the price.
+        priced = (
+            intent is Intent.PRICE
+            and turn.parsed.products
+            and (asks_amount(parsed.words) or not names_channel(parsed.words, parsed.text))
+        )
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
             answer = self._faq_answer(turn, strong=True)

@@ -8,6 +8,7 @@ store that was not recognised.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,16 @@ def asks_amount(words: list[str]) -> bool:
     return False
 
 
+_HOW_MANY_PER_CUSTOMER = re.compile(
+    r" how many (\w+ ){1,3}can (a|one|each|the) (customer|person|shopper|client) "
+)
+
+
+def asks_how_many_per_customer(words: list[str]) -> bool:
+    """Whether the per-customer limit is asked ("how many cushions can a customer get?")."""
+    return bool(_HOW_MANY_PER_CUSTOMER.search(" " + " ".join(words) + " "))
+
+
 def asks_about_here(words: list[str]) -> bool:
     """The question is about the asker's own store ("is it on here?", "in this shop")."""
     joined = " " + " ".join(words) + " "
@@ -78,10 +89,11 @@ def asks_about_here(words: list[str]) -> bool:
 _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds
-    exchange exchanges warranty guarantee receipt""".split()
+    exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
+    matched matching deliver delivered delivery ship shipped shipping""".split()
 )
 """Words asking a property of an item (colour, size, stock) or a store policy (returns,
-refunds, warranty) that promotions never state."""
+refunds, warranty, taxes, price matching, delivery) that promotions never state."""
 
 
 def asks_unheld_attribute(unknown_words: list[str]) -> bool:
@@ -225,6 +237,8 @@ def names_unknown_model(
         token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
     }
     for mention in mentions:
+        if mention.kind == "category" and _brand_before(words, mention.start, unknown, capitalised):
+            return True  # "the Tremblant sleeper sofa": a model the catalogue does not have
         if mention.kind != "product":
             continue
         product = knowledge.products[mention.key]
@@ -239,6 +253,21 @@ def names_unknown_model(
             and _another_model_word(before, unknown, capitalised)
             and not _like_any(before, product)
         ):
+            return True
+    return False
+
+
+def _brand_before(words: list[str], start: int, unknown: set[str], capitalised: set[str]) -> bool:
+    """Whether a category word follows "the" and one or two unknown words, one capitalised."""
+    for size in (1, 2):
+        run = words[start - size : start]
+        if len(run) < size or words[start - size - 1 : start - size] not in (
+            ["the"],
+            ["a"],
+            ["an"],
+        ):
+            continue
+        if all(w in unknown for w in run) and any(w in capitalised for w in run):
             return True
     return False
 

@@ -63,6 +63,11 @@ WHERE_EN = (
     " where is ",
     " wheres ",
     " where are ",
+    " in every store ",
+    " in all stores ",
+    " in all our stores ",
+    " at every store ",
+    " at all stores ",
 )
 LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
 LIST_EN = (

@@ -42,6 +42,7 @@ from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_counts import one_product_categories, quantities
 from knowledge_base.question_forms import (
+    asks_how_many_per_customer,
     asks_price_idiom,
     asks_stock,
     asks_unheld_attribute,
@@ -185,6 +186,8 @@ def understand(
             break
     if intent is Intent.PRICE and " how much off " in joined:
         intent = Intent.DISCOUNT
+    if asks_how_many_per_customer(heard):
+        intent = Intent.LIMIT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
