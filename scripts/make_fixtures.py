@@ -21,7 +21,8 @@ Usage::
                                                                # folha-books, cairnfell-outdoor,
                                                                # jatekvar-toys, kupferhof-kitchen,
                                                                # kotwica-diy, komorebi-drug,
-                                                               # loonwood-home)
+                                                               # loonwood-home,
+                                                               # quaderno-stationery)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
