@@ -8,7 +8,6 @@ store that was not recognised.
 
 from __future__ import annotations
 
-import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
@@ -67,14 +66,22 @@ def asks_amount(words: list[str]) -> bool:
     return False
 
 
-_HOW_MANY_PER_CUSTOMER = re.compile(
-    r" how many (\w+ ){1,3}can (a|one|each|the) (customer|person|shopper|client) "
-)
+_CUSTOMERS = frozenset("customer person shopper client".split())
 
 
-def asks_how_many_per_customer(words: list[str]) -> bool:
-    """Whether the per-customer limit is asked ("how many cushions can a customer get?")."""
-    return bool(_HOW_MANY_PER_CUSTOMER.search(" " + " ".join(words) + " "))
+def asks_how_many_per_customer(words: list[str], named: set[int]) -> bool:
+    """Whether the per-customer limit is asked ("how many cushions can a customer get?").
+
+    The item counted must be one the knowledge base names: "how many mags can ..." heard
+    for "bags" is not read as a limit of no item.
+    """
+    for i in range(len(words) - 4):
+        if words[i : i + 2] != ["how", "many"] or i + 2 not in named:
+            continue
+        for j in range(i + 3, min(i + 6, len(words) - 2)):
+            if words[j] == "can" and words[j + 2].removesuffix("s") in _CUSTOMERS:
+                return True
+    return False
 
 
 def asks_about_here(words: list[str]) -> bool:
@@ -258,8 +265,8 @@ def names_unknown_model(
 
 
 def _brand_before(words: list[str], start: int, unknown: set[str], capitalised: set[str]) -> bool:
-    """Whether a category word follows "the" and one or two unknown words, one capitalised."""
-    for size in (1, 2):
+    """Whether a category word follows "the" and two unknown words, one capitalised."""
+    for size in (2,):  # "the Lynne doll" is more often a misheard Luna than a brand
         run = words[start - size : start]
         if len(run) < size or words[start - size - 1 : start - size] not in (
             ["the"],

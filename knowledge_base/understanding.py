@@ -186,7 +186,7 @@ def understand(
             break
     if intent is Intent.PRICE and " how much off " in joined:
         intent = Intent.DISCOUNT
-    if asks_how_many_per_customer(heard):
+    if asks_how_many_per_customer(heard, named):
         intent = Intent.LIMIT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
