@@ -102,7 +102,7 @@ def _cue_terms() -> frozenset[str]:
     terms: set[str] = set(GENERIC_WORDS)
     for table in (
         EN,
-        {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN, *NON_MEMBER_EN)},
+        {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN)},
     ):
         for keys in table.values():
             for key in keys:
