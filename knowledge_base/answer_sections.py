@@ -15,6 +15,7 @@ from knowledge_base.answer_core import (
 )
 from knowledge_base.answer_limits import LimitAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.contacts import contact_named
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
@@ -136,6 +137,11 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
         return self._done(turn, [f"{label} in {name} {start}", then])
 
     def _contact(self, turn: Turn) -> Answer | None:
+        person = contact_named(turn.parsed.words, self._kb.contacts.values())
+        if person is not None:  # "what's Jordan MacLeod's extension?"
+            turn.fact(contact_fact(person), person.team.zh_cn)
+            phrase = contact_phrase(person, turn.zh)
+            return self._done(turn, [phrase if turn.zh else f"You can reach {phrase}"])
         focus = self._in_force(turn)
         if isinstance(focus, Answer):
             return focus

@@ -46,6 +46,8 @@ class StoreAnswers(AnswerFocus):
         zh = turn.zh
         name = title(promotion, zh)
         scope = self._kb.scope_stores(promotion)
+        if turn.parsed.stores:  # "which Tokyo stores ...": those of the place named
+            return self._where_among(turn, promotion, turn.parsed.stores)
         every = list(self._kb.stores)
         inside = self._store_names(turn, [s for s in every if s in scope])
         outside = self._store_names(turn, [s for s in every if s not in scope])
@@ -71,4 +73,29 @@ class StoreAnswers(AnswerFocus):
                 if zh
                 else f"The {name} runs only at {join(inside, zh)}"
             )
+        return self._done(turn, [said])
+
+    def _where_among(self, turn: Turn, promotion: Promotion, store_ids: list[str]) -> Answer:
+        """Which of the stores named (a city's, a region's) have ``promotion``."""
+        zh = turn.zh
+        name = title(promotion, zh)
+        scope = self._kb.scope_stores(promotion)
+        inside = self._store_names(turn, [s for s in store_ids if s in scope])
+        outside = self._store_names(turn, [s for s in store_ids if s not in scope])
+        if not inside:
+            said = (
+                f"{join(outside, zh)}都不参加{name}"
+                if zh
+                else f"The {name} does not run at {join(outside, zh)}"
+            )
+        elif not outside:
+            said = (
+                f"{join(inside, zh)}都参加{name}"
+                if zh
+                else f"The {name} runs at {join(inside, zh)}"
+            )
+        elif zh:
+            said = f"{join(inside, zh)}参加{name}，{join(outside, zh)}不参加"
+        else:
+            said = f"The {name} runs at {join(inside, zh)}, not at {join(outside, zh)}"
         return self._done(turn, [said])

@@ -7,6 +7,8 @@ written here is read out to the clerk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pydantic import Field, field_validator, model_validator
 
 from knowledge_base.text import Schema, ShortText, looks_like_placeholder
@@ -105,3 +107,19 @@ class PromotionContact(Schema):
         if not self.regions and not self.stores:
             return True
         return store_id in self.stores or region_id in self.regions
+
+
+def contact_named(words: list[str], contacts: Iterable[Contact]) -> Contact | None:
+    """The one person whose first or last name the question says ("Jordan MacLeod's").
+
+    Desks and teams ("The Promotions Office") are asked for by their promotion instead:
+    their names are ordinary words.
+    """
+    said = set(words) | {w.removesuffix("s") for w in words}
+    found = [
+        contact
+        for contact in contacts
+        if not contact.name.startswith("The ")
+        and any(len(part) >= 3 and part in said for part in contact.name.lower().split())
+    ]
+    return found[0] if len(found) == 1 else None

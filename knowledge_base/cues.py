@@ -83,6 +83,8 @@ EN: dict[Intent, tuple[str, ...]] = {
     ),
     Intent.CONTACT: (
         " contact",
+        " how do i reach ",
+        " how can i reach ",
         " extension ",
         " phone number ",
         " responsible ",
@@ -156,6 +158,10 @@ EN: dict[Intent, tuple[str, ...]] = {
         " wording ",
         " what to say ",
         " what to tell ",
+        " give me the line ",
+        " the line for ",
+        " my line for ",
+        " a line for ",
     ),
     Intent.DATES: (
         *END_EN,

@@ -96,3 +96,5 @@ LEFT_OUT_ZH = ("不参加", "除了", "排除")
 LIST_ZH = ("有哪些优惠", "什么活动", "哪些活动", "有什么优惠")
 
 MEMBER_ZH = ("会员",)
+NON_MEMBER_ZH = ("非会员", "不是会员", "没有会员")
+"""Asked for someone who is not a member: checked before :data:`MEMBER_ZH`."""

@@ -34,7 +34,7 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_forms import code_letters, name_words, unheard_place
+from knowledge_base.question_forms import asks_amount, code_letters, name_words, unheard_place
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, ParsedQuestion, understand
 
@@ -239,15 +239,19 @@ class GroundedAnswerer(
             members_only = self._members_only_offer_here(turn)  # "the member discount"
             if members_only is not None:
                 turn.parsed.promotions.append(members_only.id)
-        if turn.parsed.asks_stacking and len(turn.parsed.promotions) == 1:
+        # "X with both offers together, what's the member price?" asks the price, stacked.
+        stacking = turn.parsed.asks_stacking and not (
+            intent is Intent.PRICE and turn.parsed.products and asks_amount(turn.parsed.words)
+        )
+        if stacking and len(turn.parsed.promotions) == 1:
             # "X and the member discount?", "X with other offers?": one offer named.
             one_named = self._stacking_one_named(turn)
             if one_named is not None:
                 return one_named
-        if turn.parsed.asks_stacking and len(turn.parsed.promotions) >= 2:
+        if stacking and len(turn.parsed.promotions) >= 2:
             return self._stacking(turn)
         parsed = turn.parsed
-        if parsed.asks_where and parsed.promotions and not parsed.stores:
+        if parsed.asks_where and parsed.promotions and len(parsed.stores) != 1:
             return self._where(turn)  # "Which stores have the X?"
         if intent in (Intent.IN_OFFER, Intent.DISCOUNT) and turn.named_day is None:
             stated = self._stated_later(turn)  # "Is the X 25 percent off yet?"
@@ -285,7 +289,12 @@ class GroundedAnswerer(
             each = self._each_price(turn, in_category)
             if each is not None:
                 return each  # "How much is a kids bike?": each one's price, when few
-        priced = intent is Intent.PRICE and turn.parsed.products
+        # "Can they pay for the Oslo with a gift card?" asks about the card, not the price.
+        priced = (
+            intent is Intent.PRICE
+            and turn.parsed.products
+            and (asks_amount(parsed.words) or not names_channel(parsed.words, parsed.text))
+        )
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
             answer = self._faq_answer(turn, strong=True)

@@ -50,6 +50,11 @@ _COUNTED_NOT_ITEMS = frozenset(
 )
 """Words a count comes before that are never an item asked about."""
 
+_LISTED_AFTER = (["and"], ["plus"], ["with"])
+"""Words after which a count starts another item of a list ("... and two cough syrups")."""
+
+_MEMBERSHIP_WORDS = frozenset("member members club card rewards perks loyalty".split())
+
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
 MAX_CJK_WINDOW = 16
@@ -156,6 +161,8 @@ class CatalogueMatcher:
                     entries = self.index.get(form[:-1])
                 if entries is None and size > 1:
                     entries = self.singular.get(_singular(words[start:end]))
+                if entries is None and size > 1 and words[end - 1] in ("price", "prices"):
+                    entries = self._offer_priced(words[start : end - 1])
                 if not entries:
                     continue
                 for kind, key in entries:
@@ -218,8 +225,26 @@ class CatalogueMatcher:
         found = self._counted_products(words, found)
         if not any(m.kind == "product" for m in found):
             found.extend(self._counted_heads(words, found))
+        else:  # "one kaze and two cough syrups": another counted item in a list
+            named = {m.key for m in found if m.kind == "product"}
+            found.extend(
+                m
+                for m in self._counted_heads(words, found)
+                if m.key not in named and words[m.start - 2 : m.start - 1] in ([], *_LISTED_AFTER)
+            )
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _offer_priced(self, name: list[str]) -> dict[tuple[EntityKind, str], None] | None:
+        """A promotion "new year sale" (or offer, deal) said as "the new year price"."""
+        if _MEMBERSHIP_WORDS.intersection(name):
+            return None  # "the club price", "member price": the member price, not an offer
+        for offer_word in ("sale", "offer", "deal"):
+            entries = self.index.get("".join([*name, offer_word]))
+            if entries:
+                promotions = {e: None for e in entries if e[0] == "promotion"}
+                return promotions or None
+        return None
 
     def _counted_products(self, words: list[str], found: list[Mention]) -> list[Mention]:
         """A counted category word that is one product's own name: "six tubes" -> the tube.

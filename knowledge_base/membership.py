@@ -98,7 +98,27 @@ def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase)
                 break
             if _sounds_like_membership(words[start:i], names):
                 return True
+        if i > 0 and i - 1 not in named and _membership_noun(words, i - 1, named, names):
+            return True
     return False
+
+
+MEMBERSHIP_NOUNS = frozenset("card club clube rewards perks pass".split())
+"""What a membership is called inside its name ("Komorebi Card", "Castle Club")."""
+_BEFORE_NOUN = frozenset("the a your our with for".split())
+
+
+def _membership_noun(words: list[str], i: int, named: set[int], names: frozenset[str]) -> bool:
+    """Whether ``words[i]`` is the membership's own noun said alone ("card price").
+
+    "The multivitamin card price" is the Komorebi Card price: a word of the membership's
+    name that names what a membership is, after a named item, a determiner or nothing
+    ("memory card price" is no member's).
+    """
+    word = words[i]
+    if word not in MEMBERSHIP_NOUNS or not any(word in name.split() for name in names):
+        return False
+    return i == 0 or i - 1 in named or words[i - 1] in _BEFORE_NOUN
 
 
 MAX_NAME_WORDS = 4

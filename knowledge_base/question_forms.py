@@ -47,6 +47,43 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+_AMOUNT_WORDS = frozenset("price prices cost costs pay total".split())
+
+
+def asks_amount(words: list[str]) -> bool:
+    """An amount is asked for, not a yes or no ("how much ...", "what's the member price").
+
+    "Kaze tablets with both offers together, what's the member price?" asks the price.
+    """
+    if asks_yes_no(words):
+        return False
+    joined = " " + " ".join(words) + " "
+    if " how much " in joined:
+        return True
+    for i, word in enumerate(words):
+        if word in ("what", "whats") and _AMOUNT_WORDS.intersection(words[i + 1 : i + 5]):
+            return True
+    return False
+
+
+_CUSTOMERS = frozenset("customer person shopper client".split())
+
+
+def asks_how_many_per_customer(words: list[str], named: set[int]) -> bool:
+    """Whether the per-customer limit is asked ("how many cushions can a customer get?").
+
+    The item counted must be one the knowledge base names: "how many mags can ..." heard
+    for "bags" is not read as a limit of no item.
+    """
+    for i in range(len(words) - 4):
+        if words[i : i + 2] != ["how", "many"] or i + 2 not in named:
+            continue
+        for j in range(i + 3, min(i + 6, len(words) - 2)):
+            if words[j] == "can" and words[j + 2].removesuffix("s") in _CUSTOMERS:
+                return True
+    return False
+
+
 def asks_about_here(words: list[str]) -> bool:
     """The question is about the asker's own store ("is it on here?", "in this shop")."""
     joined = " " + " ".join(words) + " "
@@ -59,10 +96,11 @@ def asks_about_here(words: list[str]) -> bool:
 _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds
-    exchange exchanges warranty guarantee receipt""".split()
+    exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
+    matched matching deliver delivered delivery ship shipped shipping""".split()
 )
 """Words asking a property of an item (colour, size, stock) or a store policy (returns,
-refunds, warranty) that promotions never state."""
+refunds, warranty, taxes, price matching, delivery) that promotions never state."""
 
 
 def asks_unheld_attribute(unknown_words: list[str]) -> bool:
@@ -72,6 +110,23 @@ def asks_unheld_attribute(unknown_words: list[str]) -> bool:
     that names a colour ("White Trail Runner") keeps it as a name.
     """
     return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+
+
+_STOCK_PHRASES = (("in", "stock"), ("out", "of", "stock"), ("sold", "out"))
+
+
+def asks_stock(words: list[str], named: set[int]) -> bool:
+    """Whether the question asks about stock ("do we have the night cream in stock?").
+
+    Promotion files never say what is on the shelf, even on a chain whose offer is called a
+    "Stock-Up": words inside a name (``named``) do not count.
+    """
+    for phrase in _STOCK_PHRASES:
+        size = len(phrase)
+        for i in range(len(words) - size + 1):
+            if tuple(words[i : i + size]) == phrase and not named.intersection(range(i, i + size)):
+                return True
+    return False
 
 
 PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
@@ -189,6 +244,8 @@ def names_unknown_model(
         token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
     }
     for mention in mentions:
+        if mention.kind == "category" and _brand_before(words, mention.start, unknown, capitalised):
+            return True  # "the Tremblant sleeper sofa": a model the catalogue does not have
         if mention.kind != "product":
             continue
         product = knowledge.products[mention.key]
@@ -203,6 +260,21 @@ def names_unknown_model(
             and _another_model_word(before, unknown, capitalised)
             and not _like_any(before, product)
         ):
+            return True
+    return False
+
+
+def _brand_before(words: list[str], start: int, unknown: set[str], capitalised: set[str]) -> bool:
+    """Whether a category word follows "the" and two unknown words, one capitalised."""
+    for size in (2,):  # "the Lynne doll" is more often a misheard Luna than a brand
+        run = words[start - size : start]
+        if len(run) < size or words[start - size - 1 : start - size] not in (
+            ["the"],
+            ["a"],
+            ["an"],
+        ):
+            continue
+        if all(w in unknown for w in run) and any(w in capitalised for w in run):
             return True
     return False
 
@@ -222,3 +294,16 @@ def _another_model_word(word: str, unknown: set[str], capitalised: set[str]) -> 
     if word not in unknown or word not in capitalised or word in GENERIC_WORDS:
         return False
     return word.isalpha() and len(word) >= 3
+
+
+_STORE_WORDS = frozenset("store stores shop shops branch branches".split())
+
+
+def asks_which_place_stores(words: list[str], mentions: list[Mention]) -> bool:
+    """Whether a place is named between "which" and "stores" ("which Tokyo stores ...")."""
+    for m in mentions:
+        if m.kind != "store" or m.start == 0 or words[m.start - 1] not in ("which", "what"):
+            continue
+        if words[m.end - 1] in _STORE_WORDS or words[m.end : m.end + 1] in (["stores"], ["shops"]):
+            return True
+    return False

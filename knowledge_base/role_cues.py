@@ -63,6 +63,11 @@ WHERE_EN = (
     " where is ",
     " wheres ",
     " where are ",
+    " in every store ",
+    " in all stores ",
+    " in all our stores ",
+    " at every store ",
+    " at all stores ",
 )
 LEFT_OUT_EN = (" left out", " exclude", " not in ", " not part of ", " doesn t run ", " isn t ")
 LIST_EN = (
@@ -82,3 +87,16 @@ LIST_EN = (
     " promotions are on ",
 )
 MEMBER_EN = (" member", " loyalty ")
+NON_MEMBER_EN = (
+    " non member",
+    " nonmember",
+    " not a member",
+    " not members",
+    " no member",
+    " without a card",
+    " without the card",
+    " without membership",
+    " without a membership",
+)
+"""Asked for someone who is not a member ("3 kaze tablets for a non member"): the price for
+everyone, never the member price. Checked before :data:`MEMBER_EN`, which they contain."""

@@ -27,6 +27,7 @@ from knowledge_base.cues_zh import (
     LEFT_OUT_ZH,
     LIST_ZH,
     MEMBER_ZH,
+    NON_MEMBER_ZH,
     STACK_ZH,
     START_ZH,
     WHERE_ZH,
@@ -41,8 +42,11 @@ from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_counts import one_product_categories, quantities
 from knowledge_base.question_forms import (
+    asks_how_many_per_customer,
     asks_price_idiom,
+    asks_stock,
     asks_unheld_attribute,
+    asks_which_place_stores,
     asks_yes_no,
     names_unknown_model,
 )
@@ -54,6 +58,7 @@ from knowledge_base.role_cues import (
     LEFT_OUT_EN,
     LIST_EN,
     MEMBER_EN,
+    NON_MEMBER_EN,
     STACK_EN,
     START_EN,
     WHERE_EN,
@@ -95,7 +100,10 @@ def _speller() -> CueSpeller:
 @lru_cache(maxsize=1)
 def _cue_terms() -> frozenset[str]:
     terms: set[str] = set(GENERIC_WORDS)
-    for table in (EN, {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN)}):
+    for table in (
+        EN,
+        {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN)},
+    ):
         for keys in table.values():
             for key in keys:
                 terms.update(search_terms(key))
@@ -178,6 +186,8 @@ def understand(
             break
     if intent is Intent.PRICE and " how much off " in joined:
         intent = Intent.DISCOUNT
+    if asks_how_many_per_customer(heard, named):
+        intent = Intent.LIMIT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
@@ -210,6 +220,7 @@ def understand(
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    unheld = unheld or asks_stock(words, named)
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
     # "Is delivery free with the X?": a yes or no about the offer on a word none of the
@@ -248,7 +259,9 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
-    member = membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
+    member = not has(NON_MEMBER_EN, NON_MEMBER_ZH) and (
+        membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
+    )
     if intent is Intent.OVERVIEW and member and products and not promotions:
         intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
     asks_list = has(LIST_EN, LIST_ZH)
@@ -279,7 +292,7 @@ def understand(
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
         product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
-        asks_where=has(WHERE_EN, WHERE_ZH),
+        asks_where=has(WHERE_EN, WHERE_ZH) or asks_which_place_stores(words, mentions),
         asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),
     )
 
