@@ -94,6 +94,13 @@ async def close_briefing(
         len(outcome.presences),
         len(outcome.proposals),
     )
+    if captions and not outcome.proposals:
+        # Why nothing was proposed is read from what the manager was heard to say.
+        logger.info(
+            "briefing {}: no change heard in {}",
+            briefing_id,
+            " | ".join(f"{c.speaker}: {c.text}" for c in captions),
+        )
     closed = await asyncio.to_thread(stores.briefings.get, briefing_id)
     assert closed is not None
     return closed
