@@ -25,6 +25,7 @@ from knowledge_base.count_words import is_quantity
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import OFFER_WORDS, LooseVocabulary
+from knowledge_base.membership import MEMBERSHIP_NOUNS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
@@ -53,7 +54,8 @@ _COUNTED_NOT_ITEMS = frozenset(
 _LISTED_AFTER = (["and"], ["plus"], ["with"])
 """Words after which a count starts another item of a list ("... and two cough syrups")."""
 
-_MEMBERSHIP_WORDS = frozenset("member members club card rewards perks loyalty".split())
+_MEMBERSHIP_WORDS = MEMBERSHIP_NOUNS | {"member", "members", "loyalty"}
+"""Words that make "<words> price" the member price, never an offer called "<words> sale"."""
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
