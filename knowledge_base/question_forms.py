@@ -222,6 +222,9 @@ def _unknown_word(word: str, unknown: set[str]) -> bool:
     return word in unknown or any(term in unknown for term in search_terms(word))
 
 
+_ARTICLES = (["the"], ["a"], ["an"])
+
+
 def names_unknown_model(
     words: list[str],
     mentions: list[Mention],
@@ -256,7 +259,7 @@ def names_unknown_model(
             return True
         before = words[mention.start - 1] if mention.start >= 2 else ""
         if (
-            words[mention.start - 2 : mention.start - 1] in (["the"], ["a"], ["an"])
+            words[mention.start - 2 : mention.start - 1] in _ARTICLES
             and _another_model_word(before, unknown, capitalised)
             and not _like_any(before, product)
         ):
@@ -265,18 +268,17 @@ def names_unknown_model(
 
 
 def _brand_before(words: list[str], start: int, unknown: set[str], capitalised: set[str]) -> bool:
-    """Whether a category word follows "the" and two unknown words, one capitalised."""
-    for size in (2,):  # "the Lynne doll" is more often a misheard Luna than a brand
-        run = words[start - size : start]
-        if len(run) < size or words[start - size - 1 : start - size] not in (
-            ["the"],
-            ["a"],
-            ["an"],
-        ):
-            continue
-        if all(w in unknown for w in run) and any(w in capitalised for w in run):
-            return True
-    return False
+    """Whether a category word follows an article and two unknown words, one capitalised.
+
+    One word is not enough: "the Lynne doll" is more often a misheard Luna than a brand.
+    """
+    run = words[start - 2 : start]
+    return (
+        start >= 3
+        and words[start - 3 : start - 2] in _ARTICLES
+        and all(w in unknown for w in run)
+        and any(w in capitalised for w in run)
+    )
 
 
 def _like_any(word: str, product: Product) -> bool:
