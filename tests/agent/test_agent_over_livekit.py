@@ -188,16 +188,36 @@ async def test_noise_during_the_reply_does_not_silence_the_agent(
         tail_secs=6.0,
     )
     async with agent_in_room(runtime, module_livekit, "eve") as room:
-        await clerk_says(module_livekit, room, script, tmp_path / "heard.wav")
+        report = await clerk_says(module_livekit, room, script, tmp_path / "heard.wav")
+    story = _timeline(room.events, report)
     types = _types(room.events)
-    assert "barge_in" not in types or "speech_resumed" in types, types
-    assert room.answers, _types(room.events)
+    assert "barge_in" not in types or "speech_resumed" in types, story
+    assert room.answers, story
     (_, answer), *_ = room.answers
     # The answer's last sentence (its end date) was spoken, not cut off by the noise.
     last = split_sentences(answer)[-1]
     assert "29 November" in last, answer
     heard = heard_words(runtime, tmp_path / "heard.wav")
-    assert share_of(heard, last) >= SHARE_HEARD, (heard, last)
+    assert share_of(heard, last) >= SHARE_HEARD, f"{sorted(heard)}\n{last}\n{story}"
+
+
+def _timeline(events: list[SessionEvent], report: ClerkReport) -> str:
+    """What the session and the clerk observed, in order: a failure's explanation."""
+    start = events[0].at if events else 0.0
+    lines = [f"{e.at - start:7.2f} {e.type} {_detail(e)}" for e in events]
+    lines += [
+        f"clerk said {Path(u.file).name} {u.started_at}-{u.ended_at} s,"
+        f" voiced from {u.speech_started_at}"
+        for u in report.utterances
+    ]
+    lines += [f"clerk heard {s.start:.2f}-{s.end:.2f} s" for s in report.heard]
+    lines += [f"clerk left after {report.duration_secs:.2f} s"]
+    return "\n".join(lines)
+
+
+def _detail(event: SessionEvent) -> str:
+    fields = event.model_dump(exclude={"session_id", "at", "type"})
+    return " ".join(f"{k}={v!r}"[:80] for k, v in fields.items())
 
 
 def _after_the_question(conversation: str, target: Path) -> Path:

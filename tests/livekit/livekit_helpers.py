@@ -17,6 +17,7 @@ from livekit import rtc
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.roster_files import parse_roster
 from voice_agent.audio_io import load_audio
+from voice_agent.livekit.activity import level_dbfs
 from voice_agent.livekit.clerk_report import ClerkReport
 from voice_agent.livekit.rooms import clerk_room_name, parse_clerk_room
 from voice_agent.livekit.server import LocalLiveKitServer
@@ -88,15 +89,34 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+|\d+", text.lower()))
 
 
+HEARD_WINDOW_SECS = 8.0
+"""Whisper hears a recording in windows this long (see :func:`heard_words`)."""
+HEARD_OVERLAP_SECS = 2.0
+"""Consecutive windows overlap by this much: a word cut by one window is whole in the next."""
+SILENT_DBFS = -50.0
+"""A window no louder than this carries no speech and is not transcribed."""
+
+
 def heard_words(runtime: Any, recording: Path) -> set[str]:
-    """What Whisper makes of a clerk's recording, as :func:`words`.
+    """What Whisper makes of a clerk's recording, as :func:`words`, in overlapping windows.
 
     Whisper hears the assistant's own speech back loosely ("Maria Keller" as "calmeria
     color"), so tests decide on the session's events and stored answers and use this only
-    for a loose check that the audio carried that answer (see :func:`share_of`).
+    for a loose check that the audio carried that answer (see :func:`share_of`). One pass
+    over a whole recording lets Whisper end early: of a 26 s recording holding a 13 s reply
+    it sometimes wrote the first sentences only, though the clerk had heard all of it.
     """
-    text = runtime.transcriber.transcribe_sync(load_audio(recording).pcm16).text
-    return words(text)
+    audio = load_audio(recording)
+    pcm = np.frombuffer(audio.pcm16, dtype=np.int16)
+    window = round(HEARD_WINDOW_SECS * audio.sample_rate)
+    overlap = round(HEARD_OVERLAP_SECS * audio.sample_rate)
+    heard: set[str] = set()
+    for start in range(0, max(pcm.size - overlap, 1), window - overlap):
+        piece = pcm[start : start + window]
+        if level_dbfs(piece) <= SILENT_DBFS:
+            continue
+        heard |= words(runtime.transcriber.transcribe_sync(piece.tobytes()).text)
+    return heard
 
 
 def share_of(heard: set[str], text: str) -> float:
