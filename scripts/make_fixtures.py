@@ -22,7 +22,7 @@ Usage::
                                                                # jatekvar-toys, kupferhof-kitchen,
                                                                # kotwica-diy, komorebi-drug,
                                                                # loonwood-home,
-                                                               # quaderno-stationery)
+                                                               # quaderno-stationery, klarsyn-optik)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
     python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
