@@ -1,0 +1,143 @@
+"""Classes of answers found missing on the Quaderno chain, each shown as a rule.
+
+Quaderno became a development chain after it was measured unseen. Each rule here is one
+class of behaviour that must hold on any chain, worded differently from the chains'
+question sets and shown again on a second chain (Kotwica DIY, whose stores carry English
+city names, given their Polish and Czech ones as aliases in a copy).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from kb_helpers import DEFAULT_CONTACT
+
+from knowledge_base.answering import Answer, Question
+from knowledge_base.grounded import GroundedAnswerer
+from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
+
+SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
+QUADERNO_AT = "2027-09-09T11:00"
+"""Thursday 9 September 2027: Back to School (not at Napoli Chiaia), the Office Spend and
+Save (only some stores) and the Fountain Pen Fortnight are on."""
+KOTWICA_AT = "2026-10-22T11:00"
+"""Thursday 22 October 2026: the Autumn Renovation (not at Gdańsk Oliwa) and the Warm Home
+Weeks (Prague Vysočany, Brno, Ostrava only) are on."""
+KOTWICA_ALIASES = {
+    "Warsaw Mokotów": "Warszawa",
+    "Warsaw Praga": "Warszawa",
+    "Prague Smíchov": "Praha",
+    "Prague Vysočany": "Praha",
+    "Gdańsk Oliwa": "Danzig",
+}
+
+
+def _with_aliases(kb: Path, aliases: dict[str, str]) -> Path:
+    """``kb``'s regions.yaml with ``aliases: [<alias>]`` under each store name given."""
+    path = kb / "regions.yaml"
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        lines.append(line)
+        for name, alias in aliases.items():
+            if f"name: {{en: {name}," in line:
+                lines.append(" " * line.index("name") + f"aliases: [{alias}]")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return kb
+
+
+def _kotwica_copy(tmp_path: Path, aliases: dict[str, str]) -> Path:
+    kb = tmp_path / "kotwica-diy"
+    shutil.copytree(SAMPLES / "kotwica-diy", kb)
+    return _with_aliases(kb, aliases)
+
+
+@pytest.fixture(scope="module")
+def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswerer]:
+    kotwica = _kotwica_copy(tmp_path_factory.mktemp("aliases"), KOTWICA_ALIASES)
+    paths = {"quaderno": SAMPLES / "quaderno-stationery", "kotwica": kotwica}
+    return {
+        chain: GroundedAnswerer(
+            knowledge=load_knowledge_base(path), default_contact=DEFAULT_CONTACT
+        )
+        for chain, path in paths.items()
+    }
+
+
+def _ask(answerer: GroundedAnswerer, text: str, store: str, at: str) -> Answer:
+    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
+    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
+    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+
+
+QUADERNO = ("quaderno", "MI-01", QUADERNO_AT)
+KOTWICA = ("kotwica", "POZ-01", KOTWICA_AT)
+
+
+# --- a store's other names (aliases) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "alias", "name"),
+    [
+        (QUADERNO, "heraklion", "irakleio"),
+        (QUADERNO, "athens", "athina"),
+        (KOTWICA, "danzig", "gdansk"),
+        (KOTWICA, "praha", "prague"),
+        (KOTWICA, "warszawa", "warsaw"),
+    ],
+)
+def test_an_alias_names_the_store_as_its_name_does(
+    where: tuple[str, str, str], alias: str, name: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    chain, store, at = where
+    for question in ("is {} running in {}", "which {} stores have the {}"):
+        offer = "back to school" if chain == "quaderno" else "autumn renovation"
+        by_alias = _ask(chains[chain], question.format(offer, alias), store, at)
+        by_name = _ask(chains[chain], question.format(offer, name), store, at)
+        assert by_alias.text == by_name.text
+        assert "Which store" not in by_alias.text
+
+
+def test_a_city_alias_on_two_stores_names_both(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["kotwica"], "is warm home weeks on in praha", *KOTWICA[1:])
+    assert answer.text.startswith(
+        "The Warm Home Weeks runs at Prague Vysočany, not at Prague Smíchov"
+    ), answer.text
+
+
+def test_a_price_asked_in_an_english_city_name(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(
+        chains["quaderno"], "what do members pay for the astuccio in heraklion", *QUADERNO[1:]
+    )
+    assert answer.text.startswith("At Irákleio Lions Square, for a member"), answer.text
+
+
+def test_aliases_shared_within_one_city_are_valid(tmp_path: Path) -> None:
+    kb = _kotwica_copy(tmp_path, KOTWICA_ALIASES)
+    assert [i for i in validate_knowledge_base(kb) if i.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("aliases", "what"),
+    [
+        ({"Warsaw Praga": "Praha"}, "store PRG-01"),  # an alias of a store in another city
+        ({"Kraków Zabłocie": "Gdańsk Oliwa"}, "store GDN-01"),  # another store's name
+        ({"Kraków Zabłocie": "drills"}, "category"),  # a category's name
+        ({"Kraków Zabłocie": "Autumn Renovation"}, "promotion autumn-renovation"),
+        ({"Kraków Zabłocie": "Poland"}, "region poland"),
+    ],
+)
+def test_an_alias_that_names_something_else_is_an_error(
+    tmp_path: Path, aliases: dict[str, str], what: str
+) -> None:
+    kb = _kotwica_copy(tmp_path, {**KOTWICA_ALIASES, **aliases})
+    issues = validate_knowledge_base(kb)
+    assert [i for i in issues if i.severity == "error" and i.code != "name_clash"] == []
+    clashes = [i for i in issues if i.code == "name_clash"]
+    clash = next(i for i in clashes if what in i.message)  # both sides of a shared alias
+    assert (Path(clash.file).name, clash.severity) == ("regions.yaml", "error")
+    assert clash.field is not None and clash.field.endswith(".aliases[0]")
+    assert clash.line is not None and clash.line > 1
