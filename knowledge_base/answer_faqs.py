@@ -15,6 +15,7 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.channels import Channel
 from knowledge_base.generic_words import GENERIC_WORDS
+from knowledge_base.left_out import not_running
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
 from knowledge_base.question_forms import asks_yes_no
@@ -178,8 +179,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # A named offer's FAQ asked where it does not run: that first, then the FAQ.
             store, zh = self._store_name(turn), turn.zh
             name = title(promotion, zh) if zh else the_title(promotion, zh)
-            no = "No, " if asks_yes_no(turn.parsed.words) else ""
-            first = f"{store}不参加{name}" if zh else f"{no}{name} does not run at {store}"
+            words = turn.parsed.words
+            first = f"{store}不参加{name}" if zh else not_running(words, name, store)
             return self._done(turn, [first, said])
         excluded = self._excluded_item(turn, promotion, said)
         if excluded is not None:
@@ -305,3 +306,4 @@ def _channels_of(faq: Faq) -> set[Channel | str]:
     """The discount channels (coupons, vouchers, ...) an FAQ's question or answer names."""
     text = " ".join([faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")])
     return channels_named(tokens(text), text)
+

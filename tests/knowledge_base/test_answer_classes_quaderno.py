@@ -141,3 +141,39 @@ def test_an_alias_that_names_something_else_is_an_error(
     assert (Path(clash.file).name, clash.severity) == ("regions.yaml", "error")
     assert clash.field is not None and clash.field.endswith(".aliases[0]")
     assert clash.line is not None and clash.line > 1
+
+
+# --- "is <store> left out of <offer>" is answered yes or no --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            QUADERNO,
+            "is naples left out of back to school",
+            "Yes, Napoli Chiaia is left out: the Back to School does not run there.",
+        ),
+        (
+            KOTWICA,
+            "is gdansk excluded from the autumn renovation",
+            "Yes, Gdańsk Oliwa is left out: the Autumn Renovation does not run there.",
+        ),
+    ],
+)
+def test_a_store_left_out_asked_as_such_is_a_yes(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    chain, store, at = where
+    assert _ask(chains[chain], text, store, at).text.startswith(said)
+
+
+def test_a_store_that_takes_part_is_not_left_out(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["kotwica"], "is krakow left out of the autumn renovation", *KOTWICA[1:])
+    assert answer.text.startswith("No, the Autumn Renovation runs at Kraków Zabłocie"), answer.text
+
+
+def test_a_question_in_the_negative_keeps_its_no(chains: dict[str, GroundedAnswerer]) -> None:
+    # "Isn't it in ...?" is answered as the plain question: no, it does not run there.
+    answer = _ask(chains["quaderno"], "is napoli not in back to school", *QUADERNO[1:])
+    assert answer.text.startswith("No, the Back to School does not run at Napoli Chiaia")
