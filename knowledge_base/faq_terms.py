@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from knowledge_base.answer_channels import channels_named
 from knowledge_base.channels import Channel
+from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.question_forms import asks_yes_no
@@ -84,3 +85,27 @@ def channels_of(faq: Faq) -> set[Channel | str]:
     """The discount channels (coupons, vouchers, ...) an FAQ's question or answer names."""
     text = " ".join([faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")])
     return channels_named(tokens(text), text)
+
+
+_LONG_FUNCTION_WORDS = frozenset(
+    """about above across after again against along among around because before behind below
+    beside besides between beyond during except inside instead outside since through toward
+    towards under until unless within without while still already always never often other
+    others every another either neither whether really maybe perhaps""".split()
+)
+"""Words of five letters or more that name no topic ("towards", "without")."""
+
+
+def unnamed_terms(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
+    """Search terms of the question's own topic words ("cartridges", "receipts").
+
+    Words of five letters or more of a yes-or-no question, in English, in no name, no cue
+    ("included") and no everyday or function use ("towards"): one that only a single
+    passage holds is what the question is about.
+    """
+    if not asks_yes_no(parsed.words):
+        return set()
+    skipped = name_words | cue_words() | _LONG_FUNCTION_WORDS
+    words = [w for w in parsed.words if w not in skipped and len(w) >= 5 and w.isascii()]
+    terms = set(search_terms(" ".join(words)))
+    return terms - everyday_terms()
