@@ -93,19 +93,20 @@ _LONG_FUNCTION_WORDS = frozenset(
     towards under until unless within without while still already always never often other
     others every another either neither whether really maybe perhaps""".split()
 )
-"""Words of five letters or more that name no topic ("towards", "without")."""
+"""Longer words that name no topic ("towards", "without")."""
 
 
 def unnamed_terms(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
     """Search terms of the question's own topic words ("cartridges", "receipts").
 
-    Words of five letters or more of a yes-or-no question, in English, in no name, no cue
-    ("included") and no everyday or function use ("towards"): one that only a single
-    passage holds is what the question is about.
+    Terms of four letters or more of a yes-or-no question, in English, from no word of a
+    name, a cue ("included") or a function ("towards"), and of no everyday use: one that
+    only a single passage holds is what the question is about.
     """
     if not asks_yes_no(parsed.words):
         return set()
     skipped = name_words | cue_words() | _LONG_FUNCTION_WORDS
-    words = [w for w in parsed.words if w not in skipped and len(w) >= 5 and w.isascii()]
-    terms = set(search_terms(" ".join(words)))
+    said = set(search_terms(" ".join(parsed.words)))  # "sign up" is read as "join" here
+    left_out = set(search_terms(" ".join(w for w in parsed.words if w in skipped)))
+    terms = {t for t in said - left_out if len(t) >= 4 and t.isascii()}
     return terms - everyday_terms()

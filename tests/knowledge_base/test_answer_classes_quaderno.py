@@ -244,3 +244,45 @@ def test_a_function_word_does_not_pick_an_faq() -> None:
     text = "does a kettlebell go towards the camp season spend"
     answer = _ask(answerer, text, "TOR-01", "2026-10-31T14:00")
     assert answer.text.startswith("No, the FI-KB12 is not in"), answer.text
+
+
+# --- "at the till" is the checkout, not "until" ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "text", "said"),
+    [
+        (
+            "kupferhof-kitchen",
+            "ZRH-01",
+            KUPFERHOF_AT,
+            "can a customer sign up for the card at the till",
+            "Yes, the Kupferhof Card is free at the till",
+        ),
+        (
+            "northbound-sports",
+            "TOR-01",
+            "2026-10-31T14:00",
+            "can a shopper join rewards at the till",
+            "Yes, joining Northbound Rewards is free at the till",
+        ),
+    ],
+)
+def test_joining_at_the_till_is_the_chains_faq(
+    chain: str, store: str, at: str, text: str, said: str
+) -> None:
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
+    )
+    assert _ask(answerer, text, store, at).text.startswith(said)
+
+
+def test_the_till_is_never_an_end_date(chains: dict[str, GroundedAnswerer]) -> None:
+    # Quaderno's FAQ on joining is not found in these words, but it is not "ends on" either.
+    text = "can a customer sign up for the club at the till"
+    assert "ends" not in _ask(chains["quaderno"], text, *QUADERNO[1:]).text
+
+
+def test_till_before_a_day_still_asks_the_end(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["quaderno"], "is back to school on till sunday", *QUADERNO[1:])
+    assert answer.text == "The Back to School ends on Sunday 19 September."
