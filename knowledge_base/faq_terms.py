@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge_base.answer_channels import channels_named
+from knowledge_base.answer_channels import channels_named, names_channel
 from knowledge_base.channels import Channel
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
@@ -96,16 +96,20 @@ _LONG_FUNCTION_WORDS = frozenset(
 """Longer words that name no topic ("towards", "without")."""
 
 
-def unnamed_terms(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
+def unnamed_terms(
+    parsed: ParsedQuestion, name_words: frozenset[str], promotion: Promotion
+) -> set[str]:
     """Search terms of the question's own topic words ("cartridges", "receipts").
 
     Terms of four letters or more of a yes-or-no question, in English, from no word of a
     name, a cue ("included") or a function ("towards"), and of no everyday use: one that
     only a single passage holds is what the question is about.
     """
-    if not asks_yes_no(parsed.words):
-        return set()
-    skipped = name_words | cue_words() | _LONG_FUNCTION_WORDS
+    if not asks_yes_no(parsed.words) or names_channel(parsed.words, parsed.text):
+        return set()  # a discount channel named is answered from the offer's channels
+    # The offer's own channels ("student discount") are answered from its channels too.
+    own_channels = [n for c in promotion.channels.other for n in (c.name.en, *c.aliases)]
+    skipped = name_words | cue_words() | _LONG_FUNCTION_WORDS | set(tokens(" ".join(own_channels)))
     said = set(search_terms(" ".join(parsed.words)))  # "sign up" is read as "join" here
     left_out = set(search_terms(" ".join(w for w in parsed.words if w in skipped)))
     terms = {t for t in said - left_out if len(t) >= 4 and t.isascii()}
