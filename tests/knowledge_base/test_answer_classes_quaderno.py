@@ -286,3 +286,39 @@ def test_the_till_is_never_an_end_date(chains: dict[str, GroundedAnswerer]) -> N
 def test_till_before_a_day_still_asks_the_end(chains: dict[str, GroundedAnswerer]) -> None:
     answer = _ask(chains["quaderno"], "is back to school on till sunday", *QUADERNO[1:])
     assert answer.text == "The Back to School ends on Sunday 19 September."
+
+
+# --- an upcoming offer's price asked for a month ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            QUADERNO,
+            "what will the 2028 agenda cost in october",
+            "On Friday 1 October, the DI-2028 is 16.92 euros, down from 19.90 euros.",
+        ),
+        (
+            KUPFERHOF,
+            "how much is the ticino in february",
+            "On Monday 1 February, the Ticino Espresso Machine is 479.20 Swiss francs",
+        ),
+    ],
+)
+def test_a_month_named_is_asked_from_its_first_day(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    chain, store, at = where
+    assert _ask(chains[chain], text, store, at).text.startswith(said)
+
+
+def test_the_month_it_is_means_today(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["quaderno"], "how much is the 2028 agenda in september", *QUADERNO[1:])
+    assert answer.text == "The DI-2028 is 19.90 euros. There is no offer on it right now."
+
+
+def test_a_month_is_never_an_unknown_place(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["kupferhof"], "how much is the PN-28 in march", *KUPFERHOF[1:])
+    assert "Which store" not in answer.text
+    assert answer.text.startswith("On Monday 1 March, the PN-28 is 89 Swiss francs")
