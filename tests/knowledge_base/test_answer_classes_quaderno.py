@@ -322,3 +322,51 @@ def test_a_month_is_never_an_unknown_place(chains: dict[str, GroundedAnswerer]) 
     answer = _ask(chains["kupferhof"], "how much is the PN-28 in march", *KUPFERHOF[1:])
     assert "Which store" not in answer.text
     assert answer.text.startswith("On Monday 1 March, the PN-28 is 89 Swiss francs")
+
+
+# --- an item in a list that matched nothing is asked about, not dropped ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "heard"),
+    [
+        (QUADERNO, "Taino and Astuccio for a member.", "taino"),  # Zaino, heard in shop noise
+        (KUPFERHOF, "two PN-28 and a fryzpan, how much", "fryzpan"),
+        (KUPFERHOF, "a fryzpan and two PN-28", "fryzpan"),
+    ],
+)
+def test_an_item_heard_in_a_list_that_matches_nothing_is_asked_about(
+    where: tuple[str, str, str], text: str, heard: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    chain, store, at = where
+    answer = _ask(chains[chain], text, store, at)
+    assert answer.source is AnswerSource.CLARIFY
+    assert answer.text == f'Which item do you mean by "{heard}"?'
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "text", "said"),
+    [
+        (
+            "quaderno-stationery",
+            "MI-01",
+            QUADERNO_AT,
+            "zaino and astuccio for a member",
+            "For a member, 1 Zaino School Backpack and 1 Astuccio Pencil Case come to 56.11 euros",
+        ),
+        (
+            "nordhage-garden",
+            "OSL-01",
+            "2026-12-05T11:00",
+            "a snow shovel and a bag of grit, total?",  # "bag" is a measure, not an item
+            "1 Frost Pro Snow Shovel and 1 Grip De-icing Salt 10 kg come to 468",
+        ),
+    ],
+)
+def test_a_list_of_known_items_is_still_priced(
+    chain: str, store: str, at: str, text: str, said: str
+) -> None:
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
+    )
+    assert _ask(answerer, text, store, at).text.startswith(said)
