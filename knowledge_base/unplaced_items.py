@@ -21,15 +21,19 @@ def unplaced_list_item(parsed: ParsedQuestion) -> str | None:
     unknown = set(parsed.unknown_words)
     words = parsed.words
     products_at = {i for m in parsed.mentions if m.kind == "product" for i in range(m.start, m.end)}
+    named = parsed.named_positions
     for i, word in enumerate(words):
-        if word not in _LIST_WORDS:
-            continue
+        if word not in _LIST_WORDS or i in named:
+            continue  # "plus" of "Escola Plus" lists nothing
         before, after = _item_start(words, i - 1, -1), _item_start(words, i + 1, 1)
         for side, other in ((before, after), (after, before)):
             if not (0 <= side < len(words) and other in products_at):
                 continue
-            if side not in products_at and set(search_terms(words[side])) & unknown:
-                return words[side]
+            heard = words[side]
+            if side in named or len(heard) < 3 or not heard.isalpha():
+                continue  # "N" of a code heard as "N-BIC" names no item
+            if set(search_terms(heard)) & unknown:
+                return heard
     return None
 
 

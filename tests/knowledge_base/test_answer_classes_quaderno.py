@@ -25,6 +25,8 @@ QUADERNO_AT = "2027-09-09T11:00"
 Save (only some stores) and the Fountain Pen Fortnight are on."""
 KUPFERHOF_AT = "2027-01-14T11:00"
 """Thursday 14 January 2027: Pan Days are on; Caffè Week starts on Monday 1 February."""
+FOLHA_AT = "2026-04-21T11:00"
+"""Tuesday 21 April 2026 at Lisboa Chiado."""
 KOTWICA_AT = "2026-10-22T11:00"
 """Thursday 22 October 2026: the Autumn Renovation (not at Gdańsk Oliwa) and the Warm Home
 Weeks (Prague Vysočany, Brno, Ostrava only) are on."""
@@ -370,3 +372,18 @@ def test_a_list_of_known_items_is_still_priced(
         knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
     )
     assert _ask(answerer, text, store, at).text.startswith(said)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the Escola Plus back in the school kit offer?",  # "plus" of a name lists nothing
+        "Two memorials, and N-BIC, CH-ATLUS, what's the total?",  # a code's letter, heard apart
+    ],
+)
+def test_words_of_names_and_codes_are_no_unplaced_item(text: str) -> None:
+    answerer = GroundedAnswerer(
+        knowledge=load_knowledge_base(SAMPLES / "folha-books"), default_contact=DEFAULT_CONTACT
+    )
+    answer = _ask(answerer, text, "LIS-CHI", FOLHA_AT)
+    assert answer.source is not AnswerSource.CLARIFY, answer.text
