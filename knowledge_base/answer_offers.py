@@ -118,9 +118,8 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             name = title(promotion, zh) if zh else the_title(promotion, zh)
             if asks_if_left_out(turn.parsed.words) and not zh:
                 return self._done(turn, [not_running(turn.parsed.words, name, store)])
-            return self._done(
-                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
-            )
+            said = f"{store}不参加{name}" if zh else f"{name} does not run at {store}"
+            return self._done(turn, [said, *self._only_at(turn, promotion)])
         yes_no = asks_yes_no(turn.parsed.words)
         on_named_day = turn.named_day is not None and yes_no
         here = yes_no and asks_about_here(turn.parsed.words)

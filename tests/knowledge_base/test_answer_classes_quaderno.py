@@ -387,3 +387,36 @@ def test_words_of_names_and_codes_are_no_unplaced_item(text: str) -> None:
     )
     answer = _ask(answerer, text, "LIS-CHI", FOLHA_AT)
     assert answer.source is not AnswerSource.CLARIFY, answer.text
+
+
+# --- an offer a store does not have: where it runs, when only a few stores have it ---------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            QUADERNO,
+            "is the office spend and save on in bologna",
+            "The Office Spend and Save does not run at Bologna Piazza Maggiore. It runs only at"
+            " Athína Kolonáki, Athína Monastiráki, Thessaloníki Ladádika and Irákleio Lions"
+            " Square.",
+        ),
+        (
+            KOTWICA,
+            "is warm home weeks running in krakow",
+            "The Warm Home Weeks does not run at Kraków Zabłocie. It runs only at Prague"
+            " Vysočany, Brno Královo Pole and Ostrava Poruba.",
+        ),
+    ],
+)
+def test_an_offer_not_here_names_the_few_stores_that_have_it(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    chain, store, at = where
+    assert _ask(chains[chain], text, store, at).text == said
+
+
+def test_an_offer_in_most_stores_lists_none(chains: dict[str, GroundedAnswerer]) -> None:
+    answer = _ask(chains["quaderno"], "is back to school on in naples", *QUADERNO[1:])
+    assert answer.text == "The Back to School does not run at Napoli Chiaia."
