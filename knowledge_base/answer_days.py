@@ -37,6 +37,12 @@ class DayMoves(AnswerCore):
             days = days_until(local.date(), *when.month_day)
             if days is None:
                 return
+        elif when.month is not None:
+            if when.month == local.month:
+                return  # "in September" asked in September: today
+            days = days_until(local.date(), when.month, 1)
+            if days is None:
+                return
         elif when.day_of_month is not None:
             days = days_to_day_of_month(local.date(), when.day_of_month)
             if days is None:

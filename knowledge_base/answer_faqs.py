@@ -7,21 +7,28 @@ the offer it is about. The words of an offer's names say *which* offer, never wh
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from knowledge_base.answer_channels import ChannelAnswers, channels_named, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
-from knowledge_base.channels import Channel
-from knowledge_base.generic_words import GENERIC_WORDS
+from knowledge_base.faq_terms import (
+    asks_why,
+    channels_of,
+    everyday_terms,
+    faq_text,
+    name_terms,
+    says_online,
+    store_terms,
+    subject,
+    unnamed_terms,
+    without_promotions,
+)
+from knowledge_base.left_out import not_running
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
-from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
-from knowledge_base.understanding import Intent, ParsedQuestion, content_terms
-from knowledge_base.words import tokens
+from knowledge_base.understanding import Intent, content_terms
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -71,7 +78,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         named = named or partly
         # Product and place words count when the wording must match closely ("why is
         # Bergen not in it?"); promotion names never do (they are filtered on).
-        query = _without_promotions(turn.parsed) if strong else turn.parsed.residual
+        query = without_promotions(turn.parsed) if strong else turn.parsed.residual
         said_terms = set(search_terms(query))
         item_terms: set[str] = set()
         if strong:
@@ -80,12 +87,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # worded like that FAQ.
             other_names = self._other_names(turn)
             query = " ".join([query, *other_names])
-            item_terms = set(search_terms(" ".join(other_names))) - _everyday_terms()
+            item_terms = set(search_terms(" ".join(other_names))) - everyday_terms()
         hits = self._retriever.search(query, kinds=frozenset({"faq"}), promotion_ids=named, limit=3)
         best: tuple[int, Promotion, Faq] | None = None
         asks_channel = channels_named(turn.parsed.words, turn.parsed.text)
-        asks_online = _says_online(turn.parsed.text)
-        why_asked = _asks_why(turn.parsed.text)
+        asks_online = says_online(turn.parsed.text)
+        why_asked = asks_why(turn.parsed.text)
         for hit in hits:
             promotion = self._kb.promotions[hit.passage.promotion_id]
             if not (
@@ -101,34 +108,35 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             ):
                 continue  # "... still on Monday?": not the FAQ of an offer over by then
             named_here = partly or promotion.id in turn.parsed.promotions
-            names = skip | _name_terms(promotion) if named_here else skip
+            names = skip | name_terms(promotion) if named_here else skip
             shared = self._retriever.shared_terms(query, hit.passage) - names
             if not strong:
-                shared -= _everyday_terms()  # "use" says no topic
+                shared -= everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
-            if asks_channel and not asks_channel & _channels_of(faq):
+            if asks_channel and not asks_channel & channels_of(faq):
                 continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
-            if asks_online and not _says_online(_faq_text(faq)):
+            if asks_online and not says_online(faq_text(faq)):
                 continue  # "does it work online?" is answered only by an FAQ about online
             if (
                 strong
                 and turn.parsed.products
-                and _asks_why(faq.question.best("en"))
-                and not _asks_why(turn.parsed.text)
+                and asks_why(faq.question.best("en"))
+                and not asks_why(turn.parsed.text)
             ):
                 continue  # "Is the X on offer in Y?" asks for the item there, not a reason
             if strong:
                 own = set(search_terms(faq.question.best("zh-CN" if turn.zh else "en"))) - names
                 # The question is about a thing only this FAQ's question names: "is the
                 # setup free?" asks "Is the setup included?".
-                topic = _subject(turn.parsed, self._name_words) & shared & own
+                topic = subject(turn.parsed, self._name_words) & shared & own
+                topic |= unnamed_terms(turn.parsed, self._name_words, promotion) & shared & own
                 # "Why is <store> not in the guitar offer?": a why-FAQ about the store named.
-                why_there = _asks_why(faq.question.best("en")) and bool(
-                    shared & own & _store_terms(turn.parsed)
+                why_there = asks_why(faq.question.best("en")) and bool(
+                    shared & own & store_terms(turn.parsed)
                 )
                 # "Why is <item> not in it?": a why-FAQ naming that item by any of its names.
                 why_item = (
-                    _asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
+                    asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
                 )
                 if (
                     not (why_there or why_item or asks_online)
@@ -141,7 +149,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                     continue
             # The FAQ that covers most of the question's words, the best ranked among equals;
             # a why-question is answered by an FAQ giving a reason before any other.
-            score = len(shared) + (_WHY_FIRST if why_asked and _asks_why(faq.question.en) else 0)
+            score = len(shared) + (_WHY_FIRST if why_asked and asks_why(faq.question.en) else 0)
             score += 1 if asks_online else 0  # the online FAQ, in other words ("website")
             if (shared or asks_online) and (best is None or score > best[0]):
                 best = (score, promotion, faq)
@@ -149,7 +157,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # "Is the X on the website?": the named offer's FAQ about buying online, however
             # it words it ("online orders").
             for promotion in (self._kb.promotions[p] for p in sorted(named)):
-                online = [f for f in promotion.faqs if _says_online(_faq_text(f))]
+                online = [f for f in promotion.faqs if says_online(faq_text(f))]
                 if online:
                     best = (1, promotion, online[0])
                     break
@@ -158,9 +166,9 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # of what the question is about ("can they mix helmets and lights?").
             about = set(content_terms(query))
             for promotion in (self._kb.promotions[p] for p in sorted(named)):
-                names = skip | _name_terms(promotion)
+                names = skip | name_terms(promotion)
                 for faq in promotion.faqs:
-                    if asks_channel and not asks_channel & _channels_of(faq):
+                    if asks_channel and not asks_channel & channels_of(faq):
                         continue
                     said = f"{faq.question.best('en')} {faq.answer.best('en')}"
                     if turn.zh:
@@ -178,8 +186,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # A named offer's FAQ asked where it does not run: that first, then the FAQ.
             store, zh = self._store_name(turn), turn.zh
             name = title(promotion, zh) if zh else the_title(promotion, zh)
-            no = "No, " if asks_yes_no(turn.parsed.words) else ""
-            first = f"{store}不参加{name}" if zh else f"{no}{name} does not run at {store}"
+            words = turn.parsed.words
+            first = f"{store}不参加{name}" if zh else not_running(words, name, store)
             return self._done(turn, [first, said])
         excluded = self._excluded_item(turn, promotion, said)
         if excluded is not None:
@@ -236,72 +244,5 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         return frozenset({named}) if named else None
 
 
-@lru_cache(maxsize=1)
-def _everyday_terms() -> frozenset[str]:
-    return frozenset(search_terms(" ".join(GENERIC_WORDS)))
-
-
-def _name_terms(promotion: Promotion) -> set[str]:
-    """Search terms of a promotion's title and aliases, in both languages."""
-    names = [promotion.title.en, promotion.title.zh_cn or "", *promotion.aliases]
-    return {term for name in names for term in search_terms(name)}
-
-
-def _without_promotions(parsed: ParsedQuestion) -> str:
-    """The question's words without the promotion names heard."""
-    named = {i for m in parsed.mentions if m.kind == "promotion" for i in range(m.start, m.end)}
-    return " ".join(w for i, w in enumerate(parsed.words) if i not in named)
-
-
 _WHY_FIRST = 1000
 """Added to an FAQ's score when it and the question both ask why: more than any word count."""
-
-
-def _asks_why(text: str) -> bool:
-    """A question asking for a reason ("Why is Bergen not in it?", "how come", "为什么")."""
-    folded = " " + " ".join(tokens(text)) + " "
-    return " why " in folded or " how come " in folded or "为什么" in text or "为啥" in text
-
-
-_ONLINE = frozenset({"online", "website", "web", "internet", "webshop", "e-shop", "eshop"})
-"""Words saying a sale online rather than in a store."""
-_ONLINE_ZH = ("网上", "线上", "网店", "官网", "网购")
-
-
-def _says_online(text: str) -> bool:
-    """Whether ``text`` speaks of buying online ("online orders", "the website", "网上")."""
-    return bool(_ONLINE & set(tokens(text))) or any(word in text for word in _ONLINE_ZH)
-
-
-def _faq_text(faq: Faq) -> str:
-    """An FAQ's question and answer, in English and Chinese, as one text."""
-    return " ".join(
-        [faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")]
-        + [faq.answer.best("zh-CN")]
-    )
-
-
-def _subject(parsed: ParsedQuestion, name_words: frozenset[str]) -> set[str]:
-    """The search term of what a yes/no question is about, if no name holds its word.
-
-    "is the setup free?" -> setup; "are tea towels ...?" and "does salt ...?" -> nothing.
-    """
-    words = parsed.words
-    if not asks_yes_no(words):
-        return set()
-    named = {i for m in parsed.mentions for i in range(m.start, m.end)}
-    rest = [i for i in (1, 2) if i < len(words) and words[i] not in ("the", "a", "an")]
-    if not rest or rest[0] in named or words[rest[0]] in name_words:
-        return set()
-    return set(search_terms(words[rest[0]]))
-
-
-def _store_terms(parsed: ParsedQuestion) -> set[str]:
-    """Search terms of the store and city names the question says."""
-    return {t for m in parsed.mentions if m.kind == "store" for t in search_terms(m.heard)}
-
-
-def _channels_of(faq: Faq) -> set[Channel | str]:
-    """The discount channels (coupons, vouchers, ...) an FAQ's question or answer names."""
-    text = " ".join([faq.question.best("en"), faq.answer.best("en"), faq.question.best("zh-CN")])
-    return channels_named(tokens(text), text)

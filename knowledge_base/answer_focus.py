@@ -80,6 +80,11 @@ class AnswerFocus(AnswerCore):
         turn.named_day = None  # a question back carries no day ("in August 2" was "Aarhus too")
         return self._done(turn, [question], AnswerSource.CLARIFY)
 
+    def _which_item(self, turn: Turn, heard: str) -> Answer:
+        """One short question back: an item said in a list was not recognised."""
+        turn.named_day = None
+        return self._done(turn, [f'Which item do you mean by "{heard}"?'], AnswerSource.CLARIFY)
+
     def _shared_category(self, turn: Turn) -> str | None:
         """The category of the products a shared word may mean, when the choice changes nothing.
 

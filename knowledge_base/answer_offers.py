@@ -14,6 +14,7 @@ from knowledge_base.answer_core import (
 )
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
+from knowledge_base.left_out import asks_if_left_out, not_running
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
@@ -115,9 +116,10 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)
             name = title(promotion, zh) if zh else the_title(promotion, zh)
-            return self._done(
-                turn, [f"{store}不参加{name}" if zh else f"{name} does not run at {store}"]
-            )
+            if asks_if_left_out(turn.parsed.words) and not zh:
+                return self._done(turn, [not_running(turn.parsed.words, name, store)])
+            said = f"{store}不参加{name}" if zh else f"{name} does not run at {store}"
+            return self._done(turn, [said, *self._only_at(turn, promotion)])
         yes_no = asks_yes_no(turn.parsed.words)
         on_named_day = turn.named_day is not None and yes_no
         here = yes_no and asks_about_here(turn.parsed.words)
@@ -132,9 +134,10 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
                 return self._done(
                     turn, [f"{store}参加{title(promotion, zh)}：{phrases}", f"活动{ends}"]
                 )
+            yes = "No" if asks_if_left_out(turn.parsed.words) else "Yes"
             return self._done(
                 turn,
-                [f"Yes, {the_title(promotion, zh)} runs at {store}: {phrases}", f"It {ends}"],
+                [f"{yes}, {the_title(promotion, zh)} runs at {store}: {phrases}", f"It {ends}"],
             )
         answer = self._talk_track(turn, promotion, placed)
         depth = ROLE_DEPTH[turn.role]

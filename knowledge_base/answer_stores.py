@@ -14,6 +14,9 @@ from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import join, title
 
+_FEW_STORES = 4
+"""At most this many stores, and fewer than half, are named when an offer runs only there."""
+
 
 class StoreAnswers(AnswerFocus):
     """Answers about the stores an offer runs at."""
@@ -35,6 +38,19 @@ class StoreAnswers(AnswerFocus):
         if not inside or not outside:
             return None
         return self._store_names(turn, inside), self._store_names(turn, outside)
+
+    def _only_at(self, turn: Turn, promotion: Promotion) -> list[str]:
+        """Where an offer runs, when only a few stores have it: said after "not at <store>".
+
+        "Does Bologna have the office offer?": it does not, and the clerk can send the
+        customer to the few stores that do.
+        """
+        scope = self._kb.scope_stores(promotion)
+        inside = [s for s in self._kb.stores if s in scope]
+        if not inside or len(inside) > _FEW_STORES or 2 * len(inside) > len(self._kb.stores):
+            return []
+        names = join(self._store_names(turn, inside), turn.zh)
+        return [f"只有{names}参加" if turn.zh else f"It runs only at {names}"]
 
     def _where(self, turn: Turn) -> Answer | None:
         """Which stores have the X, or are left out of it ("which stores ... ?")."""

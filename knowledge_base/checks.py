@@ -21,7 +21,7 @@ from knowledge_base.models import (
     Promotion,
     RegionsFile,
 )
-from knowledge_base.name_checks import check_rule_set_names
+from knowledge_base.name_checks import check_place_aliases, check_rule_set_names
 from knowledge_base.promotion_checks import PromotionChecker
 from knowledge_base.yaml_source import YamlDocument
 
@@ -48,7 +48,7 @@ class Checker:
     """False when ``contacts.yaml`` exists but is invalid: references to it are not judged."""
 
     def check_regions(self, doc: YamlDocument, regions: RegionsFile) -> None:
-        """Duplicate currencies, regions and stores; regions in unlisted currencies."""
+        """Duplicates, regions in unlisted currencies, place aliases naming something else."""
         issues = self.issues
         for i, code in _duplicates(regions.currencies, lambda c: c.code):
             issues.add(doc, ("currencies", i, "code"), f"currency {code} listed twice", code="dup")
@@ -72,6 +72,7 @@ class Checker:
                         code="dup",
                     )
                 seen_stores.add(store.id)
+        check_place_aliases(issues, doc, regions, self.knowledge)
 
     def check_catalogue(self, doc: YamlDocument, catalogue: CatalogueFile) -> None:
         """Duplicates, unknown categories, list prices missing a region currency."""

@@ -36,7 +36,8 @@ from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
 from knowledge_base.question_forms import asks_amount, code_letters, name_words, unheard_place
 from knowledge_base.retrieval import Retriever
-from knowledge_base.understanding import Intent, ParsedQuestion, understand
+from knowledge_base.understanding import Intent, understand
+from knowledge_base.unplaced_items import unplaced_list_item
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ class GroundedAnswerer(
                 and not parsed.stores
                 and unheard_place(
                     parsed.words,
-                    _named(parsed),
+                    parsed.named_positions,
                     # A code's letters alone ("in PZ?") name no place either.
                     [*parsed.unknown_words, *(set(parsed.words) & self._code_letters)],
                     parsed.text,
@@ -189,6 +190,8 @@ class GroundedAnswerer(
                 )
             ):
                 answer = self._which_store(turn)  # "... in virgin?": not our store's answer
+            elif parsed.intent in _ITEM_INTENTS and (heard := unplaced_list_item(parsed)):
+                answer = self._which_item(turn, heard)  # "Taino and Astuccio": not one alone
             else:
                 answer = self._dispatch(turn)
         except KnowledgeError as e:
@@ -312,8 +315,3 @@ class GroundedAnswerer(
                 return answer
         handler = handlers.get(intent)
         return handler(turn) if handler else None
-
-
-def _named(parsed: ParsedQuestion) -> set[int]:
-    """Positions of the words that name something the knowledge base knows."""
-    return {i for m in parsed.mentions for i in range(m.start, m.end)}

@@ -60,6 +60,11 @@ class ParsedQuestion:
     ("is delivery free with the X?"): the offer's file does not say."""
 
     @property
+    def named_positions(self) -> set[int]:
+        """Positions of the words that name something the knowledge base knows."""
+        return {i for m in self.mentions for i in range(m.start, m.end)}
+
+    @property
     def without_places_and_promotions(self) -> str:
         """The words that name no promotion and no store (products and categories stay)."""
         named = {

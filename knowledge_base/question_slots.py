@@ -1,9 +1,10 @@
 """Slots of a question read from its words: the day it names.
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
-"on 12 December", "明天", "下周六", "12月12日" become a :class:`When`; how many of each item
-is read by :mod:`knowledge_base.question_counts`. The question's form (a price idiom, yes or
-no, an unheld attribute, an unheard place) is read by :mod:`knowledge_base.question_forms`.
+"on 12 December", "in October", "明天", "下周六", "12月12日" become a :class:`When`; how
+many of each item is read by :mod:`knowledge_base.question_counts`. The question's form (a
+price idiom, yes or no, an unheld attribute, an unheard place) is read by
+:mod:`knowledge_base.question_forms`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class When:
     nearest the question's own day (within half a year either way)."""
     day_of_month: int | None = None
     """A day of the month without a month ("on the 12th"): the next such day from today."""
+    month: int | None = None
+    """A month alone ("in October"): its first day, or today when it is that month."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -60,6 +63,8 @@ _MONTHS = {
     )
     for name in names
 }
+MONTH_WORDS = frozenset(_MONTHS)
+"""Month names and their short forms: a day's words, never an unknown place."""
 _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 DAY_NUMBER_WORDS = _ORDINAL_ENDINGS
 """Words a day number is written with ("14th" is read as "14", "th")."""
@@ -102,6 +107,9 @@ def when_named(words: list[str], named: set[int]) -> When | None:
     month_day = calendar_date(free)
     if month_day is not None:
         return When(month_day=month_day)
+    for i in range(1, len(free)):
+        if free[i - 1] == "in" and free[i] in _MONTHS:
+            return When(month=_MONTHS[free[i]])  # "in October"
     for i in range(1, len(free) - 1):
         # "on the 12th": an ordinal day after "the", no month named
         if free[i - 1] == "the" and free[i + 1] in _ORDINAL_ENDINGS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from knowledge_base.text import Schema, ShortText, SpokenLanguage
+from knowledge_base.text import Aliases, Schema, ShortText, SpokenLanguage
 from knowledge_base.values import CurrencyCode, Slug, StoreId, TimeZoneName
 
 
@@ -21,6 +21,9 @@ class Store(Schema):
 
     id: StoreId
     name: ShortText
+    aliases: Aliases = []
+    """Other names clerks say for it: an English exonym ("Athens" for Athína), an old name.
+    An alias on two stores of one city names both, as the city does."""
     time_zone: TimeZoneName | None = None
     """Overrides the region's time zone (rarely needed)."""
     language: SpokenLanguage | None = None
@@ -32,6 +35,8 @@ class Region(Schema):
 
     id: Slug
     name: ShortText
+    aliases: Aliases = []
+    """Other names clerks say for the region ("Hellas" for Greece)."""
     time_zone: TimeZoneName | None = None
     """IANA zone the region's stores read promotion windows in."""
     language: SpokenLanguage | None = None

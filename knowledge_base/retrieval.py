@@ -35,9 +35,10 @@ _SUFFIXES = ("ing", "ed", "es", "s")
 _SAME_PHRASES = (
     (re.compile(r"\b(?:someone|somebody|anyone|anybody) else\b"), "another person"),
     (re.compile(r"\b(?:a )?(?:different|other) (person|people)\b"), r"another \1"),
+    (re.compile(r"\bsign(?:s|ed|ing)? up\b"), "join"),
 )
 """Everyday paraphrases said one way in a question and another in an FAQ ("for someone
-else" / "for a different person"): read as one wording on both sides."""
+else" / "for a different person", "sign up" / "join"): read as one wording on both sides."""
 
 
 def search_terms(text: str) -> list[str]:

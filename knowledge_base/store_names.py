@@ -1,8 +1,8 @@
 """Store names: the names a store is known by, and the words of them that name a place.
 
 The matcher (:mod:`knowledge_base.matching`) indexes a store by the names
-:func:`place_names` lists: its code, full name, city (its leading words), the name without
-the city, the words only its name has, and its region's names.
+:func:`place_names` lists: its code, full name, aliases, city (its leading words), the name
+without the city, the words only its name has, and its region's names and aliases.
 """
 
 from __future__ import annotations
@@ -84,11 +84,11 @@ def place_names(
     own_words = store_own_words(knowledge)
     short_cities = short_city_names(knowledge)
     for region in knowledge.regions.values():
-        region_names = [region.id, region.name.en]
+        region_names = [region.id, region.name.en, *region.aliases]
         if region.name.zh_cn:
             region_names.append(region.name.zh_cn)
         for store in region.stores:
-            names = [store.id, store.name.en]
+            names = [store.id, store.name.en, *store.aliases]
             words = store.name.en.split()
             if len(words) > 1:
                 names += [" ".join(words[:n]) for n in range(1, len(words))]

@@ -13,12 +13,12 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
+from knowledge_base.cue_rewrites import read_as_asked
 from knowledge_base.cue_speller import CueSpeller
 from knowledge_base.cues import EN, ORDER, Intent, cue_words
 from knowledge_base.cues_zh import (
@@ -50,7 +50,7 @@ from knowledge_base.question_forms import (
     asks_yes_no,
     names_unknown_model,
 )
-from knowledge_base.question_slots import DAY_NUMBER_WORDS, When, when_named
+from knowledge_base.question_slots import DAY_NUMBER_WORDS, MONTH_WORDS, When, when_named
 from knowledge_base.retrieval import search_terms
 from knowledge_base.role_cues import (
     END_EN,
@@ -87,9 +87,6 @@ def content_terms(text: str) -> list[str]:
     """
     cue_terms = _cue_terms()
     return [t for t in search_terms(text) if t not in cue_terms]
-
-
-_STILL_ON_OFFER = re.compile(r" still on (?:sale|offer|special|promotion|discount)s? ")
 
 
 @lru_cache(maxsize=1)
@@ -173,8 +170,7 @@ def understand(
     def has(keys: tuple[str, ...], zh: tuple[str, ...]) -> bool:
         return any(k in joined for k in keys) or any(k in zh_heard for k in zh)
 
-    # "Is the X still on sale?" asks whether the item is still discounted, not when an offer ends.
-    joined = _STILL_ON_OFFER.sub(" still discounted ", joined)
+    joined = read_as_asked(joined)  # "still on sale", "at the till"
     if heard and heard[-1] == "over":  # "is the autumn sale over"
         joined += "is it over "
     if asks_price_idiom(heard):
@@ -207,7 +203,7 @@ def understand(
         # are no unknown words; "left" alone ("left-handed") is.
         said = {w for key in LEFT_OUT_EN if key in joined for w in key.split()}
         if when is not None:
-            said |= DAY_NUMBER_WORDS | {t for t in words if t.isdigit()}
+            said |= DAY_NUMBER_WORDS | MONTH_WORDS | {t for t in words if t.isdigit()}
         unknown_words = [
             t
             for t in search_terms(residual)
