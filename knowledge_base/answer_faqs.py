@@ -129,7 +129,11 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 # The question is about a thing only this FAQ's question names: "is the
                 # setup free?" asks "Is the setup included?".
                 topic = subject(turn.parsed, self._name_words) & shared & own
-                topic |= unnamed_terms(turn.parsed, self._name_words, promotion) & shared & own
+                unnamed = unnamed_terms(turn.parsed, self._name_words, promotion)
+                if unnamed <= shared:
+                    # Only when the FAQ holds every topic word of the question: "return a
+                    # car seat without a receipt" is not "split the spend over two receipts".
+                    topic |= unnamed & own
                 # "Why is <store> not in the guitar offer?": a why-FAQ about the store named.
                 why_there = asks_why(faq.question.best("en")) and bool(
                     shared & own & store_terms(turn.parsed)
