@@ -34,6 +34,8 @@ Weekend (wallpaper 40 percent off) is Friday 23 to Sunday 25 October."""
 QUADERNO = ("quaderno", "MI-01", "2027-09-09T11:00")
 """Thursday 9 September 2027 at Milano Brera: Back to School is on; its Calculator Weekend
 is Saturday 11 and Sunday 12 September."""
+LOONWOOD = ("loonwood", "TOR-01", "2027-01-21T11:00")
+"""Thursday 21 January 2027 at Toronto Queen West; its "Duvet Sale" is a draft."""
 DEFAULT = ("default", "SH-01", "2026-11-28T15:00")
 """Saturday 28 November 2026 at Shanghai Nanjing Road: the Autumn Clearance ended on
 Saturday 31 October."""
@@ -73,6 +75,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
         "kotwica-copy": _kotwica_copy(tmp_path_factory.mktemp("names")),
         "quaderno": SAMPLES / "quaderno-stationery",
         "default": SAMPLES.parent / "data",
+        "loonwood": SAMPLES / "loonwood-home",
     }
     return {
         chain: GroundedAnswerer(
@@ -307,3 +310,24 @@ def test_an_ended_offer_asked_with_an_item_gives_its_price_now(
 ) -> None:
     chain, _, at = where
     assert _ask(chains[chain], text, store, at).text == said
+
+
+# --- a draft named with a category word inside its name ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "other"),
+    [
+        (ARRULLO, "the easter toy offer when does it start", "Winter Toy Clearance"),
+        (LOONWOOD, "is the duvet sale coming in march", "bedding"),
+        (KOTWICA, "when does the ladders sale start", "Black Week"),
+    ],
+)
+def test_a_draft_named_with_its_category_word_is_not_answered(
+    where: tuple[str, str, str], text: str, other: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    # "easter toy offer" is the draft "Easter Toys" (an alias, one word's plural aside), not
+    # a question about toys: the ended toy clearance is another promotion.
+    answer = _asked(chains, where, text)
+    assert answer.startswith("I don't know that one"), answer
+    assert other not in answer
