@@ -331,3 +331,25 @@ def test_a_draft_named_with_its_category_word_is_not_answered(
     answer = _asked(chains, where, text)
     assert answer.startswith("I don't know that one"), answer
     assert other not in answer
+
+
+# --- the one store left out is what "which stores are left out" is about ------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "store", "name"),
+    [
+        (ARRULLO, "Which stores are left out of the spring clothing sale?", "PUE-01", "Puebla"),
+        (QUADERNO, "which stores are left out of back to school", "NA-01", "Napoli Chiaia"),
+    ],
+)
+def test_the_one_store_left_out_is_the_store_answered_about(
+    where: tuple[str, str, str],
+    text: str,
+    store: str,
+    name: str,
+    chains: dict[str, GroundedAnswerer],
+) -> None:
+    chain, asked_at, at = where
+    answer = _ask(chains[chain], text, asked_at, at)
+    assert name in answer.text and answer.detail["store_id"] == store, answer.text
