@@ -32,6 +32,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.promotion_names import named_rule_set
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
@@ -104,6 +105,10 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
                 subject = sku if zh else f"the {self._item(turn, sku)}"
                 return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
+        if turn.named_day is not None and asks_yes_no(parsed.words):
+            # "Is it still on next Thursday?": yes, that day, and when it ends.
+            still = f"是的，{name}仍在进行" if zh else f"Yes, {name} is still on"
+            return self._done(turn, [still, ends if zh else f"It {ends}"])
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:
             return self._done(

@@ -36,6 +36,9 @@ QUADERNO = ("quaderno", "MI-01", "2027-09-09T11:00")
 is Saturday 11 and Sunday 12 September."""
 LOONWOOD = ("loonwood", "TOR-01", "2027-01-21T11:00")
 """Thursday 21 January 2027 at Toronto Queen West; its "Duvet Sale" is a draft."""
+TIMBERPAW = ("timberpaw", "TOR-01", "2026-03-06T10:30")
+"""Friday 6 March 2026 at Timberpaw's Toronto store: the Treat Stack 3 for 2 runs until
+Saturday 28 March."""
 DEFAULT = ("default", "SH-01", "2026-11-28T15:00")
 """Saturday 28 November 2026 at Shanghai Nanjing Road: the Autumn Clearance ended on
 Saturday 31 October."""
@@ -76,6 +79,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
         "quaderno": SAMPLES / "quaderno-stationery",
         "default": SAMPLES.parent / "data",
         "loonwood": SAMPLES / "loonwood-home",
+        "timberpaw": SAMPLES / "timberpaw-pets",
     }
     return {
         chain: GroundedAnswerer(
@@ -353,3 +357,29 @@ def test_the_one_store_left_out_is_the_store_answered_about(
     chain, asked_at, at = where
     answer = _ask(chains[chain], text, asked_at, at)
     assert name in answer.text and answer.detail["store_id"] == store, answer.text
+
+
+# --- "is it still on <day>?" is answered for that day --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            ARRULLO,
+            "Is the car seat offer still on next Thursday?",
+            "Yes, on Thursday 18 March, the Car Seat Safety Month is still on."
+            " It ends at 18:00 on Wednesday 31 March.",
+        ),
+        (
+            TIMBERPAW,
+            "Is the treat deal still on on the 25th?",
+            "Yes, on Wednesday 25 March, the Treat Stack 3 for 2 is still on."
+            " It ends on Saturday 28 March.",
+        ),
+    ],
+)
+def test_still_on_a_named_day_is_a_yes_for_that_day(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    assert _asked(chains, where, text) == said
