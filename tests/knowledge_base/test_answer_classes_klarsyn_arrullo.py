@@ -383,3 +383,26 @@ def test_still_on_a_named_day_is_a_yes_for_that_day(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     assert _asked(chains, where, text) == said
+
+
+# --- the price of a category of one product no offer covers is that product's price -------------
+
+
+@pytest.mark.parametrize(
+    ("where", "store", "text", "said"),
+    [
+        (KLARSYN, "OSL-01", "eye exam price", "The Eye Test is 550 Norwegian kroner."),
+        (KOTWICA, "POZ-01", "ladder price", "The LD-ALU3 is 399 zlotys."),
+    ],
+)
+def test_the_price_of_a_one_product_category_without_offers_is_its_price(
+    where: tuple[str, str, str],
+    store: str,
+    text: str,
+    said: str,
+    chains: dict[str, GroundedAnswerer],
+) -> None:
+    # "No, eye tests are not on offer" answers no price: the chain sells one eye test.
+    chain, _, at = where
+    answer = _ask(chains[chain], text, store, at).text
+    assert answer.startswith(said), answer
