@@ -80,6 +80,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
         "default": SAMPLES.parent / "data",
         "loonwood": SAMPLES / "loonwood-home",
         "timberpaw": SAMPLES / "timberpaw-pets",
+        "andina": SAMPLES / "andina-pharmacy",
     }
     return {
         chain: GroundedAnswerer(
@@ -404,5 +405,35 @@ def test_the_price_of_a_one_product_category_without_offers_is_its_price(
 ) -> None:
     # "No, eye tests are not on offer" answers no price: the chain sells one eye test.
     chain, _, at = where
+    answer = _ask(chains[chain], text, store, at).text
+    assert answer.startswith(said), answer
+
+
+# --- the last word of the membership's own name, before "price", is the member price ------------
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "text", "said"),
+    [
+        (
+            "klarsyn",
+            "OSL-01",
+            "2027-02-10T11:00",
+            "plus price on the eye drops",
+            "For a member, the Comfort Eye Drops is 98.10 Norwegian kroner",
+        ),
+        (
+            "andina",
+            "LIM-01",
+            "2026-12-10T15:00",
+            "andina price for the kids sunscreen",
+            "For a member, the Solar Shield Kids is 38.43 soles",
+        ),
+    ],
+)
+def test_the_memberships_last_word_before_price_asks_the_member_price(
+    chain: str, store: str, at: str, text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    # "Klarsyn Plus" members: "plus price" is theirs, as "club price" is a Club's.
     answer = _ask(chains[chain], text, store, at).text
     assert answer.startswith(said), answer
