@@ -34,9 +34,10 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_forms import asks_amount, code_letters, name_words, unheard_place
+from knowledge_base.question_forms import asks_amount, code_letters, name_words
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, understand
+from knowledge_base.unheard_places import unheard_place
 from knowledge_base.unplaced_items import unplaced_list_item
 
 

@@ -437,3 +437,18 @@ def test_the_memberships_last_word_before_price_asks_the_member_price(
     # "Klarsyn Plus" members: "plus price" is theirs, as "club price" is a Club's.
     answer = _ask(chains[chain], text, store, at).text
     assert answer.startswith(said), answer
+
+
+# --- "pay in euros" names a currency, not a place not heard --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [(KLARSYN, "can customers pay in euros"), (KOTWICA, "can they pay in dollars")],
+)
+def test_paying_in_a_currency_is_no_store_asked_back(
+    where: tuple[str, str, str], text: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    # The chain says nothing on foreign currency: who to ask, not "Which store do you mean?".
+    answer = _asked(chains, where, text)
+    assert answer.startswith("I don't know that one; please ask the Promotions Office"), answer
