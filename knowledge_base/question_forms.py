@@ -66,7 +66,7 @@ def asks_amount(words: list[str]) -> bool:
     return False
 
 
-_CUSTOMERS = frozenset("customer person shopper client".split())
+_CUSTOMERS = frozenset("customer person shopper client member".split())
 
 
 def asks_how_many_per_customer(words: list[str], named: set[int]) -> bool:

@@ -452,3 +452,27 @@ def test_paying_in_a_currency_is_no_store_asked_back(
     # The chain says nothing on foreign currency: who to ask, not "Which store do you mean?".
     answer = _asked(chains, where, text)
     assert answer.startswith("I don't know that one; please ask the Promotions Office"), answer
+
+
+# --- "how many X can a member buy" asks the limit -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            ARRULLO,
+            "how many diaper packs can a member buy at the club price",
+            "There is no limit per customer in the Arrullo Club Days.",
+        ),
+        (
+            KOTWICA,
+            "how many paint tins can a member buy in the autumn renovation",
+            "There is no limit per customer in the Autumn Renovation.",
+        ),
+    ],
+)
+def test_how_many_a_member_can_buy_is_the_limit(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    assert _asked(chains, where, text) == said
