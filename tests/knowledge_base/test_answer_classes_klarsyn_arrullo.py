@@ -81,6 +81,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
         "loonwood": SAMPLES / "loonwood-home",
         "timberpaw": SAMPLES / "timberpaw-pets",
         "andina": SAMPLES / "andina-pharmacy",
+        "northbound": SAMPLES / "northbound-sports",
     }
     return {
         chain: GroundedAnswerer(
@@ -476,3 +477,31 @@ def test_how_many_a_member_can_buy_is_the_limit(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     assert _asked(chains, where, text) == said
+
+
+# --- joining the membership is answered by the FAQ on joining -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (KLARSYN, "is it free to join klarsyn plus", "Yes, Klarsyn Plus is free to join"),
+        (
+            ARRULLO,
+            "if they sign up for the club at the register do they get the price same day",
+            "Yes, Arrullo Club is free to join at the till",
+        ),
+        (
+            ("northbound", "TOR-01", "2026-10-31T14:00"),
+            "Can someone join Rewards at the till and still get the 15 percent?",
+            "Yes, joining Northbound Rewards is free at the till",
+        ),
+        (QUADERNO, "can a customer sign up for the club at the till", "Yes, the Quaderno Club"),
+    ],
+)
+def test_joining_the_membership_gets_the_faq_on_joining(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    # The FAQ is worded "Can a customer join X at the till?": found by what it is about.
+    answer = _asked(chains, where, text)
+    assert answer.startswith(said), answer
