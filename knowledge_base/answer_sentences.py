@@ -125,12 +125,14 @@ class AnswerSentences(AnswerFocus):
         ends = ends_phrase(placed.ends, placed.local_now, zh)
         return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
 
-    def _price_now(self, turn: Turn, promotion: Promotion) -> list[str]:
-        """The price now of the one product asked about, once its offer is over.
+    def _price_now(
+        self, turn: Turn, promotion: Promotion, skus: list[str] | None = None
+    ) -> list[str]:
+        """The price now of the one product asked about (or ``skus``), once its offer is over.
 
         "Xylophone still on clearance?": that it ended, and what the clerk rings up.
         """
-        products = turn.parsed.products
+        products = turn.parsed.products if skus is None else skus
         if len(products) != 1 or products[0] not in self._kb.scope_skus(promotion):
             return []
         product = self._kb.products[products[0]]

@@ -82,6 +82,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
         "timberpaw": SAMPLES / "timberpaw-pets",
         "andina": SAMPLES / "andina-pharmacy",
         "northbound": SAMPLES / "northbound-sports",
+        "cairnfell": SAMPLES / "cairnfell-outdoor",
     }
     return {
         chain: GroundedAnswerer(
@@ -505,3 +506,29 @@ def test_joining_the_membership_gets_the_faq_on_joining(
     # The FAQ is worded "Can a customer join X at the till?": found by what it is about.
     answer = _asked(chains, where, text)
     assert answer.startswith(said), answer
+
+
+# --- an ended offer on a category of one product: that product's price now ---------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "text", "said"),
+    [
+        (
+            KLARSYN,
+            "are readers still 30 percent off",
+            "No, reading glasses have no offer right now; the January Readers Sale ended on"
+            " Sunday 31 January. The Klarsyn Reading Glasses is 249 Swedish kronor now.",
+        ),
+        (
+            ("cairnfell", "KES-01", "2026-10-22T10:30"),
+            "are stoves and cookware still on offer",
+            "No, stoves and cookware have no offer right now; the Camp Kitchen Clearout ended"
+            " on Sunday 11 October. The Firebrand Gas Stove is 45 pounds now.",
+        ),
+    ],
+)
+def test_an_ended_offer_on_a_one_product_category_gives_its_price_now(
+    where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
+) -> None:
+    assert _asked(chains, where, text) == said
