@@ -159,7 +159,9 @@ class CategoryAnswers(ProductAnswers):
             if zh:
                 return self._done(turn, [f"{name}目前没有优惠，{ended}"])
             have = "have" if is_plural(name) else "has"
-            return self._done(turn, [f"No, {name} {have} no offer right now; {ended}"])
+            # A category of one product: what that product costs now, too.
+            now = self._price_now(turn, promotion, self._kb.category_skus(category_id))
+            return self._done(turn, [f"No, {name} {have} no offer right now; {ended}", *now])
         store = self._store_name(turn)
         left_out = self._category_left_out_here(turn, category_id)
         if left_out is not None:

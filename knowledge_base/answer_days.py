@@ -12,10 +12,33 @@ from knowledge_base.answer_core import AnswerCore, Turn
 from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_slots import When, days_to_day_of_month, days_until
 from knowledge_base.speech import spoken_date
+from knowledge_base.understanding import Intent
+
+DAY_INTENTS = frozenset(
+    {
+        Intent.IN_OFFER,
+        Intent.DISCOUNT,
+        Intent.PRICE,
+        Intent.OVERVIEW,
+        Intent.LIMIT,
+        Intent.UNKNOWN,
+    }
+)
+"""Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
 
 
 class DayMoves(AnswerCore):
     """Moving a turn to the day its question names."""
+
+    def _move_to_day_asked(self, turn: Turn) -> None:
+        """Move the turn to the day its question is about, if that is not today."""
+        parsed = turn.parsed
+        # "Is it still on next Thursday?" asks the dates for that Thursday.
+        still_then = parsed.intent is Intent.DATES and parsed.asks_still
+        if parsed.when is not None and (parsed.intent in DAY_INTENTS or still_then):
+            self._move_to_day(turn, parsed.when)
+        elif parsed.intent in DAY_INTENTS:
+            self._move_to_rule_set(turn)
 
     def _move_to_rule_set(self, turn: Turn) -> None:
         """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""

@@ -23,6 +23,7 @@ from knowledge_base.faq_terms import (
     unnamed_terms,
     without_promotions,
 )
+from knowledge_base.joining import asks_joining, joining_faq
 from knowledge_base.left_out import not_running
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
@@ -69,6 +70,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         covering most of the FAQ question); otherwise one shared term is enough, because
         the question already said it wants what to tell a customer.
         """
+        if strong and asks_joining(
+            turn.parsed.text, turn.parsed.words, turn.parsed.member, self._kb
+        ):
+            joined = self._joining_faq(turn)  # "is it free to join Klarsyn Plus?"
+            if joined is not None:
+                return joined
         named = frozenset(turn.parsed.promotions) or None
         # Words of a promotion's names say which offer, not what about it: those heard are
         # not in the query, so they do not count in the FAQ's own question either.
@@ -197,6 +204,16 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         if excluded is not None:
             return self._done(turn, [excluded])
         return self._done(turn, [said, *self._item_rules(turn, promotion, said)])
+
+    def _joining_faq(self, turn: Turn) -> Answer | None:
+        """The FAQ on joining the membership of an offer running at the store, said as is."""
+        found = joining_faq([p for p, _ in self._running_at_store(turn)])
+        if found is None:
+            return None
+        promotion, faq = found
+        turn.fact(faq.question.en, faq.question.zh_cn)
+        self._promotion_facts(turn, promotion)
+        return self._done(turn, [self._text(turn, faq.answer)])
 
     def _other_names(self, turn: Turn) -> list[str]:
         """Every name and alias of the products the question names."""

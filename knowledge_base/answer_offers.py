@@ -27,6 +27,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
+from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_forms import asks_about_here, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.rules import SpendThreshold
@@ -128,17 +129,26 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
             # "Is it on here?": yes, there or then, and what it gives.
             self._promotion_facts(turn, promotion)
             store = self._store_name(turn)
-            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
-            ends = ends_phrase(placed.ends, placed.local_now, zh)
+            # A part of the offer named by its own name ("the pijama weekend"): its own rules
+            # and last day, not the offer's main ones.
+            named = named_rule_set(turn.parsed.mentions, self._kb)
+            part = named[1] if named is not None and named[0].id == promotion.id else None
+            rules = part.rules if part is not None else None
+            phrases = conditions(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
+            last = placed.ends
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            if part is not None and part.name is not None:
+                if part.end is not None:
+                    last = part.end.replace(tzinfo=placed.local_now.tzinfo)
+                label = part.name.best("zh-CN") if zh else part.name.en
+                name = f"{name}的{label}" if zh else f"the {label} in {name}"
+            ends = ends_phrase(last, placed.local_now, zh)
+            if part is not None:
+                turn.fact(f"{promotion.title.en}, {name}: {phrases}; it {ends}")
             if zh:
-                return self._done(
-                    turn, [f"{store}参加{title(promotion, zh)}：{phrases}", f"活动{ends}"]
-                )
+                return self._done(turn, [f"{store}参加{name}：{phrases}", f"活动{ends}"])
             yes = "No" if asks_if_left_out(turn.parsed.words) else "Yes"
-            return self._done(
-                turn,
-                [f"{yes}, {the_title(promotion, zh)} runs at {store}: {phrases}", f"It {ends}"],
-            )
+            return self._done(turn, [f"{yes}, {name} runs at {store}: {phrases}", f"It {ends}"])
         answer = self._talk_track(turn, promotion, placed)
         depth = ROLE_DEPTH[turn.role]
         extra: list[LocalizedText] = []

@@ -32,6 +32,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.promotion_names import named_rule_set
+from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
@@ -67,7 +68,7 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
             )
         if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
             ended = self._ended_phrase(turn, promotion, placed)
-            return self._done(turn, [ended])
+            return self._done(turn, [ended, *self._price_now(turn, promotion)])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, now, zh)
             if parsed.asks_end and not parsed.asks_start:
@@ -104,6 +105,10 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
                 subject = sku if zh else f"the {self._item(turn, sku)}"
                 return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
+        if turn.named_day is not None and asks_yes_no(parsed.words):
+            # "Is it still on next Thursday?": yes, that day, and when it ends.
+            still = f"是的，{name}仍在进行" if zh else f"Yes, {name} is still on"
+            return self._done(turn, [still, ends if zh else f"It {ends}"])
         started = starts_phrase(placed.starts, now, zh, past=True)
         if parsed.asks_start and not parsed.asks_end:
             return self._done(
@@ -120,8 +125,9 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
         ``None`` when the part is already on.
         """
         now = placed.local_now
-        if part.start is None or part.start <= now.replace(tzinfo=None):
-            return None
+        naive_now = now.replace(tzinfo=None)
+        if part.start is None or part.start <= naive_now:
+            return self._named_part_running(turn, promotion, part, placed)
         starts = part.start.replace(tzinfo=now.tzinfo)
         zh = turn.zh
         label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
@@ -131,10 +137,33 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
         said = ("、" if zh else " and ").join(n.best("zh-CN") if zh else n.en for n in items)
         name = title(promotion, zh) if zh else the_title(promotion, zh)
         start = starts_phrase(starts, now, zh)
+        if part.end is not None:
+            # Its own last day too: "when does it end" must not be answered with the start.
+            ends = part.end.replace(tzinfo=now.tzinfo)
+            phrase = ends_phrase(ends, now, zh)
+            turn.fact(f"{promotion.title.en}, {label} {phrase}")
+            start += f"，{phrase}" if zh else f" and {phrase}"
         if zh:
             return self._done(turn, [f"{name}的{label}{start}", f"{said}{terms}".strip()])
         then = f"From then, the {said} is {terms}" if said else f"From then, {terms}"
         return self._done(turn, [f"{label} in {name} {start}", then])
+
+    def _named_part_running(
+        self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
+    ) -> Answer | None:
+        """A named part of the offer on now with its own end: that end, not the offer's."""
+        now = placed.local_now
+        if part.end is None or part.end <= now.replace(tzinfo=None):
+            return None
+        ends = part.end.replace(tzinfo=now.tzinfo)
+        zh = turn.zh
+        label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
+        name = title(promotion, zh) if zh else the_title(promotion, zh)
+        phrase = ends_phrase(ends, now, zh)
+        turn.fact(f"{promotion.title.en}, {label} {phrase}")
+        return self._done(
+            turn, [f"{name}的{label}{phrase}" if zh else f"{label} in {name} {phrase}"]
+        )
 
     def _contact(self, turn: Turn) -> Answer | None:
         person = contact_named(turn.parsed.words, self._kb.contacts.values())

@@ -27,6 +27,7 @@ from knowledge_base.phrasing import (
 )
 from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.speech import money
 
 
 class AnswerSentences(AnswerFocus):
@@ -124,6 +125,26 @@ class AnswerSentences(AnswerFocus):
         ends = ends_phrase(placed.ends, placed.local_now, zh)
         return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
 
+    def _price_now(
+        self, turn: Turn, promotion: Promotion, skus: list[str] | None = None
+    ) -> list[str]:
+        """The price now of the one product asked about (or ``skus``), once its offer is over.
+
+        "Xylophone still on clearance?": that it ended, and what the clerk rings up.
+        """
+        products = turn.parsed.products if skus is None else skus
+        if len(products) != 1 or products[0] not in self._kb.scope_skus(promotion):
+            return []
+        product = self._kb.products[products[0]]
+        currency = self._currency(turn)
+        if currency.code not in product.list_price:
+            return []
+        self._product_fact(turn, product)
+        price = money(product.list_price[currency.code], currency, "zh-CN" if turn.zh else "en")
+        if turn.zh:
+            return [f"{product.sku}现价{price}"]
+        return [f"The {self._item(turn, product.sku)} is {price} now"]
+
     def _talk_track(self, turn: Turn, promotion: Promotion, placed: PromotionTiming) -> Answer:
         zh = turn.zh
         self._promotion_facts(turn, promotion)
@@ -131,7 +152,7 @@ class AnswerSentences(AnswerFocus):
             ended = self._ended_phrase(turn, promotion, placed)
             if asks_yes_no(turn.parsed.words):  # "Will it still be on Monday?": no
                 ended = f"没有了，{ended}" if zh else f"No, {ended}"
-            return self._done(turn, [ended])
+            return self._done(turn, [ended, *self._price_now(turn, promotion)])
         sentences: list[str] = []
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)

@@ -23,12 +23,34 @@ class StatedFigureAnswers(AnswerFocus):
     def _stated_later(self, turn: Turn) -> Answer | None:
         """Not yet, for a stated percent the named item gets only from a later day."""
         parsed = turn.parsed
-        if len(parsed.products) != 1:
-            return None
         stated = {f"{n} percent" for n in _STATED_PERCENT.findall(parsed.text.lower())}
         if not stated:
             return None
-        sku = parsed.products[0]
+        if len(parsed.products) == 1:
+            sku = parsed.products[0]
+            skus, said, plural = (
+                parsed.products,
+                (sku if turn.zh else f"the {self._item(turn, sku)}"),
+                False,
+            )
+        elif not parsed.products and len(parsed.categories) == 1:
+            # "Are pajamas 30 percent off yet?": the category's items, said as the category.
+            category = self._kb.categories[parsed.categories[0]]
+            skus = self._kb.category_skus(category.id)
+            said = category.name.best("zh-CN") if turn.zh else category.name.en
+            plural = True
+        else:
+            return None
+        for sku in skus:
+            answer = self._stated_later_for(turn, sku, stated, said, plural=plural)
+            if answer is not None:
+                return answer
+        return None
+
+    def _stated_later_for(
+        self, turn: Turn, sku: str, stated: set[str], said: str, *, plural: bool
+    ) -> Answer | None:
+        """Not yet, for ``stated`` on ``sku`` (said as ``said``), if a later part gives it."""
         currency = self._currency(turn)
         for promotion, placed in self._running_at_store(turn):
             skus_by_part = self._kb.rule_set_skus(promotion)
@@ -58,17 +80,18 @@ class StatedFigureAnswers(AnswerFocus):
                     return self._done(
                         turn,
                         [
-                            f"还没有，{sku}目前在{title(promotion, True)}中{current[0]}",
+                            f"还没有，{said}目前在{title(promotion, True)}中{current[0]}",
                             f"{when.removesuffix('开始')}起{conditions(later[:1], True)}",
                         ],
                     )
                 return self._done(
                     turn,
                     [
-                        f"Not yet: the {self._item(turn, sku)} is {current[0]}"
+                        f"Not yet: {said} {'are' if plural else 'is'} {current[0]}"
                         f" in {the_title(promotion, False)}"
                         " right now",
-                        f"It is {later[0]} {when.replace('on ', 'from ', 1)}",
+                        f"{'They are' if plural else 'It is'} {later[0]}"
+                        f" {when.replace('on ', 'from ', 1)}",
                     ],
                 )
         return None

@@ -71,6 +71,11 @@ class StoreAnswers(AnswerFocus):
             said = f"所有门店都参加{name}" if zh else f"The {name} runs at every store"
             return self._done(turn, [said])
         if turn.parsed.asks_left_out:
+            left_out = [s for s in every if s not in scope]
+            if len(left_out) == 1:
+                # The answer is about the one store left out, not the clerk's own: a follow-up
+                # ("why is it not in it?") is about that store too.
+                turn.store_id, turn.named_store = left_out[0], True
             if zh:
                 return self._done(turn, [f"{join(outside, zh)}不参加{name}", "其他门店都参加"])
             return self._done(

@@ -11,6 +11,7 @@ word ("todal" for "total"), through :class:`~knowledge_base.cue_speller.CueSpell
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 from knowledge_base.role_cues import END_EN, FAQ_TOPICS_EN, START_EN
 
@@ -263,6 +264,7 @@ ORDER = (
 )
 
 
+@cache
 def cue_words() -> frozenset[str]:
     """Single English cue words of five letters or more ("total", "discount", "member")."""
     words = {"member", "members", "limit"}

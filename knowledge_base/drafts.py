@@ -36,15 +36,38 @@ def _draft_names(knowledge: KnowledgeBase) -> tuple[tuple[str, ...], ...]:
 
 def names_draft(words: list[str], knowledge: KnowledgeBase) -> bool:
     """Whether ``words`` (a question's tokens) hold a draft promotion's title or alias."""
+    return bool(_draft_spans(words, knowledge))
+
+
+def _draft_spans(words: list[str], knowledge: KnowledgeBase) -> list[range]:
+    """Where ``words`` hold a draft's title or alias, each word's plural "s" aside."""
+    said = [_singular(w) for w in words]
+    spans: list[range] = []
     for name in _draft_names(knowledge):
         size = len(name)
-        if any(tuple(words[i : i + size]) == name for i in range(len(words) - size + 1)):
-            return True
-    return False
+        wanted = [_singular(w) for w in name]
+        spans.extend(
+            range(i, i + size) for i in range(len(words) - size + 1) if said[i : i + size] == wanted
+        )
+    return spans
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def names_draft_only(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> bool:
-    """A draft is named and no published promotion, product or category is."""
-    if parsed.promotions or parsed.products or parsed.categories:
+    """A draft is named and no published promotion, product or category is.
+
+    A category said inside the draft's name ("the easter toy offer" of the draft "Easter
+    Toys") is part of that name, not a second thing asked about.
+    """
+    if parsed.promotions or parsed.products:
         return False
-    return names_draft(parsed.words, knowledge)
+    spans = _draft_spans(parsed.words, knowledge)
+    if not spans:
+        return False
+    inside = {i for span in spans for i in span}
+    return all(
+        set(range(m.start, m.end)) <= inside for m in parsed.mentions if m.kind == "category"
+    )

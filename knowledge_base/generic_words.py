@@ -16,3 +16,10 @@ GENERIC_WORDS = frozenset(
     friday saturday sunday next coming day days morning afternoon evening tonight use using
     used happen happens happening well too either""".split()
 )
+
+MONEY_WORDS = frozenset(
+    """euro euros dollar dollars pound pounds yen yuan renminbi peso pesos krona kronor krone
+    kroner franc francs zloty zlotys sol soles real reais forint koruna cash card cards
+    currency currencies""".split()
+)
+"""What a customer pays in: "pay in euros" names a currency, never a place not heard."""

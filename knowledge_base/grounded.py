@@ -34,9 +34,10 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import Promotion, is_chinese
-from knowledge_base.question_forms import asks_amount, code_letters, name_words, unheard_place
+from knowledge_base.question_forms import asks_amount, code_letters, name_words
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, understand
+from knowledge_base.unheard_places import unheard_place
 from knowledge_base.unplaced_items import unplaced_list_item
 
 
@@ -58,19 +59,6 @@ _OWN_SECTIONS = frozenset(
     {Intent.TARGETS, Intent.STAFFING, Intent.CONTACT, Intent.CHANGES, Intent.LIMIT}
 )
 """Intents answered from their own part of a promotion, never from an FAQ."""
-
-_DAY_INTENTS = frozenset(
-    {
-        Intent.IN_OFFER,
-        Intent.DISCOUNT,
-        Intent.PRICE,
-        Intent.OVERVIEW,
-        Intent.LIMIT,
-        Intent.UNKNOWN,
-    }
-)
-"""Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
-
 
 _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Intent.LIMIT})
 """Intents about one item: asked back when a word several products share names none."""
@@ -171,10 +159,7 @@ class GroundedAnswerer(
             if parsed.stores and store_id not in parsed.stores:
                 # A store or city named in the question wins over the caller's own store.
                 turn.store_id, turn.named_store = parsed.stores[0], True
-            if parsed.when is not None and parsed.intent in _DAY_INTENTS:
-                self._move_to_day(turn, parsed.when)
-            elif parsed.intent in _DAY_INTENTS:
-                self._move_to_rule_set(turn)
+            self._move_to_day_asked(turn)
             if names_draft_only(parsed, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
             elif (

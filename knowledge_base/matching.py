@@ -21,10 +21,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.continued_names import continued_places, continued_products
-from knowledge_base.count_words import is_quantity
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
-from knowledge_base.loose_matching import OFFER_WORDS, LooseVocabulary
+from knowledge_base.head_words import (
+    LISTED_AFTER,
+    counted_heads,
+    counted_products,
+    products_sharing,
+    shared_head,
+    singular_form,
+)
+from knowledge_base.loose_matching import LooseVocabulary
 from knowledge_base.membership import MEMBERSHIP_NOUNS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
@@ -43,16 +50,8 @@ __all__ = [
     "tokens",
 ]
 
-_BEFORE_OFFER = [[w] for w in OFFER_WORDS]
-"""A word followed by one of these qualifies an offer ("the bottle deal")."""
-
-_COUNTED_NOT_ITEMS = frozenset(
-    "hour hours minute minutes percent dollars dollar euros pounds yuan times people".split()
-)
-"""Words a count comes before that are never an item asked about."""
-
-_LISTED_AFTER = (["and"], ["plus"], ["with"])
-"""Words after which a count starts another item of a list ("... and two cough syrups")."""
+_ARTICLES = frozenset({"the", "a", "an"})
+"""Words an alias may start with that are no part of what it names ("the Polar")."""
 
 _MEMBERSHIP_WORDS = MEMBERSHIP_NOUNS | {"member", "members", "loyalty"}
 """Words that make "<words> price" the member price, never an offer called "<words> sale"."""
@@ -95,11 +94,11 @@ class CatalogueMatcher:
                 numbers = re.findall(r"\d+", form)
                 for digits in numbers:
                     loose.by_number.setdefault(digits, []).append((form, product.sku))
-                if not numbers and len(form) >= 5:
+                if not numbers and len(form) >= 5 and not has_cjk(form):
                     loose.names_by_initial.setdefault(form[0], []).append((form, product.sku))
                 last = tokens(name)[-1:]
                 if last and last[0].isalpha() and len(last[0]) >= 3:
-                    matcher.heads.setdefault(_singular(last), {})[product.sku] = None
+                    matcher.heads.setdefault(singular_form(last), {})[product.sku] = None
             for digits in re.findall(r"\d+", product.sku):
                 loose.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
@@ -137,7 +136,7 @@ class CatalogueMatcher:
         words = tokens(name)
         if len(words) > 1:
             # "socks deal" for the alias "sock deal": every word without its plural "s".
-            self.singular.setdefault(_singular(words), {})[(kind, key)] = None
+            self.singular.setdefault(singular_form(words), {})[(kind, key)] = None
         return form
 
     def mentions(self, text: str) -> list[Mention]:
@@ -157,15 +156,8 @@ class CatalogueMatcher:
                     continue
                 if any(taken[start:end]):
                     continue
-                form = "".join(words[start:end])
-                entries = self.index.get(form)
-                if entries is None and form.endswith("s") and len(form) > 3:
-                    entries = self.index.get(form[:-1])
-                if entries is None and size > 1:
-                    entries = self.singular.get(_singular(words[start:end]))
-                if entries is None and size > 1 and words[end - 1] in ("price", "prices"):
-                    entries = self._offer_priced(words[start : end - 1])
-                if not entries:
+                entries = self._named(words[start:end])
+                if not entries or self._article_yields(words, taken, start, end):
                     continue
                 for kind, key in entries:
                     found.append(Mention(kind, key, start, end, " ".join(words[start:end])))
@@ -188,7 +180,7 @@ class CatalogueMatcher:
                     numbers_alone=not products,
                     named=[(m.start, m.end) for m in found if m.kind != "product"],
                 )
-                if m.key not in {p.key for p in products}
+                if m.key not in {p.key for p in products} and not shared_head(self.heads, words, m)
             ]
             if loose:
                 spans = {i for m in loose for i in range(m.start, m.end)}
@@ -224,18 +216,41 @@ class CatalogueMatcher:
                 occupied[m.start : m.end] = [True] * (m.end - m.start)
             found.extend(find_places(self.loose, words, occupied))
             found.extend(find_cjk_places(self.loose, words, occupied))
-        found = self._counted_products(words, found)
+        found = counted_products(self.index, words, found)
         if not any(m.kind == "product" for m in found):
-            found.extend(self._counted_heads(words, found))
+            found.extend(counted_heads(self.index, self.heads, words, found))
         else:  # "one kaze and two cough syrups": another counted item in a list
             named = {m.key for m in found if m.kind == "product"}
             found.extend(
                 m
-                for m in self._counted_heads(words, found)
-                if m.key not in named and words[m.start - 2 : m.start - 1] in ([], *_LISTED_AFTER)
+                for m in counted_heads(self.index, self.heads, words, found)
+                if m.key not in named and words[m.start - 2 : m.start - 1] in ([], *LISTED_AFTER)
             )
         found.sort(key=lambda m: (m.start, m.kind))
         return found
+
+    def _named(self, run: list[str]) -> dict[tuple[EntityKind, str], None] | None:
+        """The entities a run of words names exactly (a plural "s" aside), if any."""
+        form = "".join(run)
+        entries = self.index.get(form)
+        if entries is None and form.endswith("s") and len(form) > 3:
+            entries = self.index.get(form[:-1])
+        if entries is None and len(run) > 1:
+            entries = self.singular.get(singular_form(run))
+        if entries is None and len(run) > 1 and run[-1] in ("price", "prices"):
+            entries = self._offer_priced(run[:-1])
+        return entries
+
+    def _article_yields(self, words: list[str], taken: list[bool], start: int, end: int) -> bool:
+        """Whether a name found with its article ("the Polar", "the titanium") gives way.
+
+        An alias that starts with an article is found before a name as long that starts one
+        word later ("polar sunglasses", "titanium weekend"); the run without the article and
+        with the next word is the name said, so the article's run is not read.
+        """
+        if words[start] not in _ARTICLES or end >= len(words) or taken[end]:
+            return False
+        return bool(self._named(words[start + 1 : end + 1]))
 
     def _offer_priced(self, name: list[str]) -> dict[tuple[EntityKind, str], None] | None:
         """A promotion "new year sale" (or offer, deal) said as "the new year price"."""
@@ -248,52 +263,9 @@ class CatalogueMatcher:
                 return promotions or None
         return None
 
-    def _counted_products(self, words: list[str], found: list[Mention]) -> list[Mention]:
-        """A counted category word that is one product's own name: "six tubes" -> the tube.
-
-        A category is not counted or priced by the unit; when its word, without the plural
-        "s", names exactly one product, a count before it says that product is meant.
-        """
-        read: list[Mention] = []
-        for m in found:
-            count = words[m.start - 1] if m.start > 0 else ""
-            if m.kind == "category" and m.end - m.start == 1 and is_quantity(count):
-                own = self.index.get(_singular([words[m.start]]), {})
-                skus = [key for kind, key in own if kind == "product"]
-                if len(skus) == 1 and len(own) == 1:
-                    read.append(Mention("product", skus[0], m.start, m.end, m.heard))
-                    continue
-            read.append(m)
-        return read
-
-    def _counted_heads(self, words: list[str], found: list[Mention]) -> list[Mention]:
-        """A counted word that ends one product's names only: "five jerseys" -> the jersey."""
-        taken = {i for m in found for i in range(m.start, m.end)}
-        heard: list[Mention] = []
-        for i in range(1, len(words)):
-            word, count = words[i], words[i - 1]
-            if i in taken or word in GENERIC_WORDS or word in _COUNTED_NOT_ITEMS:
-                continue
-            if not is_quantity(count):
-                continue
-            skus = self.heads.get(_singular([word]), {})
-            if len(skus) == 1 and _singular([word]) not in self.index:
-                heard.append(Mention("product", next(iter(skus)), i, i + 1, word, 0.9))
-        return heard
-
     def products_sharing(self, words: list[str], taken: set[int]) -> list[str]:
-        """The products a lone shared word may mean ("the helmet": hockey or bike helmet).
-
-        Only a word that ends two or more product names and names nothing else counts, and
-        not before an offer word: "the bottle deal" is about a deal.
-        """
-        for i, word in enumerate(words):
-            if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
-                continue
-            skus = self.heads.get(_singular([word]), {})
-            if len(skus) > 1 and _singular([word]) not in self.index:
-                return list(skus)
-        return []
+        """The products a lone shared word may mean (:func:`head_words.products_sharing`)."""
+        return products_sharing(self.index, self.heads, words, taken)
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""
@@ -314,10 +286,3 @@ class CatalogueMatcher:
     def stores(self, text: str) -> list[str]:
         """Store ids named in ``text`` by code, store name, city or region, each once."""
         return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "store"))
-
-
-def _singular(words: list[str]) -> str:
-    """The compact form with each word's plural "s" dropped ("socks deal" -> "sockdeal")."""
-    return "".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
-    )

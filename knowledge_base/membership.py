@@ -116,7 +116,12 @@ def _membership_noun(words: list[str], i: int, named: set[int], names: frozenset
     ("memory card price" is no member's).
     """
     word = words[i]
-    if word not in MEMBERSHIP_NOUNS or not any(word in name.split() for name in names):
+    # A noun for memberships ("card"), or the last word of the chain's own name for its
+    # members when that name has a first word too ("plus" of "Klarsyn Plus").
+    last_words = {name.split()[-1] for name in names if len(name.split()) > 1}
+    if word not in MEMBERSHIP_NOUNS | last_words:
+        return False
+    if word in MEMBERSHIP_NOUNS and not any(word in name.split() for name in names):
         return False
     return i == 0 or i - 1 in named or words[i - 1] in _BEFORE_NOUN
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
@@ -32,6 +33,7 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
     what was said, and the run is compared more loosely by sound (:func:`_slot_similarity`).
     """
     found: list[Mention] = []
+    cues = cue_words()
     slot = _place_slot(words)
     for size in (3, 2, 1):
         for start in range(0, len(words) - size + 1):
@@ -42,8 +44,10 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
             heard = spoken_letters(words[start:end])
             if len(heard) < 5 or not heard.isalpha():
                 continue
-            if any(w in GENERIC_WORDS for w in words[start:end]):
-                continue  # "any deal" is not a misheard "Arndale": question words stay
+            if any(w in GENERIC_WORDS or w in cues for w in words[start:end]):
+                # "any deal" is not a misheard "Arndale", nor "start" a misheard "Strøget":
+                # question words stay.
+                continue
             scored: dict[str, float] = {}
             in_slot = slot == (start, end)
             for form, store_id in _places_starting_like(vocabulary, heard):

@@ -42,13 +42,15 @@ _ZH_MEASURE_WORDS = "双件个台部条支瓶盒套只块张本副对款"
 
 
 def one_product_categories(
-    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase
+    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase, *, priced: bool = False
 ) -> list[Mention]:
     """``mentions`` with a category of one product read as that product, in a basket.
 
     "Two backpacks and the watercolour set": when the chain sells one backpack, "two
-    backpacks" are two of it. Only when the question names a product as well or counts the
-    category; "Are backpacks on offer?" stays a question about the category.
+    backpacks" are two of it. Only when the question names a product as well, counts the
+    category, or asks the price of a category no offer ever covers (``priced``: "eye exam
+    price" is the one eye test's list price); "Are backpacks on offer?" stays a question
+    about the category, and so does the price of one an offer covers (its offer answers).
     """
     single = {
         m.key: skus[0]
@@ -62,7 +64,8 @@ def one_product_categories(
     ]
     names_product = any(m.kind == "product" for m in mentions)
     counted = quantities(words, as_products, knowledge)
-    if names_product or any(counted.get(sku, 1) > 1 for sku in single.values()):
+    unoffered = priced and not any(knowledge.promotions_for_category(c) for c in single)
+    if unoffered or names_product or any(counted.get(sku, 1) > 1 for sku in single.values()):
         return as_products
     return mentions
 

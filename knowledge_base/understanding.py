@@ -188,7 +188,7 @@ def understand(
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
 
-    mentions = one_product_categories(words, mentions, knowledge)
+    mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     counts = quantities(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))

@@ -18,7 +18,7 @@ from kb_helpers import DEFAULT_CONTACT, ask_at
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
-from knowledge_base.question_forms import unheard_place
+from knowledge_base.unheard_places import unheard_place
 from knowledge_base.words import spoken_letters, tokens
 
 PROJECT = Path(__file__).resolve().parents[2]

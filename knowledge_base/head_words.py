@@ -1,0 +1,98 @@
+"""Products found by the last word of their names: counted ("six tubes") or shared.
+
+A product's *head* is the last word of its name or of an alias, without its plural "s"
+("helmet" of "Hockey Helmet"). A count before a head that ends one product's names only
+says that product ("five jerseys"); a head that ends several names says none of them on
+its own ("sunglasses" of the Polar Sunglasses and the Fjell Sport Sunglasses).
+"""
+
+from __future__ import annotations
+
+from knowledge_base.count_words import is_quantity
+from knowledge_base.generic_words import GENERIC_WORDS
+from knowledge_base.loose_matching import OFFER_WORDS
+from knowledge_base.mentions import EntityKind, Mention
+
+NameIndex = dict[str, dict[tuple[EntityKind, str], None]]
+"""Compact name -> the entities it names (the matcher's exact index)."""
+HeadIndex = dict[str, dict[str, None]]
+"""Head word, without its plural "s" -> the SKUs whose names it ends."""
+
+_BEFORE_OFFER = [[w] for w in OFFER_WORDS]
+"""A word followed by one of these qualifies an offer ("the bottle deal")."""
+
+_COUNTED_NOT_ITEMS = frozenset(
+    "hour hours minute minutes percent dollars dollar euros pounds yuan times people".split()
+)
+"""Words a count comes before that are never an item asked about."""
+
+LISTED_AFTER = (["and"], ["plus"], ["with"])
+"""Words after which a count starts another item of a list ("... and two cough syrups")."""
+
+
+def counted_products(index: NameIndex, words: list[str], found: list[Mention]) -> list[Mention]:
+    """A counted category word that is one product's own name: "six tubes" -> the tube.
+
+    A category is not counted or priced by the unit; when its word, without the plural
+    "s", names exactly one product, a count before it says that product is meant.
+    """
+    read: list[Mention] = []
+    for m in found:
+        count = words[m.start - 1] if m.start > 0 else ""
+        if m.kind == "category" and m.end - m.start == 1 and is_quantity(count):
+            own = index.get(singular_form([words[m.start]]), {})
+            skus = [key for kind, key in own if kind == "product"]
+            if len(skus) == 1 and len(own) == 1:
+                read.append(Mention("product", skus[0], m.start, m.end, m.heard))
+                continue
+        read.append(m)
+    return read
+
+
+def counted_heads(
+    index: NameIndex, heads: HeadIndex, words: list[str], found: list[Mention]
+) -> list[Mention]:
+    """A counted word that ends one product's names only: "five jerseys" -> the jersey."""
+    taken = {i for m in found for i in range(m.start, m.end)}
+    heard: list[Mention] = []
+    for i in range(1, len(words)):
+        word, count = words[i], words[i - 1]
+        if i in taken or word in GENERIC_WORDS or word in _COUNTED_NOT_ITEMS:
+            continue
+        if not is_quantity(count):
+            continue
+        skus = heads.get(singular_form([word]), {})
+        if len(skus) == 1 and singular_form([word]) not in index:
+            heard.append(Mention("product", next(iter(skus)), i, i + 1, word, 0.9))
+    return heard
+
+
+def products_sharing(
+    index: NameIndex, heads: HeadIndex, words: list[str], taken: set[int]
+) -> list[str]:
+    """The products a lone shared word may mean ("the helmet": hockey or bike helmet).
+
+    Only a word that ends two or more product names and names nothing else counts, and
+    not before an offer word: "the bottle deal" is about a deal.
+    """
+    for i, word in enumerate(words):
+        if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
+            continue
+        skus = heads.get(singular_form([word]), {})
+        if len(skus) > 1 and singular_form([word]) not in index:
+            return list(skus)
+    return []
+
+
+def shared_head(heads: HeadIndex, words: list[str], mention: Mention) -> bool:
+    """A loose reading of one word that ends several products' names ("sunglasses")."""
+    if mention.end - mention.start != 1:
+        return False
+    return len(heads.get(singular_form(words[mention.start : mention.end]), {})) > 1
+
+
+def singular_form(words: list[str]) -> str:
+    """The compact form with each word's plural "s" dropped ("socks deal" -> "sockdeal")."""
+    return "".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
