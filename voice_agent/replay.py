@@ -1,7 +1,8 @@
 """Replaying recordings through the real voice loop, with timings.
 
 The same pipeline that serves a room runs here over a :class:`ReplayTransport`; a report
-says what was heard, what was answered, and how long each stage took.
+(:mod:`voice_agent.replay_timings`) says what was heard, what was answered, and how long each
+stage took.
 """
 
 from __future__ import annotations
@@ -17,77 +18,20 @@ from loguru import logger
 from pipecat.frames.frames import EndFrame
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.workers.runner import WorkerRunner
-from pydantic import BaseModel
 
 from knowledge_base.answering import Answerer
 from pipelines.answer_processor import AnswerListener, CallerProfile
-from pipelines.events import (
-    AnswerCompleted,
-    AnswerStarted,
-    BargeIn,
-    SessionEvent,
-    SpeechResumed,
-    Transcribed,
-    UserSpeechStopped,
-    UserTurn,
-)
+from pipelines.events import SessionEvent, SpeechResumed
 from pipelines.speech_models import SpeechModels
-from pipelines.speech_segments import SpeechSegment, find_speech_segments
+from pipelines.speech_segments import find_speech_segments
 from pipelines.transcriber import Transcriber
-from pipelines.transports.replay import OutputChunk, ReplayTransport
-from pipelines.turn_policy import level_dbfs
+from pipelines.transports.replay import ReplayTransport
 from pipelines.voice_loop import VoiceLoopConfig, build_voice_loop
 from voice_agent.audio_io import resample_pcm16
+from voice_agent.replay_timings import ReplayReport, barge_in_reports, last_output_end, turn_reports
 
 SEGMENTS_RATE = 16000
 """Hertz :func:`find_speech_segments` sizes its Silero windows for (input is resampled to it)."""
-SILENCE_DBFS = -55.0
-"""Output chunks quieter than this count as silence when timing the bot's audio."""
-
-
-class TurnReport(BaseModel):
-    """One user turn and its answer. Times are seconds from the start of the input."""
-
-    transcript: str
-    answer: str | None = None
-    answer_source: str | None = None
-    answer_facts: list[str] = []
-    """Knowledge-base text the answer was composed from."""
-    speech_end: float | None = None
-    """Last voiced input sample of the turn."""
-    vad_stop: float | None = None
-    stt_done: float | None = None
-    answer_ready: float | None = None
-    first_audio: float | None = None
-    """First audible output sample of the answer."""
-    voice_to_voice_secs: float | None = None
-    stt_secs: float | None = None
-
-
-class BargeInReport(BaseModel):
-    """An interruption of the bot. Times are seconds from the start of the input."""
-
-    speech_onset: float
-    detected: float
-    audio_stopped: float | None
-    interruption_latency_secs: float | None
-    """Speech onset to the bot's audio stop."""
-
-
-class ReplayReport(BaseModel):
-    """What a replay heard, answered and played back."""
-
-    session_id: str
-    input_secs: float
-    realtime: bool
-    turns: list[TurnReport]
-    barge_ins: list[BargeInReport]
-    resumed_sentences: list[str]
-    output_secs: float
-    output_sample_rate: int
-    speech_segments: list[tuple[float, float]]
-    wall_secs: float
-    events: list[dict[str, object]] = []
 
 
 @dataclass(slots=True)
@@ -185,7 +129,7 @@ async def replay(
         quiet_needed = settle_secs
         while time.monotonic() - started < limit:
             quiet = time.monotonic() - max(
-                collector.last_event_at, _last_output_end(recording.output, output_rate)
+                collector.last_event_at, last_output_end(recording.output, output_rate)
             )
             if quiet >= quiet_needed and loop.state.is_idle:
                 break
@@ -215,8 +159,8 @@ async def replay(
         session_id=session_id,
         input_secs=round(input_secs, 3),
         realtime=realtime,
-        turns=_turn_reports(collector.events, segments, output, origin, output_rate),
-        barge_ins=_barge_in_reports(collector.events, segments, output, origin, output_rate),
+        turns=turn_reports(collector.events, segments, output, origin, output_rate),
+        barge_ins=barge_in_reports(collector.events, segments, output, origin, output_rate),
         resumed_sentences=[e.sentence for e in collector.events if isinstance(e, SpeechResumed)],
         output_secs=round(sum(len(c.audio) for c in output) / (2 * output_rate), 3),
         output_sample_rate=output_rate,
@@ -231,100 +175,3 @@ async def replay(
         output_pcm16=b"".join(c.audio for c in output),
         output_sample_rate=output_rate,
     )
-
-
-def _chunk_secs(chunk: OutputChunk, sample_rate: int) -> float:
-    return len(chunk.audio) / (2 * sample_rate)
-
-
-def _last_output_end(output: list[OutputChunk], sample_rate: int) -> float:
-    if not output:
-        return 0.0
-    return output[-1].at + _chunk_secs(output[-1], sample_rate)
-
-
-def _rel(value: float | None, origin: float) -> float | None:
-    return None if value is None else round(value - origin, 3)
-
-
-def _turn_reports(
-    events: list[SessionEvent],
-    segments: list[SpeechSegment],
-    output: list[OutputChunk],
-    origin: float,
-    sample_rate: int,
-) -> list[TurnReport]:
-    reports: list[TurnReport] = []
-    last_stop: float | None = None
-    last_transcribed: Transcribed | None = None
-    current: TurnReport | None = None
-    for event in events:
-        if isinstance(event, UserSpeechStopped):
-            last_stop = event.at
-        elif isinstance(event, Transcribed):
-            last_transcribed = event
-        elif isinstance(event, UserTurn):
-            turn_at = event.at - origin
-            ended = [s.end for s in segments if s.end <= turn_at + 0.05]
-            current = TurnReport(
-                transcript=event.text,
-                speech_end=ended[-1] if ended else None,
-                vad_stop=_rel(last_stop, origin),
-                stt_done=_rel(last_transcribed.at if last_transcribed else None, origin),
-                stt_secs=round(last_transcribed.stt_secs, 3) if last_transcribed else None,
-            )
-            reports.append(current)
-        elif isinstance(event, AnswerStarted) and current is not None:
-            current.answer_ready = _rel(event.at, origin)
-            audible = [c for c in output if c.at >= event.at and level_dbfs(c.audio) > SILENCE_DBFS]
-            if audible:
-                current.first_audio = _rel(audible[0].at, origin)
-                if current.speech_end is not None and current.first_audio is not None:
-                    current.voice_to_voice_secs = round(current.first_audio - current.speech_end, 3)
-        elif isinstance(event, AnswerCompleted) and current is not None:
-            current.answer = event.text
-            current.answer_source = event.source
-            current.answer_facts = list(event.facts)
-    return reports
-
-
-def _barge_in_reports(
-    events: list[SessionEvent],
-    segments: list[SpeechSegment],
-    output: list[OutputChunk],
-    origin: float,
-    sample_rate: int,
-) -> list[BargeInReport]:
-    reports: list[BargeInReport] = []
-    for event in events:
-        if not isinstance(event, BargeIn):
-            continue
-        detected = event.at - origin
-        onsets = [s.start for s in segments if s.start <= detected]
-        onset = onsets[-1] if onsets else detected
-        stopped = _audio_stop_after(output, event.at, sample_rate)
-        reports.append(
-            BargeInReport(
-                speech_onset=onset,
-                detected=round(detected, 3),
-                audio_stopped=_rel(stopped, origin),
-                interruption_latency_secs=(
-                    None if stopped is None else round(stopped - origin - onset, 3)
-                ),
-            )
-        )
-    return reports
-
-
-def _audio_stop_after(output: list[OutputChunk], at: float, sample_rate: int) -> float | None:
-    """End of the bot's audio that was playing at ``at`` (the first gap after it)."""
-    playing = [c for c in output if c.at + _chunk_secs(c, sample_rate) >= at]
-    if not playing or playing[0].at > at + 0.05:
-        # Nothing was audible yet: the reply was cancelled before it played.
-        return at
-    end = playing[0].at + _chunk_secs(playing[0], sample_rate)
-    for chunk in playing[1:]:
-        if chunk.at - end > 0.05:
-            break
-        end = chunk.at + _chunk_secs(chunk, sample_rate)
-    return end

@@ -94,7 +94,8 @@ async def compare_with_stock(
     from pipelines.speech_segments import find_speech_segments
     from pipelines.turn_policy import level_dbfs
     from voice_agent.benchmarks.stock_pipecat import INPUT_SAMPLE_RATE, replay_stock
-    from voice_agent.replay import SILENCE_DBFS, replay
+    from voice_agent.replay import replay
+    from voice_agent.replay_timings import SILENCE_DBFS
     from voice_agent.runtime import default_store_id
 
     store_id = default_store_id(runtime.knowledge)
