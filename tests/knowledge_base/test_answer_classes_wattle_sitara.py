@@ -60,3 +60,47 @@ def test_an_offer_for_everyone_or_a_members_question_is_still_a_yes(
     chain: str, store: str, at: str, question: str
 ) -> None:
     assert ask_at(sample_answerer(chain), question, store, at).text.startswith("Yes, ")
+
+
+SITARA_AT = "2027-10-21T11:00"
+"""Thursday 21 October 2027: the Wedding Season Offer starts on Monday 8 November."""
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "question", "price"),
+    [
+        (
+            "sitara-jewels",
+            "MUM-01",
+            SITARA_AT,
+            "what will the tara ring be in the shaadi offer",
+            "173880 rupees",
+        ),
+        (
+            "arrullo-baby",
+            "CDMX-01",
+            ARRULLO_AT,
+            "what would the paseo stroller be in stroller week",
+            "5949.15 Mexican pesos",
+        ),
+    ],
+)
+def test_what_an_item_will_be_in_an_offer_to_come_is_its_price_then(
+    chain: str, store: str, at: str, question: str, price: str
+) -> None:
+    assert price in ask_at(sample_answerer(chain), question, store, at).text
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "question", "starts"),
+    [
+        ("sitara-jewels", "MUM-01", SITARA_AT, "Is the wedding offer on now?", "Monday 8 November"),
+        ("arrullo-baby", "CDMX-01", ARRULLO_AT, "is stroller week on now?", "Monday 22 March"),
+    ],
+)
+def test_whether_an_offer_to_come_is_on_is_not_yet_and_its_start(
+    chain: str, store: str, at: str, question: str, starts: str
+) -> None:
+    answer = ask_at(sample_answerer(chain), question, store, at).text
+    assert answer.startswith("Not yet: ")
+    assert starts in answer
