@@ -78,8 +78,9 @@ def misquoted_rates(text: str, knowledge: KnowledgeBase, store_id: str, at: date
 def _is_a_discount(claim: str, sentence: str, titles: list[str]) -> bool:
     """A rate said as a discount ("20 percent off", "save another 5 percent", "half price").
 
-    Not a figure of something else ("sales up 12 percent") nor part of an offer's name
-    ("the Second Pair Half Price").
+    Not a figure of something else ("sales up 12 percent"), part of an offer's name ("the
+    Second Pair Half Price"), nor the rate a change replaced ("now free instead of half
+    price": a change note tells the earlier version's rate).
     """
     lowered, said = sentence.lower(), claim.lower()
     if any(said in title for title in titles):
@@ -87,6 +88,8 @@ def _is_a_discount(claim: str, sentence: str, titles: list[str]) -> bool:
     at = lowered.find(said)
     after = lowered[at + len(said) :].lstrip()
     before = lowered[:at].rstrip()
+    if before.endswith("instead of"):
+        return False
     return (
         "half" in said
         or after.startswith(("off", "discount"))

@@ -65,6 +65,9 @@ def test_rates_in_offer_names_limits_and_other_figures_are_not_read_as_discounts
     for text in (
         "The TR-900 sold 12 percent more than last year.",
         "Socks 3 for 2: limit 2 pairs per customer, 20 percent off the AX-200.",
+        # A change note: the earlier version's rate, replaced.
+        "In version 2, the AX-200 is now 20 percent off instead of 15 percent off.",
+        "The 3rd pair of socks is now free instead of half price.",
     ):
         assert misquoted_rates(text, sample, "SH-01", at) == [], text
 
