@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn, everyone_first, members_only
+from knowledge_base.answer_core import Turn, everyone_first, members_only, not_for_non_members
 from knowledge_base.answer_products import ProductAnswers
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
@@ -138,6 +138,8 @@ class CategoryAnswers(ProductAnswers):
                 if turn.parsed.intent is Intent.DISCOUNT
                 else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
             )
+            if refused := not_for_non_members(turn, promotion):
+                first = f"{refused}. {head}" if not zh else f"{refused}，{head}"
             sentences = [first, self._then(turn, rest, placed)]
             also = self._members_also(turn, category_id, promotion, running[1:], rules)
             return self._done(turn, [*sentences, *also])

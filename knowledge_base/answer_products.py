@@ -9,6 +9,7 @@ from knowledge_base.answer_core import (
     everyone_first,
     member_rule,
     members_only,
+    not_for_non_members,
 )
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
@@ -56,6 +57,9 @@ class ProductAnswers(ItemAnswerParts):
                 first = f"是的，{head}" if yes else head
             else:
                 first = f"Yes, {head}{so}" if yes else f"{head}{so}"
+            if refused := not_for_non_members(turn, promotion):
+                said = f"{head[0].upper()}{head[1:]}{so}"
+                first = f"{refused}，{head}" if zh else f"{refused}. {said}"
             if turn.parsed.member and not any(member_rule(p) for p, _ in running):
                 # "Do members get anything extra?": no, and what everyone gets.
                 it, _ = self._headline(turn, "it", promotion, rules=rules[promotion.id])

@@ -133,8 +133,12 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
         label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
         terms = conditions(rule_phrases(promotion, self._currency(turn), zh, part.rules), zh)
         turn.fact(f"{promotion.title.en}, {label} from {starts:%Y-%m-%d %H:%M}: {terms}")
-        items = [self._kb.products[s].name for s in part.scope.skus if s in self._kb.products]
-        said = ("、" if zh else " and ").join(n.best("zh-CN") if zh else n.en for n in items)
+        products = [self._kb.products[s] for s in part.scope.skus if s in self._kb.products]
+        for product in products:  # named below: their names are facts ("Karoo AT 265/65R17")
+            self._product_fact(turn, product)
+        said = ("、" if zh else " and ").join(
+            p.name.best("zh-CN") if zh else p.name.en for p in products
+        )
         name = title(promotion, zh) if zh else the_title(promotion, zh)
         start = starts_phrase(starts, now, zh)
         if part.end is not None:

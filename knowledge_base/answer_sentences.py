@@ -156,9 +156,14 @@ class AnswerSentences(AnswerFocus):
         sentences: list[str] = []
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
-            sentences.append(
+            opening = (
                 f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
             )
+            if asks_yes_no(turn.parsed.words):  # "Is the wedding offer on now?": not yet
+                opening = (
+                    f"还没有，{opening}" if zh else f"Not yet: {opening[0].lower()}{opening[1:]}"
+                )
+            sentences.append(opening)
         said_end = False
         if promotion.talk_track is not None:
             track = self._text(turn, promotion.talk_track)

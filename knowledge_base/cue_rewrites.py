@@ -1,7 +1,8 @@
 """Everyday phrases read as what they ask before cue words are looked for.
 
 "Is the X still on sale?" asks whether the item is still discounted, not when an offer ends;
-"join at the till" names the checkout, not "until".
+"join at the till" names the checkout, not "until"; "what will the X be in <offer>" asks its
+price then.
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ import re
 _REWRITES = (
     (re.compile(r" still on (?:sale|offer|special|promotion|discount)s? "), " still discounted "),
     (re.compile(r" (the|a|any|our|every) tills? "), r" \1 checkout "),
+    (
+        re.compile(
+            r" what (will|would) (?!(?:the |an? )?(?:discount|offer|deal|sale|promotion|rule|"
+            r"percent|saving|limit|date|end|start)s? )((?:\S+ ){1,5}?)be "
+        ),
+        r" how much \1 \2be ",
+    ),
 )
 
 

@@ -182,6 +182,11 @@ class CatalogueMatcher:
                 )
                 if m.key not in {p.key for p in products} and not shared_head(self.heads, words, m)
             ]
+            categories = [m for m in found if m.kind == "category"]
+            # ... when heard over all of it, or inside it by the product's own name: "two
+            # raclette grills" is the Raclette Grill, but "silver jewellery" stays a category,
+            # not a "jewellery box" read from "jewellery" or "jewellery on".
+            loose = [m for m in loose if all(_may_replace(m, c) for c in categories)]
             if loose:
                 spans = {i for m in loose for i in range(m.start, m.end)}
                 found = [
@@ -286,3 +291,13 @@ class CatalogueMatcher:
     def stores(self, text: str) -> list[str]:
         """Store ids named in ``text`` by code, store name, city or region, each once."""
         return list(dict.fromkeys(m.key for m in self.mentions(text) if m.kind == "store"))
+
+
+def _may_replace(product: Mention, category: Mention) -> bool:
+    """Whether a loosely heard ``product`` may stand for the words of ``category``."""
+    if product.end <= category.start or category.end <= product.start:
+        return True  # apart
+    if product.start <= category.start and category.end <= product.end:
+        return True  # over all of it
+    inside = category.start <= product.start and product.end <= category.end
+    return inside and product.score >= 1.0

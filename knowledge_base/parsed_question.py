@@ -28,6 +28,8 @@ class ParsedQuestion:
     categories: list[str] = field(default_factory=list)
     promotions: list[str] = field(default_factory=list)
     member: bool = False
+    non_member: bool = False
+    """Asked for someone who is not a member ("for non members", "非会员")."""
     asks_start: bool = False
     asks_end: bool = False
     faq_topic: bool = False

@@ -255,7 +255,8 @@ def understand(
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
         intent = Intent.OVERVIEW
-    member = not has(NON_MEMBER_EN, NON_MEMBER_ZH) and (
+    non_member = has(NON_MEMBER_EN, NON_MEMBER_ZH)
+    member = not non_member and (
         membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
     )
     if intent is Intent.OVERVIEW and member and products and not promotions:
@@ -275,6 +276,7 @@ def understand(
         categories=categories,
         promotions=promotions,
         member=member,
+        non_member=non_member,
         asks_start=has(START_EN, START_ZH),
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,

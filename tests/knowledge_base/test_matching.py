@@ -1,5 +1,8 @@
 import pytest
+from kb_helpers import SAMPLES
 
+from knowledge_base.knowledge import KnowledgeBase
+from knowledge_base.loader import load_knowledge_base
 from knowledge_base.matching import compact, tokens
 
 
@@ -95,3 +98,43 @@ def test_categories_and_promotions_are_found_by_name_and_alias(knowledge) -> Non
 
 def test_draft_promotions_cannot_be_found(knowledge) -> None:
     assert knowledge.find_promotions("the new year preview") == []
+
+
+def _chain(name: str | None) -> KnowledgeBase:
+    """A sample chain's knowledge base (``None``: the packaged one)."""
+    return load_knowledge_base(None if name is None else SAMPLES / name)
+
+
+@pytest.mark.parametrize(
+    ("chain", "text", "category"),
+    [
+        # "jewellery" and "jewellery on" read loosely as the Velvet Jewellery Box.
+        ("sitara-jewels", "is silver jewellery on offer", "silver-jewellery"),
+        (
+            "sitara-jewels",
+            "Silver jewellery is 10 percent off in the Diwali Festival Offer.",
+            "silver-jewellery",
+        ),
+        ("sitara-jewels", "is gold jewellery on offer", "gold-jewellery"),
+    ],
+)
+def test_a_category_said_by_its_name_is_not_read_as_a_loosely_heard_product(
+    chain, text, category
+) -> None:
+    mentions = _chain(chain).matcher.mentions(text)
+    assert [(m.kind, m.key) for m in mentions if m.kind != "promotion"] == [("category", category)]
+
+
+@pytest.mark.parametrize(
+    ("chain", "text", "sku"),
+    [
+        # A product's own name inside a category's words, or a product heard over all of them.
+        ("kupferhof-kitchen", "two raclette grills how much", "TC-RACL"),
+        (None, "how much for three sports socks", "SK-3P"),
+    ],
+)
+def test_a_product_heard_inside_or_over_a_category_name_is_still_the_product(
+    chain, text, sku
+) -> None:
+    mentions = _chain(chain).matcher.mentions(text)
+    assert [(m.kind, m.key) for m in mentions] == [("product", sku)]
