@@ -97,7 +97,7 @@ def members_only(promotion: Promotion) -> bool:
 
 
 def not_for_non_members(turn: Turn, promotion: Promotion) -> str | None:
-    """"No, not for non-members" when asked for a non-member about a members-only offer."""
+    """The refusal a non-member gets when asking about a members-only offer (else None)."""
     if not (turn.parsed.non_member and members_only(promotion)):
         return None
     return "不，非会员没有优惠" if turn.zh else "No, not for non-members"
