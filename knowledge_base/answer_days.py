@@ -27,6 +27,11 @@ DAY_INTENTS = frozenset(
 """Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
 
 
+ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
+"""Words that keep a question about today: "is the Brie Weekend on yet?" is not about Saturday."""
+ASKED_NOW_ZH = ("现在", "已经", "今天")
+
+
 class DayMoves(AnswerCore):
     """Moving a turn to the day its question names."""
 
@@ -44,6 +49,9 @@ class DayMoves(AnswerCore):
         """A named rule set not yet in force ("on Grand Sunday"): ask about its first day."""
         named = named_rule_set(turn.parsed.mentions, self._kb)
         if named is None or named[1].start is None:
+            return
+        parsed = turn.parsed
+        if ASKED_NOW & set(parsed.words) or any(w in parsed.text for w in ASKED_NOW_ZH):
             return
         local = self._kb.local_time(turn.store_id, turn.at)
         days = (named[1].start.date() - local.date()).days

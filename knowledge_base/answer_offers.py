@@ -12,6 +12,7 @@ from knowledge_base.answer_core import (
     Turn,
     member_rule,
 )
+from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.left_out import asks_if_left_out, not_running
@@ -34,7 +35,7 @@ from knowledge_base.rules import SpendThreshold
 from knowledge_base.understanding import Intent
 
 
-class OfferAnswers(CategoryAnswers, StoreAnswers):
+class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
     """Is a product or category in an offer (named or any), and what an offer is."""
 
     def _in_offer(self, turn: Turn) -> Answer | None:
@@ -149,6 +150,12 @@ class OfferAnswers(CategoryAnswers, StoreAnswers):
                 return self._done(turn, [f"{store}参加{name}：{phrases}", f"活动{ends}"])
             yes = "No" if asks_if_left_out(turn.parsed.words) else "Yes"
             return self._done(turn, [f"{yes}, {name} runs at {store}: {phrases}", f"It {ends}"])
+        if (
+            yes_no
+            and placed.phase is Phase.RUNNING
+            and (later := self._part_not_yet(turn, promotion, placed))
+        ):
+            return later
         answer = self._talk_track(turn, promotion, placed)
         depth = ROLE_DEPTH[turn.role]
         extra: list[LocalizedText] = []

@@ -14,12 +14,12 @@ from knowledge_base.answer_core import (
     Turn,
 )
 from knowledge_base.answer_limits import LimitAnswers
+from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.contacts import contact_named
 from knowledge_base.models import (
     LocalizedText,
     Promotion,
-    RuleSet,
 )
 from knowledge_base.phrasing import (
     conditions,
@@ -36,7 +36,7 @@ from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
-class SectionAnswers(ChangeAnswers, LimitAnswers):
+class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
@@ -116,58 +116,6 @@ class SectionAnswers(ChangeAnswers, LimitAnswers):
                 [f"{name}{started}" if zh else f"{name} {started}", ends if zh else f"It {ends}"],
             )
         return self._done(turn, [f"{name}{ends}" if zh else f"{name} {ends}"])
-
-    def _named_part_later(
-        self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
-    ) -> Answer | None:
-        """A named part of the offer still to come ("When does X Week start?"): its day, its terms.
-
-        ``None`` when the part is already on.
-        """
-        now = placed.local_now
-        naive_now = now.replace(tzinfo=None)
-        if part.start is None or part.start <= naive_now:
-            return self._named_part_running(turn, promotion, part, placed)
-        starts = part.start.replace(tzinfo=now.tzinfo)
-        zh = turn.zh
-        label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
-        terms = conditions(rule_phrases(promotion, self._currency(turn), zh, part.rules), zh)
-        turn.fact(f"{promotion.title.en}, {label} from {starts:%Y-%m-%d %H:%M}: {terms}")
-        products = [self._kb.products[s] for s in part.scope.skus if s in self._kb.products]
-        for product in products:  # named below: their names are facts ("Karoo AT 265/65R17")
-            self._product_fact(turn, product)
-        said = ("、" if zh else " and ").join(
-            p.name.best("zh-CN") if zh else p.name.en for p in products
-        )
-        name = title(promotion, zh) if zh else the_title(promotion, zh)
-        start = starts_phrase(starts, now, zh)
-        if part.end is not None:
-            # Its own last day too: "when does it end" must not be answered with the start.
-            ends = part.end.replace(tzinfo=now.tzinfo)
-            phrase = ends_phrase(ends, now, zh)
-            turn.fact(f"{promotion.title.en}, {label} {phrase}")
-            start += f"，{phrase}" if zh else f" and {phrase}"
-        if zh:
-            return self._done(turn, [f"{name}的{label}{start}", f"{said}{terms}".strip()])
-        then = f"From then, the {said} is {terms}" if said else f"From then, {terms}"
-        return self._done(turn, [f"{label} in {name} {start}", then])
-
-    def _named_part_running(
-        self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
-    ) -> Answer | None:
-        """A named part of the offer on now with its own end: that end, not the offer's."""
-        now = placed.local_now
-        if part.end is None or part.end <= now.replace(tzinfo=None):
-            return None
-        ends = part.end.replace(tzinfo=now.tzinfo)
-        zh = turn.zh
-        label = part.name.best("zh-CN") if zh and part.name else (part.name.en if part.name else "")
-        name = title(promotion, zh) if zh else the_title(promotion, zh)
-        phrase = ends_phrase(ends, now, zh)
-        turn.fact(f"{promotion.title.en}, {label} {phrase}")
-        return self._done(
-            turn, [f"{name}的{label}{phrase}" if zh else f"{label} in {name} {phrase}"]
-        )
 
     def _contact(self, turn: Turn) -> Answer | None:
         person = contact_named(turn.parsed.words, self._kb.contacts.values())
