@@ -25,11 +25,18 @@ class NamedPartAnswers(AnswerCore):
     """The days and terms of a named part of an offer."""
 
     def _named_part_later(
-        self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
+        self,
+        turn: Turn,
+        promotion: Promotion,
+        part: RuleSet,
+        placed: PromotionTiming,
+        *,
+        not_yet: bool = False,
     ) -> Answer | None:
         """A named part of the offer still to come ("When does X Week start?"): its day, its terms.
 
-        ``None`` when the part is already on.
+        ``not_yet`` opens with "Not yet:" (asked whether it is on). ``None`` when the part is
+        already on and has no end of its own.
         """
         now = placed.local_now
         naive_now = now.replace(tzinfo=None)
@@ -55,9 +62,13 @@ class NamedPartAnswers(AnswerCore):
             turn.fact(f"{promotion.title.en}, {label} {phrase}")
             start += f"，{phrase}" if zh else f" and {phrase}"
         if zh:
-            return self._done(turn, [f"{name}的{label}{start}", f"{said}{terms}".strip()])
+            opening = f"还没有，{name}的{label}{start}" if not_yet else f"{name}的{label}{start}"
+            return self._done(turn, [opening, f"{said}{terms}".strip()])
         then = f"From then, the {said} is {terms}" if said else f"From then, {terms}"
-        return self._done(turn, [f"{label} in {name} {start}", then])
+        opening = (
+            f"Not yet: the {label} in {name} {start}" if not_yet else f"{label} in {name} {start}"
+        )
+        return self._done(turn, [opening, then])
 
     def _named_part_running(
         self, turn: Turn, promotion: Promotion, part: RuleSet, placed: PromotionTiming
@@ -86,8 +97,4 @@ class NamedPartAnswers(AnswerCore):
         part = named[1]
         if part.start is None or part.start <= placed.local_now.replace(tzinfo=None):
             return None
-        answer = self._named_part_later(turn, promotion, part, placed)
-        if answer is None or turn.zh:
-            return answer
-        answer.text = f"Not yet: the {answer.text}"
-        return answer
+        return self._named_part_later(turn, promotion, part, placed, not_yet=True)

@@ -125,6 +125,12 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
         yes_no = asks_yes_no(turn.parsed.words)
         on_named_day = turn.named_day is not None and yes_no
         here = yes_no and asks_about_here(turn.parsed.words)
+        if (
+            yes_no
+            and placed.phase is Phase.RUNNING
+            and (later := self._part_not_yet(turn, promotion, placed))
+        ):
+            return later  # "Is the Brie Weekend on yet (in Toronto)?" before it starts
         if (turn.named_store or on_named_day or here) and placed.phase is Phase.RUNNING:
             # "Does it work in the Manchester store?", "Will it still be on next Saturday?",
             # "Is it on here?": yes, there or then, and what it gives.
@@ -150,12 +156,6 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
                 return self._done(turn, [f"{store}参加{name}：{phrases}", f"活动{ends}"])
             yes = "No" if asks_if_left_out(turn.parsed.words) else "Yes"
             return self._done(turn, [f"{yes}, {name} runs at {store}: {phrases}", f"It {ends}"])
-        if (
-            yes_no
-            and placed.phase is Phase.RUNNING
-            and (later := self._part_not_yet(turn, promotion, placed))
-        ):
-            return later
         answer = self._talk_track(turn, promotion, placed)
         depth = ROLE_DEPTH[turn.role]
         extra: list[LocalizedText] = []

@@ -38,6 +38,17 @@ def test_a_named_part_asked_about_now_before_it_starts_is_not_yet(
     assert starts in answer
 
 
+def test_a_named_part_asked_about_at_a_named_store_before_it_starts_is_not_yet() -> None:
+    answer = ask_at(
+        sample_answerer("komorebi-drug"),
+        "is the bath weekend on yet in osaka",
+        "TYO-01",
+        "2026-12-10T11:00",
+    ).text
+    assert answer.startswith("Not yet: at Osaka")
+    assert "Saturday 12 December" in answer
+
+
 def test_a_named_part_asked_about_on_its_day_is_answered_for_that_day() -> None:
     answer = ask_at(
         sample_answerer("quaderno-stationery"),
