@@ -10,17 +10,14 @@ brand).
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, SAMPLES, ask_at
 
-from knowledge_base.answering import Answer, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 
-SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 KLARSYN = ("klarsyn", "GBG-01", "2027-02-10T11:00")
 """Wednesday 10 February 2027 at Göteborg Avenyn: Frame Fest is on; its Titanium Weekend
 (the Nord Titanium Frame 30 percent off) is Friday 12 to Sunday 14 February."""
@@ -92,15 +89,9 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
     }
 
 
-def _ask(answerer: GroundedAnswerer, text: str, store: str, at: str) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
-
-
 def _asked(chains: dict[str, GroundedAnswerer], where: tuple[str, str, str], text: str) -> str:
     chain, store, at = where
-    return _ask(chains[chain], text, store, at).text
+    return ask_at(chains[chain], text, store, at).text
 
 
 KOTWICA_COPY = ("kotwica-copy", *KOTWICA[1:])
@@ -169,7 +160,7 @@ def test_the_brand_of_a_chinese_name_is_not_the_product_elsewhere(tmp_path: Path
         "what does a kotwica member pay for the white paint",
         "kotwica price on the white paint",
     ):
-        answer = _ask(answerer, text, *KOTWICA[1:])
+        answer = ask_at(answerer, text, *KOTWICA[1:])
         assert "Starry" not in answer.text, answer.text
 
 
@@ -216,7 +207,7 @@ def test_a_named_part_on_now_says_its_own_end_not_the_offers(
     chains: dict[str, GroundedAnswerer],
 ) -> None:
     chain, store, _ = where
-    assert _ask(chains[chain], text, store, at).text == said
+    assert ask_at(chains[chain], text, store, at).text == said
 
 
 @pytest.mark.parametrize(
@@ -316,7 +307,7 @@ def test_an_ended_offer_asked_with_an_item_gives_its_price_now(
     chains: dict[str, GroundedAnswerer],
 ) -> None:
     chain, _, at = where
-    assert _ask(chains[chain], text, store, at).text == said
+    assert ask_at(chains[chain], text, store, at).text == said
 
 
 # --- a draft named with a category word inside its name ----------------------------------------
@@ -358,7 +349,7 @@ def test_the_one_store_left_out_is_the_store_answered_about(
     chains: dict[str, GroundedAnswerer],
 ) -> None:
     chain, asked_at, at = where
-    answer = _ask(chains[chain], text, asked_at, at)
+    answer = ask_at(chains[chain], text, asked_at, at)
     assert name in answer.text and answer.detail["store_id"] == store, answer.text
 
 
@@ -407,7 +398,7 @@ def test_the_price_of_a_one_product_category_without_offers_is_its_price(
 ) -> None:
     # "No, eye tests are not on offer" answers no price: the chain sells one eye test.
     chain, _, at = where
-    answer = _ask(chains[chain], text, store, at).text
+    answer = ask_at(chains[chain], text, store, at).text
     assert answer.startswith(said), answer
 
 
@@ -437,7 +428,7 @@ def test_the_memberships_last_word_before_price_asks_the_member_price(
     chain: str, store: str, at: str, text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     # "Klarsyn Plus" members: "plus price" is theirs, as "club price" is a Club's.
-    answer = _ask(chains[chain], text, store, at).text
+    answer = ask_at(chains[chain], text, store, at).text
     assert answer.startswith(said), answer
 
 
