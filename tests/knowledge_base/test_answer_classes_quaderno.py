@@ -9,17 +9,15 @@ city names, given their Polish and Czech ones as aliases in a copy).
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import DEFAULT_CONTACT, SAMPLES, ask_at
 
-from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.answering import AnswerSource
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
 
-SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 QUADERNO_AT = "2027-09-09T11:00"
 """Thursday 9 September 2027: Back to School (not at Napoli Chiaia), the Office Spend and
 Save (only some stores) and the Fountain Pen Fortnight are on."""
@@ -75,12 +73,6 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GroundedAnswer
     }
 
 
-def _ask(answerer: GroundedAnswerer, text: str, store: str, at: str) -> Answer:
-    zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
-    asked = datetime.fromisoformat(at).replace(tzinfo=zone)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
-
-
 QUADERNO = ("quaderno", "MI-01", QUADERNO_AT)
 KOTWICA = ("kotwica", "POZ-01", KOTWICA_AT)
 KUPFERHOF = ("kupferhof", "ZRH-01", KUPFERHOF_AT)
@@ -105,21 +97,21 @@ def test_an_alias_names_the_store_as_its_name_does(
     chain, store, at = where
     for question in ("is {} running in {}", "which {} stores have the {}"):
         offer = "back to school" if chain == "quaderno" else "autumn renovation"
-        by_alias = _ask(chains[chain], question.format(offer, alias), store, at)
-        by_name = _ask(chains[chain], question.format(offer, name), store, at)
+        by_alias = ask_at(chains[chain], question.format(offer, alias), store, at)
+        by_name = ask_at(chains[chain], question.format(offer, name), store, at)
         assert by_alias.text == by_name.text
         assert "Which store" not in by_alias.text
 
 
 def test_a_city_alias_on_two_stores_names_both(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["kotwica"], "is warm home weeks on in praha", *KOTWICA[1:])
+    answer = ask_at(chains["kotwica"], "is warm home weeks on in praha", *KOTWICA[1:])
     assert answer.text.startswith(
         "The Warm Home Weeks runs at Prague Vysočany, not at Prague Smíchov"
     ), answer.text
 
 
 def test_a_price_asked_in_an_english_city_name(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(
+    answer = ask_at(
         chains["quaderno"], "what do members pay for the astuccio in heraklion", *QUADERNO[1:]
     )
     assert answer.text.startswith("At Irákleio Lions Square, for a member"), answer.text
@@ -175,17 +167,17 @@ def test_a_store_left_out_asked_as_such_is_a_yes(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     chain, store, at = where
-    assert _ask(chains[chain], text, store, at).text.startswith(said)
+    assert ask_at(chains[chain], text, store, at).text.startswith(said)
 
 
 def test_a_store_that_takes_part_is_not_left_out(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["kotwica"], "is krakow left out of the autumn renovation", *KOTWICA[1:])
+    answer = ask_at(chains["kotwica"], "is krakow left out of the autumn renovation", *KOTWICA[1:])
     assert answer.text.startswith("No, the Autumn Renovation runs at Kraków Zabłocie"), answer.text
 
 
 def test_a_question_in_the_negative_keeps_its_no(chains: dict[str, GroundedAnswerer]) -> None:
     # "Isn't it in ...?" is answered as the plain question: no, it does not run there.
-    answer = _ask(chains["quaderno"], "is napoli not in back to school", *QUADERNO[1:])
+    answer = ask_at(chains["quaderno"], "is napoli not in back to school", *QUADERNO[1:])
     assert answer.text.startswith("No, the Back to School does not run at Napoli Chiaia")
 
 
@@ -211,7 +203,7 @@ def test_an_faq_is_found_by_the_word_only_it_holds(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     chain, store, at = where
-    assert said in _ask(chains[chain], text, store, at).text
+    assert said in ask_at(chains[chain], text, store, at).text
 
 
 def test_an_faq_sharing_one_rare_word_but_not_the_questions_topic_is_not_the_answer(
@@ -222,7 +214,7 @@ def test_an_faq_sharing_one_rare_word_but_not_the_questions_topic_is_not_the_ans
     # in one purchase only."
     chain, store, at = QUADERNO
     text = "can a customer return office supplies without a receipt"
-    assert "one purchase only" not in _ask(chains[chain], text, store, at).text
+    assert "one purchase only" not in ask_at(chains[chain], text, store, at).text
 
 
 def test_a_when_question_does_not_pick_an_faq_by_a_rare_word() -> None:
@@ -231,14 +223,14 @@ def test_a_when_question_does_not_pick_an_faq_by_a_rare_word() -> None:
         knowledge=load_knowledge_base(SAMPLES / "loonwood-home"), default_contact=DEFAULT_CONTACT
     )
     text = "when does the laurentian special order get delivered"
-    answer = _ask(answerer, text, "TOR-01", "2027-01-21T11:00")
+    answer = ask_at(answerer, text, "TOR-01", "2027-01-21T11:00")
     assert answer.source is AnswerSource.UNKNOWN, answer.text
 
 
 def test_a_cue_word_does_not_pick_an_faq(chains: dict[str, GroundedAnswerer]) -> None:
     # "included" is in one FAQ of the sample chain (the AX-200-LE), and in every "is X in it?".
     text = "is the RN-300 included in the weekend deal"
-    answer = _ask(chains["default"], text, "SH-01", "2026-11-28T15:00")
+    answer = ask_at(chains["default"], text, "SH-01", "2026-11-28T15:00")
     assert answer.text.startswith("Yes, the RN-300 is 20 percent off"), answer.text
 
 
@@ -250,7 +242,7 @@ def test_a_function_word_does_not_pick_an_faq() -> None:
         default_contact=DEFAULT_CONTACT,
     )
     text = "does a kettlebell go towards the camp season spend"
-    answer = _ask(answerer, text, "TOR-01", "2026-10-31T14:00")
+    answer = ask_at(answerer, text, "TOR-01", "2026-10-31T14:00")
     assert answer.text.startswith("No, the FI-KB12 is not in"), answer.text
 
 
@@ -275,17 +267,17 @@ def test_joining_at_the_till_is_the_chains_faq(
     answerer = GroundedAnswerer(
         knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
     )
-    assert _ask(answerer, text, store, at).text.startswith(said)
+    assert ask_at(answerer, text, store, at).text.startswith(said)
 
 
 def test_the_till_is_never_an_end_date(chains: dict[str, GroundedAnswerer]) -> None:
     # Quaderno's FAQ on joining is not found in these words, but it is not "ends on" either.
     text = "can a customer sign up for the club at the till"
-    assert "ends" not in _ask(chains["quaderno"], text, *QUADERNO[1:]).text
+    assert "ends" not in ask_at(chains["quaderno"], text, *QUADERNO[1:]).text
 
 
 def test_till_before_a_day_still_asks_the_end(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["quaderno"], "is back to school on till sunday", *QUADERNO[1:])
+    answer = ask_at(chains["quaderno"], "is back to school on till sunday", *QUADERNO[1:])
     assert answer.text == "The Back to School ends on Sunday 19 September."
 
 
@@ -311,16 +303,16 @@ def test_a_month_named_is_asked_from_its_first_day(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     chain, store, at = where
-    assert _ask(chains[chain], text, store, at).text.startswith(said)
+    assert ask_at(chains[chain], text, store, at).text.startswith(said)
 
 
 def test_the_month_it_is_means_today(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["quaderno"], "how much is the 2028 agenda in september", *QUADERNO[1:])
+    answer = ask_at(chains["quaderno"], "how much is the 2028 agenda in september", *QUADERNO[1:])
     assert answer.text == "The DI-2028 is 19.90 euros. There is no offer on it right now."
 
 
 def test_a_month_is_never_an_unknown_place(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["kupferhof"], "how much is the PN-28 in march", *KUPFERHOF[1:])
+    answer = ask_at(chains["kupferhof"], "how much is the PN-28 in march", *KUPFERHOF[1:])
     assert "Which store" not in answer.text
     assert answer.text.startswith("On Monday 1 March, the PN-28 is 89 Swiss francs")
 
@@ -340,7 +332,7 @@ def test_an_item_heard_in_a_list_that_matches_nothing_is_asked_about(
     where: tuple[str, str, str], text: str, heard: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     chain, store, at = where
-    answer = _ask(chains[chain], text, store, at)
+    answer = ask_at(chains[chain], text, store, at)
     assert answer.source is AnswerSource.CLARIFY
     assert answer.text == f'Which item do you mean by "{heard}"?'
 
@@ -370,7 +362,7 @@ def test_a_list_of_known_items_is_still_priced(
     answerer = GroundedAnswerer(
         knowledge=load_knowledge_base(SAMPLES / chain), default_contact=DEFAULT_CONTACT
     )
-    assert _ask(answerer, text, store, at).text.startswith(said)
+    assert ask_at(answerer, text, store, at).text.startswith(said)
 
 
 @pytest.mark.parametrize(
@@ -384,7 +376,7 @@ def test_words_of_names_and_codes_are_no_unplaced_item(text: str) -> None:
     answerer = GroundedAnswerer(
         knowledge=load_knowledge_base(SAMPLES / "folha-books"), default_contact=DEFAULT_CONTACT
     )
-    answer = _ask(answerer, text, "LIS-CHI", FOLHA_AT)
+    answer = ask_at(answerer, text, "LIS-CHI", FOLHA_AT)
     assert answer.source is not AnswerSource.CLARIFY, answer.text
 
 
@@ -413,9 +405,9 @@ def test_an_offer_not_here_names_the_few_stores_that_have_it(
     where: tuple[str, str, str], text: str, said: str, chains: dict[str, GroundedAnswerer]
 ) -> None:
     chain, store, at = where
-    assert _ask(chains[chain], text, store, at).text == said
+    assert ask_at(chains[chain], text, store, at).text == said
 
 
 def test_an_offer_in_most_stores_lists_none(chains: dict[str, GroundedAnswerer]) -> None:
-    answer = _ask(chains["quaderno"], "is back to school on in naples", *QUADERNO[1:])
+    answer = ask_at(chains["quaderno"], "is back to school on in naples", *QUADERNO[1:])
     assert answer.text == "The Back to School does not run at Napoli Chiaia."
