@@ -30,6 +30,9 @@ DAY_INTENTS = frozenset(
 ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
 """Words that keep a question about today: "is the Brie Weekend on yet?" is not about Saturday."""
 ASKED_NOW_ZH = ("现在", "已经", "今天")
+ASKED_IS_ON = frozenset({"is", "are", "does", "do"})
+"""Present-tense openings: "is the Brie Weekend on (here)?" on Thursday asks about Thursday,
+and a "yes" about Saturday would be heard as "yes, now". "Will it be ..." may move."""
 
 
 class DayMoves(AnswerCore):
@@ -53,6 +56,9 @@ class DayMoves(AnswerCore):
         parsed = turn.parsed
         if ASKED_NOW & set(parsed.words) or any(w in parsed.text for w in ASKED_NOW_ZH):
             return
+        about_part = not parsed.products + parsed.categories
+        if about_part and parsed.words and parsed.words[0] in ASKED_IS_ON:
+            return  # the part itself asked about now: "not yet", its days and terms
         local = self._kb.local_time(turn.store_id, turn.at)
         days = (named[1].start.date() - local.date()).days
         if days > 0:

@@ -69,7 +69,7 @@ class ProductAnswers(ItemAnswerParts):
                     else f"No, members get nothing extra on {subject}; {it}"
                     f"{so or self._so_price(turn, sku)}"
                 )
-            sentences = [first, self._then(turn, rest, placed)]
+            sentences = [first, self._then(turn, rest, placed, sku=sku)]
             member_price = self._so_price(turn, sku).removeprefix(", so ")
             if not (so or zh) and member_price and turn.parsed.member and member_rule(promotion):
                 # "... on offer for members?": what a member pays, not only the rate.
@@ -239,7 +239,7 @@ class ProductAnswers(ItemAnswerParts):
         if item.phase is Phase.RUNNING and placed.phase is Phase.RUNNING:
             subject = sku if zh else f"the {self._item(turn, sku)}"
             head, rest = self._headline(turn, subject, promotion, rules=rules)
-            second = self._then(turn, rest, placed)
+            second = self._then(turn, rest, placed, sku=sku)
             if zh:
                 return self._done(turn, [f"是的，{head}", second])
             so = self._so_rate(turn, sku, promotion, rules)

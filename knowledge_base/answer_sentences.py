@@ -26,7 +26,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.question_forms import asks_yes_no
-from knowledge_base.resolution import Phase, PromotionTiming
+from knowledge_base.resolution import Phase, PromotionTiming, rule_set_at
 from knowledge_base.speech import money
 
 
@@ -56,15 +56,42 @@ class AnswerSentences(AnswerFocus):
             return f"{subject} {verb} {first} in {the_title(promotion, zh)}", rest
         return f"{subject} {verb} in {the_title(promotion, zh)}: {first}", rest
 
-    def _then(self, turn: Turn, rest: list[str], placed: PromotionTiming) -> str:
-        """The second sentence: remaining conditions, then when the promotion ends."""
+    def _then(
+        self, turn: Turn, rest: list[str], placed: PromotionTiming, *, sku: str | None = None
+    ) -> str:
+        """The second sentence: remaining conditions, then when the promotion ends.
+
+        With ``sku``: when the rules pricing it end before the promotion does (a named part
+        such as "the Pijama Weekend"), their end, not the promotion's: "30 percent off ...
+        runs until Sunday 21 March" would promise the part's price for a week too long.
+        """
         zh = turn.zh
+        if sku is not None and (part := self._part_ending_first(turn, placed, sku)):
+            label, part_ends = part
+            ends = ends_phrase(part_ends, placed.local_now, zh)
+            if zh:
+                return conditions([*rest, f"{label or '此优惠'}{ends}"], zh)
+            said = f"the {label} {ends}" if label else f"these terms {ends.replace('ends', 'end')}"
+            return conditions([*rest, said], zh)
         ends = ends_phrase(placed.ends, placed.local_now, zh)
         if zh:
             return conditions([*rest, f"活动{ends}"], zh)
         if not rest:
             return f"It {ends.replace('ends on', 'runs until').replace('ends at', 'runs until')}"
         return conditions([*rest, ends.replace("ends on", "until").replace("ends at", "until")], zh)
+
+    def _part_ending_first(
+        self, turn: Turn, placed: PromotionTiming, sku: str
+    ) -> tuple[str, datetime] | None:
+        """The name (or "") and end of the rules pricing ``sku`` then, if they end first."""
+        found = rule_set_at(
+            self._kb, promotion=placed.promotion, sku=sku, store_id=turn.store_id, at=turn.at
+        )
+        if found is None or found.ends >= placed.ends:
+            return None
+        name = found.rule_set.name
+        label = "" if name is None else (name.best("zh-CN") if turn.zh else name.en)
+        return label, found.ends
 
     def _not_yet(
         self,
