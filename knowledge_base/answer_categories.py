@@ -59,7 +59,7 @@ class CategoryAnswers(ProductAnswers):
                 rules=rules,
             )
             head += self._except_excluded(turn, promotion, category_id)
-            return self._done(turn, [head, self._then(turn, rest, placed)])
+            return self._done(turn, [head, self._then(turn, rest, placed, sku=item)])
         if placed.phase is Phase.UPCOMING:
             return self._done(
                 turn,
@@ -140,7 +140,8 @@ class CategoryAnswers(ProductAnswers):
             )
             if refused := not_for_non_members(turn, promotion):
                 first = f"{refused}. {head}" if not zh else f"{refused}，{head}"
-            sentences = [first, self._then(turn, rest, placed)]
+            item = self._category_item(promotion, category_id)
+            sentences = [first, self._then(turn, rest, placed, sku=item)]
             also = self._members_also(turn, category_id, promotion, running[1:], rules)
             return self._done(turn, [*sentences, *also])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
