@@ -57,7 +57,8 @@ class LooseVocabulary:
     """Digits of a SKU code -> the SKUs with those digits (``200`` -> AX-200, AX-200-LE)."""
     promotion_names_by_initial: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First two letters -> (compact form, promotion id) of promotion names of 8 letters or more;
-    also ``"_"`` + the second and third letters, for a first sound heard as another."""
+    also ``"_"`` + the second and third letters, for a first sound heard as another, and
+    :func:`vowel_free_key`, for a vowel heard as another."""
     places: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     """First letter -> (compact form, store id) of city, store and region names (5+ letters)."""
     inner_place_words: set[str] = field(default_factory=set)
@@ -93,6 +94,11 @@ class LooseVocabulary:
                     entry
                     for entry in self.promotion_names_by_initial.get("_" + heard[1:3], [])
                     if entry not in forms
+                ]
+                forms = forms + [
+                    entry
+                    for entry in self.promotion_names_by_initial.get(vowel_free_key(heard), [])
+                    if entry not in forms and same_consonants(entry[0], heard)
                 ]
                 if len(forms) > MAX_LOOSE_CANDIDATES:
                     continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
@@ -250,6 +256,28 @@ class LooseVocabulary:
 
 
 _NONE = Mention("product", "", 0, 0, "", 0.0)
+
+
+def vowel_free_key(form: str) -> str:
+    """``~``, the first letter and the next consonant: "duwali" and "diwali" share ``~dw``.
+
+    Indexes promotion names so a vowel heard as another early in a name ("the Duwali offer")
+    still finds its candidates; the similarity threshold then decides.
+    """
+    rest = _consonants(form[1:])
+    return "~" + form[:1] + rest[:1]
+
+
+def same_consonants(form: str, heard: str, count: int = 3) -> bool:
+    """The first ``count`` consonants agree: only vowels were heard as others.
+
+    "duwalioffer" keeps d-w-l of "diwalioffer"; "selfevent" (s-l-f) is no "sleepevent" (s-l-p).
+    """
+    return _consonants(form)[:count] == _consonants(heard)[:count]
+
+
+def _consonants(form: str) -> str:
+    return "".join(c for c in form if c.isalpha() and c not in "aeiouy")
 
 
 def _tied(kept: Mention, other: Mention) -> bool:

@@ -31,7 +31,7 @@ from knowledge_base.head_words import (
     shared_head,
     singular_form,
 )
-from knowledge_base.loose_matching import LooseVocabulary
+from knowledge_base.loose_matching import LooseVocabulary, vowel_free_key
 from knowledge_base.membership import MEMBERSHIP_NOUNS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
@@ -115,6 +115,9 @@ class CatalogueMatcher:
                     entries.append((form, promotion.id))
                     # Its first sound heard as another ("buck drop", "huck drop").
                     entries = loose.promotion_names_by_initial.setdefault("_" + form[1:3], [])
+                    entries.append((form, promotion.id))
+                    # A vowel heard as another ("Duwali offer").
+                    entries = loose.promotion_names_by_initial.setdefault(vowel_free_key(form), [])
                     entries.append((form, promotion.id))
         matcher._add_places(knowledge)
         loose.index_sounds()

@@ -138,3 +138,28 @@ def test_a_product_heard_inside_or_over_a_category_name_is_still_the_product(
 ) -> None:
     mentions = _chain(chain).matcher.mentions(text)
     assert [(m.kind, m.key) for m in mentions] == [("product", sku)]
+
+
+@pytest.mark.parametrize(
+    ("chain", "text", "promotion"),
+    [
+        # A vowel heard as another early in an offer's name: the consonants still agree.
+        ("sitara-jewels", "What stores have the Duwali offer?", "festival-offer"),
+        ("loonwood-home", "Which stores have the SF event?", "sofa-event"),
+    ],
+)
+def test_an_offer_name_heard_with_another_vowel_is_still_found(chain, text, promotion) -> None:
+    mentions = _chain(chain).matcher.mentions(text)
+    assert [(m.kind, m.key) for m in mentions] == [("promotion", promotion)]
+
+
+@pytest.mark.parametrize(
+    ("chain", "text"),
+    [
+        # s-l-f is not s-l-p: "self event" (Sofa Event misheard) is not the Sleep Well event.
+        ("loonwood-home", "What changed in the self-event?"),
+    ],
+)
+def test_an_offer_name_heard_with_other_consonants_is_not_guessed(chain, text) -> None:
+    mentions = _chain(chain).matcher.mentions(text)
+    assert [m for m in mentions if m.kind == "promotion"] == []
