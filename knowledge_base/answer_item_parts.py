@@ -113,15 +113,19 @@ class ItemAnswerParts(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
-    def _plain_price(self, turn: Turn, sku: str) -> str:
-        """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else ""."""
+    def _plain_price(self, turn: Turn, sku: str, *, stays: bool = False) -> str:
+        """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else "".
+
+        ``stays``: "It stays at 71200 rupees" (or 价格仍是…), after "it is excluded from ...".
+        """
         quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
         if quote.total != quote.list_total:
             return ""  # another offer prices it: the named one's answer stays about that one
         self._quote_facts(turn, quote)
-        return (
-            f"The {self._item(turn, sku)} is {money(quote.total, self._currency(turn), 'en')} there"
-        )
+        price = money(quote.total, self._currency(turn), "zh-CN" if turn.zh else "en")
+        if stays:
+            return f"价格仍是{price}" if turn.zh else f"It stays at {price}"
+        return f"The {self._item(turn, sku)} is {price} there"
 
     def _excluded_from(self, turn: Turn, sku: str) -> list[Promotion]:
         """Running promotions at the store that would cover ``sku`` but exclude it."""

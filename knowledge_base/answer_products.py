@@ -209,13 +209,15 @@ class ProductAnswers(ItemAnswerParts):
                 turn, [f"No, {name} does not run at {store}", self._plain_price(turn, sku)]
             )
         if sku not in self._kb.scope_skus(promotion):
+            # What the customer pays instead, when nothing else reduces it now.
+            stays = self._plain_price(turn, sku, stays=True)
             if zh:
-                return self._done(turn, [f"不参加，{sku}不在{name}范围内"])
+                return self._done(turn, [f"不参加，{sku}不在{name}范围内", stays])
             if sku in promotion.scope.exclude_skus:
                 return self._done(
-                    turn, [f"No, the {self._item(turn, sku)} is excluded from {name}"]
+                    turn, [f"No, the {self._item(turn, sku)} is excluded from {name}", stays]
                 )
-            return self._done(turn, [f"No, the {self._item(turn, sku)} is not in {name}"])
+            return self._done(turn, [f"No, the {self._item(turn, sku)} is not in {name}", stays])
         item, rules = self._item_terms(turn, promotion, sku)
         joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
         if joins_later and sku not in promotion.scope.exclude_skus:

@@ -1,7 +1,8 @@
 """Classes of answers found missing on Wattle Sleep and Sitara Jewels, each shown as a rule.
 
 Both chains were measured unseen first (``docs/BENCHMARKS.md``); from then on they are
-development chains. Each rule here holds on a second chain too (Arrullo Baby).
+development chains. Each rule here holds on a second chain too (Arrullo Baby, Loonwood Home
+or Northbound Sports).
 """
 
 from __future__ import annotations
@@ -104,3 +105,42 @@ def test_whether_an_offer_to_come_is_on_is_not_yet_and_its_start(
     answer = ask_at(sample_answerer(chain), question, store, at).text
     assert answer.startswith("Not yet: ")
     assert starts in answer
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "question", "said"),
+    [
+        (
+            "sitara-jewels",
+            "MUM-01",
+            "2027-10-21T11:00",
+            "is the lakshmi coin in the making charge offer",
+            "No, the Lakshmi 10g Gold Coin is excluded from the Gold Making Charge Offer."
+            " It stays at 71200 rupees.",
+        ),
+        (
+            "loonwood-home",
+            "TOR-01",
+            "2027-01-21T11:00",
+            "Is the Atelier Bouclé Sofa in the sofa event?",
+            "No, the Atelier Bouclé Sofa is excluded from the Great Canadian Sofa Event."
+            " It stays at 1899 Canadian dollars.",
+        ),
+    ],
+)
+def test_an_item_left_out_of_the_offer_named_keeps_its_price_and_says_it(
+    chain: str, store: str, at: str, question: str, said: str
+) -> None:
+    assert ask_at(sample_answerer(chain), question, store, at).text == said
+
+
+def test_an_item_left_out_of_the_offer_named_but_priced_by_another_gives_no_shelf_price() -> None:
+    """The Blade Pro is in the Puck Drop Frenzy, not the members' weekend: its shelf price would
+    be a wrong figure, so the answer stays about the offer named."""
+    answer = ask_at(
+        sample_answerer("northbound-sports"),
+        "How much off is the Blade Pro in the members weekend?",
+        "TOR-01",
+        "2026-10-31T14:00",
+    ).text
+    assert answer == "No, the HK-STK1 is not in the Rewards Members Weekend."
