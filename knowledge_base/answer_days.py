@@ -12,7 +12,7 @@ from knowledge_base.answer_core import AnswerCore, Turn
 from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_slots import When, days_to_day_of_month, days_until
 from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent
+from knowledge_base.understanding import Intent, ParsedQuestion
 
 DAY_INTENTS = frozenset(
     {
@@ -35,6 +35,11 @@ ASKED_IS_ON = frozenset({"is", "are", "does", "do"})
 and a "yes" about Saturday would be heard as "yes, now". "Will it be ..." may move."""
 
 
+def asks_now(parsed: ParsedQuestion) -> bool:
+    """The question says it is about now: "yet", "now", "today", 现在 ..."""
+    return bool(ASKED_NOW & set(parsed.words)) or any(w in parsed.text for w in ASKED_NOW_ZH)
+
+
 class DayMoves(AnswerCore):
     """Moving a turn to the day its question names."""
 
@@ -54,7 +59,7 @@ class DayMoves(AnswerCore):
         if named is None or named[1].start is None:
             return
         parsed = turn.parsed
-        if ASKED_NOW & set(parsed.words) or any(w in parsed.text for w in ASKED_NOW_ZH):
+        if asks_now(parsed):
             return
         about_part = not parsed.products + parsed.categories
         if about_part and parsed.words and parsed.words[0] in ASKED_IS_ON:

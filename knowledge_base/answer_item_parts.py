@@ -113,16 +113,22 @@ class ItemAnswerParts(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
+    def _unreduced_price(self, turn: Turn, sku: str) -> str:
+        """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else ""."""
+        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        if quote.total != quote.list_total:
+            return ""  # another offer prices it: the named one's answer stays about that one
+        self._quote_facts(turn, quote)
+        return money(quote.total, self._currency(turn), "zh-CN" if turn.zh else "en")
+
     def _plain_price(self, turn: Turn, sku: str, *, stays: bool = False) -> str:
         """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else "".
 
         ``stays``: "It stays at 71200 rupees" (or 价格仍是…), after "it is excluded from ...".
         """
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
-        if quote.total != quote.list_total:
-            return ""  # another offer prices it: the named one's answer stays about that one
-        self._quote_facts(turn, quote)
-        price = money(quote.total, self._currency(turn), "zh-CN" if turn.zh else "en")
+        price = self._unreduced_price(turn, sku)
+        if not price:
+            return ""
         if stays:
             return f"价格仍是{price}" if turn.zh else f"It stays at {price}"
         return f"The {self._item(turn, sku)} is {price} there"

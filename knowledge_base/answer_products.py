@@ -11,6 +11,7 @@ from knowledge_base.answer_core import (
     members_only,
     not_for_non_members,
 )
+from knowledge_base.answer_days import asks_now
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
@@ -110,9 +111,13 @@ class ProductAnswers(ItemAnswerParts):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
             subject = sku if zh else f"the {self._item(turn, sku)}"
-            return self._done(
-                turn, self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
-            )
+            not_yet = self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
+            # "On sale now?" asks what it costs now too: said in the last sentence, kept short.
+            if asks_now(turn.parsed) and (until_then := self._unreduced_price(turn, sku)):
+                until = f"在此之前仍是{until_then}" if zh else f"until then it is {until_then}"
+                joined = ("，" if zh else "; ").join(x for x in (not_yet[-1], until) if x)
+                not_yet[-1] = joined
+            return self._done(turn, not_yet)
         price = money(
             product.list_price[self._currency(turn).code],
             self._currency(turn),

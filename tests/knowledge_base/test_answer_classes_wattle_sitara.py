@@ -144,3 +144,30 @@ def test_an_item_left_out_of_the_offer_named_but_priced_by_another_gives_no_shel
         "2026-10-31T14:00",
     ).text
     assert answer == "No, the HK-STK1 is not in the Rewards Members Weekend."
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "question", "said"),
+    [
+        (
+            "wattle-sleep",
+            "SYD-01",
+            WATTLE_AT,
+            "mallee dresser on sale now?",
+            "Not yet: the Mallee Six-Drawer Dresser is 20 percent off from Monday 12 April. That"
+            " is the Bedroom Furniture Week; until then it is 949 Australian dollars.",
+        ),
+        (
+            "loonwood-home",
+            "TOR-01",
+            "2027-01-21T11:00",
+            "Is the Banff recliner on sale now?",
+            "Not yet: the Banff Power Recliner is 30 percent off from Saturday 23 January. That"
+            " is the Great Canadian Sofa Event; until then it is 999 Canadian dollars.",
+        ),
+    ],
+)
+def test_an_item_asked_about_now_before_its_offer_says_what_it_costs_until_then(
+    chain: str, store: str, at: str, question: str, said: str
+) -> None:
+    assert ask_at(sample_answerer(chain), question, store, at).text == said
