@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from knowledge_base import resolution
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
@@ -50,9 +51,6 @@ from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent, ParsedQuestion
-
-if TYPE_CHECKING:
-    from knowledge_base.grounded import ChangeSummaries
 
 ONE_PROMOTION_INTENTS = frozenset({Intent.DATES, Intent.CONTACT, Intent.CHANGES})
 """Intents whose answer belongs to one promotion: asked back when two running ones fit."""
@@ -247,7 +245,7 @@ class AnswerCore:
         )
 
     def _timing(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
-        return self._kb.timing(promotion, turn.store_id, turn.at)
+        return resolution.timing(self._kb, promotion=promotion, store_id=turn.store_id, at=turn.at)
 
     def _at_store(self, turn: Turn, promotion: Promotion) -> bool:
         return turn.store_id in self._kb.scope_stores(promotion)
@@ -286,9 +284,13 @@ class AnswerCore:
         An item added by a later rule set is upcoming until its rules start and is then
         priced by them, not by the promotion's own rules.
         """
-        placed = self._kb.timing(promotion, turn.store_id, turn.at, sku=sku)
+        placed = resolution.timing(
+            self._kb, promotion=promotion, store_id=turn.store_id, at=turn.at, sku=sku
+        )
         at = placed.starts if placed.phase is Phase.UPCOMING else turn.at
-        placement = self._kb.rule_set_at(promotion, sku, turn.store_id, at)
+        placement = resolution.rule_set_at(
+            self._kb, promotion=promotion, sku=sku, store_id=turn.store_id, at=at
+        )
         if placement is None or placement.index == 0:
             return placed, promotion.rules
         rules = placement.rule_set.rules

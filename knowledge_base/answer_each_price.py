@@ -6,6 +6,7 @@ that prices it) instead of asking which one is meant; more than that, the questi
 
 from __future__ import annotations
 
+from knowledge_base import pricing, resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
 from knowledge_base.answering import Answer
@@ -31,7 +32,9 @@ class EachPriceAnswers(AnswerFocus):
             product = kb.products[sku]
             if product.list_price.get(currency.code) is None:
                 return None  # not sold in this currency: no list of prices to say
-            quote = kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, member)
+            quote = pricing.quote(
+                kb, basket=Basket.of({sku: 1}), store_id=turn.store_id, at=turn.at, member=member
+            )
             self._product_fact(turn, product)
             self._quote_facts(turn, quote)
             used.update(dict.fromkeys(quote.promotion_ids))
@@ -56,7 +59,12 @@ class EachPriceAnswers(AnswerFocus):
             if promotion.id in used:
                 continue
             # Only the rules in force for these items now: a part that starts later is not on.
-            placements = [kb.rule_set_at(promotion, s, turn.store_id, turn.at) for s in skus]
+            placements = [
+                resolution.rule_set_at(
+                    kb, promotion=promotion, sku=s, store_id=turn.store_id, at=turn.at
+                )
+                for s in skus
+            ]
             in_force = [p for p in placements if p is not None]
             if not in_force:
                 continue

@@ -12,6 +12,7 @@ import heapq
 from collections.abc import Callable
 from datetime import timedelta
 
+from knowledge_base import resolution
 from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn, members_only
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.models import Promotion, PromotionStatus
@@ -99,7 +100,7 @@ class AnswerFocus(AnswerCore):
         offers = {
             tuple(
                 (a.promotion.id, a.rule_set_index)
-                for a in self._kb.resolve(turn.store_id, turn.at, sku)
+                for a in resolution.resolve(self._kb, store_id=turn.store_id, at=turn.at, item=sku)
             )
             for sku in skus
         }

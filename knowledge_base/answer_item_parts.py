@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from knowledge_base import pricing
 from knowledge_base.answer_core import Turn, gives_members, member_rule
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.models import Promotion, Rule
@@ -27,7 +28,13 @@ class ItemAnswerParts(AnswerSentences):
         ``only``: say it only when that promotion alone takes money off the unit (the price
         follows that offer's terms, not those of another offer stacked on it).
         """
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        quote = pricing.quote(
+            self._kb,
+            basket=Basket.of({sku: 1}),
+            store_id=turn.store_id,
+            at=turn.at,
+            member=turn.parsed.member,
+        )
         if quote.total == quote.list_total:
             return ""
         if only is not None and quote.promotion_ids != (only.id,):
@@ -115,7 +122,13 @@ class ItemAnswerParts(AnswerSentences):
 
     def _unreduced_price(self, turn: Turn, sku: str) -> str:
         """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else ""."""
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        quote = pricing.quote(
+            self._kb,
+            basket=Basket.of({sku: 1}),
+            store_id=turn.store_id,
+            at=turn.at,
+            member=turn.parsed.member,
+        )
         if quote.total != quote.list_total:
             return ""  # another offer prices it: the named one's answer stays about that one
         self._quote_facts(turn, quote)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knowledge_base import pricing, resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
@@ -42,7 +43,9 @@ class PriceAnswers(AnswerFocus):
                 return self._in_offer(turn)
             turn.about(named)
         basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])
-        quote = kb.quote(basket, turn.store_id, turn.at, parsed.member)
+        quote = pricing.quote(
+            kb, basket=basket, store_id=turn.store_id, at=turn.at, member=parsed.member
+        )
         currency = self._currency(turn)
         lang = "zh-CN" if zh else "en"
         for line in basket.lines:
@@ -85,7 +88,9 @@ class PriceAnswers(AnswerFocus):
                 sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
         limits = [step for step in quote.steps if _is_limit(step) and step.promotion_id]
         if not parsed.member:
-            member_quote = kb.quote(basket, turn.store_id, turn.at, True)
+            member_quote = pricing.quote(
+                kb, basket=basket, store_id=turn.store_id, at=turn.at, member=True
+            )
             if member_quote.total != quote.total:
                 self._quote_facts(turn, member_quote)
                 member_total = money(member_quote.total, currency, lang)
@@ -144,7 +149,9 @@ class PriceAnswers(AnswerFocus):
         running = {
             applied.promotion.id: applied.promotion
             for line in basket.lines
-            for applied in self._kb.resolve(turn.store_id, turn.at, line.sku)
+            for applied in resolution.resolve(
+                self._kb, store_id=turn.store_id, at=turn.at, item=line.sku
+            )
         }
         if not running:
             return [first, "目前没有优惠" if zh else "There is no offer on it right now"]

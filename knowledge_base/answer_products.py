@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from knowledge_base import pricing
 from knowledge_base.answer_core import (
     Turn,
     everyone_first,
@@ -264,7 +265,13 @@ class ProductAnswers(ItemAnswerParts):
         if turn.named_day is not None:  # "... on Monday": today's price is not that day's
             return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
         # "<item> price with the <ended offer>": that it ended, and what the item costs now.
-        quote = self._kb.quote(Basket.of({sku: 1}), turn.store_id, turn.at, turn.parsed.member)
+        quote = pricing.quote(
+            self._kb,
+            basket=Basket.of({sku: 1}),
+            store_id=turn.store_id,
+            at=turn.at,
+            member=turn.parsed.member,
+        )
         self._quote_facts(turn, quote)
         now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
         if zh:

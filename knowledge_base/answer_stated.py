@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge_base import resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
@@ -55,7 +56,9 @@ class StatedFigureAnswers(AnswerFocus):
         for promotion, placed in self._running_at_store(turn):
             skus_by_part = self._kb.rule_set_skus(promotion)
             now = placed.local_now
-            placement = self._kb.rule_set_at(promotion, sku, turn.store_id, turn.at)
+            placement = resolution.rule_set_at(
+                self._kb, promotion=promotion, sku=sku, store_id=turn.store_id, at=turn.at
+            )
             if placement is None:
                 continue
             current = rule_phrases(promotion, currency, turn.zh, placement.rule_set.rules)

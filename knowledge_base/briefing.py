@@ -24,6 +24,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.answering import split_sentences
 from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import Claim, ClaimKind
@@ -176,7 +177,7 @@ def propose_changes(
     proposals: list[ProposedChange] = []
     current: str | None = None
     for caption, text in _sentences(captions, speaker):
-        named = knowledge.find_promotions(text)
+        named = catalogue_lookup.find_promotions(knowledge, text)
         current = named[0].id if named else current
         if current is None or _QUESTION.search(text):
             continue  # a question states no change ("is the AX-200 out of it?")
@@ -198,7 +199,7 @@ def _heard(
     text: str, at: float, promotion: Promotion, knowledge: KnowledgeBase
 ) -> Iterable[ProposedChange]:
     make = partial(ProposedChange, promotion_id=promotion.id, heard=text, at=at)
-    skus = [m.sku for m in knowledge.find_products(text)]
+    skus = [m.sku for m in catalogue_lookup.find_products(knowledge, text)]
     covered = knowledge.scope_skus(promotion)
     if skus and (_EXCLUDE_EN.search(text) or _EXCLUDE_ZH.search(text)):
         yield from (make(ChangeKind.EXCLUDE_SKU, sku=s) for s in skus if s in covered)
@@ -273,11 +274,16 @@ def summarize(
     chosen: list[str] = []
     plain: list[str] = []
     for _, text in _sentences(captions, None):
-        named = [p.id for p in knowledge.find_promotions(text)]
-        items = [m.sku for m in knowledge.find_products(text)]
+        named = [p.id for p in catalogue_lookup.find_promotions(knowledge, text)]
+        items = [m.sku for m in catalogue_lookup.find_products(knowledge, text)]
         promotions.update(dict.fromkeys(named))
         skus.update(dict.fromkeys(items))
-        if named or items or knowledge.find_categories(text) or extract_claims(text):
+        if (
+            named
+            or items
+            or catalogue_lookup.find_categories(knowledge, text)
+            or extract_claims(text)
+        ):
             if len(chosen) < max_sentences and text not in chosen:
                 chosen.append(text)
         elif len(plain) < max_sentences:

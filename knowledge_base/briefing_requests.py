@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.answering import split_sentences
 from knowledge_base.knowledge import KnowledgeBase
 
@@ -56,8 +57,10 @@ def read_briefing_request(text: str, *, knowledge: KnowledgeBase) -> BriefingReq
     """
     if not _BRIEFING.search(text):
         return None
-    skus = tuple(dict.fromkeys(m.sku for m in knowledge.find_products(text)))
-    promotions = tuple(dict.fromkeys(p.id for p in knowledge.find_promotions(text)))
+    skus = tuple(dict.fromkeys(m.sku for m in catalogue_lookup.find_products(knowledge, text)))
+    promotions = tuple(
+        dict.fromkeys(p.id for p in catalogue_lookup.find_promotions(knowledge, text))
+    )
     if _PLAY.search(text) and not skus and not promotions:
         return BriefingRequest(BriefingRequestKind.PLAY)
     if _ASK.search(text) or skus or promotions:
@@ -82,8 +85,8 @@ def mentioning(
     found: list[str] = []
     for text in sentences:
         for sentence in split_sentences(text):
-            skus = {m.sku for m in knowledge.find_products(sentence)}
-            promotions = {p.id for p in knowledge.find_promotions(sentence)}
+            skus = {m.sku for m in catalogue_lookup.find_products(knowledge, sentence)}
+            promotions = {p.id for p in catalogue_lookup.find_promotions(knowledge, sentence)}
             if (skus & wanted_skus or promotions & wanted_promotions) and sentence not in found:
                 found.append(sentence)
     return found

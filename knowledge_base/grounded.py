@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.answer_channels import ChannelAnswers, names_channel
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_days import DayMoves
@@ -27,33 +27,19 @@ from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
 from knowledge_base.answer_stacking import StackingAnswers
 from knowledge_base.answer_stated import StatedFigureAnswers
-from knowledge_base.answering import Answer, Answerer, Question, Role
+from knowledge_base.answering import Answer, Answerer, Question
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.drafts import names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
-from knowledge_base.models import Promotion, is_chinese
+from knowledge_base.models import is_chinese
 from knowledge_base.question_forms import asks_amount, code_letters, name_words
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, understand
 from knowledge_base.unheard_places import unheard_place
 from knowledge_base.unplaced_items import unplaced_list_item
-
-
-@dataclass(frozen=True)
-class ChangeSummary:
-    """What a promotion's current version changed, as spoken sentences and their facts."""
-
-    sentences: list[str]
-    """Spoken English sentences, most important first ("The discount went up from ...")."""
-    facts: list[str]
-    """Knowledge-base text backing every number in ``sentences``: the previous version as
-    stored, and the names spoken (``AX-200-LE: Aero X 200 Limited Edition``)."""
-
-
-ChangeSummaries = Callable[[Promotion, Role], ChangeSummary | None]
-"""What a promotion's current version changed for a role; ``None`` when nothing is stored."""
 
 _OWN_SECTIONS = frozenset(
     {Intent.TARGETS, Intent.STAFFING, Intent.CONTACT, Intent.CHANGES, Intent.LIMIT}
@@ -113,7 +99,7 @@ class GroundedAnswerer(
         self._labels = ItemLabels.of(knowledge.products.values())
         self._name_words = name_words(knowledge)
         self._code_letters = code_letters(knowledge)
-        knowledge.matcher  # noqa: B018 - build the index now, not on the first question
+        catalogue_lookup.catalogue_matcher(knowledge)  # noqa: B018 - build the index now, not on the first question
         understand("warm up", knowledge, vocabulary=self._retriever.vocabulary)
 
     @property

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -32,10 +31,6 @@ from knowledge_base.text import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from knowledge_base.channels import Channel
-    from knowledge_base.matching import CatalogueMatcher
-    from knowledge_base.mentions import ProductMatch
-    from knowledge_base.pricing import Basket, Quote
-    from knowledge_base.resolution import AppliedPromotion, PromotionTiming, RuleSetPlacement
 
 
 class KnowledgeBase:
@@ -101,25 +96,6 @@ class KnowledgeBase:
     def category_skus(self, category_id: str) -> list[str]:
         """SKUs of the products in a category, in catalogue order."""
         return list(self._category_skus.get(category_id, []))
-
-    @cached_property
-    def matcher(self) -> CatalogueMatcher:
-        """Speech-tolerant matcher over product, category and promotion names."""
-        from knowledge_base.matching import CatalogueMatcher
-
-        return CatalogueMatcher.build(self)
-
-    def find_products(self, text: str) -> list[ProductMatch]:
-        """Products named in ``text`` as speech recognition writes them ("a x 200", "aero x")."""
-        return self.matcher.products(text)
-
-    def find_categories(self, text: str) -> list[Category]:
-        """Categories named in ``text`` ("running shoes", "boots", "袜子")."""
-        return [self.categories[c] for c in self.matcher.categories(text)]
-
-    def find_promotions(self, text: str) -> list[Promotion]:
-        """Visible promotions named in ``text`` by title or alias ("weekend offer")."""
-        return [self.promotions[p] for p in self.matcher.promotions(text)]
 
     # --- stores, regions, money ----------------------------------------------------------------
 
@@ -246,17 +222,6 @@ class KnowledgeBase:
         """
         return promotion.channels.combines(channel)
 
-    def rule_set_at(
-        self, promotion: Promotion, sku: str, store_id: str, at: datetime
-    ) -> RuleSetPlacement | None:
-        """Which rule set of ``promotion`` prices ``sku`` at ``store_id`` at ``at``.
-
-        See :func:`knowledge_base.resolution.rule_set_at`.
-        """
-        from knowledge_base.resolution import rule_set_at
-
-        return rule_set_at(self, promotion=promotion, sku=sku, store_id=store_id, at=at)
-
     def sku_window(self, promotion: Promotion, sku: str) -> tuple[datetime, datetime] | None:
         """When ``promotion`` covers ``sku``; see :meth:`PromotionScopes.sku_window`."""
         return self._scopes.sku_window(promotion, sku)
@@ -272,26 +237,3 @@ class KnowledgeBase:
     def promotions_at_store(self, store_id: str) -> list[Promotion]:
         """Visible promotions a store takes part in (any time)."""
         return self._scopes.at_store(store_id)
-
-    def resolve(self, store_id: str, at: datetime, item: str | Product) -> list[AppliedPromotion]:
-        """Published promotions on ``item`` at ``store_id`` at the moment ``at``.
-
-        See :func:`knowledge_base.resolution.resolve`.
-        """
-        from knowledge_base.resolution import resolve
-
-        return resolve(self, store_id=store_id, at=at, item=item)
-
-    def timing(
-        self, promotion: Promotion, store_id: str, at: datetime, sku: str | None = None
-    ) -> PromotionTiming:
-        """Whether ``promotion`` (for ``sku``, when given) is upcoming, running or over."""
-        from knowledge_base.resolution import timing
-
-        return timing(self, promotion=promotion, store_id=store_id, at=at, sku=sku)
-
-    def quote(self, basket: Basket, store_id: str, at: datetime, member: bool) -> Quote:
-        """Price a basket; see :func:`knowledge_base.pricing.quote`."""
-        from knowledge_base.pricing import quote
-
-        return quote(self, basket=basket, store_id=store_id, at=at, member=member)

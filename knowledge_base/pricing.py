@@ -28,6 +28,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from knowledge_base import resolution
 from knowledge_base.errors import PricingError
 from knowledge_base.models import Promotion
 from knowledge_base.price_steps import Placements, Unit, price_units
@@ -73,7 +74,7 @@ def quote(
         product = knowledge.product(line.sku)
         if code not in product.list_price:
             raise PricingError(f"{line.sku} has no list price in {code}")
-        for applied in knowledge.resolve(store_id, at, line.sku):
+        for applied in resolution.resolve(knowledge, store_id=store_id, at=at, item=line.sku):
             candidates.setdefault(applied.promotion.id, applied.promotion)
             placements[(applied.promotion.id, line.sku)] = (
                 applied.rule_set_index,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
@@ -89,7 +90,10 @@ def without_names(text: str, knowledge: KnowledgeBase, promotion: Promotion | No
     ("Black Friday" is not a day, "Double 12" / "双十二" not a twelve.) Removes the names of
     ``promotion`` and of every promotion the matcher finds in the text.
     """
-    named = [*knowledge.find_promotions(text), *([promotion] if promotion else [])]
+    named = [
+        *catalogue_lookup.find_promotions(knowledge, text),
+        *([promotion] if promotion else []),
+    ]
     for item in named:
         names = [item.title.en, item.title.zh_cn or "", *item.aliases]
         for name in sorted(filter(None, names), key=len, reverse=True):

@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import Claim, ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
@@ -192,7 +193,7 @@ def _other_problems(question: QuizQuestion, heard: str, knowledge: KnowledgeBase
     expected = question.expected
     problems: list[str] = []
     if expected.skus:
-        named = {match.sku for match in knowledge.find_products(heard)}
+        named = {match.sku for match in catalogue_lookup.find_products(knowledge, heard)}
         problems += [f"did not name {sku}" for sku in expected.skus if sku not in named]
     if expected.yes is not None:
         said = yes_or_no(heard)

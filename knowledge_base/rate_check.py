@@ -8,7 +8,7 @@ names and the percentages it states, and asks the knowledge base which rates tho
 get:
 
 - a sentence that says it speaks of the present ("today", "right now") must give rates of
-  the rule sets that price one of its items then (:meth:`KnowledgeBase.resolve`);
+  the rule sets that price one of its items then (:func:`~knowledge_base.resolution.resolve`);
 - any other sentence may speak of any time (a day named in it, in the sentence before, or
   in the question): its rates must be those of some rule set covering one of its items.
 
@@ -25,6 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from knowledge_base import catalogue_lookup, resolution
 from knowledge_base.answering import split_sentences
 from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import ClaimKind
@@ -100,7 +101,7 @@ def _is_a_discount(claim: str, sentence: str, titles: list[str]) -> bool:
 def _titles_in(knowledge: KnowledgeBase, sentence: str) -> list[str]:
     """Lowercase titles of the promotions a sentence names."""
     found = []
-    for mention in knowledge.matcher.mentions(sentence):
+    for mention in catalogue_lookup.catalogue_matcher(knowledge).mentions(sentence):
         if mention.kind == "promotion":
             title = knowledge.promotions[mention.key].title
             found += [t.lower() for t in (title.en, title.zh_cn) if t]
@@ -114,7 +115,7 @@ def _items(knowledge: KnowledgeBase, sentence: str) -> list[str]:
     books per customer"): those say which offer and how many, not what is discounted.
     """
     skus: list[str] = []
-    mentions = knowledge.matcher.mentions(_LIMIT.sub("", sentence))
+    mentions = catalogue_lookup.catalogue_matcher(knowledge).mentions(_LIMIT.sub("", sentence))
     in_titles = {i for m in mentions if m.kind == "promotion" for i in range(m.start, m.end)}
     for mention in mentions:
         if in_titles & set(range(mention.start, mention.end)):
@@ -132,7 +133,7 @@ def _rates(
     allowed: set[Decimal] = set()
     for sku in skus:
         if not any_day:
-            for applied in knowledge.resolve(store_id, at, sku):
+            for applied in resolution.resolve(knowledge, store_id=store_id, at=at, item=sku):
                 allowed |= rates_of(applied.rule_set.rules)
             continue
         for promotion in knowledge.promotions_for_sku(sku):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.cue_rewrites import read_as_asked
@@ -137,7 +138,9 @@ def understand(
     text = heard_as_offer_words(text[:MAX_QUESTION_CHARS], vocabulary)
     is_chinese = has_cjk(text) if chinese is None else chinese or has_cjk(text)
     words = tokens(text)
-    mentions, membership = membership_named(knowledge.matcher.mentions(text), knowledge)
+    mentions, membership = membership_named(
+        catalogue_lookup.catalogue_matcher(knowledge).mentions(text), knowledge
+    )
     named = {i for m in mentions for i in range(m.start, m.end)}
     corrected: dict[str, str] = {}
     if not is_chinese:
@@ -289,7 +292,9 @@ def understand(
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
-        product_choices=[] if products else knowledge.matcher.products_sharing(words, named),
+        product_choices=[]
+        if products
+        else catalogue_lookup.catalogue_matcher(knowledge).products_sharing(words, named),
         asks_where=has(WHERE_EN, WHERE_ZH) or asks_which_place_stores(words, mentions),
         asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),
     )

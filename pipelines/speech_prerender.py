@@ -22,6 +22,7 @@ from datetime import datetime
 from loguru import logger
 from piper import PiperVoice
 
+from knowledge_base import resolution
 from knowledge_base.answering import Answer, Answerer, Question, Role
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.resolution import Phase
@@ -57,7 +58,12 @@ def likely_questions(
     for store_id in knowledge.stores:
         asked_at = now().astimezone(knowledge.zone(store_id))
         for promotion in knowledge.promotions_at_store(store_id):
-            if knowledge.timing(promotion, store_id, asked_at).phase not in _LIKELY_PHASES:
+            if (
+                resolution.timing(
+                    knowledge, promotion=promotion, store_id=store_id, at=asked_at
+                ).phase
+                not in _LIKELY_PHASES
+            ):
                 continue
             for language in languages:
                 title = promotion.title.get(language)

@@ -14,7 +14,7 @@ from pathlib import Path
 from loguru import logger
 
 from knowledge_base.answering import Answerer, Role
-from knowledge_base.grounded import ChangeSummaries
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from pipelines.answer_processor import CallerProfile
 from pipelines.speech_engine import SpeechEngine

@@ -2,7 +2,7 @@
 
 Products are found by the knowledge base's speech-tolerant :class:`CatalogueMatcher` (names,
 aliases, SKU codes, recognition errors such as "acts 200"). The promotions in force are
-those :meth:`KnowledgeBase.resolve` applies to each product at the clerk's store at the
+those :func:`~knowledge_base.resolution.resolve` applies to each product at the clerk's store at the
 moment the feedback was given.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from knowledge_base import catalogue_lookup, resolution
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import FUNCTION_WORDS
 from knowledge_base.words import compact, tokens
@@ -58,10 +59,10 @@ def mentioned_products(knowledge: KnowledgeBase, text: str) -> list[str]:
     chance, not a mention. Exact names, aliases and codes always count.
     """
     found = []
-    for match in knowledge.find_products(text):
+    for match in catalogue_lookup.find_products(knowledge, text):
         if match.score < MIN_PRODUCT_SCORE:
             continue
-        if compact(match.heard) not in knowledge.matcher.index and all(
+        if compact(match.heard) not in catalogue_lookup.catalogue_matcher(knowledge).index and all(
             word in _EVERYDAY_WORDS or word.isdigit() for word in tokens(match.heard)
         ):
             continue
@@ -77,7 +78,7 @@ def promotions_in_force(
     for sku in skus:
         if sku not in knowledge.products:
             continue
-        for applied in knowledge.resolve(store_id, at, sku):
+        for applied in resolution.resolve(knowledge, store_id=store_id, at=at, item=sku):
             found[applied.promotion.id] = None
     return list(found)
 
@@ -87,7 +88,7 @@ def feedback_subjects(
 ) -> FeedbackSubjects:
     """Products and promotions of a feedback text (no store or moment: none in force)."""
     products = mentioned_products(knowledge, text)
-    named = [p.id for p in knowledge.find_promotions(text)]
+    named = [p.id for p in catalogue_lookup.find_promotions(knowledge, text)]
     in_force: list[str] = []
     if store_id is not None and at is not None and store_id in knowledge.stores:
         in_force = promotions_in_force(knowledge, products, store_id=store_id, at=at)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pytest
 
+from knowledge_base import pricing
 from knowledge_base.answering import Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.pricing import Basket
@@ -31,7 +32,13 @@ def _ask(answerer: GroundedAnswerer, text: str) -> str:
     ["Two trail shoes and one AX-200, total?", "What do 2 trail runners and the AX-200 come to?"],
 )
 def test_a_category_of_one_product_counted_in_a_basket_is_that_product(sample, question) -> None:
-    quote = sample._kb.quote(Basket.of({"TR-900": 2, "AX-200": 1}), "SH-01", _at(sample), False)  # noqa: SLF001
+    quote = pricing.quote(
+        sample._kb,
+        basket=Basket.of({"TR-900": 2, "AX-200": 1}),
+        store_id="SH-01",
+        at=_at(sample),
+        member=False,
+    )  # noqa: SLF001
     text = _ask(sample, question)
     assert "2 TR-900" in text, text
     assert f"{quote.total:.2f}" in text, text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from kb_helpers import ask_at, sample_answerer
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.answering import AnswerSource
 from knowledge_base.grounded import GroundedAnswerer
 
@@ -86,7 +87,9 @@ def test_a_city_of_several_stores_followed_by_words_of_no_store_is_not_narrowed(
     lumiere: GroundedAnswerer,
 ) -> None:
     """The words after "London" continue neither of its two stores: nothing is guessed."""
-    reading = lumiere._kb.matcher.mentions("Is anything on in London after lunch?")  # noqa: SLF001
+    reading = catalogue_lookup.catalogue_matcher(lumiere._kb).mentions(
+        "Is anything on in London after lunch?"
+    )  # noqa: SLF001
     assert {m.key for m in reading if m.kind == "store"} == {"LON-01", "LON-02"}
 
 
@@ -167,9 +170,13 @@ def test_a_product_named_in_part_then_the_rest_misheard_is_that_product() -> Non
 def test_a_product_named_in_part_then_another_model_name_is_not_grown_into_it() -> None:
     """ "Slicker" is an alias of the Slicker Brush; "Slicker Pro" is no misheard Brush."""
     timberpaw = sample_answerer("timberpaw-pets")
-    reading = timberpaw._kb.matcher.mentions("Is the Slicker Pro on sale?")  # noqa: SLF001
+    reading = catalogue_lookup.catalogue_matcher(timberpaw._kb).mentions(
+        "Is the Slicker Pro on sale?"
+    )  # noqa: SLF001
     assert [(m.key, m.heard) for m in reading] == [("GR-BRUSH", "slicker")]
-    grown = timberpaw._kb.matcher.mentions("Is the Slicker Rush on sale?")  # noqa: SLF001
+    grown = catalogue_lookup.catalogue_matcher(timberpaw._kb).mentions(
+        "Is the Slicker Rush on sale?"
+    )  # noqa: SLF001
     assert [(m.key, m.heard) for m in grown] == [("GR-BRUSH", "slicker rush")]
 
 

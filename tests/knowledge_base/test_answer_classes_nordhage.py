@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import DEFAULT_CONTACT, ask_at
 
+from knowledge_base import pricing
 from knowledge_base.answering import Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
@@ -46,7 +47,9 @@ def _ask(answerer: GroundedAnswerer, text: str, store: str = "OSL-01", at: str =
 def test_a_percent_off_rounds_the_new_price_half_up(nordhage_kb: KnowledgeBase) -> None:
     # 24.90 euros at 25 percent off is 18.675: the price is 18.68, the cut what is left.
     at = datetime.fromisoformat(AT).replace(tzinfo=nordhage_kb.zone("HEL-01"))
-    quote = nordhage_kb.quote(Basket.of({"LT-STAR": 1}), "HEL-01", at, member=False)
+    quote = pricing.quote(
+        nordhage_kb, basket=Basket.of({"LT-STAR": 1}), store_id="HEL-01", at=at, member=False
+    )
     assert quote.total == Decimal("18.68")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import DEFAULT_CONTACT
 
+from knowledge_base import pricing
 from knowledge_base.answering import Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
@@ -57,7 +58,9 @@ def _percents(text: str) -> set[str]:
 def _engine_percent_off(answerer: GroundedAnswerer, at: str) -> Decimal:
     knowledge = answerer._kb  # noqa: SLF001
     asked = datetime.fromisoformat(at).replace(tzinfo=knowledge.zone("SH-01"))
-    quote = knowledge.quote(Basket.of({"TR-900": 1}), "SH-01", asked, False)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"TR-900": 1}), store_id="SH-01", at=asked, member=False
+    )
     return (1 - quote.total / quote.list_total) * 100
 
 

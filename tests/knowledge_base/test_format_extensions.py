@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import local
 
+from knowledge_base import pricing, resolution
 from knowledge_base.channels import Channel, channel_words
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
@@ -26,7 +27,10 @@ def _edit(kb: Path, file: str, old: str, new: str) -> None:
 
 
 def _ids(knowledge: KnowledgeBase, store: str, at: str, sku: str) -> list[str]:
-    return [a.promotion.id for a in knowledge.resolve(store, local(store, at), sku)]
+    return [
+        a.promotion.id
+        for a in resolution.resolve(knowledge, store_id=store, at=local(store, at), item=sku)
+    ]
 
 
 # --- a store excluded inside a region --------------------------------------------------------
@@ -61,7 +65,16 @@ def test_an_excluded_store_is_told_apart_from_a_store_outside_the_regions(
 
 def test_an_excluded_store_pays_the_list_price(without_xintiandi) -> None:
     at = local("SH-02", "2026-11-28T15:00")
-    assert without_xintiandi.quote(Basket.of({"AX-200": 1}), "SH-02", at, False).total == 899
+    assert (
+        pricing.quote(
+            without_xintiandi,
+            basket=Basket.of({"AX-200": 1}),
+            store_id="SH-02",
+            at=at,
+            member=False,
+        ).total
+        == 899
+    )
 
 
 def test_excluding_every_store_is_an_error(sample_copy: Path) -> None:
@@ -107,34 +120,57 @@ def test_timing_for_an_item_added_later_says_upcoming_until_its_rules_start(
 ) -> None:
     weekend = later_rule_sets.promotion("weekend-running")
     morning = local("SH-01", "2026-11-28T09:00")
-    placed = later_rule_sets.timing(weekend, "SH-01", morning, sku="TR-900")
+    placed = resolution.timing(
+        later_rule_sets, promotion=weekend, store_id="SH-01", at=morning, sku="TR-900"
+    )
     assert placed.phase is Phase.UPCOMING
     assert placed.starts.isoformat() == "2026-11-28T12:00:00+08:00"
     assert placed.last_day == date(2026, 11, 29)
-    assert later_rule_sets.timing(weekend, "SH-01", morning).phase is Phase.RUNNING
+    assert (
+        resolution.timing(later_rule_sets, promotion=weekend, store_id="SH-01", at=morning).phase
+        is Phase.RUNNING
+    )
 
 
 def test_the_rule_set_in_force_is_the_last_listed_that_covers_the_item(later_rule_sets) -> None:
     weekend = later_rule_sets.promotion("weekend-running")
-    saturday = later_rule_sets.rule_set_at(
-        weekend, "AX-200", "SH-01", local("SH-01", "2026-11-28T15:00")
+    saturday = resolution.rule_set_at(
+        later_rule_sets,
+        promotion=weekend,
+        sku="AX-200",
+        store_id="SH-01",
+        at=local("SH-01", "2026-11-28T15:00"),
     )
-    sunday = later_rule_sets.rule_set_at(
-        weekend, "AX-200", "SH-01", local("SH-01", "2026-11-29T10:00")
+    sunday = resolution.rule_set_at(
+        later_rule_sets,
+        promotion=weekend,
+        sku="AX-200",
+        store_id="SH-01",
+        at=local("SH-01", "2026-11-29T10:00"),
     )
     assert saturday is not None and saturday.index == 0
     assert sunday is not None and sunday.index == 2
     assert sunday.starts.isoformat() == "2026-11-29T00:00:00+08:00"
     assert (
-        later_rule_sets.rule_set_at(weekend, "CL-50", "SH-01", local("SH-01", "2026-11-29T10:00"))
+        resolution.rule_set_at(
+            later_rule_sets,
+            promotion=weekend,
+            sku="CL-50",
+            store_id="SH-01",
+            at=local("SH-01", "2026-11-29T10:00"),
+        )
         is None
     )
 
 
 def test_an_item_is_priced_by_the_rule_set_in_force_on_that_day(later_rule_sets) -> None:
     def total(at: str, member: bool) -> Decimal:
-        return later_rule_sets.quote(
-            Basket.of({"AX-200": 1}), "SH-01", local("SH-01", at), member
+        return pricing.quote(
+            later_rule_sets,
+            basket=Basket.of({"AX-200": 1}),
+            store_id="SH-01",
+            at=local("SH-01", at),
+            member=member,
         ).total
 
     assert total("2026-11-28T11:00", True) == Decimal("683.24")  # 20, then members 5 more
@@ -142,15 +178,23 @@ def test_an_item_is_priced_by_the_rule_set_in_force_on_that_day(later_rule_sets)
     assert total("2026-11-29T15:00", False) == Decimal("674.25")  # 25 percent from Sunday
     # The Sunday rule set has no member extra: members pay the same.
     assert total("2026-11-29T15:00", True) == Decimal("674.25")
-    trail = later_rule_sets.quote(
-        Basket.of({"TR-900": 1}), "SH-01", local("SH-01", "2026-11-29T10:00"), True
+    trail = pricing.quote(
+        later_rule_sets,
+        basket=Basket.of({"TR-900": 1}),
+        store_id="SH-01",
+        at=local("SH-01", "2026-11-29T10:00"),
+        member=True,
     )
     assert trail.total == Decimal("769.30")  # Saturday's rule set still prices it on Sunday
 
 
 def test_rule_sets_share_the_promotions_per_customer_limit(later_rule_sets) -> None:
-    quote = later_rule_sets.quote(
-        Basket.of({"AX-200": 1, "TR-900": 2}), "SH-01", local("SH-01", "2026-11-28T15:00"), False
+    quote = pricing.quote(
+        later_rule_sets,
+        basket=Basket.of({"AX-200": 1, "TR-900": 2}),
+        store_id="SH-01",
+        at=local("SH-01", "2026-11-28T15:00"),
+        member=False,
     )
     # Limit 2 pairs, the dearest first: both TR-900 at 30 percent off, the AX-200 at list price.
     assert quote.total == Decimal("2437.60")  # 2 x 769.30 + 899
@@ -277,8 +321,11 @@ def test_a_window_ending_at_22_00_is_off_from_22_00(sample_copy: Path) -> None:
     knowledge = load_knowledge_base(sample_copy)
     assert _ids(knowledge, "SH-01", "2026-11-29T21:59:59", "AX-200") == ["weekend-running"]
     assert _ids(knowledge, "SH-01", "2026-11-29T22:00", "AX-200") == []
-    placed = knowledge.timing(
-        knowledge.promotion("weekend-running"), "SH-01", local("SH-01", "2026-11-29T23:00")
+    placed = resolution.timing(
+        knowledge,
+        promotion=knowledge.promotion("weekend-running"),
+        store_id="SH-01",
+        at=local("SH-01", "2026-11-29T23:00"),
     )
     assert placed.phase is Phase.ENDED
     assert placed.last_day == date(2026, 11, 29)

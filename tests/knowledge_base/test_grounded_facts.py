@@ -13,8 +13,9 @@ import yaml
 from kb_helpers import DEFAULT_CONTACT, local
 
 from knowledge_base.answering import Question, Role
+from knowledge_base.change_summaries import ChangeSummary
 from knowledge_base.fact_guard import check_facts
-from knowledge_base.grounded import ChangeSummary, GroundedAnswerer
+from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from knowledge_base.models import Promotion

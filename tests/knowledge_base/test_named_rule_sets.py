@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import DEFAULT_CONTACT
 
+from knowledge_base import catalogue_lookup
 from knowledge_base.answering import Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base, validate_knowledge_base
@@ -35,7 +36,9 @@ def test_a_rule_sets_name_is_a_name_of_its_promotion(northbound) -> None:
     knowledge = northbound._kb  # noqa: SLF001
     puck_drop = knowledge.promotion("puck-drop")
     assert "Grand Sunday" in promotion_names(puck_drop)
-    mentions = knowledge.matcher.mentions("is the stick cheaper on grand sunday")
+    mentions = catalogue_lookup.catalogue_matcher(knowledge).mentions(
+        "is the stick cheaper on grand sunday"
+    )
     promotion, rule_set = named_rule_set(mentions, knowledge) or (None, None)
     assert promotion is puck_drop
     assert rule_set is puck_drop.rule_sets[0]

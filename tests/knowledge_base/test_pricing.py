@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import local
 
+from knowledge_base import pricing
 from knowledge_base.errors import PricingError, UnknownEntityError
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
@@ -16,11 +17,15 @@ DOUBLE_12 = local("SH-01", "2026-12-12T15:00")
 def _total(
     knowledge: KnowledgeBase, items: dict[str, int], *, member: bool, store="SH-01", at=SATURDAY
 ):
-    return knowledge.quote(Basket.of(items), store, at, member).total
+    return pricing.quote(
+        knowledge, basket=Basket.of(items), store_id=store, at=at, member=member
+    ).total
 
 
 def test_percent_off_for_a_non_member(knowledge) -> None:
-    quote = knowledge.quote(Basket.of({"AX-200": 1}), "SH-01", SATURDAY, False)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"AX-200": 1}), store_id="SH-01", at=SATURDAY, member=False
+    )
     assert quote.total == Decimal("719.20")
     assert quote.list_total == Decimal("899")
     assert quote.currency == "CNY"
@@ -31,14 +36,18 @@ def test_percent_off_for_a_non_member(knowledge) -> None:
 
 
 def test_members_get_the_extra_percent_on_the_discounted_price(knowledge) -> None:
-    quote = knowledge.quote(Basket.of({"AX-200": 2}), "SH-01", SATURDAY, True)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"AX-200": 2}), store_id="SH-01", at=SATURDAY, member=True
+    )
     assert quote.total == Decimal("1366.48")  # 899 -> 719.20 -> 683.24, twice
     assert [s.discount for s in quote.steps] == [Decimal("359.60"), Decimal("71.92")]
     assert "members save another 5 percent" in quote.steps[1].description
 
 
 def test_the_per_customer_limit_leaves_further_pairs_at_the_regular_price(knowledge) -> None:
-    quote = knowledge.quote(Basket.of({"RN-300": 3}), "SH-01", SATURDAY, True)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"RN-300": 3}), store_id="SH-01", at=SATURDAY, member=True
+    )
     assert quote.total == Decimal("1761.48")  # 2 x 531.24 + 699
     assert quote.steps[0].description == (
         "Weekend Running Offer: limit 2 pairs per customer, 1 more at the regular price"
@@ -51,7 +60,9 @@ def test_the_limit_gives_the_discount_to_the_dearest_pairs(knowledge) -> None:
 
 
 def test_an_excluded_item_keeps_its_list_price(knowledge) -> None:
-    quote = knowledge.quote(Basket.of({"AX-200-LE": 1}), "SH-01", SATURDAY, True)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"AX-200-LE": 1}), store_id="SH-01", at=SATURDAY, member=True
+    )
     assert quote.total == Decimal("1299")
     assert quote.steps == ()
 
@@ -72,12 +83,24 @@ def test_buy_two_get_one_frees_the_cheapest_of_each_group_of_three(knowledge) ->
 def test_the_highest_spend_threshold_reached_applies_once(knowledge) -> None:
     assert _total(knowledge, {"WB-310": 1}, member=False) == Decimal("1149")
     assert _total(knowledge, {"WB-310": 1, "WB-320": 1}, member=False) == Decimal("2548")
-    quote = knowledge.quote(Basket.of({"WB-310": 1, "WB-320": 1}), "SH-01", SATURDAY, False)
+    quote = pricing.quote(
+        knowledge,
+        basket=Basket.of({"WB-310": 1, "WB-320": 1}),
+        store_id="SH-01",
+        at=SATURDAY,
+        member=False,
+    )
     assert [s.discount for s in quote.steps] == [Decimal("350")]
 
 
 def test_stackable_promotions_combine_in_one_basket(knowledge) -> None:
-    quote = knowledge.quote(Basket.of({"AX-200": 1, "SK-3P": 3}), "SH-01", SATURDAY, True)
+    quote = pricing.quote(
+        knowledge,
+        basket=Basket.of({"AX-200": 1, "SK-3P": 3}),
+        store_id="SH-01",
+        at=SATURDAY,
+        member=True,
+    )
     assert quote.total == Decimal("841.24")
     assert quote.promotion_ids == ("weekend-running", "socks-3for2")
 
@@ -85,11 +108,15 @@ def test_stackable_promotions_combine_in_one_basket(knowledge) -> None:
 def test_promotions_that_do_not_combine_give_the_customer_the_better_one(knowledge) -> None:
     boots = {"WB-310": 1, "WB-320": 1}
     # Non-member: 350 off the 2898 spend beats 12 percent (2550.24).
-    plain = knowledge.quote(Basket.of(boots), "SH-01", DOUBLE_12, False)
+    plain = pricing.quote(
+        knowledge, basket=Basket.of(boots), store_id="SH-01", at=DOUBLE_12, member=False
+    )
     assert plain.total == Decimal("2548")
     assert plain.promotion_ids == ("winter-boots",)
     # Member: 15 percent (2463.30) beats the spend discount.
-    member = knowledge.quote(Basket.of(boots), "SH-01", DOUBLE_12, True)
+    member = pricing.quote(
+        knowledge, basket=Basket.of(boots), store_id="SH-01", at=DOUBLE_12, member=True
+    )
     assert member.total == Decimal("2463.30")
     assert member.promotion_ids == ("double-12",)
     assert "do not combine" in member.steps[0].description
@@ -100,7 +127,9 @@ def test_prices_are_in_the_stores_currency(knowledge) -> None:
         knowledge, {"AX-200": 1}, member=True, store="SG-01", at=local("SG-01", "2026-11-28T15:00")
     ) == Decimal("128.44")
     berlin = local("BER-01", "2026-11-28T15:00")
-    quote = knowledge.quote(Basket.of({"JK-700": 1}), "BER-01", berlin, False)
+    quote = pricing.quote(
+        knowledge, basket=Basket.of({"JK-700": 1}), store_id="BER-01", at=berlin, member=False
+    )
     assert (quote.total, quote.currency) == (Decimal("149.25"), "EUR")
 
 
@@ -154,8 +183,12 @@ def test_amount_off_each_unit_and_members_only_amounts(extra_rules) -> None:
 
 def test_bad_baskets_are_clear_errors(knowledge) -> None:
     with pytest.raises(PricingError, match="empty"):
-        knowledge.quote(Basket(()), "SH-01", SATURDAY, False)
+        pricing.quote(knowledge, basket=Basket(()), store_id="SH-01", at=SATURDAY, member=False)
     with pytest.raises(PricingError, match="at least 1"):
-        knowledge.quote(Basket.of({"AX-200": 0}), "SH-01", SATURDAY, False)
+        pricing.quote(
+            knowledge, basket=Basket.of({"AX-200": 0}), store_id="SH-01", at=SATURDAY, member=False
+        )
     with pytest.raises(UnknownEntityError):
-        knowledge.quote(Basket.of({"ZZ-1": 1}), "SH-01", SATURDAY, False)
+        pricing.quote(
+            knowledge, basket=Basket.of({"ZZ-1": 1}), store_id="SH-01", at=SATURDAY, member=False
+        )

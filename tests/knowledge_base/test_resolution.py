@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from kb_helpers import local
 
+from knowledge_base import resolution
 from knowledge_base.errors import ResolutionError, UnknownEntityError
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
@@ -11,11 +12,16 @@ from knowledge_base.resolution import Phase, stacking_relation
 
 
 def _ids(knowledge: KnowledgeBase, store: str, at: datetime, sku: str) -> list[str]:
-    return [applied.promotion.id for applied in knowledge.resolve(store, at, sku)]
+    return [
+        applied.promotion.id
+        for applied in resolution.resolve(knowledge, store_id=store, at=at, item=sku)
+    ]
 
 
 def test_the_weekend_offer_applies_to_the_ax200_on_saturday_afternoon(knowledge) -> None:
-    applied = knowledge.resolve("SH-01", local("SH-01", "2026-11-28T15:00"), "AX-200")
+    applied = resolution.resolve(
+        knowledge, store_id="SH-01", at=local("SH-01", "2026-11-28T15:00"), item="AX-200"
+    )
     assert [a.promotion.id for a in applied] == ["weekend-running"]
     assert applied[0].starts.isoformat() == "2026-11-27T00:00:00+08:00"
     assert applied[0].ends.isoformat() == "2026-11-30T00:00:00+08:00"  # first moment off
@@ -62,7 +68,9 @@ def test_drafts_and_retired_promotions_never_apply(knowledge) -> None:
 def test_timing_tells_upcoming_running_ended_and_withdrawn(knowledge) -> None:
     at = local("SH-01", "2026-11-28T15:00")
     phases = {
-        pid: knowledge.timing(knowledge.promotion(pid), "SH-01", at).phase
+        pid: resolution.timing(
+            knowledge, promotion=knowledge.promotion(pid), store_id="SH-01", at=at
+        ).phase
         for pid in ("double-12", "weekend-running", "autumn-clearance")
     }
     assert phases == {
@@ -71,22 +79,26 @@ def test_timing_tells_upcoming_running_ended_and_withdrawn(knowledge) -> None:
         "autumn-clearance": Phase.ENDED,
     }
     early = local("SH-01", "2026-10-15T12:00")
-    retired = knowledge.timing(knowledge.promotion("autumn-clearance"), "SH-01", early)
+    retired = resolution.timing(
+        knowledge, promotion=knowledge.promotion("autumn-clearance"), store_id="SH-01", at=early
+    )
     assert retired.phase is Phase.WITHDRAWN
 
 
 def test_an_unknown_store_or_sku_is_a_clear_error(knowledge) -> None:
     at = local("SH-01", "2026-11-28T15:00")
     with pytest.raises(UnknownEntityError, match="store") as raised:
-        knowledge.resolve("XX-01", at, "AX-200")
+        resolution.resolve(knowledge, store_id="XX-01", at=at, item="AX-200")
     assert raised.value.code == "unknown_store"
     with pytest.raises(UnknownEntityError, match="sku"):
-        knowledge.resolve("SH-01", at, "ZZ-1")
+        resolution.resolve(knowledge, store_id="SH-01", at=at, item="ZZ-1")
 
 
 def test_a_naive_moment_is_refused(knowledge) -> None:
     with pytest.raises(ResolutionError, match="time-zone aware"):
-        knowledge.resolve("SH-01", datetime(2026, 11, 28, 15), "AX-200")
+        resolution.resolve(
+            knowledge, store_id="SH-01", at=datetime(2026, 11, 28, 15), item="AX-200"
+        )
 
 
 def test_stacking_relations_of_the_sample(knowledge) -> None:

@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 import openai
 
 from knowledge_base.answering import Answerer
-from knowledge_base.grounded import ChangeSummaries, GroundedAnswerer
+from knowledge_base.change_summaries import ChangeSummaries
+from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.answerers.errors import AnswererConfigError
 from voice_agent.answerers.events import EventListener

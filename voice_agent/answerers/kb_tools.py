@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from knowledge_base import catalogue_lookup, pricing, resolution
 from knowledge_base.answering import Question
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.fallback_contact import fallback_contact
@@ -62,8 +63,8 @@ class KnowledgeBaseTools:
         at = self._moment(question, store_id, None)
         facts = [self._context_line(store_id)]
         products = self._products_named(question.text)
-        categories = self._kb.find_categories(question.text)
-        promotions = self._kb.find_promotions(question.text)
+        categories = catalogue_lookup.find_categories(self._kb, question.text)
+        promotions = catalogue_lookup.find_promotions(self._kb, question.text)
         context = question.context
         if not (products or categories or promotions) and context is not None:
             # A follow-up ("and for members?"): the facts on what the last question was about.
@@ -97,8 +98,8 @@ class KnowledgeBaseTools:
             lines = self._all_promotion_lines(store, at)
         else:
             products = self._products_named(item)
-            categories = self._kb.find_categories(item)
-            promotions = self._kb.find_promotions(item)
+            categories = catalogue_lookup.find_categories(self._kb, item)
+            promotions = catalogue_lookup.find_promotions(self._kb, item)
             if not (products or categories or promotions):
                 return f"Nothing in the catalogue or the promotions matches {item!r}."
             lines = self._lookup_lines(products, categories, promotions, store, at)
@@ -124,7 +125,9 @@ class KnowledgeBaseTools:
             if not products:
                 return f"No product in the catalogue matches {name!r}."
             lines.append((products[0].sku, quantity))
-        result = self._kb.quote(Basket.of(lines), store, at, member)
+        result = pricing.quote(
+            self._kb, basket=Basket.of(lines), store_id=store, at=at, member=member
+        )
         unit = self._kb.currency_of(store).name.en
         who = "a member" if member else "a customer who is not a member"
         basket = ", ".join(
@@ -189,7 +192,7 @@ class KnowledgeBaseTools:
         key = re.sub(r"[\s_]+", "-", text.strip().upper())
         if key in self._kb.products:
             return [self._kb.products[key]]
-        skus = dict.fromkeys(match.sku for match in self._kb.find_products(text))
+        skus = dict.fromkeys(match.sku for match in catalogue_lookup.find_products(self._kb, text))
         return [self._kb.products[sku] for sku in skus if sku in self._kb.products]
 
     def _promotion_named(self, text: str) -> Promotion | None:
@@ -197,7 +200,7 @@ class KnowledgeBaseTools:
         promotion = self._kb.promotions.get(key)
         if promotion is not None and promotion.visible:
             return promotion
-        named = self._kb.find_promotions(text)
+        named = catalogue_lookup.find_promotions(self._kb, text)
         return named[0] if named else None
 
     def _lookup_lines(
@@ -232,7 +235,9 @@ class KnowledgeBaseTools:
             order = {Phase.RUNNING: 0, Phase.UPCOMING: 1}
             described.sort(
                 key=lambda p: (
-                    order.get(self._kb.timing(p, store_id, at).phase, 2)
+                    order.get(
+                        resolution.timing(self._kb, promotion=p, store_id=store_id, at=at).phase, 2
+                    )
                     if store_id in self._kb.scope_stores(p)
                     else 3
                 )
@@ -248,7 +253,9 @@ class KnowledgeBaseTools:
         lines = []
         for promotion in promotions:
             if store_id is not None:
-                phase = self._kb.timing(promotion, store_id, at).phase
+                phase = resolution.timing(
+                    self._kb, promotion=promotion, store_id=store_id, at=at
+                ).phase
                 if phase not in (Phase.RUNNING, Phase.UPCOMING):
                     continue
             lines.append(self._texts.line(promotion, store_id, at))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from knowledge_base import resolution
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import (
     AmountOff,
@@ -57,7 +58,7 @@ class PromotionTexts:
             )
         if store_id not in self._kb.scope_stores(promotion):
             return f"not offered at store {store_id}."
-        timing = self._kb.timing(promotion, store_id, at)
+        timing = resolution.timing(self._kb, promotion=promotion, store_id=store_id, at=at)
         span = f"from {_when(timing.starts)} to {_until(timing.ends)} local time"
         if timing.phase is Phase.RUNNING:
             return f"running now at {store_id}, {span}."

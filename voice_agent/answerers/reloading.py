@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 from knowledge_base.answering import Answer, Answerer, Question
-from knowledge_base.grounded import ChangeSummaries
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.knowledge_reload import KnowledgeSource
 

@@ -13,7 +13,7 @@ base keeps being served.
 
 from typing import Protocol
 
-from knowledge_base.grounded import ChangeSummaries
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from voice_agent.knowledge_reload.files import KnowledgeBaseHolder
 from voice_agent.knowledge_reload.published import PublicationObserver, PublishedKnowledgeHolder

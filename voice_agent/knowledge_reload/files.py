@@ -19,8 +19,8 @@ from pathlib import Path
 
 from loguru import logger
 
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.errors import Issue, KnowledgeBaseError
-from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR, load_knowledge_base
 from voice_agent.knowledge_reload.polling import Poller

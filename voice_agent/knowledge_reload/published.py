@@ -21,8 +21,8 @@ from pathlib import Path
 
 from loguru import logger
 
+from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.errors import Issue, KnowledgeBaseError
-from knowledge_base.grounded import ChangeSummaries
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
 from knowledge_base.versions import STALE_VERSION, Publication

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from knowledge_base.answering import Role
+from knowledge_base.change_summaries import ChangeSummaries, ChangeSummary
 from knowledge_base.errors import Issue, KnowledgeBaseError
-from knowledge_base.grounded import ChangeSummaries, ChangeSummary
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import (
     CATALOGUE_FILE,
