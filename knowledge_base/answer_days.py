@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from knowledge_base.answer_core import AnswerCore, Turn
 from knowledge_base.promotion_names import named_rule_set
+from knowledge_base.question_forms import asks_now
 from knowledge_base.question_slots import When, days_to_day_of_month, days_until
 from knowledge_base.speech import spoken_date
-from knowledge_base.understanding import Intent, ParsedQuestion
+from knowledge_base.understanding import Intent
 
 DAY_INTENTS = frozenset(
     {
@@ -27,17 +28,9 @@ DAY_INTENTS = frozenset(
 """Intents whose answer depends on the day: "is it on sale tomorrow?" is about tomorrow."""
 
 
-ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
-"""Words that keep a question about today: "is the Brie Weekend on yet?" is not about Saturday."""
-ASKED_NOW_ZH = ("现在", "已经", "今天")
 ASKED_IS_ON = frozenset({"is", "are", "does", "do"})
 """Present-tense openings: "is the Brie Weekend on (here)?" on Thursday asks about Thursday,
 and a "yes" about Saturday would be heard as "yes, now". "Will it be ..." may move."""
-
-
-def asks_now(parsed: ParsedQuestion) -> bool:
-    """The question says it is about now: "yet", "now", "today", 现在 ..."""
-    return bool(ASKED_NOW & set(parsed.words)) or any(w in parsed.text for w in ASKED_NOW_ZH)
 
 
 class DayMoves(AnswerCore):
@@ -59,7 +52,7 @@ class DayMoves(AnswerCore):
         if named is None or named[1].start is None:
             return
         parsed = turn.parsed
-        if asks_now(parsed):
+        if asks_now(parsed.words, parsed.text):
             return
         about_part = not parsed.products + parsed.categories
         if about_part and parsed.words and parsed.words[0] in ASKED_IS_ON:

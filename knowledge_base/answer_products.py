@@ -12,7 +12,6 @@ from knowledge_base.answer_core import (
     members_only,
     not_for_non_members,
 )
-from knowledge_base.answer_days import asks_now
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
@@ -24,7 +23,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_yes_no
+from knowledge_base.question_forms import asks_now, asks_yes_no
 from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -91,22 +90,12 @@ class ProductAnswers(ItemAnswerParts):
             if any(p.id == promotion.id for p, _ in relevant):
                 return self._product_in_named(turn, product, promotion)  # it joins later
             self._promotion_facts(turn, promotion)
-            price = money(
-                product.list_price[self._currency(turn).code],
-                self._currency(turn),
-                "zh-CN" if zh else "en",
+            not_in = (
+                f"不参加，{sku}不在{title(promotion, zh)}范围内"
+                if zh
+                else f"No, the {self._item(turn, sku)} is excluded from {the_title(promotion, zh)}"
             )
-            if zh:
-                return self._done(
-                    turn, [f"不参加，{sku}不在{title(promotion, zh)}范围内", f"价格仍是{price}"]
-                )
-            return self._done(
-                turn,
-                [
-                    f"No, the {self._item(turn, sku)} is excluded from {the_title(promotion, zh)}",
-                    f"It stays at {price}",
-                ],
-            )
+            return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
         if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
@@ -114,7 +103,9 @@ class ProductAnswers(ItemAnswerParts):
             subject = sku if zh else f"the {self._item(turn, sku)}"
             not_yet = self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
             # "On sale now?" asks what it costs now too: said in the last sentence, kept short.
-            if asks_now(turn.parsed) and (until_then := self._unreduced_price(turn, sku)):
+            if asks_now(turn.parsed.words, turn.parsed.text) and (
+                until_then := self._unreduced_price(turn, sku)
+            ):
                 until = f"在此之前仍是{until_then}" if zh else f"until then it is {until_then}"
                 joined = ("，" if zh else "; ").join(x for x in (not_yet[-1], until) if x)
                 not_yet[-1] = joined

@@ -47,6 +47,18 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+_ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
+_ASKED_NOW_ZH = ("现在", "已经", "今天")
+
+
+def asks_now(words: list[str], text: str) -> bool:
+    """The question says it is about now: "is the Brie Weekend on yet?" is not about Saturday.
+
+    "yet", "now", "already", "today", "currently", 现在, 已经, 今天.
+    """
+    return bool(_ASKED_NOW & set(words)) or any(w in text for w in _ASKED_NOW_ZH)
+
+
 _AMOUNT_WORDS = frozenset("price prices cost costs pay total".split())
 
 
