@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge_base import pricing, resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
-from knowledge_base.answering import Answer
+from knowledge_base.answering import ABOUT_TOGETHER, Answer
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import (
     conditions,
@@ -121,7 +121,7 @@ class PriceAnswers(AnswerFocus):
     def _priced(self, turn: Turn, sentences: list[str], used: list[Promotion]) -> Answer:
         answer = self._done(turn, sentences)
         if len(used) > 1:
-            answer.detail["priced_together"] = [p.id for p in used]
+            answer.detail[ABOUT_TOGETHER] = [p.id for p in used]
         return answer
 
     def _limit_notes(self, turn: Turn, steps: list[QuoteStep]) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from knowledge_base.answer_channels import names_channel
 from knowledge_base.answer_core import Turn, members_only
 from knowledge_base.answer_sentences import AnswerSentences
-from knowledge_base.answering import Answer
+from knowledge_base.answering import ABOUT_TOGETHER, Answer
+from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.models import ALL, Promotion
 from knowledge_base.phrasing import the_title, title
 from knowledge_base.resolution import stacking_relation
@@ -50,7 +51,10 @@ class StackingAnswers(AnswerSentences):
         partner = self._stacking_partner(turn, named)
         if partner is None:
             return None
-        turn.parsed.promotions.append(partner.id)
+        if _member_said_before(turn, named):
+            turn.parsed.promotions.insert(0, partner.id)  # said in the order the clerk asked
+        else:
+            turn.parsed.promotions.append(partner.id)
         return self._stacking(turn)
 
     def _stacking_partner(self, turn: Turn, named: Promotion) -> Promotion | None:
@@ -83,32 +87,34 @@ class StackingAnswers(AnswerSentences):
         relation = stacking_relation(first, second)
         turn.fact(f"stacking of {first.id} and {second.id}: {relation}")
         a, b = (title(p, zh) if zh else the_title(p, zh) for p in (first, second))
-        if relation == "stack":
-            return self._done(
-                turn,
-                [
-                    f"可以，{a}和{b}可以同时使用"
-                    if zh
-                    else f"Yes, {a} and {b} combine on the same item"
-                ],
-            )
         cheaper = (
             "按对顾客更优惠的一个计算" if zh else "the customer gets whichever is cheaper for them"
         )
-        if relation == "exclusive":
-            return self._done(
-                turn,
-                [
-                    f"不可以，{a}和{b}不能同时使用，{cheaper}"
-                    if zh
-                    else f"No, {a} and {b} do not combine; {cheaper}"
-                ],
+        if relation == "stack":
+            said = (
+                f"可以，{a}和{b}可以同时使用"
+                if zh
+                else f"Yes, {a} and {b} combine on the same item"
             )
-        return self._done(
-            turn,
-            [
+        elif relation == "exclusive":
+            said = (
+                f"不可以，{a}和{b}不能同时使用，{cheaper}"
+                if zh
+                else f"No, {a} and {b} do not combine; {cheaper}"
+            )
+        else:
+            said = (
                 f"{a}和{b}没有说明能否同时使用，{cheaper}"
                 if zh
                 else f"{a} and {b} do not say whether they combine; {cheaper}"
-            ],
-        )
+            )
+        answer = self._done(turn, [said])
+        answer.detail[ABOUT_TOGETHER] = [first.id, second.id]
+        return answer
+
+
+def _member_said_before(turn: Turn, named: Promotion) -> bool:
+    """Whether the members' offer ("members", "the club 10 percent") is said before ``named``."""
+    starts = [m.start for m in turn.parsed.mentions if m.kind == "promotion" and m.key == named.id]
+    said = [i for i, w in enumerate(turn.parsed.words) if w in MEMBER_WORDS]
+    return bool(starts and said) and said[0] < starts[0]

@@ -77,6 +77,11 @@ class Question:
     product, category or promotion of its own is read as a follow-up to it."""
 
 
+ABOUT_TOGETHER = "about_together"
+"""``Answer.detail`` key: the promotions an answer is about at once, when it is about several
+(a basket priced by several offers, two offers asked whether they combine)."""
+
+
 @dataclass(slots=True)
 class Answer:
     """A short answer meant for the ear."""

@@ -32,7 +32,7 @@ from knowledge_base.head_words import (
     singular_form,
 )
 from knowledge_base.loose_matching import LooseVocabulary, vowel_free_key
-from knowledge_base.membership import MEMBERSHIP_NOUNS
+from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
@@ -53,8 +53,6 @@ __all__ = [
 _ARTICLES = frozenset({"the", "a", "an"})
 """Words an alias may start with that are no part of what it names ("the Polar")."""
 
-_MEMBERSHIP_WORDS = MEMBERSHIP_NOUNS | {"member", "members", "loyalty"}
-"""Words that make "<words> price" the member price, never an offer called "<words> sale"."""
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
@@ -262,7 +260,7 @@ class CatalogueMatcher:
 
     def _offer_priced(self, name: list[str]) -> dict[tuple[EntityKind, str], None] | None:
         """A promotion "new year sale" (or offer, deal) said as "the new year price"."""
-        if _MEMBERSHIP_WORDS.intersection(name):
+        if MEMBER_WORDS.intersection(name):
             return None  # "the club price", "member price": the member price, not an offer
         for offer_word in ("sale", "offer", "deal"):
             entries = self.index.get("".join([*name, offer_word]))

@@ -105,6 +105,9 @@ def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase)
 
 MEMBERSHIP_NOUNS = frozenset("card club clube rewards perks pass".split())
 """What a membership is called inside its name ("Komorebi Card", "Castle Club")."""
+MEMBER_WORDS = MEMBERSHIP_NOUNS | {"member", "members", "loyalty"}
+"""Words that speak of the members' offer: "<words> price" is the member price, "members
+get ... on top of X" pairs X with it."""
 _BEFORE_NOUN = frozenset("the a your our with for".split())
 
 

@@ -16,7 +16,7 @@ import typer
 from kb_helpers import DEFAULT_CONTACT, local
 from typer.testing import CliRunner
 
-from knowledge_base.answering import Answer, AnswerSource, Question
+from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.understanding import Intent, understand
@@ -58,7 +58,7 @@ def test_a_basket_priced_by_several_offers_names_each_of_them(lumiere) -> None:
     first = answer.sentences()[0]
     assert "38.40 pounds" in first
     assert "Autumn Glow" in first and "Hydration Duo" in first
-    assert set(answer.detail["priced_together"]) == {"autumn-glow", "hydration-duo"}
+    assert set(answer.detail[ABOUT_TOGETHER]) == {"autumn-glow", "hydration-duo"}
 
 
 def test_a_basket_over_the_limit_says_so(lumiere) -> None:

@@ -7,7 +7,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from voice_agent.benchmarks.answer_fixtures import DEFAULT_QUESTIONS, QuestionFixture, Target
 from voice_agent.benchmarks.answer_report import percentile
 from voice_agent.benchmarks.answer_scoring import Outcome, says, score_answer
@@ -137,6 +137,25 @@ def test_an_answer_about_another_promotion_is_wrong_target_even_with_the_right_w
     scored = score_answer(_targeted(promotion="coffee-fair"), answer)
     assert scored.outcome == Outcome.WRONG_TARGET and not scored.correct
     assert scored.off_target == ["promotion black-week-appliances, expected coffee-fair"]
+
+
+def test_an_answer_about_two_offers_at_once_is_about_each_of_them() -> None:
+    together = Answer(
+        text="Yes, the Black Week and the Coffee Fair combine on the same item.",
+        source=AnswerSource.GROUNDED,
+        promotion_ids=["black-week-appliances", "coffee-fair"],
+        detail={ABOUT_TOGETHER: ["black-week-appliances", "coffee-fair"]},
+    )
+    apart = Answer(
+        text="Yes, the Black Week and the Winter Sale combine on the same item.",
+        source=AnswerSource.GROUNDED,
+        promotion_ids=["black-week-appliances", "winter-sale"],
+        detail={ABOUT_TOGETHER: ["black-week-appliances", "winter-sale"]},
+    )
+    assert score_answer(_targeted(promotion="coffee-fair"), together).off_target == []
+    assert score_answer(_targeted(promotion="coffee-fair"), apart).off_target == [
+        "promotion black-week-appliances, expected coffee-fair"
+    ]
 
 
 def test_an_answer_for_another_store_than_the_named_one_is_wrong_target() -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.fact_guard import invented_numbers
 from knowledge_base.number_words import normalise
 from knowledge_base.rate_check import misquoted_rates
@@ -71,8 +71,8 @@ def off_target(target: Target | None, answer: Answer) -> list[str]:
         if about:
             misses.append(f"promotion {about[0]}, expected none")
     elif target.promotion and about and about[0] != target.promotion:
-        # A basket priced by several offers together is about each of them.
-        together = answer.detail.get("priced_together")
+        # A basket priced by several offers, or two offers asked to combine, is about each.
+        together = answer.detail.get(ABOUT_TOGETHER)
         if not (isinstance(together, list) and target.promotion in together):
             misses.append(f"promotion {about[0]}, expected {target.promotion}")
     products = answer.detail.get("products")

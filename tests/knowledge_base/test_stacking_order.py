@@ -1,0 +1,45 @@
+"""Two offers asked whether they combine: named in the clerk's order, and the answer is about both.
+
+"Can members get the club 10 percent and the spend and save?" names the members' offer
+first; the answer used to name the other one first because only that one was named by its
+title ("Yes, the Diaper Spend and Save and the Arrullo Club Days combine"). Either order is
+true, but the clerk hears it back the way they asked, and the answer is about the pair.
+"""
+
+from __future__ import annotations
+
+import pytest
+from kb_helpers import ask_at, sample_answerer
+
+from knowledge_base.answering import ABOUT_TOGETHER
+
+
+@pytest.mark.parametrize(
+    ("chain", "store", "at", "question", "first", "second"),
+    [
+        (
+            "wattle-sleep",
+            "SYD-01",
+            "2027-04-01T11:00",
+            "member discount and the pillow talk on the same pillows?",
+            "members-week",
+            "pillow-talk",
+        ),
+        (
+            "timberpaw-pets",
+            "TOR-01",
+            "2026-03-06T10:30",
+            "the treat 3 for 2 and the member discount on the same bag?",
+            "treats-3for2",
+            "paw-perks-week",
+        ),
+    ],
+)
+def test_the_offers_are_said_in_the_order_asked(
+    chain: str, store: str, at: str, question: str, first: str, second: str
+) -> None:
+    answer = ask_at(sample_answerer(chain), question, store, at)
+
+    assert answer.text.startswith("Yes, the ")
+    assert answer.promotion_ids[:2] == [first, second]
+    assert answer.detail[ABOUT_TOGETHER] == [first, second]
