@@ -2,7 +2,8 @@
 
 :class:`ItemAnswerParts` places the promotions that cover an item or a category (with the
 rules that price the item in each), says the price one unit costs now, and finds the running
-offers an item is excluded from or its store is left out of.
+offers an item is excluded from or its store is left out of, and answers "still 20 percent
+off?" when only an offer that is over gave that figure.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from knowledge_base import pricing
-from knowledge_base.answer_core import Turn, gives_members, member_rule
+from knowledge_base.answer_core import Turn, gives_members, member_rule, members_only
 from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
-from knowledge_base.phrasing import is_discount_phrase
+from knowledge_base.phrasing import is_discount_phrase, rule_phrases
+from knowledge_base.question_forms import stated_percents
 from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -153,3 +156,43 @@ class ItemAnswerParts(AnswerSentences):
             p for p in self._kb.promotions_for_category(category) if sku in p.scope.exclude_skus
         ]
         return [p for p, placed in self._relevant(turn, excluding) if placed.phase is Phase.RUNNING]
+
+    def _stated_was(self, turn: Turn) -> Answer | None:
+        """Answer "is X still 20 percent off?" when only an offer that is over gave it that.
+
+        The answer is that offer's end, then what the item gets now (the offer running on it,
+        or its price): never a "yes" about another running offer's different figure.
+        """
+        stated = stated_percents(turn.parsed.text)
+        if not (turn.parsed.asks_still and stated and len(turn.parsed.products) == 1):
+            return None
+        sku = turn.parsed.products[0]
+        placed, rules = self._relevant_for_item(turn, self._kb.promotions_for_sku(sku), sku)
+        currency, zh = self._currency(turn), turn.zh
+
+        def gave(promotion: Promotion) -> bool:
+            phrases = rule_phrases(promotion, currency, zh, rules[promotion.id])
+            return any(s in phrase for s in stated for phrase in phrases)
+
+        running = [(p, t) for p, t in placed if t.phase is Phase.RUNNING]
+        if any(gave(p) for p, _ in running):
+            return None  # it holds now: the usual answer says so
+        if running and not turn.parsed.member and all(members_only(p) for p, _ in running):
+            return None  # the price now, then the members' extra: the usual answer says it
+        over = [(p, t) for p, t in placed if t.phase in (Phase.ENDED, Phase.WITHDRAWN) and gave(p)]
+        if not over:
+            return None
+        promotion, timing = over[0]
+        self._promotion_facts(turn, promotion)
+        ended = self._ended_phrase(turn, promotion, timing)
+        said = [f"没有了，{ended}" if zh else f"No, {ended}"]
+        if running:
+            now, now_placed = running[0]
+            self._promotion_facts(turn, now)
+            head, rest = self._headline(turn, sku if zh else "it", now, rules=rules[now.id])
+            so = "" if zh else self._so_rate(turn, sku, now, rules[now.id])
+            said.append(f"现在{head}" if zh else f"Now {head}{so}")
+        elif price := self._unreduced_price(turn, sku):
+            item = sku if zh else f"The {self._item(turn, sku)}"
+            said.append(f"{item}现价{price}" if zh else f"{item} is {price} now")
+        return self._done(turn, said)

@@ -7,15 +7,12 @@ starts: never a "yes" about today's different figure.
 
 from __future__ import annotations
 
-import re
-
 from knowledge_base import resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.phrasing import conditions, rule_phrases, starts_phrase, the_title, title
-
-_STATED_PERCENT = re.compile(r"\b(\d{1,2}) ?(?:percent|%)")
+from knowledge_base.question_forms import stated_percents
 
 
 class StatedFigureAnswers(AnswerFocus):
@@ -24,7 +21,7 @@ class StatedFigureAnswers(AnswerFocus):
     def _stated_later(self, turn: Turn) -> Answer | None:
         """Not yet, for a stated percent the named item gets only from a later day."""
         parsed = turn.parsed
-        stated = {f"{n} percent" for n in _STATED_PERCENT.findall(parsed.text.lower())}
+        stated = stated_percents(parsed.text)
         if not stated:
             return None
         if len(parsed.products) == 1:

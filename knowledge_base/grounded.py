@@ -228,7 +228,8 @@ class GroundedAnswerer(
         if parsed.asks_where and parsed.promotions and len(parsed.stores) != 1:
             return self._where(turn)  # "Which stores have the X?"
         if intent in (Intent.IN_OFFER, Intent.DISCOUNT) and turn.named_day is None:
-            stated = self._stated_later(turn)  # "Is the X 25 percent off yet?"
+            # "Is the X 25 percent off yet?", "Is the X still 20 percent off?"
+            stated = self._stated_later(turn) or self._stated_was(turn)
             if stated is not None:
                 return stated
         if (

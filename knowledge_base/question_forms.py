@@ -8,6 +8,7 @@ store that was not recognised.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,14 @@ def asks_now(words: list[str], text: str) -> bool:
     "yet", "now", "already", "today", "currently", 现在, 已经, 今天.
     """
     return bool(_ASKED_NOW & set(words)) or any(w in text for w in _ASKED_NOW_ZH)
+
+
+_STATED_PERCENT = re.compile(r"\b(\d{1,2}) ?(?:percent|per cent|%)")
+
+
+def stated_percents(text: str) -> set[str]:
+    """Discounts the question states, as rule phrases say them: "25% off yet?" -> {"25 percent"}."""
+    return {f"{n} percent" for n in _STATED_PERCENT.findall(text.lower())}
 
 
 _AMOUNT_WORDS = frozenset("price prices cost costs pay total".split())
