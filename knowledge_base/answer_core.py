@@ -35,6 +35,7 @@ from knowledge_base.models import (
 )
 from knowledge_base.phrasing import (
     day,
+    is_discount_phrase,
     lower_first,
     price_fact,
     rule_phrases,
@@ -107,11 +108,13 @@ def everyone_first(
     """Offers for everyone before members-only ones, unless the question is about members.
 
     "The discount" on an item is what every customer gets; a members-only offer on it is
-    said after, never as the discount.
+    said after, never as the discount. Among the rest, an offer that takes money off one
+    unit ("20 percent off") comes before one that needs a basket ("buy 5, get 1 free",
+    "spend 100, save 10"): it is what the item is on offer at.
     """
     if member:
-        return running
-    return sorted(running, key=lambda x: members_only(x[0]))
+        return sorted(running, key=lambda x: not is_discount_phrase(x[0]))
+    return sorted(running, key=lambda x: (members_only(x[0]), not is_discount_phrase(x[0])))
 
 
 def member_rule(promotion: Promotion) -> bool:
