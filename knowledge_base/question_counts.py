@@ -78,8 +78,16 @@ def quantities(
     Words of the product's own name between the number and the part of the name heard are
     skipped ("2 velvet mat lipsticks"), and so is a size ("3 one litre bottles": 3).
     """
+    return counts_heard(words, mentions, knowledge)[0]
+
+
+def counts_heard(
+    words: list[str], mentions: list[Mention], knowledge: KnowledgeBase
+) -> tuple[dict[str, int], set[int]]:
+    """:func:`quantities`, and the positions of the words read as counts ("3 manchego")."""
     inside = {i for m in mentions for i in range(m.start, m.end)}
     quantities: dict[str, int] = {}
+    counted: set[int] = set()
     previous_end, previous_key = 0, ""
     for mention in mentions:
         if mention.kind != "product":
@@ -97,20 +105,26 @@ def quantities(
                 continue
             if is_quantity(word):
                 quantity = int(word)
+                counted.add(i)
                 break
             if word in _ZH_DIGITS:
                 quantity = _ZH_DIGITS[word]
+                counted.add(i)
                 break
             if word == "too":
                 quantity = 2  # "too home ice jerseys": "two" as speech recognition wrote it
+                counted.add(i)
                 break
             if word[:3] in _name_stems(knowledge, mention.key):
                 continue
             if _heard_count(words, i, mention):
                 quantity = HEARD_FOR_COUNT[word]
+                counted.add(i)
                 break
             if word in _HEARD_FOR_OF and i >= 2 and _counted_unit(words, i - 1):
                 continue  # "3 sets on Brightwire strings": "of" heard as "on"
+            if i + 1 < len(words) and words[i + 1] == "of" and i >= 1 and _counted_unit(words, i):
+                continue  # "six bottles of Pedra Rolada", "3 tins of sardines": any unit
             if word not in QUANTITY_WORDS and not (len(word) == 1 and word in _ZH_MEASURE_WORDS):
                 break
         if quantity == 1:
@@ -122,7 +136,7 @@ def quantities(
                 continue
         quantities[mention.key] = quantities.get(mention.key, 0) + quantity
         previous_end, previous_key = mention.end, mention.key
-    return quantities
+    return quantities, counted
 
 
 HEARD_FOR_COUNT = {"do": 2, "free": 3, "poor": 4, "pour": 4}

@@ -41,7 +41,7 @@ from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
-from knowledge_base.question_counts import one_product_categories, quantities
+from knowledge_base.question_counts import counts_heard, one_product_categories
 from knowledge_base.question_forms import (
     asks_how_many_per_customer,
     asks_price_idiom,
@@ -193,11 +193,12 @@ def understand(
 
     mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
-    counts = quantities(words, mentions, knowledge)
+    counts, counted = counts_heard(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
-    residual = " ".join(w for i, w in enumerate(heard) if i not in named)
+    # A count before an item ("3 manchego") is no unknown word.
+    residual = " ".join(w for i, w in enumerate(heard) if i not in named and i not in counted)
     when = when_named(words, named)  # its words ("the 14th") are no unknown words
     unknown_words: list[str] = []
     if vocabulary is not None and not is_chinese:
