@@ -73,7 +73,9 @@ class Turn:
     named_store: bool = False
     """The question named another store or city than the caller's: the answer is for it."""
     named_day: datetime | None = None
-    """The question asked about another day ("tomorrow"): local midnight of that day."""
+    """The question asked about another day ("tomorrow") or time: that moment, local."""
+    named_clock: bool = False
+    """The question named a time of day ("at 7pm"): answers say it with the day."""
 
     def fact(self, *texts: str | None) -> None:
         """Record knowledge-base text the answer used (each once, in order)."""
@@ -212,8 +214,11 @@ class AnswerCore:
         if turn.named_day is None:
             return first
         when = day(turn.named_day, turn.named_day, turn.zh)
-        if when in first:
+        if when in first and not turn.named_clock:
             return first  # it already says which day ("on Sunday 1 November only, ...")
+        if turn.named_clock:
+            clock = f"{turn.named_day:%H:%M}"
+            when = f"{when}{clock}" if turn.zh else f"{when} at {clock}"
         if turn.zh:
             return first if first.startswith("还没") else f"{when}：{first}"
         if first.startswith("Not yet: "):

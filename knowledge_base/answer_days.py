@@ -66,7 +66,7 @@ class DayMoves(AnswerCore):
                 turn.named_day = turn.at
 
     def _move_to_day(self, turn: Turn, when: When) -> None:
-        """Ask about the day the question named, at the same local clock time."""
+        """Ask about the day the question named, at the same local clock time or the one named."""
         local = self._kb.local_time(turn.store_id, turn.at)
         if when.month_day is not None:
             days = days_until(local.date(), *when.month_day)
@@ -89,13 +89,21 @@ class DayMoves(AnswerCore):
             if days == 0 and when.next_one:
                 days = 7
         else:
-            return
-        if days == 0:
-            return
+            days = 0
         moved = local + timedelta(days=days)
+        if when.clock is not None:
+            # "Is it on Saturday at 7pm?": that time, not the clock time of the question.
+            at_clock = moved.replace(hour=when.clock[0], minute=when.clock[1], second=0)
+            if days == 0 and at_clock < local:
+                return  # "at 10am" asked at 11:00: no day to say it is about, so now
+            moved = at_clock
+            turn.named_clock = True
+        if moved == local:
+            return
         turn.at = moved
         turn.named_day = moved
+        clock = f" at {moved:%H:%M}" if turn.named_clock else ""
         turn.fact(
-            f"the day asked about: {spoken_date(moved, with_year=True)}"
+            f"the day asked about: {spoken_date(moved, with_year=True)}{clock}"
             f" ({spoken_date(moved, 'zh-CN', with_year=True)})"
         )

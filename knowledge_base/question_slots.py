@@ -1,7 +1,7 @@
-"""Slots of a question read from its words: the day it names.
+"""Slots of a question read from its words: the day it names, and a time of day.
 
 Part of the question reader (:mod:`knowledge_base.understanding`): "tomorrow", "on Monday",
-"on 12 December", "in October", "明天", "下周六", "12月12日" become a :class:`When`; how
+"on 12 December", "in October", "明天", "下周六", "12月12日", "at 7pm" become a :class:`When`; how
 many of each item is read by :mod:`knowledge_base.question_counts`. The question's form (a
 price idiom, yes or no, an unheld attribute, an unheard place) is read by
 :mod:`knowledge_base.question_forms`.
@@ -10,7 +10,7 @@ price idiom, yes or no, an unheld attribute, an unheard place) is read by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from knowledge_base.matching import has_cjk
@@ -33,6 +33,9 @@ class When:
     """A day of the month without a month ("on the 12th"): the next such day from today."""
     month: int | None = None
     """A month alone ("in October"): its first day, or today when it is that month."""
+    clock: tuple[int, int] | None = None
+    """A time of day, (hour, minute): "at 7pm", "at 19:00", "7:30 p.m." (on the day named, or
+    today)."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -102,8 +105,41 @@ _BEFORE_WEEKDAY = ("on", "this", "next", "coming", "from", "by", "starting", "af
 
 
 def when_named(words: list[str], named: set[int]) -> When | None:
-    """The day a question asks about, when it is not today; words inside names never count."""
+    """The day and time a question asks about, when not now; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
+    day = _day_named(free)
+    clock = clock_named(free)
+    if clock is None:
+        return day
+    return When(clock=clock) if day is None else replace(day, clock=clock)
+
+
+CLOCK_WORDS = frozenset({"am", "pm", "a", "p", "m"})
+"""Words of a time of day that are no unknown words ("7 pm", "7 p.m.")."""
+
+
+def clock_named(free: list[str]) -> tuple[int, int] | None:
+    """A time of day said: "at 7pm", "7:30 pm", "7 p.m.", "at 19:00" -> (hour, minute)."""
+    for i, word in enumerate(free):
+        meridiem = word
+        if word in ("a", "p") and i + 1 < len(free) and free[i + 1] == "m":
+            meridiem = f"{word}m"  # "p.m." is written as "p", "m"
+        if meridiem in ("am", "pm") and i > 0 and free[i - 1].isdigit():
+            hour, minute = int(free[i - 1]), 0
+            if i > 1 and free[i - 2].isdigit() and len(free[i - 1]) == 2:
+                hour, minute = int(free[i - 2]), int(free[i - 1])  # "7:30 pm"
+            if 1 <= hour <= 12 and minute < 60:
+                return hour % 12 + (12 if meridiem == "pm" else 0), minute
+    for i, word in enumerate(free):
+        if word == "at" and i + 2 < len(free) and free[i + 1].isdigit() and free[i + 2].isdigit():
+            hour, minute = int(free[i + 1]), int(free[i + 2])  # "at 19:00"
+            if len(free[i + 2]) == 2 and hour < 24 and minute < 60:
+                return hour, minute
+    return None
+
+
+def _day_named(free: list[str]) -> When | None:
+    """The day a question asks about, when it is not today (names blanked out of ``free``)."""
     month_day = calendar_date(free)
     if month_day is not None:
         return When(month_day=month_day)
@@ -127,6 +163,8 @@ def when_named(words: list[str], named: set[int]) -> When | None:
     for i, word in enumerate(free):
         if word in _WEEKDAYS and i > 0 and free[i - 1] in _BEFORE_WEEKDAY:
             return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
+        if word in _WEEKDAYS and free[i + 1 : i + 2] == ["at"] and clock_named(free[i + 1 :]):
+            return When(weekday=_WEEKDAYS.index(word))  # "on sale Sunday at 10am"
     # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
     free_text = "".join(w if has_cjk(w) else " " for w in free)
     for marker, days in _RELATIVE_ZH:

@@ -51,7 +51,13 @@ from knowledge_base.question_forms import (
     asks_yes_no,
     names_unknown_model,
 )
-from knowledge_base.question_slots import DAY_NUMBER_WORDS, MONTH_WORDS, When, when_named
+from knowledge_base.question_slots import (
+    CLOCK_WORDS,
+    DAY_NUMBER_WORDS,
+    MONTH_WORDS,
+    When,
+    when_named,
+)
 from knowledge_base.retrieval import search_terms
 from knowledge_base.role_cues import (
     END_EN,
@@ -207,7 +213,7 @@ def understand(
         # are no unknown words; "left" alone ("left-handed") is.
         said = {w for key in LEFT_OUT_EN if key in joined for w in key.split()}
         if when is not None:
-            said |= DAY_NUMBER_WORDS | MONTH_WORDS | {t for t in words if t.isdigit()}
+            said |= DAY_NUMBER_WORDS | MONTH_WORDS | CLOCK_WORDS | {t for t in words if t.isdigit()}
         unknown_words = [
             t
             for t in search_terms(residual)

@@ -13,8 +13,11 @@ from knowledge_base.words import tokens
 _HEARD_FOR_IN = frozenset({"an", "and"})
 """Words recognition writes for an unstressed "in" ("on offer an L-Passle"): a place after
 them counts only when it was written as a name (capitalised), never for "and the strings"."""
-_NO_PLACE = GENERIC_WORDS | MONEY_WORDS
-"""Words that are never a place not heard: question words, and what one pays in ("euros")."""
+_CLOCK_WORDS = frozenset({"am", "pm", "noon", "midday", "midnight", "clock", "oclock"})
+"""Words of a time of day: "on Saturday at 7pm" names a time, not a place."""
+_NO_PLACE = GENERIC_WORDS | MONEY_WORDS | _CLOCK_WORDS
+"""Words that are never a place not heard: question words, what one pays in ("euros"), and
+the words of a time of day ("at 7 pm")."""
 
 
 def unheard_place(
