@@ -17,6 +17,7 @@ from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.phrasing import (
     day,
+    is_discount_phrase,
     join,
     rule_phrases,
     starts_phrase,
@@ -42,8 +43,8 @@ class ProductAnswers(ItemAnswerParts):
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         running = everyone_first(running, turn.parsed.member)
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
-        if running and over and self._still_asks_after_ended(turn, running):
-            return self._ended_members_left(turn, product, over[0], running[0], rules)
+        if running and over and self._still_asks_after_ended(turn, running, over[0][0]):
+            return self._ended_then_running(turn, product, over[0], running[0], rules)
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -153,20 +154,22 @@ class ProductAnswers(ItemAnswerParts):
         )
 
     def _still_asks_after_ended(
-        self, turn: Turn, running: list[tuple[Promotion, PromotionTiming]]
+        self, turn: Turn, running: list[tuple[Promotion, PromotionTiming]], ended: Promotion
     ) -> bool:
-        """Whether "is X still discounted?" finds only a members-only offer running on X.
+        """Whether "is X still discounted?" finds no running offer that takes money off X.
 
-        "Still" points back to an offer everyone had; the members' extra that runs now is
-        not that discount, so the answer starts with the one that ended.
+        "Still" points back to an offer everyone had on one unit; a members' extra or a
+        basket offer ("buy 5, get 1 free") that runs now is not that discount, so the answer
+        starts with the one that ended.
         """
-        return (
-            turn.parsed.asks_still
-            and not turn.parsed.member
-            and all(members_only(p) for p, _ in running)
-        )
+        if not turn.parsed.asks_still or turn.parsed.member:
+            return False
+        if all(members_only(p) for p, _ in running):
+            return True
+        unit_off = is_discount_phrase(ended)  # the basket offer itself may be what ended
+        return unit_off and all(members_only(p) or not is_discount_phrase(p) for p, _ in running)
 
-    def _ended_members_left(
+    def _ended_then_running(
         self,
         turn: Turn,
         product: Product,
@@ -174,7 +177,7 @@ class ProductAnswers(ItemAnswerParts):
         running: tuple[Promotion, PromotionTiming],
         rules: Mapping[str, Sequence[Rule]],
     ) -> Answer:
-        """The offer that ended, the price now, and what members still get."""
+        """The offer that ended, the price now, and what the offer running on it gives."""
         zh, sku = turn.zh, product.sku
         over, placed = ended
         self._promotion_facts(turn, over)

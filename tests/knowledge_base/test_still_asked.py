@@ -64,3 +64,17 @@ def test_without_a_figure_still_asks_about_the_offer_running_now() -> None:
 
     assert "Diwali Festival Offer" in answer.text
     assert "Navratri" not in answer.text
+
+
+def test_still_discounted_with_only_a_basket_offer_running_is_the_discount_that_ended() -> None:
+    answer = ask_at(
+        sample_answerer("adega-atlantica"),
+        "is the marques de olmedo still discounted",
+        "LIS-01",
+        "2027-10-28T11:00",
+    )
+
+    assert answer.text.startswith(
+        "No, the Rioja Harvest Days ended on Sunday 17 October. The Marqués de Olmedo Reserva"
+        " is 21.90 euros now. It is in the Mixed Case: buy 5, get the cheapest 1 free."
+    )
