@@ -94,7 +94,8 @@ class ProductAnswers(ItemAnswerParts):
             not_in = (
                 f"不参加，{sku}不在{title(promotion, zh)}范围内"
                 if zh
-                else f"No, the {self._item(turn, sku)} is excluded from {the_title(promotion, zh)}"
+                else f"No, the {self._item(turn, sku)} is not in {the_title(promotion, zh)}:"
+                " it is excluded"
             )
             return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
@@ -215,7 +216,8 @@ class ProductAnswers(ItemAnswerParts):
                 return self._done(turn, [f"不参加，{sku}不在{name}范围内", stays])
             if sku in promotion.scope.exclude_skus:
                 return self._done(
-                    turn, [f"No, the {self._item(turn, sku)} is excluded from {name}", stays]
+                    turn,
+                    [f"No, the {self._item(turn, sku)} is not in {name}: it is excluded", stays],
                 )
             return self._done(turn, [f"No, the {self._item(turn, sku)} is not in {name}", stays])
         item, rules = self._item_terms(turn, promotion, sku)

@@ -115,7 +115,7 @@ def test_whether_an_offer_to_come_is_on_is_not_yet_and_its_start(
             "MUM-01",
             "2027-10-21T11:00",
             "is the lakshmi coin in the making charge offer",
-            "No, the Lakshmi 10g Gold Coin is excluded from the Gold Making Charge Offer."
+            "No, the Lakshmi 10g Gold Coin is not in the Gold Making Charge Offer: it is excluded."
             " It stays at 71200 rupees.",
         ),
         (
@@ -123,7 +123,7 @@ def test_whether_an_offer_to_come_is_on_is_not_yet_and_its_start(
             "TOR-01",
             "2027-01-21T11:00",
             "Is the Atelier Bouclé Sofa in the sofa event?",
-            "No, the Atelier Bouclé Sofa is excluded from the Great Canadian Sofa Event."
+            "No, the Atelier Bouclé Sofa is not in the Great Canadian Sofa Event: it is excluded."
             " It stays at 1899 Canadian dollars.",
         ),
     ],
