@@ -20,6 +20,7 @@ GENERIC_WORDS = frozenset(
 MONEY_WORDS = frozenset(
     """euro euros dollar dollars pound pounds yen yuan renminbi peso pesos krona kronor krone
     kroner franc francs zloty zlotys sol soles real reais forint koruna cash card cards
-    currency currencies""".split()
+    currency currencies amount amounts full credit points""".split()
 )
-"""What a customer pays in: "pay in euros" names a currency, never a place not heard."""
+"""What and how a customer pays: "pay in euros", "in full", "the trade in amount" name a
+currency or a sum, never a place not heard."""

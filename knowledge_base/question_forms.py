@@ -118,10 +118,14 @@ _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds
     exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
-    matched matching deliver delivered delivery ship shipped shipping""".split()
+    matched matching deliver delivered delivery ship shipped shipping small medium large
+    extra xl xxl petite leather suede cotton wool silk linen denim platinum titanium steel
+    wooden plastic magnum magnums refill refills instalment instalments installment
+    installments emi financing finance""".split()
 )
-"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
-refunds, warranty, taxes, price matching, delivery) that promotions never state."""
+"""Words asking a property of an item (colour, size, material, format, stock) or a store
+policy (returns, refunds, warranty, taxes, price matching, delivery, paying in instalments)
+that promotions never state."""
 
 
 def asks_unheld_attribute(unknown_words: list[str]) -> bool:
