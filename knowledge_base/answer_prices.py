@@ -6,6 +6,7 @@ from knowledge_base import pricing, resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer
+from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import (
     conditions,
@@ -57,13 +58,7 @@ class PriceAnswers(AnswerFocus):
         total = money(quote.total, currency, lang)
         listed = money(quote.list_total, currency, lang)
         single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
-        items = join(
-            [
-                f"{line.quantity}{'件' if zh else ' '}{self._item(turn, line.sku)}"
-                for line in basket.lines
-            ],
-            zh,
-        )
+        items = join([self._counted(turn, line.sku, line.quantity) for line in basket.lines], zh)
         if not used:
             return self._done(turn, self._no_discount(turn, basket, single, items, total))
         sentences: list[str] = []
@@ -118,6 +113,15 @@ class PriceAnswers(AnswerFocus):
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
         return self._priced(turn, sentences, used)
 
+    def _counted(self, turn: Turn, sku: str, quantity: int) -> str:
+        """``2 Aero X 200``, ``4 kilograms of the Atlantic Salmon Fillet`` (sold by weight)."""
+        item, unit = self._item(turn, sku), self._kb.products[sku].sold_by
+        if unit is None:
+            return f"{quantity}{'件' if turn.zh else ' '}{item}"
+        item = without_unit_label(item, unit, turn.zh)
+        said = said_measure(quantity, unit, turn.zh)
+        return f"{said}{item}" if turn.zh else f"{said} of the {item}"
+
     def _priced(self, turn: Turn, sentences: list[str], used: list[Promotion]) -> Answer:
         answer = self._done(turn, sentences)
         if len(used) > 1:
@@ -157,7 +161,11 @@ class PriceAnswers(AnswerFocus):
             return [first, "目前没有优惠" if zh else "There is no offer on it right now"]
         promotion = next(iter(running.values()))
         self._promotion_facts(turn, promotion)
-        phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+        # The terms that price the item asked about ("members get 8 off" on the salmon),
+        # never the promotion's own where a rule set of its own prices that item.
+        covered = [line.sku for line in basket.lines if line.sku in self._kb.scope_skus(promotion)]
+        rules = self._item_terms(turn, promotion, covered[0])[1] if covered else None
+        phrases = conditions(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
         return [
             first,
             f"{title(promotion, zh)}：{phrases}" if zh else f"{promotion.title.en}: {phrases}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from knowledge_base.measures import MeasureUnit
 from knowledge_base.text import Aliases, Schema, ShortText
 from knowledge_base.values import Prices, Sku, Slug
 
@@ -26,7 +27,10 @@ class Product(Schema):
     """Other names clerks say: ``Aero X``, ``AX two hundred``."""
     category: Slug
     list_price: Prices
-    """List price per currency."""
+    """List price per currency (per ``sold_by`` unit, when given)."""
+    sold_by: MeasureUnit | None = None
+    """The unit a loose item is sold by (``kg``, ``lb``, ``m``, ``l``): its list prices are
+    per unit, and a basket counts whole units ("4 kilos of salmon" is 4)."""
 
 
 class CatalogueFile(Schema):

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from knowledge_base.count_words import QUANTITY_WORDS, is_quantity
+from knowledge_base.measures import heard_as
 from knowledge_base.mentions import Mention
 
 if TYPE_CHECKING:
@@ -98,6 +99,11 @@ def counts_heard(
             i -= 1
             word = words[i]
             if i in inside:
+                break
+            sold_by = knowledge.products[mention.key].sold_by
+            if sold_by and heard_as(sold_by, word) and i > 0 and is_quantity(words[i - 1]):
+                quantity = int(words[i - 1])  # "four kilos of salmon": sold by the kilogram
+                counted.add(i - 1)
                 break
             if word in SIZE_UNITS and i > 0 and words[i - 1].isdigit():
                 # "six of the one litre bottles": "one litre" is a size, not a count.
