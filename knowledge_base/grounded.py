@@ -35,7 +35,7 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import is_chinese
-from knowledge_base.question_forms import asks_amount, code_letters, name_words
+from knowledge_base.question_forms import asks_amount, asks_yes_no, code_letters, name_words
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, understand
 from knowledge_base.unheard_places import unheard_place
@@ -270,6 +270,12 @@ class GroundedAnswerer(
             and turn.parsed.products
             and (asks_amount(parsed.words) or not names_channel(parsed.words, parsed.text))
         )
+        if priced and asks_yes_no(parsed.words):
+            # "Can a restaurant buy a case at the sale price?" asks yes or no, not a price:
+            # the chain's FAQ worded like it answers it.
+            answer = self._faq_answer(turn, strong=True)
+            if answer is not None:
+                return answer
         if intent not in _OWN_SECTIONS and not priced:
             # A question worded like an FAQ gets that FAQ's answer, whatever it looked like.
             answer = self._faq_answer(turn, strong=True)
