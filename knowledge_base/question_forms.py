@@ -38,6 +38,19 @@ def asks_price_idiom(words: list[str]) -> bool:
     return end > 2 and words[end - 1] == "at"
 
 
+_WHAT_IS = (["what", "is", "the"], ["whats", "the"], ["what", "s", "the"])
+
+
+def asks_what_item_is(words: list[str], mentions: list[Mention]) -> bool:
+    """Whether it asks "what's the <product> ...?": what the item is at (and its offer)."""
+    starts = {m.start for m in mentions if m.kind == "product"}
+    return any(
+        words[i : i + len(opening)] == opening and i + len(opening) in starts
+        for opening in _WHAT_IS
+        for i in range(len(words))
+    )
+
+
 _YES_NO_OPENINGS = frozenset(
     "is are will would does do did can could has have was were should".split()
 )

@@ -47,6 +47,7 @@ from knowledge_base.question_forms import (
     asks_price_idiom,
     asks_stock,
     asks_unheld_attribute,
+    asks_what_item_is,
     asks_which_place_stores,
     asks_yes_no,
     names_unknown_model,
@@ -269,8 +270,11 @@ def understand(
     member = not non_member and (
         membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
     )
-    if intent is Intent.OVERVIEW and member and products and not promotions:
-        intent = Intent.PRICE  # "What's the Polar Glow for members?": its member price
+    if intent is Intent.OVERVIEW and products and not promotions:
+        if member or asks_what_item_is(words, mentions):
+            # "What's the Polar Glow for members?", "What's the slicker brush in Seattle?":
+            # what the item costs (there), with the offer that prices it.
+            intent = Intent.PRICE
     asks_list = has(LIST_EN, LIST_ZH)
     if intent is Intent.UNKNOWN and asks_list and not unknown_words:
         intent = Intent.OVERVIEW  # "现在有什么优惠？"
