@@ -27,9 +27,10 @@ from knowledge_base.joining import asks_joining, joining_faq
 from knowledge_base.left_out import not_running
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
+from knowledge_base.question_terms import content_terms
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
-from knowledge_base.understanding import Intent, content_terms
+from knowledge_base.understanding import Intent
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):

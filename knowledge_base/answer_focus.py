@@ -17,8 +17,8 @@ from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn, 
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.models import Promotion, PromotionStatus
 from knowledge_base.phrasing import join, the_title, title
+from knowledge_base.question_terms import content_terms
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
-from knowledge_base.understanding import content_terms
 
 _JUST_OVER = timedelta(days=7)
 """How long after it ended a members-only offer is still "the member discount" asked about."""

@@ -35,7 +35,6 @@ from knowledge_base.cues_zh import (
     WHICH_ZH,
     ZH,
 )
-from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import membership_named, membership_said, sounds_like_member
@@ -53,13 +52,10 @@ from knowledge_base.question_forms import (
     names_unknown_model,
 )
 from knowledge_base.question_slots import (
-    CLOCK_WORDS,
-    DAY_NUMBER_WORDS,
-    MONTH_WORDS,
     When,
     when_named,
 )
-from knowledge_base.retrieval import search_terms
+from knowledge_base.question_terms import english_unknown_words, place_after
 from knowledge_base.role_cues import (
     END_EN,
     FAQ_TOPICS_EN,
@@ -76,7 +72,7 @@ from knowledge_base.role_cues import (
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
 
-__all__ = ["Intent", "ParsedQuestion", "When", "content_terms", "understand"]
+__all__ = ["Intent", "ParsedQuestion", "When", "understand"]
 
 MAX_QUESTION_CHARS = 600
 """Only this much of a question is read: a spoken question is far shorter, and the time a
@@ -87,45 +83,9 @@ UNKNOWN_WORDS_MAX = 1
 knowledge base uses ("return", "receipt") is not about promotions, whatever it names."""
 
 
-def content_terms(text: str) -> list[str]:
-    """Search terms of ``text`` that are not cue or everyday question words.
-
-    What is left says *what* a question is about ("appliance", "coffee"), not what it
-    asks ("when", "offer", "end").
-    """
-    cue_terms = _cue_terms()
-    return [t for t in search_terms(text) if t not in cue_terms]
-
-
 @lru_cache(maxsize=1)
 def _speller() -> CueSpeller:
     return CueSpeller(cue_words())
-
-
-@lru_cache(maxsize=1)
-def _cue_terms() -> frozenset[str]:
-    terms: set[str] = set(GENERIC_WORDS)
-    for table in (
-        EN,
-        {0: (*FAQ_TOPICS_EN, *START_EN, *END_EN, *LIST_EN, *MEMBER_EN)},
-    ):
-        for keys in table.values():
-            for key in keys:
-                terms.update(search_terms(key))
-                terms.update(key.split())
-    terms.update(search_terms(" ".join(GENERIC_WORDS)))
-    return frozenset(terms)
-
-
-def _place_after(words: list[str], unknown_words: list[str]) -> bool:
-    """An unknown word within two words after "in", "at" or "on": a place not recognised."""
-    unknown = set(unknown_words)
-    for i, word in enumerate(words):
-        if word in ("in", "at", "on", "an") and any(
-            term in unknown for later in words[i + 1 : i + 3] for term in search_terms(later)
-        ):
-            return True
-    return False
 
 
 def understand(
@@ -209,17 +169,7 @@ def understand(
     when = when_named(words, named)  # its words ("the 14th") are no unknown words
     unknown_words: list[str] = []
     if vocabulary is not None and not is_chinese:
-        cue_terms = _cue_terms()
-        # Words of a named day ("the 14th") and of a phrase said as a whole ("left out")
-        # are no unknown words; "left" alone ("left-handed") is.
-        said = {w for key in LEFT_OUT_EN if key in joined for w in key.split()}
-        if when is not None:
-            said |= DAY_NUMBER_WORDS | MONTH_WORDS | CLOCK_WORDS | {t for t in words if t.isdigit()}
-        unknown_words = [
-            t
-            for t in search_terms(residual)
-            if t not in vocabulary and t not in cue_terms and t not in said
-        ]
+        unknown_words = english_unknown_words(residual, vocabulary, joined, words, when)
     elif vocabulary is not None:
         unknown_words = zh_unknown_words(residual.replace(" ", ""), vocabulary)
     # Chinese is typed or heard by a Chinese recogniser: a word the chain never uses is no
@@ -238,7 +188,7 @@ def understand(
         and not (products or categories or stores)
         and asks_yes_no(words)
         and bool(unknown_words)
-        and not _place_after(words, unknown_words)  # "on in Manos?": a place, asked back
+        and not place_after(words, unknown_words)  # "on in Manos?": a place, asked back
     )
     unheld = unheld or unstated
     unnamed_item = (
