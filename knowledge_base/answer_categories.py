@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base.answer_core import Turn, everyone_first, members_only, not_for_non_members
+from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_products import ProductAnswers
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
+from knowledge_base.offer_audience import everyone_first, members_only
 from knowledge_base.phrasing import is_plural, join, the_title, title
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.understanding import Intent

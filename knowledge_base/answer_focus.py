@@ -13,9 +13,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from knowledge_base import resolution
-from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn, members_only
+from knowledge_base.answer_core import ONE_PROMOTION_INTENTS, AnswerCore, Turn
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.models import Promotion, PromotionStatus
+from knowledge_base.offer_audience import members_only
 from knowledge_base.phrasing import join, the_title, title
 from knowledge_base.question_terms import content_terms
 from knowledge_base.resolution import Phase, PromotionTiming, may_run

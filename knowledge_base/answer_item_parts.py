@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from knowledge_base import pricing
-from knowledge_base.answer_core import Turn, gives_members, member_rule, members_only
+from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
+from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, rule_phrases
 from knowledge_base.question_forms import stated_percents
 from knowledge_base.quotes import Basket

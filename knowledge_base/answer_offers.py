@@ -7,11 +7,7 @@ one product by :mod:`knowledge_base.answer_products`.
 from __future__ import annotations
 
 from knowledge_base.answer_categories import CategoryAnswers
-from knowledge_base.answer_core import (
-    ROLE_DEPTH,
-    Turn,
-    member_rule,
-)
+from knowledge_base.answer_core import ROLE_DEPTH, Turn
 from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
@@ -20,6 +16,7 @@ from knowledge_base.models import (
     LocalizedText,
     Promotion,
 )
+from knowledge_base.offer_audience import member_rule
 from knowledge_base.phrasing import (
     conditions,
     ends_phrase,

@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from knowledge_base import pricing
-from knowledge_base.answer_core import (
-    Turn,
-    everyone_first,
-    member_rule,
-    members_only,
-    not_for_non_members,
-)
+from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
+from knowledge_base.offer_audience import everyone_first, member_rule, members_only
 from knowledge_base.phrasing import (
     day,
     is_discount_phrase,

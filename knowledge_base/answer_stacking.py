@@ -8,11 +8,12 @@ that the question leaves unnamed, found here, never guessed among several.
 from __future__ import annotations
 
 from knowledge_base.answer_channels import names_channel
-from knowledge_base.answer_core import Turn, members_only
+from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import ABOUT_TOGETHER, Answer
 from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.models import ALL, Promotion
+from knowledge_base.offer_audience import members_only
 from knowledge_base.phrasing import the_title, title
 from knowledge_base.resolution import stacking_relation
 
