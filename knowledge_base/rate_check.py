@@ -29,6 +29,7 @@ from knowledge_base import catalogue_lookup, resolution
 from knowledge_base.answering import split_sentences
 from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import ClaimKind
+from knowledge_base.words import tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 _DAY_KINDS = frozenset({ClaimKind.DATE, ClaimKind.WEEKDAY, ClaimKind.ORDINAL, ClaimKind.MONTH})
 _LIMIT = re.compile(r"\blimit \d+ [^,.;]*? per (?:customer|member)", re.IGNORECASE)
+_EXCEPT = frozenset({"except", "excluding", "excludes"})
 _NOW = re.compile(r"\b(?:today|right now|at the moment|currently)\b|今天|现在|目前", re.IGNORECASE)
 
 
@@ -111,20 +113,40 @@ def _titles_in(knowledge: KnowledgeBase, sentence: str) -> list[str]:
 def _items(knowledge: KnowledgeBase, sentence: str) -> list[str]:
     """SKUs of the products and categories a sentence names.
 
-    Not the words of an offer's name ("Piano Season") nor the unit of its limit ("limit 5
-    books per customer"): those say which offer and how many, not what is discounted.
+    Not the words of an offer's name ("Piano Season"), the unit of its limit ("limit 5
+    books per customer") nor what follows "except": those say which offer, how many and what
+    is left out, not what is discounted.
     """
     skus: list[str] = []
-    mentions = catalogue_lookup.catalogue_matcher(knowledge).mentions(_LIMIT.sub("", sentence))
+    text = _LIMIT.sub("", sentence)
+    mentions = catalogue_lookup.catalogue_matcher(knowledge).mentions(text)
     in_titles = {i for m in mentions if m.kind == "promotion" for i in range(m.start, m.end)}
+    left_out = _after_except(text)
     for mention in mentions:
-        if in_titles & set(range(mention.start, mention.end)):
+        if in_titles & set(range(mention.start, mention.end)) or mention.start in left_out:
             continue
         if mention.kind == "product":
             skus.append(mention.key)
         elif mention.kind == "category":
             skus += knowledge.category_skus(mention.key)
     return list(dict.fromkeys(skus))
+
+
+def _after_except(text: str) -> set[int]:
+    """Token positions from "except" to the end of its clause: what gets no rate there.
+
+    "... 25 percent off, except the Falak Aluminium Cabin; and on the Recliner Weekend,
+    recliners are 30 percent off": the cabin is left out, the recliners are not.
+    """
+    left_out: set[int] = set()
+    offset = 0
+    for clause in text.split(";"):
+        words = tokens(clause)
+        at = next((i for i, w in enumerate(words) if w in _EXCEPT), None)
+        if at is not None:
+            left_out |= set(range(offset + at, offset + len(words)))
+        offset += len(words)
+    return left_out
 
 
 def _rates(

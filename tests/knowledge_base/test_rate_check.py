@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from kb_helpers import sample_answerer
 
 from knowledge_base.fact_guard import invented_numbers
 from knowledge_base.knowledge import KnowledgeBase
@@ -85,3 +86,32 @@ def test_the_folha_answer_that_gave_comics_the_book_rate_is_caught() -> None:
         " Folha Book Days; limit 5 books per customer."
     )
     assert misquoted_rates(right, folha, "RIO-01", at) == []
+
+
+def test_an_item_after_except_is_given_no_rate() -> None:
+    """Found on Safar Luggage: the one item named was the one left out, so its rates were
+    held against the rates the sentence gives every other suitcase."""
+    knowledge = sample_answerer("safar-luggage")._kb  # noqa: SLF001
+    sentence = (
+        "For the Summer Travel Early Bird, from Saturday 1 to Sunday 30 April, suitcases and"
+        " sets are 25 percent off and Safar Club members get 30 percent, except the Falak"
+        " Aluminium Cabin."
+    )
+    asked = datetime.fromisoformat("2028-03-14T10:30").replace(tzinfo=knowledge.zone("DXB-01"))
+
+    assert misquoted_rates(sentence, knowledge, "DXB-01", asked) == []
+    assert misquoted_rates(
+        "The Falak Aluminium Cabin is 30 percent off.", knowledge, "DXB-01", asked
+    ) == ["30 percent in 'The Falak Aluminium Cabin is 30 percent off.'"]
+
+
+def test_except_leaves_out_only_to_the_end_of_its_clause() -> None:
+    knowledge = sample_answerer("loonwood-home")._kb  # noqa: SLF001
+    asked = datetime.fromisoformat("2027-01-21T11:00").replace(tzinfo=knowledge.zone("TOR-01"))
+    sentence = (
+        "For the Great Canadian Sofa Event every sofa is 20 percent off, except the Atelier"
+        " Bouclé Sofa; and on the Recliner Weekend, recliners are {} percent off."
+    )
+
+    assert misquoted_rates(sentence.format(30), knowledge, "TOR-01", asked) == []
+    assert misquoted_rates(sentence.format(35), knowledge, "TOR-01", asked) != []
