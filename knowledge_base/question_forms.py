@@ -131,23 +131,35 @@ _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds
     exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
-    matched matching deliver delivered delivery ship shipped shipping small medium large
-    extra xl xxl petite leather suede cotton wool silk linen denim platinum titanium steel
-    wooden plastic magnum magnums refill refills instalment instalments installment
-    installments emi financing finance""".split()
+    matched matching deliver delivered delivery ship shipped shipping""".split()
 )
-"""Words asking a property of an item (colour, size, material, format, stock) or a store
-policy (returns, refunds, warranty, taxes, price matching, delivery, paying in instalments)
-that promotions never state."""
+"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
+refunds, warranty, taxes, price matching, delivery) that promotions never state."""
+
+_ASKED_IN = frozenset(
+    """small medium large extra xl xxl petite leather suede cotton wool silk linen denim
+    platinum titanium steel wooden plastic magnum magnums refill refills instalment
+    instalments installment installments emi""".split()
+)
+"""Words of a size, material, format or way to pay, asked right after "in" ("the Tara ring
+in platinum?", "in magnums?", "pay in EMI?"); elsewhere such a word may be a name misheard
+("Quaderno Club price on the steel" for the Stilo)."""
 
 
-def asks_unheld_attribute(unknown_words: list[str]) -> bool:
+def asks_unheld_attribute(unknown_words: list[str], words: list[str]) -> bool:
     """A word asking an item's colour, size, stock or returns that no text of the chain uses.
 
-    ``unknown_words`` are the question's words the knowledge base never uses, so a chain
-    that names a colour ("White Trail Runner") keeps it as a name.
+    ``unknown_words`` are the question's words the knowledge base never uses (as search
+    terms), so a chain that names a colour ("White Trail Runner") keeps it as a name.
     """
-    return any(word in _ATTRIBUTE_WORDS for word in unknown_words)
+    if any(word in _ATTRIBUTE_WORDS for word in unknown_words):
+        return True
+    return any(
+        word in _ASKED_IN
+        and "in" in words[max(0, i - 2) : i]
+        and any(word.startswith(term) for term in unknown_words)
+        for i, word in enumerate(words)
+    )
 
 
 _STOCK_PHRASES = (("in", "stock"), ("out", "of", "stock"), ("sold", "out"))

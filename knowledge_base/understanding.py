@@ -176,7 +176,7 @@ def understand(
     # recognition noise, so one is enough when no product or promotion is named ("苹果手机"
     # is not our phones); English allows one misheard word.
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
-    unheld = asks_unheld_attribute(unknown_words)  # "poinsettias in white?": no colour here
+    unheld = asks_unheld_attribute(unknown_words, words)  # "poinsettias in white?": no colour here
     unheld = unheld or asks_stock(words, named)
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
