@@ -85,6 +85,25 @@ class StackingAnswers(AnswerSentences):
         first, second = (self._kb.promotions[p] for p in turn.parsed.promotions[:2])
         for promotion in (first, second):
             self._promotion_facts(turn, promotion)
+        absent = [p for p in (first, second) if not self._at_store(turn, p)]
+        if absent:
+            # "... stack in Las Palmas?" where one of them does not run: nothing to combine.
+            store = self._store_name(turn)
+            names = [title(p, zh) if zh else the_title(p, zh) for p in absent]
+            for promotion in absent:
+                turn.fact(f"{promotion.id} excludes store {turn.store_id}")
+            said = " and ".join(names)
+            verb = "do" if len(absent) > 1 else "does"
+            answer = self._done(
+                turn,
+                [
+                    f"{store}不参加{'和'.join(names)}"
+                    if zh
+                    else f"No, {said} {verb} not run at {store}"
+                ],
+            )
+            answer.detail[ABOUT_TOGETHER] = [first.id, second.id]
+            return answer
         relation = stacking_relation(first, second)
         turn.fact(f"stacking of {first.id} and {second.id}: {relation}")
         a, b = (title(p, zh) if zh else the_title(p, zh) for p in (first, second))

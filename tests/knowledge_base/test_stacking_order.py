@@ -1,4 +1,4 @@
-"""Two offers asked whether they combine: named in the clerk's order, and the answer is about both.
+"""Two offers asked whether they combine: said in the order asked, about both, where they run.
 
 "Can members get the club 10 percent and the spend and save?" names the members' offer
 first; the answer used to name the other one first because only that one was named by its
@@ -43,3 +43,27 @@ def test_the_offers_are_said_in_the_order_asked(
     assert answer.text.startswith("Yes, the ")
     assert answer.promotion_ids[:2] == [first, second]
     assert answer.detail[ABOUT_TOGETHER] == [first, second]
+
+
+def test_offers_asked_to_combine_where_one_does_not_run_do_not_combine_there() -> None:
+    """Found on Adega Atlântica, whose Deli Spend and Save leaves Las Palmas out of Spain."""
+    answerer = sample_answerer("adega-atlantica")
+
+    there = ask_at(
+        answerer,
+        "do club days stack with the deli spend and save in las palmas",
+        "LIS-01",
+        "2027-10-28T11:00",
+    )
+    vigo = ask_at(
+        answerer,
+        "do club days stack with the deli spend and save in vigo",
+        "LIS-01",
+        "2027-10-28T11:00",
+    )
+
+    assert (
+        there.text
+        == "No, the Deli Spend and Save does not run at Las Palmas de Gran Canaria Vegueta."
+    )
+    assert vigo.text.startswith("Yes, at Vigo Príncipe, the Adega Club Days and the Deli Spend")
