@@ -16,7 +16,7 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
-from knowledge_base.phrasing import is_discount_phrase, rule_phrases
+from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
 from knowledge_base.question_forms import stated_percents
 from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
@@ -197,3 +197,28 @@ class ItemAnswerParts(AnswerSentences):
             item = sku if zh else f"The {self._item(turn, sku)}"
             said.append(f"{item}现价{price}" if zh else f"{item} is {price} now")
         return self._done(turn, said)
+
+    def _stated_left_out(self, turn: Turn) -> Answer | None:
+        """Answer "do members get the 25 percent on X?" when the offer giving 25 leaves X out.
+
+        The figure names the offer the clerk means; the item is excluded from it, so the
+        answer says so and what X costs, never another offer's terms as if they were it.
+        """
+        stated = stated_percents(turn.parsed.text)
+        if not (stated and len(turn.parsed.products) == 1):
+            return None
+        sku = turn.parsed.products[0]
+        currency, zh = self._currency(turn), turn.zh
+        for promotion in self._excluded_from(turn, sku):
+            phrases = rule_phrases(promotion, currency, zh)
+            if not any(s in phrase for s in stated for phrase in phrases):
+                continue
+            self._promotion_facts(turn, promotion)
+            name = title(promotion, zh) if zh else the_title(promotion, zh)
+            not_in = (
+                f"不参加，{sku}不在{name}范围内"
+                if zh
+                else f"No, the {self._item(turn, sku)} is not in {name}: it is excluded"
+            )
+            return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
+        return None

@@ -228,8 +228,10 @@ class GroundedAnswerer(
         if parsed.asks_where and parsed.promotions and len(parsed.stores) != 1:
             return self._where(turn)  # "Which stores have the X?"
         if intent in (Intent.IN_OFFER, Intent.DISCOUNT) and turn.named_day is None:
-            # "Is the X 25 percent off yet?", "Is the X still 20 percent off?"
-            stated = self._stated_later(turn) or self._stated_was(turn)
+            # "Is the X 25 percent off yet?", "still 20 percent off?", "the 25 percent on X?"
+            stated = (
+                self._stated_later(turn) or self._stated_was(turn) or self._stated_left_out(turn)
+            )
             if stated is not None:
                 return stated
         if (

@@ -1,8 +1,10 @@
-""" "Is X still 20 percent off?" when only an offer that is over gave it 20 percent.
+"""A figure or "still" that points at an offer other than the one running on the item.
 
-The answer is that offer's end and what the item gets now. It used to be a "yes" about
-another offer running on the item at another figure, or the chain's FAQ about that other
-offer: an answer about a different promotion than the one the clerk meant.
+"Is X still 20 percent off?" when only an offer that is over gave X that figure, and "still
+discounted?" when only a basket offer runs on X now, are answered with the offer that
+ended and what X gets now; "do members get the 25 percent on X?" when the offer giving 25
+percent leaves X out says it is excluded. Each used to be a "yes" about another offer on
+the item, or that offer's FAQ: an answer about a different promotion than the one meant.
 """
 
 from __future__ import annotations
@@ -77,4 +79,19 @@ def test_still_discounted_with_only_a_basket_offer_running_is_the_discount_that_
     assert answer.text.startswith(
         "No, the Rioja Harvest Days ended on Sunday 17 October. The Marqués de Olmedo Reserva"
         " is 21.90 euros now. It is in the Mixed Case: buy 5, get the cheapest 1 free."
+    )
+
+
+def test_a_figure_of_an_offer_that_leaves_the_item_out_says_it_is_excluded() -> None:
+    """ "The 25 percent" is the Festa do Douro's member rate; the Vale Sagrado is left out."""
+    answer = ask_at(
+        sample_answerer("adega-atlantica"),
+        "do members get the 25 percent on the vale sagrado",
+        "LIS-01",
+        "2027-10-28T11:00",
+    )
+
+    assert answer.text == (
+        "No, the Vale Sagrado Grande Reserva is not in the Festa do Douro: it is excluded."
+        " It stays at 64.50 euros."
     )
