@@ -86,8 +86,9 @@ class StackingAnswers(AnswerSentences):
         for promotion in (first, second):
             self._promotion_facts(turn, promotion)
         absent = [p for p in (first, second) if not self._at_store(turn, p)]
-        if absent:
-            # "... stack in Las Palmas?" where one of them does not run: nothing to combine.
+        if absent and turn.named_store:
+            # "... stack in Las Palmas?" where one of them does not run: nothing to combine
+            # there. Asked with no store, it is the offers' rule wherever both run.
             store = self._store_name(turn)
             names = [title(p, zh) if zh else the_title(p, zh) for p in absent]
             for promotion in absent:

@@ -67,3 +67,16 @@ def test_offers_asked_to_combine_where_one_does_not_run_do_not_combine_there() -
         == "No, the Deli Spend and Save does not run at Las Palmas de Gran Canaria Vegueta."
     )
     assert vigo.text.startswith("Yes, at Vigo Príncipe, the Adega Club Days and the Deli Spend")
+
+
+def test_offers_asked_to_combine_with_no_store_named_get_their_rule() -> None:
+    """Found on Safar Luggage: the airport deal runs only airside; asked at a mall store with
+    no store named, the clerk asks the rule, not whether the deal runs there."""
+    answer = ask_at(
+        sample_answerer("safar-luggage"),
+        "Does the airport deal stack with the spring sale?",
+        "DXB-01",
+        "2028-03-14T10:30",
+    )
+
+    assert answer.text.startswith("Yes, the Airport Second at Half Price and the Spring")
