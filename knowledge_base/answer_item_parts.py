@@ -2,8 +2,9 @@
 
 :class:`ItemAnswerParts` places the promotions that cover an item or a category (with the
 rules that price the item in each), says the price one unit costs now, and finds the running
-offers an item is excluded from or its store is left out of, and answers "still 20 percent
-off?" when only an offer that is over gave that figure.
+offers an item is excluded from or its store is left out of. It answers a figure asked of an
+item that another offer gave: "still 20 percent off?" of an offer that is over, "the 25 percent
+on X?" of an offer that leaves X out.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ class ItemAnswerParts(AnswerSentences):
         ended = self._ended_phrase(turn, promotion, timing)
         said = [f"没有了，{ended}" if zh else f"No, {ended}"]
         if running:
-            now, now_placed = running[0]
+            now, _ = running[0]
             self._promotion_facts(turn, now)
             head, rest = self._headline(turn, sku if zh else "it", now, rules=rules[now.id])
             so = "" if zh else self._so_rate(turn, sku, now, rules[now.id])

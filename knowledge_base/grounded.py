@@ -99,7 +99,7 @@ class GroundedAnswerer(
         self._labels = ItemLabels.of(knowledge.products.values())
         self._name_words = name_words(knowledge)
         self._code_letters = code_letters(knowledge)
-        catalogue_lookup.catalogue_matcher(knowledge)  # noqa: B018 - build the index now, not on the first question
+        catalogue_lookup.catalogue_matcher(knowledge)  # built now, not on the first question
         understand("warm up", knowledge, vocabulary=self._retriever.vocabulary)
 
     @property
