@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from knowledge_base import resolution
+from knowledge_base import pricing, resolution
 from knowledge_base.answering import Answer, AnswerSource, Role
 from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.fallback_contact import fallback_contact
@@ -45,7 +45,7 @@ from knowledge_base.phrasing import (
     title,
     window_fact,
 )
-from knowledge_base.quotes import Quote
+from knowledge_base.quotes import Basket, Quote
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.retrieval import Retriever
 from knowledge_base.speech import money
@@ -199,6 +199,19 @@ class AnswerCore:
             else f"I don't know that one; please ask {contact}."
         )
         return Answer(text=text, source=AnswerSource.UNKNOWN, facts=facts)
+
+    def _unit_quote(self, turn: Turn, sku: str, member: bool | None = None) -> Quote:
+        """One unit of ``sku`` priced at the turn's store and moment.
+
+        ``member``: who the price is for; by default, as the question reads.
+        """
+        return pricing.quote(
+            self._kb,
+            basket=Basket.of({sku: 1}),
+            store_id=turn.store_id,
+            at=turn.at,
+            member=turn.parsed.member if member is None else member,
+        )
 
     def _quote_facts(self, turn: Turn, quote: Quote) -> None:
         """A quote's steps and totals, as facts."""

@@ -6,12 +6,11 @@ that prices it) instead of asking which one is meant; more than that, the questi
 
 from __future__ import annotations
 
-from knowledge_base import pricing, resolution
+from knowledge_base import resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.phrasing import conditions, join, rule_phrases, the_title, title
-from knowledge_base.pricing import Basket
 from knowledge_base.speech import money
 
 
@@ -32,9 +31,7 @@ class EachPriceAnswers(AnswerFocus):
             product = kb.products[sku]
             if product.list_price.get(currency.code) is None:
                 return None  # not sold in this currency: no list of prices to say
-            quote = pricing.quote(
-                kb, basket=Basket.of({sku: 1}), store_id=turn.store_id, at=turn.at, member=member
-            )
+            quote = self._unit_quote(turn, sku, member)
             self._product_fact(turn, product)
             self._quote_facts(turn, quote)
             used.update(dict.fromkeys(quote.promotion_ids))

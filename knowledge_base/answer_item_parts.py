@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from knowledge_base import pricing
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
@@ -19,7 +18,6 @@ from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
 from knowledge_base.question_forms import stated_percents
-from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 
@@ -33,13 +31,7 @@ class ItemAnswerParts(AnswerSentences):
         ``only``: say it only when that promotion alone takes money off the unit (the price
         follows that offer's terms, not those of another offer stacked on it).
         """
-        quote = pricing.quote(
-            self._kb,
-            basket=Basket.of({sku: 1}),
-            store_id=turn.store_id,
-            at=turn.at,
-            member=turn.parsed.member,
-        )
+        quote = self._unit_quote(turn, sku)
         if quote.total == quote.list_total:
             return ""
         if only is not None and quote.promotion_ids != (only.id,):
@@ -127,13 +119,7 @@ class ItemAnswerParts(AnswerSentences):
 
     def _unreduced_price(self, turn: Turn, sku: str) -> str:
         """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else ""."""
-        quote = pricing.quote(
-            self._kb,
-            basket=Basket.of({sku: 1}),
-            store_id=turn.store_id,
-            at=turn.at,
-            member=turn.parsed.member,
-        )
+        quote = self._unit_quote(turn, sku)
         if quote.total != quote.list_total:
             return ""  # another offer prices it: the named one's answer stays about that one
         self._quote_facts(turn, quote)

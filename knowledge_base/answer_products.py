@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from knowledge_base import pricing
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
@@ -20,7 +19,6 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.question_forms import asks_now, asks_yes_no
-from knowledge_base.quotes import Basket
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
@@ -256,13 +254,7 @@ class ProductAnswers(ItemAnswerParts):
         if turn.named_day is not None:  # "... on Monday": today's price is not that day's
             return self._done(turn, [f"不参加了，{ended}" if zh else f"No, {ended}"])
         # "<item> price with the <ended offer>": that it ended, and what the item costs now.
-        quote = pricing.quote(
-            self._kb,
-            basket=Basket.of({sku: 1}),
-            store_id=turn.store_id,
-            at=turn.at,
-            member=turn.parsed.member,
-        )
+        quote = self._unit_quote(turn, sku)
         self._quote_facts(turn, quote)
         now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
         if zh:
