@@ -26,6 +26,8 @@ _NON_SPEECH = re.compile(
 
 _DETERMINERS = frozenset("the a an this that these those your our".split())
 _AUXILIARIES = frozenset("is are was were does do did can could will would should has have".split())
+_COMMA_PHRASE_WORDS = 4
+"""Words from which a comma-ended phrase that is not a yes/no question reads as whole."""
 _CONTINUATION_STARTS = (
     _DANGLING_WORDS - _AUXILIARIES - {"what", "when", "where", "how", "who", "which"}
 )
@@ -56,7 +58,8 @@ def looks_unfinished(transcript: str) -> bool:
     """True when the transcript probably stops mid-sentence and the user will go on.
 
     A question that ends on an article, preposition, conjunction or auxiliary verb
-    ("is the AX-200 in the", "member price for") or on a comma or dash is unfinished.
+    ("is the AX-200 in the", "member price for") or on a comma or dash is unfinished,
+    except a comma after a whole phrase of four words or more that is not a yes/no question.
     Sentence-final punctuation from the recogniser ends the turn.
     """
     text = transcript.strip()
@@ -72,11 +75,14 @@ def looks_unfinished(transcript: str) -> bool:
             return True
     if text[-1] in ".?!。？！":
         # Whisper sometimes ends a fragment with a period anyway: still check the last word.
-        words = re.findall(r"[\w'-]+", text.lower())
         return bool(words) and words[-1] in _DANGLING_WORDS and text[-1] != "?"
     if text[-1] in ",;:-–—…":
+        if text[-1] == "," and len(words) >= _COMMA_PHRASE_WORDS and words[0] not in _AUXILIARIES:
+            # Whisper also closes whole spoken questions without a verb with a comma ("Member
+            # price for the Solar Shield,"): there only a dangling last word means more comes.
+            # A yes/no question keeps waiting ("Is the winter boot offer," ... "still on?").
+            return words[-1] in _DANGLING_WORDS
         return True
-    words = re.findall(r"[\w'-]+", text.lower())
     return bool(words) and words[-1] in _DANGLING_WORDS
 
 

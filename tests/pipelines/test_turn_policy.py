@@ -41,6 +41,25 @@ def test_a_complete_question_is_finished(transcript: str) -> None:
     assert not looks_unfinished(transcript)
 
 
+@pytest.mark.parametrize(
+    "transcript",
+    ["Member price for the Solar Shield,", "Our running shoes on sale this weekend,"],
+)
+def test_a_comma_after_a_whole_phrase_question_ends_the_turn(transcript: str) -> None:
+    # Whisper closes many whole spoken questions without a verb with a comma.
+    assert not looks_unfinished(transcript)
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    ["Member price for the,", "Club price, AX-200,", "Is the winter boot offer,"],
+)
+def test_a_comma_after_a_short_phrase_a_dangling_word_or_a_yes_no_start_waits(
+    transcript: str,
+) -> None:
+    assert looks_unfinished(transcript)
+
+
 def test_a_period_after_a_dangling_word_is_still_unfinished() -> None:
     # Whisper often closes a fragment with a period: "Is the AX-200 in the."
     assert looks_unfinished("Is the AX-200 in the.")

@@ -64,6 +64,7 @@ async def measure_loop(
     answer_secs: list[float] = []
     barge_in: list[float] = []
     failures: list[dict[str, Any]] = []
+    replays: list[dict[str, Any]] = []
     task = progress.add_task("replaying questions", total=len(questions) + barge_in_runs)
     for entry in questions:
         audio = load_audio(fixtures / "audio" / entry["path"], sample_rate=input_rate)
@@ -79,6 +80,7 @@ async def measure_loop(
             stop_after_first_audio=True,
         )
         turns = result.report.turns
+        replays.append(replay_row(entry["path"], turns))
         if len(turns) != 1 or turns[0].voice_to_voice_secs is None:
             failures.append({"path": entry["path"], "turns": [t.transcript for t in turns]})
         for turn in turns:
@@ -118,6 +120,27 @@ async def measure_loop(
         "answer_secs": summary(answer_secs),
         "tts_first_audio_secs": summary(first_audio),
         "failures": failures,
+        "replays": replays,
+    }
+
+
+def replay_row(path: str, turns: list[Any]) -> dict[str, Any]:
+    """One replayed question: what was heard and where its time went, per turn."""
+    return {
+        "path": path,
+        "turns": [
+            {
+                "transcript": turn.transcript,
+                "voice_to_voice_secs": turn.voice_to_voice_secs,
+                "stt_secs": turn.stt_secs,
+                "answer_wait_secs": (
+                    None
+                    if turn.answer_ready is None or turn.stt_done is None
+                    else round(turn.answer_ready - turn.stt_done, 3)
+                ),
+            }
+            for turn in turns
+        ],
     }
 
 
