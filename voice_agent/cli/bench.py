@@ -27,12 +27,14 @@ def _register_benchmarks() -> None:
         bench_cluster,
         bench_feedback,
         bench_idle,
+        bench_turns,
         bench_voice,
     )
 
     answers.register(app)
     bench_voice.register(app)
     bench_idle.register(app)
+    bench_turns.register(app)
     bench_feedback.register(app)
     bench_cluster.register(app)
     bench_broadcast.register(app)
