@@ -32,17 +32,24 @@ STORE = "SH-01"
 
 
 async def clerk_round(
-    runtime: Any, server: Any, secret: str, count: int, at: Any, *, audio: Path
+    runtime: Any, server: Any, secret: str, count: int, at: Any, *, audio: Path, repeat: int = 1
 ) -> dict[str, Any]:
-    """``count`` simulated clerks asking at once; latency, unanswered, CPU and memory."""
+    """``count`` simulated clerks asking at once; latency, its hops, unanswered, CPU, memory.
+
+    Each clerk says :data:`QUESTIONS` (the first one twice) and one barge-in, ``repeat`` times.
+    """
     from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance
     from voice_agent.livekit.rooms import clerk_room_name
 
     sessions = []
+    events: dict[str, list[Any]] = {}
     for index in range(count):
         identity = f"clerk{index:02d}"
         room = clerk_room_name(store_id=STORE, identity=identity)
-        session = _agent_session(runtime, server, secret, identity, room, at)
+        events[identity] = []
+        session = _agent_session(
+            runtime, server, secret, identity, room, at, events[identity].append
+        )
         sessions.append((identity, room, session, asyncio.create_task(session.run())))
     try:
         for _, _, session, _ in sessions:
@@ -60,7 +67,8 @@ async def clerk_round(
                 *(ClerkUtterance(path=audio / q) for q in QUESTIONS),
                 ClerkUtterance(path=audio / QUESTIONS[0]),
                 ClerkUtterance(path=audio / BARGE_IN, barge_in_after_secs=1.0),
-            ],
+            ]
+            * repeat,
             reply_timeout_secs=15,
             max_reply_secs=20,
         )
@@ -100,7 +108,19 @@ async def clerk_round(
         "rss_growth_mib_per_session": round((rss_after - rss_before) / 2**20 / count, 1),
         "speech_engine": speech_engine,
         "node_loop": node_loop,
+        "hops": _hops(reports, events),
     }
+
+
+def _hops(reports: list[Any], events: dict[str, list[Any]]) -> dict[str, Any]:
+    """Every clerk's turns and barge-ins split at its own session's events."""
+    from voice_agent.benchmarks.livekit_hops import barge_in_hops, hop_summary, turn_hops
+
+    answered = [r for r in reports if not isinstance(r, ClerkFailed)]
+    return hop_summary(
+        (row for r in answered for row in turn_hops(r, events.get(r.identity, []))),
+        (row for r in answered for row in barge_in_hops(r, events.get(r.identity, []))),
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -172,13 +172,24 @@ def bench_livekit(
     fixtures: Annotated[
         Path, typer.Option(help="Fixture directory (its audio/ is played by the clerks).")
     ] = DEFAULT_FIXTURES,
+    repeat: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Each clerk says its three questions and one barge-in this many times "
+            "(--repeat 10 gives one clerk 30 answers to take p95 over).",
+        ),
+    ] = 1,
     json_output: JsonOption = False,
     config: ConfigOption = None,
     log: BenchLogOption = None,
 ) -> None:
     """Measure the service over a real local LiveKit server with simulated clerks.
 
-    Example: voice-agent bench livekit --clerks 1,5 --json > livekit.json
+    Each round's "hops" split voice-to-voice and barge-in time at the node's own events
+    (the way in and the VAD's stop wait, the node, the way out to the ear).
+
+    Example: voice-agent bench livekit --clerks 1 --repeat 10 --no-noise --json > livekit.json
     """
     from datetime import datetime
 
@@ -204,7 +215,9 @@ def bench_livekit(
             for count in counts:
                 console.print(f"[bold]{count} clerk(s)[/bold] ...")
                 results["rounds"].append(
-                    await clerk_round(runtime, server, secret, count, at, audio=fixtures / "audio")
+                    await clerk_round(
+                        runtime, server, secret, count, at, audio=fixtures / "audio", repeat=repeat
+                    )
                 )
                 # Each round on stderr as soon as it is measured: long runs keep partial data.
                 console.print_json(json.dumps(results["rounds"][-1]))
@@ -253,6 +266,15 @@ def bench_livekit(
         )
     Console().print(table)
     for row in results["rounds"]:
+        hops = row["hops"]
+        way, barge = hops["voice_to_voice"], hops["barge_in"]
+        typer.echo(
+            f"{row['clerks']} clerk(s), p50 hops in ms: in and VAD stop "
+            f"{milliseconds(way['to_node']['p50'])}, node {milliseconds(way['node']['p50'])}, "
+            f"out to the ear {milliseconds(way['to_ear']['p50'])}; barge-in: to the node "
+            f"{milliseconds(barge['to_node']['p50'])}, then to the ear "
+            f"{milliseconds(barge['to_ear']['p50'])}"
+        )
         for error in row["clerk_errors"]:
             typer.echo(f"{row['clerks']} clerk(s): a clerk failed: {error}", err=True)
     if "noise" in results:

@@ -129,6 +129,7 @@ class SimulatedClerk:
             room=room.name,
             identity=identity,
             started_at_unix=started_at_unix,
+            started_at_monotonic=self._t0,
             duration_secs=round(duration, 3),
             sample_rate=SAMPLE_RATE,
             frame_ms=self._frame_ms,

@@ -74,6 +74,9 @@ class ClerkReport(BaseModel):
     identity: str
     started_at_unix: float
     """Wall time (Unix seconds) of t = 0."""
+    started_at_monotonic: float | None = None
+    """``time.monotonic()`` of t = 0: lines the report up with events of other processes on
+    the same machine (Linux's monotonic clock is shared by every process)."""
     duration_secs: float
     sample_rate: int
     frame_ms: int
