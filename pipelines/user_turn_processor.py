@@ -33,6 +33,7 @@ from pipecat.frames.frames import (
 from pipecat.processors.frame_processor import FrameDirection
 
 from pipelines.conversation_state import ConversationState
+from pipelines.early_barge_in import EarlyBargeIn, EarlyStep
 from pipelines.early_transcription import EarlyTranscription
 from pipelines.errors import SpeechToTextError
 from pipelines.events import (
@@ -51,7 +52,8 @@ from pipelines.turn_assembly import TurnStep, Utterance
 from pipelines.turn_completion import TurnCompletionProcessor
 from pipelines.turn_policy import BargeInPolicy, level_dbfs
 from pipelines.utterance_audio import PrerollBuffer
-from pipelines.vad_processor import stamped_vad_state
+from pipelines.vad import WINDOW_SECS
+from pipelines.vad_processor import stamped_speech_windows, stamped_vad_state
 
 
 class UserTurnProcessor(TurnCompletionProcessor):
@@ -121,6 +123,8 @@ class UserTurnProcessor(TurnCompletionProcessor):
         )
         self._recording_barged_in = False
         self._recording_ignored = False
+        self._window_bytes = int(WINDOW_SECS * self._bytes_per_sec)
+        self._early_barge_in = EarlyBargeIn(barge_in)
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -129,6 +133,7 @@ class UserTurnProcessor(TurnCompletionProcessor):
 
         if isinstance(frame, InputAudioRawFrame):
             self._on_audio(frame.audio, stamped_vad_state(frame))
+            await self._barge_in_early(frame)
             return
         if isinstance(frame, VADUserStartedSpeakingFrame):
             await self._on_speech_started()
@@ -163,11 +168,34 @@ class UserTurnProcessor(TurnCompletionProcessor):
                 self._start_transcription()
                 self._recording = bytearray()
 
+    async def _barge_in_early(self, frame: InputAudioRawFrame) -> None:
+        """Stop the bot on the first windows of loud speech (:mod:`pipelines.early_barge_in`)."""
+        windows = stamped_speech_windows(frame)
+        level = (
+            level_dbfs(self._preroll.recent(windows * self._window_bytes)) if windows else -120.0
+        )
+        step = self._early_barge_in.on_frame(
+            speech_windows=windows,
+            vad_state=stamped_vad_state(frame),
+            frame_secs=len(frame.audio) / self._bytes_per_sec,
+            bot_replying=self._state.reply_in_progress,
+            recording=self._recording is not None,
+            level_dbfs=level,
+        )
+        if step is EarlyStep.RESUME:
+            await self._resume_cut_speech()
+        elif step is EarlyStep.CUT:
+            self._state.mark_cut()
+            await emit(self._on_event, BargeIn(session_id=self._state.session_id, level_dbfs=level))
+            logger.debug(f"{self}: barge-in on {windows} speech windows ({level:.1f} dBFS)")
+            await self.broadcast_interruption()
+
     # VAD events
 
     async def _on_speech_started(self) -> None:
         level = level_dbfs(self._preroll.recent(self._onset_bytes))
-        bot_speaking = self._state.reply_in_progress
+        cut_already = self._early_barge_in.take_cut()
+        bot_speaking = self._state.reply_in_progress or cut_already
         await emit(
             self._on_event,
             UserSpeechStarted(
@@ -181,9 +209,9 @@ class UserTurnProcessor(TurnCompletionProcessor):
         self._recording = bytearray(self._preroll.audio())
         self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
-        self._recording_barged_in = False
+        self._recording_barged_in = cut_already
         self._recording_ignored = False
-        if not bot_speaking:
+        if not bot_speaking or cut_already:
             return
         interrupt, reason = self._barge_in.decide(onset_level_dbfs=level)
         if interrupt:

@@ -20,10 +20,16 @@ from pipelines.vad import SharedSileroVADAnalyzer
 
 VAD_STATE_KEY = "vad_state"
 """Key of the :class:`VADState` in an input audio frame's ``metadata``."""
+SPEECH_WINDOWS_KEY = "vad_speech_windows"
+"""Key of the analyzer's run of speech windows (:attr:`SharedSileroVADAnalyzer.speech_windows`)."""
 
 
 class StampedVADProcessor(VADProcessor):
-    """``VADProcessor`` that stamps every input audio frame with the analyzer's state after it."""
+    """``VADProcessor`` that stamps every input audio frame with the analyzer's state after it.
+
+    The stamp is the VAD state and the run of windows rated speech so far
+    (:func:`stamped_vad_state`, :func:`stamped_speech_windows`).
+    """
 
     def __init__(self, *, vad_analyzer: SharedSileroVADAnalyzer) -> None:
         super().__init__(vad_analyzer=vad_analyzer)
@@ -37,6 +43,7 @@ class StampedVADProcessor(VADProcessor):
         await FrameProcessor.process_frame(self, frame, direction)
         await self._vad_controller.process_frame(frame)
         frame.metadata[VAD_STATE_KEY] = self._analyzer.state
+        frame.metadata[SPEECH_WINDOWS_KEY] = self._analyzer.speech_windows
         await self.push_frame(frame, direction)
 
 
@@ -44,3 +51,9 @@ def stamped_vad_state(frame: InputAudioRawFrame) -> VADState | None:
     """The VAD state stamped on ``frame`` by :class:`StampedVADProcessor`, if any."""
     state = frame.metadata.get(VAD_STATE_KEY)
     return state if isinstance(state, VADState) else None
+
+
+def stamped_speech_windows(frame: InputAudioRawFrame) -> int:
+    """The run of speech windows stamped on ``frame`` (0 when not stamped)."""
+    windows = frame.metadata.get(SPEECH_WINDOWS_KEY)
+    return windows if isinstance(windows, int) else 0

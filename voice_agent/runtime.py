@@ -128,7 +128,9 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
         vad_min_volume=settings.vad.min_volume,
         incomplete_wait_secs=settings.turn.incomplete_wait_secs,
         barge_in=BargeInPolicy(
-            min_level_dbfs=settings.barge_in.min_level_dbfs, enabled=settings.barge_in.enabled
+            min_level_dbfs=settings.barge_in.min_level_dbfs,
+            enabled=settings.barge_in.enabled,
+            onset_windows=settings.barge_in.onset_windows,
         ),
         tts_length_scale=settings.tts.length_scale,
         input_sample_rate=settings.audio.input_sample_rate,

@@ -106,6 +106,9 @@ class BargeInSettings(BaseModel):
     enabled: bool = True
     min_level_dbfs: float = -26.0
     """Quieter speech (a customer farther away, music) does not interrupt."""
+    onset_windows: int = Field(default=2, ge=0, le=16)
+    """Silero windows (32 ms) in a row of loud speech that stop the bot before the VAD's
+    confirmed start; 0: wait for the VAD's start (``vad.start_secs``)."""
 
 
 INPUT_SAMPLE_RATES = (8000, 16000)

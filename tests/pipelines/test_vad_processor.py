@@ -13,7 +13,11 @@ from pipecat.tests.utils import run_test
 
 from pipelines.speech_models import silero_model_path
 from pipelines.vad import SharedSileroVADAnalyzer
-from pipelines.vad_processor import StampedVADProcessor, stamped_vad_state
+from pipelines.vad_processor import (
+    StampedVADProcessor,
+    stamped_speech_windows,
+    stamped_vad_state,
+)
 from tests.conftest import AUDIO
 from voice_agent.audio_io import load_audio
 
@@ -58,3 +62,21 @@ async def test_every_audio_frame_carries_the_vad_state_it_left_and_speech_is_bra
     after = next(f for f in down[started:] if isinstance(f, InputAudioRawFrame))
     assert stamped_vad_state(after) == VADState.SPEAKING
     assert states.index(VADState.SPEAKING) == audio.index(after)
+
+
+async def test_frames_count_the_run_of_speech_windows_which_leads_the_confirmed_start() -> None:
+    speech = load_audio(AUDIO / "loop" / "trail_runner_sale.wav").pcm16
+    silence = np.zeros(16000, dtype=np.int16).tobytes()
+    frames = _frames(silence + speech + silence)
+
+    down, _ = await run_test(StampedVADProcessor(vad_analyzer=_analyzer()), frames_to_send=frames)
+
+    audio = [f for f in down if isinstance(f, InputAudioRawFrame)]
+    runs = [stamped_speech_windows(f) for f in audio]
+    states = [stamped_vad_state(f) for f in audio]
+    assert runs[0] == 0 and runs[-1] == 0
+    assert max(runs) > 10
+    two_windows = next(i for i, run in enumerate(runs) if run >= 2)
+    confirmed = states.index(VADState.SPEAKING)
+    # The early barge-in acts at least 100 ms (five 20 ms frames) before the confirmed start.
+    assert confirmed - two_windows >= 5
