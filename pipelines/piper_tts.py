@@ -14,6 +14,7 @@ from pipecat.services.piper.tts import PiperTTSSettings
 from pipecat.services.tts_service import TTSService
 from piper import PiperVoice, SynthesisConfig
 
+from pipelines.leading_silence import trim_leading_silence
 from pipelines.speech_cache import RenderedSpeechCache
 
 CLAIM_WAIT_SECS = 30.0
@@ -27,10 +28,19 @@ def cache_voice(voice_id: str, length_scale: float) -> str:
     return f"{voice_id}@{length_scale}"
 
 
+def synthesized_chunks(voice: PiperVoice, text: str, config: SynthesisConfig) -> Iterator[bytes]:
+    """Piper's audio chunks for ``text`` (blocking, one per Piper sentence).
+
+    The first starts at its first word (:mod:`pipelines.leading_silence`).
+    """
+    for index, chunk in enumerate(voice.synthesize(text, syn_config=config)):
+        audio = chunk.audio_int16_bytes
+        yield trim_leading_silence(audio, voice.config.sample_rate) if index == 0 else audio
+
+
 def render_sentence(voice: PiperVoice, text: str, *, length_scale: float) -> list[bytes]:
-    """Synthesize ``text`` whole (blocking): Piper's audio chunks, as the live path caches them."""
-    config = SynthesisConfig(length_scale=length_scale)
-    return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
+    """Synthesize ``text`` whole (blocking): the audio chunks the live path speaks and caches."""
+    return list(synthesized_chunks(voice, text, SynthesisConfig(length_scale=length_scale)))
 
 
 class SharedPiperTTSService(TTSService):
@@ -109,13 +119,12 @@ class SharedPiperTTSService(TTSService):
             for chunk in cached or ():
                 yield chunk
 
-        chunks: Iterator[Any] = iter(())
+        chunks: Iterator[bytes] = iter(())
         if cached is None:
-            chunks = iter(self._voice.synthesize(text, syn_config=self._syn_config))
+            chunks = synthesized_chunks(self._voice, text, self._syn_config)
 
         def next_chunk() -> bytes | None:
-            chunk = next(chunks, None)
-            return None if chunk is None else chunk.audio_int16_bytes
+            return next(chunks, None)
 
         async def synthesized() -> AsyncIterator[bytes]:
             while (data := await asyncio.to_thread(next_chunk)) is not None:

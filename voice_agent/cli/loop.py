@@ -144,9 +144,10 @@ def say(
     """
     configure_logging(verbose)
     settings = settings_or_exit(config)
-    from piper import PiperVoice, SynthesisConfig
+    from piper import PiperVoice
 
     from pipelines.errors import ModelLoadError
+    from pipelines.piper_tts import render_sentence
     from pipelines.speech_models import resolve_piper_voice
 
     try:
@@ -154,8 +155,7 @@ def say(
     except ModelLoadError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e
-    syn = SynthesisConfig(length_scale=settings.tts.length_scale)
-    audio = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=syn))
+    audio = b"".join(render_sentence(voice, text, length_scale=settings.tts.length_scale))
     write_wav(out, audio, voice.config.sample_rate)
     typer.echo(f"wrote {out} ({len(audio) / 2 / voice.config.sample_rate:.2f} s)")
 
