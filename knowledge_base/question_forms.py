@@ -209,6 +209,11 @@ def code_letters(knowledge: KnowledgeBase) -> frozenset[str]:
 _ARTICLES = (["the"], ["a"], ["an"])
 
 
+def capitalised_words(text: str) -> set[str]:
+    """The words written with a capital after the first word: names, brands, models."""
+    return {token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)}
+
+
 def names_unknown_model(
     words: list[str],
     mentions: list[Mention],
@@ -227,12 +232,8 @@ def names_unknown_model(
     Stagebox during ...", "the kit plus ...") is no model name.
     """
     unknown = set(unknown_words)
-    capitalised = {
-        token for word in text.split()[1:] if word[:1].isupper() for token in tokens(word)
-    }
+    capitalised = capitalised_words(text)
     for mention in mentions:
-        if mention.kind == "category" and _brand_before(words, mention.start, unknown, capitalised):
-            return True  # "the Tremblant sleeper sofa": a model the catalogue does not have
         if mention.kind != "product":
             continue
         product = knowledge.products[mention.key]
@@ -249,20 +250,6 @@ def names_unknown_model(
         ):
             return True
     return False
-
-
-def _brand_before(words: list[str], start: int, unknown: set[str], capitalised: set[str]) -> bool:
-    """Whether a category word follows an article and two unknown words, one capitalised.
-
-    One word is not enough: "the Lynne doll" is more often a misheard Luna than a brand.
-    """
-    run = words[start - 2 : start]
-    return (
-        start >= 3
-        and words[start - 3 : start - 2] in _ARTICLES
-        and all(w in unknown for w in run)
-        and any(w in capitalised for w in run)
-    )
 
 
 def _like_any(word: str, product: Product) -> bool:

@@ -68,6 +68,7 @@ from knowledge_base.role_cues import (
     WHERE_EN,
     WHICH_EN,
 )
+from knowledge_base.unknown_brands import names_unknown_brand
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -180,6 +181,8 @@ def understand(
     unheld = unheld or asks_stock(words, named)
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
+    # "are Makita drills in Drill Days?": a brand the chain does not sell.
+    unheld = unheld or names_unknown_brand(words, mentions, unknown_words, text, knowledge)
     # "Is delivery free with the X?": a yes or no about the offer on a word none of the
     # chain's texts uses is a question its file cannot answer, not a request for the offer.
     unstated = (
