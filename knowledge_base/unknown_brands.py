@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.question_forms import MISHEARD_NAME_WORD, capitalised_words
-from knowledge_base.words import tokens
+from knowledge_base.words import sound, tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 _BEFORE_A_BRAND = frozenset("the a an are is any".split())
 """Words a brand follows in "are Makita drills", "is the Tempur pillow", "any Chicco seats"."""
-MISHEARD_CONSONANTS = 0.7
-"""Likeness of the consonants (first letter kept) at which it is one misheard ("Lynne" Luna)."""
+MISHEARD_SOUND = 0.7
+"""Likeness of the sound keys (:func:`knowledge_base.words.sound`, same first letter) at which
+a word is a name word misheard ("Lynne" for Luna)."""
 
 
 def names_unknown_brand(
@@ -81,13 +82,7 @@ def _sounds_like_a_product_name(word: str, category: str, knowledge: KnowledgeBa
         SequenceMatcher(None, word, w).ratio() >= MISHEARD_NAME_WORD
         or (
             word[0] == w[0]
-            and SequenceMatcher(None, _consonants(word), _consonants(w)).ratio()
-            >= MISHEARD_CONSONANTS
+            and SequenceMatcher(None, sound(word), sound(w)).ratio() >= MISHEARD_SOUND
         )
         for w in own
     )
-
-
-def _consonants(word: str) -> str:
-    """The first letter and the consonants after it: "lynne" -> "lnn", "luna" -> "ln"."""
-    return word[0] + "".join(c for c in word[1:] if c not in "aeiouyhw")

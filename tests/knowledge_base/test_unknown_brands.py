@@ -9,17 +9,11 @@ category's terms. A word that sounds like one of its names is that name misheard
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import pytest
-from kb_helpers import DEFAULT_CONTACT
+from kb_helpers import ask_at, sample_answerer
 
-from knowledge_base.answering import Answer, AnswerSource, Question
-from knowledge_base.grounded import GroundedAnswerer
-from knowledge_base.loader import load_knowledge_base
+from knowledge_base.answering import Answer, AnswerSource
 
-SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 AT = {
     "kotwica-diy": ("WAW-01", "2026-10-22T11:00"),
     "arrullo-baby": ("CDMX-01", "2027-03-11T11:00"),
@@ -28,11 +22,8 @@ AT = {
 
 
 def _ask(chain: str, text: str) -> Answer:
-    knowledge = load_knowledge_base(SAMPLES / chain)
     store, at = AT[chain]
-    asked = datetime.fromisoformat(at).replace(tzinfo=knowledge.zone(store))
-    answerer = GroundedAnswerer(knowledge=knowledge, default_contact=DEFAULT_CONTACT)
-    return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked))
+    return ask_at(sample_answerer(chain), text, store, at)
 
 
 @pytest.mark.parametrize(
