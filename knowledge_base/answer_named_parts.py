@@ -6,12 +6,15 @@ terms; asked while it runs, its own end rather than the offer's.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from knowledge_base.answer_core import AnswerCore, Turn
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, RuleSet
 from knowledge_base.phrasing import (
     conditions,
     ends_phrase,
+    join,
     rule_phrases,
     starts_phrase,
     the_title,
@@ -19,6 +22,7 @@ from knowledge_base.phrasing import (
 )
 from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.resolution import PromotionTiming
+from knowledge_base.speech import spoken_date
 
 
 class NamedPartAnswers(AnswerCore):
@@ -55,16 +59,33 @@ class NamedPartAnswers(AnswerCore):
         )
         name = title(promotion, zh) if zh else the_title(promotion, zh)
         start = starts_phrase(starts, now, zh)
+        when = "From then"
         if part.end is not None:
             # Its own last day too: "when does it end" must not be answered with the start.
             ends = part.end.replace(tzinfo=now.tzinfo)
             phrase = ends_phrase(ends, now, zh)
             turn.fact(f"{promotion.title.en}, {label} {phrase}")
-            start += f"，{phrase}" if zh else f" and {phrase}"
+            whole_day = ends - starts == timedelta(days=1)  # ``ends`` is exclusive
+            if whole_day and (starts.hour, starts.minute) == (0, 0):
+                # One whole day: "is on Wednesday 27 October", not "starts ... and ends on" it.
+                day = spoken_date(starts, "zh-CN" if zh else "en")
+                start, when = (f"在{day}" if zh else f"is on {day}"), "That day"
+            else:
+                start += f"，{phrase}" if zh else f" and {phrase}"
         if zh:
             opening = f"还没有，{name}的{label}{start}" if not_yet else f"{name}的{label}{start}"
             return self._done(turn, [opening, f"{said}{terms}".strip()])
-        then = f"From then, the {said} is {terms}" if said else f"From then, {terms}"
+        categories = [
+            self._kb.categories[c] for c in part.scope.categories if c in self._kb.categories
+        ]
+        if said:
+            then = f"{when}, the {said} {'are' if len(products) > 1 else 'is'} {terms}"
+        elif categories:  # "That day, silver jewellery is 25 percent off."
+            named = join([c.name.en for c in categories], zh)
+            plural = len(categories) > 1 or named.endswith("s")
+            then = f"{when}, {named} {'are' if plural else 'is'} {terms}"
+        else:
+            then = f"{when}, {terms}"
         opening = (
             f"Not yet: the {label} in {name} {start}" if not_yet else f"{label} in {name} {start}"
         )

@@ -11,6 +11,7 @@ from knowledge_base.answer_core import ROLE_DEPTH, Turn
 from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
+from knowledge_base.bare_questions import asks_bare_offer
 from knowledge_base.left_out import asks_if_left_out, not_running
 from knowledge_base.models import (
     LocalizedText,
@@ -29,7 +30,11 @@ from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_forms import asks_about_here, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.rules import SpendThreshold
+from knowledge_base.speech import spoken_date
 from knowledge_base.understanding import Intent
+
+MAX_COMING_UP = 3
+"""Offers named at most when asked what comes next."""
 
 
 class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
@@ -37,6 +42,19 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
 
     def _in_offer(self, turn: Turn) -> Answer | None:
         parsed = turn.parsed
+        if (
+            parsed.asks_upcoming
+            and not parsed.promotions
+            and (parsed.products or parsed.categories)
+        ):
+            # "Anything coming for lifestyle sneakers?": the next offer on them, as if named.
+            # An item already in a running offer may join it later ("what's next for the
+            # Petir?"): its own answer says when.
+            near = self._focus(turn)
+            upcoming = [p for p, placed in near if placed.phase is Phase.UPCOMING]
+            in_running = parsed.products and any(x[1].phase is Phase.RUNNING for x in near)
+            if upcoming and not in_running:
+                parsed.promotions.append(upcoming[0].id)
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
             named = [self._kb.promotions[p] for p in parsed.promotions]
@@ -52,6 +70,14 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             return self._overview(turn)
         if parsed.asks_list:
             return self._overview(turn)
+        if parsed.intent is Intent.IN_OFFER and asks_bare_offer(parsed):
+            # "Is the sale on?": the one offer on here, or which one.
+            running = self._in_force(turn)
+            if isinstance(running, Answer):
+                return running
+            if running:
+                parsed.promotions.append(running[0][0].id)
+                return self._overview(turn)
         if parsed.intent in (Intent.DISCOUNT, Intent.PRICE) and "spend" in parsed.words:
             # "How much do they need to spend to get money off?": the one spend-and-save
             # running here, named, whatever else the question says.
@@ -72,12 +98,48 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
         """One of several offers' rules, as said after its name."""
         return conditions(rule_phrases(promotion, self._currency(turn), turn.zh), turn.zh)
 
+    def _coming_up(self, turn: Turn) -> Answer:
+        """The offers that start next at the store, each with its first day."""
+        zh = turn.zh
+        store = self._store_name(turn)
+        upcoming = [
+            (promotion, placed)
+            for promotion, placed in self._relevant(
+                turn, self._kb.promotions_at_store(turn.store_id)
+            )
+            if placed.phase is Phase.UPCOMING
+        ][:MAX_COMING_UP]
+        if not upcoming:
+            return self._done(
+                turn,
+                [
+                    f"{store}暂时没有已公布的新活动"
+                    if zh
+                    else f"No new offer is announced for {store} yet"
+                ],
+            )
+        parts = []
+        for promotion, placed in upcoming:
+            self._promotion_facts(turn, promotion)
+            day = spoken_date(placed.starts, "zh-CN" if zh else "en")
+            parts.append(
+                f"{title(promotion, zh)}（{day}起）"
+                if zh
+                else f"{the_title(promotion, zh)} from {day}"
+            )
+        said = join(parts, zh)
+        return self._done(
+            turn, [f"{store}即将开始：{said}" if zh else f"Coming up at {store}: {said}"]
+        )
+
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh
         focus = self._focus(turn)
         if not focus:
             if not turn.parsed.asks_list:
                 return None
+            if turn.parsed.asks_upcoming:
+                return self._coming_up(turn)
             running = self._running_at_store(turn)
             if not running:
                 return None

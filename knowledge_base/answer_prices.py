@@ -5,7 +5,8 @@ from __future__ import annotations
 from knowledge_base import pricing, resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
-from knowledge_base.answering import ABOUT_TOGETHER, Answer
+from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
+from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import (
@@ -26,6 +27,14 @@ class PriceAnswers(AnswerFocus):
     def _price(self, turn: Turn) -> Answer | None:
         parsed, kb, zh = turn.parsed, self._kb, turn.zh
         if not parsed.products:
+            if asks_bare_price(parsed):
+                # "How much is it?" with nothing said before: the offers' terms are no price.
+                turn.named_store = False  # a question back names no store
+                return self._done(
+                    turn,
+                    ["您问的是哪件商品？" if zh else "Which item do you mean?"],
+                    AnswerSource.CLARIFY,
+                )
             return self._in_offer(turn)
         if parsed.promotions:
             # A promotion named decides: priced now only while it covers the item.

@@ -12,6 +12,8 @@ import re
 _REWRITES = (
     (re.compile(r" still on (?:sale|offer|special|promotion|discount)s? "), " still discounted "),
     (re.compile(r" (the|a|any|our|every) tills? "), r" \1 checkout "),
+    # "was the X different before?" asks what its new version changed.
+    (re.compile(r" different (?:before|at first) "), " changed "),
     (
         re.compile(
             r" what (will|would) (?!(?:the |an? )?(?:discount|offer|deal|sale|promotion|rule|"

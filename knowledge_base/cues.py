@@ -126,6 +126,8 @@ EN: dict[Intent, tuple[str, ...]] = {
         " who knows about ",
         " who s the owner ",
         " whos the owner ",
+        " point person ",
+        " go to person ",
     ),
     Intent.CHANGES: (
         " changed ",

@@ -8,16 +8,24 @@ its own ("sunglasses" of the Polar Sunglasses and the Fjell Sport Sunglasses).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from knowledge_base.count_words import is_quantity
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import OFFER_WORDS
 from knowledge_base.mentions import EntityKind, Mention
+from knowledge_base.words import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 NameIndex = dict[str, dict[tuple[EntityKind, str], None]]
 """Compact name -> the entities it names (the matcher's exact index)."""
 HeadIndex = dict[str, dict[str, None]]
 """Head word, without its plural "s" -> the SKUs whose names it ends."""
 
+ARTICLES = frozenset({"the", "a", "an"})
+"""Words an alias may start with that are no part of what it names ("the Polar")."""
 _BEFORE_OFFER = [[w] for w in OFFER_WORDS]
 """A word followed by one of these qualifies an offer ("the bottle deal")."""
 
@@ -89,6 +97,30 @@ def shared_head(heads: HeadIndex, words: list[str], mention: Mention) -> bool:
     if mention.end - mention.start != 1:
         return False
     return len(heads.get(singular_form(words[mention.start : mention.end]), {})) > 1
+
+
+def bare_heads(
+    knowledge: KnowledgeBase, index: NameIndex, heads: HeadIndex
+) -> list[tuple[str, str]]:
+    """(SKU, word) for each alias "the <word>" whose word ends that product's name alone.
+
+    The chain calls the Kilat Bolt Tee "the tee"; a clerk asks "tee price" or "a tee and a
+    hoodie". Only a word that ends this product's name, ends no other product's names and
+    names nothing else stands for it without its article.
+    """
+    found: list[tuple[str, str]] = []
+    for product in knowledge.products.values():
+        head = tokens(product.name.en)[-1:]
+        for alias in product.aliases:
+            words = tokens(alias)
+            if len(words) != 2 or words[0] not in ARTICLES or words[1:] != head:
+                continue
+            form = singular_form(head)
+            if form in index or head[0] in index:
+                continue
+            if list(heads.get(form, {})) == [product.sku]:
+                found.append((product.sku, head[0]))
+    return found
 
 
 def singular_form(words: list[str]) -> str:

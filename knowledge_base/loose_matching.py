@@ -25,7 +25,9 @@ FUZZY_THRESHOLD = 0.72
 NAME_THRESHOLD = 0.85
 """Similarity a run of words needs to stand for a product name without numbers."""
 PROMOTION_THRESHOLD = 0.8
-"""Similarity a run of words needs to stand for a promotion name (of 8 letters or more)."""
+"""Similarity a run of words needs to stand for a promotion name (of 7 letters or more)."""
+SOUND_KEY_SCORE = 0.95
+"""Likeness a promotion name found only by its sound key needs (the keys all but equal)."""
 SOUND_MIN = 4
 """Sound keys shorter than this are too common to compare ("kfr" is many words)."""
 SOUND_FLOOR = 0.7
@@ -83,6 +85,8 @@ class LooseVocabulary:
     def find_promotions(self, words: list[str], taken: list[bool]) -> list[Mention]:
         """A promotion name heard imperfectly ("the weakened offer", "we can offer")."""
         best: Mention | None = None
+        # A run's sound key is read from its first two words: once per start, not per run.
+        sound_keys = [sound_key("".join(words[i : i + 2])) for i in range(len(words))]
         for size in (4, 3, 2):
             for start in range(0, len(words) - size + 1):
                 end = start + size
@@ -100,6 +104,13 @@ class LooseVocabulary:
                     for entry in self.promotion_names_by_initial.get(vowel_free_key(heard), [])
                     if entry not in forms and same_consonants(entry[0], heard)
                 ]
+                # Found by sound alone ("crew extra"): the whole sound keys must agree.
+                by_sound = [
+                    entry
+                    for entry in self.promotion_names_by_initial.get(sound_keys[start], [])
+                    if entry not in forms
+                ]
+                forms = forms + by_sound
                 if len(forms) > MAX_LOOSE_CANDIDATES:
                     continue  # thousands of similar names ("offer 1", "offer 2"): too ambiguous
                 for form, key in forms:
@@ -112,6 +123,8 @@ class LooseVocabulary:
                     if _only_the_customer(words[start:end], form):
                         continue  # "a club member buys four" is no misheard "Member Days"
                     score = self.similarity(form, heard, PROMOTION_THRESHOLD)
+                    if (form, key) in by_sound and score < SOUND_KEY_SCORE:
+                        continue  # "self event" sounds near Sleep Event, not the same
                     if score >= PROMOTION_THRESHOLD and (best is None or score > best.score):
                         best = Mention(
                             "promotion", key, start, end, " ".join(words[start:end]), score
@@ -266,6 +279,11 @@ def vowel_free_key(form: str) -> str:
     """
     rest = _consonants(form[1:])
     return "~" + form[:1] + rest[:1]
+
+
+def sound_key(form: str) -> str:
+    """``^`` and the first two letters of its :func:`sound` key: "crewextra" and "kruextra"."""
+    return "^" + sound(form)[:2]
 
 
 def same_consonants(form: str, heard: str, count: int = 3) -> bool:

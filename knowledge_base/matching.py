@@ -24,19 +24,22 @@ from knowledge_base.continued_names import continued_places, continued_products
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.head_words import (
+    ARTICLES,
     LISTED_AFTER,
+    bare_heads,
     counted_heads,
     counted_products,
     products_sharing,
     shared_head,
     singular_form,
 )
-from knowledge_base.loose_matching import LooseVocabulary, vowel_free_key
+from knowledge_base.loose_matching import LooseVocabulary, sound_key, vowel_free_key
 from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_names import promotion_names
 from knowledge_base.store_names import PLACE_WORDS, place_names
+from knowledge_base.verb_readings import without_verb_readings
 from knowledge_base.words import compact, has_cjk, sound, tokens
 
 if TYPE_CHECKING:
@@ -49,10 +52,6 @@ __all__ = [
     "sound",
     "tokens",
 ]
-
-_ARTICLES = frozenset({"the", "a", "an"})
-"""Words an alias may start with that are no part of what it names ("the Polar")."""
-
 
 MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
@@ -108,7 +107,7 @@ class CatalogueMatcher:
         for promotion in knowledge.visible_promotions():
             for name in [promotion.id, *promotion_names(promotion)]:
                 form = matcher.add("promotion", promotion.id, name)
-                if len(form) >= 8 and not has_cjk(form):
+                if len(form) >= 7 and not has_cjk(form):
                     entries = loose.promotion_names_by_initial.setdefault(form[:2], [])
                     entries.append((form, promotion.id))
                     # Its first sound heard as another ("buck drop", "huck drop").
@@ -117,6 +116,11 @@ class CatalogueMatcher:
                     # A vowel heard as another ("Duwali offer").
                     entries = loose.promotion_names_by_initial.setdefault(vowel_free_key(form), [])
                     entries.append((form, promotion.id))
+                    # Its first letters spelt as they sound ("crew extra" for Kru Extra).
+                    entries = loose.promotion_names_by_initial.setdefault(sound_key(form), [])
+                    entries.append((form, promotion.id))
+        for sku, word in bare_heads(knowledge, matcher.index, matcher.heads):
+            matcher.add("product", sku, word)  # "tee" of the alias "the tee"
         matcher._add_places(knowledge)
         loose.index_sounds()
         return matcher
@@ -216,6 +220,7 @@ class CatalogueMatcher:
                 if m.key not in named and m.score >= SECOND_PROMOTION_SCORE
             )
         found = continued_places(self.loose, words, continued_products(self.loose, words, found))
+        found = without_verb_readings(words, found)  # "is the deal running in Manila?"
         if not any(m.kind == "store" for m in found):
             occupied = [False] * len(words)
             for m in found:
@@ -254,7 +259,7 @@ class CatalogueMatcher:
         word later ("polar sunglasses", "titanium weekend"); the run without the article and
         with the next word is the name said, so the article's run is not read.
         """
-        if words[start] not in _ARTICLES or end >= len(words) or taken[end]:
+        if words[start] not in ARTICLES or end >= len(words) or taken[end]:
             return False
         return bool(self._named(words[start + 1 : end + 1]))
 

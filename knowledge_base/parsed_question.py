@@ -36,6 +36,8 @@ class ParsedQuestion:
     """Mentions something only FAQs answer (coupons, combining, mixing)."""
     asks_list: bool = False
     """Asks which promotions are on ("what offers are on today?")."""
+    asks_upcoming: bool = False
+    """Asks which promotions start next ("what's coming up?"); ``asks_list`` then too."""
     stores: list[str] = field(default_factory=list)
     """Stores named (by code, name, city or region), in the order heard; a city or region
     names all of its stores."""

@@ -9,9 +9,10 @@ the answer is given for that rule set's first day and with its rules.
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from knowledge_base.words import tokens
+from knowledge_base.words import compact, sound, tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -54,4 +55,30 @@ def named_rule_set(
         for rule_set in promotion.rule_sets:
             if any(tokens(name) == heard for name in names_of(rule_set)):
                 return promotion, rule_set
+        own = [promotion.title.en, *promotion.aliases]
+        if not any(tokens(name) == heard for name in own):
+            # Heard loosely ("bucket weekend"): the name it is closest to says which.
+            closest = _closest_rule_set(promotion, mention.heard)
+            if closest is not None:
+                return promotion, closest
     return None
+
+
+def _closest_rule_set(promotion: Promotion, heard: str) -> RuleSet | None:
+    """The rule set whose name ``heard`` is nearer to than to any of the promotion's own."""
+    form, key = compact(heard), sound(heard)
+
+    def nearness(name: str) -> float:
+        letters = SequenceMatcher(None, form, compact(name)).ratio()
+        return max(letters, SequenceMatcher(None, key, sound(name)).ratio())
+
+    own = max((nearness(n) for n in [promotion.title.en, *promotion.aliases]), default=0.0)
+    scored = [
+        (nearness(name), index)
+        for index, rule_set in enumerate(promotion.rule_sets)
+        for name in names_of(rule_set)
+    ]
+    if not scored:
+        return None
+    best, index = max(scored)
+    return promotion.rule_sets[index] if best > own else None

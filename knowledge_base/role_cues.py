@@ -86,6 +86,24 @@ LIST_EN = (
     " offers are on ",
     " promotions are on ",
 )
+UPCOMING_EN = (
+    " coming up ",
+    " coming next ",
+    " coming soon ",
+    " whats next ",
+    " what s next ",
+    " what is next ",
+    " upcoming ",
+    " next offer ",
+    " next promotion ",
+    " next sale ",
+    " whats coming ",
+    " what s coming ",
+    " what is coming ",
+    " anything coming ",
+    " offers are coming ",
+)
+"""Asks which offers start next ("what's coming up?")."""
 MEMBER_EN = (" member", " loyalty ")
 NON_MEMBER_EN = (
     " non member",

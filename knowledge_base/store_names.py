@@ -29,20 +29,40 @@ PLACE_WORDS = frozenset(
 
 
 def store_own_words(knowledge: KnowledgeBase) -> dict[str, list[str]]:
-    """Store id -> the words of its English name no other store's name has.
+    """Store id -> the words and short runs of its English name no other store's name has.
 
     "Nanjing" of "Shanghai Nanjing Road" names that store alone, though it is neither the
-    city nor the name without it. Short words ("Los") and place words name nothing.
+    city nor the name without it; so do "BGC" of "Manila BGC High Street" (an acronym) and
+    "Dong Khoi" of "Ho Chi Minh City Dong Khoi" (two short words together). Short words
+    ("Los"), place words and runs that start or end with one name nothing.
     """
-    names = {s.id: s.name.en.split() for r in knowledge.regions.values() for s in r.stores}
-    seen: dict[str, set[str]] = {}
-    for store_id, words in names.items():
-        for word in words:
-            seen.setdefault(compact(word), set()).add(store_id)
-    return {
-        store_id: [w for w in words[1:] if len(compact(w)) >= 5 and len(seen[compact(w)]) == 1]
-        for store_id, words in names.items()
+    runs = {
+        s.id: _name_runs(s.name.en.split()) for r in knowledge.regions.values() for s in r.stores
     }
+    seen: dict[str, set[str]] = {}
+    for store_id, store_runs in runs.items():
+        for run in store_runs:
+            seen.setdefault(compact(run), set()).add(store_id)
+    return {
+        store_id: [run for run in store_runs if len(seen[compact(run)]) == 1]
+        for store_id, store_runs in runs.items()
+    }
+
+
+def _name_runs(words: list[str]) -> list[str]:
+    """The runs of one to three words after a store name's first that could name it alone."""
+    runs: list[str] = []
+    for size in (1, 2, 3):
+        for start in range(1, len(words) - size + 1):
+            run = words[start : start + size]
+            form = compact(" ".join(run))
+            if size == 1:
+                acronym = run[0].isupper() and run[0].isalpha() and len(run[0]) >= 3
+                if len(form) >= 5 or acronym:
+                    runs.append(run[0])
+            elif len(form) >= 5 and not {compact(run[0]), compact(run[-1])} & PLACE_WORDS:
+                runs.append(" ".join(run))
+    return runs
 
 
 def without_accents(text: str) -> str:
@@ -90,14 +110,18 @@ def place_names(
         for store in region.stores:
             names = [store.id, store.name.en, *store.aliases]
             words = store.name.en.split()
+            own_runs: set[str] = set()
             if len(words) > 1:
                 names += [" ".join(words[:n]) for n in range(1, len(words))]
                 names.append(" ".join(words[1:]))
+                own_runs = {r for r in own_words.get(store.id, []) if " " in r} - set(names)
                 names += own_words.get(store.id, [])
                 names += short_cities.get(store.id, [])
                 rest = compact(" ".join(words[1:]))  # the name without its city
                 loose.inner_place_words.update(
-                    form for word in own_words.get(store.id, []) if (form := compact(word)) != rest
+                    form
+                    for word in own_words.get(store.id, [])
+                    if " " not in word and (form := compact(word)) != rest
                 )
             if store.name.zh_cn:
                 names.append(store.name.zh_cn)
@@ -116,6 +140,8 @@ def place_names(
                 if form in taken or form in FUNCTION_WORDS or len(form) < 2:
                     continue
                 names_found.append((store.id, name))
+                if name in own_runs:
+                    continue  # compared exactly only: "long does" is not a misheard "Los Andes"
                 if len(form) >= 5 and not has_cjk(form) and not any(c.isdigit() for c in form):
                     entries = loose.places.setdefault(form[0], [])
                     if (form, store.id) not in entries:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge_base import catalogue_lookup
+from knowledge_base.bare_questions import bare_offer_words
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.cue_rewrites import read_as_asked
@@ -31,6 +32,7 @@ from knowledge_base.cues_zh import (
     NON_MEMBER_ZH,
     STACK_ZH,
     START_ZH,
+    UPCOMING_ZH,
     WHERE_ZH,
     WHICH_ZH,
     ZH,
@@ -65,6 +67,7 @@ from knowledge_base.role_cues import (
     NON_MEMBER_EN,
     STACK_EN,
     START_EN,
+    UPCOMING_EN,
     WHERE_EN,
     WHICH_EN,
 )
@@ -153,6 +156,8 @@ def understand(
             break
     if intent is Intent.PRICE and " how much off " in joined:
         intent = Intent.DISCOUNT
+    if heard[:1] == ["who"] and "person" in heard:
+        intent = Intent.CONTACT  # "who's the Run Fest person for Vietnam?"
     if asks_how_many_per_customer(heard, named):
         intent = Intent.LIMIT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)
@@ -228,9 +233,12 @@ def understand(
             # "What's the Polar Glow for members?", "What's the slicker brush in Seattle?":
             # what the item costs (there), with the offer that prices it.
             intent = Intent.PRICE
-    asks_list = has(LIST_EN, LIST_ZH)
+    asks_upcoming = has(UPCOMING_EN, UPCOMING_ZH)
+    asks_list = has(LIST_EN, LIST_ZH) or asks_upcoming
     if intent is Intent.UNKNOWN and asks_list and not unknown_words:
-        intent = Intent.OVERVIEW  # "现在有什么优惠？"
+        intent = Intent.OVERVIEW  # "现在有什么优惠？", "what's coming up next?"
+    if intent is Intent.UNKNOWN and not unknown_words and bare_offer_words(words, named):
+        intent = Intent.IN_OFFER  # "is the sale on?": which one is asked back
 
     return ParsedQuestion(
         text=text,
@@ -248,6 +256,7 @@ def understand(
         asks_end=has(END_EN, END_ZH),
         faq_topic=faq_topic,
         asks_list=asks_list,
+        asks_upcoming=asks_upcoming,
         stores=stores,
         unknown_words=unknown_words,
         asks_unstated=unstated,

@@ -217,13 +217,13 @@ def test_a_named_part_on_now_says_its_own_end_not_the_offers(
             ARRULLO,
             "is the pijama weekend on",
             "Not yet: the Pijama Weekend in the Spring Clothing Sale starts on Saturday 13 March"
-            " and ends on Sunday 14 March. From then, 30 percent off.",
+            " and ends on Sunday 14 March. From then, pajamas are 30 percent off.",
         ),
         (
             KOTWICA,
             "is the wallpaper weekend on",
             "Not yet: the Wallpaper Weekend in the Autumn Renovation starts on Friday 23"
-            " October and ends on Sunday 25 October. From then, 40 percent off.",
+            " October and ends on Sunday 25 October. From then, wallpaper is 40 percent off.",
         ),
     ],
 )
