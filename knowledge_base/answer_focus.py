@@ -20,6 +20,7 @@ from knowledge_base.offer_audience import members_only
 from knowledge_base.phrasing import join, the_title, title
 from knowledge_base.question_terms import content_terms
 from knowledge_base.resolution import Phase, PromotionTiming, may_run
+from knowledge_base.words import tokens
 
 _JUST_OVER = timedelta(days=7)
 """How long after it ended a members-only offer is still "the member discount" asked about."""
@@ -177,11 +178,19 @@ class AnswerFocus(AnswerCore):
 
         "When does the appliance offer end?" names no promotion exactly, but only one
         running promotion has "appliance" in its title, aliases or categories. Cue and
-        everyday words ("offer", "end") point nowhere.
+        everyday words ("offer", "end") point nowhere, but "sale" points to the one candidate
+        called a sale, if only one is ("when did the sales start?" with a Swiss Winter Sale
+        beside Club Days and a 3 for 2).
         """
         terms = content_terms(text)
         if not terms:
-            return None
+            asked = tokens(text)
+            # "the sales", not "on sale" (an item discounted).
+            pairs = zip(asked, asked[1:], strict=False)
+            if not any(a == "the" and b in ("sale", "sales") for a, b in pairs):
+                return None
+            sales = [p for p in candidates if {"sale", "sales"} & set(tokens(p.title.en))]
+            return sales[0].id if len(sales) == 1 else None
         hits = self._retriever.search(
             " ".join(terms),
             kinds=frozenset({"title"}),

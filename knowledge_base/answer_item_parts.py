@@ -10,13 +10,16 @@ on X?" of an offer that leaves X out.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
+from knowledge_base import pricing
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
+from knowledge_base.pricing import Basket
 from knowledge_base.question_forms import stated_percents
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -209,3 +212,22 @@ class ItemAnswerParts(AnswerSentences):
             )
             return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
         return None
+
+    def _price_while_on(
+        self, turn: Turn, sku: str, promotion: Promotion, placed: PromotionTiming
+    ) -> str | None:
+        """What one ``sku`` cost in the last minute an ended ``promotion`` ran, if it priced it."""
+        if placed.phase is not Phase.ENDED:
+            return None
+        last = placed.ends - timedelta(minutes=1)
+        quote = pricing.quote(
+            self._kb,
+            basket=Basket.of({sku: 1}),
+            store_id=turn.store_id,
+            at=last,
+            member=turn.parsed.member,
+        )
+        if promotion.id not in quote.promotion_ids:
+            return None
+        self._quote_facts(turn, quote)
+        return money(quote.total, self._currency(turn), "en")

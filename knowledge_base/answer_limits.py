@@ -36,7 +36,9 @@ class LimitAnswers(AnswerSentences):
             return focus
         if not focus:
             running = self._running_at_store(turn)
-            if not running:
+            if not running or turn.parsed.unknown_words:
+                # "a limit at the terrain opening?": a word we do not follow may name the
+                # offer meant; that none here has a limit is no answer to it.
                 return None
             for promotion, _ in running:
                 self._promotion_facts(turn, promotion)

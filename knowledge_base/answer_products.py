@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
+from knowledge_base.left_out import asks_if_left_out
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.offer_audience import everyone_first, member_rule, members_only
 from knowledge_base.phrasing import (
     day,
+    ends_phrase,
     is_discount_phrase,
     join,
     rule_phrases,
@@ -18,7 +20,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_now, asks_yes_no
+from knowledge_base.question_forms import asks_now, asks_past, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
@@ -51,7 +53,9 @@ class ProductAnswers(ItemAnswerParts):
             if zh:
                 first = f"是的，{head}" if yes else head
             else:
-                first = f"Yes, {head}{so}" if yes else f"{head}{so}"
+                # "Is the X left out of the sale?" is answered "No" when it is in one.
+                opener = "No, " if asks_if_left_out(turn.parsed.words) else "Yes, "
+                first = f"{opener}{head}{so}" if yes else f"{head}{so}"
             if refused := not_for_non_members(turn, promotion):
                 said = f"{head[0].upper()}{head[1:]}{so}"
                 first = f"{refused}，{head}" if zh else f"{refused}. {said}"
@@ -192,6 +196,9 @@ class ProductAnswers(ItemAnswerParts):
 
     def _product_in_named(self, turn: Turn, product: Product, promotion: Promotion) -> Answer:
         zh, sku = turn.zh, product.sku
+        # "Is the Greta left out of the sale?": "No" is that it is in, "Yes" that it is not.
+        left_out = asks_if_left_out(turn.parsed.words)
+        yes, no = ("No, ", "Yes, ") if left_out else ("Yes, ", "No, ")
         self._product_fact(turn, product)
         placed = self._promotion_facts(turn, promotion)
         name = title(promotion, zh) if zh else the_title(promotion, zh)
@@ -199,8 +206,9 @@ class ProductAnswers(ItemAnswerParts):
             store = self._store_name(turn)
             if zh:
                 return self._done(turn, [f"{store}不参加{name}"])
+            opener = "" if left_out else "No, "
             return self._done(
-                turn, [f"No, {name} does not run at {store}", self._plain_price(turn, sku)]
+                turn, [f"{opener}{name} does not run at {store}", self._plain_price(turn, sku)]
             )
         if sku not in self._kb.scope_skus(promotion):
             # What the customer pays instead, when nothing else reduces it now.
@@ -210,9 +218,9 @@ class ProductAnswers(ItemAnswerParts):
             if sku in promotion.scope.exclude_skus:
                 return self._done(
                     turn,
-                    [f"No, the {self._item(turn, sku)} is not in {name}: it is excluded", stays],
+                    [f"{no}the {self._item(turn, sku)} is not in {name}: it is excluded", stays],
                 )
-            return self._done(turn, [f"No, the {self._item(turn, sku)} is not in {name}", stays])
+            return self._done(turn, [f"{no}the {self._item(turn, sku)} is not in {name}", stays])
         item, rules = self._item_terms(turn, promotion, sku)
         joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
         if joins_later and sku not in promotion.scope.exclude_skus:
@@ -229,7 +237,7 @@ class ProductAnswers(ItemAnswerParts):
             return self._done(
                 turn,
                 [
-                    f"No, the {self._item(turn, sku)} is excluded from {name} until {since}",
+                    f"{no}the {self._item(turn, sku)} is excluded from {name} until {since}",
                     f"Then it is {phrases}",
                 ],
             )
@@ -240,7 +248,7 @@ class ProductAnswers(ItemAnswerParts):
             if zh:
                 return self._done(turn, [f"是的，{head}", second])
             so = self._so_rate(turn, sku, promotion, rules)
-            return self._done(turn, [f"Yes, {head}{so}", second])
+            return self._done(turn, [f"{yes}{head}{so}", second])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
@@ -259,4 +267,15 @@ class ProductAnswers(ItemAnswerParts):
         now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
         if zh:
             return self._done(turn, [f"不参加了，{ended}", f"{sku}现价{now}"])
+        was = self._price_while_on(turn, sku, promotion, placed)
+        if was is not None and asks_past(turn.parsed.words):
+            # "How much was the Dante in the Natale offer?": its price on the offer's last day.
+            when = ends_phrase(placed.ends, placed.local_now, zh, past=True)
+            return self._done(
+                turn,
+                [
+                    f"The {self._item(turn, sku)} was {was} in {name}, which {when}",
+                    f"It is {now} now",
+                ],
+            )
         return self._done(turn, [f"No, {ended}", f"The {self._item(turn, sku)} is {now} now"])

@@ -102,24 +102,24 @@ def shared_head(heads: HeadIndex, words: list[str], mention: Mention) -> bool:
 def bare_heads(
     knowledge: KnowledgeBase, index: NameIndex, heads: HeadIndex
 ) -> list[tuple[str, str]]:
-    """(SKU, word) for each alias "the <word>" whose word ends that product's name alone.
+    """(SKU, word) for each alias "the <word>" whose word ends that product's names alone.
 
     The chain calls the Kilat Bolt Tee "the tee"; a clerk asks "tee price" or "a tee and a
-    hoodie". Only a word that ends this product's name, ends no other product's names and
-    names nothing else stands for it without its article.
+    hoodie". Only a word that ends one of this product's names or aliases ("Dante wallet"
+    for "the wallet"), ends no other product's and names nothing else stands for it without
+    its article.
     """
     found: list[tuple[str, str]] = []
     for product in knowledge.products.values():
-        head = tokens(product.name.en)[-1:]
         for alias in product.aliases:
             words = tokens(alias)
-            if len(words) != 2 or words[0] not in ARTICLES or words[1:] != head:
+            if len(words) != 2 or words[0] not in ARTICLES or not words[1].isalpha():
                 continue
-            form = singular_form(head)
-            if form in index or head[0] in index:
+            form = singular_form(words[1:])
+            if form in index or words[1] in index:
                 continue
             if list(heads.get(form, {})) == [product.sku]:
-                found.append((product.sku, head[0]))
+                found.append((product.sku, words[1]))
     return found
 
 

@@ -45,6 +45,8 @@ OFFER_WORDS = frozenset("offer offers promotion promotions sale sales deal deals
 
 FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no do if up".split())
 """Words too small to identify anything by themselves."""
+PRONOUNS = frozenset("i we you they he she me us them my our your".split())
+"""Words no product or place name holds: "i talk" is no misheard Italia."""
 
 
 @dataclass(slots=True)
@@ -92,6 +94,8 @@ class LooseVocabulary:
                 end = start + size
                 if any(taken[start:end]):
                     continue
+                if all(w in FUNCTION_WORDS or w in GENERIC_WORDS for w in words[start:end]):
+                    continue  # "the sale" is no misheard "the saldi"
                 heard = "".join(words[start:end])
                 forms = self.promotion_names_by_initial.get(heard[:2], [])
                 forms = forms + [
@@ -191,7 +195,12 @@ class LooseVocabulary:
                 end = start + size
                 if any(taken[start:end]) or any(w.isdigit() for w in words[start:end]):
                     continue
-                heard = "".join(words[start:end])
+                run = words[start:end]
+                if PRONOUNS.intersection(run) or all(
+                    w in FUNCTION_WORDS or w in GENERIC_WORDS for w in run
+                ):
+                    continue  # "the price" is no misheard Beatrice
+                heard = "".join(run)
                 if len(heard) >= 5:
                     # Speech recognition rarely gets the first sound of a name wrong, save
                     # for a close one ("bolt line" for the Voltline).

@@ -26,9 +26,11 @@ _NAMED_MEMBERS = re.compile(r"\b((?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*)\s+[Mm]emb
 """Capitalised words just before "member(s)": "Green Club members", "Rewards member"."""
 
 _LEADING = frozenset(
-    "the our all for and yes no only in on at to if so but of when then new every".split()
+    """the our all for and yes no only in on at to if so but of when then new every do does
+    did are is can could will would should what which who how why""".split()
 )
-"""Words that may start the capitalised run before "members" without being part of the name."""
+"""Words that may start the capitalised run before "members" without being part of the name
+(a question's first word: "Do Tessaro Club members get more off?")."""
 
 _NOT_NAMES = _LEADING | {"club"}
 """Names too plain to be the membership's own ("Club members" names no club)."""

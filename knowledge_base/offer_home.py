@@ -40,7 +40,10 @@ def offer_home_store(parsed: ParsedQuestion, knowledge: KnowledgeBase, store_id:
         return None
     if len(parsed.promotions) > 1 and not parsed.asks_stacking:
         return None
-    if parsed.intent not in _ABOUT_THE_OFFER and not parsed.asks_stacking:
+    # "Is the Kota in the Bali opening?" is about the opening's store too; "is the Bali
+    # opening on?" alone may be asking about the asker's.
+    item_in_offer = parsed.intent is Intent.IN_OFFER and bool(parsed.products or parsed.categories)
+    if parsed.intent not in _ABOUT_THE_OFFER and not (parsed.asks_stacking or item_in_offer):
         return None
     promotions = [knowledge.promotions.get(p) for p in parsed.promotions]
     shared: frozenset[str] | None = None

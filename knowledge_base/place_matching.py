@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
-from knowledge_base.loose_matching import SOUND_MIN, LooseVocabulary
+from knowledge_base.loose_matching import PRONOUNS, SOUND_MIN, LooseVocabulary
 from knowledge_base.mentions import Mention
 from knowledge_base.question_forms import AFTER_A_PLACE, PLACE_PREPOSITIONS
 from knowledge_base.words import sound, spoken_letters
@@ -44,7 +44,7 @@ def find_places(vocabulary: LooseVocabulary, words: list[str], taken: list[bool]
             heard = spoken_letters(words[start:end])
             if len(heard) < 5 or not heard.isalpha():
                 continue
-            if any(w in GENERIC_WORDS or w in cues for w in words[start:end]):
+            if any(w in GENERIC_WORDS or w in cues or w in PRONOUNS for w in words[start:end]):
                 # "any deal" is not a misheard "Arndale", nor "start" a misheard "Strøget":
                 # question words stay.
                 continue

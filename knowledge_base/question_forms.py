@@ -65,6 +65,11 @@ _ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
 _ASKED_NOW_ZH = ("现在", "已经", "今天")
 
 
+def asks_past(words: list[str]) -> bool:
+    """Asked in the past tense: "how much was the X in ...?", "what did it cost then?"."""
+    return bool({"was", "were", "did"} & set(words))
+
+
 def asks_now(words: list[str], text: str) -> bool:
     """The question says it is about now: "is the Brie Weekend on yet?" is not about Saturday.
 
