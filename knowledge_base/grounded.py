@@ -35,7 +35,7 @@ from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.models import is_chinese
-from knowledge_base.offer_home import offer_home_store
+from knowledge_base.offer_home import offer_home_store, offers_here
 from knowledge_base.question_forms import asks_amount, asks_yes_no, code_letters, name_words
 from knowledge_base.retrieval import Retriever
 from knowledge_base.understanding import Intent, understand
@@ -146,7 +146,9 @@ class GroundedAnswerer(
             if parsed.stores and store_id not in parsed.stores:
                 # A store or city named in the question wins over the caller's own store.
                 turn.store_id, turn.named_store = parsed.stores[0], True
-            elif (home := offer_home_store(parsed, self._kb, store_id)) is not None:
+            parsed.promotions = offers_here(parsed, self._kb, turn.store_id)  # one name, 2 lands
+            home = None if turn.named_store else offer_home_store(parsed, self._kb, store_id)
+            if home is not None:
                 turn.store_id, turn.named_store = home, True  # "the Bali opening", from Jakarta
             self._move_to_day_asked(turn)
             if names_draft_only(parsed, self._kb):

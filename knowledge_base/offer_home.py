@@ -11,6 +11,7 @@ from knowledge_base.cues import Intent
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_forms import asks_about_here
+from knowledge_base.words import tokens
 
 _ABOUT_THE_OFFER = frozenset(
     {
@@ -26,6 +27,44 @@ _ABOUT_THE_OFFER = frozenset(
 )
 """Intents whose answer is the offer's own, wherever it is asked; whether it runs at the
 asker's store (in_offer, where) is not among them."""
+
+
+def offers_here(parsed: ParsedQuestion, knowledge: KnowledgeBase, store_id: str) -> list[str]:
+    """The named promotions, each read as the one of its name that runs at ``store_id``.
+
+    A chain may give offers in two countries one name ("Back to School" in Australia, "Back
+    to School NZ" in New Zealand): at a store in New Zealand, "back to school" means its
+    own. The full title of an offer that does not run at the store stands for the one offer
+    there whose title holds it; an alias ("the bike sale") stays the offer it names.
+    """
+    here: dict[str, str] = {}
+    for m in parsed.mentions:
+        if m.kind != "promotion" or m.key not in knowledge.promotions:
+            continue
+        said = tokens(m.heard)
+        if _runs_at(knowledge, m.key, store_id):
+            continue
+        if said != tokens(knowledge.promotions[m.key].title.en):
+            continue
+        others = [
+            p.id
+            for p in knowledge.visible_promotions()
+            if p.id != m.key
+            and _runs_at(knowledge, p.id, store_id)
+            and _holds(tokens(p.title.en), said)
+        ]
+        if len(others) == 1:
+            here[m.key] = others[0]
+    return list(dict.fromkeys(here.get(p, p) for p in parsed.promotions))
+
+
+def _holds(name: list[str], said: list[str]) -> bool:
+    """Whether the words ``said`` run, in order, inside ``name``."""
+    return any(name[i : i + len(said)] == said for i in range(len(name) - len(said) + 1))
+
+
+def _runs_at(knowledge: KnowledgeBase, promotion_id: str, store_id: str) -> bool:
+    return store_id in knowledge.scope_stores(knowledge.promotions[promotion_id])
 
 
 def offer_home_store(parsed: ParsedQuestion, knowledge: KnowledgeBase, store_id: str) -> str | None:
