@@ -107,7 +107,9 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             for promotion, placed in self._relevant(
                 turn, self._kb.promotions_at_store(turn.store_id)
             )
+            # "What's coming up in April?" is asked of 1 April: what starts then counts too.
             if placed.phase is Phase.UPCOMING
+            or (turn.named_day is not None and placed.starts.date() >= turn.at.date())
         ][:MAX_COMING_UP]
         if not upcoming:
             return self._done(

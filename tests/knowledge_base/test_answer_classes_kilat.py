@@ -20,6 +20,7 @@ AT = {
     "kudu-auto": ("JHB-01", "2027-10-14T11:00"),
     "sitara-jewels": ("MUM-01", "2027-10-21T11:00"),
     "loonwood-home": ("TOR-01", "2027-01-21T11:00"),
+    "rendezvous-denim": ("TOR-01", "2028-03-15T15:00"),
 }
 
 
@@ -112,6 +113,12 @@ def test_what_comes_next_names_the_next_offers_and_their_first_days(question: st
         "Coming up at Jakarta Grand Indonesia: the Payday Sale from Thursday 25 November"
         " and the Kilat 12.12 Sale from Friday 10 December."
     )
+
+
+def test_what_comes_next_in_a_month_counts_what_starts_on_its_first_day() -> None:
+    # Found on Rendezvous Denim, measured unseen: the Jean Swap starts on 1 April.
+    answer = _ask("What's coming up in April?", "rendezvous-denim")
+    assert "the Jean Swap from Saturday 1 April" in answer.text, answer.text
 
 
 def test_what_comes_next_for_a_category_is_the_next_offer_on_it() -> None:
