@@ -1,8 +1,9 @@
-"""The one store an offer runs at, when a clerk elsewhere asks about it.
+"""Where a question about a named offer is answered, and which offer of a shared name it means.
 
 "Is there a limit at the Bali opening?" asked in Jakarta is about the opening's own store:
 its rules, prices and clock are that store's. A question that asks whether the offer runs
-here ("is the opening on here?") stays at the asker's store.
+here ("is the opening on here?") stays at the asker's store. "Back to School" asked in New
+Zealand is the Back to School NZ, when the chain runs one of that name there.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ _ABOUT_THE_OFFER = frozenset(
         Intent.OVERVIEW,
     }
 )
-"""Intents whose answer is the offer's own, wherever it is asked; whether it runs at the
-asker's store (in_offer, where) is not among them."""
+"""Intents whose answer is the offer's own, wherever it is asked. Whether it runs at the
+asker's store (in_offer with no item named) is not among them."""
 
 
 def offers_here(parsed: ParsedQuestion, knowledge: KnowledgeBase, store_id: str) -> list[str]:
