@@ -33,10 +33,11 @@ from knowledge_base.head_words import (
     shared_head,
     singular_form,
 )
-from knowledge_base.loose_matching import LooseVocabulary, sound_key, vowel_free_key
+from knowledge_base.loose_matching import LooseVocabulary
 from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
+from knowledge_base.promotion_matching import find_promotions, sound_key, vowel_free_key
 from knowledge_base.promotion_names import promotion_names
 from knowledge_base.store_names import PLACE_WORDS, place_names
 from knowledge_base.verb_readings import without_verb_readings
@@ -205,7 +206,7 @@ class CatalogueMatcher:
             for m in found:
                 if m.kind == "product":
                     occupied[m.start : m.end] = [True] * (m.end - m.start)
-            found.extend(self.loose.find_promotions(words, occupied))
+            found.extend(find_promotions(self.loose, words, occupied))
         elif sum(m.kind == "promotion" for m in found) == 1:
             # A second offer heard imperfectly beside one named exactly ("does based camp we
             # go on top of the tent clearance"): only a close reading of another offer.
@@ -216,7 +217,7 @@ class CatalogueMatcher:
             named = {m.key for m in found if m.kind == "promotion"}
             found.extend(
                 m
-                for m in self.loose.find_promotions(words, occupied)
+                for m in find_promotions(self.loose, words, occupied)
                 if m.key not in named and m.score >= SECOND_PROMOTION_SCORE
             )
         found = continued_places(self.loose, words, continued_products(self.loose, words, found))
