@@ -200,8 +200,10 @@ class AnswerCore:
         )
         return Answer(text=text, source=AnswerSource.UNKNOWN, facts=facts)
 
-    def _unit_quote(self, turn: Turn, sku: str, member: bool | None = None) -> Quote:
-        """One unit of ``sku`` priced at the turn's store and moment.
+    def _unit_quote(
+        self, turn: Turn, sku: str, member: bool | None = None, at: datetime | None = None
+    ) -> Quote:
+        """One unit of ``sku`` priced at the turn's store and moment (or ``at``).
 
         ``member``: who the price is for; by default, as the question reads.
         """
@@ -209,7 +211,7 @@ class AnswerCore:
             self._kb,
             basket=Basket.of({sku: 1}),
             store_id=turn.store_id,
-            at=turn.at,
+            at=turn.at if at is None else at,
             member=turn.parsed.member if member is None else member,
         )
 

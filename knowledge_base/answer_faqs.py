@@ -24,7 +24,7 @@ from knowledge_base.faq_terms import (
     without_promotions,
 )
 from knowledge_base.joining import asks_joining, joining_faq
-from knowledge_base.left_out import asks_if_left_out, not_running
+from knowledge_base.left_out import not_running, said_to_question
 from knowledge_base.models import Faq, Promotion
 from knowledge_base.phrasing import join, lower_first, rule_phrases, the_title, title
 from knowledge_base.question_terms import content_terms
@@ -195,8 +195,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         turn.fact(faq.question.en, faq.question.zh_cn)
         self._promotion_facts(turn, promotion)
         said = self._text(turn, faq.answer)
-        if not turn.zh and asks_if_left_out(turn.parsed.words):
-            said = _answered_left_out(faq.question.en, said)
+        if not turn.zh:
+            said = said_to_question(turn.parsed.words, tokens(faq.question.en), said)
         if not self._at_store(turn, promotion):
             # A named offer's FAQ asked where it does not run: that first, then the FAQ.
             store, zh = self._store_name(turn), turn.zh
@@ -271,13 +271,3 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
 
 _WHY_FIRST = 1000
 """Added to an FAQ's score when it and the question both ask why: more than any word count."""
-
-
-def _answered_left_out(faq_question: str, answer: str) -> str:
-    """An FAQ's "Yes, ..." to "Is X in Y?", said to "Is X left out of Y?": "No, ..."."""
-    if asks_if_left_out(tokens(faq_question)):
-        return answer
-    for said, meant in (("Yes, ", "No, "), ("No, ", "Yes, ")):
-        if answer.startswith(said):
-            return meant + answer.removeprefix(said)
-    return answer

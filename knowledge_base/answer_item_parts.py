@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from knowledge_base import pricing
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
-from knowledge_base.pricing import Basket
 from knowledge_base.question_forms import stated_percents
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -219,14 +217,7 @@ class ItemAnswerParts(AnswerSentences):
         """What one ``sku`` cost in the last minute an ended ``promotion`` ran, if it priced it."""
         if placed.phase is not Phase.ENDED:
             return None
-        last = placed.ends - timedelta(minutes=1)
-        quote = pricing.quote(
-            self._kb,
-            basket=Basket.of({sku: 1}),
-            store_id=turn.store_id,
-            at=last,
-            member=turn.parsed.member,
-        )
+        quote = self._unit_quote(turn, sku, at=placed.ends - timedelta(minutes=1))
         if promotion.id not in quote.promotion_ids:
             return None
         self._quote_facts(turn, quote)

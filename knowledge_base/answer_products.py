@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_item_parts import ItemAnswerParts
 from knowledge_base.answering import Answer
-from knowledge_base.left_out import asks_if_left_out
+from knowledge_base.left_out import asks_if_left_out, in_offer_openers
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.offer_audience import everyone_first, member_rule, members_only
 from knowledge_base.phrasing import (
@@ -53,8 +53,7 @@ class ProductAnswers(ItemAnswerParts):
             if zh:
                 first = f"是的，{head}" if yes else head
             else:
-                # "Is the X left out of the sale?" is answered "No" when it is in one.
-                opener = "No, " if asks_if_left_out(turn.parsed.words) else "Yes, "
+                opener, _ = in_offer_openers(turn.parsed.words)  # "left out?": "No, it is in"
                 first = f"{opener}{head}{so}" if yes else f"{head}{so}"
             if refused := not_for_non_members(turn, promotion):
                 said = f"{head[0].upper()}{head[1:]}{so}"
@@ -198,7 +197,7 @@ class ProductAnswers(ItemAnswerParts):
         zh, sku = turn.zh, product.sku
         # "Is the Greta left out of the sale?": "No" is that it is in, "Yes" that it is not.
         left_out = asks_if_left_out(turn.parsed.words)
-        yes, no = ("No, ", "Yes, ") if left_out else ("Yes, ", "No, ")
+        yes, no = in_offer_openers(turn.parsed.words)
         self._product_fact(turn, product)
         placed = self._promotion_facts(turn, promotion)
         name = title(promotion, zh) if zh else the_title(promotion, zh)

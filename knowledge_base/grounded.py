@@ -146,7 +146,8 @@ class GroundedAnswerer(
             if parsed.stores and store_id not in parsed.stores:
                 # A store or city named in the question wins over the caller's own store.
                 turn.store_id, turn.named_store = parsed.stores[0], True
-            parsed.promotions = offers_here(parsed, self._kb, turn.store_id)  # one name, 2 lands
+            # "Back to School" in New Zealand: the offer of that name that runs there.
+            parsed.promotions = offers_here(parsed, self._kb, turn.store_id)
             home = None if turn.named_store else offer_home_store(parsed, self._kb, store_id)
             if home is not None:
                 turn.store_id, turn.named_store = home, True  # "the Bali opening", from Jakarta
