@@ -1,7 +1,8 @@
 """Where the sessions' events and answers go: each session's own history, then the observer.
 
 :class:`SessionEvents` appends every event of a session to its entry's recent events and hands
-it to the process's observer (a failing observer is logged, never raised into a session);
+it to the process's observer (a failing observer is logged, never raised into a session),
+logging each step of a turn (:mod:`voice_agent.agent.turn_log`);
 every answer is counted and, when it is a gap, stored through the
 :class:`~knowledge_base.gaps.QuestionLogger`.
 """
@@ -15,6 +16,7 @@ from knowledge_base.gaps import QuestionLogger
 from voice_agent.agent.history import SessionEntry
 from voice_agent.agent.lifecycle import ManagedEvent, ManagedEventSink, deliver
 from voice_agent.agent.slots import SessionSlots
+from voice_agent.agent.turn_log import log_turn_event
 
 
 class SessionEvents:
@@ -68,4 +70,5 @@ class SessionEvents:
 
     async def _emit(self, entry: SessionEntry, event: ManagedEvent) -> None:
         entry.events.append(event)
+        log_turn_event(entry.room, event)
         await self.deliver(event)

@@ -221,13 +221,14 @@ def demo(
     configure_logging(verbose)
     settings = settings_or_exit(config)
     from voice_agent.runtime import build_runtime
+    from voice_agent.spoken_question import speak_question
 
     with loading_progress(not json_output) as progress:
         # The replay below reuses these models: build_runtime loads them once per process.
         runtime = build_runtime(settings, progress=progress)
     question_wav = out.with_name("question.wav")
     rate = settings.audio.input_sample_rate
-    pcm = _speak(runtime.models.piper, question, sample_rate=rate)
+    pcm = speak_question(runtime.models.piper, question, sample_rate=rate, tail_secs=0.8)
     write_wav(question_wav, pcm, rate)
     if not json_output:
         typer.echo(f"question: {question!r} spoken into {question_wav}")
@@ -242,19 +243,6 @@ def demo(
         settings_config=config,
         runtime=runtime,
     )
-
-
-def _speak(voice: object, text: str, *, sample_rate: int) -> bytes:
-    import numpy as np
-    import soxr
-
-    chunks = voice.synthesize(text)  # type: ignore[attr-defined]
-    audio = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
-    rate = voice.config.sample_rate  # type: ignore[attr-defined]
-    resampled = soxr.resample(audio.astype(np.float32) / 32768.0, rate, sample_rate)
-    silence = np.zeros(int(0.4 * sample_rate), dtype=np.float32)
-    padded = np.concatenate([silence, resampled, silence, silence])
-    return (np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes()
 
 
 def _run_replay(

@@ -104,6 +104,7 @@ def print_demo(result: DemoResult | None, json_output: bool) -> None:
                 "question_wav": str(result.question_wav),
                 "heard_wav": str(result.heard_wav),
                 "ok": result.ok,
+                "why_not": result.why_not,
             }
         )
         return
@@ -114,4 +115,5 @@ def print_demo(result: DemoResult | None, json_output: bool) -> None:
         typer.echo(f"voice-to-voice {utterance.voice_to_voice_secs * 1000:.0f} ms over LiveKit")
     typer.echo(f"recording: {result.heard_wav}")
     if not result.ok:
-        typer.echo("error: the clerk heard no answer", err=True)
+        why = f": {result.why_not}" if result.why_not else ""
+        typer.echo(f"error: the clerk heard no answer{why}", err=True)

@@ -12,11 +12,15 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import soxr
-
-from pipelines.events import AnswerCompleted
+from pipelines.events import (
+    AnswerCompleted,
+    BotAudioStarted,
+    Transcribed,
+    TurnNotAddressed,
+    UserSpeechStarted,
+)
 from voice_agent.agent.errors import SessionNotFoundError
+from voice_agent.agent.lifecycle import ManagedEvent
 from voice_agent.agent.session import AGENT_IDENTITY
 from voice_agent.audio_io import load_audio, write_wav
 from voice_agent.livekit.clerk import SimulatedClerk
@@ -27,6 +31,7 @@ from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.tokens import mint_token
 from voice_agent.runtime import Runtime
 from voice_agent.service.runner import StoreService
+from voice_agent.spoken_question import speak_question
 
 DEMO_QUESTION = "Hey promo, is the AX-200 in the weekend offer?"
 DEMO_TIME = "2026-11-28T15:00"
@@ -57,22 +62,13 @@ class DemoResult:
     question_wav: Path
     heard_wav: Path
     report: ClerkReport
+    why_not: str | None = None
+    """Without a reply: how far the service got with the question, from its session events."""
 
     @property
     def ok(self) -> bool:
         """The clerk heard a reply with words in it."""
         return self.report.replied and bool(self.heard.strip())
-
-
-def speak_16k(voice: object, text: str, *, pad_secs: float = 0.4) -> bytes:
-    """Speak ``text`` with a Piper voice; 16 kHz mono 16-bit PCM with silence around it."""
-    chunks = voice.synthesize(text)  # type: ignore[attr-defined]
-    audio = np.frombuffer(b"".join(c.audio_int16_bytes for c in chunks), dtype=np.int16)
-    rate = int(voice.config.sample_rate)  # type: ignore[attr-defined]
-    resampled = soxr.resample(audio.astype(np.float32) / 32768.0, rate, SAMPLE_RATE)
-    silence = np.zeros(int(pad_secs * SAMPLE_RATE), dtype=np.float32)
-    padded = np.concatenate([silence, resampled, silence])
-    return (np.clip(padded, -1, 1) * 32767).astype("<i2").tobytes()
 
 
 async def run_demo(
@@ -91,7 +87,9 @@ async def run_demo(
     """
     await asyncio.to_thread(work_dir.mkdir, parents=True, exist_ok=True)
     question_wav, heard_wav = work_dir / "question.wav", work_dir / "heard.wav"
-    pcm = await asyncio.to_thread(speak_16k, runtime.models.piper, question)
+    pcm = await asyncio.to_thread(
+        speak_question, runtime.models.piper, question, sample_rate=SAMPLE_RATE
+    )
     await asyncio.to_thread(write_wav, question_wav, pcm, SAMPLE_RATE)
     room = clerk_room_name(store_id=store_id, identity=identity)
     endpoint = service.endpoint
@@ -121,16 +119,35 @@ async def run_demo(
     report = await clerk.run(script)
     heard_pcm = (await asyncio.to_thread(load_audio, heard_wav)).pcm16
     transcript = await runtime.transcriber.transcribe(_reply_only(heard_pcm, report))
+    events = _events_of(service, room)
+    answers = [e.text for e in events if isinstance(e, AnswerCompleted)]
     return DemoResult(
         room=room,
         question=question,
         heard=transcript.text.strip(),
-        answer=_answer_of(service, room),
+        answer=answers[-1] if answers else None,
         voice_to_voice_secs=report.utterances[0].voice_to_voice_secs,
         question_wav=question_wav,
         heard_wav=heard_wav,
         report=report,
+        why_not=None if report.replied else why_no_reply(events),
     )
+
+
+def why_no_reply(events: list[ManagedEvent]) -> str:
+    """How far the service got with a question the clerk heard no reply to."""
+    heard = [e.text for e in events if isinstance(e, Transcribed)]
+    if any(isinstance(e, AnswerCompleted) for e in events):
+        if any(isinstance(e, BotAudioStarted) for e in events):
+            return "the assistant answered and spoke, but its audio never reached the clerk"
+        return "the assistant answered, but no audio of the answer left it"
+    if any(isinstance(e, TurnNotAddressed) for e in events):
+        return f"the assistant heard {heard[-1]!r} and took it as not meant for it (no wake phrase)"
+    if heard:
+        return f"the assistant heard {heard[-1]!r} but gave no answer"
+    if any(isinstance(e, UserSpeechStarted) for e in events):
+        return "the assistant heard speech start but never got a transcript of it"
+    return "the assistant heard no speech: the clerk's audio did not reach it"
 
 
 def _reply_only(pcm16: bytes, report: ClerkReport) -> bytes:
@@ -149,10 +166,8 @@ def _reply_only(pcm16: bytes, report: ClerkReport) -> bytes:
     return pcm16[int(start * bytes_per_sec) // 2 * 2 : int(end * bytes_per_sec) // 2 * 2]
 
 
-def _answer_of(service: StoreService, room: str) -> str | None:
+def _events_of(service: StoreService, room: str) -> list[ManagedEvent]:
     try:
-        events = service.manager.events(room)
+        return list(service.manager.events(room))
     except SessionNotFoundError:
-        return None
-    answers = [e.text for e in events if isinstance(e, AnswerCompleted)]
-    return answers[-1] if answers else None
+        return []
