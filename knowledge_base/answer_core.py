@@ -286,8 +286,8 @@ class AnswerCore:
     def _product_fact(self, turn: Turn, product: Product) -> None:
         currency = self._currency(turn)
         price = product.list_price.get(currency.code)
-        turn.fact(
-            price_fact(
-                product.sku, product.name.en, f"{price}" if price is not None else "none", currency
-            )
-        )
+        # A Chinese answer names the product by its Chinese name ("跑步袜三双装"): its numbers
+        # are the name's, and the fact says so.
+        name = product.name.best("zh-CN") if turn.zh else product.name.en
+        amount = f"{price}" if price is not None else "none"
+        turn.fact(price_fact(product.sku, name, amount, currency))

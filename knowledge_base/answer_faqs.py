@@ -257,7 +257,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             return None
         sku, zh = products[0], turn.zh
         if zh:
-            return f"不参加，{sku}不在{title(promotion, zh)}范围内：{said}"
+            return f"不参加，{self._item(turn, sku)}不在{title(promotion, zh)}范围内：{said}"
         why = said.removeprefix("No, ").removeprefix("No. ")
         item = self._item(turn, sku)
         return f"No, the {item} is excluded from {the_title(promotion, zh)}: {lower_first(why)}"

@@ -27,7 +27,7 @@ class ItemAnswerParts(AnswerSentences):
     """Prices and placed offers of one item or category, for the answers about products."""
 
     def _so_price(self, turn: Turn, sku: str, only: Promotion | None = None) -> str:
-        """``, so 499 Norwegian kroner``: what one unit costs now (English answers).
+        """``, so 499 Norwegian kroner`` (``，折后499元``): what one unit costs now.
 
         ``only``: say it only when that promotion alone takes money off the unit (the price
         follows that offer's terms, not those of another offer stacked on it).
@@ -38,6 +38,8 @@ class ItemAnswerParts(AnswerSentences):
         if only is not None and quote.promotion_ids != (only.id,):
             return ""
         self._quote_facts(turn, quote)
+        if turn.zh:
+            return f"，折后{money(quote.total, self._currency(turn), 'zh-CN')}"
         return f", so {money(quote.total, self._currency(turn))}"
 
     def _so_rate(self, turn: Turn, sku: str, promotion: Promotion, rules: Sequence[Rule]) -> str:
@@ -178,11 +180,13 @@ class ItemAnswerParts(AnswerSentences):
         if running:
             now, _ = running[0]
             self._promotion_facts(turn, now)
-            head, rest = self._headline(turn, sku if zh else "it", now, rules=rules[now.id])
-            so = "" if zh else self._so_rate(turn, sku, now, rules[now.id])
-            said.append(f"现在{head}" if zh else f"Now {head}{so}")
+            head, rest = self._headline(
+                turn, self._item(turn, sku) if zh else "it", now, rules=rules[now.id]
+            )
+            so = self._so_rate(turn, sku, now, rules[now.id])
+            said.append(f"现在{head}{so}" if zh else f"Now {head}{so}")
         elif price := self._unreduced_price(turn, sku):
-            item = sku if zh else f"The {self._item(turn, sku)}"
+            item = self._item(turn, sku) if zh else f"The {self._item(turn, sku)}"
             said.append(f"{item}现价{price}" if zh else f"{item} is {price} now")
         return self._done(turn, said)
 
@@ -204,7 +208,7 @@ class ItemAnswerParts(AnswerSentences):
             self._promotion_facts(turn, promotion)
             name = title(promotion, zh) if zh else the_title(promotion, zh)
             not_in = (
-                f"不参加，{sku}不在{name}范围内"
+                f"不参加，{self._item(turn, sku)}不在{name}范围内"
                 if zh
                 else f"No, the {self._item(turn, sku)} is not in {name}: it is excluded"
             )

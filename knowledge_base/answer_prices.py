@@ -75,7 +75,7 @@ class PriceAnswers(AnswerFocus):
         offers = join([title(p, zh) for p in used], zh) if len(used) > 1 else ""
         if zh:
             who = "会员" if parsed.member else ""
-            subject = parsed.products[0] if single else items
+            subject = self._item(turn, parsed.products[0]) if single else items
             with_offers = f"（{offers}）" if offers else ""
             sentences.append(
                 f"{who}买{subject}{'要' if single else '共'}{total}{with_offers}，原价{listed}"

@@ -20,7 +20,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_now, asks_past, asks_yes_no
+from knowledge_base.question_forms import asks_now, asks_past, asks_wh_zh, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
@@ -43,7 +43,7 @@ class ProductAnswers(ItemAnswerParts):
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {self._item(turn, sku)}"
+            subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
             head, rest = self._headline(turn, subject, promotion, rules=rules[promotion.id])
             # An amount off does not say the price: say it ("100 off each, so 499").
             amount = any(isinstance(r, AmountOff) for r in rules[promotion.id])
@@ -51,21 +51,22 @@ class ProductAnswers(ItemAnswerParts):
             so = so or self._so_rate(turn, sku, promotion, rules[promotion.id])
             yes = not discount_question or asks_yes_no(turn.parsed.words)
             if zh:
-                first = f"是的，{head}" if yes else head
+                yes = yes and not asks_wh_zh(turn.parsed.text)
+                first = f"是的，{head}{so}" if yes else f"{head}{so}"
             else:
                 opener, _ = in_offer_openers(turn.parsed.words)  # "left out?": "No, it is in"
                 first = f"{opener}{head}{so}" if yes else f"{head}{so}"
             if refused := not_for_non_members(turn, promotion):
                 said = f"{head[0].upper()}{head[1:]}{so}"
-                first = f"{refused}，{head}" if zh else f"{refused}. {said}"
+                first = f"{refused}，{head}{so}" if zh else f"{refused}. {said}"
             if turn.parsed.member and not any(member_rule(p) for p, _ in running):
                 # "Do members get anything extra?": no, and what everyone gets.
                 it, _ = self._headline(turn, "it", promotion, rules=rules[promotion.id])
+                so = so or self._so_price(turn, sku)
                 first = (
-                    f"会员没有额外优惠，{head}"
+                    f"会员没有额外优惠，{head}{so}"
                     if zh
-                    else f"No, members get nothing extra on {subject}; {it}"
-                    f"{so or self._so_price(turn, sku)}"
+                    else f"No, members get nothing extra on {subject}; {it}{so}"
                 )
             sentences = [first, self._then(turn, rest, placed, sku=sku)]
             member_price = self._so_price(turn, sku).removeprefix(", so ")
@@ -75,7 +76,7 @@ class ProductAnswers(ItemAnswerParts):
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)
                 also, _ = self._headline(
-                    turn, f"{sku}还" if zh else "it", other, rules=rules[other.id]
+                    turn, f"{self._item(turn, sku)}还" if zh else "it", other, rules=rules[other.id]
                 )
                 if not zh:
                     also = also.replace("it is ", "it is also ", 1)
@@ -88,7 +89,7 @@ class ProductAnswers(ItemAnswerParts):
                 return self._product_in_named(turn, product, promotion)  # it joins later
             self._promotion_facts(turn, promotion)
             not_in = (
-                f"不参加，{sku}不在{title(promotion, zh)}范围内"
+                f"不参加，{self._item(turn, sku)}不在{title(promotion, zh)}范围内"
                 if zh
                 else f"No, the {self._item(turn, sku)} is not in {the_title(promotion, zh)}:"
                 " it is excluded"
@@ -98,7 +99,7 @@ class ProductAnswers(ItemAnswerParts):
         if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
             self._promotion_facts(turn, promotion)
-            subject = sku if zh else f"the {self._item(turn, sku)}"
+            subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
             not_yet = self._not_yet(turn, subject, promotion, placed, rules=rules[promotion.id])
             # "On sale now?" asks what it costs now too: said in the last sentence, kept short.
             if asks_now(turn.parsed.words, turn.parsed.text) and (
@@ -118,7 +119,7 @@ class ProductAnswers(ItemAnswerParts):
             self._promotion_facts(turn, promotion)
             ended = self._ended_phrase(turn, promotion, placed)
             if zh:
-                return self._done(turn, [f"没有，{ended}", f"{sku}现价{price}"])
+                return self._done(turn, [f"没有，{ended}", f"{self._item(turn, sku)}现价{price}"])
             return self._done(
                 turn,
                 [f"No, the {self._item(turn, sku)} is not on offer now: {ended}", f"It is {price}"],
@@ -131,7 +132,9 @@ class ProductAnswers(ItemAnswerParts):
             name = title(left_out, zh) if zh else the_title(left_out, zh)
             turn.fact(f"{left_out.id} excludes store {turn.store_id}")
             if zh:
-                return self._done(turn, [f"没有，{store}不参加{name}", f"{sku}价格是{price}"])
+                return self._done(
+                    turn, [f"没有，{store}不参加{name}", f"{self._item(turn, sku)}价格是{price}"]
+                )
             return self._done(
                 turn,
                 [
@@ -141,7 +144,9 @@ class ProductAnswers(ItemAnswerParts):
                 ],
             )
         if zh:
-            return self._done(turn, [f"没有，{sku}在{store}目前没有优惠", f"价格是{price}"])
+            return self._done(
+                turn, [f"没有，{self._item(turn, sku)}在{store}目前没有优惠", f"价格是{price}"]
+            )
         return self._done(
             turn,
             [
@@ -185,10 +190,12 @@ class ProductAnswers(ItemAnswerParts):
         )
         members, members_placed = running
         self._promotion_facts(turn, members)
-        head, rest = self._headline(turn, sku if zh else "it", members, rules=rules[members.id])
+        head, rest = self._headline(
+            turn, self._item(turn, sku) if zh else "it", members, rules=rules[members.id]
+        )
         said = [self._ended_phrase(turn, over, placed)]
         if zh:
-            said = [f"没有，{said[0]}", f"{sku}现价{price}", head]
+            said = [f"没有，{said[0]}", f"{self._item(turn, sku)}现价{price}", head]
         else:
             said = [f"No, {said[0]}", f"The {self._item(turn, sku)} is {price} now", head]
         return self._done(turn, [*said, self._then(turn, rest, members_placed)])
@@ -213,7 +220,7 @@ class ProductAnswers(ItemAnswerParts):
             # What the customer pays instead, when nothing else reduces it now.
             stays = self._plain_price(turn, sku, stays=True)
             if zh:
-                return self._done(turn, [f"不参加，{sku}不在{name}范围内", stays])
+                return self._done(turn, [f"不参加，{self._item(turn, sku)}不在{name}范围内", stays])
             if sku in promotion.scope.exclude_skus:
                 return self._done(
                     turn,
@@ -223,7 +230,7 @@ class ProductAnswers(ItemAnswerParts):
         item, rules = self._item_terms(turn, promotion, sku)
         joins_later = item.phase is Phase.UPCOMING and placed.phase is Phase.RUNNING
         if joins_later and sku not in promotion.scope.exclude_skus:
-            subject = sku if zh else f"the {self._item(turn, sku)}"
+            subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
             return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         if joins_later:
             # Left out of the offer's own rules, it joins later under rules of its own.
@@ -232,7 +239,10 @@ class ProductAnswers(ItemAnswerParts):
             )
             since = day(item.starts, item.local_now, zh)
             if zh:
-                return self._done(turn, [f"暂不参加，{sku}从{since}起参加{name}", f"届时{phrases}"])
+                return self._done(
+                    turn,
+                    [f"暂不参加，{self._item(turn, sku)}从{since}起参加{name}", f"届时{phrases}"],
+                )
             return self._done(
                 turn,
                 [
@@ -241,18 +251,20 @@ class ProductAnswers(ItemAnswerParts):
                 ],
             )
         if item.phase is Phase.RUNNING and placed.phase is Phase.RUNNING:
-            subject = sku if zh else f"the {self._item(turn, sku)}"
+            subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
             head, rest = self._headline(turn, subject, promotion, rules=rules)
             second = self._then(turn, rest, placed, sku=sku)
-            if zh:
-                return self._done(turn, [f"是的，{head}", second])
             so = self._so_rate(turn, sku, promotion, rules)
+            if zh:
+                return self._done(turn, [f"是的，{head}{so}", second])
             return self._done(turn, [f"{yes}{head}{so}", second])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
             if zh:
-                return self._done(turn, [f"还没开始，{name}{start}", f"{sku}届时{phrases}"])
+                return self._done(
+                    turn, [f"还没开始，{name}{start}", f"{self._item(turn, sku)}届时{phrases}"]
+                )
             return self._done(
                 turn,
                 [f"Not yet: {name} {start}", f"Then the {self._item(turn, sku)} will be {phrases}"],
@@ -265,7 +277,7 @@ class ProductAnswers(ItemAnswerParts):
         self._quote_facts(turn, quote)
         now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
         if zh:
-            return self._done(turn, [f"不参加了，{ended}", f"{sku}现价{now}"])
+            return self._done(turn, [f"不参加了，{ended}", f"{self._item(turn, sku)}现价{now}"])
         was = self._price_while_on(turn, sku, promotion, placed)
         if was is not None and asks_past(turn.parsed.words):
             # "How much was the Dante in the Natale offer?": its price on the offer's last day.

@@ -102,7 +102,7 @@ class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
             item, rules = self._item_terms(turn, promotion, sku)
             if item.phase is Phase.UPCOMING:
                 # "When does the X join the offer?": the day its own rules start.
-                subject = sku if zh else f"the {self._item(turn, sku)}"
+                subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
                 return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
         if turn.named_day is not None and asks_yes_no(parsed.words):

@@ -311,7 +311,8 @@ _PATTERNS: list[tuple[re.Pattern[str], _Handler]] = [
     (_p(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
      _Extractor.weekday),
     (_p(r"\b(?P<n>\d+)(?P<suffix>st|nd|rd|th)\b"), _Extractor.ordinal),
-    (_p(r"(?P<n>\d{1,2})\s*[日号]"), _Extractor.cn_day),
+    # "5100日元" is yen, not the 00th: no day inside a longer number or before 元.
+    (_p(r"(?<![\d.])(?P<n>\d{1,2})\s*[日号](?!元)"), _Extractor.cn_day),
     (_p(rf"(?<![\w.])(?:{_NUM})"), _Extractor.number),
     (_p(r"\d+"), _Extractor.number),  # digits glued to letters ("3for2")
 ]  # fmt: skip

@@ -3,7 +3,9 @@
 A chain whose codes are mostly model codes of letters and a number ("AX-200", "SK-VC30")
 is one whose clerks say codes, even its few without a number ("SK-WOOL"). Elsewhere a code
 of letters only ("RC-SKYLARK", "PL-HOPSY", "MB-RDG") is a stock key: spoken, it is letters
-run together, so the answer says the product's name instead ("the Skylark Mini Drone").
+run together, so the answer says the product's name instead ("the Skylark Mini Drone"). In
+such a chain a Chinese answer says each product's Chinese name where the catalogue gives
+one ("疾风3", not "QF-FENG3"): that is what its Chinese-speaking clerks call it.
 """
 
 from __future__ import annotations
@@ -31,23 +33,26 @@ class ItemLabels:
 
     names: Mapping[str, str]
     """The English name said for each code nobody says; codes not here are said as they are."""
+    zh_names: Mapping[str, str]
+    """The Chinese name said in Chinese answers, where codes are not said and it has one."""
 
     @classmethod
     def of(cls, products: Iterable[Product]) -> ItemLabels:
         """The labels for a catalogue: names for its unspeakable codes, unless codes are said."""
         catalogue = list(products)
         if codes_said(catalogue):
-            return cls(names={})
+            return cls(names={}, zh_names={})
         return cls(
             names={p.sku: p.name.en for p in catalogue if not speakable_code(p.sku)},
+            zh_names={p.sku: p.name.zh_cn for p in catalogue if p.name.zh_cn},
         )
 
     def label(self, sku: str, zh: bool = False) -> str:
         """What an answer calls the product ``sku`` ("the {label} is ...")."""
         if zh:
-            return sku
+            return self.zh_names.get(sku, sku)
         return self.names.get(sku, sku)
 
     def said_by_name(self, sku: str, zh: bool = False) -> bool:
         """Whether :meth:`label` says the product's name instead of its code."""
-        return not zh and sku in self.names
+        return sku in (self.zh_names if zh else self.names)

@@ -92,6 +92,17 @@ def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase)
             span = range(i, i + len(parts))
             if words[i : i + len(parts)] == parts and not named.intersection(span):
                 return True
+        # "Encore price" of the "Encore Club": the name without its noun, before a price word.
+        short = parts[:-1] if len(parts) > 1 and parts[-1] in MEMBERSHIP_NOUNS else []
+        for i in range(len(words) - len(short)):
+            span = range(i, i + len(short))
+            if (
+                short
+                and words[i : i + len(short)] == short
+                and words[i + len(short)] in _PRICE_WORDS
+                and not named.intersection(span)
+            ):
+                return True
     for i, word in enumerate(words):
         if word not in _PRICE_WORDS:
             continue
@@ -181,3 +192,20 @@ def sounds_like_member(words: list[str], i: int) -> bool:
     if i + 1 >= len(words) or words[i + 1] not in _PRICE_WORDS or len(word) < 5:
         return False
     return SequenceMatcher(None, word, "member").ratio() >= MEMBER_LIKENESS
+
+
+@per_knowledge
+def name_words(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Lowercased words of the chain's names: products, categories, promotions and aliases.
+
+    A word of the chain's texts that is none of these ("number" of "phone number") is no
+    thing sold: before "price" and sounding like *member*, it was heard for "member".
+    """
+    names: list[str] = []
+    for product in knowledge.products.values():
+        names += [product.name.en, *product.aliases]
+    for category in knowledge.categories.values():
+        names += [category.name.en, *category.aliases]
+    for promotion in knowledge.promotions.values():
+        names += [promotion.title.en, *promotion.aliases]
+    return frozenset(w for name in names for w in re.findall(r"[a-z0-9']+", name.lower()))

@@ -61,6 +61,17 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+_WH_WORDS_ZH = ("什么", "哪", "几", "多少", "怎么")
+
+
+def asks_wh_zh(text: str) -> bool:
+    """A Chinese question asking what, which, how many or how ("山脊越野现在有什么优惠？").
+
+    Its answer does not open with 是的: nothing was asked to be confirmed.
+    """
+    return any(w in text for w in _WH_WORDS_ZH)
+
+
 _ASKED_NOW = frozenset({"yet", "now", "already", "today", "currently"})
 _ASKED_NOW_ZH = ("现在", "已经", "今天")
 

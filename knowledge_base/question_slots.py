@@ -118,8 +118,20 @@ CLOCK_WORDS = frozenset({"am", "pm", "a", "p", "m"})
 """Words of a time of day that are no unknown words ("7 pm", "7 p.m.")."""
 
 
+_EVENING_AFTER_HOUR = (("tonight",), ("this", "evening"), ("in", "the", "evening"), ("at", "night"))
+"""Words after a bare hour that make it p.m.: "at 10 tonight", "9 in the evening"."""
+_ZH_CLOCK = re.compile(
+    r"(早上|上午|中午|下午|傍晚|晚上|今晚)?(\d{1,2}|[一二三四五六七八九十]{1,3})点(半|(\d{1,2})分)?"
+)
+_ZH_AFTERNOON = ("下午", "傍晚", "晚上", "今晚")
+_ZH_NUMERALS = "一二三四五六七八九十"
+
+
 def clock_named(free: list[str]) -> tuple[int, int] | None:
-    """A time of day said: "at 7pm", "7:30 pm", "7 p.m.", "at 19:00" -> (hour, minute)."""
+    """A time of day said, as (hour, minute).
+
+    "at 7pm", "7:30 pm", "7 p.m.", "at 19:00", "at 10 tonight", "晚上10点", "下午三点半".
+    """
     for i, word in enumerate(free):
         meridiem = word
         if word in ("a", "p") and i + 1 < len(free) and free[i + 1] == "m":
@@ -135,6 +147,49 @@ def clock_named(free: list[str]) -> tuple[int, int] | None:
             hour, minute = int(free[i + 1]), int(free[i + 2])  # "at 19:00"
             if len(free[i + 2]) == 2 and hour < 24 and minute < 60:
                 return hour, minute
+    for i, word in enumerate(free):
+        if not (word.isdigit() and 1 <= int(word) <= 12):
+            continue
+        after = free[i + 1 :]
+        if after[:2] == ["o", "clock"]:
+            after = after[2:]
+        if any(tuple(after[: len(words)]) == words for words in _EVENING_AFTER_HOUR):
+            return int(word) % 12 + 12, 0
+    return _zh_clock(free)
+
+
+def _zh_clock(free: list[str]) -> tuple[int, int] | None:
+    """A Chinese time of day: "晚上10点", "下午三点半", "今晚9点30分".
+
+    A Chinese numeral needs the part of the day ("便宜一点" is "a little cheaper", not one
+    o'clock).
+    """
+    text = "".join(w if has_cjk(w) or w.isdigit() else " " for w in free)
+    for match in _ZH_CLOCK.finditer(text):
+        part, said = match.group(1), match.group(2)
+        if part is None and not said.isdigit():
+            continue
+        hour = int(said) if said.isdigit() else _zh_number(said)
+        minute = 30 if match.group(3) == "半" else int(match.group(4) or 0)
+        if hour is None or hour > 23 or minute > 59:
+            continue
+        if part in _ZH_AFTERNOON and hour < 12:
+            hour += 12
+        return hour, minute
+    return None
+
+
+def _zh_number(said: str) -> int | None:
+    """一 .. 二十三 as a number (None for anything else)."""
+    digits = [_ZH_NUMERALS.index(c) + 1 for c in said]
+    if len(digits) == 1:
+        return digits[0]
+    if len(digits) == 2 and digits[0] == 10:
+        return 10 + digits[1]  # 十一
+    if len(digits) == 2 and digits[1] == 10:
+        return digits[0] * 10  # 二十
+    if len(digits) == 3 and digits[1] == 10:
+        return digits[0] * 10 + digits[2]  # 二十三
     return None
 
 

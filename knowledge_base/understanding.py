@@ -39,7 +39,13 @@ from knowledge_base.cues_zh import (
 )
 from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
-from knowledge_base.membership import membership_named, membership_said, sounds_like_member
+from knowledge_base.membership import (
+    MEMBER_WORDS,
+    membership_named,
+    membership_said,
+    name_words,
+    sounds_like_member,
+)
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
 from knowledge_base.question_counts import counts_heard, one_product_categories
@@ -116,12 +122,16 @@ def understand(
     corrected: dict[str, str] = {}
     if not is_chinese:
         speller = _speller()
+        things = name_words(knowledge)
         for i, word in enumerate(words):
-            if i in named or (vocabulary is not None and word in vocabulary):
+            if i in named:
+                continue
+            if sounds_like_member(words, i) and word not in things and word not in MEMBER_WORDS:
+                corrected[word] = "member"  # "number price": no name of the chain says "number"
+                continue
+            if vocabulary is not None and word in vocabulary:
                 continue
             cue = speller.correct(word)
-            if cue is None and sounds_like_member(words, i):
-                cue = "member"
             if cue is not None:
                 corrected[word] = cue
     heard = [corrected.get(w, w) for w in words]

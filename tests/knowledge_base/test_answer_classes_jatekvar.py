@@ -150,7 +150,7 @@ def test_codes_stay_where_clerks_say_codes() -> None:
     assert not codes_said(timberpaw.products.values())
     labels = ItemLabels.of(timberpaw.products.values())
     assert labels.label("GR-BRUSH") == "Slicker Brush"
-    assert labels.label("GR-BRUSH", zh=True) == "GR-BRUSH"
+    assert labels.label("GR-BRUSH", zh=True) == "针梳"  # its Chinese name, where it has one
 
 
 # --- a spend-and-save asked about without its name ----------------------------------------------
