@@ -123,3 +123,12 @@ def contact_named(words: list[str], contacts: Iterable[Contact]) -> Contact | No
         and any(len(part) >= 3 and part in said for part in contact.name.lower().split())
     ]
     return found[0] if len(found) == 1 else None
+
+
+_REACH_WORDS = frozenset("number phone mobile cell email mail extension ext".split())
+"""Words asking how to reach someone: "dana's number", "javier's email?"."""
+
+
+def asks_for_person(words: list[str], contacts: Iterable[Contact]) -> bool:
+    """Whether the question asks how to reach one named person ("whats dana's number")."""
+    return bool(_REACH_WORDS & set(words)) and contact_named(words, contacts) is not None

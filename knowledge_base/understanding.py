@@ -20,6 +20,7 @@ from knowledge_base import catalogue_lookup
 from knowledge_base.bare_questions import bare_offer_words
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
+from knowledge_base.contacts import asks_for_person
 from knowledge_base.cue_rewrites import read_as_asked
 from knowledge_base.cue_speller import CueSpeller
 from knowledge_base.cues import EN, ORDER, Intent, cue_words
@@ -168,6 +169,8 @@ def understand(
         intent = Intent.DISCOUNT
     if heard[:1] == ["who"] and "person" in heard:
         intent = Intent.CONTACT  # "who's the Run Fest person for Vietnam?"
+    if asks_for_person(heard, knowledge.contacts.values()):
+        intent = Intent.CONTACT  # "whats dana's number"
     if asks_how_many_per_customer(heard, named):
         intent = Intent.LIMIT
     faq_topic = has(FAQ_TOPICS_EN, FAQ_TOPICS_ZH)

@@ -90,3 +90,10 @@ def test_member_heard_as_another_word_or_the_clubs_first_word_asks_the_member_pr
 def test_yen_written_in_chinese_is_money_not_a_day_of_the_month() -> None:
     claims = extract_claims("折后5100日元。")
     assert [(c.kind.value, c.value) for c in claims] == [("number", "5100")]
+
+
+@pytest.mark.parametrize("question", ["whats dana's number", "dana's email?"])
+def test_a_person_asked_for_by_first_name_and_a_way_to_reach_them_is_a_contact(
+    question: str,
+) -> None:
+    assert _ask(RENDEZVOUS, question).text.startswith("You can reach Dana Whitfield, US promotions")
