@@ -93,12 +93,13 @@ def membership_said(words: list[str], named: set[int], knowledge: KnowledgeBase)
             if words[i : i + len(parts)] == parts and not named.intersection(span):
                 return True
         # "Encore price" of the "Encore Club": the name without its noun, before a price word.
-        short = parts[:-1] if len(parts) > 1 and parts[-1] in MEMBERSHIP_NOUNS else []
+        if len(parts) < 2 or parts[-1] not in MEMBERSHIP_NOUNS:
+            continue
+        short = parts[:-1]
         for i in range(len(words) - len(short)):
             span = range(i, i + len(short))
             if (
-                short
-                and words[i : i + len(short)] == short
+                words[i : i + len(short)] == short
                 and words[i + len(short)] in _PRICE_WORDS
                 and not named.intersection(span)
             ):

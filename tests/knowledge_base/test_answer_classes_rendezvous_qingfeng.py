@@ -14,7 +14,6 @@ from kb_helpers import ask_at, sample_answerer
 
 from knowledge_base.answering import Answer
 from knowledge_base.claim_extraction import extract_claims
-from knowledge_base.question_slots import clock_named
 
 QINGFENG = ("qingfeng-sports", "SH-NJW", "2027-06-17T15:00")
 RENDEZVOUS = ("rendezvous-denim", "TOR-01", "2028-03-15T15:00")
@@ -41,24 +40,6 @@ def test_a_chain_whose_clerks_say_codes_keeps_its_codes_in_chinese() -> None:
 def test_a_chinese_what_question_is_not_answered_with_yes() -> None:
     answer = _ask(QINGFENG, "云步有什么优惠")
     assert answer.text.startswith("云步参加618年中大促"), answer.text
-
-
-@pytest.mark.parametrize(
-    ("words", "clock"),
-    [
-        ("what will it cost at 10 tonight", (22, 0)),
-        ("price at 9 o clock tonight", (21, 0)),
-        ("at 8 in the evening", (20, 0)),
-        ("晚 上 10 点 多 少 钱", (22, 0)),
-        ("下 午 三 点 半", (15, 30)),
-        ("便 宜 一 点", None),  # "a little cheaper"
-        ("要 3 点", (3, 0)),
-    ],
-)
-def test_a_time_of_day_is_read_from_evening_words_and_chinese_clock_times(
-    words: str, clock: tuple[int, int] | None
-) -> None:
-    assert clock_named(words.split()) == clock
 
 
 def test_a_price_asked_for_tonight_after_a_flash_sale_ends_is_the_shelf_price() -> None:

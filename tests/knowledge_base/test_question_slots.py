@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge_base.question_slots import days_until, when_named
+from knowledge_base.question_slots import clock_named, days_until, when_named
 from knowledge_base.words import tokens
 
 
@@ -39,3 +39,21 @@ def test_a_date_is_the_nearest_one_to_the_day_asked() -> None:
     assert days_until(saturday, 11, 30) == -5  # last Monday, not next year
     assert days_until(saturday, 1, 3) == 29  # the coming January
     assert days_until(saturday, 2, 30) is None  # no year has it
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("what will it cost at 10 tonight", (22, 0)),
+        ("price at 9 o'clock tonight", (21, 0)),
+        ("at 8 in the evening", (20, 0)),
+        ("晚上10点多少钱", (22, 0)),
+        ("下午三点半", (15, 30)),
+        ("便宜一点", None),  # "a little cheaper", not one o'clock
+        ("要3点", (3, 0)),
+    ],
+)
+def test_a_time_of_day_is_read_from_evening_words_and_chinese_clock_times(
+    text: str, clock: tuple[int, int] | None
+) -> None:
+    assert clock_named(tokens(text)) == clock

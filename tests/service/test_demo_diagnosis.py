@@ -61,3 +61,10 @@ def test_a_transcript_with_no_answer() -> None:
     assert why_no_reply(_heard(QUESTION)) == (
         f"the assistant heard {QUESTION!r} but gave no answer"
     )
+
+
+def test_a_turn_not_meant_for_it_whose_transcript_is_no_longer_kept() -> None:
+    # The session keeps only its recent events: the verdict may outlive the transcript.
+    assert why_no_reply([TurnNotAddressed(session_id=ROOM)]) == (
+        "the assistant heard a turn and took it as not meant for it (no wake phrase)"
+    )

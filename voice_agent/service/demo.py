@@ -142,7 +142,8 @@ def why_no_reply(events: list[ManagedEvent]) -> str:
             return "the assistant answered and spoke, but its audio never reached the clerk"
         return "the assistant answered, but no audio of the answer left it"
     if any(isinstance(e, TurnNotAddressed) for e in events):
-        return f"the assistant heard {heard[-1]!r} and took it as not meant for it (no wake phrase)"
+        said = repr(heard[-1]) if heard else "a turn"
+        return f"the assistant heard {said} and took it as not meant for it (no wake phrase)"
     if heard:
         return f"the assistant heard {heard[-1]!r} but gave no answer"
     if any(isinstance(e, UserSpeechStarted) for e in events):
