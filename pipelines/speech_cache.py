@@ -27,7 +27,8 @@ class RenderedSpeechCache:
     """Least-recently-used audio chunks per (voice, text), at most ``max_bytes`` in total.
 
     Thread-safe; share one instance per process. An entry larger than the whole budget is
-    not stored. It also counts the live renders in progress (sessions' own sentences), so
+    not stored. It also counts the live renders in progress (sessions' own sentences, and
+    an urgent notice's sentences rendered once for every session about to say them), so
     that rendering ahead (:mod:`pipelines.speech_prerender`) can keep out of their way, and
     lets one renderer :meth:`claim` a text so that others wait for its audio
     (:meth:`is_claimed`) instead of rendering the same sentence again.
@@ -86,7 +87,7 @@ class RenderedSpeechCache:
 
     @contextmanager
     def live_render(self) -> Iterator[None]:
-        """Mark a session's synthesis as in progress for the duration of the block."""
+        """Mark a render someone waits for as in progress for the duration of the block."""
         with self._lock:
             self._live_renders += 1
         try:
@@ -99,7 +100,7 @@ class RenderedSpeechCache:
 
     @property
     def live_renders(self) -> int:
-        """Sessions' syntheses in progress right now."""
+        """Renders someone waits for (a session's sentence, a notice's), in progress now."""
         with self._lock:
             return self._live_renders
 

@@ -201,18 +201,26 @@ class AnswerPrerenderer:
         return len(claimed)
 
     async def _render_claimed(self, texts: Sequence[str]) -> None:
-        """Render and release each claimed text in turn (every claim is released)."""
-        for index, text in enumerate(texts):
-            try:
-                chunks = await asyncio.to_thread(
-                    render_sentence, self._voice, text, length_scale=self._length_scale
-                )
-                self._cache.put(self._voice_key, text, chunks)
-            except BaseException:
-                for unrendered in texts[index:]:
-                    self._cache.release(self._voice_key, unrendered)
-                raise
-            self._cache.release(self._voice_key, text)
+        """Render and release each claimed text in turn (every claim is released).
+
+        Sessions are about to say these texts, so their rendering counts as a live one from
+        the first to the last: a round of likely answers started by the same publish waits
+        for all of them instead of sharing the cores with them.
+        """
+        if not texts:
+            return
+        with self._cache.live_render():
+            for index, text in enumerate(texts):
+                try:
+                    chunks = await asyncio.to_thread(
+                        render_sentence, self._voice, text, length_scale=self._length_scale
+                    )
+                    self._cache.put(self._voice_key, text, chunks)
+                except BaseException:
+                    for unrendered in texts[index:]:
+                        self._cache.release(self._voice_key, unrendered)
+                    raise
+                self._cache.release(self._voice_key, text)
 
     async def spoken_sentences(self, question: Question) -> list[str]:
         """The texts a session hands to speech for ``question`` (see ``AnswerProcessor``)."""

@@ -159,4 +159,28 @@ async def test_texts_rendered_ahead_are_rendered_once_and_then_hit_by_a_session(
         frames_to_send=[TTSSpeakFrame(text=notice), SleepFrame(sleep=0.5)],
     )
     assert any(isinstance(f, TTSAudioRawFrame) for f in down)
-    assert cache.stats().hits == 1 and cache.live_renders_marked == 0
+    assert cache.stats().hits == 1
+    assert cache.live_renders_marked == 1  # the notice's own rendering; the session's hit none
+
+
+@pytest.mark.slow
+async def test_a_notice_is_rendered_before_the_likely_answers_of_the_same_publish(
+    runtime: Any, knowledge: KnowledgeBase
+) -> None:
+    cache = RenderedSpeechCache(max_bytes=64 * 1024 * 1024)
+    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
+    notice = [
+        "Urgent update to the Weekend Running Offer: the discount went up to 25 percent.",
+        "It applies in every store from Saturday 28 November.",
+        "Please confirm that you heard this update.",
+    ]
+    rendering_notice = asyncio.create_task(prerenderer.render_texts(notice))
+    await asyncio.sleep(0)  # the notice's rendering has begun
+    round_of_answers = prerenderer.schedule()
+    assert await rendering_notice == 3
+    started_during_notice = prerenderer.renders_started
+    report = await asyncio.wait_for(round_of_answers, timeout=120)
+
+    assert started_during_notice == 0
+    assert report.waited_for_live == 1
+    assert report.rendered > 0
