@@ -2,10 +2,11 @@ from voice_agent.benchmarks.loop import replay_row
 from voice_agent.replay_timings import TurnReport
 
 
-def test_a_replay_row_says_what_was_heard_and_how_long_the_answer_waited() -> None:
+def test_a_replay_row_says_what_was_heard_and_when_each_stage_ended() -> None:
     turn = TurnReport(
         transcript="Our running shoes on sale this weekend,",
         speech_end=2.0,
+        vad_stop=2.25,
         stt_done=2.4,
         answer_ready=3.6,
         first_audio=3.65,
@@ -23,6 +24,12 @@ def test_a_replay_row_says_what_was_heard_and_how_long_the_answer_waited() -> No
                 "voice_to_voice_secs": 1.65,
                 "stt_secs": 0.13,
                 "answer_wait_secs": 1.2,
+                "after_speech_end_secs": {
+                    "vad_stop": 0.25,
+                    "stt_done": 0.4,
+                    "answer_ready": 1.6,
+                    "first_audio": 1.65,
+                },
             }
         ],
     }

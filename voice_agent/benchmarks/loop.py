@@ -125,7 +125,11 @@ async def measure_loop(
 
 
 def replay_row(path: str, turns: list[Any]) -> dict[str, Any]:
-    """One replayed question: what was heard and where its time went, per turn."""
+    """One replayed question: what was heard and where its time went, per turn.
+
+    ``after_speech_end_secs`` times each stage from the turn's last voiced input sample: the
+    VAD's stop, the transcript, the answer's first sentence, its first audible sample.
+    """
     return {
         "path": path,
         "turns": [
@@ -133,15 +137,21 @@ def replay_row(path: str, turns: list[Any]) -> dict[str, Any]:
                 "transcript": turn.transcript,
                 "voice_to_voice_secs": turn.voice_to_voice_secs,
                 "stt_secs": turn.stt_secs,
-                "answer_wait_secs": (
-                    None
-                    if turn.answer_ready is None or turn.stt_done is None
-                    else round(turn.answer_ready - turn.stt_done, 3)
-                ),
+                "answer_wait_secs": _between(turn.stt_done, turn.answer_ready),
+                "after_speech_end_secs": {
+                    "vad_stop": _between(turn.speech_end, turn.vad_stop),
+                    "stt_done": _between(turn.speech_end, turn.stt_done),
+                    "answer_ready": _between(turn.speech_end, turn.answer_ready),
+                    "first_audio": _between(turn.speech_end, turn.first_audio),
+                },
             }
             for turn in turns
         ],
     }
+
+
+def _between(start: float | None, end: float | None) -> float | None:
+    return None if start is None or end is None else round(end - start, 3)
 
 
 def tts_first_audio(voice: Any, answerer: Any, questions: list[dict[str, Any]]) -> list[float]:
