@@ -81,8 +81,9 @@ def last_output_end(output: list[OutputChunk], sample_rate: int) -> float:
     return output[-1].at + _chunk_secs(output[-1], sample_rate)
 
 
-def _rel(value: float | None, origin: float) -> float | None:
-    return None if value is None else round(value - origin, 3)
+def seconds_after(value: float | None, origin: float | None) -> float | None:
+    """``value`` as seconds after ``origin`` (to the millisecond); ``None`` if either is."""
+    return None if value is None or origin is None else round(value - origin, 3)
 
 
 def turn_reports(
@@ -108,16 +109,16 @@ def turn_reports(
             current = TurnReport(
                 transcript=event.text,
                 speech_end=ended[-1] if ended else None,
-                vad_stop=_rel(last_stop, origin),
-                stt_done=_rel(last_transcribed.at if last_transcribed else None, origin),
+                vad_stop=seconds_after(last_stop, origin),
+                stt_done=seconds_after(last_transcribed.at if last_transcribed else None, origin),
                 stt_secs=round(last_transcribed.stt_secs, 3) if last_transcribed else None,
             )
             reports.append(current)
         elif isinstance(event, AnswerStarted) and current is not None:
-            current.answer_ready = _rel(event.at, origin)
+            current.answer_ready = seconds_after(event.at, origin)
             audible = [c for c in output if c.at >= event.at and level_dbfs(c.audio) > SILENCE_DBFS]
             if audible:
-                current.first_audio = _rel(audible[0].at, origin)
+                current.first_audio = seconds_after(audible[0].at, origin)
                 if current.speech_end is not None and current.first_audio is not None:
                     current.voice_to_voice_secs = round(current.first_audio - current.speech_end, 3)
         elif isinstance(event, AnswerCompleted) and current is not None:
@@ -147,7 +148,7 @@ def barge_in_reports(
             BargeInReport(
                 speech_onset=onset,
                 detected=round(detected, 3),
-                audio_stopped=_rel(stopped, origin),
+                audio_stopped=seconds_after(stopped, origin),
                 interruption_latency_secs=(
                     None if stopped is None else round(stopped - origin - onset, 3)
                 ),

@@ -17,6 +17,7 @@ from rich.progress import Progress
 
 from voice_agent.audio_io import load_audio
 from voice_agent.benchmarks.stats import summary
+from voice_agent.replay_timings import seconds_after
 
 QUESTION_KINDS = frozenset({"question", "loop_question"})
 """Manifest kinds of one whole question spoken without a pause."""
@@ -137,21 +138,17 @@ def replay_row(path: str, turns: list[Any]) -> dict[str, Any]:
                 "transcript": turn.transcript,
                 "voice_to_voice_secs": turn.voice_to_voice_secs,
                 "stt_secs": turn.stt_secs,
-                "answer_wait_secs": _between(turn.stt_done, turn.answer_ready),
+                "answer_wait_secs": seconds_after(turn.answer_ready, turn.stt_done),
                 "after_speech_end_secs": {
-                    "vad_stop": _between(turn.speech_end, turn.vad_stop),
-                    "stt_done": _between(turn.speech_end, turn.stt_done),
-                    "answer_ready": _between(turn.speech_end, turn.answer_ready),
-                    "first_audio": _between(turn.speech_end, turn.first_audio),
+                    "vad_stop": seconds_after(turn.vad_stop, turn.speech_end),
+                    "stt_done": seconds_after(turn.stt_done, turn.speech_end),
+                    "answer_ready": seconds_after(turn.answer_ready, turn.speech_end),
+                    "first_audio": seconds_after(turn.first_audio, turn.speech_end),
                 },
             }
             for turn in turns
         ],
     }
-
-
-def _between(start: float | None, end: float | None) -> float | None:
-    return None if start is None or end is None else round(end - start, 3)
 
 
 def tts_first_audio(voice: Any, answerer: Any, questions: list[dict[str, Any]]) -> list[float]:
