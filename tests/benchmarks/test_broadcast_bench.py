@@ -1,10 +1,13 @@
-"""``bench broadcast``: its roster, its urgent edit, its earpieces' ears and clerk counts.
+"""``bench broadcast``: its roster, its urgent edit, its earpieces' ears, report and options.
 
-No server needed: the round itself is checked by running the command (see docs/broadcast.md).
+No server needed: a round's ending is checked over a real LiveKit server in
+``tests/livekit/test_broadcast_round_livekit.py``, the whole round by running the command
+(see docs/broadcast.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +20,10 @@ from knowledge_base.roster_files import parse_roster
 from tests.conftest import AUDIO
 from tests.storage.knowledge_helpers import copy_sample
 from voice_agent.audio_io import load_audio
-from voice_agent.benchmarks.broadcast import _round_report, notice_id_of, roster_csv, urgent_edit
+from voice_agent.benchmarks.broadcast import notice_id_of, roster_csv, urgent_edit
+from voice_agent.benchmarks.broadcast_deadlines import RoundDeadlines
 from voice_agent.benchmarks.broadcast_earpieces import EarpieceReport, is_voiced
+from voice_agent.benchmarks.broadcast_report import round_report
 from voice_agent.cli.bench_broadcast import _counts
 from voice_agent.storage import open_database
 from voice_agent.storage.publisher import Publisher
@@ -102,13 +107,92 @@ def test_the_round_report_joins_what_earpieces_heard_with_what_was_stored() -> N
             state=DeliveryState.SPEAKING,
         ),
     }
-    report = _round_report(3, earpieces, records, published)
+    identities = ["clerk001", "clerk002", "clerk003"]
+    report = round_report(identities, earpieces, records, published, RoundDeadlines())
     assert report["first_audio_secs"] == {"n": 2, "p50": 1.5, "p95": 2.5, "max": 2.5}
     assert report["finished_secs"]["max"] == 8.9
     assert report["ack_recorded_secs"]["max"] == 9.25
     assert report["ack_store_secs"]["max"] == 0.25
     assert report["missing"] == {"first_audio": 1, "finished": 2, "ack_recorded": 2}
     assert report["without_assistant_at_publish"] == 1
+    assert report["missing_joined"] == ["clerk003"]
+    assert report["missing_first_audio"] == ["clerk003"]
+    assert report["missing_played"] == ["clerk002", "clerk003"]
+    assert report["missing_acknowledged"] == ["clerk002", "clerk003"]
+    assert report["complete"] is False
+
+
+def test_what_came_after_its_phase_deadline_counts_missing_and_outside_the_percentiles() -> None:
+    published = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+
+    def after(secs: float) -> datetime:
+        return published + timedelta(seconds=secs)
+
+    def acknowledged(clerk: str, played: float, acked: float) -> Delivery:
+        return Delivery(
+            "weekend-running@3",
+            clerk,
+            created_at=published,
+            state=DeliveryState.ACKNOWLEDGED,
+            played_at=after(played),
+            acknowledged_at=after(acked),
+        )
+
+    earpieces = [
+        EarpieceReport("clerk001", True, (after(1.0).timestamp(),), after(9.0), ack_presses=1),
+        EarpieceReport("clerk002", True, (after(6.0).timestamp(),), after(30.0), ack_presses=3),
+    ]
+    records = {
+        "clerk001": acknowledged("clerk001", 8.9, 9.2),
+        "clerk002": acknowledged("clerk002", 29.0, 31.0),
+    }
+    deadlines = RoundDeadlines(first_audio_secs=5, played_secs=20, acknowledged_secs=30)
+    report = round_report(["clerk001", "clerk002"], earpieces, records, published, deadlines)
+    assert report["first_audio_secs"]["n"] == 1
+    assert report["missing_first_audio"] == ["clerk002"]
+    assert report["missing_played"] == ["clerk002"]
+    assert report["missing_acknowledged"] == ["clerk002"]
+    assert report["ack_presses"]["total"] == 4
+    assert report["ack_presses"]["pressed_again"] == 1
+    assert report["complete"] is False
+    assert report["deadlines_secs"]["acknowledged"] == 30
+
+
+def test_a_round_with_everyone_through_in_time_is_complete() -> None:
+    published = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    earpiece = EarpieceReport(
+        "clerk001", True, (published.timestamp() + 1,), published + timedelta(seconds=9)
+    )
+    record = Delivery(
+        "weekend-running@3",
+        "clerk001",
+        created_at=published,
+        state=DeliveryState.ACKNOWLEDGED,
+        played_at=published + timedelta(seconds=8),
+        acknowledged_at=published + timedelta(seconds=9.1),
+    )
+    report = round_report(
+        ["clerk001"], [earpiece], {"clerk001": record}, published, RoundDeadlines()
+    )
+    assert report["complete"] is True
+    stuck = replace(earpiece, left=False)  # still leaving its room at the leave deadline
+    report = round_report(["clerk001"], [stuck], {"clerk001": record}, published, RoundDeadlines())
+    assert report["complete"] is False
+    assert report["not_left_in_time"] == ["clerk001"]
+
+
+def test_deadlines_are_capped_by_the_limit_and_must_follow_the_phases() -> None:
+    capped = RoundDeadlines.capped(45.0)
+    assert capped.to_dict() == {
+        "joined": 45.0,
+        "first_audio": 30.0,
+        "played": 45.0,
+        "acknowledged": 45.0,
+        "leave": 10.0,
+    }
+    assert capped.round_secs > 45.0 + 45.0 + 10.0  # the parent's bound leaves room to publish
+    with pytest.raises(ValueError, match="follow the phases"):
+        RoundDeadlines(played_secs=200.0, acknowledged_secs=100.0)
 
 
 @pytest.mark.parametrize("value", ["", "ten", "0", "5,300"])

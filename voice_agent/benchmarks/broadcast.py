@@ -13,12 +13,25 @@ the publish call:
   delivery shows played, polled every 0.1 s) is stored; ``ack_store_secs`` is the press
   to stored part of it.
 
-Each is reported as p50, p95 and max over the clerks who got that far, with the count of
-those who did not within the time limit (``missing``). The publish waits, up to the time
-limit, for every earpiece to hear the assistant's audio track; those that did not are
-counted in ``without_assistant_at_publish``. The earpieces run in a process of their own at a
-higher priority than the service, and so does the LiveKit server: on a floor they are other
-machines, not the service's CPU. Times cross the two processes as wall-clock times.
+Each phase has a deadline (defaults in brackets, each capped by ``--limit-secs``):
+``--join-secs`` [60] from the start of joining, for every earpiece to hear the assistant's
+audio track (the publish waits for that, or the deadline; those without it are counted in
+``without_assistant_at_publish`` and listed in ``missing_joined``); from the publish
+``--first-audio-secs`` [30], ``--played-secs`` [90] and ``--acknowledged-secs`` [120];
+``--leave-secs`` [10] for the earpieces to leave their rooms. Each is reported as p50, p95
+and max over the clerks who got through it by its deadline, the others counted
+(``missing``) and listed (``missing_first_audio``, ``missing_played``,
+``missing_acknowledged``). A round ends once every acknowledgement is stored or at its
+acknowledgement deadline, whichever comes first, and says whether it was ``complete``
+(nobody missing, every earpiece out of its room in time). An earpiece presses "ack" again
+every 3 s while its acknowledgement is not stored, 5 presses at most (``ack_presses``).
+The earpieces' process must report within the sum of the join, acknowledgement and leave
+deadlines plus a minute, or it is terminated, then killed (``earpieces_error``). The command
+exits with 1 when a round did not complete, after printing its report.
+
+The earpieces run in a process of their own at a higher priority than the service, and so
+does the LiveKit server: on a floor they are other machines, not the service's CPU. Times
+cross the two processes as wall-clock times.
 """
 
 from __future__ import annotations
@@ -34,14 +47,19 @@ from typing import Any
 from loguru import logger
 from pydantic import SecretStr
 
+from voice_agent.benchmarks.broadcast_deadlines import RoundDeadlines
 from voice_agent.benchmarks.broadcast_earpieces import (
     EarpiecePlan,
     EarpieceReport,
     RoundFiles,
     run_earpieces,
 )
-from voice_agent.benchmarks.clerk_process import ahead_of_the_node, run_in_clerk_process
-from voice_agent.benchmarks.stats import summary
+from voice_agent.benchmarks.broadcast_report import round_report
+from voice_agent.benchmarks.clerk_process import (
+    ClerkProcessError,
+    ahead_of_the_node,
+    run_in_clerk_process,
+)
 from voice_agent.settings import LiveKitSettings, Settings
 
 STORE = "SH-01"
@@ -49,11 +67,15 @@ PROMOTION_FILE = Path("promotions") / "weekend-running.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def clerk_identities(clerks: int) -> list[str]:
+    """The identities of a round's N clerks: ``clerk001`` on."""
+    return [f"clerk{index:03d}" for index in range(1, clerks + 1)]
+
+
 def roster_csv(clerks: int) -> str:
     """N clerks of SH-01 on shift all day, every day (store time)."""
     lines = ["identity,name,role,store,region,day,start,end"]
-    for index in range(1, clerks + 1):
-        identity = f"clerk{index:03d}"
+    for index, identity in enumerate(clerk_identities(clerks), start=1):
         lines += [f"{identity},Clerk {index},clerk,{STORE},,{d},00:00,23:59" for d in DAYS]
     return "\n".join(lines) + "\n"
 
@@ -77,18 +99,33 @@ def _version(promotion_yaml: str) -> int:
 
 
 async def run_broadcast_bench(
-    settings: Settings, binary: Path, counts: list[int], *, limit_secs: float = 180.0
+    settings: Settings,
+    binary: Path,
+    counts: list[int],
+    *,
+    limit_secs: float = 180.0,
+    deadlines: RoundDeadlines | None = None,
 ) -> dict[str, Any]:
-    """One round per clerk count (see the module docstring); rounds share nothing."""
+    """One round per clerk count (see the module docstring); rounds share nothing.
+
+    ``deadlines`` default to :class:`RoundDeadlines`' capped by ``limit_secs``.
+    """
+    deadlines = deadlines or RoundDeadlines.capped(limit_secs)
     rounds = []
     for clerks in counts:
         with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as scratch:
-            rounds.append(await _round(settings, binary, clerks, Path(scratch), limit_secs))
-    return {"benchmark": "broadcast", "limit_secs": limit_secs, "rounds": rounds}
+            rounds.append(await _round(settings, binary, clerks, Path(scratch), deadlines))
+    return {
+        "benchmark": "broadcast",
+        "limit_secs": limit_secs,
+        "deadlines_secs": deadlines.to_dict(),
+        "complete": all(r["complete"] for r in rounds),
+        "rounds": rounds,
+    }
 
 
 async def _round(
-    settings: Settings, binary: Path, clerks: int, scratch: Path, limit_secs: float
+    settings: Settings, binary: Path, clerks: int, scratch: Path, deadlines: RoundDeadlines
 ) -> dict[str, Any]:
     from knowledge_base.loader import SAMPLE_DATA_DIR
     from knowledge_base.roster_files import parse_roster
@@ -136,6 +173,8 @@ async def _round(
     edit = urgent_edit(kb)
     notice_id = notice_id_of(edit)
     files = RoundFiles.in_dir(scratch)
+    earpieces: list[EarpieceReport] = []
+    earpieces_error: str | None = None
     try:
         async with service:
             if service.livekit_server is not None:
@@ -148,24 +187,37 @@ async def _round(
                     database_url,
                     notice_id,
                     files,
-                    limit_secs,
+                    deadlines,
+                    within_secs=deadlines.round_secs,
                 )
             )
             try:
                 await _until_ready(files, listening)
                 published = datetime.now(UTC)
                 await asyncio.to_thread(_publish, database, kb, edit, notice_id, published)
+                files.published.write_text(f"{published.timestamp()}\n", encoding="utf-8")
             except BaseException:
                 files.stop.write_text("stop\n", encoding="utf-8")  # let the earpieces leave
-                await asyncio.wait({listening})
+                await asyncio.wait({listening})  # bounded: the process is ended in time
                 raise
-            earpieces = await listening
+            try:
+                earpieces = await listening
+            except (TimeoutError, ClerkProcessError) as e:
+                earpieces_error = str(e) or "the earpieces did not report in time (ended)"
+                logger.error("bench broadcast: {} clerks: {}", clerks, earpieces_error)
             records = await asyncio.to_thread(
                 SqlNoticeRepository(database=database).deliveries, notice_id=notice_id
             )
     finally:
         database.close()
-    return _round_report(clerks, earpieces, {d.clerk: d for d in records}, published)
+    return round_report(
+        clerk_identities(clerks),
+        earpieces,
+        {d.clerk: d for d in records},
+        published,
+        deadlines,
+        earpieces_error=earpieces_error,
+    )
 
 
 def _plans(endpoint: Any, clerks: int) -> list[EarpiecePlan]:
@@ -173,8 +225,7 @@ def _plans(endpoint: Any, clerks: int) -> list[EarpiecePlan]:
     from voice_agent.livekit.tokens import mint_token
 
     plans = []
-    for index in range(1, clerks + 1):
-        identity = f"clerk{index:03d}"
+    for identity in clerk_identities(clerks):
         token = mint_token(
             api_key=endpoint.api_key,
             api_secret=endpoint.api_secret,
@@ -210,39 +261,3 @@ def _publish(database: Any, kb: Path, edit: dict[str, str], notice_id: str, now:
     )
     if f"{PROMOTION_FILE.stem}@{newest}" != notice_id:
         raise RuntimeError(f"the publish made version {newest}, not the notice {notice_id}")
-
-
-def _round_report(
-    clerks: int, earpieces: list[EarpieceReport], records: dict[str, Any], published: datetime
-) -> dict[str, Any]:
-    first = [s for e in earpieces if (s := e.first_audio_after(published)) is not None]
-    finished, acked, ack_store = [], [], []
-    for earpiece in earpieces:
-        record = records.get(earpiece.identity)
-        if record is None:
-            continue
-        if record.played_at is not None:
-            finished.append((record.played_at - published).total_seconds())
-        if record.acknowledged_at is not None:
-            acked.append((record.acknowledged_at - published).total_seconds())
-            if earpiece.ack_pressed_at is not None:
-                ack_store.append((record.acknowledged_at - earpiece.ack_pressed_at).total_seconds())
-    report = {
-        "clerks": clerks,
-        "first_audio_secs": _rounded(summary(first)),
-        "finished_secs": _rounded(summary(finished)),
-        "ack_recorded_secs": _rounded(summary(acked)),
-        "ack_store_secs": _rounded(summary(ack_store)),
-        "missing": {
-            "first_audio": clerks - len(first),
-            "finished": clerks - len(finished),
-            "ack_recorded": clerks - len(acked),
-        },
-        "without_assistant_at_publish": sum(1 for e in earpieces if not e.heard_assistant),
-    }
-    logger.info("bench broadcast: {} clerks: {}", clerks, report)
-    return report
-
-
-def _rounded(stats: dict[str, float | int | None]) -> dict[str, float | int | None]:
-    return {k: round(v, 3) if isinstance(v, float) else v for k, v in stats.items()}

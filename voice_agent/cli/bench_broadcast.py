@@ -11,6 +11,7 @@ import psutil
 import typer
 
 from voice_agent.benchmarks import broadcast
+from voice_agent.benchmarks.broadcast_deadlines import RoundDeadlines
 from voice_agent.cli.common import ConfigOption, JsonOption, settings_or_exit
 
 
@@ -34,8 +35,31 @@ def bench_broadcast(
         str, typer.Option("--clerks", help="Connected clerks per round, comma-separated.")
     ] = "10,20,50",
     limit_secs: Annotated[
-        float, typer.Option("--limit-secs", min=10.0, help="Give up on a round after this.")
+        float, typer.Option("--limit-secs", min=10.0, help="Cap on every phase's deadline.")
     ] = 180.0,
+    join_secs: Annotated[
+        float,
+        typer.Option("--join-secs", min=1.0, help="Earpieces hear the assistant by then."),
+    ] = 60.0,
+    first_audio_secs: Annotated[
+        float,
+        typer.Option("--first-audio-secs", min=1.0, help="Notice heard by then after the publish."),
+    ] = 30.0,
+    played_secs: Annotated[
+        float,
+        typer.Option("--played-secs", min=1.0, help="Played to the end by then after the publish."),
+    ] = 90.0,
+    acknowledged_secs: Annotated[
+        float,
+        typer.Option(
+            "--acknowledged-secs",
+            min=1.0,
+            help="Acknowledgement stored by then after the publish; the round ends then.",
+        ),
+    ] = 120.0,
+    leave_secs: Annotated[
+        float, typer.Option("--leave-secs", min=1.0, help="Earpieces out of their rooms by then.")
+    ] = 10.0,
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
@@ -43,16 +67,31 @@ def bench_broadcast(
     from voice_agent.livekit.server import find_livekit_server_binary
 
     counts = _counts(clerks)
+    try:
+        deadlines = RoundDeadlines.capped(
+            limit_secs,
+            joined_secs=join_secs,
+            first_audio_secs=first_audio_secs,
+            played_secs=played_secs,
+            acknowledged_secs=acknowledged_secs,
+            leave_secs=leave_secs,
+        )
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
     settings = settings_or_exit(config)
     binary = find_livekit_server_binary(settings.livekit.binary or None)
     result = asyncio.run(
-        broadcast.run_broadcast_bench(settings, binary, counts, limit_secs=limit_secs)
+        broadcast.run_broadcast_bench(
+            settings, binary, counts, limit_secs=limit_secs, deadlines=deadlines
+        )
     )
     result["machine"] = {"cpus": psutil.cpu_count(), "platform": platform.platform()}
     if json_output:
         typer.echo(json.dumps(result, indent=2))
-        return
-    _print_report(result)
+    else:
+        _print_report(result)
+    if not result["complete"]:
+        raise typer.Exit(1)
 
 
 def _print_report(result: dict[str, Any]) -> None:
@@ -70,9 +109,14 @@ def _print_report(result: dict[str, Any]) -> None:
                 f"    {label:36} p50 {stats['p50']}  p95 {stats['p95']}  max {stats['max']}"
                 f"  (n={stats['n']})"
             )
-        missing = {k: v for k, v in row["missing"].items() if v}
-        if missing:
-            typer.echo(f"    not within {result['limit_secs']:.0f} s: {missing}")
+        for phase in ("joined", "first_audio", "played", "acknowledged"):
+            missing = row[f"missing_{phase}"]
+            if missing:
+                within = row["deadlines_secs"][phase]
+                typer.echo(f"    not {phase} within {within:.0f} s: {len(missing)} {missing}")
+        if row["earpieces_error"]:
+            typer.echo(f"    earpieces: {row['earpieces_error']}")
+        typer.echo(f"    complete: {'yes' if row['complete'] else 'NO'}")
         if row["without_assistant_at_publish"]:
             typer.echo(
                 f"    no assistant yet at the publish: {row['without_assistant_at_publish']}"
