@@ -6,14 +6,17 @@ of the node, and so does the LiveKit server (:mod:`voice_agent.benchmarks.clerk_
 Measured at the clerk (what the earpiece hears): voice-to-voice latency (end of the clerk's
 speech as sent to the first reply audio received) and barge-in latency (clerk speech onset
 to the reply's audio stopping). Also: false barge-ins per minute of shop noise played over
-replies, CPU and memory per session, and how far the node's event loop fell behind
-(:mod:`voice_agent.benchmarks.loop_health`).
+replies, CPU and memory per session, the CPU seconds the node and the clerks' processes
+spent on the round (``node_cpu_secs``, ``clerks_cpu_secs``: the same work at every run, so
+two runs compare even when the machine's load differs), and how far the node's event loop
+fell behind (:mod:`voice_agent.benchmarks.loop_health`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import resource
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +61,7 @@ async def clerk_round(
         engine_before = engine() if engine is not None else None
         process = psutil.Process()
         cpu_before = process.cpu_times()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss_before = process.memory_info().rss
         wall_before = time.monotonic()
         loop_watch = LoopWatch()
@@ -79,6 +83,7 @@ async def clerk_round(
             node_loop = await loop_watch.stop()
         wall = time.monotonic() - wall_before
         cpu_after = process.cpu_times()
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss_after = process.memory_info().rss
     finally:
         # Also when a clerk or a session failed: a session left running keeps the round's
@@ -88,6 +93,9 @@ async def clerk_round(
     questions = sum(1 for u in script.utterances if u.barge_in_after_secs is None)
     tally = tally_replies(reports, questions_per_clerk=questions)
     cpu_secs = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    clerks_cpu_secs = (children_after.ru_utime + children_after.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
     speech_engine = None
     if engine is not None and engine_before is not None:
         now = engine()
@@ -105,6 +113,9 @@ async def clerk_round(
         "clerks_failed": len(tally.clerk_errors),
         "clerk_errors": tally.clerk_errors,
         "cpu_percent_per_session": round(100 * cpu_secs / wall / count, 1),
+        "round_secs": round(wall, 2),
+        "node_cpu_secs": round(cpu_secs, 2),
+        "clerks_cpu_secs": round(clerks_cpu_secs, 2),
         "rss_growth_mib_per_session": round((rss_after - rss_before) / 2**20 / count, 1),
         "speech_engine": speech_engine,
         "node_loop": node_loop,
