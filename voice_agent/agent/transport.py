@@ -14,7 +14,7 @@ from datetime import timedelta
 from loguru import logger
 from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 
-from voice_agent.livekit import cancel_safe, ffi_routing, stream_format
+from voice_agent.livekit import cancel_safe, ffi_routing, native_logs, stream_format
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE
 from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.tokens import mint_token
@@ -48,12 +48,14 @@ def agent_transport(
     Given ``output_sample_rate`` the assistant also speaks; without it, it only listens.
     Its join survives cancellation (:mod:`voice_agent.livekit.cancel_safe`): a session
     stopped while it joins must not take the process down. Its audio streams and source
-    hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`), and LiveKit
+    hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`), LiveKit
     delivers them at ``input_sample_rate`` in 20 ms frames
-    (:mod:`voice_agent.livekit.stream_format`).
+    (:mod:`voice_agent.livekit.stream_format`), and its native log records stay native
+    (:mod:`voice_agent.livekit.native_logs`).
     """
     cancel_safe.install()
     ffi_routing.install()
+    native_logs.keep_native()
     stream_format.install(sample_rate=input_sample_rate)
     token = mint_token(
         api_key=endpoint.api_key,

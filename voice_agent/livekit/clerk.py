@@ -32,7 +32,7 @@ from livekit import rtc
 from loguru import logger
 
 from voice_agent.audio_io import write_wav
-from voice_agent.livekit import cancel_safe, ffi_routing
+from voice_agent.livekit import cancel_safe, ffi_routing, native_logs
 from voice_agent.livekit.activity import level_dbfs
 from voice_agent.livekit.clerk_hearing import ClerkHearing
 from voice_agent.livekit.clerk_recording import SAMPLE_RATE
@@ -105,6 +105,7 @@ class SimulatedClerk:
         self._reset()
         cancel_safe.install()
         ffi_routing.install()
+        native_logs.keep_native()
         room = rtc.Room()
         self._room = room
         room.on("track_subscribed", self._hearing.on_track_subscribed)
