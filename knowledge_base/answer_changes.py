@@ -6,6 +6,7 @@ written in the promotion file.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from knowledge_base.answer_core import Turn
@@ -17,6 +18,17 @@ from knowledge_base.speech import spoken_date
 
 MAX_CHANGES_SAID = 3
 """Change sentences spoken at most: every note of a usual revision, not a whole changelog."""
+
+_BEFORE_WORDS = frozenset("before previously originally old older previous earlier".split())
+"""Words that ask what an offer was ("was it different before?", "the old version")."""
+_VERSION_LABEL = re.compile(r"^(?:first|initial|original) version\s*[:,.-]\s*", re.IGNORECASE)
+"""A note's own label ("First version: 4x3 ..."): the sentence around it says which."""
+
+
+def _asks_before(words: list[str]) -> bool:
+    """Asks what the offer was before its current version, not only what changed."""
+    said = " ".join(words)
+    return bool(_BEFORE_WORDS.intersection(words)) or "used to" in said or "use to be" in said
 
 
 class ChangeAnswers(FaqAnswers):
@@ -47,6 +59,15 @@ class ChangeAnswers(FaqAnswers):
                     )
                 ],
             )
+        earlier = promotion.changes_for(promotion.version - 1)
+        if not zh and earlier is not None and earlier.notes and _asks_before(turn.parsed.words):
+            # "was it different before?": what the previous version said, then what changed.
+            turn.fact(f"{promotion.title.en} version {promotion.version - 1} change notes")
+            was = _VERSION_LABEL.sub("", self._text(turn, earlier.notes[0]))
+            now = self._text(turn, change.notes[0])
+            published = self._published(turn, promotion)
+            before = f"Before version {promotion.version} of {name}{published}, it was"
+            return self._done(turn, [f"{before} {lower_first(was)}", now])
         diffed = (
             None
             if zh or self._change_summaries is None

@@ -84,6 +84,8 @@ class DayMoves(AnswerCore):
                 return
         elif when.days is not None:
             days = when.days
+        elif when.weekend:
+            days = max(0, 5 - local.weekday())  # Saturday, or today on Saturday or Sunday
         elif when.weekday is not None:
             days = (when.weekday - local.weekday()) % 7
             if days == 0 and when.next_one:

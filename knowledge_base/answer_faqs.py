@@ -151,8 +151,15 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
                 why_item = (
                     asks_why(faq.question.best("en")) and why_asked and bool(own & item_terms)
                 )
+                # "Why does the flash end at 8?": the named offer's own reason on that topic.
+                why_named = (
+                    asks_why(faq.question.best("en"))
+                    and why_asked
+                    and promotion.id in turn.parsed.promotions
+                    and bool(shared & own)
+                )
                 if (
-                    not (why_there or why_item or asks_online)
+                    not (why_there or why_item or why_named or asks_online)
                     and not any(self._retriever.passages_with(t) == 1 for t in topic)
                     and (
                         len(shared & said_terms) < min(2, len(own))
@@ -220,11 +227,15 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         return self._done(turn, [self._text(turn, faq.answer)])
 
     def _other_names(self, turn: Turn) -> list[str]:
-        """Every name and alias of the products the question names."""
+        """Every name and alias of the products the question names, and the one store's name."""
         names: list[str] = []
         for sku in turn.parsed.products:
             product = self._kb.products[sku]
             names += [product.name.en, product.name.zh_cn or "", *product.aliases]
+        if len(turn.parsed.stores) == 1:
+            # "Is the Quinta Avenida store open?" of an FAQ on the Playa del Carmen store.
+            store = self._kb.store(turn.parsed.stores[0])
+            names.append(store.name.en)
         return names
 
     def _item_rules(self, turn: Turn, promotion: Promotion, said: str) -> list[str]:

@@ -70,8 +70,10 @@ class ProductAnswers(ItemAnswerParts):
                 )
             sentences = [first, self._then(turn, rest, placed, sku=sku)]
             member_price = self._so_price(turn, sku).removeprefix(", so ")
-            if not (so or zh) and member_price and turn.parsed.member and member_rule(promotion):
-                # "... on offer for members?": what a member pays, not only the rate.
+            # "... on offer for members?": what a member pays, not only the rate, also when
+            # the members' part is another offer stacked on this one.
+            members_pay = bool(not (so or zh) and member_price and turn.parsed.member)
+            if members_pay and member_rule(promotion):
                 sentences.append(f"A member pays {member_price}")
             for other, _ in running[1:2]:
                 self._promotion_facts(turn, other)
@@ -81,20 +83,13 @@ class ProductAnswers(ItemAnswerParts):
                 if not zh:
                     also = also.replace("it is ", "it is also ", 1)
                 sentences.append(also)
+                if members_pay and not member_rule(promotion) and member_rule(other):
+                    sentences.append(f"A member pays {member_price}")
             return self._done(turn, sentences)
         excluded = self._excluded_from(turn, sku)
-        if excluded:
-            promotion = excluded[0]
-            if any(p.id == promotion.id for p, _ in relevant):
-                return self._product_in_named(turn, product, promotion)  # it joins later
-            self._promotion_facts(turn, promotion)
-            not_in = (
-                f"不参加，{self._item(turn, sku)}不在{title(promotion, zh)}范围内"
-                if zh
-                else f"No, the {self._item(turn, sku)} is not in {the_title(promotion, zh)}:"
-                " it is excluded"
-            )
-            return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
+        if excluded and any(p.id == excluded[0].id for p, _ in relevant):
+            return self._product_in_named(turn, product, excluded[0])  # it joins later
+        # An item one offer leaves out that joins another later: when it joins is the news.
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
         if upcoming and not (over and turn.parsed.asks_still):
             promotion, placed = upcoming[0]
@@ -109,6 +104,16 @@ class ProductAnswers(ItemAnswerParts):
                 joined = ("，" if zh else "; ").join(x for x in (not_yet[-1], until) if x)
                 not_yet[-1] = joined
             return self._done(turn, not_yet)
+        if excluded:
+            promotion = excluded[0]
+            self._promotion_facts(turn, promotion)
+            not_in = (
+                f"不参加，{self._item(turn, sku)}不在{title(promotion, zh)}范围内"
+                if zh
+                else f"No, the {self._item(turn, sku)} is not in {the_title(promotion, zh)}:"
+                " it is excluded"
+            )
+            return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
         price = money(
             product.list_price[self._currency(turn).code],
             self._currency(turn),

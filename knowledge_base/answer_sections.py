@@ -32,7 +32,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.promotion_names import named_rule_set
-from knowledge_base.question_forms import asks_yes_no
+from knowledge_base.question_forms import asks_still_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
 
 
@@ -40,7 +40,9 @@ class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
 
     def _dates(self, turn: Turn) -> Answer | None:
-        focus = self._in_force(turn, each=_when_each)
+        # "Is the offer still on?" of several: a yes or no holds for one, so which one.
+        yes_no = asks_still_yes_no(turn.parsed.words)
+        focus = self._in_force(turn, each=None if yes_no else _when_each)
         if isinstance(focus, Answer):
             return focus
         if not focus:
@@ -105,7 +107,7 @@ class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
                 subject = self._item(turn, sku) if zh else f"the {self._item(turn, sku)}"
                 return self._done(turn, self._not_yet(turn, subject, promotion, item, rules=rules))
         ends = ends_phrase(placed.ends, now, zh)
-        if turn.named_day is not None and asks_yes_no(parsed.words):
+        if turn.named_day is not None and asks_still_yes_no(parsed.words):
             # "Is it still on next Thursday?": yes, that day, and when it ends.
             still = f"是的，{name}仍在进行" if zh else f"Yes, {name} is still on"
             return self._done(turn, [still, ends if zh else f"It {ends}"])

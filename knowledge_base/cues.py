@@ -142,6 +142,8 @@ EN: dict[Intent, tuple[str, ...]] = {
         " update ",
         " version ",
         " revised ",
+        " used to be ",
+        " use to be ",
     ),
     Intent.FAQ: (
         " what do i say ",

@@ -5,7 +5,8 @@ nothing but a draft, named by its title or an alias ("What's the January Garden 
 must not be answered from whatever else its words resemble either; the answerer says it
 does not know and names who to ask
 (:meth:`~knowledge_base.grounded.GroundedAnswerer.answer_now`). A question that also names a
-product ("Is the Storm Jacket in the new year offer?") is answered about the product today.
+product ("Is the Storm Jacket in the new year offer?") is answered about the product today, but
+never with another offer's terms (:func:`names_draft_beside`).
 """
 
 from __future__ import annotations
@@ -71,3 +72,13 @@ def names_draft_only(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> bool:
     return all(
         set(range(m.start, m.end)) <= inside for m in parsed.mentions if m.kind == "category"
     )
+
+
+def names_draft_beside(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> bool:
+    """A draft is named beside an item and no published promotion is.
+
+    "Are sneakers 40 percent off for the Hot Sale?" asks the draft's terms: an answer with
+    the terms of another offer running on sneakers is about something else than asked
+    ("No, the Black Week ended" is not).
+    """
+    return not parsed.promotions and names_draft(parsed.words, knowledge)

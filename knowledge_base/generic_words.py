@@ -13,7 +13,7 @@ GENERIC_WORDS = frozenset(
     stores shops
     currently running run runs work works available on off go going see look looking
     please okay ok hey promo hi hello thanks thank mate monday tuesday wednesday thursday
-    friday saturday sunday next coming day days morning afternoon evening tonight use using
+    friday saturday sunday next coming soon day days morning afternoon evening tonight use using
     used happen happens happening well too either anything something everything""".split()
 )
 

@@ -29,7 +29,7 @@ from knowledge_base.answer_stacking import StackingAnswers
 from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question
 from knowledge_base.change_summaries import ChangeSummaries
-from knowledge_base.drafts import names_draft_only
+from knowledge_base.drafts import names_draft_beside, names_draft_only
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
@@ -171,6 +171,10 @@ class GroundedAnswerer(
                 answer = self._which_item(turn, heard)  # "Taino and Astuccio": not one alone
             else:
                 answer = self._dispatch(turn)
+                if answer and answer.promotion_ids and names_draft_beside(parsed, self._kb):
+                    # "sneakers 40 off in the <draft>?": not another running offer's terms
+                    running = {p.id for p, _ in self._running_at_store(turn)}
+                    answer = None if answer.promotion_ids[0] in running else answer
         except KnowledgeError as e:
             answer, error = None, f"{e.code}: {e}"
         if answer is None and error is None:

@@ -8,6 +8,7 @@ its own ("sunglasses" of the Polar Sunglasses and the Fjell Sport Sunglasses).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from knowledge_base.count_words import is_quantity
@@ -36,6 +37,28 @@ _COUNTED_NOT_ITEMS = frozenset(
 
 LISTED_AFTER = (["and"], ["plus"], ["with"])
 """Words after which a count starts another item of a list ("... and two cough syrups")."""
+
+
+@dataclass(slots=True)
+class SharedWords:
+    """Words products' names end or start with, each to the SKUs whose names it is in."""
+
+    heads: HeadIndex = field(default_factory=dict)
+    """Last word of a product name or alias, without its plural "s" -> the SKUs it ends
+    ("helmet" -> HK-HLM2, CY-HELM): what a question naming only that word may mean."""
+    leads: HeadIndex = field(default_factory=dict)
+    """First word of a product's own name of several words, likewise ("sierra" -> the
+    Sierra Hiking Boot and the Sierra Mid Hiker): shared, it names neither on its own."""
+
+    def add(self, sku: str, name: str, *, lead: bool = False) -> None:
+        """Index the last word of ``name`` (and with ``lead``, its first) for ``sku``."""
+        words = tokens(name)
+        if words[-1:] and words[-1].isalpha() and len(words[-1]) >= 3:
+            self.heads.setdefault(singular_form(words[-1:]), {})[sku] = None
+        if words[:1] and words[0] in ARTICLES:
+            words = words[1:]
+        if lead and len(words) > 1 and words[0].isalpha() and len(words[0]) >= 4:
+            self.leads.setdefault(singular_form(words[:1]), {})[sku] = None
 
 
 def counted_products(index: NameIndex, words: list[str], found: list[Mention]) -> list[Mention]:
@@ -76,27 +99,37 @@ def counted_heads(
 
 
 def products_sharing(
-    index: NameIndex, heads: HeadIndex, words: list[str], taken: set[int]
+    index: NameIndex, shared: SharedWords, words: list[str], taken: set[int]
 ) -> list[str]:
     """The products a lone shared word may mean ("the helmet": hockey or bike helmet).
 
-    Only a word that ends two or more product names and names nothing else counts, and
-    not before an offer word: "the bottle deal" is about a deal.
+    Only a word that ends two or more product names (or starts two or more products' own
+    names: "the Sierra") and names nothing else counts, and not before an offer word: "the
+    bottle deal" is about a deal.
     """
-    for i, word in enumerate(words):
-        if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
-            continue
-        skus = heads.get(singular_form([word]), {})
-        if len(skus) > 1 and singular_form([word]) not in index:
-            return list(skus)
+    for heads in (shared.heads, shared.leads):
+        for i, word in enumerate(words):
+            if i in taken or word in GENERIC_WORDS or words[i + 1 : i + 2] in _BEFORE_OFFER:
+                continue
+            skus = heads.get(singular_form([word]), {})
+            if len(skus) > 1 and singular_form([word]) not in index:
+                return list(skus)
     return []
 
 
-def shared_head(heads: HeadIndex, words: list[str], mention: Mention) -> bool:
-    """A loose reading of one word that ends several products' names ("sunglasses")."""
-    if mention.end - mention.start != 1:
+def shared_head(shared: SharedWords, words: list[str], mention: Mention) -> bool:
+    """A loose reading of one word that ends or starts several products' names.
+
+    "sunglasses" of two sunglasses, "the Sierra" of the Sierra Hiking Boot and the Sierra
+    Mid Hiker: it is nearer one name's letters, but it names neither.
+    """
+    run = words[mention.start : mention.end]
+    if run[:1] and run[0] in ARTICLES:
+        run = run[1:]
+    if len(run) != 1:
         return False
-    return len(heads.get(singular_form(words[mention.start : mention.end]), {})) > 1
+    form = singular_form(run)
+    return len(shared.heads.get(form, {})) > 1 or len(shared.leads.get(form, {})) > 1
 
 
 def bare_heads(

@@ -26,6 +26,7 @@ from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.head_words import (
     ARTICLES,
     LISTED_AFTER,
+    SharedWords,
     bare_heads,
     counted_heads,
     counted_products,
@@ -74,9 +75,8 @@ class CatalogueMatcher:
     """Names of several words, each word without a plural "s" -> the entities they name."""
     loose: LooseVocabulary = field(default_factory=LooseVocabulary)
     """The names compared loosely when nothing matches exactly."""
-    heads: dict[str, dict[str, None]] = field(default_factory=dict)
-    """Last word of a product name or alias, without its plural "s" -> the SKUs it ends
-    ("helmet" -> HK-HLM2, CY-HELM): what a question naming only that word may mean."""
+    shared: SharedWords = field(default_factory=SharedWords)
+    """The words that end or start products' names: what a question naming only one means."""
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> CatalogueMatcher:
@@ -94,9 +94,7 @@ class CatalogueMatcher:
                     loose.by_number.setdefault(digits, []).append((form, product.sku))
                 if not numbers and len(form) >= 5 and not has_cjk(form):
                     loose.names_by_initial.setdefault(form[0], []).append((form, product.sku))
-                last = tokens(name)[-1:]
-                if last and last[0].isalpha() and len(last[0]) >= 3:
-                    matcher.heads.setdefault(singular_form(last), {})[product.sku] = None
+                matcher.shared.add(product.sku, name, lead=name == product.name.en)
             for digits in re.findall(r"\d+", product.sku):
                 loose.code_numbers.setdefault(digits, []).append(product.sku)
         for category in knowledge.categories.values():
@@ -120,7 +118,7 @@ class CatalogueMatcher:
                     # Its first letters spelt as they sound ("crew extra" for Kru Extra).
                     entries = loose.promotion_names_by_initial.setdefault(sound_key(form), [])
                     entries.append((form, promotion.id))
-        for sku, word in bare_heads(knowledge, matcher.index, matcher.heads):
+        for sku, word in bare_heads(knowledge, matcher.index, matcher.shared.heads):
             matcher.add("product", sku, word)  # "tee" of the alias "the tee"
         matcher._add_places(knowledge)
         loose.index_sounds()
@@ -186,7 +184,7 @@ class CatalogueMatcher:
                     numbers_alone=not products,
                     named=[(m.start, m.end) for m in found if m.kind != "product"],
                 )
-                if m.key not in {p.key for p in products} and not shared_head(self.heads, words, m)
+                if m.key not in {p.key for p in products} and not shared_head(self.shared, words, m)
             ]
             categories = [m for m in found if m.kind == "category"]
             # ... when heard over all of it, or inside it by the product's own name: "two
@@ -230,12 +228,12 @@ class CatalogueMatcher:
             found.extend(find_cjk_places(self.loose, words, occupied))
         found = counted_products(self.index, words, found)
         if not any(m.kind == "product" for m in found):
-            found.extend(counted_heads(self.index, self.heads, words, found))
+            found.extend(counted_heads(self.index, self.shared.heads, words, found))
         else:  # "one kaze and two cough syrups": another counted item in a list
             named = {m.key for m in found if m.kind == "product"}
             found.extend(
                 m
-                for m in counted_heads(self.index, self.heads, words, found)
+                for m in counted_heads(self.index, self.shared.heads, words, found)
                 if m.key not in named and words[m.start - 2 : m.start - 1] in ([], *LISTED_AFTER)
             )
         found.sort(key=lambda m: (m.start, m.kind))
@@ -277,7 +275,7 @@ class CatalogueMatcher:
 
     def products_sharing(self, words: list[str], taken: set[int]) -> list[str]:
         """The products a lone shared word may mean (:func:`head_words.products_sharing`)."""
-        return products_sharing(self.index, self.heads, words, taken)
+        return products_sharing(self.index, self.shared, words, taken)
 
     def products(self, text: str) -> list[ProductMatch]:
         """Products named in ``text``, in the order heard, each once."""

@@ -61,6 +61,14 @@ def asks_yes_no(words: list[str]) -> bool:
     return bool(words) and words[0] in _YES_NO_OPENINGS
 
 
+_WH_OPENINGS = frozenset("what whats when which where who why how until till".split())
+
+
+def asks_still_yes_no(words: list[str]) -> bool:
+    """A yes or no with its auxiliary left unsaid: "flash still on at the kiosk at 7?"."""
+    return asks_yes_no(words) or ("still" in words and bool(words) and words[0] not in _WH_OPENINGS)
+
+
 _WH_WORDS_ZH = ("什么", "哪", "几", "多少", "怎么")
 
 

@@ -36,6 +36,8 @@ class When:
     clock: tuple[int, int] | None = None
     """A time of day, (hour, minute): "at 7pm", "at 19:00", "7:30 p.m." (on the day named, or
     today)."""
+    weekend: bool = False
+    """"this weekend", "on the weekend", "周末": the coming Saturday, or today at a weekend."""
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -146,16 +148,23 @@ def clock_named(free: list[str]) -> tuple[int, int] | None:
         if word == "at" and i + 2 < len(free) and free[i + 1].isdigit() and free[i + 2].isdigit():
             hour, minute = int(free[i + 1]), int(free[i + 2])  # "at 19:00"
             if len(free[i + 2]) == 2 and hour < 24 and minute < 60:
-                return hour, minute
+                return hour + (12 if _evening_after(free[i + 3 :], hour) else 0), minute
     for i, word in enumerate(free):
         if not (word.isdigit() and 1 <= int(word) <= 12):
             continue
         after = free[i + 1 :]
         if after[:2] == ["o", "clock"]:
             after = after[2:]
-        if any(tuple(after[: len(words)]) == words for words in _EVENING_AFTER_HOUR):
+        if _evening_after(after, int(word)):
             return int(word) % 12 + 12, 0
     return _zh_clock(free)
+
+
+def _evening_after(after: list[str], hour: int) -> bool:
+    """An hour of 1 to 12 followed by words that make it p.m. ("7:30 tonight")."""
+    return 1 <= hour <= 12 and any(
+        tuple(after[: len(words)]) == words for words in _EVENING_AFTER_HOUR
+    )
 
 
 def _zh_clock(free: list[str]) -> tuple[int, int] | None:
@@ -215,6 +224,8 @@ def _day_named(free: list[str]) -> When | None:
             return When(days=days)
     if " next week " in joined:
         return When(days=7)
+    if _weekend_named(free):
+        return When(weekend=True)
     for i, word in enumerate(free):
         if word in _WEEKDAYS and i > 0 and free[i - 1] in _BEFORE_WEEKDAY:
             return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
@@ -229,6 +240,21 @@ def _day_named(free: list[str]) -> When | None:
     if match and not match.group(0).startswith("周末"):
         return When(weekday=_ZH_WEEKDAY_NUMBER[match.group(2)], next_one=bool(match.group(1)))
     return None
+
+
+_BEFORE_WEEKEND = ("this", "the")
+_OFFER_AFTER = frozenset("deal deals offer offers sale sales promotion promotions promo".split())
+
+
+def _weekend_named(free: list[str]) -> bool:
+    """Whether "this weekend", "over the weekend" or "周末" is said; not "the weekend deal"."""
+    for i, word in enumerate(free):
+        if word != "weekend" or i == 0 or free[i - 1] not in _BEFORE_WEEKEND:
+            continue
+        if not _OFFER_AFTER.intersection(free[i + 1 : i + 2]):
+            return True
+    text = "".join(w if has_cjk(w) else " " for w in free)
+    return "周末" in text and "下周末" not in text
 
 
 def days_to_day_of_month(today: date, day_of_month: int) -> int | None:

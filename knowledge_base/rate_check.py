@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 _DAY_KINDS = frozenset({ClaimKind.DATE, ClaimKind.WEEKDAY, ClaimKind.ORDINAL, ClaimKind.MONTH})
 _LIMIT = re.compile(r"\blimit \d+ [^,.;]*? per (?:customer|member)", re.IGNORECASE)
 _EXCEPT = frozenset({"except", "excluding", "excludes"})
+_EARLIER_VERSION = re.compile(r"before version \d+ of ")
 _NOW = re.compile(r"\b(?:today|right now|at the moment|currently)\b|今天|现在|目前", re.IGNORECASE)
 
 
@@ -83,10 +84,11 @@ def _is_a_discount(claim: str, sentence: str, titles: list[str]) -> bool:
 
     Not a figure of something else ("sales up 12 percent"), part of an offer's name ("the
     Second Pair Half Price"), nor the rate a change replaced ("now free instead of half
-    price": a change note tells the earlier version's rate).
+    price", "Before version 2 of the X, it was 15 percent off": a change note tells the
+    earlier version's rate).
     """
     lowered, said = sentence.lower(), claim.lower()
-    if any(said in title for title in titles):
+    if any(said in title for title in titles) or _EARLIER_VERSION.match(lowered):
         return False
     at = lowered.find(said)
     after = lowered[at + len(said) :].lstrip()

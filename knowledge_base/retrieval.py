@@ -36,9 +36,14 @@ _SAME_PHRASES = (
     (re.compile(r"\b(?:someone|somebody|anyone|anybody) else\b"), "another person"),
     (re.compile(r"\b(?:a )?(?:different|other) (person|people)\b"), r"another \1"),
     (re.compile(r"\bsign(?:s|ed|ing)? up\b"), "join"),
+    (re.compile(r"\badd(?:s|ed|ing)? up\b"), "count"),
+    (re.compile(r"\b(?:several|multiple|separate|more than one)\b"), "two"),
+    (re.compile(r"\b(?:across|over|between)\b"), "across"),
+    (re.compile(r"\b(?:stop|stops|stopped|stopping|finish|finishes|finished)\b"), "end"),
 )
 """Everyday paraphrases said one way in a question and another in an FAQ ("for someone
-else" / "for a different person", "sign up" / "join"): read as one wording on both sides."""
+else" / "for a different person", "sign up" / "join", "add up over two receipts" / "count
+across several receipts", "stop" / "end"): read as one wording on both sides."""
 
 
 def search_terms(text: str) -> list[str]:

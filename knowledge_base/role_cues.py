@@ -102,8 +102,16 @@ UPCOMING_EN = (
     " what is coming ",
     " anything coming ",
     " offers are coming ",
+    " anything starting ",
+    " anything new starting ",
+    " whats starting ",
+    " what s starting ",
+    " what is starting ",
+    " starting soon ",
+    " starting this week ",
+    " starting next week ",
 )
-"""Asks which offers start next ("what's coming up?")."""
+"""Asks which offers start next ("what's coming up?", "anything new starting this week?")."""
 MEMBER_EN = (" member", " loyalty ")
 NON_MEMBER_EN = (
     " non member",

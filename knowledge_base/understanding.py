@@ -226,12 +226,12 @@ def understand(
     if intent is Intent.UNKNOWN and (unheld or len(unknown_words) > most_unknown):
         pass  # about something the knowledge base does not cover: stay unknown
     elif (
-        intent in (Intent.UNKNOWN, Intent.OVERVIEW)
+        intent in (Intent.UNKNOWN, Intent.OVERVIEW, Intent.DISCOUNT)
         and not promotions
         and (len(products) > 1 or any(n > 1 for n in counts.values()))
     ):
         # "Two bike helmets?", "the tent and the bag together?", "What's it for three
-        # tents?": a total, however the word for it was heard.
+        # tents?", "two lonas, do they get the discount?": a total, however it was asked.
         intent = Intent.PRICE
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
@@ -248,6 +248,8 @@ def understand(
             intent = Intent.PRICE
     asks_upcoming = has(UPCOMING_EN, UPCOMING_ZH)
     asks_list = has(LIST_EN, LIST_ZH) or asks_upcoming
+    if intent is Intent.DATES and asks_upcoming and not (promotions or products or categories):
+        intent = Intent.UNKNOWN  # "anything new starting this week?": which offers, not dates
     if intent is Intent.UNKNOWN and asks_list and not unknown_words:
         intent = Intent.OVERVIEW  # "现在有什么优惠？", "what's coming up next?"
     if intent is Intent.UNKNOWN and not unknown_words and bare_offer_words(words, named):
