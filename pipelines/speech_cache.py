@@ -130,6 +130,12 @@ class RenderedSpeechCache:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= sum(len(chunk) for chunk in evicted)
 
+    def clear(self) -> None:
+        """Forget every rendered entry (claims and live renders in progress are kept)."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
     def stats(self) -> SpeechCacheStats:
         """Entries, bytes held, hits and misses so far."""
         with self._lock:

@@ -56,3 +56,13 @@ def test_a_claim_given_up_leaves_the_text_to_the_next_renderer() -> None:
     cache.release("joe", "Hello.")  # the render was cancelled: nothing was put
     assert cache.get("joe", "Hello.") is None
     assert cache.claim("joe", "Hello.")
+
+
+def test_a_cleared_cache_holds_nothing_but_keeps_the_claims_in_progress() -> None:
+    cache = RenderedSpeechCache(max_bytes=1000)
+    cache.put("joe", "Hello.", [b"ab"])
+    assert cache.claim("joe", "Bye.")
+    cache.clear()
+    assert cache.get("joe", "Hello.") is None
+    assert cache.stats().bytes == 0
+    assert cache.is_claimed("joe", "Bye.")  # its renderer still puts and releases it

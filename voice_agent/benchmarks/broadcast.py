@@ -106,9 +106,10 @@ async def run_broadcast_bench(
     limit_secs: float = 180.0,
     deadlines: RoundDeadlines | None = None,
 ) -> dict[str, Any]:
-    """One round per clerk count (see the module docstring); rounds share nothing.
+    """One round per clerk count (see the module docstring).
 
-    ``deadlines`` default to :class:`RoundDeadlines`' capped by ``limit_secs``.
+    Rounds share nothing but the loaded models, whose speech cache is emptied at each
+    round's start. ``deadlines`` default to :class:`RoundDeadlines`' capped by ``limit_secs``.
     """
     deadlines = deadlines or RoundDeadlines.capped(limit_secs)
     rounds = []
@@ -153,6 +154,10 @@ async def _round(
         }
     )
     runtime = build_runtime(configured, database=database)
+    if runtime.models.tts_cache is not None:
+        # The models are the process's, shared by every round: an earlier round's notice,
+        # left in their speech cache, would start this round's notice without its render.
+        runtime.models.tts_cache.clear()
     SqlRosterRepository(database=database).replace(
         parse_roster(roster_csv(clerks), file="bench-roster.csv", knowledge=runtime.knowledge),
         source="bench-roster.csv",
