@@ -184,28 +184,3 @@ async def test_a_notice_is_rendered_before_the_likely_answers_of_the_same_publis
     assert started_during_notice == 0
     assert report.waited_for_live == 1
     assert report.rendered > 0
-
-
-async def test_a_session_plays_the_first_sentence_of_speech_rendered_in_the_background(
-    runtime: Any, knowledge: KnowledgeBase
-) -> None:
-    cache = CountingCache(max_bytes=8 * 1024 * 1024)
-    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
-    sentences = [
-        "Urgent update to the Weekend Running Offer,",
-        "the discount went up to 25 percent in every store from Saturday 28 November.",
-    ]
-    assert prerenderer.start_rendering([*sentences, sentences[0]]) == 2
-    # Claimed before anything rendered: a session reaching them now waits, renders nothing.
-    assert all(cache.is_claimed(cache_voice("joe", 1.0), s) for s in sentences)
-    assert cache.live_renders == 1
-    down, _ = await run_test(
-        SharedPiperTTSService(voice=runtime.models.piper, voice_id="joe", cache=cache),
-        frames_to_send=[TTSSpeakFrame(text=sentences[0]), SleepFrame(sleep=0.5)],
-    )
-    await prerenderer.stop()  # the background render ends (or is cancelled) with it
-
-    assert any(isinstance(f, TTSAudioRawFrame) for f in down)
-    assert cache.stats().hits == 1  # the session's sentence came from the background render
-    assert not any(cache.is_claimed(cache_voice("joe", 1.0), s) for s in sentences)
-    assert cache.live_renders == 0
