@@ -127,7 +127,6 @@ class AnswerPrerenderer:
         self._max_sentences = max_sentences
         self._now = now
         self._task: asyncio.Task[PrerenderReport] | None = None
-        self._background: set[asyncio.Task[None]] = set()
         self.renders_started = 0
         """Sentences whose rendering began, over the prerenderer's life."""
 
@@ -145,14 +144,11 @@ class AnswerPrerenderer:
         return self._task
 
     async def stop(self) -> None:
-        """Cancel the round under way and the renders started in the background, if any."""
+        """Cancel the round under way, if any."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
 
     async def run(self) -> PrerenderReport:
         """Answer the likely questions and render their sentences not cached yet."""
@@ -199,54 +195,32 @@ class AnswerPrerenderer:
         session is rendering already is not rendered twice.
         """
         # The voice here is the English one: Chinese text is for a session's Chinese voice.
-        claimed = self._claim(texts)
-        if claimed:
-            with self._cache.live_render():
-                await self._render_each(claimed)
-        return len(claimed)
-
-    def start_rendering(self, texts: Sequence[str]) -> int:
-        """Claim ``texts`` now and render them in order in the background; how many.
-
-        As :meth:`render_texts`, but it returns once the texts are claimed: a session that
-        reaches one waits for its audio instead of rendering it too, so the speech can be
-        offered at once and its first sentence plays while the later ones render. From the
-        claim to the last render it counts as a live render: a round of likely answers
-        started by the same publish waits for all of them instead of sharing the cores.
-        """
-        claimed = self._claim(texts)
-        if not claimed:
-            return 0
-        live = contextlib.ExitStack()
-        live.enter_context(self._cache.live_render())
-        task = asyncio.create_task(self._render_while_live(claimed, live), name="speech-render")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        task.add_done_callback(_log_failed_render)
-        return len(claimed)
-
-    def _claim(self, texts: Sequence[str]) -> list[str]:
-        # The voice here is the English one: Chinese text is for a session's Chinese voice.
         english = [t for t in dict.fromkeys(texts) if not has_cjk(t)]
-        return [t for t in english if self._cache.claim(self._voice_key, t)]
+        claimed = [t for t in english if self._cache.claim(self._voice_key, t)]
+        await self._render_claimed(claimed)
+        return len(claimed)
 
-    async def _render_while_live(self, texts: Sequence[str], live: contextlib.ExitStack) -> None:
-        with live:
-            await self._render_each(texts)
+    async def _render_claimed(self, texts: Sequence[str]) -> None:
+        """Render and release each claimed text in turn (every claim is released).
 
-    async def _render_each(self, texts: Sequence[str]) -> None:
-        """Render and release each claimed text in turn (every claim is released)."""
-        for index, text in enumerate(texts):
-            try:
-                chunks = await asyncio.to_thread(
-                    render_sentence, self._voice, text, length_scale=self._length_scale
-                )
-                self._cache.put(self._voice_key, text, chunks)
-            except BaseException:
-                for unrendered in texts[index:]:
-                    self._cache.release(self._voice_key, unrendered)
-                raise
-            self._cache.release(self._voice_key, text)
+        Sessions are about to say these texts, so their rendering counts as a live one from
+        the first to the last: a round of likely answers started by the same publish waits
+        for all of them instead of sharing the cores with them.
+        """
+        if not texts:
+            return
+        with self._cache.live_render():
+            for index, text in enumerate(texts):
+                try:
+                    chunks = await asyncio.to_thread(
+                        render_sentence, self._voice, text, length_scale=self._length_scale
+                    )
+                    self._cache.put(self._voice_key, text, chunks)
+                except BaseException:
+                    for unrendered in texts[index:]:
+                        self._cache.release(self._voice_key, unrendered)
+                    raise
+                self._cache.release(self._voice_key, text)
 
     async def spoken_sentences(self, question: Question) -> list[str]:
         """The texts a session hands to speech for ``question`` (see ``AnswerProcessor``)."""
@@ -272,8 +246,3 @@ def _log_outcome(task: asyncio.Task[PrerenderReport]) -> None:
         report.sentences,
         report.rendered,
     )
-
-
-def _log_failed_render(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and (error := task.exception()) is not None:
-        logger.opt(exception=error).warning("rendering speech in the background failed")

@@ -29,21 +29,16 @@ from voice_agent.storage import Database
 def notice_renderer(prerenderer: AnswerPrerenderer | None) -> SpeakAhead | None:
     """Renders notice texts, as the sessions' floors will speak them, into the speech cache.
 
-    Every sentence (the first cut into pieces, as the sessions' floors take it) is claimed
-    before the notice is offered and rendered once, in order, in the background: each
-    session plays the first piece as soon as it is rendered and
-    finds the later ones rendered while it plays, instead of waiting for the whole notice
-    (docs/BENCHMARKS.md, "Where a node's CPU goes"). Rendering only the first sentence
-    ahead and leaving the rest to the sessions was tried before and failed at 20 sessions:
-    each rendered the rest itself, too late, and the floors gave up on the notice.
+    Every sentence is rendered before the notice is offered (rendering only the first ahead
+    and the rest while it played was tried: at 20 sessions the rest came too late, the
+    floors gave up on the notice and offered it again, over and over).
     """
     if prerenderer is None:
         return None
     renderer = prerenderer
 
     async def render(texts: Sequence[str]) -> int:
-        sentences = [s for text in texts for s in floor_sentences(text, quick_start=True)]
-        return renderer.start_rendering(sentences)
+        return await renderer.render_texts([s for text in texts for s in floor_sentences(text)])
 
     return render
 
