@@ -2,8 +2,10 @@
 
 A plain price names the offer everyone gets on the item (a "3 for 2"), never a members'
 extra as its offer; a members' extra alone is a note after the price, not the answer's
-subject. Each is checked on questions the fixtures do not hold, on other chains where the
-class reaches them.
+subject. A day or time said without "on" ("saturday 3pm", "in ottawa sunday", "at 9 in the
+morning") is the moment asked about; an item said bare ("olive oil in ottawa") or after
+"what's the" asks what it costs then. Each is checked on questions the fixtures do not
+hold, on other chains where the class reaches them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from kb_helpers import ask_at, sample_answerer
 
 from knowledge_base.answering import Answer
+from knowledge_base.question_slots import When, when_named
+from knowledge_base.words import tokens
 
 MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
 KILAT = ("kilat-sneakers", "JKT-01", "2027-11-17T15:00")
@@ -34,3 +38,18 @@ def test_a_members_extra_alone_is_a_note_after_the_price_not_the_subject() -> No
     assert "2999000" in answer.text and "members save another 10 percent" in answer.text
     assert "2699100" not in answer.text
     assert answer.promotion_ids == []
+
+
+def test_a_day_and_time_said_without_on_is_the_moment_asked_about() -> None:
+    assert when_named(tokens("brie at 9 in the morning"), set()) == When(clock=(9, 0))
+    assert when_named(tokens("kettle at 4 in the afternoon"), set()) == When(clock=(16, 0))
+    assert when_named(tokens("kettle saturday 4pm"), set()) == When(weekday=5, clock=(16, 0))
+    assert when_named(tokens("olive oil in ottawa sunday"), set()) == When(weekday=6)
+    assert when_named(tokens("is the brie on offer until saturday"), set()) is None
+
+
+def test_an_item_said_bare_or_after_whats_the_asks_its_price_then() -> None:
+    bare = _ask(MARCHE, "olive oil in ottawa")
+    assert "14.99" in bare.text and bare.detail.get("store_id") == "OTT-01"
+    then = _ask(MARCHE, "what's the brie on saturday at 9 in the morning")
+    assert "09:00" in then.text and "5.24" in then.text
