@@ -5,7 +5,9 @@ extra as its offer; a members' extra alone is a note after the price, not the an
 subject. A day or time said without "on" ("saturday 3pm", "in ottawa sunday", "at 9 in the
 morning") is the moment asked about; an item said bare ("olive oil in ottawa") or after
 "what's the" asks what it costs then. Each is checked on questions the fixtures do not
-hold, on other chains where the class reaches them.
+hold, on other chains where the class reaches them. A region's code that is also a verb
+("BE" for Belgium) names no place in "what will it be in Izmir"; "anything coming for X?"
+names the offer X joins later, though X is in another offer now.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
 MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
+DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
+STRIDES = ("little-strides", "SYD-PAR", "2028-01-27T15:00")
 KILAT = ("kilat-sneakers", "JKT-01", "2027-11-17T15:00")
 
 
@@ -53,3 +57,14 @@ def test_an_item_said_bare_or_after_whats_the_asks_its_price_then() -> None:
     assert "14.99" in bare.text and bare.detail.get("store_id") == "OTT-01"
     then = _ask(MARCHE, "what's the brie on saturday at 9 in the morning")
     assert "09:00" in then.text and "5.24" in then.text
+
+
+def test_a_region_code_that_is_a_verb_names_no_place() -> None:
+    answer = _ask(DEMHUIS, "what will the moka pot be in Izmir")
+    assert answer.detail.get("store_id") == "IZM-ALS" and "1590" in answer.text
+
+
+def test_anything_coming_for_an_item_names_the_offer_it_joins_later() -> None:
+    answer = _ask(STRIDES, "anything coming up for the Graduate lace-up?")
+    assert answer.promotion_ids[:1] == ["back-to-school-au"]
+    assert "Monday 31 January" in answer.text
