@@ -7,7 +7,11 @@ morning") is the moment asked about; an item said bare ("olive oil in ottawa") o
 "what's the" asks what it costs then. Each is checked on questions the fixtures do not
 hold, on other chains where the class reaches them. A region's code that is also a verb
 ("BE" for Belgium) names no place in "what will it be in Izmir"; "anything coming for X?"
-names the offer X joins later, though X is in another offer now.
+names the offer X joins later, though X is in another offer now. "Is it still on?" of an
+offer that is over opens with "No"; "is <category> excluded from X?" of one X leaves out opens
+with "Yes"; an FAQ about another item ("do coffee beans count?") answers no question about
+this one ("does the moka pot count?"); a why-FAQ on a region is found by any of its names
+("the Turkish stores" for Türkiye).
 """
 
 from __future__ import annotations
@@ -68,3 +72,23 @@ def test_anything_coming_for_an_item_names_the_offer_it_joins_later() -> None:
     answer = _ask(STRIDES, "anything coming up for the Graduate lace-up?")
     assert answer.promotion_ids[:1] == ["back-to-school-au"]
     assert "Monday 31 January" in answer.text
+
+
+def test_still_on_of_an_offer_that_is_over_opens_with_no() -> None:
+    answer = _ask(STRIDES, "is kit up still going next tuesday")
+    assert answer.text.startswith("No, ") and "ended" in answer.text
+
+
+def test_a_category_left_out_asked_if_excluded_opens_with_yes() -> None:
+    assert _ask(MARCHE, "is wine excluded from the pantry 3 for 2").text.startswith("Yes, ")
+    assert _ask(MARCHE, "is wine in the pantry 3 for 2").text.startswith("No, ")
+
+
+def test_an_faq_about_another_item_does_not_answer_for_this_one() -> None:
+    answer = _ask(DEMHUIS, "does the moka pot count towards the spend")
+    assert answer.text.startswith("Yes, ") and "beans" not in answer.text
+
+
+def test_a_why_faq_on_a_region_is_found_by_another_of_its_names() -> None:
+    answer = _ask(DEMHUIS, "why don't the Turkish stores have the tea 3 for 2", "IST-MODA")
+    assert "own tea prices" in answer.text
