@@ -179,6 +179,9 @@ def understand(
 
     mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
+    choices: list[str] = []
+    if len(products) > 1 and len({(m.start, m.end) for m in mentions if m.kind == "product"}) == 1:
+        choices, products = products, []  # "the classic": one name two products share
     counts, counted = counts_heard(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
@@ -284,8 +287,8 @@ def understand(
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
-        product_choices=[]
-        if products
+        product_choices=choices
+        if choices or products
         else catalogue_lookup.catalogue_matcher(knowledge).products_sharing(words, named),
         asks_where=has(WHERE_EN, WHERE_ZH) or asks_which_place_stores(words, mentions),
         asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),

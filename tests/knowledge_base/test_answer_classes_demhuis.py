@@ -11,7 +11,8 @@ names the offer X joins later, though X is in another offer now. "Is it still on
 offer that is over opens with "No"; "is <category> excluded from X?" of one X leaves out opens
 with "Yes"; an FAQ about another item ("do coffee beans count?") answers no question about
 this one ("does the moka pot count?"); a why-FAQ on a region is found by any of its names
-("the Turkish stores" for Türkiye).
+("the Turkish stores" for Türkiye). One name two products share ("the classic") is one item
+of two, each priced, never a basket of both.
 """
 
 from __future__ import annotations
@@ -92,3 +93,9 @@ def test_an_faq_about_another_item_does_not_answer_for_this_one() -> None:
 def test_a_why_faq_on_a_region_is_found_by_another_of_its_names() -> None:
     answer = _ask(DEMHUIS, "why don't the Turkish stores have the tea 3 for 2", "IST-MODA")
     assert "own tea prices" in answer.text
+
+
+def test_one_name_two_products_share_is_no_basket_of_both() -> None:
+    answer = _ask(DEMHUIS, "what does the classic cost")
+    assert "19.92" in answer.text and "7.95" in answer.text
+    assert "come to" not in answer.text
