@@ -39,7 +39,7 @@ def bare_offer_words(words: list[str], named: set[int]) -> bool:
 
 
 _BARE_ITEM_WORDS = frozenset(
-    """in at the a for on this today now monday tuesday wednesday thursday friday saturday
+    """in at the a for this today now monday tuesday wednesday thursday friday saturday
     sunday""".split()
 )
 """Words besides names in an item said bare, with where and when ("moka pot in ghent")."""
