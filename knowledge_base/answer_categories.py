@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_products import ProductAnswers
 from knowledge_base.answering import Answer
+from knowledge_base.left_out import in_offer_openers
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import everyone_first, members_only
 from knowledge_base.phrasing import is_plural, join, the_title, title
@@ -43,7 +44,8 @@ class CategoryAnswers(ProductAnswers):
                 [
                     f"{label}不在{name}范围内"
                     if zh
-                    else f"No, {label} {'are' if is_plural(label) else 'is'} not in {name}"
+                    else f"{in_offer_openers(turn.parsed.words)[1]}{label}"
+                    f" {'are' if is_plural(label) else 'is'} not in {name}"
                 ],
             )
         item = self._category_item(promotion, category_id)

@@ -243,7 +243,10 @@ class AnswerCore:
         turn.fact(text.en, text.zh_cn)
         return text.best("zh-CN" if turn.zh else "en")
 
-    def _promotion_facts(self, turn: Turn, promotion: Promotion) -> PromotionTiming:
+    def _promotion_facts(
+        self, turn: Turn, promotion: Promotion, *, subject: bool = True
+    ) -> PromotionTiming:
+        """Record its terms and window as facts; ``subject``: the answer is about it."""
         placed = self._timing(turn, promotion)
         scope = ", ".join(promotion.scope.categories + promotion.scope.skus)
         if promotion.scope.exclude_skus:
@@ -255,7 +258,8 @@ class AnswerCore:
                 promotion, placed.starts, placed.ends, self._kb.zone_name(turn.store_id) or ""
             ),
         )
-        turn.about(promotion)
+        if subject:
+            turn.about(promotion)
         return placed
 
     def _item_terms(

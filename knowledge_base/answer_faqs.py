@@ -12,6 +12,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.faq_terms import (
+    about_other_item,
     asks_why,
     channels_of,
     everyday_terms,
@@ -31,7 +32,7 @@ from knowledge_base.question_terms import content_terms
 from knowledge_base.resolution import Phase
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import Intent
-from knowledge_base.words import tokens
+from knowledge_base.words import compact, tokens
 
 
 class FaqAnswers(AnswerSentences, ChannelAnswers):
@@ -124,6 +125,8 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             faq = promotion.faqs[hit.passage.index]
             if asks_channel and not asks_channel & channels_of(faq):
                 continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
+            if about_other_item(faq, turn.parsed, self._kb):
+                continue  # "does the grinder count?" is not "do coffee beans count?"
             if asks_online and not says_online(faq_text(faq)):
                 continue  # "does it work online?" is answered only by an FAQ about online
             if (
@@ -227,7 +230,7 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
         return self._done(turn, [self._text(turn, faq.answer)])
 
     def _other_names(self, turn: Turn) -> list[str]:
-        """Every name and alias of the products the question names, and the one store's name."""
+        """Every name of the products and regions the question names, and the one store's."""
         names: list[str] = []
         for sku in turn.parsed.products:
             product = self._kb.products[sku]
@@ -236,6 +239,12 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             # "Is the Quinta Avenida store open?" of an FAQ on the Playa del Carmen store.
             store = self._kb.store(turn.parsed.stores[0])
             names.append(store.name.en)
+        # "Why not in Turkey?" of an FAQ on Türkiye: every name of the region said.
+        heard = {compact(m.heard) for m in turn.parsed.mentions if m.kind == "store"}
+        for region in self._kb.regions.values():
+            region_names = [region.name.en, *region.aliases]
+            if heard & {compact(name) for name in region_names}:
+                names += region_names
         return names
 
     def _item_rules(self, turn: Turn, promotion: Promotion, said: str) -> list[str]:

@@ -50,10 +50,15 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             # "Anything coming for lifestyle sneakers?": the next offer on them, as if named.
             # An item already in a running offer may join it later ("what's next for the
             # Petir?"): its own answer says when.
+            # An item that joins a running offer later (its own part, "Grinder Weekend") has
+            # that coming, whatever else it is in now.
             near = self._focus(turn)
             upcoming = [p for p, placed in near if placed.phase is Phase.UPCOMING]
             in_running = parsed.products and any(x[1].phase is Phase.RUNNING for x in near)
-            if upcoming and not in_running:
+            joins = [p for p in self._joins_later(turn) if p not in upcoming]
+            if joins:
+                parsed.promotions.append(joins[0].id)
+            elif upcoming and not in_running:
                 parsed.promotions.append(upcoming[0].id)
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
@@ -133,6 +138,16 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
         return self._done(
             turn, [f"{store}即将开始：{said}" if zh else f"Coming up at {store}: {said}"]
         )
+
+    def _joins_later(self, turn: Turn) -> list[Promotion]:
+        """Running offers the question's product joins only later (a later rule set)."""
+        if not turn.parsed.products:
+            return []
+        sku = turn.parsed.products[0]
+        promotions = self._kb.promotions_for_sku(sku)
+        placed, _ = self._relevant_for_item(turn, promotions, sku)
+        running = {p.id for p, t in self._relevant(turn, promotions) if t.phase is Phase.RUNNING}
+        return [p for p, t in placed if t.phase is Phase.UPCOMING and p.id in running]
 
     def _overview(self, turn: Turn) -> Answer | None:
         zh = turn.zh

@@ -9,6 +9,7 @@ from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
+from knowledge_base.offer_audience import members_only
 from knowledge_base.phrasing import (
     conditions,
     join,
@@ -168,8 +169,12 @@ class PriceAnswers(AnswerFocus):
         }
         if not running:
             return [first, "目前没有优惠" if zh else "There is no offer on it right now"]
-        promotion = next(iter(running.values()))
-        self._promotion_facts(turn, promotion)
+        # A members' extra is no offer on a plain price: an offer for everyone (a basket one,
+        # "3 for 2") is the one the item is in; a members' extra alone is a note after the
+        # price everyone pays, not what the answer is about.
+        everyone = [p for p in running.values() if turn.parsed.member or not members_only(p)]
+        promotion = (everyone or list(running.values()))[0]
+        self._promotion_facts(turn, promotion, subject=bool(everyone))
         # The terms that price the item asked about ("members get 8 off" on the salmon),
         # never the promotion's own where a rule set of its own prices that item.
         covered = [line.sku for line in basket.lines if line.sku in self._kb.scope_skus(promotion)]

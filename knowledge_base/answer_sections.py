@@ -70,6 +70,8 @@ class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
             )
         if placed.phase in (Phase.ENDED, Phase.WITHDRAWN):
             ended = self._ended_phrase(turn, promotion, placed)
+            if yes_no:  # "is it still on?" of one that is over: no, and when it ended
+                ended = f"没有了，{ended}" if zh else f"No, {ended}"
             return self._done(turn, [ended, *self._price_now(turn, promotion)])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, now, zh)

@@ -38,6 +38,18 @@ def bare_offer_words(words: list[str], named: set[int]) -> bool:
     )
 
 
+_BARE_ITEM_WORDS = frozenset(
+    """in at the a for this today now monday tuesday wednesday thursday friday saturday
+    sunday""".split()
+)
+"""Words besides names in an item said bare, with where and when ("moka pot in ghent")."""
+
+
+def bare_item_words(words: list[str], named: set[int]) -> bool:
+    """Nothing said but names, where and when: "moka pot in ghent" asks what the item costs."""
+    return all(w in _BARE_ITEM_WORDS for i, w in enumerate(words) if i not in named)
+
+
 def _names_nothing(parsed: ParsedQuestion) -> bool:
     return not (
         parsed.chinese

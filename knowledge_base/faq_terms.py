@@ -7,8 +7,10 @@ asks, kept apart from the picking itself.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from knowledge_base.answer_channels import channels_named, names_channel
+from knowledge_base.catalogue_lookup import catalogue_matcher
 from knowledge_base.channels import Channel
 from knowledge_base.cues import cue_words
 from knowledge_base.generic_words import GENERIC_WORDS
@@ -17,6 +19,9 @@ from knowledge_base.question_forms import asks_yes_no
 from knowledge_base.retrieval import search_terms
 from knowledge_base.understanding import ParsedQuestion
 from knowledge_base.words import tokens
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 
 @lru_cache(maxsize=1)
@@ -114,3 +119,16 @@ def unnamed_terms(
     left_out = set(search_terms(" ".join(w for w in parsed.words if w in skipped)))
     terms = {t for t in said - left_out if len(t) >= 4 and t.isascii()}
     return terms - everyday_terms()
+
+
+def about_other_item(faq: Faq, parsed: ParsedQuestion, knowledge: KnowledgeBase) -> bool:
+    """The FAQ asks about an item or category other than the product asked.
+
+    "Do coffee beans count towards the spend?" says nothing of the hand grinder.
+    """
+    if not parsed.products:
+        return False
+    asked = {knowledge.products[sku].category for sku in parsed.products} | set(parsed.products)
+    said = catalogue_matcher(knowledge).mentions(faq.question.best("en"))
+    keys = {m.key for m in said if m.kind in ("product", "category")}
+    return bool(keys) and not keys & asked

@@ -44,6 +44,8 @@ FUNCTION_WORDS = frozenset("a an the to of for on in is it at by and or as so no
 """Words too small to identify anything by themselves."""
 PRONOUNS = frozenset("i we you they he she me us them my our your".split())
 """Words no product or place name holds: "i talk" is no misheard Italia."""
+AUXILIARIES = frozenset("be am are was were been has had does did can will would may".split())
+"""Verbs every question uses: "be" in "how much will it be" is no Belgium ("BE")."""
 
 
 @dataclass(slots=True)

@@ -45,7 +45,8 @@ def asks_what_item_is(words: list[str], mentions: list[Mention]) -> bool:
     """Whether it asks "what's the <product> ...?": what the item is at (and its offer)."""
     starts = {m.start for m in mentions if m.kind == "product"}
     return any(
-        words[i : i + len(opening)] == opening and i + len(opening) in starts
+        # a name may hold its "the" ("the dibek"): it starts on the opening's last word
+        words[i : i + len(opening)] == opening and {i + len(opening), i + len(opening) - 1} & starts
         for opening in _WHAT_IS
         for i in range(len(words))
     )

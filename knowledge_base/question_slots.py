@@ -104,6 +104,8 @@ def _beside_number(free: list[str], i: int) -> bool:
 
 _BEFORE_WEEKDAY = ("on", "this", "next", "coming", "from", "by", "starting", "after")
 """Words that make a weekday the day asked about ("from Monday", "on Saturday")."""
+_UNTIL = frozenset({"until", "till", "til", "through", "to", "before", "ends", "end", "last"})
+"""Words that make a last weekday the offer's end, not the day asked about ("until Sunday")."""
 
 
 def when_named(words: list[str], named: set[int]) -> When | None:
@@ -120,8 +122,17 @@ CLOCK_WORDS = frozenset({"am", "pm", "a", "p", "m"})
 """Words of a time of day that are no unknown words ("7 pm", "7 p.m.")."""
 
 
-_EVENING_AFTER_HOUR = (("tonight",), ("this", "evening"), ("in", "the", "evening"), ("at", "night"))
-"""Words after a bare hour that make it p.m.: "at 10 tonight", "9 in the evening"."""
+_EVENING_AFTER_HOUR = (
+    ("tonight",),
+    ("this", "evening"),
+    ("in", "the", "evening"),
+    ("at", "night"),
+    ("this", "afternoon"),
+    ("in", "the", "afternoon"),
+)
+"""Words after a bare hour that make it p.m.: "at 10 tonight", "3 in the afternoon"."""
+_MORNING_AFTER_HOUR = (("this", "morning"), ("in", "the", "morning"))
+"""Words after a bare hour that make it a.m.: "at 10 in the morning"."""
 _ZH_CLOCK = re.compile(
     r"(早上|上午|中午|下午|傍晚|晚上|今晚)?(\d{1,2}|[一二三四五六七八九十]{1,3})点(半|(\d{1,2})分)?"
 )
@@ -157,6 +168,8 @@ def clock_named(free: list[str]) -> tuple[int, int] | None:
             after = after[2:]
         if _evening_after(after, int(word)):
             return int(word) % 12 + 12, 0
+        if any(tuple(after[: len(words)]) == words for words in _MORNING_AFTER_HOUR):
+            return int(word) % 12, 0
     return _zh_clock(free)
 
 
@@ -229,8 +242,12 @@ def _day_named(free: list[str]) -> When | None:
     for i, word in enumerate(free):
         if word in _WEEKDAYS and i > 0 and free[i - 1] in _BEFORE_WEEKDAY:
             return When(weekday=_WEEKDAYS.index(word), next_one=free[i - 1] == "next")
-        if word in _WEEKDAYS and free[i + 1 : i + 2] == ["at"] and clock_named(free[i + 1 :]):
-            return When(weekday=_WEEKDAYS.index(word))  # "on sale Sunday at 10am"
+        after = free[i + 1 : i + 2]
+        if word in _WEEKDAYS and after and (after == ["at"] or after[0].isdigit()):
+            if clock_named(free[i + 1 :]):
+                return When(weekday=_WEEKDAYS.index(word))  # "Sunday at 10am", "saturday 3pm"
+        if word in _WEEKDAYS and i == len(free) - 1 and free[i - 1] not in _UNTIL:
+            return When(weekday=_WEEKDAYS.index(word))  # "grinder in ankara sunday"
     # Chinese is one token per character; names ("黑色星期五") are blanked out like words.
     free_text = "".join(w if has_cjk(w) else " " for w in free)
     for marker, days in _RELATIVE_ZH:

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Set
 from typing import TYPE_CHECKING
 
-from knowledge_base.loose_matching import FUNCTION_WORDS
+from knowledge_base.loose_matching import AUXILIARIES, FUNCTION_WORDS
 from knowledge_base.words import compact, has_cjk, tokens
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def place_names(
             plain = [without_accents(n) for n in [*names, *region_names]]
             for name in dict.fromkeys([*names, *region_names, *plain]):
                 form = compact(name)
-                if form in taken or form in FUNCTION_WORDS or len(form) < 2:
+                if form in taken or form in FUNCTION_WORDS | AUXILIARIES or len(form) < 2:
                     continue
                 names_found.append((store.id, name))
                 if name in own_runs:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge_base import catalogue_lookup
-from knowledge_base.bare_questions import bare_offer_words
+from knowledge_base.bare_questions import bare_item_words, bare_offer_words
 from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.contacts import asks_for_person
@@ -179,6 +179,9 @@ def understand(
 
     mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
+    choices: list[str] = []
+    if len(products) > 1 and len({(m.start, m.end) for m in mentions if m.kind == "product"}) == 1:
+        choices, products = products, []  # "the classic": one name two products share
     counts, counted = counts_heard(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
@@ -233,6 +236,9 @@ def understand(
         # "Two bike helmets?", "the tent and the bag together?", "What's it for three
         # tents?", "two lonas, do they get the discount?": a total, however it was asked.
         intent = Intent.PRICE
+    elif intent is Intent.UNKNOWN and products and not promotions and bare_item_words(words, named):
+        # "moka pot in ghent": an item named bare asks what it costs, with its offer.
+        intent = Intent.PRICE
     elif intent is Intent.UNKNOWN and (products or categories):
         intent = Intent.IN_OFFER
     elif intent is Intent.UNKNOWN and promotions:
@@ -241,10 +247,11 @@ def understand(
     member = not non_member and (
         membership or has(MEMBER_EN, MEMBER_ZH) or membership_said(words, named, knowledge)
     )
-    if intent is Intent.OVERVIEW and products and not promotions:
-        if member or asks_what_item_is(words, mentions):
-            # "What's the Polar Glow for members?", "What's the slicker brush in Seattle?":
-            # what the item costs (there), with the offer that prices it.
+    if intent in (Intent.OVERVIEW, Intent.IN_OFFER) and products and not promotions:
+        if member and intent is Intent.OVERVIEW or asks_what_item_is(words, mentions):
+            # "What's the Polar Glow for members?", "What's the slicker brush in Seattle?",
+            # "What's the dibek on Saturday?": what the item costs (there, then), with the
+            # offer that prices it.
             intent = Intent.PRICE
     asks_upcoming = has(UPCOMING_EN, UPCOMING_ZH)
     asks_list = has(LIST_EN, LIST_ZH) or asks_upcoming
@@ -280,8 +287,8 @@ def understand(
         asks_stacking=has(STACK_EN, STACK_ZH),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
-        product_choices=[]
-        if products
+        product_choices=choices
+        if choices or products
         else catalogue_lookup.catalogue_matcher(knowledge).products_sharing(words, named),
         asks_where=has(WHERE_EN, WHERE_ZH) or asks_which_place_stores(words, mentions),
         asks_left_out=has(LEFT_OUT_EN, LEFT_OUT_ZH),

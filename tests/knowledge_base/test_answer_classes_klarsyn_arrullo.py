@@ -288,7 +288,7 @@ def test_a_cue_word_is_not_heard_as_a_store(chains: dict[str, GroundedAnswerer])
             ARRULLO,
             "SD-01",
             "xylophone still on clearance",
-            "The Winter Toy Clearance ended on Sunday 28 February."
+            "No, the Winter Toy Clearance ended on Sunday 28 February."
             " The Xilófono Wooden Xylophone is 21.50 US dollars now.",
         ),
         (
