@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.delivery import Delivery, DeliveryState
-from voice_agent.benchmarks.broadcast import STORE, notice_id_of, urgent_edit
+from voice_agent.benchmarks.broadcast import earpiece_plan, notice_id_of, urgent_edit
 from voice_agent.benchmarks.broadcast_deadlines import RoundDeadlines
 from voice_agent.benchmarks.broadcast_earpieces import (
     EarpiecePlan,
@@ -32,9 +32,7 @@ from voice_agent.benchmarks.broadcast_earpieces import (
 )
 from voice_agent.benchmarks.broadcast_report import round_report
 from voice_agent.benchmarks.clerk_process import run_in_clerk_process
-from voice_agent.livekit.rooms import clerk_room_name
 from voice_agent.livekit.server import LocalLiveKitServer
-from voice_agent.livekit.tokens import mint_token
 from voice_agent.storage import (
     NoticeRecord,
     SqlNoticeRepository,
@@ -48,15 +46,7 @@ NOTICE = "weekend-running@3"
 
 
 def _plan(server: LocalLiveKitServer, identity: str, *, presses_ack: bool = True) -> EarpiecePlan:
-    token = mint_token(
-        api_key=server.api_key,
-        api_secret=server.api_secret,
-        identity=identity,
-        role="clerk",
-        room=clerk_room_name(store_id=STORE, identity=identity),
-        store_id=STORE,
-    )
-    return EarpiecePlan(identity=identity, token=token, presses_ack=presses_ack)
+    return earpiece_plan(server, identity, presses_ack=presses_ack)
 
 
 def _played_deliveries(database_url: str, clerks: list[str]) -> None:

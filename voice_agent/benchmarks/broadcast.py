@@ -226,21 +226,23 @@ async def _round(
 
 
 def _plans(endpoint: Any, clerks: int) -> list[EarpiecePlan]:
+    return [earpiece_plan(endpoint, identity) for identity in clerk_identities(clerks)]
+
+
+def earpiece_plan(endpoint: Any, identity: str, *, presses_ack: bool = True) -> EarpiecePlan:
+    """A clerk of SH-01 with a token of ``endpoint`` (api key and secret) for their own room."""
     from voice_agent.livekit.rooms import clerk_room_name
     from voice_agent.livekit.tokens import mint_token
 
-    plans = []
-    for identity in clerk_identities(clerks):
-        token = mint_token(
-            api_key=endpoint.api_key,
-            api_secret=endpoint.api_secret,
-            identity=identity,
-            role="clerk",
-            room=clerk_room_name(store_id=STORE, identity=identity),
-            store_id=STORE,
-        )
-        plans.append(EarpiecePlan(identity=identity, token=token))
-    return plans
+    token = mint_token(
+        api_key=endpoint.api_key,
+        api_secret=endpoint.api_secret,
+        identity=identity,
+        role="clerk",
+        room=clerk_room_name(store_id=STORE, identity=identity),
+        store_id=STORE,
+    )
+    return EarpiecePlan(identity=identity, token=token, presses_ack=presses_ack)
 
 
 async def _until_ready(files: RoundFiles, listening: asyncio.Future[Any]) -> None:

@@ -8,7 +8,7 @@ from the publish. Each is capped by the round's ``limit_secs`` (``--limit-secs``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 PUBLISH_GRACE_SECS = 30.0
 """What the parent's publish call (and the earpieces seeing it) may add to the round."""
@@ -38,23 +38,18 @@ class RoundDeadlines:
             raise ValueError("deadlines must follow the phases: first audio <= played <= ack")
 
     @classmethod
-    def capped(
-        cls,
-        limit_secs: float,
-        *,
-        joined_secs: float = 60.0,
-        first_audio_secs: float = 30.0,
-        played_secs: float = 90.0,
-        acknowledged_secs: float = 120.0,
-        leave_secs: float = 10.0,
-    ) -> RoundDeadlines:
-        """The given deadlines, none longer than ``limit_secs``."""
+    def capped(cls, limit_secs: float, **deadlines: float) -> RoundDeadlines:
+        """The given deadlines (by field name; the defaults otherwise), none over ``limit_secs``.
+
+        ``leave_secs`` is not capped: leaving comes after the round.
+        """
+        defaults = {f.name: float(f.default) for f in fields(cls)}  # type: ignore[arg-type]
+        given = defaults | deadlines
         return cls(
-            joined_secs=min(joined_secs, limit_secs),
-            first_audio_secs=min(first_audio_secs, limit_secs),
-            played_secs=min(played_secs, limit_secs),
-            acknowledged_secs=min(acknowledged_secs, limit_secs),
-            leave_secs=leave_secs,
+            **{
+                name: value if name == "leave_secs" else min(value, limit_secs)
+                for name, value in given.items()
+            }
         )
 
     @property

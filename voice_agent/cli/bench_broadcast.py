@@ -14,6 +14,8 @@ from voice_agent.benchmarks import broadcast
 from voice_agent.benchmarks.broadcast_deadlines import RoundDeadlines
 from voice_agent.cli.common import ConfigOption, JsonOption, settings_or_exit
 
+_DEFAULT = RoundDeadlines()
+
 
 def register(app: typer.Typer) -> None:
     """Add ``bench broadcast`` to ``app``."""
@@ -40,15 +42,15 @@ def bench_broadcast(
     join_secs: Annotated[
         float,
         typer.Option("--join-secs", min=1.0, help="Earpieces hear the assistant by then."),
-    ] = 60.0,
+    ] = _DEFAULT.joined_secs,
     first_audio_secs: Annotated[
         float,
         typer.Option("--first-audio-secs", min=1.0, help="Notice heard by then after the publish."),
-    ] = 30.0,
+    ] = _DEFAULT.first_audio_secs,
     played_secs: Annotated[
         float,
         typer.Option("--played-secs", min=1.0, help="Played to the end by then after the publish."),
-    ] = 90.0,
+    ] = _DEFAULT.played_secs,
     acknowledged_secs: Annotated[
         float,
         typer.Option(
@@ -56,10 +58,10 @@ def bench_broadcast(
             min=1.0,
             help="Acknowledgement stored by then after the publish; the round ends then.",
         ),
-    ] = 120.0,
+    ] = _DEFAULT.acknowledged_secs,
     leave_secs: Annotated[
         float, typer.Option("--leave-secs", min=1.0, help="Earpieces out of their rooms by then.")
-    ] = 10.0,
+    ] = _DEFAULT.leave_secs,
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
