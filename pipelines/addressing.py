@@ -108,6 +108,10 @@ class AddressPolicy:
             )
         return AddressDecision(addressed=False, text=transcript.strip())
 
+    def has_wake_phrase(self, transcript: str) -> bool:
+        """True when ``transcript`` starts with one of the wake phrases."""
+        return self._strip_wake_phrase(transcript) is not None
+
     def _strip_wake_phrase(self, transcript: str) -> str | None:
         normalized = _normalize(transcript)
         for phrases in self.wake_phrases.values():

@@ -85,6 +85,10 @@ class EarlyTranscription:
             return await speculation
         return await self._transcribe(audio)
 
+    async def transcribe(self, pcm16: bytes) -> Transcript:
+        """Transcribe recorded audio now (no early start)."""
+        return await self._transcribe(pcm16)
+
     async def _transcribe(self, pcm16: bytes) -> Transcript:
         pcm16 = resample_pcm16(pcm16, self._sample_rate, SAMPLE_RATE)
         return await self._transcriber.transcribe(pcm16, language=self._language)

@@ -71,6 +71,8 @@ class Transcribed(_Event):
     audio_secs: float
     stt_secs: float
     """Wall seconds the transcription took."""
+    whole_turn: bool = False
+    """A turn that pauses split into pieces, heard again as one recording."""
 
 
 class TurnWaiting(_Event):

@@ -44,6 +44,19 @@ class Utterance:
     """Monotonic seconds when its transcription was started."""
     barged_in: bool = False
     """The speech stopped the bot's audio."""
+    audio: bytes = b""
+    """The recorded speech (16-bit mono PCM at the session's input rate)."""
+    audio_start: int = 0
+    """Where ``audio`` begins in the session's input, in bytes since the session started."""
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedTurn:
+    """A turn's words and the utterances it was put together from."""
+
+    text: str
+    pieces: tuple[Utterance, ...] = ()
+    """More than one when pauses split the turn ("Hey promo," ... "is the AX-200 ...")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +88,10 @@ class TurnAssembly:
     def __init__(self, *, continuation_gap_secs: float = 0.8) -> None:
         self._continuation_gap = continuation_gap_secs
         self._pending_text = ""
+        self._pending_pieces: list[Utterance] = []
         self._pending_waited = False
         self._last_turn_text = ""
+        self._last_turn_pieces: tuple[Utterance, ...] = ()
         self._last_turn_ended_at = float("-inf")
         self._ptt_held = False
         self._ptt_released = False
@@ -136,7 +151,9 @@ class TurnAssembly:
             # "Is the AX-200." ... "in the weekend offer?", or a second sentence before the
             # answer to the first was heard: both are the rest of the last question.
             self._pending_text = self._last_turn_text
+            self._pending_pieces = list(self._last_turn_pieces)
         self._pending_text = f"{self._pending_text} {text}".strip()
+        self._pending_pieces.append(utterance)
         if self._ptt_held:
             # The button is still down: a pause does not end the question.
             return TurnStep.HOLD
@@ -158,16 +175,22 @@ class TurnAssembly:
             return TurnStep.WAIT
         return TurnStep.FINISH
 
-    def finish(self, *, ended_at: float) -> str:
-        """Take the pending words as the finished turn (empty: there was none).
+    def finish(self, *, ended_at: float) -> FinishedTurn:
+        """Take the pending words as the finished turn (empty text: there was none).
 
         ``ended_at`` (monotonic seconds) is when the user last stopped speaking: speech that
         starts soon after it may continue this turn.
         """
-        text = self._pending_text
+        turn = FinishedTurn(text=self._pending_text, pieces=tuple(self._pending_pieces))
         self._pending_text = ""
+        self._pending_pieces = []
         self._pending_waited = False
-        if text:
-            self._last_turn_text = text
+        if turn.text:
+            self._last_turn_text = turn.text
+            self._last_turn_pieces = turn.pieces
             self._last_turn_ended_at = ended_at
-        return text
+        return turn
+
+    def heard_again(self, text: str) -> None:
+        """The finished turn was transcribed again as a whole: a continuation joins that."""
+        self._last_turn_text = text

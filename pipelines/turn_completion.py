@@ -17,16 +17,26 @@ from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.utils.time import time_now_iso8601
 
 from pipelines.conversation_state import ConversationState
+from pipelines.errors import SpeechToTextError
 from pipelines.events import (
     EventSink,
     SpeechResumed,
     StopRequested,
+    Transcribed,
     TurnWaiting,
     UserTurn,
     emit,
 )
 from pipelines.frames import ResumeSpeechFrame
-from pipelines.turn_assembly import TurnAssembly, TurnContext, TurnStep, Utterance
+from pipelines.turn_assembly import (
+    FinishedTurn,
+    TurnAssembly,
+    TurnContext,
+    TurnStep,
+    Utterance,
+)
+from pipelines.turn_policy import is_non_speech
+from pipelines.whole_turn import WholeTurnHearing
 
 
 class TurnCompletionProcessor(FrameProcessor):
@@ -64,6 +74,8 @@ class TurnCompletionProcessor(FrameProcessor):
         self._speech_stopped_at = 0.0
         self._finalize_task: asyncio.Task[None] | None = None
         self._turn_lock = asyncio.Lock()
+        self._whole: WholeTurnHearing | None = None
+        """Hears a turn split into pieces again (set by the audio half; ``None``: never)."""
 
     async def _on_transcript(self, utterance: Utterance) -> None:
         """Carry out what the turn assembly decides the transcript means."""
@@ -113,9 +125,10 @@ class TurnCompletionProcessor(FrameProcessor):
             self._state.turn_pending = bool(self._turns.pending_text)
 
     async def _finalize_turn(self) -> None:
-        text = self._turns.finish(ended_at=self._speech_stopped_at)
-        if not text:
+        turn = self._turns.finish(ended_at=self._speech_stopped_at)
+        if not turn.text:
             return
+        text = await self._whole_turn_text(turn)
         if self._state.reply_in_progress:
             # A new question supersedes the answer still being written or played.
             self._state.mark_cut()
@@ -124,6 +137,32 @@ class TurnCompletionProcessor(FrameProcessor):
         await self.push_frame(
             TranscriptionFrame(text=text, user_id=self._user_id, timestamp=time_now_iso8601())
         )
+
+    async def _whole_turn_text(self, turn: FinishedTurn) -> str:
+        """The words of ``turn`` to answer: heard again whole when it came in pieces and asks."""
+        if self._whole is None or not self._whole.wanted(turn):
+            return turn.text
+        try:
+            transcript = await self._whole.hear(turn)
+        except SpeechToTextError as e:
+            logger.warning(f"{self}: could not hear the turn again whole ({e}); keeping its pieces")
+            return turn.text
+        await emit(
+            self._on_event,
+            Transcribed(
+                session_id=self._state.session_id,
+                text=transcript.text,
+                audio_secs=transcript.audio_secs,
+                stt_secs=transcript.stt_secs,
+                whole_turn=True,
+            ),
+        )
+        if is_non_speech(transcript.text):
+            return turn.text
+        pieces = len(turn.pieces)
+        logger.debug(f"{self}: {turn.text!r} in {pieces} pieces, whole {transcript.text!r}")
+        self._turns.heard_again(transcript.text)
+        return transcript.text
 
     async def _resume_cut_speech(self) -> None:
         sentences = self._state.sentences_to_resume()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from loguru import logger
 from pipecat.audio.vad.vad_analyzer import VADState
@@ -54,6 +55,7 @@ from pipelines.turn_policy import BargeInPolicy, level_dbfs
 from pipelines.utterance_audio import PrerollBuffer
 from pipelines.vad import WINDOW_SECS
 from pipelines.vad_processor import stamped_speech_windows, stamped_vad_state
+from pipelines.whole_turn import WholeTurnHearing
 
 
 class UserTurnProcessor(TurnCompletionProcessor):
@@ -82,6 +84,10 @@ class UserTurnProcessor(TurnCompletionProcessor):
         on_event: Receives session events.
         language: What the recogniser is told the user speaks (``en``, ``zh-CN``); ``None``:
             the transcriber's own language (the node's ``[stt] language``).
+        rehear_pieced: Given the joined words of a turn that pauses split into pieces, says
+            whether to transcribe its audio again as one recording (``None``: never). Words
+            at a split are the recogniser's weakest ("Hey, pro." then "Hello, is the AX-200
+            ..." for "Hey promo, is the AX-200 ..."); heard whole, they come back.
     """
 
     def __init__(
@@ -100,6 +106,7 @@ class UserTurnProcessor(TurnCompletionProcessor):
         vad_state: Callable[[], VADState] | None = None,
         on_event: EventSink | None = None,
         language: str | None = None,
+        rehear_pieced: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(
             state=state,
@@ -123,7 +130,15 @@ class UserTurnProcessor(TurnCompletionProcessor):
         )
         self._recording_barged_in = False
         self._recording_ignored = False
+        self._recording_start = 0
+        """Where the recording begins in this session's input (bytes)."""
         self._window_bytes = int(WINDOW_SECS * self._bytes_per_sec)
+        if rehear_pieced is not None:
+            self._whole = WholeTurnHearing(
+                transcribe=self._early.transcribe,
+                wanted=rehear_pieced,
+                bytes_per_sec=self._bytes_per_sec,
+            )
         self._early_barge_in = EarlyBargeIn(barge_in)
         self._transcribe_tasks: set[asyncio.Task[None]] = set()
 
@@ -167,6 +182,7 @@ class UserTurnProcessor(TurnCompletionProcessor):
                 logger.warning(f"{self}: utterance longer than the limit, cutting it here")
                 self._start_transcription()
                 self._recording = bytearray()
+                self._recording_start = self._state.audio_bytes_heard
 
     async def _barge_in_early(self, frame: InputAudioRawFrame) -> None:
         """Stop the bot on the first windows of loud speech (:mod:`pipelines.early_barge_in`)."""
@@ -207,6 +223,7 @@ class UserTurnProcessor(TurnCompletionProcessor):
 
         self._early.drop()
         self._recording = bytearray(self._preroll.audio())
+        self._recording_start = self._state.audio_bytes_heard - len(self._recording)
         self._speech_started_at = time.monotonic()
         self._state.user_speaking = True
         self._recording_barged_in = cut_already
@@ -265,31 +282,28 @@ class UserTurnProcessor(TurnCompletionProcessor):
 
     def _start_transcription(self) -> None:
         assert self._recording is not None
-        audio = bytes(self._recording)
-        barged_in = self._recording_barged_in
-        started_at = self._speech_started_at
+        recorded = Utterance(
+            text="",  # not heard yet
+            started_at=self._speech_started_at,
+            ended_at=time.monotonic(),
+            barged_in=self._recording_barged_in,
+            audio=bytes(self._recording),
+            audio_start=self._recording_start,
+        )
         self._recording = None
         speculation = self._early.take()
         self._state.transcriptions_pending += 1
-        task = self.create_task(
-            self._transcribe_and_continue(
-                audio, barged_in, (started_at, time.monotonic()), speculation
-            )
-        )
+        task = self.create_task(self._transcribe_and_continue(recorded, speculation))
         self._transcribe_tasks.add(task)
         task.add_done_callback(self._transcribe_tasks.discard)
 
     # Transcripts and turn completion
 
     async def _transcribe_and_continue(
-        self,
-        audio: bytes,
-        barged_in: bool,
-        span: tuple[float, float],
-        speculation: asyncio.Task[Transcript] | None,
+        self, recorded: Utterance, speculation: asyncio.Task[Transcript] | None
     ) -> None:
         try:
-            await self._transcribe_and_handle(audio, barged_in, span, speculation)
+            await self._transcribe_and_handle(recorded, speculation)
         finally:
             self._state.transcriptions_pending -= 1
             self._state.turn_pending = bool(self._turns.pending_text)
@@ -297,14 +311,10 @@ class UserTurnProcessor(TurnCompletionProcessor):
                 self._turns.clear_release()
 
     async def _transcribe_and_handle(
-        self,
-        audio: bytes,
-        barged_in: bool,
-        span: tuple[float, float],
-        speculation: asyncio.Task[Transcript] | None,
+        self, recorded: Utterance, speculation: asyncio.Task[Transcript] | None
     ) -> None:
         try:
-            transcript = await self._early.transcript(audio, speculation)
+            transcript = await self._early.transcript(recorded.audio, speculation)
         except SpeechToTextError as e:
             await emit(
                 self._on_event,
@@ -322,9 +332,6 @@ class UserTurnProcessor(TurnCompletionProcessor):
             ),
         )
         logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
-        started_at, ended_at = span
-        utterance = Utterance(
-            text=transcript.text, started_at=started_at, ended_at=ended_at, barged_in=barged_in
-        )
+        utterance = replace(recorded, text=transcript.text)
         async with self._turn_lock:
             await self._on_transcript(utterance)

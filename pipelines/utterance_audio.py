@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 import numpy as np
 import soxr
@@ -34,6 +35,27 @@ class PrerollBuffer:
     def recent(self, num_bytes: int) -> bytes:
         """The last ``num_bytes`` held."""
         return self.audio()[-num_bytes:]
+
+
+def join_utterances(pieces: Sequence[tuple[int, bytes]], *, max_gap_bytes: int) -> bytes:
+    """Consecutive recordings of one listener's input as one recording.
+
+    Each piece is ``(start, audio)``: where its first byte is in the listener's input. A
+    piece recorded with a pre-roll overlaps the one before; the overlap is taken once. Between
+    pieces that are apart, silence stands for what was not recorded, at most
+    ``max_gap_bytes`` of it.
+    """
+    joined = bytearray()
+    end: int | None = None
+    for start, audio in pieces:
+        if end is None:
+            joined += audio
+        elif start >= end:
+            joined += bytes(min(start - end, max_gap_bytes)) + audio
+        else:
+            joined += audio[end - start :]
+        end = start + len(audio) if end is None else max(end, start + len(audio))
+    return bytes(joined)
 
 
 def resample_pcm16(pcm: bytes, rate: int, target: int) -> bytes:

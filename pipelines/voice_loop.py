@@ -145,11 +145,14 @@ def build_voice_loop(
         ),
     )
     gate: list[FrameProcessor] = []
+    rehear_pieced: Callable[[str], bool] | None = None
     if config.require_addressing:
         policy = AddressPolicy(
             wake_phrases=dict(config.wake_phrases), follow_up_secs=config.follow_up_secs
         )
         gate.append(AddressGateProcessor(state=state, policy=policy, on_event=on_event))
+        # A wake phrase split from its question may have lost its words at the split.
+        rehear_pieced = _lacks_wake_phrase(policy)
     floor_processor = (floor or FloorOptions()).build(
         state=state, follow_up_secs=config.follow_up_secs, on_event=on_event
     )
@@ -167,6 +170,7 @@ def build_voice_loop(
             vad_state=(lambda: vad.state) if config.speculative_stt else None,
             on_event=on_event,
             language=caller.stt_language,
+            rehear_pieced=rehear_pieced,
         ),
         *gate,
         floor_processor,
@@ -192,3 +196,7 @@ def build_voice_loop(
         FloorPlaybackProbe(),
     ]
     return VoiceLoop(pipeline=Pipeline(processors), state=state, floor=floor_processor)
+
+
+def _lacks_wake_phrase(policy: AddressPolicy) -> Callable[[str], bool]:
+    return lambda text: not policy.has_wake_phrase(text)

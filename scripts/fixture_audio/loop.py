@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .audio import RATE, silence
 from .manifest import Builder, wav_entry
 from .takes import TAIL_S, write_clean
 from .track import Track
@@ -19,10 +22,13 @@ LOOP_QUESTIONS: tuple[tuple[str, str], ...] = (
 )
 WAKE_VARIANTS = ("ax200_weekend", "trail_runner_sale", "socks_contact")
 WAKE_PREFIX = "Hey promo, "
+DROPOUT_S = 0.35
+"""A stall of the clerk's audio inside "promo": longer than the VAD's stop silence."""
 
 
 def build_loop(builder: Builder) -> None:
-    """Write ``loop/``: each loop question, three with the wake phrase, one said in two parts."""
+    """Write ``loop/``: each loop question, three with the wake phrase, one said in two parts,
+    one whose wake phrase a dropout splits."""
     for name, text in LOOP_QUESTIONS:
         write_clean(builder, "loop", name, text, "loop_question")
     questions = dict(LOOP_QUESTIONS)
@@ -58,3 +64,46 @@ def build_loop(builder: Builder) -> None:
         timeline=track.events,
     )
     builder.write(entry["path"], track.audio, entry)
+    _write_dropout(builder, WAKE_PREFIX + "is the AX-200 in the weekend offer?")
+
+
+def _write_dropout(builder: Builder, text: str) -> None:
+    """The wake question with the clerk's audio stalled inside "promo" (the VAD splits it)."""
+    clip = SPEAKER.say(text, JOE)
+    at = _inside_wake_phrase(clip)
+    stalled = np.concatenate([clip[:at], silence(DROPOUT_S), clip[at:]])
+    track = Track()
+    track.speech(0.4, stalled, text, JOE)
+    track.extend_to(track.end + TAIL_S)
+    entry = wav_entry(
+        "loop/wake_dropout_ax200_weekend.wav",
+        "loop",
+        "wake_question",
+        track.audio,
+        text=text,
+        language="en",
+        voice=JOE.describe(),
+        noise=None,
+        timeline=track.events,
+        wake_phrase="hey promo",
+        dropout_at_s=round(0.4 + at / RATE, 5),
+        dropout_s=DROPOUT_S,
+    )
+    builder.write(entry["path"], track.audio, entry)
+
+
+def _inside_wake_phrase(clip: np.ndarray) -> int:
+    """A sample two thirds of the way from the first sound to the pause after "Hey promo,"."""
+    frame = RATE // 50
+    loud = [
+        float(np.sqrt(np.mean(clip[i : i + frame] ** 2))) > 0.01
+        for i in range(0, clip.size - frame, frame)
+    ]
+    first = loud.index(True)
+    quiet_run = 0
+    for index in range(first, len(loud)):
+        quiet_run = 0 if loud[index] else quiet_run + 1
+        if quiet_run * frame >= 0.15 * RATE:
+            pause = index - quiet_run + 1
+            return (first + 2 * (pause - first) // 3) * frame
+    raise ValueError("no pause after the wake phrase")

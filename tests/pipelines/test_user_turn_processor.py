@@ -17,6 +17,7 @@ from pipecat.frames.frames import (
 from pipecat.tests.utils import SleepFrame, run_test
 
 from pipelines.conversation_state import ConversationState
+from pipelines.events import Transcribed
 from pipelines.frames import PushToTalkFrame
 from pipelines.turn_policy import BargeInPolicy
 from pipelines.user_turn_processor import UserTurnProcessor
@@ -30,6 +31,7 @@ def _processor(
     vad_state: Callable[[], VADState] | None = None,
     others_waiting: int = 0,
     language: str | None = None,
+    rehear_pieced: Callable[[str], bool] | None = None,
 ) -> tuple[UserTurnProcessor, ScriptedTranscriber, EventLog, ConversationState]:
     transcriber = ScriptedTranscriber(texts, others_waiting=others_waiting)
     events = EventLog()
@@ -42,6 +44,7 @@ def _processor(
         vad_state=vad_state,
         on_event=events,
         language=language,
+        rehear_pieced=rehear_pieced,
     )
     return processor, transcriber, events, state
 
@@ -244,3 +247,39 @@ async def test_a_release_without_speech_does_not_rush_the_next_turn() -> None:
     )
     assert _turns(list(down)) == ["Is the AX-200 in the weekend offer?"]
     assert "turn_waiting" in events.types()
+
+
+def _lacks_promo(text: str) -> bool:
+    return "promo" not in text.lower()
+
+
+async def test_a_turn_split_at_a_dropout_is_heard_again_whole_when_its_words_fall_short() -> None:
+    # A stall inside "promo": two utterances, the wake phrase lost at the split.
+    processor, transcriber, events, _ = _processor(
+        [
+            "Hey, pro.",
+            "Hello, is the AX-200 in the weekend offer?",
+            "Hey promo, is the AX-200 in the weekend offer?",
+        ],
+        rehear_pieced=_lacks_promo,
+    )
+    down, _up = await run_test(
+        processor, frames_to_send=[*_utterance(0.6, pause=0.3), *_utterance(1.5)]
+    )
+    assert _turns(list(down)) == ["Hey, pro.", "Hey promo, is the AX-200 in the weekend offer?"]
+    # The third transcription heard both utterances as one recording: the second one's
+    # pre-roll (the first one's last 0.5 s) only once.
+    assert transcriber.heard_secs[-1] == pytest.approx(0.6 + 1.5, abs=0.01)
+    whole = [e for e in events.events if isinstance(e, Transcribed) and e.whole_turn]
+    assert [e.text for e in whole] == ["Hey promo, is the AX-200 in the weekend offer?"]
+
+
+async def test_a_split_turn_whose_words_are_enough_is_not_transcribed_again() -> None:
+    processor, transcriber, _, _ = _processor(
+        ["Hey promo.", "Is the AX-200 in the weekend offer?"], rehear_pieced=_lacks_promo
+    )
+    down, _up = await run_test(
+        processor, frames_to_send=[*_utterance(0.6, pause=0.3), *_utterance(1.5)]
+    )
+    assert _turns(list(down)) == ["Hey promo.", "Hey promo. Is the AX-200 in the weekend offer?"]
+    assert len(transcriber.heard_secs) == 2

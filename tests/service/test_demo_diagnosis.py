@@ -68,3 +68,16 @@ def test_a_turn_not_meant_for_it_whose_transcript_is_no_longer_kept() -> None:
     assert why_no_reply([TurnNotAddressed(session_id=ROOM)]) == (
         "the assistant heard a turn and took it as not meant for it (no wake phrase)"
     )
+
+
+def test_a_question_heard_in_two_pieces_names_both() -> None:
+    events = [
+        *_heard("Hey, Promo."),
+        TurnNotAddressed(session_id=ROOM),
+        *_heard("is the AX-200 in the weekend offer?"),
+        TurnNotAddressed(session_id=ROOM),
+    ]
+    assert why_no_reply(events) == (
+        "the assistant heard 'Hey, Promo.' then 'is the AX-200 in the weekend offer?' and took"
+        " it as not meant for it (no wake phrase)"
+    )

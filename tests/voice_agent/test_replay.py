@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -27,8 +28,15 @@ def _words(text: str) -> str:
 
 
 async def _replay(
-    runtime: Any, path: str, *, realtime: bool, store: str = "SH-01", role: str = "clerk"
+    runtime: Any,
+    path: str,
+    *,
+    realtime: bool,
+    store: str = "SH-01",
+    role: str = "clerk",
+    shop_floor: bool = False,
 ) -> ReplayResult:
+    """Replay ``path``; ``shop_floor``: only turns addressed to the assistant are answered."""
     audio = load_audio(AUDIO / path)
     asked_at = reference_time().replace(tzinfo=runtime.knowledge.zone(store))
     return await replay(
@@ -36,7 +44,7 @@ async def _replay(
         models=runtime.models,
         transcriber=runtime.transcriber,
         answerer=runtime.answerer,
-        config=runtime.loop_config,
+        config=dataclasses.replace(runtime.loop_config, require_addressing=shop_floor),
         caller=CallerProfile(store_id=store, role=Role(role)),
         clock=lambda: asked_at,
         realtime=realtime,
@@ -136,6 +144,24 @@ async def test_a_pause_in_mid_question_is_answered_once_as_a_whole(runtime: Any)
     assert "weekend" in final.transcript.lower()
     assert "ax" in final.transcript.lower()
     assert "20 percent" in (final.answer or "")
+
+
+async def test_a_wake_phrase_split_by_a_dropout_is_heard_again_whole_and_answered(
+    runtime: Any,
+) -> None:
+    # The clerk's audio stalls for 0.35 s inside "promo": the VAD ends an utterance there,
+    # and the pieces alone read "Hey, Pro." and "Mo- as the AX-200 ...", neither with the
+    # wake phrase. Heard again as one recording, the question is the clerk's.
+    result = await _replay(
+        runtime, "loop/wake_dropout_ax200_weekend.wav", realtime=True, shop_floor=True
+    )
+
+    answered = [t for t in result.report.turns if t.answer]
+    assert len(answered) == 1, [t.transcript for t in result.report.turns]
+    assert "promo" in answered[0].transcript.lower()
+    assert "20 percent" in (answered[0].answer or "")
+    wholes = [e for e in result.report.events if e["type"] == "transcribed" and e["whole_turn"]]
+    assert len(wholes) == 1
 
 
 async def test_speaking_over_the_answer_stops_the_bot_and_asks_the_next_question(

@@ -141,11 +141,14 @@ def why_no_reply(events: list[ManagedEvent]) -> str:
         if any(isinstance(e, BotAudioStarted) for e in events):
             return "the assistant answered and spoke, but its audio never reached the clerk"
         return "the assistant answered, but no audio of the answer left it"
+    said = " then ".join(repr(text) for text in heard)
     if any(isinstance(e, TurnNotAddressed) for e in events):
-        said = repr(heard[-1]) if heard else "a turn"
-        return f"the assistant heard {said} and took it as not meant for it (no wake phrase)"
+        return (
+            f"the assistant heard {said or 'a turn'} and took it as not meant for it"
+            " (no wake phrase)"
+        )
     if heard:
-        return f"the assistant heard {heard[-1]!r} but gave no answer"
+        return f"the assistant heard {said} but gave no answer"
     if any(isinstance(e, UserSpeechStarted) for e in events):
         return "the assistant heard speech start but never got a transcript of it"
     return "the assistant heard no speech: the clerk's audio did not reach it"
