@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 from collections.abc import Callable
 
 from livekit.agents import JobContext, JobRequest
@@ -29,6 +30,26 @@ from voice_agent.session_language import CallerFor
 
 _SESSION_ROLES = {role.value: Role(role.value) for role in OWN_ROOM_ROLES}
 """Roles a dispatched job may name; the session answers in that role."""
+_NEVER_CONNECTS_WARNING = "The room connection was not established within"
+
+
+class JobNeverConnectsFilter(logging.Filter):
+    """Drops LiveKit's warning that a job never called ``ctx.connect()``: ours never does.
+
+    LiveKit logs it for every job still running 10 s after it began, which says nothing but
+    misleads whoever reads the log (the session's own connection is logged by the session).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for that warning, True for everything else."""
+        return not record.getMessage().startswith(_NEVER_CONNECTS_WARNING)
+
+
+def quiet_never_connects_warning() -> None:
+    """Install :class:`JobNeverConnectsFilter` on LiveKit's agents logger (once)."""
+    agents = logging.getLogger("livekit.agents")
+    if not any(isinstance(f, JobNeverConnectsFilter) for f in agents.filters):
+        agents.addFilter(JobNeverConnectsFilter())
 
 
 class DispatchedJobs:
@@ -50,6 +71,7 @@ class DispatchedJobs:
         self._manager = manager
         self._callers = callers
         self._stores = stores
+        quiet_never_connects_warning()
         self.main_loop: asyncio.AbstractEventLoop | None = None
         """The loop the sessions run on; set before the first job."""
         self._jobs_started = itertools.count()
