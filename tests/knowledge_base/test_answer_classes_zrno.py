@@ -1,0 +1,36 @@
+"""Classes of misses found on Pekara Zrno, measured unseen once.
+
+A day of the month said in words is a day where a date puts it ("Friday the thirtieth",
+"the twenty first of March"), never a word to skip (the question was answered for the
+nearest Friday); "the first version" stays words.
+"""
+
+from __future__ import annotations
+
+from kb_helpers import ask_at, sample_answerer
+
+from knowledge_base.answering import Answer
+from knowledge_base.question_slots import When, when_named
+from knowledge_base.words import tokens
+
+MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
+
+
+def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
+    name, default_store, at = chain
+    return ask_at(sample_answerer(name), text, store or default_store, at)
+
+
+def test_a_day_of_the_month_said_in_words_is_the_day_asked_about() -> None:
+    assert when_named(tokens("the tent on Friday the thirtieth"), set()) == When(day_of_month=30)
+    assert when_named(tokens("the twenty-first of March, two tents"), set()) == When(
+        month_day=(3, 21)
+    )
+    assert when_named(tokens("on Saturday the thirty first of March"), set()) == When(
+        month_day=(3, 31)
+    )
+    assert when_named(tokens("what changed in the first version"), set()) is None
+    answer = _ask(MARCHE, "how much is the olive oil on the twentieth of March")
+    assert "Saturday 20 March" in answer.text and "14.99" in answer.text
+    answer = _ask(MARCHE, "olive oil on Saturday the thirteenth")
+    assert "Saturday 13 March" in answer.text
