@@ -2,7 +2,9 @@
 
 A day of the month said in words is a day where a date puts it ("Friday the thirtieth",
 "the twenty first of March"), never a word to skip (the question was answered for the
-nearest Friday); "the first version" stays words.
+nearest Friday); "the first version" stays words. An offer that runs in every store of some
+regions and nowhere else is said to run only in those regions when a store outside asks
+(with the stores' names when they are few).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
 MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
+ARRULLO = ("arrullo-baby", "CDMX-01", "2027-03-11T11:00")
 
 
 def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
@@ -34,3 +37,9 @@ def test_a_day_of_the_month_said_in_words_is_the_day_asked_about() -> None:
     assert "Saturday 20 March" in answer.text and "14.99" in answer.text
     answer = _ask(MARCHE, "olive oil on Saturday the thirteenth")
     assert "Saturday 13 March" in answer.text
+
+
+def test_an_offer_of_whole_regions_is_said_to_run_only_in_them() -> None:
+    answer = _ask(ARRULLO, "does the diaper spend and save work at mission valley")
+    assert "does not run at San Diego Mission Valley" in answer.text
+    assert "It runs only in Mexico" in answer.text
