@@ -4,7 +4,9 @@ A day of the month said in words is a day where a date puts it ("Friday the thir
 "the twenty first of March"), never a word to skip (the question was answered for the
 nearest Friday); "the first version" stays words. An offer that runs in every store of some
 regions and nowhere else is said to run only in those regions when a store outside asks
-(with the stores' names when they are few).
+(with the stores' names when they are few). "The old <offer>" / "the previous <offer>" asks
+what a revised offer was, and so does "in the first version of <offer>": the previous version's
+note, then what changed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
 MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
+DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
 ARRULLO = ("arrullo-baby", "CDMX-01", "2027-03-11T11:00")
 
 
@@ -43,3 +46,15 @@ def test_an_offer_of_whole_regions_is_said_to_run_only_in_them() -> None:
     answer = _ask(ARRULLO, "does the diaper spend and save work at mission valley")
     assert "does not run at San Diego Mission Valley" in answer.text
     assert "It runs only in Mexico" in answer.text
+
+
+def test_the_old_offer_or_its_first_version_says_what_it_was() -> None:
+    for text in (
+        "tell me the previous brew gear spend and save",
+        "in the first version of the brew gear spend and save, did the grinder count",
+    ):
+        answer = _ask(DEMHUIS, text)
+        assert answer.text.startswith("Before version 2 of the Brew Gear Spend and Save")
+        assert "spend 100 euros and save 15" in answer.text
+    now = _ask(DEMHUIS, "what is the brew gear spend and save")
+    assert "spend 75 euros" in now.text and "100 euros" not in now.text
