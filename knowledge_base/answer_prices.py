@@ -169,6 +169,12 @@ class PriceAnswers(AnswerFocus):
         }
         if not running:
             return [first, "目前没有优惠" if zh else "There is no offer on it right now"]
+        if turn.parsed.member:
+            # "member price krempita on monday" after the members' days: nothing prices it
+            # lower for a member, and an offer it could join (a spend threshold) is no
+            # member price; naming it would answer about another offer than asked.
+            when = "then" if turn.named_day is not None else "right now"
+            return [first, "会员没有优惠价" if zh else f"There is no member price on it {when}"]
         # A members' extra is no offer on a plain price: an offer for everyone (a basket one,
         # "3 for 2") is the one the item is in; a members' extra alone is a note after the
         # price everyone pays, not what the answer is about.

@@ -6,7 +6,9 @@ nearest Friday); "the first version" stays words. An offer that runs in every st
 regions and nowhere else is said to run only in those regions when a store outside asks
 (with the stores' names when they are few). "The old <offer>" / "the previous <offer>" asks
 what a revised offer was, and so does "in the first version of <offer>": the previous version's
-note, then what changed.
+note, then what changed. A member's price asked of an item nothing prices lower for a member
+then is its price and "no member price"; an offer it could still join (a spend threshold) is
+no member price and not what the answer is about.
 """
 
 from __future__ import annotations
@@ -58,3 +60,16 @@ def test_the_old_offer_or_its_first_version_says_what_it_was() -> None:
         assert "spend 100 euros and save 15" in answer.text
     now = _ask(DEMHUIS, "what is the brew gear spend and save")
     assert "spend 75 euros" in now.text and "100 euros" not in now.text
+
+
+def test_a_member_price_where_none_runs_says_so_and_names_no_other_offer() -> None:
+    for text, when in (
+        ("member price on the moka pot", "right now"),
+        ("member price on the moka pot next week", "then"),
+    ):
+        answer = _ask(DEMHUIS, text)
+        assert "34.95 euros" in answer.text
+        assert f"There is no member price on it {when}" in answer.text
+        assert answer.promotion_ids == [] and "Spend and Save" not in answer.text
+    plain = _ask(DEMHUIS, "how much is the moka pot")
+    assert plain.promotion_ids == ["brew-gear-spend"]
