@@ -12,6 +12,7 @@ from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.bare_questions import asks_bare_offer
+from knowledge_base.coming_offers import coming_own_offer
 from knowledge_base.left_out import asks_if_left_out, not_running
 from knowledge_base.models import (
     LocalizedText,
@@ -56,10 +57,14 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             upcoming = [p for p, placed in near if placed.phase is Phase.UPCOMING]
             in_running = parsed.products and any(x[1].phase is Phase.RUNNING for x in near)
             joins = [p for p in self._joins_later(turn) if p not in upcoming]
+            coming = coming_own_offer(near) if parsed.products else None
             if joins:
                 parsed.promotions.append(joins[0].id)
             elif upcoming and not in_running:
                 parsed.promotions.append(upcoming[0].id)
+            elif coming is not None:
+                # Only a spend threshold or a members' extra has it now: its own offer next.
+                parsed.promotions.append(coming.id)
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
             named = [self._kb.promotions[p] for p in parsed.promotions]

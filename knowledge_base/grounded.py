@@ -223,6 +223,8 @@ class GroundedAnswerer(
             members_only = self._members_only_offer_here(turn)  # "the member discount"
             if members_only is not None:
                 turn.parsed.promotions.append(members_only.id)
+        if intent is Intent.DATES:
+            self._name_coming_own_offer(turn)  # "when do the egg cookies go on offer?"
         # "X with both offers together, what's the member price?" asks the price, stacked.
         stacking = turn.parsed.asks_stacking and not (
             intent is Intent.PRICE and turn.parsed.products and asks_amount(turn.parsed.words)

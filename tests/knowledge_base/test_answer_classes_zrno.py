@@ -8,7 +8,10 @@ regions and nowhere else is said to run only in those regions when a store outsi
 what a revised offer was, and so does "in the first version of <offer>": the previous version's
 note, then what changed. A member's price asked of an item nothing prices lower for a member
 then is its price and "no member price"; an offer it could still join (a spend threshold) is
-no member price and not what the answer is about.
+no member price and not what the answer is about. An item only a spend threshold or a members'
+extra has now, asked whether it is discounted yet, what is coming for it or when it goes on
+offer, is answered with the coming offer that discounts it for everyone; an item in such an
+offer now is still answered with it.
 """
 
 from __future__ import annotations
@@ -73,3 +76,14 @@ def test_a_member_price_where_none_runs_says_so_and_names_no_other_offer() -> No
         assert answer.promotion_ids == [] and "Spend and Save" not in answer.text
     plain = _ask(DEMHUIS, "how much is the moka pot")
     assert plain.promotion_ids == ["brew-gear-spend"]
+
+
+def test_an_item_without_its_own_offer_now_is_answered_with_the_one_coming() -> None:
+    for text in ("is the maple syrup discounted yet", "anything coming for maple syrup?"):
+        answer = _ask(MARCHE, text)
+        assert answer.text.startswith("Not yet: the Sugar Shack Week starts on Monday 22 March")
+        assert answer.promotion_ids == ["cabane-sucre"]
+    when = _ask(MARCHE, "when does maple syrup go on sale")
+    assert "starts on Monday 22 March" in when.text and when.promotion_ids == ["cabane-sucre"]
+    running = _ask(MARCHE, "is the olive oil on offer yet")
+    assert running.text.startswith("Yes") and running.promotion_ids[0] == "pantry-3for2"
