@@ -11,14 +11,16 @@ then is its price and "no member price"; an offer it could still join (a spend t
 no member price and not what the answer is about. An item only a spend threshold or a members'
 extra has now, asked whether it is discounted yet, what is coming for it or when it goes on
 offer, is answered with the coming offer that discounts it for everyone; an item in such an
-offer now is still answered with it.
+offer now is still answered with it. What an item is made of ("does it have nuts in it?",
+"gluten free?", "vegan?") is a property no promotion file states: asked in words the chain
+never uses, it is not known, never "Yes, it is in the X".
 """
 
 from __future__ import annotations
 
 from kb_helpers import ask_at, sample_answerer
 
-from knowledge_base.answering import Answer
+from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
@@ -87,3 +89,15 @@ def test_an_item_without_its_own_offer_now_is_answered_with_the_one_coming() -> 
     assert "starts on Monday 22 March" in when.text and when.promotion_ids == ["cabane-sucre"]
     running = _ask(MARCHE, "is the olive oil on offer yet")
     assert running.text.startswith("Yes") and running.promotion_ids[0] == "pantry-3for2"
+
+
+def test_what_an_item_is_made_of_is_not_known() -> None:
+    for chain, text in (
+        (MARCHE, "does the brie have nuts in it"),
+        (MARCHE, "is the maple syrup vegan"),
+        (DEMHUIS, "is the earl grey gluten free"),
+    ):
+        answer = _ask(chain, text)
+        assert answer.source is AnswerSource.UNKNOWN, answer.text
+        assert answer.promotion_ids == []
+    assert _ask(MARCHE, "is the brie on offer").text.startswith("Yes")
