@@ -13,7 +13,8 @@ extra has now, asked whether it is discounted yet, what is coming for it or when
 offer, is answered with the coming offer that discounts it for everyone; an item in such an
 offer now is still answered with it. What an item is made of ("does it have nuts in it?",
 "gluten free?", "vegan?") is a property no promotion file states: asked in words the chain
-never uses, it is not known, never "Yes, it is in the X".
+never uses, it is not known, never "Yes, it is in the X". Two offers named with "both" ("X
+with the Y, both?") ask whether they combine.
 """
 
 from __future__ import annotations
@@ -101,3 +102,12 @@ def test_what_an_item_is_made_of_is_not_known() -> None:
         assert answer.source is AnswerSource.UNKNOWN, answer.text
         assert answer.promotion_ids == []
     assert _ask(MARCHE, "is the brie on offer").text.startswith("Yes")
+
+
+def test_two_offers_named_with_both_ask_whether_they_combine() -> None:
+    answer = _ask(MARCHE, "pantry 3 for 2 with the club days, both?")
+    assert answer.text.startswith("Yes, the Pantry 3 for 2 and the Club Boréal Days combine")
+    unsaid = _ask(MARCHE, "the festival des fromages and the pantry 3 for 2, both?")
+    assert "do not say whether they combine" in unsaid.text
+    one = _ask(MARCHE, "is the pantry 3 for 2 on in both stores")
+    assert "combine" not in one.text
