@@ -12,7 +12,7 @@ from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.bare_questions import asks_bare_offer
-from knowledge_base.coming_offers import coming_own_offer
+from knowledge_base.coming_offers import coming_own_offer, spend_and_save
 from knowledge_base.left_out import asks_if_left_out, not_running
 from knowledge_base.models import (
     LocalizedText,
@@ -30,7 +30,6 @@ from knowledge_base.phrasing import (
 from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_forms import asks_about_here, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
-from knowledge_base.rules import SpendThreshold
 from knowledge_base.speech import spoken_date
 from knowledge_base.understanding import Intent
 
@@ -249,8 +248,3 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             notes = [self._text(turn, note) for note in extra]
             return self._done(turn, [first, *notes])
         return answer
-
-
-def spend_and_save(promotion: Promotion) -> bool:
-    """The promotion takes money off a basket that reaches a spend."""
-    return any(isinstance(rule, SpendThreshold) for rule in promotion.rules)

@@ -7,6 +7,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -180,7 +181,9 @@ class PriceAnswers(AnswerFocus):
         # price everyone pays, not what the answer is about.
         everyone = [p for p in running.values() if turn.parsed.member or not members_only(p)]
         promotion = (everyone or list(running.values()))[0]
-        self._promotion_facts(turn, promotion, subject=bool(everyone))
+        # A spend threshold the basket does not reach is a note after its price too.
+        subject = bool(everyone) and not spend_and_save(promotion)
+        self._promotion_facts(turn, promotion, subject=subject)
         # The terms that price the item asked about ("members get 8 off" on the salmon),
         # never the promotion's own where a rule set of its own prices that item.
         covered = [line.sku for line in basket.lines if line.sku in self._kb.scope_skus(promotion)]

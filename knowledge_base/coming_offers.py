@@ -14,11 +14,14 @@ from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.rules import SpendThreshold
 
 
+def spend_and_save(promotion: Promotion) -> bool:
+    """The promotion takes money off a basket that reaches a spend."""
+    return any(isinstance(rule, SpendThreshold) for rule in promotion.rules)
+
+
 def discounts_item_for_everyone(promotion: Promotion) -> bool:
     """The offer takes money off the item itself for everyone (no spend to reach, no card)."""
-    if members_only(promotion):
-        return False
-    return not any(isinstance(rule, SpendThreshold) for rule in promotion.rules)
+    return not members_only(promotion) and not spend_and_save(promotion)
 
 
 def coming_own_offer(focus: list[tuple[Promotion, PromotionTiming]]) -> Promotion | None:

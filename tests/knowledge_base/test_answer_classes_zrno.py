@@ -14,7 +14,10 @@ offer, is answered with the coming offer that discounts it for everyone; an item
 offer now is still answered with it. What an item is made of ("does it have nuts in it?",
 "gluten free?", "vegan?") is a property no promotion file states: asked in words the chain
 never uses, it is not known, never "Yes, it is in the X". Two offers named with "both" ("X
-with the Y, both?") ask whether they combine.
+with the Y, both?") ask whether they combine. "<product> price" is the product's price, not an
+offer named "<product> offer" ("maple syrup price" is not the Sugar Shack offer). A spend
+threshold an item's price does not reach is a note after that price, not what the answer is
+about (as a members' extra alone is).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from knowledge_base.words import tokens
 
 MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
 DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
+SENDERO = ("sendero-calzado", "CDMX-POL", "2028-05-10T15:00")
 ARRULLO = ("arrullo-baby", "CDMX-01", "2027-03-11T11:00")
 
 
@@ -78,7 +82,7 @@ def test_a_member_price_where_none_runs_says_so_and_names_no_other_offer() -> No
         assert f"There is no member price on it {when}" in answer.text
         assert answer.promotion_ids == [] and "Spend and Save" not in answer.text
     plain = _ask(DEMHUIS, "how much is the moka pot")
-    assert plain.promotion_ids == ["brew-gear-spend"]
+    assert "Brew Gear Spend and Save: spend 75 euros" in plain.text
 
 
 def test_an_item_without_its_own_offer_now_is_answered_with_the_one_coming() -> None:
@@ -111,3 +115,16 @@ def test_two_offers_named_with_both_ask_whether_they_combine() -> None:
     assert "do not say whether they combine" in unsaid.text
     one = _ask(MARCHE, "is the pantry 3 for 2 on in both stores")
     assert "combine" not in one.text
+
+
+def test_a_product_said_with_price_is_priced_not_an_offer_of_its_name() -> None:
+    answer = _ask(MARCHE, "maple syrup price")
+    assert "Pure Maple Syrup 540 mL is 11.99" in answer.text
+    assert "Sugar Shack" not in answer.text
+
+
+def test_a_spend_threshold_the_price_does_not_reach_is_a_note_not_the_subject() -> None:
+    answer = _ask(SENDERO, "what does the plaza sneaker cost in madrid")
+    assert "Plaza Leather Sneaker is 95 euros" in answer.text
+    assert "Gasta y Ahorra: spend 120 euros" in answer.text
+    assert answer.promotion_ids == []
