@@ -17,7 +17,9 @@ never uses, it is not known, never "Yes, it is in the X". Two offers named with 
 with the Y, both?") ask whether they combine. "<product> price" is the product's price, not an
 offer named "<product> offer" ("maple syrup price" is not the Sugar Shack offer). A spend
 threshold an item's price does not reach is a note after that price, not what the answer is
-about (as a members' extra alone is).
+about (as a members' extra alone is). Two offers asked to combine on several items named
+("a member takes X and Y, club days and the spend and save together?") are answered yes or no,
+then the basket is priced with every offer that applies.
 """
 
 from __future__ import annotations
@@ -128,3 +130,14 @@ def test_a_spend_threshold_the_price_does_not_reach_is_a_note_not_the_subject() 
     assert "Plaza Leather Sneaker is 95 euros" in answer.text
     assert "Gasta y Ahorra: spend 120 euros" in answer.text
     assert answer.promotion_ids == []
+
+
+def test_offers_asked_to_combine_on_items_named_say_so_then_price_them() -> None:
+    answer = _ask(
+        ARRULLO,
+        "a member takes a suave jumbo pack and a noche overnight pack, club days and the diaper"
+        " spend and save together?",
+    )
+    assert answer.text.startswith("Yes, the Arrullo Club Days and the Diaper Spend and Save")
+    assert "come to 1060.20 Mexican pesos" in answer.text
+    assert answer.detail.get("about_together") == ["club-days", "diaper-spend"]
