@@ -27,8 +27,13 @@ _VERSION_LABEL = re.compile(r"^(?:first|initial|original) version\s*[:,.-]\s*", 
 
 def _asks_before(words: list[str]) -> bool:
     """Asks what the offer was before its current version, not only what changed."""
-    said = " ".join(words)
-    return bool(_BEFORE_WORDS.intersection(words)) or "used to" in said or "use to be" in said
+    said = f" {' '.join(words)} "
+    return (
+        bool(_BEFORE_WORDS.intersection(words))
+        or "used to" in said
+        or "use to be" in said
+        or any(f" {first} version " in said for first in ("first", "original", "initial"))
+    )
 
 
 class ChangeAnswers(FaqAnswers):

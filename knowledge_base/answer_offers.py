@@ -12,6 +12,7 @@ from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answer_stores import StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.bare_questions import asks_bare_offer
+from knowledge_base.coming_offers import coming_own_offer, spend_and_save
 from knowledge_base.left_out import asks_if_left_out, not_running
 from knowledge_base.models import (
     LocalizedText,
@@ -29,7 +30,6 @@ from knowledge_base.phrasing import (
 from knowledge_base.promotion_names import named_rule_set
 from knowledge_base.question_forms import asks_about_here, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming
-from knowledge_base.rules import SpendThreshold
 from knowledge_base.speech import spoken_date
 from knowledge_base.understanding import Intent
 
@@ -56,10 +56,14 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             upcoming = [p for p, placed in near if placed.phase is Phase.UPCOMING]
             in_running = parsed.products and any(x[1].phase is Phase.RUNNING for x in near)
             joins = [p for p in self._joins_later(turn) if p not in upcoming]
+            coming = coming_own_offer(near) if parsed.products else None
             if joins:
                 parsed.promotions.append(joins[0].id)
             elif upcoming and not in_running:
                 parsed.promotions.append(upcoming[0].id)
+            elif coming is not None:
+                # Only a spend threshold or a members' extra has it now: its own offer next.
+                parsed.promotions.append(coming.id)
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
             named = [self._kb.promotions[p] for p in parsed.promotions]
@@ -244,8 +248,3 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             notes = [self._text(turn, note) for note in extra]
             return self._done(turn, [first, *notes])
         return answer
-
-
-def spend_and_save(promotion: Promotion) -> bool:
-    """The promotion takes money off a basket that reaches a spend."""
-    return any(isinstance(rule, SpendThreshold) for rule in promotion.rules)

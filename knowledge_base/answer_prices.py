@@ -7,6 +7,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -169,12 +170,20 @@ class PriceAnswers(AnswerFocus):
         }
         if not running:
             return [first, "目前没有优惠" if zh else "There is no offer on it right now"]
+        if turn.parsed.member:
+            # "member price krempita on monday" after the members' days: nothing prices it
+            # lower for a member, and an offer it could join (a spend threshold) is no
+            # member price; naming it would answer about another offer than asked.
+            when = "then" if turn.named_day is not None else "right now"
+            return [first, "会员没有优惠价" if zh else f"There is no member price on it {when}"]
         # A members' extra is no offer on a plain price: an offer for everyone (a basket one,
         # "3 for 2") is the one the item is in; a members' extra alone is a note after the
         # price everyone pays, not what the answer is about.
         everyone = [p for p in running.values() if turn.parsed.member or not members_only(p)]
         promotion = (everyone or list(running.values()))[0]
-        self._promotion_facts(turn, promotion, subject=bool(everyone))
+        # A spend threshold the basket does not reach is a note after its price too.
+        subject = bool(everyone) and not spend_and_save(promotion)
+        self._promotion_facts(turn, promotion, subject=subject)
         # The terms that price the item asked about ("members get 8 off" on the salmon),
         # never the promotion's own where a rule set of its own prices that item.
         covered = [line.sku for line in basket.lines if line.sku in self._kb.scope_skus(promotion)]

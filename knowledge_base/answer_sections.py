@@ -16,6 +16,7 @@ from knowledge_base.answer_core import (
 from knowledge_base.answer_limits import LimitAnswers
 from knowledge_base.answer_named_parts import NamedPartAnswers
 from knowledge_base.answering import Answer, AnswerSource, Role
+from knowledge_base.coming_offers import coming_own_offer
 from knowledge_base.contacts import contact_named
 from knowledge_base.models import (
     LocalizedText,
@@ -38,6 +39,18 @@ from knowledge_base.resolution import Phase, PromotionTiming
 
 class SectionAnswers(ChangeAnswers, LimitAnswers, NamedPartAnswers):
     """Dates, what to tell a customer, who to call, limits, changes, role-restricted notes."""
+
+    def _name_coming_own_offer(self, turn: Turn) -> None:
+        """Name the coming offer an item is asked about when none of its own runs now.
+
+        "When do the egg cookies go on offer?": the offer of their own that comes is the one
+        asked about, when only a spend threshold or a members' extra has them now.
+        """
+        parsed = turn.parsed
+        if parsed.asks_upcoming and parsed.products and not parsed.promotions:
+            coming = coming_own_offer(self._focus(turn))
+            if coming is not None:
+                parsed.promotions.append(coming.id)
 
     def _dates(self, turn: Turn) -> Answer | None:
         # "Is the offer still on?" of several: a yes or no holds for one, so which one.

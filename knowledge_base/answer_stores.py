@@ -47,10 +47,29 @@ class StoreAnswers(AnswerFocus):
         """
         scope = self._kb.scope_stores(promotion)
         inside = [s for s in self._kb.stores if s in scope]
+        regions = [] if turn.zh else self._whole_regions(inside)
+        if regions and len(inside) > _FEW_STORES:
+            return [f"It runs only in {join(regions, turn.zh)}"]  # "only in Croatia"
         if not inside or len(inside) > _FEW_STORES or 2 * len(inside) > len(self._kb.stores):
             return []
         names = join(self._store_names(turn, inside), turn.zh)
+        if regions:
+            return [f"It runs only in {join(regions, turn.zh)}, at {names}"]
         return [f"只有{names}参加" if turn.zh else f"It runs only at {names}"]
+
+    def _whole_regions(self, store_ids: list[str]) -> list[str]:
+        """The regions ``store_ids`` are every store of, when they are just those (or none).
+
+        "Is Pinca Days on in Belgrade?": it runs only in Croatia, which says why, not only at
+        four stores the clerk must recognise as Croatia's.
+        """
+        held = set(store_ids)
+        whole = [r for r in self._kb.regions.values() if {s.id for s in r.stores} <= held]
+        if not whole or len(whole) == len(self._kb.regions):
+            return []
+        if {s.id for r in whole for s in r.stores} != held:
+            return []
+        return [r.name.best("en") for r in whole]
 
     def _where(self, turn: Turn) -> Answer | None:
         """Which stores have the X, or are left out of it ("which stores ... ?")."""

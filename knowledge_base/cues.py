@@ -144,6 +144,10 @@ EN: dict[Intent, tuple[str, ...]] = {
         " revised ",
         " used to be ",
         " use to be ",
+        " the old offer ",
+        " the previous offer ",
+        " the original offer ",
+        " the earlier offer ",
     ),
     Intent.FAQ: (
         " what do i say ",

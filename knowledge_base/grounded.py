@@ -25,6 +25,7 @@ from knowledge_base.answer_each_price import EachPriceAnswers
 from knowledge_base.answer_offers import OfferAnswers
 from knowledge_base.answer_prices import PriceAnswers
 from knowledge_base.answer_sections import SectionAnswers
+from knowledge_base.answer_stacked_baskets import StackedBasketAnswers
 from knowledge_base.answer_stacking import StackingAnswers
 from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question
@@ -52,6 +53,7 @@ _ITEM_INTENTS = frozenset({Intent.IN_OFFER, Intent.DISCOUNT, Intent.PRICE, Inten
 
 
 class GroundedAnswerer(
+    StackedBasketAnswers,
     DayMoves,
     EachPriceAnswers,
     StatedFigureAnswers,
@@ -223,7 +225,12 @@ class GroundedAnswerer(
             members_only = self._members_only_offer_here(turn)  # "the member discount"
             if members_only is not None:
                 turn.parsed.promotions.append(members_only.id)
+        if intent is Intent.DATES:
+            self._name_coming_own_offer(turn)  # "when do the egg cookies go on offer?"
         # "X with both offers together, what's the member price?" asks the price, stacked.
+        stacked = self._stacked_basket(turn)  # "X and Y, both offers?": yes, and the total
+        if stacked is not None:
+            return stacked
         stacking = turn.parsed.asks_stacking and not (
             intent is Intent.PRICE and turn.parsed.products and asks_amount(turn.parsed.words)
         )

@@ -266,6 +266,9 @@ class CatalogueMatcher:
         """A promotion "new year sale" (or offer, deal) said as "the new year price"."""
         if MEMBER_WORDS.intersection(name):
             return None  # "the club price", "member price": the member price, not an offer
+        own = self._named(name) if name else None
+        if own and any(kind == "product" for kind, _ in own):
+            return None  # "pinca price": the price of the product, not the "pinca offer"
         for offer_word in ("sale", "offer", "deal"):
             entries = self.index.get("".join([*name, offer_word]))
             if entries:

@@ -156,10 +156,13 @@ _ATTRIBUTE_WORDS = frozenset(
     """white black red blue green pink yellow grey gray purple orange silver gold brown beige
     colour colours color colors size sizes stock return returns returned refund refunds
     exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
-    matched matching deliver delivered delivery ship shipped shipping""".split()
+    matched matching deliver delivered delivery ship shipped shipping nut nuts peanut peanuts
+    allergen allergens allergy allergies gluten lactose vegan vegetarian halal kosher
+    ingredient ingredients calorie calories""".split()
 )
-"""Words asking a property of an item (colour, size, stock) or a store policy (returns,
-refunds, warranty, taxes, price matching, delivery) that promotions never state."""
+"""Words asking a property of an item (colour, size, stock, what it is made of: "does it
+have nuts in it?") or a store policy (returns, refunds, warranty, taxes, price matching,
+delivery) that promotions never state."""
 
 _ASKED_IN = frozenset(
     """small medium large extra xl xxl petite leather suede cotton wool silk linen denim

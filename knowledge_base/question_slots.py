@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from knowledge_base.matching import has_cjk
+from knowledge_base.spelled_days import spelled_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ _UNTIL = frozenset({"until", "till", "til", "through", "to", "before", "ends", "
 def when_named(words: list[str], named: set[int]) -> When | None:
     """The day and time a question asks about, when not now; words inside names never count."""
     free = [w if i not in named else "" for i, w in enumerate(words)]
+    free = spelled_days(free, _WEEKDAYS, _MONTHS)  # "Friday the thirtieth"
     day = _day_named(free)
     clock = clock_named(free)
     if clock is None:

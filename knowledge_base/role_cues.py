@@ -110,6 +110,16 @@ UPCOMING_EN = (
     " starting soon ",
     " starting this week ",
     " starting next week ",
+    " go on offer ",
+    " go on sale ",
+    " goes on offer ",
+    " goes on sale ",
+    " going on offer ",
+    " going on sale ",
+    " discounted yet ",
+    " on offer yet ",
+    " on sale yet ",
+    " reduced yet ",
 )
 """Asks which offers start next ("what's coming up?", "anything new starting this week?")."""
 MEMBER_EN = (" member", " loyalty ")

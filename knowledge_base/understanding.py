@@ -284,7 +284,8 @@ def understand(
         asks_unstated=unstated,
         corrected=corrected,
         when=when,
-        asks_stacking=has(STACK_EN, STACK_ZH),
+        # "X with the Y, both?": two offers named and "both" ask whether they combine.
+        asks_stacking=has(STACK_EN, STACK_ZH) or (len(promotions) > 1 and "both" in heard),
         asks_still=has((" still ",), ("还有", "还在", "还能", "还可以", "仍然")),
         asks_which=has(WHICH_EN, WHICH_ZH),
         product_choices=choices

@@ -389,9 +389,9 @@ def test_words_of_names_and_codes_are_no_unplaced_item(text: str) -> None:
         (
             QUADERNO,
             "is the office spend and save on in bologna",
-            "The Office Spend and Save does not run at Bologna Piazza Maggiore. It runs only at"
-            " Athína Kolonáki, Athína Monastiráki, Thessaloníki Ladádika and Irákleio Lions"
-            " Square.",
+            "The Office Spend and Save does not run at Bologna Piazza Maggiore. It runs only in"
+            " Greece, at Athína Kolonáki, Athína Monastiráki, Thessaloníki Ladádika and"
+            " Irákleio Lions Square.",
         ),
         (
             KOTWICA,
