@@ -16,6 +16,9 @@ from pipelines.utterance_audio import join_utterances
 
 MAX_JOIN_GAP_SECS = 0.3
 """Silence put between pieces where nothing was recorded between them."""
+MAX_TURN_SECS = 12.0
+"""Longer turns are not heard again: a question with its wake phrase is short, and a long
+report (feedback said in several breaths) would wait for a second transcription of all of it."""
 
 
 class WholeTurnHearing:
@@ -38,10 +41,12 @@ class WholeTurnHearing:
         self._transcribe = transcribe
         self._wanted = wanted
         self._max_gap_bytes = int(MAX_JOIN_GAP_SECS * bytes_per_sec) // 2 * 2
+        self._max_bytes = int(MAX_TURN_SECS * bytes_per_sec)
 
     def wanted(self, turn: FinishedTurn) -> bool:
-        """True when ``turn`` came in pieces and its joined words ask to be heard again."""
-        return len(turn.pieces) > 1 and self._wanted(turn.text)
+        """True when ``turn`` came in pieces, is short, and its joined words ask to be heard."""
+        recorded = sum(len(piece.audio) for piece in turn.pieces)
+        return len(turn.pieces) > 1 and recorded <= self._max_bytes and self._wanted(turn.text)
 
     def audio(self, turn: FinishedTurn) -> bytes:
         """The turn's pieces as one recording."""

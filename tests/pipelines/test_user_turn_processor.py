@@ -283,3 +283,15 @@ async def test_a_split_turn_whose_words_are_enough_is_not_transcribed_again() ->
     )
     assert _turns(list(down)) == ["Hey promo.", "Hey promo. Is the AX-200 in the weekend offer?"]
     assert len(transcriber.heard_secs) == 2
+
+
+async def test_a_long_split_turn_is_not_transcribed_again() -> None:
+    # Over the limit (a report said in several breaths): its pieces' words stand.
+    processor, transcriber, _, _ = _processor(
+        ["The till rejects", "the member discount again."], rehear_pieced=_lacks_promo
+    )
+    down, _up = await run_test(
+        processor, frames_to_send=[*_utterance(7.0, pause=0.3), *_utterance(6.0)]
+    )
+    assert _turns(list(down))[-1] == "The till rejects the member discount again."
+    assert len(transcriber.heard_secs) == 2
