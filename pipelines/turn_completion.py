@@ -3,7 +3,8 @@
 :class:`TurnCompletionProcessor` carries out what
 :class:`~pipelines.turn_assembly.TurnAssembly` decides for a transcript: finish the turn and
 push it downstream as a ``TranscriptionFrame``, wait a little for the rest of an unfinished
-one, stop the bot, or resume the sentence a wordless interruption cut off.
+one, stop the bot, or resume the sentence a wordless interruption cut off; and what the
+earpiece's push-to-talk button does to it.
 :class:`~pipelines.user_turn_processor.UserTurnProcessor` adds the audio half on top.
 """
 
@@ -28,6 +29,7 @@ from pipelines.events import (
     emit,
 )
 from pipelines.frames import ResumeSpeechFrame
+from pipelines.transcriber import Transcript
 from pipelines.turn_assembly import (
     FinishedTurn,
     TurnAssembly,
@@ -76,6 +78,30 @@ class TurnCompletionProcessor(FrameProcessor):
         self._turn_lock = asyncio.Lock()
         self._whole: WholeTurnHearing | None = None
         """Hears a turn split into pieces again (set by the audio half; ``None``: never)."""
+
+    async def _on_push_to_talk(self, *, pressed: bool) -> None:
+        """Held, pauses do not end the turn; released, the turn ends at once."""
+        if pressed:
+            self._turns.press()
+            # Pressed again while an unfinished question waited: it goes on.
+            await self._cancel_wait()
+            return
+        self._turns.release()
+        if self._recording is not None:
+            logger.debug(f"{self}: push-to-talk released, ending the turn now")
+            await self._on_speech_stopped()
+            return
+        await self._cancel_wait()
+        async with self._turn_lock:
+            step = self._turns.after_release(
+                transcriptions_pending=self._state.transcriptions_pending
+            )
+            if step is TurnStep.FINISH:
+                await self._finalize_turn()
+            self._state.turn_pending = bool(self._turns.pending_text)
+
+    async def _on_speech_stopped(self) -> None:
+        """End the speech being recorded and transcribe it (the audio half's)."""
 
     async def _on_transcript(self, utterance: Utterance) -> None:
         """Carry out what the turn assembly decides the transcript means."""
@@ -147,6 +173,15 @@ class TurnCompletionProcessor(FrameProcessor):
         except SpeechToTextError as e:
             logger.warning(f"{self}: could not hear the turn again whole ({e}); keeping its pieces")
             return turn.text
+        await self._emit_transcribed(transcript, whole_turn=True)
+        if is_non_speech(transcript.text):
+            return turn.text
+        pieces = len(turn.pieces)
+        logger.debug(f"{self}: {turn.text!r} in {pieces} pieces, whole {transcript.text!r}")
+        self._turns.heard_again(transcript.text)
+        return transcript.text
+
+    async def _emit_transcribed(self, transcript: Transcript, *, whole_turn: bool = False) -> None:
         await emit(
             self._on_event,
             Transcribed(
@@ -154,15 +189,9 @@ class TurnCompletionProcessor(FrameProcessor):
                 text=transcript.text,
                 audio_secs=transcript.audio_secs,
                 stt_secs=transcript.stt_secs,
-                whole_turn=True,
+                whole_turn=whole_turn,
             ),
         )
-        if is_non_speech(transcript.text):
-            return turn.text
-        pieces = len(turn.pieces)
-        logger.debug(f"{self}: {turn.text!r} in {pieces} pieces, whole {transcript.text!r}")
-        self._turns.heard_again(transcript.text)
-        return transcript.text
 
     async def _resume_cut_speech(self) -> None:
         sentences = self._state.sentences_to_resume()

@@ -10,8 +10,8 @@ while the bot is speaking stops the bot's audio when it is loud enough to be the
 interruption that turns out to carry no words makes the bot resume the sentence it was cut
 off in.
 
-Push-to-talk: while the button is held, pauses do not end the turn; releasing it ends the
-turn at once, transcribing what was recorded without waiting for the VAD's stop hangover.
+Push-to-talk (:mod:`pipelines.turn_completion`): while the button is held, pauses do not end
+the turn; releasing it ends the turn at once, without waiting for the VAD's stop hangover.
 """
 
 from __future__ import annotations
@@ -42,14 +42,13 @@ from pipelines.events import (
     BargeInIgnored,
     EventSink,
     PipelineErrorEvent,
-    Transcribed,
     UserSpeechStarted,
     UserSpeechStopped,
     emit,
 )
 from pipelines.frames import PushToTalkFrame
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
-from pipelines.turn_assembly import TurnStep, Utterance
+from pipelines.turn_assembly import Utterance
 from pipelines.turn_completion import TurnCompletionProcessor
 from pipelines.turn_policy import BargeInPolicy, level_dbfs
 from pipelines.utterance_audio import PrerollBuffer
@@ -244,26 +243,6 @@ class UserTurnProcessor(TurnCompletionProcessor):
             )
             logger.debug(f"{self}: sound during bot speech ignored: {reason}")
 
-    async def _on_push_to_talk(self, *, pressed: bool) -> None:
-        if pressed:
-            self._turns.press()
-            # Pressed again while an unfinished question waited: it goes on.
-            await self._cancel_wait()
-            return
-        self._turns.release()
-        if self._recording is not None:
-            logger.debug(f"{self}: push-to-talk released, ending the turn now")
-            await self._on_speech_stopped()
-            return
-        await self._cancel_wait()
-        async with self._turn_lock:
-            step = self._turns.after_release(
-                transcriptions_pending=self._state.transcriptions_pending
-            )
-            if step is TurnStep.FINISH:
-                await self._finalize_turn()
-            self._state.turn_pending = bool(self._turns.pending_text)
-
     async def _on_speech_stopped(self) -> None:
         if self._recording is None:
             return
@@ -322,15 +301,7 @@ class UserTurnProcessor(TurnCompletionProcessor):
             )
             await self.push_error(f"speech recognition failed: {e}", exception=e)
             return
-        await emit(
-            self._on_event,
-            Transcribed(
-                session_id=self._state.session_id,
-                text=transcript.text,
-                audio_secs=transcript.audio_secs,
-                stt_secs=transcript.stt_secs,
-            ),
-        )
+        await self._emit_transcribed(transcript)
         logger.debug(f"{self}: heard {transcript.text!r} in {transcript.stt_secs:.3f}s")
         utterance = replace(recorded, text=transcript.text)
         async with self._turn_lock:
