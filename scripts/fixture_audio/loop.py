@@ -71,25 +71,21 @@ def _write_dropout(builder: Builder, text: str) -> None:
     """The wake question with the clerk's audio stalled inside "promo" (the VAD splits it)."""
     clip = SPEAKER.say(text, JOE)
     at = _inside_wake_phrase(clip)
-    stalled = np.concatenate([clip[:at], silence(DROPOUT_S), clip[at:]])
-    track = Track()
-    track.speech(0.4, stalled, text, JOE)
-    track.extend_to(track.end + TAIL_S)
-    entry = wav_entry(
-        "loop/wake_dropout_ax200_weekend.wav",
+    lead = 0.4
+    write_clean(
+        builder,
         "loop",
+        "wake_dropout_ax200_weekend",
+        text,
         "wake_question",
-        track.audio,
-        text=text,
-        language="en",
-        voice=JOE.describe(),
-        noise=None,
-        timeline=track.events,
-        wake_phrase="hey promo",
-        dropout_at_s=round(0.4 + at / RATE, 5),
-        dropout_s=DROPOUT_S,
+        lead=lead,
+        extra={
+            "wake_phrase": "hey promo",
+            "dropout_at_s": round(lead + at / RATE, 5),
+            "dropout_s": DROPOUT_S,
+        },
+        clip=np.concatenate([clip[:at], silence(DROPOUT_S), clip[at:]]),
     )
-    builder.write(entry["path"], track.audio, entry)
 
 
 def _inside_wake_phrase(clip: np.ndarray) -> int:

@@ -74,12 +74,15 @@ def write_clean(
     lead: float = 0.4,
     labels: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    clip: np.ndarray | None = None,
 ) -> None:
     """Write ``<set_name>/<name>.wav``: one clean Piper (joe) utterance of a clerk.
 
     ``labels`` go into the manifest entry right after the text, ``extra`` after the timeline.
+    ``clip`` is the utterance when it is not Piper's plain take of ``text`` (edited audio).
     """
-    clip = SPEAKER.say(text, JOE)
+    if clip is None:
+        clip = SPEAKER.say(text, JOE)
     track = Track()
     track.speech(lead, clip, text, JOE)
     track.extend_to(track.end + TAIL_S)
