@@ -9,6 +9,7 @@ same manager against a real LiveKit server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -141,6 +142,45 @@ async def test_a_session_that_does_not_end_within_the_stop_timeout_is_cancelled(
     assert manager.list() == []
     assert slot_changes[0] == 1 and slot_changes[-1] == 0
     await manager.close()
+
+
+class IgnoresCancel(ServesUntilClosed):
+    """Serves on when told to close and when cancelled, until the test lets it go."""
+
+    let_go: asyncio.Event
+
+    async def run(self) -> EndReason:
+        self._on_connected_()
+        while not self.let_go.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.let_go.wait()
+        return "stopped"
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_session_that_outlives_its_cancellation_gives_its_slot_up_all_the_same() -> None:
+    connection = type("Stuck", (IgnoresCancel,), {"given": [], "let_go": asyncio.Event()})
+    manager = SessionManager(
+        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
+        endpoint=ENDPOINT,
+        capacity=1,
+        loop_config=VoiceLoopConfig(),
+        stop_timeout_secs=0.05,
+        connection_class=connection,
+    )
+    await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
+    await _connected(manager, "store-SH-01-clerk-ana")
+
+    closing = asyncio.ensure_future(manager.close())
+    done, _ = await asyncio.wait({closing}, timeout=5.0)
+
+    assert done, "closing the manager waited for a session that swallows its cancellation"
+    assert manager.active == 0
+    assert manager.list() == []
+    connection.let_go.set()  # the task left behind ends with the test
+    await asyncio.sleep(0.05)
 
 
 async def test_a_failing_event_observer_does_not_break_the_session_nor_its_history() -> None:

@@ -2,9 +2,9 @@
 
 :class:`SessionSlots` keeps each live session's :class:`~voice_agent.agent.history.SessionEntry`
 by room. A session told to stop keeps its slot until its task ends, at most
-``stop_timeout_secs`` (then the task is cancelled); an ended session moves to the
-:class:`~voice_agent.agent.history.SessionHistory`. Watchers hear of every change that may
-free or take a slot.
+``stop_timeout_secs`` (then the task is cancelled and given as long again); an ended session
+moves to the :class:`~voice_agent.agent.history.SessionHistory`. Watchers hear of every
+change that may free or take a slot.
 """
 
 from __future__ import annotations
@@ -103,7 +103,12 @@ class SessionSlots:
             logger.info("[{}] session {}", entry.room, entry.session.state.value)
 
     async def free(self, entry: SessionEntry) -> None:
-        """Wait for the entry's task to end; cancel it after the stop timeout."""
+        """Wait for the entry's task to end; cancel it after the stop timeout.
+
+        A task still running a stop timeout after it was cancelled (something under it
+        swallows the cancellation) is left behind: its slot is freed all the same, so one
+        stuck session cannot hold a node's shutdown or a clerk's next session forever.
+        """
         task = entry.task
         if task is None or task.done():
             self.retire(entry)
@@ -116,9 +121,16 @@ class SessionSlots:
                 self._stop_timeout,
             )
             task.cancel()
-        results = await asyncio.gather(task, return_exceptions=True)
-        if isinstance(results[0], Exception):
-            logger.opt(exception=results[0]).error("[{}] session task failed", entry.room)
+            _done, pending = await asyncio.wait({task}, timeout=self._stop_timeout)
+        if pending:
+            logger.error(
+                "[{}] session still running {:.0f}s after it was cancelled; its slot is freed "
+                "and the task left behind",
+                entry.room,
+                self._stop_timeout,
+            )
+        elif not task.cancelled() and task.exception() is not None:
+            logger.opt(exception=task.exception()).error("[{}] session task failed", entry.room)
         self.retire(entry)
 
     def retire(self, entry: SessionEntry) -> None:
