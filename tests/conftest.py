@@ -17,6 +17,8 @@ from voice_agent.settings import Settings, load_settings
 if TYPE_CHECKING:
     from voice_agent.livekit.server import LocalLiveKitServer
 
+pytest_plugins = ["pytester", "tests.stuck_tests"]
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AUDIO = FIXTURES / "audio"
 QUESTIONS_FILE = FIXTURES / "questions.yaml"
