@@ -2,6 +2,8 @@
 
 "When was <offer> published / announced?" asks when its current version came out: the
 version and its publication date, and an offer never revised says the date it was published.
+"Does <offer> run in <city>?" where every store of the city has it is answered yes, at each
+of them (a region of many stores by its name), as one store or a city only partly in it is.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from knowledge_base.answering import Answer
 
 DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
 ADEGA = ("adega-atlantica", "LIS-01", "2027-10-28T11:00")
+KUDU = ("kudu-auto", "JHB-01", "2027-10-14T11:00")
+KOMOREBI = ("komorebi-drug", "TYO-01", "2026-12-10T15:00")
+NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
 def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
@@ -28,3 +33,19 @@ def test_when_an_offer_was_published_is_its_versions_publication_day() -> None:
     assert answer.text.startswith(
         "The Port and Madeira Fortnight has not changed since it was published on Monday 11 October"
     )
+
+
+def test_an_offer_in_every_store_of_a_city_named_is_yes_at_each() -> None:
+    answer = _ask(KUDU, "does the car care spend and save run in johannesburg?")
+    assert answer.text.startswith(
+        "Yes, the Car Care Spend and Save runs at Johannesburg Sandton and Johannesburg Soweto"
+    )
+    answer = _ask(KOMOREBI, "does the cold season stock-up work in honolulu")
+    assert answer.text.startswith(
+        "Yes, the Cold Season Stock-Up runs at Honolulu Ala Moana and Honolulu Waikīkī"
+    )
+    answer = _ask(NARGIZI, "Does the orchid weeks run in Georgia?")
+    assert answer.text.startswith("Yes, the Orchid Weeks runs in every store in Georgia")
+    partly = _ask(NARGIZI, "Does Women's Day Flowers run in Yerevan?")
+    assert "runs at Yerevan Northern Avenue, not at Yerevan Cascade" in partly.text
+
