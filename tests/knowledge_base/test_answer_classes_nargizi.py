@@ -4,6 +4,8 @@
 version and its publication date, and an offer never revised says the date it was published.
 "Does <offer> run in <city>?" where every store of the city has it is answered yes, at each
 of them (a region of many stores by its name), as one store or a city only partly in it is.
+"How much was <item>?", asked in the past tense of an item no offer has now, is its price in
+the offer that last had it at the store (named only in part, or not at all), then its price now.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
 ADEGA = ("adega-atlantica", "LIS-01", "2027-10-28T11:00")
 KUDU = ("kudu-auto", "JHB-01", "2027-10-14T11:00")
 KOMOREBI = ("komorebi-drug", "TYO-01", "2026-12-10T15:00")
+FOLHA = ("folha-books", "RIO-01", "2026-04-21T11:00")
 NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
@@ -49,3 +52,11 @@ def test_an_offer_in_every_store_of_a_city_named_is_yes_at_each() -> None:
     partly = _ask(NARGIZI, "Does Women's Day Flowers run in Yerevan?")
     assert "runs at Yerevan Northern Avenue, not at Yerevan Cascade" in partly.text
 
+
+def test_an_items_price_asked_in_the_past_is_its_price_in_the_offer_that_ended() -> None:
+    for text in ("how much was the monica almanac", "how much was one piece in the carnival"):
+        answer = _ask(FOLHA, text)
+        assert "in the Carnival Comics Sale, which ended on Tuesday 17 February" in answer.text
+        assert answer.text.endswith("Brazilian reais now.")
+    now = _ask(FOLHA, "how much is the monica almanac")
+    assert now.text.startswith("The Turma da Mônica Almanac is 24.90 Brazilian reais")
