@@ -6,6 +6,9 @@ version and its publication date, and an offer never revised says the date it wa
 of them (a region of many stores by its name), as one store or a city only partly in it is.
 "How much was <item>?", asked in the past tense of an item no offer has now, is its price in
 the offer that last had it at the store (named only in part, or not at all), then its price now.
+"<word> price" of a word several products share is each one's price, not the offer named
+"<word> offer" (or deal, sale); when that offer does not price one of them alone (a 3 for 2),
+it is the offer said to be on after the prices.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ ADEGA = ("adega-atlantica", "LIS-01", "2027-10-28T11:00")
 KUDU = ("kudu-auto", "JHB-01", "2027-10-14T11:00")
 KOMOREBI = ("komorebi-drug", "TYO-01", "2026-12-10T15:00")
 FOLHA = ("folha-books", "RIO-01", "2026-04-21T11:00")
+LOONWOOD = ("loonwood-home", "TOR-01", "2027-01-21T11:00")
+NORTHBOUND = ("northbound-sports", "TOR-01", "2026-10-31T14:00")
 NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
@@ -60,3 +65,14 @@ def test_an_items_price_asked_in_the_past_is_its_price_in_the_offer_that_ended()
         assert answer.text.endswith("Brazilian reais now.")
     now = _ask(FOLHA, "how much is the monica almanac")
     assert now.text.startswith("The Turma da Mônica Almanac is 24.90 Brazilian reais")
+
+
+def test_a_word_several_products_share_said_before_price_is_each_ones_price() -> None:
+    answer = _ask(LOONWOOD, "cushion price")
+    assert answer.text.startswith(
+        "The Velvet Cushion is 34.99 Canadian dollars; the Linen Cushion is 29.99"
+    )
+    assert "The Cushion and Throw 3 for 2 is on" in answer.text
+    answer = _ask(NORTHBOUND, "bottle prices")
+    assert answer.text.startswith("The Summit Steel Bottle 1 L is 35 Canadian dollars;")
+    assert "The Summit Bottle Buy 3 Pay 2 is on" in answer.text
