@@ -8,7 +8,8 @@ of them (a region of many stores by its name), as one store or a city only partl
 the offer that last had it at the store (named only in part, or not at all), then its price now.
 "<word> price" of a word several products share is each one's price, not the offer named
 "<word> offer" (or deal, sale); when that offer does not price one of them alone (a 3 for 2),
-it is the offer said to be on after the prices.
+it is the offer said to be on after the prices. An item only a spend threshold has now,
+asked whether it is on offer, is said with its own price after the threshold.
 """
 
 from __future__ import annotations
@@ -76,3 +77,12 @@ def test_a_word_several_products_share_said_before_price_is_each_ones_price() ->
     answer = _ask(NORTHBOUND, "bottle prices")
     assert answer.text.startswith("The Summit Steel Bottle 1 L is 35 Canadian dollars;")
     assert "The Summit Bottle Buy 3 Pay 2 is on" in answer.text
+
+
+def test_an_item_only_a_spend_threshold_has_is_said_with_its_own_price() -> None:
+    answer = _ask(KUDU, "any offer on the shine wax polish?")
+    assert "is in the Car Care Spend and Save: spend 500 rand" in answer.text
+    assert answer.text.endswith("On its own the Shine Wax Polish 500ml is 189.99 rand.")
+    answer = _ask(DEMHUIS, "is the hand grinder reduced")
+    assert answer.text.endswith("On its own the Huis Hand Grinder is 49.95 euros.")
+
