@@ -9,14 +9,15 @@ the offer that last had it at the store (named only in part, or not at all), the
 "<word> price" of a word several products share is each one's price, not the offer named
 "<word> offer" (or deal, sale); when that offer does not price one of them alone (a 3 for 2),
 it is the offer said to be on after the prices. An item only a spend threshold has now,
-asked whether it is on offer, is said with its own price after the threshold.
+asked whether it is on offer, is said with its own price after the threshold. The weather on
+an offer's days ("will it rain on Women's Day?") is not known.
 """
 
 from __future__ import annotations
 
 from kb_helpers import ask_at, sample_answerer
 
-from knowledge_base.answering import Answer
+from knowledge_base.answering import Answer, AnswerSource
 
 DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
 ADEGA = ("adega-atlantica", "LIS-01", "2027-10-28T11:00")
@@ -85,4 +86,14 @@ def test_an_item_only_a_spend_threshold_has_is_said_with_its_own_price() -> None
     assert answer.text.endswith("On its own the Shine Wax Polish 500ml is 189.99 rand.")
     answer = _ask(DEMHUIS, "is the hand grinder reduced")
     assert answer.text.endswith("On its own the Huis Hand Grinder is 49.95 euros.")
+
+
+def test_the_weather_on_an_offers_days_is_not_known() -> None:
+    for chain, text in (
+        (KUDU, "will it rain in cape town during the tyre deal?"),
+        (FOLHA, "whats the weather forecast for book days"),
+    ):
+        answer = _ask(chain, text)
+        assert answer.source is AnswerSource.UNKNOWN
+        assert "please ask" in answer.text
 
