@@ -10,7 +10,8 @@ the offer that last had it at the store (named only in part, or not at all), the
 "<word> offer" (or deal, sale); when that offer does not price one of them alone (a 3 for 2),
 it is the offer said to be on after the prices. An item only a spend threshold has now,
 asked whether it is on offer, is said with its own price after the threshold. The weather on
-an offer's days ("will it rain on Women's Day?") is not known.
+an offer's days ("will it rain on Women's Day?") is not known. "Why is there a limit on X?"
+asks the limited offer's reason: its FAQ asking why about the limit, however it words it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ KOMOREBI = ("komorebi-drug", "TYO-01", "2026-12-10T15:00")
 FOLHA = ("folha-books", "RIO-01", "2026-04-21T11:00")
 LOONWOOD = ("loonwood-home", "TOR-01", "2027-01-21T11:00")
 NORTHBOUND = ("northbound-sports", "TOR-01", "2026-10-31T14:00")
+ANDINA = ("andina-pharmacy", "SCL-01", "2026-12-10T15:00")
 NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
@@ -97,3 +99,11 @@ def test_the_weather_on_an_offers_days_is_not_known() -> None:
         assert answer.source is AnswerSource.UNKNOWN
         assert "please ask" in answer.text
 
+
+def test_why_there_is_a_limit_is_the_offers_reason_for_it() -> None:
+    answer = _ask(KOMOREBI, "why is there a limit on cold tablets")
+    assert answer.text.startswith("Cold and cough medicines are limited to two packs")
+    answer = _ask(ANDINA, "why the limit on allergy packs")
+    assert answer.text.startswith("Pharmacy rules allow two packs of allergy medicine")
+    plain = _ask(KOMOREBI, "what is the limit on cold tablets")
+    assert "each customer gets up to 2 packs" in plain.text
