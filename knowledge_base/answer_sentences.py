@@ -25,7 +25,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_yes_no
+from knowledge_base.question_forms import asks_now, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming, rule_set_at
 from knowledge_base.speech import money
 
@@ -186,7 +186,13 @@ class AnswerSentences(AnswerFocus):
             opening = (
                 f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
             )
-            if asks_yes_no(turn.parsed.words):  # "Is the wedding offer on now?": not yet
+            words = turn.parsed.words
+            # "Does it work in the Gyumri store?" asks whether that store takes part: yes,
+            # from its first day. "Is the wedding offer on now?": not yet.
+            takes_part = turn.named_store and words[:1] in (["does"], ["will"])
+            if asks_yes_no(words) and takes_part and not zh and not asks_now(words, ""):
+                opening = f"Yes, {opening[0].lower()}{opening[1:]}"
+            elif asks_yes_no(words):
                 opening = (
                     f"还没有，{opening}" if zh else f"Not yet: {opening[0].lower()}{opening[1:]}"
                 )

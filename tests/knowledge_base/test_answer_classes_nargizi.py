@@ -12,6 +12,8 @@ it is the offer said to be on after the prices. An item only a spend threshold h
 asked whether it is on offer, is said with its own price after the threshold. The weather on
 an offer's days ("will it rain on Women's Day?") is not known. "Why is there a limit on X?"
 asks the limited offer's reason: its FAQ asking why about the limit, however it words it.
+"Does <coming offer> run at <store>?" asks whether that store takes part: yes, from its first
+day ("is it on there?" is still "Not yet").
 """
 
 from __future__ import annotations
@@ -107,3 +109,13 @@ def test_why_there_is_a_limit_is_the_offers_reason_for_it() -> None:
     assert answer.text.startswith("Pharmacy rules allow two packs of allergy medicine")
     plain = _ask(KOMOREBI, "what is the limit on cold tablets")
     assert "each customer gets up to 2 packs" in plain.text
+
+
+def test_whether_a_store_takes_part_in_a_coming_offer_is_yes_from_its_first_day() -> None:
+    answer = _ask(KOMOREBI, "does the new year hair care sale run at the osaka store?")
+    assert answer.text.startswith(
+        "Yes, at Osaka Shinsaibashi, the New Year Hair Care Sale starts on Saturday 2 January"
+    )
+    now = _ask(KOMOREBI, "is the new year hair care sale on at the osaka store?")
+    assert now.text.startswith("Not yet: at Osaka Shinsaibashi")
+
