@@ -149,7 +149,10 @@ class AnswerSentences(AnswerFocus):
         first = (
             f"{title(promotion, zh)}：{phrases}" if zh else f"{the_title(promotion, zh)}: {phrases}"
         )
-        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        over = placed.phase in (Phase.ENDED, Phase.WITHDRAWN)  # "what was the eid discount"
+        ends = ends_phrase(placed.ends, placed.local_now, zh, past=over)
+        if placed.phase is Phase.UPCOMING:
+            ends = f"{starts_phrase(placed.starts, placed.local_now, zh)}; it {ends}"
         return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
 
     def _price_now(

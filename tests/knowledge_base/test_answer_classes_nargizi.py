@@ -13,7 +13,9 @@ asked whether it is on offer, is said with its own price after the threshold. Th
 an offer's days ("will it rain on Women's Day?") is not known. "Why is there a limit on X?"
 asks the limited offer's reason: its FAQ asking why about the limit, however it words it.
 "Does <coming offer> run at <store>?" asks whether that store takes part: yes, from its first
-day ("is it on there?" is still "Not yet").
+day ("is it on there?" is still "Not yet"). An offer named in part that is not on now ("the
+Mother's Day offer" in Yerevan, "the eid one") is the coming or ended offer at the store those
+words point to, answered as if named (an ended one "ended on", in the past).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ FOLHA = ("folha-books", "RIO-01", "2026-04-21T11:00")
 LOONWOOD = ("loonwood-home", "TOR-01", "2027-01-21T11:00")
 NORTHBOUND = ("northbound-sports", "TOR-01", "2026-10-31T14:00")
 ANDINA = ("andina-pharmacy", "SCL-01", "2026-12-10T15:00")
+SAFAR = ("safar-luggage", "DXB-01", "2028-03-14T10:30")
 NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
@@ -119,3 +122,9 @@ def test_whether_a_store_takes_part_in_a_coming_offer_is_yes_from_its_first_day(
     now = _ask(KOMOREBI, "is the new year hair care sale on at the osaka store?")
     assert now.text.startswith("Not yet: at Osaka Shinsaibashi")
 
+
+def test_an_offer_named_in_part_that_is_not_on_now_is_the_one_asked_about() -> None:
+    answer = _ask(SAFAR, "how much off was the eid one")
+    assert answer.text == "The Eid Travel Sale: 25 percent off. It ended on Tuesday 29 February."
+    answer = _ask(KOMOREBI, "when is the hair care sale")
+    assert answer.text.startswith("The New Year Hair Care Sale starts on Saturday 2 January")
