@@ -64,6 +64,13 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             elif coming is not None:
                 # Only a spend threshold or a members' extra has it now: its own offer next.
                 parsed.promotions.append(coming.id)
+        if parsed.promotions and parsed.product_choices and not parsed.products:
+            # "Is mimosa in the Women's Day offer?", a name a bunch and a bouquet both have
+            # (not a word ending several names): the one the offer has.
+            scope = self._kb.scope_skus(self._kb.promotions[parsed.promotions[0]])
+            said = {m.key for m in parsed.mentions if m.kind == "product"}
+            covered = [s for s in parsed.product_choices if s in scope and s in said]
+            parsed.products = covered if len(covered) == 1 else []
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
             named = [self._kb.promotions[p] for p in parsed.promotions]

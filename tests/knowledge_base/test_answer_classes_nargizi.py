@@ -15,7 +15,9 @@ asks the limited offer's reason: its FAQ asking why about the limit, however it 
 "Does <coming offer> run at <store>?" asks whether that store takes part: yes, from its first
 day ("is it on there?" is still "Not yet"). An offer named in part that is not on now ("the
 Mother's Day offer" in Yerevan, "the eid one") is the coming or ended offer at the store those
-words point to, answered as if named (an ended one "ended on", in the past).
+words point to, answered as if named (an ended one "ended on", in the past). A name two
+products both answer to, asked in an offer that has only one of them ("is mimosa in the
+Women's Day offer?"), is about that one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ LOONWOOD = ("loonwood-home", "TOR-01", "2027-01-21T11:00")
 NORTHBOUND = ("northbound-sports", "TOR-01", "2026-10-31T14:00")
 ANDINA = ("andina-pharmacy", "SCL-01", "2026-12-10T15:00")
 SAFAR = ("safar-luggage", "DXB-01", "2028-03-14T10:30")
+ZRNO = ("zrno-bakery", "ZG-ILI", "2029-03-22T11:00")
 NARGIZI = ("nargizi-flowers", "TB-RUS", "2030-03-06T11:00")
 
 
@@ -128,3 +131,10 @@ def test_an_offer_named_in_part_that_is_not_on_now_is_the_one_asked_about() -> N
     assert answer.text == "The Eid Travel Sale: 25 percent off. It ended on Tuesday 29 February."
     answer = _ask(KOMOREBI, "when is the hair care sale")
     assert answer.text.startswith("The New Year Hair Care Sale starts on Saturday 2 January")
+
+
+def test_a_name_two_products_share_asked_in_an_offer_is_the_one_it_has() -> None:
+    answer = _ask(ZRNO, "is sirnica in the pastry 3 for 2")
+    assert answer.text.startswith("Yes, the Cheese Burek is in the Pastry 3 for 2")
+    answer = _ask(DEMHUIS, "is the classic in the autumn coffee weeks")
+    assert answer.text.startswith("Yes, the CB-HUIS1K is 20 percent off in the Autumn Coffee")
