@@ -56,7 +56,9 @@ class ChangeAnswers(FaqAnswers):
             return self._done(
                 turn,
                 [
-                    f"{name} has not changed since it was published; it is"
+                    f"{name} has not changed since it was published"
+                    + self._published(turn, promotion).removeprefix(", published")
+                    + "; it is"
                     + (
                         " its first version"
                         if promotion.version == 1

@@ -11,6 +11,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
 from knowledge_base.answering import Answer
 from knowledge_base.phrasing import conditions, join, rule_phrases, the_title, title
+from knowledge_base.promotion_names import said_as_price
 from knowledge_base.speech import money
 
 
@@ -50,7 +51,10 @@ class EachPriceAnswers(AnswerFocus):
         if offers:
             names = join([title(p, zh) if zh else the_title(p, zh) for p in offers], zh)
             sentences.append(f"以上为{names}的价格" if zh else f"That is with {names}")
-        for promotion, _ in self._running_at_store(turn):
+        running = [p for p, _ in self._running_at_store(turn)]
+        # "cushion price" of two cushions may say the "cushion deal": that offer first.
+        running.sort(key=lambda p: not said_as_price(p, turn.parsed.words))
+        for promotion in running:
             # An offer on these items that one alone does not reduce ("the second one half
             # price"): the clerk hears it is on, with its terms.
             if promotion.id in used:

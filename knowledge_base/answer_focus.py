@@ -142,6 +142,10 @@ class AnswerFocus(AnswerCore):
         if parsed.unknown_words:
             return []  # it says something we do not follow: better "I don't know" than a guess
         running = [x for x in self._running_at_store(turn) if fits is None or fits(x[0])]
+        if (not_on := self._partly_named_not_on(turn, running, fits)) is not None:
+            # "When is the Mother's Day offer?" of an offer coming here: as if named.
+            parsed.promotions.append(not_on[0].id)
+            return [not_on]
         if len(running) > 1:
             named = self._partly_named(turn, [p for p, _ in running], parsed.residual)
             if named is not None:
@@ -149,6 +153,25 @@ class AnswerFocus(AnswerCore):
             told = self._each(turn, running, each) if each is not None else None
             return told if told is not None else self._clarify(turn, [p for p, _ in running])
         return running
+
+    def _partly_named_not_on(
+        self,
+        turn: Turn,
+        running: list[tuple[Promotion, PromotionTiming]],
+        fits: Callable[[Promotion], bool] | None,
+    ) -> tuple[Promotion, PromotionTiming] | None:
+        """An offer not on now (coming, or over) at the store that the words name in part.
+
+        Only when they point to it rather than to any offer running there.
+        """
+        here = self._relevant(turn, self._kb.promotions_at_store(turn.store_id))
+        others = [x for x in here if x[1].phase is not Phase.RUNNING]
+        others = [x for x in others if fits is None or fits(x[0])]
+        if not others:
+            return None
+        candidates = [p for p, _ in running + others]
+        named = self._partly_named(turn, candidates, turn.parsed.residual)
+        return next((x for x in others if x[0].id == named), None)
 
     def _each(
         self,

@@ -15,6 +15,7 @@ from datetime import timedelta
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
@@ -54,6 +55,20 @@ class ItemAnswerParts(AnswerSentences):
         if turn.parsed.member and (member_rule(promotion) or gives_members(rules)):
             return ""
         return self._so_price(turn, sku, only=promotion)
+
+    def _price_alone(self, turn: Turn, sku: str, promotion: Promotion) -> list[str]:
+        """``On its own the X is 12 lari``: after a spend threshold, which does not price it.
+
+        Empty unless ``promotion`` is a spend and save and the item's price is not lowered.
+        """
+        if turn.zh or not spend_and_save(promotion):
+            return []
+        quote = self._unit_quote(turn, sku)
+        if quote.total != quote.list_total:
+            return []
+        self._quote_facts(turn, quote)
+        price = money(quote.total, self._currency(turn))
+        return [f"On its own the {self._item(turn, sku)} is {price}"]
 
     def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
         """A running promotion covering ``sku`` whose region holds the store but leaves it out."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
+from knowledge_base.faq_terms import asks_why
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import per_customer, the_title, title, unit_for
 from knowledge_base.resolution import PromotionTiming
+from knowledge_base.words import tokens
 
 
 class LimitAnswers(AnswerSentences):
@@ -24,8 +26,27 @@ class LimitAnswers(AnswerSentences):
         said = {w.removesuffix("s") for w in turn.parsed.words if w not in _PLAIN_UNITS}
         return {_unit(p) for p, _ in self._running_at_store(turn)} & said
 
+    def _limit_reason(self, turn: Turn) -> Answer | None:
+        """Why an offer limits what one customer gets: its FAQ asking why, about the limit.
+
+        "Why is there a limit on cold tablets?" is "Why can a customer only buy two packs?".
+        """
+        focus = self._in_force(turn, lambda p: p.limit is not None)
+        if isinstance(focus, Answer) or not focus or turn.zh:
+            return None
+        promotion = focus[0][0]
+        for faq in promotion.faqs:
+            asked = {word.removesuffix("s") for word in tokens(faq.question.en)}
+            if asks_why(faq.question.en) and asked & (_LIMIT_WORDS | {_unit(promotion)}):
+                turn.fact(faq.question.en, faq.question.zh_cn)
+                self._promotion_facts(turn, promotion)
+                return self._done(turn, [self._text(turn, faq.answer)])
+        return None
+
     def _limit(self, turn: Turn) -> Answer | None:
-        """How many units one customer gets at the offer price."""
+        """How many units one customer gets at the offer price (or why there is a limit)."""
+        if asks_why(turn.parsed.text) and (reason := self._limit_reason(turn)):
+            return reason
         zh = turn.zh
         # "How many packs ...?": the limit counted in packs, when another counts items.
         units = self._limit_units_said(turn)
@@ -84,6 +105,10 @@ class LimitAnswers(AnswerSentences):
 
 _PLAIN_UNITS = GENERIC_WORDS | {"product", "products", "unit", "units", "item", "items"}
 """Units every limit may count in: they pick no promotion."""
+
+
+_LIMIT_WORDS = frozenset({"limit", "limited", "only", "maximum"})
+"""Words of an FAQ's question asking why there is a limit ("Why only two packs?")."""
 
 
 def _unit(promotion: Promotion) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from knowledge_base.answer_categories import CategoryAnswers
 from knowledge_base.answer_core import ROLE_DEPTH, Turn
 from knowledge_base.answer_named_parts import NamedPartAnswers
-from knowledge_base.answer_stores import StoreAnswers
+from knowledge_base.answer_stores import FEW_STORES, StoreAnswers
 from knowledge_base.answering import Answer, Role
 from knowledge_base.bare_questions import asks_bare_offer
 from knowledge_base.coming_offers import coming_own_offer, spend_and_save
@@ -64,6 +64,13 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             elif coming is not None:
                 # Only a spend threshold or a members' extra has it now: its own offer next.
                 parsed.promotions.append(coming.id)
+        if parsed.promotions and parsed.product_choices and not parsed.products:
+            # "Is mimosa in the Women's Day offer?", a name a bunch and a bouquet both have
+            # (not a word ending several names): the one the offer has.
+            scope = self._kb.scope_skus(self._kb.promotions[parsed.promotions[0]])
+            said = {m.key for m in parsed.mentions if m.kind == "product"}
+            covered = [s for s in parsed.product_choices if s in scope and s in said]
+            parsed.products = covered if len(covered) == 1 else []
         if parsed.products:
             product = self._kb.products[parsed.products[0]]
             named = [self._kb.promotions[p] for p in parsed.promotions]
@@ -173,11 +180,33 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
             )
         promotion, placed = focus[0]
         split = self._stores_split(turn, promotion)
-        if split is not None and placed.phase is Phase.RUNNING:
-            # "Is it on in Bergen?" where one of the city's stores is left out: say which.
+        yes_no = asks_yes_no(turn.parsed.words)
+        if split is not None and placed.phase is Phase.RUNNING and (split[1] or yes_no):
+            # "Is it on in Bergen?" where one of the city's stores is left out: say which;
+            # "Does it run in Tbilisi?" where every store of the city is in: yes, at each.
             self._promotion_facts(turn, promotion)
             inside, outside = split
             phrases = conditions(rule_phrases(promotion, self._currency(turn), zh), zh)
+            if not outside:
+                name = title(promotion, zh) if zh else the_title(promotion, zh)
+                if zh:
+                    return self._done(turn, [f"{join(inside, zh)}都参加{name}：{phrases}"])
+                yes = "No" if asks_if_left_out(turn.parsed.words) else "Yes"
+                # A region of many stores is said by its name, a few stores by theirs.
+                many = len(inside) > FEW_STORES
+                regions = self._whole_regions(turn.parsed.stores) if many else []
+                where = (
+                    f"in every store in {join(regions, zh)}"
+                    if regions
+                    else f"at {join(inside, zh)}"
+                )
+                return self._done(
+                    turn,
+                    [
+                        f"{yes}, {name} runs {where}: {phrases}",
+                        f"It {ends_phrase(placed.ends, placed.local_now, zh)}",
+                    ],
+                )
             if zh:
                 return self._done(
                     turn,
@@ -202,7 +231,6 @@ class OfferAnswers(CategoryAnswers, StoreAnswers, NamedPartAnswers):
                 return self._done(turn, [not_running(turn.parsed.words, name, store)])
             said = f"{store}不参加{name}" if zh else f"{name} does not run at {store}"
             return self._done(turn, [said, *self._only_at(turn, promotion)])
-        yes_no = asks_yes_no(turn.parsed.words)
         on_named_day = turn.named_day is not None and yes_no
         here = yes_no and asks_about_here(turn.parsed.words)
         if (

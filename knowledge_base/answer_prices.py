@@ -18,6 +18,7 @@ from knowledge_base.phrasing import (
     title,
 )
 from knowledge_base.pricing import Basket
+from knowledge_base.question_forms import asks_past
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
 from knowledge_base.speech import money, spoken_date
@@ -54,6 +55,8 @@ class PriceAnswers(AnswerFocus):
             if not covers or item.phase is not Phase.RUNNING:
                 return self._in_offer(turn)
             turn.about(named)
+        elif self._ended_offer_asked(turn):
+            return self._in_offer(turn)  # "How much was the X?": its price in the ended offer
         basket = Basket.of([(sku, parsed.quantities.get(sku, 1)) for sku in parsed.products])
         quote = pricing.quote(
             kb, basket=basket, store_id=turn.store_id, at=turn.at, member=parsed.member
@@ -123,6 +126,27 @@ class PriceAnswers(AnswerFocus):
             )
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
         return self._priced(turn, sentences, used)
+
+    def _ended_offer_asked(self, turn: Turn) -> bool:
+        """An item's price asked in the past tense, when no offer has it and one ended.
+
+        "How much was the Mama bouquet in the Mother's Day offer?" names the offer only in
+        part: the offer that ended at this store, the item's last, is the one asked about
+        (named for the answer). Never while an offer has the item, nor of a day named.
+        """
+        parsed = turn.parsed
+        if len(parsed.products) != 1 or turn.named_day is not None:
+            return False
+        if not asks_past(parsed.words) or any(q > 1 for q in parsed.quantities.values()):
+            return False
+        sku = parsed.products[0]
+        if resolution.resolve(self._kb, store_id=turn.store_id, at=turn.at, item=sku):
+            return False
+        ended = next((p for p, at in self._focus(turn) if at.phase is Phase.ENDED), None)
+        if ended is None:
+            return False
+        parsed.promotions.append(ended.id)
+        return True
 
     def _counted(self, turn: Turn, sku: str, quantity: int) -> str:
         """``2 Aero X 200``, ``4 kilograms of the Atlantic Salmon Fillet`` (sold by weight)."""

@@ -69,6 +69,8 @@ class ProductAnswers(ItemAnswerParts):
                     else f"No, members get nothing extra on {subject}; {it}{so}"
                 )
             sentences = [first, self._then(turn, rest, placed, sku=sku)]
+            if len(running) == 1:  # a spend threshold alone: what the item itself costs
+                sentences += self._price_alone(turn, sku, promotion)
             member_price = self._so_price(turn, sku).removeprefix(", so ")
             # "... on offer for members?": what a member pays, not only the rate, also when
             # the members' part is another offer stacked on this one.
@@ -262,7 +264,8 @@ class ProductAnswers(ItemAnswerParts):
             so = self._so_rate(turn, sku, promotion, rules)
             if zh:
                 return self._done(turn, [f"是的，{head}{so}", second])
-            return self._done(turn, [f"{yes}{head}{so}", second])
+            alone = self._price_alone(turn, sku, promotion)
+            return self._done(turn, [f"{yes}{head}{so}", second, *alone])
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)

@@ -25,7 +25,7 @@ from knowledge_base.phrasing import (
     the_title,
     title,
 )
-from knowledge_base.question_forms import asks_yes_no
+from knowledge_base.question_forms import asks_now, asks_yes_no
 from knowledge_base.resolution import Phase, PromotionTiming, rule_set_at
 from knowledge_base.speech import money
 
@@ -149,7 +149,10 @@ class AnswerSentences(AnswerFocus):
         first = (
             f"{title(promotion, zh)}：{phrases}" if zh else f"{the_title(promotion, zh)}: {phrases}"
         )
-        ends = ends_phrase(placed.ends, placed.local_now, zh)
+        over = placed.phase in (Phase.ENDED, Phase.WITHDRAWN)  # "what was the eid discount"
+        ends = ends_phrase(placed.ends, placed.local_now, zh, past=over)
+        if placed.phase is Phase.UPCOMING:
+            ends = f"{starts_phrase(placed.starts, placed.local_now, zh)}; it {ends}"
         return self._done(turn, [first, f"活动{ends}" if zh else f"It {ends}"])
 
     def _price_now(
@@ -186,7 +189,13 @@ class AnswerSentences(AnswerFocus):
             opening = (
                 f"{title(promotion, zh)}{start}" if zh else f"{the_title(promotion, zh)} {start}"
             )
-            if asks_yes_no(turn.parsed.words):  # "Is the wedding offer on now?": not yet
+            words = turn.parsed.words
+            # "Does it work in the Gyumri store?" asks whether that store takes part: yes,
+            # from its first day. "Is the wedding offer on now?": not yet.
+            takes_part = turn.named_store and words[:1] in (["does"], ["will"])
+            if asks_yes_no(words) and takes_part and not zh and not asks_now(words, ""):
+                opening = f"Yes, {opening[0].lower()}{opening[1:]}"
+            elif asks_yes_no(words):
                 opening = (
                     f"还没有，{opening}" if zh else f"Not yet: {opening[0].lower()}{opening[1:]}"
                 )

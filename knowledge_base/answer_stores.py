@@ -14,7 +14,7 @@ from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import join, title
 
-_FEW_STORES = 4
+FEW_STORES = 4
 """At most this many stores, and fewer than half, are named when an offer runs only there."""
 
 
@@ -29,13 +29,16 @@ class StoreAnswers(AnswerFocus):
         return names
 
     def _stores_split(self, turn: Turn, promotion: Promotion) -> tuple[list[str], list[str]] | None:
-        """Names of the stores named (a city, a region) in and out of ``promotion``, when both."""
+        """Names of the stores named (a city, a region) in and out of ``promotion``.
+
+        ``None`` unless several stores are named and some of them are in it.
+        """
         if len(turn.parsed.stores) < 2:
             return None
         scope = self._kb.scope_stores(promotion)
         inside = [s for s in turn.parsed.stores if s in scope]
         outside = [s for s in turn.parsed.stores if s not in scope]
-        if not inside or not outside:
+        if not inside:
             return None
         return self._store_names(turn, inside), self._store_names(turn, outside)
 
@@ -48,9 +51,9 @@ class StoreAnswers(AnswerFocus):
         scope = self._kb.scope_stores(promotion)
         inside = [s for s in self._kb.stores if s in scope]
         regions = [] if turn.zh else self._whole_regions(inside)
-        if regions and len(inside) > _FEW_STORES:
+        if regions and len(inside) > FEW_STORES:
             return [f"It runs only in {join(regions, turn.zh)}"]  # "only in Croatia"
-        if not inside or len(inside) > _FEW_STORES or 2 * len(inside) > len(self._kb.stores):
+        if not inside or len(inside) > FEW_STORES or 2 * len(inside) > len(self._kb.stores):
             return []
         names = join(self._store_names(turn, inside), turn.zh)
         if regions:

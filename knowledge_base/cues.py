@@ -148,6 +148,9 @@ EN: dict[Intent, tuple[str, ...]] = {
         " the previous offer ",
         " the original offer ",
         " the earlier offer ",
+        " published ",
+        " publish ",
+        " announced ",
     ),
     Intent.FAQ: (
         " what do i say ",

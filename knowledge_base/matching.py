@@ -39,7 +39,7 @@ from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
 from knowledge_base.promotion_matching import find_promotions, sound_key, vowel_free_key
-from knowledge_base.promotion_names import promotion_names
+from knowledge_base.promotion_names import OFFER_NOUNS, promotion_names
 from knowledge_base.store_names import PLACE_WORDS, place_names
 from knowledge_base.verb_readings import without_verb_readings
 from knowledge_base.words import compact, has_cjk, sound, tokens
@@ -269,7 +269,9 @@ class CatalogueMatcher:
         own = self._named(name) if name else None
         if own and any(kind == "product" for kind, _ in own):
             return None  # "pinca price": the price of the product, not the "pinca offer"
-        for offer_word in ("sale", "offer", "deal"):
+        if products_sharing(self.index, self.shared, name, set()):
+            return None  # "orchid price" of two orchids: their prices, not the "orchid offer"
+        for offer_word in OFFER_NOUNS:
             entries = self.index.get("".join([*name, offer_word]))
             if entries:
                 promotions = {e: None for e in entries if e[0] == "promotion"}

@@ -60,6 +60,16 @@ def _nfkc_per_char(text: str) -> str:
     return "".join(out).replace("–", "-").replace("—", "-").replace("’", "'")
 
 
+ORDINAL_UNITS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+"""Ordinal words up to a day of the month, by value; "twenty"/"thirty" before one add its tens."""
+ORDINAL_TENS = {"twenty": 20, "thirty": 30}
+"""Tens said before an ordinal unit ("thirty first")."""
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 _CN_WEEKDAY_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}

@@ -20,6 +20,23 @@ if TYPE_CHECKING:
     from knowledge_base.models import Promotion, RuleSet
 
 
+OFFER_NOUNS = ("sale", "offer", "deal")
+"""What a promotion's name may end with where a question says "price" ("the new year price")."""
+
+
+def said_as_price(promotion: Promotion, words: list[str]) -> bool:
+    """Its name "<X> offer" (sale, deal) is said as "<X> price": "cushion price", "cushion deal"."""
+    names = {compact(name) for name in promotion_names(promotion)}
+    for end, word in enumerate(words):
+        if word not in ("price", "prices"):
+            continue
+        for start in range(end):
+            said = compact(" ".join(words[start:end]))
+            if any(said + noun in names for noun in OFFER_NOUNS):
+                return True
+    return False
+
+
 def promotion_names(promotion: Promotion) -> list[str]:
     """Its title (English, then Chinese), aliases, then its rule sets' names and aliases."""
     names = [promotion.title.en, *promotion.aliases]

@@ -158,11 +158,12 @@ _ATTRIBUTE_WORDS = frozenset(
     exchange exchanges warranty guarantee receipt tax taxes hst gst pst qst vat match
     matched matching deliver delivered delivery ship shipped shipping nut nuts peanut peanuts
     allergen allergens allergy allergies gluten lactose vegan vegetarian halal kosher
-    ingredient ingredients calorie calories""".split()
+    ingredient ingredients calorie calories rain raining rainy snow snowing weather forecast
+    sunny""".split()
 )
 """Words asking a property of an item (colour, size, stock, what it is made of: "does it
-have nuts in it?") or a store policy (returns, refunds, warranty, taxes, price matching,
-delivery) that promotions never state."""
+have nuts in it?"), a store policy (returns, refunds, warranty, taxes, price matching,
+delivery) or the weather ("will it rain on Women's Day?") that promotions never state."""
 
 _ASKED_IN = frozenset(
     """small medium large extra xl xxl petite leather suede cotton wool silk linen denim

@@ -27,6 +27,7 @@ from knowledge_base.claim_extraction import extract_claims
 from knowledge_base.claims import Claim, ClaimKind
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.matching import compact, tokens
+from knowledge_base.number_words import ORDINAL_TENS, ORDINAL_UNITS
 from knowledge_base.quiz import QuestionKind, QuizQuestion
 from knowledge_base.quiz_facts import without_names
 
@@ -216,13 +217,9 @@ def _other_problems(question: QuizQuestion, heard: str, knowledge: KnowledgeBase
     return problems
 
 
-_ORDINAL_UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
-_ORDINAL_WORD = r"(?:(?P<tens>twenty|thirty)[\s-]+)?(?P<unit>" + "|".join(_ORDINAL_UNITS) + r")"
+_ORDINAL_WORD = (
+    rf"(?:(?P<tens>{'|'.join(ORDINAL_TENS)})[\s-]+)?(?P<unit>" + "|".join(ORDINAL_UNITS) + r")"
+)
 # Only in a date: "the twenty ninth", "Sunday the 29th", "twenty ninth of November".
 _SPELLED_DAYS = (
     re.compile(rf"(?<=\bthe\s){_ORDINAL_WORD}\b", re.IGNORECASE),
@@ -233,8 +230,8 @@ _SPELLED_DAYS = (
 def _spell_ordinals(text: str) -> str:
     def digits(match: re.Match[str]) -> str:
         groups = {k: v for k, v in match.groupdict().items() if v}
-        tens = {"twenty": 20, "thirty": 30}.get(groups.get("tens", "").lower(), 0)
-        value = tens + _ORDINAL_UNITS[groups["unit"].lower()]
+        tens = ORDINAL_TENS.get(groups.get("tens", "").lower(), 0)
+        value = tens + ORDINAL_UNITS[groups["unit"].lower()]
         return f"{value}th" if value <= 31 else match.group(0)
 
     for pattern in _SPELLED_DAYS:

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-_UNITS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
-_TENS = {"20": 20, "30": 30, "twenty": 20, "thirty": 30}
+from knowledge_base.number_words import ORDINAL_TENS, ORDINAL_UNITS
+
+_TENS = {"20": 20, "30": 30, **ORDINAL_TENS}
 """Tens before a unit: digits once number words are read ("thirty first" -> "30", "first")."""
 
 
@@ -26,9 +22,9 @@ def spelled_days(free: list[str], weekdays: Collection[str], months: Collection[
     i = 0
     while i < len(free):
         tens, unit_at = 0, i
-        if free[i] in _TENS and i + 1 < len(free) and free[i + 1] in _UNITS:
+        if free[i] in _TENS and i + 1 < len(free) and free[i + 1] in ORDINAL_UNITS:
             tens, unit_at = _TENS[free[i]], i + 1
-        unit = _UNITS.get(free[unit_at]) if unit_at < len(free) else None
+        unit = ORDINAL_UNITS.get(free[unit_at]) if unit_at < len(free) else None
         if unit is not None and (tens == 0 or unit < 10):
             value = tens + unit
             after = free[unit_at + 1 : unit_at + 3]
