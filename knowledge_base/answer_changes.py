@@ -86,9 +86,7 @@ class ChangeAnswers(FaqAnswers):
             turn.fact(*diffed.facts)
             said = diffed.sentences
             version = f"In version {promotion.version} of {name}{self._published(turn, promotion)}"
-            return self._done(
-                turn, [f"{version}, {lower_first(said[0])}", *said[1:MAX_CHANGES_SAID]]
-            )
+            return self._done(turn, [_then(version, said[0]), *said[1:MAX_CHANGES_SAID]])
         turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
         notes = [self._text(turn, note) for note in change.notes]
         published = self._published(turn, promotion)
@@ -101,7 +99,7 @@ class ChangeAnswers(FaqAnswers):
                 ],
             )
         version = f"In version {promotion.version} of {name}{published}"
-        return self._done(turn, [f"{version}, {lower_first(notes[0])}", *notes[1:MAX_CHANGES_SAID]])
+        return self._done(turn, [_then(version, notes[0]), *notes[1:MAX_CHANGES_SAID]])
 
     def _published(self, turn: Turn, promotion: Promotion) -> str:
         """When the version was published, as ", published on Thursday 3 December" (or "")."""
@@ -117,3 +115,13 @@ class ChangeAnswers(FaqAnswers):
         day = spoken_date(published, language)
         turn.fact(f"{promotion.title.en} version {promotion.version} published on {day}")
         return f"（{day}发布）" if turn.zh else f", published on {day}"
+
+
+def _then(version: str, change: str) -> str:
+    """``In version 2 of X, published on <day>`` followed by the first change.
+
+    A colon before a change that opens with a number: after a comma, "published on Monday 9
+    December, 2500 shillings off" reads as a date in the year 2500.
+    """
+    joiner = ": " if change[:1].isdigit() else ", "
+    return f"{version}{joiner}{lower_first(change)}"
