@@ -8,6 +8,8 @@ streams also arrive in the pipeline's format (voice_agent.livekit.stream_format)
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 
 import numpy as np
 import pytest
@@ -94,6 +96,61 @@ async def test_a_stream_is_no_longer_routed_after_its_end_or_once_forgotten() ->
     assert _handles(ending) == [7]  # the end itself still reaches the stream
 
 
+class _CollectingLoop(asyncio.SelectorEventLoop):
+    """A loop that runs the cyclic garbage collector whenever the router looks it up.
+
+    The collector runs at whatever allocation crosses its threshold; this pins it to a
+    point inside the router's lock.
+    """
+
+    collect_on_lookup = False
+
+    def __hash__(self) -> int:
+        if self.collect_on_lookup:
+            gc.collect()
+        return id(self)
+
+
+class _CollectedStream:
+    """Forgets its route when collected, as the SDK's ``AudioStream.__del__`` does."""
+
+    def __init__(self, router: ffi_routing.AudioStreamRouter, queue: object) -> None:
+        self.router, self.queue = router, queue
+        self.cycle = self  # only the cyclic collector frees it
+
+    def __del__(self) -> None:
+        self.router.forget(self.queue)
+
+
+def test_a_stream_collected_in_the_middle_of_the_routers_work_does_not_lock_it_up() -> None:
+    router = ffi_routing.AudioStreamRouter()
+    loop = _CollectingLoop()
+    live: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    dropped: asyncio.Queue[ffi_pb2.FfiEvent] = asyncio.Queue()
+    router.route(7, live, loop)
+    router.route(8, dropped, loop)
+    gc.disable()
+    try:
+        _CollectedStream(router, dropped)  # garbage now, collected inside deliver's lock
+        loop.collect_on_lookup = True
+        delivered: list[bool] = []
+        # LiveKit's thread delivers; a deadlocked delivery must fail the test, not hang it.
+        thread = threading.Thread(
+            target=lambda: delivered.append(router.deliver(_stream_frame(7))), daemon=True
+        )
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the router waited for its own lock"
+        assert delivered == [True]
+        assert router.routes() == {7: live}  # the collected stream's route is gone
+        loop.run_until_complete(asyncio.sleep(0))
+        assert _handles(live) == [7]
+    finally:
+        loop.collect_on_lookup = False
+        gc.enable()
+        loop.close()
+
+
 def test_node_streams_ask_for_one_format_per_process() -> None:
     stream_format.install(sample_rate=16000)
     stream_format.install(sample_rate=16000)  # the same again changes nothing
@@ -157,6 +214,9 @@ async def test_two_rooms_in_one_process_each_hear_their_own_speaker(
         # Each stream's frames are routed to it by handle, past the SDK's fan-out.
         subscribed_queues = [q for q, _loop, _f in FfiClient.instance.queue._subscribers]
         routes = ffi_routing.router().routes()
+        # One lock for the SDK's subscribers and the routes, so no two threads take them
+        # in opposite orders.
+        assert ffi_routing.router()._lock is FfiClient.instance.queue._lock
         for stream in streams.values():
             assert routes[stream._ffi_handle.handle] is stream._ffi_queue
             assert stream._ffi_queue not in subscribed_queues

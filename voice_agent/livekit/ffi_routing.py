@@ -34,8 +34,12 @@ _MARK = "_voice_agent_ffi_routing"
 
 def install() -> None:
     """Narrow the SDK's audio subscriptions once per process (later calls do nothing)."""
+    global _ROUTER
     if getattr(rtc.AudioSource.capture_frame, _MARK, False):
         return
+    # One lock for the SDK's subscribers and the routes: the FFI thread takes the SDK's and
+    # then the router's, and a stream collected while the router's is held takes the SDK's.
+    _ROUTER = AudioStreamRouter(lock=FfiClient.instance.queue._lock)
     _narrow_audio_streams()
     setattr(_capture_frame, _MARK, True)
     _capture_frame.__doc__ = rtc.AudioSource.capture_frame.__doc__
@@ -91,10 +95,16 @@ class AudioStreamRouter:
     inputs got a few percent of them (docs/BENCHMARKS.md, "Ten clerks"). Here a stream's
     frames go straight to its queue, and frames that arrive while the loop is busy are
     handed over together with one wake-up.
+
+    The lock is reentrant because the SDK's ``AudioStream.__del__`` unsubscribes, and so
+    calls :meth:`forget`, in whatever thread the cyclic garbage collector happens to run:
+    also in the middle of this router's own work, in LiveKit's thread or on the loop. With a
+    plain lock that thread waited for itself forever, and the loop or every stream of the
+    process with it. So each method also tolerates a route forgotten in the middle of it.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, lock: threading.RLock | None = None) -> None:
+        self._lock = lock if lock is not None else threading.RLock()
         self._streams: dict[int, tuple[Any, asyncio.AbstractEventLoop]] = {}
         self._waiting: dict[asyncio.AbstractEventLoop, list[tuple[Any, proto_ffi.FfiEvent]]] = {}
 
@@ -116,14 +126,17 @@ class AudioStreamRouter:
     def routes(self) -> dict[int, Any]:
         """The queue each routed stream handle delivers to."""
         with self._lock:
-            return {handle: queue for handle, (queue, _loop) in self._streams.items()}
+            # dict.copy allocates nothing the collector tracks once it copies: no finalizer
+            # can change the routes under an iteration.
+            streams = self._streams.copy()
+        return {handle: queue for handle, (queue, _loop) in streams.items()}
 
     def forget(self, queue: Any) -> None:
         """Stop routing to ``queue`` (its stream unsubscribed)."""
         with self._lock:
-            for handle, (routed, _loop) in list(self._streams.items()):
+            for handle, (routed, _loop) in self._streams.copy().items():
                 if routed is queue:
-                    del self._streams[handle]
+                    self._streams.pop(handle, None)
 
     def deliver(self, event: proto_ffi.FfiEvent) -> bool:
         """Queue ``event`` for its stream; ``False`` if it is not a routed stream's."""
@@ -136,7 +149,7 @@ class AudioStreamRouter:
                 return False
             queue, loop = route
             if event.audio_stream_event.HasField("eos"):
-                del self._streams[handle]
+                self._streams.pop(handle, None)
             waiting = self._waiting.get(loop)
             if waiting is not None:  # a hand-over to this loop is already due
                 waiting.append((queue, event))
