@@ -58,8 +58,13 @@ def _managers_only(identity: str, caller: CallerProfile) -> SessionProcessorFact
     return build  # type: ignore[return-value]
 
 
-def _manager(capacity: int) -> tuple[SessionManager, type[ServesUntilClosed]]:
-    connection = type("Serves", (ServesUntilClosed,), {"given": []})
+def _manager(
+    capacity: int = 1,
+    connection: type[ServesUntilClosed] | None = None,
+    **options: Any,
+) -> tuple[SessionManager, type[ServesUntilClosed]]:
+    """A manager whose sessions connect with ``connection`` (a fresh ``ServesUntilClosed``)."""
+    connection = connection or type("Serves", (ServesUntilClosed,), {"given": []})
     manager = SessionManager(
         runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
         endpoint=ENDPOINT,
@@ -69,6 +74,7 @@ def _manager(capacity: int) -> tuple[SessionManager, type[ServesUntilClosed]]:
         clerk_absent_timeout_secs=9.0,
         connection_class=connection,
         session_processors=_managers_only,
+        **options,
     )
     return manager, connection
 
@@ -122,14 +128,7 @@ class IgnoresClose(ServesUntilClosed):
 
 async def test_a_session_that_does_not_end_within_the_stop_timeout_is_cancelled() -> None:
     slot_changes: list[int] = []
-    manager = SessionManager(
-        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
-        endpoint=ENDPOINT,
-        capacity=1,
-        loop_config=VoiceLoopConfig(),
-        stop_timeout_secs=0.05,
-        connection_class=IgnoresClose,
-    )
+    manager, _ = _manager(connection=IgnoresClose, stop_timeout_secs=0.05)
     manager.watch_slots(lambda: slot_changes.append(manager.staying))
     await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
     await _connected(manager, "store-SH-01-clerk-ana")
@@ -162,14 +161,7 @@ class IgnoresCancel(ServesUntilClosed):
 
 async def test_a_session_that_outlives_its_cancellation_gives_its_slot_up_all_the_same() -> None:
     connection = type("Stuck", (IgnoresCancel,), {"given": [], "let_go": asyncio.Event()})
-    manager = SessionManager(
-        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
-        endpoint=ENDPOINT,
-        capacity=1,
-        loop_config=VoiceLoopConfig(),
-        stop_timeout_secs=0.05,
-        connection_class=connection,
-    )
+    manager, _ = _manager(connection=connection, stop_timeout_secs=0.05)
     await manager.start("store-SH-01-clerk-ana", "ana", CLERK)
     await _connected(manager, "store-SH-01-clerk-ana")
 
@@ -190,14 +182,7 @@ async def test_a_failing_event_observer_does_not_break_the_session_nor_its_histo
         seen.append(event.type)
         raise RuntimeError("observer broke")
 
-    manager = SessionManager(
-        runtime=None,  # type: ignore[arg-type]  # the stand-in connection needs no models
-        endpoint=ENDPOINT,
-        capacity=1,
-        loop_config=VoiceLoopConfig(),
-        on_event=observer,
-        connection_class=ServesUntilClosed,
-    )
+    manager, _ = _manager(on_event=observer)
     room = "store-SH-01-clerk-ana"
     await manager.start(room, "ana", CLERK)
     await _connected(manager, room)
