@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from knowledge_base.answering import Answer, Question, Role
 from knowledge_base.grounded import GroundedAnswerer
@@ -12,6 +15,8 @@ from knowledge_base.loader import load_knowledge_base
 
 SAMPLES = Path(__file__).resolve().parents[2] / "knowledge_base" / "samples"
 """The sample chains' knowledge bases, one folder per chain."""
+CHAIN_QUESTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "chains"
+"""The sample chains' question files: ``<chain>/questions.yaml``."""
 DEFAULT_CONTACT = "the promotions desk at headquarters, extension 1000"
 ZONES = {
     "SH-01": "Asia/Shanghai",
@@ -40,6 +45,34 @@ def ask_at(
     zone = answerer._kb.zone(store)  # noqa: SLF001 - the chain's own zone for a local time
     asked = datetime.fromisoformat(at).replace(tzinfo=zone)
     return answerer.answer_now(Question(text=text, store_id=store, asked_at=asked, role=role))
+
+
+class SampleChain(NamedTuple):
+    """Where and when a sample chain's questions are asked: its name, a store, a local time."""
+
+    name: str
+    store: str
+    at: str
+
+
+def sample_chain(name: str, store: str | None = None) -> SampleChain:
+    """A sample chain asked as its question file asks it: its default store (or ``store``)
+    at its reference time."""
+    header: list[str] = []
+    with (CHAIN_QUESTIONS / name / "questions.yaml").open(encoding="utf-8") as questions:
+        for line in questions:
+            if line.startswith("questions:"):
+                break
+            header.append(line)
+    settings = yaml.safe_load("".join(header))
+    at = settings["reference_time"]
+    at = at.isoformat(timespec="minutes") if isinstance(at, datetime) else str(at)[:16]
+    return SampleChain(name, store or settings["default_store"], at)
+
+
+def ask_sample(chain: SampleChain, text: str, store: str | None = None) -> Answer:
+    """Ask ``text`` of a sample chain at its store (or ``store``) and time."""
+    return ask_at(sample_answerer(chain.name), text, store or chain.store, chain.at)
 
 
 def generated_promotion(index: int) -> str:

@@ -17,33 +17,27 @@ of two, each priced, never a basket of both.
 
 from __future__ import annotations
 
-from kb_helpers import ask_at, sample_answerer
+from kb_helpers import ask_sample, sample_chain
 
-from knowledge_base.answering import Answer
 from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
-MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
-DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
-STRIDES = ("little-strides", "SYD-PAR", "2028-01-27T15:00")
-KILAT = ("kilat-sneakers", "JKT-01", "2027-11-17T15:00")
-
-
-def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
-    name, default_store, at = chain
-    return ask_at(sample_answerer(name), text, store or default_store, at)
+MARCHE = sample_chain("marche-boreal")
+DEMHUIS = sample_chain("demhuis-tea")
+STRIDES = sample_chain("little-strides")
+KILAT = sample_chain("kilat-sneakers")
 
 
 def test_a_plain_price_names_the_offer_for_everyone_before_a_members_extra() -> None:
-    answer = _ask(MARCHE, "olive oil, how much for one")
+    answer = ask_sample(MARCHE, "olive oil, how much for one")
     assert "14.99" in answer.text
     assert answer.promotion_ids[:1] == ["pantry-3for2"]
-    basket = _ask(MARCHE, "two olive oils, what do they come to")
+    basket = ask_sample(MARCHE, "two olive oils, what do they come to")
     assert "29.98" in basket.text and basket.promotion_ids[:1] == ["pantry-3for2"]
 
 
 def test_a_members_extra_alone_is_a_note_after_the_price_not_the_subject() -> None:
-    answer = _ask(KILAT, "how much is the Kilat x Batik Limited")
+    answer = ask_sample(KILAT, "how much is the Kilat x Batik Limited")
     assert "2999000" in answer.text and "members save another 10 percent" in answer.text
     assert "2699100" not in answer.text
     assert answer.promotion_ids == []
@@ -58,44 +52,44 @@ def test_a_day_and_time_said_without_on_is_the_moment_asked_about() -> None:
 
 
 def test_an_item_said_bare_or_after_whats_the_asks_its_price_then() -> None:
-    bare = _ask(MARCHE, "olive oil in ottawa")
+    bare = ask_sample(MARCHE, "olive oil in ottawa")
     assert "14.99" in bare.text and bare.detail.get("store_id") == "OTT-01"
-    then = _ask(MARCHE, "what's the brie on saturday at 9 in the morning")
+    then = ask_sample(MARCHE, "what's the brie on saturday at 9 in the morning")
     assert "09:00" in then.text and "5.24" in then.text
 
 
 def test_a_region_code_that_is_a_verb_names_no_place() -> None:
-    answer = _ask(DEMHUIS, "what will the moka pot be in Izmir")
+    answer = ask_sample(DEMHUIS, "what will the moka pot be in Izmir")
     assert answer.detail.get("store_id") == "IZM-ALS" and "1590" in answer.text
 
 
 def test_anything_coming_for_an_item_names_the_offer_it_joins_later() -> None:
-    answer = _ask(STRIDES, "anything coming up for the Graduate lace-up?")
+    answer = ask_sample(STRIDES, "anything coming up for the Graduate lace-up?")
     assert answer.promotion_ids[:1] == ["back-to-school-au"]
     assert "Monday 31 January" in answer.text
 
 
 def test_still_on_of_an_offer_that_is_over_opens_with_no() -> None:
-    answer = _ask(STRIDES, "is kit up still going next tuesday")
+    answer = ask_sample(STRIDES, "is kit up still going next tuesday")
     assert answer.text.startswith("No, ") and "ended" in answer.text
 
 
 def test_a_category_left_out_asked_if_excluded_opens_with_yes() -> None:
-    assert _ask(MARCHE, "is wine excluded from the pantry 3 for 2").text.startswith("Yes, ")
-    assert _ask(MARCHE, "is wine in the pantry 3 for 2").text.startswith("No, ")
+    assert ask_sample(MARCHE, "is wine excluded from the pantry 3 for 2").text.startswith("Yes, ")
+    assert ask_sample(MARCHE, "is wine in the pantry 3 for 2").text.startswith("No, ")
 
 
 def test_an_faq_about_another_item_does_not_answer_for_this_one() -> None:
-    answer = _ask(DEMHUIS, "does the moka pot count towards the spend")
+    answer = ask_sample(DEMHUIS, "does the moka pot count towards the spend")
     assert answer.text.startswith("Yes, ") and "beans" not in answer.text
 
 
 def test_a_why_faq_on_a_region_is_found_by_another_of_its_names() -> None:
-    answer = _ask(DEMHUIS, "why don't the Turkish stores have the tea 3 for 2", "IST-MODA")
+    answer = ask_sample(DEMHUIS, "why don't the Turkish stores have the tea 3 for 2", "IST-MODA")
     assert "own tea prices" in answer.text
 
 
 def test_one_name_two_products_share_is_no_basket_of_both() -> None:
-    answer = _ask(DEMHUIS, "what does the classic cost")
+    answer = ask_sample(DEMHUIS, "what does the classic cost")
     assert "19.92" in answer.text and "7.95" in answer.text
     assert "come to" not in answer.text

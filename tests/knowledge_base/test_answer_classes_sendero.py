@@ -16,35 +16,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kb_helpers import ask_at, sample_answerer
+from kb_helpers import ask_sample, sample_answerer, sample_chain
 
-from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.answering import AnswerSource
 from knowledge_base.question_slots import When, when_named
 from knowledge_base.rate_check import misquoted_rates
 from knowledge_base.words import tokens
 
-SENDERO = ("sendero-calzado", "CDMX-POL", "2028-05-10T15:00")
-RENDEZVOUS = ("rendezvous-denim", "TOR-01", "2028-03-15T15:00")
-TESSARO = ("tessaro-calzature", "MIL-01", "2028-01-11T15:00")
-KILAT = ("kilat-sneakers", "JKT-01", "2027-11-17T15:00")
-KOMOREBI_CHAIN = "komorebi-drug"
-
-
-def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
-    name, default_store, at = chain
-    return ask_at(sample_answerer(name), text, store or default_store, at)
+SENDERO = sample_chain("sendero-calzado")
+RENDEZVOUS = sample_chain("rendezvous-denim")
+TESSARO = sample_chain("tessaro-calzature")
+KILAT = sample_chain("kilat-sneakers")
+KOMOREBI = sample_chain("komorebi-drug")
 
 
 def test_an_hour_and_minutes_tonight_is_an_evening_time() -> None:
     assert when_named(tokens("still on at 8:30 tonight"), set()) == When(clock=(20, 30))
     assert when_named(tokens("at 7:30 in the evening"), set()) == When(clock=(19, 30))
     # The Hoodie Flash ends at 21:00 today: at 21:30 the hoodie is at its shelf price.
-    answer = _ask(RENDEZVOUS, "zip hoodie price at 9:30 tonight")
+    answer = ask_sample(RENDEZVOUS, "zip hoodie price at 9:30 tonight")
     assert "78 Canadian dollars" in answer.text and "54.60" not in answer.text
 
 
 def test_a_still_on_question_without_its_auxiliary_is_answered_yes() -> None:
-    answer = _ask(RENDEZVOUS, "hoodie flash still on at 8:30 tonight?")
+    answer = ask_sample(RENDEZVOUS, "hoodie flash still on at 8:30 tonight?")
     assert answer.text.startswith("Yes, on Wednesday 15 March at 20:30"), answer.text
 
 
@@ -52,86 +47,79 @@ def test_the_weekend_is_the_coming_saturday_and_a_weekend_deal_is_no_day() -> No
     assert when_named(tokens("is it on this weekend"), set()) == When(weekend=True)
     assert when_named(tokens("when does the weekend deal end"), set()) is None
     # The Nube joins the Temporada Trail on its Nube Weekend, Friday 12 to Sunday 14 May.
-    answer = _ask(SENDERO, "any deal on the nube over the weekend")
+    answer = ask_sample(SENDERO, "any deal on the nube over the weekend")
     assert "Saturday 13 May" in answer.text and "15 percent" in answer.text, answer.text
 
 
 def test_a_yes_or_no_about_an_unnamed_offer_of_several_asks_which() -> None:
-    answer = _ask(RENDEZVOUS, "is the deal still running?")
+    answer = ask_sample(RENDEZVOUS, "is the deal still running?")
     assert answer.source is AnswerSource.CLARIFY
     assert answer.text.startswith("Which offer do you mean")
 
 
 def test_what_starts_this_week_is_what_comes_next() -> None:
-    answer = _ask(RENDEZVOUS, "anything starting this week?")
+    answer = ask_sample(RENDEZVOUS, "anything starting this week?")
     assert answer.text.startswith("Coming up at Toronto Eaton Centre: the Jean Swap")
 
 
 def test_what_an_offer_was_before_is_its_earlier_version() -> None:
-    answer = _ask(RENDEZVOUS, "what did the tee trio use to be")
+    answer = ask_sample(RENDEZVOUS, "what did the tee trio use to be")
     assert answer.text.startswith(
         "Before version 2 of the Tee Trio, published on Thursday 2 March, it was the third"
         " tee half price"
     ), answer.text
     # An earlier version's rate is no rate of the version in force, and not a misquote.
-    answerer = sample_answerer("adega-atlantica")
-    before = ask_at(
-        answerer,
-        "was the festa do douro different in its old version",
-        "LIS-01",
-        "2027-10-28T11:00",
-    )
+    adega = sample_chain("adega-atlantica")
+    before = ask_sample(adega, "was the festa do douro different in its old version")
     assert before.text.startswith("Before version 2 of the Festa do Douro"), before.text
-    knowledge = answerer._kb  # noqa: SLF001 - the answerer's own knowledge base
-    asked = datetime.fromisoformat("2027-10-28T11:00").replace(tzinfo=knowledge.zone("LIS-01"))
-    assert misquoted_rates(before.text, knowledge, "LIS-01", asked) == []
+    knowledge = sample_answerer(adega.name)._kb  # noqa: SLF001 - the answerer's own knowledge
+    asked = datetime.fromisoformat(adega.at).replace(tzinfo=knowledge.zone(adega.store))
+    assert misquoted_rates(before.text, knowledge, adega.store, asked) == []
 
 
 def test_faqs_are_found_under_everyday_paraphrases() -> None:
     # "spread across several receipts" / "count across several receipts"
-    receipts = _ask(RENDEZVOUS, "can the spend and style be spread across several receipts")
+    receipts = ask_sample(RENDEZVOUS, "can the spend and style be spread across several receipts")
     assert receipts.text == "No, it counts on one receipt only."
     # A why about the offer named: its own reason, "finish" for "end".
-    why = _ask(TESSARO, "why do the club days finish at eight")
+    why = ask_sample(TESSARO, "why do the club days finish at eight")
     assert "stock count" in why.text, why.text
 
 
 def test_an_faq_is_found_by_the_store_s_own_name() -> None:
     # The FAQ names "the Playa del Carmen store"; the clerk says "Quinta Avenida".
-    answer = _ask(SENDERO, "has the quinta avenida store opened yet?")
+    answer = ask_sample(SENDERO, "has the quinta avenida store opened yet?")
     assert "Saturday 13 May" in answer.text, answer.text
 
 
 def test_a_word_starting_two_products_names_names_neither() -> None:
     # The Hadamori Hyaluronic Lotion and the Hadamori Night Cream: each one's price.
-    answer = ask_at(
-        sample_answerer(KOMOREBI_CHAIN), "how much is the hadamori", "TYO-01", "2026-12-10T15:00"
-    )
+    answer = ask_sample(KOMOREBI, "how much is the hadamori")
     assert "Hyaluronic Lotion" in answer.text and "Night Cream" in answer.text, answer.text
     # "the Sierra" was read loosely as the Sierra Mid Hiker alone: both boots, or neither.
-    sierra = _ask(SENDERO, "the sierra for members")
+    sierra = ask_sample(SENDERO, "the sierra for members")
     assert ("Mid Hiker" in sierra.text) == ("Hiking Boot" in sierra.text), sierra.text
 
 
 def test_a_count_asked_about_a_discount_is_priced() -> None:
-    answer = _ask(SENDERO, "do three plazas get the spend discount")
+    answer = ask_sample(SENDERO, "do three plazas get the spend discount")
     assert answer.text.startswith("3 Plaza Leather Sneaker come to 4297 Mexican pesos")
 
 
 def test_a_member_hears_the_price_a_stacked_members_offer_makes() -> None:
-    answer = _ask(KILAT, "is the retro 88 on offer for members at seminyak")
+    answer = ask_sample(KILAT, "is the retro 88 on offer for members at seminyak")
     assert answer.text.endswith("A member pays 1011825 rupiah."), answer.text
 
 
 def test_an_item_left_out_of_one_offer_that_joins_another_later_hears_when() -> None:
     # The Gasta y Ahorra leaves the Nube out; the Temporada Trail takes it from Friday.
-    answer = _ask(SENDERO, "is the nube on sale")
+    answer = ask_sample(SENDERO, "is the nube on sale")
     assert answer.text.startswith("Not yet: the Nube Road Runner is 15 percent off from Friday")
     assert "Gasta y Ahorra" not in answer.text
 
 
 def test_an_item_asked_of_a_draft_is_not_answered_with_another_running_offer() -> None:
     # The Plaza is in the running Gasta y Ahorra; the Hot Sale is a draft.
-    answer = _ask(SENDERO, "is the plaza 40 off in the hot sale")
+    answer = ask_sample(SENDERO, "is the plaza 40 off in the hot sale")
     assert answer.source is AnswerSource.UNKNOWN
     assert "Gasta" not in answer.text and "40" not in answer.text

@@ -24,21 +24,16 @@ then the basket is priced with every offer that applies.
 
 from __future__ import annotations
 
-from kb_helpers import ask_at, sample_answerer
+from kb_helpers import ask_sample, sample_chain
 
-from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.answering import AnswerSource
 from knowledge_base.question_slots import When, when_named
 from knowledge_base.words import tokens
 
-MARCHE = ("marche-boreal", "MTL-01", "2027-03-12T10:00")
-DEMHUIS = ("demhuis-tea", "AMS-JOR", "2028-10-27T11:00")
-SENDERO = ("sendero-calzado", "CDMX-POL", "2028-05-10T15:00")
-ARRULLO = ("arrullo-baby", "CDMX-01", "2027-03-11T11:00")
-
-
-def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
-    name, default_store, at = chain
-    return ask_at(sample_answerer(name), text, store or default_store, at)
+MARCHE = sample_chain("marche-boreal")
+DEMHUIS = sample_chain("demhuis-tea")
+SENDERO = sample_chain("sendero-calzado")
+ARRULLO = sample_chain("arrullo-baby")
 
 
 def test_a_day_of_the_month_said_in_words_is_the_day_asked_about() -> None:
@@ -50,14 +45,14 @@ def test_a_day_of_the_month_said_in_words_is_the_day_asked_about() -> None:
         month_day=(3, 31)
     )
     assert when_named(tokens("what changed in the first version"), set()) is None
-    answer = _ask(MARCHE, "how much is the olive oil on the twentieth of March")
+    answer = ask_sample(MARCHE, "how much is the olive oil on the twentieth of March")
     assert "Saturday 20 March" in answer.text and "14.99" in answer.text
-    answer = _ask(MARCHE, "olive oil on Saturday the thirteenth")
+    answer = ask_sample(MARCHE, "olive oil on Saturday the thirteenth")
     assert "Saturday 13 March" in answer.text
 
 
 def test_an_offer_of_whole_regions_is_said_to_run_only_in_them() -> None:
-    answer = _ask(ARRULLO, "does the diaper spend and save work at mission valley")
+    answer = ask_sample(ARRULLO, "does the diaper spend and save work at mission valley")
     assert "does not run at San Diego Mission Valley" in answer.text
     assert "It runs only in Mexico" in answer.text
 
@@ -67,10 +62,10 @@ def test_the_old_offer_or_its_first_version_says_what_it_was() -> None:
         "tell me the previous brew gear spend and save",
         "in the first version of the brew gear spend and save, did the grinder count",
     ):
-        answer = _ask(DEMHUIS, text)
+        answer = ask_sample(DEMHUIS, text)
         assert answer.text.startswith("Before version 2 of the Brew Gear Spend and Save")
         assert "spend 100 euros and save 15" in answer.text
-    now = _ask(DEMHUIS, "what is the brew gear spend and save")
+    now = ask_sample(DEMHUIS, "what is the brew gear spend and save")
     assert "spend 75 euros" in now.text and "100 euros" not in now.text
 
 
@@ -79,22 +74,22 @@ def test_a_member_price_where_none_runs_says_so_and_names_no_other_offer() -> No
         ("member price on the moka pot", "right now"),
         ("member price on the moka pot next week", "then"),
     ):
-        answer = _ask(DEMHUIS, text)
+        answer = ask_sample(DEMHUIS, text)
         assert "34.95 euros" in answer.text
         assert f"There is no member price on it {when}" in answer.text
         assert answer.promotion_ids == [] and "Spend and Save" not in answer.text
-    plain = _ask(DEMHUIS, "how much is the moka pot")
+    plain = ask_sample(DEMHUIS, "how much is the moka pot")
     assert "Brew Gear Spend and Save: spend 75 euros" in plain.text
 
 
 def test_an_item_without_its_own_offer_now_is_answered_with_the_one_coming() -> None:
     for text in ("is the maple syrup discounted yet", "anything coming for maple syrup?"):
-        answer = _ask(MARCHE, text)
+        answer = ask_sample(MARCHE, text)
         assert answer.text.startswith("Not yet: the Sugar Shack Week starts on Monday 22 March")
         assert answer.promotion_ids == ["cabane-sucre"]
-    when = _ask(MARCHE, "when does maple syrup go on sale")
+    when = ask_sample(MARCHE, "when does maple syrup go on sale")
     assert "starts on Monday 22 March" in when.text and when.promotion_ids == ["cabane-sucre"]
-    running = _ask(MARCHE, "is the olive oil on offer yet")
+    running = ask_sample(MARCHE, "is the olive oil on offer yet")
     assert running.text.startswith("Yes") and running.promotion_ids[0] == "pantry-3for2"
 
 
@@ -104,36 +99,36 @@ def test_what_an_item_is_made_of_is_not_known() -> None:
         (MARCHE, "is the maple syrup vegan"),
         (DEMHUIS, "is the earl grey gluten free"),
     ):
-        answer = _ask(chain, text)
+        answer = ask_sample(chain, text)
         assert answer.source is AnswerSource.UNKNOWN, answer.text
         assert answer.promotion_ids == []
-    assert _ask(MARCHE, "is the brie on offer").text.startswith("Yes")
+    assert ask_sample(MARCHE, "is the brie on offer").text.startswith("Yes")
 
 
 def test_two_offers_named_with_both_ask_whether_they_combine() -> None:
-    answer = _ask(MARCHE, "pantry 3 for 2 with the club days, both?")
+    answer = ask_sample(MARCHE, "pantry 3 for 2 with the club days, both?")
     assert answer.text.startswith("Yes, the Pantry 3 for 2 and the Club Boréal Days combine")
-    unsaid = _ask(MARCHE, "the festival des fromages and the pantry 3 for 2, both?")
+    unsaid = ask_sample(MARCHE, "the festival des fromages and the pantry 3 for 2, both?")
     assert "do not say whether they combine" in unsaid.text
-    one = _ask(MARCHE, "is the pantry 3 for 2 on in both stores")
+    one = ask_sample(MARCHE, "is the pantry 3 for 2 on in both stores")
     assert "combine" not in one.text
 
 
 def test_a_product_said_with_price_is_priced_not_an_offer_of_its_name() -> None:
-    answer = _ask(MARCHE, "maple syrup price")
+    answer = ask_sample(MARCHE, "maple syrup price")
     assert "Pure Maple Syrup 540 mL is 11.99" in answer.text
     assert "Sugar Shack" not in answer.text
 
 
 def test_a_spend_threshold_the_price_does_not_reach_is_a_note_not_the_subject() -> None:
-    answer = _ask(SENDERO, "what does the plaza sneaker cost in madrid")
+    answer = ask_sample(SENDERO, "what does the plaza sneaker cost in madrid")
     assert "Plaza Leather Sneaker is 95 euros" in answer.text
     assert "Gasta y Ahorra: spend 120 euros" in answer.text
     assert answer.promotion_ids == []
 
 
 def test_offers_asked_to_combine_on_items_named_say_so_then_price_them() -> None:
-    answer = _ask(
+    answer = ask_sample(
         ARRULLO,
         "a member takes a suave jumbo pack and a noche overnight pack, club days and the diaper"
         " spend and save together?",
