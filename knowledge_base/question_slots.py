@@ -85,22 +85,22 @@ def calendar_date(free: list[str]) -> tuple[int, int] | None:
     """(month, day) of "12 December", "the 12th of Dec", "December 12th", "12月12日"."""
     for i, word in enumerate(free):
         month = _MONTHS.get(word)
-        if month is None or (word == "may" and not _beside_number(free, i)):
-            continue  # "may" is a date only beside a day number ("may 3", not "may I")
+        if month is None:
+            continue
         before = [w for w in free[max(0, i - 3) : i] if w not in _ORDINAL_ENDINGS | {"of", "the"}]
+        after = free[i + 1 : i + 3]
+        # "June the 30th"; "may" names a day only right beside one ("may 3", "the 3rd of may"),
+        # never in "may I" or "may the 2nd pair ...".
+        if after[:1] == ["the"] and word != "may":
+            after = after[1:]
         if before and _day_number(before[-1]) is not None:
             return month, int(before[-1])
-        after = free[i + 1] if i + 1 < len(free) else ""
-        if _day_number(after) is not None:
-            return month, int(after)
+        if after and _day_number(after[0]) is not None:
+            return month, int(after[0])
     zh = _ZH_DATE.search("".join(free))
     if zh and 1 <= int(zh.group(1)) <= 12 and _day_number(zh.group(2)) is not None:
         return int(zh.group(1)), int(zh.group(2))
     return None
-
-
-def _beside_number(free: list[str], i: int) -> bool:
-    return (i > 0 and free[i - 1].isdigit()) or (i + 1 < len(free) and free[i + 1].isdigit())
 
 
 _BEFORE_WEEKDAY = ("on", "this", "next", "coming", "from", "by", "starting", "after")

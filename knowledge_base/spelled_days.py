@@ -2,8 +2,9 @@
 
 The words are read as the digits and ending a day number is written with ("30", "th"), so
 the day reader finds them as it finds "the 30th". A spelled ordinal is a day only where a
-date puts it: after "<weekday> the" or before "of <month>" / a month. "The first version",
-"the second pair" stay words.
+date puts it: after "<weekday> the", before "of <month>" / a month, or after a month ("March
+twenty first", "June the thirtieth"). "The first version", "the second pair" stay words, and
+so does "may the second ...", which asks leave as often as it names a day.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ def spelled_days(free: list[str], weekdays: Collection[str], months: Collection[
                 after[0] in months or (after[0] == "of" and after[1:2] and after[1] in months)
             )
             weekday_before = len(out) >= 2 and out[-1] == "the" and out[-2] in weekdays
-            if value <= 31 and (month_after or weekday_before):
+            month_before = bool(out) and (
+                out[-1] in months
+                or (len(out) >= 2 and out[-1] == "the" and out[-2] in months and out[-2] != "may")
+            )
+            if value <= 31 and (month_after or weekday_before or month_before):
                 out += [str(value), "th"]
                 i = unit_at + 1
                 continue

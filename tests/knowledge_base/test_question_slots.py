@@ -18,6 +18,12 @@ from knowledge_base.words import tokens
         ("Is it on sale December 1st?", (12, 1)),
         ("may 3 prices", (5, 3)),
         ("12月12日多少钱", (12, 12)),
+        # A day said in words or with its ending, before "of May" or after a month.
+        ("is it on on the second of may", (5, 2)),
+        ("price on the 2nd of May", (5, 2)),
+        ("still on March twenty first?", (3, 21)),
+        ("what about june the thirtieth", (6, 30)),
+        ("the boots on may second", (5, 2)),
     ],
 )
 def test_a_calendar_date_is_read_as_month_and_day(text: str, month_day: tuple[int, int]) -> None:
@@ -26,7 +32,13 @@ def test_a_calendar_date_is_read_as_month_and_day(text: str, month_day: tuple[in
 
 
 @pytest.mark.parametrize(
-    "text", ["May I ask about the 3 for 2?", "two trees, 12 kg stand", "Double 12 deals"]
+    "text",
+    [
+        "May I ask about the 3 for 2?",
+        "two trees, 12 kg stand",
+        "Double 12 deals",
+        "may the second pair be half price",  # "may" before "the" is asking leave
+    ],
 )
 def test_numbers_and_words_that_are_no_date_name_none(text: str) -> None:
     when = when_named(tokens(text), set())
