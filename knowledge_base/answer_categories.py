@@ -125,7 +125,14 @@ class CategoryAnswers(ProductAnswers):
         )
         running = [x for x in relevant if x[1].phase is Phase.RUNNING]
         running = everyone_first(running, turn.parsed.member)
+        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if running:
+            ended = ""
+            if over and self._still_asks_after_ended(turn, running, over[0][0]):
+                # "Are sneakers still 30 percent off?": the offer that ended first, then
+                # what runs on them now (a members' extra, a spend threshold).
+                self._promotion_facts(turn, over[0][0])
+                ended = self._ended_phrase(turn, *over[0])
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
             head, rest = self._headline(
@@ -138,13 +145,15 @@ class CategoryAnswers(ProductAnswers):
             head += self._except_excluded(turn, promotion, category_id)
             first = (
                 head
-                if turn.parsed.intent is Intent.DISCOUNT
+                if turn.parsed.intent is Intent.DISCOUNT or ended
                 else (f"是的，{head}" if zh else f"Yes, {head[0].lower()}{head[1:]}")
             )
             if refused := not_for_non_members(turn, promotion):
                 first = f"{refused}. {head}" if not zh else f"{refused}，{head}"
             item = self._category_item(promotion, category_id)
             sentences = [first, self._then(turn, rest, placed, sku=item)]
+            if ended:
+                sentences.insert(0, f"没有，{ended}" if zh else f"No, {ended}")
             also = self._members_also(turn, category_id, promotion, running[1:], rules)
             return self._done(turn, [*sentences, *also])
         upcoming = [x for x in relevant if x[1].phase is Phase.UPCOMING]
@@ -157,7 +166,6 @@ class CategoryAnswers(ProductAnswers):
                     turn, name, promotion, placed, plural=is_plural(name), rules=rules[promotion.id]
                 ),
             )
-        over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if over:
             promotion, placed = over[0]
             self._promotion_facts(turn, promotion)
