@@ -1,0 +1,43 @@
+"""Classes of misses found on Sindano Fabrics, measured unseen once.
+
+An item asked about at a store an offer of its region leaves out is answered with that offer
+(it does not run there), not with an offer that ended everywhere, unless the question asks
+whether the item is "still" discounted; and "still" points to the offer that ended rather
+than to one that excludes the item.
+"""
+
+from __future__ import annotations
+
+from kb_helpers import ask_at, sample_answerer
+
+from knowledge_base.answering import Answer
+
+SINDANO = ("sindano-fabrics", "NBO-MOI", "2030-12-11T11:00")
+
+
+def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
+    name, default_store, at = chain
+    return ask_at(sample_answerer(name), text, store or default_store, at)
+
+
+def test_an_item_at_a_store_left_out_of_an_offer_is_answered_with_that_offer() -> None:
+    answer = _ask(SINDANO, "Is the Kitenge Classic on offer at Gikomba?")
+    assert answer.text.startswith(
+        "No, the Kitenge Classic Wax Print per m has no offer at Nairobi Gikomba Depot:"
+        " the Festive Fabrics does not run there"
+    )
+    assert answer.promotion_ids[0] == "festive-fabrics"
+    here = _ask(SINDANO, "ankara on offer here?", store="NBO-GIK")
+    assert "the Festive Fabrics does not run there" in here.text
+    still = _ask(SINDANO, "is the kitenge classic still on offer at gikomba")
+    assert "the Black Friday Prints ended on Sunday 1 December" in still.text
+
+
+def test_still_discounted_of_an_excluded_item_is_the_offer_that_ended() -> None:
+    answer = _ask(SINDANO, "is the royal holland still discounted")
+    assert answer.text.startswith(
+        "No, the Royal Holland Wax per m is not on offer now: the Black Friday Prints ended"
+    )
+    assert answer.promotion_ids[0] == "black-friday-prints"
+    plain = _ask(SINDANO, "is the royal holland discounted")
+    assert "not in the Festive Fabrics: it is excluded" in plain.text
