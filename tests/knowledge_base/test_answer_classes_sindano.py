@@ -4,6 +4,8 @@ An item asked about at a store an offer of its region leaves out is answered wit
 (it does not run there), not with an offer that ended everywhere, unless the question asks
 whether the item is "still" discounted; and "still" points to the offer that ended rather
 than to one that excludes the item.
+"<item>, does it stack with <offer>?" pairs the offer named with the item's one other
+running offer.
 """
 
 from __future__ import annotations
@@ -41,3 +43,11 @@ def test_still_discounted_of_an_excluded_item_is_the_offer_that_ended() -> None:
     assert answer.promotion_ids[0] == "black-friday-prints"
     plain = _ask(SINDANO, "is the royal holland discounted")
     assert "not in the Festive Fabrics: it is excluded" in plain.text
+
+
+def test_an_item_asked_to_stack_with_an_offer_pairs_it_with_the_items_other_offer() -> None:
+    answer = _ask(SINDANO, "jua pro, does it stack with the spend and save")
+    assert answer.text == (
+        "Yes, the Sewing Corner Spend and Save and the Sewing Machine Weeks combine on the same"
+        " item."
+    )
