@@ -12,6 +12,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.models import Promotion, ShortText
 from knowledge_base.phrasing import contact_fact, contact_phrase, join, the_title, title
@@ -27,7 +28,8 @@ class ChannelAnswers(AnswerFocus):
         focus = self._in_force(turn, lambda p: bool(_named(p, lowered, turn.parsed.text)))
         if isinstance(focus, Answer) or not focus:
             return None
-        promotion, _ = focus[0]
+        # "Coupon on <item>?": the offer on the item itself, before a spend threshold it counts in.
+        promotion, _ = min(focus, key=lambda x: spend_and_save(x[0]))
         named = _named(promotion, lowered, turn.parsed.text)
         if not named:
             return None

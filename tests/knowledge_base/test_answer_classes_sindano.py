@@ -6,6 +6,8 @@ whether the item is "still" discounted; and "still" points to the offer that end
 than to one that excludes the item.
 "<item>, does it stack with <offer>?" pairs the offer named with the item's one other
 running offer.
+A discount channel asked of an item ("coupon on the X?") is about the offer on the item
+itself, not a spend threshold the item counts in.
 """
 
 from __future__ import annotations
@@ -51,3 +53,10 @@ def test_an_item_asked_to_stack_with_an_offer_pairs_it_with_the_items_other_offe
         "Yes, the Sewing Corner Spend and Save and the Sewing Machine Weeks combine on the same"
         " item."
     )
+
+
+def test_a_channel_asked_of_an_item_is_about_the_offer_on_the_item_itself() -> None:
+    answer = _ask(SINDANO, "coupon on the jua classic?")
+    assert answer.text == "No, Sewing Machine Weeks does not combine with coupons."
+    threshold_only = _ask(SINDANO, "vouchers on the shears?")
+    assert "Sewing Corner Spend and Save does not combine with vouchers" in threshold_only.text
