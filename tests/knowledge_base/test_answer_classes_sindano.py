@@ -8,6 +8,8 @@ than to one that excludes the item.
 running offer.
 A discount channel asked of an item ("coupon on the X?") is about the offer on the item
 itself, not a spend threshold the item counts in.
+An item's price is what its own offers make it; a spend threshold it reaches alone comes
+off after, said so.
 """
 
 from __future__ import annotations
@@ -60,3 +62,20 @@ def test_a_channel_asked_of_an_item_is_about_the_offer_on_the_item_itself() -> N
     assert answer.text == "No, Sewing Machine Weeks does not combine with coupons."
     threshold_only = _ask(SINDANO, "vouchers on the shears?")
     assert "Sewing Corner Spend and Save does not combine with vouchers" in threshold_only.text
+
+
+def test_an_items_price_is_its_own_offers_then_the_spend_threshold_it_reaches() -> None:
+    answer = _ask(SINDANO, "How much is the Jua Classic?")
+    assert answer.text.startswith(
+        "The Jua Classic 15 Sewing Machine is 16000 Kenyan shillings with Sewing Machine Weeks,"
+        " down from 18500 Kenyan shillings; with the Sewing Corner Spend and Save too, it comes"
+        " to 15400 Kenyan shillings."
+    )
+    each = _ask(SINDANO, "how much is imashini", store="KGL-KIM")
+    assert each.text.startswith(
+        "The Jua Classic 15 Sewing Machine is 160000 Rwandan francs, down from 185000 Rwandan"
+        " francs; the Jua Pro 40 Sewing Machine is 304000 Rwandan francs"
+    )
+    assert "The Sewing Corner Spend and Save is on: spend 25000 Rwandan francs" in each.text
+    alone = _ask(SINDANO, "overlocker price")
+    assert alone.text.startswith("The Jua Overlocker 4-Thread is 26900 Kenyan shillings")
