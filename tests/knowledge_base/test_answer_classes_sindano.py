@@ -10,6 +10,8 @@ A discount channel asked of an item ("coupon on the X?") is about the offer on t
 itself, not a spend threshold the item counts in.
 An item's price is what its own offers make it; a spend threshold it reaches alone comes
 off after, said so.
+"Why is there a limit on <category>?" is the reason of the offer with the limit, when the
+category is in offers without one too.
 """
 
 from __future__ import annotations
@@ -79,3 +81,8 @@ def test_an_items_price_is_its_own_offers_then_the_spend_threshold_it_reaches() 
     assert "The Sewing Corner Spend and Save is on: spend 25000 Rwandan francs" in each.text
     alone = _ask(SINDANO, "overlocker price")
     assert alone.text.startswith("The Jua Overlocker 4-Thread is 26900 Kenyan shillings")
+
+
+def test_why_a_limit_on_a_category_is_the_reason_of_the_offer_with_the_limit() -> None:
+    answer = _ask(SINDANO, "Why is there a limit on machines?")
+    assert answer.text.startswith("The two Jua machines are in short supply")
