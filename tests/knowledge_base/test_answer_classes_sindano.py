@@ -12,6 +12,8 @@ An item's price is what its own offers make it; a spend threshold it reaches alo
 off after, said so.
 "Why is there a limit on <category>?" is the reason of the offer with the limit, when the
 category is in offers without one too.
+An FAQ naming a category by a word of its name ("does fabric count?") does not answer a
+question about an item of another category.
 """
 
 from __future__ import annotations
@@ -86,3 +88,12 @@ def test_an_items_price_is_its_own_offers_then_the_spend_threshold_it_reaches() 
 def test_why_a_limit_on_a_category_is_the_reason_of_the_offer_with_the_limit() -> None:
     answer = _ask(SINDANO, "Why is there a limit on machines?")
     assert answer.text.startswith("The two Jua machines are in short supply")
+
+
+def test_an_faq_on_a_category_word_does_not_answer_an_item_of_another_category() -> None:
+    answer = _ask(SINDANO, "Do the shears count towards the spend and save?")
+    assert answer.text.startswith(
+        "Yes, the Tailor's Shears 25 cm is in the Sewing Corner Spend and Save: spend 2500"
+    )
+    fabric = _ask(SINDANO, "Does fabric count towards the spend and save?")
+    assert fabric.text.startswith("No, only threads, yarn, haberdashery and sewing machines")
