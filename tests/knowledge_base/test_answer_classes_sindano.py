@@ -14,13 +14,15 @@ off after, said so.
 category is in offers without one too.
 An FAQ naming a category by a word of its name ("does fabric count?") does not answer a
 question about an item of another category.
+A channel only another offer of the chain names ("Lipa Mdogo Mdogo") asked of an offer
+that does not say is not known, not that offer's overview.
 """
 
 from __future__ import annotations
 
 from kb_helpers import ask_at, sample_answerer
 
-from knowledge_base.answering import Answer
+from knowledge_base.answering import Answer, AnswerSource
 
 SINDANO = ("sindano-fabrics", "NBO-MOI", "2030-12-11T11:00")
 
@@ -97,3 +99,10 @@ def test_an_faq_on_a_category_word_does_not_answer_an_item_of_another_category()
     )
     fabric = _ask(SINDANO, "Does fabric count towards the spend and save?")
     assert fabric.text.startswith("No, only threads, yarn, haberdashery and sewing machines")
+
+
+def test_a_channel_only_another_offer_names_is_not_known_of_this_one() -> None:
+    answer = _ask(SINDANO, "lipa mdogo mdogo with festive fabrics?")
+    assert answer.source is AnswerSource.UNKNOWN
+    assert answer.text.startswith("The Festive Fabrics does not say whether it combines with")
+    assert "please ask Wanjiru Kamau" in answer.text
