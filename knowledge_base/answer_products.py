@@ -87,7 +87,7 @@ class ProductAnswers(ItemAnswerParts):
                 sentences.append(also)
                 if members_pay and not member_rule(promotion) and member_rule(other):
                     sentences.append(f"A member pays {member_price}")
-            return self._done(turn, sentences)
+            return self._done(turn, [*sentences, *self._not_at_named(turn, promotion)])
         excluded = self._excluded_from(turn, sku)
         if excluded and any(p.id == excluded[0].id for p, _ in relevant):
             return self._product_in_named(turn, product, excluded[0])  # it joins later

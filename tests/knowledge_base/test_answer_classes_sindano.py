@@ -16,6 +16,8 @@ An FAQ naming a category by a word of its name ("does fabric count?") does not a
 question about an item of another category.
 A channel only another offer of the chain names ("Lipa Mdogo Mdogo") asked of an offer
 that does not say is not known, not that offer's overview.
+An item on offer asked in a city (or region) of several stores says which of them the
+offer leaves out.
 """
 
 from __future__ import annotations
@@ -106,3 +108,11 @@ def test_a_channel_only_another_offer_names_is_not_known_of_this_one() -> None:
     assert answer.source is AnswerSource.UNKNOWN
     assert answer.text.startswith("The Festive Fabrics does not say whether it combines with")
     assert "please ask Wanjiru Kamau" in answer.text
+
+
+def test_an_item_on_offer_in_a_city_says_the_stores_there_left_out() -> None:
+    answer = _ask(SINDANO, "Is the Kitenge Classic on offer in Nairobi?")
+    assert answer.text.startswith("Yes, the Kitenge Classic Wax Print per m is 20 percent off")
+    assert answer.text.endswith("The Festive Fabrics does not run at Nairobi Gikomba Depot.")
+    everywhere = _ask(SINDANO, "Is the Kitenge Classic on offer in Mombasa?")
+    assert "does not run" not in everywhere.text
