@@ -18,6 +18,7 @@ A channel only another offer of the chain names ("Lipa Mdogo Mdogo") asked of an
 that does not say is not known, not that offer's overview.
 An item on offer asked in a city (or region) of several stores says which of them the
 offer leaves out.
+An alias written with its article ("the Dutch wax") answers to its words without it.
 """
 
 from __future__ import annotations
@@ -116,3 +117,8 @@ def test_an_item_on_offer_in_a_city_says_the_stores_there_left_out() -> None:
     assert answer.text.endswith("The Festive Fabrics does not run at Nairobi Gikomba Depot.")
     everywhere = _ask(SINDANO, "Is the Kitenge Classic on offer in Mombasa?")
     assert "does not run" not in everywhere.text
+
+
+def test_an_alias_with_its_article_answers_to_its_words_without_it() -> None:
+    answer = _ask(SINDANO, "dutch wax 20 percent off?")
+    assert answer.text.startswith("No, the Royal Holland Wax per m is not in the Festive Fabrics")
