@@ -19,6 +19,8 @@ that does not say is not known, not that offer's overview.
 An item on offer asked in a city (or region) of several stores says which of them the
 offer leaves out.
 An alias written with its article ("the Dutch wax") answers to its words without it.
+"Why is <word> in <offer>?" of a word no text of the chain uses is not known, not the offer's
+overview.
 """
 
 from __future__ import annotations
@@ -122,3 +124,11 @@ def test_an_item_on_offer_in_a_city_says_the_stores_there_left_out() -> None:
 def test_an_alias_with_its_article_answers_to_its_words_without_it() -> None:
     answer = _ask(SINDANO, "dutch wax 20 percent off?")
     assert answer.text.startswith("No, the Royal Holland Wax per m is not in the Festive Fabrics")
+
+
+def test_why_of_a_word_the_chain_does_not_use_in_an_offer_is_not_known() -> None:
+    answer = _ask(SINDANO, "Why is Jakambana in the festive offer?")
+    assert answer.source is AnswerSource.UNKNOWN
+    assert "20 percent" not in answer.text
+    known = _ask(SINDANO, "Why is Gikomba not in the festive offer?")
+    assert "sells whole bales to traders" in known.text
