@@ -21,6 +21,7 @@ offer leaves out.
 An alias written with its article ("the Dutch wax") answers to its words without it.
 "Why is <word> in <offer>?" of a word no text of the chain uses is not known, not the offer's
 overview.
+"Tree" said before a plural name is the count three heard wrong ("how much for tree kangas").
 """
 
 from __future__ import annotations
@@ -132,3 +133,8 @@ def test_why_of_a_word_the_chain_does_not_use_in_an_offer_is_not_known() -> None
     assert "20 percent" not in answer.text
     known = _ask(SINDANO, "Why is Gikomba not in the festive offer?")
     assert "sells whole bales to traders" in known.text
+
+
+def test_tree_before_a_plural_name_is_three_heard_wrong() -> None:
+    answer = _ask(SINDANO, "how much for tree kangas")
+    assert answer.text.startswith("3 Kanga Pair with Saying come to 1300 Kenyan shillings")
