@@ -12,6 +12,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import Answer, AnswerSource
 from knowledge_base.channels import CHANNEL_NAMES, Channel, channel_words
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.fallback_contact import fallback_contact
 from knowledge_base.models import Promotion, ShortText
 from knowledge_base.phrasing import contact_fact, contact_phrase, join, the_title, title
@@ -27,7 +28,8 @@ class ChannelAnswers(AnswerFocus):
         focus = self._in_force(turn, lambda p: bool(_named(p, lowered, turn.parsed.text)))
         if isinstance(focus, Answer) or not focus:
             return None
-        promotion, _ = focus[0]
+        # "Coupon on <item>?": the offer on the item itself, before a spend threshold it counts in.
+        promotion, _ = min(focus, key=lambda x: spend_and_save(x[0]))
         named = _named(promotion, lowered, turn.parsed.text)
         if not named:
             return None
@@ -66,7 +68,7 @@ class ChannelAnswers(AnswerFocus):
             return None
         promotion, _ = focus[0]
         joined = " " + " ".join(turn.parsed.words) + " "
-        words = channel_words()
+        words = self._chain_channel_words()
         heard = [
             word
             for word in words
@@ -86,6 +88,22 @@ class ChannelAnswers(AnswerFocus):
             f" please ask {ask}"
         )
         return self._done(turn, [text], AnswerSource.UNKNOWN)
+
+    def _chain_channel_words(self) -> dict[str, Channel | str]:
+        """:func:`channel_words` with every offer's own channels ("fundi card") of the chain."""
+        words = channel_words()
+        for promotion in self._kb.visible_promotions():
+            for word, channel in channel_words(promotion.channels).items():
+                words.setdefault(word, channel)
+        return words
+
+    def _names_a_channel(self, turn: Turn) -> bool:
+        """Whether the question names a channel every chain knows or an offer of this one has.
+
+        "Lipa Mdogo Mdogo with Festive Fabrics?" names another offer's instalment plan.
+        """
+        words, text = turn.parsed.words, turn.parsed.text
+        return bool(channels_named(words, text, self._chain_channel_words()))
 
     def _offer_does_not_say(self, turn: Turn) -> Answer | None:
         """Not known, about one offer named: say which, and ask that offer's contact.

@@ -10,6 +10,7 @@ from knowledge_base import resolution
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_focus import MAX_EACH_PARTS, AnswerFocus
 from knowledge_base.answering import Answer
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.phrasing import conditions, join, rule_phrases, the_title, title
 from knowledge_base.promotion_names import said_as_price
 from knowledge_base.speech import money
@@ -35,10 +36,13 @@ class EachPriceAnswers(AnswerFocus):
             quote = self._unit_quote(turn, sku, member)
             self._product_fact(turn, product)
             self._quote_facts(turn, quote)
-            used.update(dict.fromkeys(quote.promotion_ids))
+            # Its own offers price it; a spend threshold it reaches alone is said as on, after.
+            own = [p for p in quote.promotion_ids if not spend_and_save(kb.promotions[p])]
+            used.update(dict.fromkeys(own or quote.promotion_ids))
             name = product.name.best(lang)
-            price = money(quote.total, currency, lang)
-            if quote.total != quote.list_total:
+            unit = quote.lines[0].total if own else quote.total
+            price = money(unit, currency, lang)
+            if unit != quote.list_total:
                 listed = money(quote.list_total, currency, lang)
                 price += f"（原价{listed}）" if zh else f", down from {listed}"
             said.append(f"{name}{price}" if zh else f"the {name} is {price}")

@@ -18,7 +18,7 @@ from knowledge_base.answering import Answer
 from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
-from knowledge_base.phrasing import is_discount_phrase, rule_phrases, the_title, title
+from knowledge_base.phrasing import is_discount_phrase, join, rule_phrases, the_title, title
 from knowledge_base.question_forms import stated_percents
 from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
@@ -69,6 +69,20 @@ class ItemAnswerParts(AnswerSentences):
         self._quote_facts(turn, quote)
         price = money(quote.total, self._currency(turn))
         return [f"On its own the {self._item(turn, sku)} is {price}"]
+
+    def _not_at_named(self, turn: Turn, promotion: Promotion) -> list[str]:
+        """``The X does not run at <store>``: stores of a city or region named that it leaves out.
+
+        "Is the Kitenge on offer in Nairobi?": yes, but not at the Nairobi store left out.
+        """
+        named = turn.parsed.stores
+        outside = [s for s in named if s not in self._kb.scope_stores(promotion)]
+        if turn.zh or len(named) < 2 or not outside or len(outside) == len(named):
+            return []
+        names = [self._kb.store(s).name.best("en") for s in outside]
+        for store_id, name in zip(outside, names, strict=True):
+            turn.fact(f"store {store_id} {name}", f"{promotion.id} excludes store {store_id}")
+        return [f"{the_title(promotion, False)} does not run at {join(names, False)}"]
 
     def _left_out_here(self, turn: Turn, sku: str) -> Promotion | None:
         """A running promotion covering ``sku`` whose region holds the store but leaves it out."""

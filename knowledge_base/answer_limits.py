@@ -32,9 +32,13 @@ class LimitAnswers(AnswerSentences):
         "Why is there a limit on cold tablets?" is "Why can a customer only buy two packs?".
         """
         focus = self._in_force(turn, lambda p: p.limit is not None)
-        if isinstance(focus, Answer) or not focus or turn.zh:
+        if isinstance(focus, Answer) or turn.zh:
             return None
-        promotion = focus[0][0]
+        # An item or category asked about may be in offers without a limit too: the one with.
+        limited = [p for p, _ in focus if p.limit is not None]
+        if not limited:
+            return None
+        promotion = limited[0]
         for faq in promotion.faqs:
             asked = {word.removesuffix("s") for word in tokens(faq.question.en)}
             if asks_why(faq.question.en) and asked & (_LIMIT_WORDS | {_unit(promotion)}):

@@ -15,6 +15,7 @@ from knowledge_base.phrasing import (
     conditions,
     join,
     rule_phrases,
+    the_title,
     title,
 )
 from knowledge_base.pricing import Basket
@@ -88,7 +89,18 @@ class PriceAnswers(AnswerFocus):
         else:
             who = "For a member, " if parsed.member else ""
             with_offers = f" with {offers}" if offers else ""
-            if single:
+            own = [p for p in used if not spend_and_save(p)]
+            if single and own != used and own:
+                # An item's price is what its own offers make it; a spend threshold it reaches
+                # alone comes off the receipt after: "16000 ...; with the Spend and Save, 15400".
+                unit = money(quote.lines[0].total, currency, lang)
+                names = join([title(p, zh) for p in own], zh)
+                basket_off = join([the_title(p, zh) for p in used if p not in own], zh)
+                sentences.append(
+                    f"{who}the {self._item(turn, parsed.products[0])} is {unit} with {names},"
+                    f" down from {listed}; with {basket_off} too, it comes to {total}"
+                )
+            elif single:
                 sentences.append(
                     f"{who}the {self._item(turn, parsed.products[0])} is {total}{with_offers},"
                     f" down from {listed}"

@@ -87,7 +87,7 @@ class ProductAnswers(ItemAnswerParts):
                 sentences.append(also)
                 if members_pay and not member_rule(promotion) and member_rule(other):
                     sentences.append(f"A member pays {member_price}")
-            return self._done(turn, sentences)
+            return self._done(turn, [*sentences, *self._not_at_named(turn, promotion)])
         excluded = self._excluded_from(turn, sku)
         if excluded and any(p.id == excluded[0].id for p, _ in relevant):
             return self._product_in_named(turn, product, excluded[0])  # it joins later
@@ -106,7 +106,7 @@ class ProductAnswers(ItemAnswerParts):
                 joined = ("，" if zh else "; ").join(x for x in (not_yet[-1], until) if x)
                 not_yet[-1] = joined
             return self._done(turn, not_yet)
-        if excluded:
+        if excluded and not (over and turn.parsed.asks_still):  # "still": the one that ended
             promotion = excluded[0]
             self._promotion_facts(turn, promotion)
             not_in = (
@@ -121,7 +121,10 @@ class ProductAnswers(ItemAnswerParts):
             self._currency(turn),
             "zh-CN" if zh else "en",
         )
-        if over:
+        store = self._store_name(turn)
+        left_out = self._left_out_here(turn, sku)
+        # An offer of the region that leaves this store out beats one that ended, bar "still?".
+        if over and (left_out is None or turn.parsed.asks_still):
             promotion, placed = over[0]
             self._promotion_facts(turn, promotion)
             ended = self._ended_phrase(turn, promotion, placed)
@@ -131,8 +134,6 @@ class ProductAnswers(ItemAnswerParts):
                 turn,
                 [f"No, the {self._item(turn, sku)} is not on offer now: {ended}", f"It is {price}"],
             )
-        store = self._store_name(turn)
-        left_out = self._left_out_here(turn, sku)
         if left_out is not None:
             # The offer runs in the store's region but not here: say which, and that.
             self._promotion_facts(turn, left_out)

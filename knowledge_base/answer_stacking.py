@@ -29,7 +29,8 @@ class StackingAnswers(AnswerSentences):
         "app coupons") is left to the channel answers. Otherwise the other offer is the one running
         offer at the store on the items asked about (or on the named offer's items) that is
         for everyone when the named one is members-only, and members-only when it is not
-        and a member is asked about; with none or several, ``None`` (answered elsewhere).
+        and a member is asked about, or, with an item named, its one other running offer;
+        with none or several, ``None`` (answered elsewhere).
         """
         if names_channel(turn.parsed.words, turn.parsed.text):
             return None  # "staff discount on top of X": a channel, answered as one
@@ -64,17 +65,18 @@ class StackingAnswers(AnswerSentences):
         for category in turn.parsed.categories:
             skus |= set(self._kb.category_skus(category))
         skus = skus or set(self._kb.scope_skus(named))
+        wanted: bool | None = None  # "<item>, does it stack with X?": the item's other offer
         if members_only(named):
             wanted = False  # "on top of the 20 off": the offer everyone gets
         elif turn.parsed.member:
             wanted = True  # "... and the member discount": the members' offer
-        else:
+        elif not turn.parsed.products:
             return None
         found = [
             promotion
             for promotion, _ in self._running_at_store(turn)
             if promotion.id != named.id
-            and members_only(promotion) is wanted
+            and (wanted is None or members_only(promotion) is wanted)
             and skus & set(self._kb.scope_skus(promotion))
         ]
         return found[0] if len(found) == 1 else None

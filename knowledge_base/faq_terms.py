@@ -129,6 +129,18 @@ def about_other_item(faq: Faq, parsed: ParsedQuestion, knowledge: KnowledgeBase)
     if not parsed.products:
         return False
     asked = {knowledge.products[sku].category for sku in parsed.products} | set(parsed.products)
-    said = catalogue_matcher(knowledge).mentions(faq.question.best("en"))
+    question = faq.question.best("en")
+    said = catalogue_matcher(knowledge).mentions(question)
     keys = {m.key for m in said if m.kind in ("product", "category")}
-    return bool(keys) and not keys & asked
+    if keys:
+        return not keys & asked
+    # A category's word said alone ("does fabric count?") that names nothing asked either.
+    heard = set(search_terms(" ".join(m.heard for m in said)))
+    category_terms = {
+        t for c in knowledge.categories.values() for t in search_terms(c.name.best("en"))
+    }
+    own = [knowledge.products[sku] for sku in parsed.products]
+    names = [n for p in own for n in (p.name.best("en"), *p.aliases)]
+    names += [knowledge.categories[p.category].name.best("en") for p in own]
+    known = set(search_terms(" ".join([*names, *parsed.words])))
+    return bool((set(search_terms(question)) - heard - known) & category_terms)

@@ -306,7 +306,7 @@ class GroundedAnswerer(
                 if answer is not None:
                     return answer
             answer = self._channel(turn)
-            if answer is None and names_channel(turn.parsed.words, turn.parsed.text):
+            if answer is None and self._names_a_channel(turn):
                 answer = self._channel_not_said(turn)
             if answer is not None:
                 return answer

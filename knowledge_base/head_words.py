@@ -15,7 +15,7 @@ from knowledge_base.count_words import is_quantity
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import OFFER_WORDS
 from knowledge_base.mentions import EntityKind, Mention
-from knowledge_base.words import tokens
+from knowledge_base.words import compact, tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
@@ -140,12 +140,20 @@ def bare_heads(
     The chain calls the Kilat Bolt Tee "the tee"; a clerk asks "tee price" or "a tee and a
     hoodie". Only a word that ends one of this product's names or aliases ("Dante wallet"
     for "the wallet"), ends no other product's and names nothing else stands for it without
-    its article.
+    its article. An alias of an article and two words or more stands for it without its
+    article when those words name nothing else.
     """
     found: list[tuple[str, str]] = []
     for product in knowledge.products.values():
         for alias in product.aliases:
             words = tokens(alias)
+            if (
+                len(words) > 2
+                and words[0] in ARTICLES
+                and compact(" ".join(words[1:])) not in index
+            ):
+                found.append((product.sku, " ".join(words[1:])))  # "the Dutch wax": "Dutch wax"
+                continue
             if len(words) != 2 or words[0] not in ARTICLES or not words[1].isalpha():
                 continue
             form = singular_form(words[1:])

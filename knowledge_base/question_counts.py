@@ -145,8 +145,9 @@ def counts_heard(
     return quantities, counted
 
 
-HEARD_FOR_COUNT = {"do": 2, "free": 3, "poor": 4, "pour": 4}
-"""Words recognition writes for a count said before a plural name ("free inner tubes")."""
+HEARD_FOR_COUNT = {"do": 2, "free": 3, "tree": 3, "poor": 4, "pour": 4}
+"""Words recognition writes for a count said before a plural name ("free inner tubes", "tree
+kangas")."""
 
 
 def _heard_count(words: list[str], i: int, mention: Mention) -> bool:

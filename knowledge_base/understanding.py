@@ -204,13 +204,13 @@ def understand(
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
     # "are Makita drills in Drill Days?": a brand the chain does not sell.
     unheld = unheld or names_unknown_brand(words, mentions, unknown_words, text, knowledge)
-    # "Is delivery free with the X?": a yes or no about the offer on a word none of the
-    # chain's texts uses is a question its file cannot answer, not a request for the offer.
+    # "Is delivery free with the X?", "why is <word> in the X?": a yes or no (or a why) about
+    # the offer on a word none of the chain's texts uses is not a request for the offer.
     unstated = (
         intent in (Intent.UNKNOWN, Intent.OVERVIEW)
         and bool(promotions)
         and not (products or categories or stores)
-        and asks_yes_no(words)
+        and (asks_yes_no(words) or "why" in words)
         and bool(unknown_words)
         and not place_after(words, unknown_words)  # "on in Manos?": a place, asked back
     )
