@@ -26,43 +26,38 @@ overview.
 
 from __future__ import annotations
 
-from kb_helpers import ask_at, sample_answerer
+from kb_helpers import ask_sample, sample_chain
 
-from knowledge_base.answering import Answer, AnswerSource
+from knowledge_base.answering import AnswerSource
 
-SINDANO = ("sindano-fabrics", "NBO-MOI", "2030-12-11T11:00")
-
-
-def _ask(chain: tuple[str, str, str], text: str, store: str | None = None) -> Answer:
-    name, default_store, at = chain
-    return ask_at(sample_answerer(name), text, store or default_store, at)
+SINDANO = sample_chain("sindano-fabrics")
 
 
 def test_an_item_at_a_store_left_out_of_an_offer_is_answered_with_that_offer() -> None:
-    answer = _ask(SINDANO, "Is the Kitenge Classic on offer at Gikomba?")
+    answer = ask_sample(SINDANO, "Is the Kitenge Classic on offer at Gikomba?")
     assert answer.text.startswith(
         "No, the Kitenge Classic Wax Print per m has no offer at Nairobi Gikomba Depot:"
         " the Festive Fabrics does not run there"
     )
     assert answer.promotion_ids[0] == "festive-fabrics"
-    here = _ask(SINDANO, "ankara on offer here?", store="NBO-GIK")
+    here = ask_sample(SINDANO, "ankara on offer here?", store="NBO-GIK")
     assert "the Festive Fabrics does not run there" in here.text
-    still = _ask(SINDANO, "is the kitenge classic still on offer at gikomba")
+    still = ask_sample(SINDANO, "is the kitenge classic still on offer at gikomba")
     assert "the Black Friday Prints ended on Sunday 1 December" in still.text
 
 
 def test_still_discounted_of_an_excluded_item_is_the_offer_that_ended() -> None:
-    answer = _ask(SINDANO, "is the royal holland still discounted")
+    answer = ask_sample(SINDANO, "is the royal holland still discounted")
     assert answer.text.startswith(
         "No, the Royal Holland Wax per m is not on offer now: the Black Friday Prints ended"
     )
     assert answer.promotion_ids[0] == "black-friday-prints"
-    plain = _ask(SINDANO, "is the royal holland discounted")
+    plain = ask_sample(SINDANO, "is the royal holland discounted")
     assert "not in the Festive Fabrics: it is excluded" in plain.text
 
 
 def test_an_item_asked_to_stack_with_an_offer_pairs_it_with_the_items_other_offer() -> None:
-    answer = _ask(SINDANO, "jua pro, does it stack with the spend and save")
+    answer = ask_sample(SINDANO, "jua pro, does it stack with the spend and save")
     assert answer.text == (
         "Yes, the Sewing Corner Spend and Save and the Sewing Machine Weeks combine on the same"
         " item."
@@ -70,71 +65,71 @@ def test_an_item_asked_to_stack_with_an_offer_pairs_it_with_the_items_other_offe
 
 
 def test_a_channel_asked_of_an_item_is_about_the_offer_on_the_item_itself() -> None:
-    answer = _ask(SINDANO, "coupon on the jua classic?")
+    answer = ask_sample(SINDANO, "coupon on the jua classic?")
     assert answer.text == "No, Sewing Machine Weeks does not combine with coupons."
-    threshold_only = _ask(SINDANO, "vouchers on the shears?")
+    threshold_only = ask_sample(SINDANO, "vouchers on the shears?")
     assert "Sewing Corner Spend and Save does not combine with vouchers" in threshold_only.text
 
 
 def test_an_items_price_is_its_own_offers_then_the_spend_threshold_it_reaches() -> None:
-    answer = _ask(SINDANO, "How much is the Jua Classic?")
+    answer = ask_sample(SINDANO, "How much is the Jua Classic?")
     assert answer.text.startswith(
         "The Jua Classic 15 Sewing Machine is 16000 Kenyan shillings with Sewing Machine Weeks,"
         " down from 18500 Kenyan shillings; with the Sewing Corner Spend and Save too, it comes"
         " to 15400 Kenyan shillings."
     )
-    each = _ask(SINDANO, "how much is imashini", store="KGL-KIM")
+    each = ask_sample(SINDANO, "how much is imashini", store="KGL-KIM")
     assert each.text.startswith(
         "The Jua Classic 15 Sewing Machine is 160000 Rwandan francs, down from 185000 Rwandan"
         " francs; the Jua Pro 40 Sewing Machine is 304000 Rwandan francs"
     )
     assert "The Sewing Corner Spend and Save is on: spend 25000 Rwandan francs" in each.text
-    alone = _ask(SINDANO, "overlocker price")
+    alone = ask_sample(SINDANO, "overlocker price")
     assert alone.text.startswith("The Jua Overlocker 4-Thread is 26900 Kenyan shillings")
 
 
 def test_why_a_limit_on_a_category_is_the_reason_of_the_offer_with_the_limit() -> None:
-    answer = _ask(SINDANO, "Why is there a limit on machines?")
+    answer = ask_sample(SINDANO, "Why is there a limit on machines?")
     assert answer.text.startswith("The two Jua machines are in short supply")
 
 
 def test_an_faq_on_a_category_word_does_not_answer_an_item_of_another_category() -> None:
-    answer = _ask(SINDANO, "Do the shears count towards the spend and save?")
+    answer = ask_sample(SINDANO, "Do the shears count towards the spend and save?")
     assert answer.text.startswith(
         "Yes, the Tailor's Shears 25 cm is in the Sewing Corner Spend and Save: spend 2500"
     )
-    fabric = _ask(SINDANO, "Does fabric count towards the spend and save?")
+    fabric = ask_sample(SINDANO, "Does fabric count towards the spend and save?")
     assert fabric.text.startswith("No, only threads, yarn, haberdashery and sewing machines")
 
 
 def test_a_channel_only_another_offer_names_is_not_known_of_this_one() -> None:
-    answer = _ask(SINDANO, "lipa mdogo mdogo with festive fabrics?")
+    answer = ask_sample(SINDANO, "lipa mdogo mdogo with festive fabrics?")
     assert answer.source is AnswerSource.UNKNOWN
     assert answer.text.startswith("The Festive Fabrics does not say whether it combines with")
     assert "please ask Wanjiru Kamau" in answer.text
 
 
 def test_an_item_on_offer_in_a_city_says_the_stores_there_left_out() -> None:
-    answer = _ask(SINDANO, "Is the Kitenge Classic on offer in Nairobi?")
+    answer = ask_sample(SINDANO, "Is the Kitenge Classic on offer in Nairobi?")
     assert answer.text.startswith("Yes, the Kitenge Classic Wax Print per m is 20 percent off")
     assert answer.text.endswith("The Festive Fabrics does not run at Nairobi Gikomba Depot.")
-    everywhere = _ask(SINDANO, "Is the Kitenge Classic on offer in Mombasa?")
+    everywhere = ask_sample(SINDANO, "Is the Kitenge Classic on offer in Mombasa?")
     assert "does not run" not in everywhere.text
 
 
 def test_an_alias_with_its_article_answers_to_its_words_without_it() -> None:
-    answer = _ask(SINDANO, "dutch wax 20 percent off?")
+    answer = ask_sample(SINDANO, "dutch wax 20 percent off?")
     assert answer.text.startswith("No, the Royal Holland Wax per m is not in the Festive Fabrics")
 
 
 def test_why_of_a_word_the_chain_does_not_use_in_an_offer_is_not_known() -> None:
-    answer = _ask(SINDANO, "Why is Jakambana in the festive offer?")
+    answer = ask_sample(SINDANO, "Why is Jakambana in the festive offer?")
     assert answer.source is AnswerSource.UNKNOWN
     assert "20 percent" not in answer.text
-    known = _ask(SINDANO, "Why is Gikomba not in the festive offer?")
+    known = ask_sample(SINDANO, "Why is Gikomba not in the festive offer?")
     assert "sells whole bales to traders" in known.text
 
 
 def test_tree_before_a_plural_name_is_three_heard_wrong() -> None:
-    answer = _ask(SINDANO, "how much for tree kangas")
+    answer = ask_sample(SINDANO, "how much for tree kangas")
     assert answer.text.startswith("3 Kanga Pair with Saying come to 1300 Kenyan shillings")
