@@ -190,10 +190,18 @@ def tidy(text: str) -> str:
     """Remove doubled words ("is is") and broken joins ("and or") from spoken English.
 
     Templates should not produce them; this is the last line of defence before the ear.
-    Numbers are never touched ("2 2" can be meant), only words.
+    Numbers are never touched ("2 2" can be meant), nor a name that repeats a capitalised
+    word ("Lipa Mdogo Mdogo", "Bora Bora"): only words.
     """
     text = _BROKEN.sub(lambda m: m.group(1), text)
-    return _DOUBLED.sub(lambda m: m.group(0) if m.group(1).isdigit() else m.group(1), text)
+    return _DOUBLED.sub(_undoubled, text)
+
+
+def _undoubled(match: re.Match[str]) -> str:
+    words = match.group(0).split()
+    if match.group(1).isdigit() or all(word[0].isupper() for word in words):
+        return match.group(0)
+    return match.group(1)
 
 
 def conditions(phrases: list[str], zh: bool) -> str:

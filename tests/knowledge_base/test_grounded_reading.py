@@ -145,6 +145,9 @@ def test_a_name_heard_as_similar_sounds_is_found(answerer) -> None:
 def test_tidy_removes_doubled_words_and_broken_joins_but_not_numbers() -> None:
     assert tidy("it is also is 20 percent off") == "it is also is 20 percent off"
     assert tidy("it is is 20 percent off and or 2 2") == "it is 20 percent off or 2 2"
+    # A name that repeats a word is said whole; a doubled word that is no name is not.
+    assert tidy("Lipa Mdogo Mdogo is is fine") == "Lipa Mdogo Mdogo is fine"
+    assert tidy("The the offer") == "The offer"
 
 
 DOUBLED = re.compile(r"\b(\w+)\s+\1\b|\band or\b|\bor and\b|\bis also is\b", re.IGNORECASE)
