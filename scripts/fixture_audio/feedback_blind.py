@@ -2,7 +2,7 @@
 
 heldout3.yaml, heldout4.yaml and heldout5.yaml were written blind (see their headers); the
 ``spoken: true`` items of each are rendered here, English in the held-out styles, Chinese with
-espeak-ng Mandarin, into the set's own folder.
+MBROLA Mandarin (:mod:`.feedback_zh`), into the set's own folder.
 """
 
 from __future__ import annotations

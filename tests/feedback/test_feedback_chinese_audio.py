@@ -1,12 +1,13 @@
 """Chinese spoken feedback (``tests/fixtures/feedback/audio_zh/``) is captured and stored whole.
 
-The recordings are espeak-ng Mandarin renderings of five ``heldout2.yaml`` lines. The test
-environment has multilingual Whisper ``base`` (for the Chinese acknowledgements), but it
-does not read espeak-ng's Mandarin feedback sentences (spoken macro-F1 0.111 on heldout5's
-Mandarin recordings, docs/BENCHMARKS.md), and no Chinese voice ships in the registries; so
-each turn's transcript is the line's text, as a recogniser for real Mandarin speech would
-write it. Everything after that is real: the live feedback processors fed the recording's
-own samples, the recorder, the offline classifier and SQLite.
+The recordings are MBROLA Mandarin renderings of five ``heldout2.yaml`` lines. Here each
+turn's transcript is the line's own text, so that what is checked is the capture and the
+storage of the clerk's exact words and recording, not the recogniser: multilingual Whisper
+``base`` reads these synthetic voices loosely (docs/BENCHMARKS.md), and the same kind of
+recording is heard by the real Whisper over a real LiveKit room in
+``tests/livekit/test_feedback_zh_livekit.py``. Everything after the transcript is real: the
+live feedback processors fed the recording's own samples, the recorder, the offline
+classifier and SQLite.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def test_the_chinese_recordings_say_the_heldout2_lines_they_name() -> None:
         assert entry["text"] == item["text"] and item["language"] == "zh-CN"
         samples = _samples(AUDIO_ZH / entry["path"])
         assert samples.size == round(entry["duration_s"] * 16000)
-        assert entry["voice"]["engine"] == "espeak-ng"
+        assert entry["voice"]["engine"] == "mbrola"
 
 
 @pytest.mark.parametrize("entry", _manifest(), ids=lambda entry: entry["question_id"])

@@ -38,3 +38,29 @@ async def test_the_audio_handed_to_the_last_utterance_is_stored_with_the_record(
         assert repository.audio(record_id, viewer=me) == audio
     finally:
         database.close()
+
+
+async def test_a_chinese_clerk_whose_words_were_heard_as_a_code_alone_is_answered_in_chinese(
+    offline_classifier: OfflineClassifier, tmp_path: Path
+) -> None:
+    # Over LiveKit, Whisper base once heard a Mandarin complaint about the Trail Runner as
+    # "TR-900" alone: detected from that text, the record was English and so was its
+    # confirmation, in a session the recogniser was told is Chinese.
+    database = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        recorder = FeedbackRecorder(
+            knowledge=load_knowledge_base(),
+            classifier=OfflineFeedbackClassifier(classifier=offline_classifier),
+            sink=SqlFeedbackRepository(database=database),
+        )
+        talk = FeedbackConversation(
+            recorder=recorder, clerk_id="wang.fang", store_id="SH-01", heard_language="zh-CN"
+        )
+        assert (await talk.hear("", push_to_talk=True)).consumed  # the feedback button
+        await talk.hear("TR-900")
+        reply = await talk.silence(10.0)
+        assert reply.outcome is not None and reply.outcome.saved
+        assert reply.outcome.records[0].language == "zh-CN"
+        assert reply.say is not None and reply.say.startswith("已记录")
+    finally:
+        database.close()

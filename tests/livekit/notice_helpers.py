@@ -4,6 +4,7 @@ Used by the LiveKit notice tests: :func:`serving` runs the store service (local
 livekit-server, webhooks, uvicorn, real models) over the published sample chain in SQLite,
 with a roster; :class:`Earpiece` is one person in their own room who hears the agent, can
 speak a fixture WAV into the room and can press the earpiece's acknowledge button.
+:func:`chinese_store` makes the node serve a Mandarin-speaking store (SH-01) in Chinese.
 """
 
 from __future__ import annotations
@@ -233,6 +234,24 @@ class Served:
         if microphone:
             await earpiece.open_microphone()
         return earpiece
+
+
+def chinese_store(settings: Settings, model: Path) -> Settings:
+    """A node that can speak to a Mandarin-speaking store: a multilingual recogniser, a voice.
+
+    ``model`` is multilingual Whisper (``tests/conftest.py``'s ``multilingual_whisper``);
+    the packaged English Piper voice stands in under ``[tts] voices."zh-CN"`` (no Chinese
+    voice installs here), so the sessions of SH-01 (zh-CN in the sample chain's
+    ``regions.yaml``) are Chinese. ``[stt] language`` stays English: the store's own
+    language decides its sessions'. Without catalogue hints: the hints are the products'
+    English names, and with them as Whisper's prompt base heard a spoken 收到 as "Socks"
+    (measured on the fixture, offline).
+    """
+    stt = settings.stt.model_copy(
+        update={"model": str(model), "language": "en", "use_catalogue_hints": False}
+    )
+    tts = settings.tts.model_copy(update={"voices": {"zh-CN": settings.tts.voice}})
+    return settings.model_copy(update={"stt": stt, "tts": tts})
 
 
 @asynccontextmanager

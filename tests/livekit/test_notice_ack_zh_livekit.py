@@ -27,6 +27,7 @@ from tests.conftest import FIXTURES
 from tests.livekit.notice_helpers import (
     NOTICE,
     Served,
+    chinese_store,
     eventually,
     says_until_acknowledged,
     serving,
@@ -45,24 +46,10 @@ def _state(served: Served) -> DeliveryState | None:
     return delivery.state if delivery else None
 
 
-def _chinese_store(settings: Settings, model: Path) -> Settings:
-    """A node that can speak to a Mandarin-speaking store: a multilingual recogniser, a voice.
-
-    ``[stt] language`` stays English: the store's own language decides its sessions'.
-    Without catalogue hints: the hints are the products' English names, and with them as
-    Whisper's prompt base heard this 收到 as "Socks" (measured on the fixture, offline).
-    """
-    stt = settings.stt.model_copy(
-        update={"model": str(model), "language": "en", "use_catalogue_hints": False}
-    )
-    tts = settings.tts.model_copy(update={"voices": {"zh-CN": settings.tts.voice}})
-    return settings.model_copy(update={"stt": stt, "tts": tts})
-
-
 async def test_a_clerk_saying_shou_dao_to_a_playing_notice_acknowledges_it_and_it_is_stored(
     settings: Settings, livekit_binary: Path, multilingual_whisper: Path, tmp_path: Path
 ) -> None:
-    chinese = _chinese_store(settings, multilingual_whisper)
+    chinese = chinese_store(settings, multilingual_whisper)
     async with serving(chinese, livekit_binary, tmp_path) as served:
         ana = await served.joins("ana", microphone=True)
         try:

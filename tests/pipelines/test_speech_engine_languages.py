@@ -50,3 +50,31 @@ def test_an_english_only_model_told_chinese_hears_english(runtime: Any) -> None:
     finally:
         engine.close()
     assert "weekend" in heard.lower(), heard
+
+
+MANDARIN_FEEDBACK = FIXTURES / "feedback" / "audio_zh" / "h2f0169.wav"
+"""MBROLA Mandarin: "南京路店到下午3点才120人，计划是200" (heldout2 h2f0169)."""
+
+
+def test_chinese_is_heard_in_simplified_characters_on_both_paths(
+    multilingual_whisper: Path,
+) -> None:
+    from faster_whisper import WhisperModel
+
+    from pipelines.simplified_chinese import simplified
+    from pipelines.transcriber import Transcriber
+
+    model = WhisperModel(str(multilingual_whisper), device="cpu", compute_type="int8")
+    pcm16 = load_audio(MANDARIN_FEEDBACK).pcm16
+    # Unconverted, Whisper base writes this recording with Traditional characters (計劃).
+    engine = SpeechEngine(model=model, language="zh-CN")
+    try:
+        heard = [
+            engine.submit(pcm16).result().text,
+            Transcriber(model=model, language="zh-CN").transcribe_sync(pcm16).text,
+        ]
+    finally:
+        engine.close()
+    for text in heard:
+        assert any("\u3400" <= char <= "\u9fff" for char in text), text
+        assert simplified(text) == text, text

@@ -39,6 +39,7 @@ class FeedbackConversation:
         store_id: str,
         role: Role = Role.CLERK,
         dialogue: FeedbackDialogue | None = None,
+        heard_language: str | None = None,
     ) -> None:
         """Hold one clerk's feedback state.
 
@@ -48,11 +49,15 @@ class FeedbackConversation:
             store_id: Their store.
             role: Their role.
             dialogue: The capture state machine (a default one otherwise).
+            heard_language: The language the recogniser was told this clerk speaks: records
+                and confirmations are in it, even when a transcript holds only a code such as
+                "TR-900". ``None``: each transcript's own language is detected.
         """
         self._recorder = recorder
         self._clerk_id = clerk_id
         self._store_id = store_id
         self._role = role
+        self._heard_language = heard_language
         self.dialogue = dialogue or FeedbackDialogue()
 
     async def hear(
@@ -75,7 +80,7 @@ class FeedbackConversation:
             return FeedbackReply(consumed=step.consumed, say=step.say)
         outcome = await self._recorder.record(
             step.record, clerk_id=self._clerk_id, store_id=self._store_id, role=self._role,
-            supersedes=step.supersedes, audio=audio,
+            language=self._heard_language, supersedes=step.supersedes, audio=audio,
         )  # fmt: skip
         if outcome.saved and outcome.records:
             self.dialogue.saved(outcome.records[0].id)

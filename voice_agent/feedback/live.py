@@ -99,7 +99,7 @@ def feedback_session_processors(
         dialogue = FeedbackDialogue(language=caller.language, silence_secs=silence_secs)
         conversation = FeedbackConversation(
             recorder=recorder(), clerk_id=clerk_id, store_id=store_id, role=caller.role,
-            dialogue=dialogue,
+            dialogue=dialogue, heard_language=caller.stt_language,
         )  # fmt: skip
         tap = FeedbackAudioTap()
         processor = FeedbackProcessor(
