@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from knowledge_base.answer_core import Turn, not_for_non_members
-from knowledge_base.answer_item_parts import ItemAnswerParts
+from knowledge_base.answer_left_out import LeftOutAnswers
 from knowledge_base.answering import Answer
 from knowledge_base.left_out import asks_if_left_out, in_offer_openers
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
@@ -26,7 +26,7 @@ from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
 
 
-class ProductAnswers(ItemAnswerParts):
+class ProductAnswers(LeftOutAnswers):
     """Is a product in an offer: running, joining later, excluded, left out at this store."""
 
     def _product_offers(self, turn: Turn, product: Product) -> Answer:
@@ -40,6 +40,9 @@ class ProductAnswers(ItemAnswerParts):
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if running and over and self._still_asks_after_ended(turn, running, over[0][0]):
             return self._ended_then_running(turn, product, over[0], running[0], rules)
+        left = self._left_out_first(turn, product, running, rules)
+        if left is not None:
+            return left
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
