@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_left_out import LeftOutAnswers
-from knowledge_base.answering import Answer
+from knowledge_base.answering import ABOUT_TOGETHER, Answer
 from knowledge_base.left_out import asks_if_left_out, in_offer_openers
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.offer_audience import everyone_first, member_rule, members_only
@@ -268,8 +268,12 @@ class ProductAnswers(LeftOutAnswers):
             so = self._so_rate(turn, sku, promotion, rules)
             if zh:
                 return self._done(turn, [f"是的，{head}{so}", second])
-            alone = self._price_alone(turn, sku, promotion)
-            return self._done(turn, [f"{yes}{head}{so}", second, *alone])
+            answer = self._done(
+                turn, [f"{yes}{head}{so}", second, *self._price_alone(turn, sku, promotion)]
+            )
+            if len(answer.promotion_ids) > 1:  # priced with its own offer too: about each
+                answer.detail[ABOUT_TOGETHER] = list(answer.promotion_ids)
+            return answer
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)
