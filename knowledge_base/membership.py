@@ -75,9 +75,7 @@ def membership_named(
         m
         for m in mentions
         if not (
-            m.kind in ("promotion", "product")
-            and m.score < 1.0
-            and _is_membership(m.heard, names)
+            m.kind in ("promotion", "product") and m.score < 1.0 and _is_membership(m.heard, names)
         )
     ]
     return kept, len(kept) < len(mentions)
