@@ -60,31 +60,45 @@ class ItemAnswerParts(AnswerSentences):
     def _price_alone(self, turn: Turn, sku: str, promotion: Promotion) -> list[str]:
         """``On its own the X is 12 lari``: after a spend threshold, which does not price it.
 
-        Empty unless ``promotion`` is a spend and save. When the item's own offers lower its
-        price and stack with it, what one comes to with them all ("with the Spring Tee-Off
-        Sale too, it comes to 13520 Thai baht"): asked with the threshold, the item's own
-        discount is no less part of its price.
+        Empty unless ``promotion`` is a spend and save and the item's price is not lowered.
         """
         if turn.zh or not spend_and_save(promotion):
             return []
         quote = self._unit_quote(turn, sku)
-        own = [self._kb.promotions[p] for p in quote.promotion_ids if p != promotion.id]
-        if promotion.id in quote.promotion_ids and quote.total != quote.list_total:
-            # It reaches the spend alone: what one comes to, with its own offers too.
-            self._quote_facts(turn, quote)
-            for other in own:
-                self._promotion_facts(turn, other)
-            names = join([the_title(p, False) for p in own], False)
-            total = money(quote.total, self._currency(turn))
-            listed = money(quote.list_total, self._currency(turn))
-            if not own:
-                return [f"One on its own comes to {total}, down from {listed}"]
-            return [f"With {names} too, it comes to {total}, down from {listed}"]
         if quote.total != quote.list_total:
             return []
         self._quote_facts(turn, quote)
         price = money(quote.total, self._currency(turn))
         return [f"On its own the {self._item(turn, sku)} is {price}"]
+
+    def _reached_alone(
+        self, turn: Turn, sentences: list[str], sku: str, promotion: Promotion
+    ) -> list[str]:
+        """``sentences``, the last ending with what one comes to when it reaches a spend alone.
+
+        Asked with a spend threshold (``promotion``), an item that reaches it alone is
+        priced: "; one on its own comes to 7700 Thai baht", or with its own discount that
+        stacks on the threshold, "; with the Spring Tee-Off Sale too, it comes to 13520 Thai
+        baht": that discount is no less part of its price than the threshold.
+        """
+        if turn.zh or not spend_and_save(promotion):
+            return sentences
+        quote = self._unit_quote(turn, sku)
+        if promotion.id not in quote.promotion_ids or quote.total == quote.list_total:
+            return sentences
+        said = [s for s in sentences if s]
+        if not said:
+            return sentences
+        self._quote_facts(turn, quote)
+        own = [self._kb.promotions[p] for p in quote.promotion_ids if p != promotion.id]
+        for other in own:
+            self._promotion_facts(turn, other)
+        total = money(quote.total, self._currency(turn))
+        listed = money(quote.list_total, self._currency(turn))
+        names = join([the_title(p, False) for p in own], False)
+        clause = f"with {names} too, it comes to" if own else "one on its own comes to"
+        said[-1] = f"{said[-1]}; {clause} {total}, down from {listed}"
+        return said
 
     def _not_at_named(self, turn: Turn, promotion: Promotion) -> list[str]:
         """``The X does not run at <store>``: stores of a city or region named that it leaves out.

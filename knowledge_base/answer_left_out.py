@@ -54,8 +54,8 @@ class LeftOutAnswers(ItemAnswerParts):
         else:
             first = f"No, the {item} is not in {name}: it is excluded, so it is {price}"
         sentences = [first]
-        for other, placed in running[:1]:
+        for other, _ in running[:1]:
             self._promotion_facts(turn, other)
-            also, rest = self._headline(turn, "it", other, rules=rules[other.id])
-            sentences += [f"But {also}", self._then(turn, rest, placed, sku=sku)]
+            also, _rest = self._headline(turn, "it", other, rules=rules[other.id])
+            sentences.append(f"But {also}")  # two sentences: its window is not the news
         return self._done(turn, sentences)

@@ -74,6 +74,7 @@ class ProductAnswers(LeftOutAnswers):
             sentences = [first, self._then(turn, rest, placed, sku=sku)]
             if len(running) == 1:  # a spend threshold alone: what the item itself costs
                 sentences += self._price_alone(turn, sku, promotion)
+                sentences = self._reached_alone(turn, sentences, sku, promotion)
             member_price = self._so_price(turn, sku).removeprefix(", so ")
             # "... on offer for members?": what a member pays, not only the rate, also when
             # the members' part is another offer stacked on this one.
@@ -269,7 +270,13 @@ class ProductAnswers(LeftOutAnswers):
             if zh:
                 return self._done(turn, [f"是的，{head}{so}", second])
             answer = self._done(
-                turn, [f"{yes}{head}{so}", second, *self._price_alone(turn, sku, promotion)]
+                turn,
+                self._reached_alone(
+                    turn,
+                    [f"{yes}{head}{so}", second, *self._price_alone(turn, sku, promotion)],
+                    sku,
+                    promotion,
+                ),
             )
             if len(answer.promotion_ids) > 1:  # priced with its own offer too: about each
                 answer.detail[ABOUT_TOGETHER] = list(answer.promotion_ids)

@@ -60,11 +60,14 @@ def test_an_excluded_item_is_at_its_shelf_price_before_a_spend_threshold() -> No
 def test_an_item_asked_with_a_spend_threshold_is_priced_with_its_own_offer_too() -> None:
     answer = ask_sample(HANEUL, "one sora tour driver at siam square with the spend and save")
     assert answer.text.endswith(
-        "With the Spring Tee-Off Sale too, it comes to 13520 Thai baht, down from 17900 Thai baht."
+        "It runs until Wednesday 30 April; with the Spring Tee-Off Sale too, it comes to"
+        " 13520 Thai baht, down from 17900 Thai baht."
     )
     assert answer.detail["about_together"] == ["pro-shop-spend", "spring-tee-off"]
     alone = ask_sample(HANEUL, "stand bag in bangkok with the spend and save")
-    assert alone.text.endswith("One on its own comes to 7700 Thai baht, down from 8500 Thai baht.")
+    assert alone.text.endswith(
+        "; one on its own comes to 7700 Thai baht, down from 8500 Thai baht."
+    )
 
 
 def test_a_shared_name_beside_a_word_ending_one_of_its_products_names_that_one() -> None:
