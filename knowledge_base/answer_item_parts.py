@@ -16,6 +16,7 @@ from knowledge_base.answer_core import Turn
 from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.coming_offers import spend_and_save
+from knowledge_base.left_out_offers import only_basket_offers
 from knowledge_base.models import Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, join, rule_phrases, the_title, title
@@ -69,6 +70,35 @@ class ItemAnswerParts(AnswerSentences):
         self._quote_facts(turn, quote)
         price = money(quote.total, self._currency(turn))
         return [f"On its own the {self._item(turn, sku)} is {price}"]
+
+    def _reached_alone(
+        self, turn: Turn, sentences: list[str], sku: str, promotion: Promotion
+    ) -> list[str]:
+        """``sentences``, the last ending with what one comes to when it reaches a spend alone.
+
+        Asked with a spend threshold (``promotion``), an item that reaches it alone is
+        priced: "; one on its own comes to 7700 Thai baht", or with its own discount that
+        stacks on the threshold, "; with the Spring Tee-Off Sale too, it comes to 13520 Thai
+        baht": that discount is no less part of its price than the threshold.
+        """
+        if turn.zh or not spend_and_save(promotion):
+            return sentences
+        quote = self._unit_quote(turn, sku)
+        if promotion.id not in quote.promotion_ids or quote.total == quote.list_total:
+            return sentences
+        said = [s for s in sentences if s]
+        if not said:
+            return sentences
+        self._quote_facts(turn, quote)
+        own = [self._kb.promotions[p] for p in quote.promotion_ids if p != promotion.id]
+        for other in own:
+            self._promotion_facts(turn, other)
+        total = money(quote.total, self._currency(turn))
+        listed = money(quote.list_total, self._currency(turn))
+        names = join([the_title(p, False) for p in own], False)
+        clause = f"with {names} too, it comes to" if own else "one on its own comes to"
+        said[-1] = f"{said[-1]}; {clause} {total}, down from {listed}"
+        return said
 
     def _not_at_named(self, turn: Turn, promotion: Promotion) -> list[str]:
         """``The X does not run at <store>``: stores of a city or region named that it leaves out.
@@ -149,20 +179,29 @@ class ItemAnswerParts(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
-    def _unreduced_price(self, turn: Turn, sku: str) -> str:
-        """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else ""."""
+    def _unreduced_price(self, turn: Turn, sku: str, *, shelf: bool = False) -> str:
+        """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else "".
+
+        ``shelf``: also when only a spend threshold takes money off (off the basket, not it).
+        """
         quote = self._unit_quote(turn, sku)
-        if quote.total != quote.list_total:
+        offers = [self._kb.promotions[p] for p in quote.promotion_ids]
+        basket_only = shelf and only_basket_offers(offers)
+        if quote.total != quote.list_total and not basket_only:
             return ""  # another offer prices it: the named one's answer stays about that one
         self._quote_facts(turn, quote)
-        return money(quote.total, self._currency(turn), "zh-CN" if turn.zh else "en")
+        listed = quote.list_total if basket_only else quote.total
+        return money(listed, self._currency(turn), "zh-CN" if turn.zh else "en")
 
-    def _plain_price(self, turn: Turn, sku: str, *, stays: bool = False) -> str:
+    def _plain_price(
+        self, turn: Turn, sku: str, *, stays: bool = False, shelf: bool = False
+    ) -> str:
         """Say "The X is 319 lei there" when nothing reduces ``sku`` at the store now, else "".
 
         ``stays``: "It stays at 71200 rupees" (or 价格仍是…), after "it is excluded from ...".
+        ``shelf``: a spend threshold the item reaches alone does not reduce it.
         """
-        price = self._unreduced_price(turn, sku)
+        price = self._unreduced_price(turn, sku, shelf=shelf)
         if not price:
             return ""
         if stays:
@@ -241,7 +280,8 @@ class ItemAnswerParts(AnswerSentences):
                 if zh
                 else f"No, the {self._item(turn, sku)} is not in {name}: it is excluded"
             )
-            return self._done(turn, [not_in, self._plain_price(turn, sku, stays=True)])
+            stays = self._plain_price(turn, sku, stays=True, shelf=True)
+            return self._done(turn, [not_in, stays])
         return None
 
     def _price_while_on(

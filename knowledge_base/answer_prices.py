@@ -8,6 +8,7 @@ from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.coming_offers import spend_and_save
+from knowledge_base.left_out_offers import leaving_out, only_basket_offers
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -68,11 +69,24 @@ class PriceAnswers(AnswerFocus):
             self._product_fact(turn, kb.products[line.sku])
         self._quote_facts(turn, quote)
         used = [kb.promotions[p] for p in quote.promotion_ids]
+        single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
+        left = None
+        if single and not zh and only_basket_offers(used):
+            # Only a spend threshold prices it: the item's own discount leaves it out here.
+            left = leaving_out(
+                kb, parsed.products[0], turn.store_id, lambda p: self._timing(turn, p)
+            )
+        if left is not None:
+            self._promotion_facts(turn, left[0])
+            turn.fact(
+                f"{left[0].id} excludes store {turn.store_id}"
+                if left[1]
+                else f"{left[0].id} excludes {parsed.products[0]}"
+            )
         for promotion in used:
             self._promotion_facts(turn, promotion)
         total = money(quote.total, currency, lang)
         listed = money(quote.list_total, currency, lang)
-        single = len(basket.lines) == 1 and basket.lines[0].quantity == 1
         items = join([self._counted(turn, line.sku, line.quantity) for line in basket.lines], zh)
         if not used:
             return self._done(turn, self._no_discount(turn, basket, single, items, total))
@@ -90,7 +104,20 @@ class PriceAnswers(AnswerFocus):
             who = "For a member, " if parsed.member else ""
             with_offers = f" with {offers}" if offers else ""
             own = [p for p in used if not spend_and_save(p)]
-            if single and own != used and own:
+            if left is not None:
+                # "... at the fitting studio?": the shelf price, why, then the spend threshold.
+                offer, store_left_out = left
+                why = (
+                    f"{the_title(offer, zh)} does not run at {self._store_name(turn)}"
+                    if store_left_out
+                    else f"it is excluded from {the_title(offer, zh)}"
+                )
+                basket_off = join([the_title(p, zh) for p in used], zh)
+                sentences.append(
+                    f"{who}the {self._item(turn, parsed.products[0])} is {listed}: {why};"
+                    f" with {basket_off}, it comes to {total}"
+                )
+            elif single and own != used and own:
                 # An item's price is what its own offers make it; a spend threshold it reaches
                 # alone comes off the receipt after: "16000 ...; with the Spend and Save, 15400".
                 unit = money(quote.lines[0].total, currency, lang)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from knowledge_base.answer_core import Turn, not_for_non_members
-from knowledge_base.answer_item_parts import ItemAnswerParts
-from knowledge_base.answering import Answer
+from knowledge_base.answer_left_out import LeftOutAnswers
+from knowledge_base.answering import ABOUT_TOGETHER, Answer
 from knowledge_base.left_out import asks_if_left_out, in_offer_openers
 from knowledge_base.models import AmountOff, Product, Promotion, Rule
 from knowledge_base.offer_audience import everyone_first, member_rule, members_only
@@ -26,7 +26,7 @@ from knowledge_base.speech import money
 from knowledge_base.understanding import Intent
 
 
-class ProductAnswers(ItemAnswerParts):
+class ProductAnswers(LeftOutAnswers):
     """Is a product in an offer: running, joining later, excluded, left out at this store."""
 
     def _product_offers(self, turn: Turn, product: Product) -> Answer:
@@ -40,6 +40,9 @@ class ProductAnswers(ItemAnswerParts):
         over = [x for x in relevant if x[1].phase in (Phase.ENDED, Phase.WITHDRAWN)]
         if running and over and self._still_asks_after_ended(turn, running, over[0][0]):
             return self._ended_then_running(turn, product, over[0], running[0], rules)
+        left = self._left_out_first(turn, product, running, rules)
+        if left is not None:
+            return left
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -71,6 +74,7 @@ class ProductAnswers(ItemAnswerParts):
             sentences = [first, self._then(turn, rest, placed, sku=sku)]
             if len(running) == 1:  # a spend threshold alone: what the item itself costs
                 sentences += self._price_alone(turn, sku, promotion)
+                sentences = self._reached_alone(turn, sentences, sku, promotion)
             member_price = self._so_price(turn, sku).removeprefix(", so ")
             # "... on offer for members?": what a member pays, not only the rate, also when
             # the members' part is another offer stacked on this one.
@@ -265,8 +269,18 @@ class ProductAnswers(ItemAnswerParts):
             so = self._so_rate(turn, sku, promotion, rules)
             if zh:
                 return self._done(turn, [f"是的，{head}{so}", second])
-            alone = self._price_alone(turn, sku, promotion)
-            return self._done(turn, [f"{yes}{head}{so}", second, *alone])
+            answer = self._done(
+                turn,
+                self._reached_alone(
+                    turn,
+                    [f"{yes}{head}{so}", second, *self._price_alone(turn, sku, promotion)],
+                    sku,
+                    promotion,
+                ),
+            )
+            if len(answer.promotion_ids) > 1:  # priced with its own offer too: about each
+                answer.detail[ABOUT_TOGETHER] = list(answer.promotion_ids)
+            return answer
         if placed.phase is Phase.UPCOMING:
             start = starts_phrase(placed.starts, placed.local_now, zh)
             phrases = join(rule_phrases(promotion, self._currency(turn), zh, rules), zh)

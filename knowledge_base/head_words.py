@@ -80,6 +80,30 @@ def counted_products(index: NameIndex, words: list[str], found: list[Mention]) -
     return read
 
 
+def measured_products(heads: HeadIndex, words: list[str], found: list[Mention]) -> list[Mention]:
+    """Of products one run names alike, those whose names end in the word beside it.
+
+    "Sora Tour" names a driver and a ball dozen: "two dozen Sora Tour" (or "Sora Tour
+    dozen") says the one whose name ends "Dozen". Only where that word ends some, not all.
+    """
+    spans: dict[tuple[int, int], list[Mention]] = {}
+    for m in found:
+        if m.kind == "product":
+            spans.setdefault((m.start, m.end), []).append(m)
+    dropped: set[tuple[str, int, int]] = set()
+    for (start, end), alike in spans.items():
+        if len(alike) < 2:
+            continue
+        beside = [words[i] for i in (start - 1, end) if 0 <= i < len(words)]
+        for word in beside:
+            ends = heads.get(singular_form([word]), {})
+            kept = [m for m in alike if m.key in ends]
+            if kept and len(kept) < len(alike):
+                dropped.update((m.key, start, end) for m in alike if m not in kept)
+                break
+    return [m for m in found if (m.key, m.start, m.end) not in dropped or m.kind != "product"]
+
+
 def counted_heads(
     index: NameIndex, heads: HeadIndex, words: list[str], found: list[Mention]
 ) -> list[Mention]:

@@ -11,7 +11,9 @@ compared by letters and by sound ("dutch often" -> Dutch oven, "Sidney" -> Sydne
 
 from __future__ import annotations
 
+import re
 import threading
+from calendar import month_abbr, month_name
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -46,6 +48,25 @@ PRONOUNS = frozenset("i we you they he she me us them my our your".split())
 """Words no product or place name holds: "i talk" is no misheard Italia."""
 AUXILIARIES = frozenset("be am are was were been has had does did can will would may".split())
 """Verbs every question uses: "be" in "how much will it be" is no Belgium ("BE")."""
+MONTHS = frozenset(m.lower() for m in [*month_name[1:], *month_abbr[1:]])
+"""Month names and their short forms: with a day number beside them they say a date."""
+_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th)?")
+
+
+def in_a_date(words: list[str], start: int, end: int) -> bool:
+    """Whether ``words[start:end]`` holds a month said with a day ("13 April", "April 13th").
+
+    A date is no misheard name: "three umbrellas on 13 April in Bangkok" names no product
+    ("april in" is not the code AP-RAIN heard loosely).
+    """
+    for i in range(start, end):
+        if words[i] not in MONTHS:
+            continue
+        before = words[i - 1] if i > 0 else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if _DAY.fullmatch(before) or _DAY.fullmatch(after):
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -142,6 +163,8 @@ class LooseVocabulary:
             for start in range(0, len(words) - size + 1):
                 end = start + size
                 if any(taken[start:end]) or any(w.isdigit() for w in words[start:end]):
+                    continue
+                if in_a_date(words, start, end):
                     continue
                 run = words[start:end]
                 if PRONOUNS.intersection(run) or all(

@@ -30,6 +30,7 @@ from knowledge_base.head_words import (
     bare_heads,
     counted_heads,
     counted_products,
+    measured_products,
     products_sharing,
     shared_head,
     singular_form,
@@ -227,6 +228,7 @@ class CatalogueMatcher:
             found.extend(find_places(self.loose, words, occupied))
             found.extend(find_cjk_places(self.loose, words, occupied))
         found = counted_products(self.index, words, found)
+        found = measured_products(self.shared.heads, words, found)
         if not any(m.kind == "product" for m in found):
             found.extend(counted_heads(self.index, self.shared.heads, words, found))
         else:  # "one kaze and two cough syrups": another counted item in a list

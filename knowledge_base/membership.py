@@ -61,11 +61,12 @@ def membership_names(knowledge: KnowledgeBase) -> frozenset[str]:
 def membership_named(
     mentions: list[Mention], knowledge: KnowledgeBase
 ) -> tuple[list[Mention], bool]:
-    """The mentions without a loosely heard promotion that is the membership's own name.
+    """The mentions without a loosely heard promotion or product that is the membership's name.
 
     "Green Club price on the paper star?": "green club" is only part of "Green Club Week",
     and the chain's texts call its members "Green Club members", so it means members (the
     ``bool``), not that promotion. A promotion's full name ("Green Club Week") always stays.
+    So with a product: "Haneul Club price on the Byeol?" is no "Haneul Cap" heard loosely.
     """
     names = membership_names(knowledge)
     if not names:
@@ -73,7 +74,9 @@ def membership_named(
     kept = [
         m
         for m in mentions
-        if not (m.kind == "promotion" and m.score < 1.0 and _is_membership(m.heard, names))
+        if not (
+            m.kind in ("promotion", "product") and m.score < 1.0 and _is_membership(m.heard, names)
+        )
     ]
     return kept, len(kept) < len(mentions)
 

@@ -1,0 +1,53 @@
+"""The offer that would discount an item but leaves it out: the item excluded, or the store.
+
+When only a spend threshold (a basket offer) covers an item at a store, a question about
+the item's price or offers is first about the item's own discount that does not apply there:
+"How much is the Sora driver at the Gangnam Fitting Studio?" (the Spring Tee-Off Sale leaves
+that store out), "member price on the Titan" (the sale excludes the Titan). The answer says
+that, and the shelf price, before the spend threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from knowledge_base.coming_offers import spend_and_save
+from knowledge_base.models import Promotion
+from knowledge_base.resolution import Phase, PromotionTiming
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
+
+Timing = Callable[[Promotion], PromotionTiming]
+"""Where a promotion stands at the question's store and moment."""
+
+
+def leaving_out(
+    kb: KnowledgeBase, sku: str, store_id: str, timing: Timing
+) -> tuple[Promotion, bool] | None:
+    """A running item discount that would cover ``sku`` but leaves it out at ``store_id``.
+
+    The ``bool`` is True when the store is what it leaves out (its region holds the store,
+    ``exclude_stores`` names it), False when it excludes the item (``exclude_skus``).
+    Spend thresholds are not such discounts: they take money off a basket.
+    """
+    for promotion in kb.promotions_for_sku(sku):
+        if store_id not in promotion.exclude_stores or not promotion.visible:
+            continue
+        if not spend_and_save(promotion) and timing(promotion).phase is Phase.RUNNING:
+            return promotion, True
+    category = kb.products[sku].category
+    for promotion in kb.promotions_for_category(category):
+        if sku not in promotion.scope.exclude_skus or not promotion.visible:
+            continue
+        if spend_and_save(promotion) or store_id not in kb.scope_stores(promotion):
+            continue
+        if timing(promotion).phase is Phase.RUNNING:
+            return promotion, False
+    return None
+
+
+def only_basket_offers(promotions: list[Promotion]) -> bool:
+    """Every offer pricing the item is a spend threshold (none lowers the item's own price)."""
+    return bool(promotions) and all(spend_and_save(p) for p in promotions)
