@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-_HAN = ("\u3400", "\u9fff")
+from knowledge_base.words import has_cjk
 
 
 @cache
@@ -24,7 +24,6 @@ def _converter() -> Any:
 
 def simplified(text: str) -> str:
     """``text`` with Traditional Han characters written in Simplified ones."""
-    low, high = _HAN
-    if not any(low <= char <= high for char in text):
+    if not has_cjk(text):
         return text
     return str(_converter().convert(text))

@@ -94,12 +94,11 @@ def split_syllable(syllable: str) -> tuple[str, str]:
         final = "un"
     if final == "ong" and initial in ("j", "q", "x"):
         final = "iong"
-    for compound in _MEDIAL_FINALS:
-        if final == compound:
-            medial, rest = compound[0], compound[1:]
-            if initial in ("y", "w"):
-                return ("yu" if medial == "v" else initial), rest
-            return initial + ("u" if medial == "v" else medial), rest
+    if final in _MEDIAL_FINALS:
+        medial, rest = final[0], final[1:]
+        if initial in ("y", "w"):
+            return ("yu" if medial == "v" else initial), rest
+        return initial + ("u" if medial == "v" else medial), rest
     if final not in FINALS:
         raise ValueError(f"pinyin {syllable!r}: no cn1 final for {final!r}")
     return initial, final
