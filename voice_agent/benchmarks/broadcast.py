@@ -31,7 +31,13 @@ exits with 1 when a round did not complete, after printing its report.
 
 The earpieces run in a process of their own at a higher priority than the service, and so
 does the LiveKit server: on a floor they are other machines, not the service's CPU. Times
-cross the two processes as wall-clock times.
+cross the two processes as wall-clock times. Clerks are on shift a while before headquarters
+publishes: once every earpiece hears the assistant the round waits ``--settle-secs`` [5]
+before the publish and reports the service's CPU over that wait as ``idle_node_cpu_percent``
+(percent of one core, every session only listening), and its CPU seconds from the publish
+to the round's end as ``node_cpu_secs``. The round's service looks for publications every
+0.1 s, as a publish over HTTP is served at once (a ``kb publish`` from the command line
+waits for the next ``knowledge_base.poll_interval_secs``).
 """
 
 from __future__ import annotations
@@ -40,10 +46,12 @@ import asyncio
 import re
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
 from loguru import logger
 from pydantic import SecretStr
 
@@ -63,6 +71,8 @@ from voice_agent.benchmarks.clerk_process import (
 from voice_agent.settings import LiveKitSettings, Settings
 
 STORE = "SH-01"
+SETTLE_SECS = 5.0
+"""From every earpiece hearing the assistant to the publish (clerks on shift a while)."""
 PROMOTION_FILE = Path("promotions") / "weekend-running.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -105,6 +115,7 @@ async def run_broadcast_bench(
     *,
     limit_secs: float = 180.0,
     deadlines: RoundDeadlines | None = None,
+    settle_secs: float = SETTLE_SECS,
 ) -> dict[str, Any]:
     """One round per clerk count (see the module docstring).
 
@@ -115,10 +126,13 @@ async def run_broadcast_bench(
     rounds = []
     for clerks in counts:
         with tempfile.TemporaryDirectory(prefix="bench-broadcast-") as scratch:
-            rounds.append(await _round(settings, binary, clerks, Path(scratch), deadlines))
+            rounds.append(
+                await _round(settings, binary, clerks, Path(scratch), deadlines, settle_secs)
+            )
     return {
         "benchmark": "broadcast",
         "limit_secs": limit_secs,
+        "settle_secs": settle_secs,
         "deadlines_secs": deadlines.to_dict(),
         "complete": all(r["complete"] for r in rounds),
         "rounds": rounds,
@@ -126,7 +140,12 @@ async def run_broadcast_bench(
 
 
 async def _round(
-    settings: Settings, binary: Path, clerks: int, scratch: Path, deadlines: RoundDeadlines
+    settings: Settings,
+    binary: Path,
+    clerks: int,
+    scratch: Path,
+    deadlines: RoundDeadlines,
+    settle_secs: float,
 ) -> dict[str, Any]:
     from knowledge_base.loader import SAMPLE_DATA_DIR
     from knowledge_base.roster_files import parse_roster
@@ -198,6 +217,8 @@ async def _round(
             )
             try:
                 await _until_ready(files, listening)
+                idle_percent = await _node_cpu_percent(settle_secs)
+                node_cpu_before = _node_cpu_secs()
                 published = datetime.now(UTC)
                 await asyncio.to_thread(_publish, database, kb, edit, notice_id, published)
                 files.published.write_text(f"{published.timestamp()}\n", encoding="utf-8")
@@ -210,12 +231,13 @@ async def _round(
             except (TimeoutError, ClerkProcessError) as e:
                 earpieces_error = str(e) or "the earpieces did not report in time (ended)"
                 logger.error("bench broadcast: {} clerks: {}", clerks, earpieces_error)
+            node_cpu_secs = _node_cpu_secs() - node_cpu_before
             records = await asyncio.to_thread(
                 SqlNoticeRepository(database=database).deliveries, notice_id=notice_id
             )
     finally:
         database.close()
-    return round_report(
+    report = round_report(
         clerk_identities(clerks),
         earpieces,
         {d.clerk: d for d in records},
@@ -223,6 +245,25 @@ async def _round(
         deadlines,
         earpieces_error=earpieces_error,
     )
+    return report | {
+        "idle_node_cpu_percent": idle_percent,
+        "node_cpu_secs": round(node_cpu_secs, 2),
+    }
+
+
+def _node_cpu_secs() -> float:
+    """CPU seconds this process (the service, every session in it) has used."""
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
+
+
+async def _node_cpu_percent(secs: float) -> float | None:
+    """The service's CPU over the next ``secs`` seconds, in percent of one core."""
+    if secs <= 0:
+        return None
+    before, started = _node_cpu_secs(), time.monotonic()
+    await asyncio.sleep(secs)
+    return round(100 * (_node_cpu_secs() - before) / (time.monotonic() - started), 1)
 
 
 def _plans(endpoint: Any, clerks: int) -> list[EarpiecePlan]:

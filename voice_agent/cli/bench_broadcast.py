@@ -62,6 +62,16 @@ def bench_broadcast(
     leave_secs: Annotated[
         float, typer.Option("--leave-secs", min=1.0, help="Earpieces out of their rooms by then.")
     ] = _DEFAULT.leave_secs,
+    settle_secs: Annotated[
+        float,
+        typer.Option(
+            "--settle-secs",
+            min=0.0,
+            max=20.0,
+            help="Wait this long after every earpiece hears the assistant, then publish; "
+            "the service's CPU meanwhile is idle_node_cpu_percent. 0: publish at once.",
+        ),
+    ] = broadcast.SETTLE_SECS,
     json_output: JsonOption = False,
     config: ConfigOption = None,
 ) -> None:
@@ -84,7 +94,12 @@ def bench_broadcast(
     binary = find_livekit_server_binary(settings.livekit.binary or None)
     result = asyncio.run(
         broadcast.run_broadcast_bench(
-            settings, binary, counts, limit_secs=limit_secs, deadlines=deadlines
+            settings,
+            binary,
+            counts,
+            limit_secs=limit_secs,
+            deadlines=deadlines,
+            settle_secs=settle_secs,
         )
     )
     result["machine"] = {"cpus": psutil.cpu_count(), "platform": platform.platform()}
@@ -116,6 +131,11 @@ def _print_report(result: dict[str, Any]) -> None:
             if missing:
                 within = row["deadlines_secs"][phase]
                 typer.echo(f"    not {phase} within {within:.0f} s: {len(missing)} {missing}")
+        if row["idle_node_cpu_percent"] is not None:
+            typer.echo(
+                f"    service CPU: {row['idle_node_cpu_percent']}% of a core while listening,"
+                f" {row['node_cpu_secs']} s from the publish to the end"
+            )
         if row["earpieces_error"]:
             typer.echo(f"    earpieces: {row['earpieces_error']}")
         typer.echo(f"    complete: {'yes' if row['complete'] else 'NO'}")
