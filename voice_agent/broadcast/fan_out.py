@@ -95,8 +95,13 @@ class FanOut:
         connected = set(self._follow_up.connected())
         await self._render_ahead(announced, [p for p in people if p.identity in connected])
         touched = {person.identity for person in people} | {d.clerk for d in superseded}
+        # One read for everyone, not one per person: the last offer does not wait for
+        # the reads of everyone before it.
+        open_ones: dict[str, list[Delivery]] = {identity: [] for identity in touched}
+        for delivery in await asyncio.to_thread(self._notices.deliveries, open_only=True):
+            open_ones.get(delivery.clerk, []).append(delivery)
         for identity in sorted(touched):
-            await self._follow_up.evaluate(identity, roster)
+            await self._follow_up.evaluate(identity, roster, records=open_ones[identity])
 
     async def tell(
         self, people: Iterable[StaffMember], *, key: str, text: Callable[[str], str]
