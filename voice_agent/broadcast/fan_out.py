@@ -3,9 +3,10 @@
 For an urgent publication's version it stores the notice and one delivery per person in
 scope (:func:`knowledge_base.notice_scope.recipients` on the stored roster), and supersedes
 the open notices of older versions of the promotion, in one transaction, *before* anything
-is spoken; then it renders the texts ahead for the connected people and hands everyone
-touched to the :class:`FollowUp`, which offers what is due. A notice stored already
-(another node, a replayed observer call) is not stored or offered again.
+is spoken. The texts the connected people will hear render meanwhile (rendering is not
+speaking); once both are done it hands everyone touched to the :class:`FollowUp`, which
+offers what is due. A notice stored already (another node, a replayed observer call) is not
+stored or offered again.
 """
 
 from __future__ import annotations
@@ -65,19 +66,16 @@ class FanOut:
                 "broadcast: no roster loaded (or an empty one); {} reaches nobody", notice
             )
         people = recipients(announced, self._knowledge(), roster)
-        now = self._clock()
-        promotion_id, version = parse_notice_id(notice)
-        older = await asyncio.to_thread(self._notices.open_of_promotion, promotion_id)
-        superseded = [
-            apply(d, Superseded(now)) for d in older if parse_notice_id(d.notice_id)[1] < version
-        ]
-        record = NoticeRecord(notice, publication.id, promotion_id, version, True, now)
-        created = await asyncio.to_thread(
-            self._notices.create,
-            record,
-            [Delivery(notice, person.identity, now) for person in people],
-            superseded=superseded,
+        connected = set(self._follow_up.connected())
+        rendering = asyncio.ensure_future(
+            self._render_ahead(announced, [p for p in people if p.identity in connected])
         )
+        try:
+            created, superseded = await self._store(publication, notice, people)
+        except BaseException:
+            rendering.cancel()
+            raise
+        await rendering
         if not created:
             # Stored already (by another node): its people connected here are looked at.
             connected = set(self._follow_up.connected())
@@ -92,8 +90,6 @@ class FanOut:
         )
         for old in superseded:
             await self._follow_up.withdraw_superseded(old)
-        connected = set(self._follow_up.connected())
-        await self._render_ahead(announced, [p for p in people if p.identity in connected])
         touched = {person.identity for person in people} | {d.clerk for d in superseded}
         # One read for everyone, not one per person: the last offer does not wait for
         # the reads of everyone before it.
@@ -102,6 +98,29 @@ class FanOut:
             open_ones.get(delivery.clerk, []).append(delivery)
         for identity in sorted(touched):
             await self._follow_up.evaluate(identity, roster, records=open_ones[identity])
+
+    async def _store(
+        self, publication: Publication, notice: str, people: list[StaffMember]
+    ) -> tuple[bool, list[Delivery]]:
+        """Store ``notice`` with a delivery per person, superseding older versions' open ones.
+
+        Returns whether it was stored here (not by another node first), and the deliveries
+        it superseded.
+        """
+        now = self._clock()
+        promotion_id, version = parse_notice_id(notice)
+        older = await asyncio.to_thread(self._notices.open_of_promotion, promotion_id)
+        superseded = [
+            apply(d, Superseded(now)) for d in older if parse_notice_id(d.notice_id)[1] < version
+        ]
+        record = NoticeRecord(notice, publication.id, promotion_id, version, True, now)
+        created = await asyncio.to_thread(
+            self._notices.create,
+            record,
+            [Delivery(notice, person.identity, now) for person in people],
+            superseded=superseded,
+        )
+        return created, superseded
 
     async def tell(
         self, people: Iterable[StaffMember], *, key: str, text: Callable[[str], str]
