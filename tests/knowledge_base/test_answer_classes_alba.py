@@ -19,6 +19,8 @@ Which stores have an offer names the store its regions hold that it leaves out.
 A change question naming an item says the change note that names it.
 A person's WhatsApp, and a desk named by its own name, are contact questions.
 A store's opening hours are not known.
+A product's whole name of four words, one of them misheard ("esmerelda eau de parfum"), is
+that product.
 """
 
 from __future__ import annotations
@@ -175,3 +177,11 @@ def test_a_stores_opening_hours_are_not_known() -> None:
     assert answer.text.startswith("I don't know that one; please ask")
     dates = ask_sample(ALBA, "what time does the mother's day sale end")
     assert dates.text == "The Mother's Day Fragrance Sale ends at 20:00 on Monday 10 May."
+
+
+def test_a_whole_name_of_four_words_heard_loosely_is_that_product() -> None:
+    answer = ask_sample(ALBA, "how much is the esmerelda eau de parfum")
+    assert answer.text.startswith(
+        "The Esmeralda Eau de Parfum is 311200 Colombian pesos with Mother's Day Fragrance Sale"
+    )
+    assert answer.detail["products"] == ["EDP-ESM"]
