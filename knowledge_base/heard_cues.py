@@ -30,8 +30,8 @@ def cues_heard(
 
     Never a word inside a name (``named``: positions), one the knowledge base's texts use
     (``vocabulary``), nor one written with a capital after the first word: "Chanel" is a
-    name, not "change" heard wrong. "number price" is "member price" where no name of the
-    chain says "number".
+    name, not "change" heard wrong (a cue glued to its end still counts: "Watsmertotel").
+    "number price" is "member price" where no name of the chain says "number".
     """
     corrected: dict[str, str] = {}
     speller = _speller()
@@ -45,7 +45,7 @@ def cues_heard(
             continue
         if vocabulary is not None and word in vocabulary:
             continue
-        cue = None if word in proper else speller.correct(word)
+        cue = speller.glued(word) if word in proper else speller.correct(word)
         if cue is not None:
             corrected[word] = cue
     return corrected

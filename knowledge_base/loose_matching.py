@@ -168,6 +168,8 @@ class LooseVocabulary:
                 if in_a_date(words, start, end):
                     continue
                 run = words[start:end]
+                if size == 4 and any(w in FUNCTION_WORDS or len(w) < 2 for w in run):
+                    continue  # "the mother s day" is no misheard "the Mother's Day set"
                 if PRONOUNS.intersection(run) or all(
                     w in FUNCTION_WORDS or w in GENERIC_WORDS for w in run
                 ):

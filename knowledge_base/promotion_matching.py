@@ -34,9 +34,8 @@ def loose_promotions(
 ) -> list[Mention]:
     """Offers heard imperfectly, beside the names ``found`` exactly.
 
-    None named: one heard loosely, outside the products' words, unless it is heard in
-    nothing but a category's own name. One named: a second only when read closely ("does
-    based camp we go on top of the tent clearance").
+    None named: one heard loosely, outside the products' words. One named: a second only
+    when read closely ("does based camp we go on top of the tent clearance").
     """
     named = {m.key for m in found if m.kind == "promotion"}
     if len(named) > 1 or sum(m.kind == "promotion" for m in found) > 1:
@@ -49,10 +48,25 @@ def loose_promotions(
     heard = find_promotions(vocabulary, words, occupied)
     if named:
         return [m for m in heard if m.key not in named and m.score >= SECOND_PROMOTION_SCORE]
+    return heard
+
+
+def priced_category_not_offer(
+    vocabulary: LooseVocabulary, mentions: list[Mention], words: list[str]
+) -> list[Mention]:
+    """``mentions`` of a price question less an offer heard loosely in a category's name.
+
+    "How much are the splashes?" asks the category's prices (splashes: body mists); that
+    "the splashes" also sounds like "the splash deal" does not make it that offer. Kept
+    when another word of the offer's name is said ("a third bed frame at the bonus price").
+    """
     return [
         m
-        for m in heard
-        if not only_category_words(m, found, words) or _more_of_its_name(vocabulary, m, words)
+        for m in mentions
+        if m.kind != "promotion"
+        or m.score >= 1.0
+        or not only_category_words(m, mentions, words)
+        or _more_of_its_name(vocabulary, m, words)
     ]
 
 

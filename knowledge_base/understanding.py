@@ -45,6 +45,7 @@ from knowledge_base.membership import (
 )
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
+from knowledge_base.promotion_matching import priced_category_not_offer
 from knowledge_base.question_counts import counts_heard, one_of_each, one_product_categories
 from knowledge_base.question_forms import (
     asks_how_many_per_customer,
@@ -154,6 +155,9 @@ def understand(
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
 
+    if intent is Intent.PRICE:  # "how much are the splashes": the category, not the splash deal
+        loose = catalogue_lookup.catalogue_matcher(knowledge).loose
+        mentions = priced_category_not_offer(loose, mentions, words)
     mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     choices: list[str] = []

@@ -11,16 +11,18 @@ price first, the threshold's receipt discount after.
 A member price above what everyone pays is never said.
 A channel named with its accent ("Sistecrédito") is the same channel as without.
 A draft's own name, heard as a published offer it resembles, is not that offer.
-A capitalised word (a brand) is never read as a cue word one letter off it.
-A category's own name heard loosely as an offer's is the category; "one of each <category>"
-is a basket of one of each of its products.
+A capitalised word (a brand) is never read as a cue word one letter off it (a cue glued to
+its end still is: "What's Nertotals?").
+A category's own name heard loosely as an offer's, in a price question, is the category
+(asked whether it is still on, the offer stays); "one of each <category>" is a basket of
+one of each of its products.
 "How much do members get off X?" asks the rate.
 Which stores have an offer names the store its regions hold that it leaves out.
 A change question naming an item says the change note that names it.
 A person's WhatsApp, and a desk named by its own name, are contact questions.
 A store's opening hours are not known.
 A product's whole name of four words, one of them misheard ("esmerelda eau de parfum"), is
-that product.
+that product; four words with a small one among them ("the mother s day") are not compared.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.loader import load_knowledge_base
 
 ALBA = sample_chain("alba-perfumeria")
+FOLHA = sample_chain("folha-books")
 ZONA_VIVA = "GUA-ZVI"
 
 
@@ -125,6 +128,8 @@ def test_a_capitalised_brand_is_never_a_cue_word_one_letter_off() -> None:
     answer = ask_sample(ALBA, "Is Chanel No 5 in the Mother's Day sale?")
     assert "please ask" in answer.text
     assert "changed" not in answer.text
+    glued = ask_sample(FOLHA, "Two memorials, and N-BIC, CH-ATLUS, What's Nertotals?")
+    assert glued.text.startswith("2 Memorial do Convento and 1 Children's Picture Atlas come to")
 
 
 def test_a_category_heard_as_an_offer_name_is_the_category() -> None:
@@ -133,6 +138,8 @@ def test_a_category_heard_as_an_offer_name_is_the_category() -> None:
         "The Esmeralda Body Mist is 69000 Colombian pesos; the Coco Caribe Body Mist is 59000"
         " Colombian pesos; the Guayaba Rosa Body Mist is 64000 Colombian pesos."
     )
+    offer = ask_sample(ALBA, "Is the men's cologne they still on?")  # no price asked
+    assert offer.text == "No, the Men's Cologne Days ended on Sunday 2 May."
 
 
 def test_one_of_each_of_a_category_is_a_basket_of_its_products() -> None:
@@ -185,3 +192,5 @@ def test_a_whole_name_of_four_words_heard_loosely_is_that_product() -> None:
         "The Esmeralda Eau de Parfum is 311200 Colombian pesos with Mother's Day Fragrance Sale"
     )
     assert answer.detail["products"] == ["EDP-ESM"]
+    small_words = ask_sample(ALBA, "Is it all of your own in the Mother's Day?")
+    assert "Madre Querida" not in small_words.text  # "the mother s day" is no gift set
