@@ -7,6 +7,7 @@ written in the promotion file.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from knowledge_base.answer_core import Turn
@@ -15,6 +16,8 @@ from knowledge_base.answering import Answer
 from knowledge_base.models import Promotion
 from knowledge_base.phrasing import lower_first, the_title, title
 from knowledge_base.speech import spoken_date
+from knowledge_base.text import LocalizedText
+from knowledge_base.words import tokens
 
 MAX_CHANGES_SAID = 3
 """Change sentences spoken at most: every note of a usual revision, not a whole changelog."""
@@ -71,7 +74,7 @@ class ChangeAnswers(FaqAnswers):
             # "was it different before?": what the previous version said, then what changed.
             turn.fact(f"{promotion.title.en} version {promotion.version - 1} change notes")
             was = _VERSION_LABEL.sub("", self._text(turn, earlier.notes[0]))
-            now = self._text(turn, change.notes[0])
+            now = self._text(turn, self._item_notes_first(turn, change.notes)[0])
             published = self._published(turn, promotion)
             before = f"Before version {promotion.version} of {name}{published}, it was"
             return self._done(turn, [f"{before} {lower_first(was)}", now])
@@ -88,7 +91,7 @@ class ChangeAnswers(FaqAnswers):
             version = f"In version {promotion.version} of {name}{self._published(turn, promotion)}"
             return self._done(turn, [_then(version, said[0]), *said[1:MAX_CHANGES_SAID]])
         turn.fact(f"{promotion.title.en} version {promotion.version} change notes")
-        notes = [self._text(turn, note) for note in change.notes]
+        notes = [self._text(turn, note) for note in self._item_notes_first(turn, change.notes)]
         published = self._published(turn, promotion)
         if zh:
             return self._done(
@@ -100,6 +103,26 @@ class ChangeAnswers(FaqAnswers):
             )
         version = f"In version {promotion.version} of {name}{published}"
         return self._done(turn, [_then(version, notes[0]), *notes[1:MAX_CHANGES_SAID]])
+
+    def _item_notes_first(self, turn: Turn, notes: Sequence[LocalizedText]) -> list[LocalizedText]:
+        """``notes``, those that name the item asked about first ("did the X use to be in it?").
+
+        A note names the item by its name or one of its aliases of two words or more.
+        """
+        names = [
+            " ".join(tokens(name))
+            for sku in turn.parsed.products
+            for name in (self._kb.products[sku].name.en, *self._kb.products[sku].aliases)
+            if len(tokens(name)) > 1
+        ]
+        if not names:
+            return list(notes)
+
+        def names_item(note: LocalizedText) -> bool:
+            said = f" {' '.join(tokens(note.best('en')))} "
+            return any(f" {name} " in said for name in names)
+
+        return sorted(notes, key=lambda note: not names_item(note))
 
     def _published(self, turn: Turn, promotion: Promotion) -> str:
         """When the version was published, as ", published on Thursday 3 December" (or "")."""

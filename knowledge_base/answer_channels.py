@@ -153,16 +153,14 @@ def _named(promotion: Promotion, words: str, text: str) -> list[tuple[ShortText,
     vocabulary = channel_words(promotion.channels)
     said = channels_named(words.split(), text, vocabulary)
     for word, channel in vocabulary.items():
-        heard = (
-            f" {word} " in words or f" {word}s " in words or (not word.isascii() and word in text)
-        )
-        if not heard or channel not in said:
+        if not _said(word, words, text) or channel not in said:
             continue
         value = promotion.channels.combines(channel)
         if value is None:
             continue
         name = _spoken(promotion, channel)
-        if word.isascii() and word != name.en.lower().removeprefix("the "):
+        own_word = word.isascii() and word != name.en.lower().removeprefix("the ")
+        if own_word and isinstance(channel, Channel):
             # Say it in the clerk's words ("app vouchers", not "app coupons").
             plural = name.en.endswith("s") and not word.endswith("s")
             name = ShortText.model_validate(
@@ -196,13 +194,24 @@ def channels_named(
     """
     joined = " " + " ".join(words) + " "
     vocabulary = vocabulary if vocabulary is not None else channel_words()
-    heard = [
-        word
-        for word in vocabulary
-        if f" {word} " in joined or f" {word}s " in joined or (not word.isascii() and word in text)
-    ]
+    heard = [word for word in vocabulary if _said(word, joined, text)]
     return {
         vocabulary[word]
         for word in heard
         if not any(word != longer and word in longer for longer in heard)
     }
+
+
+def _said(word: str, joined: str, text: str) -> bool:
+    """Whether a channel's ``word`` is in the question (``joined``: its tokens, spaced).
+
+    Compared token by token, so a name written with an accent ("Sistecrédito") is heard as
+    the question's tokens read it, whatever its capitals; a Chinese name inside ``text``.
+    """
+    spaced = " ".join(tokens(word))
+    return (
+        f" {word} " in joined
+        or f" {word}s " in joined
+        or bool(spaced and (f" {spaced} " in joined or f" {spaced}s " in joined))
+        or (not word.isascii() and word in text)
+    )

@@ -9,15 +9,13 @@ on X?" of an offer that leaves X out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from knowledge_base.answer_core import Turn
-from knowledge_base.answer_sentences import AnswerSentences
+from knowledge_base.answer_spend_parts import SpendItemParts
 from knowledge_base.answering import Answer
-from knowledge_base.coming_offers import spend_and_save
-from knowledge_base.left_out_offers import only_basket_offers
-from knowledge_base.models import Promotion, Rule
+from knowledge_base.models import Product, Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, join, rule_phrases, the_title, title
 from knowledge_base.question_forms import stated_percents
@@ -25,7 +23,7 @@ from knowledge_base.resolution import Phase, PromotionTiming
 from knowledge_base.speech import money
 
 
-class ItemAnswerParts(AnswerSentences):
+class ItemAnswerParts(SpendItemParts):
     """Prices and placed offers of one item or category, for the answers about products."""
 
     def _so_price(self, turn: Turn, sku: str, only: Promotion | None = None) -> str:
@@ -57,48 +55,34 @@ class ItemAnswerParts(AnswerSentences):
             return ""
         return self._so_price(turn, sku, only=promotion)
 
-    def _price_alone(self, turn: Turn, sku: str, promotion: Promotion) -> list[str]:
-        """``On its own the X is 12 lari``: after a spend threshold, which does not price it.
-
-        Empty unless ``promotion`` is a spend and save and the item's price is not lowered.
-        """
-        if turn.zh or not spend_and_save(promotion):
-            return []
-        quote = self._unit_quote(turn, sku)
-        if quote.total != quote.list_total:
-            return []
-        self._quote_facts(turn, quote)
-        price = money(quote.total, self._currency(turn))
-        return [f"On its own the {self._item(turn, sku)} is {price}"]
-
-    def _reached_alone(
-        self, turn: Turn, sentences: list[str], sku: str, promotion: Promotion
-    ) -> list[str]:
-        """``sentences``, the last ending with what one comes to when it reaches a spend alone.
-
-        Asked with a spend threshold (``promotion``), an item that reaches it alone is
-        priced: "; one on its own comes to 7700 Thai baht", or with its own discount that
-        stacks on the threshold, "; with the Spring Tee-Off Sale too, it comes to 13520 Thai
-        baht": that discount is no less part of its price than the threshold.
-        """
-        if turn.zh or not spend_and_save(promotion):
-            return sentences
-        quote = self._unit_quote(turn, sku)
-        if promotion.id not in quote.promotion_ids or quote.total == quote.list_total:
-            return sentences
-        said = [s for s in sentences if s]
-        if not said:
-            return sentences
-        self._quote_facts(turn, quote)
-        own = [self._kb.promotions[p] for p in quote.promotion_ids if p != promotion.id]
-        for other in own:
-            self._promotion_facts(turn, other)
-        total = money(quote.total, self._currency(turn))
-        listed = money(quote.list_total, self._currency(turn))
-        names = join([the_title(p, False) for p in own], False)
-        clause = f"with {names} too, it comes to" if own else "one on its own comes to"
-        said[-1] = f"{said[-1]}; {clause} {total}, down from {listed}"
-        return said
+    def _ended_then_running(
+        self,
+        turn: Turn,
+        product: Product,
+        ended: tuple[Promotion, PromotionTiming],
+        running: tuple[Promotion, PromotionTiming],
+        rules: Mapping[str, Sequence[Rule]],
+    ) -> Answer:
+        """The offer that ended, the price now, and what the offer running on it gives."""
+        zh, sku = turn.zh, product.sku
+        over, placed = ended
+        self._promotion_facts(turn, over)
+        price = money(
+            product.list_price[self._currency(turn).code],
+            self._currency(turn),
+            "zh-CN" if zh else "en",
+        )
+        members, members_placed = running
+        self._promotion_facts(turn, members)
+        head, rest = self._headline(
+            turn, self._item(turn, sku) if zh else "it", members, rules=rules[members.id]
+        )
+        said = [self._ended_phrase(turn, over, placed)]
+        if zh:
+            said = [f"没有，{said[0]}", f"{self._item(turn, sku)}现价{price}", head]
+        else:
+            said = [f"No, {said[0]}", f"The {self._item(turn, sku)} is {price} now", head]
+        return self._done(turn, [*said, self._then(turn, rest, members_placed)])
 
     def _not_at_named(self, turn: Turn, promotion: Promotion) -> list[str]:
         """``The X does not run at <store>``: stores of a city or region named that it leaves out.
@@ -179,20 +163,6 @@ class ItemAnswerParts(AnswerSentences):
         placed.sort(key=lambda x: order.index(x[1].phase))
         return placed, rules
 
-    def _unreduced_price(self, turn: Turn, sku: str, *, shelf: bool = False) -> str:
-        """``sku``'s shelf price at the store then, spoken, when no offer reduces it; else "".
-
-        ``shelf``: also when only a spend threshold takes money off (off the basket, not it).
-        """
-        quote = self._unit_quote(turn, sku)
-        offers = [self._kb.promotions[p] for p in quote.promotion_ids]
-        basket_only = shelf and only_basket_offers(offers)
-        if quote.total != quote.list_total and not basket_only:
-            return ""  # another offer prices it: the named one's answer stays about that one
-        self._quote_facts(turn, quote)
-        listed = quote.list_total if basket_only else quote.total
-        return money(listed, self._currency(turn), "zh-CN" if turn.zh else "en")
-
     def _plain_price(
         self, turn: Turn, sku: str, *, stays: bool = False, shelf: bool = False
     ) -> str:
@@ -253,6 +223,8 @@ class ItemAnswerParts(AnswerSentences):
             )
             so = self._so_rate(turn, sku, now, rules[now.id])
             said.append(f"现在{head}{so}" if zh else f"Now {head}{so}")
+            if len(running) == 1:  # a spend threshold alone: what the item itself costs
+                said = self._reached_alone(turn, said + self._price_alone(turn, sku, now), sku, now)
         elif price := self._unreduced_price(turn, sku):
             item = self._item(turn, sku) if zh else f"The {self._item(turn, sku)}"
             said.append(f"{item}现价{price}" if zh else f"{item} is {price} now")

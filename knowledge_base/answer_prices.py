@@ -24,6 +24,7 @@ from knowledge_base.question_forms import asks_past
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
 from knowledge_base.speech import money, spoken_date
+from knowledge_base.spend_short import short_of_spend
 
 
 class PriceAnswers(AnswerFocus):
@@ -134,12 +135,17 @@ class PriceAnswers(AnswerFocus):
                 )
             else:
                 sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
+        short = self._short_of_named(turn, quote, used)
+        if short and sentences:
+            sentences[0] += short
         limits = [step for step in quote.steps if _is_limit(step) and step.promotion_id]
         if not parsed.member:
             member_quote = pricing.quote(
                 kb, basket=basket, store_id=turn.store_id, at=turn.at, member=True
             )
-            if member_quote.total != quote.total:
+            # Never a member price above everyone's: the 25 percent that takes an item under
+            # a spend threshold's tier is no price a member pays (the card is their choice).
+            if member_quote.total < quote.total:
                 self._quote_facts(turn, member_quote)
                 member_total = money(member_quote.total, currency, lang)
                 # One second sentence: the limits the basket goes over, then the member price.
@@ -198,9 +204,29 @@ class PriceAnswers(AnswerFocus):
 
     def _priced(self, turn: Turn, sentences: list[str], used: list[Promotion]) -> Answer:
         answer = self._done(turn, sentences)
-        if len(used) > 1:
-            answer.detail[ABOUT_TOGETHER] = [p.id for p in used]
+        named = [self._kb.promotions[p] for p in turn.parsed.promotions[:1]]
+        about = [*(p for p in named if p.id in answer.promotion_ids and p not in used), *used]
+        if len(about) > 1:
+            answer.detail[ABOUT_TOGETHER] = [p.id for p in about]
         return answer
+
+    def _short_of_named(self, turn: Turn, quote: pricing.Quote, used: list[Promotion]) -> str:
+        """``, less than the 300000 pesos to spend for the X``: a named threshold not reached.
+
+        "Esmeralda on Saturday with the spend and save, total?": its own sale prices it under
+        the threshold asked about, which takes nothing off; that is said with the price.
+        """
+        if turn.zh or not used or not turn.parsed.promotions:
+            return ""
+        named = self._kb.promotions[turn.parsed.promotions[0]]
+        if not spend_and_save(named):
+            return ""
+        short = short_of_spend(named, quote, self._kb.scope_skus(named), used)
+        if short is None:
+            return ""
+        self._promotion_facts(turn, named)
+        spend = money(short, self._currency(turn))
+        return f", less than the {spend} to spend for {the_title(named, False)}"
 
     def _limit_notes(self, turn: Turn, steps: list[QuoteStep]) -> list[str]:
         """Each limit the basket goes over: ``Autumn Glow: limit 3 products per customer, ...``."""

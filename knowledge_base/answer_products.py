@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from knowledge_base.answer_core import Turn, not_for_non_members
 from knowledge_base.answer_left_out import LeftOutAnswers
 from knowledge_base.answering import ABOUT_TOGETHER, Answer
 from knowledge_base.left_out import asks_if_left_out, in_offer_openers
-from knowledge_base.models import AmountOff, Product, Promotion, Rule
+from knowledge_base.models import AmountOff, Product, Promotion
 from knowledge_base.offer_audience import everyone_first, member_rule, members_only
 from knowledge_base.phrasing import (
     day,
@@ -43,6 +41,8 @@ class ProductAnswers(LeftOutAnswers):
         left = self._left_out_first(turn, product, running, rules)
         if left is not None:
             return left
+        if coming := self._own_offer_coming(turn, sku, relevant, rules):
+            return coming
         if running:
             promotion, placed = running[0]
             self._promotion_facts(turn, promotion)
@@ -183,35 +183,6 @@ class ProductAnswers(LeftOutAnswers):
         unit_off = is_discount_phrase(ended)  # the basket offer itself may be what ended
         return unit_off and all(members_only(p) or not is_discount_phrase(p) for p, _ in running)
 
-    def _ended_then_running(
-        self,
-        turn: Turn,
-        product: Product,
-        ended: tuple[Promotion, PromotionTiming],
-        running: tuple[Promotion, PromotionTiming],
-        rules: Mapping[str, Sequence[Rule]],
-    ) -> Answer:
-        """The offer that ended, the price now, and what the offer running on it gives."""
-        zh, sku = turn.zh, product.sku
-        over, placed = ended
-        self._promotion_facts(turn, over)
-        price = money(
-            product.list_price[self._currency(turn).code],
-            self._currency(turn),
-            "zh-CN" if zh else "en",
-        )
-        members, members_placed = running
-        self._promotion_facts(turn, members)
-        head, rest = self._headline(
-            turn, self._item(turn, sku) if zh else "it", members, rules=rules[members.id]
-        )
-        said = [self._ended_phrase(turn, over, placed)]
-        if zh:
-            said = [f"没有，{said[0]}", f"{self._item(turn, sku)}现价{price}", head]
-        else:
-            said = [f"No, {said[0]}", f"The {self._item(turn, sku)} is {price} now", head]
-        return self._done(turn, [*said, self._then(turn, rest, members_placed)])
-
     def _product_in_named(self, turn: Turn, product: Product, promotion: Promotion) -> Answer:
         zh, sku = turn.zh, product.sku
         # "Is the Greta left out of the sale?": "No" is that it is in, "Yes" that it is not.
@@ -301,6 +272,7 @@ class ProductAnswers(LeftOutAnswers):
         now = money(quote.total, self._currency(turn), "zh-CN" if zh else "en")
         if zh:
             return self._done(turn, [f"不参加了，{ended}", f"{self._item(turn, sku)}现价{now}"])
+        now = self._shelf_then_threshold(turn, quote)
         was = self._price_while_on(turn, sku, promotion, placed)
         if was is not None and asks_past(turn.parsed.words):
             # "How much was the Dante in the Natale offer?": its price on the offer's last day.
@@ -309,7 +281,7 @@ class ProductAnswers(LeftOutAnswers):
                 turn,
                 [
                     f"The {self._item(turn, sku)} was {was} in {name}, which {when}",
-                    f"It is {now} now",
+                    f"It is {now}",
                 ],
             )
-        return self._done(turn, [f"No, {ended}", f"The {self._item(turn, sku)} is {now} now"])
+        return self._done(turn, [f"No, {ended}", f"The {self._item(turn, sku)} is {now}"])

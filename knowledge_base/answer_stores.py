@@ -116,6 +116,10 @@ class StoreAnswers(AnswerFocus):
                 if zh
                 else f"The {name} runs only at {join(inside, zh)}"
             )
+            # A store its own regions hold but it leaves out is the one a clerk may expect.
+            left_out = [s for s in promotion.exclude_stores if s in self._kb.stores]
+            if left_out and not zh:
+                said += f", not at {join(self._store_names(turn, left_out), zh)}"
         return self._done(turn, [said])
 
     def _where_among(self, turn: Turn, promotion: Promotion, store_ids: list[str]) -> Answer:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pydantic import Field, field_validator, model_validator
 
 from knowledge_base.text import Schema, ShortText, looks_like_placeholder
+from knowledge_base.words import tokens
 
 
 def _real(value: str | None) -> str | None:
@@ -116,16 +117,27 @@ def contact_named(words: list[str], contacts: Iterable[Contact]) -> Contact | No
     their names are ordinary words.
     """
     said = set(words) | {w.removesuffix("s") for w in words}
+    spaced = f" {' '.join(words)} "
     found = [
         contact
         for contact in contacts
-        if not contact.name.startswith("The ")
-        and any(len(part) >= 3 and part in said for part in contact.name.lower().split())
+        if (
+            not contact.name.startswith("The ")
+            and any(len(part) >= 3 and part in said for part in contact.name.lower().split())
+        )
+        or (contact.name.startswith("The ") and f" {_desk_words(contact.name)} " in spaced)
     ]
     return found[0] if len(found) == 1 else None
 
 
-_REACH_WORDS = frozenset("number phone mobile cell email mail extension ext".split())
+def _desk_words(name: str) -> str:
+    """The last two words of a desk's name, which say it whole: "promotions desk"."""
+    return " ".join(tokens(name)[-2:])
+
+
+_REACH_WORDS = frozenset(
+    "number phone mobile cell email mail extension ext whatsapp telegram viber".split()
+)
 """Words asking how to reach someone: "dana's number", "javier's email?"."""
 
 

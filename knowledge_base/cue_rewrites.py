@@ -12,6 +12,11 @@ import re
 _REWRITES = (
     (re.compile(r" still on (?:sale|offer|special|promotion|discount)s? "), " still discounted "),
     (re.compile(r" (the|a|any|our|every) tills? "), r" \1 checkout "),
+    # "how much do members get off X?" asks the rate, as "how much off is X?" does.
+    (
+        re.compile(r" how much (?:do|does|did|will|would|can) ((?:\S+ ){1,3}?)get off "),
+        r" how much off \1get ",
+    ),
     # "was the X different before?" asks what its new version changed.
     (re.compile(r" different (?:before|at first) "), " changed "),
     (

@@ -34,6 +34,12 @@ class CueSpeller:
             return next(iter(found))
         return self._glued(word) if not found else None
 
+    def glued(self, word: str) -> str | None:
+        """Only the glued cue at the end of ``word`` ("Watsmertotel" is "what's the total")."""
+        if word in self._cues or len(word) < 5 or not word.isalpha():
+            return None
+        return self._glued(word)
+
     def _glued(self, word: str) -> str | None:
         """A glued cue at the end of a long word: "watsmertotel" is "what's the total".
 

@@ -82,3 +82,22 @@ def names_draft_beside(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> bool
     ("No, the Black Week ended" is not).
     """
     return not parsed.promotions and names_draft(parsed.words, knowledge)
+
+
+def offers_outside_drafts(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> list[str]:
+    """``parsed.promotions`` less those heard loosely in words that say a draft's name.
+
+    "When does the Dia del Padre sale start?", the draft's own alias, resembles the
+    published "Dia de la Madre sale": the draft was named, and the look-alike offer is not
+    what was asked (its dates would be a confident answer about another offer).
+    """
+    spans = _draft_spans(parsed.words, knowledge)
+    if not spans:
+        return parsed.promotions
+    inside = {i for span in spans for i in span}
+    misread = {
+        m.key
+        for m in parsed.mentions
+        if m.kind == "promotion" and m.score < 1.0 and inside & set(range(m.start, m.end))
+    }
+    return [p for p in parsed.promotions if p not in misread]

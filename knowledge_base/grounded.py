@@ -30,7 +30,7 @@ from knowledge_base.answer_stacking import StackingAnswers
 from knowledge_base.answer_stated import StatedFigureAnswers
 from knowledge_base.answering import Answer, Answerer, Question
 from knowledge_base.change_summaries import ChangeSummaries
-from knowledge_base.drafts import names_draft_beside, names_draft_only
+from knowledge_base.drafts import names_draft_beside, names_draft_only, offers_outside_drafts
 from knowledge_base.errors import KnowledgeError
 from knowledge_base.follow_ups import context_of, follow_up
 from knowledge_base.item_labels import ItemLabels
@@ -154,6 +154,7 @@ class GroundedAnswerer(
             if home is not None:
                 turn.store_id, turn.named_store = home, True  # "the Bali opening", from Jakarta
             self._move_to_day_asked(turn)
+            parsed.promotions = offers_outside_drafts(parsed, self._kb)
             if names_draft_only(parsed, self._kb):
                 answer = None  # a draft is never spoken, nor anything its name resembles
             elif (

@@ -116,8 +116,9 @@ class LooseVocabulary:
 
         1. A run with a number is compared with the codes and names holding that number, or
            one digit off it ("x200", "arrow x200", "ax 203" -> AX-200).
-        2. A run of words is compared with names without numbers ("everyday tea"); where
-           both readings cover the same words, the closer one wins.
+        2. A run of up to four words is compared with names without numbers ("everyday
+           tea", "esmerelda eau de parfum"); where both readings cover the same words, the
+           closer one wins.
         3. A three-digit number that belongs to exactly one code family stands for it
            ("the road? no, the 300" -> RN-300).
         """
@@ -159,7 +160,7 @@ class LooseVocabulary:
                     # A bare number, or one after "to"/"of", is too little to go on here.
                     if letters and not all(w in FUNCTION_WORDS for w in letters):
                         consider(start, end, forms, FUZZY_THRESHOLD)
-        for size in (3, 2, 1):
+        for size in (4, 3, 2, 1):  # four: a whole name like the Esmeralda Eau de Parfum
             for start in range(0, len(words) - size + 1):
                 end = start + size
                 if any(taken[start:end]) or any(w.isdigit() for w in words[start:end]):
@@ -167,6 +168,8 @@ class LooseVocabulary:
                 if in_a_date(words, start, end):
                     continue
                 run = words[start:end]
+                if size == 4 and any(w in FUNCTION_WORDS or len(w) < 2 for w in run):
+                    continue  # "the mother s day" is no misheard "the Mother's Day set"
                 if PRONOUNS.intersection(run) or all(
                     w in FUNCTION_WORDS or w in GENERIC_WORDS for w in run
                 ):

@@ -39,7 +39,11 @@ from knowledge_base.loose_matching import LooseVocabulary
 from knowledge_base.membership import MEMBER_WORDS
 from knowledge_base.mentions import EntityKind, Mention, ProductMatch
 from knowledge_base.place_matching import find_cjk_places, find_places
-from knowledge_base.promotion_matching import find_promotions, sound_key, vowel_free_key
+from knowledge_base.promotion_matching import (
+    loose_promotions,
+    sound_key,
+    vowel_free_key,
+)
 from knowledge_base.promotion_names import OFFER_NOUNS, promotion_names
 from knowledge_base.store_names import PLACE_WORDS, place_names
 from knowledge_base.verb_readings import without_verb_readings
@@ -60,8 +64,6 @@ MAX_WINDOW = 6
 """Longest run of words looked up as one name."""
 MAX_CJK_WINDOW = 16
 """Longest run of tokens looked up when Chinese characters (one token each) are among them."""
-SECOND_PROMOTION_SCORE = 0.85
-"""Loose score a second offer, heard beside one named exactly, needs to count."""
 MAX_PRODUCTS = 4
 """Loose matching stops looking once a question names this many products exactly."""
 
@@ -200,25 +202,7 @@ class CatalogueMatcher:
                     if m.kind != "category" or not spans & set(range(m.start, m.end))
                 ]
                 found.extend(loose)
-        if not any(m.kind == "promotion" for m in found):
-            occupied = [False] * len(words)
-            for m in found:
-                if m.kind == "product":
-                    occupied[m.start : m.end] = [True] * (m.end - m.start)
-            found.extend(find_promotions(self.loose, words, occupied))
-        elif sum(m.kind == "promotion" for m in found) == 1:
-            # A second offer heard imperfectly beside one named exactly ("does based camp we
-            # go on top of the tent clearance"): only a close reading of another offer.
-            occupied = [False] * len(words)
-            for m in found:
-                if m.kind in ("product", "promotion"):
-                    occupied[m.start : m.end] = [True] * (m.end - m.start)
-            named = {m.key for m in found if m.kind == "promotion"}
-            found.extend(
-                m
-                for m in find_promotions(self.loose, words, occupied)
-                if m.key not in named and m.score >= SECOND_PROMOTION_SCORE
-            )
+        found.extend(loose_promotions(self.loose, words, found))
         found = continued_places(self.loose, words, continued_products(self.loose, words, found))
         found = without_verb_readings(words, found)  # "is the deal running in Manila?"
         if not any(m.kind == "store" for m in found):

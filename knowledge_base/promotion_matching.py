@@ -25,6 +25,65 @@ PROMOTION_THRESHOLD = 0.8
 """Similarity a run of words needs to stand for a promotion name (of 7 letters or more)."""
 SOUND_KEY_SCORE = 0.95
 """Likeness a promotion name found only by its sound key needs (the keys all but equal)."""
+SECOND_PROMOTION_SCORE = 0.85
+"""Loose score a second offer, heard beside one named exactly, needs to count."""
+
+
+def loose_promotions(
+    vocabulary: LooseVocabulary, words: list[str], found: list[Mention]
+) -> list[Mention]:
+    """Offers heard imperfectly, beside the names ``found`` exactly.
+
+    None named: one heard loosely, outside the products' words. One named: a second only
+    when read closely ("does based camp we go on top of the tent clearance").
+    """
+    named = {m.key for m in found if m.kind == "promotion"}
+    if len(named) > 1 or sum(m.kind == "promotion" for m in found) > 1:
+        return []
+    kinds = ("product", "promotion") if named else ("product",)
+    occupied = [False] * len(words)
+    for m in found:
+        if m.kind in kinds:
+            occupied[m.start : m.end] = [True] * (m.end - m.start)
+    heard = find_promotions(vocabulary, words, occupied)
+    if named:
+        return [m for m in heard if m.key not in named and m.score >= SECOND_PROMOTION_SCORE]
+    return heard
+
+
+def priced_category_not_offer(
+    vocabulary: LooseVocabulary, mentions: list[Mention], words: list[str]
+) -> list[Mention]:
+    """``mentions`` of a price question less an offer heard loosely in a category's name.
+
+    "How much are the splashes?" asks the category's prices (splashes: body mists); that
+    "the splashes" also sounds like "the splash deal" does not make it that offer. Kept
+    when another word of the offer's name is said ("a third bed frame at the bonus price").
+    """
+    return [
+        m
+        for m in mentions
+        if m.kind != "promotion"
+        or m.score >= 1.0
+        or not only_category_words(m, mentions, words)
+        or _more_of_its_name(vocabulary, m, words)
+    ]
+
+
+def _more_of_its_name(vocabulary: LooseVocabulary, loose: Mention, words: list[str]) -> bool:
+    """Another word of the offer's name said elsewhere: "bed frame at the bonus price"."""
+    forms = {
+        form
+        for entries in vocabulary.promotion_names_by_initial.values()
+        for form, key in entries
+        if key == loose.key
+    }
+    outside = [
+        w
+        for i, w in enumerate(words)
+        if not loose.start <= i < loose.end and len(w) >= 4 and w not in FUNCTION_WORDS
+    ]
+    return any(w in form for w in outside for form in forms)
 
 
 def find_promotions(
@@ -139,4 +198,19 @@ def _loose_edge(first: str, last: str, form: str) -> bool:
     """A run that starts or ends with a small word the name does not start or end with."""
     return (first in FUNCTION_WORDS and not form.startswith(first)) or (
         last in FUNCTION_WORDS and not form.endswith(last)
+    )
+
+
+_ARTICLES = frozenset(("the", "a", "an"))
+
+
+def only_category_words(loose: Mention, found: list[Mention], words: list[str]) -> bool:
+    """A promotion heard loosely in nothing but a category's own name (and an article).
+
+    "How much are the splashes?" says the category (splashes: body mists) exactly; that
+    "the splashes" also sounds like "the splash deal" does not make it that offer.
+    """
+    said = {i for m in found if m.kind == "category" for i in range(m.start, m.end)}
+    return bool(said) and all(
+        i in said or words[i] in _ARTICLES for i in range(loose.start, loose.end)
     )

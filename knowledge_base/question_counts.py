@@ -209,3 +209,27 @@ def _quantity_after(words: list[str], end: int, inside: set[int]) -> int | None:
     if is_quantity(word):
         return int(word)
     return _ZH_DIGITS.get(word)
+
+
+ONE_OF_EACH = (("1", "of", "each"), ("1", "of", "every"))
+"""Words before a category that ask for one of each of its products ("one of each body mist")."""
+MAX_OF_EACH = 6
+"""Most products "one of each" of a category may stand for; more is no basket said."""
+
+
+def one_of_each(words: list[str], mentions: list[Mention], knowledge: KnowledgeBase) -> list[str]:
+    """The products of a category said after "one of each" ("one of each body mist"), or [].
+
+    A basket of one of every product the category holds, when it holds a few (two to
+    :data:`MAX_OF_EACH`) and the question names no product besides.
+    """
+    if any(m.kind == "product" for m in mentions):
+        return []
+    for m in mentions:
+        if m.kind != "category":
+            continue
+        before = tuple(w for w in words[max(0, m.start - 4) : m.start] if w != "the")[-3:]
+        skus = knowledge.category_skus(m.key)
+        if before in ONE_OF_EACH and 1 < len(skus) <= MAX_OF_EACH:
+            return list(skus)
+    return []

@@ -191,23 +191,6 @@ def asks_unheld_attribute(unknown_words: list[str], words: list[str]) -> bool:
     )
 
 
-_STOCK_PHRASES = (("in", "stock"), ("out", "of", "stock"), ("sold", "out"))
-
-
-def asks_stock(words: list[str], named: set[int]) -> bool:
-    """Whether the question asks about stock ("do we have the night cream in stock?").
-
-    Promotion files never say what is on the shelf, even on a chain whose offer is called a
-    "Stock-Up": words inside a name (``named``) do not count.
-    """
-    for phrase in _STOCK_PHRASES:
-        size = len(phrase)
-        for i in range(len(words) - size + 1):
-            if tuple(words[i : i + size]) == phrase and not named.intersection(range(i, i + size)):
-                return True
-    return False
-
-
 PLACE_PREPOSITIONS = frozenset({"in", "at", "into"})
 """Words after which a question names a place ("... on in Bergen?")."""
 AFTER_A_PLACE = frozenset({"too", "now", "today", "the", "store", "shop", "branch"})

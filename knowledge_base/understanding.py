@@ -13,7 +13,6 @@ rules are fast (well under a millisecond) and explainable.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from knowledge_base import catalogue_lookup
@@ -22,8 +21,7 @@ from knowledge_base.chinese_reading import corrected_cues as zh_corrected_cues
 from knowledge_base.chinese_reading import unknown_words as zh_unknown_words
 from knowledge_base.contacts import asks_for_person
 from knowledge_base.cue_rewrites import read_as_asked
-from knowledge_base.cue_speller import CueSpeller
-from knowledge_base.cues import EN, ORDER, Intent, cue_words
+from knowledge_base.cues import EN, ORDER, Intent
 from knowledge_base.cues_zh import (
     END_ZH,
     FAQ_TOPICS_ZH,
@@ -38,22 +36,20 @@ from knowledge_base.cues_zh import (
     WHICH_ZH,
     ZH,
 )
+from knowledge_base.heard_cues import cues_heard
 from knowledge_base.homophones import heard_as_offer_words
 from knowledge_base.matching import has_cjk, tokens
 from knowledge_base.membership import (
-    MEMBER_WORDS,
     membership_named,
     membership_said,
-    name_words,
-    sounds_like_member,
 )
 from knowledge_base.mentions import Mention
 from knowledge_base.parsed_question import ParsedQuestion
-from knowledge_base.question_counts import counts_heard, one_product_categories
+from knowledge_base.promotion_matching import priced_category_not_offer
+from knowledge_base.question_counts import counts_heard, one_of_each, one_product_categories
 from knowledge_base.question_forms import (
     asks_how_many_per_customer,
     asks_price_idiom,
-    asks_stock,
     asks_unheld_attribute,
     asks_what_item_is,
     asks_which_place_stores,
@@ -78,6 +74,7 @@ from knowledge_base.role_cues import (
     WHERE_EN,
     WHICH_EN,
 )
+from knowledge_base.shelf_questions import asks_opening_hours, asks_stock
 from knowledge_base.unknown_brands import names_unknown_brand
 
 if TYPE_CHECKING:
@@ -92,11 +89,6 @@ reading takes grows with its length (bounded work on hostile input)."""
 UNKNOWN_WORDS_MAX = 1
 """A question without an intent cue that has more words than this which no part of the
 knowledge base uses ("return", "receipt") is not about promotions, whatever it names."""
-
-
-@lru_cache(maxsize=1)
-def _speller() -> CueSpeller:
-    return CueSpeller(cue_words())
 
 
 def understand(
@@ -120,21 +112,7 @@ def understand(
         catalogue_lookup.catalogue_matcher(knowledge).mentions(text), knowledge
     )
     named = {i for m in mentions for i in range(m.start, m.end)}
-    corrected: dict[str, str] = {}
-    if not is_chinese:
-        speller = _speller()
-        things = name_words(knowledge)
-        for i, word in enumerate(words):
-            if i in named:
-                continue
-            if sounds_like_member(words, i) and word not in things and word not in MEMBER_WORDS:
-                corrected[word] = "member"  # "number price": no name of the chain says "number"
-                continue
-            if vocabulary is not None and word in vocabulary:
-                continue
-            cue = speller.correct(word)
-            if cue is not None:
-                corrected[word] = cue
+    corrected = {} if is_chinese else cues_heard(words, named, text, knowledge, vocabulary)
     heard = [corrected.get(w, w) for w in words]
     # Cue words inside a promotion's name ("pay" of "Buy 3 Pay 2") ask nothing.
     joined = " " + " ".join(_names_as_offer(heard, mentions)).replace(" s ", "s ") + " "
@@ -177,6 +155,9 @@ def understand(
     if intent in (Intent.IN_OFFER, Intent.OVERVIEW, Intent.DISCOUNT, Intent.UNKNOWN) and faq_topic:
         intent = Intent.FAQ
 
+    if intent is Intent.PRICE:  # "how much are the splashes": the category, not the splash deal
+        loose = catalogue_lookup.catalogue_matcher(knowledge).loose
+        mentions = priced_category_not_offer(loose, mentions, words)
     mentions = one_product_categories(words, mentions, knowledge, priced=intent is Intent.PRICE)
     products = list(dict.fromkeys(m.key for m in mentions if m.kind == "product"))
     choices: list[str] = []
@@ -184,6 +165,8 @@ def understand(
         choices, products = products, []  # "the classic": one name two products share
     counts, counted = counts_heard(words, mentions, knowledge)
     categories = list(dict.fromkeys(m.key for m in mentions if m.kind == "category"))
+    if each := one_of_each(words, mentions, knowledge):  # "one of each body mist": a basket
+        products, choices, categories = each, [], []
     promotions = list(dict.fromkeys(m.key for m in mentions if m.kind == "promotion"))
     stores = list(dict.fromkeys(m.key for m in mentions if m.kind == "store"))
     # A count before an item ("3 manchego") is no unknown word.
@@ -200,6 +183,7 @@ def understand(
     most_unknown = 0 if is_chinese and not (products or promotions) else UNKNOWN_WORDS_MAX
     unheld = asks_unheld_attribute(unknown_words, words)  # "poinsettias in white?": no colour here
     unheld = unheld or asks_stock(words, named)
+    unheld = unheld or asks_opening_hours(words, bool(stores))  # no hours in any file
     # "the Kindle Scribe" of a chain that sells the Kindle Paperwhite: a product not here.
     unheld = unheld or names_unknown_model(words, mentions, unknown_words, knowledge, text)
     # "are Makita drills in Drill Days?": a brand the chain does not sell.
