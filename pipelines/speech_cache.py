@@ -7,6 +7,7 @@ again; a cached sentence starts playing at once instead of after Piper renders i
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ class RenderedSpeechCache:
         self._hits = 0
         self._misses = 0
         self._live_renders = 0
+        self._last_live_end = float("-inf")
         self._lock = threading.Lock()
         self._no_live_renders = threading.Condition(self._lock)
         self._claimed: set[tuple[str, str]] = set()
@@ -96,6 +98,7 @@ class RenderedSpeechCache:
             with self._lock:
                 self._live_renders -= 1
                 if self._live_renders == 0:
+                    self._last_live_end = time.monotonic()
                     self._no_live_renders.notify_all()
 
     @property
@@ -104,15 +107,34 @@ class RenderedSpeechCache:
         with self._lock:
             return self._live_renders
 
-    def wait_for_no_live_renders(self, timeout_secs: float | None = None) -> bool:
-        """Block until no session's synthesis is in progress (call it from a worker thread).
+    def is_quiet(self, quiet_secs: float = 0.0) -> bool:
+        """No live render now, and none ended within the last ``quiet_secs``."""
+        with self._lock:
+            return self._quiet_left(quiet_secs) <= 0.0
+
+    def _quiet_left(self, quiet_secs: float) -> float:
+        if self._live_renders:
+            return float("inf")
+        return self._last_live_end + quiet_secs - time.monotonic()
+
+    def wait_for_no_live_renders(
+        self, timeout_secs: float | None = None, *, quiet_secs: float = 0.0
+    ) -> bool:
+        """Block until :meth:`is_quiet` (call it from a worker thread).
 
         Returns False when ``timeout_secs`` passed first.
         """
+        deadline = None if timeout_secs is None else time.monotonic() + timeout_secs
         with self._no_live_renders:
-            return self._no_live_renders.wait_for(
-                lambda: self._live_renders == 0, timeout=timeout_secs
-            )
+            while (left := self._quiet_left(quiet_secs)) > 0.0:
+                wait = None if left == float("inf") else left
+                if deadline is not None:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0.0:
+                        return False
+                    wait = remaining if wait is None else min(wait, remaining)
+                self._no_live_renders.wait(timeout=wait)
+            return True
 
     def put(self, voice: str, text: str, chunks: list[bytes]) -> None:
         """Remember the audio of ``text`` in ``voice``, evicting the least recently used."""

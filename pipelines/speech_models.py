@@ -6,16 +6,21 @@ safe to share; what is per session (VAD recurrent state, turn buffers) lives els
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import onnxruntime
 from loguru import logger
 
 from pipelines.errors import ModelLoadError
 from pipelines.speech_cache import RenderedSpeechCache
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
 
 PACKAGED_PREFIX = "packaged:"
 
@@ -119,6 +124,26 @@ def english_only_whisper(model: str) -> bool:
     return False
 
 
+def load_piper_voice(path: Path) -> PiperVoice:
+    """A Piper voice (``path``, its ``.onnx.json`` beside it) whose ONNX threads do not spin.
+
+    ``PiperVoice.load`` takes onnxruntime's defaults, whose worker threads spin while they
+    wait for work. Sharing the two cores with three busy processes, 14 s of speech rendered
+    in 1.8-1.9 s without the spinning instead of 2.1-2.4 s; alone, both took 0.6-0.8 s
+    (docs/BENCHMARKS.md). The audio is the same.
+    """
+    from piper import PiperVoice  # noqa: F811 - the class itself, not only its name
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    config = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(config))
+
+
 def silero_model_path() -> str:
     """Path of the Silero VAD ONNX model that ships inside Pipecat."""
     from importlib import resources
@@ -190,7 +215,6 @@ def load_speech_models(
         progress: Called with the name of each model before it loads (for progress bars).
     """
     from faster_whisper import WhisperModel
-    from piper import PiperVoice
 
     timings: dict[str, float] = {}
     notify = progress or (lambda _name: None)
@@ -223,14 +247,14 @@ def load_speech_models(
         path = resolve_piper_voice(setting)
         if path not in loaded:  # one load per voice file, however many languages name it
             try:
-                loaded[path] = SpokenVoice(voice=PiperVoice.load(path), voice_id=str(path))
+                loaded[path] = SpokenVoice(voice=load_piper_voice(path), voice_id=str(path))
             except Exception as e:
                 raise ModelLoadError(f"could not load Piper voice {path}: {e}") from e
         voices[language] = loaded[path]
     voice_path = resolve_piper_voice(piper.voice)
     if voice_path not in loaded:  # the default voice, when ``voices`` replaced it for English
         loaded[voice_path] = SpokenVoice(
-            voice=PiperVoice.load(voice_path), voice_id=str(voice_path)
+            voice=load_piper_voice(voice_path), voice_id=str(voice_path)
         )
     piper_voice = loaded[voice_path].voice
     timings["piper"] = time.perf_counter() - start

@@ -6,9 +6,10 @@ and each promotion running or coming up there, :class:`AnswerPrerenderer` asks t
 into the shared :class:`~pipelines.speech_cache.RenderedSpeechCache`, exactly as a session
 would speak them.
 
-It keeps out of the sessions' way: one sentence at a time, in one background task, never
-while a session's own synthesis is in progress (a live sentence waits for at most the one
-render already under way), and at most ``max_sentences`` per publication.
+It keeps out of the sessions' way: one question and one sentence at a time, in one
+background task, never while a session's own synthesis or an urgent notice's rendering is in
+progress nor in the second after it (a live sentence waits for at most the one render already
+under way), and at most ``max_sentences`` per publication.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ from pipelines.speech_chunks import first_sentence_pieces
 
 LIVE_WAIT_SLICE_SECS = 0.5
 """A render waiting for the sessions' syntheses looks again whether it was cancelled this often."""
+QUIET_SECS = 1.0
+"""The round starts this long after it is scheduled, and each step this long after the last
+live render ended: sessions start speaking what was just rendered for them (an urgent notice
+offered to 20 clerks at once) in the moment after it, and a round of likely answers answering
+(building the new answerer's indexes) and rendering then slowed that start: 0.4-0.9 s instead
+of 0.2-0.3 s at 20 clerks (docs/BENCHMARKS.md)."""
 _LIKELY_PHASES = (Phase.RUNNING, Phase.UPCOMING)
 
 
@@ -47,7 +54,7 @@ class PrerenderReport:
     rendered: int
     """Sentences rendered now (the others were cached already or over the budget)."""
     waited_for_live: int
-    """Times a render waited for sessions' syntheses to finish."""
+    """Times the round waited for sessions' syntheses (or a notice's rendering) to finish."""
 
 
 def likely_questions(
@@ -102,6 +109,7 @@ class AnswerPrerenderer:
         languages: Languages the sessions answer in.
         max_sentences: Renders per publication at most.
         now: The current moment (aware).
+        quiet_secs: See :data:`QUIET_SECS`.
     """
 
     def __init__(
@@ -116,6 +124,7 @@ class AnswerPrerenderer:
         languages: Sequence[str],
         max_sentences: int,
         now: Callable[[], datetime],
+        quiet_secs: float = QUIET_SECS,
     ) -> None:
         self._answerer = answerer
         self._knowledge = knowledge
@@ -126,6 +135,7 @@ class AnswerPrerenderer:
         self._languages = tuple(languages)
         self._max_sentences = max_sentences
         self._now = now
+        self._quiet_secs = quiet_secs
         self._task: asyncio.Task[PrerenderReport] | None = None
         self.renders_started = 0
         """Sentences whose rendering began, over the prerenderer's life."""
@@ -152,26 +162,24 @@ class AnswerPrerenderer:
 
     async def run(self) -> PrerenderReport:
         """Answer the likely questions and render their sentences not cached yet."""
+        await asyncio.sleep(self._quiet_secs)  # the publish's urgent notice goes first
         questions = likely_questions(self._knowledge(), languages=self._languages, now=self._now)
         sentences: dict[str, None] = {}
         missing: dict[str, None] = {}
+        waited = 0
         for question in questions:
             if len(missing) >= self._max_sentences:
                 break  # enough to render: ask an answerer (maybe an LLM) no more
-            await asyncio.sleep(0)  # an offline answerer never yields: let live turns run
+            # An offline answerer never yields: let live turns run, and an urgent notice
+            # published with this version render first.
+            waited += await self._out_of_the_way()
             for text in await self.spoken_sentences(question):
                 sentences[text] = None
                 if not self._cache.contains(self._voice_key, text):
                     missing[text] = None
-        rendered = waited = 0
+        rendered = 0
         for text in list(missing)[: self._max_sentences]:
-            if self._cache.live_renders:
-                waited += 1
-                # In slices, so that cancelling the round never leaves a thread waiting.
-                while not await asyncio.to_thread(
-                    self._cache.wait_for_no_live_renders, LIVE_WAIT_SLICE_SECS
-                ):
-                    pass
+            waited += await self._out_of_the_way()
             self.renders_started += 1
             chunks = await asyncio.to_thread(
                 render_sentence, self._voice, text, length_scale=self._length_scale
@@ -184,6 +192,23 @@ class AnswerPrerenderer:
             rendered=rendered,
             waited_for_live=waited,
         )
+
+    async def _out_of_the_way(self) -> int:
+        """Yield to the loop, then wait while sessions (or a notice) render and just after.
+
+        Returns 1 if it waited.
+        """
+        await asyncio.sleep(0)
+        if self._cache.is_quiet(self._quiet_secs):
+            return 0
+        # In slices, so that cancelling the round never leaves a thread waiting.
+        while not await asyncio.to_thread(
+            self._cache.wait_for_no_live_renders,
+            LIVE_WAIT_SLICE_SECS,
+            quiet_secs=self._quiet_secs,
+        ):
+            pass
+        return 1
 
     async def render_texts(self, texts: Sequence[str]) -> int:
         """Render ``texts`` (whole TTS requests) not cached yet, one at a time; how many.

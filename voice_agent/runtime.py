@@ -185,9 +185,13 @@ def build_runtime(
         progress("knowledge base")
     prerenderer: AnswerPrerenderer | None = None
 
-    def render_ahead(_: object) -> None:
+    def on_new_knowledge(_: object) -> None:
+        # The new answerer's indexes build off the event loop before the next question: in
+        # the round of likely answers, which lets an urgent notice's rendering go first.
         if prerenderer is not None:
             prerenderer.schedule()
+        else:
+            answerer.prepare()
 
     holder: KnowledgeBaseHolder | PublishedKnowledgeHolder
     if database is not None:
@@ -201,7 +205,7 @@ def build_runtime(
         holder = KnowledgeBaseHolder(
             path=knowledge_path(settings),
             poll_interval_secs=settings.knowledge_base.poll_interval_secs,
-            on_reload=render_ahead,
+            on_reload=on_new_knowledge,
         )
     knowledge = holder.load()
     answerer = ReloadingAnswerer(
@@ -220,7 +224,7 @@ def build_runtime(
         logger.warning("language: {}", gap.message())
     prerenderer = build_prerenderer(settings, models, answerer, holder)
     if isinstance(holder, PublishedKnowledgeHolder):
-        holder.subscribe(render_ahead)
+        holder.subscribe(on_new_knowledge)
     logger.info(
         "runtime ready: answerer {}, knowledge base {}",
         answerer.name,

@@ -50,3 +50,19 @@ async def test_sessions_saying_the_same_sentence_at_once_share_one_render(runtim
 
     assert cache.puts == 1  # rendered by one session; the other three waited for it
     assert all(audio == heard[0] and len(audio) > 16000 for audio in heard)
+
+
+def test_the_voice_renders_as_piper_loads_it_with_threads_that_do_not_spin() -> None:
+    from piper import PiperVoice
+
+    from pipelines.piper_tts import render_sentence
+    from pipelines.speech_models import load_piper_voice, resolve_piper_voice
+
+    path = resolve_piper_voice("packaged:en_US-joe-medium")
+    ours = load_piper_voice(path)
+    options = ours.session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    sentence = "The Winter Boots offer ends on Tuesday 15 December."
+    assert render_sentence(ours, sentence, length_scale=1.0) == render_sentence(
+        PiperVoice.load(path), sentence, length_scale=1.0
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
@@ -12,6 +14,7 @@ import pytest
 from pipecat.frames.frames import TTSAudioRawFrame, TTSSpeakFrame
 from pipecat.tests.utils import SleepFrame, run_test
 
+from knowledge_base.answering import Answer, Question
 from knowledge_base.grounded import GroundedAnswerer
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import load_knowledge_base
@@ -38,11 +41,28 @@ class CountingCache(RenderedSpeechCache):
         return super().live_render()
 
 
+class CountingAnswerer(GroundedAnswerer):
+    """The grounded answerer, counting the questions streamed to it."""
+
+    asked = 0
+
+    async def stream(self, question: Question) -> AsyncIterator[str | Answer]:
+        self.asked += 1
+        async for item in super().stream(question):
+            yield item
+
+
 def _prerenderer(
-    knowledge: KnowledgeBase, voice: Any, cache: RenderedSpeechCache, *, max_sentences: int = 64
+    knowledge: KnowledgeBase,
+    voice: Any,
+    cache: RenderedSpeechCache,
+    *,
+    max_sentences: int = 64,
+    answerer: GroundedAnswerer | None = None,
 ) -> AnswerPrerenderer:
     return AnswerPrerenderer(
-        answerer=GroundedAnswerer(knowledge=knowledge, default_contact="the promotions desk"),
+        answerer=answerer
+        or GroundedAnswerer(knowledge=knowledge, default_contact="the promotions desk"),
         knowledge=lambda: knowledge,
         voice=voice,
         voice_id="joe",
@@ -70,6 +90,19 @@ def test_a_live_render_is_marked_while_it_runs_and_not_after() -> None:
         assert cache.live_renders == 1
     assert cache.live_renders == 0
     cache.wait_for_no_live_renders()  # returns at once when nothing is live
+
+
+def test_quiet_means_no_live_render_now_nor_within_the_quiet_time_before() -> None:
+    cache = RenderedSpeechCache(max_bytes=1024)
+    assert cache.is_quiet(60.0)  # nothing was ever rendered live
+    with cache.live_render():
+        assert not cache.is_quiet()
+        assert not cache.wait_for_no_live_renders(0.05, quiet_secs=0.1)
+    assert cache.is_quiet() and not cache.is_quiet(60.0)
+    started = time.monotonic()
+    assert cache.wait_for_no_live_renders(5.0, quiet_secs=0.2)
+    assert 0.1 < time.monotonic() - started < 2.0
+    assert not cache.wait_for_no_live_renders(0.05, quiet_secs=60.0)
 
 
 @pytest.mark.slow
@@ -168,7 +201,8 @@ async def test_a_notice_is_rendered_before_the_likely_answers_of_the_same_publis
     runtime: Any, knowledge: KnowledgeBase
 ) -> None:
     cache = RenderedSpeechCache(max_bytes=64 * 1024 * 1024)
-    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
+    answerer = CountingAnswerer(knowledge=knowledge, default_contact="the promotions desk")
+    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache, answerer=answerer)
     notice = [
         "Urgent update to the Weekend Running Offer: the discount went up to 25 percent.",
         "It applies in every store from Saturday 28 November.",
@@ -179,8 +213,11 @@ async def test_a_notice_is_rendered_before_the_likely_answers_of_the_same_publis
     round_of_answers = prerenderer.schedule()
     assert await rendering_notice == 3
     started_during_notice = prerenderer.renders_started
+    asked_during_notice = answerer.asked
     report = await asyncio.wait_for(round_of_answers, timeout=120)
 
     assert started_during_notice == 0
+    assert asked_during_notice == 0  # not even answered: the notice has the cores
+    assert answerer.asked > 0
     assert report.waited_for_live == 1
     assert report.rendered > 0

@@ -194,10 +194,13 @@ async def _round(
     files: RoundFiles,
     deadlines: RoundDeadlines,
 ) -> list[EarpieceReport]:
-    from voice_agent.livekit import cancel_safe
+    from voice_agent.livekit import cancel_safe, ffi_routing
     from voice_agent.storage import SqlNoticeRepository, open_database
 
     cancel_safe.install()  # a join given up on must not take the process down (see there)
+    # Twenty listeners in one process: each stream gets its own frames, not everyone's
+    # (without it the earpieces took 89% of a core listening, the service's render starved).
+    ffi_routing.install()
     earpieces = [_Earpiece(plan) for plan in plans]
     database = open_database(database_url, migrate=False)
     ready_at = time.time()

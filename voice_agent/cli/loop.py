@@ -144,14 +144,12 @@ def say(
     """
     configure_logging(verbose)
     settings = settings_or_exit(config)
-    from piper import PiperVoice
-
     from pipelines.errors import ModelLoadError
     from pipelines.piper_tts import render_sentence
-    from pipelines.speech_models import resolve_piper_voice
+    from pipelines.speech_models import load_piper_voice, resolve_piper_voice
 
     try:
-        voice = PiperVoice.load(resolve_piper_voice(settings.tts.voice))
+        voice = load_piper_voice(resolve_piper_voice(settings.tts.voice))
     except ModelLoadError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from e
