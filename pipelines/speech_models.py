@@ -129,7 +129,7 @@ def load_piper_voice(path: Path) -> PiperVoice:
 
     ``PiperVoice.load`` takes onnxruntime's defaults, whose worker threads spin while they
     wait for work. Sharing the two cores with three busy processes, 14 s of speech rendered
-    in 1.8-1.9 s without the spinning instead of 2.1-2.4 s; alone, both took 0.6-0.8 s
+    in 1.7-1.9 s without the spinning instead of 2.1-2.4 s; alone, both took 0.6-0.8 s
     (docs/BENCHMARKS.md). The audio is the same.
     """
     from piper import PiperVoice  # noqa: F811 - the class itself, not only its name

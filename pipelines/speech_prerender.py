@@ -38,8 +38,8 @@ QUIET_SECS = 1.0
 """The round starts this long after it is scheduled, and each step this long after the last
 live render ended: sessions start speaking what was just rendered for them (an urgent notice
 offered to 20 clerks at once) in the moment after it, and a round of likely answers answering
-(building the new answerer's indexes) and rendering then slowed that start: 0.4-0.9 s instead
-of 0.2-0.3 s at 20 clerks (docs/BENCHMARKS.md)."""
+(building the new answerer's indexes) and rendering then slowed that start: 0.4-0.9 s at 20
+clerks, against 0.3-0.4 s with the round turned off (docs/BENCHMARKS.md)."""
 _LIKELY_PHASES = (Phase.RUNNING, Phase.UPCOMING)
 
 

@@ -51,7 +51,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
 from loguru import logger
 from pydantic import SecretStr
 
@@ -68,6 +67,7 @@ from voice_agent.benchmarks.clerk_process import (
     ahead_of_the_node,
     run_in_clerk_process,
 )
+from voice_agent.benchmarks.stats import cpu_secs
 from voice_agent.settings import LiveKitSettings, Settings
 
 STORE = "SH-01"
@@ -218,7 +218,7 @@ async def _round(
             try:
                 await _until_ready(files, listening)
                 idle_percent = await _node_cpu_percent(settle_secs)
-                node_cpu_before = _node_cpu_secs()
+                node_cpu_before = cpu_secs()
                 published = datetime.now(UTC)
                 await asyncio.to_thread(_publish, database, kb, edit, notice_id, published)
                 files.published.write_text(f"{published.timestamp()}\n", encoding="utf-8")
@@ -231,7 +231,7 @@ async def _round(
             except (TimeoutError, ClerkProcessError) as e:
                 earpieces_error = str(e) or "the earpieces did not report in time (ended)"
                 logger.error("bench broadcast: {} clerks: {}", clerks, earpieces_error)
-            node_cpu_secs = _node_cpu_secs() - node_cpu_before
+            node_cpu_secs = cpu_secs() - node_cpu_before
             records = await asyncio.to_thread(
                 SqlNoticeRepository(database=database).deliveries, notice_id=notice_id
             )
@@ -251,19 +251,13 @@ async def _round(
     }
 
 
-def _node_cpu_secs() -> float:
-    """CPU seconds this process (the service, every session in it) has used."""
-    times = psutil.Process().cpu_times()
-    return float(times.user + times.system)
-
-
 async def _node_cpu_percent(secs: float) -> float | None:
     """The service's CPU over the next ``secs`` seconds, in percent of one core."""
     if secs <= 0:
         return None
-    before, started = _node_cpu_secs(), time.monotonic()
+    before, started = cpu_secs(), time.monotonic()  # this process: the service, its sessions
     await asyncio.sleep(secs)
-    return round(100 * (_node_cpu_secs() - before) / (time.monotonic() - started), 1)
+    return round(100 * (cpu_secs() - before) / (time.monotonic() - started), 1)
 
 
 def _plans(endpoint: Any, clerks: int) -> list[EarpiecePlan]:

@@ -26,7 +26,7 @@ from typing import Any
 import psutil
 
 from voice_agent.benchmarks.clerk_process import ahead_of_the_node, run_in_clerk_process
-from voice_agent.benchmarks.stats import summary
+from voice_agent.benchmarks.stats import cpu_secs, summary
 from voice_agent.settings import PROJECT_ROOT
 
 AUDIO = PROJECT_ROOT / "tests" / "fixtures" / "audio"
@@ -146,7 +146,7 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
         max_reply_secs=20,
     )
     processes = [psutil.Process(w.process.pid) for w in cluster.workers]
-    cpu_before = [_cpu(p) for p in processes]
+    cpu_before = [cpu_secs(p) for p in processes]
     rss_before = [p.memory_info().rss for p in processes]
     began = time.monotonic()
     peak = [0 for _ in cluster.workers]
@@ -164,7 +164,7 @@ async def _load_phase(cluster: Any, clerks: int) -> dict[str, Any]:
         if u.voice_to_voice_secs is not None
     ]
     asked = sum(len(r.utterances) for r in joined)
-    cpu = [_cpu(p) - c for p, c in zip(processes, cpu_before, strict=True)]
+    cpu = [cpu_secs(p) - c for p, c in zip(processes, cpu_before, strict=True)]
     rss = [p.memory_info().rss - r for p, r in zip(processes, rss_before, strict=True)]
     return {
         "voice_to_voice_secs": summary(voice_to_voice),
@@ -250,8 +250,3 @@ async def _wait_idle(cluster: Any) -> None:
         if sum(jobs) == 0:
             return
         await asyncio.sleep(0.5)
-
-
-def _cpu(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)

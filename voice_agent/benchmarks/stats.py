@@ -8,6 +8,8 @@ import platform
 import resource
 from collections.abc import Sequence
 
+import psutil
+
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
     """Nearest-rank percentile (``fraction`` in 0..1) of ``values``; ``None`` when empty."""
@@ -31,6 +33,12 @@ def summary(values: Sequence[float]) -> dict[str, float | int | None]:
 def peak_rss_mib() -> float:
     """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_secs(process: psutil.Process | None = None) -> float:
+    """CPU seconds (user and system) ``process`` (by default this one) has used so far."""
+    times = (process or psutil.Process()).cpu_times()
+    return float(times.user + times.system)
 
 
 def machine() -> dict[str, object]:

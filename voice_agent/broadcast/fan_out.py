@@ -95,7 +95,8 @@ class FanOut:
         # the reads of everyone before it.
         open_ones: dict[str, list[Delivery]] = {identity: [] for identity in touched}
         for delivery in await asyncio.to_thread(self._notices.deliveries, open_only=True):
-            open_ones.get(delivery.clerk, []).append(delivery)
+            if delivery.clerk in open_ones:
+                open_ones[delivery.clerk].append(delivery)
         for identity in sorted(touched):
             await self._follow_up.evaluate(identity, roster, records=open_ones[identity])
 
