@@ -178,6 +178,46 @@ async def test_a_clerk_waiting_for_the_assistant_speaks_only_once_it_says_it_lis
 
 @pytest.mark.livekit
 @pytest.mark.slow
+async def test_a_clerk_whose_assistant_stops_listening_during_the_lead_in_waits_for_the_next(
+    livekit_server: LocalLiveKitServer, tmp_path: Path
+) -> None:
+    # An assistant winding down may still say it listens as the clerk joins, then leave.
+    room_name = "store-SH-02-clerk-ugo"
+    wav = write_wav(tmp_path / "q.wav", speech_like(0.5, rate=RATE), rate=RATE)
+    assistant = rtc.Room()
+    subscribed = asyncio.Event()
+    assistant.on("track_subscribed", lambda *_: subscribed.set())
+    await assistant.connect(
+        livekit_server.url, room_token(livekit_server, "assistant", room=room_name, role="agent")
+    )
+    await assistant.local_participant.set_attributes({AGENT_STATE_ATTRIBUTE: LISTENING})
+
+    async def leave_and_come_back() -> float:
+        await subscribed.wait()
+        await asyncio.sleep(0.3)  # the clerk has seen "listening" and is in its lead-in
+        await assistant.local_participant.set_attributes({AGENT_STATE_ATTRIBUTE: LEAVING})
+        await asyncio.sleep(1.5)
+        await assistant.local_participant.set_attributes({AGENT_STATE_ATTRIBUTE: LISTENING})
+        return time.monotonic()
+
+    clerk = SimulatedClerk(
+        url=livekit_server.url, token=room_token(livekit_server, "ugo", room=room_name)
+    )
+    script = ClerkScript.from_files(
+        [wav], wait_for_reply=False, wait_for_assistant_secs=20, lead_in_secs=1.0, tail_secs=0.2
+    )
+    back = asyncio.create_task(leave_and_come_back())
+    report = await clerk.run(script)
+    listening_again_at = await back
+    await assistant.disconnect()
+
+    (utterance,) = report.utterances
+    spoke_at = report.started_at_monotonic + utterance.started_at
+    assert spoke_at >= listening_again_at + 1.0 - 0.05  # a whole lead-in after it came back
+
+
+@pytest.mark.livekit
+@pytest.mark.slow
 async def test_a_clerk_no_assistant_listens_to_speaks_anyway_after_its_wait(
     livekit_server: LocalLiveKitServer, tmp_path: Path
 ) -> None:

@@ -59,6 +59,7 @@ def signed_webhook(
     kind: int = 0,
     secret: str = LIVEKIT_SECRET,
     created_at: int | None = None,
+    participant_sid: str | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """A LiveKit webhook body and its headers, signed like livekit-server signs them."""
     message = api.WebhookEvent(
@@ -68,7 +69,7 @@ def signed_webhook(
         room=api.Room(name=room, sid=f"RM_{secrets.token_hex(6)}"),
         participant=api.ParticipantInfo(
             identity=identity,
-            sid=f"PA_{secrets.token_hex(6)}",
+            sid=participant_sid or f"PA_{secrets.token_hex(6)}",
             attributes=attributes or {},
             kind=kind,  # type: ignore[arg-type]
         ),

@@ -153,6 +153,39 @@ async def test_a_late_room_finished_of_an_earlier_room_leaves_the_session_of_a_l
     await no_sessions_left(manager)
 
 
+async def test_a_late_left_of_an_earlier_connection_does_not_stop_the_clerk_back_in_the_room(
+    store_service: StoreService, http_client: httpx.AsyncClient
+) -> None:
+    # The clerk left and came straight back; the assistant already hears the new connection
+    # when the old one's participant_left arrives, even before the new one's join does.
+    room = "store-SH-01-clerk-ben"
+    manager = store_service.manager
+    clerk = {"role": "clerk", "store_id": "SH-01"}
+    minted = await http_client.post("/v1/tokens", headers=auth("ben"), json={})
+    assert minted.status_code == 201, minted.text
+    app = rtc.Room()
+    await app.connect(minted.json()["url"], minted.json()["token"])
+    try:
+        back = app.local_participant.sid
+        await eventually(lambda: manager.clerk_sid(room) == back, within=60, what="ben heard")
+        for event in ("participant_joined", "participant_left"):  # the earlier connection's
+            body, headers = signed_webhook(
+                event, room=room, identity="ben", attributes=clerk, participant_sid="PA_earlier"
+            )
+            response = await http_client.post("/livekit/webhook", content=body, headers=headers)
+            assert response.status_code == 200, response.text
+        assert response.json()["action"] == "ignored", response.text
+        assert manager.get(room).ended_at is None
+        body, headers = signed_webhook(
+            "participant_left", room=room, identity="ben", attributes=clerk, participant_sid=back
+        )
+        response = await http_client.post("/livekit/webhook", content=body, headers=headers)
+        assert response.json()["action"] == "stopped", response.text
+    finally:
+        await app.disconnect()
+    await no_sessions_left(manager)
+
+
 async def test_an_unanswerable_question_over_livekit_is_logged_as_a_gap(
     store_service: StoreService, http_client: httpx.AsyncClient
 ) -> None:

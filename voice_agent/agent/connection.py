@@ -214,6 +214,13 @@ class RoomConnection:
             raise ConnectionLostError("the pipeline ended before the agent joined the room")
         return self._end_reason
 
+    def clerk_sid(self) -> str | None:
+        """The participant sid of the clerk in the room as the agent sees it (``None``: absent)."""
+        if self._live_transport is None or not self._room_watch.connected:
+            return None
+        clerk = self._live_transport._client.room.remote_participants.get(self.clerk_identity)
+        return None if clerk is None else clerk.sid
+
     async def close(self) -> None:
         """Leave the room; :meth:`run` returns ``"stopped"``."""
         self._room_watch.close()

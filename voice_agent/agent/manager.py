@@ -277,6 +277,14 @@ class SessionManager:
         """What a session of ``clerk_identity`` builds into its voice loop (``None``: nothing)."""
         return self._sessions.processors_for(clerk_identity, caller)
 
+    def clerk_sid(self, room: str) -> str | None:
+        """The sid of the clerk's connection as the live session of ``room`` sees the room.
+
+        ``None``: no live session here, or its agent does not see the clerk in the room.
+        """
+        entry = self._slots.live(room)
+        return None if entry is None else entry.session.clerk_sid()
+
     def list(self) -> builtins.list[SessionInfo]:
         """The live sessions, by room name."""
         return [entry.info() for entry in self._slots.entries()]

@@ -206,6 +206,10 @@ class AgentSession:
         if self._connection is not None:
             await self._connection.close()
 
+    def clerk_sid(self) -> str | None:
+        """The participant sid of the clerk in the room as the agent sees it (``None``: absent)."""
+        return None if self._connection is None else self._connection.clerk_sid()
+
     def _delay(self, failures: int) -> float:
         return self._restart_delays[min(failures - 1, len(self._restart_delays) - 1)]
 

@@ -201,16 +201,9 @@ class SimulatedClerk:
         sent: list[SentUtterance] = []
         self._next_send = time.monotonic()
         if script.wait_for_assistant_secs > 0:
-            limit = self._now() + script.wait_for_assistant_secs
-            await self._send_silence_until(self._assistant_listens, limit)
-            if self._assistant_listens():
-                logger.info("[clerk] the assistant listens {:.2f} s after joining", self._now())
-            else:
-                logger.warning(
-                    "[clerk] no assistant listened within {:.1f} s; speaking anyway",
-                    script.wait_for_assistant_secs,
-                )
-        await self._send_silence(script.lead_in_secs)
+            await self._wait_for_assistant(script)
+        else:
+            await self._send_silence(script.lead_in_secs)
         for index, (utterance, samples) in enumerate(zip(script.utterances, audio, strict=True)):
             if sent:
                 await self._pause_before(utterance, sent[-1], script)
@@ -219,6 +212,28 @@ class SimulatedClerk:
             await self._wait_for_reply_end(sent[-1], script)
         await self._send_silence(script.tail_secs)
         return sent
+
+    async def _wait_for_assistant(self, script: ClerkScript) -> None:
+        """Send silence until an assistant listens and still does after the lead-in.
+
+        One that says it listens and then leaves (a session winding down while we joined)
+        does not count: the app waits for the next, up to ``wait_for_assistant_secs``.
+        """
+        limit = self._now() + script.wait_for_assistant_secs
+        while True:
+            await self._send_silence_until(self._assistant_listens, limit)
+            if not self._assistant_listens():
+                logger.warning(
+                    "[clerk] no assistant listened within {:.1f} s; speaking anyway",
+                    script.wait_for_assistant_secs,
+                )
+                await self._send_silence(script.lead_in_secs)
+                return
+            logger.info("[clerk] the assistant listens {:.2f} s after joining", self._now())
+            await self._send_silence(script.lead_in_secs)
+            if self._assistant_listens() or self._now() >= limit:
+                return
+            logger.info("[clerk] the assistant stopped listening before we spoke; waiting")
 
     async def _pause_before(
         self, utterance: ClerkUtterance, previous: SentUtterance, script: ClerkScript

@@ -32,7 +32,8 @@ class ClerkScript(BaseModel):
     wait_for_assistant_secs: float = Field(default=0.0, ge=0.0)
     """After joining, wait up to this long (sending silence) until an assistant listens (it
     says so in ``lk.agent.state``, see :mod:`voice_agent.livekit.earpiece`) and has our
-    microphone, as a clerk's app waits before it says "ready"; 0: don't wait."""
+    microphone, as a clerk's app waits before it says "ready", and again if it no longer
+    listens once the lead-in is over (a session winding down); 0: don't wait."""
     lead_in_secs: float = Field(default=0.5, ge=0.0)
     """Silence sent after joining (and any wait for the assistant), before the first utterance."""
     silence_between_secs: float = Field(default=1.0, ge=0.0)

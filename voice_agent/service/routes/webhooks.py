@@ -9,9 +9,10 @@ too, as a store manager: that is where escalations are spoken to them. So does a
 manager (``regional_manager`` role) in their own room at a store of the region their
 token's ``region_id`` names, as a regional manager: that is where feedback alerts are
 spoken to them; their room at a store of another region gets none. Either way, that
-person leaving, or the room closing, stops the session at once. Everyone else (the agent
-itself, a manager listening in to a clerk's room) is ignored. A refused session (capacity) is
-still answered with 200, so LiveKit does not retry; the reason is in the body and the log.
+person leaving, or the room closing, stops the session at once (a clerk already back in
+the room under a new connection has not left). Everyone else (the agent itself, a manager
+listening in to a clerk's room) is ignored. A refused session (capacity) is still answered
+with 200, so LiveKit does not retry; the reason is in the body and the log.
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ async def handle_event(
 
     Args:
         event: The verified event.
-        manager: Starts and stops the sessions.
+        manager: Starts and stops the sessions; a session's agent sees the room first hand,
+            so a clerk it sees back in the room under another connection is not "gone".
         callers: The profile of a session (role and store in, the store's language out).
         stores: Store ids of the knowledge base, each with its region id; a clerk of any
             other store gets no agent, a regional manager none outside their region.
@@ -140,6 +142,11 @@ async def handle_event(
     if room is None:
         return WebhookResult(action="ignored", room=event.room, detail=why_not)
     if isinstance(event, ParticipantLeft):
+        # Webhooks come late and in no promised order: the clerk who left may be back
+        # (another connection) before this arrives, even before that one's join does.
+        seen = manager.clerk_sid(event.room)
+        if seen is not None and seen != event.participant_sid:
+            clerk_connections[event.room] = seen  # the agent's view is first hand
         latest = clerk_connections.get(event.room)
         if latest is not None and latest != event.participant_sid:
             return WebhookResult(
