@@ -358,3 +358,34 @@ async def test_observers_hear_publications_oldest_first_when_refreshes_overlap(
     slow_observer_may_finish.set()
     await asyncio.gather(poll, at_once)
     assert heard == [second, third]
+
+
+async def test_a_publish_served_at_once_tells_a_slow_observer_after_returning(
+    database: Database, kb_dir: Path
+) -> None:
+    # A publish over HTTP answers once the publication is served; the observers (an urgent
+    # notice rendered for every clerk) go on in the background, and stopping waits for them.
+    publisher = Publisher(database=database)
+    publisher.publish_directory(kb_dir, published_by="Lin Wei")
+    holder = _holder(database, kb_dir, publish_edits=False)
+    holder.load()
+    may_finish = asyncio.Event()
+    heard: list[int] = []
+
+    async def slow(publication: Publication) -> None:
+        await may_finish.wait()
+        heard.append(publication.id)
+
+    holder.subscribe(slow)
+    write_weekend(kb_dir, weekend_text(kb_dir, percent=25, version=3))
+    stored = await asyncio.to_thread(publisher.publish_directory, kb_dir, published_by="Lin Wei")
+    assert stored.publication is not None
+    result = await asyncio.wait_for(holder.refresh(tell_in_background=True), timeout=10)
+    assert result.reloaded and holder.snapshot.publication_id == stored.publication.id
+    assert heard == []
+    stopping = asyncio.create_task(holder.stop())
+    await asyncio.sleep(0.2)
+    assert not stopping.done()
+    may_finish.set()
+    await asyncio.wait_for(stopping, timeout=10)
+    assert heard == [stored.publication.id]

@@ -82,6 +82,7 @@ class PublishedKnowledgeHolder:
         self._lock = asyncio.Lock()
         self._pending: deque[Publication] = deque()
         self._notifying = asyncio.Lock()
+        self._telling: set[asyncio.Task[None]] = set()
         self._poller = Poller(
             poll=self.refresh, interval_secs=poll_interval_secs, name="publication-watch"
         )
@@ -176,8 +177,14 @@ class PublishedKnowledgeHolder:
         )
         return snapshot.knowledge
 
-    async def refresh(self) -> ReloadResult:
-        """One poll: publish a valid edit, pick up new publications, serve the result."""
+    async def refresh(self, *, tell_in_background: bool = False) -> ReloadResult:
+        """One poll: publish a valid edit, pick up new publications, serve the result.
+
+        Observers hear of the new publications before this returns; with
+        ``tell_in_background`` in a task of their own, so the caller (a publish over HTTP)
+        is done once the publication is served, not once every urgent notice is rendered.
+        :meth:`stop` waits for that task.
+        """
         async with self._lock:
             signature = await asyncio.to_thread(directory_signature, self._root)
             handled = self._signature
@@ -191,7 +198,12 @@ class PublishedKnowledgeHolder:
                 raise
         if result.reloaded and self._on_reload is not None:
             self._on_reload(self.snapshot.knowledge)
-        await self._notify_pending()
+        if not tell_in_background:
+            await self._notify_pending()
+        elif self._pending:
+            telling = asyncio.create_task(self._notify_pending(), name="publication observers")
+            self._telling.add(telling)
+            telling.add_done_callback(self._telling.discard)
         return result
 
     async def _pick_up(self, signature: Signature, *, files_changed: bool) -> ReloadResult:
@@ -273,8 +285,9 @@ class PublishedKnowledgeHolder:
         self._poller.start()
 
     async def stop(self) -> None:
-        """Stop polling (waits for the task to end)."""
+        """Stop polling (waits for the task to end) and wait for observers still being told."""
         await self._poller.stop()
+        await asyncio.gather(*self._telling)
 
     async def __aenter__(self) -> PublishedKnowledgeHolder:
         await self.start()

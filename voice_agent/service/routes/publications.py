@@ -172,11 +172,17 @@ async def publish(
 
 
 async def serve_now(holder: object) -> None:
-    """Serve the new publication on this node without waiting for the next poll."""
+    """Serve the new publication on this node without waiting for the next poll.
+
+    Returns once it is served; observers (an urgent publication's notices and their
+    render, quizzes) are told in the background. The publication is stored already: a node
+    that dies before storing its notices announces, when it starts again, what was
+    published after the last publication with a notice.
+    """
     if not isinstance(holder, PublishedKnowledgeHolder):
         return
     try:
-        await holder.refresh()
+        await holder.refresh(tell_in_background=True)
     except Exception:  # noqa: BLE001 - stored already; the next poll picks it up
         logger.exception("could not serve the new publication at once; the next poll will")
 
