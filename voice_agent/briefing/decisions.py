@@ -124,7 +124,7 @@ def approve_change(
         urgent=urgent,
         now=moment,
     )
-    errors = [issue for issue in outcome.issues if issue.severity == "error"]
+    errors = outcome.errors
     if errors or outcome.publication is None:
         reason = "; ".join(str(issue) for issue in errors[:5]) or "nothing changed"
         raise ChangeDecisionError(f"change {change_id} was not published: {reason}", issues=errors)

@@ -25,8 +25,9 @@ from knowledge_base.change_summaries import ChangeSummaries
 from knowledge_base.errors import Issue, KnowledgeBaseError
 from knowledge_base.knowledge import KnowledgeBase
 from knowledge_base.loader import SAMPLE_DATA_DIR
-from knowledge_base.versions import STALE_VERSION, Publication
+from knowledge_base.versions import Publication
 from voice_agent.knowledge_reload.polling import Poller
+from voice_agent.knowledge_reload.publish_log import log_publish
 from voice_agent.knowledge_reload.signature import ReloadResult, Signature, directory_signature
 from voice_agent.storage.engine import Database
 from voice_agent.storage.publications import SqlPublicationRepository
@@ -35,7 +36,7 @@ from voice_agent.storage.published import (
     load_published,
     published_change_summaries,
 )
-from voice_agent.storage.publisher import FILE_WATCH_PUBLISHER, Publisher, PublishOutcome
+from voice_agent.storage.publisher import FILE_WATCH_PUBLISHER, Publisher
 
 PublicationObserver = Callable[[Publication], Awaitable[None] | None]
 """Called with each new publication, oldest first (sync or async; errors are logged)."""
@@ -150,8 +151,8 @@ class PublishedKnowledgeHolder:
             outcome = self._publisher.publish_directory(
                 self._root, published_by=FILE_WATCH_PUBLISHER, skip_stale=True
             )
-            problems = _errors(outcome)
-            _log_publish(outcome, self._root)
+            problems = outcome.errors
+            log_publish(outcome, self._root)
         try:
             snapshot = load_published(self._database, self._root)
         except KnowledgeBaseError as e:
@@ -216,9 +217,9 @@ class PublishedKnowledgeHolder:
                 published_by=FILE_WATCH_PUBLISHER,
                 skip_stale=True,
             )
-            _log_publish(outcome, self._root)
+            log_publish(outcome, self._root)
             refused = not outcome.ok
-            self._last_issues = _errors(outcome)
+            self._last_issues = outcome.errors
         latest = await asyncio.to_thread(self._publications.latest_id)
         seen = self.snapshot.publication_id
         rebuild = latest != seen or (files_changed and not refused)
@@ -295,33 +296,3 @@ class PublishedKnowledgeHolder:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
-
-
-def _errors(outcome: PublishOutcome) -> list[Issue]:
-    return [issue for issue in outcome.issues if issue.severity == "error"]
-
-
-def _log_publish(outcome: PublishOutcome, root: Path) -> None:
-    for issue in outcome.issues:
-        if issue.code == STALE_VERSION:
-            logger.warning("knowledge base: {}", _plain(issue))
-    if not outcome.ok:
-        for issue in _errors(outcome):
-            logger.error("knowledge base: {}", _plain(issue))
-        logger.error("knowledge base: edit of {} refused; nothing published", root)
-    elif outcome.publication is not None:
-        publication = outcome.publication
-        logger.info(
-            "knowledge base: published {} as publication {} ({})",
-            root,
-            publication.id,
-            ", ".join(f"{v.promotion_id} v{v.version}" for v in publication.versions),
-        )
-
-
-def _plain(issue: Issue) -> str:
-    """``file:line: field: message``."""
-    place = issue.file if issue.line is None else f"{issue.file}:{issue.line}"
-    return (
-        f"{place}: {issue.field}: {issue.message}" if issue.field else f"{place}: {issue.message}"
-    )

@@ -1,9 +1,10 @@
 """A simulated clerk: joins a room, speaks WAV files in real time, times what it hears.
 
 The clerk publishes a microphone track and streams each file at real-time pace in 10 or
-20 ms frames, with silence in between (a real microphone never stops sending). It
-subscribes to everyone else's audio, records it to one WAV aligned with its own clock and
-detects where replies start and stop by energy (:mod:`voice_agent.livekit.clerk_hearing`).
+20 ms frames, with silence in between (a real microphone never stops sending; see
+:mod:`voice_agent.livekit.clerk_microphone`). It subscribes to everyone else's audio,
+records it to one WAV aligned with its own clock and detects where replies start and stop
+by energy (:mod:`voice_agent.livekit.clerk_hearing`).
 The :class:`ClerkReport` gives, for each utterance, when its last voiced sample was sent,
 when the first reply audio arrived (voice-to-voice latency) and, when the clerk spoke over
 a reply, how long that reply kept playing (barge-in stop latency).
@@ -21,9 +22,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -35,15 +34,14 @@ from voice_agent.audio_io import write_wav
 from voice_agent.livekit import cancel_safe, ffi_routing, native_logs
 from voice_agent.livekit.activity import level_dbfs
 from voice_agent.livekit.clerk_hearing import ClerkHearing
+from voice_agent.livekit.clerk_microphone import ClerkMicrophone
 from voice_agent.livekit.clerk_recording import SAMPLE_RATE
 from voice_agent.livekit.clerk_report import ClerkReport, SentUtterance, utterance_reports
 from voice_agent.livekit.clerk_script import ClerkScript, ClerkUtterance, read_clerk_audio
-from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LISTENING, PTT_TOPIC
+from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE, LISTENING
 from voice_agent.livekit.errors import ClerkError
 
 TRACK_NAME = "clerk-microphone"
-_RESYNC_SECS = 0.2
-"""Falling this far behind the real-time schedule restarts it instead of bursting frames."""
 
 
 class SimulatedClerk:
@@ -80,17 +78,15 @@ class SimulatedClerk:
         self._token = token
         self._recording_path = recording_path
         self._frame_ms = frame_ms
-        self._frame_samples = SAMPLE_RATE * frame_ms // 1000
         self._threshold = threshold_dbfs
         self._hangover = hangover_secs
         self._reply_from = reply_from
         self._connect_timeout = connect_timeout_secs
         self._t0 = 0.0
-        self._next_send = 0.0
         self._room: rtc.Room | None = None
         self._source: rtc.AudioSource | None = None
         self._hearing = self._new_hearing()
-        self._data_sent = 0
+        self._microphone: ClerkMicrophone | None = None
         self._listened = asyncio.Event()
 
     async def run(self, script: ClerkScript) -> ClerkReport:
@@ -138,7 +134,7 @@ class SimulatedClerk:
             utterances=utterance_reports(sent, heard, self._reply_from),
             heard=heard,
             frames_received=len(self._hearing.frames),
-            data_messages_sent=self._data_sent,
+            data_messages_sent=self._microphone.data_sent if self._microphone else 0,
             received_frames=list(self._hearing.frames),
         )
 
@@ -152,7 +148,7 @@ class SimulatedClerk:
 
     def _reset(self) -> None:
         self._hearing = self._new_hearing()
-        self._data_sent = 0
+        self._microphone = None
         self._listened = asyncio.Event()
 
     def _assistant_listens(self) -> bool:
@@ -164,6 +160,11 @@ class SimulatedClerk:
             for p in self._room.remote_participants.values()
             if self._hearing.counts_as_reply(p.identity)
         )
+
+    @property
+    def _mic(self) -> ClerkMicrophone:
+        assert self._microphone is not None, "the microphone is published on joining"
+        return self._microphone
 
     def _now(self) -> float:
         return time.monotonic() - self._t0
@@ -188,6 +189,13 @@ class SimulatedClerk:
         except Exception as e:  # the SDK raises a bare exception when the grant is missing
             await room.disconnect()
             raise ClerkError(f"could not publish the microphone: {e}", code="publish_failed") from e
+        self._microphone = ClerkMicrophone(
+            source=self._source,
+            participant=room.local_participant,
+            frame_ms=self._frame_ms,
+            clock=self._now,
+            on_frame=lambda now: self._hearing.poll(now),
+        )
 
     async def _leave(self, room: rtc.Room) -> None:
         await self._hearing.stop()
@@ -199,18 +207,17 @@ class SimulatedClerk:
 
     async def _perform(self, script: ClerkScript, audio: list[np.ndarray]) -> list[SentUtterance]:
         sent: list[SentUtterance] = []
-        self._next_send = time.monotonic()
         if script.wait_for_assistant_secs > 0:
             await self._wait_for_assistant(script)
         else:
-            await self._send_silence(script.lead_in_secs)
+            await self._mic.silence(script.lead_in_secs)
         for index, (utterance, samples) in enumerate(zip(script.utterances, audio, strict=True)):
             if sent:
                 await self._pause_before(utterance, sent[-1], script)
             sent.append(await self._say(index, utterance, samples, script.push_to_talk))
         if sent and script.wait_for_reply:
             await self._wait_for_reply_end(sent[-1], script)
-        await self._send_silence(script.tail_secs)
+        await self._mic.silence(script.tail_secs)
         return sent
 
     async def _wait_for_assistant(self, script: ClerkScript) -> None:
@@ -221,16 +228,16 @@ class SimulatedClerk:
         """
         limit = self._now() + script.wait_for_assistant_secs
         while True:
-            await self._send_silence_until(self._assistant_listens, limit)
+            await self._mic.silence_until(self._assistant_listens, limit)
             if not self._assistant_listens():
                 logger.warning(
                     "[clerk] no assistant listened within {:.1f} s; speaking anyway",
                     script.wait_for_assistant_secs,
                 )
-                await self._send_silence(script.lead_in_secs)
+                await self._mic.silence(script.lead_in_secs)
                 return
             logger.info("[clerk] the assistant listens {:.2f} s after joining", self._now())
-            await self._send_silence(script.lead_in_secs)
+            await self._mic.silence(script.lead_in_secs)
             if self._assistant_listens() or self._now() >= limit:
                 return
             logger.info("[clerk] the assistant stopped listening before we spoke; waiting")
@@ -241,11 +248,11 @@ class SimulatedClerk:
         if utterance.barge_in_after_secs is None:
             if script.wait_for_reply:
                 await self._wait_for_reply_end(previous, script)
-            await self._send_silence(script.silence_between_secs)
+            await self._mic.silence(script.silence_between_secs)
             return
         since = previous.speech_start
         limit = previous.ended_at + script.reply_timeout_secs
-        await self._send_silence_until(
+        await self._mic.silence_until(
             lambda: self._hearing.reply_onset_after(since) is not None, limit
         )
         onset = self._hearing.reply_onset_after(since)
@@ -253,18 +260,18 @@ class SimulatedClerk:
             logger.warning("[clerk] no reply to barge in on; speaking anyway")
             return
         start_at = onset + utterance.barge_in_after_secs
-        await self._send_silence_until(lambda: self._now() >= start_at, start_at + 1.0)
+        await self._mic.silence_until(lambda: self._now() >= start_at, start_at + 1.0)
 
     async def _wait_for_reply_end(self, previous: SentUtterance, script: ClerkScript) -> None:
         since = previous.speech_start
         onset_limit = previous.ended_at + script.reply_timeout_secs
-        await self._send_silence_until(
+        await self._mic.silence_until(
             lambda: self._hearing.reply_onset_after(since) is not None, onset_limit
         )
         if self._hearing.reply_onset_after(since) is None:
             logger.warning("[clerk] no reply within {:.1f} s", script.reply_timeout_secs)
             return
-        await self._send_silence_until(
+        await self._mic.silence_until(
             lambda: not self._hearing.reply_active(), previous.ended_at + script.max_reply_secs
         )
 
@@ -278,13 +285,13 @@ class SimulatedClerk:
             barge_in=utterance.barge_in_after_secs is not None,
         )
         if push_to_talk:
-            await self._send_ptt("start")
-        n = self._frame_samples
+            await self._mic.push_to_talk("start")
+        n = self._mic.frame_samples
         padded = np.zeros(-(-samples.size // n) * n, dtype=np.int16)
         padded[: samples.size] = samples
         for offset in range(0, padded.size, n):
             frame = padded[offset : offset + n]
-            sent_at = await self._send_frame(frame)
+            sent_at = await self._mic.frame(frame)
             if offset == 0:
                 record.started_at = sent_at
             if level_dbfs(frame) >= self._threshold:
@@ -293,39 +300,6 @@ class SimulatedClerk:
                 record.speech_ended_at = sent_at
         record.ended_at = self._now()
         if push_to_talk:
-            await self._send_ptt("stop")
+            await self._mic.push_to_talk("stop")
         logger.debug("[clerk] said {} ({:.2f} s)", utterance.path.name, record.audio_secs)
         return record
-
-    async def _send_ptt(self, action: Literal["start", "stop"]) -> None:
-        assert self._room is not None
-        payload = json.dumps({"action": action})
-        await self._room.local_participant.publish_data(payload, reliable=True, topic=PTT_TOPIC)
-        self._data_sent += 1
-
-    async def _send_silence(self, secs: float) -> None:
-        frames = round(secs * 1000 / self._frame_ms)
-        silence = np.zeros(self._frame_samples, dtype=np.int16)
-        for _ in range(frames):
-            await self._send_frame(silence)
-
-    async def _send_silence_until(self, done: Callable[[], bool], limit: float) -> None:
-        """Send silence until ``done()`` or the session time ``limit``."""
-        silence = np.zeros(self._frame_samples, dtype=np.int16)
-        while not done() and self._now() < limit:
-            await self._send_frame(silence)
-
-    async def _send_frame(self, samples: np.ndarray) -> float:
-        """Send one frame on the real-time schedule; returns when it was handed over."""
-        assert self._source is not None
-        delay = self._next_send - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        elif delay < -_RESYNC_SECS:
-            self._next_send = time.monotonic()
-        frame = rtc.AudioFrame(samples.tobytes(), SAMPLE_RATE, 1, samples.size)
-        await self._source.capture_frame(frame)
-        self._next_send += samples.size / SAMPLE_RATE
-        now = self._now()
-        self._hearing.poll(now)
-        return now

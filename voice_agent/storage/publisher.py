@@ -65,9 +65,14 @@ class PublishOutcome:
     """The newest stored version of each promotion before this publish (for diffs)."""
 
     @property
+    def errors(self) -> list[Issue]:
+        """The issues that blocked publishing (warnings left out)."""
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
     def ok(self) -> bool:
         """True when nothing blocked publishing."""
-        return not any(issue.severity == "error" for issue in self.issues)
+        return not self.errors
 
 
 class Publisher:

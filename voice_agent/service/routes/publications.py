@@ -127,7 +127,7 @@ async def publish(
         urgent=body.urgent,
     )
     if not outcome.ok or outcome.plan is None:
-        errors = [issue for issue in outcome.issues if issue.severity == "error"]
+        errors = outcome.errors
         details: list[dict[str, object]] = [
             {
                 "file": issue.file,
