@@ -8,7 +8,7 @@ from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.coming_offers import spend_and_save
-from knowledge_base.left_out_offers import leaving_out, only_basket_offers
+from knowledge_base.left_out_offers import asks_receipt, leaving_out, only_basket_offers
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -78,7 +78,8 @@ class PriceAnswers(AnswerFocus):
                 kb, parsed.products[0], turn.store_id, lambda p: self._timing(turn, p)
             )
         if left is not None:
-            self._promotion_facts(turn, left[0])
+            asked = left[0].id in parsed.promotions
+            self._promotion_facts(turn, left[0], subject=asked or not asks_receipt(parsed.words))
             turn.fact(
                 f"{left[0].id} excludes store {turn.store_id}"
                 if left[1]

@@ -48,6 +48,14 @@ def leaving_out(
     return None
 
 
+def asks_receipt(words: list[str]) -> bool:
+    """Whether a question asks what the receipt comes to ("total for a Z5 at the airport").
+
+    A total is about the offers that price it; a sale leaving the item out is a note then.
+    """
+    return "total" in words
+
+
 def only_basket_offers(promotions: list[Promotion]) -> bool:
     """Every offer pricing the item is a spend threshold (none lowers the item's own price)."""
     return bool(promotions) and all(spend_and_save(p) for p in promotions)
