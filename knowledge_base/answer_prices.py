@@ -8,7 +8,7 @@ from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.coming_offers import spend_and_save
-from knowledge_base.left_out_offers import asks_receipt, leaving_out, only_basket_offers
+from knowledge_base.left_out_offers import asks_receipt, only_basket_offers, priced_left_out
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -74,17 +74,17 @@ class PriceAnswers(AnswerFocus):
         left = None
         if single and not zh and only_basket_offers(used):
             # Only a spend threshold prices it: the item's own discount leaves it out here.
-            left = leaving_out(
+            left = priced_left_out(
                 kb, parsed.products[0], turn.store_id, lambda p: self._timing(turn, p)
             )
         if left is not None:
-            asked = left[0].id in parsed.promotions
-            self._promotion_facts(turn, left[0], subject=asked or not asks_receipt(parsed.words))
-            turn.fact(
-                f"{left[0].id} excludes store {turn.store_id}"
-                if left[1]
-                else f"{left[0].id} excludes {parsed.products[0]}"
+            asked = left.promotion.id in parsed.promotions
+            self._promotion_facts(
+                turn, left.promotion, subject=asked or not asks_receipt(parsed.words)
             )
+            if left.ended is None:
+                excluded = turn.store_id if left.store else parsed.products[0]
+                turn.fact(f"{left.promotion.id} excludes {'store ' * left.store}{excluded}")
         for promotion in used:
             self._promotion_facts(turn, promotion)
         total = money(quote.total, currency, lang)
@@ -108,12 +108,7 @@ class PriceAnswers(AnswerFocus):
             own = [p for p in used if not spend_and_save(p)]
             if left is not None:
                 # "... at the fitting studio?": the shelf price, why, then the spend threshold.
-                offer, store_left_out = left
-                why = (
-                    f"{the_title(offer, zh)} does not run at {self._store_name(turn)}"
-                    if store_left_out
-                    else f"it is excluded from {the_title(offer, zh)}"
-                )
+                why = left.reason(self._store_name(turn), turn.at)
                 basket_off = join([the_title(p, zh) for p in used], zh)
                 sentences.append(
                     f"{who}the {self._item(turn, parsed.products[0])} is {listed}: {why};"

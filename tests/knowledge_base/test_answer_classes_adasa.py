@@ -3,6 +3,8 @@
 A total for an item only a spend threshold prices, its own sale leaving it (or the store)
 out, is about the threshold that prices it; the sale that leaves it out is a note. Asked
 "how much is" it, the sale that leaves it out stays the subject.
+A price asked at a moment just after the item's sale ended that day is the shelf price, with
+the sale's end said, before the spend threshold that still prices it.
 """
 
 from __future__ import annotations
@@ -24,3 +26,17 @@ def test_a_total_left_out_of_its_sale_is_about_the_spend_threshold_that_prices_i
     assert kiosk.promotion_ids[0] == "gear-spend"
     asked_price = ask_sample(ADASA, "How much is the Z9 Pro?")
     assert asked_price.promotion_ids[0] == "white-friday"
+
+
+def test_a_price_just_after_its_sale_ended_that_day_says_the_sale_ended() -> None:
+    answer = ask_sample(ADASA, "z5 price sunday at 20:30")
+    assert answer.text.startswith(
+        "On Sunday 28 November at 20:30, the NV-Z5 is 54999 Egyptian pounds: the White Friday"
+        " Camera Sale ended at 20:00 on Sunday 28 November; with the Gear Up Spend and Save,"
+        " it comes to 49999 Egyptian pounds."
+    )
+    assert answer.promotion_ids[0] == "white-friday"
+    amman = ask_sample(ADASA, "z5 price on sunday at 8:30 pm", "AMM-ABD")
+    assert "849 Jordanian dinars: the White Friday Camera Sale ended at 20:00" in amman.text
+    before = ask_sample(ADASA, "z5 price sunday at 19:30")
+    assert "46749.15" in before.text
