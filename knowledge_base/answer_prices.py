@@ -24,7 +24,7 @@ from knowledge_base.question_forms import asks_past
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
 from knowledge_base.speech import money, spoken_date
-from knowledge_base.spend_short import short_of_spend
+from knowledge_base.spend_short import running_threshold, short_of_spend
 
 
 class PriceAnswers(AnswerFocus):
@@ -131,9 +131,10 @@ class PriceAnswers(AnswerFocus):
                 )
             else:
                 sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
-        short = self._short_of_named(turn, quote, used)
+        short, short_of = self._short_of_threshold(turn, quote, used)
         if short and sentences:
             sentences[0] += short
+        about = [*used, short_of] if short_of is not None else used
         limits = [step for step in quote.steps if _is_limit(step) and step.promotion_id]
         if not parsed.member:
             member_quote = pricing.quote(
@@ -150,7 +151,7 @@ class PriceAnswers(AnswerFocus):
                     f"会员{member_total}" if zh else f"members pay {member_total}",
                 ]
                 sentences.append(("；" if zh else "; ").join(second))
-                return self._priced(turn, sentences, used)
+                return self._priced(turn, sentences, about)
         summaries = []
         for promotion in used:
             covered = [s for s in parsed.products if s in kb.scope_skus(promotion)]
@@ -166,7 +167,7 @@ class PriceAnswers(AnswerFocus):
                 else f"{promotion.title.en}: {conditions(phrases, zh)}"
             )
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
-        return self._priced(turn, sentences, used)
+        return self._priced(turn, sentences, about)
 
     def _ended_offer_asked(self, turn: Turn) -> bool:
         """An item's price asked in the past tense, when no offer has it and one ended.
@@ -206,23 +207,37 @@ class PriceAnswers(AnswerFocus):
             answer.detail[ABOUT_TOGETHER] = [p.id for p in about]
         return answer
 
-    def _short_of_named(self, turn: Turn, quote: pricing.Quote, used: list[Promotion]) -> str:
-        """``, less than the 300000 pesos to spend for the X``: a named threshold not reached.
+    def _short_of_threshold(
+        self, turn: Turn, quote: pricing.Quote, used: list[Promotion]
+    ) -> tuple[str, Promotion | None]:
+        """``, less than the 300000 pesos to spend for the X``: a threshold not reached.
 
         "Esmeralda on Saturday with the spend and save, total?": its own sale prices it under
-        the threshold asked about, which takes nothing off; that is said with the price.
+        the threshold asked about, which takes nothing off; that is said with the price. A
+        total asked with none named ("pixa 100 and a 128 gig card total") says the same of
+        a spend threshold running on its items: the receipt's next saving.
         """
-        if turn.zh or not used or not turn.parsed.promotions:
-            return ""
-        named = self._kb.promotions[turn.parsed.promotions[0]]
-        if not spend_and_save(named):
-            return ""
-        short = short_of_spend(named, quote, self._kb.scope_skus(named), used)
+        if turn.zh or not used:
+            return "", None
+        threshold = self._threshold_asked(turn)
+        if threshold is None:
+            return "", None
+        short = short_of_spend(threshold, quote, self._kb.scope_skus(threshold), used)
         if short is None:
-            return ""
-        self._promotion_facts(turn, named)
+            return "", None
+        self._promotion_facts(turn, threshold)
         spend = money(short, self._currency(turn))
-        return f", less than the {spend} to spend for {the_title(named, False)}"
+        return f", less than the {spend} to spend for {the_title(threshold, False)}", threshold
+
+    def _threshold_asked(self, turn: Turn) -> Promotion | None:
+        """The spend threshold a price question asks about: named, or running on a total."""
+        parsed = turn.parsed
+        if parsed.promotions:
+            named = self._kb.promotions[parsed.promotions[0]]
+            return named if spend_and_save(named) else None
+        if not asks_receipt(parsed.words):
+            return None
+        return running_threshold(self._kb, parsed.products, turn.store_id, turn.at)
 
     def _limit_notes(self, turn: Turn, steps: list[QuoteStep]) -> list[str]:
         """Each limit the basket goes over: ``Autumn Glow: limit 3 products per customer, ...``."""

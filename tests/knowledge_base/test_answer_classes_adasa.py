@@ -5,6 +5,8 @@ out, is about the threshold that prices it; the sale that leaves it out is a not
 "how much is" it, the sale that leaves it out stays the subject.
 A price asked at a moment just after the item's sale ended that day is the shelf price, with
 the sale's end said, before the spend threshold that still prices it.
+A total asked of items a running spend threshold counts, short of its first spend, says how
+far short it falls (the receipt's next saving), with none of the threshold named.
 """
 
 from __future__ import annotations
@@ -40,3 +42,17 @@ def test_a_price_just_after_its_sale_ended_that_day_says_the_sale_ended() -> Non
     assert "849 Jordanian dinars: the White Friday Camera Sale ended at 20:00" in amman.text
     before = ask_sample(ADASA, "z5 price sunday at 19:30")
     assert "46749.15" in before.text
+
+
+def test_a_total_under_a_running_spend_threshold_says_how_far_it_falls_short() -> None:
+    answer = ask_sample(ADASA, "pixa 100 and a 128 gig card total")
+    assert answer.text.startswith(
+        "1 PX-100 and 1 SD-128 come to 17648.15 Egyptian pounds, down from 20498 Egyptian"
+        " pounds, less than the 20000 Egyptian pounds to spend for the Gear Up Spend and Save."
+    )
+    assert answer.detail["about_together"] == ["white-friday", "gear-spend"]
+    member = ask_sample(ADASA, "member total for the pixa 100, a swift 128 and the falcon sling")
+    assert "19697.20 Egyptian pounds" in member.text
+    assert "less than the 20000 Egyptian pounds to spend" in member.text
+    no_total = ask_sample(ADASA, "pixa 100 and a 128 gig card")
+    assert "to spend" not in no_total.text
