@@ -7,6 +7,8 @@ A price asked at a moment just after the item's sale ended that day is the shelf
 the sale's end said, before the spend threshold that still prices it.
 A total asked of items a running spend threshold counts, short of its first spend, says how
 far short it falls (the receipt's next saving), with none of the threshold named.
+A product named by a number after "the" ("the fifty") is that product when the number comes
+after a count or "a" instead ("three fifties", "a fifty"), never an offer's "3 for 2".
 """
 
 from __future__ import annotations
@@ -56,3 +58,11 @@ def test_a_total_under_a_running_spend_threshold_says_how_far_it_falls_short() -
     assert "less than the 20000 Egyptian pounds to spend" in member.text
     no_total = ask_sample(ADASA, "pixa 100 and a 128 gig card")
     assert "to spend" not in no_total.text
+
+
+def test_a_number_named_only_after_the_is_that_product_when_counted() -> None:
+    three = ask_sample(ADASA, "three fifties total at abdoun")
+    assert three.text.startswith("At Amman Abdoun, 3 LN-50 come to 393.50 Jordanian dinars")
+    assert three.promotion_ids[0] == "white-friday"
+    one = ask_sample(ADASA, "z5, 24-70 and a fifty, total")
+    assert one.text.startswith("1 NV-Z5, 1 LN-2470 and 1 LN-50 come to 106997.30")
