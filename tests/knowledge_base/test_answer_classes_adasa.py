@@ -9,6 +9,8 @@ A total asked of items a running spend threshold counts, short of its first spen
 far short it falls (the receipt's next saving), with none of the threshold named.
 A product named by a number after "the" ("the fifty") is that product when the number comes
 after a count or "a" instead ("three fifties", "a fifty"), never an offer's "3 for 2".
+A model code no product has, said after a word of a line the chain sells ("the Nova Z3" of
+a chain with the Z5, Z7 and Z9), is an item not known here: never a sound-alike product.
 """
 
 from __future__ import annotations
@@ -66,3 +68,11 @@ def test_a_number_named_only_after_the_is_that_product_when_counted() -> None:
     assert three.promotion_ids[0] == "white-friday"
     one = ask_sample(ADASA, "z5, 24-70 and a fifty, total")
     assert one.text.startswith("1 NV-Z5, 1 LN-2470 and 1 LN-50 come to 106997.30")
+
+
+def test_a_model_code_no_product_has_after_a_line_it_sells_is_not_known() -> None:
+    unknown = ask_sample(ADASA, "Is the Nova Z3 in the White Friday sale?")
+    assert unknown.text.startswith("I don't know that one; please ask the Adasa Promotions Desk")
+    assert unknown.promotion_ids == []
+    known = ask_sample(ADASA, "Is the Nova Z5 in the White Friday sale?")
+    assert known.text.startswith("Yes, the NV-Z5 is 15 percent off")
