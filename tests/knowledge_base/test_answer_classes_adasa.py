@@ -11,6 +11,8 @@ A product named by a number after "the" ("the fifty") is that product when the n
 after a count or "a" instead ("three fifties", "a fifty"), never an offer's "3 for 2".
 A model code no product has, said after a word of a line the chain sells ("the Nova Z3" of
 a chain with the Z5, Z7 and Z9), is an item not known here: never a sound-alike product.
+A published offer's alias said as part of a draft's longer name ("camera sale" in "the new
+year camera sale") names the draft, which is never spoken: not the published offer.
 """
 
 from __future__ import annotations
@@ -76,3 +78,11 @@ def test_a_model_code_no_product_has_after_a_line_it_sells_is_not_known() -> Non
     assert unknown.promotion_ids == []
     known = ask_sample(ADASA, "Is the Nova Z5 in the White Friday sale?")
     assert known.text.startswith("Yes, the NV-Z5 is 15 percent off")
+
+
+def test_an_offer_alias_said_inside_a_draft_name_is_the_draft() -> None:
+    draft = ask_sample(ADASA, "when does the new year camera sale start")
+    assert draft.text.startswith("I don't know that one; please ask the Adasa Promotions Desk")
+    assert draft.promotion_ids == []
+    published = ask_sample(ADASA, "when does the camera sale end")
+    assert published.text == "The White Friday Camera Sale ends at 20:00 on Sunday 28 November."
