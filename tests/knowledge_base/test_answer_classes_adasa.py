@@ -13,6 +13,8 @@ A model code no product has, said after a word of a line the chain sells ("the N
 a chain with the Z5, Z7 and Z9), is an item not known here: never a sound-alike product.
 A published offer's alias said as part of a draft's longer name ("camera sale" in "the new
 year camera sale") names the draft, which is never spoken: not the published offer.
+An item's price in its own sale is said with the sale's rate also when that price alone
+reaches a spend threshold: the threshold is the receipt's, said after, not the unit's.
 """
 
 from __future__ import annotations
@@ -86,3 +88,16 @@ def test_an_offer_alias_said_inside_a_draft_name_is_the_draft() -> None:
     assert draft.promotion_ids == []
     published = ask_sample(ADASA, "when does the camera sale end")
     assert published.text == "The White Friday Camera Sale ends at 20:00 on Sunday 28 November."
+
+
+def test_an_item_whose_sale_price_alone_reaches_a_spend_threshold_still_hears_that_price() -> None:
+    answer = ask_sample(ADASA, "z7 on offer?")
+    assert answer.text.startswith(
+        "Yes, the NV-Z7 is 15 percent off in the White Friday Camera Sale, so 76499.15"
+        " Egyptian pounds."
+    )
+    assert "71499.15" not in answer.text
+    amman = ask_sample(ADASA, "pixa vlog on offer in abdoun?")
+    assert "15 percent off in the White Friday Camera Sale, so 364.65 Jordanian dinars" in (
+        amman.text
+    )
