@@ -15,6 +15,8 @@ A published offer's alias said as part of a draft's longer name ("camera sale" i
 year camera sale") names the draft, which is never spoken: not the published offer.
 An item's price in its own sale is said with the sale's rate also when that price alone
 reaches a spend threshold: the threshold is the receipt's, said after, not the unit's.
+A product named by a number in a list ("the z5 and the fifty together") is that item, not a
+count before an unknown item ("together"), asked back about.
 """
 
 from __future__ import annotations
@@ -100,4 +102,11 @@ def test_an_item_whose_sale_price_alone_reaches_a_spend_threshold_still_hears_th
     amman = ask_sample(ADASA, "pixa vlog on offer in abdoun?")
     assert "15 percent off in the White Friday Camera Sale, so 364.65 Jordanian dinars" in (
         amman.text
+    )
+
+
+def test_a_product_named_by_a_number_in_a_list_is_no_count_before_another_item() -> None:
+    answer = ask_sample(ADASA, "member price for the z5 and the fifty together")
+    assert answer.text.startswith(
+        "For a member, 1 NV-Z5 and 1 LN-50 come to 46998.40 Egyptian pounds"
     )
