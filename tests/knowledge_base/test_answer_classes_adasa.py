@@ -17,6 +17,8 @@ An item's price in its own sale is said with the sale's rate also when that pric
 reaches a spend threshold: the threshold is the receipt's, said after, not the unit's.
 A product named by a number in a list ("the z5 and the fifty together") is that item, not a
 count before an unknown item ("together"), asked back about.
+An FAQ about a named rule set of an offer ("... on the Lens Weekend?") answers a question
+that does not name it only on the rule set's days; on other days the item's own terms do.
 """
 
 from __future__ import annotations
@@ -110,3 +112,13 @@ def test_a_product_named_by_a_number_in_a_list_is_no_count_before_another_item()
     assert answer.text.startswith(
         "For a member, 1 NV-Z5 and 1 LN-50 come to 46998.40 Egyptian pounds"
     )
+
+
+def test_an_faq_about_a_named_rule_set_is_not_the_answer_on_other_days() -> None:
+    today = ask_sample(ADASA, "do members get more off the nifty fifty")
+    assert today.text.startswith("Yes, the LN-50 is 15 percent off in the White Friday")
+    assert "A member pays 7999.20 Egyptian pounds." in today.text
+    weekend = ask_sample(ADASA, "do members get more off the nifty fifty on saturday")
+    assert "on the Lens Weekend every lens is 25 percent off for everyone" in weekend.text
+    named = ask_sample(ADASA, "Do members get more than 25 percent on the Lens Weekend?")
+    assert named.text.startswith("No, on the Lens Weekend every lens is 25 percent off")
