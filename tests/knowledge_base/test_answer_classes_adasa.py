@@ -19,6 +19,8 @@ A product named by a number in a list ("the z5 and the fifty together") is that 
 count before an unknown item ("together"), asked back about.
 An FAQ about a named rule set of an offer ("... on the Lens Weekend?") answers a question
 that does not name it only on the rule set's days; on other days the item's own terms do.
+"Where is the <desk>?" of a desk with a place to go, named by its own name, asks how to
+reach it: a contact question, not an unknown.
 """
 
 from __future__ import annotations
@@ -122,3 +124,11 @@ def test_an_faq_about_a_named_rule_set_is_not_the_answer_on_other_days() -> None
     assert "on the Lens Weekend every lens is 25 percent off for everyone" in weekend.text
     named = ask_sample(ADASA, "Do members get more than 25 percent on the Lens Weekend?")
     assert named.text.startswith("No, on the Lens Weekend every lens is 25 percent off")
+
+
+def test_where_a_desk_with_a_place_is_asked_by_its_name_is_a_contact_question() -> None:
+    answer = ask_sample(ADASA, "where is the adasa club desk")
+    assert answer.text == (
+        "You can reach the Adasa Club desk, member services, phone +20 2 5555 0190 or the"
+        " Adasa Club counter at Cairo Zamalek."
+    )
