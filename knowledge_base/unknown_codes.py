@@ -13,10 +13,23 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.loose_matching import FUNCTION_WORDS
+from knowledge_base.per_knowledge import per_knowledge
 from knowledge_base.words import compact, tokens
 
 if TYPE_CHECKING:
     from knowledge_base.knowledge import KnowledgeBase
+
+
+@per_knowledge
+def _names(knowledge: KnowledgeBase) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of the chain's product names (three letters or more) and their codes."""
+    names = [
+        name
+        for product in knowledge.products.values()
+        for name in [product.name.en, *product.aliases, product.sku]
+    ]
+    words = frozenset(w for name in names for w in tokens(name) if w.isalpha() and len(w) >= 3)
+    return words, tuple(compact(name) for name in names)
 
 
 def names_unknown_code(words: list[str], knowledge: KnowledgeBase) -> bool:
@@ -26,13 +39,7 @@ def names_unknown_code(words: list[str], knowledge: KnowledgeBase) -> bool:
     letter starts codes the chain has ("z 5"), and this code is in none of its products'
     names, aliases or SKUs.
     """
-    names = [
-        name
-        for product in knowledge.products.values()
-        for name in [product.name.en, *product.aliases, product.sku]
-    ]
-    line_words = {w for name in names for w in tokens(name) if w.isalpha() and len(w) >= 3}
-    codes = [compact(name) for name in names]
+    line_words, codes = _names(knowledge)
     for i in range(1, len(words) - 1):
         line, letter, number = words[i - 1], words[i], words[i + 1]
         if not (len(letter) == 1 and letter.isalpha() and number.isdigit()):
