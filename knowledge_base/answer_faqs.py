@@ -13,6 +13,7 @@ from knowledge_base.answer_sentences import AnswerSentences
 from knowledge_base.answering import Answer
 from knowledge_base.faq_terms import (
     about_other_item,
+    about_rule_set_off,
     asks_why,
     channels_of,
     everyday_terms,
@@ -123,6 +124,9 @@ class FaqAnswers(AnswerSentences, ChannelAnswers):
             if not strong:
                 shared -= everyday_terms()  # "use" says no topic
             faq = promotion.faqs[hit.passage.index]
+            now = self._timing(turn, promotion).local_now
+            if about_rule_set_off(faq, promotion, now, turn.parsed.words):
+                continue  # "members more off the fifty?" on a Wednesday: not the weekend's FAQ
             if asks_channel and not asks_channel & channels_of(faq):
                 continue  # "with app coupons?" is answered by no FAQ about the app, nor coupons
             if about_other_item(faq, turn.parsed, self._kb):

@@ -15,6 +15,7 @@ from datetime import timedelta
 from knowledge_base.answer_core import Turn
 from knowledge_base.answer_spend_parts import SpendItemParts
 from knowledge_base.answering import Answer
+from knowledge_base.coming_offers import spend_and_save
 from knowledge_base.models import Product, Promotion, Rule
 from knowledge_base.offer_audience import gives_members, member_rule, members_only
 from knowledge_base.phrasing import is_discount_phrase, join, rule_phrases, the_title, title
@@ -30,17 +31,24 @@ class ItemAnswerParts(SpendItemParts):
         """``, so 499 Norwegian kroner`` (``，折后499元``): what one unit costs now.
 
         ``only``: say it only when that promotion alone takes money off the unit (the price
-        follows that offer's terms, not those of another offer stacked on it).
+        follows that offer's terms, not those of another offer stacked on it). A spend
+        threshold the unit reaches on its own is the receipt's, not the unit's: the price
+        is then the one that promotion makes (the Z7's 76499.15, not 71499.15 after 5000 off).
         """
         quote = self._unit_quote(turn, sku)
         if quote.total == quote.list_total:
             return ""
-        if only is not None and quote.promotion_ids != (only.id,):
-            return ""
+        price = quote.total
+        if only is not None:
+            kb = self._kb
+            own = tuple(p for p in quote.promotion_ids if not spend_and_save(kb.promotions[p]))
+            if own != (only.id,):
+                return ""
+            price = quote.lines[0].total
         self._quote_facts(turn, quote)
         if turn.zh:
-            return f"，折后{money(quote.total, self._currency(turn), 'zh-CN')}"
-        return f", so {money(quote.total, self._currency(turn))}"
+            return f"，折后{money(price, self._currency(turn), 'zh-CN')}"
+        return f", so {money(price, self._currency(turn))}"
 
     def _so_rate(self, turn: Turn, sku: str, promotion: Promotion, rules: Sequence[Rule]) -> str:
         """``, so 105 pounds`` after "the X is 30 percent off in Y": the price that rate makes.

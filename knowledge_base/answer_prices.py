@@ -8,7 +8,7 @@ from knowledge_base.answer_focus import AnswerFocus
 from knowledge_base.answering import ABOUT_TOGETHER, Answer, AnswerSource
 from knowledge_base.bare_questions import asks_bare_price
 from knowledge_base.coming_offers import spend_and_save
-from knowledge_base.left_out_offers import leaving_out, only_basket_offers
+from knowledge_base.left_out_offers import asks_receipt, only_basket_offers, priced_left_out
 from knowledge_base.measures import said_measure, without_unit_label
 from knowledge_base.models import Promotion
 from knowledge_base.offer_audience import members_only
@@ -24,7 +24,7 @@ from knowledge_base.question_forms import asks_past
 from knowledge_base.quotes import QuoteStep
 from knowledge_base.resolution import Phase
 from knowledge_base.speech import money, spoken_date
-from knowledge_base.spend_short import short_of_spend
+from knowledge_base.spend_short import running_threshold, short_of_spend
 
 
 class PriceAnswers(AnswerFocus):
@@ -74,16 +74,17 @@ class PriceAnswers(AnswerFocus):
         left = None
         if single and not zh and only_basket_offers(used):
             # Only a spend threshold prices it: the item's own discount leaves it out here.
-            left = leaving_out(
+            left = priced_left_out(
                 kb, parsed.products[0], turn.store_id, lambda p: self._timing(turn, p)
             )
         if left is not None:
-            self._promotion_facts(turn, left[0])
-            turn.fact(
-                f"{left[0].id} excludes store {turn.store_id}"
-                if left[1]
-                else f"{left[0].id} excludes {parsed.products[0]}"
+            asked = left.promotion.id in parsed.promotions
+            self._promotion_facts(
+                turn, left.promotion, subject=asked or not asks_receipt(parsed.words)
             )
+            if left.ended is None:
+                excluded = turn.store_id if left.store else parsed.products[0]
+                turn.fact(f"{left.promotion.id} excludes {'store ' * left.store}{excluded}")
         for promotion in used:
             self._promotion_facts(turn, promotion)
         total = money(quote.total, currency, lang)
@@ -107,12 +108,7 @@ class PriceAnswers(AnswerFocus):
             own = [p for p in used if not spend_and_save(p)]
             if left is not None:
                 # "... at the fitting studio?": the shelf price, why, then the spend threshold.
-                offer, store_left_out = left
-                why = (
-                    f"{the_title(offer, zh)} does not run at {self._store_name(turn)}"
-                    if store_left_out
-                    else f"it is excluded from {the_title(offer, zh)}"
-                )
+                why = left.reason(self._store_name(turn), turn.at)
                 basket_off = join([the_title(p, zh) for p in used], zh)
                 sentences.append(
                     f"{who}the {self._item(turn, parsed.products[0])} is {listed}: {why};"
@@ -135,9 +131,10 @@ class PriceAnswers(AnswerFocus):
                 )
             else:
                 sentences.append(f"{who}{items} come to {total}{with_offers}, down from {listed}")
-        short = self._short_of_named(turn, quote, used)
+        short, short_of = self._short_of_threshold(turn, quote, used)
         if short and sentences:
             sentences[0] += short
+        about = [*used, short_of] if short_of is not None else used
         limits = [step for step in quote.steps if _is_limit(step) and step.promotion_id]
         if not parsed.member:
             member_quote = pricing.quote(
@@ -154,7 +151,7 @@ class PriceAnswers(AnswerFocus):
                     f"会员{member_total}" if zh else f"members pay {member_total}",
                 ]
                 sentences.append(("；" if zh else "; ").join(second))
-                return self._priced(turn, sentences, used)
+                return self._priced(turn, sentences, about)
         summaries = []
         for promotion in used:
             covered = [s for s in parsed.products if s in kb.scope_skus(promotion)]
@@ -170,7 +167,7 @@ class PriceAnswers(AnswerFocus):
                 else f"{promotion.title.en}: {conditions(phrases, zh)}"
             )
         sentences.append("；".join(summaries) if zh else "; ".join(summaries))
-        return self._priced(turn, sentences, used)
+        return self._priced(turn, sentences, about)
 
     def _ended_offer_asked(self, turn: Turn) -> bool:
         """An item's price asked in the past tense, when no offer has it and one ended.
@@ -210,23 +207,37 @@ class PriceAnswers(AnswerFocus):
             answer.detail[ABOUT_TOGETHER] = [p.id for p in about]
         return answer
 
-    def _short_of_named(self, turn: Turn, quote: pricing.Quote, used: list[Promotion]) -> str:
-        """``, less than the 300000 pesos to spend for the X``: a named threshold not reached.
+    def _short_of_threshold(
+        self, turn: Turn, quote: pricing.Quote, used: list[Promotion]
+    ) -> tuple[str, Promotion | None]:
+        """``, less than the 300000 pesos to spend for the X``: a threshold not reached.
 
         "Esmeralda on Saturday with the spend and save, total?": its own sale prices it under
-        the threshold asked about, which takes nothing off; that is said with the price.
+        the threshold asked about, which takes nothing off; that is said with the price. A
+        total asked with none named ("pixa 100 and a 128 gig card total") says the same of
+        a spend threshold running on its items: the receipt's next saving.
         """
-        if turn.zh or not used or not turn.parsed.promotions:
-            return ""
-        named = self._kb.promotions[turn.parsed.promotions[0]]
-        if not spend_and_save(named):
-            return ""
-        short = short_of_spend(named, quote, self._kb.scope_skus(named), used)
+        if turn.zh or not used:
+            return "", None
+        threshold = self._threshold_asked(turn)
+        if threshold is None:
+            return "", None
+        short = short_of_spend(threshold, quote, self._kb.scope_skus(threshold), used)
         if short is None:
-            return ""
-        self._promotion_facts(turn, named)
+            return "", None
+        self._promotion_facts(turn, threshold)
         spend = money(short, self._currency(turn))
-        return f", less than the {spend} to spend for {the_title(named, False)}"
+        return f", less than the {spend} to spend for {the_title(threshold, False)}", threshold
+
+    def _threshold_asked(self, turn: Turn) -> Promotion | None:
+        """The spend threshold a price question asks about: named, or running on a total."""
+        parsed = turn.parsed
+        if parsed.promotions:
+            named = self._kb.promotions[parsed.promotions[0]]
+            return named if spend_and_save(named) else None
+        if not asks_receipt(parsed.words):
+            return None
+        return running_threshold(self._kb, parsed.products, turn.store_id, turn.at)
 
     def _limit_notes(self, turn: Turn, steps: list[QuoteStep]) -> list[str]:
         """Each limit the basket goes over: ``Autumn Glow: limit 3 products per customer, ...``."""

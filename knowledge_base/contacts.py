@@ -142,5 +142,12 @@ _REACH_WORDS = frozenset(
 
 
 def asks_for_person(words: list[str], contacts: Iterable[Contact]) -> bool:
-    """Whether the question asks how to reach one named person ("whats dana's number")."""
-    return bool(_REACH_WORDS & set(words)) and contact_named(words, contacts) is not None
+    """Whether the question asks how to reach one named person ("whats dana's number").
+
+    Where a desk is, of a desk with a place to go ("where is the Adasa Club desk?"), is
+    how to reach it too.
+    """
+    named = contact_named(words, contacts)
+    if named is None:
+        return False
+    return bool(_REACH_WORDS & set(words)) or ("where" in words and named.desk is not None)

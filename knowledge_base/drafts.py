@@ -89,7 +89,8 @@ def offers_outside_drafts(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> l
 
     "When does the Dia del Padre sale start?", the draft's own alias, resembles the
     published "Dia de la Madre sale": the draft was named, and the look-alike offer is not
-    what was asked (its dates would be a confident answer about another offer).
+    what was asked (its dates would be a confident answer about another offer). So is an
+    offer whose alias is part of the draft's name said ("the new year camera sale").
     """
     spans = _draft_spans(parsed.words, knowledge)
     if not spans:
@@ -98,6 +99,19 @@ def offers_outside_drafts(parsed: ParsedQuestion, knowledge: KnowledgeBase) -> l
     misread = {
         m.key
         for m in parsed.mentions
-        if m.kind == "promotion" and m.score < 1.0 and inside & set(range(m.start, m.end))
+        if m.kind == "promotion"
+        and (
+            (m.score < 1.0 and inside & set(range(m.start, m.end)))
+            or any(_within(m.start, m.end, span) for span in spans)
+        )
     }
     return [p for p in parsed.promotions if p not in misread]
+
+
+def _within(start: int, end: int, span: range) -> bool:
+    """Whether words ``start:end`` are part of a longer draft name, not all of it.
+
+    "camera sale" of "new year camera sale": said inside the draft's name, the offer's
+    alias names the draft.
+    """
+    return span.start <= start and end <= span.stop and end - start < len(span)

@@ -6,6 +6,7 @@ asks, kept apart from the picking itself.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -144,3 +145,27 @@ def about_other_item(faq: Faq, parsed: ParsedQuestion, knowledge: KnowledgeBase)
     names += [knowledge.categories[p.category].name.best("en") for p in own]
     known = set(search_terms(" ".join([*names, *parsed.words])))
     return bool((set(search_terms(question)) - heard - known) & category_terms)
+
+
+def about_rule_set_off(faq: Faq, promotion: Promotion, now: datetime, words: list[str]) -> bool:
+    """Whether ``faq`` asks about a named rule set of ``promotion`` not in force at ``now``.
+
+    "Do members get more than 25 percent on the Lens Weekend?" answers for those two days;
+    asked on another day without naming them, the item's own rules answer (members do get
+    more then). A reason ("Why is the X not in the Lens Weekend?") holds on any day.
+    ``now``: the store's local moment asked about; ``words``: the question's.
+    """
+    if asks_why(faq.question.en):
+        return False
+    asked, said = f" {' '.join(tokens(faq.question.en))} ", f" {' '.join(words)} "
+    local = now.replace(tzinfo=None)
+    for rule_set in promotion.rule_sets:
+        names = [rule_set.name.en] if rule_set.name is not None else []
+        spoken = [f" {' '.join(tokens(n))} " for n in [*names, *rule_set.aliases]]
+        if not any(n in asked for n in spoken) or any(n in said for n in spoken):
+            continue
+        if (rule_set.start is not None and local < rule_set.start) or (
+            rule_set.end is not None and local >= rule_set.end
+        ):
+            return True
+    return False

@@ -80,6 +80,29 @@ def counted_products(index: NameIndex, words: list[str], found: list[Mention]) -
     return read
 
 
+def counted_article_names(
+    index: NameIndex, words: list[str], found: list[Mention]
+) -> list[Mention]:
+    """A number that is a product's name only after "the", counted: "three fifties", "a fifty".
+
+    "The fifty" names a lens; a bare 50 is no name, but after a count or "a" it is that
+    lens counted, never a price or a count of its own.
+    """
+    taken = {i for m in found for i in range(m.start, m.end)}
+    read = list(found)
+    for i in range(1, len(words)):
+        before, word = words[i - 1], words[i]
+        if i in taken or i - 1 in taken or not word.isdigit():
+            continue
+        if not (is_quantity(before) or before in ("a", "an")):
+            continue
+        own = index.get("the" + word, {})
+        skus = [key for kind, key in own if kind == "product"]
+        if len(skus) == 1 and len(own) == 1:
+            read.append(Mention("product", skus[0], i, i + 1, word))
+    return read
+
+
 def measured_products(heads: HeadIndex, words: list[str], found: list[Mention]) -> list[Mention]:
     """Of products one run names alike, those whose names end in the word beside it.
 

@@ -28,6 +28,7 @@ from knowledge_base.head_words import (
     LISTED_AFTER,
     SharedWords,
     bare_heads,
+    counted_article_names,
     counted_heads,
     counted_products,
     measured_products,
@@ -212,6 +213,7 @@ class CatalogueMatcher:
             found.extend(find_places(self.loose, words, occupied))
             found.extend(find_cjk_places(self.loose, words, occupied))
         found = counted_products(self.index, words, found)
+        found = counted_article_names(self.index, words, found)
         found = measured_products(self.shared.heads, words, found)
         if not any(m.kind == "product" for m in found):
             found.extend(counted_heads(self.index, self.shared.heads, words, found))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from knowledge_base.generic_words import GENERIC_WORDS
 from knowledge_base.promotion_names import promotion_names
+from knowledge_base.unknown_codes import names_unknown_code
 from knowledge_base.words import tokens
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ def names_unknown_model(
             and not _like_any(before, product)
         ):
             return True
-    return False
+    return names_unknown_code(words, knowledge)  # "the Nova Z3" of a chain with the Z5
 
 
 def _like_any(word: str, product: Product) -> bool:

@@ -8,12 +8,18 @@ they priced the set.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from knowledge_base.models import Promotion
 from knowledge_base.quotes import Quote
-from knowledge_base.resolution import stacking_relation
+from knowledge_base.resolution import resolve, stacking_relation
 from knowledge_base.rules import SpendThreshold
+
+if TYPE_CHECKING:
+    from knowledge_base.knowledge import KnowledgeBase
 
 
 def first_spend(promotion: Promotion, currency: str) -> Decimal | None:
@@ -48,3 +54,14 @@ def short_of_spend(
         return None
     spent = sum((line.total for line in counted), Decimal(0))
     return spend if spent < spend else None
+
+
+def running_threshold(
+    kb: KnowledgeBase, skus: Sequence[str], store_id: str, at: datetime
+) -> Promotion | None:
+    """The first spend threshold running on any of ``skus`` at ``store_id`` at ``at``."""
+    for sku in skus:
+        for applied in resolve(kb, store_id=store_id, at=at, item=sku):
+            if any(isinstance(rule, SpendThreshold) for rule in applied.promotion.rules):
+                return applied.promotion
+    return None

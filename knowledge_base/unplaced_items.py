@@ -25,7 +25,8 @@ def unplaced_list_item(parsed: ParsedQuestion) -> str | None:
     for i, word in enumerate(words):
         if word not in _LIST_WORDS or i in named:
             continue  # "plus" of "Escola Plus" lists nothing
-        before, after = _item_start(words, i - 1, -1), _item_start(words, i + 1, 1)
+        before = _item_start(words, i - 1, -1, named)
+        after = _item_start(words, i + 1, 1, named)
         for side, other in ((before, after), (after, before)):
             if not (0 <= side < len(words) and other in products_at):
                 continue
@@ -37,9 +38,14 @@ def unplaced_list_item(parsed: ParsedQuestion) -> str | None:
     return None
 
 
-def _item_start(words: list[str], i: int, step: int) -> int:
-    """The first word from ``i`` on (by ``step``) past articles, counts and "a bag of"."""
+def _item_start(words: list[str], i: int, step: int, named: set[int]) -> int:
+    """The first word from ``i`` on (by ``step``) past articles, counts and "a bag of".
+
+    A word of a name is where the item starts: "the fifty" is a lens, not a count of 50.
+    """
     while 0 <= i < len(words):
+        if i in named:
+            break
         if words[i] in _BEFORE_AN_ITEM or words[i].isdigit():
             i += step
         elif step > 0 and words[i + 1 : i + 2] == ["of"]:
