@@ -24,6 +24,9 @@ DOMAIN_IO_MODULES = {"knowledge_base/loader.py", "knowledge_base/yaml_source.py"
 FORBIDDEN = {
     "pipelines": {"voice_agent", "livekit", "fastapi", "sqlite3", "openai"},
 }
+MODELS_UNDER_FORBIDDEN = {"livekit.local_inference"}
+"""Modules under a forbidden package that are models, not that layer: LiveKit's native build
+of Silero has no rooms, no network and no I/O (the voice loop's VAD scores windows with it)."""
 
 IO_FUNCTIONS = {"open", "print", "input", "exec", "eval", "__import__"}
 IO_METHODS = {
@@ -95,8 +98,21 @@ def domain_violations(source: str, *, may_do_io: bool) -> set[str]:
 
 
 def forbidden_imports(source: str, forbidden: set[str]) -> set[str]:
-    """Top-level packages of ``forbidden`` that ``source`` imports."""
-    return {f"imports {name}" for name in _imported(ast.parse(source)) & forbidden}
+    """Top-level packages of ``forbidden`` that ``source`` imports (models under them aside)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            dotted = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            dotted = [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in dotted:
+            top = name.split(".")[0]
+            model = any(f"{name}.".startswith(f"{m}.") for m in MODELS_UNDER_FORBIDDEN)
+            if top in forbidden and not model:
+                found.add(f"imports {top}")
+    return found
 
 
 def _imported(tree: ast.AST) -> set[str]:
@@ -194,6 +210,22 @@ def test_the_loader_may_read_files_but_not_import_outer_layers() -> None:
 def test_pipelines_may_not_import_voice_agent() -> None:
     source = "from voice_agent.settings import Settings\nimport pipecat\n"
     assert forbidden_imports(source, FORBIDDEN["pipelines"]) == {"imports voice_agent"}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from livekit import local_inference\n", set()),
+        ("from livekit.local_inference import VAD\n", set()),
+        ("from livekit import rtc, local_inference\n", {"imports livekit"}),
+        ("import livekit.rtc\n", {"imports livekit"}),
+        ("import livekit\n", {"imports livekit"}),
+    ],
+)
+def test_pipelines_may_use_livekits_native_silero_but_not_its_rooms(
+    source: str, expected: set[str]
+) -> None:
+    assert forbidden_imports(source, FORBIDDEN["pipelines"]) == expected
 
 
 # --- voice_agent's parts depend on each other one way ----------------------------------------

@@ -35,7 +35,17 @@ CHAIN_SETS = sorted((PROJECT / "tests" / "fixtures" / "chains").glob("*/question
 # Blind chains' answers known to speak a figure their facts do not back, found by the chain's
 # first typed bench run and kept here (not hidden) until the answerer is fixed on another
 # unseen chain; a fixed answer fails the test until its entry is removed.
-KNOWN_UNBACKED: dict[str, set[str]] = {}
+KNOWN_UNBACKED: dict[str, set[str]] = {
+    # Three speak the digit of a product's own name ("7ft Comp Leash"), which the check reads as
+    # a number (a false alarm of the check); moa_zh_sunscreen glues "SPF50" to the price after
+    # it in Chinese ("SPF5012.95澳元"), a real defect of the wording.
+    "moana-surf": {
+        "moa_in_leash_spend",
+        "moa_basket_pintail_leash",
+        "moa_basket_foamie_leash_wax",
+        "moa_zh_sunscreen",
+    },
+}
 
 
 def stored_change_summaries(knowledge: KnowledgeBase, root: Path):
