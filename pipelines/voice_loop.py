@@ -57,6 +57,8 @@ class VoiceLoopConfig:
     """Hertz of the audio the transport delivers (Silero accepts 8000 or 16000)."""
     output_sample_rate: int = 16000
     """Hertz of the audio the transport plays (Piper's voice is resampled to it)."""
+    paced_output: bool = True
+    """Over LiveKit, speech is sent only while it is said (``audio.paced_output``)."""
 
 
 @dataclass(slots=True)

@@ -135,6 +135,7 @@ def loop_config(settings: Settings) -> VoiceLoopConfig:
         tts_length_scale=settings.tts.length_scale,
         input_sample_rate=settings.audio.input_sample_rate,
         output_sample_rate=settings.audio.output_sample_rate,
+        paced_output=settings.audio.paced_output,
     )
 
 

@@ -123,6 +123,11 @@ class AudioSettings(BaseModel):
     Whisper's 16 kHz input is resampled from it."""
     output_sample_rate: int = Field(default=16000, ge=8000, le=48000)
     """Hertz of the audio sessions send (Piper's voice is resampled to it)."""
+    paced_output: bool = True
+    """Over LiveKit, send speech only while it is said, paced by one thread of the process
+    (an idle session then encodes nothing); ``False`` keeps LiveKit's 200 ms queue, which
+    encodes silence between replies (``voice_agent/livekit/paced_speech.py``). Rates that are
+    not whole 10 ms frames always keep the queue."""
 
     @field_validator("input_sample_rate")
     @classmethod

@@ -143,6 +143,7 @@ class RoomConnection:
             self.room,
             input_sample_rate=self._config.input_sample_rate,
             output_sample_rate=self._config.output_sample_rate,
+            paced=self._config.paced_output,
         )
         self._live_transport = transport
         channel = None

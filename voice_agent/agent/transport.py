@@ -14,7 +14,7 @@ from datetime import timedelta
 from loguru import logger
 from pipecat.transports.livekit.transport import LiveKitParams, LiveKitTransport
 
-from voice_agent.livekit import cancel_safe, ffi_routing, native_logs, stream_format
+from voice_agent.livekit import cancel_safe, ffi_routing, native_logs, paced_speech, stream_format
 from voice_agent.livekit.earpiece import AGENT_STATE_ATTRIBUTE
 from voice_agent.livekit.roles import ParticipantRole
 from voice_agent.livekit.tokens import mint_token
@@ -22,8 +22,6 @@ from voice_agent.livekit.tokens import mint_token
 AGENT_IDENTITY = "promo-assistant"
 _STATE_TIMEOUT_SECS = 1.0
 """Longest wait for LiveKit to take the assistant's ``lk.agent.state``."""
-_AUDIO_OUT_QUEUE_MS = 200
-"""LiveKit's buffer of the assistant's outgoing speech (LiveKit's default is 1000 ms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,7 @@ def agent_transport(
     *,
     input_sample_rate: int,
     output_sample_rate: int | None = None,
+    paced: bool = True,
 ) -> LiveKitTransport:
     """The Pipecat LiveKit transport that joins ``room`` as the assistant.
 
@@ -50,8 +49,10 @@ def agent_transport(
     stopped while it joins must not take the process down. Its audio streams and source
     hear only their own FFI events (:mod:`voice_agent.livekit.ffi_routing`), LiveKit
     delivers them at ``input_sample_rate`` in 20 ms frames
-    (:mod:`voice_agent.livekit.stream_format`), and its native log records stay native
-    (:mod:`voice_agent.livekit.native_logs`).
+    (:mod:`voice_agent.livekit.stream_format`), its speech is sent only while it speaks,
+    paced by a thread of the process (:mod:`voice_agent.livekit.paced_speech`; with
+    ``paced=False``, or at a rate without whole 10 ms frames, through LiveKit's 200 ms
+    queue), and its native log records stay native (:mod:`voice_agent.livekit.native_logs`).
     """
     cancel_safe.install()
     ffi_routing.install()
@@ -71,11 +72,15 @@ def agent_transport(
         audio_in_sample_rate=input_sample_rate,
         audio_in_user_tracks=True,
     )
+    paced = paced and output_sample_rate is not None and paced_speech.can_pace(output_sample_rate)
     if output_sample_rate is not None:
         params.audio_out_enabled = True
         params.audio_out_sample_rate = output_sample_rate
-        params.audio_out_queue_size_ms = _AUDIO_OUT_QUEUE_MS
-    return LiveKitTransport(url=endpoint.url, token=token, room_name=room, params=params)
+        params.audio_out_queue_size_ms = 0 if paced else paced_speech.QUEUED_MS
+    transport = LiveKitTransport(url=endpoint.url, token=token, room_name=room, params=params)
+    if paced:
+        paced_speech.pace(transport)
+    return transport
 
 
 async def announce_state(transport: LiveKitTransport, room: str, state: str) -> None:

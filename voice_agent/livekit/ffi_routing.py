@@ -46,6 +46,16 @@ def install() -> None:
     rtc.AudioSource.capture_frame = _capture_frame  # type: ignore[method-assign]
 
 
+def take_capture_callbacks(taker: Callable[[proto_ffi.FfiEvent], bool]) -> None:
+    """Offer every FFI event to ``taker`` first, in LiveKit's thread; what it takes goes no further.
+
+    For frames sent outside ``AudioSource.capture_frame`` (:mod:`voice_agent.livekit.paced_speech`):
+    their confirmations are nobody else's business. Needs :func:`install`.
+    """
+    global _CAPTURE_TAKER
+    _CAPTURE_TAKER = taker
+
+
 def capture_callback_only(async_id: list[int]) -> Callable[[proto_ffi.FfiEvent], bool]:
     """The event one ``capture_frame`` waits for (any capture callback until its id is known)."""
 
@@ -72,6 +82,9 @@ def _narrow_audio_streams() -> None:
     original_unsubscribe = FfiQueue.unsubscribe
 
     def put(self: FfiQueue[proto_ffi.FfiEvent], item: proto_ffi.FfiEvent) -> None:
+        taker = _CAPTURE_TAKER
+        if taker is not None and taker(item):
+            return
         with self._lock:  # a stream taken over between the two sees each frame once
             if not _ROUTER.deliver(item):
                 original_put(self, item)
@@ -170,6 +183,7 @@ class AudioStreamRouter:
 
 
 _ROUTER = AudioStreamRouter()
+_CAPTURE_TAKER: Callable[[proto_ffi.FfiEvent], bool] | None = None
 
 
 def router() -> AudioStreamRouter:
