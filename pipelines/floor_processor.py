@@ -34,7 +34,7 @@ from pipecat.frames.frames import (
 )
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
-from knowledge_base.quiet_moments import DEFAULT_PAUSE_SECONDS, SessionMoment, is_quiet
+from knowledge_base.quiet_moments import DEFAULT_PAUSE_SECONDS, SessionMoment, not_quiet_because
 from pipelines.conversation_state import ConversationState
 from pipelines.events import EventSink, TurnNotAddressed, emit
 from pipelines.floor_agenda import FloorAgenda, Queued
@@ -107,6 +107,8 @@ class FloorProcessor(FrameProcessor):
         self._agenda = FloorAgenda()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._waits_because: str | None = None
+        """Why the next utterance waits (logged when it changes)."""
         self._bot_audio = False
         """The output transport plays the bot's audio (followed here too, so the floor does
         not depend on which processor keeps ``ConversationState.bot_speaking``)."""
@@ -247,10 +249,18 @@ class FloorProcessor(FrameProcessor):
     async def _maybe_speak(self, now: float) -> None:
         item = self._agenda.next_up()
         if item is None:
+            self._waits_because = None
             return
         waits = item.utterance.wait_for_pause and not item.at_once
-        if is_quiet(self._moment(now), pause_seconds=self._pause_secs if waits else 0.0):
+        reason = not_quiet_because(
+            self._moment(now), pause_seconds=self._pause_secs if waits else 0.0
+        )
+        if reason is None:
+            self._waits_because = None
             await self._speak(item, now)
+        elif reason != self._waits_because:
+            self._waits_because = reason
+            logger.debug(f"{self}: {item.utterance.kind} {item.utterance.id!r} waits: {reason}")
 
     def _moment(self, now: float) -> SessionMoment:
         state = self._state

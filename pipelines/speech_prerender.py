@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,6 +138,7 @@ class AnswerPrerenderer:
         self._now = now
         self._quiet_secs = quiet_secs
         self._task: asyncio.Task[PrerenderReport] | None = None
+        self._background: set[asyncio.Task[None]] = set()
         self.renders_started = 0
         """Sentences whose rendering began, over the prerenderer's life."""
 
@@ -154,11 +156,14 @@ class AnswerPrerenderer:
         return self._task
 
     async def stop(self) -> None:
-        """Cancel the round under way, if any."""
+        """Cancel the round under way and the renders left to the background, if any."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
 
     async def run(self) -> PrerenderReport:
         """Answer the likely questions and render their sentences not cached yet."""
@@ -210,7 +215,7 @@ class AnswerPrerenderer:
             pass
         return 1
 
-    async def render_texts(self, texts: Sequence[str]) -> int:
+    async def render_texts(self, texts: Sequence[str], *, later: Sequence[str] = ()) -> int:
         """Render ``texts`` (whole TTS requests) not cached yet, one at a time; how many.
 
         For speech many sessions are about to say at once (an urgent notice): rendered here
@@ -218,34 +223,67 @@ class AnswerPrerenderer:
         Chinese are left out (never read by an English voice; see ``build_prerenderer``). Each text
         is claimed first (:meth:`~pipelines.speech_cache.RenderedSpeechCache.claim`): one a
         session is rendering already is not rendered twice.
+
+        ``later`` texts are claimed now as well, and rendered in order in the background once
+        ``texts`` are: the speech can start as soon as its first piece is rendered, and a
+        session that reaches a later one before it is rendered waits for it instead of
+        rendering it too. The count includes them.
         """
+        first = deque(self._claim(texts))
+        rest = deque(self._claim([t for t in later if t not in first]))
+        count = len(first) + len(rest)
+        if not count:
+            return 0
+        live = contextlib.ExitStack()
+        live.enter_context(self._cache.live_render())
+        try:
+            await self._render_in_turn(first)
+        except BaseException:
+            self._release(first)
+            self._release(rest)
+            live.close()
+            raise
+        if not rest:
+            live.close()
+            return count
+
+        def finished(_: asyncio.Task[None]) -> None:
+            # Also when it was cancelled before it began: no claim outlives it.
+            self._release(rest)
+            live.close()
+
+        task = asyncio.create_task(self._render_in_turn(rest), name="speech-render")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(finished)
+        task.add_done_callback(_log_failed_render)
+        return count
+
+    def _claim(self, texts: Sequence[str]) -> list[str]:
         # The voice here is the English one: Chinese text is for a session's Chinese voice.
         english = [t for t in dict.fromkeys(texts) if not has_cjk(t)]
-        claimed = [t for t in english if self._cache.claim(self._voice_key, t)]
-        await self._render_claimed(claimed)
-        return len(claimed)
+        return [t for t in english if self._cache.claim(self._voice_key, t)]
 
-    async def _render_claimed(self, texts: Sequence[str]) -> None:
-        """Render and release each claimed text in turn (every claim is released).
+    async def _render_in_turn(self, claimed: deque[str]) -> None:
+        """Render the ``claimed`` texts in turn; each leaves it once stored and released.
 
         Sessions are about to say these texts, so their rendering counts as a live one from
-        the first to the last: a round of likely answers started by the same publish waits
-        for all of them instead of sharing the cores with them.
+        the first to the last (the caller holds :meth:`RenderedSpeechCache.live_render`): a
+        round of likely answers started by the same publish waits for all of them instead of
+        sharing the cores with them.
         """
-        if not texts:
-            return
-        with self._cache.live_render():
-            for index, text in enumerate(texts):
-                try:
-                    chunks = await asyncio.to_thread(
-                        render_sentence, self._voice, text, length_scale=self._length_scale
-                    )
-                    self._cache.put(self._voice_key, text, chunks)
-                except BaseException:
-                    for unrendered in texts[index:]:
-                        self._cache.release(self._voice_key, unrendered)
-                    raise
-                self._cache.release(self._voice_key, text)
+        while claimed:
+            text = claimed[0]
+            chunks = await asyncio.to_thread(
+                render_sentence, self._voice, text, length_scale=self._length_scale
+            )
+            self._cache.put(self._voice_key, text, chunks)
+            self._cache.release(self._voice_key, claimed.popleft())
+
+    def _release(self, claimed: deque[str]) -> None:
+        """Give up the claims still held (a render failed or was cancelled)."""
+        while claimed:
+            self._cache.release(self._voice_key, claimed.popleft())
 
     async def spoken_sentences(self, question: Question) -> list[str]:
         """The texts a session hands to speech for ``question`` (see ``AnswerProcessor``)."""
@@ -271,3 +309,8 @@ def _log_outcome(task: asyncio.Task[PrerenderReport]) -> None:
         report.sentences,
         report.rendered,
     )
+
+
+def _log_failed_render(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        logger.opt(exception=error).warning("rendering speech in the background failed")

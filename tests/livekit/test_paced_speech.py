@@ -93,7 +93,7 @@ async def test_a_writer_waits_while_more_than_the_allowed_speech_is_unsent() -> 
     # It returns once no more than AHEAD_SECS waits: the frame that left that much was
     # sent no earlier than its time less the lead.
     assert returned >= 1.0 - AHEAD_SECS - LEAD_SECS - FRAME_SECS - 0.002
-    assert speech.queued_duration <= AHEAD_SECS
+    assert len(recorder.sent) >= round((1.0 - AHEAD_SECS) / FRAME_SECS)
     await speech.aclose()
 
 
@@ -161,6 +161,43 @@ async def test_a_source_that_fails_loses_its_own_speech_and_not_the_others() -> 
     for speech in (broken, working):
         await speech.aclose()
     assert sum(not is_silence(f) for f in recorder.frames()) == 30
+
+
+async def test_once_removed_a_speech_gets_no_frame_not_even_from_a_round_under_way() -> None:
+    # Its source is closed right after, and LiveKit aborts the process on a frame for a
+    # closed source ("handle not found", then a panic that cannot unwind).
+    sent_at: list[float] = []
+    sending = threading.Event()
+
+    def slow_send(_speech: PacedSpeech, _frame: rtc.AudioFrame) -> None:
+        sending.set()
+        time.sleep(0.03)
+        sent_at.append(time.monotonic())
+
+    pacer = SpeechPacer(send=slow_send)
+    speech = PacedSpeech(rtc.AudioSource(RATE, 1, queue_size_ms=0), pacer)
+    writer = asyncio.create_task(speech.capture_frame(tone(1.0)))
+    assert await asyncio.to_thread(sending.wait, 2)
+    pacer.remove(speech)  # mid-round: it waits for the round to end
+    removed_at = time.monotonic()
+    await asyncio.sleep(0.2)
+    assert sent_at and all(at <= removed_at for at in sent_at)
+    await speech.aclose()
+    await asyncio.wait_for(writer, 1)
+
+
+async def test_a_closed_pacer_sends_nothing_more() -> None:
+    recorder = Recorder()
+    pacer = SpeechPacer(send=recorder.send)
+    speech = PacedSpeech(rtc.AudioSource(RATE, 1, queue_size_ms=0), pacer)
+    writer = asyncio.create_task(speech.capture_frame(tone(1.0)))
+    await asyncio.sleep(0.1)
+    pacer.close()  # at the process's exit, before LiveKit's runtime shuts down
+    sent = len(recorder.sent)
+    await asyncio.sleep(0.2)
+    assert 0 < sent == len(recorder.sent)
+    await speech.aclose()
+    await asyncio.wait_for(writer, 1)
 
 
 @pytest.mark.livekit

@@ -196,6 +196,54 @@ async def test_texts_rendered_ahead_are_rendered_once_and_then_hit_by_a_session(
     assert cache.live_renders_marked == 1  # the notice's own rendering; the session's hit none
 
 
+NOTICE_FIRST = "Urgent update to the Weekend Running Offer,"
+NOTICE_REST = [
+    "effective now at your store: the discount went up from 20 percent to 25 percent.",
+    "Say got it when you have it.",
+]
+
+
+async def test_later_texts_are_claimed_at_once_and_rendered_after_the_first_in_the_background(
+    runtime: Any, knowledge: KnowledgeBase
+) -> None:
+    cache = CountingCache(max_bytes=8 * 1024 * 1024)
+    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
+    key = cache_voice("joe", 1.0)
+
+    assert await prerenderer.render_texts([NOTICE_FIRST], later=NOTICE_REST) == 3
+
+    # Returned once the first piece is rendered: the rest is claimed, not rendered yet.
+    assert cache.contains(key, NOTICE_FIRST) and not cache.is_claimed(key, NOTICE_FIRST)
+    assert all(cache.is_claimed(key, t) and not cache.contains(key, t) for t in NOTICE_REST)
+    assert cache.live_renders == 1  # the later ones count as live until they are rendered
+    # A session reaching the last sentence waits for the background's render of it.
+    down, _ = await run_test(
+        SharedPiperTTSService(voice=runtime.models.piper, voice_id="joe", cache=cache),
+        frames_to_send=[TTSSpeakFrame(text=NOTICE_REST[-1]), SleepFrame(sleep=0.5)],
+    )
+    assert any(isinstance(f, TTSAudioRawFrame) for f in down)
+    assert cache.stats().hits == 1
+    assert cache.live_renders_marked == 1  # the notice's rendering only; the session hit
+    assert all(cache.contains(key, t) and not cache.is_claimed(key, t) for t in NOTICE_REST)
+    assert cache.live_renders == 0
+    assert await prerenderer.render_texts([NOTICE_FIRST], later=NOTICE_REST) == 0
+
+
+async def test_stopping_before_the_later_texts_are_rendered_releases_their_claims(
+    runtime: Any, knowledge: KnowledgeBase
+) -> None:
+    cache = RenderedSpeechCache(max_bytes=8 * 1024 * 1024)
+    prerenderer = _prerenderer(knowledge, runtime.models.piper, cache)
+    key = cache_voice("joe", 1.0)
+    await prerenderer.render_texts([NOTICE_FIRST], later=NOTICE_REST)
+
+    await prerenderer.stop()  # before the background render has even begun
+
+    assert not any(cache.is_claimed(key, t) or cache.contains(key, t) for t in NOTICE_REST)
+    assert cache.live_renders == 0
+    assert cache.claim(key, NOTICE_REST[0])  # a session may render it itself now
+
+
 @pytest.mark.slow
 async def test_a_notice_is_rendered_before_the_likely_answers_of_the_same_publish(
     runtime: Any, knowledge: KnowledgeBase

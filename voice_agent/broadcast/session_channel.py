@@ -83,7 +83,7 @@ def floor_utterance(utterance: Utterance) -> FloorUtterance:
     return FloorUtterance(
         id=utterance.notice_id if acknowledge else utterance.id,
         kind=_FLOOR_KINDS[utterance.kind],
-        sentences=floor_sentences(utterance.text),
+        sentences=floor_sentences(utterance.text, quick_start=True),
         expects=ExpectedReply.ACKNOWLEDGEMENT if acknowledge else ExpectedReply.NONE,
         priority=_NOTICE_PRIORITY,
         reply_within_secs=utterance.acknowledge_within_secs,

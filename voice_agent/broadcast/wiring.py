@@ -29,16 +29,22 @@ from voice_agent.storage import Database
 def notice_renderer(prerenderer: AnswerPrerenderer | None) -> SpeakAhead | None:
     """Renders notice texts, as the sessions' floors will speak them, into the speech cache.
 
-    Every sentence is rendered before the notice is offered (rendering only the first ahead
-    and the rest while it played was tried: at 20 sessions the rest came too late, the
-    floors gave up on the notice and offered it again, over and over).
+    Every sentence is claimed before the notice is offered, and rendered once, in order. It
+    returns once each text's first piece is rendered (the first sentence is cut as an
+    answer's is, :func:`floor_sentences` with ``quick_start``): the sessions start on it,
+    and the rest renders in the background while it plays; a session that reaches a
+    sentence still rendering waits for it instead of rendering it too (docs/BENCHMARKS.md,
+    "An urgent notice offered once its first piece is rendered").
     """
     if prerenderer is None:
         return None
     renderer = prerenderer
 
     async def render(texts: Sequence[str]) -> int:
-        return await renderer.render_texts([s for text in texts for s in floor_sentences(text)])
+        spoken = [floor_sentences(text, quick_start=True) for text in texts]
+        firsts = [sentences[0] for sentences in spoken if sentences]
+        rest = [sentence for sentences in spoken for sentence in sentences[1:]]
+        return await renderer.render_texts(firsts, later=rest)
 
     return render
 

@@ -28,7 +28,6 @@ import asyncio
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
 
 from livekit import rtc
 from pipecat.transports.livekit.transport import LiveKitTransport
@@ -70,21 +69,14 @@ class PacedSpeech:
     it with the connection, as it would the source. ``source`` must have no queue.
     """
 
-    def __init__(
-        self,
-        source: rtc.AudioSource,
-        pacer: SpeechPacer,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, source: rtc.AudioSource, pacer: SpeechPacer) -> None:
         self._source = source
         self._pacer = pacer
-        self._clock = clock
         self._loop = asyncio.get_running_loop()
         self._lock = threading.Lock()
         self._frames: deque[rtc.AudioFrame] = deque()
         self._due = 0.0
-        """When the next frame plays at the listener (on ``clock``)."""
+        """When the next frame plays at the listener (``time.monotonic()``)."""
         self._room: asyncio.Future[None] | None = None
         """Set when a writer waiting for the backlog to shrink may go on."""
         self._closed = False
@@ -100,22 +92,6 @@ class PacedSpeech:
     def handle(self) -> int:
         """The LiveKit source's FFI handle."""
         return self._source._ffi_handle.handle
-
-    @property
-    def sample_rate(self) -> int:
-        """The source's rate in Hz."""
-        return self._source.sample_rate
-
-    @property
-    def num_channels(self) -> int:
-        """The source's channels."""
-        return self._source.num_channels
-
-    @property
-    def queued_duration(self) -> float:
-        """Seconds of speech handed in and not yet sent to LiveKit."""
-        with self._lock:
-            return len(self._frames) * FRAME_SECS
 
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
         """Queue ``frame`` to be sent on time; wait while more than :data:`AHEAD_SECS` waits."""
@@ -173,7 +149,7 @@ class PacedSpeech:
         Speech that starts after a pause, or that a stall left behind, goes out at once. Where
         no speech waits, up to :data:`TAIL_FRAMES` of silence follow the last frame sent.
         """
-        now = self._clock()
+        now = time.monotonic()
         due: list[rtc.AudioFrame] = []
         with self._lock:
             if not self._frames and not self._silence_left:

@@ -9,6 +9,7 @@ not (docs/BENCHMARKS.md).
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ class SpeechPacer:
         self._send = send if send is not None else _FRAMES_IN_FLIGHT.send
         self._wake = threading.Condition()
         self._speeches: list[PacedSpeech] = []
+        self._sending = threading.Lock()
+        """Held while frames are sent (see :meth:`remove`)."""
         self._thread: threading.Thread | None = None
 
     def add(self, speech: PacedSpeech) -> None:
@@ -54,34 +57,63 @@ class SpeechPacer:
                 self._thread.start()
 
     def remove(self, speech: PacedSpeech) -> None:
-        """Stop sending ``speech``'s frames."""
+        """Stop sending ``speech``'s frames; once it returns, none is sent any more.
+
+        It waits for a round of sends under way (a few milliseconds): its source may be
+        closed right after, and LiveKit aborts the process on a frame for a closed source.
+        """
         with self._wake:
             if speech in self._speeches:
                 self._speeches.remove(speech)
+        with self._sending:
+            pass
+
+    def close(self, *, wait_secs: float = 1.0) -> None:
+        """Send nothing more, then wait (at most ``wait_secs``) for LiveKit's confirmations.
+
+        Run at the process's exit, before LiveKit's own exit handler shuts its runtime down:
+        a frame sent after that, or a confirmation of one calling into a finalizing
+        interpreter, aborts the process.
+        """
+        with self._wake:
+            self._speeches.clear()
+            self._wake.notify()
+        with self._sending:
+            pass
+        deadline = time.monotonic() + wait_secs
+        while len(_FRAMES_IN_FLIGHT) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def wake(self) -> None:
         """Speech was handed in: send it."""
         with self._wake:
             self._wake.notify()
 
+    def _send_due(self, speech: PacedSpeech) -> float | None:
+        """Send ``speech``'s due frames; when its next one is due (``None``: none waits)."""
+        frames, next_at = speech.take_due(self._lead)
+        for frame in frames:
+            try:
+                self._send(speech, frame)
+            except Exception as e:  # one source gone wrong must not silence the others
+                logger.warning("speech to LiveKit dropped, its source failed: {!r}", e)
+                speech.drop()
+                return None
+        return next_at
+
     def _run(self) -> None:
         while True:
             with self._wake:
                 while not any(s.has_speech() for s in self._speeches):
                     self._wake.wait()
-                speeches = list(self._speeches)
             next_at = time.monotonic() + FRAME_SECS
-            for speech in speeches:
-                frames, speech_next = speech.take_due(self._lead)
-                for frame in frames:
-                    try:
-                        self._send(speech, frame)
-                    except Exception as e:  # one source gone wrong must not silence the others
-                        logger.warning("speech to LiveKit dropped, its source failed: {!r}", e)
-                        speech.drop()
-                        break
-                if speech_next is not None:
-                    next_at = min(next_at, speech_next)
+            with self._sending:
+                with self._wake:  # read under both locks: a speech removed now is not sent to
+                    speeches = list(self._speeches)
+                for speech in speeches:
+                    speech_next = self._send_due(speech)
+                    if speech_next is not None:
+                        next_at = min(next_at, speech_next)
             delay = next_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
@@ -146,4 +178,7 @@ def shared_pacer() -> SpeechPacer:
             ffi_routing.install()
             ffi_routing.take_capture_callbacks(_FRAMES_IN_FLIGHT.confirmed)
             _PACER = SpeechPacer()
+            # After LiveKit's own exit handler (registered when its client was first used),
+            # so it runs before it.
+            atexit.register(_PACER.close)
         return _PACER
