@@ -45,7 +45,9 @@ class EachPriceAnswers(AnswerFocus):
             if unit != quote.list_total:
                 listed = money(quote.list_total, currency, lang)
                 price += f"（原价{listed}）" if zh else f", down from {listed}"
-            said.append(f"{name}{price}" if zh else f"the {name} is {price}")
+            # "：" keeps a name that ends in a number off the price ("SPF50：12.95澳元", never
+            # "SPF5012.95澳元").
+            said.append(f"{name}：{price}" if zh else f"the {name} is {price}")
         for promotion_id in used:
             self._promotion_facts(turn, kb.promotions[promotion_id])
         offers = [kb.promotions[p] for p in used]

@@ -37,13 +37,11 @@ CHAIN_SETS = sorted((PROJECT / "tests" / "fixtures" / "chains").glob("*/question
 # unseen chain; a fixed answer fails the test until its entry is removed.
 KNOWN_UNBACKED: dict[str, set[str]] = {
     # Three speak the digit of a product's own name ("7ft Comp Leash"), which the check reads as
-    # a number (a false alarm of the check); moa_zh_sunscreen glues "SPF50" to the price after
-    # it in Chinese ("SPF5012.95澳元"), a real defect of the wording.
+    # a number (a false alarm of the check).
     "moana-surf": {
         "moa_in_leash_spend",
         "moa_basket_pintail_leash",
         "moa_basket_foamie_leash_wax",
-        "moa_zh_sunscreen",
     },
 }
 
