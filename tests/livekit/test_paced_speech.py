@@ -164,8 +164,8 @@ async def test_a_source_that_fails_loses_its_own_speech_and_not_the_others() -> 
 
 
 async def test_once_removed_a_speech_gets_no_frame_not_even_from_a_round_under_way() -> None:
-    # Its source is closed right after, and LiveKit aborts the process on a frame for a
-    # closed source ("handle not found", then a panic that cannot unwind).
+    # Its source is closed right after, and LiveKit refuses a frame for a closed source
+    # ("handle not found").
     sent_at: list[float] = []
     sending = threading.Event()
 

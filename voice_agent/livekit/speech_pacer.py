@@ -60,7 +60,8 @@ class SpeechPacer:
         """Stop sending ``speech``'s frames; once it returns, none is sent any more.
 
         It waits for a round of sends under way (a few milliseconds): its source may be
-        closed right after, and LiveKit aborts the process on a frame for a closed source.
+        closed right after, and LiveKit refuses a frame for a closed source ("handle not
+        found").
         """
         with self._wake:
             if speech in self._speeches:
@@ -72,8 +73,8 @@ class SpeechPacer:
         """Send nothing more, then wait (at most ``wait_secs``) for LiveKit's confirmations.
 
         Run at the process's exit, before LiveKit's own exit handler shuts its runtime down:
-        a frame sent after that, or a confirmation of one calling into a finalizing
-        interpreter, aborts the process.
+        frames sent then were refused, and once a process here aborted at exit in LiveKit's
+        audio thread ("panic in a function that cannot unwind").
         """
         with self._wake:
             self._speeches.clear()
